@@ -1,0 +1,342 @@
+//! The command-line grammar, in Vietnamese. Clap's own English messages are replaced.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use phongtrao::domain::Kind;
+use phongtrao::store::Setup;
+use uuid::Uuid;
+
+const TEMPLATE: &str = "{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "phongtrao",
+    version,
+    about = "phongtrao: sổ theo dõi phong trào toàn dân bảo vệ an ninh Tổ quốc của Công an xã.",
+    help_template = TEMPLATE,
+    subcommand_help_heading = "Lệnh",
+    next_help_heading = "Tùy chọn",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "Loại bản ghi (KIND): area (khu dân cư), unit (cơ quan, doanh nghiệp, cơ sở giáo dục), \
+model (mô hình), review (sơ kết mô hình), team (tổ bảo vệ ANTT), member (thành viên tổ), \
+activity (hoạt động), meeting (cuộc họp), commendation (khen thưởng).\n\
+Ngày viết dd/mm/yyyy hoặc yyyy-mm-dd. Xem hướng dẫn từng lệnh: phongtrao LỆNH --help."
+)]
+pub struct Cli {
+    /// Tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng, hoặc biến PHONGTRAO_DB)
+    #[arg(long, global = true, value_name = "TỆP", env = "PHONGTRAO_DB")]
+    pub db: Option<PathBuf>,
+
+    /// In hướng dẫn
+    #[arg(short = 'h', long, action = clap::ArgAction::Help, global = true)]
+    help: Option<bool>,
+
+    /// In phiên bản
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    version: Option<bool>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(help_template = TEMPLATE, next_help_heading = "Tùy chọn")]
+pub enum Command {
+    /// Khởi tạo kho dữ liệu cho một xã
+    #[command(help_template = TEMPLATE)]
+    Init(InitArgs),
+    /// Tạo xã mẫu (dữ liệu mẫu, cố định theo hạt giống)
+    #[command(help_template = TEMPLATE)]
+    Demo {
+        /// Hạt giống: cùng hạt giống cho cùng dữ liệu
+        #[arg(long, default_value_t = 1, value_name = "SỐ")]
+        seed: u64,
+        /// Nhân quy mô dữ liệu lên N lần (để đo hiệu năng)
+        #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        scale: u32,
+    },
+    /// Thêm bản ghi; in mã của bản ghi mới
+    #[command(help_template = TEMPLATE)]
+    Add {
+        /// Loại bản ghi: area, unit, model, review, team, member, activity, meeting, commendation
+        #[arg(value_parser = parse_kind, value_name = "KIND")]
+        kind: Kind,
+        /// Các trường dạng JSON, @TỆP để đọc từ tệp, hoặc - để đọc từ đầu vào chuẩn
+        #[arg(long, value_name = "JSON")]
+        json: String,
+    },
+    /// Sửa một phần bản ghi (chỉ các trường được nêu; null để xóa giá trị)
+    #[command(help_template = TEMPLATE)]
+    Edit {
+        /// Loại bản ghi: area, unit, model, review, team, member, activity, meeting, commendation
+        #[arg(value_parser = parse_kind, value_name = "KIND")]
+        kind: Kind,
+        /// Mã bản ghi
+        #[arg(value_parser = parse_id, value_name = "MÃ")]
+        id: Uuid,
+        /// Các trường cần sửa dạng JSON, @TỆP hoặc -
+        #[arg(long, value_name = "JSON")]
+        json: String,
+    },
+    /// Xem một bản ghi
+    #[command(help_template = TEMPLATE)]
+    Show {
+        /// Loại bản ghi: area, unit, model, review, team, member, activity, meeting, commendation
+        #[arg(value_parser = parse_kind, value_name = "KIND")]
+        kind: Kind,
+        /// Mã bản ghi
+        #[arg(value_parser = parse_id, value_name = "MÃ")]
+        id: Uuid,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Liệt kê bản ghi theo thứ tự chữ cái tiếng Việt
+    #[command(help_template = TEMPLATE)]
+    List {
+        /// Loại bản ghi: area, unit, model, review, team, member, activity, meeting, commendation
+        #[arg(value_parser = parse_kind, value_name = "KIND")]
+        kind: Kind,
+        /// Tìm không phân biệt dấu, hoa thường (ví dụ: "dak nang")
+        #[arg(long, value_name = "CHỮ")]
+        search: Option<String>,
+        /// Lọc: trường=giá trị, trường>=giá trị, trường<=giá trị (dùng nhiều lần được)
+        #[arg(long, value_name = "ĐIỀU KIỆN")]
+        filter: Vec<String>,
+        /// Sắp xếp theo trường (thêm - phía trước để giảm dần; changed: theo lần sửa)
+        #[arg(long, value_name = "TRƯỜNG", allow_hyphen_values = true)]
+        sort: Option<String>,
+        /// Số bản ghi tối đa
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
+        /// Bỏ qua N bản ghi đầu
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        offset: u32,
+        /// Kèm các bản ghi đã xóa
+        #[arg(long)]
+        deleted: bool,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Xóa bản ghi (vẫn để lại dấu xóa để đồng bộ)
+    #[command(help_template = TEMPLATE)]
+    Delete {
+        /// Loại bản ghi: area, unit, model, review, team, member, activity, meeting, commendation
+        #[arg(value_parser = parse_kind, value_name = "KIND")]
+        kind: Kind,
+        /// Mã bản ghi
+        #[arg(value_parser = parse_id, value_name = "MÃ")]
+        id: Uuid,
+    },
+    /// Tìm trong mọi sổ, không phân biệt dấu
+    #[command(help_template = TEMPLATE)]
+    Search {
+        #[arg(value_name = "CHỮ")]
+        text: String,
+        /// Chỉ tìm trong một loại bản ghi
+        #[arg(long, value_parser = parse_kind, value_name = "KIND")]
+        kind: Option<Kind>,
+        /// Số kết quả tối đa
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: u32,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Vòng đời mô hình: sơ kết, nhân rộng, giải thể
+    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Lệnh")]
+    Model(ModelCmd),
+    /// Nhật ký kiểm tra
+    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Lệnh")]
+    Audit(AuditCmd),
+    /// Liệt kê các trường của một loại bản ghi
+    #[command(help_template = TEMPLATE)]
+    Fields {
+        /// Loại bản ghi: area, unit, model, review, team, member, activity, meeting, commendation
+        #[arg(value_parser = parse_kind, value_name = "KIND")]
+        kind: Kind,
+        /// Loại hoạt động (các trường riêng của loại đó)
+        #[arg(long, value_name = "MÃ")]
+        category: Option<String>,
+    },
+    /// Danh mục dùng chung (loại mô hình, loại hoạt động, tiêu chí…)
+    #[command(name = "ref", help_template = TEMPLATE)]
+    Reference {
+        /// Tên danh mục; bỏ trống để xem các danh mục
+        #[arg(value_name = "DANH MỤC")]
+        list: Option<String>,
+    },
+    /// Thông tin xã và số bản ghi
+    #[command(help_template = TEMPLATE)]
+    Info,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Mã tỉnh (2 chữ số)
+    #[arg(long, value_name = "MÃ")]
+    province_code: String,
+    /// Tên tỉnh, thành phố
+    #[arg(long, value_name = "TÊN")]
+    province: String,
+    /// Mã xã (5 chữ số)
+    #[arg(long, value_name = "MÃ")]
+    commune_code: String,
+    /// Tên xã, phường, đặc khu
+    #[arg(long, value_name = "TÊN")]
+    commune: String,
+    /// Họ tên cán bộ
+    #[arg(long, value_name = "HỌ TÊN")]
+    officer: String,
+}
+
+impl InitArgs {
+    pub fn into_setup(self) -> Setup {
+        Setup {
+            province_code: self.province_code,
+            province: self.province,
+            commune_code: self.commune_code,
+            commune: self.commune,
+            officer: self.officer,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCmd {
+    /// Ghi một lần sơ kết, tổng kết mô hình
+    #[command(help_template = TEMPLATE)]
+    Review {
+        /// Mã bản ghi
+        #[arg(value_parser = parse_id, value_name = "MÃ")]
+        id: Uuid,
+        /// {"date": "…", "kind": "so_ket|tong_ket|danh_gia", "rating": "hieu_qua|chua_hieu_qua|khong_hieu_qua", "notes": "…"}
+        #[arg(long, value_name = "JSON")]
+        json: String,
+    },
+    /// Nhân rộng mô hình sang khu dân cư khác
+    #[command(help_template = TEMPLATE)]
+    Replicate {
+        /// Mã bản ghi
+        #[arg(value_parser = parse_id, value_name = "MÃ")]
+        id: Uuid,
+        /// Khu dân cư nhận mô hình
+        #[arg(long, value_parser = parse_id, value_name = "MÃ")]
+        area: Uuid,
+        /// Trường của mô hình mới (tên, người phụ trách, ngày thành lập…)
+        #[arg(long, value_name = "JSON")]
+        json: Option<String>,
+    },
+    /// Giải thể mô hình (giữ lại, chỉ xem, cùng lịch sử)
+    #[command(help_template = TEMPLATE)]
+    Dissolve {
+        /// Mã bản ghi
+        #[arg(value_parser = parse_id, value_name = "MÃ")]
+        id: Uuid,
+        /// Ngày giải thể
+        #[arg(long, value_name = "NGÀY")]
+        date: String,
+        /// Lý do giải thể
+        #[arg(long, value_name = "LÝ DO")]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Kiểm tra chuỗi băm của nhật ký (phát hiện mục bị sửa, bị xóa)
+    #[command(help_template = TEMPLATE)]
+    Verify,
+    /// Xem các mục nhật ký mới nhất
+    #[command(help_template = TEMPLATE)]
+    Log {
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        limit: u32,
+    },
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.code()).collect();
+        format!("loại bản ghi «{s}» không có; chọn một trong: {}", all.join(", "))
+    })
+}
+
+fn parse_id(s: &str) -> Result<Uuid, String> {
+    Uuid::parse_str(s.trim()).map_err(|_| format!("«{s}» không phải là mã bản ghi"))
+}
+
+/// Parses the command line; on a usage error prints a Vietnamese message and returns the exit code.
+pub fn parse() -> Result<Cli, ExitCode> {
+    let matches = vietnamese_headings(Cli::command()).try_get_matches();
+    let result = matches.and_then(|m| Cli::from_arg_matches(&m));
+    match result {
+        Ok(cli) => Ok(cli),
+        Err(e) => match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                print!("{}", vietnamese_help(&e.render().to_string()));
+                Err(ExitCode::SUCCESS)
+            }
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                eprint!("{}", vietnamese_help(&e.render().to_string()));
+                Err(ExitCode::from(2))
+            }
+            _ => {
+                eprintln!("Lỗi: {}", vietnamese(&e));
+                eprintln!("Xem hướng dẫn: phongtrao --help");
+                Err(ExitCode::from(2))
+            }
+        },
+    }
+}
+
+/// Puts every argument under a Vietnamese heading, in every subcommand.
+fn vietnamese_headings(cmd: clap::Command) -> clap::Command {
+    cmd.subcommand_value_name("LỆNH")
+        .subcommand_help_heading("Lệnh")
+        .mut_args(|a| {
+            let heading = if a.is_positional() { "Tham số" } else { "Tùy chọn" };
+            a.help_heading(heading)
+        })
+        .mut_subcommands(vietnamese_headings)
+}
+
+/// The few words clap writes itself.
+fn vietnamese_help(help: &str) -> String {
+    help.replace("[OPTIONS]", "[TÙY CHỌN]")
+        .replace("[default: ", "[mặc định: ")
+        .replace("[env: ", "[biến môi trường: ")
+}
+
+fn vietnamese(e: &clap::Error) -> String {
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    match e.kind() {
+        ErrorKind::InvalidSubcommand => format!("không có lệnh «{}»", ctx(ContextKind::InvalidSubcommand)),
+        ErrorKind::UnknownArgument => format!("không có tùy chọn «{}»", ctx(ContextKind::InvalidArg)),
+        ErrorKind::MissingRequiredArgument => format!("thiếu {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::MissingSubcommand => "thiếu lệnh".into(),
+        ErrorKind::ValueValidation => {
+            let source = std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_default();
+            format!("{}: {source}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidValue => {
+            format!("giá trị «{}» của {} không hợp lệ", ctx(ContextKind::InvalidValue), ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::ArgumentConflict => format!("không dùng chung được {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::TooManyValues => {
+            format!("{} chỉ được dùng một lần", ctx(ContextKind::InvalidArg))
+        }
+        _ => "câu lệnh không hợp lệ".into(),
+    }
+}

@@ -1,0 +1,111 @@
+//! Calendar dates and times as officers write them.
+//!
+//! Input accepts `dd/mm/yyyy` (what officers type) and ISO `yyyy-mm-dd` (what programs send).
+//! Storage and JSON use ISO, which sorts correctly as text; display uses `dd/mm/yyyy`.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+
+/// Parses a calendar date. Returns a Vietnamese reason on failure.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let s = s.trim();
+    let parsed = if s.contains('/') {
+        NaiveDate::parse_from_str(s, "%d/%m/%Y")
+    } else {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+    };
+    match parsed {
+        Ok(d) if (1900..=2200).contains(&d.year()) => Ok(d),
+        Ok(_) => Err(format!("năm của ngày «{s}» không hợp lệ")),
+        Err(_) => Err(format!("«{s}» không phải là ngày hợp lệ (viết theo dạng dd/mm/yyyy)")),
+    }
+}
+
+/// Parses a date and time: `dd/mm/yyyy HH:MM`, `yyyy-mm-ddTHH:MM` or `yyyy-mm-dd HH:MM` (seconds optional).
+pub fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
+    let s = s.trim();
+    let (d, t) = match s.split_once(['T', ' ']) {
+        Some((d, t)) => (d, t.trim()),
+        None => {
+            return Err(format!("«{s}» thiếu giờ (viết theo dạng dd/mm/yyyy HH:MM)"));
+        }
+    };
+    let date = parse_date(d)?;
+    let time = NaiveTime::parse_from_str(t, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
+        .map_err(|_| format!("giờ «{t}» không hợp lệ (viết theo dạng HH:MM)"))?;
+    Ok(date.and_time(time))
+}
+
+/// ISO text for storage: `2026-03-05`.
+pub fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// ISO text for storage: `2026-03-05T08:30`.
+pub fn iso_datetime(dt: NaiveDateTime) -> String {
+    dt.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// What an officer reads: `05/03/2026`.
+pub fn display(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// What an officer reads: `08:30 ngày 05/03/2026`.
+pub fn display_datetime(dt: NaiveDateTime) -> String {
+    format!("{} ngày {}", dt.format("%H:%M"), display(dt.date()))
+}
+
+/// Full years between `born` and `on` (the age on that day).
+pub fn age_on(born: NaiveDate, on: NaiveDate) -> i32 {
+    let mut age = on.year() - born.year();
+    if (on.month(), on.day()) < (born.month(), born.day()) {
+        age -= 1;
+    }
+    age
+}
+
+/// The same day `years` years later (29/02 becomes 28/02 in a common year).
+pub fn add_years(d: NaiveDate, years: i32) -> NaiveDate {
+    let y = d.year() + years;
+    NaiveDate::from_ymd_opt(y, d.month(), d.day())
+        .or_else(|| NaiveDate::from_ymd_opt(y, d.month(), 28))
+        .expect("28th exists in every month")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn parses_vietnamese_and_iso_dates() {
+        assert_eq!(parse_date("05/03/2026"), Ok(d(2026, 3, 5)));
+        assert_eq!(parse_date("5/3/2026"), Ok(d(2026, 3, 5)));
+        assert_eq!(parse_date("2026-03-05"), Ok(d(2026, 3, 5)));
+        assert!(parse_date("31/02/2026").unwrap_err().contains("không phải là ngày hợp lệ"));
+        assert!(parse_date("03/05").is_err());
+        assert!(parse_date("01/01/1800").unwrap_err().contains("năm"));
+        assert_eq!(display(d(2026, 3, 5)), "05/03/2026");
+    }
+
+    #[test]
+    fn parses_times() {
+        let dt = parse_datetime("05/03/2026 08:30").unwrap();
+        assert_eq!(iso_datetime(dt), "2026-03-05T08:30");
+        assert_eq!(parse_datetime("2026-03-05T08:30:00").unwrap(), dt);
+        assert_eq!(display_datetime(dt), "08:30 ngày 05/03/2026");
+        assert!(parse_datetime("05/03/2026").unwrap_err().contains("thiếu giờ"));
+        assert!(parse_datetime("05/03/2026 25:00").unwrap_err().contains("giờ"));
+    }
+
+    #[test]
+    fn ages_count_full_years() {
+        assert_eq!(age_on(d(2008, 3, 6), d(2026, 3, 5)), 17);
+        assert_eq!(age_on(d(2008, 3, 5), d(2026, 3, 5)), 18);
+        assert_eq!(add_years(d(2024, 2, 29), 1), d(2025, 2, 28));
+    }
+}

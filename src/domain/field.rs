@@ -1,0 +1,424 @@
+//! Field specifications and the validation engine.
+//!
+//! Every register is described by a list of [`Field`]s: the JSON key, the Vietnamese label, the type and
+//! whether it is required. The same list drives validation (with messages naming the field), the CLI's
+//! `show`, the UI's forms and the search text. Activity categories bring extra fields from reference data,
+//! so the province can add a category without a new release.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::date;
+use crate::domain::Kind;
+use crate::error::FieldError;
+use crate::text;
+
+/// A JSON object: one record's fields.
+pub type Doc = Map<String, Value>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FieldType {
+    /// Free text; `multiline` for long contents (minutes, notes).
+    Text {
+        #[serde(default = "default_max")]
+        max: usize,
+        #[serde(default)]
+        multiline: bool,
+    },
+    /// A whole number in `min..=max`.
+    Int {
+        #[serde(default)]
+        min: i64,
+        #[serde(default = "default_int_max")]
+        max: i64,
+    },
+    Bool,
+    /// A calendar date, stored `yyyy-mm-dd`.
+    Date,
+    /// A date and time, stored `yyyy-mm-ddTHH:MM`.
+    DateTime,
+    /// One of fixed options: (code, Vietnamese label).
+    Enum { options: Vec<(String, String)> },
+    /// One code of a reference list kept in the store (model kinds, activity categories…).
+    Ref { list: String },
+    /// The id of a live record of another register.
+    Link { kind: Kind },
+    /// One or more ids of live records of another register.
+    Links { kind: Kind },
+    /// A list of short texts (attendees).
+    TextList,
+    /// Yearly grades of a security-team member: `[{"year": 2025, "grade": "tot"}]`.
+    Grades,
+}
+
+fn default_max() -> usize {
+    500
+}
+fn default_int_max() -> i64 {
+    1_000_000_000
+}
+
+/// The options of a member's yearly grade.
+pub const GRADES: &[(&str, &str)] = &[
+    ("xuat_sac", "Hoàn thành xuất sắc nhiệm vụ"),
+    ("tot", "Hoàn thành tốt nhiệm vụ"),
+    ("hoan_thanh", "Hoàn thành nhiệm vụ"),
+    ("khong_hoan_thanh", "Không hoàn thành nhiệm vụ"),
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub key: String,
+    pub label: String,
+    #[serde(flatten)]
+    pub ty: FieldType,
+    #[serde(default)]
+    pub required: bool,
+    /// Set only by an operation (dissolve, replicate), never by a create or an edit.
+    #[serde(default)]
+    pub system: bool,
+}
+
+impl Field {
+    pub fn new(key: &str, label: &str, ty: FieldType) -> Field {
+        Field { key: key.into(), label: label.into(), ty, required: false, system: false }
+    }
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+    pub fn system(mut self) -> Field {
+        self.system = true;
+        self
+    }
+
+    fn err(&self, message: impl Into<String>) -> FieldError {
+        FieldError { field: self.key.clone(), label: self.label.clone(), message: message.into() }
+    }
+
+    /// The label of an option of an `Enum` field, or of a `Ref` code given the list's items.
+    pub fn option_label<'a>(&'a self, code: &str) -> Option<&'a str> {
+        match &self.ty {
+            FieldType::Enum { options } => {
+                options.iter().find(|(c, _)| c == code).map(|(_, l)| l.as_str())
+            }
+            _ => None,
+        }
+    }
+}
+
+pub fn text(max: usize) -> FieldType {
+    FieldType::Text { max, multiline: false }
+}
+pub fn long_text() -> FieldType {
+    FieldType::Text { max: 20_000, multiline: true }
+}
+pub fn count() -> FieldType {
+    FieldType::Int { min: 0, max: default_int_max() }
+}
+pub fn options(opts: &[(&str, &str)]) -> FieldType {
+    FieldType::Enum { options: opts.iter().map(|(c, l)| ((*c).into(), (*l).into())).collect() }
+}
+
+/// What validation needs to know about the rest of the store.
+pub trait Lookup {
+    /// Today's date (the laptop's local calendar date).
+    fn today(&self) -> NaiveDate;
+    /// The active items of a reference list: (code, label).
+    fn ref_items(&self, list: &str) -> crate::Result<Vec<crate::domain::RefItem>>;
+    /// A live (not deleted) record's fields.
+    fn get(&self, kind: Kind, id: Uuid) -> crate::Result<Option<Doc>>;
+    /// Live records of `kind` whose `field` equals `value` (or, for a list field, contains it).
+    fn find(&self, kind: Kind, field: &str, value: &str) -> crate::Result<Vec<(Uuid, Doc)>>;
+}
+
+/// Checks and normalises `input` against `fields`.
+///
+/// Text is NFC-normalised and trimmed, dates become ISO, empty strings and nulls become absent.
+/// Unknown keys and system fields are refused. Every bad field is reported, not just the first.
+pub fn check(
+    fields: &[Field],
+    input: &Doc,
+    allow_system: bool,
+    lookup: &dyn Lookup,
+    errors: &mut Vec<FieldError>,
+) -> crate::Result<Doc> {
+    let mut out = Doc::new();
+    for key in input.keys() {
+        match fields.iter().find(|f| &f.key == key) {
+            None => errors.push(FieldError {
+                field: key.clone(),
+                label: key.clone(),
+                message: "trường này không có trong biểu mẫu".into(),
+            }),
+            Some(f) if f.system && !allow_system => {
+                errors.push(f.err("chỉ được thay đổi qua thao tác riêng (nhân rộng, giải thể)"))
+            }
+            Some(_) => {}
+        }
+    }
+    for f in fields {
+        let raw = input.get(&f.key).filter(|v| !is_blank(v));
+        match raw {
+            None if f.required => errors.push(f.err("không được để trống")),
+            None => {}
+            Some(v) => match check_value(f, v, lookup)? {
+                Ok(v) => {
+                    out.insert(f.key.clone(), v);
+                }
+                Err(msg) => errors.push(f.err(msg)),
+            },
+        }
+    }
+    Ok(out)
+}
+
+fn is_blank(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// The value normalised, or a Vietnamese reason. The outer `Result` is a store failure.
+fn check_value(f: &Field, v: &Value, lookup: &dyn Lookup) -> crate::Result<Result<Value, String>> {
+    Ok(match &f.ty {
+        FieldType::Text { max, multiline } => match v {
+            Value::String(s) => {
+                let s = text::clean(s);
+                if !multiline && s.contains('\n') {
+                    Err("không được xuống dòng".into())
+                } else if s.chars().count() > *max {
+                    Err(format!("dài quá {} ký tự", text::format_int(*max as i64)))
+                } else {
+                    Ok(Value::String(s))
+                }
+            }
+            Value::Number(n) => Ok(Value::String(n.to_string())),
+            _ => Err("phải là chữ".into()),
+        },
+        FieldType::Int { min, max } => match as_int(v) {
+            Some(n) if n < *min && *min == 0 => Err("phải là số nguyên không âm".into()),
+            Some(n) if n < *min || n > *max => Err(format!(
+                "phải từ {} đến {}",
+                text::format_int(*min),
+                text::format_int(*max)
+            )),
+            Some(n) => Ok(Value::from(n)),
+            None if *min == 0 => Err("phải là số nguyên không âm".into()),
+            None => Err("phải là số nguyên".into()),
+        },
+        FieldType::Bool => match v {
+            Value::Bool(b) => Ok(Value::Bool(*b)),
+            Value::String(s) => match text::fold(s).trim() {
+                "co" | "true" | "1" | "x" => Ok(Value::Bool(true)),
+                "khong" | "false" | "0" => Ok(Value::Bool(false)),
+                _ => Err("phải là có hoặc không".into()),
+            },
+            _ => Err("phải là có hoặc không".into()),
+        },
+        FieldType::Date => match v.as_str().map(date::parse_date) {
+            Some(Ok(d)) => Ok(Value::String(date::iso(d))),
+            Some(Err(e)) => Err(e),
+            None => Err("phải là ngày (dd/mm/yyyy)".into()),
+        },
+        FieldType::DateTime => match v.as_str().map(date::parse_datetime) {
+            Some(Ok(d)) => Ok(Value::String(date::iso_datetime(d))),
+            Some(Err(e)) => Err(e),
+            None => Err("phải là ngày giờ (dd/mm/yyyy HH:MM)".into()),
+        },
+        FieldType::Enum { options } => {
+            let choices: Vec<(&str, &str)> =
+                options.iter().map(|(c, l)| (c.as_str(), l.as_str())).collect();
+            pick_option(v, &choices)
+        }
+        FieldType::Ref { list } => {
+            let items = lookup.ref_items(list)?;
+            let choices: Vec<(&str, &str)> =
+                items.iter().map(|i| (i.code.as_str(), i.label.as_str())).collect();
+            pick_option(v, &choices)
+        }
+        FieldType::Link { kind } => match v.as_str() {
+            Some(s) => check_link(*kind, s, lookup)?.map(Value::String),
+            None => Err("phải là mã bản ghi".into()),
+        },
+        FieldType::Links { kind } => {
+            let ids: Vec<&str> = match v {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(a) if a.iter().all(Value::is_string) => {
+                    a.iter().filter_map(Value::as_str).collect()
+                }
+                _ => return Ok(Err("phải là danh sách mã bản ghi".into())),
+            };
+            let mut out: Vec<Value> = Vec::new();
+            for id in ids {
+                match check_link(*kind, id, lookup)? {
+                    Ok(id) if out.iter().any(|o| o.as_str() == Some(&id)) => {
+                        return Ok(Err(format!("mã {id} bị lặp")));
+                    }
+                    Ok(id) => out.push(Value::String(id)),
+                    Err(e) => return Ok(Err(e)),
+                }
+            }
+            Ok(Value::Array(out))
+        }
+        FieldType::TextList => match v {
+            Value::String(s) => Ok(text_list(s.lines().flat_map(|l| l.split(';')))),
+            Value::Array(a) if a.iter().all(Value::is_string) => {
+                Ok(text_list(a.iter().filter_map(Value::as_str)))
+            }
+            _ => Err("phải là danh sách tên".into()),
+        },
+        FieldType::Grades => check_grades(v),
+    })
+}
+
+fn as_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        // Officers type "1.200" for one thousand two hundred.
+        Value::String(s) => {
+            let t = s.trim().replace(['.', ' '], "");
+            if t.is_empty() || !t.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) {
+                None
+            } else {
+                t.parse().ok()
+            }
+        }
+        _ => None,
+    }
+}
+
+fn text_list<'a>(items: impl Iterator<Item = &'a str>) -> Value {
+    Value::Array(
+        items.map(text::clean).filter(|s| !s.is_empty()).map(Value::String).collect(),
+    )
+}
+
+/// Accepts a code (`to_dan_pho`) or its label typed with or without accents (`Tổ dân phố`, `to dan pho`).
+fn pick_option(v: &Value, choices: &[(&str, &str)]) -> Result<Value, String> {
+    let Some(s) = v.as_str() else {
+        return Err("phải là chữ".into());
+    };
+    let s = s.trim();
+    let folded = text::fold(s);
+    choices
+        .iter()
+        .find(|(code, label)| *code == s || text::fold(label) == folded)
+        .map(|(code, _)| Value::String((*code).to_owned()))
+        .ok_or_else(|| {
+            let list: Vec<String> =
+                choices.iter().map(|(c, l)| format!("{c} ({l})")).collect();
+            format!("«{s}» không hợp lệ; chọn một trong: {}", list.join(", "))
+        })
+}
+
+fn check_link(kind: Kind, s: &str, lookup: &dyn Lookup) -> crate::Result<Result<String, String>> {
+    let Ok(id) = Uuid::parse_str(s.trim()) else {
+        return Ok(Err(format!("«{s}» không phải là mã bản ghi")));
+    };
+    Ok(match lookup.get(kind, id)? {
+        Some(_) => Ok(id.to_string()),
+        None => Err(format!("không tìm thấy {} có mã {id}", kind.label())),
+    })
+}
+
+fn check_grades(v: &Value) -> Result<Value, String> {
+    let Value::Array(items) = v else {
+        return Err("phải là danh sách [{\"year\": năm, \"grade\": xếp loại}]".into());
+    };
+    let mut out = Vec::new();
+    let mut years = Vec::new();
+    let choices: Vec<(&str, &str)> = GRADES.to_vec();
+    for item in items {
+        let year = item.get("year").and_then(as_int).filter(|y| (1990..=2200).contains(y));
+        let Some(year) = year else {
+            return Err("mỗi xếp loại phải có năm hợp lệ".into());
+        };
+        if years.contains(&year) {
+            return Err(format!("năm {year} bị xếp loại hai lần"));
+        }
+        years.push(year);
+        let grade = pick_option(item.get("grade").unwrap_or(&Value::Null), &choices)
+            .map_err(|e| format!("năm {year}: {e}"))?;
+        let mut m = Doc::new();
+        m.insert("year".into(), Value::from(year));
+        m.insert("grade".into(), grade);
+        out.push(Value::Object(m));
+    }
+    out.sort_by_key(|g| g.get("year").and_then(Value::as_i64));
+    Ok(Value::Array(out))
+}
+
+/// Typed reads of a validated document.
+pub trait DocExt {
+    fn str_of(&self, key: &str) -> Option<&str>;
+    fn int_of(&self, key: &str) -> Option<i64>;
+    fn date_of(&self, key: &str) -> Option<NaiveDate>;
+    fn ids_of(&self, key: &str) -> Vec<Uuid>;
+}
+
+impl DocExt for Doc {
+    fn str_of(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Value::as_str)
+    }
+    fn int_of(&self, key: &str) -> Option<i64> {
+        self.get(key).and_then(Value::as_i64)
+    }
+    fn date_of(&self, key: &str) -> Option<NaiveDate> {
+        self.str_of(key).and_then(|s| date::parse_date(s.get(..10).unwrap_or(s)).ok())
+    }
+    fn ids_of(&self, key: &str) -> Vec<Uuid> {
+        match self.get(key) {
+            Some(Value::String(s)) => Uuid::parse_str(s).into_iter().collect(),
+            Some(Value::Array(a)) => {
+                a.iter().filter_map(Value::as_str).filter_map(|s| Uuid::parse_str(s).ok()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A field's value as an officer reads it: dates dd/mm/yyyy, numbers with Vietnamese separators,
+/// options by their labels. `name_of` gives the title of a linked record or the label of a reference
+/// code (`None` when unknown; the raw value is shown then).
+pub fn display_value(f: &Field, v: &Value, name_of: &dyn Fn(&FieldType, &str) -> Option<String>) -> String {
+    let named = |s: &str| name_of(&f.ty, s).unwrap_or_else(|| s.to_owned());
+    match (&f.ty, v) {
+        (FieldType::Date, Value::String(s)) => {
+            date::parse_date(s).map(date::display).unwrap_or_else(|_| s.clone())
+        }
+        (FieldType::DateTime, Value::String(s)) => {
+            date::parse_datetime(s).map(date::display_datetime).unwrap_or_else(|_| s.clone())
+        }
+        (FieldType::Int { .. }, Value::Number(n)) => {
+            n.as_i64().map(text::format_int).unwrap_or_else(|| n.to_string())
+        }
+        (FieldType::Bool, Value::Bool(b)) => if *b { "Có" } else { "Không" }.to_owned(),
+        (FieldType::Enum { .. }, Value::String(s)) => f.option_label(s).unwrap_or(s).to_owned(),
+        (FieldType::Ref { .. } | FieldType::Link { .. }, Value::String(s)) => named(s),
+        (FieldType::Links { .. } | FieldType::TextList, Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|s| if matches!(f.ty, FieldType::TextList) { s.to_owned() } else { named(s) })
+            .collect::<Vec<_>>()
+            .join("; "),
+        (FieldType::Grades, Value::Array(a)) => a
+            .iter()
+            .map(|g| {
+                let year = g.get("year").and_then(Value::as_i64).unwrap_or_default();
+                let code = g.get("grade").and_then(Value::as_str).unwrap_or_default();
+                let label = GRADES.iter().find(|(c, _)| *c == code).map_or(code, |(_, l)| l);
+                format!("{year}: {label}")
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        (_, Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}

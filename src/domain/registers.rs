@@ -1,0 +1,609 @@
+//! The fields of every register and the rules that span fields or records.
+
+use std::sync::LazyLock;
+
+use chrono::Datelike;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::field::{check, count, long_text, options, text, Doc, DocExt, Field, FieldType, Lookup};
+use super::Kind;
+use crate::date;
+use crate::error::{Error, FieldError, Invalid};
+
+const NAME: usize = 200;
+const SHORT: usize = 100;
+
+pub const AREA_KINDS: &[(&str, &str)] = &[
+    ("thon", "Thôn"),
+    ("lang", "Làng"),
+    ("ban", "Bản"),
+    ("ap", "Ấp"),
+    ("buon", "Buôn"),
+    ("phum", "Phum"),
+    ("soc", "Sóc"),
+    ("khom", "Khóm"),
+    ("to_dan_pho", "Tổ dân phố"),
+    ("khu_pho", "Khu phố"),
+];
+
+pub const UNIT_KINDS: &[(&str, &str)] = &[
+    ("co_quan", "Cơ quan"),
+    ("doanh_nghiep", "Doanh nghiệp"),
+    ("co_so_giao_duc", "Cơ sở giáo dục"),
+];
+
+/// Unit categories; those marked `true` are excluded from the yearly certification (TT 124/2021).
+pub const UNIT_CATEGORIES: &[(&str, &str, Kind2, bool)] = &[
+    ("co_quan_nha_nuoc", "Cơ quan nhà nước", Kind2::Agency, false),
+    ("luc_luong_vu_trang", "Đơn vị lực lượng vũ trang", Kind2::Agency, true),
+    ("to_chuc_khac", "Tổ chức khác", Kind2::Agency, false),
+    ("doanh_nghiep_vua_lon", "Doanh nghiệp vừa và lớn", Kind2::Enterprise, false),
+    ("doanh_nghiep_nho", "Doanh nghiệp nhỏ và siêu nhỏ", Kind2::Enterprise, true),
+    ("mam_non", "Trường mầm non, nhà trẻ", Kind2::School, true),
+    ("tieu_hoc", "Trường tiểu học", Kind2::School, true),
+    ("thcs", "Trường trung học cơ sở", Kind2::School, false),
+    ("thpt", "Trường trung học phổ thông", Kind2::School, false),
+    ("giao_duc_khac", "Cơ sở giáo dục khác", Kind2::School, false),
+];
+
+/// The unit kind a category belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind2 {
+    Agency,
+    Enterprise,
+    School,
+}
+
+impl Kind2 {
+    fn code(self) -> &'static str {
+        match self {
+            Kind2::Agency => "co_quan",
+            Kind2::Enterprise => "doanh_nghiep",
+            Kind2::School => "co_so_giao_duc",
+        }
+    }
+}
+
+pub const MODEL_STATUS: &[(&str, &str)] =
+    &[("hoat_dong", "Đang hoạt động"), ("giai_the", "Đã giải thể")];
+
+const REVIEW_KINDS: &[(&str, &str)] =
+    &[("so_ket", "Sơ kết"), ("tong_ket", "Tổng kết"), ("danh_gia", "Đánh giá hiệu quả")];
+const RATINGS: &[(&str, &str)] = &[
+    ("hieu_qua", "Hiệu quả"),
+    ("chua_hieu_qua", "Chưa hiệu quả"),
+    ("khong_hieu_qua", "Không hiệu quả"),
+];
+const EDUCATION: &[(&str, &str)] = &[
+    ("tieu_hoc", "Tiểu học"),
+    ("thcs", "Trung học cơ sở"),
+    ("thpt", "Trung học phổ thông"),
+    ("trung_cap", "Trung cấp"),
+    ("cao_dang", "Cao đẳng"),
+    ("dai_hoc", "Đại học trở lên"),
+];
+pub const ROLES: &[(&str, &str)] =
+    &[("to_truong", "Tổ trưởng"), ("to_pho", "Tổ phó"), ("to_vien", "Tổ viên")];
+pub const MEETING_KINDS: &[(&str, &str)] = &[
+    ("so_ket", "Sơ kết"),
+    ("tong_ket", "Tổng kết"),
+    ("binh_xet", "Bình xét"),
+    ("hoi_nghi", "Hội nghị"),
+    ("khac", "Khác"),
+];
+const RECIPIENT_KINDS: &[(&str, &str)] = &[("tap_the", "Tập thể"), ("ca_nhan", "Cá nhân")];
+const COMMENDATION_FORMS: &[(&str, &str)] = &[
+    ("giay_khen", "Giấy khen"),
+    ("bang_khen", "Bằng khen"),
+    ("thu_khen", "Thư khen"),
+    ("khac", "Hình thức khác"),
+];
+
+fn f(key: &str, label: &str, ty: FieldType) -> Field {
+    Field::new(key, label, ty)
+}
+
+static AREA: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    vec![
+        f("name", "Tên khu dân cư", text(NAME)).required(),
+        f("kind", "Loại khu dân cư", options(AREA_KINDS)).required(),
+        f("households", "Số hộ gia đình", count()).required(),
+        f("households_registered", "Số hộ đăng ký tham gia phong trào", count()),
+        f("households_committed", "Số hộ ký cam kết", count()),
+        f("population", "Số nhân khẩu", count()).required(),
+        f("head", "Trưởng thôn / Tổ trưởng tổ dân phố", text(SHORT)),
+        f("officer", "Công an phụ trách địa bàn", text(SHORT)),
+        f("q1_resolution_number", "Số nghị quyết của chi bộ (quý I)", text(SHORT)),
+        f("q1_resolution_date", "Ngày nghị quyết của chi bộ (quý I)", FieldType::Date),
+        f("registered_on", "Ngày đăng ký phong trào", FieldType::Date),
+        f("notes", "Ghi chú", long_text()),
+    ]
+});
+
+static UNIT: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    let categories: Vec<(&str, &str)> = UNIT_CATEGORIES.iter().map(|(c, l, _, _)| (*c, *l)).collect();
+    vec![
+        f("name", "Tên đơn vị", text(NAME)).required(),
+        f("kind", "Loại đơn vị", options(UNIT_KINDS)).required(),
+        f("category", "Phân loại", options(&categories)),
+        f("address", "Địa chỉ", text(NAME)),
+        f("area_id", "Khu dân cư", FieldType::Link { kind: Kind::Area }),
+        f("head", "Người đứng đầu", text(SHORT)),
+        f("staff_count", "Số cán bộ, nhân viên", count()),
+        f("phone", "Số điện thoại", text(20)),
+        f("certification_applies", "Thuộc diện xét công nhận \"An toàn về ANTT\"", FieldType::Bool),
+        f("notes", "Ghi chú", long_text()),
+    ]
+});
+
+static MODEL: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    vec![
+        f("name", "Tên mô hình", text(NAME)).required(),
+        f("kind", "Loại mô hình", FieldType::Ref { list: "model_kind".into() }).required(),
+        f("model_type", "Dạng mô hình", FieldType::Ref { list: "model_type".into() }),
+        f("area_ids", "Khu dân cư", FieldType::Links { kind: Kind::Area }).required(),
+        f("founded_on", "Ngày thành lập", FieldType::Date).required(),
+        f("leader", "Người phụ trách", text(SHORT)),
+        f("members", "Số thành viên", count()),
+        f("households", "Số hộ tham gia", count()),
+        f("notes", "Ghi chú", long_text()),
+        f("status", "Trạng thái", options(MODEL_STATUS)).system(),
+        f("origin_id", "Nhân rộng từ mô hình", FieldType::Link { kind: Kind::Model }).system(),
+        f("dissolved_on", "Ngày giải thể", FieldType::Date).system(),
+        f("dissolution_reason", "Lý do giải thể", text(1000)).system(),
+    ]
+});
+
+static REVIEW: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    vec![
+        f("model_id", "Mô hình", FieldType::Link { kind: Kind::Model }).required(),
+        f("date", "Ngày sơ kết, tổng kết", FieldType::Date).required(),
+        f("kind", "Hình thức", options(REVIEW_KINDS)).required(),
+        f("rating", "Đánh giá", options(RATINGS)).required(),
+        f("notes", "Nhận xét", long_text()),
+    ]
+});
+
+static TEAM: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    vec![
+        f("name", "Tên tổ", text(NAME)).required(),
+        f("area_ids", "Địa bàn phụ trách", FieldType::Links { kind: Kind::Area }).required(),
+        f("decision_number", "Số quyết định thành lập", text(SHORT)),
+        f("decision_date", "Ngày quyết định thành lập", FieldType::Date),
+        f("notes", "Ghi chú", long_text()),
+    ]
+});
+
+static MEMBER: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    vec![
+        f("team_id", "Tổ bảo vệ ANTT", FieldType::Link { kind: Kind::Team }).required(),
+        f("full_name", "Họ và tên", text(SHORT)).required(),
+        f("date_of_birth", "Ngày sinh", FieldType::Date).required(),
+        f("gender", "Giới tính", options(&[("nam", "Nam"), ("nu", "Nữ")])),
+        f("residence", "Nơi cư trú", text(NAME)).required(),
+        f("resident_since", "Cư trú từ ngày", FieldType::Date).required(),
+        f("education", "Trình độ học vấn", options(EDUCATION)).required(),
+        f("role", "Chức danh", options(ROLES)).required(),
+        f("appointment_decision", "Số quyết định phân công", text(SHORT)),
+        f("appointed_on", "Ngày phân công", FieldType::Date).required(),
+        f("certificate_number", "Số giấy chứng nhận", text(SHORT)),
+        f("training", "Bồi dưỡng, huấn luyện", text(1000)),
+        f("monthly_allowance", "Mức hỗ trợ hằng tháng (đồng)", count()),
+        f("phone", "Số điện thoại", text(20)),
+        f("grades", "Xếp loại hằng năm", FieldType::Grades),
+        f("notes", "Ghi chú", long_text()),
+    ]
+});
+
+/// The fields every activity has; its category adds its own (reference data).
+static ACTIVITY: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    vec![
+        f("category", "Loại hoạt động", FieldType::Ref { list: "activity_category".into() })
+            .required(),
+        f("date", "Ngày", FieldType::Date).required(),
+        f("end_date", "Đến ngày", FieldType::Date),
+        f("title", "Tên hoạt động", text(NAME)),
+        f("area_id", "Khu dân cư", FieldType::Link { kind: Kind::Area }),
+        f("place", "Địa điểm", text(NAME)),
+        f("notes", "Ghi chú", long_text()),
+    ]
+});
+
+static MEETING: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    vec![
+        f("title", "Tên cuộc họp", text(NAME)).required(),
+        f("kind", "Loại cuộc họp", options(MEETING_KINDS)).required(),
+        f("starts_at", "Thời gian bắt đầu", FieldType::DateTime).required(),
+        f("ends_at", "Thời gian kết thúc", FieldType::DateTime),
+        f("place", "Địa điểm", text(NAME)).required(),
+        f("chair", "Chủ trì", text(SHORT)).required(),
+        f("secretary", "Thư ký", text(SHORT)).required(),
+        f("attendees", "Thành phần tham dự", FieldType::TextList),
+        f("attendee_count", "Số người tham dự", count()),
+        f("agenda", "Nội dung", long_text()),
+        f("conclusions", "Kết luận", long_text()),
+        f("votes_for", "Số phiếu tán thành", count()),
+        f("votes_against", "Số phiếu không tán thành", count()),
+        f("votes_abstain", "Số phiếu không biểu quyết", count()),
+        f("area_id", "Khu dân cư", FieldType::Link { kind: Kind::Area }),
+        f("unit_id", "Cơ quan, doanh nghiệp, cơ sở giáo dục", FieldType::Link { kind: Kind::Unit }),
+    ]
+});
+
+static COMMENDATION: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    vec![
+        f("recipient", "Tập thể, cá nhân được khen thưởng", text(NAME)).required(),
+        f("recipient_kind", "Đối tượng", options(RECIPIENT_KINDS)).required(),
+        f("form", "Hình thức khen thưởng", options(COMMENDATION_FORMS)).required(),
+        f("issuer", "Cấp khen thưởng", text(NAME)).required(),
+        f("decision_number", "Số quyết định", text(SHORT)),
+        f("date", "Ngày quyết định", FieldType::Date).required(),
+        f("achievement", "Thành tích", long_text()),
+        f("area_id", "Khu dân cư", FieldType::Link { kind: Kind::Area }),
+        f("model_id", "Mô hình", FieldType::Link { kind: Kind::Model }),
+    ]
+});
+
+/// The fixed fields of a register (an activity's category adds more: see [`fields_for`]).
+pub fn fields(kind: Kind) -> &'static [Field] {
+    match kind {
+        Kind::Area => &AREA,
+        Kind::Unit => &UNIT,
+        Kind::Model => &MODEL,
+        Kind::Review => &REVIEW,
+        Kind::Team => &TEAM,
+        Kind::Member => &MEMBER,
+        Kind::Activity => &ACTIVITY,
+        Kind::Meeting => &MEETING,
+        Kind::Commendation => &COMMENDATION,
+    }
+}
+
+/// All fields of a record: the register's fields plus, for an activity, its category's fields.
+pub fn fields_for(kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<Vec<Field>> {
+    let mut all = fields(kind).to_vec();
+    if kind == Kind::Activity
+        && let Some(category) = doc.str_of("category")
+    {
+        let items = lookup.ref_items("activity_category")?;
+        let folded = crate::text::fold(category);
+        if let Some(item) =
+            items.iter().find(|i| i.code == category || crate::text::fold(&i.label) == folded)
+            && let Some(extra) = item.data.get("fields")
+        {
+            let extra: Vec<Field> = serde_json::from_value(extra.clone()).map_err(|e| {
+                Error::Refused(format!(
+                    "Danh mục loại hoạt động «{}» có mô tả trường không hợp lệ: {e}",
+                    item.label
+                ))
+            })?;
+            all.extend(extra);
+        }
+    }
+    Ok(all)
+}
+
+/// A record that passed every check, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    pub doc: Doc,
+    pub title: String,
+    pub warnings: Vec<String>,
+}
+
+/// Validates a whole record (a create, or an edit merged onto the stored record).
+///
+/// `id` is the record's own id (to exclude it from checks against other records); `allow_system` lets
+/// an operation such as a replication set system fields.
+pub fn validate(
+    kind: Kind,
+    id: Uuid,
+    input: &Doc,
+    allow_system: bool,
+    lookup: &dyn Lookup,
+) -> crate::Result<Checked> {
+    let mut errors = Vec::new();
+    let all = fields_for(kind, input, lookup)?;
+    let mut doc = check(&all, input, allow_system, lookup, &mut errors)?;
+    let mut warnings = Vec::new();
+    if errors.is_empty() {
+        let mut rules = Rules { errors: &mut errors, warnings: &mut warnings, fields: &all };
+        match kind {
+            Kind::Area => area_rules(&doc, &mut rules),
+            Kind::Unit => unit_rules(&mut doc, &mut rules),
+            Kind::Model => model_rules(&mut doc, lookup, &mut rules)?,
+            Kind::Review => review_rules(&doc, lookup, &mut rules)?,
+            Kind::Member => member_rules(id, &doc, lookup, &mut rules)?,
+            Kind::Activity => date_order(&doc, "date", "end_date", &mut rules),
+            Kind::Meeting => meeting_rules(&doc, &mut rules),
+            Kind::Team | Kind::Commendation => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(Invalid(errors)));
+    }
+    let title = title(kind, &doc, lookup)?;
+    Ok(Checked { doc, title, warnings })
+}
+
+struct Rules<'a> {
+    errors: &'a mut Vec<FieldError>,
+    warnings: &'a mut Vec<String>,
+    fields: &'a [Field],
+}
+
+impl Rules<'_> {
+    fn error(&mut self, key: &str, message: impl Into<String>) {
+        let label = self.label(key);
+        self.errors.push(FieldError { field: key.into(), label, message: message.into() });
+    }
+    fn warn(&mut self, key: &str, message: impl std::fmt::Display) {
+        let label = self.label(key);
+        self.warnings.push(format!("{label}: {message}"));
+    }
+    fn label(&self, key: &str) -> String {
+        self.fields.iter().find(|f| f.key == key).map_or(key, |f| f.label.as_str()).to_owned()
+    }
+    fn not_above(&mut self, doc: &Doc, key: &str, limit_key: &str) {
+        if let (Some(n), Some(limit)) = (doc.int_of(key), doc.int_of(limit_key))
+            && n > limit
+        {
+            let limit_label = self.label(limit_key).to_lowercase();
+            self.error(key, format!("không được lớn hơn {limit_label} ({})", crate::text::format_int(limit)));
+        }
+    }
+}
+
+fn area_rules(doc: &Doc, r: &mut Rules) {
+    r.not_above(doc, "households_registered", "households");
+    r.not_above(doc, "households_committed", "households");
+    r.not_above(doc, "households", "population");
+}
+
+fn unit_rules(doc: &mut Doc, r: &mut Rules) {
+    let kind = doc.str_of("kind").unwrap_or_default().to_owned();
+    let category = doc.str_of("category").and_then(|c| UNIT_CATEGORIES.iter().find(|u| u.0 == c));
+    if let Some((_, label, of, excluded)) = category {
+        if of.code() != kind {
+            let kind_label = UNIT_KINDS.iter().find(|k| k.0 == kind).map_or("", |k| k.1);
+            r.error("category", format!("«{label}» không thuộc loại {}", kind_label.to_lowercase()));
+            return;
+        }
+        if *excluded && doc.get("certification_applies") == Some(&Value::Bool(true)) {
+            r.error(
+                "certification_applies",
+                format!("{label} không thuộc diện xét công nhận (Thông tư 124/2021/TT-BCA)"),
+            );
+            return;
+        }
+    }
+    if !doc.contains_key("certification_applies") {
+        let excluded = category.is_some_and(|c| c.3);
+        doc.insert("certification_applies".into(), Value::Bool(!excluded));
+    }
+}
+
+fn model_rules(doc: &mut Doc, lookup: &dyn Lookup, r: &mut Rules) -> crate::Result<()> {
+    doc.entry("status").or_insert_with(|| Value::String("hoat_dong".into()));
+    if let Some(founded) = doc.date_of("founded_on")
+        && founded > lookup.today()
+    {
+        r.error("founded_on", "không được sau ngày hôm nay");
+    }
+    match (doc.str_of("status"), doc.date_of("dissolved_on")) {
+        (Some("giai_the"), None) => r.error("dissolved_on", "không được để trống khi mô hình đã giải thể"),
+        (Some("hoat_dong"), Some(_)) => r.error("dissolved_on", "mô hình đang hoạt động không có ngày giải thể"),
+        _ => {}
+    }
+    date_order(doc, "founded_on", "dissolved_on", r);
+    Ok(())
+}
+
+fn review_rules(doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> crate::Result<()> {
+    let Some(model_id) = doc.ids_of("model_id").first().copied() else { return Ok(()) };
+    let Some(model) = lookup.get(Kind::Model, model_id)? else { return Ok(()) };
+    let date = doc.date_of("date");
+    if let (Some(date), Some(founded)) = (date, model.date_of("founded_on"))
+        && date < founded
+    {
+        r.error("date", format!("trước ngày thành lập mô hình ({})", date::display(founded)));
+    }
+    if date.is_some_and(|d| d > lookup.today()) {
+        r.error("date", "không được sau ngày hôm nay");
+    }
+    Ok(())
+}
+
+/// Eligibility of a grassroots security-team member (Luật Lực lượng tham gia bảo vệ ANTT ở cơ sở 2023).
+fn member_rules(id: Uuid, doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> crate::Result<()> {
+    let (Some(born), Some(appointed), Some(since)) =
+        (doc.date_of("date_of_birth"), doc.date_of("appointed_on"), doc.date_of("resident_since"))
+    else {
+        return Ok(());
+    };
+    let age = date::age_on(born, appointed);
+    if !(18..=70).contains(&age) {
+        r.error(
+            "date_of_birth",
+            format!(
+                "vào ngày phân công {} người này {age} tuổi; thành viên tổ bảo vệ ANTT phải từ đủ 18 đến 70 tuổi",
+                date::display(appointed)
+            ),
+        );
+    }
+    if since > born.max(appointed) || date::add_years(since, 1) > appointed {
+        r.error(
+            "resident_since",
+            format!(
+                "phải cư trú tại địa phương ít nhất 1 năm trước ngày phân công {}",
+                date::display(appointed)
+            ),
+        );
+    }
+    if since < born {
+        r.error("resident_since", "không được trước ngày sinh");
+    }
+    if appointed > lookup.today() {
+        r.error("appointed_on", "không được sau ngày hôm nay");
+    }
+    if doc.str_of("education") == Some("tieu_hoc") {
+        r.warn(
+            "education",
+            "tiêu chuẩn là tốt nghiệp trung học cơ sở; trình độ tiểu học chỉ được chấp nhận ở địa bàn có điều kiện kinh tế - xã hội đặc biệt khó khăn",
+        );
+    }
+    // No grade for a year with under 9 months of service (the year runs 15/11 to 14/11).
+    if let Some(Value::Array(grades)) = doc.get("grades") {
+        for g in grades {
+            let Some(year) = g.get("year").and_then(Value::as_i64) else { continue };
+            let Some(period_end) = chrono::NaiveDate::from_ymd_opt(year as i32, 11, 14) else {
+                continue;
+            };
+            let served = (period_end.year() - appointed.year()) * 12 + period_end.month() as i32
+                - appointed.month() as i32
+                - i32::from(period_end.day() < appointed.day());
+            if served < 9 {
+                r.error("grades", format!("năm {year}: chưa đủ 9 tháng công tác nên không xếp loại"));
+            }
+        }
+        let rated_excellent: Vec<i64> = grades
+            .iter()
+            .filter(|g| g.get("grade").and_then(Value::as_str) == Some("xuat_sac"))
+            .filter_map(|g| g.get("year").and_then(Value::as_i64))
+            .collect();
+        for year in rated_excellent {
+            let (excellent, good) = grade_counts(id, year, grades, lookup)?;
+            if excellent * 5 > good {
+                r.warn(
+                    "grades",
+                    format!(
+                        "năm {year} có {excellent} người hoàn thành xuất sắc trên {good} người hoàn thành tốt; số hoàn thành xuất sắc không quá 20% số hoàn thành tốt"
+                    ),
+                );
+            }
+        }
+    }
+    if let Some(team) = doc.ids_of("team_id").first() {
+        let role = doc.str_of("role").unwrap_or_default();
+        if role != "to_vien" {
+            let same = lookup
+                .find(Kind::Member, "team_id", &team.to_string())?
+                .into_iter()
+                .filter(|(other, m)| *other != id && m.str_of("role") == Some(role))
+                .count();
+            let label = ROLES.iter().find(|x| x.0 == role).map_or(role, |x| x.1);
+            if role == "to_truong" && same > 0 {
+                r.warn("role", format!("tổ này đã có {label}"));
+            }
+            if role == "to_pho" && same >= 2 {
+                r.warn("role", format!("tổ này đã có {same} {}", label.to_lowercase()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Commune-wide counts of "xuất sắc" and "tốt" (incl. xuất sắc) for a year, with this member's grades.
+fn grade_counts(id: Uuid, year: i64, own: &[Value], lookup: &dyn Lookup) -> crate::Result<(i64, i64)> {
+    let grade_in = |grades: &[Value]| {
+        grades
+            .iter()
+            .find(|g| g.get("year").and_then(Value::as_i64) == Some(year))
+            .and_then(|g| g.get("grade").and_then(Value::as_str).map(str::to_owned))
+    };
+    let mut all: Vec<Option<String>> = lookup
+        .find(Kind::Member, "grades.year", &year.to_string())?
+        .into_iter()
+        .filter(|(other, _)| *other != id)
+        .map(|(_, m)| match m.get("grades") {
+            Some(Value::Array(g)) => grade_in(g),
+            _ => None,
+        })
+        .collect();
+    all.push(grade_in(own));
+    let excellent = all.iter().filter(|g| g.as_deref() == Some("xuat_sac")).count() as i64;
+    let good = all.iter().filter(|g| matches!(g.as_deref(), Some("tot"))).count() as i64;
+    Ok((excellent, good))
+}
+
+fn meeting_rules(doc: &Doc, r: &mut Rules) {
+    date_order(doc, "starts_at", "ends_at", r);
+    let votes: i64 = ["votes_for", "votes_against", "votes_abstain"]
+        .iter()
+        .filter_map(|k| doc.int_of(k))
+        .sum();
+    if let Some(n) = doc.int_of("attendee_count")
+        && votes > n
+    {
+        r.error("votes_for", format!("tổng số phiếu ({votes}) lớn hơn số người tham dự ({n})"));
+    }
+}
+
+fn date_order(doc: &Doc, from: &str, to: &str, r: &mut Rules) {
+    // ISO dates and date-times compare correctly as text.
+    if let (Some(a), Some(b)) = (doc.str_of(from), doc.str_of(to))
+        && b < a
+    {
+        let from_label = r.label(from).to_lowercase();
+        r.error(to, format!("không được trước {from_label}"));
+    }
+}
+
+/// The text a list shows for a record and sorts it by.
+pub fn title(kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<String> {
+    let s = |k: &str| doc.str_of(k).unwrap_or_default().to_owned();
+    Ok(match kind {
+        Kind::Area | Kind::Unit | Kind::Model | Kind::Team => s("name"),
+        Kind::Member => s("full_name"),
+        Kind::Meeting => s("title"),
+        Kind::Review => {
+            let label = REVIEW_KINDS.iter().find(|k| Some(k.0) == doc.str_of("kind")).map_or("", |k| k.1);
+            let date = doc.date_of("date").map(date::display).unwrap_or_default();
+            let model = match doc.ids_of("model_id").first() {
+                Some(id) => lookup.get(Kind::Model, *id)?.and_then(|m| m.str_of("name").map(str::to_owned)),
+                None => None,
+            };
+            match model {
+                Some(m) => format!("{label} ngày {date} – {m}"),
+                None => format!("{label} ngày {date}"),
+            }
+        }
+        Kind::Activity => match doc.str_of("title") {
+            Some(t) => t.to_owned(),
+            None => {
+                let code = s("category");
+                let label = lookup
+                    .ref_items("activity_category")?
+                    .into_iter()
+                    .find(|i| i.code == code)
+                    .map_or(code, |i| i.label);
+                let date = doc.date_of("date").map(date::display).unwrap_or_default();
+                format!("{label} ngày {date}")
+            }
+        },
+        Kind::Commendation => {
+            let form = COMMENDATION_FORMS.iter().find(|k| Some(k.0) == doc.str_of("form")).map_or("", |k| k.1);
+            format!("{form}: {}", s("recipient"))
+        }
+    })
+}
+
+/// Folded text the search index holds for a record: its texts and the labels of its options.
+pub fn search_text(title: &str, doc: &Doc, fields: &[Field]) -> String {
+    let mut parts = vec![title.to_owned()];
+    for f in fields {
+        let Some(v) = doc.get(&f.key) else { continue };
+        match (&f.ty, v) {
+            (FieldType::Text { .. }, Value::String(s)) => parts.push(s.clone()),
+            (FieldType::TextList, Value::Array(a)) => {
+                parts.extend(a.iter().filter_map(Value::as_str).map(str::to_owned))
+            }
+            (FieldType::Enum { .. }, Value::String(code)) => {
+                parts.extend(f.option_label(code).map(str::to_owned))
+            }
+            _ => {}
+        }
+    }
+    crate::text::fold(&parts.join(" "))
+}

@@ -1,0 +1,101 @@
+//! The crate's one error type. Every message is Vietnamese and is what an officer reads.
+
+use std::fmt;
+
+/// One bad field: the Vietnamese label of the field and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// The field's JSON key (`households`), for the UI to put the message next to the field.
+    pub field: String,
+    /// The field's Vietnamese label (`Số hộ gia đình`).
+    pub label: String,
+    /// What is wrong (`phải là số nguyên không âm`).
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.label, self.message)
+    }
+}
+
+/// Every field that failed validation, in field order. Nothing was saved.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(Invalid),
+    #[error("Không tìm thấy {kind} có mã {id}.")]
+    NotFound { kind: &'static str, id: String },
+    #[error("{0}")]
+    Refused(String),
+    #[error(
+        "Kho dữ liệu chưa được khởi tạo. Hãy chạy: phongtrao init --province-code … --province … --commune-code … --commune … --officer …, hoặc phongtrao demo để tạo xã mẫu."
+    )]
+    NotInitialized,
+    #[error("Kho dữ liệu đã được khởi tạo cho {0}; không khởi tạo lại.")]
+    AlreadyInitialized(String),
+    #[error(
+        "Kho dữ liệu được tạo bởi phiên bản phongtrao mới hơn (lược đồ {found}, phiên bản này chỉ đọc được đến lược đồ {known}). Hãy cập nhật phongtrao; dữ liệu không bị thay đổi."
+    )]
+    NewerSchema { found: i64, known: i64 },
+    #[error("Bản cập nhật lược đồ số {0} đã bị sửa sau khi phát hành; không mở kho để tránh hỏng dữ liệu.")]
+    MigrationEdited(i64),
+    #[error("Lỗi kho dữ liệu: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("Lỗi đọc/ghi tệp {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("Dữ liệu JSON không hợp lệ: {0}")]
+    Json(String),
+}
+
+impl Error {
+    /// A stable machine code for the error, used across IPC (`{code, message}`) and in tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid(_) => "invalid",
+            Error::NotFound { .. } => "not_found",
+            Error::Refused(_) => "refused",
+            Error::NotInitialized => "not_initialized",
+            Error::AlreadyInitialized(_) => "already_initialized",
+            Error::NewerSchema { .. } => "newer_schema",
+            Error::MigrationEdited(_) => "migration_edited",
+            Error::Sqlite(_) => "store",
+            Error::Io { .. } => "io",
+            Error::Json(_) => "json",
+        }
+    }
+
+    /// A validation error on one field.
+    pub fn field(field: &str, label: &str, message: impl Into<String>) -> Error {
+        Error::Invalid(Invalid(vec![FieldError {
+            field: field.to_owned(),
+            label: label.to_owned(),
+            message: message.into(),
+        }]))
+    }
+
+    pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
+        Error::Io { path: path.as_ref().display().to_string(), source }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

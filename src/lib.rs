@@ -1,0 +1,18 @@
+//! phongtrao: the core of the commune police's movement registers.
+//!
+//! Everything the desktop window and the command line do goes through this crate: the domain rules
+//! ([`domain`]), the SQLite store ([`store`], the only module with SQL), Vietnamese text ([`text`]),
+//! dates ([`date`]), the hybrid logical clock ([`hlc`]), printing ([`print`]) and the demo commune
+//! ([`demo`]). See ARCHITECTURE.md for the codemap and the invariants.
+
+pub mod date;
+pub mod domain;
+mod error;
+pub mod hlc;
+pub mod print;
+pub mod store;
+pub mod text;
+
+pub use domain::{Doc, Kind, Record, Saved};
+pub use error::{Error, FieldError, Invalid, Result};
+pub use store::{Commune, ListQuery, Setup, Store};

@@ -1,0 +1,62 @@
+//! Numbered schema migrations, applied in order in one transaction.
+//!
+//! The schema version is SQLite's `user_version`. Each applied migration's SHA-256 is kept in
+//! `schema_migration`, so a shipped migration that was edited afterwards is detected at open instead
+//! of silently diverging. A store with a version newer than this build knows is refused untouched.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// (version, name, SQL). Append only; never edit a shipped entry.
+pub const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "0001_init", include_str!("migrations/0001_init.sql"))];
+
+pub fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
+pub fn checksum(sql: &str) -> String {
+    hex(&Sha256::digest(sql.as_bytes()))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Brings the schema up to date. Returns the number of migrations applied.
+pub fn migrate(conn: &mut Connection) -> Result<usize> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > latest() {
+        return Err(Error::NewerSchema { found: current, known: latest() });
+    }
+    let tx = conn.transaction()?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migration (
+             version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL
+         ) STRICT;",
+    )?;
+    for (version, _, sql) in MIGRATIONS.iter().filter(|m| m.0 <= current) {
+        let stored: Option<String> = tx
+            .query_row("SELECT sha256 FROM schema_migration WHERE version = ?1", [version], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if stored.is_some_and(|s| s != checksum(sql)) {
+            return Err(Error::MigrationEdited(*version));
+        }
+    }
+    let mut applied = 0;
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migration (version, name, sha256, applied_at) VALUES (?1, ?2, ?3, ?4)",
+            params![version, name, checksum(sql), chrono::Utc::now().to_rfc3339()],
+        )?;
+        tx.pragma_update(None, "user_version", version)?;
+        applied += 1;
+    }
+    tx.commit()?;
+    Ok(applied)
+}

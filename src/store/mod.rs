@@ -1,0 +1,765 @@
+//! The commune store: the only module with SQL.
+//!
+//! One SQLite file holds every register (`record`, one row per record, JSON fields), the search index
+//! (`record_fts`), reference lists, counters and the audit log. Every write goes through
+//! [`Store::write`]: one transaction in which the domain checks the input (through [`Tx`]'s
+//! [`Lookup`]), the record row, its search text, its sync stamp and its audit entry are written
+//! together, or nothing is.
+
+mod audit;
+mod migrate;
+mod query;
+mod sync;
+
+pub use audit::AuditReport;
+pub use migrate::{checksum as migration_checksum, latest as latest_schema, MIGRATIONS};
+pub use query::{Filter, Hit, ListQuery, Op, Page};
+pub use sync::{Change, MergeReport};
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::domain::{self, Checked, Doc, DocExt, Kind, Lookup, Meta, Record, RefItem, RefSet, Saved};
+use crate::error::{Error, Result};
+use crate::hlc::Hlc;
+use crate::text;
+
+/// What `phongtrao init` asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Setup {
+    pub province_code: String,
+    pub province: String,
+    pub commune_code: String,
+    pub commune: String,
+    pub officer: String,
+}
+
+/// The commune and installation this store belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Commune {
+    pub installation_id: Uuid,
+    pub province_code: String,
+    pub province: String,
+    pub commune_code: String,
+    pub commune: String,
+    pub officer: String,
+}
+
+/// A model with its life-cycle history.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelHistory {
+    pub model: Record,
+    pub reviews: Vec<Record>,
+    pub origin: Option<Record>,
+    pub replicas: Vec<Record>,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+    commune: Option<Commune>,
+    actor: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let conn = Connection::open(path)?;
+        Store::setup(conn, Some(path.to_owned()))
+    }
+
+    /// Opens an existing store; a missing file is [`Error::NotInitialized`], and nothing is created.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(Error::NotInitialized);
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        Store::setup(conn, Some(path.to_owned()))
+    }
+
+    /// A store in memory, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?, None)
+    }
+
+    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a commit that returned survives a power cut, not only a crash of the app.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.create_collation("vi", |a, b| text::compare(a, b))?;
+        conn.create_scalar_function(
+            "vi_fold",
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8
+                | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|s| text::fold(&s))),
+        )?;
+        migrate::migrate(&mut conn)?;
+        let commune = read_commune(&conn)?;
+        let actor = commune.as_ref().map(|c| c.officer.clone()).unwrap_or_default();
+        Ok(Store { conn, path, commune, actor })
+    }
+
+    /// Makes this store the commune's: records the installation and seeds the reference data.
+    pub fn init(&mut self, setup: &Setup) -> Result<&Commune> {
+        if let Some(c) = &self.commune {
+            return Err(Error::AlreadyInitialized(format!("{} ({})", c.commune, c.province)));
+        }
+        let setup = check_setup(setup)?;
+        let id = Uuid::now_v7();
+        let tx = self.conn.transaction()?;
+        let now = chrono::Local::now().to_rfc3339();
+        for (k, v) in [
+            ("installation_id", id.to_string()),
+            ("province_code", setup.province_code.clone()),
+            ("province", setup.province.clone()),
+            ("commune_code", setup.commune_code.clone()),
+            ("commune", setup.commune.clone()),
+            ("officer", setup.officer.clone()),
+            ("created_at", now),
+        ] {
+            tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
+        }
+        apply_refs(&tx, &RefSet::builtin())?;
+        let commune = read_commune(&tx)?.ok_or(Error::NotInitialized)?;
+        let new = serde_json::to_value(&setup).map_err(|e| Error::Json(e.to_string()))?;
+        audit::append(&tx, &setup.officer, "init", None, None, None, Some(&new))?;
+        tx.commit()?;
+        self.actor = commune.officer.clone();
+        self.commune = Some(commune);
+        Ok(self.commune.as_ref().expect("just set"))
+    }
+
+    pub fn commune(&self) -> Result<&Commune> {
+        self.commune.as_ref().ok_or(Error::NotInitialized)
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Who the audit log names for the next writes.
+    pub fn set_actor(&mut self, actor: &str) {
+        self.actor = text::clean(actor);
+    }
+
+    /// Runs `f` in one transaction: everything it writes is committed together, or nothing if it fails.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let commune = self.commune.as_ref().ok_or(Error::NotInitialized)?;
+        let tx = self.conn.transaction()?;
+        let mut w = Tx { tx, commune, actor: &self.actor, today: today() };
+        let out = f(&mut w)?;
+        w.tx.commit()?;
+        Ok(out)
+    }
+
+    /// A read-only view for lookups and queries.
+    fn reader(&self) -> Reader<'_> {
+        Reader { conn: &self.conn }
+    }
+
+    /// Creates a record from its fields; returns its new id and any warnings.
+    pub fn create(&mut self, kind: Kind, input: &Doc) -> Result<Saved> {
+        self.write(|tx| tx.create(kind, input, false))
+    }
+
+    /// Applies a partial update: given keys replace stored values, `null` clears a field.
+    pub fn update(&mut self, kind: Kind, id: Uuid, patch: &Doc) -> Result<Saved> {
+        self.write(|tx| tx.update(kind, id, patch))
+    }
+
+    /// Deletes a record (leaving a tombstone). Records that belong to it (a model's reviews) go with it;
+    /// records that only refer to it (a team's members) make the delete refused.
+    pub fn delete(&mut self, kind: Kind, id: Uuid) -> Result<()> {
+        self.write(|tx| tx.delete(kind, id))
+    }
+
+    pub fn get(&self, kind: Kind, id: Uuid) -> Result<Record> {
+        self.reader()
+            .record(id)?
+            .filter(|r| r.kind == kind && !r.meta.deleted)
+            .ok_or_else(|| Error::NotFound { kind: kind.label(), id: id.to_string() })
+    }
+
+    /// Any record, live or tombstone, whatever its kind.
+    pub fn get_any(&self, id: Uuid) -> Result<Option<Record>> {
+        self.reader().record(id)
+    }
+
+    pub fn list(&self, kind: Kind, q: &ListQuery) -> Result<Page> {
+        query::list(&self.conn, kind, q)
+    }
+
+    /// Accent- and case-insensitive search across registers (or one).
+    pub fn search(&self, text: &str, kind: Option<Kind>, limit: u32) -> Result<Vec<Hit>> {
+        query::search(&self.conn, text, kind, limit)
+    }
+
+    /// Records a review (sơ kết, tổng kết) of a model.
+    pub fn review_model(&mut self, model: Uuid, review: &Doc) -> Result<Saved> {
+        let mut input = review.clone();
+        input.insert("model_id".into(), Value::String(model.to_string()));
+        self.write(|tx| tx.create(Kind::Review, &input, false))
+    }
+
+    /// Replicates a model into another area: a new model linked to its origin.
+    pub fn replicate_model(&mut self, origin: Uuid, area: Uuid, overrides: &Doc) -> Result<Saved> {
+        self.write(|tx| {
+            let doc = tx.live(Kind::Model, origin)?;
+            let input = domain::model::replicate(origin, &doc, area, overrides, tx)?;
+            tx.create(Kind::Model, &input, true)
+        })
+    }
+
+    /// Dissolves a model: it stays, read-only, with its history.
+    pub fn dissolve_model(&mut self, id: Uuid, on: &str, reason: &str) -> Result<Saved> {
+        self.write(|tx| {
+            let old = tx.live(Kind::Model, id)?;
+            let new = domain::model::dissolve(&old, on, reason, tx)?;
+            let checked = domain::validate(Kind::Model, id, &new, true, tx)?;
+            tx.put(Kind::Model, id, &checked, "dissolve", Some(&old))?;
+            Ok(Saved { id, warnings: checked.warnings })
+        })
+    }
+
+    /// A model, its reviews (oldest first), the model it was replicated from and its replicas.
+    pub fn model_history(&self, id: Uuid) -> Result<ModelHistory> {
+        let model = self.get(Kind::Model, id)?;
+        let r = self.reader();
+        let mut reviews = r.find_records(Kind::Review, "model_id", &id.to_string())?;
+        reviews.sort_by(|a, b| a.data.str_of("date").cmp(&b.data.str_of("date")));
+        let origin = match model.data.ids_of("origin_id").first() {
+            Some(o) => r.record(*o)?,
+            None => None,
+        };
+        let replicas = r.find_records(Kind::Model, "origin_id", &id.to_string())?;
+        Ok(ModelHistory { model, reviews, origin, replicas })
+    }
+
+    /// The active items of a reference list.
+    pub fn ref_items(&self, list: &str) -> Result<Vec<RefItem>> {
+        self.reader().ref_items(list)
+    }
+
+    /// Names of the reference lists with their labels and versions.
+    pub fn ref_lists(&self) -> Result<Vec<(String, String, i64)>> {
+        let mut st = self.conn.prepare("SELECT list, label, version FROM ref_list ORDER BY list")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Installs a newer reference set (from a release or the province); older lists are kept.
+    pub fn apply_reference(&mut self, set: &RefSet) -> Result<usize> {
+        self.write(|tx| {
+            let n = apply_refs(&tx.tx, set)?;
+            if n > 0 {
+                let new = serde_json::json!({"version": set.version, "lists": n});
+                tx.audit("reference", None, None, None, Some(&new))?;
+            }
+            Ok(n)
+        })
+    }
+
+    /// The fields of a record of `kind` with these values (an activity's category adds fields).
+    pub fn fields_for(&self, kind: Kind, doc: &Doc) -> Result<Vec<domain::Field>> {
+        domain::fields_for(kind, doc, &self.reader())
+    }
+
+    /// A record's fields as (label, value) lines an officer reads, in form order.
+    pub fn describe(&self, record: &Record) -> Result<Vec<(String, String)>> {
+        let r = self.reader();
+        let fields = domain::fields_for(record.kind, &record.data, &r)?;
+        let name_of = |ty: &domain::FieldType, s: &str| -> Option<String> {
+            match ty {
+                domain::FieldType::Ref { list } => {
+                    r.ref_items(list).ok()?.into_iter().find(|i| i.code == s).map(|i| i.label)
+                }
+                domain::FieldType::Link { .. } | domain::FieldType::Links { .. } => {
+                    r.record(Uuid::parse_str(s).ok()?).ok()?.map(|x| x.title)
+                }
+                _ => None,
+            }
+        };
+        Ok(fields
+            .iter()
+            .filter_map(|f| {
+                let v = record.data.get(&f.key)?;
+                Some((f.label.clone(), domain::display_value(f, v, &name_of)))
+            })
+            .collect())
+    }
+
+    /// Checks the audit log's hash chain.
+    pub fn audit_verify(&self) -> Result<AuditReport> {
+        audit::verify(&self.conn)
+    }
+
+    /// The last `limit` audit entries, newest first.
+    pub fn audit_tail(&self, limit: u32) -> Result<Vec<audit::Entry>> {
+        audit::tail(&self.conn, limit)
+    }
+
+    /// Record changes with a sequence number above `after`, in sequence order (for sync bundles).
+    pub fn changes_since(&self, after: i64, limit: u32) -> Result<Vec<Change>> {
+        sync::changes_since(&self.conn, after, limit)
+    }
+
+    /// Merges changes from another installation: per record, the greater (clock, installation) wins.
+    pub fn apply_changes(&mut self, changes: &[Change]) -> Result<MergeReport> {
+        self.write(|tx| sync::apply(tx, changes))
+    }
+
+    /// The last change sequence number issued.
+    pub fn last_seq(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT value FROM counter WHERE name = 'seq'", [], |r| r.get(0))?)
+    }
+
+    /// How many live records each register holds.
+    pub fn counts(&self) -> Result<Vec<(Kind, i64)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT kind, count(*) FROM record WHERE deleted = 0 GROUP BY kind")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out: Vec<(Kind, i64)> = Kind::ALL.iter().map(|k| (*k, 0)).collect();
+        for row in rows {
+            let (k, n) = row?;
+            if let Some(slot) = out.iter_mut().find(|(kind, _)| kind.code() == k) {
+                slot.1 = n;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Result of SQLite's `PRAGMA integrity_check` ("ok" when sound).
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Runs SQLite's query planner statistics; worth doing after a bulk load.
+    pub fn optimize(&self) -> Result<()> {
+        self.conn.execute_batch("PRAGMA optimize; ANALYZE;")?;
+        Ok(())
+    }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn check_setup(s: &Setup) -> Result<Setup> {
+    let mut errors = Vec::new();
+    let mut push = |field: &str, label: &str, msg: &str| {
+        errors.push(crate::error::FieldError { field: field.into(), label: label.into(), message: msg.into() })
+    };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let out = Setup {
+        province_code: s.province_code.trim().to_owned(),
+        province: text::clean(&s.province),
+        commune_code: s.commune_code.trim().to_owned(),
+        commune: text::clean(&s.commune),
+        officer: text::clean(&s.officer),
+    };
+    if !digits(&out.province_code, 2) {
+        push("province_code", "Mã tỉnh", "phải gồm 2 chữ số (QĐ 19/2025/QĐ-TTg)");
+    }
+    if out.province.is_empty() {
+        push("province", "Tên tỉnh, thành phố", "không được để trống");
+    }
+    if !digits(&out.commune_code, 5) {
+        push("commune_code", "Mã xã", "phải gồm 5 chữ số (QĐ 19/2025/QĐ-TTg)");
+    }
+    if out.commune.is_empty() {
+        push("commune", "Tên xã, phường, đặc khu", "không được để trống");
+    }
+    if out.officer.is_empty() {
+        push("officer", "Cán bộ", "không được để trống");
+    }
+    if errors.is_empty() { Ok(out) } else { Err(Error::Invalid(crate::error::Invalid(errors))) }
+}
+
+fn read_commune(conn: &Connection) -> Result<Option<Commune>> {
+    let get = |k: &str| -> Result<Option<String>> {
+        Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get(0)).optional()?)
+    };
+    let Some(id) = get("installation_id")? else { return Ok(None) };
+    let installation_id = Uuid::parse_str(&id)
+        .map_err(|_| Error::Refused("Mã cài đặt trong kho dữ liệu bị hỏng.".into()))?;
+    Ok(Some(Commune {
+        installation_id,
+        province_code: get("province_code")?.unwrap_or_default(),
+        province: get("province")?.unwrap_or_default(),
+        commune_code: get("commune_code")?.unwrap_or_default(),
+        commune: get("commune")?.unwrap_or_default(),
+        officer: get("officer")?.unwrap_or_default(),
+    }))
+}
+
+/// Installs every list of `set` whose version is newer than the stored one. Returns how many.
+fn apply_refs(conn: &Connection, set: &RefSet) -> Result<usize> {
+    let mut n = 0;
+    for list in &set.lists {
+        let current: Option<i64> = conn
+            .query_row("SELECT version FROM ref_list WHERE list = ?1", [&list.list], |r| r.get(0))
+            .optional()?;
+        if current.is_some_and(|v| v >= set.version) {
+            continue;
+        }
+        conn.execute(
+            "INSERT INTO ref_list (list, label, version) VALUES (?1, ?2, ?3)
+             ON CONFLICT (list) DO UPDATE SET label = excluded.label, version = excluded.version",
+            params![list.list, list.label, set.version],
+        )?;
+        // Items no longer sent stay for old records but are no longer offered.
+        conn.execute("UPDATE ref_item SET active = 0 WHERE list = ?1", [&list.list])?;
+        for (pos, item) in list.items.iter().enumerate() {
+            let data = (!item.data.is_null()).then(|| item.data.to_string());
+            conn.execute(
+                "INSERT INTO ref_item (list, code, label, position, active, data) VALUES (?1, ?2, ?3, ?4, 1, ?5)
+                 ON CONFLICT (list, code) DO UPDATE SET label = excluded.label,
+                    position = excluded.position, active = 1, data = excluded.data",
+                params![list.list, item.code, item.label, pos as i64, data],
+            )?;
+        }
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Read access shared by the store and its transactions.
+pub(crate) struct Reader<'c> {
+    conn: &'c Connection,
+}
+
+const RECORD_COLUMNS: &str = "id, kind, data, title, hlc, origin, seq, deleted";
+
+pub(crate) fn record_from_row(r: &Row<'_>) -> rusqlite::Result<Record> {
+    let parse_uuid = |i: usize, s: String| {
+        Uuid::parse_str(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+    };
+    let kind: String = r.get(1)?;
+    let data: Option<String> = r.get(2)?;
+    let data: Doc = match data {
+        Some(s) => serde_json::from_str(&s).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        None => Doc::new(),
+    };
+    Ok(Record {
+        id: parse_uuid(0, r.get(0)?)?,
+        kind: Kind::parse(&kind).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, format!("unknown kind {kind}").into())
+        })?,
+        data,
+        title: r.get(3)?,
+        meta: Meta {
+            hlc: Hlc(r.get::<_, i64>(4)? as u64),
+            origin: parse_uuid(5, r.get(5)?)?,
+            seq: r.get(6)?,
+            deleted: r.get(7)?,
+        },
+    })
+}
+
+impl Reader<'_> {
+    fn record(&self, id: Uuid) -> Result<Option<Record>> {
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM record WHERE id = ?1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([id.to_string()], record_from_row).optional()?)
+    }
+
+    fn live_doc(&self, kind: Kind, id: Uuid) -> Result<Option<Doc>> {
+        let data: Option<String> = self
+            .conn
+            .prepare_cached("SELECT data FROM record WHERE id = ?1 AND kind = ?2 AND deleted = 0")?
+            .query_row(params![id.to_string(), kind.code()], |r| r.get(0))
+            .optional()?;
+        data.map(|s| serde_json::from_str(&s).map_err(|e| Error::Json(e.to_string()))).transpose()
+    }
+
+    /// Live records of `kind` whose `field` equals `value` or, for a list, contains it. A dotted
+    /// field (`grades.year`) looks inside the objects of a list.
+    fn find_records(&self, kind: Kind, field: &str, value: &str) -> Result<Vec<Record>> {
+        let (list, inner) = match field.split_once('.') {
+            Some((l, i)) => (l, format!("$.{i}")),
+            None => (field, "$".to_owned()),
+        };
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM record WHERE kind = ?1 AND deleted = 0 AND EXISTS (
+                SELECT 1 FROM json_each(record.data, '$.' || ?2) j
+                WHERE CASE WHEN ?3 = '$' THEN CAST(j.value AS TEXT)
+                           ELSE CAST(json_extract(j.value, ?3) AS TEXT) END = ?4)"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map(params![kind.code(), list, inner, value], record_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn ref_items(&self, list: &str) -> Result<Vec<RefItem>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT code, label, data FROM ref_item WHERE list = ?1 AND active = 1 ORDER BY position",
+        )?;
+        let rows = st.query_map([list], |r| {
+            let data: Option<String> = r.get(2)?;
+            Ok(RefItem {
+                code: r.get(0)?,
+                label: r.get(1)?,
+                data: data.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or(Value::Null),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Lookup for Reader<'_> {
+    fn today(&self) -> NaiveDate {
+        today()
+    }
+    fn ref_items(&self, list: &str) -> Result<Vec<RefItem>> {
+        Reader::ref_items(self, list)
+    }
+    fn get(&self, kind: Kind, id: Uuid) -> Result<Option<Doc>> {
+        self.live_doc(kind, id)
+    }
+    fn find(&self, kind: Kind, field: &str, value: &str) -> Result<Vec<(Uuid, Doc)>> {
+        Ok(self.find_records(kind, field, value)?.into_iter().map(|r| (r.id, r.data)).collect())
+    }
+}
+
+/// One write transaction. Implements [`Lookup`] so the domain's checks see the transaction's own writes.
+pub struct Tx<'s> {
+    tx: rusqlite::Transaction<'s>,
+    commune: &'s Commune,
+    actor: &'s str,
+    today: NaiveDate,
+}
+
+impl Lookup for Tx<'_> {
+    fn today(&self) -> NaiveDate {
+        self.today
+    }
+    fn ref_items(&self, list: &str) -> Result<Vec<RefItem>> {
+        self.reader().ref_items(list)
+    }
+    fn get(&self, kind: Kind, id: Uuid) -> Result<Option<Doc>> {
+        self.reader().live_doc(kind, id)
+    }
+    fn find(&self, kind: Kind, field: &str, value: &str) -> Result<Vec<(Uuid, Doc)>> {
+        Lookup::find(&self.reader(), kind, field, value)
+    }
+}
+
+impl Tx<'_> {
+    fn reader(&self) -> Reader<'_> {
+        Reader { conn: &self.tx }
+    }
+
+    pub fn commune(&self) -> &Commune {
+        self.commune
+    }
+
+    /// A live record's fields, or NotFound.
+    pub fn live(&self, kind: Kind, id: Uuid) -> Result<Doc> {
+        self.reader()
+            .live_doc(kind, id)?
+            .ok_or_else(|| Error::NotFound { kind: kind.label(), id: id.to_string() })
+    }
+
+    /// Validates and inserts a new record. `allow_system` is for operations (replication).
+    pub fn create(&mut self, kind: Kind, input: &Doc, allow_system: bool) -> Result<Saved> {
+        self.create_with_id(kind, Uuid::now_v7(), input, allow_system)
+    }
+
+    /// As [`Tx::create`] with a given id (the demo makes its ids from its seed).
+    pub fn create_with_id(&mut self, kind: Kind, id: Uuid, input: &Doc, allow_system: bool) -> Result<Saved> {
+        self.guard_parent(kind, input)?;
+        let checked = domain::validate(kind, id, input, allow_system, self)?;
+        self.put(kind, id, &checked, "create", None)?;
+        Ok(Saved { id, warnings: checked.warnings })
+    }
+
+    fn update(&mut self, kind: Kind, id: Uuid, patch: &Doc) -> Result<Saved> {
+        let old = self.live(kind, id)?;
+        if kind == Kind::Model && domain::model::is_dissolved(&old) {
+            return Err(domain::model::read_only(&old));
+        }
+        self.guard_parent(kind, &old)?;
+        let fields = domain::fields_for(kind, &old, self)?;
+        let mut merged = old.clone();
+        let mut errors = Vec::new();
+        for (k, v) in patch {
+            if fields.iter().any(|f| &f.key == k && f.system) {
+                errors.push(crate::error::FieldError {
+                    field: k.clone(),
+                    label: fields.iter().find(|f| &f.key == k).map_or(k.clone(), |f| f.label.clone()),
+                    message: "chỉ được thay đổi qua thao tác riêng (nhân rộng, giải thể)".into(),
+                });
+            } else if v.is_null() {
+                merged.remove(k);
+            } else {
+                merged.insert(k.clone(), v.clone());
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(crate::error::Invalid(errors)));
+        }
+        self.guard_parent(kind, &merged)?;
+        let checked = domain::validate(kind, id, &merged, true, self)?;
+        if checked.doc == old {
+            return Ok(Saved { id, warnings: checked.warnings });
+        }
+        self.put(kind, id, &checked, "update", Some(&old))?;
+        Ok(Saved { id, warnings: checked.warnings })
+    }
+
+    /// A review belongs to its model: no change to the history of a dissolved model.
+    fn guard_parent(&self, kind: Kind, doc: &Doc) -> Result<()> {
+        if kind == Kind::Review
+            && let Some(model) = doc.ids_of("model_id").first()
+            && let Some(m) = self.reader().live_doc(Kind::Model, *model)?
+            && domain::model::is_dissolved(&m)
+        {
+            return Err(domain::model::read_only(&m));
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, kind: Kind, id: Uuid) -> Result<()> {
+        let old = self.live(kind, id)?;
+        if kind == Kind::Model && domain::model::is_dissolved(&old) {
+            return Err(domain::model::read_only(&old));
+        }
+        self.guard_parent(kind, &old)?;
+        let mut blockers = Vec::new();
+        let mut owned = Vec::new();
+        for other in Kind::ALL {
+            for f in domain::fields(other) {
+                let target = match f.ty {
+                    domain::FieldType::Link { kind: k } | domain::FieldType::Links { kind: k } => k,
+                    _ => continue,
+                };
+                if target != kind {
+                    continue;
+                }
+                let refs = self.reader().find_records(other, &f.key, &id.to_string())?;
+                if refs.is_empty() {
+                    continue;
+                }
+                if other == Kind::Review && kind == Kind::Model {
+                    owned.extend(refs);
+                } else {
+                    blockers.push(format!("{} {}", refs.len(), other.label()));
+                }
+            }
+        }
+        if !blockers.is_empty() {
+            let title = self.reader().record(id)?.map(|r| r.title).unwrap_or_default();
+            return Err(Error::Refused(format!(
+                "Không xóa được {} «{title}» vì còn {} gắn với bản ghi này. Hãy xóa hoặc chuyển các bản ghi đó trước.",
+                kind.label(),
+                blockers.join(", ")
+            )));
+        }
+        for r in owned {
+            self.tombstone(r.kind, r.id, &r.data)?;
+        }
+        self.tombstone(kind, id, &old)
+    }
+
+    /// Writes a validated record (insert or replace), its search text, clock stamp and audit entry.
+    pub(crate) fn put(&mut self, kind: Kind, id: Uuid, c: &Checked, action: &str, old: Option<&Doc>) -> Result<()> {
+        let hlc = self.tick()?;
+        let origin = self.commune.installation_id;
+        self.write_row(kind, id, Some(c), hlc, origin)?;
+        let new = Value::Object(c.doc.clone());
+        self.audit(action, Some(kind), Some(id), old.map(|o| Value::Object(o.clone())).as_ref(), Some(&new))
+    }
+
+    fn tombstone(&mut self, kind: Kind, id: Uuid, old: &Doc) -> Result<()> {
+        let hlc = self.tick()?;
+        let origin = self.commune.installation_id;
+        self.write_row(kind, id, None, hlc, origin)?;
+        self.audit("delete", Some(kind), Some(id), Some(&Value::Object(old.clone())), None)
+    }
+
+    /// The row itself: a live record (`Some`) or a tombstone (`None`), with a fresh sequence number.
+    fn write_row(&mut self, kind: Kind, id: Uuid, c: Option<&Checked>, hlc: Hlc, origin: Uuid) -> Result<()> {
+        let seq = self.next_seq()?;
+        let (data, title, key) = match c {
+            Some(c) => (
+                Some(serde_json::to_string(&c.doc).map_err(|e| Error::Json(e.to_string()))?),
+                c.title.as_str(),
+                text::sort_key(&c.title),
+            ),
+            None => (None, "", Vec::new()),
+        };
+        let rowid: i64 = self.tx.prepare_cached(
+            "INSERT INTO record (id, kind, data, title, sort_key, hlc, origin, seq, deleted)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, data = excluded.data, title = excluded.title,
+                sort_key = excluded.sort_key, hlc = excluded.hlc, origin = excluded.origin,
+                seq = excluded.seq, deleted = excluded.deleted
+             RETURNING rowid",
+        )?
+        .query_row(
+            params![id.to_string(), kind.code(), data, title, key, hlc.0 as i64, origin.to_string(), seq, c.is_none()],
+            |r| r.get(0),
+        )?;
+        self.tx.prepare_cached("DELETE FROM record_fts WHERE rowid = ?1")?.execute([rowid])?;
+        if let Some(c) = c {
+            let fields = domain::fields_for(kind, &c.doc, self)?;
+            let folded = domain::search_text(&c.title, &c.doc, &fields);
+            self.tx
+                .prepare_cached("INSERT INTO record_fts (rowid, folded) VALUES (?1, ?2)")?
+                .execute(params![rowid, folded])?;
+        }
+        Ok(())
+    }
+
+    fn next_seq(&self) -> Result<i64> {
+        Ok(self
+            .tx
+            .prepare_cached("UPDATE counter SET value = value + 1 WHERE name = 'seq' RETURNING value")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    fn counter(&self, name: &str) -> Result<i64> {
+        Ok(self.tx.prepare_cached("SELECT value FROM counter WHERE name = ?1")?.query_row([name], |r| r.get(0))?)
+    }
+
+    fn set_clock(&self, hlc: Hlc) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE counter SET value = ?1 WHERE name = 'hlc'")?
+            .execute([hlc.0 as i64])?;
+        Ok(())
+    }
+
+    fn tick(&self) -> Result<Hlc> {
+        let next = Hlc::tick(Hlc(self.counter("hlc")? as u64), Hlc::wall_ms());
+        self.set_clock(next)?;
+        Ok(next)
+    }
+
+    /// Appends an audit entry in this transaction.
+    pub(crate) fn audit(
+        &mut self,
+        action: &str,
+        kind: Option<Kind>,
+        id: Option<Uuid>,
+        old: Option<&Value>,
+        new: Option<&Value>,
+    ) -> Result<()> {
+        audit::append(&self.tx, self.actor, action, kind, id, old, new)
+    }
+}

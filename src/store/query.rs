@@ -1,0 +1,236 @@
+//! Lists (filter, sort, paging) and accent-insensitive search.
+
+use rusqlite::types::ToSql;
+use rusqlite::Connection;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{record_from_row, RECORD_COLUMNS};
+use crate::domain::{self, Field, FieldType, Kind, Record};
+use crate::error::{Error, Result};
+use crate::text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ge,
+    Le,
+}
+
+/// `field=value`, `field>=value` or `field<=value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub field: String,
+    pub op: Op,
+    pub value: String,
+}
+
+impl Filter {
+    /// Parses `households>=100`, `kind=thon`, `area_ids=<id>`.
+    pub fn parse(s: &str) -> Result<Filter> {
+        let (field, op, value) = if let Some((f, v)) = s.split_once(">=") {
+            (f, Op::Ge, v)
+        } else if let Some((f, v)) = s.split_once("<=") {
+            (f, Op::Le, v)
+        } else if let Some((f, v)) = s.split_once('=') {
+            (f, Op::Eq, v)
+        } else {
+            return Err(Error::Refused(format!(
+                "Điều kiện lọc «{s}» không hợp lệ; viết theo dạng trường=giá trị, trường>=giá trị hoặc trường<=giá trị."
+            )));
+        };
+        Ok(Filter { field: field.trim().to_owned(), op, value: value.trim().to_owned() })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Accent-insensitive words that every record listed must contain.
+    pub search: Option<String>,
+    pub filters: Vec<Filter>,
+    /// A field to sort by (`-field` for descending); default the title in Vietnamese order.
+    pub sort: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: u32,
+    /// Include tombstones of deleted records.
+    pub include_deleted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page {
+    /// How many records match, whatever the paging.
+    pub total: u64,
+    pub records: Vec<Record>,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hit {
+    pub id: Uuid,
+    pub kind: Kind,
+    pub title: String,
+}
+
+/// The FTS5 query matching records that contain every word of `s` as a word prefix, accents ignored.
+fn fts_query(s: &str) -> Option<String> {
+    let tokens = text::search_tokens(s);
+    if tokens.is_empty() {
+        return None;
+    }
+    // Tokens are folded alphanumerics only, so quoting them cannot break the FTS syntax.
+    Some(tokens.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "))
+}
+
+fn known_field(kind: Kind, name: &str) -> Result<Option<Field>> {
+    if let Some(f) = domain::fields(kind).iter().find(|f| f.key == name) {
+        return Ok(Some(f.clone()));
+    }
+    let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if kind == Kind::Activity && plain {
+        return Ok(None); // a field of some activity category
+    }
+    let keys: Vec<&str> = domain::fields(kind).iter().map(|f| f.key.as_str()).collect();
+    Err(Error::Refused(format!(
+        "{} không có trường «{name}». Các trường: {}.",
+        capitalise(kind.label()),
+        keys.join(", ")
+    )))
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page> {
+    let mut wh = vec!["r.kind = ?".to_owned()];
+    let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(kind.code())];
+    if !q.include_deleted {
+        wh.push("r.deleted = 0".into());
+    }
+    if let Some(s) = &q.search {
+        match fts_query(s) {
+            Some(m) => {
+                wh.push("r.rowid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)".into());
+                args.push(Box::new(m));
+            }
+            None => {}
+        }
+    }
+    for f in &q.filters {
+        let field = known_field(kind, &f.field)?;
+        let path = format!("$.{}", f.field);
+        let op = match f.op {
+            Op::Eq => "=",
+            Op::Ge => ">=",
+            Op::Le => "<=",
+        };
+        let ty = field.as_ref().map(|f| &f.ty);
+        match ty {
+            Some(FieldType::Links { .. }) | Some(FieldType::TextList) => {
+                wh.push(format!("EXISTS (SELECT 1 FROM json_each(r.data, ?) j WHERE j.value {op} ?)"));
+                args.push(Box::new(path));
+                args.push(Box::new(f.value.clone()));
+            }
+            Some(FieldType::Int { .. }) => {
+                let n: i64 = f.value.replace('.', "").parse().map_err(|_| {
+                    Error::Refused(format!("Giá trị lọc «{}» của trường {} phải là số nguyên.", f.value, f.field))
+                })?;
+                wh.push(format!("json_extract(r.data, ?) {op} ?"));
+                args.push(Box::new(path));
+                args.push(Box::new(n));
+            }
+            Some(FieldType::Bool) => {
+                let b = matches!(text::fold(&f.value).as_str(), "co" | "true" | "1");
+                wh.push(format!("json_extract(r.data, ?) {op} ?"));
+                args.push(Box::new(path));
+                args.push(Box::new(b));
+            }
+            Some(FieldType::Text { .. }) if f.op == Op::Eq => {
+                // Accent-insensitive "contains" for free text.
+                wh.push("instr(vi_fold(json_extract(r.data, ?)), ?) > 0".into());
+                args.push(Box::new(path));
+                args.push(Box::new(text::fold(&f.value)));
+            }
+            Some(FieldType::Date) | Some(FieldType::DateTime) => {
+                let v = crate::date::parse_date(f.value.get(..10).unwrap_or(&f.value))
+                    .map(crate::date::iso)
+                    .map_err(|e| Error::Refused(format!("Giá trị lọc của trường {}: {e}", f.field)))?;
+                let v = if f.value.len() > 10 { format!("{v}{}", &f.value[10..]) } else { v };
+                wh.push(format!("substr(json_extract(r.data, ?), 1, {}) {op} ?", v.len()));
+                args.push(Box::new(path));
+                args.push(Box::new(v));
+            }
+            Some(FieldType::Enum { options }) => {
+                let folded = text::fold(&f.value);
+                let code = options
+                    .iter()
+                    .find(|(c, l)| *c == f.value || text::fold(l) == folded)
+                    .map_or(f.value.clone(), |(c, _)| c.clone());
+                wh.push(format!("json_extract(r.data, ?) {op} ?"));
+                args.push(Box::new(path));
+                args.push(Box::new(code));
+            }
+            _ => {
+                wh.push(format!("CAST(json_extract(r.data, ?) AS TEXT) {op} ?"));
+                args.push(Box::new(path));
+                args.push(Box::new(f.value.clone()));
+            }
+        }
+    }
+    let where_sql = wh.join(" AND ");
+    let total: i64 = {
+        let sql = format!("SELECT count(*) FROM record r WHERE {where_sql}");
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        conn.prepare_cached(&sql)?.query_row(params.as_slice(), |r| r.get(0))?
+    };
+    let order = match q.sort.as_deref().map(str::trim) {
+        None | Some("") | Some("name") | Some("title") => "r.sort_key, r.id".to_owned(),
+        Some("-name") | Some("-title") => "r.sort_key DESC, r.id DESC".to_owned(),
+        Some("changed") => "r.seq".to_owned(),
+        Some("-changed") => "r.seq DESC".to_owned(),
+        Some(s) => {
+            let (name, desc) = match s.strip_prefix('-') {
+                Some(n) => (n, " DESC"),
+                None => (s, ""),
+            };
+            let field = known_field(kind, name)?;
+            let text_like = matches!(field.map(|f| f.ty), Some(FieldType::Text { .. }) | None);
+            let collate = if text_like { " COLLATE vi" } else { "" };
+            args.push(Box::new(format!("$.{name}")));
+            format!("json_extract(r.data, ?){collate}{desc}, r.sort_key, r.id")
+        }
+    };
+    let sql = format!(
+        "SELECT {cols} FROM record r WHERE {where_sql} ORDER BY {order} LIMIT ? OFFSET ?",
+        cols = RECORD_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    args.push(Box::new(q.limit.map_or(-1, i64::from)));
+    args.push(Box::new(i64::from(q.offset)));
+    let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map(params.as_slice(), record_from_row)?;
+    let records = rows.collect::<rusqlite::Result<_>>()?;
+    Ok(Page { total: total as u64, records })
+}
+
+pub(super) fn search(conn: &Connection, s: &str, kind: Option<Kind>, limit: u32) -> Result<Vec<Hit>> {
+    let Some(m) = fts_query(s) else { return Ok(Vec::new()) };
+    let mut st = conn.prepare_cached(
+        "SELECT r.id, r.kind, r.title FROM record_fts f JOIN record r ON r.rowid = f.rowid
+         WHERE record_fts MATCH ?1 AND r.deleted = 0 AND (?2 IS NULL OR r.kind = ?2)
+         ORDER BY r.sort_key LIMIT ?3",
+    )?;
+    let rows = st.query_map(rusqlite::params![m, kind.map(Kind::code), limit], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    rows.map(|r| {
+        let (id, k, title) = r?;
+        Ok(Hit {
+            id: Uuid::parse_str(&id).map_err(|e| Error::Json(e.to_string()))?,
+            kind: Kind::parse(&k).ok_or_else(|| Error::Json(format!("unknown kind {k}")))?,
+            title,
+        })
+    })
+    .collect()
+}

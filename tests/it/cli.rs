@@ -1,0 +1,212 @@
+//! The command line's contract, run as a process.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Cli {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+fn err(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+impl Cli {
+    fn new() -> Cli {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("du-lieu").join("xa.db");
+        Cli { _dir: dir, db }
+    }
+
+    fn raw(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_phongtrao"))
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .env_remove("PHONGTRAO_DB")
+            .output()
+            .unwrap()
+    }
+
+    /// Runs and expects success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.raw(args);
+        assert!(o.status.success(), "phongtrao {args:?} failed: {}", err(&o));
+        out(&o)
+    }
+
+    /// Runs and expects failure; returns stderr.
+    fn fails(&self, args: &[&str]) -> String {
+        let o = self.raw(args);
+        assert!(!o.status.success(), "phongtrao {args:?} should fail; printed {}", out(&o));
+        err(&o)
+    }
+
+    fn init(&self) {
+        self.ok(&[
+            "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
+            "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An",
+        ]);
+    }
+
+    fn list(&self, kind: &str, extra: &[&str]) -> Vec<Value> {
+        let mut args = vec!["list", kind, "--json"];
+        args.extend_from_slice(extra);
+        serde_json::from_str::<Value>(&self.ok(&args)).unwrap().as_array().unwrap().clone()
+    }
+}
+
+fn titles(items: &[Value]) -> Vec<String> {
+    items.iter().map(|v| v["name"].as_str().unwrap_or(v["title"].as_str().unwrap()).to_owned()).collect()
+}
+
+#[test]
+fn init_add_show_list_edit_delete() {
+    let c = Cli::new();
+    assert!(c.fails(&["list", "area"]).starts_with("Lỗi: Kho dữ liệu chưa được khởi tạo"));
+    assert!(!Path::new(&c.db).exists(), "a read does not create a store");
+    c.init();
+    let again = c.fails(&[
+        "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
+        "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An",
+    ]);
+    assert!(again.contains("đã được khởi tạo cho Xã Ia Đal (Quảng Ngãi)"), "{again}");
+
+    let id = c.ok(&["add", "area", "--json", r#"{"name":"Thôn Đắk Năng","kind":"thon","households":120,"population":480,"q1_resolution_date":"2026-02-10"}"#]);
+    let id = id.trim().to_owned();
+    assert_eq!(uuid::Uuid::parse_str(&id).unwrap().get_version_num(), 7);
+    c.ok(&["add", "area", "--json", r#"{"name":"Tổ dân phố 3","kind":"to_dan_pho","households":300,"population":1200}"#]);
+    c.ok(&["add", "area", "--json", r#"{"name":"Ấp Bình An","kind":"ap","households":90,"population":300}"#]);
+
+    let shown = c.ok(&["show", "area", &id]);
+    assert!(shown.contains("Khu dân cư: Thôn Đắk Năng"), "{shown}");
+    assert!(shown.contains("Loại khu dân cư: Thôn"));
+    assert!(shown.contains("Ngày nghị quyết của chi bộ (quý I): 10/02/2026"), "dates read dd/mm/yyyy: {shown}");
+    let json: Value = serde_json::from_str(&c.ok(&["show", "area", &id, "--json"])).unwrap();
+    assert_eq!(json["households"], 120);
+    assert_eq!(json["id"], id.as_str());
+
+    assert_eq!(titles(&c.list("area", &[])), ["Ấp Bình An", "Thôn Đắk Năng", "Tổ dân phố 3"]);
+    assert_eq!(titles(&c.list("area", &["--search", "dak nang"])), ["Thôn Đắk Năng"]);
+    assert_eq!(titles(&c.list("area", &["--search", "to dan pho 3"])), ["Tổ dân phố 3"]);
+    assert_eq!(titles(&c.list("area", &["--sort", "-households", "--limit", "1"])), ["Tổ dân phố 3"]);
+    assert_eq!(titles(&c.list("area", &["--filter", "households<=100"])), ["Ấp Bình An"]);
+    let plain = c.ok(&["list", "area"]);
+    assert!(plain.lines().next().unwrap().ends_with("Ấp Bình An"));
+
+    c.ok(&["edit", "area", &id, "--json", r#"{"households":130}"#]);
+    let json: Value = serde_json::from_str(&c.ok(&["show", "area", &id, "--json"])).unwrap();
+    assert_eq!((json["households"].as_i64(), json["population"].as_i64()), (Some(130), Some(480)));
+
+    let hits = c.ok(&["search", "DAK"]);
+    assert!(hits.contains("Thôn Đắk Năng"));
+
+    c.ok(&["delete", "area", &id]);
+    assert!(c.fails(&["show", "area", &id]).contains("Không tìm thấy khu dân cư"));
+    assert_eq!(c.list("area", &[]).len(), 2);
+    assert_eq!(c.list("area", &["--deleted"]).len(), 3);
+    assert!(c.ok(&["audit", "verify"]).starts_with("Nhật ký kiểm tra nguyên vẹn: 6 mục."));
+}
+
+#[test]
+fn bad_input_is_refused_in_vietnamese_and_saves_nothing() {
+    let c = Cli::new();
+    c.init();
+    let e = c.fails(&["add", "area", "--json", r#"{"name":"Thôn 1","kind":"thon","households":-1,"population":10}"#]);
+    assert_eq!(e.trim(), "Lỗi: Số hộ gia đình: phải là số nguyên không âm");
+    let e = c.fails(&["add", "area", "--json", "{name: 1}"]);
+    assert!(e.starts_with("Lỗi: Dữ liệu JSON không hợp lệ: dòng 1, cột 2"), "{e}");
+    let e = c.fails(&["add", "xom", "--json", "{}"]);
+    assert!(e.contains("loại bản ghi «xom» không có; chọn một trong: area, unit, model"), "{e}");
+    let e = c.fails(&["show", "area", "123"]);
+    assert!(e.contains("«123» không phải là mã bản ghi"), "{e}");
+    let e = c.fails(&["lisst"]);
+    assert!(e.starts_with("Lỗi: không có lệnh «lisst»"), "{e}");
+    let e = c.fails(&["list", "area", "--colour"]);
+    assert!(e.starts_with("Lỗi: không có tùy chọn «--colour»"), "{e}");
+    let e = c.fails(&["init", "--province-code", "51"]);
+    assert!(e.starts_with("Lỗi: thiếu"), "{e}");
+    assert!(c.list("area", &["--deleted"]).is_empty());
+}
+
+#[test]
+fn help_works_at_every_level_in_vietnamese() {
+    let c = Cli::new();
+    let top = c.ok(&["--help"]);
+    assert!(top.contains("Cách dùng: phongtrao"), "{top}");
+    assert!(top.contains("Lệnh"), "{top}");
+    for cmd in ["init", "demo", "add", "edit", "show", "list", "delete", "search", "audit", "model", "fields", "ref", "info"] {
+        let h = c.ok(&[cmd, "--help"]);
+        assert!(h.contains("Cách dùng: phongtrao"), "{cmd}: {h}");
+        for english in ["Print help", "Options:", "Arguments:", "[OPTIONS]", "[default:"] {
+            assert!(!h.contains(english), "{cmd} help is Vietnamese, found {english}: {h}");
+        }
+    }
+    for sub in [["audit", "verify"], ["model", "review"], ["model", "replicate"], ["model", "dissolve"]] {
+        let h = c.ok(&[sub[0], sub[1], "--help"]);
+        assert!(h.contains("Cách dùng"), "{sub:?}: {h}");
+    }
+}
+
+#[test]
+fn model_life_cycle_from_the_command_line() {
+    let c = Cli::new();
+    c.init();
+    let a = c.ok(&["add", "area", "--json", r#"{"name":"Thôn Đắk Năng","kind":"thon","households":120,"population":480}"#]);
+    let b = c.ok(&["add", "area", "--json", r#"{"name":"Làng Kon Klor","kind":"lang","households":80,"population":400}"#]);
+    let (a, b) = (a.trim(), b.trim());
+    let m = c.ok(&["add", "model", "--json", &format!(r#"{{"name":"Camera an ninh","kind":"tự quản","area_ids":["{a}"],"founded_on":"01/03/2021"}}"#)]);
+    let m = m.trim();
+    c.ok(&["model", "review", m, "--json", r#"{"date":"15/12/2023","kind":"tong_ket","rating":"hieu_qua"}"#]);
+    let r = c.ok(&["model", "replicate", m, "--area", b]);
+    let r = r.trim();
+    c.ok(&["model", "dissolve", m, "--date", "01/06/2024", "--reason", "Không còn kinh phí duy trì"]);
+    let shown = c.ok(&["show", "model", m]);
+    assert!(shown.contains("Trạng thái: Đã giải thể"), "{shown}");
+    assert!(shown.contains("Lý do giải thể: Không còn kinh phí duy trì"));
+    assert!(shown.contains("Tổng kết ngày 15/12/2023 – Camera an ninh: Hiệu quả"), "{shown}");
+    assert!(shown.contains(&format!("Camera an ninh (Làng Kon Klor) ({r})")), "{shown}");
+    let e = c.fails(&["edit", "model", m, "--json", r#"{"leader":"X"}"#]);
+    assert!(e.contains("đã giải thể ngày 01/06/2024"), "{e}");
+    let replica = c.ok(&["show", "model", r]);
+    assert!(replica.contains("Nhân rộng từ: Camera an ninh"), "{replica}");
+}
+
+#[test]
+fn demo_makes_a_commune_and_the_audit_check_catches_an_edit() {
+    let c = Cli::new();
+    let o = c.ok(&["demo", "--seed", "7"]);
+    assert!(o.contains("Đã tạo xã mẫu"), "{o}");
+    let areas = c.list("area", &[]);
+    assert!(areas.len() >= 10, "{}", areas.len());
+    assert!(c.ok(&["audit", "verify"]).starts_with("Nhật ký kiểm tra nguyên vẹn"));
+    let conn = rusqlite::Connection::open(&c.db).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_no_update;").unwrap();
+    conn.execute("UPDATE audit SET actor = 'Người lạ' WHERE n = 5", []).unwrap();
+    drop(conn);
+    let e = c.fails(&["audit", "verify"]);
+    assert!(e.contains("Mục nhật ký số 5"), "{e}");
+    assert!(e.contains("Lỗi: Nhật ký kiểm tra đã bị can thiệp"), "{e}");
+}
+
+#[test]
+fn the_db_path_comes_from_the_environment_too() {
+    let c = Cli::new();
+    let o = Command::new(env!("CARGO_BIN_EXE_phongtrao"))
+        .args([
+            "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
+            "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An",
+        ])
+        .env("PHONGTRAO_DB", &c.db)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(c.db.exists());
+    assert!(c.ok(&["info"]).starts_with("Xã Ia Đal (23430), Quảng Ngãi (51)"));
+}
