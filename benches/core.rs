@@ -1,1 +1,169 @@
-fn main() {}
+//! Store benchmarks on a `demo --scale 100` commune: our layer beside the same work in plain rusqlite,
+//! measured side by side in one run. `cargo bench --bench core` prints the table for docs/PERFORMANCE.md.
+//!
+//! Set PHONGTRAO_BENCH_SCALE to use another scale (e.g. 10 for a quick run).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use phongtrao::demo::{demo_setup, generate, DemoOptions};
+use phongtrao::domain::{Doc, Kind};
+use phongtrao::store::{ListQuery, Store};
+use rusqlite::{params, Connection};
+use serde_json::json;
+
+fn main() {
+    let scale: u32 = std::env::var("PHONGTRAO_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
+    let path = bench_store(scale);
+    let mut store = Store::open_existing(&path).unwrap();
+    let raw = plain_connection(&path);
+    let counts = store.counts().unwrap();
+    let total: i64 = counts.iter().map(|c| c.1).sum();
+    println!("Store: demo --scale {scale}, {total} live records, file {} MB", std::fs::metadata(&path).unwrap().len() / 1_000_000);
+    println!();
+    println!("| work | ours p50 | ours p95 | plain rusqlite p50 | plain p95 | ratio p95 (ours/plain) |");
+    println!("|---|---|---|---|---|---|");
+
+    let queries = ["nguyen van", "dak nang", "to dan pho 3", "camera", "thon", "tuyen truyen", "le thi", "binh xet", "hoa", "kon"];
+    let (ours, plain) = side_by_side(400, |i| {
+        let q = queries[i % queries.len()];
+        let hits = store.search(q, None, 50).unwrap();
+        std::hint::black_box(hits);
+    }, |i| {
+        let q = queries[i % queries.len()];
+        std::hint::black_box(plain_search(&raw, q));
+    });
+    row("search across all registers (50 hits)", &ours, &plain);
+
+    let pages = counts.iter().find(|c| c.0 == Kind::Member).unwrap().1 as usize / 50;
+    let (ours, plain) = side_by_side(400, |i| {
+        let q = ListQuery { limit: Some(50), offset: ((i * 37) % pages.max(1) * 50) as u32, ..Default::default() };
+        std::hint::black_box(store.list(Kind::Member, &q).unwrap());
+    }, |i| {
+        std::hint::black_box(plain_page(&raw, ((i * 37) % pages.max(1) * 50) as i64));
+    });
+    row("one page of 50 members (with total)", &ours, &plain);
+
+    let area = json!({"name": "Thôn Bench", "kind": "thon", "households": 120, "households_registered": 100,
+        "population": 480, "head": "Nguyễn Văn Bình", "registered_on": "15/02/2026"});
+    let area_input: Doc = area.as_object().unwrap().clone();
+    let (ours, plain) = side_by_side(200, |_| {
+        std::hint::black_box(store.create(Kind::Area, &area_input).unwrap());
+    }, |i| {
+        plain_insert(&raw, i);
+    });
+    row("one validated write (area)", &ours, &plain);
+}
+
+/// Runs the two alternately, `n` times each, so both see the same machine state.
+fn side_by_side(n: usize, mut ours: impl FnMut(usize), mut plain: impl FnMut(usize)) -> (Vec<Duration>, Vec<Duration>) {
+    for i in 0..n / 10 {
+        ours(i);
+        plain(i);
+    }
+    let (mut a, mut b) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for i in 0..n {
+        let t = Instant::now();
+        ours(i);
+        a.push(t.elapsed());
+        let t = Instant::now();
+        plain(i);
+        b.push(t.elapsed());
+    }
+    (a, b)
+}
+
+fn pct(v: &[Duration], p: f64) -> Duration {
+    let mut v = v.to_vec();
+    v.sort();
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn row(name: &str, ours: &[Duration], plain: &[Duration]) {
+    let (o50, o95, p50, p95) = (pct(ours, 0.5), pct(ours, 0.95), pct(plain, 0.5), pct(plain, 0.95));
+    println!("| {name} | {} | {} | {} | {} | {:.2} |", ms(o50), ms(o95), ms(p50), ms(p95), o95.as_secs_f64() / p95.as_secs_f64());
+}
+
+fn bench_store(scale: u32) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("demo-scale-{scale}.db"));
+    if !path.exists() {
+        let tmp = dir.join(format!("demo-scale-{scale}.db.tmp"));
+        let _ = std::fs::remove_file(&tmp);
+        let t = Instant::now();
+        let mut s = Store::open(&tmp).unwrap();
+        s.init(&demo_setup()).unwrap();
+        generate(&mut s, &DemoOptions { seed: 1, scale }, &mut |_, _| {}).unwrap();
+        drop(s);
+        for ext in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
+        }
+        std::fs::rename(&tmp, &path).unwrap();
+        eprintln!("built demo --scale {scale} in {:.1} s", t.elapsed().as_secs_f64());
+    }
+    path
+}
+
+fn plain_connection(path: &Path) -> Connection {
+    let c = Connection::open(path).unwrap();
+    c.pragma_update(None, "journal_mode", "WAL").unwrap();
+    c.pragma_update(None, "synchronous", "FULL").unwrap();
+    c.execute_batch(
+        "CREATE TABLE IF NOT EXISTS plain_area (id TEXT PRIMARY KEY, name TEXT, data TEXT)",
+    )
+    .unwrap();
+    c
+}
+
+/// The same FTS query, join, order and limit, with the query string built by hand.
+fn plain_search(c: &Connection, q: &str) -> Vec<(String, String, String)> {
+    let m: Vec<String> = q.split(' ').map(|t| format!("\"{t}\"*")).collect();
+    let mut st = c
+        .prepare_cached(
+            "SELECT r.id, r.kind, r.title FROM record_fts f JOIN record r ON r.rowid = f.rowid
+             WHERE record_fts MATCH ?1 AND r.deleted = 0 ORDER BY r.sort_key LIMIT 50",
+        )
+        .unwrap();
+    st.query_map([m.join(" ")], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+}
+
+/// The same page and total, rows parsed from JSON.
+fn plain_page(c: &Connection, offset: i64) -> (i64, Vec<(String, String, serde_json::Value)>) {
+    let total: i64 = c
+        .prepare_cached("SELECT count(*) FROM record WHERE kind = 'member' AND deleted = 0")
+        .unwrap()
+        .query_row([], |r| r.get(0))
+        .unwrap();
+    let mut st = c
+        .prepare_cached(
+            "SELECT id, title, data FROM record WHERE kind = 'member' AND deleted = 0
+             ORDER BY sort_key, id LIMIT 50 OFFSET ?1",
+        )
+        .unwrap();
+    let rows = st
+        .query_map([offset], |r| {
+            let data: String = r.get(2)?;
+            Ok((r.get(0)?, r.get(1)?, serde_json::from_str(&data).unwrap()))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    (total, rows)
+}
+
+/// One row in its own transaction, as durable as ours.
+fn plain_insert(c: &Connection, i: usize) {
+    let data = json!({"name": "Thôn Bench", "kind": "thon", "households": 120, "population": 480}).to_string();
+    c.execute_batch("BEGIN").unwrap();
+    c.execute(
+        "INSERT INTO plain_area (id, name, data) VALUES (?1, ?2, ?3)",
+        params![uuid::Uuid::now_v7().to_string(), format!("Thôn Bench {i}"), data],
+    )
+    .unwrap();
+    c.execute_batch("COMMIT").unwrap();
+}

@@ -6,6 +6,7 @@
 //! ([`demo`]). See ARCHITECTURE.md for the codemap and the invariants.
 
 pub mod date;
+pub mod demo;
 pub mod domain;
 mod error;
 pub mod hlc;

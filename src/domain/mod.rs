@@ -133,6 +133,8 @@ pub struct Meta {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Record {
     pub id: Uuid,
+    /// The register. Serialised as `register`: many registers have a field named `kind` of their own.
+    #[serde(rename = "register")]
     pub kind: Kind,
     pub title: String,
     #[serde(flatten)]

@@ -50,12 +50,14 @@ pub fn dissolve(model: &Doc, on: &str, reason: &str, lookup: &dyn Lookup) -> Res
 
 /// The input of a new model replicated from `origin` into `area`. `overrides` may set any editable
 /// field (name, leader, founded_on…); by default the new model takes the origin's kind and type,
-/// the area's name in its own name, and today's date as its founding date.
+/// the area's name in its own name, and today's date as its founding date. `replicas` are the
+/// origin's existing replicas: a model is replicated into an area once.
 pub fn replicate(
     origin_id: Uuid,
     origin: &Doc,
     area_id: Uuid,
     overrides: &Doc,
+    replicas: &[Doc],
     lookup: &dyn Lookup,
 ) -> Result<Doc> {
     if is_dissolved(origin) {
@@ -65,7 +67,9 @@ pub fn replicate(
         kind: Kind::Area.label(),
         id: area_id.to_string(),
     })?;
-    if origin.ids_of("area_ids").contains(&area_id) {
+    let already = origin.ids_of("area_ids").contains(&area_id)
+        || replicas.iter().any(|r| r.ids_of("area_ids").contains(&area_id));
+    if already {
         return Err(Error::field(
             "area_ids",
             "Khu dân cư",

@@ -504,7 +504,7 @@ fn member_rules(id: Uuid, doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> crat
     Ok(())
 }
 
-/// Commune-wide counts of "xuất sắc" and "tốt" (incl. xuất sắc) for a year, with this member's grades.
+/// Commune-wide counts of "xuất sắc" and of "tốt" for a year, this member's grades included.
 fn grade_counts(id: Uuid, year: i64, own: &[Value], lookup: &dyn Lookup) -> crate::Result<(i64, i64)> {
     let grade_in = |grades: &[Value]| {
         grades

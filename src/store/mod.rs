@@ -99,7 +99,7 @@ impl Store {
         // FULL: a commit that returned survives a power cut, not only a crash of the app.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.create_collation("vi", |a, b| text::compare(a, b))?;
+        conn.create_collation("vi", text::compare)?;
         conn.create_scalar_function(
             "vi_fold",
             1,
@@ -160,7 +160,7 @@ impl Store {
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let commune = self.commune.as_ref().ok_or(Error::NotInitialized)?;
         let tx = self.conn.transaction()?;
-        let mut w = Tx { tx, commune, actor: &self.actor, today: today() };
+        let mut w = Tx { tx, commune, actor: &self.actor, today: today(), refs: Default::default() };
         let out = f(&mut w)?;
         w.tx.commit()?;
         Ok(out)
@@ -210,29 +210,17 @@ impl Store {
 
     /// Records a review (sơ kết, tổng kết) of a model.
     pub fn review_model(&mut self, model: Uuid, review: &Doc) -> Result<Saved> {
-        let mut input = review.clone();
-        input.insert("model_id".into(), Value::String(model.to_string()));
-        self.write(|tx| tx.create(Kind::Review, &input, false))
+        self.write(|tx| tx.review_model(model, review))
     }
 
     /// Replicates a model into another area: a new model linked to its origin.
     pub fn replicate_model(&mut self, origin: Uuid, area: Uuid, overrides: &Doc) -> Result<Saved> {
-        self.write(|tx| {
-            let doc = tx.live(Kind::Model, origin)?;
-            let input = domain::model::replicate(origin, &doc, area, overrides, tx)?;
-            tx.create(Kind::Model, &input, true)
-        })
+        self.write(|tx| tx.replicate_model(Uuid::now_v7(), origin, area, overrides))
     }
 
     /// Dissolves a model: it stays, read-only, with its history.
     pub fn dissolve_model(&mut self, id: Uuid, on: &str, reason: &str) -> Result<Saved> {
-        self.write(|tx| {
-            let old = tx.live(Kind::Model, id)?;
-            let new = domain::model::dissolve(&old, on, reason, tx)?;
-            let checked = domain::validate(Kind::Model, id, &new, true, tx)?;
-            tx.put(Kind::Model, id, &checked, "dissolve", Some(&old))?;
-            Ok(Saved { id, warnings: checked.warnings })
-        })
+        self.write(|tx| tx.dissolve_model(id, on, reason))
     }
 
     /// A model, its reviews (oldest first), the model it was replicated from and its replicas.
@@ -353,6 +341,10 @@ impl Store {
         self.conn.execute_batch("PRAGMA optimize; ANALYZE;")?;
         Ok(())
     }
+}
+
+fn replicas_docs(records: &[Record]) -> Vec<Doc> {
+    records.iter().map(|r| r.data.clone()).collect()
 }
 
 fn today() -> NaiveDate {
@@ -543,6 +535,8 @@ pub struct Tx<'s> {
     commune: &'s Commune,
     actor: &'s str,
     today: NaiveDate,
+    /// Reference lists read in this transaction (they do not change inside one).
+    refs: std::cell::RefCell<std::collections::HashMap<String, Vec<RefItem>>>,
 }
 
 impl Lookup for Tx<'_> {
@@ -550,7 +544,12 @@ impl Lookup for Tx<'_> {
         self.today
     }
     fn ref_items(&self, list: &str) -> Result<Vec<RefItem>> {
-        self.reader().ref_items(list)
+        if let Some(items) = self.refs.borrow().get(list) {
+            return Ok(items.clone());
+        }
+        let items = self.reader().ref_items(list)?;
+        self.refs.borrow_mut().insert(list.to_owned(), items.clone());
+        Ok(items)
     }
     fn get(&self, kind: Kind, id: Uuid) -> Result<Option<Doc>> {
         self.reader().live_doc(kind, id)
@@ -586,6 +585,30 @@ impl Tx<'_> {
         self.guard_parent(kind, input)?;
         let checked = domain::validate(kind, id, input, allow_system, self)?;
         self.put(kind, id, &checked, "create", None)?;
+        Ok(Saved { id, warnings: checked.warnings })
+    }
+
+    /// Records a review (sơ kết, tổng kết) of a model.
+    pub fn review_model(&mut self, model: Uuid, review: &Doc) -> Result<Saved> {
+        let mut input = review.clone();
+        input.insert("model_id".into(), Value::String(model.to_string()));
+        self.create(Kind::Review, &input, false)
+    }
+
+    /// Replicates `origin` into `area` as a new model with the given id.
+    pub fn replicate_model(&mut self, id: Uuid, origin: Uuid, area: Uuid, overrides: &Doc) -> Result<Saved> {
+        let doc = self.live(Kind::Model, origin)?;
+        let replicas = self.reader().find_records(Kind::Model, "origin_id", &origin.to_string())?;
+        let input = domain::model::replicate(origin, &doc, area, overrides, &replicas_docs(&replicas), self)?;
+        self.create_with_id(Kind::Model, id, &input, true)
+    }
+
+    /// Dissolves a model on the date `on` for `reason`; it stays, read-only, with its history.
+    pub fn dissolve_model(&mut self, id: Uuid, on: &str, reason: &str) -> Result<Saved> {
+        let old = self.live(Kind::Model, id)?;
+        let new = domain::model::dissolve(&old, on, reason, self)?;
+        let checked = domain::validate(Kind::Model, id, &new, true, self)?;
+        self.put(Kind::Model, id, &checked, "dissolve", Some(&old))?;
         Ok(Saved { id, warnings: checked.warnings })
     }
 
@@ -678,7 +701,7 @@ impl Tx<'_> {
     }
 
     /// Writes a validated record (insert or replace), its search text, clock stamp and audit entry.
-    pub(crate) fn put(&mut self, kind: Kind, id: Uuid, c: &Checked, action: &str, old: Option<&Doc>) -> Result<()> {
+    fn put(&mut self, kind: Kind, id: Uuid, c: &Checked, action: &str, old: Option<&Doc>) -> Result<()> {
         let hlc = self.tick()?;
         let origin = self.commune.installation_id;
         self.write_row(kind, id, Some(c), hlc, origin)?;

@@ -108,14 +108,9 @@ pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
     if !q.include_deleted {
         wh.push("r.deleted = 0".into());
     }
-    if let Some(s) = &q.search {
-        match fts_query(s) {
-            Some(m) => {
-                wh.push("r.rowid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)".into());
-                args.push(Box::new(m));
-            }
-            None => {}
-        }
+    if let Some(m) = q.search.as_deref().and_then(fts_query) {
+        wh.push("r.rowid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)".into());
+        args.push(Box::new(m));
     }
     for f in &q.filters {
         let field = known_field(kind, &f.field)?;

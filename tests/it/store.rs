@@ -276,6 +276,8 @@ fn model_life_cycle_keeps_history_and_a_dissolved_model_is_read_only() {
     assert_eq!(r.data.str_of("kind"), Some("tu_quan"));
     let e = s.replicate_model(m, a, &Doc::new()).unwrap_err();
     assert!(e.to_string().contains("mô hình đã có ở Thôn Đắk Năng"), "{e}");
+    let e = s.replicate_model(m, b, &Doc::new()).unwrap_err();
+    assert!(e.to_string().contains("mô hình đã có ở Làng Kon Klor"), "a second replica into the same area: {e}");
 
     let e = s.update(Kind::Model, m, &doc(json!({"status": "giai_the"}))).unwrap_err();
     assert!(e.to_string().starts_with("Trạng thái: chỉ được thay đổi qua thao tác riêng"), "{e}");
@@ -616,5 +618,100 @@ fn equal_clock_stamps_are_broken_by_installation_id() {
     b.apply_changes(&[mk(hi, "cao"), mk(lo, "thấp")]).unwrap();
     for s in [&a, &b] {
         assert_eq!(s.get(Kind::Area, id).unwrap().data.str_of("head"), Some("cao"));
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any JSON value an officer or a script might send, good or bad.
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-1_000i64..100_000).prop_map(|n| json!(n)),
+            "[0-9]{1,3}\\.[0-9]{3}".prop_map(Value::String),
+            "(thon|to_dan_pho|Tổ dân phố|xóm|ấp|)".prop_map(Value::String),
+            "[0-3][0-9]/[01][0-9]/(19|20)[0-9]{2}".prop_map(Value::String),
+            "[a-zA-ZàáạảãăắằặâấầđêếềôốơớưứỳÀÁĐƯ 0-9]{0,30}".prop_map(Value::String),
+            prop::collection::vec("[a-z]{0,5}".prop_map(Value::String), 0..3).prop_map(Value::Array),
+        ]
+    }
+
+    fn input(keys: &'static [&'static str]) -> impl Strategy<Value = Doc> {
+        prop::collection::btree_map(prop::sample::select(keys), value(), 0..keys.len())
+            .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+
+    const AREA_KEYS: &[&str] = &[
+        "name", "kind", "households", "households_registered", "households_committed", "population",
+        "head", "q1_resolution_date", "registered_on", "notes", "bogus",
+    ];
+    const MEETING_KEYS: &[&str] = &[
+        "title", "kind", "starts_at", "ends_at", "place", "chair", "secretary", "attendees",
+        "attendee_count", "votes_for", "votes_against", "area_id",
+    ];
+
+    fn state(s: &Store) -> (i64, Vec<(Kind, i64)>, i64) {
+        let audit = s.audit_tail(1).unwrap()[0].n;
+        (s.last_seq().unwrap(), s.counts().unwrap(), audit)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// A refused create leaves no trace; an accepted one stores exactly what validation kept.
+        #[test]
+        fn a_create_is_all_or_nothing(area in input(AREA_KEYS), meeting in input(MEETING_KEYS)) {
+            let mut s = new_store();
+            for (kind, doc) in [(Kind::Area, area), (Kind::Meeting, meeting)] {
+                let before = state(&s);
+                match s.create(kind, &doc) {
+                    Err(Error::Invalid(errors)) => {
+                        prop_assert!(!errors.0.is_empty());
+                        for e in &errors.0 {
+                            prop_assert!(!e.label.is_empty() && !e.message.is_empty());
+                        }
+                        prop_assert_eq!(state(&s), before);
+                    }
+                    Err(other) => prop_assert!(false, "unexpected error {other}"),
+                    Ok(saved) => {
+                        let after = state(&s);
+                        prop_assert_eq!(after.0, before.0 + 1, "one change");
+                        prop_assert_eq!(after.2, before.2 + 1, "one audit entry");
+                        let r = s.get(kind, saved.id).unwrap();
+                        for (k, v) in &r.data {
+                            prop_assert!(doc.contains_key(k) || k == "status", "{} appeared", k);
+                            prop_assert!(!v.is_null());
+                        }
+                    }
+                }
+            }
+        }
+
+        /// The same for a partial edit of a stored record.
+        #[test]
+        fn an_edit_is_all_or_nothing(patch in input(AREA_KEYS)) {
+            let mut s = new_store();
+            let id = s.create(Kind::Area, &doc(json!({"name": "Thôn 1", "kind": "thon", "households": 10, "population": 40}))).unwrap().id;
+            let before = (state(&s), s.get(Kind::Area, id).unwrap());
+            match s.update(Kind::Area, id, &patch) {
+                Err(Error::Invalid(_)) => {
+                    prop_assert_eq!((state(&s), s.get(Kind::Area, id).unwrap()), before);
+                }
+                Err(other) => prop_assert!(false, "unexpected error {other}"),
+                Ok(_) => {
+                    let r = s.get(Kind::Area, id).unwrap();
+                    for (k, v) in &patch {
+                        if v.is_null() || v.as_str().is_some_and(|t| t.trim().is_empty()) || v.as_array().is_some_and(|a| a.is_empty()) {
+                            prop_assert!(!r.data.contains_key(k), "{} cleared", k);
+                        } else {
+                            prop_assert!(r.data.contains_key(k), "{} set", k);
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -51,7 +51,25 @@ fn run(cli: Cli) -> Result<()> {
             say(w, format!("Đã khởi tạo kho dữ liệu cho {}, {} tại {}", c.commune, c.province, path.display()))?;
             say(w, format!("Mã cài đặt: {}", c.installation_id))?;
         }
-        Command::Demo { .. } => return Err(Error::Refused("demo chưa có".into())),
+        Command::Demo { seed, scale } => {
+            let mut store = Store::open(&path)?;
+            if store.commune().is_err() {
+                store.init(&phongtrao::demo::demo_setup())?;
+            }
+            let opts = phongtrao::demo::DemoOptions { seed, scale };
+            let report = phongtrao::demo::generate(&mut store, &opts, &mut |done, total| {
+                if scale > 1 {
+                    eprint!("\rĐang tạo dữ liệu mẫu: {done}/{total}");
+                }
+            })?;
+            if scale > 1 {
+                eprintln!();
+            }
+            say(w, format!("Đã tạo xã mẫu tại {}:", path.display()))?;
+            for (kind, n) in report.counts {
+                say(w, format!("  {}: {}", kind.label(), phongtrao::text::format_int(n as i64)))?;
+            }
+        }
         Command::Add { kind, json } => {
             let mut store = Store::open_existing(&path)?;
             let saved = store.create(kind, &read_json(&json)?)?;
