@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use phongtrao::demo::{demo_setup, generate, DemoOptions};
+use phongtrao::demo::{demo_chief, demo_setup, generate, DemoOptions, DEMO_PASSWORD};
+use phongtrao::keyring::{DataKey, KdfParams, Keyring};
 use phongtrao::domain::{Doc, Kind};
 use phongtrao::store::{ListQuery, Store};
 use rusqlite::{params, Connection};
@@ -15,14 +16,18 @@ use serde_json::json;
 fn main() {
     let scale: u32 = std::env::var("PHONGTRAO_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
     let path = bench_store(scale);
-    let mut store = Store::open_existing(&path).unwrap();
-    let raw = plain_connection(&path);
+    let mut store = Store::unlock(&path, "nguyenvanan", DEMO_PASSWORD).unwrap();
+    let key = Keyring::load(&Keyring::path_for(&path)).unwrap().unlock("nguyenvanan", DEMO_PASSWORD, chrono::Utc::now()).unwrap();
+    let raw = plain_connection(&path, Some(&key));
+    let clear_path = decrypted_copy(&path, &key);
+    let clear = plain_connection(&clear_path, None);
     let counts = store.counts().unwrap();
     let total: i64 = counts.iter().map(|c| c.1).sum();
     println!("Store: demo --scale {scale}, {total} live records, file {} MB", std::fs::metadata(&path).unwrap().len() / 1_000_000);
     println!();
     println!("| work | ours p50 | ours p95 | plain rusqlite p50 | plain p95 | ratio p95 (ours/plain) |");
     println!("|---|---|---|---|---|---|");
+    let mut cipher_rows = Vec::new();
 
     let queries = ["nguyen van", "dak nang", "to dan pho 3", "camera", "thon", "tuyen truyen", "le thi", "binh xet", "hoa", "kon"];
     let (ours, plain) = side_by_side(400, |i| {
@@ -34,6 +39,12 @@ fn main() {
         std::hint::black_box(plain_search(&raw, q));
     });
     row("search across all registers (50 hits)", &ours, &plain);
+    let (enc, dec) = side_by_side(400, |i| {
+        std::hint::black_box(plain_search(&raw, queries[i % queries.len()]));
+    }, |i| {
+        std::hint::black_box(plain_search(&clear, queries[i % queries.len()]));
+    });
+    cipher_rows.push(("search across all registers", enc, dec));
 
     let pages = counts.iter().find(|c| c.0 == Kind::Member).unwrap().1 as usize / 50;
     let (ours, plain) = side_by_side(400, |i| {
@@ -43,6 +54,12 @@ fn main() {
         std::hint::black_box(plain_page(&raw, ((i * 37) % pages.max(1) * 50) as i64));
     });
     row("one page of 50 members (with total)", &ours, &plain);
+    let (enc, dec) = side_by_side(400, |i| {
+        std::hint::black_box(plain_page(&raw, ((i * 37) % pages.max(1) * 50) as i64));
+    }, |i| {
+        std::hint::black_box(plain_page(&clear, ((i * 37) % pages.max(1) * 50) as i64));
+    });
+    cipher_rows.push(("one page of 50 members", enc, dec));
 
     let area = json!({"name": "Thôn Bench", "kind": "thon", "households": 120, "households_registered": 100,
         "population": 480, "head": "Nguyễn Văn Bình", "registered_on": "15/02/2026"});
@@ -53,6 +70,35 @@ fn main() {
         plain_insert(&raw, i);
     });
     row("one validated write (area)", &ours, &plain);
+    let (enc, dec) = side_by_side(200, |i| plain_insert(&raw, i), |i| plain_insert(&clear, i));
+    cipher_rows.push(("one durable insert", enc, dec));
+
+    println!();
+    println!("Encryption at rest: the same plain-rusqlite work on the SQLCipher store and on a decrypted copy.");
+    println!();
+    println!("| work | SQLCipher p50 | SQLCipher p95 | unencrypted p50 | unencrypted p95 | ratio p50 | ratio p95 |");
+    println!("|---|---|---|---|---|---|---|");
+    for (name, enc, dec) in cipher_rows {
+        let (e50, e95, d50, d95) = (pct(&enc, 0.5), pct(&enc, 0.95), pct(&dec, 0.5), pct(&dec, 0.95));
+        println!(
+            "| {name} | {} | {} | {} | {} | {:.2} | {:.2} |",
+            ms(e50), ms(e95), ms(d50), ms(d95),
+            e50.as_secs_f64() / d50.as_secs_f64(),
+            e95.as_secs_f64() / d95.as_secs_f64()
+        );
+    }
+}
+
+/// An unencrypted copy of the store (SQLCipher's own export), for the cost of encryption.
+fn decrypted_copy(path: &Path, key: &DataKey) -> PathBuf {
+    let out = path.with_extension("clear.db");
+    if !out.exists() {
+        let c = plain_connection(path, Some(key));
+        c.execute("ATTACH DATABASE ?1 AS clear KEY ''", [out.to_str().unwrap()]).unwrap();
+        c.query_row("SELECT sqlcipher_export('clear')", [], |_| Ok(())).unwrap();
+        c.execute_batch("DETACH DATABASE clear").unwrap();
+    }
+    out
 }
 
 /// Runs the two alternately, `n` times each, so both see the same machine state.
@@ -96,21 +142,25 @@ fn bench_store(scale: u32) -> PathBuf {
         let tmp = dir.join(format!("demo-scale-{scale}.db.tmp"));
         let _ = std::fs::remove_file(&tmp);
         let t = Instant::now();
-        let mut s = Store::open(&tmp).unwrap();
-        s.init(&demo_setup()).unwrap();
+        let _ = std::fs::remove_file(Keyring::path_for(&tmp));
+        let mut s = Store::create_at(&tmp, &demo_setup(), &demo_chief(DEMO_PASSWORD), KdfParams::default()).unwrap();
         generate(&mut s, &DemoOptions { seed: 1, scale }, &mut |_, _| {}).unwrap();
         drop(s);
         for ext in ["-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
         }
+        std::fs::rename(Keyring::path_for(&tmp), Keyring::path_for(&path)).unwrap();
         std::fs::rename(&tmp, &path).unwrap();
         eprintln!("built demo --scale {scale} in {:.1} s", t.elapsed().as_secs_f64());
     }
     path
 }
 
-fn plain_connection(path: &Path) -> Connection {
+fn plain_connection(path: &Path, key: Option<&DataKey>) -> Connection {
     let c = Connection::open(path).unwrap();
+    if let Some(k) = key {
+        c.pragma_update(None, "key", &*k.sqlcipher_pragma()).unwrap();
+    }
     c.pragma_update(None, "journal_mode", "WAL").unwrap();
     c.pragma_update(None, "synchronous", "FULL").unwrap();
     c.execute_batch(
@@ -125,8 +175,9 @@ fn plain_search(c: &Connection, q: &str) -> Vec<(String, String, String)> {
     let m: Vec<String> = q.split(' ').map(|t| format!("\"{t}\"*")).collect();
     let mut st = c
         .prepare_cached(
-            "SELECT r.id, r.kind, r.title FROM record_fts f JOIN record r ON r.rowid = f.rowid
-             WHERE record_fts MATCH ?1 AND r.deleted = 0 ORDER BY r.sort_key LIMIT 50",
+            "SELECT r.id, r.kind, r.title FROM record r INDEXED BY record_search
+             WHERE r.deleted = 0 AND r.rowid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?1)
+             ORDER BY r.sort_key LIMIT 50",
         )
         .unwrap();
     st.query_map([m.join(" ")], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()

@@ -6,8 +6,9 @@ set -euo pipefail
 want="${1:-test}"
 
 # Debian packages the tests use: poppler-utils (pdftotext, pdftoppm, pdffonts, pdfinfo) and qpdf
-# check the printed PDFs; sqlite3 is the reference SQLite shell for store checks.
-apt_packages=(poppler-utils qpdf sqlite3 pkg-config)
+# check the printed PDFs; sqlite3 is the reference SQLite shell for store checks; libssl-dev gives
+# SQLCipher (the encrypted store) its crypto; binutils has `strings`, which tests run on the store files.
+apt_packages=(poppler-utils qpdf sqlite3 pkg-config libssl-dev binutils)
 
 missing=()
 for p in "${apt_packages[@]}"; do

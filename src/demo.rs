@@ -55,6 +55,20 @@ pub struct DemoReport {
     pub warnings: Vec<String>,
 }
 
+/// The demo commune's chief logs in as `nguyenvanan` with this password (the README states it).
+pub const DEMO_PASSWORD: &str = "phongtrao-demo";
+
+/// The demo commune's chief account.
+pub fn demo_chief(password: &str) -> crate::NewAccount {
+    crate::NewAccount {
+        username: "nguyenvanan".into(),
+        full_name: "Nguyễn Văn An".into(),
+        rank: Some("Thiếu tá".into()),
+        role: crate::Role::Chief,
+        password: password.into(),
+    }
+}
+
 /// The demo commune's setup: Xã Ia Đal (23430), Quảng Ngãi (51), officer Nguyễn Văn An.
 pub fn demo_setup() -> Setup {
     Setup {

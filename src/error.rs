@@ -55,9 +55,18 @@ pub enum Error {
     NewerSchema { found: i64, known: i64 },
     #[error("Bản cập nhật lược đồ số {0} đã bị sửa sau khi phát hành; không mở kho để tránh hỏng dữ liệu.")]
     MigrationEdited(i64),
+    #[error("{}", wrong_password(*remaining))]
+    WrongPassword { remaining: Option<u32> },
+    #[error(
+        "Tài khoản đang bị khóa vì nhập sai mật khẩu nhiều lần; hãy thử lại sau {}.",
+        until.with_timezone(&chrono::Local).format("%H:%M ngày %d/%m/%Y")
+    )]
+    Locked { until: chrono::DateTime<chrono::Utc> },
+    #[error("{0}")]
+    Forbidden(String),
     #[error("Lỗi kho dữ liệu: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("Lỗi đọc/ghi tệp {path}: {source}")]
+    #[error("{}", io_message(path, source))]
     Io {
         path: String,
         #[source]
@@ -78,6 +87,9 @@ impl Error {
             Error::AlreadyInitialized(_) => "already_initialized",
             Error::NewerSchema { .. } => "newer_schema",
             Error::MigrationEdited(_) => "migration_edited",
+            Error::WrongPassword { .. } => "wrong_password",
+            Error::Locked { .. } => "locked",
+            Error::Forbidden(_) => "forbidden",
             Error::Sqlite(_) => "store",
             Error::Io { .. } => "io",
             Error::Json(_) => "json",
@@ -96,6 +108,28 @@ impl Error {
     pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
         Error::Io { path: path.as_ref().display().to_string(), source }
     }
+}
+
+fn wrong_password(remaining: Option<u32>) -> String {
+    match remaining {
+        Some(n) => format!(
+            "Tên đăng nhập hoặc mật khẩu không đúng. Còn {n} lần thử trước khi tài khoản bị khóa 5 phút."
+        ),
+        None => "Tên đăng nhập hoặc mật khẩu không đúng.".into(),
+    }
+}
+
+/// What went wrong with a file, in words an officer can act on.
+fn io_message(path: &str, e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let why = match e.kind() {
+        K::NotFound => "không tìm thấy tệp hoặc thư mục (USB đã được rút ra?)".to_owned(),
+        K::PermissionDenied => "không có quyền ghi hoặc đọc (ổ đĩa chỉ đọc, hoặc USB bị khóa ghi?)".to_owned(),
+        K::StorageFull => "ổ đĩa đã đầy; hãy giải phóng chỗ trống rồi thử lại".to_owned(),
+        K::ReadOnlyFilesystem => "ổ đĩa chỉ cho phép đọc; hãy mở khóa ghi của USB rồi thử lại".to_owned(),
+        _ => format!("lỗi hệ thống ({e})"),
+    };
+    format!("Không đọc/ghi được tệp {path}: {why}. Dữ liệu đã lưu không bị ảnh hưởng; có thể thử lại.")
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

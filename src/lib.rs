@@ -9,11 +9,14 @@ pub mod date;
 pub mod demo;
 pub mod domain;
 mod error;
+pub mod fsutil;
 pub mod hlc;
+pub mod keyring;
 pub mod print;
 pub mod store;
 pub mod text;
 
+pub use domain::account::{Account, NewAccount, Role};
 pub use domain::{Doc, Kind, Record, Saved};
 pub use error::{Error, FieldError, Invalid, Result};
 pub use store::{Commune, ListQuery, Setup, Store};

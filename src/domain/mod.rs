@@ -1,6 +1,7 @@
 //! The registers of the commune and their rules. No SQL and no I/O here: the store calls in with a
 //! [`Lookup`] for what a rule needs to know about other records.
 
+pub mod account;
 mod field;
 pub mod model;
 mod registers;

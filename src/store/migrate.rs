@@ -10,8 +10,11 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 
 /// (version, name, SQL). Append only; never edit a shipped entry.
-pub const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "0001_init", include_str!("migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "0001_init", include_str!("migrations/0001_init.sql")),
+    (2, "0002_accounts", include_str!("migrations/0002_accounts.sql")),
+    (3, "0003_search_index", include_str!("migrations/0003_search_index.sql")),
+];
 
 pub fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)

@@ -6,6 +6,7 @@
 //! [`Lookup`]), the record row, its search text, its sync stamp and its audit entry are written
 //! together, or nothing is.
 
+mod accounts;
 mod audit;
 mod migrate;
 mod query;
@@ -19,12 +20,14 @@ pub use sync::{Change, MergeReport};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::domain::account::{self, Account, NewAccount, Role};
 use crate::domain::{self, Checked, Doc, DocExt, Kind, Lookup, Meta, Record, RefItem, RefSet, Saved};
+use crate::keyring::{DataKey, KdfParams, Keyring};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::text;
@@ -64,28 +67,98 @@ pub struct Store {
     path: Option<PathBuf>,
     commune: Option<Commune>,
     actor: String,
+    /// The logged-in officer. `None` only for a store in memory (tests), which has no file to protect.
+    session: Option<Account>,
+    /// The data key, kept while the store is open to wrap it for new accounts and passwords.
+    key: Option<DataKey>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Store> {
+    /// Creates a new, encrypted store at `path` for a commune, with its chief's account.
+    ///
+    /// A random data key encrypts the store; the chief's password wraps it in the keyring file beside
+    /// the store. Nothing is created when the input is invalid.
+    pub fn create_at(path: &Path, setup: &Setup, chief: &NewAccount, kdf: KdfParams) -> Result<Store> {
+        let setup = check_setup(setup)?;
+        let mut chief = account::check(chief)?;
+        chief.role = Role::Chief;
+        if path.exists() {
+            return Err(Error::Refused(format!(
+                "Đã có kho dữ liệu tại {}; không tạo đè lên. Hãy đăng nhập, hoặc chọn tệp khác.",
+                path.display()
+            )));
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        let conn = Connection::open(path)?;
-        Store::setup(conn, Some(path.to_owned()))
+        let key = DataKey::generate();
+        let installation = Uuid::now_v7();
+        let mut ring = Keyring::new(installation);
+        ring.set(&chief.username, &chief.password, &key, kdf)?;
+        let keys = Keyring::path_for(path);
+        ring.save(&keys)?;
+        let created = (|| {
+            let conn = open_encrypted(path, &key)?;
+            let mut store = Store::setup(conn, Some(path.to_owned()))?;
+            store.init_with(&setup, installation)?;
+            store.key = Some(key.clone());
+            store.write_as_system(|tx| accounts::insert(tx, &chief))?;
+            store.session = Some(accounts::get(&store.conn, &chief.username)?.ok_or(Error::NotInitialized)?);
+            store.actor = chief.full_name.clone();
+            Ok(store)
+        })();
+        if created.is_err() {
+            let _ = std::fs::remove_file(path);
+            let _ = std::fs::remove_file(&keys);
+        }
+        created
     }
 
-    /// Opens an existing store; a missing file is [`Error::NotInitialized`], and nothing is created.
-    pub fn open_existing(path: &Path) -> Result<Store> {
+    /// Opens the store at `path` as `username`. A wrong password opens nothing and counts towards
+    /// the account's lock (5 in a row lock it for 5 minutes); every login and failure is audited.
+    pub fn unlock(path: &Path, username: &str, password: &str) -> Result<Store> {
         if !path.exists() {
             return Err(Error::NotInitialized);
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        Store::setup(conn, Some(path.to_owned()))
+        let keys = Keyring::path_for(path);
+        let mut ring = match Keyring::load(&keys) {
+            Ok(r) => r,
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::Refused(format!(
+                    "Không tìm thấy tệp khóa {} bên cạnh kho dữ liệu: không mở được kho. Hãy khôi phục tệp này từ bản sao lưu.",
+                    keys.display()
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        let username = username.trim().to_lowercase();
+        let attempt = ring.unlock(&username, password, chrono::Utc::now());
+        // The attempt is counted on disk before anything else happens.
+        ring.save(&keys)?;
+        let key = attempt?;
+        let conn = open_encrypted(path, &key)?;
+        let mut store = Store::setup(conn, Some(path.to_owned()))?;
+        let account = accounts::get(&store.conn, &username)?.ok_or_else(|| {
+            Error::Forbidden(format!("Tài khoản {username} không còn quyền sử dụng kho dữ liệu này."))
+        })?;
+        store.key = Some(key);
+        store.actor = account.full_name.clone();
+        let failures = ring.take_pending_failures(&username);
+        store.write_as_system(|tx| {
+            for at in &failures {
+                let v = serde_json::json!({"username": username, "at": at.to_rfc3339()});
+                tx.audit("login_failed", None, None, None, Some(&v))?;
+            }
+            tx.audit("login", None, None, None, Some(&serde_json::json!({"username": username})))
+        })?;
+        ring.save(&keys)?;
+        store.session = Some(account);
+        Ok(store)
+    }
+
+    /// The logged-in officer (`None` for a store in memory).
+    pub fn session(&self) -> Option<&Account> {
+        self.session.as_ref()
     }
 
     /// A store in memory, for tests.
@@ -110,16 +183,19 @@ impl Store {
         migrate::migrate(&mut conn)?;
         let commune = read_commune(&conn)?;
         let actor = commune.as_ref().map(|c| c.officer.clone()).unwrap_or_default();
-        Ok(Store { conn, path, commune, actor })
+        Ok(Store { conn, path, commune, actor, session: None, key: None })
     }
 
-    /// Makes this store the commune's: records the installation and seeds the reference data.
+    /// Makes this in-memory store the commune's (files are made by [`Store::create`]).
     pub fn init(&mut self, setup: &Setup) -> Result<&Commune> {
+        self.init_with(&check_setup(setup)?, Uuid::now_v7())
+    }
+
+    fn init_with(&mut self, setup: &Setup, id: Uuid) -> Result<&Commune> {
         if let Some(c) = &self.commune {
             return Err(Error::AlreadyInitialized(format!("{} ({})", c.commune, c.province)));
         }
         let setup = check_setup(setup)?;
-        let id = Uuid::now_v7();
         let tx = self.conn.transaction()?;
         let now = chrono::Local::now().to_rfc3339();
         for (k, v) in [
@@ -151,13 +227,130 @@ impl Store {
         self.path.as_deref()
     }
 
-    /// Who the audit log names for the next writes.
+    /// Who the audit log names for the next writes of a store in memory. A store opened from a file
+    /// always names its logged-in officer, and this does nothing there.
     pub fn set_actor(&mut self, actor: &str) {
-        self.actor = text::clean(actor);
+        if self.session.is_none() {
+            self.actor = text::clean(actor);
+        }
+    }
+
+    /// Every account of this store.
+    pub fn accounts(&self) -> Result<Vec<Account>> {
+        accounts::all(&self.conn)
+    }
+
+    /// Adds an officer's account (chief only).
+    pub fn add_account(&mut self, new: &NewAccount) -> Result<Account> {
+        self.require(Role::Chief, "tạo tài khoản")?;
+        let new = account::check(new)?;
+        if accounts::get(&self.conn, &new.username)?.is_some() {
+            return Err(Error::field("username", "Tên đăng nhập", format!("«{}» đã có", new.username)));
+        }
+        let (path, key) = self.keys()?;
+        let mut ring = Keyring::load(&Keyring::path_for(&path))?;
+        let kdf = ring.slots.first().map(|s| s.kdf).unwrap_or_default();
+        ring.set(&new.username, &new.password, &key, kdf)?;
+        // The key slot first: an account row without a slot could never log in.
+        ring.save(&Keyring::path_for(&path))?;
+        let added = self.write_as_system(|tx| accounts::insert(tx, &new));
+        if added.is_err() {
+            ring.remove(&new.username);
+            ring.save(&Keyring::path_for(&path))?;
+        }
+        added?;
+        accounts::get(&self.conn, &new.username)?.ok_or(Error::NotInitialized)
+    }
+
+    /// Changes an account's role (chief only). The last chief cannot be demoted.
+    pub fn set_role(&mut self, username: &str, role: Role) -> Result<()> {
+        self.require(Role::Chief, "đổi quyền tài khoản")?;
+        let old = self.account(username)?;
+        if old.role == Role::Chief && role != Role::Chief && self.chiefs()? == 1 {
+            return Err(Error::Refused("Không đổi quyền được: đây là tài khoản Trưởng Công an xã cuối cùng.".into()));
+        }
+        self.write_as_system(|tx| accounts::set_role(tx, &old, role))?;
+        if let Some(me) = self.session.as_mut().filter(|a| a.username == old.username) {
+            me.role = role;
+        }
+        Ok(())
+    }
+
+    /// Sets an account's password: one's own, or anyone's for the chief. The store is not re-encrypted.
+    pub fn change_password(&mut self, username: &str, new_password: &str) -> Result<()> {
+        let target = self.account(username)?;
+        if self.session.as_ref().is_some_and(|me| me.username != target.username) {
+            self.require(Role::Chief, "đặt mật khẩu cho tài khoản khác")?;
+        }
+        let (path, key) = self.keys()?;
+        let keys = Keyring::path_for(&path);
+        let mut ring = Keyring::load(&keys)?;
+        let kdf = ring.slot(&target.username).map(|s| s.kdf).unwrap_or_default();
+        ring.set(&target.username, new_password, &key, kdf)?;
+        ring.save(&keys)?;
+        self.write_as_system(|tx| {
+            let v = serde_json::json!({"username": target.username});
+            tx.audit("password_change", None, None, None, Some(&v))
+        })
+    }
+
+    /// Removes an account (chief only): it can no longer open the store. Not oneself, not the last chief.
+    pub fn remove_account(&mut self, username: &str) -> Result<()> {
+        self.require(Role::Chief, "xóa tài khoản")?;
+        let target = self.account(username)?;
+        if self.session.as_ref().is_some_and(|me| me.username == target.username) {
+            return Err(Error::Refused("Không tự xóa tài khoản đang đăng nhập.".into()));
+        }
+        if target.role == Role::Chief && self.chiefs()? == 1 {
+            return Err(Error::Refused("Không xóa được tài khoản Trưởng Công an xã cuối cùng.".into()));
+        }
+        let (path, _) = self.keys()?;
+        let keys = Keyring::path_for(&path);
+        let mut ring = Keyring::load(&keys)?;
+        ring.remove(&target.username);
+        ring.save(&keys)?;
+        self.write_as_system(|tx| accounts::remove(tx, &target))
+    }
+
+    fn account(&self, username: &str) -> Result<Account> {
+        let username = username.trim().to_lowercase();
+        accounts::get(&self.conn, &username)?
+            .ok_or_else(|| Error::NotFound { kind: "tài khoản", id: username })
+    }
+
+    fn chiefs(&self) -> Result<usize> {
+        Ok(self.accounts()?.iter().filter(|a| a.role == Role::Chief).count())
+    }
+
+    fn keys(&self) -> Result<(PathBuf, DataKey)> {
+        match (&self.path, &self.key) {
+            (Some(p), Some(k)) => Ok((p.clone(), k.clone())),
+            _ => Err(Error::Refused("Kho dữ liệu trong bộ nhớ không có tài khoản.".into())),
+        }
+    }
+
+    /// Refuses unless the logged-in officer has at least `role`.
+    pub fn require(&self, role: Role, what: &str) -> Result<()> {
+        match &self.session {
+            Some(a) if a.role < role => Err(Error::Forbidden(format!(
+                "Tài khoản {} ({}) không được {what}; cần quyền {}.",
+                a.username,
+                a.role.label().to_lowercase(),
+                role.label().to_lowercase()
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// Runs `f` in one transaction: everything it writes is committed together, or nothing if it fails.
+    /// Only an officer or the chief may write.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.require(Role::Officer, "thêm, sửa hay xóa dữ liệu")?;
+        self.write_as_system(f)
+    }
+
+    /// A transaction whatever the role: logins, and account changes already checked by the caller.
+    fn write_as_system<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let commune = self.commune.as_ref().ok_or(Error::NotInitialized)?;
         let tx = self.conn.transaction()?;
         let mut w = Tx { tx, commune, actor: &self.actor, today: today(), refs: Default::default() };
@@ -345,6 +538,23 @@ impl Store {
 
 fn replicas_docs(records: &[Record]) -> Vec<Doc> {
     records.iter().map(|r| r.data.clone()).collect()
+}
+
+/// Opens an SQLCipher store with its raw data key and checks that the key fits.
+fn open_encrypted(path: &Path, key: &DataKey) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "key", &*key.sqlcipher_pragma())?;
+    let readable: rusqlite::Result<i64> = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0));
+    match readable {
+        Ok(_) => Ok(conn),
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => {
+            Err(Error::Refused(format!(
+                "Không giải mã được kho dữ liệu {}: tệp bị hỏng hoặc không khớp với tệp khóa bên cạnh.",
+                path.display()
+            )))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn today() -> NaiveDate {

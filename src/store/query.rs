@@ -211,9 +211,12 @@ pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
 
 pub(super) fn search(conn: &Connection, s: &str, kind: Option<Kind>, limit: u32) -> Result<Vec<Hit>> {
     let Some(m) = fts_query(s) else { return Ok(Vec::new()) };
+    // Walk the covering index in Vietnamese order and keep what the full-text match found: a common
+    // word stops after `limit` rows, a rare one reads only the small index (see migration 0003).
     let mut st = conn.prepare_cached(
-        "SELECT r.id, r.kind, r.title FROM record_fts f JOIN record r ON r.rowid = f.rowid
-         WHERE record_fts MATCH ?1 AND r.deleted = 0 AND (?2 IS NULL OR r.kind = ?2)
+        "SELECT r.id, r.kind, r.title FROM record r INDEXED BY record_search
+         WHERE r.deleted = 0 AND (?2 IS NULL OR r.kind = ?2)
+           AND r.rowid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?1)
          ORDER BY r.sort_key LIMIT ?3",
     )?;
     let rows = st.query_map(rusqlite::params![m, kind.map(Kind::code), limit], |r| {

@@ -18,8 +18,13 @@ struct Demo {
 
 fn demo(seed: u64, scale: u32) -> Demo {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("xa-mau.db")).unwrap();
-    store.init(&demo_setup()).unwrap();
+    let mut store = Store::create_at(
+        &dir.path().join("xa-mau.db"),
+        &demo_setup(),
+        &phongtrao::demo::demo_chief(phongtrao::demo::DEMO_PASSWORD),
+        phongtrao::keyring::KdfParams::insecure_for_tests(),
+    )
+    .unwrap();
     let mut calls = Vec::new();
     let report = generate(&mut store, &DemoOptions { seed, scale }, &mut |done, total| calls.push((done, total)))
         .unwrap_or_else(|e| panic!("demo seed {seed} scale {scale}: {e}"));

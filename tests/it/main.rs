@@ -2,4 +2,5 @@
 mod cli;
 mod demo;
 mod print;
+mod security;
 mod store;

@@ -426,73 +426,109 @@ fn text_sorts_by_other_fields_use_vietnamese_order_too() {
     assert_eq!(heads, ["Ân Văn Tư", "Dương Thị Hà", "Đinh Văn Ba"]);
 }
 
+pub fn chief(password: &str) -> phongtrao::NewAccount {
+    phongtrao::NewAccount {
+        username: "nguyenvanan".into(),
+        full_name: "Nguyễn Văn An".into(),
+        rank: Some("Thiếu tá".into()),
+        role: phongtrao::Role::Chief,
+        password: password.into(),
+    }
+}
+
+/// A new encrypted store in a temporary folder, with cheap key derivation for the test's speed.
+pub fn file_store(dir: &std::path::Path) -> (std::path::PathBuf, Store) {
+    let path = dir.join("xa.db");
+    let s = Store::create_at(&path, &setup(), &chief("mat-khau-dung"), phongtrao::keyring::KdfParams::insecure_for_tests()).unwrap();
+    (path, s)
+}
+
+/// The store's file opened directly with its data key: what someone holding a password could do.
+pub fn raw(path: &std::path::Path) -> rusqlite::Connection {
+    let mut ring = phongtrao::keyring::Keyring::load(&phongtrao::keyring::Keyring::path_for(path)).unwrap();
+    let key = ring.unlock("nguyenvanan", "mat-khau-dung", chrono::Utc::now()).unwrap();
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "key", &*key.sqlcipher_pragma()).unwrap();
+    conn
+}
+
+fn reopen(path: &std::path::Path) -> phongtrao::Result<Store> {
+    Store::unlock(path, "nguyenvanan", "mat-khau-dung")
+}
+
 #[test]
 fn the_audit_log_records_old_and_new_values_and_catches_tampering() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("xa.db");
-    let mut s = Store::open(&path).unwrap();
-    s.init(&setup()).unwrap();
+    let (path, mut s) = file_store(dir.path());
     let a = area(&mut s, "Thôn 1");
-    s.set_actor("Trần Thị Lan");
     s.update(Kind::Area, a, &doc(json!({"households": 130}))).unwrap();
     let last = &s.audit_tail(1).unwrap()[0];
-    assert_eq!((last.actor.as_str(), last.action.as_str()), ("Trần Thị Lan", "update"));
+    assert_eq!((last.actor.as_str(), last.action.as_str()), ("Nguyễn Văn An", "update"));
     assert!(last.old.as_deref().unwrap().contains("\"households\":120"));
     assert!(last.new.as_deref().unwrap().contains("\"households\":130"));
     assert!(s.audit_verify().unwrap().ok());
+    let n = last.n;
     drop(s);
 
     // The log cannot be edited through SQL while its triggers stand…
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = raw(&path);
     let e = conn.execute("UPDATE audit SET actor = 'Ai đó' WHERE n = 2", []).unwrap_err();
     assert!(e.to_string().contains("append-only"));
     // …and someone who drops them is found out.
     conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;").unwrap();
-    conn.execute("UPDATE audit SET new = replace(new, '130', '999') WHERE n = 3", []).unwrap();
-    drop(conn);
-    let report = Store::open(&path).unwrap().audit_verify().unwrap();
+    conn.execute("UPDATE audit SET new = replace(new, '130', '999') WHERE n = ?1", [n]).unwrap();
+    let report = reopen(&path).unwrap().audit_verify().unwrap();
     assert!(!report.ok());
-    assert!(report.problems[0].starts_with("Mục nhật ký số 3 (update lúc"), "{:?}", report.problems);
+    assert!(report.problems[0].starts_with(&format!("Mục nhật ký số {n} (update lúc")), "{:?}", report.problems);
 
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute("UPDATE audit SET new = replace(new, '999', '130') WHERE n = 3", []).unwrap();
-    assert!(Store::open(&path).unwrap().audit_verify().unwrap().ok(), "restored entry verifies again");
+    conn.execute("UPDATE audit SET new = replace(new, '999', '130') WHERE n = ?1", [n]).unwrap();
+    assert!(reopen(&path).unwrap().audit_verify().unwrap().ok(), "restored entry verifies again");
     conn.execute("DELETE FROM audit WHERE n = 2", []).unwrap();
-    let report = Store::open(&path).unwrap().audit_verify().unwrap();
+    let report = reopen(&path).unwrap().audit_verify().unwrap();
     assert!(report.problems.iter().any(|p| p.contains("Thiếu mục nhật ký số 2")), "{:?}", report.problems);
-    conn.execute("DELETE FROM audit WHERE n >= 2", []).unwrap();
-    let report = Store::open(&path).unwrap().audit_verify().unwrap();
-    assert!(report.problems.iter().any(|p| p.contains("Các mục cuối")), "{:?}", report.problems);
+    // Cutting off the tail is found too: the next entry no longer follows the recorded head.
+    let last: i64 = conn.query_row("SELECT max(n) FROM audit", [], |r| r.get(0)).unwrap();
+    conn.execute("DELETE FROM audit WHERE n >= ?1", [last - 1]).unwrap();
+    let report = reopen(&path).unwrap().audit_verify().unwrap();
+    assert!(
+        report.problems.iter().any(|p| p.contains(&format!("Thiếu mục nhật ký số {}", last - 1))),
+        "{:?}",
+        report.problems
+    );
 }
 
 #[test]
 fn migrations_build_an_empty_store_and_refuse_a_newer_or_edited_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("xa.db");
-    let s = Store::open(&path).unwrap();
+    let s = Store::open_in_memory().unwrap();
     assert_eq!(s.commune().unwrap_err().code(), "not_initialized");
+    let dir = tempfile::tempdir().unwrap();
+    let (path, s) = file_store(dir.path());
     drop(s);
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = raw(&path);
     let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(v, phongtrao::store::latest_schema());
+    let applied: i64 = conn.query_row("SELECT count(*) FROM schema_migration", [], |r| r.get(0)).unwrap();
+    assert_eq!(applied, phongtrao::store::MIGRATIONS.len() as i64);
     conn.pragma_update(None, "user_version", v + 1).unwrap();
-    drop(conn);
-    let e = Store::open(&path).err().unwrap();
+    let e = reopen(&path).err().unwrap();
     assert_eq!(e.code(), "newer_schema");
     assert!(e.to_string().contains("phiên bản phongtrao mới hơn"));
 
-    let conn = rusqlite::Connection::open(&path).unwrap();
     conn.pragma_update(None, "user_version", v).unwrap();
     conn.execute("UPDATE schema_migration SET sha256 = 'x' WHERE version = 1", []).unwrap();
-    drop(conn);
-    assert_eq!(Store::open(&path).err().unwrap().code(), "migration_edited");
+    assert_eq!(reopen(&path).err().unwrap().code(), "migration_edited");
 }
 
 /// Shipped migrations are never edited: their checksums are frozen here when they ship.
 #[test]
 fn shipped_migrations_are_unchanged() {
-    let frozen: &[(i64, &str)] = &[(1, include_str!("migrations.sha256").trim_ascii())];
-    for (version, sum) in frozen {
+    let frozen: Vec<(i64, &str)> = include_str!("migrations.sha256")
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i as i64 + 1, l.trim()))
+        .collect();
+    assert_eq!(frozen.len(), phongtrao::store::MIGRATIONS.len(), "freeze the checksum of a new migration here");
+    for (version, sum) in &frozen {
         let (_, name, sql) = phongtrao::store::MIGRATIONS.iter().find(|m| m.0 == *version).unwrap();
         assert_eq!(&phongtrao::store::migration_checksum(sql), sum, "migration {name} was edited after shipping");
     }

@@ -7,6 +7,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use phongtrao::domain::Kind;
 use phongtrao::store::Setup;
+use phongtrao::{NewAccount, Role};
 use uuid::Uuid;
 
 const TEMPLATE: &str = "{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
@@ -31,6 +32,11 @@ pub struct Cli {
     /// Tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng, hoặc biến PHONGTRAO_DB)
     #[arg(long, global = true, value_name = "TỆP", env = "PHONGTRAO_DB")]
     pub db: Option<PathBuf>,
+
+    /// Tên đăng nhập (mặc định: tài khoản duy nhất của kho, hoặc biến PHONGTRAO_USER); mật khẩu hỏi
+    /// khi chạy, hoặc lấy từ biến PHONGTRAO_PASSWORD
+    #[arg(long, global = true, value_name = "TÊN", env = "PHONGTRAO_USER")]
+    pub user: Option<String>,
 
     /// In hướng dẫn
     #[arg(short = 'h', long, action = clap::ArgAction::Help, global = true)]
@@ -172,13 +178,67 @@ pub enum Command {
         #[arg(value_name = "DANH MỤC")]
         list: Option<String>,
     },
+    /// Tài khoản cán bộ: xem, tạo, đổi quyền, đổi mật khẩu, xóa
+    #[command(subcommand, help_template = TEMPLATE)]
+    Account(AccountCmd),
     /// Thông tin xã và số bản ghi
     #[command(help_template = TEMPLATE)]
     Info,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum AccountCmd {
+    /// Liệt kê tài khoản
+    #[command(help_template = TEMPLATE)]
+    List,
+    /// Tạo tài khoản (chỉ Trưởng Công an xã); mật khẩu hỏi khi chạy hoặc lấy từ PHONGTRAO_NEW_PASSWORD
+    #[command(help_template = TEMPLATE)]
+    Add {
+        /// Tên đăng nhập (chữ không dấu, chữ số)
+        #[arg(long, value_name = "TÊN")]
+        username: String,
+        /// Họ và tên
+        #[arg(long, value_name = "HỌ TÊN")]
+        name: String,
+        /// Cấp bậc (ví dụ: Thượng úy)
+        #[arg(long, value_name = "CẤP BẬC")]
+        rank: Option<String>,
+        /// Quyền: chief (Trưởng Công an xã), officer (cán bộ), viewer (chỉ xem)
+        #[arg(long, value_parser = parse_role, value_name = "QUYỀN")]
+        role: Role,
+    },
+    /// Đổi quyền của tài khoản (chỉ Trưởng Công an xã)
+    #[command(help_template = TEMPLATE)]
+    Role {
+        #[arg(value_name = "TÊN")]
+        username: String,
+        /// chief, officer hoặc viewer
+        #[arg(value_parser = parse_role, value_name = "QUYỀN")]
+        role: Role,
+    },
+    /// Đổi mật khẩu (của mình, hoặc của người khác nếu là Trưởng Công an xã)
+    #[command(help_template = TEMPLATE)]
+    Passwd {
+        #[arg(value_name = "TÊN")]
+        username: Option<String>,
+    },
+    /// Xóa tài khoản (chỉ Trưởng Công an xã)
+    #[command(help_template = TEMPLATE)]
+    Remove {
+        #[arg(value_name = "TÊN")]
+        username: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("quyền «{s}» không có; chọn chief, officer hoặc viewer"))
+}
+
 #[derive(Debug, Args)]
 pub struct InitArgs {
+    /// Cấp bậc của cán bộ (ví dụ: Thiếu tá)
+    #[arg(long, value_name = "CẤP BẬC")]
+    rank: Option<String>,
     /// Mã tỉnh (2 chữ số)
     #[arg(long, value_name = "MÃ")]
     province_code: String,
@@ -197,14 +257,23 @@ pub struct InitArgs {
 }
 
 impl InitArgs {
-    pub fn into_setup(self) -> Setup {
-        Setup {
+    /// The commune's setup and its chief's account (username from the officer's name, no password yet).
+    pub fn into_setup(self) -> (Setup, NewAccount) {
+        let chief = NewAccount {
+            username: phongtrao::domain::account::username_from(&self.officer),
+            full_name: self.officer.clone(),
+            rank: self.rank,
+            role: Role::Chief,
+            password: String::new(),
+        };
+        let setup = Setup {
             province_code: self.province_code,
             province: self.province,
             commune_code: self.commune_code,
             commune: self.commune,
             officer: self.officer,
-        }
+        };
+        (setup, chief)
     }
 }
 

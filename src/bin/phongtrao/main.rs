@@ -13,7 +13,9 @@ use phongtrao::{Error, Result};
 use serde_json::Value;
 use uuid::Uuid;
 
-use cli::{AuditCmd, Cli, Command, ModelCmd};
+use cli::{AccountCmd, AuditCmd, Cli, Command, ModelCmd};
+use phongtrao::NewAccount;
+use phongtrao::keyring::KdfParams;
 
 fn main() -> ExitCode {
     let cli = match cli::parse() {
@@ -40,22 +42,80 @@ fn db_path(cli: &Cli) -> Result<PathBuf> {
     Ok(dirs.data_dir().join("phongtrao.db"))
 }
 
+/// The password: `PHONGTRAO_PASSWORD` when set (scripts, tests), else asked on the terminal without echo.
+fn password(var: &str, prompt: &str) -> Result<String> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(p);
+    }
+    rpassword::prompt_password(prompt).map_err(|_| {
+        Error::Refused(format!("Thiếu mật khẩu: hãy chạy trong cửa sổ dòng lệnh để nhập, hoặc đặt biến {var}."))
+    })
+}
+
+/// A new password, typed twice on the terminal (or taken from `var`).
+fn new_password(var: &str, whose: &str) -> Result<String> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(p);
+    }
+    let first = password(var, &format!("Mật khẩu mới cho {whose}: "))?;
+    let again = password(var, "Nhập lại mật khẩu mới: ")?;
+    if first != again {
+        return Err(Error::Refused("Hai lần nhập mật khẩu không giống nhau; chưa lưu gì.".into()));
+    }
+    Ok(first)
+}
+
+/// Logs in: `--user` (or `PHONGTRAO_USER`), or the only account of the store.
+fn open(path: &std::path::Path, user: Option<&str>) -> Result<Store> {
+    if !path.exists() {
+        return Err(Error::NotInitialized);
+    }
+    let user = match user {
+        Some(u) => u.to_owned(),
+        None => {
+            let ring = phongtrao::keyring::Keyring::load(&phongtrao::keyring::Keyring::path_for(path))?;
+            match ring.slots.as_slice() {
+                [only] => only.username.clone(),
+                _ => {
+                    return Err(Error::Refused(
+                        "Kho dữ liệu có nhiều tài khoản: hãy chọn tài khoản bằng --user TÊN_ĐĂNG_NHẬP.".into(),
+                    ));
+                }
+            }
+        }
+    };
+    let pw = password("PHONGTRAO_PASSWORD", &format!("Mật khẩu của {user}: "))?;
+    Store::unlock(path, &user, &pw)
+}
+
 fn run(cli: Cli) -> Result<()> {
     let path = db_path(&cli)?;
+    let user = cli.user.clone();
+    let user = user.as_deref();
     let mut out = std::io::stdout().lock();
     let w = &mut out;
     match cli.command {
         Command::Init(args) => {
-            let mut store = Store::open(&path)?;
-            let c = store.init(&args.into_setup())?.clone();
+            let (setup, mut chief) = args.into_setup();
+            if let Some(u) = user {
+                chief.username = u.to_owned();
+            }
+            chief.password = new_password("PHONGTRAO_PASSWORD", &chief.username)?;
+            let store = Store::create_at(&path, &setup, &chief, KdfParams::default())?;
+            let c = store.commune()?.clone();
             say(w, format!("Đã khởi tạo kho dữ liệu cho {}, {} tại {}", c.commune, c.province, path.display()))?;
             say(w, format!("Mã cài đặt: {}", c.installation_id))?;
+            say(w, format!("Tài khoản Trưởng Công an xã: {}", chief.username))?;
         }
         Command::Demo { seed, scale } => {
-            let mut store = Store::open(&path)?;
-            if store.commune().is_err() {
-                store.init(&phongtrao::demo::demo_setup())?;
-            }
+            let mut store = if path.exists() {
+                open(&path, user)?
+            } else {
+                let pw = std::env::var("PHONGTRAO_PASSWORD")
+                    .unwrap_or_else(|_| phongtrao::demo::DEMO_PASSWORD.to_owned());
+                let chief = phongtrao::demo::demo_chief(&pw);
+                Store::create_at(&path, &phongtrao::demo::demo_setup(), &chief, KdfParams::default())?
+            };
             let opts = phongtrao::demo::DemoOptions { seed, scale };
             let report = phongtrao::demo::generate(&mut store, &opts, &mut |done, total| {
                 if scale > 1 {
@@ -71,23 +131,23 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Add { kind, json } => {
-            let mut store = Store::open_existing(&path)?;
+            let mut store = open(&path, user)?;
             let saved = store.create(kind, &read_json(&json)?)?;
             warn(&saved.warnings);
             say(w, saved.id)?;
         }
         Command::Edit { kind, id, json } => {
-            let mut store = Store::open_existing(&path)?;
+            let mut store = open(&path, user)?;
             let saved = store.update(kind, id, &read_json(&json)?)?;
             warn(&saved.warnings);
             say(w, format!("Đã lưu {} {}", kind.label(), saved.id))?;
         }
         Command::Show { kind, id, json } => {
-            let store = Store::open_existing(&path)?;
+            let store = open(&path, user)?;
             show(w, &store, kind, id, json)?;
         }
         Command::List { kind, search, filter, sort, limit, offset, deleted, json } => {
-            let store = Store::open_existing(&path)?;
+            let store = open(&path, user)?;
             let q = ListQuery {
                 search,
                 filters: filter.iter().map(|f| Filter::parse(f)).collect::<Result<_>>()?,
@@ -113,12 +173,12 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Delete { kind, id } => {
-            let mut store = Store::open_existing(&path)?;
+            let mut store = open(&path, user)?;
             store.delete(kind, id)?;
             say(w, format!("Đã xóa {} {id}", kind.label()))?;
         }
         Command::Search { text, kind, limit, json } => {
-            let store = Store::open_existing(&path)?;
+            let store = open(&path, user)?;
             let hits = store.search(&text, kind, limit)?;
             if json {
                 say(w, to_json(&hits)?)?;
@@ -129,7 +189,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Model(cmd) => {
-            let mut store = Store::open_existing(&path)?;
+            let mut store = open(&path, user)?;
             match cmd {
                 ModelCmd::Review { id, json } => {
                     let saved = store.review_model(id, &read_json(&json)?)?;
@@ -149,7 +209,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Audit(AuditCmd::Verify) => {
-            let store = Store::open_existing(&path)?;
+            let store = open(&path, user)?;
             let report = store.audit_verify()?;
             if report.ok() {
                 say(w, format!("Nhật ký kiểm tra nguyên vẹn: {} mục.", phongtrao::text::format_int(report.entries)))?;
@@ -164,7 +224,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Audit(AuditCmd::Log { limit }) => {
-            let store = Store::open_existing(&path)?;
+            let store = open(&path, user)?;
             for e in store.audit_tail(limit)? {
                 let what = match (&e.kind, &e.record_id) {
                     (Some(k), Some(id)) => format!(" {k} {id}"),
@@ -174,7 +234,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Fields { kind, category } => {
-            let store = Store::open_existing(&path)?;
+            let store = open(&path, user)?;
             let mut doc = Doc::new();
             if let Some(c) = category {
                 doc.insert("category".into(), Value::String(c));
@@ -186,7 +246,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Reference { list } => {
-            let store = Store::open_existing(&path)?;
+            let store = open(&path, user)?;
             match list {
                 None => {
                     for (name, label, version) in store.ref_lists()? {
@@ -200,8 +260,39 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Account(cmd) => {
+            let mut store = open(&path, user)?;
+            match cmd {
+                AccountCmd::List => {
+                    for a in store.accounts()? {
+                        let rank = a.rank.as_deref().map(|r| format!("{r} ")).unwrap_or_default();
+                        say(w, format!("{:<20} {rank}{} – {}", a.username, a.full_name, a.role.label()))?;
+                    }
+                }
+                AccountCmd::Add { username, name, rank, role } => {
+                    let pw = new_password("PHONGTRAO_NEW_PASSWORD", &username)?;
+                    let a = store.add_account(&NewAccount { username, full_name: name, rank, role, password: pw })?;
+                    say(w, format!("Đã tạo tài khoản {} ({}).", a.username, a.role.label()))?;
+                }
+                AccountCmd::Role { username, role } => {
+                    store.set_role(&username, role)?;
+                    say(w, format!("Tài khoản {username} nay có quyền {}.", role.label()))?;
+                }
+                AccountCmd::Passwd { username } => {
+                    let me = store.session().map(|a| a.username.clone()).unwrap_or_default();
+                    let target = username.unwrap_or(me);
+                    let pw = new_password("PHONGTRAO_NEW_PASSWORD", &target)?;
+                    store.change_password(&target, &pw)?;
+                    say(w, format!("Đã đổi mật khẩu của {target}."))?;
+                }
+                AccountCmd::Remove { username } => {
+                    store.remove_account(&username)?;
+                    say(w, format!("Đã xóa tài khoản {username}."))?;
+                }
+            }
+        }
         Command::Info => {
-            let store = Store::open_existing(&path)?;
+            let store = open(&path, user)?;
             let c = store.commune()?;
             say(w, format!("{} ({}), {} ({})", c.commune, c.commune_code, c.province, c.province_code))?;
             say(w, format!("Cán bộ: {}", c.officer))?;

@@ -1,0 +1,54 @@
+//! The `account` table: who may open the store and with which role.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::Tx;
+use crate::domain::account::{Account, NewAccount, Role};
+use crate::error::{Error, Result};
+
+fn role_of(code: &str) -> rusqlite::Result<Role> {
+    Role::parse(code).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, format!("role {code}").into())
+    })
+}
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+    Ok(Account { username: r.get(0)?, full_name: r.get(1)?, rank: r.get(2)?, role: role_of(&r.get::<_, String>(3)?)? })
+}
+
+pub(super) fn get(conn: &Connection, username: &str) -> Result<Option<Account>> {
+    Ok(conn
+        .prepare_cached("SELECT username, full_name, rank, role FROM account WHERE username = ?1")?
+        .query_row([username], from_row)
+        .optional()?)
+}
+
+pub(super) fn all(conn: &Connection) -> Result<Vec<Account>> {
+    let mut st = conn.prepare("SELECT username, full_name, rank, role FROM account ORDER BY username")?;
+    let rows = st.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn public(a: &Account) -> Result<serde_json::Value> {
+    serde_json::to_value(a).map_err(|e| Error::Json(e.to_string()))
+}
+
+pub(super) fn insert(tx: &mut Tx<'_>, new: &NewAccount) -> Result<()> {
+    tx.tx.execute(
+        "INSERT INTO account (username, full_name, rank, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![new.username, new.full_name, new.rank, new.role.code(), chrono::Local::now().to_rfc3339()],
+    )?;
+    let a = Account { username: new.username.clone(), full_name: new.full_name.clone(), rank: new.rank.clone(), role: new.role };
+    tx.audit("account_create", None, None, None, Some(&public(&a)?))
+}
+
+pub(super) fn set_role(tx: &mut Tx<'_>, old: &Account, role: Role) -> Result<()> {
+    tx.tx.execute("UPDATE account SET role = ?2 WHERE username = ?1", params![old.username, role.code()])?;
+    let new = Account { role, ..old.clone() };
+    tx.audit("role_change", None, None, Some(&public(old)?), Some(&public(&new)?))
+}
+
+pub(super) fn remove(tx: &mut Tx<'_>, old: &Account) -> Result<()> {
+    tx.tx.execute("DELETE FROM account WHERE username = ?1", [&old.username])?;
+    tx.audit("account_remove", None, None, Some(&public(old)?), None)
+}
