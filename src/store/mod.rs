@@ -172,6 +172,9 @@ impl Store {
         // FULL: a commit that returned survives a power cut, not only a crash of the app.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Decrypted pages stay in memory (64 MiB at most): SQLCipher decrypts each page read from disk.
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.set_prepared_statement_cache_capacity(64);
         conn.create_collation("vi", text::compare)?;
         conn.create_scalar_function(
             "vi_fold",
