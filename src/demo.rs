@@ -592,9 +592,9 @@ impl Gen {
         let commune = text::clean(commune);
         let (commune_in, bare) = match ["xa ", "phuong ", "dac khu "].iter().find(|p| folded.starts_with(**p)) {
             Some(p) => {
-                let skip = p.split(' ').count() - 1;
-                let bare: Vec<&str> = commune.split(' ').skip(skip).collect();
-                (lower_first(&commune), bare.join(" "))
+                let prefix_words = p.split(' ').count() - 1;
+                let words: Vec<&str> = commune.split(' ').collect();
+                (lower_first(&commune), words[prefix_words.min(words.len())..].join(" "))
             }
             None => (format!("xã {commune}"), commune.clone()),
         };

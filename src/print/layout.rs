@@ -624,7 +624,7 @@ impl Layout<'_> {
                 let height = (to - from) as f32 * pitch + 2.0 * CELL_PAD_V;
                 let mut pieces = Vec::new();
                 for (c, lines) in cells.iter().enumerate() {
-                    for (k, line) in lines.iter().enumerate().take(to).skip(from) {
+                    for (k, line) in lines.iter().enumerate().take(to).filter(|(k, _)| *k >= from) {
                         if line.words.is_empty() {
                             continue;
                         }
