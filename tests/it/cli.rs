@@ -145,7 +145,8 @@ fn help_works_at_every_level_in_vietnamese() {
     let top = c.ok(&["--help"]);
     assert!(top.contains("Cách dùng: phongtrao"), "{top}");
     assert!(top.contains("Lệnh"), "{top}");
-    for cmd in ["init", "demo", "add", "edit", "show", "list", "delete", "search", "audit", "model", "fields", "ref", "info"] {
+    assert_eq!(c.ok(&["where"]).trim(), c.db.display().to_string(), "where needs no login");
+    for cmd in ["init", "demo", "add", "edit", "show", "list", "delete", "search", "audit", "model", "fields", "ref", "info", "account", "where"] {
         let h = c.ok(&[cmd, "--help"]);
         assert!(h.contains("Cách dùng: phongtrao"), "{cmd}: {h}");
         for english in ["Print help", "Options:", "Arguments:", "[OPTIONS]", "[default:"] {

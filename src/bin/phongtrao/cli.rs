@@ -184,6 +184,9 @@ pub enum Command {
     /// Thông tin xã và số bản ghi
     #[command(help_template = TEMPLATE)]
     Info,
+    /// In đường dẫn tệp dữ liệu (không cần đăng nhập)
+    #[command(help_template = TEMPLATE)]
+    Where,
 }
 
 #[derive(Debug, Subcommand)]

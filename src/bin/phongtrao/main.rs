@@ -291,6 +291,9 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Where => {
+            say(w, path.display())?;
+        }
         Command::Info => {
             let store = open(&path, user)?;
             let c = store.commune()?;
