@@ -2,6 +2,7 @@
 # Installs what phongtrao needs on Debian 12, idempotently: only what is missing is installed.
 # Usage: scripts/deps.sh test|run
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 want="${1:-test}"
 
@@ -9,6 +10,15 @@ want="${1:-test}"
 # check the printed PDFs; sqlite3 is the reference SQLite shell for store checks; libssl-dev gives
 # SQLCipher (the encrypted store) its crypto; binutils has `strings`, which tests run on the store files.
 apt_packages=(poppler-utils qpdf sqlite3 pkg-config libssl-dev binutils)
+# The desktop window (Tauri 2): WebKitGTK and friends to build and run it.
+apt_packages+=(libwebkit2gtk-4.1-dev build-essential libayatana-appindicator3-dev librsvg2-dev)
+if [ "$want" = test ]; then
+  # End-to-end tests drive the real window under Xvfb through WebKitWebDriver (xvfb-run needs xauth).
+  apt_packages+=(xvfb xauth webkit2gtk-driver)
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  apt_packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -28,7 +38,26 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
-if [ "$want" = test ] && ! cargo nextest --version >/dev/null 2>&1; then
-  echo "Cài cargo-nextest" >&2
-  cargo install cargo-nextest --locked
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  echo "Cần Node.js 20 trở lên để dựng giao diện (đang có $(node --version))." >&2
+  exit 1
+fi
+
+# The front end's packages, exactly as package-lock.json says (again only when the lock changed).
+if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "Cài các gói npm của giao diện (ui/)" >&2
+  npm --prefix ui ci --no-audit --no-fund
+fi
+
+if [ "$want" = test ]; then
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    echo "Cài cargo-nextest" >&2
+    cargo install cargo-nextest --locked
+  fi
+  cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+  if ! command -v tauri-driver >/dev/null && [ ! -x "$cargo_bin/tauri-driver" ]; then
+    echo "Cài tauri-driver (WebDriver cho cửa sổ ứng dụng)" >&2
+    cargo install tauri-driver --version '^2' --locked
+  fi
 fi

@@ -13,3 +13,16 @@ cargo clippy --all-targets --locked -- -D warnings
 cargo nextest run --locked --lib --bins --tests --no-fail-fast --profile "${NEXTEST_PROFILE:-default}"
 # Doc tests (nextest does not run them).
 cargo test --locked --doc
+
+# The desktop window. The front end first: the shell embeds ui/dist when it compiles.
+npm --prefix ui run check
+npm --prefix ui test
+npm --prefix ui run build
+cargo clippy -p phongtrao-app --all-targets --locked -- -D warnings
+# Its unit tests, including: ui/src/bindings.ts is what the Rust side generates (stale bindings fail).
+cargo nextest run -p phongtrao-app --locked --no-fail-fast --profile "${NEXTEST_PROFILE:-default}"
+cargo build -p phongtrao-app --locked
+# End to end: the real window under Xvfb, driven through tauri-driver and WebKitWebDriver.
+# Screenshots of the main screens go to docs/screenshots/.
+PHONGTRAO_APP=target/debug/phongtrao-app \
+  xvfb-run -a -s "-screen 0 1366x768x24" node --test --test-concurrency=1 tests/e2e/app.test.mjs

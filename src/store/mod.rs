@@ -14,7 +14,7 @@ mod sync;
 
 pub use audit::AuditReport;
 pub use migrate::{checksum as migration_checksum, latest as latest_schema, MIGRATIONS};
-pub use query::{Filter, Hit, ListQuery, Op, Page};
+pub use query::{Filter, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, MergeReport};
 
 use std::path::{Path, PathBuf};
@@ -402,6 +402,12 @@ impl Store {
     /// Accent- and case-insensitive search across registers (or one).
     pub fn search(&self, text: &str, kind: Option<Kind>, limit: u32) -> Result<Vec<Hit>> {
         query::search(&self.conn, text, kind, limit)
+    }
+
+    /// Live records of `kind` counted by the values of the fields `by`, with each group's greatest value
+    /// of `max_of` (e.g. reviews by `model_id` with the latest `date`). For dashboards.
+    pub fn group(&self, kind: Kind, by: &[&str], max_of: Option<&str>) -> Result<Vec<Group>> {
+        query::group(&self.conn, kind, by, max_of)
     }
 
     /// Records a review (sơ kết, tổng kết) of a model.

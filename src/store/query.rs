@@ -232,3 +232,51 @@ pub(super) fn search(conn: &Connection, s: &str, kind: Option<Kind>, limit: u32)
     })
     .collect()
 }
+
+/// One group of [`Store::group`](super::Store::group): the values of the grouped fields (as text, `None`
+/// when absent), how many live records share them, and the greatest value of the `max_of` field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    pub keys: Vec<Option<String>>,
+    pub count: u64,
+    pub max: Option<String>,
+}
+
+/// Live records of `kind` counted by the values of the fields `by` (for dashboards: no record is read
+/// whole). `max_of` also gives each group's greatest value of that field (ISO dates compare as text).
+pub(super) fn group(conn: &Connection, kind: Kind, by: &[&str], max_of: Option<&str>) -> Result<Vec<Group>> {
+    for f in by.iter().chain(max_of.iter()) {
+        known_field(kind, f)?;
+    }
+    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut cols: Vec<String> = Vec::new();
+    for f in by {
+        cols.push("CAST(json_extract(data, ?) AS TEXT)".into());
+        args.push(Box::new(format!("$.{f}")));
+    }
+    cols.push("count(*)".into());
+    match max_of {
+        Some(f) => {
+            cols.push("max(CAST(json_extract(data, ?) AS TEXT))".into());
+            args.push(Box::new(format!("$.{f}")));
+        }
+        None => cols.push("NULL".into()),
+    }
+    args.push(Box::new(kind.code()));
+    let group_by = match by.len() {
+        0 => String::new(),
+        n => format!(" GROUP BY {}", (1..=n).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")),
+    };
+    let sql = format!("SELECT {} FROM record WHERE kind = ? AND deleted = 0{group_by}", cols.join(", "));
+    let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+    let mut st = conn.prepare_cached(&sql)?;
+    let n = by.len();
+    let rows = st.query_map(params.as_slice(), |r| {
+        let keys = (0..n).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<_>>()?;
+        Ok(Group { keys, count: r.get::<_, i64>(n)? as u64, max: r.get(n + 1)? })
+    })?;
+    let mut out: Vec<Group> = rows.collect::<rusqlite::Result<_>>()?;
+    // An empty register still answers one group when nothing is grouped; none otherwise.
+    out.retain(|g| g.count > 0);
+    Ok(out)
+}

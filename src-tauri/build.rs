@@ -1,0 +1,31 @@
+// The app's own commands are declared here so that capabilities/main.json can allow exactly them.
+fn main() {
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(phongtrao_commands()),
+    ))
+    .expect("tauri-build");
+}
+
+/// Every command of src/commands.rs (a test checks the list against the registered handlers).
+fn phongtrao_commands() -> &'static [&'static str] {
+    &[
+        "app_info",
+        "setup",
+        "open_demo",
+        "login",
+        "logout",
+        "registers",
+        "fields",
+        "list",
+        "get_record",
+        "create_record",
+        "update_record",
+        "delete_record",
+        "model_history",
+        "review_model",
+        "replicate_model",
+        "dissolve_model",
+        "dashboard",
+        "search",
+    ]
+}

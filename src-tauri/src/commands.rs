@@ -1,0 +1,296 @@
+//! The Tauri commands. Each one parses its input, calls the core and maps the error; nothing else.
+//! Commands are `async` so that they run off the window's main thread.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use phongtrao::demo;
+use phongtrao::domain::Doc;
+use phongtrao::keyring::KdfParams;
+use phongtrao::store::Store;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use specta::Type;
+use tauri::State;
+use uuid::Uuid;
+
+use crate::error::{AppError, Result};
+use crate::session::{self, Officer};
+use crate::view::{self, Kind};
+
+/// The window's state: where the store lives, and the store while an officer is logged in (the core
+/// knows who: [`Store::session`]). Logging out drops the store, and with it the key.
+pub struct App {
+    pub path: PathBuf,
+    pub store: Option<Store>,
+}
+
+pub type Shared = Mutex<App>;
+
+impl App {
+    /// Nothing is open until an officer logs in; a missing store means first run.
+    pub fn start(path: PathBuf) -> App {
+        App { path, store: None }
+    }
+
+    fn stage(&self) -> Stage {
+        match &self.store {
+            Some(_) => Stage::Ready,
+            None if self.path.exists() => Stage::Login,
+            None => Stage::Setup,
+        }
+    }
+
+    fn info(&self) -> AppInfo {
+        AppInfo {
+            stage: self.stage(),
+            commune: self.store.as_ref().and_then(|s| s.commune().ok()).map(|c| CommuneInfo {
+                province_code: c.province_code.clone(),
+                province: c.province.clone(),
+                commune_code: c.commune_code.clone(),
+                commune: c.commune.clone(),
+                officer: c.officer.clone(),
+            }),
+            officer: self.store.as_ref().and_then(|s| s.session()).map(Officer::from),
+            usernames: if self.store.is_none() { session::usernames(&self.path) } else { Vec::new() },
+            store_path: self.path.display().to_string(),
+            ranks: session::RANKS.iter().map(|r| (*r).to_owned()).collect(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+
+    /// The open store of a logged-in officer.
+    fn ready(&mut self) -> Result<&mut Store> {
+        self.store.as_mut().ok_or_else(AppError::logged_out)
+    }
+
+    /// Refuses unless the window is at `stage`.
+    fn expect(&self, stage: Stage) -> Result<()> {
+        match self.stage() {
+            s if s == stage => Ok(()),
+            Stage::Setup => Err(AppError::new("not_initialized", "Chưa có kho dữ liệu; hãy thiết lập lần đầu.")),
+            Stage::Login => Err(AppError::new("already_initialized", "Đã có kho dữ liệu; hãy đăng nhập.")),
+            Stage::Ready => Err(AppError::new("already_initialized", "Đã đăng nhập.")),
+        }
+    }
+}
+
+fn lock<'a>(state: &'a State<'_, Shared>) -> Result<std::sync::MutexGuard<'a, App>> {
+    state.lock().map_err(|_| AppError::new("busy", "Ứng dụng gặp lỗi nội bộ; hãy mở lại ứng dụng."))
+}
+
+/// Runs `f` on the store of a logged-in officer, mapping the core's error.
+fn with_store<T>(state: &State<'_, Shared>, f: impl FnOnce(&mut Store) -> phongtrao::Result<T>) -> Result<T> {
+    let mut app = lock(state)?;
+    Ok(f(app.ready()?)?)
+}
+
+/// Where the window is: first-run setup (no store yet), the login screen, or the officer's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Setup,
+    Login,
+    Ready,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CommuneInfo {
+    pub province_code: String,
+    pub province: String,
+    pub commune_code: String,
+    pub commune: String,
+    pub officer: String,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AppInfo {
+    pub stage: Stage,
+    /// The commune (only while the store is open: it is encrypted).
+    pub commune: Option<CommuneInfo>,
+    pub officer: Option<Officer>,
+    /// The accounts that may log in (stage `login`), from the keyring beside the store.
+    pub usernames: Vec<String>,
+    pub store_path: String,
+    /// The ranks the setup offers.
+    pub ranks: Vec<String>,
+    pub version: String,
+}
+
+/// What the first-run setup asks for: the commune, and the chief's name, rank and password (the login
+/// name is made from the name: Nguyễn Văn An → nguyenvanan).
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct SetupInput {
+    pub province_code: String,
+    pub province: String,
+    pub commune_code: String,
+    pub commune: String,
+    pub officer: String,
+    pub rank: String,
+    pub password: String,
+    pub password_again: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_info(state: State<'_, Shared>) -> Result<AppInfo> {
+    Ok(lock(&state)?.info())
+}
+
+/// First run: creates the commune's encrypted store with the chief's account, logged in. Every bad
+/// field is reported at once and nothing is written while one remains.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup(state: State<'_, Shared>, input: SetupInput) -> Result<AppInfo> {
+    let mut app = lock(&state)?;
+    app.expect(Stage::Setup)?;
+    let s = phongtrao::Setup {
+        province_code: input.province_code,
+        province: input.province,
+        commune_code: input.commune_code,
+        commune: input.commune,
+        officer: input.officer.clone(),
+    };
+    let chief = session::chief(&input.officer, &input.rank, &input.password);
+    let errors = session::setup_errors(&s, &chief, &input.password_again);
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    app.store = Some(Store::create_at(&app.path, &s, &chief, KdfParams::default())?);
+    Ok(app.info())
+}
+
+/// First run, trying the app out: creates the demo commune, logged in as its chief (who logs in again
+/// as nguyenvanan with the password phongtrao-demo).
+#[tauri::command]
+#[specta::specta]
+pub async fn open_demo(state: State<'_, Shared>) -> Result<AppInfo> {
+    let mut app = lock(&state)?;
+    app.expect(Stage::Setup)?;
+    let chief = demo::demo_chief(demo::DEMO_PASSWORD);
+    let mut store = Store::create_at(&app.path, &demo::demo_setup(), &chief, KdfParams::default())?;
+    demo::generate(&mut store, &demo::DemoOptions::default(), &mut |_, _| {})?;
+    app.store = Some(store);
+    Ok(app.info())
+}
+
+/// Opens the store as `username`; a wrong password, a locked account or a removed one is refused by
+/// the core, with its message.
+#[tauri::command]
+#[specta::specta]
+pub async fn login(state: State<'_, Shared>, username: String, password: String) -> Result<AppInfo> {
+    let mut app = lock(&state)?;
+    app.expect(Stage::Login)?;
+    app.store = Some(Store::unlock(&app.path, &username, &password)?);
+    Ok(app.info())
+}
+
+/// Closes the store: its key leaves memory with it.
+#[tauri::command]
+#[specta::specta]
+pub async fn logout(state: State<'_, Shared>) -> Result<AppInfo> {
+    let mut app = lock(&state)?;
+    app.store = None;
+    Ok(app.info())
+}
+
+/// The registers with their names and how many records each holds.
+#[tauri::command]
+#[specta::specta]
+pub async fn registers(state: State<'_, Shared>) -> Result<Vec<view::RegisterInfo>> {
+    with_store(&state, |s| Ok(s.counts()?.into_iter().map(|(k, n)| view::register_info(k, n)).collect()))
+}
+
+/// The form of a register for a record with these values (an activity's category adds fields).
+#[tauri::command]
+#[specta::specta]
+pub async fn fields(state: State<'_, Shared>, kind: Kind, data: Option<Value>) -> Result<Vec<view::FieldSpec>> {
+    let doc = as_doc(data.unwrap_or(Value::Null))?;
+    with_store(&state, |s| s.fields_for(kind.into(), &doc)?.iter().map(|f| view::field_spec(s, f)).collect())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list(state: State<'_, Shared>, kind: Kind, args: view::ListArgs) -> Result<view::ListPage> {
+    with_store(&state, |s| view::list_page(s, kind.into(), &args))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_record(state: State<'_, Shared>, kind: Kind, id: Uuid) -> Result<view::RecordView> {
+    with_store(&state, |s| view::record_view(s, &s.get(kind.into(), id)?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_record(state: State<'_, Shared>, kind: Kind, data: Value) -> Result<view::Saved> {
+    let doc = as_doc(data)?;
+    with_store(&state, |s| Ok(s.create(kind.into(), &doc)?.into()))
+}
+
+/// A partial update: given keys replace stored values, `null` clears a field.
+#[tauri::command]
+#[specta::specta]
+pub async fn update_record(state: State<'_, Shared>, kind: Kind, id: Uuid, patch: Value) -> Result<view::Saved> {
+    let doc = as_doc(patch)?;
+    with_store(&state, |s| Ok(s.update(kind.into(), id, &doc)?.into()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_record(state: State<'_, Shared>, kind: Kind, id: Uuid) -> Result<()> {
+    with_store(&state, |s| s.delete(kind.into(), id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn model_history(state: State<'_, Shared>, id: Uuid) -> Result<view::ModelView> {
+    with_store(&state, |s| view::model_view(s, &s.model_history(id)?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn review_model(state: State<'_, Shared>, id: Uuid, review: Value) -> Result<view::Saved> {
+    let doc = as_doc(review)?;
+    with_store(&state, |s| Ok(s.review_model(id, &doc)?.into()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn replicate_model(state: State<'_, Shared>, id: Uuid, area: Uuid) -> Result<view::Saved> {
+    with_store(&state, |s| Ok(s.replicate_model(id, area, &Doc::new())?.into()))
+}
+
+/// Dissolves a model on `on` (dd/mm/yyyy or ISO) for `reason`.
+#[tauri::command]
+#[specta::specta]
+pub async fn dissolve_model(state: State<'_, Shared>, id: Uuid, on: String, reason: String) -> Result<view::Saved> {
+    with_store(&state, |s| Ok(s.dissolve_model(id, &on, &reason)?.into()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn dashboard(state: State<'_, Shared>) -> Result<view::Dashboard> {
+    let today = chrono::Local::now().date_naive();
+    with_store(&state, |s| Ok(phongtrao::dashboard::dashboard(s, today)?.into()))
+}
+
+/// Search across every register, accents ignored.
+#[tauri::command]
+#[specta::specta]
+pub async fn search(state: State<'_, Shared>, text: String) -> Result<Vec<view::Hit>> {
+    with_store(&state, |s| {
+        Ok(s.search(&text, None, 30)?
+            .into_iter()
+            .map(|h| view::Hit { kind: h.kind.into(), id: h.id, title: h.title })
+            .collect())
+    })
+}
+
+fn as_doc(v: Value) -> Result<Doc> {
+    match v {
+        Value::Object(m) => Ok(m),
+        Value::Null => Ok(Doc::new()),
+        _ => Err(AppError::new("json", "Dữ liệu gửi lên phải là một đối tượng JSON.")),
+    }
+}

@@ -1,0 +1,88 @@
+//! The one error shape that crosses IPC: `{code, message, fields?}`.
+
+use serde::Serialize;
+use specta::Type;
+
+/// One bad field: its key (to show the message next to it), its Vietnamese label and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct FieldError {
+    pub field: String,
+    pub label: String,
+    pub message: String,
+}
+
+/// What a command returns when it fails. `code` is stable: the core's `Error::code()` (e.g.
+/// `wrong_password`, `locked`, `forbidden`) or one of the shell's (`logged_out`, `busy`). `message` is
+/// Vietnamese and is what the officer reads; `fields` lists every bad field when the input was refused
+/// (nothing was saved then).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(optional)]
+    pub fields: Option<Vec<FieldError>>,
+}
+
+impl AppError {
+    pub fn new(code: &str, message: impl Into<String>) -> AppError {
+        AppError { code: code.into(), message: message.into(), fields: None }
+    }
+
+    /// A refusal listing bad fields; the message sums them up.
+    pub fn invalid(fields: Vec<FieldError>) -> AppError {
+        let message = match fields.len() {
+            1 => format!("{}: {}", fields[0].label, fields[0].message),
+            n => format!("Có {n} trường chưa hợp lệ; chưa lưu gì. Hãy sửa các trường được đánh dấu."),
+        };
+        AppError { code: "invalid".into(), message, fields: Some(fields) }
+    }
+
+    /// No officer is logged in (the store is closed).
+    pub fn logged_out() -> AppError {
+        AppError::new("logged_out", "Chưa đăng nhập, hoặc đã đăng xuất. Hãy đăng nhập lại.")
+    }
+}
+
+impl From<phongtrao::Error> for AppError {
+    fn from(e: phongtrao::Error) -> AppError {
+        match e {
+            phongtrao::Error::Invalid(inv) => AppError::invalid(
+                inv.0
+                    .into_iter()
+                    .map(|f| FieldError { field: f.field, label: f.label, message: f.message })
+                    .collect(),
+            ),
+            other => AppError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_field_errors_cross_as_fields() {
+        let e: AppError = phongtrao::Error::field("households", "Số hộ gia đình", "phải là số nguyên không âm").into();
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["code"], "invalid");
+        assert_eq!(v["message"], "Số hộ gia đình: phải là số nguyên không âm");
+        assert_eq!(v["fields"][0]["field"], "households");
+    }
+
+    #[test]
+    fn other_errors_have_no_fields() {
+        let e: AppError = phongtrao::Error::Refused("Không xóa được.".into()).into();
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v, serde_json::json!({"code": "refused", "message": "Không xóa được."}));
+    }
+}

@@ -1,0 +1,129 @@
+//! The desktop window of phongtrao: a Tauri 2 shell over the core library.
+//!
+//! - [`commands`]: the Tauri commands (parse, call the core, map the error).
+//! - [`error`]: the one error shape crossing IPC, `{code, message, fields?}`.
+//! - [`session`]: the officer's session over the core's accounts (setup checks, login names).
+//! - [`view`]: what the window shows (lists, records, forms, the dashboard), as generated TypeScript types.
+//!
+//! The TypeScript bindings (`ui/src/bindings.ts`) are generated from these commands and types by
+//! tauri-specta; `cargo test -p phongtrao-app` fails when the checked-in file is stale, and
+//! `PHONGTRAO_WRITE_BINDINGS=1 cargo test -p phongtrao-app bindings` rewrites it.
+
+pub mod commands;
+pub mod error;
+pub mod session;
+pub mod view;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// The store file: `PHONGTRAO_DB`, else the platform's data folder (as the command line).
+pub fn store_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("PHONGTRAO_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    match directories::ProjectDirs::from("vn", "phongtrao", "phongtrao") {
+        Some(d) => d.data_dir().join("phongtrao.db"),
+        None => PathBuf::from("phongtrao.db"),
+    }
+}
+
+/// The commands and their types, for the invoke handler and the bindings.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    use commands::*;
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(tauri_specta::collect_commands![
+            app_info,
+            setup,
+            open_demo,
+            login,
+            logout,
+            registers,
+            fields,
+            list,
+            get_record,
+            create_record,
+            update_record,
+            delete_record,
+            model_history,
+            review_model,
+            replicate_model,
+            dissolve_model,
+            dashboard,
+            search,
+        ])
+        .error_handling(tauri_specta::ErrorHandlingMode::Throw)
+        // Only serde_json::Value (a record's fields) carries 64-bit numbers; its counts fit in a JS number.
+        .dangerously_cast_bigints_to_number()
+        // One TypeScript type per Rust type (no separate _Serialize/_Deserialize shapes).
+        .disable_serde_phases()
+}
+
+/// The bindings' header: they are generated, not edited.
+pub const BINDINGS_HEADER: &str =
+    "// Generated from src-tauri by tauri-specta: do not edit.\n// Rewrite: PHONGTRAO_WRITE_BINDINGS=1 cargo test -p phongtrao-app bindings\n";
+
+pub fn run() {
+    let builder = specta_builder();
+    let app = commands::App::start(store_path());
+    tauri::Builder::default()
+        .manage(Mutex::new(app))
+        .invoke_handler(builder.invoke_handler())
+        .run(tauri::generate_context!())
+        .expect("không mở được cửa sổ ứng dụng");
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn export() -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bindings.ts");
+        super::specta_builder()
+            .export(specta_typescript::Typescript::default().header(super::BINDINGS_HEADER), &path)
+            .unwrap();
+        std::fs::read_to_string(&path).unwrap()
+    }
+
+    /// The checked-in bindings are what the Rust side generates (rewrite: PHONGTRAO_WRITE_BINDINGS=1).
+    #[test]
+    fn bindings_are_up_to_date() {
+        let fresh = export();
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+        if std::env::var_os("PHONGTRAO_WRITE_BINDINGS").is_some() {
+            std::fs::write(&file, &fresh).unwrap();
+            return;
+        }
+        let old = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(
+            old == fresh,
+            "ui/src/bindings.ts is stale: run PHONGTRAO_WRITE_BINDINGS=1 cargo test -p phongtrao-app bindings and commit it"
+        );
+    }
+
+    /// Every registered command is allowed by the capability and declared in build.rs, and no more.
+    #[test]
+    fn capability_allows_exactly_the_commands() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cap: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("capabilities/main.json")).unwrap()).unwrap();
+        let mut allowed: Vec<String> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().trim_start_matches("allow-").replace('-', "_"))
+            .collect();
+        allowed.sort();
+        let build = std::fs::read_to_string(root.join("build.rs")).unwrap();
+        let bindings = export();
+        let mut registered: Vec<String> = Vec::new();
+        for name in allowed.iter() {
+            assert!(build.contains(&format!("\"{name}\"")), "{name} missing from build.rs");
+            assert!(bindings.contains(&format!("invoke(\"{name}\"")) || bindings.contains(&format!("\"{name}\"")), "{name} not a command");
+            registered.push(name.clone());
+        }
+        let declared = build.matches("\",").count();
+        assert_eq!(declared, allowed.len(), "build.rs and capabilities/main.json list different commands");
+    }
+}

@@ -1,0 +1,283 @@
+// End-to-end: the real app (tauri-driver + WebKitWebDriver under Xvfb) through an officer's day.
+// Run by scripts/test.sh:  xvfb-run -a -s "-screen 0 1366x768x24" node --test tests/e2e/
+// PHONGTRAO_APP: the app binary (default target/debug/phongtrao-app). Screenshots go to docs/screenshots/.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Driver } from "./wd.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
+const shots = path.join(root, "docs/screenshots");
+const PASSWORD = "matkhau-2025";
+
+const settle = () => new Promise((r) => setTimeout(r, 250));
+
+async function start(db) {
+  const d = await Driver.launch({ PHONGTRAO_DB: db });
+  await d.open(app);
+  await d.setSize(1366, 768);
+  return d;
+}
+
+async function kpi(d, name) {
+  return d.text(`[data-test=kpi-${name}]`);
+}
+
+describe("an officer's day in the window", { timeout: 240_000 }, () => {
+  let d;
+  let dir;
+  let db;
+
+  before(async () => {
+    assert.ok(fs.existsSync(app), `app binary missing: ${app} (build it with cargo build -p phongtrao-app)`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-"));
+    db = path.join(dir, "xa.db");
+    d = await start(db);
+  });
+
+  after(async () => {
+    await d?.quit();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("first-run setup refuses bad fields, then opens the home screen", async () => {
+    await d.findText("h1", "Thiết lập lần đầu");
+    await d.click("[data-test=setup-submit]");
+    // Every bad field shows its own Vietnamese message; nothing is created.
+    assert.match(await d.text("#err-province_code"), /2 chữ số/);
+    assert.match(await d.text("#err-commune"), /không được để trống/);
+    assert.match(await d.text("#err-password"), /ít nhất 8 ký tự/);
+    await d.type("#f-province_code", "51");
+    await d.type("#f-province", "Quảng Ngãi");
+    await d.type("#f-commune_code", "2343");
+    await d.type("#f-commune", "Xã Ia Đal");
+    await d.type("#f-officer", "Nguyễn Văn An");
+    await d.select("#f-rank", "Đại úy");
+    await d.type("#f-password", PASSWORD);
+    await d.type("#f-password_again", PASSWORD);
+    await d.click("[data-test=setup-submit]");
+    // The answer to the second try: only the commune code is still wrong.
+    await d.until("errors of the second try", async () => (await d.count("#err-province_code")) === 0);
+    assert.match(await d.text("#err-commune_code"), /5 chữ số/);
+    assert.equal(await d.count("#err-password"), 0);
+    await d.screenshot(path.join(shots, "01-setup.png"));
+    await d.type("#f-commune_code", "23430");
+    await d.click("[data-test=setup-submit]");
+    await d.findText("h1", "Tổng quan phong trào");
+    assert.equal(await kpi(d, "area"), "0");
+    assert.match(await d.text(".topbar"), /Đại úy Nguyễn Văn An/);
+  });
+
+  it("forbids remote content (Content-Security-Policy)", async () => {
+    // An image from outside the app is refused before any request is made (.invalid never resolves).
+    const blocked = await d.req("POST", d.s("/execute/async"), {
+      script: `const done = arguments[arguments.length - 1];
+        document.addEventListener("securitypolicyviolation", (e) => done(e.violatedDirective), { once: true });
+        const img = new Image(); img.src = "https://example.invalid/x.png"; setTimeout(() => done("none"), 3000);`,
+      args: [],
+    });
+    assert.match(blocked, /^img-src/);
+  });
+
+  it("logs out, refuses a wrong password, logs in", async () => {
+    await d.click("[data-test=logout]");
+    await d.findText("h1", "Đăng nhập");
+    // The store is encrypted: the commune is not shown before login; the keyring names the account.
+    assert.equal(await d.value("#f-username"), "nguyenvanan");
+    await d.type("#f-password", "sai-mat-khau");
+    await d.click("[data-test=login-submit]");
+    // The core's refusal, counting towards the account's lock.
+    assert.equal(
+      await d.text("#err-password"),
+      "Tên đăng nhập hoặc mật khẩu không đúng. Còn 4 lần thử trước khi tài khoản bị khóa 5 phút.",
+    );
+    await d.screenshot(path.join(shots, "02-login-refused.png"));
+    assert.equal(await d.count(".topbar"), 0);
+    await d.type("#f-password", PASSWORD);
+    await d.click("[data-test=login-submit]");
+    await d.findText("h1", "Tổng quan phong trào");
+    assert.match(await d.text(".topbar"), /Đại úy Nguyễn Văn An/);
+  });
+
+  it("refuses a bad household count, saving nothing, then adds the area", async () => {
+    await d.click("[data-test=nav-area]");
+    await d.findText("h1", "Khu dân cư");
+    await d.click("[data-test=new-record]");
+    await d.findText("h1", "Thêm khu dân cư");
+    await d.type("#f-name", "Thôn Đắk Năng");
+    await d.select("#f-kind", "thon");
+    await d.type("#f-households", "-12");
+    await d.type("#f-population", "540");
+    await d.click("[data-test=save]");
+    assert.match(await d.text("#err-households"), /số nguyên không âm/);
+    await d.screenshot(path.join(shots, "03-area-form-error.png"));
+    // Nothing was saved: the register is still empty.
+    await d.clickText(".form button", "Hủy");
+    await d.findText(".table td.empty", "Chưa có bản ghi nào.");
+    assert.match(await d.text("[data-test=list-total]"), /^0 bản ghi/);
+    await d.click("[data-test=new-record]");
+    await d.type("#f-name", "Thôn Đắk Năng");
+    await d.select("#f-kind", "thon");
+    await d.type("#f-population", "540");
+    await d.type("#f-households", "131");
+    await d.type("#f-households_registered", "120");
+    await d.click("[data-test=save]");
+    await d.findText("h1", "Thôn Đắk Năng");
+    assert.equal(await d.text("dd[data-key=households]"), "131");
+    await d.until("the area counted", async () => /\b1$/.test(await d.text("[data-test=nav-area]")));
+  });
+
+  it("finds the area by searching without diacritics", async () => {
+    await d.click("[data-test=nav-area]");
+    await d.type("[data-test=list-search]", "dak nang");
+    await d.findText(".table td.title", "Thôn Đắk Năng");
+    await d.type("[data-test=list-search]", "khong co thon nay");
+    await d.findText(".table td.empty", "Không có bản ghi nào");
+    await d.type("[data-test=list-search]", "DAK");
+    await d.findText(".table td.title", "Thôn Đắk Năng");
+    await d.screenshot(path.join(shots, "04-area-search.png"));
+  });
+
+  it("adds a model, reviews it, replicates it, dissolves it, and the dashboard follows", async () => {
+    await d.click("[data-test=nav-model]");
+    await d.click("[data-test=new-record]");
+    await d.findText("h1", "Thêm mô hình tự quản");
+    await d.type("#f-name", "Camera an ninh thôn Đắk Năng");
+    await d.select("#f-kind", "tu_bao_ve");
+    await d.select("#f-model_type", "camera_an_ninh");
+    await d.keys("#f-area_ids", "dak nang");
+    await d.clickText(".options li button", "Thôn Đắk Năng");
+    await d.type("#f-founded_on", "15/01/2024");
+    await d.type("#f-leader", "Y Bhim Niê");
+    await d.click("[data-test=save]");
+    await d.findText("h1", "Camera an ninh thôn Đắk Năng");
+    assert.equal(await d.text("[data-test=model-status]"), "Đang hoạt động");
+
+    await d.click("[data-test=nav-dashboard]");
+    await d.findText("h1", "Tổng quan phong trào");
+    assert.equal(await kpi(d, "models-active"), "1");
+    assert.equal(await kpi(d, "models-dissolved"), "0");
+    await d.findText("[data-test=alerts] summary", "Mô hình «Camera an ninh thôn Đắk Năng» chưa sơ kết quá 12 tháng");
+
+    // Review it (today, sơ kết, hiệu quả): the alert goes away.
+    await d.clickText("[data-test=alerts] summary", "chưa sơ kết");
+    await d.clickText("[data-test=alerts] button.link", "Camera an ninh");
+    await d.click("[data-test=review]");
+    await d.select("#f-rating", "hieu_qua");
+    await d.type("#f-notes", "Camera hoạt động tốt, góp phần phát hiện 2 vụ trộm.");
+    await d.click("[data-test=save-review]");
+    await d.findText("[data-test=reviews] td", "Sơ kết");
+    await d.screenshot(path.join(shots, "05-model-reviewed.png"));
+    await d.click("[data-test=nav-dashboard]");
+    await d.findText("h1", "Tổng quan phong trào");
+    await d.find("[data-test=kpi-models-active]");
+    const alerts = await d.exec("return document.querySelector('[data-test=alerts]')?.textContent ?? ''");
+    assert.doesNotMatch(alerts, /chưa sơ kết/);
+
+    // Replicate it to a second area: a new model linked to its origin.
+    await d.click("[data-test=nav-area]");
+    await d.click("[data-test=new-record]");
+    await d.type("#f-name", "Buôn Ea Kiết");
+    await d.select("#f-kind", "buon");
+    await d.type("#f-households", "88");
+    await d.type("#f-households_registered", "88");
+    await d.type("#f-population", "402");
+    await d.click("[data-test=save]");
+    await d.findText("h1", "Buôn Ea Kiết");
+    await d.click("[data-test=nav-model]");
+    await d.clickText(".table td.title button", "Camera an ninh thôn Đắk Năng");
+    await d.click("[data-test=replicate]");
+    await d.keys("#f-replicate-area", "ea kiet");
+    await d.clickText(".options li button", "Buôn Ea Kiết");
+    await d.click("[data-test=save-replicate]");
+    await d.findText("h1", "Camera an ninh thôn Đắk Năng (Buôn Ea Kiết)");
+    await d.findText(".history p", "Nhân rộng từ: Camera an ninh thôn Đắk Năng");
+
+    // Dissolve the original with a reason: read-only, counted as dissolved; its replica lives on.
+    await d.clickText(".history button.link", "Camera an ninh thôn Đắk Năng");
+    await d.findText(".history", "Camera an ninh thôn Đắk Năng (Buôn Ea Kiết)");
+    await d.click("[data-test=dissolve]");
+    await d.click("[data-test=confirm]");
+    assert.match(await d.text("#err-dissolution_reason"), /không được để trống/);
+    await d.type("#f-dissolution_reason", "Khu vực đã có camera của xã; mô hình không còn cần thiết.");
+    await d.click("[data-test=confirm]");
+    await d.until("dissolved", async () => (await d.text("[data-test=model-status]")) === "Đã giải thể");
+    assert.equal(await d.count("[data-test=review]"), 0);
+    await d.screenshot(path.join(shots, "06-model-dissolved.png"));
+
+    await d.click("[data-test=nav-dashboard]");
+    await d.findText("h1", "Tổng quan phong trào");
+    await d.until("dashboard updated", async () => (await kpi(d, "models-dissolved")) === "1");
+    assert.equal(await kpi(d, "models-active"), "1");
+    await d.findText("[data-test=alerts] summary", "Thôn Đắk Năng chưa có mô hình tự quản đang hoạt động");
+  });
+
+  it("opens at the login screen on the next start", async () => {
+    await d.close();
+    await d.open(app);
+    await d.setSize(1366, 768);
+    await d.findText("h1", "Đăng nhập");
+    await d.screenshot(path.join(shots, "07-login.png"));
+    await d.type("#f-password", PASSWORD);
+    await d.click("[data-test=login-submit]");
+    await d.findText("h1", "Tổng quan phong trào");
+    assert.equal(await kpi(d, "area"), "2");
+  });
+});
+
+describe("the demo commune", { timeout: 240_000 }, () => {
+  let d;
+  let dir;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-demo-"));
+    d = await start(path.join(dir, "demo.db"));
+  });
+
+  after(async () => {
+    await d?.quit();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("opens the demo commune logged in as its chief, who logs in again with the demo password", async () => {
+    await d.click("[data-test=open-demo]");
+    await d.findText("h1", "Tổng quan phong trào", 60000);
+    assert.match(await d.text(".topbar"), /Thiếu tá Nguyễn Văn An/);
+    await d.click("[data-test=logout]");
+    await d.findText("h1", "Đăng nhập");
+    assert.equal(await d.value("#f-username"), "nguyenvanan");
+    await d.type("#f-password", "phongtrao-demo");
+    await d.click("[data-test=login-submit]");
+    await d.findText("h1", "Tổng quan phong trào");
+    await d.find("[data-test=alerts]");
+    await settle();
+    await d.screenshot(path.join(shots, "10-dashboard.png"));
+
+    await d.click("[data-test=nav-area]");
+    await d.find(".table td.title");
+    await settle();
+    await d.screenshot(path.join(shots, "11-areas.png"));
+
+    await d.click("[data-test=nav-model]");
+    await d.find(".table td.title");
+    await d.select(".toolbar .filter select", "tu_quan");
+    await settle();
+    await d.screenshot(path.join(shots, "12-models-filtered.png"));
+    await d.click(".table td.title button");
+    await d.find("[data-test=model-status]");
+    await settle();
+    await d.screenshot(path.join(shots, "13-model.png"));
+
+    await d.click("[data-test=nav-member]");
+    await d.find(".table td.title");
+    await d.click(".table td.title button");
+    await d.click("[data-test=edit]");
+    await d.find("#f-full_name");
+    await settle();
+    await d.screenshot(path.join(shots, "14-member-form.png"));
+  });
+});

@@ -1,0 +1,217 @@
+// A small WebDriver client for driving the real app through tauri-driver (which starts Debian's
+// WebKitWebDriver). Node's fetch only: no browser download, no npm package.
+import { spawn } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import net from "node:net";
+import fs from "node:fs";
+import path from "node:path";
+import os from "node:os";
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, "127.0.0.1");
+    s.once("connect", () => { s.destroy(); resolve(true); });
+    s.once("error", () => resolve(false));
+  });
+}
+
+async function waitPort(port, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await portOpen(port)) return;
+    await sleep(100);
+  }
+  throw new Error(`port ${port} not listening after ${ms} ms`);
+}
+
+/** Finds tauri-driver: on PATH or in cargo's bin folder. */
+function tauriDriver() {
+  const cargoBin = path.join(process.env.CARGO_HOME || path.join(os.homedir(), ".cargo"), "bin", "tauri-driver");
+  return fs.existsSync(cargoBin) ? cargoBin : "tauri-driver";
+}
+
+export class Driver {
+  /** Starts tauri-driver with `env` (the app inherits it) and waits until both ports listen. */
+  static async launch(env) {
+    const proc = spawn(tauriDriver(), ["--port", "4444", "--native-port", "4445"], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    proc.stdout.on("data", (d) => (log += d));
+    proc.stderr.on("data", (d) => (log += d));
+    const d = new Driver(proc, () => log);
+    await waitPort(4444, 20000);
+    return d;
+  }
+
+  constructor(proc, log) {
+    this.proc = proc;
+    this.log = log;
+    this.base = "http://127.0.0.1:4444";
+    this.session = null;
+  }
+
+  async req(method, url, body) {
+    const res = await fetch(this.base + url, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      const e = new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 400)}`);
+      e.value = json.value;
+      throw e;
+    }
+    return json.value;
+  }
+
+  s(url) {
+    return `/session/${this.session}${url}`;
+  }
+
+  /** Opens the app (a new process) in a new session. */
+  async open(application) {
+    // tauri-driver does not wait for WebKitWebDriver: wait for its port first.
+    await waitPort(4445, 20000);
+    let last;
+    for (let i = 0; i < 5; i++) {
+      try {
+        const v = await this.req("POST", "/session", {
+          capabilities: { alwaysMatch: { "tauri:options": { application } } },
+        });
+        this.session = v.sessionId;
+        return;
+      } catch (e) {
+        last = e;
+        await sleep(500);
+      }
+    }
+    throw last;
+  }
+
+  async close() {
+    if (this.session) await this.req("DELETE", `/session/${this.session}`).catch(() => {});
+    this.session = null;
+  }
+
+  async quit() {
+    await this.close();
+    this.proc.kill();
+  }
+
+  async setSize(width, height) {
+    await this.req("POST", this.s("/window/rect"), { x: 0, y: 0, width, height }).catch(() => {});
+  }
+
+  async exec(script, ...args) {
+    return this.req("POST", this.s("/execute/sync"), { script, args });
+  }
+
+  /** Waits until `fn` returns a truthy value. */
+  async until(what, fn, ms = 10000) {
+    const end = Date.now() + ms;
+    let last;
+    while (Date.now() < end) {
+      try {
+        const v = await fn();
+        if (v) return v;
+      } catch (e) {
+        last = e;
+      }
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+  }
+
+  /** The first element matching `css`, waiting for it (and, by default, for it to be displayed). */
+  async find(css, ms = 10000) {
+    return this.until(`«${css}»`, async () => {
+      const els = await this.req("POST", this.s("/elements"), { using: "css selector", value: css });
+      for (const e of els) {
+        const id = e[ELEMENT];
+        if (await this.req("GET", this.s(`/element/${id}/displayed`))) return id;
+      }
+      return null;
+    }, ms);
+  }
+
+  async count(css) {
+    return (await this.req("POST", this.s("/elements"), { using: "css selector", value: css })).length;
+  }
+
+  /** The element whose text contains `text`, among those matching `css`. */
+  async findText(css, text, ms = 10000) {
+    return this.until(`«${css}» containing «${text}»`, async () => {
+      const els = await this.req("POST", this.s("/elements"), { using: "css selector", value: css });
+      for (const e of els) {
+        const id = e[ELEMENT];
+        const t = await this.req("GET", this.s(`/element/${id}/text`));
+        if (t.includes(text)) return id;
+      }
+      return null;
+    }, ms);
+  }
+
+  async click(css) {
+    const id = await this.find(css);
+    await this.req("POST", this.s(`/element/${id}/click`), {});
+  }
+
+  async clickText(css, text) {
+    const id = await this.findText(css, text);
+    await this.req("POST", this.s(`/element/${id}/click`), {});
+  }
+
+  /** Clears the input and types `text` into it, as the officer would. */
+  async type(css, text) {
+    const id = await this.find(css);
+    await this.req("POST", this.s(`/element/${id}/clear`), {});
+    await this.req("POST", this.s(`/element/${id}/value`), { text });
+  }
+
+  async keys(css, text) {
+    const id = await this.find(css);
+    await this.req("POST", this.s(`/element/${id}/value`), { text });
+  }
+
+  /** Chooses an option of a <select> by its value. */
+  async select(css, value) {
+    await this.find(css);
+    await this.exec(
+      `const el = document.querySelector(arguments[0]); el.value = arguments[1];
+       el.dispatchEvent(new Event("change", { bubbles: true })); el.dispatchEvent(new Event("input", { bubbles: true }));`,
+      css,
+      value,
+    );
+  }
+
+  /** The current value of an input. */
+  async value(css) {
+    const id = await this.find(css);
+    return this.req("GET", this.s(`/element/${id}/property/value`));
+  }
+
+  async text(css) {
+    const id = await this.find(css);
+    return this.req("GET", this.s(`/element/${id}/text`));
+  }
+
+  /** Waits until the page has painted its latest state (two animation frames, then a short pause). */
+  async painted() {
+    await this.req("POST", this.s("/execute/async"), {
+      script: "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 200)));",
+      args: [],
+    });
+  }
+
+  async screenshot(file) {
+    await this.painted();
+    const b64 = await this.req("GET", this.s("/screenshot"));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, Buffer.from(b64, "base64"));
+  }
+}
