@@ -44,10 +44,12 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-# The front end's packages, exactly as package-lock.json says (again only when the lock changed).
+# The front end's packages, at the versions package-lock.json pins (again only when the lock changed).
+# `npm install`, not `npm ci`: npm 11 leaves rollup's optional per-platform packages out of the lock,
+# and `npm ci` then refuses the lock as out of sync; `npm install` installs the same pinned versions.
 if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "Cài các gói npm của giao diện (ui/)" >&2
-  npm --prefix ui ci --no-audit --no-fund
+  npm --prefix ui install --no-audit --no-fund
 fi
 
 if [ "$want" = test ]; then
