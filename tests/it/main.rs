@@ -1,4 +1,5 @@
 //! The one integration-test binary of the `phongtrao` crate.
+mod backup;
 mod cli;
 mod demo;
 mod print;
