@@ -179,8 +179,9 @@ pub fn prune(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
 /// [`KEEP_DAYS`] days (today included), the newest of each month, and anything dated after today.
 pub fn plan_prune(stamps: &[NaiveDateTime], today: NaiveDate) -> Vec<usize> {
     let first_kept_day = today - chrono::Duration::days(KEEP_DAYS - 1);
-    let newest_by = |key: &dyn Fn(&NaiveDateTime) -> Option<(i32, u32, u32)>| {
-        let mut best: std::collections::HashMap<(i32, u32, u32), usize> = Default::default();
+    type Bucket = (i32, u32, u32);
+    let newest_by = |key: &dyn Fn(&NaiveDateTime) -> Option<Bucket>| {
+        let mut best: std::collections::HashMap<Bucket, usize> = Default::default();
         for (i, at) in stamps.iter().enumerate() {
             if let Some(k) = key(at) {
                 let e = best.entry(k).or_insert(i);
