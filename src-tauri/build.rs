@@ -27,5 +27,13 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "dissolve_model",
         "dashboard",
         "search",
+        "accounts",
+        "add_account",
+        "set_role",
+        "change_password",
+        "remove_account",
+        "backups",
+        "backup_to",
+        "restore_backup",
     ]
 }

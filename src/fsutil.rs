@@ -50,6 +50,36 @@ fn sync_dir(path: &Path) {
     let _ = path;
 }
 
+/// Folders where a USB stick is likely mounted, for the window to offer as backup and export targets:
+/// `/media/<user>/*` and `/run/media/<user>/*` on Linux, `/Volumes/*` on macOS, drive letters D:–Z:
+/// that exist on Windows.
+pub fn removable_drives() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    #[cfg(windows)]
+    for letter in b'D'..=b'Z' {
+        let root = PathBuf::from(format!("{}:\\", letter as char));
+        if root.exists() {
+            out.push(root);
+        }
+    }
+    #[cfg(not(windows))]
+    {
+        let user = std::env::var("USER").unwrap_or_default();
+        let roots: Vec<PathBuf> = if cfg!(target_os = "macos") {
+            vec![PathBuf::from("/Volumes")]
+        } else {
+            vec![Path::new("/media").join(&user), Path::new("/run/media").join(&user)]
+        };
+        for root in roots {
+            if let Ok(entries) = fs::read_dir(&root) {
+                out.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use phongtrao::demo;
+use phongtrao::{backup, demo};
 use phongtrao::domain::Doc;
 use phongtrao::keyring::KdfParams;
 use phongtrao::store::Store;
@@ -15,6 +15,7 @@ use tauri::State;
 use uuid::Uuid;
 
 use crate::error::{AppError, Result};
+use crate::admin;
 use crate::session::{self, Officer};
 use crate::view::{self, Kind};
 
@@ -56,7 +57,20 @@ impl App {
             store_path: self.path.display().to_string(),
             ranks: session::RANKS.iter().map(|r| (*r).to_owned()).collect(),
             version: env!("CARGO_PKG_VERSION").into(),
+            idle_lock_seconds: idle_lock_seconds(),
         }
+    }
+
+    /// Today's automatic backup, if none was taken today, in the background: the copy is read through
+    /// a connection of its own, so the officer works meanwhile.
+    fn daily_backup(&self) {
+        let Some(snap) = self.store.as_ref().and_then(|s| s.snapshot().ok()) else { return };
+        let dir = backup::default_dir(&self.path);
+        std::thread::spawn(move || {
+            if let Err(e) = backup::daily(&snap, &dir, chrono::Local::now()) {
+                eprintln!("Sao lưu tự động không thành công: {e}");
+            }
+        });
     }
 
     /// The open store of a logged-in officer.
@@ -115,6 +129,16 @@ pub struct AppInfo {
     /// The ranks the setup offers.
     pub ranks: Vec<String>,
     pub version: String,
+    /// The window closes the store after this many idle seconds (15 minutes).
+    pub idle_lock_seconds: u32,
+}
+
+/// 15 minutes; `PHONGTRAO_IDLE_LOCK_SECONDS` shortens it for the end-to-end test of the lock.
+fn idle_lock_seconds() -> u32 {
+    std::env::var("PHONGTRAO_IDLE_LOCK_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(phongtrao::domain::account::IDLE_LOCK_SECONDS)
 }
 
 /// What the first-run setup asks for: the commune, and the chief's name, rank and password (the login
@@ -157,6 +181,7 @@ pub async fn setup(state: State<'_, Shared>, input: SetupInput) -> Result<AppInf
         return Err(AppError::invalid(errors));
     }
     app.store = Some(Store::create_at(&app.path, &s, &chief, KdfParams::default())?);
+    app.daily_backup();
     Ok(app.info())
 }
 
@@ -171,6 +196,7 @@ pub async fn open_demo(state: State<'_, Shared>) -> Result<AppInfo> {
     let mut store = Store::create_at(&app.path, &demo::demo_setup(), &chief, KdfParams::default())?;
     demo::generate(&mut store, &demo::DemoOptions::default(), &mut |_, _| {})?;
     app.store = Some(store);
+    app.daily_backup();
     Ok(app.info())
 }
 
@@ -182,6 +208,7 @@ pub async fn login(state: State<'_, Shared>, username: String, password: String)
     let mut app = lock(&state)?;
     app.expect(Stage::Login)?;
     app.store = Some(Store::unlock(&app.path, &username, &password)?);
+    app.daily_backup();
     Ok(app.info())
 }
 
@@ -292,5 +319,92 @@ fn as_doc(v: Value) -> Result<Doc> {
         Value::Object(m) => Ok(m),
         Value::Null => Ok(Doc::new()),
         _ => Err(AppError::new("json", "Dữ liệu gửi lên phải là một đối tượng JSON.")),
+    }
+}
+
+/// The accounts of the store, for the accounts page.
+#[tauri::command]
+#[specta::specta]
+pub async fn accounts(state: State<'_, Shared>) -> Result<Vec<admin::AccountView>> {
+    with_store(&state, |s| admin::accounts(s))
+}
+
+/// Adds an officer's account (chief only); every bad field is reported at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_account(state: State<'_, Shared>, input: admin::NewAccountInput) -> Result<admin::AccountView> {
+    let mut app = lock(&state)?;
+    admin::add_account(app.ready()?, input)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_role(state: State<'_, Shared>, username: String, role: admin::RoleCode) -> Result<()> {
+    with_store(&state, |s| s.set_role(&username, role.into()))
+}
+
+/// Sets a password: one's own, or another account's for the chief.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_password(state: State<'_, Shared>, username: String, password: String, password_again: String) -> Result<()> {
+    let mut app = lock(&state)?;
+    admin::change_password(app.ready()?, &username, &password, &password_again)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_account(state: State<'_, Shared>, username: String) -> Result<()> {
+    with_store(&state, |s| s.remove_account(&username))
+}
+
+/// The automatic backups and the USB sticks plugged in.
+#[tauri::command]
+#[specta::specta]
+pub async fn backups(state: State<'_, Shared>) -> Result<admin::BackupsView> {
+    let mut app = lock(&state)?;
+    let path = app.path.clone();
+    app.ready()?;
+    admin::backups(&path)
+}
+
+/// "Sao lưu ra USB": a backup into `dir`.
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_to(state: State<'_, Shared>, dir: String) -> Result<admin::BackupFile> {
+    let snap = with_store(&state, |s| s.snapshot())?;
+    admin::backup_to(&snap, &dir)
+}
+
+/// "Khôi phục": closes the store, restores the backup at `file` as the logged-in officer (with the
+/// password the account had when the backup was taken), and opens the restored store.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_backup(state: State<'_, Shared>, file: String, password: String) -> Result<admin::RestoreDone> {
+    let mut app = lock(&state)?;
+    let store = app.ready()?;
+    store.require(phongtrao::Role::Officer, "khôi phục dữ liệu")?;
+    let username = store.session().map(|a| a.username.clone()).unwrap_or_default();
+    let path = app.path.clone();
+    let file = std::path::PathBuf::from(file.trim());
+    // Checked while the store is still open: a wrong password or a damaged file changes nothing.
+    let scratch = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    backup::check(&file, &scratch, &username, &password)?;
+    // The store is closed for the restore (its files are moved); on failure it is opened again.
+    app.store = None;
+    match backup::restore(&file, &path, &username, &password) {
+        Ok(done) => {
+            app.store = Some(Store::unlock(&path, &username, &password)?);
+            Ok(admin::restore_done(&done, app.info()))
+        }
+        Err(e) => {
+            let reopened = Store::unlock(&path, &username, &password).ok();
+            let logged_out = reopened.is_none();
+            app.store = reopened;
+            let mut err = AppError::from(e);
+            if logged_out {
+                err.message.push_str(" Kho dữ liệu hiện tại không bị thay đổi; hãy đăng nhập lại.");
+            }
+            Err(err)
+        }
     }
 }

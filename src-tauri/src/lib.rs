@@ -1,5 +1,6 @@
 //! The desktop window of phongtrao: a Tauri 2 shell over the core library.
 //!
+//! - [`admin`]: accounts and backups as the window shows them.
 //! - [`commands`]: the Tauri commands (parse, call the core, map the error).
 //! - [`error`]: the one error shape crossing IPC, `{code, message, fields?}`.
 //! - [`session`]: the officer's session over the core's accounts (setup checks, login names).
@@ -9,6 +10,7 @@
 //! tauri-specta; `cargo test -p phongtrao-app` fails when the checked-in file is stale, and
 //! `PHONGTRAO_WRITE_BINDINGS=1 cargo test -p phongtrao-app bindings` rewrites it.
 
+pub mod admin;
 pub mod commands;
 pub mod error;
 pub mod session;
@@ -51,6 +53,14 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             dissolve_model,
             dashboard,
             search,
+            accounts,
+            add_account,
+            set_role,
+            change_password,
+            remove_account,
+            backups,
+            backup_to,
+            restore_backup,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // Only serde_json::Value (a record's fields) carries 64-bit numbers; its counts fit in a JS number.

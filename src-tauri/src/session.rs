@@ -39,6 +39,8 @@ pub struct Officer {
     pub rank: String,
     /// The role's Vietnamese label (Trưởng Công an xã, Cán bộ, Chỉ xem).
     pub role: String,
+    /// What the window offers (the core checks again): `chief`, `officer` or `viewer`.
+    pub role_code: String,
 }
 
 impl From<&Account> for Officer {
@@ -48,6 +50,7 @@ impl From<&Account> for Officer {
             name: a.full_name.clone(),
             rank: a.rank.clone().unwrap_or_default(),
             role: a.role.label().to_owned(),
+            role_code: a.role.code().to_owned(),
         }
     }
 }

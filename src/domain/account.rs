@@ -49,6 +49,9 @@ pub struct Account {
     pub role: Role,
 }
 
+/// The window locks itself (closes the store) after this many seconds without a key press or a click.
+pub const IDLE_LOCK_SECONDS: u32 = 15 * 60;
+
 /// An account to create, with its first password.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 pub struct NewAccount {

@@ -43,9 +43,36 @@ export const commands = {
 	dashboard: () => __TAURI_INVOKE<Dashboard>("dashboard"),
 	/**  Search across every register, accents ignored. */
 	search: (text: string) => __TAURI_INVOKE<Hit[]>("search", { text }),
+	/**  The accounts of the store, for the accounts page. */
+	accounts: () => __TAURI_INVOKE<AccountView[]>("accounts"),
+	/**  Adds an officer's account (chief only); every bad field is reported at once. */
+	addAccount: (input: NewAccountInput) => __TAURI_INVOKE<AccountView>("add_account", { input }),
+	setRole: (username: string, role: RoleCode) => __TAURI_INVOKE<null>("set_role", { username, role }),
+	/**  Sets a password: one's own, or another account's for the chief. */
+	changePassword: (username: string, password: string, passwordAgain: string) => __TAURI_INVOKE<null>("change_password", { username, password, passwordAgain }),
+	removeAccount: (username: string) => __TAURI_INVOKE<null>("remove_account", { username }),
+	/**  The automatic backups and the USB sticks plugged in. */
+	backups: () => __TAURI_INVOKE<BackupsView>("backups"),
+	/**  "Sao lưu ra USB": a backup into `dir`. */
+	backupTo: (dir: string) => __TAURI_INVOKE<BackupFile>("backup_to", { dir }),
+	/**
+	 *  "Khôi phục": closes the store, restores the backup at `file` as the logged-in officer (with the
+	 *  password the account had when the backup was taken), and opens the restored store.
+	 */
+	restoreBackup: (file: string, password: string) => __TAURI_INVOKE<RestoreDone>("restore_backup", { file, password }),
 };
 
 /* Types */
+export type AccountView = {
+	username: string,
+	name: string,
+	rank: string,
+	role: RoleCode,
+	role_label: string,
+	/**  The logged-in officer's own account. */
+	me: boolean,
+};
+
 export type Alert = {
 	code: string,
 	message: string,
@@ -76,6 +103,26 @@ export type AppInfo = {
 	/**  The ranks the setup offers. */
 	ranks: string[],
 	version: string,
+	/**  The window closes the store after this many idle seconds (15 minutes). */
+	idle_lock_seconds: number,
+};
+
+export type BackupFile = {
+	path: string,
+	name: string,
+	/**  dd/mm/yyyy HH:MM */
+	taken_at: string,
+	/**  "1,2 MB" */
+	size: string,
+};
+
+export type BackupsView = {
+	/**  Where the daily automatic backups go. */
+	auto_dir: string,
+	/**  The automatic backups, newest first. */
+	backups: BackupFile[],
+	/**  Folders where a USB stick seems to be mounted. */
+	drives: string[],
 };
 
 export type CategoryCount = {
@@ -204,6 +251,15 @@ export type ModelView = {
 	replicas: LinkRef[],
 };
 
+export type NewAccountInput = {
+	username: string,
+	name: string,
+	rank: string,
+	role: RoleCode,
+	password: string,
+	password_again: string,
+};
+
 /**  The logged-in officer. */
 export type Officer = {
 	username: string,
@@ -211,6 +267,8 @@ export type Officer = {
 	rank: string,
 	/**  The role's Vietnamese label (Trưởng Công an xã, Cán bộ, Chỉ xem). */
 	role: string,
+	/**  What the window offers (the core checks again): `chief`, `officer` or `viewer`. */
+	role_code: string,
 };
 
 export type RecordView = {
@@ -232,6 +290,17 @@ export type RegisterInfo = {
 	noun: string,
 	count: number,
 };
+
+export type RestoreDone = {
+	info: AppInfo,
+	/**  dd/mm/yyyy HH:MM of the backup. */
+	taken_at: string,
+	/**  Where the replaced store was kept. */
+	aside: string | null,
+	sync_epoch: number,
+};
+
+export type RoleCode = "chief" | "officer" | "viewer";
 
 export type Row = {
 	id: string,

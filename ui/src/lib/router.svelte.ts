@@ -7,7 +7,9 @@ export type Route =
   | { page: "new"; kind: Kind; preset?: Record<string, unknown> }
   | { page: "edit"; kind: Kind; id: string }
   | { page: "detail"; kind: Kind; id: string }
-  | { page: "search"; text: string };
+  | { page: "search"; text: string }
+  | { page: "accounts" }
+  | { page: "backups" };
 
 export const nav = $state({ route: { page: "dashboard" } as Route, history: [] as Route[] });
 

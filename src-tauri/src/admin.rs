@@ -1,0 +1,182 @@
+//! Accounts and backups as the window shows them. The rules (who may do what, the password rules,
+//! the backup format and rotation) are the core's; this only shapes input and output.
+
+use std::path::Path;
+
+use phongtrao::backup::{self, Restored};
+use phongtrao::domain::account::{Account, NewAccount, Role};
+use phongtrao::store::{Snapshot, Store};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::commands::AppInfo;
+use crate::error::{AppError, FieldError, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleCode {
+    Chief,
+    Officer,
+    Viewer,
+}
+
+impl From<RoleCode> for Role {
+    fn from(r: RoleCode) -> Role {
+        match r {
+            RoleCode::Chief => Role::Chief,
+            RoleCode::Officer => Role::Officer,
+            RoleCode::Viewer => Role::Viewer,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AccountView {
+    pub username: String,
+    pub name: String,
+    pub rank: String,
+    pub role: RoleCode,
+    pub role_label: String,
+    /// The logged-in officer's own account.
+    pub me: bool,
+}
+
+fn view(a: &Account, me: &str) -> AccountView {
+    AccountView {
+        username: a.username.clone(),
+        name: a.full_name.clone(),
+        rank: a.rank.clone().unwrap_or_default(),
+        role: match a.role {
+            Role::Chief => RoleCode::Chief,
+            Role::Officer => RoleCode::Officer,
+            Role::Viewer => RoleCode::Viewer,
+        },
+        role_label: a.role.label().to_owned(),
+        me: a.username == me,
+    }
+}
+
+fn me(s: &Store) -> String {
+    s.session().map(|a| a.username.clone()).unwrap_or_default()
+}
+
+pub fn accounts(s: &Store) -> phongtrao::Result<Vec<AccountView>> {
+    let me = me(s);
+    Ok(s.accounts()?.iter().map(|a| view(a, &me)).collect())
+}
+
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct NewAccountInput {
+    pub username: String,
+    pub name: String,
+    pub rank: String,
+    pub role: RoleCode,
+    pub password: String,
+    pub password_again: String,
+}
+
+fn mismatch() -> FieldError {
+    FieldError { field: "password_again".into(), label: "Nhập lại mật khẩu".into(), message: "không khớp với mật khẩu".into() }
+}
+
+pub fn add_account(s: &mut Store, input: NewAccountInput) -> Result<AccountView> {
+    if input.password != input.password_again {
+        return Err(AppError::invalid(vec![mismatch()]));
+    }
+    let new = NewAccount {
+        username: input.username,
+        full_name: input.name,
+        rank: Some(input.rank).filter(|r| !r.trim().is_empty()),
+        role: input.role.into(),
+        password: input.password,
+    };
+    let a = s.add_account(&new)?;
+    Ok(view(&a, &me(s)))
+}
+
+pub fn change_password(s: &mut Store, username: &str, password: &str, again: &str) -> Result<()> {
+    if password != again {
+        return Err(AppError::invalid(vec![mismatch()]));
+    }
+    Ok(s.change_password(username, password)?)
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct BackupFile {
+    pub path: String,
+    pub name: String,
+    /// dd/mm/yyyy HH:MM
+    pub taken_at: String,
+    /// "1,2 MB"
+    pub size: String,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct BackupsView {
+    /// Where the daily automatic backups go.
+    pub auto_dir: String,
+    /// The automatic backups, newest first.
+    pub backups: Vec<BackupFile>,
+    /// Folders where a USB stick seems to be mounted.
+    pub drives: Vec<String>,
+}
+
+fn size(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6).replace('.', ",")
+}
+
+pub fn backups(db: &Path) -> Result<BackupsView> {
+    let dir = backup::default_dir(db);
+    let mut backups: Vec<BackupFile> = backup::list(&dir)?
+        .into_iter()
+        .map(|(at, p)| BackupFile {
+            name: p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            size: size(std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0)),
+            path: p.display().to_string(),
+            taken_at: at.format("%d/%m/%Y %H:%M").to_string(),
+        })
+        .collect();
+    backups.reverse();
+    Ok(BackupsView {
+        auto_dir: dir.display().to_string(),
+        backups,
+        drives: phongtrao::fsutil::removable_drives().iter().map(|p| p.display().to_string()).collect(),
+    })
+}
+
+pub fn backup_to(snap: &Snapshot, dir: &str) -> Result<BackupFile> {
+    let dir = dir.trim();
+    if dir.is_empty() {
+        return Err(AppError::invalid(vec![FieldError {
+            field: "dir".into(),
+            label: "Thư mục nhận bản sao lưu".into(),
+            message: "hãy chọn USB hoặc nhập đường dẫn thư mục".into(),
+        }]));
+    }
+    let info = backup::create_from(snap, Path::new(dir), chrono::Local::now())?;
+    Ok(BackupFile {
+        name: info.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        path: info.path.display().to_string(),
+        taken_at: info.header.created_at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string(),
+        size: size(info.bytes),
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct RestoreDone {
+    pub info: AppInfo,
+    /// dd/mm/yyyy HH:MM of the backup.
+    pub taken_at: String,
+    /// Where the replaced store was kept.
+    pub aside: Option<String>,
+    pub sync_epoch: u32,
+}
+
+pub fn restore_done(r: &Restored, info: AppInfo) -> RestoreDone {
+    RestoreDone {
+        info,
+        taken_at: r.info.header.created_at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string(),
+        aside: r.aside.as_ref().map(|p| p.display().to_string()),
+        sync_epoch: r.sync_epoch as u32,
+    }
+}

@@ -1,0 +1,251 @@
+// End-to-end: officers sharing one laptop, roles, the lock after wrong passwords and after idle time,
+// a USB backup and a restore, through the real window (tauri-driver + WebKitWebDriver under Xvfb).
+// The store is made with the command line first (the setup form is tested in app.test.mjs).
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Driver } from "./wd.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
+const cli = path.join(path.dirname(app), "phongtrao");
+const shots = path.join(root, "docs/screenshots");
+const CHIEF_PW = "mat-khau-truong-1";
+const CHIEF_PW2 = "mat-khau-truong-2";
+const BINH_PW = "mat-khau-binh-1";
+const XEM_PW = "mat-khau-xem-1";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function makeStore(db) {
+  execFileSync(cli, ["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
+    "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"], { env: { ...process.env, PHONGTRAO_PASSWORD: CHIEF_PW } });
+}
+
+async function start(env) {
+  const d = await Driver.launch(env);
+  await d.open(app);
+  await d.setSize(1366, 768);
+  return d;
+}
+
+async function login(d, username, password) {
+  await d.findText("h1", "Đăng nhập");
+  await d.type("#f-username", username);
+  await d.type("#f-password", password);
+  await d.click("[data-test=login-submit]");
+}
+
+async function logout(d) {
+  await d.click("[data-test=logout]");
+  await d.findText("h1", "Đăng nhập");
+}
+
+describe("two officers and a viewer on one laptop", { timeout: 300_000 }, () => {
+  let d;
+  let dir;
+  let db;
+
+  before(async () => {
+    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
+    assert.ok(fs.existsSync(cli), `command line missing: ${cli} (cargo build)`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-acc-"));
+    db = path.join(dir, "xa.db");
+    makeStore(db);
+    d = await start({ PHONGTRAO_DB: db });
+  });
+
+  after(async () => {
+    await d?.quit();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the chief adds an officer and a viewer; a bad form saves nothing", async () => {
+    await login(d, "nguyenvanan", CHIEF_PW);
+    await d.findText("h1", "Tổng quan phong trào");
+    await d.click("[data-test=nav-accounts]");
+    await d.findText("h1", "Tài khoản cán bộ");
+    await d.click("[data-test=new-account]");
+    await d.type("#a-name", "Trần Thị Bình");
+    await d.type("#a-username", "tranthibinh");
+    await d.select("#a-rank", "Thượng úy");
+    await d.select("#a-role", "officer");
+    await d.type("#a-password", "ngan");
+    await d.type("#a-password-again", "khac");
+    await d.click("[data-test=save-account]");
+    await d.findText("[data-test=account-form] .field-error", "không khớp");
+    await d.type("#a-password-again", "ngan");
+    await d.click("[data-test=save-account]");
+    await d.findText("[data-test=account-form] .field-error", "ít nhất 8 ký tự");
+    assert.equal(await d.count("[data-test=account-tranthibinh]"), 0, "nothing saved");
+    await d.type("#a-password", BINH_PW);
+    await d.type("#a-password-again", BINH_PW);
+    await d.click("[data-test=save-account]");
+    await d.find("[data-test=account-tranthibinh]");
+
+    await d.click("[data-test=new-account]");
+    await d.type("#a-name", "Lê Văn Xem");
+    await d.type("#a-username", "levanxem");
+    await d.select("#a-role", "viewer");
+    await d.type("#a-password", XEM_PW);
+    await d.type("#a-password-again", XEM_PW);
+    await d.click("[data-test=save-account]");
+    await d.find("[data-test=account-levanxem]");
+    assert.match(await d.text("[data-test=account-levanxem]"), /Chỉ xem/);
+    await d.screenshot(path.join(shots, "20-accounts.png"));
+  });
+
+  it("the chief changes their own password; the old one no longer opens", async () => {
+    await d.type("#p-new", CHIEF_PW2);
+    await d.type("#p-again", CHIEF_PW2);
+    await d.click("[data-test=save-password]");
+    await d.findText("[role=status]", "Đã đổi mật khẩu của nguyenvanan");
+    await logout(d);
+    await login(d, "nguyenvanan", CHIEF_PW);
+    await d.findText("#err-password", "không đúng");
+    await d.type("#f-password", CHIEF_PW2);
+    await d.click("[data-test=login-submit]");
+    await d.findText("h1", "Tổng quan phong trào");
+    await logout(d);
+  });
+
+  it("the second officer logs in under her own name and adds an area", async () => {
+    await login(d, "tranthibinh", BINH_PW);
+    await d.findText("h1", "Tổng quan phong trào");
+    assert.match(await d.text(".topbar"), /Thượng úy Trần Thị Bình/);
+    await d.click("[data-test=nav-area]");
+    await d.click("[data-test=new-record]");
+    await d.type("#f-name", "Thôn Plei Bông");
+    await d.select("#f-kind", "thon");
+    await d.type("#f-households", "90");
+    await d.type("#f-population", "400");
+    await d.click("[data-test=save]");
+    await d.findText("h1", "Thôn Plei Bông");
+    // An officer does not manage accounts.
+    await d.click("[data-test=nav-accounts]");
+    await d.findText("h1", "Tài khoản cán bộ");
+    assert.equal(await d.count("[data-test=new-account]"), 0);
+    await logout(d);
+  });
+
+  it("a viewer reads but cannot edit: no buttons, and the core refuses a forced write", async () => {
+    await login(d, "levanxem", XEM_PW);
+    await d.findText("h1", "Tổng quan phong trào");
+    await d.click("[data-test=nav-area]");
+    await d.findText(".table td.title", "Thôn Plei Bông");
+    assert.equal(await d.count("[data-test=new-record]"), 0);
+    await d.clickText(".table td.title button", "Thôn Plei Bông");
+    await d.findText("h1", "Thôn Plei Bông");
+    assert.equal(await d.count("[data-test=edit]"), 0);
+    assert.equal(await d.count("[data-test=delete]"), 0);
+    await d.screenshot(path.join(shots, "21-viewer.png"));
+    // The window hides the buttons; the core is what refuses. Call the command directly.
+    const refused = await d.req("POST", d.s("/execute/async"), {
+      script: `const done = arguments[arguments.length - 1];
+        window.__TAURI_INTERNALS__.invoke("create_record", { kind: "area", data: { name: "Thôn Lậu", kind: "thon", households: 1, population: 2 } })
+          .then(() => done("saved"), (e) => done(JSON.stringify(e)));`,
+      args: [],
+    });
+    const e = JSON.parse(refused);
+    assert.equal(e.code, "forbidden");
+    assert.match(e.message, /levanxem \(chỉ xem\) không được/);
+    await logout(d);
+  });
+
+  it("five wrong passwords lock the account for 5 minutes", async () => {
+    await d.type("#f-username", "levanxem");
+    for (let i = 0; i < 5; i++) {
+      await d.type("#f-password", `sai-${i}-mat-khau`);
+      await d.click("[data-test=login-submit]");
+      await d.until(`refusal ${i + 1}`, async () => (await d.count("#err-password")) === 1);
+      await sleep(150);
+    }
+    await d.type("#f-password", XEM_PW);
+    await d.click("[data-test=login-submit]");
+    await d.findText("#err-password", "đang bị khóa");
+    await d.screenshot(path.join(shots, "22-locked.png"));
+    assert.equal(await d.count(".topbar"), 0);
+    // Another officer is not locked out by it.
+    await login(d, "tranthibinh", BINH_PW);
+    await d.findText("h1", "Tổng quan phong trào");
+  });
+
+  it("backs up to a USB folder, then restores it", async () => {
+    const usb = path.join(dir, "usb");
+    await d.click("[data-test=nav-backups]");
+    await d.findText("h1", "Sao lưu, khôi phục");
+    // Today's automatic backup was taken at login, in the background.
+    await d.find("[data-test=backups] td");
+    await d.type("[data-test=backup-dir]", usb);
+    await d.click("[data-test=backup-now]");
+    await d.findText("[data-test=backup-done]", "Đã sao lưu");
+    const [file] = fs.readdirSync(usb).filter((f) => f.endsWith(".ptbak"));
+    assert.ok(file, "a .ptbak file on the stick");
+    await d.screenshot(path.join(shots, "23-backups.png"));
+
+    // A change after the backup, which the restore takes back.
+    await d.click("[data-test=nav-area]");
+    await d.click("[data-test=new-record]");
+    await d.type("#f-name", "Thôn Sau Sao Lưu");
+    await d.select("#f-kind", "thon");
+    await d.type("#f-households", "10");
+    await d.type("#f-population", "40");
+    await d.click("[data-test=save]");
+    await d.findText("h1", "Thôn Sau Sao Lưu");
+
+    await d.click("[data-test=nav-backups]");
+    await d.type("[data-test=restore-file]", path.join(usb, file));
+    await d.type("[data-test=restore-password]", "sai-mat-khau-roi");
+    await d.click("[data-test=restore]");
+    await d.click("[data-test=confirm]");
+    await d.findText("[data-test=restore-error]", "không đúng");
+    await d.type("[data-test=restore-password]", BINH_PW);
+    await d.click("[data-test=restore]");
+    await d.click("[data-test=confirm]");
+    await d.findText("h1", "Tổng quan phong trào");
+    await d.findText("[role=status]", "Đã khôi phục dữ liệu");
+    await d.click("[data-test=nav-area]");
+    await d.findText(".table td.title", "Thôn Plei Bông");
+    assert.equal(await d.count(".table td.title"), 1, "the area added after the backup is gone");
+    // The replaced store is kept beside the new one.
+    assert.ok(fs.readdirSync(dir).some((f) => f.startsWith("xa.db.truoc-khoi-phuc-")));
+  });
+});
+
+describe("the idle lock", { timeout: 120_000 }, () => {
+  let d;
+  let dir;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-idle-"));
+    const db = path.join(dir, "xa.db");
+    makeStore(db);
+    // 15 minutes in use; shortened here so that the test waits seconds.
+    d = await start({ PHONGTRAO_DB: db, PHONGTRAO_IDLE_LOCK_SECONDS: "4" });
+  });
+
+  after(async () => {
+    await d?.quit();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("closes the store and returns to the login screen after the idle time", async () => {
+    await login(d, "nguyenvanan", CHIEF_PW);
+    await d.findText("h1", "Tổng quan phong trào");
+    await sleep(5500);
+    await d.findText("[data-test=locked-notice]", "tự khóa", 5000);
+    assert.equal(await d.count(".topbar"), 0);
+    await d.screenshot(path.join(shots, "24-idle-locked.png"));
+    // The store really is closed: a command needs a login again.
+    const r = await d.req("POST", d.s("/execute/async"), {
+      script: `const done = arguments[arguments.length - 1];
+        window.__TAURI_INTERNALS__.invoke("registers").then(() => done("open"), (e) => done(e.code));`,
+      args: [],
+    });
+    assert.equal(r, "logged_out");
+  });
+});
