@@ -205,3 +205,67 @@ fn strings_finds_no_names_in_the_store_files() {
     }
     drop(s);
 }
+
+/// Wrong password, locked account, a viewer refused, a password change and two officers on one
+/// laptop, through the command line as an officer types it.
+#[test]
+fn accounts_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xa.db");
+    let run = |user: Option<&str>, pw: &str, new_pw: Option<&str>, args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_phongtrao"));
+        c.arg("--db").arg(&db).args(args).env_remove("PHONGTRAO_DB").env_remove("PHONGTRAO_USER");
+        c.env("PHONGTRAO_PASSWORD", pw).env_remove("PHONGTRAO_NEW_PASSWORD");
+        if let Some(u) = user {
+            c.env("PHONGTRAO_USER", u);
+        }
+        if let Some(n) = new_pw {
+            c.env("PHONGTRAO_NEW_PASSWORD", n);
+        }
+        let o = c.output().unwrap();
+        (o.status.success(), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let chief = Some("nguyenvanan");
+    let (ok, _, e) = run(chief, "mk-truong-123", None, &[
+        "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430", "--commune", "Xã Ia Đal",
+        "--officer", "Nguyễn Văn An",
+    ]);
+    assert!(ok, "{e}");
+    // The chief adds an officer and a viewer.
+    let (ok, out, e) = run(chief, "mk-truong-123", Some("mk-binh-1234"), &["account", "add", "--username", "tranthibinh", "--name", "Trần Thị Bình", "--role", "officer"]);
+    assert!(ok && out.contains("Đã tạo tài khoản tranthibinh (Cán bộ)"), "{out}{e}");
+    let (ok, _, e) = run(chief, "mk-truong-123", Some("mk-xem-12345"), &["account", "add", "--username", "levanxem", "--name", "Lê Văn Xem", "--role", "chỉ xem"]);
+    assert!(ok, "{e}");
+    // With several accounts, the command line asks which one.
+    let (ok, _, e) = run(None, "mk-truong-123", None, &["list", "area"]);
+    assert!(!ok && e.contains("--user"), "{e}");
+    // Two officers: each works under their own name, and the audit log says who.
+    let area = r#"{"name": "Thôn Plei Bông", "kind": "thon", "households": 90, "population": 400}"#;
+    let (ok, _, e) = run(Some("tranthibinh"), "mk-binh-1234", None, &["add", "area", "--json", area]);
+    assert!(ok, "{e}");
+    let (_, log, _) = run(chief, "mk-truong-123", None, &["audit", "log", "--limit", "20"]);
+    assert!(log.contains("Trần Thị Bình"), "{log}");
+    // The viewer reads, and is refused a write by the core.
+    let (ok, out, _) = run(Some("levanxem"), "mk-xem-12345", None, &["list", "area"]);
+    assert!(ok && out.contains("Thôn Plei Bông"), "{out}");
+    let (ok, _, e) = run(Some("levanxem"), "mk-xem-12345", None, &["add", "area", "--json", area]);
+    assert!(!ok && e.contains("không được") && e.contains("chỉ xem"), "{e}");
+    let (ok, _, e) = run(Some("tranthibinh"), "mk-binh-1234", None, &["account", "role", "levanxem", "chief"]);
+    assert!(!ok && e.contains("cần quyền trưởng công an xã"), "{e}");
+    // A password change: the old one no longer opens, the new one does; others are unaffected.
+    let (ok, _, e) = run(Some("tranthibinh"), "mk-binh-1234", Some("mk-binh-moi-99"), &["account", "passwd"]);
+    assert!(ok, "{e}");
+    let (ok, _, e) = run(Some("tranthibinh"), "mk-binh-1234", None, &["info"]);
+    assert!(!ok && e.contains("không đúng"), "{e}");
+    assert!(run(Some("tranthibinh"), "mk-binh-moi-99", None, &["info"]).0);
+    assert!(run(chief, "mk-truong-123", None, &["info"]).0);
+    // Five wrong passwords lock the viewer's account, even for the right password, and only theirs.
+    for i in 0..5 {
+        let (ok, _, e) = run(Some("levanxem"), &format!("sai-{i}-mk"), None, &["info"]);
+        // The fifth failure already answers that the account is locked.
+        assert!(!ok && (e.contains("không đúng") || (i == 4 && e.contains("đang bị khóa"))), "{i}: {e}");
+    }
+    let (ok, _, e) = run(Some("levanxem"), "mk-xem-12345", None, &["info"]);
+    assert!(!ok && e.contains("đang bị khóa"), "{e}");
+    assert!(run(chief, "mk-truong-123", None, &["info"]).0);
+}
