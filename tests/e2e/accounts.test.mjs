@@ -40,6 +40,17 @@ async function login(d, username, password) {
   await d.click("[data-test=login-submit]");
 }
 
+async function addArea(d, name, households, population) {
+  await d.click("[data-test=nav-area]");
+  await d.click("[data-test=new-record]");
+  await d.type("#f-name", name);
+  await d.select("#f-kind", "thon");
+  await d.type("#f-households", households);
+  await d.type("#f-population", population);
+  await d.click("[data-test=save]");
+  await d.findText("h1", name);
+}
+
 async function logout(d) {
   await d.click("[data-test=logout]");
   await d.findText("h1", "Đăng nhập");
@@ -117,14 +128,7 @@ describe("two officers and a viewer on one laptop", { timeout: 300_000 }, () => 
     await login(d, "tranthibinh", BINH_PW);
     await d.findText("h1", "Tổng quan phong trào");
     assert.match(await d.text(".topbar"), /Thượng úy Trần Thị Bình/);
-    await d.click("[data-test=nav-area]");
-    await d.click("[data-test=new-record]");
-    await d.type("#f-name", "Thôn Plei Bông");
-    await d.select("#f-kind", "thon");
-    await d.type("#f-households", "90");
-    await d.type("#f-population", "400");
-    await d.click("[data-test=save]");
-    await d.findText("h1", "Thôn Plei Bông");
+    await addArea(d, "Thôn Plei Bông", "90", "400");
     // An officer does not manage accounts.
     await d.click("[data-test=nav-accounts]");
     await d.findText("h1", "Tài khoản cán bộ");
@@ -188,14 +192,7 @@ describe("two officers and a viewer on one laptop", { timeout: 300_000 }, () => 
     await d.screenshot(path.join(shots, "23-backups.png"));
 
     // A change after the backup, which the restore takes back.
-    await d.click("[data-test=nav-area]");
-    await d.click("[data-test=new-record]");
-    await d.type("#f-name", "Thôn Sau Sao Lưu");
-    await d.select("#f-kind", "thon");
-    await d.type("#f-households", "10");
-    await d.type("#f-population", "40");
-    await d.click("[data-test=save]");
-    await d.findText("h1", "Thôn Sau Sao Lưu");
+    await addArea(d, "Thôn Sau Sao Lưu", "10", "40");
 
     await d.click("[data-test=nav-backups]");
     await d.type("[data-test=restore-file]", path.join(usb, file));

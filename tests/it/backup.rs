@@ -170,28 +170,9 @@ fn the_daily_backup_happens_once_a_day_and_the_folder_is_thinned() {
 #[test]
 fn strings_finds_no_names_in_a_backup() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("xa.db");
-    let mut s = Store::create_at(
-        &db,
-        &phongtrao::demo::demo_setup(),
-        &phongtrao::demo::demo_chief(PW),
-        phongtrao::keyring::KdfParams::insecure_for_tests(),
-    )
-    .unwrap();
-    phongtrao::demo::generate(&mut s, &Default::default(), &mut |_, _| {}).unwrap();
-    let mut probes: Vec<String> = s
-        .list(Kind::Member, &Default::default())
-        .unwrap()
-        .records
-        .into_iter()
-        .filter_map(|r| r.title.split(' ').max_by_key(|w| w.len()).map(str::to_owned))
-        .filter(|w| w.len() >= 5)
-        .collect();
-    assert!(probes.len() > 20);
-    probes.extend(["Ia Đal".to_owned(), "Nguyễn Văn An".to_owned(), "Quảng Ngãi".to_owned(), "thon".to_owned()]);
+    let (_, s, probes) = crate::security::demo_store_and_probes(dir.path());
     let info = backup::create(&s, &dir.path().join("usb")).unwrap();
-    let out = Command::new("strings").args(["-n", "4", "-e", "S"]).arg(&info.path).output().expect("strings (binutils)");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = crate::security::strings(&info.path);
     assert!(text.contains("installation_id"), "strings read the header: the probe works");
     for p in &probes {
         assert!(!text.contains(p.as_str()), "the backup reveals «{p}»");

@@ -160,12 +160,11 @@ fn creating_over_an_existing_store_or_with_bad_input_changes_nothing() {
     assert!(!fresh.exists() && !Keyring::path_for(&fresh).exists(), "nothing created");
 }
 
-/// `strings` (binutils), the tool a thief would try first, finds no demo name in the store, its
-/// write-ahead log or its keyring.
-#[test]
-fn strings_finds_no_names_in_the_store_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("xa-mau.db");
+/// The demo commune in an encrypted file store, and the words `strings` must not find in any file
+/// made from it: each person's and place's longest name word (ASCII-folded words would match too many
+/// things) and the commune's own names, as UTF-8 and as ASCII.
+pub fn demo_store_and_probes(dir: &std::path::Path) -> (std::path::PathBuf, Store, Vec<String>) {
+    let db = dir.join("xa-mau.db");
     let mut s = Store::create_at(
         &db,
         &phongtrao::demo::demo_setup(),
@@ -183,22 +182,34 @@ fn strings_finds_no_names_in_the_store_files() {
         .chain(s.list(Kind::Area, &Default::default()).unwrap().records.into_iter().map(|r| r.title))
         .collect();
     assert!(names.len() > 40);
-    let mut files = vec![db.clone(), Keyring::path_for(&db)];
-    let wal = dir.path().join("xa-mau.db-wal");
-    if wal.exists() {
-        files.push(wal);
-    }
-    // Probes: each name's longest word (ASCII-folded words would match too many things) and the
-    // commune's own name, as UTF-8 and as ASCII.
     let mut probes: Vec<String> = names
         .iter()
         .filter_map(|n| n.split(' ').max_by_key(|w| w.len()).map(str::to_owned))
         .filter(|w| w.len() >= 5)
         .collect();
     probes.extend(["Ia Đal".to_owned(), "Nguyễn Văn An".to_owned(), "Quảng Ngãi".to_owned(), "thon".to_owned()]);
+    (db, s, probes)
+}
+
+/// What `strings -n 4 -e S` (binutils) reads in a file.
+pub fn strings(file: &std::path::Path) -> String {
+    let out = Command::new("strings").args(["-n", "4", "-e", "S"]).arg(file).output().expect("strings (binutils)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `strings` (binutils), the tool a thief would try first, finds no demo name in the store, its
+/// write-ahead log or its keyring.
+#[test]
+fn strings_finds_no_names_in_the_store_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, s, probes) = demo_store_and_probes(dir.path());
+    let mut files = vec![db.clone(), Keyring::path_for(&db)];
+    let wal = dir.path().join("xa-mau.db-wal");
+    if wal.exists() {
+        files.push(wal);
+    }
     for f in &files {
-        let out = Command::new("strings").args(["-n", "4", "-e", "S"]).arg(f).output().expect("strings (binutils)");
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = strings(f);
         for p in &probes {
             assert!(!text.contains(p.as_str()), "{} reveals «{p}»", f.display());
         }
