@@ -207,7 +207,9 @@ fn clean_stale_temporaries(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = (name.starts_with(".phongtrao-sao-luu-") && name.ends_with(".tmp"))
+        // The copy (`….tmp`) and SQLite's journal beside it (`….tmp-journal`), or a backup file's
+        // temporary name (`.phongtrao-….ptbak.tmp-<pid>`).
+        let ours = name.starts_with(".phongtrao-sao-luu-")
             || (name.starts_with(".phongtrao-") && name.contains(&format!(".{EXTENSION}.tmp-")));
         let old = entry
             .metadata()

@@ -24,6 +24,9 @@ use crate::view::{self, Kind};
 pub struct App {
     pub path: PathBuf,
     pub store: Option<Store>,
+    /// Alive while the session that scheduled today's automatic backup lasts: a backup still
+    /// waiting when the officer logs out is not taken (its copy of the key is dropped).
+    backup_guard: Option<std::sync::Arc<()>>,
 }
 
 pub type Shared = Mutex<App>;
@@ -31,7 +34,7 @@ pub type Shared = Mutex<App>;
 impl App {
     /// Nothing is open until an officer logs in; a missing store means first run.
     pub fn start(path: PathBuf) -> App {
-        App { path, store: None }
+        App { path, store: None, backup_guard: None }
     }
 
     fn stage(&self) -> Stage {
@@ -61,16 +64,32 @@ impl App {
         }
     }
 
-    /// Today's automatic backup, if none was taken today, in the background: the copy is read through
-    /// a connection of its own, so the officer works meanwhile.
-    fn daily_backup(&self) {
+    /// Today's automatic backup, if none was taken today, in the background and a minute after login
+    /// (`PHONGTRAO_BACKUP_DELAY_SECONDS`), so that it does not slow the first screens: the copy is
+    /// read through a connection of its own while the officer works. Logging out before it starts
+    /// cancels it.
+    fn daily_backup(&mut self) {
         let Some(snap) = self.store.as_ref().and_then(|s| s.snapshot().ok()) else { return };
         let dir = backup::default_dir(&self.path);
+        let guard = std::sync::Arc::new(());
+        let alive = std::sync::Arc::downgrade(&guard);
+        self.backup_guard = Some(guard);
+        let delay = std::env::var("PHONGTRAO_BACKUP_DELAY_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
         std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(delay));
+            if alive.upgrade().is_none() {
+                return;
+            }
             if let Err(e) = backup::daily(&snap, &dir, chrono::Local::now()) {
                 eprintln!("Sao lưu tự động không thành công: {e}");
             }
         });
+    }
+
+    /// Closes the store (logout, restore): the key leaves memory with it.
+    fn close(&mut self) {
+        self.store = None;
+        self.backup_guard = None;
     }
 
     /// The open store of a logged-in officer.
@@ -217,7 +236,7 @@ pub async fn login(state: State<'_, Shared>, username: String, password: String)
 #[specta::specta]
 pub async fn logout(state: State<'_, Shared>) -> Result<AppInfo> {
     let mut app = lock(&state)?;
-    app.store = None;
+    app.close();
     Ok(app.info())
 }
 
@@ -390,7 +409,7 @@ pub async fn restore_backup(state: State<'_, Shared>, file: String, password: St
     let scratch = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
     backup::check(&file, &scratch, &username, &password)?;
     // The store is closed for the restore (its files are moved); on failure it is opened again.
-    app.store = None;
+    app.close();
     match backup::restore(&file, &path, &username, &password) {
         Ok(done) => {
             app.store = Some(Store::unlock(&path, &username, &password)?);

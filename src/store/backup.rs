@@ -91,6 +91,8 @@ impl Snapshot {
     pub fn write_db(&self, dest: &Path) -> Result<()> {
         let conn = open_encrypted(&self.db, &self.key)?;
         configure(&conn)?;
+        // A copy streams its pages: a small cache keeps the window's memory down meanwhile.
+        conn.pragma_update(None, "cache_size", -2048)?;
         let dest_text = dest
             .to_str()
             .ok_or_else(|| Error::Refused(format!("Đường dẫn {} có ký tự không hợp lệ.", dest.display())))?;

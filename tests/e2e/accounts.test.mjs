@@ -67,7 +67,7 @@ describe("two officers and a viewer on one laptop", { timeout: 300_000 }, () => 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-acc-"));
     db = path.join(dir, "xa.db");
     makeStore(db);
-    d = await start({ PHONGTRAO_DB: db });
+    d = await start({ PHONGTRAO_DB: db, PHONGTRAO_BACKUP_DELAY_SECONDS: "0" });
   });
 
   after(async () => {
