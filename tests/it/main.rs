@@ -1,4 +1,5 @@
 //! The one integration-test binary of the `phongtrao` crate.
+mod cert;
 mod cli;
 mod demo;
 mod print;
