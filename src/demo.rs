@@ -134,6 +134,10 @@ enum Op {
     Replicate { id: Uuid, origin: Uuid, area: Uuid, overrides: Doc },
     /// Dissolution of a model, after its reviews were written.
     Dissolve { id: Uuid, on: NaiveDate, reason: String },
+    /// One step of a certification (`subject` None: the commune), stamped at `at`.
+    CertAdvance { id: Uuid, subject: Option<Uuid>, year: i32, data: Doc, at: String },
+    /// The commune's certification settings for a year.
+    CertSettings { id: Uuid, year: i32, data: Doc, at: String },
 }
 
 fn apply(tx: &mut Tx<'_>, op: &Op) -> Result<Vec<String>> {
@@ -143,6 +147,16 @@ fn apply(tx: &mut Tx<'_>, op: &Op) -> Result<Vec<String>> {
             tx.replicate_model(*id, *origin, *area, overrides)?.warnings
         }
         Op::Dissolve { id, on, reason } => tx.dissolve_model(*id, &date::iso(*on), reason)?.warnings,
+        // A certification's warnings are its state (unconfirmed criteria, a failed vote, a late
+        // registration): the demo shows them on purpose, so they are not rule trips.
+        Op::CertAdvance { id, subject, year, data, at } => {
+            tx.cert_advance(*id, *subject, *year, data, Some(at))?;
+            Vec::new()
+        }
+        Op::CertSettings { id, year, data, at } => {
+            tx.cert_settings(*id, *year, data, Some(at))?;
+            Vec::new()
+        }
     })
 }
 
@@ -208,7 +222,11 @@ struct Ids {
 
 impl Ids {
     fn new(seed: u64) -> Ids {
-        let mut rng = Rng::new(seed, 0x1D5);
+        Ids::stream(seed, 0x1D5)
+    }
+
+    fn stream(seed: u64, stream: u64) -> Ids {
+        let mut rng = Rng::new(seed, stream);
         // Somewhere in 2021–2024, as if the records had been typed in over the years.
         let millis = 1_609_459_200_000 + rng.next() % 126_230_400_000;
         Ids { rng, millis }
@@ -545,6 +563,12 @@ struct Gen {
     activities: Vec<Op>,
     meetings: Vec<Op>,
     commendations: Vec<Op>,
+    /// Certifications draw from their own streams, so the rest of the demo is as it was.
+    cert_rng: Rng,
+    cert_ids: Ids,
+    /// This year's bình xét meeting of each area and unit: (meeting, date, vote passed).
+    binh_xet: BTreeMap<Uuid, (Uuid, NaiveDate, bool)>,
+    certs: Vec<Op>,
 }
 
 fn lower_first(s: &str) -> String {
@@ -640,6 +664,10 @@ impl Gen {
             activities: Vec::new(),
             meetings: Vec::new(),
             commendations: Vec::new(),
+            cert_rng: Rng::new(seed, 0xCE27),
+            cert_ids: Ids::stream(seed, 0xCE28),
+            binh_xet: BTreeMap::new(),
+            certs: Vec::new(),
         };
         let rank = *g.rng.pick(&RANKS[3..]);
         g.leaders.police_deputy = format!("{rank} {deputy}");
@@ -732,6 +760,126 @@ impl Gen {
         self.gen_activities(&areas);
         self.gen_meetings(&areas, &units);
         self.gen_commendations(&areas, &models);
+        self.gen_certs(&areas, &units);
+    }
+
+    /// This year's "An toàn về ANTT" certifications, in every step: most areas and units that had
+    /// their bình xét are decided, some wait for the proposal or the decision, some have only
+    /// registered or self-assessed, one area registered after the first quarter and one not at all.
+    /// The commune registers and records that no officer was disciplined.
+    fn gen_certs(&mut self, areas: &[AreaInfo], units: &[UnitInfo]) {
+        let y = self.today.year();
+        let at = |d: NaiveDate| format!("{}T09:00:00+07:00", date::iso(d));
+        let builtin = crate::domain::RefSet::builtin();
+        let criteria = |list: &str| -> Vec<String> {
+            let items = builtin.lists.iter().find(|l| l.list == list).map(|l| l.items.clone()).unwrap_or_default();
+            crate::domain::cert::criteria_for_year(&items, y).into_iter().map(|i| i.code).collect()
+        };
+        if self.certs.is_empty() {
+            let on = ymd(y, 2, 10);
+            if on < self.today {
+                let id = self.cert_ids.next();
+                let data = doc(json!({
+                    "registered_on": date::iso(on),
+                    "resolution_number": format!("{:02}-NQ/ĐU", self.cert_rng.range(3, 15)),
+                    "resolution_date": date::iso(ymd(y, 1, 20)),
+                    "plan_number": format!("{}/KH-UBND", self.cert_rng.range(10, 40)),
+                    "plan_date": date::iso(ymd(y, 2, 5)),
+                }));
+                self.certs.push(Op::CertAdvance { id, subject: None, year: y, data, at: at(on) });
+                self.certs.push(Op::CertSettings {
+                    id,
+                    year: y,
+                    data: doc(json!({"officer_disciplined": false})),
+                    at: at(on),
+                });
+            }
+        }
+        let mut subjects: Vec<(Uuid, bool, Option<&AreaInfo>)> = areas.iter().map(|a| (a.id, false, Some(a))).collect();
+        subjects.extend(units.iter().filter(|u| u.certifiable).map(|u| (u.id, u.school, None)));
+        let proposal = format!("{}/TTr-CAX", self.cert_rng.range(20, 60));
+        let decision = format!("{}/QĐ-UBND", self.cert_rng.range(150, 400));
+        for (i, (subject, school, area)) in subjects.into_iter().enumerate() {
+            // The second area has not registered; the fourth registered late.
+            if area.is_some() && i == 1 {
+                continue;
+            }
+            let reg_on = if area.is_some() && i == 3 {
+                ymd(y, 4, 8)
+            } else {
+                ymd(y, 1, 10) + Duration::days(self.cert_rng.range(0, 70))
+            };
+            if reg_on >= self.today {
+                continue;
+            }
+            let id = self.cert_ids.next();
+            let step = |data: Value, on: NaiveDate, certs: &mut Vec<Op>| {
+                certs.push(Op::CertAdvance { id, subject: Some(subject), year: y, data: doc(data), at: at(on) });
+            };
+            let registration = match area {
+                Some(a) => json!({
+                    "registered_on": date::iso(reg_on),
+                    "resolution_number": format!("{:02}-NQ/CB", self.cert_rng.range(1, 12)),
+                    "resolution_date": date::iso(reg_on - Duration::days(self.cert_rng.range(3, 9))),
+                    "households": a.households,
+                    "households_registered": a.households,
+                    "households_committed": a.committed.min(a.households),
+                }),
+                None => json!({
+                    "registered_on": date::iso(reg_on),
+                    "plan_number": format!("{:02}/KH", self.cert_rng.range(1, 20)),
+                    "plan_date": date::iso(reg_on),
+                }),
+            };
+            step(registration, reg_on, &mut self.certs);
+            let roll = self.cert_rng.below(100);
+            let review = self.binh_xet.get(&subject).copied();
+            // No bình xét yet this year: registered, or self-assessed too.
+            if review.is_none() && roll < 50 {
+                continue;
+            }
+            let assessed_on = review.map_or(self.today, |m| m.1) - Duration::days(3);
+            if assessed_on <= reg_on {
+                continue;
+            }
+            let list = match (area.is_some(), school) {
+                (true, _) => "criteria_khu_dan_cu",
+                (false, true) => "criteria_co_so_giao_duc",
+                (false, false) => "criteria_co_quan_doanh_nghiep",
+            };
+            let failing = review.is_some_and(|m| !m.2);
+            let items: Vec<Value> = criteria(list)
+                .iter()
+                .enumerate()
+                .map(|(k, code)| {
+                    let met = !(failing && k == 2);
+                    let note = if met { "Đạt yêu cầu" } else { "Trong kỳ xảy ra vụ việc phức tạp về an ninh, trật tự" };
+                    json!({"code": code, "met": met, "note": note, "evidence": format!("Báo cáo kết quả năm {y}")})
+                })
+                .collect();
+            let score = if failing { self.cert_rng.range(55, 75) } else { self.cert_rng.range(85, 100) };
+            step(json!({"criteria": items, "self_score": score, "assessed_on": date::iso(assessed_on)}), assessed_on, &mut self.certs);
+            let Some((meeting, met_on, passed)) = review else { continue };
+            if roll < 15 {
+                continue;
+            }
+            step(json!({"meeting_id": meeting.to_string()}), met_on, &mut self.certs);
+            let proposed_on = met_on + Duration::days(5);
+            if roll < 30 || proposed_on >= self.today {
+                continue;
+            }
+            step(json!({"number": proposal, "date": date::iso(proposed_on), "recommend": passed}), proposed_on, &mut self.certs);
+            let decided_on = proposed_on + Duration::days(3);
+            if roll < 40 || decided_on >= self.today {
+                continue;
+            }
+            self.certificates += 1;
+            let mut d = json!({"result": if passed { "dat" } else { "chua_dat" }, "number": decision, "date": date::iso(decided_on)});
+            if passed {
+                d["certificate_number"] = json!(format!("{:03}/GCN-UBND", self.certificates));
+            }
+            step(d, decided_on, &mut self.certs);
+        }
     }
 
     fn gen_areas(&mut self) -> Vec<AreaInfo> {
@@ -1464,6 +1612,16 @@ impl Gen {
 
     fn meeting(&mut self, v: Value) {
         let id = self.ids.next();
+        let on = v["starts_at"].as_str().and_then(|t| date::parse_date(t.get(..10)?).ok());
+        let subject = v["area_id"].as_str().or(v["unit_id"].as_str()).and_then(|s| Uuid::parse_str(s).ok());
+        if v["kind"] == "binh_xet"
+            && let (Some(on), Some(subject)) = (on, subject)
+            && on.year() == self.today.year()
+        {
+            let count = |k: &str| v[k].as_i64().unwrap_or(0);
+            let total = count("votes_for") + count("votes_against") + count("votes_abstain");
+            self.binh_xet.insert(subject, (id, on, count("votes_for") * 2 > total));
+        }
         self.meetings.push(Gen::create(Kind::Meeting, id, doc(v)));
     }
 
@@ -1856,6 +2014,7 @@ impl Gen {
         ops.append(&mut self.activities);
         ops.append(&mut self.meetings);
         ops.append(&mut self.commendations);
+        ops.append(&mut self.certs);
         ops
     }
 }

@@ -26,6 +26,7 @@ pub enum Kind {
     Activity,
     Meeting,
     Commendation,
+    Cert,
 }
 
 impl From<Kind> for domain::Kind {
@@ -40,6 +41,7 @@ impl From<Kind> for domain::Kind {
             Kind::Activity => domain::Kind::Activity,
             Kind::Meeting => domain::Kind::Meeting,
             Kind::Commendation => domain::Kind::Commendation,
+            Kind::Cert => domain::Kind::Cert,
         }
     }
 }
@@ -56,6 +58,7 @@ impl From<domain::Kind> for Kind {
             domain::Kind::Activity => Kind::Activity,
             domain::Kind::Meeting => Kind::Meeting,
             domain::Kind::Commendation => Kind::Commendation,
+            domain::Kind::Cert => Kind::Cert,
         }
     }
 }
@@ -72,6 +75,7 @@ pub fn register_title(k: domain::Kind) -> &'static str {
         domain::Kind::Activity => "Hoạt động",
         domain::Kind::Meeting => "Cuộc họp",
         domain::Kind::Commendation => "Khen thưởng",
+        domain::Kind::Cert => "Xét công nhận \"An toàn về ANTT\"",
     }
 }
 
@@ -87,6 +91,7 @@ fn list_columns(k: domain::Kind) -> &'static [&'static str] {
         domain::Kind::Activity => &["category", "date", "area_id", "place"],
         domain::Kind::Meeting => &["kind", "starts_at", "place", "chair"],
         domain::Kind::Commendation => &["form", "recipient_kind", "issuer", "date"],
+        domain::Kind::Cert => &["year", "subject", "step"],
     }
 }
 

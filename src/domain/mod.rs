@@ -2,6 +2,7 @@
 //! [`Lookup`] for what a rule needs to know about other records.
 
 pub mod account;
+pub mod cert;
 mod field;
 pub mod model;
 mod registers;
@@ -30,10 +31,12 @@ pub enum Kind {
     Activity,
     Meeting,
     Commendation,
+    /// A yearly "An toàn về ANTT" certification of an area, unit or the commune (see [`cert`]).
+    Cert,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Area,
         Kind::Unit,
         Kind::Model,
@@ -43,6 +46,7 @@ impl Kind {
         Kind::Activity,
         Kind::Meeting,
         Kind::Commendation,
+        Kind::Cert,
     ];
 
     /// The code used in the CLI, JSON and the store.
@@ -57,6 +61,7 @@ impl Kind {
             Kind::Activity => "activity",
             Kind::Meeting => "meeting",
             Kind::Commendation => "commendation",
+            Kind::Cert => "cert",
         }
     }
 
@@ -72,6 +77,7 @@ impl Kind {
             Kind::Activity => "hoạt động",
             Kind::Meeting => "cuộc họp",
             Kind::Commendation => "khen thưởng",
+            Kind::Cert => "hồ sơ công nhận \"An toàn về ANTT\"",
         }
     }
 

@@ -245,6 +245,8 @@ static COMMENDATION: LazyLock<Vec<Field>> = LazyLock::new(|| {
     ]
 });
 
+static CERT: LazyLock<Vec<Field>> = LazyLock::new(super::cert::fields);
+
 /// The fixed fields of a register (an activity's category adds more: see [`fields_for`]).
 pub fn fields(kind: Kind) -> &'static [Field] {
     match kind {
@@ -257,6 +259,7 @@ pub fn fields(kind: Kind) -> &'static [Field] {
         Kind::Activity => &ACTIVITY,
         Kind::Meeting => &MEETING,
         Kind::Commendation => &COMMENDATION,
+        Kind::Cert => &CERT,
     }
 }
 
@@ -317,7 +320,7 @@ pub fn validate(
             Kind::Member => member_rules(id, &doc, lookup, &mut rules)?,
             Kind::Activity => date_order(&doc, "date", "end_date", &mut rules),
             Kind::Meeting => meeting_rules(&doc, &mut rules),
-            Kind::Team | Kind::Commendation => {}
+            Kind::Team | Kind::Commendation | Kind::Cert => {}
         }
     }
     if !errors.is_empty() {
@@ -582,6 +585,7 @@ pub fn title(kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<String
                 format!("{label} ngày {date}")
             }
         },
+        Kind::Cert => super::cert::title(doc),
         Kind::Commendation => {
             let form = COMMENDATION_FORMS.iter().find(|k| Some(k.0) == doc.str_of("form")).map_or("", |k| k.1);
             format!("{form}: {}", s("recipient"))

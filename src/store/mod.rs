@@ -9,12 +9,14 @@
 mod accounts;
 mod audit;
 mod backup;
+pub mod cert;
 mod migrate;
 mod query;
 mod sync;
 
 pub use audit::AuditReport;
 pub use backup::{Snapshot, SnapshotInfo};
+pub use cert::{CertDossier, CertSaved, CertView};
 pub use migrate::{checksum as migration_checksum, latest as latest_schema, MIGRATIONS};
 pub use query::{Filter, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, MergeReport};
@@ -532,6 +534,16 @@ impl Store {
     }
 }
 
+/// A certification record changes only through its steps (`cert_advance`, `cert_revert`, `cert_settings`).
+fn cert_guard(kind: Kind) -> Result<()> {
+    if kind == Kind::Cert {
+        return Err(Error::Refused(
+            "Hồ sơ công nhận \"An toàn về ANTT\" chỉ thay đổi qua từng bước: phongtrao cert advance / cert revert / cert settings.".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn replicas_docs(records: &[Record]) -> Vec<Doc> {
     records.iter().map(|r| r.data.clone()).collect()
 }
@@ -809,6 +821,7 @@ impl Tx<'_> {
 
     /// As [`Tx::create`] with a given id (the demo makes its ids from its seed).
     pub fn create_with_id(&mut self, kind: Kind, id: Uuid, input: &Doc, allow_system: bool) -> Result<Saved> {
+        cert_guard(kind)?;
         self.guard_parent(kind, input)?;
         let checked = domain::validate(kind, id, input, allow_system, self)?;
         self.put(kind, id, &checked, "create", None)?;
@@ -840,6 +853,7 @@ impl Tx<'_> {
     }
 
     fn update(&mut self, kind: Kind, id: Uuid, patch: &Doc) -> Result<Saved> {
+        cert_guard(kind)?;
         let old = self.live(kind, id)?;
         if kind == Kind::Model && domain::model::is_dissolved(&old) {
             return Err(domain::model::read_only(&old));
@@ -886,6 +900,7 @@ impl Tx<'_> {
     }
 
     fn delete(&mut self, kind: Kind, id: Uuid) -> Result<()> {
+        cert_guard(kind)?;
         let old = self.live(kind, id)?;
         if kind == Kind::Model && domain::model::is_dissolved(&old) {
             return Err(domain::model::read_only(&old));

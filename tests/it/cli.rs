@@ -216,3 +216,66 @@ fn the_db_path_comes_from_the_environment_too() {
     assert!(c.db.exists());
     assert!(c.ok(&["info"]).starts_with("Xã Ia Đal (23430), Quảng Ngãi (51)"));
 }
+
+#[test]
+fn cert_workflow_of_an_area_and_a_school() {
+    let c = Cli::new();
+    c.init();
+    let area = c.ok(&["add", "area", "--json", r#"{"name": "Thôn Đắk Năng", "kind": "thon", "households": 120, "population": 480,
+        "households_registered": 120, "households_committed": 118, "q1_resolution_number": "05-NQ/CB",
+        "q1_resolution_date": "10/01/2025", "registered_on": "15/01/2025"}"#]);
+    let area = area.trim();
+    let school = c.ok(&["add", "unit", "--json", r#"{"name": "Trường THCS Lê Lợi", "kind": "co_so_giao_duc", "category": "thcs"}"#]);
+    let school = school.trim();
+    let list = c.ok(&["cert", "list", "--year", "2025"]);
+    assert!(list.contains("Thôn Đắk Năng") && list.contains("Chưa đăng ký"), "{list}");
+
+    // A step with data missing is refused with the field named, in Vietnamese.
+    let e = c.fails(&["cert", "advance", school, "--year", "2025", "--data", r#"{"plan_number": "01/KH"}"#]);
+    assert_eq!(e.trim(), "Lỗi: Ngày đăng ký phấn đấu: không được để trống");
+    let criteria = |codes: &[&str]| {
+        let items: Vec<String> = codes.iter().map(|c| format!(r#"{{"code": "{c}", "met": true, "note": "Đạt"}}"#)).collect();
+        format!(r#"{{"criteria": [{}], "self_score": 92}}"#, items.join(", "))
+    };
+    let meeting = r#"{"meeting": {"starts_at": "05/11/2025 19:00", "place": "Nhà văn hóa", "chair": "Y Bhin Niê",
+        "secretary": "H Lan Êban", "votes_for": 25, "votes_against": 3, "votes_abstain": 2}}"#;
+    for (unit, register, codes) in [
+        (area, "{}", &["kdc_1", "kdc_2", "kdc_3", "kdc_4", "kdc_5"][..]),
+        (school, r#"{"registered_on": "10/03/2025", "plan_number": "01/KH"}"#, &["gd_1", "gd_2", "gd_3", "gd_4", "gd_5"][..]),
+    ] {
+        assert!(c.ok(&["cert", "advance", unit, "--year", "2025", "--data", register]).contains("Đã đăng ký"));
+        let shown = c.ok(&["cert", "show", unit, "--year", "2025"]);
+        assert!(shown.contains("Bước tiếp theo: Tự đánh giá, chấm điểm"), "{shown}");
+        assert!(c.ok(&["cert", "advance", unit, "--year", "2025", "--data", &criteria(codes)]).contains("Đã tự đánh giá"));
+        assert!(c.ok(&["cert", "advance", unit, "--year", "2025", "--data", meeting]).contains("Đã bình xét"));
+        c.ok(&["cert", "advance", unit, "--year", "2025", "--data", r#"{"number": "12/TTr-CAX", "date": "21/11/2025", "recommend": true}"#]);
+        let done = c.ok(&["cert", "advance", unit, "--year", "2025", "--data",
+            r#"{"result": "dat", "number": "150/QĐ-UBND", "date": "05/12/2025", "certificate_number": "07/GCN"}"#]);
+        assert!(done.contains("Đã có quyết định"), "{done}");
+    }
+    let shown = c.ok(&["cert", "show", area, "--year", "2025"]);
+    assert!(shown.contains("Biểu quyết: 25 tán thành, 3 không tán thành, 2 không biểu quyết – 83,3%; yêu cầu trên 50% số phiếu: đạt"), "{shown}");
+    assert!(shown.contains("5. Quyết định số 150/QĐ-UBND ngày 05/12/2025: ĐẠT, giấy công nhận số 07/GCN"), "{shown}");
+    let json: Value = serde_json::from_str(&c.ok(&["cert", "show", school, "--year", "2025", "--json"])).unwrap();
+    assert_eq!(json["cert"]["decision"]["recognised"], true);
+
+    // Going back needs a reason, and is in the audit log.
+    let e = c.fails(&["cert", "revert", area, "--year", "2025", "--reason", " "]);
+    assert_eq!(e.trim(), "Lỗi: Lý do lùi bước: không được để trống");
+    let out = c.ok(&["cert", "revert", area, "--year", "2025", "--reason", "Sai số quyết định"]);
+    assert!(out.contains("về bước: Đã đề nghị công nhận"), "{out}");
+    assert!(c.ok(&["audit", "log", "--limit", "3"]).contains("cert_revert"));
+    assert!(c.ok(&["cert", "show", area, "--year", "2025"]).contains("lý do: Sai số quyết định"));
+
+    // The commune's own result, explained.
+    c.ok(&["cert", "settings", "--year", "2025", "--data", r#"{"officer_disciplined": false}"#]);
+    let result = c.ok(&["cert", "result", "--year", "2025"]);
+    assert!(result.contains("Kết quả \"An toàn về an ninh, trật tự\" năm 2025 của Xã Ia Đal: CHƯA ĐẠT"), "{result}");
+    assert!(result.contains("1/2 đơn vị được công nhận (50%); cần ít nhất 70%. Còn 1 đơn vị chưa có quyết định."), "{result}");
+    assert!(result.contains("✓ Không có cán bộ Công an xã bị kỷ luật"), "{result}");
+    let overview = c.ok(&["cert", "overview", "--year", "2025", "--today", "25/11/2025"]);
+    assert!(overview.contains("tính đến ngày 25/11/2025"), "{overview}");
+    // The generic commands do not change a certification.
+    let id = json["id"].as_str().unwrap();
+    assert!(c.fails(&["delete", "cert", id]).contains("chỉ thay đổi qua từng bước"));
+}

@@ -305,3 +305,25 @@ fn names_are_vietnamese_nfc_and_unique() {
     assert_eq!(counts[&Kind::Model], 80);
     assert_eq!(counts[&Kind::Team], 20);
 }
+
+#[test]
+fn the_demo_has_this_years_certifications_in_various_steps() {
+    let Demo { store, .. } = demo(1, 1);
+    let today = chrono::Local::now().date_naive();
+    let year = chrono::Datelike::year(&today);
+    let rows = store.cert_overview(year, today).unwrap();
+    let steps: BTreeSet<phongtrao::domain::cert::Step> = rows.iter().filter(|r| !r.excluded).map(|r| r.step).collect();
+    // Every record is readable and follows its steps' order; how far they got depends on the day.
+    for r in rows.iter().filter(|r| r.cert_id.is_some()) {
+        let v = store.cert_view(r.subject_id, year).unwrap();
+        assert_eq!(v.cert.history.iter().filter(|h| h.action == "advance").count(), v.step as usize, "{}", r.name);
+    }
+    if today >= chrono::NaiveDate::from_ymd_opt(year, 12, 1).unwrap() {
+        assert!(steps.len() >= 4, "{steps:?}");
+        assert!(!store.cert_decisions(year).unwrap().is_empty());
+    }
+    if today > chrono::NaiveDate::from_ymd_opt(year, 4, 10).unwrap() {
+        assert!(steps.contains(&phongtrao::domain::cert::Step::ChuaDangKy), "one area never registered");
+        assert!(rows.iter().any(|r| r.warnings.iter().any(|w| w.message.starts_with("Đăng ký sau quý I"))));
+    }
+}

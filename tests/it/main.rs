@@ -1,5 +1,6 @@
 //! The one integration-test binary of the `phongtrao` crate.
 mod backup;
+mod cert;
 mod cli;
 mod crash;
 mod demo;

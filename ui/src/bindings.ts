@@ -209,7 +209,7 @@ export type Hit = {
 export type Input = "text" | "textarea" | "int" | "bool" | "date" | "date_time" | "select" | "link" | "links" | "text_list" | "grades";
 
 /**  A register of the store. */
-export type Kind = "area" | "unit" | "model" | "review" | "team" | "member" | "activity" | "meeting" | "commendation";
+export type Kind = "area" | "unit" | "model" | "review" | "team" | "member" | "activity" | "meeting" | "commendation" | "cert";
 
 /**  A linked record, to open it. */
 export type LinkRef = {

@@ -25,7 +25,8 @@ const TEMPLATE: &str = "{about-with-newline}\nCách dùng: {usage}\n\n{all-args}
     disable_help_subcommand = true,
     after_help = "Loại bản ghi (KIND): area (khu dân cư), unit (cơ quan, doanh nghiệp, cơ sở giáo dục), \
 model (mô hình), review (sơ kết mô hình), team (tổ bảo vệ ANTT), member (thành viên tổ), \
-activity (hoạt động), meeting (cuộc họp), commendation (khen thưởng).\n\
+activity (hoạt động), meeting (cuộc họp), commendation (khen thưởng), cert (hồ sơ công nhận \"An toàn về ANTT\", \
+chỉ xem; thay đổi qua phongtrao cert).\n\
 Ngày viết dd/mm/yyyy hoặc yyyy-mm-dd. Xem hướng dẫn từng lệnh: phongtrao LỆNH --help."
 )]
 pub struct Cli {
@@ -158,6 +159,9 @@ pub enum Command {
     /// Vòng đời mô hình: sơ kết, nhân rộng, giải thể
     #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Lệnh")]
     Model(ModelCmd),
+    /// Xét công nhận "An toàn về an ninh, trật tự" hằng năm (Thông tư 124/2021/TT-BCA)
+    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Lệnh")]
+    Cert(CertCmd),
     /// Nhật ký kiểm tra
     #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Lệnh")]
     Audit(AuditCmd),
@@ -346,6 +350,93 @@ pub enum ModelCmd {
         /// Lý do giải thể
         #[arg(long, value_name = "LÝ DO")]
         reason: String,
+    },
+}
+
+/// The unit of a `cert` command: an area's or unit's id, or `xa` for the commune itself.
+#[derive(Debug, Clone, Copy)]
+pub struct CertUnit(pub Option<Uuid>);
+
+fn parse_cert_unit(s: &str) -> Result<CertUnit, String> {
+    if phongtrao::text::fold(s) == "xa" {
+        return Ok(CertUnit(None));
+    }
+    parse_id(s).map(|id| CertUnit(Some(id)))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertCmd {
+    /// Danh sách khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục và bước xét công nhận của năm
+    #[command(help_template = TEMPLATE)]
+    List {
+        #[arg(long, value_name = "NĂM")]
+        year: i32,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tổng quan năm: bước, hạn nộp hồ sơ, cảnh báo trễ hạn / sắp đến hạn
+    #[command(help_template = TEMPLATE)]
+    Overview {
+        #[arg(long, value_name = "NĂM")]
+        year: i32,
+        /// Tính cảnh báo theo ngày này (mặc định: hôm nay)
+        #[arg(long, value_name = "NGÀY")]
+        today: Option<String>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Xem hồ sơ công nhận của một đơn vị (MÃ, hoặc xa cho chính xã)
+    #[command(help_template = TEMPLATE)]
+    Show {
+        #[arg(value_parser = parse_cert_unit, value_name = "MÃ")]
+        unit: CertUnit,
+        #[arg(long, value_name = "NĂM")]
+        year: i32,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Chuyển hồ sơ sang bước tiếp theo với dữ liệu của bước (JSON)
+    #[command(help_template = TEMPLATE)]
+    Advance {
+        #[arg(value_parser = parse_cert_unit, value_name = "MÃ")]
+        unit: CertUnit,
+        #[arg(long, value_name = "NĂM")]
+        year: i32,
+        /// Dữ liệu của bước dạng JSON, @TỆP hoặc - (xem các trường: phongtrao cert show MÃ --year NĂM)
+        #[arg(long, value_name = "JSON")]
+        data: String,
+    },
+    /// Lùi hồ sơ về bước trước (bắt buộc ghi lý do)
+    #[command(help_template = TEMPLATE)]
+    Revert {
+        #[arg(value_parser = parse_cert_unit, value_name = "MÃ")]
+        unit: CertUnit,
+        #[arg(long, value_name = "NĂM")]
+        year: i32,
+        /// Lý do lùi bước
+        #[arg(long, value_name = "LÝ DO")]
+        reason: String,
+    },
+    /// Thiết lập của xã cho năm (chỉ Trưởng Công an xã): tỷ lệ phiếu, cán bộ bị kỷ luật
+    #[command(help_template = TEMPLATE)]
+    Settings {
+        #[arg(long, value_name = "NĂM")]
+        year: i32,
+        /// {"vote_percent": 50, "vote_more_than": true, "officer_disciplined": false, "discipline_note": "…"}
+        #[arg(long, value_name = "JSON")]
+        data: String,
+    },
+    /// Kết quả của xã: từng tiêu chí, kèm số liệu
+    #[command(help_template = TEMPLATE)]
+    Result {
+        #[arg(long, value_name = "NĂM")]
+        year: i32,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
     },
 }
 

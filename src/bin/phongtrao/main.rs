@@ -13,7 +13,7 @@ use phongtrao::{Error, Result};
 use serde_json::Value;
 use uuid::Uuid;
 
-use cli::{AccountCmd, AuditCmd, BackupCmd, Cli, Command, ModelCmd};
+use cli::{AccountCmd, AuditCmd, BackupCmd, CertCmd, Cli, Command, ModelCmd};
 use phongtrao::NewAccount;
 use phongtrao::keyring::KdfParams;
 
@@ -208,6 +208,7 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Cert(cmd) => cert(w, &path, user, cmd)?,
         Command::Audit(AuditCmd::Verify) => {
             let store = open(&path, user)?;
             let report = store.audit_verify()?;
@@ -405,6 +406,232 @@ fn show(w: &mut impl Write, store: &Store, kind: Kind, id: Uuid, json: bool) -> 
             for r in &h.replicas {
                 say(w, format!("  - {} ({})", r.title, r.id))?;
             }
+        }
+    }
+    Ok(())
+}
+
+fn cert(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, cmd: CertCmd) -> Result<()> {
+    use phongtrao::date;
+    use phongtrao::domain::cert::{Level, Verdict};
+    let mut store = open(path, user)?;
+    let unit_arg = |id: Option<Uuid>| id.map_or("xa".to_owned(), |i| i.to_string());
+    match cmd {
+        CertCmd::List { year, json } => {
+            let rows = store.cert_overview(year, chrono::Local::now().date_naive())?;
+            if json {
+                return say(w, to_json(&rows)?);
+            }
+            for r in &rows {
+                say(w, format!("{:<36}  {:<22}  {:<22}  {}", unit_arg(r.subject_id), r.subject_label, r.step_label, r.name))?;
+            }
+        }
+        CertCmd::Overview { year, today, json } => {
+            let today = match today {
+                Some(t) => date::parse_date(&t).map_err(|e| Error::field("today", "Ngày tính cảnh báo", e))?,
+                None => chrono::Local::now().date_naive(),
+            };
+            let rows = store.cert_overview(year, today)?;
+            if json {
+                return say(w, to_json(&rows)?);
+            }
+            say(w, format!("Xét công nhận \"An toàn về an ninh, trật tự\" năm {year} (tính đến ngày {}):", date::display(today)))?;
+            for r in &rows {
+                say(w, format!("- {} ({}): {}", r.name, r.subject_label.to_lowercase(), r.step_label))?;
+                if !r.excluded {
+                    say(w, format!(
+                        "    Kỳ đánh giá {} – {}; hạn nộp hồ sơ {}",
+                        date::display(r.period.start),
+                        date::display(r.period.end),
+                        date::display(r.period.dossier_due)
+                    ))?;
+                }
+                for x in &r.warnings {
+                    let tag = match x.level {
+                        Level::Late => "TRỄ HẠN",
+                        Level::Soon => "SẮP ĐẾN HẠN",
+                        Level::Info => "Lưu ý",
+                    };
+                    say(w, format!("    [{tag}] {}", x.message))?;
+                }
+            }
+            let late = rows.iter().filter(|r| r.warnings.iter().any(|x| x.level == Level::Late)).count();
+            let soon = rows.iter().filter(|r| r.warnings.iter().any(|x| x.level == Level::Soon)).count();
+            say(w, format!("{late} đơn vị trễ hạn, {soon} đơn vị sắp đến hạn."))?;
+        }
+        CertCmd::Show { unit, year, json } => {
+            let v = store.cert_view(unit.0, year)?;
+            if json {
+                return say(w, to_json(&v)?);
+            }
+            cert_show(w, &store, &v)?;
+        }
+        CertCmd::Advance { unit, year, data } => {
+            let saved = store.cert_advance(unit.0, year, &read_json(&data)?)?;
+            warn(&saved.warnings);
+            let v = store.cert_view(unit.0, year)?;
+            say(w, format!("Đã ghi: {} năm {year} – {}.", v.name, saved.step.label()))?;
+            say(w, format!("Mã hồ sơ: {}", saved.id))?;
+        }
+        CertCmd::Revert { unit, year, reason } => {
+            let saved = store.cert_revert(unit.0, year, &reason)?;
+            let v = store.cert_view(unit.0, year)?;
+            say(w, format!("Đã lùi hồ sơ {} năm {year} về bước: {}.", v.name, saved.step.label()))?;
+        }
+        CertCmd::Settings { year, data } => {
+            store.cert_settings(year, &read_json(&data)?)?;
+            let v = store.cert_view(None, year)?;
+            say(w, format!("Đã lưu thiết lập năm {year}: tỷ lệ phiếu tán thành cần đạt {}.", v.rule.describe()))?;
+            if let Some(d) = v.cert.settings.as_ref().and_then(|s| s.officer_disciplined) {
+                say(w, if d { "Ghi nhận: có cán bộ Công an xã bị kỷ luật trong năm." } else { "Ghi nhận: không có cán bộ Công an xã bị kỷ luật trong năm." })?;
+            }
+        }
+        CertCmd::Result { year, json } => {
+            let r = store.cert_result(year)?;
+            if json {
+                return say(w, to_json(&r)?);
+            }
+            let c = store.commune()?.commune.clone();
+            say(w, format!("Kết quả \"An toàn về an ninh, trật tự\" năm {year} của {c}: {}", r.verdict.label().to_uppercase()))?;
+            for (i, k) in r.criteria.iter().enumerate() {
+                let unconfirmed = if k.confirmed { "" } else { " (tiêu chí chưa xác nhận)" };
+                say(w, format!("{}. {}{unconfirmed}: {}", i + 1, k.label, k.verdict.label()))?;
+                for ch in &k.checks {
+                    let mark = match ch.verdict {
+                        Verdict::Met => "✓",
+                        Verdict::NotMet => "✗",
+                        Verdict::Unknown => "?",
+                    };
+                    say(w, format!("   {mark} {}: {}", ch.label, ch.explanation))?;
+                    for n in &ch.names {
+                        say(w, format!("       - {n}"))?;
+                    }
+                }
+            }
+            say(w, "Số liệu theo loại đơn vị:")?;
+            for k in &r.counts {
+                say(w, format!(
+                    "  {}: {} thuộc diện xét, {} đăng ký trong quý I, {} đăng ký sau quý I, {} được công nhận, {} chưa đạt{}",
+                    k.label,
+                    k.total,
+                    k.registered,
+                    k.registered_late,
+                    k.recognised,
+                    k.not_recognised,
+                    if k.excluded > 0 { format!(" (không tính {} đơn vị không thuộc diện xét)", k.excluded) } else { String::new() }
+                ))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn cert_show(w: &mut impl Write, store: &Store, v: &phongtrao::store::CertView) -> Result<()> {
+    use phongtrao::date;
+    let c = &v.cert;
+    let who = |s: &phongtrao::domain::cert::Stamp| format!("{} lúc {}", s.by, s.at.replace('T', " ").get(..16).unwrap_or(&s.at).to_owned());
+    say(w, format!("Hồ sơ \"An toàn về an ninh, trật tự\" năm {}: {} ({})", v.year, v.name, v.subject_label.to_lowercase()))?;
+    if let Some(id) = v.id {
+        say(w, format!("Mã hồ sơ: {id}"))?;
+    }
+    if v.excluded {
+        say(w, "Không thuộc diện xét công nhận (Thông tư 124/2021/TT-BCA).")?;
+        return Ok(());
+    }
+    say(w, format!("Bước hiện tại: {}", v.step_label))?;
+    say(w, format!(
+        "Kỳ đánh giá: {} – {}; hạn đăng ký {}; hạn nộp hồ sơ {}",
+        date::display(v.period.start),
+        date::display(v.period.end),
+        date::display(v.period.register_by),
+        date::display(v.period.dossier_due)
+    ))?;
+    if let Some(r) = &c.registration {
+        say(w, format!("1. Đăng ký ngày {}{} ({})", date::display(r.registered_on), if r.late { " – sau quý I" } else { "" }, who(&r.stamp)))?;
+        if let Some(n) = &r.resolution_number {
+            say(w, format!("   Nghị quyết số {n}{}", r.resolution_date.map(|d| format!(" ngày {}", date::display(d))).unwrap_or_default()))?;
+        }
+        if let Some(n) = &r.plan_number {
+            say(w, format!("   Kế hoạch số {n}{}", r.plan_date.map(|d| format!(" ngày {}", date::display(d))).unwrap_or_default()))?;
+        }
+        if let Some(h) = r.households {
+            say(w, format!(
+                "   Hộ gia đình: {h}; đăng ký thực hiện: {}; ký cam kết: {}",
+                r.households_registered.unwrap_or(0),
+                r.households_committed.unwrap_or(0)
+            ))?;
+        }
+    }
+    if let Some(a) = &c.assessment {
+        let met = a.criteria.iter().filter(|x| x.met).count();
+        say(w, format!("2. Tự đánh giá: đạt {met}/{} tiêu chí, tự chấm {} điểm ({})", a.criteria.len(), a.self_score, who(&a.stamp)))?;
+        for x in &a.criteria {
+            let note = x.note.as_deref().map(|n| format!(" – {n}")).unwrap_or_default();
+            let ev = x.evidence.as_deref().map(|n| format!(" [minh chứng: {n}]")).unwrap_or_default();
+            say(w, format!("   {} {}: {}{note}{ev}", if x.met { "✓" } else { "✗" }, x.code, x.label))?;
+        }
+    }
+    if let Some(r) = &c.review {
+        let title = store.get_any(r.meeting_id)?.map(|m| m.title).unwrap_or_default();
+        say(w, format!("3. Bình xét: {title} ({})", who(&r.stamp)))?;
+        say(w, format!(
+            "   Biểu quyết: {} tán thành, {} không tán thành, {} không biểu quyết – {}; yêu cầu {}: {}",
+            r.votes_for,
+            r.votes_against,
+            r.votes_abstain,
+            phongtrao::domain::cert::percent_text(r.votes_for, r.total()),
+            r.rule.describe(),
+            if r.passed { "đạt" } else { "chưa đạt" }
+        ))?;
+    }
+    if let Some(p) = &c.proposal {
+        say(w, format!(
+            "4. Tờ trình số {} ngày {}: {} ({})",
+            p.number,
+            date::display(p.date),
+            if p.recommend { "đề nghị công nhận" } else { "không đề nghị công nhận" },
+            who(&p.stamp)
+        ))?;
+    }
+    if let Some(d) = &c.decision {
+        let cert_no = d.certificate_number.as_deref().map(|n| format!(", giấy công nhận số {n}")).unwrap_or_default();
+        say(w, format!(
+            "5. Quyết định số {} ngày {}: {}{cert_no} ({})",
+            d.number,
+            date::display(d.date),
+            if d.recognised { "ĐẠT" } else { "CHƯA ĐẠT" },
+            who(&d.stamp)
+        ))?;
+    }
+    for x in &v.warnings {
+        say(w, format!("Cảnh báo: {}", x.message))?;
+    }
+    if let (Some(step), Some(action)) = (v.next_step, v.next_action) {
+        say(w, format!("Bước tiếp theo: {action} (phongtrao cert advance … --data JSON). Các trường:"))?;
+        for f in &v.next_fields {
+            say(w, format!("   {:<24} {}{}", f.key, f.label, if f.required { " (bắt buộc)" } else { "" }))?;
+        }
+        if step == phongtrao::domain::cert::Step::TuDanhGia {
+            say(w, "   criteria                 Danh sách [{\"code\": …, \"met\": true/false, \"note\": …, \"evidence\": …}] cho các tiêu chí:")?;
+            for i in &v.criteria {
+                let unconfirmed = if i.data.get("confirmed").and_then(Value::as_bool) == Some(false) { " (chưa xác nhận)" } else { "" };
+                say(w, format!("     {}: {}{unconfirmed}", i.code, i.label))?;
+            }
+        }
+        if step == phongtrao::domain::cert::Step::BinhXet {
+            say(w, "   meeting                  (thay cho meeting_id) các trường của cuộc họp bình xét, kèm số phiếu")?;
+        }
+    }
+    if !c.history.is_empty() {
+        say(w, "Lịch sử:")?;
+        for h in &c.history {
+            let what = match h.action.as_str() {
+                "advance" => format!("chuyển sang «{}»", h.step.label()),
+                "revert" => format!("lùi khỏi «{}»", h.step.label()),
+                _ => "thay đổi thiết lập".to_owned(),
+            };
+            let reason = h.reason.as_deref().map(|r| format!(" – lý do: {r}")).unwrap_or_default();
+            say(w, format!("  {} {}: {what}{reason}", h.at.replace('T', " ").get(..16).unwrap_or(&h.at), h.by))?;
         }
     }
     Ok(())

@@ -1,0 +1,805 @@
+//! The yearly "An toàn về ANTT" certification in the store: the step operations (each one
+//! transaction through [`Tx::put`], so a step gets its sequence number, clock stamp and audit entry
+//! and travels in sync bundles), the year overview, the commune's result and the dossier documents'
+//! data. The rules are in [`crate::domain::cert`].
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{ListQuery, Reader, Store, Tx};
+use crate::domain::account::Role;
+use crate::domain::cert::{
+    self, Assessment, Candidate, Cert, CommuneResult, CriterionResult, Decision, EffectiveModel, HistoryEntry,
+    KindCounts, OverviewRow, Period, Proposal, Registration, Review, Stamp, Step, StepContext, Subject, VoteRule,
+};
+use crate::domain::{Checked, Doc, DocExt, Kind, Lookup, RefItem, RefSet};
+use crate::error::{Error, Result};
+
+/// The result of a step: the record's id, the step it is now at, and warnings to read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CertSaved {
+    pub id: Uuid,
+    pub step: Step,
+    pub warnings: Vec<String>,
+}
+
+/// A unit's certification for a year, as its page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertView {
+    /// The record's id (None while the unit has no record for the year).
+    pub id: Option<Uuid>,
+    pub subject_id: Option<Uuid>,
+    pub subject: Subject,
+    pub subject_label: &'static str,
+    pub name: String,
+    pub excluded: bool,
+    pub year: i32,
+    pub step: Step,
+    pub step_label: &'static str,
+    /// The next step and its form (None when decided, or for the commune after self-assessment).
+    pub next_step: Option<Step>,
+    pub next_action: Option<&'static str>,
+    pub next_fields: Vec<crate::domain::Field>,
+    /// The criteria of the kind for the year (the self-assessment's list).
+    pub criteria: Vec<RefItem>,
+    pub period: Period,
+    pub rule: VoteRule,
+    pub cert: Cert,
+    pub warnings: Vec<cert::Warning>,
+}
+
+/// Where the records of a unit come from and how they are titled.
+struct Found {
+    subject: Subject,
+    name: String,
+    excluded: bool,
+    doc: Option<Doc>,
+}
+
+fn stamp_now(by: &str) -> Stamp {
+    Stamp { by: by.to_owned(), at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false) }
+}
+
+/// Reference items of a list, falling back to the builtin set for a list an older store lacks.
+fn ref_or_builtin(lookup: &dyn Lookup, list: &str) -> Result<Vec<RefItem>> {
+    let items = lookup.ref_items(list)?;
+    if !items.is_empty() {
+        return Ok(items);
+    }
+    Ok(RefSet::builtin().lists.into_iter().find(|l| l.list == list).map(|l| l.items).unwrap_or_default())
+}
+
+fn period(lookup: &dyn Lookup, subject: Subject, year: i32) -> Result<Period> {
+    let items = ref_or_builtin(lookup, "cert_period")?;
+    Ok(Period::from_item(items.iter().find(|i| i.code == subject.code()), subject, year))
+}
+
+fn default_rule(lookup: &dyn Lookup) -> Result<VoteRule> {
+    let items = ref_or_builtin(lookup, "cert_setting")?;
+    Ok(VoteRule::from_item(items.iter().find(|i| i.code == "vote_rule")))
+}
+
+fn criteria(lookup: &dyn Lookup, subject: Subject, year: i32) -> Result<Vec<RefItem>> {
+    Ok(cert::criteria_for_year(&ref_or_builtin(lookup, &subject.criteria_list())?, year))
+}
+
+fn check_year(year: i32) -> Result<()> {
+    if (2000..=2200).contains(&year) { Ok(()) } else { Err(Error::field("year", "Năm", "phải từ 2000 đến 2200")) }
+}
+
+/// The area or unit `id` (None: the commune itself).
+fn find_subject(lookup: &dyn Lookup, commune: &str, id: Option<Uuid>) -> Result<Found> {
+    let Some(id) = id else {
+        return Ok(Found { subject: Subject::Xa, name: commune.to_owned(), excluded: false, doc: None });
+    };
+    if let Some(a) = lookup.get(Kind::Area, id)? {
+        let name = a.str_of("name").unwrap_or_default().to_owned();
+        return Ok(Found { subject: Subject::KhuDanCu, name, excluded: false, doc: Some(a) });
+    }
+    if let Some(u) = lookup.get(Kind::Unit, id)? {
+        let name = u.str_of("name").unwrap_or_default().to_owned();
+        let excluded = u.get("certification_applies") == Some(&Value::Bool(false));
+        return Ok(Found { subject: Subject::of_unit(&u), name, excluded, doc: Some(u) });
+    }
+    Err(Error::NotFound { kind: "khu dân cư, cơ quan, doanh nghiệp hay cơ sở giáo dục", id: id.to_string() })
+}
+
+/// The certification records of a year, by the area or unit they are for (None: the commune).
+fn certs_of_year(r: &Reader<'_>, year: i32) -> Result<Vec<(Uuid, Cert)>> {
+    r.find_records(Kind::Cert, "year", &year.to_string())?
+        .into_iter()
+        .map(|rec| Ok((rec.id, Cert::from_doc(&rec.data)?)))
+        .collect()
+}
+
+fn cert_of(r: &Reader<'_>, subject: Option<Uuid>, year: i32) -> Result<Option<(Uuid, Cert)>> {
+    Ok(certs_of_year(r, year)?.into_iter().find(|(_, c)| c.subject_id() == subject))
+}
+
+impl Tx<'_> {
+    fn cert_record(&self, subject: Option<Uuid>, year: i32, new_id: Uuid) -> Result<(Uuid, Cert, Found, bool)> {
+        check_year(year)?;
+        let found = find_subject(self, &self.commune.commune, subject)?;
+        Ok(match cert_of(&self.reader(), subject, year)? {
+            Some((id, c)) => (id, c, found, false),
+            None => {
+                let c = Cert::new(year, found.subject, subject, &found.name);
+                (new_id, c, found, true)
+            }
+        })
+    }
+
+    fn put_cert(&mut self, id: Uuid, new: &Cert, old: Option<&Cert>, action: &str, warnings: Vec<String>) -> Result<()> {
+        let doc = new.to_doc();
+        let title = cert::title(&doc);
+        let old = old.map(Cert::to_doc);
+        self.put(Kind::Cert, id, &Checked { doc, title, warnings }, action, old.as_ref())
+    }
+
+    /// Moves the certification of `subject` (an area or unit id; None for the commune) for `year` one
+    /// step on, with the step's data. A new record takes `new_id`; `at` stamps the step (now if None).
+    ///
+    /// For the bình xét step, `input` names the meeting (`meeting_id`), or gives it whole
+    /// (`meeting`: the fields of a meeting record), which is then created in the same transaction.
+    pub fn cert_advance(&mut self, new_id: Uuid, subject: Option<Uuid>, year: i32, input: &Doc, at: Option<&str>) -> Result<CertSaved> {
+        let (id, old, found, is_new) = self.cert_record(subject, year, new_id)?;
+        if found.excluded {
+            return Err(Error::Refused(format!(
+                "{} không thuộc diện xét công nhận \"An toàn về an ninh, trật tự\" (Thông tư 124/2021/TT-BCA).",
+                found.name
+            )));
+        }
+        let mut stamp = stamp_now(self.actor);
+        if let Some(at) = at {
+            stamp.at = at.to_owned();
+        }
+        let mut input = input.clone();
+        let mut warnings = Vec::new();
+        if old.step == Step::TuDanhGia
+            && let Some(m) = input.remove("meeting")
+        {
+            let Value::Object(mut m) = m else {
+                return Err(Error::field("meeting", "Cuộc họp bình xét", "phải là các trường của cuộc họp dạng JSON"));
+            };
+            m.entry("kind").or_insert_with(|| Value::String("binh_xet".into()));
+            m.entry("title").or_insert_with(|| {
+                Value::String(format!("Bình xét \"An toàn về an ninh, trật tự\" năm {year} – {}", found.name))
+            });
+            let key = if found.subject == Subject::KhuDanCu { "area_id" } else { "unit_id" };
+            if let Some(s) = subject {
+                m.entry(key).or_insert_with(|| Value::String(s.to_string()));
+            }
+            let saved = self.create(Kind::Meeting, &m, false)?;
+            warnings.extend(saved.warnings);
+            input.insert("meeting_id".into(), Value::String(saved.id.to_string()));
+        }
+        let crit = criteria(self, found.subject, year)?;
+        let commune = cert_of(&self.reader(), None, year)?.map(|x| x.1);
+        let rule = match &commune {
+            Some(c) => c.vote_rule(default_rule(self)?),
+            None => default_rule(self)?,
+        };
+        let ctx = StepContext {
+            stamp,
+            subject: found.doc.as_ref(),
+            criteria: &crit,
+            rule,
+            period: period(self, found.subject, year)?,
+        };
+        let (new, w) = cert::advance(&old, &input, &ctx, self)?;
+        warnings.extend(w);
+        self.put_cert(id, &new, (!is_new).then_some(&old), "cert_advance", warnings.clone())?;
+        Ok(CertSaved { id, step: new.step, warnings })
+    }
+
+    /// Moves the certification one step back, with a reason (kept in its history and the audit log).
+    pub fn cert_revert(&mut self, subject: Option<Uuid>, year: i32, reason: &str, at: Option<&str>) -> Result<CertSaved> {
+        let (id, old, found, is_new) = self.cert_record(subject, year, Uuid::nil())?;
+        if is_new {
+            return Err(Error::Refused(format!("{} chưa có hồ sơ công nhận năm {year}: không có bước nào để lùi.", found.name)));
+        }
+        let mut stamp = stamp_now(self.actor);
+        if let Some(at) = at {
+            stamp.at = at.to_owned();
+        }
+        let new = cert::revert(&old, reason, &stamp)?;
+        self.put_cert(id, &new, Some(&old), "cert_revert", Vec::new())?;
+        Ok(CertSaved { id, step: new.step, warnings: Vec::new() })
+    }
+
+    /// Records the commune's settings for a year (vote rule, officer disciplined) in its own record.
+    pub fn cert_settings(&mut self, new_id: Uuid, year: i32, input: &Doc, at: Option<&str>) -> Result<CertSaved> {
+        let (id, old, _, is_new) = self.cert_record(None, year, new_id)?;
+        let mut stamp = stamp_now(self.actor);
+        if let Some(at) = at {
+            stamp.at = at.to_owned();
+        }
+        let new = cert::settings(&old, input, &stamp, self)?;
+        self.put_cert(id, &new, (!is_new).then_some(&old), "cert_settings", Vec::new())?;
+        Ok(CertSaved { id, step: new.step, warnings: Vec::new() })
+    }
+}
+
+impl Store {
+    /// Moves the certification of an area or unit (None: the commune) for `year` one step on with the
+    /// step's data. Registration, self-assessment and bình xét need an officer; the proposal and the
+    /// decision need the chief.
+    pub fn cert_advance(&mut self, subject: Option<Uuid>, year: i32, input: &Doc) -> Result<CertSaved> {
+        let step = self.cert_view(subject, year)?.step;
+        if step.next().is_some_and(|n| n >= Step::DeNghi) {
+            self.require(Role::Chief, "đề nghị hay ghi quyết định công nhận \"An toàn về ANTT\"")?;
+        }
+        self.write(|tx| tx.cert_advance(Uuid::now_v7(), subject, year, input, None))
+    }
+
+    /// Moves the certification one step back; the reason is required and audited. Undoing a proposal
+    /// or a decision needs the chief.
+    pub fn cert_revert(&mut self, subject: Option<Uuid>, year: i32, reason: &str) -> Result<CertSaved> {
+        if self.cert_view(subject, year)?.step >= Step::DeNghi {
+            self.require(Role::Chief, "hủy đề nghị hay quyết định công nhận \"An toàn về ANTT\"")?;
+        }
+        self.write(|tx| tx.cert_revert(subject, year, reason, None))
+    }
+
+    /// The commune's settings for a year (chief only): `vote_percent`, `vote_more_than`,
+    /// `officer_disciplined`, `discipline_note`.
+    pub fn cert_settings(&mut self, year: i32, input: &Doc) -> Result<CertSaved> {
+        self.require(Role::Chief, "thay đổi thiết lập xét công nhận và ghi nhận kỷ luật")?;
+        self.write(|tx| tx.cert_settings(Uuid::now_v7(), year, input, None))
+    }
+
+    /// An area's or unit's (None: the commune's) certification for a year, with the next step's form.
+    pub fn cert_view(&self, subject: Option<Uuid>, year: i32) -> Result<CertView> {
+        check_year(year)?;
+        let r = self.reader();
+        let found = find_subject(&r, &self.commune()?.commune, subject)?;
+        let (id, c) = match cert_of(&r, subject, year)? {
+            Some((id, c)) => (Some(id), c),
+            None => (None, Cert::new(year, found.subject, subject, &found.name)),
+        };
+        let commune = cert_of(&r, None, year)?.map(|x| x.1);
+        let default = default_rule(&r)?;
+        let rule = commune.as_ref().map_or(default, |x| x.vote_rule(default));
+        let period = period(&r, found.subject, year)?;
+        let next_step = c.step.next().filter(|n| !found.excluded && (found.subject != Subject::Xa || *n <= Step::TuDanhGia));
+        Ok(CertView {
+            id,
+            subject_id: subject,
+            subject: found.subject,
+            subject_label: found.subject.label(),
+            name: found.name,
+            excluded: found.excluded,
+            year,
+            step: c.step,
+            step_label: c.step.label(),
+            next_step,
+            next_action: next_step.map(Step::action),
+            next_fields: next_step.map(|s| cert::step_fields(found.subject, s)).unwrap_or_default(),
+            criteria: criteria(&r, found.subject, year)?,
+            warnings: if found.excluded { Vec::new() } else { cert::warnings_for(Some(&c), &period, super::today()) },
+            period,
+            rule,
+            cert: c,
+        })
+    }
+
+    /// Every area and unit of the commune with its record for `year` (areas first, then units, each
+    /// in Vietnamese order).
+    pub fn cert_candidates(&self, year: i32) -> Result<Vec<Candidate>> {
+        check_year(year)?;
+        let certs = certs_of_year(&self.reader(), year)?;
+        let mut out = Vec::new();
+        for kind in [Kind::Area, Kind::Unit] {
+            for rec in self.list(kind, &ListQuery::default())?.records {
+                let (subject, excluded) = match kind {
+                    Kind::Area => (Subject::KhuDanCu, false),
+                    _ => (Subject::of_unit(&rec.data), rec.data.get("certification_applies") == Some(&Value::Bool(false))),
+                };
+                let found = certs.iter().find(|(_, c)| c.subject_id() == Some(rec.id));
+                out.push(Candidate {
+                    id: rec.id,
+                    subject,
+                    name: rec.title.clone(),
+                    excluded,
+                    cert_id: found.map(|f| f.0),
+                    cert: found.map(|f| f.1.clone()),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The year overview relative to `today`: the commune first, then every area and unit with its
+    /// step, period, deadlines and warnings (late, due soon).
+    pub fn cert_overview(&self, year: i32, today: NaiveDate) -> Result<Vec<OverviewRow>> {
+        let r = self.reader();
+        let commune = cert_of(&r, None, year)?;
+        let mut rows = Vec::new();
+        let p = period(&r, Subject::Xa, year)?;
+        let c = commune.as_ref().map(|x| &x.1);
+        rows.push(row(None, Subject::Xa, &self.commune()?.commune, false, commune.as_ref().map(|x| x.0), c, p, today));
+        for cand in self.cert_candidates(year)? {
+            let p = period(&r, cand.subject, year)?;
+            rows.push(row(Some(cand.id), cand.subject, &cand.name, cand.excluded, cand.cert_id, cand.cert.as_ref(), p, today));
+        }
+        Ok(rows)
+    }
+
+    /// Models with a review rated effective (hiệu quả) in the commune's period of `year`.
+    pub fn cert_effective_models(&self, year: i32) -> Result<Vec<EffectiveModel>> {
+        let p = period(&self.reader(), Subject::Xa, year)?;
+        let mut out: Vec<EffectiveModel> = Vec::new();
+        for rev in self.list(Kind::Review, &ListQuery::default())?.records {
+            let Some(on) = rev.data.date_of("date") else { continue };
+            if rev.data.str_of("rating") != Some("hieu_qua") || on < p.start || on > p.end {
+                continue;
+            }
+            let Some(model) = rev.data.ids_of("model_id").first().copied() else { continue };
+            let Ok(m) = self.get(Kind::Model, model) else { continue };
+            match out.iter_mut().find(|e| e.id == model) {
+                Some(e) => e.reviewed_on = e.reviewed_on.max(on),
+                None => out.push(EffectiveModel { id: model, name: m.title, reviewed_on: on }),
+            }
+        }
+        out.sort_by(|a, b| crate::text::compare(&a.name, &b.name));
+        Ok(out)
+    }
+
+    /// The commune's own result for `year`, criterion by criterion, with the counts behind each.
+    pub fn cert_result(&self, year: i32) -> Result<CommuneResult> {
+        let r = self.reader();
+        let candidates = self.cert_candidates(year)?;
+        let commune = cert_of(&r, None, year)?.map(|x| x.1);
+        let models = self.cert_effective_models(year)?;
+        let crit = criteria(&r, Subject::Xa, year)?;
+        let builtin = RefSet::builtin().lists.into_iter().find(|l| l.list == "criteria_xa").map(|l| l.items).unwrap_or_default();
+        Ok(cert::commune_result(&cert::ResultInput {
+            year,
+            commune: commune.as_ref(),
+            candidates: &candidates,
+            effective_models: &models,
+            criteria: &crit,
+            builtin: &builtin,
+        }))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn row(
+    id: Option<Uuid>,
+    subject: Subject,
+    name: &str,
+    excluded: bool,
+    cert_id: Option<Uuid>,
+    c: Option<&Cert>,
+    period: Period,
+    today: NaiveDate,
+) -> OverviewRow {
+    let step = c.map_or(Step::ChuaDangKy, |c| c.step);
+    let next = step.next().filter(|n| !excluded && (subject != Subject::Xa || *n <= Step::TuDanhGia));
+    OverviewRow {
+        subject_id: id,
+        subject,
+        subject_label: subject.label(),
+        name: name.to_owned(),
+        excluded,
+        cert_id,
+        step,
+        step_label: if excluded { "Không thuộc diện xét" } else { step.label() },
+        next_action: next.map(Step::action),
+        period,
+        recognised: c.and_then(|c| c.decision.as_ref()).map(|d| d.recognised),
+        warnings: if excluded { Vec::new() } else { cert::warnings_for(c, &period, today) },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The dossier: the data of each printed document
+
+/// The issuing agency of every document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DossierHeader {
+    pub province: String,
+    pub province_code: String,
+    pub commune: String,
+    pub commune_code: String,
+    pub year: i32,
+}
+
+/// The bình xét meeting as its minutes print it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeetingMinutes {
+    pub id: Uuid,
+    pub title: String,
+    /// `yyyy-mm-ddTHH:MM`.
+    pub starts_at: String,
+    pub ends_at: Option<String>,
+    pub place: String,
+    pub chair: String,
+    pub secretary: String,
+    pub attendees: Vec<String>,
+    pub attendee_count: Option<i64>,
+    pub agenda: Option<String>,
+    pub conclusions: Option<String>,
+    pub votes_for: i64,
+    pub votes_against: i64,
+    pub votes_abstain: i64,
+}
+
+/// Everything recorded about one unit's certification for a year.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertDossier {
+    pub header: DossierHeader,
+    pub cert_id: Uuid,
+    pub subject_id: Option<Uuid>,
+    pub subject: Subject,
+    pub subject_label: &'static str,
+    pub name: String,
+    /// Trưởng thôn / người đứng đầu.
+    pub head: Option<String>,
+    /// Công an phụ trách địa bàn (areas).
+    pub officer: Option<String>,
+    pub address: Option<String>,
+    pub year: i32,
+    pub period: Period,
+    pub step: Step,
+    pub step_label: &'static str,
+    pub registration: Option<Registration>,
+    /// The criteria the unit pledged to (its kind's list for the year).
+    pub criteria: Vec<RefItem>,
+    pub assessment: Option<Assessment>,
+    pub review: Option<Review>,
+    pub meeting: Option<MeetingMinutes>,
+    pub proposal: Option<Proposal>,
+    pub decision: Option<Decision>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// Bản đăng ký phấn đấu.
+#[derive(Debug, Clone, Serialize)]
+pub struct PledgeDoc {
+    pub header: DossierHeader,
+    pub name: String,
+    pub subject_label: &'static str,
+    pub head: Option<String>,
+    pub year: i32,
+    pub period: Period,
+    pub registration: Registration,
+    pub criteria: Vec<RefItem>,
+}
+
+/// Bảng tự chấm điểm.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreSheetDoc {
+    pub header: DossierHeader,
+    pub name: String,
+    pub subject_label: &'static str,
+    pub head: Option<String>,
+    pub year: i32,
+    pub period: Period,
+    pub criteria: Vec<CriterionResult>,
+    pub met: usize,
+    pub total: usize,
+    pub self_score: i64,
+    pub assessed_on: Option<NaiveDate>,
+}
+
+/// Biên bản bình xét.
+#[derive(Debug, Clone, Serialize)]
+pub struct MinutesDoc {
+    pub header: DossierHeader,
+    pub name: String,
+    pub subject_label: &'static str,
+    pub year: i32,
+    pub period: Period,
+    pub meeting: MeetingMinutes,
+    pub criteria: Vec<CriterionResult>,
+    pub self_score: Option<i64>,
+    pub rule: VoteRule,
+    /// "trên 50% số phiếu".
+    pub rule_text: String,
+    /// "83,3%".
+    pub percent_for: String,
+    pub passed: bool,
+}
+
+/// Giấy công nhận.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateDoc {
+    pub header: DossierHeader,
+    pub name: String,
+    pub subject_label: &'static str,
+    pub year: i32,
+    pub decision_number: String,
+    pub decision_date: NaiveDate,
+    pub certificate_number: String,
+}
+
+/// One unit's line in the commune-wide documents (tờ trình, báo cáo, quyết định).
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitLine {
+    pub subject_id: Option<Uuid>,
+    pub name: String,
+    pub subject: Subject,
+    pub subject_label: &'static str,
+    pub step_label: &'static str,
+    pub registered_on: Option<NaiveDate>,
+    pub registered_late: bool,
+    pub self_score: Option<i64>,
+    pub criteria_met: Option<(usize, usize)>,
+    /// "25/30 phiếu tán thành (83,3%)".
+    pub votes: Option<String>,
+    pub vote_passed: Option<bool>,
+    pub recommended: Option<bool>,
+    pub recognised: Option<bool>,
+    pub decision_number: Option<String>,
+    pub certificate_number: Option<String>,
+}
+
+/// Tờ trình đề nghị công nhận (one per submission number).
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmissionDoc {
+    pub header: DossierHeader,
+    pub number: String,
+    pub date: NaiveDate,
+    pub recommended: Vec<UnitLine>,
+    pub not_recommended: Vec<UnitLine>,
+}
+
+/// Báo cáo kết quả: counts per kind, every unit's line, and the commune's own result.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportDoc {
+    pub header: DossierHeader,
+    pub counts: Vec<KindCounts>,
+    pub units: Vec<UnitLine>,
+    pub result: CommuneResult,
+}
+
+/// Quyết định công nhận (one per decision number).
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionDoc {
+    pub header: DossierHeader,
+    pub number: String,
+    pub date: NaiveDate,
+    pub recognised: Vec<UnitLine>,
+    pub not_recognised: Vec<UnitLine>,
+}
+
+fn unit_line(subject_id: Option<Uuid>, c: &Cert) -> UnitLine {
+    UnitLine {
+        subject_id,
+        name: c.name.clone(),
+        subject: c.subject,
+        subject_label: c.subject.label(),
+        step_label: c.step.label(),
+        registered_on: c.registration.as_ref().map(|r| r.registered_on),
+        registered_late: c.registration.as_ref().is_some_and(|r| r.late),
+        self_score: c.assessment.as_ref().map(|a| a.self_score),
+        criteria_met: c.assessment.as_ref().map(|a| (a.criteria.iter().filter(|x| x.met).count(), a.criteria.len())),
+        votes: c.review.as_ref().map(Review::describe),
+        vote_passed: c.review.as_ref().map(|r| r.passed),
+        recommended: c.proposal.as_ref().map(|p| p.recommend),
+        recognised: c.decision.as_ref().map(|d| d.recognised),
+        decision_number: c.decision.as_ref().map(|d| d.number.clone()),
+        certificate_number: c.decision.as_ref().and_then(|d| d.certificate_number.clone()),
+    }
+}
+
+fn not_yet(name: &str, year: i32, what: &str, step: Step) -> Error {
+    Error::Refused(format!("{name} chưa có {what} năm {year} (hồ sơ đang ở bước «{}»).", step.label()))
+}
+
+impl Store {
+    fn dossier_header(&self, year: i32) -> Result<DossierHeader> {
+        let c = self.commune()?;
+        Ok(DossierHeader {
+            province: c.province.clone(),
+            province_code: c.province_code.clone(),
+            commune: c.commune.clone(),
+            commune_code: c.commune_code.clone(),
+            year,
+        })
+    }
+
+    /// Everything recorded about one certification, for its documents.
+    pub fn cert_dossier(&self, subject: Option<Uuid>, year: i32) -> Result<CertDossier> {
+        let view = self.cert_view(subject, year)?;
+        let Some(id) = view.id else {
+            return Err(Error::Refused(format!("{} chưa có hồ sơ công nhận năm {year}.", view.name)));
+        };
+        let r = self.reader();
+        let doc = match subject {
+            Some(s) => r.live_doc(Kind::Area, s)?.or(r.live_doc(Kind::Unit, s)?),
+            None => None,
+        };
+        let get = |k: &str| doc.as_ref().and_then(|d| d.str_of(k)).map(str::to_owned);
+        let meeting = match &view.cert.review {
+            Some(rv) => r.live_doc(Kind::Meeting, rv.meeting_id)?.map(|m| MeetingMinutes {
+                id: rv.meeting_id,
+                title: m.str_of("title").unwrap_or_default().to_owned(),
+                starts_at: m.str_of("starts_at").unwrap_or_default().to_owned(),
+                ends_at: m.str_of("ends_at").map(str::to_owned),
+                place: m.str_of("place").unwrap_or_default().to_owned(),
+                chair: m.str_of("chair").unwrap_or_default().to_owned(),
+                secretary: m.str_of("secretary").unwrap_or_default().to_owned(),
+                attendees: match m.get("attendees") {
+                    Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                    _ => Vec::new(),
+                },
+                attendee_count: m.int_of("attendee_count"),
+                agenda: m.str_of("agenda").map(str::to_owned),
+                conclusions: m.str_of("conclusions").map(str::to_owned),
+                votes_for: rv.votes_for,
+                votes_against: rv.votes_against,
+                votes_abstain: rv.votes_abstain,
+            }),
+            None => None,
+        };
+        let c = view.cert;
+        Ok(CertDossier {
+            header: self.dossier_header(year)?,
+            cert_id: id,
+            subject_id: subject,
+            subject: view.subject,
+            subject_label: view.subject_label,
+            name: view.name,
+            head: get("head"),
+            officer: get("officer"),
+            address: get("address"),
+            year,
+            period: view.period,
+            step: c.step,
+            step_label: c.step.label(),
+            registration: c.registration,
+            criteria: view.criteria,
+            assessment: c.assessment,
+            review: c.review,
+            meeting,
+            proposal: c.proposal,
+            decision: c.decision,
+            history: c.history,
+        })
+    }
+
+    /// Bản đăng ký phấn đấu of a unit.
+    pub fn cert_pledge(&self, subject: Option<Uuid>, year: i32) -> Result<PledgeDoc> {
+        let d = self.cert_dossier(subject, year)?;
+        let registration = d.registration.ok_or_else(|| not_yet(&d.name, year, "bản đăng ký", d.step))?;
+        Ok(PledgeDoc {
+            header: d.header,
+            name: d.name,
+            subject_label: d.subject_label,
+            head: d.head,
+            year,
+            period: d.period,
+            registration,
+            criteria: d.criteria,
+        })
+    }
+
+    /// Bảng tự chấm điểm of a unit.
+    pub fn cert_score_sheet(&self, subject: Option<Uuid>, year: i32) -> Result<ScoreSheetDoc> {
+        let d = self.cert_dossier(subject, year)?;
+        let a = d.assessment.ok_or_else(|| not_yet(&d.name, year, "bảng tự chấm điểm", d.step))?;
+        Ok(ScoreSheetDoc {
+            header: d.header,
+            name: d.name,
+            subject_label: d.subject_label,
+            head: d.head,
+            year,
+            period: d.period,
+            met: a.criteria.iter().filter(|c| c.met).count(),
+            total: a.criteria.len(),
+            criteria: a.criteria,
+            self_score: a.self_score,
+            assessed_on: a.assessed_on,
+        })
+    }
+
+    /// Biên bản bình xét of a unit.
+    pub fn cert_minutes(&self, subject: Option<Uuid>, year: i32) -> Result<MinutesDoc> {
+        let d = self.cert_dossier(subject, year)?;
+        let (Some(review), Some(meeting)) = (d.review, d.meeting) else {
+            return Err(not_yet(&d.name, year, "biên bản bình xét", d.step));
+        };
+        Ok(MinutesDoc {
+            header: d.header,
+            name: d.name,
+            subject_label: d.subject_label,
+            year,
+            period: d.period,
+            meeting,
+            criteria: d.assessment.as_ref().map(|a| a.criteria.clone()).unwrap_or_default(),
+            self_score: d.assessment.as_ref().map(|a| a.self_score),
+            rule: review.rule,
+            rule_text: review.rule.describe(),
+            percent_for: cert::percent_text(review.votes_for, review.total()),
+            passed: review.passed,
+        })
+    }
+
+    /// Giấy công nhận of a recognised unit.
+    pub fn cert_certificate(&self, subject: Option<Uuid>, year: i32) -> Result<CertificateDoc> {
+        let d = self.cert_dossier(subject, year)?;
+        let dec = d.decision.filter(|x| x.recognised).ok_or_else(|| not_yet(&d.name, year, "quyết định công nhận đạt", d.step))?;
+        Ok(CertificateDoc {
+            header: d.header,
+            name: d.name,
+            subject_label: d.subject_label,
+            year,
+            decision_number: dec.number,
+            decision_date: dec.date,
+            certificate_number: dec.certificate_number.unwrap_or_default(),
+        })
+    }
+
+    /// The year's certification records with their units, in overview order (commune excluded).
+    fn cert_lines(&self, year: i32) -> Result<Vec<(Option<Uuid>, Cert)>> {
+        Ok(self
+            .cert_candidates(year)?
+            .into_iter()
+            .filter(|c| !c.excluded)
+            .filter_map(|c| c.cert.map(|x| (Some(c.id), x)))
+            .collect())
+    }
+
+    /// Tờ trình đề nghị công nhận: one per submission number of the year.
+    pub fn cert_submissions(&self, year: i32) -> Result<Vec<SubmissionDoc>> {
+        let header = self.dossier_header(year)?;
+        let mut out: Vec<SubmissionDoc> = Vec::new();
+        for (id, c) in self.cert_lines(year)? {
+            let Some(p) = &c.proposal else { continue };
+            let line = unit_line(id, &c);
+            let doc = match out.iter_mut().position(|s| s.number == p.number) {
+                Some(i) => &mut out[i],
+                None => {
+                    out.push(SubmissionDoc { header: header.clone(), number: p.number.clone(), date: p.date, recommended: Vec::new(), not_recommended: Vec::new() });
+                    out.last_mut().expect("just pushed")
+                }
+            };
+            if p.recommend { doc.recommended.push(line) } else { doc.not_recommended.push(line) }
+        }
+        Ok(out)
+    }
+
+    /// Báo cáo kết quả of the year.
+    pub fn cert_report(&self, year: i32) -> Result<ReportDoc> {
+        let result = self.cert_result(year)?;
+        let units = self
+            .cert_candidates(year)?
+            .into_iter()
+            .filter(|c| !c.excluded)
+            .map(|c| match &c.cert {
+                Some(x) => unit_line(Some(c.id), x),
+                None => unit_line(Some(c.id), &Cert::new(year, c.subject, Some(c.id), &c.name)),
+            })
+            .collect();
+        Ok(ReportDoc { header: self.dossier_header(year)?, counts: result.counts.clone(), units, result })
+    }
+
+    /// Quyết định công nhận: one per decision number of the year.
+    pub fn cert_decisions(&self, year: i32) -> Result<Vec<DecisionDoc>> {
+        let header = self.dossier_header(year)?;
+        let mut out: Vec<DecisionDoc> = Vec::new();
+        for (id, c) in self.cert_lines(year)? {
+            let Some(d) = &c.decision else { continue };
+            let line = unit_line(id, &c);
+            let doc = match out.iter_mut().position(|s| s.number == d.number) {
+                Some(i) => &mut out[i],
+                None => {
+                    out.push(DecisionDoc { header: header.clone(), number: d.number.clone(), date: d.date, recognised: Vec::new(), not_recognised: Vec::new() });
+                    out.last_mut().expect("just pushed")
+                }
+            };
+            if d.recognised { doc.recognised.push(line) } else { doc.not_recognised.push(line) }
+        }
+        Ok(out)
+    }
+}
+
+/// The current certification year for a date: the year whose dossiers are being prepared.
+pub fn current_year(today: NaiveDate) -> i32 {
+    today.year()
+}

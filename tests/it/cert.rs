@@ -1,0 +1,428 @@
+//! The yearly "An toàn về ANTT" certification through the library: the whole workflow of a
+//! residential area and a school, refusals naming the field, revert, roles, sync, the overview's
+//! warnings and the commune's result with its edge cases.
+
+use chrono::NaiveDate;
+use phongtrao::domain::cert::{Level, Step, Subject, Verdict};
+use phongtrao::{Doc, Error, Kind, NewAccount, Role, Store};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::store::{doc, file_store, new_store};
+
+const Y: i32 = 2025;
+
+fn area(s: &mut Store, name: &str) -> Uuid {
+    s.create(
+        Kind::Area,
+        &doc(json!({"name": name, "kind": "thon", "households": 120, "population": 480,
+                    "households_registered": 120, "households_committed": 118, "head": "Y Bhin Niê",
+                    "q1_resolution_number": "05-NQ/CB", "q1_resolution_date": "10/01/2025",
+                    "registered_on": "15/01/2025"})),
+    )
+    .unwrap()
+    .id
+}
+
+fn unit(s: &mut Store, name: &str, category: &str) -> Uuid {
+    let kind = if category == "thcs" || category == "tieu_hoc" { "co_so_giao_duc" } else { "doanh_nghiep" };
+    s.create(Kind::Unit, &doc(json!({"name": name, "kind": kind, "category": category, "head": "Trần Thị Lan", "staff_count": 40})))
+        .unwrap()
+        .id
+}
+
+fn all_met(s: &Store, id: Uuid) -> Doc {
+    let v = s.cert_view(Some(id), Y).unwrap();
+    let criteria: Vec<Value> =
+        v.criteria.iter().map(|c| json!({"code": c.code, "met": true, "note": "Đạt", "evidence": "Báo cáo năm"})).collect();
+    doc(json!({"criteria": criteria, "self_score": 95, "assessed_on": "01/11/2025"}))
+}
+
+fn meeting(votes_for: i64, against: i64) -> Value {
+    json!({"starts_at": "05/11/2025 19:00", "place": "Nhà văn hóa", "chair": "Y Bhin Niê", "secretary": "H Lan Êban",
+           "attendees": ["Bí thư chi bộ", "Trưởng ban công tác Mặt trận"], "attendee_count": votes_for + against,
+           "votes_for": votes_for, "votes_against": against, "votes_abstain": 0})
+}
+
+/// Takes a unit through every step; `recognised` decides the decision.
+fn full(s: &mut Store, id: Uuid, recognised: bool) {
+    let register = doc(json!({"registered_on": "20/02/2025", "plan_number": "01/KH"}));
+    let v = s.cert_view(Some(id), Y).unwrap();
+    let reg = if v.subject == Subject::KhuDanCu { Doc::new() } else { register };
+    s.cert_advance(Some(id), Y, &reg).unwrap();
+    s.cert_advance(Some(id), Y, &all_met(s, id)).unwrap();
+    s.cert_advance(Some(id), Y, &doc(json!({"meeting": meeting(20, 2)}))).unwrap();
+    s.cert_advance(Some(id), Y, &doc(json!({"number": "12/TTr-CAX", "date": "21/11/2025", "recommend": recognised})))
+        .unwrap();
+    let decision = if recognised {
+        json!({"result": "dat", "number": "150/QĐ-UBND", "date": "05/12/2025", "certificate_number": format!("GCN-{id}")})
+    } else {
+        json!({"result": "chua_dat", "number": "150/QĐ-UBND", "date": "05/12/2025"})
+    };
+    s.cert_advance(Some(id), Y, &doc(decision)).unwrap();
+}
+
+fn fields(e: Error) -> Vec<(String, String)> {
+    match e {
+        Error::Invalid(i) => i.0.into_iter().map(|f| (f.field.clone(), f.to_string())).collect(),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_residential_area_goes_through_every_step() {
+    let mut s = new_store();
+    s.set_actor("Nguyễn Văn An");
+    let a = area(&mut s, "Thôn Đắk Năng");
+    assert_eq!(s.cert_view(Some(a), Y).unwrap().step, Step::ChuaDangKy);
+
+    // Registration: what the area's register knows fills the pledge.
+    let saved = s.cert_advance(Some(a), Y, &Doc::new()).unwrap();
+    assert_eq!(saved.step, Step::DangKy);
+    assert!(saved.warnings.is_empty(), "{:?}", saved.warnings);
+    let v = s.cert_view(Some(a), Y).unwrap();
+    let r = v.cert.registration.as_ref().unwrap();
+    assert_eq!((r.resolution_number.as_deref(), r.households_registered, r.late), (Some("05-NQ/CB"), Some(120), false));
+    assert_eq!(r.stamp.by, "Nguyễn Văn An");
+    assert_eq!(v.next_step, Some(Step::TuDanhGia));
+    assert_eq!(v.next_fields[0].key, "self_score");
+
+    // Self-assessment with a criterion missing is refused, naming it; nothing is saved.
+    let seq = s.last_seq().unwrap();
+    let mut partial = all_met(&s, a);
+    partial.get_mut("criteria").unwrap().as_array_mut().unwrap().pop();
+    partial.remove("self_score");
+    let e = fields(s.cert_advance(Some(a), Y, &partial).unwrap_err());
+    assert_eq!(
+        e,
+        vec![
+            ("self_score".into(), "Điểm tự chấm: không được để trống".into()),
+            ("criteria.kdc_5".into(), "Tiêu chí 5 (kdc_5): chưa đánh giá: ghi \"met\": true (đạt) hoặc false (không đạt)".into()),
+        ]
+    );
+    assert_eq!(s.last_seq().unwrap(), seq, "a refused step saves nothing");
+    let saved = s.cert_advance(Some(a), Y, &all_met(&s, a)).unwrap();
+    assert_eq!(saved.step, Step::TuDanhGia);
+    assert!(saved.warnings.iter().any(|w| w.contains("Tiêu chí 4 (kdc_4) chưa được xác nhận")), "{:?}", saved.warnings);
+
+    // Bình xét: the meeting is created with the step, linked to the area, and its vote checked.
+    let e = fields(s.cert_advance(Some(a), Y, &doc(json!({"meeting": {"starts_at": "05/11/2025 19:00", "place": "Nhà văn hóa",
+        "chair": "Y Bhin Niê", "secretary": "H Lan Êban"}}))).unwrap_err());
+    assert_eq!(e[0], ("votes_for".into(), "Số phiếu tán thành: không được để trống: biên bản bình xét phải ghi kết quả biểu quyết".into()));
+    assert_eq!(s.counts().unwrap().iter().find(|k| k.0 == Kind::Meeting).unwrap().1, 0, "the meeting went with the refused step");
+    let saved = s.cert_advance(Some(a), Y, &doc(json!({"meeting": meeting(25, 5)}))).unwrap();
+    assert_eq!(saved.step, Step::BinhXet);
+    let v = s.cert_view(Some(a), Y).unwrap();
+    let review = v.cert.review.as_ref().unwrap();
+    assert!(review.passed, "25/30 is above the default 50%");
+    let m = s.get(Kind::Meeting, review.meeting_id).unwrap();
+    assert_eq!(m.data["kind"], "binh_xet");
+    assert_eq!(m.data["area_id"], a.to_string());
+
+    s.cert_advance(Some(a), Y, &doc(json!({"number": "12/TTr-CAX", "date": "21/11/2025", "recommend": true}))).unwrap();
+    let e = fields(s.cert_advance(Some(a), Y, &doc(json!({"result": "dat", "number": "150/QĐ-UBND", "date": "05/12/2025"}))).unwrap_err());
+    assert_eq!(e, vec![("certificate_number".into(), "Số giấy công nhận: không được để trống khi kết quả là đạt".into())]);
+    let saved = s
+        .cert_advance(Some(a), Y, &doc(json!({"result": "dat", "number": "150/QĐ-UBND", "date": "05/12/2025", "certificate_number": "07/GCN"})))
+        .unwrap();
+    assert_eq!(saved.step, Step::QuyetDinh);
+    let e = s.cert_advance(Some(a), Y, &Doc::new()).unwrap_err();
+    assert!(e.to_string().contains("đã có quyết định; không còn bước nào"), "{e}");
+
+    // The dossier documents read what was recorded.
+    let minutes = s.cert_minutes(Some(a), Y).unwrap();
+    assert_eq!((minutes.meeting.votes_for, minutes.percent_for.as_str(), minutes.passed), (25, "83,3%", true));
+    assert_eq!(minutes.rule_text, "trên 50% số phiếu");
+    let sheet = s.cert_score_sheet(Some(a), Y).unwrap();
+    assert_eq!((sheet.met, sheet.total, sheet.self_score), (5, 5, 95));
+    assert_eq!(sheet.criteria[0].evidence.as_deref(), Some("Báo cáo năm"));
+    let pledge = s.cert_pledge(Some(a), Y).unwrap();
+    assert_eq!(pledge.criteria.len(), 5);
+    let gcn = s.cert_certificate(Some(a), Y).unwrap();
+    assert_eq!((gcn.certificate_number.as_str(), gcn.decision_number.as_str()), ("07/GCN", "150/QĐ-UBND"));
+    let subs = s.cert_submissions(Y).unwrap();
+    assert_eq!((subs.len(), subs[0].recommended.len()), (1, 1));
+    let decisions = s.cert_decisions(Y).unwrap();
+    assert_eq!(decisions[0].recognised[0].certificate_number.as_deref(), Some("07/GCN"));
+    let d = s.cert_dossier(Some(a), Y).unwrap();
+    assert_eq!(d.history.iter().map(|h| h.step).collect::<Vec<_>>(), [Step::DangKy, Step::TuDanhGia, Step::BinhXet, Step::DeNghi, Step::QuyetDinh]);
+    assert_eq!(d.head.as_deref(), Some("Y Bhin Niê"));
+}
+
+#[test]
+fn a_school_goes_through_every_step_with_an_existing_meeting() {
+    let mut s = new_store();
+    let school = unit(&mut s, "Trường THCS Lê Lợi", "thcs");
+    let e = fields(s.cert_advance(Some(school), Y, &doc(json!({"plan_number": "01/KH-THCS"}))).unwrap_err());
+    assert_eq!(e, vec![("registered_on".into(), "Ngày đăng ký phấn đấu: không được để trống".into())]);
+    s.cert_advance(Some(school), Y, &doc(json!({"registered_on": "10/03/2025", "plan_number": "01/KH-THCS", "staff_briefed": 40}))).unwrap();
+    let v = s.cert_view(Some(school), Y).unwrap();
+    assert_eq!(v.subject, Subject::CoSoGiaoDuc);
+    assert_eq!(v.criteria.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(), ["gd_1", "gd_2", "gd_3", "gd_4", "gd_5"]);
+    s.cert_advance(Some(school), Y, &all_met(&s, school)).unwrap();
+    // A meeting of another kind, or of another unit, is not this school's bình xét.
+    let other = unit(&mut s, "Công ty TNHH Cà phê Ia Đal", "doanh_nghiep_vua_lon");
+    let mut m = doc(meeting(30, 1));
+    m.insert("title".into(), json!("Bình xét năm 2025"));
+    m.insert("kind".into(), json!("binh_xet"));
+    m.insert("unit_id".into(), json!(other.to_string()));
+    let foreign = s.create(Kind::Meeting, &m).unwrap().id;
+    let e = fields(s.cert_advance(Some(school), Y, &doc(json!({"meeting_id": foreign.to_string()}))).unwrap_err());
+    assert_eq!(e[0].0, "meeting_id");
+    m.insert("unit_id".into(), json!(school.to_string()));
+    let own = s.create(Kind::Meeting, &m).unwrap().id;
+    s.cert_advance(Some(school), Y, &doc(json!({"meeting_id": own.to_string()}))).unwrap();
+    s.cert_advance(Some(school), Y, &doc(json!({"number": "13/TTr-CAX", "date": "01/12/2025", "recommend": "có"}))).unwrap();
+    s.cert_advance(Some(school), Y, &doc(json!({"result": "Đạt", "number": "151/QĐ-UBND", "date": "10/12/2025", "certificate_number": "08/GCN"}))).unwrap();
+    assert!(s.cert_view(Some(school), Y).unwrap().cert.recognised());
+}
+
+#[test]
+fn a_failed_vote_cannot_be_proposed_and_the_vote_rule_is_a_setting() {
+    let mut s = new_store();
+    let a = area(&mut s, "Thôn 3");
+    s.cert_advance(Some(a), Y, &Doc::new()).unwrap();
+    s.cert_advance(Some(a), Y, &all_met(&s, a)).unwrap();
+    // 15 of 30 is not "more than 50%".
+    let saved = s.cert_advance(Some(a), Y, &doc(json!({"meeting": meeting(15, 15)}))).unwrap();
+    assert!(saved.warnings.iter().any(|w| w.contains("chưa đạt tỷ lệ cần có (trên 50% số phiếu)")), "{:?}", saved.warnings);
+    let e = fields(s.cert_advance(Some(a), Y, &doc(json!({"number": "1/TTr", "date": "21/11/2025", "recommend": true}))).unwrap_err());
+    assert_eq!(e[0].0, "recommend");
+    assert!(e[0].1.contains("15/30 phiếu tán thành (50%)"), "{}", e[0].1);
+    // The chief sets "từ 50% trở lên" for the year; the review done again passes.
+    s.cert_settings(Y, &doc(json!({"vote_percent": 50, "vote_more_than": false}))).unwrap();
+    s.cert_revert(Some(a), Y, "Áp dụng lại tỷ lệ biểu quyết theo thiết lập mới").unwrap();
+    let m = s.cert_view(Some(a), Y).unwrap().cert.history.last().unwrap().undone.clone().unwrap();
+    s.cert_advance(Some(a), Y, &doc(json!({"meeting_id": m["meeting_id"]}))).unwrap();
+    let review = s.cert_view(Some(a), Y).unwrap().cert.review.unwrap();
+    assert!(review.passed && !review.rule.more_than && review.rule.confirmed);
+}
+
+#[test]
+fn revert_needs_a_reason_and_is_audited() {
+    let mut s = new_store();
+    let a = area(&mut s, "Thôn 4");
+    s.cert_advance(Some(a), Y, &Doc::new()).unwrap();
+    s.cert_advance(Some(a), Y, &all_met(&s, a)).unwrap();
+    let e = fields(s.cert_revert(Some(a), Y, "  ").unwrap_err());
+    assert_eq!(e, vec![("reason".into(), "Lý do lùi bước: không được để trống".into())]);
+    let saved = s.cert_revert(Some(a), Y, "Chấm lại tiêu chí 3 theo ý kiến của Công an xã").unwrap();
+    assert_eq!(saved.step, Step::DangKy);
+    let c = s.cert_view(Some(a), Y).unwrap().cert;
+    assert!(c.assessment.is_none());
+    let last = c.history.last().unwrap();
+    assert_eq!((last.action.as_str(), last.step), ("revert", Step::TuDanhGia));
+    assert_eq!(last.reason.as_deref(), Some("Chấm lại tiêu chí 3 theo ý kiến của Công an xã"));
+    assert_eq!(last.undone.as_ref().unwrap()["self_score"], 95, "what was undone is kept");
+    let entry = &s.audit_tail(1).unwrap()[0];
+    assert_eq!((entry.action.as_str(), entry.record_id.clone()), ("cert_revert", Some(saved.id.to_string())));
+    assert!(s.audit_verify().unwrap().ok());
+    // Back to "not registered", and no further.
+    s.cert_revert(Some(a), Y, "Đăng ký nhầm năm").unwrap();
+    assert!(s.cert_revert(Some(a), Y, "Lần nữa").unwrap_err().to_string().contains("chưa đăng ký: không có bước nào để lùi"));
+    // The record changes only through its steps.
+    let e = s.update(Kind::Cert, saved.id, &doc(json!({"step": "quyet_dinh"}))).unwrap_err();
+    assert_eq!(e.code(), "refused");
+    assert_eq!(s.delete(Kind::Cert, saved.id).unwrap_err().code(), "refused");
+}
+
+#[test]
+fn an_excluded_unit_cannot_register() {
+    let mut s = new_store();
+    let primary = unit(&mut s, "Trường Tiểu học Kim Đồng", "tieu_hoc");
+    let e = s.cert_advance(Some(primary), Y, &doc(json!({"registered_on": "01/02/2025", "plan_number": "1"}))).unwrap_err();
+    assert_eq!(e.to_string(), "Trường Tiểu học Kim Đồng không thuộc diện xét công nhận \"An toàn về an ninh, trật tự\" (Thông tư 124/2021/TT-BCA).");
+}
+
+#[test]
+fn certification_records_travel_in_sync_bundles() {
+    let mut a = new_store();
+    let area_id = area(&mut a, "Thôn 5");
+    a.cert_advance(Some(area_id), Y, &Doc::new()).unwrap();
+    a.cert_advance(Some(area_id), Y, &all_met(&a, area_id)).unwrap();
+    let mut b = new_store();
+    let changes = a.changes_since(0, 10_000).unwrap();
+    assert!(changes.iter().any(|c| c.kind == Kind::Cert));
+    b.apply_changes(&changes).unwrap();
+    let (va, vb) = (a.cert_view(Some(area_id), Y).unwrap(), b.cert_view(Some(area_id), Y).unwrap());
+    assert_eq!(va.cert, vb.cert);
+    assert_eq!(vb.step, Step::TuDanhGia);
+}
+
+#[test]
+fn roles_are_checked_in_the_core() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut chief) = file_store(dir.path());
+    let a = area(&mut chief, "Thôn 6");
+    for (u, role) in [("canbo", Role::Officer), ("xem", Role::Viewer)] {
+        chief
+            .add_account(&NewAccount { username: u.into(), full_name: format!("Cán bộ {u}"), rank: None, role, password: format!("mk-{u}-123") })
+            .unwrap();
+    }
+    drop(chief);
+    let mut viewer = Store::unlock(&path, "xem", "mk-xem-123").unwrap();
+    let e = viewer.cert_advance(Some(a), Y, &Doc::new()).unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    assert!(e.to_string().starts_with("Tài khoản xem (chỉ xem) không được"), "{e}");
+    assert_eq!(viewer.cert_view(Some(a), Y).unwrap().step, Step::ChuaDangKy, "a viewer reads");
+    drop(viewer);
+    let mut officer = Store::unlock(&path, "canbo", "mk-canbo-123").unwrap();
+    officer.cert_advance(Some(a), Y, &Doc::new()).unwrap();
+    officer.cert_advance(Some(a), Y, &all_met(&officer, a)).unwrap();
+    officer.cert_advance(Some(a), Y, &doc(json!({"meeting": meeting(20, 1)}))).unwrap();
+    let e = officer.cert_advance(Some(a), Y, &doc(json!({"number": "1/TTr", "date": "21/11/2025", "recommend": true}))).unwrap_err();
+    assert_eq!(e.code(), "forbidden", "the proposal is the chief's");
+    assert_eq!(officer.cert_settings(Y, &doc(json!({"officer_disciplined": false}))).unwrap_err().code(), "forbidden");
+    drop(officer);
+    let mut chief = Store::unlock(&path, "nguyenvanan", "mat-khau-dung").unwrap();
+    chief.cert_advance(Some(a), Y, &doc(json!({"number": "1/TTr", "date": "21/11/2025", "recommend": true}))).unwrap();
+    chief.cert_settings(Y, &doc(json!({"officer_disciplined": false}))).unwrap();
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+#[test]
+fn the_overview_warns_about_late_and_due_soon_relative_to_the_given_day() {
+    let mut s = new_store();
+    let registered = area(&mut s, "Thôn 1");
+    let silent = area(&mut s, "Thôn 2");
+    let school = unit(&mut s, "Trường THCS Lê Lợi", "thcs");
+    let primary = unit(&mut s, "Trường Tiểu học Kim Đồng", "tieu_hoc");
+    s.cert_advance(Some(registered), Y, &Doc::new()).unwrap();
+    s.cert_advance(Some(school), Y, &doc(json!({"registered_on": "10/03/2025", "plan_number": "01/KH"}))).unwrap();
+    let find = |rows: &[phongtrao::domain::cert::OverviewRow], id: Uuid| rows.iter().find(|r| r.subject_id == Some(id)).unwrap().clone();
+
+    let rows = s.cert_overview(Y, ymd(2025, 11, 10)).unwrap();
+    assert_eq!(rows[0].subject, Subject::Xa, "the commune comes first");
+    let r = find(&rows, registered);
+    assert_eq!(r.period.dossier_due, ymd(2025, 11, 20));
+    assert_eq!(r.period.start, ymd(2024, 11, 1));
+    assert_eq!(r.warnings.len(), 1);
+    assert_eq!((r.warnings[0].level, r.warnings[0].message.as_str()), (Level::Soon, "Còn 10 ngày đến hạn nộp hồ sơ chấm điểm (20/11/2025)."));
+    let r = find(&rows, silent);
+    assert_eq!(r.warnings[0].level, Level::Late);
+    assert_eq!(r.warnings[0].message, "Chưa đăng ký; hạn đăng ký là quý I (trước 31/03/2025).");
+    let r = find(&rows, school);
+    assert_eq!(r.period.dossier_due, ymd(2025, 11, 30));
+    assert!(r.warnings.is_empty(), "20 days before the 30/11 deadline: {:?}", r.warnings);
+    let r = find(&rows, primary);
+    assert!(r.excluded && r.warnings.is_empty() && r.next_action.is_none());
+
+    let rows = s.cert_overview(Y, ymd(2025, 11, 25)).unwrap();
+    assert_eq!(find(&rows, registered).warnings[0].message, "Quá hạn nộp hồ sơ chấm điểm 5 ngày (hạn 20/11/2025).");
+    assert_eq!(find(&rows, school).warnings[0].level, Level::Soon);
+    // Early in the year, registration is only due soon.
+    let rows = s.cert_overview(2026, ymd(2026, 3, 20)).unwrap();
+    assert_eq!(find(&rows, silent).warnings[0].message, "Còn 11 ngày đến hạn đăng ký (31/03/2026).");
+}
+
+/// Ten units subject to certification (nine areas and a secondary school), a primary school that is
+/// excluded, an effective model, the commune registered, no officer disciplined.
+fn commune_of_ten(recognised: usize) -> (Store, Vec<Uuid>) {
+    let mut s = new_store();
+    let mut ids: Vec<Uuid> = (1..=9).map(|i| area(&mut s, &format!("Thôn {i}"))).collect();
+    ids.push(unit(&mut s, "Trường THCS Lê Lợi", "thcs"));
+    unit(&mut s, "Trường Tiểu học Kim Đồng", "tieu_hoc");
+    for (i, id) in ids.iter().enumerate() {
+        full(&mut s, *id, i < recognised);
+    }
+    s.cert_advance(None, Y, &doc(json!({"registered_on": "15/02/2025", "resolution_number": "10-NQ/ĐU",
+        "resolution_date": "20/01/2025", "plan_number": "25/KH-UBND", "plan_date": "05/02/2025"}))).unwrap();
+    s.cert_settings(Y, &doc(json!({"officer_disciplined": false}))).unwrap();
+    let model = s
+        .create(Kind::Model, &doc(json!({"name": "Camera an ninh thôn 1", "kind": "tu_quan", "area_ids": [ids[0].to_string()], "founded_on": "01/03/2022"})))
+        .unwrap()
+        .id;
+    s.review_model(model, &doc(json!({"date": "20/06/2025", "kind": "danh_gia", "rating": "hieu_qua"}))).unwrap();
+    (s, ids)
+}
+
+fn criterion(r: &phongtrao::domain::cert::CommuneResult, code: &str) -> phongtrao::domain::cert::CriterionVerdict {
+    r.criteria.iter().find(|c| c.code == code).unwrap().clone()
+}
+
+#[test]
+fn the_commune_meets_its_criteria_with_exactly_seventy_percent_recognised() {
+    let (s, _) = commune_of_ten(7);
+    let r = s.cert_result(Y).unwrap();
+    let units = criterion(&r, "xa_4");
+    assert_eq!(units.verdict, Verdict::Met);
+    assert_eq!((units.checks[0].count, units.checks[0].of), (Some(10), Some(10)));
+    assert_eq!((units.checks[1].count, units.checks[1].of), (Some(7), Some(10)));
+    assert_eq!(
+        units.checks[1].explanation,
+        "7/10 đơn vị được công nhận (70%); cần ít nhất 70%. Không tính 1 đơn vị không thuộc diện xét công nhận."
+    );
+    assert_eq!(criterion(&r, "xa_2").checks[0].count, Some(1));
+    assert_eq!(criterion(&r, "xa_3").verdict, Verdict::Met);
+    assert_eq!(criterion(&r, "xa_1").verdict, Verdict::Met);
+    assert_eq!(r.verdict, Verdict::Met);
+    let schools = r.counts.iter().find(|k| k.subject == Subject::CoSoGiaoDuc).unwrap();
+    assert_eq!((schools.total, schools.excluded, schools.not_recognised), (1, 1, 1));
+    let report = s.cert_report(Y).unwrap();
+    assert_eq!(report.units.len(), 10, "the excluded school is not in the report's list");
+}
+
+#[test]
+fn sixty_percent_recognised_is_not_enough() {
+    let (s, _) = commune_of_ten(6);
+    let r = s.cert_result(Y).unwrap();
+    assert_eq!(criterion(&r, "xa_4").checks[1].verdict, Verdict::NotMet);
+    assert_eq!(r.verdict, Verdict::NotMet);
+}
+
+#[test]
+fn a_unit_registered_after_the_first_quarter_breaks_the_hundred_percent() {
+    let (mut s, _) = commune_of_ten(8);
+    let late = unit(&mut s, "Công ty TNHH Cà phê Ia Đal", "doanh_nghiep_vua_lon");
+    let saved = s.cert_advance(Some(late), Y, &doc(json!({"registered_on": "15/04/2025", "plan_number": "02/KH"}))).unwrap();
+    assert!(saved.warnings[0].starts_with("Đăng ký ngày 15/04/2025 là sau quý I"), "{:?}", saved.warnings);
+    let r = s.cert_result(Y).unwrap();
+    let reg = &criterion(&r, "xa_4").checks[0];
+    assert_eq!((reg.verdict, reg.count, reg.of), (Verdict::NotMet, Some(10), Some(11)));
+    assert_eq!(reg.names, ["Công ty TNHH Cà phê Ia Đal (đăng ký sau quý I)"]);
+    // 8 of 11 recognised (72,7%) is still enough, and the undecided one cannot change that.
+    assert_eq!(criterion(&r, "xa_4").checks[1].verdict, Verdict::Met);
+    assert_eq!(r.verdict, Verdict::NotMet);
+    let overview = s.cert_overview(Y, ymd(2025, 11, 1)).unwrap();
+    let row = overview.iter().find(|o| o.subject_id == Some(late)).unwrap();
+    assert!(row.warnings.iter().any(|w| w.message == "Đăng ký sau quý I (ngày 15/04/2025)."), "{:?}", row.warnings);
+}
+
+#[test]
+fn without_the_discipline_entry_the_result_is_not_concluded() {
+    let mut s = new_store();
+    let a = area(&mut s, "Thôn 1");
+    full(&mut s, a, true);
+    let r = s.cert_result(Y).unwrap();
+    assert_eq!(criterion(&r, "xa_3").verdict, Verdict::Unknown);
+    assert_eq!(criterion(&r, "xa_1").verdict, Verdict::NotMet, "the commune did not register");
+    assert_eq!(criterion(&r, "xa_2").verdict, Verdict::NotMet, "no effective model");
+    s.cert_settings(Y, &doc(json!({"officer_disciplined": true, "discipline_note": "01 cán bộ bị khiển trách"}))).unwrap();
+    let r = s.cert_result(Y).unwrap();
+    assert_eq!(criterion(&r, "xa_3").checks[0].explanation, "Có cán bộ bị kỷ luật trong năm (01 cán bộ bị khiển trách).");
+}
+
+#[test]
+fn criteria_are_versioned_by_year_in_reference_data() {
+    let mut s = new_store();
+    let mut set = phongtrao::domain::RefSet::builtin();
+    set.version = 2;
+    let list = set.lists.iter_mut().find(|l| l.list == "criteria_khu_dan_cu").unwrap();
+    for item in list.items.iter_mut().filter(|i| i.code == "kdc_5") {
+        item.data["to_year"] = json!(2025);
+    }
+    list.items.push(phongtrao::domain::RefItem {
+        code: "kdc_6".into(),
+        label: "Tiêu chí mới từ năm 2026".into(),
+        data: json!({"confirmed": true, "from_year": 2026}),
+    });
+    set.lists.retain(|l| l.list == "criteria_khu_dan_cu");
+    s.apply_reference(&set).unwrap();
+    let a = area(&mut s, "Thôn 1");
+    let codes = |y| s.cert_view(Some(a), y).unwrap().criteria.iter().map(|c| c.code.clone()).collect::<Vec<_>>();
+    assert_eq!(codes(2025), ["kdc_1", "kdc_2", "kdc_3", "kdc_4", "kdc_5"]);
+    assert_eq!(codes(2026), ["kdc_1", "kdc_2", "kdc_3", "kdc_4", "kdc_6"]);
+}
