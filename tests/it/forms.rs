@@ -389,3 +389,208 @@ fn cli_lists_forms_prints_numbers_and_keeps_the_register() {
     let o = cli(&db, &["print", "bien-ban-hop", "--id", &id]);
     assert!(String::from_utf8_lossy(&o.stderr).starts_with("Lỗi: thiếu"), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+// ---- forms filled from activities, teams and the year's figures ---------------------------------
+
+fn activities(s: &mut Store, area: Uuid) -> (Uuid, Uuid, Uuid) {
+    let propaganda = add(s, Kind::Activity, json!({
+        "category": "tuyen_truyen", "date": "2025-08-05",
+        "title": "Tuyên truyền phòng, chống lừa đảo chiếm đoạt tài sản qua mạng tại Thôn Đắk Năng",
+        "area_id": area.to_string(), "place": "Nhà văn hóa Thôn Đắk Năng", "form": "hop_dan",
+        "topic": "Nhận diện thủ đoạn giả danh cơ quan công an, ngân hàng để lừa đảo qua điện thoại và mạng xã hội",
+        "audience": "Đồng bào dân tộc thiểu số", "attendances": 120
+    }));
+    let festival = add(s, Kind::Activity, json!({
+        "category": "ngay_hoi", "date": "2025-08-19",
+        "title": "Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm 2025",
+        "place": "Sân vận động trung tâm xã Ia Đal", "sites": 9, "participants": 2400, "gifts": 80,
+        "awards": "Ủy ban nhân dân xã tặng giấy khen cho 02 tập thể và 02 cá nhân có thành tích xuất sắc."
+    }));
+    let weapons = add(s, Kind::Activity, json!({
+        "category": "thu_hoi_vu_khi", "date": "2025-09-12",
+        "title": "Tiếp nhận súng tự chế do người dân giao nộp", "area_id": area.to_string(),
+        "place": "Trụ sở Công an xã Ia Đal", "giver": "Ông Rơ Châm Ngơl, trú tại Thôn Đắk Năng",
+        "item_type": "vu_khi", "item": "Súng kíp tự chế", "quantity": 2, "measure": "khẩu"
+    }));
+    (propaganda, festival, weapons)
+}
+
+fn team(s: &mut Store, area: Uuid) -> Uuid {
+    let t = add(s, Kind::Team, json!({"name": "Tổ bảo vệ an ninh, trật tự Thôn Đắk Năng", "area_ids": [area.to_string()]}));
+    for (name, born, role) in [
+        ("Ksor Y Bla", "1990-03-14", "to_vien"),
+        ("A Blưm", "1978-06-02", "to_truong"),
+        ("Siu H’Nhi", "1995-11-20", "to_pho"),
+    ] {
+        add(s, Kind::Member, json!({
+            "team_id": t.to_string(), "full_name": name, "date_of_birth": born,
+            "residence": "Thôn Đắk Năng, xã Ia Đal", "resident_since": "2010-01-01",
+            "education": "thcs", "role": role, "appointed_on": "2024-07-15"
+        }));
+    }
+    t
+}
+
+#[test]
+fn plans_and_invitations_are_filled_from_activities() {
+    let mut s = store();
+    let a = area(&mut s);
+    let (propaganda, festival, weapons) = activities(&mut s, a);
+    let date = d(2025, 7, 25);
+
+    let p = fill::print(&mut s, &request("ke-hoach", Some(propaganda), date)).expect("plan");
+    assert_eq!(p.issued.unwrap().number_text(), "01/KH-CAX");
+    let (text, _) = check(&p.pdf, "ke-hoach");
+    assert_has(&text, "ke-hoach", &[
+        "Số: 01/KH-CAX", "Ia Đal, ngày 25 tháng 07 năm 2025", "KẾ HOẠCH",
+        "Tổ chức tuyên truyền phòng, chống lừa đảo chiếm đoạt tài sản qua mạng tại Thôn Đắk Năng",
+        "I. MỤC ĐÍCH, YÊU CẦU", "1. Thời gian: Ngày 05 tháng 08 năm 2025.",
+        "2. Địa điểm: Nhà văn hóa Thôn Đắk Năng", "3. Đối tượng: Đồng bào dân tộc thiểu số; dự kiến 120 lượt người nghe",
+        "5. Hình thức: Họp dân", "III. TỔ CHỨC THỰC HIỆN", "TRƯỞNG CÔNG AN XÃ", "Nguyễn Văn An", "- Lưu: VT, CAX.",
+    ]);
+
+    let f = fill::print(&mut s, &request("ke-hoach", Some(festival), date)).expect("festival plan");
+    assert_eq!(f.issued.unwrap().number_text(), "02/KH-CAX");
+    let (text, _) = check(&f.pdf, "ke-hoach-ngay-hoi");
+    assert_has(&text, "ke-hoach-ngay-hoi", &[
+        "Tổ chức ngày hội toàn dân bảo vệ an ninh Tổ quốc năm 2025",
+        "3. Số điểm tổ chức: 9 điểm", "4. Thành phần: khoảng 2.400 người",
+        "Trao 80 suất quà cho hộ nghèo", "tặng giấy khen cho 02 tập thể",
+    ]);
+
+    let g = fill::print(&mut s, &request("giay-moi", Some(festival), d(2025, 8, 10))).expect("invitation");
+    assert_eq!(g.issued.unwrap().number_text(), "01/GM-CAX");
+    let (text, _) = check(&g.pdf, "giay-moi");
+    assert_has(&text, "giay-moi", &[
+        "Số: 01/GM-CAX", "GIẤY MỜI", "Công an xã Ia Đal trân trọng kính mời:",
+        "Tới dự: Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm 2025.",
+        "Thời gian: …… giờ …… phút, ngày 19 tháng 08 năm 2025.", "Địa điểm: Sân vận động trung tâm xã Ia Đal",
+        "- Như trên;",
+    ]);
+
+    // A weapons hand-in is not a propaganda event: refused, naming both categories.
+    let e = fill::print(&mut s, &request("giay-moi", Some(weapons), date)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "Hoạt động «Tiếp nhận súng tự chế do người dân giao nộp» thuộc loại «Thu hồi vũ khí, vật liệu nổ, công cụ hỗ trợ»; mẫu «giay-moi» chỉ dùng cho: Tuyên truyền, Ngày hội toàn dân bảo vệ an ninh Tổ quốc."
+    );
+}
+
+#[test]
+fn weapons_receipt_team_decision_and_year_report() {
+    let mut s = store();
+    let a = area(&mut s);
+    let (_, _, weapons) = activities(&mut s, a);
+    let m = meeting(&mut s, a);
+    fill::print(&mut s, &request("bien-ban-hop", Some(m), d(2025, 9, 1))).expect("a first biên bản");
+
+    let w = fill::print(&mut s, &request("bien-ban-tiep-nhan", Some(weapons), d(2025, 9, 12))).expect("receipt");
+    assert_eq!(w.issued.unwrap().number_text(), "02/BB-CAX", "biên bản share the BB series");
+    let (text, pages) = check(&w.pdf, "bien-ban-tiep-nhan");
+    assert_eq!(pages, 1);
+    assert_has(&text, "bien-ban-tiep-nhan", &[
+        "Số: 02/BB-CAX", "BIÊN BẢN", "Tiếp nhận vũ khí, vật liệu nổ, công cụ hỗ trợ",
+        "Hôm nay, ngày 12 tháng 09 năm 2025, tại Trụ sở Công an xã Ia Đal, chúng tôi gồm:",
+        "Ông (bà): Ông Rơ Châm Ngơl, trú tại Thôn Đắk Năng", "Đồng chí: Nguyễn Văn An, cán bộ Công an xã Ia Đal",
+        "1 Súng kíp tự chế Vũ khí khẩu 2", "NGƯỜI GIAO NỘP", "NGƯỜI TIẾP NHẬN", "Rơ Châm Ngơl",
+    ]);
+
+    let t = team(&mut s, a);
+    let q = fill::print(&mut s, &request("quyet-dinh-thanh-lap-to", Some(t), d(2025, 9, 20))).expect("decision");
+    assert!(q.issued.is_none(), "the UBND numbers its own decisions");
+    let (text, _) = check(&q.pdf, "quyet-dinh-thanh-lap-to");
+    assert_has(&text, "quyet-dinh-thanh-lap-to", &[
+        "ỦY BAN NHÂN DÂN", "XÃ IA ĐAL", "Số: ……/QĐ-UBND", "Ia Đal, ngày 20 tháng 09 năm 2025", "QUYẾT ĐỊNH",
+        "Về việc thành lập Tổ bảo vệ an ninh, trật tự Thôn Đắk Năng", "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ IA ĐAL",
+        "Luật Lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở", "phụ trách địa bàn Thôn Đắk Năng",
+        "1 A Blưm 02/06/1978", "Tổ trưởng", "2 Siu H’Nhi 20/11/1995", "Tổ phó", "3 Ksor Y Bla", "Tổ viên",
+        "chịu trách nhiệm thi hành Quyết định này./.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "- Như Điều 3;",
+    ]);
+
+    let mut req = request("bao-cao-ket-qua", None, d(2025, 12, 10));
+    req.year = Some(2025);
+    let r = fill::print(&mut s, &req).expect("report");
+    assert_eq!(r.issued.unwrap().number_text(), "01/BC-CAX");
+    let (text, _) = check(&r.pdf, "bao-cao-ket-qua");
+    assert_has(&text, "bao-cao-ket-qua", &[
+        "Số: 01/BC-CAX", "BÁO CÁO", "Kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2025",
+        "1 Số buổi tuyên truyền 1", "2 Số lượt người nghe tuyên truyền 120", "6 Số vũ khí thu hồi 2",
+        "14 Số người tham gia Ngày hội 19/8 2.400", "Quý I", "Cả năm",
+        "1 Tuyên truyền 0 0 1 0 1", "Cộng 0 0 3 0 3", "Tự quản", "- Công an tỉnh Gia Lai (để báo cáo);",
+    ]);
+}
+
+// ---- every form, blank ------------------------------------------------------------------------
+
+#[test]
+fn every_form_prints_blank() {
+    let mut s = store();
+    for f in forms::FORMS {
+        let mut req = request(f.name, None, d(2026, 1, 5));
+        req.blank = true;
+        let printed = fill::print(&mut s, &req).unwrap_or_else(|e| panic!("{}: {e}", f.name));
+        assert!(printed.issued.is_none());
+        let name = format!("{}-trang", f.name);
+        let (text, _) = check(&printed.pdf, &name);
+        assert!(text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), "{name}: {text}");
+        let expect = match f.name {
+            "bien-ban-hop" | "bien-ban-tiep-nhan" | "bien-ban-binh-xet" => "BIÊN BẢN",
+            "ke-hoach" => "KẾ HOẠCH",
+            "giay-moi" => "GIẤY MỜI",
+            "quyet-dinh-thanh-lap-to" | "quyet-dinh-cong-nhan" => "QUYẾT ĐỊNH",
+            "bao-cao-ket-qua" => "BÁO CÁO",
+            "dang-ky-khoa" => "PHIẾU ĐĂNG KÝ",
+            "dang-ky-phan-dau" => "DANH SÁCH HỘ GIA ĐÌNH KÝ CAM KẾT",
+            "tu-cham-diem" => "BẢNG TỰ CHẤM ĐIỂM",
+            "to-trinh" => "TỜ TRÌNH",
+            "giay-cong-nhan" => "CÔNG NHẬN",
+            other => panic!("no expectation for {other}"),
+        };
+        assert!(text.contains(expect), "{name}: «{expect}» missing in {text}");
+        if let Some(symbol) = f.symbol {
+            assert!(text.contains(&format!("Số: ……/{symbol}-")), "{name}: a number to write by hand: {text}");
+        }
+    }
+    assert!(s.issued_documents(10).unwrap().is_empty());
+    // Certification records do not exist yet: filling is refused with the blank command to use.
+    let e = fill::print(&mut s, &request("to-trinh", None, d(2026, 1, 5))).unwrap_err();
+    assert!(e.to_string().contains("phongtrao print to-trinh --blank -o TỆP.pdf"), "{e}");
+}
+
+// ---- certification forms over their input structs ---------------------------------------------
+
+#[test]
+fn certification_forms_fill_from_their_input_structs() {
+    use forms::*;
+    let police = Agency { chief: "Nguyễn Văn An".into(), ..Agency::police("Gia Lai", "Xã Ia Đal") };
+    let ubnd = Agency::committee("Xã Ia Đal");
+    let unit = Agency::unit("Xã Ia Đal", "Thôn Đắk Năng");
+    let issue = |n: Option<&str>| Issue { number: n.map(str::to_owned), date: Some(d(2025, 12, 5)) };
+    let criteria = ["Trong quý I, chi bộ ra nghị quyết, khu dân cư đăng ký phấn đấu; 100% hộ gia đình đăng ký thực hiện", "Thực hiện đầy đủ chủ trương, chính sách của Đảng, pháp luật của Nhà nước", "Không xảy ra hoạt động chống Đảng, chính quyền"];
+    let scored: Vec<ScoreRow> = criteria.iter().map(|c| ScoreRow { criterion: (*c).into(), result: "Đạt".into(), note: String::new() }).collect();
+
+    let pledge = Pledge {
+        unit: "Thôn Đắk Năng".into(), year: Some(2025), head_title: "Trưởng thôn".into(), head: "Rơ Mah Hlim".into(),
+        commitments: criteria.iter().map(|c| (*c).to_owned()).collect(),
+        households: vec![("Rơ Châm Ngơl".into(), "Thôn Đắk Năng".into()), ("Siu Đen".into(), "Thôn Đắk Năng".into())],
+    };
+    let score = SelfScore { unit: "Thôn Đắk Năng".into(), year: Some(2025), rows: scored.clone(), head_title: "Trưởng thôn".into(), head: "Rơ Mah Hlim".into() };
+    let minutes = ReviewMinutes { unit: "Thôn Đắk Năng".into(), year: Some(2025), criteria: scored, required_share: Some(0.7), meeting: MeetingMinutes { chair: "Rơ Mah Hlim".into(), secretary: "Nay H’Blơi".into(), votes: Some(Votes { for_: 45, against: 2, abstain: 0 }), attendee_count: Some(47), ..MeetingMinutes::blank() } };
+    let submission = Submission { year: Some(2025), registered: Some(12), units: vec![SubmittedUnit { name: "Thôn Đắk Năng".into(), kind: "Khu dân cư".into(), votes: "45/47 (95,7%)".into() }] };
+    let decision = RecognitionDecision { year: Some(2025), units: vec!["Thôn Đắk Năng".into(), "Trường Trung học cơ sở Ia Đal".into()], submission: "03/TTr-CAX ngày 05 tháng 12 năm 2025".into(), chairman: "Rơ Châm Tuyên".into() };
+    let certificate = Certificate { unit: "Thôn Đắk Năng".into(), year: Some(2025), decision: "15/QĐ-UBND".into(), decision_date: Some(d(2025, 12, 15)), chairman: "Rơ Châm Tuyên".into() };
+
+    let cases: Vec<(&str, phongtrao::print::Document, Vec<&str>)> = vec![
+        ("dang-ky-phan-dau", pledge.document(&unit, &issue(None)), vec!["ỦY BAN NHÂN DÂN", "THÔN ĐẮK NĂNG", "BẢN ĐĂNG KÝ", "Thôn Đắk Năng đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025", "1. Trong quý I", "TRƯỞNG THÔN", "Rơ Mah Hlim", "1 Rơ Châm Ngơl Thôn Đắk Năng"]),
+        ("tu-cham-diem", score.document(&unit, &issue(None)), vec!["BẢNG TỰ CHẤM ĐIỂM", "Tổng hợp: đạt 3/3 tiêu chí. Tự đánh giá: đạt tiêu chuẩn./."]),
+        ("bien-ban-binh-xet", minutes.document(&unit, &issue(None)), vec!["Họp bình xét “An toàn về an ninh, trật tự” năm 2025 – Thôn Đắk Năng", "Kết quả đối chiếu tiêu chí:", "Kết quả biểu quyết: 45/47 người dự họp tán thành (95,7%)", "Tỷ lệ tán thành cần đạt theo quy định: 70%.", "THƯ KÝ", "CHỦ TỌA"]),
+        ("to-trinh", submission.document(&police, &issue(Some("03/TTr-CAX"))), vec!["Số: 03/TTr-CAX", "TỜ TRÌNH", "Kính gửi: Chủ tịch Ủy ban nhân dân xã Ia Đal.", "có 12 khu dân cư", "1 Thôn Đắk Năng Khu dân cư 45/47 (95,7%)", "kính trình Chủ tịch"]),
+        ("quyet-dinh-cong-nhan", decision.document(&ubnd, &issue(Some("……/QĐ-UBND"))), vec!["Công nhận 02 khu dân cư", "1. Thôn Đắk Năng;", "2. Trường Trung học cơ sở Ia Đal.", "Tờ trình số 03/TTr-CAX ngày 05 tháng 12 năm 2025", "Rơ Châm Tuyên"]),
+        ("giay-cong-nhan", certificate.document(&ubnd, &issue(None)), vec!["CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ IA ĐAL", "CÔNG NHẬN", "Thôn Đắk Năng", "Đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025", "Quyết định số 15/QĐ-UBND ngày 15 tháng 12 năm 2025"]),
+    ];
+    for (name, doc, expected) in cases {
+        let pdf = phongtrao::print::render(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (text, _) = check(&pdf, name);
+        assert_has(&text, name, &expected);
+    }
+}

@@ -3,11 +3,19 @@
 //! variant (empty values print as dotted lines for handwriting), so a form can be printed before the
 //! records it is filled from exist. Filling the structs from the store is in [`super::fill`].
 
+mod activity;
+mod certification;
 mod key;
 mod meeting;
+mod report;
+mod team;
 
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 
+pub use activity::{EventKind, EventPlan, Invitation, ReceivedItem, WeaponReceipt};
+pub use certification::{Certificate, Pledge, RecognitionDecision, ReviewMinutes, ScoreRow, SelfScore, Submission, SubmittedUnit};
+pub use report::{Figure, ModelRow, QuarterRow, YearReport};
+pub use team::{TeamDecision, TeamMember};
 pub use key::{KeyInput, KeyRegistration, fingerprint_text, from_minisign_pub};
 pub use meeting::{MeetingMinutes, Votes};
 
@@ -113,6 +121,10 @@ pub struct Agency {
     pub short: String,
     /// The commune as it reads in a sentence ("xã Ia Đal").
     pub commune: String,
+    /// "xã", "phường" or "đặc khu".
+    pub kind: String,
+    /// The head of the commune police, who signs the police's documents; empty to write by hand.
+    pub chief: String,
 }
 
 /// ("xã", "Ia Đal") from "Xã Ia Đal", "phường Hòa Cường", "Đặc khu Lý Sơn" or a bare "Ia Đal" (a xã).
@@ -159,6 +171,8 @@ impl Agency {
             place: name.clone(),
             short: short.to_owned(),
             commune: format!("{kind} {name}"),
+            kind: kind.to_owned(),
+            chief: String::new(),
         }
     }
 
@@ -171,6 +185,8 @@ impl Agency {
             place: name.clone(),
             short: "UBND".to_owned(),
             commune: format!("{kind} {name}"),
+            kind: kind.to_owned(),
+            chief: String::new(),
         }
     }
 
@@ -178,10 +194,15 @@ impl Agency {
     pub fn unit(commune: &str, unit: &str) -> Agency {
         let c = Agency::committee(commune);
         Agency {
-            parent: format!("Ủy ban nhân dân {}", c.commune),
+            parent: format!("Ủy ban nhân dân\n{}", c.commune),
             issuing: if unit.trim().is_empty() { "……………………".to_owned() } else { unit.trim().to_owned() },
             ..c
         }
+    }
+
+    /// "Trưởng Công an xã": the title of the police's signer.
+    pub fn head_title(&self) -> String {
+        format!("Trưởng Công an {}", self.kind)
     }
 
     /// The police of the commune in a sentence ("Công an xã Ia Đal").
@@ -248,13 +269,11 @@ pub(crate) fn time_words(t: Option<NaiveDateTime>) -> String {
 }
 
 /// "ngày 05 tháng 01 năm 2026", or its blank.
-#[allow(dead_code)] // used by the forms added next
 pub(crate) fn day_words(d: Option<NaiveDate>) -> String {
     d.map_or_else(|| "ngày …… tháng …… năm ……".to_owned(), date_words)
 }
 
 /// "năm 2025", or "năm 20……".
-#[allow(dead_code)] // used by the forms added next
 pub(crate) fn year_words(y: Option<i32>) -> String {
     y.map_or_else(|| "năm 20……".to_owned(), |y| format!("năm {y}"))
 }
@@ -277,7 +296,6 @@ pub(crate) fn paragraphs(text: &str) -> Vec<Paragraph> {
 
 /// First letter lower case ("Tuyên truyền…" → "tuyên truyền…"), except a proper name's first word
 /// is kept when the second letter is upper case too.
-#[allow(dead_code)] // used by the forms added next
 pub(crate) fn lower_first(s: &str) -> String {
     let mut c = s.trim().chars();
     match c.next() {
