@@ -74,6 +74,8 @@ pub enum Error {
     },
     #[error("Dữ liệu JSON không hợp lệ: {0}")]
     Json(String),
+    #[error("{0}")]
+    Print(#[from] crate::print::PrintError),
 }
 
 impl Error {
@@ -93,6 +95,7 @@ impl Error {
             Error::Sqlite(_) => "store",
             Error::Io { .. } => "io",
             Error::Json(_) => "json",
+            Error::Print(_) => "print",
         }
     }
 

@@ -320,9 +320,10 @@ impl Layout<'_> {
     fn header(&mut self, h: &Header) -> Result<(), PrintError> {
         const NATION: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
         const MOTTO: &str = "Độc lập - Tự do - Hạnh phúc";
-        let place_date = match &h.place_date {
-            Some((place, date)) => Some(self.clean(&place_date(place, *date), Style::Italic)?),
-            None => None,
+        let place_date = match (&h.place_date, &h.date_line) {
+            (Some((place, date)), _) => Some(self.clean(&place_date(place, *date), Style::Italic)?),
+            (None, Some(line)) => Some(self.clean(line, Style::Italic)?),
+            (None, None) => None,
         };
         // National name 13 pt and motto 14 pt when they leave the agencies a third of the width,
         // else 12 and 13 (both allowed by the decree).

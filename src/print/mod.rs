@@ -29,7 +29,9 @@
 //! signature row is never split nor left alone at the top of a page; table header rows repeat on
 //! every page. All text is normalised to NFC, so copying text out of the PDF gives correct Vietnamese.
 
+pub mod fill;
 mod fonts;
+pub mod forms;
 mod format;
 mod layout;
 mod lines;

@@ -137,6 +137,9 @@ pub struct Header {
     /// Place and date, printed "Ia Đal, ngày 05 tháng 01 năm 2026"; `None` for forms without it
     /// (Biên bản, Mẫu 1.9).
     pub place_date: Option<(String, NaiveDate)>,
+    /// A place-date line printed as written when `place_date` is `None`, e.g. for a blank form
+    /// "Ia Đal, ngày …… tháng …… năm ……".
+    pub date_line: Option<String>,
 }
 
 impl Header {
@@ -148,6 +151,7 @@ impl Header {
             issuing_agency: issuing_agency.into(),
             number: None,
             place_date: None,
+            date_line: None,
         }
     }
 
@@ -160,6 +164,12 @@ impl Header {
     /// Sets the place and date.
     pub fn place_date(mut self, place: impl Into<String>, date: NaiveDate) -> Self {
         self.place_date = Some((place.into(), date));
+        self
+    }
+
+    /// Sets a place-date line written as is (a blank date to fill in by hand).
+    pub fn date_line(mut self, line: impl Into<String>) -> Self {
+        self.date_line = Some(line.into());
         self
     }
 }

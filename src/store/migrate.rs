@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "0002_accounts", include_str!("migrations/0002_accounts.sql")),
     (3, "0003_search_index", include_str!("migrations/0003_search_index.sql")),
     (4, "0004_sync_epoch", include_str!("migrations/0004_sync_epoch.sql")),
+    (6, "0006_issued_documents", include_str!("migrations/0006_issued_documents.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -10,6 +10,7 @@ mod accounts;
 mod audit;
 mod backup;
 pub mod cert;
+mod documents;
 mod migrate;
 mod query;
 mod sync;
@@ -17,6 +18,7 @@ mod sync;
 pub use audit::AuditReport;
 pub use backup::{Snapshot, SnapshotInfo};
 pub use cert::{CertDossier, CertSaved, CertView};
+pub use documents::IssuedDoc;
 pub use migrate::{checksum as migration_checksum, latest as latest_schema, MIGRATIONS};
 pub use query::{Filter, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, MergeReport};
@@ -479,6 +481,48 @@ impl Store {
                 Some((f.label.clone(), domain::display_value(f, v, &name_of)))
             })
             .collect())
+    }
+
+    /// Issues a document: takes the next number of `series` for `year`, calls `make` with it (to
+    /// render the document), and records the issued document (who, when, which form and record) and
+    /// an audit entry, all in one transaction. If `make` fails nothing is recorded and the number is
+    /// not taken; once this returns, the number is taken for good, whatever happens to the file.
+    pub fn issue_document<T>(
+        &mut self,
+        form: &str,
+        series: &str,
+        year: i32,
+        record: Option<Uuid>,
+        make: impl FnOnce(&IssuedDoc) -> Result<T>,
+    ) -> Result<(IssuedDoc, T)> {
+        let issued_by = self.session.as_ref().map_or_else(|| self.actor.clone(), |a| a.full_name.clone());
+        self.write(|tx| {
+            let number = documents::next_number(&tx.tx, series, year)?;
+            let doc = IssuedDoc {
+                id: Uuid::now_v7(),
+                form: form.to_owned(),
+                series: series.to_owned(),
+                year,
+                number,
+                record_id: record,
+                issued_by,
+                issued_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            };
+            let out = make(&doc)?;
+            documents::insert(&tx.tx, &doc)?;
+            let new = serde_json::json!({ "form": doc.form, "number": doc.number_text(), "issued_doc": doc.id });
+            let kind = match record {
+                Some(id) => tx.reader().record(id)?.map(|r| r.kind),
+                None => None,
+            };
+            tx.audit("issue", kind, record, None, Some(&new))?;
+            Ok((doc, out))
+        })
+    }
+
+    /// The register of issued documents, newest first.
+    pub fn issued_documents(&self, limit: u32) -> Result<Vec<IssuedDoc>> {
+        documents::list(&self.conn, limit)
     }
 
     /// Checks the audit log's hash chain.

@@ -12,7 +12,7 @@ use phongtrao::print::*;
 // ---- tools -------------------------------------------------------------------------------------
 
 /// Runs a command-line tool; a missing tool fails the test and names the Debian package to install.
-fn tool(name: &str, package: &str, args: &[&str]) -> std::process::Output {
+pub(crate) fn tool(name: &str, package: &str, args: &[&str]) -> std::process::Output {
     match Command::new(name).args(args).output() {
         Ok(out) => out,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -23,28 +23,28 @@ fn tool(name: &str, package: &str, args: &[&str]) -> std::process::Output {
 }
 
 /// stdout of a tool that must succeed.
-fn stdout(name: &str, package: &str, args: &[&str]) -> String {
+pub(crate) fn stdout(name: &str, package: &str, args: &[&str]) -> String {
     let out = tool(name, package, args);
     assert!(out.status.success(), "{name} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
-fn arg(p: &Path) -> &str {
+pub(crate) fn arg(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
 /// Text of one page (`pdftotext -layout`).
-fn page_text(pdf: &Path, page: usize) -> String {
+pub(crate) fn page_text(pdf: &Path, page: usize) -> String {
     let p = page.to_string();
     stdout("pdftotext", "poppler-utils", &["-layout", "-f", &p, "-l", &p, arg(pdf), "-"])
 }
 
 /// Runs of whitespace collapsed to one space, so that a phrase broken over two lines still matches.
-fn squash(s: &str) -> String {
+pub(crate) fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn page_count(pdf: &Path) -> usize {
+pub(crate) fn page_count(pdf: &Path) -> usize {
     let info = stdout("pdfinfo", "poppler-utils", &[arg(pdf)]);
     let line = info.lines().find(|l| l.starts_with("Pages:")).expect("Pages line");
     line["Pages:".len()..].trim().parse().expect("page count")
@@ -93,7 +93,7 @@ fn word_boxes(pdf: &Path, dir: &Path) -> Vec<WordBox> {
 }
 
 /// Writes `pdf` to a temporary directory (and to `$PHONGTRAO_PRINT_OUT` when set).
-fn save(pdf: &[u8], name: &str) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn save(pdf: &[u8], name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(name);
     std::fs::write(&path, pdf).expect("write pdf");

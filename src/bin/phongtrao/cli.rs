@@ -188,6 +188,9 @@ pub enum Command {
     /// Sao lưu và khôi phục kho dữ liệu
     #[command(subcommand, help_template = TEMPLATE)]
     Backup(BackupCmd),
+    /// In biểu mẫu ra tệp PDF theo thể thức Nghị định 30/2020/NĐ-CP (xem các mẫu: print --list)
+    #[command(help_template = TEMPLATE)]
+    Print(PrintArgs),
     /// Thông tin xã và số bản ghi
     #[command(help_template = TEMPLATE)]
     Info,
@@ -311,6 +314,37 @@ impl InitArgs {
         };
         (setup, chief)
     }
+}
+
+#[derive(Debug, Args)]
+pub struct PrintArgs {
+    /// Tên mẫu (cột đầu của print --list), ví dụ bien-ban-hop
+    #[arg(value_name = "MẪU", required_unless_present_any = ["list", "issued"])]
+    pub form: Option<String>,
+    /// Liệt kê các mẫu in: tên mẫu, rồi tên tiếng Việt
+    #[arg(long, conflicts_with_all = ["form", "issued"])]
+    pub list: bool,
+    /// Xem sổ văn bản đã cấp số (mới nhất trước)
+    #[arg(long, conflicts_with = "form")]
+    pub issued: bool,
+    /// Mã bản ghi để điền mẫu (cuộc họp, hoạt động, tổ bảo vệ ANTT)
+    #[arg(long, value_parser = parse_id, value_name = "MÃ")]
+    pub id: Option<Uuid>,
+    /// Năm của báo cáo kết quả (mặc định: năm của ngày ban hành)
+    #[arg(long, value_name = "NĂM")]
+    pub year: Option<i32>,
+    /// Ngày ban hành in trên văn bản (mặc định: hôm nay), dd/mm/yyyy
+    #[arg(long, value_name = "NGÀY")]
+    pub date: Option<String>,
+    /// Tệp khóa công khai minisign (.pub) cho mẫu dang-ky-khoa
+    #[arg(long, value_name = "TỆP")]
+    pub key_file: Option<PathBuf>,
+    /// In mẫu trắng để viết tay (không lấy số, không cần bản ghi)
+    #[arg(long)]
+    pub blank: bool,
+    /// Tệp PDF sẽ ghi
+    #[arg(short = 'o', long, value_name = "TỆP.pdf", required_unless_present_any = ["list", "issued"])]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -293,6 +293,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Backup(cmd) => backup(w, cmd, &path, user)?,
+        Command::Print(args) => print(w, &path, user, args)?,
         Command::Where => {
             say(w, path.display())?;
         }
@@ -376,6 +377,50 @@ fn restore_user(path: &std::path::Path, user: Option<&str>) -> Result<String> {
         return Ok(only.username.clone());
     }
     Err(Error::Refused("Hãy chọn tài khoản để mở bản sao lưu bằng --user TÊN_ĐĂNG_NHẬP.".into()))
+}
+
+/// `phongtrao print`: the list of forms, the register of issued documents, or one form to a PDF.
+fn print(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, args: cli::PrintArgs) -> Result<()> {
+    use phongtrao::print::{fill, forms};
+    if args.list {
+        for f in forms::FORMS {
+            say(w, format!("{}\t{}", f.name, f.title))?;
+        }
+        return Ok(());
+    }
+    if args.issued {
+        let store = open(path, user)?;
+        for d in store.issued_documents(200)? {
+            let record = d.record_id.map(|r| format!(" (bản ghi {r})")).unwrap_or_default();
+            say(w, format!("{}\t{}\t{}\t{}{record}", d.number_text(), d.issued_at, d.form, d.issued_by))?;
+        }
+        return Ok(());
+    }
+    let (Some(name), Some(output)) = (args.form, args.output) else {
+        return Err(Error::Refused("Thiếu tên mẫu hoặc tệp ra (-o TỆP.pdf).".into()));
+    };
+    let spec = fill::form(&name)?;
+    let date = match &args.date {
+        Some(d) => phongtrao::date::parse_date(d).map_err(|m| Error::field("date", "Ngày ban hành", m))?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let key = match &args.key_file {
+        Some(f) => {
+            let text = std::fs::read_to_string(f).map_err(|e| Error::io(f, e))?;
+            Some(forms::from_minisign_pub(&text).map_err(|m| Error::field("key_file", "Tệp khóa công khai", m))?)
+        }
+        None => None,
+    };
+    let mut store = open(path, user)?;
+    let req = fill::PrintRequest { form: spec.name.to_owned(), id: args.id, year: args.year, key, blank: args.blank, date };
+    let printed = fill::print(&mut store, &req)?;
+    // The number is taken: a failed write below leaves it in the register (print again).
+    phongtrao::fsutil::write_atomic(&output, &printed.pdf)?;
+    match &printed.issued {
+        Some(d) => say(w, format!("Đã in {} số {} ra {}", spec.title, d.number_text(), output.display()))?,
+        None => say(w, format!("Đã in {} ra {}", spec.title, output.display()))?,
+    }
+    Ok(())
 }
 
 fn show(w: &mut impl Write, store: &Store, kind: Kind, id: Uuid, json: bool) -> Result<()> {

@@ -1,0 +1,121 @@
+//! Báo cáo kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc in a year, with tables of
+//! the year's figures.
+
+use super::{Agency, Issue, dotted_lines, heading, int, signer, year_words};
+use crate::print::model::{Align, Column, Document, Paragraph, Recipients, Signatures, Table, Title};
+
+/// One indicator and its value for the year (`None`: to write by hand).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Figure {
+    pub label: String,
+    pub value: Option<i64>,
+}
+
+/// Activities of one category by quarter.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QuarterRow {
+    pub label: String,
+    pub quarters: [i64; 4],
+}
+
+/// Models of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ModelRow {
+    pub kind: String,
+    pub active: i64,
+    pub dissolved: i64,
+}
+
+/// The report's figures. Empty tables print with blank cells for handwriting.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct YearReport {
+    pub year: Option<i32>,
+    pub figures: Vec<Figure>,
+    pub quarters: Vec<QuarterRow>,
+    pub models: Vec<ModelRow>,
+}
+
+impl YearReport {
+    /// The blank report: the indicators' labels with empty values.
+    pub fn blank(indicators: &[String], categories: &[String], model_kinds: &[String]) -> Self {
+        YearReport {
+            year: None,
+            figures: indicators.iter().map(|l| Figure { label: l.clone(), value: None }).collect(),
+            quarters: categories.iter().map(|l| QuarterRow { label: l.clone(), quarters: [0; 4] }).collect(),
+            models: model_kinds.iter().map(|k| ModelRow { kind: k.clone(), ..ModelRow::default() }).collect(),
+        }
+    }
+
+    /// The document.
+    pub fn document(&self, agency: &Agency, issue: &Issue) -> Document {
+        let year = year_words(self.year);
+        let blank = self.year.is_none();
+        let cell = |n: i64| if blank { String::new() } else { int(n) };
+        let mut doc = Document::new(format!("Báo cáo kết quả phong trào toàn dân bảo vệ an ninh Tổ quốc {year}"))
+            .with(issue.header(agency, true))
+            .with(Title::new("Báo cáo").subject(format!("Kết quả thực hiện phong trào toàn dân\nbảo vệ an ninh Tổ quốc {year}")))
+            .with(Paragraph::new(format!(
+                "Thực hiện Chỉ thị số 09-CT/TW ngày 01/12/2011 của Ban Bí thư và hướng dẫn của Công an tỉnh, {} báo cáo kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc {year} trên địa bàn {} như sau:",
+                agency.police_name(),
+                agency.commune
+            )))
+            .with(heading("I. CÁC CHỈ TIÊU CHỦ YẾU"));
+        let mut t = Table::new(vec![
+            Column::new("TT", 0.6, Align::Center),
+            Column::new("Chỉ tiêu", 5.0, Align::Left),
+            Column::new("Kết quả", 1.4, Align::Right),
+        ]);
+        for (i, f) in self.figures.iter().enumerate() {
+            t = t.row([(i + 1).to_string(), f.label.clone(), f.value.map(int).unwrap_or_default()]);
+        }
+        doc.push(t);
+        doc.push(heading("II. HOẠT ĐỘNG THEO LOẠI VÀ THEO QUÝ"));
+        let mut t = Table::new(vec![
+            Column::new("TT", 0.6, Align::Center),
+            Column::new("Loại hoạt động", 3.4, Align::Left),
+            Column::new("Quý I", 0.8, Align::Right),
+            Column::new("Quý II", 0.8, Align::Right),
+            Column::new("Quý III", 0.8, Align::Right),
+            Column::new("Quý IV", 0.8, Align::Right),
+            Column::new("Cả năm", 0.9, Align::Right),
+        ])
+        .size(12.0);
+        let mut totals = [0i64; 4];
+        for (i, r) in self.quarters.iter().enumerate() {
+            for (t, q) in totals.iter_mut().zip(r.quarters) {
+                *t += q;
+            }
+            let mut row = vec![(i + 1).to_string(), r.label.clone()];
+            row.extend(r.quarters.iter().map(|q| cell(*q)));
+            row.push(cell(r.quarters.iter().sum()));
+            t = t.row(row);
+        }
+        let mut row = vec![String::new(), "Cộng".to_owned()];
+        row.extend(totals.iter().map(|q| cell(*q)));
+        row.push(cell(totals.iter().sum()));
+        doc.push(t.row(row));
+        doc.push(heading("III. MÔ HÌNH TỰ QUẢN VỀ AN NINH, TRẬT TỰ"));
+        let mut t = Table::new(vec![
+            Column::new("TT", 0.6, Align::Center),
+            Column::new("Loại mô hình", 3.4, Align::Left),
+            Column::new("Đang hoạt động", 1.5, Align::Right),
+            Column::new("Đã giải thể", 1.5, Align::Right),
+        ]);
+        for (i, m) in self.models.iter().enumerate() {
+            t = t.row([(i + 1).to_string(), m.kind.clone(), cell(m.active), cell(m.dissolved)]);
+        }
+        doc.push(t);
+        doc.push(heading("IV. NHẬN XÉT, PHƯƠNG HƯỚNG"));
+        for l in dotted_lines(4) {
+            doc.push(l);
+        }
+        doc.push(Paragraph::new(format!(
+            "Trên đây là báo cáo kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc {year} của {}.",
+            agency.police_name()
+        )).end_mark());
+        doc.with(Signatures::with_recipients(
+            Recipients::new([format!("{} (để báo cáo)", agency.parent), format!("Đảng ủy, {}", agency.committee_name())]).archive(agency.short.clone()),
+            signer(&[&agency.head_title()], &agency.chief),
+        ))
+    }
+}

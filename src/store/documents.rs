@@ -1,0 +1,90 @@
+//! The register of issued documents and its numbering (migration 0006).
+//!
+//! A number is taken in the transaction that records the issued document; it is never given
+//! again, even when writing the PDF file fails afterwards (the register then shows a number whose
+//! paper was not printed: the officer prints it again, and nothing is reused or skipped silently).
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::Result;
+
+/// One issued document, as the register keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssuedDoc {
+    pub id: Uuid,
+    /// The form's name (`bien-ban-hop`).
+    pub form: String,
+    /// The symbol the number belongs to (`BB-CAX`).
+    pub series: String,
+    pub year: i32,
+    pub number: u32,
+    /// The record it was filled from, if any.
+    pub record_id: Option<Uuid>,
+    /// Who issued it (the logged-in officer's name).
+    pub issued_by: String,
+    /// When, RFC 3339 local time.
+    pub issued_at: String,
+}
+
+impl IssuedDoc {
+    /// The number as printed: `05/BB-CAX`.
+    pub fn number_text(&self) -> String {
+        crate::print::doc_number(self.number, &self.series)
+    }
+}
+
+/// Takes the next number of `series` in `year`.
+pub(super) fn next_number(conn: &Connection, series: &str, year: i32) -> Result<u32> {
+    let n: i64 = conn
+        .prepare_cached(
+            "INSERT INTO doc_counter (series, year, last) VALUES (?1, ?2, 1)
+             ON CONFLICT (series, year) DO UPDATE SET last = last + 1
+             RETURNING last",
+        )?
+        .query_row(params![series, year], |r| r.get(0))?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Records an issued document.
+pub(super) fn insert(conn: &Connection, d: &IssuedDoc) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO issued_doc (id, form, series, year, number, record_id, issued_by, issued_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        d.id.to_string(),
+        d.form,
+        d.series,
+        d.year,
+        d.number,
+        d.record_id.map(|i| i.to_string()),
+        d.issued_by,
+        d.issued_at
+    ])?;
+    Ok(())
+}
+
+/// The last `limit` issued documents, newest first.
+pub(super) fn list(conn: &Connection, limit: u32) -> Result<Vec<IssuedDoc>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, form, series, year, number, record_id, issued_by, issued_at FROM issued_doc
+         ORDER BY issued_at DESC, rowid DESC LIMIT ?1",
+    )?;
+    let rows = st.query_map([limit], |r| {
+        let id: String = r.get(0)?;
+        let record: Option<String> = r.get(5)?;
+        Ok(IssuedDoc {
+            id: Uuid::parse_str(&id).unwrap_or_default(),
+            form: r.get(1)?,
+            series: r.get(2)?,
+            year: r.get(3)?,
+            number: r.get(4)?,
+            record_id: record.and_then(|s| Uuid::parse_str(&s).ok()),
+            issued_by: r.get(6)?,
+            issued_at: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
