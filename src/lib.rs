@@ -5,6 +5,7 @@
 //! dates ([`date`]), the hybrid logical clock ([`hlc`]), printing ([`print`]) and the demo commune
 //! ([`demo`]). See ARCHITECTURE.md for the codemap and the invariants.
 
+pub mod backup;
 pub mod dashboard;
 pub mod date;
 pub mod demo;

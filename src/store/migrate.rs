@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "0001_init", include_str!("migrations/0001_init.sql")),
     (2, "0002_accounts", include_str!("migrations/0002_accounts.sql")),
     (3, "0003_search_index", include_str!("migrations/0003_search_index.sql")),
+    (4, "0004_sync_epoch", include_str!("migrations/0004_sync_epoch.sql")),
 ];
 
 pub fn latest() -> i64 {

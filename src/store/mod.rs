@@ -8,11 +8,13 @@
 
 mod accounts;
 mod audit;
+mod backup;
 mod migrate;
 mod query;
 mod sync;
 
 pub use audit::AuditReport;
+pub use backup::{Snapshot, SnapshotInfo};
 pub use migrate::{checksum as migration_checksum, latest as latest_schema, MIGRATIONS};
 pub use query::{Filter, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, MergeReport};
@@ -167,22 +169,7 @@ impl Store {
     }
 
     fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        // FULL: a commit that returned survives a power cut, not only a crash of the app.
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        // Decrypted pages stay in memory (64 MiB at most): SQLCipher decrypts each page read from disk.
-        conn.pragma_update(None, "cache_size", -65_536)?;
-        conn.set_prepared_statement_cache_capacity(64);
-        conn.create_collation("vi", text::compare)?;
-        conn.create_scalar_function(
-            "vi_fold",
-            1,
-            rusqlite::functions::FunctionFlags::SQLITE_UTF8
-                | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|s| text::fold(&s))),
-        )?;
+        configure(&conn)?;
         migrate::migrate(&mut conn)?;
         let commune = read_commune(&conn)?;
         let actor = commune.as_ref().map(|c| c.officer.clone()).unwrap_or_default();
@@ -550,6 +537,27 @@ fn replicas_docs(records: &[Record]) -> Vec<Doc> {
 }
 
 /// Opens an SQLCipher store with its raw data key and checks that the key fits.
+/// Settings and functions every connection to a store needs: WAL, full sync, the page cache, the
+/// Vietnamese collation and folding function (indexes use them).
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a commit that returned survives a power cut, not only a crash of the app.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Decrypted pages stay in memory (64 MiB at most): SQLCipher decrypts each page read from disk.
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    conn.create_collation("vi", text::compare)?;
+    conn.create_scalar_function(
+        "vi_fold",
+        1,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8 | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|s| text::fold(&s))),
+    )?;
+    Ok(())
+}
+
 fn open_encrypted(path: &Path, key: &DataKey) -> Result<Connection> {
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "key", &*key.sqlcipher_pragma())?;

@@ -181,6 +181,9 @@ pub enum Command {
     /// Tài khoản cán bộ: xem, tạo, đổi quyền, đổi mật khẩu, xóa
     #[command(subcommand, help_template = TEMPLATE)]
     Account(AccountCmd),
+    /// Sao lưu và khôi phục kho dữ liệu
+    #[command(subcommand, help_template = TEMPLATE)]
+    Backup(BackupCmd),
     /// Thông tin xã và số bản ghi
     #[command(help_template = TEMPLATE)]
     Info,
@@ -230,6 +233,32 @@ pub enum AccountCmd {
     Remove {
         #[arg(value_name = "TÊN")]
         username: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCmd {
+    /// Sao lưu ngay (mặc định vào thư mục sao-luu bên cạnh tệp dữ liệu, giữ 7 ngày gần nhất và mỗi tháng một bản)
+    #[command(help_template = TEMPLATE)]
+    Create {
+        /// Thư mục nhận bản sao lưu, ví dụ USB (khi có, không xóa bản cũ nào ở đó)
+        #[arg(long, value_name = "THƯ MỤC")]
+        out: Option<PathBuf>,
+    },
+    /// Liệt kê các bản sao lưu tự động
+    #[command(help_template = TEMPLATE)]
+    List,
+    /// Kiểm tra một bản sao lưu (mã kiểm tra, mật khẩu, tính toàn vẹn) mà không khôi phục
+    #[command(help_template = TEMPLATE)]
+    Verify {
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+    },
+    /// Khôi phục kho dữ liệu từ một bản sao lưu (kho hiện tại được giữ lại bên cạnh)
+    #[command(help_template = TEMPLATE)]
+    Restore {
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
     },
 }
 

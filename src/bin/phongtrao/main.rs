@@ -13,7 +13,7 @@ use phongtrao::{Error, Result};
 use serde_json::Value;
 use uuid::Uuid;
 
-use cli::{AccountCmd, AuditCmd, Cli, Command, ModelCmd};
+use cli::{AccountCmd, AuditCmd, BackupCmd, Cli, Command, ModelCmd};
 use phongtrao::NewAccount;
 use phongtrao::keyring::KdfParams;
 
@@ -291,6 +291,7 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Backup(cmd) => backup(w, cmd, &path, user)?,
         Command::Where => {
             say(w, path.display())?;
         }
@@ -307,6 +308,73 @@ fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn backup(w: &mut impl Write, cmd: BackupCmd, path: &std::path::Path, user: Option<&str>) -> Result<()> {
+    use phongtrao::backup;
+    let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6).replace('.', ",");
+    match cmd {
+        BackupCmd::Create { out } => {
+            let store = open(path, user)?;
+            let info = match &out {
+                Some(dir) => backup::create(&store, dir)?,
+                None => {
+                    let dir = backup::default_dir(path);
+                    let info = backup::create(&store, &dir)?;
+                    backup::prune(&dir, chrono::Local::now().date_naive())?;
+                    info
+                }
+            };
+            say(w, format!("Đã sao lưu ({}) vào {}", mb(info.bytes), info.path.display()))?;
+        }
+        BackupCmd::List => {
+            let dir = backup::default_dir(path);
+            let all = backup::list(&dir)?;
+            if all.is_empty() {
+                say(w, format!("Chưa có bản sao lưu nào trong {}.", dir.display()))?;
+            }
+            for (at, file) in all {
+                say(w, format!("{}  {}", at.format("%d/%m/%Y %H:%M:%S"), file.display()))?;
+            }
+        }
+        BackupCmd::Verify { file } => {
+            let user = restore_user(path, user)?;
+            let pw = password("PHONGTRAO_PASSWORD", &format!("Mật khẩu của {user}: "))?;
+            let scratch = std::env::temp_dir();
+            let c = backup::check(&file, &scratch, &user, &pw)?;
+            let h = &c.info.header;
+            say(w, format!("Bản sao lưu tốt: {}", file.display()))?;
+            say(w, format!("  Tạo lúc: {}", h.created_at.with_timezone(&chrono::Local).format("%H:%M:%S ngày %d/%m/%Y")))?;
+            say(w, format!("  Xã mã {}, tỉnh mã {}; cài đặt {}", h.store.commune_code, h.store.province_code, h.store.installation_id))?;
+            say(w, format!("  {} bản ghi; kiểm tra toàn vẹn: {}; {}", phongtrao::text::format_int(c.records), c.integrity, mb(c.info.bytes)))?;
+        }
+        BackupCmd::Restore { file } => {
+            let user = restore_user(path, user)?;
+            let pw = password("PHONGTRAO_PASSWORD", &format!("Mật khẩu của {user} (trong bản sao lưu): "))?;
+            let r = backup::restore(&file, path, &user, &pw)?;
+            say(w, format!("Đã khôi phục kho dữ liệu từ {} (tạo lúc {}).", file.display(),
+                r.info.header.created_at.with_timezone(&chrono::Local).format("%H:%M:%S ngày %d/%m/%Y")))?;
+            if let Some(aside) = &r.aside {
+                say(w, format!("Kho dữ liệu trước khi khôi phục được giữ lại tại {}", aside.display()))?;
+            }
+            say(w, format!("Kỳ đồng bộ mới: {} (số thứ tự thay đổi đã gửi lên tỉnh không bị dùng lại).", r.sync_epoch))?;
+        }
+    }
+    Ok(())
+}
+
+/// Who logs into a backup: `--user`, or the only account of the current store.
+fn restore_user(path: &std::path::Path, user: Option<&str>) -> Result<String> {
+    if let Some(u) = user {
+        return Ok(u.to_owned());
+    }
+    let keys = phongtrao::keyring::Keyring::path_for(path);
+    if let Ok(ring) = phongtrao::keyring::Keyring::load(&keys)
+        && let [only] = ring.slots.as_slice()
+    {
+        return Ok(only.username.clone());
+    }
+    Err(Error::Refused("Hãy chọn tài khoản để mở bản sao lưu bằng --user TÊN_ĐĂNG_NHẬP.".into()))
 }
 
 fn show(w: &mut impl Write, store: &Store, kind: Kind, id: Uuid, json: bool) -> Result<()> {

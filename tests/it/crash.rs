@@ -1,0 +1,198 @@
+//! Crash safety: a process killed with SIGKILL at random moments, a hundred times, while it writes
+//! records, takes backups and prints PDFs. After each kill: the store opens, `PRAGMA integrity_check`
+//! is ok, the audit chain holds, every record the process reported as committed is there, and every
+//! file under a final name is whole.
+//!
+//! The process is this test binary itself, re-run on [`workload`] with `PHONGTRAO_CRASH_DIR` set: it
+//! then works until it is killed, reporting each commit on stdout after it returns.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use phongtrao::{backup, Kind, Store};
+use serde_json::json;
+
+use crate::store::{doc, file_store};
+
+const PW: &str = "mat-khau-dung";
+const ENV: &str = "PHONGTRAO_CRASH_DIR";
+
+/// What the killed process does, by round: 0 writes, 1 backups, 2 prints, 3 all mixed.
+fn work(db: &Path, round: u64, mut report: impl FnMut(&str), stop_after: Option<u64>) {
+    let mut s = Store::unlock(db, "nguyenvanan", PW).unwrap();
+    let out = db.parent().unwrap().join("out");
+    let mut i = 0u64;
+    loop {
+        if stop_after.is_some_and(|n| i >= n) {
+            return;
+        }
+        let phase = if round % 4 == 3 { i % 3 } else { round % 4 };
+        match phase {
+            0 => {
+                let saved = s
+                    .create(
+                        Kind::Area,
+                        &doc(json!({"name": format!("Thôn {round}-{i}"), "kind": "thon", "households": 10 + i, "population": 40 + i})),
+                    )
+                    .unwrap();
+                report(&format!("W {}", saved.id));
+            }
+            1 => {
+                let info = backup::create(&s, &out).unwrap();
+                report(&format!("B {}", info.path.display()));
+            }
+            _ => {
+                let path = out.join(format!("bien-ban-{round}-{i}.pdf"));
+                std::fs::create_dir_all(&out).unwrap();
+                let pdf = sample_pdf(40);
+                phongtrao::fsutil::write_atomic(&path, &pdf).unwrap();
+                report(&format!("P {}", path.display()));
+            }
+        }
+        i += 1;
+    }
+}
+
+/// A minutes-like document of `n` paragraphs (a few pages).
+fn sample_pdf(n: usize) -> Vec<u8> {
+    use phongtrao::print::*;
+    let mut doc = Document::new("Biên bản")
+        .with(Header::new("Công an tỉnh Quảng Ngãi", "Công an xã Ia Đal").number(doc_number(5, "BB-CAX")))
+        .with(Title::new("Biên bản").subject("Họp Tổ bảo vệ an ninh, trật tự"));
+    for i in 0..n {
+        doc.push(Paragraph::new(format!("Đoạn {i}: nội dung cuộc họp được ghi lại đầy đủ, đúng diễn biến.")));
+    }
+    render(&doc).unwrap()
+}
+
+/// In a killed process: works until killed. Run as a test: a few rounds of each kind of work,
+/// checked like the crash test checks what a killed process left.
+#[test]
+fn workload() {
+    if let Ok(dir) = std::env::var(ENV) {
+        let dir = PathBuf::from(dir);
+        let round: u64 = std::env::var("PHONGTRAO_CRASH_ROUND").unwrap().parse().unwrap();
+        let stdout = std::io::stdout();
+        work(&dir.join("xa.db"), round, |line| {
+            let mut o = stdout.lock();
+            writeln!(o, "{line}").unwrap();
+            o.flush().unwrap();
+        }, None);
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (db, s) = file_store(dir.path());
+    drop(s);
+    let mut reported = Vec::new();
+    for round in 0..4 {
+        work(&db, round, |l| reported.push(l.to_owned()), Some(3));
+    }
+    assert_eq!(reported.len(), 12);
+    check(&db, &reported);
+}
+
+/// What a process left: the store is sound and holds every reported record; final files are whole.
+fn check(db: &Path, reported: &[String]) -> usize {
+    let s = Store::unlock(db, "nguyenvanan", PW).expect("the store opens after a crash");
+    assert_eq!(s.integrity_check().unwrap(), "ok");
+    assert!(s.audit_verify().unwrap().ok(), "the audit chain holds");
+    let mut committed = 0;
+    for line in reported {
+        if let Some(id) = line.strip_prefix("W ") {
+            let id = uuid::Uuid::parse_str(id).unwrap();
+            assert!(s.get_any(id).unwrap().is_some(), "record {id} was reported committed and is gone");
+            committed += 1;
+        }
+    }
+    let out = db.parent().unwrap().join("out");
+    if out.exists() {
+        for entry in std::fs::read_dir(&out).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue; // a temporary name: never taken for a finished file
+            }
+            if name.ends_with(".ptbak") {
+                backup::verify(&path).unwrap_or_else(|e| panic!("{name} is under a final name but broken: {e}"));
+            } else if name.ends_with(".pdf") {
+                let bytes = std::fs::read(&path).unwrap();
+                assert!(bytes.starts_with(b"%PDF-") && bytes.trim_ascii_end().ends_with(b"%%EOF"), "{name} is cut short");
+            } else {
+                panic!("unexpected file {name}");
+            }
+        }
+    }
+    committed
+}
+
+/// xorshift64*: random moments that a failure's seed reproduces.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+#[test]
+fn sigkill_at_random_moments_loses_nothing_committed() {
+    let seed = std::env::var("PHONGTRAO_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
+    eprintln!("PHONGTRAO_CRASH_SEED={seed}");
+    let mut rng = Rng(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let (db, s) = file_store(dir.path());
+    drop(s);
+    let exe = std::env::current_exe().unwrap();
+    let mut all_reported: Vec<String> = Vec::new();
+    let mut kills = 0;
+    let mut killed_mid_backup = 0;
+    for round in 0..100u64 {
+        let mut child = Command::new(&exe)
+            .args(["--exact", "crash::workload", "--nocapture", "--test-threads", "1"])
+            .env(ENV, dir.path())
+            .env("PHONGTRAO_CRASH_ROUND", round.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .filter(|l| l.starts_with("W ") || l.starts_with("B ") || l.starts_with("P "))
+                .collect::<Vec<_>>()
+        });
+        // Random moment: 30–330 ms after the start (unlocking takes part of it).
+        let wait = Duration::from_millis(30 + rng.next() % 300);
+        let started = Instant::now();
+        while started.elapsed() < wait {
+            if child.try_wait().unwrap().is_some() {
+                panic!("the workload ended by itself in round {round}");
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        child.kill().unwrap(); // SIGKILL on Unix, TerminateProcess on Windows
+        child.wait().unwrap();
+        kills += 1;
+        let reported = reader.join().unwrap();
+        if round % 4 == 1 && dir.path().join("out").read_dir().is_ok_and(|mut d| d.any(|e| e.unwrap().file_name().to_string_lossy().starts_with('.'))) {
+            killed_mid_backup += 1;
+        }
+        all_reported.extend(reported);
+        // Every round checks everything reported so far: nothing committed earlier is lost either.
+        check(&db, &all_reported);
+    }
+    let committed = check(&db, &all_reported);
+    assert_eq!(kills, 100);
+    assert!(committed > 100, "the rounds did commit records ({committed})");
+    assert!(all_reported.iter().any(|l| l.starts_with("B ")), "backups finished in some rounds");
+    eprintln!("{kills} kills, {committed} committed records, {killed_mid_backup} rounds left a backup's temporary file");
+}
