@@ -74,6 +74,9 @@ pub enum Error {
     },
     #[error("Dữ liệu JSON không hợp lệ: {0}")]
     Json(String),
+    /// A sync bundle refused: `code` says why (`bundle_damaged`, `bundle_signature`, `bundle_replay`…).
+    #[error("{message}")]
+    Bundle { code: &'static str, message: String },
 }
 
 impl Error {
@@ -93,6 +96,7 @@ impl Error {
             Error::Sqlite(_) => "store",
             Error::Io { .. } => "io",
             Error::Json(_) => "json",
+            Error::Bundle { code, .. } => code,
         }
     }
 
