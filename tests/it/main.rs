@@ -6,3 +6,4 @@ mod demo;
 mod print;
 mod security;
 mod store;
+mod sync;
