@@ -568,3 +568,65 @@ fn debian_age_and_minisign_read_a_real_bundle_and_it_reveals_no_names() {
         assert!(!raw.windows(word.len()).any(|w| w == word.as_bytes()), "«{word}» in clear");
     }
 }
+
+/// The whole trip through the real binary, as officers type it.
+#[test]
+fn the_command_line_carries_a_bundle_there_and_a_receipt_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_phongtrao"))
+            .args(args)
+            .env_remove("PHONGTRAO_DB")
+            .env_remove("PHONGTRAO_USER")
+            .env("PHONGTRAO_PASSWORD", PW)
+            .output()
+            .unwrap()
+    };
+    let ok = |args: &[&str]| {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let p = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let (tinh, db, usb) = (p("tinh"), p("xa.db"), p("usb"));
+    std::fs::create_dir_all(&usb).unwrap();
+    let enrollment = ok(&["province", "init", "--dir", &tinh, "--province-code", "51", "--province", "Quảng Ngãi"]);
+    ok(&[
+        "--db", &db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
+        "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An",
+    ]);
+    let shown = ok(&["--db", &db, "key", "show"]);
+    assert!(shown.contains("Mã khóa:") && shown.contains("Dấu vân tay:"), "{shown}");
+    ok(&["--db", &db, "key", "export-pub", "--out", &p("xa.pub")]);
+    assert!(std::fs::read_to_string(p("xa.pub")).unwrap().starts_with("untrusted comment: minisign public key"));
+    let enrolled = ok(&["--db", &db, "enroll", enrollment.trim()]);
+    assert!(enrolled.contains("Đã ghi danh với Công an tỉnh Quảng Ngãi"), "{enrolled}");
+    ok(&["province", "--dir", &tinh, "register", "--commune-code", "23430", "--pubkey", &p("xa.pub")]);
+    ok(&["--db", &db, "add", "area", "--json", r#"{"name": "Thôn Đắk Năng", "kind": "thon", "households": 120, "population": 480}"#]);
+    let file = ok(&["--db", &db, "bundle", "export", "--out", &usb]).trim().to_owned();
+    let verified = ok(&["--db", &db, "bundle", "verify", &file]);
+    assert!(verified.contains("Gói còn nguyên vẹn") && verified.contains("máy này"), "{verified}");
+    let dry = ok(&["province", "--dir", &tinh, "import", &file, "--dry-run"]);
+    assert!(dry.contains("Chạy thử: chưa nhập gì") && dry.contains("khu dân cư"), "{dry}");
+    let done = ok(&["province", "--dir", &tinh, "import", &file, "--receipt-out", &usb]);
+    let receipt = done.lines().find_map(|l| l.strip_prefix("Biên nhận cho xã: ")).unwrap().to_owned();
+    let again = run(&["province", "--dir", &tinh, "import", &file]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("đã được nhập lúc"));
+    let status = ok(&["province", "--dir", &tinh, "status"]);
+    assert!(status.contains("Xã 23430") && status.contains("Gói cuối: số 1"), "{status}");
+    let took = ok(&["--db", &db, "bundle", "import", &receipt]);
+    assert!(took.contains("Đã nhận biên nhận của gói số 1"), "{took}");
+    // Nothing new: the next bundle is empty.
+    let next = ok(&["--db", &db, "bundle", "export", "--out", &usb]).trim().to_owned();
+    assert!(ok(&["--db", &db, "bundle", "verify", &next]).contains("Không có thay đổi mới"));
+    // A damaged file is explained in Vietnamese.
+    let mut bytes = std::fs::read(&next).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(p("hong.ptb"), bytes).unwrap();
+    let bad = run(&["province", "--dir", &tinh, "import", &p("hong.ptb")]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("bị hỏng hoặc không đầy đủ"));
+    ok(&["province", "--dir", &tinh, "export-identity", "--out", &p("id.txt")]);
+    assert!(std::fs::read_to_string(p("id.txt")).unwrap().contains("AGE-SECRET-KEY-1"));
+}
