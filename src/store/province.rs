@@ -90,6 +90,9 @@ pub struct QuarantineRow {
     pub data: Option<String>,
 }
 
+/// One record row at the province: (id, kind, data JSON or `None` for a tombstone, hlc, deleted).
+pub type RecordRow = (Uuid, String, Option<String>, u64, bool);
+
 /// The stored state of one record at the province: (hlc, origin, deleted).
 pub type Stamp = (u64, Uuid);
 
@@ -402,7 +405,7 @@ impl ProvinceDb {
     }
 
     /// Every record row of an installation (id, kind, data, hlc, deleted), for checks and tests.
-    pub fn records(&self, installation: Uuid) -> Result<Vec<(Uuid, String, Option<String>, u64, bool)>> {
+    pub fn records(&self, installation: Uuid) -> Result<Vec<RecordRow>> {
         let mut st = self.conn.prepare(
             "SELECT id, kind, data, hlc, deleted FROM record WHERE installation_id = ?1 ORDER BY id",
         )?;
@@ -431,7 +434,7 @@ impl ProvinceDb {
                     deleted = excluded.deleted, bundle = excluded.bundle",
             )?;
             for c in &w.apply {
-                let data = c.data.as_ref().map(|d| serde_json::to_string(d)).transpose().map_err(|e| Error::Json(e.to_string()))?;
+                let data = c.data.as_ref().map(serde_json::to_string).transpose().map_err(|e| Error::Json(e.to_string()))?;
                 put.execute(params![
                     inst,
                     c.id.to_string(),

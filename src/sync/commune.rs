@@ -195,7 +195,7 @@ pub fn export(
 #[derive(Debug, Clone, PartialEq)]
 pub enum Imported {
     /// A receipt: the changes up to `acked_seq` need not be sent again.
-    Receipt { bundle_seq: i64, acked_seq: i64, receipt: Receipt },
+    Receipt { bundle_seq: i64, acked_seq: i64, receipt: Box<Receipt> },
     /// Reference data: lists installed, revocations recorded.
     Reference { lists: usize, revoked: usize },
 }
@@ -239,7 +239,7 @@ pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
                 ));
             }
             let acked_seq = store.acknowledge(&receipt.bundle_hash, &receipt.imported_at.to_rfc3339())?;
-            Ok(Imported::Receipt { bundle_seq: receipt.bundle_seq, acked_seq, receipt })
+            Ok(Imported::Receipt { bundle_seq: receipt.bundle_seq, acked_seq, receipt: Box::new(receipt) })
         }
         _ => {
             let r: Reference = serde_json::from_slice(opened.file(REFERENCE_FILE)?)
