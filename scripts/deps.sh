@@ -10,6 +10,9 @@ want="${1:-test}"
 # check the printed PDFs; sqlite3 is the reference SQLite shell for store checks; libssl-dev gives
 # SQLCipher (the encrypted store) its crypto; binutils has `strings`, which tests run on the store files.
 apt_packages=(poppler-utils qpdf sqlite3 pkg-config libssl-dev binutils)
+# age and minisign: tests check exported sync bundles with Debian's standard tools; zstd for the
+# hand-made pipeline the sync benchmark compares against.
+apt_packages+=(age minisign zstd)
 # The desktop window (Tauri 2): WebKitGTK and friends to build and run it.
 apt_packages+=(libwebkit2gtk-4.1-dev build-essential libayatana-appindicator3-dev librsvg2-dev)
 if [ "$want" = test ]; then

@@ -76,6 +76,9 @@ pub enum Error {
     Json(String),
     #[error("{0}")]
     Print(#[from] crate::print::PrintError),
+    /// A sync bundle refused: `code` says why (`bundle_damaged`, `bundle_signature`, `bundle_replay`…).
+    #[error("{message}")]
+    Bundle { code: &'static str, message: String },
 }
 
 impl Error {
@@ -96,6 +99,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Json(_) => "json",
             Error::Print(_) => "print",
+            Error::Bundle { code, .. } => code,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod hlc;
 pub mod keyring;
 pub mod print;
 pub mod store;
+pub mod sync;
 pub mod text;
 
 pub use domain::account::{Account, NewAccount, Role};

@@ -15,8 +15,13 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "0002_accounts", include_str!("migrations/0002_accounts.sql")),
     (3, "0003_search_index", include_str!("migrations/0003_search_index.sql")),
     (4, "0004_sync_epoch", include_str!("migrations/0004_sync_epoch.sql")),
+    (5, "0005_sync_bundles", include_str!("migrations/0005_sync_bundles.sql")),
     (6, "0006_issued_documents", include_str!("migrations/0006_issued_documents.sql")),
 ];
+
+/// The province store's schema (`phongtrao province`), numbered on its own. Append only.
+pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "province_0001_init", include_str!("migrations/province/0001_init.sql"))];
 
 pub fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
@@ -32,9 +37,15 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Brings the schema up to date. Returns the number of migrations applied.
 pub fn migrate(conn: &mut Connection) -> Result<usize> {
+    migrate_with(conn, MIGRATIONS)
+}
+
+/// As [`migrate`] with another list (the province store's, `PROVINCE_MIGRATIONS`).
+pub fn migrate_with(conn: &mut Connection, migrations: &[(i64, &str, &str)]) -> Result<usize> {
+    let latest = migrations.last().map_or(0, |m| m.0);
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if current > latest() {
-        return Err(Error::NewerSchema { found: current, known: latest() });
+    if current > latest {
+        return Err(Error::NewerSchema { found: current, known: latest });
     }
     let tx = conn.transaction()?;
     tx.execute_batch(
@@ -42,7 +53,7 @@ pub fn migrate(conn: &mut Connection) -> Result<usize> {
              version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL
          ) STRICT;",
     )?;
-    for (version, _, sql) in MIGRATIONS.iter().filter(|m| m.0 <= current) {
+    for (version, _, sql) in migrations.iter().filter(|m| m.0 <= current) {
         let stored: Option<String> = tx
             .query_row("SELECT sha256 FROM schema_migration WHERE version = ?1", [version], |r| {
                 r.get(0)
@@ -53,7 +64,7 @@ pub fn migrate(conn: &mut Connection) -> Result<usize> {
         }
     }
     let mut applied = 0;
-    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+    for (version, name, sql) in migrations.iter().filter(|m| m.0 > current) {
         tx.execute_batch(sql)?;
         tx.execute(
             "INSERT INTO schema_migration (version, name, sha256, applied_at) VALUES (?1, ?2, ?3, ?4)",

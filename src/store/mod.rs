@@ -11,6 +11,8 @@ mod audit;
 mod backup;
 pub mod cert;
 mod documents;
+mod bundles;
+pub mod province;
 mod migrate;
 mod query;
 mod sync;
@@ -22,6 +24,8 @@ pub use documents::IssuedDoc;
 pub use migrate::{checksum as migration_checksum, latest as latest_schema, MIGRATIONS};
 pub use query::{Filter, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, MergeReport};
+pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
+pub(crate) use migrate::hex;
 
 use std::path::{Path, PathBuf};
 
@@ -204,6 +208,7 @@ impl Store {
             tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
         }
         apply_refs(&tx, &RefSet::builtin())?;
+        bundles::ensure_keys(&tx)?;
         let commune = read_commune(&tx)?.ok_or(Error::NotInitialized)?;
         let new = serde_json::to_value(&setup).map_err(|e| Error::Json(e.to_string()))?;
         audit::append(&tx, &setup.officer, "init", None, None, None, Some(&new))?;

@@ -8,3 +8,4 @@ mod forms;
 mod print;
 mod security;
 mod store;
+mod sync;

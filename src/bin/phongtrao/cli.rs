@@ -197,6 +197,139 @@ pub enum Command {
     /// In đường dẫn tệp dữ liệu (không cần đăng nhập)
     #[command(help_template = TEMPLATE)]
     Where,
+    /// Khóa ký của máy này (gửi Công an tỉnh để đăng ký)
+    #[command(subcommand, help_template = TEMPLATE)]
+    Key(KeyCmd),
+    /// Gói đồng bộ qua USB: xuất, nhập biên nhận và dữ liệu dùng chung, kiểm tra
+    #[command(subcommand, help_template = TEMPLATE)]
+    Bundle(BundleCmd),
+    /// Ghi danh với Công an tỉnh: nhập gói ghi danh (khóa của tỉnh)
+    #[command(help_template = TEMPLATE)]
+    Enroll {
+        /// Tệp gói ghi danh (.ptb) do Công an tỉnh cấp
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+    },
+    /// Phía Công an tỉnh: khởi tạo, đăng ký khóa của xã, nhập gói, xem tình trạng
+    #[command(help_template = TEMPLATE)]
+    Province(ProvinceArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCmd {
+    /// Ghi khóa công khai của máy này ra tệp .pub (định dạng minisign)
+    #[command(name = "export-pub", help_template = TEMPLATE)]
+    ExportPub {
+        /// Tệp khóa công khai sẽ ghi
+        #[arg(long, value_name = "TỆP")]
+        out: PathBuf,
+    },
+    /// In mã khóa và dấu vân tay để đọc đối chiếu
+    #[command(help_template = TEMPLATE)]
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCmd {
+    /// Xuất gói đồng bộ (những thay đổi Công an tỉnh chưa xác nhận); in đường dẫn tệp
+    #[command(help_template = TEMPLATE)]
+    Export {
+        /// Thư mục ghi gói (ví dụ: ổ USB)
+        #[arg(long, value_name = "THƯ MỤC")]
+        out: PathBuf,
+        /// Xuất toàn bộ dữ liệu thay vì chỉ phần thay đổi
+        #[arg(long)]
+        full: bool,
+    },
+    /// Nhập biên nhận hoặc gói dữ liệu dùng chung của Công an tỉnh
+    #[command(help_template = TEMPLATE)]
+    Import {
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+    },
+    /// Kiểm tra một gói: ai tạo, chứa gì, còn nguyên vẹn không (không nhập)
+    #[command(help_template = TEMPLATE)]
+    Verify {
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ProvinceArgs {
+    /// Thư mục dữ liệu của Công an tỉnh
+    #[arg(long, global = true, value_name = "THƯ MỤC")]
+    pub dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: ProvinceCmd,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProvinceCmd {
+    /// Tạo kho dữ liệu và khóa của Công an tỉnh; in đường dẫn gói ghi danh cho các xã
+    #[command(help_template = TEMPLATE)]
+    Init {
+        /// Mã tỉnh (2 chữ số)
+        #[arg(long, value_name = "MÃ")]
+        province_code: String,
+        /// Tên tỉnh, thành phố
+        #[arg(long, value_name = "TÊN")]
+        province: String,
+    },
+    /// Đăng ký khóa công khai của máy một xã (sau khi đối chiếu phiếu đăng ký khóa)
+    #[command(help_template = TEMPLATE)]
+    Register {
+        /// Mã xã (5 chữ số)
+        #[arg(long, value_name = "MÃ")]
+        commune_code: String,
+        /// Tệp khóa công khai .pub của máy xã
+        #[arg(long, value_name = "TỆP")]
+        pubkey: PathBuf,
+    },
+    /// Thu hồi khóa của máy một xã: từ nay gói ký bằng khóa đó bị từ chối
+    #[command(help_template = TEMPLATE)]
+    Revoke {
+        /// Mã khóa (16 ký tự, xem phongtrao province status)
+        #[arg(long, value_name = "MÃ KHÓA")]
+        key_id: String,
+    },
+    /// Nhập gói dữ liệu của xã (in bản tóm tắt trước), ghi biên nhận cho xã
+    #[command(help_template = TEMPLATE)]
+    Import {
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+        /// Chỉ kiểm tra và tóm tắt, không nhập
+        #[arg(long)]
+        dry_run: bool,
+        /// Thư mục ghi biên nhận (mặc định: receipts trong thư mục của tỉnh)
+        #[arg(long, value_name = "THƯ MỤC")]
+        receipt_out: Option<PathBuf>,
+    },
+    /// Tình trạng các xã đã đăng ký: gói cuối, lần nhập cuối, gói thiếu, bản ghi bị cách ly
+    #[command(help_template = TEMPLATE)]
+    Status,
+    /// Ghi khóa giải mã (age) của tỉnh ra tệp, để dùng với công cụ age chuẩn
+    #[command(name = "export-identity", help_template = TEMPLATE)]
+    ExportIdentity {
+        #[arg(long, value_name = "TỆP")]
+        out: PathBuf,
+    },
+    /// Ghi gói dữ liệu dùng chung (danh mục, danh sách khóa bị thu hồi) cho các xã
+    #[command(name = "export-reference", help_template = TEMPLATE)]
+    ExportReference {
+        /// Thư mục ghi gói
+        #[arg(long, value_name = "THƯ MỤC")]
+        out: PathBuf,
+        /// Tệp danh mục (JSON, cùng dạng assets/reference/reference.json); bỏ trống: chỉ gửi danh sách khóa bị thu hồi
+        #[arg(long, value_name = "TỆP")]
+        lists: Option<PathBuf>,
+    },
+    /// Ghi lại gói ghi danh vào một thư mục
+    #[command(name = "export-enrollment", help_template = TEMPLATE)]
+    ExportEnrollment {
+        #[arg(long, value_name = "THƯ MỤC")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

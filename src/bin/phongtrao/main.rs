@@ -13,7 +13,7 @@ use phongtrao::{Error, Result};
 use serde_json::Value;
 use uuid::Uuid;
 
-use cli::{AccountCmd, AuditCmd, BackupCmd, CertCmd, Cli, Command, ModelCmd};
+use cli::{AccountCmd, AuditCmd, BackupCmd, BundleCmd, CertCmd, Cli, Command, KeyCmd, ModelCmd, ProvinceCmd};
 use phongtrao::NewAccount;
 use phongtrao::keyring::KdfParams;
 
@@ -297,6 +297,76 @@ fn run(cli: Cli) -> Result<()> {
         Command::Where => {
             say(w, path.display())?;
         }
+        Command::Key(cmd) => {
+            let mut store = open(&path, user)?;
+            let (key, _) = store.sync_keys()?;
+            let pk = key.public_key()?;
+            match cmd {
+                KeyCmd::ExportPub { out } => {
+                    phongtrao::fsutil::write_atomic(&out, pk.text().as_bytes())?;
+                    say(w, format!("Đã ghi khóa công khai {} vào {}", pk.key_id(), out.display()))?;
+                }
+                KeyCmd::Show => {
+                    let c = store.commune()?;
+                    say(w, format!("Máy: {} ({}), {} — mã cài đặt {}", c.commune, c.commune_code, c.province, c.installation_id))?;
+                    say(w, format!("Mã khóa: {}", pk.key_id()))?;
+                    say(w, format!("Dấu vân tay: {}", pk.fingerprint()))?;
+                    match store.sync_state()?.province {
+                        Some(p) => say(w, format!("Đã ghi danh với Công an tỉnh {} lúc {}", p.province, p.enrolled_at))?,
+                        None => say(w, "Chưa ghi danh với Công an tỉnh.")?,
+                    }
+                }
+            }
+        }
+        Command::Enroll { file } => {
+            let mut store = open(&path, user)?;
+            let p = phongtrao::sync::commune::enroll(&mut store, &file)?;
+            let key = phongtrao::sync::keys::PublicKey::parse(&p.sign_key)?;
+            say(w, format!("Đã ghi danh với Công an tỉnh {} (mã {}).", p.province, p.province_code))?;
+            say(w, format!("Khóa ký của tỉnh: {}  dấu vân tay: {}", key.key_id(), key.fingerprint()))?;
+            say(w, "Hãy đối chiếu dấu vân tay này với dấu vân tay Công an tỉnh đọc hoặc in ra.")?;
+        }
+        Command::Bundle(cmd) => {
+            let mut store = open(&path, user)?;
+            match cmd {
+                BundleCmd::Export { out, full } => {
+                    let opts = phongtrao::sync::commune::ExportOptions { full, ..Default::default() };
+                    let e = phongtrao::sync::commune::export(&mut store, &out, &opts, &mut |done, total| {
+                        if total >= 10_000 {
+                            eprint!("\rĐang xuất: {}/{}", phongtrao::text::format_int(done as i64), phongtrao::text::format_int(total as i64));
+                        }
+                    })?;
+                    if e.changes >= 10_000 {
+                        eprintln!();
+                    }
+                    eprintln!("Gói số {} chứa {} thay đổi.", e.manifest.seq, phongtrao::text::format_int(e.changes as i64));
+                    say(w, e.path.display())?;
+                }
+                BundleCmd::Import { file } => match phongtrao::sync::commune::import(&mut store, &file)? {
+                    phongtrao::sync::commune::Imported::Receipt { bundle_seq, acked_seq, receipt } => {
+                        say(w, format!("Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đến thay đổi số {acked_seq}."))?;
+                        for q in &receipt.quarantined {
+                            say(w, format!("  Bản ghi bị cách ly: {} {}: {}", q["kind"].as_str().unwrap_or(""), q["id"].as_str().unwrap_or(""), q["reason"].as_str().unwrap_or("")))?;
+                        }
+                        for (a, b) in &receipt.gaps {
+                            say(w, format!("  Công an tỉnh còn thiếu gói số {a} đến {b}: hãy chuyển các gói đó (hoặc xuất gói mới)."))?;
+                        }
+                    }
+                    phongtrao::sync::commune::Imported::Reference { lists, revoked } => {
+                        say(w, format!("Đã nhập dữ liệu dùng chung: {lists} danh mục mới, {revoked} khóa bị thu hồi mới."))?;
+                    }
+                },
+                BundleCmd::Verify { file } => {
+                    let v = phongtrao::sync::commune::verify(&mut store, &file)?;
+                    print_manifest(w, &v.manifest)?;
+                    say(w, format!("Người ký: {} — khóa {} (dấu vân tay {})", v.signer, v.key_id, v.fingerprint))?;
+                    say(w, format!("Mã hóa: {}", if v.encrypted { "có (age)" } else { "không" }))?;
+                    say(w, format!("Mã băm: {}", v.hash))?;
+                    say(w, "Gói còn nguyên vẹn: chữ ký và mã băm của mọi tệp đều đúng.")?;
+                }
+            }
+        }
+        Command::Province(args) => province(w, args)?,
         Command::Info => {
             let store = open(&path, user)?;
             let c = store.commune()?;
@@ -419,6 +489,142 @@ fn print(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, args: c
     match &printed.issued {
         Some(d) => say(w, format!("Đã in {} số {} ra {}", spec.title, d.number_text(), output.display()))?,
         None => say(w, format!("Đã in {} ra {}", spec.title, output.display()))?,
+    }
+    Ok(())
+}
+
+fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
+    use phongtrao::sync::province::{ImportOptions, Province};
+    let dir = args.dir.ok_or_else(|| {
+        Error::Refused("Thiếu thư mục dữ liệu của Công an tỉnh: hãy thêm --dir THƯ_MỤC.".into())
+    })?;
+    let open = || -> Result<Province> {
+        let pw = password("PHONGTRAO_PASSWORD", "Mật khẩu kho dữ liệu của Công an tỉnh: ")?;
+        Province::open(&dir, &pw)
+    };
+    match args.command {
+        ProvinceCmd::Init { province_code, province } => {
+            let pw = new_password("PHONGTRAO_PASSWORD", "kho dữ liệu của Công an tỉnh")?;
+            let (p, enrollment) = Province::init(&dir, &pw, &province_code, &province, KdfParams::default())?;
+            let pk = p.public_key()?;
+            eprintln!("Đã tạo kho dữ liệu của Công an tỉnh {} tại {}", p.meta().province, dir.display());
+            eprintln!("Khóa ký của tỉnh: {}  dấu vân tay: {}", pk.key_id(), pk.fingerprint());
+            eprintln!("Gói ghi danh cho các xã (phongtrao enroll TỆP):");
+            say(w, enrollment.display())?;
+        }
+        ProvinceCmd::Register { commune_code, pubkey } => {
+            let text = std::fs::read_to_string(&pubkey).map_err(|e| Error::io(&pubkey, e))?;
+            let mut p = open()?;
+            let i = p.register(&commune_code, &text)?;
+            let key = phongtrao::sync::keys::PublicKey::parse(&i.public_key)?;
+            say(w, format!("Đã đăng ký khóa {} cho xã {}.", i.key_id, i.commune_code))?;
+            say(w, format!("Dấu vân tay: {} (phải giống trên phiếu đăng ký khóa)", key.fingerprint()))?;
+        }
+        ProvinceCmd::Revoke { key_id } => {
+            let i = open()?.revoke(&key_id)?;
+            say(w, format!("Đã thu hồi khóa {} của xã {}. Hãy gửi gói dữ liệu dùng chung mới cho các xã (province export-reference).", i.key_id, i.commune_code))?;
+        }
+        ProvinceCmd::Import { file, dry_run, receipt_out } => {
+            let mut p = open()?;
+            let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+            let now = chrono::Utc::now();
+            let preview = p.import_bytes(&bytes, &ImportOptions { dry_run: true, receipt_dir: None }, now)?;
+            print_import(w, &preview)?;
+            if !dry_run {
+                let done = p.import_bytes(&bytes, &ImportOptions { dry_run: false, receipt_dir: receipt_out }, now)?;
+                say(w, "Đã nhập.")?;
+                if let Some(r) = &done.receipt {
+                    say(w, format!("Biên nhận cho xã: {}", r.display()))?;
+                }
+            } else {
+                say(w, "Chạy thử: chưa nhập gì.")?;
+            }
+        }
+        ProvinceCmd::Status => {
+            let p = open()?;
+            let all = p.status()?;
+            if all.is_empty() {
+                say(w, "Chưa đăng ký xã nào.")?;
+            }
+            for s in all {
+                let i = &s.installation;
+                let revoked = i.revoked_at.as_ref().map(|t| format!(" (ĐÃ THU HỒI {t})")).unwrap_or_default();
+                say(w, format!("Xã {} — khóa {}{revoked}", i.commune_code, i.key_id))?;
+                match (i.last_seq, &i.last_import_at) {
+                    (Some(seq), Some(at)) => say(w, format!(
+                        "  Gói cuối: số {seq} (kỳ {}), tạo lúc {}; nhập lúc {at}",
+                        i.epoch.unwrap_or(0),
+                        i.last_bundle_at.as_deref().unwrap_or("?")
+                    ))?,
+                    _ => say(w, "  Chưa nhận gói nào.")?,
+                }
+                for g in &s.gaps {
+                    say(w, format!("  Thiếu gói số {} đến {} (kỳ {})", g.first, g.last, g.epoch))?;
+                }
+                if s.quarantined > 0 {
+                    say(w, format!("  Bản ghi bị cách ly: {}", s.quarantined))?;
+                }
+            }
+        }
+        ProvinceCmd::ExportIdentity { out } => {
+            open()?.export_identity(&out)?;
+            say(w, format!("Đã ghi khóa giải mã của tỉnh vào {} — hãy giữ bí mật tệp này.", out.display()))?;
+        }
+        ProvinceCmd::ExportReference { out, lists } => {
+            let lists = match lists {
+                Some(f) => {
+                    let text = std::fs::read_to_string(&f).map_err(|e| Error::io(&f, e))?;
+                    Some(serde_json::from_str(&text).map_err(|e| Error::Json(format!("{}: {e}", f.display())))?)
+                }
+                None => None,
+            };
+            let path = open()?.write_reference(lists, &out, chrono::Utc::now())?;
+            say(w, path.display())?;
+        }
+        ProvinceCmd::ExportEnrollment { out } => {
+            let path = open()?.write_enrollment(&out)?;
+            say(w, path.display())?;
+        }
+    }
+    Ok(())
+}
+
+fn print_import(w: &mut impl Write, r: &phongtrao::sync::province::ImportReport) -> Result<()> {
+    say(w, format!("Gói số {} (kỳ {}) của xã {}, khóa {}", r.seq, r.epoch, r.commune_code, r.key_id))?;
+    if r.new_chain {
+        say(w, "  Kỳ đồng bộ mới (xã đã khôi phục từ bản sao lưu): bắt đầu chuỗi gói mới.")?;
+    }
+    if let Some(g) = r.gap {
+        say(w, format!("  CHÚ Ý: thiếu gói số {} đến {}; vẫn nhập gói này. Hãy yêu cầu xã chuyển các gói thiếu.", g.first, g.last))?;
+    }
+    if r.filled_gap {
+        say(w, "  Gói này bù vào chỗ thiếu đã ghi nhận.")?;
+    }
+    say(w, format!("  {:>8} {:>8} {:>10} {:>9}  Loại", "Mới", "Sửa", "Không đổi", "Từ chối"))?;
+    for (kind, c) in &r.by_kind {
+        let label = Kind::parse(kind).map_or_else(|| if kind == "deleted" { "đã xóa".to_owned() } else { kind.clone() }, |k| k.label().to_owned());
+        say(w, format!("  {:>8} {:>8} {:>10} {:>9}  {label}", c.new, c.updated, c.unchanged, c.rejected))?;
+    }
+    for q in &r.quarantined {
+        say(w, format!("  Cách ly {} {}: {}", q.kind, q.record_id, q.reason))?;
+    }
+    Ok(())
+}
+
+fn print_manifest(w: &mut impl Write, m: &phongtrao::sync::Manifest) -> Result<()> {
+    say(w, format!("Loại: {}", m.kind.label()))?;
+    say(w, format!("Tỉnh {} — xã {} — mã cài đặt {}", m.province_code, if m.commune_code.is_empty() { "(mọi xã)" } else { &m.commune_code }, m.installation_id))?;
+    say(w, format!("Gói số {} (kỳ {}){}", m.seq, m.epoch, if m.full { ", toàn bộ dữ liệu" } else { "" }))?;
+    match m.changes {
+        Some(r) if r.to > r.after => say(w, format!("Thay đổi số {} đến {}", r.after + 1, r.to))?,
+        Some(_) => say(w, "Không có thay đổi mới.")?,
+        None => {}
+    }
+    let t = |d: chrono::DateTime<chrono::Utc>| d.with_timezone(&chrono::Local).format("%H:%M ngày %d/%m/%Y").to_string();
+    say(w, format!("Tạo lúc {}, hết hạn {}", t(m.created_at), t(m.expires_at)))?;
+    for (kind, n) in &m.counts {
+        let label = Kind::parse(kind).map_or_else(|| if kind == "deleted" { "đã xóa".to_owned() } else { kind.clone() }, |k| k.label().to_owned());
+        say(w, format!("  {label}: {n}"))?;
     }
     Ok(())
 }

@@ -1,0 +1,499 @@
+//! The province store: an SQLCipher database of its own in the province's folder (`province.db`, its
+//! keyring `province.db.keys` beside it), aggregating many communes' records keyed by installation.
+//! The import rules (signature, chain, replay, rollback, gaps, quarantine) are in
+//! `crate::sync::province`; this module only reads and writes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::migrate::{migrate_with, PROVINCE_MIGRATIONS};
+use super::{configure, open_encrypted};
+use crate::domain::{Doc, Kind};
+use crate::error::{Error, Result};
+use crate::keyring::{DataKey, KdfParams, Keyring};
+use crate::store::Change;
+use crate::sync::keys::SigningKey;
+
+/// The one account of a province store.
+pub const PROVINCE_USER: &str = "tinh";
+
+/// The province's identity and keys.
+#[derive(Debug, Clone)]
+pub struct ProvinceMeta {
+    pub province_id: Uuid,
+    pub province_code: String,
+    pub province: String,
+    pub created_at: String,
+    pub signing: SigningKey,
+    /// `AGE-SECRET-KEY-1…`
+    pub age_identity: String,
+    /// `age1…`
+    pub age_recipient: String,
+}
+
+/// A registered commune installation and where its chain stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Installation {
+    pub key_id: String,
+    pub public_key: String,
+    pub commune_code: String,
+    pub registered_at: String,
+    pub revoked_at: Option<String>,
+    pub installation_id: Option<Uuid>,
+    pub epoch: Option<i64>,
+    pub last_seq: Option<i64>,
+    pub head_hash: Option<String>,
+    pub last_bundle_at: Option<String>,
+    pub last_import_at: Option<String>,
+}
+
+/// A bundle imported before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Imported {
+    pub hash: String,
+    pub key_id: String,
+    pub epoch: i64,
+    pub seq: i64,
+    pub imported_at: String,
+    pub summary: serde_json::Value,
+}
+
+/// A missing range of bundle numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    pub epoch: i64,
+    pub first: i64,
+    pub last: i64,
+}
+
+/// A record put aside.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quarantined {
+    pub bundle: String,
+    pub record_id: String,
+    pub kind: String,
+    pub reason: String,
+    pub at: String,
+}
+
+/// A record to put aside (it may not even parse as a change).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuarantineRow {
+    pub record_id: String,
+    pub kind: String,
+    pub reason: String,
+    #[serde(skip)]
+    pub data: Option<String>,
+}
+
+/// One record row at the province: (id, kind, data JSON or `None` for a tombstone, hlc, deleted).
+pub type RecordRow = (Uuid, String, Option<String>, u64, bool);
+
+/// The stored state of one record at the province: (hlc, origin, deleted).
+pub type Stamp = (u64, Uuid);
+
+/// Everything one import writes, decided beforehand by `crate::sync::province`.
+pub struct ImportWrite<'a> {
+    pub key_id: &'a str,
+    pub installation_id: Uuid,
+    pub commune_code: &'a str,
+    pub hash: &'a str,
+    pub epoch: i64,
+    pub seq: i64,
+    pub bundle_created_at: &'a str,
+    pub now: &'a str,
+    /// Records that win (new or newer).
+    pub apply: Vec<&'a Change>,
+    /// Records put aside, with the Vietnamese reason.
+    pub quarantine: Vec<QuarantineRow>,
+    /// Whether this bundle becomes the chain's head (false when it fills an old gap).
+    pub head: bool,
+    /// A new gap found (bundle numbers first..=last never seen).
+    pub new_gap: Option<Gap>,
+    /// This bundle's number was in a recorded gap: take it out.
+    pub fills_gap: Option<Gap>,
+    pub summary: serde_json::Value,
+}
+
+pub struct ProvinceDb {
+    conn: Connection,
+    dir: PathBuf,
+}
+
+fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM province_meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+const INSTALLATION_COLUMNS: &str = "key_id, public_key, commune_code, registered_at, revoked_at, installation_id, \
+    epoch, last_seq, head_hash, last_bundle_at, last_import_at";
+
+fn installation_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Installation> {
+    Ok(Installation {
+        key_id: r.get(0)?,
+        public_key: r.get(1)?,
+        commune_code: r.get(2)?,
+        registered_at: r.get(3)?,
+        revoked_at: r.get(4)?,
+        installation_id: r.get::<_, Option<String>>(5)?.and_then(|s| Uuid::parse_str(&s).ok()),
+        epoch: r.get(6)?,
+        last_seq: r.get(7)?,
+        head_hash: r.get(8)?,
+        last_bundle_at: r.get(9)?,
+        last_import_at: r.get(10)?,
+    })
+}
+
+impl ProvinceDb {
+    pub fn db_path(dir: &Path) -> PathBuf {
+        dir.join("province.db")
+    }
+
+    /// Creates the province store in `dir` with its keys. Nothing is left behind on failure.
+    pub fn create(
+        dir: &Path,
+        password: &str,
+        province_code: &str,
+        province: &str,
+        kdf: KdfParams,
+    ) -> Result<ProvinceDb> {
+        let province_code = province_code.trim();
+        let province = crate::text::clean(province);
+        let mut errors = Vec::new();
+        if !(province_code.len() == 2 && province_code.bytes().all(|b| b.is_ascii_digit())) {
+            errors.push(crate::error::FieldError {
+                field: "province_code".into(),
+                label: "Mã tỉnh".into(),
+                message: "phải gồm 2 chữ số (QĐ 19/2025/QĐ-TTg)".into(),
+            });
+        }
+        if province.is_empty() {
+            errors.push(crate::error::FieldError {
+                field: "province".into(),
+                label: "Tên tỉnh, thành phố".into(),
+                message: "không được để trống".into(),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(crate::error::Invalid(errors)));
+        }
+        let path = Self::db_path(dir);
+        if path.exists() {
+            return Err(Error::Refused(format!(
+                "Thư mục {} đã có kho dữ liệu của Công an tỉnh; không tạo đè lên. Hãy chọn thư mục khác.",
+                dir.display()
+            )));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let key = DataKey::generate();
+        let id = Uuid::now_v7();
+        let mut ring = Keyring::new(id);
+        ring.set(PROVINCE_USER, password, &key, kdf)?;
+        let keys = Keyring::path_for(&path);
+        ring.save(&keys)?;
+        let made = (|| {
+            let mut conn = open_encrypted(&path, &key)?;
+            configure(&conn)?;
+            migrate_with(&mut conn, PROVINCE_MIGRATIONS)?;
+            let signing = SigningKey::generate()?;
+            let (age_identity, age_recipient) = crate::sync::keys::new_age_identity();
+            let tx = conn.transaction()?;
+            for (k, v) in [
+                ("province_id", id.to_string()),
+                ("province_code", province_code.to_owned()),
+                ("province", province.clone()),
+                ("created_at", chrono::Utc::now().to_rfc3339()),
+                ("sign_public", signing.public.clone()),
+                ("sign_secret", signing.secret.clone()),
+                ("age_identity", age_identity),
+                ("age_recipient", age_recipient),
+                ("out_seq", "0".into()),
+            ] {
+                tx.execute("INSERT INTO province_meta (key, value) VALUES (?1, ?2)", params![k, v])?;
+            }
+            tx.commit()?;
+            Ok(ProvinceDb { conn, dir: dir.to_owned() })
+        })();
+        if made.is_err() {
+            let _ = std::fs::remove_file(&path);
+            let _ = std::fs::remove_file(&keys);
+        }
+        made
+    }
+
+    /// Opens the province store in `dir` with its password.
+    pub fn open(dir: &Path, password: &str) -> Result<ProvinceDb> {
+        let path = Self::db_path(dir);
+        if !path.exists() {
+            return Err(Error::Refused(format!(
+                "Không có kho dữ liệu của Công an tỉnh trong thư mục {}. Hãy tạo bằng: phongtrao province init --dir THƯ_MỤC --province-code … --province …",
+                dir.display()
+            )));
+        }
+        let keys = Keyring::path_for(&path);
+        let mut ring = Keyring::load(&keys)?;
+        let attempt = ring.unlock(PROVINCE_USER, password, chrono::Utc::now());
+        ring.save(&keys)?;
+        let key = attempt?;
+        let mut conn = open_encrypted(&path, &key)?;
+        configure(&conn)?;
+        migrate_with(&mut conn, PROVINCE_MIGRATIONS)?;
+        Ok(ProvinceDb { conn, dir: dir.to_owned() })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn meta(&self) -> Result<ProvinceMeta> {
+        let get = |k: &str| -> Result<String> {
+            meta_get(&self.conn, k)?
+                .ok_or_else(|| Error::Refused("Kho dữ liệu của Công an tỉnh bị hỏng (thiếu thông tin khóa).".into()))
+        };
+        Ok(ProvinceMeta {
+            province_id: Uuid::parse_str(&get("province_id")?).unwrap_or_default(),
+            province_code: get("province_code")?,
+            province: get("province")?,
+            created_at: get("created_at")?,
+            signing: SigningKey { public: get("sign_public")?, secret: get("sign_secret")? },
+            age_identity: get("age_identity")?,
+            age_recipient: get("age_recipient")?,
+        })
+    }
+
+    /// The next number for a bundle the province sends (receipts, reference data, enrollment).
+    pub fn next_out_seq(&mut self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "UPDATE province_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'out_seq' RETURNING CAST(value AS INTEGER)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Registers a commune installation's key. The same key for the same commune again changes nothing.
+    pub fn register(&mut self, key_id: &str, public_key: &str, commune_code: &str) -> Result<Installation> {
+        if let Some(old) = self.installation(key_id)? {
+            if old.commune_code != commune_code {
+                return Err(Error::Refused(format!(
+                    "Khóa {key_id} đã được đăng ký cho xã {}; không đăng ký lại cho xã {commune_code}. Hãy kiểm tra lại tệp khóa với phiếu đăng ký khóa.",
+                    old.commune_code
+                )));
+            }
+            if let Some(at) = &old.revoked_at {
+                return Err(Error::Refused(format!(
+                    "Khóa {key_id} đã bị thu hồi lúc {at}; không đăng ký lại được. Hãy tạo khóa mới cho máy của xã."
+                )));
+            }
+            return Ok(old);
+        }
+        self.conn.execute(
+            "INSERT INTO installation (key_id, public_key, commune_code, registered_at) VALUES (?1, ?2, ?3, ?4)",
+            params![key_id, public_key, commune_code, chrono::Utc::now().to_rfc3339()],
+        )?;
+        self.installation(key_id)?.ok_or(Error::NotInitialized)
+    }
+
+    /// Revokes a key: its bundles are refused from now on.
+    pub fn revoke(&mut self, key_id: &str) -> Result<Installation> {
+        let n = self.conn.execute(
+            "UPDATE installation SET revoked_at = ?2 WHERE key_id = ?1 AND revoked_at IS NULL",
+            params![key_id, chrono::Utc::now().to_rfc3339()],
+        )?;
+        let inst = self.installation(key_id)?.ok_or_else(|| Error::NotFound { kind: "khóa", id: key_id.to_owned() })?;
+        if n == 0 && inst.revoked_at.is_none() {
+            return Err(Error::NotFound { kind: "khóa", id: key_id.to_owned() });
+        }
+        Ok(inst)
+    }
+
+    pub fn installation(&self, key_id: &str) -> Result<Option<Installation>> {
+        let sql = format!("SELECT {INSTALLATION_COLUMNS} FROM installation WHERE key_id = ?1");
+        Ok(self.conn.query_row(&sql, [key_id], installation_from_row).optional()?)
+    }
+
+    pub fn installations(&self) -> Result<Vec<Installation>> {
+        let sql = format!("SELECT {INSTALLATION_COLUMNS} FROM installation ORDER BY commune_code, registered_at");
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map([], installation_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Revoked keys with when they were revoked.
+    pub fn revoked(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT key_id, revoked_at FROM installation WHERE revoked_at IS NOT NULL ORDER BY key_id")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn imported(&self, hash: &str) -> Result<Option<Imported>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT hash, key_id, epoch, seq, imported_at, summary FROM bundle_import WHERE hash = ?1",
+                [hash],
+                |r| {
+                    Ok(Imported {
+                        hash: r.get(0)?,
+                        key_id: r.get(1)?,
+                        epoch: r.get(2)?,
+                        seq: r.get(3)?,
+                        imported_at: r.get(4)?,
+                        summary: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn gaps(&self, key_id: &str) -> Result<Vec<Gap>> {
+        let mut st = self.conn.prepare(
+            "SELECT epoch, first_missing, last_missing FROM gap WHERE key_id = ?1 ORDER BY epoch, first_missing",
+        )?;
+        let rows = st.query_map([key_id], |r| Ok(Gap { epoch: r.get(0)?, first: r.get(1)?, last: r.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn quarantined(&self, installation_id: Uuid) -> Result<Vec<Quarantined>> {
+        let mut st = self.conn.prepare(
+            "SELECT bundle, record_id, kind, reason, at FROM quarantine WHERE installation_id = ?1 ORDER BY at, record_id",
+        )?;
+        let rows = st.query_map([installation_id.to_string()], |r| {
+            Ok(Quarantined { bundle: r.get(0)?, record_id: r.get(1)?, kind: r.get(2)?, reason: r.get(3)?, at: r.get(4)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The stored (hlc, origin) of records of `installation`, for the ids asked.
+    pub fn stamps(&self, installation: Uuid, ids: impl Iterator<Item = Uuid>) -> Result<BTreeMap<Uuid, Stamp>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT hlc, origin FROM record WHERE installation_id = ?1 AND id = ?2")?;
+        let inst = installation.to_string();
+        let mut out = BTreeMap::new();
+        for id in ids {
+            let row: Option<(i64, String)> =
+                st.query_row(params![inst, id.to_string()], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            if let Some((hlc, origin)) = row {
+                out.insert(id, (hlc as u64, Uuid::parse_str(&origin).unwrap_or_default()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A live record of `installation` (for validating links).
+    pub fn live(&self, installation: Uuid, kind: Kind, id: Uuid) -> Result<Option<Doc>> {
+        let data: Option<String> = self
+            .conn
+            .prepare_cached("SELECT data FROM record WHERE installation_id = ?1 AND id = ?2 AND kind = ?3 AND deleted = 0")?
+            .query_row(params![installation.to_string(), id.to_string(), kind.code()], |r| r.get(0))
+            .optional()?;
+        data.map(|s| serde_json::from_str(&s).map_err(|e| Error::Json(e.to_string()))).transpose()
+    }
+
+    /// Live records by commune and kind.
+    pub fn counts(&self) -> Result<Vec<(String, String, i64)>> {
+        let mut st = self.conn.prepare(
+            "SELECT commune_code, kind, count(*) FROM record WHERE deleted = 0 GROUP BY commune_code, kind ORDER BY 1, 2",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every record row of an installation (id, kind, data, hlc, deleted), for checks and tests.
+    pub fn records(&self, installation: Uuid) -> Result<Vec<RecordRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, kind, data, hlc, deleted FROM record WHERE installation_id = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map([installation.to_string()], |r| {
+            Ok((
+                Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(),
+                r.get(1)?,
+                r.get(2)?,
+                r.get::<_, i64>(3)? as u64,
+                r.get(4)?,
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Writes one import, all in one transaction.
+    pub fn write_import(&mut self, w: &ImportWrite<'_>) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let inst = w.installation_id.to_string();
+        {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
+                    kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
+                    deleted = excluded.deleted, bundle = excluded.bundle",
+            )?;
+            for c in &w.apply {
+                let data = c.data.as_ref().map(serde_json::to_string).transpose().map_err(|e| Error::Json(e.to_string()))?;
+                put.execute(params![
+                    inst,
+                    c.id.to_string(),
+                    w.commune_code,
+                    c.kind.code(),
+                    data,
+                    c.hlc.0 as i64,
+                    c.origin.to_string(),
+                    c.data.is_none(),
+                    w.hash
+                ])?;
+            }
+            let mut q = tx.prepare_cached(
+                "INSERT INTO quarantine (bundle, installation_id, record_id, kind, reason, data, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+            )?;
+            for r in &w.quarantine {
+                q.execute(params![w.hash, inst, r.record_id, r.kind, r.reason, r.data, w.now])?;
+            }
+        }
+        if w.head {
+            tx.execute(
+                "UPDATE installation SET installation_id = ?2, epoch = ?3, last_seq = ?4, head_hash = ?5,
+                    last_bundle_at = ?6, last_import_at = ?7 WHERE key_id = ?1",
+                params![w.key_id, inst, w.epoch, w.seq, w.hash, w.bundle_created_at, w.now],
+            )?;
+        } else {
+            tx.execute(
+                "UPDATE installation SET installation_id = ?2, last_import_at = ?3 WHERE key_id = ?1",
+                params![w.key_id, inst, w.now],
+            )?;
+        }
+        if let Some(g) = w.new_gap {
+            tx.execute(
+                "INSERT INTO gap (key_id, epoch, first_missing, last_missing, found_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![w.key_id, g.epoch, g.first, g.last, w.now],
+            )?;
+        }
+        if let Some(g) = w.fills_gap {
+            let found: String = tx.query_row(
+                "DELETE FROM gap WHERE key_id = ?1 AND epoch = ?2 AND first_missing = ?3 RETURNING found_at",
+                params![w.key_id, g.epoch, g.first],
+                |r| r.get(0),
+            )?;
+            for (a, b) in [(g.first, w.seq - 1), (w.seq + 1, g.last)] {
+                if a <= b {
+                    tx.execute(
+                        "INSERT INTO gap (key_id, epoch, first_missing, last_missing, found_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![w.key_id, g.epoch, a, b, found],
+                    )?;
+                }
+            }
+        }
+        tx.execute(
+            "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![w.hash, w.key_id, inst, w.commune_code, w.epoch, w.seq, w.now, w.summary.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,382 @@
+//! The commune's side: export the changes the province has not acknowledged (or everything), take
+//! receipts and reference data back, import the province's enrollment bundle, and verify a bundle
+//! without importing it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::bundle::{self, refuse, BundleKind, Manifest, SeqRange};
+use super::keys::{self, PublicKey};
+use crate::domain::RefSet;
+use crate::error::{Error, Result};
+use crate::store::{ExportRecord, ProvinceKeys, Store};
+
+/// The payload of a commune's bundle: one JSON change per line, zstd-compressed.
+pub const CHANGES_FILE: &str = "changes.jsonl.zst";
+pub const RECEIPT_FILE: &str = "receipt.json";
+pub const REFERENCE_FILE: &str = "reference.json";
+pub const ENROLLMENT_FILE: &str = "enrollment.json";
+
+/// Changes read from the store per page while exporting.
+const PAGE: u32 = 5_000;
+
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// Everything, not only what the province has not acknowledged.
+    pub full: bool,
+    /// The bundle's creation time (tests make old bundles with it).
+    pub now: DateTime<Utc>,
+    pub valid_days: i64,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions { full: false, now: Utc::now(), valid_days: super::VALID_DAYS }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub manifest: Manifest,
+    pub hash: String,
+    pub changes: usize,
+}
+
+/// The enrollment bundle's payload: the province's public keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrollment {
+    pub province_id: Uuid,
+    pub province_code: String,
+    pub province: String,
+    /// minisign `.pub` text.
+    pub sign_key: String,
+    /// age recipient, `age1…`.
+    pub recipient: String,
+}
+
+/// A receipt's payload: what the province took from one bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub installation_id: Uuid,
+    pub commune_code: String,
+    pub bundle_hash: String,
+    pub bundle_seq: i64,
+    pub bundle_epoch: i64,
+    pub changes: Option<SeqRange>,
+    pub imported_at: DateTime<Utc>,
+    /// Counts by kind: new, updated, unchanged, rejected.
+    pub summary: serde_json::Value,
+    /// Quarantined records: id, kind and why.
+    pub quarantined: Vec<serde_json::Value>,
+    /// Bundle numbers the province is missing from this installation.
+    pub gaps: Vec<(i64, i64)>,
+}
+
+/// A reference-data bundle's payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lists: Option<RefSet>,
+    /// Revoked signing keys: (key id, when).
+    #[serde(default)]
+    pub revoked: Vec<(String, String)>,
+}
+
+fn not_enrolled() -> Error {
+    refuse(
+        "not_enrolled",
+        "Máy này chưa ghi danh với Công an tỉnh nên chưa biết khóa của tỉnh. Hãy nhập gói ghi danh do Công an tỉnh cấp: \
+phongtrao enroll TỆP_GHI_DANH.ptb",
+    )
+}
+
+fn other_province(found: &str, ours: &str) -> Error {
+    refuse(
+        "bundle_other_province",
+        format!(
+            "Gói này thuộc tỉnh có mã {found}, không phải tỉnh {ours} của kho dữ liệu này. Không nhập gì. \
+Hãy chuyển gói về đúng nơi nhận."
+        ),
+    )
+}
+
+/// Writes a bundle of the changes the province has not acknowledged (or of everything with
+/// `full`) into `dir`, atomically. `progress(done, total)` is called as changes are read.
+pub fn export(
+    store: &mut Store,
+    dir: &Path,
+    opts: &ExportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Exported> {
+    store.require(crate::Role::Officer, "xuất gói đồng bộ")?;
+    let state = store.sync_state()?;
+    let province = state.province.clone().ok_or_else(not_enrolled)?;
+    let (signing, age_secret) = store.sync_keys()?;
+    let own = keys::parse_age_identity(&age_secret)?.to_public();
+    let to_province = keys::parse_age_recipient(&province.recipient)?;
+    let commune = store.commune()?.clone();
+    let epoch = store.sync_epoch()?;
+    let after = if opts.full { 0 } else { state.acked_seq };
+    let total = (store.last_seq()? - after).max(0) as usize;
+    let mut lines = Vec::new();
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut cursor = after;
+    let mut done = 0;
+    loop {
+        let page = store.changes_since(cursor, PAGE)?;
+        let Some(last) = page.last() else { break };
+        cursor = last.seq;
+        for c in &page {
+            serde_json::to_writer(&mut lines, c).map_err(|e| Error::Json(e.to_string()))?;
+            lines.push(b'\n');
+            let key = if c.data.is_some() { c.kind.code() } else { "deleted" };
+            *counts.entry(key.to_owned()).or_default() += 1;
+        }
+        done += page.len();
+        progress(done, total.max(done));
+        if page.len() < PAGE as usize {
+            break;
+        }
+    }
+    let payload = bundle::compress(&lines)?;
+    drop(lines);
+    let seq = state.bundle_seq + 1;
+    let prev_hash = if state.last_epoch == Some(epoch) { state.last_hash.clone() } else { None };
+    let pk = signing.public_key()?;
+    let manifest = Manifest {
+        format: bundle::FORMAT.into(),
+        format_version: bundle::FORMAT_VERSION,
+        schema_version: crate::store::latest_schema(),
+        kind: BundleKind::Changes,
+        province_code: commune.province_code.clone(),
+        commune_code: commune.commune_code.clone(),
+        installation_id: commune.installation_id,
+        key_id: pk.key_id(),
+        epoch,
+        seq,
+        full: opts.full,
+        changes: Some(SeqRange { after, to: cursor }),
+        prev_hash,
+        created_at: opts.now,
+        expires_at: opts.now + chrono::Duration::days(opts.valid_days),
+        counts,
+        files: Vec::new(),
+    };
+    let (bytes, manifest, hash) =
+        bundle::write(manifest, &[(CHANGES_FILE.into(), payload)], &signing, &[to_province, own])?;
+    let name = super::file_name(&commune.province_code, &commune.commune_code, seq, opts.now);
+    let path = dir.join(name);
+    crate::fsutil::write_atomic(&path, &bytes)?;
+    let rec = ExportRecord {
+        epoch,
+        seq,
+        hash: hash.clone(),
+        change_after: after,
+        change_to: cursor,
+        full: opts.full,
+        file: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        created_at: opts.now.to_rfc3339(),
+        acked_at: None,
+    };
+    if let Err(e) = store.record_export(&rec) {
+        // A file the store does not know of would reuse its number next time: take it back.
+        let _ = std::fs::remove_file(&path);
+        return Err(e);
+    }
+    Ok(Exported { path, manifest, hash, changes: done })
+}
+
+/// What importing a province bundle at the commune did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Imported {
+    /// A receipt: the changes up to `acked_seq` need not be sent again.
+    Receipt { bundle_seq: i64, acked_seq: i64, receipt: Box<Receipt> },
+    /// Reference data: lists installed, revocations recorded.
+    Reference { lists: usize, revoked: usize },
+}
+
+/// Imports a receipt or a reference-data bundle from the province.
+pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
+    store.require(crate::Role::Officer, "nhập gói đồng bộ")?;
+    let bytes = super::read_file(path)?;
+    let province = store.sync_state()?.province.ok_or_else(not_enrolled)?;
+    let (_, age_secret) = store.sync_keys()?;
+    let opened = bundle::open(&bytes, &[keys::parse_age_identity(&age_secret)?])?;
+    let m = &opened.manifest;
+    match m.kind {
+        BundleKind::Receipt | BundleKind::Reference => {}
+        BundleKind::Enrollment => {
+            return Err(refuse(
+                "bundle_wrong_kind",
+                "Đây là gói ghi danh: hãy nhập bằng lệnh phongtrao enroll TỆP (hoặc mục «Ghi danh với Công an tỉnh»).",
+            ));
+        }
+        BundleKind::Changes => {
+            return Err(refuse(
+                "bundle_wrong_kind",
+                "Đây là gói dữ liệu của một xã, chỉ Công an tỉnh nhập được. Hãy chuyển gói lên Công an tỉnh.",
+            ));
+        }
+    }
+    check_from_province(&opened, &province, store)?;
+    match m.kind {
+        BundleKind::Receipt => {
+            let receipt: Receipt = serde_json::from_slice(opened.file(RECEIPT_FILE)?)
+                .map_err(|_| bundle::damaged("biên nhận không đọc được"))?;
+            let c = store.commune()?;
+            if receipt.installation_id != c.installation_id || m.commune_code != c.commune_code {
+                return Err(refuse(
+                    "bundle_unknown_receipt",
+                    format!(
+                        "Biên nhận này dành cho máy khác (xã {}), không phải máy này. Không ghi nhận gì. Hãy kiểm tra lại tệp biên nhận.",
+                        m.commune_code
+                    ),
+                ));
+            }
+            let acked_seq = store.acknowledge(&receipt.bundle_hash, &receipt.imported_at.to_rfc3339())?;
+            Ok(Imported::Receipt { bundle_seq: receipt.bundle_seq, acked_seq, receipt: Box::new(receipt) })
+        }
+        _ => {
+            let r: Reference = serde_json::from_slice(opened.file(REFERENCE_FILE)?)
+                .map_err(|_| bundle::damaged("dữ liệu dùng chung không đọc được"))?;
+            let lists = match &r.lists {
+                Some(set) => store.apply_reference(set)?,
+                None => 0,
+            };
+            let revoked = store.record_revocations(&r.revoked)?;
+            Ok(Imported::Reference { lists, revoked })
+        }
+    }
+}
+
+fn check_from_province(opened: &bundle::Opened, province: &ProvinceKeys, store: &Store) -> Result<()> {
+    let key = PublicKey::parse(&province.sign_key)?;
+    if opened.signer_key_id().as_deref() != Some(key.key_id().as_str()) {
+        return Err(refuse(
+            "bundle_unknown_key",
+            format!(
+                "{} không được ký bằng khóa của Công an tỉnh đã ghi danh (khóa {}): có thể là gói giả. Không nhập gì. \
+Hãy nhận lại gói trực tiếp từ Công an tỉnh.",
+                bundle::capitalise(opened.manifest.kind.label()),
+                key.key_id()
+            ),
+        ));
+    }
+    opened.check(&key)?;
+    let ours = &store.commune()?.province_code;
+    if &opened.manifest.province_code != ours {
+        return Err(other_province(&opened.manifest.province_code, ours));
+    }
+    opened.check_expiry(Utc::now())
+}
+
+/// Imports the province's enrollment bundle: its public keys. The officer compares the printed
+/// fingerprint with the one the province reads out or prints.
+pub fn enroll(store: &mut Store, path: &Path) -> Result<ProvinceKeys> {
+    store.require(crate::Role::Chief, "ghi danh với Công an tỉnh")?;
+    let bytes = super::read_file(path)?;
+    let opened = bundle::open(&bytes, &[])?;
+    if opened.manifest.kind != BundleKind::Enrollment {
+        return Err(refuse(
+            "bundle_wrong_kind",
+            format!(
+                "Tệp này là {}, không phải gói ghi danh. Hãy chọn tệp ghi danh do Công an tỉnh cấp.",
+                opened.manifest.kind.label()
+            ),
+        ));
+    }
+    let e: Enrollment = serde_json::from_slice(
+        opened.files.get(ENROLLMENT_FILE).ok_or_else(|| bundle::damaged("thiếu enrollment.json"))?,
+    )
+    .map_err(|_| bundle::damaged("enrollment.json không đọc được"))?;
+    let key = PublicKey::parse(&e.sign_key)?;
+    opened.check(&key)?;
+    keys::parse_age_recipient(&e.recipient)?;
+    let ours = store.commune()?.province_code.clone();
+    if e.province_code != ours || opened.manifest.province_code != ours {
+        return Err(other_province(&e.province_code, &ours));
+    }
+    opened.check_expiry(Utc::now())?;
+    let state = store.sync_state()?;
+    if let Some(old) = &state.province {
+        if PublicKey::parse(&old.sign_key)? == key && old.recipient == e.recipient {
+            return Ok(old.clone());
+        }
+        return Err(refuse(
+            "bundle_enrolled",
+            format!(
+                "Máy này đã ghi danh với Công an tỉnh bằng khóa khác (khóa {}); gói ghi danh mới có khóa {}. Không thay đổi gì. \
+Nếu Công an tỉnh đã đổi khóa, hãy xác nhận với Công an tỉnh trước khi làm lại.",
+                PublicKey::parse(&old.sign_key)?.key_id(),
+                key.key_id()
+            ),
+        ));
+    }
+    let p = ProvinceKeys {
+        province_id: e.province_id,
+        province_code: e.province_code,
+        province: e.province,
+        sign_key: key.text().to_owned(),
+        recipient: e.recipient,
+        enrolled_at: Utc::now().to_rfc3339(),
+    };
+    store.enroll_province(&p)?;
+    Ok(p)
+}
+
+/// What `bundle verify` says about a file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verified {
+    pub manifest: Manifest,
+    pub hash: String,
+    pub encrypted: bool,
+    /// Who signed it, as the officer reads it.
+    pub signer: String,
+    pub key_id: String,
+    pub fingerprint: String,
+}
+
+/// Says who made a bundle, what is in it and whether it is intact, without importing it. A commune
+/// can read its own bundles (they are also encrypted to it) and the province's.
+pub fn verify(store: &mut Store, path: &Path) -> Result<Verified> {
+    let bytes = super::read_file(path)?;
+    let (signing, age_secret) = store.sync_keys()?;
+    let opened = bundle::open(&bytes, &[keys::parse_age_identity(&age_secret)?])?;
+    let own = signing.public_key()?;
+    let c = store.commune()?.clone();
+    let province = store.sync_state()?.province;
+    let signer_id = opened.signer_key_id().unwrap_or_default();
+    let (key, signer) = if signer_id == own.key_id() {
+        (own, format!("máy này ({}, {})", c.commune, c.province))
+    } else if let Some(p) = province.as_ref().filter(|p| {
+        PublicKey::parse(&p.sign_key).is_ok_and(|k| k.key_id() == signer_id)
+    }) {
+        (PublicKey::parse(&p.sign_key)?, format!("Công an tỉnh {}", p.province))
+    } else if opened.manifest.kind == BundleKind::Enrollment {
+        let e: Enrollment = serde_json::from_slice(opened.file(ENROLLMENT_FILE)?)
+            .map_err(|_| bundle::damaged("enrollment.json không đọc được"))?;
+        (PublicKey::parse(&e.sign_key)?, format!("Công an tỉnh {} (gói ghi danh, khóa tự xưng)", e.province))
+    } else {
+        return Err(refuse(
+            "bundle_unknown_key",
+            format!(
+                "Gói được ký bằng khóa {signer_id}, không phải khóa của máy này hay của Công an tỉnh đã ghi danh: \
+không xác nhận được ai đã tạo gói. Không dùng gói này; hãy hỏi lại nơi gửi."
+            ),
+        ));
+    };
+    opened.check(&key)?;
+    Ok(Verified {
+        hash: opened.hash(),
+        encrypted: opened.encrypted,
+        signer,
+        key_id: key.key_id(),
+        fingerprint: key.fingerprint(),
+        manifest: opened.manifest,
+    })
+}

@@ -1,0 +1,584 @@
+//! The province's side: its store and keys, registering and revoking commune keys, importing commune
+//! bundles (with every check: signature, hashes, key, province, expiry, replay, rollback, chain, gaps,
+//! per-record validation) and writing receipts, enrollment and reference-data bundles.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::bundle::{self, refuse, BundleKind, Manifest, Opened};
+use super::commune::{Enrollment, Receipt, Reference, CHANGES_FILE, ENROLLMENT_FILE, RECEIPT_FILE, REFERENCE_FILE};
+use super::keys::{self, PublicKey};
+use crate::domain::{self, Doc, Kind, Lookup, RefItem, RefSet};
+use crate::error::{Error, Result};
+use crate::hlc::Hlc;
+use crate::keyring::KdfParams;
+use crate::store::province::{Gap, ImportWrite, Installation, ProvinceDb, ProvinceMeta, QuarantineRow};
+use crate::store::Change;
+
+pub struct Province {
+    db: ProvinceDb,
+    meta: ProvinceMeta,
+}
+
+/// Counts of one kind in an import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct KindCounts {
+    pub new: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    /// Where the receipt goes (default: `receipts/` in the province folder).
+    pub receipt_dir: Option<PathBuf>,
+}
+
+/// What an import found and did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    pub hash: String,
+    pub commune_code: String,
+    pub installation_id: Uuid,
+    pub key_id: String,
+    pub epoch: i64,
+    pub seq: i64,
+    /// By kind code (`deleted` for tombstones).
+    pub by_kind: BTreeMap<String, KindCounts>,
+    pub quarantined: Vec<QuarantineRow>,
+    /// A newer epoch started a new chain (after a restore from a backup at the commune).
+    pub new_chain: bool,
+    /// Bundle numbers found missing by this import.
+    pub gap: Option<Gap>,
+    /// This bundle filled a recorded gap.
+    pub filled_gap: bool,
+    pub receipt: Option<PathBuf>,
+}
+
+impl ImportReport {
+    pub fn total(&self) -> KindCounts {
+        self.by_kind.values().fold(KindCounts::default(), |a, c| KindCounts {
+            new: a.new + c.new,
+            updated: a.updated + c.updated,
+            unchanged: a.unchanged + c.unchanged,
+            rejected: a.rejected + c.rejected,
+        })
+    }
+}
+
+/// One registered commune as `province status` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommuneStatus {
+    pub installation: Installation,
+    pub gaps: Vec<Gap>,
+    pub quarantined: usize,
+}
+
+fn local(t: &str) -> String {
+    DateTime::parse_from_rfc3339(t)
+        .map(|t| t.with_timezone(&chrono::Local).format("%H:%M ngày %d/%m/%Y").to_string())
+        .unwrap_or_else(|_| t.to_owned())
+}
+
+impl Province {
+    /// Creates the province store and keys in `dir` and writes the enrollment bundle there.
+    pub fn init(dir: &Path, password: &str, code: &str, name: &str, kdf: KdfParams) -> Result<(Province, PathBuf)> {
+        crate::keyring::check_password(password)?;
+        let db = ProvinceDb::create(dir, password, code, name, kdf)?;
+        let meta = db.meta()?;
+        let mut p = Province { db, meta };
+        let path = p.write_enrollment(dir)?;
+        Ok((p, path))
+    }
+
+    pub fn open(dir: &Path, password: &str) -> Result<Province> {
+        let db = ProvinceDb::open(dir, password)?;
+        let meta = db.meta()?;
+        Ok(Province { db, meta })
+    }
+
+    pub fn meta(&self) -> &ProvinceMeta {
+        &self.meta
+    }
+
+    pub fn db(&self) -> &ProvinceDb {
+        &self.db
+    }
+
+    pub fn public_key(&self) -> Result<PublicKey> {
+        self.meta.signing.public_key()
+    }
+
+    fn province_manifest(&mut self, kind: BundleKind, commune_code: &str, now: DateTime<Utc>, days: i64) -> Result<Manifest> {
+        Ok(Manifest {
+            format: bundle::FORMAT.into(),
+            format_version: bundle::FORMAT_VERSION,
+            schema_version: crate::store::latest_schema(),
+            kind,
+            province_code: self.meta.province_code.clone(),
+            commune_code: commune_code.to_owned(),
+            installation_id: self.meta.province_id,
+            key_id: self.public_key()?.key_id(),
+            epoch: 0,
+            seq: self.db.next_out_seq()?,
+            full: false,
+            changes: None,
+            prev_hash: None,
+            created_at: now,
+            expires_at: now + chrono::Duration::days(days),
+            counts: BTreeMap::new(),
+            files: Vec::new(),
+        })
+    }
+
+    /// Signs a province bundle (not encrypted: it holds only public keys, receipts' counts and ids,
+    /// or reference lists) and writes it atomically into `dir`.
+    fn write_out(&mut self, m: Manifest, file: &str, payload: &impl Serialize, dir: &Path) -> Result<PathBuf> {
+        let json = serde_json::to_vec_pretty(payload).map_err(|e| Error::Json(e.to_string()))?;
+        // Named apart from commune bundles (which may lie on the same USB stick).
+        let what = match m.kind {
+            BundleKind::Receipt => "bien-nhan",
+            BundleKind::Reference => "danh-muc",
+            _ => "ghi-danh",
+        };
+        let who = if m.commune_code.is_empty() { "tinh" } else { &m.commune_code };
+        let name = format!(
+            "{}-{who}-{what}-{:06}-{}.ptb",
+            m.province_code,
+            m.seq,
+            m.created_at.with_timezone(&chrono::Local).format("%Y%m%d")
+        );
+        let (bytes, _, _) = bundle::write(m, &[(file.to_owned(), json)], &self.meta.signing, &[])?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let path = dir.join(name);
+        crate::fsutil::write_atomic(&path, &bytes)?;
+        Ok(path)
+    }
+
+    /// Writes the enrollment bundle (the province's public keys) into `dir`.
+    pub fn write_enrollment(&mut self, dir: &Path) -> Result<PathBuf> {
+        let e = Enrollment {
+            province_id: self.meta.province_id,
+            province_code: self.meta.province_code.clone(),
+            province: self.meta.province.clone(),
+            sign_key: self.meta.signing.public.clone(),
+            recipient: self.meta.age_recipient.clone(),
+        };
+        let m = self.province_manifest(BundleKind::Enrollment, "", Utc::now(), 3650)?;
+        self.write_out(m, ENROLLMENT_FILE, &e, dir)
+    }
+
+    /// Writes a reference-data bundle: `lists` if given, and every revoked key.
+    pub fn write_reference(&mut self, lists: Option<RefSet>, dir: &Path, now: DateTime<Utc>) -> Result<PathBuf> {
+        let r = Reference { lists, revoked: self.db.revoked()? };
+        let m = self.province_manifest(BundleKind::Reference, "", now, super::VALID_DAYS)?;
+        self.write_out(m, REFERENCE_FILE, &r, dir)
+    }
+
+    /// Writes the age identity to `out` (for `age -d -i FILE`).
+    pub fn export_identity(&self, out: &Path) -> Result<()> {
+        let text = format!(
+            "# Khóa giải mã (age) của Công an tỉnh {}: GIỮ BÍ MẬT.\n# public key: {}\n{}\n",
+            self.meta.province, self.meta.age_recipient, self.meta.age_identity
+        );
+        crate::fsutil::write_atomic(out, text.as_bytes())
+    }
+
+    /// Registers a commune installation's public key (minisign `.pub` text).
+    pub fn register(&mut self, commune_code: &str, pub_text: &str) -> Result<Installation> {
+        let code = commune_code.trim();
+        if !(code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(Error::field("commune_code", "Mã xã", "phải gồm 5 chữ số (QĐ 19/2025/QĐ-TTg)"));
+        }
+        let key = PublicKey::parse(pub_text)?;
+        self.db.register(&key.key_id(), key.text(), code)
+    }
+
+    pub fn revoke(&mut self, key_id: &str) -> Result<Installation> {
+        self.db.revoke(key_id.trim().to_uppercase().as_str())
+    }
+
+    pub fn status(&self) -> Result<Vec<CommuneStatus>> {
+        self.db
+            .installations()?
+            .into_iter()
+            .map(|i| {
+                let gaps = self.db.gaps(&i.key_id)?;
+                let quarantined = match i.installation_id {
+                    Some(id) => self.db.quarantined(id)?.len(),
+                    None => 0,
+                };
+                Ok(CommuneStatus { installation: i, gaps, quarantined })
+            })
+            .collect()
+    }
+
+    /// Imports a commune's bundle file (see [`Province::import_bytes`]).
+    pub fn import(&mut self, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
+        let bytes = super::read_file(path)?;
+        self.import_bytes(&bytes, opts, Utc::now())
+    }
+
+    /// Checks a commune's bundle and, unless `dry_run`, applies it in one transaction and writes a
+    /// signed receipt. Every refusal leaves the province store unchanged.
+    pub fn import_bytes(&mut self, bytes: &[u8], opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportReport> {
+        let identity = keys::parse_age_identity(&self.meta.age_identity)?;
+        if !bytes.starts_with(bundle::AGE_MAGIC) {
+            return Err(refuse(
+                "bundle_unencrypted",
+                "Tệp này không phải gói dữ liệu đã mã hóa của xã (gói của xã luôn được mã hóa). Không nhập gì. \
+Hãy chọn đúng tệp .ptb do xã xuất ra.",
+            ));
+        }
+        let opened = bundle::open(bytes, &[identity])?;
+        let m = &opened.manifest;
+        if m.kind != BundleKind::Changes {
+            return Err(refuse(
+                "bundle_wrong_kind",
+                format!("Tệp này là {}, không phải gói dữ liệu của xã. Không nhập gì.", m.kind.label()),
+            ));
+        }
+        let key_id = opened.signer_key_id().ok_or_else(|| bundle::damaged("chữ ký không đọc được"))?;
+        let inst = self.db.installation(&key_id)?.ok_or_else(|| {
+            refuse(
+                "bundle_unknown_key",
+                format!(
+                    "Gói của xã {} được ký bằng khóa {key_id} chưa được đăng ký ở Công an tỉnh. Không nhập gì. \
+Nếu đây là máy mới của xã, hãy đối chiếu khóa với phiếu đăng ký khóa có đóng dấu rồi đăng ký: \
+phongtrao province --dir … register --commune-code {} --pubkey TỆP.pub",
+                    m.commune_code, m.commune_code
+                ),
+            )
+        })?;
+        if let Some(at) = &inst.revoked_at {
+            return Err(refuse(
+                "bundle_revoked",
+                format!(
+                    "Khóa {key_id} của xã {} đã bị thu hồi lúc {}; gói bị từ chối, không nhập gì. \
+Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chiếu phiếu đăng ký khóa.",
+                    inst.commune_code,
+                    local(at)
+                ),
+            ));
+        }
+        opened.check(&PublicKey::parse(&inst.public_key)?)?;
+        if m.province_code != self.meta.province_code {
+            return Err(refuse(
+                "bundle_other_province",
+                format!(
+                    "Gói này của tỉnh có mã {}, không phải {} ({}). Không nhập gì. Hãy chuyển gói về đúng Công an tỉnh.",
+                    m.province_code, self.meta.province, self.meta.province_code
+                ),
+            ));
+        }
+        if m.commune_code != inst.commune_code {
+            return Err(refuse(
+                "bundle_commune",
+                format!(
+                    "Gói ghi mã xã {} nhưng khóa {key_id} được đăng ký cho xã {}. Không nhập gì. Hãy kiểm tra lại việc đăng ký khóa.",
+                    m.commune_code, inst.commune_code
+                ),
+            ));
+        }
+        if inst.installation_id.is_some_and(|id| id != m.installation_id) {
+            return Err(refuse(
+                "bundle_installation",
+                format!(
+                    "Gói ghi một mã cài đặt khác với các gói trước của cùng khóa {key_id}. Không nhập gì. Hãy liên hệ xã {} để kiểm tra máy.",
+                    inst.commune_code
+                ),
+            ));
+        }
+        opened.check_expiry(now)?;
+        let hash = opened.hash();
+        if let Some(first) = self.db.imported(&hash)? {
+            return Err(refuse(
+                "bundle_replay",
+                format!(
+                    "Gói số {} của xã {} đã được nhập lúc {}; nhập lại không thay đổi gì. Không cần làm gì thêm.",
+                    first.seq,
+                    inst.commune_code,
+                    local(&first.imported_at)
+                ),
+            ));
+        }
+        let chain = self.chain(&inst, &opened)?;
+        let changes = read_changes(&opened)?;
+        let plan = self.plan(&inst, m, &changes, now)?;
+        let mut report = ImportReport {
+            dry_run: opts.dry_run,
+            hash: hash.clone(),
+            commune_code: m.commune_code.clone(),
+            installation_id: m.installation_id,
+            key_id: key_id.clone(),
+            epoch: m.epoch,
+            seq: m.seq,
+            by_kind: plan.by_kind,
+            quarantined: plan.quarantine.clone(),
+            new_chain: chain.new_chain,
+            gap: chain.new_gap,
+            filled_gap: chain.fills_gap.is_some(),
+            receipt: None,
+        };
+        if opts.dry_run {
+            return Ok(report);
+        }
+        let now_s = now.to_rfc3339();
+        let created = m.created_at.to_rfc3339();
+        let summary = serde_json::to_value(&report.by_kind).map_err(|e| Error::Json(e.to_string()))?;
+        self.db.write_import(&ImportWrite {
+            key_id: &key_id,
+            installation_id: m.installation_id,
+            commune_code: &m.commune_code,
+            hash: &hash,
+            epoch: m.epoch,
+            seq: m.seq,
+            bundle_created_at: &created,
+            now: &now_s,
+            apply: plan.apply.iter().filter_map(|i| changes[*i].change.as_ref()).collect(),
+            quarantine: plan.quarantine,
+            head: chain.head,
+            new_gap: chain.new_gap,
+            fills_gap: chain.fills_gap,
+            summary: summary.clone(),
+        })?;
+        let receipt = Receipt {
+            installation_id: m.installation_id,
+            commune_code: m.commune_code.clone(),
+            bundle_hash: hash,
+            bundle_seq: m.seq,
+            bundle_epoch: m.epoch,
+            changes: m.changes,
+            imported_at: now,
+            summary,
+            quarantined: report
+                .quarantined
+                .iter()
+                .map(|q| serde_json::json!({"id": q.record_id, "kind": q.kind, "reason": q.reason}))
+                .collect(),
+            gaps: self.db.gaps(&key_id)?.iter().map(|g| (g.first, g.last)).collect(),
+        };
+        let dir = opts.receipt_dir.clone().unwrap_or_else(|| self.db.dir().join("receipts"));
+        let rm = self.province_manifest(BundleKind::Receipt, &m.commune_code, now, 3650)?;
+        report.receipt = Some(self.write_out(rm, RECEIPT_FILE, &receipt, &dir)?);
+        Ok(report)
+    }
+
+    /// Where this bundle stands in its installation's chain; refuses a rollback or a broken link.
+    fn chain(&self, inst: &Installation, opened: &Opened) -> Result<Chain> {
+        let m = &opened.manifest;
+        let fresh = Chain { head: true, new_chain: false, new_gap: None, fills_gap: None };
+        let (Some(epoch), Some(last)) = (inst.epoch, inst.last_seq) else {
+            // The first bundle from this installation.
+            let new_gap = (m.seq > 1).then_some(Gap { epoch: m.epoch, first: 1, last: m.seq - 1 });
+            return Ok(Chain { new_gap, ..fresh });
+        };
+        let rollback = |why: String| {
+            refuse(
+                "bundle_rollback",
+                format!(
+                    "{why} Không nhập gì: có thể là gói cũ bị chép lại, hoặc dữ liệu của xã bị quay lui. \
+Hãy yêu cầu xã {} xuất gói mới.",
+                    inst.commune_code
+                ),
+            )
+        };
+        if m.epoch < epoch {
+            return Err(rollback(format!(
+                "Gói số {} thuộc kỳ đồng bộ {}, cũ hơn kỳ {} của các gói đã nhập từ máy này.",
+                m.seq, m.epoch, epoch
+            )));
+        }
+        if m.epoch > epoch {
+            // A restore from a backup at the commune started a new epoch: a new chain.
+            return Ok(Chain { new_chain: true, ..fresh });
+        }
+        if m.seq == last + 1 {
+            if m.prev_hash.as_deref() != inst.head_hash.as_deref() {
+                return Err(refuse(
+                    "bundle_chain",
+                    format!(
+                        "Gói số {} không nối tiếp gói số {last} đã nhập từ máy này (mã băm gói trước không khớp): \
+có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Không nhập gì. Hãy liên hệ xã {} để kiểm tra.",
+                        m.seq, inst.commune_code
+                    ),
+                ));
+            }
+            return Ok(fresh);
+        }
+        if m.seq > last + 1 {
+            return Ok(Chain { new_gap: Some(Gap { epoch, first: last + 1, last: m.seq - 1 }), ..fresh });
+        }
+        if let Some(g) = self.db.gaps(&inst.key_id)?.into_iter().find(|g| g.epoch == m.epoch && g.first <= m.seq && m.seq <= g.last) {
+            return Ok(Chain { head: false, fills_gap: Some(g), ..fresh });
+        }
+        Err(rollback(format!("Gói số {} cũ hơn gói số {last} đã nhập từ máy này.", m.seq)))
+    }
+
+    /// Sorts the changes: which win, which are unchanged, which are put aside.
+    fn plan(&self, inst: &Installation, m: &Manifest, changes: &[Parsed], now: DateTime<Utc>) -> Result<Plan> {
+        let installation = m.installation_id;
+        let ok: Vec<&Change> = changes.iter().filter_map(|p| p.change.as_ref()).collect();
+        let stamps = self.db.stamps(installation, ok.iter().map(|c| c.id))?;
+        let batch: HashMap<Uuid, (Kind, Option<&Doc>)> = ok.iter().map(|c| (c.id, (c.kind, c.data.as_ref()))).collect();
+        let lookup = ProvinceLookup { db: &self.db, installation, batch, refs: RefSet::builtin(), today: now.with_timezone(&chrono::Local).date_naive() };
+        let horizon = Hlc::from_parts((now + chrono::Duration::days(1)).timestamp_millis().max(0) as u64, 0);
+        let mut plan = Plan::default();
+        let mut seen: HashMap<Uuid, usize> = HashMap::new();
+        for (i, p) in changes.iter().enumerate() {
+            let Some(c) = &p.change else {
+                plan.by_kind.entry(p.kind.clone()).or_default().rejected += 1;
+                plan.quarantine.push(QuarantineRow {
+                    record_id: p.id.clone(),
+                    kind: p.kind.clone(),
+                    reason: p.error.clone(),
+                    data: Some(p.raw.clone()),
+                });
+                continue;
+            };
+            let kind_key = if c.data.is_some() { c.kind.code().to_owned() } else { "deleted".to_owned() };
+            let counts = plan.by_kind.entry(kind_key).or_default();
+            let reason = if c.hlc > horizon {
+                Some("đồng hồ của bản ghi ở tương lai (máy của xã chỉnh sai ngày giờ?)".to_owned())
+            } else if let Some(doc) = &c.data {
+                validate(c.kind, doc, &lookup)?
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                counts.rejected += 1;
+                plan.quarantine.push(QuarantineRow {
+                    record_id: c.id.to_string(),
+                    kind: c.kind.code().to_owned(),
+                    reason,
+                    data: Some(p.raw.clone()),
+                });
+                continue;
+            }
+            let _ = inst;
+            match stamps.get(&c.id) {
+                Some(&(hlc, origin)) if (Hlc(hlc), origin.to_string()) >= (c.hlc, c.origin.to_string()) => {
+                    counts.unchanged += 1;
+                }
+                Some(_) => {
+                    counts.updated += 1;
+                    push_latest(&mut plan.apply, &mut seen, changes, i);
+                }
+                None => {
+                    counts.new += 1;
+                    push_latest(&mut plan.apply, &mut seen, changes, i);
+                }
+            }
+        }
+        Ok(plan)
+    }
+}
+
+/// Keeps, per record id, only the latest change of the bundle (a bundle normally has one per record).
+fn push_latest(apply: &mut Vec<usize>, seen: &mut HashMap<Uuid, usize>, changes: &[Parsed], i: usize) {
+    let id = changes[i].change.as_ref().map(|c| c.id).unwrap_or_default();
+    match seen.get(&id) {
+        Some(&slot) => {
+            let old = changes[apply[slot]].change.as_ref().map(|c| (c.hlc, c.origin));
+            let new = changes[i].change.as_ref().map(|c| (c.hlc, c.origin));
+            if new > old {
+                apply[slot] = i;
+            }
+        }
+        None => {
+            seen.insert(id, apply.len());
+            apply.push(i);
+        }
+    }
+}
+
+struct Chain {
+    head: bool,
+    new_chain: bool,
+    new_gap: Option<Gap>,
+    fills_gap: Option<Gap>,
+}
+
+#[derive(Default)]
+struct Plan {
+    apply: Vec<usize>,
+    quarantine: Vec<QuarantineRow>,
+    by_kind: BTreeMap<String, KindCounts>,
+}
+
+/// One line of the payload: a change, or why it is not one.
+struct Parsed {
+    change: Option<Change>,
+    id: String,
+    kind: String,
+    error: String,
+    raw: String,
+}
+
+fn read_changes(opened: &Opened) -> Result<Vec<Parsed>> {
+    let data = bundle::decompress(opened.file(CHANGES_FILE)?)?;
+    let text = std::str::from_utf8(&data).map_err(|_| bundle::damaged("dữ liệu không phải UTF-8"))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap_or(serde_json::Value::Null);
+        let field = |k: &str| value.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        match serde_json::from_value::<Change>(value.clone()) {
+            Ok(c) => out.push(Parsed { id: c.id.to_string(), kind: c.kind.code().to_owned(), change: Some(c), error: String::new(), raw: line.to_owned() }),
+            Err(_) => out.push(Parsed {
+                change: None,
+                id: if field("id").is_empty() { format!("dòng {}", n + 1) } else { field("id") },
+                kind: field("kind"),
+                error: "bản ghi không đúng cấu trúc (loại bản ghi lạ, thiếu mã, đồng hồ hay nguồn)".into(),
+                raw: line.chars().take(10_000).collect(),
+            }),
+        }
+    }
+    let expected: u64 = opened.manifest.counts.values().sum();
+    if expected != out.len() as u64 {
+        return Err(bundle::damaged("số bản ghi không khớp với bản kê"));
+    }
+    Ok(out)
+}
+
+/// The field checks of the record's register (the province does not rerun rules that need the
+/// commune's other records). `Some(reason)` when the record must be put aside.
+fn validate(kind: Kind, doc: &Doc, lookup: &ProvinceLookup<'_>) -> Result<Option<String>> {
+    let fields = domain::fields_for(kind, doc, lookup)?;
+    let mut errors = Vec::new();
+    domain::check(&fields, doc, true, lookup, &mut errors)?;
+    Ok((!errors.is_empty()).then(|| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")))
+}
+
+struct ProvinceLookup<'a> {
+    db: &'a ProvinceDb,
+    installation: Uuid,
+    batch: HashMap<Uuid, (Kind, Option<&'a Doc>)>,
+    refs: RefSet,
+    today: chrono::NaiveDate,
+}
+
+impl Lookup for ProvinceLookup<'_> {
+    fn today(&self) -> chrono::NaiveDate {
+        self.today
+    }
+    fn ref_items(&self, list: &str) -> Result<Vec<RefItem>> {
+        Ok(self.refs.lists.iter().find(|l| l.list == list).map(|l| l.items.clone()).unwrap_or_default())
+    }
+    fn get(&self, kind: Kind, id: Uuid) -> Result<Option<Doc>> {
+        match self.batch.get(&id) {
+            Some((k, doc)) if *k == kind => Ok(doc.cloned()),
+            Some(_) => Ok(None),
+            None => self.db.live(self.installation, kind, id),
+        }
+    }
+    fn find(&self, _kind: Kind, _field: &str, _value: &str) -> Result<Vec<(Uuid, Doc)>> {
+        Ok(Vec::new())
+    }
+}

@@ -1,0 +1,629 @@
+//! Signed sync bundles: round trips commune → province → receipt → commune, the tamper matrix (every
+//! case refused with its own message, both stores unchanged), Debian's `age` and `minisign` reading
+//! a real bundle, and a lost USB stick revealing no names.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{Duration, Utc};
+use phongtrao::domain::{Doc, Kind};
+use phongtrao::keyring::KdfParams;
+use phongtrao::store::Store;
+use phongtrao::sync::bundle::{self, BundleKind};
+use phongtrao::sync::commune::{self, ExportOptions, Imported};
+use phongtrao::sync::province::{ImportOptions, ImportReport, Province};
+use phongtrao::{Error, NewAccount, Role, Setup};
+use serde_json::json;
+use uuid::Uuid;
+
+const PW: &str = "mat-khau-dung";
+
+struct World {
+    dir: tempfile::TempDir,
+    province: Province,
+    enrollment: PathBuf,
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let (province, enrollment) =
+        Province::init(&dir.path().join("tinh"), PW, "51", "Quảng Ngãi", KdfParams::insecure_for_tests()).unwrap();
+    World { dir, province, enrollment }
+}
+
+fn doc(v: serde_json::Value) -> Doc {
+    v.as_object().unwrap().clone()
+}
+
+impl World {
+    fn usb(&self) -> PathBuf {
+        let p = self.dir.path().join("usb");
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    }
+
+    /// A commune store, enrolled with the province, its key registered there (unless `register` is false).
+    fn commune(&mut self, code: &str, register: bool) -> Store {
+        self.commune_in("51", code, register)
+    }
+
+    fn commune_in(&mut self, province: &str, code: &str, register: bool) -> Store {
+        let setup = Setup {
+            province_code: province.into(),
+            province: "Quảng Ngãi".into(),
+            commune_code: code.into(),
+            commune: format!("Xã số {code}"),
+            officer: "Nguyễn Văn An".into(),
+        };
+        let chief = NewAccount {
+            username: "nguyenvanan".into(),
+            full_name: "Nguyễn Văn An".into(),
+            rank: None,
+            role: Role::Chief,
+            password: PW.into(),
+        };
+        let path = self.dir.path().join(format!("xa-{code}.db"));
+        let mut s = Store::create_at(&path, &setup, &chief, KdfParams::insecure_for_tests()).unwrap();
+        if province == "51" {
+            commune::enroll(&mut s, &self.enrollment).unwrap();
+        }
+        if register {
+            let (key, _) = s.sync_keys().unwrap();
+            self.province.register(code, &key.public).unwrap();
+        }
+        s
+    }
+
+    fn export(&self, s: &mut Store) -> PathBuf {
+        commune::export(s, &self.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap().path
+    }
+
+    fn import(&mut self, file: &Path) -> phongtrao::Result<ImportReport> {
+        let opts = ImportOptions { dry_run: false, receipt_dir: Some(self.usb().join("bien-nhan")) };
+        self.province.import(file, &opts)
+    }
+
+    /// Everything the province store holds that an import could change.
+    fn province_state(&self) -> String {
+        let db = self.province.db();
+        let mut out = format!("{:?}", db.installations().unwrap());
+        for i in db.installations().unwrap() {
+            out += &format!("{:?}", db.gaps(&i.key_id).unwrap());
+            if let Some(id) = i.installation_id {
+                out += &format!("{:?}{:?}", db.records(id).unwrap(), db.quarantined(id).unwrap());
+            }
+        }
+        out + &format!("{:?}", db.counts().unwrap())
+    }
+}
+
+fn area(s: &mut Store, name: &str) -> Uuid {
+    s.create(Kind::Area, &doc(json!({"name": name, "kind": "thon", "households": 120, "population": 480}))).unwrap().id
+}
+
+fn code(e: &Error) -> &'static str {
+    e.code()
+}
+
+#[test]
+fn commune_to_province_to_receipt_and_back_sends_only_new_changes() {
+    let mut w = world();
+    let mut a = w.commune("23430", true);
+    let ids: Vec<Uuid> = ["Thôn Đắk Năng", "Thôn Ia Kla", "Thôn Plei Ring"].iter().map(|n| area(&mut a, n)).collect();
+
+    let first = w.export(&mut a);
+    let name = first.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("51-23430-000001-") && name.ends_with(".ptb"), "{name}");
+    let dry = w.province.import(&first, &ImportOptions { dry_run: true, receipt_dir: None }).unwrap();
+    assert_eq!(dry.total().new, 3);
+    assert!(dry.receipt.is_none());
+    let inst = a.commune().unwrap().installation_id;
+    assert!(w.province.db().records(inst).unwrap().is_empty(), "a dry run writes nothing");
+
+    let r = w.import(&first).unwrap();
+    assert_eq!((r.total().new, r.total().updated, r.total().rejected), (3, 0, 0));
+    assert_eq!(w.province.db().records(inst).unwrap().len(), 3);
+    let receipt = r.receipt.unwrap();
+
+    // The receipt makes the next export smaller.
+    let before = a.sync_state().unwrap().acked_seq;
+    match commune::import(&mut a, &receipt).unwrap() {
+        Imported::Receipt { bundle_seq, acked_seq, .. } => {
+            assert_eq!(bundle_seq, 1);
+            assert!(acked_seq > before);
+            assert_eq!(acked_seq, a.last_seq().unwrap());
+        }
+        other => panic!("{other:?}"),
+    }
+    // A receipt seen twice changes nothing more.
+    commune::import(&mut a, &receipt).unwrap();
+
+    // An edit after the export, a delete and a new record arrive in the next bundle, and nothing else.
+    a.update(Kind::Area, ids[0], &doc(json!({"households": 130}))).unwrap();
+    a.delete(Kind::Area, ids[1]).unwrap();
+    let fresh = area(&mut a, "Thôn Mới");
+    let second = commune::export(&mut a, &w.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap();
+    assert_eq!(second.changes, 3);
+    assert_eq!(second.manifest.seq, 2);
+    assert!(second.manifest.prev_hash.is_some());
+    let r = w.import(&second.path).unwrap();
+    let t = r.total();
+    // The edit and the delete update records the province has; the new record is new.
+    assert_eq!((t.new, t.updated, t.unchanged), (1, 2, 0), "{:?}", r.by_kind);
+    assert_eq!(r.by_kind["deleted"].updated, 1);
+    let rows = w.province.db().records(inst).unwrap();
+    let row = |id: Uuid| rows.iter().find(|r| r.0 == id).unwrap().clone();
+    assert!(row(ids[0]).2.unwrap().contains("130"));
+    assert!(row(ids[1]).4 && row(ids[1]).2.is_none(), "the delete travelled as a tombstone");
+    assert!(!row(fresh).4);
+
+    // A full export holds everything again, and imports as unchanged.
+    let full = commune::export(&mut a, &w.usb(), &ExportOptions { full: true, ..Default::default() }, &mut |_, _| {})
+        .unwrap();
+    assert!(full.manifest.full);
+    let r = w.import(&full.path).unwrap();
+    assert_eq!(r.total().unchanged, 4);
+    assert_eq!(r.total().new + r.total().updated, 0);
+}
+
+#[test]
+fn two_communes_into_one_province_stay_apart() {
+    let mut w = world();
+    let mut a = w.commune("23430", true);
+    let mut b = w.commune("23431", true);
+    area(&mut a, "Thôn Một");
+    area(&mut b, "Thôn Hai");
+    area(&mut b, "Thôn Ba");
+    let fa = w.export(&mut a);
+    let fb = w.export(&mut b);
+    w.import(&fb).unwrap();
+    w.import(&fa).unwrap();
+    let counts = w.province.db().counts().unwrap();
+    assert_eq!(counts, vec![("23430".into(), "area".into(), 1), ("23431".into(), "area".into(), 2)]);
+    let status = w.province.status().unwrap();
+    assert_eq!(status.len(), 2);
+    assert!(status.iter().all(|s| s.installation.last_seq == Some(1) && s.gaps.is_empty()));
+}
+
+#[test]
+fn a_missing_bundle_is_flagged_and_filled_later_and_a_new_epoch_starts_a_new_chain() {
+    let mut w = world();
+    let mut a = w.commune("23430", true);
+    area(&mut a, "Thôn Một");
+    let b1 = w.export(&mut a);
+    area(&mut a, "Thôn Hai");
+    let b2 = w.export(&mut a);
+    let r = w.import(&b2).unwrap();
+    let gap = r.gap.expect("bundle 1 is missing");
+    assert_eq!((gap.first, gap.last), (1, 1));
+    assert_eq!(r.total().new, 2, "bundle 2 holds every unacknowledged change");
+    let key = w.province.db().installations().unwrap()[0].key_id.clone();
+    assert_eq!(w.province.db().gaps(&key).unwrap().len(), 1);
+    let r = w.import(&b1).unwrap();
+    assert!(r.filled_gap);
+    assert_eq!(r.total().unchanged, 1);
+    assert!(w.province.db().gaps(&key).unwrap().is_empty());
+
+    // A restore from a backup moves the commune to a new epoch: the province takes it as a new chain,
+    // and then refuses the old epoch's bundles as a rollback.
+    area(&mut a, "Thôn Ba");
+    let old_epoch = w.export(&mut a);
+    a.begin_sync_epoch(&json!({"test": true})).unwrap();
+    area(&mut a, "Thôn Bốn");
+    let new_epoch = commune::export(&mut a, &w.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap();
+    assert_eq!(new_epoch.manifest.epoch, 1);
+    assert_eq!(new_epoch.manifest.prev_hash, None);
+    let r = w.import(&new_epoch.path).unwrap();
+    assert!(r.new_chain);
+    let before = w.province_state();
+    let e = w.import(&old_epoch).unwrap_err();
+    assert_eq!(code(&e), "bundle_rollback", "{e}");
+    assert!(e.to_string().contains("kỳ đồng bộ 0"), "{e}");
+    assert_eq!(w.province_state(), before);
+}
+
+/// Rewrites a bundle as the province reads it: decrypt, let `edit` change the files, re-tar, re-encrypt.
+fn rewrite(w: &World, file: &Path, edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) -> Vec<u8> {
+    let id: age::x25519::Identity = w.province.meta().age_identity.parse().unwrap();
+    let bytes = std::fs::read(file).unwrap();
+    let plain = age::decrypt(&id, &bytes).unwrap();
+    let mut files = Vec::new();
+    for e in tar::Archive::new(&plain[..]).entries().unwrap() {
+        let mut e = e.unwrap();
+        let path = e.path().unwrap().to_string_lossy().into_owned();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
+        files.push((path, data));
+    }
+    edit(&mut files);
+    let mut t = tar::Builder::new(Vec::new());
+    for (path, data) in &files {
+        let mut h = tar::Header::new_ustar();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        t.append_data(&mut h, path, &data[..]).unwrap();
+    }
+    let recipient: age::x25519::Recipient = w.province.meta().age_recipient.parse().unwrap();
+    age::encrypt(&recipient, &t.into_inner().unwrap()).unwrap()
+}
+
+#[test]
+fn tamper_matrix_every_case_is_refused_and_changes_nothing() {
+    let mut w = world();
+    let mut a = w.commune("23430", true);
+    for n in ["Thôn Một", "Thôn Hai", "Thôn Ba", "Thôn Bốn"] {
+        area(&mut a, n);
+    }
+    // An older bundle kept aside for the rollback case, then the one the matrix alters.
+    let good = w.export(&mut a);
+    let bytes = std::fs::read(&good).unwrap();
+    let province_before = w.province_state();
+    let mut tried = 0;
+    let mut refuse = |w: &mut World, data: &[u8], expect: &[&str], what: &str| {
+        let e = w
+            .province
+            .import_bytes(data, &ImportOptions { dry_run: false, receipt_dir: None }, Utc::now())
+            .expect_err(what);
+        assert!(expect.contains(&code(&e)), "{what}: {} ({e})", code(&e));
+        let msg = e.to_string();
+        assert!(msg.contains("Không nhập gì") || msg.contains("không thay đổi"), "{what}: says nothing was imported: {msg}");
+        assert_eq!(w.province_state(), province_before, "{what}: the province store is unchanged");
+        tried += 1;
+    };
+
+    // Bit flips at many offsets: in the age header, the stanza, the payload, the last chunk's tag.
+    let n = bytes.len();
+    let mut offsets: Vec<usize> = (0..n).step_by((n / 60).max(1)).collect();
+    offsets.extend([0, 5, 22, 30, 60, 100, n / 2, n - 17, n - 1]);
+    for off in offsets {
+        for bit in [0, 7] {
+            let mut b = bytes.clone();
+            b[off] ^= 1 << bit;
+            refuse(&mut w, &b, &["bundle_damaged", "bundle_not_for_us", "bundle_unencrypted"], &format!("bit {bit} at {off}"));
+        }
+    }
+    // Truncation at many lengths, down to nothing.
+    for len in [0, 1, 21, 22, 50, 100, 200, n / 3, n / 2, n - 100, n - 17, n - 1] {
+        refuse(&mut w, &bytes[..len], &["bundle_damaged", "bundle_not_for_us", "bundle_unencrypted"], &format!("cut at {len}"));
+    }
+    // A manifest whose hash does not match its payload (payload swapped, manifest and signature kept).
+    let swapped = rewrite(&w, &good, |files| {
+        let z = files.iter_mut().find(|f| f.0 == "changes.jsonl.zst").unwrap();
+        z.1 = zstd::bulk::compress(b"{}\n", 3).unwrap();
+    });
+    refuse(&mut w, &swapped, &["bundle_hash"], "payload swapped");
+    // An altered manifest (more records claimed) with the old signature.
+    let edited = rewrite(&w, &good, |files| {
+        let m = files.iter_mut().find(|f| f.0 == "manifest.json").unwrap();
+        m.1 = String::from_utf8(m.1.clone()).unwrap().replace("\"seq\": 1", "\"seq\": 9").into_bytes();
+    });
+    refuse(&mut w, &edited, &["bundle_signature"], "manifest edited");
+    // A file slipped in beside the signed ones.
+    let extra = rewrite(&w, &good, |files| files.push(("them.txt".into(), b"x".to_vec())));
+    refuse(&mut w, &extra, &["bundle_hash"], "extra file");
+
+    // A bundle for another province: signed by the commune's own key, encrypted to this province.
+    let (key, _) = a.sync_keys().unwrap();
+    let recipient: age::x25519::Recipient = w.province.meta().age_recipient.parse().unwrap();
+    let opened = bundle::open(&bytes, &[w.province.meta().age_identity.parse().unwrap()]).unwrap();
+    let mut m = opened.manifest.clone();
+    m.province_code = "52".into();
+    let files: Vec<(String, Vec<u8>)> = opened.files.clone().into_iter().collect();
+    let (other, _, _) = bundle::write(m, &files, &key, std::slice::from_ref(&recipient)).unwrap();
+    refuse(&mut w, &other, &["bundle_other_province"], "another province");
+
+    // A signature by an unknown key (a commune not registered).
+    let mut stranger = w.commune("23499", false);
+    area(&mut stranger, "Thôn Lạ");
+    let s = w.export(&mut stranger);
+    refuse(&mut w, &std::fs::read(&s).unwrap(), &["bundle_unknown_key"], "unknown key");
+
+    // An expired bundle.
+    let old = commune::export(
+        &mut a,
+        &w.usb(),
+        &ExportOptions { now: Utc::now() - Duration::days(100), ..Default::default() },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    refuse(&mut w, &std::fs::read(&old.path).unwrap(), &["bundle_expired"], "expired");
+
+    // Not encrypted at all.
+    let plain = age::decrypt(&w.province.meta().age_identity.parse::<age::x25519::Identity>().unwrap(), &bytes).unwrap();
+    refuse(&mut w, &plain, &["bundle_unencrypted"], "bare tar");
+
+    // The good bundle still imports after all that; then a replay is refused and names the first import.
+    w.import(&good).unwrap();
+    let province_before = w.province_state();
+    let e = w.import(&good).unwrap_err();
+    assert_eq!(code(&e), "bundle_replay");
+    assert!(e.to_string().contains("đã được nhập lúc"), "{e}");
+    assert_eq!(w.province_state(), province_before);
+
+    // A revoked key is refused from then on.
+    let commune_key = phongtrao::sync::keys::PublicKey::parse(&a.sync_keys().unwrap().0.public).unwrap().key_id();
+    area(&mut a, "Thôn Năm");
+    let next = w.export(&mut a);
+    w.province.revoke(&commune_key).unwrap();
+    let province_before = w.province_state();
+    let e = w.import(&next).unwrap_err();
+    assert_eq!(code(&e), "bundle_revoked", "{e}");
+    assert!(e.to_string().contains("thu hồi"), "{e}");
+    assert_eq!(w.province_state(), province_before);
+    assert!(tried > 100, "{tried} cases");
+}
+
+#[test]
+fn forged_or_foreign_receipts_change_nothing_at_the_commune() {
+    let mut w = world();
+    let mut a = w.commune("23430", true);
+    area(&mut a, "Thôn Một");
+    let f = w.export(&mut a);
+    let receipt = w.import(&f).unwrap().receipt.unwrap();
+    let before = a.sync_state().unwrap();
+
+    // Re-signed by another province's key (same province code): refused as not the province's.
+    let (forger, _) =
+        Province::init(&w.dir.path().join("gia"), PW, "51", "Quảng Ngãi", KdfParams::insecure_for_tests()).unwrap();
+    let opened = bundle::open(&std::fs::read(&receipt).unwrap(), &[]).unwrap();
+    assert_eq!(opened.manifest.kind, BundleKind::Receipt);
+    let files: Vec<(String, Vec<u8>)> = opened.files.clone().into_iter().collect();
+    let (forged, _, _) = bundle::write(opened.manifest.clone(), &files, &forger.meta().signing, &[]).unwrap();
+    let path = w.usb().join("gia.ptb");
+    phongtrao::fsutil::write_atomic(&path, &forged).unwrap();
+    let e = commune::import(&mut a, &path).unwrap_err();
+    assert_eq!(code(&e), "bundle_unknown_key", "{e}");
+    assert!(e.to_string().contains("làm giả") || e.to_string().contains("gói giả"), "{e}");
+
+    // The receipt's content altered (manifest kept): refused by its hash.
+    let mut files2 = files.clone();
+    let r = files2.iter_mut().find(|f| f.0 == "receipt.json").unwrap();
+    r.1 = String::from_utf8(r.1.clone()).unwrap().replace("\"bundle_seq\": 1", "\"bundle_seq\": 7").into_bytes();
+    let mut t = tar::Builder::new(Vec::new());
+    for (p, d) in [("manifest.json".to_owned(), opened.manifest_bytes.clone()), ("manifest.json.minisig".to_owned(), opened.signature.clone().into_bytes())]
+        .into_iter()
+        .chain(files2)
+    {
+        let mut h = tar::Header::new_ustar();
+        h.set_size(d.len() as u64);
+        h.set_mode(0o644);
+        t.append_data(&mut h, p, &d[..]).unwrap();
+    }
+    phongtrao::fsutil::write_atomic(&path, &t.into_inner().unwrap()).unwrap();
+    let e = commune::import(&mut a, &path).unwrap_err();
+    assert_eq!(code(&e), "bundle_hash", "{e}");
+
+    // A genuine receipt for another commune's installation.
+    let mut b = w.commune("23431", true);
+    area(&mut b, "Thôn Hai");
+    let fb = w.export(&mut b);
+    let rb = w.import(&fb).unwrap().receipt.unwrap();
+    let e = commune::import(&mut a, &rb).unwrap_err();
+    assert_eq!(code(&e), "bundle_unknown_receipt", "{e}");
+
+    // A commune's own bundle is no receipt.
+    let e = commune::import(&mut a, &f).unwrap_err();
+    assert_eq!(code(&e), "bundle_wrong_kind", "{e}");
+    assert_eq!(a.sync_state().unwrap(), before, "the commune store is unchanged");
+}
+
+#[test]
+fn reference_data_and_revocations_reach_the_commune() {
+    let mut w = world();
+    let mut a = w.commune("23430", true);
+    let mut b = w.commune("23431", true);
+    area(&mut b, "Thôn Hai");
+    let bkey = phongtrao::sync::keys::PublicKey::parse(&b.sync_keys().unwrap().0.public).unwrap().key_id();
+    w.province.revoke(&bkey).unwrap();
+    let mut set = phongtrao::domain::RefSet::builtin();
+    set.version += 1;
+    set.lists.truncate(1);
+    let f = w.province.write_reference(Some(set), &w.usb(), Utc::now()).unwrap();
+    match commune::import(&mut a, &f).unwrap() {
+        Imported::Reference { lists, revoked } => assert_eq!((lists, revoked), (1, 1)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(a.sync_state().unwrap().revoked, vec![bkey]);
+    let v = commune::verify(&mut a, &f).unwrap();
+    assert!(v.signer.contains("Công an tỉnh"), "{}", v.signer);
+}
+
+#[test]
+fn enrollment_is_checked_and_happens_once() {
+    let mut w = world();
+    let mut other = w.commune_in("52", "24001", false);
+    let e = commune::enroll(&mut other, &w.enrollment).unwrap_err();
+    assert_eq!(code(&e), "bundle_other_province", "{e}");
+    assert!(other.sync_state().unwrap().province.is_none());
+
+    let mut a = w.commune("23430", false);
+    commune::enroll(&mut a, &w.enrollment).unwrap();
+    let (_, enrollment2) =
+        Province::init(&w.dir.path().join("tinh2"), PW, "51", "Quảng Ngãi", KdfParams::insecure_for_tests()).unwrap();
+    let e = commune::enroll(&mut a, &enrollment2).unwrap_err();
+    assert_eq!(code(&e), "bundle_enrolled", "{e}");
+    // Exporting before enrollment is explained.
+    let mut none = w.commune_in("52", "24002", false);
+    let e = commune::export(&mut none, &w.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap_err();
+    assert_eq!(code(&e), "not_enrolled");
+    assert!(e.to_string().contains("phongtrao enroll"), "{e}");
+}
+
+#[test]
+fn a_bad_record_is_quarantined_and_the_rest_imported() {
+    let mut w = world();
+    let mut a = w.commune("23430", true);
+    area(&mut a, "Thôn Một");
+    area(&mut a, "Thôn Hai");
+    let f = w.export(&mut a);
+    // The commune signs a bundle in which one record breaks its register's rules.
+    let (key, _) = a.sync_keys().unwrap();
+    let id: age::x25519::Identity = w.province.meta().age_identity.parse().unwrap();
+    let opened = bundle::open(&std::fs::read(&f).unwrap(), &[id]).unwrap();
+    let text = String::from_utf8(bundle::decompress(&opened.files["changes.jsonl.zst"]).unwrap()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[0] = lines[0].replace("\"households\":120", "\"households\":-5");
+    let payload = bundle::compress((lines.join("\n") + "\n").as_bytes()).unwrap();
+    let recipient: age::x25519::Recipient = w.province.meta().age_recipient.parse().unwrap();
+    let (bytes, _, _) =
+        bundle::write(opened.manifest.clone(), &[("changes.jsonl.zst".into(), payload)], &key, &[recipient]).unwrap();
+    let r = w
+        .province
+        .import_bytes(&bytes, &ImportOptions { dry_run: false, receipt_dir: Some(w.usb()) }, Utc::now())
+        .unwrap();
+    assert_eq!(r.total().new, 1);
+    assert_eq!(r.total().rejected, 1);
+    assert_eq!(r.quarantined.len(), 1);
+    assert!(r.quarantined[0].reason.contains("Số hộ"), "{}", r.quarantined[0].reason);
+    let inst = a.commune().unwrap().installation_id;
+    assert_eq!(w.province.db().quarantined(inst).unwrap().len(), 1);
+    assert_eq!(w.province.status().unwrap()[0].quarantined, 1);
+    // The receipt lists it for the commune (this test's bundle is not one the commune wrote, so the
+    // commune refuses the receipt itself: it acknowledges only bundles it exported).
+    let receipt = bundle::open(&std::fs::read(r.receipt.as_ref().unwrap()).unwrap(), &[]).unwrap();
+    let body: commune::Receipt = serde_json::from_slice(&receipt.files["receipt.json"]).unwrap();
+    assert_eq!(body.quarantined.len(), 1);
+    assert_eq!(body.quarantined[0]["id"], r.quarantined[0].record_id.as_str());
+    let e = commune::import(&mut a, r.receipt.as_ref().unwrap()).unwrap_err();
+    assert_eq!(code(&e), "bundle_unknown_receipt");
+}
+
+fn tool(cmd: &mut Command) -> std::process::Output {
+    let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e} (install with scripts/deps.sh test)"));
+    assert!(o.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+#[test]
+fn debian_age_and_minisign_read_a_real_bundle_and_it_reveals_no_names() {
+    let mut w = world();
+    let path = w.dir.path().join("demo.db");
+    let mut s = Store::create_at(
+        &path,
+        &phongtrao::demo::demo_setup(),
+        &phongtrao::demo::demo_chief(PW),
+        KdfParams::insecure_for_tests(),
+    )
+    .unwrap();
+    phongtrao::demo::generate(&mut s, &phongtrao::demo::DemoOptions { seed: 1, scale: 1 }, &mut |_, _| {}).unwrap();
+    commune::enroll(&mut s, &w.enrollment).unwrap();
+    let (key, _) = s.sync_keys().unwrap();
+    w.province.register("23430", &key.public).unwrap();
+    let pubfile = w.dir.path().join("xa.pub");
+    std::fs::write(&pubfile, &key.public).unwrap();
+    let exported = commune::export(&mut s, &w.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap();
+    let idfile = w.dir.path().join("province-identity.txt");
+    w.province.export_identity(&idfile).unwrap();
+
+    // age -d -i province-identity.txt FILE.ptb | tar -x
+    let plain = tool(Command::new("age").arg("-d").arg("-i").arg(&idfile).arg(&exported.path)).stdout;
+    let out = w.dir.path().join("mo-goi");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("bundle.tar"), &plain).unwrap();
+    tool(Command::new("tar").arg("-xf").arg("bundle.tar").current_dir(&out));
+    // minisign -Vm manifest.json -p commune.pub
+    let v = tool(Command::new("minisign").arg("-Vm").arg("manifest.json").arg("-p").arg(&pubfile).current_dir(&out));
+    assert!(String::from_utf8_lossy(&v.stdout).contains("Signature and comment signature verified"));
+    // sha256sum of each payload file against the manifest
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    for f in manifest["files"].as_array().unwrap() {
+        let o = tool(Command::new("sha256sum").arg(f["path"].as_str().unwrap()).current_dir(&out));
+        assert_eq!(String::from_utf8_lossy(&o.stdout).split_whitespace().next().unwrap(), f["sha256"].as_str().unwrap());
+    }
+    // minisign refuses an altered manifest.
+    let m = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    std::fs::write(out.join("manifest.json"), m.replace("\"seq\": 1", "\"seq\": 2")).unwrap();
+    let o = Command::new("minisign").arg("-Vm").arg("manifest.json").arg("-p").arg(&pubfile).current_dir(&out).output().unwrap();
+    assert!(!o.status.success(), "minisign must refuse an edited manifest");
+    // A key that is not the commune's is refused by age.
+    let o = Command::new("age").arg("-d").arg("-i").arg(&pubfile).arg(&exported.path).output().unwrap();
+    assert!(!o.status.success());
+
+    // A lost stick reveals nothing: no name of the demo in `strings`, nor anywhere in the raw bytes.
+    let raw = std::fs::read(&exported.path).unwrap();
+    let strings = String::from_utf8(tool(Command::new("strings").arg("-n").arg("5").arg(&exported.path)).stdout).unwrap();
+    let mut names = Vec::new();
+    for kind in Kind::ALL {
+        for r in s.list(kind, &Default::default()).unwrap().records {
+            names.push(r.title.clone());
+            for v in r.data.values().filter_map(|v| v.as_str()).filter(|v| v.chars().count() >= 6) {
+                names.push(v.to_owned());
+            }
+        }
+    }
+    assert!(names.len() > 100, "{}", names.len());
+    assert!(names.iter().any(|n| n.contains("Nguyễn")));
+    for n in &names {
+        assert!(!strings.contains(n.as_str()), "strings shows «{n}»");
+        assert!(!raw.windows(n.len()).any(|w| w == n.as_bytes()), "the bundle holds «{n}» in clear");
+        let ascii: String = phongtrao::text::fold(n);
+        if ascii.len() >= 8 {
+            assert!(!strings.to_lowercase().contains(&ascii), "strings shows «{ascii}»");
+        }
+    }
+    for word in ["households", "\"name\"", "manifest", "Xã Ia Đal", "23430"] {
+        assert!(!raw.windows(word.len()).any(|w| w == word.as_bytes()), "«{word}» in clear");
+    }
+}
+
+/// The whole trip through the real binary, as officers type it.
+#[test]
+fn the_command_line_carries_a_bundle_there_and_a_receipt_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_phongtrao"))
+            .args(args)
+            .env_remove("PHONGTRAO_DB")
+            .env_remove("PHONGTRAO_USER")
+            .env("PHONGTRAO_PASSWORD", PW)
+            .output()
+            .unwrap()
+    };
+    let ok = |args: &[&str]| {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let p = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let (tinh, db, usb) = (p("tinh"), p("xa.db"), p("usb"));
+    std::fs::create_dir_all(&usb).unwrap();
+    let enrollment = ok(&["province", "init", "--dir", &tinh, "--province-code", "51", "--province", "Quảng Ngãi"]);
+    ok(&[
+        "--db", &db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
+        "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An",
+    ]);
+    let shown = ok(&["--db", &db, "key", "show"]);
+    assert!(shown.contains("Mã khóa:") && shown.contains("Dấu vân tay:"), "{shown}");
+    ok(&["--db", &db, "key", "export-pub", "--out", &p("xa.pub")]);
+    assert!(std::fs::read_to_string(p("xa.pub")).unwrap().starts_with("untrusted comment: minisign public key"));
+    let enrolled = ok(&["--db", &db, "enroll", enrollment.trim()]);
+    assert!(enrolled.contains("Đã ghi danh với Công an tỉnh Quảng Ngãi"), "{enrolled}");
+    ok(&["province", "--dir", &tinh, "register", "--commune-code", "23430", "--pubkey", &p("xa.pub")]);
+    ok(&["--db", &db, "add", "area", "--json", r#"{"name": "Thôn Đắk Năng", "kind": "thon", "households": 120, "population": 480}"#]);
+    let file = ok(&["--db", &db, "bundle", "export", "--out", &usb]).trim().to_owned();
+    let verified = ok(&["--db", &db, "bundle", "verify", &file]);
+    assert!(verified.contains("Gói còn nguyên vẹn") && verified.contains("máy này"), "{verified}");
+    let dry = ok(&["province", "--dir", &tinh, "import", &file, "--dry-run"]);
+    assert!(dry.contains("Chạy thử: chưa nhập gì") && dry.contains("khu dân cư"), "{dry}");
+    let done = ok(&["province", "--dir", &tinh, "import", &file, "--receipt-out", &usb]);
+    let receipt = done.lines().find_map(|l| l.strip_prefix("Biên nhận cho xã: ")).unwrap().to_owned();
+    let again = run(&["province", "--dir", &tinh, "import", &file]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("đã được nhập lúc"));
+    let status = ok(&["province", "--dir", &tinh, "status"]);
+    assert!(status.contains("Xã 23430") && status.contains("Gói cuối: số 1"), "{status}");
+    let took = ok(&["--db", &db, "bundle", "import", &receipt]);
+    assert!(took.contains("Đã nhận biên nhận của gói số 1"), "{took}");
+    // Nothing new: the next bundle is empty.
+    let next = ok(&["--db", &db, "bundle", "export", "--out", &usb]).trim().to_owned();
+    assert!(ok(&["--db", &db, "bundle", "verify", &next]).contains("Không có thay đổi mới"));
+    // A damaged file is explained in Vietnamese.
+    let mut bytes = std::fs::read(&next).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(p("hong.ptb"), bytes).unwrap();
+    let bad = run(&["province", "--dir", &tinh, "import", &p("hong.ptb")]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("bị hỏng hoặc không đầy đủ"));
+    ok(&["province", "--dir", &tinh, "export-identity", "--out", &p("id.txt")]);
+    assert!(std::fs::read_to_string(p("id.txt")).unwrap().contains("AGE-SECRET-KEY-1"));
+}
