@@ -1,5 +1,5 @@
 //! Crash safety: a process killed with SIGKILL at random moments, a hundred times, while it writes
-//! records, takes backups and prints PDFs. After each kill: the store opens, `PRAGMA integrity_check`
+//! records, takes backups, exports sync bundles and prints PDFs. After each kill: the store opens, `PRAGMA integrity_check`
 //! is ok, the audit chain holds, every record the process reported as committed is there, and every
 //! file under a final name is whole.
 //!
@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use phongtrao::sync::commune::{self, ExportOptions};
+use phongtrao::sync::province::Province;
 use phongtrao::{backup, Kind, Store};
 use serde_json::json;
 
@@ -19,7 +21,8 @@ use crate::store::{doc, file_store};
 const PW: &str = "mat-khau-dung";
 const ENV: &str = "PHONGTRAO_CRASH_DIR";
 
-/// What the killed process does, by round: 0 writes, 1 backups, 2 prints, 3 all mixed.
+/// What the killed process does, by round: 0 writes, 1 backups, 2 bundle exports, 3 prints, 4 all
+/// mixed.
 fn work(db: &Path, round: u64, mut report: impl FnMut(&str), stop_after: Option<u64>) {
     let mut s = Store::unlock(db, "nguyenvanan", PW).unwrap();
     let out = db.parent().unwrap().join("out");
@@ -28,7 +31,7 @@ fn work(db: &Path, round: u64, mut report: impl FnMut(&str), stop_after: Option<
         if stop_after.is_some_and(|n| i >= n) {
             return;
         }
-        let phase = if round % 4 == 3 { i % 3 } else { round % 4 };
+        let phase = if round % 5 == 4 { i % 4 } else { round % 5 };
         match phase {
             0 => {
                 let saved = s
@@ -42,6 +45,14 @@ fn work(db: &Path, round: u64, mut report: impl FnMut(&str), stop_after: Option<
             1 => {
                 let info = backup::create(&s, &out).unwrap();
                 report(&format!("B {}", info.path.display()));
+            }
+            2 => {
+                // A few changes, then a bundle of everything (a large, slow write).
+                s.create(Kind::Area, &doc(json!({"name": format!("Thôn gói {round}-{i}"), "kind": "thon", "households": 5, "population": 20})))
+                    .unwrap();
+                let opts = ExportOptions { full: true, ..Default::default() };
+                let done = commune::export(&mut s, &out, &opts, &mut |_, _| {}).unwrap();
+                report(&format!("E {}", done.path.display()));
             }
             _ => {
                 let path = out.join(format!("bien-ban-{round}-{i}.pdf"));
@@ -83,19 +94,28 @@ fn workload() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (db, s) = file_store(dir.path());
-    drop(s);
+    let db = enrolled_store(dir.path());
     let mut reported = Vec::new();
-    for round in 0..4 {
+    for round in 0..5 {
         work(&db, round, |l| reported.push(l.to_owned()), Some(3));
     }
-    assert_eq!(reported.len(), 12);
+    assert_eq!(reported.len(), 15);
+    assert_eq!(reported.iter().filter(|l| l.starts_with("E ")).count(), 4, "3 in the exports' round, 1 mixed");
     check(&db, &reported);
+}
+
+/// A store enrolled with a province (so that it can export bundles).
+fn enrolled_store(dir: &Path) -> PathBuf {
+    let (db, mut s) = file_store(dir);
+    let (_, enrollment) =
+        Province::init(&dir.join("tinh"), PW, "51", "Quảng Ngãi", phongtrao::keyring::KdfParams::insecure_for_tests()).unwrap();
+    commune::enroll(&mut s, &enrollment).unwrap();
+    db
 }
 
 /// What a process left: the store is sound and holds every reported record; final files are whole.
 fn check(db: &Path, reported: &[String]) -> usize {
-    let s = Store::unlock(db, "nguyenvanan", PW).expect("the store opens after a crash");
+    let mut s = Store::unlock(db, "nguyenvanan", PW).expect("the store opens after a crash");
     assert_eq!(s.integrity_check().unwrap(), "ok");
     assert!(s.audit_verify().unwrap().ok(), "the audit chain holds");
     let mut committed = 0;
@@ -114,7 +134,9 @@ fn check(db: &Path, reported: &[String]) -> usize {
             if name.starts_with('.') {
                 continue; // a temporary name: never taken for a finished file
             }
-            if name.ends_with(".ptbak") {
+            if name.ends_with(".ptb") {
+                commune::verify(&mut s, &path).unwrap_or_else(|e| panic!("{name} is under a final name but broken: {e}"));
+            } else if name.ends_with(".ptbak") {
                 backup::verify(&path).unwrap_or_else(|e| panic!("{name} is under a final name but broken: {e}"));
             } else if name.ends_with(".pdf") {
                 let bytes = std::fs::read(&path).unwrap();
@@ -147,12 +169,10 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
     eprintln!("PHONGTRAO_CRASH_SEED={seed}");
     let mut rng = Rng(seed);
     let dir = tempfile::tempdir().unwrap();
-    let (db, s) = file_store(dir.path());
-    drop(s);
+    let db = enrolled_store(dir.path());
     let exe = std::env::current_exe().unwrap();
     let mut all_reported: Vec<String> = Vec::new();
     let mut kills = 0;
-    let mut killed_mid_backup = 0;
     for round in 0..100u64 {
         let mut child = Command::new(&exe)
             .args(["--exact", "crash::workload", "--nocapture", "--test-threads", "1"])
@@ -167,7 +187,7 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
             BufReader::new(stdout)
                 .lines()
                 .map_while(Result::ok)
-                .filter(|l| l.starts_with("W ") || l.starts_with("B ") || l.starts_with("P "))
+                .filter(|l| ["W ", "B ", "E ", "P "].iter().any(|p| l.starts_with(p)))
                 .collect::<Vec<_>>()
         });
         // Random moment: 30–330 ms after the start (unlocking takes part of it).
@@ -183,9 +203,6 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
         child.wait().unwrap();
         kills += 1;
         let reported = reader.join().unwrap();
-        if round % 4 == 1 && dir.path().join("out").read_dir().is_ok_and(|mut d| d.any(|e| e.unwrap().file_name().to_string_lossy().starts_with('.'))) {
-            killed_mid_backup += 1;
-        }
         all_reported.extend(reported);
         // Every round checks everything reported so far: nothing committed earlier is lost either.
         check(&db, &all_reported);
@@ -194,5 +211,10 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
     assert_eq!(kills, 100);
     assert!(committed > 100, "the rounds did commit records ({committed})");
     assert!(all_reported.iter().any(|l| l.starts_with("B ")), "backups finished in some rounds");
-    eprintln!("{kills} kills, {committed} committed records, {killed_mid_backup} rounds left a backup's temporary file");
+    assert!(all_reported.iter().any(|l| l.starts_with("E ")), "exports finished in some rounds");
+    let cut_short = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with('.'))
+        .count();
+    eprintln!("{kills} kills, {committed} committed records, {cut_short} files cut short (left under a temporary name)");
 }
