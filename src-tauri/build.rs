@@ -35,5 +35,10 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "backups",
         "backup_to",
         "restore_backup",
+        "sync_view",
+        "export_bundle",
+        "verify_bundle",
+        "import_bundle",
+        "enroll",
     ]
 }

@@ -15,7 +15,7 @@ use tauri::State;
 use uuid::Uuid;
 
 use crate::error::{AppError, Result};
-use crate::admin;
+use crate::{admin, sync};
 use crate::session::{self, Officer};
 use crate::view::{self, Kind};
 
@@ -426,4 +426,43 @@ pub async fn restore_backup(state: State<'_, Shared>, file: String, password: St
             Err(err)
         }
     }
+}
+
+/// Where this laptop's sync with the province stands.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_view(state: State<'_, Shared>) -> Result<sync::SyncView> {
+    with_store(&state, sync::view)
+}
+
+/// "Xuất gói đồng bộ" into `dir` (a USB stick): the changes not yet acknowledged, or all with `full`.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_bundle(state: State<'_, Shared>, dir: String, full: bool) -> Result<sync::BundleInfo> {
+    let mut app = lock(&state)?;
+    sync::export(app.ready()?, &dir, full)
+}
+
+/// Says who made a bundle, what is in it and whether it is intact, without importing it.
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_bundle(state: State<'_, Shared>, file: String) -> Result<sync::BundleInfo> {
+    let mut app = lock(&state)?;
+    sync::verify(app.ready()?, &file)
+}
+
+/// A receipt or reference data from the province.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_bundle(state: State<'_, Shared>, file: String) -> Result<String> {
+    let mut app = lock(&state)?;
+    sync::import(app.ready()?, &file)
+}
+
+/// The province's enrollment bundle.
+#[tauri::command]
+#[specta::specta]
+pub async fn enroll(state: State<'_, Shared>, file: String) -> Result<String> {
+    let mut app = lock(&state)?;
+    sync::enroll(app.ready()?, &file)
 }

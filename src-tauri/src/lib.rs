@@ -3,6 +3,7 @@
 //! - [`admin`]: accounts and backups as the window shows them.
 //! - [`commands`]: the Tauri commands (parse, call the core, map the error).
 //! - [`error`]: the one error shape crossing IPC, `{code, message, fields?}`.
+//! - [`sync`]: the sync with the province (bundles by USB stick) as the window shows it.
 //! - [`session`]: the officer's session over the core's accounts (setup checks, login names).
 //! - [`view`]: what the window shows (lists, records, forms, the dashboard), as generated TypeScript types.
 //!
@@ -14,6 +15,7 @@ pub mod admin;
 pub mod commands;
 pub mod error;
 pub mod session;
+pub mod sync;
 pub mod view;
 
 use std::path::PathBuf;
@@ -61,6 +63,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             backups,
             backup_to,
             restore_backup,
+            sync_view,
+            export_bundle,
+            verify_bundle,
+            import_bundle,
+            enroll,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // Only serde_json::Value (a record's fields) carries 64-bit numbers; its counts fit in a JS number.

@@ -9,7 +9,8 @@ export type Route =
   | { page: "detail"; kind: Kind; id: string }
   | { page: "search"; text: string }
   | { page: "accounts" }
-  | { page: "backups" };
+  | { page: "backups" }
+  | { page: "sync" };
 
 export const nav = $state({ route: { page: "dashboard" } as Route, history: [] as Route[] });
 
