@@ -35,5 +35,11 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "backups",
         "backup_to",
         "restore_backup",
+        "cert_overview",
+        "cert_view",
+        "cert_advance",
+        "cert_revert",
+        "cert_settings",
+        "cert_result",
     ]
 }
