@@ -60,6 +60,12 @@ export const commands = {
 	 *  password the account had when the backup was taken), and opens the restored store.
 	 */
 	restoreBackup: (file: string, password: string) => __TAURI_INVOKE<RestoreDone>("restore_backup", { file, password }),
+	certOverview: (year: number | null) => __TAURI_INVOKE<CertOverview>("cert_overview", { year }),
+	certView: (subject: string | null, year: number) => __TAURI_INVOKE<CertPage>("cert_view", { subject, year }),
+	certAdvance: (subject: string | null, year: number, data: Value) => __TAURI_INVOKE<StepSaved>("cert_advance", { subject, year, data }),
+	certRevert: (subject: string | null, year: number, reason: string) => __TAURI_INVOKE<StepSaved>("cert_revert", { subject, year, reason }),
+	certSettings: (year: number, data: Value) => __TAURI_INVOKE<StepSaved>("cert_settings", { year, data }),
+	certResult: (year: number) => __TAURI_INVOKE<CertResult>("cert_result", { year }),
 };
 
 /* Types */
@@ -352,3 +358,20 @@ export type ValueView = {
 	links: LinkRef[],
 };
 
+
+export type PeriodView = { start: string; end: string; dossier_due: string; register_by: string }
+export type WarningView = { level: string; message: string }
+export type CertRow = { subject_id: string | null; subject: string; subject_label: string; name: string; excluded: boolean; step: string; step_label: string; next_action: string | null; period: PeriodView; recognised: boolean | null; warnings: WarningView[] }
+export type CertOverview = { year: number; this_year: number; today: string; rows: CertRow[] }
+export type CriterionItem = { code: string; label: string; confirmed: boolean }
+export type CriterionDone = { code: string; label: string; met: boolean; note: string | null; evidence: string | null }
+export type StepValue = { label: string; text: string; link: LinkRef | null }
+export type StepDone = { step: string; title: string; by: string; at: string; values: StepValue[]; criteria: CriterionDone[] }
+export type HistoryLine = { action: string; text: string; by: string; at: string; reason: string | null }
+export type CertPage = { id: string | null; subject_id: string | null; subject: string; subject_label: string; name: string; excluded: boolean; year: number; step: string; step_label: string; next_step: string | null; next_action: string | null; next_fields: FieldSpec[]; next_needs_chief: boolean; can_revert: boolean; revert_needs_chief: boolean; meeting_fields: FieldSpec[]; criteria: CriterionItem[]; period: PeriodView; rule: string; rule_confirmed: boolean; steps: StepDone[]; history: HistoryLine[]; warnings: WarningView[] }
+export type StepSaved = { id: string; step: string; step_label: string; warnings: string[] }
+export type CheckView = { label: string; verdict: string; verdict_label: string; count: number | null; of: number | null; explanation: string; names: string[] }
+export type CriterionVerdictView = { code: string; label: string; confirmed: boolean; verdict: string; verdict_label: string; checks: CheckView[] }
+export type KindCountsView = { subject: string; label: string; total: number; excluded: number; registered: number; registered_late: number; recognised: number; not_recognised: number }
+export type SettingsView = { rule: string; rule_confirmed: boolean; officer_disciplined: string; discipline_note: string | null; by: string | null; at: string | null; fields: FieldSpec[]; data: Value }
+export type CertResult = { year: number; verdict: string; verdict_label: string; criteria: CriterionVerdictView[]; counts: KindCountsView[]; settings: SettingsView }
