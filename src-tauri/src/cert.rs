@@ -299,15 +299,28 @@ fn history(c: &Cert) -> Vec<HistoryLine> {
         .collect()
 }
 
+/// The meeting's fields the bình xét form asks for, in the order of the minutes.
+const MEETING_FORM: [&str; 12] = [
+    "starts_at",
+    "ends_at",
+    "place",
+    "chair",
+    "secretary",
+    "attendee_count",
+    "votes_for",
+    "votes_against",
+    "votes_abstain",
+    "attendees",
+    "agenda",
+    "conclusions",
+];
+
 pub fn page(store: &Store, v: CertView) -> phongtrao::Result<CertPage> {
     let specs = |fields: &[domain::Field]| fields.iter().map(|f| field_spec(store, f)).collect::<phongtrao::Result<Vec<_>>>();
-    // A new meeting is titled, typed and linked to the unit by the core.
+    // A new meeting is titled, typed and linked to the unit by the core; its vote comes first.
     let meeting_fields: Vec<domain::Field> = if v.next_step == Some(Step::BinhXet) {
-        domain::fields(Kind::Meeting)
-            .iter()
-            .filter(|f| !["title", "kind", "area_id", "unit_id"].contains(&f.key.as_str()))
-            .cloned()
-            .collect()
+        let all = domain::fields(Kind::Meeting);
+        MEETING_FORM.iter().filter_map(|k| all.iter().find(|f| f.key == *k).cloned()).collect()
     } else {
         Vec::new()
     };

@@ -210,6 +210,7 @@ describe("the yearly certification through the window", { timeout: 600_000 }, ()
     await step(d, "Đã đề nghị công nhận");
     assert.equal(await d.count("[data-test=step-quyet_dinh]"), 0);
     await d.findText("[data-test=cert-history]", "lý do: Ghi nhầm số quyết định");
+    await d.exec(`document.querySelector("[data-test=cert-history]").scrollIntoView({ block: "end" });`);
     await d.screenshot(path.join(shots, "33-cert-reverted.png"));
     await decide(d, "151/QĐ-UBND", "GCN-01");
     assert.match(await d.text("[data-test=step-quyet_dinh]"), /151\/QĐ-UBND/);
