@@ -40,5 +40,11 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "verify_bundle",
         "import_bundle",
         "enroll",
+        "cert_overview",
+        "cert_view",
+        "cert_advance",
+        "cert_revert",
+        "cert_settings",
+        "cert_result",
     ]
 }

@@ -15,7 +15,7 @@ use tauri::State;
 use uuid::Uuid;
 
 use crate::error::{AppError, Result};
-use crate::{admin, sync};
+use crate::{admin, cert, sync};
 use crate::session::{self, Officer};
 use crate::view::{self, Kind};
 
@@ -465,4 +465,55 @@ pub async fn import_bundle(state: State<'_, Shared>, file: String) -> Result<Str
 pub async fn enroll(state: State<'_, Shared>, file: String) -> Result<String> {
     let mut app = lock(&state)?;
     sync::enroll(app.ready()?, &file)
+}
+
+fn this_day() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// "Xét công nhận An toàn về ANTT": the commune and every area and unit for `year` (default: this
+/// year), with their step, deadlines and warnings as of today.
+#[tauri::command]
+#[specta::specta]
+pub async fn cert_overview(state: State<'_, Shared>, year: Option<i32>) -> Result<cert::CertOverview> {
+    let today = this_day();
+    let year = year.unwrap_or_else(|| phongtrao::store::cert::current_year(today));
+    with_store(&state, |s| cert::overview(s, year, today))
+}
+
+/// A unit's certification for `year` (`subject` None: the commune's), with its next step's form.
+#[tauri::command]
+#[specta::specta]
+pub async fn cert_view(state: State<'_, Shared>, subject: Option<Uuid>, year: i32) -> Result<cert::CertPage> {
+    with_store(&state, |s| cert::page(s, s.cert_view(subject, year)?))
+}
+
+/// "Chuyển bước": the next step with its data; the core checks it and the role.
+#[tauri::command]
+#[specta::specta]
+pub async fn cert_advance(state: State<'_, Shared>, subject: Option<Uuid>, year: i32, data: Value) -> Result<cert::StepSaved> {
+    let doc = as_doc(data)?;
+    with_store(&state, |s| Ok(s.cert_advance(subject, year, &doc)?.into()))
+}
+
+/// "Quay lại bước trước", with a reason.
+#[tauri::command]
+#[specta::specta]
+pub async fn cert_revert(state: State<'_, Shared>, subject: Option<Uuid>, year: i32, reason: String) -> Result<cert::StepSaved> {
+    with_store(&state, |s| Ok(s.cert_revert(subject, year, &reason)?.into()))
+}
+
+/// The chief's settings for the year (vote rule, officer disciplined).
+#[tauri::command]
+#[specta::specta]
+pub async fn cert_settings(state: State<'_, Shared>, year: i32, data: Value) -> Result<cert::StepSaved> {
+    let doc = as_doc(data)?;
+    with_store(&state, |s| Ok(s.cert_settings(year, &doc)?.into()))
+}
+
+/// The commune's result for the year, criterion by criterion, and the chief's settings.
+#[tauri::command]
+#[specta::specta]
+pub async fn cert_result(state: State<'_, Shared>, year: i32) -> Result<cert::CertResult> {
+    with_store(&state, |s| cert::result(s, year))
 }

@@ -1,6 +1,7 @@
 //! The desktop window of phongtrao: a Tauri 2 shell over the core library.
 //!
 //! - [`admin`]: accounts and backups as the window shows them.
+//! - [`cert`]: the yearly "An toàn về ANTT" certification as the window shows it.
 //! - [`commands`]: the Tauri commands (parse, call the core, map the error).
 //! - [`error`]: the one error shape crossing IPC, `{code, message, fields?}`.
 //! - [`sync`]: the sync with the province (bundles by USB stick) as the window shows it.
@@ -12,6 +13,7 @@
 //! `PHONGTRAO_WRITE_BINDINGS=1 cargo test -p phongtrao-app bindings` rewrites it.
 
 pub mod admin;
+pub mod cert;
 pub mod commands;
 pub mod error;
 pub mod session;
@@ -68,6 +70,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             verify_bundle,
             import_bundle,
             enroll,
+            cert_overview,
+            cert_view,
+            cert_advance,
+            cert_revert,
+            cert_settings,
+            cert_result,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // Only serde_json::Value (a record's fields) carries 64-bit numbers; its counts fit in a JS number.

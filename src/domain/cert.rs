@@ -132,6 +132,11 @@ impl Step {
     pub fn parse(s: &str) -> Option<Step> {
         Step::ALL.into_iter().find(|k| k.code() == s.trim())
     }
+
+    /// Doing this step (the proposal, the decision), or undoing it, needs the chief.
+    pub fn needs_chief(self) -> bool {
+        self >= Step::DeNghi
+    }
 }
 
 /// Who did a step, and when (local time, RFC 3339).
@@ -575,13 +580,7 @@ pub fn revert(cert: &Cert, reason: &str, stamp: &Stamp) -> Result<Cert> {
 
 /// The commune's record with new settings for its year (vote rule, officer disciplined).
 pub fn settings(cert: &Cert, input: &Doc, stamp: &Stamp, lookup: &dyn Lookup) -> Result<Cert> {
-    let fields = vec![
-        Field::new("vote_percent", "Tỷ lệ phiếu tán thành cần đạt (%)", FieldType::Int { min: 1, max: 100 }),
-        Field::new("vote_more_than", "Phải trên tỷ lệ (không tính bằng)", FieldType::Bool),
-        Field::new("officer_disciplined", "Có cán bộ Công an xã bị kỷ luật trong năm", FieldType::Bool),
-        Field::new("discipline_note", "Ghi chú về kỷ luật", long_text()),
-    ];
-    let doc = checked(&fields, input, lookup)?;
+    let doc = checked(&settings_fields(), input, lookup)?;
     if doc.is_empty() {
         return Err(Error::field("vote_percent", "Thiết lập", "cần ít nhất một giá trị để lưu"));
     }
@@ -610,6 +609,16 @@ pub fn settings(cert: &Cert, input: &Doc, stamp: &Stamp, lookup: &dyn Lookup) ->
         undone: Some(Value::Object(doc)),
     });
     Ok(out)
+}
+
+/// The form of the commune's settings for a year.
+pub fn settings_fields() -> Vec<Field> {
+    vec![
+        Field::new("vote_percent", "Tỷ lệ phiếu tán thành cần đạt (%)", FieldType::Int { min: 1, max: 100 }),
+        Field::new("vote_more_than", "Phải trên tỷ lệ (không tính bằng)", FieldType::Bool),
+        Field::new("officer_disciplined", "Có cán bộ Công an xã bị kỷ luật trong năm", FieldType::Bool),
+        Field::new("discipline_note", "Ghi chú về kỷ luật", long_text()),
+    ]
 }
 
 /// Checks `input` against `fields` (messages naming the field); every bad field is reported.

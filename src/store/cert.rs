@@ -228,7 +228,7 @@ impl Store {
     /// decision need the chief.
     pub fn cert_advance(&mut self, subject: Option<Uuid>, year: i32, input: &Doc) -> Result<CertSaved> {
         let step = self.cert_view(subject, year)?.step;
-        if step.next().is_some_and(|n| n >= Step::DeNghi) {
+        if step.next().is_some_and(Step::needs_chief) {
             self.require(Role::Chief, "đề nghị hay ghi quyết định công nhận \"An toàn về ANTT\"")?;
         }
         self.write(|tx| tx.cert_advance(Uuid::now_v7(), subject, year, input, None))
@@ -237,7 +237,7 @@ impl Store {
     /// Moves the certification one step back; the reason is required and audited. Undoing a proposal
     /// or a decision needs the chief.
     pub fn cert_revert(&mut self, subject: Option<Uuid>, year: i32, reason: &str) -> Result<CertSaved> {
-        if self.cert_view(subject, year)?.step >= Step::DeNghi {
+        if self.cert_view(subject, year)?.step.needs_chief() {
             self.require(Role::Chief, "hủy đề nghị hay quyết định công nhận \"An toàn về ANTT\"")?;
         }
         self.write(|tx| tx.cert_revert(subject, year, reason, None))

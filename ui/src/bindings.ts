@@ -60,6 +60,21 @@ export const commands = {
 	 *  password the account had when the backup was taken), and opens the restored store.
 	 */
 	restoreBackup: (file: string, password: string) => __TAURI_INVOKE<RestoreDone>("restore_backup", { file, password }),
+	/**
+	 *  "Xét công nhận An toàn về ANTT": the commune and every area and unit for `year` (default: this
+	 *  year), with their step, deadlines and warnings as of today.
+	 */
+	certOverview: (year: number | null) => __TAURI_INVOKE<CertOverview>("cert_overview", { year }),
+	/**  A unit's certification for `year` (`subject` None: the commune's), with its next step's form. */
+	certView: (subject: string | null, year: number) => __TAURI_INVOKE<CertPage>("cert_view", { subject, year }),
+	/**  "Chuyển bước": the next step with its data; the core checks it and the role. */
+	certAdvance: (subject: string | null, year: number, data: Value) => __TAURI_INVOKE<StepSaved>("cert_advance", { subject, year, data }),
+	/**  "Quay lại bước trước", with a reason. */
+	certRevert: (subject: string | null, year: number, reason: string) => __TAURI_INVOKE<StepSaved>("cert_revert", { subject, year, reason }),
+	/**  The chief's settings for the year (vote rule, officer disciplined). */
+	certSettings: (year: number, data: Value) => __TAURI_INVOKE<StepSaved>("cert_settings", { year, data }),
+	/**  The commune's result for the year, criterion by criterion, and the chief's settings. */
+	certResult: (year: number) => __TAURI_INVOKE<CertResult>("cert_result", { year }),
 };
 
 /* Types */
@@ -131,6 +146,89 @@ export type CategoryCount = {
 	count: number,
 };
 
+export type CertOverview = {
+	year: number,
+	/**  The current year (the selector's default). */
+	this_year: number,
+	/**  dd/mm/yyyy: the day the warnings are computed for. */
+	today: string,
+	rows: CertRow[],
+};
+
+/**  A unit's (or the commune's) certification for a year, as its page shows it. */
+export type CertPage = {
+	id: string | null,
+	subject_id: string | null,
+	subject: string,
+	subject_label: string,
+	name: string,
+	excluded: boolean,
+	year: number,
+	step: string,
+	step_label: string,
+	/**  The next step (None when decided, for an excluded unit, or for the commune after its self-assessment). */
+	next_step: string | null,
+	next_action: string | null,
+	/**  The next step's form. */
+	next_fields: FieldSpec[],
+	/**  Only the chief may do the next step (the proposal, the decision). */
+	next_needs_chief: boolean,
+	/**  A step can be undone (with a reason), and whether that needs the chief. */
+	can_revert: boolean,
+	revert_needs_chief: boolean,
+	/**  The bình xét step: the fields of the meeting recorded with it (the core names it and links it). */
+	meeting_fields: FieldSpec[],
+	/**  The criteria of the kind for the year (the self-assessment's list). */
+	criteria: CriterionItem[],
+	period: PeriodView,
+	/**  "trên 50% số phiếu", and whether that rule is confirmed. */
+	rule: string,
+	rule_confirmed: boolean,
+	steps: StepDone[],
+	history: HistoryLine[],
+	warnings: WarningView[],
+};
+
+export type CertResult = {
+	year: number,
+	verdict: string,
+	verdict_label: string,
+	criteria: CriterionVerdictView[],
+	counts: KindCountsView[],
+	settings: SettingsView,
+};
+
+/**  One line of the year overview. */
+export type CertRow = {
+	/**  The area or unit (None: the commune itself). */
+	subject_id: string | null,
+	/**  `khu_dan_cu`, `co_quan_doanh_nghiep`, `co_so_giao_duc` or `xa`. */
+	subject: string,
+	subject_label: string,
+	name: string,
+	excluded: boolean,
+	/**  The step code (`chua_dang_ky` … `quyet_dinh`) and how it reads. */
+	step: string,
+	step_label: string,
+	next_action: string | null,
+	period: PeriodView,
+	/**  Đạt / chưa đạt once decided. */
+	recognised: boolean | null,
+	warnings: WarningView[],
+};
+
+/**  One check behind a commune criterion, with its counts. */
+export type CheckView = {
+	label: string,
+	/**  `met`, `not_met` or `unknown` (Chưa đủ dữ liệu). */
+	verdict: string,
+	verdict_label: string,
+	count: number | null,
+	of: number | null,
+	explanation: string,
+	names: string[],
+};
+
 /**  One choice of a select: a code and its Vietnamese label. */
 export type Choice = {
 	code: string,
@@ -154,6 +252,32 @@ export type CommuneInfo = {
 	commune_code: string,
 	commune: string,
 	officer: string,
+};
+
+/**  A criterion as assessed. */
+export type CriterionDone = {
+	code: string,
+	label: string,
+	met: boolean,
+	note: string | null,
+	evidence: string | null,
+};
+
+/**  A criterion of the year's list for a kind. */
+export type CriterionItem = {
+	code: string,
+	label: string,
+	/**  False while its content is not confirmed in the reference data. */
+	confirmed: boolean,
+};
+
+export type CriterionVerdictView = {
+	code: string,
+	label: string,
+	confirmed: boolean,
+	verdict: string,
+	verdict_label: string,
+	checks: CheckView[],
 };
 
 export type Dashboard = {
@@ -199,6 +323,16 @@ export type FilterArg = {
 
 export type FilterOp = "eq" | "ge" | "le";
 
+/**  One line of a record's history (steps on, steps back with their reason, settings). */
+export type HistoryLine = {
+	/**  `advance`, `revert` or `settings`. */
+	action: string,
+	text: string,
+	by: string,
+	at: string,
+	reason: string | null,
+};
+
 export type Hit = {
 	kind: Kind,
 	id: string,
@@ -210,6 +344,18 @@ export type Input = "text" | "textarea" | "int" | "bool" | "date" | "date_time" 
 
 /**  A register of the store. */
 export type Kind = "area" | "unit" | "model" | "review" | "team" | "member" | "activity" | "meeting" | "commendation" | "cert";
+
+/**  Counts of one kind of unit. */
+export type KindCountsView = {
+	subject: string,
+	label: string,
+	total: number,
+	excluded: number,
+	registered: number,
+	registered_late: number,
+	recognised: number,
+	not_recognised: number,
+};
 
 /**  A linked record, to open it. */
 export type LinkRef = {
@@ -271,6 +417,16 @@ export type Officer = {
 	role_code: string,
 };
 
+/**  Assessment period and deadlines, dd/mm/yyyy. */
+export type PeriodView = {
+	start: string,
+	end: string,
+	/**  The scoring dossier is due at the commune police by this day. */
+	dossier_due: string,
+	/**  Registration is due by this day (end of the first quarter). */
+	register_by: string,
+};
+
 export type RecordView = {
 	id: string,
 	kind: Kind,
@@ -315,6 +471,22 @@ export type Saved = {
 	warnings: string[],
 };
 
+/**  The chief's settings for the year as recorded, and the form to change them. */
+export type SettingsView = {
+	/**  The vote rule in force ("trên 50% số phiếu") and whether it is confirmed. */
+	rule: string,
+	rule_confirmed: boolean,
+	/**  "Có", "Không", or "Chưa ghi nhận". */
+	officer_disciplined: string,
+	discipline_note: string | null,
+	/**  Who recorded them last, and when. */
+	by: string | null,
+	at: string | null,
+	fields: FieldSpec[],
+	/**  The recorded values, to fill the form. */
+	data: Value,
+};
+
 /**
  *  What the first-run setup asks for: the commune, and the chief's name, rank and password (the login
  *  name is made from the name: Nguyễn Văn An → nguyenvanan).
@@ -333,6 +505,35 @@ export type SetupInput = {
 /**  Where the window is: first-run setup (no store yet), the login screen, or the officer's work. */
 export type Stage = "setup" | "login" | "ready";
 
+/**  A step that was done: who, when, and its data. */
+export type StepDone = {
+	step: string,
+	/**  What the step was ("Đăng ký phấn đấu"). */
+	title: string,
+	by: string,
+	/**  dd/mm/yyyy HH:MM. */
+	at: string,
+	values: StepValue[],
+	/**  The self-assessment's criteria. */
+	criteria: CriterionDone[],
+};
+
+/**  The result of a step: the record, the step it is now at, and warnings to read. */
+export type StepSaved = {
+	id: string,
+	step: string,
+	step_label: string,
+	warnings: string[],
+};
+
+/**  One recorded value of a step. */
+export type StepValue = {
+	label: string,
+	text: string,
+	/**  A linked record (the bình xét meeting), to open it. */
+	link: LinkRef | null,
+};
+
 export type TeamRow = {
 	id: string,
 	name: string,
@@ -350,5 +551,11 @@ export type ValueView = {
 	text: string,
 	/**  The records a link field points to. */
 	links: LinkRef[],
+};
+
+/**  A warning and how pressing it is: `late`, `soon` or `info`. */
+export type WarningView = {
+	level: string,
+	message: string,
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FieldSpec } from "../bindings";
-import { toCreate, toInputs, toPatch } from "./form";
+import { asChoice, toChoiceData, toChoiceInputs, toCreate, toInputs, toPatch } from "./form";
 
 function spec(key: string, input: FieldSpec["input"], extra: Partial<FieldSpec> = {}): FieldSpec {
   return { key, label: key, input, required: false, system: false, max_len: null, choices: [], link: null, ...extra };
@@ -63,5 +63,27 @@ describe("form values", () => {
       registered_on: null,
       grades: [{ year: 2025, grade: "tot" }],
     });
+  });
+});
+
+describe("yes/no as a choice", () => {
+  const step: FieldSpec[] = [spec("number", "text"), spec("recommend", "bool", { required: true }), spec("date", "date")];
+
+  it("shows a yes/no as Có / Không", () => {
+    const shown = step.map(asChoice);
+    expect(shown[1].input).toBe("select");
+    expect(shown[1].choices.map((c) => c.label)).toEqual(["Có", "Không"]);
+    expect(shown[0]).toEqual(step[0]);
+  });
+
+  it("sends Không as false, and nothing when not chosen", () => {
+    expect(toChoiceData(step, { number: " 12/TTr ", recommend: "false", date: "" })).toEqual({ number: "12/TTr", recommend: false });
+    expect(toChoiceData(step, { number: "", recommend: "true", date: "21/11/2026" })).toEqual({ recommend: true, date: "21/11/2026" });
+    expect(toChoiceData(step, { number: "", recommend: "", date: "" })).toEqual({});
+  });
+
+  it("fills the form from stored values", () => {
+    expect(toChoiceInputs(step, { recommend: false, date: "2026-11-21" })).toEqual({ number: "", recommend: "false", date: "21/11/2026" });
+    expect(toChoiceInputs(step, {}).recommend).toBe("");
   });
 });

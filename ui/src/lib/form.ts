@@ -99,3 +99,37 @@ export function toPatch(fields: FieldSpec[], values: Values, original: Data): Da
   }
   return out;
 }
+
+/** Có / Không, for a yes/no the officer must state (a step's decision, a setting): an unticked box
+ * cannot tell "Không" from "not said". */
+export const YES_NO = [
+  { code: "true", label: "Có" },
+  { code: "false", label: "Không" },
+];
+
+/** A yes/no field shown as a choice of Có / Không (— Chọn — when not said yet); others unchanged. */
+export function asChoice(f: FieldSpec): FieldSpec {
+  return f.input === "bool" ? { ...f, input: "select", choices: YES_NO } : f;
+}
+
+/** Stored values for a form of `asChoice` fields: a yes/no as "true" / "false" / "". */
+export function toChoiceInputs(fields: FieldSpec[], data: Data = {}): Values {
+  const out: Values = {};
+  for (const f of editable(fields)) {
+    const v = data[f.key];
+    out[f.key] = f.input === "bool" ? (typeof v === "boolean" ? String(v) : "") : toInput(f, v);
+  }
+  return out;
+}
+
+/** The data of a form of `asChoice` fields (`fields` as the core gave them): the non-empty fields,
+ * a yes/no as true or false. */
+export function toChoiceData(fields: FieldSpec[], values: Values): Data {
+  const out: Data = {};
+  for (const f of editable(fields)) {
+    const raw = values[f.key] ?? emptyValue(f);
+    const v = f.input === "bool" ? (raw === "true" ? true : raw === "false" ? false : undefined) : fromInput(f, raw);
+    if (v !== undefined) out[f.key] = v;
+  }
+  return out;
+}

@@ -10,7 +10,12 @@ export type Route =
   | { page: "search"; text: string }
   | { page: "accounts" }
   | { page: "backups" }
-  | { page: "sync" };
+  | { page: "sync" }
+  // "Xét công nhận An toàn về ANTT": the year overview, a unit's page (subject null: the commune's
+  // own record), the commune's result.
+  | { page: "cert"; year?: number }
+  | { page: "cert-unit"; year: number; subject: string | null }
+  | { page: "cert-result"; year: number };
 
 export const nav = $state({ route: { page: "dashboard" } as Route, history: [] as Route[] });
 
