@@ -60,6 +60,16 @@ export const commands = {
 	 *  password the account had when the backup was taken), and opens the restored store.
 	 */
 	restoreBackup: (file: string, password: string) => __TAURI_INVOKE<RestoreDone>("restore_backup", { file, password }),
+	/**  Where this laptop's sync with the province stands. */
+	syncView: () => __TAURI_INVOKE<SyncView>("sync_view"),
+	/**  "Xuất gói đồng bộ" into `dir` (a USB stick): the changes not yet acknowledged, or all with `full`. */
+	exportBundle: (dir: string, full: boolean) => __TAURI_INVOKE<BundleInfo>("export_bundle", { dir, full }),
+	/**  Says who made a bundle, what is in it and whether it is intact, without importing it. */
+	verifyBundle: (file: string) => __TAURI_INVOKE<BundleInfo>("verify_bundle", { file }),
+	/**  A receipt or reference data from the province. */
+	importBundle: (file: string) => __TAURI_INVOKE<string>("import_bundle", { file }),
+	/**  The province's enrollment bundle. */
+	enroll: (file: string) => __TAURI_INVOKE<string>("enroll", { file }),
 	/**
 	 *  "Xét công nhận An toàn về ANTT": the commune and every area and unit for `year` (default: this
 	 *  year), with their step, deadlines and warnings as of today.
@@ -138,6 +148,25 @@ export type BackupsView = {
 	backups: BackupFile[],
 	/**  Folders where a USB stick seems to be mounted. */
 	drives: string[],
+};
+
+/**  A bundle as the officer reads it. */
+export type BundleInfo = {
+	path: string,
+	/**  "gói dữ liệu của xã", "biên nhận của Công an tỉnh"… */
+	kind: string,
+	number: number,
+	province_code: string,
+	commune_code: string,
+	/**  dd/mm/yyyy HH:MM */
+	created_at: string,
+	expires_at: string,
+	full: boolean,
+	counts: CountLine[],
+	signer: string,
+	key_id: string,
+	fingerprint: string,
+	encrypted: boolean,
 };
 
 export type CategoryCount = {
@@ -252,6 +281,12 @@ export type CommuneInfo = {
 	commune_code: string,
 	commune: string,
 	officer: string,
+};
+
+/**  One line of what a bundle holds: a register and how many records. */
+export type CountLine = {
+	label: string,
+	count: number,
 };
 
 /**  A criterion as assessed. */
@@ -532,6 +567,20 @@ export type StepValue = {
 	text: string,
 	/**  A linked record (the bình xét meeting), to open it. */
 	link: LinkRef | null,
+};
+
+export type SyncView = {
+	/**  The province this laptop is enrolled with, if any. */
+	province: string | null,
+	/**  Changes not yet acknowledged by the province (the next export's size). */
+	pending: number,
+	/**  The number of the last bundle exported (0: none yet). */
+	last_bundle: number,
+	/**  This laptop's signing key id and the fingerprint to read aloud. */
+	key_id: string,
+	fingerprint: string,
+	/**  Folders where a USB stick seems to be mounted. */
+	drives: string[],
 };
 
 export type TeamRow = {
