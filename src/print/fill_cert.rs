@@ -255,7 +255,7 @@ pub fn submission(store: &Store, year: i32, unit: Option<Uuid>) -> Result<(forms
             .iter()
             .map(|l| forms::SubmittedUnit { name: l.name.clone(), kind: l.subject_label.to_owned(), votes: votes_cell(l) })
             .collect(),
-        not_recommended: s.not_recommended.iter().map(|l| format!("{} (bình xét {})", l.name, votes_cell(l))).collect(),
+        not_recommended: s.not_recommended.iter().map(|l| format!("{}: {}", l.name, l.votes.as_deref().unwrap_or("chưa bình xét"))).collect(),
     };
     Ok((doc, s.number.clone(), s.date))
 }

@@ -108,7 +108,8 @@ impl Pledge {
         doc.push(crate::print::model::Block::PageBreak);
         doc.push(Paragraph::new("DANH SÁCH HỘ GIA ĐÌNH KÝ CAM KẾT").bold().centered().space_after(0.0));
         let committed = self.households_committed.map(|n| format!(" ({} hộ)", int(n))).unwrap_or_default();
-        doc.push(Paragraph::new(format!("thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc {year} – {unit}{committed}")).bold().centered());
+        doc.push(Paragraph::new(format!("thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc {year}")).bold().centered().space_after(0.0));
+        doc.push(Paragraph::new(format!("{unit}{committed}")).bold().centered());
         let mut t = Table::new(vec![
             Column::new("TT", 0.6, Align::Center),
             Column::new("Họ và tên chủ hộ", 2.8, Align::Left),
@@ -162,10 +163,11 @@ impl SelfScore {
         let unit = unit_or_dots(&self.unit);
         let mut t = Table::new(vec![
             Column::new("TT", 0.6, Align::Center),
-            Column::new("Tiêu chí", 5.0, Align::Left),
-            Column::new("Tự đánh giá\n(Đạt/Chưa đạt)", 1.6, Align::Center),
-            Column::new("Ghi chú", 1.3, Align::Left),
-        ]);
+            Column::new("Tiêu chí", 4.4, Align::Left),
+            Column::new("Tự đánh giá\n(Đạt/\nChưa đạt)", 1.3, Align::Center),
+            Column::new("Ghi chú, minh chứng", 2.2, Align::Left),
+        ])
+        .size(13.0);
         for (i, r) in self.rows.iter().enumerate() {
             t = t.row([(i + 1).to_string(), r.criterion.clone(), r.result.clone(), r.note.clone()]);
         }
