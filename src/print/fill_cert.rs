@@ -290,13 +290,14 @@ pub fn decision(store: &Store, year: i32, unit: Option<Uuid>) -> Result<(forms::
 /// The unit's state as the report's last column reads it.
 fn result_cell(l: &UnitLine) -> String {
     let mut s = match (l.recognised, &l.decision_number) {
-        (Some(true), Some(n)) => format!("Được công nhận ({n})"),
+        (Some(true), Some(n)) => format!("Được công nhận\n({n})"),
         (Some(true), None) => "Được công nhận".to_owned(),
-        (Some(false), _) => "Không được công nhận".to_owned(),
+        (Some(false), Some(n)) => format!("Chưa đạt\n({n})"),
+        (Some(false), None) => "Chưa đạt".to_owned(),
         (None, _) => l.step_label.to_owned(),
     };
     if l.registered_late {
-        s.push_str("; đăng ký sau quý I");
+        s.push_str("\n(đăng ký sau quý I)");
     }
     s
 }

@@ -233,7 +233,7 @@ fn the_failed_vote_and_the_commune_documents() {
         "Số: 01/BC-CAX", "Ia Đal, ngày 10 tháng 12 năm 2025", "BÁO CÁO", "Kết quả xây dựng, xét công nhận khu dân cư, xã",
         "I. KẾT QUẢ ĐĂNG KÝ VÀ CÔNG NHẬN THEO LOẠI ĐƠN VỊ", "1 Khu dân cư 4 3 0 1 1", "3 Cơ sở giáo dục 1 1 0 1 0", "Cộng 5 4 0 2 1",
         "Tỷ lệ được công nhận: 2/5 đơn vị thuộc diện xét (40%).", "II. KẾT QUẢ CỦA TỪNG ĐƠN VỊ",
-        "1 Buôn Chư Knông Khu dân cư Chưa đăng ký", "2 Làng Plei Ngol Khu dân cư 4/5 10/38 Không được công (26,3%) nhận",
+        "1 Buôn Chư Knông Khu dân cư Chưa đăng ký", "2 Làng Plei Ngol Khu dân cư 4/5 10/38 Chưa đạt (26,3%) (150/QĐ-UBND)",
         "3 Thôn Đắk Năng Khu dân cư 5/5 45/47 Được công nhận (95,7%) (150/QĐ-UBND)", "4 Thôn Ia Lang Khu dân cư Đã đăng ký",
         "Nghị quyết số 07-NQ/ĐU", "Chưa đạt",
         "III. KẾT QUẢ TỰ ĐÁNH GIÁ CỦA XÃ IA ĐAL", "Tự đánh giá: xã Ia Đal chưa đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025.",

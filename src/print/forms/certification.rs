@@ -550,11 +550,11 @@ impl CertReport {
         doc.push(heading("II. KẾT QUẢ CỦA TỪNG ĐƠN VỊ"));
         let mut t = Table::new(vec![
             Column::new("TT", 0.5, Align::Center),
-            Column::new("Tên đơn vị", 2.6, Align::Left),
-            Column::new("Loại", 1.5, Align::Left),
-            Column::new("Tiêu chí đạt (tự chấm)", 1.1, Align::Center),
+            Column::new("Tên đơn vị", 2.5, Align::Left),
+            Column::new("Loại", 1.4, Align::Left),
+            Column::new("Tiêu chí đạt", 0.9, Align::Center),
             Column::new("Bình xét (tán thành)", 1.3, Align::Center),
-            Column::new("Kết quả", 1.8, Align::Left),
+            Column::new("Kết quả", 2.2, Align::Left),
         ])
         .size(12.0);
         if self.units.is_empty() {
