@@ -5,7 +5,7 @@ pub mod account;
 pub mod cert;
 mod field;
 pub mod model;
-mod registers;
+pub(crate) mod registers;
 
 pub use field::{
     check, count, display_value, long_text, options, text, Doc, DocExt, Field, FieldType, Lookup,

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::forms::{self, Agency, FormSpec, Issue, Issuer, MeetingMinutes, Source, Votes};
 use super::model::Document;
+use crate::domain::cert::Subject;
 use crate::domain::{DocExt, Kind, Record};
 use crate::error::{Error, Result};
 use crate::store::{IssuedDoc, Store};
@@ -65,19 +66,42 @@ pub fn print(store: &mut Store, req: &PrintRequest) -> Result<Printed> {
         return Ok(Printed { form: spec, pdf: super::render(&doc)?, issued: None });
     }
     let filled = fill(store, spec, req)?;
+    let date = filled.date.unwrap_or(req.date);
+    if let Some(number) = filled.number.clone() {
+        // A number recorded with the certification (tờ trình, quyết định): printed as recorded; a
+        // police number of the form's own series is entered in the register (once).
+        let issue = Issue { number: Some(number.clone()), date: Some(date) };
+        let given = spec.series(&agency).and_then(|series| parse_number(&number, &series).map(|n| (series, n)));
+        return match given {
+            Some((series, n)) => {
+                let (issued, pdf) = store.register_document(spec.name, &series, date.year(), n, filled.record, |_| {
+                    Ok(super::render(&(filled.build)(&agency, &issue))?)
+                })?;
+                Ok(Printed { form: spec, pdf, issued: Some(issued) })
+            }
+            None => Ok(Printed { form: spec, pdf: super::render(&(filled.build)(&agency, &issue))?, issued: None }),
+        };
+    }
     match spec.series(&agency) {
         Some(series) => {
-            let (issued, pdf) = store.issue_document(spec.name, &series, req.date.year(), filled.record, |d| {
-                let issue = Issue { number: Some(d.number_text()), date: Some(req.date) };
+            let (issued, pdf) = store.issue_document(spec.name, &series, date.year(), filled.record, |d| {
+                let issue = Issue { number: Some(d.number_text()), date: Some(date) };
                 Ok(super::render(&(filled.build)(&agency, &issue))?)
             })?;
             Ok(Printed { form: spec, pdf, issued: Some(issued) })
         }
         None => {
-            let issue = Issue { number: spec.blank_number(&agency), date: Some(req.date) };
+            let issue = Issue { number: spec.blank_number(&agency), date: Some(date) };
             Ok(Printed { form: spec, pdf: super::render(&(filled.build)(&agency, &issue))?, issued: None })
         }
     }
+}
+
+/// 12 from "12/TTr-CAX" when the symbol is `series` (spaces and a leading 0 allowed).
+fn parse_number(text: &str, series: &str) -> Option<u32> {
+    let (n, s) = text.split_once('/')?;
+    let n: u32 = n.trim().parse().ok()?;
+    (n > 0 && s.trim() == series).then_some(n)
 }
 
 /// Builds a document once the agency and the issue (number, date) are known.
@@ -89,6 +113,18 @@ pub struct Filled {
     pub record: Option<Uuid>,
     /// Builds the document with the agency and the issue (number, date).
     pub build: Build,
+    /// The number the record gives the document ("12/TTr-CAX", "215/QĐ-UBND"), printed instead of
+    /// a number from the register.
+    pub number: Option<String>,
+    /// The date the record gives the document (a step's date), instead of the date of printing.
+    pub date: Option<NaiveDate>,
+}
+
+impl Filled {
+    /// A document numbered and dated at printing.
+    pub fn new(record: Option<Uuid>, build: Build) -> Self {
+        Filled { record, build, number: None, date: None }
+    }
 }
 
 /// Reads what `spec` needs from the store (checking the record and its kind).
@@ -102,7 +138,7 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
         Source::Meeting => {
             let id = need_id()?;
             let m = meeting_minutes(store, id)?;
-            Ok(Filled { record: Some(id), build: Box::new(move |a, i| m.document(a, i)) })
+            Ok(Filled::new(Some(id), Box::new(move |a, i| m.document(a, i))))
         }
         Source::Key => {
             let key = req.key.clone().ok_or_else(|| {
@@ -117,12 +153,9 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
                 officer: c.officer.clone(),
                 key,
             };
-            Ok(Filled { record: None, build: Box::new(move |a, i| k.document(a, i)) })
+            Ok(Filled::new(None, Box::new(move |a, i| k.document(a, i))))
         }
-        Source::Certification => Err(Error::Refused(format!(
-            "Chưa có hồ sơ xét công nhận “An toàn về an ninh, trật tự” để điền mẫu «{}»; hãy in mẫu trắng: phongtrao print {} --blank -o TỆP.pdf",
-            spec.name, spec.name
-        ))),
+        Source::Certification => super::fill_cert::fill(store, spec, req),
         Source::Activity(categories) => {
             let id = need_id()?;
             let r = store.get(Kind::Activity, id)?;
@@ -153,17 +186,17 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
                     Box::new(move |a, i| w.document(a, i))
                 }
             };
-            Ok(Filled { record: Some(id), build })
+            Ok(Filled::new(Some(id), build))
         }
         Source::Team => {
             let id = need_id()?;
             let t = team_decision(store, id)?;
-            Ok(Filled { record: Some(id), build: Box::new(move |a, i| t.document(a, i)) })
+            Ok(Filled::new(Some(id), Box::new(move |a, i| t.document(a, i))))
         }
         Source::Year => {
             let year = req.year.unwrap_or_else(|| req.date.year());
             let r = year_report(store, year)?;
-            Ok(Filled { record: None, build: Box::new(move |a, i| r.document(a, i)) })
+            Ok(Filled::new(None, Box::new(move |a, i| r.document(a, i))))
         }
     }
 }
@@ -184,6 +217,10 @@ pub fn blank_document(store: &Store, spec: &FormSpec, agency: &Agency, issue: &I
         "tu-cham-diem" => forms::SelfScore::blank(labels("criteria_khu_dan_cu")?).document(agency, issue),
         "bien-ban-binh-xet" => forms::ReviewMinutes::blank(labels("criteria_khu_dan_cu")?).document(agency, issue),
         "to-trinh" => forms::Submission::blank().document(agency, issue),
+        "bao-cao-ket-qua-cong-nhan" => {
+            let kinds = [Subject::KhuDanCu, Subject::CoQuanDoanhNghiep, Subject::CoSoGiaoDuc].map(Subject::label);
+            forms::CertReport::blank(&kinds, labels("criteria_xa")?).document(agency, issue)
+        }
         "quyet-dinh-cong-nhan" => forms::RecognitionDecision::blank().document(agency, issue),
         "giay-cong-nhan" => forms::Certificate::blank().document(agency, issue),
         other => return Err(Error::Refused(format!("Mẫu «{other}» chưa có mẫu trắng."))),

@@ -30,6 +30,7 @@
 //! every page. All text is normalised to NFC, so copying text out of the PDF gives correct Vietnamese.
 
 pub mod fill;
+pub mod fill_cert;
 mod fonts;
 pub mod forms;
 mod format;

@@ -47,6 +47,42 @@ pub(super) fn next_number(conn: &Connection, series: &str, year: i32) -> Result<
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+/// Moves the counter of `series` in `year` past `number` (a number given outside the register, such
+/// as the tờ trình's number recorded at the certification's proposal step), so it is never given again.
+pub(super) fn claim_number(conn: &Connection, series: &str, year: i32, number: u32) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO doc_counter (series, year, last) VALUES (?1, ?2, ?3)
+         ON CONFLICT (series, year) DO UPDATE SET last = max(last, excluded.last)",
+    )?
+    .execute(params![series, year, number])?;
+    Ok(())
+}
+
+/// The document registered under `number` of `series` in `year`, if any.
+pub(super) fn find(conn: &Connection, series: &str, year: i32, number: u32) -> Result<Option<IssuedDoc>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, form, series, year, number, record_id, issued_by, issued_at FROM issued_doc
+         WHERE series = ?1 AND year = ?2 AND number = ?3",
+    )?;
+    let mut rows = st.query_map(params![series, year, number], row)?;
+    Ok(rows.next().transpose()?)
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedDoc> {
+    let id: String = r.get(0)?;
+    let record: Option<String> = r.get(5)?;
+    Ok(IssuedDoc {
+        id: Uuid::parse_str(&id).unwrap_or_default(),
+        form: r.get(1)?,
+        series: r.get(2)?,
+        year: r.get(3)?,
+        number: r.get(4)?,
+        record_id: record.and_then(|s| Uuid::parse_str(&s).ok()),
+        issued_by: r.get(6)?,
+        issued_at: r.get(7)?,
+    })
+}
+
 /// Records an issued document.
 pub(super) fn insert(conn: &Connection, d: &IssuedDoc) -> Result<()> {
     conn.prepare_cached(
@@ -72,19 +108,6 @@ pub(super) fn list(conn: &Connection, limit: u32) -> Result<Vec<IssuedDoc>> {
         "SELECT id, form, series, year, number, record_id, issued_by, issued_at FROM issued_doc
          ORDER BY issued_at DESC, rowid DESC LIMIT ?1",
     )?;
-    let rows = st.query_map([limit], |r| {
-        let id: String = r.get(0)?;
-        let record: Option<String> = r.get(5)?;
-        Ok(IssuedDoc {
-            id: Uuid::parse_str(&id).unwrap_or_default(),
-            form: r.get(1)?,
-            series: r.get(2)?,
-            year: r.get(3)?,
-            number: r.get(4)?,
-            record_id: record.and_then(|s| Uuid::parse_str(&s).ok()),
-            issued_by: r.get(6)?,
-            issued_at: r.get(7)?,
-        })
-    })?;
+    let rows = st.query_map([limit], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

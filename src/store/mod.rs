@@ -525,6 +525,58 @@ impl Store {
         })
     }
 
+    /// Registers a document whose number was given elsewhere (the tờ trình's number recorded at the
+    /// certification's proposal step), then builds it with `make`. The first print records it and
+    /// moves the series' counter past the number, so the register never gives it again; printing
+    /// the same form again under its number reprints it (nothing new is recorded). A number the
+    /// register already gave to another form is refused, naming both.
+    pub fn register_document<T>(
+        &mut self,
+        form: &str,
+        series: &str,
+        year: i32,
+        number: u32,
+        record: Option<Uuid>,
+        make: impl FnOnce(&IssuedDoc) -> Result<T>,
+    ) -> Result<(IssuedDoc, T)> {
+        let issued_by = self.session.as_ref().map_or_else(|| self.actor.clone(), |a| a.full_name.clone());
+        self.write(|tx| {
+            if let Some(old) = documents::find(&tx.tx, series, year, number)? {
+                if old.form != form {
+                    return Err(Error::Refused(format!(
+                        "Số {} năm {year} đã cấp cho văn bản khác (mẫu «{}», {} lúc {}); hãy sửa số của văn bản này.",
+                        old.number_text(),
+                        old.form,
+                        old.issued_by,
+                        old.issued_at
+                    )));
+                }
+                let out = make(&old)?;
+                return Ok((old, out));
+            }
+            let doc = IssuedDoc {
+                id: Uuid::now_v7(),
+                form: form.to_owned(),
+                series: series.to_owned(),
+                year,
+                number,
+                record_id: record,
+                issued_by,
+                issued_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            };
+            let out = make(&doc)?;
+            documents::claim_number(&tx.tx, series, year, number)?;
+            documents::insert(&tx.tx, &doc)?;
+            let new = serde_json::json!({ "form": doc.form, "number": doc.number_text(), "issued_doc": doc.id });
+            let kind = match record {
+                Some(id) => tx.reader().record(id)?.map(|r| r.kind),
+                None => None,
+            };
+            tx.audit("issue", kind, record, None, Some(&new))?;
+            Ok((doc, out))
+        })
+    }
+
     /// The register of issued documents, newest first.
     pub fn issued_documents(&self, limit: u32) -> Result<Vec<IssuedDoc>> {
         documents::list(&self.conn, limit)

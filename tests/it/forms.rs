@@ -538,7 +538,7 @@ fn every_form_prints_blank() {
             "ke-hoach" => "KẾ HOẠCH",
             "giay-moi" => "GIẤY MỜI",
             "quyet-dinh-thanh-lap-to" | "quyet-dinh-cong-nhan" => "QUYẾT ĐỊNH",
-            "bao-cao-ket-qua" => "BÁO CÁO",
+            "bao-cao-ket-qua" | "bao-cao-ket-qua-cong-nhan" => "BÁO CÁO",
             "dang-ky-khoa" => "PHIẾU ĐĂNG KÝ",
             "dang-ky-phan-dau" => "DANH SÁCH HỘ GIA ĐÌNH KÝ CAM KẾT",
             "tu-cham-diem" => "BẢNG TỰ CHẤM ĐIỂM",
@@ -552,9 +552,11 @@ fn every_form_prints_blank() {
         }
     }
     assert!(s.issued_documents(10).unwrap().is_empty());
-    // Certification records do not exist yet: filling is refused with the blank command to use.
+    // Without certification records, filling is refused in Vietnamese.
     let e = fill::print(&mut s, &request("to-trinh", None, d(2026, 1, 5))).unwrap_err();
-    assert!(e.to_string().contains("phongtrao print to-trinh --blank -o TỆP.pdf"), "{e}");
+    assert_eq!(e.to_string(), "Năm 2026 chưa có tờ trình đề nghị công nhận nào trong hồ sơ xét công nhận.");
+    let e = fill::print(&mut s, &request("tu-cham-diem", None, d(2026, 1, 5))).unwrap_err();
+    assert!(e.to_string().contains("cần mã khu dân cư hoặc đơn vị (--id)"), "{e}");
 }
 
 // ---- certification forms over their input structs ---------------------------------------------
@@ -573,17 +575,18 @@ fn certification_forms_fill_from_their_input_structs() {
         unit: "Thôn Đắk Năng".into(), year: Some(2025), head_title: "Trưởng thôn".into(), head: "Rơ Mah Hlim".into(),
         commitments: criteria.iter().map(|c| (*c).to_owned()).collect(),
         households: vec![("Rơ Châm Ngơl".into(), "Thôn Đắk Năng".into()), ("Siu Đen".into(), "Thôn Đắk Năng".into())],
+        ..Pledge::default()
     };
-    let score = SelfScore { unit: "Thôn Đắk Năng".into(), year: Some(2025), rows: scored.clone(), head_title: "Trưởng thôn".into(), head: "Rơ Mah Hlim".into() };
-    let minutes = ReviewMinutes { unit: "Thôn Đắk Năng".into(), year: Some(2025), criteria: scored, required_share: Some(0.7), meeting: MeetingMinutes { chair: "Rơ Mah Hlim".into(), secretary: "Nay H’Blơi".into(), votes: Some(Votes { for_: 45, against: 2, abstain: 0 }), attendee_count: Some(47), ..MeetingMinutes::blank() } };
-    let submission = Submission { year: Some(2025), registered: Some(12), units: vec![SubmittedUnit { name: "Thôn Đắk Năng".into(), kind: "Khu dân cư".into(), votes: "45/47 (95,7%)".into() }] };
+    let score = SelfScore { unit: "Thôn Đắk Năng".into(), year: Some(2025), rows: scored.clone(), head_title: "Trưởng thôn".into(), head: "Rơ Mah Hlim".into(), ..SelfScore::default() };
+    let minutes = ReviewMinutes { unit: "Thôn Đắk Năng".into(), year: Some(2025), criteria: scored, rule: "từ 70% số phiếu trở lên".into(), passed: None, meeting: MeetingMinutes { chair: "Rơ Mah Hlim".into(), secretary: "Nay H’Blơi".into(), votes: Some(Votes { for_: 45, against: 2, abstain: 0 }), attendee_count: Some(47), ..MeetingMinutes::blank() } };
+    let submission = Submission { year: Some(2025), registered: Some(12), units: vec![SubmittedUnit { name: "Thôn Đắk Năng".into(), kind: "Khu dân cư".into(), votes: "45/47 (95,7%)".into() }], ..Submission::default() };
     let decision = RecognitionDecision { year: Some(2025), units: vec!["Thôn Đắk Năng".into(), "Trường Trung học cơ sở Ia Đal".into()], submission: "03/TTr-CAX ngày 05 tháng 12 năm 2025".into(), chairman: "Rơ Châm Tuyên".into() };
-    let certificate = Certificate { unit: "Thôn Đắk Năng".into(), year: Some(2025), decision: "15/QĐ-UBND".into(), decision_date: Some(d(2025, 12, 15)), chairman: "Rơ Châm Tuyên".into() };
+    let certificate = Certificate { unit: "Thôn Đắk Năng".into(), year: Some(2025), decision: "15/QĐ-UBND".into(), decision_date: Some(d(2025, 12, 15)), chairman: "Rơ Châm Tuyên".into(), ..Certificate::default() };
 
     let cases: Vec<(&str, phongtrao::print::Document, Vec<&str>)> = vec![
         ("dang-ky-phan-dau", pledge.document(&unit, &issue(None)), vec!["ỦY BAN NHÂN DÂN", "THÔN ĐẮK NĂNG", "BẢN ĐĂNG KÝ", "Thôn Đắk Năng đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025", "1. Trong quý I", "TRƯỞNG THÔN", "Rơ Mah Hlim", "1 Rơ Châm Ngơl Thôn Đắk Năng"]),
         ("tu-cham-diem", score.document(&unit, &issue(None)), vec!["BẢNG TỰ CHẤM ĐIỂM", "Tổng hợp: đạt 3/3 tiêu chí. Tự đánh giá: đạt tiêu chuẩn./."]),
-        ("bien-ban-binh-xet", minutes.document(&unit, &issue(None)), vec!["Họp bình xét “An toàn về an ninh, trật tự” năm 2025 – Thôn Đắk Năng", "Kết quả đối chiếu tiêu chí:", "Kết quả biểu quyết: 45/47 người dự họp tán thành (95,7%)", "Tỷ lệ tán thành cần đạt theo quy định: 70%.", "THƯ KÝ", "CHỦ TỌA"]),
+        ("bien-ban-binh-xet", minutes.document(&unit, &issue(None)), vec!["Họp bình xét “An toàn về an ninh, trật tự” năm 2025 – Thôn Đắk Năng", "Kết quả đối chiếu tiêu chí:", "Kết quả biểu quyết: 45/47 phiếu tán thành (95,7%); 2 phiếu không tán thành; 0 phiếu không biểu quyết.", "Tỷ lệ tán thành cần đạt theo quy định: từ 70% số phiếu trở lên.", "THƯ KÝ", "CHỦ TỌA"]),
         ("to-trinh", submission.document(&police, &issue(Some("03/TTr-CAX"))), vec!["Số: 03/TTr-CAX", "TỜ TRÌNH", "Kính gửi: Chủ tịch Ủy ban nhân dân xã Ia Đal.", "có 12 khu dân cư", "1 Thôn Đắk Năng Khu dân cư 45/47 (95,7%)", "kính trình Chủ tịch"]),
         ("quyet-dinh-cong-nhan", decision.document(&ubnd, &issue(Some("……/QĐ-UBND"))), vec!["Công nhận 02 khu dân cư", "1. Thôn Đắk Năng;", "2. Trường Trung học cơ sở Ia Đal.", "Tờ trình số 03/TTr-CAX ngày 05 tháng 12 năm 2025", "Rơ Châm Tuyên"]),
         ("giay-cong-nhan", certificate.document(&ubnd, &issue(None)), vec!["CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ IA ĐAL", "CÔNG NHẬN", "Thôn Đắk Năng", "Đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025", "Quyết định số 15/QĐ-UBND ngày 15 tháng 12 năm 2025"]),

@@ -4,6 +4,7 @@ mod cert;
 mod cli;
 mod crash;
 mod demo;
+mod dossier;
 mod forms;
 mod print;
 mod security;

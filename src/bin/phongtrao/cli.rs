@@ -460,10 +460,10 @@ pub struct PrintArgs {
     /// Xem sổ văn bản đã cấp số (mới nhất trước)
     #[arg(long, conflicts_with = "form")]
     pub issued: bool,
-    /// Mã bản ghi để điền mẫu (cuộc họp, hoạt động, tổ bảo vệ ANTT)
+    /// Mã bản ghi để điền mẫu (cuộc họp, hoạt động, tổ bảo vệ ANTT; khu dân cư, đơn vị của hồ sơ công nhận)
     #[arg(long, value_parser = parse_id, value_name = "MÃ")]
     pub id: Option<Uuid>,
-    /// Năm của báo cáo kết quả (mặc định: năm của ngày ban hành)
+    /// Năm của báo cáo kết quả, của hồ sơ công nhận (mặc định: năm của ngày ban hành)
     #[arg(long, value_name = "NĂM")]
     pub year: Option<i32>,
     /// Ngày ban hành in trên văn bản (mặc định: hôm nay), dd/mm/yyyy
@@ -595,6 +595,20 @@ pub enum CertCmd {
         /// {"vote_percent": 50, "vote_more_than": true, "officer_disciplined": false, "discipline_note": "…"}
         #[arg(long, value_name = "JSON")]
         data: String,
+    },
+    /// In hồ sơ công nhận của một đơn vị (MÃ), hoặc của xã (xa: báo cáo, tờ trình, quyết định), ra thư mục: mỗi văn bản một tệp PDF
+    #[command(help_template = TEMPLATE)]
+    Dossier {
+        #[arg(value_parser = parse_cert_unit, value_name = "MÃ")]
+        unit: CertUnit,
+        #[arg(long, value_name = "NĂM")]
+        year: i32,
+        /// Thư mục ghi các tệp PDF (tạo nếu chưa có)
+        #[arg(long, value_name = "THƯ_MỤC")]
+        out: PathBuf,
+        /// Ngày ban hành của báo cáo kết quả (mặc định: hôm nay), dd/mm/yyyy
+        #[arg(long, value_name = "NGÀY")]
+        date: Option<String>,
     },
     /// Kết quả của xã: từng tiêu chí, kèm số liệu
     #[command(help_template = TEMPLATE)]

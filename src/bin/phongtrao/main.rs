@@ -737,6 +737,24 @@ fn cert(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, cmd: Cer
                 say(w, if d { "Ghi nhận: có cán bộ Công an xã bị kỷ luật trong năm." } else { "Ghi nhận: không có cán bộ Công an xã bị kỷ luật trong năm." })?;
             }
         }
+        CertCmd::Dossier { unit, year, out, date } => {
+            let date = match date {
+                Some(d) => date::parse_date(&d).map_err(|e| Error::field("date", "Ngày ban hành", e))?,
+                None => chrono::Local::now().date_naive(),
+            };
+            let d = phongtrao::print::fill_cert::dossier(&mut store, unit.0, year, date)?;
+            std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
+            say(w, format!("Hồ sơ công nhận “An toàn về an ninh, trật tự” năm {year} – {} ({}):", d.name, d.step_label.to_lowercase()))?;
+            for f in &d.files {
+                let path = out.join(&f.file);
+                phongtrao::fsutil::write_atomic(&path, &f.printed.pdf)?;
+                let number = f.printed.issued.as_ref().map(|i| format!(" số {}", i.number_text())).unwrap_or_default();
+                say(w, format!("  {}\t{}{number}", path.display(), f.printed.form.title))?;
+            }
+            for m in &d.missing {
+                say(w, format!("  Chưa in: {m}"))?;
+            }
+        }
         CertCmd::Result { year, json } => {
             let r = store.cert_result(year)?;
             if json {

@@ -13,7 +13,10 @@ mod team;
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 
 pub use activity::{EventKind, EventPlan, Invitation, ReceivedItem, WeaponReceipt};
-pub use certification::{Certificate, Pledge, RecognitionDecision, ReviewMinutes, ScoreRow, SelfScore, Submission, SubmittedUnit};
+pub use certification::{
+    CertReport, Certificate, CommuneCriterion, KindRow, Pledge, RecognitionDecision, ReportUnit, ReviewMinutes, ScoreRow, SelfScore,
+    Submission, SubmittedUnit,
+};
 pub use report::{Figure, ModelRow, QuarterRow, YearReport};
 pub use team::{TeamDecision, TeamMember};
 pub use key::{KeyInput, KeyRegistration, fingerprint_text, from_minisign_pub};
@@ -35,7 +38,8 @@ pub enum Source {
     Year,
     /// The installation's public key (a minisign `.pub` file for now).
     Key,
-    /// Certification records ("An toàn về ANTT"), not kept yet: blank only.
+    /// Certification records ("An toàn về ANTT"): a unit's (`--id`, with `--year`) or the
+    /// commune's documents of a year (`--year`).
     Certification,
 }
 
@@ -98,6 +102,7 @@ pub const FORMS: &[FormSpec] = &[
     FormSpec { name: "tu-cham-diem", title: "Bảng tự chấm điểm “An toàn về an ninh, trật tự”", symbol: None, issuer: Issuer::Unit, source: Source::Certification },
     FormSpec { name: "bien-ban-binh-xet", title: "Biên bản họp bình xét “An toàn về an ninh, trật tự”", symbol: None, issuer: Issuer::Unit, source: Source::Certification },
     FormSpec { name: "to-trinh", title: "Tờ trình đề nghị công nhận “An toàn về an ninh, trật tự”", symbol: Some("TTr"), issuer: Issuer::Police, source: Source::Certification },
+    FormSpec { name: "bao-cao-ket-qua-cong-nhan", title: "Báo cáo kết quả xây dựng, xét công nhận “An toàn về an ninh, trật tự” trong năm", symbol: Some("BC"), issuer: Issuer::Police, source: Source::Certification },
     FormSpec { name: "quyet-dinh-cong-nhan", title: "Quyết định công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”", symbol: Some("QĐ"), issuer: Issuer::Committee, source: Source::Certification },
     FormSpec { name: "giay-cong-nhan", title: "Giấy công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”", symbol: None, issuer: Issuer::Committee, source: Source::Certification },
 ];
