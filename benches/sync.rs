@@ -182,7 +182,7 @@ fn main() {
     let inst = opened.manifest.installation_id.to_string();
     let commune_code = opened.manifest.commune_code.clone();
     let hash = opened.hash();
-    let rows: Vec<(String, &str, Option<String>, i64, String, bool)> = changes
+    let rows: Vec<PlainRow> = changes
         .iter()
         .map(|c| {
             let data = c.data.as_ref().map(|d| serde_json::to_string(d).unwrap());
@@ -244,6 +244,9 @@ fn main() {
     drop((big, small));
     std::fs::remove_dir_all(&work).unwrap();
 }
+
+/// A province `record` row as plain inserts take it: id, kind, data, clock, origin, deleted.
+type PlainRow = (String, &'static str, Option<String>, i64, String, bool);
 
 fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
