@@ -643,7 +643,9 @@ fn fuzz_seeds_still_open_with_the_fuzz_targets_identity() {
         let opened = bundle::open(&bytes, std::slice::from_ref(&id)).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(opened.encrypted, encrypted, "{name}");
         for data in opened.files.values().filter(|_| opened.manifest.kind == BundleKind::Changes) {
-            assert!(!bundle::decompress(data).unwrap().is_empty(), "{name}");
+            // The seeds' payload is a valid zstd frame (of no change lines: the seeds were made from an
+            // export with nothing new).
+            assert!(bundle::decompress(data).is_ok(), "{name}");
         }
         kinds.push(opened.manifest.kind);
     }
