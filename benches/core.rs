@@ -3,11 +3,14 @@
 //!
 //! Set PHONGTRAO_BENCH_SCALE to use another scale (e.g. 10 for a quick run).
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+mod common;
 
-use phongtrao::demo::{demo_chief, demo_setup, generate, DemoOptions, DEMO_PASSWORD};
-use phongtrao::keyring::{DataKey, KdfParams, Keyring};
+use std::path::Path;
+use std::time::Duration;
+
+use common::{bench_store, decrypted_copy, ms, pct, side_by_side};
+use phongtrao::demo::DEMO_PASSWORD;
+use phongtrao::keyring::{DataKey, Keyring};
 use phongtrao::domain::{Doc, Kind};
 use phongtrao::store::{ListQuery, Store};
 use rusqlite::{params, Connection};
@@ -93,85 +96,15 @@ fn main() {
     }
 }
 
-/// An unencrypted copy of the store (SQLCipher's own export), for the cost of encryption.
-fn decrypted_copy(path: &Path, key: &DataKey) -> PathBuf {
-    let out = path.with_extension("clear.db");
-    if !out.exists() {
-        let c = plain_connection(path, Some(key));
-        c.execute("ATTACH DATABASE ?1 AS clear KEY ''", [out.to_str().unwrap()]).unwrap();
-        c.query_row("SELECT sqlcipher_export('clear')", [], |_| Ok(())).unwrap();
-        c.execute_batch("DETACH DATABASE clear").unwrap();
-    }
-    out
-}
-
-/// Runs the two alternately, `n` times each, so both see the same machine state.
-fn side_by_side(n: usize, mut ours: impl FnMut(usize), mut plain: impl FnMut(usize)) -> (Vec<Duration>, Vec<Duration>) {
-    for i in 0..n / 10 {
-        ours(i);
-        plain(i);
-    }
-    let (mut a, mut b) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for i in 0..n {
-        let t = Instant::now();
-        ours(i);
-        a.push(t.elapsed());
-        let t = Instant::now();
-        plain(i);
-        b.push(t.elapsed());
-    }
-    (a, b)
-}
-
-fn pct(v: &[Duration], p: f64) -> Duration {
-    let mut v = v.to_vec();
-    v.sort();
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
-}
-
 fn row(name: &str, ours: &[Duration], plain: &[Duration]) {
     let (o50, o95, p50, p95) = (pct(ours, 0.5), pct(ours, 0.95), pct(plain, 0.5), pct(plain, 0.95));
     println!("| {name} | {} | {} | {} | {} | {:.2} |", ms(o50), ms(o95), ms(p50), ms(p95), o95.as_secs_f64() / p95.as_secs_f64());
 }
 
-fn bench_store(scale: u32) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("demo-scale-{scale}-encrypted.db"));
-    if !path.exists() {
-        let tmp = dir.join(format!("demo-scale-{scale}-encrypted.tmp.db"));
-        let _ = std::fs::remove_file(&tmp);
-        let t = Instant::now();
-        let _ = std::fs::remove_file(Keyring::path_for(&tmp));
-        let mut s = Store::create_at(&tmp, &demo_setup(), &demo_chief(DEMO_PASSWORD), KdfParams::default()).unwrap();
-        generate(&mut s, &DemoOptions { seed: 1, scale }, &mut |_, _| {}).unwrap();
-        drop(s);
-        for ext in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
-        }
-        std::fs::rename(Keyring::path_for(&tmp), Keyring::path_for(&path)).unwrap();
-        std::fs::rename(&tmp, &path).unwrap();
-        eprintln!("built demo --scale {scale} in {:.1} s", t.elapsed().as_secs_f64());
-    }
-    path
-}
-
+/// A bare connection to the store, with a table of its own for the floor of a write.
 fn plain_connection(path: &Path, key: Option<&DataKey>) -> Connection {
-    let c = Connection::open(path).unwrap();
-    if let Some(k) = key {
-        c.pragma_update(None, "key", &*k.sqlcipher_pragma()).unwrap();
-    }
-    c.pragma_update(None, "journal_mode", "WAL").unwrap();
-    c.pragma_update(None, "cache_size", -65_536).unwrap();
-    c.pragma_update(None, "synchronous", "FULL").unwrap();
-    c.execute_batch(
-        "CREATE TABLE IF NOT EXISTS plain_area (id TEXT PRIMARY KEY, name TEXT, data TEXT)",
-    )
-    .unwrap();
+    let c = common::plain_connection(path, key);
+    c.execute_batch("CREATE TABLE IF NOT EXISTS plain_area (id TEXT PRIMARY KEY, name TEXT, data TEXT)").unwrap();
     c
 }
 

@@ -627,3 +627,27 @@ fn the_command_line_carries_a_bundle_there_and_a_receipt_back() {
     ok(&["province", "--dir", &tinh, "export-identity", "--out", &p("id.txt")]);
     assert!(std::fs::read_to_string(p("id.txt")).unwrap().contains("AGE-SECRET-KEY-1"));
 }
+
+/// The fuzzer's seeds (fuzz/seeds/) must stay valid bundles that open with the fuzz target's fixed
+/// identity: otherwise the fuzzer never gets past decryption and the manifest, and its runs recorded
+/// in docs/SYNC.md would no longer mean what they say.
+#[test]
+fn fuzz_seeds_still_open_with_the_fuzz_targets_identity() {
+    // The same identity as fuzz/fuzz_targets/bundle_open.rs.
+    let id: age::x25519::Identity =
+        "AGE-SECRET-KEY-1PH0NP946Y85TEZVKLJRF95P8YSVVRJVCE9X7W7ADGCAMA5PNPWMSPXNK0U".parse().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut kinds = Vec::new();
+    for (name, encrypted) in [("changes-age.ptb", true), ("changes-plain.tar", false), ("enrollment.ptb", false)] {
+        let bytes = std::fs::read(root.join("seeds").join(name)).unwrap();
+        let opened = bundle::open(&bytes, std::slice::from_ref(&id)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(opened.encrypted, encrypted, "{name}");
+        for data in opened.files.values().filter(|_| opened.manifest.kind == BundleKind::Changes) {
+            // The seeds' payload is a valid zstd frame (of no change lines: the seeds were made from an
+            // export with nothing new).
+            assert!(bundle::decompress(data).is_ok(), "{name}");
+        }
+        kinds.push(opened.manifest.kind);
+    }
+    assert_eq!(kinds, [BundleKind::Changes, BundleKind::Changes, BundleKind::Enrollment]);
+}
