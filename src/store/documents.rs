@@ -29,6 +29,20 @@ pub struct IssuedDoc {
 }
 
 impl IssuedDoc {
+    /// A document issued now under `number`, with a new id.
+    pub(super) fn new(form: &str, series: &str, year: i32, number: u32, record_id: Option<Uuid>, issued_by: String) -> Self {
+        IssuedDoc {
+            id: Uuid::now_v7(),
+            form: form.to_owned(),
+            series: series.to_owned(),
+            year,
+            number,
+            record_id,
+            issued_by,
+            issued_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        }
+    }
+
     /// The number as printed: `05/BB-CAX`.
     pub fn number_text(&self) -> String {
         crate::print::doc_number(self.number, &self.series)

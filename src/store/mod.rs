@@ -503,24 +503,9 @@ impl Store {
         let issued_by = self.session.as_ref().map_or_else(|| self.actor.clone(), |a| a.full_name.clone());
         self.write(|tx| {
             let number = documents::next_number(&tx.tx, series, year)?;
-            let doc = IssuedDoc {
-                id: Uuid::now_v7(),
-                form: form.to_owned(),
-                series: series.to_owned(),
-                year,
-                number,
-                record_id: record,
-                issued_by,
-                issued_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            };
+            let doc = IssuedDoc::new(form, series, year, number, record, issued_by);
             let out = make(&doc)?;
-            documents::insert(&tx.tx, &doc)?;
-            let new = serde_json::json!({ "form": doc.form, "number": doc.number_text(), "issued_doc": doc.id });
-            let kind = match record {
-                Some(id) => tx.reader().record(id)?.map(|r| r.kind),
-                None => None,
-            };
-            tx.audit("issue", kind, record, None, Some(&new))?;
+            record_issued(tx, &doc)?;
             Ok((doc, out))
         })
     }
@@ -554,25 +539,10 @@ impl Store {
                 let out = make(&old)?;
                 return Ok((old, out));
             }
-            let doc = IssuedDoc {
-                id: Uuid::now_v7(),
-                form: form.to_owned(),
-                series: series.to_owned(),
-                year,
-                number,
-                record_id: record,
-                issued_by,
-                issued_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            };
+            let doc = IssuedDoc::new(form, series, year, number, record, issued_by);
             let out = make(&doc)?;
             documents::claim_number(&tx.tx, series, year, number)?;
-            documents::insert(&tx.tx, &doc)?;
-            let new = serde_json::json!({ "form": doc.form, "number": doc.number_text(), "issued_doc": doc.id });
-            let kind = match record {
-                Some(id) => tx.reader().record(id)?.map(|r| r.kind),
-                None => None,
-            };
-            tx.audit("issue", kind, record, None, Some(&new))?;
+            record_issued(tx, &doc)?;
             Ok((doc, out))
         })
     }
@@ -643,6 +613,17 @@ fn cert_guard(kind: Kind) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Records an issued document in the register, with its audit entry (inside the caller's transaction).
+fn record_issued(tx: &mut Tx<'_>, doc: &IssuedDoc) -> Result<()> {
+    documents::insert(&tx.tx, doc)?;
+    let new = serde_json::json!({ "form": doc.form, "number": doc.number_text(), "issued_doc": doc.id });
+    let kind = match doc.record_id {
+        Some(id) => tx.reader().record(id)?.map(|r| r.kind),
+        None => None,
+    };
+    tx.audit("issue", kind, doc.record_id, None, Some(&new))
 }
 
 fn replicas_docs(records: &[Record]) -> Vec<Doc> {

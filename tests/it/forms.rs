@@ -134,7 +134,12 @@ pub(crate) fn check(pdf: &[u8], name: &str) -> (String, usize) {
     let pages = page_count(&path);
     // Fonts: every one an embedded subset of Liberation Serif with a ToUnicode map.
     let fonts = stdout("pdffonts", "poppler-utils", &[arg(&path)]);
-    let rows: Vec<Vec<&str>> = fonts.lines().skip(2).map(|l| l.split_whitespace().collect()).collect();
+    // Below the header line ("name type …") and its dashed rule, one line per font.
+    let rows: Vec<Vec<&str>> = fonts
+        .lines()
+        .filter(|l| !l.starts_with("name ") && !l.starts_with("---"))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
     assert!(!rows.is_empty(), "{name}: no fonts\n{fonts}");
     for r in &rows {
         let (tag, face) = r[0].split_once('+').unwrap_or_else(|| panic!("{name}: not a subset: {fonts}"));
