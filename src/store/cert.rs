@@ -114,8 +114,22 @@ fn certs_of_year(r: &Reader<'_>, year: i32) -> Result<Vec<(Uuid, Cert)>> {
         .collect()
 }
 
+/// The certification record of `subject` (None: the commune) in `year`, found through the subject's
+/// link (the commune's through its subject) in `record_fact`: a seek, whatever the number of records.
 fn cert_of(r: &Reader<'_>, subject: Option<Uuid>, year: i32) -> Result<Option<(Uuid, Cert)>> {
-    Ok(certs_of_year(r, year)?.into_iter().find(|(_, c)| c.subject_id() == subject))
+    let lookups = match subject {
+        Some(id) => vec![("area_id", id.to_string()), ("unit_id", id.to_string())],
+        None => vec![("subject", Subject::Xa.code().to_owned())],
+    };
+    for (field, value) in lookups {
+        for rec in r.find_records(Kind::Cert, field, &value)? {
+            let c = Cert::from_doc(&rec.data)?;
+            if c.year == year && c.subject_id() == subject {
+                return Ok(Some((rec.id, c)));
+            }
+        }
+    }
+    Ok(None)
 }
 
 impl Tx<'_> {

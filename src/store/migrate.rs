@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "0004_sync_epoch", include_str!("migrations/0004_sync_epoch.sql")),
     (5, "0005_sync_bundles", include_str!("migrations/0005_sync_bundles.sql")),
     (6, "0006_issued_documents", include_str!("migrations/0006_issued_documents.sql")),
+    (7, "0007_record_facts", include_str!("migrations/0007_record_facts.sql")),
 ];
 
 /// The province store's schema (`phongtrao province`), numbered on its own. Append only.

@@ -804,6 +804,16 @@ impl Reader<'_> {
     /// Live records of `kind` whose `field` equals `value` or, for a list, contains it. A dotted
     /// field (`grades.year`) looks inside the objects of a list.
     fn find_records(&self, kind: Kind, field: &str, value: &str) -> Result<Vec<Record>> {
+        if let Some(col) = query::fact_column(kind, field) {
+            // A scalar field kept in `record_fact` (migration 0007): a seek, not a scan of every record.
+            let sql = format!(
+                "SELECT {RECORD_COLUMNS} FROM record WHERE deleted = 0 AND rowid IN (
+                    SELECT rid FROM record_fact WHERE kind = ?1 AND {col} = ?2)"
+            );
+            let mut st = self.conn.prepare_cached(&sql)?;
+            let rows = st.query_map(params![kind.code(), value], record_from_row)?;
+            return Ok(rows.collect::<rusqlite::Result<_>>()?);
+        }
         let (list, inner) = match field.split_once('.') {
             Some((l, i)) => (l, format!("$.{i}")),
             None => (field, "$".to_owned()),

@@ -114,47 +114,56 @@ pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
     }
     for f in &q.filters {
         let field = known_field(kind, &f.field)?;
-        let path = format!("$.{}", f.field);
         let op = match f.op {
             Op::Eq => "=",
             Op::Ge => ">=",
             Op::Le => "<=",
         };
         let ty = field.as_ref().map(|f| &f.ty);
-        match ty {
+        // A field kept in `record_fact` is compared there, without reading the records' JSON.
+        let fact = match ty {
+            Some(FieldType::Date | FieldType::DateTime | FieldType::Enum { .. } | FieldType::Ref { .. })
+            | Some(FieldType::Link { .. }) => fact_column(kind, &f.field),
+            _ => None,
+        };
+        let mut cond_args: Vec<Box<dyn ToSql>> = Vec::new();
+        let v = match fact {
+            Some(col) => format!("f.{col}"),
+            None => {
+                cond_args.push(Box::new(format!("$.{}", f.field)));
+                "json_extract(r.data, ?)".to_owned()
+            }
+        };
+        let cond = match ty {
             Some(FieldType::Links { .. }) | Some(FieldType::TextList) => {
-                wh.push(format!("EXISTS (SELECT 1 FROM json_each(r.data, ?) j WHERE j.value {op} ?)"));
-                args.push(Box::new(path));
-                args.push(Box::new(f.value.clone()));
+                cond_args.push(Box::new(f.value.clone()));
+                format!("EXISTS (SELECT 1 FROM json_each(r.data, ?) j WHERE j.value {op} ?)")
             }
             Some(FieldType::Int { .. }) => {
                 let n: i64 = f.value.replace('.', "").parse().map_err(|_| {
                     Error::Refused(format!("Giá trị lọc «{}» của trường {} phải là số nguyên.", f.value, f.field))
                 })?;
-                wh.push(format!("json_extract(r.data, ?) {op} ?"));
-                args.push(Box::new(path));
-                args.push(Box::new(n));
+                cond_args.push(Box::new(n));
+                format!("{v} {op} ?")
             }
             Some(FieldType::Bool) => {
                 let b = matches!(text::fold(&f.value).as_str(), "co" | "true" | "1");
-                wh.push(format!("json_extract(r.data, ?) {op} ?"));
-                args.push(Box::new(path));
-                args.push(Box::new(b));
+                cond_args.push(Box::new(b));
+                format!("{v} {op} ?")
             }
             Some(FieldType::Text { .. }) if f.op == Op::Eq => {
                 // Accent-insensitive "contains" for free text.
-                wh.push("instr(vi_fold(json_extract(r.data, ?)), ?) > 0".into());
-                args.push(Box::new(path));
-                args.push(Box::new(text::fold(&f.value)));
+                cond_args.push(Box::new(text::fold(&f.value)));
+                format!("instr(vi_fold({v}), ?) > 0")
             }
             Some(FieldType::Date) | Some(FieldType::DateTime) => {
-                let v = crate::date::parse_date(f.value.get(..10).unwrap_or(&f.value))
+                let d = crate::date::parse_date(f.value.get(..10).unwrap_or(&f.value))
                     .map(crate::date::iso)
                     .map_err(|e| Error::Refused(format!("Giá trị lọc của trường {}: {e}", f.field)))?;
-                let v = if f.value.len() > 10 { format!("{v}{}", &f.value[10..]) } else { v };
-                wh.push(format!("substr(json_extract(r.data, ?), 1, {}) {op} ?", v.len()));
-                args.push(Box::new(path));
-                args.push(Box::new(v));
+                let d = if f.value.len() > 10 { format!("{d}{}", &f.value[10..]) } else { d };
+                let cond = format!("substr({v}, 1, {}) {op} ?", d.len());
+                cond_args.push(Box::new(d));
+                cond
             }
             Some(FieldType::Enum { options }) => {
                 let folded = text::fold(&f.value);
@@ -162,16 +171,22 @@ pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
                     .iter()
                     .find(|(c, l)| *c == f.value || text::fold(l) == folded)
                     .map_or(f.value.clone(), |(c, _)| c.clone());
-                wh.push(format!("json_extract(r.data, ?) {op} ?"));
-                args.push(Box::new(path));
-                args.push(Box::new(code));
+                cond_args.push(Box::new(code));
+                format!("{v} {op} ?")
             }
             _ => {
-                wh.push(format!("CAST(json_extract(r.data, ?) AS TEXT) {op} ?"));
-                args.push(Box::new(path));
-                args.push(Box::new(f.value.clone()));
+                cond_args.push(Box::new(f.value.clone()));
+                format!("CAST({v} AS TEXT) {op} ?")
             }
+        };
+        match fact {
+            Some(_) => {
+                wh.push(format!("r.rowid IN (SELECT f.rid FROM record_fact f WHERE f.kind = ? AND {cond})"));
+                args.push(Box::new(kind.code()));
+            }
+            None => wh.push(cond),
         }
+        args.extend(cond_args);
     }
     let where_sql = wh.join(" AND ");
     let total: i64 = {
@@ -233,6 +248,50 @@ pub(super) fn search(conn: &Connection, s: &str, kind: Option<Kind>, limit: u32)
     .collect()
 }
 
+/// The fields of a kind kept in `record_fact` (migration 0007, kept by triggers), with their columns.
+/// Grouping or filtering by them reads that narrow table instead of every record's JSON.
+const FACTS: &[(Kind, &str, &str)] = &[
+    (Kind::Activity, "date", "date"),
+    (Kind::Activity, "category", "category"),
+    (Kind::Member, "team_id", "team_id"),
+    (Kind::Member, "role", "role"),
+    (Kind::Member, "date_of_birth", "date_of_birth"),
+    (Kind::Review, "date", "date"),
+    (Kind::Review, "model_id", "model_id"),
+    (Kind::Model, "kind", "model_kind"),
+    (Kind::Model, "status", "status"),
+    (Kind::Cert, "year", "year"),
+    (Kind::Cert, "subject", "subject"),
+    (Kind::Cert, "area_id", "area_id"),
+    (Kind::Cert, "unit_id", "unit_id"),
+];
+
+/// The `record_fact` column that keeps `field` of `kind`, if any.
+pub(super) fn fact_column(kind: Kind, field: &str) -> Option<&'static str> {
+    FACTS.iter().find(|(k, f, _)| *k == kind && *f == field).map(|(_, _, c)| *c)
+}
+
+/// [`group`] over `record_fact`: `cols` and `max_col` come from [`FACTS`], never from the caller.
+fn group_facts(conn: &Connection, kind: Kind, cols: &[&str], max_col: Option<&str>) -> Result<Vec<Group>> {
+    let mut select: Vec<String> = cols.iter().map(|c| (*c).to_owned()).collect();
+    select.push("count(*)".into());
+    select.push(max_col.map_or("NULL".to_owned(), |c| format!("max({c})")));
+    let group_by = match cols.len() {
+        0 => String::new(),
+        n => format!(" GROUP BY {}", (1..=n).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")),
+    };
+    let sql = format!("SELECT {} FROM record_fact WHERE kind = ?1{group_by}", select.join(", "));
+    let n = cols.len();
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map([kind.code()], |r| {
+        let keys = (0..n).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<_>>()?;
+        Ok(Group { keys, count: r.get::<_, i64>(n)? as u64, max: r.get(n + 1)? })
+    })?;
+    let mut out: Vec<Group> = rows.collect::<rusqlite::Result<_>>()?;
+    out.retain(|g| g.count > 0);
+    Ok(out)
+}
+
 /// One group of [`Store::group`](super::Store::group): the values of the grouped fields (as text, `None`
 /// when absent), how many live records share them, and the greatest value of the `max_of` field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -247,6 +306,10 @@ pub struct Group {
 pub(super) fn group(conn: &Connection, kind: Kind, by: &[&str], max_of: Option<&str>) -> Result<Vec<Group>> {
     for f in by.iter().chain(max_of.iter()) {
         known_field(kind, f)?;
+    }
+    let facts: Option<Vec<&str>> = by.iter().chain(max_of.iter()).map(|f| fact_column(kind, f)).collect();
+    if let Some(cols) = facts {
+        return group_facts(conn, kind, &cols[..by.len()], cols.get(by.len()).copied());
     }
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
     let mut cols: Vec<String> = Vec::new();

@@ -750,3 +750,108 @@ mod properties {
         }
     }
 }
+
+/// The dashboard's groups, computed the slow way: every live record read whole.
+fn groups_from_records(s: &Store, kind: Kind, by: &[&str], max_of: Option<&str>) -> Vec<(Vec<Option<String>>, u64, Option<String>)> {
+    let mut out: std::collections::BTreeMap<Vec<Option<String>>, (u64, Option<String>)> = Default::default();
+    for r in s.list(kind, &ListQuery::default()).unwrap().records {
+        let text = |f: &str| r.data.get(f).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+        let e = out.entry(by.iter().map(|f| text(f)).collect()).or_default();
+        e.0 += 1;
+        if let Some(m) = max_of.and_then(text) {
+            e.1 = e.1.take().max(Some(m));
+        }
+    }
+    out.into_iter().map(|(k, (n, m))| (k, n, m)).collect()
+}
+
+fn groups(s: &Store, kind: Kind, by: &[&str], max_of: Option<&str>) -> Vec<(Vec<Option<String>>, u64, Option<String>)> {
+    let mut g: Vec<_> = s.group(kind, by, max_of).unwrap().into_iter().map(|g| (g.keys, g.count, g.max)).collect();
+    g.sort();
+    g
+}
+
+fn assert_facts_agree(s: &Store, when: &str) {
+    for (kind, by, max_of) in [
+        (Kind::Activity, &["date", "category"][..], None),
+        (Kind::Member, &["team_id", "role"][..], Some("date_of_birth")),
+        (Kind::Review, &["model_id"][..], Some("date")),
+        (Kind::Model, &["kind", "status"][..], None),
+    ] {
+        assert_eq!(groups(s, kind, by, max_of), groups_from_records(s, kind, by, max_of), "{when}: {kind:?} by {by:?}");
+    }
+    let born_by = ListQuery { filters: vec![Filter::parse("date_of_birth<=31/12/1969").unwrap()], ..Default::default() };
+    let found: Vec<Uuid> = s.list(Kind::Member, &born_by).unwrap().records.iter().map(|r| r.id).collect();
+    let expected: Vec<Uuid> = s
+        .list(Kind::Member, &ListQuery::default())
+        .unwrap()
+        .records
+        .iter()
+        .filter(|r| r.data.str_of("date_of_birth").is_some_and(|d| d <= "1969-12-31"))
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(found, expected, "{when}: members born by 1969");
+}
+
+/// The dashboard counts from `record_fact` (migration 0007): its triggers follow every create, edit,
+/// dissolution and delete, and the migration fills it for records stored before it.
+#[test]
+fn dashboard_facts_follow_every_write_and_the_migration_fills_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut s) = file_store(dir.path());
+    let a = area(&mut s, "Thôn Đắk Năng");
+    let teams = [team(&mut s, a), team(&mut s, a)];
+    let models: Vec<Uuid> = (0..4).map(|i| model(&mut s, &format!("Mô hình số {i}"), a)).collect();
+    let roles = ["to_truong", "to_pho", "to_vien"];
+    let mut members = Vec::new();
+    for i in 0..12 {
+        let mut m = member_input(teams[i % 2]);
+        m.insert("role".into(), json!(roles[i % 3]));
+        m.insert("full_name".into(), json!(format!("Thành viên số {i}")));
+        m.insert("date_of_birth".into(), json!(format!("0{}/05/19{}", 1 + i % 9, 60 + i * 3)));
+        members.push(s.create(Kind::Member, &m).unwrap().id);
+    }
+    let mut activities = Vec::new();
+    for i in 0..10 {
+        let (cat, extra) = if i % 2 == 0 {
+            ("tuyen_truyen", json!({"form": "hop_dan", "topic": "Phòng chống lừa đảo", "attendances": 40 + i}))
+        } else {
+            ("cam_ket", json!({"households": 30 + i}))
+        };
+        let mut d = doc(json!({"category": cat, "date": format!("{:02}/{:02}/2025", 1 + i, 1 + i % 12), "area_id": a.to_string()}));
+        d.extend(doc(extra));
+        activities.push(s.create(Kind::Activity, &d).map(|r| r.id).unwrap_or_else(|e| panic!("{cat}: {e:?}")));
+    }
+    for (i, m) in models.iter().enumerate() {
+        for y in 0..=i {
+            s.review_model(*m, &doc(json!({"date": format!("20/06/202{}", 1 + y), "kind": "so_ket", "rating": "hieu_qua"})))
+                .unwrap();
+        }
+    }
+    assert_facts_agree(&s, "after creating");
+
+    // Edits move records between groups; deletes and a dissolution take them out or change their status.
+    s.update(Kind::Member, members[0], &doc(json!({"team_id": teams[1].to_string(), "role": "to_pho"}))).unwrap();
+    s.update(Kind::Member, members[1], &doc(json!({"date_of_birth": "02/02/1950"}))).unwrap_err(); // over 70: refused
+    s.update(Kind::Member, members[2], &doc(json!({"date_of_birth": "02/02/1966"}))).unwrap();
+    s.delete(Kind::Member, members[3]).unwrap();
+    s.update(Kind::Activity, activities[0], &doc(json!({"date": "05/12/2025"}))).unwrap();
+    s.delete(Kind::Activity, activities[1]).unwrap();
+    s.dissolve_model(models[3], "01/10/2025", "Không còn hiệu quả").unwrap();
+    s.delete(Kind::Model, models[0]).unwrap(); // its reviews go along
+    assert_facts_agree(&s, "after edits and deletes");
+    drop(s);
+
+    // A store made before migration 0007: the migration fills the facts from the stored records.
+    let conn = raw(&path);
+    conn.execute_batch(
+        "DROP TRIGGER record_fact_insert; DROP TRIGGER record_fact_update; DROP TRIGGER record_fact_delete;
+         DROP TABLE record_fact; DELETE FROM schema_migration WHERE version = 7; PRAGMA user_version = 6;",
+    )
+    .unwrap();
+    drop(conn);
+    let s = reopen(&path).unwrap();
+    assert_facts_agree(&s, "after migrating");
+    let filled: i64 = raw(&path).query_row("SELECT count(*) FROM record_fact", [], |r| r.get(0)).unwrap();
+    assert_eq!(filled, 11 + 9 + (2 + 3 + 4) + 3, "members, activities, reviews of the 3 models left, models");
+}
