@@ -64,6 +64,24 @@ fn main() {
     });
     cipher_rows.push(("one page of 50 members", enc, dec));
 
+    // The dashboard's three big groupings: from `record_fact` (ours) and from every record's JSON, as
+    // before migration 0007 (plain), on the same encrypted store.
+    let (ours, plain) = side_by_side(10, |_| {
+        std::hint::black_box(store.group(Kind::Activity, &["date", "category"], None).unwrap());
+        std::hint::black_box(store.group(Kind::Member, &["team_id", "role"], None).unwrap());
+        std::hint::black_box(store.group(Kind::Review, &["model_id"], Some("date")).unwrap());
+    }, |_| {
+        std::hint::black_box(plain_groups(&raw));
+    });
+    row("dashboard groups (activities, members, reviews): facts vs every record's JSON", &ours, &plain);
+    let today = chrono::Local::now().date_naive();
+    let (ours, plain) = side_by_side(10, |_| {
+        std::hint::black_box(phongtrao::dashboard::dashboard(&store, today).unwrap());
+    }, |_| {
+        std::hint::black_box(plain_groups(&raw));
+    });
+    row("whole dashboard (groups, models, alerts) vs the JSON groups alone", &ours, &plain);
+
     let area = json!({"name": "Thôn Bench", "kind": "thon", "households": 120, "households_registered": 100,
         "population": 480, "head": "Nguyễn Văn Bình", "registered_on": "15/02/2026"});
     let area_input: Doc = area.as_object().unwrap().clone();
@@ -106,6 +124,21 @@ fn plain_connection(path: &Path, key: Option<&DataKey>) -> Connection {
     let c = common::plain_connection(path, key);
     c.execute_batch("CREATE TABLE IF NOT EXISTS plain_area (id TEXT PRIMARY KEY, name TEXT, data TEXT)").unwrap();
     c
+}
+
+/// The dashboard's groups read out of every live record's JSON (the way before migration 0007).
+fn plain_groups(c: &Connection) -> usize {
+    [
+        "SELECT CAST(json_extract(data, '$.date') AS TEXT), CAST(json_extract(data, '$.category') AS TEXT), count(*)
+         FROM record WHERE kind = 'activity' AND deleted = 0 GROUP BY 1, 2",
+        "SELECT CAST(json_extract(data, '$.team_id') AS TEXT), CAST(json_extract(data, '$.role') AS TEXT), count(*)
+         FROM record WHERE kind = 'member' AND deleted = 0 GROUP BY 1, 2",
+        "SELECT CAST(json_extract(data, '$.model_id') AS TEXT), count(*), max(CAST(json_extract(data, '$.date') AS TEXT))
+         FROM record WHERE kind = 'review' AND deleted = 0 GROUP BY 1",
+    ]
+    .iter()
+    .map(|sql| c.prepare_cached(sql).unwrap().query_map([], |_| Ok(())).unwrap().count())
+    .sum()
 }
 
 /// The same FTS query, join, order and limit, with the query string built by hand.

@@ -5,12 +5,13 @@
 //!
 //! Every label and message is Vietnamese; numbers inside messages use Vietnamese separators.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::domain::model::DISSOLVED;
 use crate::domain::{DocExt, Kind, Record};
 use crate::error::Result;
 use crate::store::{Filter, ListQuery, Op, Store};
@@ -104,23 +105,32 @@ fn all(store: &Store, kind: Kind, filters: Vec<Filter>) -> Result<Vec<Record>> {
     Ok(store.list(kind, &ListQuery { filters, ..ListQuery::default() })?.records)
 }
 
-fn item(r: &Record) -> AlertItem {
-    AlertItem { kind: r.kind, id: r.id, title: r.title.clone() }
+/// The first [`ALERT_ITEMS`] of `ids`, with their titles.
+fn items(store: &Store, kind: Kind, ids: &[Uuid]) -> Result<Vec<AlertItem>> {
+    ids.iter()
+        .take(ALERT_ITEMS)
+        .map(|id| Ok(AlertItem { kind, id: *id, title: store.get(kind, *id)?.title }))
+        .collect()
 }
 
-/// `count` records of a kind described by `what`; one record is named instead (`one`).
-fn alert(code: &'static str, records: &[&Record], many: impl Fn(&str) -> String, one: impl Fn(&Record) -> String) -> Option<Alert> {
-    let message = match records {
-        [] => return None,
-        [r] => one(r),
-        _ => many(&format_int(records.len() as i64)),
+/// An alert about the records `ids` of `kind` (counted by `many`); one record is named instead (`one`).
+fn alert(
+    store: &Store,
+    code: &'static str,
+    kind: Kind,
+    ids: &[Uuid],
+    many: impl Fn(&str) -> String,
+    one: impl Fn(&str) -> String,
+) -> Result<Option<Alert>> {
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let items = items(store, kind, ids)?;
+    let message = match ids {
+        [_] => one(&items[0].title),
+        _ => many(&format_int(ids.len() as i64)),
     };
-    Some(Alert {
-        code,
-        message,
-        count: records.len() as i64,
-        items: records.iter().take(ALERT_ITEMS).map(|r| item(r)).collect(),
-    })
+    Ok(Some(Alert { code, message, count: ids.len() as i64, items }))
 }
 
 /// `months` months before `d` (the day clamped to the month's end).
@@ -139,29 +149,39 @@ pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
     let year = today.year();
     let totals = store.counts()?.into_iter().map(|(kind, count)| RegisterTotal { kind, count }).collect();
 
-    // Models by kind and status.
-    let models = all(store, Kind::Model, Vec::new())?;
+    // Models by kind and status (counted by the store).
     let mut models_by_kind: Vec<ModelKindRow> = store
         .ref_items("model_kind")?
         .into_iter()
         .map(|i| ModelKindRow { kind: i.code, label: i.label, active: 0, dissolved: 0 })
         .collect();
-    for m in &models {
-        let kind = m.data.str_of("kind").unwrap_or_default();
+    for g in store.group(Kind::Model, &["kind", "status"], None)? {
+        let kind = g.keys[0].clone().unwrap_or_default();
         let row = match models_by_kind.iter().position(|r| r.kind == kind) {
             Some(i) => &mut models_by_kind[i],
             None => {
                 // A kind the province withdrew: still counted, under its code.
-                models_by_kind.push(ModelKindRow { kind: kind.to_owned(), label: kind.to_owned(), active: 0, dissolved: 0 });
+                models_by_kind.push(ModelKindRow { label: kind.clone(), kind, active: 0, dissolved: 0 });
                 models_by_kind.last_mut().expect("just pushed")
             }
         };
-        if crate::domain::model::is_dissolved(&m.data) {
-            row.dissolved += 1;
+        if g.keys[1].as_deref() == Some(DISSOLVED) {
+            row.dissolved += g.count as i64;
         } else {
-            row.active += 1;
+            row.active += g.count as i64;
         }
     }
+    // Every active model's founding date and areas, from the store's facts (no model is read whole).
+    let active_models: Vec<(Uuid, Option<NaiveDate>, Vec<Uuid>)> = store
+        .fact_rows(Kind::Model, &["status", "founded_on", "area_ids"])?
+        .into_iter()
+        .filter(|m| m.values[0].as_deref() != Some(DISSOLVED))
+        .map(|m| {
+            let founded = m.values[1].as_deref().and_then(|d| crate::date::parse_date(d).ok());
+            let areas = m.values[2].as_deref().and_then(|a| serde_json::from_str(a).ok()).unwrap_or_default();
+            (m.id, founded, areas)
+        })
+        .collect();
 
     // Activities of the year, per month and per category (counted by the store, not read one by one).
     let year_prefix = format!("{year:04}-");
@@ -223,83 +243,88 @@ pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
         }
     }
     let limit = months_before(today, REVIEW_MONTHS);
-    let stale: Vec<&Record> = models
+    let stale: Vec<Uuid> = active_models
         .iter()
-        .filter(|m| !crate::domain::model::is_dissolved(&m.data))
-        .filter(|m| match last_review.get(&m.id) {
+        .filter(|(id, founded, _)| match last_review.get(id) {
             Some(d) => *d < limit,
-            None => m.data.date_of("founded_on").is_some_and(|f| f < limit),
+            None => founded.is_some_and(|f| f < limit),
         })
+        .map(|m| m.0)
         .collect();
     alerts.extend(alert(
+        store,
         "model_not_reviewed",
+        Kind::Model,
         &stale,
         |n| format!("{n} mô hình chưa sơ kết quá {REVIEW_MONTHS} tháng"),
-        |m| format!("Mô hình «{}» chưa sơ kết quá {REVIEW_MONTHS} tháng", m.title),
-    ));
+        |t| format!("Mô hình «{t}» chưa sơ kết quá {REVIEW_MONTHS} tháng"),
+    )?);
 
     // Teams without a leader or a deputy.
-    let by_id: HashMap<Uuid, &Record> = teams.iter().map(|t| (t.id, t)).collect();
     for (code, role, pick) in [
         ("team_without_leader", "tổ trưởng", (|r: &TeamRow| r.leaders == 0) as fn(&TeamRow) -> bool),
         ("team_without_deputy", "tổ phó", |r: &TeamRow| r.deputies == 0),
     ] {
-        let lacking: Vec<&Record> =
-            members_by_team.iter().filter(|r| pick(r)).filter_map(|r| by_id.get(&r.id).copied()).collect();
+        let lacking: Vec<Uuid> = members_by_team.iter().filter(|r| pick(r)).map(|r| r.id).collect();
         alerts.extend(alert(
+            store,
             code,
+            Kind::Team,
             &lacking,
             |n| format!("{n} tổ bảo vệ ANTT chưa có {role}"),
-            |t| format!("{} chưa có {role}", capitalise(&t.title)),
-        ));
+            |t| format!("{} chưa có {role}", capitalise(t)),
+        )?);
     }
 
     // Members older than 70 today (eligibility is 18–70).
     let born_by = crate::date::iso(months_before(today, 71 * 12));
-    let old_members =
-        all(store, Kind::Member, vec![Filter { field: "date_of_birth".into(), op: Op::Le, value: born_by }])?;
-    let old: Vec<&Record> = old_members
-        .iter()
-        .filter(|m| m.data.date_of("date_of_birth").is_some_and(|b| crate::date::age_on(b, today) > 70))
-        .collect();
+    let old: Vec<Uuid> =
+        all(store, Kind::Member, vec![Filter { field: "date_of_birth".into(), op: Op::Le, value: born_by }])?
+            .iter()
+            .filter(|m| m.data.date_of("date_of_birth").is_some_and(|b| crate::date::age_on(b, today) > 70))
+            .map(|m| m.id)
+            .collect();
     alerts.extend(alert(
+        store,
         "member_over_age",
+        Kind::Member,
         &old,
         |n| format!("{n} thành viên tổ bảo vệ ANTT đã quá 70 tuổi"),
-        |m| format!("Thành viên {} đã quá 70 tuổi", m.title),
-    ));
+        |t| format!("Thành viên {t} đã quá 70 tuổi"),
+    )?);
 
     // Areas where not every household registered in the movement (criterion 1 asks for 100%).
-    let areas = all(store, Kind::Area, Vec::new())?;
-    let short: Vec<&Record> = areas
+    let areas = store.fact_rows(Kind::Area, &["households", "households_registered"])?;
+    let int = |v: &Option<String>| v.as_deref().and_then(|n| n.parse::<i64>().ok());
+    let short: Vec<Uuid> = areas
         .iter()
-        .filter(|a| match (a.data.int_of("households"), a.data.int_of("households_registered")) {
+        .filter(|a| match (int(&a.values[0]), int(&a.values[1])) {
             (Some(total), Some(reg)) => reg < total,
             (Some(total), None) => total > 0,
             _ => false,
         })
+        .map(|a| a.id)
         .collect();
     alerts.extend(alert(
+        store,
         "area_not_fully_registered",
+        Kind::Area,
         &short,
         |n| format!("{n} khu dân cư chưa đủ 100% hộ đăng ký tham gia phong trào"),
-        |a| format!("{} chưa đủ 100% hộ đăng ký tham gia phong trào", a.title),
-    ));
+        |t| format!("{t} chưa đủ 100% hộ đăng ký tham gia phong trào"),
+    )?);
 
     // Areas with no active model (the commune needs effective models everywhere).
-    let mut with_model: BTreeMap<Uuid, ()> = BTreeMap::new();
-    for m in models.iter().filter(|m| !crate::domain::model::is_dissolved(&m.data)) {
-        for a in m.data.ids_of("area_ids") {
-            with_model.insert(a, ());
-        }
-    }
-    let bare: Vec<&Record> = areas.iter().filter(|a| !with_model.contains_key(&a.id)).collect();
+    let with_model: HashSet<Uuid> = active_models.iter().flat_map(|m| m.2.iter().copied()).collect();
+    let bare: Vec<Uuid> = areas.iter().map(|a| a.id).filter(|a| !with_model.contains(a)).collect();
     alerts.extend(alert(
+        store,
         "area_without_model",
+        Kind::Area,
         &bare,
         |n| format!("{n} khu dân cư chưa có mô hình tự quản đang hoạt động"),
-        |a| format!("{} chưa có mô hình tự quản đang hoạt động", a.title),
-    ));
+        |t| format!("{t} chưa có mô hình tự quản đang hoạt động"),
+    )?);
 
     Ok(Dashboard {
         today: crate::date::iso(today),

@@ -14,9 +14,12 @@ use super::Kind;
 use crate::date;
 use crate::error::{Error, Result};
 
+/// The `status` of a dissolved model.
+pub const DISSOLVED: &str = "giai_the";
+
 /// Whether a stored model is dissolved (and so read-only).
 pub fn is_dissolved(model: &Doc) -> bool {
-    model.str_of("status") == Some("giai_the")
+    model.str_of("status") == Some(DISSOLVED)
 }
 
 /// The refusal for any change to a dissolved model or its history.
@@ -42,7 +45,7 @@ pub fn dissolve(model: &Doc, on: &str, reason: &str, lookup: &dyn Lookup) -> Res
         return Err(Error::field("dissolution_reason", "Lý do giải thể", "không được để trống"));
     }
     let mut out = model.clone();
-    out.insert("status".into(), Value::String("giai_the".into()));
+    out.insert("status".into(), Value::String(DISSOLVED.into()));
     out.insert("dissolved_on".into(), Value::String(date::iso(on)));
     out.insert("dissolution_reason".into(), Value::String(reason));
     Ok(out)

@@ -22,7 +22,7 @@ pub use backup::{Snapshot, SnapshotInfo};
 pub use cert::{CertDossier, CertSaved, CertView};
 pub use documents::IssuedDoc;
 pub use migrate::{checksum as migration_checksum, latest as latest_schema, MIGRATIONS};
-pub use query::{Filter, Group, Hit, ListQuery, Op, Page};
+pub use query::{FactRow, Filter, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, MergeReport};
 pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
 pub(crate) use migrate::hex;
@@ -406,6 +406,12 @@ impl Store {
         query::group(&self.conn, kind, by, max_of)
     }
 
+    /// Some fields of every live record of `kind`, in title order, without reading the records: only
+    /// the fields the store keeps as facts for the dashboard (migration 0007) can be asked for.
+    pub fn fact_rows(&self, kind: Kind, fields: &[&str]) -> Result<Vec<FactRow>> {
+        query::fact_rows(&self.conn, kind, fields)
+    }
+
     /// Records a review (sơ kết, tổng kết) of a model.
     pub fn review_model(&mut self, model: Uuid, review: &Doc) -> Result<Saved> {
         self.write(|tx| tx.review_model(model, review))
@@ -581,7 +587,7 @@ impl Store {
     pub fn counts(&self) -> Result<Vec<(Kind, i64)>> {
         let mut st = self
             .conn
-            .prepare("SELECT kind, count(*) FROM record WHERE deleted = 0 GROUP BY kind")?;
+            .prepare_cached("SELECT kind, live FROM record_count")?; // kept by triggers (migration 0007)
         let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         let mut out: Vec<(Kind, i64)> = Kind::ALL.iter().map(|k| (*k, 0)).collect();
         for row in rows {

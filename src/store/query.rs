@@ -264,11 +264,56 @@ const FACTS: &[(Kind, &str, &str)] = &[
     (Kind::Cert, "subject", "subject"),
     (Kind::Cert, "area_id", "area_id"),
     (Kind::Cert, "unit_id", "unit_id"),
+    (Kind::Model, "founded_on", "founded_on"),
+    (Kind::Area, "households", "households"),
+    (Kind::Area, "households_registered", "households_registered"),
 ];
+
+/// Fields kept in `record_fact` as JSON text (lists): read with [`fact_rows`], never compared whole.
+const LIST_FACTS: &[(Kind, &str, &str)] = &[(Kind::Model, "area_ids", "area_ids")];
 
 /// The `record_fact` column that keeps `field` of `kind`, if any.
 pub(super) fn fact_column(kind: Kind, field: &str) -> Option<&'static str> {
     FACTS.iter().find(|(k, f, _)| *k == kind && *f == field).map(|(_, _, c)| *c)
+}
+
+/// One live record's facts: its id and the values asked for, as text (a list as its JSON text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FactRow {
+    pub id: Uuid,
+    pub values: Vec<Option<String>>,
+}
+
+/// The facts `fields` of every live record of `kind`, in Vietnamese title order, read from
+/// `record_fact` and the kind-and-title index only (no record is read).
+pub(super) fn fact_rows(conn: &Connection, kind: Kind, fields: &[&str]) -> Result<Vec<FactRow>> {
+    let cols = fields
+        .iter()
+        .map(|f| {
+            fact_column(kind, f)
+                .or_else(|| LIST_FACTS.iter().find(|(k, n, _)| *k == kind && n == f).map(|(_, _, c)| *c))
+                .map(|c| format!("f.{c}"))
+                .ok_or_else(|| Error::Refused(format!("Trường «{f}» của {} không có trong bảng tổng hợp.", kind.label())))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let select = std::iter::once("f.id".to_owned()).chain(cols).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT {select} FROM record r INDEXED BY record_kind_sort
+         JOIN record_fact f ON f.kind = r.kind AND f.rid = r.rowid
+         WHERE r.kind = ?1 AND r.deleted = 0 ORDER BY r.sort_key, f.id"
+    );
+    let n = fields.len();
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map([kind.code()], |r| {
+        let id: String = r.get(0)?;
+        let values = (1..=n).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<_>>()?;
+        Ok((id, values))
+    })?;
+    rows.map(|row| {
+        let (id, values) = row?;
+        Ok(FactRow { id: Uuid::parse_str(&id).map_err(|e| Error::Json(e.to_string()))?, values })
+    })
+    .collect()
 }
 
 /// [`group`] over `record_fact`: `cols` and `max_col` come from [`FACTS`], never from the caller.

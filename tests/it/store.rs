@@ -780,6 +780,25 @@ fn assert_facts_agree(s: &Store, when: &str) {
     ] {
         assert_eq!(groups(s, kind, by, max_of), groups_from_records(s, kind, by, max_of), "{when}: {kind:?} by {by:?}");
     }
+    for (kind, n) in s.counts().unwrap() {
+        assert_eq!(n as u64, s.list(kind, &ListQuery::default()).unwrap().total, "{when}: count of {kind:?}");
+    }
+    for (kind, fields) in [(Kind::Model, &["status", "founded_on", "area_ids"][..]), (Kind::Area, &["households", "households_registered"][..])] {
+        let rows: Vec<(Uuid, Vec<Option<String>>)> =
+            s.fact_rows(kind, fields).unwrap().into_iter().map(|r| (r.id, r.values)).collect();
+        let expected: Vec<(Uuid, Vec<Option<String>>)> = s
+            .list(kind, &ListQuery::default())
+            .unwrap()
+            .records
+            .iter()
+            .map(|r| {
+                let text = |f: &str| r.data.get(f).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+                (r.id, fields.iter().map(|f| text(f)).collect())
+            })
+            .collect();
+        assert_eq!(rows, expected, "{when}: facts of {kind:?}, in title order");
+    }
+    assert_eq!(s.fact_rows(Kind::Unit, &["name"]).unwrap_err().code(), "refused");
     let born_by = ListQuery { filters: vec![Filter::parse("date_of_birth<=31/12/1969").unwrap()], ..Default::default() };
     let found: Vec<Uuid> = s.list(Kind::Member, &born_by).unwrap().records.iter().map(|r| r.id).collect();
     let expected: Vec<Uuid> = s
@@ -846,12 +865,13 @@ fn dashboard_facts_follow_every_write_and_the_migration_fills_them() {
     let conn = raw(&path);
     conn.execute_batch(
         "DROP TRIGGER record_fact_insert; DROP TRIGGER record_fact_update; DROP TRIGGER record_fact_delete;
-         DROP TABLE record_fact; DELETE FROM schema_migration WHERE version = 7; PRAGMA user_version = 6;",
+         DROP VIEW record_fact_of; DROP TABLE record_fact; DROP TABLE record_count;
+         DELETE FROM schema_migration WHERE version = 7; PRAGMA user_version = 6;",
     )
     .unwrap();
     drop(conn);
     let s = reopen(&path).unwrap();
     assert_facts_agree(&s, "after migrating");
     let filled: i64 = raw(&path).query_row("SELECT count(*) FROM record_fact", [], |r| r.get(0)).unwrap();
-    assert_eq!(filled, 11 + 9 + (2 + 3 + 4) + 3, "members, activities, reviews of the 3 models left, models");
+    assert_eq!(filled, 11 + 9 + (2 + 3 + 4) + 3 + 1, "members, activities, reviews of the 3 models left, models, area");
 }
