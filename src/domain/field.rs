@@ -5,6 +5,8 @@
 //! `show`, the UI's forms and the search text. Activity categories bring extra fields from reference data,
 //! so the province can add a category without a new release.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -127,10 +129,15 @@ pub fn options(opts: &[(&str, &str)]) -> FieldType {
 pub trait Lookup {
     /// Today's date (the laptop's local calendar date).
     fn today(&self) -> NaiveDate;
-    /// The active items of a reference list: (code, label).
-    fn ref_items(&self, list: &str) -> crate::Result<Vec<crate::domain::RefItem>>;
+    /// The active items of a reference list: (code, label). Shared, so that a lookup which keeps the
+    /// lists (a transaction, the province's import) hands them out without copying.
+    fn ref_items(&self, list: &str) -> crate::Result<Arc<[crate::domain::RefItem]>>;
     /// A live (not deleted) record's fields.
     fn get(&self, kind: Kind, id: Uuid) -> crate::Result<Option<Doc>>;
+    /// Whether a live record of `kind` has this id (a link's check; the default reads the record).
+    fn exists(&self, kind: Kind, id: Uuid) -> crate::Result<bool> {
+        Ok(self.get(kind, id)?.is_some())
+    }
     /// Live records of `kind` whose `field` equals `value` (or, for a list field, contains it).
     fn find(&self, kind: Kind, field: &str, value: &str) -> crate::Result<Vec<(Uuid, Doc)>>;
 }
@@ -306,10 +313,13 @@ fn pick_option(v: &Value, choices: &[(&str, &str)]) -> Result<Value, String> {
         return Err("phải là chữ".into());
     };
     let s = s.trim();
+    if let Some((code, _)) = choices.iter().find(|(code, _)| *code == s) {
+        return Ok(Value::String((*code).to_owned()));
+    }
     let folded = text::fold(s);
     choices
         .iter()
-        .find(|(code, label)| *code == s || text::fold(label) == folded)
+        .find(|(_, label)| text::fold(label) == folded)
         .map(|(code, _)| Value::String((*code).to_owned()))
         .ok_or_else(|| {
             let list: Vec<String> =
@@ -322,9 +332,10 @@ fn check_link(kind: Kind, s: &str, lookup: &dyn Lookup) -> crate::Result<Result<
     let Ok(id) = Uuid::parse_str(s.trim()) else {
         return Ok(Err(format!("«{s}» không phải là mã bản ghi")));
     };
-    Ok(match lookup.get(kind, id)? {
-        Some(_) => Ok(id.to_string()),
-        None => Err(format!("không tìm thấy {} có mã {id}", kind.label())),
+    Ok(if lookup.exists(kind, id)? {
+        Ok(id.to_string())
+    } else {
+        Err(format!("không tìm thấy {} có mã {id}", kind.label()))
     })
 }
 
