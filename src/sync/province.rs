@@ -437,7 +437,7 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
         let ok: Vec<&Entry<'_>> = changes.iter().filter_map(|p| p.item.as_ref().ok()).collect();
         let ids: Vec<Uuid> = ok.iter().map(|e| e.id).collect();
         let stamps = self.db.stamps(installation, &ids)?;
-        let batch: HashMap<Uuid, (Kind, Option<&Doc>)> = ok.iter().map(|e| (e.id, (e.kind, e.doc.as_ref()))).collect();
+        let batch: HashMap<Uuid, (Kind, Option<&str>)> = ok.iter().map(|e| (e.id, (e.kind, e.data))).collect();
         let refs = RefSet::builtin().lists.into_iter().map(|l| (l.list, Arc::from(l.items))).collect();
         // "Not after today" is judged with the same day of grace as the clocks: the commune's laptop
         // may run ahead of the province's by a few hours.
@@ -446,12 +446,13 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
         let horizon = Hlc::from_parts(grace.timestamp_millis().max(0) as u64, 0);
         let mut fields = FieldCache::default();
         let mut plan = Plan::default();
+        let mut by_kind: BTreeMap<&str, KindCounts> = BTreeMap::new();
         let mut seen: HashMap<Uuid, usize> = HashMap::new();
         for (i, p) in changes.iter().enumerate() {
             let c = match &p.item {
                 Ok(c) => c,
                 Err(bad) => {
-                    plan.by_kind.entry(bad.kind.clone()).or_default().rejected += 1;
+                    by_kind.entry(&bad.kind).or_default().rejected += 1;
                     plan.quarantine.push(QuarantineRow {
                         record_id: bad.id.clone(),
                         kind: bad.kind.clone(),
@@ -461,15 +462,20 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
                     continue;
                 }
             };
-            let kind_key = if c.doc.is_some() { c.kind.code() } else { "deleted" };
-            let counts = plan.by_kind.entry(kind_key.to_owned()).or_default();
+            let counts = by_kind.entry(if c.data.is_some() { c.kind.code() } else { "deleted" }).or_default();
             let reason = if c.hlc > horizon {
                 Some("đồng hồ của bản ghi ở tương lai (máy của xã chỉnh sai ngày giờ?)".to_owned())
-            } else if let Some(doc) = &c.doc {
-                let fields = fields.fields_for(c.kind, doc, &lookup)?;
-                let outcome = domain::check_record(c.kind, c.id, doc, true, fields, &lookup)?;
-                (!outcome.errors.is_empty())
-                    .then(|| outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
+            } else if let Some(text) = c.data {
+                // Each record's fields are parsed here, once, checked, and let go.
+                match parse_fields(text) {
+                    Err(why) => Some(format!("{NOT_A_CHANGE}: {why}")),
+                    Ok(doc) => {
+                        let fields = fields.fields_for(c.kind, &doc, &lookup)?;
+                        let outcome = domain::check_record(c.kind, c.id, &doc, true, fields, &lookup)?;
+                        (!outcome.errors.is_empty())
+                            .then(|| outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
+                    }
+                }
             } else {
                 None
             };
@@ -497,6 +503,7 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
                 }
             }
         }
+        plan.by_kind = by_kind.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         Ok(plan)
     }
 }
@@ -545,9 +552,8 @@ struct Entry<'a> {
     kind: Kind,
     hlc: Hlc,
     origin: Uuid,
-    /// The record's fields; `None` for a deletion.
-    doc: Option<Doc>,
-    /// The same fields as the line's own JSON text, stored as it is if the record is imported.
+    /// The record's fields as the line's own JSON text (`None` for a deletion): parsed when the
+    /// record is checked, and stored as it is if the record is imported.
     data: Option<&'a str>,
 }
 
@@ -578,18 +584,7 @@ fn read_changes<'a>(payload: &'a [u8], m: &Manifest) -> Result<Vec<Parsed<'a>>> 
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let item = match serde_json::from_str::<Line<'_>>(line) {
-            Ok(l) => match l.data.map(|raw| serde_json::from_str::<StrictDoc>(raw.get()).map(|d| (d.0, raw.get()))).transpose() {
-                Ok(data) => {
-                    let (doc, data) = data.unzip();
-                    Ok(Entry { id: l.id, kind: l.kind, hlc: l.hlc, origin: l.origin, doc, data })
-                }
-                Err(e) => {
-                    // Our own messages (a repeated key, not an object), without serde's position in English.
-                    let e = e.to_string();
-                    let why = e.split(" at line ").next().unwrap_or_default();
-                    Err(Bad { id: l.id.to_string(), kind: l.kind.code().to_owned(), error: format!("{NOT_A_CHANGE}: {why}") })
-                }
-            },
+            Ok(l) => Ok(Entry { id: l.id, kind: l.kind, hlc: l.hlc, origin: l.origin, data: l.data.map(RawValue::get) }),
             Err(_) => {
                 // Only a bad line is parsed a second time, to name it as well as it can be named.
                 let value: Value = serde_json::from_str(line).unwrap_or(Value::Null);
@@ -608,6 +603,15 @@ fn read_changes<'a>(payload: &'a [u8], m: &Manifest) -> Result<Vec<Parsed<'a>>> 
         return Err(bundle::damaged("số bản ghi không khớp với bản kê"));
     }
     Ok(out)
+}
+
+/// A record's fields from their JSON text (see [`StrictDoc`]), or why they are not a record's fields.
+fn parse_fields(text: &str) -> std::result::Result<Doc, String> {
+    serde_json::from_str::<StrictDoc>(text).map(|d| d.0).map_err(|e| {
+        // Our own messages (a repeated key, not an object), without serde's position in English.
+        let e = e.to_string();
+        e.split(" at line ").next().unwrap_or_default().to_owned()
+    })
 }
 
 /// A record's fields read from a bundle, refusing a key given twice in any object: the province
@@ -690,7 +694,8 @@ impl<'de> Visitor<'de> for Strict {
 struct ProvinceLookup<'a> {
     db: &'a ProvinceDb,
     installation: Uuid,
-    batch: HashMap<Uuid, (Kind, Option<&'a Doc>)>,
+    /// The bundle's records: kind and fields as JSON text (`None`: deleted).
+    batch: HashMap<Uuid, (Kind, Option<&'a str>)>,
     refs: HashMap<String, Arc<[RefItem]>>,
     today: chrono::NaiveDate,
 }
@@ -704,14 +709,14 @@ impl Lookup for ProvinceLookup<'_> {
     }
     fn get(&self, kind: Kind, id: Uuid) -> Result<Option<Doc>> {
         match self.batch.get(&id) {
-            Some((k, doc)) if *k == kind => Ok(doc.cloned()),
+            Some((k, text)) if *k == kind => Ok(text.and_then(|t| parse_fields(t).ok())),
             Some(_) => Ok(None),
             None => self.db.live(self.installation, kind, id),
         }
     }
     fn exists(&self, kind: Kind, id: Uuid) -> Result<bool> {
         match self.batch.get(&id) {
-            Some((k, doc)) => Ok(*k == kind && doc.is_some()),
+            Some((k, text)) => Ok(*k == kind && text.is_some()),
             None => self.db.live_exists(self.installation, kind, id),
         }
     }
