@@ -5,6 +5,7 @@
 //! `show`, the UI's forms and the search text. Activity categories bring extra fields from reference data,
 //! so the province can add a category without a new release.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -153,9 +154,25 @@ pub fn check(
     lookup: &dyn Lookup,
     errors: &mut Vec<FieldError>,
 ) -> crate::Result<Doc> {
-    let mut out = Doc::new();
+    Ok(check_cow(fields, input, allow_system, lookup, errors)?.into_owned())
+}
+
+/// As [`check`], but a record that is already in its normalised form (every value as [`check`]
+/// would make it, no blank value, keys in the form's order: a record as stored) comes back borrowed,
+/// without being built again.
+pub fn check_cow<'a>(
+    fields: &[Field],
+    input: &'a Doc,
+    allow_system: bool,
+    lookup: &dyn Lookup,
+    errors: &mut Vec<FieldError>,
+) -> crate::Result<Cow<'a, Doc>> {
+    // Whether the keys come in the form's order (then the fields are read walking the record).
+    let mut ordered = true;
+    let mut last = None;
     for key in input.keys() {
-        match fields.iter().find(|f| &f.key == key) {
+        let at = fields.iter().position(|f| &f.key == key);
+        match at.map(|i| &fields[i]) {
             None => errors.push(FieldError {
                 field: key.clone(),
                 label: key.clone(),
@@ -166,21 +183,39 @@ pub fn check(
             }
             Some(_) => {}
         }
+        ordered &= at.is_some() && at > last;
+        last = at;
     }
+    let mut same = ordered;
+    let mut values: Vec<(&Field, Value)> = Vec::with_capacity(input.len());
+    let mut walk = input.iter().peekable();
     for f in fields {
-        let raw = input.get(&f.key).filter(|v| !is_blank(v));
-        match raw {
+        let raw = if ordered {
+            walk.next_if(|(k, _)| **k == f.key).map(|(_, v)| v)
+        } else {
+            input.get(&f.key)
+        };
+        let present = raw.filter(|v| !is_blank(v));
+        same &= raw.is_none() || present.is_some();
+        match present {
             None if f.required => errors.push(f.err("không được để trống")),
             None => {}
             Some(v) => match check_value(f, v, lookup)? {
-                Ok(v) => {
-                    out.insert(f.key.clone(), v);
+                Ok(normal) => {
+                    same &= normal == *v;
+                    values.push((f, normal));
                 }
-                Err(msg) => errors.push(f.err(msg)),
+                Err(msg) => {
+                    same = false;
+                    errors.push(f.err(msg));
+                }
             },
         }
     }
-    Ok(out)
+    if same {
+        return Ok(Cow::Borrowed(input));
+    }
+    Ok(Cow::Owned(values.into_iter().map(|(f, v)| (f.key.clone(), v)).collect()))
 }
 
 fn is_blank(v: &Value) -> bool {
@@ -431,5 +466,93 @@ pub fn display_value(f: &Field, v: &Value, name_of: &dyn Fn(&FieldType, &str) ->
             .join("; "),
         (_, Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoStore;
+
+    impl Lookup for NoStore {
+        fn today(&self) -> NaiveDate {
+            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default()
+        }
+        fn ref_items(&self, _list: &str) -> crate::Result<Arc<[crate::domain::RefItem]>> {
+            Ok(Arc::from(Vec::new()))
+        }
+        fn get(&self, _kind: Kind, _id: Uuid) -> crate::Result<Option<Doc>> {
+            Ok(None)
+        }
+        fn find(&self, _kind: Kind, _field: &str, _value: &str) -> crate::Result<Vec<(Uuid, Doc)>> {
+            Ok(Vec::new())
+        }
+    }
+
+    fn doc(v: Value) -> Doc {
+        match v {
+            Value::Object(m) => m,
+            _ => Doc::new(),
+        }
+    }
+
+    fn fields() -> Vec<Field> {
+        vec![
+            Field::new("name", "Tên", text(200)).required(),
+            Field::new("households", "Số hộ", count()),
+            Field::new("on", "Ngày", FieldType::Date),
+            Field::new("kind", "Loại", options(&[("thon", "Thôn"), ("to_dan_pho", "Tổ dân phố")])),
+        ]
+    }
+
+    fn run(input: &Doc) -> (Cow<'_, Doc>, Vec<FieldError>) {
+        let mut errors = Vec::new();
+        let out = check_cow(&fields(), input, false, &NoStore, &mut errors).unwrap();
+        (out, errors)
+    }
+
+    #[test]
+    fn a_record_in_its_stored_form_is_checked_without_being_rebuilt() {
+        let stored = doc(serde_json::json!({"name": "Thôn Đắk Năng", "households": 120, "on": "2026-03-05", "kind": "thon"}));
+        let (out, errors) = run(&stored);
+        assert!(errors.is_empty());
+        assert!(matches!(out, Cow::Borrowed(_)));
+        assert_eq!(*out, stored);
+        let mut errors = Vec::new();
+        assert_eq!(check(&fields(), &stored, false, &NoStore, &mut errors).unwrap(), stored);
+    }
+
+    #[test]
+    fn anything_not_in_stored_form_is_normalised() {
+        let want = doc(serde_json::json!({"name": "Thôn Đắk Năng", "households": 1200, "on": "2026-03-05", "kind": "to_dan_pho"}));
+        for input in [
+            serde_json::json!({"name": " Thôn  Đắk Năng ", "households": 1200, "on": "2026-03-05", "kind": "to_dan_pho"}),
+            serde_json::json!({"name": "Thôn Đắk Năng", "households": "1.200", "on": "2026-03-05", "kind": "to_dan_pho"}),
+            serde_json::json!({"name": "Thôn Đắk Năng", "households": 1200, "on": "05/03/2026", "kind": "to_dan_pho"}),
+            serde_json::json!({"name": "Thôn Đắk Năng", "households": 1200, "on": "2026-03-05", "kind": "Tổ dân phố"}),
+            serde_json::json!({"households": 1200, "name": "Thôn Đắk Năng", "on": "2026-03-05", "kind": "to_dan_pho"}),
+        ] {
+            let input = doc(input);
+            let (out, errors) = run(&input);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert!(matches!(out, Cow::Owned(_)), "{input:?}");
+            assert_eq!(*out, want);
+            assert_eq!(out.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>(), "in the form's order");
+        }
+        let blank = doc(serde_json::json!({"name": "Thôn Một", "households": null, "on": ""}));
+        let (out, errors) = run(&blank);
+        assert!(errors.is_empty());
+        assert_eq!(*out, doc(serde_json::json!({"name": "Thôn Một"})));
+    }
+
+    #[test]
+    fn errors_are_reported_whatever_the_form() {
+        let bad = doc(serde_json::json!({"name": "Thôn Một", "households": -1, "other": 1}));
+        let (_, errors) = run(&bad);
+        let keys: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(keys, ["other", "households"]);
+        let (_, errors) = run(&doc(serde_json::json!({"households": 3})));
+        assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["name"]);
     }
 }

@@ -1,12 +1,13 @@
 //! The fields of every register and the rules that span fields or records.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use chrono::Datelike;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::field::{check, count, long_text, options, text, Doc, DocExt, Field, FieldType, Lookup};
+use super::field::{check_cow, count, long_text, options, text, Doc, DocExt, Field, FieldType, Lookup};
 use super::Kind;
 use crate::date;
 use crate::error::{Error, FieldError, Invalid};
@@ -333,15 +334,17 @@ pub fn validate(
     if !outcome.errors.is_empty() {
         return Err(Error::Invalid(Invalid(outcome.errors)));
     }
-    let title = title(kind, &outcome.doc, lookup)?;
-    Ok(Checked { doc: outcome.doc, title, warnings: outcome.warnings })
+    let doc = outcome.doc.into_owned();
+    let title = title(kind, &doc, lookup)?;
+    Ok(Checked { doc, title, warnings: outcome.warnings })
 }
 
 /// What [`check_record`] found: the normalised fields, every error (each naming its field) and the
 /// warnings for the officer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
-    pub doc: Doc,
+pub struct Outcome<'a> {
+    /// Borrowed when the record was already in its normalised form.
+    pub doc: Cow<'a, Doc>,
     pub errors: Vec<FieldError>,
     pub warnings: Vec<String>,
 }
@@ -355,21 +358,21 @@ pub struct Outcome {
 /// records (a team's leaders, the 20% share of "xuất sắc") only ever warn, through [`Lookup::find`].
 /// A certification record is checked by its own structure ([`super::cert::check_stored`]): its steps
 /// write it, never a form.
-pub fn check_record(
+pub fn check_record<'a>(
     kind: Kind,
     id: Uuid,
-    input: &Doc,
+    input: &'a Doc,
     allow_system: bool,
     fields: &[Field],
     lookup: &dyn Lookup,
-) -> crate::Result<Outcome> {
+) -> crate::Result<Outcome<'a>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     if kind == Kind::Cert {
         let doc = super::cert::check_stored(input, fields, lookup, &mut errors)?;
-        return Ok(Outcome { doc, errors, warnings });
+        return Ok(Outcome { doc: Cow::Owned(doc), errors, warnings });
     }
-    let mut doc = check(fields, input, allow_system, lookup, &mut errors)?;
+    let mut doc = check_cow(fields, input, allow_system, lookup, &mut errors)?;
     if errors.is_empty() {
         let mut rules = Rules { errors: &mut errors, warnings: &mut warnings, fields };
         match kind {
@@ -420,7 +423,7 @@ fn area_rules(doc: &Doc, r: &mut Rules) {
     r.not_above(doc, "households", "population");
 }
 
-fn unit_rules(doc: &mut Doc, r: &mut Rules) {
+fn unit_rules(doc: &mut Cow<'_, Doc>, r: &mut Rules) {
     let kind = doc.str_of("kind").unwrap_or_default().to_owned();
     let category = doc.str_of("category").and_then(|c| UNIT_CATEGORIES.iter().find(|u| u.0 == c));
     if let Some((_, label, of, excluded)) = category {
@@ -439,12 +442,14 @@ fn unit_rules(doc: &mut Doc, r: &mut Rules) {
     }
     if !doc.contains_key("certification_applies") {
         let excluded = category.is_some_and(|c| c.3);
-        doc.insert("certification_applies".into(), Value::Bool(!excluded));
+        doc.to_mut().insert("certification_applies".into(), Value::Bool(!excluded));
     }
 }
 
-fn model_rules(doc: &mut Doc, lookup: &dyn Lookup, r: &mut Rules) -> crate::Result<()> {
-    doc.entry("status").or_insert_with(|| Value::String("hoat_dong".into()));
+fn model_rules(doc: &mut Cow<'_, Doc>, lookup: &dyn Lookup, r: &mut Rules) -> crate::Result<()> {
+    if !doc.contains_key("status") {
+        doc.to_mut().insert("status".into(), Value::String("hoat_dong".into()));
+    }
     if let Some(founded) = doc.date_of("founded_on")
         && founded > lookup.today()
     {
