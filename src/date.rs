@@ -40,6 +40,11 @@ pub fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
     Ok(date.and_time(time))
 }
 
+/// Whether `s` is a date as the store keeps it: `yyyy-mm-dd`, a real date in 1900–2200.
+pub(crate) fn is_iso(s: &str) -> bool {
+    iso_digits(s).is_some()
+}
+
 /// `yyyy-mm-dd` exactly, a real date in 1900–2200, else `None` (then [`parse_date`] takes its long way).
 fn iso_digits(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();

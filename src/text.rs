@@ -101,7 +101,7 @@ pub fn clean(s: &str) -> String {
 /// Whether [`clean`] would return `s` unchanged: only single spaces between words, no space at either
 /// end of a line, no blank line at either end, no control character but `\n`, and NFC (by the quick
 /// check, which answers yes only when it is sure).
-fn is_clean(s: &str) -> bool {
+pub(crate) fn is_clean(s: &str) -> bool {
     let bytes = s.as_bytes();
     if bytes.first().is_some_and(|b| *b == b' ' || *b == b'\n') || bytes.last().is_some_and(|b| *b == b' ' || *b == b'\n') {
         return false;

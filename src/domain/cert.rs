@@ -449,7 +449,9 @@ pub const PARTS: [&str; 7] = ["registration", "assessment", "review", "proposal"
 pub fn check_stored(doc: &Doc, fields: &[Field], lookup: &dyn Lookup, errors: &mut Vec<FieldError>) -> Result<Doc> {
     let top: Doc = doc.iter().filter(|(k, _)| !PARTS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
     let mut out = check(fields, &top, true, lookup, errors)?;
-    if let Err(e) = serde_json::from_value::<Cert>(Value::Object(doc.clone())) {
+    // Read in place: a certification record carries its whole history.
+    let parts = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(doc.iter().map(|(k, v)| (k.as_str(), v)));
+    if let Err(e) = Cert::deserialize(parts) {
         errors.push(FieldError {
             field: "step".into(),
             label: "Hồ sơ công nhận".into(),

@@ -187,7 +187,7 @@ pub fn check_cow<'a>(
         last = at;
     }
     let mut same = ordered;
-    let mut values: Vec<(&Field, Value)> = Vec::with_capacity(input.len());
+    let mut values: Vec<(&Field, Cow<'a, Value>)> = Vec::with_capacity(input.len());
     let mut walk = input.iter().peekable();
     for f in fields {
         let raw = if ordered {
@@ -200,9 +200,9 @@ pub fn check_cow<'a>(
         match present {
             None if f.required => errors.push(f.err("không được để trống")),
             None => {}
-            Some(v) => match check_value(f, v, lookup)? {
+            Some(v) => match check_value_cow(f, v, lookup)? {
                 Ok(normal) => {
-                    same &= normal == *v;
+                    same &= matches!(normal, Cow::Borrowed(_)) || *normal == *v;
                     values.push((f, normal));
                 }
                 Err(msg) => {
@@ -215,7 +215,52 @@ pub fn check_cow<'a>(
     if same {
         return Ok(Cow::Borrowed(input));
     }
-    Ok(Cow::Owned(values.into_iter().map(|(f, v)| (f.key.clone(), v)).collect()))
+    Ok(Cow::Owned(values.into_iter().map(|(f, v)| (f.key.clone(), v.into_owned())).collect()))
+}
+
+/// [`check_value`], borrowing the value when it is already exactly what that check would return.
+fn check_value_cow<'v>(f: &Field, v: &'v Value, lookup: &dyn Lookup) -> crate::Result<Result<Cow<'v, Value>, String>> {
+    if is_normal(f, v, lookup)? {
+        return Ok(Ok(Cow::Borrowed(v)));
+    }
+    Ok(check_value(f, v, lookup)?.map(Cow::Owned))
+}
+
+/// Whether [`check_value`] would accept `v` and return it unchanged (a value as the store keeps it).
+/// Only ever says yes when sure; anything else takes the full check.
+fn is_normal(f: &Field, v: &Value, lookup: &dyn Lookup) -> crate::Result<bool> {
+    Ok(match (&f.ty, v) {
+        (FieldType::Text { max, multiline }, Value::String(s)) => {
+            text::is_clean(s) && (*multiline || !s.contains('\n')) && (s.len() <= *max || s.chars().count() <= *max)
+        }
+        (FieldType::Int { min, max }, Value::Number(n)) => n.as_i64().is_some_and(|n| (*min..=*max).contains(&n)),
+        (FieldType::Bool, Value::Bool(_)) => true,
+        (FieldType::Date, Value::String(s)) => date::is_iso(s),
+        (FieldType::Enum { options }, Value::String(s)) => options.iter().any(|(code, _)| code == s),
+        (FieldType::Ref { list }, Value::String(s)) => lookup.ref_items(list)?.iter().any(|i| i.code == *s),
+        (FieldType::Link { kind }, Value::String(s)) => match canonical_id(s) {
+            Some(id) => lookup.exists(*kind, id)?,
+            None => false,
+        },
+        (FieldType::Links { kind }, Value::Array(items)) => {
+            let mut ids = Vec::with_capacity(items.len());
+            for item in items {
+                match item.as_str().and_then(canonical_id) {
+                    Some(id) if !ids.contains(&id) && lookup.exists(*kind, id)? => ids.push(id),
+                    _ => return Ok(false),
+                }
+            }
+            true
+        }
+        _ => false,
+    })
+}
+
+/// The id if `s` is written as the store writes ids (lower-case, hyphenated).
+fn canonical_id(s: &str) -> Option<Uuid> {
+    let id = Uuid::parse_str(s).ok()?;
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    (id.hyphenated().encode_lower(&mut buf) == s).then_some(id)
 }
 
 fn is_blank(v: &Value) -> bool {
@@ -479,15 +524,61 @@ mod tests {
         fn today(&self) -> NaiveDate {
             NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default()
         }
-        fn ref_items(&self, _list: &str) -> crate::Result<Arc<[crate::domain::RefItem]>> {
-            Ok(Arc::from(Vec::new()))
+        fn ref_items(&self, list: &str) -> crate::Result<Arc<[crate::domain::RefItem]>> {
+            let item = crate::domain::RefItem { code: "ho_gia_dinh".into(), label: "Hộ gia đình".into(), data: Value::Null };
+            Ok(Arc::from(if list == "list" { vec![item] } else { Vec::new() }))
         }
-        fn get(&self, _kind: Kind, _id: Uuid) -> crate::Result<Option<Doc>> {
-            Ok(None)
+        fn get(&self, kind: Kind, id: Uuid) -> crate::Result<Option<Doc>> {
+            Ok((kind == Kind::Area && [KNOWN, OTHER].contains(&id)).then(Doc::new))
         }
         fn find(&self, _kind: Kind, _field: &str, _value: &str) -> crate::Result<Vec<(Uuid, Doc)>> {
             Ok(Vec::new())
         }
+    }
+
+    const KNOWN: Uuid = Uuid::from_u128(0x0190_abcd_ef00_7000_8000_0000_0000_0001);
+    const OTHER: Uuid = Uuid::from_u128(0x0190_abcd_ef00_7000_8000_0000_0000_0002);
+
+    #[test]
+    fn a_value_taken_as_already_normal_is_exactly_what_the_full_check_returns() {
+        use serde_json::json;
+        let fields = [
+            Field::new("t", "Chữ", text(12)),
+            Field::new("m", "Nhiều dòng", long_text()),
+            Field::new("n", "Số", count()),
+            Field::new("y", "Năm", FieldType::Int { min: 2000, max: 2200 }),
+            Field::new("b", "Có không", FieldType::Bool),
+            Field::new("d", "Ngày", FieldType::Date),
+            Field::new("e", "Loại", options(&[("thon", "Thôn")])),
+            Field::new("r", "Danh mục", FieldType::Ref { list: "list".into() }),
+            Field::new("l", "Khu", FieldType::Link { kind: Kind::Area }),
+            Field::new("ls", "Các khu", FieldType::Links { kind: Kind::Area }),
+        ];
+        let (known, other) = (KNOWN.to_string(), OTHER.to_string());
+        let values = [
+            json!("Thôn Đắk Năng"), json!(" Thôn"), json!("a  b"), json!("dòng\nhai"), json!("Nguye\u{302}\u{303}n"),
+            json!("mười ba ký tự"), json!("mười hai kýý"), json!(""), json!(12), json!(-1), json!(0), json!(2026),
+            json!(1999), json!(1.5), json!("12"), json!(true), json!("có"), json!("2026-03-05"), json!("05/03/2026"),
+            json!("2026-02-30"), json!("1899-01-01"), json!("thon"), json!("Thôn"), json!(" thon"), json!("ho_gia_dinh"),
+            json!("Hộ gia đình"), json!(known), json!(known.to_uppercase()), json!(format!("{{{known}}}")),
+            json!(KNOWN.simple().to_string()), json!(Uuid::nil().to_string()), json!([known]), json!([known, other]),
+            json!([known, known]), json!([known, Uuid::nil().to_string()]), json!([known.to_uppercase()]), json!([1]),
+            json!(null), json!({"a": 1}),
+        ];
+        let mut normal = 0;
+        for f in &fields {
+            for v in &values {
+                if is_normal(f, v, &NoStore).unwrap() {
+                    normal += 1;
+                    assert_eq!(check_value(f, v, &NoStore).unwrap(), Ok(v.clone()), "{} {v}", f.key);
+                }
+            }
+        }
+        assert!(normal >= 12, "{normal}");
+        let area = &fields[8];
+        assert!(is_normal(area, &json!(known), &NoStore).unwrap());
+        assert!(!is_normal(area, &json!(known.to_uppercase()), &NoStore).unwrap());
+        assert!(!is_normal(&fields[0], &json!("mười ba ký tự"), &NoStore).unwrap());
     }
 
     fn doc(v: Value) -> Doc {

@@ -442,7 +442,8 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
         // "Not after today" is judged with the same day of grace as the clocks: the commune's laptop
         // may run ahead of the province's by a few hours.
         let grace = now + chrono::Duration::days(1);
-        let lookup = ProvinceLookup { db: &self.db, installation, batch, refs, today: grace.with_timezone(&chrono::Local).date_naive() };
+        let today = grace.with_timezone(&chrono::Local).date_naive();
+        let lookup = ProvinceLookup { db: &self.db, installation, batch, parsed: Default::default(), refs, today };
         let horizon = Hlc::from_parts(grace.timestamp_millis().max(0) as u64, 0);
         let mut fields = FieldCache::default();
         let mut plan = Plan::default();
@@ -679,7 +680,8 @@ impl<'de> Visitor<'de> for Strict {
         Ok(Value::Array(out))
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
-        let mut out = Doc::new();
+        // serde_json gives no size for an object; most records have up to a dozen fields.
+        let mut out = Doc::with_capacity(map.size_hint().unwrap_or(12));
         while let Some(key) = map.next_key::<String>()? {
             match out.entry(key) {
                 serde_json::map::Entry::Occupied(e) => {
@@ -700,6 +702,8 @@ struct ProvinceLookup<'a> {
     installation: Uuid,
     /// The bundle's records: kind and fields as JSON text (`None`: deleted).
     batch: HashMap<Uuid, (Kind, Option<&'a str>)>,
+    /// Records of the bundle read whole by a rule (a review's model), parsed once.
+    parsed: std::cell::RefCell<HashMap<Uuid, Option<Doc>>>,
     refs: HashMap<String, Arc<[RefItem]>>,
     today: chrono::NaiveDate,
 }
@@ -713,7 +717,10 @@ impl Lookup for ProvinceLookup<'_> {
     }
     fn get(&self, kind: Kind, id: Uuid) -> Result<Option<Doc>> {
         match self.batch.get(&id) {
-            Some((k, text)) if *k == kind => Ok(text.and_then(|t| parse_fields(t).ok())),
+            Some((k, text)) if *k == kind => {
+                let mut parsed = self.parsed.borrow_mut();
+                Ok(parsed.entry(id).or_insert_with(|| text.and_then(|t| parse_fields(t).ok())).clone())
+            }
             Some(_) => Ok(None),
             None => self.db.live(self.installation, kind, id),
         }
