@@ -112,12 +112,16 @@ pub(crate) fn is_clean(s: &str) -> bool {
         let ok = match c {
             ' ' => prev != ' ' && prev != '\n',
             '\n' => prev != ' ',
-            c => !c.is_whitespace() && !c.is_control() && c != '\u{FEFF}',
+            '!'..='~' => true,
+            c if c.is_ascii() => false,
+            c => {
+                composed &= is_plain_composed(c);
+                !c.is_whitespace() && !c.is_control() && c != '\u{FEFF}'
+            }
         };
         if !ok {
             return false;
         }
-        composed &= is_plain_composed(c);
         prev = c;
     }
     composed || is_nfc_quick(s.chars()) == IsNormalized::Yes

@@ -690,7 +690,7 @@ fn a_full_export_of_the_demo_imports_at_the_province_with_nothing_quarantined() 
     assert!(r.quarantined.is_empty(), "{} quarantined: {:#?}", r.quarantined.len(), reasons(&r));
     let t = r.total();
     assert_eq!((t.rejected, t.updated, t.unchanged), (0, 0, 0));
-    assert_eq!(t.new as usize, e.changes as usize);
+    assert_eq!(t.new as usize, e.changes);
     let inst = s.commune().unwrap().installation_id;
     let rows = w.province.db().records(inst).unwrap();
     assert_eq!(rows.iter().filter(|r| !r.4).count() as i64, live);
@@ -758,10 +758,10 @@ fn a_demo_bundle_with_genuinely_bad_records_quarantines_them_and_imports_the_res
     assert!(why(&bad[2]).contains("không tìm thấy tổ bảo vệ"), "{}", why(&bad[2]));
     assert!(why(&twice_id).ends_with("trường «recipient» có hai lần"), "{}", why(&twice_id));
     assert_eq!(r.total().rejected, 4);
-    assert_eq!(r.total().new as usize, e.changes as usize - 4);
+    assert_eq!(r.total().new as usize, e.changes - 4);
     let inst = s.commune().unwrap().installation_id;
     let stored = w.province.db().records(inst).unwrap();
-    assert_eq!(stored.len(), e.changes as usize - 4);
+    assert_eq!(stored.len(), e.changes - 4);
     assert!(stored.iter().all(|row| !want.contains(&row.0.to_string().as_str())));
     assert_eq!(w.province.db().quarantined(inst).unwrap().len(), 4);
 }
