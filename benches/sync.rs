@@ -41,7 +41,7 @@ fn main() {
     }
     let scale: u32 = std::env::var("PHONGTRAO_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
     // `cargo bench --bench sync -- import`: only the province import (cargo passes `--bench` too).
-    let only_import = std::env::args().skip(1).any(|a| a == "import");
+    let only_import = std::env::args().any(|a| a == "import");
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench").join("sync");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).unwrap();
