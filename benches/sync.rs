@@ -11,6 +11,7 @@
 //!    merge, receipt) beside plain rusqlite inserts of the same rows into the same table.
 //!
 //! Set PHONGTRAO_BENCH_SCALE to use another scale for the large store (e.g. 10 for a quick run).
+//! `cargo bench --bench sync -- import` measures only the import (3.), after the same full export.
 
 mod common;
 
@@ -39,6 +40,8 @@ fn main() {
         assert!(found, "{tool} is missing: run scripts/deps.sh");
     }
     let scale: u32 = std::env::var("PHONGTRAO_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
+    // `cargo bench --bench sync -- import`: only the province import (cargo passes `--bench` too).
+    let only_import = std::env::args().any(|a| a == "import");
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench").join("sync");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).unwrap();
@@ -81,98 +84,101 @@ fn main() {
     let full = |s: &mut Store| commune::export(s, &out, &ExportOptions { full: true, ..Default::default() }, &mut |_, _| {}).unwrap();
     let first = full(&mut big);
     let first_bytes = std::fs::read(&first.path).unwrap();
-    let first_small = full(&mut small);
-    for (s, e) in [(&mut big, &first), (&mut small, &first_small)] {
-        s.acknowledge(&e.hash, &chrono::Utc::now().to_rfc3339()).unwrap();
-        for i in 0..100 {
-            let d = json!({"name": format!("Thôn Bench {i}"), "kind": "thon", "households": 120, "population": 480});
-            let d: Doc = d.as_object().unwrap().clone();
-            s.create(Kind::Area, &d).unwrap();
-        }
-    }
-    std::fs::remove_file(&first_small.path).unwrap();
-
-    // 1. 100 changes from the large store and from the small one.
-    let export100 = |s: &mut Store| {
-        let e = commune::export(s, &out, &ExportOptions::default(), &mut |_, _| {}).unwrap();
-        assert_eq!(e.changes, 100);
-        std::fs::remove_file(&e.path).unwrap();
-    };
-    let (l, sm) = side_by_side(40, |_| export100(&mut big), |_| export100(&mut small));
-    println!();
-    println!("1. Export of 100 changes (age-encrypted, signed, written with fsync), 40 runs each after 4 warm-up runs:");
-    println!();
-    println!("| store | p50 | p95 |");
-    println!("|---|---|---|");
-    println!("| demo --scale {scale} | {} | {} |", ms(pct(&l, 0.5)), ms(pct(&l, 0.95)));
-    println!("| demo --scale 1 | {} | {} |", ms(pct(&sm, 0.5)), ms(pct(&sm, 0.95)));
-    println!(
-        "| ratio | {:.2} | {:.2} |",
-        pct(&l, 0.5).as_secs_f64() / pct(&sm, 0.5).as_secs_f64(),
-        pct(&l, 0.95).as_secs_f64() / pct(&sm, 0.95).as_secs_f64()
-    );
-
-    // 2. Full export beside the hand-made pipeline, on the same store (its unencrypted copy).
-    let key = demo_key(&big_path);
-    let clear = decrypted_copy(&big_path, &key);
-    let own = {
-        let (_, age_secret) = big.sync_keys().unwrap();
-        keys::parse_age_identity(&age_secret).unwrap().to_public().to_string()
-    };
-    let (msk, mpk) = (work.join("minisign.key"), work.join("minisign.pub"));
-    let made = Command::new("minisign").args(["-G", "-W", "-f", "-q"]).arg("-s").arg(&msk).arg("-p").arg(&mpk).status().unwrap();
-    assert!(made.success(), "minisign -G -W failed");
-    let pipeline = |what: &str, tag: &str| -> (Duration, u64) {
-        let file = work.join(format!("dump-{tag}.sql.zst.age"));
-        let t = Instant::now();
-        let ok = Command::new("sh")
-            .arg("-c")
-            .arg(r#"set -e; sqlite3 "$1" "$2" | zstd -q -3 | age -r "$3" -r "$4" > "$5"; minisign -S -q -s "$6" -m "$5" -x "$5.minisig""#)
-            .args(["sh", clear.to_str().unwrap(), what, &recipient, &own, file.to_str().unwrap(), msk.to_str().unwrap()])
-            .status()
-            .unwrap();
-        let took = t.elapsed();
-        assert!(ok.success(), "pipeline failed");
-        let size = std::fs::metadata(&file).unwrap().len() + std::fs::metadata(format!("{}.minisig", file.display())).unwrap().len();
-        std::fs::remove_file(&file).unwrap();
-        (took, size)
-    };
     let runs = 3;
-    let (mut ours, mut dump_all, mut dump_record) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut ours_size, mut all_size, mut record_size, mut ours_changes) = (0, 0, 0, 0);
-    for _ in 0..runs {
-        let t = Instant::now();
-        let e: Exported = full(&mut big);
-        ours.push(t.elapsed());
-        ours_size = std::fs::metadata(&e.path).unwrap().len();
-        ours_changes = e.changes;
-        std::fs::remove_file(&e.path).unwrap();
-        let (d, n) = pipeline(".dump", "all");
-        dump_all.push(d);
-        all_size = n;
-        let (d, n) = pipeline(".dump record", "record");
-        dump_record.push(d);
-        record_size = n;
-    }
     let med = |v: &[Duration]| pct(v, 0.5);
-    let mb = |n: u64| format!("{:.1} MB", n as f64 / 1e6);
-    println!();
-    println!(
-        "2. Full export ({ours_changes} changes) beside `sqlite3 DB .dump | zstd -3 | age -r … -r … | minisign -S` on an unencrypted copy ({}), median of {runs} runs, alternating:",
-        mb(std::fs::metadata(&clear).unwrap().len())
-    );
-    println!();
-    println!("| | median time | file size | ours: time ratio | ours: size ratio |");
-    println!("|---|---|---|---|---|");
-    println!("| phongtrao bundle export --full | {} | {} | | |", secs(med(&ours)), mb(ours_size));
-    for (name, d, n) in [("`.dump` (whole database)", &dump_all, all_size), ("`.dump record` (the records table only)", &dump_record, record_size)] {
+    if !only_import {
+        let first_small = full(&mut small);
+        for (s, e) in [(&mut big, &first), (&mut small, &first_small)] {
+            s.acknowledge(&e.hash, &chrono::Utc::now().to_rfc3339()).unwrap();
+            for i in 0..100 {
+                let d = json!({"name": format!("Thôn Bench {i}"), "kind": "thon", "households": 120, "population": 480});
+                let d: Doc = d.as_object().unwrap().clone();
+                s.create(Kind::Area, &d).unwrap();
+            }
+        }
+        std::fs::remove_file(&first_small.path).unwrap();
+
+        // 1. 100 changes from the large store and from the small one.
+        let export100 = |s: &mut Store| {
+            let e = commune::export(s, &out, &ExportOptions::default(), &mut |_, _| {}).unwrap();
+            assert_eq!(e.changes, 100);
+            std::fs::remove_file(&e.path).unwrap();
+        };
+        let (l, sm) = side_by_side(40, |_| export100(&mut big), |_| export100(&mut small));
+        println!();
+        println!("1. Export of 100 changes (age-encrypted, signed, written with fsync), 40 runs each after 4 warm-up runs:");
+        println!();
+        println!("| store | p50 | p95 |");
+        println!("|---|---|---|");
+        println!("| demo --scale {scale} | {} | {} |", ms(pct(&l, 0.5)), ms(pct(&l, 0.95)));
+        println!("| demo --scale 1 | {} | {} |", ms(pct(&sm, 0.5)), ms(pct(&sm, 0.95)));
         println!(
-            "| pipeline, {name} | {} | {} | {:.2} | {:.2} |",
-            secs(med(d)),
-            mb(n),
-            med(&ours).as_secs_f64() / med(d).as_secs_f64(),
-            ours_size as f64 / n as f64
+            "| ratio | {:.2} | {:.2} |",
+            pct(&l, 0.5).as_secs_f64() / pct(&sm, 0.5).as_secs_f64(),
+            pct(&l, 0.95).as_secs_f64() / pct(&sm, 0.95).as_secs_f64()
         );
+
+        // 2. Full export beside the hand-made pipeline, on the same store (its unencrypted copy).
+        let key = demo_key(&big_path);
+        let clear = decrypted_copy(&big_path, &key);
+        let own = {
+            let (_, age_secret) = big.sync_keys().unwrap();
+            keys::parse_age_identity(&age_secret).unwrap().to_public().to_string()
+        };
+        let (msk, mpk) = (work.join("minisign.key"), work.join("minisign.pub"));
+        let made = Command::new("minisign").args(["-G", "-W", "-f", "-q"]).arg("-s").arg(&msk).arg("-p").arg(&mpk).status().unwrap();
+        assert!(made.success(), "minisign -G -W failed");
+        let pipeline = |what: &str, tag: &str| -> (Duration, u64) {
+            let file = work.join(format!("dump-{tag}.sql.zst.age"));
+            let t = Instant::now();
+            let ok = Command::new("sh")
+                .arg("-c")
+                .arg(r#"set -e; sqlite3 "$1" "$2" | zstd -q -3 | age -r "$3" -r "$4" > "$5"; minisign -S -q -s "$6" -m "$5" -x "$5.minisig""#)
+                .args(["sh", clear.to_str().unwrap(), what, &recipient, &own, file.to_str().unwrap(), msk.to_str().unwrap()])
+                .status()
+                .unwrap();
+            let took = t.elapsed();
+            assert!(ok.success(), "pipeline failed");
+            let size = std::fs::metadata(&file).unwrap().len() + std::fs::metadata(format!("{}.minisig", file.display())).unwrap().len();
+            std::fs::remove_file(&file).unwrap();
+            (took, size)
+        };
+        let (mut ours, mut dump_all, mut dump_record) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ours_size, mut all_size, mut record_size, mut ours_changes) = (0, 0, 0, 0);
+        for _ in 0..runs {
+            let t = Instant::now();
+            let e: Exported = full(&mut big);
+            ours.push(t.elapsed());
+            ours_size = std::fs::metadata(&e.path).unwrap().len();
+            ours_changes = e.changes;
+            std::fs::remove_file(&e.path).unwrap();
+            let (d, n) = pipeline(".dump", "all");
+            dump_all.push(d);
+            all_size = n;
+            let (d, n) = pipeline(".dump record", "record");
+            dump_record.push(d);
+            record_size = n;
+        }
+        let mb = |n: u64| format!("{:.1} MB", n as f64 / 1e6);
+        println!();
+        println!(
+            "2. Full export ({ours_changes} changes) beside `sqlite3 DB .dump | zstd -3 | age -r … -r … | minisign -S` on an unencrypted copy ({}), median of {runs} runs, alternating:",
+            mb(std::fs::metadata(&clear).unwrap().len())
+        );
+        println!();
+        println!("| | median time | file size | ours: time ratio | ours: size ratio |");
+        println!("|---|---|---|---|---|");
+        println!("| phongtrao bundle export --full | {} | {} | | |", secs(med(&ours)), mb(ours_size));
+        for (name, d, n) in [("`.dump` (whole database)", &dump_all, all_size), ("`.dump record` (the records table only)", &dump_record, record_size)] {
+            println!(
+                "| pipeline, {name} | {} | {} | {:.2} | {:.2} |",
+                secs(med(d)),
+                mb(n),
+                med(&ours).as_secs_f64() / med(d).as_secs_f64(),
+                ours_size as f64 / n as f64
+            );
+        }
+
     }
 
     // 3. The province's import of the first full bundle beside plain inserts of its rows.

@@ -8,6 +8,10 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 /// Parses a calendar date. Returns a Vietnamese reason on failure.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let s = s.trim();
+    // The stored form, `yyyy-mm-dd`, read without going through a format string.
+    if let Some(d) = iso_digits(s) {
+        return Ok(d);
+    }
     let parsed = if s.contains('/') {
         NaiveDate::parse_from_str(s, "%d/%m/%Y")
     } else {
@@ -36,9 +40,32 @@ pub fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
     Ok(date.and_time(time))
 }
 
+/// Whether `s` is a date as the store keeps it: `yyyy-mm-dd`, a real date in 1900–2200.
+pub(crate) fn is_iso(s: &str) -> bool {
+    iso_digits(s).is_some()
+}
+
+/// `yyyy-mm-dd` exactly, a real date in 1900–2200, else `None` (then [`parse_date`] takes its long way).
+fn iso_digits(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = digits(0..4)? as i32;
+    let d = NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)?;
+    (1900..=2200).contains(&year).then_some(d)
+}
+
 /// ISO text for storage: `2026-03-05`.
 pub fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    if (0..=9999).contains(&d.year()) {
+        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
 }
 
 /// ISO text for storage: `2026-03-05T08:30`.
@@ -90,6 +117,26 @@ mod tests {
         assert!(parse_date("03/05").is_err());
         assert!(parse_date("01/01/1800").unwrap_err().contains("năm"));
         assert_eq!(display(d(2026, 3, 5)), "05/03/2026");
+    }
+
+    #[test]
+    fn iso_shortcut_agrees_with_the_format_strings() {
+        let mut day = d(1899, 12, 1);
+        while day < d(2201, 2, 1) {
+            let text = day.format("%Y-%m-%d").to_string();
+            assert_eq!(iso(day), text);
+            let slow = NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok().filter(|x| (1900..=2200).contains(&x.year()));
+            assert_eq!(iso_digits(&text), slow, "{text}");
+            assert_eq!(parse_date(&text).ok(), slow, "{text}");
+            day += chrono::Duration::days(13);
+        }
+        for bad in ["2026-02-30", "2026-13-01", "2026-00-10", "1899-12-31", "2201-01-01", "2026-3-05", "2026/03/05", "20260305", "2026-03-0x", "２０26-03-05"] {
+            assert_eq!(iso_digits(bad), None, "{bad}");
+        }
+        assert_eq!(parse_date(" 2026-03-05 "), Ok(d(2026, 3, 5)));
+        assert!(parse_date("2026-02-30").unwrap_err().contains("không phải là ngày hợp lệ"));
+        assert!(parse_date("1899-12-31").unwrap_err().contains("năm"));
+        assert_eq!(iso(d(10000, 1, 1)), "+10000-01-01");
     }
 
     #[test]

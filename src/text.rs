@@ -91,6 +91,50 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 /// assert_eq!(clean("  Thôn\t\tĐắk   Năng \r\n  xã  Ea Tiêu  "), "Thôn Đắk Năng\nxã Ea Tiêu");
 /// ```
 pub fn clean(s: &str) -> String {
+    if is_clean(s) {
+        // Most stored text (and every record a commune's bundle carries) is clean already.
+        return s.to_owned();
+    }
+    clean_slow(s)
+}
+
+/// Whether [`clean`] would return `s` unchanged: only single spaces between words, no space at either
+/// end of a line, no blank line at either end, no control character but `\n`, and NFC (by the quick
+/// check, which answers yes only when it is sure).
+pub(crate) fn is_clean(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.first().is_some_and(|b| *b == b' ' || *b == b'\n') || bytes.last().is_some_and(|b| *b == b' ' || *b == b'\n') {
+        return false;
+    }
+    let mut prev = '\0';
+    let mut composed = true;
+    for c in s.chars() {
+        let ok = match c {
+            ' ' => prev != ' ' && prev != '\n',
+            '\n' => prev != ' ',
+            '!'..='~' => true,
+            c if c.is_ascii() => false,
+            c => {
+                composed &= is_plain_composed(c);
+                !c.is_whitespace() && !c.is_control() && c != '\u{FEFF}'
+            }
+        };
+        if !ok {
+            return false;
+        }
+        prev = c;
+    }
+    composed || is_nfc_quick(s.chars()) == IsNormalized::Yes
+}
+
+/// Latin letters, Latin-1 and Latin Extended-A/B (below the combining marks at U+0300) and the
+/// precomposed Vietnamese letters (U+1EA0–U+1EF9): NFC quick-check "yes" with combining class 0,
+/// so a text made only of them is NFC whatever their order (checked by a test against the tables).
+fn is_plain_composed(c: char) -> bool {
+    c < '\u{300}' || ('\u{1EA0}'..='\u{1EF9}').contains(&c)
+}
+
+fn clean_slow(s: &str) -> String {
     // Control characters are removed before normalising, so that removing them can never leave a
     // base letter and a combining mark side by side un-composed.
     let mut flat = String::with_capacity(s.len());
@@ -613,6 +657,36 @@ mod tests {
     }
 
     #[test]
+    fn plain_composed_letters_are_nfc_alone_and_together() {
+        let plain: Vec<char> = ('\0'..='\u{1EF9}').filter(|c| is_plain_composed(*c)).collect();
+        assert!(plain.len() > 800);
+        for c in &plain {
+            assert_eq!(is_nfc_quick(std::iter::once(*c)), IsNormalized::Yes, "U+{:04X}", *c as u32);
+            assert_eq!(unicode_normalization::char::canonical_combining_class(*c), 0, "U+{:04X}", *c as u32);
+        }
+        let all: String = plain.iter().collect();
+        assert_eq!(all.nfc().collect::<String>(), all);
+        let reversed: String = plain.iter().rev().collect();
+        assert_eq!(reversed.nfc().collect::<String>(), reversed);
+        assert!(!is_plain_composed('\u{300}') && !is_plain_composed('\u{1EFA}') && !is_plain_composed('\u{1E9F}'));
+    }
+
+    #[test]
+    fn clean_text_is_recognised_as_clean() {
+        for s in ["Thôn Đắk Năng", "Đoạn một\n\nĐoạn hai", "Nguyễn Văn Ánh, sinh 1985", "a", ""] {
+            assert!(is_clean(s), "{s:?}");
+            assert_eq!(clean_slow(s), s);
+        }
+        for s in [" a", "a ", "a  b", "a \nb", "a\n b", "\na", "a\n", "a\tb", "Ấp\u{00A0}3", "a\u{0001}", "\u{FEFF}a", "a\rb"] {
+            assert!(!is_clean(s), "{s:?}");
+            assert_ne!(clean(s), s);
+        }
+        let decomposed = "Nguye\u{0302}\u{0303}n";
+        assert!(!is_clean(decomposed));
+        assert_eq!(clean(decomposed), "Nguyễn");
+    }
+
+    #[test]
     fn clean_normalises_to_nfc_and_drops_controls() {
         let decomposed = "Nguye\u{0302}\u{0303}n Va\u{0306}n A\u{0301}nh";
         assert_eq!(clean(decomposed), "Nguyễn Văn Ánh");
@@ -957,6 +1031,15 @@ mod tests {
             prop_assert_eq!(fold(&nfd(&s)), f.clone());
             prop_assert_eq!(fold(&s.to_uppercase()), f.clone());
             prop_assert!(f.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == ' ' || c == '-'));
+        }
+
+        #[test]
+        fn clean_shortcut_agrees_with_the_full_path(s in any::<String>(), v in vi_string()) {
+            for t in [s.clone(), v.clone(), nfd(&v), format!(" {v}"), format!("{v}\n\n{s}"), format!("{v}  {v}"), format!("{v} \n{v}")] {
+                let full = clean_slow(&t);
+                prop_assert_eq!(clean(&t), full.clone());
+                prop_assert!(!is_clean(&t) || t == full, "{:?}", t);
+            }
         }
 
         #[test]

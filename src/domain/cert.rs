@@ -438,6 +438,34 @@ pub fn fields() -> Vec<Field> {
     ]
 }
 
+/// The parts of a certification record that its steps write (registration, self-assessment, bình
+/// xét, proposal, decision, the commune's settings, history): checked by their types, not as fields.
+pub const PARTS: [&str; 7] = ["registration", "assessment", "review", "proposal", "decision", "settings", "history"];
+
+/// Checks a stored certification record, as the commune writes it and the province receives it: its
+/// top-level fields ([`fields`]: name, year, subject, the area or unit it is for, step) like any
+/// register's, and the parts its steps wrote ([`PARTS`]) by their types. Errors go to `errors`; the
+/// fields come back normalised, with the parts as they were.
+pub fn check_stored(doc: &Doc, fields: &[Field], lookup: &dyn Lookup, errors: &mut Vec<FieldError>) -> Result<Doc> {
+    let top: Doc = doc.iter().filter(|(k, _)| !PARTS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut out = check(fields, &top, true, lookup, errors)?;
+    // Read in place: a certification record carries its whole history.
+    let parts = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(doc.iter().map(|(k, v)| (k.as_str(), v)));
+    if let Err(e) = Cert::deserialize(parts) {
+        errors.push(FieldError {
+            field: "step".into(),
+            label: "Hồ sơ công nhận".into(),
+            message: format!("các bước đã ghi không đúng cấu trúc ({e})"),
+        });
+    }
+    for part in PARTS {
+        if let Some(v) = doc.get(part) {
+            out.insert(part.to_owned(), v.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// Assessment period and deadlines of a kind for a year (from the `cert_period` reference list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Period {

@@ -5,6 +5,9 @@
 //! `show`, the UI's forms and the search text. Activity categories bring extra fields from reference data,
 //! so the province can add a category without a new release.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -127,10 +130,15 @@ pub fn options(opts: &[(&str, &str)]) -> FieldType {
 pub trait Lookup {
     /// Today's date (the laptop's local calendar date).
     fn today(&self) -> NaiveDate;
-    /// The active items of a reference list: (code, label).
-    fn ref_items(&self, list: &str) -> crate::Result<Vec<crate::domain::RefItem>>;
+    /// The active items of a reference list: (code, label). Shared, so that a lookup which keeps the
+    /// lists (a transaction, the province's import) hands them out without copying.
+    fn ref_items(&self, list: &str) -> crate::Result<Arc<[crate::domain::RefItem]>>;
     /// A live (not deleted) record's fields.
     fn get(&self, kind: Kind, id: Uuid) -> crate::Result<Option<Doc>>;
+    /// Whether a live record of `kind` has this id (a link's check; the default reads the record).
+    fn exists(&self, kind: Kind, id: Uuid) -> crate::Result<bool> {
+        Ok(self.get(kind, id)?.is_some())
+    }
     /// Live records of `kind` whose `field` equals `value` (or, for a list field, contains it).
     fn find(&self, kind: Kind, field: &str, value: &str) -> crate::Result<Vec<(Uuid, Doc)>>;
 }
@@ -146,9 +154,25 @@ pub fn check(
     lookup: &dyn Lookup,
     errors: &mut Vec<FieldError>,
 ) -> crate::Result<Doc> {
-    let mut out = Doc::new();
+    Ok(check_cow(fields, input, allow_system, lookup, errors)?.into_owned())
+}
+
+/// As [`check`], but a record that is already in its normalised form (every value as [`check`]
+/// would make it, no blank value, keys in the form's order: a record as stored) comes back borrowed,
+/// without being built again.
+pub fn check_cow<'a>(
+    fields: &[Field],
+    input: &'a Doc,
+    allow_system: bool,
+    lookup: &dyn Lookup,
+    errors: &mut Vec<FieldError>,
+) -> crate::Result<Cow<'a, Doc>> {
+    // Whether the keys come in the form's order (then the fields are read walking the record).
+    let mut ordered = true;
+    let mut last = None;
     for key in input.keys() {
-        match fields.iter().find(|f| &f.key == key) {
+        let at = fields.iter().position(|f| &f.key == key);
+        match at.map(|i| &fields[i]) {
             None => errors.push(FieldError {
                 field: key.clone(),
                 label: key.clone(),
@@ -159,21 +183,84 @@ pub fn check(
             }
             Some(_) => {}
         }
+        ordered &= at.is_some() && at > last;
+        last = at;
     }
+    let mut same = ordered;
+    let mut values: Vec<(&Field, Cow<'a, Value>)> = Vec::with_capacity(input.len());
+    let mut walk = input.iter().peekable();
     for f in fields {
-        let raw = input.get(&f.key).filter(|v| !is_blank(v));
-        match raw {
+        let raw = if ordered {
+            walk.next_if(|(k, _)| **k == f.key).map(|(_, v)| v)
+        } else {
+            input.get(&f.key)
+        };
+        let present = raw.filter(|v| !is_blank(v));
+        same &= raw.is_none() || present.is_some();
+        match present {
             None if f.required => errors.push(f.err("không được để trống")),
             None => {}
-            Some(v) => match check_value(f, v, lookup)? {
-                Ok(v) => {
-                    out.insert(f.key.clone(), v);
+            Some(v) => match check_value_cow(f, v, lookup)? {
+                Ok(normal) => {
+                    same &= matches!(normal, Cow::Borrowed(_)) || *normal == *v;
+                    values.push((f, normal));
                 }
-                Err(msg) => errors.push(f.err(msg)),
+                Err(msg) => {
+                    same = false;
+                    errors.push(f.err(msg));
+                }
             },
         }
     }
-    Ok(out)
+    if same {
+        return Ok(Cow::Borrowed(input));
+    }
+    Ok(Cow::Owned(values.into_iter().map(|(f, v)| (f.key.clone(), v.into_owned())).collect()))
+}
+
+/// [`check_value`], borrowing the value when it is already exactly what that check would return.
+fn check_value_cow<'v>(f: &Field, v: &'v Value, lookup: &dyn Lookup) -> crate::Result<Result<Cow<'v, Value>, String>> {
+    if is_normal(f, v, lookup)? {
+        return Ok(Ok(Cow::Borrowed(v)));
+    }
+    Ok(check_value(f, v, lookup)?.map(Cow::Owned))
+}
+
+/// Whether [`check_value`] would accept `v` and return it unchanged (a value as the store keeps it).
+/// Only ever says yes when sure; anything else takes the full check.
+fn is_normal(f: &Field, v: &Value, lookup: &dyn Lookup) -> crate::Result<bool> {
+    Ok(match (&f.ty, v) {
+        (FieldType::Text { max, multiline }, Value::String(s)) => {
+            text::is_clean(s) && (*multiline || !s.contains('\n')) && (s.len() <= *max || s.chars().count() <= *max)
+        }
+        (FieldType::Int { min, max }, Value::Number(n)) => n.as_i64().is_some_and(|n| (*min..=*max).contains(&n)),
+        (FieldType::Bool, Value::Bool(_)) => true,
+        (FieldType::Date, Value::String(s)) => date::is_iso(s),
+        (FieldType::Enum { options }, Value::String(s)) => options.iter().any(|(code, _)| code == s),
+        (FieldType::Ref { list }, Value::String(s)) => lookup.ref_items(list)?.iter().any(|i| i.code == *s),
+        (FieldType::Link { kind }, Value::String(s)) => match canonical_id(s) {
+            Some(id) => lookup.exists(*kind, id)?,
+            None => false,
+        },
+        (FieldType::Links { kind }, Value::Array(items)) => {
+            let mut ids = Vec::with_capacity(items.len());
+            for item in items {
+                match item.as_str().and_then(canonical_id) {
+                    Some(id) if !ids.contains(&id) && lookup.exists(*kind, id)? => ids.push(id),
+                    _ => return Ok(false),
+                }
+            }
+            true
+        }
+        _ => false,
+    })
+}
+
+/// The id if `s` is written as the store writes ids (lower-case, hyphenated).
+fn canonical_id(s: &str) -> Option<Uuid> {
+    let id = Uuid::parse_str(s).ok()?;
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    (id.hyphenated().encode_lower(&mut buf) == s).then_some(id)
 }
 
 fn is_blank(v: &Value) -> bool {
@@ -306,10 +393,13 @@ fn pick_option(v: &Value, choices: &[(&str, &str)]) -> Result<Value, String> {
         return Err("phải là chữ".into());
     };
     let s = s.trim();
+    if let Some((code, _)) = choices.iter().find(|(code, _)| *code == s) {
+        return Ok(Value::String((*code).to_owned()));
+    }
     let folded = text::fold(s);
     choices
         .iter()
-        .find(|(code, label)| *code == s || text::fold(label) == folded)
+        .find(|(_, label)| text::fold(label) == folded)
         .map(|(code, _)| Value::String((*code).to_owned()))
         .ok_or_else(|| {
             let list: Vec<String> =
@@ -322,9 +412,10 @@ fn check_link(kind: Kind, s: &str, lookup: &dyn Lookup) -> crate::Result<Result<
     let Ok(id) = Uuid::parse_str(s.trim()) else {
         return Ok(Err(format!("«{s}» không phải là mã bản ghi")));
     };
-    Ok(match lookup.get(kind, id)? {
-        Some(_) => Ok(id.to_string()),
-        None => Err(format!("không tìm thấy {} có mã {id}", kind.label())),
+    Ok(if lookup.exists(kind, id)? {
+        Ok(id.to_string())
+    } else {
+        Err(format!("không tìm thấy {} có mã {id}", kind.label()))
     })
 }
 
@@ -420,5 +511,139 @@ pub fn display_value(f: &Field, v: &Value, name_of: &dyn Fn(&FieldType, &str) ->
             .join("; "),
         (_, Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoStore;
+
+    impl Lookup for NoStore {
+        fn today(&self) -> NaiveDate {
+            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default()
+        }
+        fn ref_items(&self, list: &str) -> crate::Result<Arc<[crate::domain::RefItem]>> {
+            let item = crate::domain::RefItem { code: "ho_gia_dinh".into(), label: "Hộ gia đình".into(), data: Value::Null };
+            Ok(Arc::from(if list == "list" { vec![item] } else { Vec::new() }))
+        }
+        fn get(&self, kind: Kind, id: Uuid) -> crate::Result<Option<Doc>> {
+            Ok((kind == Kind::Area && [KNOWN, OTHER].contains(&id)).then(Doc::new))
+        }
+        fn find(&self, _kind: Kind, _field: &str, _value: &str) -> crate::Result<Vec<(Uuid, Doc)>> {
+            Ok(Vec::new())
+        }
+    }
+
+    const KNOWN: Uuid = Uuid::from_u128(0x0190_abcd_ef00_7000_8000_0000_0000_0001);
+    const OTHER: Uuid = Uuid::from_u128(0x0190_abcd_ef00_7000_8000_0000_0000_0002);
+
+    #[test]
+    fn a_value_taken_as_already_normal_is_exactly_what_the_full_check_returns() {
+        use serde_json::json;
+        let fields = [
+            Field::new("t", "Chữ", text(12)),
+            Field::new("m", "Nhiều dòng", long_text()),
+            Field::new("n", "Số", count()),
+            Field::new("y", "Năm", FieldType::Int { min: 2000, max: 2200 }),
+            Field::new("b", "Có không", FieldType::Bool),
+            Field::new("d", "Ngày", FieldType::Date),
+            Field::new("e", "Loại", options(&[("thon", "Thôn")])),
+            Field::new("r", "Danh mục", FieldType::Ref { list: "list".into() }),
+            Field::new("l", "Khu", FieldType::Link { kind: Kind::Area }),
+            Field::new("ls", "Các khu", FieldType::Links { kind: Kind::Area }),
+        ];
+        let (known, other) = (KNOWN.to_string(), OTHER.to_string());
+        let values = [
+            json!("Thôn Đắk Năng"), json!(" Thôn"), json!("a  b"), json!("dòng\nhai"), json!("Nguye\u{302}\u{303}n"),
+            json!("mười ba ký tự"), json!("mười hai kýý"), json!(""), json!(12), json!(-1), json!(0), json!(2026),
+            json!(1999), json!(1.5), json!("12"), json!(true), json!("có"), json!("2026-03-05"), json!("05/03/2026"),
+            json!("2026-02-30"), json!("1899-01-01"), json!("thon"), json!("Thôn"), json!(" thon"), json!("ho_gia_dinh"),
+            json!("Hộ gia đình"), json!(known), json!(known.to_uppercase()), json!(format!("{{{known}}}")),
+            json!(KNOWN.simple().to_string()), json!(Uuid::nil().to_string()), json!([known]), json!([known, other]),
+            json!([known, known]), json!([known, Uuid::nil().to_string()]), json!([known.to_uppercase()]), json!([1]),
+            json!(null), json!({"a": 1}),
+        ];
+        let mut normal = 0;
+        for f in &fields {
+            for v in &values {
+                if is_normal(f, v, &NoStore).unwrap() {
+                    normal += 1;
+                    assert_eq!(check_value(f, v, &NoStore).unwrap(), Ok(v.clone()), "{} {v}", f.key);
+                }
+            }
+        }
+        assert!(normal >= 12, "{normal}");
+        let area = &fields[8];
+        assert!(is_normal(area, &json!(known), &NoStore).unwrap());
+        assert!(!is_normal(area, &json!(known.to_uppercase()), &NoStore).unwrap());
+        assert!(!is_normal(&fields[0], &json!("mười ba ký tự"), &NoStore).unwrap());
+    }
+
+    fn doc(v: Value) -> Doc {
+        match v {
+            Value::Object(m) => m,
+            _ => Doc::new(),
+        }
+    }
+
+    fn fields() -> Vec<Field> {
+        vec![
+            Field::new("name", "Tên", text(200)).required(),
+            Field::new("households", "Số hộ", count()),
+            Field::new("on", "Ngày", FieldType::Date),
+            Field::new("kind", "Loại", options(&[("thon", "Thôn"), ("to_dan_pho", "Tổ dân phố")])),
+        ]
+    }
+
+    fn run(input: &Doc) -> (Cow<'_, Doc>, Vec<FieldError>) {
+        let mut errors = Vec::new();
+        let out = check_cow(&fields(), input, false, &NoStore, &mut errors).unwrap();
+        (out, errors)
+    }
+
+    #[test]
+    fn a_record_in_its_stored_form_is_checked_without_being_rebuilt() {
+        let stored = doc(serde_json::json!({"name": "Thôn Đắk Năng", "households": 120, "on": "2026-03-05", "kind": "thon"}));
+        let (out, errors) = run(&stored);
+        assert!(errors.is_empty());
+        assert!(matches!(out, Cow::Borrowed(_)));
+        assert_eq!(*out, stored);
+        let mut errors = Vec::new();
+        assert_eq!(check(&fields(), &stored, false, &NoStore, &mut errors).unwrap(), stored);
+    }
+
+    #[test]
+    fn anything_not_in_stored_form_is_normalised() {
+        let want = doc(serde_json::json!({"name": "Thôn Đắk Năng", "households": 1200, "on": "2026-03-05", "kind": "to_dan_pho"}));
+        for input in [
+            serde_json::json!({"name": " Thôn  Đắk Năng ", "households": 1200, "on": "2026-03-05", "kind": "to_dan_pho"}),
+            serde_json::json!({"name": "Thôn Đắk Năng", "households": "1.200", "on": "2026-03-05", "kind": "to_dan_pho"}),
+            serde_json::json!({"name": "Thôn Đắk Năng", "households": 1200, "on": "05/03/2026", "kind": "to_dan_pho"}),
+            serde_json::json!({"name": "Thôn Đắk Năng", "households": 1200, "on": "2026-03-05", "kind": "Tổ dân phố"}),
+            serde_json::json!({"households": 1200, "name": "Thôn Đắk Năng", "on": "2026-03-05", "kind": "to_dan_pho"}),
+        ] {
+            let input = doc(input);
+            let (out, errors) = run(&input);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert!(matches!(out, Cow::Owned(_)), "{input:?}");
+            assert_eq!(*out, want);
+            assert_eq!(out.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>(), "in the form's order");
+        }
+        let blank = doc(serde_json::json!({"name": "Thôn Một", "households": null, "on": ""}));
+        let (out, errors) = run(&blank);
+        assert!(errors.is_empty());
+        assert_eq!(*out, doc(serde_json::json!({"name": "Thôn Một"})));
+    }
+
+    #[test]
+    fn errors_are_reported_whatever_the_form() {
+        let bad = doc(serde_json::json!({"name": "Thôn Một", "households": -1, "other": 1}));
+        let (_, errors) = run(&bad);
+        let keys: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(keys, ["other", "households"]);
+        let (_, errors) = run(&doc(serde_json::json!({"households": 3})));
+        assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["name"]);
     }
 }

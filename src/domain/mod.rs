@@ -11,7 +11,7 @@ pub use field::{
     check, count, display_value, long_text, options, text, Doc, DocExt, Field, FieldType, Lookup,
     GRADES,
 };
-pub use registers::{fields, fields_for, search_text, title, validate, Checked};
+pub use registers::{check_record, fields, fields_for, search_text, title, validate, Checked, FieldCache, Outcome};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

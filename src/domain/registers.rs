@@ -1,12 +1,13 @@
 //! The fields of every register and the rules that span fields or records.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use chrono::Datelike;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::field::{check, count, long_text, options, text, Doc, DocExt, Field, FieldType, Lookup};
+use super::field::{check_cow, count, long_text, options, text, Doc, DocExt, Field, FieldType, Lookup};
 use super::Kind;
 use crate::date;
 use crate::error::{Error, FieldError, Invalid};
@@ -287,6 +288,28 @@ pub fn fields_for(kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<V
     Ok(all)
 }
 
+/// The fields of many records' registers, each worked out once ([`fields_for`]): per register, and
+/// per category for activities. For checking a whole bundle of records.
+#[derive(Debug, Default)]
+pub struct FieldCache {
+    activity: std::collections::HashMap<String, Vec<Field>>,
+}
+
+impl FieldCache {
+    /// The same list as [`fields_for`] gives for this record.
+    pub fn fields_for(&mut self, kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<&[Field]> {
+        if kind != Kind::Activity {
+            return Ok(fields(kind));
+        }
+        let category = doc.str_of("category").unwrap_or_default();
+        if !self.activity.contains_key(category) {
+            let all = fields_for(kind, doc, lookup)?;
+            self.activity.insert(category.to_owned(), all);
+        }
+        Ok(self.activity.get(category).map(Vec::as_slice).unwrap_or_default())
+    }
+}
+
 /// A record that passed every check, ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checked {
@@ -306,12 +329,52 @@ pub fn validate(
     allow_system: bool,
     lookup: &dyn Lookup,
 ) -> crate::Result<Checked> {
-    let mut errors = Vec::new();
     let all = fields_for(kind, input, lookup)?;
-    let mut doc = check(&all, input, allow_system, lookup, &mut errors)?;
+    let outcome = check_record(kind, id, input, allow_system, &all, lookup)?;
+    if !outcome.errors.is_empty() {
+        return Err(Error::Invalid(Invalid(outcome.errors)));
+    }
+    let doc = outcome.doc.into_owned();
+    let title = title(kind, &doc, lookup)?;
+    Ok(Checked { doc, title, warnings: outcome.warnings })
+}
+
+/// What [`check_record`] found: the normalised fields, every error (each naming its field) and the
+/// warnings for the officer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome<'a> {
+    /// Borrowed when the record was already in its normalised form.
+    pub doc: Cow<'a, Doc>,
+    pub errors: Vec<FieldError>,
+    pub warnings: Vec<String>,
+}
+
+/// The one check of a record, on both sides of a sync: the commune runs it on every write (through
+/// [`validate`], and on every certification step it stores), the province on every record of a
+/// commune's bundle, so a record one side accepts the other accepts too.
+///
+/// It checks the register's fields `fields` (from [`fields_for`]: types, lengths, options, links) and
+/// the rules across the record's fields and the records it links to. Rules over the commune's other
+/// records (a team's leaders, the 20% share of "xuất sắc") only ever warn, through [`Lookup::find`].
+/// A certification record is checked by its own structure ([`super::cert::check_stored`]): its steps
+/// write it, never a form.
+pub fn check_record<'a>(
+    kind: Kind,
+    id: Uuid,
+    input: &'a Doc,
+    allow_system: bool,
+    fields: &[Field],
+    lookup: &dyn Lookup,
+) -> crate::Result<Outcome<'a>> {
+    let mut errors = Vec::new();
     let mut warnings = Vec::new();
+    if kind == Kind::Cert {
+        let doc = super::cert::check_stored(input, fields, lookup, &mut errors)?;
+        return Ok(Outcome { doc: Cow::Owned(doc), errors, warnings });
+    }
+    let mut doc = check_cow(fields, input, allow_system, lookup, &mut errors)?;
     if errors.is_empty() {
-        let mut rules = Rules { errors: &mut errors, warnings: &mut warnings, fields: &all };
+        let mut rules = Rules { errors: &mut errors, warnings: &mut warnings, fields };
         match kind {
             Kind::Area => area_rules(&doc, &mut rules),
             Kind::Unit => unit_rules(&mut doc, &mut rules),
@@ -323,11 +386,7 @@ pub fn validate(
             Kind::Team | Kind::Commendation | Kind::Cert => {}
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::Invalid(Invalid(errors)));
-    }
-    let title = title(kind, &doc, lookup)?;
-    Ok(Checked { doc, title, warnings })
+    Ok(Outcome { doc, errors, warnings })
 }
 
 struct Rules<'a> {
@@ -364,7 +423,7 @@ fn area_rules(doc: &Doc, r: &mut Rules) {
     r.not_above(doc, "households", "population");
 }
 
-fn unit_rules(doc: &mut Doc, r: &mut Rules) {
+fn unit_rules(doc: &mut Cow<'_, Doc>, r: &mut Rules) {
     let kind = doc.str_of("kind").unwrap_or_default().to_owned();
     let category = doc.str_of("category").and_then(|c| UNIT_CATEGORIES.iter().find(|u| u.0 == c));
     if let Some((_, label, of, excluded)) = category {
@@ -383,12 +442,14 @@ fn unit_rules(doc: &mut Doc, r: &mut Rules) {
     }
     if !doc.contains_key("certification_applies") {
         let excluded = category.is_some_and(|c| c.3);
-        doc.insert("certification_applies".into(), Value::Bool(!excluded));
+        doc.to_mut().insert("certification_applies".into(), Value::Bool(!excluded));
     }
 }
 
-fn model_rules(doc: &mut Doc, lookup: &dyn Lookup, r: &mut Rules) -> crate::Result<()> {
-    doc.entry("status").or_insert_with(|| Value::String("hoat_dong".into()));
+fn model_rules(doc: &mut Cow<'_, Doc>, lookup: &dyn Lookup, r: &mut Rules) -> crate::Result<()> {
+    if !doc.contains_key("status") {
+        doc.to_mut().insert("status".into(), Value::String("hoat_dong".into()));
+    }
     if let Some(founded) = doc.date_of("founded_on")
         && founded > lookup.today()
     {
@@ -578,9 +639,9 @@ pub fn title(kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<String
                 let code = s("category");
                 let label = lookup
                     .ref_items("activity_category")?
-                    .into_iter()
+                    .iter()
                     .find(|i| i.code == code)
-                    .map_or(code, |i| i.label);
+                    .map_or(code, |i| i.label.clone());
                 let date = doc.date_of("date").map(date::display).unwrap_or_default();
                 format!("{label} ngày {date}")
             }

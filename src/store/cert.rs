@@ -14,7 +14,7 @@ use crate::domain::cert::{
     self, Assessment, Candidate, Cert, CommuneResult, CriterionResult, Decision, EffectiveModel, HistoryEntry,
     KindCounts, OverviewRow, Period, Proposal, Registration, Review, Stamp, Step, StepContext, Subject, VoteRule,
 };
-use crate::domain::{Checked, Doc, DocExt, Kind, Lookup, RefItem, RefSet};
+use crate::domain::{self, Checked, Doc, DocExt, Kind, Lookup, RefItem, RefSet};
 use crate::error::{Error, Result};
 
 /// The result of a step: the record's id, the step it is now at, and warnings to read.
@@ -66,7 +66,7 @@ fn stamp_now(by: &str) -> Stamp {
 fn ref_or_builtin(lookup: &dyn Lookup, list: &str) -> Result<Vec<RefItem>> {
     let items = lookup.ref_items(list)?;
     if !items.is_empty() {
-        return Ok(items);
+        return Ok(items.to_vec());
     }
     Ok(RefSet::builtin().lists.into_iter().find(|l| l.list == list).map(|l| l.items).unwrap_or_default())
 }
@@ -147,9 +147,10 @@ impl Tx<'_> {
 
     fn put_cert(&mut self, id: Uuid, new: &Cert, old: Option<&Cert>, action: &str, warnings: Vec<String>) -> Result<()> {
         let doc = new.to_doc();
-        let title = cert::title(&doc);
+        // The same check the province runs on the record when it arrives in a bundle.
+        let checked = domain::validate(Kind::Cert, id, &doc, true, self)?;
         let old = old.map(Cert::to_doc);
-        self.put(Kind::Cert, id, &Checked { doc, title, warnings }, action, old.as_ref())
+        self.put(Kind::Cert, id, &Checked { doc, title: checked.title, warnings }, action, old.as_ref())
     }
 
     /// Moves the certification of `subject` (an area or unit id; None for the commune) for `year` one

@@ -28,6 +28,7 @@ pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
 pub(crate) use migrate::hex;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -855,8 +856,8 @@ impl Lookup for Reader<'_> {
     fn today(&self) -> NaiveDate {
         today()
     }
-    fn ref_items(&self, list: &str) -> Result<Vec<RefItem>> {
-        Reader::ref_items(self, list)
+    fn ref_items(&self, list: &str) -> Result<Arc<[RefItem]>> {
+        Ok(Reader::ref_items(self, list)?.into())
     }
     fn get(&self, kind: Kind, id: Uuid) -> Result<Option<Doc>> {
         self.live_doc(kind, id)
@@ -873,18 +874,18 @@ pub struct Tx<'s> {
     actor: &'s str,
     today: NaiveDate,
     /// Reference lists read in this transaction (they do not change inside one).
-    refs: std::cell::RefCell<std::collections::HashMap<String, Vec<RefItem>>>,
+    refs: std::cell::RefCell<std::collections::HashMap<String, Arc<[RefItem]>>>,
 }
 
 impl Lookup for Tx<'_> {
     fn today(&self) -> NaiveDate {
         self.today
     }
-    fn ref_items(&self, list: &str) -> Result<Vec<RefItem>> {
+    fn ref_items(&self, list: &str) -> Result<Arc<[RefItem]>> {
         if let Some(items) = self.refs.borrow().get(list) {
             return Ok(items.clone());
         }
-        let items = self.reader().ref_items(list)?;
+        let items: Arc<[RefItem]> = self.reader().ref_items(list)?.into();
         self.refs.borrow_mut().insert(list.to_owned(), items.clone());
         Ok(items)
     }

@@ -3,7 +3,7 @@
 //! The import rules (signature, chain, replay, rollback, gaps, quarantine) are in
 //! `crate::sync::province`; this module only reads and writes.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -15,7 +15,6 @@ use super::{configure, open_encrypted};
 use crate::domain::{Doc, Kind};
 use crate::error::{Error, Result};
 use crate::keyring::{DataKey, KdfParams, Keyring};
-use crate::store::Change;
 use crate::sync::keys::SigningKey;
 
 /// The one account of a province store.
@@ -96,6 +95,20 @@ pub type RecordRow = (Uuid, String, Option<String>, u64, bool);
 /// The stored state of one record at the province: (hlc, origin, deleted).
 pub type Stamp = (u64, Uuid);
 
+/// One record an import writes: its latest state as the bundle carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordWrite<'a> {
+    pub id: Uuid,
+    pub kind: Kind,
+    /// The fields as the bundle's JSON text (checked beforehand); `None` for a deletion.
+    pub data: Option<&'a str>,
+    pub hlc: u64,
+    pub origin: Uuid,
+}
+
+/// Ids asked per query when reading stored clocks.
+const PAGE: usize = 500;
+
 /// Everything one import writes, decided beforehand by `crate::sync::province`.
 pub struct ImportWrite<'a> {
     pub key_id: &'a str,
@@ -107,7 +120,7 @@ pub struct ImportWrite<'a> {
     pub bundle_created_at: &'a str,
     pub now: &'a str,
     /// Records that win (new or newer).
-    pub apply: Vec<&'a Change>,
+    pub apply: Vec<RecordWrite<'a>>,
     /// Records put aside, with the Vietnamese reason.
     pub quarantine: Vec<QuarantineRow>,
     /// Whether this bundle becomes the chain's head (false when it fills an old gap).
@@ -368,21 +381,34 @@ impl ProvinceDb {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The stored (hlc, origin) of records of `installation`, for the ids asked.
-    pub fn stamps(&self, installation: Uuid, ids: impl Iterator<Item = Uuid>) -> Result<BTreeMap<Uuid, Stamp>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT hlc, origin FROM record WHERE installation_id = ?1 AND id = ?2")?;
+    /// The stored (hlc, origin) of records of `installation`, for the ids asked (a page of ids per query).
+    pub fn stamps(&self, installation: Uuid, ids: &[Uuid]) -> Result<HashMap<Uuid, Stamp>> {
         let inst = installation.to_string();
-        let mut out = BTreeMap::new();
-        for id in ids {
-            let row: Option<(i64, String)> =
-                st.query_row(params![inst, id.to_string()], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-            if let Some((hlc, origin)) = row {
+        let mut out = HashMap::new();
+        for page in ids.chunks(PAGE) {
+            let marks = vec!["?"; page.len()].join(", ");
+            let mut st = self
+                .conn
+                .prepare_cached(&format!("SELECT id, hlc, origin FROM record WHERE installation_id = ? AND id IN ({marks})"))?;
+            let args = std::iter::once(inst.clone()).chain(page.iter().map(Uuid::to_string));
+            let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+            })?;
+            for row in rows {
+                let (id, hlc, origin) = row?;
+                let id = Uuid::parse_str(&id).map_err(|e| Error::Json(e.to_string()))?;
                 out.insert(id, (hlc as u64, Uuid::parse_str(&origin).unwrap_or_default()));
             }
         }
         Ok(out)
+    }
+
+    /// Whether `installation` has a live record of `kind` with this id (for validating links).
+    pub fn live_exists(&self, installation: Uuid, kind: Kind, id: Uuid) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM record WHERE installation_id = ?1 AND id = ?2 AND kind = ?3 AND deleted = 0")?
+            .exists(params![installation.to_string(), id.to_string(), kind.code()])?)
     }
 
     /// A live record of `installation` (for validating links).
@@ -426,22 +452,23 @@ impl ProvinceDb {
         let tx = self.conn.transaction()?;
         let inst = w.installation_id.to_string();
         {
+            // Last writer wins: the plan wrote only newer states, and the WHERE keeps it so.
             let mut put = tx.prepare_cached(
                 "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
                     kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
-                    deleted = excluded.deleted, bundle = excluded.bundle",
+                    deleted = excluded.deleted, bundle = excluded.bundle
+                 WHERE (excluded.hlc, excluded.origin) > (record.hlc, record.origin)",
             )?;
             for c in &w.apply {
-                let data = c.data.as_ref().map(serde_json::to_string).transpose().map_err(|e| Error::Json(e.to_string()))?;
                 put.execute(params![
                     inst,
                     c.id.to_string(),
                     w.commune_code,
                     c.kind.code(),
-                    data,
-                    c.hlc.0 as i64,
+                    c.data,
+                    c.hlc as i64,
                     c.origin.to_string(),
                     c.data.is_none(),
                     w.hash

@@ -4,20 +4,23 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::de::{Error as _, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::bundle::{self, refuse, BundleKind, Manifest, Opened};
 use super::commune::{Enrollment, Receipt, Reference, CHANGES_FILE, ENROLLMENT_FILE, RECEIPT_FILE, REFERENCE_FILE};
 use super::keys::{self, PublicKey};
-use crate::domain::{self, Doc, Kind, Lookup, RefItem, RefSet};
+use crate::domain::{self, Doc, FieldCache, Kind, Lookup, RefItem, RefSet};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::keyring::KdfParams;
-use crate::store::province::{Gap, ImportWrite, Installation, ProvinceDb, ProvinceMeta, QuarantineRow};
-use crate::store::Change;
+use crate::store::province::{Gap, ImportWrite, Installation, ProvinceDb, ProvinceMeta, QuarantineRow, RecordWrite};
 
 pub struct Province {
     db: ProvinceDb,
@@ -310,8 +313,9 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
             ));
         }
         let chain = self.chain(&inst, &opened)?;
-        let changes = read_changes(&opened)?;
-        let plan = self.plan(&inst, m, &changes, now)?;
+        let payload = bundle::decompress(opened.file(CHANGES_FILE)?)?;
+        let changes = read_changes(&payload, m)?;
+        let plan = self.plan(m, &changes, now)?;
         let mut report = ImportReport {
             dry_run: opts.dry_run,
             hash: hash.clone(),
@@ -342,7 +346,12 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
             seq: m.seq,
             bundle_created_at: &created,
             now: &now_s,
-            apply: plan.apply.iter().filter_map(|i| changes[*i].change.as_ref()).collect(),
+            apply: plan
+                .apply
+                .iter()
+                .filter_map(|i| changes[*i].item.as_ref().ok())
+                .map(|e| RecordWrite { id: e.id, kind: e.kind, data: e.data, hlc: e.hlc.0, origin: e.origin })
+                .collect(),
             quarantine: plan.quarantine,
             head: chain.head,
             new_gap: chain.new_gap,
@@ -423,32 +432,51 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
     }
 
     /// Sorts the changes: which win, which are unchanged, which are put aside.
-    fn plan(&self, inst: &Installation, m: &Manifest, changes: &[Parsed], now: DateTime<Utc>) -> Result<Plan> {
+    fn plan(&self, m: &Manifest, changes: &[Parsed<'_>], now: DateTime<Utc>) -> Result<Plan> {
         let installation = m.installation_id;
-        let ok: Vec<&Change> = changes.iter().filter_map(|p| p.change.as_ref()).collect();
-        let stamps = self.db.stamps(installation, ok.iter().map(|c| c.id))?;
-        let batch: HashMap<Uuid, (Kind, Option<&Doc>)> = ok.iter().map(|c| (c.id, (c.kind, c.data.as_ref()))).collect();
-        let lookup = ProvinceLookup { db: &self.db, installation, batch, refs: RefSet::builtin(), today: now.with_timezone(&chrono::Local).date_naive() };
-        let horizon = Hlc::from_parts((now + chrono::Duration::days(1)).timestamp_millis().max(0) as u64, 0);
+        let ok: Vec<&Entry<'_>> = changes.iter().filter_map(|p| p.item.as_ref().ok()).collect();
+        let ids: Vec<Uuid> = ok.iter().map(|e| e.id).collect();
+        let stamps = self.db.stamps(installation, &ids)?;
+        let batch: HashMap<Uuid, (Kind, Option<&str>)> = ok.iter().map(|e| (e.id, (e.kind, e.data))).collect();
+        let refs = RefSet::builtin().lists.into_iter().map(|l| (l.list, Arc::from(l.items))).collect();
+        // "Not after today" is judged with the same day of grace as the clocks: the commune's laptop
+        // may run ahead of the province's by a few hours.
+        let grace = now + chrono::Duration::days(1);
+        let today = grace.with_timezone(&chrono::Local).date_naive();
+        let lookup = ProvinceLookup { db: &self.db, installation, batch, parsed: Default::default(), refs, today };
+        let horizon = Hlc::from_parts(grace.timestamp_millis().max(0) as u64, 0);
+        let mut fields = FieldCache::default();
         let mut plan = Plan::default();
+        let mut by_kind: BTreeMap<&str, KindCounts> = BTreeMap::new();
         let mut seen: HashMap<Uuid, usize> = HashMap::new();
         for (i, p) in changes.iter().enumerate() {
-            let Some(c) = &p.change else {
-                plan.by_kind.entry(p.kind.clone()).or_default().rejected += 1;
-                plan.quarantine.push(QuarantineRow {
-                    record_id: p.id.clone(),
-                    kind: p.kind.clone(),
-                    reason: p.error.clone(),
-                    data: Some(p.raw.clone()),
-                });
-                continue;
+            let c = match &p.item {
+                Ok(c) => c,
+                Err(bad) => {
+                    by_kind.entry(&bad.kind).or_default().rejected += 1;
+                    plan.quarantine.push(QuarantineRow {
+                        record_id: bad.id.clone(),
+                        kind: bad.kind.clone(),
+                        reason: bad.error.clone(),
+                        data: Some(p.line.chars().take(10_000).collect()),
+                    });
+                    continue;
+                }
             };
-            let kind_key = if c.data.is_some() { c.kind.code().to_owned() } else { "deleted".to_owned() };
-            let counts = plan.by_kind.entry(kind_key).or_default();
+            let counts = by_kind.entry(if c.data.is_some() { c.kind.code() } else { "deleted" }).or_default();
             let reason = if c.hlc > horizon {
                 Some("đồng hồ của bản ghi ở tương lai (máy của xã chỉnh sai ngày giờ?)".to_owned())
-            } else if let Some(doc) = &c.data {
-                validate(c.kind, doc, &lookup)?
+            } else if let Some(text) = c.data {
+                // Each record's fields are parsed here, once, checked, and let go.
+                match parse_fields(text) {
+                    Err(why) => Some(format!("{NOT_A_CHANGE}: {why}")),
+                    Ok(doc) => {
+                        let fields = fields.fields_for(c.kind, &doc, &lookup)?;
+                        let outcome = domain::check_record(c.kind, c.id, &doc, true, fields, &lookup)?;
+                        (!outcome.errors.is_empty())
+                            .then(|| outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
+                    }
+                }
             } else {
                 None
             };
@@ -458,11 +486,10 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
                     record_id: c.id.to_string(),
                     kind: c.kind.code().to_owned(),
                     reason,
-                    data: Some(p.raw.clone()),
+                    data: Some(p.line.to_owned()),
                 });
                 continue;
             }
-            let _ = inst;
             match stamps.get(&c.id) {
                 Some(&(hlc, origin)) if (Hlc(hlc), origin.to_string()) >= (c.hlc, c.origin.to_string()) => {
                     counts.unchanged += 1;
@@ -477,18 +504,18 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
                 }
             }
         }
+        plan.by_kind = by_kind.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         Ok(plan)
     }
 }
 
 /// Keeps, per record id, only the latest change of the bundle (a bundle normally has one per record).
-fn push_latest(apply: &mut Vec<usize>, seen: &mut HashMap<Uuid, usize>, changes: &[Parsed], i: usize) {
-    let id = changes[i].change.as_ref().map(|c| c.id).unwrap_or_default();
+fn push_latest(apply: &mut Vec<usize>, seen: &mut HashMap<Uuid, usize>, changes: &[Parsed<'_>], i: usize) {
+    let stamp = |i: usize| changes[i].item.as_ref().ok().map(|c| (c.hlc, c.origin));
+    let id = changes[i].item.as_ref().map(|c| c.id).unwrap_or_default();
     match seen.get(&id) {
         Some(&slot) => {
-            let old = changes[apply[slot]].change.as_ref().map(|c| (c.hlc, c.origin));
-            let new = changes[i].change.as_ref().map(|c| (c.hlc, c.origin));
-            if new > old {
+            if stamp(i) > stamp(apply[slot]) {
                 apply[slot] = i;
             }
         }
@@ -514,53 +541,170 @@ struct Plan {
 }
 
 /// One line of the payload: a change, or why it is not one.
-struct Parsed {
-    change: Option<Change>,
+struct Parsed<'a> {
+    /// The line as it came (a quarantined record keeps it).
+    line: &'a str,
+    item: std::result::Result<Entry<'a>, Bad>,
+}
+
+/// A change as read from its line, parsed once.
+struct Entry<'a> {
+    id: Uuid,
+    kind: Kind,
+    hlc: Hlc,
+    origin: Uuid,
+    /// The record's fields as the line's own JSON text (`None` for a deletion): parsed when the
+    /// record is checked, and stored as it is if the record is imported.
+    data: Option<&'a str>,
+}
+
+/// A line that is not a change: what can be told of it, and why.
+struct Bad {
     id: String,
     kind: String,
     error: String,
-    raw: String,
 }
 
-fn read_changes(opened: &Opened) -> Result<Vec<Parsed>> {
-    let data = bundle::decompress(opened.file(CHANGES_FILE)?)?;
-    let text = std::str::from_utf8(&data).map_err(|_| bundle::damaged("dữ liệu không phải UTF-8"))?;
+/// A line of `changes.jsonl` (see docs/SYNC.md); `data` is kept as its text and parsed on its own.
+#[derive(Deserialize)]
+struct Line<'a> {
+    id: Uuid,
+    kind: Kind,
+    hlc: Hlc,
+    origin: Uuid,
+    #[serde(rename = "seq")]
+    _seq: i64,
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+}
+
+const NOT_A_CHANGE: &str = "bản ghi không đúng cấu trúc (loại bản ghi lạ, thiếu mã, đồng hồ hay nguồn)";
+
+fn read_changes<'a>(payload: &'a [u8], m: &Manifest) -> Result<Vec<Parsed<'a>>> {
+    let text = std::str::from_utf8(payload).map_err(|_| bundle::damaged("dữ liệu không phải UTF-8"))?;
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let value: serde_json::Value = serde_json::from_str(line).unwrap_or(serde_json::Value::Null);
-        let field = |k: &str| value.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-        match serde_json::from_value::<Change>(value.clone()) {
-            Ok(c) => out.push(Parsed { id: c.id.to_string(), kind: c.kind.code().to_owned(), change: Some(c), error: String::new(), raw: line.to_owned() }),
-            Err(_) => out.push(Parsed {
-                change: None,
-                id: if field("id").is_empty() { format!("dòng {}", n + 1) } else { field("id") },
-                kind: field("kind"),
-                error: "bản ghi không đúng cấu trúc (loại bản ghi lạ, thiếu mã, đồng hồ hay nguồn)".into(),
-                raw: line.chars().take(10_000).collect(),
-            }),
-        }
+        let item = match serde_json::from_str::<Line<'_>>(line) {
+            Ok(l) => Ok(Entry { id: l.id, kind: l.kind, hlc: l.hlc, origin: l.origin, data: l.data.map(RawValue::get) }),
+            Err(_) => {
+                // Only a bad line is parsed a second time, to name it as well as it can be named.
+                let value: Value = serde_json::from_str(line).unwrap_or(Value::Null);
+                let field = |k: &str| value.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+                Err(Bad {
+                    id: if field("id").is_empty() { format!("dòng {}", n + 1) } else { field("id") },
+                    kind: field("kind"),
+                    error: NOT_A_CHANGE.into(),
+                })
+            }
+        };
+        out.push(Parsed { line, item });
     }
-    let expected: u64 = opened.manifest.counts.values().sum();
+    let expected: u64 = m.counts.values().sum();
     if expected != out.len() as u64 {
         return Err(bundle::damaged("số bản ghi không khớp với bản kê"));
     }
     Ok(out)
 }
 
-/// The field checks of the record's register (the province does not rerun rules that need the
-/// commune's other records). `Some(reason)` when the record must be put aside.
-fn validate(kind: Kind, doc: &Doc, lookup: &ProvinceLookup<'_>) -> Result<Option<String>> {
-    let fields = domain::fields_for(kind, doc, lookup)?;
-    let mut errors = Vec::new();
-    domain::check(&fields, doc, true, lookup, &mut errors)?;
-    Ok((!errors.is_empty()).then(|| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")))
+/// A record's fields from their JSON text (see [`StrictDoc`]), or why they are not a record's fields.
+fn parse_fields(text: &str) -> std::result::Result<Doc, String> {
+    serde_json::from_str::<StrictDoc>(text).map(|d| d.0).map_err(|e| {
+        // Our own messages (a repeated key, not an object), without serde's position in English.
+        let e = e.to_string();
+        e.split(" at line ").next().unwrap_or_default().to_owned()
+    })
+}
+
+/// A record's fields read from a bundle, refusing a key given twice in any object: the province
+/// stores the line's own JSON text, so the checks must have seen everything that text says.
+struct StrictDoc(Doc);
+
+impl<'de> Deserialize<'de> for StrictDoc {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        match d.deserialize_any(Strict)? {
+            Value::Object(m) => Ok(StrictDoc(m)),
+            _ => Err(D::Error::custom("các trường của bản ghi phải là một đối tượng JSON")),
+        }
+    }
+}
+
+struct StrictValue(Value);
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(Strict).map(StrictValue)
+    }
+}
+
+/// Builds a `serde_json::Value` as serde_json does, except that a repeated key is an error.
+struct Strict;
+
+impl<'de> Visitor<'de> for Strict {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(Strict)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(StrictValue(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        // serde_json gives no size for an object; most records have up to a dozen fields.
+        let mut out = Doc::with_capacity(map.size_hint().unwrap_or(12));
+        while let Some(key) = map.next_key::<String>()? {
+            match out.entry(key) {
+                serde_json::map::Entry::Occupied(e) => {
+                    return Err(A::Error::custom(format!("trường «{}» có hai lần", e.key())));
+                }
+                serde_json::map::Entry::Vacant(e) => {
+                    let StrictValue(v) = map.next_value()?;
+                    e.insert(v);
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 struct ProvinceLookup<'a> {
     db: &'a ProvinceDb,
     installation: Uuid,
-    batch: HashMap<Uuid, (Kind, Option<&'a Doc>)>,
-    refs: RefSet,
+    /// The bundle's records: kind and fields as JSON text (`None`: deleted).
+    batch: HashMap<Uuid, (Kind, Option<&'a str>)>,
+    /// Records of the bundle read whole by a rule (a review's model), parsed once.
+    parsed: std::cell::RefCell<HashMap<Uuid, Option<Doc>>>,
+    refs: HashMap<String, Arc<[RefItem]>>,
     today: chrono::NaiveDate,
 }
 
@@ -568,14 +712,23 @@ impl Lookup for ProvinceLookup<'_> {
     fn today(&self) -> chrono::NaiveDate {
         self.today
     }
-    fn ref_items(&self, list: &str) -> Result<Vec<RefItem>> {
-        Ok(self.refs.lists.iter().find(|l| l.list == list).map(|l| l.items.clone()).unwrap_or_default())
+    fn ref_items(&self, list: &str) -> Result<Arc<[RefItem]>> {
+        Ok(self.refs.get(list).cloned().unwrap_or_else(|| Arc::from(Vec::new())))
     }
     fn get(&self, kind: Kind, id: Uuid) -> Result<Option<Doc>> {
         match self.batch.get(&id) {
-            Some((k, doc)) if *k == kind => Ok(doc.cloned()),
+            Some((k, text)) if *k == kind => {
+                let mut parsed = self.parsed.borrow_mut();
+                Ok(parsed.entry(id).or_insert_with(|| text.and_then(|t| parse_fields(t).ok())).clone())
+            }
             Some(_) => Ok(None),
             None => self.db.live(self.installation, kind, id),
+        }
+    }
+    fn exists(&self, kind: Kind, id: Uuid) -> Result<bool> {
+        match self.batch.get(&id) {
+            Some((k, text)) => Ok(*k == kind && text.is_some()),
+            None => self.db.live_exists(self.installation, kind, id),
         }
     }
     fn find(&self, _kind: Kind, _field: &str, _value: &str) -> Result<Vec<(Uuid, Doc)>> {

@@ -651,3 +651,117 @@ fn fuzz_seeds_still_open_with_the_fuzz_targets_identity() {
     }
     assert_eq!(kinds, [BundleKind::Changes, BundleKind::Changes, BundleKind::Enrollment]);
 }
+
+/// A demo commune (scale 1), enrolled with the world's province and registered there.
+fn demo_commune(w: &mut World) -> Store {
+    let path = w.dir.path().join("demo.db");
+    let mut s = Store::create_at(
+        &path,
+        &phongtrao::demo::demo_setup(),
+        &phongtrao::demo::demo_chief(PW),
+        KdfParams::insecure_for_tests(),
+    )
+    .unwrap();
+    phongtrao::demo::generate(&mut s, &phongtrao::demo::DemoOptions { seed: 1, scale: 1 }, &mut |_, _| {}).unwrap();
+    commune::enroll(&mut s, &w.enrollment).unwrap();
+    let (key, _) = s.sync_keys().unwrap();
+    w.province.register("23430", &key.public).unwrap();
+    s
+}
+
+fn full_export(w: &World, s: &mut Store) -> commune::Exported {
+    commune::export(s, &w.usb(), &ExportOptions { full: true, ..Default::default() }, &mut |_, _| {}).unwrap()
+}
+
+/// What the province quarantined, by kind and reason (to show in a failed assertion).
+fn reasons(r: &ImportReport) -> Vec<String> {
+    r.quarantined.iter().map(|q| format!("{} {}: {}", q.kind, q.record_id, q.reason)).collect()
+}
+
+#[test]
+fn a_full_export_of_the_demo_imports_at_the_province_with_nothing_quarantined() {
+    let mut w = world();
+    let mut s = demo_commune(&mut w);
+    let e = full_export(&w, &mut s);
+    let live: i64 = s.counts().unwrap().iter().map(|c| c.1).sum();
+    let certs = s.list(Kind::Cert, &Default::default()).unwrap().total;
+    assert!(certs > 10, "the demo has certification records in every step ({certs})");
+    let r = w.import(&e.path).unwrap();
+    assert!(r.quarantined.is_empty(), "{} quarantined: {:#?}", r.quarantined.len(), reasons(&r));
+    let t = r.total();
+    assert_eq!((t.rejected, t.updated, t.unchanged), (0, 0, 0));
+    assert_eq!(t.new as usize, e.changes);
+    let inst = s.commune().unwrap().installation_id;
+    let rows = w.province.db().records(inst).unwrap();
+    assert_eq!(rows.iter().filter(|r| !r.4).count() as i64, live);
+    assert_eq!(rows.iter().filter(|r| r.1 == "cert").count() as u64, certs);
+    // The province keeps each record's fields as the commune sent them.
+    for c in s.list(Kind::Cert, &Default::default()).unwrap().records {
+        let row = rows.iter().find(|r| r.0 == c.id).unwrap();
+        let stored: serde_json::Value = serde_json::from_str(row.2.as_deref().unwrap()).unwrap();
+        assert_eq!(stored, serde_json::Value::Object(c.data.clone()));
+    }
+    assert_eq!(w.province.status().unwrap()[0].quarantined, 0);
+}
+
+#[test]
+fn a_demo_bundle_with_genuinely_bad_records_quarantines_them_and_imports_the_rest() {
+    let mut w = world();
+    let mut s = demo_commune(&mut w);
+    let e = full_export(&w, &mut s);
+    let (key, _) = s.sync_keys().unwrap();
+    let id: age::x25519::Identity = w.province.meta().age_identity.parse().unwrap();
+    let opened = bundle::open(&std::fs::read(&e.path).unwrap(), &[id]).unwrap();
+    let text = String::from_utf8(bundle::decompress(&opened.files["changes.jsonl.zst"]).unwrap()).unwrap();
+    let mut lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let first = |lines: &[serde_json::Value], kind: &str, has: &str| {
+        lines.iter().position(|l| l["kind"] == kind && !l["data"][has].is_null()).unwrap()
+    };
+    // An area with more households than people: the commune refuses it, so must the province.
+    let area = first(&lines, "area", "households");
+    let households = lines[area]["data"]["households"].as_i64().unwrap();
+    lines[area]["data"]["population"] = json!(households - 1);
+    // A certification whose registration step lost its date.
+    let cert = first(&lines, "cert", "registration");
+    lines[cert]["data"]["registration"].as_object_mut().unwrap().remove("registered_on");
+    // A member whose team does not exist.
+    let member = first(&lines, "member", "team_id");
+    lines[member]["data"]["team_id"] = json!(Uuid::now_v7().to_string());
+    let bad: Vec<String> = [area, cert, member].iter().map(|i| lines[*i]["id"].as_str().unwrap().to_owned()).collect();
+    let mut text: String = lines.iter().map(|l| l.to_string() + "\n").collect();
+    // A commendation whose recipient is given twice: what the checks read must be all that the
+    // stored text says. (No record links to a commendation: a record that does not parse is not at
+    // the province, so the records linking to it would be put aside too.)
+    let twice_at = first(&lines, "commendation", "recipient");
+    let twice_id = lines[twice_at]["id"].as_str().unwrap().to_owned();
+    let line = lines[twice_at].to_string();
+    let twice = line.replacen("\"recipient\":", "\"recipient\":\"Tên khác\",\"recipient\":", 1);
+    assert_ne!(twice, line);
+    text = text.replace(&line, &twice);
+
+    let payload = bundle::compress(text.as_bytes()).unwrap();
+    let recipient: age::x25519::Recipient = w.province.meta().age_recipient.parse().unwrap();
+    let (bytes, _, _) =
+        bundle::write(opened.manifest.clone(), &[("changes.jsonl.zst".into(), payload)], &key, &[recipient]).unwrap();
+    let r = w
+        .province
+        .import_bytes(&bytes, &ImportOptions { dry_run: false, receipt_dir: Some(w.usb()) }, Utc::now())
+        .unwrap();
+    let mut got: Vec<&str> = r.quarantined.iter().map(|q| q.record_id.as_str()).collect();
+    got.sort();
+    let mut want: Vec<&str> = bad.iter().map(String::as_str).chain([twice_id.as_str()]).collect();
+    want.sort();
+    assert_eq!(got, want, "{:#?}", reasons(&r));
+    let why = |id: &str| r.quarantined.iter().find(|q| q.record_id == id).unwrap().reason.clone();
+    assert!(why(&bad[0]).contains("Số hộ gia đình: không được lớn hơn số nhân khẩu"), "{}", why(&bad[0]));
+    assert!(why(&bad[1]).contains("registered_on"), "{}", why(&bad[1]));
+    assert!(why(&bad[2]).contains("không tìm thấy tổ bảo vệ"), "{}", why(&bad[2]));
+    assert!(why(&twice_id).ends_with("trường «recipient» có hai lần"), "{}", why(&twice_id));
+    assert_eq!(r.total().rejected, 4);
+    assert_eq!(r.total().new as usize, e.changes - 4);
+    let inst = s.commune().unwrap().installation_id;
+    let stored = w.province.db().records(inst).unwrap();
+    assert_eq!(stored.len(), e.changes - 4);
+    assert!(stored.iter().all(|row| !want.contains(&row.0.to_string().as_str())));
+    assert_eq!(w.province.db().quarantined(inst).unwrap().len(), 4);
+}
