@@ -1027,6 +1027,13 @@ impl Tx<'_> {
                 }
             }
         }
+        if kind == Kind::Meeting {
+            // A certification's bình xét stands on its meeting (inside the step's data, not a field).
+            let certs = self.reader().find_records(Kind::Cert, "review.meeting_id", &id.to_string())?;
+            if !certs.is_empty() {
+                blockers.push(format!("{} {}", certs.len(), Kind::Cert.label()));
+            }
+        }
         if !blockers.is_empty() {
             let title = self.reader().record(id)?.map(|r| r.title).unwrap_or_default();
             return Err(Error::Refused(format!(

@@ -264,6 +264,7 @@ const FACTS: &[(Kind, &str, &str)] = &[
     (Kind::Cert, "subject", "subject"),
     (Kind::Cert, "area_id", "area_id"),
     (Kind::Cert, "unit_id", "unit_id"),
+    (Kind::Cert, "review.meeting_id", "meeting_id"),
     (Kind::Model, "founded_on", "founded_on"),
     (Kind::Area, "households", "households"),
     (Kind::Area, "households_registered", "households_registered"),

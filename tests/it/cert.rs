@@ -118,6 +118,11 @@ fn a_residential_area_goes_through_every_step() {
     let m = s.get(Kind::Meeting, review.meeting_id).unwrap();
     assert_eq!(m.data["kind"], "binh_xet");
     assert_eq!(m.data["area_id"], a.to_string());
+    // The meeting the bình xét stands on cannot be deleted while the step holds it.
+    let e = s.delete(Kind::Meeting, m.id).unwrap_err();
+    assert_eq!(e.code(), "refused");
+    assert!(e.to_string().contains("vì còn 1 hồ sơ công nhận"), "{e}");
+    assert!(s.get(Kind::Meeting, m.id).is_ok());
 
     s.cert_advance(Some(a), Y, &doc(json!({"number": "12/TTr-CAX", "date": "21/11/2025", "recommend": true}))).unwrap();
     let e = fields(s.cert_advance(Some(a), Y, &doc(json!({"result": "dat", "number": "150/QĐ-UBND", "date": "05/12/2025"}))).unwrap_err());

@@ -5,7 +5,8 @@
 -- and status, and checks every model's founding date and areas and every area's households. Reading
 -- those out of `record.data` read, and in an encrypted store decrypted, most of the file (at demo --scale
 -- 100: 2.4 s from launch to the dashboard and 251 MB resident). The certification finds a unit's record
--- of a year by its subject, which scanned every certification record's JSON for each step taken.
+-- of a year by its subject, which scanned every certification record's JSON for each step taken; and
+-- a meeting a certification's bình xét stands on must not be deleted.
 --
 -- `record_fact` keeps those fields of every live record of these kinds in a narrow table clustered by
 -- kind, and `record_count` the number of live records per kind, so that the dashboard reads a few
@@ -36,6 +37,7 @@ CREATE TABLE record_fact (
     subject       TEXT,               -- cert: subject (khu_dan_cu, …, xa)
     area_id       TEXT,               -- cert: area_id
     unit_id       TEXT,               -- cert: unit_id
+    meeting_id    TEXT,               -- cert: review.meeting_id (the bình xét meeting it stands on)
     PRIMARY KEY (kind, rid)
 ) STRICT, WITHOUT ROWID;
 
@@ -57,7 +59,8 @@ SELECT
     CASE WHEN kind = 'cert' THEN CAST(json_extract(data, '$.year') AS TEXT) END AS year,
     CASE WHEN kind = 'cert' THEN CAST(json_extract(data, '$.subject') AS TEXT) END AS subject,
     CASE WHEN kind = 'cert' THEN CAST(json_extract(data, '$.area_id') AS TEXT) END AS area_id,
-    CASE WHEN kind = 'cert' THEN CAST(json_extract(data, '$.unit_id') AS TEXT) END AS unit_id
+    CASE WHEN kind = 'cert' THEN CAST(json_extract(data, '$.unit_id') AS TEXT) END AS unit_id,
+    CASE WHEN kind = 'cert' THEN CAST(json_extract(data, '$.review.meeting_id') AS TEXT) END AS meeting_id
 FROM record
 WHERE deleted = 0 AND kind IN ('activity', 'member', 'review', 'model', 'area', 'cert');
 
