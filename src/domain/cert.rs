@@ -822,13 +822,21 @@ fn assess(input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup, warnings: &mu
     let doc = check(&fields, &rest, false, lookup, &mut errors)?;
     let n = ctx.criteria.len();
     let codes: Vec<&str> = ctx.criteria.iter().map(|c| c.code.as_str()).collect();
+    let missing = || {
+        err(
+            "criteria",
+            "Tiêu chí",
+            format!("không được để trống: cần ghi đạt hay không đạt cho đủ {n} tiêu chí ({})", codes.join(", ")),
+        )
+    };
     let list: Vec<Doc> = match given {
+        // Nothing given, or an empty list: every criterion still needs its verdict.
         None | Some(Value::Null) => {
-            errors.push(err(
-                "criteria",
-                "Tiêu chí",
-                format!("không được để trống: cần ghi đạt hay không đạt cho đủ {n} tiêu chí ({})", codes.join(", ")),
-            ));
+            errors.push(missing());
+            Vec::new()
+        }
+        Some(Value::Array(items)) if items.is_empty() => {
+            errors.push(missing());
             Vec::new()
         }
         Some(Value::Array(items)) if items.iter().all(Value::is_object) => {

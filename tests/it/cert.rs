@@ -100,6 +100,13 @@ fn a_residential_area_goes_through_every_step() {
             ("criteria.kdc_5".into(), "Tiêu chí 5 (kdc_5): chưa đánh giá: ghi \"met\": true (đạt) hoặc false (không đạt)".into()),
         ]
     );
+    // An empty list of criteria is no assessment either.
+    let mut empty = all_met(&s, a);
+    empty.insert("criteria".into(), json!([]));
+    let e = fields(s.cert_advance(Some(a), Y, &empty).unwrap_err());
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].0, "criteria");
+    assert!(e[0].1.starts_with("Tiêu chí: không được để trống: cần ghi đạt hay không đạt cho đủ 5 tiêu chí"), "{}", e[0].1);
     assert_eq!(s.last_seq().unwrap(), seq, "a refused step saves nothing");
     let saved = s.cert_advance(Some(a), Y, &all_met(&s, a)).unwrap();
     assert_eq!(saved.step, Step::TuDanhGia);
