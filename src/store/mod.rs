@@ -23,7 +23,7 @@ pub use cert::{CertDossier, CertSaved, CertView};
 pub use documents::IssuedDoc;
 pub use migrate::{checksum as migration_checksum, latest as latest_schema, MIGRATIONS};
 pub use query::{FactRow, Filter, Group, Hit, ListQuery, Op, Page};
-pub use sync::{Change, MergeReport};
+pub use sync::{Change, ChangeLine, MergeReport};
 pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
 pub(crate) use migrate::hex;
 
@@ -572,6 +572,11 @@ impl Store {
     /// Record changes with a sequence number above `after`, in sequence order (for sync bundles).
     pub fn changes_since(&self, after: i64, limit: u32) -> Result<Vec<Change>> {
         sync::changes_since(&self.conn, after, limit)
+    }
+
+    /// As [`Store::changes_since`], each record's fields kept as their stored JSON text (for exports).
+    pub fn change_lines_since(&self, after: i64, limit: u32) -> Result<Vec<ChangeLine>> {
+        sync::change_lines_since(&self.conn, after, limit)
     }
 
     /// Merges changes from another installation: per record, the greater (clock, installation) wins.

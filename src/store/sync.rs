@@ -52,6 +52,49 @@ pub(super) fn changes_since(conn: &Connection, after: i64, limit: u32) -> Result
     .collect()
 }
 
+/// A change as an export writes it: the same JSON as [`Change`], with the record's fields copied as
+/// the stored JSON text instead of being parsed and written again.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeLine {
+    pub id: Uuid,
+    pub kind: Kind,
+    pub hlc: Hlc,
+    pub origin: Uuid,
+    pub seq: i64,
+    pub data: Option<Box<serde_json::value::RawValue>>,
+}
+
+/// [`changes_since`] for an export: the stored JSON text of each record, checked to be JSON but not
+/// rebuilt.
+pub(super) fn change_lines_since(conn: &Connection, after: i64, limit: u32) -> Result<Vec<ChangeLine>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, kind, hlc, origin, seq, data FROM record WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![after, limit], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (id, kind, hlc, origin, seq, data) = row?;
+        let bad = |what: &str| Error::Json(format!("bản ghi {id}: {what}"));
+        Ok(ChangeLine {
+            id: Uuid::parse_str(&id).map_err(|e| bad(&e.to_string()))?,
+            kind: Kind::parse(&kind).ok_or_else(|| bad(&format!("loại {kind}")))?,
+            hlc: Hlc(hlc as u64),
+            origin: Uuid::parse_str(&origin).map_err(|e| bad(&e.to_string()))?,
+            seq,
+            data: data.map(serde_json::value::RawValue::from_string).transpose().map_err(|e| bad(&e.to_string()))?,
+        })
+    })
+    .collect()
+}
+
 pub(super) fn apply(tx: &mut Tx<'_>, changes: &[Change]) -> Result<MergeReport> {
     let mut report = MergeReport::default();
     for c in changes {

@@ -128,7 +128,7 @@ pub fn export(
     let mut cursor = after;
     let mut done = 0;
     loop {
-        let page = store.changes_since(cursor, PAGE)?;
+        let page = store.change_lines_since(cursor, PAGE)?;
         let Some(last) = page.last() else { break };
         cursor = last.seq;
         for c in &page {

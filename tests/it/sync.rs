@@ -702,6 +702,17 @@ fn a_full_export_of_the_demo_imports_at_the_province_with_nothing_quarantined() 
         assert_eq!(stored, serde_json::Value::Object(c.data.clone()));
     }
     assert_eq!(w.province.status().unwrap()[0].quarantined, 0);
+    // The export copies each record's stored JSON text: byte for byte the line a parsed `Change` makes,
+    // tombstones included.
+    let victim = s.list(Kind::Commendation, &Default::default()).unwrap().records[0].id;
+    s.delete(Kind::Commendation, victim).unwrap();
+    let parsed: Vec<String> =
+        s.changes_since(0, u32::MAX).unwrap().iter().map(|c| serde_json::to_string(c).unwrap()).collect();
+    let copied: Vec<String> =
+        s.change_lines_since(0, u32::MAX).unwrap().iter().map(|c| serde_json::to_string(c).unwrap()).collect();
+    assert_eq!(copied.len(), e.changes, "the deleted record is now its tombstone");
+    assert!(copied.last().unwrap().ends_with("\"data\":null}"), "{}", copied.last().unwrap());
+    assert_eq!(parsed, copied);
 }
 
 #[test]
