@@ -327,13 +327,18 @@ fn group_facts(conn: &Connection, kind: Kind, cols: &[&str], max_col: Option<&st
         n => format!(" GROUP BY {}", (1..=n).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")),
     };
     let sql = format!("SELECT {} FROM record_fact WHERE kind = ?1{group_by}", select.join(", "));
-    let n = cols.len();
-    let mut st = conn.prepare_cached(&sql)?;
-    let rows = st.query_map([kind.code()], |r| {
+    groups(conn, &sql, &[&kind.code()], cols.len())
+}
+
+/// Runs a grouping query whose columns are `n` keys, the count and the maximum.
+fn groups(conn: &Connection, sql: &str, params: &[&dyn ToSql], n: usize) -> Result<Vec<Group>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let rows = st.query_map(params, |r| {
         let keys = (0..n).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<_>>()?;
         Ok(Group { keys, count: r.get::<_, i64>(n)? as u64, max: r.get(n + 1)? })
     })?;
     let mut out: Vec<Group> = rows.collect::<rusqlite::Result<_>>()?;
+    // An empty register still answers one group when nothing is grouped; none otherwise.
     out.retain(|g| g.count > 0);
     Ok(out)
 }
@@ -378,14 +383,5 @@ pub(super) fn group(conn: &Connection, kind: Kind, by: &[&str], max_of: Option<&
     };
     let sql = format!("SELECT {} FROM record WHERE kind = ? AND deleted = 0{group_by}", cols.join(", "));
     let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
-    let mut st = conn.prepare_cached(&sql)?;
-    let n = by.len();
-    let rows = st.query_map(params.as_slice(), |r| {
-        let keys = (0..n).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<_>>()?;
-        Ok(Group { keys, count: r.get::<_, i64>(n)? as u64, max: r.get(n + 1)? })
-    })?;
-    let mut out: Vec<Group> = rows.collect::<rusqlite::Result<_>>()?;
-    // An empty register still answers one group when nothing is grouped; none otherwise.
-    out.retain(|g| g.count > 0);
-    Ok(out)
+    groups(conn, &sql, &params, by.len())
 }

@@ -497,18 +497,8 @@ fn tool(cmd: &mut Command) -> std::process::Output {
 #[test]
 fn debian_age_and_minisign_read_a_real_bundle_and_it_reveals_no_names() {
     let mut w = world();
-    let path = w.dir.path().join("demo.db");
-    let mut s = Store::create_at(
-        &path,
-        &phongtrao::demo::demo_setup(),
-        &phongtrao::demo::demo_chief(PW),
-        KdfParams::insecure_for_tests(),
-    )
-    .unwrap();
-    phongtrao::demo::generate(&mut s, &phongtrao::demo::DemoOptions { seed: 1, scale: 1 }, &mut |_, _| {}).unwrap();
-    commune::enroll(&mut s, &w.enrollment).unwrap();
+    let mut s = demo_commune(&mut w);
     let (key, _) = s.sync_keys().unwrap();
-    w.province.register("23430", &key.public).unwrap();
     let pubfile = w.dir.path().join("xa.pub");
     std::fs::write(&pubfile, &key.public).unwrap();
     let exported = commune::export(&mut s, &w.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap();
