@@ -39,6 +39,7 @@ mod lines;
 mod model;
 mod paginate;
 mod pdf;
+pub mod save;
 
 pub use format::{date_words, doc_number, place_date};
 pub use model::{

@@ -77,7 +77,20 @@ pub(crate) fn write(title: &str, fonts: &Fonts, rows: &[Row], pages: &[Vec<Place
     }
 
     let mut warnings = Vec::new();
-    let bytes = doc.with_pages(pdf_pages).save(&PdfSaveOptions::default(), &mut warnings);
+    // printpdf's own save() compresses every stream (Flate, best) but writes each small object
+    // (fonts' dictionaries, widths, pages) uncompressed with a classic xref table. Saving its lopdf
+    // document ourselves with object streams and a cross-reference stream (PDF 1.5) compresses those
+    // too: about 4 KB less for a 3-page Biên bản, nothing lost.
+    let mut lo = doc.with_pages(pdf_pages).to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
+    lo.compress();
+    let mut bytes = Vec::new();
+    let options = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .compression_level(9)
+        .max_objects_per_stream(1000)
+        .build();
+    lo.save_with_options(&mut bytes, options).map_err(|e| PrintError::Pdf(e.to_string()))?;
     let errors: Vec<String> =
         warnings.into_iter().filter(|w| w.severity == PdfParseErrorSeverity::Error).map(|w| w.msg).collect();
     if !errors.is_empty() {
