@@ -77,7 +77,7 @@ pub(crate) fn strip(font: &[u8]) -> Option<Vec<u8>> {
 
     let mut out_tables: Vec<([u8; 4], Vec<u8>)> = Vec::new();
     for (tag, data) in &tables {
-        if DROPPED.iter().any(|d| *d == tag) {
+        if DROPPED.contains(&tag) {
             continue;
         }
         let data = match tag {
