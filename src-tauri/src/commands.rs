@@ -543,5 +543,7 @@ pub async fn print_form(state: State<'_, Shared>, input: print::PrintInput) -> R
 #[tauri::command]
 #[specta::specta]
 pub async fn open_printed(state: State<'_, Shared>, path: String) -> Result<()> {
-    with_store(&state, |_| phongtrao::print::save::open_saved(&phongtrao::print::save::default_dir(), std::path::Path::new(&path)))
+    // A logged-in officer's window only; the store's lock is not held while the viewer starts.
+    with_store(&state, |_| Ok(()))?;
+    Ok(phongtrao::print::save::open_saved(&phongtrao::print::save::default_dir(), std::path::Path::new(&path))?)
 }

@@ -143,7 +143,9 @@ pub fn open_saved(dir: &Path, file: &Path) -> Result<()> {
     if !is_pdf || !file.is_file() || file.parent() != Some(dir.as_path()) {
         return Err(refuse());
     }
-    open::that(&file).map_err(|e| {
+    // Detached: the viewer outlives the call (and a launcher that waits for it blocks nothing); a
+    // launcher that fails at once (within 250 ms) is reported, or the next one (gio…) is tried.
+    open::that_detached(&file).map_err(|e| {
         Error::Refused(format!("Không mở được tệp {} bằng trình xem PDF của máy: {e}. Hãy mở tệp này để in.", file.display()))
     })
 }
