@@ -139,6 +139,8 @@ describe("printing from the window", { timeout: 300_000 }, () => {
     assert.ok(!fs.existsSync(opened));
     await d.click("[data-test=open-printed]");
     await d.findText("[data-test=opened]", "Đã mở tệp");
+    // The opener runs detached from the app: wait for it to have written.
+    await d.until("the opener's record", async () => fs.existsSync(opened) && fs.readFileSync(opened, "utf8").endsWith("\n"));
     const lines = fs.readFileSync(opened, "utf8").trim().split("\n");
     assert.deepEqual(lines, [path.join(folder, `bien-ban-hop_02-bb-cax_${Y}.pdf`)]);
   });

@@ -6,13 +6,7 @@ import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 
-/** The bytes of a base64 string (the PDF as the core returns it). */
-export function fromBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
+export { fromBase64 } from "./bytes";
 
 /** Draws every page of `pdf` into a new canvas appended to `into`, `width` CSS pixels wide. */
 export async function renderPdf(pdf: Uint8Array, into: HTMLElement, width: number): Promise<number> {
