@@ -103,7 +103,9 @@ fn the_key_form_prints_this_installations_own_key() {
     let saved = save::print_to(&mut s, &r, dir.path()).unwrap();
     let text = text_of(&saved.path);
     assert!(text.contains(&key.key_id), "{text}");
-    assert!(text.contains(key.fingerprint.lines().next().unwrap()), "{text}");
+    // The fingerprint the sync page shows beside «đối chiếu với phiếu đăng ký khóa».
+    assert_eq!(key.fingerprint, k.public_key().unwrap().fingerprint());
+    assert!(text.contains(&key.fingerprint), "{text}");
 }
 
 #[test]
