@@ -118,9 +118,11 @@ describe("printing from the window", { timeout: 300_000 }, () => {
       return n > 2000 ? n : null;
     }, 20000);
     assert.ok(ink > 2000, `dark pixels: ${ink}`);
-    const pages = await d.count("[data-test=print-preview] canvas.pdf-page");
     const info = execFileSync("pdfinfo", [file]).toString();
-    assert.equal(pages, Number(info.match(/Pages:\s+(\d+)/)[1]), "one canvas per page");
+    const pages = Number(info.match(/Pages:\s+(\d+)/)[1]);
+    // One canvas per page, drawn one after the other; the count shows once all are drawn.
+    await d.findText(".print-result", `Xem trước (${pages} trang)`, 20000);
+    assert.equal(await d.count("[data-test=print-preview] canvas.pdf-page"), pages, "one canvas per page");
     await d.exec(`document.querySelector("[data-test=print-panel]").scrollIntoView({ block: "start" });`);
     await d.screenshot(path.join(shots, "40-print-preview.png"));
   });
