@@ -124,7 +124,7 @@ describe("printing from the window", { timeout: 300_000 }, () => {
     await d.findText(".print-result", `Xem trước (${pages} trang)`, 20000);
     assert.equal(await d.count("[data-test=print-preview] canvas.pdf-page"), pages, "one canvas per page");
     await d.exec(`document.querySelector("[data-test=print-panel]").scrollIntoView({ block: "start" });`);
-    await d.screenshot(path.join(shots, "40-print-preview.png"));
+    await d.screenshot(path.join(shots, "37-print-preview.png"));
   });
 
   it("takes the next number on a second print and keeps the first file", async () => {
