@@ -46,5 +46,9 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "cert_revert",
         "cert_settings",
         "cert_result",
+        "print_forms",
+        "print_cert_forms",
+        "print_form",
+        "open_printed",
     ]
 }

@@ -15,7 +15,7 @@ use tauri::State;
 use uuid::Uuid;
 
 use crate::error::{AppError, Result};
-use crate::{admin, cert, sync};
+use crate::{admin, cert, print, sync};
 use crate::session::{self, Officer};
 use crate::view::{self, Kind};
 
@@ -516,4 +516,34 @@ pub async fn cert_settings(state: State<'_, Shared>, year: i32, data: Value) -> 
 #[specta::specta]
 pub async fn cert_result(state: State<'_, Shared>, year: i32) -> Result<cert::CertResult> {
     with_store(&state, |s| cert::result(s, year))
+}
+
+/// The forms "In" offers on a record's page (`kind` and `id`), or every form for "Mẫu trắng".
+#[tauri::command]
+#[specta::specta]
+pub async fn print_forms(state: State<'_, Shared>, kind: Option<Kind>, id: Option<Uuid>) -> Result<Vec<print::FormChoice>> {
+    with_store(&state, |s| print::forms(s, kind.zip(id)))
+}
+
+/// The certification forms of a unit (`subject`; none: the commune) at its step in `year`.
+#[tauri::command]
+#[specta::specta]
+pub async fn print_cert_forms(state: State<'_, Shared>, subject: Option<Uuid>, year: i32) -> Result<Vec<print::FormChoice>> {
+    with_store(&state, |s| print::cert_forms(s, subject, year))
+}
+
+/// "In": prints the form (numbered by the core's register), saves the PDF in the print folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn print_form(state: State<'_, Shared>, input: print::PrintInput) -> Result<print::PrintedView> {
+    with_store(&state, |s| print::print(s, input))
+}
+
+/// "Mở để in": opens a PDF of the print folder in the system's PDF viewer.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_printed(state: State<'_, Shared>, path: String) -> Result<()> {
+    // A logged-in officer's window only; the store's lock is not held while the viewer starts.
+    with_store(&state, |_| Ok(()))?;
+    Ok(phongtrao::print::save::open_saved(&phongtrao::print::save::default_dir(), std::path::Path::new(&path))?)
 }

@@ -4,6 +4,7 @@
 //! - [`cert`]: the yearly "An toàn về ANTT" certification as the window shows it.
 //! - [`commands`]: the Tauri commands (parse, call the core, map the error).
 //! - [`error`]: the one error shape crossing IPC, `{code, message, fields?}`.
+//! - [`print`]: "In": forms printed and saved by the core, previewed, opened in the system viewer.
 //! - [`sync`]: the sync with the province (bundles by USB stick) as the window shows it.
 //! - [`session`]: the officer's session over the core's accounts (setup checks, login names).
 //! - [`view`]: what the window shows (lists, records, forms, the dashboard), as generated TypeScript types.
@@ -16,6 +17,7 @@ pub mod admin;
 pub mod cert;
 pub mod commands;
 pub mod error;
+pub mod print;
 pub mod session;
 pub mod sync;
 pub mod view;
@@ -76,6 +78,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             cert_revert,
             cert_settings,
             cert_result,
+            print_forms,
+            print_cert_forms,
+            print_form,
+            open_printed,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // Only serde_json::Value (a record's fields) carries 64-bit numbers; its counts fit in a JS number.

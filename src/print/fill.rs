@@ -67,6 +67,10 @@ pub fn print(store: &mut Store, req: &PrintRequest) -> Result<Printed> {
     }
     let filled = fill(store, spec, req)?;
     let date = filled.date.unwrap_or(req.date);
+    if filled.number.is_some() || spec.series(&agency).is_some() {
+        // Giving or recording a number writes the register: not for a read-only account.
+        store.require(crate::Role::Officer, "in văn bản có số (cấp số trong sổ văn bản)")?;
+    }
     if let Some(number) = filled.number.clone() {
         // A number recorded with the certification (tờ trình, quyết định): printed as recorded; a
         // police number of the form's own series is entered in the register (once).

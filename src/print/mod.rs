@@ -39,6 +39,8 @@ mod lines;
 mod model;
 mod paginate;
 mod pdf;
+pub mod save;
+mod unhint;
 
 pub use format::{date_words, doc_number, place_date};
 pub use model::{

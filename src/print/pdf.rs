@@ -77,7 +77,21 @@ pub(crate) fn write(title: &str, fonts: &Fonts, rows: &[Row], pages: &[Vec<Place
     }
 
     let mut warnings = Vec::new();
-    let bytes = doc.with_pages(pdf_pages).save(&PdfSaveOptions::default(), &mut warnings);
+    // printpdf's own save() compresses every stream (Flate, best) but writes each small object
+    // (fonts' dictionaries, widths, pages) uncompressed with a classic xref table. Saving its lopdf
+    // document ourselves with object streams and a cross-reference stream (PDF 1.5) compresses those
+    // too: about 3 KB less for a 3-page Biên bản, nothing lost.
+    let mut lo = doc.with_pages(pdf_pages).to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
+    unhint_fonts(&mut lo);
+    compress(&mut lo).map_err(|e| PrintError::Pdf(e.to_string()))?;
+    let mut bytes = Vec::new();
+    let options = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .compression_level(COMPRESSION)
+        .max_objects_per_stream(1000)
+        .build();
+    lo.save_with_options(&mut bytes, options).map_err(|e| PrintError::Pdf(e.to_string()))?;
     let errors: Vec<String> =
         warnings.into_iter().filter(|w| w.severity == PdfParseErrorSeverity::Error).map(|w| w.msg).collect();
     if !errors.is_empty() {
@@ -87,6 +101,52 @@ pub(crate) fn write(title: &str, fonts: &Fonts, rows: &[Row], pages: &[Vec<Place
         return Err(PrintError::Pdf("printpdf trả về tệp rỗng".into()));
     }
     Ok(bytes)
+}
+
+/// Drops the hinting of every embedded TrueType font program (`FontFile2`): see [`super::unhint`].
+fn unhint_fonts(doc: &mut lopdf::Document) {
+    let programs: Vec<lopdf::ObjectId> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Type").and_then(|t| t.as_name()).is_ok_and(|n| n == b"FontDescriptor"))
+        .filter_map(|d| d.get(b"FontFile2").and_then(|r| r.as_reference()).ok())
+        .collect();
+    for id in programs {
+        if let Some(lopdf::Object::Stream(s)) = doc.objects.get_mut(&id)
+            && s.dict.get(b"Filter").is_err()
+            && let Some(plain) = super::unhint::strip(&s.content)
+        {
+            s.dict.set("Length1", plain.len() as i64);
+            s.set_content(plain);
+        }
+    }
+}
+
+/// Flate level of every stream. lopdf's own `compress` uses the best (9), which spent half the time
+/// of a printed page in deflate for 1% smaller files; the default level (6) is what zlib and most
+/// PDF writers (LibreOffice among them) use.
+const COMPRESSION: u32 = 6;
+
+/// Compresses every stream that may be compressed and is not yet (content streams, font programs,
+/// ToUnicode maps) with Flate at [`COMPRESSION`], keeping the raw data when compressing does not help.
+fn compress(doc: &mut lopdf::Document) -> std::io::Result<()> {
+    use std::io::Write;
+    for object in doc.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object
+            && stream.allows_compression
+            && stream.dict.get(b"Filter").is_err()
+        {
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(COMPRESSION));
+            z.write_all(&stream.content)?;
+            let packed = z.finish()?;
+            if packed.len() < stream.content.len() {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(packed);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One text object: `run` placed relative to (`left`, `top`) in page coordinates.

@@ -358,3 +358,18 @@ fn cli_prints_the_demo_communes_dossier() {
     cli_ok(&db, &["print", "giay-cong-nhan", "--id", id, "--year", &year, "-o", arg(&pdf)]);
     assert!(squash(&page_text(&pdf, 1)).contains(name));
 }
+
+/// The window's "In hồ sơ" offers the documents `cert dossier` would print, one by one.
+#[test]
+fn the_window_offers_the_forms_the_dossier_prints() {
+    let Commune { mut s, area, failed, registered, none, .. } = commune();
+    let names = |s: &Store, id| phongtrao::print::save::cert_forms(s, id, Y).unwrap().iter().map(|f| f.name).collect::<Vec<_>>();
+    let date = d(2025, 12, 10);
+    for unit in [area, failed, registered] {
+        let dossier: Vec<String> = fill_cert::dossier(&mut s, Some(unit), Y, date).unwrap().files.iter().map(|f| f.printed.form.name.to_owned()).collect();
+        assert_eq!(names(&s, Some(unit)), dossier, "{unit}");
+    }
+    assert_eq!(names(&s, Some(failed)).len(), 4, "not recognised: no decision, no certificate");
+    assert!(names(&s, Some(none)).is_empty(), "not registered: nothing yet");
+    assert_eq!(names(&s, None), ["bao-cao-ket-qua-cong-nhan"]);
+}

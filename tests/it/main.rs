@@ -7,6 +7,7 @@ mod demo;
 mod dossier;
 mod forms;
 mod print;
+mod print_save;
 mod security;
 mod store;
 mod sync;

@@ -85,6 +85,14 @@ export const commands = {
 	certSettings: (year: number, data: Value) => __TAURI_INVOKE<StepSaved>("cert_settings", { year, data }),
 	/**  The commune's result for the year, criterion by criterion, and the chief's settings. */
 	certResult: (year: number) => __TAURI_INVOKE<CertResult>("cert_result", { year }),
+	/**  The forms "In" offers on a record's page (`kind` and `id`), or every form for "Mẫu trắng". */
+	printForms: (kind: Kind | null, id: string | null) => __TAURI_INVOKE<FormChoice[]>("print_forms", { kind, id }),
+	/**  The certification forms of a unit (`subject`; none: the commune) at its step in `year`. */
+	printCertForms: (subject: string | null, year: number) => __TAURI_INVOKE<FormChoice[]>("print_cert_forms", { subject, year }),
+	/**  "In": prints the form (numbered by the core's register), saves the PDF in the print folder. */
+	printForm: (input: PrintInput) => __TAURI_INVOKE<PrintedView>("print_form", { input }),
+	/**  "Mở để in": opens a PDF of the print folder in the system's PDF viewer. */
+	openPrinted: (path: string) => __TAURI_INVOKE<null>("open_printed", { path }),
 };
 
 /* Types */
@@ -358,6 +366,16 @@ export type FilterArg = {
 
 export type FilterOp = "eq" | "ge" | "le";
 
+/**  A form the officer may print. */
+export type FormChoice = {
+	/**  The form's name (`bien-ban-hop`). */
+	name: string,
+	/**  Its Vietnamese title. */
+	title: string,
+	/**  Printing it takes the next number of the commune police's register (not for a blank form). */
+	numbered: boolean,
+};
+
 /**  One line of a record's history (steps on, steps back with their reason, settings). */
 export type HistoryLine = {
 	/**  `advance`, `revert` or `settings`. */
@@ -460,6 +478,32 @@ export type PeriodView = {
 	dossier_due: string,
 	/**  Registration is due by this day (end of the first quarter). */
 	register_by: string,
+};
+
+/**
+ *  What to print: a form from a record (`id`), a certification form (`id` of the unit or none for the
+ *  commune, with `year`), the key-registration form (`own_key`), or the blank form.
+ */
+export type PrintInput = {
+	form: string,
+	id: string | null,
+	year: number | null,
+	blank: boolean,
+	/**  The key-registration form of this installation's own key. */
+	own_key: boolean,
+};
+
+/**  A printed and saved document. */
+export type PrintedView = {
+	title: string,
+	/**  "01/BB-CAX" when the document took a number. */
+	number: string | null,
+	/**  The saved PDF file. */
+	path: string,
+	/**  "Đã lưu … vào tệp …". */
+	message: string,
+	/**  The PDF, base64, for the preview. */
+	pdf: string,
 };
 
 export type RecordView = {

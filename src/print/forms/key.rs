@@ -2,7 +2,6 @@
 //! fingerprint, to be signed and sealed on paper and sent to the province.
 
 use base64::Engine;
-use sha2::{Digest, Sha256};
 
 use super::{Agency, Issue, line};
 use crate::print::model::{Align, Column, Document, LabeledLine, Paragraph, Table, Title};
@@ -13,7 +12,8 @@ use crate::print::model::{Align, Column, Document, LabeledLine, Paragraph, Table
 pub struct KeyInput {
     /// Key id (`4F1A…`, 16 hex digits).
     pub key_id: String,
-    /// The fingerprint as read aloud and compared by hand (see [`fingerprint_text`]).
+    /// The fingerprint as read aloud and compared by hand: the one `phongtrao key show`, the sync
+    /// page and the province's `register` show ([`crate::sync::keys::fingerprint`], docs/SYNC.md).
     pub fingerprint: String,
     /// The public key as text (minisign's base64 line).
     pub public_key: String,
@@ -35,18 +35,10 @@ pub struct KeyRegistration {
     pub key: KeyInput,
 }
 
-/// SHA-256 of the key, as 16 groups of 4 upper-case hex digits in two lines of 8 groups
-/// ("3A7F 09C2 … \n …"): easy to read aloud over the phone and compare group by group.
-pub fn fingerprint_text(key: &[u8]) -> String {
-    let hex: String = Sha256::digest(key).iter().map(|b| format!("{b:02X}")).collect();
-    let groups: Vec<&str> = (0..16).map(|i| &hex[i * 4..i * 4 + 4]).collect();
-    format!("{}\n{}", groups[..8].join(" "), groups[8..].join(" "))
-}
-
 /// Reads a minisign public key file: line 1 a comment, line 2 base64 of 42 bytes: the algorithm
 /// ("Ed"), the key id (8 bytes, little-endian) and the Ed25519 key (32 bytes). The key id prints
 /// as 16 upper-case hex digits (the number, most significant first, as minisign shows it); the
-/// fingerprint is [`fingerprint_text`] of the 32 key bytes.
+/// fingerprint is [`crate::sync::keys::fingerprint`] of the 42 bytes, as the sync code shows it.
 pub fn from_minisign_pub(text: &str) -> Result<KeyInput, String> {
     let line = text
         .lines()
@@ -61,7 +53,7 @@ pub fn from_minisign_pub(text: &str) -> Result<KeyInput, String> {
         return Err(format!("dòng khóa phải gồm 42 byte bắt đầu bằng «Ed» (khóa Ed25519 của minisign), đang có {} byte", bytes.len()));
     }
     let id = u64::from_le_bytes(bytes[2..10].try_into().expect("8 bytes"));
-    Ok(KeyInput { key_id: format!("{id:016X}"), fingerprint: fingerprint_text(&bytes[10..]), public_key: line.to_owned() })
+    Ok(KeyInput { key_id: format!("{id:016X}"), fingerprint: crate::sync::keys::fingerprint(&bytes), public_key: line.to_owned() })
 }
 
 impl KeyRegistration {
@@ -138,11 +130,9 @@ mod tests {
         let k = from_minisign_pub(&format!("untrusted comment: minisign public key 0807060504030201\n{b64}\n")).unwrap();
         assert_eq!(k.key_id, "0807060504030201");
         assert_eq!(k.public_key, b64);
-        let lines: Vec<&str> = k.fingerprint.lines().collect();
-        assert_eq!(lines.len(), 2);
-        assert!(lines.iter().all(|l| l.split(' ').count() == 8 && l.split(' ').all(|g| g.len() == 4)));
-        let hex: String = Sha256::digest([7u8; 32]).iter().map(|b| format!("{b:02X}")).collect();
-        assert_eq!(k.fingerprint.replace([' ', '\n'], ""), hex);
+        // The fingerprint the sync code shows for the same key (key show, the province's register).
+        assert_eq!(k.fingerprint, crate::sync::keys::PublicKey::parse(&b64).unwrap().fingerprint());
+        assert_eq!(k.fingerprint.split(' ').map(str::len).collect::<Vec<_>>(), [5; 8]);
         assert!(from_minisign_pub("untrusted comment: x\nAAAA\n").unwrap_err().contains("42 byte"));
         assert!(from_minisign_pub("untrusted comment: x\n%%%\n").is_err());
     }

@@ -19,7 +19,7 @@ pub use certification::{
 };
 pub use report::{Figure, ModelRow, QuarterRow, YearReport};
 pub use team::{TeamDecision, TeamMember};
-pub use key::{KeyInput, KeyRegistration, fingerprint_text, from_minisign_pub};
+pub use key::{KeyInput, KeyRegistration, from_minisign_pub};
 pub use meeting::{MeetingMinutes, Votes};
 
 use super::model::{Header, LabeledLine, Paragraph, Signer};

@@ -11,6 +11,7 @@ export type Route =
   | { page: "accounts" }
   | { page: "backups" }
   | { page: "sync" }
+  | { page: "blank-forms" }
   // "Xét công nhận An toàn về ANTT": the year overview, a unit's page (subject null: the commune's
   // own record), the commune's result.
   | { page: "cert"; year?: number }
