@@ -35,9 +35,12 @@ function tauriDriver() {
 export class Driver {
   /** Starts tauri-driver with `env` (the app inherits it) and waits until both ports listen. */
   static async launch(env) {
+    // Its own process group (with WebKitWebDriver and the app it starts), so that `quit` ends them all
+    // even when a failed test left the window in a state where closing the session does not.
     const proc = spawn(tauriDriver(), ["--port", "4444", "--native-port", "4445"], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
     let log = "";
     proc.stdout.on("data", (d) => (log += d));
@@ -100,7 +103,14 @@ export class Driver {
 
   async quit() {
     await this.close();
-    this.proc.kill();
+    try {
+      process.kill(-this.proc.pid, "SIGTERM");
+    } catch {
+      this.proc.kill();
+    }
+    // An app that outlived the group must not keep the test process waiting on its output.
+    this.proc.stdout.destroy();
+    this.proc.stderr.destroy();
   }
 
   async setSize(width, height) {
