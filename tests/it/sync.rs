@@ -10,6 +10,7 @@ use phongtrao::domain::{Doc, Kind};
 use phongtrao::keyring::KdfParams;
 use phongtrao::store::Store;
 use phongtrao::sync::bundle::{self, BundleKind};
+use phongtrao::sync::keys::SigningKey;
 use phongtrao::sync::commune::{self, ExportOptions, Imported};
 use phongtrao::sync::province::{ImportOptions, ImportReport, Province};
 use phongtrao::{Error, NewAccount, Role, Setup};
@@ -449,6 +450,18 @@ fn enrollment_is_checked_and_happens_once() {
     assert!(e.to_string().contains("phongtrao enroll"), "{e}");
 }
 
+/// Signs `changes` (JSON lines) with the commune's `key` under the manifest of `opened`, encrypts the
+/// bundle to the province and imports it there: a bundle the commune really signed, with edited records.
+fn reseal_and_import(w: &mut World, opened: &bundle::Opened, key: &SigningKey, changes: &str) -> ImportReport {
+    let payload = bundle::compress(changes.as_bytes()).unwrap();
+    let recipient: age::x25519::Recipient = w.province.meta().age_recipient.parse().unwrap();
+    let (bytes, _, _) =
+        bundle::write(opened.manifest.clone(), &[("changes.jsonl.zst".into(), payload)], key, &[recipient]).unwrap();
+    w.province
+        .import_bytes(&bytes, &ImportOptions { dry_run: false, receipt_dir: Some(w.usb()) }, Utc::now())
+        .unwrap()
+}
+
 #[test]
 fn a_bad_record_is_quarantined_and_the_rest_imported() {
     let mut w = world();
@@ -463,14 +476,7 @@ fn a_bad_record_is_quarantined_and_the_rest_imported() {
     let text = String::from_utf8(bundle::decompress(&opened.files["changes.jsonl.zst"]).unwrap()).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     lines[0] = lines[0].replace("\"households\":120", "\"households\":-5");
-    let payload = bundle::compress((lines.join("\n") + "\n").as_bytes()).unwrap();
-    let recipient: age::x25519::Recipient = w.province.meta().age_recipient.parse().unwrap();
-    let (bytes, _, _) =
-        bundle::write(opened.manifest.clone(), &[("changes.jsonl.zst".into(), payload)], &key, &[recipient]).unwrap();
-    let r = w
-        .province
-        .import_bytes(&bytes, &ImportOptions { dry_run: false, receipt_dir: Some(w.usb()) }, Utc::now())
-        .unwrap();
+    let r = reseal_and_import(&mut w, &opened, &key, &(lines.join("\n") + "\n"));
     assert_eq!(r.total().new, 1);
     assert_eq!(r.total().rejected, 1);
     assert_eq!(r.quarantined.len(), 1);
@@ -740,14 +746,7 @@ fn a_demo_bundle_with_genuinely_bad_records_quarantines_them_and_imports_the_res
     assert_ne!(twice, line);
     text = text.replace(&line, &twice);
 
-    let payload = bundle::compress(text.as_bytes()).unwrap();
-    let recipient: age::x25519::Recipient = w.province.meta().age_recipient.parse().unwrap();
-    let (bytes, _, _) =
-        bundle::write(opened.manifest.clone(), &[("changes.jsonl.zst".into(), payload)], &key, &[recipient]).unwrap();
-    let r = w
-        .province
-        .import_bytes(&bytes, &ImportOptions { dry_run: false, receipt_dir: Some(w.usb()) }, Utc::now())
-        .unwrap();
+    let r = reseal_and_import(&mut w, &opened, &key, &text);
     let mut got: Vec<&str> = r.quarantined.iter().map(|q| q.record_id.as_str()).collect();
     got.sort();
     let mut want: Vec<&str> = bad.iter().map(String::as_str).chain([twice_id.as_str()]).collect();
