@@ -26,7 +26,7 @@ pub struct FormChoice {
 }
 
 fn choice(f: &FormSpec) -> FormChoice {
-    FormChoice { name: f.name.into(), title: f.title.into(), numbered: f.symbol.is_some() && f.issuer == phongtrao::print::forms::Issuer::Police }
+    FormChoice { name: f.name.into(), title: f.title.into(), numbered: f.numbered() }
 }
 
 /// What to print: a form from a record (`id`), a certification form (`id` of the unit or none for the

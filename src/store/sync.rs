@@ -82,14 +82,17 @@ pub(super) fn change_lines_since(conn: &Connection, after: i64, limit: u32) -> R
     })?;
     rows.map(|row| {
         let (id, kind, hlc, origin, seq, data) = row?;
-        let bad = |what: &str| Error::Json(format!("bản ghi {id}: {what}"));
+        let bad = |what: &str| Error::Json(format!("bản ghi «{id}» trong kho có {what}"));
         Ok(ChangeLine {
-            id: Uuid::parse_str(&id).map_err(|e| bad(&e.to_string()))?,
-            kind: Kind::parse(&kind).ok_or_else(|| bad(&format!("loại {kind}")))?,
+            id: Uuid::parse_str(&id).map_err(|_| bad("mã không hợp lệ"))?,
+            kind: Kind::parse(&kind).ok_or_else(|| bad(&format!("loại «{kind}» không có trong phongtrao")))?,
             hlc: Hlc(hlc as u64),
-            origin: Uuid::parse_str(&origin).map_err(|e| bad(&e.to_string()))?,
+            origin: Uuid::parse_str(&origin).map_err(|_| bad("mã máy cài đặt không hợp lệ"))?,
             seq,
-            data: data.map(serde_json::value::RawValue::from_string).transpose().map_err(|e| bad(&e.to_string()))?,
+            data: data
+                .map(serde_json::value::RawValue::from_string)
+                .transpose()
+                .map_err(|_| bad("nội dung không đọc được"))?,
         })
     })
     .collect()

@@ -4,7 +4,6 @@
 //! the numbers recorded at the steps and the register; `phongtrao cert dossier` on the demo commune.
 
 use std::path::Path;
-use std::process::Command;
 
 use chrono::NaiveDate;
 use phongtrao::print::fill::{self, PrintRequest};
@@ -284,21 +283,11 @@ fn a_recorded_number_the_register_gave_to_another_document_is_refused() {
 // ---- the command line on the demo commune -------------------------------------------------------
 
 fn cli(db: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_phongtrao"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("PHONGTRAO_DB")
-        .env_remove("PHONGTRAO_USER")
-        .env("PHONGTRAO_PASSWORD", "phongtrao-demo")
-        .output()
-        .expect("run phongtrao")
+    crate::forms::cli_as(db, phongtrao::demo::DEMO_PASSWORD, args)
 }
 
 fn cli_ok(db: &Path, args: &[&str]) -> String {
-    let o = cli(db, args);
-    assert!(o.status.success(), "phongtrao {args:?}: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).expect("UTF-8")
+    crate::forms::cli_ok_as(db, phongtrao::demo::DEMO_PASSWORD, args)
 }
 
 #[test]

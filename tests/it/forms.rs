@@ -326,22 +326,32 @@ fn dang_ky_khoa_prints_the_key_and_its_fingerprint_and_blank() {
 
 // ---- the command line ----------------------------------------------------------------------------
 
-fn cli(db: &Path, args: &[&str]) -> std::process::Output {
+/// `phongtrao --db DB ARGS…` as the officer with `password` would type it.
+pub(crate) fn cli_as(db: &Path, password: &str, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_phongtrao"))
         .arg("--db")
         .arg(db)
         .args(args)
         .env_remove("PHONGTRAO_DB")
         .env_remove("PHONGTRAO_USER")
-        .env("PHONGTRAO_PASSWORD", "mat-khau-dung")
+        .env("PHONGTRAO_PASSWORD", password)
         .output()
         .expect("run phongtrao")
 }
 
-fn cli_ok(db: &Path, args: &[&str]) -> String {
-    let o = cli(db, args);
+/// [`cli_as`], which must succeed; its standard output.
+pub(crate) fn cli_ok_as(db: &Path, password: &str, args: &[&str]) -> String {
+    let o = cli_as(db, password, args);
     assert!(o.status.success(), "phongtrao {args:?}: {}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8(o.stdout).expect("UTF-8")
+}
+
+fn cli(db: &Path, args: &[&str]) -> std::process::Output {
+    cli_as(db, "mat-khau-dung", args)
+}
+
+fn cli_ok(db: &Path, args: &[&str]) -> String {
+    cli_ok_as(db, "mat-khau-dung", args)
 }
 
 #[test]

@@ -71,10 +71,15 @@ pub struct FormSpec {
 impl FormSpec {
     /// The numbering series: `BB-CAX` for the police of a xã; `None` when the police take no number.
     pub fn series(&self, agency: &Agency) -> Option<String> {
-        match (self.issuer, self.symbol) {
-            (Issuer::Police, Some(s)) => Some(format!("{s}-{}", agency.short)),
+        match self.symbol {
+            Some(s) if self.numbered() => Some(format!("{s}-{}", agency.short)),
             _ => None,
         }
+    }
+
+    /// Whether printing it (filled, not blank) takes the next number of the commune police's register.
+    pub fn numbered(&self) -> bool {
+        self.issuer == Issuer::Police && self.symbol.is_some()
     }
 
     /// The "Số" text of an unnumbered or blank document: `……/BB-CAX`, `……/QĐ-UBND`; `None` without "Số".
