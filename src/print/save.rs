@@ -145,8 +145,13 @@ pub fn open_saved(dir: &Path, file: &Path) -> Result<()> {
     }
     // Detached: the viewer outlives the call (and a launcher that waits for it blocks nothing); a
     // launcher that fails at once (within 250 ms) is reported, or the next one (gio…) is tried.
-    open::that_detached(&file).map_err(|e| {
-        Error::Refused(format!("Không mở được tệp {} bằng trình xem PDF của máy: {e}. Hãy mở tệp này để in.", file.display()))
+    // The system's reason is in the system's language: the officer is told what to do instead.
+    open::that_detached(&file).map_err(|_| {
+        Error::Refused(format!(
+            "Không mở được tệp {} bằng trình xem PDF của máy (máy chưa có trình xem PDF, hoặc trình xem không chạy). \
+Hãy tự mở tệp này trong thư mục trên để in.",
+            file.display()
+        ))
     })
 }
 
