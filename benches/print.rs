@@ -85,7 +85,10 @@ fn fodt() -> String {
     }
     body.push_str(&p("Body", "Kết luận của chủ trì:"));
     body.push_str(&p("Body", CONCLUSION));
-    body.push_str(&p("Body", "Kết quả biểu quyết: 45/47 người dự họp tán thành (95,7%); 2 không tán thành; 0 không biểu quyết."));
+    body.push_str(&p(
+        "Body",
+        "Kết quả biểu quyết: 45/47 người dự họp tán thành (95,7%); 2 không tán thành; 0 không biểu quyết.",
+    ));
     body.push_str(&p("Body", "Cuộc họp kết thúc vào 10 giờ 30 phút, ngày 05 tháng 01 năm 2026./."));
     body.push_str("<table:table table:name=\"Sign\" table:style-name=\"Wide\"><table:table-column table:number-columns-repeated=\"2\"/><table:table-row><table:table-cell>");
     body.push_str(&p("C14B", "THƯ KÝ"));
@@ -164,11 +167,18 @@ fn main() {
     }
     let ours = median(ours);
     let render_only = median(render_only);
-    println!("ours: median {:.1} ms over {runs} runs, {} bytes, {} pages", ours.as_secs_f64() * 1e3, size, pages(&ours_path));
+    println!(
+        "ours: median {:.1} ms over {runs} runs, {} bytes, {} pages",
+        ours.as_secs_f64() * 1e3,
+        size,
+        pages(&ours_path)
+    );
 
     let fodt_path = dir.path().join("bien-ban.fodt");
     std::fs::write(&fodt_path, fodt()).unwrap();
-    let soffice = ["soffice", "libreoffice"].into_iter().find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()));
+    let soffice = ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()));
     let Some(soffice) = soffice else {
         println!("LibreOffice is not installed: run scripts/bench-print.sh (it installs libreoffice-writer-nogui).");
         return;
@@ -195,13 +205,32 @@ fn main() {
     let lo_pdf = out.join("bien-ban.pdf");
     let lo_size = std::fs::metadata(&lo_pdf).unwrap().len() as usize;
     let lo = median(lo);
-    println!("LibreOffice: median {:.0} ms over {lo_runs} runs, {} bytes, {} pages", lo.as_secs_f64() * 1e3, lo_size, pages(&lo_pdf));
+    println!(
+        "LibreOffice: median {:.0} ms over {lo_runs} runs, {} bytes, {} pages",
+        lo.as_secs_f64() * 1e3,
+        lo_size,
+        pages(&lo_pdf)
+    );
     println!();
     println!("| 3-page Biên bản to PDF | median time | size | pages |");
     println!("|---|---|---|---|");
-    println!("| phongtrao (`print::render` + atomic write) | {:.1} ms | {:.1} KB | {} |", ours.as_secs_f64() * 1e3, size as f64 / 1024.0, pages(&ours_path));
-    println!("| LibreOffice {soffice} --headless --convert-to pdf (.fodt) | {:.0} ms | {:.1} KB | {} |", lo.as_secs_f64() * 1e3, lo_size as f64 / 1024.0, pages(&lo_pdf));
+    println!(
+        "| phongtrao (`print::render` + atomic write) | {:.1} ms | {:.1} KB | {} |",
+        ours.as_secs_f64() * 1e3,
+        size as f64 / 1024.0,
+        pages(&ours_path)
+    );
+    println!(
+        "| LibreOffice {soffice} --headless --convert-to pdf (.fodt) | {:.0} ms | {:.1} KB | {} |",
+        lo.as_secs_f64() * 1e3,
+        lo_size as f64 / 1024.0,
+        pages(&lo_pdf)
+    );
     println!("| phongtrao, layout and PDF in memory only | {:.1} ms | | |", render_only.as_secs_f64() * 1e3);
-    println!("| ratio (with the fsynced write) | {:.0}× faster | {:.2}× the size |  |", lo.as_secs_f64() / ours.as_secs_f64(), size as f64 / lo_size as f64);
+    println!(
+        "| ratio (with the fsynced write) | {:.0}× faster | {:.2}× the size |  |",
+        lo.as_secs_f64() / ours.as_secs_f64(),
+        size as f64 / lo_size as f64
+    );
     println!("| ratio (in memory) | {:.0}× faster | | |", lo.as_secs_f64() / render_only.as_secs_f64());
 }

@@ -25,7 +25,7 @@ use phongtrao::domain::{Doc, Kind};
 use phongtrao::keyring::{DataKey, KdfParams, Keyring};
 use phongtrao::store::{Change, Store};
 use phongtrao::sync::bundle;
-use phongtrao::sync::commune::{self, ExportOptions, Exported, CHANGES_FILE};
+use phongtrao::sync::commune::{self, CHANGES_FILE, ExportOptions, Exported};
 use phongtrao::sync::keys;
 use phongtrao::sync::province::{ImportOptions, Province};
 use rusqlite::params;
@@ -81,7 +81,9 @@ fn main() {
 
     // The first full export of each store (the large one is kept for the import), acknowledged as a
     // receipt would, then 100 new records: what a normal export carries.
-    let full = |s: &mut Store| commune::export(s, &out, &ExportOptions { full: true, ..Default::default() }, &mut |_, _| {}).unwrap();
+    let full = |s: &mut Store| {
+        commune::export(s, &out, &ExportOptions { full: true, ..Default::default() }, &mut |_, _| {}).unwrap()
+    };
     let first = full(&mut big);
     let first_bytes = std::fs::read(&first.path).unwrap();
     let runs = 3;
@@ -91,7 +93,8 @@ fn main() {
         for (s, e) in [(&mut big, &first), (&mut small, &first_small)] {
             s.acknowledge(&e.hash, &chrono::Utc::now().to_rfc3339()).unwrap();
             for i in 0..100 {
-                let d = json!({"name": format!("Thôn Bench {i}"), "kind": "thon", "households": 120, "population": 480});
+                let d =
+                    json!({"name": format!("Thôn Bench {i}"), "kind": "thon", "households": 120, "population": 480});
                 let d: Doc = d.as_object().unwrap().clone();
                 s.create(Kind::Area, &d).unwrap();
             }
@@ -106,7 +109,9 @@ fn main() {
         };
         let (l, sm) = side_by_side(40, |_| export100(&mut big), |_| export100(&mut small));
         println!();
-        println!("1. Export of 100 changes (age-encrypted, signed, written with fsync), 40 runs each after 4 warm-up runs:");
+        println!(
+            "1. Export of 100 changes (age-encrypted, signed, written with fsync), 40 runs each after 4 warm-up runs:"
+        );
         println!();
         println!("| store | p50 | p95 |");
         println!("|---|---|---|");
@@ -126,7 +131,14 @@ fn main() {
             keys::parse_age_identity(&age_secret).unwrap().to_public().to_string()
         };
         let (msk, mpk) = (work.join("minisign.key"), work.join("minisign.pub"));
-        let made = Command::new("minisign").args(["-G", "-W", "-f", "-q"]).arg("-s").arg(&msk).arg("-p").arg(&mpk).status().unwrap();
+        let made = Command::new("minisign")
+            .args(["-G", "-W", "-f", "-q"])
+            .arg("-s")
+            .arg(&msk)
+            .arg("-p")
+            .arg(&mpk)
+            .status()
+            .unwrap();
         assert!(made.success(), "minisign -G -W failed");
         let pipeline = |what: &str, tag: &str| -> (Duration, u64) {
             let file = work.join(format!("dump-{tag}.sql.zst.age"));
@@ -139,7 +151,8 @@ fn main() {
                 .unwrap();
             let took = t.elapsed();
             assert!(ok.success(), "pipeline failed");
-            let size = std::fs::metadata(&file).unwrap().len() + std::fs::metadata(format!("{}.minisig", file.display())).unwrap().len();
+            let size = std::fs::metadata(&file).unwrap().len()
+                + std::fs::metadata(format!("{}.minisig", file.display())).unwrap().len();
             std::fs::remove_file(&file).unwrap();
             (took, size)
         };
@@ -169,7 +182,10 @@ fn main() {
         println!("| | median time | file size | ours: time ratio | ours: size ratio |");
         println!("|---|---|---|---|---|");
         println!("| phongtrao bundle export --full | {} | {} | | |", secs(med(&ours)), mb(ours_size));
-        for (name, d, n) in [("`.dump` (whole database)", &dump_all, all_size), ("`.dump record` (the records table only)", &dump_record, record_size)] {
+        for (name, d, n) in [
+            ("`.dump` (whole database)", &dump_all, all_size),
+            ("`.dump record` (the records table only)", &dump_record, record_size),
+        ] {
             println!(
                 "| pipeline, {name} | {} | {} | {:.2} | {:.2} |",
                 secs(med(d)),
@@ -178,13 +194,13 @@ fn main() {
                 ours_size as f64 / n as f64
             );
         }
-
     }
 
     // 3. The province's import of the first full bundle beside plain inserts of its rows.
     let opened = bundle::open(&first_bytes, &[identity]).unwrap();
     let lines = bundle::decompress(opened.file(CHANGES_FILE).unwrap()).unwrap();
-    let changes: Vec<Change> = lines.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(|l| serde_json::from_slice(l).unwrap()).collect();
+    let changes: Vec<Change> =
+        lines.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(|l| serde_json::from_slice(l).unwrap()).collect();
     let inst = opened.manifest.installation_id.to_string();
     let commune_code = opened.manifest.commune_code.clone();
     let hash = opened.hash();
@@ -242,8 +258,16 @@ fn main() {
     println!();
     println!("| | median time | records/s |");
     println!("|---|---|---|");
-    println!("| phongtrao province import (decrypt, verify, check each record, merge, receipt) | {} | {:.0} |", secs(med(&ours)), rate(med(&ours)));
-    println!("| plain rusqlite: the same rows into the same table, one transaction, prepared statement | {} | {:.0} |", secs(med(&plain)), rate(med(&plain)));
+    println!(
+        "| phongtrao province import (decrypt, verify, check each record, merge, receipt) | {} | {:.0} |",
+        secs(med(&ours)),
+        rate(med(&ours))
+    );
+    println!(
+        "| plain rusqlite: the same rows into the same table, one transaction, prepared statement | {} | {:.0} |",
+        secs(med(&plain)),
+        rate(med(&plain))
+    );
     println!("| ours / plain rate | {:.0}% | |", 100.0 * rate(med(&ours)) / rate(med(&plain)));
 
     let _ = std::fs::remove_file(Keyring::path_for(&plain_db));

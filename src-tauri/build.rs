@@ -1,8 +1,8 @@
 // The app's own commands are declared here so that capabilities/main.json can allow exactly them.
 fn main() {
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
-        tauri_build::AppManifest::new().commands(phongtrao_commands()),
-    ))
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(phongtrao_commands())),
+    )
     .expect("tauri-build");
 }
 

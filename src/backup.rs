@@ -93,10 +93,11 @@ pub fn create_from(snap: &Snapshot, dir: &Path, now: DateTime<Local>) -> Result<
         n += 1;
     }
     clean_stale_temporaries(snap.store_dir());
-    let tmp = TempFile(
-        snap.store_dir()
-            .join(format!(".phongtrao-sao-luu-{}-{}.tmp", std::process::id(), now.timestamp_nanos_opt().unwrap_or(0))),
-    );
+    let tmp = TempFile(snap.store_dir().join(format!(
+        ".phongtrao-sao-luu-{}-{}.tmp",
+        std::process::id(),
+        now.timestamp_nanos_opt().unwrap_or(0)
+    )));
     let _ = fs::remove_file(&tmp.0);
     snap.write_db(&tmp.0)?;
     let keys = snap.keyring()?;

@@ -107,10 +107,7 @@ fn all(store: &Store, kind: Kind, filters: Vec<Filter>) -> Result<Vec<Record>> {
 
 /// The first [`ALERT_ITEMS`] of `ids`, with their titles.
 fn items(store: &Store, kind: Kind, ids: &[Uuid]) -> Result<Vec<AlertItem>> {
-    ids.iter()
-        .take(ALERT_ITEMS)
-        .map(|id| Ok(AlertItem { kind, id: *id, title: store.get(kind, *id)?.title }))
-        .collect()
+    ids.iter().take(ALERT_ITEMS).map(|id| Ok(AlertItem { kind, id: *id, title: store.get(kind, *id)?.title })).collect()
 }
 
 /// An alert about the records `ids` of `kind` (counted by `many`); one record is named instead (`one`).
@@ -205,8 +202,11 @@ pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
         .collect();
     let mut rest: Vec<_> = by_category.into_iter().collect();
     rest.sort();
-    activities_by_category
-        .extend(rest.into_iter().map(|(c, count)| CategoryCount { label: c.clone(), category: c, count }));
+    activities_by_category.extend(rest.into_iter().map(|(c, count)| CategoryCount {
+        label: c.clone(),
+        category: c,
+        count,
+    }));
 
     // Members per team, by role.
     let teams = all(store, Kind::Team, Vec::new())?;
@@ -342,7 +342,7 @@ pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
 mod tests {
     use super::*;
     use crate::domain::Doc;
-    use serde_json::{json, Value};
+    use serde_json::{Value, json};
 
     fn doc(v: Value) -> Doc {
         match v {
@@ -411,8 +411,7 @@ mod tests {
         assert!(d.alerts.iter().any(|a| a.code == "area_without_model" && a.count == 1));
 
         // A team with no members lacks a leader and a deputy, named in the message.
-        s.create(Kind::Team, &doc(json!({"name": "Tổ bảo vệ ANTT thôn 5", "area_ids": [area.to_string()]})))
-            .unwrap();
+        s.create(Kind::Team, &doc(json!({"name": "Tổ bảo vệ ANTT thôn 5", "area_ids": [area.to_string()]}))).unwrap();
         let d = dashboard(&s, t).unwrap();
         let deputy = d.alerts.iter().find(|a| a.code == "team_without_deputy").unwrap();
         assert_eq!(deputy.message, "Tổ bảo vệ ANTT thôn 5 chưa có tổ phó");

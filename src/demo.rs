@@ -22,7 +22,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use uuid::{Builder, Uuid};
 
 use crate::date;
@@ -85,11 +85,7 @@ const BATCH: usize = 2_000;
 
 /// Fills an initialised, empty store with the demo commune. `progress(done, total)` is called before
 /// the first transaction and after each one. Refuses a store that already has records.
-pub fn generate(
-    store: &mut Store,
-    opts: &DemoOptions,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<DemoReport> {
+pub fn generate(store: &mut Store, opts: &DemoOptions, progress: &mut dyn FnMut(usize, usize)) -> Result<DemoReport> {
     let commune = store.commune()?.clone();
     if opts.scale == 0 {
         return Err(Error::Refused("Quy mô dữ liệu mẫu phải từ 1 trở lên.".into()));
@@ -129,23 +125,45 @@ pub fn generate(
 
 /// One write of the demo.
 enum Op {
-    Create { kind: Kind, id: Uuid, doc: Doc },
+    Create {
+        kind: Kind,
+        id: Uuid,
+        doc: Doc,
+    },
     /// A new model replicated from `origin` into `area` (the replication rule sets `origin_id`).
-    Replicate { id: Uuid, origin: Uuid, area: Uuid, overrides: Doc },
+    Replicate {
+        id: Uuid,
+        origin: Uuid,
+        area: Uuid,
+        overrides: Doc,
+    },
     /// Dissolution of a model, after its reviews were written.
-    Dissolve { id: Uuid, on: NaiveDate, reason: String },
+    Dissolve {
+        id: Uuid,
+        on: NaiveDate,
+        reason: String,
+    },
     /// One step of a certification (`subject` None: the commune), stamped at `at`.
-    CertAdvance { id: Uuid, subject: Option<Uuid>, year: i32, data: Doc, at: String },
+    CertAdvance {
+        id: Uuid,
+        subject: Option<Uuid>,
+        year: i32,
+        data: Doc,
+        at: String,
+    },
     /// The commune's certification settings for a year.
-    CertSettings { id: Uuid, year: i32, data: Doc, at: String },
+    CertSettings {
+        id: Uuid,
+        year: i32,
+        data: Doc,
+        at: String,
+    },
 }
 
 fn apply(tx: &mut Tx<'_>, op: &Op) -> Result<Vec<String>> {
     Ok(match op {
         Op::Create { kind, id, doc } => tx.create_with_id(*kind, *id, doc, false)?.warnings,
-        Op::Replicate { id, origin, area, overrides } => {
-            tx.replicate_model(*id, *origin, *area, overrides)?.warnings
-        }
+        Op::Replicate { id, origin, area, overrides } => tx.replicate_model(*id, *origin, *area, overrides)?.warnings,
         Op::Dissolve { id, on, reason } => tx.dissolve_model(*id, &date::iso(*on), reason)?.warnings,
         // A certification's warnings are its state (unconfirmed criteria, a failed vote, a late
         // registration): the demo shows them on purpose, so they are not rule trips.
@@ -247,20 +265,20 @@ impl Ids {
 // Word pools (all NFC, full diacritics)
 
 const KINH_SURNAMES: &[&str] = &[
-    "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Vũ",
-    "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Đinh", "Trương", "Lương", "Phùng", "Đoàn", "Lâm",
+    "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Vũ", "Đặng", "Bùi",
+    "Đỗ", "Hồ", "Ngô", "Dương", "Đinh", "Trương", "Lương", "Phùng", "Đoàn", "Lâm",
 ];
 const KINH_MALE_MIDDLE: &[&str] =
     &["Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Công", "Xuân", "Đình", "Ngọc", "Anh"];
 const KINH_FEMALE_MIDDLE: &[&str] = &["Thị", "Thị", "Thị", "Ngọc", "Thu", "Kim", "Thanh", "Hồng", "Mỹ", "Thúy"];
 const KINH_MALE: &[&str] = &[
-    "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Huy", "Khánh", "Long", "Lợi", "Minh", "Nam",
-    "Phúc", "Quân", "Sơn", "Tài", "Thắng", "Thành", "Tiến", "Toàn", "Trung", "Tuấn", "Việt", "Vinh",
-    "Hòa", "Lực", "Phong", "Hiếu", "Kiên", "Hưng", "Quý",
+    "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Huy", "Khánh", "Long", "Lợi", "Minh", "Nam", "Phúc", "Quân",
+    "Sơn", "Tài", "Thắng", "Thành", "Tiến", "Toàn", "Trung", "Tuấn", "Việt", "Vinh", "Hòa", "Lực", "Phong", "Hiếu",
+    "Kiên", "Hưng", "Quý",
 ];
 const KINH_FEMALE: &[&str] = &[
-    "Anh", "Bích", "Chi", "Dung", "Duyên", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hương", "Lan", "Liên",
-    "Linh", "Loan", "Mai", "Nga", "Ngọc", "Nhung", "Phương", "Thảo", "Thủy", "Trang", "Tuyết", "Vân", "Yến",
+    "Anh", "Bích", "Chi", "Dung", "Duyên", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hương", "Lan", "Liên", "Linh", "Loan",
+    "Mai", "Nga", "Ngọc", "Nhung", "Phương", "Thảo", "Thủy", "Trang", "Tuyết", "Vân", "Yến",
 ];
 /// Xơ Đăng and Ba Na names: "A" for men, "Y" for women, then the given name.
 const XD_MALE: &[&str] =
@@ -274,13 +292,41 @@ const JR_FEMALE: &[&str] = &["H'Lên", "H'Bớt", "H'Nhứ", "H'Dơi", "H'Bĩnh"
 const RANKS: &[&str] = &["Thiếu úy", "Trung úy", "Trung úy", "Thượng úy", "Thượng úy", "Đại úy", "Thiếu tá"];
 
 const THON_NAMES: &[&str] = &[
-    "Đắk Năng", "Tân Sang", "Bình Giang", "Thanh Xuân", "Tân Lập", "Hòa Bình", "Quyết Thắng",
-    "Tiến Thành", "Đoàn Kết", "Thống Nhất", "Ia Muốn", "Ia Tân", "Bình Minh", "Đắk Đê", "Sơn Thành",
-    "Phú Hòa", "Hữu Nghị", "Tân Hội",
+    "Đắk Năng",
+    "Tân Sang",
+    "Bình Giang",
+    "Thanh Xuân",
+    "Tân Lập",
+    "Hòa Bình",
+    "Quyết Thắng",
+    "Tiến Thành",
+    "Đoàn Kết",
+    "Thống Nhất",
+    "Ia Muốn",
+    "Ia Tân",
+    "Bình Minh",
+    "Đắk Đê",
+    "Sơn Thành",
+    "Phú Hòa",
+    "Hữu Nghị",
+    "Tân Hội",
 ];
 const LANG_NAMES: &[&str] = &[
-    "Kon Klor", "Plei Kần", "Kon Rẫy", "Đắk Sờ", "Ia Tơi", "Kon Hra Chót", "Plei Rơ Wai", "Kon Tu Rằng",
-    "Đăk Wơk", "Plei Trum", "Kon Jơ Ri", "Plei Tơ Nghia", "Kon Mơ Nay", "Ia Kla", "Đăk Rơ Wa",
+    "Kon Klor",
+    "Plei Kần",
+    "Kon Rẫy",
+    "Đắk Sờ",
+    "Ia Tơi",
+    "Kon Hra Chót",
+    "Plei Rơ Wai",
+    "Kon Tu Rằng",
+    "Đăk Wơk",
+    "Plei Trum",
+    "Kon Jơ Ri",
+    "Plei Tơ Nghia",
+    "Kon Mơ Nay",
+    "Ia Kla",
+    "Đăk Rơ Wa",
     "Kon Xơ Lăng",
 ];
 const BUON_NAMES: &[&str] = &["Ea Sô", "Đrăng Phốk", "Ko Tam", "Jang Lành", "Ea Mđrót"];
@@ -288,22 +334,62 @@ const BAN_NAMES: &[&str] = &["Tà Dơ", "Nà Phặc", "Hua Tạt", "Pá Khoang",
 
 /// The kinds of the 15 areas of a cluster (shuffled).
 const AREA_MIX: [&str; 15] = [
-    "thon", "thon", "thon", "thon", "thon", "thon", "lang", "lang", "lang", "lang", "to_dan_pho",
-    "to_dan_pho", "ban", "buon", "khu_pho",
+    "thon",
+    "thon",
+    "thon",
+    "thon",
+    "thon",
+    "thon",
+    "lang",
+    "lang",
+    "lang",
+    "lang",
+    "to_dan_pho",
+    "to_dan_pho",
+    "ban",
+    "buon",
+    "khu_pho",
 ];
 
 const BRANDS: &[&str] = &[
-    "Sa Thầy", "Tây Nguyên", "Ngọc Linh", "Đắk Bla", "Sê San", "Chư Mom Ray", "Trường Sơn", "Hoàng Phát",
-    "Minh Đức", "Phú Thịnh", "Đại Lộc", "Hưng Thịnh", "Thành Công", "An Phú", "Việt Tiến", "Bảo Long",
+    "Sa Thầy",
+    "Tây Nguyên",
+    "Ngọc Linh",
+    "Đắk Bla",
+    "Sê San",
+    "Chư Mom Ray",
+    "Trường Sơn",
+    "Hoàng Phát",
+    "Minh Đức",
+    "Phú Thịnh",
+    "Đại Lộc",
+    "Hưng Thịnh",
+    "Thành Công",
+    "An Phú",
+    "Việt Tiến",
+    "Bảo Long",
 ];
-const PRESCHOOLS: &[&str] = &["Hoa Mai", "Hoa Hồng", "Họa Mi", "Sơn Ca", "Hoa Sen", "Tuổi Thơ", "Hoa Pơ Lang", "Vàng Anh"];
+const PRESCHOOLS: &[&str] =
+    &["Hoa Mai", "Hoa Hồng", "Họa Mi", "Sơn Ca", "Hoa Sen", "Tuổi Thơ", "Hoa Pơ Lang", "Vàng Anh"];
 const PRIMARY: &[&str] = &[
-    "Kim Đồng", "Lê Văn Tám", "Võ Thị Sáu", "Nguyễn Văn Trỗi", "Trần Quốc Toản", "Lý Tự Trọng",
-    "Phan Đình Phùng", "Hoàng Văn Thụ",
+    "Kim Đồng",
+    "Lê Văn Tám",
+    "Võ Thị Sáu",
+    "Nguyễn Văn Trỗi",
+    "Trần Quốc Toản",
+    "Lý Tự Trọng",
+    "Phan Đình Phùng",
+    "Hoàng Văn Thụ",
 ];
 const SECONDARY: &[&str] = &[
-    "Lê Quý Đôn", "Nguyễn Du", "Chu Văn An", "Lương Thế Vinh", "Nguyễn Trãi", "Trần Hưng Đạo",
-    "Lê Hồng Phong", "Ngô Quyền",
+    "Lê Quý Đôn",
+    "Nguyễn Du",
+    "Chu Văn An",
+    "Lương Thế Vinh",
+    "Nguyễn Trãi",
+    "Trần Hưng Đạo",
+    "Lê Hồng Phong",
+    "Ngô Quyền",
 ];
 const HIGH: &[&str] = &["Phan Bội Châu", "Quang Trung", "Nguyễn Huệ", "Lê Lợi", "Trường Chinh", "Duy Tân"];
 
@@ -327,36 +413,111 @@ const WOMEN: u8 = 4;
 const EQUIPMENT: u8 = 8;
 
 const MODELS: &[ModelTpl] = &[
-    ModelTpl { kind: "tu_quan", model_type: "nhom_lien_gia", base: "Nhóm liên gia tự quản về an ninh, trật tự", flags: SMALL,
-        notes: "Gồm {n} hộ liền kề; các hộ giao ước giữ gìn an ninh, trật tự, thông báo cho nhau khi có người lạ đến lưu trú và báo ngay cho Công an xã khi phát hiện dấu hiệu vi phạm pháp luật." },
-    ModelTpl { kind: "tu_quan", model_type: "to_tu_quan", base: "Tổ tự quản về an ninh, trật tự", flags: 0,
-        notes: "Tổ duy trì sinh hoạt hằng tháng tại nhà văn hóa; phân công {n} thành viên nắm tình hình các hộ gia đình, kịp thời phát hiện mâu thuẫn trong nhân dân." },
-    ModelTpl { kind: "tu_quan", model_type: "khac", base: "Dòng họ tự quản về an ninh, trật tự", flags: 0,
-        notes: "Trưởng họ và {n} chi họ ký quy ước không để con cháu vi phạm pháp luật, không tham gia tệ nạn xã hội; hằng năm biểu dương gia đình thực hiện tốt." },
-    ModelTpl { kind: "tu_quan", model_type: "khac", base: "Khu dân cư không có tội phạm và tệ nạn xã hội", flags: 0,
-        notes: "Xây dựng hương ước, quy ước về an ninh, trật tự; {n} hộ đăng ký gia đình không có người vi phạm pháp luật." },
-    ModelTpl { kind: "tu_phong", model_type: "camera_an_ninh", base: "Camera an ninh", flags: EQUIPMENT,
-        notes: "Lắp đặt {n} mắt camera tại các trục đường chính, ngã ba và nhà văn hóa; kinh phí do nhân dân đóng góp và xã hội hóa, kết nối về Công an xã." },
-    ModelTpl { kind: "tu_phong", model_type: "khac", base: "Tiếng kẻng an ninh", flags: EQUIPMENT,
-        notes: "Bố trí {n} điểm kẻng; khi có trộm cắp, cháy nổ hoặc người lạ khả nghi, người dân đánh kẻng báo động để cùng hỗ trợ." },
-    ModelTpl { kind: "tu_phong", model_type: "khac", base: "Tổ phòng, chống ma túy", flags: 0,
-        notes: "Tổ gồm {n} thành viên là đoàn viên thanh niên, cựu chiến binh; tuyên truyền, phát hiện người sử dụng trái phép chất ma túy, phối hợp quản lý người sau cai nghiện." },
-    ModelTpl { kind: "tu_phong", model_type: "khac", base: "Tổ liên gia an toàn phòng cháy, chữa cháy", flags: SMALL,
-        notes: "Mỗi tổ {n} hộ, trang bị bình chữa cháy dùng chung, thực tập phương án chữa cháy tại chỗ mỗi năm một lần trước mùa khô." },
-    ModelTpl { kind: "tu_bao_ve", model_type: "giao_xu_binh_yen", base: "Tổ an ninh, trật tự vì giáo xứ bình yên", flags: 0,
-        notes: "Phối hợp với Ban hành giáo giữ gìn trật tự trong các dịp lễ lớn; {n} thành viên là giáo dân tham gia trực, hướng dẫn giao thông." },
-    ModelTpl { kind: "tu_bao_ve", model_type: "khac", base: "Tổ bảo vệ rừng cộng đồng", flags: 0,
-        notes: "Nhận khoán bảo vệ {n} ha rừng; tuần tra định kỳ, phát hiện và báo cáo kịp thời hành vi khai thác, vận chuyển lâm sản trái phép." },
-    ModelTpl { kind: "tu_bao_ve", model_type: "to_tu_quan", base: "Tổ tự quản đường biên, mốc quốc giới", flags: 0,
-        notes: "Phối hợp với Đồn Biên phòng tuần tra {n} km đường biên; vận động nhân dân không qua lại biên giới trái phép." },
-    ModelTpl { kind: "tu_bao_ve", model_type: "khac", base: "Tổ tuần tra nhân dân", flags: 0,
-        notes: "Tổ chức tuần tra ban đêm {n} buổi mỗi tuần vào mùa thu hoạch cà phê, cao su; phối hợp bảo vệ tài sản của nhân dân." },
-    ModelTpl { kind: "tu_hoa_giai", model_type: "to_hoa_giai", base: "Tổ hòa giải ở cơ sở", flags: 0,
-        notes: "Tổ gồm {n} hòa giải viên là trưởng thôn, chi hội trưởng các đoàn thể; hòa giải mâu thuẫn, tranh chấp nhỏ ngay từ cơ sở." },
-    ModelTpl { kind: "tu_hoa_giai", model_type: "to_hoa_giai", base: "Già làng, người có uy tín tham gia hòa giải", flags: ETHNIC,
-        notes: "Phát huy vai trò của {n} già làng, người có uy tín trong đồng bào dân tộc thiểu số trong hòa giải mâu thuẫn theo luật tục phù hợp pháp luật." },
-    ModelTpl { kind: "tu_hoa_giai", model_type: "khac", base: "Chi hội Phụ nữ tham gia hòa giải mâu thuẫn gia đình", flags: WOMEN,
-        notes: "Chi hội có {n} hội viên nòng cốt, kịp thời can thiệp các vụ bạo lực gia đình, mâu thuẫn vợ chồng, phòng ngừa tảo hôn." },
+    ModelTpl {
+        kind: "tu_quan",
+        model_type: "nhom_lien_gia",
+        base: "Nhóm liên gia tự quản về an ninh, trật tự",
+        flags: SMALL,
+        notes: "Gồm {n} hộ liền kề; các hộ giao ước giữ gìn an ninh, trật tự, thông báo cho nhau khi có người lạ đến lưu trú và báo ngay cho Công an xã khi phát hiện dấu hiệu vi phạm pháp luật.",
+    },
+    ModelTpl {
+        kind: "tu_quan",
+        model_type: "to_tu_quan",
+        base: "Tổ tự quản về an ninh, trật tự",
+        flags: 0,
+        notes: "Tổ duy trì sinh hoạt hằng tháng tại nhà văn hóa; phân công {n} thành viên nắm tình hình các hộ gia đình, kịp thời phát hiện mâu thuẫn trong nhân dân.",
+    },
+    ModelTpl {
+        kind: "tu_quan",
+        model_type: "khac",
+        base: "Dòng họ tự quản về an ninh, trật tự",
+        flags: 0,
+        notes: "Trưởng họ và {n} chi họ ký quy ước không để con cháu vi phạm pháp luật, không tham gia tệ nạn xã hội; hằng năm biểu dương gia đình thực hiện tốt.",
+    },
+    ModelTpl {
+        kind: "tu_quan",
+        model_type: "khac",
+        base: "Khu dân cư không có tội phạm và tệ nạn xã hội",
+        flags: 0,
+        notes: "Xây dựng hương ước, quy ước về an ninh, trật tự; {n} hộ đăng ký gia đình không có người vi phạm pháp luật.",
+    },
+    ModelTpl {
+        kind: "tu_phong",
+        model_type: "camera_an_ninh",
+        base: "Camera an ninh",
+        flags: EQUIPMENT,
+        notes: "Lắp đặt {n} mắt camera tại các trục đường chính, ngã ba và nhà văn hóa; kinh phí do nhân dân đóng góp và xã hội hóa, kết nối về Công an xã.",
+    },
+    ModelTpl {
+        kind: "tu_phong",
+        model_type: "khac",
+        base: "Tiếng kẻng an ninh",
+        flags: EQUIPMENT,
+        notes: "Bố trí {n} điểm kẻng; khi có trộm cắp, cháy nổ hoặc người lạ khả nghi, người dân đánh kẻng báo động để cùng hỗ trợ.",
+    },
+    ModelTpl {
+        kind: "tu_phong",
+        model_type: "khac",
+        base: "Tổ phòng, chống ma túy",
+        flags: 0,
+        notes: "Tổ gồm {n} thành viên là đoàn viên thanh niên, cựu chiến binh; tuyên truyền, phát hiện người sử dụng trái phép chất ma túy, phối hợp quản lý người sau cai nghiện.",
+    },
+    ModelTpl {
+        kind: "tu_phong",
+        model_type: "khac",
+        base: "Tổ liên gia an toàn phòng cháy, chữa cháy",
+        flags: SMALL,
+        notes: "Mỗi tổ {n} hộ, trang bị bình chữa cháy dùng chung, thực tập phương án chữa cháy tại chỗ mỗi năm một lần trước mùa khô.",
+    },
+    ModelTpl {
+        kind: "tu_bao_ve",
+        model_type: "giao_xu_binh_yen",
+        base: "Tổ an ninh, trật tự vì giáo xứ bình yên",
+        flags: 0,
+        notes: "Phối hợp với Ban hành giáo giữ gìn trật tự trong các dịp lễ lớn; {n} thành viên là giáo dân tham gia trực, hướng dẫn giao thông.",
+    },
+    ModelTpl {
+        kind: "tu_bao_ve",
+        model_type: "khac",
+        base: "Tổ bảo vệ rừng cộng đồng",
+        flags: 0,
+        notes: "Nhận khoán bảo vệ {n} ha rừng; tuần tra định kỳ, phát hiện và báo cáo kịp thời hành vi khai thác, vận chuyển lâm sản trái phép.",
+    },
+    ModelTpl {
+        kind: "tu_bao_ve",
+        model_type: "to_tu_quan",
+        base: "Tổ tự quản đường biên, mốc quốc giới",
+        flags: 0,
+        notes: "Phối hợp với Đồn Biên phòng tuần tra {n} km đường biên; vận động nhân dân không qua lại biên giới trái phép.",
+    },
+    ModelTpl {
+        kind: "tu_bao_ve",
+        model_type: "khac",
+        base: "Tổ tuần tra nhân dân",
+        flags: 0,
+        notes: "Tổ chức tuần tra ban đêm {n} buổi mỗi tuần vào mùa thu hoạch cà phê, cao su; phối hợp bảo vệ tài sản của nhân dân.",
+    },
+    ModelTpl {
+        kind: "tu_hoa_giai",
+        model_type: "to_hoa_giai",
+        base: "Tổ hòa giải ở cơ sở",
+        flags: 0,
+        notes: "Tổ gồm {n} hòa giải viên là trưởng thôn, chi hội trưởng các đoàn thể; hòa giải mâu thuẫn, tranh chấp nhỏ ngay từ cơ sở.",
+    },
+    ModelTpl {
+        kind: "tu_hoa_giai",
+        model_type: "to_hoa_giai",
+        base: "Già làng, người có uy tín tham gia hòa giải",
+        flags: ETHNIC,
+        notes: "Phát huy vai trò của {n} già làng, người có uy tín trong đồng bào dân tộc thiểu số trong hòa giải mâu thuẫn theo luật tục phù hợp pháp luật.",
+    },
+    ModelTpl {
+        kind: "tu_hoa_giai",
+        model_type: "khac",
+        base: "Chi hội Phụ nữ tham gia hòa giải mâu thuẫn gia đình",
+        flags: WOMEN,
+        notes: "Chi hội có {n} hội viên nòng cốt, kịp thời can thiệp các vụ bạo lực gia đình, mâu thuẫn vợ chồng, phòng ngừa tảo hôn.",
+    },
 ];
 
 const REVIEW_GOOD: &[&str] = &[
@@ -380,16 +541,43 @@ const DISSOLUTION_REASONS: &[&str] = &[
 
 /// Propaganda: (title, topic).
 const TOPICS: &[(&str, &str)] = &[
-    ("Tuyên truyền phòng, chống ma túy", "Tác hại của ma túy và trách nhiệm của gia đình, nhà trường trong phòng, chống ma túy"),
-    ("Tuyên truyền phòng, chống xuất cảnh, nhập cảnh trái phép", "Quy định về quản lý biên giới; phòng ngừa xuất cảnh, nhập cảnh trái phép qua biên giới Việt Nam – Campuchia"),
+    (
+        "Tuyên truyền phòng, chống ma túy",
+        "Tác hại của ma túy và trách nhiệm của gia đình, nhà trường trong phòng, chống ma túy",
+    ),
+    (
+        "Tuyên truyền phòng, chống xuất cảnh, nhập cảnh trái phép",
+        "Quy định về quản lý biên giới; phòng ngừa xuất cảnh, nhập cảnh trái phép qua biên giới Việt Nam – Campuchia",
+    ),
     ("Tuyên truyền Luật Cư trú", "Luật Cư trú năm 2020; thủ tục đăng ký thường trú, tạm trú và thông báo lưu trú"),
-    ("Tuyên truyền phòng, chống lừa đảo qua mạng", "Phương thức, thủ đoạn lừa đảo chiếm đoạt tài sản qua mạng xã hội, điện thoại và cách phòng tránh"),
-    ("Vận động giao nộp vũ khí, vật liệu nổ", "Luật Quản lý, sử dụng vũ khí, vật liệu nổ và công cụ hỗ trợ; vận động nhân dân tự giác giao nộp"),
-    ("Tuyên truyền Luật Lực lượng tham gia bảo vệ ANTT ở cơ sở", "Luật Lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở năm 2023 và trách nhiệm của nhân dân"),
-    ("Tuyên truyền phòng cháy, chữa cháy rừng", "Phòng cháy, chữa cháy rừng mùa khô; không đốt nương rẫy khi trời nắng nóng, có gió lớn"),
-    ("Tuyên truyền phòng, chống tảo hôn", "Tác hại của tảo hôn và hôn nhân cận huyết thống trong vùng đồng bào dân tộc thiểu số"),
-    ("Tuyên truyền an toàn giao thông", "Không điều khiển phương tiện sau khi uống rượu, bia; đội mũ bảo hiểm khi đi xe mô tô, xe gắn máy"),
-    ("Tuyên truyền phòng, chống truyền đạo trái phép", "Luật Tín ngưỡng, tôn giáo năm 2016; nhận diện hoạt động truyền đạo trái phép, tà đạo \"Hà Mòn\""),
+    (
+        "Tuyên truyền phòng, chống lừa đảo qua mạng",
+        "Phương thức, thủ đoạn lừa đảo chiếm đoạt tài sản qua mạng xã hội, điện thoại và cách phòng tránh",
+    ),
+    (
+        "Vận động giao nộp vũ khí, vật liệu nổ",
+        "Luật Quản lý, sử dụng vũ khí, vật liệu nổ và công cụ hỗ trợ; vận động nhân dân tự giác giao nộp",
+    ),
+    (
+        "Tuyên truyền Luật Lực lượng tham gia bảo vệ ANTT ở cơ sở",
+        "Luật Lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở năm 2023 và trách nhiệm của nhân dân",
+    ),
+    (
+        "Tuyên truyền phòng cháy, chữa cháy rừng",
+        "Phòng cháy, chữa cháy rừng mùa khô; không đốt nương rẫy khi trời nắng nóng, có gió lớn",
+    ),
+    (
+        "Tuyên truyền phòng, chống tảo hôn",
+        "Tác hại của tảo hôn và hôn nhân cận huyết thống trong vùng đồng bào dân tộc thiểu số",
+    ),
+    (
+        "Tuyên truyền an toàn giao thông",
+        "Không điều khiển phương tiện sau khi uống rượu, bia; đội mũ bảo hiểm khi đi xe mô tô, xe gắn máy",
+    ),
+    (
+        "Tuyên truyền phòng, chống truyền đạo trái phép",
+        "Luật Tín ngưỡng, tôn giáo năm 2016; nhận diện hoạt động truyền đạo trái phép, tà đạo \"Hà Mòn\"",
+    ),
     ("Hướng dẫn sử dụng ứng dụng VNeID", "Lợi ích của tài khoản định danh điện tử VNeID và dịch vụ công trực tuyến"),
     ("Tuyên truyền phòng, chống \"tín dụng đen\"", "Thủ đoạn cho vay lãi nặng, \"tín dụng đen\" và cách phòng tránh"),
 ];
@@ -597,9 +785,7 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 
 /// Months of service from `from` to `to`, counted as the grading rule counts them.
 fn months_between(from: NaiveDate, to: NaiveDate) -> i32 {
-    (to.year() - from.year()) * 12 + to.month() as i32
-        - from.month() as i32
-        - i32::from(to.day() < from.day())
+    (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32 - i32::from(to.day() < from.day())
 }
 
 fn stamp(d: NaiveDate, h: u32, m: u32) -> String {
@@ -692,10 +878,7 @@ impl Gen {
                 return last;
             }
         }
-        (2..)
-            .map(|n| format!("{last}{sep}{n}"))
-            .find(|s| self.names.insert(s.clone()))
-            .expect("some number is free")
+        (2..).map(|n| format!("{last}{sep}{n}")).find(|s| self.names.insert(s.clone())).expect("some number is free")
     }
 
     /// The next number of a numbered name ("Thôn 4", "Tổ dân phố 7").
@@ -853,12 +1036,20 @@ impl Gen {
                 .enumerate()
                 .map(|(k, code)| {
                     let met = !(failing && k == 2);
-                    let note = if met { "Đạt yêu cầu" } else { "Trong kỳ xảy ra vụ việc phức tạp về an ninh, trật tự" };
+                    let note = if met {
+                        "Đạt yêu cầu"
+                    } else {
+                        "Trong kỳ xảy ra vụ việc phức tạp về an ninh, trật tự"
+                    };
                     json!({"code": code, "met": met, "note": note, "evidence": format!("Báo cáo kết quả năm {y}")})
                 })
                 .collect();
             let score = if failing { self.cert_rng.range(55, 75) } else { self.cert_rng.range(85, 100) };
-            step(json!({"criteria": items, "self_score": score, "assessed_on": date::iso(assessed_on)}), assessed_on, &mut self.certs);
+            step(
+                json!({"criteria": items, "self_score": score, "assessed_on": date::iso(assessed_on)}),
+                assessed_on,
+                &mut self.certs,
+            );
             let Some((meeting, met_on, passed)) = review else { continue };
             if roll < 15 {
                 continue;
@@ -868,7 +1059,11 @@ impl Gen {
             if roll < 30 || proposed_on >= self.today {
                 continue;
             }
-            step(json!({"number": proposal, "date": date::iso(proposed_on), "recommend": passed}), proposed_on, &mut self.certs);
+            step(
+                json!({"number": proposal, "date": date::iso(proposed_on), "recommend": passed}),
+                proposed_on,
+                &mut self.certs,
+            );
             let decided_on = proposed_on + Duration::days(3);
             if roll < 40 || decided_on >= self.today {
                 continue;
@@ -904,8 +1099,7 @@ impl Gen {
                 _ => self.rng.range(80, 260),
             };
             let population = households * self.rng.range(300, 500) / 100;
-            let registered =
-                if self.rng.chance(80) { households } else { households * self.rng.range(92, 99) / 100 };
+            let registered = if self.rng.chance(80) { households } else { households * self.rng.range(92, 99) / 100 };
             let committed = registered * self.rng.range(88, 100) / 100;
             let head = self.person(ethnic);
             let officer = officers[i % officers.len()].clone();
@@ -1102,7 +1296,14 @@ impl Gen {
             let founded = self.today - Duration::days(self.rng.range(5 * 365, 8 * 365));
             let dissolved = doomed.contains(&i).then(|| self.today - Duration::days(self.rng.range(60, 900)));
             let id = self.ids.next();
-            let d = self.model_doc(tpl, &name, &host.iter().map(|x| areas[*x].id).collect::<Vec<_>>(), founded, areas[a].ethnic, areas[a].households);
+            let d = self.model_doc(
+                tpl,
+                &name,
+                &host.iter().map(|x| areas[*x].id).collect::<Vec<_>>(),
+                founded,
+                areas[a].ethnic,
+                areas[a].households,
+            );
             self.models.push(Gen::create(Kind::Model, id, d));
             self.gen_reviews(id, tpl, founded, dissolved);
             if let Some(on) = dissolved {
@@ -1128,10 +1329,8 @@ impl Gen {
             let name = self.unique(|_| format!("{} {}", tpl.base, areas[a].lower()), " số ");
             let full = self.model_doc(tpl, &name, &[areas[a].id], founded, areas[a].ethnic, areas[a].households);
             // The replication rule takes kind and type from the origin; the rest are overrides.
-            let overrides: Doc = full
-                .into_iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "kind" | "model_type" | "area_ids"))
-                .collect();
+            let overrides: Doc =
+                full.into_iter().filter(|(k, _)| !matches!(k.as_str(), "kind" | "model_type" | "area_ids")).collect();
             let id = self.ids.next();
             let origin_id = origin.id;
             self.models.push(Op::Replicate { id, origin: origin_id, area: areas[a].id, overrides });
@@ -1141,7 +1340,15 @@ impl Gen {
         out
     }
 
-    fn model_doc(&mut self, tpl: &ModelTpl, name: &str, areas: &[Uuid], founded: NaiveDate, ethnic: bool, households: i64) -> Doc {
+    fn model_doc(
+        &mut self,
+        tpl: &ModelTpl,
+        name: &str,
+        areas: &[Uuid],
+        founded: NaiveDate,
+        ethnic: bool,
+        households: i64,
+    ) -> Doc {
         let leader = if tpl.flags & WOMEN != 0 {
             person_as(&mut self.rng, ethnic, Some(true))
         } else if tpl.flags & ETHNIC != 0 {
@@ -1280,7 +1487,15 @@ impl Gen {
     }
 
     /// Drafts a member who passes the eligibility rules; returns the name.
-    fn member(&mut self, team: Uuid, decision: &str, decided: NaiveDate, role: &str, ethnic: bool, area: &AreaInfo) -> String {
+    fn member(
+        &mut self,
+        team: Uuid,
+        decision: &str,
+        decided: NaiveDate,
+        role: &str,
+        ethnic: bool,
+        area: &AreaInfo,
+    ) -> String {
         let p = self.person(ethnic);
         let later = role != "to_truong" && self.rng.chance(15);
         let (appointed, decision) = if later {
@@ -1294,7 +1509,8 @@ impl Gen {
         let since = if self.rng.chance(60) {
             born
         } else {
-            let moved = date::add_years(appointed, -(self.rng.range(2, 25) as i32)) - Duration::days(self.rng.range(0, 200));
+            let moved =
+                date::add_years(appointed, -(self.rng.range(2, 25) as i32)) - Duration::days(self.rng.range(0, 200));
             moved.max(born)
         };
         let education = match self.rng.below(20) {
@@ -1423,7 +1639,14 @@ impl Gen {
             let tet = ymd(y, 12, 15);
             if self.in_window(tet) {
                 let end = ymd(y + 1, 2, 15);
-                self.campaign(tet, end, format!("Đợt cao điểm tấn công, trấn áp tội phạm, bảo đảm an ninh, trật tự Tết Nguyên đán {}", y + 1));
+                self.campaign(
+                    tet,
+                    end,
+                    format!(
+                        "Đợt cao điểm tấn công, trấn áp tội phạm, bảo đảm an ninh, trật tự Tết Nguyên đán {}",
+                        y + 1
+                    ),
+                );
             }
             let june = ymd(y, 6, 1);
             if self.in_window(june) {
@@ -1449,11 +1672,7 @@ impl Gen {
         }
         let a = self.rng.pick(areas);
         let (title, topic) = *self.rng.pick(TOPICS);
-        let audience = if a.ethnic && self.rng.chance(60) {
-            AUDIENCES[0]
-        } else {
-            *self.rng.pick(AUDIENCES)
-        };
+        let audience = if a.ethnic && self.rng.chance(60) { AUDIENCES[0] } else { *self.rng.pick(AUDIENCES) };
         let form = *self.rng.pick(&["hop_dan", "hop_dan", "loa", "tan_nha", "mang_xa_hoi", "to_roi"]);
         let (place, attendances) = match form {
             "hop_dan" => (a.hall.clone(), self.rng.range(40, 180)),
@@ -1478,7 +1697,8 @@ impl Gen {
             "attendances": attendances,
         });
         if a.ethnic && form == "hop_dan" && self.rng.chance(50) {
-            v["notes"] = json!("Mời người có uy tín trong làng phiên dịch, tuyên truyền bằng tiếng dân tộc cho bà con dễ hiểu.");
+            v["notes"] =
+                json!("Mời người có uy tín trong làng phiên dịch, tuyên truyền bằng tiếng dân tộc cho bà con dễ hiểu.");
         }
         self.activity(d, None, v);
     }
@@ -1498,11 +1718,16 @@ impl Gen {
                     "Công an xã đã xác minh, làm rõ vụ việc; lập hồ sơ xử phạt vi phạm hành chính {} đối tượng, thu giữ tang vật.",
                     self.rng.range(1, 4)
                 ),
-                _ => "Đã xác minh, chuyển hồ sơ đến Công an tỉnh để điều tra theo thẩm quyền; đối tượng đã bị khởi tố.".to_owned(),
+                _ => "Đã xác minh, chuyển hồ sơ đến Công an tỉnh để điều tra theo thẩm quyền; đối tượng đã bị khởi tố."
+                    .to_owned(),
             },
-            (true, false) => "Tin có giá trị; Công an xã đang tiếp tục xác minh, theo dõi các đối tượng liên quan.".to_owned(),
+            (true, false) => {
+                "Tin có giá trị; Công an xã đang tiếp tục xác minh, theo dõi các đối tượng liên quan.".to_owned()
+            }
             _ if anonymous => "Qua xác minh, nội dung tin báo không có cơ sở; lưu hồ sơ.".to_owned(),
-            _ => "Qua xác minh, nội dung tin báo không có cơ sở; đã thông báo kết quả cho người cung cấp tin.".to_owned(),
+            _ => {
+                "Qua xác minh, nội dung tin báo không có cơ sở; đã thông báo kết quả cho người cung cấp tin.".to_owned()
+            }
         };
         let mut v = json!({
             "category": "tin_bao",
@@ -1599,15 +1824,20 @@ impl Gen {
                 self.rng.range(0, 5)
             )
         } else {
-            "Đang triển khai; Công an xã phối hợp các Tổ bảo vệ an ninh, trật tự tăng cường tuần tra vào ban đêm.".to_owned()
+            "Đang triển khai; Công an xã phối hợp các Tổ bảo vệ an ninh, trật tự tăng cường tuần tra vào ban đêm."
+                .to_owned()
         };
-        self.activity(d, Some(end), json!({
-            "category": "cao_diem",
-            "title": name,
-            "place": format!("Toàn địa bàn {}", self.commune),
-            "campaign": name,
-            "results": results,
-        }));
+        self.activity(
+            d,
+            Some(end),
+            json!({
+                "category": "cao_diem",
+                "title": name,
+                "place": format!("Toàn địa bàn {}", self.commune),
+                "campaign": name,
+                "results": results,
+            }),
+        );
     }
 
     fn meeting(&mut self, v: Value) {
@@ -1661,7 +1891,12 @@ impl Gen {
                 let mut attendees = others;
                 attendees.push(format!("{} – Phó Trưởng Công an xã", self.leaders.police_deputy));
                 attendees.push(
-                    if u.school { "Đại diện cán bộ, giáo viên, nhân viên" } else { "Đại diện cán bộ, nhân viên" }.to_owned(),
+                    if u.school {
+                        "Đại diện cán bộ, giáo viên, nhân viên"
+                    } else {
+                        "Đại diện cán bộ, nhân viên"
+                    }
+                    .to_owned(),
                 );
                 let h = *self.rng.pick(&[8u32, 14]);
                 let v = json!({
@@ -2032,20 +2267,22 @@ fn order_members(members: Vec<MemberDraft>) -> Vec<MemberDraft> {
     let mut good: BTreeMap<i32, i64> = BTreeMap::new();
     let mut best: BTreeMap<i32, i64> = BTreeMap::new();
     let mut out = Vec::new();
-    let write = |m: MemberDraft, out: &mut Vec<MemberDraft>, good: &mut BTreeMap<i32, i64>, best: &mut BTreeMap<i32, i64>| {
-        for (y, g) in &m.grades {
-            match *g {
-                "tot" => *good.entry(*y).or_default() += 1,
-                "xuat_sac" => *best.entry(*y).or_default() += 1,
-                _ => {}
+    let write =
+        |m: MemberDraft, out: &mut Vec<MemberDraft>, good: &mut BTreeMap<i32, i64>, best: &mut BTreeMap<i32, i64>| {
+            for (y, g) in &m.grades {
+                match *g {
+                    "tot" => *good.entry(*y).or_default() += 1,
+                    "xuat_sac" => *best.entry(*y).or_default() += 1,
+                    _ => {}
+                }
             }
-        }
-        out.push(m);
-    };
+            out.push(m);
+        };
     let ready = |m: &MemberDraft, good: &BTreeMap<i32, i64>, best: &BTreeMap<i32, i64>| {
-        m.grades.iter().filter(|g| g.1 == "xuat_sac").all(|(y, _)| {
-            (best.get(y).copied().unwrap_or(0) + 1) * 5 <= good.get(y).copied().unwrap_or(0)
-        })
+        m.grades
+            .iter()
+            .filter(|g| g.1 == "xuat_sac")
+            .all(|(y, _)| (best.get(y).copied().unwrap_or(0) + 1) * 5 <= good.get(y).copied().unwrap_or(0))
     };
     for m in plain {
         write(m, &mut out, &mut good, &mut best);
@@ -2120,9 +2357,15 @@ mod tests {
     #[test]
     fn commune_names_read_inside_a_sentence() {
         let g = Gen::new(1, ymd(2026, 11, 23), "Xã Ia Đal", "Quảng Ngãi", "Nguyễn Văn An");
-        assert_eq!((g.commune.as_str(), g.bare.as_str(), g.province.as_str()), ("xã Ia Đal", "Ia Đal", "tỉnh Quảng Ngãi"));
+        assert_eq!(
+            (g.commune.as_str(), g.bare.as_str(), g.province.as_str()),
+            ("xã Ia Đal", "Ia Đal", "tỉnh Quảng Ngãi")
+        );
         let g = Gen::new(1, ymd(2026, 11, 23), "Đặc khu Lý Sơn", "Thành phố Huế", "X");
-        assert_eq!((g.commune.as_str(), g.bare.as_str(), g.province.as_str()), ("đặc khu Lý Sơn", "Lý Sơn", "thành phố Huế"));
+        assert_eq!(
+            (g.commune.as_str(), g.bare.as_str(), g.province.as_str()),
+            ("đặc khu Lý Sơn", "Lý Sơn", "thành phố Huế")
+        );
     }
 
     #[test]

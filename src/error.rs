@@ -119,9 +119,9 @@ impl Error {
 
 fn wrong_password(remaining: Option<u32>) -> String {
     match remaining {
-        Some(n) => format!(
-            "Tên đăng nhập hoặc mật khẩu không đúng. Còn {n} lần thử trước khi tài khoản bị khóa 5 phút."
-        ),
+        Some(n) => {
+            format!("Tên đăng nhập hoặc mật khẩu không đúng. Còn {n} lần thử trước khi tài khoản bị khóa 5 phút.")
+        }
         None => "Tên đăng nhập hoặc mật khẩu không đúng.".into(),
     }
 }

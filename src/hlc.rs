@@ -29,11 +29,7 @@ impl Hlc {
 
     /// The stamp for a local change made at wall time `now_ms`, after `last`.
     pub fn tick(last: Hlc, now_ms: u64) -> Hlc {
-        if now_ms > last.millis() {
-            Hlc::from_parts(now_ms, 0)
-        } else {
-            last.successor()
-        }
+        if now_ms > last.millis() { Hlc::from_parts(now_ms, 0) } else { last.successor() }
     }
 
     /// The local clock after receiving `remote` at wall time `now_ms`: above both.

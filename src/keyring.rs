@@ -143,8 +143,8 @@ impl Keyring {
 
     pub fn load(path: &Path) -> Result<Keyring> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let ring: Keyring = serde_json::from_str(&text)
-            .map_err(|_| Error::Refused(format!("Tệp khóa {} bị hỏng.", path.display())))?;
+        let ring: Keyring =
+            serde_json::from_str(&text).map_err(|_| Error::Refused(format!("Tệp khóa {} bị hỏng.", path.display())))?;
         if ring.format != 1 {
             return Err(Error::Refused(format!(
                 "Tệp khóa {} có định dạng {} mà phiên bản này không đọc được; hãy cập nhật phongtrao.",
@@ -220,10 +220,10 @@ impl Keyring {
             let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
             let plain = Zeroizing::new(
                 cipher
-                    .decrypt(XNonce::from_slice(&nonce), Payload {
-                        msg: &decode(&slot.wrapped_key)?,
-                        aad: &aad(store_id, username),
-                    })
+                    .decrypt(
+                        XNonce::from_slice(&nonce),
+                        Payload { msg: &decode(&slot.wrapped_key)?, aad: &aad(store_id, username) },
+                    )
                     .map_err(|_| Error::WrongPassword { remaining: None })?,
             );
             let mut key = Zeroizing::new([0u8; 32]);
@@ -293,7 +293,10 @@ mod tests {
         }
         assert!(matches!(r.unlock("an", "sai", now), Err(Error::Locked { .. })));
         // Even the right password is refused while locked…
-        assert!(matches!(r.unlock("an", "mật khẩu đúng", now + chrono::Duration::minutes(4)), Err(Error::Locked { .. })));
+        assert!(matches!(
+            r.unlock("an", "mật khẩu đúng", now + chrono::Duration::minutes(4)),
+            Err(Error::Locked { .. })
+        ));
         // …and accepted after five minutes.
         r.unlock("an", "mật khẩu đúng", now + chrono::Duration::minutes(5) + chrono::Duration::seconds(1)).unwrap();
         assert_eq!(r.take_pending_failures("an").len(), 5);

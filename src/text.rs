@@ -103,7 +103,9 @@ pub fn clean(s: &str) -> String {
 /// check, which answers yes only when it is sure).
 pub(crate) fn is_clean(s: &str) -> bool {
     let bytes = s.as_bytes();
-    if bytes.first().is_some_and(|b| *b == b' ' || *b == b'\n') || bytes.last().is_some_and(|b| *b == b' ' || *b == b'\n') {
+    if bytes.first().is_some_and(|b| *b == b' ' || *b == b'\n')
+        || bytes.last().is_some_and(|b| *b == b' ' || *b == b'\n')
+    {
         return false;
     }
     let mut prev = '\0';
@@ -677,7 +679,20 @@ mod tests {
             assert!(is_clean(s), "{s:?}");
             assert_eq!(clean_slow(s), s);
         }
-        for s in [" a", "a ", "a  b", "a \nb", "a\n b", "\na", "a\n", "a\tb", "Ấp\u{00A0}3", "a\u{0001}", "\u{FEFF}a", "a\rb"] {
+        for s in [
+            " a",
+            "a ",
+            "a  b",
+            "a \nb",
+            "a\n b",
+            "\na",
+            "a\n",
+            "a\tb",
+            "Ấp\u{00A0}3",
+            "a\u{0001}",
+            "\u{FEFF}a",
+            "a\rb",
+        ] {
             assert!(!is_clean(s), "{s:?}");
             assert_ne!(clean(s), s);
         }

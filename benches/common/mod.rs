@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use phongtrao::demo::{demo_chief, demo_setup, generate, DemoOptions, DEMO_PASSWORD};
+use phongtrao::demo::{DEMO_PASSWORD, DemoOptions, demo_chief, demo_setup, generate};
 use phongtrao::keyring::{DataKey, KdfParams, Keyring};
 use phongtrao::store::Store;
 use rusqlite::Connection;
@@ -74,7 +74,11 @@ pub fn decrypted_copy(path: &Path, key: &DataKey) -> PathBuf {
 
 /// Runs the two alternately, `n` times each (after `n / 10` warm-up rounds), so both see the same
 /// machine state.
-pub fn side_by_side(n: usize, mut ours: impl FnMut(usize), mut plain: impl FnMut(usize)) -> (Vec<Duration>, Vec<Duration>) {
+pub fn side_by_side(
+    n: usize,
+    mut ours: impl FnMut(usize),
+    mut plain: impl FnMut(usize),
+) -> (Vec<Duration>, Vec<Duration>) {
     for i in 0..n / 10 {
         ours(i);
         plain(i);

@@ -76,7 +76,11 @@ pub struct NewAccountInput {
 }
 
 fn mismatch() -> FieldError {
-    FieldError { field: "password_again".into(), label: "Nhập lại mật khẩu".into(), message: "không khớp với mật khẩu".into() }
+    FieldError {
+        field: "password_again".into(),
+        label: "Nhập lại mật khẩu".into(),
+        message: "không khớp với mật khẩu".into(),
+    }
 }
 
 pub fn add_account(s: &mut Store, input: NewAccountInput) -> Result<AccountView> {

@@ -8,11 +8,11 @@ use phongtrao::domain::cert::{self, Cert, Period, Step, Verdict, Warning};
 use phongtrao::domain::{self, Kind};
 use phongtrao::store::{CertSaved, CertView, Store};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use specta::Type;
 use uuid::Uuid;
 
-use crate::view::{field_spec, Display, FieldSpec, LinkRef};
+use crate::view::{Display, FieldSpec, LinkRef, field_spec};
 
 /// Assessment period and deadlines, dd/mm/yyyy.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -105,12 +105,7 @@ pub fn overview(store: &Store, year: i32, today: chrono::NaiveDate) -> phongtrao
             warnings: warnings(&r.warnings),
         })
         .collect();
-    Ok(CertOverview {
-        year,
-        this_year: phongtrao::store::cert::current_year(today),
-        today: date::display(today),
-        rows,
-    })
+    Ok(CertOverview { year, this_year: phongtrao::store::cert::current_year(today), today: date::display(today), rows })
 }
 
 /// A criterion of the year's list for a kind.
@@ -203,7 +198,9 @@ pub struct CertPage {
 
 /// RFC 3339 → dd/mm/yyyy HH:MM (local time as stamped).
 fn stamp_time(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at).map(|t| t.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_else(|_| at.to_owned())
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_else(|_| at.to_owned())
 }
 
 /// The values of a step's data as its form's fields read them.
@@ -232,18 +229,19 @@ fn plain(label: &str, text: impl Into<String>) -> StepValue {
 fn steps_done(store: &Store, c: &Cert) -> Vec<StepDone> {
     let d = Display::new(store);
     let mut out = Vec::new();
-    let mut push = |step: Step, stamp: &cert::Stamp, data: Value, extra: Vec<StepValue>, criteria: Vec<CriterionDone>| {
-        let mut values = values_of(&d, &cert::step_fields(c.subject, step), &data);
-        values.extend(extra);
-        out.push(StepDone {
-            step: step.code().into(),
-            title: step.action().into(),
-            by: stamp.by.clone(),
-            at: stamp_time(&stamp.at),
-            values,
-            criteria,
-        });
-    };
+    let mut push =
+        |step: Step, stamp: &cert::Stamp, data: Value, extra: Vec<StepValue>, criteria: Vec<CriterionDone>| {
+            let mut values = values_of(&d, &cert::step_fields(c.subject, step), &data);
+            values.extend(extra);
+            out.push(StepDone {
+                step: step.code().into(),
+                title: step.action().into(),
+                by: stamp.by.clone(),
+                at: stamp_time(&stamp.at),
+                values,
+                criteria,
+            });
+        };
     if let Some(r) = &c.registration {
         let extra = if r.late { vec![plain("Đăng ký sau quý I", "Có")] } else { Vec::new() };
         push(Step::DangKy, &r.stamp, serde_json::to_value(r).unwrap_or_default(), extra, Vec::new());
@@ -253,7 +251,13 @@ fn steps_done(store: &Store, c: &Cert) -> Vec<StepDone> {
         let criteria = a
             .criteria
             .iter()
-            .map(|x| CriterionDone { code: x.code.clone(), label: x.label.clone(), met: x.met, note: x.note.clone(), evidence: x.evidence.clone() })
+            .map(|x| CriterionDone {
+                code: x.code.clone(),
+                label: x.label.clone(),
+                met: x.met,
+                note: x.note.clone(),
+                evidence: x.evidence.clone(),
+            })
             .collect();
         let extra = vec![plain("Số tiêu chí đạt", format!("{met}/{}", a.criteria.len()))];
         push(Step::TuDanhGia, &a.stamp, serde_json::to_value(a).unwrap_or_default(), extra, criteria);
@@ -316,7 +320,8 @@ const MEETING_FORM: [&str; 12] = [
 ];
 
 pub fn page(store: &Store, v: CertView) -> phongtrao::Result<CertPage> {
-    let specs = |fields: &[domain::Field]| fields.iter().map(|f| field_spec(store, f)).collect::<phongtrao::Result<Vec<_>>>();
+    let specs =
+        |fields: &[domain::Field]| fields.iter().map(|f| field_spec(store, f)).collect::<phongtrao::Result<Vec<_>>>();
     // A new meeting is titled, typed and linked to the unit by the core; its vote comes first.
     let meeting_fields: Vec<domain::Field> = if v.next_step == Some(Step::BinhXet) {
         let all = domain::fields(Kind::Meeting);
@@ -526,4 +531,3 @@ pub fn result(store: &Store, year: i32) -> phongtrao::Result<CertResult> {
         },
     })
 }
-

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use phongtrao::{backup, demo};
 use phongtrao::domain::Doc;
 use phongtrao::keyring::KdfParams;
 use phongtrao::store::Store;
+use phongtrao::{backup, demo};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use specta::Type;
@@ -15,9 +15,9 @@ use tauri::State;
 use uuid::Uuid;
 
 use crate::error::{AppError, Result};
-use crate::{admin, cert, print, sync};
 use crate::session::{self, Officer};
 use crate::view::{self, Kind};
+use crate::{admin, cert, print, sync};
 
 /// The window's state: where the store lives, and the store while an officer is logged in (the core
 /// knows who: [`Store::session`]). Logging out drops the store, and with it the key.
@@ -365,7 +365,12 @@ pub async fn set_role(state: State<'_, Shared>, username: String, role: admin::R
 /// Sets a password: one's own, or another account's for the chief.
 #[tauri::command]
 #[specta::specta]
-pub async fn change_password(state: State<'_, Shared>, username: String, password: String, password_again: String) -> Result<()> {
+pub async fn change_password(
+    state: State<'_, Shared>,
+    username: String,
+    password: String,
+    password_again: String,
+) -> Result<()> {
     let mut app = lock(&state)?;
     admin::change_password(app.ready()?, &username, &password, &password_again)
 }
@@ -491,7 +496,12 @@ pub async fn cert_view(state: State<'_, Shared>, subject: Option<Uuid>, year: i3
 /// "Chuyển bước": the next step with its data; the core checks it and the role.
 #[tauri::command]
 #[specta::specta]
-pub async fn cert_advance(state: State<'_, Shared>, subject: Option<Uuid>, year: i32, data: Value) -> Result<cert::StepSaved> {
+pub async fn cert_advance(
+    state: State<'_, Shared>,
+    subject: Option<Uuid>,
+    year: i32,
+    data: Value,
+) -> Result<cert::StepSaved> {
     let doc = as_doc(data)?;
     with_store(&state, |s| Ok(s.cert_advance(subject, year, &doc)?.into()))
 }
@@ -499,7 +509,12 @@ pub async fn cert_advance(state: State<'_, Shared>, subject: Option<Uuid>, year:
 /// "Quay lại bước trước", with a reason.
 #[tauri::command]
 #[specta::specta]
-pub async fn cert_revert(state: State<'_, Shared>, subject: Option<Uuid>, year: i32, reason: String) -> Result<cert::StepSaved> {
+pub async fn cert_revert(
+    state: State<'_, Shared>,
+    subject: Option<Uuid>,
+    year: i32,
+    reason: String,
+) -> Result<cert::StepSaved> {
     with_store(&state, |s| Ok(s.cert_revert(subject, year, &reason)?.into()))
 }
 
@@ -521,14 +536,22 @@ pub async fn cert_result(state: State<'_, Shared>, year: i32) -> Result<cert::Ce
 /// The forms "In" offers on a record's page (`kind` and `id`), or every form for "Mẫu trắng".
 #[tauri::command]
 #[specta::specta]
-pub async fn print_forms(state: State<'_, Shared>, kind: Option<Kind>, id: Option<Uuid>) -> Result<Vec<print::FormChoice>> {
+pub async fn print_forms(
+    state: State<'_, Shared>,
+    kind: Option<Kind>,
+    id: Option<Uuid>,
+) -> Result<Vec<print::FormChoice>> {
     with_store(&state, |s| print::forms(s, kind.zip(id)))
 }
 
 /// The certification forms of a unit (`subject`; none: the commune) at its step in `year`.
 #[tauri::command]
 #[specta::specta]
-pub async fn print_cert_forms(state: State<'_, Shared>, subject: Option<Uuid>, year: i32) -> Result<Vec<print::FormChoice>> {
+pub async fn print_cert_forms(
+    state: State<'_, Shared>,
+    subject: Option<Uuid>,
+    year: i32,
+) -> Result<Vec<print::FormChoice>> {
     with_store(&state, |s| print::cert_forms(s, subject, year))
 }
 

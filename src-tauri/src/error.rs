@@ -48,10 +48,7 @@ impl From<phongtrao::Error> for AppError {
     fn from(e: phongtrao::Error) -> AppError {
         match e {
             phongtrao::Error::Invalid(inv) => AppError::invalid(
-                inv.0
-                    .into_iter()
-                    .map(|f| FieldError { field: f.field, label: f.label, message: f.message })
-                    .collect(),
+                inv.0.into_iter().map(|f| FieldError { field: f.field, label: f.label, message: f.message }).collect(),
             ),
             other => AppError::new(other.code(), other.to_string()),
         }

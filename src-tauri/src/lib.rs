@@ -91,8 +91,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
 }
 
 /// The bindings' header: they are generated, not edited.
-pub const BINDINGS_HEADER: &str =
-    "// Generated from src-tauri by tauri-specta: do not edit.\n// Rewrite: PHONGTRAO_WRITE_BINDINGS=1 cargo test -p phongtrao-app bindings\n";
+pub const BINDINGS_HEADER: &str = "// Generated from src-tauri by tauri-specta: do not edit.\n// Rewrite: PHONGTRAO_WRITE_BINDINGS=1 cargo test -p phongtrao-app bindings\n";
 
 pub fn run() {
     let builder = specta_builder();
@@ -151,7 +150,10 @@ mod tests {
         let mut registered: Vec<String> = Vec::new();
         for name in allowed.iter() {
             assert!(build.contains(&format!("\"{name}\"")), "{name} missing from build.rs");
-            assert!(bindings.contains(&format!("invoke(\"{name}\"")) || bindings.contains(&format!("\"{name}\"")), "{name} not a command");
+            assert!(
+                bindings.contains(&format!("invoke(\"{name}\"")) || bindings.contains(&format!("\"{name}\"")),
+                "{name} not a command"
+            );
             registered.push(name.clone());
         }
         let declared = build.matches("\",").count();

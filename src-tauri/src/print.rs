@@ -71,7 +71,8 @@ pub fn cert_forms(s: &Store, subject: Option<Uuid>, year: i32) -> phongtrao::Res
 /// Prints into the print folder.
 pub fn print(s: &mut Store, input: PrintInput) -> phongtrao::Result<PrintedView> {
     let key = if input.own_key && !input.blank { Some(save::own_key(s)?) } else { None };
-    let req = PrintRequest { form: input.form, id: input.id, year: input.year, key, blank: input.blank, date: save::today() };
+    let req =
+        PrintRequest { form: input.form, id: input.id, year: input.year, key, blank: input.blank, date: save::today() };
     let saved = save::print_to(s, &req, &save::default_dir())?;
     Ok(PrintedView {
         title: saved.printed.form.title.into(),

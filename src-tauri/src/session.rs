@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use phongtrao::domain::account::{self, username_from, Account, NewAccount, Role};
+use phongtrao::domain::account::{self, Account, NewAccount, Role, username_from};
 use phongtrao::keyring::Keyring;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -135,7 +135,10 @@ mod tests {
         let e = setup_errors(&setup("Lê"), &chief("Lê", "Đại úy", "mat-khau-1"), "mat-khau-1");
         assert_eq!(fields(&e), ["officer"]);
         assert!(e[0].message.starts_with("tên đăng nhập «le»"));
-        assert!(setup_errors(&setup("Nguyễn Văn An"), &chief("Nguyễn Văn An", "Đại úy", "mat-khau-1"), "mat-khau-1").is_empty());
+        assert!(
+            setup_errors(&setup("Nguyễn Văn An"), &chief("Nguyễn Văn An", "Đại úy", "mat-khau-1"), "mat-khau-1")
+                .is_empty()
+        );
     }
 
     #[test]
@@ -144,9 +147,13 @@ mod tests {
         let db = dir.path().join("x.db");
         assert!(usernames(&db).is_empty());
         let new = chief("Nguyễn Văn An", "Đại úy", "mat-khau-1");
-        let store =
-            phongtrao::Store::create_at(&db, &setup("Nguyễn Văn An"), &new, phongtrao::keyring::KdfParams::insecure_for_tests())
-                .unwrap();
+        let store = phongtrao::Store::create_at(
+            &db,
+            &setup("Nguyễn Văn An"),
+            &new,
+            phongtrao::keyring::KdfParams::insecure_for_tests(),
+        )
+        .unwrap();
         let officer = Officer::from(store.session().unwrap());
         assert_eq!(officer.username, "nguyenvanan");
         assert_eq!(officer.rank, "Đại úy");
@@ -156,8 +163,10 @@ mod tests {
         assert_eq!(e.code, "wrong_password");
         assert!(phongtrao::Store::unlock(&db, "nguyenvanan", "mat-khau-1").is_ok());
         // The shell writes nothing of its own beside the store.
-        let mut files: Vec<String> =
-            std::fs::read_dir(dir.path()).unwrap().map(|f| f.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut files: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         files.retain(|f| !f.ends_with("-wal") && !f.ends_with("-shm"));
         files.sort();
         assert_eq!(files, ["x.db", "x.db.keys"]);

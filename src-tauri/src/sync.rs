@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use phongtrao::store::Store;
-use phongtrao::sync::commune::{self, ExportOptions, Imported};
 use phongtrao::sync::Manifest;
+use phongtrao::sync::commune::{self, ExportOptions, Imported};
 use serde::Serialize;
 use specta::Type;
 
@@ -76,7 +76,8 @@ fn counts(m: &Manifest) -> Vec<CountLine> {
     m.counts
         .iter()
         .map(|(code, n)| CountLine {
-            label: phongtrao::Kind::parse(code).map_or_else(|| code.replace("deleted", "bản ghi đã xóa"), |k| k.label().to_owned()),
+            label: phongtrao::Kind::parse(code)
+                .map_or_else(|| code.replace("deleted", "bản ghi đã xóa"), |k| k.label().to_owned()),
             count: (*n).min(u32::MAX as u64) as u32,
         })
         .collect()
@@ -127,7 +128,8 @@ pub fn import(s: &mut Store, file: &str) -> Result<String> {
     let file = path_field("file", "Tệp gói", file)?;
     Ok(match commune::import(s, &file)? {
         Imported::Receipt { bundle_seq, acked_seq, receipt } => {
-            let mut said = format!("Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đến thay đổi số {acked_seq}.");
+            let mut said =
+                format!("Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đến thay đổi số {acked_seq}.");
             if !receipt.quarantined.is_empty() {
                 said.push_str(&format!(" {} bản ghi bị cách ly (xem biên nhận).", receipt.quarantined.len()));
             }

@@ -395,7 +395,12 @@ pub fn record_view(store: &Store, r: &domain::Record) -> phongtrao::Result<Recor
         .iter()
         .filter_map(|f| {
             let v = r.data.get(&f.key)?;
-            Some(ValueView { key: f.key.clone(), label: f.label.clone(), text: d.value(f, v), links: d.links(f, &r.data) })
+            Some(ValueView {
+                key: f.key.clone(),
+                label: f.label.clone(),
+                text: d.value(f, v),
+                links: d.links(f, &r.data),
+            })
         })
         .collect();
     let read_only = match r.kind {
@@ -512,12 +517,7 @@ fn n(v: i64) -> u32 {
 }
 
 pub fn register_info(kind: domain::Kind, count: i64) -> RegisterInfo {
-    RegisterInfo {
-        kind: kind.into(),
-        title: register_title(kind).into(),
-        noun: kind.label().into(),
-        count: n(count),
-    }
+    RegisterInfo { kind: kind.into(), title: register_title(kind).into(), noun: kind.label().into(), count: n(count) }
 }
 
 impl From<phongtrao::dashboard::Dashboard> for Dashboard {
@@ -555,7 +555,11 @@ impl From<phongtrao::dashboard::Dashboard> for Dashboard {
                     code: a.code.into(),
                     message: a.message,
                     count: n(a.count),
-                    items: a.items.into_iter().map(|i| LinkRef { kind: i.kind.into(), id: i.id, title: i.title }).collect(),
+                    items: a
+                        .items
+                        .into_iter()
+                        .map(|i| LinkRef { kind: i.kind.into(), id: i.id, title: i.title })
+                        .collect(),
                 })
                 .collect(),
         }

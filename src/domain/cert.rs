@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::field::{check, count, long_text, options, text, Doc, DocExt, Field, FieldType, Lookup};
+use super::field::{Doc, DocExt, Field, FieldType, Lookup, check, count, long_text, options, text};
 use super::{Kind, RefItem};
 use crate::date;
 use crate::error::{Error, FieldError, Invalid, Result};
@@ -447,10 +447,12 @@ pub const PARTS: [&str; 7] = ["registration", "assessment", "review", "proposal"
 /// register's, and the parts its steps wrote ([`PARTS`]) by their types. Errors go to `errors`; the
 /// fields come back normalised, with the parts as they were.
 pub fn check_stored(doc: &Doc, fields: &[Field], lookup: &dyn Lookup, errors: &mut Vec<FieldError>) -> Result<Doc> {
-    let top: Doc = doc.iter().filter(|(k, _)| !PARTS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let top: Doc =
+        doc.iter().filter(|(k, _)| !PARTS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
     let mut out = check(fields, &top, true, lookup, errors)?;
     // Read in place: a certification record carries its whole history.
-    let parts = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(doc.iter().map(|(k, v)| (k.as_str(), v)));
+    let parts =
+        serde::de::value::MapDeserializer::<_, serde_json::Error>::new(doc.iter().map(|(k, v)| (k.as_str(), v)));
     if let Err(e) = Cert::deserialize(parts) {
         errors.push(FieldError {
             field: "step".into(),
@@ -732,7 +734,13 @@ pub fn step_fields(subject: Subject, step: Step) -> Vec<Field> {
     }
 }
 
-fn register(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup, warnings: &mut Vec<String>) -> Result<Registration> {
+fn register(
+    cert: &Cert,
+    input: &Doc,
+    ctx: &StepContext<'_>,
+    lookup: &dyn Lookup,
+    warnings: &mut Vec<String>,
+) -> Result<Registration> {
     // What the area's or unit's register already knows fills what the step's data leaves out.
     let mut input = input.clone();
     if let Some(subject) = ctx.subject {
@@ -781,7 +789,11 @@ fn register(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup
     if let (Some(n), Some(total)) = (doc.int_of("staff_briefed"), doc.int_of("staff"))
         && n > total
     {
-        errors.push(err("staff_briefed", &label("staff_briefed"), format!("không được lớn hơn số cán bộ, nhân viên ({total})")));
+        errors.push(err(
+            "staff_briefed",
+            &label("staff_briefed"),
+            format!("không được lớn hơn số cán bộ, nhân viên ({total})"),
+        ));
     }
     fail(errors)?;
     let late = on > ctx.period.register_by;
@@ -910,7 +922,14 @@ fn assess(input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup, warnings: &mu
                     c.code
                 ));
             }
-            results.push(CriterionResult { code: c.code.clone(), label: c.label.clone(), confirmed: confirmed(c), met, note, evidence });
+            results.push(CriterionResult {
+                code: c.code.clone(),
+                label: c.label.clone(),
+                confirmed: confirmed(c),
+                met,
+                note,
+                evidence,
+            });
         }
     }
     if let Some(d) = doc.date_of("assessed_on")
@@ -921,7 +940,10 @@ fn assess(input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup, warnings: &mu
     fail(errors)?;
     if results.iter().any(|c| !c.met) {
         let not: Vec<&str> = results.iter().filter(|c| !c.met).map(|c| c.code.as_str()).collect();
-        warnings.push(format!("Chưa đạt tiêu chí: {} (tất cả tiêu chí phải đạt mới được đề nghị công nhận).", not.join(", ")));
+        warnings.push(format!(
+            "Chưa đạt tiêu chí: {} (tất cả tiêu chí phải đạt mới được đề nghị công nhận).",
+            not.join(", ")
+        ));
     }
     Ok(Assessment {
         criteria: results,
@@ -931,11 +953,19 @@ fn assess(input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup, warnings: &mu
     })
 }
 
-fn review(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup, warnings: &mut Vec<String>) -> Result<Review> {
+fn review(
+    cert: &Cert,
+    input: &Doc,
+    ctx: &StepContext<'_>,
+    lookup: &dyn Lookup,
+    warnings: &mut Vec<String>,
+) -> Result<Review> {
     let fields = step_fields(cert.subject, Step::BinhXet);
     let doc = checked(&fields, input, lookup)?;
     let id = doc.ids_of("meeting_id")[0];
-    let meeting = lookup.get(Kind::Meeting, id)?.ok_or_else(|| Error::NotFound { kind: Kind::Meeting.label(), id: id.to_string() })?;
+    let meeting = lookup
+        .get(Kind::Meeting, id)?
+        .ok_or_else(|| Error::NotFound { kind: Kind::Meeting.label(), id: id.to_string() })?;
     let labels = super::fields(Kind::Meeting);
     let label = |k: &str| labels.iter().find(|f| f.key == k).map_or(k.to_owned(), |f| f.label.clone());
     let mut errors = Vec::new();
@@ -953,7 +983,11 @@ fn review(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup, 
     };
     let own_id = cert.subject_id().map(|u| u.to_string());
     if meeting.str_of(own).is_some_and(|m| Some(m.to_owned()) != own_id) || meeting.str_of(other).is_some() {
-        errors.push(err("meeting_id", "Cuộc họp bình xét", format!("cuộc họp này là của đơn vị khác, không phải của {}", cert.name)));
+        errors.push(err(
+            "meeting_id",
+            "Cuộc họp bình xét",
+            format!("cuộc họp này là của đơn vị khác, không phải của {}", cert.name),
+        ));
     }
     if let (Some(starts), Some(reg)) = (meeting.date_of("starts_at"), cert.registration.as_ref())
         && starts < reg.registered_on
@@ -971,7 +1005,15 @@ fn review(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup, 
         meeting.int_of("votes_abstain").unwrap_or(0),
     );
     let passed = ctx.rule.passes(f, f + a + ab);
-    let out = Review { meeting_id: id, votes_for: f, votes_against: a, votes_abstain: ab, rule: ctx.rule, passed, stamp: ctx.stamp.clone() };
+    let out = Review {
+        meeting_id: id,
+        votes_for: f,
+        votes_against: a,
+        votes_abstain: ab,
+        rule: ctx.rule,
+        passed,
+        stamp: ctx.stamp.clone(),
+    };
     if !passed {
         warnings.push(format!(
             "Biểu quyết {}: chưa đạt tỷ lệ cần có ({}); không đề nghị công nhận được.",
@@ -1040,7 +1082,11 @@ fn decide(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup) 
     if let Some(p) = &cert.proposal
         && on < p.date
     {
-        errors.push(err("date", "Ngày quyết định", format!("không được trước ngày tờ trình ({})", date::display(p.date))));
+        errors.push(err(
+            "date",
+            "Ngày quyết định",
+            format!("không được trước ngày tờ trình ({})", date::display(p.date)),
+        ));
     }
     fail(errors)?;
     Ok(Decision {
@@ -1154,7 +1200,10 @@ pub fn warnings_for(cert: Option<&Cert>, period: &Period, today: NaiveDate) -> V
         } else if left <= period.due_soon_days {
             out.push(Warning {
                 level: Level::Soon,
-                message: format!("Còn {left} ngày đến hạn nộp hồ sơ chấm điểm ({}).", date::display(period.dossier_due)),
+                message: format!(
+                    "Còn {left} ngày đến hạn nộp hồ sơ chấm điểm ({}).",
+                    date::display(period.dossier_due)
+                ),
             });
         }
     }
@@ -1270,12 +1319,17 @@ pub fn commune_result(input: &ResultInput<'_>) -> CommuneResult {
         let of: Vec<&&Candidate> = applicable.iter().filter(|c| c.subject == s).collect();
         let reg = |late: bool| {
             of.iter()
-                .filter(|c| c.cert.as_ref().is_some_and(|x| x.registered() && x.registration.as_ref().is_some_and(|r| r.late == late)))
+                .filter(|c| {
+                    c.cert
+                        .as_ref()
+                        .is_some_and(|x| x.registered() && x.registration.as_ref().is_some_and(|r| r.late == late))
+                })
                 .count() as i64
         };
         let decided = |ok: bool| {
-            of.iter().filter(|c| c.cert.as_ref().and_then(|x| x.decision.as_ref()).is_some_and(|d| d.recognised == ok)).count()
-                as i64
+            of.iter()
+                .filter(|c| c.cert.as_ref().and_then(|x| x.decision.as_ref()).is_some_and(|d| d.recognised == ok))
+                .count() as i64
         };
         counts.push(KindCounts {
             subject: s,
@@ -1294,7 +1348,14 @@ pub fn commune_result(input: &ResultInput<'_>) -> CommuneResult {
             .data
             .get("rule")
             .and_then(Value::as_str)
-            .or_else(|| input.builtin.iter().find(|b| b.code == item.code).and_then(|b| b.data.get("rule")).and_then(Value::as_str))
+            .or_else(|| {
+                input
+                    .builtin
+                    .iter()
+                    .find(|b| b.code == item.code)
+                    .and_then(|b| b.data.get("rule"))
+                    .and_then(Value::as_str)
+            })
             .unwrap_or("");
         let checks = match rule {
             "q1_registration" => vec![q1_check(input)],
@@ -1315,18 +1376,36 @@ pub fn commune_result(input: &ResultInput<'_>) -> CommuneResult {
             checks,
         });
     }
-    let verdict = if criteria.is_empty() { Verdict::Unknown } else { criteria.iter().fold(Verdict::Met, |v, c| v.and(c.verdict)) };
+    let verdict = if criteria.is_empty() {
+        Verdict::Unknown
+    } else {
+        criteria.iter().fold(Verdict::Met, |v, c| v.and(c.verdict))
+    };
     CommuneResult { year: input.year, verdict, criteria, counts }
 }
 
-fn mk(label: &str, verdict: Verdict, count: Option<i64>, of: Option<i64>, explanation: String, names: Vec<String>) -> Check {
+fn mk(
+    label: &str,
+    verdict: Verdict,
+    count: Option<i64>,
+    of: Option<i64>,
+    explanation: String,
+    names: Vec<String>,
+) -> Check {
     Check { label: label.into(), verdict, count, of, explanation, names }
 }
 
 fn q1_check(input: &ResultInput<'_>) -> Check {
     let label = "Nghị quyết của Đảng ủy, kế hoạch của UBND và đăng ký trong quý I";
     let Some(r) = input.commune.and_then(|c| c.registration.as_ref()) else {
-        return mk(label, Verdict::NotMet, None, None, format!("Xã chưa đăng ký phấn đấu năm {}.", input.year), Vec::new());
+        return mk(
+            label,
+            Verdict::NotMet,
+            None,
+            None,
+            format!("Xã chưa đăng ký phấn đấu năm {}.", input.year),
+            Vec::new(),
+        );
     };
     let mut missing = Vec::new();
     if r.resolution_number.is_none() {
@@ -1356,7 +1435,10 @@ fn q1_check(input: &ResultInput<'_>) -> Check {
 
 fn model_check(models: &[EffectiveModel]) -> Check {
     let n = models.len() as i64;
-    let names: Vec<String> = models.iter().map(|m| format!("{} (đánh giá hiệu quả ngày {})", m.name, date::display(m.reviewed_on))).collect();
+    let names: Vec<String> = models
+        .iter()
+        .map(|m| format!("{} (đánh giá hiệu quả ngày {})", m.name, date::display(m.reviewed_on)))
+        .collect();
     let (verdict, text) = if n >= 1 {
         (Verdict::Met, format!("{n} mô hình được đánh giá hoạt động hiệu quả trong năm (cần ít nhất 1)."))
     } else {
@@ -1388,8 +1470,11 @@ fn discipline_check(commune: Option<&Cert>) -> Check {
 fn units_checks(applicable: &[&Candidate], all: &[Candidate], min_share: f64) -> Vec<Check> {
     let total = applicable.len() as i64;
     let excluded = all.iter().filter(|c| c.excluded).count();
-    let excluded_note =
-        if excluded > 0 { format!(" Không tính {excluded} đơn vị không thuộc diện xét công nhận.") } else { String::new() };
+    let excluded_note = if excluded > 0 {
+        format!(" Không tính {excluded} đơn vị không thuộc diện xét công nhận.")
+    } else {
+        String::new()
+    };
     let not_registered: Vec<String> =
         applicable.iter().filter(|c| !c.cert.as_ref().is_some_and(Cert::registered)).map(|c| c.name.clone()).collect();
     let late: Vec<String> = applicable
@@ -1398,7 +1483,8 @@ fn units_checks(applicable: &[&Candidate], all: &[Candidate], min_share: f64) ->
         .map(|c| c.name.clone())
         .collect();
     let registered = total - not_registered.len() as i64 - late.len() as i64;
-    let mut text = format!("{registered}/{total} đơn vị đăng ký trong quý I ({}); cần 100%.", percent_text(registered, total));
+    let mut text =
+        format!("{registered}/{total} đơn vị đăng ký trong quý I ({}); cần 100%.", percent_text(registered, total));
     if !not_registered.is_empty() {
         text.push_str(&format!(" Chưa đăng ký: {}.", not_registered.len()));
     }
@@ -1437,20 +1523,28 @@ fn units_checks(applicable: &[&Candidate], all: &[Candidate], min_share: f64) ->
         text.push_str(&format!(" Còn {} đơn vị chưa có quyết định.", undecided.len()));
     }
     text.push_str(&excluded_note);
-    let names = if verdict == Verdict::Met { Vec::new() } else { undecided.iter().map(|n| format!("{n} (chưa có quyết định)")).collect() };
-    let rec = mk(&format!("Ít nhất {need}% đơn vị được công nhận"), verdict, Some(recognised), Some(total), text, names);
+    let names = if verdict == Verdict::Met {
+        Vec::new()
+    } else {
+        undecided.iter().map(|n| format!("{n} (chưa có quyết định)")).collect()
+    };
+    let rec =
+        mk(&format!("Ít nhất {need}% đơn vị được công nhận"), verdict, Some(recognised), Some(total), text, names);
     vec![reg, rec]
 }
 
 fn manual_check(item: &RefItem, commune: Option<&Cert>) -> Check {
-    let found = commune.and_then(|c| c.assessment.as_ref()).and_then(|a| a.criteria.iter().find(|c| c.code == item.code));
+    let found =
+        commune.and_then(|c| c.assessment.as_ref()).and_then(|a| a.criteria.iter().find(|c| c.code == item.code));
     match found {
         Some(c) => mk(
             "Theo tự đánh giá của xã",
             if c.met { Verdict::Met } else { Verdict::NotMet },
             None,
             None,
-            c.note.clone().unwrap_or_else(|| if c.met { "Xã tự đánh giá đạt.".into() } else { "Xã tự đánh giá chưa đạt.".into() }),
+            c.note.clone().unwrap_or_else(|| {
+                if c.met { "Xã tự đánh giá đạt.".into() } else { "Xã tự đánh giá chưa đạt.".into() }
+            }),
             Vec::new(),
         ),
         None => mk(

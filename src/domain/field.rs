@@ -44,13 +44,21 @@ pub enum FieldType {
     /// A date and time, stored `yyyy-mm-ddTHH:MM`.
     DateTime,
     /// One of fixed options: (code, Vietnamese label).
-    Enum { options: Vec<(String, String)> },
+    Enum {
+        options: Vec<(String, String)>,
+    },
     /// One code of a reference list kept in the store (model kinds, activity categories…).
-    Ref { list: String },
+    Ref {
+        list: String,
+    },
     /// The id of a live record of another register.
-    Link { kind: Kind },
+    Link {
+        kind: Kind,
+    },
     /// One or more ids of live records of another register.
-    Links { kind: Kind },
+    Links {
+        kind: Kind,
+    },
     /// A list of short texts (attendees).
     TextList,
     /// Yearly grades of a security-team member: `[{"year": 2025, "grade": "tot"}]`.
@@ -105,9 +113,7 @@ impl Field {
     /// The label of an option of an `Enum` field, or of a `Ref` code given the list's items.
     pub fn option_label<'a>(&'a self, code: &str) -> Option<&'a str> {
         match &self.ty {
-            FieldType::Enum { options } => {
-                options.iter().find(|(c, _)| c == code).map(|(_, l)| l.as_str())
-            }
+            FieldType::Enum { options } => options.iter().find(|(c, _)| c == code).map(|(_, l)| l.as_str()),
             _ => None,
         }
     }
@@ -190,11 +196,7 @@ pub fn check_cow<'a>(
     let mut values: Vec<(&Field, Cow<'a, Value>)> = Vec::with_capacity(input.len());
     let mut walk = input.iter().peekable();
     for f in fields {
-        let raw = if ordered {
-            walk.next_if(|(k, _)| **k == f.key).map(|(_, v)| v)
-        } else {
-            input.get(&f.key)
-        };
+        let raw = if ordered { walk.next_if(|(k, _)| **k == f.key).map(|(_, v)| v) } else { input.get(&f.key) };
         let present = raw.filter(|v| !is_blank(v));
         same &= raw.is_none() || present.is_some();
         match present {
@@ -291,11 +293,9 @@ fn check_value(f: &Field, v: &Value, lookup: &dyn Lookup) -> crate::Result<Resul
         },
         FieldType::Int { min, max } => match as_int(v) {
             Some(n) if n < *min && *min == 0 => Err("phải là số nguyên không âm".into()),
-            Some(n) if n < *min || n > *max => Err(format!(
-                "phải từ {} đến {}",
-                text::format_int(*min),
-                text::format_int(*max)
-            )),
+            Some(n) if n < *min || n > *max => {
+                Err(format!("phải từ {} đến {}", text::format_int(*min), text::format_int(*max)))
+            }
             Some(n) => Ok(Value::from(n)),
             None if *min == 0 => Err("phải là số nguyên không âm".into()),
             None => Err("phải là số nguyên".into()),
@@ -320,14 +320,12 @@ fn check_value(f: &Field, v: &Value, lookup: &dyn Lookup) -> crate::Result<Resul
             None => Err("phải là ngày giờ (dd/mm/yyyy HH:MM)".into()),
         },
         FieldType::Enum { options } => {
-            let choices: Vec<(&str, &str)> =
-                options.iter().map(|(c, l)| (c.as_str(), l.as_str())).collect();
+            let choices: Vec<(&str, &str)> = options.iter().map(|(c, l)| (c.as_str(), l.as_str())).collect();
             pick_option(v, &choices)
         }
         FieldType::Ref { list } => {
             let items = lookup.ref_items(list)?;
-            let choices: Vec<(&str, &str)> =
-                items.iter().map(|i| (i.code.as_str(), i.label.as_str())).collect();
+            let choices: Vec<(&str, &str)> = items.iter().map(|i| (i.code.as_str(), i.label.as_str())).collect();
             pick_option(v, &choices)
         }
         FieldType::Link { kind } => match v.as_str() {
@@ -337,9 +335,7 @@ fn check_value(f: &Field, v: &Value, lookup: &dyn Lookup) -> crate::Result<Resul
         FieldType::Links { kind } => {
             let ids: Vec<&str> = match v {
                 Value::String(s) => vec![s.as_str()],
-                Value::Array(a) if a.iter().all(Value::is_string) => {
-                    a.iter().filter_map(Value::as_str).collect()
-                }
+                Value::Array(a) if a.iter().all(Value::is_string) => a.iter().filter_map(Value::as_str).collect(),
                 _ => return Ok(Err("phải là danh sách mã bản ghi".into())),
             };
             let mut out: Vec<Value> = Vec::new();
@@ -356,9 +352,7 @@ fn check_value(f: &Field, v: &Value, lookup: &dyn Lookup) -> crate::Result<Resul
         }
         FieldType::TextList => match v {
             Value::String(s) => Ok(text_list(s.lines().flat_map(|l| l.split(';')))),
-            Value::Array(a) if a.iter().all(Value::is_string) => {
-                Ok(text_list(a.iter().filter_map(Value::as_str)))
-            }
+            Value::Array(a) if a.iter().all(Value::is_string) => Ok(text_list(a.iter().filter_map(Value::as_str))),
             _ => Err("phải là danh sách tên".into()),
         },
         FieldType::Grades => check_grades(v),
@@ -382,9 +376,7 @@ fn as_int(v: &Value) -> Option<i64> {
 }
 
 fn text_list<'a>(items: impl Iterator<Item = &'a str>) -> Value {
-    Value::Array(
-        items.map(text::clean).filter(|s| !s.is_empty()).map(Value::String).collect(),
-    )
+    Value::Array(items.map(text::clean).filter(|s| !s.is_empty()).map(Value::String).collect())
 }
 
 /// Accepts a code (`to_dan_pho`) or its label typed with or without accents (`Tổ dân phố`, `to dan pho`).
@@ -402,8 +394,7 @@ fn pick_option(v: &Value, choices: &[(&str, &str)]) -> Result<Value, String> {
         .find(|(_, label)| text::fold(label) == folded)
         .map(|(code, _)| Value::String((*code).to_owned()))
         .ok_or_else(|| {
-            let list: Vec<String> =
-                choices.iter().map(|(c, l)| format!("{c} ({l})")).collect();
+            let list: Vec<String> = choices.iter().map(|(c, l)| format!("{c} ({l})")).collect();
             format!("«{s}» không hợp lệ; chọn một trong: {}", list.join(", "))
         })
 }
@@ -435,8 +426,8 @@ fn check_grades(v: &Value) -> Result<Value, String> {
             return Err(format!("năm {year} bị xếp loại hai lần"));
         }
         years.push(year);
-        let grade = pick_option(item.get("grade").unwrap_or(&Value::Null), &choices)
-            .map_err(|e| format!("năm {year}: {e}"))?;
+        let grade =
+            pick_option(item.get("grade").unwrap_or(&Value::Null), &choices).map_err(|e| format!("năm {year}: {e}"))?;
         let mut m = Doc::new();
         m.insert("year".into(), Value::from(year));
         m.insert("grade".into(), grade);
@@ -481,15 +472,11 @@ impl DocExt for Doc {
 pub fn display_value(f: &Field, v: &Value, name_of: &dyn Fn(&FieldType, &str) -> Option<String>) -> String {
     let named = |s: &str| name_of(&f.ty, s).unwrap_or_else(|| s.to_owned());
     match (&f.ty, v) {
-        (FieldType::Date, Value::String(s)) => {
-            date::parse_date(s).map(date::display).unwrap_or_else(|_| s.clone())
-        }
+        (FieldType::Date, Value::String(s)) => date::parse_date(s).map(date::display).unwrap_or_else(|_| s.clone()),
         (FieldType::DateTime, Value::String(s)) => {
             date::parse_datetime(s).map(date::display_datetime).unwrap_or_else(|_| s.clone())
         }
-        (FieldType::Int { .. }, Value::Number(n)) => {
-            n.as_i64().map(text::format_int).unwrap_or_else(|| n.to_string())
-        }
+        (FieldType::Int { .. }, Value::Number(n)) => n.as_i64().map(text::format_int).unwrap_or_else(|| n.to_string()),
         (FieldType::Bool, Value::Bool(b)) => if *b { "Có" } else { "Không" }.to_owned(),
         (FieldType::Enum { .. }, Value::String(s)) => f.option_label(s).unwrap_or(s).to_owned(),
         (FieldType::Ref { .. } | FieldType::Link { .. }, Value::String(s)) => named(s),
@@ -525,7 +512,10 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default()
         }
         fn ref_items(&self, list: &str) -> crate::Result<Arc<[crate::domain::RefItem]>> {
-            let item = crate::domain::RefItem { code: "ho_gia_dinh".into(), label: "Hộ gia đình".into(), data: Value::Null };
+            let item =
+                crate::domain::RefItem {
+                    code: "ho_gia_dinh".into(), label: "Hộ gia đình".into(), data: Value::Null
+                };
             Ok(Arc::from(if list == "list" { vec![item] } else { Vec::new() }))
         }
         fn get(&self, kind: Kind, id: Uuid) -> crate::Result<Option<Doc>> {
@@ -556,14 +546,45 @@ mod tests {
         ];
         let (known, other) = (KNOWN.to_string(), OTHER.to_string());
         let values = [
-            json!("Thôn Đắk Năng"), json!(" Thôn"), json!("a  b"), json!("dòng\nhai"), json!("Nguye\u{302}\u{303}n"),
-            json!("mười ba ký tự"), json!("mười hai kýý"), json!(""), json!(12), json!(-1), json!(0), json!(2026),
-            json!(1999), json!(1.5), json!("12"), json!(true), json!("có"), json!("2026-03-05"), json!("05/03/2026"),
-            json!("2026-02-30"), json!("1899-01-01"), json!("thon"), json!("Thôn"), json!(" thon"), json!("ho_gia_dinh"),
-            json!("Hộ gia đình"), json!(known), json!(known.to_uppercase()), json!(format!("{{{known}}}")),
-            json!(KNOWN.simple().to_string()), json!(Uuid::nil().to_string()), json!([known]), json!([known, other]),
-            json!([known, known]), json!([known, Uuid::nil().to_string()]), json!([known.to_uppercase()]), json!([1]),
-            json!(null), json!({"a": 1}),
+            json!("Thôn Đắk Năng"),
+            json!(" Thôn"),
+            json!("a  b"),
+            json!("dòng\nhai"),
+            json!("Nguye\u{302}\u{303}n"),
+            json!("mười ba ký tự"),
+            json!("mười hai kýý"),
+            json!(""),
+            json!(12),
+            json!(-1),
+            json!(0),
+            json!(2026),
+            json!(1999),
+            json!(1.5),
+            json!("12"),
+            json!(true),
+            json!("có"),
+            json!("2026-03-05"),
+            json!("05/03/2026"),
+            json!("2026-02-30"),
+            json!("1899-01-01"),
+            json!("thon"),
+            json!("Thôn"),
+            json!(" thon"),
+            json!("ho_gia_dinh"),
+            json!("Hộ gia đình"),
+            json!(known),
+            json!(known.to_uppercase()),
+            json!(format!("{{{known}}}")),
+            json!(KNOWN.simple().to_string()),
+            json!(Uuid::nil().to_string()),
+            json!([known]),
+            json!([known, other]),
+            json!([known, known]),
+            json!([known, Uuid::nil().to_string()]),
+            json!([known.to_uppercase()]),
+            json!([1]),
+            json!(null),
+            json!({"a": 1}),
         ];
         let mut normal = 0;
         for f in &fields {
@@ -605,7 +626,8 @@ mod tests {
 
     #[test]
     fn a_record_in_its_stored_form_is_checked_without_being_rebuilt() {
-        let stored = doc(serde_json::json!({"name": "Thôn Đắk Năng", "households": 120, "on": "2026-03-05", "kind": "thon"}));
+        let stored =
+            doc(serde_json::json!({"name": "Thôn Đắk Năng", "households": 120, "on": "2026-03-05", "kind": "thon"}));
         let (out, errors) = run(&stored);
         assert!(errors.is_empty());
         assert!(matches!(out, Cow::Borrowed(_)));
@@ -616,7 +638,9 @@ mod tests {
 
     #[test]
     fn anything_not_in_stored_form_is_normalised() {
-        let want = doc(serde_json::json!({"name": "Thôn Đắk Năng", "households": 1200, "on": "2026-03-05", "kind": "to_dan_pho"}));
+        let want = doc(
+            serde_json::json!({"name": "Thôn Đắk Năng", "households": 1200, "on": "2026-03-05", "kind": "to_dan_pho"}),
+        );
         for input in [
             serde_json::json!({"name": " Thôn  Đắk Năng ", "households": 1200, "on": "2026-03-05", "kind": "to_dan_pho"}),
             serde_json::json!({"name": "Thôn Đắk Năng", "households": "1.200", "on": "2026-03-05", "kind": "to_dan_pho"}),

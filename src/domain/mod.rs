@@ -7,11 +7,8 @@ mod field;
 pub mod model;
 pub(crate) mod registers;
 
-pub use field::{
-    check, count, display_value, long_text, options, text, Doc, DocExt, Field, FieldType, Lookup,
-    GRADES,
-};
-pub use registers::{check_record, fields, fields_for, search_text, title, validate, Checked, FieldCache, Outcome};
+pub use field::{Doc, DocExt, Field, FieldType, GRADES, Lookup, check, count, display_value, long_text, options, text};
+pub use registers::{Checked, FieldCache, Outcome, check_record, fields, fields_for, search_text, title, validate};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

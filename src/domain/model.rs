@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::field::{Doc, DocExt, Lookup};
 use super::Kind;
+use super::field::{Doc, DocExt, Lookup};
 use crate::date;
 use crate::error::{Error, Result};
 
@@ -66,10 +66,9 @@ pub fn replicate(
     if is_dissolved(origin) {
         return Err(read_only(origin));
     }
-    let area = lookup.get(Kind::Area, area_id)?.ok_or_else(|| Error::NotFound {
-        kind: Kind::Area.label(),
-        id: area_id.to_string(),
-    })?;
+    let area = lookup
+        .get(Kind::Area, area_id)?
+        .ok_or_else(|| Error::NotFound { kind: Kind::Area.label(), id: area_id.to_string() })?;
     let already = origin.ids_of("area_ids").contains(&area_id)
         || replicas.iter().any(|r| r.ids_of("area_ids").contains(&area_id));
     if already {
@@ -85,11 +84,7 @@ pub fn replicate(
             out.insert(key.into(), v.clone());
         }
     }
-    let name = format!(
-        "{} ({})",
-        origin.str_of("name").unwrap_or_default(),
-        area.str_of("name").unwrap_or_default()
-    );
+    let name = format!("{} ({})", origin.str_of("name").unwrap_or_default(), area.str_of("name").unwrap_or_default());
     out.insert("name".into(), Value::String(name));
     out.insert("area_ids".into(), Value::Array(vec![Value::String(area_id.to_string())]));
     out.insert("founded_on".into(), Value::String(date::iso(lookup.today())));

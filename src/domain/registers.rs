@@ -7,8 +7,8 @@ use chrono::Datelike;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::field::{check_cow, count, long_text, options, text, Doc, DocExt, Field, FieldType, Lookup};
 use super::Kind;
+use super::field::{Doc, DocExt, Field, FieldType, Lookup, check_cow, count, long_text, options, text};
 use crate::date;
 use crate::error::{Error, FieldError, Invalid};
 
@@ -28,11 +28,8 @@ pub const AREA_KINDS: &[(&str, &str)] = &[
     ("khu_pho", "Khu phố"),
 ];
 
-pub const UNIT_KINDS: &[(&str, &str)] = &[
-    ("co_quan", "Cơ quan"),
-    ("doanh_nghiep", "Doanh nghiệp"),
-    ("co_so_giao_duc", "Cơ sở giáo dục"),
-];
+pub const UNIT_KINDS: &[(&str, &str)] =
+    &[("co_quan", "Cơ quan"), ("doanh_nghiep", "Doanh nghiệp"), ("co_so_giao_duc", "Cơ sở giáo dục")];
 
 /// Unit categories; those marked `true` are excluded from the yearly certification (TT 124/2021).
 pub const UNIT_CATEGORIES: &[(&str, &str, Kind2, bool)] = &[
@@ -66,16 +63,12 @@ impl Kind2 {
     }
 }
 
-pub const MODEL_STATUS: &[(&str, &str)] =
-    &[("hoat_dong", "Đang hoạt động"), ("giai_the", "Đã giải thể")];
+pub const MODEL_STATUS: &[(&str, &str)] = &[("hoat_dong", "Đang hoạt động"), ("giai_the", "Đã giải thể")];
 
 const REVIEW_KINDS: &[(&str, &str)] =
     &[("so_ket", "Sơ kết"), ("tong_ket", "Tổng kết"), ("danh_gia", "Đánh giá hiệu quả")];
-const RATINGS: &[(&str, &str)] = &[
-    ("hieu_qua", "Hiệu quả"),
-    ("chua_hieu_qua", "Chưa hiệu quả"),
-    ("khong_hieu_qua", "Không hiệu quả"),
-];
+const RATINGS: &[(&str, &str)] =
+    &[("hieu_qua", "Hiệu quả"), ("chua_hieu_qua", "Chưa hiệu quả"), ("khong_hieu_qua", "Không hiệu quả")];
 const EDUCATION: &[(&str, &str)] = &[
     ("tieu_hoc", "Tiểu học"),
     ("thcs", "Trung học cơ sở"),
@@ -84,8 +77,7 @@ const EDUCATION: &[(&str, &str)] = &[
     ("cao_dang", "Cao đẳng"),
     ("dai_hoc", "Đại học trở lên"),
 ];
-pub const ROLES: &[(&str, &str)] =
-    &[("to_truong", "Tổ trưởng"), ("to_pho", "Tổ phó"), ("to_vien", "Tổ viên")];
+pub const ROLES: &[(&str, &str)] = &[("to_truong", "Tổ trưởng"), ("to_pho", "Tổ phó"), ("to_vien", "Tổ viên")];
 pub const MEETING_KINDS: &[(&str, &str)] = &[
     ("so_ket", "Sơ kết"),
     ("tong_ket", "Tổng kết"),
@@ -94,12 +86,8 @@ pub const MEETING_KINDS: &[(&str, &str)] = &[
     ("khac", "Khác"),
 ];
 const RECIPIENT_KINDS: &[(&str, &str)] = &[("tap_the", "Tập thể"), ("ca_nhan", "Cá nhân")];
-const COMMENDATION_FORMS: &[(&str, &str)] = &[
-    ("giay_khen", "Giấy khen"),
-    ("bang_khen", "Bằng khen"),
-    ("thu_khen", "Thư khen"),
-    ("khac", "Hình thức khác"),
-];
+const COMMENDATION_FORMS: &[(&str, &str)] =
+    &[("giay_khen", "Giấy khen"), ("bang_khen", "Bằng khen"), ("thu_khen", "Thư khen"), ("khac", "Hình thức khác")];
 
 fn f(key: &str, label: &str, ty: FieldType) -> Field {
     Field::new(key, label, ty)
@@ -200,8 +188,7 @@ static MEMBER: LazyLock<Vec<Field>> = LazyLock::new(|| {
 /// The fields every activity has; its category adds its own (reference data).
 static ACTIVITY: LazyLock<Vec<Field>> = LazyLock::new(|| {
     vec![
-        f("category", "Loại hoạt động", FieldType::Ref { list: "activity_category".into() })
-            .required(),
+        f("category", "Loại hoạt động", FieldType::Ref { list: "activity_category".into() }).required(),
         f("date", "Ngày", FieldType::Date).required(),
         f("end_date", "Đến ngày", FieldType::Date),
         f("title", "Tên hoạt động", text(NAME)),
@@ -272,15 +259,11 @@ pub fn fields_for(kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<V
     {
         let items = lookup.ref_items("activity_category")?;
         let folded = crate::text::fold(category);
-        if let Some(item) =
-            items.iter().find(|i| i.code == category || crate::text::fold(&i.label) == folded)
+        if let Some(item) = items.iter().find(|i| i.code == category || crate::text::fold(&i.label) == folded)
             && let Some(extra) = item.data.get("fields")
         {
             let extra: Vec<Field> = serde_json::from_value(extra.clone()).map_err(|e| {
-                Error::Refused(format!(
-                    "Danh mục loại hoạt động «{}» có mô tả trường không hợp lệ: {e}",
-                    item.label
-                ))
+                Error::Refused(format!("Danh mục loại hoạt động «{}» có mô tả trường không hợp lệ: {e}", item.label))
             })?;
             all.extend(extra);
         }
@@ -322,13 +305,7 @@ pub struct Checked {
 ///
 /// `id` is the record's own id (to exclude it from checks against other records); `allow_system` lets
 /// an operation such as a replication set system fields.
-pub fn validate(
-    kind: Kind,
-    id: Uuid,
-    input: &Doc,
-    allow_system: bool,
-    lookup: &dyn Lookup,
-) -> crate::Result<Checked> {
+pub fn validate(kind: Kind, id: Uuid, input: &Doc, allow_system: bool, lookup: &dyn Lookup) -> crate::Result<Checked> {
     let all = fields_for(kind, input, lookup)?;
     let outcome = check_record(kind, id, input, allow_system, &all, lookup)?;
     if !outcome.errors.is_empty() {
@@ -499,10 +476,7 @@ fn member_rules(id: Uuid, doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> crat
     if since > born.max(appointed) || date::add_years(since, 1) > appointed {
         r.error(
             "resident_since",
-            format!(
-                "phải cư trú tại địa phương ít nhất 1 năm trước ngày phân công {}",
-                date::display(appointed)
-            ),
+            format!("phải cư trú tại địa phương ít nhất 1 năm trước ngày phân công {}", date::display(appointed)),
         );
     }
     if since < born {
@@ -593,10 +567,7 @@ fn grade_counts(id: Uuid, year: i64, own: &[Value], lookup: &dyn Lookup) -> crat
 
 fn meeting_rules(doc: &Doc, r: &mut Rules) {
     date_order(doc, "starts_at", "ends_at", r);
-    let votes: i64 = ["votes_for", "votes_against", "votes_abstain"]
-        .iter()
-        .filter_map(|k| doc.int_of(k))
-        .sum();
+    let votes: i64 = ["votes_for", "votes_against", "votes_abstain"].iter().filter_map(|k| doc.int_of(k)).sum();
     if let Some(n) = doc.int_of("attendee_count")
         && votes > n
     {
@@ -664,9 +635,7 @@ pub fn search_text(title: &str, doc: &Doc, fields: &[Field]) -> String {
             (FieldType::TextList, Value::Array(a)) => {
                 parts.extend(a.iter().filter_map(Value::as_str).map(str::to_owned))
             }
-            (FieldType::Enum { .. }, Value::String(code)) => {
-                parts.extend(f.option_label(code).map(str::to_owned))
-            }
+            (FieldType::Enum { .. }, Value::String(code)) => parts.extend(f.option_label(code).map(str::to_owned)),
             _ => {}
         }
     }

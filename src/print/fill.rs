@@ -78,9 +78,10 @@ pub fn print(store: &mut Store, req: &PrintRequest) -> Result<Printed> {
         let given = spec.series(&agency).and_then(|series| parse_number(&number, &series).map(|n| (series, n)));
         return match given {
             Some((series, n)) => {
-                let (issued, pdf) = store.register_document(spec.name, &series, date.year(), n, filled.record, |_| {
-                    Ok(super::render(&(filled.build)(&agency, &issue))?)
-                })?;
+                let (issued, pdf) =
+                    store.register_document(spec.name, &series, date.year(), n, filled.record, |_| {
+                        Ok(super::render(&(filled.build)(&agency, &issue))?)
+                    })?;
                 Ok(Printed { form: spec, pdf, issued: Some(issued) })
             }
             None => Ok(Printed { form: spec, pdf: super::render(&(filled.build)(&agency, &issue))?, issued: None }),
@@ -135,7 +136,11 @@ impl Filled {
 pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled> {
     let need_id = || {
         req.id.ok_or_else(|| {
-            Error::field("id", "Mã bản ghi", format!("mẫu «{}» cần mã bản ghi (--id), hoặc in mẫu trắng (--blank)", spec.name))
+            Error::field(
+                "id",
+                "Mã bản ghi",
+                format!("mẫu «{}» cần mã bản ghi (--id), hoặc in mẫu trắng (--blank)", spec.name),
+            )
         })
     };
     match spec.source {
@@ -146,7 +151,11 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
         }
         Source::Key => {
             let key = req.key.clone().ok_or_else(|| {
-                Error::field("key_file", "Tệp khóa công khai", "mẫu «dang-ky-khoa» cần tệp khóa (--key-file TỆP.pub), hoặc in mẫu trắng (--blank)")
+                Error::field(
+                    "key_file",
+                    "Tệp khóa công khai",
+                    "mẫu «dang-ky-khoa» cần tệp khóa (--key-file TỆP.pub), hoặc in mẫu trắng (--blank)",
+                )
             })?;
             let c = store.commune()?;
             let k = forms::KeyRegistration {
@@ -166,7 +175,8 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
             let category = r.data.str_of("category").unwrap_or_default().to_owned();
             if !categories.contains(&category.as_str()) {
                 let labels = store.ref_items("activity_category")?;
-                let label = |code: &str| labels.iter().find(|i| i.code == code).map_or(code.to_owned(), |i| i.label.clone());
+                let label =
+                    |code: &str| labels.iter().find(|i| i.code == code).map_or(code.to_owned(), |i| i.label.clone());
                 let wanted: Vec<String> = categories.iter().map(|c| label(c)).collect();
                 return Err(Error::Refused(format!(
                     "Hoạt động «{}» thuộc loại «{}»; mẫu «{}» chỉ dùng cho: {}.",
@@ -207,15 +217,18 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
 
 /// The blank form.
 pub fn blank_document(store: &Store, spec: &FormSpec, agency: &Agency, issue: &Issue) -> Result<Document> {
-    let labels = |list: &str| -> Result<Vec<String>> { Ok(store.ref_items(list)?.into_iter().map(|i| i.label).collect()) };
+    let labels =
+        |list: &str| -> Result<Vec<String>> { Ok(store.ref_items(list)?.into_iter().map(|i| i.label).collect()) };
     Ok(match spec.name {
         "bien-ban-hop" => MeetingMinutes::blank().document(agency, issue),
         "ke-hoach" => forms::EventPlan::blank(forms::EventKind::Propaganda).document(agency, issue),
         "giay-moi" => forms::Invitation::blank(forms::EventKind::Propaganda).document(agency, issue),
         "bien-ban-tiep-nhan" => forms::WeaponReceipt::blank().document(agency, issue),
         "quyet-dinh-thanh-lap-to" => forms::TeamDecision::blank().document(agency, issue),
-        "bao-cao-ket-qua" => forms::YearReport::blank(&indicator_labels(), &labels("activity_category")?, &labels("model_kind")?)
-            .document(agency, issue),
+        "bao-cao-ket-qua" => {
+            forms::YearReport::blank(&indicator_labels(), &labels("activity_category")?, &labels("model_kind")?)
+                .document(agency, issue)
+        }
         "dang-ky-khoa" => forms::KeyRegistration::blank().document(agency, issue),
         "dang-ky-phan-dau" => forms::Pledge::blank(labels("criteria_khu_dan_cu")?).document(agency, issue),
         "tu-cham-diem" => forms::SelfScore::blank(labels("criteria_khu_dan_cu")?).document(agency, issue),
@@ -283,9 +296,14 @@ pub fn receipt(store: &Store, r: &Record) -> Result<forms::WeaponReceipt> {
 /// A team and its members, leaders first, as the decision lists them.
 pub fn team_decision(store: &Store, id: Uuid) -> Result<forms::TeamDecision> {
     let team = store.get(Kind::Team, id)?;
-    let areas = team.data.ids_of("area_ids").iter().filter_map(|a| store.get(Kind::Area, *a).ok().map(|r| r.title)).collect();
+    let areas =
+        team.data.ids_of("area_ids").iter().filter_map(|a| store.get(Kind::Area, *a).ok().map(|r| r.title)).collect();
     let q = crate::store::ListQuery {
-        filters: vec![crate::store::Filter { field: "team_id".into(), op: crate::store::Op::Eq, value: id.to_string() }],
+        filters: vec![crate::store::Filter {
+            field: "team_id".into(),
+            op: crate::store::Op::Eq,
+            value: id.to_string(),
+        }],
         ..Default::default()
     };
     let mut members = Vec::new();
@@ -295,15 +313,23 @@ pub fn team_decision(store: &Store, id: Uuid) -> Result<forms::TeamDecision> {
             Some("to_pho") => 1,
             _ => 2,
         };
-        members.push((rank, forms::TeamMember {
-            name: text(&m, "full_name"),
-            born: m.data.date_of("date_of_birth"),
-            residence: text(&m, "residence"),
-            role: shown(store, &m, "role")?,
-        }));
+        members.push((
+            rank,
+            forms::TeamMember {
+                name: text(&m, "full_name"),
+                born: m.data.date_of("date_of_birth"),
+                residence: text(&m, "residence"),
+                role: shown(store, &m, "role")?,
+            },
+        ));
     }
     members.sort_by_key(|(rank, _)| *rank);
-    Ok(forms::TeamDecision { team: team.title.clone(), areas, members: members.into_iter().map(|(_, m)| m).collect(), chairman: String::new() })
+    Ok(forms::TeamDecision {
+        team: team.title.clone(),
+        areas,
+        members: members.into_iter().map(|(_, m)| m).collect(),
+        chairman: String::new(),
+    })
 }
 
 /// The indicators of the yearly report, in its order.
@@ -346,8 +372,15 @@ pub fn year_report(store: &Store, year: i32) -> Result<forms::YearReport> {
     }
     let of = |c: &'static str| category(&acts, c);
     let sum = |c: &'static str, k: &str| of(c).filter_map(|r| r.data.int_of(k)).sum::<i64>();
-    let yes = |c: &'static str, k: &str| of(c).filter(|r| r.data.get(k).and_then(|v| v.as_bool()) == Some(true)).count() as i64;
-    let items = |t: &str| of("thu_hoi_vu_khi").filter(|r| r.data.str_of("item_type") == Some(t)).filter_map(|r| r.data.int_of("quantity")).sum::<i64>();
+    let yes = |c: &'static str, k: &str| {
+        of(c).filter(|r| r.data.get(k).and_then(|v| v.as_bool()) == Some(true)).count() as i64
+    };
+    let items = |t: &str| {
+        of("thu_hoi_vu_khi")
+            .filter(|r| r.data.str_of("item_type") == Some(t))
+            .filter_map(|r| r.data.int_of("quantity"))
+            .sum::<i64>()
+    };
     let values = [
         of("tuyen_truyen").count() as i64,
         sum("tuyen_truyen", "attendances"),
@@ -364,7 +397,8 @@ pub fn year_report(store: &Store, year: i32) -> Result<forms::YearReport> {
         sum("ngay_hoi", "sites"),
         sum("ngay_hoi", "participants"),
     ];
-    let figures = indicator_labels().into_iter().zip(values).map(|(label, v)| forms::Figure { label, value: Some(v) }).collect();
+    let figures =
+        indicator_labels().into_iter().zip(values).map(|(label, v)| forms::Figure { label, value: Some(v) }).collect();
     let quarters = store
         .ref_items("activity_category")?
         .into_iter()
@@ -384,8 +418,13 @@ pub fn year_report(store: &Store, year: i32) -> Result<forms::YearReport> {
         .ref_items("model_kind")?
         .into_iter()
         .map(|k| {
-            let mine = models.iter().filter(|m| m.data.str_of("kind") == Some(k.code.as_str()) && m.data.str_of("founded_on").is_some_and(|f| f <= year_end.as_str()));
-            let dissolved = mine.clone().filter(|m| m.data.str_of("dissolved_on").is_some_and(|d| d <= year_end.as_str())).count() as i64;
+            let mine = models.iter().filter(|m| {
+                m.data.str_of("kind") == Some(k.code.as_str())
+                    && m.data.str_of("founded_on").is_some_and(|f| f <= year_end.as_str())
+            });
+            let dissolved =
+                mine.clone().filter(|m| m.data.str_of("dissolved_on").is_some_and(|d| d <= year_end.as_str())).count()
+                    as i64;
             forms::ModelRow { kind: k.label, active: mine.count() as i64 - dissolved, dissolved }
         })
         .collect();

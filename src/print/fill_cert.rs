@@ -38,7 +38,10 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
             Error::field(
                 "id",
                 "Mã bản ghi",
-                format!("mẫu «{}» cần mã khu dân cư hoặc đơn vị (--id) và năm (--year), hoặc in mẫu trắng (--blank)", spec.name),
+                format!(
+                    "mẫu «{}» cần mã khu dân cư hoặc đơn vị (--id) và năm (--year), hoặc in mẫu trắng (--blank)",
+                    spec.name
+                ),
             )
         })
     };
@@ -47,7 +50,10 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
             let id = need_unit()?;
             let (p, date) = pledge(store, id, year)?;
             let name = p.unit.clone();
-            Ok(Filled { date: Some(date), ..Filled::new(Some(id), Box::new(move |a, i| p.document(&unit_agency(a, &name), i))) })
+            Ok(Filled {
+                date: Some(date),
+                ..Filled::new(Some(id), Box::new(move |a, i| p.document(&unit_agency(a, &name), i)))
+            })
         }
         "tu-cham-diem" => {
             let id = need_unit()?;
@@ -69,11 +75,19 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
         }
         "to-trinh" => {
             let (s, number, date) = submission(store, year, req.id)?;
-            Ok(Filled { number: Some(number), date: Some(date), ..Filled::new(None, Box::new(move |a, i| s.document(a, i))) })
+            Ok(Filled {
+                number: Some(number),
+                date: Some(date),
+                ..Filled::new(None, Box::new(move |a, i| s.document(a, i)))
+            })
         }
         "quyet-dinh-cong-nhan" => {
             let (d, number, date) = decision(store, year, req.id)?;
-            Ok(Filled { number: Some(number), date: Some(date), ..Filled::new(None, Box::new(move |a, i| d.document(a, i))) })
+            Ok(Filled {
+                number: Some(number),
+                date: Some(date),
+                ..Filled::new(None, Box::new(move |a, i| d.document(a, i)))
+            })
         }
         "bao-cao-ket-qua-cong-nhan" => {
             let r = report(store, year)?;
@@ -151,7 +165,11 @@ pub fn score_sheet(store: &Store, id: Uuid, year: i32) -> Result<(forms::SelfSco
             if let Some(e) = c.evidence.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
                 note.push(format!("Minh chứng: {e}"));
             }
-            forms::ScoreRow { criterion: c.label.clone(), result: if c.met { "Đạt" } else { "Chưa đạt" }.to_owned(), note: note.join(". ") }
+            forms::ScoreRow {
+                criterion: c.label.clone(),
+                result: if c.met { "Đạt" } else { "Chưa đạt" }.to_owned(),
+                note: note.join(". "),
+            }
         })
         .collect();
     let sheet = forms::SelfScore {
@@ -183,15 +201,33 @@ pub fn minutes(store: &Store, id: Uuid, year: i32) -> Result<(forms::ReviewMinut
         secretary: m.meeting.secretary.clone(),
         agenda: m.meeting.agenda.clone().unwrap_or_default(),
         conclusions: m.meeting.conclusions.clone().unwrap_or_default(),
-        votes: Some(forms::Votes { for_: m.meeting.votes_for, against: m.meeting.votes_against, abstain: m.meeting.votes_abstain }),
-        recipients: vec![format!("{} (để tổng hợp)", police.police_name()), format!("{} (để báo cáo)", police.committee_name())],
+        votes: Some(forms::Votes {
+            for_: m.meeting.votes_for,
+            against: m.meeting.votes_against,
+            abstain: m.meeting.votes_abstain,
+        }),
+        recipients: vec![
+            format!("{} (để tổng hợp)", police.police_name()),
+            format!("{} (để báo cáo)", police.committee_name()),
+        ],
     };
     let criteria = m
         .criteria
         .iter()
-        .map(|c| forms::ScoreRow { criterion: c.label.clone(), result: if c.met { "Đạt" } else { "Chưa đạt" }.to_owned(), note: String::new() })
+        .map(|c| forms::ScoreRow {
+            criterion: c.label.clone(),
+            result: if c.met { "Đạt" } else { "Chưa đạt" }.to_owned(),
+            note: String::new(),
+        })
         .collect();
-    let doc = forms::ReviewMinutes { unit: m.name.clone(), year: Some(year), meeting, criteria, rule: m.rule_text.clone(), passed: Some(m.passed) };
+    let doc = forms::ReviewMinutes {
+        unit: m.name.clone(),
+        year: Some(year),
+        meeting,
+        criteria,
+        rule: m.rule_text.clone(),
+        passed: Some(m.passed),
+    };
     Ok((doc, starts_at.map(|t| t.date())))
 }
 
@@ -214,9 +250,19 @@ fn votes_cell(l: &UnitLine) -> String {
 }
 
 /// One of the year's documents grouped by number: the one naming `unit`, or the only one.
-fn choose<'a, T>(docs: &'a [T], unit: Option<Uuid>, what: &str, year: i32, number: impl Fn(&T) -> &str, names: impl Fn(&T) -> bool) -> Result<&'a T> {
+fn choose<'a, T>(
+    docs: &'a [T],
+    unit: Option<Uuid>,
+    what: &str,
+    year: i32,
+    number: impl Fn(&T) -> &str,
+    names: impl Fn(&T) -> bool,
+) -> Result<&'a T> {
     if let Some(u) = unit {
-        return docs.iter().find(|d| names(d)).ok_or_else(|| Error::Refused(format!("Đơn vị có mã {u} không có trong {what} nào năm {year}.")));
+        return docs
+            .iter()
+            .find(|d| names(d))
+            .ok_or_else(|| Error::Refused(format!("Đơn vị có mã {u} không có trong {what} nào năm {year}.")));
     }
     match docs {
         [] => Err(Error::Refused(format!("Năm {year} chưa có {what} nào trong hồ sơ xét công nhận."))),
@@ -244,30 +290,55 @@ fn registered(store: &Store, year: i32) -> Result<i64> {
 /// The tờ trình of `year` naming `unit` (or the only one), with its recorded number and date.
 pub fn submission(store: &Store, year: i32, unit: Option<Uuid>) -> Result<(forms::Submission, String, NaiveDate)> {
     let all = store.cert_submissions(year)?;
-    let s = choose(&all, unit, "tờ trình đề nghị công nhận", year, |s| &s.number, |s| {
-        names(&s.recommended.iter().chain(&s.not_recommended).collect::<Vec<_>>(), unit)
-    })?;
+    let s = choose(
+        &all,
+        unit,
+        "tờ trình đề nghị công nhận",
+        year,
+        |s| &s.number,
+        |s| names(&s.recommended.iter().chain(&s.not_recommended).collect::<Vec<_>>(), unit),
+    )?;
     let doc = forms::Submission {
         year: Some(year),
         registered: Some(registered(store, year)?),
         units: s
             .recommended
             .iter()
-            .map(|l| forms::SubmittedUnit { name: l.name.clone(), kind: l.subject_label.to_owned(), votes: votes_cell(l) })
+            .map(|l| forms::SubmittedUnit {
+                name: l.name.clone(),
+                kind: l.subject_label.to_owned(),
+                votes: votes_cell(l),
+            })
             .collect(),
-        not_recommended: s.not_recommended.iter().map(|l| format!("{}: {}", l.name, l.votes.as_deref().unwrap_or("chưa bình xét"))).collect(),
+        not_recommended: s
+            .not_recommended
+            .iter()
+            .map(|l| format!("{}: {}", l.name, l.votes.as_deref().unwrap_or("chưa bình xét")))
+            .collect(),
     };
     Ok((doc, s.number.clone(), s.date))
 }
 
 /// The quyết định công nhận of `year` naming `unit` (or the only one), with its number and date.
-pub fn decision(store: &Store, year: i32, unit: Option<Uuid>) -> Result<(forms::RecognitionDecision, String, NaiveDate)> {
+pub fn decision(
+    store: &Store,
+    year: i32,
+    unit: Option<Uuid>,
+) -> Result<(forms::RecognitionDecision, String, NaiveDate)> {
     let all = store.cert_decisions(year)?;
-    let d = choose(&all, unit, "quyết định công nhận", year, |d| &d.number, |d| {
-        names(&d.recognised.iter().chain(&d.not_recognised).collect::<Vec<_>>(), unit)
-    })?;
+    let d = choose(
+        &all,
+        unit,
+        "quyết định công nhận",
+        year,
+        |d| &d.number,
+        |d| names(&d.recognised.iter().chain(&d.not_recognised).collect::<Vec<_>>(), unit),
+    )?;
     if d.recognised.is_empty() {
-        return Err(Error::Refused(format!("Quyết định số {} năm {year} không công nhận đơn vị nào: không có quyết định công nhận để in.", d.number)));
+        return Err(Error::Refused(format!(
+            "Quyết định số {} năm {year} không công nhận đơn vị nào: không có quyết định công nhận để in.",
+            d.number
+        )));
     }
     // The tờ trình it answers: the one that proposed its units.
     let ids: Vec<Option<Uuid>> = d.recognised.iter().map(|l| l.subject_id).collect();
@@ -368,7 +439,13 @@ pub struct Dossier {
 /// documents that are dated when printed (the báo cáo). A unit that has not registered is refused.
 pub fn dossier(store: &mut Store, unit: Option<Uuid>, year: i32, date: NaiveDate) -> Result<Dossier> {
     let view = store.cert_view(unit, year)?;
-    let req = |form: &str, id: Option<Uuid>| PrintRequest { form: form.to_owned(), id, year: Some(year), date, ..PrintRequest::default() };
+    let req = |form: &str, id: Option<Uuid>| PrintRequest {
+        form: form.to_owned(),
+        id,
+        year: Some(year),
+        date,
+        ..PrintRequest::default()
+    };
     let mut files = Vec::new();
     let mut missing = Vec::new();
     let Some(id) = unit else {
@@ -403,7 +480,10 @@ pub fn dossier(store: &mut Store, unit: Option<Uuid>, year: i32, date: NaiveDate
         return Ok(Dossier { name: view.name, year, step_label: view.step_label, files, missing });
     };
     if view.excluded {
-        return Err(Error::Refused(format!("{} không thuộc diện xét công nhận “An toàn về an ninh, trật tự”: không có hồ sơ để in.", view.name)));
+        return Err(Error::Refused(format!(
+            "{} không thuộc diện xét công nhận “An toàn về an ninh, trật tự”: không có hồ sơ để in.",
+            view.name
+        )));
     }
     if view.step == Step::ChuaDangKy {
         return Err(Error::Refused(format!(

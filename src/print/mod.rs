@@ -32,8 +32,8 @@
 pub mod fill;
 pub mod fill_cert;
 mod fonts;
-pub mod forms;
 mod format;
+pub mod forms;
 mod layout;
 mod lines;
 mod model;

@@ -107,7 +107,9 @@ impl Saved {
     /// What the window says once it is saved, in Vietnamese.
     pub fn message(&self) -> String {
         match &self.printed.issued {
-            Some(d) => format!("Đã lưu {} số {} vào tệp {}", self.printed.form.title, d.number_text(), self.path.display()),
+            Some(d) => {
+                format!("Đã lưu {} số {} vào tệp {}", self.printed.form.title, d.number_text(), self.path.display())
+            }
             None => format!("Đã lưu {} vào tệp {}", self.printed.form.title, self.path.display()),
         }
     }

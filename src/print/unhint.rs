@@ -198,7 +198,11 @@ mod tests {
             assert!(tags(font).contains(&t.to_owned()) && !tags(&plain).contains(&t.to_owned()), "{t}");
         }
         for t in ["cmap", "hmtx", "name", "post", "OS/2", "hhea"] {
-            assert_eq!(table(font, t.as_bytes().try_into().unwrap()), table(&plain, t.as_bytes().try_into().unwrap()), "{t} kept");
+            assert_eq!(
+                table(font, t.as_bytes().try_into().unwrap()),
+                table(&plain, t.as_bytes().try_into().unwrap()),
+                "{t} kept"
+            );
         }
         // The whole file sums to the magic number, as the sfnt format requires.
         assert_eq!(checksum(&plain), 0xB1B0_AFBA);

@@ -1,6 +1,6 @@
 //! The `account` table: who may open the store and with which role.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Tx;
 use crate::domain::account::{Account, NewAccount, Role};
@@ -38,7 +38,12 @@ pub(super) fn insert(tx: &mut Tx<'_>, new: &NewAccount) -> Result<()> {
         "INSERT INTO account (username, full_name, rank, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![new.username, new.full_name, new.rank, new.role.code(), chrono::Local::now().to_rfc3339()],
     )?;
-    let a = Account { username: new.username.clone(), full_name: new.full_name.clone(), rank: new.rank.clone(), role: new.role };
+    let a = Account {
+        username: new.username.clone(),
+        full_name: new.full_name.clone(),
+        rank: new.rank.clone(),
+        role: new.role,
+    };
     tx.audit("account_create", None, None, None, Some(&public(&a)?))
 }
 

@@ -5,7 +5,7 @@
 //! UPDATE and DELETE; `meta.audit_head` holds the last entry's `n:hash`, so an edited entry, a removed
 //! entry and a cut-off tail are all found by [`verify`].
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -34,7 +34,14 @@ pub struct Entry {
 impl Entry {
     fn compute_hash(&self) -> String {
         let canonical = serde_json::json!([
-            self.n, self.at, self.actor, self.action, self.kind, self.record_id, self.old, self.new,
+            self.n,
+            self.at,
+            self.actor,
+            self.action,
+            self.kind,
+            self.record_id,
+            self.old,
+            self.new,
             self.prev_hash
         ]);
         hex(&Sha256::digest(canonical.to_string().as_bytes()))
@@ -126,26 +133,19 @@ pub(super) fn verify(conn: &Connection) -> Result<AuditReport> {
         let e = entry_from_row(row)?;
         count += 1;
         if e.n != expected_n {
-            problems.push(format!(
-                "Thiếu mục nhật ký số {expected_n} đến {} (đã bị xóa).",
-                e.n - 1
-            ));
+            problems.push(format!("Thiếu mục nhật ký số {expected_n} đến {} (đã bị xóa).", e.n - 1));
         }
         if e.prev_hash != prev {
             problems.push(format!("Mục nhật ký số {} không nối tiếp mục trước (chuỗi băm bị đứt).", e.n));
         }
         if e.compute_hash() != e.hash {
-            problems.push(format!(
-                "Mục nhật ký số {} ({} lúc {}) đã bị sửa sau khi ghi.",
-                e.n, e.action, e.at
-            ));
+            problems.push(format!("Mục nhật ký số {} ({} lúc {}) đã bị sửa sau khi ghi.", e.n, e.action, e.at));
         }
         prev = e.hash.clone();
         expected_n = e.n + 1;
     }
-    let head: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0))
-        .optional()?;
+    let head: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0)).optional()?;
     let last = format!("{}:{}", expected_n - 1, prev);
     match head {
         Some(h) if h != last => problems.push(format!(

@@ -9,7 +9,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{configure, migrate, open_encrypted, Store};
+use super::{Store, configure, migrate, open_encrypted};
 use crate::domain::account::Role;
 use crate::error::{Error, Result};
 use crate::keyring::{DataKey, Keyring};
@@ -66,15 +66,12 @@ impl Store {
     pub fn begin_sync_epoch(&mut self, note: &serde_json::Value) -> Result<i64> {
         self.require(Role::Officer, "khôi phục dữ liệu")?;
         self.write_as_system(|tx| {
-            let epoch: i64 = tx
-                .tx
-                .query_row("UPDATE counter SET value = value + 1 WHERE name = 'epoch' RETURNING value", [], |r| {
-                    r.get(0)
-                })?;
-            tx.tx.execute(
-                "UPDATE counter SET value = max(value, ?1) WHERE name = 'seq'",
-                params![epoch << 32],
+            let epoch: i64 = tx.tx.query_row(
+                "UPDATE counter SET value = value + 1 WHERE name = 'epoch' RETURNING value",
+                [],
+                |r| r.get(0),
             )?;
+            tx.tx.execute("UPDATE counter SET value = max(value, ?1) WHERE name = 'seq'", params![epoch << 32])?;
             let mut note = note.clone();
             if let Some(o) = note.as_object_mut() {
                 o.insert("sync_epoch".into(), epoch.into());

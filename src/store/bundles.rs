@@ -1,7 +1,7 @@
 //! The commune store's side of sync bundles: its keys, what it exported, what the province
 //! acknowledged, the province's keys and the revoked keys. The bundle logic is in `crate::sync`.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use uuid::Uuid;
 

@@ -86,7 +86,11 @@ fn criteria(lookup: &dyn Lookup, subject: Subject, year: i32) -> Result<Vec<RefI
 }
 
 fn check_year(year: i32) -> Result<()> {
-    if (2000..=2200).contains(&year) { Ok(()) } else { Err(Error::field("year", "Năm", "phải từ 2000 đến 2200")) }
+    if (2000..=2200).contains(&year) {
+        Ok(())
+    } else {
+        Err(Error::field("year", "Năm", "phải từ 2000 đến 2200"))
+    }
 }
 
 /// The area or unit `id` (None: the commune itself).
@@ -145,7 +149,14 @@ impl Tx<'_> {
         })
     }
 
-    fn put_cert(&mut self, id: Uuid, new: &Cert, old: Option<&Cert>, action: &str, warnings: Vec<String>) -> Result<()> {
+    fn put_cert(
+        &mut self,
+        id: Uuid,
+        new: &Cert,
+        old: Option<&Cert>,
+        action: &str,
+        warnings: Vec<String>,
+    ) -> Result<()> {
         let doc = new.to_doc();
         // The same check the province runs on the record when it arrives in a bundle.
         let checked = domain::validate(Kind::Cert, id, &doc, true, self)?;
@@ -158,7 +169,14 @@ impl Tx<'_> {
     ///
     /// For the bình xét step, `input` names the meeting (`meeting_id`), or gives it whole
     /// (`meeting`: the fields of a meeting record), which is then created in the same transaction.
-    pub fn cert_advance(&mut self, new_id: Uuid, subject: Option<Uuid>, year: i32, input: &Doc, at: Option<&str>) -> Result<CertSaved> {
+    pub fn cert_advance(
+        &mut self,
+        new_id: Uuid,
+        subject: Option<Uuid>,
+        year: i32,
+        input: &Doc,
+        at: Option<&str>,
+    ) -> Result<CertSaved> {
         let (id, old, found, is_new) = self.cert_record(subject, year, new_id)?;
         if found.excluded {
             return Err(Error::Refused(format!(
@@ -210,10 +228,19 @@ impl Tx<'_> {
     }
 
     /// Moves the certification one step back, with a reason (kept in its history and the audit log).
-    pub fn cert_revert(&mut self, subject: Option<Uuid>, year: i32, reason: &str, at: Option<&str>) -> Result<CertSaved> {
+    pub fn cert_revert(
+        &mut self,
+        subject: Option<Uuid>,
+        year: i32,
+        reason: &str,
+        at: Option<&str>,
+    ) -> Result<CertSaved> {
         let (id, old, found, is_new) = self.cert_record(subject, year, Uuid::nil())?;
         if is_new {
-            return Err(Error::Refused(format!("{} chưa có hồ sơ công nhận năm {year}: không có bước nào để lùi.", found.name)));
+            return Err(Error::Refused(format!(
+                "{} chưa có hồ sơ công nhận năm {year}: không có bước nào để lùi.",
+                found.name
+            )));
         }
         let mut stamp = stamp_now(self.actor);
         if let Some(at) = at {
@@ -278,7 +305,8 @@ impl Store {
         let default = default_rule(&r)?;
         let rule = commune.as_ref().map_or(default, |x| x.vote_rule(default));
         let period = period(&r, found.subject, year)?;
-        let next_step = c.step.next().filter(|n| !found.excluded && (found.subject != Subject::Xa || *n <= Step::TuDanhGia));
+        let next_step =
+            c.step.next().filter(|n| !found.excluded && (found.subject != Subject::Xa || *n <= Step::TuDanhGia));
         Ok(CertView {
             id,
             subject_id: subject,
@@ -310,7 +338,10 @@ impl Store {
             for rec in self.list(kind, &ListQuery::default())?.records {
                 let (subject, excluded) = match kind {
                     Kind::Area => (Subject::KhuDanCu, false),
-                    _ => (Subject::of_unit(&rec.data), rec.data.get("certification_applies") == Some(&Value::Bool(false))),
+                    _ => (
+                        Subject::of_unit(&rec.data),
+                        rec.data.get("certification_applies") == Some(&Value::Bool(false)),
+                    ),
                 };
                 let found = certs.iter().find(|(_, c)| c.subject_id() == Some(rec.id));
                 out.push(Candidate {
@@ -337,7 +368,16 @@ impl Store {
         rows.push(row(None, Subject::Xa, &self.commune()?.commune, false, commune.as_ref().map(|x| x.0), c, p, today));
         for cand in self.cert_candidates(year)? {
             let p = period(&r, cand.subject, year)?;
-            rows.push(row(Some(cand.id), cand.subject, &cand.name, cand.excluded, cand.cert_id, cand.cert.as_ref(), p, today));
+            rows.push(row(
+                Some(cand.id),
+                cand.subject,
+                &cand.name,
+                cand.excluded,
+                cand.cert_id,
+                cand.cert.as_ref(),
+                p,
+                today,
+            ));
         }
         Ok(rows)
     }
@@ -369,7 +409,8 @@ impl Store {
         let commune = cert_of(&r, None, year)?.map(|x| x.1);
         let models = self.cert_effective_models(year)?;
         let crit = criteria(&r, Subject::Xa, year)?;
-        let builtin = RefSet::builtin().lists.into_iter().find(|l| l.list == "criteria_xa").map(|l| l.items).unwrap_or_default();
+        let builtin =
+            RefSet::builtin().lists.into_iter().find(|l| l.list == "criteria_xa").map(|l| l.items).unwrap_or_default();
         Ok(cert::commune_result(&cert::ResultInput {
             year,
             commune: commune.as_ref(),
@@ -738,7 +779,10 @@ impl Store {
     /// Giấy công nhận of a recognised unit.
     pub fn cert_certificate(&self, subject: Option<Uuid>, year: i32) -> Result<CertificateDoc> {
         let d = self.cert_dossier(subject, year)?;
-        let dec = d.decision.filter(|x| x.recognised).ok_or_else(|| not_yet(&d.name, year, "quyết định công nhận đạt", d.step))?;
+        let dec = d
+            .decision
+            .filter(|x| x.recognised)
+            .ok_or_else(|| not_yet(&d.name, year, "quyết định công nhận đạt", d.step))?;
         Ok(CertificateDoc {
             header: d.header,
             name: d.name,
@@ -770,7 +814,13 @@ impl Store {
             let doc = match out.iter_mut().position(|s| s.number == p.number) {
                 Some(i) => &mut out[i],
                 None => {
-                    out.push(SubmissionDoc { header: header.clone(), number: p.number.clone(), date: p.date, recommended: Vec::new(), not_recommended: Vec::new() });
+                    out.push(SubmissionDoc {
+                        header: header.clone(),
+                        number: p.number.clone(),
+                        date: p.date,
+                        recommended: Vec::new(),
+                        not_recommended: Vec::new(),
+                    });
                     out.last_mut().expect("just pushed")
                 }
             };
@@ -804,7 +854,13 @@ impl Store {
             let doc = match out.iter_mut().position(|s| s.number == d.number) {
                 Some(i) => &mut out[i],
                 None => {
-                    out.push(DecisionDoc { header: header.clone(), number: d.number.clone(), date: d.date, recognised: Vec::new(), not_recognised: Vec::new() });
+                    out.push(DecisionDoc {
+                        header: header.clone(),
+                        number: d.number.clone(),
+                        date: d.date,
+                        recognised: Vec::new(),
+                        not_recognised: Vec::new(),
+                    });
                     out.last_mut().expect("just pushed")
                 }
             };

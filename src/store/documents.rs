@@ -4,7 +4,7 @@
 //! again, even when writing the PDF file fails afterwards (the register then shows a number whose
 //! paper was not printed: the officer prints it again, and nothing is reused or skipped silently).
 
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -30,7 +30,14 @@ pub struct IssuedDoc {
 
 impl IssuedDoc {
     /// A document issued now under `number`, with a new id.
-    pub(super) fn new(form: &str, series: &str, year: i32, number: u32, record_id: Option<Uuid>, issued_by: String) -> Self {
+    pub(super) fn new(
+        form: &str,
+        series: &str,
+        year: i32,
+        number: u32,
+        record_id: Option<Uuid>,
+        issued_by: String,
+    ) -> Self {
         IssuedDoc {
             id: Uuid::now_v7(),
             form: form.to_owned(),

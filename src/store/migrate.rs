@@ -4,7 +4,7 @@
 //! `schema_migration`, so a shipped migration that was edited afterwards is detected at open instead
 //! of silently diverging. A store with a version newer than this build knows is refused untouched.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -56,9 +56,7 @@ pub fn migrate_with(conn: &mut Connection, migrations: &[(i64, &str, &str)]) -> 
     )?;
     for (version, _, sql) in migrations.iter().filter(|m| m.0 <= current) {
         let stored: Option<String> = tx
-            .query_row("SELECT sha256 FROM schema_migration WHERE version = ?1", [version], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT sha256 FROM schema_migration WHERE version = ?1", [version], |r| r.get(0))
             .optional()?;
         if stored.is_some_and(|s| s != checksum(sql)) {
             return Err(Error::MigrationEdited(*version));

@@ -9,38 +9,38 @@
 mod accounts;
 mod audit;
 mod backup;
+mod bundles;
 pub mod cert;
 mod documents;
-mod bundles;
-pub mod province;
 mod migrate;
+pub mod province;
 mod query;
 mod sync;
 
 pub use audit::AuditReport;
 pub use backup::{Snapshot, SnapshotInfo};
+pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
 pub use cert::{CertDossier, CertSaved, CertView};
 pub use documents::IssuedDoc;
-pub use migrate::{checksum as migration_checksum, latest as latest_schema, MIGRATIONS};
+pub(crate) use migrate::hex;
+pub use migrate::{MIGRATIONS, checksum as migration_checksum, latest as latest_schema};
 pub use query::{FactRow, Filter, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, ChangeLine, MergeReport};
-pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
-pub(crate) use migrate::hex;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::domain::account::{self, Account, NewAccount, Role};
 use crate::domain::{self, Checked, Doc, DocExt, Kind, Lookup, Meta, Record, RefItem, RefSet, Saved};
-use crate::keyring::{DataKey, KdfParams, Keyring};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
+use crate::keyring::{DataKey, KdfParams, Keyring};
 use crate::text;
 
 /// What `phongtrao init` asks for.
@@ -314,8 +314,7 @@ impl Store {
 
     fn account(&self, username: &str) -> Result<Account> {
         let username = username.trim().to_lowercase();
-        accounts::get(&self.conn, &username)?
-            .ok_or_else(|| Error::NotFound { kind: "tài khoản", id: username })
+        accounts::get(&self.conn, &username)?.ok_or_else(|| Error::NotFound { kind: "tài khoản", id: username })
     }
 
     fn chiefs(&self) -> Result<usize> {
@@ -591,9 +590,7 @@ impl Store {
 
     /// How many live records each register holds.
     pub fn counts(&self) -> Result<Vec<(Kind, i64)>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT kind, live FROM record_count")?; // kept by triggers (migration 0007)
+        let mut st = self.conn.prepare_cached("SELECT kind, live FROM record_count")?; // kept by triggers (migration 0007)
         let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         let mut out: Vec<(Kind, i64)> = Kind::ALL.iter().map(|k| (*k, 0)).collect();
         for row in rows {
@@ -720,8 +717,8 @@ fn read_commune(conn: &Connection) -> Result<Option<Commune>> {
         Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get(0)).optional()?)
     };
     let Some(id) = get("installation_id")? else { return Ok(None) };
-    let installation_id = Uuid::parse_str(&id)
-        .map_err(|_| Error::Refused("Mã cài đặt trong kho dữ liệu bị hỏng.".into()))?;
+    let installation_id =
+        Uuid::parse_str(&id).map_err(|_| Error::Refused("Mã cài đặt trong kho dữ liệu bị hỏng.".into()))?;
     Ok(Some(Commune {
         installation_id,
         province_code: get("province_code")?.unwrap_or_default(),
@@ -736,9 +733,8 @@ fn read_commune(conn: &Connection) -> Result<Option<Commune>> {
 fn apply_refs(conn: &Connection, set: &RefSet) -> Result<usize> {
     let mut n = 0;
     for list in &set.lists {
-        let current: Option<i64> = conn
-            .query_row("SELECT version FROM ref_list WHERE list = ?1", [&list.list], |r| r.get(0))
-            .optional()?;
+        let current: Option<i64> =
+            conn.query_row("SELECT version FROM ref_list WHERE list = ?1", [&list.list], |r| r.get(0)).optional()?;
         if current.is_some_and(|v| v >= set.version) {
             continue;
         }
@@ -772,20 +768,24 @@ const RECORD_COLUMNS: &str = "id, kind, data, title, hlc, origin, seq, deleted";
 
 pub(crate) fn record_from_row(r: &Row<'_>) -> rusqlite::Result<Record> {
     let parse_uuid = |i: usize, s: String| {
-        Uuid::parse_str(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+        Uuid::parse_str(&s)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
     };
     let kind: String = r.get(1)?;
     let data: Option<String> = r.get(2)?;
     let data: Doc = match data {
-        Some(s) => serde_json::from_str(&s).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
-        })?,
+        Some(s) => serde_json::from_str(&s)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?,
         None => Doc::new(),
     };
     Ok(Record {
         id: parse_uuid(0, r.get(0)?)?,
         kind: Kind::parse(&kind).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, format!("unknown kind {kind}").into())
+            rusqlite::Error::FromSqlConversionFailure(
+                1,
+                rusqlite::types::Type::Text,
+                format!("unknown kind {kind}").into(),
+            )
         })?,
         data,
         title: r.get(3)?,
@@ -913,9 +913,7 @@ impl Tx<'_> {
 
     /// A live record's fields, or NotFound.
     pub fn live(&self, kind: Kind, id: Uuid) -> Result<Doc> {
-        self.reader()
-            .live_doc(kind, id)?
-            .ok_or_else(|| Error::NotFound { kind: kind.label(), id: id.to_string() })
+        self.reader().live_doc(kind, id)?.ok_or_else(|| Error::NotFound { kind: kind.label(), id: id.to_string() })
     }
 
     /// Validates and inserts a new record. `allow_system` is for operations (replication).
@@ -1080,18 +1078,30 @@ impl Tx<'_> {
             ),
             None => (None, "", Vec::new()),
         };
-        let rowid: i64 = self.tx.prepare_cached(
-            "INSERT INTO record (id, kind, data, title, sort_key, hlc, origin, seq, deleted)
+        let rowid: i64 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO record (id, kind, data, title, sort_key, hlc, origin, seq, deleted)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, data = excluded.data, title = excluded.title,
                 sort_key = excluded.sort_key, hlc = excluded.hlc, origin = excluded.origin,
                 seq = excluded.seq, deleted = excluded.deleted
              RETURNING rowid",
-        )?
-        .query_row(
-            params![id.to_string(), kind.code(), data, title, key, hlc.0 as i64, origin.to_string(), seq, c.is_none()],
-            |r| r.get(0),
-        )?;
+            )?
+            .query_row(
+                params![
+                    id.to_string(),
+                    kind.code(),
+                    data,
+                    title,
+                    key,
+                    hlc.0 as i64,
+                    origin.to_string(),
+                    seq,
+                    c.is_none()
+                ],
+                |r| r.get(0),
+            )?;
         self.tx.prepare_cached("DELETE FROM record_fts WHERE rowid = ?1")?.execute([rowid])?;
         if let Some(c) = c {
             let fields = domain::fields_for(kind, &c.doc, self)?;
@@ -1115,9 +1125,7 @@ impl Tx<'_> {
     }
 
     fn set_clock(&self, hlc: Hlc) -> Result<()> {
-        self.tx
-            .prepare_cached("UPDATE counter SET value = ?1 WHERE name = 'hlc'")?
-            .execute([hlc.0 as i64])?;
+        self.tx.prepare_cached("UPDATE counter SET value = ?1 WHERE name = 'hlc'")?.execute([hlc.0 as i64])?;
         Ok(())
     }
 

@@ -6,11 +6,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::migrate::{migrate_with, PROVINCE_MIGRATIONS};
+use super::migrate::{PROVINCE_MIGRATIONS, migrate_with};
 use super::{configure, open_encrypted};
 use crate::domain::{Doc, Kind};
 use crate::error::{Error, Result};
@@ -315,7 +315,8 @@ impl ProvinceDb {
             "UPDATE installation SET revoked_at = ?2 WHERE key_id = ?1 AND revoked_at IS NULL",
             params![key_id, chrono::Utc::now().to_rfc3339()],
         )?;
-        let inst = self.installation(key_id)?.ok_or_else(|| Error::NotFound { kind: "khóa", id: key_id.to_owned() })?;
+        let inst =
+            self.installation(key_id)?.ok_or_else(|| Error::NotFound { kind: "khóa", id: key_id.to_owned() })?;
         if n == 0 && inst.revoked_at.is_none() {
             return Err(Error::NotFound { kind: "khóa", id: key_id.to_owned() });
         }
@@ -376,7 +377,13 @@ impl ProvinceDb {
             "SELECT bundle, record_id, kind, reason, at FROM quarantine WHERE installation_id = ?1 ORDER BY at, record_id",
         )?;
         let rows = st.query_map([installation_id.to_string()], |r| {
-            Ok(Quarantined { bundle: r.get(0)?, record_id: r.get(1)?, kind: r.get(2)?, reason: r.get(3)?, at: r.get(4)? })
+            Ok(Quarantined {
+                bundle: r.get(0)?,
+                record_id: r.get(1)?,
+                kind: r.get(2)?,
+                reason: r.get(3)?,
+                at: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -387,9 +394,9 @@ impl ProvinceDb {
         let mut out = HashMap::new();
         for page in ids.chunks(PAGE) {
             let marks = vec!["?"; page.len()].join(", ");
-            let mut st = self
-                .conn
-                .prepare_cached(&format!("SELECT id, hlc, origin FROM record WHERE installation_id = ? AND id IN ({marks})"))?;
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT id, hlc, origin FROM record WHERE installation_id = ? AND id IN ({marks})"
+            ))?;
             let args = std::iter::once(inst.clone()).chain(page.iter().map(Uuid::to_string));
             let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
@@ -407,7 +414,9 @@ impl ProvinceDb {
     pub fn live_exists(&self, installation: Uuid, kind: Kind, id: Uuid) -> Result<bool> {
         Ok(self
             .conn
-            .prepare_cached("SELECT 1 FROM record WHERE installation_id = ?1 AND id = ?2 AND kind = ?3 AND deleted = 0")?
+            .prepare_cached(
+                "SELECT 1 FROM record WHERE installation_id = ?1 AND id = ?2 AND kind = ?3 AND deleted = 0",
+            )?
             .exists(params![installation.to_string(), id.to_string(), kind.code()])?)
     }
 
@@ -415,7 +424,9 @@ impl ProvinceDb {
     pub fn live(&self, installation: Uuid, kind: Kind, id: Uuid) -> Result<Option<Doc>> {
         let data: Option<String> = self
             .conn
-            .prepare_cached("SELECT data FROM record WHERE installation_id = ?1 AND id = ?2 AND kind = ?3 AND deleted = 0")?
+            .prepare_cached(
+                "SELECT data FROM record WHERE installation_id = ?1 AND id = ?2 AND kind = ?3 AND deleted = 0",
+            )?
             .query_row(params![installation.to_string(), id.to_string(), kind.code()], |r| r.get(0))
             .optional()?;
         data.map(|s| serde_json::from_str(&s).map_err(|e| Error::Json(e.to_string()))).transpose()
@@ -432,9 +443,9 @@ impl ProvinceDb {
 
     /// Every record row of an installation (id, kind, data, hlc, deleted), for checks and tests.
     pub fn records(&self, installation: Uuid) -> Result<Vec<RecordRow>> {
-        let mut st = self.conn.prepare(
-            "SELECT id, kind, data, hlc, deleted FROM record WHERE installation_id = ?1 ORDER BY id",
-        )?;
+        let mut st = self
+            .conn
+            .prepare("SELECT id, kind, data, hlc, deleted FROM record WHERE installation_id = ?1 ORDER BY id")?;
         let rows = st.query_map([installation.to_string()], |r| {
             Ok((
                 Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(),

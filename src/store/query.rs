@@ -1,11 +1,11 @@
 //! Lists (filter, sort, paging) and accent-insensitive search.
 
-use rusqlite::types::ToSql;
 use rusqlite::Connection;
+use rusqlite::types::ToSql;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{record_from_row, RECORD_COLUMNS};
+use super::{RECORD_COLUMNS, record_from_row};
 use crate::domain::{self, Field, FieldType, Kind, Record};
 use crate::error::{Error, Result};
 use crate::text;
@@ -294,7 +294,9 @@ pub(super) fn fact_rows(conn: &Connection, kind: Kind, fields: &[&str]) -> Resul
             fact_column(kind, f)
                 .or_else(|| LIST_FACTS.iter().find(|(k, n, _)| *k == kind && n == f).map(|(_, _, c)| *c))
                 .map(|c| format!("f.{c}"))
-                .ok_or_else(|| Error::Refused(format!("Trường «{f}» của {} không có trong bảng tổng hợp.", kind.label())))
+                .ok_or_else(|| {
+                    Error::Refused(format!("Trường «{f}» của {} không có trong bảng tổng hợp.", kind.label()))
+                })
         })
         .collect::<Result<Vec<_>>>()?;
     let select = std::iter::once("f.id".to_owned()).chain(cols).collect::<Vec<_>>().join(", ");

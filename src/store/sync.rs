@@ -5,11 +5,11 @@
 //! broken by the installation id, so every installation that sees the same changes ends in the same
 //! state whatever the order.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{record_from_row, Tx, RECORD_COLUMNS};
+use super::{RECORD_COLUMNS, Tx, record_from_row};
 use crate::domain::{self, Checked, Doc, Kind};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
@@ -67,9 +67,8 @@ pub struct ChangeLine {
 /// [`changes_since`] for an export: the stored JSON text of each record, checked to be JSON but not
 /// rebuilt.
 pub(super) fn change_lines_since(conn: &Connection, after: i64, limit: u32) -> Result<Vec<ChangeLine>> {
-    let mut st = conn.prepare_cached(
-        "SELECT id, kind, hlc, origin, seq, data FROM record WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-    )?;
+    let mut st = conn
+        .prepare_cached("SELECT id, kind, hlc, origin, seq, data FROM record WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
     let rows = st.query_map(params![after, limit], |r| {
         Ok((
             r.get::<_, String>(0)?,

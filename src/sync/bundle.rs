@@ -206,11 +206,12 @@ pub fn open(bytes: &[u8], identities: &[age::x25519::Identity]) -> Result<Opened
             return Err(not_for_us());
         }
         let dec = age::Decryptor::new_buffered(bytes).map_err(|e| age_error(&e))?;
-        let mut r = dec
-            .decrypt(identities.iter().map(|i| i as &dyn age::Identity))
-            .map_err(|e| age_error(&e))?;
+        let mut r = dec.decrypt(identities.iter().map(|i| i as &dyn age::Identity)).map_err(|e| age_error(&e))?;
         let mut buf = Vec::new();
-        (&mut r).take(MAX_ARCHIVE_BYTES + 1).read_to_end(&mut buf).map_err(|_| damaged("phần mã hóa bị cắt hoặc bị sửa"))?;
+        (&mut r)
+            .take(MAX_ARCHIVE_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|_| damaged("phần mã hóa bị cắt hoặc bị sửa"))?;
         if buf.len() as u64 > MAX_ARCHIVE_BYTES {
             return Err(damaged("quá lớn"));
         }

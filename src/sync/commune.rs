@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::bundle::{self, refuse, BundleKind, Manifest, SeqRange};
+use super::bundle::{self, BundleKind, Manifest, SeqRange, refuse};
 use super::keys::{self, PublicKey};
 use crate::domain::RefSet;
 use crate::error::{Error, Result};
@@ -353,9 +353,9 @@ pub fn verify(store: &mut Store, path: &Path) -> Result<Verified> {
     let signer_id = opened.signer_key_id().unwrap_or_default();
     let (key, signer) = if signer_id == own.key_id() {
         (own, format!("máy này ({}, {})", c.commune, c.province))
-    } else if let Some(p) = province.as_ref().filter(|p| {
-        PublicKey::parse(&p.sign_key).is_ok_and(|k| k.key_id() == signer_id)
-    }) {
+    } else if let Some(p) =
+        province.as_ref().filter(|p| PublicKey::parse(&p.sign_key).is_ok_and(|k| k.key_id() == signer_id))
+    {
         (PublicKey::parse(&p.sign_key)?, format!("Công an tỉnh {}", p.province))
     } else if opened.manifest.kind == BundleKind::Enrollment {
         let e: Enrollment = serde_json::from_slice(opened.file(ENROLLMENT_FILE)?)

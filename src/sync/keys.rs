@@ -152,9 +152,9 @@ pub fn parse_age_identity(text: &str) -> Result<age::x25519::Identity> {
 }
 
 pub fn parse_age_recipient(text: &str) -> Result<age::x25519::Recipient> {
-    text.trim().parse().map_err(|_| {
-        Error::Refused(format!("«{}» không phải là khóa nhận age hợp lệ (age1…).", text.trim()))
-    })
+    text.trim()
+        .parse()
+        .map_err(|_| Error::Refused(format!("«{}» không phải là khóa nhận age hợp lệ (age1…).", text.trim())))
 }
 
 #[cfg(test)]

@@ -21,11 +21,7 @@ pub const VALID_DAYS: i64 = 60;
 
 /// `<province>-<commune>-<seq 6 digits>-<yyyymmdd>.ptb`
 pub fn file_name(province_code: &str, commune_code: &str, seq: i64, at: chrono::DateTime<chrono::Utc>) -> String {
-    format!(
-        "{province_code}-{commune_code}-{:06}-{}.ptb",
-        seq,
-        at.with_timezone(&chrono::Local).format("%Y%m%d")
-    )
+    format!("{province_code}-{commune_code}-{:06}-{}.ptb", seq, at.with_timezone(&chrono::Local).format("%Y%m%d"))
 }
 
 /// Reads a bundle file whole (bundles are bounded by [`bundle::MAX_ARCHIVE_BYTES`]).

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::de::{Error as _, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::value::RawValue;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use super::bundle::{self, refuse, BundleKind, Manifest, Opened};
-use super::commune::{Enrollment, Receipt, Reference, CHANGES_FILE, ENROLLMENT_FILE, RECEIPT_FILE, REFERENCE_FILE};
+use super::bundle::{self, BundleKind, Manifest, Opened, refuse};
+use super::commune::{CHANGES_FILE, ENROLLMENT_FILE, Enrollment, RECEIPT_FILE, REFERENCE_FILE, Receipt, Reference};
 use super::keys::{self, PublicKey};
 use crate::domain::{self, Doc, FieldCache, Kind, Lookup, RefItem, RefSet};
 use crate::error::{Error, Result};
@@ -119,7 +119,13 @@ impl Province {
         self.meta.signing.public_key()
     }
 
-    fn province_manifest(&mut self, kind: BundleKind, commune_code: &str, now: DateTime<Utc>, days: i64) -> Result<Manifest> {
+    fn province_manifest(
+        &mut self,
+        kind: BundleKind,
+        commune_code: &str,
+        now: DateTime<Utc>,
+        days: i64,
+    ) -> Result<Manifest> {
         Ok(Manifest {
             format: bundle::FORMAT.into(),
             format_version: bundle::FORMAT_VERSION,
@@ -425,7 +431,9 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
         if m.seq > last + 1 {
             return Ok(Chain { new_gap: Some(Gap { epoch, first: last + 1, last: m.seq - 1 }), ..fresh });
         }
-        if let Some(g) = self.db.gaps(&inst.key_id)?.into_iter().find(|g| g.epoch == m.epoch && g.first <= m.seq && m.seq <= g.last) {
+        if let Some(g) =
+            self.db.gaps(&inst.key_id)?.into_iter().find(|g| g.epoch == m.epoch && g.first <= m.seq && m.seq <= g.last)
+        {
             return Ok(Chain { head: false, fills_gap: Some(g), ..fresh });
         }
         Err(rollback(format!("Gói số {} cũ hơn gói số {last} đã nhập từ máy này.", m.seq)))
@@ -585,7 +593,9 @@ fn read_changes<'a>(payload: &'a [u8], m: &Manifest) -> Result<Vec<Parsed<'a>>> 
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let item = match serde_json::from_str::<Line<'_>>(line) {
-            Ok(l) => Ok(Entry { id: l.id, kind: l.kind, hlc: l.hlc, origin: l.origin, data: l.data.map(RawValue::get) }),
+            Ok(l) => {
+                Ok(Entry { id: l.id, kind: l.kind, hlc: l.hlc, origin: l.origin, data: l.data.map(RawValue::get) })
+            }
             Err(_) => {
                 // Only a bad line is parsed a second time, to name it as well as it can be named.
                 let value: Value = serde_json::from_str(line).unwrap_or(Value::Null);

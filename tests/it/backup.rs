@@ -13,9 +13,7 @@ use crate::store::{doc, file_store};
 const PW: &str = "mat-khau-dung";
 
 fn add_area(s: &mut Store, name: &str) -> uuid::Uuid {
-    s.create(Kind::Area, &doc(json!({"name": name, "kind": "thon", "households": 120, "population": 480})))
-        .unwrap()
-        .id
+    s.create(Kind::Area, &doc(json!({"name": name, "kind": "thon", "households": 120, "population": 480}))).unwrap().id
 }
 
 fn titles(s: &Store) -> Vec<String> {
@@ -199,7 +197,19 @@ fn backup_and_restore_from_the_command_line() {
         assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8(o.stdout).unwrap()
     };
-    ok(&["init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430", "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+    ok(&[
+        "init",
+        "--province-code",
+        "51",
+        "--province",
+        "Quảng Ngãi",
+        "--commune-code",
+        "23430",
+        "--commune",
+        "Xã Ia Đal",
+        "--officer",
+        "Nguyễn Văn An",
+    ]);
     ok(&["add", "area", "--json", r#"{"name": "Thôn Một", "kind": "thon", "households": 10, "population": 40}"#]);
     let usb = dir.path().join("usb");
     let said = ok(&["backup", "create", "--out", usb.to_str().unwrap()]);
@@ -213,7 +223,10 @@ fn backup_and_restore_from_the_command_line() {
     assert!(said.contains("Bản sao lưu tốt") && said.contains("1 bản ghi"), "{said}");
     ok(&["add", "area", "--json", r#"{"name": "Thôn Hai", "kind": "thon", "households": 10, "population": 40}"#]);
     let said = ok(&["backup", "restore", &file]);
-    assert!(said.contains("Đã khôi phục") && said.contains("được giữ lại tại") && said.contains("Kỳ đồng bộ mới: 1"), "{said}");
+    assert!(
+        said.contains("Đã khôi phục") && said.contains("được giữ lại tại") && said.contains("Kỳ đồng bộ mới: 1"),
+        "{said}"
+    );
     let listed = ok(&["list", "area", "--json"]);
     assert!(listed.contains("Thôn Một") && !listed.contains("Thôn Hai"), "{listed}");
     // A file that is not a backup.

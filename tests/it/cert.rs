@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use phongtrao::domain::cert::{Level, Step, Subject, Verdict};
 use phongtrao::{Doc, Error, Kind, NewAccount, Role, Store};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::store::{doc, file_store, new_store};
@@ -26,15 +26,21 @@ fn area(s: &mut Store, name: &str) -> Uuid {
 
 fn unit(s: &mut Store, name: &str, category: &str) -> Uuid {
     let kind = if category == "thcs" || category == "tieu_hoc" { "co_so_giao_duc" } else { "doanh_nghiep" };
-    s.create(Kind::Unit, &doc(json!({"name": name, "kind": kind, "category": category, "head": "Trần Thị Lan", "staff_count": 40})))
-        .unwrap()
-        .id
+    s.create(
+        Kind::Unit,
+        &doc(json!({"name": name, "kind": kind, "category": category, "head": "Trần Thị Lan", "staff_count": 40})),
+    )
+    .unwrap()
+    .id
 }
 
 fn all_met(s: &Store, id: Uuid) -> Doc {
     let v = s.cert_view(Some(id), Y).unwrap();
-    let criteria: Vec<Value> =
-        v.criteria.iter().map(|c| json!({"code": c.code, "met": true, "note": "Đạt", "evidence": "Báo cáo năm"})).collect();
+    let criteria: Vec<Value> = v
+        .criteria
+        .iter()
+        .map(|c| json!({"code": c.code, "met": true, "note": "Đạt", "evidence": "Báo cáo năm"}))
+        .collect();
     doc(json!({"criteria": criteria, "self_score": 95, "assessed_on": "01/11/2025"}))
 }
 
@@ -97,7 +103,10 @@ fn a_residential_area_goes_through_every_step() {
         e,
         vec![
             ("self_score".into(), "Điểm tự chấm: không được để trống".into()),
-            ("criteria.kdc_5".into(), "Tiêu chí 5 (kdc_5): chưa đánh giá: ghi \"met\": true (đạt) hoặc false (không đạt)".into()),
+            (
+                "criteria.kdc_5".into(),
+                "Tiêu chí 5 (kdc_5): chưa đánh giá: ghi \"met\": true (đạt) hoặc false (không đạt)".into()
+            ),
         ]
     );
     // An empty list of criteria is no assessment either.
@@ -106,17 +115,38 @@ fn a_residential_area_goes_through_every_step() {
     let e = fields(s.cert_advance(Some(a), Y, &empty).unwrap_err());
     assert_eq!(e.len(), 1, "{e:?}");
     assert_eq!(e[0].0, "criteria");
-    assert!(e[0].1.starts_with("Tiêu chí: không được để trống: cần ghi đạt hay không đạt cho đủ 5 tiêu chí"), "{}", e[0].1);
+    assert!(
+        e[0].1.starts_with("Tiêu chí: không được để trống: cần ghi đạt hay không đạt cho đủ 5 tiêu chí"),
+        "{}",
+        e[0].1
+    );
     assert_eq!(s.last_seq().unwrap(), seq, "a refused step saves nothing");
     let saved = s.cert_advance(Some(a), Y, &all_met(&s, a)).unwrap();
     assert_eq!(saved.step, Step::TuDanhGia);
     assert!(saved.warnings.iter().any(|w| w.contains("Tiêu chí 4 (kdc_4) chưa được xác nhận")), "{:?}", saved.warnings);
 
     // Bình xét: the meeting is created with the step, linked to the area, and its vote checked.
-    let e = fields(s.cert_advance(Some(a), Y, &doc(json!({"meeting": {"starts_at": "05/11/2025 19:00", "place": "Nhà văn hóa",
-        "chair": "Y Bhin Niê", "secretary": "H Lan Êban"}}))).unwrap_err());
-    assert_eq!(e[0], ("votes_for".into(), "Số phiếu tán thành: không được để trống: biên bản bình xét phải ghi kết quả biểu quyết".into()));
-    assert_eq!(s.counts().unwrap().iter().find(|k| k.0 == Kind::Meeting).unwrap().1, 0, "the meeting went with the refused step");
+    let e = fields(
+        s.cert_advance(
+            Some(a),
+            Y,
+            &doc(json!({"meeting": {"starts_at": "05/11/2025 19:00", "place": "Nhà văn hóa",
+        "chair": "Y Bhin Niê", "secretary": "H Lan Êban"}})),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(
+        e[0],
+        (
+            "votes_for".into(),
+            "Số phiếu tán thành: không được để trống: biên bản bình xét phải ghi kết quả biểu quyết".into()
+        )
+    );
+    assert_eq!(
+        s.counts().unwrap().iter().find(|k| k.0 == Kind::Meeting).unwrap().1,
+        0,
+        "the meeting went with the refused step"
+    );
     let saved = s.cert_advance(Some(a), Y, &doc(json!({"meeting": meeting(25, 5)}))).unwrap();
     assert_eq!(saved.step, Step::BinhXet);
     let v = s.cert_view(Some(a), Y).unwrap();
@@ -132,10 +162,22 @@ fn a_residential_area_goes_through_every_step() {
     assert!(s.get(Kind::Meeting, m.id).is_ok());
 
     s.cert_advance(Some(a), Y, &doc(json!({"number": "12/TTr-CAX", "date": "21/11/2025", "recommend": true}))).unwrap();
-    let e = fields(s.cert_advance(Some(a), Y, &doc(json!({"result": "dat", "number": "150/QĐ-UBND", "date": "05/12/2025"}))).unwrap_err());
-    assert_eq!(e, vec![("certificate_number".into(), "Số giấy công nhận: không được để trống khi kết quả là đạt".into())]);
+    let e = fields(
+        s.cert_advance(Some(a), Y, &doc(json!({"result": "dat", "number": "150/QĐ-UBND", "date": "05/12/2025"})))
+            .unwrap_err(),
+    );
+    assert_eq!(
+        e,
+        vec![("certificate_number".into(), "Số giấy công nhận: không được để trống khi kết quả là đạt".into())]
+    );
     let saved = s
-        .cert_advance(Some(a), Y, &doc(json!({"result": "dat", "number": "150/QĐ-UBND", "date": "05/12/2025", "certificate_number": "07/GCN"})))
+        .cert_advance(
+            Some(a),
+            Y,
+            &doc(
+                json!({"result": "dat", "number": "150/QĐ-UBND", "date": "05/12/2025", "certificate_number": "07/GCN"}),
+            ),
+        )
         .unwrap();
     assert_eq!(saved.step, Step::QuyetDinh);
     let e = s.cert_advance(Some(a), Y, &Doc::new()).unwrap_err();
@@ -157,7 +199,10 @@ fn a_residential_area_goes_through_every_step() {
     let decisions = s.cert_decisions(Y).unwrap();
     assert_eq!(decisions[0].recognised[0].certificate_number.as_deref(), Some("07/GCN"));
     let d = s.cert_dossier(Some(a), Y).unwrap();
-    assert_eq!(d.history.iter().map(|h| h.step).collect::<Vec<_>>(), [Step::DangKy, Step::TuDanhGia, Step::BinhXet, Step::DeNghi, Step::QuyetDinh]);
+    assert_eq!(
+        d.history.iter().map(|h| h.step).collect::<Vec<_>>(),
+        [Step::DangKy, Step::TuDanhGia, Step::BinhXet, Step::DeNghi, Step::QuyetDinh]
+    );
     assert_eq!(d.head.as_deref(), Some("Y Bhin Niê"));
 }
 
@@ -167,10 +212,18 @@ fn a_school_goes_through_every_step_with_an_existing_meeting() {
     let school = unit(&mut s, "Trường THCS Lê Lợi", "thcs");
     let e = fields(s.cert_advance(Some(school), Y, &doc(json!({"plan_number": "01/KH-THCS"}))).unwrap_err());
     assert_eq!(e, vec![("registered_on".into(), "Ngày đăng ký phấn đấu: không được để trống".into())]);
-    s.cert_advance(Some(school), Y, &doc(json!({"registered_on": "10/03/2025", "plan_number": "01/KH-THCS", "staff_briefed": 40}))).unwrap();
+    s.cert_advance(
+        Some(school),
+        Y,
+        &doc(json!({"registered_on": "10/03/2025", "plan_number": "01/KH-THCS", "staff_briefed": 40})),
+    )
+    .unwrap();
     let v = s.cert_view(Some(school), Y).unwrap();
     assert_eq!(v.subject, Subject::CoSoGiaoDuc);
-    assert_eq!(v.criteria.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(), ["gd_1", "gd_2", "gd_3", "gd_4", "gd_5"]);
+    assert_eq!(
+        v.criteria.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(),
+        ["gd_1", "gd_2", "gd_3", "gd_4", "gd_5"]
+    );
     s.cert_advance(Some(school), Y, &all_met(&s, school)).unwrap();
     // A meeting of another kind, or of another unit, is not this school's bình xét.
     let other = unit(&mut s, "Công ty TNHH Cà phê Ia Đal", "doanh_nghiep_vua_lon");
@@ -184,8 +237,14 @@ fn a_school_goes_through_every_step_with_an_existing_meeting() {
     m.insert("unit_id".into(), json!(school.to_string()));
     let own = s.create(Kind::Meeting, &m).unwrap().id;
     s.cert_advance(Some(school), Y, &doc(json!({"meeting_id": own.to_string()}))).unwrap();
-    s.cert_advance(Some(school), Y, &doc(json!({"number": "13/TTr-CAX", "date": "01/12/2025", "recommend": "có"}))).unwrap();
-    s.cert_advance(Some(school), Y, &doc(json!({"result": "Đạt", "number": "151/QĐ-UBND", "date": "10/12/2025", "certificate_number": "08/GCN"}))).unwrap();
+    s.cert_advance(Some(school), Y, &doc(json!({"number": "13/TTr-CAX", "date": "01/12/2025", "recommend": "có"})))
+        .unwrap();
+    s.cert_advance(
+        Some(school),
+        Y,
+        &doc(json!({"result": "Đạt", "number": "151/QĐ-UBND", "date": "10/12/2025", "certificate_number": "08/GCN"})),
+    )
+    .unwrap();
     assert!(s.cert_view(Some(school), Y).unwrap().cert.recognised());
 }
 
@@ -197,8 +256,15 @@ fn a_failed_vote_cannot_be_proposed_and_the_vote_rule_is_a_setting() {
     s.cert_advance(Some(a), Y, &all_met(&s, a)).unwrap();
     // 15 of 30 is not "more than 50%".
     let saved = s.cert_advance(Some(a), Y, &doc(json!({"meeting": meeting(15, 15)}))).unwrap();
-    assert!(saved.warnings.iter().any(|w| w.contains("chưa đạt tỷ lệ cần có (trên 50% số phiếu)")), "{:?}", saved.warnings);
-    let e = fields(s.cert_advance(Some(a), Y, &doc(json!({"number": "1/TTr", "date": "21/11/2025", "recommend": true}))).unwrap_err());
+    assert!(
+        saved.warnings.iter().any(|w| w.contains("chưa đạt tỷ lệ cần có (trên 50% số phiếu)")),
+        "{:?}",
+        saved.warnings
+    );
+    let e = fields(
+        s.cert_advance(Some(a), Y, &doc(json!({"number": "1/TTr", "date": "21/11/2025", "recommend": true})))
+            .unwrap_err(),
+    );
     assert_eq!(e[0].0, "recommend");
     assert!(e[0].1.contains("15/30 phiếu tán thành (50%)"), "{}", e[0].1);
     // The chief sets "từ 50% trở lên" for the year; the review done again passes.
@@ -231,7 +297,12 @@ fn revert_needs_a_reason_and_is_audited() {
     assert!(s.audit_verify().unwrap().ok());
     // Back to "not registered", and no further.
     s.cert_revert(Some(a), Y, "Đăng ký nhầm năm").unwrap();
-    assert!(s.cert_revert(Some(a), Y, "Lần nữa").unwrap_err().to_string().contains("chưa đăng ký: không có bước nào để lùi"));
+    assert!(
+        s.cert_revert(Some(a), Y, "Lần nữa")
+            .unwrap_err()
+            .to_string()
+            .contains("chưa đăng ký: không có bước nào để lùi")
+    );
     // The record changes only through its steps.
     let e = s.update(Kind::Cert, saved.id, &doc(json!({"step": "quyet_dinh"}))).unwrap_err();
     assert_eq!(e.code(), "refused");
@@ -242,8 +313,12 @@ fn revert_needs_a_reason_and_is_audited() {
 fn an_excluded_unit_cannot_register() {
     let mut s = new_store();
     let primary = unit(&mut s, "Trường Tiểu học Kim Đồng", "tieu_hoc");
-    let e = s.cert_advance(Some(primary), Y, &doc(json!({"registered_on": "01/02/2025", "plan_number": "1"}))).unwrap_err();
-    assert_eq!(e.to_string(), "Trường Tiểu học Kim Đồng không thuộc diện xét công nhận \"An toàn về an ninh, trật tự\" (Thông tư 124/2021/TT-BCA).");
+    let e =
+        s.cert_advance(Some(primary), Y, &doc(json!({"registered_on": "01/02/2025", "plan_number": "1"}))).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "Trường Tiểu học Kim Đồng không thuộc diện xét công nhận \"An toàn về an ninh, trật tự\" (Thông tư 124/2021/TT-BCA)."
+    );
 }
 
 #[test]
@@ -268,7 +343,13 @@ fn roles_are_checked_in_the_core() {
     let a = area(&mut chief, "Thôn 6");
     for (u, role) in [("canbo", Role::Officer), ("xem", Role::Viewer)] {
         chief
-            .add_account(&NewAccount { username: u.into(), full_name: format!("Cán bộ {u}"), rank: None, role, password: format!("mk-{u}-123") })
+            .add_account(&NewAccount {
+                username: u.into(),
+                full_name: format!("Cán bộ {u}"),
+                rank: None,
+                role,
+                password: format!("mk-{u}-123"),
+            })
             .unwrap();
     }
     drop(chief);
@@ -282,7 +363,9 @@ fn roles_are_checked_in_the_core() {
     officer.cert_advance(Some(a), Y, &Doc::new()).unwrap();
     officer.cert_advance(Some(a), Y, &all_met(&officer, a)).unwrap();
     officer.cert_advance(Some(a), Y, &doc(json!({"meeting": meeting(20, 1)}))).unwrap();
-    let e = officer.cert_advance(Some(a), Y, &doc(json!({"number": "1/TTr", "date": "21/11/2025", "recommend": true}))).unwrap_err();
+    let e = officer
+        .cert_advance(Some(a), Y, &doc(json!({"number": "1/TTr", "date": "21/11/2025", "recommend": true})))
+        .unwrap_err();
     assert_eq!(e.code(), "forbidden", "the proposal is the chief's");
     assert_eq!(officer.cert_settings(Y, &doc(json!({"officer_disciplined": false}))).unwrap_err().code(), "forbidden");
     drop(officer);
@@ -304,7 +387,9 @@ fn the_overview_warns_about_late_and_due_soon_relative_to_the_given_day() {
     let primary = unit(&mut s, "Trường Tiểu học Kim Đồng", "tieu_hoc");
     s.cert_advance(Some(registered), Y, &Doc::new()).unwrap();
     s.cert_advance(Some(school), Y, &doc(json!({"registered_on": "10/03/2025", "plan_number": "01/KH"}))).unwrap();
-    let find = |rows: &[phongtrao::domain::cert::OverviewRow], id: Uuid| rows.iter().find(|r| r.subject_id == Some(id)).unwrap().clone();
+    let find = |rows: &[phongtrao::domain::cert::OverviewRow], id: Uuid| {
+        rows.iter().find(|r| r.subject_id == Some(id)).unwrap().clone()
+    };
 
     let rows = s.cert_overview(Y, ymd(2025, 11, 10)).unwrap();
     assert_eq!(rows[0].subject, Subject::Xa, "the commune comes first");
@@ -312,7 +397,10 @@ fn the_overview_warns_about_late_and_due_soon_relative_to_the_given_day() {
     assert_eq!(r.period.dossier_due, ymd(2025, 11, 20));
     assert_eq!(r.period.start, ymd(2024, 11, 1));
     assert_eq!(r.warnings.len(), 1);
-    assert_eq!((r.warnings[0].level, r.warnings[0].message.as_str()), (Level::Soon, "Còn 10 ngày đến hạn nộp hồ sơ chấm điểm (20/11/2025)."));
+    assert_eq!(
+        (r.warnings[0].level, r.warnings[0].message.as_str()),
+        (Level::Soon, "Còn 10 ngày đến hạn nộp hồ sơ chấm điểm (20/11/2025).")
+    );
     let r = find(&rows, silent);
     assert_eq!(r.warnings[0].level, Level::Late);
     assert_eq!(r.warnings[0].message, "Chưa đăng ký; hạn đăng ký là quý I (trước 31/03/2025).");
@@ -340,8 +428,13 @@ fn commune_of_ten(recognised: usize) -> (Store, Vec<Uuid>) {
     for (i, id) in ids.iter().enumerate() {
         full(&mut s, *id, i < recognised);
     }
-    s.cert_advance(None, Y, &doc(json!({"registered_on": "15/02/2025", "resolution_number": "10-NQ/ĐU",
-        "resolution_date": "20/01/2025", "plan_number": "25/KH-UBND", "plan_date": "05/02/2025"}))).unwrap();
+    s.cert_advance(
+        None,
+        Y,
+        &doc(json!({"registered_on": "15/02/2025", "resolution_number": "10-NQ/ĐU",
+        "resolution_date": "20/01/2025", "plan_number": "25/KH-UBND", "plan_date": "05/02/2025"})),
+    )
+    .unwrap();
     s.cert_settings(Y, &doc(json!({"officer_disciplined": false}))).unwrap();
     let model = s
         .create(Kind::Model, &doc(json!({"name": "Camera an ninh thôn 1", "kind": "tu_quan", "area_ids": [ids[0].to_string()], "founded_on": "01/03/2022"})))
@@ -389,7 +482,8 @@ fn sixty_percent_recognised_is_not_enough() {
 fn a_unit_registered_after_the_first_quarter_breaks_the_hundred_percent() {
     let (mut s, _) = commune_of_ten(8);
     let late = unit(&mut s, "Công ty TNHH Cà phê Ia Đal", "doanh_nghiep_vua_lon");
-    let saved = s.cert_advance(Some(late), Y, &doc(json!({"registered_on": "15/04/2025", "plan_number": "02/KH"}))).unwrap();
+    let saved =
+        s.cert_advance(Some(late), Y, &doc(json!({"registered_on": "15/04/2025", "plan_number": "02/KH"}))).unwrap();
     assert!(saved.warnings[0].starts_with("Đăng ký ngày 15/04/2025 là sau quý I"), "{:?}", saved.warnings);
     let r = s.cert_result(Y).unwrap();
     let reg = &criterion(&r, "xa_4").checks[0];
@@ -412,9 +506,13 @@ fn without_the_discipline_entry_the_result_is_not_concluded() {
     assert_eq!(criterion(&r, "xa_3").verdict, Verdict::Unknown);
     assert_eq!(criterion(&r, "xa_1").verdict, Verdict::NotMet, "the commune did not register");
     assert_eq!(criterion(&r, "xa_2").verdict, Verdict::NotMet, "no effective model");
-    s.cert_settings(Y, &doc(json!({"officer_disciplined": true, "discipline_note": "01 cán bộ bị khiển trách"}))).unwrap();
+    s.cert_settings(Y, &doc(json!({"officer_disciplined": true, "discipline_note": "01 cán bộ bị khiển trách"})))
+        .unwrap();
     let r = s.cert_result(Y).unwrap();
-    assert_eq!(criterion(&r, "xa_3").checks[0].explanation, "Có cán bộ bị kỷ luật trong năm (01 cán bộ bị khiển trách).");
+    assert_eq!(
+        criterion(&r, "xa_3").checks[0].explanation,
+        "Có cán bộ bị kỷ luật trong năm (01 cán bộ bị khiển trách)."
+    );
 }
 
 #[test]

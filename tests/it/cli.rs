@@ -52,8 +52,17 @@ impl Cli {
 
     fn init(&self) {
         self.ok(&[
-            "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
-            "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An",
+            "init",
+            "--province-code",
+            "51",
+            "--province",
+            "Quảng Ngãi",
+            "--commune-code",
+            "23430",
+            "--commune",
+            "Xã Ia Đal",
+            "--officer",
+            "Nguyễn Văn An",
         ]);
     }
 
@@ -75,15 +84,34 @@ fn init_add_show_list_edit_delete() {
     assert!(!Path::new(&c.db).exists(), "a read does not create a store");
     c.init();
     let again = c.fails(&[
-        "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
-        "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An",
+        "init",
+        "--province-code",
+        "51",
+        "--province",
+        "Quảng Ngãi",
+        "--commune-code",
+        "23430",
+        "--commune",
+        "Xã Ia Đal",
+        "--officer",
+        "Nguyễn Văn An",
     ]);
     assert!(again.contains("Đã có kho dữ liệu tại"), "{again}");
 
-    let id = c.ok(&["add", "area", "--json", r#"{"name":"Thôn Đắk Năng","kind":"thon","households":120,"population":480,"q1_resolution_date":"2026-02-10"}"#]);
+    let id = c.ok(&[
+        "add",
+        "area",
+        "--json",
+        r#"{"name":"Thôn Đắk Năng","kind":"thon","households":120,"population":480,"q1_resolution_date":"2026-02-10"}"#,
+    ]);
     let id = id.trim().to_owned();
     assert_eq!(uuid::Uuid::parse_str(&id).unwrap().get_version_num(), 7);
-    c.ok(&["add", "area", "--json", r#"{"name":"Tổ dân phố 3","kind":"to_dan_pho","households":300,"population":1200}"#]);
+    c.ok(&[
+        "add",
+        "area",
+        "--json",
+        r#"{"name":"Tổ dân phố 3","kind":"to_dan_pho","households":300,"population":1200}"#,
+    ]);
     c.ok(&["add", "area", "--json", r#"{"name":"Ấp Bình An","kind":"ap","households":90,"population":300}"#]);
 
     let shown = c.ok(&["show", "area", &id]);
@@ -146,7 +174,10 @@ fn help_works_at_every_level_in_vietnamese() {
     assert!(top.contains("Cách dùng: phongtrao"), "{top}");
     assert!(top.contains("Lệnh"), "{top}");
     assert_eq!(c.ok(&["where"]).trim(), c.db.display().to_string(), "where needs no login");
-    for cmd in ["init", "demo", "add", "edit", "show", "list", "delete", "search", "audit", "model", "fields", "ref", "info", "account", "where"] {
+    for cmd in [
+        "init", "demo", "add", "edit", "show", "list", "delete", "search", "audit", "model", "fields", "ref", "info",
+        "account", "where",
+    ] {
         let h = c.ok(&[cmd, "--help"]);
         assert!(h.contains("Cách dùng: phongtrao"), "{cmd}: {h}");
         for english in ["Print help", "Options:", "Arguments:", "[OPTIONS]", "[default:"] {
@@ -163,10 +194,17 @@ fn help_works_at_every_level_in_vietnamese() {
 fn model_life_cycle_from_the_command_line() {
     let c = Cli::new();
     c.init();
-    let a = c.ok(&["add", "area", "--json", r#"{"name":"Thôn Đắk Năng","kind":"thon","households":120,"population":480}"#]);
-    let b = c.ok(&["add", "area", "--json", r#"{"name":"Làng Kon Klor","kind":"lang","households":80,"population":400}"#]);
+    let a =
+        c.ok(&["add", "area", "--json", r#"{"name":"Thôn Đắk Năng","kind":"thon","households":120,"population":480}"#]);
+    let b =
+        c.ok(&["add", "area", "--json", r#"{"name":"Làng Kon Klor","kind":"lang","households":80,"population":400}"#]);
     let (a, b) = (a.trim(), b.trim());
-    let m = c.ok(&["add", "model", "--json", &format!(r#"{{"name":"Camera an ninh","kind":"tự quản","area_ids":["{a}"],"founded_on":"01/03/2021"}}"#)]);
+    let m = c.ok(&[
+        "add",
+        "model",
+        "--json",
+        &format!(r#"{{"name":"Camera an ninh","kind":"tự quản","area_ids":["{a}"],"founded_on":"01/03/2021"}}"#),
+    ]);
     let m = m.trim();
     c.ok(&["model", "review", m, "--json", r#"{"date":"15/12/2023","kind":"tong_ket","rating":"hieu_qua"}"#]);
     let r = c.ok(&["model", "replicate", m, "--area", b]);
@@ -205,8 +243,17 @@ fn the_db_path_comes_from_the_environment_too() {
     let c = Cli::new();
     let o = Command::new(env!("CARGO_BIN_EXE_phongtrao"))
         .args([
-            "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
-            "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An",
+            "init",
+            "--province-code",
+            "51",
+            "--province",
+            "Quảng Ngãi",
+            "--commune-code",
+            "23430",
+            "--commune",
+            "Xã Ia Đal",
+            "--officer",
+            "Nguyễn Văn An",
         ])
         .env("PHONGTRAO_DB", &c.db)
         .env("PHONGTRAO_PASSWORD", "mat-khau-dung")
@@ -221,11 +268,21 @@ fn the_db_path_comes_from_the_environment_too() {
 fn cert_workflow_of_an_area_and_a_school() {
     let c = Cli::new();
     c.init();
-    let area = c.ok(&["add", "area", "--json", r#"{"name": "Thôn Đắk Năng", "kind": "thon", "households": 120, "population": 480,
+    let area = c.ok(&[
+        "add",
+        "area",
+        "--json",
+        r#"{"name": "Thôn Đắk Năng", "kind": "thon", "households": 120, "population": 480,
         "households_registered": 120, "households_committed": 118, "q1_resolution_number": "05-NQ/CB",
-        "q1_resolution_date": "10/01/2025", "registered_on": "15/01/2025"}"#]);
+        "q1_resolution_date": "10/01/2025", "registered_on": "15/01/2025"}"#,
+    ]);
     let area = area.trim();
-    let school = c.ok(&["add", "unit", "--json", r#"{"name": "Trường THCS Lê Lợi", "kind": "co_so_giao_duc", "category": "thcs"}"#]);
+    let school = c.ok(&[
+        "add",
+        "unit",
+        "--json",
+        r#"{"name": "Trường THCS Lê Lợi", "kind": "co_so_giao_duc", "category": "thcs"}"#,
+    ]);
     let school = school.trim();
     let list = c.ok(&["cert", "list", "--year", "2025"]);
     assert!(list.contains("Thôn Đắk Năng") && list.contains("Chưa đăng ký"), "{list}");
@@ -234,27 +291,54 @@ fn cert_workflow_of_an_area_and_a_school() {
     let e = c.fails(&["cert", "advance", school, "--year", "2025", "--data", r#"{"plan_number": "01/KH"}"#]);
     assert_eq!(e.trim(), "Lỗi: Ngày đăng ký phấn đấu: không được để trống");
     let criteria = |codes: &[&str]| {
-        let items: Vec<String> = codes.iter().map(|c| format!(r#"{{"code": "{c}", "met": true, "note": "Đạt"}}"#)).collect();
+        let items: Vec<String> =
+            codes.iter().map(|c| format!(r#"{{"code": "{c}", "met": true, "note": "Đạt"}}"#)).collect();
         format!(r#"{{"criteria": [{}], "self_score": 92}}"#, items.join(", "))
     };
     let meeting = r#"{"meeting": {"starts_at": "05/11/2025 19:00", "place": "Nhà văn hóa", "chair": "Y Bhin Niê",
         "secretary": "H Lan Êban", "votes_for": 25, "votes_against": 3, "votes_abstain": 2}}"#;
     for (unit, register, codes) in [
         (area, "{}", &["kdc_1", "kdc_2", "kdc_3", "kdc_4", "kdc_5"][..]),
-        (school, r#"{"registered_on": "10/03/2025", "plan_number": "01/KH"}"#, &["gd_1", "gd_2", "gd_3", "gd_4", "gd_5"][..]),
+        (
+            school,
+            r#"{"registered_on": "10/03/2025", "plan_number": "01/KH"}"#,
+            &["gd_1", "gd_2", "gd_3", "gd_4", "gd_5"][..],
+        ),
     ] {
         assert!(c.ok(&["cert", "advance", unit, "--year", "2025", "--data", register]).contains("Đã đăng ký"));
         let shown = c.ok(&["cert", "show", unit, "--year", "2025"]);
         assert!(shown.contains("Bước tiếp theo: Tự đánh giá, chấm điểm"), "{shown}");
-        assert!(c.ok(&["cert", "advance", unit, "--year", "2025", "--data", &criteria(codes)]).contains("Đã tự đánh giá"));
+        assert!(
+            c.ok(&["cert", "advance", unit, "--year", "2025", "--data", &criteria(codes)]).contains("Đã tự đánh giá")
+        );
         assert!(c.ok(&["cert", "advance", unit, "--year", "2025", "--data", meeting]).contains("Đã bình xét"));
-        c.ok(&["cert", "advance", unit, "--year", "2025", "--data", r#"{"number": "12/TTr-CAX", "date": "21/11/2025", "recommend": true}"#]);
-        let done = c.ok(&["cert", "advance", unit, "--year", "2025", "--data",
-            r#"{"result": "dat", "number": "150/QĐ-UBND", "date": "05/12/2025", "certificate_number": "07/GCN"}"#]);
+        c.ok(&[
+            "cert",
+            "advance",
+            unit,
+            "--year",
+            "2025",
+            "--data",
+            r#"{"number": "12/TTr-CAX", "date": "21/11/2025", "recommend": true}"#,
+        ]);
+        let done = c.ok(&[
+            "cert",
+            "advance",
+            unit,
+            "--year",
+            "2025",
+            "--data",
+            r#"{"result": "dat", "number": "150/QĐ-UBND", "date": "05/12/2025", "certificate_number": "07/GCN"}"#,
+        ]);
         assert!(done.contains("Đã có quyết định"), "{done}");
     }
     let shown = c.ok(&["cert", "show", area, "--year", "2025"]);
-    assert!(shown.contains("Biểu quyết: 25 tán thành, 3 không tán thành, 2 không biểu quyết – 83,3%; yêu cầu trên 50% số phiếu: đạt"), "{shown}");
+    assert!(
+        shown.contains(
+            "Biểu quyết: 25 tán thành, 3 không tán thành, 2 không biểu quyết – 83,3%; yêu cầu trên 50% số phiếu: đạt"
+        ),
+        "{shown}"
+    );
     assert!(shown.contains("5. Quyết định số 150/QĐ-UBND ngày 05/12/2025: ĐẠT, giấy công nhận số 07/GCN"), "{shown}");
     let json: Value = serde_json::from_str(&c.ok(&["cert", "show", school, "--year", "2025", "--json"])).unwrap();
     assert_eq!(json["cert"]["decision"]["recognised"], true);
@@ -271,7 +355,10 @@ fn cert_workflow_of_an_area_and_a_school() {
     c.ok(&["cert", "settings", "--year", "2025", "--data", r#"{"officer_disciplined": false}"#]);
     let result = c.ok(&["cert", "result", "--year", "2025"]);
     assert!(result.contains("Kết quả \"An toàn về an ninh, trật tự\" năm 2025 của Xã Ia Đal: CHƯA ĐẠT"), "{result}");
-    assert!(result.contains("1/2 đơn vị được công nhận (50%); cần ít nhất 70%. Còn 1 đơn vị chưa có quyết định."), "{result}");
+    assert!(
+        result.contains("1/2 đơn vị được công nhận (50%); cần ít nhất 70%. Còn 1 đơn vị chưa có quyết định."),
+        "{result}"
+    );
     assert!(result.contains("✓ Không có cán bộ Công an xã bị kỷ luật"), "{result}");
     let overview = c.ok(&["cert", "overview", "--year", "2025", "--today", "25/11/2025"]);
     assert!(overview.contains("tính đến ngày 25/11/2025"), "{overview}");

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use phongtrao::sync::commune::{self, ExportOptions};
 use phongtrao::sync::province::Province;
-use phongtrao::{backup, Kind, Store};
+use phongtrao::{Kind, Store, backup};
 use serde_json::json;
 
 use crate::store::{doc, file_store};
@@ -86,11 +86,16 @@ fn workload() {
         let dir = PathBuf::from(dir);
         let round: u64 = std::env::var("PHONGTRAO_CRASH_ROUND").unwrap().parse().unwrap();
         let stdout = std::io::stdout();
-        work(&dir.join("xa.db"), round, |line| {
-            let mut o = stdout.lock();
-            writeln!(o, "{line}").unwrap();
-            o.flush().unwrap();
-        }, None);
+        work(
+            &dir.join("xa.db"),
+            round,
+            |line| {
+                let mut o = stdout.lock();
+                writeln!(o, "{line}").unwrap();
+                o.flush().unwrap();
+            },
+            None,
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -108,7 +113,8 @@ fn workload() {
 fn enrolled_store(dir: &Path) -> PathBuf {
     let (db, mut s) = file_store(dir);
     let (_, enrollment) =
-        Province::init(&dir.join("tinh"), PW, "51", "Quảng Ngãi", phongtrao::keyring::KdfParams::insecure_for_tests()).unwrap();
+        Province::init(&dir.join("tinh"), PW, "51", "Quảng Ngãi", phongtrao::keyring::KdfParams::insecure_for_tests())
+            .unwrap();
     commune::enroll(&mut s, &enrollment).unwrap();
     db
 }
@@ -135,12 +141,16 @@ fn check(db: &Path, reported: &[String]) -> usize {
                 continue; // a temporary name: never taken for a finished file
             }
             if name.ends_with(".ptb") {
-                commune::verify(&mut s, &path).unwrap_or_else(|e| panic!("{name} is under a final name but broken: {e}"));
+                commune::verify(&mut s, &path)
+                    .unwrap_or_else(|e| panic!("{name} is under a final name but broken: {e}"));
             } else if name.ends_with(".ptbak") {
                 backup::verify(&path).unwrap_or_else(|e| panic!("{name} is under a final name but broken: {e}"));
             } else if name.ends_with(".pdf") {
                 let bytes = std::fs::read(&path).unwrap();
-                assert!(bytes.starts_with(b"%PDF-") && bytes.trim_ascii_end().ends_with(b"%%EOF"), "{name} is cut short");
+                assert!(
+                    bytes.starts_with(b"%PDF-") && bytes.trim_ascii_end().ends_with(b"%%EOF"),
+                    "{name} is cut short"
+                );
             } else {
                 panic!("unexpected file {name}");
             }
@@ -162,10 +172,9 @@ impl Rng {
 
 #[test]
 fn sigkill_at_random_moments_loses_nothing_committed() {
-    let seed = std::env::var("PHONGTRAO_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
+    let seed = std::env::var("PHONGTRAO_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
+    });
     eprintln!("PHONGTRAO_CRASH_SEED={seed}");
     let mut rng = Rng(seed);
     let dir = tempfile::tempdir().unwrap();
@@ -216,5 +225,7 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
         .unwrap()
         .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with('.'))
         .count();
-    eprintln!("{kills} kills, {committed} committed records, {cut_short} files cut short (left under a temporary name)");
+    eprintln!(
+        "{kills} kills, {committed} committed records, {cut_short} files cut short (left under a temporary name)"
+    );
 }

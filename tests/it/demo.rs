@@ -3,10 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::Datelike;
-use phongtrao::demo::{demo_setup, generate, DemoOptions, DemoReport};
+use phongtrao::Record;
+use phongtrao::demo::{DemoOptions, DemoReport, demo_setup, generate};
 use phongtrao::domain::{DocExt, Kind};
 use phongtrao::store::{ListQuery, Store};
-use phongtrao::Record;
 use serde_json::Value;
 use unicode_normalization::is_nfc;
 
@@ -171,7 +171,10 @@ fn a_scale_one_demo_is_a_whole_commune() {
     // Meetings of every kind, with minutes; reviews (bình xét) with votes.
     let meetings = all(&store, Kind::Meeting);
     let meeting_kinds: BTreeSet<&str> = meetings.iter().map(|m| s(m, "kind")).collect();
-    assert!(["so_ket", "tong_ket", "binh_xet", "hoi_nghi"].iter().all(|k| meeting_kinds.contains(k)), "{meeting_kinds:?}");
+    assert!(
+        ["so_ket", "tong_ket", "binh_xet", "hoi_nghi"].iter().all(|k| meeting_kinds.contains(k)),
+        "{meeting_kinds:?}"
+    );
     for m in &meetings {
         for key in ["place", "chair", "secretary", "agenda", "conclusions"] {
             s(m, key);

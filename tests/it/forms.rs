@@ -13,7 +13,7 @@ use phongtrao::print::fill::{self, PrintRequest};
 use phongtrao::print::forms;
 use phongtrao::store::Setup;
 use phongtrao::{Kind, Store};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::print::{arg, page_count, page_text, save, squash, stdout, tool};
@@ -47,33 +47,41 @@ fn add(s: &mut Store, kind: Kind, v: Value) -> Uuid {
 }
 
 pub(crate) fn area(s: &mut Store) -> Uuid {
-    add(s, Kind::Area, json!({"name": "Thôn Đắk Năng", "kind": "thon", "households": 230, "population": 1012, "head": "Rơ Mah Hlim"}))
+    add(
+        s,
+        Kind::Area,
+        json!({"name": "Thôn Đắk Năng", "kind": "thon", "households": 230, "population": 1012, "head": "Rơ Mah Hlim"}),
+    )
 }
 
 pub(crate) fn meeting(s: &mut Store, area: Uuid) -> Uuid {
-    add(s, Kind::Meeting, json!({
-        "title": "Bình xét khu dân cư đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025 – Thôn Đắk Năng",
-        "kind": "binh_xet",
-        "starts_at": "2025-11-05T19:00",
-        "ends_at": "2025-11-05T21:30",
-        "place": "Nhà văn hóa Thôn Đắk Năng",
-        "chair": "Rơ Mah Hlim",
-        "secretary": "Nay H’Blơi",
-        "attendees": [
-            "Ông Rơ Mah Hlim – Trưởng thôn",
-            "Ông Siu Đen – Bí thư chi bộ",
-            "Bà Ksor H’Luyến – Trưởng ban công tác Mặt trận",
-            "Đồng chí Trần Thị Bình – Công an phụ trách địa bàn",
-            "Đại diện các hộ gia đình trong khu dân cư"
-        ],
-        "attendee_count": 47,
-        "agenda": "1. Trưởng thôn khai mạc, thông qua mục đích, yêu cầu của cuộc họp.\n2. Thông qua báo cáo kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc của thôn từ 01/11/2024 đến 31/10/2025.\n3. Đối chiếu từng tiêu chí theo Thông tư số 124/2021/TT-BCA; khu dân cư tự chấm điểm.\n4. Thảo luận, biểu quyết đề nghị công nhận.",
-        "conclusions": "Khu dân cư đạt đủ 5 tiêu chí theo quy định; trong kỳ không xảy ra hoạt động chống Đảng, chính quyền, không có tội phạm nghiêm trọng. Hội nghị thống nhất đề nghị Ủy ban nhân dân xã Ia Đal công nhận Thôn Đắk Năng đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025.",
-        "votes_for": 45,
-        "votes_against": 2,
-        "votes_abstain": 0,
-        "area_id": area.to_string()
-    }))
+    add(
+        s,
+        Kind::Meeting,
+        json!({
+            "title": "Bình xét khu dân cư đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025 – Thôn Đắk Năng",
+            "kind": "binh_xet",
+            "starts_at": "2025-11-05T19:00",
+            "ends_at": "2025-11-05T21:30",
+            "place": "Nhà văn hóa Thôn Đắk Năng",
+            "chair": "Rơ Mah Hlim",
+            "secretary": "Nay H’Blơi",
+            "attendees": [
+                "Ông Rơ Mah Hlim – Trưởng thôn",
+                "Ông Siu Đen – Bí thư chi bộ",
+                "Bà Ksor H’Luyến – Trưởng ban công tác Mặt trận",
+                "Đồng chí Trần Thị Bình – Công an phụ trách địa bàn",
+                "Đại diện các hộ gia đình trong khu dân cư"
+            ],
+            "attendee_count": 47,
+            "agenda": "1. Trưởng thôn khai mạc, thông qua mục đích, yêu cầu của cuộc họp.\n2. Thông qua báo cáo kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc của thôn từ 01/11/2024 đến 31/10/2025.\n3. Đối chiếu từng tiêu chí theo Thông tư số 124/2021/TT-BCA; khu dân cư tự chấm điểm.\n4. Thảo luận, biểu quyết đề nghị công nhận.",
+            "conclusions": "Khu dân cư đạt đủ 5 tiêu chí theo quy định; trong kỳ không xảy ra hoạt động chống Đảng, chính quyền, không có tội phạm nghiêm trọng. Hội nghị thống nhất đề nghị Ủy ban nhân dân xã Ia Đal công nhận Thôn Đắk Năng đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025.",
+            "votes_for": 45,
+            "votes_against": 2,
+            "votes_abstain": 0,
+            "area_id": area.to_string()
+        }),
+    )
 }
 
 fn request(form: &str, id: Option<Uuid>, date: NaiveDate) -> PrintRequest {
@@ -120,7 +128,10 @@ fn compare_with_reference(pdf: &Path, name: &str, pages: usize) {
         assert_eq!((w1, h1), (w2, h2), "{name} page {page}: size differs from the reference");
         let diff: u64 = a.iter().zip(&b).map(|(x, y)| u64::from(x.abs_diff(*y))).sum();
         let mean = diff as f64 / a.len() as f64;
-        assert!(mean < MAX_MEAN_DIFF, "{name} page {page}: mean difference {mean:.2} from the reference (max {MAX_MEAN_DIFF})");
+        assert!(
+            mean < MAX_MEAN_DIFF,
+            "{name} page {page}: mean difference {mean:.2} from the reference (max {MAX_MEAN_DIFF})"
+        );
     }
     if !update {
         let extra = PathBuf::from(REF_DIR).join(format!("{name}-{}.png", pages + 1));
@@ -170,32 +181,36 @@ fn bien_ban_hop_is_filled_from_a_meeting_and_numbered() {
     let printed = fill::print(&mut s, &request("bien-ban-hop", Some(m), d(2025, 11, 6))).expect("print");
     assert_eq!(printed.issued.as_ref().map(|i| i.number_text()).as_deref(), Some("01/BB-CAX"));
     let (text, _) = check(&printed.pdf, "bien-ban-hop");
-    assert_has(&text, "bien-ban-hop", &[
-        "CÔNG AN TỈNH GIA LAI",
-        "CÔNG AN XÃ IA ĐAL",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc",
-        "Số: 01/BB-CAX",
-        "BIÊN BẢN",
-        "Bình xét khu dân cư đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025 – Thôn Đắk Năng",
-        "Thời gian bắt đầu: 19 giờ 00 phút, ngày 05 tháng 11 năm 2025.",
-        "Địa điểm: Nhà văn hóa Thôn Đắk Năng",
-        "Thành phần tham dự: (tổng số 47 người)",
-        "- Bà Ksor H’Luyến – Trưởng ban công tác Mặt trận;",
-        "Chủ trì (chủ tọa): Rơ Mah Hlim",
-        "Thư ký (người ghi biên bản): Nay H’Blơi",
-        "Nội dung (theo diễn biến cuộc họp):",
-        "3. Đối chiếu từng tiêu chí theo Thông tư số 124/2021/TT-BCA",
-        "Kết luận của chủ trì:",
-        "Kết quả biểu quyết: 45/47 người dự họp tán thành (95,7%); 2 không tán thành; 0 không biểu quyết.",
-        "Cuộc họp kết thúc vào 21 giờ 30 phút, ngày 05 tháng 11 năm 2025./.",
-        "THƯ KÝ",
-        "CHỦ TỌA",
-        "Nơi nhận:",
-        "- Ủy ban nhân dân xã Ia Đal (để báo cáo);",
-        "- Thôn Đắk Năng;",
-        "- Lưu: VT, CAX.",
-    ]);
+    assert_has(
+        &text,
+        "bien-ban-hop",
+        &[
+            "CÔNG AN TỈNH GIA LAI",
+            "CÔNG AN XÃ IA ĐAL",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Số: 01/BB-CAX",
+            "BIÊN BẢN",
+            "Bình xét khu dân cư đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025 – Thôn Đắk Năng",
+            "Thời gian bắt đầu: 19 giờ 00 phút, ngày 05 tháng 11 năm 2025.",
+            "Địa điểm: Nhà văn hóa Thôn Đắk Năng",
+            "Thành phần tham dự: (tổng số 47 người)",
+            "- Bà Ksor H’Luyến – Trưởng ban công tác Mặt trận;",
+            "Chủ trì (chủ tọa): Rơ Mah Hlim",
+            "Thư ký (người ghi biên bản): Nay H’Blơi",
+            "Nội dung (theo diễn biến cuộc họp):",
+            "3. Đối chiếu từng tiêu chí theo Thông tư số 124/2021/TT-BCA",
+            "Kết luận của chủ trì:",
+            "Kết quả biểu quyết: 45/47 người dự họp tán thành (95,7%); 2 không tán thành; 0 không biểu quyết.",
+            "Cuộc họp kết thúc vào 21 giờ 30 phút, ngày 05 tháng 11 năm 2025./.",
+            "THƯ KÝ",
+            "CHỦ TỌA",
+            "Nơi nhận:",
+            "- Ủy ban nhân dân xã Ia Đal (để báo cáo);",
+            "- Thôn Đắk Năng;",
+            "- Lưu: VT, CAX.",
+        ],
+    );
     // A Biên bản has no place-date line.
     assert!(!text.contains("Ia Đal, ngày"), "{text}");
 
@@ -206,7 +221,9 @@ fn bien_ban_hop_is_filled_from_a_meeting_and_numbered() {
     assert_eq!(next_year.issued.unwrap().number_text(), "01/BB-CAX");
     let register = s.issued_documents(10).expect("register");
     assert_eq!(register.len(), 3);
-    assert!(register.iter().all(|r| r.form == "bien-ban-hop" && r.record_id == Some(m) && r.issued_by == "Nguyễn Văn An"));
+    assert!(
+        register.iter().all(|r| r.form == "bien-ban-hop" && r.record_id == Some(m) && r.issued_by == "Nguyễn Văn An")
+    );
     let audit = s.audit_tail(1).expect("audit");
     assert_eq!(audit[0].action, "issue");
     assert!(audit[0].new.as_deref().is_some_and(|n| n.contains("01/BB-CAX")), "{:?}", audit[0]);
@@ -222,16 +239,20 @@ fn bien_ban_hop_blank_takes_no_number() {
     assert!(printed.issued.is_none());
     let (text, pages) = check(&printed.pdf, "bien-ban-hop-trang");
     assert_eq!(pages, 2, "room to write: the closing line and the signatures on page 2");
-    assert_has(&text, "bien-ban-hop-trang", &[
-        "Số: ……/BB-CAX",
-        "BIÊN BẢN",
-        "Thời gian bắt đầu: …… giờ …… phút, ngày …… tháng …… năm …….",
-        "Địa điểm: .....",
-        "Thành phần tham dự: .....",
-        "Chủ trì (chủ tọa): .....",
-        "Cuộc họp kết thúc vào …… giờ …… phút, ngày …… tháng …… năm ……./.",
-        "(Ký, ghi rõ họ tên)",
-    ]);
+    assert_has(
+        &text,
+        "bien-ban-hop-trang",
+        &[
+            "Số: ……/BB-CAX",
+            "BIÊN BẢN",
+            "Thời gian bắt đầu: …… giờ …… phút, ngày …… tháng …… năm …….",
+            "Địa điểm: .....",
+            "Thành phần tham dự: .....",
+            "Chủ trì (chủ tọa): .....",
+            "Cuộc họp kết thúc vào …… giờ …… phút, ngày …… tháng …… năm ……./.",
+            "(Ký, ghi rõ họ tên)",
+        ],
+    );
     assert!(s.issued_documents(10).expect("register").is_empty());
     // The first filled one still takes 01.
     let a = area(&mut s);
@@ -244,10 +265,14 @@ fn bien_ban_hop_blank_takes_no_number() {
 fn a_failed_rendering_takes_no_number_and_bad_requests_are_explained() {
     let mut s = store();
     let a = area(&mut s);
-    let bad = add(&mut s, Kind::Meeting, json!({
-        "title": "Họp ☃", "kind": "hoi_nghi", "starts_at": "2025-11-05T08:00", "place": "Hội trường",
-        "chair": "Nguyễn Văn An", "secretary": "Trần Thị Bình"
-    }));
+    let bad = add(
+        &mut s,
+        Kind::Meeting,
+        json!({
+            "title": "Họp ☃", "kind": "hoi_nghi", "starts_at": "2025-11-05T08:00", "place": "Hội trường",
+            "chair": "Nguyễn Văn An", "secretary": "Trần Thị Bình"
+        }),
+    );
     let e = fill::print(&mut s, &request("bien-ban-hop", Some(bad), d(2025, 11, 6))).unwrap_err();
     assert!(e.to_string().starts_with("Phông chữ không có ký tự «☃»"), "{e}");
     assert!(s.issued_documents(10).unwrap().is_empty(), "nothing recorded");
@@ -272,7 +297,10 @@ fn minisign_pub() -> String {
     let mut raw = b"Ed".to_vec();
     raw.extend_from_slice(&0x4F1A_2B3C_4D5E_6F70u64.to_le_bytes());
     raw.extend((0u8..32).map(|i| i.wrapping_mul(37)));
-    format!("untrusted comment: minisign public key 4F1A2B3C4D5E6F70\n{}\n", base64::engine::general_purpose::STANDARD.encode(raw))
+    format!(
+        "untrusted comment: minisign public key 4F1A2B3C4D5E6F70\n{}\n",
+        base64::engine::general_purpose::STANDARD.encode(raw)
+    )
 }
 
 #[test]
@@ -296,20 +324,24 @@ fn dang_ky_khoa_prints_the_key_and_its_fingerprint_and_blank() {
     let doc = fixed.document(&agency, &forms::Issue { number: None, date: Some(d(2026, 1, 5)) });
     let (text, pages) = check(&phongtrao::print::render(&doc).expect("render"), "dang-ky-khoa");
     assert_eq!(pages, 1);
-    assert_has(&text, "dang-ky-khoa", &[
-        "CÔNG AN XÃ IA ĐAL",
-        "Ia Đal, ngày 05 tháng 01 năm 2026",
-        "PHIẾU ĐĂNG KÝ",
-        "Kính gửi: Công an tỉnh Gia Lai.",
-        "Đơn vị: Công an xã Ia Đal",
-        "Mã đơn vị hành chính: 24610",
-        "Mã bản cài đặt: 0192f1a0-7c3e-7d4a-9b1c-2e3f4a5b6c7d",
-        "Mã khóa (key id): 4F1A2B3C4D5E6F70",
-        &key.fingerprint,
-        &key.public_key,
-        "(Ký tên, đóng dấu)",
-        "Phần xác nhận của Công an tỉnh:",
-    ]);
+    assert_has(
+        &text,
+        "dang-ky-khoa",
+        &[
+            "CÔNG AN XÃ IA ĐAL",
+            "Ia Đal, ngày 05 tháng 01 năm 2026",
+            "PHIẾU ĐĂNG KÝ",
+            "Kính gửi: Công an tỉnh Gia Lai.",
+            "Đơn vị: Công an xã Ia Đal",
+            "Mã đơn vị hành chính: 24610",
+            "Mã bản cài đặt: 0192f1a0-7c3e-7d4a-9b1c-2e3f4a5b6c7d",
+            "Mã khóa (key id): 4F1A2B3C4D5E6F70",
+            &key.fingerprint,
+            &key.public_key,
+            "(Ký tên, đóng dấu)",
+            "Phần xác nhận của Công an tỉnh:",
+        ],
+    );
     let filled = squash(&{
         let (_d, p) = save(&printed.pdf, "k.pdf");
         page_text(&p, 1)
@@ -319,7 +351,11 @@ fn dang_ky_khoa_prints_the_key_and_its_fingerprint_and_blank() {
     let mut blank = request("dang-ky-khoa", None, d(2026, 1, 5));
     blank.blank = true;
     let (text, _) = check(&fill::print(&mut s, &blank).expect("blank").pdf, "dang-ky-khoa-trang");
-    assert_has(&text, "dang-ky-khoa-trang", &["Ia Đal, ngày …… tháng …… năm 20……", "Mã khóa (key id): .....", "Dấu vân tay SHA-256 của khóa: ....."]);
+    assert_has(
+        &text,
+        "dang-ky-khoa-trang",
+        &["Ia Đal, ngày …… tháng …… năm 20……", "Mã khóa (key id): .....", "Dấu vân tay SHA-256 của khóa: ....."],
+    );
     let e = fill::print(&mut s, &request("dang-ky-khoa", None, d(2026, 1, 5))).unwrap_err();
     assert!(e.to_string().contains("--key-file"), "{e}");
 }
@@ -368,11 +404,31 @@ fn cli_lists_forms_prints_numbers_and_keeps_the_register() {
     assert!(lines[0].starts_with("bien-ban-hop\tBiên bản họp"));
     assert!(!db.exists());
 
-    cli_ok(&db, &[
-        "init", "--province-code", "64", "--province", "Gia Lai", "--commune-code", "24610",
-        "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An",
-    ]);
-    let m = cli_ok(&db, &["add", "meeting", "--json", r#"{"title": "Sơ kết 6 tháng đầu năm 2026", "kind": "so_ket", "starts_at": "2026-07-05T08:00", "place": "Hội trường Ủy ban nhân dân xã", "chair": "Rơ Châm Tuyên", "secretary": "Trần Thị Bình"}"#]);
+    cli_ok(
+        &db,
+        &[
+            "init",
+            "--province-code",
+            "64",
+            "--province",
+            "Gia Lai",
+            "--commune-code",
+            "24610",
+            "--commune",
+            "Xã Ia Đal",
+            "--officer",
+            "Nguyễn Văn An",
+        ],
+    );
+    let m = cli_ok(
+        &db,
+        &[
+            "add",
+            "meeting",
+            "--json",
+            r#"{"title": "Sơ kết 6 tháng đầu năm 2026", "kind": "so_ket", "starts_at": "2026-07-05T08:00", "place": "Hội trường Ủy ban nhân dân xã", "chair": "Rơ Châm Tuyên", "secretary": "Trần Thị Bình"}"#,
+        ],
+    );
     let id = m.lines().last().unwrap().split_whitespace().last().unwrap().to_owned();
     let out = dir.path().join("bien ban.pdf");
     let said = cli_ok(&db, &["print", "bien-ban-hop", "--id", &id, "--date", "06/07/2026", "-o", arg(&out)]);
@@ -386,7 +442,11 @@ fn cli_lists_forms_prints_numbers_and_keeps_the_register() {
     let nowhere = dir.path().join("khong-co-thu-muc").join("x.pdf");
     let o = cli(&db, &["print", "bien-ban-hop", "--id", &id, "-o", arg(&nowhere)]);
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("Không đọc/ghi được tệp"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("Không đọc/ghi được tệp"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let register = cli_ok(&db, &["print", "--issued"]);
     assert_eq!(register.lines().count(), 3, "{register}");
     assert!(register.lines().nth(1).unwrap().starts_with("02/BB-CAX\t"), "{register}");
@@ -398,7 +458,10 @@ fn cli_lists_forms_prints_numbers_and_keeps_the_register() {
     assert_eq!(cli_ok(&db, &["print", "--issued"]).lines().count(), 3, "a blank takes no number");
 
     let o = cli(&db, &["print", "khong-co", "-o", arg(&blank)]);
-    assert_eq!(String::from_utf8_lossy(&o.stderr).trim(), "Lỗi: Không có mẫu in «khong-co». Xem các mẫu: phongtrao print --list");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim(),
+        "Lỗi: Không có mẫu in «khong-co». Xem các mẫu: phongtrao print --list"
+    );
     let o = cli(&db, &["print", "bien-ban-hop", "--id", &id]);
     assert!(String::from_utf8_lossy(&o.stderr).starts_with("Lỗi: thiếu"), "{}", String::from_utf8_lossy(&o.stderr));
 }
@@ -406,40 +469,57 @@ fn cli_lists_forms_prints_numbers_and_keeps_the_register() {
 // ---- forms filled from activities, teams and the year's figures ---------------------------------
 
 fn activities(s: &mut Store, area: Uuid) -> (Uuid, Uuid, Uuid) {
-    let propaganda = add(s, Kind::Activity, json!({
-        "category": "tuyen_truyen", "date": "2025-08-05",
-        "title": "Tuyên truyền phòng, chống lừa đảo chiếm đoạt tài sản qua mạng tại Thôn Đắk Năng",
-        "area_id": area.to_string(), "place": "Nhà văn hóa Thôn Đắk Năng", "form": "hop_dan",
-        "topic": "Nhận diện thủ đoạn giả danh cơ quan công an, ngân hàng để lừa đảo qua điện thoại và mạng xã hội",
-        "audience": "Đồng bào dân tộc thiểu số", "attendances": 120
-    }));
-    let festival = add(s, Kind::Activity, json!({
-        "category": "ngay_hoi", "date": "2025-08-19",
-        "title": "Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm 2025",
-        "place": "Sân vận động trung tâm xã Ia Đal", "sites": 9, "participants": 2400, "gifts": 80,
-        "awards": "Ủy ban nhân dân xã tặng giấy khen cho 02 tập thể và 02 cá nhân có thành tích xuất sắc."
-    }));
-    let weapons = add(s, Kind::Activity, json!({
-        "category": "thu_hoi_vu_khi", "date": "2025-09-12",
-        "title": "Tiếp nhận súng tự chế do người dân giao nộp", "area_id": area.to_string(),
-        "place": "Trụ sở Công an xã Ia Đal", "giver": "Ông Rơ Châm Ngơl, trú tại Thôn Đắk Năng",
-        "item_type": "vu_khi", "item": "Súng kíp tự chế", "quantity": 2, "measure": "khẩu"
-    }));
+    let propaganda = add(
+        s,
+        Kind::Activity,
+        json!({
+            "category": "tuyen_truyen", "date": "2025-08-05",
+            "title": "Tuyên truyền phòng, chống lừa đảo chiếm đoạt tài sản qua mạng tại Thôn Đắk Năng",
+            "area_id": area.to_string(), "place": "Nhà văn hóa Thôn Đắk Năng", "form": "hop_dan",
+            "topic": "Nhận diện thủ đoạn giả danh cơ quan công an, ngân hàng để lừa đảo qua điện thoại và mạng xã hội",
+            "audience": "Đồng bào dân tộc thiểu số", "attendances": 120
+        }),
+    );
+    let festival = add(
+        s,
+        Kind::Activity,
+        json!({
+            "category": "ngay_hoi", "date": "2025-08-19",
+            "title": "Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm 2025",
+            "place": "Sân vận động trung tâm xã Ia Đal", "sites": 9, "participants": 2400, "gifts": 80,
+            "awards": "Ủy ban nhân dân xã tặng giấy khen cho 02 tập thể và 02 cá nhân có thành tích xuất sắc."
+        }),
+    );
+    let weapons = add(
+        s,
+        Kind::Activity,
+        json!({
+            "category": "thu_hoi_vu_khi", "date": "2025-09-12",
+            "title": "Tiếp nhận súng tự chế do người dân giao nộp", "area_id": area.to_string(),
+            "place": "Trụ sở Công an xã Ia Đal", "giver": "Ông Rơ Châm Ngơl, trú tại Thôn Đắk Năng",
+            "item_type": "vu_khi", "item": "Súng kíp tự chế", "quantity": 2, "measure": "khẩu"
+        }),
+    );
     (propaganda, festival, weapons)
 }
 
 fn team(s: &mut Store, area: Uuid) -> Uuid {
-    let t = add(s, Kind::Team, json!({"name": "Tổ bảo vệ an ninh, trật tự Thôn Đắk Năng", "area_ids": [area.to_string()]}));
+    let t =
+        add(s, Kind::Team, json!({"name": "Tổ bảo vệ an ninh, trật tự Thôn Đắk Năng", "area_ids": [area.to_string()]}));
     for (name, born, role) in [
         ("Ksor Y Bla", "1990-03-14", "to_vien"),
         ("A Blưm", "1978-06-02", "to_truong"),
         ("Siu H’Nhi", "1995-11-20", "to_pho"),
     ] {
-        add(s, Kind::Member, json!({
-            "team_id": t.to_string(), "full_name": name, "date_of_birth": born,
-            "residence": "Thôn Đắk Năng, xã Ia Đal", "resident_since": "2010-01-01",
-            "education": "thcs", "role": role, "appointed_on": "2024-07-15"
-        }));
+        add(
+            s,
+            Kind::Member,
+            json!({
+                "team_id": t.to_string(), "full_name": name, "date_of_birth": born,
+                "residence": "Thôn Đắk Năng, xã Ia Đal", "resident_since": "2010-01-01",
+                "education": "thcs", "role": role, "appointed_on": "2024-07-15"
+            }),
+        );
     }
     t
 }
@@ -454,32 +534,57 @@ fn plans_and_invitations_are_filled_from_activities() {
     let p = fill::print(&mut s, &request("ke-hoach", Some(propaganda), date)).expect("plan");
     assert_eq!(p.issued.unwrap().number_text(), "01/KH-CAX");
     let (text, _) = check(&p.pdf, "ke-hoach");
-    assert_has(&text, "ke-hoach", &[
-        "Số: 01/KH-CAX", "Ia Đal, ngày 25 tháng 07 năm 2025", "KẾ HOẠCH",
-        "Tổ chức tuyên truyền phòng, chống lừa đảo chiếm đoạt tài sản qua mạng tại Thôn Đắk Năng",
-        "I. MỤC ĐÍCH, YÊU CẦU", "1. Thời gian: Ngày 05 tháng 08 năm 2025.",
-        "2. Địa điểm: Nhà văn hóa Thôn Đắk Năng", "3. Đối tượng: Đồng bào dân tộc thiểu số; dự kiến 120 lượt người nghe",
-        "5. Hình thức: Họp dân", "III. TỔ CHỨC THỰC HIỆN", "TRƯỞNG CÔNG AN XÃ", "Nguyễn Văn An", "- Lưu: VT, CAX.",
-    ]);
+    assert_has(
+        &text,
+        "ke-hoach",
+        &[
+            "Số: 01/KH-CAX",
+            "Ia Đal, ngày 25 tháng 07 năm 2025",
+            "KẾ HOẠCH",
+            "Tổ chức tuyên truyền phòng, chống lừa đảo chiếm đoạt tài sản qua mạng tại Thôn Đắk Năng",
+            "I. MỤC ĐÍCH, YÊU CẦU",
+            "1. Thời gian: Ngày 05 tháng 08 năm 2025.",
+            "2. Địa điểm: Nhà văn hóa Thôn Đắk Năng",
+            "3. Đối tượng: Đồng bào dân tộc thiểu số; dự kiến 120 lượt người nghe",
+            "5. Hình thức: Họp dân",
+            "III. TỔ CHỨC THỰC HIỆN",
+            "TRƯỞNG CÔNG AN XÃ",
+            "Nguyễn Văn An",
+            "- Lưu: VT, CAX.",
+        ],
+    );
 
     let f = fill::print(&mut s, &request("ke-hoach", Some(festival), date)).expect("festival plan");
     assert_eq!(f.issued.unwrap().number_text(), "02/KH-CAX");
     let (text, _) = check(&f.pdf, "ke-hoach-ngay-hoi");
-    assert_has(&text, "ke-hoach-ngay-hoi", &[
-        "Tổ chức ngày hội toàn dân bảo vệ an ninh Tổ quốc năm 2025",
-        "3. Số điểm tổ chức: 9 điểm", "4. Thành phần: khoảng 2.400 người",
-        "Trao 80 suất quà cho hộ nghèo", "tặng giấy khen cho 02 tập thể",
-    ]);
+    assert_has(
+        &text,
+        "ke-hoach-ngay-hoi",
+        &[
+            "Tổ chức ngày hội toàn dân bảo vệ an ninh Tổ quốc năm 2025",
+            "3. Số điểm tổ chức: 9 điểm",
+            "4. Thành phần: khoảng 2.400 người",
+            "Trao 80 suất quà cho hộ nghèo",
+            "tặng giấy khen cho 02 tập thể",
+        ],
+    );
 
     let g = fill::print(&mut s, &request("giay-moi", Some(festival), d(2025, 8, 10))).expect("invitation");
     assert_eq!(g.issued.unwrap().number_text(), "01/GM-CAX");
     let (text, _) = check(&g.pdf, "giay-moi");
-    assert_has(&text, "giay-moi", &[
-        "Số: 01/GM-CAX", "GIẤY MỜI", "Công an xã Ia Đal trân trọng kính mời:",
-        "Tới dự: Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm 2025.",
-        "Thời gian: …… giờ …… phút, ngày 19 tháng 08 năm 2025.", "Địa điểm: Sân vận động trung tâm xã Ia Đal",
-        "- Như trên;",
-    ]);
+    assert_has(
+        &text,
+        "giay-moi",
+        &[
+            "Số: 01/GM-CAX",
+            "GIẤY MỜI",
+            "Công an xã Ia Đal trân trọng kính mời:",
+            "Tới dự: Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm 2025.",
+            "Thời gian: …… giờ …… phút, ngày 19 tháng 08 năm 2025.",
+            "Địa điểm: Sân vận động trung tâm xã Ia Đal",
+            "- Như trên;",
+        ],
+    );
 
     // A weapons hand-in is not a propaganda event: refused, naming both categories.
     let e = fill::print(&mut s, &request("giay-moi", Some(weapons), date)).unwrap_err();
@@ -501,36 +606,77 @@ fn weapons_receipt_team_decision_and_year_report() {
     assert_eq!(w.issued.unwrap().number_text(), "02/BB-CAX", "biên bản share the BB series");
     let (text, pages) = check(&w.pdf, "bien-ban-tiep-nhan");
     assert_eq!(pages, 1);
-    assert_has(&text, "bien-ban-tiep-nhan", &[
-        "Số: 02/BB-CAX", "BIÊN BẢN", "Tiếp nhận vũ khí, vật liệu nổ, công cụ hỗ trợ",
-        "Hôm nay, ngày 12 tháng 09 năm 2025, tại Trụ sở Công an xã Ia Đal, chúng tôi gồm:",
-        "Ông (bà): Ông Rơ Châm Ngơl, trú tại Thôn Đắk Năng", "Đồng chí: Nguyễn Văn An, cán bộ Công an xã Ia Đal",
-        "1 Súng kíp tự chế Vũ khí khẩu 2", "NGƯỜI GIAO NỘP", "NGƯỜI TIẾP NHẬN", "Rơ Châm Ngơl",
-    ]);
+    assert_has(
+        &text,
+        "bien-ban-tiep-nhan",
+        &[
+            "Số: 02/BB-CAX",
+            "BIÊN BẢN",
+            "Tiếp nhận vũ khí, vật liệu nổ, công cụ hỗ trợ",
+            "Hôm nay, ngày 12 tháng 09 năm 2025, tại Trụ sở Công an xã Ia Đal, chúng tôi gồm:",
+            "Ông (bà): Ông Rơ Châm Ngơl, trú tại Thôn Đắk Năng",
+            "Đồng chí: Nguyễn Văn An, cán bộ Công an xã Ia Đal",
+            "1 Súng kíp tự chế Vũ khí khẩu 2",
+            "NGƯỜI GIAO NỘP",
+            "NGƯỜI TIẾP NHẬN",
+            "Rơ Châm Ngơl",
+        ],
+    );
 
     let t = team(&mut s, a);
     let q = fill::print(&mut s, &request("quyet-dinh-thanh-lap-to", Some(t), d(2025, 9, 20))).expect("decision");
     assert!(q.issued.is_none(), "the UBND numbers its own decisions");
     let (text, _) = check(&q.pdf, "quyet-dinh-thanh-lap-to");
-    assert_has(&text, "quyet-dinh-thanh-lap-to", &[
-        "ỦY BAN NHÂN DÂN", "XÃ IA ĐAL", "Số: ……/QĐ-UBND", "Ia Đal, ngày 20 tháng 09 năm 2025", "QUYẾT ĐỊNH",
-        "Về việc thành lập Tổ bảo vệ an ninh, trật tự Thôn Đắk Năng", "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ IA ĐAL",
-        "Luật Lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở", "phụ trách địa bàn Thôn Đắk Năng",
-        "1 A Blưm 02/06/1978", "Tổ trưởng", "2 Siu H’Nhi 20/11/1995", "Tổ phó", "3 Ksor Y Bla", "Tổ viên",
-        "chịu trách nhiệm thi hành Quyết định này./.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "- Như Điều 3;",
-    ]);
+    assert_has(
+        &text,
+        "quyet-dinh-thanh-lap-to",
+        &[
+            "ỦY BAN NHÂN DÂN",
+            "XÃ IA ĐAL",
+            "Số: ……/QĐ-UBND",
+            "Ia Đal, ngày 20 tháng 09 năm 2025",
+            "QUYẾT ĐỊNH",
+            "Về việc thành lập Tổ bảo vệ an ninh, trật tự Thôn Đắk Năng",
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ IA ĐAL",
+            "Luật Lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở",
+            "phụ trách địa bàn Thôn Đắk Năng",
+            "1 A Blưm 02/06/1978",
+            "Tổ trưởng",
+            "2 Siu H’Nhi 20/11/1995",
+            "Tổ phó",
+            "3 Ksor Y Bla",
+            "Tổ viên",
+            "chịu trách nhiệm thi hành Quyết định này./.",
+            "TM. ỦY BAN NHÂN DÂN",
+            "CHỦ TỊCH",
+            "- Như Điều 3;",
+        ],
+    );
 
     let mut req = request("bao-cao-ket-qua", None, d(2025, 12, 10));
     req.year = Some(2025);
     let r = fill::print(&mut s, &req).expect("report");
     assert_eq!(r.issued.unwrap().number_text(), "01/BC-CAX");
     let (text, _) = check(&r.pdf, "bao-cao-ket-qua");
-    assert_has(&text, "bao-cao-ket-qua", &[
-        "Số: 01/BC-CAX", "BÁO CÁO", "Kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2025",
-        "1 Số buổi tuyên truyền 1", "2 Số lượt người nghe tuyên truyền 120", "6 Số vũ khí thu hồi 2",
-        "14 Số người tham gia Ngày hội 19/8 2.400", "Quý I", "Cả năm",
-        "1 Tuyên truyền 0 0 1 0 1", "Cộng 0 0 3 0 3", "Tự quản", "- Công an tỉnh Gia Lai (để báo cáo);",
-    ]);
+    assert_has(
+        &text,
+        "bao-cao-ket-qua",
+        &[
+            "Số: 01/BC-CAX",
+            "BÁO CÁO",
+            "Kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2025",
+            "1 Số buổi tuyên truyền 1",
+            "2 Số lượt người nghe tuyên truyền 120",
+            "6 Số vũ khí thu hồi 2",
+            "14 Số người tham gia Ngày hội 19/8 2.400",
+            "Quý I",
+            "Cả năm",
+            "1 Tuyên truyền 0 0 1 0 1",
+            "Cộng 0 0 3 0 3",
+            "Tự quản",
+            "- Công an tỉnh Gia Lai (để báo cáo);",
+        ],
+    );
 }
 
 // ---- every form, blank ------------------------------------------------------------------------
@@ -581,28 +727,138 @@ fn certification_forms_fill_from_their_input_structs() {
     let ubnd = Agency::committee("Xã Ia Đal");
     let unit = Agency::unit("Xã Ia Đal", "Thôn Đắk Năng");
     let issue = |n: Option<&str>| Issue { number: n.map(str::to_owned), date: Some(d(2025, 12, 5)) };
-    let criteria = ["Trong quý I, chi bộ ra nghị quyết, khu dân cư đăng ký phấn đấu; 100% hộ gia đình đăng ký thực hiện", "Thực hiện đầy đủ chủ trương, chính sách của Đảng, pháp luật của Nhà nước", "Không xảy ra hoạt động chống Đảng, chính quyền"];
-    let scored: Vec<ScoreRow> = criteria.iter().map(|c| ScoreRow { criterion: (*c).into(), result: "Đạt".into(), note: String::new() }).collect();
+    let criteria = [
+        "Trong quý I, chi bộ ra nghị quyết, khu dân cư đăng ký phấn đấu; 100% hộ gia đình đăng ký thực hiện",
+        "Thực hiện đầy đủ chủ trương, chính sách của Đảng, pháp luật của Nhà nước",
+        "Không xảy ra hoạt động chống Đảng, chính quyền",
+    ];
+    let scored: Vec<ScoreRow> = criteria
+        .iter()
+        .map(|c| ScoreRow { criterion: (*c).into(), result: "Đạt".into(), note: String::new() })
+        .collect();
 
     let pledge = Pledge {
-        unit: "Thôn Đắk Năng".into(), year: Some(2025), head_title: "Trưởng thôn".into(), head: "Rơ Mah Hlim".into(),
+        unit: "Thôn Đắk Năng".into(),
+        year: Some(2025),
+        head_title: "Trưởng thôn".into(),
+        head: "Rơ Mah Hlim".into(),
         commitments: criteria.iter().map(|c| (*c).to_owned()).collect(),
         households: vec![("Rơ Châm Ngơl".into(), "Thôn Đắk Năng".into()), ("Siu Đen".into(), "Thôn Đắk Năng".into())],
         ..Pledge::default()
     };
-    let score = SelfScore { unit: "Thôn Đắk Năng".into(), year: Some(2025), rows: scored.clone(), head_title: "Trưởng thôn".into(), head: "Rơ Mah Hlim".into(), ..SelfScore::default() };
-    let minutes = ReviewMinutes { unit: "Thôn Đắk Năng".into(), year: Some(2025), criteria: scored, rule: "từ 70% số phiếu trở lên".into(), passed: None, meeting: MeetingMinutes { chair: "Rơ Mah Hlim".into(), secretary: "Nay H’Blơi".into(), votes: Some(Votes { for_: 45, against: 2, abstain: 0 }), attendee_count: Some(47), ..MeetingMinutes::blank() } };
-    let submission = Submission { year: Some(2025), registered: Some(12), units: vec![SubmittedUnit { name: "Thôn Đắk Năng".into(), kind: "Khu dân cư".into(), votes: "45/47 (95,7%)".into() }], ..Submission::default() };
-    let decision = RecognitionDecision { year: Some(2025), units: vec!["Thôn Đắk Năng".into(), "Trường Trung học cơ sở Ia Đal".into()], submission: "03/TTr-CAX ngày 05 tháng 12 năm 2025".into(), chairman: "Rơ Châm Tuyên".into() };
-    let certificate = Certificate { unit: "Thôn Đắk Năng".into(), year: Some(2025), decision: "15/QĐ-UBND".into(), decision_date: Some(d(2025, 12, 15)), chairman: "Rơ Châm Tuyên".into(), ..Certificate::default() };
+    let score = SelfScore {
+        unit: "Thôn Đắk Năng".into(),
+        year: Some(2025),
+        rows: scored.clone(),
+        head_title: "Trưởng thôn".into(),
+        head: "Rơ Mah Hlim".into(),
+        ..SelfScore::default()
+    };
+    let minutes = ReviewMinutes {
+        unit: "Thôn Đắk Năng".into(),
+        year: Some(2025),
+        criteria: scored,
+        rule: "từ 70% số phiếu trở lên".into(),
+        passed: None,
+        meeting: MeetingMinutes {
+            chair: "Rơ Mah Hlim".into(),
+            secretary: "Nay H’Blơi".into(),
+            votes: Some(Votes { for_: 45, against: 2, abstain: 0 }),
+            attendee_count: Some(47),
+            ..MeetingMinutes::blank()
+        },
+    };
+    let submission = Submission {
+        year: Some(2025),
+        registered: Some(12),
+        units: vec![SubmittedUnit {
+            name: "Thôn Đắk Năng".into(),
+            kind: "Khu dân cư".into(),
+            votes: "45/47 (95,7%)".into(),
+        }],
+        ..Submission::default()
+    };
+    let decision = RecognitionDecision {
+        year: Some(2025),
+        units: vec!["Thôn Đắk Năng".into(), "Trường Trung học cơ sở Ia Đal".into()],
+        submission: "03/TTr-CAX ngày 05 tháng 12 năm 2025".into(),
+        chairman: "Rơ Châm Tuyên".into(),
+    };
+    let certificate = Certificate {
+        unit: "Thôn Đắk Năng".into(),
+        year: Some(2025),
+        decision: "15/QĐ-UBND".into(),
+        decision_date: Some(d(2025, 12, 15)),
+        chairman: "Rơ Châm Tuyên".into(),
+        ..Certificate::default()
+    };
 
     let cases: Vec<(&str, phongtrao::print::Document, Vec<&str>)> = vec![
-        ("dang-ky-phan-dau", pledge.document(&unit, &issue(None)), vec!["ỦY BAN NHÂN DÂN", "THÔN ĐẮK NĂNG", "BẢN ĐĂNG KÝ", "Thôn Đắk Năng đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025", "1. Trong quý I", "TRƯỞNG THÔN", "Rơ Mah Hlim", "1 Rơ Châm Ngơl Thôn Đắk Năng"]),
-        ("tu-cham-diem", score.document(&unit, &issue(None)), vec!["BẢNG TỰ CHẤM ĐIỂM", "Tổng hợp: đạt 3/3 tiêu chí. Tự đánh giá: đạt tiêu chuẩn./."]),
-        ("bien-ban-binh-xet", minutes.document(&unit, &issue(None)), vec!["Họp bình xét “An toàn về an ninh, trật tự” năm 2025 – Thôn Đắk Năng", "Kết quả đối chiếu tiêu chí:", "Kết quả biểu quyết: 45/47 phiếu tán thành (95,7%); 2 phiếu không tán thành; 0 phiếu không biểu quyết.", "Tỷ lệ tán thành cần đạt theo quy định: từ 70% số phiếu trở lên.", "THƯ KÝ", "CHỦ TỌA"]),
-        ("to-trinh", submission.document(&police, &issue(Some("03/TTr-CAX"))), vec!["Số: 03/TTr-CAX", "TỜ TRÌNH", "Kính gửi: Chủ tịch Ủy ban nhân dân xã Ia Đal.", "có 12 khu dân cư", "1 Thôn Đắk Năng Khu dân cư 45/47 (95,7%)", "kính trình Chủ tịch"]),
-        ("quyet-dinh-cong-nhan", decision.document(&ubnd, &issue(Some("……/QĐ-UBND"))), vec!["Công nhận 02 khu dân cư", "1. Thôn Đắk Năng;", "2. Trường Trung học cơ sở Ia Đal.", "Tờ trình số 03/TTr-CAX ngày 05 tháng 12 năm 2025", "Rơ Châm Tuyên"]),
-        ("giay-cong-nhan", certificate.document(&ubnd, &issue(None)), vec!["CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ IA ĐAL", "CÔNG NHẬN", "Thôn Đắk Năng", "Đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025", "Quyết định số 15/QĐ-UBND ngày 15 tháng 12 năm 2025"]),
+        (
+            "dang-ky-phan-dau",
+            pledge.document(&unit, &issue(None)),
+            vec![
+                "ỦY BAN NHÂN DÂN",
+                "THÔN ĐẮK NĂNG",
+                "BẢN ĐĂNG KÝ",
+                "Thôn Đắk Năng đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025",
+                "1. Trong quý I",
+                "TRƯỞNG THÔN",
+                "Rơ Mah Hlim",
+                "1 Rơ Châm Ngơl Thôn Đắk Năng",
+            ],
+        ),
+        (
+            "tu-cham-diem",
+            score.document(&unit, &issue(None)),
+            vec!["BẢNG TỰ CHẤM ĐIỂM", "Tổng hợp: đạt 3/3 tiêu chí. Tự đánh giá: đạt tiêu chuẩn./."],
+        ),
+        (
+            "bien-ban-binh-xet",
+            minutes.document(&unit, &issue(None)),
+            vec![
+                "Họp bình xét “An toàn về an ninh, trật tự” năm 2025 – Thôn Đắk Năng",
+                "Kết quả đối chiếu tiêu chí:",
+                "Kết quả biểu quyết: 45/47 phiếu tán thành (95,7%); 2 phiếu không tán thành; 0 phiếu không biểu quyết.",
+                "Tỷ lệ tán thành cần đạt theo quy định: từ 70% số phiếu trở lên.",
+                "THƯ KÝ",
+                "CHỦ TỌA",
+            ],
+        ),
+        (
+            "to-trinh",
+            submission.document(&police, &issue(Some("03/TTr-CAX"))),
+            vec![
+                "Số: 03/TTr-CAX",
+                "TỜ TRÌNH",
+                "Kính gửi: Chủ tịch Ủy ban nhân dân xã Ia Đal.",
+                "có 12 khu dân cư",
+                "1 Thôn Đắk Năng Khu dân cư 45/47 (95,7%)",
+                "kính trình Chủ tịch",
+            ],
+        ),
+        (
+            "quyet-dinh-cong-nhan",
+            decision.document(&ubnd, &issue(Some("……/QĐ-UBND"))),
+            vec![
+                "Công nhận 02 khu dân cư",
+                "1. Thôn Đắk Năng;",
+                "2. Trường Trung học cơ sở Ia Đal.",
+                "Tờ trình số 03/TTr-CAX ngày 05 tháng 12 năm 2025",
+                "Rơ Châm Tuyên",
+            ],
+        ),
+        (
+            "giay-cong-nhan",
+            certificate.document(&ubnd, &issue(None)),
+            vec![
+                "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ IA ĐAL",
+                "CÔNG NHẬN",
+                "Thôn Đắk Năng",
+                "Đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025",
+                "Quyết định số 15/QĐ-UBND ngày 15 tháng 12 năm 2025",
+            ],
+        ),
     ];
     for (name, doc, expected) in cases {
         let pdf = phongtrao::print::render(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -221,7 +221,8 @@ fn fonts_are_embedded_subsets_and_the_file_is_valid() {
     let fonts = stdout("pdffonts", "poppler-utils", &[arg(&path)]);
     // name  type  encoding  emb sub uni  object ID
     // pdffonts prints two header lines before the fonts.
-    let rows: Vec<Vec<&str>> = fonts.lines().collect::<Vec<_>>()[2..].iter().map(|l| l.split_whitespace().collect()).collect();
+    let rows: Vec<Vec<&str>> =
+        fonts.lines().collect::<Vec<_>>()[2..].iter().map(|l| l.split_whitespace().collect()).collect();
     assert!(rows.len() >= 3, "regular, bold, bold italic at least:\n{fonts}");
     let mut names: Vec<&str> = Vec::new();
     for r in &rows {

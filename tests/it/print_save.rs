@@ -37,7 +37,8 @@ fn a_meeting_prints_numbered_into_the_folder_and_never_overwrites() {
     assert_eq!(first.printed.issued.as_ref().unwrap().number_text(), "01/BB-CAX");
     assert_eq!(std::fs::read(&first.path).unwrap(), first.printed.pdf, "the file is the PDF returned");
     let text = text_of(&first.path);
-    for want in ["BIÊN BẢN", "Số: 01/BB-CAX", "Bình xét khu dân cư đạt tiêu chuẩn", "Thôn Đắk Năng"] {
+    for want in ["BIÊN BẢN", "Số: 01/BB-CAX", "Bình xét khu dân cư đạt tiêu chuẩn", "Thôn Đắk Năng"]
+    {
         assert!(text.contains(want), "missing «{want}» in {text}");
     }
     assert_eq!(
@@ -65,7 +66,10 @@ fn blank_forms_take_no_number_and_get_a_free_name() {
     assert!(one.printed.issued.is_none() && two.printed.issued.is_none());
     assert!(s.issued_documents(10).unwrap().is_empty());
     assert!(text_of(&one.path).contains("Số: ……/BB-CAX"));
-    assert_eq!(one.message(), format!("Đã lưu Biên bản họp (Mẫu 1.9), kể cả biên bản bình xét vào tệp {}", one.path.display()));
+    assert_eq!(
+        one.message(),
+        format!("Đã lưu Biên bản họp (Mẫu 1.9), kể cả biên bản bình xét vào tệp {}", one.path.display())
+    );
     // A folder that does not exist yet is made.
     let nested = dir.path().join("moi").join("thu-muc");
     assert!(save::print_to(&mut s, &req("dang-ky-khoa", None, true), &nested).unwrap().path.starts_with(&nested));
@@ -76,7 +80,15 @@ fn teams_and_activities_offer_their_forms_and_others_none() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = store();
     let a = area(&mut s);
-    let team = s.create(Kind::Team, json!({"name": "Tổ bảo vệ an ninh, trật tự Thôn Đắk Năng", "area_ids": [a.to_string()]}).as_object().unwrap()).unwrap().id;
+    let team = s
+        .create(
+            Kind::Team,
+            json!({"name": "Tổ bảo vệ an ninh, trật tự Thôn Đắk Năng", "area_ids": [a.to_string()]})
+                .as_object()
+                .unwrap(),
+        )
+        .unwrap()
+        .id;
     let names = |s: &Store, k, id| save::forms_for(s, k, id).unwrap().iter().map(|f| f.name).collect::<Vec<_>>();
     assert_eq!(names(&s, Kind::Team, team), ["quyet-dinh-thanh-lap-to"]);
     assert!(names(&s, Kind::Area, a).is_empty());
@@ -115,7 +127,13 @@ fn a_viewer_prints_blank_forms_but_takes_no_number() {
     let a = area(&mut chief);
     let m = meeting(&mut chief, a);
     chief
-        .add_account(&NewAccount { username: "xem".into(), full_name: "Người xem".into(), rank: None, role: Role::Viewer, password: "mk-xem-123".into() })
+        .add_account(&NewAccount {
+            username: "xem".into(),
+            full_name: "Người xem".into(),
+            rank: None,
+            role: Role::Viewer,
+            password: "mk-xem-123".into(),
+        })
         .unwrap();
     drop(chief);
     let mut viewer = Store::unlock(&path, "xem", "mk-xem-123").unwrap();

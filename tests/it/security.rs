@@ -29,7 +29,10 @@ fn a_wrong_password_opens_nothing_and_five_lock_the_account() {
     drop(s);
     for left in [4, 3] {
         let e = Store::unlock(&path, "nguyenvanan", "sai-mat-khau").err().unwrap();
-        assert_eq!(e.to_string(), format!("Tên đăng nhập hoặc mật khẩu không đúng. Còn {left} lần thử trước khi tài khoản bị khóa 5 phút."));
+        assert_eq!(
+            e.to_string(),
+            format!("Tên đăng nhập hoặc mật khẩu không đúng. Còn {left} lần thử trước khi tài khoản bị khóa 5 phút.")
+        );
     }
     assert_eq!(Store::unlock(&path, "ai-do", "x").err().unwrap().code(), "wrong_password");
     // The failures are in the audit log after the next successful login.
@@ -109,7 +112,9 @@ fn roles_are_checked_in_the_core() {
     c.set_role("xem", Role::Officer).unwrap();
     let last = &c.audit_tail(1).unwrap()[0];
     assert_eq!(last.action, "role_change");
-    assert!(last.old.as_deref().unwrap().contains("\"viewer\"") && last.new.as_deref().unwrap().contains("\"officer\""));
+    assert!(
+        last.old.as_deref().unwrap().contains("\"viewer\"") && last.new.as_deref().unwrap().contains("\"officer\"")
+    );
     let e = c.set_role("nguyenvanan", Role::Officer).unwrap_err();
     assert!(e.to_string().contains("Trưởng Công an xã cuối cùng"), "{e}");
     drop(c);
@@ -234,18 +239,46 @@ fn accounts_from_the_command_line() {
             c.env("PHONGTRAO_NEW_PASSWORD", n);
         }
         let o = c.output().unwrap();
-        (o.status.success(), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
     };
     let chief = Some("nguyenvanan");
-    let (ok, _, e) = run(chief, "mk-truong-123", None, &[
-        "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430", "--commune", "Xã Ia Đal",
-        "--officer", "Nguyễn Văn An",
-    ]);
+    let (ok, _, e) = run(
+        chief,
+        "mk-truong-123",
+        None,
+        &[
+            "init",
+            "--province-code",
+            "51",
+            "--province",
+            "Quảng Ngãi",
+            "--commune-code",
+            "23430",
+            "--commune",
+            "Xã Ia Đal",
+            "--officer",
+            "Nguyễn Văn An",
+        ],
+    );
     assert!(ok, "{e}");
     // The chief adds an officer and a viewer.
-    let (ok, out, e) = run(chief, "mk-truong-123", Some("mk-binh-1234"), &["account", "add", "--username", "tranthibinh", "--name", "Trần Thị Bình", "--role", "officer"]);
+    let (ok, out, e) = run(
+        chief,
+        "mk-truong-123",
+        Some("mk-binh-1234"),
+        &["account", "add", "--username", "tranthibinh", "--name", "Trần Thị Bình", "--role", "officer"],
+    );
     assert!(ok && out.contains("Đã tạo tài khoản tranthibinh (Cán bộ)"), "{out}{e}");
-    let (ok, _, e) = run(chief, "mk-truong-123", Some("mk-xem-12345"), &["account", "add", "--username", "levanxem", "--name", "Lê Văn Xem", "--role", "chỉ xem"]);
+    let (ok, _, e) = run(
+        chief,
+        "mk-truong-123",
+        Some("mk-xem-12345"),
+        &["account", "add", "--username", "levanxem", "--name", "Lê Văn Xem", "--role", "chỉ xem"],
+    );
     assert!(ok, "{e}");
     // With several accounts, the command line asks which one.
     let (ok, _, e) = run(None, "mk-truong-123", None, &["list", "area"]);

@@ -4,7 +4,7 @@
 use phongtrao::domain::{Doc, DocExt, Kind};
 use phongtrao::store::{Filter, ListQuery, Store};
 use phongtrao::{Error, Setup};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 pub fn setup() -> Setup {
@@ -31,9 +31,7 @@ pub fn doc(v: Value) -> Doc {
 }
 
 fn area(s: &mut Store, name: &str) -> Uuid {
-    s.create(Kind::Area, &doc(json!({"name": name, "kind": "thon", "households": 120, "population": 480})))
-        .unwrap()
-        .id
+    s.create(Kind::Area, &doc(json!({"name": name, "kind": "thon", "households": 120, "population": 480}))).unwrap().id
 }
 
 fn model(s: &mut Store, name: &str, area: Uuid) -> Uuid {
@@ -86,33 +84,57 @@ fn one_of_each(s: &mut Store) -> Vec<(Kind, Doc)> {
         .unwrap()
         .id;
     vec![
-        (Kind::Area, doc(json!({"name": "Tổ dân phố 3", "kind": "to_dan_pho", "households": 250,
+        (
+            Kind::Area,
+            doc(json!({"name": "Tổ dân phố 3", "kind": "to_dan_pho", "households": 250,
             "households_registered": 250, "households_committed": 240, "population": 1010,
             "head": "Trần Văn Bình", "officer": "Đại úy Phạm Minh Tuấn",
             "q1_resolution_number": "05-NQ/CB", "q1_resolution_date": "2026-02-10", "registered_on": "15/02/2026",
-            "notes": "Giáp ranh xã Ia Tơi"}))),
-        (Kind::Unit, doc(json!({"name": "Công ty TNHH Cà phê Ia Đal", "kind": "doanh_nghiep",
+            "notes": "Giáp ranh xã Ia Tơi"})),
+        ),
+        (
+            Kind::Unit,
+            doc(json!({"name": "Công ty TNHH Cà phê Ia Đal", "kind": "doanh_nghiep",
             "category": "doanh_nghiep_vua_lon", "address": "Thôn Đắk Năng", "area_id": a.to_string(),
-            "head": "Hoàng Thị Mai", "staff_count": 85, "phone": "0260 3812 345"}))),
-        (Kind::Model, doc(json!({"name": "Nhóm liên gia tự quản số 2", "kind": "tu_quan",
+            "head": "Hoàng Thị Mai", "staff_count": 85, "phone": "0260 3812 345"})),
+        ),
+        (
+            Kind::Model,
+            doc(json!({"name": "Nhóm liên gia tự quản số 2", "kind": "tu_quan",
             "model_type": "nhom_lien_gia", "area_ids": [a.to_string()], "founded_on": "01/06/2020",
-            "leader": "Đinh Văn Thắng", "members": 12, "households": 30}))),
-        (Kind::Review, doc(json!({"model_id": m.to_string(), "date": "20/06/2024", "kind": "so_ket",
-            "rating": "hieu_qua", "notes": "Lắp thêm 4 camera"}))),
-        (Kind::Team, doc(json!({"name": "Tổ bảo vệ ANTT tổ dân phố 3", "area_ids": [a.to_string()],
-            "decision_number": "30/QĐ-UBND"}))),
+            "leader": "Đinh Văn Thắng", "members": 12, "households": 30})),
+        ),
+        (
+            Kind::Review,
+            doc(json!({"model_id": m.to_string(), "date": "20/06/2024", "kind": "so_ket",
+            "rating": "hieu_qua", "notes": "Lắp thêm 4 camera"})),
+        ),
+        (
+            Kind::Team,
+            doc(json!({"name": "Tổ bảo vệ ANTT tổ dân phố 3", "area_ids": [a.to_string()],
+            "decision_number": "30/QĐ-UBND"})),
+        ),
         (Kind::Member, member_input(t)),
-        (Kind::Activity, doc(json!({"category": "tuyen_truyen", "date": "19/08/2025", "place": "Nhà văn hóa thôn",
+        (
+            Kind::Activity,
+            doc(json!({"category": "tuyen_truyen", "date": "19/08/2025", "place": "Nhà văn hóa thôn",
             "area_id": a.to_string(), "form": "hop_dan", "topic": "Phòng chống lừa đảo qua mạng",
-            "audience": "Đồng bào dân tộc thiểu số", "attendances": 145}))),
-        (Kind::Meeting, doc(json!({"title": "Bình xét khu dân cư an toàn về ANTT năm 2025", "kind": "binh_xet",
+            "audience": "Đồng bào dân tộc thiểu số", "attendances": 145})),
+        ),
+        (
+            Kind::Meeting,
+            doc(json!({"title": "Bình xét khu dân cư an toàn về ANTT năm 2025", "kind": "binh_xet",
             "starts_at": "25/10/2025 08:00", "ends_at": "25/10/2025 10:30", "place": "Nhà văn hóa thôn Đắk Năng",
             "chair": "Trần Văn Bình", "secretary": "Lê Thị Hoa", "attendees": ["Bí thư chi bộ", "Trưởng thôn"],
             "attendee_count": 25, "agenda": "Bình xét kết quả năm 2025", "conclusions": "Đề nghị công nhận",
-            "votes_for": 23, "votes_against": 1, "votes_abstain": 1, "area_id": a.to_string(), "unit_id": u.to_string()}))),
-        (Kind::Commendation, doc(json!({"recipient": "Tổ tự quản thôn Đắk Năng", "recipient_kind": "tap_the",
+            "votes_for": 23, "votes_against": 1, "votes_abstain": 1, "area_id": a.to_string(), "unit_id": u.to_string()})),
+        ),
+        (
+            Kind::Commendation,
+            doc(json!({"recipient": "Tổ tự quản thôn Đắk Năng", "recipient_kind": "tap_the",
             "form": "giay_khen", "issuer": "Chủ tịch UBND xã Ia Đal", "decision_number": "45/QĐ-UBND",
-            "date": "20/08/2025", "achievement": "Thành tích xuất sắc trong Ngày hội 19/8", "model_id": m.to_string()}))),
+            "date": "20/08/2025", "achievement": "Thành tích xuất sắc trong Ngày hội 19/8", "model_id": m.to_string()})),
+        ),
     ]
 }
 
@@ -126,7 +148,8 @@ fn every_register_round_trips() {
         assert_eq!(r.kind, kind);
         for (k, v) in &input {
             let stored = r.data.get(k).unwrap_or_else(|| panic!("{kind}.{k} was not stored"));
-            let as_date = v.as_str().filter(|t| t.contains('/')).and_then(|t| t.get(..10)).map(phongtrao::date::parse_date);
+            let as_date =
+                v.as_str().filter(|t| t.contains('/')).and_then(|t| t.get(..10)).map(phongtrao::date::parse_date);
             if let Some(Ok(d)) = as_date {
                 // dd/mm/yyyy comes back as ISO, the same day.
                 assert!(stored.as_str().unwrap().starts_with(&phongtrao::date::iso(d)), "{kind}.{k}");
@@ -171,7 +194,12 @@ fn bad_values_name_the_field_and_save_nothing() {
     assert_eq!(fields[0], ("name".into(), "không được để trống".into()));
     assert_eq!(fields[1].0, "kind");
     assert!(fields[1].1.contains("to_dan_pho (Tổ dân phố)"), "{}", fields[1].1);
-    let e = s.create(Kind::Area, &doc(json!({"name": "Thôn 6", "kind": "thon", "households": 10, "population": 40, "hamlet": 1}))).unwrap_err();
+    let e = s
+        .create(
+            Kind::Area,
+            &doc(json!({"name": "Thôn 6", "kind": "thon", "households": 10, "population": 40, "hamlet": 1})),
+        )
+        .unwrap_err();
     assert_eq!(invalid_fields(e), vec![("hamlet".into(), "trường này không có trong biểu mẫu".into())]);
     let e = s
         .create(Kind::Area, &doc(json!({"name": "Thôn 7", "kind": "thon", "households": 100, "households_registered": 120, "population": 400})))
@@ -190,7 +218,10 @@ fn bad_values_name_the_field_and_save_nothing() {
 fn labels_and_accentless_words_pick_options() {
     let mut s = new_store();
     let id = s
-        .create(Kind::Area, &doc(json!({"name": "Tổ dân phố 1", "kind": "To dan pho", "households": "1.200", "population": 4000})))
+        .create(
+            Kind::Area,
+            &doc(json!({"name": "Tổ dân phố 1", "kind": "To dan pho", "households": "1.200", "population": 4000})),
+        )
         .unwrap()
         .id;
     let r = s.get(Kind::Area, id).unwrap();
@@ -207,13 +238,22 @@ fn links_must_point_to_live_records_of_the_right_register() {
     let a = area(&mut s, "Thôn 1");
     let t = team(&mut s, a);
     let e = s
-        .create(Kind::Model, &doc(json!({"name": "X", "kind": "tu_phong", "area_ids": [t.to_string()], "founded_on": "01/01/2020"})))
+        .create(
+            Kind::Model,
+            &doc(json!({"name": "X", "kind": "tu_phong", "area_ids": [t.to_string()], "founded_on": "01/01/2020"})),
+        )
         .unwrap_err();
     assert_eq!(e.to_string(), format!("Khu dân cư: không tìm thấy khu dân cư có mã {t}"));
     let e = s
-        .create(Kind::Model, &doc(json!({"name": "X", "kind": "tu_ve", "area_ids": [a.to_string()], "founded_on": "01/01/2020"})))
+        .create(
+            Kind::Model,
+            &doc(json!({"name": "X", "kind": "tu_ve", "area_ids": [a.to_string()], "founded_on": "01/01/2020"})),
+        )
         .unwrap_err();
-    assert!(e.to_string().starts_with("Loại mô hình: «tu_ve» không hợp lệ; chọn một trong: tu_phong (Tự phòng)"), "{e}");
+    assert!(
+        e.to_string().starts_with("Loại mô hình: «tu_ve» không hợp lệ; chọn một trong: tu_phong (Tự phòng)"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -240,7 +280,10 @@ fn member_eligibility_follows_the_law() {
     let mut newcomer = member_input(t);
     newcomer.insert("resident_since".into(), json!("02/08/2023"));
     let e = s.create(Kind::Member, &newcomer).unwrap_err();
-    assert_eq!(e.to_string(), "Cư trú từ ngày: phải cư trú tại địa phương ít nhất 1 năm trước ngày phân công 01/08/2024");
+    assert_eq!(
+        e.to_string(),
+        "Cư trú từ ngày: phải cư trú tại địa phương ít nhất 1 năm trước ngày phân công 01/08/2024"
+    );
     let mut primary = member_input(t);
     primary.insert("education".into(), json!("tieu_hoc"));
     let saved = s.create(Kind::Member, &primary).unwrap();
@@ -367,7 +410,10 @@ fn search_ignores_accents_and_case_across_registers() {
     let mut s = new_store();
     let dak = area(&mut s, "Thôn Đắk Năng");
     let tdp = s
-        .create(Kind::Area, &doc(json!({"name": "Tổ dân phố 3", "kind": "to_dan_pho", "households": 10, "population": 40})))
+        .create(
+            Kind::Area,
+            &doc(json!({"name": "Tổ dân phố 3", "kind": "to_dan_pho", "households": 10, "population": 40})),
+        )
         .unwrap()
         .id;
     area(&mut s, "Tổ dân phố 13");
@@ -390,11 +436,14 @@ fn search_ignores_accents_and_case_across_registers() {
 #[test]
 fn lists_sort_in_vietnamese_order_filter_and_page() {
     let mut s = new_store();
-    let names = ["Thôn Ông Đức", "Thôn Ấp Mới", "Thôn An Phú", "Thôn Đắk Năng", "Thôn Dầu", "Thôn 10", "Thôn 2", "Thôn Ân Hòa"];
+    let names =
+        ["Thôn Ông Đức", "Thôn Ấp Mới", "Thôn An Phú", "Thôn Đắk Năng", "Thôn Dầu", "Thôn 10", "Thôn 2", "Thôn Ân Hòa"];
     for (i, n) in names.iter().enumerate() {
-        s.create(Kind::Area, &doc(json!({"name": n, "kind": "thon", "households": 100 + i * 10, "population": 1000}))).unwrap();
+        s.create(Kind::Area, &doc(json!({"name": n, "kind": "thon", "households": 100 + i * 10, "population": 1000})))
+            .unwrap();
     }
-    let titles = |q: ListQuery| s.list(Kind::Area, &q).unwrap().records.into_iter().map(|r| r.title).collect::<Vec<_>>();
+    let titles =
+        |q: ListQuery| s.list(Kind::Area, &q).unwrap().records.into_iter().map(|r| r.title).collect::<Vec<_>>();
     assert_eq!(
         titles(ListQuery::default()),
         ["Thôn 2", "Thôn 10", "Thôn An Phú", "Thôn Ân Hòa", "Thôn Ấp Mới", "Thôn Dầu", "Thôn Đắk Năng", "Thôn Ông Đức"]
@@ -406,7 +455,10 @@ fn lists_sort_in_vietnamese_order_filter_and_page() {
         titles(ListQuery { limit: Some(3), offset: 2, ..Default::default() }),
         ["Thôn An Phú", "Thôn Ân Hòa", "Thôn Ấp Mới"]
     );
-    assert_eq!(titles(ListQuery { sort: Some("-name".into()), limit: Some(1), ..Default::default() }), ["Thôn Ông Đức"]);
+    assert_eq!(
+        titles(ListQuery { sort: Some("-name".into()), limit: Some(1), ..Default::default() }),
+        ["Thôn Ông Đức"]
+    );
     let f = |s: &str| vec![Filter::parse(s).unwrap()];
     let q = ListQuery { filters: f("households>=150"), sort: Some("-households".into()), ..Default::default() };
     assert_eq!(titles(q), ["Thôn Ân Hòa", "Thôn 2", "Thôn 10"]);
@@ -420,7 +472,8 @@ fn lists_sort_in_vietnamese_order_filter_and_page() {
 fn text_sorts_by_other_fields_use_vietnamese_order_too() {
     let mut s = new_store();
     for (n, head) in [("Thôn 1", "Đinh Văn Ba"), ("Thôn 2", "Dương Thị Hà"), ("Thôn 3", "Ân Văn Tư")] {
-        s.create(Kind::Area, &doc(json!({"name": n, "kind": "thon", "households": 1, "population": 3, "head": head}))).unwrap();
+        s.create(Kind::Area, &doc(json!({"name": n, "kind": "thon", "households": 1, "population": 3, "head": head})))
+            .unwrap();
     }
     let page = s.list(Kind::Area, &ListQuery { sort: Some("head".into()), ..Default::default() }).unwrap();
     let heads: Vec<_> = page.records.iter().map(|r| r.data.str_of("head").unwrap().to_owned()).collect();
@@ -440,7 +493,9 @@ pub fn chief(password: &str) -> phongtrao::NewAccount {
 /// A new encrypted store in a temporary folder, with cheap key derivation for the test's speed.
 pub fn file_store(dir: &std::path::Path) -> (std::path::PathBuf, Store) {
     let path = dir.join("xa.db");
-    let s = Store::create_at(&path, &setup(), &chief("mat-khau-dung"), phongtrao::keyring::KdfParams::insecure_for_tests()).unwrap();
+    let s =
+        Store::create_at(&path, &setup(), &chief("mat-khau-dung"), phongtrao::keyring::KdfParams::insecure_for_tests())
+            .unwrap();
     (path, s)
 }
 
@@ -540,7 +595,10 @@ fn init_checks_codes_and_happens_once() {
     bad.province_code = "5".into();
     bad.commune_code = "2343A".into();
     let e = s.init(&bad).unwrap_err();
-    assert_eq!(e.to_string(), "Mã tỉnh: phải gồm 2 chữ số (QĐ 19/2025/QĐ-TTg)\nMã xã: phải gồm 5 chữ số (QĐ 19/2025/QĐ-TTg)");
+    assert_eq!(
+        e.to_string(),
+        "Mã tỉnh: phải gồm 2 chữ số (QĐ 19/2025/QĐ-TTg)\nMã xã: phải gồm 5 chữ số (QĐ 19/2025/QĐ-TTg)"
+    );
     s.init(&setup()).unwrap();
     assert_eq!(s.init(&setup()).unwrap_err().code(), "already_initialized");
 }
@@ -556,12 +614,19 @@ fn reference_data_is_in_the_store_and_a_newer_set_replaces_it() {
     let mut set = phongtrao::domain::RefSet::builtin();
     set.version += 1;
     let list = set.lists.iter_mut().find(|l| l.list == "model_kind").unwrap();
-    list.items.push(phongtrao::domain::RefItem { code: "tu_giam_sat".into(), label: "Tự giám sát".into(), data: Value::Null });
+    list.items.push(phongtrao::domain::RefItem {
+        code: "tu_giam_sat".into(),
+        label: "Tự giám sát".into(),
+        data: Value::Null,
+    });
     assert_eq!(s.apply_reference(&set).unwrap(), set.lists.len());
     assert_eq!(s.apply_reference(&set).unwrap(), 0, "the same version twice changes nothing");
     let a = area(&mut s, "Thôn 1");
-    s.create(Kind::Model, &doc(json!({"name": "Mới", "kind": "Tự giám sát", "area_ids": [a.to_string()], "founded_on": "01/01/2025"})))
-        .expect("a kind sent by the province is usable without a new release");
+    s.create(
+        Kind::Model,
+        &doc(json!({"name": "Mới", "kind": "Tự giám sát", "area_ids": [a.to_string()], "founded_on": "01/01/2025"})),
+    )
+    .expect("a kind sent by the province is usable without a new release");
 }
 
 #[test]
@@ -578,7 +643,9 @@ fn activity_categories_bring_their_own_fields_from_reference_data() {
     let r = s.get(Kind::Activity, id).unwrap();
     assert_eq!(r.title, "Thu hồi vũ khí, vật liệu nổ, công cụ hỗ trợ ngày 01/03/2025");
     assert_eq!(r.data.str_of("item_type"), Some("vu_khi"));
-    let e = s.create(Kind::Activity, &doc(json!({"category": "tuyen_truyen", "date": "01/03/2025", "giver": "X"}))).unwrap_err();
+    let e = s
+        .create(Kind::Activity, &doc(json!({"category": "tuyen_truyen", "date": "01/03/2025", "giver": "X"})))
+        .unwrap_err();
     let fields = invalid_fields(e);
     assert!(fields.contains(&("giver".into(), "trường này không có trong biểu mẫu".into())));
     assert!(fields.contains(&("topic".into(), "không được để trống".into())));
@@ -616,12 +683,8 @@ fn two_installations_converge_whatever_the_order() {
     assert_eq!(again.applied, 0);
     // After the exchange both agree on every record's state and stamp.
     let state = |s: &Store| {
-        let mut v: Vec<_> = s
-            .changes_since(0, 1000)
-            .unwrap()
-            .into_iter()
-            .map(|c| (c.id, c.hlc, c.origin, c.data))
-            .collect();
+        let mut v: Vec<_> =
+            s.changes_since(0, 1000).unwrap().into_iter().map(|c| (c.id, c.hlc, c.origin, c.data)).collect();
         v.sort_by_key(|x| x.0);
         v
     };
@@ -680,12 +743,31 @@ mod properties {
     }
 
     const AREA_KEYS: &[&str] = &[
-        "name", "kind", "households", "households_registered", "households_committed", "population",
-        "head", "q1_resolution_date", "registered_on", "notes", "bogus",
+        "name",
+        "kind",
+        "households",
+        "households_registered",
+        "households_committed",
+        "population",
+        "head",
+        "q1_resolution_date",
+        "registered_on",
+        "notes",
+        "bogus",
     ];
     const MEETING_KEYS: &[&str] = &[
-        "title", "kind", "starts_at", "ends_at", "place", "chair", "secretary", "attendees",
-        "attendee_count", "votes_for", "votes_against", "area_id",
+        "title",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "place",
+        "chair",
+        "secretary",
+        "attendees",
+        "attendee_count",
+        "votes_for",
+        "votes_against",
+        "area_id",
     ];
 
     fn state(s: &Store) -> (i64, Vec<(Kind, i64)>, i64) {
@@ -752,7 +834,12 @@ mod properties {
 }
 
 /// The dashboard's groups, computed the slow way: every live record read whole.
-fn groups_from_records(s: &Store, kind: Kind, by: &[&str], max_of: Option<&str>) -> Vec<(Vec<Option<String>>, u64, Option<String>)> {
+fn groups_from_records(
+    s: &Store,
+    kind: Kind,
+    by: &[&str],
+    max_of: Option<&str>,
+) -> Vec<(Vec<Option<String>>, u64, Option<String>)> {
     let mut out: std::collections::BTreeMap<Vec<Option<String>>, (u64, Option<String>)> = Default::default();
     for r in s.list(kind, &ListQuery::default()).unwrap().records {
         let text = |f: &str| r.data.get(f).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
@@ -783,7 +870,10 @@ fn assert_facts_agree(s: &Store, when: &str) {
     for (kind, n) in s.counts().unwrap() {
         assert_eq!(n as u64, s.list(kind, &ListQuery::default()).unwrap().total, "{when}: count of {kind:?}");
     }
-    for (kind, fields) in [(Kind::Model, &["status", "founded_on", "area_ids"][..]), (Kind::Area, &["households", "households_registered"][..])] {
+    for (kind, fields) in [
+        (Kind::Model, &["status", "founded_on", "area_ids"][..]),
+        (Kind::Area, &["households", "households_registered"][..]),
+    ] {
         let rows: Vec<(Uuid, Vec<Option<String>>)> =
             s.fact_rows(kind, fields).unwrap().into_iter().map(|r| (r.id, r.values)).collect();
         let expected: Vec<(Uuid, Vec<Option<String>>)> = s
@@ -799,7 +889,8 @@ fn assert_facts_agree(s: &Store, when: &str) {
         assert_eq!(rows, expected, "{when}: facts of {kind:?}, in title order");
     }
     assert_eq!(s.fact_rows(Kind::Unit, &["name"]).unwrap_err().code(), "refused");
-    let born_by = ListQuery { filters: vec![Filter::parse("date_of_birth<=31/12/1969").unwrap()], ..Default::default() };
+    let born_by =
+        ListQuery { filters: vec![Filter::parse("date_of_birth<=31/12/1969").unwrap()], ..Default::default() };
     let found: Vec<Uuid> = s.list(Kind::Member, &born_by).unwrap().records.iter().map(|r| r.id).collect();
     let expected: Vec<Uuid> = s
         .list(Kind::Member, &ListQuery::default())
@@ -837,14 +928,19 @@ fn dashboard_facts_follow_every_write_and_the_migration_fills_them() {
         } else {
             ("cam_ket", json!({"households": 30 + i}))
         };
-        let mut d = doc(json!({"category": cat, "date": format!("{:02}/{:02}/2025", 1 + i, 1 + i % 12), "area_id": a.to_string()}));
+        let mut d = doc(
+            json!({"category": cat, "date": format!("{:02}/{:02}/2025", 1 + i, 1 + i % 12), "area_id": a.to_string()}),
+        );
         d.extend(doc(extra));
         activities.push(s.create(Kind::Activity, &d).map(|r| r.id).unwrap_or_else(|e| panic!("{cat}: {e:?}")));
     }
     for (i, m) in models.iter().enumerate() {
         for y in 0..=i {
-            s.review_model(*m, &doc(json!({"date": format!("20/06/202{}", 1 + y), "kind": "so_ket", "rating": "hieu_qua"})))
-                .unwrap();
+            s.review_model(
+                *m,
+                &doc(json!({"date": format!("20/06/202{}", 1 + y), "kind": "so_ket", "rating": "hieu_qua"})),
+            )
+            .unwrap();
         }
     }
     assert_facts_agree(&s, "after creating");

@@ -10,8 +10,8 @@ use phongtrao::domain::{Doc, Kind};
 use phongtrao::keyring::KdfParams;
 use phongtrao::store::Store;
 use phongtrao::sync::bundle::{self, BundleKind};
-use phongtrao::sync::keys::SigningKey;
 use phongtrao::sync::commune::{self, ExportOptions, Imported};
+use phongtrao::sync::keys::SigningKey;
 use phongtrao::sync::province::{ImportOptions, ImportReport, Province};
 use phongtrao::{Error, NewAccount, Role, Setup};
 use serde_json::json;
@@ -159,8 +159,8 @@ fn commune_to_province_to_receipt_and_back_sends_only_new_changes() {
     assert!(!row(fresh).4);
 
     // A full export holds everything again, and imports as unchanged.
-    let full = commune::export(&mut a, &w.usb(), &ExportOptions { full: true, ..Default::default() }, &mut |_, _| {})
-        .unwrap();
+    let full =
+        commune::export(&mut a, &w.usb(), &ExportOptions { full: true, ..Default::default() }, &mut |_, _| {}).unwrap();
     assert!(full.manifest.full);
     let r = w.import(&full.path).unwrap();
     assert_eq!(r.total().unchanged, 4);
@@ -267,7 +267,10 @@ fn tamper_matrix_every_case_is_refused_and_changes_nothing() {
             .expect_err(what);
         assert!(expect.contains(&code(&e)), "{what}: {} ({e})", code(&e));
         let msg = e.to_string();
-        assert!(msg.contains("Không nhập gì") || msg.contains("không thay đổi"), "{what}: says nothing was imported: {msg}");
+        assert!(
+            msg.contains("Không nhập gì") || msg.contains("không thay đổi"),
+            "{what}: says nothing was imported: {msg}"
+        );
         assert_eq!(w.province_state(), province_before, "{what}: the province store is unchanged");
         tried += 1;
     };
@@ -280,12 +283,22 @@ fn tamper_matrix_every_case_is_refused_and_changes_nothing() {
         for bit in [0, 7] {
             let mut b = bytes.clone();
             b[off] ^= 1 << bit;
-            refuse(&mut w, &b, &["bundle_damaged", "bundle_not_for_us", "bundle_unencrypted"], &format!("bit {bit} at {off}"));
+            refuse(
+                &mut w,
+                &b,
+                &["bundle_damaged", "bundle_not_for_us", "bundle_unencrypted"],
+                &format!("bit {bit} at {off}"),
+            );
         }
     }
     // Truncation at many lengths, down to nothing.
     for len in [0, 1, 21, 22, 50, 100, 200, n / 3, n / 2, n - 100, n - 17, n - 1] {
-        refuse(&mut w, &bytes[..len], &["bundle_damaged", "bundle_not_for_us", "bundle_unencrypted"], &format!("cut at {len}"));
+        refuse(
+            &mut w,
+            &bytes[..len],
+            &["bundle_damaged", "bundle_not_for_us", "bundle_unencrypted"],
+            &format!("cut at {len}"),
+        );
     }
     // A manifest whose hash does not match its payload (payload swapped, manifest and signature kept).
     let swapped = rewrite(&w, &good, |files| {
@@ -330,7 +343,8 @@ fn tamper_matrix_every_case_is_refused_and_changes_nothing() {
     refuse(&mut w, &std::fs::read(&old.path).unwrap(), &["bundle_expired"], "expired");
 
     // Not encrypted at all.
-    let plain = age::decrypt(&w.province.meta().age_identity.parse::<age::x25519::Identity>().unwrap(), &bytes).unwrap();
+    let plain =
+        age::decrypt(&w.province.meta().age_identity.parse::<age::x25519::Identity>().unwrap(), &bytes).unwrap();
     refuse(&mut w, &plain, &["bundle_unencrypted"], "bare tar");
 
     // The good bundle still imports after all that; then a replay is refused and names the first import.
@@ -381,9 +395,12 @@ fn forged_or_foreign_receipts_change_nothing_at_the_commune() {
     let r = files2.iter_mut().find(|f| f.0 == "receipt.json").unwrap();
     r.1 = String::from_utf8(r.1.clone()).unwrap().replace("\"bundle_seq\": 1", "\"bundle_seq\": 7").into_bytes();
     let mut t = tar::Builder::new(Vec::new());
-    for (p, d) in [("manifest.json".to_owned(), opened.manifest_bytes.clone()), ("manifest.json.minisig".to_owned(), opened.signature.clone().into_bytes())]
-        .into_iter()
-        .chain(files2)
+    for (p, d) in [
+        ("manifest.json".to_owned(), opened.manifest_bytes.clone()),
+        ("manifest.json.minisig".to_owned(), opened.signature.clone().into_bytes()),
+    ]
+    .into_iter()
+    .chain(files2)
     {
         let mut h = tar::Header::new_ustar();
         h.set_size(d.len() as u64);
@@ -457,9 +474,7 @@ fn reseal_and_import(w: &mut World, opened: &bundle::Opened, key: &SigningKey, c
     let recipient: age::x25519::Recipient = w.province.meta().age_recipient.parse().unwrap();
     let (bytes, _, _) =
         bundle::write(opened.manifest.clone(), &[("changes.jsonl.zst".into(), payload)], key, &[recipient]).unwrap();
-    w.province
-        .import_bytes(&bytes, &ImportOptions { dry_run: false, receipt_dir: Some(w.usb()) }, Utc::now())
-        .unwrap()
+    w.province.import_bytes(&bytes, &ImportOptions { dry_run: false, receipt_dir: Some(w.usb()) }, Utc::now()).unwrap()
 }
 
 #[test]
@@ -521,15 +536,26 @@ fn debian_age_and_minisign_read_a_real_bundle_and_it_reveals_no_names() {
     let v = tool(Command::new("minisign").arg("-Vm").arg("manifest.json").arg("-p").arg(&pubfile).current_dir(&out));
     assert!(String::from_utf8_lossy(&v.stdout).contains("Signature and comment signature verified"));
     // sha256sum of each payload file against the manifest
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     for f in manifest["files"].as_array().unwrap() {
         let o = tool(Command::new("sha256sum").arg(f["path"].as_str().unwrap()).current_dir(&out));
-        assert_eq!(String::from_utf8_lossy(&o.stdout).split_whitespace().next().unwrap(), f["sha256"].as_str().unwrap());
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout).split_whitespace().next().unwrap(),
+            f["sha256"].as_str().unwrap()
+        );
     }
     // minisign refuses an altered manifest.
     let m = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     std::fs::write(out.join("manifest.json"), m.replace("\"seq\": 1", "\"seq\": 2")).unwrap();
-    let o = Command::new("minisign").arg("-Vm").arg("manifest.json").arg("-p").arg(&pubfile).current_dir(&out).output().unwrap();
+    let o = Command::new("minisign")
+        .arg("-Vm")
+        .arg("manifest.json")
+        .arg("-p")
+        .arg(&pubfile)
+        .current_dir(&out)
+        .output()
+        .unwrap();
     assert!(!o.status.success(), "minisign must refuse an edited manifest");
     // A key that is not the commune's is refused by age.
     let o = Command::new("age").arg("-d").arg("-i").arg(&pubfile).arg(&exported.path).output().unwrap();
@@ -537,7 +563,8 @@ fn debian_age_and_minisign_read_a_real_bundle_and_it_reveals_no_names() {
 
     // A lost stick reveals nothing: no name of the demo in `strings`, nor anywhere in the raw bytes.
     let raw = std::fs::read(&exported.path).unwrap();
-    let strings = String::from_utf8(tool(Command::new("strings").arg("-n").arg("5").arg(&exported.path)).stdout).unwrap();
+    let strings =
+        String::from_utf8(tool(Command::new("strings").arg("-n").arg("5").arg(&exported.path)).stdout).unwrap();
     let mut names = Vec::new();
     for kind in Kind::ALL {
         for r in s.list(kind, &Default::default()).unwrap().records {
@@ -585,8 +612,19 @@ fn the_command_line_carries_a_bundle_there_and_a_receipt_back() {
     std::fs::create_dir_all(&usb).unwrap();
     let enrollment = ok(&["province", "init", "--dir", &tinh, "--province-code", "51", "--province", "Quảng Ngãi"]);
     ok(&[
-        "--db", &db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
-        "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An",
+        "--db",
+        &db,
+        "init",
+        "--province-code",
+        "51",
+        "--province",
+        "Quảng Ngãi",
+        "--commune-code",
+        "23430",
+        "--commune",
+        "Xã Ia Đal",
+        "--officer",
+        "Nguyễn Văn An",
     ]);
     let shown = ok(&["--db", &db, "key", "show"]);
     assert!(shown.contains("Mã khóa:") && shown.contains("Dấu vân tay:"), "{shown}");
@@ -595,7 +633,14 @@ fn the_command_line_carries_a_bundle_there_and_a_receipt_back() {
     let enrolled = ok(&["--db", &db, "enroll", enrollment.trim()]);
     assert!(enrolled.contains("Đã ghi danh với Công an tỉnh Quảng Ngãi"), "{enrolled}");
     ok(&["province", "--dir", &tinh, "register", "--commune-code", "23430", "--pubkey", &p("xa.pub")]);
-    ok(&["--db", &db, "add", "area", "--json", r#"{"name": "Thôn Đắk Năng", "kind": "thon", "households": 120, "population": 480}"#]);
+    ok(&[
+        "--db",
+        &db,
+        "add",
+        "area",
+        "--json",
+        r#"{"name": "Thôn Đắk Năng", "kind": "thon", "households": 120, "population": 480}"#,
+    ]);
     let file = ok(&["--db", &db, "bundle", "export", "--out", &usb]).trim().to_owned();
     let verified = ok(&["--db", &db, "bundle", "verify", &file]);
     assert!(verified.contains("Gói còn nguyên vẹn") && verified.contains("máy này"), "{verified}");

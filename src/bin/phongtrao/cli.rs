@@ -682,9 +682,7 @@ fn vietnamese_headings(cmd: clap::Command) -> clap::Command {
 
 /// The few words clap writes itself.
 fn vietnamese_help(help: &str) -> String {
-    help.replace("[OPTIONS]", "[TÙY CHỌN]")
-        .replace("[default: ", "[mặc định: ")
-        .replace("[env: ", "[biến môi trường: ")
+    help.replace("[OPTIONS]", "[TÙY CHỌN]").replace("[default: ", "[mặc định: ").replace("[env: ", "[biến môi trường: ")
 }
 
 fn vietnamese(e: &clap::Error) -> String {

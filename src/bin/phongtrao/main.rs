@@ -111,8 +111,8 @@ fn run(cli: Cli) -> Result<()> {
             let mut store = if path.exists() {
                 open(&path, user)?
             } else {
-                let pw = std::env::var("PHONGTRAO_PASSWORD")
-                    .unwrap_or_else(|_| phongtrao::demo::DEMO_PASSWORD.to_owned());
+                let pw =
+                    std::env::var("PHONGTRAO_PASSWORD").unwrap_or_else(|_| phongtrao::demo::DEMO_PASSWORD.to_owned());
                 let chief = phongtrao::demo::demo_chief(&pw);
                 Store::create_at(&path, &phongtrao::demo::demo_setup(), &chief, KdfParams::default())?
             };
@@ -308,11 +308,19 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 KeyCmd::Show => {
                     let c = store.commune()?;
-                    say(w, format!("Máy: {} ({}), {} — mã cài đặt {}", c.commune, c.commune_code, c.province, c.installation_id))?;
+                    say(
+                        w,
+                        format!(
+                            "Máy: {} ({}), {} — mã cài đặt {}",
+                            c.commune, c.commune_code, c.province, c.installation_id
+                        ),
+                    )?;
                     say(w, format!("Mã khóa: {}", pk.key_id()))?;
                     say(w, format!("Dấu vân tay: {}", pk.fingerprint()))?;
                     match store.sync_state()?.province {
-                        Some(p) => say(w, format!("Đã ghi danh với Công an tỉnh {} lúc {}", p.province, p.enrolled_at))?,
+                        Some(p) => {
+                            say(w, format!("Đã ghi danh với Công an tỉnh {} lúc {}", p.province, p.enrolled_at))?
+                        }
                         None => say(w, "Chưa ghi danh với Công an tỉnh.")?,
                     }
                 }
@@ -333,27 +341,56 @@ fn run(cli: Cli) -> Result<()> {
                     let opts = phongtrao::sync::commune::ExportOptions { full, ..Default::default() };
                     let e = phongtrao::sync::commune::export(&mut store, &out, &opts, &mut |done, total| {
                         if total >= 10_000 {
-                            eprint!("\rĐang xuất: {}/{}", phongtrao::text::format_int(done as i64), phongtrao::text::format_int(total as i64));
+                            eprint!(
+                                "\rĐang xuất: {}/{}",
+                                phongtrao::text::format_int(done as i64),
+                                phongtrao::text::format_int(total as i64)
+                            );
                         }
                     })?;
                     if e.changes >= 10_000 {
                         eprintln!();
                     }
-                    eprintln!("Gói số {} chứa {} thay đổi.", e.manifest.seq, phongtrao::text::format_int(e.changes as i64));
+                    eprintln!(
+                        "Gói số {} chứa {} thay đổi.",
+                        e.manifest.seq,
+                        phongtrao::text::format_int(e.changes as i64)
+                    );
                     say(w, e.path.display())?;
                 }
                 BundleCmd::Import { file } => match phongtrao::sync::commune::import(&mut store, &file)? {
                     phongtrao::sync::commune::Imported::Receipt { bundle_seq, acked_seq, receipt } => {
-                        say(w, format!("Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đến thay đổi số {acked_seq}."))?;
+                        say(
+                            w,
+                            format!(
+                                "Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đến thay đổi số {acked_seq}."
+                            ),
+                        )?;
                         for q in &receipt.quarantined {
-                            say(w, format!("  Bản ghi bị cách ly: {} {}: {}", q["kind"].as_str().unwrap_or(""), q["id"].as_str().unwrap_or(""), q["reason"].as_str().unwrap_or("")))?;
+                            say(
+                                w,
+                                format!(
+                                    "  Bản ghi bị cách ly: {} {}: {}",
+                                    q["kind"].as_str().unwrap_or(""),
+                                    q["id"].as_str().unwrap_or(""),
+                                    q["reason"].as_str().unwrap_or("")
+                                ),
+                            )?;
                         }
                         for (a, b) in &receipt.gaps {
-                            say(w, format!("  Công an tỉnh còn thiếu gói số {a} đến {b}: hãy chuyển các gói đó (hoặc xuất gói mới)."))?;
+                            say(
+                                w,
+                                format!(
+                                    "  Công an tỉnh còn thiếu gói số {a} đến {b}: hãy chuyển các gói đó (hoặc xuất gói mới)."
+                                ),
+                            )?;
                         }
                     }
                     phongtrao::sync::commune::Imported::Reference { lists, revoked } => {
-                        say(w, format!("Đã nhập dữ liệu dùng chung: {lists} danh mục mới, {revoked} khóa bị thu hồi mới."))?;
+                        say(
+                            w,
+                            format!("Đã nhập dữ liệu dùng chung: {lists} danh mục mới, {revoked} khóa bị thu hồi mới."),
+                        )?;
                     }
                 },
                 BundleCmd::Verify { file } => {
@@ -416,20 +453,46 @@ fn backup(w: &mut impl Write, cmd: BackupCmd, path: &std::path::Path, user: Opti
             let c = backup::check(&file, &scratch, &user, &pw)?;
             let h = &c.info.header;
             say(w, format!("Bản sao lưu tốt: {}", file.display()))?;
-            say(w, format!("  Tạo lúc: {}", h.created_at.with_timezone(&chrono::Local).format("%H:%M:%S ngày %d/%m/%Y")))?;
-            say(w, format!("  Xã mã {}, tỉnh mã {}; cài đặt {}", h.store.commune_code, h.store.province_code, h.store.installation_id))?;
-            say(w, format!("  {} bản ghi; kiểm tra toàn vẹn: {}; {}", phongtrao::text::format_int(c.records), c.integrity, mb(c.info.bytes)))?;
+            say(
+                w,
+                format!("  Tạo lúc: {}", h.created_at.with_timezone(&chrono::Local).format("%H:%M:%S ngày %d/%m/%Y")),
+            )?;
+            say(
+                w,
+                format!(
+                    "  Xã mã {}, tỉnh mã {}; cài đặt {}",
+                    h.store.commune_code, h.store.province_code, h.store.installation_id
+                ),
+            )?;
+            say(
+                w,
+                format!(
+                    "  {} bản ghi; kiểm tra toàn vẹn: {}; {}",
+                    phongtrao::text::format_int(c.records),
+                    c.integrity,
+                    mb(c.info.bytes)
+                ),
+            )?;
         }
         BackupCmd::Restore { file } => {
             let user = restore_user(path, user)?;
             let pw = password("PHONGTRAO_PASSWORD", &format!("Mật khẩu của {user} (trong bản sao lưu): "))?;
             let r = backup::restore(&file, path, &user, &pw)?;
-            say(w, format!("Đã khôi phục kho dữ liệu từ {} (tạo lúc {}).", file.display(),
-                r.info.header.created_at.with_timezone(&chrono::Local).format("%H:%M:%S ngày %d/%m/%Y")))?;
+            say(
+                w,
+                format!(
+                    "Đã khôi phục kho dữ liệu từ {} (tạo lúc {}).",
+                    file.display(),
+                    r.info.header.created_at.with_timezone(&chrono::Local).format("%H:%M:%S ngày %d/%m/%Y")
+                ),
+            )?;
             if let Some(aside) = &r.aside {
                 say(w, format!("Kho dữ liệu trước khi khôi phục được giữ lại tại {}", aside.display()))?;
             }
-            say(w, format!("Kỳ đồng bộ mới: {} (số thứ tự thay đổi đã gửi lên tỉnh không bị dùng lại).", r.sync_epoch))?;
+            say(
+                w,
+                format!("Kỳ đồng bộ mới: {} (số thứ tự thay đổi đã gửi lên tỉnh không bị dùng lại).", r.sync_epoch),
+            )?;
         }
     }
     Ok(())
@@ -482,7 +545,8 @@ fn print(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, args: c
         None => None,
     };
     let mut store = open(path, user)?;
-    let req = fill::PrintRequest { form: spec.name.to_owned(), id: args.id, year: args.year, key, blank: args.blank, date };
+    let req =
+        fill::PrintRequest { form: spec.name.to_owned(), id: args.id, year: args.year, key, blank: args.blank, date };
     let printed = fill::print(&mut store, &req)?;
     // The number is taken: a failed write below leaves it in the register (print again).
     phongtrao::fsutil::write_atomic(&output, &printed.pdf)?;
@@ -495,9 +559,9 @@ fn print(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, args: c
 
 fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
     use phongtrao::sync::province::{ImportOptions, Province};
-    let dir = args.dir.ok_or_else(|| {
-        Error::Refused("Thiếu thư mục dữ liệu của Công an tỉnh: hãy thêm --dir THƯ_MỤC.".into())
-    })?;
+    let dir = args
+        .dir
+        .ok_or_else(|| Error::Refused("Thiếu thư mục dữ liệu của Công an tỉnh: hãy thêm --dir THƯ_MỤC.".into()))?;
     let open = || -> Result<Province> {
         let pw = password("PHONGTRAO_PASSWORD", "Mật khẩu kho dữ liệu của Công an tỉnh: ")?;
         Province::open(&dir, &pw)
@@ -522,7 +586,13 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
         }
         ProvinceCmd::Revoke { key_id } => {
             let i = open()?.revoke(&key_id)?;
-            say(w, format!("Đã thu hồi khóa {} của xã {}. Hãy gửi gói dữ liệu dùng chung mới cho các xã (province export-reference).", i.key_id, i.commune_code))?;
+            say(
+                w,
+                format!(
+                    "Đã thu hồi khóa {} của xã {}. Hãy gửi gói dữ liệu dùng chung mới cho các xã (province export-reference).",
+                    i.key_id, i.commune_code
+                ),
+            )?;
         }
         ProvinceCmd::Import { file, dry_run, receipt_out } => {
             let mut p = open()?;
@@ -551,11 +621,14 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
                 let revoked = i.revoked_at.as_ref().map(|t| format!(" (ĐÃ THU HỒI {t})")).unwrap_or_default();
                 say(w, format!("Xã {} — khóa {}{revoked}", i.commune_code, i.key_id))?;
                 match (i.last_seq, &i.last_import_at) {
-                    (Some(seq), Some(at)) => say(w, format!(
-                        "  Gói cuối: số {seq} (kỳ {}), tạo lúc {}; nhập lúc {at}",
-                        i.epoch.unwrap_or(0),
-                        i.last_bundle_at.as_deref().unwrap_or("?")
-                    ))?,
+                    (Some(seq), Some(at)) => say(
+                        w,
+                        format!(
+                            "  Gói cuối: số {seq} (kỳ {}), tạo lúc {}; nhập lúc {at}",
+                            i.epoch.unwrap_or(0),
+                            i.last_bundle_at.as_deref().unwrap_or("?")
+                        ),
+                    )?,
                     _ => say(w, "  Chưa nhận gói nào.")?,
                 }
                 for g in &s.gaps {
@@ -595,14 +668,23 @@ fn print_import(w: &mut impl Write, r: &phongtrao::sync::province::ImportReport)
         say(w, "  Kỳ đồng bộ mới (xã đã khôi phục từ bản sao lưu): bắt đầu chuỗi gói mới.")?;
     }
     if let Some(g) = r.gap {
-        say(w, format!("  CHÚ Ý: thiếu gói số {} đến {}; vẫn nhập gói này. Hãy yêu cầu xã chuyển các gói thiếu.", g.first, g.last))?;
+        say(
+            w,
+            format!(
+                "  CHÚ Ý: thiếu gói số {} đến {}; vẫn nhập gói này. Hãy yêu cầu xã chuyển các gói thiếu.",
+                g.first, g.last
+            ),
+        )?;
     }
     if r.filled_gap {
         say(w, "  Gói này bù vào chỗ thiếu đã ghi nhận.")?;
     }
     say(w, format!("  {:>8} {:>8} {:>10} {:>9}  Loại", "Mới", "Sửa", "Không đổi", "Từ chối"))?;
     for (kind, c) in &r.by_kind {
-        let label = Kind::parse(kind).map_or_else(|| if kind == "deleted" { "đã xóa".to_owned() } else { kind.clone() }, |k| k.label().to_owned());
+        let label = Kind::parse(kind).map_or_else(
+            || if kind == "deleted" { "đã xóa".to_owned() } else { kind.clone() },
+            |k| k.label().to_owned(),
+        );
         say(w, format!("  {:>8} {:>8} {:>10} {:>9}  {label}", c.new, c.updated, c.unchanged, c.rejected))?;
     }
     for q in &r.quarantined {
@@ -613,17 +695,29 @@ fn print_import(w: &mut impl Write, r: &phongtrao::sync::province::ImportReport)
 
 fn print_manifest(w: &mut impl Write, m: &phongtrao::sync::Manifest) -> Result<()> {
     say(w, format!("Loại: {}", m.kind.label()))?;
-    say(w, format!("Tỉnh {} — xã {} — mã cài đặt {}", m.province_code, if m.commune_code.is_empty() { "(mọi xã)" } else { &m.commune_code }, m.installation_id))?;
+    say(
+        w,
+        format!(
+            "Tỉnh {} — xã {} — mã cài đặt {}",
+            m.province_code,
+            if m.commune_code.is_empty() { "(mọi xã)" } else { &m.commune_code },
+            m.installation_id
+        ),
+    )?;
     say(w, format!("Gói số {} (kỳ {}){}", m.seq, m.epoch, if m.full { ", toàn bộ dữ liệu" } else { "" }))?;
     match m.changes {
         Some(r) if r.to > r.after => say(w, format!("Thay đổi số {} đến {}", r.after + 1, r.to))?,
         Some(_) => say(w, "Không có thay đổi mới.")?,
         None => {}
     }
-    let t = |d: chrono::DateTime<chrono::Utc>| d.with_timezone(&chrono::Local).format("%H:%M ngày %d/%m/%Y").to_string();
+    let t =
+        |d: chrono::DateTime<chrono::Utc>| d.with_timezone(&chrono::Local).format("%H:%M ngày %d/%m/%Y").to_string();
     say(w, format!("Tạo lúc {}, hết hạn {}", t(m.created_at), t(m.expires_at)))?;
     for (kind, n) in &m.counts {
-        let label = Kind::parse(kind).map_or_else(|| if kind == "deleted" { "đã xóa".to_owned() } else { kind.clone() }, |k| k.label().to_owned());
+        let label = Kind::parse(kind).map_or_else(
+            || if kind == "deleted" { "đã xóa".to_owned() } else { kind.clone() },
+            |k| k.label().to_owned(),
+        );
         say(w, format!("  {label}: {n}"))?;
     }
     Ok(())
@@ -674,7 +768,16 @@ fn cert(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, cmd: Cer
                 return say(w, to_json(&rows)?);
             }
             for r in &rows {
-                say(w, format!("{:<36}  {:<22}  {:<22}  {}", unit_arg(r.subject_id), r.subject_label, r.step_label, r.name))?;
+                say(
+                    w,
+                    format!(
+                        "{:<36}  {:<22}  {:<22}  {}",
+                        unit_arg(r.subject_id),
+                        r.subject_label,
+                        r.step_label,
+                        r.name
+                    ),
+                )?;
             }
         }
         CertCmd::Overview { year, today, json } => {
@@ -686,16 +789,25 @@ fn cert(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, cmd: Cer
             if json {
                 return say(w, to_json(&rows)?);
             }
-            say(w, format!("Xét công nhận \"An toàn về an ninh, trật tự\" năm {year} (tính đến ngày {}):", date::display(today)))?;
+            say(
+                w,
+                format!(
+                    "Xét công nhận \"An toàn về an ninh, trật tự\" năm {year} (tính đến ngày {}):",
+                    date::display(today)
+                ),
+            )?;
             for r in &rows {
                 say(w, format!("- {} ({}): {}", r.name, r.subject_label.to_lowercase(), r.step_label))?;
                 if !r.excluded {
-                    say(w, format!(
-                        "    Kỳ đánh giá {} – {}; hạn nộp hồ sơ {}",
-                        date::display(r.period.start),
-                        date::display(r.period.end),
-                        date::display(r.period.dossier_due)
-                    ))?;
+                    say(
+                        w,
+                        format!(
+                            "    Kỳ đánh giá {} – {}; hạn nộp hồ sơ {}",
+                            date::display(r.period.start),
+                            date::display(r.period.end),
+                            date::display(r.period.dossier_due)
+                        ),
+                    )?;
                 }
                 for x in &r.warnings {
                     let tag = match x.level {
@@ -734,7 +846,14 @@ fn cert(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, cmd: Cer
             let v = store.cert_view(None, year)?;
             say(w, format!("Đã lưu thiết lập năm {year}: tỷ lệ phiếu tán thành cần đạt {}.", v.rule.describe()))?;
             if let Some(d) = v.cert.settings.as_ref().and_then(|s| s.officer_disciplined) {
-                say(w, if d { "Ghi nhận: có cán bộ Công an xã bị kỷ luật trong năm." } else { "Ghi nhận: không có cán bộ Công an xã bị kỷ luật trong năm." })?;
+                say(
+                    w,
+                    if d {
+                        "Ghi nhận: có cán bộ Công an xã bị kỷ luật trong năm."
+                    } else {
+                        "Ghi nhận: không có cán bộ Công an xã bị kỷ luật trong năm."
+                    },
+                )?;
             }
         }
         CertCmd::Dossier { unit, year, out, date } => {
@@ -744,7 +863,14 @@ fn cert(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, cmd: Cer
             };
             let d = phongtrao::print::fill_cert::dossier(&mut store, unit.0, year, date)?;
             std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
-            say(w, format!("Hồ sơ công nhận “An toàn về an ninh, trật tự” năm {year} – {} ({}):", d.name, d.step_label.to_lowercase()))?;
+            say(
+                w,
+                format!(
+                    "Hồ sơ công nhận “An toàn về an ninh, trật tự” năm {year} – {} ({}):",
+                    d.name,
+                    d.step_label.to_lowercase()
+                ),
+            )?;
             for f in &d.files {
                 let path = out.join(&f.file);
                 phongtrao::fsutil::write_atomic(&path, &f.printed.pdf)?;
@@ -761,7 +887,13 @@ fn cert(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, cmd: Cer
                 return say(w, to_json(&r)?);
             }
             let c = store.commune()?.commune.clone();
-            say(w, format!("Kết quả \"An toàn về an ninh, trật tự\" năm {year} của {c}: {}", r.verdict.label().to_uppercase()))?;
+            say(
+                w,
+                format!(
+                    "Kết quả \"An toàn về an ninh, trật tự\" năm {year} của {c}: {}",
+                    r.verdict.label().to_uppercase()
+                ),
+            )?;
             for (i, k) in r.criteria.iter().enumerate() {
                 let unconfirmed = if k.confirmed { "" } else { " (tiêu chí chưa xác nhận)" };
                 say(w, format!("{}. {}{unconfirmed}: {}", i + 1, k.label, k.verdict.label()))?;
@@ -779,16 +911,23 @@ fn cert(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, cmd: Cer
             }
             say(w, "Số liệu theo loại đơn vị:")?;
             for k in &r.counts {
-                say(w, format!(
-                    "  {}: {} thuộc diện xét, {} đăng ký trong quý I, {} đăng ký sau quý I, {} được công nhận, {} chưa đạt{}",
-                    k.label,
-                    k.total,
-                    k.registered,
-                    k.registered_late,
-                    k.recognised,
-                    k.not_recognised,
-                    if k.excluded > 0 { format!(" (không tính {} đơn vị không thuộc diện xét)", k.excluded) } else { String::new() }
-                ))?;
+                say(
+                    w,
+                    format!(
+                        "  {}: {} thuộc diện xét, {} đăng ký trong quý I, {} đăng ký sau quý I, {} được công nhận, {} chưa đạt{}",
+                        k.label,
+                        k.total,
+                        k.registered,
+                        k.registered_late,
+                        k.recognised,
+                        k.not_recognised,
+                        if k.excluded > 0 {
+                            format!(" (không tính {} đơn vị không thuộc diện xét)", k.excluded)
+                        } else {
+                            String::new()
+                        }
+                    ),
+                )?;
             }
         }
     }
@@ -798,8 +937,18 @@ fn cert(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, cmd: Cer
 fn cert_show(w: &mut impl Write, store: &Store, v: &phongtrao::store::CertView) -> Result<()> {
     use phongtrao::date;
     let c = &v.cert;
-    let who = |s: &phongtrao::domain::cert::Stamp| format!("{} lúc {}", s.by, s.at.replace('T', " ").get(..16).unwrap_or(&s.at).to_owned());
-    say(w, format!("Hồ sơ \"An toàn về an ninh, trật tự\" năm {}: {} ({})", v.year, v.name, v.subject_label.to_lowercase()))?;
+    let who = |s: &phongtrao::domain::cert::Stamp| {
+        format!("{} lúc {}", s.by, s.at.replace('T', " ").get(..16).unwrap_or(&s.at).to_owned())
+    };
+    say(
+        w,
+        format!(
+            "Hồ sơ \"An toàn về an ninh, trật tự\" năm {}: {} ({})",
+            v.year,
+            v.name,
+            v.subject_label.to_lowercase()
+        ),
+    )?;
     if let Some(id) = v.id {
         say(w, format!("Mã hồ sơ: {id}"))?;
     }
@@ -808,32 +957,66 @@ fn cert_show(w: &mut impl Write, store: &Store, v: &phongtrao::store::CertView) 
         return Ok(());
     }
     say(w, format!("Bước hiện tại: {}", v.step_label))?;
-    say(w, format!(
-        "Kỳ đánh giá: {} – {}; hạn đăng ký {}; hạn nộp hồ sơ {}",
-        date::display(v.period.start),
-        date::display(v.period.end),
-        date::display(v.period.register_by),
-        date::display(v.period.dossier_due)
-    ))?;
+    say(
+        w,
+        format!(
+            "Kỳ đánh giá: {} – {}; hạn đăng ký {}; hạn nộp hồ sơ {}",
+            date::display(v.period.start),
+            date::display(v.period.end),
+            date::display(v.period.register_by),
+            date::display(v.period.dossier_due)
+        ),
+    )?;
     if let Some(r) = &c.registration {
-        say(w, format!("1. Đăng ký ngày {}{} ({})", date::display(r.registered_on), if r.late { " – sau quý I" } else { "" }, who(&r.stamp)))?;
+        say(
+            w,
+            format!(
+                "1. Đăng ký ngày {}{} ({})",
+                date::display(r.registered_on),
+                if r.late { " – sau quý I" } else { "" },
+                who(&r.stamp)
+            ),
+        )?;
         if let Some(n) = &r.resolution_number {
-            say(w, format!("   Nghị quyết số {n}{}", r.resolution_date.map(|d| format!(" ngày {}", date::display(d))).unwrap_or_default()))?;
+            say(
+                w,
+                format!(
+                    "   Nghị quyết số {n}{}",
+                    r.resolution_date.map(|d| format!(" ngày {}", date::display(d))).unwrap_or_default()
+                ),
+            )?;
         }
         if let Some(n) = &r.plan_number {
-            say(w, format!("   Kế hoạch số {n}{}", r.plan_date.map(|d| format!(" ngày {}", date::display(d))).unwrap_or_default()))?;
+            say(
+                w,
+                format!(
+                    "   Kế hoạch số {n}{}",
+                    r.plan_date.map(|d| format!(" ngày {}", date::display(d))).unwrap_or_default()
+                ),
+            )?;
         }
         if let Some(h) = r.households {
-            say(w, format!(
-                "   Hộ gia đình: {h}; đăng ký thực hiện: {}; ký cam kết: {}",
-                r.households_registered.unwrap_or(0),
-                r.households_committed.unwrap_or(0)
-            ))?;
+            say(
+                w,
+                format!(
+                    "   Hộ gia đình: {h}; đăng ký thực hiện: {}; ký cam kết: {}",
+                    r.households_registered.unwrap_or(0),
+                    r.households_committed.unwrap_or(0)
+                ),
+            )?;
         }
     }
     if let Some(a) = &c.assessment {
         let met = a.criteria.iter().filter(|x| x.met).count();
-        say(w, format!("2. Tự đánh giá: đạt {met}/{} tiêu chí, tự chấm {} điểm ({})", a.criteria.len(), a.self_score, who(&a.stamp)))?;
+        say(
+            w,
+            format!(
+                "2. Tự đánh giá: đạt {met}/{} tiêu chí, tự chấm {} điểm ({})",
+                a.criteria.len(),
+                a.self_score,
+                who(&a.stamp)
+            ),
+        )?;
         for x in &a.criteria {
             let note = x.note.as_deref().map(|n| format!(" – {n}")).unwrap_or_default();
             let ev = x.evidence.as_deref().map(|n| format!(" [minh chứng: {n}]")).unwrap_or_default();
@@ -843,34 +1026,43 @@ fn cert_show(w: &mut impl Write, store: &Store, v: &phongtrao::store::CertView) 
     if let Some(r) = &c.review {
         let title = store.get_any(r.meeting_id)?.map(|m| m.title).unwrap_or_default();
         say(w, format!("3. Bình xét: {title} ({})", who(&r.stamp)))?;
-        say(w, format!(
-            "   Biểu quyết: {} tán thành, {} không tán thành, {} không biểu quyết – {}; yêu cầu {}: {}",
-            r.votes_for,
-            r.votes_against,
-            r.votes_abstain,
-            phongtrao::domain::cert::percent_text(r.votes_for, r.total()),
-            r.rule.describe(),
-            if r.passed { "đạt" } else { "chưa đạt" }
-        ))?;
+        say(
+            w,
+            format!(
+                "   Biểu quyết: {} tán thành, {} không tán thành, {} không biểu quyết – {}; yêu cầu {}: {}",
+                r.votes_for,
+                r.votes_against,
+                r.votes_abstain,
+                phongtrao::domain::cert::percent_text(r.votes_for, r.total()),
+                r.rule.describe(),
+                if r.passed { "đạt" } else { "chưa đạt" }
+            ),
+        )?;
     }
     if let Some(p) = &c.proposal {
-        say(w, format!(
-            "4. Tờ trình số {} ngày {}: {} ({})",
-            p.number,
-            date::display(p.date),
-            if p.recommend { "đề nghị công nhận" } else { "không đề nghị công nhận" },
-            who(&p.stamp)
-        ))?;
+        say(
+            w,
+            format!(
+                "4. Tờ trình số {} ngày {}: {} ({})",
+                p.number,
+                date::display(p.date),
+                if p.recommend { "đề nghị công nhận" } else { "không đề nghị công nhận" },
+                who(&p.stamp)
+            ),
+        )?;
     }
     if let Some(d) = &c.decision {
         let cert_no = d.certificate_number.as_deref().map(|n| format!(", giấy công nhận số {n}")).unwrap_or_default();
-        say(w, format!(
-            "5. Quyết định số {} ngày {}: {}{cert_no} ({})",
-            d.number,
-            date::display(d.date),
-            if d.recognised { "ĐẠT" } else { "CHƯA ĐẠT" },
-            who(&d.stamp)
-        ))?;
+        say(
+            w,
+            format!(
+                "5. Quyết định số {} ngày {}: {}{cert_no} ({})",
+                d.number,
+                date::display(d.date),
+                if d.recognised { "ĐẠT" } else { "CHƯA ĐẠT" },
+                who(&d.stamp)
+            ),
+        )?;
     }
     for x in &v.warnings {
         say(w, format!("Cảnh báo: {}", x.message))?;
@@ -881,9 +1073,16 @@ fn cert_show(w: &mut impl Write, store: &Store, v: &phongtrao::store::CertView) 
             say(w, format!("   {:<24} {}{}", f.key, f.label, if f.required { " (bắt buộc)" } else { "" }))?;
         }
         if step == phongtrao::domain::cert::Step::TuDanhGia {
-            say(w, "   criteria                 Danh sách [{\"code\": …, \"met\": true/false, \"note\": …, \"evidence\": …}] cho các tiêu chí:")?;
+            say(
+                w,
+                "   criteria                 Danh sách [{\"code\": …, \"met\": true/false, \"note\": …, \"evidence\": …}] cho các tiêu chí:",
+            )?;
             for i in &v.criteria {
-                let unconfirmed = if i.data.get("confirmed").and_then(Value::as_bool) == Some(false) { " (chưa xác nhận)" } else { "" };
+                let unconfirmed = if i.data.get("confirmed").and_then(Value::as_bool) == Some(false) {
+                    " (chưa xác nhận)"
+                } else {
+                    ""
+                };
                 say(w, format!("     {}: {}{unconfirmed}", i.code, i.label))?;
             }
         }

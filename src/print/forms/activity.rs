@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 
 use super::{Agency, DOTS, Issue, day_words, heading, int, line, lower_first, or_dots, signer, year_words};
-use crate::print::model::{Align, Column, Document, LabeledLine, List, ListStyle, Paragraph, Recipients, Signatures, Table, Title};
+use crate::print::model::{
+    Align, Column, Document, LabeledLine, List, ListStyle, Paragraph, Recipients, Signatures, Table, Title,
+};
 
 /// Which event a plan or an invitation is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -52,7 +54,10 @@ impl EventPlan {
     fn name(&self) -> String {
         match (self.kind, self.title.trim().is_empty()) {
             (_, false) => self.title.trim().to_owned(),
-            (EventKind::Festival, true) => format!("Ngày hội toàn dân bảo vệ an ninh Tổ quốc {}", year_words(self.date.map(|d| chrono::Datelike::year(&d)))),
+            (EventKind::Festival, true) => format!(
+                "Ngày hội toàn dân bảo vệ an ninh Tổ quốc {}",
+                year_words(self.date.map(|d| chrono::Datelike::year(&d)))
+            ),
             (EventKind::Propaganda, true) => format!("tuyên truyền {DOTS}"),
         }
     }
@@ -93,7 +98,12 @@ impl EventPlan {
         doc.push(LabeledLine::new("1. Thời gian", self.when()).bold_label());
         doc.push(line("2. Địa điểm", &self.place).bold_label());
         if festival {
-            let sites = self.sites.map(|n| format!("{} điểm, gồm phần lễ tại {} và phần hội tại các khu dân cư", int(n), or_dots(&self.place))).unwrap_or_default();
+            let sites = self
+                .sites
+                .map(|n| {
+                    format!("{} điểm, gồm phần lễ tại {} và phần hội tại các khu dân cư", int(n), or_dots(&self.place))
+                })
+                .unwrap_or_default();
             doc.push(line("3. Số điểm tổ chức", &sites).bold_label());
             let who = self.expected.map(|n| format!("khoảng {} người, gồm đại diện lãnh đạo xã, các ban, ngành, đoàn thể và Nhân dân các khu dân cư", int(n))).unwrap_or_default();
             doc.push(line("4. Thành phần", &who).bold_label());
@@ -130,11 +140,14 @@ impl EventPlan {
             "Trưởng các thôn, tổ dân phố thông báo, vận động Nhân dân tham gia đầy đủ; chuẩn bị địa điểm, âm thanh, ánh sáng;".to_owned(),
             "Kinh phí thực hiện từ nguồn kinh phí bảo đảm cho phong trào toàn dân bảo vệ an ninh Tổ quốc và nguồn xã hội hóa theo quy định.".to_owned(),
         ]));
-        doc.push(Paragraph::new(format!(
-            "Trên đây là Kế hoạch tổ chức {} của {}; đề nghị các đơn vị, cá nhân liên quan triển khai thực hiện.",
-            lower_first(&name),
-            agency.police_name()
-        )).end_mark());
+        doc.push(
+            Paragraph::new(format!(
+                "Trên đây là Kế hoạch tổ chức {} của {}; đề nghị các đơn vị, cá nhân liên quan triển khai thực hiện.",
+                lower_first(&name),
+                agency.police_name()
+            ))
+            .end_mark(),
+        );
         doc.with(Signatures::with_recipients(
             Recipients::new([
                 format!("{} (để báo cáo)", agency.committee_name()),
@@ -187,17 +200,24 @@ impl Invitation {
             .with(Title::new("Giấy mời"))
             .with(Paragraph::new(format!("{} trân trọng kính mời:", agency.police_name())).indent_mm(10.0));
         doc.push(line("", &self.invitee));
-        let hour = if self.hour.trim().is_empty() { "…… giờ …… phút".to_owned() } else { self.hour.trim().to_owned() };
+        let hour = if self.hour.trim().is_empty() {
+            "…… giờ …… phút".to_owned()
+        } else {
+            self.hour.trim().to_owned()
+        };
         doc.push(LabeledLine::new("Tới dự", format!("{}.", name.trim_end_matches('.'))).bold_label());
         doc.push(LabeledLine::new("Thời gian", format!("{hour}, {}.", day_words(e.date))).bold_label());
         doc.push(line("Địa điểm", &e.place).bold_label());
         if e.kind == EventKind::Propaganda && !e.topic.trim().is_empty() {
             doc.push(LabeledLine::new("Nội dung", e.topic.trim()).bold_label());
         }
-        doc.push(Paragraph::new(format!(
-            "Rất mong Quý vị quan tâm, tham dự đúng thời gian và địa điểm. Mọi chi tiết xin liên hệ {}.",
-            agency.police_name()
-        )).end_mark());
+        doc.push(
+            Paragraph::new(format!(
+                "Rất mong Quý vị quan tâm, tham dự đúng thời gian và địa điểm. Mọi chi tiết xin liên hệ {}.",
+                agency.police_name()
+            ))
+            .end_mark(),
+        );
         doc.with(Signatures::with_recipients(
             Recipients::new(["Như trên"]).archive(agency.short.clone()),
             signer(&[&agency.head_title()], &agency.chief),
@@ -266,7 +286,14 @@ impl WeaponReceipt {
         ]);
         if self.items.is_empty() {
             for i in 1..=4 {
-                table = table.row([i.to_string(), String::new(), String::new(), String::new(), String::new(), String::new()]);
+                table = table.row([
+                    i.to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
             }
         }
         for (i, it) in self.items.iter().enumerate() {
@@ -288,7 +315,10 @@ impl WeaponReceipt {
         doc.push(Paragraph::new(
             "Bên tiếp nhận có trách nhiệm bảo quản và bàn giao số vũ khí, vật liệu nổ, công cụ hỗ trợ trên cho cơ quan có thẩm quyền theo quy định. Biên bản được lập thành 02 bản có giá trị như nhau, mỗi bên giữ 01 bản; đã đọc lại cho các bên cùng nghe, nhất trí và ký tên.",
         ).end_mark());
-        doc.push(Signatures::pair(signer(&["Người giao nộp"], &self.giver_name()), signer(&["Người tiếp nhận"], &self.receiver)));
+        doc.push(Signatures::pair(
+            signer(&["Người giao nộp"], &self.giver_name()),
+            signer(&["Người tiếp nhận"], &self.receiver),
+        ));
         doc
     }
 }

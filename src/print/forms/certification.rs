@@ -67,7 +67,8 @@ impl Pledge {
             .with(Paragraph::new(format!(
                 "Căn cứ Thông tư số 124/2021/TT-BCA ngày 28/12/2021 của Bộ trưởng Bộ Công an quy định về khu dân cư, xã, phường, thị trấn, cơ quan, doanh nghiệp, cơ sở giáo dục đạt tiêu chuẩn “An toàn về an ninh, trật tự”, {unit} đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” {year} với các nội dung sau:"
             )));
-        let items: Vec<String> = self.commitments.iter().map(|c| format!("{};", c.trim().trim_end_matches(['.', ';']))).collect();
+        let items: Vec<String> =
+            self.commitments.iter().map(|c| format!("{};", c.trim().trim_end_matches(['.', ';']))).collect();
         if items.is_empty() {
             for l in dotted_lines(4) {
                 doc.push(l);
@@ -100,15 +101,25 @@ impl Pledge {
         if !facts.is_empty() {
             let k = facts.len();
             doc.push(heading("Tình hình đăng ký:"));
-            doc.push(List::new(ListStyle::Dash, facts.into_iter().enumerate().map(|(i, f)| format!("{f}{}", if i + 1 == k { "." } else { ";" }))));
+            doc.push(List::new(
+                ListStyle::Dash,
+                facts.into_iter().enumerate().map(|(i, f)| format!("{f}{}", if i + 1 == k { "." } else { ";" })),
+            ));
         }
-        doc.push(Paragraph::new(format!("{unit} cam kết tổ chức thực hiện đầy đủ các nội dung đã đăng ký.")).end_mark());
+        doc.push(
+            Paragraph::new(format!("{unit} cam kết tổ chức thực hiện đầy đủ các nội dung đã đăng ký.")).end_mark(),
+        );
         let title = if self.head_title.trim().is_empty() { "Người đứng đầu" } else { self.head_title.trim() };
         doc.push(Signatures::single(signer(&[title], &self.head)));
         doc.push(crate::print::model::Block::PageBreak);
         doc.push(Paragraph::new("DANH SÁCH HỘ GIA ĐÌNH KÝ CAM KẾT").bold().centered().space_after(0.0));
         let committed = self.households_committed.map(|n| format!(" ({} hộ)", int(n))).unwrap_or_default();
-        doc.push(Paragraph::new(format!("thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc {year}")).bold().centered().space_after(0.0));
+        doc.push(
+            Paragraph::new(format!("thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc {year}"))
+                .bold()
+                .centered()
+                .space_after(0.0),
+        );
         doc.push(Paragraph::new(format!("{unit}{committed}")).bold().centered());
         let mut t = Table::new(vec![
             Column::new("TT", 0.6, Align::Center),
@@ -154,7 +165,10 @@ pub struct SelfScore {
 impl SelfScore {
     /// The blank sheet over a list of criteria.
     pub fn blank(criteria: Vec<String>) -> Self {
-        SelfScore { rows: criteria.into_iter().map(|c| ScoreRow { criterion: c, ..ScoreRow::default() }).collect(), ..SelfScore::default() }
+        SelfScore {
+            rows: criteria.into_iter().map(|c| ScoreRow { criterion: c, ..ScoreRow::default() }).collect(),
+            ..SelfScore::default()
+        }
     }
 
     /// The document.
@@ -175,7 +189,12 @@ impl SelfScore {
         let all_scored = !self.rows.is_empty() && self.rows.iter().all(|r| !r.result.is_empty());
         let score = self.score.map(|n| format!("; điểm tự chấm: {} điểm", int(n))).unwrap_or_default();
         let summary = if all_scored {
-            format!("Tổng hợp: đạt {}/{} tiêu chí{score}. Tự đánh giá: {}.", met, self.rows.len(), if met == self.rows.len() { "đạt tiêu chuẩn" } else { "chưa đạt tiêu chuẩn" })
+            format!(
+                "Tổng hợp: đạt {}/{} tiêu chí{score}. Tự đánh giá: {}.",
+                met,
+                self.rows.len(),
+                if met == self.rows.len() { "đạt tiêu chuẩn" } else { "chưa đạt tiêu chuẩn" }
+            )
         } else {
             format!("Tổng hợp: đạt …… /{} tiêu chí. Tự đánh giá: {DOTS}", self.rows.len())
         };
@@ -218,11 +237,19 @@ impl ReviewMinutes {
     pub fn document(&self, agency: &Agency, issue: &Issue) -> Document {
         let mut m = self.meeting.clone();
         if m.title.trim().is_empty() {
-            m.title = format!("Họp bình xét “An toàn về an ninh, trật tự” {} – {}", year_words(self.year), unit_or_dots(&self.unit));
+            m.title = format!(
+                "Họp bình xét “An toàn về an ninh, trật tự” {} – {}",
+                year_words(self.year),
+                unit_or_dots(&self.unit)
+            );
         }
         let base = MeetingMinutes { votes: None, ..m.clone() }.document(agency, issue);
         // Insert the criteria table and the vote before the closing line.
-        let close = base.blocks.iter().position(|b| matches!(b, crate::print::model::Block::Signatures(_))).map_or(base.blocks.len(), |i| i - 1);
+        let close = base
+            .blocks
+            .iter()
+            .position(|b| matches!(b, crate::print::model::Block::Signatures(_)))
+            .map_or(base.blocks.len(), |i| i - 1);
         let mut blocks = base.blocks[..close].to_vec();
         blocks.push(LabeledLine::heading("Kết quả đối chiếu tiêu chí").bold_label().into());
         let mut t = Table::new(vec![
@@ -249,7 +276,9 @@ impl ReviewMinutes {
             }
         }
         if !self.rule.trim().is_empty() {
-            blocks.push(Paragraph::new(format!("Tỷ lệ tán thành cần đạt theo quy định: {}.", self.rule.trim())).italic().into());
+            blocks.push(
+                Paragraph::new(format!("Tỷ lệ tán thành cần đạt theo quy định: {}.", self.rule.trim())).italic().into(),
+            );
         }
         let unit = unit_or_dots(&self.unit);
         let year = year_words(self.year);
@@ -313,8 +342,15 @@ impl Submission {
             t = t.row([(i + 1).to_string(), u.name.clone(), u.kind.clone(), u.votes.clone()]);
         }
         let counts = match (self.registered, self.units.len()) {
-            (Some(r), n) if n > 0 => format!("Năm {}, trên địa bàn có {} khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục đăng ký; qua bình xét, có {} đơn vị đủ điều kiện đề nghị công nhận, cụ thể như sau:", self.year.unwrap_or_default(), int(r), int(n as i64)),
-            _ => format!("Trên địa bàn có {DOTS} khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục đăng ký; qua bình xét, có {DOTS} đơn vị đủ điều kiện đề nghị công nhận, cụ thể như sau:"),
+            (Some(r), n) if n > 0 => format!(
+                "Năm {}, trên địa bàn có {} khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục đăng ký; qua bình xét, có {} đơn vị đủ điều kiện đề nghị công nhận, cụ thể như sau:",
+                self.year.unwrap_or_default(),
+                int(r),
+                int(n as i64)
+            ),
+            _ => format!(
+                "Trên địa bàn có {DOTS} khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục đăng ký; qua bình xét, có {DOTS} đơn vị đủ điều kiện đề nghị công nhận, cụ thể như sau:"
+            ),
         };
         let mut doc = Document::new(format!("Tờ trình đề nghị công nhận “An toàn về an ninh, trật tự” {year}"))
             .with(issue.header(agency, true))
@@ -324,7 +360,10 @@ impl Submission {
             .with(Paragraph::new(counts))
             .with(t);
         if !self.not_recommended.is_empty() {
-            doc.push(Paragraph::new(format!("Các đơn vị chưa đủ điều kiện đề nghị công nhận: {}.", self.not_recommended.join("; "))));
+            doc.push(Paragraph::new(format!(
+                "Các đơn vị chưa đủ điều kiện đề nghị công nhận: {}.",
+                self.not_recommended.join("; ")
+            )));
         }
         doc.with(Paragraph::new(format!(
                 "{} kính trình Chủ tịch {} xem xét, quyết định công nhận các đơn vị trên đạt tiêu chuẩn “An toàn về an ninh, trật tự” {year}.",
@@ -377,7 +416,13 @@ impl RecognitionDecision {
             }
         } else {
             let k = self.units.len();
-            doc.push(List::new(ListStyle::Numbered, self.units.iter().enumerate().map(|(i, u)| format!("{}{}", u.trim(), if i + 1 == k { "." } else { ";" }))));
+            doc.push(List::new(
+                ListStyle::Numbered,
+                self.units
+                    .iter()
+                    .enumerate()
+                    .map(|(i, u)| format!("{}{}", u.trim(), if i + 1 == k { "." } else { ";" })),
+            ));
         }
         doc.push(Paragraph::from_spans(vec![
             Span::bold("Điều 2."),
@@ -422,23 +467,50 @@ impl Certificate {
         Document::new(format!("Giấy công nhận “An toàn về an ninh, trật tự” {year}"))
             .with(issue.header(agency, false))
             .with(crate::print::model::Block::Space(15.0))
-            .with(Paragraph::new(format!("CHỦ TỊCH ỦY BAN NHÂN DÂN {}", agency.commune.to_uppercase())).bold().centered().size(16.0))
+            .with(
+                Paragraph::new(format!("CHỦ TỊCH ỦY BAN NHÂN DÂN {}", agency.commune.to_uppercase()))
+                    .bold()
+                    .centered()
+                    .size(16.0),
+            )
             .with(Paragraph::new("CÔNG NHẬN").bold().centered().size(22.0).space_after(18.0))
             .with(Paragraph::new(unit_or_dots(&self.unit)).bold().centered().size(20.0).space_after(12.0))
-            .with(Paragraph::new(format!("Đạt tiêu chuẩn “An toàn về an ninh, trật tự” {year}")).bold().centered().size(16.0))
-            .with(Paragraph::new(format!(
-                "(Kèm theo Quyết định số {} {} của Chủ tịch {})",
-                or_dots(&self.decision),
-                super::day_words(self.decision_date),
-                agency.committee_name()
-            )).italic().centered())
+            .with(
+                Paragraph::new(format!("Đạt tiêu chuẩn “An toàn về an ninh, trật tự” {year}"))
+                    .bold()
+                    .centered()
+                    .size(16.0),
+            )
+            .with(
+                Paragraph::new(format!(
+                    "(Kèm theo Quyết định số {} {} của Chủ tịch {})",
+                    or_dots(&self.decision),
+                    super::day_words(self.decision_date),
+                    agency.committee_name()
+                ))
+                .italic()
+                .centered(),
+            )
             .with(crate::print::model::Block::Space(10.0))
-            .with(Paragraph::new(match self.decision_date {
-                Some(d) => crate::print::place_date(&agency.place, d),
-                None => format!("{}, ngày …… tháng …… năm 20……", agency.place),
-            }).italic().align(Align::Right).indent_mm(0.0).space_after(0.0))
+            .with(
+                Paragraph::new(match self.decision_date {
+                    Some(d) => crate::print::place_date(&agency.place, d),
+                    None => format!("{}, ngày …… tháng …… năm 20……", agency.place),
+                })
+                .italic()
+                .align(Align::Right)
+                .indent_mm(0.0)
+                .space_after(0.0),
+            )
             .with(Signatures::single(signer(&["TM. Ủy ban nhân dân", "Chủ tịch"], &self.chairman)))
-            .with(Paragraph::new(format!("Số vào sổ: {}", if self.number.trim().is_empty() { "……" } else { self.number.trim() })).size(12.0).indent_mm(0.0))
+            .with(
+                Paragraph::new(format!(
+                    "Số vào sổ: {}",
+                    if self.number.trim().is_empty() { "……" } else { self.number.trim() }
+                ))
+                .size(12.0)
+                .indent_mm(0.0),
+            )
     }
 }
 
@@ -495,7 +567,10 @@ impl CertReport {
     pub fn blank(kinds: &[&str], criteria: Vec<String>) -> Self {
         CertReport {
             kinds: kinds.iter().map(|k| KindRow { label: (*k).to_owned(), ..KindRow::default() }).collect(),
-            criteria: criteria.into_iter().map(|label| CommuneCriterion { label, ..CommuneCriterion::default() }).collect(),
+            criteria: criteria
+                .into_iter()
+                .map(|label| CommuneCriterion { label, ..CommuneCriterion::default() })
+                .collect(),
             ..CertReport::default()
         }
     }
@@ -563,7 +638,14 @@ impl CertReport {
             }
         }
         for (i, u) in self.units.iter().enumerate() {
-            t = t.row([(i + 1).to_string(), u.name.clone(), u.kind.clone(), u.criteria.clone(), u.votes.clone(), u.result.clone()]);
+            t = t.row([
+                (i + 1).to_string(),
+                u.name.clone(),
+                u.kind.clone(),
+                u.criteria.clone(),
+                u.votes.clone(),
+                u.result.clone(),
+            ]);
         }
         doc.push(t);
         doc.push(heading(&format!("III. KẾT QUẢ TỰ ĐÁNH GIÁ CỦA {}", agency.commune.to_uppercase())));
@@ -594,7 +676,11 @@ impl CertReport {
             agency.police_name()
         )).end_mark());
         doc.with(Signatures::with_recipients(
-            Recipients::new([format!("{} (để báo cáo)", agency.parent), format!("Đảng ủy, {}", agency.committee_name())]).archive(agency.short.clone()),
+            Recipients::new([
+                format!("{} (để báo cáo)", agency.parent),
+                format!("Đảng ủy, {}", agency.committee_name()),
+            ])
+            .archive(agency.short.clone()),
             signer(&[&agency.head_title()], &agency.chief),
         ))
     }

@@ -50,10 +50,17 @@ pub fn from_minisign_pub(text: &str) -> Result<KeyInput, String> {
         .decode(line)
         .map_err(|_| "dòng khóa không phải base64 hợp lệ".to_owned())?;
     if bytes.len() != 42 || &bytes[..2] != b"Ed" {
-        return Err(format!("dòng khóa phải gồm 42 byte bắt đầu bằng «Ed» (khóa Ed25519 của minisign), đang có {} byte", bytes.len()));
+        return Err(format!(
+            "dòng khóa phải gồm 42 byte bắt đầu bằng «Ed» (khóa Ed25519 của minisign), đang có {} byte",
+            bytes.len()
+        ));
     }
     let id = u64::from_le_bytes(bytes[2..10].try_into().expect("8 bytes"));
-    Ok(KeyInput { key_id: format!("{id:016X}"), fingerprint: crate::sync::keys::fingerprint(&bytes), public_key: line.to_owned() })
+    Ok(KeyInput {
+        key_id: format!("{id:016X}"),
+        fingerprint: crate::sync::keys::fingerprint(&bytes),
+        public_key: line.to_owned(),
+    })
 }
 
 impl KeyRegistration {
@@ -67,7 +74,10 @@ impl KeyRegistration {
         let fp = self.key.fingerprint.clone();
         let mut doc = Document::new("Phiếu đăng ký khóa công khai của bản cài đặt")
             .with(issue.header(agency, true))
-            .with(Title::new("Phiếu đăng ký").subject("Khóa công khai của bản cài đặt phần mềm\nphong trào toàn dân bảo vệ an ninh Tổ quốc"))
+            .with(
+                Title::new("Phiếu đăng ký")
+                    .subject("Khóa công khai của bản cài đặt phần mềm\nphong trào toàn dân bảo vệ an ninh Tổ quốc"),
+            )
             .with(Paragraph::new(format!("Kính gửi: {}.", agency.parent)).centered())
             .with(line("Đơn vị", &self.commune_unit(agency)))
             .with(line("Mã đơn vị hành chính", &self.commune_code))
@@ -127,7 +137,8 @@ mod tests {
         raw.extend_from_slice(&[0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08]);
         raw.extend_from_slice(&[7u8; 32]);
         let b64 = base64::engine::general_purpose::STANDARD.encode(&raw);
-        let k = from_minisign_pub(&format!("untrusted comment: minisign public key 0807060504030201\n{b64}\n")).unwrap();
+        let k =
+            from_minisign_pub(&format!("untrusted comment: minisign public key 0807060504030201\n{b64}\n")).unwrap();
         assert_eq!(k.key_id, "0807060504030201");
         assert_eq!(k.public_key, b64);
         // The fingerprint the sync code shows for the same key (key show, the province's register).

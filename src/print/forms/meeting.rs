@@ -55,11 +55,15 @@ impl MeetingMinutes {
 
     /// The document.
     pub fn document(&self, agency: &Agency, issue: &Issue) -> Document {
-        let mut doc = Document::new(if self.title.is_empty() { "Biên bản họp".to_owned() } else { format!("Biên bản: {}", self.title) })
-            .with(issue.header(agency, false))
-            .with(crate::print::model::Title::new("Biên bản").subject(or_dots(&self.title)))
-            .with(LabeledLine::new("Thời gian bắt đầu", format!("{}.", time_words(self.starts_at))))
-            .with(line("Địa điểm", &self.place));
+        let mut doc = Document::new(if self.title.is_empty() {
+            "Biên bản họp".to_owned()
+        } else {
+            format!("Biên bản: {}", self.title)
+        })
+        .with(issue.header(agency, false))
+        .with(crate::print::model::Title::new("Biên bản").subject(or_dots(&self.title)))
+        .with(LabeledLine::new("Thời gian bắt đầu", format!("{}.", time_words(self.starts_at))))
+        .with(line("Địa điểm", &self.place));
         if self.attendees.is_empty() {
             doc.push(LabeledLine::dotted("Thành phần tham dự"));
             for l in dotted_lines(2) {
@@ -68,10 +72,15 @@ impl MeetingMinutes {
         } else {
             let count = self.attendee_count.map(|n| format!(" (tổng số {} người)", super::int(n))).unwrap_or_default();
             doc.push(LabeledLine::new("Thành phần tham dự", count.trim_start().to_owned()).bold_label());
-            let items: Vec<String> = self.attendees.iter().enumerate().map(|(i, a)| {
-                let end = if i + 1 == self.attendees.len() { "." } else { ";" };
-                format!("{}{end}", a.trim().trim_end_matches([';', '.']))
-            }).collect();
+            let items: Vec<String> = self
+                .attendees
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let end = if i + 1 == self.attendees.len() { "." } else { ";" };
+                    format!("{}{end}", a.trim().trim_end_matches([';', '.']))
+                })
+                .collect();
             doc.push(List::new(ListStyle::Dash, items));
         }
         doc.push(line("Chủ trì (chủ tọa)", &self.chair));
@@ -103,7 +112,11 @@ impl MeetingMinutes {
         };
         doc.push(Paragraph::new(end).end_mark());
         doc.push(Signatures::pair(signer(&["Thư ký"], &self.secretary), signer(&["Chủ tọa"], &self.chair)));
-        let to = if self.recipients.is_empty() { vec![format!("{} (để báo cáo)", agency.committee_name())] } else { self.recipients.clone() };
+        let to = if self.recipients.is_empty() {
+            vec![format!("{} (để báo cáo)", agency.committee_name())]
+        } else {
+            self.recipients.clone()
+        };
         doc.with(Recipients::new(to).archive(agency.short.clone()))
     }
 }
@@ -123,8 +136,15 @@ mod tests {
 
     #[test]
     fn votes_read_as_a_sentence() {
-        let m = MeetingMinutes { votes: Some(Votes { for_: 45, against: 2, abstain: 0 }), attendee_count: Some(47), ..MeetingMinutes::blank() };
-        assert_eq!(m.votes_text().unwrap(), "Kết quả biểu quyết: 45/47 người dự họp tán thành (95,7%); 2 không tán thành; 0 không biểu quyết.");
+        let m = MeetingMinutes {
+            votes: Some(Votes { for_: 45, against: 2, abstain: 0 }),
+            attendee_count: Some(47),
+            ..MeetingMinutes::blank()
+        };
+        assert_eq!(
+            m.votes_text().unwrap(),
+            "Kết quả biểu quyết: 45/47 người dự họp tán thành (95,7%); 2 không tán thành; 0 không biểu quyết."
+        );
         assert_eq!(percent(1, 2), "50%");
         assert_eq!(MeetingMinutes::blank().votes_text(), None);
     }

@@ -14,16 +14,16 @@ use chrono::{NaiveDate, NaiveDateTime, Timelike};
 
 pub use activity::{EventKind, EventPlan, Invitation, ReceivedItem, WeaponReceipt};
 pub use certification::{
-    CertReport, Certificate, CommuneCriterion, KindRow, Pledge, RecognitionDecision, ReportUnit, ReviewMinutes, ScoreRow, SelfScore,
-    Submission, SubmittedUnit,
+    CertReport, Certificate, CommuneCriterion, KindRow, Pledge, RecognitionDecision, ReportUnit, ReviewMinutes,
+    ScoreRow, SelfScore, Submission, SubmittedUnit,
 };
-pub use report::{Figure, ModelRow, QuarterRow, YearReport};
-pub use team::{TeamDecision, TeamMember};
 pub use key::{KeyInput, KeyRegistration, from_minisign_pub};
 pub use meeting::{MeetingMinutes, Votes};
+pub use report::{Figure, ModelRow, QuarterRow, YearReport};
+pub use team::{TeamDecision, TeamMember};
 
-use super::model::{Header, LabeledLine, Paragraph, Signer};
 use super::format::date_words;
+use super::model::{Header, LabeledLine, Paragraph, Signer};
 
 /// What a form is filled from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,20 +96,104 @@ const PROPAGANDA_OR_FESTIVAL: &[&str] = &["tuyen_truyen", "ngay_hoi"];
 
 /// Every form, in the order `phongtrao print --list` shows them.
 pub const FORMS: &[FormSpec] = &[
-    FormSpec { name: "bien-ban-hop", title: "Biên bản họp (Mẫu 1.9), kể cả biên bản bình xét", symbol: Some("BB"), issuer: Issuer::Police, source: Source::Meeting },
-    FormSpec { name: "ke-hoach", title: "Kế hoạch tổ chức tuyên truyền, Ngày hội toàn dân bảo vệ an ninh Tổ quốc", symbol: Some("KH"), issuer: Issuer::Police, source: Source::Activity(PROPAGANDA_OR_FESTIVAL) },
-    FormSpec { name: "giay-moi", title: "Giấy mời dự buổi tuyên truyền, Ngày hội toàn dân bảo vệ an ninh Tổ quốc", symbol: Some("GM"), issuer: Issuer::Police, source: Source::Activity(PROPAGANDA_OR_FESTIVAL) },
-    FormSpec { name: "bien-ban-tiep-nhan", title: "Biên bản tiếp nhận vũ khí, vật liệu nổ, công cụ hỗ trợ", symbol: Some("BB"), issuer: Issuer::Police, source: Source::Activity(&["thu_hoi_vu_khi"]) },
-    FormSpec { name: "quyet-dinh-thanh-lap-to", title: "Quyết định thành lập Tổ bảo vệ an ninh, trật tự và phân công tổ viên", symbol: Some("QĐ"), issuer: Issuer::Committee, source: Source::Team },
-    FormSpec { name: "bao-cao-ket-qua", title: "Báo cáo kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc trong năm", symbol: Some("BC"), issuer: Issuer::Police, source: Source::Year },
-    FormSpec { name: "dang-ky-khoa", title: "Phiếu đăng ký khóa công khai của bản cài đặt", symbol: None, issuer: Issuer::Police, source: Source::Key },
-    FormSpec { name: "dang-ky-phan-dau", title: "Bản đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” và danh sách hộ ký cam kết", symbol: None, issuer: Issuer::Unit, source: Source::Certification },
-    FormSpec { name: "tu-cham-diem", title: "Bảng tự chấm điểm “An toàn về an ninh, trật tự”", symbol: None, issuer: Issuer::Unit, source: Source::Certification },
-    FormSpec { name: "bien-ban-binh-xet", title: "Biên bản họp bình xét “An toàn về an ninh, trật tự”", symbol: None, issuer: Issuer::Unit, source: Source::Certification },
-    FormSpec { name: "to-trinh", title: "Tờ trình đề nghị công nhận “An toàn về an ninh, trật tự”", symbol: Some("TTr"), issuer: Issuer::Police, source: Source::Certification },
-    FormSpec { name: "bao-cao-ket-qua-cong-nhan", title: "Báo cáo kết quả xây dựng, xét công nhận “An toàn về an ninh, trật tự” trong năm", symbol: Some("BC"), issuer: Issuer::Police, source: Source::Certification },
-    FormSpec { name: "quyet-dinh-cong-nhan", title: "Quyết định công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”", symbol: Some("QĐ"), issuer: Issuer::Committee, source: Source::Certification },
-    FormSpec { name: "giay-cong-nhan", title: "Giấy công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”", symbol: None, issuer: Issuer::Committee, source: Source::Certification },
+    FormSpec {
+        name: "bien-ban-hop",
+        title: "Biên bản họp (Mẫu 1.9), kể cả biên bản bình xét",
+        symbol: Some("BB"),
+        issuer: Issuer::Police,
+        source: Source::Meeting,
+    },
+    FormSpec {
+        name: "ke-hoach",
+        title: "Kế hoạch tổ chức tuyên truyền, Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
+        symbol: Some("KH"),
+        issuer: Issuer::Police,
+        source: Source::Activity(PROPAGANDA_OR_FESTIVAL),
+    },
+    FormSpec {
+        name: "giay-moi",
+        title: "Giấy mời dự buổi tuyên truyền, Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
+        symbol: Some("GM"),
+        issuer: Issuer::Police,
+        source: Source::Activity(PROPAGANDA_OR_FESTIVAL),
+    },
+    FormSpec {
+        name: "bien-ban-tiep-nhan",
+        title: "Biên bản tiếp nhận vũ khí, vật liệu nổ, công cụ hỗ trợ",
+        symbol: Some("BB"),
+        issuer: Issuer::Police,
+        source: Source::Activity(&["thu_hoi_vu_khi"]),
+    },
+    FormSpec {
+        name: "quyet-dinh-thanh-lap-to",
+        title: "Quyết định thành lập Tổ bảo vệ an ninh, trật tự và phân công tổ viên",
+        symbol: Some("QĐ"),
+        issuer: Issuer::Committee,
+        source: Source::Team,
+    },
+    FormSpec {
+        name: "bao-cao-ket-qua",
+        title: "Báo cáo kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc trong năm",
+        symbol: Some("BC"),
+        issuer: Issuer::Police,
+        source: Source::Year,
+    },
+    FormSpec {
+        name: "dang-ky-khoa",
+        title: "Phiếu đăng ký khóa công khai của bản cài đặt",
+        symbol: None,
+        issuer: Issuer::Police,
+        source: Source::Key,
+    },
+    FormSpec {
+        name: "dang-ky-phan-dau",
+        title: "Bản đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” và danh sách hộ ký cam kết",
+        symbol: None,
+        issuer: Issuer::Unit,
+        source: Source::Certification,
+    },
+    FormSpec {
+        name: "tu-cham-diem",
+        title: "Bảng tự chấm điểm “An toàn về an ninh, trật tự”",
+        symbol: None,
+        issuer: Issuer::Unit,
+        source: Source::Certification,
+    },
+    FormSpec {
+        name: "bien-ban-binh-xet",
+        title: "Biên bản họp bình xét “An toàn về an ninh, trật tự”",
+        symbol: None,
+        issuer: Issuer::Unit,
+        source: Source::Certification,
+    },
+    FormSpec {
+        name: "to-trinh",
+        title: "Tờ trình đề nghị công nhận “An toàn về an ninh, trật tự”",
+        symbol: Some("TTr"),
+        issuer: Issuer::Police,
+        source: Source::Certification,
+    },
+    FormSpec {
+        name: "bao-cao-ket-qua-cong-nhan",
+        title: "Báo cáo kết quả xây dựng, xét công nhận “An toàn về an ninh, trật tự” trong năm",
+        symbol: Some("BC"),
+        issuer: Issuer::Police,
+        source: Source::Certification,
+    },
+    FormSpec {
+        name: "quyet-dinh-cong-nhan",
+        title: "Quyết định công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”",
+        symbol: Some("QĐ"),
+        issuer: Issuer::Committee,
+        source: Source::Certification,
+    },
+    FormSpec {
+        name: "giay-cong-nhan",
+        title: "Giấy công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”",
+        symbol: None,
+        issuer: Issuer::Committee,
+        source: Source::Certification,
+    },
 ];
 
 /// The form named `name` (case and surrounding spaces ignored).
@@ -205,7 +289,11 @@ impl Agency {
         let c = Agency::committee(commune);
         Agency {
             parent: format!("Ủy ban nhân dân\n{}", c.commune),
-            issuing: if unit.trim().is_empty() { "……………………".to_owned() } else { unit.trim().to_owned() },
+            issuing: if unit.trim().is_empty() {
+                "……………………".to_owned()
+            } else {
+                unit.trim().to_owned()
+            },
             ..c
         }
     }
@@ -326,11 +414,20 @@ mod tests {
     #[test]
     fn agencies_from_the_commune_setup() {
         let a = Agency::police("Gia Lai", "Xã Ia Đal");
-        assert_eq!((a.parent.as_str(), a.issuing.as_str(), a.place.as_str(), a.short.as_str()), ("Công an tỉnh Gia Lai", "Công an xã Ia Đal", "Ia Đal", "CAX"));
+        assert_eq!(
+            (a.parent.as_str(), a.issuing.as_str(), a.place.as_str(), a.short.as_str()),
+            ("Công an tỉnh Gia Lai", "Công an xã Ia Đal", "Ia Đal", "CAX")
+        );
         let p = Agency::police("Thành phố Đà Nẵng", "phường Hòa Cường");
-        assert_eq!((p.parent.as_str(), p.issuing.as_str(), p.short.as_str()), ("Công an thành phố Đà Nẵng", "Công an phường Hòa Cường", "CAP"));
+        assert_eq!(
+            (p.parent.as_str(), p.issuing.as_str(), p.short.as_str()),
+            ("Công an thành phố Đà Nẵng", "Công an phường Hòa Cường", "CAP")
+        );
         let d = Agency::police("Tỉnh Quảng Ngãi", "Đặc khu Lý Sơn");
-        assert_eq!((d.parent.as_str(), d.issuing.as_str(), d.short.as_str()), ("Công an tỉnh Quảng Ngãi", "Công an đặc khu Lý Sơn", "CAĐK"));
+        assert_eq!(
+            (d.parent.as_str(), d.issuing.as_str(), d.short.as_str()),
+            ("Công an tỉnh Quảng Ngãi", "Công an đặc khu Lý Sơn", "CAĐK")
+        );
         assert_eq!(Agency::committee("Ia Đal").issuing, "Ủy ban nhân dân\nxã Ia Đal");
     }
 

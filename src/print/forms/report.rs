@@ -109,12 +109,19 @@ impl YearReport {
         for l in dotted_lines(4) {
             doc.push(l);
         }
-        doc.push(Paragraph::new(format!(
-            "Trên đây là báo cáo kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc {year} của {}.",
-            agency.police_name()
-        )).end_mark());
+        doc.push(
+            Paragraph::new(format!(
+                "Trên đây là báo cáo kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc {year} của {}.",
+                agency.police_name()
+            ))
+            .end_mark(),
+        );
         doc.with(Signatures::with_recipients(
-            Recipients::new([format!("{} (để báo cáo)", agency.parent), format!("Đảng ủy, {}", agency.committee_name())]).archive(agency.short.clone()),
+            Recipients::new([
+                format!("{} (để báo cáo)", agency.parent),
+                format!("Đảng ủy, {}", agency.committee_name()),
+            ])
+            .archive(agency.short.clone()),
             signer(&[&agency.head_title()], &agency.chief),
         ))
     }

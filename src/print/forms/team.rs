@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 
 use super::{Agency, DOTS, Issue, signer};
-use crate::print::model::{Align, Column, Document, List, ListStyle, Paragraph, Recipients, Signatures, Span, Table, Title};
+use crate::print::model::{
+    Align, Column, Document, List, ListStyle, Paragraph, Recipients, Signatures, Span, Table, Title,
+};
 
 /// A member as the decision lists it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -37,19 +39,32 @@ impl TeamDecision {
 
     /// The document.
     pub fn document(&self, agency: &Agency, issue: &Issue) -> Document {
-        let team = if self.team.trim().is_empty() { format!("Tổ bảo vệ an ninh, trật tự {DOTS}") } else { self.team.trim().to_owned() };
+        let team = if self.team.trim().is_empty() {
+            format!("Tổ bảo vệ an ninh, trật tự {DOTS}")
+        } else {
+            self.team.trim().to_owned()
+        };
         let areas = if self.areas.is_empty() { DOTS.to_owned() } else { self.areas.join(", ") };
         let mut doc = Document::new(format!("Quyết định thành lập {team}"))
             .with(issue.header(agency, true))
             .with(Title::new("Quyết định").subject(format!("Về việc thành lập {team}\nvà phân công tổ viên")))
-            .with(Paragraph::new(format!("CHỦ TỊCH ỦY BAN NHÂN DÂN {}", agency.commune.to_uppercase())).bold().centered())
+            .with(
+                Paragraph::new(format!("CHỦ TỊCH ỦY BAN NHÂN DÂN {}", agency.commune.to_uppercase())).bold().centered(),
+            )
             .with(Paragraph::new("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;").italic())
-            .with(Paragraph::new("Căn cứ Luật Lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở ngày 28 tháng 11 năm 2023;").italic())
+            .with(
+                Paragraph::new(
+                    "Căn cứ Luật Lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở ngày 28 tháng 11 năm 2023;",
+                )
+                .italic(),
+            )
             .with(Paragraph::new(format!("Theo đề nghị của Trưởng {}.", agency.police_name())).italic())
             .with(Paragraph::new("QUYẾT ĐỊNH:").bold().centered().keep_with_next())
             .with(Paragraph::from_spans(vec![
                 Span::bold("Điều 1."),
-                Span::regular(format!(" Thành lập {team}, phụ trách địa bàn {areas}, và phân công các ông (bà) có tên sau đây:")),
+                Span::regular(format!(
+                    " Thành lập {team}, phụ trách địa bàn {areas}, và phân công các ông (bà) có tên sau đây:"
+                )),
             ]));
         let mut table = Table::new(vec![
             Column::new("TT", 0.6, Align::Center),
@@ -60,7 +75,8 @@ impl TeamDecision {
         ]);
         if self.members.is_empty() {
             for (i, role) in ["Tổ trưởng", "Tổ phó", "Tổ viên", "Tổ viên"].iter().enumerate() {
-                table = table.row([(i + 1).to_string(), String::new(), String::new(), String::new(), (*role).to_owned()]);
+                table =
+                    table.row([(i + 1).to_string(), String::new(), String::new(), String::new(), (*role).to_owned()]);
             }
         }
         for (i, m) in self.members.iter().enumerate() {
@@ -73,10 +89,7 @@ impl TeamDecision {
             ]);
         }
         doc.push(table);
-        doc.push(Paragraph::from_spans(vec![
-            Span::bold("Điều 2."),
-            Span::regular(format!(" {team} có nhiệm vụ:")),
-        ]));
+        doc.push(Paragraph::from_spans(vec![Span::bold("Điều 2."), Span::regular(format!(" {team} có nhiệm vụ:"))]));
         doc.push(List::new(ListStyle::Dash, [
             "Hỗ trợ Công an cấp xã nắm tình hình an ninh, trật tự; tham gia xây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc;",
             "Tham gia tuần tra, bảo vệ an ninh, trật tự; phòng cháy, chữa cháy, cứu nạn, cứu hộ; tuyên truyền, vận động Nhân dân chấp hành pháp luật;",
