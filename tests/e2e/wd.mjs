@@ -32,12 +32,17 @@ function tauriDriver() {
   return fs.existsSync(cargoBin) ? cargoBin : "tauri-driver";
 }
 
+// The WebDriver port (PHONGTRAO_E2E_PORT, default 4444) and WebKitWebDriver's beside it, so that two
+// test runs on one machine (two work trees) do not meet.
+const PORT = Number(process.env.PHONGTRAO_E2E_PORT || 4444);
+const NATIVE_PORT = PORT + 1;
+
 export class Driver {
   /** Starts tauri-driver with `env` (the app inherits it) and waits until both ports listen. */
   static async launch(env) {
     // Its own process group (with WebKitWebDriver and the app it starts), so that `quit` ends them all
     // even when a failed test left the window in a state where closing the session does not.
-    const proc = spawn(tauriDriver(), ["--port", "4444", "--native-port", "4445"], {
+    const proc = spawn(tauriDriver(), ["--port", String(PORT), "--native-port", String(NATIVE_PORT)], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
@@ -46,14 +51,14 @@ export class Driver {
     proc.stdout.on("data", (d) => (log += d));
     proc.stderr.on("data", (d) => (log += d));
     const d = new Driver(proc, () => log);
-    await waitPort(4444, 20000);
+    await waitPort(PORT, 20000);
     return d;
   }
 
   constructor(proc, log) {
     this.proc = proc;
     this.log = log;
-    this.base = "http://127.0.0.1:4444";
+    this.base = `http://127.0.0.1:${PORT}`;
     this.session = null;
   }
 
@@ -79,7 +84,7 @@ export class Driver {
   /** Opens the app (a new process) in a new session. */
   async open(application) {
     // tauri-driver does not wait for WebKitWebDriver: wait for its port first.
-    await waitPort(4445, 20000);
+    await waitPort(NATIVE_PORT, 20000);
     let last;
     for (let i = 0; i < 5; i++) {
       try {
