@@ -14,7 +14,10 @@ const invalid = {
 describe("errors", () => {
   it("keeps the IPC shape", () => {
     expect(toError(invalid)).toEqual(invalid);
-    expect(toError({ code: "refused", message: "Không xóa được." })).toEqual({ code: "refused", message: "Không xóa được." });
+    expect(toError({ code: "refused", message: "Không xóa được." })).toEqual({
+      code: "refused",
+      message: "Không xóa được.",
+    });
   });
   it("wraps framework failures in Vietnamese", () => {
     expect(toError("command not found").message).toBe("Lỗi ứng dụng: command not found");

@@ -67,7 +67,11 @@ describe("form values", () => {
 });
 
 describe("yes/no as a choice", () => {
-  const step: FieldSpec[] = [spec("number", "text"), spec("recommend", "bool", { required: true }), spec("date", "date")];
+  const step: FieldSpec[] = [
+    spec("number", "text"),
+    spec("recommend", "bool", { required: true }),
+    spec("date", "date"),
+  ];
 
   it("shows a yes/no as Có / Không", () => {
     const shown = step.map(asChoice);
@@ -77,13 +81,23 @@ describe("yes/no as a choice", () => {
   });
 
   it("sends Không as false, and nothing when not chosen", () => {
-    expect(toChoiceData(step, { number: " 12/TTr ", recommend: "false", date: "" })).toEqual({ number: "12/TTr", recommend: false });
-    expect(toChoiceData(step, { number: "", recommend: "true", date: "21/11/2026" })).toEqual({ recommend: true, date: "21/11/2026" });
+    expect(toChoiceData(step, { number: " 12/TTr ", recommend: "false", date: "" })).toEqual({
+      number: "12/TTr",
+      recommend: false,
+    });
+    expect(toChoiceData(step, { number: "", recommend: "true", date: "21/11/2026" })).toEqual({
+      recommend: true,
+      date: "21/11/2026",
+    });
     expect(toChoiceData(step, { number: "", recommend: "", date: "" })).toEqual({});
   });
 
   it("fills the form from stored values", () => {
-    expect(toChoiceInputs(step, { recommend: false, date: "2026-11-21" })).toEqual({ number: "", recommend: "false", date: "21/11/2026" });
+    expect(toChoiceInputs(step, { recommend: false, date: "2026-11-21" })).toEqual({
+      number: "",
+      recommend: "false",
+      date: "21/11/2026",
+    });
     expect(toChoiceInputs(step, {}).recommend).toBe("");
   });
 });

@@ -55,9 +55,7 @@ export function parseDate(s: string): string | null {
   return `${year}-${p(month)}-${p(day)}`;
 }
 
-export const MONTHS = [
-  "Th1", "Th2", "Th3", "Th4", "Th5", "Th6", "Th7", "Th8", "Th9", "Th10", "Th11", "Th12",
-];
+export const MONTHS = ["Th1", "Th2", "Th3", "Th4", "Th5", "Th6", "Th7", "Th8", "Th9", "Th10", "Th11", "Th12"];
 
 /** "1 bản ghi", "1.234 bản ghi" (Vietnamese nouns do not inflect). */
 export function count(n: number, noun: string): string {

@@ -8,12 +8,20 @@ export interface IdleTimer {
   stop(): void;
 }
 
-export function idleTimer(seconds: number, lock: () => void, clock: Pick<typeof globalThis, "setTimeout" | "clearTimeout"> = globalThis): IdleTimer {
+export function idleTimer(
+  seconds: number,
+  lock: () => void,
+  clock: Pick<typeof globalThis, "setTimeout" | "clearTimeout"> = globalThis,
+): IdleTimer {
   let handle: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   const arm = () => {
     if (handle !== undefined) clock.clearTimeout(handle);
-    if (!stopped) handle = clock.setTimeout(() => { stopped = true; lock(); }, seconds * 1000);
+    if (!stopped)
+      handle = clock.setTimeout(() => {
+        stopped = true;
+        lock();
+      }, seconds * 1000);
   };
   arm();
   return {

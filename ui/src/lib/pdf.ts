@@ -10,8 +10,7 @@ export { fromBase64 } from "./bytes";
 
 /** Draws every page of `pdf` into a new canvas appended to `into`, `width` CSS pixels wide. */
 export async function renderPdf(pdf: Uint8Array, into: HTMLElement, width: number): Promise<number> {
-  const doc = await getDocument({ data: pdf, disableFontFace: true, useSystemFonts: false, enableXfa: false })
-    .promise;
+  const doc = await getDocument({ data: pdf, disableFontFace: true, useSystemFonts: false, enableXfa: false }).promise;
   try {
     into.replaceChildren();
     const ratio = window.devicePixelRatio || 1;
