@@ -7,6 +7,9 @@ scripts/deps.sh test
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
+# One format (rustfmt.toml, ui/.prettierrc.json): a formatting slip fails fast.
+cargo fmt --all --check
+npm --prefix ui run format:check
 # Lints: warnings are errors.
 cargo clippy --all-targets --locked -- -D warnings
 # Unit, integration (tests/it) and CLI-as-a-process tests.
