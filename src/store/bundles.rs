@@ -6,8 +6,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::Store;
+use crate::crypto::{self, SigningKey};
 use crate::error::{Error, Result};
-use crate::sync::keys::{self, SigningKey};
 
 /// The province's keys, learned from its enrollment bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,7 +64,7 @@ pub(super) fn ensure_keys(conn: &Connection) -> Result<()> {
         )?;
     }
     if !has("age")? {
-        let (secret, public) = keys::new_age_identity();
+        let (secret, public) = crypto::new_age_identity();
         conn.execute(
             "INSERT INTO sync_key (name, public, secret, created_at) VALUES ('age', ?1, ?2, ?3)",
             params![public, secret, now],
@@ -206,7 +206,7 @@ impl Store {
     /// Returns the new acknowledged sequence number (unchanged for a receipt seen before).
     pub fn acknowledge(&mut self, hash: &str, at: &str) -> Result<i64> {
         let e = self.export_by_hash(hash)?.ok_or_else(|| {
-            crate::sync::bundle::refuse(
+            Error::bundle(
                 "bundle_unknown_receipt",
                 "Biên nhận nói về một gói mà máy này không xuất ra (có thể là biên nhận của máy khác). Không ghi nhận gì. \
 Hãy kiểm tra lại tệp biên nhận.",

@@ -8,10 +8,9 @@ use std::io::{Read, Write};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::keys::{PublicKey, SigningKey};
+use crate::crypto::{PublicKey, SigningKey, sha256_hex};
 use crate::error::{Error, Result};
 
 pub const FORMAT: &str = "phongtrao-bundle";
@@ -101,10 +100,6 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    crate::store::hex(&Sha256::digest(bytes))
-}
-
 /// Builds a bundle: signs the manifest (with its file list filled in) and wraps it with the payload
 /// files in a tar archive, encrypted with age to `recipients` (none: a bare tar).
 pub fn write(
@@ -174,12 +169,8 @@ pub struct Opened {
     pub encrypted: bool,
 }
 
-pub(crate) fn refuse(code: &'static str, message: impl Into<String>) -> Error {
-    Error::Bundle { code, message: message.into() }
-}
-
 pub(crate) fn damaged(why: &str) -> Error {
-    refuse(
+    Error::bundle(
         "bundle_damaged",
         format!(
             "Tệp gói đồng bộ bị hỏng hoặc không đầy đủ ({why}); có thể USB bị rút ra khi đang chép. \
@@ -189,7 +180,7 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy chép lại tệp t
 }
 
 fn not_for_us() -> Error {
-    refuse(
+    Error::bundle(
         "bundle_not_for_us",
         "Gói đồng bộ được mã hóa cho người nhận khác, không giải mã được bằng khóa ở đây. Không nhập gì. \
 Hãy kiểm tra gói được xuất cho đúng Công an tỉnh (xã đã nhập đúng gói ghi danh chưa) rồi xuất lại.",
@@ -231,7 +222,7 @@ pub fn open(bytes: &[u8], identities: &[age::x25519::Identity]) -> Result<Opened
     }
     let version = value.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0);
     if version != u64::from(FORMAT_VERSION) {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_version",
             format!(
                 "Gói đồng bộ theo định dạng phiên bản {version}, phiên bản phongtrao này chỉ đọc được phiên bản {FORMAT_VERSION}. \
@@ -297,13 +288,13 @@ impl Opened {
 
     /// The key id the signature names (before checking it).
     pub fn signer_key_id(&self) -> Option<String> {
-        super::keys::signature_key_id(&self.signature)
+        crate::crypto::signature_key_id(&self.signature)
     }
 
     /// Checks the manifest's signature by `key` and every payload file against the manifest.
     pub fn check(&self, key: &PublicKey) -> Result<()> {
         if self.manifest.key_id != key.key_id() || key.verify(&self.manifest_bytes, &self.signature).is_err() {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_signature",
                 format!(
                     "Chữ ký của {} không hợp lệ với khóa {}: bản kê đã bị sửa sau khi ký, hoặc gói bị làm giả. \
@@ -320,7 +311,7 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi g�
                 .get(&f.path)
                 .is_some_and(|data| data.len() as u64 == f.bytes && sha256_hex(data) == f.sha256);
             if !ok {
-                return Err(refuse(
+                return Err(Error::bundle(
                     "bundle_hash",
                     format!(
                         "Tệp {} trong gói không khớp với độ dài và mã băm SHA-256 ghi trong bản kê đã ký: gói đã bị sửa hoặc thiếu. \
@@ -331,7 +322,7 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi g�
             }
         }
         if let Some(extra) = self.files.keys().find(|k| !listed.contains(&k.as_str())) {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_hash",
                 format!(
                     "Gói có tệp {extra} không ghi trong bản kê đã ký: gói đã bị thêm nội dung. Không nhập gì. \
@@ -346,7 +337,7 @@ Hãy yêu cầu nơi gửi xuất lại gói."
     pub fn check_expiry(&self, now: DateTime<Utc>) -> Result<()> {
         if now > self.manifest.expires_at {
             let local = |t: DateTime<Utc>| t.with_timezone(&chrono::Local).format("%d/%m/%Y").to_string();
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_expired",
                 format!(
                     "{} số {} đã hết hạn ngày {} (tạo ngày {}). Không nhập gì. Hãy xuất gói mới rồi chuyển lại.",

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::bundle::{self, BundleKind, Manifest, SeqRange, refuse};
-use super::keys::{self, PublicKey};
+use super::bundle::{self, BundleKind, Manifest, SeqRange};
+use crate::crypto::{self, PublicKey};
 use crate::domain::RefSet;
 use crate::error::{Error, Result};
 use crate::store::{ExportRecord, ProvinceKeys, Store};
@@ -88,7 +88,7 @@ pub struct Reference {
 }
 
 fn not_enrolled() -> Error {
-    refuse(
+    Error::bundle(
         "not_enrolled",
         "Máy này chưa ghi danh với Công an tỉnh nên chưa biết khóa của tỉnh. Hãy nhập gói ghi danh do Công an tỉnh cấp: \
 phongtrao enroll TỆP_GHI_DANH.ptb",
@@ -96,7 +96,7 @@ phongtrao enroll TỆP_GHI_DANH.ptb",
 }
 
 fn other_province(found: &str, ours: &str) -> Error {
-    refuse(
+    Error::bundle(
         "bundle_other_province",
         format!(
             "Gói này thuộc tỉnh có mã {found}, không phải tỉnh {ours} của kho dữ liệu này. Không nhập gì. \
@@ -117,8 +117,8 @@ pub fn export(
     let state = store.sync_state()?;
     let province = state.province.clone().ok_or_else(not_enrolled)?;
     let (signing, age_secret) = store.sync_keys()?;
-    let own = keys::parse_age_identity(&age_secret)?.to_public();
-    let to_province = keys::parse_age_recipient(&province.recipient)?;
+    let own = crypto::parse_age_identity(&age_secret)?.to_public();
+    let to_province = crypto::parse_age_recipient(&province.recipient)?;
     let commune = store.commune()?.clone();
     let epoch = store.sync_epoch()?;
     let after = if opts.full { 0 } else { state.acked_seq };
@@ -206,18 +206,18 @@ pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
     let bytes = super::read_file(path)?;
     let province = store.sync_state()?.province.ok_or_else(not_enrolled)?;
     let (_, age_secret) = store.sync_keys()?;
-    let opened = bundle::open(&bytes, &[keys::parse_age_identity(&age_secret)?])?;
+    let opened = bundle::open(&bytes, &[crypto::parse_age_identity(&age_secret)?])?;
     let m = &opened.manifest;
     match m.kind {
         BundleKind::Receipt | BundleKind::Reference => {}
         BundleKind::Enrollment => {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_wrong_kind",
                 "Đây là gói ghi danh: hãy nhập bằng lệnh phongtrao enroll TỆP (hoặc mục «Ghi danh với Công an tỉnh»).",
             ));
         }
         BundleKind::Changes => {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_wrong_kind",
                 "Đây là gói dữ liệu của một xã, chỉ Công an tỉnh nhập được. Hãy chuyển gói lên Công an tỉnh.",
             ));
@@ -230,7 +230,7 @@ pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
                 .map_err(|_| bundle::damaged("biên nhận không đọc được"))?;
             let c = store.commune()?;
             if receipt.installation_id != c.installation_id || m.commune_code != c.commune_code {
-                return Err(refuse(
+                return Err(Error::bundle(
                     "bundle_unknown_receipt",
                     format!(
                         "Biên nhận này dành cho máy khác (xã {}), không phải máy này. Không ghi nhận gì. Hãy kiểm tra lại tệp biên nhận.",
@@ -257,7 +257,7 @@ pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
 fn check_from_province(opened: &bundle::Opened, province: &ProvinceKeys, store: &Store) -> Result<()> {
     let key = PublicKey::parse(&province.sign_key)?;
     if opened.signer_key_id().as_deref() != Some(key.key_id().as_str()) {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_unknown_key",
             format!(
                 "{} không được ký bằng khóa của Công an tỉnh đã ghi danh (khóa {}): có thể là gói giả. Không nhập gì. \
@@ -282,7 +282,7 @@ pub fn enroll(store: &mut Store, path: &Path) -> Result<ProvinceKeys> {
     let bytes = super::read_file(path)?;
     let opened = bundle::open(&bytes, &[])?;
     if opened.manifest.kind != BundleKind::Enrollment {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_wrong_kind",
             format!(
                 "Tệp này là {}, không phải gói ghi danh. Hãy chọn tệp ghi danh do Công an tỉnh cấp.",
@@ -296,7 +296,7 @@ pub fn enroll(store: &mut Store, path: &Path) -> Result<ProvinceKeys> {
     .map_err(|_| bundle::damaged("enrollment.json không đọc được"))?;
     let key = PublicKey::parse(&e.sign_key)?;
     opened.check(&key)?;
-    keys::parse_age_recipient(&e.recipient)?;
+    crypto::parse_age_recipient(&e.recipient)?;
     let ours = store.commune()?.province_code.clone();
     if e.province_code != ours || opened.manifest.province_code != ours {
         return Err(other_province(&e.province_code, &ours));
@@ -307,7 +307,7 @@ pub fn enroll(store: &mut Store, path: &Path) -> Result<ProvinceKeys> {
         if PublicKey::parse(&old.sign_key)? == key && old.recipient == e.recipient {
             return Ok(old.clone());
         }
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_enrolled",
             format!(
                 "Máy này đã ghi danh với Công an tỉnh bằng khóa khác (khóa {}); gói ghi danh mới có khóa {}. Không thay đổi gì. \
@@ -346,7 +346,7 @@ pub struct Verified {
 pub fn verify(store: &mut Store, path: &Path) -> Result<Verified> {
     let bytes = super::read_file(path)?;
     let (signing, age_secret) = store.sync_keys()?;
-    let opened = bundle::open(&bytes, &[keys::parse_age_identity(&age_secret)?])?;
+    let opened = bundle::open(&bytes, &[crypto::parse_age_identity(&age_secret)?])?;
     let own = signing.public_key()?;
     let c = store.commune()?.clone();
     let province = store.sync_state()?.province;
@@ -362,7 +362,7 @@ pub fn verify(store: &mut Store, path: &Path) -> Result<Verified> {
             .map_err(|_| bundle::damaged("enrollment.json không đọc được"))?;
         (PublicKey::parse(&e.sign_key)?, format!("Công an tỉnh {} (gói ghi danh, khóa tự xưng)", e.province))
     } else {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_unknown_key",
             format!(
                 "Gói được ký bằng khóa {signer_id}, không phải khóa của máy này hay của Công an tỉnh đã ghi danh: \

@@ -13,9 +13,9 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use super::bundle::{self, BundleKind, Manifest, Opened, refuse};
+use super::bundle::{self, BundleKind, Manifest, Opened};
 use super::commune::{CHANGES_FILE, ENROLLMENT_FILE, Enrollment, RECEIPT_FILE, REFERENCE_FILE, Receipt, Reference};
-use super::keys::{self, PublicKey};
+use crate::crypto::{self, PublicKey};
 use crate::domain::{self, Doc, FieldCache, Kind, Lookup, RefItem, RefSet};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
@@ -93,7 +93,7 @@ fn local(t: &str) -> String {
 impl Province {
     /// Creates the province store and keys in `dir` and writes the enrollment bundle there.
     pub fn init(dir: &Path, password: &str, code: &str, name: &str, kdf: KdfParams) -> Result<(Province, PathBuf)> {
-        crate::keyring::check_password(password)?;
+        crate::domain::account::check_password(password)?;
         let db = ProvinceDb::create(dir, password, code, name, kdf)?;
         let meta = db.meta()?;
         let mut p = Province { db, meta };
@@ -238,9 +238,9 @@ impl Province {
     /// Checks a commune's bundle and, unless `dry_run`, applies it in one transaction and writes a
     /// signed receipt. Every refusal leaves the province store unchanged.
     pub fn import_bytes(&mut self, bytes: &[u8], opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportReport> {
-        let identity = keys::parse_age_identity(&self.meta.age_identity)?;
+        let identity = crypto::parse_age_identity(&self.meta.age_identity)?;
         if !bytes.starts_with(bundle::AGE_MAGIC) {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_unencrypted",
                 "Tệp này không phải gói dữ liệu đã mã hóa của xã (gói của xã luôn được mã hóa). Không nhập gì. \
 Hãy chọn đúng tệp .ptb do xã xuất ra.",
@@ -249,14 +249,14 @@ Hãy chọn đúng tệp .ptb do xã xuất ra.",
         let opened = bundle::open(bytes, &[identity])?;
         let m = &opened.manifest;
         if m.kind != BundleKind::Changes {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_wrong_kind",
                 format!("Tệp này là {}, không phải gói dữ liệu của xã. Không nhập gì.", m.kind.label()),
             ));
         }
         let key_id = opened.signer_key_id().ok_or_else(|| bundle::damaged("chữ ký không đọc được"))?;
         let inst = self.db.installation(&key_id)?.ok_or_else(|| {
-            refuse(
+            Error::bundle(
                 "bundle_unknown_key",
                 format!(
                     "Gói của xã {} được ký bằng khóa {key_id} chưa được đăng ký ở Công an tỉnh. Không nhập gì. \
@@ -267,7 +267,7 @@ phongtrao province --dir … register --commune-code {} --pubkey TỆP.pub",
             )
         })?;
         if let Some(at) = &inst.revoked_at {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_revoked",
                 format!(
                     "Khóa {key_id} của xã {} đã bị thu hồi lúc {}; gói bị từ chối, không nhập gì. \
@@ -279,7 +279,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
         }
         opened.check(&PublicKey::parse(&inst.public_key)?)?;
         if m.province_code != self.meta.province_code {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_other_province",
                 format!(
                     "Gói này của tỉnh có mã {}, không phải {} ({}). Không nhập gì. Hãy chuyển gói về đúng Công an tỉnh.",
@@ -288,7 +288,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
             ));
         }
         if m.commune_code != inst.commune_code {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_commune",
                 format!(
                     "Gói ghi mã xã {} nhưng khóa {key_id} được đăng ký cho xã {}. Không nhập gì. Hãy kiểm tra lại việc đăng ký khóa.",
@@ -297,7 +297,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
             ));
         }
         if inst.installation_id.is_some_and(|id| id != m.installation_id) {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_installation",
                 format!(
                     "Gói ghi một mã cài đặt khác với các gói trước của cùng khóa {key_id}. Không nhập gì. Hãy liên hệ xã {} để kiểm tra máy.",
@@ -308,7 +308,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
         opened.check_expiry(now)?;
         let hash = opened.hash();
         if let Some(first) = self.db.imported(&hash)? {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_replay",
                 format!(
                     "Gói số {} của xã {} đã được nhập lúc {}; nhập lại không thay đổi gì. Không cần làm gì thêm.",
@@ -396,7 +396,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
             return Ok(Chain { new_gap, ..fresh });
         };
         let rollback = |why: String| {
-            refuse(
+            Error::bundle(
                 "bundle_rollback",
                 format!(
                     "{why} Không nhập gì: có thể là gói cũ bị chép lại, hoặc dữ liệu của xã bị quay lui. \
@@ -417,7 +417,7 @@ Hãy yêu cầu xã {} xuất gói mới.",
         }
         if m.seq == last + 1 {
             if m.prev_hash.as_deref() != inst.head_hash.as_deref() {
-                return Err(refuse(
+                return Err(Error::bundle(
                     "bundle_chain",
                     format!(
                         "Gói số {} không nối tiếp gói số {last} đã nhập từ máy này (mã băm gói trước không khớp): \

@@ -329,7 +329,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Enroll { file } => {
             let mut store = open(&path, user)?;
             let p = phongtrao::sync::commune::enroll(&mut store, &file)?;
-            let key = phongtrao::sync::keys::PublicKey::parse(&p.sign_key)?;
+            let key = phongtrao::crypto::PublicKey::parse(&p.sign_key)?;
             say(w, format!("Đã ghi danh với Công an tỉnh {} (mã {}).", p.province, p.province_code))?;
             say(w, format!("Khóa ký của tỉnh: {}  dấu vân tay: {}", key.key_id(), key.fingerprint()))?;
             say(w, "Hãy đối chiếu dấu vân tay này với dấu vân tay Công an tỉnh đọc hoặc in ra.")?;
@@ -580,7 +580,7 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
             let text = std::fs::read_to_string(&pubkey).map_err(|e| Error::io(&pubkey, e))?;
             let mut p = open()?;
             let i = p.register(&commune_code, &text)?;
-            let key = phongtrao::sync::keys::PublicKey::parse(&i.public_key)?;
+            let key = phongtrao::crypto::PublicKey::parse(&i.public_key)?;
             say(w, format!("Đã đăng ký khóa {} cho xã {}.", i.key_id, i.commune_code))?;
             say(w, format!("Dấu vân tay: {} (phải giống trên phiếu đăng ký khóa)", key.fingerprint()))?;
         }
