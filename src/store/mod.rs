@@ -20,7 +20,7 @@ mod sync;
 pub use audit::AuditReport;
 pub use backup::{Snapshot, SnapshotInfo};
 pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
-pub use cert::{CertDossier, CertSaved, CertView};
+pub use cert::{CertSaved, CertView};
 pub use documents::{IssuedDoc, doc_number};
 pub use migrate::{MIGRATIONS, checksum as migration_checksum, latest as latest_schema};
 pub use query::{FactRow, Filter, Group, Hit, ListQuery, Op, Page};
