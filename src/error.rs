@@ -4,6 +4,7 @@ use std::fmt;
 
 /// One bad field: the Vietnamese label of the field and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldError {
     /// The field's JSON key (`households`), for the UI to put the message next to the field.
     pub field: String,

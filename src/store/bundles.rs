@@ -123,7 +123,7 @@ impl Store {
         }
         self.write_as_system(|tx| {
             ensure_keys(&tx.tx)?;
-            tx.audit("sync_key", None, None, None, None)
+            tx.audit("sync_key", None)
         })?;
         read(&self.conn)?.ok_or(Error::NotInitialized)
     }
@@ -168,7 +168,7 @@ impl Store {
                 set_state(&tx.tx, k, &v)?;
             }
             let v = serde_json::json!({"province_code": p.province_code, "recipient": p.recipient});
-            tx.audit("sync_enroll", None, None, None, Some(&v))
+            tx.audit("sync_enroll", Some(&v))
         })
     }
 
@@ -184,7 +184,7 @@ impl Store {
             set_state(&tx.tx, "last_epoch", &e.epoch.to_string())?;
             let v = serde_json::json!({"seq": e.seq, "epoch": e.epoch, "hash": e.hash,
                 "changes": [e.change_after, e.change_to], "full": e.full});
-            tx.audit("sync_export", None, None, None, Some(&v))
+            tx.audit("sync_export", Some(&v))
         })
     }
 
@@ -222,7 +222,7 @@ Hãy kiểm tra lại tệp biên nhận.",
             )?;
             if fresh > 0 {
                 let v = serde_json::json!({"seq": e.seq, "epoch": e.epoch, "acked_seq": new});
-                tx.audit("sync_receipt", None, None, None, Some(&v))?;
+                tx.audit("sync_receipt", Some(&v))?;
             }
             Ok(new)
         })
@@ -239,7 +239,7 @@ Hãy kiểm tra lại tệp biên nhận.",
                 )?;
             }
             if n > 0 {
-                tx.audit("sync_revocations", None, None, None, Some(&serde_json::json!({"new": n})))?;
+                tx.audit("sync_revocations", Some(&serde_json::json!({"new": n})))?;
             }
             Ok(n)
         })

@@ -341,7 +341,7 @@ Hãy yêu cầu nơi gửi xuất lại gói."
                 "bundle_expired",
                 format!(
                     "{} số {} đã hết hạn ngày {} (tạo ngày {}). Không nhập gì. Hãy xuất gói mới rồi chuyển lại.",
-                    capitalise(self.manifest.kind.label()),
+                    crate::text::capitalise(self.manifest.kind.label()),
                     self.manifest.seq,
                     local(self.manifest.expires_at),
                     local(self.manifest.created_at)
@@ -355,11 +355,6 @@ Hãy yêu cầu nơi gửi xuất lại gói."
     pub fn file(&self, path: &str) -> Result<&[u8]> {
         self.files.get(path).map(Vec::as_slice).ok_or_else(|| damaged(&format!("thiếu tệp {path}")))
     }
-}
-
-pub(crate) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// zstd-compresses a payload.

@@ -262,7 +262,7 @@ fn check_from_province(opened: &bundle::Opened, province: &ProvinceKeys, store: 
             format!(
                 "{} không được ký bằng khóa của Công an tỉnh đã ghi danh (khóa {}): có thể là gói giả. Không nhập gì. \
 Hãy nhận lại gói trực tiếp từ Công an tỉnh.",
-                bundle::capitalise(opened.manifest.kind.label()),
+                crate::text::capitalise(opened.manifest.kind.label()),
                 key.key_id()
             ),
         ));

@@ -190,7 +190,10 @@ fn a_residential_area_goes_through_every_step() {
     assert!(votes.contains("25/30 người dự họp tán thành (83,3%)"), "{votes}");
     assert_eq!((minutes.rule.as_str(), minutes.passed), ("trên 50% số phiếu", Some(true)));
     let (sheet, _) = fill_cert::score_sheet(&s, a, Y).unwrap();
-    assert_eq!((sheet.rows.iter().filter(|r| r.result == "Đạt").count(), sheet.rows.len(), sheet.score), (5, 5, Some(95)));
+    assert_eq!(
+        (sheet.rows.iter().filter(|r| r.result == "Đạt").count(), sheet.rows.len(), sheet.score),
+        (5, 5, Some(95))
+    );
     assert!(sheet.rows[0].note.contains("Minh chứng: Báo cáo năm"), "{:?}", sheet.rows[0]);
     let (pledge, _) = fill_cert::pledge(&s, a, Y).unwrap();
     assert_eq!(pledge.commitments.len(), 5);
