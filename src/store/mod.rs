@@ -583,6 +583,11 @@ impl Store {
         self.write(|tx| sync::apply(tx, changes))
     }
 
+    /// How many records have changed since sequence number `after` (what an export will carry).
+    pub fn count_changes_since(&self, after: i64) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM record WHERE seq > ?1", [after], |r| r.get(0))?)
+    }
+
     /// The last change sequence number issued.
     pub fn last_seq(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT value FROM counter WHERE name = 'seq'", [], |r| r.get(0))?)

@@ -11,3 +11,4 @@ mod print_save;
 mod security;
 mod store;
 mod sync;
+mod sync_attacks;
