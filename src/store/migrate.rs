@@ -21,8 +21,10 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
 ];
 
 /// The province store's schema (`phongtrao province`), numbered on its own. Append only.
-pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "province_0001_init", include_str!("migrations/province/0001_init.sql"))];
+pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "province_0001_init", include_str!("migrations/province/0001_init.sql")),
+    (2, "province_0002_console", include_str!("migrations/province/0002_console.sql")),
+];
 
 pub fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)

@@ -14,6 +14,7 @@ pub mod cert;
 mod documents;
 mod migrate;
 pub mod province;
+pub mod province_console;
 mod query;
 mod sync;
 

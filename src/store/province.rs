@@ -133,7 +133,7 @@ pub struct ImportWrite<'a> {
 }
 
 pub struct ProvinceDb {
-    conn: Connection,
+    pub(super) conn: Connection,
     dir: PathBuf,
 }
 
@@ -527,9 +527,9 @@ impl ProvinceDb {
             }
         }
         tx.execute(
-            "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![w.hash, w.key_id, inst, w.commune_code, w.epoch, w.seq, w.now, w.summary.to_string()],
+            "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![w.hash, w.key_id, inst, w.commune_code, w.epoch, w.seq, w.now, w.summary.to_string(), w.bundle_created_at],
         )?;
         tx.commit()?;
         Ok(())

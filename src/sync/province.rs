@@ -115,6 +115,11 @@ impl Province {
         &self.db
     }
 
+    /// The store itself, for the province's console (`crate::province`).
+    pub fn db_mut(&mut self) -> &mut ProvinceDb {
+        &mut self.db
+    }
+
     pub fn public_key(&self) -> Result<PublicKey> {
         self.meta.signing.public_key()
     }
