@@ -197,13 +197,14 @@ fn main() {
     }
 
     // 3. The province's import of the first full bundle beside plain inserts of its rows.
-    let opened = bundle::open(&first_bytes, &[identity]).unwrap();
-    let lines = bundle::decompress(opened.file(CHANGES_FILE).unwrap()).unwrap();
+    let big_key = phongtrao::sync::keys::PublicKey::parse(&big.sync_keys().unwrap().0.public).unwrap();
+    let opened = bundle::open(&first_bytes, &[identity]).unwrap().verify(&big_key).unwrap();
+    let lines = bundle::decompress(opened.file(CHANGES_FILE).unwrap(), bundle::MAX_PAYLOAD_BYTES).unwrap();
     let changes: Vec<Change> =
         lines.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(|l| serde_json::from_slice(l).unwrap()).collect();
-    let inst = opened.manifest.installation_id.to_string();
-    let commune_code = opened.manifest.commune_code.clone();
-    let hash = opened.hash();
+    let inst = opened.manifest().installation_id.to_string();
+    let commune_code = opened.manifest().commune_code.clone();
+    let hash = opened.hash().to_owned();
     let rows: Vec<PlainRow> = changes
         .iter()
         .map(|c| {

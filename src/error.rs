@@ -134,7 +134,17 @@ fn io_message(path: &str, e: &std::io::Error) -> String {
         K::PermissionDenied => "không có quyền ghi hoặc đọc (ổ đĩa chỉ đọc, hoặc USB bị khóa ghi?)".to_owned(),
         K::StorageFull => "ổ đĩa đã đầy; hãy giải phóng chỗ trống rồi thử lại".to_owned(),
         K::ReadOnlyFilesystem => "ổ đĩa chỉ cho phép đọc; hãy mở khóa ghi của USB rồi thử lại".to_owned(),
-        _ => format!("lỗi hệ thống ({e})"),
+        K::QuotaExceeded => "đã hết dung lượng được phép trên ổ đĩa; hãy giải phóng chỗ trống rồi thử lại".to_owned(),
+        K::FileTooLarge => "tệp quá lớn với ổ đĩa này (USB định dạng FAT32 chỉ nhận tệp dưới 4 GB)".to_owned(),
+        K::AlreadyExists => "đã có tệp cùng tên".to_owned(),
+        K::UnexpectedEof => "tệp bị cắt ngắn (USB bị rút ra khi đang chép?)".to_owned(),
+        K::IsADirectory => "đây là một thư mục, không phải tệp".to_owned(),
+        K::NotADirectory => "đường dẫn không phải là thư mục".to_owned(),
+        // The system's own words are English: only its error number is shown.
+        _ => match e.raw_os_error() {
+            Some(n) => format!("lỗi hệ thống số {n}"),
+            None => "lỗi hệ thống không rõ".to_owned(),
+        },
     };
     format!("Không đọc/ghi được tệp {path}: {why}. Dữ liệu đã lưu không bị ảnh hưởng; có thể thử lại.")
 }

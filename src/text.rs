@@ -564,6 +564,33 @@ fn is_separator(c: char) -> bool {
         )
 }
 
+/// A value from outside (a bundle, a file) made safe to print in a message or on a terminal: control
+/// characters (escape sequences, NUL, BEL, line breaks) and invisible format characters are shown as
+/// `\u{…}`, and the text is cut to `max` characters with "…".
+///
+/// ```
+/// use phongtrao::text::printable;
+/// assert_eq!(printable("a\u{1b}[2Jb", 20), "a\\u{1b}[2Jb");
+/// assert_eq!(printable("Thôn Một", 4), "Thôn…");
+/// ```
+pub fn printable(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in s.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        let hidden = c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+        if hidden {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Numbers
 

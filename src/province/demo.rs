@@ -1,9 +1,11 @@
 //! The demo province: a province store with a few dozen demo communes (each made by `crate::demo`)
 //! that enrolled and sent bundles month after month, so that every screen of the console has
 //! something true to show. Every bundle is a real one (made by the commune's export, signed with its
-//! key, imported through every check); only the times are back-dated: each bundle is made on a day of
-//! the past months, and its import, the keys' registration and revocation are dated as they would
-//! have been.
+//! key, imported through every check); only the keys' registration and revocation are dated back.
+//!
+//! Each commune is made as it stood before its first bundle (`demo::generate_as_of`), its store's
+//! clock set to the past months as they go (`Store::set_clock`), and each bundle is imported at the
+//! province's moment of then: every check of docs/SYNC.md applies as it would have.
 //!
 //! What it holds (with at least 7 communes): commune 1 always on time; commune 2 lost one bundle (a
 //! gap); commune 3's key was revoked half-way; commune 4 joined half-way; commune 5's last bundle
@@ -21,7 +23,7 @@ use crate::demo::DemoOptions as CommuneDemo;
 use crate::domain::{Doc, Kind};
 use crate::error::{Error, Result};
 use crate::keyring::KdfParams;
-use crate::period::{Rules, Window, vietnam};
+use crate::period::{Rules, Window, day_of, vietnam};
 use crate::store::{Setup, Store};
 use crate::sync::bundle;
 use crate::sync::commune::{self, CHANGES_FILE, ExportOptions};
@@ -185,14 +187,22 @@ pub fn generate(
             commune: name(i),
             officer: "Nguyễn Văn An".into(),
         };
+        let joins = if i == 3 { half } else { 0 };
+        // The commune as it stood the day before its first bundle, its clock set to then.
+        let start = at(periods[joins].end - Duration::days(1), 8, 0);
         let mut store = Store::open_in_memory()?;
+        store.set_clock(Some(start));
         store.init(&setup)?;
-        crate::demo::generate(&mut store, &CommuneDemo { seed: opts.seed + i as u64, scale: 1 }, &mut |_, _| {})?;
+        crate::demo::generate_as_of(
+            &mut store,
+            &CommuneDemo { seed: opts.seed + i as u64, scale: 1 },
+            day_of(start),
+            &mut |_, _| {},
+        )?;
         commune::enroll(&mut store, &enrollment)?;
         let (signing, _) = store.sync_keys()?;
         let inst = p.register(&setup.commune_code, &signing.public)?;
         p.db_mut().set_commune_name(&setup.commune_code, &setup.commune)?;
-        let joins = if i == 3 { half } else { 0 };
         let registered = at(periods[joins].start - Duration::days(if i == 3 { 0 } else { 10 }), 8, 30);
         let registered = registered.min(now);
         p.db_mut().backdate_installation(&inst.key_id, &registered.to_rfc3339(), None)?;
@@ -216,14 +226,16 @@ pub fn generate(
             if made > now {
                 continue;
             }
-            // A few new activities in the month (the first bundle carries the whole commune).
+            // A few new activities in the month (the first bundle carries the whole commune), written
+            // on the commune's clock of an hour before the bundle.
+            c.store.set_clock(Some(made - Duration::hours(1)));
             if k > joins {
-                add_activities(&mut c.store, period, today, &mut rng)?;
+                add_activities(&mut c.store, period, day_of(made), &mut rng)?;
             }
             let exported = commune::export(
                 &mut c.store,
                 &work,
-                &ExportOptions { full: false, now: made, valid_days: 3650 },
+                &ExportOptions { now: made, ..Default::default() },
                 &mut |_, _| {},
             )?;
             let lost = i == 1 && k == 2;
@@ -237,13 +249,16 @@ pub fn generate(
             } else {
                 std::fs::read(&exported.path).map_err(|e| Error::io(&exported.path, e))?
             };
+            // Imported a few hours or days later, at the province's clock of then (every check is judged
+            // at that moment: validity, clocks, "not after today").
             let mut imported = made + Duration::hours(2 + rng.below(60) as i64);
             if i == 6 && last {
-                imported = made - Duration::hours(20);
+                // The laptop's clock ran five hours fast: the bundle says it was made after its import.
+                imported = made - Duration::hours(5);
             }
             let imported = imported.min(now);
-            let r = p.import_bytes(&bytes, &ImportOptions { dry_run: false, receipt_dir: Some(work.clone()) }, now)?;
-            p.db_mut().backdate_import(&r.hash, &imported.to_rfc3339())?;
+            let r =
+                p.import_bytes(&bytes, &ImportOptions { dry_run: false, receipt_dir: Some(work.clone()) }, imported)?;
             bundles += 1;
             quarantined += r.quarantined.len();
             if let Some(receipt) = &r.receipt {
@@ -268,13 +283,9 @@ pub fn generate(
         // Bundles of the current month still on the stick: from the first commune (new records) and
         // another one (then damaged on the way).
         if i == 0 || i == n.min(8) - 1 {
+            c.store.set_clock(None);
             add_activities(&mut c.store, &current, today, &mut rng)?;
-            let e = commune::export(
-                &mut c.store,
-                &usb,
-                &ExportOptions { valid_days: 3650, ..Default::default() },
-                &mut |_, _| {},
-            )?;
+            let e = commune::export(&mut c.store, &usb, &ExportOptions::default(), &mut |_, _| {})?;
             if i != 0 {
                 let mut bytes = std::fs::read(&e.path).map_err(|err| Error::io(&e.path, err))?;
                 let at = bytes.len() / 2;
@@ -320,8 +331,9 @@ fn add_activities(store: &mut Store, w: &Window, today: NaiveDate, rng: &mut Rng
 fn with_bad_records(p: &Province, store: &mut Store, path: &Path) -> Result<Vec<u8>> {
     let (signing, age_secret) = store.sync_keys()?;
     let own = crate::sync::keys::parse_age_identity(&age_secret)?;
-    let opened = bundle::open(&std::fs::read(path).map_err(|e| Error::io(path, e))?, std::slice::from_ref(&own))?;
-    let text = String::from_utf8(bundle::decompress(opened.file(CHANGES_FILE)?)?)
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let opened = bundle::open(&bytes, std::slice::from_ref(&own))?.verify(&signing.public_key()?)?;
+    let text = String::from_utf8(bundle::decompress(opened.file(CHANGES_FILE)?, bundle::MAX_PAYLOAD_BYTES)?)
         .map_err(|_| bundle::damaged("dữ liệu không phải UTF-8"))?;
     let template: serde_json::Value = text
         .lines()
@@ -351,7 +363,7 @@ fn with_bad_records(p: &Province, store: &mut Store, path: &Path) -> Result<Vec<
         lines.push_str(&v.to_string());
         lines.push('\n');
     }
-    let mut m = opened.manifest.clone();
+    let mut m = opened.manifest().clone();
     *m.counts.entry("activity".into()).or_default() += bad.len() as u64;
     let to_province = crate::sync::keys::parse_age_recipient(&p.meta().age_recipient)?;
     let (bytes, _, _) = bundle::write(

@@ -57,9 +57,12 @@ pub struct Intake {
 }
 
 impl Intake {
-    /// Every bundle was imported or had been before (skipped files do not count).
+    /// Every bundle was imported or had been before (skipped files do not count), and every receipt
+    /// was written.
     pub fn all_ok(&self) -> bool {
-        self.outcomes.iter().all(|o| o.status != Status::Refused)
+        self.outcomes
+            .iter()
+            .all(|o| o.status != Status::Refused && o.report.as_ref().is_none_or(|r| r.receipt_error.is_none()))
     }
 
     pub fn count(&self, s: Status) -> usize {
@@ -194,13 +197,17 @@ fn one(p: &mut Province, file: &Path, opts: &IntakeOptions) -> Outcome {
                     _ => Some(written),
                 };
             }
+            let mut message = describe(&r);
+            if let Some(why) = &r.receipt_error {
+                message = format!("{message} {why}");
+            }
             Outcome {
                 file: file.to_owned(),
                 status: Status::Imported,
-                code: None,
+                code: r.receipt_error.as_ref().map(|_| "receipt_not_written".to_owned()),
                 commune_code: Some(r.commune_code.clone()),
                 seq: Some(r.seq),
-                message: describe(&r),
+                message,
                 receipt: r.receipt.clone(),
                 report: Some(r),
             }

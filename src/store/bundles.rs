@@ -128,6 +128,38 @@ impl Store {
         read(&self.conn)?.ok_or(Error::NotInitialized)
     }
 
+    /// Replaces this installation's signing key with a new one (the chief only): the old key's
+    /// secret is erased and its public key kept as retired, in one transaction with its audit entry.
+    /// Returns the new key and the old key's id. The province must register the new key (from the
+    /// new key-registration form) and revoke the old one.
+    pub fn rotate_sync_key(&mut self) -> Result<(SigningKey, String)> {
+        self.require(crate::Role::Chief, "đổi khóa ký của máy")?;
+        let (old, _) = self.sync_keys()?;
+        let old_id = old.public_key()?.key_id();
+        let new = SigningKey::generate()?;
+        let new_id = new.public_key()?.key_id();
+        self.write(|tx| {
+            let now = chrono::Utc::now().to_rfc3339();
+            tx.tx.execute(
+                "INSERT INTO sync_key (name, public, secret, created_at) VALUES (?1, ?2, '', ?3)",
+                params![format!("signing-retired-{old_id}"), old.public, now],
+            )?;
+            tx.tx.execute(
+                "UPDATE sync_key SET public = ?1, secret = ?2, created_at = ?3 WHERE name = 'signing'",
+                params![new.public, new.secret, now],
+            )?;
+            set_state(&tx.tx, "replaced_key", &old_id)?;
+            let v = serde_json::json!({"old_key": old_id, "new_key": new_id});
+            tx.audit("sync_key_rotate", None, None, None, Some(&v))
+        })?;
+        Ok((new, old_id))
+    }
+
+    /// The key the current signing key replaced, if it was rotated (for the registration form).
+    pub fn replaced_sync_key(&self) -> Result<Option<String>> {
+        state(&self.conn, "replaced_key")
+    }
+
     pub fn sync_state(&self) -> Result<SyncState> {
         let c = &self.conn;
         let province = match (state(c, "province_sign_key")?, state(c, "province_recipient")?) {

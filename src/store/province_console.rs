@@ -1,4 +1,4 @@
-//! The province console's reads and writes on the province store (migration province 0002): the
+//! The province console's reads and writes on the province store (migration province 0003): the
 //! bundles imported with their signed creation times, the communes' names, the records by commune
 //! for the figures, the quarantine queue and its decisions, the reporting rules and the province's
 //! audit log. The rules are in `crate::province`; this module only reads and writes.
@@ -334,20 +334,6 @@ impl ProvinceDb {
             "UPDATE installation SET registered_at = ?2, revoked_at = coalesce(?3, revoked_at) WHERE key_id = ?1",
             params![key_id, registered_at, revoked_at],
         )?;
-        Ok(())
-    }
-
-    /// The demo province only: back-dates an import (the bundle, the installation's last import,
-    /// and the records it put aside), in one transaction.
-    pub fn backdate_import(&mut self, hash: &str, imported_at: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        tx.execute("UPDATE bundle_import SET imported_at = ?2 WHERE hash = ?1", params![hash, imported_at])?;
-        tx.execute(
-            "UPDATE installation SET last_import_at = ?2 WHERE key_id = (SELECT key_id FROM bundle_import WHERE hash = ?1)",
-            params![hash, imported_at],
-        )?;
-        tx.execute("UPDATE quarantine SET at = ?2 WHERE bundle = ?1", params![hash, imported_at])?;
-        tx.commit()?;
         Ok(())
     }
 }

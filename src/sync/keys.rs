@@ -126,6 +126,11 @@ pub fn signature_key_id(signature: &str) -> Option<String> {
     Some(format!("{:016X}", u64::from_le_bytes(id)))
 }
 
+/// The trusted comment of a signature (what `minisign -V` prints after "Trusted comment:"), unchecked.
+pub fn signature_trusted_comment(signature: &str) -> Option<String> {
+    minisign::SignatureBox::from_string(signature).ok()?.trusted_comment().ok()
+}
+
 /// Eight groups of five decimal digits from the SHA-256 of `bytes` (40 digits, 132 bits).
 pub fn fingerprint(bytes: &[u8]) -> String {
     let h = Sha256::digest(bytes);

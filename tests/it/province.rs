@@ -69,16 +69,28 @@ impl World {
         s
     }
 
-    /// Exports a bundle made at `at` (valid long enough to import today).
+    /// Exports a bundle made at `at`.
     fn export_at(&self, s: &mut Store, at: DateTime<Utc>) -> PathBuf {
-        commune::export(s, &self.usb(), &ExportOptions { full: false, now: at, valid_days: 3650 }, &mut |_, _| {})
-            .unwrap()
-            .path
+        commune::export(s, &self.usb(), &ExportOptions { now: at, ..Default::default() }, &mut |_, _| {}).unwrap().path
     }
 
     fn import(&mut self, f: &Path) {
+        self.import_at(f, Utc::now());
+    }
+
+    /// Imports at the province's moment `at` (every check judged then).
+    fn import_at(&mut self, f: &Path, at: DateTime<Utc>) {
         let opts = ImportOptions { dry_run: false, receipt_dir: Some(self.dir.path().join("receipts")) };
-        self.province.import(f, &opts).unwrap();
+        self.province.import_at(f, &opts, at).unwrap();
+    }
+
+    /// The commune writes an area on its clock of an hour before `made`, makes a bundle then, and the
+    /// province imports it at `imported`.
+    fn send(&mut self, s: &mut Store, name: &str, made: DateTime<Utc>, imported: DateTime<Utc>) {
+        s.set_clock(Some(made - Duration::hours(1)));
+        s.create(Kind::Area, &doc(json!({"name": name, "kind": "thon", "households": 10, "population": 40}))).unwrap();
+        let f = self.export_at(s, made);
+        self.import_at(&f, imported);
     }
 }
 
@@ -188,9 +200,6 @@ fn the_roster_judges_each_period_by_the_signed_creation_time() {
     // Monthly, cut-off on the 14th, five days of grace: 2026-09 is 15/08–14/09, due 19/09.
     let mut a = w.commune("23430", 0);
     let mut b = w.commune("23437", 0);
-    let area = |s: &mut Store, n: &str| {
-        s.create(Kind::Area, &doc(json!({"name": n, "kind": "thon", "households": 10, "population": 40}))).unwrap();
-    };
     for (s, key) in [(&mut a, "a"), (&mut b, "b")] {
         let (k, _) = s.sync_keys().unwrap();
         let id = phongtrao::sync::keys::PublicKey::parse(&k.public).unwrap().key_id();
@@ -198,24 +207,14 @@ fn the_roster_judges_each_period_by_the_signed_creation_time() {
         w.province.db_mut().backdate_installation(&id, reg, None).unwrap();
     }
     // a: on time in 2026-07 (made on the cut-off day), within grace in 2026-08, late for 2026-09
-    // (made 25/09, covering it), nothing since; one bundle made "after" its import (clock ahead).
-    area(&mut a, "Thôn 1");
-    let f = w.export_at(&mut a, vn("2026-07-14T16:00:00"));
-    w.import(&f);
-    area(&mut a, "Thôn 2");
-    let f = w.export_at(&mut a, vn("2026-08-19T23:00:00"));
-    w.import(&f);
-    area(&mut a, "Thôn 3");
-    let f = w.export_at(&mut a, vn("2026-09-25T10:00:00"));
-    w.import(&f);
-    area(&mut a, "Thôn 4");
-    let ahead = Utc::now() + Duration::days(2);
-    let f = w.export_at(&mut a, ahead);
-    w.import(&f);
+    // (made 25/09, covering it), nothing since but one bundle made "after" its import (clock ahead).
+    let h = Duration::hours;
+    w.send(&mut a, "Thôn 1", vn("2026-07-14T16:00:00"), vn("2026-07-16T09:00:00"));
+    w.send(&mut a, "Thôn 2", vn("2026-08-19T23:00:00"), vn("2026-08-20T10:00:00"));
+    w.send(&mut a, "Thôn 3", vn("2026-09-25T10:00:00"), vn("2026-09-25T10:00:00") + h(30));
+    w.send(&mut a, "Thôn 4", vn("2026-11-03T10:00:00"), vn("2026-11-03T10:00:00") - h(5));
     // b: registered 20/08, on time for 2026-09 (made 14/09 08:00 Vietnam = 13/09 in UTC), then revoked.
-    area(&mut b, "Thôn A");
-    let f = w.export_at(&mut b, vn("2026-09-14T08:00:00"));
-    w.import(&f);
+    w.send(&mut b, "Thôn A", vn("2026-09-14T08:00:00"), vn("2026-09-15T08:00:00"));
     let (k, _) = b.sync_keys().unwrap();
     let bid = phongtrao::sync::keys::PublicKey::parse(&k.public).unwrap().key_id();
     w.province.revoke(&bid).unwrap();

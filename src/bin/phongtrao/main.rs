@@ -299,9 +299,22 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Key(cmd) => {
             let mut store = open(&path, user)?;
+            if let KeyCmd::Rotate = cmd {
+                let (new, old) = store.rotate_sync_key()?;
+                let pk = new.public_key()?;
+                say(w, format!("Đã đổi khóa ký: khóa mới {} thay khóa {old}.", pk.key_id()))?;
+                say(w, format!("Dấu vân tay của khóa mới: {}", pk.fingerprint()))?;
+                say(
+                    w,
+                    "Hãy in phiếu đăng ký khóa mới, ký, đóng dấu và gửi Công an tỉnh (ghi rõ thay khóa cũ) để tỉnh đăng ký khóa mới \
+và thu hồi khóa cũ; các gói xuất từ nay được ký bằng khóa mới.",
+                )?;
+                return Ok(());
+            }
             let (key, _) = store.sync_keys()?;
             let pk = key.public_key()?;
             match cmd {
+                KeyCmd::Rotate => unreachable!("handled above"),
                 KeyCmd::ExportPub { out } => {
                     phongtrao::fsutil::write_atomic(&out, pk.text().as_bytes())?;
                     say(w, format!("Đã ghi khóa công khai {} vào {}", pk.key_id(), out.display()))?;
@@ -318,9 +331,14 @@ fn run(cli: Cli) -> Result<()> {
                     say(w, format!("Mã khóa: {}", pk.key_id()))?;
                     say(w, format!("Dấu vân tay: {}", pk.fingerprint()))?;
                     match store.sync_state()?.province {
-                        Some(p) => {
-                            say(w, format!("Đã ghi danh với Công an tỉnh {} lúc {}", p.province, p.enrolled_at))?
-                        }
+                        Some(p) => say(
+                            w,
+                            format!(
+                                "Đã ghi danh với Công an tỉnh {} lúc {}",
+                                p.province,
+                                phongtrao::sync::province::local(&p.enrolled_at)
+                            ),
+                        )?,
                         None => say(w, "Chưa ghi danh với Công an tỉnh.")?,
                     }
                 }
@@ -366,14 +384,15 @@ fn run(cli: Cli) -> Result<()> {
                                 "Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đến thay đổi số {acked_seq}."
                             ),
                         )?;
+                        let shown = |v: &serde_json::Value| phongtrao::text::printable(v.as_str().unwrap_or(""), 200);
                         for q in &receipt.quarantined {
                             say(
                                 w,
                                 format!(
                                     "  Bản ghi bị cách ly: {} {}: {}",
-                                    q["kind"].as_str().unwrap_or(""),
-                                    q["id"].as_str().unwrap_or(""),
-                                    q["reason"].as_str().unwrap_or("")
+                                    shown(&q["kind"]),
+                                    shown(&q["id"]),
+                                    shown(&q["reason"])
                                 ),
                             )?;
                         }
@@ -381,7 +400,8 @@ fn run(cli: Cli) -> Result<()> {
                             say(
                                 w,
                                 format!(
-                                    "  Công an tỉnh còn thiếu gói số {a} đến {b}: hãy chuyển các gói đó (hoặc xuất gói mới)."
+                                    "  Công an tỉnh còn thiếu {}: hãy chuyển các gói đó (hoặc xuất gói mới).",
+                                    phongtrao::sync::province::gap_text(*a, *b)
                                 ),
                             )?;
                         }
@@ -628,7 +648,7 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
                         print_import(w, r)?;
                     }
                     say(w, format!("  {}", o.message))?;
-                    if o.status == Status::Refused {
+                    if o.status == Status::Refused || o.code.as_deref() == Some("receipt_not_written") {
                         eprintln!("{}: {}", o.file.display(), o.message);
                     }
                     if let Some(r) = &o.receipt {
@@ -656,8 +676,9 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
             }
             if !done.all_ok() {
                 return Err(Error::Refused(format!(
-                    "{} gói bị từ chối (xem lý do ở trên); các gói khác vẫn được xử lý.",
-                    done.count(Status::Refused)
+                    "{} gói bị từ chối, {} gói đã nhập nhưng chưa ghi được biên nhận (xem lý do ở trên); các gói khác vẫn được xử lý.",
+                    done.count(Status::Refused),
+                    done.outcomes.iter().filter(|o| o.code.as_deref() == Some("receipt_not_written")).count()
                 )));
             }
         }
@@ -793,28 +814,45 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
             if all.is_empty() {
                 say(w, "Chưa đăng ký xã nào.")?;
             }
+            let when = phongtrao::sync::province::local;
+            for a in p.alerts()? {
+                say(w, format!("CẢNH BÁO lúc {}: khóa {} của xã {}:", when(&a.at), a.key_id, a.commune_code))?;
+                say(w, format!("  {}", phongtrao::text::printable(&a.message, 600)))?;
+            }
             for s in all {
                 let i = &s.installation;
-                let revoked = i.revoked_at.as_ref().map(|t| format!(" (ĐÃ THU HỒI {t})")).unwrap_or_default();
+                let revoked =
+                    i.revoked_at.as_ref().map(|t| format!(" (ĐÃ THU HỒI lúc {})", when(t))).unwrap_or_default();
                 say(w, format!("Xã {} — khóa {}{revoked}", i.commune_code, i.key_id))?;
                 match (i.last_seq, &i.last_import_at) {
                     (Some(seq), Some(at)) => say(
                         w,
                         format!(
-                            "  Gói cuối: số {seq} (kỳ {}), tạo lúc {}; nhập lúc {at}",
+                            "  Gói cuối: số {seq} (kỳ {}), tạo lúc {}; nhập lúc {}",
                             i.epoch.unwrap_or(0),
-                            i.last_bundle_at.as_deref().unwrap_or("?")
+                            i.last_bundle_at.as_deref().map_or_else(|| "(không rõ)".to_owned(), when),
+                            when(at)
                         ),
                     )?,
                     _ => say(w, "  Chưa nhận gói nào.")?,
                 }
                 for g in &s.gaps {
-                    say(w, format!("  Thiếu gói số {} đến {} (kỳ {})", g.first, g.last, g.epoch))?;
+                    say(
+                        w,
+                        format!("  Thiếu {} (kỳ {})", phongtrao::sync::province::gap_text(g.first, g.last), g.epoch),
+                    )?;
                 }
                 if s.quarantined > 0 {
                     say(w, format!("  Bản ghi bị cách ly: {}", s.quarantined))?;
                 }
             }
+        }
+        ProvinceCmd::Receipt { commune, seq, epoch, out } => {
+            let mut p = open()?;
+            let dir = out.unwrap_or_else(|| dir.join("receipts"));
+            let path = p.write_receipt(&commune, seq, epoch, &dir)?;
+            say(w, format!("Đã ghi lại biên nhận của gói số {seq} của xã {commune}:"))?;
+            say(w, path.display())?;
         }
         ProvinceCmd::ExportIdentity { out } => {
             open()?.export_identity(&out)?;
@@ -848,8 +886,8 @@ fn print_import(w: &mut impl Write, r: &phongtrao::sync::province::ImportReport)
         say(
             w,
             format!(
-                "  CHÚ Ý: thiếu gói số {} đến {}; vẫn nhập gói này. Hãy yêu cầu xã chuyển các gói thiếu.",
-                g.first, g.last
+                "  CHÚ Ý: thiếu {}; vẫn nhập gói này. Hãy yêu cầu xã chuyển các gói thiếu.",
+                phongtrao::sync::province::gap_text(g.first, g.last)
             ),
         )?;
     }
@@ -865,7 +903,8 @@ fn print_import(w: &mut impl Write, r: &phongtrao::sync::province::ImportReport)
         say(w, format!("  {:>8} {:>8} {:>10} {:>9}  {label}", c.new, c.updated, c.unchanged, c.rejected))?;
     }
     for q in &r.quarantined {
-        say(w, format!("  Cách ly {} {}: {}", q.kind, q.record_id, q.reason))?;
+        let p = |s: &str| phongtrao::text::printable(s, 200);
+        say(w, format!("  Cách ly {} {}: {}", p(&q.kind), p(&q.record_id), p(&q.reason)))?;
     }
     Ok(())
 }

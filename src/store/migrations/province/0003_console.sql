@@ -1,4 +1,4 @@
--- Province store 0002: what the province's console keeps beside the imports (issue 15).
+-- Province store 0003: what the province's console keeps beside the imports (issue 15).
 -- Shipped: never edit; add a new numbered file instead.
 
 -- When each imported bundle was made: its signed creation time (RFC 3339), judged by the roster.
