@@ -330,7 +330,7 @@ fn add_activities(store: &mut Store, w: &Window, today: NaiveDate, rng: &mut Rng
 /// damaged store might send), signed again by the commune's own key.
 fn with_bad_records(p: &Province, store: &mut Store, path: &Path) -> Result<Vec<u8>> {
     let (signing, age_secret) = store.sync_keys()?;
-    let own = crate::sync::keys::parse_age_identity(&age_secret)?;
+    let own = crate::crypto::parse_age_identity(&age_secret)?;
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let opened = bundle::open(&bytes, std::slice::from_ref(&own))?.verify(&signing.public_key()?)?;
     let text = String::from_utf8(bundle::decompress(opened.file(CHANGES_FILE)?, bundle::MAX_PAYLOAD_BYTES)?)
@@ -365,7 +365,7 @@ fn with_bad_records(p: &Province, store: &mut Store, path: &Path) -> Result<Vec<
     }
     let mut m = opened.manifest().clone();
     *m.counts.entry("activity".into()).or_default() += bad.len() as u64;
-    let to_province = crate::sync::keys::parse_age_recipient(&p.meta().age_recipient)?;
+    let to_province = crate::crypto::parse_age_recipient(&p.meta().age_recipient)?;
     let (bytes, _, _) = bundle::write(
         m,
         &[(CHANGES_FILE.into(), bundle::compress(lines.as_bytes())?)],

@@ -243,7 +243,7 @@ pub fn roster(p: &Province, period: Period, today: NaiveDate) -> Result<Roster> 
             .iter()
             .map(|i| KeyRow {
                 key_id: i.key_id.clone(),
-                fingerprint: crate::sync::keys::PublicKey::parse(&i.public_key)
+                fingerprint: crate::crypto::PublicKey::parse(&i.public_key)
                     .map(|k| k.fingerprint())
                     .unwrap_or_default(),
                 registered_at: i.registered_at.clone(),

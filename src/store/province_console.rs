@@ -89,7 +89,7 @@ fn audit_hash(prev: &str, at: &str, who: &str, action: &str, subject: Option<&st
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
-    super::migrate::hex(&h.finalize())
+    crate::crypto::hex(&h.finalize())
 }
 
 fn audit(

@@ -13,3 +13,4 @@ mod security;
 mod store;
 mod sync;
 mod sync_attacks;
+mod tidy;

@@ -202,7 +202,7 @@ fn the_roster_judges_each_period_by_the_signed_creation_time() {
     let mut b = w.commune("23437", 0);
     for (s, key) in [(&mut a, "a"), (&mut b, "b")] {
         let (k, _) = s.sync_keys().unwrap();
-        let id = phongtrao::sync::keys::PublicKey::parse(&k.public).unwrap().key_id();
+        let id = phongtrao::crypto::PublicKey::parse(&k.public).unwrap().key_id();
         let reg = if key == "a" { "2026-01-05T08:00:00+07:00" } else { "2026-08-20T08:00:00+07:00" };
         w.province.db_mut().backdate_installation(&id, reg, None).unwrap();
     }
@@ -216,7 +216,7 @@ fn the_roster_judges_each_period_by_the_signed_creation_time() {
     // b: registered 20/08, on time for 2026-09 (made 14/09 08:00 Vietnam = 13/09 in UTC), then revoked.
     w.send(&mut b, "Thôn A", vn("2026-09-14T08:00:00"), vn("2026-09-15T08:00:00"));
     let (k, _) = b.sync_keys().unwrap();
-    let bid = phongtrao::sync::keys::PublicKey::parse(&k.public).unwrap().key_id();
+    let bid = phongtrao::crypto::PublicKey::parse(&k.public).unwrap().key_id();
     w.province.revoke(&bid).unwrap();
     w.province
         .db_mut()

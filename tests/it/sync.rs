@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::{Duration, Utc};
+use phongtrao::crypto::SigningKey;
 use phongtrao::domain::{Doc, Kind};
 use phongtrao::keyring::KdfParams;
 use phongtrao::store::Store;
 use phongtrao::sync::bundle::{self, BundleKind, Manifest};
 use phongtrao::sync::commune::{self, ExportOptions, Imported};
-use phongtrao::sync::keys::SigningKey;
 use phongtrao::sync::province::{ImportOptions, ImportReport, Province};
 use phongtrao::{Error, NewAccount, Role, Setup};
 use serde_json::json;
@@ -356,7 +356,7 @@ fn tamper_matrix_every_case_is_refused_and_changes_nothing() {
     assert_eq!(w.province_state(), province_before);
 
     // A revoked key is refused from then on.
-    let commune_key = phongtrao::sync::keys::PublicKey::parse(&a.sync_keys().unwrap().0.public).unwrap().key_id();
+    let commune_key = phongtrao::crypto::PublicKey::parse(&a.sync_keys().unwrap().0.public).unwrap().key_id();
     area(&mut a, "Thôn Năm");
     let next = w.export(&mut a);
     w.province.revoke(&commune_key).unwrap();
@@ -431,7 +431,7 @@ fn reference_data_and_revocations_reach_the_commune() {
     let mut a = w.commune("23430", true);
     let mut b = w.commune("23431", true);
     area(&mut b, "Thôn Hai");
-    let bkey = phongtrao::sync::keys::PublicKey::parse(&b.sync_keys().unwrap().0.public).unwrap().key_id();
+    let bkey = phongtrao::crypto::PublicKey::parse(&b.sync_keys().unwrap().0.public).unwrap().key_id();
     w.province.revoke(&bkey).unwrap();
     let mut set = phongtrao::domain::RefSet::builtin();
     set.version += 1;
