@@ -1078,6 +1078,7 @@ fn print_manifest(w: &mut impl Write, m: &phongtrao::sync::Manifest) -> Result<(
 }
 
 fn show(w: &mut impl Write, store: &Store, kind: Kind, id: Uuid, json: bool) -> Result<()> {
+    use phongtrao::present::record::{model_view, record_view};
     let record = store.get(kind, id)?;
     if json {
         if kind == Kind::Model {
@@ -1087,22 +1088,22 @@ fn show(w: &mut impl Write, store: &Store, kind: Kind, id: Uuid, json: bool) -> 
     }
     say(w, format!("{}: {}", phongtrao::text::capitalise(kind.label()), record.title))?;
     say(w, format!("Mã: {}", record.id))?;
-    for (label, value) in store.describe(&record)? {
-        say(w, format!("{label}: {value}"))?;
+    for v in record_view(store, &record)?.values {
+        say(w, format!("{}: {}", v.label, v.text))?;
     }
     if kind == Kind::Model {
-        let h = store.model_history(id)?;
-        if let Some(o) = &h.origin {
+        let m = model_view(store, &store.model_history(id)?)?;
+        if let Some(o) = &m.origin {
             say(w, format!("Nhân rộng từ: {} ({})", o.title, o.id))?;
         }
-        say(w, format!("Sơ kết, tổng kết ({}):", h.reviews.len()))?;
-        for r in &h.reviews {
-            let rating = store.describe(r)?.into_iter().find(|(l, _)| l == "Đánh giá").map(|x| x.1);
+        say(w, format!("Sơ kết, tổng kết ({}):", m.reviews.len()))?;
+        for r in &m.reviews {
+            let rating = r.values.iter().find(|v| v.key == "rating").map(|v| v.text.as_str());
             say(w, format!("  - {}: {}", r.title, rating.unwrap_or_default()))?;
         }
-        if !h.replicas.is_empty() {
-            say(w, format!("Đã nhân rộng ra ({}):", h.replicas.len()))?;
-            for r in &h.replicas {
+        if !m.replicas.is_empty() {
+            say(w, format!("Đã nhân rộng ra ({}):", m.replicas.len()))?;
+            for r in &m.replicas {
                 say(w, format!("  - {} ({})", r.title, r.id))?;
             }
         }
