@@ -4,6 +4,7 @@ use std::fmt;
 
 /// One bad field: the Vietnamese label of the field and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldError {
     /// The field's JSON key (`households`), for the UI to put the message next to the field.
     pub field: String,
@@ -75,7 +76,7 @@ pub enum Error {
     #[error("Dữ liệu JSON không hợp lệ: {0}")]
     Json(String),
     #[error("{0}")]
-    Print(#[from] crate::print::PrintError),
+    Print(#[from] PrintError),
     /// A sync bundle refused: `code` says why (`bundle_damaged`, `bundle_signature`, `bundle_replay`…).
     #[error("{message}")]
     Bundle { code: &'static str, message: String },
@@ -110,6 +111,11 @@ impl Error {
             label: label.to_owned(),
             message: message.into(),
         }]))
+    }
+
+    /// A sync bundle refused for the reason `code` (`bundle_damaged`, `bundle_signature`…).
+    pub fn bundle(code: &'static str, message: impl Into<String>) -> Error {
+        Error::Bundle { code, message: message.into() }
     }
 
     pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
@@ -147,6 +153,34 @@ fn io_message(path: &str, e: &std::io::Error) -> String {
         },
     };
     format!("Không đọc/ghi được tệp {path}: {why}. Dữ liệu đã lưu không bị ảnh hưởng; có thể thử lại.")
+}
+
+/// Why a document could not be printed. Messages are Vietnamese, for the officer.
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    /// A character the font cannot draw (it would print as an empty box).
+    #[error("Phông chữ không có ký tự «{ch}» (U+{code:04X}) trong đoạn: «{text}». Hãy bỏ hoặc thay ký tự này.", code = u32::from(*ch))]
+    MissingGlyph {
+        /// The character.
+        ch: char,
+        /// The text it is in.
+        text: String,
+    },
+    /// An embedded font could not be read (a broken build).
+    #[error("Không đọc được phông chữ {0} đi kèm chương trình.")]
+    Font(String),
+    /// A table whose rows and columns do not match, or without columns.
+    #[error("Bảng không hợp lệ: {0}.")]
+    Table(String),
+    /// A setting out of range (line spacing, font size).
+    #[error("Thiết lập in không hợp lệ: {0}.")]
+    Setting(String),
+    /// Something that must stay on one page is taller than a page.
+    #[error("Phần «{0}» dài hơn một trang giấy, không in được. Hãy rút ngắn nội dung.")]
+    TooTall(&'static str),
+    /// printpdf reported an error while writing.
+    #[error("Lỗi tạo tệp PDF: {0}")]
+    Pdf(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -118,6 +118,12 @@ fn sync_dir(path: &Path) {
     let _ = path;
 }
 
+/// The store file when none is named (`--db`, `PHONGTRAO_DB`): `phongtrao.db` in the platform's data
+/// folder (from the `directories` crate), or None on a system without one.
+pub fn default_store_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("vn", "phongtrao", "phongtrao").map(|d| d.data_dir().join("phongtrao.db"))
+}
+
 /// Folders where a USB stick is likely mounted, for the window to offer as backup and export targets:
 /// `/media/<user>/*` and `/run/media/<user>/*` on Linux, `/Volumes/*` on macOS, drive letters D:–Z:
 /// that exist on Windows.

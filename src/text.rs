@@ -617,6 +617,33 @@ pub fn format_int(n: i64) -> String {
     out
 }
 
+/// The first letter upper case (`tổ bảo vệ…` → `Tổ bảo vệ…`, `ngày …` → `Ngày …`).
+///
+/// ```
+/// assert_eq!(phongtrao::text::capitalise("đội"), "Đội");
+/// assert_eq!(phongtrao::text::capitalise(""), "");
+/// ```
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// A share as a percentage with one decimal and the Vietnamese comma: "83,3%", "50%" ("0%" of nothing).
+///
+/// ```
+/// use phongtrao::text::percent;
+/// assert_eq!(percent(25, 30), "83,3%");
+/// assert_eq!(percent(1, 2), "50%");
+/// assert_eq!(percent(3, 0), "0%");
+/// ```
+pub fn percent(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        return "0%".into();
+    }
+    let tenths = (part * 1000 + whole / 2) / whole;
+    if tenths % 10 == 0 { format!("{}%", tenths / 10) } else { format!("{},{}%", tenths / 10, tenths % 10) }
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 #[cfg(test)]

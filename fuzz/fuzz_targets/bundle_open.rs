@@ -5,7 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use phongtrao::sync::{bundle, keys::PublicKey};
+use phongtrao::crypto::PublicKey;
+use phongtrao::sync::bundle;
 
 /// A fixed identity so that seeds encrypted to it reach the archive parser.
 const IDENTITY: &str = "AGE-SECRET-KEY-1PH0NP946Y85TEZVKLJRF95P8YSVVRJVCE9X7W7ADGCAMA5PNPWMSPXNK0U";

@@ -5,7 +5,6 @@
 //! of silently diverging. A store with a version newer than this build knows is refused untouched.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
@@ -31,11 +30,7 @@ pub fn latest() -> i64 {
 }
 
 pub fn checksum(sql: &str) -> String {
-    hex(&Sha256::digest(sql.as_bytes()))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::crypto::sha256_hex(sql.as_bytes())
 }
 
 /// Brings the schema up to date. Returns the number of migrations applied.

@@ -12,10 +12,10 @@ use uuid::Uuid;
 
 use super::migrate::{PROVINCE_MIGRATIONS, migrate_with};
 use super::{configure, open_encrypted};
+use crate::crypto::SigningKey;
 use crate::domain::{Doc, Kind};
 use crate::error::{Error, Result};
 use crate::keyring::{DataKey, KdfParams, Keyring};
-use crate::sync::keys::SigningKey;
 
 /// The one account of a province store.
 pub const PROVINCE_USER: &str = "tinh";
@@ -244,7 +244,7 @@ impl ProvinceDb {
             configure(&conn)?;
             migrate_with(&mut conn, PROVINCE_MIGRATIONS)?;
             let signing = SigningKey::generate()?;
-            let (age_identity, age_recipient) = crate::sync::keys::new_age_identity();
+            let (age_identity, age_recipient) = crate::crypto::new_age_identity();
             let tx = conn.transaction()?;
             for (k, v) in [
                 ("province_id", id.to_string()),

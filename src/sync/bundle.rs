@@ -8,10 +8,9 @@ use std::io::{BufRead, Read, Write};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::keys::{PublicKey, SigningKey};
+use crate::crypto::{PublicKey, SigningKey, sha256_hex};
 use crate::error::{Error, Result};
 
 pub const FORMAT: &str = "phongtrao-bundle";
@@ -107,10 +106,6 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    crate::store::hex(&Sha256::digest(bytes))
-}
-
 /// Builds a bundle: signs the manifest (with its file list filled in) and wraps it with the payload
 /// files in a tar archive, encrypted with age to `recipients` (none: a bare tar).
 pub fn write(
@@ -186,14 +181,10 @@ pub struct Verified {
     files: BTreeMap<String, Vec<u8>>,
 }
 
-pub(crate) fn refuse(code: &'static str, message: impl Into<String>) -> Error {
-    Error::Bundle { code, message: message.into() }
-}
-
 /// The file was cut short or altered in transit (bit flips, truncation): the one case where the
 /// stick being pulled out is the likely cause.
 pub(crate) fn damaged(why: &str) -> Error {
-    refuse(
+    Error::bundle(
         "bundle_damaged",
         format!(
             "Tệp gói đồng bộ bị hỏng hoặc không đầy đủ ({why}); có thể USB bị rút ra khi đang chép. \
@@ -205,7 +196,7 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy chép lại tệp t
 /// Something phongtrao never writes into a bundle (a link, a folder, a name not allowed, a file
 /// out of place): the file was made or altered by another tool.
 pub(crate) fn forbidden(what: &str) -> Error {
-    refuse(
+    Error::bundle(
         "bundle_forbidden_entry",
         format!(
             "Gói có {what}: phongtrao không bao giờ tạo ra gói như vậy, tệp đã bị làm ra hoặc sửa bằng công cụ khác. \
@@ -217,7 +208,7 @@ và báo cán bộ phụ trách nếu nghi bị giả mạo."
 
 /// More than a bundle may hold (a huge file, a compression bomb, too many records).
 pub(crate) fn too_large(what: &str) -> Error {
-    refuse(
+    Error::bundle(
         "bundle_too_large",
         format!(
             "Gói quá lớn: {what}. Không nhập gì, dữ liệu không bị thay đổi. Một gói do phongtrao xuất không bao giờ lớn như vậy: \
@@ -228,7 +219,7 @@ hãy kiểm tra đã chọn đúng tệp .ptb chưa, rồi yêu cầu nơi gửi
 
 /// Not a phongtrao bundle at all (no manifest, another format).
 fn not_a_bundle(why: &str) -> Error {
-    refuse(
+    Error::bundle(
         "bundle_not_bundle",
         format!(
             "Tệp này không phải gói đồng bộ phongtrao ({why}). Không nhập gì, dữ liệu không bị thay đổi. \
@@ -238,7 +229,7 @@ Hãy chọn đúng tệp .ptb do phongtrao xuất ra."
 }
 
 fn not_for_us() -> Error {
-    refuse(
+    Error::bundle(
         "bundle_not_for_us",
         "Gói đồng bộ được mã hóa cho người nhận khác, không giải mã được bằng khóa ở đây. Không nhập gì. \
 Hãy kiểm tra gói được xuất cho đúng Công an tỉnh (xã đã nhập đúng gói ghi danh chưa) rồi xuất lại.",
@@ -301,7 +292,7 @@ fn open_reader<'r>(mut input: Box<dyn BufRead + 'r>, identities: &[age::x25519::
     }
     let manifest_bytes = rest.data(first.size)?;
     let sig = rest.next()?.ok_or_else(|| {
-        refuse(
+        Error::bundle(
             "bundle_unsigned",
             "Gói không có chữ ký (manifest.json.minisig): phongtrao luôn ký gói, nên tệp này không do phongtrao tạo ra \
 hoặc đã bị sửa. Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi gửi xuất lại gói bằng phongtrao.",
@@ -321,7 +312,7 @@ hoặc đã bị sửa. Không nhập gì, dữ liệu không bị thay đổi. 
     }
     let version = value.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0);
     if version != u64::from(FORMAT_VERSION) {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_version",
             format!(
                 "Gói đồng bộ theo định dạng phiên bản {version}, phiên bản phongtrao này chỉ đọc được phiên bản {FORMAT_VERSION}. \
@@ -330,7 +321,7 @@ Không nhập gì. Hãy cập nhật phongtrao ở cả hai nơi cho cùng phiê
         ));
     }
     let manifest: Manifest = serde_json::from_value(value).map_err(|_| {
-        refuse(
+        Error::bundle(
             "bundle_manifest",
             "Bản kê manifest.json của gói thiếu mục hoặc có mục sai kiểu. Không nhập gì, dữ liệu không bị thay đổi. \
 Hãy yêu cầu nơi gửi xuất lại gói; nếu hai nơi dùng phiên bản phongtrao khác nhau, hãy cập nhật cho giống nhau.",
@@ -487,7 +478,7 @@ impl<'r> Opened<'r> {
 
     /// The key id the signature names (before checking it).
     pub fn signer_key_id(&self) -> Option<String> {
-        super::keys::signature_key_id(&self.signature)
+        crate::crypto::signature_key_id(&self.signature)
     }
 
     /// Checks the manifest's signature by `key` and that its trusted comment says what the manifest
@@ -514,7 +505,7 @@ impl<'r> Opened<'r> {
 
     fn check_signature(&self, key: &PublicKey) -> Result<()> {
         if self.manifest.key_id != key.key_id() || key.verify(&self.manifest_bytes, &self.signature).is_err() {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_signature",
                 format!(
                     "Chữ ký của {} không hợp lệ với khóa {}: bản kê đã bị sửa sau khi ký, hoặc gói bị làm giả. \
@@ -524,9 +515,9 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi g�
                 ),
             ));
         }
-        let comment = super::keys::signature_trusted_comment(&self.signature).unwrap_or_default();
+        let comment = crate::crypto::signature_trusted_comment(&self.signature).unwrap_or_default();
         if comment != trusted_comment(&self.manifest) {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_comment",
                 format!(
                     "Lời ghi đã ký trong chữ ký («{}») không khớp với bản kê của gói ({} số {}, kỳ {}): người kiểm tra bằng \
@@ -553,7 +544,7 @@ minisign sẽ bị đọc sai. Không nhập gì, dữ liệu không bị thay �
                 return Err(forbidden(&format!("hai tệp cùng tên «{}»", e.path)));
             }
             let Some(listed) = self.manifest.files.iter().find(|f| f.path == e.path) else {
-                return Err(refuse(
+                return Err(Error::bundle(
                     "bundle_hash",
                     format!(
                         "Gói có tệp {} không ghi trong bản kê đã ký: gói đã bị thêm nội dung. Không nhập gì. \
@@ -593,7 +584,7 @@ Hãy yêu cầu nơi gửi xuất lại gói.",
 }
 
 fn hash_mismatch(path: &str) -> Error {
-    refuse(
+    Error::bundle(
         "bundle_hash",
         format!(
             "Tệp {path} trong gói không khớp với độ dài và mã băm SHA-256 ghi trong bản kê đã ký: gói đã bị sửa hoặc thiếu. \
@@ -636,7 +627,7 @@ impl Verified {
     /// A payload file, checked.
     pub fn file(&self, path: &str) -> Result<&[u8]> {
         self.files.get(path).map(Vec::as_slice).ok_or_else(|| {
-            refuse(
+            Error::bundle(
                 "bundle_hash",
                 format!(
                     "Bản kê đã ký của gói không ghi tệp {path} mà {} phải có. Không nhập gì, dữ liệu không bị thay đổi. \
@@ -657,9 +648,9 @@ Hãy yêu cầu nơi gửi xuất lại gói.",
 /// See [`Verified::check_time`].
 pub fn check_time(m: &Manifest, now: DateTime<Utc>) -> Result<()> {
     let local = |t: DateTime<Utc>| t.with_timezone(&chrono::Local).format("%d/%m/%Y").to_string();
-    let what = capitalise(m.kind.label());
+    let what = crate::text::capitalise(m.kind.label());
     if m.created_at > now + chrono::Duration::hours(CLOCK_GRACE_HOURS) {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_future",
             format!(
                 "{what} số {} ghi ngày tạo {}, sau hôm nay ({}): đồng hồ của máy tạo gói bị chỉnh sai, hoặc gói bị làm giả. \
@@ -671,7 +662,7 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy kiểm tra ngày gi
         ));
     }
     if m.expires_at <= m.created_at || m.expires_at - m.created_at > max_validity(m.kind) + chrono::Duration::days(1) {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_validity",
             format!(
                 "{what} số {} ghi thời hạn từ {} đến {}, dài hơn mức cho phép ({} ngày): phongtrao không tạo gói như vậy. \
@@ -684,7 +675,7 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi g�
         ));
     }
     if now > m.expires_at {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_expired",
             format!(
                 "{what} số {} đã hết hạn ngày {} (tạo ngày {}). Không nhập gì. Hãy xuất gói mới rồi chuyển lại.",
@@ -695,11 +686,6 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi g�
         ));
     }
     Ok(())
-}
-
-pub(crate) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// zstd-compresses a payload.

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::bundle::{self, BundleKind, Manifest, SeqRange, refuse};
-use super::keys::{self, PublicKey};
+use super::bundle::{self, BundleKind, Manifest, SeqRange};
+use crate::crypto::{self, PublicKey};
 use crate::domain::RefSet;
 use crate::error::{Error, Result};
 use crate::store::{ExportRecord, ProvinceKeys, Store};
@@ -88,7 +88,7 @@ pub struct Reference {
 }
 
 fn not_enrolled() -> Error {
-    refuse(
+    Error::bundle(
         "not_enrolled",
         "Máy này chưa ghi danh với Công an tỉnh nên chưa biết khóa của tỉnh. Hãy nhập gói ghi danh do Công an tỉnh cấp: \
 phongtrao enroll TỆP_GHI_DANH.ptb",
@@ -96,7 +96,7 @@ phongtrao enroll TỆP_GHI_DANH.ptb",
 }
 
 fn other_province(found: &str, ours: &str) -> Error {
-    refuse(
+    Error::bundle(
         "bundle_other_province",
         format!(
             "Gói này thuộc tỉnh có mã {found}, không phải tỉnh {ours} của kho dữ liệu này. Không nhập gì. \
@@ -119,7 +119,7 @@ pub fn export(
     let (signing, age_secret) = store.sync_keys()?;
     let key_id = signing.public_key()?.key_id();
     if state.revoked.contains(&key_id) {
-        return Err(refuse(
+        return Err(Error::bundle(
             "key_revoked",
             format!(
                 "Khóa ký {key_id} của máy này đã bị Công an tỉnh thu hồi: gói ký bằng khóa này sẽ bị từ chối, nên không xuất. \
@@ -128,8 +128,8 @@ ký, đóng dấu và gửi Công an tỉnh đăng ký; sau đó xuất lại g�
             ),
         ));
     }
-    let own = keys::parse_age_identity(&age_secret)?.to_public();
-    let to_province = keys::parse_age_recipient(&province.recipient)?;
+    let own = crypto::parse_age_identity(&age_secret)?.to_public();
+    let to_province = crypto::parse_age_recipient(&province.recipient)?;
     let commune = store.commune()?.clone();
     let epoch = store.sync_epoch()?;
     let after = if opts.full { 0 } else { state.acked_seq };
@@ -217,17 +217,17 @@ pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
     store.require(crate::Role::Officer, "nhập gói đồng bộ")?;
     let province = store.sync_state()?.province.ok_or_else(not_enrolled)?;
     let (_, age_secret) = store.sync_keys()?;
-    let opened = bundle::open_file(path, &[keys::parse_age_identity(&age_secret)?])?;
+    let opened = bundle::open_file(path, &[crypto::parse_age_identity(&age_secret)?])?;
     match opened.manifest.kind {
         BundleKind::Receipt | BundleKind::Reference => {}
         BundleKind::Enrollment => {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_wrong_kind",
                 "Đây là gói ghi danh: hãy nhập bằng lệnh phongtrao enroll TỆP (hoặc mục «Ghi danh với Công an tỉnh»).",
             ));
         }
         BundleKind::Changes => {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_wrong_kind",
                 "Đây là gói dữ liệu của một xã, chỉ Công an tỉnh nhập được. Hãy chuyển gói lên Công an tỉnh.",
             ));
@@ -241,7 +241,7 @@ pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
                 .map_err(|_| bundle::damaged("biên nhận không đọc được"))?;
             let c = store.commune()?;
             if receipt.installation_id != c.installation_id || m.commune_code != c.commune_code {
-                return Err(refuse(
+                return Err(Error::bundle(
                     "bundle_unknown_receipt",
                     format!(
                         "Biên nhận này dành cho máy khác (xã {}), không phải máy này. Không ghi nhận gì. Hãy kiểm tra lại tệp biên nhận.",
@@ -268,12 +268,12 @@ pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
 fn check_from_province(opened: bundle::Opened<'_>, province: &ProvinceKeys, store: &Store) -> Result<bundle::Verified> {
     let key = PublicKey::parse(&province.sign_key)?;
     if opened.signer_key_id().as_deref() != Some(key.key_id().as_str()) {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_unknown_key",
             format!(
                 "{} không được ký bằng khóa của Công an tỉnh đã ghi danh (khóa {}): có thể là gói giả. Không nhập gì. \
 Hãy nhận lại gói trực tiếp từ Công an tỉnh.",
-                bundle::capitalise(opened.manifest.kind.label()),
+                crate::text::capitalise(opened.manifest.kind.label()),
                 key.key_id()
             ),
         ));
@@ -288,7 +288,7 @@ Hãy nhận lại gói trực tiếp từ Công an tỉnh.",
 }
 
 fn bad_enrollment() -> Error {
-    refuse(
+    Error::bundle(
         "bundle_manifest",
         "Gói ghi danh không có khóa của Công an tỉnh đọc được (enrollment.json sai). Không ghi danh gì. \
 Hãy nhận lại gói ghi danh trực tiếp từ Công an tỉnh.",
@@ -307,7 +307,7 @@ pub fn enroll(store: &mut Store, path: &Path) -> Result<ProvinceKeys> {
     store.require(crate::Role::Chief, "ghi danh với Công an tỉnh")?;
     let opened = bundle::open_file(path, &[])?;
     if opened.manifest.kind != BundleKind::Enrollment {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_wrong_kind",
             format!(
                 "Tệp này là {}, không phải gói ghi danh. Hãy chọn tệp ghi danh do Công an tỉnh cấp.",
@@ -318,7 +318,7 @@ pub fn enroll(store: &mut Store, path: &Path) -> Result<ProvinceKeys> {
     let verified = opened.verify_self_signed(ENROLLMENT_FILE, enrollment_key)?;
     let e: Enrollment = serde_json::from_slice(verified.file(ENROLLMENT_FILE)?).map_err(|_| bad_enrollment())?;
     let key = PublicKey::parse(&e.sign_key)?;
-    keys::parse_age_recipient(&e.recipient)?;
+    crypto::parse_age_recipient(&e.recipient)?;
     let ours = store.commune()?.province_code.clone();
     if e.province_code != ours || verified.manifest().province_code != ours {
         return Err(other_province(&e.province_code, &ours));
@@ -329,7 +329,7 @@ pub fn enroll(store: &mut Store, path: &Path) -> Result<ProvinceKeys> {
         if PublicKey::parse(&old.sign_key)? == key && old.recipient == e.recipient {
             return Ok(old.clone());
         }
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_enrolled",
             format!(
                 "Máy này đã ghi danh với Công an tỉnh bằng khóa khác (khóa {}); gói ghi danh mới có khóa {}. Không thay đổi gì. \
@@ -367,7 +367,7 @@ pub struct Verified {
 /// can read its own bundles (they are also encrypted to it) and the province's.
 pub fn verify(store: &mut Store, path: &Path) -> Result<Verified> {
     let (signing, age_secret) = store.sync_keys()?;
-    let opened = bundle::open_file(path, &[keys::parse_age_identity(&age_secret)?])?;
+    let opened = bundle::open_file(path, &[crypto::parse_age_identity(&age_secret)?])?;
     let own = signing.public_key()?;
     let c = store.commune()?.clone();
     let province = store.sync_state()?.province;
@@ -386,7 +386,7 @@ pub fn verify(store: &mut Store, path: &Path) -> Result<Verified> {
         let signer = format!("Công an tỉnh {} (gói ghi danh, khóa tự xưng)", crate::text::printable(&e.province, 80));
         (v, PublicKey::parse(&e.sign_key)?, signer)
     } else {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_unknown_key",
             format!(
                 "Gói được ký bằng khóa {}, không phải khóa của máy này hay của Công an tỉnh đã ghi danh: \

@@ -2,7 +2,6 @@
 //! commune (enrollment, receipts, reference data). No SQL here: the stores keep the state
 //! (`store::bundles` for the commune, `store::province` for the province).
 //!
-//! - [`keys`]: minisign signing keys, age identities, fingerprints.
 //! - [`bundle`]: the file format (age ⊃ tar ⊃ manifest + signature + payload), writing and reading.
 //! - [`commune`]: export, receipts and reference data, enrollment, verify.
 //! - [`province`]: the province's store, registration, import with its checks, receipts, status.
@@ -11,7 +10,6 @@
 
 pub mod bundle;
 pub mod commune;
-pub mod keys;
 pub mod province;
 
 pub use bundle::{BundleKind, Manifest, Opened, Verified};

@@ -13,9 +13,9 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use super::bundle::{self, BundleKind, Manifest, Opened, refuse};
+use super::bundle::{self, BundleKind, Manifest, Opened};
 use super::commune::{CHANGES_FILE, ENROLLMENT_FILE, Enrollment, RECEIPT_FILE, REFERENCE_FILE, Receipt, Reference};
-use super::keys::{self, PublicKey};
+use crate::crypto::{self, PublicKey};
 use crate::domain::{self, Doc, FieldCache, Kind, Lookup, RefItem, RefSet};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
@@ -90,7 +90,7 @@ pub struct CommuneStatus {
 }
 
 fn unencrypted() -> Error {
-    refuse(
+    Error::bundle(
         "bundle_unencrypted",
         "Tệp này không phải gói dữ liệu đã mã hóa của xã (gói của xã luôn được mã hóa). Không nhập gì. \
 Hãy chọn đúng tệp .ptb do xã xuất ra.",
@@ -112,7 +112,7 @@ pub fn gap_text(first: i64, last: i64) -> String {
 impl Province {
     /// Creates the province store and keys in `dir` and writes the enrollment bundle there.
     pub fn init(dir: &Path, password: &str, code: &str, name: &str, kdf: KdfParams) -> Result<(Province, PathBuf)> {
-        crate::keyring::check_password(password)?;
+        crate::domain::account::check_password(password)?;
         let db = ProvinceDb::create(dir, password, code, name, kdf)?;
         let meta = db.meta()?;
         let mut p = Province { db, meta };
@@ -277,7 +277,7 @@ impl Province {
         if !head[..n].starts_with(bundle::AGE_MAGIC) {
             return Err(unencrypted());
         }
-        let identity = keys::parse_age_identity(&self.meta.age_identity)?;
+        let identity = crypto::parse_age_identity(&self.meta.age_identity)?;
         let opened = bundle::open_file(path, &[identity])?;
         self.import_opened(opened, opts, now)
     }
@@ -288,7 +288,7 @@ impl Province {
         if !bytes.starts_with(bundle::AGE_MAGIC) {
             return Err(unencrypted());
         }
-        let identity = keys::parse_age_identity(&self.meta.age_identity)?;
+        let identity = crypto::parse_age_identity(&self.meta.age_identity)?;
         let opened = bundle::open(bytes, &[identity])?;
         self.import_opened(opened, opts, now)
     }
@@ -296,7 +296,7 @@ impl Province {
     fn import_opened(&mut self, opened: Opened<'_>, opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportReport> {
         let m = &opened.manifest;
         if m.kind != BundleKind::Changes {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_wrong_kind",
                 format!(
                     "Tệp này là {}, không phải gói dữ liệu của xã. Không nhập gì. Hãy chọn đúng tệp .ptb do xã xuất ra.",
@@ -306,7 +306,7 @@ impl Province {
         }
         let key_id = opened.signer_key_id().ok_or_else(|| bundle::damaged("chữ ký không đọc được"))?;
         let inst = self.db.installation(&key_id)?.ok_or_else(|| {
-            refuse(
+            Error::bundle(
                 "bundle_unknown_key",
                 format!(
                     "Gói của xã {} được ký bằng khóa {key_id} chưa được đăng ký ở Công an tỉnh. Không nhập gì. \
@@ -318,7 +318,7 @@ phongtrao province --dir … register --commune-code {} --pubkey TỆP.pub",
             )
         })?;
         if let Some(at) = &inst.revoked_at {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_revoked",
                 format!(
                     "Khóa {key_id} của xã {} đã bị thu hồi lúc {}; gói bị từ chối, không nhập gì. \
@@ -331,7 +331,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
         let verified = opened.verify(&PublicKey::parse(&inst.public_key)?)?;
         let m = verified.manifest();
         if m.province_code != self.meta.province_code {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_other_province",
                 format!(
                     "Gói này của tỉnh có mã {}, không phải {} ({}). Không nhập gì. Hãy chuyển gói về đúng Công an tỉnh.",
@@ -340,7 +340,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
             ));
         }
         if m.commune_code != inst.commune_code {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_commune",
                 format!(
                     "Gói ghi mã xã {} nhưng khóa {key_id} được đăng ký cho xã {}. Không nhập gì. Hãy kiểm tra lại việc đăng ký khóa.",
@@ -352,7 +352,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
         verified.check_time(now)?;
         let hash = verified.hash().to_owned();
         if let Some(first) = self.db.imported(&hash)? {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_replay",
                 format!(
                     "Gói số {} của xã {} đã được nhập lúc {}; nhập lại không thay đổi gì. Không cần làm gì thêm.",
@@ -526,7 +526,7 @@ Hãy thêm --epoch KỲ để chọn gói.",
     fn check_installation(&mut self, inst: &Installation, m: &Manifest, now: DateTime<Utc>) -> Result<()> {
         let claimed = m.installation_id;
         let refusal = if inst.installation_id.is_some_and(|id| id != claimed) {
-            Some(refuse(
+            Some(Error::bundle(
                 "bundle_installation",
                 format!(
                     "Gói được ký bằng khóa {} của xã {} nhưng ghi một mã cài đặt khác với các gói trước của cùng khóa này: \
@@ -541,7 +541,7 @@ nếu khóa bị lộ, hãy thu hồi khóa (province revoke --key-id {}).",
             if let Some(owner) =
                 others.iter().map(|o| o.commune_code.clone()).chain(rows_of).find(|c| c != &inst.commune_code)
             {
-                Some(refuse(
+                Some(Error::bundle(
                     "bundle_installation_taken",
                     format!(
                         "CẢNH BÁO: gói được ký bằng khóa {} của xã {} nhưng ghi mã cài đặt của một máy thuộc xã {owner}: \
@@ -552,7 +552,7 @@ Hãy liên hệ xã {} để kiểm tra máy và khóa; nếu khóa bị lộ, h
                 ))
             } else {
                 others.iter().find(|o| o.key_id != inst.key_id && o.revoked_at.is_none()).map(|live| {
-                    refuse(
+                    Error::bundle(
                     "bundle_installation_taken",
                     format!(
                         "Gói được ký bằng khóa mới {} của xã {} mang mã cài đặt của một máy đang dùng khóa {} chưa bị thu hồi. Không nhập gì. \
@@ -604,7 +604,7 @@ Nếu xã đã đổi khóa (phiếu đăng ký khóa mới ghi khóa cũ đư�
             return Ok(Chain { new_gap, ..fresh });
         };
         let rollback = |why: String| {
-            refuse(
+            Error::bundle(
                 "bundle_rollback",
                 format!(
                     "{why} Không nhập gì: có thể là gói cũ bị chép lại, hoặc dữ liệu của xã bị quay lui. \
@@ -625,7 +625,7 @@ Hãy yêu cầu xã {} xuất gói mới.",
         }
         if m.seq == last + 1 {
             if m.prev_hash.as_deref() != inst.head_hash.as_deref() {
-                return Err(refuse(
+                return Err(Error::bundle(
                     "bundle_chain",
                     format!(
                         "Gói số {} không nối tiếp gói số {last} đã nhập từ máy này (mã băm gói trước không khớp): \
@@ -645,7 +645,7 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
             return Ok(Chain { head: false, fills_gap: Some(g), ..fresh });
         }
         if m.seq == last {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_chain",
                 format!(
                     "Đã nhập một gói số {} khác (mã băm khác) từ máy này: có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. \
@@ -771,7 +771,7 @@ pub const MAX_KEPT_BYTES: usize = 4 << 10;
 const MAX_REASON_CHARS: usize = 500;
 
 fn too_many_bad(n: usize) -> Error {
-    refuse(
+    Error::bundle(
         "bundle_too_many_bad",
         format!(
             "Gói có hơn {} bản ghi không hợp lệ (đã thấy {}): máy của xã không thể tạo ra gói như vậy, có thể gói bị làm giả \
@@ -905,7 +905,7 @@ struct Line<'a> {
 const NOT_A_CHANGE: &str = "bản ghi không đúng cấu trúc (loại bản ghi lạ, thiếu mã, đồng hồ hay nguồn)";
 
 fn counts_mismatch(what: String) -> Error {
-    refuse(
+    Error::bundle(
         "bundle_counts",
         format!(
             "Số bản ghi trong gói không khớp với bản kê đã ký ({what}): gói không do phongtrao của xã tạo ra, \

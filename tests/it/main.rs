@@ -12,3 +12,4 @@ mod security;
 mod store;
 mod sync;
 mod sync_attacks;
+mod tidy;

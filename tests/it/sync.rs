@@ -6,16 +6,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::{Duration, Utc};
+use phongtrao::crypto::SigningKey;
 use phongtrao::domain::{Doc, Kind};
 use phongtrao::keyring::KdfParams;
 use phongtrao::store::Store;
 use phongtrao::sync::bundle::{self, BundleKind, Manifest};
 use phongtrao::sync::commune::{self, ExportOptions, Imported};
-use phongtrao::sync::keys::SigningKey;
 use phongtrao::sync::province::{ImportOptions, ImportReport, Province};
 use phongtrao::{Error, NewAccount, Role, Setup};
 use serde_json::json;
 use uuid::Uuid;
+
+use crate::cli::{INIT, phongtrao, phongtrao_ok};
 
 pub(crate) const PW: &str = "mat-khau-dung";
 
@@ -356,7 +358,7 @@ fn tamper_matrix_every_case_is_refused_and_changes_nothing() {
     assert_eq!(w.province_state(), province_before);
 
     // A revoked key is refused from then on.
-    let commune_key = phongtrao::sync::keys::PublicKey::parse(&a.sync_keys().unwrap().0.public).unwrap().key_id();
+    let commune_key = phongtrao::crypto::PublicKey::parse(&a.sync_keys().unwrap().0.public).unwrap().key_id();
     area(&mut a, "Thôn Năm");
     let next = w.export(&mut a);
     w.province.revoke(&commune_key).unwrap();
@@ -431,7 +433,7 @@ fn reference_data_and_revocations_reach_the_commune() {
     let mut a = w.commune("23430", true);
     let mut b = w.commune("23431", true);
     area(&mut b, "Thôn Hai");
-    let bkey = phongtrao::sync::keys::PublicKey::parse(&b.sync_keys().unwrap().0.public).unwrap().key_id();
+    let bkey = phongtrao::crypto::PublicKey::parse(&b.sync_keys().unwrap().0.public).unwrap().key_id();
     w.province.revoke(&bkey).unwrap();
     let mut set = phongtrao::domain::RefSet::builtin();
     set.version += 1;
@@ -592,39 +594,13 @@ fn debian_age_and_minisign_read_a_real_bundle_and_it_reveals_no_names() {
 #[test]
 fn the_command_line_carries_a_bundle_there_and_a_receipt_back() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_phongtrao"))
-            .args(args)
-            .env_remove("PHONGTRAO_DB")
-            .env_remove("PHONGTRAO_USER")
-            .env("PHONGTRAO_PASSWORD", PW)
-            .output()
-            .unwrap()
-    };
-    let ok = |args: &[&str]| {
-        let o = run(args);
-        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8(o.stdout).unwrap()
-    };
+    let run = |args: &[&str]| phongtrao(args, PW);
+    let ok = |args: &[&str]| phongtrao_ok(args, PW);
     let p = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
     let (tinh, db, usb) = (p("tinh"), p("xa.db"), p("usb"));
     std::fs::create_dir_all(&usb).unwrap();
     let enrollment = ok(&["province", "init", "--dir", &tinh, "--province-code", "51", "--province", "Quảng Ngãi"]);
-    ok(&[
-        "--db",
-        &db,
-        "init",
-        "--province-code",
-        "51",
-        "--province",
-        "Quảng Ngãi",
-        "--commune-code",
-        "23430",
-        "--commune",
-        "Xã Ia Đal",
-        "--officer",
-        "Nguyễn Văn An",
-    ]);
+    ok(&[&["--db", db.as_str()], INIT].concat());
     let shown = ok(&["--db", &db, "key", "show"]);
     assert!(shown.contains("Mã khóa:") && shown.contains("Dấu vân tay:"), "{shown}");
     ok(&["--db", &db, "key", "export-pub", "--out", &p("xa.pub")]);

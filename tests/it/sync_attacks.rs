@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
+use phongtrao::crypto::SigningKey;
 use phongtrao::store::Store;
 use phongtrao::sync::bundle::{self, Manifest};
-use phongtrao::sync::keys::SigningKey;
 use phongtrao::sync::province::ImportOptions;
 use uuid::Uuid;
 

@@ -335,10 +335,13 @@ export type Dashboard = {
 	alerts: Alert[],
 };
 
-/**  One bad field: its key (to show the message next to it), its Vietnamese label and what is wrong. */
+/**  One bad field: the Vietnamese label of the field and what is wrong with it. */
 export type FieldError = {
+	/**  The field's JSON key (`households`), for the UI to put the message next to the field. */
 	field: string,
+	/**  The field's Vietnamese label (`Số hộ gia đình`). */
 	label: string,
+	/**  What is wrong (`phải là số nguyên không âm`). */
 	message: string,
 };
 
@@ -395,8 +398,10 @@ export type Hit = {
 /**  How a form edits a field. */
 export type Input = "text" | "textarea" | "int" | "bool" | "date" | "date_time" | "select" | "link" | "links" | "text_list" | "grades";
 
-/**  A register of the store. */
-export type Kind = "area" | "unit" | "model" | "review" | "team" | "member" | "activity" | "meeting" | "commendation" | "cert";
+/**  A register of the store. `Review` belongs to a `Model` (its life-cycle history). */
+export type Kind = "area" | "unit" | "model" | "review" | "team" | "member" | "activity" | "meeting" | "commendation" | 
+/**  A yearly "An toàn về ANTT" certification of an area, unit or the commune (see [`cert`]). */
+"cert";
 
 /**  Counts of one kind of unit. */
 export type KindCountsView = {
@@ -517,6 +522,7 @@ export type RecordView = {
 	data: Value,
 };
 
+/**  A register with its names and how many records it holds. */
 export type RegisterInfo = {
 	kind: Kind,
 	/**  As a menu shows it (`Khu dân cư`). */
