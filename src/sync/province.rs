@@ -134,8 +134,7 @@ impl Province {
         &self.db
     }
 
-    /// The store itself, for tests of its own guards (the import rules are bypassed).
-    #[doc(hidden)]
+    /// The store itself: for the province's console (`crate::province`), and for tests of its own guards.
     pub fn db_mut(&mut self) -> &mut ProvinceDb {
         &mut self.db
     }
