@@ -549,7 +549,7 @@ fn the_command_line_province_console() {
     let xlsx = p("figures.xlsx");
     ok(&["province", "--dir", &tinh, "export", "figures", "--period", &period, "--out", &xlsx]);
     let f = sheet(&xlsx, "Số liệu");
-    let last = f.rows().last().unwrap();
+    let last = f.rows().next_back().unwrap();
     assert_eq!(last[2], Data::String("Toàn tỉnh".into()));
     assert_eq!(last[3], Data::Float(all["total"]["indicators"][0]["value"].as_f64().unwrap()));
     assert_eq!(f.rows().count(), 1 + 6 + 1);
