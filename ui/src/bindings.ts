@@ -344,10 +344,13 @@ export type Dashboard = {
 	alerts: Alert[],
 };
 
-/**  One bad field: its key (to show the message next to it), its Vietnamese label and what is wrong. */
+/**  One bad field: the Vietnamese label of the field and what is wrong with it. */
 export type FieldError = {
+	/**  The field's JSON key (`households`), for the UI to put the message next to the field. */
 	field: string,
+	/**  The field's Vietnamese label (`Số hộ gia đình`). */
 	label: string,
+	/**  What is wrong (`phải là số nguyên không âm`). */
 	message: string,
 };
 
@@ -422,8 +425,10 @@ export type IssuedView = {
 	issued_at: string,
 };
 
-/**  A register of the store. */
-export type Kind = "area" | "unit" | "model" | "review" | "team" | "member" | "activity" | "meeting" | "commendation" | "cert";
+/**  A register of the store. `Review` belongs to a `Model` (its life-cycle history). */
+export type Kind = "area" | "unit" | "model" | "review" | "team" | "member" | "activity" | "meeting" | "commendation" | 
+/**  A yearly "An toàn về ANTT" certification of an area, unit or the commune (see [`cert`]). */
+"cert";
 
 /**  Counts of one kind of unit. */
 export type KindCountsView = {
@@ -564,6 +569,7 @@ export type RecordView = {
 	data: Value,
 };
 
+/**  A register with its names and how many records it holds. */
 export type RegisterInfo = {
 	kind: Kind,
 	/**  As a menu shows it (`Khu dân cư`). */
