@@ -171,7 +171,7 @@ pub fn issued(s: &Store) -> phongtrao::Result<Vec<IssuedView>> {
             form: l.form.into(),
             form_title: l.form_title,
             about: l.about,
-            kind: l.record.map(|(k, _)| k.into()),
+            kind: l.record.map(|(k, _)| k),
             record: l.record.map(|(_, id)| id),
             issued_by: l.issued_by,
             issued_on: l.issued_on,

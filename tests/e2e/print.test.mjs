@@ -242,6 +242,7 @@ describe("printing from the window", { timeout: 300_000 }, () => {
     // The register shows it first.
     await d.until("the report in the register", async () => (await d.count("[data-test=issued-row]")) === 3);
     assert.equal(await d.text("[data-test=issued-row]:first-child [data-test=issued-number]"), "01/BC-CAX");
+    await d.until("the report's pages", async () => (await d.count("[data-test=print-preview] canvas.pdf-page")) >= 1, 20000);
     await d.screenshot(path.join(shots, "38-documents-register.png"));
   });
 });
