@@ -394,7 +394,7 @@ fn enroll(w: &mut impl Write, ctx: &Ctx, file: PathBuf) -> Result<()> {
     let mut store = ctx.open()?;
     let p = phongtrao::sync::commune::enroll(&mut store, &file)?;
     let key = phongtrao::crypto::PublicKey::parse(&p.sign_key)?;
-    say(w, format!("Đã ghi danh với Công an tỉnh {} (mã {}).", p.province, p.province_code))?;
+    say(w, phongtrao::present::sync::enrolled(&p))?;
     say(w, format!("Khóa ký của tỉnh: {}  dấu vân tay: {}", key.key_id(), key.fingerprint()))?;
     say(w, "Hãy đối chiếu dấu vân tay này với dấu vân tay Công an tỉnh đọc hoặc in ra.")?;
     Ok(())
@@ -420,14 +420,10 @@ fn bundle(w: &mut impl Write, ctx: &Ctx, cmd: BundleCmd) -> Result<()> {
             eprintln!("Gói số {} chứa {} thay đổi.", e.manifest.seq, phongtrao::text::format_int(e.changes as i64));
             say(w, e.path.display())?;
         }
-        BundleCmd::Import { file } => match phongtrao::sync::commune::import(&mut store, &file)? {
-            phongtrao::sync::commune::Imported::Receipt { bundle_seq, acked_seq, receipt } => {
-                say(
-                    w,
-                    format!(
-                        "Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đến thay đổi số {acked_seq}."
-                    ),
-                )?;
+        BundleCmd::Import { file } => {
+            let imported = phongtrao::sync::commune::import(&mut store, &file)?;
+            say(w, phongtrao::present::sync::imported(&imported))?;
+            if let phongtrao::sync::commune::Imported::Receipt { receipt, .. } = imported {
                 let shown = |v: &serde_json::Value| phongtrao::text::printable(v.as_str().unwrap_or(""), 200);
                 for q in &receipt.quarantined {
                     say(
@@ -450,10 +446,7 @@ fn bundle(w: &mut impl Write, ctx: &Ctx, cmd: BundleCmd) -> Result<()> {
                     )?;
                 }
             }
-            phongtrao::sync::commune::Imported::Reference { lists, revoked } => {
-                say(w, format!("Đã nhập dữ liệu dùng chung: {lists} danh mục mới, {revoked} khóa bị thu hồi mới."))?;
-            }
-        },
+        }
         BundleCmd::Verify { file } => {
             let v = phongtrao::sync::commune::verify(&mut store, &file)?;
             print_manifest(w, &v.manifest)?;
@@ -1095,11 +1088,7 @@ fn print_manifest(w: &mut impl Write, m: &phongtrao::sync::Manifest) -> Result<(
         |d: chrono::DateTime<chrono::Utc>| d.with_timezone(&chrono::Local).format("%H:%M ngày %d/%m/%Y").to_string();
     say(w, format!("Tạo lúc {}, hết hạn {}", t(m.created_at), t(m.expires_at)))?;
     for (kind, n) in &m.counts {
-        let label = Kind::parse(kind).map_or_else(
-            || if kind == "deleted" { "đã xóa".to_owned() } else { kind.clone() },
-            |k| k.label().to_owned(),
-        );
-        say(w, format!("  {label}: {n}"))?;
+        say(w, format!("  {}: {n}", phongtrao::present::sync::count_label(kind)))?;
     }
     Ok(())
 }
