@@ -754,15 +754,33 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
             say(w, format!("  Gói ghi danh cho các xã: {}", r.enrollment.display()))?;
             say(w, format!("  Các gói chờ nhập (như ổ USB): {}", r.usb.display()))?;
         }
+        ProvinceCmd::Export { table, period, out } => {
+            use phongtrao::province::export;
+            let p = open()?;
+            let today = phongtrao::period::day_of(chrono::Utc::now());
+            let province = p.meta().province.clone();
+            let sheets = match table.as_str() {
+                "roster" => {
+                    let period = roster_period(&p, period, today)?;
+                    export::roster_sheets(&province, &phongtrao::province::roster::roster(&p, period, today)?)
+                }
+                "figures" => {
+                    let period: phongtrao::period::Period = period
+                        .ok_or_else(|| {
+                            Error::field("period", "Kỳ báo cáo", "bảng số liệu cần kỳ báo cáo: --period 2026")
+                        })?
+                        .parse()?;
+                    vec![export::figures_sheet(&phongtrao::province::figures::figures(&p, period, None)?)]
+                }
+                _ => vec![export::quarantine_sheet(&province, &phongtrao::province::quarantine::queue(&p)?)],
+            };
+            export::write_xlsx(&sheets, &out)?;
+            say(w, format!("Đã ghi bảng tính {}", out.display()))?;
+        }
         ProvinceCmd::Roster { period, json } => {
             let p = open()?;
             let today = phongtrao::period::day_of(chrono::Utc::now());
-            let period = match period {
-                Some(s) => s.parse()?,
-                None => phongtrao::period::Period::year(chrono::Datelike::year(
-                    &phongtrao::province::rules(&p)?.period_of(today).end,
-                )),
-            };
+            let period = roster_period(&p, period, today)?;
             let r = phongtrao::province::roster::roster(&p, period, today)?;
             if json {
                 say(w, to_json(&r)?)?;
@@ -967,6 +985,20 @@ fn print_import(w: &mut impl Write, r: &phongtrao::sync::province::ImportReport)
         say(w, format!("  Cách ly {} {}: {}", p(&q.kind), p(&q.record_id), p(&q.reason)))?;
     }
     Ok(())
+}
+
+/// The period asked, else the reporting year of today.
+fn roster_period(
+    p: &phongtrao::sync::province::Province,
+    period: Option<String>,
+    today: chrono::NaiveDate,
+) -> Result<phongtrao::period::Period> {
+    match period {
+        Some(s) => s.parse(),
+        None => Ok(phongtrao::period::Period::year(chrono::Datelike::year(
+            &phongtrao::province::rules(p)?.period_of(today).end,
+        ))),
+    }
 }
 
 fn print_figures(w: &mut impl Write, f: &phongtrao::figures::Figures) -> Result<()> {
