@@ -319,6 +319,7 @@ fn dang_ky_khoa_prints_the_key_and_its_fingerprint_and_blank() {
         installation_id: "0192f1a0-7c3e-7d4a-9b1c-2e3f4a5b6c7d".into(),
         officer: "Nguyễn Văn An".into(),
         key: key.clone(),
+        replaces: String::new(),
     };
     let agency = forms::Agency::police("Gia Lai", "Xã Ia Đal");
     let doc = fixed.document(&agency, &forms::Issue { number: None, date: Some(d(2026, 1, 5)) });
