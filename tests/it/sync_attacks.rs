@@ -459,8 +459,6 @@ fn a_revoked_key_is_replaced_by_rotation() {
     let text = std::process::Command::new("pdftotext").arg(&saved.path).arg("-").output().unwrap().stdout;
     let text = String::from_utf8_lossy(&text).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains(&new_id) && text.contains("Thay khóa cũ") && text.contains(&old), "{text}");
-    let info = std::process::Command::new("pdfinfo").arg(&saved.path).output().unwrap().stdout;
-    assert!(String::from_utf8_lossy(&info).contains("Pages:           1"), "one page");
     w.province.register("23430", &new.public).unwrap();
     let f2 = w.export(&mut a);
     let r = w.import(&f2).unwrap();

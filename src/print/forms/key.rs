@@ -114,11 +114,12 @@ impl KeyRegistration {
                 Column::new("Cán bộ quản lý bản cài đặt\n(Ký, ghi rõ họ tên)", 1.0, Align::Center),
                 Column::new("Trưởng Công an xã\n(Ký tên, đóng dấu)", 1.0, Align::Center),
             ])
-            // One line less to sign in when the key replaces another: the form stays on one page.
+            // Less room to sign in when the key replaces another: the form stays on one page even
+            // when the public key's line wraps.
             .row(if self.replaces.trim().is_empty() {
                 [format!("\n\n\n\n\n\n{}", self.officer.trim()), "\n\n\n\n\n\n".to_owned()]
             } else {
-                [format!("\n\n\n\n\n{}", self.officer.trim()), "\n\n\n\n\n".to_owned()]
+                [format!("\n\n\n\n{}", self.officer.trim()), "\n\n\n\n".to_owned()]
             }),
         );
         doc.push(Paragraph::new("Phần xác nhận của Công an tỉnh:").bold().indent_mm(0.0).keep_with_next());
