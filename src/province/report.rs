@@ -119,7 +119,7 @@ như sau:",
     }
     doc.push(heading("IV. NHẬN XÉT, PHƯƠNG HƯỚNG"));
     for _ in 0..3 {
-        doc.push(Paragraph::new("…………………………………………………………………………………………………………"));
+        doc.push(Paragraph::new("………………………………………………………………………………………………"));
     }
     doc.push(
         Paragraph::new(format!(
