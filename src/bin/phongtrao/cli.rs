@@ -367,6 +367,19 @@ pub enum ProvinceCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Xuất một bảng ra tệp bảng tính .xlsx: roster (các xã theo kỳ), figures (số liệu), quarantine (bản ghi bị cách ly)
+    #[command(help_template = TEMPLATE)]
+    Export {
+        /// Bảng: roster, figures hoặc quarantine
+        #[arg(value_name = "BẢNG", value_parser = ["roster", "figures", "quarantine"])]
+        table: String,
+        /// Kỳ báo cáo: 2026, 2026-11, 2026-Q3, 2026-H1 (bảng figures phải có; roster mặc định năm nay)
+        #[arg(long, value_name = "KỲ")]
+        period: Option<String>,
+        /// Tệp .xlsx sẽ ghi
+        #[arg(long, value_name = "TỆP")]
+        out: PathBuf,
+    },
     /// Xem hoặc đặt kỳ báo cáo: tần suất, ngày chốt số liệu, số ngày gia hạn
     #[command(help_template = TEMPLATE)]
     Periods {
@@ -566,14 +579,23 @@ impl InitArgs {
 #[derive(Debug, Args)]
 pub struct PrintArgs {
     /// Tên mẫu (cột đầu của print --list), ví dụ bien-ban-hop
-    #[arg(value_name = "MẪU", required_unless_present_any = ["list", "issued"])]
+    #[arg(value_name = "MẪU", required_unless_present_any = ["list", "issued", "reprint"])]
     pub form: Option<String>,
     /// Liệt kê các mẫu in: tên mẫu, rồi tên tiếng Việt
     #[arg(long, conflicts_with_all = ["form", "issued"])]
     pub list: bool,
-    /// Xem sổ văn bản đã cấp số (mới nhất trước)
+    /// Xem sổ văn bản đã cấp số (mới nhất trước; cột cuối là mã văn bản để in lại bằng --reprint)
     #[arg(long, conflicts_with = "form")]
     pub issued: bool,
+    /// In lại một văn bản trong sổ văn bản (mã ở cột cuối của print --issued), giữ nguyên số và ngày
+    #[arg(long, value_parser = parse_id, value_name = "MÃ", conflicts_with_all = ["form", "list", "issued", "new", "preview", "blank"])]
+    pub reprint: Option<Uuid>,
+    /// Văn bản mới: cấp số tiếp theo dù bản ghi đã có văn bản đã cấp số (mặc định: in lại giữ số cũ)
+    #[arg(long, conflicts_with_all = ["blank", "preview"])]
+    pub new: bool,
+    /// Chỉ xem trước: không lấy số, không ghi sổ văn bản (số in là số cũ của văn bản, hoặc ……)
+    #[arg(long)]
+    pub preview: bool,
     /// Mã bản ghi để điền mẫu (cuộc họp, hoạt động, tổ bảo vệ ANTT; khu dân cư, đơn vị của hồ sơ công nhận)
     #[arg(long, value_parser = parse_id, value_name = "MÃ")]
     pub id: Option<Uuid>,
