@@ -18,6 +18,9 @@ apt_packages+=(libwebkit2gtk-4.1-dev build-essential libayatana-appindicator3-de
 if [ "$want" = test ]; then
   # End-to-end tests drive the real window under Xvfb through WebKitWebDriver (xvfb-run needs xauth).
   apt_packages+=(xvfb xauth webkit2gtk-driver)
+  # Spreadsheets: Debian's openpyxl and odfpy read our .xlsx exports back (a reader that is not ours)
+  # and wrote the officers' fixture files in tests/it/sheet_ref (scripts/sheet-fixtures.py).
+  apt_packages+=(python3-openpyxl python3-odf)
 fi
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_packages+=(nodejs npm)

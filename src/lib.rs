@@ -21,6 +21,7 @@ pub mod period;
 pub mod present;
 pub mod print;
 pub mod province;
+pub mod sheet;
 pub mod store;
 pub mod sync;
 pub mod text;

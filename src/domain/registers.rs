@@ -696,6 +696,36 @@ fn excerpt(s: &str, hit: &dyn Fn(&str) -> bool) -> String {
     format!("{}{shown}{}", if start > 0 { "… " } else { "" }, if end < words.len() { " …" } else { "" })
 }
 
+/// The fields that name one record of a register among the others when no id is at hand: a row of an
+/// officer's spreadsheet is the same record as a stored one when these values are the same (texts
+/// compared without accents or case). `None` for the certification, which changes only by its steps.
+pub fn natural_key(kind: Kind) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        Kind::Area | Kind::Unit | Kind::Model | Kind::Team => &["name"],
+        Kind::Member => &["full_name", "date_of_birth"],
+        Kind::Review => &["model_id", "date", "kind"],
+        Kind::Activity => &["category", "date", "title", "area_id"],
+        Kind::Meeting => &["title", "starts_at"],
+        Kind::Commendation => &["recipient", "form", "date"],
+        Kind::Cert => return None,
+    })
+}
+
+/// The value of [`natural_key`] for a record as stored (after [`validate`]).
+pub fn natural_key_of(kind: Kind, doc: &Doc) -> Option<String> {
+    let keys = natural_key(kind)?;
+    let parts: Vec<String> = keys
+        .iter()
+        .map(|k| match doc.get(*k) {
+            Some(Value::String(s)) => crate::text::fold(s),
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(","),
+            Some(v) => v.to_string(),
+            None => String::new(),
+        })
+        .collect();
+    Some(parts.join("\u{1f}"))
+}
+
 /// Folded text the search index holds for a record: its texts and the labels of its options.
 pub fn search_text(title: &str, doc: &Doc, fields: &[Field]) -> String {
     let mut parts = vec![title.to_owned()];

@@ -2,57 +2,10 @@
 //! queue. Vietnamese headers, a column for the province and one for the commune with its code,
 //! numbers as numbers, dates as dates (in Vietnam's time).
 
-use std::path::Path;
-
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-
 use super::figures::ProvinceFigures;
 use super::quarantine::Item;
 use super::roster::Roster;
-use crate::error::{Error, Result};
-use crate::period::vietnam;
-
-/// One cell.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Empty,
-    Text(String),
-    Number(f64),
-    Date(NaiveDate),
-    /// Shown in Vietnam's time.
-    Time(DateTime<Utc>),
-}
-
-impl Cell {
-    fn text(s: impl Into<String>) -> Cell {
-        Cell::Text(s.into())
-    }
-
-    fn int(n: impl Into<i64>) -> Cell {
-        Cell::Number(n.into() as f64)
-    }
-
-    fn opt_rate(p: Option<f64>) -> Cell {
-        p.map_or(Cell::Empty, Cell::Number)
-    }
-
-    fn iso_day(s: &str) -> Cell {
-        NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").map_or(Cell::Empty, Cell::Date)
-    }
-
-    fn rfc3339(s: Option<&str>) -> Cell {
-        s.and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map_or(Cell::Empty, |t| Cell::Time(t.with_timezone(&Utc)))
-    }
-}
-
-/// One worksheet.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sheet {
-    pub name: String,
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
-}
+pub use crate::sheet::{Cell, Sheet, write_xlsx};
 
 fn headers(h: &[&str]) -> Vec<String> {
     h.iter().map(|s| (*s).to_owned()).collect()
@@ -224,60 +177,3 @@ pub fn quarantine_sheet(province: &str, items: &[Item]) -> Sheet {
     }
 }
 
-fn failed() -> Error {
-    Error::Refused("Không tạo được bảng tính (.xlsx) từ số liệu này; không ghi tệp nào.".into())
-}
-
-/// Writes the sheets as one .xlsx file (atomically).
-pub fn write_xlsx(sheets: &[Sheet], out: &Path) -> Result<()> {
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold().set_text_wrap();
-    let date = Format::new().set_num_format("dd/mm/yyyy");
-    let time = Format::new().set_num_format("dd/mm/yyyy hh:mm");
-    let pct = Format::new().set_num_format("0.0");
-    for s in sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(&s.name).map_err(|_| failed())?;
-        for (c, h) in s.headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold).map_err(|_| failed())?;
-            ws.set_column_width(c as u16, (h.chars().count() as f64 * 0.9).clamp(8.0, 28.0)).map_err(|_| failed())?;
-        }
-        for (r, row) in s.rows.iter().enumerate() {
-            let r = r as u32 + 1;
-            for (c, cell) in row.iter().enumerate() {
-                let c = c as u16;
-                let is_pct = s.headers.get(c as usize).is_some_and(|h| h.contains("(%)"));
-                match cell {
-                    Cell::Empty => {}
-                    Cell::Text(t) => {
-                        ws.write_string(r, c, t).map_err(|_| failed())?;
-                    }
-                    Cell::Number(n) if is_pct => {
-                        ws.write_number_with_format(r, c, *n, &pct).map_err(|_| failed())?;
-                    }
-                    Cell::Number(n) => {
-                        ws.write_number(r, c, *n).map_err(|_| failed())?;
-                    }
-                    Cell::Date(d) => {
-                        let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
-                            .map_err(|_| failed())?;
-                        ws.write_datetime_with_format(r, c, &x, &date).map_err(|_| failed())?;
-                    }
-                    Cell::Time(t) => {
-                        let l = t.with_timezone(&vietnam());
-                        let x = ExcelDateTime::from_ymd(l.year() as u16, l.month() as u8, l.day() as u8)
-                            .and_then(|x| x.and_hms(l.hour() as u16, l.minute() as u8, l.second() as f64))
-                            .map_err(|_| failed())?;
-                        ws.write_datetime_with_format(r, c, &x, &time).map_err(|_| failed())?;
-                    }
-                }
-            }
-        }
-        ws.set_freeze_panes(1, 0).map_err(|_| failed())?;
-        if !s.rows.is_empty() {
-            ws.autofilter(0, 0, s.rows.len() as u32, s.headers.len().saturating_sub(1) as u16).map_err(|_| failed())?;
-        }
-    }
-    let bytes = wb.save_to_buffer().map_err(|_| failed())?;
-    crate::fsutil::write_atomic(out, &bytes)
-}

@@ -364,15 +364,33 @@ impl Store {
 
     /// A transaction whatever the role: logins, and account changes already checked by the caller.
     fn write_as_system<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let mut w = self.begin()?;
+        let out = f(&mut w)?;
+        w.tx.commit()?;
+        Ok(out)
+    }
+
+    fn begin(&mut self) -> Result<Tx<'_>> {
         let commune = self.commune.as_ref().ok_or(Error::NotInitialized)?;
         let tx = self.conn.transaction()?;
         let (today, wall_ms) = match self.clock {
             Some(t) => (t.with_timezone(&chrono::Local).date_naive(), Some(t.timestamp_millis().max(0) as u64)),
             None => (today(), None),
         };
-        let mut w = Tx { tx, commune, actor: &self.actor, today, wall_ms, refs: Default::default() };
-        let out = f(&mut w)?;
-        w.tx.commit()?;
+        Ok(Tx { tx, commune, actor: &self.actor, today, wall_ms, refs: Default::default() })
+    }
+
+    /// Runs `f` in one transaction as [`Store::write`] does, and commits it only if `f` says so:
+    /// `(value, false)` rolls everything back (an import's preview, or a file with a bad row).
+    pub fn write_deciding<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>) -> Result<T> {
+        self.require(Role::WRITES, "thêm, sửa hay xóa dữ liệu")?;
+        let mut w = self.begin()?;
+        let (out, commit) = f(&mut w)?;
+        if commit {
+            w.tx.commit()?;
+        } else {
+            w.tx.rollback()?;
+        }
         Ok(out)
     }
 
@@ -980,6 +998,27 @@ impl Tx<'_> {
         self.commune
     }
 
+    /// Runs `f` inside a savepoint: if it fails, what it wrote is undone and the transaction goes on
+    /// (an import that keeps only its good rows).
+    pub fn attempt<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.tx.execute_batch("SAVEPOINT attempt")?;
+        match f(self) {
+            Ok(v) => {
+                self.tx.execute_batch("RELEASE attempt")?;
+                Ok(v)
+            }
+            Err(e) => {
+                self.tx.execute_batch("ROLLBACK TO attempt; RELEASE attempt")?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Any record with this id, live or deleted, whatever its register.
+    pub fn record_any(&self, id: Uuid) -> Result<Option<Record>> {
+        self.reader().record(id)
+    }
+
     /// A live record's fields, or NotFound.
     pub fn live(&self, kind: Kind, id: Uuid) -> Result<Doc> {
         self.reader().live_doc(kind, id)?.ok_or_else(|| Error::NotFound { kind: kind.label(), id: id.to_string() })
@@ -1023,7 +1062,8 @@ impl Tx<'_> {
         Ok(Saved { id, warnings: checked.warnings })
     }
 
-    fn update(&mut self, kind: Kind, id: Uuid, patch: &Doc) -> Result<Saved> {
+    /// Applies a partial update, as [`Store::update`].
+    pub fn update(&mut self, kind: Kind, id: Uuid, patch: &Doc) -> Result<Saved> {
         cert_guard(kind)?;
         let old = self.live(kind, id)?;
         if kind == Kind::Model && domain::model::is_dissolved(&old) {

@@ -10,6 +10,7 @@ mod print;
 mod print_save;
 mod province;
 mod security;
+mod sheets;
 mod store;
 mod sync;
 mod sync_attacks;

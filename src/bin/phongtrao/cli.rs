@@ -204,6 +204,59 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Nhập danh sách từ Excel (.xlsx, .ods, .csv) vào một sổ; mặc định: lưu tất cả hoặc không lưu gì
+    #[command(help_template = TEMPLATE)]
+    Import {
+        /// Sổ nhận dữ liệu: area, unit, model, review, team, member, activity, meeting, commendation
+        #[arg(value_parser = parse_kind, value_name = "KIND")]
+        kind: Kind,
+        /// Tệp bảng tính
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+        /// Chỉ xem trước: kiểm tra từng dòng, không lưu gì
+        #[arg(long)]
+        dry_run: bool,
+        /// Chỉ lưu các dòng đúng, bỏ qua dòng lỗi
+        #[arg(long, conflicts_with = "dry_run")]
+        good_rows: bool,
+        /// Trang tính cần đọc (mặc định: trang đầu)
+        #[arg(long, value_name = "TÊN")]
+        sheet: Option<String>,
+        /// Ghép cột: "Tiêu đề cột=mã trường" (để trống mã trường để bỏ qua cột); dùng nhiều lần được
+        #[arg(long = "map", value_name = "CỘT=TRƯỜNG")]
+        mapping: Vec<String>,
+        /// In kết quả dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Xuất danh sách một sổ (hoặc mọi sổ: all) ra tệp Excel .xlsx, theo tìm kiếm, lọc, sắp xếp như danh sách
+    #[command(help_template = TEMPLATE)]
+    Export {
+        /// Sổ cần xuất, hoặc all cho mọi sổ (mỗi sổ một trang tính)
+        #[arg(value_parser = parse_export_kind, value_name = "KIND")]
+        kind: ExportKind,
+        /// Tìm không phân biệt dấu, hoa thường
+        #[arg(long, value_name = "CHỮ")]
+        search: Option<String>,
+        /// Lọc: trường=giá trị, trường>=giá trị, trường<=giá trị (dùng nhiều lần được)
+        #[arg(long, value_name = "ĐIỀU KIỆN")]
+        filter: Vec<String>,
+        /// Sắp xếp theo trường (thêm - phía trước để giảm dần)
+        #[arg(long, value_name = "TRƯỜNG", allow_hyphen_values = true)]
+        sort: Option<String>,
+        /// Tệp .xlsx cần ghi
+        #[arg(long, short = 'o', value_name = "TỆP")]
+        out: PathBuf,
+    },
+    /// Tải mẫu Excel của một sổ: tiêu đề cột, danh sách chọn, trang hướng dẫn
+    #[command(help_template = TEMPLATE)]
+    Template {
+        #[arg(value_parser = parse_kind, value_name = "KIND")]
+        kind: Kind,
+        /// Tệp .xlsx cần ghi
+        #[arg(long, short = 'o', value_name = "TỆP")]
+        out: PathBuf,
+    },
     /// In đường dẫn tệp dữ liệu (không cần đăng nhập)
     #[command(help_template = TEMPLATE)]
     Where,
@@ -788,6 +841,20 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
         let all: Vec<&str> = Kind::ALL.iter().map(|k| k.code()).collect();
         format!("loại bản ghi «{s}» không có; chọn một trong: {}", all.join(", "))
     })
+}
+
+/// What `export` writes: one register, or every one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    One(Kind),
+    All,
+}
+
+fn parse_export_kind(s: &str) -> Result<ExportKind, String> {
+    if matches!(s.trim(), "all" | "tat-ca" | "tất-cả") {
+        return Ok(ExportKind::All);
+    }
+    parse_kind(s).map(ExportKind::One)
 }
 
 fn parse_id(s: &str) -> Result<Uuid, String> {

@@ -120,6 +120,21 @@ fn run(cli: Cli) -> Result<()> {
         Command::Province(args) => province(w, args),
         Command::Info => info(w, &ctx),
         Command::Figures { period, json } => figures(w, &ctx, &period, json),
+        Command::Import { kind, file, dry_run, good_rows, sheet, mapping, json } => {
+            let mode = match (dry_run, good_rows) {
+                (true, _) => phongtrao::sheet::import::Mode::Preview,
+                (_, true) => phongtrao::sheet::import::Mode::GoodRows,
+                _ => phongtrao::sheet::import::Mode::All,
+            };
+            let mapping = mapping.iter().map(|m| parse_mapping(m)).collect::<Result<_>>()?;
+            import(w, &ctx, kind, &file, &phongtrao::sheet::import::Options { mode, sheet, mapping }, json)
+        }
+        Command::Export { kind, search, filter, sort, out } => {
+            let filters = filter.iter().map(|f| Filter::parse(f)).collect::<Result<_>>()?;
+            let q = ListQuery { search, filters, sort, ..ListQuery::default() };
+            export(w, &ctx, kind, &q, &out)
+        }
+        Command::Template { kind, out } => template(w, &ctx, kind, &out),
     }
 }
 
@@ -207,6 +222,62 @@ fn list(w: &mut impl Write, ctx: &Ctx, kind: Kind, q: &ListQuery, json: bool) ->
         );
     }
     Ok(())
+}
+
+fn parse_mapping(m: &str) -> Result<(String, String)> {
+    m.split_once('=').map(|(h, f)| (h.trim().to_owned(), f.trim().to_owned())).ok_or_else(|| {
+        Error::Refused(format!("Ghép cột «{m}» không hợp lệ; viết dạng \"Tiêu đề cột=mã trường\" (ví dụ \"Tên thôn=name\")."))
+    })
+}
+
+fn import(
+    w: &mut impl Write,
+    ctx: &Ctx,
+    kind: Kind,
+    file: &std::path::Path,
+    opts: &phongtrao::sheet::import::Options,
+    json: bool,
+) -> Result<()> {
+    let mut store = ctx.open()?;
+    let report = phongtrao::sheet::import::import_file(&mut store, kind, file, opts)?;
+    if json {
+        say(w, to_json(&report)?)?;
+    } else {
+        for line in phongtrao::present::sheet::import_summary(&report) {
+            say(w, line)?;
+        }
+    }
+    if !report.problems.is_empty() && !report.saved {
+        return Err(Error::Refused(format!(
+            "Tệp có {} lỗi; chưa lưu gì.",
+            phongtrao::text::format_int(report.problems.len() as i64)
+        )));
+    }
+    Ok(())
+}
+
+fn export(w: &mut impl Write, ctx: &Ctx, kind: cli::ExportKind, q: &ListQuery, out: &std::path::Path) -> Result<()> {
+    let store = ctx.open()?;
+    match kind {
+        cli::ExportKind::One(kind) => {
+            let n = phongtrao::sheet::export::export_register(&store, kind, q, out)?;
+            say(w, format!("Đã xuất {} {} ra {}", phongtrao::text::format_int(n as i64), kind.label(), out.display()))
+        }
+        cli::ExportKind::All => {
+            let counts = phongtrao::sheet::export::export_all(&store, out)?;
+            say(w, format!("Đã xuất mọi sổ ra {}:", out.display()))?;
+            for (kind, n) in counts {
+                say(w, format!("  {}: {}", kind.label(), phongtrao::text::format_int(n as i64)))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn template(w: &mut impl Write, ctx: &Ctx, kind: Kind, out: &std::path::Path) -> Result<()> {
+    let store = ctx.open()?;
+    phongtrao::sheet::template::write_template(&store, kind, out)?;
+    say(w, format!("Đã ghi mẫu Excel của sổ {} ra {}", kind.label(), out.display()))
 }
 
 fn delete(w: &mut impl Write, ctx: &Ctx, kind: Kind, id: Uuid) -> Result<()> {

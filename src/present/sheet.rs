@@ -1,0 +1,45 @@
+//! Spreadsheet imports and exports as told to the officer: what an import did or would do, and what
+//! to do next.
+
+use crate::sheet::import::{Mode, Report};
+use crate::text::format_int;
+
+fn n(v: u32) -> String {
+    format_int(v as i64)
+}
+
+/// The import's outcome in one sentence, then what to do about the bad rows.
+pub fn import_summary(r: &Report) -> Vec<String> {
+    let counts = format!("thêm {}, sửa {}, giữ nguyên {}", n(r.created), n(r.updated), n(r.unchanged));
+    let bad_rows = {
+        let mut lines: Vec<u32> = r.problems.iter().map(|p| p.line).collect();
+        lines.dedup();
+        lines.len() as u32
+    };
+    let mut out = Vec::new();
+    out.push(match (r.mode, r.saved) {
+        (Mode::Preview, _) => {
+            format!("Xem trước (chưa lưu gì): {} dòng đọc được; nếu nhập sẽ {counts}.", n(r.rows))
+        }
+        (_, true) => format!("Đã nhập {} dòng vào sổ {}: {counts}.", n(r.rows - bad_rows.min(r.rows)), r.kind.label()),
+        (_, false) if r.problems.is_empty() => format!("Không có gì thay đổi: {} dòng đều giống dữ liệu đã có.", n(r.rows)),
+        (_, false) => format!("Chưa lưu gì: {} dòng có lỗi.", n(bad_rows)),
+    });
+    if !r.unknown.is_empty() {
+        out.push(format!(
+            "Cột không nhận ra (bỏ qua): {}. Nếu cần, ghép các cột này với trường của sổ rồi nhập lại.",
+            r.unknown.iter().map(|h| format!("«{h}»")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if !r.problems.is_empty() {
+        out.push(match (r.mode, r.saved) {
+            (Mode::GoodRows, true) => format!("Đã bỏ qua {} dòng có lỗi dưới đây; sửa tệp rồi nhập lại các dòng đó.", n(bad_rows)),
+            _ => format!(
+                "{} dòng có lỗi dưới đây. Sửa tệp rồi nhập lại (nhập lại không tạo bản ghi trùng), hoặc chỉ nhập các dòng không lỗi.",
+                n(bad_rows)
+            ),
+        });
+        out.extend(r.problems.iter().map(|p| format!("  {p}")));
+    }
+    out
+}

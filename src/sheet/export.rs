@@ -1,0 +1,89 @@
+//! A register's list as the officer sees it (the list's search, filters and sort), written to .xlsx:
+//! Vietnamese headers, labels rather than codes, real dates and numbers, and the record's id in the
+//! last column so that the file can be edited and imported back ([`super::import`]).
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::import::{ID_HEADER, importable_fields};
+use super::{Cell, Sheet, write_xlsx};
+use crate::date;
+use crate::domain::{Field, FieldType, Kind, Record};
+use crate::error::Result;
+use crate::store::{ListQuery, Names, Store};
+
+/// The registers a spreadsheet can carry (every one but the certification, which has its own dossier).
+pub const KINDS: [Kind; 9] = [
+    Kind::Area,
+    Kind::Unit,
+    Kind::Model,
+    Kind::Review,
+    Kind::Team,
+    Kind::Member,
+    Kind::Activity,
+    Kind::Meeting,
+    Kind::Commendation,
+];
+
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+pub(crate) fn sheet_name(kind: Kind) -> String {
+    crate::text::capitalise(kind.label()).chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect::<String>().trim().to_owned()
+}
+
+/// One record's value as a cell.
+fn cell(f: &Field, v: Option<&Value>, names: &Names<'_>) -> Cell {
+    let Some(v) = v.filter(|v| !v.is_null()) else { return Cell::Empty };
+    match (&f.ty, v) {
+        (FieldType::Date, Value::String(s)) => date::parse_date(s).map_or_else(|_| Cell::Text(s.clone()), Cell::Date),
+        (FieldType::DateTime, Value::String(s)) => {
+            date::parse_datetime(s).map_or_else(|_| Cell::Text(s.clone()), Cell::Local)
+        }
+        (FieldType::Int { .. }, Value::Number(n)) => n.as_f64().map_or(Cell::Empty, Cell::Number),
+        _ => Cell::Text(names.value(f, v)),
+    }
+}
+
+/// The list of `kind` that `q` selects, as a sheet.
+pub fn register_sheet(store: &Store, kind: Kind, q: &ListQuery) -> Result<Sheet> {
+    let fields = importable_fields(store, kind)?;
+    let q = ListQuery { limit: None, offset: 0, include_deleted: false, ..q.clone() };
+    let records = store.list(kind, &q)?.records;
+    // Only the columns some record fills, for activities' category fields; every register field else.
+    let used: Vec<&Field> = fields
+        .iter()
+        .filter(|f| {
+            kind != Kind::Activity
+                || crate::domain::fields(kind).iter().any(|b| b.key == f.key)
+                || records.iter().any(|r| r.data.contains_key(&f.key))
+        })
+        .collect();
+    let names = Names::new(store);
+    let mut headers: Vec<String> = used.iter().map(|f| f.label.clone()).collect();
+    headers.push(ID_HEADER.into());
+    let rows = records.iter().map(|r: &Record| {
+        let mut row: Vec<Cell> = used.iter().map(|f| cell(f, r.data.get(&f.key), &names)).collect();
+        row.push(Cell::Text(r.id.to_string()));
+        row
+    });
+    Ok(Sheet { name: sheet_name(kind), headers, rows: rows.collect() })
+}
+
+/// Writes the list of `kind` that `q` selects to `out` (atomically); returns how many records.
+pub fn export_register(store: &Store, kind: Kind, q: &ListQuery, out: &Path) -> Result<usize> {
+    let sheet = register_sheet(store, kind, q)?;
+    let n = sheet.rows.len();
+    write_xlsx(&[sheet], out)?;
+    Ok(n)
+}
+
+/// Writes every register, one sheet each, to `out`; returns each register's count.
+pub fn export_all(store: &Store, out: &Path) -> Result<Vec<(Kind, usize)>> {
+    let mut sheets = Vec::with_capacity(KINDS.len());
+    for kind in KINDS {
+        sheets.push(register_sheet(store, kind, &ListQuery::default())?);
+    }
+    let counts = KINDS.iter().zip(&sheets).map(|(k, s)| (*k, s.rows.len())).collect();
+    write_xlsx(&sheets, out)?;
+    Ok(counts)
+}
