@@ -53,5 +53,8 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "issued_documents",
         "reprint_document",
         "open_printed",
+        "sheet_import",
+        "sheet_export",
+        "sheet_template",
     ]
 }

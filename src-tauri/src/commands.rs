@@ -591,3 +591,36 @@ pub async fn open_printed(state: State<'_, Shared>, path: String) -> Result<()> 
     with_store(&state, |_| Ok(()))?;
     Ok(phongtrao::print::save::open_saved(&phongtrao::print::save::default_dir(), std::path::Path::new(&path))?)
 }
+
+/// "Nhập từ Excel": reads the officer's spreadsheet at `path` and previews it, or imports it all or
+/// only its good rows (`options.mode`), as `phongtrao import` does.
+#[tauri::command]
+#[specta::specta]
+pub async fn sheet_import(
+    state: State<'_, Shared>,
+    kind: Kind,
+    path: String,
+    options: phongtrao::sheet::import::Options,
+) -> Result<phongtrao::present::sheet::ImportView> {
+    with_store(&state, |s| phongtrao::present::sheet::import(s, kind, std::path::Path::new(&path), &options))
+}
+
+/// "Xuất Excel": the list as shown (search, filters, sort; every page) into the print folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn sheet_export(state: State<'_, Shared>, kind: Kind, args: view::ListArgs) -> Result<String> {
+    with_store(&state, |s| {
+        let dir = phongtrao::print::save::default_dir();
+        Ok(phongtrao::sheet::export::export_to_folder(s, kind, &args.query(), &dir)?.display().to_string())
+    })
+}
+
+/// "Tải mẫu Excel": the register's blank template into the print folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn sheet_template(state: State<'_, Shared>, kind: Kind) -> Result<String> {
+    with_store(&state, |s| {
+        let dir = phongtrao::print::save::default_dir();
+        Ok(phongtrao::sheet::template::template_to_folder(s, kind, &dir)?.display().to_string())
+    })
+}

@@ -81,6 +81,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             issued_documents,
             reprint_document,
             open_printed,
+            sheet_import,
+            sheet_export,
+            sheet_template,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // Only serde_json::Value (a record's fields) carries 64-bit numbers; its counts fit in a JS number.

@@ -389,9 +389,11 @@ fn pick_option(v: &Value, choices: &[(&str, &str)]) -> Result<Value, String> {
         return Ok(Value::String((*code).to_owned()));
     }
     let folded = text::fold(s);
+    // The label without accents, or the code in any case ("THCS" for thcs, "to dan pho" for to_dan_pho).
+    let as_code = folded.replace(' ', "_");
     choices
         .iter()
-        .find(|(_, label)| text::fold(label) == folded)
+        .find(|(code, label)| text::fold(label) == folded || *code == as_code)
         .map(|(code, _)| Value::String((*code).to_owned()))
         .ok_or_else(|| {
             let list: Vec<String> = choices.iter().map(|(c, l)| format!("{c} ({l})")).collect();

@@ -9,8 +9,8 @@ pub(crate) mod registers;
 
 pub use field::{Doc, DocExt, Field, FieldType, GRADES, Lookup, check, count, display_value, long_text, options, text};
 pub use registers::{
-    Checked, FieldCache, Outcome, SearchMatch, check_record, fields, fields_for, natural_key, natural_key_of, search_matches,
-    search_text, title, validate,
+    Checked, FieldCache, Outcome, SearchMatch, check_record, fields, fields_for, natural_key, natural_key_of,
+    search_matches, search_text, title, validate,
 };
 
 use serde::{Deserialize, Serialize};

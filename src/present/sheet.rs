@@ -1,8 +1,36 @@
 //! Spreadsheet imports and exports as told to the officer: what an import did or would do, and what
 //! to do next.
 
-use crate::sheet::import::{Mode, Report};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::domain::Kind;
+use crate::error::Result;
+use crate::sheet::import::{Mode, Options, Report, import_file};
+use crate::store::Store;
 use crate::text::format_int;
+
+/// An import as the window shows it: what happened, told in sentences, and the details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportView {
+    pub report: Report,
+    pub lines: Vec<String>,
+    /// The register's fields a column can be mapped to (code, label), for the columns not recognised.
+    pub fields: Vec<(String, String)>,
+}
+
+/// "Nhập từ Excel": reads the file and previews or imports it as `opts` says.
+pub fn import(store: &mut Store, kind: Kind, path: &Path, opts: &Options) -> Result<ImportView> {
+    let report = import_file(store, kind, path, opts)?;
+    let fields = crate::sheet::import::importable_fields(store, kind)?
+        .into_iter()
+        .filter(|f| !f.system)
+        .map(|f| (f.key, f.label))
+        .collect();
+    Ok(ImportView { lines: import_summary(&report), report, fields })
+}
 
 fn n(v: u32) -> String {
     format_int(v as i64)
@@ -22,7 +50,9 @@ pub fn import_summary(r: &Report) -> Vec<String> {
             format!("Xem trước (chưa lưu gì): {} dòng đọc được; nếu nhập sẽ {counts}.", n(r.rows))
         }
         (_, true) => format!("Đã nhập {} dòng vào sổ {}: {counts}.", n(r.rows - bad_rows.min(r.rows)), r.kind.label()),
-        (_, false) if r.problems.is_empty() => format!("Không có gì thay đổi: {} dòng đều giống dữ liệu đã có.", n(r.rows)),
+        (_, false) if r.problems.is_empty() => {
+            format!("Không có gì thay đổi: {} dòng đều giống dữ liệu đã có.", n(r.rows))
+        }
         (_, false) => format!("Chưa lưu gì: {} dòng có lỗi.", n(bad_rows)),
     });
     if !r.unknown.is_empty() {

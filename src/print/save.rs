@@ -226,25 +226,33 @@ pub fn own_key(store: &mut Store) -> Result<forms::KeyInput> {
 }
 
 /// Opens a saved PDF in the system's viewer (its default application for PDF files), to print it
-/// from there. Only a `.pdf` file inside `dir` (the print folder) is opened: the window cannot use
-/// this to run or open anything else.
+/// from there, or a saved spreadsheet in the spreadsheet program. Only a `.pdf` or `.xlsx` file inside
+/// `dir` (the print folder) is opened: the window cannot use this to run or open anything else.
 pub fn open_saved(dir: &Path, file: &Path) -> Result<()> {
-    let refuse = || Error::Refused(format!("Chỉ mở được tệp PDF đã in trong thư mục {}.", dir.display()));
+    let refuse = || Error::Refused(format!("Chỉ mở được tệp PDF hoặc Excel đã lưu trong thư mục {}.", dir.display()));
     let dir = dir.canonicalize().map_err(|_| refuse())?;
     let file = file.canonicalize().map_err(|e| Error::io(file, e))?;
-    let is_pdf = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-    if !is_pdf || !file.is_file() || file.parent() != Some(dir.as_path()) {
+    let ext = file.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let is_pdf = ext.as_deref() == Some("pdf");
+    if !(is_pdf || ext.as_deref() == Some("xlsx")) || !file.is_file() || file.parent() != Some(dir.as_path()) {
         return Err(refuse());
     }
     // Detached: the viewer outlives the call (and a launcher that waits for it blocks nothing); a
     // launcher that fails at once (within 250 ms) is reported, or the next one (gio…) is tried.
     // The system's reason is in the system's language: the officer is told what to do instead.
     open::that_detached(&file).map_err(|_| {
-        Error::Refused(format!(
-            "Không mở được tệp {} bằng trình xem PDF của máy (máy chưa có trình xem PDF, hoặc trình xem không chạy). \
+        Error::Refused(if is_pdf {
+            format!(
+                "Không mở được tệp {} bằng trình xem PDF của máy (máy chưa có trình xem PDF, hoặc trình xem không chạy). \
 Hãy tự mở tệp này trong thư mục trên để in.",
-            file.display()
-        ))
+                file.display()
+            )
+        } else {
+            format!(
+                "Không mở được tệp {} (máy chưa có Excel hoặc LibreOffice). Hãy chép tệp này sang máy có Excel để mở.",
+                file.display()
+            )
+        })
     })
 }
 

@@ -176,4 +176,3 @@ pub fn quarantine_sheet(province: &str, items: &[Item]) -> Sheet {
             .collect(),
     }
 }
-

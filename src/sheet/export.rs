@@ -26,9 +26,20 @@ pub const KINDS: [Kind; 9] = [
     Kind::Commendation,
 ];
 
-/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+/// A sheet name Excel accepts: at most 31 characters (cut between words), none of `[]:*?/\`.
 pub(crate) fn sheet_name(kind: Kind) -> String {
-    crate::text::capitalise(kind.label()).chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect::<String>().trim().to_owned()
+    let full: String = crate::text::capitalise(kind.label()).chars().filter(|c| !"[]:*?/\\".contains(*c)).collect();
+    let mut name = String::new();
+    for word in full.split(' ') {
+        if name.chars().count() + word.chars().count() + 1 > 31 {
+            break;
+        }
+        if !name.is_empty() {
+            name.push(' ');
+        }
+        name.push_str(word);
+    }
+    name.trim_end_matches([',', ' ']).to_owned()
 }
 
 /// One record's value as a cell.
@@ -86,4 +97,12 @@ pub fn export_all(store: &Store, out: &Path) -> Result<Vec<(Kind, usize)>> {
     let counts = KINDS.iter().zip(&sheets).map(|(k, s)| (*k, s.rows.len())).collect();
     write_xlsx(&sheets, out)?;
     Ok(counts)
+}
+
+/// "Xuất Excel" in the window: the list into `dir` (the print folder), named after the register and
+/// the day, never replacing a file; returns the path written.
+pub fn export_to_folder(store: &Store, kind: Kind, q: &ListQuery, dir: &Path) -> Result<std::path::PathBuf> {
+    let sheet = register_sheet(store, kind, q)?;
+    let name = super::file_name(kind.label(), chrono::Local::now().date_naive());
+    super::write_xlsx_new(&[sheet], dir, &name)
 }

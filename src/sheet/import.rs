@@ -267,7 +267,9 @@ impl Names {
                 ids.len(),
                 kind.label()
             )),
-            _ => Err(format!("không tìm thấy {} tên «{s}»; nhập {} trước hoặc sửa lại tên", kind.label(), kind.label())),
+            _ => {
+                Err(format!("không tìm thấy {} tên «{s}»; nhập {} trước hoặc sửa lại tên", kind.label(), kind.label()))
+            }
         }
     }
 }
@@ -338,6 +340,7 @@ enum Done {
 
 /// Reads `path` and imports it into the register `kind` as `opts` says.
 pub fn import_file(store: &mut Store, kind: Kind, path: &Path, opts: &Options) -> Result<Report> {
+    importable_fields(store, kind)?;
     let table = read_file(path, opts.sheet.as_deref())?;
     import_table(store, kind, &table, opts)
 }
@@ -392,7 +395,10 @@ pub fn import_table(store: &mut Store, kind: Kind, table: &Table, opts: &Options
                                 report.problems.push(Problem {
                                     line,
                                     column: col.header.clone(),
-                                    message: format!("«{}» không phải là mã bản ghi; để trống nếu là bản ghi mới", s.trim()),
+                                    message: format!(
+                                        "«{}» không phải là mã bản ghi; để trống nếu là bản ghi mới",
+                                        s.trim()
+                                    ),
                                 });
                             }
                         },
@@ -474,11 +480,9 @@ fn apply_row(
     let create_doc: Doc = doc.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
     if let Some(id) = id {
         return match tx.record_any(id)? {
-            Some(r) if r.kind != kind => Err(Error::Refused(format!(
-                "mã bản ghi {id} là của {}, không phải {}",
-                r.kind.label(),
-                kind.label()
-            ))),
+            Some(r) if r.kind != kind => {
+                Err(Error::Refused(format!("mã bản ghi {id} là của {}, không phải {}", r.kind.label(), kind.label())))
+            }
             Some(r) if r.meta.deleted => Err(Error::Refused(format!(
                 "bản ghi mã {id} đã bị xóa trong phần mềm; xóa ô «{ID_HEADER}» của dòng này nếu muốn thêm lại như bản ghi mới"
             ))),
@@ -511,7 +515,13 @@ fn apply_row(
         }
         if let [(id, None)] = matches.as_slice() {
             let id = *id;
-            let done = update(tx, kind, id, doc)?;
+            // The file names the record; it does not rename it ("thon kon roc" keeps "Thôn Kon Rốc").
+            let patch: Doc = doc
+                .iter()
+                .filter(|(k, _)| !key_fields.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let done = update(tx, kind, id, &patch)?;
             known.insert(k.clone(), vec![(id, Some(line))]);
             return Ok(done);
         }

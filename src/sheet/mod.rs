@@ -90,8 +90,34 @@ fn width(s: &Sheet, c: usize) -> f64 {
     header.clamp(8.0, 28.0).max(longest.min(50.0) + 1.0)
 }
 
+/// An ASCII file name for `what` and today's date: `thanh-vien-to-bao-ve-an-ninh-trat-tu_2026-12-06.xlsx`
+/// (every file system and USB stick takes it).
+pub fn file_name(what: &str, on: NaiveDate) -> String {
+    let ascii: String = crate::text::fold(what)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    format!("{ascii}_{}.xlsx", on.format("%Y-%m-%d"))
+}
+
+/// Writes the sheets into `dir` under `name`, never replacing a file there (`name-2.xlsx`…);
+/// returns the path written.
+pub fn write_xlsx_new(sheets: &[Sheet], dir: &Path, name: &str) -> Result<std::path::PathBuf> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    crate::fsutil::write_new(&dir.join(name), &workbook(sheets)?)
+}
+
 /// Writes the sheets as one .xlsx file (atomically).
 pub fn write_xlsx(sheets: &[Sheet], out: &Path) -> Result<()> {
+    crate::fsutil::write_atomic(out, &workbook(sheets)?)
+}
+
+/// The sheets as the bytes of one .xlsx file.
+fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold().set_text_wrap();
     let date = Format::new().set_num_format("dd/mm/yyyy");
@@ -141,6 +167,5 @@ pub fn write_xlsx(sheets: &[Sheet], out: &Path) -> Result<()> {
             ws.autofilter(0, 0, s.rows.len() as u32, s.headers.len().saturating_sub(1) as u16).map_err(|_| failed())?;
         }
     }
-    let bytes = wb.save_to_buffer().map_err(|_| failed())?;
-    crate::fsutil::write_atomic(out, &bytes)
+    wb.save_to_buffer().map_err(|_| failed())
 }

@@ -110,11 +110,26 @@ pub fn read_bytes(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table
         return read_workbook(name, bytes, sheet);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        // An OLE compound file: an encrypted .xlsx, or an old .xls.
+        // An OLE compound file: a password-protected .xlsx (its EncryptedPackage), or an old .xls.
+        if let Err(calamine::XlsxError::Password) =
+            calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(Cursor::new(bytes))
+        {
+            return Err(workbook_error(name, &calamine::Error::Xlsx(calamine::XlsxError::Password)));
+        }
         return read_workbook(name, bytes, sheet);
+    }
+    let lower = name.to_lowercase();
+    if [".xlsx", ".xlsm", ".xls", ".ods"].iter().any(|e| lower.ends_with(e)) {
+        // Named as a workbook but neither a zip nor an OLE file.
+        return Err(not_a_sheet(name));
     }
     if bytes.is_empty() {
         return Err(refused(format!("Tệp «{name}» trống, không có dòng nào.")));
+    }
+    // Text has no NUL byte (UTF-16 text starts with its BOM): anything else is some other file.
+    let bom16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if !bom16 && bytes.iter().take(8192).any(|b| *b == 0) {
+        return Err(not_a_sheet(name));
     }
     read_text(name, bytes)
 }
@@ -304,22 +319,32 @@ fn read_text(name: &str, bytes: &[u8]) -> Result<Table> {
         .max_by_key(|s| first.bytes().filter(|b| b == s).count())
         .filter(|s| first.bytes().any(|b| b == *s))
         .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new().delimiter(sep).has_headers(false).flexible(true).from_reader(
-        Cursor::new(decoded.as_bytes()),
-    );
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(Cursor::new(decoded.as_bytes()));
     let mut grid = Grid::default();
     let mut record = csv::StringRecord::new();
-    let mut r = 0usize;
+    // The line each row starts on, counted from its byte offset (the reader skips empty lines, and
+    // a quoted cell may hold line breaks), from 0 as the grid's rows.
+    let (mut seen, mut r) = (0usize, 0usize);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(_) => return Err(not_a_sheet(name)),
         }
+        let mut at = record.position().map_or(seen, |p| p.byte() as usize).clamp(seen, decoded.len());
+        // After a "\r\n" the reader's record starts at the "\n": the row itself is past it.
+        while decoded.as_bytes().get(at).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            at += 1;
+        }
+        r += decoded.as_bytes()[seen..at].iter().filter(|b| **b == b'\n').count();
+        seen = at;
         for (c, v) in record.iter().enumerate() {
             grid.put(name, r, c, text_cell(v))?;
         }
-        r += 1;
     }
     grid.table(name, "CSV".into())
 }
@@ -357,7 +382,7 @@ mod tests {
 
     #[test]
     fn not_a_spreadsheet_says_so() {
-        let e = read_bytes("anh.png", b"\x89PNG\r\n\x1a\n\0\0\0", None).unwrap_err().to_string();
+        let e = read_bytes("anh.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", None).unwrap_err().to_string();
         assert!(e.contains("không phải là bảng tính"), "{e}");
         let e = read_bytes("x.csv", b"", None).unwrap_err().to_string();
         assert!(e.contains("trống"), "{e}");

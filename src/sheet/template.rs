@@ -40,25 +40,45 @@ fn choices(store: &Store, f: &Field) -> Result<Option<Vec<String>>> {
 fn how(f: &Field) -> String {
     match &f.ty {
         FieldType::Text { max, multiline } => {
-            format!("Chữ, tối đa {} ký tự{}", text::format_int(*max as i64), if *multiline { ", được xuống dòng" } else { "" })
+            format!(
+                "Chữ, tối đa {} ký tự{}",
+                text::format_int(*max as i64),
+                if *multiline { ", được xuống dòng" } else { "" }
+            )
         }
         FieldType::Int { min, .. } if *min == 0 => "Số nguyên không âm (viết 1200 hoặc 1.200)".into(),
         FieldType::Int { .. } => "Số nguyên".into(),
         FieldType::Bool => "Có hoặc Không".into(),
         FieldType::Date => "Ngày, dạng dd/mm/yyyy (ô ngày của Excel hoặc chữ)".into(),
         FieldType::DateTime => "Ngày giờ, dạng dd/mm/yyyy HH:MM (giờ viết 8h30, 8 giờ 30 cũng được)".into(),
-        FieldType::Enum { .. } | FieldType::Ref { .. } => "Chọn trong danh sách (có dấu hoặc không dấu đều được)".into(),
+        FieldType::Enum { .. } | FieldType::Ref { .. } => {
+            "Chọn trong danh sách (có dấu hoặc không dấu đều được)".into()
+        }
         FieldType::Link { kind } => format!("Tên {} đã có trong phần mềm (chọn trong danh sách)", kind.label()),
         FieldType::Links { kind } => {
             format!("Tên {} đã có trong phần mềm; nhiều tên cách nhau bằng dấu chấm phẩy (;)", kind.label())
         }
         FieldType::TextList => "Danh sách tên, cách nhau bằng dấu chấm phẩy (;) hoặc xuống dòng".into(),
-        FieldType::Grades => "Từng năm: năm: xếp loại; ví dụ 2025: Hoàn thành tốt nhiệm vụ; 2024: Hoàn thành nhiệm vụ".into(),
+        FieldType::Grades => {
+            "Từng năm: năm: xếp loại; ví dụ 2025: Hoàn thành tốt nhiệm vụ; 2024: Hoàn thành nhiệm vụ".into()
+        }
     }
 }
 
 /// Writes the template of `kind` to `out` (atomically).
 pub fn write_template(store: &Store, kind: Kind, out: &Path) -> Result<()> {
+    crate::fsutil::write_atomic(out, &template(store, kind)?)
+}
+
+/// "Tải mẫu Excel" in the window: the template into `dir`, never replacing a file; returns its path.
+pub fn template_to_folder(store: &Store, kind: Kind, dir: &Path) -> Result<std::path::PathBuf> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = super::file_name(&format!("mau {}", kind.label()), chrono::Local::now().date_naive());
+    crate::fsutil::write_new(&dir.join(name), &template(store, kind)?)
+}
+
+/// The template of `kind` as the bytes of an .xlsx file.
+fn template(store: &Store, kind: Kind) -> Result<Vec<u8>> {
     let fields: Vec<Field> = importable_fields(store, kind)?.into_iter().filter(|f| !f.system).collect();
     let mut wb = Workbook::new();
     let head = Format::new().set_bold().set_text_wrap().set_border(FormatBorder::Thin);
@@ -149,8 +169,7 @@ pub fn write_template(store: &Store, kind: Kind, out: &Path) -> Result<()> {
         }
         ws.set_hidden(true);
     }
-    let bytes = wb.save_to_buffer().map_err(|_| failed())?;
-    crate::fsutil::write_atomic(out, &bytes)
+    wb.save_to_buffer().map_err(|_| failed())
 }
 
 /// Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.

@@ -259,7 +259,7 @@ fn a_viewer_prints_blank_forms_but_takes_no_number() {
 }
 
 #[test]
-fn only_pdfs_in_the_print_folder_may_be_opened() {
+fn only_pdfs_and_spreadsheets_in_the_print_folder_may_be_opened() {
     let dir = tempfile::tempdir().unwrap();
     let print_dir = dir.path().join("in");
     std::fs::create_dir_all(&print_dir).unwrap();
@@ -267,10 +267,14 @@ fn only_pdfs_in_the_print_folder_may_be_opened() {
     std::fs::write(&outside, b"%PDF-1.5").unwrap();
     let script = print_dir.join("chay.sh");
     std::fs::write(&script, b"#!/bin/sh\n").unwrap();
-    for bad in [outside.clone(), script, print_dir.join("..").join("khac.pdf"), print_dir.join("khong-co.pdf")] {
+    let macro_book = print_dir.join("macro.xlsm");
+    std::fs::write(&macro_book, b"PK").unwrap();
+    for bad in
+        [outside.clone(), script, macro_book, print_dir.join("..").join("khac.pdf"), print_dir.join("khong-co.pdf")]
+    {
         let e = save::open_saved(&print_dir, &bad).unwrap_err();
         assert!(matches!(e, Error::Refused(_) | Error::Io { .. }), "{bad:?}: {e:?}");
     }
     let e = save::open_saved(&print_dir.join("khong-co-thu-muc"), &outside).unwrap_err();
-    assert!(e.to_string().contains("Chỉ mở được tệp PDF đã in"), "{e}");
+    assert!(e.to_string().contains("Chỉ mở được tệp PDF hoặc Excel đã lưu"), "{e}");
 }

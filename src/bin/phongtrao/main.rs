@@ -226,7 +226,9 @@ fn list(w: &mut impl Write, ctx: &Ctx, kind: Kind, q: &ListQuery, json: bool) ->
 
 fn parse_mapping(m: &str) -> Result<(String, String)> {
     m.split_once('=').map(|(h, f)| (h.trim().to_owned(), f.trim().to_owned())).ok_or_else(|| {
-        Error::Refused(format!("Ghép cột «{m}» không hợp lệ; viết dạng \"Tiêu đề cột=mã trường\" (ví dụ \"Tên thôn=name\")."))
+        Error::Refused(format!(
+            "Ghép cột «{m}» không hợp lệ; viết dạng \"Tiêu đề cột=mã trường\" (ví dụ \"Tên thôn=name\")."
+        ))
     })
 }
 
