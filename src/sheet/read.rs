@@ -188,11 +188,10 @@ fn read_workbook(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table>
 }
 
 fn workbook_error(name: &str, e: &calamine::Error) -> Error {
-    let protected = match e {
-        calamine::Error::Xlsx(calamine::XlsxError::Password) => true,
-        calamine::Error::Xls(calamine::XlsError::Password) => true,
-        _ => false,
-    };
+    let protected = matches!(
+        e,
+        calamine::Error::Xlsx(calamine::XlsxError::Password) | calamine::Error::Xls(calamine::XlsError::Password)
+    );
     if protected {
         refused(format!(
             "Tệp «{name}» được đặt mật khẩu nên không đọc được. Mở tệp bằng Excel, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc), lưu lại rồi nhập lại."

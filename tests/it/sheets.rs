@@ -147,7 +147,7 @@ fn bad_rows_are_named_by_line_and_column_and_nothing_is_saved() {
         good("Nguyễn Văn Một"),
         format!("{team};Trần Thị Hai;31/02/1985;Thôn 1;01/01/2010;THCS;Tổ viên;01/02/2024"),
         good("Lê Văn Ba"),
-        format!("Tổ không có;Phạm Văn Bốn;12/03/1985;Thôn 1;01/01/2010;THCS;Tổ viên;01/02/2024"),
+        "Tổ không có;Phạm Văn Bốn;12/03/1985;Thôn 1;01/01/2010;THCS;Tổ viên;01/02/2024".to_owned(),
         format!("{team};Võ Văn Năm;12/03/1985;Thôn 1;01/01/2010;Tiến sĩ;Đội trưởng;01/02/2024"),
     ]
     .join("\n");
