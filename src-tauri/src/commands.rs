@@ -87,6 +87,13 @@ impl App {
         });
     }
 
+    /// The store just opened (setup, demo, login), with today's automatic backup scheduled.
+    fn opened(&mut self, store: Store) -> AppInfo {
+        self.store = Some(store);
+        self.daily_backup();
+        self.info()
+    }
+
     /// Closes the store (logout, restore): the key leaves memory with it.
     fn close(&mut self) {
         self.store = None;
@@ -200,9 +207,8 @@ pub async fn setup(state: State<'_, Shared>, input: SetupInput) -> Result<AppInf
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
-    app.store = Some(Store::create_at(&app.path, &s, &chief, KdfParams::default())?);
-    app.daily_backup();
-    Ok(app.info())
+    let store = Store::create_at(&app.path, &s, &chief, KdfParams::default())?;
+    Ok(app.opened(store))
 }
 
 /// First run, trying the app out: creates the demo commune, logged in as its chief (who logs in again
@@ -215,9 +221,7 @@ pub async fn open_demo(state: State<'_, Shared>) -> Result<AppInfo> {
     let chief = demo::demo_chief(demo::DEMO_PASSWORD);
     let mut store = Store::create_at(&app.path, &demo::demo_setup(), &chief, KdfParams::default())?;
     demo::generate(&mut store, &demo::DemoOptions::default(), &mut |_, _| {})?;
-    app.store = Some(store);
-    app.daily_backup();
-    Ok(app.info())
+    Ok(app.opened(store))
 }
 
 /// Opens the store as `username`; a wrong password, a locked account or a removed one is refused by
@@ -227,9 +231,8 @@ pub async fn open_demo(state: State<'_, Shared>) -> Result<AppInfo> {
 pub async fn login(state: State<'_, Shared>, username: String, password: String) -> Result<AppInfo> {
     let mut app = lock(&state)?;
     app.expect(Stage::Login)?;
-    app.store = Some(Store::unlock(&app.path, &username, &password)?);
-    app.daily_backup();
-    Ok(app.info())
+    let store = Store::unlock(&app.path, &username, &password)?;
+    Ok(app.opened(store))
 }
 
 /// Closes the store: its key leaves memory with it.

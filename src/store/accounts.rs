@@ -25,9 +25,7 @@ pub(super) fn get(conn: &Connection, username: &str) -> Result<Option<Account>> 
 }
 
 pub(super) fn all(conn: &Connection) -> Result<Vec<Account>> {
-    let mut st = conn.prepare("SELECT username, full_name, rank, role FROM account ORDER BY username")?;
-    let rows = st.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    super::all_rows(conn, "SELECT username, full_name, rank, role FROM account ORDER BY username", [], from_row)
 }
 
 fn public(a: &Account) -> Result<serde_json::Value> {

@@ -485,9 +485,9 @@ impl Store {
 
     /// Names of the reference lists with their labels and versions.
     pub fn ref_lists(&self) -> Result<Vec<(String, String, i64)>> {
-        let mut st = self.conn.prepare("SELECT list, label, version FROM ref_list ORDER BY list")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        all_rows(&self.conn, "SELECT list, label, version FROM ref_list ORDER BY list", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
     }
 
     /// Installs a newer reference set (from a release or the province); older lists are kept.
@@ -826,6 +826,18 @@ fn apply_refs(conn: &Connection, set: &RefSet) -> Result<usize> {
     Ok(n)
 }
 
+/// Every row `sql` gives for `params`, each read by `row`: the one place a query's rows are gathered.
+pub(crate) fn all_rows<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let rows = st.query_map(params, row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Read access shared by the store and its transactions.
 pub(crate) struct Reader<'c> {
     conn: &'c Connection,
@@ -889,9 +901,7 @@ impl Reader<'_> {
                 "SELECT {RECORD_COLUMNS} FROM record WHERE deleted = 0 AND rowid IN (
                     SELECT rid FROM record_fact WHERE kind = ?1 AND {col} = ?2)"
             );
-            let mut st = self.conn.prepare_cached(&sql)?;
-            let rows = st.query_map(params![kind.code(), value], record_from_row)?;
-            return Ok(rows.collect::<rusqlite::Result<_>>()?);
+            return all_rows(self.conn, &sql, params![kind.code(), value], record_from_row);
         }
         let (list, inner) = match field.split_once('.') {
             Some((l, i)) => (l, format!("$.{i}")),
@@ -903,9 +913,7 @@ impl Reader<'_> {
                 WHERE CASE WHEN ?3 = '$' THEN CAST(j.value AS TEXT)
                            ELSE CAST(json_extract(j.value, ?3) AS TEXT) END = ?4)"
         );
-        let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st.query_map(params![kind.code(), list, inner, value], record_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        all_rows(self.conn, &sql, params![kind.code(), list, inner, value], record_from_row)
     }
 
     fn ref_items(&self, list: &str) -> Result<Vec<RefItem>> {

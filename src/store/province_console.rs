@@ -135,9 +135,7 @@ impl ProvinceDb {
 
     /// The communes' names by code.
     pub fn commune_names(&self) -> Result<Vec<(String, String)>> {
-        let mut st = self.conn.prepare("SELECT code, name FROM commune ORDER BY code")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(&self.conn, "SELECT code, name FROM commune ORDER BY code", [], |r| Ok((r.get(0)?, r.get(1)?)))
     }
 
     /// Names a commune (or renames it).
@@ -151,23 +149,24 @@ impl ProvinceDb {
 
     /// Every imported bundle, by commune, installation and number.
     pub fn bundles(&self) -> Result<Vec<BundleRow>> {
-        let mut st = self.conn.prepare(
+        super::all_rows(
+            &self.conn,
             "SELECT hash, key_id, installation_id, commune_code, epoch, seq, created_at, imported_at
              FROM bundle_import ORDER BY commune_code, installation_id, epoch, seq",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(BundleRow {
-                hash: r.get(0)?,
-                key_id: r.get(1)?,
-                installation_id: r.get(2)?,
-                commune_code: r.get(3)?,
-                epoch: r.get(4)?,
-                seq: r.get(5)?,
-                created_at: r.get(6)?,
-                imported_at: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [],
+            |r| {
+                Ok(BundleRow {
+                    hash: r.get(0)?,
+                    key_id: r.get(1)?,
+                    installation_id: r.get(2)?,
+                    commune_code: r.get(3)?,
+                    epoch: r.get(4)?,
+                    seq: r.get(5)?,
+                    created_at: r.get(6)?,
+                    imported_at: r.get(7)?,
+                })
+            },
+        )
     }
 
     /// Streams every record of the given kinds (tombstones included), commune by commune and by id.
@@ -296,22 +295,23 @@ impl ProvinceDb {
 
     /// The province's audit log, oldest first.
     pub fn audit_log(&self) -> Result<Vec<ProvinceAudit>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT n, at, who, action, subject, detail, prev, hash FROM province_audit ORDER BY n")?;
-        let rows = st.query_map([], |r| {
-            Ok(ProvinceAudit {
-                n: r.get(0)?,
-                at: r.get(1)?,
-                who: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
-                detail: r.get(5)?,
-                prev: r.get(6)?,
-                hash: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(
+            &self.conn,
+            "SELECT n, at, who, action, subject, detail, prev, hash FROM province_audit ORDER BY n",
+            [],
+            |r| {
+                Ok(ProvinceAudit {
+                    n: r.get(0)?,
+                    at: r.get(1)?,
+                    who: r.get(2)?,
+                    action: r.get(3)?,
+                    subject: r.get(4)?,
+                    detail: r.get(5)?,
+                    prev: r.get(6)?,
+                    hash: r.get(7)?,
+                })
+            },
+        )
     }
 
     /// Whether every audit entry's hash and link are right.
