@@ -113,6 +113,35 @@ pub(super) fn audit(
     Ok(())
 }
 
+const QUEUE: &str =
+    "SELECT q.bundle, q.installation_id, coalesce(b.commune_code, ''), q.record_id, q.kind, q.reason, q.data, q.at,
+        d.decision, d.note, d.decided_by, d.decided_at
+ FROM quarantine q
+ LEFT JOIN bundle_import b ON b.hash = q.bundle
+ LEFT JOIN quarantine_decision d ON d.bundle = q.bundle AND d.record_id = q.record_id
+ ORDER BY q.at DESC, b.commune_code, q.record_id";
+
+/// One entry of the quarantine queue, as [`QUEUE`] reads it.
+fn queue_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuarantineEntry> {
+    let decision: Option<String> = r.get(8)?;
+    Ok(QuarantineEntry {
+        bundle: r.get(0)?,
+        installation_id: r.get(1)?,
+        commune_code: r.get(2)?,
+        record_id: r.get(3)?,
+        kind: r.get(4)?,
+        reason: r.get(5)?,
+        data: r.get(6)?,
+        at: r.get(7)?,
+        decision: match decision {
+            Some(decision) => {
+                Some(Decision { decision, note: r.get(9)?, decided_by: r.get(10)?, decided_at: r.get(11)? })
+            }
+            None => None,
+        },
+    })
+}
+
 impl ProvinceDb {
     /// A setting of the province (kept in `province_meta`), e.g. the reporting rules as JSON.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -207,34 +236,7 @@ impl ProvinceDb {
 
     /// The quarantine queue: every record put aside, with its commune and decision, newest first.
     pub fn quarantine_queue(&self) -> Result<Vec<QuarantineEntry>> {
-        let mut st = self.conn.prepare(
-            "SELECT q.bundle, q.installation_id, coalesce(b.commune_code, ''), q.record_id, q.kind, q.reason, q.data, q.at,
-                    d.decision, d.note, d.decided_by, d.decided_at
-             FROM quarantine q
-             LEFT JOIN bundle_import b ON b.hash = q.bundle
-             LEFT JOIN quarantine_decision d ON d.bundle = q.bundle AND d.record_id = q.record_id
-             ORDER BY q.at DESC, b.commune_code, q.record_id",
-        )?;
-        let rows = st.query_map([], |r| {
-            let decision: Option<String> = r.get(8)?;
-            Ok(QuarantineEntry {
-                bundle: r.get(0)?,
-                installation_id: r.get(1)?,
-                commune_code: r.get(2)?,
-                record_id: r.get(3)?,
-                kind: r.get(4)?,
-                reason: r.get(5)?,
-                data: r.get(6)?,
-                at: r.get(7)?,
-                decision: match decision {
-                    Some(decision) => {
-                        Some(Decision { decision, note: r.get(9)?, decided_by: r.get(10)?, decided_at: r.get(11)? })
-                    }
-                    None => None,
-                },
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(&self.conn, QUEUE, [], queue_entry)
     }
 
     /// Records a decision on a quarantined record, merges the record if it is accepted (its latest
