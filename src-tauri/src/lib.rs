@@ -81,6 +81,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             issued_documents,
             reprint_document,
             open_printed,
+            pick_path,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // Only serde_json::Value (a record's fields) carries 64-bit numbers; its counts fit in a JS number.
@@ -97,6 +98,9 @@ pub fn run() {
     let app = commands::App::start(store_path());
     tauri::Builder::default()
         .manage(Mutex::new(app))
+        // The native file and folder dialogs, opened only by the `pick_path` command: the capability
+        // grants the page none of the plugin's own commands (no dialog:*, no fs plugin).
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!())
         .expect("không mở được cửa sổ ứng dụng");

@@ -25,6 +25,8 @@ pub struct SyncView {
     pub fingerprint: String,
     /// Folders where a USB stick seems to be mounted.
     pub drives: Vec<String>,
+    /// Bundles (`.ptb`) found on those sticks, newest first: a receipt brought back, an enrollment.
+    pub bundles: Vec<String>,
 }
 
 pub fn view(s: &mut Store) -> phongtrao::Result<SyncView> {
@@ -38,6 +40,7 @@ pub fn view(s: &mut Store) -> phongtrao::Result<SyncView> {
         key_id: pk.key_id(),
         fingerprint: pk.fingerprint(),
         drives: phongtrao::fsutil::removable_drives().iter().map(|p| p.display().to_string()).collect(),
+        bundles: phongtrao::fsutil::files_on_drives(&["ptb"], 20).iter().map(|p| p.display().to_string()).collect(),
     })
 }
 
