@@ -252,6 +252,7 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
                 province: c.province.clone(),
                 installation_id: c.installation_id.to_string(),
                 officer: c.officer.clone(),
+                replaces: store.key_replaced_by(&key.key_id)?.unwrap_or_default(),
                 key,
             };
             Ok(Filled::new(None, Box::new(move |a, i| k.document(a, i))))

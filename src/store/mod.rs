@@ -20,13 +20,14 @@ mod query;
 mod sync;
 
 pub use audit::AuditReport;
+use audit::Audited;
 pub use backup::{Snapshot, SnapshotInfo};
 pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
 pub use cert::{CertSaved, CertView};
 pub use documents::{DocTarget, IssuedDoc, doc_number};
 pub use migrate::{MIGRATIONS, checksum as migration_checksum, latest as latest_schema};
 pub use names::Names;
-pub use query::{FactRow, Filter, Group, Hit, ListQuery, Op, Page};
+pub use query::{FactRow, Filter, Found, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, ChangeLine, MergeReport};
 
 use std::path::{Path, PathBuf};
@@ -217,7 +218,7 @@ impl Store {
         bundles::ensure_keys(&tx)?;
         let commune = read_commune(&tx)?.ok_or(Error::NotInitialized)?;
         let new = serde_json::to_value(&setup).map_err(|e| Error::Json(e.to_string()))?;
-        audit::append(&tx, &setup.officer, "init", None, None, None, Some(&new))?;
+        audit::append(&tx, &setup.officer, "init", Audited { new: Some(&new), ..Audited::default() })?;
         tx.commit()?;
         self.actor = commune.officer.clone();
         self.commune = Some(commune);
@@ -357,7 +358,7 @@ impl Store {
     /// Runs `f` in one transaction: everything it writes is committed together, or nothing if it fails.
     /// Only an officer or the chief may write.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        self.require(Role::Officer, "thêm, sửa hay xóa dữ liệu")?;
+        self.require(Role::WRITES, "thêm, sửa hay xóa dữ liệu")?;
         self.write_as_system(f)
     }
 
@@ -415,6 +416,25 @@ impl Store {
     /// Accent- and case-insensitive search across registers (or one).
     pub fn search(&self, text: &str, kind: Option<Kind>, limit: u32) -> Result<Vec<Hit>> {
         query::search(&self.conn, text, kind, limit)
+    }
+
+    /// [`search`](Self::search), and for each record found the fields that made it match, with their
+    /// values ([`domain::search_matches`]): the window says why a record is in the list.
+    pub fn search_explained(&self, text: &str, kind: Option<Kind>, limit: u32) -> Result<Vec<Found>> {
+        let hits = self.search(text, kind, limit)?;
+        let reader = self.reader();
+        hits.into_iter()
+            .map(|hit| {
+                let matched = match reader.record(hit.id)? {
+                    Some(r) => {
+                        let fields = domain::fields_for(r.kind, &r.data, &reader)?;
+                        domain::search_matches(&r.data, &fields, text)
+                    }
+                    None => Vec::new(),
+                };
+                Ok(Found { hit, matched })
+            })
+            .collect()
     }
 
     /// Live records of `kind` counted by the values of the fields `by`, with each group's greatest value
@@ -679,7 +699,7 @@ fn record_issued(tx: &mut Tx<'_>, doc: &IssuedDoc) -> Result<()> {
         Some(id) => tx.reader().record(id)?.map(|r| r.kind),
         None => None,
     };
-    tx.audit_change("issue", kind, doc.record_id, None, Some(&new))
+    tx.audit_change("issue", Audited { kind, id: doc.record_id, new: Some(&new), ..Audited::default() })
 }
 
 fn replicas_docs(records: &[Record]) -> Vec<Doc> {
@@ -1106,14 +1126,16 @@ impl Tx<'_> {
         let origin = self.commune.installation_id;
         self.write_row(kind, id, Some(c), hlc, origin)?;
         let new = Value::Object(c.doc.clone());
-        self.audit_change(action, Some(kind), Some(id), old.map(|o| Value::Object(o.clone())).as_ref(), Some(&new))
+        let old = old.map(|o| Value::Object(o.clone()));
+        self.audit_change(action, Audited { kind: Some(kind), id: Some(id), old: old.as_ref(), new: Some(&new) })
     }
 
     fn tombstone(&mut self, kind: Kind, id: Uuid, old: &Doc) -> Result<()> {
         let hlc = self.tick()?;
         let origin = self.commune.installation_id;
         self.write_row(kind, id, None, hlc, origin)?;
-        self.audit_change("delete", Some(kind), Some(id), Some(&Value::Object(old.clone())), None)
+        let old = Value::Object(old.clone());
+        self.audit_change("delete", Audited { kind: Some(kind), id: Some(id), old: Some(&old), new: None })
     }
 
     /// The row itself: a live record (`Some`) or a tombstone (`None`), with a fresh sequence number.
@@ -1187,19 +1209,11 @@ impl Tx<'_> {
     /// Appends an audit entry in this transaction for an event about no record (a login, an export…):
     /// `new` is what it says.
     pub(crate) fn audit(&mut self, action: &str, new: Option<&Value>) -> Result<()> {
-        audit::append(&self.tx, self.actor, action, None, None, None, new)
+        audit::append(&self.tx, self.actor, action, Audited { new, ..Audited::default() })
     }
 
-    /// An audit entry for a change of a record (`kind`, `id`), or of an account (no record), from
-    /// `old` to `new`.
-    pub(crate) fn audit_change(
-        &mut self,
-        action: &str,
-        kind: Option<Kind>,
-        id: Option<Uuid>,
-        old: Option<&Value>,
-        new: Option<&Value>,
-    ) -> Result<()> {
-        audit::append(&self.tx, self.actor, action, kind, id, old, new)
+    /// An audit entry for a change of a record, or of an account (no record), from `old` to `new`.
+    pub(crate) fn audit_change(&mut self, action: &str, change: Audited<'_>) -> Result<()> {
+        audit::append(&self.tx, self.actor, action, change)
     }
 }

@@ -308,6 +308,30 @@ fn minisign_pub() -> String {
 }
 
 #[test]
+fn dang_ky_khoa_after_a_rotation_names_the_old_key_on_one_page() {
+    // The widest key line there can be (it wraps), and the line of the key it replaces.
+    let key = forms::KeyInput {
+        key_id: "7A3027635DB64CD5".into(),
+        fingerprint: "59800 90880 41800 41449 59591 19390 28383 50217".into(),
+        public_key: "RW".to_owned() + &"W".repeat(54),
+    };
+    let form = forms::KeyRegistration {
+        commune: "Xã Ia Đal".into(),
+        commune_code: "24610".into(),
+        province: "Gia Lai".into(),
+        installation_id: "0192f1a0-7c3e-7d4a-9b1c-2e3f4a5b6c7d".into(),
+        officer: "Nguyễn Văn An".into(),
+        key,
+        replaces: "DEB8B201F97BD252".into(),
+    };
+    let agency = forms::Agency::police("Gia Lai", "Xã Ia Đal");
+    let doc = form.document(&agency, &forms::Issue { number: None, date: Some(d(2026, 1, 5)) });
+    let (text, pages) = check(&phongtrao::print::render(&doc).expect("render"), "dang-ky-khoa-thay-khoa");
+    assert_eq!(pages, 1, "{text}");
+    assert_has(&text, "dang-ky-khoa-thay-khoa", &["Thay khóa cũ (đề nghị thu hồi): DEB8B201F97BD252"]);
+}
+
+#[test]
 fn dang_ky_khoa_prints_the_key_and_its_fingerprint_and_blank() {
     let mut s = store();
     let key = forms::from_minisign_pub(&minisign_pub()).expect("key");
@@ -323,6 +347,7 @@ fn dang_ky_khoa_prints_the_key_and_its_fingerprint_and_blank() {
         installation_id: "0192f1a0-7c3e-7d4a-9b1c-2e3f4a5b6c7d".into(),
         officer: "Nguyễn Văn An".into(),
         key: key.clone(),
+        replaces: String::new(),
     };
     let agency = forms::Agency::police("Gia Lai", "Xã Ia Đal");
     let doc = fixed.document(&agency, &forms::Issue { number: None, date: Some(d(2026, 1, 5)) });

@@ -218,12 +218,15 @@ fn delete(w: &mut impl Write, ctx: &Ctx, kind: Kind, id: Uuid) -> Result<()> {
 
 fn search(w: &mut impl Write, ctx: &Ctx, text: String, kind: Option<Kind>, limit: u32, json: bool) -> Result<()> {
     let store = ctx.open()?;
-    let hits = store.search(&text, kind, limit)?;
+    let found = store.search_explained(&text, kind, limit)?;
     if json {
-        say(w, to_json(&hits)?)?;
+        say(w, to_json(&found)?)?;
     } else {
-        for h in &hits {
-            say(w, format!("{}  {:<12}  {}", h.id, h.kind.code(), h.title))?;
+        for f in &found {
+            let h = &f.hit;
+            let why = f.matched.iter().map(|m| format!("{}: {}", m.label, m.text)).collect::<Vec<_>>();
+            let why = if why.is_empty() { String::new() } else { format!("  (khớp {})", why.join("; ")) };
+            say(w, format!("{}  {:<12}  {}{why}", h.id, h.kind.code(), h.title))?;
         }
     }
     Ok(())
@@ -753,6 +756,16 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
             say(w, format!("  {} xã, {} gói đã nhập, {} bản ghi bị cách ly", r.communes, r.bundles, r.quarantined))?;
             say(w, format!("  Gói ghi danh cho các xã: {}", r.enrollment.display()))?;
             say(w, format!("  Các gói chờ nhập (như ổ USB): {}", r.usb.display()))?;
+        }
+        ProvinceCmd::Print { form: _, period, out } => {
+            let p = open()?;
+            let today = phongtrao::period::day_of(chrono::Utc::now());
+            let period: phongtrao::period::Period = period.parse()?;
+            let f = phongtrao::province::figures::figures(&p, period, None)?;
+            let r = phongtrao::province::roster::roster(&p, period, today)?;
+            let pdf = phongtrao::province::report::render(&f, &r, today).map_err(Error::Print)?;
+            phongtrao::fsutil::write_atomic(&out, &pdf)?;
+            say(w, format!("Đã in báo cáo tổng hợp {} ra {}", f.total.label, out.display()))?;
         }
         ProvinceCmd::Export { table, period, out } => {
             use phongtrao::province::export;
