@@ -132,8 +132,13 @@ pub const DRIVES_ENV: &str = "PHONGTRAO_DRIVES_DIR";
 /// `/media/<user>/*` and `/run/media/<user>/*` on Linux, `/Volumes/*` on macOS, drive letters D:–Z:
 /// that exist on Windows; or the subfolders of `PHONGTRAO_DRIVES_DIR` when it is set.
 pub fn removable_drives() -> Vec<PathBuf> {
+    drives(std::env::var_os(DRIVES_ENV))
+}
+
+/// [`removable_drives`], given the value of `PHONGTRAO_DRIVES_DIR` (unset or empty: the system's).
+fn drives(over: Option<std::ffi::OsString>) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    if let Some(root) = std::env::var_os(DRIVES_ENV).filter(|v| !v.is_empty()) {
+    if let Some(root) = over.filter(|v| !v.is_empty()) {
         out.extend(subfolders(Path::new(&root)));
         out.sort();
         return out;
@@ -216,7 +221,9 @@ pub fn files_on_drives(exts: &[&str], limit: usize) -> Vec<PathBuf> {
 
 /// What the computer's own file dialog is asked to choose. The dialog only gives back the path the
 /// officer picked; the window then hands that path to the same command a typed path goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
 pub enum Pick {
     /// The folder a sync bundle is exported into.
     ExportFolder,
@@ -286,6 +293,40 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
         write_atomic(&path, b"moi").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"moi");
+    }
+
+    #[test]
+    fn the_drives_folder_offers_its_subfolders_as_sticks() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["USB-B", "USB-A"] {
+            fs::create_dir(dir.path().join(name)).unwrap();
+        }
+        fs::write(dir.path().join("khong-phai-usb.txt"), b"x").unwrap();
+        let found = drives(Some(dir.path().as_os_str().to_owned()));
+        assert_eq!(found, [dir.path().join("USB-A"), dir.path().join("USB-B")], "sorted, folders only");
+        // A folder that does not exist (the sticks pulled out): nothing offered, no error.
+        assert!(drives(Some(dir.path().join("khong-co").into_os_string())).is_empty());
+        // Empty: the system's own mount points, as when unset.
+        assert_eq!(drives(Some(std::ffi::OsString::new())), drives(None));
+    }
+
+    #[test]
+    fn the_file_dialog_is_asked_for_a_folder_or_one_kind_of_file() {
+        for (pick, folder, ext) in [
+            (Pick::ExportFolder, true, None),
+            (Pick::BackupFolder, true, None),
+            (Pick::Bundle, false, Some("ptb")),
+            (Pick::Backup, false, Some("ptbak")),
+        ] {
+            assert_eq!(pick.folder(), folder, "{pick:?}");
+            assert_eq!(pick.filter().map(|(_, e)| e[0]), ext, "{pick:?}");
+            assert_eq!(pick.filter().map(|(_, e)| e.len()), ext.map(|_| 1), "one kind of file: {pick:?}");
+            assert!(pick.title().starts_with("Chọn "), "{pick:?}");
+        }
+        // The window sends the names in snake_case (ui/src/bindings.ts).
+        let p: Pick = serde_json::from_str("\"export_folder\"").unwrap();
+        assert_eq!(p, Pick::ExportFolder);
+        assert!(serde_json::from_str::<Pick>("\"anything\"").is_err());
     }
 
     #[test]

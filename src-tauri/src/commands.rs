@@ -390,38 +390,20 @@ pub async fn backups(state: State<'_, Shared>) -> Result<admin::BackupsView> {
     admin::backups(&path)
 }
 
-/// What the computer's file dialog is asked to choose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum Pick {
-    ExportFolder,
-    BackupFolder,
-    Bundle,
-    Backup,
-}
-
-impl From<Pick> for phongtrao::fsutil::Pick {
-    fn from(p: Pick) -> Self {
-        match p {
-            Pick::ExportFolder => Self::ExportFolder,
-            Pick::BackupFolder => Self::BackupFolder,
-            Pick::Bundle => Self::Bundle,
-            Pick::Backup => Self::Backup,
-        }
-    }
-}
-
 /// "Chọn thư mục…" / "Chọn tệp…": the computer's own file dialog (tauri-plugin-dialog, opened from
 /// here, not from the page: the window has no dialog or file-system permission). It returns only the
 /// path the officer chose (none if cancelled); the page puts it in the field, and the export, backup,
 /// import or restore command takes it exactly as a typed path. Nothing is read or written here.
 #[tauri::command]
 #[specta::specta]
-pub async fn pick_path(app: tauri::AppHandle, state: State<'_, Shared>, pick: Pick) -> Result<Option<String>> {
+pub async fn pick_path(
+    app: tauri::AppHandle,
+    state: State<'_, Shared>,
+    pick: phongtrao::fsutil::Pick,
+) -> Result<Option<String>> {
     use tauri_plugin_dialog::DialogExt;
     // A logged-in officer's window only.
     with_store(&state, |_| Ok(()))?;
-    let pick = phongtrao::fsutil::Pick::from(pick);
     let mut dialog = app.dialog().file().set_title(pick.title());
     if let Some((name, exts)) = pick.filter() {
         dialog = dialog.add_filter(name, exts);

@@ -35,7 +35,7 @@ pub fn view(s: &mut Store) -> phongtrao::Result<SyncView> {
     let pk = key.public_key()?;
     Ok(SyncView {
         province: state.province.as_ref().map(present::province_name),
-        pending: (s.last_seq()? - state.acked_seq).clamp(0, u32::MAX as i64) as u32,
+        pending: s.pending_changes()?.clamp(0, u32::MAX as i64) as u32,
         last_bundle: state.bundle_seq.clamp(0, u32::MAX as i64) as u32,
         key_id: pk.key_id(),
         fingerprint: pk.fingerprint(),

@@ -70,6 +70,7 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     for (const want of ["Xuất gói ra USB", "Mang USB lên Công an tỉnh", "biên nhận", "Lần sau gói nhỏ hơn"]) {
       await d.findText("[data-test=round-trip]", want);
     }
+    await d.screenshot(path.join(shots, "25a-sync-round-trip.png"));
     // The enrollment bundle on the stick is offered; the computer's file dialog too.
     const [enrollment] = fs.readdirSync(usb).filter((f) => f.endsWith(".ptb"));
     await d.findText("[data-test=bundle-file-files]", enrollment);
@@ -87,9 +88,16 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     // The stick is offered (and chosen, the only one); so is the computer's folder dialog.
     await d.findText("[data-test=export-dir-drives]", `USB: ${usb}`);
     assert.equal(await d.text("[data-test=export-dir-pick]"), "Chọn thư mục…");
-    await d.type("[data-test=export-dir]", "");
+    // Another folder typed first (WebDriver's clear fires no input event): the stick's button replaces it.
+    await d.type("[data-test=export-dir]", "/tmp");
     await d.clickText("[data-test=export-dir-drive]", usb);
     assert.equal(await d.value("[data-test=export-dir]"), usb);
+    // «Toàn bộ dữ liệu» reads on one line beside its box (it was squeezed into a sliver, cut off).
+    const full = await d.exec(
+      "const r = document.querySelector('[data-test=export-full]'); return [r.getBoundingClientRect().height, r.scrollWidth - r.clientWidth, r.textContent.trim()];",
+    );
+    assert.ok(full[0] < 32 && full[1] <= 0, `label on one line, not cut: ${JSON.stringify(full)}`);
+    assert.equal(full[2], "Toàn bộ dữ liệu");
     await d.click("[data-test=export-bundle]");
     await d.findText("[data-test=exported]", "Đã xuất gói số 1");
     const bundles = fs.readdirSync(usb).filter((f) => /^51-23430-k0-000001-\d{8}\.ptb$/.test(f));
@@ -121,19 +129,20 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     phongtrao(["--db", db, "--user", "nguyenvanan", "key", "export-pub", "--out", pub]);
     phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23430", "--pubkey", pub]);
     const [bundle] = fs.readdirSync(usb).filter((f) => f.startsWith("51-23430-k0-000001-"));
-    // The province writes its receipt onto the same stick, in a folder of its own.
-    const receipts = path.join(usb, "bien-nhan");
-    fs.mkdirSync(receipts);
-    phongtrao(["province", "--dir", tinh, "import", path.join(usb, bundle), "--receipt-out", receipts]);
-    // The province writes each receipt into the commune's own folder: bien-nhan/<commune code>/.
-    const [receipt] = fs.readdirSync(receipts, { recursive: true }).filter((f) => f.endsWith(".ptb"));
+    // The province writes its receipt onto the same stick, into the commune's own folder:
+    // bien-nhan/<commune code>/.
+    phongtrao(["province", "--dir", tinh, "import", path.join(usb, bundle), "--receipt-out", usb]);
+    const [receipt] = fs
+      .readdirSync(usb, { recursive: true })
+      .filter((f) => f.endsWith(".ptb") && f.includes("bien-nhan"));
     assert.ok(receipt, "a receipt was written");
     // The stick comes back: «Tìm lại USB» finds the receipt, newest first.
-    await d.type("[data-test=bundle-file]", "");
+    await d.type("[data-test=bundle-file]", "/tmp/x.ptb");
     await d.click("[data-test=bundle-file-refresh]");
-    await d.findText("[data-test=bundle-file-files]", receipt);
-    await d.clickText("[data-test=bundle-file-found]", receipt);
-    assert.equal(await d.value("[data-test=bundle-file]"), path.join(receipts, receipt));
+    await d.findText("[data-test=bundle-file-files]", path.basename(receipt));
+    await d.clickText("[data-test=bundle-file-found]", path.basename(receipt));
+    assert.equal(await d.value("[data-test=bundle-file]"), path.join(usb, receipt));
+    assert.match(receipt, /^bien-nhan[\\/]23430[\\/]/);
     await d.click("[data-test=import-bundle]");
     await d.findText("[data-test=imported]", "Đã nhận biên nhận của gói số 1");
     await d.until("nothing pending", async () => (await d.text("[data-test=sync-pending]")) === "0");
@@ -144,7 +153,7 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     await d.findText("h1", "Sao lưu, khôi phục");
     await d.findText("[data-test=backup-dir-drives]", `USB: ${usb}`);
     assert.equal(await d.text("[data-test=backup-dir-pick]"), "Chọn thư mục…");
-    await d.type("[data-test=backup-dir]", "");
+    await d.type("[data-test=backup-dir]", "/tmp");
     await d.clickText("[data-test=backup-dir-drive]", usb);
     await d.click("[data-test=backup-now]");
     await d.findText("[data-test=backup-done]", "Đã sao lưu");
