@@ -34,6 +34,15 @@ impl Role {
         }
     }
 
+    /// The role as the province's officers read it (the province store has the same roles).
+    pub fn province_label(self) -> &'static str {
+        match self {
+            Role::Viewer => "Chỉ xem",
+            Role::Officer => "Cán bộ",
+            Role::Chief => "Lãnh đạo Công an tỉnh",
+        }
+    }
+
     /// The least role that may add, edit and delete records ([`Store::write`](crate::Store::write)
     /// requires it).
     pub const WRITES: Role = Role::Officer;

@@ -13,11 +13,13 @@ use uuid::Uuid;
 use super::migrate::{PROVINCE_MIGRATIONS, migrate_with};
 use super::{configure, open_encrypted};
 use crate::crypto::SigningKey;
+use crate::domain::account::{self, Account, NewAccount, Role};
 use crate::domain::{Doc, Kind};
 use crate::error::{Error, Result};
 use crate::keyring::{DataKey, KdfParams, Keyring};
 
-/// The one account of a province store.
+/// The chief's account of a province store made by `phongtrao province init` (and of one made before
+/// accounts): `tinh`. A store made from the window names its chief.
 pub const PROVINCE_USER: &str = "tinh";
 
 /// The province's identity and keys.
@@ -167,6 +169,10 @@ pub struct Alert {
 pub struct ProvinceDb {
     pub(super) conn: Connection,
     dir: PathBuf,
+    /// The data key, kept while the store is open to wrap it for new accounts and passwords.
+    pub(super) key: DataKey,
+    /// The logged-in officer.
+    pub(super) session: Option<Account>,
 }
 
 fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -200,7 +206,7 @@ impl ProvinceDb {
     /// Creates the province store in `dir` with its keys. Nothing is left behind on failure.
     pub fn create(
         dir: &Path,
-        password: &str,
+        chief: &NewAccount,
         province_code: &str,
         province: &str,
         kdf: KdfParams,
@@ -208,6 +214,14 @@ impl ProvinceDb {
         let province_code = province_code.trim();
         let province = crate::text::clean(province);
         let mut errors = Vec::new();
+        let chief = match account::check(chief) {
+            Ok(c) => Some(NewAccount { role: Role::Chief, ..c }),
+            Err(Error::Invalid(e)) => {
+                errors.extend(e.0);
+                None
+            }
+            Err(e) => return Err(e),
+        };
         if !(province_code.len() == 2 && province_code.bytes().all(|b| b.is_ascii_digit())) {
             errors.push(crate::error::FieldError {
                 field: "province_code".into(),
@@ -222,9 +236,9 @@ impl ProvinceDb {
                 message: "không được để trống".into(),
             });
         }
-        if !errors.is_empty() {
+        let Some(chief) = chief.filter(|_| errors.is_empty()) else {
             return Err(Error::Invalid(crate::error::Invalid(errors)));
-        }
+        };
         let path = Self::db_path(dir);
         if path.exists() {
             return Err(Error::Refused(format!(
@@ -236,7 +250,7 @@ impl ProvinceDb {
         let key = DataKey::generate();
         let id = Uuid::now_v7();
         let mut ring = Keyring::new(id);
-        ring.set(PROVINCE_USER, password, &key, kdf)?;
+        ring.set(&chief.username, &chief.password, &key, kdf)?;
         let keys = Keyring::path_for(&path);
         ring.save(&keys)?;
         let made = (|| {
@@ -259,8 +273,10 @@ impl ProvinceDb {
             ] {
                 tx.execute("INSERT INTO province_meta (key, value) VALUES (?1, ?2)", params![k, v])?;
             }
+            super::province_accounts::insert(&tx, &chief, &chief.username)?;
             tx.commit()?;
-            Ok(ProvinceDb { conn, dir: dir.to_owned() })
+            let session = super::province_accounts::get(&conn, &chief.username)?;
+            Ok(ProvinceDb { conn, dir: dir.to_owned(), key: key.clone(), session })
         })();
         if made.is_err() {
             let _ = std::fs::remove_file(&path);
@@ -269,8 +285,10 @@ impl ProvinceDb {
         made
     }
 
-    /// Opens the province store in `dir` with its password.
-    pub fn open(dir: &Path, password: &str) -> Result<ProvinceDb> {
+    /// Opens the province store in `dir` as `username`. A wrong password opens nothing and counts
+    /// towards the account's lock (5 in a row lock it for 5 minutes), as at the commune; every login
+    /// and failure is audited.
+    pub fn open(dir: &Path, username: &str, password: &str) -> Result<ProvinceDb> {
         let path = Self::db_path(dir);
         if !path.exists() {
             return Err(Error::Refused(format!(
@@ -280,13 +298,21 @@ impl ProvinceDb {
         }
         let keys = Keyring::path_for(&path);
         let mut ring = Keyring::load(&keys)?;
-        let attempt = ring.unlock(PROVINCE_USER, password, chrono::Utc::now());
+        let username = username.trim().to_lowercase();
+        let attempt = ring.unlock(&username, password, chrono::Utc::now());
+        // The attempt is counted on disk before anything else happens.
         ring.save(&keys)?;
         let key = attempt?;
         let mut conn = open_encrypted(&path, &key)?;
         configure(&conn)?;
         migrate_with(&mut conn, PROVINCE_MIGRATIONS)?;
-        Ok(ProvinceDb { conn, dir: dir.to_owned() })
+        let account = super::province_accounts::get(&conn, &username)?.ok_or_else(|| {
+            Error::Forbidden(format!("Tài khoản {username} không còn quyền sử dụng kho dữ liệu của Công an tỉnh."))
+        })?;
+        let failures = ring.take_pending_failures(&username);
+        super::province_accounts::login(&mut conn, &username, &failures)?;
+        ring.save(&keys)?;
+        Ok(ProvinceDb { conn, dir: dir.to_owned(), key, session: Some(account) })
     }
 
     pub fn dir(&self) -> &Path {

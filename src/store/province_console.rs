@@ -92,7 +92,7 @@ fn audit_hash(prev: &str, at: &str, who: &str, action: &str, subject: Option<&st
     crate::crypto::hex(&h.finalize())
 }
 
-fn audit(
+pub(super) fn audit(
     tx: &rusqlite::Transaction<'_>,
     at: &str,
     who: &str,
