@@ -393,6 +393,35 @@ pub async fn backups(state: State<'_, Shared>) -> Result<admin::BackupsView> {
     admin::backups(&path)
 }
 
+/// "Chọn thư mục…" / "Chọn tệp…": the computer's own file dialog (tauri-plugin-dialog, opened from
+/// here, not from the page: the window has no dialog or file-system permission). It returns only the
+/// path the officer chose (none if cancelled); the page puts it in the field, and the export, backup,
+/// import or restore command takes it exactly as a typed path. Nothing is read or written here.
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_path(
+    app: tauri::AppHandle,
+    state: State<'_, Shared>,
+    pick: phongtrao::fsutil::Pick,
+) -> Result<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    // A logged-in officer's window only.
+    with_store(&state, |_| Ok(()))?;
+    let mut dialog = app.dialog().file().set_title(pick.title());
+    if let Some((name, exts)) = pick.filter() {
+        dialog = dialog.add_filter(name, exts);
+    }
+    if let Some(start) = pick.start() {
+        dialog = dialog.set_directory(start);
+    }
+    let chosen = tauri::async_runtime::spawn_blocking(move || {
+        if pick.folder() { dialog.blocking_pick_folder() } else { dialog.blocking_pick_file() }
+    })
+    .await
+    .map_err(|_| AppError::from(phongtrao::fsutil::Pick::unavailable()))?;
+    Ok(chosen.and_then(|p| p.into_path().ok()).map(|p| p.display().to_string()))
+}
+
 /// "Sao lưu ra USB": a backup into `dir`.
 #[tauri::command]
 #[specta::specta]

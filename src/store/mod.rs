@@ -602,6 +602,12 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*) FROM record WHERE seq > ?1", [after], |r| r.get(0))?)
     }
 
+    /// How many records changed that the province has not acknowledged yet (what the next export
+    /// carries). Counted, not subtracted: after a restore the sequence numbers jump by 2³².
+    pub fn pending_changes(&self) -> Result<i64> {
+        self.count_changes_since(self.sync_state()?.acked_seq)
+    }
+
     /// The last change sequence number issued.
     pub fn last_seq(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT value FROM counter WHERE name = 'seq'", [], |r| r.get(0))?)
