@@ -56,5 +56,7 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "sheet_import",
         "sheet_export",
         "sheet_template",
+        "sheet_sources",
+        "pick_path",
     ]
 }

@@ -21,6 +21,22 @@ pub struct ImportView {
     pub fields: Vec<(String, String)>,
 }
 
+/// Where a spreadsheet to import may be: the USB sticks found and the spreadsheets on them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Sources {
+    pub drives: Vec<String>,
+    pub files: Vec<String>,
+}
+
+/// The sticks and the spreadsheets on them (two folders deep, at most 50).
+pub fn sources() -> Sources {
+    let drives = crate::fsutil::removable_drives();
+    let files = crate::fsutil::files_in(&drives, &crate::fsutil::SPREADSHEETS, 50);
+    let text = |v: Vec<std::path::PathBuf>| v.iter().map(|p| p.display().to_string()).collect();
+    Sources { drives: text(drives), files: text(files) }
+}
+
 /// "Nhập từ Excel": reads the file and previews or imports it as `opts` says.
 pub fn import(store: &mut Store, kind: Kind, path: &Path, opts: &Options) -> Result<ImportView> {
     let report = import_file(store, kind, path, opts)?;
