@@ -1,0 +1,155 @@
+// End-to-end: spreadsheets in the real window (issue 18). An officer's list of members, with three bad
+// rows, sits on a USB stick (PHONGTRAO_DRIVES_DIR stands for the system's removable drives); the
+// window offers it, previews it with every bad cell named by row and column, saves nothing; the
+// officer fixes the file and imports it; the same file again changes nothing. Then a filtered list
+// is exported to .xlsx, read back with Debian's openpyxl (a reader that is not ours), and the
+// template is written. What the window shows is checked as text and in screenshots.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Driver } from "./wd.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
+const cli = path.join(path.dirname(app), "phongtrao");
+const shots = path.join(root, "docs/screenshots");
+const PW = "mat-khau-truong-1";
+const TEAM = "Tổ bảo vệ ANTT Thôn Đắk Năng";
+
+function run(db, args) {
+  return execFileSync(cli, ["--db", db, ...args], {
+    env: { ...process.env, PHONGTRAO_PASSWORD: PW, PHONGTRAO_USER: "nguyenvanan" },
+  }).toString();
+}
+
+const HEADER = "Tổ bảo vệ ANTT;Họ và tên;Ngày sinh;Nơi cư trú;Cư trú từ ngày;Trình độ học vấn;Chức danh;Ngày phân công";
+const row = (name, born, education = "THCS", role = "Tổ viên", team = TEAM) =>
+  [team, name, born, "Thôn Đắk Năng", "01/01/2010", education, role, "01/02/2024"].join(";");
+
+function members(fixed) {
+  return [
+    "DANH SÁCH THÀNH VIÊN TỔ BẢO VỆ AN NINH, TRẬT TỰ",
+    HEADER,
+    row("Nguyễn Văn Một", "12/03/1985", "THCS", "Tổ trưởng"),
+    row("Trần Thị Hai", fixed ? "28/02/1986" : "31/02/1986"),
+    row("Nguyễn Thị Ba", "05/07/1990"),
+    row("Rơ Mah Bốn", "09/09/1979", fixed ? "Trung học phổ thông" : "Tiến sĩ"),
+    row("Siu Năm", "01/01/1988", "thpt", "Tổ viên", fixed ? TEAM : "Tổ không có"),
+  ].join("\r\n") + "\r\n";
+}
+
+describe("spreadsheets in the window", { timeout: 300_000 }, () => {
+  let d;
+  let dir;
+  let db;
+  let stick;
+  let folder;
+
+  before(async () => {
+    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-sheets-"));
+    db = path.join(dir, "xa.db");
+    run(db, ["init", "--province-code", "64", "--province", "Gia Lai", "--commune-code", "24610",
+      "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+    const area = run(db, ["add", "area", "--json", JSON.stringify({
+      name: "Thôn Đắk Năng", kind: "thon", households: 210, population: 860 })]).trim();
+    run(db, ["add", "team", "--json", JSON.stringify({ name: TEAM, area_ids: [area] })]);
+    const drives = path.join(dir, "drives");
+    stick = path.join(drives, "USB-CA-XA");
+    fs.mkdirSync(stick, { recursive: true });
+    fs.writeFileSync(path.join(stick, "thanh-vien.csv"), members(false));
+    const home = path.join(dir, "home");
+    fs.mkdirSync(home);
+    folder = path.join(home, "Documents", "phongtrao");
+    d = await Driver.launch({
+      PHONGTRAO_DB: db,
+      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
+      PHONGTRAO_DRIVES_DIR: drives,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, ".config"),
+    });
+    await d.open(app);
+    await d.setSize(1366, 768);
+  });
+
+  after(async () => {
+    await d?.quit();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const memberCount = () => run(db, ["list", "member"]).trim().split("\n").filter(Boolean).length;
+
+  it("previews a file from the stick with its three bad rows named, and saves nothing", async () => {
+    await d.findText("h1", "Đăng nhập");
+    await d.type("#f-username", "nguyenvanan");
+    await d.type("#f-password", PW);
+    await d.click("[data-test=login-submit]");
+    await d.findText("h1", "Tổng quan phong trào");
+    await d.click("[data-test=nav-member]");
+    await d.find("[data-test=list-search]");
+    await d.click("[data-test=sheet-import]");
+    // The stick's spreadsheet is offered; one click puts its path in the field.
+    await d.findText("[data-test=sheet-path-files]", "thanh-vien.csv");
+    await d.click("[data-test=sheet-path-found]");
+    assert.equal(await d.value("[data-test=sheet-path]"), path.join(stick, "thanh-vien.csv"));
+    await d.click("[data-test=sheet-preview]");
+    await d.findText("[data-test=sheet-result]", "Xem trước (chưa lưu gì): 5 dòng đọc được; nếu nhập sẽ thêm 2");
+    await d.findText("[data-test=sheet-result]", "3 dòng có lỗi");
+    const problems = await d.text("[data-test=sheet-problems]");
+    for (const want of ["4 Ngày sinh", "6 Trình độ học vấn", "7 Tổ bảo vệ ANTT không tìm thấy"]) {
+      assert.ok(problems.replace(/\s+/g, " ").includes(want), `«${want}» in: ${problems}`);
+    }
+    // Only the good rows may be saved, and only on request; nothing was saved by the preview.
+    assert.equal(await d.count("[data-test=sheet-save]"), 0);
+    assert.match(await d.text("[data-test=sheet-save-good]"), /Chỉ nhập các dòng đúng \(bỏ 3 dòng lỗi\)/);
+    assert.equal(memberCount(), 0, "a preview saves nothing");
+    await d.screenshot(path.join(shots, "50-sheet-import-preview.png"));
+  });
+
+  it("imports the corrected file, and the same file again changes nothing", async () => {
+    fs.writeFileSync(path.join(stick, "thanh-vien.csv"), members(true));
+    await d.click("[data-test=sheet-preview]");
+    await d.findText("[data-test=sheet-result]", "nếu nhập sẽ thêm 5, sửa 0, giữ nguyên 0");
+    assert.equal(await d.count("[data-test=sheet-problems]"), 0);
+    await d.click("[data-test=sheet-save]");
+    await d.findText("[data-test=sheet-result]", "Đã nhập 5 dòng vào sổ thành viên tổ bảo vệ an ninh, trật tự: thêm 5");
+    // The list behind the panel shows them at once.
+    await d.findText("[data-test=list-total]", "1–5 / 5 bản ghi");
+    await d.findText("table", "Rơ Mah Bốn");
+    assert.equal(memberCount(), 5);
+    await d.screenshot(path.join(shots, "51-sheet-imported.png"));
+
+    await d.click("[data-test=sheet-preview]");
+    await d.findText("[data-test=sheet-result]", "nếu nhập sẽ thêm 0, sửa 0, giữ nguyên 5");
+    assert.equal(await d.count("[data-test=sheet-save]"), 0, "nothing to save");
+  });
+
+  it("exports the filtered list as shown, and writes the template", async () => {
+    await d.type("[data-test=list-search]", "nguyen");
+    await d.findText("[data-test=list-total]", "1–2 / 2 bản ghi");
+    await d.click("[data-test=sheet-export]");
+    const saved = await d.text("[data-test=sheet-saved]");
+    const file = fs.readdirSync(folder).find((f) => f.endsWith(".xlsx"));
+    assert.ok(file, `an .xlsx in ${folder}`);
+    assert.match(file, /^thanh-vien-to-bao-ve-an-ninh-trat-tu_\d{4}-\d{2}-\d{2}\.xlsx$/);
+    assert.ok(saved.includes(path.join(folder, file)), saved);
+    const read = execFileSync("/usr/bin/python3", ["-c", `
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+rows = list(ws.iter_rows(values_only=True))
+print(len(rows) - 1)
+print("|".join(sorted(r[1] for r in rows[1:])))
+print(type(rows[1][2]).__name__)
+`, path.join(folder, file)]).toString().trim().split("\n");
+    assert.deepEqual(read, ["2", "Nguyễn Thị Ba|Nguyễn Văn Một", "datetime"]);
+    await d.screenshot(path.join(shots, "52-sheet-exported.png"));
+
+    await d.click("[data-test=sheet-template]");
+    await d.findText("[data-test=sheet-saved]", "mau-thanh-vien");
+    assert.ok(fs.readdirSync(folder).some((f) => f.startsWith("mau-thanh-vien-to-bao-ve-an-ninh-trat-tu_")));
+  });
+});
