@@ -18,6 +18,7 @@ pub mod print;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod units;
 
 pub use domain::account::{Account, NewAccount, Role};
 pub use domain::{Doc, Kind, Record, Saved};

@@ -204,7 +204,7 @@ fn backup_and_restore_from_the_command_line() {
         "--province",
         "Quảng Ngãi",
         "--commune-code",
-        "23430",
+        "23535",
         "--commune",
         "Xã Ia Đal",
         "--officer",

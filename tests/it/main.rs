@@ -11,3 +11,5 @@ mod print_save;
 mod security;
 mod store;
 mod sync;
+mod units;
+mod upgrade;

@@ -257,7 +257,7 @@ fn accounts_from_the_command_line() {
             "--province",
             "Quảng Ngãi",
             "--commune-code",
-            "23430",
+            "23535",
             "--commune",
             "Xã Ia Đal",
             "--officer",

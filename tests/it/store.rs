@@ -11,7 +11,7 @@ pub fn setup() -> Setup {
     Setup {
         province_code: "51".into(),
         province: "Quảng Ngãi".into(),
-        commune_code: "23430".into(),
+        commune_code: "23535".into(),
         commune: "Xã Ia Đal".into(),
         officer: "Nguyễn Văn An".into(),
     }

@@ -85,7 +85,16 @@ fn open(path: &std::path::Path, user: Option<&str>) -> Result<Store> {
         }
     };
     let pw = password("PHONGTRAO_PASSWORD", &format!("Mật khẩu của {user}: "))?;
-    Store::unlock(path, &user, &pw)
+    let (store, upgrade) = phongtrao::backup::unlock(path, &user, &pw)?;
+    if let Some(b) = upgrade {
+        eprintln!(
+            "Đã nâng cấp kho dữ liệu lên phiên bản cấu trúc {} (từ {}); bản sao lưu trước khi nâng cấp: {}",
+            store.schema_version()?,
+            b.header.store.schema_version,
+            b.path.display()
+        );
+    }
+    Ok(store)
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -97,6 +106,8 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Init(args) => {
             let (setup, mut chief) = args.into_setup();
+            // The codes written are the official ones: checked before the password is asked.
+            let setup = setup.official(phongtrao::units::Units::builtin())?;
             if let Some(u) = user {
                 chief.username = u.to_owned();
             }
@@ -104,6 +115,7 @@ fn run(cli: Cli) -> Result<()> {
             let store = Store::create_at(&path, &setup, &chief, KdfParams::default())?;
             let c = store.commune()?.clone();
             say(w, format!("Đã khởi tạo kho dữ liệu cho {}, {} tại {}", c.commune, c.province, path.display()))?;
+            say(w, format!("Mã tỉnh {}, mã xã {} (danh mục từ 01/07/2025)", c.province_code, c.commune_code))?;
             say(w, format!("Mã cài đặt: {}", c.installation_id))?;
             say(w, format!("Tài khoản Trưởng Công an xã: {}", chief.username))?;
         }
@@ -294,6 +306,25 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Backup(cmd) => backup(w, cmd, &path, user)?,
         Command::Print(args) => print(w, &path, user, args)?,
+        Command::Units { province, search } => {
+            let units = phongtrao::units::Units::builtin();
+            let search = search.unwrap_or_default();
+            match province {
+                None => {
+                    for f in units.search_provinces(&search) {
+                        say(w, format!("{}\t{}", f.unit.code, f.unit.full_name()))?;
+                    }
+                }
+                Some(p) => {
+                    let p = units
+                        .find_province(&p)
+                        .map_err(|m| phongtrao::Error::field("province", "Tỉnh, thành phố", m))?;
+                    for f in units.search_communes(Some(&p.code), &search, usize::MAX) {
+                        say(w, format!("{}\t{}", f.unit.code, f.unit.full_name()))?;
+                    }
+                }
+            }
+        }
         Command::Where => {
             say(w, path.display())?;
         }
@@ -411,6 +442,14 @@ fn run(cli: Cli) -> Result<()> {
             say(w, format!("Cán bộ: {}", c.officer))?;
             say(w, format!("Mã cài đặt: {}", c.installation_id))?;
             say(w, format!("Tệp dữ liệu: {}", path.display()))?;
+            say(
+                w,
+                format!(
+                    "Phiên bản phongtrao {}, cấu trúc dữ liệu {}",
+                    env!("CARGO_PKG_VERSION"),
+                    store.schema_version()?
+                ),
+            )?;
             for (kind, n) in store.counts()? {
                 say(w, format!("  {}: {}", kind.label(), phongtrao::text::format_int(n)))?;
             }
