@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use phongtrao::domain::Doc;
 use phongtrao::keyring::KdfParams;
 use phongtrao::store::Store;
+use phongtrao::units::Units;
 use phongtrao::{backup, demo};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -53,13 +54,16 @@ impl App {
                 province: c.province.clone(),
                 commune_code: c.commune_code.clone(),
                 commune: c.commune.clone(),
+                police: c.police_name(),
                 officer: c.officer.clone(),
             }),
+            schema_version: self.store.as_ref().and_then(|s| s.schema_version().ok()),
             officer: self.store.as_ref().and_then(|s| s.session()).map(Officer::from),
             usernames: if self.store.is_none() { session::usernames(&self.path) } else { Vec::new() },
             store_path: self.path.display().to_string(),
             ranks: session::RANKS.iter().map(|r| (*r).to_owned()).collect(),
             version: env!("CARGO_PKG_VERSION").into(),
+            units: Units::builtin().summary(),
             idle_lock_seconds: idle_lock_seconds(),
         }
     }
@@ -133,6 +137,8 @@ pub struct CommuneInfo {
     pub province: String,
     pub commune_code: String,
     pub commune: String,
+    /// "Công an xã Ia Đal", from the commune's official kind and name (as the printed headers).
+    pub police: String,
     pub officer: String,
 }
 
@@ -148,6 +154,10 @@ pub struct AppInfo {
     /// The ranks the setup offers.
     pub ranks: Vec<String>,
     pub version: String,
+    /// The store's schema version (the last migration applied), while it is open.
+    pub schema_version: Option<i64>,
+    /// The official list of units this version ships, for the About box.
+    pub units: String,
     /// The window closes the store after this many idle seconds (15 minutes).
     pub idle_lock_seconds: u32,
 }
@@ -199,9 +209,43 @@ pub async fn setup(state: State<'_, Shared>, input: SetupInput) -> Result<AppInf
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
+    // The official codes and names ("Xã Ia Đal"), whatever was typed.
+    let s = s.official(Units::builtin())?;
     app.store = Some(Store::create_at(&app.path, &s, &chief, KdfParams::default())?);
     app.daily_backup();
     Ok(app.info())
+}
+
+/// A province or a commune of the official list the setup offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct UnitChoice {
+    pub code: String,
+    /// Its official name with its kind: "Tỉnh Quảng Ngãi", "Xã Ia Đal".
+    pub name: String,
+}
+
+/// The provinces of the official list matching `query` (the core searches without accents; empty: all
+/// 34), best first.
+#[tauri::command]
+#[specta::specta]
+pub async fn find_provinces(query: String) -> Result<Vec<UnitChoice>> {
+    Ok(Units::builtin()
+        .search_provinces(&query)
+        .into_iter()
+        .map(|f| UnitChoice { code: f.unit.code.clone(), name: f.unit.full_name() })
+        .collect())
+}
+
+/// At most 50 communes of the province `province_code` matching `query` (without accents, or the start
+/// of a code), best first.
+#[tauri::command]
+#[specta::specta]
+pub async fn find_communes(province_code: String, query: String) -> Result<Vec<UnitChoice>> {
+    Ok(Units::builtin()
+        .search_communes(Some(&province_code), &query, 50)
+        .into_iter()
+        .map(|f| UnitChoice { code: f.unit.code.clone(), name: f.unit.full_name() })
+        .collect())
 }
 
 /// First run, trying the app out: creates the demo commune, logged in as its chief (who logs in again
@@ -226,7 +270,8 @@ pub async fn open_demo(state: State<'_, Shared>) -> Result<AppInfo> {
 pub async fn login(state: State<'_, Shared>, username: String, password: String) -> Result<AppInfo> {
     let mut app = lock(&state)?;
     app.expect(Stage::Login)?;
-    app.store = Some(Store::unlock(&app.path, &username, &password)?);
+    // A store made by an older version is backed up before it is migrated (the core does both).
+    app.store = Some(backup::unlock(&app.path, &username, &password)?.0);
     app.daily_backup();
     Ok(app.info())
 }

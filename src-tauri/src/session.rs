@@ -66,12 +66,13 @@ pub fn chief(full_name: &str, rank: &str, password: &str) -> NewAccount {
     }
 }
 
-/// Every bad field of the first-run setup at once: the core's checks of the commune and of the chief's
-/// account, a rank from the list and the password typed twice the same.
+/// Every bad field of the first-run setup at once: the core's checks of the commune (in the official
+/// list) and of the chief's account, a rank from the list and the password typed twice the same.
 pub fn setup_errors(setup: &phongtrao::Setup, chief: &NewAccount, again: &str) -> Vec<FieldError> {
-    let mut errors = match phongtrao::Store::open_in_memory().and_then(|mut s| s.init(setup).map(|_| ())) {
+    // The province and the commune must be in the official list, and match.
+    let mut errors = match setup.official(phongtrao::units::Units::builtin()) {
         Err(e) => AppError::from(e).fields.unwrap_or_default(),
-        Ok(()) => Vec::new(),
+        Ok(_) => Vec::new(),
     };
     let named = !setup.officer.trim().is_empty();
     if let Err(e) = account::check(chief) {

@@ -19,6 +19,16 @@ export const commands = {
 	 */
 	openDemo: () => __TAURI_INVOKE<AppInfo>("open_demo"),
 	/**
+	 *  The provinces of the official list matching `query` (the core searches without accents; empty: all
+	 *  34), best first.
+	 */
+	findProvinces: (query: string) => __TAURI_INVOKE<UnitChoice[]>("find_provinces", { query }),
+	/**
+	 *  At most 50 communes of the province `province_code` matching `query` (without accents, or the start
+	 *  of a code), best first.
+	 */
+	findCommunes: (provinceCode: string, query: string) => __TAURI_INVOKE<UnitChoice[]>("find_communes", { provinceCode, query }),
+	/**
 	 *  Opens the store as `username`; a wrong password, a locked account or a removed one is refused by
 	 *  the core, with its message.
 	 */
@@ -136,6 +146,10 @@ export type AppInfo = {
 	/**  The ranks the setup offers. */
 	ranks: string[],
 	version: string,
+	/**  The store's schema version (the last migration applied), while it is open. */
+	schema_version: number | null,
+	/**  The official list of units this version ships, for the About box. */
+	units: string,
 	/**  The window closes the store after this many idle seconds (15 minutes). */
 	idle_lock_seconds: number,
 };
@@ -288,6 +302,8 @@ export type CommuneInfo = {
 	province: string,
 	commune_code: string,
 	commune: string,
+	/**  "Công an xã Ia Đal", from the commune's official kind and name (as the printed headers). */
+	police: string,
 	officer: string,
 };
 
@@ -633,6 +649,13 @@ export type TeamRow = {
 	members: number,
 	leaders: number,
 	deputies: number,
+};
+
+/**  A province or a commune of the official list the setup offers. */
+export type UnitChoice = {
+	code: string,
+	/**  Its official name with its kind: "Tỉnh Quảng Ngãi", "Xã Ia Đal". */
+	name: string,
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
