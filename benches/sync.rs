@@ -20,13 +20,13 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{bench_store, copy_store, decrypted_copy, demo_key, ms, pct, plain_connection, side_by_side};
+use phongtrao::crypto;
 use phongtrao::demo::DEMO_PASSWORD;
 use phongtrao::domain::{Doc, Kind};
 use phongtrao::keyring::{DataKey, KdfParams, Keyring};
 use phongtrao::store::{Change, Store};
 use phongtrao::sync::bundle;
 use phongtrao::sync::commune::{self, CHANGES_FILE, ExportOptions, Exported};
-use phongtrao::sync::keys;
 use phongtrao::sync::province::{ImportOptions, Province};
 use rusqlite::params;
 use serde_json::json;
@@ -66,7 +66,7 @@ fn main() {
     let (big_path, mut big) = open(scale, "large.db", &mut province);
     let (_, mut small) = open(1, "small.db", &mut province);
     let recipient = province.meta().age_recipient.clone();
-    let identity = keys::parse_age_identity(&province.meta().age_identity).unwrap();
+    let identity = crypto::parse_age_identity(&province.meta().age_identity).unwrap();
     drop(province);
     let snapshot = work.join("tinh-snapshot");
     copy_dir(&tinh, &snapshot);
@@ -128,7 +128,7 @@ fn main() {
         let clear = decrypted_copy(&big_path, &key);
         let own = {
             let (_, age_secret) = big.sync_keys().unwrap();
-            keys::parse_age_identity(&age_secret).unwrap().to_public().to_string()
+            crypto::parse_age_identity(&age_secret).unwrap().to_public().to_string()
         };
         let (msk, mpk) = (work.join("minisign.key"), work.join("minisign.pub"));
         let made = Command::new("minisign")
@@ -197,13 +197,14 @@ fn main() {
     }
 
     // 3. The province's import of the first full bundle beside plain inserts of its rows.
-    let opened = bundle::open(&first_bytes, &[identity]).unwrap();
-    let lines = bundle::decompress(opened.file(CHANGES_FILE).unwrap()).unwrap();
+    let big_key = phongtrao::crypto::PublicKey::parse(&big.sync_keys().unwrap().0.public).unwrap();
+    let opened = bundle::open(&first_bytes, &[identity]).unwrap().verify(&big_key).unwrap();
+    let lines = bundle::decompress(opened.file(CHANGES_FILE).unwrap(), bundle::MAX_PAYLOAD_BYTES).unwrap();
     let changes: Vec<Change> =
         lines.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(|l| serde_json::from_slice(l).unwrap()).collect();
-    let inst = opened.manifest.installation_id.to_string();
-    let commune_code = opened.manifest.commune_code.clone();
-    let hash = opened.hash();
+    let inst = opened.manifest().installation_id.to_string();
+    let commune_code = opened.manifest().commune_code.clone();
+    let hash = opened.hash().to_owned();
     let rows: Vec<PlainRow> = changes
         .iter()
         .map(|c| {

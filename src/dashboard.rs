@@ -135,12 +135,6 @@ fn months_before(d: NaiveDate, months: u32) -> NaiveDate {
     d.checked_sub_months(chrono::Months::new(months)).unwrap_or(d)
 }
 
-/// Capitalises the first letter (`tổ bảo vệ…` → `Tổ bảo vệ…`).
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-}
-
 /// The dashboard of the store as of `today`, for the year of `today`.
 pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
     let year = today.year();
@@ -272,7 +266,7 @@ pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
             Kind::Team,
             &lacking,
             |n| format!("{n} tổ bảo vệ ANTT chưa có {role}"),
-            |t| format!("{} chưa có {role}", capitalise(t)),
+            |t| format!("{} chưa có {role}", crate::text::capitalise(t)),
         )?);
     }
 

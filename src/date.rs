@@ -83,6 +83,25 @@ pub fn display_datetime(dt: NaiveDateTime) -> String {
     format!("{} ngày {}", dt.format("%H:%M"), display(dt.date()))
 }
 
+/// What an officer reads of a moment stamped in RFC 3339: `05/03/2026 08:30`, in the time zone it
+/// was stamped in (the text unchanged when it is not such a stamp).
+pub fn display_stamp(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_else(|_| at.to_owned())
+}
+
+/// What an officer reads of a moment, in this computer's time: `05/03/2026 08:30`.
+pub fn display_local(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// Whole months from `from` to `to`, a month counted once its day is reached (01/07 to 14/11 is 4;
+/// 14/02 to 14/11 is 9; 15/02 to 14/11 is 8): how the 9-month grading rule counts service.
+pub fn months_between(from: NaiveDate, to: NaiveDate) -> i32 {
+    (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32 - i32::from(to.day() < from.day())
+}
+
 /// Full years between `born` and `on` (the age on that day).
 pub fn age_on(born: NaiveDate, on: NaiveDate) -> i32 {
     let mut age = on.year() - born.year();

@@ -783,11 +783,6 @@ fn days_in_month(y: i32, m: u32) -> u32 {
     (next - Duration::days(1)).day()
 }
 
-/// Months of service from `from` to `to`, counted as the grading rule counts them.
-fn months_between(from: NaiveDate, to: NaiveDate) -> i32 {
-    (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32 - i32::from(to.day() < from.day())
-}
-
 fn stamp(d: NaiveDate, h: u32, m: u32) -> String {
     date::iso_datetime(d.and_time(NaiveTime::from_hms_opt(h, m, 0).expect("a valid time")))
 }
@@ -1528,7 +1523,7 @@ impl Gen {
         let mut grades = Vec::new();
         for y in appointed.year()..=self.today.year() {
             let end = ymd(y, 11, 14);
-            if end < self.today && months_between(appointed, end) >= 9 && self.rng.chance(85) {
+            if end < self.today && date::months_between(appointed, end) >= 9 && self.rng.chance(85) {
                 let grade = match self.rng.below(100) {
                     0..=4 => "xuat_sac",
                     5..=59 => "tot",
@@ -2370,8 +2365,8 @@ mod tests {
 
     #[test]
     fn the_nine_month_rule_counts_like_the_domain() {
-        assert_eq!(months_between(ymd(2024, 7, 1), ymd(2024, 11, 14)), 4);
-        assert_eq!(months_between(ymd(2025, 2, 14), ymd(2025, 11, 14)), 9);
-        assert_eq!(months_between(ymd(2025, 2, 15), ymd(2025, 11, 14)), 8);
+        assert_eq!(date::months_between(ymd(2024, 7, 1), ymd(2024, 11, 14)), 4);
+        assert_eq!(date::months_between(ymd(2025, 2, 14), ymd(2025, 11, 14)), 9);
+        assert_eq!(date::months_between(ymd(2025, 2, 15), ymd(2025, 11, 14)), 8);
     }
 }

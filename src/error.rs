@@ -4,6 +4,7 @@ use std::fmt;
 
 /// One bad field: the Vietnamese label of the field and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldError {
     /// The field's JSON key (`households`), for the UI to put the message next to the field.
     pub field: String,
@@ -75,7 +76,7 @@ pub enum Error {
     #[error("Dữ liệu JSON không hợp lệ: {0}")]
     Json(String),
     #[error("{0}")]
-    Print(#[from] crate::print::PrintError),
+    Print(#[from] PrintError),
     /// A sync bundle refused: `code` says why (`bundle_damaged`, `bundle_signature`, `bundle_replay`…).
     #[error("{message}")]
     Bundle { code: &'static str, message: String },
@@ -112,6 +113,11 @@ impl Error {
         }]))
     }
 
+    /// A sync bundle refused for the reason `code` (`bundle_damaged`, `bundle_signature`…).
+    pub fn bundle(code: &'static str, message: impl Into<String>) -> Error {
+        Error::Bundle { code, message: message.into() }
+    }
+
     pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
         Error::Io { path: path.as_ref().display().to_string(), source }
     }
@@ -134,9 +140,47 @@ fn io_message(path: &str, e: &std::io::Error) -> String {
         K::PermissionDenied => "không có quyền ghi hoặc đọc (ổ đĩa chỉ đọc, hoặc USB bị khóa ghi?)".to_owned(),
         K::StorageFull => "ổ đĩa đã đầy; hãy giải phóng chỗ trống rồi thử lại".to_owned(),
         K::ReadOnlyFilesystem => "ổ đĩa chỉ cho phép đọc; hãy mở khóa ghi của USB rồi thử lại".to_owned(),
-        _ => format!("lỗi hệ thống ({e})"),
+        K::QuotaExceeded => "đã hết dung lượng được phép trên ổ đĩa; hãy giải phóng chỗ trống rồi thử lại".to_owned(),
+        K::FileTooLarge => "tệp quá lớn với ổ đĩa này (USB định dạng FAT32 chỉ nhận tệp dưới 4 GB)".to_owned(),
+        K::AlreadyExists => "đã có tệp cùng tên".to_owned(),
+        K::UnexpectedEof => "tệp bị cắt ngắn (USB bị rút ra khi đang chép?)".to_owned(),
+        K::IsADirectory => "đây là một thư mục, không phải tệp".to_owned(),
+        K::NotADirectory => "đường dẫn không phải là thư mục".to_owned(),
+        // The system's own words are English: only its error number is shown.
+        _ => match e.raw_os_error() {
+            Some(n) => format!("lỗi hệ thống số {n}"),
+            None => "lỗi hệ thống không rõ".to_owned(),
+        },
     };
     format!("Không đọc/ghi được tệp {path}: {why}. Dữ liệu đã lưu không bị ảnh hưởng; có thể thử lại.")
+}
+
+/// Why a document could not be printed. Messages are Vietnamese, for the officer.
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    /// A character the font cannot draw (it would print as an empty box).
+    #[error("Phông chữ không có ký tự «{ch}» (U+{code:04X}) trong đoạn: «{text}». Hãy bỏ hoặc thay ký tự này.", code = u32::from(*ch))]
+    MissingGlyph {
+        /// The character.
+        ch: char,
+        /// The text it is in.
+        text: String,
+    },
+    /// An embedded font could not be read (a broken build).
+    #[error("Không đọc được phông chữ {0} đi kèm chương trình.")]
+    Font(String),
+    /// A table whose rows and columns do not match, or without columns.
+    #[error("Bảng không hợp lệ: {0}.")]
+    Table(String),
+    /// A setting out of range (line spacing, font size).
+    #[error("Thiết lập in không hợp lệ: {0}.")]
+    Setting(String),
+    /// Something that must stay on one page is taller than a page.
+    #[error("Phần «{0}» dài hơn một trang giấy, không in được. Hãy rút ngắn nội dung.")]
+    TooTall(&'static str),
+    /// printpdf reported an error while writing.
+    #[error("Lỗi tạo tệp PDF: {0}")]
+    Pdf(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

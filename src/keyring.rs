@@ -121,14 +121,6 @@ fn decode(s: &str) -> Result<Vec<u8>> {
     B64.decode(s).map_err(|_| Error::Refused("Tệp khóa của kho dữ liệu bị hỏng.".into()))
 }
 
-/// Checks a new password. Returns a Vietnamese reason when it is too weak.
-pub fn check_password(password: &str) -> Result<()> {
-    if password.chars().count() < 8 {
-        return Err(Error::field("password", "Mật khẩu", "phải có ít nhất 8 ký tự"));
-    }
-    Ok(())
-}
-
 impl Keyring {
     pub fn new(store_id: Uuid) -> Keyring {
         Keyring { format: 1, store_id, slots: Vec::new() }
@@ -167,7 +159,7 @@ impl Keyring {
 
     /// Adds (or replaces) the slot of `username`, wrapping `key` with `password`.
     pub fn set(&mut self, username: &str, password: &str, key: &DataKey, kdf: KdfParams) -> Result<()> {
-        check_password(password)?;
+        crate::domain::account::check_password(password)?;
         let mut salt = [0u8; 16];
         chacha20poly1305::aead::rand_core::RngCore::fill_bytes(&mut OsRng, &mut salt);
         let kek = kek(password, &salt, kdf)?;

@@ -2,10 +2,12 @@
 //!
 //! Everything the desktop window and the command line do goes through this crate: the domain rules
 //! ([`domain`]), the SQLite store ([`store`], the only module with SQL), Vietnamese text ([`text`]),
-//! dates ([`date`]), the hybrid logical clock ([`hlc`]), printing ([`print`]) and the demo commune
-//! ([`demo`]). See ARCHITECTURE.md for the codemap and the invariants.
+//! dates ([`date`]), the hybrid logical clock ([`hlc`]), hashes and keys ([`crypto`]), printing
+//! ([`print`]), the demo commune ([`demo`]) and what the window and the CLI show ([`present`]). See
+//! ARCHITECTURE.md for the codemap, the layers and the invariants.
 
 pub mod backup;
+pub mod crypto;
 pub mod dashboard;
 pub mod date;
 pub mod demo;
@@ -14,6 +16,7 @@ mod error;
 pub mod fsutil;
 pub mod hlc;
 pub mod keyring;
+pub mod present;
 pub mod print;
 pub mod store;
 pub mod sync;

@@ -564,6 +564,33 @@ fn is_separator(c: char) -> bool {
         )
 }
 
+/// A value from outside (a bundle, a file) made safe to print in a message or on a terminal: control
+/// characters (escape sequences, NUL, BEL, line breaks) and invisible format characters are shown as
+/// `\u{…}`, and the text is cut to `max` characters with "…".
+///
+/// ```
+/// use phongtrao::text::printable;
+/// assert_eq!(printable("a\u{1b}[2Jb", 20), "a\\u{1b}[2Jb");
+/// assert_eq!(printable("Thôn Một", 4), "Thôn…");
+/// ```
+pub fn printable(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in s.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        let hidden = c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+        if hidden {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Numbers
 
@@ -588,6 +615,33 @@ pub fn format_int(n: i64) -> String {
         out.push(d);
     }
     out
+}
+
+/// The first letter upper case (`tổ bảo vệ…` → `Tổ bảo vệ…`, `ngày …` → `Ngày …`).
+///
+/// ```
+/// assert_eq!(phongtrao::text::capitalise("đội"), "Đội");
+/// assert_eq!(phongtrao::text::capitalise(""), "");
+/// ```
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// A share as a percentage with one decimal and the Vietnamese comma: "83,3%", "50%" ("0%" of nothing).
+///
+/// ```
+/// use phongtrao::text::percent;
+/// assert_eq!(percent(25, 30), "83,3%");
+/// assert_eq!(percent(1, 2), "50%");
+/// assert_eq!(percent(3, 0), "0%");
+/// ```
+pub fn percent(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        return "0%".into();
+    }
+    let tenths = (part * 1000 + whole / 2) / whole;
+    if tenths % 10 == 0 { format!("{}%", tenths / 10) } else { format!("{},{}%", tenths / 10, tenths % 10) }
 }
 
 // ---------------------------------------------------------------------------------------------------

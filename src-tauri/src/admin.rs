@@ -1,16 +1,19 @@
 //! Accounts and backups as the window shows them. The rules (who may do what, the password rules,
-//! the backup format and rotation) are the core's; this only shapes input and output.
+//! the backup format and rotation) and the forms' checks are the core's; this only shapes input and
+//! output.
 
 use std::path::Path;
 
 use phongtrao::backup::{self, Restored};
+use phongtrao::date;
 use phongtrao::domain::account::{Account, NewAccount, Role};
+use phongtrao::present::admin::{backup_dir, check_typed_twice, size};
 use phongtrao::store::{Snapshot, Store};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::commands::AppInfo;
-use crate::error::{AppError, FieldError, Result};
+use crate::error::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -75,18 +78,8 @@ pub struct NewAccountInput {
     pub password_again: String,
 }
 
-fn mismatch() -> FieldError {
-    FieldError {
-        field: "password_again".into(),
-        label: "Nhập lại mật khẩu".into(),
-        message: "không khớp với mật khẩu".into(),
-    }
-}
-
 pub fn add_account(s: &mut Store, input: NewAccountInput) -> Result<AccountView> {
-    if input.password != input.password_again {
-        return Err(AppError::invalid(vec![mismatch()]));
-    }
+    check_typed_twice(&input.password, &input.password_again)?;
     let new = NewAccount {
         username: input.username,
         full_name: input.name,
@@ -99,9 +92,7 @@ pub fn add_account(s: &mut Store, input: NewAccountInput) -> Result<AccountView>
 }
 
 pub fn change_password(s: &mut Store, username: &str, password: &str, again: &str) -> Result<()> {
-    if password != again {
-        return Err(AppError::invalid(vec![mismatch()]));
-    }
+    check_typed_twice(password, again)?;
     Ok(s.change_password(username, password)?)
 }
 
@@ -125,10 +116,6 @@ pub struct BackupsView {
     pub drives: Vec<String>,
 }
 
-fn size(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1e6).replace('.', ",")
-}
-
 pub fn backups(db: &Path) -> Result<BackupsView> {
     let dir = backup::default_dir(db);
     let mut backups: Vec<BackupFile> = backup::list(&dir)?
@@ -149,19 +136,12 @@ pub fn backups(db: &Path) -> Result<BackupsView> {
 }
 
 pub fn backup_to(snap: &Snapshot, dir: &str) -> Result<BackupFile> {
-    let dir = dir.trim();
-    if dir.is_empty() {
-        return Err(AppError::invalid(vec![FieldError {
-            field: "dir".into(),
-            label: "Thư mục nhận bản sao lưu".into(),
-            message: "hãy chọn USB hoặc nhập đường dẫn thư mục".into(),
-        }]));
-    }
-    let info = backup::create_from(snap, Path::new(dir), chrono::Local::now())?;
+    let dir = backup_dir(dir)?;
+    let info = backup::create_from(snap, dir, chrono::Local::now())?;
     Ok(BackupFile {
         name: info.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         path: info.path.display().to_string(),
-        taken_at: info.header.created_at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string(),
+        taken_at: date::display_local(info.header.created_at),
         size: size(info.bytes),
     })
 }
@@ -179,7 +159,7 @@ pub struct RestoreDone {
 pub fn restore_done(r: &Restored, info: AppInfo) -> RestoreDone {
     RestoreDone {
         info,
-        taken_at: r.info.header.created_at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string(),
+        taken_at: date::display_local(r.info.header.created_at),
         aside: r.aside.as_ref().map(|p| p.display().to_string()),
         sync_epoch: r.sync_epoch as u32,
     }

@@ -6,6 +6,8 @@ use std::sync::Mutex;
 
 use phongtrao::domain::Doc;
 use phongtrao::keyring::KdfParams;
+use phongtrao::present::admin::UnitChoice;
+use phongtrao::present::{self, cert};
 use phongtrao::store::Store;
 use phongtrao::units::Units;
 use phongtrao::{backup, demo};
@@ -16,9 +18,9 @@ use tauri::State;
 use uuid::Uuid;
 
 use crate::error::{AppError, Result};
-use crate::session::{self, Officer};
+use crate::session::Officer;
 use crate::view::{self, Kind};
-use crate::{admin, cert, print, sync};
+use crate::{admin, print, sync};
 
 /// The window's state: where the store lives, and the store while an officer is logged in (the core
 /// knows who: [`Store::session`]). Logging out drops the store, and with it the key.
@@ -59,9 +61,9 @@ impl App {
             }),
             schema_version: self.store.as_ref().and_then(|s| s.schema_version().ok()),
             officer: self.store.as_ref().and_then(|s| s.session()).map(Officer::from),
-            usernames: if self.store.is_none() { session::usernames(&self.path) } else { Vec::new() },
+            usernames: if self.store.is_none() { present::admin::usernames(&self.path) } else { Vec::new() },
             store_path: self.path.display().to_string(),
-            ranks: session::RANKS.iter().map(|r| (*r).to_owned()).collect(),
+            ranks: present::admin::RANKS.iter().map(|r| (*r).to_owned()).collect(),
             version: env!("CARGO_PKG_VERSION").into(),
             units: Units::builtin().summary(),
             idle_lock_seconds: idle_lock_seconds(),
@@ -204,8 +206,8 @@ pub async fn setup(state: State<'_, Shared>, input: SetupInput) -> Result<AppInf
         commune: input.commune,
         officer: input.officer.clone(),
     };
-    let chief = session::chief(&input.officer, &input.rank, &input.password);
-    let errors = session::setup_errors(&s, &chief, &input.password_again);
+    let chief = present::admin::chief(&input.officer, &input.rank, &input.password);
+    let errors = present::admin::setup_errors(&s, &chief, &input.password_again);
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
@@ -216,36 +218,18 @@ pub async fn setup(state: State<'_, Shared>, input: SetupInput) -> Result<AppInf
     Ok(app.info())
 }
 
-/// A province or a commune of the official list the setup offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
-pub struct UnitChoice {
-    pub code: String,
-    /// Its official name with its kind: "Tỉnh Quảng Ngãi", "Xã Ia Đal".
-    pub name: String,
-}
-
-/// The provinces of the official list matching `query` (the core searches without accents; empty: all
-/// 34), best first.
+/// The provinces of the official list matching `query` (the core searches without accents).
 #[tauri::command]
 #[specta::specta]
 pub async fn find_provinces(query: String) -> Result<Vec<UnitChoice>> {
-    Ok(Units::builtin()
-        .search_provinces(&query)
-        .into_iter()
-        .map(|f| UnitChoice { code: f.unit.code.clone(), name: f.unit.full_name() })
-        .collect())
+    Ok(present::admin::find_provinces(&query))
 }
 
-/// At most 50 communes of the province `province_code` matching `query` (without accents, or the start
-/// of a code), best first.
+/// The communes of a province matching `query` (the core searches without accents).
 #[tauri::command]
 #[specta::specta]
 pub async fn find_communes(province_code: String, query: String) -> Result<Vec<UnitChoice>> {
-    Ok(Units::builtin()
-        .search_communes(Some(&province_code), &query, 50)
-        .into_iter()
-        .map(|f| UnitChoice { code: f.unit.code.clone(), name: f.unit.full_name() })
-        .collect())
+    Ok(present::admin::find_communes(&province_code, &query))
 }
 
 /// First run, trying the app out: creates the demo commune, logged in as its chief (who logs in again
@@ -297,26 +281,26 @@ pub async fn registers(state: State<'_, Shared>) -> Result<Vec<view::RegisterInf
 #[specta::specta]
 pub async fn fields(state: State<'_, Shared>, kind: Kind, data: Option<Value>) -> Result<Vec<view::FieldSpec>> {
     let doc = as_doc(data.unwrap_or(Value::Null))?;
-    with_store(&state, |s| s.fields_for(kind.into(), &doc)?.iter().map(|f| view::field_spec(s, f)).collect())
+    with_store(&state, |s| s.fields_for(kind, &doc)?.iter().map(|f| view::field_spec(s, f)).collect())
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn list(state: State<'_, Shared>, kind: Kind, args: view::ListArgs) -> Result<view::ListPage> {
-    with_store(&state, |s| view::list_page(s, kind.into(), &args))
+    with_store(&state, |s| view::list_page(s, kind, &args.query()))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_record(state: State<'_, Shared>, kind: Kind, id: Uuid) -> Result<view::RecordView> {
-    with_store(&state, |s| view::record_view(s, &s.get(kind.into(), id)?))
+    with_store(&state, |s| view::record_view(s, &s.get(kind, id)?))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn create_record(state: State<'_, Shared>, kind: Kind, data: Value) -> Result<view::Saved> {
     let doc = as_doc(data)?;
-    with_store(&state, |s| Ok(s.create(kind.into(), &doc)?.into()))
+    with_store(&state, |s| Ok(s.create(kind, &doc)?.into()))
 }
 
 /// A partial update: given keys replace stored values, `null` clears a field.
@@ -324,13 +308,13 @@ pub async fn create_record(state: State<'_, Shared>, kind: Kind, data: Value) ->
 #[specta::specta]
 pub async fn update_record(state: State<'_, Shared>, kind: Kind, id: Uuid, patch: Value) -> Result<view::Saved> {
     let doc = as_doc(patch)?;
-    with_store(&state, |s| Ok(s.update(kind.into(), id, &doc)?.into()))
+    with_store(&state, |s| Ok(s.update(kind, id, &doc)?.into()))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn delete_record(state: State<'_, Shared>, kind: Kind, id: Uuid) -> Result<()> {
-    with_store(&state, |s| s.delete(kind.into(), id))
+    with_store(&state, |s| s.delete(kind, id))
 }
 
 #[tauri::command]
@@ -373,7 +357,7 @@ pub async fn search(state: State<'_, Shared>, text: String) -> Result<Vec<view::
     with_store(&state, |s| {
         Ok(s.search(&text, None, 30)?
             .into_iter()
-            .map(|h| view::Hit { kind: h.kind.into(), id: h.id, title: h.title })
+            .map(|h| view::Hit { kind: h.kind, id: h.id, title: h.title })
             .collect())
     })
 }

@@ -3,13 +3,7 @@
 use serde::Serialize;
 use specta::Type;
 
-/// One bad field: its key (to show the message next to it), its Vietnamese label and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
-pub struct FieldError {
-    pub field: String,
-    pub label: String,
-    pub message: String,
-}
+pub use phongtrao::FieldError;
 
 /// What a command returns when it fails. `code` is stable: the core's `Error::code()` (e.g.
 /// `wrong_password`, `locked`, `forbidden`) or one of the shell's (`logged_out`, `busy`). `message` is
@@ -47,9 +41,7 @@ impl AppError {
 impl From<phongtrao::Error> for AppError {
     fn from(e: phongtrao::Error) -> AppError {
         match e {
-            phongtrao::Error::Invalid(inv) => AppError::invalid(
-                inv.0.into_iter().map(|f| FieldError { field: f.field, label: f.label, message: f.message }).collect(),
-            ),
+            phongtrao::Error::Invalid(inv) => AppError::invalid(inv.0),
             other => AppError::new(other.code(), other.to_string()),
         }
     }

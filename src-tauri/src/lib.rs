@@ -1,20 +1,19 @@
 //! The desktop window of phongtrao: a Tauri 2 shell over the core library.
 //!
 //! - [`admin`]: accounts and backups as the window shows them.
-//! - [`cert`]: the yearly "An toàn về ANTT" certification as the window shows it.
 //! - [`commands`]: the Tauri commands (parse, call the core, map the error).
 //! - [`error`]: the one error shape crossing IPC, `{code, message, fields?}`.
 //! - [`print`]: "In": forms printed and saved by the core, previewed, opened in the system viewer.
 //! - [`sync`]: the sync with the province (bundles by USB stick) as the window shows it.
 //! - [`session`]: the officer's session over the core's accounts (setup checks, login names).
-//! - [`view`]: what the window shows (lists, records, forms, the dashboard), as generated TypeScript types.
+//! - [`view`]: the list's arguments and the dashboard's figures as the window takes them; what the window
+//!   shows (register names, lists, records, forms, the certification's pages) is `phongtrao::present`.
 //!
 //! The TypeScript bindings (`ui/src/bindings.ts`) are generated from these commands and types by
 //! tauri-specta; `cargo test -p phongtrao-app` fails when the checked-in file is stale, and
 //! `PHONGTRAO_WRITE_BINDINGS=1 cargo test -p phongtrao-app bindings` rewrites it.
 
 pub mod admin;
-pub mod cert;
 pub mod commands;
 pub mod error;
 pub mod print;
@@ -30,10 +29,7 @@ pub fn store_path() -> PathBuf {
     if let Some(p) = std::env::var_os("PHONGTRAO_DB").filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
-    match directories::ProjectDirs::from("vn", "phongtrao", "phongtrao") {
-        Some(d) => d.data_dir().join("phongtrao.db"),
-        None => PathBuf::from("phongtrao.db"),
-    }
+    phongtrao::fsutil::default_store_path().unwrap_or_else(|| PathBuf::from("phongtrao.db"))
 }
 
 /// The commands and their types, for the invoke handler and the bindings.

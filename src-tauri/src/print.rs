@@ -58,7 +58,7 @@ pub struct PrintedView {
 /// The forms filled from a record, or every form (the blank forms' list) without one.
 pub fn forms(s: &Store, record: Option<(Kind, Uuid)>) -> phongtrao::Result<Vec<FormChoice>> {
     Ok(match record {
-        Some((kind, id)) => save::forms_for(s, kind.into(), id)?.into_iter().map(choice).collect(),
+        Some((kind, id)) => save::forms_for(s, kind, id)?.into_iter().map(choice).collect(),
         None => phongtrao::print::forms::FORMS.iter().map(choice).collect(),
     })
 }

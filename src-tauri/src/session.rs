@@ -3,33 +3,12 @@
 //! The store is encrypted; the core opens it with an officer's username and password
 //! ([`Store::unlock`](phongtrao::Store::unlock)) and creates it with its chief's account
 //! ([`Store::create_at`](phongtrao::Store::create_at)). Logging out drops the open store. The shell
-//! keeps no password and no key: what is here only checks what the setup form adds to the core's own
-//! checks (a rank from the list, the password typed twice), and names the accounts of the keyring for
-//! the login form.
+//! keeps no password and no key; the setup form's checks and the login form's account names are the
+//! core's (`phongtrao::present::admin`).
 
-use std::path::Path;
-
-use phongtrao::domain::account::{self, Account, NewAccount, Role, username_from};
-use phongtrao::keyring::Keyring;
+use phongtrao::domain::account::Account;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-
-use crate::error::{AppError, FieldError};
-
-/// Ranks of the People's Public Security an officer of a commune police may hold.
-pub const RANKS: &[&str] = &[
-    "Hạ sĩ",
-    "Trung sĩ",
-    "Thượng sĩ",
-    "Thiếu úy",
-    "Trung úy",
-    "Thượng úy",
-    "Đại úy",
-    "Thiếu tá",
-    "Trung tá",
-    "Thượng tá",
-    "Đại tá",
-];
 
 /// The logged-in officer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -55,91 +34,14 @@ impl From<&Account> for Officer {
     }
 }
 
-/// The chief's account the first-run setup creates: the login name comes from the full name.
-pub fn chief(full_name: &str, rank: &str, password: &str) -> NewAccount {
-    NewAccount {
-        username: username_from(full_name),
-        full_name: full_name.to_owned(),
-        rank: Some(rank.to_owned()).filter(|r| !r.trim().is_empty()),
-        role: Role::Chief,
-        password: password.to_owned(),
-    }
-}
-
-/// Every bad field of the first-run setup at once: the core's checks of the commune (in the official
-/// list) and of the chief's account, a rank from the list and the password typed twice the same.
-pub fn setup_errors(setup: &phongtrao::Setup, chief: &NewAccount, again: &str) -> Vec<FieldError> {
-    // The province and the commune must be in the official list, and match.
-    let mut errors = match setup.official(phongtrao::units::Units::builtin()) {
-        Err(e) => AppError::from(e).fields.unwrap_or_default(),
-        Ok(_) => Vec::new(),
-    };
-    let named = !setup.officer.trim().is_empty();
-    if let Err(e) = account::check(chief) {
-        for f in AppError::from(e).fields.unwrap_or_default() {
-            match f.field.as_str() {
-                // The setup's own check already names an empty officer.
-                "full_name" => {}
-                "username" if named => errors.push(FieldError {
-                    field: "officer".into(),
-                    label: "Họ và tên".into(),
-                    message: format!("tên đăng nhập «{}» {}", chief.username, f.message),
-                }),
-                "username" => {}
-                _ => errors.push(f),
-            }
-        }
-    }
-    if !RANKS.contains(&chief.rank.as_deref().unwrap_or_default()) {
-        errors.push(FieldError {
-            field: "rank".into(),
-            label: "Cấp bậc".into(),
-            message: "hãy chọn cấp bậc trong danh sách".into(),
-        });
-    }
-    if !errors.iter().any(|e| e.field == "password") && chief.password != again {
-        errors.push(FieldError {
-            field: "password_again".into(),
-            label: "Nhập lại mật khẩu".into(),
-            message: "không khớp với mật khẩu".into(),
-        });
-    }
-    errors
-}
-
-/// The usernames that may log in to the store at `store`, from its keyring (which holds no secret in
-/// the clear); empty when there is none.
-pub fn usernames(store: &Path) -> Vec<String> {
-    Keyring::load(&Keyring::path_for(store))
-        .map(|ring| ring.slots.into_iter().map(|s| s.username).collect())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::AppError;
+    use phongtrao::present::admin::{chief, usernames};
 
     fn setup(officer: &str) -> phongtrao::Setup {
         phongtrao::Setup { officer: officer.into(), ..phongtrao::demo::demo_setup() }
-    }
-
-    fn fields(errors: &[FieldError]) -> Vec<&str> {
-        errors.iter().map(|e| e.field.as_str()).collect()
-    }
-
-    #[test]
-    fn setup_reports_every_bad_field() {
-        let e = setup_errors(&setup(""), &chief("", "", "ngắn"), "ngắn");
-        assert_eq!(fields(&e), ["officer", "password", "rank"]);
-        let e = setup_errors(&setup("Nguyễn Văn An"), &chief("Nguyễn Văn An", "Đại úy", "mat-khau-1"), "mat-khau-2");
-        assert_eq!(fields(&e), ["password_again"]);
-        let e = setup_errors(&setup("Lê"), &chief("Lê", "Đại úy", "mat-khau-1"), "mat-khau-1");
-        assert_eq!(fields(&e), ["officer"]);
-        assert!(e[0].message.starts_with("tên đăng nhập «le»"));
-        assert!(
-            setup_errors(&setup("Nguyễn Văn An"), &chief("Nguyễn Văn An", "Đại úy", "mat-khau-1"), "mat-khau-1")
-                .is_empty()
-        );
     }
 
     #[test]

@@ -134,7 +134,7 @@ pub fn import(s: &mut Store, file: &str) -> Result<String> {
                 said.push_str(&format!(" {} bản ghi bị cách ly (xem biên nhận).", receipt.quarantined.len()));
             }
             for (a, b) in &receipt.gaps {
-                said.push_str(&format!(" Công an tỉnh còn thiếu gói số {a} đến {b}."));
+                said.push_str(&format!(" Công an tỉnh còn thiếu {}.", phongtrao::sync::province::gap_text(*a, *b)));
             }
             said
         }

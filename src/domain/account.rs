@@ -52,6 +52,14 @@ pub struct Account {
 /// The window locks itself (closes the store) after this many seconds without a key press or a click.
 pub const IDLE_LOCK_SECONDS: u32 = 15 * 60;
 
+/// The password rule: at least 8 characters. Returns a Vietnamese reason when it is too weak.
+pub fn check_password(password: &str) -> crate::Result<()> {
+    if password.chars().count() < 8 {
+        return Err(crate::Error::field("password", "Mật khẩu", "phải có ít nhất 8 ký tự"));
+    }
+    Ok(())
+}
+
 /// An account to create, with its first password.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 pub struct NewAccount {
@@ -98,7 +106,7 @@ pub fn check(new: &NewAccount) -> crate::Result<NewAccount> {
             message: "không được để trống".into(),
         });
     }
-    if let Err(crate::Error::Invalid(e)) = crate::keyring::check_password(&new.password) {
+    if let Err(crate::Error::Invalid(e)) = check_password(&new.password) {
         errors.extend(e.0);
     }
     if !errors.is_empty() {

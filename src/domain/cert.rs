@@ -262,7 +262,12 @@ impl Review {
     }
     /// "25/30 phiếu tán thành (83,3%)".
     pub fn describe(&self) -> String {
-        format!("{}/{} phiếu tán thành ({})", self.votes_for, self.total(), percent_text(self.votes_for, self.total()))
+        format!(
+            "{}/{} phiếu tán thành ({})",
+            self.votes_for,
+            self.total(),
+            crate::text::percent(self.votes_for, self.total())
+        )
     }
 }
 
@@ -1099,15 +1104,6 @@ fn decide(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup) 
     })
 }
 
-/// "83,3%" (one decimal, Vietnamese comma).
-pub fn percent_text(part: i64, whole: i64) -> String {
-    if whole <= 0 {
-        return "0%".into();
-    }
-    let tenths = (part * 1000 + whole / 2) / whole;
-    if tenths % 10 == 0 { format!("{}%", tenths / 10) } else { format!("{},{}%", tenths / 10, tenths % 10) }
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The year overview and the commune's result
 
@@ -1483,8 +1479,10 @@ fn units_checks(applicable: &[&Candidate], all: &[Candidate], min_share: f64) ->
         .map(|c| c.name.clone())
         .collect();
     let registered = total - not_registered.len() as i64 - late.len() as i64;
-    let mut text =
-        format!("{registered}/{total} đơn vị đăng ký trong quý I ({}); cần 100%.", percent_text(registered, total));
+    let mut text = format!(
+        "{registered}/{total} đơn vị đăng ký trong quý I ({}); cần 100%.",
+        crate::text::percent(registered, total)
+    );
     if !not_registered.is_empty() {
         text.push_str(&format!(" Chưa đăng ký: {}.", not_registered.len()));
     }
@@ -1517,7 +1515,7 @@ fn units_checks(applicable: &[&Candidate], all: &[Candidate], min_share: f64) ->
     };
     let mut text = format!(
         "{recognised}/{total} đơn vị được công nhận ({}); cần ít nhất {need}%.",
-        percent_text(recognised, total)
+        crate::text::percent(recognised, total)
     );
     if !undecided.is_empty() {
         text.push_str(&format!(" Còn {} đơn vị chưa có quyết định.", undecided.len()));

@@ -17,6 +17,7 @@ use crate::hlc::Hlc;
 
 /// A register of the store. `Review` belongs to a `Model` (its life-cycle history).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Area,

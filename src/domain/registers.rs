@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use chrono::Datelike;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -498,10 +497,7 @@ fn member_rules(id: Uuid, doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> crat
             let Some(period_end) = chrono::NaiveDate::from_ymd_opt(year as i32, 11, 14) else {
                 continue;
             };
-            let served = (period_end.year() - appointed.year()) * 12 + period_end.month() as i32
-                - appointed.month() as i32
-                - i32::from(period_end.day() < appointed.day());
-            if served < 9 {
+            if crate::date::months_between(appointed, period_end) < 9 {
                 r.error("grades", format!("năm {year}: chưa đủ 9 tháng công tác nên không xếp loại"));
             }
         }

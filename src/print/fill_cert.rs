@@ -1,6 +1,7 @@
 //! The certification's dossier ("An toàn về an ninh, trật tự", Thông tư 124/2021/TT-BCA) filled from
-//! its records: each `Store::cert_*` document mapped to its form's input struct, and the whole
-//! dossier of a unit (or of the commune) at its current step. Reads through the store's public API.
+//! its records: each form's input struct built from the certification records themselves
+//! (`Store::cert_view`, `Store::cert_candidates`, `Store::cert_result`), and the whole dossier of a
+//! unit (or of the commune) at its current step. Reads through the store's public API.
 //!
 //! Numbers and dates come from the records: the tờ trình carries the number recorded at the proposal
 //! step (entered once in the register of issued documents, so the register never gives it again),
@@ -12,11 +13,10 @@ use uuid::Uuid;
 
 use super::fill::{self, Filled, PrintRequest, Printed};
 use super::forms::{self, Agency, FormSpec};
-use crate::domain::cert::{Step, Subject};
+use crate::domain::cert::{Cert, Review, Step, Subject};
 use crate::domain::{DocExt, Kind};
 use crate::error::{Error, Result};
-use crate::store::Store;
-use crate::store::cert::UnitLine;
+use crate::store::{CertView, Store};
 
 /// The forms of a unit's dossier, in the order of its steps, with the step each needs.
 pub const UNIT_DOSSIER: &[(&str, Step)] = &[
@@ -104,22 +104,48 @@ fn unit_agency(a: &Agency, name: &str) -> Agency {
 
 /// "Trưởng thôn", "Tổ trưởng tổ dân phố", "Hiệu trưởng", "Thủ trưởng cơ quan", "Giám đốc".
 pub fn head_title(store: &Store, id: Uuid) -> Result<String> {
+    Ok(head(store, id)?.0)
+}
+
+/// The title of the unit's head and the head's name as its record has it.
+fn head(store: &Store, id: Uuid) -> Result<(String, Option<String>)> {
+    let name = |d: &crate::domain::Doc| d.str_of("head").map(str::to_owned);
     if let Ok(a) = store.get(Kind::Area, id) {
         let kind = a.data.str_of("kind").unwrap_or_default();
         let label = crate::domain::registers::AREA_KINDS.iter().find(|k| k.0 == kind).map_or("khu dân cư", |k| k.1);
-        return Ok(match kind {
+        let title = match kind {
             "to_dan_pho" => "Tổ trưởng tổ dân phố".to_owned(),
             _ => format!("Trưởng {}", label.to_lowercase()),
-        });
+        };
+        return Ok((title, name(&a.data)));
     }
     let u = store.get(Kind::Unit, id)?;
-    Ok(match (u.data.str_of("kind"), u.data.str_of("category")) {
+    let title = match (u.data.str_of("kind"), u.data.str_of("category")) {
         (_, Some("thcs" | "thpt")) => "Hiệu trưởng",
         (Some("co_so_giao_duc"), _) => "Thủ trưởng cơ sở giáo dục",
         (Some("doanh_nghiep"), _) => "Giám đốc",
         _ => "Thủ trưởng cơ quan",
+    };
+    Ok((title.to_owned(), name(&u.data)))
+}
+
+/// A unit's certification for `year`; refused while it has no record.
+fn recorded(store: &Store, id: Uuid, year: i32) -> Result<CertView> {
+    let view = store.cert_view(Some(id), year)?;
+    if view.id.is_none() {
+        return Err(Error::Refused(format!("{} chưa có hồ sơ công nhận năm {year}.", view.name)));
     }
-    .to_owned())
+    Ok(view)
+}
+
+/// "Thôn 3 chưa có bản đăng ký năm 2025 (hồ sơ đang ở bước «…»)."
+fn not_yet(view: &CertView, what: &str) -> Error {
+    Error::Refused(format!(
+        "{} chưa có {what} năm {} (hồ sơ đang ở bước «{}»).",
+        view.name,
+        view.year,
+        view.cert.step.label()
+    ))
 }
 
 /// "số 05-NQ/CB ngày 10/01/2026", "số 05-NQ/CB", or empty.
@@ -134,14 +160,15 @@ fn numbered(number: Option<&str>, date: Option<NaiveDate>) -> String {
 
 /// Bản đăng ký phấn đấu from the registration step, dated the day of registration.
 pub fn pledge(store: &Store, id: Uuid, year: i32) -> Result<(forms::Pledge, NaiveDate)> {
-    let p = store.cert_pledge(Some(id), year)?;
-    let r = &p.registration;
+    let v = recorded(store, id, year)?;
+    let r = v.cert.registration.as_ref().ok_or_else(|| not_yet(&v, "bản đăng ký"))?;
+    let (head_title, head) = head(store, id)?;
     let pledge = forms::Pledge {
-        unit: p.name.clone(),
+        unit: v.name.clone(),
         year: Some(year),
-        head_title: head_title(store, id)?,
-        head: p.head.clone().unwrap_or_default(),
-        commitments: p.criteria.iter().map(|c| c.label.clone()).collect(),
+        head_title,
+        head: head.unwrap_or_default(),
+        commitments: v.criteria.iter().map(|c| c.label.clone()).collect(),
         households: Vec::new(),
         resolution: numbered(r.resolution_number.as_deref(), r.resolution_date),
         plan: numbered(r.plan_number.as_deref(), r.plan_date),
@@ -156,8 +183,9 @@ pub fn pledge(store: &Store, id: Uuid, year: i32) -> Result<(forms::Pledge, Naiv
 
 /// Bảng tự chấm điểm from the self-assessment step, dated the day of assessment.
 pub fn score_sheet(store: &Store, id: Uuid, year: i32) -> Result<(forms::SelfScore, Option<NaiveDate>)> {
-    let s = store.cert_score_sheet(Some(id), year)?;
-    let rows = s
+    let v = recorded(store, id, year)?;
+    let a = v.cert.assessment.as_ref().ok_or_else(|| not_yet(&v, "bảng tự chấm điểm"))?;
+    let rows = a
         .criteria
         .iter()
         .map(|c| {
@@ -172,48 +200,61 @@ pub fn score_sheet(store: &Store, id: Uuid, year: i32) -> Result<(forms::SelfSco
             }
         })
         .collect();
+    let (head_title, head) = head(store, id)?;
     let sheet = forms::SelfScore {
-        unit: s.name.clone(),
+        unit: v.name.clone(),
         year: Some(year),
         rows,
-        head_title: head_title(store, id)?,
-        head: s.head.clone().unwrap_or_default(),
-        score: Some(s.self_score),
-        period: Some((s.period.start, s.period.end)),
+        head_title,
+        head: head.unwrap_or_default(),
+        score: Some(a.self_score),
+        period: Some((v.period.start, v.period.end)),
     };
-    Ok((sheet, s.assessed_on))
+    Ok((sheet, a.assessed_on))
 }
 
 /// Biên bản bình xét from the bình xét step and its meeting, dated the day of the meeting.
 pub fn minutes(store: &Store, id: Uuid, year: i32) -> Result<(forms::ReviewMinutes, Option<NaiveDate>)> {
-    let m = store.cert_minutes(Some(id), year)?;
+    let v = recorded(store, id, year)?;
+    let review = v.cert.review.as_ref().ok_or_else(|| not_yet(&v, "biên bản bình xét"))?;
+    let m = match store.get(Kind::Meeting, review.meeting_id) {
+        Ok(m) => m.data,
+        Err(Error::NotFound { .. }) => return Err(not_yet(&v, "biên bản bình xét")),
+        Err(e) => return Err(e),
+    };
+    let text = |k: &str| m.str_of(k).unwrap_or_default().to_owned();
     let c = store.commune()?;
     let police = Agency::police(&c.province, &c.commune);
-    let starts_at = crate::date::parse_datetime(&m.meeting.starts_at).ok();
+    let starts_at = crate::date::parse_datetime(&text("starts_at")).ok();
     let meeting = forms::MeetingMinutes {
-        title: m.meeting.title.clone(),
+        title: text("title"),
         starts_at,
-        ends_at: m.meeting.ends_at.as_deref().and_then(|t| crate::date::parse_datetime(t).ok()),
-        place: m.meeting.place.clone(),
-        attendees: m.meeting.attendees.clone(),
-        attendee_count: m.meeting.attendee_count,
-        chair: m.meeting.chair.clone(),
-        secretary: m.meeting.secretary.clone(),
-        agenda: m.meeting.agenda.clone().unwrap_or_default(),
-        conclusions: m.meeting.conclusions.clone().unwrap_or_default(),
+        ends_at: m.str_of("ends_at").and_then(|t| crate::date::parse_datetime(t).ok()),
+        place: text("place"),
+        attendees: match m.get("attendees") {
+            Some(serde_json::Value::Array(a)) => a.iter().filter_map(|x| x.as_str()).map(str::to_owned).collect(),
+            _ => Vec::new(),
+        },
+        attendee_count: m.int_of("attendee_count"),
+        chair: text("chair"),
+        secretary: text("secretary"),
+        agenda: text("agenda"),
+        conclusions: text("conclusions"),
         votes: Some(forms::Votes {
-            for_: m.meeting.votes_for,
-            against: m.meeting.votes_against,
-            abstain: m.meeting.votes_abstain,
+            for_: review.votes_for,
+            against: review.votes_against,
+            abstain: review.votes_abstain,
         }),
         recipients: vec![
             format!("{} (để tổng hợp)", police.police_name()),
             format!("{} (để báo cáo)", police.committee_name()),
         ],
     };
-    let criteria = m
-        .criteria
+    let criteria = v
+        .cert
+        .assessment
         .iter()
+        .flat_map(|a| &a.criteria)
         .map(|c| forms::ScoreRow {
             criterion: c.label.clone(),
             result: if c.met { "Đạt" } else { "Chưa đạt" }.to_owned(),
@@ -221,32 +262,94 @@ pub fn minutes(store: &Store, id: Uuid, year: i32) -> Result<(forms::ReviewMinut
         })
         .collect();
     let doc = forms::ReviewMinutes {
-        unit: m.name.clone(),
+        unit: v.name.clone(),
         year: Some(year),
         meeting,
         criteria,
-        rule: m.rule_text.clone(),
-        passed: Some(m.passed),
+        rule: review.rule.describe(),
+        passed: Some(review.passed),
     };
     Ok((doc, starts_at.map(|t| t.date())))
 }
 
 /// Giấy công nhận of a recognised unit.
 pub fn certificate(store: &Store, id: Uuid, year: i32) -> Result<forms::Certificate> {
-    let c = store.cert_certificate(Some(id), year)?;
+    let v = recorded(store, id, year)?;
+    let d = v.cert.decision.as_ref().filter(|d| d.recognised).ok_or_else(|| not_yet(&v, "quyết định công nhận đạt"))?;
     Ok(forms::Certificate {
-        unit: c.name,
+        unit: v.name.clone(),
         year: Some(year),
-        decision: c.decision_number,
-        decision_date: Some(c.decision_date),
+        decision: d.number.clone(),
+        decision_date: Some(d.date),
         chairman: String::new(),
-        number: c.certificate_number,
+        number: d.certificate_number.clone().unwrap_or_default(),
     })
 }
 
-/// "25/30 (83,3%)" from "25/30 phiếu tán thành (83,3%)".
-fn votes_cell(l: &UnitLine) -> String {
-    l.votes.as_deref().map(|v| v.replace(" phiếu tán thành", "")).unwrap_or_default()
+/// One unit's certification in the commune-wide documents (tờ trình, báo cáo, quyết định).
+struct Line {
+    id: Uuid,
+    cert: Cert,
+}
+
+/// The year's units subject to certification, in overview order, each with its record (`with_none`:
+/// also those without one, at their first step).
+fn lines(store: &Store, year: i32, with_none: bool) -> Result<Vec<Line>> {
+    Ok(store
+        .cert_candidates(year)?
+        .into_iter()
+        .filter(|c| !c.excluded)
+        .filter_map(|c| match c.cert {
+            Some(cert) => Some(Line { id: c.id, cert }),
+            None if with_none => Some(Line { id: c.id, cert: Cert::new(year, c.subject, Some(c.id), &c.name) }),
+            None => None,
+        })
+        .collect())
+}
+
+/// The tờ trình or quyết định of one number: its date and the units it says yes and no to.
+struct Numbered<'a> {
+    number: String,
+    date: NaiveDate,
+    yes: Vec<&'a Line>,
+    no: Vec<&'a Line>,
+}
+
+impl Numbered<'_> {
+    fn names(&self, unit: Option<Uuid>) -> bool {
+        self.yes.iter().chain(&self.no).any(|l| Some(l.id) == unit)
+    }
+}
+
+/// The lines grouped by the number `of` reads from each record (number, date, yes or no), in the
+/// order the numbers first appear.
+fn by_number<'a>(lines: &'a [Line], of: impl Fn(&Cert) -> Option<(&str, NaiveDate, bool)>) -> Vec<Numbered<'a>> {
+    let mut out: Vec<Numbered<'a>> = Vec::new();
+    for line in lines {
+        let Some((number, date, yes)) = of(&line.cert) else { continue };
+        let i = match out.iter().position(|n| n.number == number) {
+            Some(i) => i,
+            None => {
+                out.push(Numbered { number: number.to_owned(), date, yes: Vec::new(), no: Vec::new() });
+                out.len() - 1
+            }
+        };
+        if yes { out[i].yes.push(line) } else { out[i].no.push(line) }
+    }
+    out
+}
+
+fn submissions(lines: &[Line]) -> Vec<Numbered<'_>> {
+    by_number(lines, |c| c.proposal.as_ref().map(|p| (p.number.as_str(), p.date, p.recommend)))
+}
+
+fn decisions(lines: &[Line]) -> Vec<Numbered<'_>> {
+    by_number(lines, |c| c.decision.as_ref().map(|d| (d.number.as_str(), d.date, d.recognised)))
+}
+
+/// "25/30 (83,3%)": the votes of the bình xét, if held.
+fn votes_cell(c: &Cert) -> String {
+    c.review.as_ref().map(|r| Review::describe(r).replace(" phiếu tán thành", "")).unwrap_or_default()
 }
 
 /// One of the year's documents grouped by number: the one naming `unit`, or the only one.
@@ -278,10 +381,6 @@ fn choose<'a, T>(
     }
 }
 
-fn names(lines: &[&UnitLine], unit: Option<Uuid>) -> bool {
-    lines.iter().any(|l| l.subject_id.is_some() && l.subject_id == unit)
-}
-
 /// How many units registered in `year` (in the first quarter or after).
 fn registered(store: &Store, year: i32) -> Result<i64> {
     Ok(store.cert_result(year)?.counts.iter().map(|k| k.registered + k.registered_late).sum())
@@ -289,31 +388,28 @@ fn registered(store: &Store, year: i32) -> Result<i64> {
 
 /// The tờ trình of `year` naming `unit` (or the only one), with its recorded number and date.
 pub fn submission(store: &Store, year: i32, unit: Option<Uuid>) -> Result<(forms::Submission, String, NaiveDate)> {
-    let all = store.cert_submissions(year)?;
-    let s = choose(
-        &all,
-        unit,
-        "tờ trình đề nghị công nhận",
-        year,
-        |s| &s.number,
-        |s| names(&s.recommended.iter().chain(&s.not_recommended).collect::<Vec<_>>(), unit),
-    )?;
+    let lines = lines(store, year, false)?;
+    let all = submissions(&lines);
+    let s = choose(&all, unit, "tờ trình đề nghị công nhận", year, |s| &s.number, |s| s.names(unit))?;
     let doc = forms::Submission {
         year: Some(year),
         registered: Some(registered(store, year)?),
         units: s
-            .recommended
+            .yes
             .iter()
             .map(|l| forms::SubmittedUnit {
-                name: l.name.clone(),
-                kind: l.subject_label.to_owned(),
-                votes: votes_cell(l),
+                name: l.cert.name.clone(),
+                kind: l.cert.subject.label().to_owned(),
+                votes: votes_cell(&l.cert),
             })
             .collect(),
         not_recommended: s
-            .not_recommended
+            .no
             .iter()
-            .map(|l| format!("{}: {}", l.name, l.votes.as_deref().unwrap_or("chưa bình xét")))
+            .map(|l| {
+                let votes = l.cert.review.as_ref().map(Review::describe);
+                format!("{}: {}", l.cert.name, votes.as_deref().unwrap_or("chưa bình xét"))
+            })
             .collect(),
     };
     Ok((doc, s.number.clone(), s.date))
@@ -325,33 +421,26 @@ pub fn decision(
     year: i32,
     unit: Option<Uuid>,
 ) -> Result<(forms::RecognitionDecision, String, NaiveDate)> {
-    let all = store.cert_decisions(year)?;
-    let d = choose(
-        &all,
-        unit,
-        "quyết định công nhận",
-        year,
-        |d| &d.number,
-        |d| names(&d.recognised.iter().chain(&d.not_recognised).collect::<Vec<_>>(), unit),
-    )?;
-    if d.recognised.is_empty() {
+    let lines = lines(store, year, false)?;
+    let all = decisions(&lines);
+    let d = choose(&all, unit, "quyết định công nhận", year, |d| &d.number, |d| d.names(unit))?;
+    if d.yes.is_empty() {
         return Err(Error::Refused(format!(
             "Quyết định số {} năm {year} không công nhận đơn vị nào: không có quyết định công nhận để in.",
             d.number
         )));
     }
     // The tờ trình it answers: the one that proposed its units.
-    let ids: Vec<Option<Uuid>> = d.recognised.iter().map(|l| l.subject_id).collect();
-    let subs = store.cert_submissions(year)?;
-    let mut answered: Vec<String> = subs
+    let ids: Vec<Uuid> = d.yes.iter().map(|l| l.id).collect();
+    let mut answered: Vec<String> = submissions(&lines)
         .iter()
-        .filter(|s| s.recommended.iter().any(|l| ids.contains(&l.subject_id)))
+        .filter(|s| s.yes.iter().any(|l| ids.contains(&l.id)))
         .map(|s| format!("{} {}", s.number, super::date_words(s.date)))
         .collect();
     answered.dedup();
     let doc = forms::RecognitionDecision {
         year: Some(year),
-        units: d.recognised.iter().map(|l| l.name.clone()).collect(),
+        units: d.yes.iter().map(|l| l.cert.name.clone()).collect(),
         submission: answered.join(", "),
         chairman: String::new(),
     };
@@ -359,15 +448,14 @@ pub fn decision(
 }
 
 /// The unit's state as the report's last column reads it.
-fn result_cell(l: &UnitLine) -> String {
-    let mut s = match (l.recognised, &l.decision_number) {
+fn result_cell(c: &Cert) -> String {
+    let decision = c.decision.as_ref();
+    let mut s = match (decision.map(|d| d.recognised), decision.map(|d| &d.number)) {
         (Some(true), Some(n)) => format!("Được công nhận\n({n})"),
-        (Some(true), None) => "Được công nhận".to_owned(),
         (Some(false), Some(n)) => format!("Chưa đạt\n({n})"),
-        (Some(false), None) => "Chưa đạt".to_owned(),
-        (None, _) => l.step_label.to_owned(),
+        _ => c.step.label().to_owned(),
     };
-    if l.registered_late {
+    if c.registration.as_ref().is_some_and(|r| r.late) {
         s.push_str("\n(đăng ký sau quý I)");
     }
     s
@@ -375,10 +463,10 @@ fn result_cell(l: &UnitLine) -> String {
 
 /// The certification's báo cáo kết quả of `year`: counts by kind, every unit, the commune's result.
 pub fn report(store: &Store, year: i32) -> Result<forms::CertReport> {
-    let r = store.cert_report(year)?;
+    let result = store.cert_result(year)?;
     Ok(forms::CertReport {
         year: Some(year),
-        kinds: r
+        kinds: result
             .counts
             .iter()
             .filter(|k| k.subject != Subject::Xa)
@@ -391,19 +479,22 @@ pub fn report(store: &Store, year: i32) -> Result<forms::CertReport> {
                 not_recognised: k.not_recognised,
             })
             .collect(),
-        units: r
-            .units
+        units: lines(store, year, true)?
             .iter()
             .map(|l| forms::ReportUnit {
-                name: l.name.clone(),
-                kind: l.subject_label.to_owned(),
-                criteria: l.criteria_met.map(|(m, t)| format!("{m}/{t}")).unwrap_or_default(),
-                votes: votes_cell(l),
-                result: result_cell(l),
+                name: l.cert.name.clone(),
+                kind: l.cert.subject.label().to_owned(),
+                criteria: l
+                    .cert
+                    .assessment
+                    .as_ref()
+                    .map(|a| format!("{}/{}", a.criteria.iter().filter(|x| x.met).count(), a.criteria.len()))
+                    .unwrap_or_default(),
+                votes: votes_cell(&l.cert),
+                result: result_cell(&l.cert),
             })
             .collect(),
-        criteria: r
-            .result
+        criteria: result
             .criteria
             .iter()
             .map(|c| forms::CommuneCriterion {
@@ -412,7 +503,7 @@ pub fn report(store: &Store, year: i32) -> Result<forms::CertReport> {
                 checks: c.checks.iter().map(|k| k.explanation.clone()).collect(),
             })
             .collect(),
-        verdict: r.result.verdict.label().to_owned(),
+        verdict: result.verdict.label().to_owned(),
     })
 }
 
@@ -457,23 +548,24 @@ pub fn dossier(store: &mut Store, unit: Option<Uuid>, year: i32, date: NaiveDate
             Ok(())
         };
         put(store, "bao-cao-ket-qua-cong-nhan", None, String::new())?;
-        let subs = store.cert_submissions(year)?;
-        let decs = store.cert_decisions(year)?;
+        let lines = lines(store, year, false)?;
+        let subs = submissions(&lines);
+        let decs = decisions(&lines);
         if subs.is_empty() {
             missing.push(format!("Tờ trình đề nghị công nhận: năm {year} chưa có đơn vị nào được đề nghị."));
         }
-        if !decs.iter().any(|d| !d.recognised.is_empty()) {
+        if !decs.iter().any(|d| !d.yes.is_empty()) {
             missing.push(format!("Quyết định công nhận: năm {year} chưa có đơn vị nào được công nhận."));
         }
         let many = |k: usize| k > 1;
         for s in &subs {
-            let first = s.recommended.iter().chain(&s.not_recommended).find_map(|l| l.subject_id);
+            let first = s.yes.iter().chain(&s.no).map(|l| l.id).next();
             let suffix = if many(subs.len()) { format!("-{}", file_part(&s.number)) } else { String::new() };
             put(store, "to-trinh", first, suffix)?;
         }
-        let decs: Vec<_> = decs.into_iter().filter(|d| !d.recognised.is_empty()).collect();
+        let decs: Vec<_> = decs.into_iter().filter(|d| !d.yes.is_empty()).collect();
         for d in &decs {
-            let first = d.recognised.iter().find_map(|l| l.subject_id);
+            let first = d.yes.first().map(|l| l.id);
             let suffix = if many(decs.len()) { format!("-{}", file_part(&d.number)) } else { String::new() };
             put(store, "quyet-dinh-cong-nhan", first, suffix)?;
         }

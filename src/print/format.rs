@@ -1,4 +1,4 @@
-//! Numbers and dates as Nghị định 30 writes them.
+//! Dates as Nghị định 30 writes them (its document numbers: `store::doc_number`).
 
 use chrono::{Datelike, NaiveDate};
 
@@ -10,11 +10,6 @@ pub fn date_words(date: NaiveDate) -> String {
 /// "Ia Đal, ngày 05 tháng 01 năm 2026": the place-date line of the header.
 pub fn place_date(place: &str, date: NaiveDate) -> String {
     format!("{}, {}", place.trim(), date_words(date))
-}
-
-/// "05/BB-CAX": a document number (under 10 written with a leading 0) and the symbol.
-pub fn doc_number(number: u32, symbol: &str) -> String {
-    format!("{number:02}/{}", symbol.trim())
 }
 
 #[cfg(test)]
@@ -33,12 +28,5 @@ mod tests {
         assert_eq!(date_words(d(2025, 12, 31)), "ngày 31 tháng 12 năm 2025");
         assert_eq!(date_words(d(2024, 10, 10)), "ngày 10 tháng 10 năm 2024");
         assert_eq!(place_date("  Ia Đal ", d(2024, 2, 29)), "Ia Đal, ngày 29 tháng 02 năm 2024");
-    }
-
-    #[test]
-    fn numbers_under_ten_are_padded() {
-        assert_eq!(doc_number(5, "BB-CAX"), "05/BB-CAX");
-        assert_eq!(doc_number(12, "QĐ-UBND"), "12/QĐ-UBND");
-        assert_eq!(doc_number(123, " BC-CAX"), "123/BC-CAX");
     }
 }

@@ -42,39 +42,13 @@ mod pdf;
 pub mod save;
 mod unhint;
 
-pub use format::{date_words, doc_number, place_date};
+pub use crate::error::PrintError;
+pub use crate::store::doc_number;
+pub use format::{date_words, place_date};
 pub use model::{
     Align, Block, BodySize, Column, Document, END_MARK, Header, LabeledLine, List, ListStyle, Paragraph, Recipients,
     SignatureSlot, Signatures, Signer, Span, Style, Table, Title,
 };
-
-/// Why a document could not be printed. Messages are Vietnamese, for the officer.
-#[derive(Debug, thiserror::Error)]
-pub enum PrintError {
-    /// A character the font cannot draw (it would print as an empty box).
-    #[error("Phông chữ không có ký tự «{ch}» (U+{code:04X}) trong đoạn: «{text}». Hãy bỏ hoặc thay ký tự này.", code = u32::from(*ch))]
-    MissingGlyph {
-        /// The character.
-        ch: char,
-        /// The text it is in.
-        text: String,
-    },
-    /// An embedded font could not be read (a broken build).
-    #[error("Không đọc được phông chữ {0} đi kèm chương trình.")]
-    Font(String),
-    /// A table whose rows and columns do not match, or without columns.
-    #[error("Bảng không hợp lệ: {0}.")]
-    Table(String),
-    /// A setting out of range (line spacing, font size).
-    #[error("Thiết lập in không hợp lệ: {0}.")]
-    Setting(String),
-    /// Something that must stay on one page is taller than a page.
-    #[error("Phần «{0}» dài hơn một trang giấy, không in được. Hãy rút ngắn nội dung.")]
-    TooTall(&'static str),
-    /// printpdf reported an error while writing.
-    #[error("Lỗi tạo tệp PDF: {0}")]
-    Pdf(String),
-}
 
 /// Lays out `doc` and writes it as a PDF.
 pub fn render(doc: &Document) -> Result<Vec<u8>, PrintError> {

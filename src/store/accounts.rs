@@ -44,16 +44,16 @@ pub(super) fn insert(tx: &mut Tx<'_>, new: &NewAccount) -> Result<()> {
         rank: new.rank.clone(),
         role: new.role,
     };
-    tx.audit("account_create", None, None, None, Some(&public(&a)?))
+    tx.audit("account_create", Some(&public(&a)?))
 }
 
 pub(super) fn set_role(tx: &mut Tx<'_>, old: &Account, role: Role) -> Result<()> {
     tx.tx.execute("UPDATE account SET role = ?2 WHERE username = ?1", params![old.username, role.code()])?;
     let new = Account { role, ..old.clone() };
-    tx.audit("role_change", None, None, Some(&public(old)?), Some(&public(&new)?))
+    tx.audit_change("role_change", None, None, Some(&public(old)?), Some(&public(&new)?))
 }
 
 pub(super) fn remove(tx: &mut Tx<'_>, old: &Account) -> Result<()> {
     tx.tx.execute("DELETE FROM account WHERE username = ?1", [&old.username])?;
-    tx.audit("account_remove", None, None, Some(&public(old)?), None)
+    tx.audit_change("account_remove", None, None, Some(&public(old)?), None)
 }

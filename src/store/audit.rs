@@ -8,10 +8,9 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::migrate::hex;
+use crate::crypto::sha256_hex;
 use crate::domain::Kind;
 use crate::error::Result;
 
@@ -44,7 +43,7 @@ impl Entry {
             self.new,
             self.prev_hash
         ]);
-        hex(&Sha256::digest(canonical.to_string().as_bytes()))
+        sha256_hex(canonical.to_string().as_bytes())
     }
 }
 

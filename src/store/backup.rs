@@ -76,7 +76,7 @@ impl Store {
             if let Some(o) = note.as_object_mut() {
                 o.insert("sync_epoch".into(), epoch.into());
             }
-            tx.audit("restore", None, None, None, Some(&note))?;
+            tx.audit("restore", Some(&note))?;
             Ok(epoch)
         })
     }

@@ -6,8 +6,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::Store;
+use crate::crypto::{self, SigningKey};
 use crate::error::{Error, Result};
-use crate::sync::keys::{self, SigningKey};
 
 /// The province's keys, learned from its enrollment bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,7 +64,7 @@ pub(super) fn ensure_keys(conn: &Connection) -> Result<()> {
         )?;
     }
     if !has("age")? {
-        let (secret, public) = keys::new_age_identity();
+        let (secret, public) = crypto::new_age_identity();
         conn.execute(
             "INSERT INTO sync_key (name, public, secret, created_at) VALUES ('age', ?1, ?2, ?3)",
             params![public, secret, now],
@@ -123,9 +123,41 @@ impl Store {
         }
         self.write_as_system(|tx| {
             ensure_keys(&tx.tx)?;
-            tx.audit("sync_key", None, None, None, None)
+            tx.audit("sync_key", None)
         })?;
         read(&self.conn)?.ok_or(Error::NotInitialized)
+    }
+
+    /// Replaces this installation's signing key with a new one (the chief only): the old key's
+    /// secret is erased and its public key kept as retired, in one transaction with its audit entry.
+    /// Returns the new key and the old key's id. The province must register the new key (from the
+    /// new key-registration form) and revoke the old one.
+    pub fn rotate_sync_key(&mut self) -> Result<(SigningKey, String)> {
+        self.require(crate::Role::Chief, "đổi khóa ký của máy")?;
+        let (old, _) = self.sync_keys()?;
+        let old_id = old.public_key()?.key_id();
+        let new = SigningKey::generate()?;
+        let new_id = new.public_key()?.key_id();
+        self.write(|tx| {
+            let now = chrono::Utc::now().to_rfc3339();
+            tx.tx.execute(
+                "INSERT INTO sync_key (name, public, secret, created_at) VALUES (?1, ?2, '', ?3)",
+                params![format!("signing-retired-{old_id}"), old.public, now],
+            )?;
+            tx.tx.execute(
+                "UPDATE sync_key SET public = ?1, secret = ?2, created_at = ?3 WHERE name = 'signing'",
+                params![new.public, new.secret, now],
+            )?;
+            set_state(&tx.tx, "replaced_key", &old_id)?;
+            let v = serde_json::json!({"old_key": old_id, "new_key": new_id});
+            tx.audit("sync_key_rotate", Some(&v))
+        })?;
+        Ok((new, old_id))
+    }
+
+    /// The key the current signing key replaced, if it was rotated (for the registration form).
+    pub fn replaced_sync_key(&self) -> Result<Option<String>> {
+        state(&self.conn, "replaced_key")
     }
 
     pub fn sync_state(&self) -> Result<SyncState> {
@@ -168,7 +200,7 @@ impl Store {
                 set_state(&tx.tx, k, &v)?;
             }
             let v = serde_json::json!({"province_code": p.province_code, "recipient": p.recipient});
-            tx.audit("sync_enroll", None, None, None, Some(&v))
+            tx.audit("sync_enroll", Some(&v))
         })
     }
 
@@ -184,7 +216,7 @@ impl Store {
             set_state(&tx.tx, "last_epoch", &e.epoch.to_string())?;
             let v = serde_json::json!({"seq": e.seq, "epoch": e.epoch, "hash": e.hash,
                 "changes": [e.change_after, e.change_to], "full": e.full});
-            tx.audit("sync_export", None, None, None, Some(&v))
+            tx.audit("sync_export", Some(&v))
         })
     }
 
@@ -206,7 +238,7 @@ impl Store {
     /// Returns the new acknowledged sequence number (unchanged for a receipt seen before).
     pub fn acknowledge(&mut self, hash: &str, at: &str) -> Result<i64> {
         let e = self.export_by_hash(hash)?.ok_or_else(|| {
-            crate::sync::bundle::refuse(
+            Error::bundle(
                 "bundle_unknown_receipt",
                 "Biên nhận nói về một gói mà máy này không xuất ra (có thể là biên nhận của máy khác). Không ghi nhận gì. \
 Hãy kiểm tra lại tệp biên nhận.",
@@ -222,7 +254,7 @@ Hãy kiểm tra lại tệp biên nhận.",
             )?;
             if fresh > 0 {
                 let v = serde_json::json!({"seq": e.seq, "epoch": e.epoch, "acked_seq": new});
-                tx.audit("sync_receipt", None, None, None, Some(&v))?;
+                tx.audit("sync_receipt", Some(&v))?;
             }
             Ok(new)
         })
@@ -239,7 +271,7 @@ Hãy kiểm tra lại tệp biên nhận.",
                 )?;
             }
             if n > 0 {
-                tx.audit("sync_revocations", None, None, None, Some(&serde_json::json!({"new": n})))?;
+                tx.audit("sync_revocations", Some(&serde_json::json!({"new": n})))?;
             }
             Ok(n)
         })

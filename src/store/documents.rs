@@ -10,6 +10,11 @@ use uuid::Uuid;
 
 use crate::error::Result;
 
+/// "05/BB-CAX": a document number as Nghị định 30 writes it (under 10 with a leading 0) and the symbol.
+pub fn doc_number(number: u32, symbol: &str) -> String {
+    format!("{number:02}/{}", symbol.trim())
+}
+
 /// One issued document, as the register keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IssuedDoc {
@@ -52,7 +57,7 @@ impl IssuedDoc {
 
     /// The number as printed: `05/BB-CAX`.
     pub fn number_text(&self) -> String {
-        crate::print::doc_number(self.number, &self.series)
+        doc_number(self.number, &self.series)
     }
 }
 
@@ -131,4 +136,16 @@ pub(super) fn list(conn: &Connection, limit: u32) -> Result<Vec<IssuedDoc>> {
     )?;
     let rows = st.query_map([limit], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_number;
+
+    #[test]
+    fn numbers_under_ten_are_padded() {
+        assert_eq!(doc_number(5, "BB-CAX"), "05/BB-CAX");
+        assert_eq!(doc_number(12, "QĐ-UBND"), "12/QĐ-UBND");
+        assert_eq!(doc_number(123, " BC-CAX"), "123/BC-CAX");
+    }
 }

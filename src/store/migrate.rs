@@ -5,7 +5,6 @@
 //! of silently diverging. A store with a version newer than this build knows is refused untouched.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
@@ -21,19 +20,17 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
 ];
 
 /// The province store's schema (`phongtrao province`), numbered on its own. Append only.
-pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "province_0001_init", include_str!("migrations/province/0001_init.sql"))];
+pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "province_0001_init", include_str!("migrations/province/0001_init.sql")),
+    (2, "province_0002_bindings", include_str!("migrations/province/0002_bindings.sql")),
+];
 
 pub fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
 }
 
 pub fn checksum(sql: &str) -> String {
-    hex(&Sha256::digest(sql.as_bytes()))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::crypto::sha256_hex(sql.as_bytes())
 }
 
 /// Brings the schema up to date. Returns the number of migrations applied.

@@ -13,6 +13,7 @@ mod bundles;
 pub mod cert;
 mod documents;
 mod migrate;
+mod names;
 pub mod province;
 mod query;
 mod sync;
@@ -20,10 +21,10 @@ mod sync;
 pub use audit::AuditReport;
 pub use backup::{Snapshot, SnapshotInfo};
 pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
-pub use cert::{CertDossier, CertSaved, CertView};
-pub use documents::IssuedDoc;
-pub(crate) use migrate::hex;
+pub use cert::{CertSaved, CertView};
+pub use documents::{IssuedDoc, doc_number};
 pub use migrate::{MIGRATIONS, checksum as migration_checksum, latest as latest_schema};
+pub use names::Names;
 pub use query::{FactRow, Filter, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, ChangeLine, MergeReport};
 
@@ -241,13 +242,13 @@ impl Store {
         store.write_as_system(|tx| {
             for at in &failures {
                 let v = serde_json::json!({"username": username, "at": at.to_rfc3339()});
-                tx.audit("login_failed", None, None, None, Some(&v))?;
+                tx.audit("login_failed", Some(&v))?;
             }
             if found < migrate::latest() {
                 let v = serde_json::json!({"from": found, "to": migrate::latest(), "backup": upgraded.is_some()});
-                tx.audit("upgrade", None, None, None, Some(&v))?;
+                tx.audit("upgrade", Some(&v))?;
             }
-            tx.audit("login", None, None, None, Some(&serde_json::json!({"username": username})))
+            tx.audit("login", Some(&serde_json::json!({"username": username})))
         })?;
         ring.save(&keys)?;
         store.session = Some(account);
@@ -406,7 +407,7 @@ impl Store {
         ring.save(&keys)?;
         self.write_as_system(|tx| {
             let v = serde_json::json!({"username": target.username});
-            tx.audit("password_change", None, None, None, Some(&v))
+            tx.audit("password_change", Some(&v))
         })
     }
 
@@ -578,7 +579,7 @@ impl Store {
             let n = apply_refs(&tx.tx, set)?;
             if n > 0 {
                 let new = serde_json::json!({"version": set.version, "lists": n});
-                tx.audit("reference", None, None, None, Some(&new))?;
+                tx.audit("reference", Some(&new))?;
             }
             Ok(n)
         })
@@ -612,26 +613,7 @@ impl Store {
 
     /// A record's fields as (label, value) lines an officer reads, in form order.
     pub fn describe(&self, record: &Record) -> Result<Vec<(String, String)>> {
-        let r = self.reader();
-        let fields = domain::fields_for(record.kind, &record.data, &r)?;
-        let name_of = |ty: &domain::FieldType, s: &str| -> Option<String> {
-            match ty {
-                domain::FieldType::Ref { list } => {
-                    r.ref_items(list).ok()?.into_iter().find(|i| i.code == s).map(|i| i.label)
-                }
-                domain::FieldType::Link { .. } | domain::FieldType::Links { .. } => {
-                    r.record(Uuid::parse_str(s).ok()?).ok()?.map(|x| x.title)
-                }
-                _ => None,
-            }
-        };
-        Ok(fields
-            .iter()
-            .filter_map(|f| {
-                let v = record.data.get(&f.key)?;
-                Some((f.label.clone(), domain::display_value(f, v, &name_of)))
-            })
-            .collect())
+        Names::new(self).describe(record)
     }
 
     /// Issues a document: takes the next number of `series` for `year`, calls `make` with it (to
@@ -723,6 +705,11 @@ impl Store {
         self.write(|tx| sync::apply(tx, changes))
     }
 
+    /// How many records have changed since sequence number `after` (what an export will carry).
+    pub fn count_changes_since(&self, after: i64) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM record WHERE seq > ?1", [after], |r| r.get(0))?)
+    }
+
     /// The last change sequence number issued.
     pub fn last_seq(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT value FROM counter WHERE name = 'seq'", [], |r| r.get(0))?)
@@ -772,7 +759,7 @@ fn record_issued(tx: &mut Tx<'_>, doc: &IssuedDoc) -> Result<()> {
         Some(id) => tx.reader().record(id)?.map(|r| r.kind),
         None => None,
     };
-    tx.audit("issue", kind, doc.record_id, None, Some(&new))
+    tx.audit_change("issue", kind, doc.record_id, None, Some(&new))
 }
 
 fn replicas_docs(records: &[Record]) -> Vec<Doc> {
@@ -1197,14 +1184,14 @@ impl Tx<'_> {
         let origin = self.commune.installation_id;
         self.write_row(kind, id, Some(c), hlc, origin)?;
         let new = Value::Object(c.doc.clone());
-        self.audit(action, Some(kind), Some(id), old.map(|o| Value::Object(o.clone())).as_ref(), Some(&new))
+        self.audit_change(action, Some(kind), Some(id), old.map(|o| Value::Object(o.clone())).as_ref(), Some(&new))
     }
 
     fn tombstone(&mut self, kind: Kind, id: Uuid, old: &Doc) -> Result<()> {
         let hlc = self.tick()?;
         let origin = self.commune.installation_id;
         self.write_row(kind, id, None, hlc, origin)?;
-        self.audit("delete", Some(kind), Some(id), Some(&Value::Object(old.clone())), None)
+        self.audit_change("delete", Some(kind), Some(id), Some(&Value::Object(old.clone())), None)
     }
 
     /// The row itself: a live record (`Some`) or a tombstone (`None`), with a fresh sequence number.
@@ -1275,8 +1262,15 @@ impl Tx<'_> {
         Ok(next)
     }
 
-    /// Appends an audit entry in this transaction.
-    pub(crate) fn audit(
+    /// Appends an audit entry in this transaction for an event about no record (a login, an export…):
+    /// `new` is what it says.
+    pub(crate) fn audit(&mut self, action: &str, new: Option<&Value>) -> Result<()> {
+        audit::append(&self.tx, self.actor, action, None, None, None, new)
+    }
+
+    /// An audit entry for a change of a record (`kind`, `id`), or of an account (no record), from
+    /// `old` to `new`.
+    pub(crate) fn audit_change(
         &mut self,
         action: &str,
         kind: Option<Kind>,

@@ -12,10 +12,10 @@ use uuid::Uuid;
 
 use super::migrate::{PROVINCE_MIGRATIONS, migrate_with};
 use super::{configure, open_encrypted};
+use crate::crypto::SigningKey;
 use crate::domain::{Doc, Kind};
 use crate::error::{Error, Result};
 use crate::keyring::{DataKey, KdfParams, Keyring};
-use crate::sync::keys::SigningKey;
 
 /// The one account of a province store.
 pub const PROVINCE_USER: &str = "tinh";
@@ -59,6 +59,26 @@ pub struct Imported {
     pub seq: i64,
     pub imported_at: String,
     pub summary: serde_json::Value,
+    pub installation_id: String,
+    pub commune_code: String,
+    /// The receipt's JSON payload as first written (`None` for imports before province migration 2).
+    pub receipt: Option<String>,
+}
+
+const IMPORTED_COLUMNS: &str = "hash, key_id, epoch, seq, imported_at, summary, installation_id, commune_code, receipt";
+
+fn imported_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Imported> {
+    Ok(Imported {
+        hash: r.get(0)?,
+        key_id: r.get(1)?,
+        epoch: r.get(2)?,
+        seq: r.get(3)?,
+        imported_at: r.get(4)?,
+        summary: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+        installation_id: r.get(6)?,
+        commune_code: r.get(7)?,
+        receipt: r.get(8)?,
+    })
 }
 
 /// A missing range of bundle numbers.
@@ -130,6 +150,18 @@ pub struct ImportWrite<'a> {
     /// This bundle's number was in a recorded gap: take it out.
     pub fills_gap: Option<Gap>,
     pub summary: serde_json::Value,
+    /// The receipt's JSON payload, kept so that it can be written again.
+    pub receipt: Option<&'a str>,
+}
+
+/// Something the province refused loudly: a key trying to write another installation's records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Alert {
+    pub at: String,
+    pub key_id: String,
+    pub commune_code: String,
+    pub code: String,
+    pub message: String,
 }
 
 pub struct ProvinceDb {
@@ -212,7 +244,7 @@ impl ProvinceDb {
             configure(&conn)?;
             migrate_with(&mut conn, PROVINCE_MIGRATIONS)?;
             let signing = SigningKey::generate()?;
-            let (age_identity, age_recipient) = crate::sync::keys::new_age_identity();
+            let (age_identity, age_recipient) = crate::crypto::new_age_identity();
             let tx = conn.transaction()?;
             for (k, v) in [
                 ("province_id", id.to_string()),
@@ -296,8 +328,12 @@ impl ProvinceDb {
                 )));
             }
             if let Some(at) = &old.revoked_at {
+                let at = chrono::DateTime::parse_from_rfc3339(at)
+                    .map(|t| t.with_timezone(&chrono::Local).format("%H:%M ngày %d/%m/%Y").to_string())
+                    .unwrap_or_default();
                 return Err(Error::Refused(format!(
-                    "Khóa {key_id} đã bị thu hồi lúc {at}; không đăng ký lại được. Hãy tạo khóa mới cho máy của xã."
+                    "Khóa {key_id} đã bị thu hồi lúc {at}; không đăng ký lại được. Máy của xã cần tạo khóa mới \
+(phongtrao key rotate) và gửi phiếu đăng ký khóa mới."
                 )));
             }
             return Ok(old);
@@ -328,6 +364,44 @@ impl ProvinceDb {
         Ok(self.conn.query_row(&sql, [key_id], installation_from_row).optional()?)
     }
 
+    /// The keys that have sent bundles as installation `id` (at most one live, all of one commune).
+    pub fn installations_by_id(&self, id: Uuid) -> Result<Vec<Installation>> {
+        let sql = format!(
+            "SELECT {INSTALLATION_COLUMNS} FROM installation WHERE installation_id = ?1 ORDER BY registered_at"
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map([id.to_string()], installation_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The commune the province's rows of installation `id` belong to, if it has any.
+    pub fn records_commune(&self, id: Uuid) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT commune_code FROM record WHERE installation_id = ?1 LIMIT 1", [id.to_string()], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Keeps a loud refusal for `status` (its own transaction: the refused bundle changed nothing).
+    pub fn record_alert(&mut self, a: &Alert) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO alert (at, key_id, commune_code, code, message) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![a.at, a.key_id, a.commune_code, a.code, a.message],
+        )?;
+        Ok(())
+    }
+
+    /// Every alert, oldest first.
+    pub fn alerts(&self) -> Result<Vec<Alert>> {
+        let mut st = self.conn.prepare("SELECT at, key_id, commune_code, code, message FROM alert ORDER BY rowid")?;
+        let rows = st.query_map([], |r| {
+            Ok(Alert { at: r.get(0)?, key_id: r.get(1)?, commune_code: r.get(2)?, code: r.get(3)?, message: r.get(4)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn installations(&self) -> Result<Vec<Installation>> {
         let sql = format!("SELECT {INSTALLATION_COLUMNS} FROM installation ORDER BY commune_code, registered_at");
         let mut st = self.conn.prepare(&sql)?;
@@ -345,23 +419,26 @@ impl ProvinceDb {
     }
 
     pub fn imported(&self, hash: &str) -> Result<Option<Imported>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT hash, key_id, epoch, seq, imported_at, summary FROM bundle_import WHERE hash = ?1",
-                [hash],
-                |r| {
-                    Ok(Imported {
-                        hash: r.get(0)?,
-                        key_id: r.get(1)?,
-                        epoch: r.get(2)?,
-                        seq: r.get(3)?,
-                        imported_at: r.get(4)?,
-                        summary: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
-                    })
-                },
-            )
-            .optional()?)
+        let sql = format!("SELECT {IMPORTED_COLUMNS} FROM bundle_import WHERE hash = ?1");
+        Ok(self.conn.query_row(&sql, [hash], imported_from_row).optional()?)
+    }
+
+    /// The bundles numbered `seq` imported from commune `commune_code` (one per epoch and key).
+    pub fn imports_numbered(&self, commune_code: &str, seq: i64) -> Result<Vec<Imported>> {
+        let sql = format!(
+            "SELECT {IMPORTED_COLUMNS} FROM bundle_import WHERE commune_code = ?1 AND seq = ?2 ORDER BY epoch, imported_at"
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map(params![commune_code, seq], imported_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The records a bundle put aside: (id, kind, reason).
+    pub fn quarantined_in(&self, bundle: &str) -> Result<Vec<(String, String, String)>> {
+        let mut st =
+            self.conn.prepare("SELECT record_id, kind, reason FROM quarantine WHERE bundle = ?1 ORDER BY record_id")?;
+        let rows = st.query_map([bundle], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn gaps(&self, key_id: &str) -> Result<Vec<Gap>> {
@@ -527,9 +604,9 @@ impl ProvinceDb {
             }
         }
         tx.execute(
-            "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![w.hash, w.key_id, inst, w.commune_code, w.epoch, w.seq, w.now, w.summary.to_string()],
+            "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary, receipt)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![w.hash, w.key_id, inst, w.commune_code, w.epoch, w.seq, w.now, w.summary.to_string(), w.receipt],
         )?;
         tx.commit()?;
         Ok(())

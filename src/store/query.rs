@@ -92,14 +92,9 @@ fn known_field(kind: Kind, name: &str) -> Result<Option<Field>> {
     let keys: Vec<&str> = domain::fields(kind).iter().map(|f| f.key.as_str()).collect();
     Err(Error::Refused(format!(
         "{} không có trường «{name}». Các trường: {}.",
-        capitalise(kind.label()),
+        crate::text::capitalise(kind.label()),
         keys.join(", ")
     )))
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page> {

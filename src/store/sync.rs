@@ -128,12 +128,12 @@ pub(super) fn apply(tx: &mut Tx<'_>, changes: &[Change]) -> Result<MergeReport> 
                 tx.write_row(c.kind, c.id, Some(&checked), c.hlc, c.origin)?;
                 let new = serde_json::Value::Object(doc.clone());
                 let old = old.map(serde_json::Value::Object);
-                tx.audit("sync", Some(c.kind), Some(c.id), old.as_ref(), Some(&new))?;
+                tx.audit_change("sync", Some(c.kind), Some(c.id), old.as_ref(), Some(&new))?;
             }
             None => {
                 tx.write_row(c.kind, c.id, None, c.hlc, c.origin)?;
                 let old = old.map(serde_json::Value::Object);
-                tx.audit("sync-delete", Some(c.kind), Some(c.id), old.as_ref(), None)?;
+                tx.audit_change("sync-delete", Some(c.kind), Some(c.id), old.as_ref(), None)?;
             }
         }
         report.applied += 1;

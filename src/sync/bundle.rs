@@ -4,14 +4,13 @@
 //! and nothing in a bundle is trusted before its manifest's signature and hashes are.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::keys::{PublicKey, SigningKey};
+use crate::crypto::{PublicKey, SigningKey, sha256_hex};
 use crate::error::{Error, Result};
 
 pub const FORMAT: &str = "phongtrao-bundle";
@@ -21,14 +20,20 @@ pub const SIGNATURE: &str = "manifest.json.minisig";
 /// The age file header's first line: an encrypted bundle starts with it.
 pub const AGE_MAGIC: &[u8] = b"age-encryption.org/v1\n";
 
-/// At most this many files in a bundle, this many bytes in one file, in the whole archive, and in one
-/// decompressed payload: a hostile file cannot make the reader run out of memory.
+/// A bundle file larger than this is refused before anything of it is read. A full export of a
+/// large commune (tens of thousands of records) is a few megabytes.
+pub const MAX_BUNDLE_FILE_BYTES: u64 = 256 << 20;
+/// At most this many files in a bundle, this many bytes in one (compressed) payload file, and in
+/// one decompressed payload (streamed line by line, never held whole).
 pub const MAX_FILES: usize = 16;
-pub const MAX_FILE_BYTES: u64 = 1 << 30;
-pub const MAX_ARCHIVE_BYTES: u64 = 1 << 31;
-pub const MAX_PAYLOAD_BYTES: u64 = 1 << 31;
-/// The manifest is small: a larger one is refused before parsing.
+pub const MAX_FILE_BYTES: u64 = MAX_BUNDLE_FILE_BYTES;
+pub const MAX_PAYLOAD_BYTES: u64 = 1 << 30;
+/// One line of a payload (one record) at most; a longer line is skipped and quarantined by its length.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// The manifest and the signature are small: larger ones are refused before parsing. They are all
+/// that is read before the signature is checked.
 pub const MAX_MANIFEST_BYTES: u64 = 1 << 20;
+pub const MAX_SIGNATURE_BYTES: u64 = 4 << 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -101,10 +106,6 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    crate::store::hex(&Sha256::digest(bytes))
-}
-
 /// Builds a bundle: signs the manifest (with its file list filled in) and wraps it with the payload
 /// files in a tar archive, encrypted with age to `recipients` (none: a bare tar).
 pub fn write(
@@ -119,19 +120,7 @@ pub fn write(
         .collect();
     let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Json(e.to_string()))?;
     manifest_bytes.push(b'\n');
-    let trusted = format!(
-        "phongtrao {} {}-{} seq {} epoch {}",
-        match manifest.kind {
-            BundleKind::Changes => "changes",
-            BundleKind::Receipt => "receipt",
-            BundleKind::Reference => "reference",
-            BundleKind::Enrollment => "enrollment",
-        },
-        manifest.province_code,
-        manifest.commune_code,
-        manifest.seq,
-        manifest.epoch
-    );
+    let trusted = trusted_comment(&manifest);
     let signature = signer.sign(&manifest_bytes, &trusted)?;
     let mtime = manifest.created_at.timestamp().max(0) as u64;
     let mut tar = tar::Builder::new(Vec::new());
@@ -163,23 +152,39 @@ pub fn write(
     Ok((out, manifest, hash))
 }
 
-/// A bundle read and parsed, not yet trusted: call [`Opened::check`] with the signer's key.
-#[derive(Debug, Clone)]
-pub struct Opened {
+/// A bundle whose manifest and signature are read, not yet trusted: nothing of its payload is
+/// read. [`Opened::verify`] checks the signature with the sender's key, then reads the payload files
+/// against the signed manifest and gives a [`Verified`] bundle, the only way to reach them.
+pub struct Opened<'r> {
+    /// The manifest as the file says (not yet checked: use it only to find the signer's key).
     pub manifest: Manifest,
-    pub manifest_bytes: Vec<u8>,
-    pub signature: String,
-    pub files: BTreeMap<String, Vec<u8>>,
-    /// Whether the file was age-encrypted.
-    pub encrypted: bool,
+    manifest_bytes: Vec<u8>,
+    signature: String,
+    encrypted: bool,
+    rest: Tar<Box<dyn Read + 'r>>,
 }
 
-pub(crate) fn refuse(code: &'static str, message: impl Into<String>) -> Error {
-    Error::Bundle { code, message: message.into() }
+impl std::fmt::Debug for Opened<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opened").field("manifest", &self.manifest).finish_non_exhaustive()
+    }
 }
 
+/// A bundle whose signature (by the key given) and every payload file's length and SHA-256 were
+/// checked against its manifest. Only a `Verified` bundle gives access to its payload.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    manifest: Manifest,
+    hash: String,
+    key_id: String,
+    encrypted: bool,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+/// The file was cut short or altered in transit (bit flips, truncation): the one case where the
+/// stick being pulled out is the likely cause.
 pub(crate) fn damaged(why: &str) -> Error {
-    refuse(
+    Error::bundle(
         "bundle_damaged",
         format!(
             "Tệp gói đồng bộ bị hỏng hoặc không đầy đủ ({why}); có thể USB bị rút ra khi đang chép. \
@@ -188,50 +193,126 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy chép lại tệp t
     )
 }
 
+/// Something phongtrao never writes into a bundle (a link, a folder, a name not allowed, a file
+/// out of place): the file was made or altered by another tool.
+pub(crate) fn forbidden(what: &str) -> Error {
+    Error::bundle(
+        "bundle_forbidden_entry",
+        format!(
+            "Gói có {what}: phongtrao không bao giờ tạo ra gói như vậy, tệp đã bị làm ra hoặc sửa bằng công cụ khác. \
+Không nhập gì, dữ liệu không bị thay đổi. Đừng dùng tệp này; hãy yêu cầu nơi gửi xuất lại gói bằng phongtrao \
+và báo cán bộ phụ trách nếu nghi bị giả mạo."
+        ),
+    )
+}
+
+/// More than a bundle may hold (a huge file, a compression bomb, too many records).
+pub(crate) fn too_large(what: &str) -> Error {
+    Error::bundle(
+        "bundle_too_large",
+        format!(
+            "Gói quá lớn: {what}. Không nhập gì, dữ liệu không bị thay đổi. Một gói do phongtrao xuất không bao giờ lớn như vậy: \
+hãy kiểm tra đã chọn đúng tệp .ptb chưa, rồi yêu cầu nơi gửi xuất lại gói."
+        ),
+    )
+}
+
+/// Not a phongtrao bundle at all (no manifest, another format).
+fn not_a_bundle(why: &str) -> Error {
+    Error::bundle(
+        "bundle_not_bundle",
+        format!(
+            "Tệp này không phải gói đồng bộ phongtrao ({why}). Không nhập gì, dữ liệu không bị thay đổi. \
+Hãy chọn đúng tệp .ptb do phongtrao xuất ra."
+        ),
+    )
+}
+
 fn not_for_us() -> Error {
-    refuse(
+    Error::bundle(
         "bundle_not_for_us",
         "Gói đồng bộ được mã hóa cho người nhận khác, không giải mã được bằng khóa ở đây. Không nhập gì. \
 Hãy kiểm tra gói được xuất cho đúng Công an tỉnh (xã đã nhập đúng gói ghi danh chưa) rồi xuất lại.",
     )
 }
 
-/// Reads a bundle file's bytes: decrypts it with one of `identities` if it is an age file, unpacks
-/// the tar archive with bounds on everything, and parses the manifest. Nothing is verified yet.
-pub fn open(bytes: &[u8], identities: &[age::x25519::Identity]) -> Result<Opened> {
-    let encrypted = bytes.starts_with(AGE_MAGIC);
-    let plain;
-    let archive: &[u8] = if encrypted {
+fn read_err(e: std::io::Error) -> Error {
+    // An age chunk that fails its tag, or a file that ends too soon.
+    match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => damaged("tệp bị cắt ngắn"),
+        _ => damaged("phần mã hóa bị cắt hoặc bị sửa"),
+    }
+}
+
+/// Opens a bundle file without reading it whole: refuses a file over [`MAX_BUNDLE_FILE_BYTES`]
+/// before reading anything, then streams decryption and the archive.
+pub fn open_file(path: &std::path::Path, identities: &[age::x25519::Identity]) -> Result<Opened<'static>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if len > MAX_BUNDLE_FILE_BYTES {
+        return Err(too_large(&format!(
+            "tệp nặng {} MB, quá {} MB",
+            crate::text::format_int((len >> 20) as i64),
+            MAX_BUNDLE_FILE_BYTES >> 20
+        )));
+    }
+    open_reader(Box::new(std::io::BufReader::with_capacity(1 << 16, file)), identities)
+}
+
+/// As [`open_file`] for a bundle already in memory.
+pub fn open<'r>(bytes: &'r [u8], identities: &[age::x25519::Identity]) -> Result<Opened<'r>> {
+    if bytes.len() as u64 > MAX_BUNDLE_FILE_BYTES {
+        return Err(too_large(&format!("quá {} MB", MAX_BUNDLE_FILE_BYTES >> 20)));
+    }
+    open_reader(Box::new(bytes), identities)
+}
+
+/// Decrypts (if it is an age file) and reads the archive's first two entries, the manifest and its
+/// signature, within bounds. Nothing else is read yet.
+fn open_reader<'r>(mut input: Box<dyn BufRead + 'r>, identities: &[age::x25519::Identity]) -> Result<Opened<'r>> {
+    let head = input.fill_buf().map_err(read_err)?;
+    let encrypted = head.starts_with(AGE_MAGIC)
+        || (head.len() < AGE_MAGIC.len() && AGE_MAGIC.starts_with(head) && !head.is_empty());
+    let plain: Box<dyn Read + 'r> = if encrypted {
         if identities.is_empty() {
             return Err(not_for_us());
         }
-        let dec = age::Decryptor::new_buffered(bytes).map_err(|e| age_error(&e))?;
-        let mut r = dec.decrypt(identities.iter().map(|i| i as &dyn age::Identity)).map_err(|e| age_error(&e))?;
-        let mut buf = Vec::new();
-        (&mut r)
-            .take(MAX_ARCHIVE_BYTES + 1)
-            .read_to_end(&mut buf)
-            .map_err(|_| damaged("phần mã hóa bị cắt hoặc bị sửa"))?;
-        if buf.len() as u64 > MAX_ARCHIVE_BYTES {
-            return Err(damaged("quá lớn"));
-        }
-        plain = buf;
-        &plain
+        let dec = age::Decryptor::new_buffered(input).map_err(|e| age_error(&e))?;
+        Box::new(dec.decrypt(identities.iter().map(|i| i as &dyn age::Identity)).map_err(|e| age_error(&e))?)
     } else {
-        bytes
+        Box::new(input)
     };
-    let files = untar(archive)?;
-    let manifest_bytes = files.get(MANIFEST).cloned().ok_or_else(|| damaged("thiếu manifest.json"))?;
-    let signature = files.get(SIGNATURE).ok_or_else(|| damaged("thiếu chữ ký manifest.json.minisig"))?;
-    let signature = String::from_utf8(signature.clone()).map_err(|_| damaged("chữ ký không đọc được"))?;
+    let mut rest = Tar { r: plain, read: 0 };
+    let first = rest.next()?.ok_or_else(|| not_a_bundle("tệp rỗng"))?;
+    if first.path != MANIFEST {
+        return Err(not_a_bundle("không có bản kê manifest.json ở đầu"));
+    }
+    if first.size > MAX_MANIFEST_BYTES {
+        return Err(too_large(&format!("bản kê manifest.json quá {} KB", MAX_MANIFEST_BYTES >> 10)));
+    }
+    let manifest_bytes = rest.data(first.size)?;
+    let sig = rest.next()?.ok_or_else(|| {
+        Error::bundle(
+            "bundle_unsigned",
+            "Gói không có chữ ký (manifest.json.minisig): phongtrao luôn ký gói, nên tệp này không do phongtrao tạo ra \
+hoặc đã bị sửa. Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi gửi xuất lại gói bằng phongtrao.",
+        )
+    })?;
+    if sig.path != SIGNATURE {
+        return Err(forbidden(&format!("tệp «{}» ở chỗ của chữ ký manifest.json.minisig", sig.path)));
+    }
+    if sig.size > MAX_SIGNATURE_BYTES {
+        return Err(too_large("chữ ký manifest.json.minisig quá dài"));
+    }
+    let signature = String::from_utf8(rest.data(sig.size)?).map_err(|_| damaged("chữ ký không đọc được"))?;
     let value: serde_json::Value =
         serde_json::from_slice(&manifest_bytes).map_err(|_| damaged("manifest.json không đọc được"))?;
     if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-        return Err(damaged("không phải gói đồng bộ phongtrao"));
+        return Err(not_a_bundle("bản kê không phải của phongtrao"));
     }
     let version = value.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0);
     if version != u64::from(FORMAT_VERSION) {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_version",
             format!(
                 "Gói đồng bộ theo định dạng phiên bản {version}, phiên bản phongtrao này chỉ đọc được phiên bản {FORMAT_VERSION}. \
@@ -239,10 +320,14 @@ Không nhập gì. Hãy cập nhật phongtrao ở cả hai nơi cho cùng phiê
             ),
         ));
     }
-    let manifest: Manifest =
-        serde_json::from_value(value).map_err(|_| damaged("manifest.json thiếu mục hoặc sai kiểu"))?;
-    let files = files.into_iter().filter(|(k, _)| k != MANIFEST && k != SIGNATURE).collect();
-    Ok(Opened { manifest, manifest_bytes, signature, files, encrypted })
+    let manifest: Manifest = serde_json::from_value(value).map_err(|_| {
+        Error::bundle(
+            "bundle_manifest",
+            "Bản kê manifest.json của gói thiếu mục hoặc có mục sai kiểu. Không nhập gì, dữ liệu không bị thay đổi. \
+Hãy yêu cầu nơi gửi xuất lại gói; nếu hai nơi dùng phiên bản phongtrao khác nhau, hãy cập nhật cho giống nhau.",
+        )
+    })?;
+    Ok(Opened { manifest, manifest_bytes, signature, encrypted, rest })
 }
 
 fn age_error(e: &age::DecryptError) -> Error {
@@ -252,58 +337,175 @@ fn age_error(e: &age::DecryptError) -> Error {
     }
 }
 
-fn untar(archive: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
-    let bad = |_| damaged("kho tar không đọc được");
-    let mut out = BTreeMap::new();
-    let mut ar = tar::Archive::new(archive);
-    for entry in ar.entries().map_err(bad)? {
-        let mut entry = entry.map_err(bad)?;
-        if entry.header().entry_type() != tar::EntryType::Regular {
-            return Err(damaged("kho tar có mục không phải tệp"));
+/// One entry of the archive: a plain file's name and size.
+struct Entry {
+    path: String,
+    size: u64,
+}
+
+/// A minimal ustar reader over a stream: regular files with plain names only, each 512-byte header
+/// checked by its checksum; everything else is refused with what it is.
+struct Tar<R> {
+    r: R,
+    /// Bytes of the current entry (with its padding) not yet read.
+    read: u64,
+}
+
+fn octal(field: &[u8]) -> Option<u64> {
+    let s = std::str::from_utf8(field).ok()?;
+    let s = s.trim_matches(|c| c == '\0' || c == ' ');
+    if s.is_empty() {
+        return Some(0);
+    }
+    u64::from_str_radix(s, 8).ok()
+}
+
+impl<R: Read> Tar<R> {
+    fn block(&mut self) -> Result<Option<[u8; 512]>> {
+        let mut b = [0u8; 512];
+        let mut got = 0;
+        while got < 512 {
+            match self.r.read(&mut b[got..]) {
+                Ok(0) if got == 0 => return Ok(None),
+                Ok(0) => return Err(damaged("tệp bị cắt ngắn")),
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(read_err(e)),
+            }
         }
-        let path = entry.path().map_err(bad)?.to_string_lossy().into_owned();
+        Ok(Some(b))
+    }
+
+    /// The next entry's header (after skipping what is left of the current one), `None` at the end.
+    fn next(&mut self) -> Result<Option<Entry>> {
+        if self.read > 0 {
+            std::io::copy(&mut (&mut self.r).take(self.read), &mut std::io::sink()).map_err(read_err)?;
+            self.read = 0;
+        }
+        let Some(h) = self.block()? else { return Err(damaged("kho tar không có phần kết thúc")) };
+        if h.iter().all(|b| *b == 0) {
+            return Ok(None);
+        }
+        let stored = octal(&h[148..156]).ok_or_else(|| damaged("kho tar không đọc được"))?;
+        let sum: u64 =
+            h.iter().enumerate().map(|(i, b)| if (148..156).contains(&i) { 32 } else { u64::from(*b) }).sum();
+        if stored != sum {
+            return Err(damaged("kho tar không đọc được"));
+        }
+        match h[156] {
+            b'0' | 0 => {}
+            b'1' | b'2' => return Err(forbidden("một liên kết (link) thay cho tệp")),
+            b'5' => return Err(forbidden("một thư mục")),
+            _ => return Err(forbidden("một mục không phải tệp thường (thiết bị, phần mở rộng tar…)")),
+        }
+        let name_end = h[..100].iter().position(|b| *b == 0).unwrap_or(100);
+        let path = String::from_utf8_lossy(&h[..name_end]).into_owned();
+        let prefix_empty = h[345..500].iter().all(|b| *b == 0);
         let plain = !path.is_empty()
-            && path.len() <= 100
+            && prefix_empty
             && path.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
             && !path.starts_with('.');
         if !plain {
-            return Err(damaged("kho tar có tên tệp không hợp lệ"));
+            return Err(forbidden(&format!("tên tệp không được phép «{}»", crate::text::printable(&path, 60))));
         }
-        let size = entry.header().size().map_err(bad)?;
-        let limit = if path == MANIFEST || path == SIGNATURE { MAX_MANIFEST_BYTES } else { MAX_FILE_BYTES };
-        if size > limit {
-            return Err(damaged("một tệp trong gói quá lớn"));
+        if h[124] & 0x80 != 0 {
+            return Err(too_large("một tệp trong gói quá lớn"));
         }
+        let size = octal(&h[124..136]).ok_or_else(|| damaged("kho tar không đọc được"))?;
+        self.read = size.div_ceil(512) * 512;
+        Ok(Some(Entry { path, size }))
+    }
+
+    /// The current entry's data (the caller bounded `size`).
+    fn data(&mut self, size: u64) -> Result<Vec<u8>> {
         let mut data = Vec::with_capacity(size.min(1 << 20) as usize);
-        (&mut entry).take(limit + 1).read_to_end(&mut data).map_err(bad)?;
+        (&mut self.r).take(size).read_to_end(&mut data).map_err(read_err)?;
         if data.len() as u64 != size {
             return Err(damaged("một tệp trong gói bị cắt"));
         }
-        if out.insert(path, data).is_some() {
-            return Err(damaged("kho tar có hai tệp trùng tên"));
-        }
-        if out.len() > MAX_FILES {
-            return Err(damaged("quá nhiều tệp trong gói"));
+        self.read -= size;
+        Ok(data)
+    }
+
+    /// After the end-of-archive block: the rest must be padding, and (for an age file) reading to
+    /// the end checks the last chunk, so a file cut after the archive is still caught.
+    fn finish(&mut self) -> Result<()> {
+        let mut buf = [0u8; 8192];
+        let mut total = 0u64;
+        loop {
+            let n = match self.r.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(read_err(e)),
+            };
+            total += n as u64;
+            if total > 1 << 20 || buf[..n].iter().any(|b| *b != 0) {
+                return Err(forbidden("dữ liệu thừa sau phần kết thúc của kho tar"));
+            }
         }
     }
-    Ok(out)
 }
 
-impl Opened {
+/// The trusted comment the signature of a bundle with manifest `m` carries (what `minisign -V`
+/// prints): `phongtrao <kind> <province>-<commune> seq <n> epoch <e>`.
+pub fn trusted_comment(m: &Manifest) -> String {
+    format!(
+        "phongtrao {} {}-{} seq {} epoch {}",
+        match m.kind {
+            BundleKind::Changes => "changes",
+            BundleKind::Receipt => "receipt",
+            BundleKind::Reference => "reference",
+            BundleKind::Enrollment => "enrollment",
+        },
+        m.province_code,
+        m.commune_code,
+        m.seq,
+        m.epoch
+    )
+}
+
+impl<'r> Opened<'r> {
     /// The bundle's hash: the SHA-256 of its manifest.
     pub fn hash(&self) -> String {
         sha256_hex(&self.manifest_bytes)
     }
 
-    /// The key id the signature names (before checking it).
-    pub fn signer_key_id(&self) -> Option<String> {
-        super::keys::signature_key_id(&self.signature)
+    /// Whether the file was age-encrypted.
+    pub fn encrypted(&self) -> bool {
+        self.encrypted
     }
 
-    /// Checks the manifest's signature by `key` and every payload file against the manifest.
-    pub fn check(&self, key: &PublicKey) -> Result<()> {
+    /// The key id the signature names (before checking it).
+    pub fn signer_key_id(&self) -> Option<String> {
+        crate::crypto::signature_key_id(&self.signature)
+    }
+
+    /// Checks the manifest's signature by `key` and that its trusted comment says what the manifest
+    /// says, then reads every payload file against the signed manifest (length, SHA-256, nothing
+    /// missing, nothing extra).
+    pub fn verify(mut self, key: &PublicKey) -> Result<Verified> {
+        self.check_signature(key)?;
+        let files = self.read_payload(MAX_FILE_BYTES)?;
+        self.finish(key, files)
+    }
+
+    /// For the province's enrollment bundle, signed by the key it carries: reads the (small) payload,
+    /// takes the key from it with `key_of`, then checks as [`Opened::verify`] does.
+    pub fn verify_self_signed(
+        mut self,
+        file: &str,
+        key_of: impl FnOnce(&[u8]) -> Result<PublicKey>,
+    ) -> Result<Verified> {
+        let files = self.read_payload(MAX_MANIFEST_BYTES)?;
+        let key = key_of(files.get(file).ok_or_else(|| damaged(&format!("thiếu tệp {file}")))?)?;
+        self.check_signature(&key)?;
+        self.finish(&key, files)
+    }
+
+    fn check_signature(&self, key: &PublicKey) -> Result<()> {
         if self.manifest.key_id != key.key_id() || key.verify(&self.manifest_bytes, &self.signature).is_err() {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_signature",
                 format!(
                     "Chữ ký của {} không hợp lệ với khóa {}: bản kê đã bị sửa sau khi ký, hoặc gói bị làm giả. \
@@ -313,62 +515,177 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi g�
                 ),
             ));
         }
-        let listed: Vec<&str> = self.manifest.files.iter().map(|f| f.path.as_str()).collect();
-        for f in &self.manifest.files {
-            let ok = self
-                .files
-                .get(&f.path)
-                .is_some_and(|data| data.len() as u64 == f.bytes && sha256_hex(data) == f.sha256);
-            if !ok {
-                return Err(refuse(
+        let comment = crate::crypto::signature_trusted_comment(&self.signature).unwrap_or_default();
+        if comment != trusted_comment(&self.manifest) {
+            return Err(Error::bundle(
+                "bundle_comment",
+                format!(
+                    "Lời ghi đã ký trong chữ ký («{}») không khớp với bản kê của gói ({} số {}, kỳ {}): người kiểm tra bằng \
+minisign sẽ bị đọc sai. Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi gửi xuất lại gói bằng phongtrao.",
+                    crate::text::printable(&comment, 80),
+                    self.manifest.kind.label(),
+                    self.manifest.seq,
+                    self.manifest.epoch
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads the payload entries the manifest lists, each within `limit` and the size the manifest
+    /// gives, in one pass over the stream; then the end of the archive.
+    fn read_payload(&mut self, limit: u64) -> Result<BTreeMap<String, Vec<u8>>> {
+        if self.manifest.files.len() > MAX_FILES {
+            return Err(too_large("quá nhiều tệp trong gói"));
+        }
+        let mut files = BTreeMap::new();
+        while let Some(e) = self.rest.next()? {
+            if e.path == MANIFEST || e.path == SIGNATURE || files.contains_key(&e.path) {
+                return Err(forbidden(&format!("hai tệp cùng tên «{}»", e.path)));
+            }
+            let Some(listed) = self.manifest.files.iter().find(|f| f.path == e.path) else {
+                return Err(Error::bundle(
                     "bundle_hash",
                     format!(
-                        "Tệp {} trong gói không khớp với độ dài và mã băm SHA-256 ghi trong bản kê đã ký: gói đã bị sửa hoặc thiếu. \
-Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi gửi xuất lại gói.",
-                        f.path
+                        "Gói có tệp {} không ghi trong bản kê đã ký: gói đã bị thêm nội dung. Không nhập gì. \
+Hãy yêu cầu nơi gửi xuất lại gói.",
+                        e.path
                     ),
                 ));
+            };
+            if e.size > limit || listed.bytes > limit {
+                return Err(too_large(&format!("tệp {} quá {} MB", e.path, limit >> 20)));
+            }
+            if e.size != listed.bytes {
+                return Err(hash_mismatch(&e.path));
+            }
+            let data = self.rest.data(e.size)?;
+            files.insert(e.path, data);
+        }
+        self.rest.finish()?;
+        Ok(files)
+    }
+
+    fn finish(self, key: &PublicKey, files: BTreeMap<String, Vec<u8>>) -> Result<Verified> {
+        for f in &self.manifest.files {
+            let ok = files.get(&f.path).is_some_and(|d| d.len() as u64 == f.bytes && sha256_hex(d) == f.sha256);
+            if !ok {
+                return Err(hash_mismatch(&f.path));
             }
         }
-        if let Some(extra) = self.files.keys().find(|k| !listed.contains(&k.as_str())) {
-            return Err(refuse(
-                "bundle_hash",
-                format!(
-                    "Gói có tệp {extra} không ghi trong bản kê đã ký: gói đã bị thêm nội dung. Không nhập gì. \
-Hãy yêu cầu nơi gửi xuất lại gói."
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    /// Refuses a bundle past its expiry time.
-    pub fn check_expiry(&self, now: DateTime<Utc>) -> Result<()> {
-        if now > self.manifest.expires_at {
-            let local = |t: DateTime<Utc>| t.with_timezone(&chrono::Local).format("%d/%m/%Y").to_string();
-            return Err(refuse(
-                "bundle_expired",
-                format!(
-                    "{} số {} đã hết hạn ngày {} (tạo ngày {}). Không nhập gì. Hãy xuất gói mới rồi chuyển lại.",
-                    capitalise(self.manifest.kind.label()),
-                    self.manifest.seq,
-                    local(self.manifest.expires_at),
-                    local(self.manifest.created_at)
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    /// A payload file (after [`Opened::check`]).
-    pub fn file(&self, path: &str) -> Result<&[u8]> {
-        self.files.get(path).map(Vec::as_slice).ok_or_else(|| damaged(&format!("thiếu tệp {path}")))
+        Ok(Verified {
+            hash: sha256_hex(&self.manifest_bytes),
+            key_id: key.key_id(),
+            encrypted: self.encrypted,
+            manifest: self.manifest,
+            files,
+        })
     }
 }
 
-pub(crate) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+fn hash_mismatch(path: &str) -> Error {
+    Error::bundle(
+        "bundle_hash",
+        format!(
+            "Tệp {path} trong gói không khớp với độ dài và mã băm SHA-256 ghi trong bản kê đã ký: gói đã bị sửa hoặc thiếu. \
+Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi gửi xuất lại gói."
+        ),
+    )
+}
+
+/// The longest a bundle may say it is valid for, by kind: a changes or reference bundle 60 days
+/// ([`super::VALID_DAYS`]), a receipt or an enrollment ten years.
+pub fn max_validity(kind: BundleKind) -> chrono::Duration {
+    match kind {
+        BundleKind::Changes | BundleKind::Reference => chrono::Duration::days(super::VALID_DAYS),
+        BundleKind::Receipt | BundleKind::Enrollment => chrono::Duration::days(super::LONG_VALID_DAYS),
+    }
+}
+
+/// How far ahead of the reader's clock a bundle's creation time may be (laptop clocks drift).
+pub const CLOCK_GRACE_HOURS: i64 = 24;
+
+impl Verified {
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The bundle's hash: the SHA-256 of its manifest.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// The key that signed it.
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    pub fn encrypted(&self) -> bool {
+        self.encrypted
+    }
+
+    /// A payload file, checked.
+    pub fn file(&self, path: &str) -> Result<&[u8]> {
+        self.files.get(path).map(Vec::as_slice).ok_or_else(|| {
+            Error::bundle(
+                "bundle_hash",
+                format!(
+                    "Bản kê đã ký của gói không ghi tệp {path} mà {} phải có. Không nhập gì, dữ liệu không bị thay đổi. \
+Hãy yêu cầu nơi gửi xuất lại gói.",
+                    self.manifest.kind.label()
+                ),
+            )
+        })
+    }
+
+    /// Refuses a bundle past its expiry, created too far in the future, or valid for longer than
+    /// its kind may be ([`max_validity`]).
+    pub fn check_time(&self, now: DateTime<Utc>) -> Result<()> {
+        check_time(&self.manifest, now)
+    }
+}
+
+/// See [`Verified::check_time`].
+pub fn check_time(m: &Manifest, now: DateTime<Utc>) -> Result<()> {
+    let local = |t: DateTime<Utc>| t.with_timezone(&chrono::Local).format("%d/%m/%Y").to_string();
+    let what = crate::text::capitalise(m.kind.label());
+    if m.created_at > now + chrono::Duration::hours(CLOCK_GRACE_HOURS) {
+        return Err(Error::bundle(
+            "bundle_future",
+            format!(
+                "{what} số {} ghi ngày tạo {}, sau hôm nay ({}): đồng hồ của máy tạo gói bị chỉnh sai, hoặc gói bị làm giả. \
+Không nhập gì, dữ liệu không bị thay đổi. Hãy kiểm tra ngày giờ của máy tạo gói rồi xuất lại gói.",
+                m.seq,
+                local(m.created_at),
+                local(now)
+            ),
+        ));
+    }
+    if m.expires_at <= m.created_at || m.expires_at - m.created_at > max_validity(m.kind) + chrono::Duration::days(1) {
+        return Err(Error::bundle(
+            "bundle_validity",
+            format!(
+                "{what} số {} ghi thời hạn từ {} đến {}, dài hơn mức cho phép ({} ngày): phongtrao không tạo gói như vậy. \
+Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi gửi xuất lại gói bằng phongtrao.",
+                m.seq,
+                local(m.created_at),
+                local(m.expires_at),
+                max_validity(m.kind).num_days()
+            ),
+        ));
+    }
+    if now > m.expires_at {
+        return Err(Error::bundle(
+            "bundle_expired",
+            format!(
+                "{what} số {} đã hết hạn ngày {} (tạo ngày {}). Không nhập gì. Hãy xuất gói mới rồi chuyển lại.",
+                m.seq,
+                local(m.expires_at),
+                local(m.created_at)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// zstd-compresses a payload.
@@ -376,13 +693,89 @@ pub fn compress(data: &[u8]) -> Result<Vec<u8>> {
     zstd::bulk::compress(data, 3).map_err(|e| Error::io("<zstd>", e))
 }
 
-/// Decompresses a payload, refusing more than [`MAX_PAYLOAD_BYTES`].
-pub fn decompress(data: &[u8]) -> Result<Vec<u8>> {
+/// Decompresses a payload whole, refusing more than `limit` bytes (small payloads only: receipts
+/// and the tests; the province streams a commune's changes with [`lines`]).
+pub fn decompress(data: &[u8], limit: u64) -> Result<Vec<u8>> {
     let dec = zstd::stream::read::Decoder::new(data).map_err(|_| damaged("dữ liệu nén không đọc được"))?;
     let mut out = Vec::new();
-    dec.take(MAX_PAYLOAD_BYTES + 1).read_to_end(&mut out).map_err(|_| damaged("dữ liệu nén không đọc được"))?;
-    if out.len() as u64 > MAX_PAYLOAD_BYTES {
-        return Err(damaged("dữ liệu giải nén quá lớn"));
+    dec.take(limit + 1).read_to_end(&mut out).map_err(|_| damaged("dữ liệu nén không đọc được"))?;
+    if out.len() as u64 > limit {
+        return Err(too_large(&format!("dữ liệu giải nén vượt quá {} MB", limit >> 20)));
     }
     Ok(out)
+}
+
+/// One line of a streamed payload.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line {
+    Text(String),
+    /// A line longer than [`MAX_LINE_BYTES`] (skipped, not kept) or not UTF-8: how long it was.
+    TooLong(u64),
+    NotText,
+}
+
+/// Streams the lines of a zstd payload, never holding more than one line ([`MAX_LINE_BYTES`]), and
+/// refusing more than [`MAX_PAYLOAD_BYTES`] in all (a compression bomb).
+pub struct Lines<'a> {
+    r: std::io::BufReader<zstd::stream::read::Decoder<'a, std::io::BufReader<&'a [u8]>>>,
+    total: u64,
+    limit: u64,
+}
+
+pub fn lines(data: &[u8]) -> Result<Lines<'_>> {
+    let dec = zstd::stream::read::Decoder::new(data).map_err(|_| damaged("dữ liệu nén không đọc được"))?;
+    let limit = (data.len() as u64).saturating_mul(MAX_RATIO).clamp(MIN_PAYLOAD_LIMIT, MAX_PAYLOAD_BYTES);
+    Ok(Lines { r: std::io::BufReader::with_capacity(1 << 16, dec), total: 0, limit })
+}
+
+/// A payload may decompress to at most this many times its compressed size (change lines compress
+/// about ten times; a compression bomb thousands of times), and never less than
+/// [`MIN_PAYLOAD_LIMIT`]: a bomb is stopped after a few megabytes, not a gigabyte.
+pub const MAX_RATIO: u64 = 200;
+pub const MIN_PAYLOAD_LIMIT: u64 = 16 << 20;
+
+impl Iterator for Lines<'_> {
+    type Item = Result<Line>;
+
+    fn next(&mut self) -> Option<Result<Line>> {
+        let mut buf = Vec::new();
+        let mut len = 0u64;
+        loop {
+            let chunk = match self.r.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return Some(Err(damaged("dữ liệu nén không đọc được"))),
+            };
+            if chunk.is_empty() {
+                if len == 0 {
+                    return None;
+                }
+                break;
+            }
+            let (take, end) = match chunk.iter().position(|b| *b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            let keep = if end { take - 1 } else { take };
+            if buf.len() + keep <= MAX_LINE_BYTES {
+                buf.extend_from_slice(&chunk[..keep]);
+            }
+            len += keep as u64;
+            self.r.consume(take);
+            self.total += take as u64;
+            if self.total > self.limit {
+                return Some(Err(too_large(&format!(
+                    "dữ liệu nén giải ra hơn {} MB, gấp hơn {MAX_RATIO} lần cỡ nén (một «quả bom nén»)",
+                    self.limit >> 20
+                ))));
+            }
+            if end {
+                break;
+            }
+        }
+        if len > MAX_LINE_BYTES as u64 {
+            return Some(Ok(Line::TooLong(len)));
+        }
+        Some(Ok(String::from_utf8(buf).map_or(Line::NotText, Line::Text)))
+    }
 }

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::bundle::{self, BundleKind, Manifest, SeqRange, refuse};
-use super::keys::{self, PublicKey};
+use super::bundle::{self, BundleKind, Manifest, SeqRange};
+use crate::crypto::{self, PublicKey};
 use crate::domain::RefSet;
 use crate::error::{Error, Result};
 use crate::store::{ExportRecord, ProvinceKeys, Store};
@@ -88,7 +88,7 @@ pub struct Reference {
 }
 
 fn not_enrolled() -> Error {
-    refuse(
+    Error::bundle(
         "not_enrolled",
         "Máy này chưa ghi danh với Công an tỉnh nên chưa biết khóa của tỉnh. Hãy nhập gói ghi danh do Công an tỉnh cấp: \
 phongtrao enroll TỆP_GHI_DANH.ptb",
@@ -96,7 +96,7 @@ phongtrao enroll TỆP_GHI_DANH.ptb",
 }
 
 fn other_province(found: &str, ours: &str) -> Error {
-    refuse(
+    Error::bundle(
         "bundle_other_province",
         format!(
             "Gói này thuộc tỉnh có mã {found}, không phải tỉnh {ours} của kho dữ liệu này. Không nhập gì. \
@@ -117,12 +117,24 @@ pub fn export(
     let state = store.sync_state()?;
     let province = state.province.clone().ok_or_else(not_enrolled)?;
     let (signing, age_secret) = store.sync_keys()?;
-    let own = keys::parse_age_identity(&age_secret)?.to_public();
-    let to_province = keys::parse_age_recipient(&province.recipient)?;
+    let key_id = signing.public_key()?.key_id();
+    if state.revoked.contains(&key_id) {
+        return Err(Error::bundle(
+            "key_revoked",
+            format!(
+                "Khóa ký {key_id} của máy này đã bị Công an tỉnh thu hồi: gói ký bằng khóa này sẽ bị từ chối, nên không xuất. \
+Người chỉ huy hãy tạo khóa mới (phongtrao key rotate hoặc mục «Đổi khóa ký»), in phiếu đăng ký khóa mới, \
+ký, đóng dấu và gửi Công an tỉnh đăng ký; sau đó xuất lại gói."
+            ),
+        ));
+    }
+    let own = crypto::parse_age_identity(&age_secret)?.to_public();
+    let to_province = crypto::parse_age_recipient(&province.recipient)?;
     let commune = store.commune()?.clone();
     let epoch = store.sync_epoch()?;
     let after = if opts.full { 0 } else { state.acked_seq };
-    let total = (store.last_seq()? - after).max(0) as usize;
+    // Counted, not subtracted: after a restore the sequence numbers jump by 2³² (a new epoch).
+    let total = store.count_changes_since(after)? as usize;
     let mut lines = Vec::new();
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let mut cursor = after;
@@ -169,9 +181,9 @@ pub fn export(
     };
     let (bytes, manifest, hash) =
         bundle::write(manifest, &[(CHANGES_FILE.into(), payload)], &signing, &[to_province, own])?;
-    let name = super::file_name(&commune.province_code, &commune.commune_code, seq, opts.now);
-    let path = dir.join(name);
-    crate::fsutil::write_atomic(&path, &bytes)?;
+    let name = super::file_name(&commune.province_code, &commune.commune_code, epoch, seq, opts.now);
+    // Never over a file already on the stick (after a restore the numbers start again).
+    let path = crate::fsutil::write_new(&dir.join(name), &bytes)?;
     let rec = ExportRecord {
         epoch,
         seq,
@@ -203,34 +215,33 @@ pub enum Imported {
 /// Imports a receipt or a reference-data bundle from the province.
 pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
     store.require(crate::Role::Officer, "nhập gói đồng bộ")?;
-    let bytes = super::read_file(path)?;
     let province = store.sync_state()?.province.ok_or_else(not_enrolled)?;
     let (_, age_secret) = store.sync_keys()?;
-    let opened = bundle::open(&bytes, &[keys::parse_age_identity(&age_secret)?])?;
-    let m = &opened.manifest;
-    match m.kind {
+    let opened = bundle::open_file(path, &[crypto::parse_age_identity(&age_secret)?])?;
+    match opened.manifest.kind {
         BundleKind::Receipt | BundleKind::Reference => {}
         BundleKind::Enrollment => {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_wrong_kind",
                 "Đây là gói ghi danh: hãy nhập bằng lệnh phongtrao enroll TỆP (hoặc mục «Ghi danh với Công an tỉnh»).",
             ));
         }
         BundleKind::Changes => {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_wrong_kind",
                 "Đây là gói dữ liệu của một xã, chỉ Công an tỉnh nhập được. Hãy chuyển gói lên Công an tỉnh.",
             ));
         }
     }
-    check_from_province(&opened, &province, store)?;
+    let verified = check_from_province(opened, &province, store)?;
+    let m = verified.manifest();
     match m.kind {
         BundleKind::Receipt => {
-            let receipt: Receipt = serde_json::from_slice(opened.file(RECEIPT_FILE)?)
+            let receipt: Receipt = serde_json::from_slice(verified.file(RECEIPT_FILE)?)
                 .map_err(|_| bundle::damaged("biên nhận không đọc được"))?;
             let c = store.commune()?;
             if receipt.installation_id != c.installation_id || m.commune_code != c.commune_code {
-                return Err(refuse(
+                return Err(Error::bundle(
                     "bundle_unknown_receipt",
                     format!(
                         "Biên nhận này dành cho máy khác (xã {}), không phải máy này. Không ghi nhận gì. Hãy kiểm tra lại tệp biên nhận.",
@@ -242,7 +253,7 @@ pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
             Ok(Imported::Receipt { bundle_seq: receipt.bundle_seq, acked_seq, receipt: Box::new(receipt) })
         }
         _ => {
-            let r: Reference = serde_json::from_slice(opened.file(REFERENCE_FILE)?)
+            let r: Reference = serde_json::from_slice(verified.file(REFERENCE_FILE)?)
                 .map_err(|_| bundle::damaged("dữ liệu dùng chung không đọc được"))?;
             let lists = match &r.lists {
                 Some(set) => store.apply_reference(set)?,
@@ -254,35 +265,49 @@ pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
     }
 }
 
-fn check_from_province(opened: &bundle::Opened, province: &ProvinceKeys, store: &Store) -> Result<()> {
+fn check_from_province(opened: bundle::Opened<'_>, province: &ProvinceKeys, store: &Store) -> Result<bundle::Verified> {
     let key = PublicKey::parse(&province.sign_key)?;
     if opened.signer_key_id().as_deref() != Some(key.key_id().as_str()) {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_unknown_key",
             format!(
                 "{} không được ký bằng khóa của Công an tỉnh đã ghi danh (khóa {}): có thể là gói giả. Không nhập gì. \
 Hãy nhận lại gói trực tiếp từ Công an tỉnh.",
-                bundle::capitalise(opened.manifest.kind.label()),
+                crate::text::capitalise(opened.manifest.kind.label()),
                 key.key_id()
             ),
         ));
     }
-    opened.check(&key)?;
+    let verified = opened.verify(&key)?;
     let ours = &store.commune()?.province_code;
-    if &opened.manifest.province_code != ours {
-        return Err(other_province(&opened.manifest.province_code, ours));
+    if &verified.manifest().province_code != ours {
+        return Err(other_province(&verified.manifest().province_code, ours));
     }
-    opened.check_expiry(Utc::now())
+    verified.check_time(Utc::now())?;
+    Ok(verified)
+}
+
+fn bad_enrollment() -> Error {
+    Error::bundle(
+        "bundle_manifest",
+        "Gói ghi danh không có khóa của Công an tỉnh đọc được (enrollment.json sai). Không ghi danh gì. \
+Hãy nhận lại gói ghi danh trực tiếp từ Công an tỉnh.",
+    )
+}
+
+/// The signing key an enrollment bundle carries (it is signed by that key).
+fn enrollment_key(data: &[u8]) -> Result<PublicKey> {
+    let e: Enrollment = serde_json::from_slice(data).map_err(|_| bad_enrollment())?;
+    PublicKey::parse(&e.sign_key)
 }
 
 /// Imports the province's enrollment bundle: its public keys. The officer compares the printed
 /// fingerprint with the one the province reads out or prints.
 pub fn enroll(store: &mut Store, path: &Path) -> Result<ProvinceKeys> {
     store.require(crate::Role::Chief, "ghi danh với Công an tỉnh")?;
-    let bytes = super::read_file(path)?;
-    let opened = bundle::open(&bytes, &[])?;
+    let opened = bundle::open_file(path, &[])?;
     if opened.manifest.kind != BundleKind::Enrollment {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_wrong_kind",
             format!(
                 "Tệp này là {}, không phải gói ghi danh. Hãy chọn tệp ghi danh do Công an tỉnh cấp.",
@@ -290,24 +315,21 @@ pub fn enroll(store: &mut Store, path: &Path) -> Result<ProvinceKeys> {
             ),
         ));
     }
-    let e: Enrollment = serde_json::from_slice(
-        opened.files.get(ENROLLMENT_FILE).ok_or_else(|| bundle::damaged("thiếu enrollment.json"))?,
-    )
-    .map_err(|_| bundle::damaged("enrollment.json không đọc được"))?;
+    let verified = opened.verify_self_signed(ENROLLMENT_FILE, enrollment_key)?;
+    let e: Enrollment = serde_json::from_slice(verified.file(ENROLLMENT_FILE)?).map_err(|_| bad_enrollment())?;
     let key = PublicKey::parse(&e.sign_key)?;
-    opened.check(&key)?;
-    keys::parse_age_recipient(&e.recipient)?;
+    crypto::parse_age_recipient(&e.recipient)?;
     let ours = store.commune()?.province_code.clone();
-    if e.province_code != ours || opened.manifest.province_code != ours {
+    if e.province_code != ours || verified.manifest().province_code != ours {
         return Err(other_province(&e.province_code, &ours));
     }
-    opened.check_expiry(Utc::now())?;
+    verified.check_time(Utc::now())?;
     let state = store.sync_state()?;
     if let Some(old) = &state.province {
         if PublicKey::parse(&old.sign_key)? == key && old.recipient == e.recipient {
             return Ok(old.clone());
         }
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_enrolled",
             format!(
                 "Máy này đã ghi danh với Công an tỉnh bằng khóa khác (khóa {}); gói ghi danh mới có khóa {}. Không thay đổi gì. \
@@ -344,39 +366,41 @@ pub struct Verified {
 /// Says who made a bundle, what is in it and whether it is intact, without importing it. A commune
 /// can read its own bundles (they are also encrypted to it) and the province's.
 pub fn verify(store: &mut Store, path: &Path) -> Result<Verified> {
-    let bytes = super::read_file(path)?;
     let (signing, age_secret) = store.sync_keys()?;
-    let opened = bundle::open(&bytes, &[keys::parse_age_identity(&age_secret)?])?;
+    let opened = bundle::open_file(path, &[crypto::parse_age_identity(&age_secret)?])?;
     let own = signing.public_key()?;
     let c = store.commune()?.clone();
     let province = store.sync_state()?.province;
     let signer_id = opened.signer_key_id().unwrap_or_default();
-    let (key, signer) = if signer_id == own.key_id() {
-        (own, format!("máy này ({}, {})", c.commune, c.province))
+    let encrypted = opened.encrypted();
+    let (verified, key, signer) = if signer_id == own.key_id() {
+        (opened.verify(&own)?, own, format!("máy này ({}, {})", c.commune, c.province))
     } else if let Some(p) =
         province.as_ref().filter(|p| PublicKey::parse(&p.sign_key).is_ok_and(|k| k.key_id() == signer_id))
     {
-        (PublicKey::parse(&p.sign_key)?, format!("Công an tỉnh {}", p.province))
+        let k = PublicKey::parse(&p.sign_key)?;
+        (opened.verify(&k)?, k, format!("Công an tỉnh {}", p.province))
     } else if opened.manifest.kind == BundleKind::Enrollment {
-        let e: Enrollment = serde_json::from_slice(opened.file(ENROLLMENT_FILE)?)
-            .map_err(|_| bundle::damaged("enrollment.json không đọc được"))?;
-        (PublicKey::parse(&e.sign_key)?, format!("Công an tỉnh {} (gói ghi danh, khóa tự xưng)", e.province))
+        let v = opened.verify_self_signed(ENROLLMENT_FILE, enrollment_key)?;
+        let e: Enrollment = serde_json::from_slice(v.file(ENROLLMENT_FILE)?).map_err(|_| bad_enrollment())?;
+        let signer = format!("Công an tỉnh {} (gói ghi danh, khóa tự xưng)", crate::text::printable(&e.province, 80));
+        (v, PublicKey::parse(&e.sign_key)?, signer)
     } else {
-        return Err(refuse(
+        return Err(Error::bundle(
             "bundle_unknown_key",
             format!(
-                "Gói được ký bằng khóa {signer_id}, không phải khóa của máy này hay của Công an tỉnh đã ghi danh: \
-không xác nhận được ai đã tạo gói. Không dùng gói này; hãy hỏi lại nơi gửi."
+                "Gói được ký bằng khóa {}, không phải khóa của máy này hay của Công an tỉnh đã ghi danh: \
+không xác nhận được ai đã tạo gói. Không dùng gói này; hãy hỏi lại nơi gửi.",
+                crate::text::printable(&signer_id, 20)
             ),
         ));
     };
-    opened.check(&key)?;
     Ok(Verified {
-        hash: opened.hash(),
-        encrypted: opened.encrypted,
+        hash: verified.hash().to_owned(),
+        encrypted,
         signer,
-        key_id: key.key_id(),
+        key_id: verified.key_id().to_owned(),
         fingerprint: key.fingerprint(),
-        manifest: opened.manifest,
+        manifest: verified.manifest().clone(),
     })
 }

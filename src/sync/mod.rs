@@ -2,7 +2,6 @@
 //! commune (enrollment, receipts, reference data). No SQL here: the stores keep the state
 //! (`store::bundles` for the commune, `store::province` for the province).
 //!
-//! - [`keys`]: minisign signing keys, age identities, fingerprints.
 //! - [`bundle`]: the file format (age ⊃ tar ⊃ manifest + signature + payload), writing and reading.
 //! - [`commune`]: export, receipts and reference data, enrollment, verify.
 //! - [`province`]: the province's store, registration, import with its checks, receipts, status.
@@ -11,24 +10,28 @@
 
 pub mod bundle;
 pub mod commune;
-pub mod keys;
 pub mod province;
 
-pub use bundle::{BundleKind, Manifest, Opened};
+pub use bundle::{BundleKind, Manifest, Opened, Verified};
 
 /// How long a bundle stays importable after it is made (a USB trip can take weeks).
 pub const VALID_DAYS: i64 = 60;
 
-/// `<province>-<commune>-<seq 6 digits>-<yyyymmdd>.ptb`
-pub fn file_name(province_code: &str, commune_code: &str, seq: i64, at: chrono::DateTime<chrono::Utc>) -> String {
-    format!("{province_code}-{commune_code}-{:06}-{}.ptb", seq, at.with_timezone(&chrono::Local).format("%Y%m%d"))
-}
+/// How long a receipt or an enrollment bundle stays valid (they are kept and re-read for years).
+pub const LONG_VALID_DAYS: i64 = 3650;
 
-/// Reads a bundle file whole (bundles are bounded by [`bundle::MAX_ARCHIVE_BYTES`]).
-pub(crate) fn read_file(path: &std::path::Path) -> crate::Result<Vec<u8>> {
-    let len = std::fs::metadata(path).map_err(|e| crate::Error::io(path, e))?.len();
-    if len > bundle::MAX_ARCHIVE_BYTES + (1 << 20) {
-        return Err(bundle::damaged("tệp quá lớn"));
-    }
-    std::fs::read(path).map_err(|e| crate::Error::io(path, e))
+/// `<province>-<commune>-k<epoch>-<seq 6 digits>-<yyyymmdd>.ptb`: the epoch (`k` for kỳ) tells apart
+/// the bundles numbered again after a restore from a backup.
+pub fn file_name(
+    province_code: &str,
+    commune_code: &str,
+    epoch: i64,
+    seq: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> String {
+    format!(
+        "{province_code}-{commune_code}-k{epoch}-{:06}-{}.ptb",
+        seq,
+        at.with_timezone(&chrono::Local).format("%Y%m%d")
+    )
 }

@@ -13,14 +13,16 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use super::bundle::{self, BundleKind, Manifest, Opened, refuse};
+use super::bundle::{self, BundleKind, Manifest, Opened};
 use super::commune::{CHANGES_FILE, ENROLLMENT_FILE, Enrollment, RECEIPT_FILE, REFERENCE_FILE, Receipt, Reference};
-use super::keys::{self, PublicKey};
+use crate::crypto::{self, PublicKey};
 use crate::domain::{self, Doc, FieldCache, Kind, Lookup, RefItem, RefSet};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::keyring::KdfParams;
-use crate::store::province::{Gap, ImportWrite, Installation, ProvinceDb, ProvinceMeta, QuarantineRow, RecordWrite};
+use crate::store::province::{
+    Alert, Gap, ImportWrite, Installation, ProvinceDb, ProvinceMeta, QuarantineRow, RecordWrite,
+};
 
 pub struct Province {
     db: ProvinceDb,
@@ -63,6 +65,9 @@ pub struct ImportReport {
     /// This bundle filled a recorded gap.
     pub filled_gap: bool,
     pub receipt: Option<PathBuf>,
+    /// The import was committed but its receipt could not be written: why, and how to write it
+    /// again (`Province::write_receipt`).
+    pub receipt_error: Option<String>,
 }
 
 impl ImportReport {
@@ -84,16 +89,30 @@ pub struct CommuneStatus {
     pub quarantined: usize,
 }
 
-fn local(t: &str) -> String {
+fn unencrypted() -> Error {
+    Error::bundle(
+        "bundle_unencrypted",
+        "Tệp này không phải gói dữ liệu đã mã hóa của xã (gói của xã luôn được mã hóa). Không nhập gì. \
+Hãy chọn đúng tệp .ptb do xã xuất ra.",
+    )
+}
+
+/// A stored time (RFC 3339) as an officer reads it: `10:25 ngày 06/12/2026`.
+pub fn local(t: &str) -> String {
     DateTime::parse_from_rfc3339(t)
         .map(|t| t.with_timezone(&chrono::Local).format("%H:%M ngày %d/%m/%Y").to_string())
-        .unwrap_or_else(|_| t.to_owned())
+        .unwrap_or_else(|_| "(không rõ thời điểm)".to_owned())
+}
+
+/// Missing bundle numbers as an officer reads them: `gói số 3` or `các gói số 3 đến 5`.
+pub fn gap_text(first: i64, last: i64) -> String {
+    if first == last { format!("gói số {first}") } else { format!("các gói số {first} đến {last}") }
 }
 
 impl Province {
     /// Creates the province store and keys in `dir` and writes the enrollment bundle there.
     pub fn init(dir: &Path, password: &str, code: &str, name: &str, kdf: KdfParams) -> Result<(Province, PathBuf)> {
-        crate::keyring::check_password(password)?;
+        crate::domain::account::check_password(password)?;
         let db = ProvinceDb::create(dir, password, code, name, kdf)?;
         let meta = db.meta()?;
         let mut p = Province { db, meta };
@@ -113,6 +132,12 @@ impl Province {
 
     pub fn db(&self) -> &ProvinceDb {
         &self.db
+    }
+
+    /// The store itself, for tests of its own guards (the import rules are bypassed).
+    #[doc(hidden)]
+    pub fn db_mut(&mut self) -> &mut ProvinceDb {
+        &mut self.db
     }
 
     pub fn public_key(&self) -> Result<PublicKey> {
@@ -166,9 +191,7 @@ impl Province {
         );
         let (bytes, _, _) = bundle::write(m, &[(file.to_owned(), json)], &self.meta.signing, &[])?;
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let path = dir.join(name);
-        crate::fsutil::write_atomic(&path, &bytes)?;
-        Ok(path)
+        crate::fsutil::write_new(&dir.join(name), &bytes)
     }
 
     /// Writes the enrollment bundle (the province's public keys) into `dir`.
@@ -234,44 +257,72 @@ impl Province {
     }
 
     /// Imports a commune's bundle file (see [`Province::import_bytes`]).
+    /// The file is refused if too large before anything is read, then streamed: only the manifest
+    /// and the signature are read before the signature is checked.
     pub fn import(&mut self, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
-        let bytes = super::read_file(path)?;
-        self.import_bytes(&bytes, opts, Utc::now())
+        self.import_at(path, opts, Utc::now())
+    }
+
+    /// As [`Province::import`] at a given time (the CLI runs a dry run then the import at one time).
+    pub fn import_at(&mut self, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportReport> {
+        let mut head = [0u8; 22];
+        let n = {
+            use std::io::Read;
+            let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let mut n = 0;
+            while n < head.len() {
+                match f.read(&mut head[n..]).map_err(|e| Error::io(path, e))? {
+                    0 => break,
+                    k => n += k,
+                }
+            }
+            n
+        };
+        if !head[..n].starts_with(bundle::AGE_MAGIC) {
+            return Err(unencrypted());
+        }
+        let identity = crypto::parse_age_identity(&self.meta.age_identity)?;
+        let opened = bundle::open_file(path, &[identity])?;
+        self.import_opened(opened, opts, now)
     }
 
     /// Checks a commune's bundle and, unless `dry_run`, applies it in one transaction and writes a
     /// signed receipt. Every refusal leaves the province store unchanged.
     pub fn import_bytes(&mut self, bytes: &[u8], opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportReport> {
-        let identity = keys::parse_age_identity(&self.meta.age_identity)?;
         if !bytes.starts_with(bundle::AGE_MAGIC) {
-            return Err(refuse(
-                "bundle_unencrypted",
-                "Tệp này không phải gói dữ liệu đã mã hóa của xã (gói của xã luôn được mã hóa). Không nhập gì. \
-Hãy chọn đúng tệp .ptb do xã xuất ra.",
-            ));
+            return Err(unencrypted());
         }
+        let identity = crypto::parse_age_identity(&self.meta.age_identity)?;
         let opened = bundle::open(bytes, &[identity])?;
+        self.import_opened(opened, opts, now)
+    }
+
+    fn import_opened(&mut self, opened: Opened<'_>, opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportReport> {
         let m = &opened.manifest;
         if m.kind != BundleKind::Changes {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_wrong_kind",
-                format!("Tệp này là {}, không phải gói dữ liệu của xã. Không nhập gì.", m.kind.label()),
+                format!(
+                    "Tệp này là {}, không phải gói dữ liệu của xã. Không nhập gì. Hãy chọn đúng tệp .ptb do xã xuất ra.",
+                    m.kind.label()
+                ),
             ));
         }
         let key_id = opened.signer_key_id().ok_or_else(|| bundle::damaged("chữ ký không đọc được"))?;
         let inst = self.db.installation(&key_id)?.ok_or_else(|| {
-            refuse(
+            Error::bundle(
                 "bundle_unknown_key",
                 format!(
                     "Gói của xã {} được ký bằng khóa {key_id} chưa được đăng ký ở Công an tỉnh. Không nhập gì. \
 Nếu đây là máy mới của xã, hãy đối chiếu khóa với phiếu đăng ký khóa có đóng dấu rồi đăng ký: \
 phongtrao province --dir … register --commune-code {} --pubkey TỆP.pub",
-                    m.commune_code, m.commune_code
+                    crate::text::printable(&m.commune_code, 10),
+                    crate::text::printable(&m.commune_code, 10)
                 ),
             )
         })?;
         if let Some(at) = &inst.revoked_at {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_revoked",
                 format!(
                     "Khóa {key_id} của xã {} đã bị thu hồi lúc {}; gói bị từ chối, không nhập gì. \
@@ -281,9 +332,10 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
                 ),
             ));
         }
-        opened.check(&PublicKey::parse(&inst.public_key)?)?;
+        let verified = opened.verify(&PublicKey::parse(&inst.public_key)?)?;
+        let m = verified.manifest();
         if m.province_code != self.meta.province_code {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_other_province",
                 format!(
                     "Gói này của tỉnh có mã {}, không phải {} ({}). Không nhập gì. Hãy chuyển gói về đúng Công an tỉnh.",
@@ -292,7 +344,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
             ));
         }
         if m.commune_code != inst.commune_code {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_commune",
                 format!(
                     "Gói ghi mã xã {} nhưng khóa {key_id} được đăng ký cho xã {}. Không nhập gì. Hãy kiểm tra lại việc đăng ký khóa.",
@@ -300,19 +352,11 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
                 ),
             ));
         }
-        if inst.installation_id.is_some_and(|id| id != m.installation_id) {
-            return Err(refuse(
-                "bundle_installation",
-                format!(
-                    "Gói ghi một mã cài đặt khác với các gói trước của cùng khóa {key_id}. Không nhập gì. Hãy liên hệ xã {} để kiểm tra máy.",
-                    inst.commune_code
-                ),
-            ));
-        }
-        opened.check_expiry(now)?;
-        let hash = opened.hash();
+        self.check_installation(&inst, m, now)?;
+        verified.check_time(now)?;
+        let hash = verified.hash().to_owned();
         if let Some(first) = self.db.imported(&hash)? {
-            return Err(refuse(
+            return Err(Error::bundle(
                 "bundle_replay",
                 format!(
                     "Gói số {} của xã {} đã được nhập lúc {}; nhập lại không thay đổi gì. Không cần làm gì thêm.",
@@ -322,9 +366,9 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
                 ),
             ));
         }
-        let chain = self.chain(&inst, &opened)?;
-        let payload = bundle::decompress(opened.file(CHANGES_FILE)?)?;
-        let changes = read_changes(&payload, m)?;
+        let chain = self.chain(&inst, m)?;
+        // Only now, signature, hashes and chain checked, is the payload read (streamed).
+        let changes = read_changes(verified.file(CHANGES_FILE)?, m)?;
         let plan = self.plan(m, &changes, now)?;
         let mut report = ImportReport {
             dry_run: opts.dry_run,
@@ -340,6 +384,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
             gap: chain.new_gap,
             filled_gap: chain.fills_gap.is_some(),
             receipt: None,
+            receipt_error: None,
         };
         if opts.dry_run {
             return Ok(report);
@@ -347,6 +392,35 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
         let now_s = now.to_rfc3339();
         let created = m.created_at.to_rfc3339();
         let summary = serde_json::to_value(&report.by_kind).map_err(|e| Error::Json(e.to_string()))?;
+        let mut gaps = self.db.gaps(&key_id)?;
+        if let Some(g) = chain.fills_gap {
+            gaps.retain(|x| x != &g);
+            gaps.extend(
+                [(g.first, m.seq - 1), (m.seq + 1, g.last)]
+                    .into_iter()
+                    .filter(|(a, b)| a <= b)
+                    .map(|(first, last)| Gap { epoch: g.epoch, first, last }),
+            );
+        }
+        gaps.extend(chain.new_gap);
+        gaps.sort_by_key(|g| (g.epoch, g.first));
+        let receipt = Receipt {
+            installation_id: m.installation_id,
+            commune_code: m.commune_code.clone(),
+            bundle_hash: hash.clone(),
+            bundle_seq: m.seq,
+            bundle_epoch: m.epoch,
+            changes: m.changes,
+            imported_at: now,
+            summary: summary.clone(),
+            quarantined: report
+                .quarantined
+                .iter()
+                .map(|q| serde_json::json!({"id": q.record_id, "kind": q.kind, "reason": q.reason}))
+                .collect(),
+            gaps: gaps.iter().filter(|g| g.epoch == m.epoch).map(|g| (g.first, g.last)).collect(),
+        };
+        let receipt_json = serde_json::to_string(&receipt).map_err(|e| Error::Json(e.to_string()))?;
         self.db.write_import(&ImportWrite {
             key_id: &key_id,
             installation_id: m.installation_id,
@@ -359,48 +433,182 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
             apply: plan
                 .apply
                 .iter()
-                .filter_map(|i| changes[*i].item.as_ref().ok())
-                .map(|e| RecordWrite { id: e.id, kind: e.kind, data: e.data, hlc: e.hlc.0, origin: e.origin })
+                .filter_map(|i| changes[*i].item.as_ref().ok().map(|e| (e, changes[*i].data())))
+                .map(|(e, data)| RecordWrite { id: e.id, kind: e.kind, data, hlc: e.hlc.0, origin: e.origin })
                 .collect(),
             quarantine: plan.quarantine,
             head: chain.head,
             new_gap: chain.new_gap,
             fills_gap: chain.fills_gap,
-            summary: summary.clone(),
-        })?;
-        let receipt = Receipt {
-            installation_id: m.installation_id,
-            commune_code: m.commune_code.clone(),
-            bundle_hash: hash,
-            bundle_seq: m.seq,
-            bundle_epoch: m.epoch,
-            changes: m.changes,
-            imported_at: now,
             summary,
-            quarantined: report
-                .quarantined
-                .iter()
-                .map(|q| serde_json::json!({"id": q.record_id, "kind": q.kind, "reason": q.reason}))
-                .collect(),
-            gaps: self.db.gaps(&key_id)?.iter().map(|g| (g.first, g.last)).collect(),
-        };
+            receipt: Some(&receipt_json),
+        })?;
+        // Committed: from here on, a failure must not say that nothing changed.
         let dir = opts.receipt_dir.clone().unwrap_or_else(|| self.db.dir().join("receipts"));
-        let rm = self.province_manifest(BundleKind::Receipt, &m.commune_code, now, 3650)?;
-        report.receipt = Some(self.write_out(rm, RECEIPT_FILE, &receipt, &dir)?);
+        match self.sign_receipt(&receipt, now, &dir) {
+            Ok(path) => report.receipt = Some(path),
+            Err(e) => {
+                report.receipt_error = Some(format!(
+                    "Đã nhập gói số {} của xã {} (dữ liệu đã lưu ở Công an tỉnh), nhưng chưa ghi được biên nhận: {e} \
+Đừng nhập lại gói này (gói đã nhập sẽ bị từ chối). Hãy ghi lại biên nhận khi USB hoặc thư mục đã sẵn sàng: \
+phongtrao province --dir … receipt --commune {} --seq {} --epoch {} --out THƯ_MỤC",
+                    m.seq, m.commune_code, m.commune_code, m.seq, m.epoch
+                ))
+            }
+        }
         Ok(report)
     }
 
+    fn sign_receipt(&mut self, receipt: &Receipt, now: DateTime<Utc>, dir: &Path) -> Result<PathBuf> {
+        let rm = self.province_manifest(BundleKind::Receipt, &receipt.commune_code, now, super::LONG_VALID_DAYS)?;
+        self.write_out(rm, RECEIPT_FILE, receipt, dir)
+    }
+
+    /// Writes the receipt of an import made before again, newly signed, into `dir`: the bundle
+    /// numbered `seq` from commune `commune_code` (in `epoch` when the commune restored a backup and
+    /// two bundles have that number).
+    pub fn write_receipt(&mut self, commune_code: &str, seq: i64, epoch: Option<i64>, dir: &Path) -> Result<PathBuf> {
+        let all: Vec<_> = self
+            .db
+            .imports_numbered(commune_code.trim(), seq)?
+            .into_iter()
+            .filter(|i| epoch.is_none_or(|e| e == i.epoch))
+            .collect();
+        let one = match all.as_slice() {
+            [one] => one,
+            [] => {
+                return Err(Error::Refused(format!(
+                    "Chưa nhập gói số {seq}{} của xã {} nên không có biên nhận để ghi lại. \
+Hãy xem các gói đã nhập bằng: phongtrao province --dir … status",
+                    epoch.map(|e| format!(" (kỳ {e})")).unwrap_or_default(),
+                    crate::text::printable(commune_code, 10)
+                )));
+            }
+            _ => {
+                return Err(Error::Refused(format!(
+                    "Xã {commune_code} có {} gói cùng số {seq} ở các kỳ đồng bộ {} (xã đã khôi phục từ bản sao lưu). \
+Hãy thêm --epoch KỲ để chọn gói.",
+                    all.len(),
+                    all.iter().map(|i| i.epoch.to_string()).collect::<Vec<_>>().join(", ")
+                )));
+            }
+        };
+        let receipt: Receipt = match &one.receipt {
+            Some(json) => serde_json::from_str(json).map_err(|e| Error::Json(e.to_string()))?,
+            None => Receipt {
+                installation_id: Uuid::parse_str(&one.installation_id).unwrap_or_default(),
+                commune_code: one.commune_code.clone(),
+                bundle_hash: one.hash.clone(),
+                bundle_seq: one.seq,
+                bundle_epoch: one.epoch,
+                changes: None,
+                imported_at: DateTime::parse_from_rfc3339(&one.imported_at)
+                    .map(|t| t.with_timezone(&Utc))
+                    .unwrap_or_else(|_| Utc::now()),
+                summary: one.summary.clone(),
+                quarantined: self
+                    .db
+                    .quarantined_in(&one.hash)?
+                    .into_iter()
+                    .map(|(id, kind, reason)| serde_json::json!({"id": id, "kind": kind, "reason": reason}))
+                    .collect(),
+                gaps: self
+                    .db
+                    .gaps(&one.key_id)?
+                    .iter()
+                    .filter(|g| g.epoch == one.epoch)
+                    .map(|g| (g.first, g.last))
+                    .collect(),
+            },
+        };
+        self.sign_receipt(&receipt, Utc::now(), dir)
+    }
+
+    /// An installation id is bound to one commune and one live key for ever: a key sends as the
+    /// installation it first sent as, and may take over an installation id only from a revoked key of
+    /// its own commune (a key rotation). Every attempt to break that is refused and kept as an alert.
+    fn check_installation(&mut self, inst: &Installation, m: &Manifest, now: DateTime<Utc>) -> Result<()> {
+        let claimed = m.installation_id;
+        let refusal = if inst.installation_id.is_some_and(|id| id != claimed) {
+            Some(Error::bundle(
+                "bundle_installation",
+                format!(
+                    "Gói được ký bằng khóa {} của xã {} nhưng ghi một mã cài đặt khác với các gói trước của cùng khóa này: \
+có thể khóa của xã đã bị lấy cắp và dùng trên máy khác. Không nhập gì. Hãy liên hệ xã {} để kiểm tra máy; \
+nếu khóa bị lộ, hãy thu hồi khóa (province revoke --key-id {}).",
+                    inst.key_id, inst.commune_code, inst.commune_code, inst.key_id
+                ),
+            ))
+        } else if inst.installation_id.is_none() {
+            let others = self.db.installations_by_id(claimed)?;
+            let rows_of = self.db.records_commune(claimed)?;
+            if let Some(owner) =
+                others.iter().map(|o| o.commune_code.clone()).chain(rows_of).find(|c| c != &inst.commune_code)
+            {
+                Some(Error::bundle(
+                    "bundle_installation_taken",
+                    format!(
+                        "CẢNH BÁO: gói được ký bằng khóa {} của xã {} nhưng ghi mã cài đặt của một máy thuộc xã {owner}: \
+nếu nhập, dữ liệu của xã {owner} sẽ bị ghi đè. Không nhập gì, dữ liệu của cả hai xã không bị thay đổi. \
+Hãy liên hệ xã {} để kiểm tra máy và khóa; nếu khóa bị lộ, hãy thu hồi (province revoke --key-id {}).",
+                        inst.key_id, inst.commune_code, inst.commune_code, inst.key_id
+                    ),
+                ))
+            } else {
+                others.iter().find(|o| o.key_id != inst.key_id && o.revoked_at.is_none()).map(|live| {
+                    Error::bundle(
+                    "bundle_installation_taken",
+                    format!(
+                        "Gói được ký bằng khóa mới {} của xã {} mang mã cài đặt của một máy đang dùng khóa {} chưa bị thu hồi. Không nhập gì. \
+Nếu xã đã đổi khóa (phiếu đăng ký khóa mới ghi khóa cũ được thay), hãy thu hồi khóa cũ \
+(province revoke --key-id {}) rồi nhập lại gói; nếu không, có thể có người dùng khóa lạ: hãy liên hệ xã.",
+                        inst.key_id, inst.commune_code, live.key_id, live.key_id
+                    ),
+                    )
+                })
+            }
+        } else {
+            None
+        };
+        match refusal {
+            None => Ok(()),
+            Some(e) => {
+                self.db.record_alert(&Alert {
+                    at: now.to_rfc3339(),
+                    key_id: inst.key_id.clone(),
+                    commune_code: inst.commune_code.clone(),
+                    code: e.code().to_owned(),
+                    message: e.to_string(),
+                })?;
+                Err(e)
+            }
+        }
+    }
+
+    /// What the province refused loudly, oldest first.
+    pub fn alerts(&self) -> Result<Vec<Alert>> {
+        self.db.alerts()
+    }
+
     /// Where this bundle stands in its installation's chain; refuses a rollback or a broken link.
-    fn chain(&self, inst: &Installation, opened: &Opened) -> Result<Chain> {
-        let m = &opened.manifest;
+    fn chain(&self, inst: &Installation, m: &Manifest) -> Result<Chain> {
         let fresh = Chain { head: true, new_chain: false, new_gap: None, fills_gap: None };
         let (Some(epoch), Some(last)) = (inst.epoch, inst.last_seq) else {
-            // The first bundle from this installation.
-            let new_gap = (m.seq > 1).then_some(Gap { epoch: m.epoch, first: 1, last: m.seq - 1 });
+            // The first bundle from this key. After a key rotation the installation's numbering
+            // goes on from the bundles its revoked key sent in the same epoch.
+            let before = self
+                .db
+                .installations_by_id(m.installation_id)?
+                .into_iter()
+                .filter(|o| o.key_id != inst.key_id && o.epoch == Some(m.epoch))
+                .filter_map(|o| o.last_seq)
+                .max()
+                .unwrap_or(0);
+            let new_gap = (m.seq > before + 1).then_some(Gap { epoch: m.epoch, first: before + 1, last: m.seq - 1 });
             return Ok(Chain { new_gap, ..fresh });
         };
         let rollback = |why: String| {
-            refuse(
+            Error::bundle(
                 "bundle_rollback",
                 format!(
                     "{why} Không nhập gì: có thể là gói cũ bị chép lại, hoặc dữ liệu của xã bị quay lui. \
@@ -421,7 +629,7 @@ Hãy yêu cầu xã {} xuất gói mới.",
         }
         if m.seq == last + 1 {
             if m.prev_hash.as_deref() != inst.head_hash.as_deref() {
-                return Err(refuse(
+                return Err(Error::bundle(
                     "bundle_chain",
                     format!(
                         "Gói số {} không nối tiếp gói số {last} đã nhập từ máy này (mã băm gói trước không khớp): \
@@ -440,16 +648,26 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
         {
             return Ok(Chain { head: false, fills_gap: Some(g), ..fresh });
         }
+        if m.seq == last {
+            return Err(Error::bundle(
+                "bundle_chain",
+                format!(
+                    "Đã nhập một gói số {} khác (mã băm khác) từ máy này: có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. \
+Không nhập gì. Hãy liên hệ xã {} để kiểm tra máy và khóa.",
+                    m.seq, inst.commune_code
+                ),
+            ));
+        }
         Err(rollback(format!("Gói số {} cũ hơn gói số {last} đã nhập từ máy này.", m.seq)))
     }
 
     /// Sorts the changes: which win, which are unchanged, which are put aside.
-    fn plan(&self, m: &Manifest, changes: &[Parsed<'_>], now: DateTime<Utc>) -> Result<Plan> {
+    fn plan(&self, m: &Manifest, changes: &[Parsed], now: DateTime<Utc>) -> Result<Plan> {
         let installation = m.installation_id;
-        let ok: Vec<&Entry<'_>> = changes.iter().filter_map(|p| p.item.as_ref().ok()).collect();
-        let ids: Vec<Uuid> = ok.iter().map(|e| e.id).collect();
+        let ids: Vec<Uuid> = changes.iter().filter_map(|p| p.item.as_ref().ok().map(|e| e.id)).collect();
         let stamps = self.db.stamps(installation, &ids)?;
-        let batch: HashMap<Uuid, (Kind, Option<&str>)> = ok.iter().map(|e| (e.id, (e.kind, e.data))).collect();
+        let batch: HashMap<Uuid, (Kind, Option<&str>)> =
+            changes.iter().filter_map(|p| p.item.as_ref().ok().map(|e| (e.id, (e.kind, p.data())))).collect();
         let refs = RefSet::builtin().lists.into_iter().map(|l| (l.list, Arc::from(l.items))).collect();
         // "Not after today" is judged with the same day of grace as the clocks: the commune's laptop
         // may run ahead of the province's by a few hours.
@@ -470,24 +688,48 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
                         record_id: bad.id.clone(),
                         kind: bad.kind.clone(),
                         reason: bad.error.clone(),
-                        data: Some(p.line.chars().take(10_000).collect()),
+                        data: p.kept(),
                     });
                     continue;
                 }
             };
-            let counts = by_kind.entry(if c.data.is_some() { c.kind.code() } else { "deleted" }).or_default();
+            let counts = by_kind.entry(if p.data().is_some() { c.kind.code() } else { "deleted" }).or_default();
             let reason = if c.hlc > horizon {
                 Some("đồng hồ của bản ghi ở tương lai (máy của xã chỉnh sai ngày giờ?)".to_owned())
-            } else if let Some(text) = c.data {
+            } else if let Some(text) = p.data() {
                 // Each record's fields are parsed here, once, checked, and let go.
                 match parse_fields(text) {
                     Err(why) => Some(format!("{NOT_A_CHANGE}: {why}")),
-                    Ok(doc) => {
-                        let fields = fields.fields_for(c.kind, &doc, &lookup)?;
-                        let outcome = domain::check_record(c.kind, c.id, &doc, true, fields, &lookup)?;
-                        (!outcome.errors.is_empty())
-                            .then(|| outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
-                    }
+                    Ok(doc) => match unclean(&doc) {
+                        Some(why) => Some(why),
+                        None => {
+                            let fields = fields.fields_for(c.kind, &doc, &lookup)?;
+                            let outcome = domain::check_record(c.kind, c.id, &doc, true, fields, &lookup)?;
+                            if !outcome.errors.is_empty() {
+                                Some(outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
+                            } else if c.kind != Kind::Cert && *outcome.doc != doc {
+                                // The commune stores every value cleaned (trimmed, NFC, no control
+                                // character): a value that cleaning changes was never typed there.
+                                let label = |k: &str| {
+                                    fields
+                                        .iter()
+                                        .find(|f| f.key == k)
+                                        .map_or_else(|| k.to_owned(), |f| f.label.to_owned())
+                                };
+                                let changed: Vec<String> = doc
+                                    .iter()
+                                    .filter(|(k, v)| outcome.doc.get(k.as_str()) != Some(v))
+                                    .map(|(k, _)| format!("«{}»", label(k)))
+                                    .collect();
+                                Some(format!(
+                                    "giá trị của {} không ở dạng máy của xã lưu (khoảng trắng thừa, ký tự lạ hoặc chưa chuẩn hóa)",
+                                    changed.join(", ")
+                                ))
+                            } else {
+                                None
+                            }
+                        }
+                    },
                 }
             } else {
                 None
@@ -497,8 +739,8 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
                 plan.quarantine.push(QuarantineRow {
                     record_id: c.id.to_string(),
                     kind: c.kind.code().to_owned(),
-                    reason,
-                    data: Some(p.line.to_owned()),
+                    reason: crate::text::printable(&reason, MAX_REASON_CHARS),
+                    data: p.kept(),
                 });
                 continue;
             }
@@ -516,13 +758,63 @@ có thể có hai máy dùng chung một khóa, hoặc gói bị làm giả. Kh�
                 }
             }
         }
+        if plan.quarantine.len() > MAX_QUARANTINED {
+            return Err(too_many_bad(plan.quarantine.len()));
+        }
         plan.by_kind = by_kind.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         Ok(plan)
     }
 }
 
+/// At most this many records of one bundle are put aside; a bundle with more is refused whole (a
+/// commune's laptop never makes so many records its own checks would refuse).
+pub const MAX_QUARANTINED: usize = 1_000;
+/// Of a quarantined line, at most this many bytes are kept (enough to see what it was).
+pub const MAX_KEPT_BYTES: usize = 4 << 10;
+/// A quarantine reason is cut to this many characters.
+const MAX_REASON_CHARS: usize = 500;
+
+fn too_many_bad(n: usize) -> Error {
+    Error::bundle(
+        "bundle_too_many_bad",
+        format!(
+            "Gói có hơn {} bản ghi không hợp lệ (đã thấy {}): máy của xã không thể tạo ra gói như vậy, có thể gói bị làm giả \
+hoặc phần mềm của xã bị lỗi. Không nhập gì, dữ liệu không bị thay đổi. Hãy liên hệ xã để kiểm tra máy và phiên bản phongtrao, \
+rồi yêu cầu xuất lại gói.",
+            crate::text::format_int(MAX_QUARANTINED as i64),
+            crate::text::format_int(n as i64)
+        ),
+    )
+}
+
+/// A string anywhere in a record's fields with a control character (other than a line break) or an
+/// invisible direction mark: the commune never stores one.
+fn unclean(doc: &Doc) -> Option<String> {
+    fn bad(v: &Value) -> bool {
+        match v {
+            Value::String(s) => s.chars().any(|c| {
+                (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            }),
+            Value::Array(a) => a.iter().any(bad),
+            Value::Object(o) => o.iter().any(|(k, v)| bad(&Value::String(k.clone())) || bad(v)),
+            _ => false,
+        }
+    }
+    let keys: Vec<String> = doc
+        .iter()
+        .filter(|(k, v)| bad(&Value::String((*k).clone())) || bad(v))
+        .map(|(k, _)| crate::text::printable(k, 40))
+        .collect();
+    (!keys.is_empty()).then(|| {
+        format!(
+            "trường {} có ký tự điều khiển (máy của xã không bao giờ lưu ký tự như vậy)",
+            keys.iter().map(|k| format!("«{k}»")).collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
 /// Keeps, per record id, only the latest change of the bundle (a bundle normally has one per record).
-fn push_latest(apply: &mut Vec<usize>, seen: &mut HashMap<Uuid, usize>, changes: &[Parsed<'_>], i: usize) {
+fn push_latest(apply: &mut Vec<usize>, seen: &mut HashMap<Uuid, usize>, changes: &[Parsed], i: usize) {
     let stamp = |i: usize| changes[i].item.as_ref().ok().map(|c| (c.hlc, c.origin));
     let id = changes[i].item.as_ref().map(|c| c.id).unwrap_or_default();
     match seen.get(&id) {
@@ -553,21 +845,45 @@ struct Plan {
 }
 
 /// One line of the payload: a change, or why it is not one.
-struct Parsed<'a> {
-    /// The line as it came (a quarantined record keeps it).
-    line: &'a str,
-    item: std::result::Result<Entry<'a>, Bad>,
+struct Parsed {
+    /// The line as it came (a good line whole: its fields are a part of it; a bad one cut to
+    /// [`MAX_KEPT_BYTES`]).
+    line: String,
+    item: std::result::Result<Entry, Bad>,
+}
+
+impl Parsed {
+    /// The record's fields as the line's own JSON text (`None` for a deletion or a bad line).
+    fn data(&self) -> Option<&str> {
+        self.item.as_ref().ok()?.data.clone().map(|r| &self.line[r])
+    }
+
+    /// What a quarantined record keeps of its line.
+    fn kept(&self) -> Option<String> {
+        Some(cut(&self.line, MAX_KEPT_BYTES).to_owned())
+    }
+}
+
+fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// A change as read from its line, parsed once.
-struct Entry<'a> {
+struct Entry {
     id: Uuid,
     kind: Kind,
     hlc: Hlc,
     origin: Uuid,
-    /// The record's fields as the line's own JSON text (`None` for a deletion): parsed when the
-    /// record is checked, and stored as it is if the record is imported.
-    data: Option<&'a str>,
+    /// Where the record's fields are in the line (`None` for a deletion): parsed when the record is
+    /// checked, and stored as they are if the record is imported.
+    data: Option<std::ops::Range<usize>>,
 }
 
 /// A line that is not a change: what can be told of it, and why.
@@ -592,40 +908,138 @@ struct Line<'a> {
 
 const NOT_A_CHANGE: &str = "bản ghi không đúng cấu trúc (loại bản ghi lạ, thiếu mã, đồng hồ hay nguồn)";
 
-fn read_changes<'a>(payload: &'a [u8], m: &Manifest) -> Result<Vec<Parsed<'a>>> {
-    let text = std::str::from_utf8(payload).map_err(|_| bundle::damaged("dữ liệu không phải UTF-8"))?;
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let item = match serde_json::from_str::<Line<'_>>(line) {
-            Ok(l) => {
-                Ok(Entry { id: l.id, kind: l.kind, hlc: l.hlc, origin: l.origin, data: l.data.map(RawValue::get) })
-            }
-            Err(_) => {
-                // Only a bad line is parsed a second time, to name it as well as it can be named.
-                let value: Value = serde_json::from_str(line).unwrap_or(Value::Null);
-                let field = |k: &str| value.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-                Err(Bad {
-                    id: if field("id").is_empty() { format!("dòng {}", n + 1) } else { field("id") },
-                    kind: field("kind"),
-                    error: NOT_A_CHANGE.into(),
-                })
-            }
-        };
-        out.push(Parsed { line, item });
+fn counts_mismatch(what: String) -> Error {
+    Error::bundle(
+        "bundle_counts",
+        format!(
+            "Số bản ghi trong gói không khớp với bản kê đã ký ({what}): gói không do phongtrao của xã tạo ra, \
+hoặc máy của xã bị lỗi khi xuất. Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu xã xuất lại gói; \
+nếu vẫn lỗi, hãy liên hệ để kiểm tra máy của xã."
+        ),
+    )
+}
+
+/// Streams the payload's lines: never more than one line held beyond those kept, never more lines
+/// than the signed manifest counts (itself bounded), and per kind as many as it says.
+fn read_changes(payload: &[u8], m: &Manifest) -> Result<Vec<Parsed>> {
+    let expected: u64 = m.counts.values().fold(0u64, |a, n| a.saturating_add(*n));
+    if expected > MAX_RECORDS {
+        return Err(bundle::too_large(&format!(
+            "bản kê ghi {} bản ghi, quá {} bản ghi một gói",
+            crate::text::format_int(expected.min(i64::MAX as u64) as i64),
+            crate::text::format_int(MAX_RECORDS as i64)
+        )));
     }
-    let expected: u64 = m.counts.values().sum();
+    let mut out = Vec::with_capacity(expected.min(100_000) as usize);
+    let mut bad = 0usize;
+    let mut by_kind: BTreeMap<&str, u64> = BTreeMap::new();
+    for (n, line) in bundle::lines(payload)?.enumerate() {
+        let n = n + 1;
+        let (line, item) = match line? {
+            bundle::Line::Text(t) if t.trim().is_empty() => continue,
+            bundle::Line::Text(line) => {
+                let item = match serde_json::from_str::<Line<'_>>(&line) {
+                    Ok(l) => {
+                        let data = l.data.map(|raw| {
+                            let start = raw.get().as_ptr() as usize - line.as_ptr() as usize;
+                            start..start + raw.get().len()
+                        });
+                        Ok(Entry { id: l.id, kind: l.kind, hlc: l.hlc, origin: l.origin, data })
+                    }
+                    Err(_) => {
+                        // Only a bad line is parsed a second time, to name it as well as it can be named.
+                        let value: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
+                        let field = |k: &str| value.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+                        let id = field("id");
+                        Err(Bad {
+                            id: if id.is_empty() { format!("dòng {n}") } else { crate::text::printable(&id, 40) },
+                            kind: crate::text::printable(&field("kind"), 20),
+                            error: NOT_A_CHANGE.into(),
+                        })
+                    }
+                };
+                match item {
+                    Ok(e) => (line, Ok(e)),
+                    Err(b) => (cut(&line, MAX_KEPT_BYTES).to_owned(), Err(b)),
+                }
+            }
+            bundle::Line::TooLong(len) => (
+                String::new(),
+                Err(Bad {
+                    id: format!("dòng {n}"),
+                    kind: String::new(),
+                    error: format!(
+                        "dòng dài {} byte, quá giới hạn {} byte một bản ghi (không giữ lại)",
+                        crate::text::format_int(len.min(i64::MAX as u64) as i64),
+                        crate::text::format_int(bundle::MAX_LINE_BYTES as i64)
+                    ),
+                }),
+            ),
+            bundle::Line::NotText => (
+                String::new(),
+                Err(Bad {
+                    id: format!("dòng {n}"),
+                    kind: String::new(),
+                    error: "dòng không phải văn bản UTF-8".into(),
+                }),
+            ),
+        };
+        match &item {
+            Ok(e) => *by_kind.entry(if e.data.is_some() { e.kind.code() } else { "deleted" }).or_default() += 1,
+            Err(_) => {
+                bad += 1;
+                if bad > MAX_QUARANTINED {
+                    return Err(too_many_bad(bad));
+                }
+            }
+        }
+        out.push(Parsed { line, item });
+        if out.len() as u64 > expected {
+            return Err(counts_mismatch(format!(
+                "bản kê ghi {}, gói có nhiều hơn",
+                crate::text::format_int(expected as i64)
+            )));
+        }
+    }
     if expected != out.len() as u64 {
-        return Err(bundle::damaged("số bản ghi không khớp với bản kê"));
+        return Err(counts_mismatch(format!(
+            "bản kê ghi {}, gói có {}",
+            crate::text::format_int(expected as i64),
+            crate::text::format_int(out.len() as i64)
+        )));
+    }
+    for (kind, n) in &by_kind {
+        let said = m.counts.get(*kind).copied().unwrap_or(0);
+        if *n > said {
+            let label = Kind::parse(kind).map_or("bản ghi đã xóa", |k| k.label());
+            return Err(counts_mismatch(format!(
+                "{label}: bản kê ghi {}, gói có {}",
+                crate::text::format_int(said as i64),
+                crate::text::format_int(*n as i64)
+            )));
+        }
     }
     Ok(out)
 }
 
+/// At most this many records in one bundle (the manifest's counts are checked against it before the
+/// payload is read). A full export of a large commune holds tens of thousands.
+pub const MAX_RECORDS: u64 = 1_000_000;
+
 /// A record's fields from their JSON text (see [`StrictDoc`]), or why they are not a record's fields.
 fn parse_fields(text: &str) -> std::result::Result<Doc, String> {
     serde_json::from_str::<StrictDoc>(text).map(|d| d.0).map_err(|e| {
-        // Our own messages (a repeated key, not an object), without serde's position in English.
+        // Our own messages (a repeated key, not an object) are Vietnamese; serde's own (a recursion
+        // limit, a syntax error) are not, and are named here instead.
         let e = e.to_string();
-        e.split(" at line ").next().unwrap_or_default().to_owned()
+        let ours = e.split(" at line ").next().unwrap_or_default();
+        if ours.contains("hai lần") || ours.contains("đối tượng JSON") {
+            ours.to_owned()
+        } else if e.contains("recursion limit") {
+            "các trường lồng nhau quá sâu".to_owned()
+        } else {
+            "các trường không phải JSON hợp lệ".to_owned()
+        }
     })
 }
 
@@ -699,7 +1113,10 @@ impl<'de> Visitor<'de> for Strict {
         while let Some(key) = map.next_key::<String>()? {
             match out.entry(key) {
                 serde_json::map::Entry::Occupied(e) => {
-                    return Err(A::Error::custom(format!("trường «{}» có hai lần", e.key())));
+                    return Err(A::Error::custom(format!(
+                        "trường «{}» có hai lần",
+                        crate::text::printable(e.key(), 40)
+                    )));
                 }
                 serde_json::map::Entry::Vacant(e) => {
                     let StrictValue(v) = map.next_value()?;

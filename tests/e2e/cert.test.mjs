@@ -44,12 +44,34 @@ function makeStore(db) {
   const school = id(run(db, ["add", "unit", "--json", JSON.stringify({
     name: "Trường THCS Nguyễn Du", kind: "co_so_giao_duc", category: "thcs", head: "Trần Thị Lan", staff_count: 40,
   })]));
+  // A second area registered in the first quarter (by the command line): months later, an officer opens
+  // its page again for the self-assessment.
+  const late = id(run(db, ["add", "area", "--json", JSON.stringify({
+    name: "Thôn Kon Rốc", kind: "thon", households: 80, population: 300, households_registered: 80,
+    households_committed: 80, head: "A Thút", q1_resolution_number: "02-NQ/CB", q1_resolution_date: `02/01/${Y}`,
+    registered_on: `02/01/${Y}`,
+  })]));
+  run(db, ["cert", "advance", late, "--year", String(Y), "--data", "{}"]);
   run(db, ["account", "add", "--username", "tranthibinh", "--name", "Trần Thị Bình", "--rank", "Thượng úy", "--role", "officer"],
     { PHONGTRAO_NEW_PASSWORD: BINH_PW });
-  return { area, school };
+  return { area, school, late };
+}
+
+/** Collects the page's script errors from now on (a page left blank by one must fail the test). */
+async function watchErrors(d) {
+  await d.exec(`if (!window.__errors) {
+    window.__errors = [];
+    addEventListener("error", (e) => window.__errors.push(String(e.message)));
+    addEventListener("unhandledrejection", (e) => window.__errors.push(String(e.reason)));
+  }`);
+}
+
+async function scriptErrors(d) {
+  return d.exec("return window.__errors ? window.__errors.splice(0) : ['no error watch'];");
 }
 
 async function login(d, username, password) {
+  await watchErrors(d);
   await d.findText("h1", "Đăng nhập");
   await d.type("#f-username", username);
   await d.type("#f-password", password);
@@ -114,6 +136,32 @@ async function openUnit(d, id, name) {
   await d.findText("h1", name);
 }
 
+/**
+ * Leaves the unit's page by the menu and opens it again from the year's overview, as an officer does
+ * between two steps months apart: the page shows its name, its step, the steps done and (when given) the
+ * next step's form, all displayed, and no script error happened.
+ */
+async function reopen(d, id, name, stepLabel, next) {
+  await d.click("[data-test=nav-dashboard]");
+  await d.findText("h1", "Tổng quan phong trào");
+  await openUnit(d, id, name);
+  await step(d, stepLabel);
+  await d.find("[data-test=cert-steps]");
+  if (next) {
+    await d.findText("[data-test=cert-form] h2", next);
+    await d.find("[data-test=cert-advance]");
+  }
+  if (next === "Tự đánh giá") {
+    // Every criterion's row shows its label and its three inputs.
+    const rows = await d.exec(`return [...document.querySelectorAll("[data-test^=criterion-]")].map((r) => [
+      r.querySelector(".crit-label").textContent.trim().length, r.querySelectorAll("select, input").length,
+      r.getBoundingClientRect().height]);`);
+    assert.ok(rows.length >= 3, `criteria rows: ${JSON.stringify(rows)}`);
+    for (const [label, inputs, height] of rows) assert.ok(label > 5 && inputs === 3 && height > 10, JSON.stringify(rows));
+  }
+  assert.deepEqual(await scriptErrors(d), []);
+}
+
 async function result(d) {
   await d.click("[data-test=nav-cert-year]");
   await d.click("[data-test=cert-result]");
@@ -149,7 +197,7 @@ describe("the yearly certification through the window", { timeout: 600_000 }, ()
     await d.findText("h1", "An toàn về an ninh, trật tự");
     assert.equal(Number(await d.value("[data-test=cert-year]")), Y);
     const rows = await d.exec(`return [...document.querySelectorAll("[data-test=cert-overview] tbody tr")].map((r) => r.dataset.test);`);
-    assert.deepEqual(rows, ["cert-row-xa", `cert-row-${ids.area}`, `cert-row-${ids.school}`]);
+    assert.deepEqual(rows, ["cert-row-xa", `cert-row-${ids.area}`, `cert-row-${ids.late}`, `cert-row-${ids.school}`]);
     assert.match(await d.text(`[data-test="cert-row-${ids.area}"]`), /Chưa đăng ký/);
     assert.match(await d.text(`[data-test="cert-row-${ids.area}"]`), /31\/10\/\d{4}/);
     // Past the first quarter, an unregistered unit is late.
@@ -164,6 +212,7 @@ describe("the yearly certification through the window", { timeout: 600_000 }, ()
     // Registration: what the area's register holds fills the pledge.
     await d.findText("[data-test=cert-form] h2", "Đăng ký phấn đấu");
     await advance(d, "Đã đăng ký");
+    await reopen(d, ids.area, "Thôn Đắk Năng", "Đã đăng ký", "Tự đánh giá");
     assert.match(await d.text("[data-test=step-dang_ky]"), /05-NQ\/CB/);
     assert.match(await d.text("[data-test=step-dang_ky]"), new RegExp(`01/01/${Y}`));
 
@@ -175,6 +224,7 @@ describe("the yearly certification through the window", { timeout: 600_000 }, ()
     await step(d, "Đã đăng ký");
     const codes = await assessAll(d, 95);
     await advance(d, "Đã tự đánh giá");
+    await reopen(d, ids.area, "Thôn Đắk Năng", "Đã tự đánh giá", "Bình xét");
     assert.match(await d.text("[data-test=step-tu_danh_gia]"), new RegExp(`${codes.length}/${codes.length}`));
 
     // Bình xét: the meeting without its vote is refused, the message next to the votes.
@@ -189,12 +239,15 @@ describe("the yearly certification through the window", { timeout: 600_000 }, ()
     await step(d, "Đã tự đánh giá");
     await binhXet(d, [20, 2, 1]);
     await advance(d, "Đã bình xét");
+    await reopen(d, ids.area, "Thôn Đắk Năng", "Đã bình xét", "đề nghị công nhận");
     const review = await d.text("[data-test=step-binh_xet]");
     assert.match(review, /20\/23 phiếu tán thành \(87%\)/);
     assert.match(review, /Đạt tỷ lệ\s*Đạt/);
 
     await propose(d, "12/TTr-CAX");
+    await reopen(d, ids.area, "Thôn Đắk Năng", "Đã đề nghị công nhận", "Quyết định công nhận");
     await decide(d, "150/QĐ-UBND", "GCN-01");
+    await reopen(d, ids.area, "Thôn Đắk Năng", "Đã có quyết định");
     assert.match(await d.text("[data-test=step-quyet_dinh]"), /Đạt/);
     assert.match(await d.text("[data-test=step-quyet_dinh]"), /150\/QĐ-UBND/);
     await d.screenshot(path.join(shots, "32-cert-area-decided.png"));
@@ -219,7 +272,7 @@ describe("the yearly certification through the window", { timeout: 600_000 }, ()
   it("the commune's result counts the decision; data not recorded shows as such", async () => {
     await result(d);
     const all = await d.text("main.content");
-    assert.match(all, /1\/2 đơn vị được công nhận/);
+    assert.match(all, /1\/3 đơn vị được công nhận/);
     assert.match(all, /Chưa đủ dữ liệu/);
     assert.match(await d.text("[data-test=settings-discipline]"), /Chưa ghi nhận/);
   });
@@ -244,7 +297,7 @@ describe("the yearly certification through the window", { timeout: 600_000 }, ()
 
   it("the result follows, and the chief records that no officer was disciplined", async () => {
     await result(d);
-    await d.findText("main.content", "2/2 đơn vị được công nhận");
+    await d.findText("main.content", "2/3 đơn vị được công nhận");
     await d.click("[data-test=edit-settings]");
     await d.select("#f-officer_disciplined", "false");
     await d.type("#f-vote_percent", "150");
@@ -277,5 +330,18 @@ describe("the yearly certification through the window", { timeout: 600_000 }, ()
     await advance(d, "Đã đăng ký");
     assert.match(await d.text("[data-test=step-dang_ky]"), /Trần Thị Bình|tranthibinh/);
     await d.screenshot(path.join(shots, "36-cert-commune.png"));
+  });
+
+  it("an officer opens again an area registered months ago and records its self-assessment", async () => {
+    await reopen(d, ids.late, "Thôn Kon Rốc", "Đã đăng ký", "Tự đánh giá");
+    await d.screenshot(path.join(shots, "37-cert-self-assessment-reopened.png"));
+    await assessAll(d, 90);
+    await advance(d, "Đã tự đánh giá");
+    await reopen(d, ids.late, "Thôn Kon Rốc", "Đã tự đánh giá", "Bình xét");
+    await binhXet(d, [40, 0, 0]);
+    await advance(d, "Đã bình xét");
+    await reopen(d, ids.late, "Thôn Kon Rốc", "Đã bình xét");
+    // Proposing is the chief's: the officer is told who does it.
+    await d.findText("[data-test=cert-next-other]", "Trưởng Công an xã");
   });
 });

@@ -70,7 +70,7 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     await d.type("[data-test=export-dir]", usb);
     await d.click("[data-test=export-bundle]");
     await d.findText("[data-test=exported]", "Đã xuất gói số 1");
-    const bundles = fs.readdirSync(usb).filter((f) => /^51-23535-000001-\d{8}\.ptb$/.test(f));
+    const bundles = fs.readdirSync(usb).filter((f) => /^51-23535-k0-000001-\d{8}\.ptb$/.test(f));
     assert.equal(bundles.length, 1, fs.readdirSync(usb).join(", "));
     await d.type("[data-test=bundle-file]", path.join(usb, bundles[0]));
     await d.click("[data-test=verify-bundle]");
@@ -81,7 +81,7 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
   });
 
   it("refuses a damaged bundle with a Vietnamese message", async () => {
-    const [bundle] = fs.readdirSync(usb).filter((f) => f.startsWith("51-23535-000001-"));
+    const [bundle] = fs.readdirSync(usb).filter((f) => f.startsWith("51-23535-k0-000001-"));
     const bytes = fs.readFileSync(path.join(usb, bundle));
     bytes[Math.floor(bytes.length / 2)] ^= 0x20;
     const bad = path.join(dir, "hong.ptb");
@@ -98,7 +98,7 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     const pub = path.join(dir, "xa.pub");
     phongtrao(["--db", db, "--user", "nguyenvanan", "key", "export-pub", "--out", pub]);
     phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23535", "--pubkey", pub]);
-    const [bundle] = fs.readdirSync(usb).filter((f) => f.startsWith("51-23535-000001-"));
+    const [bundle] = fs.readdirSync(usb).filter((f) => f.startsWith("51-23535-k0-000001-"));
     const receipts = path.join(dir, "bien-nhan");
     fs.mkdirSync(receipts);
     phongtrao(["province", "--dir", tinh, "import", path.join(usb, bundle), "--receipt-out", receipts]);

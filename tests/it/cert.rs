@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use phongtrao::domain::cert::{Level, Step, Subject, Verdict};
+use phongtrao::print::fill_cert;
 use phongtrao::{Doc, Error, Kind, NewAccount, Role, Store};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -183,27 +184,31 @@ fn a_residential_area_goes_through_every_step() {
     let e = s.cert_advance(Some(a), Y, &Doc::new()).unwrap_err();
     assert!(e.to_string().contains("đã có quyết định; không còn bước nào"), "{e}");
 
-    // The dossier documents read what was recorded.
-    let minutes = s.cert_minutes(Some(a), Y).unwrap();
-    assert_eq!((minutes.meeting.votes_for, minutes.percent_for.as_str(), minutes.passed), (25, "83,3%", true));
-    assert_eq!(minutes.rule_text, "trên 50% số phiếu");
-    let sheet = s.cert_score_sheet(Some(a), Y).unwrap();
-    assert_eq!((sheet.met, sheet.total, sheet.self_score), (5, 5, 95));
-    assert_eq!(sheet.criteria[0].evidence.as_deref(), Some("Báo cáo năm"));
-    let pledge = s.cert_pledge(Some(a), Y).unwrap();
-    assert_eq!(pledge.criteria.len(), 5);
-    let gcn = s.cert_certificate(Some(a), Y).unwrap();
-    assert_eq!((gcn.certificate_number.as_str(), gcn.decision_number.as_str()), ("07/GCN", "150/QĐ-UBND"));
-    let subs = s.cert_submissions(Y).unwrap();
-    assert_eq!((subs.len(), subs[0].recommended.len()), (1, 1));
-    let decisions = s.cert_decisions(Y).unwrap();
-    assert_eq!(decisions[0].recognised[0].certificate_number.as_deref(), Some("07/GCN"));
-    let d = s.cert_dossier(Some(a), Y).unwrap();
+    // The dossier's forms read what was recorded.
+    let (minutes, _) = fill_cert::minutes(&s, a, Y).unwrap();
+    let votes = minutes.meeting.votes_text().unwrap();
+    assert!(votes.contains("25/30 người dự họp tán thành (83,3%)"), "{votes}");
+    assert_eq!((minutes.rule.as_str(), minutes.passed), ("trên 50% số phiếu", Some(true)));
+    let (sheet, _) = fill_cert::score_sheet(&s, a, Y).unwrap();
     assert_eq!(
-        d.history.iter().map(|h| h.step).collect::<Vec<_>>(),
+        (sheet.rows.iter().filter(|r| r.result == "Đạt").count(), sheet.rows.len(), sheet.score),
+        (5, 5, Some(95))
+    );
+    assert!(sheet.rows[0].note.contains("Minh chứng: Báo cáo năm"), "{:?}", sheet.rows[0]);
+    let (pledge, _) = fill_cert::pledge(&s, a, Y).unwrap();
+    assert_eq!(pledge.commitments.len(), 5);
+    assert_eq!(pledge.head, "Y Bhin Niê");
+    let gcn = fill_cert::certificate(&s, a, Y).unwrap();
+    assert_eq!((gcn.number.as_str(), gcn.decision.as_str()), ("07/GCN", "150/QĐ-UBND"));
+    let (submission, number, _) = fill_cert::submission(&s, Y, None).unwrap();
+    assert_eq!((number.as_str(), submission.units.len()), ("12/TTr-CAX", 1));
+    let (decision, number, _) = fill_cert::decision(&s, Y, Some(a)).unwrap();
+    assert_eq!((number.as_str(), decision.units.len()), ("150/QĐ-UBND", 1));
+    let v = s.cert_view(Some(a), Y).unwrap();
+    assert_eq!(
+        v.cert.history.iter().map(|h| h.step).collect::<Vec<_>>(),
         [Step::DangKy, Step::TuDanhGia, Step::BinhXet, Step::DeNghi, Step::QuyetDinh]
     );
-    assert_eq!(d.head.as_deref(), Some("Y Bhin Niê"));
 }
 
 #[test]
@@ -466,7 +471,7 @@ fn the_commune_meets_its_criteria_with_exactly_seventy_percent_recognised() {
     assert_eq!(r.verdict, Verdict::Met);
     let schools = r.counts.iter().find(|k| k.subject == Subject::CoSoGiaoDuc).unwrap();
     assert_eq!((schools.total, schools.excluded, schools.not_recognised), (1, 1, 1));
-    let report = s.cert_report(Y).unwrap();
+    let report = fill_cert::report(&s, Y).unwrap();
     assert_eq!(report.units.len(), 10, "the excluded school is not in the report's list");
 }
 

@@ -323,7 +323,7 @@ fn the_demo_has_this_years_certifications_in_various_steps() {
     }
     if today >= chrono::NaiveDate::from_ymd_opt(year, 12, 1).unwrap() {
         assert!(steps.len() >= 4, "{steps:?}");
-        assert!(!store.cert_decisions(year).unwrap().is_empty());
+        assert!(rows.iter().any(|r| r.recognised.is_some()), "some unit has a decision");
     }
     if today > chrono::NaiveDate::from_ymd_opt(year, 4, 10).unwrap() {
         assert!(steps.contains(&phongtrao::domain::cert::Step::ChuaDangKy), "one area never registered");

@@ -11,5 +11,7 @@ mod print_save;
 mod security;
 mod store;
 mod sync;
+mod sync_attacks;
+mod tidy;
 mod units;
 mod upgrade;

@@ -6,49 +6,49 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::{Duration, Utc};
+use phongtrao::crypto::SigningKey;
 use phongtrao::domain::{Doc, Kind};
 use phongtrao::keyring::KdfParams;
 use phongtrao::store::Store;
-use phongtrao::sync::bundle::{self, BundleKind};
+use phongtrao::sync::bundle::{self, BundleKind, Manifest};
 use phongtrao::sync::commune::{self, ExportOptions, Imported};
-use phongtrao::sync::keys::SigningKey;
 use phongtrao::sync::province::{ImportOptions, ImportReport, Province};
 use phongtrao::{Error, NewAccount, Role, Setup};
 use serde_json::json;
 use uuid::Uuid;
 
-const PW: &str = "mat-khau-dung";
+pub(crate) const PW: &str = "mat-khau-dung";
 
-struct World {
-    dir: tempfile::TempDir,
-    province: Province,
-    enrollment: PathBuf,
+pub(crate) struct World {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) province: Province,
+    pub(crate) enrollment: PathBuf,
 }
 
-fn world() -> World {
+pub(crate) fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
     let (province, enrollment) =
         Province::init(&dir.path().join("tinh"), PW, "51", "Quảng Ngãi", KdfParams::insecure_for_tests()).unwrap();
     World { dir, province, enrollment }
 }
 
-fn doc(v: serde_json::Value) -> Doc {
+pub(crate) fn doc(v: serde_json::Value) -> Doc {
     v.as_object().unwrap().clone()
 }
 
 impl World {
-    fn usb(&self) -> PathBuf {
+    pub(crate) fn usb(&self) -> PathBuf {
         let p = self.dir.path().join("usb");
         std::fs::create_dir_all(&p).unwrap();
         p
     }
 
     /// A commune store, enrolled with the province, its key registered there (unless `register` is false).
-    fn commune(&mut self, code: &str, register: bool) -> Store {
+    pub(crate) fn commune(&mut self, code: &str, register: bool) -> Store {
         self.commune_in("51", code, register)
     }
 
-    fn commune_in(&mut self, province: &str, code: &str, register: bool) -> Store {
+    pub(crate) fn commune_in(&mut self, province: &str, code: &str, register: bool) -> Store {
         let setup = Setup {
             province_code: province.into(),
             province: "Quảng Ngãi".into(),
@@ -75,17 +75,17 @@ impl World {
         s
     }
 
-    fn export(&self, s: &mut Store) -> PathBuf {
+    pub(crate) fn export(&self, s: &mut Store) -> PathBuf {
         commune::export(s, &self.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap().path
     }
 
-    fn import(&mut self, file: &Path) -> phongtrao::Result<ImportReport> {
+    pub(crate) fn import(&mut self, file: &Path) -> phongtrao::Result<ImportReport> {
         let opts = ImportOptions { dry_run: false, receipt_dir: Some(self.usb().join("bien-nhan")) };
         self.province.import(file, &opts)
     }
 
     /// Everything the province store holds that an import could change.
-    fn province_state(&self) -> String {
+    pub(crate) fn province_state(&self) -> String {
         let db = self.province.db();
         let mut out = format!("{:?}", db.installations().unwrap());
         for i in db.installations().unwrap() {
@@ -98,11 +98,11 @@ impl World {
     }
 }
 
-fn area(s: &mut Store, name: &str) -> Uuid {
+pub(crate) fn area(s: &mut Store, name: &str) -> Uuid {
     s.create(Kind::Area, &doc(json!({"name": name, "kind": "thon", "households": 120, "population": 480}))).unwrap().id
 }
 
-fn code(e: &Error) -> &'static str {
+pub(crate) fn code(e: &Error) -> &'static str {
     e.code()
 }
 
@@ -114,7 +114,7 @@ fn commune_to_province_to_receipt_and_back_sends_only_new_changes() {
 
     let first = w.export(&mut a);
     let name = first.file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("51-23535-000001-") && name.ends_with(".ptb"), "{name}");
+    assert!(name.starts_with("51-23535-k0-000001-") && name.ends_with(".ptb"), "{name}");
     let dry = w.province.import(&first, &ImportOptions { dry_run: true, receipt_dir: None }).unwrap();
     assert_eq!(dry.total().new, 3);
     assert!(dry.receipt.is_none());
@@ -224,7 +224,7 @@ fn a_missing_bundle_is_flagged_and_filled_later_and_a_new_epoch_starts_a_new_cha
 }
 
 /// Rewrites a bundle as the province reads it: decrypt, let `edit` change the files, re-tar, re-encrypt.
-fn rewrite(w: &World, file: &Path, edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) -> Vec<u8> {
+pub(crate) fn rewrite(w: &World, file: &Path, edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) -> Vec<u8> {
     let id: age::x25519::Identity = w.province.meta().age_identity.parse().unwrap();
     let bytes = std::fs::read(file).unwrap();
     let plain = age::decrypt(&id, &bytes).unwrap();
@@ -271,6 +271,7 @@ fn tamper_matrix_every_case_is_refused_and_changes_nothing() {
             msg.contains("Không nhập gì") || msg.contains("không thay đổi"),
             "{what}: says nothing was imported: {msg}"
         );
+        super::sync_attacks::says_the_right_thing(code(&e), &msg);
         assert_eq!(w.province_state(), province_before, "{what}: the province store is unchanged");
         tried += 1;
     };
@@ -319,10 +320,9 @@ fn tamper_matrix_every_case_is_refused_and_changes_nothing() {
     // A bundle for another province: signed by the commune's own key, encrypted to this province.
     let (key, _) = a.sync_keys().unwrap();
     let recipient: age::x25519::Recipient = w.province.meta().age_recipient.parse().unwrap();
-    let opened = bundle::open(&bytes, &[w.province.meta().age_identity.parse().unwrap()]).unwrap();
-    let mut m = opened.manifest.clone();
+    let (mut m, files) = super::sync_attacks::unpack(&w, &bytes);
     m.province_code = "52".into();
-    let files: Vec<(String, Vec<u8>)> = opened.files.clone().into_iter().collect();
+    let files: Vec<(String, Vec<u8>)> = files.into_iter().filter(|(p, _)| p == "changes.jsonl.zst").collect();
     let (other, _, _) = bundle::write(m, &files, &key, std::slice::from_ref(&recipient)).unwrap();
     refuse(&mut w, &other, &["bundle_other_province"], "another province");
 
@@ -356,7 +356,7 @@ fn tamper_matrix_every_case_is_refused_and_changes_nothing() {
     assert_eq!(w.province_state(), province_before);
 
     // A revoked key is refused from then on.
-    let commune_key = phongtrao::sync::keys::PublicKey::parse(&a.sync_keys().unwrap().0.public).unwrap().key_id();
+    let commune_key = phongtrao::crypto::PublicKey::parse(&a.sync_keys().unwrap().0.public).unwrap().key_id();
     area(&mut a, "Thôn Năm");
     let next = w.export(&mut a);
     w.province.revoke(&commune_key).unwrap();
@@ -380,10 +380,10 @@ fn forged_or_foreign_receipts_change_nothing_at_the_commune() {
     // Re-signed by another province's key (same province code): refused as not the province's.
     let (forger, _) =
         Province::init(&w.dir.path().join("gia"), PW, "51", "Quảng Ngãi", KdfParams::insecure_for_tests()).unwrap();
-    let opened = bundle::open(&std::fs::read(&receipt).unwrap(), &[]).unwrap();
-    assert_eq!(opened.manifest.kind, BundleKind::Receipt);
-    let files: Vec<(String, Vec<u8>)> = opened.files.clone().into_iter().collect();
-    let (forged, _, _) = bundle::write(opened.manifest.clone(), &files, &forger.meta().signing, &[]).unwrap();
+    let (manifest, all) = super::sync_attacks::unpack(&w, &std::fs::read(&receipt).unwrap());
+    assert_eq!(manifest.kind, BundleKind::Receipt);
+    let files: Vec<(String, Vec<u8>)> = all.clone().into_iter().filter(|(p, _)| p == "receipt.json").collect();
+    let (forged, _, _) = bundle::write(manifest.clone(), &files, &forger.meta().signing, &[]).unwrap();
     let path = w.usb().join("gia.ptb");
     phongtrao::fsutil::write_atomic(&path, &forged).unwrap();
     let e = commune::import(&mut a, &path).unwrap_err();
@@ -396,8 +396,8 @@ fn forged_or_foreign_receipts_change_nothing_at_the_commune() {
     r.1 = String::from_utf8(r.1.clone()).unwrap().replace("\"bundle_seq\": 1", "\"bundle_seq\": 7").into_bytes();
     let mut t = tar::Builder::new(Vec::new());
     for (p, d) in [
-        ("manifest.json".to_owned(), opened.manifest_bytes.clone()),
-        ("manifest.json.minisig".to_owned(), opened.signature.clone().into_bytes()),
+        ("manifest.json".to_owned(), all["manifest.json"].clone()),
+        ("manifest.json.minisig".to_owned(), all["manifest.json.minisig"].clone()),
     ]
     .into_iter()
     .chain(files2)
@@ -431,7 +431,7 @@ fn reference_data_and_revocations_reach_the_commune() {
     let mut a = w.commune("23535", true);
     let mut b = w.commune("23536", true);
     area(&mut b, "Thôn Hai");
-    let bkey = phongtrao::sync::keys::PublicKey::parse(&b.sync_keys().unwrap().0.public).unwrap().key_id();
+    let bkey = phongtrao::crypto::PublicKey::parse(&b.sync_keys().unwrap().0.public).unwrap().key_id();
     w.province.revoke(&bkey).unwrap();
     let mut set = phongtrao::domain::RefSet::builtin();
     set.version += 1;
@@ -469,11 +469,11 @@ fn enrollment_is_checked_and_happens_once() {
 
 /// Signs `changes` (JSON lines) with the commune's `key` under the manifest of `opened`, encrypts the
 /// bundle to the province and imports it there: a bundle the commune really signed, with edited records.
-fn reseal_and_import(w: &mut World, opened: &bundle::Opened, key: &SigningKey, changes: &str) -> ImportReport {
+pub(crate) fn reseal_and_import(w: &mut World, manifest: &Manifest, key: &SigningKey, changes: &str) -> ImportReport {
     let payload = bundle::compress(changes.as_bytes()).unwrap();
     let recipient: age::x25519::Recipient = w.province.meta().age_recipient.parse().unwrap();
     let (bytes, _, _) =
-        bundle::write(opened.manifest.clone(), &[("changes.jsonl.zst".into(), payload)], key, &[recipient]).unwrap();
+        bundle::write(manifest.clone(), &[("changes.jsonl.zst".into(), payload)], key, &[recipient]).unwrap();
     w.province.import_bytes(&bytes, &ImportOptions { dry_run: false, receipt_dir: Some(w.usb()) }, Utc::now()).unwrap()
 }
 
@@ -486,12 +486,11 @@ fn a_bad_record_is_quarantined_and_the_rest_imported() {
     let f = w.export(&mut a);
     // The commune signs a bundle in which one record breaks its register's rules.
     let (key, _) = a.sync_keys().unwrap();
-    let id: age::x25519::Identity = w.province.meta().age_identity.parse().unwrap();
-    let opened = bundle::open(&std::fs::read(&f).unwrap(), &[id]).unwrap();
-    let text = String::from_utf8(bundle::decompress(&opened.files["changes.jsonl.zst"]).unwrap()).unwrap();
-    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let bytes = std::fs::read(&f).unwrap();
+    let (manifest, _) = super::sync_attacks::unpack(&w, &bytes);
+    let mut lines = super::sync_attacks::lines_of(&w, &bytes);
     lines[0] = lines[0].replace("\"households\":120", "\"households\":-5");
-    let r = reseal_and_import(&mut w, &opened, &key, &(lines.join("\n") + "\n"));
+    let r = reseal_and_import(&mut w, &manifest, &key, &(lines.join("\n") + "\n"));
     assert_eq!(r.total().new, 1);
     assert_eq!(r.total().rejected, 1);
     assert_eq!(r.quarantined.len(), 1);
@@ -501,15 +500,15 @@ fn a_bad_record_is_quarantined_and_the_rest_imported() {
     assert_eq!(w.province.status().unwrap()[0].quarantined, 1);
     // The receipt lists it for the commune (this test's bundle is not one the commune wrote, so the
     // commune refuses the receipt itself: it acknowledges only bundles it exported).
-    let receipt = bundle::open(&std::fs::read(r.receipt.as_ref().unwrap()).unwrap(), &[]).unwrap();
-    let body: commune::Receipt = serde_json::from_slice(&receipt.files["receipt.json"]).unwrap();
+    let (_, receipt) = super::sync_attacks::unpack(&w, &std::fs::read(r.receipt.as_ref().unwrap()).unwrap());
+    let body: commune::Receipt = serde_json::from_slice(&receipt["receipt.json"]).unwrap();
     assert_eq!(body.quarantined.len(), 1);
     assert_eq!(body.quarantined[0]["id"], r.quarantined[0].record_id.as_str());
     let e = commune::import(&mut a, r.receipt.as_ref().unwrap()).unwrap_err();
     assert_eq!(code(&e), "bundle_unknown_receipt");
 }
 
-fn tool(cmd: &mut Command) -> std::process::Output {
+pub(crate) fn tool(cmd: &mut Command) -> std::process::Output {
     let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e} (install with scripts/deps.sh test)"));
     assert!(o.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&o.stderr));
     o
@@ -653,6 +652,16 @@ fn the_command_line_carries_a_bundle_there_and_a_receipt_back() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("đã được nhập lúc"));
     let status = ok(&["province", "--dir", &tinh, "status"]);
     assert!(status.contains("Xã 23535") && status.contains("Gói cuối: số 1"), "{status}");
+    // Times as an officer reads them, never `2026-12-06T10:25:02.576587522+00:00`.
+    let raw_time = |s: &str| {
+        s.as_bytes()
+            .windows(11)
+            .any(|w| w[..4].iter().all(u8::is_ascii_digit) && w[4] == b'-' && w[7] == b'-' && w[10] == b'T')
+    };
+    assert!(!raw_time(&status) && status.contains(" ngày "), "{status}");
+    // Any past receipt can be written again.
+    let again = ok(&["province", "--dir", &tinh, "receipt", "--commune", "23535", "--seq", "1", "--out", &usb]);
+    assert!(again.contains("Đã ghi lại biên nhận của gói số 1"), "{again}");
     let took = ok(&["--db", &db, "bundle", "import", &receipt]);
     assert!(took.contains("Đã nhận biên nhận của gói số 1"), "{took}");
     // Nothing new: the next bundle is empty.
@@ -682,19 +691,28 @@ fn fuzz_seeds_still_open_with_the_fuzz_targets_identity() {
     for (name, encrypted) in [("changes-age.ptb", true), ("changes-plain.tar", false), ("enrollment.ptb", false)] {
         let bytes = std::fs::read(root.join("seeds").join(name)).unwrap();
         let opened = bundle::open(&bytes, std::slice::from_ref(&id)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(opened.encrypted, encrypted, "{name}");
-        for data in opened.files.values().filter(|_| opened.manifest.kind == BundleKind::Changes) {
+        assert_eq!(opened.encrypted(), encrypted, "{name}");
+        let kind = opened.manifest.kind;
+        let file = if kind == BundleKind::Changes { "changes.jsonl.zst" } else { "enrollment.json" };
+        // The target reaches the payload as `verify_self_signed` does: every entry read, then the key.
+        let mut payload = None;
+        let _ = opened.verify_self_signed(file, |data| {
+            payload = Some(data.to_vec());
+            Err(phongtrao::Error::Refused("la clé du test".into()))
+        });
+        let payload = payload.unwrap_or_else(|| panic!("{name}: the payload was read"));
+        if kind == BundleKind::Changes {
             // The seeds' payload is a valid zstd frame (of no change lines: the seeds were made from an
             // export with nothing new).
-            assert!(bundle::decompress(data).is_ok(), "{name}");
+            assert_eq!(bundle::lines(&payload).unwrap().count(), 0, "{name}");
         }
-        kinds.push(opened.manifest.kind);
+        kinds.push(kind);
     }
     assert_eq!(kinds, [BundleKind::Changes, BundleKind::Changes, BundleKind::Enrollment]);
 }
 
 /// A demo commune (scale 1), enrolled with the world's province and registered there.
-fn demo_commune(w: &mut World) -> Store {
+pub(crate) fn demo_commune(w: &mut World) -> Store {
     let path = w.dir.path().join("demo.db");
     let mut s = Store::create_at(
         &path,
@@ -710,7 +728,7 @@ fn demo_commune(w: &mut World) -> Store {
     s
 }
 
-fn full_export(w: &World, s: &mut Store) -> commune::Exported {
+pub(crate) fn full_export(w: &World, s: &mut Store) -> commune::Exported {
     commune::export(s, &w.usb(), &ExportOptions { full: true, ..Default::default() }, &mut |_, _| {}).unwrap()
 }
 
@@ -762,10 +780,10 @@ fn a_demo_bundle_with_genuinely_bad_records_quarantines_them_and_imports_the_res
     let mut s = demo_commune(&mut w);
     let e = full_export(&w, &mut s);
     let (key, _) = s.sync_keys().unwrap();
-    let id: age::x25519::Identity = w.province.meta().age_identity.parse().unwrap();
-    let opened = bundle::open(&std::fs::read(&e.path).unwrap(), &[id]).unwrap();
-    let text = String::from_utf8(bundle::decompress(&opened.files["changes.jsonl.zst"]).unwrap()).unwrap();
-    let mut lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let bytes = std::fs::read(&e.path).unwrap();
+    let (manifest, _) = super::sync_attacks::unpack(&w, &bytes);
+    let mut lines: Vec<serde_json::Value> =
+        super::sync_attacks::lines_of(&w, &bytes).iter().map(|l| serde_json::from_str(l).unwrap()).collect();
     let first = |lines: &[serde_json::Value], kind: &str, has: &str| {
         lines.iter().position(|l| l["kind"] == kind && !l["data"][has].is_null()).unwrap()
     };
@@ -791,7 +809,7 @@ fn a_demo_bundle_with_genuinely_bad_records_quarantines_them_and_imports_the_res
     assert_ne!(twice, line);
     text = text.replace(&line, &twice);
 
-    let r = reseal_and_import(&mut w, &opened, &key, &text);
+    let r = reseal_and_import(&mut w, &manifest, &key, &text);
     let mut got: Vec<&str> = r.quarantined.iter().map(|q| q.record_id.as_str()).collect();
     got.sort();
     let mut want: Vec<&str> = bad.iter().map(String::as_str).chain([twice_id.as_str()]).collect();

@@ -18,15 +18,9 @@ export const commands = {
 	 *  as nguyenvanan with the password phongtrao-demo).
 	 */
 	openDemo: () => __TAURI_INVOKE<AppInfo>("open_demo"),
-	/**
-	 *  The provinces of the official list matching `query` (the core searches without accents; empty: all
-	 *  34), best first.
-	 */
+	/**  The provinces of the official list matching `query` (the core searches without accents). */
 	findProvinces: (query: string) => __TAURI_INVOKE<UnitChoice[]>("find_provinces", { query }),
-	/**
-	 *  At most 50 communes of the province `province_code` matching `query` (without accents, or the start
-	 *  of a code), best first.
-	 */
+	/**  The communes of a province matching `query` (the core searches without accents). */
 	findCommunes: (provinceCode: string, query: string) => __TAURI_INVOKE<UnitChoice[]>("find_communes", { provinceCode, query }),
 	/**
 	 *  Opens the store as `username`; a wrong password, a locked account or a removed one is refused by
@@ -351,10 +345,13 @@ export type Dashboard = {
 	alerts: Alert[],
 };
 
-/**  One bad field: its key (to show the message next to it), its Vietnamese label and what is wrong. */
+/**  One bad field: the Vietnamese label of the field and what is wrong with it. */
 export type FieldError = {
+	/**  The field's JSON key (`households`), for the UI to put the message next to the field. */
 	field: string,
+	/**  The field's Vietnamese label (`Số hộ gia đình`). */
 	label: string,
+	/**  What is wrong (`phải là số nguyên không âm`). */
 	message: string,
 };
 
@@ -411,8 +408,10 @@ export type Hit = {
 /**  How a form edits a field. */
 export type Input = "text" | "textarea" | "int" | "bool" | "date" | "date_time" | "select" | "link" | "links" | "text_list" | "grades";
 
-/**  A register of the store. */
-export type Kind = "area" | "unit" | "model" | "review" | "team" | "member" | "activity" | "meeting" | "commendation" | "cert";
+/**  A register of the store. `Review` belongs to a `Model` (its life-cycle history). */
+export type Kind = "area" | "unit" | "model" | "review" | "team" | "member" | "activity" | "meeting" | "commendation" | 
+/**  A yearly "An toàn về ANTT" certification of an area, unit or the commune (see [`cert`]). */
+"cert";
 
 /**  Counts of one kind of unit. */
 export type KindCountsView = {
@@ -533,6 +532,7 @@ export type RecordView = {
 	data: Value,
 };
 
+/**  A register with its names and how many records it holds. */
 export type RegisterInfo = {
 	kind: Kind,
 	/**  As a menu shows it (`Khu dân cư`). */
@@ -651,7 +651,7 @@ export type TeamRow = {
 	deputies: number,
 };
 
-/**  A province or a commune of the official list the setup offers. */
+/**  A province or a commune of the official list, as the setup offers it. */
 export type UnitChoice = {
 	code: string,
 	/**  Its official name with its kind: "Tỉnh Quảng Ngãi", "Xã Ia Đal". */

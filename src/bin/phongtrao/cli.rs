@@ -237,6 +237,9 @@ pub enum KeyCmd {
     /// In mã khóa và dấu vân tay để đọc đối chiếu
     #[command(help_template = TEMPLATE)]
     Show,
+    /// Đổi khóa ký của máy (chỉ Trưởng Công an xã): tạo khóa mới, bỏ khóa cũ; sau đó in phiếu đăng ký khóa mới
+    #[command(help_template = TEMPLATE)]
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -318,6 +321,22 @@ pub enum ProvinceCmd {
     /// Tình trạng các xã đã đăng ký: gói cuối, lần nhập cuối, gói thiếu, bản ghi bị cách ly
     #[command(help_template = TEMPLATE)]
     Status,
+    /// Ghi lại biên nhận của một gói đã nhập (khi lần nhập chưa ghi được biên nhận, hoặc xã làm mất)
+    #[command(help_template = TEMPLATE)]
+    Receipt {
+        /// Mã xã (5 chữ số)
+        #[arg(long, value_name = "MÃ")]
+        commune: String,
+        /// Số của gói đã nhập
+        #[arg(long, value_name = "SỐ")]
+        seq: i64,
+        /// Kỳ đồng bộ của gói (khi xã đã khôi phục từ bản sao lưu và có hai gói cùng số)
+        #[arg(long, value_name = "KỲ")]
+        epoch: Option<i64>,
+        /// Thư mục ghi biên nhận (mặc định: receipts trong thư mục của tỉnh)
+        #[arg(long, value_name = "THƯ MỤC")]
+        out: Option<PathBuf>,
+    },
     /// Ghi khóa giải mã (age) của tỉnh ra tệp, để dùng với công cụ age chuẩn
     #[command(name = "export-identity", help_template = TEMPLATE)]
     ExportIdentity {

@@ -1,4 +1,5 @@
-//! `phongtrao`: the command line. Glue only: parse, call the core library, print.
+//! `phongtrao`: the command line. Glue only: parse, call the core library, print. `main` parses and
+//! `run` dispatches each command to one function (ripgrep's shape).
 //! Every message is Vietnamese; errors go to stderr and exit non-zero.
 
 mod cli;
@@ -16,6 +17,7 @@ use uuid::Uuid;
 use cli::{AccountCmd, AuditCmd, BackupCmd, BundleCmd, CertCmd, Cli, Command, KeyCmd, ModelCmd, ProvinceCmd};
 use phongtrao::NewAccount;
 use phongtrao::keyring::KdfParams;
+use phongtrao::units::Units;
 
 fn main() -> ExitCode {
     let cli = match cli::parse() {
@@ -36,10 +38,8 @@ fn db_path(cli: &Cli) -> Result<PathBuf> {
     if let Some(p) = &cli.db {
         return Ok(p.clone());
     }
-    let dirs = directories::ProjectDirs::from("vn", "phongtrao", "phongtrao").ok_or_else(|| {
-        Error::Refused("Không xác định được thư mục dữ liệu của người dùng; hãy chỉ định --db.".into())
-    })?;
-    Ok(dirs.data_dir().join("phongtrao.db"))
+    phongtrao::fsutil::default_store_path()
+        .ok_or_else(|| Error::Refused("Không xác định được thư mục dữ liệu của người dùng; hãy chỉ định --db.".into()))
 }
 
 /// The password: `PHONGTRAO_PASSWORD` when set (scripts, tests), else asked on the terminal without echo.
@@ -85,6 +85,7 @@ fn open(path: &std::path::Path, user: Option<&str>) -> Result<Store> {
         }
     };
     let pw = password("PHONGTRAO_PASSWORD", &format!("Mật khẩu của {user}: "))?;
+    // A store made by an older version is backed up before it is migrated.
     let (store, upgrade) = phongtrao::backup::unlock(path, &user, &pw)?;
     if let Some(b) = upgrade {
         eprintln!(
@@ -98,362 +99,424 @@ fn open(path: &std::path::Path, user: Option<&str>) -> Result<Store> {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let path = db_path(&cli)?;
-    let user = cli.user.clone();
-    let user = user.as_deref();
+    let ctx = Ctx { path: db_path(&cli)?, user: cli.user.clone() };
     let mut out = std::io::stdout().lock();
     let w = &mut out;
     match cli.command {
-        Command::Init(args) => {
-            let (setup, mut chief) = args.into_setup();
-            // The codes written are the official ones: checked before the password is asked.
-            let setup = setup.official(phongtrao::units::Units::builtin())?;
-            if let Some(u) = user {
-                chief.username = u.to_owned();
-            }
-            chief.password = new_password("PHONGTRAO_PASSWORD", &chief.username)?;
-            let store = Store::create_at(&path, &setup, &chief, KdfParams::default())?;
-            let c = store.commune()?.clone();
-            say(w, format!("Đã khởi tạo kho dữ liệu cho {}, {} tại {}", c.commune, c.province, path.display()))?;
-            say(w, format!("Mã tỉnh {}, mã xã {} (danh mục từ 01/07/2025)", c.province_code, c.commune_code))?;
-            say(w, format!("Mã cài đặt: {}", c.installation_id))?;
-            say(w, format!("Tài khoản Trưởng Công an xã: {}", chief.username))?;
+        Command::Init(args) => init(w, &ctx, args),
+        Command::Demo { seed, scale } => demo(w, &ctx, seed, scale),
+        Command::Add { kind, json } => add(w, &ctx, kind, json),
+        Command::Edit { kind, id, json } => edit(w, &ctx, kind, id, json),
+        Command::Show { kind, id, json } => show(w, &ctx.open()?, kind, id, json),
+        Command::List { kind, search, filter, sort, limit, offset, deleted, json } => {
+            let filters = filter.iter().map(|f| Filter::parse(f)).collect::<Result<_>>()?;
+            let q = ListQuery { search, filters, sort, limit, offset, include_deleted: deleted };
+            list(w, &ctx, kind, &q, json)
         }
-        Command::Demo { seed, scale } => {
-            let mut store = if path.exists() {
-                open(&path, user)?
-            } else {
-                let pw =
-                    std::env::var("PHONGTRAO_PASSWORD").unwrap_or_else(|_| phongtrao::demo::DEMO_PASSWORD.to_owned());
-                let chief = phongtrao::demo::demo_chief(&pw);
-                Store::create_at(&path, &phongtrao::demo::demo_setup(), &chief, KdfParams::default())?
-            };
-            let opts = phongtrao::demo::DemoOptions { seed, scale };
-            let report = phongtrao::demo::generate(&mut store, &opts, &mut |done, total| {
-                if scale > 1 {
-                    eprint!("\rĐang tạo dữ liệu mẫu: {done}/{total}");
-                }
-            })?;
-            if scale > 1 {
-                eprintln!();
-            }
-            say(w, format!("Đã tạo xã mẫu tại {}:", path.display()))?;
-            for (kind, n) in report.counts {
-                say(w, format!("  {}: {}", kind.label(), phongtrao::text::format_int(n as i64)))?;
-            }
+        Command::Delete { kind, id } => delete(w, &ctx, kind, id),
+        Command::Search { text, kind, limit, json } => search(w, &ctx, text, kind, limit, json),
+        Command::Model(cmd) => model(w, &ctx, cmd),
+        Command::Cert(cmd) => cert(w, &ctx.path, ctx.user.as_deref(), cmd),
+        Command::Audit(AuditCmd::Verify) => audit_verify(w, &ctx),
+        Command::Audit(AuditCmd::Log { limit }) => audit_log(w, &ctx, limit),
+        Command::Fields { kind, category } => fields(w, &ctx, kind, category),
+        Command::Reference { list } => reference(w, &ctx, list),
+        Command::Account(cmd) => account(w, &ctx, cmd),
+        Command::Backup(cmd) => backup(w, cmd, &ctx.path, ctx.user.as_deref()),
+        Command::Print(args) => print(w, &ctx.path, ctx.user.as_deref(), args),
+        Command::Where => say(w, ctx.path.display()),
+        Command::Units { province, search } => units(w, province, search.unwrap_or_default()),
+        Command::Key(cmd) => key(w, &ctx, cmd),
+        Command::Enroll { file } => enroll(w, &ctx, file),
+        Command::Bundle(cmd) => bundle(w, &ctx, cmd),
+        Command::Province(args) => province(w, args),
+        Command::Info => info(w, &ctx),
+    }
+}
+
+/// What every command needs: the store file and the account to log in with (`--user`).
+struct Ctx {
+    path: PathBuf,
+    user: Option<String>,
+}
+
+impl Ctx {
+    fn open(&self) -> Result<Store> {
+        open(&self.path, self.user.as_deref())
+    }
+}
+
+fn init(w: &mut impl Write, ctx: &Ctx, args: cli::InitArgs) -> Result<()> {
+    let (setup, mut chief) = args.into_setup();
+    // The codes written are the official ones: checked before the password is asked.
+    let setup = setup.official(Units::builtin())?;
+    if let Some(u) = ctx.user.as_deref() {
+        chief.username = u.to_owned();
+    }
+    chief.password = new_password("PHONGTRAO_PASSWORD", &chief.username)?;
+    let store = Store::create_at(&ctx.path, &setup, &chief, KdfParams::default())?;
+    let c = store.commune()?.clone();
+    say(w, format!("Đã khởi tạo kho dữ liệu cho {}, {} tại {}", c.commune, c.province, ctx.path.display()))?;
+    say(
+        w,
+        format!(
+            "Mã tỉnh {}, mã xã {} (danh mục từ {})",
+            c.province_code,
+            c.commune_code,
+            Units::builtin().effective_display()
+        ),
+    )?;
+    say(w, format!("Mã cài đặt: {}", c.installation_id))?;
+    say(w, format!("Tài khoản Trưởng Công an xã: {}", chief.username))?;
+    Ok(())
+}
+
+fn demo(w: &mut impl Write, ctx: &Ctx, seed: u64, scale: u32) -> Result<()> {
+    let mut store = if ctx.path.exists() {
+        ctx.open()?
+    } else {
+        let pw = std::env::var("PHONGTRAO_PASSWORD").unwrap_or_else(|_| phongtrao::demo::DEMO_PASSWORD.to_owned());
+        let chief = phongtrao::demo::demo_chief(&pw);
+        Store::create_at(&ctx.path, &phongtrao::demo::demo_setup(), &chief, KdfParams::default())?
+    };
+    let opts = phongtrao::demo::DemoOptions { seed, scale };
+    let report = phongtrao::demo::generate(&mut store, &opts, &mut |done, total| {
+        if scale > 1 {
+            eprint!("\rĐang tạo dữ liệu mẫu: {done}/{total}");
         }
-        Command::Add { kind, json } => {
-            let mut store = open(&path, user)?;
-            let saved = store.create(kind, &read_json(&json)?)?;
+    })?;
+    if scale > 1 {
+        eprintln!();
+    }
+    say(w, format!("Đã tạo xã mẫu tại {}:", ctx.path.display()))?;
+    for (kind, n) in report.counts {
+        say(w, format!("  {}: {}", kind.label(), phongtrao::text::format_int(n as i64)))?;
+    }
+    Ok(())
+}
+
+fn add(w: &mut impl Write, ctx: &Ctx, kind: Kind, json: String) -> Result<()> {
+    let mut store = ctx.open()?;
+    let saved = store.create(kind, &read_json(&json)?)?;
+    warn(&saved.warnings);
+    say(w, saved.id)?;
+    Ok(())
+}
+
+fn edit(w: &mut impl Write, ctx: &Ctx, kind: Kind, id: Uuid, json: String) -> Result<()> {
+    let mut store = ctx.open()?;
+    let saved = store.update(kind, id, &read_json(&json)?)?;
+    warn(&saved.warnings);
+    say(w, format!("Đã lưu {} {}", kind.label(), saved.id))?;
+    Ok(())
+}
+
+fn list(w: &mut impl Write, ctx: &Ctx, kind: Kind, q: &ListQuery, json: bool) -> Result<()> {
+    let store = ctx.open()?;
+    let page = store.list(kind, q)?;
+    if json {
+        say(w, to_json(&page.records)?)?;
+    } else {
+        for r in &page.records {
+            let mark = if r.meta.deleted { "  (đã xóa)" } else { "" };
+            say(w, format!("{}  {}{mark}", r.id, r.title))?;
+        }
+        eprintln!(
+            "{} {} / {} bản ghi.",
+            phongtrao::text::format_int(page.records.len() as i64),
+            kind.label(),
+            phongtrao::text::format_int(page.total as i64)
+        );
+    }
+    Ok(())
+}
+
+fn delete(w: &mut impl Write, ctx: &Ctx, kind: Kind, id: Uuid) -> Result<()> {
+    let mut store = ctx.open()?;
+    store.delete(kind, id)?;
+    say(w, format!("Đã xóa {} {id}", kind.label()))?;
+    Ok(())
+}
+
+fn search(w: &mut impl Write, ctx: &Ctx, text: String, kind: Option<Kind>, limit: u32, json: bool) -> Result<()> {
+    let store = ctx.open()?;
+    let hits = store.search(&text, kind, limit)?;
+    if json {
+        say(w, to_json(&hits)?)?;
+    } else {
+        for h in &hits {
+            say(w, format!("{}  {:<12}  {}", h.id, h.kind.code(), h.title))?;
+        }
+    }
+    Ok(())
+}
+
+fn model(w: &mut impl Write, ctx: &Ctx, cmd: ModelCmd) -> Result<()> {
+    let mut store = ctx.open()?;
+    match cmd {
+        ModelCmd::Review { id, json } => {
+            let saved = store.review_model(id, &read_json(&json)?)?;
             warn(&saved.warnings);
             say(w, saved.id)?;
         }
-        Command::Edit { kind, id, json } => {
-            let mut store = open(&path, user)?;
-            let saved = store.update(kind, id, &read_json(&json)?)?;
+        ModelCmd::Replicate { id, area, json } => {
+            let overrides = json.as_deref().map(read_json).transpose()?.unwrap_or_default();
+            let saved = store.replicate_model(id, area, &overrides)?;
             warn(&saved.warnings);
-            say(w, format!("Đã lưu {} {}", kind.label(), saved.id))?;
+            say(w, saved.id)?;
         }
-        Command::Show { kind, id, json } => {
-            let store = open(&path, user)?;
-            show(w, &store, kind, id, json)?;
+        ModelCmd::Dissolve { id, date, reason } => {
+            store.dissolve_model(id, &date, &reason)?;
+            say(w, format!("Đã giải thể mô hình {id}"))?;
         }
-        Command::List { kind, search, filter, sort, limit, offset, deleted, json } => {
-            let store = open(&path, user)?;
-            let q = ListQuery {
-                search,
-                filters: filter.iter().map(|f| Filter::parse(f)).collect::<Result<_>>()?,
-                sort,
-                limit,
-                offset,
-                include_deleted: deleted,
-            };
-            let page = store.list(kind, &q)?;
-            if json {
-                say(w, to_json(&page.records)?)?;
-            } else {
-                for r in &page.records {
-                    let mark = if r.meta.deleted { "  (đã xóa)" } else { "" };
-                    say(w, format!("{}  {}{mark}", r.id, r.title))?;
-                }
-                eprintln!(
-                    "{} {} / {} bản ghi.",
-                    phongtrao::text::format_int(page.records.len() as i64),
-                    kind.label(),
-                    phongtrao::text::format_int(page.total as i64)
-                );
+    }
+    Ok(())
+}
+
+fn audit_verify(w: &mut impl Write, ctx: &Ctx) -> Result<()> {
+    let store = ctx.open()?;
+    let report = store.audit_verify()?;
+    if report.ok() {
+        say(w, format!("Nhật ký kiểm tra nguyên vẹn: {} mục.", phongtrao::text::format_int(report.entries)))?;
+    } else {
+        for p in &report.problems {
+            eprintln!("{p}");
+        }
+        return Err(Error::Refused(format!(
+            "Nhật ký kiểm tra đã bị can thiệp: phát hiện {} vấn đề.",
+            report.problems.len()
+        )));
+    }
+    Ok(())
+}
+
+fn audit_log(w: &mut impl Write, ctx: &Ctx, limit: u32) -> Result<()> {
+    let store = ctx.open()?;
+    for e in store.audit_tail(limit)? {
+        let what = match (&e.kind, &e.record_id) {
+            (Some(k), Some(id)) => format!(" {k} {id}"),
+            _ => String::new(),
+        };
+        say(w, format!("#{} {} {} {}{what}", e.n, e.at, e.actor, e.action))?;
+    }
+    Ok(())
+}
+
+fn fields(w: &mut impl Write, ctx: &Ctx, kind: Kind, category: Option<String>) -> Result<()> {
+    let store = ctx.open()?;
+    let mut doc = Doc::new();
+    if let Some(c) = category {
+        doc.insert("category".into(), Value::String(c));
+    }
+    for f in store.fields_for(kind, &doc)? {
+        let req = if f.required { " (bắt buộc)" } else { "" };
+        let sys = if f.system { " (chỉ đổi qua thao tác)" } else { "" };
+        say(w, format!("{:<24} {}{req}{sys}", f.key, f.label))?;
+    }
+    Ok(())
+}
+
+fn reference(w: &mut impl Write, ctx: &Ctx, list: Option<String>) -> Result<()> {
+    let store = ctx.open()?;
+    match list {
+        None => {
+            for (name, label, version) in store.ref_lists()? {
+                say(w, format!("{name:<32} {label} (phiên bản {version})"))?;
             }
         }
-        Command::Delete { kind, id } => {
-            let mut store = open(&path, user)?;
-            store.delete(kind, id)?;
-            say(w, format!("Đã xóa {} {id}", kind.label()))?;
-        }
-        Command::Search { text, kind, limit, json } => {
-            let store = open(&path, user)?;
-            let hits = store.search(&text, kind, limit)?;
-            if json {
-                say(w, to_json(&hits)?)?;
-            } else {
-                for h in &hits {
-                    say(w, format!("{}  {:<12}  {}", h.id, h.kind.code(), h.title))?;
-                }
+        Some(list) => {
+            for item in store.ref_items(&list)? {
+                say(w, format!("{:<24} {}", item.code, item.label))?;
             }
         }
-        Command::Model(cmd) => {
-            let mut store = open(&path, user)?;
-            match cmd {
-                ModelCmd::Review { id, json } => {
-                    let saved = store.review_model(id, &read_json(&json)?)?;
-                    warn(&saved.warnings);
-                    say(w, saved.id)?;
-                }
-                ModelCmd::Replicate { id, area, json } => {
-                    let overrides = json.as_deref().map(read_json).transpose()?.unwrap_or_default();
-                    let saved = store.replicate_model(id, area, &overrides)?;
-                    warn(&saved.warnings);
-                    say(w, saved.id)?;
-                }
-                ModelCmd::Dissolve { id, date, reason } => {
-                    store.dissolve_model(id, &date, &reason)?;
-                    say(w, format!("Đã giải thể mô hình {id}"))?;
-                }
+    }
+    Ok(())
+}
+
+fn account(w: &mut impl Write, ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
+    let mut store = ctx.open()?;
+    match cmd {
+        AccountCmd::List => {
+            for a in store.accounts()? {
+                let rank = a.rank.as_deref().map(|r| format!("{r} ")).unwrap_or_default();
+                say(w, format!("{:<20} {rank}{} – {}", a.username, a.full_name, a.role.label()))?;
             }
         }
-        Command::Cert(cmd) => cert(w, &path, user, cmd)?,
-        Command::Audit(AuditCmd::Verify) => {
-            let store = open(&path, user)?;
-            let report = store.audit_verify()?;
-            if report.ok() {
-                say(w, format!("Nhật ký kiểm tra nguyên vẹn: {} mục.", phongtrao::text::format_int(report.entries)))?;
-            } else {
-                for p in &report.problems {
-                    eprintln!("{p}");
-                }
-                return Err(Error::Refused(format!(
-                    "Nhật ký kiểm tra đã bị can thiệp: phát hiện {} vấn đề.",
-                    report.problems.len()
-                )));
+        AccountCmd::Add { username, name, rank, role } => {
+            let pw = new_password("PHONGTRAO_NEW_PASSWORD", &username)?;
+            let a = store.add_account(&NewAccount { username, full_name: name, rank, role, password: pw })?;
+            say(w, format!("Đã tạo tài khoản {} ({}).", a.username, a.role.label()))?;
+        }
+        AccountCmd::Role { username, role } => {
+            store.set_role(&username, role)?;
+            say(w, format!("Tài khoản {username} nay có quyền {}.", role.label()))?;
+        }
+        AccountCmd::Passwd { username } => {
+            let me = store.session().map(|a| a.username.clone()).unwrap_or_default();
+            let target = username.unwrap_or(me);
+            let pw = new_password("PHONGTRAO_NEW_PASSWORD", &target)?;
+            store.change_password(&target, &pw)?;
+            say(w, format!("Đã đổi mật khẩu của {target}."))?;
+        }
+        AccountCmd::Remove { username } => {
+            store.remove_account(&username)?;
+            say(w, format!("Đã xóa tài khoản {username}."))?;
+        }
+    }
+    Ok(())
+}
+
+fn key(w: &mut impl Write, ctx: &Ctx, cmd: KeyCmd) -> Result<()> {
+    let mut store = ctx.open()?;
+    if let KeyCmd::Rotate = cmd {
+        let (new, old) = store.rotate_sync_key()?;
+        let pk = new.public_key()?;
+        say(w, format!("Đã đổi khóa ký: khóa mới {} thay khóa {old}.", pk.key_id()))?;
+        say(w, format!("Dấu vân tay của khóa mới: {}", pk.fingerprint()))?;
+        say(
+            w,
+            "Hãy in phiếu đăng ký khóa mới, ký, đóng dấu và gửi Công an tỉnh (ghi rõ thay khóa cũ) để tỉnh đăng ký khóa mới \
+và thu hồi khóa cũ; các gói xuất từ nay được ký bằng khóa mới.",
+        )?;
+        return Ok(());
+    }
+    let (key, _) = store.sync_keys()?;
+    let pk = key.public_key()?;
+    match cmd {
+        KeyCmd::Rotate => unreachable!("handled above"),
+        KeyCmd::ExportPub { out } => {
+            phongtrao::fsutil::write_atomic(&out, pk.text().as_bytes())?;
+            say(w, format!("Đã ghi khóa công khai {} vào {}", pk.key_id(), out.display()))?;
+        }
+        KeyCmd::Show => {
+            let c = store.commune()?;
+            say(
+                w,
+                format!("Máy: {} ({}), {} — mã cài đặt {}", c.commune, c.commune_code, c.province, c.installation_id),
+            )?;
+            say(w, format!("Mã khóa: {}", pk.key_id()))?;
+            say(w, format!("Dấu vân tay: {}", pk.fingerprint()))?;
+            match store.sync_state()?.province {
+                Some(p) => say(
+                    w,
+                    format!(
+                        "Đã ghi danh với Công an tỉnh {} lúc {}",
+                        p.province,
+                        phongtrao::sync::province::local(&p.enrolled_at)
+                    ),
+                )?,
+                None => say(w, "Chưa ghi danh với Công an tỉnh.")?,
             }
         }
-        Command::Audit(AuditCmd::Log { limit }) => {
-            let store = open(&path, user)?;
-            for e in store.audit_tail(limit)? {
-                let what = match (&e.kind, &e.record_id) {
-                    (Some(k), Some(id)) => format!(" {k} {id}"),
-                    _ => String::new(),
-                };
-                say(w, format!("#{} {} {} {}{what}", e.n, e.at, e.actor, e.action))?;
+    }
+    Ok(())
+}
+
+fn enroll(w: &mut impl Write, ctx: &Ctx, file: PathBuf) -> Result<()> {
+    let mut store = ctx.open()?;
+    let p = phongtrao::sync::commune::enroll(&mut store, &file)?;
+    let key = phongtrao::crypto::PublicKey::parse(&p.sign_key)?;
+    say(w, format!("Đã ghi danh với Công an tỉnh {} (mã {}).", p.province, p.province_code))?;
+    say(w, format!("Khóa ký của tỉnh: {}  dấu vân tay: {}", key.key_id(), key.fingerprint()))?;
+    say(w, "Hãy đối chiếu dấu vân tay này với dấu vân tay Công an tỉnh đọc hoặc in ra.")?;
+    Ok(())
+}
+
+fn bundle(w: &mut impl Write, ctx: &Ctx, cmd: BundleCmd) -> Result<()> {
+    let mut store = ctx.open()?;
+    match cmd {
+        BundleCmd::Export { out, full } => {
+            let opts = phongtrao::sync::commune::ExportOptions { full, ..Default::default() };
+            let e = phongtrao::sync::commune::export(&mut store, &out, &opts, &mut |done, total| {
+                if total >= 10_000 {
+                    eprint!(
+                        "\rĐang xuất: {}/{}",
+                        phongtrao::text::format_int(done as i64),
+                        phongtrao::text::format_int(total as i64)
+                    );
+                }
+            })?;
+            if e.changes >= 10_000 {
+                eprintln!();
             }
+            eprintln!("Gói số {} chứa {} thay đổi.", e.manifest.seq, phongtrao::text::format_int(e.changes as i64));
+            say(w, e.path.display())?;
         }
-        Command::Fields { kind, category } => {
-            let store = open(&path, user)?;
-            let mut doc = Doc::new();
-            if let Some(c) = category {
-                doc.insert("category".into(), Value::String(c));
-            }
-            for f in store.fields_for(kind, &doc)? {
-                let req = if f.required { " (bắt buộc)" } else { "" };
-                let sys = if f.system { " (chỉ đổi qua thao tác)" } else { "" };
-                say(w, format!("{:<24} {}{req}{sys}", f.key, f.label))?;
-            }
-        }
-        Command::Reference { list } => {
-            let store = open(&path, user)?;
-            match list {
-                None => {
-                    for (name, label, version) in store.ref_lists()? {
-                        say(w, format!("{name:<32} {label} (phiên bản {version})"))?;
-                    }
-                }
-                Some(list) => {
-                    for item in store.ref_items(&list)? {
-                        say(w, format!("{:<24} {}", item.code, item.label))?;
-                    }
-                }
-            }
-        }
-        Command::Account(cmd) => {
-            let mut store = open(&path, user)?;
-            match cmd {
-                AccountCmd::List => {
-                    for a in store.accounts()? {
-                        let rank = a.rank.as_deref().map(|r| format!("{r} ")).unwrap_or_default();
-                        say(w, format!("{:<20} {rank}{} – {}", a.username, a.full_name, a.role.label()))?;
-                    }
-                }
-                AccountCmd::Add { username, name, rank, role } => {
-                    let pw = new_password("PHONGTRAO_NEW_PASSWORD", &username)?;
-                    let a = store.add_account(&NewAccount { username, full_name: name, rank, role, password: pw })?;
-                    say(w, format!("Đã tạo tài khoản {} ({}).", a.username, a.role.label()))?;
-                }
-                AccountCmd::Role { username, role } => {
-                    store.set_role(&username, role)?;
-                    say(w, format!("Tài khoản {username} nay có quyền {}.", role.label()))?;
-                }
-                AccountCmd::Passwd { username } => {
-                    let me = store.session().map(|a| a.username.clone()).unwrap_or_default();
-                    let target = username.unwrap_or(me);
-                    let pw = new_password("PHONGTRAO_NEW_PASSWORD", &target)?;
-                    store.change_password(&target, &pw)?;
-                    say(w, format!("Đã đổi mật khẩu của {target}."))?;
-                }
-                AccountCmd::Remove { username } => {
-                    store.remove_account(&username)?;
-                    say(w, format!("Đã xóa tài khoản {username}."))?;
-                }
-            }
-        }
-        Command::Backup(cmd) => backup(w, cmd, &path, user)?,
-        Command::Print(args) => print(w, &path, user, args)?,
-        Command::Units { province, search } => {
-            let units = phongtrao::units::Units::builtin();
-            let search = search.unwrap_or_default();
-            match province {
-                None => {
-                    for f in units.search_provinces(&search) {
-                        say(w, format!("{}\t{}", f.unit.code, f.unit.full_name()))?;
-                    }
-                }
-                Some(p) => {
-                    let p = units
-                        .find_province(&p)
-                        .map_err(|m| phongtrao::Error::field("province", "Tỉnh, thành phố", m))?;
-                    for f in units.search_communes(Some(&p.code), &search, usize::MAX) {
-                        say(w, format!("{}\t{}", f.unit.code, f.unit.full_name()))?;
-                    }
-                }
-            }
-        }
-        Command::Where => {
-            say(w, path.display())?;
-        }
-        Command::Key(cmd) => {
-            let mut store = open(&path, user)?;
-            let (key, _) = store.sync_keys()?;
-            let pk = key.public_key()?;
-            match cmd {
-                KeyCmd::ExportPub { out } => {
-                    phongtrao::fsutil::write_atomic(&out, pk.text().as_bytes())?;
-                    say(w, format!("Đã ghi khóa công khai {} vào {}", pk.key_id(), out.display()))?;
-                }
-                KeyCmd::Show => {
-                    let c = store.commune()?;
+        BundleCmd::Import { file } => match phongtrao::sync::commune::import(&mut store, &file)? {
+            phongtrao::sync::commune::Imported::Receipt { bundle_seq, acked_seq, receipt } => {
+                say(
+                    w,
+                    format!(
+                        "Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đến thay đổi số {acked_seq}."
+                    ),
+                )?;
+                let shown = |v: &serde_json::Value| phongtrao::text::printable(v.as_str().unwrap_or(""), 200);
+                for q in &receipt.quarantined {
                     say(
                         w,
                         format!(
-                            "Máy: {} ({}), {} — mã cài đặt {}",
-                            c.commune, c.commune_code, c.province, c.installation_id
+                            "  Bản ghi bị cách ly: {} {}: {}",
+                            shown(&q["kind"]),
+                            shown(&q["id"]),
+                            shown(&q["reason"])
                         ),
                     )?;
-                    say(w, format!("Mã khóa: {}", pk.key_id()))?;
-                    say(w, format!("Dấu vân tay: {}", pk.fingerprint()))?;
-                    match store.sync_state()?.province {
-                        Some(p) => {
-                            say(w, format!("Đã ghi danh với Công an tỉnh {} lúc {}", p.province, p.enrolled_at))?
-                        }
-                        None => say(w, "Chưa ghi danh với Công an tỉnh.")?,
-                    }
+                }
+                for (a, b) in &receipt.gaps {
+                    say(
+                        w,
+                        format!(
+                            "  Công an tỉnh còn thiếu {}: hãy chuyển các gói đó (hoặc xuất gói mới).",
+                            phongtrao::sync::province::gap_text(*a, *b)
+                        ),
+                    )?;
                 }
             }
+            phongtrao::sync::commune::Imported::Reference { lists, revoked } => {
+                say(w, format!("Đã nhập dữ liệu dùng chung: {lists} danh mục mới, {revoked} khóa bị thu hồi mới."))?;
+            }
+        },
+        BundleCmd::Verify { file } => {
+            let v = phongtrao::sync::commune::verify(&mut store, &file)?;
+            print_manifest(w, &v.manifest)?;
+            say(w, format!("Người ký: {} — khóa {} (dấu vân tay {})", v.signer, v.key_id, v.fingerprint))?;
+            say(w, format!("Mã hóa: {}", if v.encrypted { "có (age)" } else { "không" }))?;
+            say(w, format!("Mã băm: {}", v.hash))?;
+            say(w, "Gói còn nguyên vẹn: chữ ký và mã băm của mọi tệp đều đúng.")?;
         }
-        Command::Enroll { file } => {
-            let mut store = open(&path, user)?;
-            let p = phongtrao::sync::commune::enroll(&mut store, &file)?;
-            let key = phongtrao::sync::keys::PublicKey::parse(&p.sign_key)?;
-            say(w, format!("Đã ghi danh với Công an tỉnh {} (mã {}).", p.province, p.province_code))?;
-            say(w, format!("Khóa ký của tỉnh: {}  dấu vân tay: {}", key.key_id(), key.fingerprint()))?;
-            say(w, "Hãy đối chiếu dấu vân tay này với dấu vân tay Công an tỉnh đọc hoặc in ra.")?;
-        }
-        Command::Bundle(cmd) => {
-            let mut store = open(&path, user)?;
-            match cmd {
-                BundleCmd::Export { out, full } => {
-                    let opts = phongtrao::sync::commune::ExportOptions { full, ..Default::default() };
-                    let e = phongtrao::sync::commune::export(&mut store, &out, &opts, &mut |done, total| {
-                        if total >= 10_000 {
-                            eprint!(
-                                "\rĐang xuất: {}/{}",
-                                phongtrao::text::format_int(done as i64),
-                                phongtrao::text::format_int(total as i64)
-                            );
-                        }
-                    })?;
-                    if e.changes >= 10_000 {
-                        eprintln!();
-                    }
-                    eprintln!(
-                        "Gói số {} chứa {} thay đổi.",
-                        e.manifest.seq,
-                        phongtrao::text::format_int(e.changes as i64)
-                    );
-                    say(w, e.path.display())?;
-                }
-                BundleCmd::Import { file } => match phongtrao::sync::commune::import(&mut store, &file)? {
-                    phongtrao::sync::commune::Imported::Receipt { bundle_seq, acked_seq, receipt } => {
-                        say(
-                            w,
-                            format!(
-                                "Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đến thay đổi số {acked_seq}."
-                            ),
-                        )?;
-                        for q in &receipt.quarantined {
-                            say(
-                                w,
-                                format!(
-                                    "  Bản ghi bị cách ly: {} {}: {}",
-                                    q["kind"].as_str().unwrap_or(""),
-                                    q["id"].as_str().unwrap_or(""),
-                                    q["reason"].as_str().unwrap_or("")
-                                ),
-                            )?;
-                        }
-                        for (a, b) in &receipt.gaps {
-                            say(
-                                w,
-                                format!(
-                                    "  Công an tỉnh còn thiếu gói số {a} đến {b}: hãy chuyển các gói đó (hoặc xuất gói mới)."
-                                ),
-                            )?;
-                        }
-                    }
-                    phongtrao::sync::commune::Imported::Reference { lists, revoked } => {
-                        say(
-                            w,
-                            format!("Đã nhập dữ liệu dùng chung: {lists} danh mục mới, {revoked} khóa bị thu hồi mới."),
-                        )?;
-                    }
-                },
-                BundleCmd::Verify { file } => {
-                    let v = phongtrao::sync::commune::verify(&mut store, &file)?;
-                    print_manifest(w, &v.manifest)?;
-                    say(w, format!("Người ký: {} — khóa {} (dấu vân tay {})", v.signer, v.key_id, v.fingerprint))?;
-                    say(w, format!("Mã hóa: {}", if v.encrypted { "có (age)" } else { "không" }))?;
-                    say(w, format!("Mã băm: {}", v.hash))?;
-                    say(w, "Gói còn nguyên vẹn: chữ ký và mã băm của mọi tệp đều đúng.")?;
-                }
+    }
+    Ok(())
+}
+
+/// The official list: the provinces, or a province's communes, matching `search` without accents.
+fn units(w: &mut impl Write, province: Option<String>, search: String) -> Result<()> {
+    let units = Units::builtin();
+    match province {
+        None => {
+            for f in units.search_provinces(&search) {
+                say(w, format!("{}\t{}", f.unit.code, f.unit.full_name()))?;
             }
         }
-        Command::Province(args) => province(w, args)?,
-        Command::Info => {
-            let store = open(&path, user)?;
-            let c = store.commune()?;
-            say(w, format!("{} ({}), {} ({})", c.commune, c.commune_code, c.province, c.province_code))?;
-            say(w, format!("Cán bộ: {}", c.officer))?;
-            say(w, format!("Mã cài đặt: {}", c.installation_id))?;
-            say(w, format!("Tệp dữ liệu: {}", path.display()))?;
-            say(
-                w,
-                format!(
-                    "Phiên bản phongtrao {}, cấu trúc dữ liệu {}",
-                    env!("CARGO_PKG_VERSION"),
-                    store.schema_version()?
-                ),
-            )?;
-            for (kind, n) in store.counts()? {
-                say(w, format!("  {}: {}", kind.label(), phongtrao::text::format_int(n)))?;
+        Some(p) => {
+            let p = units.find_province(&p).map_err(|m| Error::field("province", "Tỉnh, thành phố", m))?;
+            for f in units.search_communes(Some(&p.code), &search, usize::MAX) {
+                say(w, format!("{}\t{}", f.unit.code, f.unit.full_name()))?;
             }
         }
+    }
+    Ok(())
+}
+
+fn info(w: &mut impl Write, ctx: &Ctx) -> Result<()> {
+    let store = ctx.open()?;
+    let c = store.commune()?;
+    say(w, format!("{} ({}), {} ({})", c.commune, c.commune_code, c.province, c.province_code))?;
+    say(w, format!("Cán bộ: {}", c.officer))?;
+    say(w, format!("Mã cài đặt: {}", c.installation_id))?;
+    say(w, format!("Tệp dữ liệu: {}", ctx.path.display()))?;
+    say(w, format!("Phiên bản phongtrao {}, cấu trúc dữ liệu {}", env!("CARGO_PKG_VERSION"), store.schema_version()?))?;
+    for (kind, n) in store.counts()? {
+        say(w, format!("  {}: {}", kind.label(), phongtrao::text::format_int(n)))?;
     }
     Ok(())
 }
@@ -619,7 +682,7 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
             let text = std::fs::read_to_string(&pubkey).map_err(|e| Error::io(&pubkey, e))?;
             let mut p = open()?;
             let i = p.register(&commune_code, &text)?;
-            let key = phongtrao::sync::keys::PublicKey::parse(&i.public_key)?;
+            let key = phongtrao::crypto::PublicKey::parse(&i.public_key)?;
             say(w, format!("Đã đăng ký khóa {} cho xã {}.", i.key_id, i.commune_code))?;
             say(w, format!("Dấu vân tay: {} (phải giống trên phiếu đăng ký khóa)", key.fingerprint()))?;
         }
@@ -635,15 +698,17 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
         }
         ProvinceCmd::Import { file, dry_run, receipt_out } => {
             let mut p = open()?;
-            let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
             let now = chrono::Utc::now();
-            let preview = p.import_bytes(&bytes, &ImportOptions { dry_run: true, receipt_dir: None }, now)?;
+            let preview = p.import_at(&file, &ImportOptions { dry_run: true, receipt_dir: None }, now)?;
             print_import(w, &preview)?;
             if !dry_run {
-                let done = p.import_bytes(&bytes, &ImportOptions { dry_run: false, receipt_dir: receipt_out }, now)?;
+                let done = p.import_at(&file, &ImportOptions { dry_run: false, receipt_dir: receipt_out }, now)?;
                 say(w, "Đã nhập.")?;
                 if let Some(r) = &done.receipt {
                     say(w, format!("Biên nhận cho xã: {}", r.display()))?;
+                }
+                if let Some(why) = done.receipt_error {
+                    return Err(Error::Bundle { code: "receipt_not_written", message: why });
                 }
             } else {
                 say(w, "Chạy thử: chưa nhập gì.")?;
@@ -655,28 +720,45 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
             if all.is_empty() {
                 say(w, "Chưa đăng ký xã nào.")?;
             }
+            let when = phongtrao::sync::province::local;
+            for a in p.alerts()? {
+                say(w, format!("CẢNH BÁO lúc {}: khóa {} của xã {}:", when(&a.at), a.key_id, a.commune_code))?;
+                say(w, format!("  {}", phongtrao::text::printable(&a.message, 600)))?;
+            }
             for s in all {
                 let i = &s.installation;
-                let revoked = i.revoked_at.as_ref().map(|t| format!(" (ĐÃ THU HỒI {t})")).unwrap_or_default();
+                let revoked =
+                    i.revoked_at.as_ref().map(|t| format!(" (ĐÃ THU HỒI lúc {})", when(t))).unwrap_or_default();
                 say(w, format!("Xã {} — khóa {}{revoked}", i.commune_code, i.key_id))?;
                 match (i.last_seq, &i.last_import_at) {
                     (Some(seq), Some(at)) => say(
                         w,
                         format!(
-                            "  Gói cuối: số {seq} (kỳ {}), tạo lúc {}; nhập lúc {at}",
+                            "  Gói cuối: số {seq} (kỳ {}), tạo lúc {}; nhập lúc {}",
                             i.epoch.unwrap_or(0),
-                            i.last_bundle_at.as_deref().unwrap_or("?")
+                            i.last_bundle_at.as_deref().map_or_else(|| "(không rõ)".to_owned(), when),
+                            when(at)
                         ),
                     )?,
                     _ => say(w, "  Chưa nhận gói nào.")?,
                 }
                 for g in &s.gaps {
-                    say(w, format!("  Thiếu gói số {} đến {} (kỳ {})", g.first, g.last, g.epoch))?;
+                    say(
+                        w,
+                        format!("  Thiếu {} (kỳ {})", phongtrao::sync::province::gap_text(g.first, g.last), g.epoch),
+                    )?;
                 }
                 if s.quarantined > 0 {
                     say(w, format!("  Bản ghi bị cách ly: {}", s.quarantined))?;
                 }
             }
+        }
+        ProvinceCmd::Receipt { commune, seq, epoch, out } => {
+            let mut p = open()?;
+            let dir = out.unwrap_or_else(|| dir.join("receipts"));
+            let path = p.write_receipt(&commune, seq, epoch, &dir)?;
+            say(w, format!("Đã ghi lại biên nhận của gói số {seq} của xã {commune}:"))?;
+            say(w, path.display())?;
         }
         ProvinceCmd::ExportIdentity { out } => {
             open()?.export_identity(&out)?;
@@ -710,8 +792,8 @@ fn print_import(w: &mut impl Write, r: &phongtrao::sync::province::ImportReport)
         say(
             w,
             format!(
-                "  CHÚ Ý: thiếu gói số {} đến {}; vẫn nhập gói này. Hãy yêu cầu xã chuyển các gói thiếu.",
-                g.first, g.last
+                "  CHÚ Ý: thiếu {}; vẫn nhập gói này. Hãy yêu cầu xã chuyển các gói thiếu.",
+                phongtrao::sync::province::gap_text(g.first, g.last)
             ),
         )?;
     }
@@ -727,7 +809,8 @@ fn print_import(w: &mut impl Write, r: &phongtrao::sync::province::ImportReport)
         say(w, format!("  {:>8} {:>8} {:>10} {:>9}  {label}", c.new, c.updated, c.unchanged, c.rejected))?;
     }
     for q in &r.quarantined {
-        say(w, format!("  Cách ly {} {}: {}", q.kind, q.record_id, q.reason))?;
+        let p = |s: &str| phongtrao::text::printable(s, 200);
+        say(w, format!("  Cách ly {} {}: {}", p(&q.kind), p(&q.record_id), p(&q.reason)))?;
     }
     Ok(())
 }
@@ -770,7 +853,7 @@ fn show(w: &mut impl Write, store: &Store, kind: Kind, id: Uuid, json: bool) -> 
         }
         return say(w, to_json(&record)?);
     }
-    say(w, format!("{}: {}", capitalise(kind.label()), record.title))?;
+    say(w, format!("{}: {}", phongtrao::text::capitalise(kind.label()), record.title))?;
     say(w, format!("Mã: {}", record.id))?;
     for (label, value) in store.describe(&record)? {
         say(w, format!("{label}: {value}"))?;
@@ -976,9 +1059,7 @@ fn cert(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, cmd: Cer
 fn cert_show(w: &mut impl Write, store: &Store, v: &phongtrao::store::CertView) -> Result<()> {
     use phongtrao::date;
     let c = &v.cert;
-    let who = |s: &phongtrao::domain::cert::Stamp| {
-        format!("{} lúc {}", s.by, s.at.replace('T', " ").get(..16).unwrap_or(&s.at).to_owned())
-    };
+    let who = |s: &phongtrao::domain::cert::Stamp| format!("{} lúc {}", s.by, date::display_stamp(&s.at));
     say(
         w,
         format!(
@@ -1072,7 +1153,7 @@ fn cert_show(w: &mut impl Write, store: &Store, v: &phongtrao::store::CertView) 
                 r.votes_for,
                 r.votes_against,
                 r.votes_abstain,
-                phongtrao::domain::cert::percent_text(r.votes_for, r.total()),
+                phongtrao::text::percent(r.votes_for, r.total()),
                 r.rule.describe(),
                 if r.passed { "đạt" } else { "chưa đạt" }
             ),
@@ -1129,24 +1210,15 @@ fn cert_show(w: &mut impl Write, store: &Store, v: &phongtrao::store::CertView) 
             say(w, "   meeting                  (thay cho meeting_id) các trường của cuộc họp bình xét, kèm số phiếu")?;
         }
     }
-    if !c.history.is_empty() {
-        say(w, "Lịch sử:")?;
-        for h in &c.history {
-            let what = match h.action.as_str() {
-                "advance" => format!("chuyển sang «{}»", h.step.label()),
-                "revert" => format!("lùi khỏi «{}»", h.step.label()),
-                _ => "thay đổi thiết lập".to_owned(),
-            };
+    let history = phongtrao::present::cert::history(c);
+    if !history.is_empty() {
+        say(w, "Lịch sử (mới nhất trước):")?;
+        for h in &history {
             let reason = h.reason.as_deref().map(|r| format!(" – lý do: {r}")).unwrap_or_default();
-            say(w, format!("  {} {}: {what}{reason}", h.at.replace('T', " ").get(..16).unwrap_or(&h.at), h.by))?;
+            say(w, format!("  {} {}: {}{reason}", h.at, h.by, h.text))?;
         }
     }
     Ok(())
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// `--json` takes the JSON itself, `@FILE` to read it from a file, or `-` for standard input.

@@ -65,7 +65,7 @@ impl EventPlan {
     fn when(&self) -> String {
         match (self.date, self.end_date) {
             (Some(a), Some(b)) if b != a => format!("Từ {} đến {}.", day_words(Some(a)), day_words(Some(b))),
-            (d, _) => format!("{}.", capital(&day_words(d))),
+            (d, _) => format!("{}.", crate::text::capitalise(&day_words(d))),
         }
     }
 
@@ -158,12 +158,6 @@ impl EventPlan {
             signer(&[&agency.head_title()], &agency.chief),
         ))
     }
-}
-
-/// "ngày …" → "Ngày …".
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// List items end with ";" and the last with ".".

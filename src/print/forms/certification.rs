@@ -5,11 +5,12 @@
 
 use chrono::NaiveDate;
 
-use super::meeting::{MeetingMinutes, percent};
+use super::meeting::MeetingMinutes;
 use super::{Agency, DOTS, Issue, dotted_lines, heading, int, line, or_dots, signer, year_words};
 use crate::print::model::{
     Align, Column, Document, LabeledLine, List, ListStyle, Paragraph, Recipients, Signatures, Span, Table, Title,
 };
+use crate::text::percent;
 
 /// "Thôn Đắk Năng", or dots.
 fn unit_or_dots(s: &str) -> String {

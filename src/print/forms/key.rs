@@ -13,7 +13,7 @@ pub struct KeyInput {
     /// Key id (`4F1A…`, 16 hex digits).
     pub key_id: String,
     /// The fingerprint as read aloud and compared by hand: the one `phongtrao key show`, the sync
-    /// page and the province's `register` show ([`crate::sync::keys::fingerprint`], docs/SYNC.md).
+    /// page and the province's `register` show ([`crate::crypto::fingerprint`], docs/SYNC.md).
     pub fingerprint: String,
     /// The public key as text (minisign's base64 line).
     pub public_key: String,
@@ -38,7 +38,7 @@ pub struct KeyRegistration {
 /// Reads a minisign public key file: line 1 a comment, line 2 base64 of 42 bytes: the algorithm
 /// ("Ed"), the key id (8 bytes, little-endian) and the Ed25519 key (32 bytes). The key id prints
 /// as 16 upper-case hex digits (the number, most significant first, as minisign shows it); the
-/// fingerprint is [`crate::sync::keys::fingerprint`] of the 42 bytes, as the sync code shows it.
+/// fingerprint is [`crate::crypto::fingerprint`] of the 42 bytes, as the sync code shows it.
 pub fn from_minisign_pub(text: &str) -> Result<KeyInput, String> {
     let line = text
         .lines()
@@ -58,7 +58,7 @@ pub fn from_minisign_pub(text: &str) -> Result<KeyInput, String> {
     let id = u64::from_le_bytes(bytes[2..10].try_into().expect("8 bytes"));
     Ok(KeyInput {
         key_id: format!("{id:016X}"),
-        fingerprint: crate::sync::keys::fingerprint(&bytes),
+        fingerprint: crate::crypto::fingerprint(&bytes),
         public_key: line.to_owned(),
     })
 }
@@ -142,7 +142,7 @@ mod tests {
         assert_eq!(k.key_id, "0807060504030201");
         assert_eq!(k.public_key, b64);
         // The fingerprint the sync code shows for the same key (key show, the province's register).
-        assert_eq!(k.fingerprint, crate::sync::keys::PublicKey::parse(&b64).unwrap().fingerprint());
+        assert_eq!(k.fingerprint, crate::crypto::PublicKey::parse(&b64).unwrap().fingerprint());
         assert_eq!(k.fingerprint.split(' ').map(str::len).collect::<Vec<_>>(), [5; 8]);
         assert!(from_minisign_pub("untrusted comment: x\nAAAA\n").unwrap_err().contains("42 byte"));
         assert!(from_minisign_pub("untrusted comment: x\n%%%\n").is_err());

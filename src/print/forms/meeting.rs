@@ -46,7 +46,7 @@ impl MeetingMinutes {
         let v = self.votes?;
         let cast = v.for_ + v.against + v.abstain;
         let total = self.attendee_count.filter(|n| *n >= cast && *n > 0).unwrap_or(cast);
-        let share = if total > 0 { format!(" ({})", percent(v.for_, total)) } else { String::new() };
+        let share = if total > 0 { format!(" ({})", crate::text::percent(v.for_, total)) } else { String::new() };
         Some(format!(
             "Kết quả biểu quyết: {}/{} người dự họp tán thành{share}; {} không tán thành; {} không biểu quyết.",
             v.for_, total, v.against, v.abstain
@@ -121,15 +121,6 @@ impl MeetingMinutes {
     }
 }
 
-/// "95,7%" with a Vietnamese decimal comma.
-pub(crate) fn percent(part: i64, whole: i64) -> String {
-    if whole <= 0 {
-        return "0%".into();
-    }
-    let tenths = (part * 1000 + whole / 2) / whole;
-    if tenths % 10 == 0 { format!("{}%", tenths / 10) } else { format!("{},{}%", tenths / 10, tenths % 10) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,7 +136,6 @@ mod tests {
             m.votes_text().unwrap(),
             "Kết quả biểu quyết: 45/47 người dự họp tán thành (95,7%); 2 không tán thành; 0 không biểu quyết."
         );
-        assert_eq!(percent(1, 2), "50%");
         assert_eq!(MeetingMinutes::blank().votes_text(), None);
     }
 }

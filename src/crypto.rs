@@ -1,4 +1,6 @@
-//! Signing keys in the standard minisign format, and the age X25519 identities bundles are encrypted to.
+//! Hashes, signing keys in the standard minisign format, and the age X25519 identities bundles are
+//! encrypted to. The store makes and keeps the keys (encrypted); `crate::sync` signs, encrypts and checks
+//! bundles with them.
 //!
 //! An installation's (and the province's) signing key is an Ed25519 key kept as minisign's own text
 //! files: the public key is exactly what `minisign -V -p FILE` reads, the secret key is minisign's
@@ -9,6 +11,16 @@ use std::io::Cursor;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+
+/// Lower-case hexadecimal digits of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of `bytes` as 64 lower-case hexadecimal digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
 
 /// A minisign key pair as the two texts of minisign's key files.
 #[derive(Clone)]
@@ -124,6 +136,11 @@ pub fn signature_key_id(signature: &str) -> Option<String> {
     let mut id = [0u8; 8];
     id.copy_from_slice(k.get(..8)?);
     Some(format!("{:016X}", u64::from_le_bytes(id)))
+}
+
+/// The trusted comment of a signature (what `minisign -V` prints after "Trusted comment:"), unchecked.
+pub fn signature_trusted_comment(signature: &str) -> Option<String> {
+    minisign::SignatureBox::from_string(signature).ok()?.trusted_comment().ok()
 }
 
 /// Eight groups of five decimal digits from the SHA-256 of `bytes` (40 digits, 132 bits).

@@ -1,21 +1,22 @@
-//! The yearly "An toàn về ANTT" certification as the window shows it: the year overview, a unit's
-//! page (its steps done, the next step's form), the commune's result and the chief's settings.
-//! Shapes only: every rule, check and message is the core's (`phongtrao::domain::cert`,
-//! `Store::cert_*`). Dates are shown dd/mm/yyyy.
+//! The yearly "An toàn về ANTT" certification as the window and the command line show it: the year
+//! overview, a unit's page (its steps done as typed values, its history, the next step's form), the
+//! commune's result and the chief's settings. The rules, checks and messages are the domain's
+//! (`crate::domain::cert`, `Store::cert_*`). Dates are shown dd/mm/yyyy.
 
-use phongtrao::date;
-use phongtrao::domain::cert::{self, Cert, Period, Step, Verdict, Warning};
-use phongtrao::domain::{self, Kind};
-use phongtrao::store::{CertSaved, CertView, Store};
 use serde::Serialize;
 use serde_json::{Value, json};
-use specta::Type;
 use uuid::Uuid;
 
-use crate::view::{Display, FieldSpec, LinkRef, field_spec};
+use super::record::{FieldSpec, LinkRef, field_specs};
+use crate::date;
+use crate::domain::cert::{self, Cert, Period, Step, Verdict, Warning};
+use crate::domain::{self, Kind};
+use crate::error::Result;
+use crate::store::{CertSaved, CertView, Names, Store};
 
 /// Assessment period and deadlines, dd/mm/yyyy.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PeriodView {
     pub start: String,
     pub end: String,
@@ -37,7 +38,8 @@ impl From<&Period> for PeriodView {
 }
 
 /// A warning and how pressing it is: `late`, `soon` or `info`.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WarningView {
     pub level: String,
     pub message: String,
@@ -58,7 +60,8 @@ fn warnings(w: &[Warning]) -> Vec<WarningView> {
 }
 
 /// One line of the year overview.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CertRow {
     /// The area or unit (None: the commune itself).
     pub subject_id: Option<Uuid>,
@@ -77,7 +80,8 @@ pub struct CertRow {
     pub warnings: Vec<WarningView>,
 }
 
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CertOverview {
     pub year: i32,
     /// The current year (the selector's default).
@@ -87,7 +91,7 @@ pub struct CertOverview {
     pub rows: Vec<CertRow>,
 }
 
-pub fn overview(store: &Store, year: i32, today: chrono::NaiveDate) -> phongtrao::Result<CertOverview> {
+pub fn overview(store: &Store, year: i32, today: chrono::NaiveDate) -> Result<CertOverview> {
     let rows = store
         .cert_overview(year, today)?
         .into_iter()
@@ -105,11 +109,12 @@ pub fn overview(store: &Store, year: i32, today: chrono::NaiveDate) -> phongtrao
             warnings: warnings(&r.warnings),
         })
         .collect();
-    Ok(CertOverview { year, this_year: phongtrao::store::cert::current_year(today), today: date::display(today), rows })
+    Ok(CertOverview { year, this_year: crate::store::cert::current_year(today), today: date::display(today), rows })
 }
 
 /// A criterion of the year's list for a kind.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CriterionItem {
     pub code: String,
     pub label: String,
@@ -118,7 +123,8 @@ pub struct CriterionItem {
 }
 
 /// A criterion as assessed.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CriterionDone {
     pub code: String,
     pub label: String,
@@ -128,7 +134,8 @@ pub struct CriterionDone {
 }
 
 /// One recorded value of a step.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StepValue {
     pub label: String,
     pub text: String,
@@ -137,7 +144,8 @@ pub struct StepValue {
 }
 
 /// A step that was done: who, when, and its data.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StepDone {
     pub step: String,
     /// What the step was ("Đăng ký phấn đấu").
@@ -151,7 +159,8 @@ pub struct StepDone {
 }
 
 /// One line of a record's history (steps on, steps back with their reason, settings).
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HistoryLine {
     /// `advance`, `revert` or `settings`.
     pub action: String,
@@ -162,7 +171,8 @@ pub struct HistoryLine {
 }
 
 /// A unit's (or the commune's) certification for a year, as its page shows it.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CertPage {
     pub id: Option<Uuid>,
     pub subject_id: Option<Uuid>,
@@ -196,15 +206,8 @@ pub struct CertPage {
     pub warnings: Vec<WarningView>,
 }
 
-/// RFC 3339 → dd/mm/yyyy HH:MM (local time as stamped).
-fn stamp_time(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| t.format("%d/%m/%Y %H:%M").to_string())
-        .unwrap_or_else(|_| at.to_owned())
-}
-
 /// The values of a step's data as its form's fields read them.
-fn values_of(d: &Display<'_>, fields: &[domain::Field], data: &Value) -> Vec<StepValue> {
+fn values_of(d: &Names<'_>, fields: &[domain::Field], data: &Value) -> Vec<StepValue> {
     fields
         .iter()
         .filter_map(|f| {
@@ -216,7 +219,7 @@ fn values_of(d: &Display<'_>, fields: &[domain::Field], data: &Value) -> Vec<Ste
             Some(StepValue {
                 label: f.label.clone(),
                 text: d.value(f, v),
-                link: link.map(|(k, id)| LinkRef { kind: (*k).into(), id, title: d.value(f, v) }),
+                link: link.map(|(k, id)| LinkRef { kind: *k, id, title: d.value(f, v) }),
             })
         })
         .collect()
@@ -226,8 +229,9 @@ fn plain(label: &str, text: impl Into<String>) -> StepValue {
     StepValue { label: label.into(), text: text.into(), link: None }
 }
 
-fn steps_done(store: &Store, c: &Cert) -> Vec<StepDone> {
-    let d = Display::new(store);
+/// The steps done, in order, with who did them, when, and the values recorded.
+pub fn steps_done(store: &Store, c: &Cert) -> Vec<StepDone> {
+    let d = Names::new(store);
     let mut out = Vec::new();
     let mut push =
         |step: Step, stamp: &cert::Stamp, data: Value, extra: Vec<StepValue>, criteria: Vec<CriterionDone>| {
@@ -237,7 +241,7 @@ fn steps_done(store: &Store, c: &Cert) -> Vec<StepDone> {
                 step: step.code().into(),
                 title: step.action().into(),
                 by: stamp.by.clone(),
-                at: stamp_time(&stamp.at),
+                at: date::display_stamp(&stamp.at),
                 values,
                 criteria,
             });
@@ -284,7 +288,8 @@ fn steps_done(store: &Store, c: &Cert) -> Vec<StepDone> {
     out
 }
 
-fn history(c: &Cert) -> Vec<HistoryLine> {
+/// The record's history, newest first: steps on, steps back with their reason, settings.
+pub fn history(c: &Cert) -> Vec<HistoryLine> {
     c.history
         .iter()
         .rev()
@@ -297,7 +302,7 @@ fn history(c: &Cert) -> Vec<HistoryLine> {
                 other => other.to_owned(),
             },
             by: h.by.clone(),
-            at: stamp_time(&h.at),
+            at: date::display_stamp(&h.at),
             reason: h.reason.clone(),
         })
         .collect()
@@ -319,9 +324,8 @@ const MEETING_FORM: [&str; 12] = [
     "conclusions",
 ];
 
-pub fn page(store: &Store, v: CertView) -> phongtrao::Result<CertPage> {
-    let specs =
-        |fields: &[domain::Field]| fields.iter().map(|f| field_spec(store, f)).collect::<phongtrao::Result<Vec<_>>>();
+pub fn page(store: &Store, v: CertView) -> Result<CertPage> {
+    let specs = |fields: &[domain::Field]| field_specs(store, fields);
     // A new meeting is titled, typed and linked to the unit by the core; its vote comes first.
     let meeting_fields: Vec<domain::Field> = if v.next_step == Some(Step::BinhXet) {
         let all = domain::fields(Kind::Meeting);
@@ -365,7 +369,8 @@ pub fn page(store: &Store, v: CertView) -> phongtrao::Result<CertPage> {
 }
 
 /// The result of a step: the record, the step it is now at, and warnings to read.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StepSaved {
     pub id: Uuid,
     pub step: String,
@@ -380,7 +385,8 @@ impl From<CertSaved> for StepSaved {
 }
 
 /// One check behind a commune criterion, with its counts.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CheckView {
     pub label: String,
     /// `met`, `not_met` or `unknown` (Chưa đủ dữ liệu).
@@ -392,7 +398,8 @@ pub struct CheckView {
     pub names: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CriterionVerdictView {
     pub code: String,
     pub label: String,
@@ -403,7 +410,8 @@ pub struct CriterionVerdictView {
 }
 
 /// Counts of one kind of unit.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct KindCountsView {
     pub subject: String,
     pub label: String,
@@ -416,7 +424,8 @@ pub struct KindCountsView {
 }
 
 /// The chief's settings for the year as recorded, and the form to change them.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SettingsView {
     /// The vote rule in force ("trên 50% số phiếu") and whether it is confirmed.
     pub rule: String,
@@ -432,7 +441,8 @@ pub struct SettingsView {
     pub data: Value,
 }
 
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CertResult {
     pub year: i32,
     pub verdict: String,
@@ -455,7 +465,7 @@ fn n(v: i64) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
 }
 
-pub fn result(store: &Store, year: i32) -> phongtrao::Result<CertResult> {
+pub fn result(store: &Store, year: i32) -> Result<CertResult> {
     let r = store.cert_result(year)?;
     let commune = store.cert_view(None, year)?;
     let s = commune.cert.settings.clone().unwrap_or_default();
@@ -520,8 +530,8 @@ pub fn result(store: &Store, year: i32) -> phongtrao::Result<CertResult> {
             .into(),
             discipline_note: s.discipline_note.clone(),
             by: s.stamp.as_ref().map(|x| x.by.clone()),
-            at: s.stamp.as_ref().map(|x| stamp_time(&x.at)),
-            fields: fields.iter().map(|f| field_spec(store, f)).collect::<phongtrao::Result<_>>()?,
+            at: s.stamp.as_ref().map(|x| date::display_stamp(&x.at)),
+            fields: field_specs(store, &fields)?,
             data: json!({
                 "vote_percent": commune.rule.percent,
                 "vote_more_than": commune.rule.more_than,

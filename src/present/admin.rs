@@ -1,0 +1,192 @@
+//! The first-run setup and the accounts' forms: what a form checks besides the domain's rules (a rank
+//! from the list, a password typed twice the same), every bad field at once, and the names of the
+//! accounts that may log in. The rules themselves (the password rule, login names, roles) are the
+//! domain's (`crate::domain::account`).
+
+use std::path::Path;
+
+use crate::domain::account::{self, NewAccount, Role, username_from};
+use crate::error::{Error, FieldError, Invalid, Result};
+use crate::keyring::Keyring;
+use crate::store::Setup;
+use crate::units::Units;
+
+/// Ranks of the People's Public Security an officer of a commune police may hold.
+pub const RANKS: &[&str] = &[
+    "Hạ sĩ",
+    "Trung sĩ",
+    "Thượng sĩ",
+    "Thiếu úy",
+    "Trung úy",
+    "Thượng úy",
+    "Đại úy",
+    "Thiếu tá",
+    "Trung tá",
+    "Thượng tá",
+    "Đại tá",
+];
+
+/// A province or a commune of the official list, as the setup offers it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UnitChoice {
+    pub code: String,
+    /// Its official name with its kind: "Tỉnh Quảng Ngãi", "Xã Ia Đal".
+    pub name: String,
+}
+
+/// The provinces of the official list matching `query` without accents (empty: all 34), best first.
+pub fn find_provinces(query: &str) -> Vec<UnitChoice> {
+    Units::builtin()
+        .search_provinces(query)
+        .into_iter()
+        .map(|f| UnitChoice { code: f.unit.code.clone(), name: f.unit.full_name() })
+        .collect()
+}
+
+/// At most 50 communes of the province `province_code` matching `query` without accents (or the start
+/// of a code), best first.
+pub fn find_communes(province_code: &str, query: &str) -> Vec<UnitChoice> {
+    Units::builtin()
+        .search_communes(Some(province_code), query, 50)
+        .into_iter()
+        .map(|f| UnitChoice { code: f.unit.code.clone(), name: f.unit.full_name() })
+        .collect()
+}
+
+/// The fields of an error that names fields (none for any other error).
+fn fields_of(e: Error) -> Vec<FieldError> {
+    match e {
+        Error::Invalid(Invalid(fields)) => fields,
+        _ => Vec::new(),
+    }
+}
+
+/// The password typed a second time differs from the first.
+pub fn password_mismatch() -> FieldError {
+    FieldError {
+        field: "password_again".into(),
+        label: "Nhập lại mật khẩu".into(),
+        message: "không khớp với mật khẩu".into(),
+    }
+}
+
+/// Refuses a password typed twice differently, naming the second field.
+pub fn check_typed_twice(password: &str, again: &str) -> Result<()> {
+    if password != again {
+        return Err(Error::Invalid(Invalid(vec![password_mismatch()])));
+    }
+    Ok(())
+}
+
+/// The chief's account the first-run setup creates: the login name comes from the full name.
+pub fn chief(full_name: &str, rank: &str, password: &str) -> NewAccount {
+    NewAccount {
+        username: username_from(full_name),
+        full_name: full_name.to_owned(),
+        rank: Some(rank.to_owned()).filter(|r| !r.trim().is_empty()),
+        role: Role::Chief,
+        password: password.to_owned(),
+    }
+}
+
+/// Every bad field of the first-run setup at once: the checks of the commune (in the official list,
+/// `Setup::official`) and of the chief's account, a rank from the list and the password typed twice
+/// the same.
+pub fn setup_errors(setup: &Setup, chief: &NewAccount, again: &str) -> Vec<FieldError> {
+    let mut errors = match setup.official(Units::builtin()) {
+        Err(e) => fields_of(e),
+        Ok(_) => Vec::new(),
+    };
+    let named = !setup.officer.trim().is_empty();
+    if let Err(e) = account::check(chief) {
+        for f in fields_of(e) {
+            match f.field.as_str() {
+                // The setup's own check already names an empty officer.
+                "full_name" => {}
+                "username" if named => errors.push(FieldError {
+                    field: "officer".into(),
+                    label: "Họ và tên".into(),
+                    message: format!("tên đăng nhập «{}» {}", chief.username, f.message),
+                }),
+                "username" => {}
+                _ => errors.push(f),
+            }
+        }
+    }
+    if !RANKS.contains(&chief.rank.as_deref().unwrap_or_default()) {
+        errors.push(FieldError {
+            field: "rank".into(),
+            label: "Cấp bậc".into(),
+            message: "hãy chọn cấp bậc trong danh sách".into(),
+        });
+    }
+    if !errors.iter().any(|e| e.field == "password") && chief.password != again {
+        errors.push(password_mismatch());
+    }
+    errors
+}
+
+/// The folder a backup is written to, as typed or chosen (refused when empty, naming the field).
+pub fn backup_dir(dir: &str) -> Result<&Path> {
+    let dir = dir.trim();
+    if dir.is_empty() {
+        return Err(Error::field("dir", "Thư mục nhận bản sao lưu", "hãy chọn USB hoặc nhập đường dẫn thư mục"));
+    }
+    Ok(Path::new(dir))
+}
+
+/// A file size as an officer reads it: "1,2 MB".
+pub fn size(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6).replace('.', ",")
+}
+
+/// The usernames that may log in to the store at `store`, from its keyring (which holds no secret in
+/// the clear); empty when there is none.
+pub fn usernames(store: &Path) -> Vec<String> {
+    Keyring::load(&Keyring::path_for(store))
+        .map(|ring| ring.slots.into_iter().map(|s| s.username).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup(officer: &str) -> Setup {
+        Setup { officer: officer.into(), ..crate::demo::demo_setup() }
+    }
+
+    fn fields(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn the_setup_offers_the_official_list() {
+        assert_eq!(find_provinces("").len(), 34);
+        assert_eq!(find_provinces("quang ngai"), [UnitChoice { code: "51".into(), name: "Tỉnh Quảng Ngãi".into() }]);
+        assert_eq!(find_communes("51", "ia dal")[0], UnitChoice { code: "23535".into(), name: "Xã Ia Đal".into() });
+        assert_eq!(find_communes("51", "").len(), 50);
+        assert!(find_communes("99", "").is_empty());
+    }
+
+    #[test]
+    fn setup_reports_every_bad_field() {
+        let e = setup_errors(&setup(""), &chief("", "", "ngắn"), "ngắn");
+        assert_eq!(fields(&e), ["officer", "password", "rank"]);
+        let e = setup_errors(&setup("Nguyễn Văn An"), &chief("Nguyễn Văn An", "Đại úy", "mat-khau-1"), "mat-khau-2");
+        assert_eq!(fields(&e), ["password_again"]);
+        let e = setup_errors(&setup("Lê"), &chief("Lê", "Đại úy", "mat-khau-1"), "mat-khau-1");
+        assert_eq!(fields(&e), ["officer"]);
+        assert!(e[0].message.starts_with("tên đăng nhập «le»"));
+        assert!(
+            setup_errors(&setup("Nguyễn Văn An"), &chief("Nguyễn Văn An", "Đại úy", "mat-khau-1"), "mat-khau-1")
+                .is_empty()
+        );
+        // The commune must be in the official list: 23430 is Xã Kon Đào, not Ia Đal.
+        let wrong = Setup { commune_code: "23430".into(), ..setup("Nguyễn Văn An") };
+        let e = setup_errors(&wrong, &chief("Nguyễn Văn An", "Đại úy", "mat-khau-1"), "mat-khau-1");
+        assert_eq!(fields(&e), ["commune"]);
+        assert!(e[0].message.contains("«Xã Ia Đal» có mã 23535, không phải 23430"), "{}", e[0].message);
+    }
+}
