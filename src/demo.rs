@@ -86,6 +86,16 @@ const BATCH: usize = 2_000;
 /// Fills an initialised, empty store with the demo commune. `progress(done, total)` is called before
 /// the first transaction and after each one. Refuses a store that already has records.
 pub fn generate(store: &mut Store, opts: &DemoOptions, progress: &mut dyn FnMut(usize, usize)) -> Result<DemoReport> {
+    generate_as_of(store, opts, chrono::Local::now().date_naive(), progress)
+}
+
+/// As [`generate`], as the commune stood on `today` (the demo province makes communes as of past months).
+pub fn generate_as_of(
+    store: &mut Store,
+    opts: &DemoOptions,
+    today: NaiveDate,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<DemoReport> {
     let commune = store.commune()?.clone();
     if opts.scale == 0 {
         return Err(Error::Refused("Quy mô dữ liệu mẫu phải từ 1 trở lên.".into()));
@@ -97,7 +107,6 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, progress: &mut dyn FnMut(
             commune.commune
         )));
     }
-    let today = chrono::Local::now().date_naive();
     let mut g = Gen::new(opts.seed, today, &commune.commune, &commune.province, &commune.officer);
     for _ in 0..opts.scale {
         g.cluster();

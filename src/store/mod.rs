@@ -15,6 +15,7 @@ mod documents;
 mod migrate;
 mod names;
 pub mod province;
+pub mod province_console;
 mod query;
 mod sync;
 
@@ -132,6 +133,9 @@ pub struct Store {
     session: Option<Account>,
     /// The data key, kept while the store is open to wrap it for new accounts and passwords.
     key: Option<DataKey>,
+    /// A fixed wall clock for writes (stamps and "today"); `None`: the computer's. Only the demo
+    /// province sets it, to live its communes through past months ([`Store::set_clock`]).
+    clock: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Store {
@@ -299,7 +303,7 @@ impl Store {
     fn opened(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
         let commune = read_commune(&conn)?;
         let actor = commune.as_ref().map(|c| c.officer.clone()).unwrap_or_default();
-        Ok(Store { conn, path, commune, actor, session: None, key: None })
+        Ok(Store { conn, path, commune, actor, session: None, key: None, clock: None })
     }
 
     /// Makes this in-memory store the commune's (files are made by [`Store::create`]).
@@ -458,6 +462,14 @@ impl Store {
         }
     }
 
+    /// Fixes the wall clock the next writes are stamped with and judged by ("not after today"), or
+    /// gives it back to the computer (`None`). For the demo province only: its communes' bundles are
+    /// made over past months, and their records must carry those months' clocks. Clock stamps still
+    /// only ever increase ([`Hlc::tick`]).
+    pub fn set_clock(&mut self, at: Option<chrono::DateTime<chrono::Utc>>) {
+        self.clock = at;
+    }
+
     /// Runs `f` in one transaction: everything it writes is committed together, or nothing if it fails.
     /// Only an officer or the chief may write.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
@@ -469,7 +481,11 @@ impl Store {
     fn write_as_system<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let commune = self.commune.as_ref().ok_or(Error::NotInitialized)?;
         let tx = self.conn.transaction()?;
-        let mut w = Tx { tx, commune, actor: &self.actor, today: today(), refs: Default::default() };
+        let (today, wall_ms) = match self.clock {
+            Some(t) => (t.with_timezone(&chrono::Local).date_naive(), Some(t.timestamp_millis().max(0) as u64)),
+            None => (today(), None),
+        };
+        let mut w = Tx { tx, commune, actor: &self.actor, today, wall_ms, refs: Default::default() };
         let out = f(&mut w)?;
         w.tx.commit()?;
         Ok(out)
@@ -1005,6 +1021,8 @@ pub struct Tx<'s> {
     commune: &'s Commune,
     actor: &'s str,
     today: NaiveDate,
+    /// The fixed wall clock of [`Store::set_clock`], in milliseconds.
+    wall_ms: Option<u64>,
     /// Reference lists read in this transaction (they do not change inside one).
     refs: std::cell::RefCell<std::collections::HashMap<String, Arc<[RefItem]>>>,
 }
@@ -1257,7 +1275,7 @@ impl Tx<'_> {
     }
 
     fn tick(&self) -> Result<Hlc> {
-        let next = Hlc::tick(Hlc(self.counter("hlc")? as u64), Hlc::wall_ms());
+        let next = Hlc::tick(Hlc(self.counter("hlc")? as u64), self.wall_ms.unwrap_or_else(Hlc::wall_ms));
         self.set_clock(next)?;
         Ok(next)
     }

@@ -165,7 +165,7 @@ pub struct Alert {
 }
 
 pub struct ProvinceDb {
-    conn: Connection,
+    pub(super) conn: Connection,
     dir: PathBuf,
 }
 
@@ -604,9 +604,20 @@ impl ProvinceDb {
             }
         }
         tx.execute(
-            "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary, receipt)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![w.hash, w.key_id, inst, w.commune_code, w.epoch, w.seq, w.now, w.summary.to_string(), w.receipt],
+            "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary, receipt, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                w.hash,
+                w.key_id,
+                inst,
+                w.commune_code,
+                w.epoch,
+                w.seq,
+                w.now,
+                w.summary.to_string(),
+                w.receipt,
+                w.bundle_created_at
+            ],
         )?;
         tx.commit()?;
         Ok(())

@@ -447,6 +447,15 @@ impl<R: Read> Tar<R> {
     }
 }
 
+/// Who to ask for a new bundle of `kind`, as the side reading it says it: a commune's changes are
+/// read at the province, the province's bundles at a commune.
+pub(crate) fn ask_again(kind: BundleKind) -> &'static str {
+    match kind {
+        BundleKind::Changes => "Hãy yêu cầu xã xuất lại gói",
+        _ => "Hãy yêu cầu Công an tỉnh xuất lại gói",
+    }
+}
+
 /// The trusted comment the signature of a bundle with manifest `m` carries (what `minisign -V`
 /// prints): `phongtrao <kind> <province>-<commune> seq <n> epoch <e>`.
 pub fn trusted_comment(m: &Manifest) -> String {
@@ -509,9 +518,10 @@ impl<'r> Opened<'r> {
                 "bundle_signature",
                 format!(
                     "Chữ ký của {} không hợp lệ với khóa {}: bản kê đã bị sửa sau khi ký, hoặc gói bị làm giả. \
-Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi gửi xuất lại gói và chép trực tiếp.",
+Không nhập gì, dữ liệu không bị thay đổi. {} và chép trực tiếp.",
                     self.manifest.kind.label(),
-                    key.key_id()
+                    key.key_id(),
+                    ask_again(self.manifest.kind)
                 ),
             ));
         }
@@ -521,11 +531,12 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi g�
                 "bundle_comment",
                 format!(
                     "Lời ghi đã ký trong chữ ký («{}») không khớp với bản kê của gói ({} số {}, kỳ {}): người kiểm tra bằng \
-minisign sẽ bị đọc sai. Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi gửi xuất lại gói bằng phongtrao.",
+minisign sẽ bị đọc sai. Không nhập gì, dữ liệu không bị thay đổi. {} bằng phongtrao.",
                     crate::text::printable(&comment, 80),
                     self.manifest.kind.label(),
                     self.manifest.seq,
-                    self.manifest.epoch
+                    self.manifest.epoch,
+                    ask_again(self.manifest.kind)
                 ),
             ));
         }
@@ -547,9 +558,9 @@ minisign sẽ bị đọc sai. Không nhập gì, dữ liệu không bị thay �
                 return Err(Error::bundle(
                     "bundle_hash",
                     format!(
-                        "Gói có tệp {} không ghi trong bản kê đã ký: gói đã bị thêm nội dung. Không nhập gì. \
-Hãy yêu cầu nơi gửi xuất lại gói.",
-                        e.path
+                        "Gói có tệp {} không ghi trong bản kê đã ký: gói đã bị thêm nội dung. Không nhập gì. {}.",
+                        e.path,
+                        ask_again(self.manifest.kind)
                     ),
                 ));
             };
@@ -557,7 +568,7 @@ Hãy yêu cầu nơi gửi xuất lại gói.",
                 return Err(too_large(&format!("tệp {} quá {} MB", e.path, limit >> 20)));
             }
             if e.size != listed.bytes {
-                return Err(hash_mismatch(&e.path));
+                return Err(hash_mismatch(&e.path, self.manifest.kind));
             }
             let data = self.rest.data(e.size)?;
             files.insert(e.path, data);
@@ -570,7 +581,7 @@ Hãy yêu cầu nơi gửi xuất lại gói.",
         for f in &self.manifest.files {
             let ok = files.get(&f.path).is_some_and(|d| d.len() as u64 == f.bytes && sha256_hex(d) == f.sha256);
             if !ok {
-                return Err(hash_mismatch(&f.path));
+                return Err(hash_mismatch(&f.path, self.manifest.kind));
             }
         }
         Ok(Verified {
@@ -583,12 +594,13 @@ Hãy yêu cầu nơi gửi xuất lại gói.",
     }
 }
 
-fn hash_mismatch(path: &str) -> Error {
+fn hash_mismatch(path: &str, kind: BundleKind) -> Error {
     Error::bundle(
         "bundle_hash",
         format!(
             "Tệp {path} trong gói không khớp với độ dài và mã băm SHA-256 ghi trong bản kê đã ký: gói đã bị sửa hoặc thiếu. \
-Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi gửi xuất lại gói."
+Không nhập gì, dữ liệu không bị thay đổi. {}.",
+            ask_again(kind)
         ),
     )
 }
@@ -630,9 +642,9 @@ impl Verified {
             Error::bundle(
                 "bundle_hash",
                 format!(
-                    "Bản kê đã ký của gói không ghi tệp {path} mà {} phải có. Không nhập gì, dữ liệu không bị thay đổi. \
-Hãy yêu cầu nơi gửi xuất lại gói.",
-                    self.manifest.kind.label()
+                    "Bản kê đã ký của gói không ghi tệp {path} mà {} phải có. Không nhập gì, dữ liệu không bị thay đổi. {}.",
+                    self.manifest.kind.label(),
+                    ask_again(self.manifest.kind)
                 ),
             )
         })
@@ -654,10 +666,11 @@ pub fn check_time(m: &Manifest, now: DateTime<Utc>) -> Result<()> {
             "bundle_future",
             format!(
                 "{what} số {} ghi ngày tạo {}, sau hôm nay ({}): đồng hồ của máy tạo gói bị chỉnh sai, hoặc gói bị làm giả. \
-Không nhập gì, dữ liệu không bị thay đổi. Hãy kiểm tra ngày giờ của máy tạo gói rồi xuất lại gói.",
+Không nhập gì, dữ liệu không bị thay đổi. Hãy kiểm tra ngày giờ của máy tạo gói; {}.",
                 m.seq,
                 local(m.created_at),
-                local(now)
+                local(now),
+                ask_again(m.kind).replacen("Hãy y", "y", 1)
             ),
         ));
     }
@@ -666,11 +679,12 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy kiểm tra ngày gi
             "bundle_validity",
             format!(
                 "{what} số {} ghi thời hạn từ {} đến {}, dài hơn mức cho phép ({} ngày): phongtrao không tạo gói như vậy. \
-Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi gửi xuất lại gói bằng phongtrao.",
+Không nhập gì, dữ liệu không bị thay đổi. {} bằng phongtrao.",
                 m.seq,
                 local(m.created_at),
                 local(m.expires_at),
-                max_validity(m.kind).num_days()
+                max_validity(m.kind).num_days(),
+                ask_again(m.kind)
             ),
         ));
     }
@@ -678,10 +692,14 @@ Không nhập gì, dữ liệu không bị thay đổi. Hãy yêu cầu nơi g�
         return Err(Error::bundle(
             "bundle_expired",
             format!(
-                "{what} số {} đã hết hạn ngày {} (tạo ngày {}). Không nhập gì. Hãy xuất gói mới rồi chuyển lại.",
+                "{what} số {} đã hết hạn ngày {} (tạo ngày {}). Không nhập gì. {}",
                 m.seq,
                 local(m.expires_at),
-                local(m.created_at)
+                local(m.created_at),
+                match m.kind {
+                    BundleKind::Changes => "Hãy yêu cầu xã xuất gói mới rồi chuyển lại.",
+                    _ => "Hãy yêu cầu Công an tỉnh xuất gói mới rồi chuyển lại.",
+                }
             ),
         ));
     }

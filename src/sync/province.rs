@@ -134,8 +134,7 @@ impl Province {
         &self.db
     }
 
-    /// The store itself, for tests of its own guards (the import rules are bypassed).
-    #[doc(hidden)]
+    /// The store itself: for the province's console (`crate::province`), and for tests of its own guards.
     pub fn db_mut(&mut self) -> &mut ProvinceDb {
         &mut self.db
     }
@@ -1023,8 +1022,9 @@ fn read_changes(payload: &[u8], m: &Manifest) -> Result<Vec<Parsed>> {
 }
 
 /// At most this many records in one bundle (the manifest's counts are checked against it before the
-/// payload is read). A full export of a large commune holds tens of thousands.
-pub const MAX_RECORDS: u64 = 1_000_000;
+/// payload is read): what one bundle can make the province hold in memory and keep (a tombstone of
+/// an unknown record is kept too). A full export of a large commune holds tens of thousands.
+pub const MAX_RECORDS: u64 = 500_000;
 
 /// A record's fields from their JSON text (see [`StrictDoc`]), or why they are not a record's fields.
 fn parse_fields(text: &str) -> std::result::Result<Doc, String> {
@@ -1164,5 +1164,23 @@ impl Lookup for ProvinceLookup<'_> {
     }
     fn find(&self, _kind: Kind, _field: &str, _value: &str) -> Result<Vec<(Uuid, Doc)>> {
         Ok(Vec::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gap_of_one_bundle_is_named_once() {
+        assert_eq!(gap_text(3, 3), "gói số 3");
+        assert_eq!(gap_text(3, 5), "các gói số 3 đến 5");
+    }
+
+    #[test]
+    fn a_stored_time_reads_as_an_officer_reads_it() {
+        let t = local("2026-12-06T10:25:02.576587522+00:00");
+        assert!(t.contains(" ngày ") && t.ends_with("/12/2026"), "{t}");
+        assert_eq!(local("hôm qua"), "(không rõ thời điểm)");
     }
 }

@@ -1,13 +1,13 @@
 //! Backups and restore: the file, its checks, the rotation, the new sync epoch, the command line.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::{Local, TimeZone};
 use phongtrao::backup;
 use phongtrao::{Kind, Store};
 use serde_json::json;
 
+use crate::cli::{INIT, phongtrao, phongtrao_ok};
 use crate::store::{doc, file_store};
 
 const PW: &str = "mat-khau-dung";
@@ -181,35 +181,10 @@ fn strings_finds_no_names_in_a_backup() {
 fn backup_and_restore_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("du-lieu").join("xa.db");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_phongtrao"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .env_remove("PHONGTRAO_DB")
-            .env_remove("PHONGTRAO_USER")
-            .env("PHONGTRAO_PASSWORD", PW)
-            .output()
-            .unwrap()
-    };
-    let ok = |args: &[&str]| {
-        let o = run(args);
-        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8(o.stdout).unwrap()
-    };
-    ok(&[
-        "init",
-        "--province-code",
-        "51",
-        "--province",
-        "Quảng Ngãi",
-        "--commune-code",
-        "23535",
-        "--commune",
-        "Xã Ia Đal",
-        "--officer",
-        "Nguyễn Văn An",
-    ]);
+    let db_arg = db.to_string_lossy().into_owned();
+    let run = |args: &[&str]| phongtrao(&[&["--db", &db_arg], args].concat(), PW);
+    let ok = |args: &[&str]| phongtrao_ok(&[&["--db", &db_arg], args].concat(), PW);
+    ok(INIT);
     ok(&["add", "area", "--json", r#"{"name": "Thôn Một", "kind": "thon", "households": 10, "population": 40}"#]);
     let usb = dir.path().join("usb");
     let said = ok(&["backup", "create", "--out", usb.to_str().unwrap()]);

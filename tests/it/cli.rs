@@ -5,6 +5,40 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+/// `phongtrao init` of the test commune (Xã Ia Đal, Quảng Ngãi; its chief Nguyễn Văn An).
+pub(crate) const INIT: &[&str] = &[
+    "init",
+    "--province-code",
+    "51",
+    "--province",
+    "Quảng Ngãi",
+    "--commune-code",
+    "23535",
+    "--commune",
+    "Xã Ia Đal",
+    "--officer",
+    "Nguyễn Văn An",
+];
+
+/// `phongtrao ARGS` with `password` (`PHONGTRAO_PASSWORD`), not the store or the user of the test's
+/// own environment.
+pub(crate) fn phongtrao(args: &[&str], password: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_phongtrao"))
+        .args(args)
+        .env_remove("PHONGTRAO_DB")
+        .env_remove("PHONGTRAO_USER")
+        .env("PHONGTRAO_PASSWORD", password)
+        .output()
+        .unwrap()
+}
+
+/// As [`phongtrao`], expecting success; its standard output.
+pub(crate) fn phongtrao_ok(args: &[&str], password: &str) -> String {
+    let o = phongtrao(args, password);
+    assert!(o.status.success(), "phongtrao {args:?} failed: {}", err(&o));
+    out(&o)
+}
+
 struct Cli {
     _dir: tempfile::TempDir,
     db: PathBuf,
@@ -25,15 +59,8 @@ impl Cli {
     }
 
     fn raw(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_phongtrao"))
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .env_remove("PHONGTRAO_DB")
-            .env_remove("PHONGTRAO_USER")
-            .env("PHONGTRAO_PASSWORD", "mat-khau-dung")
-            .output()
-            .unwrap()
+        let db = self.db.to_string_lossy();
+        phongtrao(&[&["--db", &db], args].concat(), "mat-khau-dung")
     }
 
     /// Runs and expects success; returns stdout.
@@ -51,19 +78,7 @@ impl Cli {
     }
 
     fn init(&self) {
-        self.ok(&[
-            "init",
-            "--province-code",
-            "51",
-            "--province",
-            "Quảng Ngãi",
-            "--commune-code",
-            "23535",
-            "--commune",
-            "Xã Ia Đal",
-            "--officer",
-            "Nguyễn Văn An",
-        ]);
+        self.ok(INIT);
     }
 
     fn list(&self, kind: &str, extra: &[&str]) -> Vec<Value> {
@@ -83,19 +98,7 @@ fn init_add_show_list_edit_delete() {
     assert!(c.fails(&["list", "area"]).starts_with("Lỗi: Kho dữ liệu chưa được khởi tạo"));
     assert!(!Path::new(&c.db).exists(), "a read does not create a store");
     c.init();
-    let again = c.fails(&[
-        "init",
-        "--province-code",
-        "51",
-        "--province",
-        "Quảng Ngãi",
-        "--commune-code",
-        "23535",
-        "--commune",
-        "Xã Ia Đal",
-        "--officer",
-        "Nguyễn Văn An",
-    ]);
+    let again = c.fails(INIT);
     assert!(again.contains("Đã có kho dữ liệu tại"), "{again}");
 
     let id = c.ok(&[
@@ -242,19 +245,7 @@ fn demo_makes_a_commune_and_the_audit_check_catches_an_edit() {
 fn the_db_path_comes_from_the_environment_too() {
     let c = Cli::new();
     let o = Command::new(env!("CARGO_BIN_EXE_phongtrao"))
-        .args([
-            "init",
-            "--province-code",
-            "51",
-            "--province",
-            "Quảng Ngãi",
-            "--commune-code",
-            "23535",
-            "--commune",
-            "Xã Ia Đal",
-            "--officer",
-            "Nguyễn Văn An",
-        ])
+        .args(INIT)
         .env("PHONGTRAO_DB", &c.db)
         .env("PHONGTRAO_PASSWORD", "mat-khau-dung")
         .output()

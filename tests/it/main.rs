@@ -8,6 +8,7 @@ mod dossier;
 mod forms;
 mod print;
 mod print_save;
+mod province;
 mod security;
 mod store;
 mod sync;

@@ -6,6 +6,7 @@ use phongtrao::keyring::{KdfParams, Keyring};
 use phongtrao::{Error, Kind, NewAccount, Role, Store};
 use serde_json::json;
 
+use crate::cli::INIT;
 use crate::store::{chief, doc, file_store, setup};
 
 fn officer(username: &str, role: Role) -> NewAccount {
@@ -246,24 +247,7 @@ fn accounts_from_the_command_line() {
         )
     };
     let chief = Some("nguyenvanan");
-    let (ok, _, e) = run(
-        chief,
-        "mk-truong-123",
-        None,
-        &[
-            "init",
-            "--province-code",
-            "51",
-            "--province",
-            "Quảng Ngãi",
-            "--commune-code",
-            "23535",
-            "--commune",
-            "Xã Ia Đal",
-            "--officer",
-            "Nguyễn Văn An",
-        ],
-    );
+    let (ok, _, e) = run(chief, "mk-truong-123", None, INIT);
     assert!(ok, "{e}");
     // The chief adds an officer and a viewer.
     let (ok, out, e) = run(

@@ -7,14 +7,9 @@ use phongtrao::{Error, Setup};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+/// The test commune: the demo's (Xã Ia Đal, Quảng Ngãi; officer Nguyễn Văn An).
 pub fn setup() -> Setup {
-    Setup {
-        province_code: "51".into(),
-        province: "Quảng Ngãi".into(),
-        commune_code: "23535".into(),
-        commune: "Xã Ia Đal".into(),
-        officer: "Nguyễn Văn An".into(),
-    }
+    phongtrao::demo::demo_setup()
 }
 
 pub fn new_store() -> Store {

@@ -17,6 +17,8 @@ use phongtrao::{Error, NewAccount, Role, Setup};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::cli::{INIT, phongtrao, phongtrao_ok};
+
 pub(crate) const PW: &str = "mat-khau-dung";
 
 pub(crate) struct World {
@@ -410,6 +412,7 @@ fn forged_or_foreign_receipts_change_nothing_at_the_commune() {
     phongtrao::fsutil::write_atomic(&path, &t.into_inner().unwrap()).unwrap();
     let e = commune::import(&mut a, &path).unwrap_err();
     assert_eq!(code(&e), "bundle_hash", "{e}");
+    assert!(e.to_string().contains("Hãy yêu cầu Công an tỉnh xuất lại gói"), "advice for the commune: {e}");
 
     // A genuine receipt for another commune's installation.
     let mut b = w.commune("23536", true);
@@ -534,6 +537,10 @@ fn debian_age_and_minisign_read_a_real_bundle_and_it_reveals_no_names() {
     // minisign -Vm manifest.json -p commune.pub
     let v = tool(Command::new("minisign").arg("-Vm").arg("manifest.json").arg("-p").arg(&pubfile).current_dir(&out));
     assert!(String::from_utf8_lossy(&v.stdout).contains("Signature and comment signature verified"));
+    // The trusted comment minisign shows says what the manifest says (the reader refuses otherwise).
+    let manifest: Manifest = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let shown = format!("Trusted comment: {}", bundle::trusted_comment(&manifest));
+    assert!(String::from_utf8_lossy(&v.stdout).contains(&shown), "{}", String::from_utf8_lossy(&v.stdout));
     // sha256sum of each payload file against the manifest
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
@@ -592,39 +599,13 @@ fn debian_age_and_minisign_read_a_real_bundle_and_it_reveals_no_names() {
 #[test]
 fn the_command_line_carries_a_bundle_there_and_a_receipt_back() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_phongtrao"))
-            .args(args)
-            .env_remove("PHONGTRAO_DB")
-            .env_remove("PHONGTRAO_USER")
-            .env("PHONGTRAO_PASSWORD", PW)
-            .output()
-            .unwrap()
-    };
-    let ok = |args: &[&str]| {
-        let o = run(args);
-        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8(o.stdout).unwrap()
-    };
+    let run = |args: &[&str]| phongtrao(args, PW);
+    let ok = |args: &[&str]| phongtrao_ok(args, PW);
     let p = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
     let (tinh, db, usb) = (p("tinh"), p("xa.db"), p("usb"));
     std::fs::create_dir_all(&usb).unwrap();
     let enrollment = ok(&["province", "init", "--dir", &tinh, "--province-code", "51", "--province", "Quảng Ngãi"]);
-    ok(&[
-        "--db",
-        &db,
-        "init",
-        "--province-code",
-        "51",
-        "--province",
-        "Quảng Ngãi",
-        "--commune-code",
-        "23535",
-        "--commune",
-        "Xã Ia Đal",
-        "--officer",
-        "Nguyễn Văn An",
-    ]);
+    ok(&[&["--db", db.as_str()], INIT].concat());
     let shown = ok(&["--db", &db, "key", "show"]);
     assert!(shown.contains("Mã khóa:") && shown.contains("Dấu vân tay:"), "{shown}");
     ok(&["--db", &db, "key", "export-pub", "--out", &p("xa.pub")]);
@@ -647,9 +628,9 @@ fn the_command_line_carries_a_bundle_there_and_a_receipt_back() {
     assert!(dry.contains("Chạy thử: chưa nhập gì") && dry.contains("khu dân cư"), "{dry}");
     let done = ok(&["province", "--dir", &tinh, "import", &file, "--receipt-out", &usb]);
     let receipt = done.lines().find_map(|l| l.strip_prefix("Biên nhận cho xã: ")).unwrap().to_owned();
-    let again = run(&["province", "--dir", &tinh, "import", &file]);
-    assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("đã được nhập lúc"));
+    // A replay changes nothing and is no failure (issue 15: exit 0 when every bundle was imported or a replay).
+    let again = ok(&["province", "--dir", &tinh, "import", &file]);
+    assert!(again.contains("đã được nhập lúc") && again.contains("1 đã nhập trước đây"), "{again}");
     let status = ok(&["province", "--dir", &tinh, "status"]);
     assert!(status.contains("Xã 23535") && status.contains("Gói cuối: số 1"), "{status}");
     // Times as an officer reads them, never `2026-12-06T10:25:02.576587522+00:00`.

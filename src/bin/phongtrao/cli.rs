@@ -204,6 +204,16 @@ pub enum Command {
     /// Thông tin xã và số bản ghi
     #[command(help_template = TEMPLATE)]
     Info,
+    /// Số liệu của xã theo kỳ báo cáo (cùng dạng số liệu Công an tỉnh tổng hợp)
+    #[command(help_template = TEMPLATE)]
+    Figures {
+        /// Kỳ báo cáo: 2026 (năm), 2026-11 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng)
+        #[arg(long, value_name = "KỲ")]
+        period: String,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// In đường dẫn tệp dữ liệu (không cần đăng nhập)
     #[command(help_template = TEMPLATE)]
     Where,
@@ -306,17 +316,82 @@ pub enum ProvinceCmd {
         #[arg(long, value_name = "MÃ KHÓA")]
         key_id: String,
     },
-    /// Nhập gói dữ liệu của xã (in bản tóm tắt trước), ghi biên nhận cho xã
+    /// Nhập các gói dữ liệu của xã (tệp .ptb hoặc thư mục chứa chúng, ví dụ ổ USB), mỗi gói một lần ghi;
+    /// ghi biên nhận cho từng xã vào thư mục bien-nhan/MÃ_XÃ bên cạnh gói
     #[command(help_template = TEMPLATE)]
     Import {
-        #[arg(value_name = "TỆP")]
-        file: PathBuf,
-        /// Chỉ kiểm tra và tóm tắt, không nhập
+        #[arg(value_name = "TỆP HOẶC THƯ MỤC", required = true)]
+        paths: Vec<PathBuf>,
+        /// Chỉ kiểm tra và tóm tắt, không nhập gì
         #[arg(long)]
         dry_run: bool,
-        /// Thư mục ghi biên nhận (mặc định: receipts trong thư mục của tỉnh)
+        /// Thư mục gốc ghi biên nhận (mặc định: thư mục của gói)
         #[arg(long, value_name = "THƯ MỤC")]
         receipt_out: Option<PathBuf>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tạo tỉnh mẫu: các xã mẫu đã ghi danh và gửi gói nhiều tháng (có xã gửi muộn, thiếu gói, bị thu hồi khóa, có bản ghi bị cách ly)
+    #[command(help_template = TEMPLATE)]
+    Demo {
+        /// Số xã
+        #[arg(long, default_value_t = 30, value_name = "N")]
+        communes: usize,
+        /// Hạt giống: cùng hạt giống cho cùng dữ liệu
+        #[arg(long, default_value_t = 1, value_name = "SỐ")]
+        seed: u64,
+        /// Số tháng đã gửi gói
+        #[arg(long, default_value_t = 6, value_name = "N")]
+        months: u32,
+    },
+    /// Các xã theo kỳ báo cáo: số kỳ phải gửi, đã nhận, đúng hạn; gói cuối, gói thiếu, khóa bị thu hồi
+    #[command(help_template = TEMPLATE)]
+    Roster {
+        /// Kỳ báo cáo: 2026 (năm), 2026-11 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng); mặc định: năm nay
+        #[arg(long, value_name = "KỲ")]
+        period: Option<String>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Số liệu toàn tỉnh theo kỳ báo cáo: tổng và từng xã
+    #[command(help_template = TEMPLATE)]
+    Figures {
+        /// Kỳ báo cáo: 2026, 2026-11, 2026-Q3, 2026-H1
+        #[arg(long, value_name = "KỲ")]
+        period: String,
+        /// Chỉ một xã (in cùng dạng với lệnh phongtrao figures ở xã)
+        #[arg(long, value_name = "MÃ XÃ")]
+        commune: Option<String>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bản ghi bị cách ly khi nhập gói: xem, hoặc quyết định (decide)
+    #[command(help_template = TEMPLATE)]
+    Quarantine {
+        #[command(subcommand)]
+        command: Option<QuarantineCmd>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Xem hoặc đặt kỳ báo cáo: tần suất, ngày chốt số liệu, số ngày gia hạn
+    #[command(help_template = TEMPLATE)]
+    Periods {
+        /// Tần suất: month (hằng tháng), quarter (hằng quý), half (6 tháng), year (hằng năm)
+        #[arg(long, value_name = "TẦN SUẤT")]
+        frequency: Option<String>,
+        /// Ngày chốt số liệu trong tháng (1 đến 31; 31: hết tháng)
+        #[arg(long, value_name = "NGÀY")]
+        end_day: Option<u32>,
+        /// Số ngày gia hạn sau ngày chốt
+        #[arg(long, value_name = "SỐ NGÀY")]
+        grace: Option<u32>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Tình trạng các xã đã đăng ký: gói cuối, lần nhập cuối, gói thiếu, bản ghi bị cách ly
     #[command(help_template = TEMPLATE)]
@@ -358,6 +433,26 @@ pub enum ProvinceCmd {
     ExportEnrollment {
         #[arg(long, value_name = "THƯ MỤC")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuarantineCmd {
+    /// Quyết định về một bản ghi bị cách ly: chấp nhận sau khi xem xét, hoặc giữ từ chối; kèm ghi chú
+    #[command(help_template = TEMPLATE)]
+    Decide {
+        /// Mã bản ghi bị cách ly (12 ký tự, xem phongtrao province quarantine)
+        #[arg(value_name = "MÃ")]
+        id: String,
+        /// Chấp nhận bản ghi (đưa vào số liệu)
+        #[arg(long, conflicts_with = "refuse", required_unless_present = "refuse")]
+        accept: bool,
+        /// Giữ từ chối
+        #[arg(long)]
+        refuse: bool,
+        /// Ghi chú lý do quyết định
+        #[arg(long, value_name = "GHI CHÚ")]
+        note: String,
     },
 }
 

@@ -131,6 +131,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bundle(cmd) => bundle(w, &ctx, cmd),
         Command::Province(args) => province(w, args),
         Command::Info => info(w, &ctx),
+        Command::Figures { period, json } => figures(w, &ctx, &period, json),
     }
 }
 
@@ -521,6 +522,18 @@ fn info(w: &mut impl Write, ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
+fn figures(w: &mut impl Write, ctx: &Ctx, period: &str, json: bool) -> Result<()> {
+    let store = ctx.open()?;
+    let period: phongtrao::period::Period = period.parse()?;
+    let f = phongtrao::figures::of_store(&store, period)?;
+    if json {
+        return say(w, to_json(&f)?);
+    }
+    let c = store.commune()?;
+    say(w, format!("{} ({}) — {}", c.commune, c.commune_code, f.label))?;
+    print_figures(w, &f)
+}
+
 fn backup(w: &mut impl Write, cmd: BackupCmd, path: &std::path::Path, user: Option<&str>) -> Result<()> {
     use phongtrao::backup;
     let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6).replace('.', ",");
@@ -660,7 +673,7 @@ fn print(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, args: c
 }
 
 fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
-    use phongtrao::sync::province::{ImportOptions, Province};
+    use phongtrao::sync::province::Province;
     let dir = args
         .dir
         .ok_or_else(|| Error::Refused("Thiếu thư mục dữ liệu của Công an tỉnh: hãy thêm --dir THƯ_MỤC.".into()))?;
@@ -696,22 +709,186 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
                 ),
             )?;
         }
-        ProvinceCmd::Import { file, dry_run, receipt_out } => {
+        ProvinceCmd::Import { paths, dry_run, receipt_out, json } => {
+            use phongtrao::province::intake::{self, IntakeOptions, Status};
             let mut p = open()?;
-            let now = chrono::Utc::now();
-            let preview = p.import_at(&file, &ImportOptions { dry_run: true, receipt_dir: None }, now)?;
-            print_import(w, &preview)?;
-            if !dry_run {
-                let done = p.import_at(&file, &ImportOptions { dry_run: false, receipt_dir: receipt_out }, now)?;
-                say(w, "Đã nhập.")?;
-                if let Some(r) = &done.receipt {
-                    say(w, format!("Biên nhận cho xã: {}", r.display()))?;
+            let opts = IntakeOptions { dry_run, receipt_root: receipt_out };
+            let total = intake::collect(&paths)?.len();
+            let done = intake::import_paths(&mut p, &paths, &opts, &mut |done, total| {
+                if total > 1 && !json {
+                    eprint!("\rĐang {} gói: {done}/{total}", if dry_run { "kiểm tra" } else { "nhập" });
                 }
-                if let Some(why) = done.receipt_error {
-                    return Err(Error::Bundle { code: "receipt_not_written", message: why });
-                }
+            })?;
+            if total > 1 && !json {
+                eprintln!();
+            }
+            if json {
+                say(w, to_json(&done)?)?;
             } else {
-                say(w, "Chạy thử: chưa nhập gì.")?;
+                for o in &done.outcomes {
+                    say(w, format!("{}:", o.file.display()))?;
+                    if let Some(r) = &o.report {
+                        print_import(w, r)?;
+                    }
+                    say(w, format!("  {}", o.message))?;
+                    if o.status == Status::Refused || o.code.as_deref() == Some("receipt_not_written") {
+                        eprintln!("{}: {}", o.file.display(), o.message);
+                    }
+                    if let Some(r) = &o.receipt {
+                        say(w, format!("Biên nhận cho xã: {}", r.display()))?;
+                    }
+                }
+                if dry_run {
+                    say(w, "Chạy thử: chưa nhập gì.")?;
+                }
+                say(
+                    w,
+                    format!(
+                        "Tổng cộng {} gói: {} {}, {} đã nhập trước đây, {} bị từ chối, {} bỏ qua.",
+                        done.outcomes.len(),
+                        done.count(Status::Imported),
+                        if dry_run { "có thể nhập" } else { "đã nhập" },
+                        done.count(Status::Replay),
+                        done.count(Status::Refused),
+                        done.count(Status::Skipped)
+                    ),
+                )?;
+            }
+            if total == 0 {
+                return Err(Error::Refused("Không tìm thấy gói .ptb nào ở đường dẫn đã cho.".into()));
+            }
+            if !done.all_ok() {
+                return Err(Error::Refused(format!(
+                    "{} gói bị từ chối, {} gói đã nhập nhưng chưa ghi được biên nhận (xem lý do ở trên); các gói khác vẫn được xử lý.",
+                    done.count(Status::Refused),
+                    done.outcomes.iter().filter(|o| o.code.as_deref() == Some("receipt_not_written")).count()
+                )));
+            }
+        }
+        ProvinceCmd::Demo { communes, seed, months } => {
+            let pw = std::env::var("PHONGTRAO_PASSWORD").unwrap_or_else(|_| phongtrao::demo::DEMO_PASSWORD.to_owned());
+            let opts = phongtrao::province::demo::DemoOptions { communes, seed, months, kdf: KdfParams::default() };
+            let r = phongtrao::province::demo::generate(&dir, &pw, &opts, &mut |done, total| {
+                eprint!("\rĐang tạo tỉnh mẫu: {done}/{total} xã");
+            })?;
+            eprintln!();
+            say(w, format!("Đã tạo tỉnh mẫu {} tại {}:", r.province.meta().province, dir.display()))?;
+            say(w, format!("  {} xã, {} gói đã nhập, {} bản ghi bị cách ly", r.communes, r.bundles, r.quarantined))?;
+            say(w, format!("  Gói ghi danh cho các xã: {}", r.enrollment.display()))?;
+            say(w, format!("  Các gói chờ nhập (như ổ USB): {}", r.usb.display()))?;
+        }
+        ProvinceCmd::Roster { period, json } => {
+            let p = open()?;
+            let today = phongtrao::period::day_of(chrono::Utc::now());
+            let period = match period {
+                Some(s) => s.parse()?,
+                None => phongtrao::period::Period::year(chrono::Datelike::year(
+                    &phongtrao::province::rules(&p)?.period_of(today).end,
+                )),
+            };
+            let r = phongtrao::province::roster::roster(&p, period, today)?;
+            if json {
+                say(w, to_json(&r)?)?;
+            } else {
+                print_roster(w, &r)?;
+            }
+        }
+        ProvinceCmd::Figures { period, commune, json } => {
+            let p = open()?;
+            let period: phongtrao::period::Period = period.parse()?;
+            let f = phongtrao::province::figures::figures(&p, period, commune.as_deref())?;
+            match (json, commune.is_some()) {
+                (true, true) => say(w, to_json(&f.communes[0].figures)?)?,
+                (true, false) => say(w, to_json(&f)?)?,
+                (false, true) => {
+                    let c = &f.communes[0];
+                    say(w, format!("{} ({}) — {}", c.commune, c.commune_code, c.figures.label))?;
+                    print_figures(w, &c.figures)?;
+                }
+                (false, false) => {
+                    say(w, format!("Toàn tỉnh {} ({} xã) — {}", f.province, f.communes.len(), f.total.label))?;
+                    print_figures(w, &f.total)?;
+                    say(w, "")?;
+                    say(w, "Theo xã:")?;
+                    let head: Vec<&str> = f.total.indicators.iter().map(|i| i.code.as_str()).collect();
+                    say(w, format!("  {:<7} {:<20} {}", "Mã xã", "Xã", head.join(" ")))?;
+                    for c in &f.communes {
+                        let vals: Vec<String> = c
+                            .figures
+                            .indicators
+                            .iter()
+                            .map(|i| format!("{:>w$}", i.value, w = i.code.chars().count()))
+                            .collect();
+                        say(w, format!("  {:<7} {:<20} {}", c.commune_code, c.commune, vals.join(" ")))?;
+                    }
+                }
+            }
+        }
+        ProvinceCmd::Quarantine { command, json } => match command {
+            None => {
+                let q = phongtrao::province::quarantine::queue(&open()?)?;
+                if json {
+                    say(w, to_json(&q)?)?;
+                } else if q.is_empty() {
+                    say(w, "Không có bản ghi nào bị cách ly.")?;
+                } else {
+                    for i in &q {
+                        let state = match &i.entry.decision {
+                            None => "CHỜ QUYẾT ĐỊNH".to_owned(),
+                            Some(d) if d.decision == "accept" => format!("đã chấp nhận ({})", d.note),
+                            Some(d) => format!("giữ từ chối ({})", d.note),
+                        };
+                        say(
+                            w,
+                            format!(
+                                "{}  {} ({}) — {} {}: {}",
+                                i.id, i.commune, i.entry.commune_code, i.kind_label, i.entry.record_id, state
+                            ),
+                        )?;
+                        say(w, format!("    Lý do: {}", i.entry.reason))?;
+                    }
+                }
+            }
+            Some(cli::QuarantineCmd::Decide { id, accept, refuse: _, note }) => {
+                let mut p = open()?;
+                let i = phongtrao::province::quarantine::decide(&mut p, &id, accept, &note)?;
+                if json {
+                    say(w, to_json(&i)?)?;
+                } else if accept {
+                    say(
+                        w,
+                        format!(
+                            "Đã chấp nhận bản ghi {} của {}: bản ghi được đưa vào số liệu.",
+                            i.entry.record_id, i.commune
+                        ),
+                    )?;
+                } else {
+                    say(w, format!("Giữ từ chối bản ghi {} của {}.", i.entry.record_id, i.commune))?;
+                }
+            }
+        },
+        ProvinceCmd::Periods { frequency, end_day, grace, json } => {
+            let mut p = open()?;
+            let mut r = phongtrao::province::rules(&p)?;
+            let change = frequency.is_some() || end_day.is_some() || grace.is_some();
+            if let Some(f) = frequency {
+                r.frequency = phongtrao::period::Frequency::parse(&f).ok_or_else(|| {
+                    Error::field("frequency", "Tần suất báo cáo", "chọn month, quarter, half hoặc year")
+                })?;
+            }
+            r.end_day = end_day.unwrap_or(r.end_day);
+            r.grace_days = grace.unwrap_or(r.grace_days);
+            if change {
+                phongtrao::province::set_rules(&mut p, r)?;
+            }
+            if json {
+                say(w, to_json(&r)?)?;
+            } else {
+                say(w, format!("{}{}", r.describe(), if change { " (đã lưu)" } else { "" }))?;
+                let year = chrono::Datelike::year(&phongtrao::period::day_of(chrono::Utc::now()));
+                for s in r.expected_in(&r.window(phongtrao::period::Period::year(year))) {
+                    say(w, format!("  {} — hạn gửi {}", s.label(), phongtrao::date::display(s.due)))?;
+                }
             }
         }
         ProvinceCmd::Status => {
@@ -815,6 +992,104 @@ fn print_import(w: &mut impl Write, r: &phongtrao::sync::province::ImportReport)
     Ok(())
 }
 
+fn print_figures(w: &mut impl Write, f: &phongtrao::figures::Figures) -> Result<()> {
+    use phongtrao::text::format_int;
+    say(w, "Chỉ tiêu:")?;
+    for (n, i) in f.indicators.iter().enumerate() {
+        let of = i.of.map(|o| format!(" / {}", format_int(o))).unwrap_or_default();
+        say(w, format!("  {:>2}. {}: {}{of}", n + 1, i.label, format_int(i.value)))?;
+    }
+    say(w, format!("Mô hình (đến {}):", f.end))?;
+    for m in &f.models {
+        say(
+            w,
+            format!("  {}: {} đang hoạt động, {} đã giải thể", m.label, format_int(m.active), format_int(m.dissolved)),
+        )?;
+    }
+    say(w, format!("Tổ bảo vệ ANTT: {}, thành viên: {}", format_int(f.teams), format_int(f.members)))?;
+    let h = &f.households;
+    say(
+        w,
+        format!(
+            "Hộ gia đình: {}, đăng ký tham gia: {}, ký cam kết trong kỳ: {}",
+            format_int(h.total),
+            format_int(h.registered),
+            format_int(h.committed)
+        ),
+    )?;
+    say(w, format!("\"An toàn về ANTT\" năm {}:", f.cert_year))?;
+    for a in &f.antt {
+        let pct = a.percent.map(|p| format!(" ({}%)", p.to_string().replace('.', ","))).unwrap_or_default();
+        say(w, format!("  {}: {} đăng ký, {} được công nhận{pct}", a.label, a.registered, a.recognised))?;
+    }
+    Ok(())
+}
+
+fn print_roster(w: &mut impl Write, r: &phongtrao::province::roster::Roster) -> Result<()> {
+    let pct = |p: Option<f64>| p.map_or("—".to_owned(), |p| format!("{}%", p.to_string().replace('.', ",")));
+    say(w, format!("{} — {}", r.label, r.rules.describe()))?;
+    say(
+        w,
+        format!(
+            "  {:<7} {:<20} {:>8} {:>8} {:>8} {:>8}  Ghi chú",
+            "Mã xã", "Xã", "Phải gửi", "Đã nhận", "Đúng hạn", "Tỷ lệ"
+        ),
+    )?;
+    for c in &r.communes {
+        let mut notes = Vec::new();
+        if c.revoked {
+            notes.push("khóa đã bị thu hồi".to_owned());
+        }
+        for g in &c.gaps {
+            notes.push(format!("thiếu gói số {}–{}", g.first, g.last));
+        }
+        if c.quarantined > 0 {
+            notes.push(format!("{} bản ghi bị cách ly", c.quarantined));
+        }
+        let late: Vec<String> = c
+            .periods
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p.state,
+                    phongtrao::province::roster::State::Late | phongtrao::province::roster::State::Missing
+                )
+            })
+            .map(|p| format!("{} {}", p.period, p.state_label.to_lowercase()))
+            .collect();
+        if !late.is_empty() {
+            notes.push(late.join(", "));
+        }
+        for f in &c.clock_flags {
+            notes.push(f.message.clone());
+        }
+        say(
+            w,
+            format!(
+                "  {:<7} {:<20} {:>8} {:>8} {:>8} {:>8}  {}",
+                c.commune_code,
+                c.commune,
+                c.expected,
+                c.received,
+                c.on_time,
+                pct(c.on_time_rate),
+                notes.join("; ")
+            ),
+        )?;
+    }
+    say(
+        w,
+        format!(
+            "Toàn tỉnh: phải gửi {}, đã nhận {} ({}), đúng hạn {} ({}).",
+            r.expected,
+            r.received,
+            pct(r.received_rate),
+            r.on_time,
+            pct(r.on_time_rate)
+        ),
+    )
+}
+
 fn print_manifest(w: &mut impl Write, m: &phongtrao::sync::Manifest) -> Result<()> {
     say(w, format!("Loại: {}", m.kind.label()))?;
     say(
@@ -846,6 +1121,7 @@ fn print_manifest(w: &mut impl Write, m: &phongtrao::sync::Manifest) -> Result<(
 }
 
 fn show(w: &mut impl Write, store: &Store, kind: Kind, id: Uuid, json: bool) -> Result<()> {
+    use phongtrao::present::record::{model_view, record_view};
     let record = store.get(kind, id)?;
     if json {
         if kind == Kind::Model {
@@ -855,22 +1131,22 @@ fn show(w: &mut impl Write, store: &Store, kind: Kind, id: Uuid, json: bool) -> 
     }
     say(w, format!("{}: {}", phongtrao::text::capitalise(kind.label()), record.title))?;
     say(w, format!("Mã: {}", record.id))?;
-    for (label, value) in store.describe(&record)? {
-        say(w, format!("{label}: {value}"))?;
+    for v in record_view(store, &record)?.values {
+        say(w, format!("{}: {}", v.label, v.text))?;
     }
     if kind == Kind::Model {
-        let h = store.model_history(id)?;
-        if let Some(o) = &h.origin {
+        let m = model_view(store, &store.model_history(id)?)?;
+        if let Some(o) = &m.origin {
             say(w, format!("Nhân rộng từ: {} ({})", o.title, o.id))?;
         }
-        say(w, format!("Sơ kết, tổng kết ({}):", h.reviews.len()))?;
-        for r in &h.reviews {
-            let rating = store.describe(r)?.into_iter().find(|(l, _)| l == "Đánh giá").map(|x| x.1);
+        say(w, format!("Sơ kết, tổng kết ({}):", m.reviews.len()))?;
+        for r in &m.reviews {
+            let rating = r.values.iter().find(|v| v.key == "rating").map(|v| v.text.as_str());
             say(w, format!("  - {}: {}", r.title, rating.unwrap_or_default()))?;
         }
-        if !h.replicas.is_empty() {
-            say(w, format!("Đã nhân rộng ra ({}):", h.replicas.len()))?;
-            for r in &h.replicas {
+        if !m.replicas.is_empty() {
+            say(w, format!("Đã nhân rộng ra ({}):", m.replicas.len()))?;
+            for r in &m.replicas {
                 say(w, format!("  - {} ({})", r.title, r.id))?;
             }
         }

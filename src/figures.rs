@@ -1,0 +1,350 @@
+//! The movement's figures for a reporting period: the indicators of the yearly report list
+//! (`report_indicator`), models by kind and status, teams and members, households registered and
+//! committed, and the "An toàn về ANTT" results by unit kind.
+//!
+//! One pure computation over a commune's live records, used as it is by the commune (`phongtrao
+//! figures`, from its store) and by the province (`phongtrao province figures`, from the records its
+//! communes sent): for the same records both print the same JSON. The province's total is the sum
+//! of its communes' figures ([`Figures::add`]).
+
+use std::collections::HashMap;
+
+use chrono::Datelike;
+use serde::Serialize;
+
+use crate::domain::cert::{Cert, Subject};
+use crate::domain::{Doc, DocExt, Kind, RefItem, RefSet};
+use crate::period::Window;
+
+/// The registers the figures read.
+pub const KINDS: [Kind; 6] = [Kind::Activity, Kind::Model, Kind::Area, Kind::Team, Kind::Member, Kind::Cert];
+
+/// One indicator of the report list and its value in the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Indicator {
+    pub code: String,
+    pub label: String,
+    pub value: i64,
+    /// Out of how many (the recognised units: out of the registered ones).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<i64>,
+}
+
+/// Models of one kind at the end of the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModelRow {
+    pub kind: String,
+    pub label: String,
+    pub active: i64,
+    pub dissolved: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Households {
+    /// Households in the residential areas.
+    pub total: i64,
+    /// Of which registered in the movement.
+    pub registered: i64,
+    /// Households that signed a commitment (activities "cam kết" in the period).
+    pub committed: i64,
+}
+
+/// "An toàn về ANTT" results of one kind of unit, for the certification year the period ends in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnttRow {
+    pub subject: String,
+    pub label: String,
+    pub registered: i64,
+    pub recognised: i64,
+    /// recognised / registered, in percent with one decimal (`None` when none registered).
+    pub percent: Option<f64>,
+}
+
+/// The figures of one commune (or of the province, summed) for one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figures {
+    /// `2026-11`.
+    pub period: String,
+    /// "Tháng 11/2026 (15/10/2026 – 14/11/2026)".
+    pub label: String,
+    /// First and last day of the period, `yyyy-mm-dd`.
+    pub start: String,
+    pub end: String,
+    /// The certification year of [`Figures::antt`].
+    pub cert_year: i32,
+    pub indicators: Vec<Indicator>,
+    pub models: Vec<ModelRow>,
+    pub teams: i64,
+    pub members: i64,
+    pub households: Households,
+    pub antt: Vec<AnttRow>,
+}
+
+/// The reference lists the figures name things with.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    pub indicators: Vec<RefItem>,
+    pub model_kinds: Vec<RefItem>,
+}
+
+impl Labels {
+    /// The lists this release ships.
+    pub fn builtin() -> Labels {
+        let set = RefSet::builtin();
+        let list = |name: &str| set.lists.iter().find(|l| l.list == name).map(|l| l.items.clone()).unwrap_or_default();
+        Labels { indicators: list("report_indicator"), model_kinds: list("model_kind") }
+    }
+}
+
+/// Running sums while the records stream past.
+#[derive(Default)]
+struct Acc {
+    by_code: HashMap<&'static str, i64>,
+    models: HashMap<String, (i64, i64)>,
+    teams: i64,
+    members: i64,
+    households: Households,
+    antt: HashMap<Subject, (i64, i64)>,
+}
+
+/// Adds records one by one, then [`Builder::finish`]es.
+pub struct Builder<'a> {
+    window: Window,
+    labels: &'a Labels,
+    start: String,
+    end: String,
+    acc: Acc,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(window: Window, labels: &'a Labels) -> Builder<'a> {
+        Builder {
+            window,
+            labels,
+            start: crate::date::iso(window.start),
+            end: crate::date::iso(window.end),
+            acc: Acc::default(),
+        }
+    }
+
+    /// Adds one live record.
+    pub fn add(&mut self, kind: Kind, d: &Doc) {
+        match kind {
+            Kind::Activity => self.activity(d),
+            Kind::Model => {
+                // As the yearly report counts them: founded by the end, dissolved by the end.
+                let founded = d.str_of("founded_on").is_some_and(|f| f <= self.end.as_str());
+                if founded {
+                    let dissolved = d.str_of("dissolved_on").is_some_and(|x| x <= self.end.as_str());
+                    let e = self.acc.models.entry(d.str_of("kind").unwrap_or_default().to_owned()).or_default();
+                    if dissolved { e.1 += 1 } else { e.0 += 1 }
+                }
+            }
+            Kind::Area => {
+                self.acc.households.total += d.int_of("households").unwrap_or(0);
+                self.acc.households.registered += d.int_of("households_registered").unwrap_or(0);
+            }
+            Kind::Team => self.acc.teams += 1,
+            Kind::Member => self.acc.members += 1,
+            Kind::Cert => {
+                if let Ok(c) = Cert::from_doc(d)
+                    && c.year == self.window.end.year()
+                    && c.subject != Subject::Xa
+                {
+                    let e = self.acc.antt.entry(c.subject).or_default();
+                    e.0 += c.registered() as i64;
+                    e.1 += (c.registered() && c.recognised()) as i64;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn activity(&mut self, d: &Doc) {
+        let category = d.str_of("category").unwrap_or_default();
+        let mut bump = |code: &'static str, n: i64| *self.acc.by_code.entry(code).or_default() += n;
+        let yes = |k: &str| (d.get(k).and_then(|v| v.as_bool()) == Some(true)) as i64;
+        let int = |k: &str| d.int_of(k).unwrap_or(0);
+        let start = self.start.clone();
+        let end = self.end.clone();
+        let within =
+            |k: &str| d.str_of(k).and_then(|x| x.get(..10)).is_some_and(|x| start.as_str() <= x && x <= end.as_str());
+        if category == "giao_duc_cong_dong" && within("end_date") {
+            bump("giao_duc_ket_thuc", 1);
+        }
+        if !within("date") {
+            return;
+        }
+        match category {
+            "tuyen_truyen" => {
+                bump("tuyen_truyen_buoi", 1);
+                bump("tuyen_truyen_luot", int("attendances"));
+            }
+            "tin_bao" => {
+                bump("tin_bao", 1);
+                bump("tin_bao_gia_tri", yes("useful"));
+                bump("vu_viec_giai_quyet", yes("case_solved"));
+            }
+            "thu_hoi_vu_khi" => match d.str_of("item_type") {
+                Some("vu_khi") => bump("vu_khi", int("quantity")),
+                Some("vat_lieu_no") => bump("vat_lieu_no", int("quantity")),
+                Some("cong_cu_ho_tro") => bump("cong_cu_ho_tro", int("quantity")),
+                _ => {}
+            },
+            "cam_ket" => {
+                bump("ho_cam_ket", int("households"));
+                self.acc.households.committed += int("households");
+            }
+            "giao_duc_cong_dong" => bump("giao_duc_tiep_nhan", 1),
+            "kiem_diem" => bump("kiem_diem", 1),
+            "ngay_hoi" => {
+                bump("ngay_hoi_diem", int("sites"));
+                bump("ngay_hoi_nguoi", int("participants"));
+            }
+            _ => {}
+        }
+    }
+
+    pub fn finish(self) -> Figures {
+        let Builder { window, labels, start, end, acc } = self;
+        let mut models: Vec<ModelRow> = labels
+            .model_kinds
+            .iter()
+            .map(|k| {
+                let (active, dissolved) = acc.models.get(&k.code).copied().unwrap_or_default();
+                ModelRow { kind: k.code.clone(), label: k.label.clone(), active, dissolved }
+            })
+            .collect();
+        let mut others: Vec<_> =
+            acc.models.iter().filter(|(k, _)| !labels.model_kinds.iter().any(|m| &&m.code == k)).collect();
+        others.sort();
+        // A kind the province withdrew: still counted, under its code.
+        models.extend(others.into_iter().map(|(k, (a, d))| ModelRow {
+            kind: k.clone(),
+            label: k.clone(),
+            active: *a,
+            dissolved: *d,
+        }));
+        let antt: Vec<AnttRow> = Subject::ALL
+            .into_iter()
+            .filter(|s| *s != Subject::Xa)
+            .map(|s| {
+                let (registered, recognised) = acc.antt.get(&s).copied().unwrap_or_default();
+                AnttRow {
+                    subject: s.code().to_owned(),
+                    label: s.label().to_owned(),
+                    registered,
+                    recognised,
+                    percent: percent(recognised, registered),
+                }
+            })
+            .collect();
+        let active_models: i64 = models.iter().map(|m| m.active).sum();
+        let (registered, recognised) = antt.iter().fold((0, 0), |(a, b), r| (a + r.registered, b + r.recognised));
+        let indicators = labels
+            .indicators
+            .iter()
+            .map(|i| {
+                let (value, of) = match i.code.as_str() {
+                    "mo_hinh_theo_loai" => (active_models, None),
+                    "antt_cong_nhan" => (recognised, Some(registered)),
+                    code => (acc.by_code.get(code).copied().unwrap_or(0), None),
+                };
+                Indicator { code: i.code.clone(), label: i.label.clone(), value, of }
+            })
+            .collect();
+        Figures {
+            period: window.period.to_string(),
+            label: window.label(),
+            start,
+            end,
+            cert_year: window.end.year(),
+            indicators,
+            models,
+            teams: acc.teams,
+            members: acc.members,
+            households: acc.households,
+            antt,
+        }
+    }
+}
+
+fn percent(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+impl Figures {
+    /// Adds another commune's figures of the same period (the province's total).
+    pub fn add(&mut self, o: &Figures) {
+        for i in &o.indicators {
+            match self.indicators.iter_mut().find(|x| x.code == i.code) {
+                Some(x) => {
+                    x.value += i.value;
+                    x.of = match (x.of, i.of) {
+                        (None, None) => None,
+                        (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+                    };
+                }
+                None => self.indicators.push(i.clone()),
+            }
+        }
+        for m in &o.models {
+            match self.models.iter_mut().find(|x| x.kind == m.kind) {
+                Some(x) => {
+                    x.active += m.active;
+                    x.dissolved += m.dissolved;
+                }
+                None => self.models.push(m.clone()),
+            }
+        }
+        self.teams += o.teams;
+        self.members += o.members;
+        self.households.total += o.households.total;
+        self.households.registered += o.households.registered;
+        self.households.committed += o.households.committed;
+        for a in &o.antt {
+            match self.antt.iter_mut().find(|x| x.subject == a.subject) {
+                Some(x) => {
+                    x.registered += a.registered;
+                    x.recognised += a.recognised;
+                    x.percent = percent(x.recognised, x.registered);
+                }
+                None => self.antt.push(a.clone()),
+            }
+        }
+    }
+
+    /// The value of an indicator by code (0 if the list has no such indicator).
+    pub fn value(&self, code: &str) -> i64 {
+        self.indicators.iter().find(|i| i.code == code).map_or(0, |i| i.value)
+    }
+}
+
+/// Figures of a set of records.
+pub fn compute<'d>(window: Window, labels: &Labels, records: impl IntoIterator<Item = (Kind, &'d Doc)>) -> Figures {
+    let mut b = Builder::new(window, labels);
+    for (k, d) in records {
+        b.add(k, d);
+    }
+    b.finish()
+}
+
+/// The figures of the commune's store for a period (its own reporting rules, else the defaults).
+pub fn of_store(store: &crate::Store, period: crate::period::Period) -> crate::Result<Figures> {
+    let rules = crate::period::Rules::from_items(&store.ref_items(crate::period::LIST)?);
+    let labels = Labels {
+        indicators: nonempty(store.ref_items("report_indicator")?, || Labels::builtin().indicators),
+        model_kinds: nonempty(store.ref_items("model_kind")?, || Labels::builtin().model_kinds),
+    };
+    let mut b = Builder::new(rules.window(period), &labels);
+    for kind in KINDS {
+        for r in store.list(kind, &crate::ListQuery::default())?.records {
+            b.add(kind, &r.data);
+        }
+    }
+    Ok(b.finish())
+}
+
+fn nonempty(v: Vec<RefItem>, or: impl FnOnce() -> Vec<RefItem>) -> Vec<RefItem> {
+    if v.is_empty() { or() } else { v }
+}

@@ -1,0 +1,46 @@
+//! The province's console: what the officers of the Công an tỉnh do with the bundles their communes
+//! send, on the province store that `crate::sync::province` keeps. Intake of many bundles at once
+//! ([`intake`]), the roster of who sent what and when against the reporting periods ([`roster`],
+//! rules in `crate::period`), the province's figures by commune ([`figures`], the same computation
+//! as the commune's `crate::figures`), the quarantine queue and its decisions ([`quarantine`]), and
+//! a demo province ([`demo`]).
+//!
+//! No SQL here: the province store's reads and writes are in `src/store/province*.rs`.
+
+pub mod demo;
+pub mod figures;
+pub mod intake;
+pub mod quarantine;
+pub mod roster;
+
+use crate::domain::RefSet;
+use crate::error::Result;
+use crate::period::{LIST, Rules};
+use crate::store::province::PROVINCE_USER;
+use crate::sync::province::Province;
+
+/// The province setting holding its reporting rules (a `reporting_period` item as JSON).
+const RULES_KEY: &str = "reporting_period";
+
+/// The province's reporting rules: its own setting, else the reference list this release ships.
+pub fn rules(p: &Province) -> Result<Rules> {
+    if let Some(text) = p.db().setting(RULES_KEY)? {
+        let item: crate::domain::RefItem =
+            serde_json::from_str(&text).map_err(|e| crate::Error::Json(e.to_string()))?;
+        return Ok(Rules::from_item(Some(&item)));
+    }
+    let set = RefSet::builtin();
+    Ok(Rules::from_items(set.lists.iter().find(|l| l.list == LIST).map(|l| l.items.as_slice()).unwrap_or_default()))
+}
+
+/// Sets the province's reporting rules (checked, audited, one transaction).
+pub fn set_rules(p: &mut Province, r: Rules) -> Result<()> {
+    r.check()?;
+    let text = serde_json::to_string(&r.to_item()).map_err(|e| crate::Error::Json(e.to_string()))?;
+    p.db_mut().set_setting(RULES_KEY, &text, PROVINCE_USER, &chrono::Utc::now().to_rfc3339())
+}
+
+/// The commune's name as the province knows it, else "Xã CODE".
+pub fn commune_name(names: &[(String, String)], code: &str) -> String {
+    names.iter().find(|(c, _)| c == code).map_or_else(|| format!("Xã {code}"), |(_, n)| n.clone())
+}

@@ -1,0 +1,286 @@
+//! The roster: per commune and reporting period, expected, received and on time.
+//!
+//! The rules (docs/SYNC.md, "Reporting periods"):
+//! - A commune is expected to send one bundle per period of the reporting frequency (monthly by
+//!   default) whose cut-off falls inside the period asked, but only while it was active: from the
+//!   day its first key was registered until the day its last key was revoked. A period whose due
+//!   day (cut-off + grace) has not passed is not expected yet, unless a bundle already came for it.
+//! - A bundle made on day `d` (its signed creation time, in Vietnam) holds everything the commune
+//!   recorded up to `d`: it **covers** every period whose cut-off is on or before `d`. A period is
+//!   **received** when a bundle covering it was imported, and **on time** when one was made between
+//!   its cut-off and its due day.
+//! - The creation time comes from the commune laptop's clock: a bundle made "after" its own import,
+//!   or "before" the bundle it follows, is flagged (the import time is shown beside it).
+//! - Rates are received / expected and on time / expected; neither can exceed 100%.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::commune_name;
+use crate::error::Result;
+use crate::period::{Period, Rules, Window, day_of};
+use crate::store::province::Gap;
+use crate::store::province_console::BundleRow;
+use crate::sync::province::Province;
+
+/// One reporting period of one commune.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// A bundle made between the cut-off and the due day.
+    OnTime,
+    /// Covered only by a bundle made after the due day.
+    Late,
+    /// Due day passed, nothing covers it.
+    Missing,
+    /// Due day not passed, nothing yet.
+    Open,
+    /// The commune was not active at the cut-off (not yet registered, or revoked).
+    Inactive,
+}
+
+impl State {
+    pub fn label(self) -> &'static str {
+        match self {
+            State::OnTime => "Đúng hạn",
+            State::Late => "Gửi muộn",
+            State::Missing => "Chưa gửi",
+            State::Open => "Chưa đến hạn",
+            State::Inactive => "Không tính",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodRow {
+    pub period: Period,
+    pub label: String,
+    /// Cut-off and due day, `yyyy-mm-dd`.
+    pub end: String,
+    pub due: String,
+    pub state: State,
+    pub state_label: &'static str,
+    /// The bundle that first covered it: number, made, imported (RFC 3339).
+    pub bundle_seq: Option<i64>,
+    pub bundle_created_at: Option<String>,
+    pub bundle_imported_at: Option<String>,
+}
+
+/// A bundle whose signed creation time cannot be right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClockFlag {
+    pub seq: i64,
+    pub created_at: String,
+    pub imported_at: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyRow {
+    pub key_id: String,
+    pub fingerprint: String,
+    pub registered_at: String,
+    pub revoked_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommuneRow {
+    pub commune_code: String,
+    pub commune: String,
+    pub keys: Vec<KeyRow>,
+    pub expected: u32,
+    pub received: u32,
+    pub on_time: u32,
+    /// received / expected in percent, one decimal (`None`: nothing expected).
+    pub received_rate: Option<f64>,
+    pub on_time_rate: Option<f64>,
+    pub periods: Vec<PeriodRow>,
+    pub last_bundle_seq: Option<i64>,
+    pub last_bundle_at: Option<String>,
+    pub last_import_at: Option<String>,
+    pub gaps: Vec<Gap>,
+    /// Quarantined records not yet decided.
+    pub quarantined: usize,
+    pub clock_flags: Vec<ClockFlag>,
+    /// Every key revoked: the commune no longer sends.
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Roster {
+    pub period: Period,
+    pub label: String,
+    pub rules: Rules,
+    pub today: String,
+    pub communes: Vec<CommuneRow>,
+    pub expected: u32,
+    pub received: u32,
+    pub on_time: u32,
+    pub received_rate: Option<f64>,
+    pub on_time_rate: Option<f64>,
+}
+
+impl Roster {
+    /// Communes with a late or missing period, for the late list.
+    pub fn late(&self) -> Vec<&CommuneRow> {
+        self.communes
+            .iter()
+            .filter(|c| c.periods.iter().any(|p| matches!(p.state, State::Late | State::Missing)))
+            .collect()
+    }
+}
+
+fn rate(part: u32, whole: u32) -> Option<f64> {
+    (whole > 0).then(|| (part.min(whole) as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+fn instant(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+fn day(s: &str) -> Option<NaiveDate> {
+    instant(s).map(day_of)
+}
+
+/// Clock flags of one commune's bundles (in installation, epoch, number order).
+fn clock_flags(bundles: &[&BundleRow]) -> Vec<ClockFlag> {
+    let mut out = Vec::new();
+    let mut prev: Option<&BundleRow> = None;
+    for b in bundles {
+        let Some(made) = b.created_at.as_deref().and_then(instant) else { continue };
+        let flag = |message: String| ClockFlag {
+            seq: b.seq,
+            created_at: b.created_at.clone().unwrap_or_default(),
+            imported_at: b.imported_at.clone(),
+            message,
+        };
+        if instant(&b.imported_at).is_some_and(|i| made > i) {
+            out.push(flag(format!(
+                "Gói số {} ghi thời điểm tạo sau lúc Công an tỉnh nhập nó: đồng hồ máy của xã chạy nhanh?",
+                b.seq
+            )));
+        }
+        if let Some(p) = prev.filter(|p| p.installation_id == b.installation_id && p.epoch == b.epoch)
+            && p.created_at.as_deref().and_then(instant).is_some_and(|pm| made < pm)
+        {
+            out.push(flag(format!(
+                "Gói số {} ghi thời điểm tạo trước gói số {} gửi trước nó: đồng hồ máy của xã bị chỉnh lùi?",
+                b.seq, p.seq
+            )));
+        }
+        prev = Some(b);
+    }
+    out
+}
+
+/// The roster for `period` as of `today` (in Vietnam).
+pub fn roster(p: &Province, period: Period, today: NaiveDate) -> Result<Roster> {
+    let rules = super::rules(p)?;
+    let window = rules.window(period);
+    let subs: Vec<Window> = rules.expected_in(&window);
+    let db = p.db();
+    let names = db.commune_names()?;
+    let bundles = db.bundles()?;
+    let queue = db.quarantine_queue()?;
+    let mut by_commune: BTreeMap<String, Vec<crate::store::province::Installation>> = BTreeMap::new();
+    for i in db.installations()? {
+        by_commune.entry(i.commune_code.clone()).or_default().push(i);
+    }
+    let mut communes = Vec::new();
+    for (code, insts) in by_commune {
+        let mine: Vec<&BundleRow> = bundles.iter().filter(|b| b.commune_code == code).collect();
+        let from = insts.iter().filter_map(|i| day(&i.registered_at)).min();
+        let revoked = insts.iter().all(|i| i.revoked_at.is_some());
+        let until =
+            if revoked { insts.iter().filter_map(|i| i.revoked_at.as_deref().and_then(day)).max() } else { None };
+        // The bundles by the day they were made, earliest first.
+        let mut made: Vec<(NaiveDate, &BundleRow)> =
+            mine.iter().filter_map(|b| Some((day(b.created_at.as_deref()?)?, *b))).collect();
+        made.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.imported_at.cmp(&b.1.imported_at)));
+        let mut periods = Vec::new();
+        let (mut expected, mut received, mut on_time) = (0, 0, 0);
+        for s in &subs {
+            let active = from.is_some_and(|f| f <= s.end) && until.is_none_or(|u| s.end <= u);
+            let first = made.iter().find(|(d, _)| *d >= s.end);
+            let timely = made.iter().find(|(d, _)| *d >= s.end && *d <= s.due);
+            let state = if !active {
+                State::Inactive
+            } else if timely.is_some() {
+                State::OnTime
+            } else if first.is_some() {
+                State::Late
+            } else if s.due < today {
+                State::Missing
+            } else {
+                State::Open
+            };
+            if state != State::Inactive && state != State::Open {
+                expected += 1;
+                received += matches!(state, State::OnTime | State::Late) as u32;
+                on_time += (state == State::OnTime) as u32;
+            }
+            let shown = timely.or(first).filter(|_| active);
+            periods.push(PeriodRow {
+                period: s.period,
+                label: s.label(),
+                end: crate::date::iso(s.end),
+                due: crate::date::iso(s.due),
+                state,
+                state_label: state.label(),
+                bundle_seq: shown.map(|b| b.1.seq),
+                bundle_created_at: shown.and_then(|b| b.1.created_at.clone()),
+                bundle_imported_at: shown.map(|b| b.1.imported_at.clone()),
+            });
+        }
+        let last = mine.iter().max_by(|a, b| a.imported_at.cmp(&b.imported_at));
+        let mut gaps = Vec::new();
+        for i in &insts {
+            gaps.extend(db.gaps(&i.key_id)?);
+        }
+        let keys = insts
+            .iter()
+            .map(|i| KeyRow {
+                key_id: i.key_id.clone(),
+                fingerprint: crate::crypto::PublicKey::parse(&i.public_key)
+                    .map(|k| k.fingerprint())
+                    .unwrap_or_default(),
+                registered_at: i.registered_at.clone(),
+                revoked_at: i.revoked_at.clone(),
+            })
+            .collect();
+        communes.push(CommuneRow {
+            commune: commune_name(&names, &code),
+            keys,
+            expected,
+            received,
+            on_time,
+            received_rate: rate(received, expected),
+            on_time_rate: rate(on_time, expected),
+            periods,
+            last_bundle_seq: last.map(|b| b.seq),
+            last_bundle_at: last.and_then(|b| b.created_at.clone()),
+            last_import_at: last.map(|b| b.imported_at.clone()),
+            gaps,
+            quarantined: queue.iter().filter(|q| q.commune_code == code && q.decision.is_none()).count(),
+            clock_flags: clock_flags(&mine),
+            revoked,
+            commune_code: code,
+        });
+    }
+    let (expected, received, on_time) =
+        communes.iter().fold((0, 0, 0), |(e, r, o), c| (e + c.expected, r + c.received, o + c.on_time));
+    Ok(Roster {
+        period,
+        label: window.label(),
+        rules,
+        today: crate::date::iso(today),
+        communes,
+        expected,
+        received,
+        on_time,
+        received_rate: rate(received, expected),
+        on_time_rate: rate(on_time, expected),
+    })
+}

@@ -1,0 +1,339 @@
+//! The province console's reads and writes on the province store (migration province 0003): the
+//! bundles imported with their signed creation times, the communes' names, the records by commune
+//! for the figures, the quarantine queue and its decisions, the reporting rules and the province's
+//! audit log. The rules are in `crate::province`; this module only reads and writes.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::province::ProvinceDb;
+use crate::error::{Error, Result};
+
+/// One record row as [`ProvinceDb::each_record`] passes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredRecord<'a> {
+    pub commune_code: &'a str,
+    pub id: &'a str,
+    pub kind: &'a str,
+    /// `None` for a tombstone.
+    pub data: Option<&'a str>,
+    pub hlc: i64,
+    pub origin: &'a str,
+}
+
+/// One imported bundle as the roster judges it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BundleRow {
+    pub hash: String,
+    pub key_id: String,
+    pub installation_id: String,
+    pub commune_code: String,
+    pub epoch: i64,
+    pub seq: i64,
+    /// The signed creation time (RFC 3339); `None` for bundles imported before the console existed.
+    pub created_at: Option<String>,
+    pub imported_at: String,
+}
+
+/// A quarantined record with its commune and the decision taken on it, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuarantineEntry {
+    pub bundle: String,
+    pub installation_id: String,
+    pub commune_code: String,
+    pub record_id: String,
+    pub kind: String,
+    pub reason: String,
+    /// The record's line as it came in the bundle.
+    pub data: Option<String>,
+    pub at: String,
+    pub decision: Option<Decision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    /// `accept` or `refuse`.
+    pub decision: String,
+    pub note: String,
+    pub decided_by: String,
+    pub decided_at: String,
+}
+
+/// A record a decision brings into the communes' records (its latest state wins as on import).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptedRecord {
+    pub id: String,
+    pub kind: String,
+    pub data: Option<String>,
+    pub hlc: i64,
+    pub origin: String,
+}
+
+/// One entry of the province's audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProvinceAudit {
+    pub n: i64,
+    pub at: String,
+    pub who: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub detail: String,
+    pub prev: String,
+    pub hash: String,
+}
+
+fn audit_hash(prev: &str, at: &str, who: &str, action: &str, subject: Option<&str>, detail: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [prev, at, who, action, subject.unwrap_or(""), detail] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    crate::crypto::hex(&h.finalize())
+}
+
+fn audit(
+    tx: &rusqlite::Transaction<'_>,
+    at: &str,
+    who: &str,
+    action: &str,
+    subject: Option<&str>,
+    detail: &serde_json::Value,
+) -> Result<()> {
+    let prev: String = tx
+        .query_row("SELECT hash FROM province_audit ORDER BY n DESC LIMIT 1", [], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default();
+    let detail = detail.to_string();
+    let hash = audit_hash(&prev, at, who, action, subject, &detail);
+    tx.execute(
+        "INSERT INTO province_audit (at, who, action, subject, detail, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![at, who, action, subject, detail, prev, hash],
+    )?;
+    Ok(())
+}
+
+impl ProvinceDb {
+    /// A setting of the province (kept in `province_meta`), e.g. the reporting rules as JSON.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM province_meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// Sets a setting, with an audit entry, in one transaction.
+    pub fn set_setting(&mut self, key: &str, value: &str, who: &str, now: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let old: Option<String> =
+            tx.query_row("SELECT value FROM province_meta WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+        tx.execute(
+            "INSERT INTO province_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        audit(&tx, now, who, "setting", Some(key), &serde_json::json!({"old": old, "new": value}))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The communes' names by code.
+    pub fn commune_names(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare("SELECT code, name FROM commune ORDER BY code")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Names a commune (or renames it).
+    pub fn set_commune_name(&mut self, code: &str, name: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO commune (code, name) VALUES (?1, ?2) ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+            params![code, name],
+        )?;
+        Ok(())
+    }
+
+    /// Every imported bundle, by commune, installation and number.
+    pub fn bundles(&self) -> Result<Vec<BundleRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT hash, key_id, installation_id, commune_code, epoch, seq, created_at, imported_at
+             FROM bundle_import ORDER BY commune_code, installation_id, epoch, seq",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(BundleRow {
+                hash: r.get(0)?,
+                key_id: r.get(1)?,
+                installation_id: r.get(2)?,
+                commune_code: r.get(3)?,
+                epoch: r.get(4)?,
+                seq: r.get(5)?,
+                created_at: r.get(6)?,
+                imported_at: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Streams every record of the given kinds (tombstones included), commune by commune and by id.
+    /// Nothing is held in memory but one row.
+    pub fn each_record(
+        &self,
+        commune: Option<&str>,
+        kinds: &[&str],
+        f: &mut dyn FnMut(&StoredRecord<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let marks = vec!["?"; kinds.len()].join(", ");
+        let sql = format!(
+            "SELECT commune_code, id, kind, data, hlc, origin FROM record
+             WHERE kind IN ({marks}) AND (?{n} IS NULL OR commune_code = ?{n})
+             ORDER BY commune_code, id",
+            n = kinds.len() + 1
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let args: Vec<Option<&str>> = kinds.iter().map(|k| Some(*k)).chain(std::iter::once(commune)).collect();
+        let mut rows = st.query(rusqlite::params_from_iter(args))?;
+        while let Some(r) = rows.next()? {
+            let code: String = r.get(0)?;
+            let id: String = r.get(1)?;
+            let kind: String = r.get(2)?;
+            let data: Option<String> = r.get(3)?;
+            let origin: String = r.get(5)?;
+            f(&StoredRecord {
+                commune_code: &code,
+                id: &id,
+                kind: &kind,
+                data: data.as_deref(),
+                hlc: r.get(4)?,
+                origin: &origin,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The quarantine queue: every record put aside, with its commune and decision, newest first.
+    pub fn quarantine_queue(&self) -> Result<Vec<QuarantineEntry>> {
+        let mut st = self.conn.prepare(
+            "SELECT q.bundle, q.installation_id, coalesce(b.commune_code, ''), q.record_id, q.kind, q.reason, q.data, q.at,
+                    d.decision, d.note, d.decided_by, d.decided_at
+             FROM quarantine q
+             LEFT JOIN bundle_import b ON b.hash = q.bundle
+             LEFT JOIN quarantine_decision d ON d.bundle = q.bundle AND d.record_id = q.record_id
+             ORDER BY q.at DESC, b.commune_code, q.record_id",
+        )?;
+        let rows = st.query_map([], |r| {
+            let decision: Option<String> = r.get(8)?;
+            Ok(QuarantineEntry {
+                bundle: r.get(0)?,
+                installation_id: r.get(1)?,
+                commune_code: r.get(2)?,
+                record_id: r.get(3)?,
+                kind: r.get(4)?,
+                reason: r.get(5)?,
+                data: r.get(6)?,
+                at: r.get(7)?,
+                decision: match decision {
+                    Some(decision) => {
+                        Some(Decision { decision, note: r.get(9)?, decided_by: r.get(10)?, decided_at: r.get(11)? })
+                    }
+                    None => None,
+                },
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records a decision on a quarantined record, merges the record if it is accepted (its latest
+    /// state wins, as on import) and writes the audit entry, all in one transaction.
+    pub fn decide_quarantine(
+        &mut self,
+        entry: &QuarantineEntry,
+        accept: Option<&AcceptedRecord>,
+        note: &str,
+        who: &str,
+        now: &str,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let decision = if accept.is_some() { "accept" } else { "refuse" };
+        let done = tx.execute(
+            "INSERT INTO quarantine_decision (bundle, record_id, decision, note, decided_by, decided_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            params![entry.bundle, entry.record_id, decision, note, who, now],
+        )?;
+        if done == 0 {
+            return Err(Error::Refused(format!(
+                "Bản ghi {} đã được quyết định trước đây; mỗi bản ghi bị cách ly chỉ quyết định một lần.",
+                entry.record_id
+            )));
+        }
+        if let Some(r) = accept {
+            tx.execute(
+                "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
+                    kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
+                    deleted = excluded.deleted, bundle = excluded.bundle
+                 WHERE (excluded.hlc, excluded.origin) > (record.hlc, record.origin)",
+                params![
+                    entry.installation_id,
+                    r.id,
+                    entry.commune_code,
+                    r.kind,
+                    r.data,
+                    r.hlc,
+                    r.origin,
+                    r.data.is_none(),
+                    entry.bundle
+                ],
+            )?;
+        }
+        audit(
+            &tx,
+            now,
+            who,
+            &format!("quarantine_{decision}"),
+            Some(&entry.record_id),
+            &serde_json::json!({"bundle": entry.bundle, "commune": entry.commune_code, "kind": entry.kind, "note": note}),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The province's audit log, oldest first.
+    pub fn audit_log(&self) -> Result<Vec<ProvinceAudit>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT n, at, who, action, subject, detail, prev, hash FROM province_audit ORDER BY n")?;
+        let rows = st.query_map([], |r| {
+            Ok(ProvinceAudit {
+                n: r.get(0)?,
+                at: r.get(1)?,
+                who: r.get(2)?,
+                action: r.get(3)?,
+                subject: r.get(4)?,
+                detail: r.get(5)?,
+                prev: r.get(6)?,
+                hash: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether every audit entry's hash and link are right.
+    pub fn audit_intact(&self) -> Result<bool> {
+        let mut prev = String::new();
+        for e in self.audit_log()? {
+            if e.prev != prev
+                || e.hash != audit_hash(&e.prev, &e.at, &e.who, &e.action, e.subject.as_deref(), &e.detail)
+            {
+                return Ok(false);
+            }
+            prev = e.hash;
+        }
+        Ok(true)
+    }
+
+    /// The demo province only: back-dates a commune key's registration and revocation.
+    pub fn backdate_installation(&mut self, key_id: &str, registered_at: &str, revoked_at: Option<&str>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE installation SET registered_at = ?2, revoked_at = coalesce(?3, revoked_at) WHERE key_id = ?1",
+            params![key_id, registered_at, revoked_at],
+        )?;
+        Ok(())
+    }
+}

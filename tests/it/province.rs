@@ -1,0 +1,556 @@
+//! The province's console (issue 15): intake of many bundles, the roster against the reporting
+//! periods, the province's figures equal to each commune's own, the quarantine queue and its
+//! audited decisions, the demo province, and all of it through the command line.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{DateTime, Duration, Utc};
+use phongtrao::domain::{Doc, Kind};
+use phongtrao::figures::{self, Labels};
+use phongtrao::keyring::KdfParams;
+use phongtrao::period::{Period, Rules, day_of};
+use phongtrao::province::intake::{self, IntakeOptions, Status};
+use phongtrao::province::roster::{self, State};
+use phongtrao::province::{demo, quarantine};
+use phongtrao::store::Store;
+use phongtrao::sync::commune::{self, ExportOptions};
+use phongtrao::sync::province::{ImportOptions, Province};
+use phongtrao::{ListQuery, Setup};
+use serde_json::json;
+
+const PW: &str = "mat-khau-dung";
+
+fn setup(code: &str, name: &str) -> Setup {
+    Setup {
+        province_code: "51".into(),
+        province: "Quảng Ngãi".into(),
+        commune_code: code.into(),
+        commune: name.into(),
+        officer: "Nguyễn Văn An".into(),
+    }
+}
+
+fn doc(v: serde_json::Value) -> Doc {
+    v.as_object().unwrap().clone()
+}
+
+struct World {
+    dir: tempfile::TempDir,
+    province: Province,
+    enrollment: PathBuf,
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let (province, enrollment) =
+        Province::init(&dir.path().join("tinh"), PW, "51", "Quảng Ngãi", KdfParams::insecure_for_tests()).unwrap();
+    World { dir, province, enrollment }
+}
+
+impl World {
+    fn usb(&self) -> PathBuf {
+        let p = self.dir.path().join("usb");
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    }
+
+    /// An enrolled, registered commune store in memory; a demo commune of `seed` unless `seed` is 0.
+    fn commune(&mut self, code: &str, seed: u64) -> Store {
+        let mut s = Store::open_in_memory().unwrap();
+        s.init(&setup(code, &format!("Xã số {code}"))).unwrap();
+        if seed > 0 {
+            phongtrao::demo::generate(&mut s, &phongtrao::demo::DemoOptions { seed, scale: 1 }, &mut |_, _| {})
+                .unwrap();
+        }
+        commune::enroll(&mut s, &self.enrollment).unwrap();
+        let (key, _) = s.sync_keys().unwrap();
+        self.province.register(code, &key.public).unwrap();
+        s
+    }
+
+    /// Exports a bundle made at `at`.
+    fn export_at(&self, s: &mut Store, at: DateTime<Utc>) -> PathBuf {
+        commune::export(s, &self.usb(), &ExportOptions { now: at, ..Default::default() }, &mut |_, _| {}).unwrap().path
+    }
+
+    fn import(&mut self, f: &Path) {
+        self.import_at(f, Utc::now());
+    }
+
+    /// Imports at the province's moment `at` (every check judged then).
+    fn import_at(&mut self, f: &Path, at: DateTime<Utc>) {
+        let opts = ImportOptions { dry_run: false, receipt_dir: Some(self.dir.path().join("receipts")) };
+        self.province.import_at(f, &opts, at).unwrap();
+    }
+
+    /// The commune writes an area on its clock of an hour before `made`, makes a bundle then, and the
+    /// province imports it at `imported`.
+    fn send(&mut self, s: &mut Store, name: &str, made: DateTime<Utc>, imported: DateTime<Utc>) {
+        s.set_clock(Some(made - Duration::hours(1)));
+        s.create(Kind::Area, &doc(json!({"name": name, "kind": "thon", "households": 10, "population": 40}))).unwrap();
+        let f = self.export_at(s, made);
+        self.import_at(&f, imported);
+    }
+}
+
+fn vn(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&format!("{s}+07:00")).unwrap().with_timezone(&Utc)
+}
+
+fn d(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Figures of the commune's store, made with `rules` (the commune's own `of_store` uses its reference data).
+fn commune_figures(s: &Store, rules: &Rules, p: Period) -> figures::Figures {
+    let mut records = Vec::new();
+    for k in figures::KINDS {
+        for r in s.list(k, &ListQuery::default()).unwrap().records {
+            records.push((k, r.data));
+        }
+    }
+    figures::compute(rules.window(p), &Labels::builtin(), records.iter().map(|(k, d)| (*k, d)))
+}
+
+#[test]
+fn the_provinces_figures_equal_each_communes_own_commune_by_commune() {
+    let mut w = world();
+    let mut communes: Vec<(String, Store)> = [("23430", 1), ("23437", 2), ("23444", 3)]
+        .iter()
+        .map(|(c, seed)| (c.to_string(), w.commune(c, *seed)))
+        .collect();
+    // A fourth commune registered but silent counts with zeros.
+    w.commune("23451", 0);
+    for (_, s) in &mut communes {
+        let f = w.export_at(s, Utc::now());
+        w.import(&f);
+    }
+    // Later edits and a deletion reach the province in a second bundle.
+    let (_, s) = &mut communes[1];
+    let victim = s.list(Kind::Activity, &ListQuery::default()).unwrap().records[0].id;
+    s.delete(Kind::Activity, victim).unwrap();
+    let today = chrono::Local::now().date_naive();
+    s.create(
+        Kind::Activity,
+        &doc(json!({"category": "cam_ket", "date": phongtrao::date::iso(today), "households": 17})),
+    )
+    .unwrap();
+    let f = w.export_at(s, Utc::now());
+    w.import(&f);
+
+    let year = day_of(Utc::now()).format("%Y").to_string().parse::<i32>().unwrap();
+    let periods: Vec<Period> =
+        [format!("{year}"), format!("{year}-H1"), format!("{year}-Q3"), format!("{year}-11"), format!("{}", year - 1)]
+            .iter()
+            .map(|p| p.parse().unwrap())
+            .collect();
+    let mut nonzero = 0;
+    for p in &periods {
+        let province = phongtrao::province::figures::figures(&w.province, *p, None).unwrap();
+        assert_eq!(province.communes.len(), 4);
+        let mut sum = figures::compute(Rules::default().window(*p), &Labels::builtin(), std::iter::empty());
+        for (code, s) in &communes {
+            let at_commune = figures::of_store(s, *p).unwrap();
+            let at_province = phongtrao::province::figures::figures(&w.province, *p, Some(code)).unwrap();
+            assert_eq!(at_province.communes.len(), 1);
+            // The same JSON, byte for byte.
+            assert_eq!(
+                serde_json::to_string_pretty(&at_province.communes[0].figures).unwrap(),
+                serde_json::to_string_pretty(&at_commune).unwrap(),
+                "commune {code}, period {p}"
+            );
+            nonzero += at_commune.indicators.iter().filter(|i| i.value > 0).count();
+            sum.add(&at_commune);
+        }
+        assert_eq!(province.total, sum, "the province's total is the sum of its communes, period {p}");
+        let silent = province.communes.iter().find(|c| c.commune_code == "23451").unwrap();
+        assert!(silent.figures.indicators.iter().all(|i| i.value == 0));
+    }
+    assert!(nonzero > 20, "the demo communes have figures to compare ({nonzero})");
+
+    // With calendar periods, the year's indicators and models are exactly the commune's yearly report.
+    let calendar = Rules { end_day: 31, ..Rules::default() };
+    for (_, s) in &communes {
+        for y in [year - 1, year] {
+            let f = commune_figures(s, &calendar, Period::year(y));
+            let report = phongtrao::print::fill::year_report(s, y).unwrap();
+            for fig in &report.figures {
+                let i = f.indicators.iter().find(|i| i.label == fig.label).unwrap_or_else(|| panic!("{}", fig.label));
+                assert_eq!(Some(i.value), fig.value, "{} {y}", fig.label);
+            }
+            for m in &report.models {
+                let r = f.models.iter().find(|r| r.label == m.kind).unwrap();
+                assert_eq!((r.active, r.dissolved), (m.active, m.dissolved), "{} {y}", m.kind);
+            }
+            // And the dashboard's models and members agree with the figures of the current period.
+            if y == year {
+                let dash = phongtrao::dashboard::dashboard(s, chrono::Local::now().date_naive()).unwrap();
+                let members: i64 = dash.members_by_team.iter().map(|t| t.members).sum();
+                assert_eq!(members, f.members);
+                assert_eq!(dash.members_by_team.len() as i64, f.teams);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_roster_judges_each_period_by_the_signed_creation_time() {
+    let mut w = world();
+    // Monthly, cut-off on the 14th, five days of grace: 2026-09 is 15/08–14/09, due 19/09.
+    let mut a = w.commune("23430", 0);
+    let mut b = w.commune("23437", 0);
+    for (s, key) in [(&mut a, "a"), (&mut b, "b")] {
+        let (k, _) = s.sync_keys().unwrap();
+        let id = phongtrao::crypto::PublicKey::parse(&k.public).unwrap().key_id();
+        let reg = if key == "a" { "2026-01-05T08:00:00+07:00" } else { "2026-08-20T08:00:00+07:00" };
+        w.province.db_mut().backdate_installation(&id, reg, None).unwrap();
+    }
+    // a: on time in 2026-07 (made on the cut-off day), within grace in 2026-08, late for 2026-09
+    // (made 25/09, covering it), nothing since but one bundle made "after" its import (clock ahead).
+    let h = Duration::hours;
+    w.send(&mut a, "Thôn 1", vn("2026-07-14T16:00:00"), vn("2026-07-16T09:00:00"));
+    w.send(&mut a, "Thôn 2", vn("2026-08-19T23:00:00"), vn("2026-08-20T10:00:00"));
+    w.send(&mut a, "Thôn 3", vn("2026-09-25T10:00:00"), vn("2026-09-25T10:00:00") + h(30));
+    w.send(&mut a, "Thôn 4", vn("2026-11-03T10:00:00"), vn("2026-11-03T10:00:00") - h(5));
+    // b: registered 20/08, on time for 2026-09 (made 14/09 08:00 Vietnam = 13/09 in UTC), then revoked.
+    w.send(&mut b, "Thôn A", vn("2026-09-14T08:00:00"), vn("2026-09-15T08:00:00"));
+    let (k, _) = b.sync_keys().unwrap();
+    let bid = phongtrao::crypto::PublicKey::parse(&k.public).unwrap().key_id();
+    w.province.revoke(&bid).unwrap();
+    w.province
+        .db_mut()
+        .backdate_installation(&bid, "2026-08-20T08:00:00+07:00", Some("2026-10-02T08:00:00+07:00"))
+        .unwrap();
+
+    let today = d("2026-11-16");
+    let r = roster::roster(&w.province, "2026-Q3".parse().unwrap(), today).unwrap();
+    let ca = r.communes.iter().find(|c| c.commune_code == "23430").unwrap();
+    let states: Vec<State> = ca.periods.iter().map(|p| p.state).collect();
+    assert_eq!(states, [State::OnTime, State::OnTime, State::Late]);
+    assert_eq!((ca.expected, ca.received, ca.on_time), (3, 3, 2));
+    assert_eq!(ca.on_time_rate, Some(66.7));
+    let cb = r.communes.iter().find(|c| c.commune_code == "23437").unwrap();
+    let states: Vec<State> = cb.periods.iter().map(|p| p.state).collect();
+    // Not registered at the cut-off of 2026-07 (14/07) nor of 2026-08 (14/08): counted only for 2026-09.
+    assert_eq!(states, [State::Inactive, State::Inactive, State::OnTime]);
+    assert_eq!((cb.expected, cb.received, cb.on_time, cb.on_time_rate), (1, 1, 1, Some(100.0)));
+    assert!(cb.revoked);
+    assert_eq!((r.expected, r.received, r.on_time), (4, 4, 3));
+
+    // The year: a's later months are covered by the bundle "made" in the future; b counts nothing after
+    // its revocation, so no rate exceeds 100%.
+    let year = roster::roster(&w.province, "2026".parse().unwrap(), today).unwrap();
+    for c in &year.communes {
+        assert!(c.received <= c.expected && c.on_time <= c.received, "{c:?}");
+        assert!(c.on_time_rate.unwrap_or(0.0) <= 100.0);
+    }
+    let ca = year.communes.iter().find(|c| c.commune_code == "23430").unwrap();
+    let by: std::collections::HashMap<String, State> =
+        ca.periods.iter().map(|p| (p.period.to_string(), p.state)).collect();
+    assert_eq!(by["2026-01"], State::Late, "registered 05/01, first bundle in July");
+    assert_eq!(by["2026-10"], State::Late);
+    assert_eq!(by["2026-12"], State::Open);
+    let cb = year.communes.iter().find(|c| c.commune_code == "23437").unwrap();
+    let by: std::collections::HashMap<String, State> =
+        cb.periods.iter().map(|p| (p.period.to_string(), p.state)).collect();
+    assert_eq!(by["2026-10"], State::Inactive, "revoked on 02/10, before the cut-off of 14/10");
+    // The bundle made after its own import is flagged, with its import time beside it.
+    assert_eq!(ca.clock_flags.len(), 1, "{:?}", ca.clock_flags);
+    assert!(ca.clock_flags[0].message.contains("đồng hồ"), "{}", ca.clock_flags[0].message);
+    assert!(year.late().iter().any(|c| c.commune_code == "23430"));
+}
+
+#[test]
+fn a_whole_stick_is_imported_bundle_by_bundle_and_receipts_go_home_in_a_folder_per_commune() {
+    let mut w = world();
+    let usb = w.usb();
+    let mut a = w.commune("23430", 0);
+    let mut b = w.commune("23437", 0);
+    let area = |s: &mut Store, n: &str| {
+        s.create(Kind::Area, &doc(json!({"name": n, "kind": "thon", "households": 10, "population": 40}))).unwrap();
+    };
+    area(&mut a, "Thôn 1");
+    let a1 = w.export_at(&mut a, Utc::now());
+    area(&mut a, "Thôn 2");
+    let a2 = w.export_at(&mut a, Utc::now());
+    area(&mut a, "Thôn 3");
+    let a3 = w.export_at(&mut a, Utc::now());
+    std::fs::remove_file(&a2).unwrap(); // lost: a gap
+    area(&mut b, "Thôn A");
+    let b1 = w.export_at(&mut b, Utc::now());
+    // A damaged copy of b's bundle under another name, and the province's own enrollment bundle.
+    let mut bytes = std::fs::read(&b1).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    std::fs::write(usb.join("51-23437-000009-20261101.ptb"), &bytes).unwrap();
+    std::fs::copy(&w.enrollment, usb.join(w.enrollment.file_name().unwrap())).unwrap();
+    let state = |p: &Province| format!("{:?}{:?}", p.db().bundles().unwrap(), p.db().installations().unwrap());
+
+    // A dry run changes nothing and writes no receipt.
+    let before = state(&w.province);
+    let dry = intake::import_paths(
+        &mut w.province,
+        std::slice::from_ref(&usb),
+        &IntakeOptions { dry_run: true, receipt_root: None },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(state(&w.province), before);
+    assert!(!usb.join(intake::RECEIPTS).exists());
+    assert_eq!(dry.count(Status::Skipped), 1);
+    assert_eq!(dry.count(Status::Refused), 1);
+
+    let mut seen = Vec::new();
+    let done =
+        intake::import_paths(&mut w.province, std::slice::from_ref(&usb), &IntakeOptions::default(), &mut |d, t| {
+            seen.push((d, t))
+        })
+        .unwrap();
+    assert_eq!(seen.last(), Some(&(5, 5)));
+    let by_file = |f: &Path| done.outcomes.iter().find(|o| o.file == f).unwrap();
+    assert_eq!(by_file(&a1).status, Status::Imported);
+    assert!(
+        by_file(&a1).message.starts_with("Đã nhập gói số 1 của xã 23430: 1 mới, 0 sửa, 0 xóa"),
+        "{}",
+        by_file(&a1).message
+    );
+    assert_eq!(by_file(&a3).status, Status::Imported);
+    assert!(by_file(&a3).message.contains("thiếu gói số 2"), "{}", by_file(&a3).message);
+    assert_eq!(by_file(&b1).status, Status::Imported);
+    let bad = by_file(&usb.join("51-23437-000009-20261101.ptb"));
+    assert_eq!(bad.status, Status::Refused);
+    assert!(bad.message.starts_with("Bị từ chối: "), "{}", bad.message);
+    assert!(!done.all_ok());
+    // Receipts in a folder per commune, on the stick.
+    for (code, n) in [("23430", 2), ("23437", 1)] {
+        let folder = usb.join(intake::RECEIPTS).join(code);
+        assert_eq!(std::fs::read_dir(&folder).unwrap().count(), n, "{code}");
+    }
+    let receipt = by_file(&a1).receipt.clone().unwrap();
+    assert!(receipt.starts_with(usb.join("bien-nhan").join("23430")));
+    assert!(matches!(commune::import(&mut a, &receipt).unwrap(), commune::Imported::Receipt { .. }));
+
+    // Again: every good bundle is a replay; only the damaged one is refused.
+    let again = intake::import_paths(
+        &mut w.province,
+        &[a1.clone(), a3.clone(), b1.clone()],
+        &IntakeOptions::default(),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert!(again.all_ok());
+    assert_eq!(again.count(Status::Replay), 3);
+    assert!(again.outcomes[0].message.contains("đã được nhập lúc"), "{}", again.outcomes[0].message);
+}
+
+#[test]
+fn the_demo_province_has_something_true_for_every_screen_and_quarantine_decisions_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let opts = demo::DemoOptions { communes: 8, seed: 1, months: 6, kdf: KdfParams::insecure_for_tests() };
+    let r = demo::generate(&dir.path().join("tinh"), PW, &opts, &mut |_, _| {}).unwrap();
+    eprintln!("demo province of 8 communes, 6 months: {:?}", started.elapsed());
+    let mut p = r.province;
+    assert_eq!(r.communes, 8);
+    assert_eq!(r.quarantined, 3);
+    let today = day_of(Utc::now());
+    let rules = Rules::default();
+    // The six months the demo made bundles for, whatever today is (the latest one ended 13 days ago).
+    let mut last = rules.period_of(rules.period_of(today).start - Duration::days(1));
+    if last.end + Duration::days(13) > today {
+        last = rules.period_of(last.start - Duration::days(1));
+    }
+    let mut months = vec![last];
+    for _ in 1..6 {
+        months.push(rules.period_of(months.last().unwrap().start - Duration::days(1)));
+    }
+    let mut seen = std::collections::HashMap::new();
+    for m in &months {
+        let ro = roster::roster(&p, m.period, today).unwrap();
+        for c in &ro.communes {
+            for pr in &c.periods {
+                seen.entry(c.commune_code.clone()).or_insert_with(Vec::new).push(pr.state);
+            }
+        }
+    }
+    let at = |i: usize| &seen[&if i == 0 { "23430".to_owned() } else { format!("{:05}", 23000 + i * 7) }];
+    assert!(at(0).iter().all(|s| *s == State::OnTime), "{:?}", at(0));
+    assert!(at(2).contains(&State::Inactive), "revoked half-way: {:?}", at(2));
+    assert!(at(3).contains(&State::Inactive) && at(3).contains(&State::OnTime), "joined half-way: {:?}", at(3));
+    assert!(at(5).contains(&State::Late) || at(5).contains(&State::Missing), "stopped: {:?}", at(5));
+    assert!(seen.values().flatten().any(|s| *s == State::Late));
+    let year = roster::roster(&p, months[0].period, today).unwrap();
+    let row = |code: &str| year.communes.iter().find(|c| c.commune_code == code).unwrap().clone();
+    assert!(!row("23007").gaps.is_empty(), "commune 2 lost a bundle");
+    assert!(row("23014").revoked);
+    assert_eq!(row("23028").quarantined, 3);
+    assert_eq!(row("23042").clock_flags.len(), 1, "{:?}", row("23042").clock_flags);
+    assert_eq!(row("23430").commune, "Xã Ia Đal");
+    // The stick of the intake screen: a new bundle, a replay and a damaged one.
+    let stick = intake::import_paths(
+        &mut p,
+        std::slice::from_ref(&r.usb),
+        &IntakeOptions { dry_run: true, receipt_root: None },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let mut states: Vec<Status> = stick.outcomes.iter().map(|o| o.status).collect();
+    states.sort_by_key(|s| format!("{s:?}"));
+    assert_eq!(states, [Status::Imported, Status::Refused, Status::Replay]);
+
+    // The quarantine queue: three records of commune 5, with their reasons in Vietnamese.
+    let q = quarantine::queue(&p).unwrap();
+    assert_eq!(q.len(), 3);
+    assert!(
+        q.iter().all(|i| i.entry.commune_code == "23028" && i.commune == "Xã Tịnh Hòa" && i.entry.decision.is_none())
+    );
+    assert!(q.iter().all(|i| !i.entry.reason.is_empty() && i.entry.data.is_some()));
+    let negative = q.iter().find(|i| i.entry.data.as_deref().unwrap().contains("\"attendances\":-5")).unwrap();
+    let other = q.iter().find(|i| i.id != negative.id).unwrap();
+    let e = quarantine::decide(&mut p, &negative.id, true, "  ").unwrap_err();
+    assert!(e.to_string().contains("Ghi chú"), "{e}");
+    let e = quarantine::decide(&mut p, "000000000000", true, "xem").unwrap_err();
+    assert_eq!(e.code(), "not_found");
+    let period = months[0].period;
+    let f = |p: &Province| {
+        phongtrao::province::figures::figures(p, period, Some("23028")).unwrap().communes[0].figures.clone()
+    };
+    let before = f(&p);
+    let records_before = p.db().counts().unwrap();
+    let done = quarantine::decide(
+        &mut p,
+        &negative.id,
+        true,
+        "Đã gọi điện xác minh với xã: số lượt người nghe ghi nhầm dấu; chấp nhận để xã sửa sau.",
+    )
+    .unwrap();
+    assert_eq!(done.entry.decision.as_ref().unwrap().decision, "accept");
+    assert_ne!(p.db().counts().unwrap(), records_before, "the accepted record joined the commune's records");
+    let after = f(&p);
+    assert_eq!(after.value("tuyen_truyen_buoi"), before.value("tuyen_truyen_buoi") + 1, "the accepted record counts");
+    assert_eq!(after.value("tuyen_truyen_luot"), before.value("tuyen_truyen_luot") - 5);
+    quarantine::decide(&mut p, &other.id, false, "Không rõ loại hoạt động; giữ từ chối.").unwrap();
+    let e = quarantine::decide(&mut p, &other.id, true, "đổi ý").unwrap_err();
+    assert!(e.to_string().contains("đã được quyết định"), "{e}");
+    let log = p.db().audit_log().unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["quarantine_accept", "quarantine_refuse"]);
+    assert!(log[0].detail.contains("chấp nhận để xã sửa sau"));
+    assert!(p.db().audit_intact().unwrap());
+    let q = quarantine::queue(&p).unwrap();
+    assert_eq!(q.iter().filter(|i| i.entry.decision.is_none()).count(), 1);
+    assert!(q[0].entry.decision.is_none(), "undecided first");
+    assert_eq!(
+        roster::roster(&p, months[0].period, today)
+            .unwrap()
+            .communes
+            .iter()
+            .find(|c| c.commune_code == "23028")
+            .unwrap()
+            .quarantined,
+        1
+    );
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_phongtrao"));
+    c.env_remove("PHONGTRAO_DB").env_remove("PHONGTRAO_USER").env("PHONGTRAO_PASSWORD", PW);
+    c
+}
+
+fn run(args: &[&str]) -> std::process::Output {
+    bin().args(args).output().unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = run(args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}{}",
+        String::from_utf8_lossy(&o.stderr),
+        String::from_utf8_lossy(&o.stdout)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn the_command_line_province_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let tinh = p("tinh");
+    // A demo province, small enough for a test.
+    let made = ok(&["province", "--dir", &tinh, "demo", "--communes", "6", "--months", "2"]);
+    assert!(made.contains("6 xã") && made.contains("3 bản ghi bị cách ly"), "{made}");
+    let usb = made.lines().find_map(|l| l.trim().strip_prefix("Các gói chờ nhập (như ổ USB): ")).unwrap().to_owned();
+
+    // The roster, as text and JSON.
+    let text = ok(&["province", "--dir", &tinh, "roster"]);
+    assert!(
+        text.contains("Xã Ia Đal") && text.contains("khóa đã bị thu hồi") && text.contains("Toàn tỉnh: phải gửi"),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&["province", "--dir", &tinh, "roster", "--json"])).unwrap();
+    assert_eq!(json["communes"].as_array().unwrap().len(), 6);
+    let bad = run(&["province", "--dir", &tinh, "roster", "--period", "2026-13"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Kỳ báo cáo: «2026-13» không phải kỳ báo cáo"));
+
+    // The stick: one new bundle, a replay, a damaged one: exit status 1, each explained.
+    let dry = run(&["province", "--dir", &tinh, "import", "--dry-run", &usb]);
+    let out = String::from_utf8_lossy(&dry.stdout);
+    assert!(!dry.status.success());
+    assert!(out.contains("Chạy thử: chưa nhập gì") && out.contains("đã được nhập lúc"), "{out}");
+    let done = run(&["province", "--dir", &tinh, "import", &usb]);
+    let out = String::from_utf8_lossy(&done.stdout);
+    assert!(!done.status.success());
+    assert!(out.contains("1 đã nhập, 1 đã nhập trước đây, 1 bị từ chối"), "{out}");
+    assert!(String::from_utf8_lossy(&done.stderr).contains("Bị từ chối"));
+    assert!(Path::new(&usb).join("bien-nhan").join("23430").is_dir());
+
+    // Figures: the province, one commune, and the quarantine decided through the command line.
+    let period = day_of(Utc::now()).format("%Y").to_string();
+    let all: serde_json::Value =
+        serde_json::from_str(&ok(&["province", "--dir", &tinh, "figures", "--period", &period, "--json"])).unwrap();
+    assert_eq!(all["communes"].as_array().unwrap().len(), 6);
+    assert!(all["total"]["indicators"][0]["value"].as_i64().unwrap() > 0);
+    let text = ok(&["province", "--dir", &tinh, "figures", "--period", &period]);
+    assert!(text.contains("Số buổi tuyên truyền") && text.contains("An toàn về ANTT"), "{text}");
+    let q: serde_json::Value =
+        serde_json::from_str(&ok(&["province", "--dir", &tinh, "quarantine", "--json"])).unwrap();
+    let id = q[0]["id"].as_str().unwrap().to_owned();
+    let refused =
+        ok(&["province", "--dir", &tinh, "quarantine", "decide", &id, "--refuse", "--note", "Sai loại hoạt động"]);
+    assert!(refused.contains("Giữ từ chối bản ghi"), "{refused}");
+    let no_note = run(&["province", "--dir", &tinh, "quarantine", "decide", &id, "--accept"]);
+    assert!(!no_note.status.success());
+    let list = ok(&["province", "--dir", &tinh, "quarantine"]);
+    assert!(list.contains("giữ từ chối (Sai loại hoạt động)") && list.contains("CHỜ QUYẾT ĐỊNH"), "{list}");
+
+    // Reporting rules: shown, set, checked.
+    let shown = ok(&["province", "--dir", &tinh, "periods"]);
+    assert!(shown.contains("chốt số liệu ngày 14") && shown.contains("hạn gửi"), "{shown}");
+    let set = ok(&["province", "--dir", &tinh, "periods", "--grace", "7"]);
+    assert!(set.contains("gửi chậm nhất 7 ngày") && set.contains("đã lưu"), "{set}");
+    let wrong = run(&["province", "--dir", &tinh, "periods", "--end-day", "40"]);
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("Ngày chốt số liệu"));
+
+    // At a commune: `figures` prints the same JSON as the province's `figures --commune`.
+    let (db, usb2) = (p("xa.db"), p("usb2"));
+    std::fs::create_dir_all(&usb2).unwrap();
+    let tinh2 = p("tinh2");
+    let enrollment2 = ok(&["province", "init", "--dir", &tinh2, "--province-code", "51", "--province", "Quảng Ngãi"]);
+    ok(&["--db", &db, "demo"]);
+    ok(&["--db", &db, "enroll", enrollment2.trim()]);
+    ok(&["--db", &db, "key", "export-pub", "--out", &p("xa.pub")]);
+    ok(&["province", "--dir", &tinh2, "register", "--commune-code", "23535", "--pubkey", &p("xa.pub")]);
+    let file = ok(&["--db", &db, "bundle", "export", "--out", &usb2]).trim().to_owned();
+    ok(&["province", "--dir", &tinh2, "import", &file]);
+    for period in [period.clone(), format!("{period}-Q2"), format!("{period}-11")] {
+        let here = ok(&["--db", &db, "figures", "--period", &period, "--json"]);
+        let there = ok(&["province", "--dir", &tinh2, "figures", "--period", &period, "--commune", "23535", "--json"]);
+        assert_eq!(here, there, "{period}");
+    }
+    let text = ok(&["--db", &db, "figures", "--period", &period]);
+    assert!(text.starts_with("Xã Ia Đal (23535) — Năm"), "{text}");
+}
