@@ -24,6 +24,18 @@ impl fmt::Display for FieldError {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Invalid(pub Vec<FieldError>);
 
+impl Invalid {
+    /// The refusal in one sentence: the field and its reason when there is one, else how many.
+    pub fn summary(&self) -> String {
+        match self.0.as_slice() {
+            [one] => format!("{}: {}", one.label, one.message),
+            many => {
+                format!("Có {} trường chưa hợp lệ; chưa lưu gì. Hãy sửa các trường được đánh dấu.", many.len())
+            }
+        }
+    }
+}
+
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, e) in self.0.iter().enumerate() {

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use phongtrao::domain::Doc;
 use phongtrao::keyring::KdfParams;
 use phongtrao::present::admin::UnitChoice;
-use phongtrao::present::{self, cert};
+use phongtrao::present::{self, cert, session};
 use phongtrao::store::Store;
 use phongtrao::units::Units;
 use phongtrao::{backup, demo};
@@ -87,7 +87,7 @@ impl App {
                 return;
             }
             if let Err(e) = backup::daily(&snap, &dir, chrono::Local::now()) {
-                eprintln!("Sao lưu tự động không thành công: {e}");
+                eprintln!("{}", session::auto_backup_failed(&e));
             }
         });
     }
@@ -107,15 +107,15 @@ impl App {
     fn expect(&self, stage: Stage) -> Result<()> {
         match self.stage() {
             s if s == stage => Ok(()),
-            Stage::Setup => Err(AppError::new("not_initialized", "Chưa có kho dữ liệu; hãy thiết lập lần đầu.")),
-            Stage::Login => Err(AppError::new("already_initialized", "Đã có kho dữ liệu; hãy đăng nhập.")),
-            Stage::Ready => Err(AppError::new("already_initialized", "Đã đăng nhập.")),
+            Stage::Setup => Err(AppError::new("not_initialized", session::NOT_SET_UP)),
+            Stage::Login => Err(AppError::new("already_initialized", session::SET_UP_ALREADY)),
+            Stage::Ready => Err(AppError::new("already_initialized", session::LOGGED_IN_ALREADY)),
         }
     }
 }
 
 fn lock<'a>(state: &'a State<'_, Shared>) -> Result<std::sync::MutexGuard<'a, App>> {
-    state.lock().map_err(|_| AppError::new("busy", "Ứng dụng gặp lỗi nội bộ; hãy mở lại ứng dụng."))
+    state.lock().map_err(|_| AppError::new("busy", session::BUSY))
 }
 
 /// Runs `f` on the store of a logged-in officer, mapping the core's error.
@@ -366,7 +366,7 @@ fn as_doc(v: Value) -> Result<Doc> {
     match v {
         Value::Object(m) => Ok(m),
         Value::Null => Ok(Doc::new()),
-        _ => Err(AppError::new("json", "Dữ liệu gửi lên phải là một đối tượng JSON.")),
+        _ => Err(AppError::new("json", session::NOT_AN_OBJECT)),
     }
 }
 
@@ -455,7 +455,7 @@ pub async fn restore_backup(state: State<'_, Shared>, file: String, password: St
             app.store = reopened;
             let mut err = AppError::from(e);
             if logged_out {
-                err.message.push_str(" Kho dữ liệu hiện tại không bị thay đổi; hãy đăng nhập lại.");
+                err.message.push_str(session::RESTORE_LOG_IN_AGAIN);
             }
             Err(err)
         }

@@ -25,16 +25,13 @@ impl AppError {
 
     /// A refusal listing bad fields; the message sums them up.
     pub fn invalid(fields: Vec<FieldError>) -> AppError {
-        let message = match fields.len() {
-            1 => format!("{}: {}", fields[0].label, fields[0].message),
-            n => format!("Có {n} trường chưa hợp lệ; chưa lưu gì. Hãy sửa các trường được đánh dấu."),
-        };
-        AppError { code: "invalid".into(), message, fields: Some(fields) }
+        let invalid = phongtrao::Invalid(fields);
+        AppError { code: "invalid".into(), message: invalid.summary(), fields: Some(invalid.0) }
     }
 
     /// No officer is logged in (the store is closed).
     pub fn logged_out() -> AppError {
-        AppError::new("logged_out", "Chưa đăng nhập, hoặc đã đăng xuất. Hãy đăng nhập lại.")
+        AppError::new("logged_out", phongtrao::present::session::LOGGED_OUT)
     }
 }
 

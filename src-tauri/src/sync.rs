@@ -1,16 +1,16 @@
 //! The commune's sync with the province as the window shows it: enrollment, export to a USB stick,
 //! receipts and reference data in, and checking a bundle without importing it. The bundle format and
-//! every check are the core's (`phongtrao::sync`); this only shapes input and output.
+//! every check are the core's (`phongtrao::sync`), and what is said about them (`phongtrao::present::sync`);
+//! this only shapes input and output.
 
-use std::path::Path;
-
+use phongtrao::present::sync as present;
 use phongtrao::store::Store;
 use phongtrao::sync::Manifest;
-use phongtrao::sync::commune::{self, ExportOptions, Imported};
+use phongtrao::sync::commune::{self, ExportOptions};
 use serde::Serialize;
 use specta::Type;
 
-use crate::error::{AppError, FieldError, Result};
+use crate::error::Result;
 
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct SyncView {
@@ -32,7 +32,7 @@ pub fn view(s: &mut Store) -> phongtrao::Result<SyncView> {
     let (key, _) = s.sync_keys()?;
     let pk = key.public_key()?;
     Ok(SyncView {
-        province: state.province.as_ref().map(|p| format!("Công an tỉnh {} (mã {})", p.province, p.province_code)),
+        province: state.province.as_ref().map(present::province_name),
         pending: (s.last_seq()? - state.acked_seq).clamp(0, u32::MAX as i64) as u32,
         last_bundle: state.bundle_seq.clamp(0, u32::MAX as i64) as u32,
         key_id: pk.key_id(),
@@ -68,42 +68,22 @@ pub struct BundleInfo {
     pub encrypted: bool,
 }
 
-fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string()
-}
-
 fn counts(m: &Manifest) -> Vec<CountLine> {
     m.counts
         .iter()
-        .map(|(code, n)| CountLine {
-            label: phongtrao::Kind::parse(code)
-                .map_or_else(|| code.replace("deleted", "bản ghi đã xóa"), |k| k.label().to_owned()),
-            count: (*n).min(u32::MAX as u64) as u32,
-        })
+        .map(|(code, n)| CountLine { label: present::count_label(code), count: (*n).min(u32::MAX as u64) as u32 })
         .collect()
-}
-
-fn path_field(field: &str, label: &str, value: &str) -> Result<std::path::PathBuf> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(AppError::invalid(vec![FieldError {
-            field: field.into(),
-            label: label.into(),
-            message: "hãy chọn USB hoặc nhập đường dẫn".into(),
-        }]));
-    }
-    Ok(Path::new(v).to_path_buf())
 }
 
 /// "Xuất gói đồng bộ": the changes the province has not acknowledged (or all of them) into `dir`.
 pub fn export(s: &mut Store, dir: &str, full: bool) -> Result<BundleInfo> {
-    let dir = path_field("dir", "Thư mục nhận gói", dir)?;
+    let dir = present::chosen_path("dir", "Thư mục nhận gói", dir)?;
     let e = commune::export(s, &dir, &ExportOptions { full, ..Default::default() }, &mut |_, _| {})?;
     verify(s, &e.path.display().to_string())
 }
 
 pub fn verify(s: &mut Store, file: &str) -> Result<BundleInfo> {
-    let file = path_field("file", "Tệp gói", file)?;
+    let file = present::chosen_path("file", "Tệp gói", file)?;
     let v = commune::verify(s, &file)?;
     let m = &v.manifest;
     Ok(BundleInfo {
@@ -112,8 +92,8 @@ pub fn verify(s: &mut Store, file: &str) -> Result<BundleInfo> {
         number: m.seq.clamp(0, u32::MAX as i64) as u32,
         province_code: m.province_code.clone(),
         commune_code: m.commune_code.clone(),
-        created_at: when(m.created_at),
-        expires_at: when(m.expires_at),
+        created_at: phongtrao::date::display_local(m.created_at),
+        expires_at: phongtrao::date::display_local(m.expires_at),
         full: m.full,
         counts: counts(m),
         signer: v.signer,
@@ -125,28 +105,12 @@ pub fn verify(s: &mut Store, file: &str) -> Result<BundleInfo> {
 
 /// A receipt or reference data from the province, taken in; what it did, in one sentence.
 pub fn import(s: &mut Store, file: &str) -> Result<String> {
-    let file = path_field("file", "Tệp gói", file)?;
-    Ok(match commune::import(s, &file)? {
-        Imported::Receipt { bundle_seq, acked_seq, receipt } => {
-            let mut said =
-                format!("Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đến thay đổi số {acked_seq}.");
-            if !receipt.quarantined.is_empty() {
-                said.push_str(&format!(" {} bản ghi bị cách ly (xem biên nhận).", receipt.quarantined.len()));
-            }
-            for (a, b) in &receipt.gaps {
-                said.push_str(&format!(" Công an tỉnh còn thiếu {}.", phongtrao::sync::province::gap_text(*a, *b)));
-            }
-            said
-        }
-        Imported::Reference { lists, revoked } => {
-            format!("Đã nhập dữ liệu dùng chung: {lists} danh mục mới, {revoked} khóa bị thu hồi mới.")
-        }
-    })
+    let file = present::chosen_path("file", "Tệp gói", file)?;
+    Ok(present::imported_summary(&commune::import(s, &file)?))
 }
 
 /// The province's enrollment bundle, taken in once.
 pub fn enroll(s: &mut Store, file: &str) -> Result<String> {
-    let file = path_field("file", "Tệp gói", file)?;
-    let p = commune::enroll(s, &file)?;
-    Ok(format!("Đã ghi danh với Công an tỉnh {} (mã {}).", p.province, p.province_code))
+    let file = present::chosen_path("file", "Tệp gói", file)?;
+    Ok(present::enrolled(&commune::enroll(s, &file)?))
 }

@@ -11,5 +11,7 @@
 pub mod admin;
 pub mod cert;
 pub mod record;
+pub mod session;
+pub mod sync;
 
 pub use record::{RegisterInfo, register_info, register_title};

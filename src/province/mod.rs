@@ -8,6 +8,7 @@
 //! No SQL here: the province store's reads and writes are in `src/store/province*.rs`.
 
 pub mod demo;
+pub mod export;
 pub mod figures;
 pub mod intake;
 pub mod quarantine;

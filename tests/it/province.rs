@@ -527,6 +527,40 @@ fn the_command_line_province_console() {
     let list = ok(&["province", "--dir", &tinh, "quarantine"]);
     assert!(list.contains("giữ từ chối (Sai loại hoạt động)") && list.contains("CHỜ QUYẾT ĐỊNH"), "{list}");
 
+    // Every table to .xlsx: Vietnamese headers, the province and the commune with its code, numbers as
+    // numbers, dates as dates.
+    use calamine::{Data, DataType, Reader};
+    let sheet = |file: &str, name: &str| {
+        let mut wb = calamine::open_workbook_auto(file).unwrap();
+        wb.worksheet_range(name).unwrap()
+    };
+    let xlsx = p("roster.xlsx");
+    ok(&["province", "--dir", &tinh, "export", "roster", "--out", &xlsx]);
+    let r = sheet(&xlsx, "Các xã");
+    let head: Vec<String> = r.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(&head[..6], ["Tỉnh", "Mã xã", "Xã", "Kỳ báo cáo", "Số kỳ phải gửi", "Đã nhận"]);
+    let ia_dal = r.rows().find(|row| row[1] == Data::String("23430".into())).unwrap();
+    assert_eq!(ia_dal[0], Data::String("Quảng Ngãi".into()));
+    assert_eq!(ia_dal[2], Data::String("Xã Ia Đal".into()));
+    assert!(matches!(ia_dal[4], Data::Float(n) if n >= 1.0), "{:?}", ia_dal[4]);
+    assert!(ia_dal[10].is_datetime(), "the last bundle's time is a date: {:?}", ia_dal[10]);
+    let by_period = sheet(&xlsx, "Theo kỳ");
+    assert!(by_period.rows().skip(1).all(|row| row[4].is_datetime() && row[5].is_datetime()));
+    let xlsx = p("figures.xlsx");
+    ok(&["province", "--dir", &tinh, "export", "figures", "--period", &period, "--out", &xlsx]);
+    let f = sheet(&xlsx, "Số liệu");
+    let last = f.rows().next_back().unwrap();
+    assert_eq!(last[2], Data::String("Toàn tỉnh".into()));
+    assert_eq!(last[3], Data::Float(all["total"]["indicators"][0]["value"].as_f64().unwrap()));
+    assert_eq!(f.rows().count(), 1 + 6 + 1);
+    let xlsx = p("quarantine.xlsx");
+    ok(&["province", "--dir", &tinh, "export", "quarantine", "--out", &xlsx]);
+    let q = sheet(&xlsx, "Bản ghi bị cách ly");
+    assert_eq!(q.rows().count(), 1 + 3);
+    assert!(q.rows().skip(1).any(|row| row[8] == Data::String("Giữ từ chối".into()) && row[10].is_datetime()));
+    let no_period = run(&["province", "--dir", &tinh, "export", "figures", "--out", &xlsx]);
+    assert!(String::from_utf8_lossy(&no_period.stderr).contains("Kỳ báo cáo: bảng số liệu cần kỳ báo cáo"));
+
     // Reporting rules: shown, set, checked.
     let shown = ok(&["province", "--dir", &tinh, "periods"]);
     assert!(shown.contains("chốt số liệu ngày 14") && shown.contains("hạn gửi"), "{shown}");

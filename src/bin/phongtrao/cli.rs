@@ -377,6 +377,19 @@ pub enum ProvinceCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Xuất một bảng ra tệp bảng tính .xlsx: roster (các xã theo kỳ), figures (số liệu), quarantine (bản ghi bị cách ly)
+    #[command(help_template = TEMPLATE)]
+    Export {
+        /// Bảng: roster, figures hoặc quarantine
+        #[arg(value_name = "BẢNG", value_parser = ["roster", "figures", "quarantine"])]
+        table: String,
+        /// Kỳ báo cáo: 2026, 2026-11, 2026-Q3, 2026-H1 (bảng figures phải có; roster mặc định năm nay)
+        #[arg(long, value_name = "KỲ")]
+        period: Option<String>,
+        /// Tệp .xlsx sẽ ghi
+        #[arg(long, value_name = "TỆP")]
+        out: PathBuf,
+    },
     /// Xem hoặc đặt kỳ báo cáo: tần suất, ngày chốt số liệu, số ngày gia hạn
     #[command(help_template = TEMPLATE)]
     Periods {

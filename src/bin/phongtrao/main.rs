@@ -417,7 +417,7 @@ fn enroll(w: &mut impl Write, ctx: &Ctx, file: PathBuf) -> Result<()> {
     let mut store = ctx.open()?;
     let p = phongtrao::sync::commune::enroll(&mut store, &file)?;
     let key = phongtrao::crypto::PublicKey::parse(&p.sign_key)?;
-    say(w, format!("Đã ghi danh với Công an tỉnh {} (mã {}).", p.province, p.province_code))?;
+    say(w, phongtrao::present::sync::enrolled(&p))?;
     say(w, format!("Khóa ký của tỉnh: {}  dấu vân tay: {}", key.key_id(), key.fingerprint()))?;
     say(w, "Hãy đối chiếu dấu vân tay này với dấu vân tay Công an tỉnh đọc hoặc in ra.")?;
     Ok(())
@@ -443,14 +443,10 @@ fn bundle(w: &mut impl Write, ctx: &Ctx, cmd: BundleCmd) -> Result<()> {
             eprintln!("Gói số {} chứa {} thay đổi.", e.manifest.seq, phongtrao::text::format_int(e.changes as i64));
             say(w, e.path.display())?;
         }
-        BundleCmd::Import { file } => match phongtrao::sync::commune::import(&mut store, &file)? {
-            phongtrao::sync::commune::Imported::Receipt { bundle_seq, acked_seq, receipt } => {
-                say(
-                    w,
-                    format!(
-                        "Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đến thay đổi số {acked_seq}."
-                    ),
-                )?;
+        BundleCmd::Import { file } => {
+            let imported = phongtrao::sync::commune::import(&mut store, &file)?;
+            say(w, phongtrao::present::sync::imported(&imported))?;
+            if let phongtrao::sync::commune::Imported::Receipt { receipt, .. } = imported {
                 let shown = |v: &serde_json::Value| phongtrao::text::printable(v.as_str().unwrap_or(""), 200);
                 for q in &receipt.quarantined {
                     say(
@@ -473,10 +469,7 @@ fn bundle(w: &mut impl Write, ctx: &Ctx, cmd: BundleCmd) -> Result<()> {
                     )?;
                 }
             }
-            phongtrao::sync::commune::Imported::Reference { lists, revoked } => {
-                say(w, format!("Đã nhập dữ liệu dùng chung: {lists} danh mục mới, {revoked} khóa bị thu hồi mới."))?;
-            }
-        },
+        }
         BundleCmd::Verify { file } => {
             let v = phongtrao::sync::commune::verify(&mut store, &file)?;
             print_manifest(w, &v.manifest)?;
@@ -777,15 +770,33 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
             say(w, format!("  Gói ghi danh cho các xã: {}", r.enrollment.display()))?;
             say(w, format!("  Các gói chờ nhập (như ổ USB): {}", r.usb.display()))?;
         }
+        ProvinceCmd::Export { table, period, out } => {
+            use phongtrao::province::export;
+            let p = open()?;
+            let today = phongtrao::period::day_of(chrono::Utc::now());
+            let province = p.meta().province.clone();
+            let sheets = match table.as_str() {
+                "roster" => {
+                    let period = roster_period(&p, period, today)?;
+                    export::roster_sheets(&province, &phongtrao::province::roster::roster(&p, period, today)?)
+                }
+                "figures" => {
+                    let period: phongtrao::period::Period = period
+                        .ok_or_else(|| {
+                            Error::field("period", "Kỳ báo cáo", "bảng số liệu cần kỳ báo cáo: --period 2026")
+                        })?
+                        .parse()?;
+                    vec![export::figures_sheet(&phongtrao::province::figures::figures(&p, period, None)?)]
+                }
+                _ => vec![export::quarantine_sheet(&province, &phongtrao::province::quarantine::queue(&p)?)],
+            };
+            export::write_xlsx(&sheets, &out)?;
+            say(w, format!("Đã ghi bảng tính {}", out.display()))?;
+        }
         ProvinceCmd::Roster { period, json } => {
             let p = open()?;
             let today = phongtrao::period::day_of(chrono::Utc::now());
-            let period = match period {
-                Some(s) => s.parse()?,
-                None => phongtrao::period::Period::year(chrono::Datelike::year(
-                    &phongtrao::province::rules(&p)?.period_of(today).end,
-                )),
-            };
+            let period = roster_period(&p, period, today)?;
             let r = phongtrao::province::roster::roster(&p, period, today)?;
             if json {
                 say(w, to_json(&r)?)?;
@@ -992,6 +1003,20 @@ fn print_import(w: &mut impl Write, r: &phongtrao::sync::province::ImportReport)
     Ok(())
 }
 
+/// The period asked, else the reporting year of today.
+fn roster_period(
+    p: &phongtrao::sync::province::Province,
+    period: Option<String>,
+    today: chrono::NaiveDate,
+) -> Result<phongtrao::period::Period> {
+    match period {
+        Some(s) => s.parse(),
+        None => Ok(phongtrao::period::Period::year(chrono::Datelike::year(
+            &phongtrao::province::rules(p)?.period_of(today).end,
+        ))),
+    }
+}
+
 fn print_figures(w: &mut impl Write, f: &phongtrao::figures::Figures) -> Result<()> {
     use phongtrao::text::format_int;
     say(w, "Chỉ tiêu:")?;
@@ -1111,11 +1136,7 @@ fn print_manifest(w: &mut impl Write, m: &phongtrao::sync::Manifest) -> Result<(
         |d: chrono::DateTime<chrono::Utc>| d.with_timezone(&chrono::Local).format("%H:%M ngày %d/%m/%Y").to_string();
     say(w, format!("Tạo lúc {}, hết hạn {}", t(m.created_at), t(m.expires_at)))?;
     for (kind, n) in &m.counts {
-        let label = Kind::parse(kind).map_or_else(
-            || if kind == "deleted" { "đã xóa".to_owned() } else { kind.clone() },
-            |k| k.label().to_owned(),
-        );
-        say(w, format!("  {label}: {n}"))?;
+        say(w, format!("  {}: {n}", phongtrao::present::sync::count_label(kind)))?;
     }
     Ok(())
 }
