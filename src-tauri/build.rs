@@ -51,6 +51,9 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "print_forms",
         "print_cert_forms",
         "print_form",
+        "preview_form",
+        "issued_documents",
+        "reprint_document",
         "open_printed",
     ]
 }

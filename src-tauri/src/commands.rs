@@ -584,7 +584,29 @@ pub async fn print_cert_forms(
     with_store(&state, |s| print::cert_forms(s, subject, year))
 }
 
-/// "In": prints the form (numbered by the core's register), saves the PDF in the print folder.
+/// "Xem trước": the document as saving would print it; no number taken, nothing written.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_form(state: State<'_, Shared>, input: print::PrintInput) -> Result<print::PreviewView> {
+    with_store(&state, |s| print::preview(s, input))
+}
+
+/// The register of issued documents ("Sổ văn bản"), newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn issued_documents(state: State<'_, Shared>) -> Result<Vec<print::IssuedView>> {
+    with_store(&state, |s| print::issued(s))
+}
+
+/// "In lại" from the register: the document again, under its number and date, saved in the print folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn reprint_document(state: State<'_, Shared>, id: Uuid) -> Result<print::PrintedView> {
+    with_store(&state, |s| print::reprint(s, id))
+}
+
+/// "In": prints the form (a reprint keeps its number; the first print or a new document takes the
+/// next number of the core's register), saves the PDF in the print folder.
 #[tauri::command]
 #[specta::specta]
 pub async fn print_form(state: State<'_, Shared>, input: print::PrintInput) -> Result<print::PrintedView> {

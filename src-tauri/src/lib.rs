@@ -79,6 +79,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             print_forms,
             print_cert_forms,
             print_form,
+            preview_form,
+            issued_documents,
+            reprint_document,
             open_printed,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)

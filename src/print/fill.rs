@@ -9,7 +9,23 @@ use super::model::Document;
 use crate::domain::cert::Subject;
 use crate::domain::{DocExt, Kind, Record};
 use crate::error::{Error, Result};
-use crate::store::{IssuedDoc, Store};
+use crate::store::{DocTarget, IssuedDoc, Store};
+
+/// How a filled form of the commune police is numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Numbering {
+    /// A record's (or a year's) document printed again keeps its number and date; its first print
+    /// takes the next number of the register.
+    #[default]
+    Keep,
+    /// A new document: the next number, even when the record's document has one already.
+    New,
+    /// This entry of the register, printed again under its number and date.
+    Reprint(Uuid),
+    /// Only shown: no number taken, nothing recorded. Bears the number a `Keep` print would keep, or
+    /// "Số: ……/BB-CAX" when the number will be given on saving.
+    Preview,
+}
 
 /// What to print.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -24,8 +40,24 @@ pub struct PrintRequest {
     pub key: Option<forms::KeyInput>,
     /// Print the blank form for handwriting: no record, no number.
     pub blank: bool,
-    /// The date of issue (the place-date line and the year of the number).
+    /// The date of issue (the place-date line and the year of the number) of a new document.
     pub date: NaiveDate,
+    /// Keep the record's number, take a new one, reprint an entry of the register, or only preview.
+    pub numbering: Numbering,
+}
+
+impl PrintRequest {
+    /// Printing again the register's entry `doc` (its form, record or year), under its number.
+    pub fn reprint(doc: &IssuedDoc, date: NaiveDate) -> Self {
+        PrintRequest {
+            form: doc.form.clone(),
+            id: doc.record_id,
+            year: doc.period,
+            date,
+            numbering: Numbering::Reprint(doc.id),
+            ..PrintRequest::default()
+        }
+    }
 }
 
 /// A printed form.
@@ -33,8 +65,26 @@ pub struct PrintRequest {
 pub struct Printed {
     pub form: &'static FormSpec,
     pub pdf: Vec<u8>,
-    /// The register's entry, when the document took a number.
+    /// The register's entry, when the document bears a number of the register (in a preview: the
+    /// entry whose number it keeps).
     pub issued: Option<IssuedDoc>,
+    /// The number printed on it ("01/BB-CAX"); `None` for a form without one, a blank form, and a
+    /// preview whose number is given on saving.
+    pub number: Option<String>,
+    /// The document was printed before and keeps its number (in a preview: will keep it).
+    pub reprint: bool,
+    /// Only a preview: nothing was taken or recorded.
+    pub preview: bool,
+}
+
+impl Printed {
+    fn plain(form: &'static FormSpec, pdf: Vec<u8>, preview: bool) -> Self {
+        Printed { form, pdf, issued: None, number: None, reprint: false, preview }
+    }
+
+    fn numbered(form: &'static FormSpec, pdf: Vec<u8>, issued: IssuedDoc, reprint: bool, preview: bool) -> Self {
+        Printed { form, pdf, number: Some(issued.number_text()), issued: Some(issued), reprint, preview }
+    }
 }
 
 /// Looks a form up by name, with a Vietnamese message naming the list command.
@@ -55,49 +105,84 @@ pub fn agency(store: &Store, spec: &FormSpec) -> Result<Agency> {
 }
 
 /// Fills, numbers (in the store's register) and renders a form. A blank form takes no number and
-/// records nothing. A filled form of the commune police takes the next number of its series and
-/// year in the transaction that records it; if rendering fails, nothing is taken.
+/// records nothing, nor does a preview. A filled form of the commune police keeps the number of the
+/// record's document already issued (a reprint, under its number and date) or, the first time and
+/// when a new document is asked for, takes the next number of its series and year in the
+/// transaction that records it; if rendering fails, nothing is taken.
 pub fn print(store: &mut Store, req: &PrintRequest) -> Result<Printed> {
     let spec = form(&req.form)?;
     let agency = agency(store, spec)?;
+    let preview = req.numbering == Numbering::Preview;
     if req.blank {
         let issue = Issue { number: spec.blank_number(&agency), date: None };
         let doc = blank_document(store, spec, &agency, &issue)?;
-        return Ok(Printed { form: spec, pdf: super::render(&doc)?, issued: None });
+        return Ok(Printed::plain(spec, super::render(&doc)?, preview));
     }
     let filled = fill(store, spec, req)?;
     let date = filled.date.unwrap_or(req.date);
-    if filled.number.is_some() || spec.series(&agency).is_some() {
+    let render = |number: Option<String>, date: NaiveDate| -> Result<Vec<u8>> {
+        Ok(super::render(&(filled.build)(&agency, &Issue { number, date: Some(date) }))?)
+    };
+    let series = spec.series(&agency);
+    if !preview && (filled.number.is_some() || series.is_some()) {
         // Giving or recording a number writes the register: not for a read-only account.
         store.require(crate::Role::Officer, "in văn bản có số (cấp số trong sổ văn bản)")?;
     }
     if let Some(number) = filled.number.clone() {
         // A number recorded with the certification (tờ trình, quyết định): printed as recorded; a
         // police number of the form's own series is entered in the register (once).
-        let issue = Issue { number: Some(number.clone()), date: Some(date) };
-        let given = spec.series(&agency).and_then(|series| parse_number(&number, &series).map(|n| (series, n)));
+        if req.numbering == Numbering::New {
+            return Err(Error::Refused(format!(
+                "«{}» mang số {number} đã ghi trong hồ sơ; muốn số khác, hãy sửa số ở bước đã ghi số đó.",
+                spec.title
+            )));
+        }
+        let given = series.as_ref().and_then(|series| parse_number(&number, series).map(|n| (series.clone(), n)));
         return match given {
-            Some((series, n)) => {
-                let (issued, pdf) =
-                    store.register_document(spec.name, &series, date.year(), n, filled.record, |_| {
-                        Ok(super::render(&(filled.build)(&agency, &issue))?)
-                    })?;
-                Ok(Printed { form: spec, pdf, issued: Some(issued) })
+            Some((series, n)) if !preview => {
+                let target =
+                    DocTarget { form: spec.name, series: &series, date, record: filled.record, period: filled.period };
+                let (issued, pdf) = store.register_document(&target, n, |_| render(Some(number.clone()), date))?;
+                Ok(Printed::numbered(spec, pdf, issued, false, false))
             }
-            None => Ok(Printed { form: spec, pdf: super::render(&(filled.build)(&agency, &issue))?, issued: None }),
+            _ => Ok(Printed {
+                number: Some(number.clone()),
+                ..Printed::plain(spec, render(Some(number), date)?, preview)
+            }),
         };
     }
-    match spec.series(&agency) {
-        Some(series) => {
-            let (issued, pdf) = store.issue_document(spec.name, &series, date.year(), filled.record, |d| {
-                let issue = Issue { number: Some(d.number_text()), date: Some(date) };
-                Ok(super::render(&(filled.build)(&agency, &issue))?)
-            })?;
-            Ok(Printed { form: spec, pdf, issued: Some(issued) })
+    let Some(series) = series else {
+        return Ok(Printed::plain(spec, render(spec.blank_number(&agency), date)?, preview));
+    };
+    let target = DocTarget { form: spec.name, series: &series, date, record: filled.record, period: filled.period };
+    let again = |d: &IssuedDoc| render(Some(d.number_text()), d.issued_on);
+    match req.numbering {
+        Numbering::Preview => match store.issued_for(spec.name, filled.record, filled.period)? {
+            Some(old) => {
+                let pdf = again(&old)?;
+                Ok(Printed::numbered(spec, pdf, old, true, true))
+            }
+            None => Ok(Printed::plain(spec, render(spec.blank_number(&agency), date)?, true)),
+        },
+        Numbering::Keep => {
+            let (issued, pdf, reprint) = store.reprint_or_issue(&target, again)?;
+            Ok(Printed::numbered(spec, pdf, issued, reprint, false))
         }
-        None => {
-            let issue = Issue { number: spec.blank_number(&agency), date: Some(date) };
-            Ok(Printed { form: spec, pdf: super::render(&(filled.build)(&agency, &issue))?, issued: None })
+        Numbering::New => {
+            let (issued, pdf) = store.issue_document(&target, again)?;
+            Ok(Printed::numbered(spec, pdf, issued, false, false))
+        }
+        Numbering::Reprint(id) => {
+            let old = store.issued_document(id)?;
+            if old.form != spec.name || old.record_id != filled.record || old.period != filled.period {
+                return Err(Error::Refused(format!(
+                    "Văn bản số {} trong sổ là mẫu «{}» của bản ghi khác; hãy in lại từ sổ văn bản.",
+                    old.number_text(),
+                    old.form
+                )));
+            }
+            let pdf = again(&old)?;
+            Ok(Printed::numbered(spec, pdf, old, true, false))
         }
     }
 }
@@ -123,12 +208,15 @@ pub struct Filled {
     pub number: Option<String>,
     /// The date the record gives the document (a step's date), instead of the date of printing.
     pub date: Option<NaiveDate>,
+    /// The year the document covers when it is about a year, not a record (yearly reports): with
+    /// the form, what a reprint finds its number by.
+    pub period: Option<i32>,
 }
 
 impl Filled {
     /// A document numbered and dated at printing.
     pub fn new(record: Option<Uuid>, build: Build) -> Self {
-        Filled { record, build, number: None, date: None }
+        Filled { record, build, number: None, date: None, period: None }
     }
 }
 
@@ -164,6 +252,7 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
                 province: c.province.clone(),
                 installation_id: c.installation_id.to_string(),
                 officer: c.officer.clone(),
+                replaces: store.key_replaced_by(&key.key_id)?.unwrap_or_default(),
                 key,
             };
             Ok(Filled::new(None, Box::new(move |a, i| k.document(a, i))))
@@ -210,7 +299,7 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
         Source::Year => {
             let year = req.year.unwrap_or_else(|| req.date.year());
             let r = year_report(store, year)?;
-            Ok(Filled::new(None, Box::new(move |a, i| r.document(a, i))))
+            Ok(Filled { period: Some(year), ..Filled::new(None, Box::new(move |a, i| r.document(a, i))) })
         }
     }
 }

@@ -78,6 +78,7 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
             Ok(Filled {
                 number: Some(number),
                 date: Some(date),
+                period: Some(year),
                 ..Filled::new(None, Box::new(move |a, i| s.document(a, i)))
             })
         }
@@ -91,7 +92,7 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
         }
         "bao-cao-ket-qua-cong-nhan" => {
             let r = report(store, year)?;
-            Ok(Filled::new(None, Box::new(move |a, i| r.document(a, i))))
+            Ok(Filled { period: Some(year), ..Filled::new(None, Box::new(move |a, i| r.document(a, i))) })
         }
         other => Err(Error::Refused(format!("Mẫu «{other}» không điền được từ hồ sơ xét công nhận."))),
     }

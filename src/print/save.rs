@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::fill::{self, PrintRequest, Printed};
+use super::fill::{self, Numbering, PrintRequest, Printed};
 use super::forms::{self, FormSpec, Source};
 use crate::domain::{DocExt, Kind};
 use crate::error::{Error, Result};
@@ -106,11 +106,15 @@ pub struct Saved {
 impl Saved {
     /// What the window says once it is saved, in Vietnamese.
     pub fn message(&self) -> String {
-        match &self.printed.issued {
-            Some(d) => {
-                format!("Đã lưu {} số {} vào tệp {}", self.printed.form.title, d.number_text(), self.path.display())
-            }
-            None => format!("Đã lưu {} vào tệp {}", self.printed.form.title, self.path.display()),
+        let (title, path) = (self.printed.form.title, self.path.display());
+        match (&self.printed.issued, self.printed.reprint) {
+            (Some(d), true) => format!(
+                "Đã lưu bản in lại {title} số {} ngày {} (giữ số đã cấp, không lấy số mới) vào tệp {path}",
+                d.number_text(),
+                crate::date::display(d.issued_on)
+            ),
+            (Some(d), false) => format!("Đã lưu {title} số {} vào tệp {path}", d.number_text()),
+            (None, _) => format!("Đã lưu {title} vào tệp {path}"),
         }
     }
 }
@@ -125,6 +129,93 @@ pub fn print_to(store: &mut Store, req: &PrintRequest, dir: &Path) -> Result<Sav
     let path = free_path(dir, &file_name(&printed, req));
     crate::fsutil::write_atomic(&path, &printed.pdf)?;
     Ok(Saved { printed, path })
+}
+
+/// Shows `req` before anything is taken: the document as saving it would print it (under the number
+/// its record's document already has, or "Số: ……" when the number is given on saving); nothing is
+/// recorded and no file is written.
+pub fn preview(store: &mut Store, req: &PrintRequest) -> Result<Printed> {
+    fill::print(store, &PrintRequest { numbering: Numbering::Preview, ..req.clone() })
+}
+
+/// What the window says under a preview, in Vietnamese: which number saving will print.
+pub fn preview_note(p: &Printed, blank: bool) -> String {
+    match (&p.issued, &p.number) {
+        _ if blank => "Bản xem trước của mẫu trắng: không lấy số.".to_owned(),
+        (Some(d), _) if p.reprint => format!(
+            "Văn bản này đã cấp số {} ngày {} ({}): lưu lại là in lại đúng số và ngày đó, không lấy số mới. \
+Chỉ khi đây là một văn bản khác mới cấp số mới.",
+            d.number_text(),
+            crate::date::display(d.issued_on),
+            d.issued_by
+        ),
+        (_, Some(n)) => format!("Văn bản mang số {n} đã ghi trong hồ sơ; lưu không lấy số mới."),
+        (None, None) if p.form.numbered() => {
+            "Bản xem trước, chưa lấy số: số tiếp theo trong sổ văn bản chỉ được cấp khi lưu.".to_owned()
+        }
+        _ => "Bản xem trước; văn bản này không lấy số của Công an xã.".to_owned(),
+    }
+}
+
+/// One line of the register of issued documents as the window shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterLine {
+    /// The register entry's id (to reprint it).
+    pub id: Uuid,
+    /// "01/BB-CAX".
+    pub number: String,
+    /// The form's name and title.
+    pub form: &'static str,
+    pub form_title: String,
+    /// What it is about: the record's title, "Năm 2025", or why it is not known.
+    pub about: String,
+    /// The record it was filled from, when it still exists (to open it).
+    pub record: Option<(Kind, Uuid)>,
+    /// Who issued it.
+    pub issued_by: String,
+    /// The date on the document, dd/mm/yyyy.
+    pub issued_on: String,
+    /// When the number was taken, "HH:MM dd/mm/yyyy".
+    pub issued_at: String,
+}
+
+/// The register of issued documents, newest first (at most `limit`), with each document's record.
+pub fn register(store: &Store, limit: u32) -> Result<Vec<RegisterLine>> {
+    let mut out = Vec::new();
+    for d in store.issued_documents(limit)? {
+        let spec = super::forms::find(&d.form);
+        let record = match d.record_id {
+            Some(id) => store.get_any(id)?.filter(|r| !r.meta.deleted),
+            None => None,
+        };
+        let about = match (&record, d.record_id, d.period) {
+            (Some(r), _, _) => r.title.clone(),
+            (None, Some(_), _) => "Bản ghi đã xóa".to_owned(),
+            (None, None, Some(y)) => format!("Năm {y}"),
+            (None, None, None) => "—".to_owned(),
+        };
+        let at = chrono::DateTime::parse_from_rfc3339(&d.issued_at)
+            .map(|t| t.format("%H:%M %d/%m/%Y").to_string())
+            .unwrap_or_else(|_| d.issued_at.clone());
+        out.push(RegisterLine {
+            id: d.id,
+            number: d.number_text(),
+            form: spec.map_or("", |f| f.name),
+            form_title: spec.map_or_else(|| d.form.clone(), |f| f.title.to_owned()),
+            about,
+            record: record.map(|r| (r.kind, r.id)),
+            issued_by: d.issued_by.clone(),
+            issued_on: crate::date::display(d.issued_on),
+            issued_at: at,
+        });
+    }
+    Ok(out)
+}
+
+/// Prints again the register's entry `id` under its number and date, and saves it in `dir`.
+pub fn reprint_to(store: &mut Store, id: Uuid, dir: &Path) -> Result<Saved> {
+    let req = PrintRequest::reprint(&store.issued_document(id)?, today());
+    print_to(store, &req, dir)
 }
 
 /// The key-registration form's key: this installation's own signing key (made on first use).

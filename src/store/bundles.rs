@@ -149,6 +149,7 @@ impl Store {
                 params![new.public, new.secret, now],
             )?;
             set_state(&tx.tx, "replaced_key", &old_id)?;
+            set_state(&tx.tx, "replaced_by", &new_id)?;
             let v = serde_json::json!({"old_key": old_id, "new_key": new_id});
             tx.audit("sync_key_rotate", Some(&v))
         })?;
@@ -158,6 +159,14 @@ impl Store {
     /// The key the current signing key replaced, if it was rotated (for the registration form).
     pub fn replaced_sync_key(&self) -> Result<Option<String>> {
         state(&self.conn, "replaced_key")
+    }
+
+    /// The key `key_id` replaced, if it is the key made by the last rotation.
+    pub fn key_replaced_by(&self, key_id: &str) -> Result<Option<String>> {
+        Ok(match state(&self.conn, "replaced_by")? {
+            Some(new) if new == key_id => state(&self.conn, "replaced_key")?,
+            _ => None,
+        })
     }
 
     pub fn sync_state(&self) -> Result<SyncState> {

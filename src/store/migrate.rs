@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "0005_sync_bundles", include_str!("migrations/0005_sync_bundles.sql")),
     (6, "0006_issued_documents", include_str!("migrations/0006_issued_documents.sql")),
     (7, "0007_record_facts", include_str!("migrations/0007_record_facts.sql")),
+    (8, "0008_document_reprint", include_str!("migrations/0008_document_reprint.sql")),
 ];
 
 /// The province store's schema (`phongtrao province`), numbered on its own. Append only.

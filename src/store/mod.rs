@@ -23,7 +23,7 @@ pub use audit::AuditReport;
 pub use backup::{Snapshot, SnapshotInfo};
 pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
 pub use cert::{CertSaved, CertView};
-pub use documents::{IssuedDoc, doc_number};
+pub use documents::{DocTarget, IssuedDoc, doc_number};
 pub use migrate::{MIGRATIONS, checksum as migration_checksum, latest as latest_schema};
 pub use names::Names;
 pub use query::{FactRow, Filter, Group, Hit, ListQuery, Op, Page};
@@ -33,7 +33,7 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 use serde_json::Value;
@@ -632,25 +632,51 @@ impl Store {
         Names::new(self).describe(record)
     }
 
-    /// Issues a document: takes the next number of `series` for `year`, calls `make` with it (to
-    /// render the document), and records the issued document (who, when, which form and record) and
-    /// an audit entry, all in one transaction. If `make` fails nothing is recorded and the number is
-    /// not taken; once this returns, the number is taken for good, whatever happens to the file.
+    /// Issues a new document: takes the next number of `target.series` in the year of `target.date`,
+    /// calls `make` with it (to render the document), and records the issued document (who, when,
+    /// which form, what about) and an audit entry, all in one transaction. If `make` fails nothing is
+    /// recorded and the number is not taken; once this returns, the number is taken for good,
+    /// whatever happens to the file. This is the officer's "new document": see
+    /// [`Store::reprint_or_issue`] for printing a record's document again.
     pub fn issue_document<T>(
         &mut self,
-        form: &str,
-        series: &str,
-        year: i32,
-        record: Option<Uuid>,
+        target: &DocTarget<'_>,
         make: impl FnOnce(&IssuedDoc) -> Result<T>,
     ) -> Result<(IssuedDoc, T)> {
-        let issued_by = self.session.as_ref().map_or_else(|| self.actor.clone(), |a| a.full_name.clone());
+        let issued_by = self.issuer();
+        self.write(|tx| issue(tx, target, issued_by, make))
+    }
+
+    /// Prints a record's (or a year's) document: when the register already holds a document of
+    /// `target.form` about the same record or year, `make` gets that one (its number and date) and
+    /// nothing is written (`true`: a reprint); otherwise, as [`Store::issue_document`], the next
+    /// number is taken (`false`). One transaction, so two prints at once cannot both take a number.
+    pub fn reprint_or_issue<T>(
+        &mut self,
+        target: &DocTarget<'_>,
+        make: impl FnOnce(&IssuedDoc) -> Result<T>,
+    ) -> Result<(IssuedDoc, T, bool)> {
+        let issued_by = self.issuer();
         self.write(|tx| {
-            let number = documents::next_number(&tx.tx, series, year)?;
-            let doc = IssuedDoc::new(form, series, year, number, record, issued_by);
-            let out = make(&doc)?;
-            record_issued(tx, &doc)?;
-            Ok((doc, out))
+            if let Some(old) = documents::latest_for(&tx.tx, target.form, target.record, target.period)? {
+                let out = make(&old)?;
+                return Ok((old, out, true));
+            }
+            let (doc, out) = issue(tx, target, issued_by, make)?;
+            Ok((doc, out, false))
+        })
+    }
+
+    /// The document of `form` last issued about `record` (or the year `period`): the one printing it
+    /// again keeps. `None` when none was issued (the next print takes a number).
+    pub fn issued_for(&self, form: &str, record: Option<Uuid>, period: Option<i32>) -> Result<Option<IssuedDoc>> {
+        documents::latest_for(&self.conn, form, record, period)
+    }
+
+    /// One entry of the register, by id (to reprint it).
+    pub fn issued_document(&self, id: Uuid) -> Result<IssuedDoc> {
+        documents::by_id(&self.conn, id)?.ok_or_else(|| {
+            Error::Refused("Không có văn bản này trong sổ văn bản đã cấp số (xem lại sổ văn bản).".into())
         })
     }
 
@@ -661,17 +687,15 @@ impl Store {
     /// register already gave to another form is refused, naming both.
     pub fn register_document<T>(
         &mut self,
-        form: &str,
-        series: &str,
-        year: i32,
+        target: &DocTarget<'_>,
         number: u32,
-        record: Option<Uuid>,
         make: impl FnOnce(&IssuedDoc) -> Result<T>,
     ) -> Result<(IssuedDoc, T)> {
-        let issued_by = self.session.as_ref().map_or_else(|| self.actor.clone(), |a| a.full_name.clone());
+        let issued_by = self.issuer();
+        let year = target.date.year();
         self.write(|tx| {
-            if let Some(old) = documents::find(&tx.tx, series, year, number)? {
-                if old.form != form {
+            if let Some(old) = documents::find(&tx.tx, target.series, year, number)? {
+                if old.form != target.form {
                     return Err(Error::Refused(format!(
                         "Số {} năm {year} đã cấp cho văn bản khác (mẫu «{}», {} lúc {}); hãy sửa số của văn bản này.",
                         old.number_text(),
@@ -683,9 +707,9 @@ impl Store {
                 let out = make(&old)?;
                 return Ok((old, out));
             }
-            let doc = IssuedDoc::new(form, series, year, number, record, issued_by);
+            let doc = IssuedDoc::new(target, year, number, issued_by);
             let out = make(&doc)?;
-            documents::claim_number(&tx.tx, series, year, number)?;
+            documents::claim_number(&tx.tx, target.series, year, number)?;
             record_issued(tx, &doc)?;
             Ok((doc, out))
         })
@@ -694,6 +718,11 @@ impl Store {
     /// The register of issued documents, newest first.
     pub fn issued_documents(&self, limit: u32) -> Result<Vec<IssuedDoc>> {
         documents::list(&self.conn, limit)
+    }
+
+    /// Who issues a document: the logged-in officer's name.
+    fn issuer(&self) -> String {
+        self.session.as_ref().map_or_else(|| self.actor.clone(), |a| a.full_name.clone())
     }
 
     /// Checks the audit log's hash chain.
@@ -765,6 +794,21 @@ fn cert_guard(kind: Kind) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Takes the next number for `target`, builds the document with `make`, and records it.
+fn issue<T>(
+    tx: &mut Tx<'_>,
+    target: &DocTarget<'_>,
+    issued_by: String,
+    make: impl FnOnce(&IssuedDoc) -> Result<T>,
+) -> Result<(IssuedDoc, T)> {
+    let year = target.date.year();
+    let number = documents::next_number(&tx.tx, target.series, year)?;
+    let doc = IssuedDoc::new(target, year, number, issued_by);
+    let out = make(&doc)?;
+    record_issued(tx, &doc)?;
+    Ok((doc, out))
 }
 
 /// Records an issued document in the register, with its audit entry (inside the caller's transaction).

@@ -8,6 +8,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use phongtrao::print::fill::{self, PrintRequest};
 use phongtrao::print::fill_cert;
+use phongtrao::store::DocTarget;
 use phongtrao::{Doc, Kind, Store};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -315,7 +316,8 @@ fn the_failed_vote_and_the_commune_documents() {
     let again = fill::print(&mut s, &req("to-trinh", Some(school))).expect("reprint");
     assert_eq!(again.issued.as_ref().map(|i| i.id), p.issued.as_ref().map(|i| i.id), "a reprint keeps its entry");
     assert_eq!(s.issued_documents(10).unwrap().len(), 1);
-    let next = s.issue_document("to-trinh", "TTr-CAX", Y, None, |_| Ok(())).unwrap().0;
+    let target = DocTarget { form: "to-trinh", series: "TTr-CAX", date: d(2025, 12, 1), record: None, period: None };
+    let next = s.issue_document(&target, |_| Ok(())).unwrap().0;
     assert_eq!(next.number, 13, "the register never gives 12 again");
     let e = fill::print(&mut s, &req("to-trinh", Some(registered))).unwrap_err();
     assert_eq!(
@@ -418,7 +420,8 @@ fn a_dossier_prints_what_its_step_reached_and_refuses_the_rest() {
 #[test]
 fn a_recorded_number_the_register_gave_to_another_document_is_refused() {
     let Commune { mut s, .. } = commune();
-    s.register_document("bien-ban-hop", "TTr-CAX", Y, 12, None, |_| Ok(())).expect("another document takes 12");
+    let target = DocTarget { form: "bien-ban-hop", series: "TTr-CAX", date: d(2025, 6, 1), record: None, period: None };
+    s.register_document(&target, 12, |_| Ok(())).expect("another document takes 12");
     let e = fill::print(&mut s, &req("to-trinh", None)).unwrap_err();
     assert!(e.to_string().starts_with("Số 12/TTr-CAX năm 2025 đã cấp cho văn bản khác (mẫu «bien-ban-hop»"), "{e}");
     assert_eq!(s.issued_documents(10).unwrap().len(), 1);

@@ -214,10 +214,14 @@ fn bien_ban_hop_is_filled_from_a_meeting_and_numbered() {
     // A Biên bản has no place-date line.
     assert!(!text.contains("Ia Đal, ngày"), "{text}");
 
-    // The register: the next one takes 02; another year starts again at 01; the audit log names it.
+    // The register: printing it again keeps 01 (and its date); a new document takes 02; another
+    // year starts again at 01; the audit log names it.
     let again = fill::print(&mut s, &request("bien-ban-hop", Some(m), d(2025, 12, 1))).expect("print");
-    assert_eq!(again.issued.unwrap().number_text(), "02/BB-CAX");
-    let next_year = fill::print(&mut s, &request("bien-ban-hop", Some(m), d(2026, 1, 2))).expect("print");
+    assert_eq!((again.issued.unwrap().number_text(), again.reprint), ("01/BB-CAX".to_owned(), true));
+    let new = |date| PrintRequest { numbering: fill::Numbering::New, ..request("bien-ban-hop", Some(m), date) };
+    let second = fill::print(&mut s, &new(d(2025, 12, 1))).expect("print");
+    assert_eq!((second.issued.unwrap().number_text(), second.reprint), ("02/BB-CAX".to_owned(), false));
+    let next_year = fill::print(&mut s, &new(d(2026, 1, 2))).expect("print");
     assert_eq!(next_year.issued.unwrap().number_text(), "01/BB-CAX");
     let register = s.issued_documents(10).expect("register");
     assert_eq!(register.len(), 3);
@@ -304,6 +308,30 @@ fn minisign_pub() -> String {
 }
 
 #[test]
+fn dang_ky_khoa_after_a_rotation_names_the_old_key_on_one_page() {
+    // The widest key line there can be (it wraps), and the line of the key it replaces.
+    let key = forms::KeyInput {
+        key_id: "7A3027635DB64CD5".into(),
+        fingerprint: "59800 90880 41800 41449 59591 19390 28383 50217".into(),
+        public_key: "RW".to_owned() + &"W".repeat(54),
+    };
+    let form = forms::KeyRegistration {
+        commune: "Xã Ia Đal".into(),
+        commune_code: "24610".into(),
+        province: "Gia Lai".into(),
+        installation_id: "0192f1a0-7c3e-7d4a-9b1c-2e3f4a5b6c7d".into(),
+        officer: "Nguyễn Văn An".into(),
+        key,
+        replaces: "DEB8B201F97BD252".into(),
+    };
+    let agency = forms::Agency::police("Gia Lai", "Xã Ia Đal");
+    let doc = form.document(&agency, &forms::Issue { number: None, date: Some(d(2026, 1, 5)) });
+    let (text, pages) = check(&phongtrao::print::render(&doc).expect("render"), "dang-ky-khoa-thay-khoa");
+    assert_eq!(pages, 1, "{text}");
+    assert_has(&text, "dang-ky-khoa-thay-khoa", &["Thay khóa cũ (đề nghị thu hồi): DEB8B201F97BD252"]);
+}
+
+#[test]
 fn dang_ky_khoa_prints_the_key_and_its_fingerprint_and_blank() {
     let mut s = store();
     let key = forms::from_minisign_pub(&minisign_pub()).expect("key");
@@ -319,6 +347,7 @@ fn dang_ky_khoa_prints_the_key_and_its_fingerprint_and_blank() {
         installation_id: "0192f1a0-7c3e-7d4a-9b1c-2e3f4a5b6c7d".into(),
         officer: "Nguyễn Văn An".into(),
         key: key.clone(),
+        replaces: String::new(),
     };
     let agency = forms::Agency::police("Gia Lai", "Xã Ia Đal");
     let doc = fixed.document(&agency, &forms::Issue { number: None, date: Some(d(2026, 1, 5)) });
@@ -435,12 +464,25 @@ fn cli_lists_forms_prints_numbers_and_keeps_the_register() {
     assert!(said.starts_with("Đã in Biên bản họp (Mẫu 1.9), kể cả biên bản bình xét số 01/BB-CAX ra "), "{said}");
     let text = squash(&page_text(&out, 1));
     assert!(text.contains("Số: 01/BB-CAX") && text.contains("Sơ kết 6 tháng đầu năm 2026"), "{text}");
-    cli_ok(&db, &["print", "bien-ban-hop", "--id", &id, "--date", "07/07/2026", "-o", arg(&out)]);
+    // Printed again: the same document, its number and date kept.
+    let said = cli_ok(&db, &["print", "bien-ban-hop", "--id", &id, "--date", "07/07/2026", "-o", arg(&out)]);
+    assert!(
+        said.starts_with("Đã in lại Biên bản họp (Mẫu 1.9), kể cả biên bản bình xét số 01/BB-CAX (giữ số đã cấp) ra "),
+        "{said}"
+    );
+    assert!(squash(&page_text(&out, 1)).contains("Số: 01/BB-CAX"));
+    // A preview takes nothing; a new document (--new) takes the next number.
+    let o = cli(&db, &["print", "bien-ban-hop", "--id", &id, "--preview", "--new", "-o", arg(&out)]);
+    assert!(!o.status.success(), "--preview and --new do not go together");
+    let said = cli_ok(&db, &["print", "bien-ban-hop", "--id", &id, "--preview", "-o", arg(&out)]);
+    assert!(said.contains("(in lại sẽ giữ số 01/BB-CAX)"), "{said}");
+    let said = cli_ok(&db, &["print", "bien-ban-hop", "--id", &id, "--new", "--date", "07/07/2026", "-o", arg(&out)]);
+    assert!(said.contains(" số 02/BB-CAX ra "), "{said}");
     assert!(squash(&page_text(&out, 1)).contains("Số: 02/BB-CAX"));
 
     // A file that cannot be written: the error names it, and the number stays taken.
     let nowhere = dir.path().join("khong-co-thu-muc").join("x.pdf");
-    let o = cli(&db, &["print", "bien-ban-hop", "--id", &id, "-o", arg(&nowhere)]);
+    let o = cli(&db, &["print", "bien-ban-hop", "--id", &id, "--new", "-o", arg(&nowhere)]);
     assert!(!o.status.success());
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("Không đọc/ghi được tệp"),
@@ -449,7 +491,18 @@ fn cli_lists_forms_prints_numbers_and_keeps_the_register() {
     );
     let register = cli_ok(&db, &["print", "--issued"]);
     assert_eq!(register.lines().count(), 3, "{register}");
-    assert!(register.lines().nth(1).unwrap().starts_with("02/BB-CAX\t"), "{register}");
+    assert!(
+        register.lines().nth(1).unwrap().starts_with("02/BB-CAX\t07/07/2026\tbien-ban-hop\tNguyễn Văn An\tbản ghi "),
+        "{register}"
+    );
+    // --reprint MÃ (the last column) prints that entry again, under its number and date.
+    let second = register.lines().nth(1).unwrap().rsplit('\t').next().unwrap().to_owned();
+    let again = dir.path().join("in lai.pdf");
+    let said = cli_ok(&db, &["print", "--reprint", &second, "-o", arg(&again)]);
+    assert!(said.contains(" số 02/BB-CAX (giữ số đã cấp) ra "), "{said}");
+    let text = squash(&page_text(&again, 1));
+    assert!(text.contains("Số: 02/BB-CAX"), "{text}");
+    assert_eq!(cli_ok(&db, &["print", "--issued"]).lines().count(), 3, "a reprint takes no number");
 
     let blank = dir.path().join("trang.pdf");
     let said = cli_ok(&db, &["print", "bien-ban-hop", "--blank", "-o", arg(&blank)]);

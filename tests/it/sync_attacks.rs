@@ -448,6 +448,17 @@ fn a_revoked_key_is_replaced_by_rotation() {
     assert_eq!(a.replaced_sync_key().unwrap().as_deref(), Some(old.as_str()));
     let new_id = new.public_key().unwrap().key_id();
     assert_ne!(new_id, old);
+    // The new registration form names the new key and the one it replaces.
+    let form = phongtrao::print::fill::PrintRequest {
+        form: "dang-ky-khoa".into(),
+        key: Some(phongtrao::print::save::own_key(&mut a).unwrap()),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+        ..Default::default()
+    };
+    let saved = phongtrao::print::save::print_to(&mut a, &form, &w.usb().join("in")).unwrap();
+    let text = std::process::Command::new("pdftotext").arg(&saved.path).arg("-").output().unwrap().stdout;
+    let text = String::from_utf8_lossy(&text).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains(&new_id) && text.contains("Thay khóa cũ") && text.contains(&old), "{text}");
     w.province.register("23430", &new.public).unwrap();
     let f2 = w.export(&mut a);
     let r = w.import(&f2).unwrap();

@@ -93,8 +93,17 @@ export const commands = {
 	printForms: (kind: Kind | null, id: string | null) => __TAURI_INVOKE<FormChoice[]>("print_forms", { kind, id }),
 	/**  The certification forms of a unit (`subject`; none: the commune) at its step in `year`. */
 	printCertForms: (subject: string | null, year: number) => __TAURI_INVOKE<FormChoice[]>("print_cert_forms", { subject, year }),
-	/**  "In": prints the form (numbered by the core's register), saves the PDF in the print folder. */
+	/**
+	 *  "In": prints the form (a reprint keeps its number; the first print or a new document takes the
+	 *  next number of the core's register), saves the PDF in the print folder.
+	 */
 	printForm: (input: PrintInput) => __TAURI_INVOKE<PrintedView>("print_form", { input }),
+	/**  "Xem trước": the document as saving would print it; no number taken, nothing written. */
+	previewForm: (input: PrintInput) => __TAURI_INVOKE<PreviewView>("preview_form", { input }),
+	/**  The register of issued documents ("Sổ văn bản"), newest first. */
+	issuedDocuments: () => __TAURI_INVOKE<IssuedView[]>("issued_documents"),
+	/**  "In lại" from the register: the document again, under its number and date, saved in the print folder. */
+	reprintDocument: (id: string) => __TAURI_INVOKE<PrintedView>("reprint_document", { id }),
 	/**  "Mở để in": opens a PDF of the print folder in the system's PDF viewer. */
 	openPrinted: (path: string) => __TAURI_INVOKE<null>("open_printed", { path }),
 };
@@ -408,6 +417,24 @@ export type Hit = {
 /**  How a form edits a field. */
 export type Input = "text" | "textarea" | "int" | "bool" | "date" | "date_time" | "select" | "link" | "links" | "text_list" | "grades";
 
+/**  One document of the register of issued documents. */
+export type IssuedView = {
+	id: string,
+	number: string,
+	form: string,
+	form_title: string,
+	/**  What it is about: the record's title, "Năm 2025"… */
+	about: string,
+	/**  The record, to open it. */
+	kind: Kind | null,
+	record: string | null,
+	issued_by: string,
+	/**  The date on the document, dd/mm/yyyy. */
+	issued_on: string,
+	/**  When the number was taken, "HH:MM dd/mm/yyyy". */
+	issued_at: string,
+};
+
 /**  A register of the store. `Review` belongs to a `Model` (its life-cycle history). */
 export type Kind = "area" | "unit" | "model" | "review" | "team" | "member" | "activity" | "meeting" | "commendation" | 
 /**  A yearly "An toàn về ANTT" certification of an area, unit or the commune (see [`cert`]). */
@@ -495,6 +522,21 @@ export type PeriodView = {
 	register_by: string,
 };
 
+/**  A document shown before it is saved: no number taken, nothing written. */
+export type PreviewView = {
+	title: string,
+	/**  The number saving will print again ("01/BB-CAX"), or none when it is given on saving. */
+	number: string | null,
+	/**  The record's document was printed before: saving keeps its number. */
+	reprint: boolean,
+	/**  Saving takes a number of the register (the first print of a numbered form). */
+	takes_number: boolean,
+	/**  Which number saving prints, in Vietnamese. */
+	note: string,
+	/**  The PDF, base64. */
+	pdf: string,
+};
+
 /**
  *  What to print: a form from a record (`id`), a certification form (`id` of the unit or none for the
  *  commune, with `year`), the key-registration form (`own_key`), or the blank form.
@@ -506,6 +548,11 @@ export type PrintInput = {
 	blank: boolean,
 	/**  The key-registration form of this installation's own key. */
 	own_key: boolean,
+	/**
+	 *  A new document: the next number even when the record's document has one (otherwise a
+	 *  reprint keeps it).
+	 */
+	new_number: boolean,
 };
 
 /**  A printed and saved document. */

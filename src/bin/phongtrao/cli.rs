@@ -589,14 +589,23 @@ impl InitArgs {
 #[derive(Debug, Args)]
 pub struct PrintArgs {
     /// Tên mẫu (cột đầu của print --list), ví dụ bien-ban-hop
-    #[arg(value_name = "MẪU", required_unless_present_any = ["list", "issued"])]
+    #[arg(value_name = "MẪU", required_unless_present_any = ["list", "issued", "reprint"])]
     pub form: Option<String>,
     /// Liệt kê các mẫu in: tên mẫu, rồi tên tiếng Việt
     #[arg(long, conflicts_with_all = ["form", "issued"])]
     pub list: bool,
-    /// Xem sổ văn bản đã cấp số (mới nhất trước)
+    /// Xem sổ văn bản đã cấp số (mới nhất trước; cột cuối là mã văn bản để in lại bằng --reprint)
     #[arg(long, conflicts_with = "form")]
     pub issued: bool,
+    /// In lại một văn bản trong sổ văn bản (mã ở cột cuối của print --issued), giữ nguyên số và ngày
+    #[arg(long, value_parser = parse_id, value_name = "MÃ", conflicts_with_all = ["form", "list", "issued", "new", "preview", "blank"])]
+    pub reprint: Option<Uuid>,
+    /// Văn bản mới: cấp số tiếp theo dù bản ghi đã có văn bản đã cấp số (mặc định: in lại giữ số cũ)
+    #[arg(long, conflicts_with_all = ["blank", "preview"])]
+    pub new: bool,
+    /// Chỉ xem trước: không lấy số, không ghi sổ văn bản (số in là số cũ của văn bản, hoặc ……)
+    #[arg(long)]
+    pub preview: bool,
     /// Mã bản ghi để điền mẫu (cuộc họp, hoạt động, tổ bảo vệ ANTT; khu dân cư, đơn vị của hồ sơ công nhận)
     #[arg(long, value_parser = parse_id, value_name = "MÃ")]
     pub id: Option<Uuid>,

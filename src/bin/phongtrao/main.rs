@@ -632,36 +632,63 @@ fn print(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, args: c
     if args.issued {
         let store = open(path, user)?;
         for d in store.issued_documents(200)? {
-            let record = d.record_id.map(|r| format!(" (bản ghi {r})")).unwrap_or_default();
-            say(w, format!("{}\t{}\t{}\t{}{record}", d.number_text(), d.issued_at, d.form, d.issued_by))?;
+            let about = match (d.record_id, d.period) {
+                (Some(r), _) => format!("bản ghi {r}"),
+                (None, Some(y)) => format!("năm {y}"),
+                (None, None) => "—".to_owned(),
+            };
+            let day = phongtrao::date::display(d.issued_on);
+            say(w, format!("{}\t{day}\t{}\t{}\t{about}\t{}", d.number_text(), d.form, d.issued_by, d.id))?;
         }
         return Ok(());
     }
-    let (Some(name), Some(output)) = (args.form, args.output) else {
-        return Err(Error::Refused("Thiếu tên mẫu hoặc tệp ra (-o TỆP.pdf).".into()));
+    let Some(output) = args.output else {
+        return Err(Error::Refused("Thiếu tệp ra (-o TỆP.pdf).".into()));
     };
-    let spec = fill::form(&name)?;
     let date = match &args.date {
         Some(d) => phongtrao::date::parse_date(d).map_err(|m| Error::field("date", "Ngày ban hành", m))?,
         None => chrono::Local::now().date_naive(),
     };
-    let key = match &args.key_file {
-        Some(f) => {
-            let text = std::fs::read_to_string(f).map_err(|e| Error::io(f, e))?;
-            Some(forms::from_minisign_pub(&text).map_err(|m| Error::field("key_file", "Tệp khóa công khai", m))?)
-        }
-        None => None,
-    };
     let mut store = open(path, user)?;
-    let req =
-        fill::PrintRequest { form: spec.name.to_owned(), id: args.id, year: args.year, key, blank: args.blank, date };
+    let req = if let Some(id) = args.reprint {
+        fill::PrintRequest::reprint(&store.issued_document(id)?, date)
+    } else {
+        let Some(name) = args.form else {
+            return Err(Error::Refused("Thiếu tên mẫu (xem các mẫu: phongtrao print --list).".into()));
+        };
+        let key = match &args.key_file {
+            Some(f) => {
+                let text = std::fs::read_to_string(f).map_err(|e| Error::io(f, e))?;
+                Some(forms::from_minisign_pub(&text).map_err(|m| Error::field("key_file", "Tệp khóa công khai", m))?)
+            }
+            None => None,
+        };
+        let numbering = match (args.new, args.preview) {
+            (_, true) => fill::Numbering::Preview,
+            (true, _) => fill::Numbering::New,
+            _ => fill::Numbering::Keep,
+        };
+        let form = fill::form(&name)?.name.to_owned();
+        fill::PrintRequest { form, id: args.id, year: args.year, key, blank: args.blank, date, numbering }
+    };
     let printed = fill::print(&mut store, &req)?;
     // The number is taken: a failed write below leaves it in the register (print again).
     phongtrao::fsutil::write_atomic(&output, &printed.pdf)?;
-    match &printed.issued {
-        Some(d) => say(w, format!("Đã in {} số {} ra {}", spec.title, d.number_text(), output.display()))?,
-        None => say(w, format!("Đã in {} ra {}", spec.title, output.display()))?,
-    }
+    let title = printed.form.title;
+    let out = output.display();
+    say(
+        w,
+        match (&printed.number, printed.preview, printed.reprint) {
+            (None, true, _) if printed.form.numbered() && !req.blank => {
+                format!("Đã in bản xem trước {title} ra {out} (chưa lấy số: số sẽ cấp khi in thật).")
+            }
+            (Some(n), true, true) => format!("Đã in bản xem trước {title} ra {out} (in lại sẽ giữ số {n})."),
+            (_, true, _) => format!("Đã in bản xem trước {title} ra {out}."),
+            (Some(n), false, true) => format!("Đã in lại {title} số {n} (giữ số đã cấp) ra {out}"),
+            (Some(n), false, false) => format!("Đã in {title} số {n} ra {out}"),
+            (None, false, _) => format!("Đã in {title} ra {out}"),
+        },
+    )?;
     Ok(())
 }
 

@@ -33,6 +33,8 @@ pub struct KeyRegistration {
     /// The officer who manages the installation.
     pub officer: String,
     pub key: KeyInput,
+    /// The key id of the key this one replaces (after `key rotate`); empty for a first key.
+    pub replaces: String,
 }
 
 /// Reads a minisign public key file: line 1 a comment, line 2 base64 of 42 bytes: the algorithm
@@ -84,6 +86,9 @@ impl KeyRegistration {
             .with(line("Mã bản cài đặt", &self.installation_id))
             .with(line("Cán bộ quản lý bản cài đặt", &self.officer))
             .with(line("Mã khóa (key id)", &self.key.key_id));
+        if !self.replaces.trim().is_empty() {
+            doc.push(line("Thay khóa cũ (đề nghị thu hồi)", &self.replaces));
+        }
         if fp.trim().is_empty() {
             doc.push(LabeledLine::dotted("Dấu vân tay SHA-256 của khóa"));
             doc.push(LabeledLine::dotted(""));
@@ -109,7 +114,13 @@ impl KeyRegistration {
                 Column::new("Cán bộ quản lý bản cài đặt\n(Ký, ghi rõ họ tên)", 1.0, Align::Center),
                 Column::new("Trưởng Công an xã\n(Ký tên, đóng dấu)", 1.0, Align::Center),
             ])
-            .row([format!("\n\n\n\n\n\n{}", self.officer.trim()), "\n\n\n\n\n\n".to_owned()]),
+            // Less room to sign in when the key replaces another: the form stays on one page even
+            // when the public key's line wraps.
+            .row(if self.replaces.trim().is_empty() {
+                [format!("\n\n\n\n\n\n{}", self.officer.trim()), "\n\n\n\n\n\n".to_owned()]
+            } else {
+                [format!("\n\n\n\n{}", self.officer.trim()), "\n\n\n\n".to_owned()]
+            }),
         );
         doc.push(Paragraph::new("Phần xác nhận của Công an tỉnh:").bold().indent_mm(0.0).keep_with_next());
         doc.push(

@@ -12,6 +12,7 @@ export type Route =
   | { page: "backups" }
   | { page: "sync" }
   | { page: "blank-forms" }
+  | { page: "documents" }
   // "Xét công nhận An toàn về ANTT": the year overview, a unit's page (subject null: the commune's
   // own record), the commune's result.
   | { page: "cert"; year?: number }
