@@ -203,7 +203,9 @@ pub fn generate(
         let (signing, _) = store.sync_keys()?;
         let inst = p.register(&setup.commune_code, &signing.public)?;
         p.db_mut().set_commune_name(&setup.commune_code, &setup.commune)?;
-        let registered = at(periods[joins].start - Duration::days(if i == 3 { 0 } else { 10 }), 8, 30);
+        // Registered on the first day of its first month (after the month before's cut-off: that
+        // month is not expected of it).
+        let registered = at(periods[joins].start, 8, 30);
         let registered = registered.min(now);
         p.db_mut().backdate_installation(&inst.key_id, &registered.to_rfc3339(), None)?;
         let mut c = Commune { store, key_id: inst.key_id.clone() };

@@ -12,6 +12,7 @@ pub mod export;
 pub mod figures;
 pub mod intake;
 pub mod quarantine;
+pub mod report;
 pub mod roster;
 
 use crate::domain::RefSet;

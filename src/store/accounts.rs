@@ -1,5 +1,6 @@
 //! The `account` table: who may open the store and with which role.
 
+use super::audit::Audited;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Tx;
@@ -50,10 +51,11 @@ pub(super) fn insert(tx: &mut Tx<'_>, new: &NewAccount) -> Result<()> {
 pub(super) fn set_role(tx: &mut Tx<'_>, old: &Account, role: Role) -> Result<()> {
     tx.tx.execute("UPDATE account SET role = ?2 WHERE username = ?1", params![old.username, role.code()])?;
     let new = Account { role, ..old.clone() };
-    tx.audit_change("role_change", None, None, Some(&public(old)?), Some(&public(&new)?))
+    let (old, new) = (public(old)?, public(&new)?);
+    tx.audit_change("role_change", Audited { old: Some(&old), new: Some(&new), ..Audited::default() })
 }
 
 pub(super) fn remove(tx: &mut Tx<'_>, old: &Account) -> Result<()> {
     tx.tx.execute("DELETE FROM account WHERE username = ?1", [&old.username])?;
-    tx.audit_change("account_remove", None, None, Some(&public(old)?), None)
+    tx.audit_change("account_remove", Audited { old: Some(&public(old)?), ..Audited::default() })
 }

@@ -61,15 +61,18 @@ impl AuditReport {
     }
 }
 
-pub(super) fn append(
-    conn: &Connection,
-    actor: &str,
-    action: &str,
-    kind: Option<Kind>,
-    id: Option<Uuid>,
-    old: Option<&Value>,
-    new: Option<&Value>,
-) -> Result<()> {
+/// What an audit entry says changed: the record (its kind and id), if any, and its values before and
+/// after. An event about no record (a login, an export) has only `new`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Audited<'a> {
+    pub kind: Option<Kind>,
+    pub id: Option<Uuid>,
+    pub old: Option<&'a Value>,
+    pub new: Option<&'a Value>,
+}
+
+pub(super) fn append(conn: &Connection, actor: &str, action: &str, change: Audited<'_>) -> Result<()> {
+    let Audited { kind, id, old, new } = change;
     let head: Option<String> = conn
         .prepare_cached("SELECT value FROM meta WHERE key = 'audit_head'")?
         .query_row([], |r| r.get(0))

@@ -20,6 +20,7 @@ mod query;
 mod sync;
 
 pub use audit::AuditReport;
+use audit::Audited;
 pub use backup::{Snapshot, SnapshotInfo};
 pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
 pub use cert::{CertSaved, CertView};
@@ -333,7 +334,7 @@ impl Store {
         bundles::ensure_keys(&tx)?;
         let commune = read_commune(&tx)?.ok_or(Error::NotInitialized)?;
         let new = serde_json::to_value(&setup).map_err(|e| Error::Json(e.to_string()))?;
-        audit::append(&tx, &setup.officer, "init", None, None, None, Some(&new))?;
+        audit::append(&tx, &setup.officer, "init", Audited { new: Some(&new), ..Audited::default() })?;
         tx.commit()?;
         self.actor = commune.officer.clone();
         self.commune = Some(commune);
@@ -819,7 +820,7 @@ fn record_issued(tx: &mut Tx<'_>, doc: &IssuedDoc) -> Result<()> {
         Some(id) => tx.reader().record(id)?.map(|r| r.kind),
         None => None,
     };
-    tx.audit_change("issue", kind, doc.record_id, None, Some(&new))
+    tx.audit_change("issue", Audited { kind, id: doc.record_id, new: Some(&new), ..Audited::default() })
 }
 
 fn replicas_docs(records: &[Record]) -> Vec<Doc> {
@@ -1246,14 +1247,16 @@ impl Tx<'_> {
         let origin = self.commune.installation_id;
         self.write_row(kind, id, Some(c), hlc, origin)?;
         let new = Value::Object(c.doc.clone());
-        self.audit_change(action, Some(kind), Some(id), old.map(|o| Value::Object(o.clone())).as_ref(), Some(&new))
+        let old = old.map(|o| Value::Object(o.clone()));
+        self.audit_change(action, Audited { kind: Some(kind), id: Some(id), old: old.as_ref(), new: Some(&new) })
     }
 
     fn tombstone(&mut self, kind: Kind, id: Uuid, old: &Doc) -> Result<()> {
         let hlc = self.tick()?;
         let origin = self.commune.installation_id;
         self.write_row(kind, id, None, hlc, origin)?;
-        self.audit_change("delete", Some(kind), Some(id), Some(&Value::Object(old.clone())), None)
+        let old = Value::Object(old.clone());
+        self.audit_change("delete", Audited { kind: Some(kind), id: Some(id), old: Some(&old), new: None })
     }
 
     /// The row itself: a live record (`Some`) or a tombstone (`None`), with a fresh sequence number.
@@ -1327,19 +1330,11 @@ impl Tx<'_> {
     /// Appends an audit entry in this transaction for an event about no record (a login, an export…):
     /// `new` is what it says.
     pub(crate) fn audit(&mut self, action: &str, new: Option<&Value>) -> Result<()> {
-        audit::append(&self.tx, self.actor, action, None, None, None, new)
+        audit::append(&self.tx, self.actor, action, Audited { new, ..Audited::default() })
     }
 
-    /// An audit entry for a change of a record (`kind`, `id`), or of an account (no record), from
-    /// `old` to `new`.
-    pub(crate) fn audit_change(
-        &mut self,
-        action: &str,
-        kind: Option<Kind>,
-        id: Option<Uuid>,
-        old: Option<&Value>,
-        new: Option<&Value>,
-    ) -> Result<()> {
-        audit::append(&self.tx, self.actor, action, kind, id, old, new)
+    /// An audit entry for a change of a record, or of an account (no record), from `old` to `new`.
+    pub(crate) fn audit_change(&mut self, action: &str, change: Audited<'_>) -> Result<()> {
+        audit::append(&self.tx, self.actor, action, change)
     }
 }

@@ -5,6 +5,7 @@
 //! broken by the installation id, so every installation that sees the same changes ends in the same
 //! state whatever the order.
 
+use super::audit::Audited;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -128,12 +129,18 @@ pub(super) fn apply(tx: &mut Tx<'_>, changes: &[Change]) -> Result<MergeReport> 
                 tx.write_row(c.kind, c.id, Some(&checked), c.hlc, c.origin)?;
                 let new = serde_json::Value::Object(doc.clone());
                 let old = old.map(serde_json::Value::Object);
-                tx.audit_change("sync", Some(c.kind), Some(c.id), old.as_ref(), Some(&new))?;
+                tx.audit_change(
+                    "sync",
+                    Audited { kind: Some(c.kind), id: Some(c.id), old: old.as_ref(), new: Some(&new) },
+                )?;
             }
             None => {
                 tx.write_row(c.kind, c.id, None, c.hlc, c.origin)?;
                 let old = old.map(serde_json::Value::Object);
-                tx.audit_change("sync-delete", Some(c.kind), Some(c.id), old.as_ref(), None)?;
+                tx.audit_change(
+                    "sync-delete",
+                    Audited { kind: Some(c.kind), id: Some(c.id), old: old.as_ref(), new: None },
+                )?;
             }
         }
         report.applied += 1;

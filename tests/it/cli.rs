@@ -299,28 +299,13 @@ fn cert_workflow_of_an_area_and_a_school() {
         assert!(c.ok(&["cert", "advance", unit, "--year", "2025", "--data", register]).contains("Đã đăng ký"));
         let shown = c.ok(&["cert", "show", unit, "--year", "2025"]);
         assert!(shown.contains("Bước tiếp theo: Tự đánh giá, chấm điểm"), "{shown}");
-        assert!(
-            c.ok(&["cert", "advance", unit, "--year", "2025", "--data", &criteria(codes)]).contains("Đã tự đánh giá")
-        );
-        assert!(c.ok(&["cert", "advance", unit, "--year", "2025", "--data", meeting]).contains("Đã bình xét"));
-        c.ok(&[
-            "cert",
-            "advance",
-            unit,
-            "--year",
-            "2025",
-            "--data",
-            r#"{"number": "12/TTr-CAX", "date": "21/11/2025", "recommend": true}"#,
-        ]);
-        let done = c.ok(&[
-            "cert",
-            "advance",
-            unit,
-            "--year",
-            "2025",
-            "--data",
+        let advance = |data: &str| c.ok(&["cert", "advance", unit, "--year", "2025", "--data", data]);
+        assert!(advance(&criteria(codes)).contains("Đã tự đánh giá"));
+        assert!(advance(meeting).contains("Đã bình xét"));
+        advance(r#"{"number": "12/TTr-CAX", "date": "21/11/2025", "recommend": true}"#);
+        let done = advance(
             r#"{"result": "dat", "number": "150/QĐ-UBND", "date": "05/12/2025", "certificate_number": "07/GCN"}"#,
-        ]);
+        );
         assert!(done.contains("Đã có quyết định"), "{done}");
     }
     let shown = c.ok(&["cert", "show", area, "--year", "2025"]);

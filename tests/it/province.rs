@@ -376,6 +376,10 @@ fn the_demo_province_has_something_true_for_every_screen_and_quarantine_decision
     }
     let at = |i: usize| &seen[&if i == 0 { "23430".to_owned() } else { format!("{:05}", 23000 + i * 7) }];
     assert!(at(0).iter().all(|s| *s == State::OnTime), "{:?}", at(0));
+    // The month before the demo's first is not counted: the communes registered after its cut-off.
+    let before = rules.period_of(months.last().unwrap().start - Duration::days(1));
+    let ro = roster::roster(&p, before.period, today).unwrap();
+    assert!(ro.communes.iter().all(|c| c.periods.iter().all(|p| p.state == State::Inactive)), "{ro:?}");
     assert!(at(2).contains(&State::Inactive), "revoked half-way: {:?}", at(2));
     assert!(at(3).contains(&State::Inactive) && at(3).contains(&State::OnTime), "joined half-way: {:?}", at(3));
     assert!(at(5).contains(&State::Late) || at(5).contains(&State::Missing), "stopped: {:?}", at(5));
@@ -560,6 +564,22 @@ fn the_command_line_province_console() {
     assert!(q.rows().skip(1).any(|row| row[8] == Data::String("Giữ từ chối".into()) && row[10].is_datetime()));
     let no_period = run(&["province", "--dir", &tinh, "export", "figures", "--out", &xlsx]);
     assert!(String::from_utf8_lossy(&no_period.stderr).contains("Kỳ báo cáo: bảng số liệu cần kỳ báo cáo"));
+
+    // The province's summary report, as a PDF.
+    let pdf = p("bao-cao.pdf");
+    let printed = ok(&["province", "--dir", &tinh, "print", "bao-cao-tong-hop", "--period", &period, "-o", &pdf]);
+    assert!(printed.contains("Đã in báo cáo tổng hợp Năm"), "{printed}");
+    let text = super::print::squash(&super::print::page_text(Path::new(&pdf), 1));
+    assert!(
+        text.contains("CÔNG AN TỈNH")
+            && text.contains("BC-CAT")
+            && text.contains("Tổng hợp kết quả phong trào toàn dân"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Xã Ia Đal (23430)")
+            || super::print::squash(&super::print::page_text(Path::new(&pdf), 2)).contains("Xã Ia Đal (23430)")
+    );
 
     // Reporting rules: shown, set, checked.
     let shown = ok(&["province", "--dir", &tinh, "periods"]);

@@ -390,6 +390,19 @@ pub enum ProvinceCmd {
         #[arg(long, value_name = "TỆP")]
         out: PathBuf,
     },
+    /// In báo cáo tổng hợp của tỉnh ra tệp PDF (thể thức Nghị định 30/2020/NĐ-CP)
+    #[command(help_template = TEMPLATE)]
+    Print {
+        /// Mẫu: bao-cao-tong-hop
+        #[arg(value_name = "MẪU", value_parser = ["bao-cao-tong-hop"])]
+        form: String,
+        /// Kỳ báo cáo: 2026, 2026-11, 2026-Q3, 2026-H1
+        #[arg(long, value_name = "KỲ")]
+        period: String,
+        /// Tệp PDF sẽ ghi
+        #[arg(short = 'o', long = "out", value_name = "TỆP")]
+        out: PathBuf,
+    },
     /// Xem hoặc đặt kỳ báo cáo: tần suất, ngày chốt số liệu, số ngày gia hạn
     #[command(help_template = TEMPLATE)]
     Periods {

@@ -797,6 +797,16 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
             say(w, format!("  Gói ghi danh cho các xã: {}", r.enrollment.display()))?;
             say(w, format!("  Các gói chờ nhập (như ổ USB): {}", r.usb.display()))?;
         }
+        ProvinceCmd::Print { form: _, period, out } => {
+            let p = open()?;
+            let today = phongtrao::period::day_of(chrono::Utc::now());
+            let period: phongtrao::period::Period = period.parse()?;
+            let f = phongtrao::province::figures::figures(&p, period, None)?;
+            let r = phongtrao::province::roster::roster(&p, period, today)?;
+            let pdf = phongtrao::province::report::render(&f, &r, today).map_err(Error::Print)?;
+            phongtrao::fsutil::write_atomic(&out, &pdf)?;
+            say(w, format!("Đã in báo cáo tổng hợp {} ra {}", f.total.label, out.display()))?;
+        }
         ProvinceCmd::Export { table, period, out } => {
             use phongtrao::province::export;
             let p = open()?;
