@@ -24,20 +24,64 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     }
 }
 
-/// Parses a date and time: `dd/mm/yyyy HH:MM`, `yyyy-mm-ddTHH:MM` or `yyyy-mm-dd HH:MM` (seconds optional).
+/// Parses a date and time as officers write it: the date (`dd/mm/yyyy`) and the time in either order,
+/// with "ngày" / "lúc" between or not ("08:30 05/03/2026", "8h30 ngày 05/03/2026", "05/03/2026 8 giờ
+/// 30"), or as programs send it (`yyyy-mm-ddTHH:MM`, seconds optional). The time: see [`parse_time`].
 pub fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
     let s = s.trim();
-    let (d, t) = match s.split_once(['T', ' ']) {
-        Some((d, t)) => (d, t.trim()),
-        None => {
-            return Err(format!("«{s}» thiếu giờ (viết theo dạng dd/mm/yyyy HH:MM)"));
-        }
+    if let Some((d, t)) = s.split_once('T')
+        && let Some(date) = iso_digits(d)
+    {
+        return Ok(date.and_time(parse_time(t)?));
+    }
+    let filler = |w: &str| matches!(crate::text::fold(w).as_str(), "ngay" | "luc" | "vao" | "," | "-");
+    let words: Vec<&str> = s.split_whitespace().map(|w| w.trim_matches(',')).filter(|w| !w.is_empty()).collect();
+    let is_date = |w: &&str| w.contains('/') || (w.len() >= 8 && w.matches('-').count() == 2);
+    let Some(at) = words.iter().position(is_date) else {
+        return Err(format!("«{s}» thiếu ngày (viết theo dạng dd/mm/yyyy HH:MM, ví dụ 05/03/2026 08:30)"));
     };
-    let date = parse_date(d)?;
-    let time = NaiveTime::parse_from_str(t, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
-        .map_err(|_| format!("giờ «{t}» không hợp lệ (viết theo dạng HH:MM)"))?;
-    Ok(date.and_time(time))
+    let date = parse_date(words[at])?;
+    let time: Vec<&str> = words.iter().enumerate().filter(|&(i, w)| i != at && !filler(w)).map(|(_, w)| *w).collect();
+    if time.is_empty() {
+        return Err(format!("«{s}» thiếu giờ (viết theo dạng dd/mm/yyyy HH:MM, ví dụ 05/03/2026 08:30)"));
+    }
+    Ok(date.and_time(parse_time(&time.join(" "))?))
+}
+
+/// Parses a time of day as officers write it: `08:30`, `8:30`, `8h30`, `8h`, `8g30`, `8.30`, `8 giờ 30`,
+/// `8 giờ 30 phút`, `08:30:00`; "chiều" or "tối" after an hour before 12 adds 12 ("2 giờ chiều" is 14:00),
+/// "sáng" and "trưa" change nothing. Returns a Vietnamese reason on failure.
+pub fn parse_time(t: &str) -> Result<NaiveTime, String> {
+    let t = t.trim();
+    let bad = || format!("giờ «{t}» không hợp lệ (viết theo dạng HH:MM, ví dụ 08:30 hoặc 8h30)");
+    let folded = crate::text::fold(t);
+    let mut afternoon = false;
+    let mut clock = String::new();
+    for word in folded.split_whitespace() {
+        match word {
+            "chieu" | "toi" => afternoon = true,
+            "sang" | "trua" => {}
+            w => {
+                let w = w.trim_end_matches("phut").trim_end_matches('\'');
+                let w = w.replace("gio", ":").replace(['h', 'g', '.'], ":");
+                clock.push_str(&w);
+            }
+        }
+    }
+    let clock = clock.trim_end_matches(':');
+    let parts: Vec<&str> = clock.split(':').collect();
+    if parts.is_empty()
+        || parts.len() > 3
+        || parts.iter().any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(bad());
+    }
+    let n = |i: usize| parts.get(i).map_or(Ok(0), |p| p.parse::<u32>().map_err(|_| bad()));
+    let (mut hour, minute, second) = (n(0)?, n(1)?, n(2)?);
+    if afternoon && hour < 12 {
+        hour += 12;
+    }
+    NaiveTime::from_hms_opt(hour, minute, second).ok_or_else(bad)
 }
 
 /// Whether `s` is a date as the store keeps it: `yyyy-mm-dd`, a real date in 1900–2200.
@@ -177,6 +221,43 @@ mod tests {
         assert_eq!(display_datetime(dt), "08:30 ngày 05/03/2026");
         assert!(parse_datetime("05/03/2026").unwrap_err().contains("thiếu giờ"));
         assert!(parse_datetime("05/03/2026 25:00").unwrap_err().contains("giờ"));
+        assert!(parse_datetime("8h30").unwrap_err().contains("thiếu ngày"));
+    }
+
+    #[test]
+    fn accepts_the_ways_officers_write_times() {
+        let at = |h, m| d(2026, 3, 5).and_hms_opt(h, m, 0).unwrap();
+        for (text, h, m) in [
+            ("05/03/2026 08:30", 8, 30),
+            ("05/03/2026 8:30", 8, 30),
+            ("05/03/2026 8h30", 8, 30),
+            ("05/03/2026 8H30", 8, 30),
+            ("05/03/2026 8h", 8, 0),
+            ("05/03/2026 8g30", 8, 30),
+            ("05/03/2026 8.30", 8, 30),
+            ("05/03/2026 8 giờ 30", 8, 30),
+            ("05/03/2026 8 giờ 30 phút", 8, 30),
+            ("05/03/2026 8 gio 30", 8, 30),
+            ("05/03/2026 8 giờ", 8, 0),
+            ("05/03/2026 14h00", 14, 0),
+            ("05/03/2026 2 giờ chiều", 14, 0),
+            ("05/03/2026 7 giờ 30 tối", 19, 30),
+            ("05/03/2026 9 giờ sáng", 9, 0),
+            ("8h30 ngày 05/03/2026", 8, 30),
+            ("08:30 ngày 05/03/2026", 8, 30),
+            ("lúc 8 giờ 30, ngày 05/03/2026", 8, 30),
+            ("2026-03-05 08:30", 8, 30),
+            ("2026-03-05T08:30", 8, 30),
+        ] {
+            assert_eq!(parse_datetime(text), Ok(at(h, m)), "{text}");
+        }
+        // What the window shows reads back as itself.
+        let dt = at(8, 30);
+        assert_eq!(parse_datetime(&display_datetime(dt)), Ok(dt));
+        for bad in ["05/03/2026 25h", "05/03/2026 8h60", "05/03/2026 sáng", "05/03/2026 8h30x", "05/03/2026 123"] {
+            let e = parse_datetime(bad).unwrap_err();
+            assert!(e.contains("không hợp lệ") && e.contains("8h30"), "{bad}: {e}");
+        }
     }
 
     #[test]

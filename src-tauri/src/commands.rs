@@ -350,15 +350,13 @@ pub async fn dashboard(state: State<'_, Shared>) -> Result<view::Dashboard> {
     with_store(&state, |s| Ok(phongtrao::dashboard::dashboard(s, today)?.into()))
 }
 
-/// Search across every register, accents ignored.
+/// Search across every register, accents ignored, each record with the fields that made it match.
+/// `limit`: at most this many (the top bar's list asks for a few as the officer types; at most 100).
 #[tauri::command]
 #[specta::specta]
-pub async fn search(state: State<'_, Shared>, text: String) -> Result<Vec<view::Hit>> {
+pub async fn search(state: State<'_, Shared>, text: String, limit: Option<u32>) -> Result<Vec<view::Hit>> {
     with_store(&state, |s| {
-        Ok(s.search(&text, None, 30)?
-            .into_iter()
-            .map(|h| view::Hit { kind: h.kind, id: h.id, title: h.title })
-            .collect())
+        Ok(s.search_explained(&text, None, limit.unwrap_or(30).min(100))?.into_iter().map(view::Hit::from).collect())
     })
 }
 

@@ -20,6 +20,11 @@ pub struct Officer {
     pub role: String,
     /// What the window offers (the core checks again): `chief`, `officer` or `viewer`.
     pub role_code: String,
+    /// The core's answer to "may this officer add, edit and delete records" (a viewer may not): the
+    /// window offers no add, edit or delete button otherwise.
+    pub may_write: bool,
+    /// The core's answer to "may this officer do the chief's work" (accounts, decisions, settings).
+    pub may_manage: bool,
 }
 
 impl From<&Account> for Officer {
@@ -30,6 +35,8 @@ impl From<&Account> for Officer {
             rank: a.rank.clone().unwrap_or_default(),
             role: a.role.label().to_owned(),
             role_code: a.role.code().to_owned(),
+            may_write: a.role.may_write(),
+            may_manage: a.role.may_manage(),
         }
     }
 }

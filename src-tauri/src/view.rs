@@ -82,6 +82,26 @@ pub struct Hit {
     pub kind: Kind,
     pub id: Uuid,
     pub title: String,
+    /// Why it matched: the fields holding a word of the query (label and value as written).
+    pub matched: Vec<HitMatch>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct HitMatch {
+    pub key: String,
+    pub label: String,
+    pub text: String,
+}
+
+impl From<phongtrao::store::Found> for Hit {
+    fn from(f: phongtrao::store::Found) -> Hit {
+        Hit {
+            kind: f.hit.kind,
+            id: f.hit.id,
+            title: f.hit.title,
+            matched: f.matched.into_iter().map(|m| HitMatch { key: m.key, label: m.label, text: m.text }).collect(),
+        }
+    }
 }
 
 // --- Dashboard (mirrors phongtrao::dashboard) ---

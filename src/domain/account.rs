@@ -34,6 +34,22 @@ impl Role {
         }
     }
 
+    /// The least role that may add, edit and delete records ([`Store::write`](crate::Store::write)
+    /// requires it).
+    pub const WRITES: Role = Role::Officer;
+    /// The least role that may manage accounts, propose and decide certifications, change settings.
+    pub const MANAGES: Role = Role::Chief;
+
+    /// May add, edit and delete records: what the window offers a role follows this, the store checks it.
+    pub fn may_write(self) -> bool {
+        self >= Role::WRITES
+    }
+
+    /// May do the chief's work (accounts, certification proposals and decisions, settings).
+    pub fn may_manage(self) -> bool {
+        self >= Role::MANAGES
+    }
+
     /// Accepts the code or the Vietnamese label, with or without accents.
     pub fn parse(s: &str) -> Option<Role> {
         let folded = crate::text::fold(s);

@@ -710,6 +710,9 @@ pub fn registration_fields(subject: Subject) -> Vec<Field> {
     }
 }
 
+/// The highest self-assessment score: the scoring sheets count out of 100.
+pub const SELF_SCORE_MAX: i64 = 100;
+
 /// The form of a step (the self-assessment's criteria come as a separate list: each code with
 /// `met`, `note` and `evidence`; the bình xét may give a whole `meeting` instead of its id).
 pub fn step_fields(subject: Subject, step: Step) -> Vec<Field> {
@@ -717,7 +720,9 @@ pub fn step_fields(subject: Subject, step: Step) -> Vec<Field> {
         Step::ChuaDangKy => Vec::new(),
         Step::DangKy => registration_fields(subject),
         Step::TuDanhGia => vec![
-            Field::new("self_score", "Điểm tự chấm", count()).required(),
+            // Scored out of 100 ("Điểm chuẩn (100 điểm)" of the scoring sheets, see shared/domain).
+            Field::new("self_score", "Điểm tự chấm (thang 100)", FieldType::Int { min: 0, max: SELF_SCORE_MAX })
+                .required(),
             Field::new("assessed_on", "Ngày tự đánh giá", FieldType::Date),
         ],
         Step::BinhXet => {
@@ -773,15 +778,18 @@ fn register(
         }
     }
     let fields = registration_fields(cert.subject);
-    let doc = checked(&fields, &input, lookup)?;
-    let label = |k: &str| fields.iter().find(|f| f.key == k).map_or(k.to_owned(), |f| f.label.clone());
+    // Every error at once: the rules across fields read only the values that passed their own check.
     let mut errors = Vec::new();
-    let on = doc.date_of("registered_on").expect("required");
-    if on.year() != cert.year {
-        errors.push(err("registered_on", &label("registered_on"), format!("phải trong năm {}", cert.year)));
-    }
-    if on > lookup.today() {
-        errors.push(err("registered_on", &label("registered_on"), "không được sau ngày hôm nay"));
+    let doc = check(&fields, &input, false, lookup, &mut errors)?;
+    let label = |k: &str| fields.iter().find(|f| f.key == k).map_or(k.to_owned(), |f| f.label.clone());
+    let on = doc.date_of("registered_on");
+    if let Some(on) = on {
+        if on.year() != cert.year {
+            errors.push(err("registered_on", &label("registered_on"), format!("phải trong năm {}", cert.year)));
+        }
+        if on > lookup.today() {
+            errors.push(err("registered_on", &label("registered_on"), "không được sau ngày hôm nay"));
+        }
     }
     let households = doc.int_of("households");
     for k in ["households_registered", "households_committed"] {
@@ -801,6 +809,7 @@ fn register(
         ));
     }
     fail(errors)?;
+    let on = on.expect("required, and no error");
     let late = on > ctx.period.register_by;
     if late {
         warnings.push(format!(
@@ -829,6 +838,28 @@ fn register(
         late,
         stamp: ctx.stamp.clone(),
     })
+}
+
+/// What a registration changes in the area's or unit's own register (the same figures, kept in one
+/// place): the fields of `register` whose stored value differs from the registration's, as a patch. The
+/// registration's date, the households and (when dated in the first quarter of `year`, the register's
+/// field being the quarter's) the Party cell's resolution go to an area; the staff to a unit.
+pub fn register_back(reg: &Registration, subject: Subject, year: i32, register: &Doc) -> Doc {
+    let date = |d: Option<NaiveDate>| d.map(|d| Value::String(date::iso(d)));
+    let q1 = reg.resolution_date.filter(|d| d.year() == year && d.month0() < 3);
+    let pairs: Vec<(&str, Option<Value>)> = match subject {
+        Subject::KhuDanCu => vec![
+            ("registered_on", date(Some(reg.registered_on))),
+            ("q1_resolution_number", q1.and(reg.resolution_number.clone()).map(Value::String)),
+            ("q1_resolution_date", date(q1)),
+            ("households", reg.households.map(Value::from)),
+            ("households_registered", reg.households_registered.map(Value::from)),
+            ("households_committed", reg.households_committed.map(Value::from)),
+        ],
+        Subject::CoQuanDoanhNghiep | Subject::CoSoGiaoDuc => vec![("staff_count", reg.staff.map(Value::from))],
+        Subject::Xa => Vec::new(),
+    };
+    pairs.into_iter().filter_map(|(k, v)| v.filter(|v| register.get(k) != Some(v)).map(|v| (k.to_owned(), v))).collect()
 }
 
 fn assess(input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup, warnings: &mut Vec<String>) -> Result<Assessment> {
@@ -1031,10 +1062,11 @@ fn review(
 
 fn propose(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup) -> Result<Proposal> {
     let fields = step_fields(cert.subject, Step::DeNghi);
-    let doc = checked(&fields, input, lookup)?;
-    let recommend = doc.get("recommend").and_then(Value::as_bool).unwrap_or(false);
-    let on = doc.date_of("date").expect("required");
+    // Every error at once: the rules below read only the values that passed their own check.
     let mut errors = Vec::new();
+    let doc = check(&fields, input, false, lookup, &mut errors)?;
+    let recommend = doc.get("recommend").and_then(Value::as_bool).unwrap_or(false);
+    let on = doc.date_of("date");
     if recommend {
         if let Some(r) = cert.review.as_ref().filter(|r| !r.passed) {
             errors.push(err(
@@ -1050,16 +1082,18 @@ fn propose(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup)
             errors.push(err("recommend", "Đề nghị công nhận", format!("chưa đạt tiêu chí {}", not.join(", "))));
         }
     }
-    if on > lookup.today() {
+    if on.is_some_and(|on| on > lookup.today()) {
         errors.push(err("date", "Ngày tờ trình", "không được sau ngày hôm nay"));
     }
-    if let Some(m) = cert.review.as_ref().and_then(|r| lookup.get(Kind::Meeting, r.meeting_id).ok().flatten())
+    if let Some(on) = on
+        && let Some(m) = cert.review.as_ref().and_then(|r| lookup.get(Kind::Meeting, r.meeting_id).ok().flatten())
         && let Some(d) = m.date_of("starts_at")
         && on < d
     {
         errors.push(err("date", "Ngày tờ trình", format!("không được trước ngày họp bình xét ({})", date::display(d))));
     }
     fail(errors)?;
+    let on = on.expect("required, and no error");
     Ok(Proposal {
         number: doc.str_of("number").unwrap_or_default().to_owned(),
         date: on,
@@ -1071,20 +1105,23 @@ fn propose(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup)
 
 fn decide(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup) -> Result<Decision> {
     let fields = step_fields(cert.subject, Step::QuyetDinh);
-    let doc = checked(&fields, input, lookup)?;
-    let recognised = doc.str_of("result") == Some("dat");
-    let on = doc.date_of("date").expect("required");
+    // Every error at once: the rules below read only the values that passed their own check.
     let mut errors = Vec::new();
+    let doc = check(&fields, input, false, lookup, &mut errors)?;
+    let recognised = doc.str_of("result") == Some("dat");
+    let on = doc.date_of("date");
     if recognised && cert.proposal.as_ref().is_some_and(|p| !p.recommend) {
         errors.push(err("result", "Kết quả", "Công an xã không đề nghị công nhận đơn vị này"));
     }
-    if recognised && doc.str_of("certificate_number").is_none() {
+    let refused = |key: &str, errors: &[FieldError]| errors.iter().any(|e| e.field == key);
+    if recognised && doc.str_of("certificate_number").is_none() && !refused("certificate_number", &errors) {
         errors.push(err("certificate_number", "Số giấy công nhận", "không được để trống khi kết quả là đạt"));
     }
-    if on > lookup.today() {
+    if on.is_some_and(|on| on > lookup.today()) {
         errors.push(err("date", "Ngày quyết định", "không được sau ngày hôm nay"));
     }
     if let Some(p) = &cert.proposal
+        && let Some(on) = on
         && on < p.date
     {
         errors.push(err(
@@ -1094,6 +1131,7 @@ fn decide(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup) 
         ));
     }
     fail(errors)?;
+    let on = on.expect("required, and no error");
     Ok(Decision {
         recognised,
         number: doc.str_of("number").unwrap_or_default().to_owned(),

@@ -8,7 +8,10 @@ pub mod model;
 pub(crate) mod registers;
 
 pub use field::{Doc, DocExt, Field, FieldType, GRADES, Lookup, check, count, display_value, long_text, options, text};
-pub use registers::{Checked, FieldCache, Outcome, check_record, fields, fields_for, search_text, title, validate};
+pub use registers::{
+    Checked, FieldCache, Outcome, SearchMatch, check_record, fields, fields_for, search_matches, search_text, title,
+    validate,
+};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

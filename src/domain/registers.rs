@@ -349,18 +349,23 @@ pub fn check_record<'a>(
         return Ok(Outcome { doc: Cow::Owned(doc), errors, warnings });
     }
     let mut doc = check_cow(fields, input, allow_system, lookup, &mut errors)?;
-    if errors.is_empty() {
-        let mut rules = Rules { errors: &mut errors, warnings: &mut warnings, fields };
-        match kind {
-            Kind::Area => area_rules(&doc, &mut rules),
-            Kind::Unit => unit_rules(&mut doc, &mut rules),
-            Kind::Model => model_rules(&mut doc, lookup, &mut rules)?,
-            Kind::Review => review_rules(&doc, lookup, &mut rules)?,
-            Kind::Member => member_rules(id, &doc, lookup, &mut rules)?,
-            Kind::Activity => date_order(&doc, "date", "end_date", &mut rules),
-            Kind::Meeting => meeting_rules(&doc, &mut rules),
-            Kind::Team | Kind::Commendation | Kind::Cert => {}
-        }
+    // The rules across fields run even when a field is wrong, so that the officer sees every error at
+    // once: the checked record holds only the values that passed (a wrong or missing one is absent), and
+    // every rule reads its fields as optional, so a rule never speaks of a value already refused.
+    let mut rules = Rules { errors: &mut errors, warnings: &mut warnings, fields };
+    match kind {
+        Kind::Area => area_rules(&doc, &mut rules),
+        Kind::Unit => unit_rules(&mut doc, &mut rules),
+        Kind::Model => model_rules(&mut doc, lookup, &mut rules)?,
+        Kind::Review => review_rules(&doc, lookup, &mut rules)?,
+        Kind::Member => member_rules(id, &doc, lookup, &mut rules)?,
+        Kind::Activity => date_order(&doc, "date", "end_date", &mut rules),
+        Kind::Meeting => meeting_rules(&doc, &mut rules),
+        Kind::Team | Kind::Commendation | Kind::Cert => {}
+    }
+    if !errors.is_empty() {
+        // Warnings are for a record that will be saved.
+        warnings.clear();
     }
     Ok(Outcome { doc, errors, warnings })
 }
@@ -621,6 +626,76 @@ pub fn title(kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<String
     })
 }
 
+/// Why a record matched a search: one field whose value holds a word beginning with a word of the query.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SearchMatch {
+    pub key: String,
+    /// The field's Vietnamese label.
+    pub label: String,
+    /// The value as the officer wrote it (an option's label), or its words around the first match
+    /// (with "…") when it is long.
+    pub text: String,
+}
+
+/// The longest value [`search_matches`] shows whole, in characters.
+const MATCH_SHOWN: usize = 80;
+
+/// The fields of a record that made it match `query` (every word of the query is a word prefix of the
+/// record's search text, see [`search_text`]): those of its searchable fields (texts, lists of texts,
+/// options by label) holding a word that begins with one of the query's words, in the register's order.
+/// Accents and case are ignored, as the search ignores them.
+pub fn search_matches(doc: &Doc, fields: &[Field], query: &str) -> Vec<SearchMatch> {
+    let wanted = crate::text::search_tokens(query);
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let hits_word = |w: &str| crate::text::search_tokens(w).iter().any(|t| wanted.iter().any(|q| t.starts_with(q)));
+    let mut out = Vec::new();
+    for f in fields {
+        let Some(v) = doc.get(&f.key) else { continue };
+        let values: Vec<String> = match (&f.ty, v) {
+            (FieldType::Text { .. }, Value::String(s)) => vec![s.clone()],
+            (FieldType::TextList, Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            (FieldType::Enum { .. }, Value::String(code)) => {
+                f.option_label(code).map(str::to_owned).into_iter().collect()
+            }
+            _ => continue,
+        };
+        let matching: Vec<String> =
+            values.iter().filter(|s| s.split_whitespace().any(hits_word)).map(|s| excerpt(s, &hits_word)).collect();
+        if !matching.is_empty() {
+            out.push(SearchMatch { key: f.key.clone(), label: f.label.clone(), text: matching.join("; ") });
+        }
+    }
+    out
+}
+
+/// `s` whole when short, else its words around the first word `hit` accepts.
+fn excerpt(s: &str, hit: &dyn Fn(&str) -> bool) -> String {
+    if s.chars().count() <= MATCH_SHOWN {
+        return s.to_owned();
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let at = words.iter().position(|w| hit(w)).unwrap_or(0);
+    let mut start = at.saturating_sub(4);
+    let mut shown = String::new();
+    let mut end = start;
+    while end < words.len() && shown.chars().count() + words[end].chars().count() < MATCH_SHOWN {
+        if !shown.is_empty() {
+            shown.push(' ');
+        }
+        shown.push_str(words[end]);
+        end += 1;
+    }
+    if shown.is_empty() {
+        // One word longer than the excerpt: cut it.
+        shown = words[at].chars().take(MATCH_SHOWN).collect();
+        start = at;
+        end = at + 1;
+    }
+    format!("{}{shown}{}", if start > 0 { "… " } else { "" }, if end < words.len() { " …" } else { "" })
+}
+
 /// Folded text the search index holds for a record: its texts and the labels of its options.
 pub fn search_text(title: &str, doc: &Doc, fields: &[Field]) -> String {
     let mut parts = vec![title.to_owned()];
@@ -636,4 +711,23 @@ pub fn search_text(title: &str, doc: &Doc, fields: &[Field]) -> String {
         }
     }
     crate::text::fold(&parts.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_value_is_shown_around_its_first_match() {
+        let long = "Tổ chức tuyên truyền pháp luật cho bà con trong thôn về phòng chống ma túy, trộm cắp tài sản \
+                    và tệ nạn xã hội, vận động nhân dân tham gia giữ gìn an ninh trật tự tại Đắk Năng";
+        let hit = |w: &str| crate::text::search_tokens(w).iter().any(|t| t.starts_with("nang"));
+        let shown = excerpt(long, &hit);
+        assert!(shown.starts_with("… ") && shown.ends_with("Đắk Năng"), "{shown}");
+        assert!(shown.chars().count() <= MATCH_SHOWN + 2, "{shown}");
+        let first = |w: &str| crate::text::search_tokens(w).iter().any(|t| t.starts_with("tuyen"));
+        let shown = excerpt(long, &first);
+        assert!(shown.starts_with("Tổ chức tuyên") && shown.ends_with(" …"), "{shown}");
+        assert_eq!(excerpt("Thôn Đắk Năng", &hit), "Thôn Đắk Năng");
+    }
 }

@@ -223,6 +223,26 @@ impl Tx<'_> {
         };
         let (new, w) = cert::advance(&old, &input, &ctx, self)?;
         warnings.extend(w);
+        // The registration's figures go to the area's (or unit's) own register in the same transaction,
+        // so that the register, the dashboard and the certification say the same.
+        if new.step == Step::DangKy
+            && let (Some(sid), Some(doc), Some(reg)) = (subject, found.doc.as_ref(), new.registration.as_ref())
+        {
+            let patch = cert::register_back(reg, found.subject, year, doc);
+            if !patch.is_empty() {
+                let kind = if found.subject == Subject::KhuDanCu { Kind::Area } else { Kind::Unit };
+                let saved = self.update(kind, sid, &patch).map_err(|e| match e {
+                    Error::Invalid(i) => Error::Refused(format!(
+                        "Không ghi được số liệu đăng ký vào sổ {} «{}»: {i}. Hãy sửa sổ {} (hoặc số liệu đăng ký) rồi đăng ký lại.",
+                        kind.label(),
+                        found.name,
+                        kind.label()
+                    )),
+                    e => e,
+                })?;
+                warnings.extend(saved.warnings);
+            }
+        }
         self.put_cert(id, &new, (!is_new).then_some(&old), "cert_advance", warnings.clone())?;
         Ok(CertSaved { id, step: new.step, warnings })
     }

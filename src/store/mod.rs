@@ -27,7 +27,7 @@ pub use cert::{CertSaved, CertView};
 pub use documents::{DocTarget, IssuedDoc, doc_number};
 pub use migrate::{MIGRATIONS, checksum as migration_checksum, latest as latest_schema};
 pub use names::Names;
-pub use query::{FactRow, Filter, Group, Hit, ListQuery, Op, Page};
+pub use query::{FactRow, Filter, Found, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, ChangeLine, MergeReport};
 
 use std::borrow::Cow;
@@ -474,7 +474,7 @@ impl Store {
     /// Runs `f` in one transaction: everything it writes is committed together, or nothing if it fails.
     /// Only an officer or the chief may write.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        self.require(Role::Officer, "thêm, sửa hay xóa dữ liệu")?;
+        self.require(Role::WRITES, "thêm, sửa hay xóa dữ liệu")?;
         self.write_as_system(f)
     }
 
@@ -532,6 +532,25 @@ impl Store {
     /// Accent- and case-insensitive search across registers (or one).
     pub fn search(&self, text: &str, kind: Option<Kind>, limit: u32) -> Result<Vec<Hit>> {
         query::search(&self.conn, text, kind, limit)
+    }
+
+    /// [`search`](Self::search), and for each record found the fields that made it match, with their
+    /// values ([`domain::search_matches`]): the window says why a record is in the list.
+    pub fn search_explained(&self, text: &str, kind: Option<Kind>, limit: u32) -> Result<Vec<Found>> {
+        let hits = self.search(text, kind, limit)?;
+        let reader = self.reader();
+        hits.into_iter()
+            .map(|hit| {
+                let matched = match reader.record(hit.id)? {
+                    Some(r) => {
+                        let fields = domain::fields_for(r.kind, &r.data, &reader)?;
+                        domain::search_matches(&r.data, &fields, text)
+                    }
+                    None => Vec::new(),
+                };
+                Ok(Found { hit, matched })
+            })
+            .collect()
     }
 
     /// Live records of `kind` counted by the values of the fields `by`, with each group's greatest value

@@ -71,6 +71,15 @@ pub struct Hit {
     pub title: String,
 }
 
+/// A search result and why it matched ([`Store::search_explained`](super::Store::search_explained)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Found {
+    #[serde(flatten)]
+    pub hit: Hit,
+    /// The fields holding a word of the query, in the register's order; empty when only the title did.
+    pub matched: Vec<crate::domain::SearchMatch>,
+}
+
 /// The FTS5 query matching records that contain every word of `s` as a word prefix, accents ignored.
 fn fts_query(s: &str) -> Option<String> {
     let tokens = text::search_tokens(s);

@@ -146,6 +146,11 @@ describe("two officers and a viewer on one laptop", { timeout: 300_000 }, () => 
     await d.findText("h1", "Thôn Plei Bông");
     assert.equal(await d.count("[data-test=edit]"), 0);
     assert.equal(await d.count("[data-test=delete]"), 0);
+    // The area's linked registers are listed, with nothing to add: a viewer cannot.
+    await d.findText(".related h2", "Mô hình tự quản");
+    await d.findText(".related h2", "Hoạt động");
+    assert.equal(await d.count(".related button.secondary"), 0);
+    assert.doesNotMatch(await d.text(".related-grid"), /Thêm/);
     await d.screenshot(path.join(shots, "21-viewer.png"));
     // The window hides the buttons; the core is what refuses. Call the command directly.
     const refused = await d.req("POST", d.s("/execute/async"), {

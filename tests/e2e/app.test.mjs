@@ -165,6 +165,89 @@ describe("an officer's day in the window", { timeout: 240_000 }, () => {
     await d.screenshot(path.join(shots, "04-area-search.png"));
   });
 
+  it("the top search shows what is typed and finds as the officer types, saying why", async () => {
+    await d.click("[data-test=nav-dashboard]");
+    await d.findText("h1", "Tổng quan phong trào");
+    // Ctrl+K puts the caret in the search box.
+    await d.press("\uE009", "k");
+    assert.equal(await d.exec("return document.activeElement?.dataset.test ?? ''"), "global-search");
+    await d.keys("[data-test=global-search]", "dak");
+    // The typed text and the caret are readable: dark on the white box (contrast ratio at least 4.5).
+    const look = await d.exec(`const el = document.querySelector("[data-test=global-search]");
+      const cs = getComputedStyle(el);
+      const rgb = (c) => (c.match(/[0-9.]+/g) || []).slice(0, 3).map(Number);
+      const lum = (c) => { const v = rgb(c).map((x) => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+      const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+      return { value: el.value, text: ratio(cs.color, cs.backgroundColor), caret: ratio(cs.caretColor, cs.backgroundColor) };`);
+    assert.equal(look.value, "dak");
+    assert.ok(look.text >= 4.5 && look.caret >= 4.5, JSON.stringify(look));
+    // Results come while typing, before any Enter, each saying which field matched.
+    await d.findText("[data-test=search-suggest] .sg-title", "Thôn Đắk Năng");
+    assert.match(await d.text("[data-test=search-suggest] [data-test=suggest-why]"), /Tên khu dân cư: «Thôn Đắk Năng»/);
+    await d.screenshot(path.join(shots, "08-top-search.png"));
+    // More words narrow it; the arrow keys and Enter open the record.
+    await d.keys("[data-test=global-search]", " xyz");
+    await d.findText("[data-test=search-suggest]", "Không tìm thấy bản ghi nào khớp «dak xyz»");
+    await d.press("\uE003");
+    await d.press("\uE003");
+    await d.press("\uE003");
+    await d.press("\uE003");
+    await d.findText("[data-test=search-suggest] .sg-title", "Thôn Đắk Năng");
+    await d.press("\uE015");
+    await d.press("\uE007");
+    await d.findText("h1", "Thôn Đắk Năng");
+    // Enter with nothing chosen: every result, with why.
+    await d.type("[data-test=global-search]", "nang");
+    await d.press("\uE007");
+    await d.findText("h1", "Kết quả tìm «nang»");
+    assert.match(await d.text("[data-test=hit-why]"), /Tên khu dân cư:\s*Thôn Đắk Năng/);
+  });
+
+  it("asks before losing a typed form, by keyboard (Alt+2) and by the menu", async () => {
+    await d.click("[data-test=nav-area]");
+    await d.click("[data-test=new-record]");
+    await d.findText("h1", "Thêm khu dân cư");
+    // An untouched form is left without a question.
+    await d.press("\uE00A", "2");
+    await d.findText("h1", "Cơ quan, doanh nghiệp");
+    await d.click("[data-test=nav-area]");
+    await d.click("[data-test=new-record]");
+    await d.type("#f-name", "Thôn Kon Rốc");
+    await d.type("#f-households", "95");
+    // Alt+2 asks; "Ở lại" keeps the page and what was typed.
+    await d.press("\uE00A", "2");
+    await d.findText("dialog[open] h2", "Rời trang khi chưa lưu?");
+    await d.screenshot(path.join(shots, "09-leave-unsaved.png"));
+    await d.click("dialog[open] [data-test=cancel]");
+    await d.until("the dialog closed", async () => (await d.count("dialog[open]")) === 0);
+    assert.match(await d.text("h1"), /Thêm khu dân cư/);
+    assert.equal(await d.value("#f-name"), "Thôn Kon Rốc");
+    assert.equal(await d.value("#f-households"), "95");
+    // Esc on the question is the same "stay".
+    await d.click("[data-test=nav-model]");
+    await d.findText("dialog[open] h2", "Rời trang khi chưa lưu?");
+    await d.press("\uE00C");
+    await d.until("the dialog closed", async () => (await d.count("dialog[open]")) === 0);
+    assert.equal(await d.value("#f-name"), "Thôn Kon Rốc");
+    // The menu asks too; leaving anyway drops the form.
+    await d.click("[data-test=nav-model]");
+    await d.click("dialog[open] [data-test=confirm]");
+    await d.findText("h1", "Mô hình tự quản");
+    await d.click("[data-test=nav-area]");
+    await d.findText(".table td.title", "Thôn Đắk Năng");
+    assert.equal(await d.count(".table td.title"), 1, "nothing was saved");
+    // A saved form leaves without a question.
+    await d.clickText(".table td.title button", "Thôn Đắk Năng");
+    await d.click("[data-test=edit]");
+    await d.type("#f-households_committed", "100");
+    await d.click("[data-test=save]");
+    await d.findText("h1", "Thôn Đắk Năng");
+    assert.equal(await d.count("dialog[open]"), 0);
+    // The chief is offered adding to the area (a viewer is not: accounts.test.mjs).
+    assert.equal(await d.count("[data-test=add-model]"), 1);
+  });
+
   it("adds a model, reviews it, replicates it, dissolves it, and the dashboard follows", async () => {
     await d.click("[data-test=nav-model]");
     await d.click("[data-test=new-record]");

@@ -102,7 +102,8 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     const receipts = path.join(dir, "bien-nhan");
     fs.mkdirSync(receipts);
     phongtrao(["province", "--dir", tinh, "import", path.join(usb, bundle), "--receipt-out", receipts]);
-    const [receipt] = fs.readdirSync(receipts).filter((f) => f.endsWith(".ptb"));
+    // The province writes each receipt into the commune's own folder: bien-nhan/<commune code>/.
+    const [receipt] = fs.readdirSync(receipts, { recursive: true }).filter((f) => f.endsWith(".ptb"));
     assert.ok(receipt, "a receipt was written");
     await d.type("[data-test=bundle-file]", path.join(receipts, receipt));
     await d.click("[data-test=import-bundle]");

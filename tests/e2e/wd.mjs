@@ -193,6 +193,17 @@ export class Driver {
     await this.req("POST", this.s(`/element/${id}/value`), { text });
   }
 
+  /**
+   * Presses a key chord on whatever has the focus, as the officer does: `press("\uE00A", "2")` is
+   * Alt+2, `press("\uE009", "k")` is Ctrl+K (WebDriver key codes: Control \uE009, Alt \uE00A,
+   * Enter \uE007, Escape \uE00C, ArrowDown \uE015).
+   */
+  async press(...keys) {
+    const actions = [...keys.map((value) => ({ type: "keyDown", value })), ...keys.reverse().map((value) => ({ type: "keyUp", value }))];
+    await this.req("POST", this.s("/actions"), { actions: [{ type: "key", id: "keyboard", actions }] });
+    await this.req("DELETE", this.s("/actions")).catch(() => {});
+  }
+
   /** Chooses an option of a <select> by its value. */
   async select(css, value) {
     await this.find(css);

@@ -77,6 +77,57 @@ fn fields(e: Error) -> Vec<(String, String)> {
 }
 
 #[test]
+fn registration_figures_are_written_to_the_areas_register_in_the_same_transaction() {
+    let mut s = new_store();
+    let a = s
+        .create(
+            Kind::Area,
+            &doc(json!({"name": "Thôn Kon Rốc", "kind": "thon", "households": 100, "population": 400,
+                        "households_registered": 80})),
+        )
+        .unwrap()
+        .id;
+    let before = s.last_seq().unwrap();
+    // A registration the area's register cannot hold (more households than people) changes nothing.
+    let too_many = doc(json!({"registered_on": "10/02/2025", "resolution_number": "03-NQ/CB",
+        "resolution_date": "05/02/2025", "households": 500, "households_registered": 500, "households_committed": 500}));
+    let e = s.cert_advance(Some(a), Y, &too_many).unwrap_err().to_string();
+    assert!(
+        e.contains("Không ghi được số liệu đăng ký vào sổ khu dân cư «Thôn Kon Rốc»") && e.contains("số nhân khẩu"),
+        "{e}"
+    );
+    assert_eq!(s.last_seq().unwrap(), before, "nothing saved");
+    assert_eq!(s.cert_view(Some(a), Y).unwrap().step, Step::ChuaDangKy);
+
+    let saved = s
+        .cert_advance(
+            Some(a),
+            Y,
+            &doc(json!({"registered_on": "10/02/2025", "resolution_number": "03-NQ/CB",
+                "resolution_date": "05/02/2025", "households": 102, "households_registered": 102, "households_committed": 101})),
+        )
+        .unwrap();
+    // No warning that the area is short of 100%: the register now holds the registration's figures.
+    assert!(saved.warnings.is_empty(), "{:?}", saved.warnings);
+    let area = s.get(Kind::Area, a).unwrap();
+    for (k, v) in [
+        ("households", json!(102)),
+        ("households_registered", json!(102)),
+        ("households_committed", json!(101)),
+        ("q1_resolution_number", json!("03-NQ/CB")),
+        ("q1_resolution_date", json!("2025-02-05")),
+        ("registered_on", json!("2025-02-10")),
+        ("population", json!(400)),
+    ] {
+        assert_eq!(area.data.get(k), Some(&v), "{k}");
+    }
+    // One write for the area, one for the certification, both audited and numbered for sync.
+    assert_eq!(s.last_seq().unwrap(), before + 2);
+    let kinds: Vec<Kind> = s.changes_since(before, 10).unwrap().iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [Kind::Area, Kind::Cert]);
+}
+
+#[test]
 fn a_residential_area_goes_through_every_step() {
     let mut s = new_store();
     s.set_actor("Nguyễn Văn An");
@@ -103,7 +154,7 @@ fn a_residential_area_goes_through_every_step() {
     assert_eq!(
         e,
         vec![
-            ("self_score".into(), "Điểm tự chấm: không được để trống".into()),
+            ("self_score".into(), "Điểm tự chấm (thang 100): không được để trống".into()),
             (
                 "criteria.kdc_5".into(),
                 "Tiêu chí 5 (kdc_5): chưa đánh giá: ghi \"met\": true (đạt) hoặc false (không đạt)".into()
@@ -121,6 +172,11 @@ fn a_residential_area_goes_through_every_step() {
         "{}",
         e[0].1
     );
+    // The score is out of 100: 150 is refused with the scale named.
+    let mut over = all_met(&s, a);
+    over.insert("self_score".into(), json!(150));
+    let e = fields(s.cert_advance(Some(a), Y, &over).unwrap_err());
+    assert_eq!(e, vec![("self_score".into(), "Điểm tự chấm (thang 100): phải từ 0 đến 100".into())]);
     assert_eq!(s.last_seq().unwrap(), seq, "a refused step saves nothing");
     let saved = s.cert_advance(Some(a), Y, &all_met(&s, a)).unwrap();
     assert_eq!(saved.step, Step::TuDanhGia);

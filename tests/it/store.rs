@@ -200,6 +200,21 @@ fn bad_values_name_the_field_and_save_nothing() {
         .create(Kind::Area, &doc(json!({"name": "Thôn 7", "kind": "thon", "households": 100, "households_registered": 120, "population": 400})))
         .unwrap_err();
     assert_eq!(e.to_string(), "Số hộ đăng ký tham gia phong trào: không được lớn hơn số hộ gia đình (100)");
+    // A rule across fields is reported with the errors of single fields, all at once.
+    let e = s
+        .create(
+            Kind::Area,
+            &doc(json!({"kind": "thon", "households": 100, "households_registered": 120, "population": "nhiều"})),
+        )
+        .unwrap_err();
+    assert_eq!(
+        invalid_fields(e),
+        vec![
+            ("name".into(), "không được để trống".into()),
+            ("population".into(), "phải là số nguyên không âm".into()),
+            ("households_registered".into(), "không được lớn hơn số hộ gia đình (100)".into()),
+        ]
+    );
     let e = s
         .create(Kind::Area, &doc(json!({"name": "Thôn 8", "kind": "thon", "households": 10, "population": 40, "registered_on": "31/02/2026"})))
         .unwrap_err();
@@ -426,6 +441,31 @@ fn search_ignores_accents_and_case_across_registers() {
     assert!(ids("\"*^OR", None).is_empty(), "search syntax in the input is harmless");
     let page = s.list(Kind::Area, &ListQuery { search: Some("dan pho".into()), ..Default::default() }).unwrap();
     assert_eq!(page.total, 2);
+}
+
+#[test]
+fn search_says_which_field_matched() {
+    let mut s = new_store();
+    let dak = area(&mut s, "Thôn Đắk Năng");
+    let t = team(&mut s, dak);
+    let mut m = member_input(t);
+    m.insert("full_name".into(), json!("Nguyễn Văn Hùng"));
+    let hung = s.create(Kind::Member, &m).unwrap().id;
+    let why = |q: &str, id: Uuid| {
+        let found = s.search_explained(q, None, 50).unwrap();
+        let f = found.iter().find(|f| f.hit.id == id).unwrap_or_else(|| panic!("{q}: {id} not found"));
+        f.matched.iter().map(|m| (m.key.as_str().to_owned(), m.label.clone(), m.text.clone())).collect::<Vec<_>>()
+    };
+    // The member is found by his name, written as the officer wrote it; the residence is another field.
+    assert_eq!(why("hung", hung), [("full_name".into(), "Họ và tên".into(), "Nguyễn Văn Hùng".into())]);
+    assert_eq!(why("dak nang", hung), [("residence".into(), "Nơi cư trú".into(), "Thôn Đắk Năng".into())]);
+    // An option matches by its label: the member's education.
+    let by_label = why("trung hoc co so", hung);
+    assert!(by_label.iter().any(|(k, _, _)| k == "education"), "{by_label:?}");
+    // The same hits as the plain search, in the same order.
+    let plain: Vec<Uuid> = s.search("dak", None, 50).unwrap().into_iter().map(|h| h.id).collect();
+    let explained: Vec<Uuid> = s.search_explained("dak", None, 50).unwrap().into_iter().map(|f| f.hit.id).collect();
+    assert_eq!(plain, explained);
 }
 
 #[test]

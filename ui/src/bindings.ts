@@ -45,8 +45,11 @@ export const commands = {
 	/**  Dissolves a model on `on` (dd/mm/yyyy or ISO) for `reason`. */
 	dissolveModel: (id: string, on: string, reason: string) => __TAURI_INVOKE<Saved>("dissolve_model", { id, on, reason }),
 	dashboard: () => __TAURI_INVOKE<Dashboard>("dashboard"),
-	/**  Search across every register, accents ignored. */
-	search: (text: string) => __TAURI_INVOKE<Hit[]>("search", { text }),
+	/**
+	 *  Search across every register, accents ignored, each record with the fields that made it match.
+	 *  `limit`: at most this many (the top bar's list asks for a few as the officer types; at most 100).
+	 */
+	search: (text: string, limit: number | null) => __TAURI_INVOKE<Hit[]>("search", { text, limit }),
 	/**  The accounts of the store, for the accounts page. */
 	accounts: () => __TAURI_INVOKE<AccountView[]>("accounts"),
 	/**  Adds an officer's account (chief only); every bad field is reported at once. */
@@ -412,6 +415,14 @@ export type Hit = {
 	kind: Kind,
 	id: string,
 	title: string,
+	/**  Why it matched: the fields holding a word of the query (label and value as written). */
+	matched: HitMatch[],
+};
+
+export type HitMatch = {
+	key: string,
+	label: string,
+	text: string,
 };
 
 /**  How a form edits a field. */
@@ -510,6 +521,13 @@ export type Officer = {
 	role: string,
 	/**  What the window offers (the core checks again): `chief`, `officer` or `viewer`. */
 	role_code: string,
+	/**
+	 *  The core's answer to "may this officer add, edit and delete records" (a viewer may not): the
+	 *  window offers no add, edit or delete button otherwise.
+	 */
+	may_write: boolean,
+	/**  The core's answer to "may this officer do the chief's work" (accounts, decisions, settings). */
+	may_manage: boolean,
 };
 
 /**  Assessment period and deadlines, dd/mm/yyyy. */

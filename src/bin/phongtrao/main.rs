@@ -241,12 +241,15 @@ fn delete(w: &mut impl Write, ctx: &Ctx, kind: Kind, id: Uuid) -> Result<()> {
 
 fn search(w: &mut impl Write, ctx: &Ctx, text: String, kind: Option<Kind>, limit: u32, json: bool) -> Result<()> {
     let store = ctx.open()?;
-    let hits = store.search(&text, kind, limit)?;
+    let found = store.search_explained(&text, kind, limit)?;
     if json {
-        say(w, to_json(&hits)?)?;
+        say(w, to_json(&found)?)?;
     } else {
-        for h in &hits {
-            say(w, format!("{}  {:<12}  {}", h.id, h.kind.code(), h.title))?;
+        for f in &found {
+            let h = &f.hit;
+            let why = f.matched.iter().map(|m| format!("{}: {}", m.label, m.text)).collect::<Vec<_>>();
+            let why = if why.is_empty() { String::new() } else { format!("  (khớp {})", why.join("; ")) };
+            say(w, format!("{}  {:<12}  {}{why}", h.id, h.kind.code(), h.title))?;
         }
     }
     Ok(())

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FieldSpec } from "../bindings";
-import { asChoice, toChoiceData, toChoiceInputs, toCreate, toInputs, toPatch } from "./form";
+import { asChoice, changedSince, toChoiceData, toChoiceInputs, toCreate, toInputs, toPatch } from "./form";
 
 function spec(key: string, input: FieldSpec["input"], extra: Partial<FieldSpec> = {}): FieldSpec {
   return { key, label: key, input, required: false, system: false, max_len: null, choices: [], link: null, ...extra };
@@ -99,5 +99,22 @@ describe("yes/no as a choice", () => {
       date: "21/11/2026",
     });
     expect(toChoiceInputs(step, {}).recommend).toBe("");
+  });
+});
+
+describe("a form's unsaved change", () => {
+  it("is what the officer typed, not the form's own bookkeeping", () => {
+    const opened = toInputs(fields, { name: "Thôn 5", households: 1200 });
+    expect(changedSince(opened, { ...opened })).toBe(false);
+    // Keys in another order, an empty field added (an activity's category brings fields), spaces.
+    const reordered: Record<string, unknown> = { extra: "", ...opened, name: " Thôn 5 " };
+    expect(changedSince(opened, reordered)).toBe(false);
+    expect(changedSince(opened, { ...opened, grades: [{ year: "", grade: "" }] })).toBe(false);
+    // Typed: a text, a ticked box, a list, a cleared field.
+    expect(changedSince(opened, { ...opened, households: "1.300" })).toBe(true);
+    expect(changedSince(opened, { ...opened, certified: true })).toBe(true);
+    expect(changedSince(opened, { ...opened, area_ids: ["a"] })).toBe(true);
+    expect(changedSince(opened, { ...opened, name: "" })).toBe(true);
+    expect(changedSince({}, { note: "Họp" })).toBe(true);
   });
 });

@@ -133,3 +133,25 @@ export function toChoiceData(fields: FieldSpec[], values: Values): Data {
   }
   return out;
 }
+
+/** Nothing typed: an empty text, an unticked box, an empty list. */
+function blank(v: unknown): boolean {
+  if (v === undefined || v === null || v === false) return true;
+  if (typeof v === "string") return v.trim() === "";
+  if (Array.isArray(v))
+    return v.every((x) => (typeof x === "object" && x !== null ? Object.values(x).every(blank) : blank(x)));
+  return false;
+}
+
+/** Whether a form's values differ from what it opened with (leaving it would lose them): the same
+ * values in another order, or a field added empty, are no change; spaces around a text are none. */
+export function changedSince(opened: Record<string, unknown>, now: Record<string, unknown>): boolean {
+  for (const k of new Set([...Object.keys(opened), ...Object.keys(now)])) {
+    const a = opened[k];
+    const b = now[k];
+    if (blank(a) && blank(b)) continue;
+    const norm = (v: unknown) => JSON.stringify(typeof v === "string" ? v.trim() : v);
+    if (norm(a) !== norm(b)) return true;
+  }
+  return false;
+}

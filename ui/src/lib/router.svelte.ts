@@ -21,19 +21,64 @@ export type Route =
 
 export const nav = $state({ route: { page: "dashboard" } as Route, history: [] as Route[] });
 
-export function go(route: Route, replace = false): void {
-  if (!replace) nav.history.push(nav.route);
-  if (nav.history.length > 50) nav.history.shift();
-  nav.route = route;
+// A page holding typed data not yet saved (a form) says so with `guardLeave`; leaving it then waits for
+// the officer's answer (`leaving.pending`, asked by the shell) instead of losing the data.
+let unsaved: (() => boolean) | null = null;
+
+/** The move waiting for the officer to confirm that typed data may be lost; null when none. */
+export const leaving = $state({ pending: null as (() => void) | null });
+
+/**
+ * While `dirty()` is true, leaving the page (menu, Alt+1…9, Esc, a link) asks first. Returns the
+ * function that stops asking (an `$effect` cleanup: the page's end stops it).
+ */
+export function guardLeave(dirty: () => boolean): () => void {
+  unsaved = dirty;
+  return () => {
+    if (unsaved === dirty) unsaved = null;
+  };
 }
 
-export function back(fallback: Route = { page: "dashboard" }): void {
-  nav.route = nav.history.pop() ?? fallback;
+/** Does `move`, after asking if the page holds unsaved data; `force`: without asking (after a save). */
+function leave(move: () => void, force: boolean): void {
+  if (!force && unsaved?.()) {
+    leaving.pending = move;
+    return;
+  }
+  leaving.pending = null;
+  move();
 }
 
-export function home(): void {
-  nav.history = [];
-  nav.route = { page: "dashboard" };
+/** The officer confirmed: the data typed is dropped and the waiting move happens. */
+export function leaveAnyway(): void {
+  const move = leaving.pending;
+  leaving.pending = null;
+  unsaved = null;
+  move?.();
+}
+
+/** Does `move` (e.g. signing out) after asking, like a change of page, if typed data would be lost. */
+export function whenLeft(move: () => void): void {
+  leave(move, false);
+}
+
+export function go(route: Route, replace = false, force = false): void {
+  leave(() => {
+    if (!replace) nav.history.push(nav.route);
+    if (nav.history.length > 50) nav.history.shift();
+    nav.route = route;
+  }, force);
+}
+
+export function back(fallback: Route = { page: "dashboard" }, force = false): void {
+  leave(() => (nav.route = nav.history.pop() ?? fallback), force);
+}
+
+export function home(force = false): void {
+  leave(() => {
+    nav.history = [];
+    nav.route = { page: "dashboard" };
+  }, force);
 }
 
 /** A short notice at the bottom of the window ("Đã lưu", warnings). */
