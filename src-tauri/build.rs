@@ -55,5 +55,6 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "issued_documents",
         "reprint_document",
         "open_printed",
+        "pick_path",
     ]
 }

@@ -18,7 +18,6 @@ pub mod roster;
 use crate::domain::RefSet;
 use crate::error::Result;
 use crate::period::{LIST, Rules};
-use crate::store::province::PROVINCE_USER;
 use crate::sync::province::Province;
 
 /// The province setting holding its reporting rules (a `reporting_period` item as JSON).
@@ -37,9 +36,11 @@ pub fn rules(p: &Province) -> Result<Rules> {
 
 /// Sets the province's reporting rules (checked, audited, one transaction).
 pub fn set_rules(p: &mut Province, r: Rules) -> Result<()> {
+    p.db().require(crate::domain::account::Role::MANAGES, "đặt quy định kỳ báo cáo")?;
     r.check()?;
     let text = serde_json::to_string(&r.to_item()).map_err(|e| crate::Error::Json(e.to_string()))?;
-    p.db_mut().set_setting(RULES_KEY, &text, PROVINCE_USER, &chrono::Utc::now().to_rfc3339())
+    let who = p.db().who();
+    p.db_mut().set_setting(RULES_KEY, &text, &who, &chrono::Utc::now().to_rfc3339())
 }
 
 /// The commune's name as the province knows it, else "Xã CODE".

@@ -8,7 +8,6 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::Kind;
 use crate::error::{Error, Result};
-use crate::store::province::PROVINCE_USER;
 use crate::store::province_console::{AcceptedRecord, QuarantineEntry};
 use crate::sync::province::Province;
 
@@ -70,6 +69,7 @@ fn record_of(line: &str) -> Option<AcceptedRecord> {
 /// Decides on quarantined record `id` (as [`queue`] shows it): accept after review, or keep refused.
 /// The note is required. Returns the item as decided.
 pub fn decide(p: &mut Province, id: &str, accept: bool, note: &str) -> Result<Item> {
+    p.db().require(crate::domain::account::Role::WRITES, "quyết định bản ghi bị cách ly")?;
     let note = crate::text::clean(note);
     if note.is_empty() {
         return Err(Error::field("note", "Ghi chú", "không được để trống: hãy ghi lý do của quyết định"));
@@ -100,13 +100,8 @@ Hãy yêu cầu xã nhập lại bản ghi và gửi gói mới."
     } else {
         None
     };
-    p.db_mut().decide_quarantine(
-        &item.entry,
-        record.as_ref(),
-        &note,
-        PROVINCE_USER,
-        &chrono::Utc::now().to_rfc3339(),
-    )?;
+    let who = p.db().who();
+    p.db_mut().decide_quarantine(&item.entry, record.as_ref(), &note, &who, &chrono::Utc::now().to_rfc3339())?;
     queue(p)?
         .into_iter()
         .find(|i| i.id == item.id)

@@ -25,6 +25,7 @@ pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "province_0001_init", include_str!("migrations/province/0001_init.sql")),
     (2, "province_0002_bindings", include_str!("migrations/province/0002_bindings.sql")),
     (3, "province_0003_console", include_str!("migrations/province/0003_console.sql")),
+    (4, "province_0004_accounts", include_str!("migrations/province/0004_accounts.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -13,11 +13,13 @@ use uuid::Uuid;
 use super::migrate::{PROVINCE_MIGRATIONS, migrate_with};
 use super::{configure, open_encrypted};
 use crate::crypto::SigningKey;
+use crate::domain::account::{self, Account, NewAccount, Role};
 use crate::domain::{Doc, Kind};
 use crate::error::{Error, Result};
 use crate::keyring::{DataKey, KdfParams, Keyring};
 
-/// The one account of a province store.
+/// The chief's account of a province store made by `phongtrao province init` (and of one made before
+/// accounts): `tinh`. A store made from the window names its chief.
 pub const PROVINCE_USER: &str = "tinh";
 
 /// The province's identity and keys.
@@ -167,6 +169,10 @@ pub struct Alert {
 pub struct ProvinceDb {
     pub(super) conn: Connection,
     dir: PathBuf,
+    /// The data key, kept while the store is open to wrap it for new accounts and passwords.
+    pub(super) key: DataKey,
+    /// The logged-in officer.
+    pub(super) session: Option<Account>,
 }
 
 fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -200,7 +206,7 @@ impl ProvinceDb {
     /// Creates the province store in `dir` with its keys. Nothing is left behind on failure.
     pub fn create(
         dir: &Path,
-        password: &str,
+        chief: &NewAccount,
         province_code: &str,
         province: &str,
         kdf: KdfParams,
@@ -208,6 +214,14 @@ impl ProvinceDb {
         let province_code = province_code.trim();
         let province = crate::text::clean(province);
         let mut errors = Vec::new();
+        let chief = match account::check(chief) {
+            Ok(c) => Some(NewAccount { role: Role::Chief, ..c }),
+            Err(Error::Invalid(e)) => {
+                errors.extend(e.0);
+                None
+            }
+            Err(e) => return Err(e),
+        };
         if !(province_code.len() == 2 && province_code.bytes().all(|b| b.is_ascii_digit())) {
             errors.push(crate::error::FieldError {
                 field: "province_code".into(),
@@ -222,9 +236,9 @@ impl ProvinceDb {
                 message: "không được để trống".into(),
             });
         }
-        if !errors.is_empty() {
+        let Some(chief) = chief.filter(|_| errors.is_empty()) else {
             return Err(Error::Invalid(crate::error::Invalid(errors)));
-        }
+        };
         let path = Self::db_path(dir);
         if path.exists() {
             return Err(Error::Refused(format!(
@@ -236,7 +250,7 @@ impl ProvinceDb {
         let key = DataKey::generate();
         let id = Uuid::now_v7();
         let mut ring = Keyring::new(id);
-        ring.set(PROVINCE_USER, password, &key, kdf)?;
+        ring.set(&chief.username, &chief.password, &key, kdf)?;
         let keys = Keyring::path_for(&path);
         ring.save(&keys)?;
         let made = (|| {
@@ -259,8 +273,10 @@ impl ProvinceDb {
             ] {
                 tx.execute("INSERT INTO province_meta (key, value) VALUES (?1, ?2)", params![k, v])?;
             }
+            super::province_accounts::insert(&tx, &chief, &chief.username)?;
             tx.commit()?;
-            Ok(ProvinceDb { conn, dir: dir.to_owned() })
+            let session = super::province_accounts::get(&conn, &chief.username)?;
+            Ok(ProvinceDb { conn, dir: dir.to_owned(), key: key.clone(), session })
         })();
         if made.is_err() {
             let _ = std::fs::remove_file(&path);
@@ -269,8 +285,10 @@ impl ProvinceDb {
         made
     }
 
-    /// Opens the province store in `dir` with its password.
-    pub fn open(dir: &Path, password: &str) -> Result<ProvinceDb> {
+    /// Opens the province store in `dir` as `username`. A wrong password opens nothing and counts
+    /// towards the account's lock (5 in a row lock it for 5 minutes), as at the commune; every login
+    /// and failure is audited.
+    pub fn open(dir: &Path, username: &str, password: &str) -> Result<ProvinceDb> {
         let path = Self::db_path(dir);
         if !path.exists() {
             return Err(Error::Refused(format!(
@@ -280,13 +298,21 @@ impl ProvinceDb {
         }
         let keys = Keyring::path_for(&path);
         let mut ring = Keyring::load(&keys)?;
-        let attempt = ring.unlock(PROVINCE_USER, password, chrono::Utc::now());
+        let username = username.trim().to_lowercase();
+        let attempt = ring.unlock(&username, password, chrono::Utc::now());
+        // The attempt is counted on disk before anything else happens.
         ring.save(&keys)?;
         let key = attempt?;
         let mut conn = open_encrypted(&path, &key)?;
         configure(&conn)?;
         migrate_with(&mut conn, PROVINCE_MIGRATIONS)?;
-        Ok(ProvinceDb { conn, dir: dir.to_owned() })
+        let account = super::province_accounts::get(&conn, &username)?.ok_or_else(|| {
+            Error::Forbidden(format!("Tài khoản {username} không còn quyền sử dụng kho dữ liệu của Công an tỉnh."))
+        })?;
+        let failures = ring.take_pending_failures(&username);
+        super::province_accounts::login(&mut conn, &username, &failures)?;
+        ring.save(&keys)?;
+        Ok(ProvinceDb { conn, dir: dir.to_owned(), key, session: Some(account) })
     }
 
     pub fn dir(&self) -> &Path {
@@ -369,9 +395,7 @@ impl ProvinceDb {
         let sql = format!(
             "SELECT {INSTALLATION_COLUMNS} FROM installation WHERE installation_id = ?1 ORDER BY registered_at"
         );
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map([id.to_string()], installation_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(&self.conn, &sql, [id.to_string()], installation_from_row)
     }
 
     /// The commune the province's rows of installation `id` belong to, if it has any.
@@ -395,27 +419,35 @@ impl ProvinceDb {
 
     /// Every alert, oldest first.
     pub fn alerts(&self) -> Result<Vec<Alert>> {
-        let mut st = self.conn.prepare("SELECT at, key_id, commune_code, code, message FROM alert ORDER BY rowid")?;
-        let rows = st.query_map([], |r| {
-            Ok(Alert { at: r.get(0)?, key_id: r.get(1)?, commune_code: r.get(2)?, code: r.get(3)?, message: r.get(4)? })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(
+            &self.conn,
+            "SELECT at, key_id, commune_code, code, message FROM alert ORDER BY rowid",
+            [],
+            |r| {
+                Ok(Alert {
+                    at: r.get(0)?,
+                    key_id: r.get(1)?,
+                    commune_code: r.get(2)?,
+                    code: r.get(3)?,
+                    message: r.get(4)?,
+                })
+            },
+        )
     }
 
     pub fn installations(&self) -> Result<Vec<Installation>> {
         let sql = format!("SELECT {INSTALLATION_COLUMNS} FROM installation ORDER BY commune_code, registered_at");
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map([], installation_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(&self.conn, &sql, [], installation_from_row)
     }
 
     /// Revoked keys with when they were revoked.
     pub fn revoked(&self) -> Result<Vec<(String, String)>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT key_id, revoked_at FROM installation WHERE revoked_at IS NOT NULL ORDER BY key_id")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(
+            &self.conn,
+            "SELECT key_id, revoked_at FROM installation WHERE revoked_at IS NOT NULL ORDER BY key_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     pub fn imported(&self, hash: &str) -> Result<Option<Imported>> {
@@ -428,41 +460,43 @@ impl ProvinceDb {
         let sql = format!(
             "SELECT {IMPORTED_COLUMNS} FROM bundle_import WHERE commune_code = ?1 AND seq = ?2 ORDER BY epoch, imported_at"
         );
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map(params![commune_code, seq], imported_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(&self.conn, &sql, params![commune_code, seq], imported_from_row)
     }
 
     /// The records a bundle put aside: (id, kind, reason).
     pub fn quarantined_in(&self, bundle: &str) -> Result<Vec<(String, String, String)>> {
-        let mut st =
-            self.conn.prepare("SELECT record_id, kind, reason FROM quarantine WHERE bundle = ?1 ORDER BY record_id")?;
-        let rows = st.query_map([bundle], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(
+            &self.conn,
+            "SELECT record_id, kind, reason FROM quarantine WHERE bundle = ?1 ORDER BY record_id",
+            [bundle],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 
     pub fn gaps(&self, key_id: &str) -> Result<Vec<Gap>> {
-        let mut st = self.conn.prepare(
+        super::all_rows(
+            &self.conn,
             "SELECT epoch, first_missing, last_missing FROM gap WHERE key_id = ?1 ORDER BY epoch, first_missing",
-        )?;
-        let rows = st.query_map([key_id], |r| Ok(Gap { epoch: r.get(0)?, first: r.get(1)?, last: r.get(2)? }))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [key_id],
+            |r| Ok(Gap { epoch: r.get(0)?, first: r.get(1)?, last: r.get(2)? }),
+        )
     }
 
     pub fn quarantined(&self, installation_id: Uuid) -> Result<Vec<Quarantined>> {
-        let mut st = self.conn.prepare(
+        super::all_rows(
+            &self.conn,
             "SELECT bundle, record_id, kind, reason, at FROM quarantine WHERE installation_id = ?1 ORDER BY at, record_id",
-        )?;
-        let rows = st.query_map([installation_id.to_string()], |r| {
-            Ok(Quarantined {
-                bundle: r.get(0)?,
-                record_id: r.get(1)?,
-                kind: r.get(2)?,
-                reason: r.get(3)?,
-                at: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [installation_id.to_string()],
+            |r| {
+                Ok(Quarantined {
+                    bundle: r.get(0)?,
+                    record_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    reason: r.get(3)?,
+                    at: r.get(4)?,
+                })
+            },
+        )
     }
 
     /// The stored (hlc, origin) of records of `installation`, for the ids asked (a page of ids per query).
@@ -511,28 +545,30 @@ impl ProvinceDb {
 
     /// Live records by commune and kind.
     pub fn counts(&self) -> Result<Vec<(String, String, i64)>> {
-        let mut st = self.conn.prepare(
+        super::all_rows(
+            &self.conn,
             "SELECT commune_code, kind, count(*) FROM record WHERE deleted = 0 GROUP BY commune_code, kind ORDER BY 1, 2",
-        )?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 
     /// Every record row of an installation (id, kind, data, hlc, deleted), for checks and tests.
     pub fn records(&self, installation: Uuid) -> Result<Vec<RecordRow>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT id, kind, data, hlc, deleted FROM record WHERE installation_id = ?1 ORDER BY id")?;
-        let rows = st.query_map([installation.to_string()], |r| {
-            Ok((
-                Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(),
-                r.get(1)?,
-                r.get(2)?,
-                r.get::<_, i64>(3)? as u64,
-                r.get(4)?,
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(
+            &self.conn,
+            "SELECT id, kind, data, hlc, deleted FROM record WHERE installation_id = ?1 ORDER BY id",
+            [installation.to_string()],
+            |r| {
+                Ok((
+                    Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(),
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get::<_, i64>(3)? as u64,
+                    r.get(4)?,
+                ))
+            },
+        )
     }
 
     /// Writes one import, all in one transaction.

@@ -16,12 +16,13 @@ use uuid::Uuid;
 use super::bundle::{self, BundleKind, Manifest, Opened};
 use super::commune::{CHANGES_FILE, ENROLLMENT_FILE, Enrollment, RECEIPT_FILE, REFERENCE_FILE, Receipt, Reference};
 use crate::crypto::{self, PublicKey};
+use crate::domain::account::{NewAccount, Role};
 use crate::domain::{self, Doc, FieldCache, Kind, Lookup, RefItem, RefSet};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::keyring::KdfParams;
 use crate::store::province::{
-    Alert, Gap, ImportWrite, Installation, ProvinceDb, ProvinceMeta, QuarantineRow, RecordWrite,
+    Alert, Gap, ImportWrite, Installation, PROVINCE_USER, ProvinceDb, ProvinceMeta, QuarantineRow, RecordWrite,
 };
 
 pub struct Province {
@@ -110,18 +111,44 @@ pub fn gap_text(first: i64, last: i64) -> String {
 }
 
 impl Province {
-    /// Creates the province store and keys in `dir` and writes the enrollment bundle there.
+    /// Creates the province store and keys in `dir`, with the chief's account `tinh`, and writes the
+    /// enrollment bundle there (`phongtrao province init`).
     pub fn init(dir: &Path, password: &str, code: &str, name: &str, kdf: KdfParams) -> Result<(Province, PathBuf)> {
         crate::domain::account::check_password(password)?;
-        let db = ProvinceDb::create(dir, password, code, name, kdf)?;
+        let chief = NewAccount {
+            username: PROVINCE_USER.into(),
+            full_name: "Công an tỉnh".into(),
+            rank: None,
+            role: Role::Chief,
+            password: password.into(),
+        };
+        Province::create(dir, code, name, &chief, kdf)
+    }
+
+    /// Creates the province store and keys in `dir` with its chief's account (the window's first run),
+    /// and writes the enrollment bundle there.
+    pub fn create(
+        dir: &Path,
+        code: &str,
+        name: &str,
+        chief: &NewAccount,
+        kdf: KdfParams,
+    ) -> Result<(Province, PathBuf)> {
+        let db = ProvinceDb::create(dir, chief, code, name, kdf)?;
         let meta = db.meta()?;
         let mut p = Province { db, meta };
         let path = p.write_enrollment(dir)?;
         Ok((p, path))
     }
 
+    /// Opens the province store as its chief `tinh` (a store made by `province init`).
     pub fn open(dir: &Path, password: &str) -> Result<Province> {
-        let db = ProvinceDb::open(dir, password)?;
+        Province::open_as(dir, PROVINCE_USER, password)
+    }
+
+    /// Opens the province store as `username` (lockout and audit as at the commune).
+    pub fn open_as(dir: &Path, username: &str, password: &str) -> Result<Province> {
+        let db = ProvinceDb::open(dir, username, password)?;
         let meta = db.meta()?;
         Ok(Province { db, meta })
     }
@@ -228,6 +255,7 @@ impl Province {
 
     /// Registers a commune installation's public key (minisign `.pub` text).
     pub fn register(&mut self, commune_code: &str, pub_text: &str) -> Result<Installation> {
+        self.db.require(Role::MANAGES, "đăng ký khóa của xã")?;
         let code = commune_code.trim();
         if !(code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit())) {
             return Err(Error::field("commune_code", "Mã xã", "phải gồm 5 chữ số (QĐ 19/2025/QĐ-TTg)"));
@@ -237,6 +265,7 @@ impl Province {
     }
 
     pub fn revoke(&mut self, key_id: &str) -> Result<Installation> {
+        self.db.require(Role::MANAGES, "thu hồi khóa của xã")?;
         self.db.revoke(key_id.trim().to_uppercase().as_str())
     }
 
@@ -264,6 +293,9 @@ impl Province {
 
     /// As [`Province::import`] at a given time (the CLI runs a dry run then the import at one time).
     pub fn import_at(&mut self, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportReport> {
+        if !opts.dry_run {
+            self.db.require(Role::WRITES, "nhập gói dữ liệu của xã")?;
+        }
         let mut head = [0u8; 22];
         let n = {
             use std::io::Read;
@@ -288,6 +320,9 @@ impl Province {
     /// Checks a commune's bundle and, unless `dry_run`, applies it in one transaction and writes a
     /// signed receipt. Every refusal leaves the province store unchanged.
     pub fn import_bytes(&mut self, bytes: &[u8], opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportReport> {
+        if !opts.dry_run {
+            self.db.require(Role::WRITES, "nhập gói dữ liệu của xã")?;
+        }
         if !bytes.starts_with(bundle::AGE_MAGIC) {
             return Err(unencrypted());
         }

@@ -437,7 +437,9 @@ fn the_demo_province_has_something_true_for_every_screen_and_quarantine_decision
     quarantine::decide(&mut p, &other.id, false, "Không rõ loại hoạt động; giữ từ chối.").unwrap();
     let e = quarantine::decide(&mut p, &other.id, true, "đổi ý").unwrap_err();
     assert!(e.to_string().contains("đã được quyết định"), "{e}");
-    let log = p.db().audit_log().unwrap();
+    let mut log = p.db().audit_log().unwrap();
+    assert_eq!(log[0].action, "account_create", "the chief's account made with the store");
+    log.remove(0);
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["quarantine_accept", "quarantine_refuse"]);
     assert!(log[0].detail.contains("chấp nhận để xã sửa sau"));
@@ -611,4 +613,112 @@ fn the_command_line_province_console() {
     }
     let text = ok(&["--db", &db, "figures", "--period", &period]);
     assert!(text.starts_with("Xã Ia Đal (23535) — Năm"), "{text}");
+}
+
+/// The province's shipped migrations are frozen like the commune's (`migrations.sha256`).
+#[test]
+fn shipped_province_migrations_are_unchanged() {
+    let frozen: Vec<&str> = include_str!("province_migrations.sha256").lines().map(str::trim).collect();
+    let list = phongtrao::store::PROVINCE_MIGRATIONS;
+    assert_eq!(frozen.len(), list.len(), "freeze the checksum of a new province migration here");
+    assert!(list.windows(2).all(|w| w[0].0 < w[1].0), "versions increase");
+    for ((_, name, sql), sum) in list.iter().zip(&frozen) {
+        assert_eq!(&phongtrao::store::migration_checksum(sql), sum, "migration {name} was edited after shipping");
+    }
+}
+
+fn new_account(name: &str, role: phongtrao::domain::account::Role, pw: &str) -> phongtrao::domain::account::NewAccount {
+    phongtrao::domain::account::NewAccount {
+        username: phongtrao::domain::account::username_from(name),
+        full_name: name.into(),
+        rank: Some("Thiếu tá".into()),
+        role,
+        password: pw.into(),
+    }
+}
+
+/// The province store has the commune's accounts and roles: a chief named at creation, officers and
+/// viewers added by the chief, what each role may do checked in the core, lockout after five wrong
+/// passwords, and every login and change in the province's audit log.
+#[test]
+fn the_province_store_has_accounts_roles_and_lockout_like_a_communes() {
+    use phongtrao::domain::account::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let tinh = dir.path().join("tinh");
+    // Every bad field at once, nothing created.
+    let bad = new_account("", Role::Chief, "ngan");
+    let e = Province::create(&tinh, "5", "", &bad, KdfParams::insecure_for_tests()).err().unwrap();
+    let text = e.to_string();
+    for label in ["Mã tỉnh", "Tên tỉnh, thành phố", "Họ và tên", "Mật khẩu"] {
+        assert!(text.contains(label), "{label} missing from {text}");
+    }
+    assert!(!tinh.join("province.db").exists());
+
+    let chief = new_account("Trần Văn Bình", Role::Viewer, "mat-khau-lanh-dao");
+    let (mut p, enrollment) =
+        Province::create(&tinh, "51", "Quảng Ngãi", &chief, KdfParams::insecure_for_tests()).unwrap();
+    assert!(enrollment.exists());
+    // The creator is the chief whatever the form said.
+    assert_eq!(p.db().session().unwrap().role, Role::Chief);
+    assert_eq!(p.db().session().unwrap().username, "tranvanbinh");
+    p.db_mut().add_account(&new_account("Lê Thị Cúc", Role::Officer, "mat-khau-can-bo")).unwrap();
+    p.db_mut().add_account(&new_account("Phạm Văn Dũng", Role::Viewer, "mat-khau-chi-xem")).unwrap();
+    let e = p.db_mut().add_account(&new_account("Lê Thị Cúc", Role::Viewer, "mat-khau-khac-1")).unwrap_err();
+    assert!(e.to_string().contains("«lethicuc» đã có"), "{e}");
+    // The last chief stays a chief.
+    assert_eq!(p.db_mut().set_role("tranvanbinh", Role::Officer).unwrap_err().code(), "refused");
+    drop(p);
+
+    // A viewer reads but neither imports, decides nor registers.
+    let mut viewer = Province::open_as(&tinh, "phamvandung", "mat-khau-chi-xem").unwrap();
+    assert_eq!(viewer.db().session().unwrap().role, Role::Viewer);
+    assert!(viewer.status().unwrap().is_empty());
+    let pubkey = phongtrao::crypto::SigningKey::generate().unwrap().public;
+    let e = viewer.register("23432", &pubkey).unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    assert!(e.to_string().contains("cần quyền lãnh đạo công an tỉnh"), "{e}");
+    let e = viewer.import(&enrollment, &ImportOptions::default()).unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    assert!(e.to_string().contains("không được nhập gói dữ liệu của xã"), "{e}");
+    assert_eq!(quarantine::decide(&mut viewer, "abc", true, "ghi chú").unwrap_err().code(), "forbidden");
+    assert_eq!(
+        viewer.db_mut().add_account(&new_account("Võ Văn Em", Role::Viewer, "mat-khau-em-12")).unwrap_err().code(),
+        "forbidden"
+    );
+    drop(viewer);
+
+    // An officer may not register keys (the chief's work) but is past the role check for imports.
+    let mut officer = Province::open_as(&tinh, "lethicuc", "mat-khau-can-bo").unwrap();
+    assert_eq!(officer.register("23432", &pubkey).unwrap_err().code(), "forbidden");
+    let e = officer.import(&enrollment, &ImportOptions::default()).unwrap_err();
+    assert_ne!(e.code(), "forbidden");
+    officer.db_mut().change_password("lethicuc", "mat-khau-moi-cua-cuc").unwrap();
+    assert_eq!(
+        officer.db_mut().change_password("tranvanbinh", "mat-khau-chiem-quyen").unwrap_err().code(),
+        "forbidden"
+    );
+    drop(officer);
+    assert_eq!(Province::open_as(&tinh, "lethicuc", "mat-khau-can-bo").err().unwrap().code(), "wrong_password");
+    Province::open_as(&tinh, "lethicuc", "mat-khau-moi-cua-cuc").unwrap();
+
+    // Five wrong passwords lock the account, even with the right one after.
+    for _ in 0..4 {
+        assert_eq!(Province::open_as(&tinh, "phamvandung", "sai-mat-khau").err().unwrap().code(), "wrong_password");
+    }
+    assert_eq!(Province::open_as(&tinh, "phamvandung", "sai-mat-khau").err().unwrap().code(), "locked");
+    assert_eq!(Province::open_as(&tinh, "phamvandung", "mat-khau-chi-xem").err().unwrap().code(), "locked");
+
+    // A removed account can no longer open the store; the audit log tells all of it.
+    let mut chief = Province::open_as(&tinh, "tranvanbinh", "mat-khau-lanh-dao").unwrap();
+    chief.db_mut().remove_account("phamvandung").unwrap();
+    assert_eq!(chief.db_mut().remove_account("tranvanbinh").unwrap_err().code(), "refused");
+    let log = chief.db().audit_log().unwrap();
+    let actions: Vec<&str> = log.iter().map(|a| a.action.as_str()).collect();
+    for a in ["account_create", "login", "login_failed", "password_change", "account_remove"] {
+        assert!(actions.contains(&a), "{a} missing from {actions:?}");
+    }
+    // The failures are told at the next good login: lethicuc's one (phamvandung never came back).
+    assert_eq!(log.iter().filter(|a| a.action == "login_failed").count(), 1, "{actions:?}");
+    drop(chief);
+    assert!(Province::open_as(&tinh, "phamvandung", "mat-khau-chi-xem").is_err());
 }

@@ -109,6 +109,13 @@ export const commands = {
 	reprintDocument: (id: string) => __TAURI_INVOKE<PrintedView>("reprint_document", { id }),
 	/**  "Mở để in": opens a PDF of the print folder in the system's PDF viewer. */
 	openPrinted: (path: string) => __TAURI_INVOKE<null>("open_printed", { path }),
+	/**
+	 *  "Chọn thư mục…" / "Chọn tệp…": the computer's own file dialog (tauri-plugin-dialog, opened from
+	 *  here, not from the page: the window has no dialog or file-system permission). It returns only the
+	 *  path the officer chose (none if cancelled); the page puts it in the field, and the export, backup,
+	 *  import or restore command takes it exactly as a typed path. Nothing is read or written here.
+	 */
+	pickPath: (pick: Pick) => __TAURI_INVOKE<string | null>("pick_path", { pick }),
 };
 
 /* Types */
@@ -176,6 +183,8 @@ export type BackupsView = {
 	backups: BackupFile[],
 	/**  Folders where a USB stick seems to be mounted. */
 	drives: string[],
+	/**  Backups (`.ptbak`) found on those sticks, newest first. */
+	on_drives: string[],
 };
 
 /**  A bundle as the officer reads it. */
@@ -540,6 +549,20 @@ export type PeriodView = {
 	register_by: string,
 };
 
+/**
+ *  What the computer's own file dialog is asked to choose. The dialog only gives back the path the
+ *  officer picked; the window then hands that path to the same command a typed path goes to.
+ */
+export type Pick = 
+/**  The folder a sync bundle is exported into. */
+"export_folder" | 
+/**  The folder a backup is written into. */
+"backup_folder" | 
+/**  A bundle to take in or check (`.ptb`). */
+"bundle" | 
+/**  A backup to restore (`.ptbak`). */
+"backup";
+
 /**  A document shown before it is saved: no number taken, nothing written. */
 export type PreviewView = {
 	title: string,
@@ -706,6 +729,8 @@ export type SyncView = {
 	fingerprint: string,
 	/**  Folders where a USB stick seems to be mounted. */
 	drives: string[],
+	/**  Bundles (`.ptb`) found on those sticks, newest first: a receipt brought back, an enrollment. */
+	bundles: string[],
 };
 
 export type TeamRow = {

@@ -129,7 +129,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Key(cmd) => key(w, &ctx, cmd),
         Command::Enroll { file } => enroll(w, &ctx, file),
         Command::Bundle(cmd) => bundle(w, &ctx, cmd),
-        Command::Province(args) => province(w, args),
+        Command::Province(args) => province(w, args, ctx.user.as_deref()),
         Command::Info => info(w, &ctx),
         Command::Figures { period, json } => figures(w, &ctx, &period, json),
     }
@@ -695,14 +695,26 @@ fn print(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, args: c
     Ok(())
 }
 
-fn province(w: &mut impl Write, args: cli::ProvinceArgs) -> Result<()> {
+fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> Result<()> {
     use phongtrao::sync::province::Province;
     let dir = args
         .dir
         .ok_or_else(|| Error::Refused("Thiếu thư mục dữ liệu của Công an tỉnh: hãy thêm --dir THƯ_MỤC.".into()))?;
     let open = || -> Result<Province> {
+        // The account: --user, else the store's only one, else the chief `tinh` of `province init`.
+        let user = match user {
+            Some(u) => u.to_owned(),
+            None => {
+                let keys =
+                    phongtrao::keyring::Keyring::path_for(&phongtrao::store::province::ProvinceDb::db_path(&dir));
+                match phongtrao::keyring::Keyring::load(&keys).ok().as_ref().map(|r| r.slots.as_slice()) {
+                    Some([only]) => only.username.clone(),
+                    _ => phongtrao::store::province::PROVINCE_USER.to_owned(),
+                }
+            }
+        };
         let pw = password("PHONGTRAO_PASSWORD", "Mật khẩu kho dữ liệu của Công an tỉnh: ")?;
-        Province::open(&dir, &pw)
+        Province::open_as(&dir, &user, &pw)
     };
     match args.command {
         ProvinceCmd::Init { province_code, province } => {
