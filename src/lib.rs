@@ -25,6 +25,7 @@ pub mod sheet;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod units;
 
 pub use domain::account::{Account, NewAccount, Role};
 pub use domain::{Doc, Kind, Record, Saved};
