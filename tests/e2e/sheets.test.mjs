@@ -53,7 +53,7 @@ describe("spreadsheets in the window", { timeout: 300_000 }, () => {
     assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-sheets-"));
     db = path.join(dir, "xa.db");
-    run(db, ["init", "--province-code", "64", "--province", "Gia Lai", "--commune-code", "24610",
+    run(db, ["init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
       "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
     const area = run(db, ["add", "area", "--json", JSON.stringify({
       name: "Thôn Đắk Năng", kind: "thon", households: 210, population: 860 })]).trim();
