@@ -17,7 +17,7 @@ use common::{bench_store, copy_store, decrypted_copy, demo_key};
 use phongtrao::demo::{DEMO_PASSWORD, demo_chief, demo_setup};
 use phongtrao::domain::{Doc, Kind};
 use phongtrao::keyring::KdfParams;
-use phongtrao::sheet::import::{Mode, Options, import_file};
+use phongtrao::sheet::import::{ImportMode, ImportOptions, import_file};
 use phongtrao::sheet::{Cell, Sheet, write_xlsx};
 use phongtrao::store::Store;
 use serde_json::json;
@@ -107,7 +107,13 @@ fn main() {
         copy_store(&base, &a);
         let mut s = Store::unlock(&a, "nguyenvanan", DEMO_PASSWORD).unwrap();
         let t = Instant::now();
-        let r = import_file(&mut s, Kind::Member, &file, &Options { mode: Mode::All, ..Options::default() }).unwrap();
+        let r = import_file(
+            &mut s,
+            Kind::Member,
+            &file,
+            &ImportOptions { mode: ImportMode::All, ..ImportOptions::default() },
+        )
+        .unwrap();
         ours.push(t.elapsed());
         assert!(r.problems.is_empty(), "{:?}", &r.problems[..r.problems.len().min(3)]);
         assert_eq!(r.created as usize, MEMBERS);

@@ -660,7 +660,7 @@ pub async fn sheet_import(
     state: State<'_, Shared>,
     kind: Kind,
     path: String,
-    options: phongtrao::sheet::import::Options,
+    options: phongtrao::sheet::import::ImportOptions,
 ) -> Result<phongtrao::present::sheet::ImportView> {
     with_store(&state, |s| phongtrao::present::sheet::import(s, kind, std::path::Path::new(&path), &options))
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::domain::Kind;
 use crate::error::Result;
-use crate::sheet::import::{Mode, Options, Report, import_file};
+use crate::sheet::import::{ImportMode, ImportOptions, ImportReport, import_file};
 use crate::store::Store;
 use crate::text::format_int;
 
@@ -15,7 +15,7 @@ use crate::text::format_int;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportView {
-    pub report: Report,
+    pub report: ImportReport,
     pub lines: Vec<String>,
     /// The register's fields a column can be mapped to (code, label), for the columns not recognised.
     pub fields: Vec<(String, String)>,
@@ -38,7 +38,7 @@ pub fn sources() -> Sources {
 }
 
 /// "Nhập từ Excel": reads the file and previews or imports it as `opts` says.
-pub fn import(store: &mut Store, kind: Kind, path: &Path, opts: &Options) -> Result<ImportView> {
+pub fn import(store: &mut Store, kind: Kind, path: &Path, opts: &ImportOptions) -> Result<ImportView> {
     let report = import_file(store, kind, path, opts)?;
     let fields = crate::sheet::import::importable_fields(store, kind)?
         .into_iter()
@@ -53,7 +53,7 @@ fn n(v: u32) -> String {
 }
 
 /// The import's outcome in one sentence, then what to do about the bad rows.
-pub fn import_summary(r: &Report) -> Vec<String> {
+pub fn import_summary(r: &ImportReport) -> Vec<String> {
     let counts = format!("thêm {}, sửa {}, giữ nguyên {}", n(r.created), n(r.updated), n(r.unchanged));
     let bad_rows = {
         let mut lines: Vec<u32> = r.problems.iter().map(|p| p.line).collect();
@@ -62,7 +62,7 @@ pub fn import_summary(r: &Report) -> Vec<String> {
     };
     let mut out = Vec::new();
     out.push(match (r.mode, r.saved) {
-        (Mode::Preview, _) => {
+        (ImportMode::Preview, _) => {
             format!("Xem trước (chưa lưu gì): {} dòng đọc được; nếu nhập sẽ {counts}.", n(r.rows))
         }
         (_, true) => format!("Đã nhập {} dòng vào sổ {}: {counts}.", n(r.rows - bad_rows.min(r.rows)), r.kind.label()),
@@ -79,7 +79,7 @@ pub fn import_summary(r: &Report) -> Vec<String> {
     }
     if !r.problems.is_empty() {
         out.push(match (r.mode, r.saved) {
-            (Mode::GoodRows, true) => format!("Đã bỏ qua {} dòng có lỗi dưới đây; sửa tệp rồi nhập lại các dòng đó.", n(bad_rows)),
+            (ImportMode::GoodRows, true) => format!("Đã bỏ qua {} dòng có lỗi dưới đây; sửa tệp rồi nhập lại các dòng đó.", n(bad_rows)),
             _ => format!(
                 "{} dòng có lỗi dưới đây. Sửa tệp rồi nhập lại (nhập lại không tạo bản ghi trùng), hoặc chỉ nhập các dòng không lỗi.",
                 n(bad_rows)

@@ -1,7 +1,7 @@
 //! An officer's spreadsheet read into a register.
 //!
 //! Columns are matched by their Vietnamese label (with or without accents, a trailing `*` ignored) or
-//! by the field's code, in any order; the officer may map the others ([`Options::mapping`]). Each row
+//! by the field's code, in any order; the officer may map the others ([`ImportOptions::mapping`]). Each row
 //! becomes the fields of a record, read as officers write them (real spreadsheet dates or dd/mm/yyyy,
 //! options by code or label, links by the linked record's name), and goes through the store's
 //! ordinary write: the register's validation, roles, audit and sync, as for a form.
@@ -32,7 +32,7 @@ pub const ID_HEADER: &str = "Mã bản ghi";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
-pub enum Mode {
+pub enum ImportMode {
     /// Check every row and say what would happen; save nothing.
     #[default]
     Preview,
@@ -45,8 +45,8 @@ pub enum Mode {
 /// How to read the file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Options {
-    pub mode: Mode,
+pub struct ImportOptions {
+    pub mode: ImportMode,
     /// The sheet to read (default: the first).
     pub sheet: Option<String>,
     /// The officer's choice for columns the app did not recognise: header → field code, or `""` to
@@ -57,7 +57,7 @@ pub struct Options {
 /// A column of the file and what it was matched to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Column {
+pub struct ImportColumn {
     pub header: String,
     /// The field's code; `None` when the column is left out.
     pub field: Option<String>,
@@ -68,13 +68,13 @@ pub struct Column {
 /// A bad cell, or a bad row (`column` empty), named as the officer finds it in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Problem {
+pub struct ImportProblem {
     pub line: u32,
     pub column: String,
     pub message: String,
 }
 
-impl std::fmt::Display for Problem {
+impl std::fmt::Display for ImportProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.column.is_empty() {
             write!(f, "dòng {}: {}", self.line, self.message)
@@ -87,19 +87,19 @@ impl std::fmt::Display for Problem {
 /// What an import did, or would do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Report {
+pub struct ImportReport {
     pub kind: Kind,
     pub sheet: String,
-    pub mode: Mode,
+    pub mode: ImportMode,
     /// Data rows read.
     pub rows: u32,
     pub created: u32,
     pub updated: u32,
     pub unchanged: u32,
-    pub columns: Vec<Column>,
+    pub columns: Vec<ImportColumn>,
     /// Columns neither recognised nor mapped, for the officer to map or leave out.
     pub unknown: Vec<String>,
-    pub problems: Vec<Problem>,
+    pub problems: Vec<ImportProblem>,
     /// Whether anything was written.
     pub saved: bool,
 }
@@ -131,7 +131,11 @@ fn header_key(h: &str) -> String {
 }
 
 /// Matches the file's headers to the register's fields.
-fn match_columns(headers: &[String], fields: &[Field], mapping: &[(String, String)]) -> (Vec<Column>, Vec<String>) {
+fn match_columns(
+    headers: &[String],
+    fields: &[Field],
+    mapping: &[(String, String)],
+) -> (Vec<ImportColumn>, Vec<String>) {
     let mut columns = Vec::with_capacity(headers.len());
     let mut unknown = Vec::new();
     let mut taken: Vec<&str> = Vec::new();
@@ -140,35 +144,38 @@ fn match_columns(headers: &[String], fields: &[Field], mapping: &[(String, Strin
         let mapped = mapping.iter().find(|(m, _)| header_key(m) == key).map(|(_, f)| f.trim());
         let field = match mapped {
             Some("") => {
-                columns.push(Column { header: h.clone(), field: None, note: "bỏ qua (theo lựa chọn)".into() });
+                columns
+                    .push(ImportColumn { header: h.clone(), field: None, note: "bỏ qua (theo lựa chọn)".into() });
                 continue;
             }
             Some(code) => fields.iter().find(|f| f.key == code || header_key(&f.label) == header_key(code)),
             None => fields.iter().find(|f| header_key(&f.label) == key || f.key == h.trim()),
         };
         let column = if key.is_empty() {
-            Column { header: h.clone(), field: None, note: "cột không có tiêu đề: bỏ qua".into() }
+            ImportColumn { header: h.clone(), field: None, note: "cột không có tiêu đề: bỏ qua".into() }
         } else if key == header_key(ID_HEADER) || key == "id" {
-            Column { header: h.clone(), field: Some("id".into()), note: ID_HEADER.into() }
+            ImportColumn { header: h.clone(), field: Some("id".into()), note: ID_HEADER.into() }
         } else {
             match field {
-                Some(f) if f.system => Column {
+                Some(f) if f.system => ImportColumn {
                     header: h.clone(),
                     field: None,
                     note: format!("{}: chỉ đọc, thay đổi qua thao tác riêng; bỏ qua", f.label),
                 },
-                Some(f) if taken.contains(&f.key.as_str()) => Column {
+                Some(f) if taken.contains(&f.key.as_str()) => ImportColumn {
                     header: h.clone(),
                     field: None,
                     note: format!("trùng với một cột «{}» trước đó: bỏ qua", f.label),
                 },
                 Some(f) => {
                     taken.push(&f.key);
-                    Column { header: h.clone(), field: Some(f.key.clone()), note: f.label.clone() }
+                    ImportColumn { header: h.clone(), field: Some(f.key.clone()), note: f.label.clone() }
                 }
                 None => {
                     unknown.push(h.clone());
-                    Column { header: h.clone(), field: None, note: "không nhận ra cột này: bỏ qua".into() }
+                    ImportColumn {
+                        header: h.clone(), field: None, note: "không nhận ra cột này: bỏ qua".into()
+                    }
                 }
             }
         };
@@ -185,8 +192,8 @@ fn pick_header<'t>(
     table: &'t Table,
     fields: &[Field],
     mapping: &[(String, String)],
-) -> Result<(&'t [Row], Vec<Column>, Vec<String>)> {
-    let mut best: Option<(usize, usize, Vec<Column>, Vec<String>)> = None;
+) -> Result<(&'t [Row], Vec<ImportColumn>, Vec<String>)> {
+    let mut best: Option<(usize, usize, Vec<ImportColumn>, Vec<String>)> = None;
     for (i, row) in table.rows.iter().take(HEADER_ROWS).enumerate() {
         let (columns, unknown) = match_columns(&Table::header_names(row), fields, mapping);
         let score = columns.iter().filter(|c| c.field.is_some()).count();
@@ -339,14 +346,14 @@ enum Done {
 }
 
 /// Reads `path` and imports it into the register `kind` as `opts` says.
-pub fn import_file(store: &mut Store, kind: Kind, path: &Path, opts: &Options) -> Result<Report> {
+pub fn import_file(store: &mut Store, kind: Kind, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
     importable_fields(store, kind)?;
     let table = read_file(path, opts.sheet.as_deref())?;
     import_table(store, kind, &table, opts)
 }
 
 /// Imports rows already read.
-pub fn import_table(store: &mut Store, kind: Kind, table: &Table, opts: &Options) -> Result<Report> {
+pub fn import_table(store: &mut Store, kind: Kind, table: &Table, opts: &ImportOptions) -> Result<ImportReport> {
     let fields = importable_fields(store, kind)?;
     let (rows, columns, unknown) = pick_header(kind, table, &fields, &opts.mapping)?;
     let link_kinds = fields.iter().filter_map(|f| match f.ty {
@@ -361,7 +368,7 @@ pub fn import_table(store: &mut Store, kind: Kind, table: &Table, opts: &Options
             known.entry(k).or_default().push((r.id, None));
         }
     }
-    let mut report = Report {
+    let mut report = ImportReport {
         kind,
         sheet: table.sheet.clone(),
         mode: opts.mode,
@@ -376,7 +383,7 @@ pub fn import_table(store: &mut Store, kind: Kind, table: &Table, opts: &Options
     };
     let mode = opts.mode;
     let fields_by_key: HashMap<&str, &Field> = fields.iter().map(|f| (f.key.as_str(), f)).collect();
-    let mut run = |tx: &mut Tx<'_>, report: &mut Report| -> Result<()> {
+    let mut run = |tx: &mut Tx<'_>, report: &mut ImportReport| -> Result<()> {
         for row in rows {
             let line = row.line as u32;
             let mut doc = Doc::new();
@@ -392,7 +399,7 @@ pub fn import_table(store: &mut Store, kind: Kind, table: &Table, opts: &Options
                             Ok(u) => id = Some(u),
                             Err(_) => {
                                 bad = true;
-                                report.problems.push(Problem {
+                                report.problems.push(ImportProblem {
                                     line,
                                     column: col.header.clone(),
                                     message: format!(
@@ -404,7 +411,7 @@ pub fn import_table(store: &mut Store, kind: Kind, table: &Table, opts: &Options
                         },
                         _ => {
                             bad = true;
-                            report.problems.push(Problem {
+                            report.problems.push(ImportProblem {
                                 line,
                                 column: col.header.clone(),
                                 message: "không phải là mã bản ghi; để trống nếu là bản ghi mới".into(),
@@ -420,7 +427,7 @@ pub fn import_table(store: &mut Store, kind: Kind, table: &Table, opts: &Options
                     }
                     Err(message) => {
                         bad = true;
-                        report.problems.push(Problem { line, column: col.header.clone(), message });
+                        report.problems.push(ImportProblem { line, column: col.header.clone(), message });
                     }
                 }
             }
@@ -445,19 +452,21 @@ pub fn import_table(store: &mut Store, kind: Kind, table: &Table, opts: &Options
                             }
                             None => (String::new(), fe.to_string()),
                         };
-                        report.problems.push(Problem { line, column, message });
+                        report.problems.push(ImportProblem { line, column, message });
                     }
                 }
                 Err(e @ (Error::Sqlite(_) | Error::Io { .. } | Error::Forbidden(_))) => return Err(e),
-                Err(other) => report.problems.push(Problem { line, column: String::new(), message: other.to_string() }),
+                Err(other) => {
+                    report.problems.push(ImportProblem { line, column: String::new(), message: other.to_string() })
+                }
             }
         }
         Ok(())
     };
-    let commit = |report: &Report| match mode {
-        Mode::Preview => false,
-        Mode::All => report.problems.is_empty(),
-        Mode::GoodRows => true,
+    let commit = |report: &ImportReport| match mode {
+        ImportMode::Preview => false,
+        ImportMode::All => report.problems.is_empty(),
+        ImportMode::GoodRows => true,
     };
     store.write_deciding(|tx| {
         run(tx, &mut report)?;

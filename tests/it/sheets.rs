@@ -9,7 +9,7 @@ use phongtrao::demo::{DemoOptions, demo_setup, generate};
 use phongtrao::domain::{self, Kind};
 use phongtrao::keyring::KdfParams;
 use phongtrao::sheet::export::{KINDS, export_all, export_register};
-use phongtrao::sheet::import::{Mode, Options, Report, import_file};
+use phongtrao::sheet::import::{ImportMode, ImportOptions, ImportReport, import_file};
 use phongtrao::store::{ListQuery, Store};
 use phongtrao::{NewAccount, Role};
 use serde_json::Value;
@@ -35,8 +35,8 @@ fn empty_store(dir: &Path, name: &str) -> Store {
         .unwrap()
 }
 
-fn opts(mode: Mode) -> Options {
-    Options { mode, ..Options::default() }
+fn opts(mode: ImportMode) -> ImportOptions {
+    ImportOptions { mode, ..ImportOptions::default() }
 }
 
 /// Every live record of a register by id, system fields left out (a spreadsheet does not carry a
@@ -61,7 +61,7 @@ fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     p
 }
 
-fn problems(r: &Report) -> Vec<String> {
+fn problems(r: &ImportReport) -> Vec<String> {
     r.problems.iter().map(ToString::to_string).collect()
 }
 
@@ -74,14 +74,14 @@ fn every_register_round_trips_through_xlsx_into_a_fresh_store() {
         let file = dir.path().join(format!("{}.xlsx", kind.code()));
         let n = export_register(&demo, kind, &ListQuery::default(), &file).unwrap();
         assert!(n > 0, "the demo has {}", kind.label());
-        let r = import_file(&mut fresh, kind, &file, &opts(Mode::All)).unwrap();
+        let r = import_file(&mut fresh, kind, &file, &opts(ImportMode::All)).unwrap();
         assert!(r.problems.is_empty(), "{}: {:?}", kind.label(), problems(&r));
         assert!(r.unknown.is_empty(), "{}: every exported column is recognised: {:?}", kind.label(), r.unknown);
         assert_eq!((r.created as usize, r.updated, r.unchanged, r.saved), (n, 0, 0, true), "{}", kind.label());
         assert_eq!(records(&fresh, kind), records(&demo, kind), "{} came back the same", kind.label());
         // The same file again changes nothing, not even the change counter.
         let seq = fresh.last_seq().unwrap();
-        let again = import_file(&mut fresh, kind, &file, &opts(Mode::All)).unwrap();
+        let again = import_file(&mut fresh, kind, &file, &opts(ImportMode::All)).unwrap();
         assert_eq!((again.created, again.updated, again.unchanged as usize), (0, 0, n), "{}", kind.label());
         assert_eq!(fresh.last_seq().unwrap(), seq);
     }
@@ -106,7 +106,7 @@ fn an_officers_csv_with_a_title_line_and_no_accents_is_read_as_typed() {
          Thôn Kon Rốc;thon;120;480;05/01/2026\n\
          Tổ dân phố 3;To dan pho;1.200;4.100;2026-01-07\n",
     );
-    let r = import_file(&mut store, Kind::Area, &areas, &opts(Mode::All)).unwrap();
+    let r = import_file(&mut store, Kind::Area, &areas, &opts(ImportMode::All)).unwrap();
     assert!(r.problems.is_empty(), "{:?}", problems(&r));
     assert_eq!((r.rows, r.created, r.saved), (2, 2, true));
     let list = store.list(Kind::Area, &ListQuery::default()).unwrap().records;
@@ -119,13 +119,13 @@ fn an_officers_csv_with_a_title_line_and_no_accents_is_read_as_typed() {
     // team's name; the members' file corrects one area's households on the way (an update by name).
     let teams =
         write(dir.path(), "to.csv", "Tên tổ,Địa bàn phụ trách\nTổ bảo vệ ANTT số 1,\"thon kon roc; To dan pho 3\"\n");
-    let r = import_file(&mut store, Kind::Team, &teams, &opts(Mode::All)).unwrap();
+    let r = import_file(&mut store, Kind::Team, &teams, &opts(ImportMode::All)).unwrap();
     assert!(r.problems.is_empty(), "{:?}", problems(&r));
     let team = &store.list(Kind::Team, &ListQuery::default()).unwrap().records[0];
     assert_eq!(team.data["area_ids"].as_array().unwrap().len(), 2);
 
     let fix = write(dir.path(), "sua.csv", "Tên khu dân cư;Số hộ gia đình\nthôn kon rốc;125\nTổ dân phố 3;1200\n");
-    let r = import_file(&mut store, Kind::Area, &fix, &opts(Mode::All)).unwrap();
+    let r = import_file(&mut store, Kind::Area, &fix, &opts(ImportMode::All)).unwrap();
     assert!(r.problems.is_empty(), "{:?}", problems(&r));
     assert_eq!((r.created, r.updated, r.unchanged), (0, 1, 1), "matched by name, without accents");
     let kon = store.list(Kind::Area, &ListQuery::default()).unwrap().records;
@@ -153,7 +153,7 @@ fn bad_rows_are_named_by_line_and_column_and_nothing_is_saved() {
     .join("\n");
     let file = write(dir.path(), "thanh-vien.csv", &text);
 
-    let r = import_file(&mut store, Kind::Member, &file, &opts(Mode::All)).unwrap();
+    let r = import_file(&mut store, Kind::Member, &file, &opts(ImportMode::All)).unwrap();
     let p = problems(&r);
     assert!(!r.saved);
     assert!(p.iter().any(|s| s.starts_with("dòng 3, cột Ngày sinh:")), "{p:?}");
@@ -164,11 +164,11 @@ fn bad_rows_are_named_by_line_and_column_and_nothing_is_saved() {
     let after = (store.last_seq().unwrap(), store.counts().unwrap(), store.audit_tail(1).unwrap());
     assert_eq!(after, before, "a refused import changes nothing");
 
-    let preview = import_file(&mut store, Kind::Member, &file, &opts(Mode::Preview)).unwrap();
+    let preview = import_file(&mut store, Kind::Member, &file, &opts(ImportMode::Preview)).unwrap();
     assert_eq!((preview.created, preview.saved, preview.problems.len()), (2, false, r.problems.len()));
     assert_eq!(store.last_seq().unwrap(), before.0, "a preview saves nothing");
 
-    let good_only = import_file(&mut store, Kind::Member, &file, &opts(Mode::GoodRows)).unwrap();
+    let good_only = import_file(&mut store, Kind::Member, &file, &opts(ImportMode::GoodRows)).unwrap();
     assert!(good_only.saved);
     assert_eq!(good_only.created, 2);
     let names: Vec<String> =
@@ -183,7 +183,7 @@ fn bad_rows_are_named_by_line_and_column_and_nothing_is_saved() {
         .replace("Tổ không có", &team)
         .replace("Tiến sĩ;Đội trưởng", "Đại học trở lên;to truong");
     let file = write(dir.path(), "thanh-vien-sua.csv", &fixed);
-    let r = import_file(&mut store, Kind::Member, &file, &opts(Mode::All)).unwrap();
+    let r = import_file(&mut store, Kind::Member, &file, &opts(ImportMode::All)).unwrap();
     assert!(r.problems.is_empty(), "{:?}", problems(&r));
     assert_eq!((r.created, r.updated, r.unchanged, r.saved), (3, 0, 2, true));
 }
@@ -197,7 +197,7 @@ fn duplicates_in_the_file_and_ambiguous_names_are_reported() {
         "thon.csv",
         "Tên khu dân cư,Loại khu dân cư,Số hộ gia đình,Số nhân khẩu\nThôn 1,Thôn,10,40\nthon 1,Thôn,12,44\n",
     );
-    let r = import_file(&mut store, Kind::Area, &file, &opts(Mode::All)).unwrap();
+    let r = import_file(&mut store, Kind::Area, &file, &opts(ImportMode::All)).unwrap();
     assert_eq!(problems(&r), vec!["dòng 3: trùng với dòng 2 của tệp (cùng tên khu dân cư)"]);
     assert!(!r.saved);
     assert_eq!(store.counts().unwrap().iter().find(|(k, _)| *k == Kind::Area).map_or(0, |c| c.1), 0);
@@ -208,7 +208,7 @@ fn duplicates_in_the_file_and_ambiguous_names_are_reported() {
         store.create(Kind::Area, doc.as_object().unwrap()).unwrap();
     }
     let teams = write(dir.path(), "to.csv", "Tên tổ,Địa bàn phụ trách\nTổ 1,Thôn 2\n");
-    let r = import_file(&mut store, Kind::Team, &teams, &opts(Mode::All)).unwrap();
+    let r = import_file(&mut store, Kind::Team, &teams, &opts(ImportMode::All)).unwrap();
     let p = problems(&r);
     assert_eq!(p.len(), 1);
     assert!(p[0].starts_with("dòng 2, cột Địa bàn phụ trách: có 2 khu dân cư cùng tên «Thôn 2»"), "{p:?}");
@@ -234,7 +234,7 @@ fn files_that_cannot_be_read_are_refused_with_a_reason_and_save_nothing() {
     for (name, bytes, says) in cases {
         let p = dir.path().join(name);
         std::fs::write(&p, bytes).unwrap();
-        let e = import_file(&mut store, Kind::Area, &p, &opts(Mode::All)).unwrap_err().to_string();
+        let e = import_file(&mut store, Kind::Area, &p, &opts(ImportMode::All)).unwrap_err().to_string();
         assert!(e.contains(says), "{name}: {e}");
     }
     let mut big = String::from("Tên khu dân cư,Loại khu dân cư,Số hộ gia đình,Số nhân khẩu\n");
@@ -242,9 +242,9 @@ fn files_that_cannot_be_read_are_refused_with_a_reason_and_save_nothing() {
         big.push_str(&format!("Thôn {i},Thôn,1,1\n"));
     }
     let p = write(dir.path(), "100000.csv", &big);
-    let e = import_file(&mut store, Kind::Area, &p, &opts(Mode::All)).unwrap_err().to_string();
+    let e = import_file(&mut store, Kind::Area, &p, &opts(ImportMode::All)).unwrap_err().to_string();
     assert!(e.contains("tối đa 20.000 dòng") && e.contains("Chưa lưu gì"), "{e}");
-    let e = import_file(&mut store, Kind::Cert, &p, &opts(Mode::All)).unwrap_err().to_string();
+    let e = import_file(&mut store, Kind::Cert, &p, &opts(ImportMode::All)).unwrap_err().to_string();
     assert!(e.contains("chỉ thay đổi qua từng bước xét"), "{e}");
     assert_eq!(store.last_seq().unwrap(), seq);
 }
@@ -266,7 +266,7 @@ fn a_viewer_may_export_but_not_import() {
     let mut viewer = Store::unlock(&dir.path().join("demo.db"), "xem", "mat-khau-xem-123").unwrap();
     let file = dir.path().join("khu.xlsx");
     export_register(&viewer, Kind::Area, &ListQuery::default(), &file).unwrap();
-    let e = import_file(&mut viewer, Kind::Area, &file, &opts(Mode::Preview)).unwrap_err();
+    let e = import_file(&mut viewer, Kind::Area, &file, &opts(ImportMode::Preview)).unwrap_err();
     assert_eq!(e.code(), "forbidden", "{e}");
 }
 
@@ -311,7 +311,7 @@ fn files_written_by_other_programs_are_read() {
     for name in ["khu-dan-cu-openpyxl.xlsx", "khu-dan-cu-odfpy.ods"] {
         let dir = tempfile::tempdir().unwrap();
         let mut store = empty_store(dir.path(), "xa.db");
-        let r = import_file(&mut store, Kind::Area, &fixture(name), &opts(Mode::All)).unwrap();
+        let r = import_file(&mut store, Kind::Area, &fixture(name), &opts(ImportMode::All)).unwrap();
         assert!(r.problems.is_empty(), "{name}: {:?}", problems(&r));
         assert_eq!((r.rows, r.created), (3, 3), "{name}");
         let areas = store.list(Kind::Area, &ListQuery::default()).unwrap().records;
@@ -325,9 +325,10 @@ fn files_written_by_other_programs_are_read() {
     }
     let dir = tempfile::tempdir().unwrap();
     let mut store = empty_store(dir.path(), "xa.db");
-    let e = import_file(&mut store, Kind::Area, &fixture("o-gop-openpyxl.xlsx"), &opts(Mode::All)).unwrap_err();
+    let e = import_file(&mut store, Kind::Area, &fixture("o-gop-openpyxl.xlsx"), &opts(ImportMode::All)).unwrap_err();
     assert!(e.to_string().contains("Cột C có dữ liệu (dòng 2) nhưng ô tiêu đề của nó ở dòng 1"), "{e}");
-    let e = import_file(&mut store, Kind::Area, &fixture("mat-khau-msoffcrypto.xlsx"), &opts(Mode::All)).unwrap_err();
+    let e =
+        import_file(&mut store, Kind::Area, &fixture("mat-khau-msoffcrypto.xlsx"), &opts(ImportMode::All)).unwrap_err();
     assert!(e.to_string().contains("được đặt mật khẩu"), "{e}");
 }
 
@@ -413,7 +414,7 @@ wb.save(sys.argv[2])
     assert_eq!(lines[2], "hidden");
     assert_eq!(lines[3], "4", "drop-down lists: team, gender, education, role");
     assert_eq!(lines[4], "dd/mm/yyyy");
-    let r = import_file(&mut store, Kind::Member, &filled, &opts(Mode::All)).unwrap();
+    let r = import_file(&mut store, Kind::Member, &filled, &opts(ImportMode::All)).unwrap();
     assert!(r.problems.is_empty(), "{:?}", problems(&r));
     assert_eq!(r.created, 1);
 }

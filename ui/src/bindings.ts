@@ -110,6 +110,17 @@ export const commands = {
 	/**  "Mở để in": opens a PDF of the print folder in the system's PDF viewer. */
 	openPrinted: (path: string) => __TAURI_INVOKE<null>("open_printed", { path }),
 	/**
+	 *  "Nhập từ Excel": reads the officer's spreadsheet at `path` and previews it, or imports it all or
+	 *  only its good rows (`options.mode`), as `phongtrao import` does.
+	 */
+	sheetImport: (kind: Kind, path: string, options: ImportOptions) => __TAURI_INVOKE<ImportView>("sheet_import", { kind, path, options }),
+	/**  "Xuất Excel": the list as shown (search, filters, sort; every page) into the print folder. */
+	sheetExport: (kind: Kind, args: ListArgs) => __TAURI_INVOKE<string>("sheet_export", { kind, args }),
+	/**  "Tải mẫu Excel": the register's blank template into the print folder. */
+	sheetTemplate: (kind: Kind) => __TAURI_INVOKE<string>("sheet_template", { kind }),
+	/**  "Nhập từ Excel": the USB sticks and the spreadsheets on them, to offer before the file dialog. */
+	sheetSources: () => __TAURI_INVOKE<Sources>("sheet_sources"),
+	/**
 	 *  "Chọn thư mục…" / "Chọn tệp…": the computer's own file dialog (tauri-plugin-dialog, opened from
 	 *  here, not from the page: the window has no dialog or file-system permission). It returns only the
 	 *  path the officer chose (none if cancelled); the page puts it in the field, and the export, backup,
@@ -434,6 +445,69 @@ export type HitMatch = {
 	text: string,
 };
 
+/**  A column of the file and what it was matched to. */
+export type ImportColumn = {
+	header: string,
+	/**  The field's code; `None` when the column is left out. */
+	field: string | null,
+	/**  The field's label, or why the column is left out. */
+	note: string,
+};
+
+/**  What to do with the rows once read. */
+export type ImportMode = 
+/**  Check every row and say what would happen; save nothing. */
+"preview" | 
+/**  Save everything, or nothing if any row is bad. */
+"all" | 
+/**  Save the good rows; leave the bad ones out. */
+"good_rows";
+
+/**  How to read the file. */
+export type ImportOptions = {
+	mode: ImportMode,
+	/**  The sheet to read (default: the first). */
+	sheet: string | null,
+	/**
+	 *  The officer's choice for columns the app did not recognise: header → field code, or `""` to
+	 *  leave the column out.
+	 */
+	mapping: ([string, string])[],
+};
+
+/**  A bad cell, or a bad row (`column` empty), named as the officer finds it in the file. */
+export type ImportProblem = {
+	line: number,
+	column: string,
+	message: string,
+};
+
+/**  What an import did, or would do. */
+export type ImportReport = {
+	kind: Kind,
+	sheet: string,
+	mode: ImportMode,
+	/**  Data rows read. */
+	rows: number,
+	created: number,
+	updated: number,
+	unchanged: number,
+	columns: ImportColumn[],
+	/**  Columns neither recognised nor mapped, for the officer to map or leave out. */
+	unknown: string[],
+	problems: ImportProblem[],
+	/**  Whether anything was written. */
+	saved: boolean,
+};
+
+/**  An import as the window shows it: what happened, told in sentences, and the details. */
+export type ImportView = {
+	report: ImportReport,
+	lines: string[],
+	/**  The register's fields a column can be mapped to (code, label), for the columns not recognised. */
+	fields: ([string, string])[],
+};
+
 /**  How a form edits a field. */
 export type Input = "text" | "textarea" | "int" | "bool" | "date" | "date_time" | "select" | "link" | "links" | "text_list" | "grades";
 
@@ -561,7 +635,9 @@ export type Pick =
 /**  A bundle to take in or check (`.ptb`). */
 "bundle" | 
 /**  A backup to restore (`.ptbak`). */
-"backup";
+"backup" | 
+/**  An officer's spreadsheet to import (`.xlsx`, `.ods`, `.csv`…). */
+"spreadsheet";
 
 /**  A document shown before it is saved: no number taken, nothing written. */
 export type PreviewView = {
@@ -683,6 +759,12 @@ export type SetupInput = {
 	rank: string,
 	password: string,
 	password_again: string,
+};
+
+/**  Where a spreadsheet to import may be: the USB sticks found and the spreadsheets on them. */
+export type Sources = {
+	drives: string[],
+	files: string[],
 };
 
 /**  Where the window is: first-run setup (no store yet), the login screen, or the officer's work. */

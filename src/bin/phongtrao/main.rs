@@ -134,12 +134,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Figures { period, json } => figures(w, &ctx, &period, json),
         Command::Import { kind, file, dry_run, good_rows, sheet, mapping, json } => {
             let mode = match (dry_run, good_rows) {
-                (true, _) => phongtrao::sheet::import::Mode::Preview,
-                (_, true) => phongtrao::sheet::import::Mode::GoodRows,
-                _ => phongtrao::sheet::import::Mode::All,
+                (true, _) => phongtrao::sheet::import::ImportMode::Preview,
+                (_, true) => phongtrao::sheet::import::ImportMode::GoodRows,
+                _ => phongtrao::sheet::import::ImportMode::All,
             };
             let mapping = mapping.iter().map(|m| parse_mapping(m)).collect::<Result<_>>()?;
-            import(w, &ctx, kind, &file, &phongtrao::sheet::import::Options { mode, sheet, mapping }, json)
+            import(w, &ctx, kind, &file, &phongtrao::sheet::import::ImportOptions { mode, sheet, mapping }, json)
         }
         Command::Export { kind, search, filter, sort, out } => {
             let filters = filter.iter().map(|f| Filter::parse(f)).collect::<Result<_>>()?;
@@ -260,7 +260,7 @@ fn import(
     ctx: &Ctx,
     kind: Kind,
     file: &std::path::Path,
-    opts: &phongtrao::sheet::import::Options,
+    opts: &phongtrao::sheet::import::ImportOptions,
     json: bool,
 ) -> Result<()> {
     let mut store = ctx.open()?;
