@@ -312,12 +312,10 @@ fn read_text(name: &str, bytes: &[u8]) -> Result<Table> {
     if decoded.contains('\0') {
         return Err(not_a_sheet(name));
     }
-    let first = decoded.lines().next().unwrap_or_default();
-    let sep = [b'\t', b';', b',']
-        .into_iter()
-        .max_by_key(|s| first.bytes().filter(|b| b == s).count())
-        .filter(|s| first.bytes().any(|b| b == *s))
-        .unwrap_or(b',');
+    // The separator: whichever of tab, semicolon and comma one of the first lines has most of (a
+    // title line above the headers may hold a comma and nothing else).
+    let most = |sep: u8| decoded.lines().take(HEADER_ROWS).map(|l| l.bytes().filter(|b| *b == sep).count()).max();
+    let sep = [b'\t', b';', b','].into_iter().max_by_key(|s| most(*s).unwrap_or(0)).unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(sep)
         .has_headers(false)
@@ -356,6 +354,13 @@ fn utf16(name: &str, bytes: &[u8], word: fn([u8; 2]) -> u16) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_separator_is_found_under_a_title_line_with_a_comma() {
+        let t = read_bytes("a.csv", "DANH SÁCH THÀNH VIÊN, NĂM 2026\nHọ và tên;Ngày sinh\nA;01/01/1990\n".as_bytes(), None)
+            .expect("read");
+        assert_eq!(Table::header_names(&t.rows[1]), vec!["Họ và tên", "Ngày sinh"]);
+    }
 
     #[test]
     fn csv_in_utf8_with_bom_and_semicolons() {
