@@ -99,10 +99,12 @@ describe("spreadsheets in the window", { timeout: 300_000 }, () => {
     await d.click("[data-test=sheet-preview]");
     await d.findText("[data-test=sheet-result]", "Xem trước (chưa lưu gì): 5 dòng đọc được; nếu nhập sẽ thêm 2");
     await d.findText("[data-test=sheet-result]", "3 dòng có lỗi");
-    const problems = await d.text("[data-test=sheet-problems]");
-    for (const want of ["4 Ngày sinh", "6 Trình độ học vấn", "7 Tổ bảo vệ ANTT không tìm thấy"]) {
-      assert.ok(problems.replace(/\s+/g, " ").includes(want), `«${want}» in: ${problems}`);
-    }
+    const problems = await d.exec(`return [...document.querySelectorAll("[data-test=sheet-problems] tbody tr")]
+      .map((tr) => [...tr.cells].map((c) => c.textContent.trim()).join(" | "));`);
+    assert.equal(problems.length, 3, problems.join("\n"));
+    assert.match(problems[0], /^4 \| Ngày sinh \| «31\/02\/1986» không phải là ngày hợp lệ/);
+    assert.match(problems[1], /^6 \| Trình độ học vấn \| «Tiến sĩ» không hợp lệ/);
+    assert.match(problems[2], /^7 \| Tổ bảo vệ ANTT \| không tìm thấy tổ bảo vệ an ninh, trật tự tên «Tổ không có»/);
     // Only the good rows may be saved, and only on request; nothing was saved by the preview.
     assert.equal(await d.count("[data-test=sheet-save]"), 0);
     assert.match(await d.text("[data-test=sheet-save-good]"), /Chỉ nhập các dòng đúng \(bỏ 3 dòng lỗi\)/);
@@ -120,6 +122,7 @@ describe("spreadsheets in the window", { timeout: 300_000 }, () => {
     // The list behind the panel shows them at once.
     await d.findText("[data-test=list-total]", "1–5 / 5 bản ghi");
     await d.findText("table", "Rơ Mah Bốn");
+    await d.findText("[data-test=nav-member]", "5");
     assert.equal(memberCount(), 5);
     await d.screenshot(path.join(shots, "51-sheet-imported.png"));
 
