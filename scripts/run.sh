@@ -2,14 +2,34 @@
 # Launches phongtrao's desktop window. With no store yet, it first creates the demo commune, whose chief
 # logs in as nguyenvanan with the password phongtrao-demo (as the README says).
 # The store is PHONGTRAO_DB if set, else the platform's data folder (as the command line and the window).
+#
+# scripts/run.sh --province: the province's console instead, on a demo province (12 communes, made
+# once in a folder of its own: PHONGTRAO_PROVINCE_DIR, else tinh-mau/ beside the data folder), whose
+# chief logs in as tinh with the password phongtrao-demo; bundles still to import are in its usb-mau/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+province=""
+if [ "${1:-}" = "--province" ]; then
+  province=1
+fi
 
 scripts/deps.sh run
 npm --prefix ui run build
 cargo build --release --locked -p phongtrao --bin phongtrao
 cargo build --release --locked -p phongtrao-app
 cli=target/release/phongtrao
+
+if [ -n "$province" ]; then
+  db="$("$cli" where)"
+  dir="${PHONGTRAO_PROVINCE_DIR:-$(dirname "$db")/tinh-mau}"
+  if [ ! -e "$dir/province.db" ]; then
+    echo "Chưa có tỉnh mẫu: tạo tại $dir." >&2
+    env -u PHONGTRAO_PASSWORD "$cli" province demo --dir "$dir" --communes 12
+  fi
+  echo "Đăng nhập tỉnh mẫu: tên đăng nhập tinh, mật khẩu phongtrao-demo." >&2
+  # No commune store here: the window opens the province's.
+  PHONGTRAO_DB="$dir/khong-dung-kho-xa.db" PHONGTRAO_PROVINCE_DIR="$dir" exec target/release/phongtrao-app
+fi
 
 # The store is encrypted: nothing can be read from it without a password, so only its presence is checked.
 db="$("$cli" where)"
