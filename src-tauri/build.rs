@@ -72,5 +72,6 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "province_figures",
         "province_behind",
         "province_report_preview",
+        "pick_path",
     ]
 }

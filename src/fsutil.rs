@@ -124,11 +124,25 @@ pub fn default_store_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("vn", "phongtrao", "phongtrao").map(|d| d.data_dir().join("phongtrao.db"))
 }
 
+/// The environment variable naming a folder whose subfolders are offered as USB sticks instead of
+/// the system's mount points (a site that mounts sticks elsewhere; the end-to-end tests).
+pub const DRIVES_ENV: &str = "PHONGTRAO_DRIVES_DIR";
+
 /// Folders where a USB stick is likely mounted, for the window to offer as backup and export targets:
 /// `/media/<user>/*` and `/run/media/<user>/*` on Linux, `/Volumes/*` on macOS, drive letters D:–Z:
-/// that exist on Windows.
+/// that exist on Windows; or the subfolders of `PHONGTRAO_DRIVES_DIR` when it is set.
 pub fn removable_drives() -> Vec<PathBuf> {
+    drives(std::env::var_os(DRIVES_ENV))
+}
+
+/// [`removable_drives`], given the value of `PHONGTRAO_DRIVES_DIR` (unset or empty: the system's).
+fn drives(over: Option<std::ffi::OsString>) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    if let Some(root) = over.filter(|v| !v.is_empty()) {
+        out.extend(subfolders(Path::new(&root)));
+        out.sort();
+        return out;
+    }
     #[cfg(windows)]
     for letter in b'D'..=b'Z' {
         let root = PathBuf::from(format!("{}:\\", letter as char));
@@ -145,13 +159,119 @@ pub fn removable_drives() -> Vec<PathBuf> {
             vec![Path::new("/media").join(&user), Path::new("/run/media").join(&user)]
         };
         for root in roots {
-            if let Ok(entries) = fs::read_dir(&root) {
-                out.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
-            }
+            out.extend(subfolders(&root));
         }
     }
     out.sort();
     out
+}
+
+/// At most this many entries of one folder are looked at (a stick full of photos stays quick).
+const SCAN_LIMIT: usize = 2000;
+
+fn subfolders(root: &Path) -> Vec<PathBuf> {
+    match fs::read_dir(root) {
+        Ok(entries) => entries.flatten().take(SCAN_LIMIT).map(|e| e.path()).filter(|p| p.is_dir()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The files ending in `.ext` (one of `exts`, case ignored) in each folder of `roots` and up to two
+/// folders down (where an officer or the province puts them on a stick: the province's receipts go in
+/// `bien-nhan/<mã xã>/`), newest first, at most `limit`. Hidden files and folders (temporary files
+/// being written among them) are left out; at most 200 folders and 2,000 entries a folder are looked
+/// at, so a stick full of photos stays quick. Only names and dates are read, never contents.
+pub fn files_in(roots: &[PathBuf], exts: &[&str], limit: usize) -> Vec<PathBuf> {
+    const DEPTH: usize = 2;
+    const FOLDERS: usize = 200;
+    let hidden = |p: &Path| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+    let wanted = |p: &Path| {
+        !hidden(p)
+            && p.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
+    };
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+    let mut queue: std::collections::VecDeque<(PathBuf, usize)> = roots.iter().map(|r| (r.clone(), 0)).collect();
+    let mut seen = 0;
+    while let Some((dir, depth)) = queue.pop_front() {
+        seen += 1;
+        if seen > FOLDERS {
+            break;
+        }
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for e in entries.flatten().take(SCAN_LIMIT) {
+            let Ok(meta) = e.metadata() else { continue };
+            let path = e.path();
+            if meta.is_dir() {
+                if depth < DEPTH && !hidden(&path) {
+                    queue.push_back((path, depth + 1));
+                }
+            } else if meta.is_file() && wanted(&path) {
+                found.push((meta.modified().unwrap_or(std::time::UNIX_EPOCH), path));
+            }
+        }
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found.into_iter().take(limit).map(|(_, p)| p).collect()
+}
+
+/// [`files_in`] the removable drives: the bundles (`ptb`) or backups (`ptbak`) on the USB sticks.
+pub fn files_on_drives(exts: &[&str], limit: usize) -> Vec<PathBuf> {
+    files_in(&removable_drives(), exts, limit)
+}
+
+/// What the computer's own file dialog is asked to choose. The dialog only gives back the path the
+/// officer picked; the window then hands that path to the same command a typed path goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Pick {
+    /// The folder a sync bundle is exported into.
+    ExportFolder,
+    /// The folder a backup is written into.
+    BackupFolder,
+    /// A bundle to take in or check (`.ptb`).
+    Bundle,
+    /// A backup to restore (`.ptbak`).
+    Backup,
+}
+
+impl Pick {
+    /// The dialog's title, in Vietnamese.
+    pub fn title(self) -> &'static str {
+        match self {
+            Pick::ExportFolder => "Chọn thư mục (USB) để lưu gói đồng bộ",
+            Pick::BackupFolder => "Chọn thư mục (USB) để lưu bản sao lưu",
+            Pick::Bundle => "Chọn tệp gói (.ptb) của Công an tỉnh hoặc của xã",
+            Pick::Backup => "Chọn tệp sao lưu (.ptbak)",
+        }
+    }
+
+    /// A folder is chosen, not a file.
+    pub fn folder(self) -> bool {
+        matches!(self, Pick::ExportFolder | Pick::BackupFolder)
+    }
+
+    /// The file filter: its name and extensions.
+    pub fn filter(self) -> Option<(&'static str, &'static [&'static str])> {
+        match self {
+            Pick::Bundle => Some(("Gói đồng bộ (.ptb)", &["ptb"])),
+            Pick::Backup => Some(("Bản sao lưu (.ptbak)", &["ptbak"])),
+            Pick::ExportFolder | Pick::BackupFolder => None,
+        }
+    }
+
+    /// What the officer is told when the computer's dialog cannot be shown.
+    pub fn unavailable() -> Error {
+        Error::Refused(
+            "Không mở được hộp chọn tệp của máy. Hãy chọn USB trong danh sách (cắm USB rồi bấm «Tìm lại USB»), hoặc gõ đường dẫn vào ô."
+                .into(),
+        )
+    }
+
+    /// Where the dialog opens: the first USB stick found, if any.
+    pub fn start(self) -> Option<PathBuf> {
+        removable_drives().into_iter().next()
+    }
 }
 
 #[cfg(test)]
@@ -173,6 +293,68 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
         write_atomic(&path, b"moi").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"moi");
+    }
+
+    #[test]
+    fn the_drives_folder_offers_its_subfolders_as_sticks() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["USB-B", "USB-A"] {
+            fs::create_dir(dir.path().join(name)).unwrap();
+        }
+        fs::write(dir.path().join("khong-phai-usb.txt"), b"x").unwrap();
+        let found = drives(Some(dir.path().as_os_str().to_owned()));
+        assert_eq!(found, [dir.path().join("USB-A"), dir.path().join("USB-B")], "sorted, folders only");
+        // A folder that does not exist (the sticks pulled out): nothing offered, no error.
+        assert!(drives(Some(dir.path().join("khong-co").into_os_string())).is_empty());
+        // Empty: the system's own mount points, as when unset.
+        assert_eq!(drives(Some(std::ffi::OsString::new())), drives(None));
+    }
+
+    #[test]
+    fn the_file_dialog_is_asked_for_a_folder_or_one_kind_of_file() {
+        for (pick, folder, ext) in [
+            (Pick::ExportFolder, true, None),
+            (Pick::BackupFolder, true, None),
+            (Pick::Bundle, false, Some("ptb")),
+            (Pick::Backup, false, Some("ptbak")),
+        ] {
+            assert_eq!(pick.folder(), folder, "{pick:?}");
+            assert_eq!(pick.filter().map(|(_, e)| e[0]), ext, "{pick:?}");
+            assert_eq!(pick.filter().map(|(_, e)| e.len()), ext.map(|_| 1), "one kind of file: {pick:?}");
+            assert!(pick.title().starts_with("Chọn "), "{pick:?}");
+        }
+        // The window sends the names in snake_case (ui/src/bindings.ts).
+        let p: Pick = serde_json::from_str("\"export_folder\"").unwrap();
+        assert_eq!(p, Pick::ExportFolder);
+        assert!(serde_json::from_str::<Pick>("\"anything\"").is_err());
+    }
+
+    #[test]
+    fn files_on_a_stick_are_found_two_folders_down_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let stick = dir.path().join("USB");
+        fs::create_dir_all(stick.join("bien-nhan").join("23430").join("sau")).unwrap();
+        fs::create_dir_all(stick.join(".an")).unwrap();
+        let old = stick.join("51-23430-000001.ptb");
+        let new = stick.join("bien-nhan").join("23430").join("BIEN-NHAN.PTB");
+        for (p, age) in [(&old, 3600), (&new, 60)] {
+            fs::write(p, b"x").unwrap();
+            let t = std::time::SystemTime::now() - std::time::Duration::from_secs(age);
+            File::options().write(true).open(p).unwrap().set_modified(t).unwrap();
+        }
+        for other in [
+            stick.join("anh.jpg"),
+            stick.join(".51-23430-000002.ptb.tmp-1"),
+            stick.join(".an").join("x.ptb"),
+            stick.join("bien-nhan").join("23430").join("sau").join("qua-sau.ptb"),
+            stick.join("ban.ptbak"),
+        ] {
+            fs::write(other, b"x").unwrap();
+        }
+        assert_eq!(files_in(std::slice::from_ref(&stick), &["ptb"], 10), [new.clone(), old]);
+        assert_eq!(files_in(std::slice::from_ref(&stick), &["ptb"], 1), [new]);
+        assert_eq!(files_in(std::slice::from_ref(&stick), &["ptbak"], 10), [stick.join("ban.ptbak")]);
+        assert!(files_in(&[dir.path().join("khong-co")], &["ptb"], 10).is_empty());
     }
 
     #[test]

@@ -185,6 +185,43 @@ impl Keyring {
         Ok(())
     }
 
+    /// Adds `username`'s slot to the keyring file at `path` (with the first slot's KDF settings), then
+    /// runs `write` (the account's row); the slot is taken away again when `write` fails. The slot comes
+    /// first: an account row without one could never log in.
+    pub fn add_then(
+        path: &Path,
+        username: &str,
+        password: &str,
+        key: &DataKey,
+        write: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
+        let mut ring = Keyring::load(path)?;
+        let kdf = ring.slots.first().map(|s| s.kdf).unwrap_or_default();
+        ring.set(username, password, key, kdf)?;
+        ring.save(path)?;
+        let added = write();
+        if added.is_err() {
+            ring.remove(username);
+            ring.save(path)?;
+        }
+        added
+    }
+
+    /// Sets `username`'s password in the keyring file at `path`, keeping its slot's KDF settings.
+    pub fn set_password(path: &Path, username: &str, password: &str, key: &DataKey) -> Result<()> {
+        let mut ring = Keyring::load(path)?;
+        let kdf = ring.slot(username).map(|s| s.kdf).unwrap_or_default();
+        ring.set(username, password, key, kdf)?;
+        ring.save(path)
+    }
+
+    /// Takes `username`'s slot out of the keyring file at `path`: it can no longer open the store.
+    pub fn remove_from(path: &Path, username: &str) -> Result<()> {
+        let mut ring = Keyring::load(path)?;
+        ring.remove(username);
+        ring.save(path)
+    }
+
     pub fn remove(&mut self, username: &str) {
         self.slots.retain(|s| s.username != username);
     }

@@ -114,6 +114,8 @@ pub struct BackupsView {
     pub backups: Vec<BackupFile>,
     /// Folders where a USB stick seems to be mounted.
     pub drives: Vec<String>,
+    /// Backups (`.ptbak`) found on those sticks, newest first.
+    pub on_drives: Vec<String>,
 }
 
 pub fn backups(db: &Path) -> Result<BackupsView> {
@@ -132,6 +134,7 @@ pub fn backups(db: &Path) -> Result<BackupsView> {
         auto_dir: dir.display().to_string(),
         backups,
         drives: phongtrao::fsutil::removable_drives().iter().map(|p| p.display().to_string()).collect(),
+        on_drives: phongtrao::fsutil::files_on_drives(&["ptbak"], 20).iter().map(|p| p.display().to_string()).collect(),
     })
 }
 

@@ -118,6 +118,13 @@ impl App {
         });
     }
 
+    /// The store just opened (setup, demo, login), with today's automatic backup scheduled.
+    fn opened(&mut self, store: Store) -> AppInfo {
+        self.store = Some(store);
+        self.daily_backup();
+        self.info()
+    }
+
     /// Closes the store (logout, restore): the key leaves memory with it.
     fn close(&mut self) {
         self.store = None;
@@ -245,9 +252,8 @@ pub async fn setup(state: State<'_, Shared>, input: SetupInput) -> Result<AppInf
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
-    app.store = Some(Store::create_at(&app.path, &s, &chief, KdfParams::default())?);
-    app.daily_backup();
-    Ok(app.info())
+    let store = Store::create_at(&app.path, &s, &chief, KdfParams::default())?;
+    Ok(app.opened(store))
 }
 
 /// First run, trying the app out: creates the demo commune, logged in as its chief (who logs in again
@@ -260,9 +266,7 @@ pub async fn open_demo(state: State<'_, Shared>) -> Result<AppInfo> {
     let chief = demo::demo_chief(demo::DEMO_PASSWORD);
     let mut store = Store::create_at(&app.path, &demo::demo_setup(), &chief, KdfParams::default())?;
     demo::generate(&mut store, &demo::DemoOptions::default(), &mut |_, _| {})?;
-    app.store = Some(store);
-    app.daily_backup();
-    Ok(app.info())
+    Ok(app.opened(store))
 }
 
 /// Opens the store as `username`; a wrong password, a locked account or a removed one is refused by
@@ -272,9 +276,8 @@ pub async fn open_demo(state: State<'_, Shared>) -> Result<AppInfo> {
 pub async fn login(state: State<'_, Shared>, username: String, password: String) -> Result<AppInfo> {
     let mut app = lock(&state)?;
     app.expect(Stage::Login)?;
-    app.store = Some(Store::unlock(&app.path, &username, &password)?);
-    app.daily_backup();
-    Ok(app.info())
+    let store = Store::unlock(&app.path, &username, &password)?;
+    Ok(app.opened(store))
 }
 
 /// Closes the store: its key leaves memory with it.
@@ -433,6 +436,35 @@ pub async fn backups(state: State<'_, Shared>) -> Result<admin::BackupsView> {
     let path = app.path.clone();
     app.ready()?;
     admin::backups(&path)
+}
+
+/// "Chọn thư mục…" / "Chọn tệp…": the computer's own file dialog (tauri-plugin-dialog, opened from
+/// here, not from the page: the window has no dialog or file-system permission). It returns only the
+/// path the officer chose (none if cancelled); the page puts it in the field, and the export, backup,
+/// import or restore command takes it exactly as a typed path. Nothing is read or written here.
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_path(
+    app: tauri::AppHandle,
+    state: State<'_, Shared>,
+    pick: phongtrao::fsutil::Pick,
+) -> Result<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    // A logged-in officer's window only.
+    with_store(&state, |_| Ok(()))?;
+    let mut dialog = app.dialog().file().set_title(pick.title());
+    if let Some((name, exts)) = pick.filter() {
+        dialog = dialog.add_filter(name, exts);
+    }
+    if let Some(start) = pick.start() {
+        dialog = dialog.set_directory(start);
+    }
+    let chosen = tauri::async_runtime::spawn_blocking(move || {
+        if pick.folder() { dialog.blocking_pick_folder() } else { dialog.blocking_pick_file() }
+    })
+    .await
+    .map_err(|_| AppError::from(phongtrao::fsutil::Pick::unavailable()))?;
+    Ok(chosen.and_then(|p| p.into_path().ok()).map(|p| p.display().to_string()))
 }
 
 /// "Sao lưu ra USB": a backup into `dir`.

@@ -109,6 +109,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             province::province_figures,
             province::province_behind,
             province::province_report_preview,
+            pick_path,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // Only serde_json::Value (a record's fields) carries 64-bit numbers; its counts fit in a JS number.
@@ -127,6 +128,9 @@ pub fn run() {
     let app = commands::App::start(path, province);
     tauri::Builder::default()
         .manage(Mutex::new(app))
+        // The native file and folder dialogs, opened only by the `pick_path` command: the capability
+        // grants the page none of the plugin's own commands (no dialog:*, no fs plugin).
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!())
         .expect("không mở được cửa sổ ứng dụng");
@@ -187,5 +191,30 @@ mod tests {
         }
         let declared = build.matches("\",").count();
         assert_eq!(declared, allowed.len(), "build.rs and capabilities/main.json list different commands");
+    }
+
+    /// The page is granted no plugin's permission (the dialog plugin is opened by `pick_path` only; no
+    /// `dialog:*`, `fs:*`, `core:*`), and the content security policy forbids anything from outside.
+    #[test]
+    fn the_page_gets_no_plugin_permission_and_no_remote_content() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cap: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("capabilities/main.json")).unwrap()).unwrap();
+        for p in cap["permissions"].as_array().unwrap() {
+            let p = p.as_str().expect("a permission by name, no scope object");
+            assert!(p.starts_with("allow-") && !p.contains(':'), "{p}");
+        }
+        let files: Vec<_> = std::fs::read_dir(root.join("capabilities")).unwrap().flatten().collect();
+        assert_eq!(files.len(), 1, "one capability file");
+        let conf: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("tauri.conf.json")).unwrap()).unwrap();
+        let csp = &conf["app"]["security"]["csp"];
+        assert_eq!(csp["default-src"], "'self'");
+        assert_eq!(csp["connect-src"], "ipc: http://ipc.localhost");
+        for (k, v) in csp.as_object().unwrap() {
+            let v = v.as_str().unwrap();
+            assert!(!v.contains("http://") || v == "ipc: http://ipc.localhost", "{k}: {v}");
+            assert!(!v.contains("https:") && !v.contains('*'), "{k}: {v}");
+        }
     }
 }

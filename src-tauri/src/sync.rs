@@ -25,6 +25,8 @@ pub struct SyncView {
     pub fingerprint: String,
     /// Folders where a USB stick seems to be mounted.
     pub drives: Vec<String>,
+    /// Bundles (`.ptb`) found on those sticks, newest first: a receipt brought back, an enrollment.
+    pub bundles: Vec<String>,
 }
 
 pub fn view(s: &mut Store) -> phongtrao::Result<SyncView> {
@@ -33,11 +35,12 @@ pub fn view(s: &mut Store) -> phongtrao::Result<SyncView> {
     let pk = key.public_key()?;
     Ok(SyncView {
         province: state.province.as_ref().map(present::province_name),
-        pending: (s.last_seq()? - state.acked_seq).clamp(0, u32::MAX as i64) as u32,
+        pending: s.pending_changes()?.clamp(0, u32::MAX as i64) as u32,
         last_bundle: state.bundle_seq.clamp(0, u32::MAX as i64) as u32,
         key_id: pk.key_id(),
         fingerprint: pk.fingerprint(),
         drives: phongtrao::fsutil::removable_drives().iter().map(|p| p.display().to_string()).collect(),
+        bundles: phongtrao::fsutil::files_on_drives(&["ptb"], 20).iter().map(|p| p.display().to_string()).collect(),
     })
 }
 

@@ -41,9 +41,15 @@ pub fn enrolled(p: &ProvinceKeys) -> String {
 /// The first sentence of what an import did.
 pub fn imported(i: &Imported) -> String {
     match i {
-        Imported::Receipt { bundle_seq, acked_seq, .. } => {
-            format!("Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đến thay đổi số {acked_seq}.")
+        // Not the acknowledged sequence number: it is internal, and after a restore from a backup it
+        // jumps by 2³² (a new sync epoch), which an officer would read as 4.294.967.297 changes.
+        Imported::Receipt { bundle_seq, pending: 0, .. } => {
+            format!("Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đủ mọi thay đổi của máy này.")
         }
+        Imported::Receipt { bundle_seq, pending, .. } => format!(
+            "Đã nhận biên nhận của gói số {bundle_seq}: Công an tỉnh đã nhận đủ gói này; còn {} thay đổi nhập, sửa sau đó sẽ đi trong gói xuất lần sau.",
+            crate::text::format_int(*pending)
+        ),
         Imported::Reference { lists, revoked } => {
             format!("Đã nhập dữ liệu dùng chung: {lists} danh mục mới, {revoked} khóa bị thu hồi mới.")
         }

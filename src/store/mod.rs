@@ -255,17 +255,9 @@ impl Store {
             return Err(Error::field("username", "Tên đăng nhập", format!("«{}» đã có", new.username)));
         }
         let (path, key) = self.keys()?;
-        let mut ring = Keyring::load(&Keyring::path_for(&path))?;
-        let kdf = ring.slots.first().map(|s| s.kdf).unwrap_or_default();
-        ring.set(&new.username, &new.password, &key, kdf)?;
-        // The key slot first: an account row without a slot could never log in.
-        ring.save(&Keyring::path_for(&path))?;
-        let added = self.write_as_system(|tx| accounts::insert(tx, &new));
-        if added.is_err() {
-            ring.remove(&new.username);
-            ring.save(&Keyring::path_for(&path))?;
-        }
-        added?;
+        Keyring::add_then(&Keyring::path_for(&path), &new.username, &new.password, &key, || {
+            self.write_as_system(|tx| accounts::insert(tx, &new))
+        })?;
         accounts::get(&self.conn, &new.username)?.ok_or(Error::NotInitialized)
     }
 
@@ -273,28 +265,18 @@ impl Store {
     pub fn set_role(&mut self, username: &str, role: Role) -> Result<()> {
         self.require(Role::Chief, "đổi quyền tài khoản")?;
         let old = self.account(username)?;
-        if old.role == Role::Chief && role != Role::Chief && self.chiefs()? == 1 {
-            return Err(Error::Refused("Không đổi quyền được: đây là tài khoản Trưởng Công an xã cuối cùng.".into()));
-        }
+        account::check_role_change(&old, role, || self.chiefs(), CHIEF)?;
         self.write_as_system(|tx| accounts::set_role(tx, &old, role))?;
-        if let Some(me) = self.session.as_mut().filter(|a| a.username == old.username) {
-            me.role = role;
-        }
+        account::follow_role(&mut self.session, &old.username, role);
         Ok(())
     }
 
     /// Sets an account's password: one's own, or anyone's for the chief. The store is not re-encrypted.
     pub fn change_password(&mut self, username: &str, new_password: &str) -> Result<()> {
         let target = self.account(username)?;
-        if self.session.as_ref().is_some_and(|me| me.username != target.username) {
-            self.require(Role::Chief, "đặt mật khẩu cho tài khoản khác")?;
-        }
+        account::may_set_password(self.session.as_ref(), &target, Role::label)?;
         let (path, key) = self.keys()?;
-        let keys = Keyring::path_for(&path);
-        let mut ring = Keyring::load(&keys)?;
-        let kdf = ring.slot(&target.username).map(|s| s.kdf).unwrap_or_default();
-        ring.set(&target.username, new_password, &key, kdf)?;
-        ring.save(&keys)?;
+        Keyring::set_password(&Keyring::path_for(&path), &target.username, new_password, &key)?;
         self.write_as_system(|tx| {
             let v = serde_json::json!({"username": target.username});
             tx.audit("password_change", Some(&v))
@@ -305,17 +287,9 @@ impl Store {
     pub fn remove_account(&mut self, username: &str) -> Result<()> {
         self.require(Role::Chief, "xóa tài khoản")?;
         let target = self.account(username)?;
-        if self.session.as_ref().is_some_and(|me| me.username == target.username) {
-            return Err(Error::Refused("Không tự xóa tài khoản đang đăng nhập.".into()));
-        }
-        if target.role == Role::Chief && self.chiefs()? == 1 {
-            return Err(Error::Refused("Không xóa được tài khoản Trưởng Công an xã cuối cùng.".into()));
-        }
+        account::check_removal(self.session.as_ref(), &target, || self.chiefs(), CHIEF)?;
         let (path, _) = self.keys()?;
-        let keys = Keyring::path_for(&path);
-        let mut ring = Keyring::load(&keys)?;
-        ring.remove(&target.username);
-        ring.save(&keys)?;
+        Keyring::remove_from(&Keyring::path_for(&path), &target.username)?;
         self.write_as_system(|tx| accounts::remove(tx, &target))
     }
 
@@ -337,15 +311,7 @@ impl Store {
 
     /// Refuses unless the logged-in officer has at least `role`.
     pub fn require(&self, role: Role, what: &str) -> Result<()> {
-        match &self.session {
-            Some(a) if a.role < role => Err(Error::Forbidden(format!(
-                "Tài khoản {} ({}) không được {what}; cần quyền {}.",
-                a.username,
-                a.role.label().to_lowercase(),
-                role.label().to_lowercase()
-            ))),
-            _ => Ok(()),
-        }
+        account::require(self.session.as_ref(), role, what, Role::label)
     }
 
     /// Fixes the wall clock the next writes are stamped with and judged by ("not after today"), or
@@ -486,9 +452,9 @@ impl Store {
 
     /// Names of the reference lists with their labels and versions.
     pub fn ref_lists(&self) -> Result<Vec<(String, String, i64)>> {
-        let mut st = self.conn.prepare("SELECT list, label, version FROM ref_list ORDER BY list")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        all_rows(&self.conn, "SELECT list, label, version FROM ref_list ORDER BY list", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
     }
 
     /// Installs a newer reference set (from a release or the province); older lists are kept.
@@ -636,6 +602,12 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*) FROM record WHERE seq > ?1", [after], |r| r.get(0))?)
     }
 
+    /// How many records changed that the province has not acknowledged yet (what the next export
+    /// carries). Counted, not subtracted: after a restore the sequence numbers jump by 2³².
+    pub fn pending_changes(&self) -> Result<i64> {
+        self.count_changes_since(self.sync_state()?.acked_seq)
+    }
+
     /// The last change sequence number issued.
     pub fn last_seq(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT value FROM counter WHERE name = 'seq'", [], |r| r.get(0))?)
@@ -668,6 +640,9 @@ impl Store {
 }
 
 /// A certification record changes only through its steps (`cert_advance`, `cert_revert`, `cert_settings`).
+/// The post of a commune store's chief accounts, as refusals name it.
+const CHIEF: &str = "Trưởng Công an xã";
+
 fn cert_guard(kind: Kind) -> Result<()> {
     if kind == Kind::Cert {
         return Err(Error::Refused(
@@ -827,6 +802,18 @@ fn apply_refs(conn: &Connection, set: &RefSet) -> Result<usize> {
     Ok(n)
 }
 
+/// Every row `sql` gives for `params`, each read by `row`: the one place a query's rows are gathered.
+pub(crate) fn all_rows<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let rows = st.query_map(params, row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Read access shared by the store and its transactions.
 pub(crate) struct Reader<'c> {
     conn: &'c Connection,
@@ -890,9 +877,7 @@ impl Reader<'_> {
                 "SELECT {RECORD_COLUMNS} FROM record WHERE deleted = 0 AND rowid IN (
                     SELECT rid FROM record_fact WHERE kind = ?1 AND {col} = ?2)"
             );
-            let mut st = self.conn.prepare_cached(&sql)?;
-            let rows = st.query_map(params![kind.code(), value], record_from_row)?;
-            return Ok(rows.collect::<rusqlite::Result<_>>()?);
+            return all_rows(self.conn, &sql, params![kind.code(), value], record_from_row);
         }
         let (list, inner) = match field.split_once('.') {
             Some((l, i)) => (l, format!("$.{i}")),
@@ -904,24 +889,23 @@ impl Reader<'_> {
                 WHERE CASE WHEN ?3 = '$' THEN CAST(j.value AS TEXT)
                            ELSE CAST(json_extract(j.value, ?3) AS TEXT) END = ?4)"
         );
-        let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st.query_map(params![kind.code(), list, inner, value], record_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        all_rows(self.conn, &sql, params![kind.code(), list, inner, value], record_from_row)
     }
 
     fn ref_items(&self, list: &str) -> Result<Vec<RefItem>> {
-        let mut st = self.conn.prepare_cached(
+        all_rows(
+            self.conn,
             "SELECT code, label, data FROM ref_item WHERE list = ?1 AND active = 1 ORDER BY position",
-        )?;
-        let rows = st.query_map([list], |r| {
-            let data: Option<String> = r.get(2)?;
-            Ok(RefItem {
-                code: r.get(0)?,
-                label: r.get(1)?,
-                data: data.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or(Value::Null),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [list],
+            |r| {
+                let data: Option<String> = r.get(2)?;
+                Ok(RefItem {
+                    code: r.get(0)?,
+                    label: r.get(1)?,
+                    data: data.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or(Value::Null),
+                })
+            },
+        )
     }
 }
 

@@ -206,8 +206,9 @@ ký, đóng dấu và gửi Công an tỉnh đăng ký; sau đó xuất lại g�
 /// What importing a province bundle at the commune did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Imported {
-    /// A receipt: the changes up to `acked_seq` need not be sent again.
-    Receipt { bundle_seq: i64, acked_seq: i64, receipt: Box<Receipt> },
+    /// A receipt: the changes up to `acked_seq` need not be sent again; `pending` changes (made since,
+    /// or not in the bundle acknowledged) wait for the next export.
+    Receipt { bundle_seq: i64, acked_seq: i64, pending: i64, receipt: Box<Receipt> },
     /// Reference data: lists installed, revocations recorded.
     Reference { lists: usize, revoked: usize },
 }
@@ -250,7 +251,8 @@ pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
                 ));
             }
             let acked_seq = store.acknowledge(&receipt.bundle_hash, &receipt.imported_at.to_rfc3339())?;
-            Ok(Imported::Receipt { bundle_seq: receipt.bundle_seq, acked_seq, receipt: Box::new(receipt) })
+            let pending = store.count_changes_since(acked_seq)?;
+            Ok(Imported::Receipt { bundle_seq: receipt.bundle_seq, acked_seq, pending, receipt: Box::new(receipt) })
         }
         _ => {
             let r: Reference = serde_json::from_slice(verified.file(REFERENCE_FILE)?)

@@ -1,6 +1,11 @@
 // End-to-end: the commune's sync with the province through the window. The province side runs on the
 // command line (its own window comes later): it initialises, registers the commune's key, imports the
 // bundle the window exported and writes a receipt that the window takes back in.
+// The USB stick is a folder under PHONGTRAO_DRIVES_DIR, which the core offers as a plugged-in stick
+// (fsutil::removable_drives): the officer never types a path, but clicks the stick and the files the
+// core finds on it. The "Chọn thư mục…" / "Chọn tệp…" buttons open the computer's own dialog, which
+// WebDriver cannot drive: the test checks they are offered, and feeds paths through the same field
+// the dialog's answer goes to (the stick's button, a typed path), then the same commands.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -31,15 +36,19 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-sync-"));
     db = path.join(dir, "xa.db");
-    usb = path.join(dir, "usb");
+    usb = path.join(dir, "media", "USB-XA");
     tinh = path.join(dir, "tinh");
-    fs.mkdirSync(usb);
+    fs.mkdirSync(usb, { recursive: true });
     phongtrao(["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
       "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
     phongtrao(["--db", db, "add", "area", "--json", '{"name": "Thôn Plei Bông", "kind": "thon", "households": 90, "population": 400}']);
     const enrollment = phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
     fs.copyFileSync(enrollment, path.join(usb, path.basename(enrollment)));
-    d = await Driver.launch({ PHONGTRAO_DB: db, PHONGTRAO_BACKUP_DELAY_SECONDS: "3600" });
+    d = await Driver.launch({
+      PHONGTRAO_DB: db,
+      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
+      PHONGTRAO_DRIVES_DIR: path.join(dir, "media"),
+    });
     await d.open(app);
     await d.setSize(1366, 768);
     await d.findText("h1", "Đăng nhập");
@@ -53,12 +62,21 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("enrolls with the province from its enrollment bundle", async () => {
+  it("explains the round trip, and enrolls from the bundle found on the stick", async () => {
     await d.click("[data-test=nav-sync]");
     await d.findText("h1", "Đồng bộ với Công an tỉnh");
     await d.findText("[data-test=sync-state]", "chưa ghi danh");
+    // The whole round trip, in plain words, open before the first export.
+    for (const want of ["Xuất gói ra USB", "Mang USB lên Công an tỉnh", "biên nhận", "Lần sau gói nhỏ hơn"]) {
+      await d.findText("[data-test=round-trip]", want);
+    }
+    await d.screenshot(path.join(shots, "25a-sync-round-trip.png"));
+    // The enrollment bundle on the stick is offered; the computer's file dialog too.
     const [enrollment] = fs.readdirSync(usb).filter((f) => f.endsWith(".ptb"));
-    await d.type("[data-test=bundle-file]", path.join(usb, enrollment));
+    await d.findText("[data-test=bundle-file-files]", enrollment);
+    assert.equal(await d.text("[data-test=bundle-file-pick]"), "Chọn tệp…");
+    await d.clickText("[data-test=bundle-file-found]", enrollment);
+    assert.equal(await d.value("[data-test=bundle-file]"), path.join(usb, enrollment));
     await d.click("[data-test=enroll]");
     await d.findText("[data-test=imported]", "Đã ghi danh với Công an tỉnh Quảng Ngãi");
     await d.findText("[data-test=sync-state]", "Đã ghi danh với");
@@ -67,7 +85,19 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
   it("exports a bundle to the stick, and says what is in it", async () => {
     const pending = Number((await d.text("[data-test=sync-pending]")).replace(/\./g, ""));
     assert.ok(pending > 0, "changes wait for the province");
-    await d.type("[data-test=export-dir]", usb);
+    // The stick is offered (and chosen, the only one); so is the computer's folder dialog.
+    await d.findText("[data-test=export-dir-drives]", `USB: ${usb}`);
+    assert.equal(await d.text("[data-test=export-dir-pick]"), "Chọn thư mục…");
+    // Another folder typed first (WebDriver's clear fires no input event): the stick's button replaces it.
+    await d.type("[data-test=export-dir]", "/tmp");
+    await d.clickText("[data-test=export-dir-drive]", usb);
+    assert.equal(await d.value("[data-test=export-dir]"), usb);
+    // «Toàn bộ dữ liệu» reads on one line beside its box (it was squeezed into a sliver, cut off).
+    const full = await d.exec(
+      "const r = document.querySelector('[data-test=export-full]'); return [r.getBoundingClientRect().height, r.scrollWidth - r.clientWidth, r.textContent.trim()];",
+    );
+    assert.ok(full[0] < 32 && full[1] <= 0, `label on one line, not cut: ${JSON.stringify(full)}`);
+    assert.equal(full[2], "Toàn bộ dữ liệu");
     await d.click("[data-test=export-bundle]");
     await d.findText("[data-test=exported]", "Đã xuất gói số 1");
     const bundles = fs.readdirSync(usb).filter((f) => /^51-23430-k0-000001-\d{8}\.ptb$/.test(f));
@@ -99,15 +129,51 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     phongtrao(["--db", db, "--user", "nguyenvanan", "key", "export-pub", "--out", pub]);
     phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23430", "--pubkey", pub]);
     const [bundle] = fs.readdirSync(usb).filter((f) => f.startsWith("51-23430-k0-000001-"));
-    const receipts = path.join(dir, "bien-nhan");
-    fs.mkdirSync(receipts);
-    phongtrao(["province", "--dir", tinh, "import", path.join(usb, bundle), "--receipt-out", receipts]);
-    // The province writes each receipt into the commune's own folder: bien-nhan/<commune code>/.
-    const [receipt] = fs.readdirSync(receipts, { recursive: true }).filter((f) => f.endsWith(".ptb"));
+    // The province writes its receipt onto the same stick, into the commune's own folder:
+    // bien-nhan/<commune code>/.
+    phongtrao(["province", "--dir", tinh, "import", path.join(usb, bundle), "--receipt-out", usb]);
+    const [receipt] = fs
+      .readdirSync(usb, { recursive: true })
+      .filter((f) => f.endsWith(".ptb") && f.includes("bien-nhan"));
     assert.ok(receipt, "a receipt was written");
-    await d.type("[data-test=bundle-file]", path.join(receipts, receipt));
+    // The stick comes back: «Tìm lại USB» finds the receipt, newest first.
+    await d.type("[data-test=bundle-file]", "/tmp/x.ptb");
+    await d.click("[data-test=bundle-file-refresh]");
+    await d.findText("[data-test=bundle-file-files]", path.basename(receipt));
+    await d.clickText("[data-test=bundle-file-found]", path.basename(receipt));
+    assert.equal(await d.value("[data-test=bundle-file]"), path.join(usb, receipt));
+    assert.match(receipt, /^bien-nhan[\\/]23430[\\/]/);
     await d.click("[data-test=import-bundle]");
     await d.findText("[data-test=imported]", "Đã nhận biên nhận của gói số 1");
     await d.until("nothing pending", async () => (await d.text("[data-test=sync-pending]")) === "0");
+  });
+
+  it("backs up to the stick the page offers, and offers that backup to restore", async () => {
+    await d.click("[data-test=nav-backups]");
+    await d.findText("h1", "Sao lưu, khôi phục");
+    await d.findText("[data-test=backup-dir-drives]", `USB: ${usb}`);
+    assert.equal(await d.text("[data-test=backup-dir-pick]"), "Chọn thư mục…");
+    await d.type("[data-test=backup-dir]", "/tmp");
+    await d.clickText("[data-test=backup-dir-drive]", usb);
+    await d.click("[data-test=backup-now]");
+    await d.findText("[data-test=backup-done]", "Đã sao lưu");
+    const [backup] = fs.readdirSync(usb).filter((f) => f.endsWith(".ptbak"));
+    assert.ok(backup, fs.readdirSync(usb).join(", "));
+    // The restore form offers the backups found on the stick, and the file dialog.
+    await d.click("[data-test=restore-file-refresh]");
+    await d.findText("[data-test=restore-file-files]", backup);
+    assert.equal(await d.text("[data-test=restore-file-pick]"), "Chọn tệp…");
+    await d.clickText("[data-test=restore-file-found]", backup);
+    assert.equal(await d.value("[data-test=restore-file]"), path.join(usb, backup));
+    await d.screenshot(path.join(shots, "23b-backup-usb.png"));
+  });
+
+  it("says so when no stick is plugged in", async () => {
+    fs.rmSync(path.join(dir, "media"), { recursive: true, force: true });
+    fs.mkdirSync(path.join(dir, "media"));
+    await d.click("[data-test=backup-dir-refresh]");
+    await d.findText("[data-test=backup-dir-no-drive]", "Chưa thấy USB nào trên máy");
+    await d.click("[data-test=nav-sync]");
+    await d.findText("[data-test=export-dir-no-drive]", "Chọn thư mục…");
   });
 });

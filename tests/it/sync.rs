@@ -131,7 +131,12 @@ fn commune_to_province_to_receipt_and_back_sends_only_new_changes() {
     // The receipt makes the next export smaller.
     let before = a.sync_state().unwrap().acked_seq;
     match commune::import(&mut a, &receipt).unwrap() {
-        Imported::Receipt { bundle_seq, acked_seq, .. } => {
+        ref i @ Imported::Receipt { bundle_seq, acked_seq, .. } => {
+            assert_eq!(
+                phongtrao::present::sync::imported(i),
+                "Đã nhận biên nhận của gói số 1: Công an tỉnh đã nhận đủ mọi thay đổi của máy này."
+            );
+            assert_eq!(a.pending_changes().unwrap(), 0);
             assert_eq!(bundle_seq, 1);
             assert!(acked_seq > before);
             assert_eq!(acked_seq, a.last_seq().unwrap());
@@ -216,8 +221,21 @@ fn a_missing_bundle_is_flagged_and_filled_later_and_a_new_epoch_starts_a_new_cha
     let new_epoch = commune::export(&mut a, &w.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap();
     assert_eq!(new_epoch.manifest.epoch, 1);
     assert_eq!(new_epoch.manifest.prev_hash, None);
+    // What waits for the province is counted, not read off the sequence numbers (which jumped by 2³²).
+    // No receipt taken in yet: the four areas.
+    assert_eq!(a.pending_changes().unwrap(), 4, "last seq {}", a.last_seq().unwrap());
     let r = w.import(&new_epoch.path).unwrap();
     assert!(r.new_chain);
+    // The receipt of the new epoch's bundle: the officer reads what is left, never a sequence number
+    // (an earlier version said «đã nhận đến thay đổi số 4294967297»).
+    area(&mut a, "Thôn Năm");
+    let imported = commune::import(&mut a, &r.receipt.unwrap()).unwrap();
+    let said = phongtrao::present::sync::imported(&imported);
+    assert_eq!(
+        said,
+        "Đã nhận biên nhận của gói số 4: Công an tỉnh đã nhận đủ gói này; còn 1 thay đổi nhập, sửa sau đó sẽ đi trong gói xuất lần sau."
+    );
+    assert_eq!(a.pending_changes().unwrap(), 1);
     let before = w.province_state();
     let e = w.import(&old_epoch).unwrap_err();
     assert_eq!(code(&e), "bundle_rollback", "{e}");

@@ -148,6 +148,13 @@ export const commands = {
 	provinceBehind: (period: string, commune: string, key: string) => __TAURI_INVOKE<BehindLine[]>("province_behind", { period, commune, key }),
 	/**  The summary report (báo cáo tổng hợp) of `period`, previewed: the PDF, base64. */
 	provinceReportPreview: (period: string) => __TAURI_INVOKE<string>("province_report_preview", { period }),
+	/**
+	 *  "Chọn thư mục…" / "Chọn tệp…": the computer's own file dialog (tauri-plugin-dialog, opened from
+	 *  here, not from the page: the window has no dialog or file-system permission). It returns only the
+	 *  path the officer chose (none if cancelled); the page puts it in the field, and the export, backup,
+	 *  import or restore command takes it exactly as a typed path. Nothing is read or written here.
+	 */
+	pickPath: (pick: Pick) => __TAURI_INVOKE<string | null>("pick_path", { pick }),
 };
 
 /* Types */
@@ -217,6 +224,8 @@ export type BackupsView = {
 	backups: BackupFile[],
 	/**  Folders where a USB stick seems to be mounted. */
 	drives: string[],
+	/**  Backups (`.ptbak`) found on those sticks, newest first. */
+	on_drives: string[],
 };
 
 /**  A record behind a figure, read-only. */
@@ -703,6 +712,20 @@ export type PeriodView = {
 	register_by: string,
 };
 
+/**
+ *  What the computer's own file dialog is asked to choose. The dialog only gives back the path the
+ *  officer picked; the window then hands that path to the same command a typed path goes to.
+ */
+export type Pick = 
+/**  The folder a sync bundle is exported into. */
+"export_folder" | 
+/**  The folder a backup is written into. */
+"backup_folder" | 
+/**  A bundle to take in or check (`.ptb`). */
+"bundle" | 
+/**  A backup to restore (`.ptbak`). */
+"backup";
+
 /**  A document shown before it is saved: no number taken, nothing written. */
 export type PreviewView = {
 	title: string,
@@ -916,6 +939,8 @@ export type SyncView = {
 	fingerprint: string,
 	/**  Folders where a USB stick seems to be mounted. */
 	drives: string[],
+	/**  Bundles (`.ptb`) found on those sticks, newest first: a receipt brought back, an enrollment. */
+	bundles: string[],
 };
 
 export type TeamRow = {
