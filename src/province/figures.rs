@@ -202,6 +202,9 @@ impl crate::domain::Lookup for CommuneRecords {
     }
 }
 
+/// The latest state of one record: its (hlc, origin) stamp, its kind, its fields as JSON (`None`: deleted).
+type LatestRow = ((i64, String), Kind, Option<String>);
+
 /// A record's fields as (label, value) lines an officer reads, in form order, then any field the form
 /// does not have (as it came: a quarantined record may carry one).
 fn describe_with(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<(String, String)>> {
@@ -245,7 +248,7 @@ pub fn behind(p: &Province, period: Period, commune: &str, key: Option<&str>) ->
     let labels = Labels::builtin();
     let kinds: Vec<&str> = KINDS.iter().map(|k| k.code()).collect();
     // The latest state of each record of the commune (a replaced laptop may have sent it twice).
-    let mut latest: HashMap<String, ((i64, String), Kind, Option<String>)> = HashMap::new();
+    let mut latest: HashMap<String, LatestRow> = HashMap::new();
     p.db().each_record(Some(commune), &kinds, &mut |row| {
         let stamp = (row.hlc, row.origin.to_owned());
         let Some(kind) = Kind::parse(row.kind) else { return Ok(()) };
