@@ -6,6 +6,10 @@
 # scripts/run.sh --province: the province's console instead, on a demo province (12 communes, made
 # once in a folder of its own: PHONGTRAO_PROVINCE_DIR, else tinh-mau/ beside the data folder), whose
 # chief logs in as tinh with the password phongtrao-demo; bundles still to import are in its usb-mau/.
+#
+# It builds the debug profile, the one scripts/test.sh builds: after the tests, nothing is compiled again
+# and the window opens in seconds (the dependencies are optimised even in debug, see Cargo.toml). The
+# release build is for packages only (scripts/package.sh): on 2 cores it takes far longer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 province=""
@@ -14,10 +18,14 @@ if [ "${1:-}" = "--province" ]; then
 fi
 
 scripts/deps.sh run
+if [ ! -x target/debug/phongtrao-app ] || [ ! -x target/debug/phongtrao ]; then
+  echo "Lần chạy đầu: biên dịch phongtrao (bản debug). Trên máy 2 nhân việc này mất khoảng 15–25 phút;" >&2
+  echo "những lần sau chỉ biên dịch lại phần đã sửa, vài giây đến vài phút." >&2
+fi
 npm --prefix ui run build
-cargo build --release --locked -p phongtrao --bin phongtrao
-cargo build --release --locked -p phongtrao-app
-cli=target/release/phongtrao
+cargo build --locked -p phongtrao --bin phongtrao
+cargo build --locked -p phongtrao-app
+cli=target/debug/phongtrao
 
 if [ -n "$province" ]; then
   db="$("$cli" where)"
@@ -28,7 +36,7 @@ if [ -n "$province" ]; then
   fi
   echo "Đăng nhập tỉnh mẫu: tên đăng nhập tinh, mật khẩu phongtrao-demo." >&2
   # No commune store here: the window opens the province's.
-  PHONGTRAO_DB="$dir/khong-dung-kho-xa.db" PHONGTRAO_PROVINCE_DIR="$dir" exec target/release/phongtrao-app
+  PHONGTRAO_DB="$dir/khong-dung-kho-xa.db" PHONGTRAO_PROVINCE_DIR="$dir" exec target/debug/phongtrao-app
 fi
 
 # The store is encrypted: nothing can be read from it without a password, so only its presence is checked.
@@ -42,4 +50,4 @@ fi
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "Không có màn hình (DISPLAY); mở cửa sổ trong Xvfb: xvfb-run -a scripts/run.sh" >&2
 fi
-PHONGTRAO_DB="$db" exec target/release/phongtrao-app
+PHONGTRAO_DB="$db" exec target/debug/phongtrao-app

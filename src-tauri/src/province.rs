@@ -65,12 +65,10 @@ pub async fn province_setup(state: State<'_, Shared>, input: ProvinceSetupInput)
     let mut app = lock(&state)?;
     app.expect(Stage::Setup)?;
     let chief = phongtrao::present::admin::chief(&input.officer, &input.rank, &input.password);
-    let errors = present::setup_errors(&input.province_code, &input.province, &chief, &input.password_again);
-    if !errors.is_empty() {
-        return Err(AppError::invalid(errors));
-    }
+    let (code, name) = present::setup(&input.province_code, &input.province, &chief, &input.password_again)
+        .map_err(AppError::invalid)?;
     let dir = app.province_dir.clone();
-    let (p, _) = Province::create(&dir, &input.province_code, &input.province, &chief, KdfParams::default())?;
+    let (p, _) = Province::create(&dir, &code, &name, &chief, KdfParams::default())?;
     app.province = Some(p);
     Ok(app.info())
 }

@@ -398,26 +398,38 @@ pub fn behind_line(b: &Behind) -> BehindLine {
     }
 }
 
-/// Every bad field of the province's first-run setup at once: the province's code and name, the
-/// chief's account (name, rank, password) and the password typed twice the same.
-pub fn setup_errors(
+/// The province's first-run setup checked: the province from the official list (by its code, else
+/// its name as typed, without accents), the chief's account (name, rank, password) and the password
+/// typed twice the same. Its code and official name, or every bad field at once.
+pub fn setup(
     province_code: &str,
     province: &str,
     chief: &crate::domain::account::NewAccount,
     again: &str,
-) -> Vec<crate::FieldError> {
-    let s = crate::Setup {
-        province_code: province_code.into(),
-        province: province.into(),
-        // A valid commune, so that only the province's fields and the chief's are judged.
-        commune_code: "00001".into(),
-        commune: "Xã".into(),
+) -> std::result::Result<(String, String), Vec<crate::FieldError>> {
+    let units = crate::units::Units::builtin();
+    let typed = if province_code.trim().is_empty() { province } else { province_code };
+    let found = units.find_province(typed.trim());
+    // The chief's account is judged as at a commune's setup, with a commune of the list standing in.
+    let (code, name, commune) = match &found {
+        Ok(p) => (p.code.clone(), p.name.clone(), units.communes_of(&p.code).first().map(|c| c.code.clone())),
+        Err(_) => (String::new(), String::new(), None),
+    };
+    let stand_in = crate::Setup {
+        province_code: code.clone(),
+        province: String::new(),
+        commune_code: commune.unwrap_or_default(),
+        commune: String::new(),
         officer: chief.full_name.clone(),
     };
-    super::admin::setup_errors(&s, chief, again)
+    let mut errors: Vec<crate::FieldError> = super::admin::setup_errors(&stand_in, chief, again)
         .into_iter()
-        .filter(|e| !matches!(e.field.as_str(), "commune_code" | "commune"))
-        .collect()
+        .filter(|e| !matches!(e.field.as_str(), "commune_code" | "commune" | "province_code" | "province"))
+        .collect();
+    if let Err(message) = found {
+        errors.insert(0, crate::FieldError { field: "province".into(), label: "Tỉnh, thành phố".into(), message });
+    }
+    if errors.is_empty() { Ok((code, name)) } else { Err(errors) }
 }
 
 #[cfg(test)]
@@ -426,13 +438,16 @@ mod tests {
 
     #[test]
     fn the_province_setup_reports_every_bad_field_and_no_commune_field() {
+        let fields = |r: std::result::Result<(String, String), Vec<crate::FieldError>>| -> Vec<String> {
+            r.err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+        };
         let chief = super::super::admin::chief("", "", "ngắn");
-        let e: Vec<String> = setup_errors("5", "", &chief, "khác").into_iter().map(|e| e.field).collect();
-        assert_eq!(e, ["province_code", "province", "officer", "password", "rank"]);
+        assert_eq!(fields(setup("", "", &chief, "khác")), ["province", "officer", "password", "rank"]);
         let chief = super::super::admin::chief("Trần Văn Bình", "Đại tá", "mat-khau-tinh");
-        assert!(setup_errors("51", "Quảng Ngãi", &chief, "mat-khau-tinh").is_empty());
-        let e = setup_errors("51", "Quảng Ngãi", &chief, "mat-khau-khac");
-        assert_eq!(e.len(), 1);
-        assert_eq!(e[0].field, "password_again");
+        // By code, or by name typed without accents: the official name.
+        assert_eq!(setup("51", "", &chief, "mat-khau-tinh").unwrap(), ("51".into(), "Quảng Ngãi".into()));
+        assert_eq!(setup("", "quang ngai", &chief, "mat-khau-tinh").unwrap().0, "51");
+        assert_eq!(fields(setup("51", "", &chief, "mat-khau-khac")), ["password_again"]);
+        assert_eq!(fields(setup("", "khong co tinh nay", &chief, "mat-khau-tinh")), ["province"]);
     }
 }

@@ -62,19 +62,18 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
     await d.click("[data-test=place-tinh]");
     // The commune's fields go away: a province has none.
     await d.until("no commune field", async () => (await d.count("#f-commune_code")) === 0);
-    await d.type("#f-province_code", "5");
     await d.type("#f-officer", "Trần Văn Bình");
     await d.type("#f-password", CHIEF_PW);
     await d.type("#f-password_again", CHIEF_PW);
     await d.select("#f-rank", "Đại tá");
     await d.click("[data-test=setup-submit]");
-    // Every bad field at once, nothing created.
-    await d.findText("#err-province_code", "2 chữ số");
-    await d.findText("#err-province", "không được để trống");
+    // No province picked: refused, naming the field, nothing created.
+    await d.find("#err-province");
     assert.equal(fs.existsSync(path.join(tinh, "province.db")), false);
-    await d.type("#f-province_code", "51");
-    await d.type("#f-province", "Quảng Ngãi");
-    assert.equal(await d.value("#f-province"), "Quảng Ngãi");
+    // The province from the official list, searched without accents.
+    await d.type("#f-province", "quang ngai");
+    await d.clickText("[data-test=option-province]", "Tỉnh Quảng Ngãi");
+    await d.findText("[data-test=chosen-province]", "mã 51");
     await d.screenshot(path.join(shots, "40-province-setup.png"));
     await d.click("[data-test=setup-submit]");
     await d.findText(".brand", "Công an tỉnh Quảng Ngãi");
