@@ -32,9 +32,9 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
   let tinh;
   let usb;
   const communes = [
-    { code: "23430", name: "Xã Ia Đal" },
-    { code: "23437", name: "Xã Sa Bình" },
-    { code: "23440", name: "Xã Ngọk Réo" },
+    { code: "23535", name: "Xã Ia Đal" },
+    { code: "23534", name: "Xã Sa Bình" },
+    { code: "23530", name: "Xã Rờ Kơi" },
   ];
 
   before(async () => {
@@ -131,7 +131,7 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
     await d.click("[data-test=intake-scan]");
     await d.until("one bundle", async () => (await d.count("[data-test=bundle-row]")) === 1);
     await d.click("[data-test=intake-import]");
-    await d.findText("[data-test=intake-result]", "Đã nhập gói số 1 của xã 23430");
+    await d.findText("[data-test=intake-result]", "Đã nhập gói số 1 của xã 23535");
 
     // Second round: A's bundle 1 again (a replay), A's bundle 3 without 2 (a gap), B's, and C's tampered.
     area(a, "Thôn 2");
@@ -150,34 +150,34 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
     await d.until("four bundles listed", async () => (await d.count("[data-test=bundle-row]")) === 4);
     await d.find("[data-test=bundle-row][data-status=replay]");
     await d.findText("[data-test=bundle-row][data-status=refused]", "Hỏng hoặc bị sửa");
-    await d.findText("[data-test=bundle-row]", "23437");
+    await d.findText("[data-test=bundle-row]", "23534");
     // "Xem trước": the summary, nothing imported, no receipt.
-    const receiptsBefore = ptb(path.join(usb, "bien-nhan", "23437")).length;
+    const receiptsBefore = ptb(path.join(usb, "bien-nhan", "23534")).length;
     await d.click("[data-test=intake-dry-run]");
     await d.findText("[data-test=intake-results]", "Xem trước");
-    await d.findText("[data-test=intake-result]", "Có thể nhập gói số 1 của xã 23437");
-    assert.equal(ptb(path.join(usb, "bien-nhan", "23437")).length, receiptsBefore);
+    await d.findText("[data-test=intake-result]", "Có thể nhập gói số 1 của xã 23534");
+    assert.equal(ptb(path.join(usb, "bien-nhan", "23534")).length, receiptsBefore);
     await d.screenshot(path.join(shots, "41-province-intake-list.png"));
     await d.click("[data-test=intake-import]");
     await d.until("all done", async () => (await d.count("[data-test=intake-result]")) === 4);
     await d.findText("[data-test=intake-result][data-status=replay]", "đã được nhập lúc");
     await d.findText("[data-test=intake-result][data-status=imported]", "thiếu gói số 2");
-    await d.findText("[data-test=intake-result][data-status=imported]", "Đã nhập gói số 1 của xã 23437");
+    await d.findText("[data-test=intake-result][data-status=imported]", "Đã nhập gói số 1 của xã 23534");
     await d.findText("[data-test=intake-result][data-status=refused]", "Bị từ chối");
     await d.screenshot(path.join(shots, "42-province-intake-done.png"));
     // Receipts on the stick, a folder per commune; none for the tampered bundle.
-    assert.equal(ptb(path.join(usb, "bien-nhan", "23430")).length, 2);
-    assert.equal(ptb(path.join(usb, "bien-nhan", "23437")).length, 1);
-    assert.equal(ptb(path.join(usb, "bien-nhan", "23440")).length, 0);
+    assert.equal(ptb(path.join(usb, "bien-nhan", "23535")).length, 2);
+    assert.equal(ptb(path.join(usb, "bien-nhan", "23534")).length, 1);
+    assert.equal(ptb(path.join(usb, "bien-nhan", "23530")).length, 0);
     // The commune takes its receipt home.
-    const [receipt] = ptb(path.join(usb, "bien-nhan", "23437"));
-    assert.match(phongtrao(["--db", b.db, "bundle", "import", path.join(usb, "bien-nhan", "23437", receipt)]), /biên nhận/);
+    const [receipt] = ptb(path.join(usb, "bien-nhan", "23534"));
+    assert.match(phongtrao(["--db", b.db, "bundle", "import", path.join(usb, "bien-nhan", "23534", receipt)]), /biên nhận/);
   });
 
   it("shows the gap on the roster, and the commune's keys", async () => {
     await d.click("[data-test=pnav-communes]");
-    await d.findText("[data-test=roster-row][data-code='23430']", "thiếu gói số 2");
-    await d.click("[data-test=roster-row][data-code='23430'] button");
+    await d.findText("[data-test=roster-row][data-code='23535']", "thiếu gói số 2");
+    await d.click("[data-test=roster-row][data-code='23535'] button");
     await d.findText("[data-test=commune-detail] [data-test=key]", "dấu vân tay");
     await d.screenshot(path.join(shots, "43-province-communes.png"));
   });
