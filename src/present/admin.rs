@@ -25,6 +25,25 @@ pub const RANKS: &[&str] = &[
     "Đại tá",
 ];
 
+/// The commune police's name as the window shows it, the same words every print heads its documents
+/// with ("Công an xã Ia Đal" for the commune "Xã Ia Đal"; prints set it in capitals).
+pub fn police_name(province: &str, commune: &str) -> String {
+    crate::print::forms::Agency::police(province, commune).police_name()
+}
+
+/// An account to add: the login name, when left empty, comes from the full name as at the setup
+/// (Nguyễn Văn An → nguyenvanan).
+pub fn new_account(username: &str, full_name: &str, rank: &str, role: Role, password: &str) -> NewAccount {
+    let username = username.trim();
+    NewAccount {
+        username: if username.is_empty() { username_from(full_name) } else { username.to_owned() },
+        full_name: full_name.to_owned(),
+        rank: Some(rank.to_owned()).filter(|r| !r.trim().is_empty()),
+        role,
+        password: password.to_owned(),
+    }
+}
+
 /// The fields of an error that names fields (none for any other error).
 fn fields_of(e: Error) -> Vec<FieldError> {
     match e {
@@ -122,6 +141,24 @@ pub fn usernames(store: &Path) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_window_names_the_commune_police_as_the_prints_do() {
+        // The top bar said «Công an Xã Ia Đal» and the prints «CÔNG AN XÃ IA ĐAL».
+        assert_eq!(police_name("Gia Lai", "Xã Ia Đal"), "Công an xã Ia Đal");
+        assert_eq!(police_name("Gia Lai", "Ia Đal"), "Công an xã Ia Đal");
+        assert_eq!(police_name("Huế", "Phường Thuận Hóa"), "Công an phường Thuận Hóa");
+        let a = crate::print::forms::Agency::police("Gia Lai", "Xã Ia Đal");
+        assert_eq!(a.issuing.to_uppercase(), police_name("Gia Lai", "Xã Ia Đal").to_uppercase());
+    }
+
+    #[test]
+    fn an_account_left_without_a_login_name_gets_one_from_the_full_name() {
+        let a = new_account("  ", "Lê Văn Xem", "", Role::Viewer, "mk-xem-12345");
+        assert_eq!((a.username.as_str(), a.rank), ("levanxem", None));
+        let a = new_account("xem2", "Lê Văn Xem", "Trung úy", Role::Viewer, "mk-xem-12345");
+        assert_eq!((a.username.as_str(), a.rank.as_deref()), ("xem2", Some("Trung úy")));
+    }
 
     fn setup(officer: &str) -> Setup {
         Setup { officer: officer.into(), ..crate::demo::demo_setup() }

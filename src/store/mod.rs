@@ -283,15 +283,36 @@ impl Store {
         Ok(())
     }
 
-    /// Sets an account's password: one's own, or anyone's for the chief. The store is not re-encrypted.
-    pub fn change_password(&mut self, username: &str, new_password: &str) -> Result<()> {
+    /// Sets an account's password: one's own, giving the `current` one (someone at a laptop left open
+    /// cannot take the account over), or anyone's for the chief. The store is not re-encrypted.
+    pub fn change_password(&mut self, username: &str, current: Option<&str>, new_password: &str) -> Result<()> {
         let target = self.account(username)?;
-        if self.session.as_ref().is_some_and(|me| me.username != target.username) {
+        let own = self.session.as_ref().is_some_and(|me| me.username == target.username);
+        if !own && self.session.is_some() {
             self.require(Role::Chief, "đặt mật khẩu cho tài khoản khác")?;
         }
         let (path, key) = self.keys()?;
         let keys = Keyring::path_for(&path);
         let mut ring = Keyring::load(&keys)?;
+        if own {
+            let current = current.filter(|c| !c.is_empty()).ok_or_else(|| {
+                Error::field(
+                    "current_password",
+                    "Mật khẩu hiện tại",
+                    "hãy nhập mật khẩu đang dùng để đổi mật khẩu của mình",
+                )
+            })?;
+            // A wrong one counts towards the lock, as at the login.
+            let checked = ring.unlock(&target.username, current, chrono::Utc::now());
+            ring.save(&keys)?;
+            match checked {
+                Ok(_) => {}
+                Err(Error::WrongPassword { .. }) => {
+                    return Err(Error::field("current_password", "Mật khẩu hiện tại", "không đúng"));
+                }
+                Err(e) => return Err(e),
+            }
+        }
         let kdf = ring.slot(&target.username).map(|s| s.kdf).unwrap_or_default();
         ring.set(&target.username, new_password, &key, kdf)?;
         ring.save(&keys)?;
