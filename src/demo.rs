@@ -69,12 +69,12 @@ pub fn demo_chief(password: &str) -> crate::NewAccount {
     }
 }
 
-/// The demo commune's setup: Xã Ia Đal (23430), Quảng Ngãi (51), officer Nguyễn Văn An.
+/// The demo commune's setup: Xã Ia Đal (23535), Quảng Ngãi (51), officer Nguyễn Văn An.
 pub fn demo_setup() -> Setup {
     Setup {
         province_code: "51".into(),
         province: "Quảng Ngãi".into(),
-        commune_code: "23430".into(),
+        commune_code: "23535".into(),
         commune: "Xã Ia Đal".into(),
         officer: "Nguyễn Văn An".into(),
     }
@@ -190,10 +190,17 @@ fn apply(tx: &mut Tx<'_>, op: &Op) -> Result<Vec<String>> {
 // ---------------------------------------------------------------------------------------------------
 // Randomness
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and fixed here for stable output.
-struct Rng(u64);
+/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and fixed here for stable output. The province
+/// demo draws from it too.
+pub(crate) struct Rng(u64);
 
 impl Rng {
+    /// The generator started at `state` as it is (the province demo's start, kept so that its data stay
+    /// the same).
+    pub(crate) fn unmixed(state: u64) -> Rng {
+        Rng(state)
+    }
+
     fn new(seed: u64, stream: u64) -> Rng {
         let mut r = Rng(seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03));
         r.next();
@@ -206,6 +213,11 @@ impl Rng {
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
+    }
+
+    /// `next() % n` (`n` of 0 taken as 1): the province demo's draw, kept so that its data stay the same.
+    pub(crate) fn modulo(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
     }
 
     /// Uniform in `0..n` (n > 0).

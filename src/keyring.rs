@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use crate::domain::account;
 use crate::error::{Error, Result};
 
 /// Wrong passwords in a row before an account is locked.
@@ -183,6 +184,57 @@ impl Keyring {
             None => self.slots.push(slot),
         }
         Ok(())
+    }
+
+    /// Adds `username`'s slot to the keyring file at `path` (with the first slot's KDF settings), then
+    /// runs `write` (the account's row); the slot is taken away again when `write` fails. The slot comes
+    /// first: an account row without one could never log in.
+    pub fn add_then(
+        path: &Path,
+        username: &str,
+        password: &str,
+        key: &DataKey,
+        write: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
+        let mut ring = Keyring::load(path)?;
+        let kdf = ring.slots.first().map(|s| s.kdf).unwrap_or_default();
+        ring.set(username, password, key, kdf)?;
+        ring.save(path)?;
+        let added = write();
+        if added.is_err() {
+            ring.remove(username);
+            ring.save(path)?;
+        }
+        added
+    }
+
+    /// Sets `username`'s password in the keyring file at `path`, keeping its slot's KDF settings.
+    pub fn set_password(path: &Path, username: &str, password: &str, key: &DataKey) -> Result<()> {
+        let mut ring = Keyring::load(path)?;
+        let kdf = ring.slot(username).map(|s| s.kdf).unwrap_or_default();
+        ring.set(username, password, key, kdf)?;
+        ring.save(path)
+    }
+
+    /// Checks `username`'s current password before it is changed, as a login would: a wrong one
+    /// counts towards the lock (the file is saved whatever the outcome), and is refused naming the field.
+    pub fn check_current(path: &Path, username: &str, current: Option<&str>) -> Result<()> {
+        let current = current.filter(|c| !c.is_empty()).ok_or_else(|| account::current_password_error(false))?;
+        let mut ring = Keyring::load(path)?;
+        let checked = ring.unlock(username, current, Utc::now());
+        ring.save(path)?;
+        match checked {
+            Ok(_) => Ok(()),
+            Err(Error::WrongPassword { .. }) => Err(account::current_password_error(true)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Takes `username`'s slot out of the keyring file at `path`: it can no longer open the store.
+    pub fn remove_from(path: &Path, username: &str) -> Result<()> {
+        let mut ring = Keyring::load(path)?;
+        ring.remove(username);
+        ring.save(path)
     }
 
     pub fn remove(&mut self, username: &str) {

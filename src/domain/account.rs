@@ -95,6 +95,99 @@ pub struct NewAccount {
     pub password: String,
 }
 
+/// Refuses to make `old` anything but a chief when it is the last chief (`chiefs` counts them, asked
+/// only then); `chief` names the post ("Trưởng Công an xã").
+pub fn check_role_change(
+    old: &Account,
+    role: Role,
+    chiefs: impl FnOnce() -> crate::Result<usize>,
+    chief: &str,
+) -> crate::Result<()> {
+    if old.role == Role::Chief && role != Role::Chief && chiefs()? == 1 {
+        return Err(crate::Error::Refused(format!("Không đổi quyền được: đây là tài khoản {chief} cuối cùng.")));
+    }
+    Ok(())
+}
+
+/// Refuses to remove the logged-in account (`session`) or the last chief (`chiefs` counts them, asked
+/// only then); `chief` names the post.
+pub fn check_removal(
+    session: Option<&Account>,
+    target: &Account,
+    chiefs: impl FnOnce() -> crate::Result<usize>,
+    chief: &str,
+) -> crate::Result<()> {
+    if session.is_some_and(|me| me.username == target.username) {
+        return Err(crate::Error::Refused("Không tự xóa tài khoản đang đăng nhập.".into()));
+    }
+    if target.role == Role::Chief && chiefs()? == 1 {
+        return Err(crate::Error::Refused(format!("Không xóa được tài khoản {chief} cuối cùng.")));
+    }
+    Ok(())
+}
+
+/// The logged-in account (`session`) takes its new role when it is the one changed.
+pub fn follow_role(session: &mut Option<Account>, username: &str, role: Role) {
+    if let Some(me) = session.as_mut().filter(|a| a.username == username) {
+        me.role = role;
+    }
+}
+
+/// Refuses unless the logged-in account (`session`; none for the system's own acts) has at least
+/// `role` to do `what`; `label` names the roles as the store's readers know them.
+pub fn require(
+    session: Option<&Account>,
+    role: Role,
+    what: &str,
+    label: fn(Role) -> &'static str,
+) -> crate::Result<()> {
+    match session {
+        Some(a) if a.role < role => Err(crate::Error::Forbidden(format!(
+            "Tài khoản {} ({}) không được {what}; cần quyền {}.",
+            a.username,
+            label(a.role).to_lowercase(),
+            label(role).to_lowercase()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// One's own password may be set by anyone; another's only by a chief.
+pub fn may_set_password(
+    session: Option<&Account>,
+    target: &Account,
+    label: fn(Role) -> &'static str,
+) -> crate::Result<()> {
+    if session.is_some_and(|me| me.username != target.username) {
+        require(session, Role::Chief, "đặt mật khẩu cho tài khoản khác", label)?;
+    }
+    Ok(())
+}
+
+/// Setting one's own password needs the current one (someone at a laptop left open cannot take the
+/// account over); the chief sets another's without it.
+pub fn needs_current_password(session: Option<&Account>, target: &Account) -> bool {
+    session.is_some_and(|me| me.username == target.username)
+}
+
+/// The current password was not given, or is wrong (the keyring checks it).
+pub fn current_password_error(given: bool) -> crate::Error {
+    let why = if given { "không đúng" } else { "hãy nhập mật khẩu đang dùng để đổi mật khẩu của mình" };
+    crate::Error::field("current_password", "Mật khẩu hiện tại", why)
+}
+
+impl NewAccount {
+    /// The account it makes (without its password).
+    pub fn account(&self) -> Account {
+        Account {
+            username: self.username.clone(),
+            full_name: self.full_name.clone(),
+            rank: self.rank.clone(),
+            role: self.role,
+        }
+    }
+}
+
 impl std::fmt::Debug for NewAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAccount")

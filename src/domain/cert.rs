@@ -667,6 +667,21 @@ fn err(field: &str, label: &str, message: impl Into<String>) -> FieldError {
     FieldError { field: field.into(), label: label.into(), message: message.into() }
 }
 
+/// A step's data checked field by field, with every error kept: the rules across fields add theirs
+/// (reading only the values that passed their own check) before [`fail`] reports them all at once.
+fn step_input(subject: Subject, step: Step, input: &Doc, lookup: &dyn Lookup) -> Result<(Doc, Vec<FieldError>)> {
+    let mut errors = Vec::new();
+    let doc = check(&step_fields(subject, step), input, false, lookup, &mut errors)?;
+    Ok((doc, errors))
+}
+
+/// A date that may not be after today.
+fn not_after_today(on: Option<NaiveDate>, key: &str, label: &str, lookup: &dyn Lookup, errors: &mut Vec<FieldError>) {
+    if on.is_some_and(|on| on > lookup.today()) {
+        errors.push(err(key, label, "không được sau ngày hôm nay"));
+    }
+}
+
 fn fail(errors: Vec<FieldError>) -> Result<()> {
     if errors.is_empty() { Ok(()) } else { Err(Error::Invalid(Invalid(errors))) }
 }
@@ -798,14 +813,12 @@ fn register(
     let doc = check(&fields, &input, false, lookup, &mut errors)?;
     let label = |k: &str| fields.iter().find(|f| f.key == k).map_or(k.to_owned(), |f| f.label.clone());
     let on = doc.date_of("registered_on");
-    if let Some(on) = on {
-        if on.year() != cert.year {
-            errors.push(err("registered_on", &label("registered_on"), format!("phải trong năm {}", cert.year)));
-        }
-        if on > lookup.today() {
-            errors.push(err("registered_on", &label("registered_on"), "không được sau ngày hôm nay"));
-        }
+    if let Some(on) = on
+        && on.year() != cert.year
+    {
+        errors.push(err("registered_on", &label("registered_on"), format!("phải trong năm {}", cert.year)));
     }
+    not_after_today(on, "registered_on", &label("registered_on"), lookup, &mut errors);
     let households = doc.int_of("households");
     for k in ["households_registered", "households_committed"] {
         if let (Some(n), Some(total)) = (doc.int_of(k), households)
@@ -880,9 +893,7 @@ pub fn register_back(reg: &Registration, subject: Subject, year: i32, register: 
 fn assess(input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup, warnings: &mut Vec<String>) -> Result<Assessment> {
     let mut rest = input.clone();
     let given = rest.remove("criteria");
-    let fields = step_fields(Subject::Xa, Step::TuDanhGia);
-    let mut errors = Vec::new();
-    let doc = check(&fields, &rest, false, lookup, &mut errors)?;
+    let (doc, mut errors) = step_input(Subject::Xa, Step::TuDanhGia, &rest, lookup)?;
     let n = ctx.criteria.len();
     let codes: Vec<&str> = ctx.criteria.iter().map(|c| c.code.as_str()).collect();
     let missing = || {
@@ -983,11 +994,7 @@ fn assess(input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup, warnings: &mu
             });
         }
     }
-    if let Some(d) = doc.date_of("assessed_on")
-        && d > lookup.today()
-    {
-        errors.push(err("assessed_on", "Ngày tự đánh giá", "không được sau ngày hôm nay"));
-    }
+    not_after_today(doc.date_of("assessed_on"), "assessed_on", "Ngày tự đánh giá", lookup, &mut errors);
     fail(errors)?;
     if results.iter().any(|c| !c.met) {
         let not: Vec<&str> = results.iter().filter(|c| !c.met).map(|c| c.code.as_str()).collect();
@@ -1076,10 +1083,7 @@ fn review(
 }
 
 fn propose(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup) -> Result<Proposal> {
-    let fields = step_fields(cert.subject, Step::DeNghi);
-    // Every error at once: the rules below read only the values that passed their own check.
-    let mut errors = Vec::new();
-    let doc = check(&fields, input, false, lookup, &mut errors)?;
+    let (doc, mut errors) = step_input(cert.subject, Step::DeNghi, input, lookup)?;
     let recommend = doc.get("recommend").and_then(Value::as_bool).unwrap_or(false);
     let on = doc.date_of("date");
     if recommend {
@@ -1097,9 +1101,7 @@ fn propose(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup)
             errors.push(err("recommend", "Đề nghị công nhận", format!("chưa đạt tiêu chí {}", not.join(", "))));
         }
     }
-    if on.is_some_and(|on| on > lookup.today()) {
-        errors.push(err("date", "Ngày tờ trình", "không được sau ngày hôm nay"));
-    }
+    not_after_today(on, "date", "Ngày tờ trình", lookup, &mut errors);
     if let Some(on) = on
         && let Some(m) = cert.review.as_ref().and_then(|r| lookup.get(Kind::Meeting, r.meeting_id).ok().flatten())
         && let Some(d) = m.date_of("starts_at")
@@ -1119,10 +1121,7 @@ fn propose(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup)
 }
 
 fn decide(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup) -> Result<Decision> {
-    let fields = step_fields(cert.subject, Step::QuyetDinh);
-    // Every error at once: the rules below read only the values that passed their own check.
-    let mut errors = Vec::new();
-    let doc = check(&fields, input, false, lookup, &mut errors)?;
+    let (doc, mut errors) = step_input(cert.subject, Step::QuyetDinh, input, lookup)?;
     let recognised = doc.str_of("result") == Some("dat");
     let on = doc.date_of("date");
     if recognised && cert.proposal.as_ref().is_some_and(|p| !p.recommend) {
@@ -1133,9 +1132,7 @@ fn decide(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup) 
     if recognised && doc.str_of(cert_no).is_none() && !refused(cert_no, &errors) {
         errors.push(err("certificate_number", "Số giấy công nhận", "không được để trống khi kết quả là đạt"));
     }
-    if on.is_some_and(|on| on > lookup.today()) {
-        errors.push(err("date", "Ngày quyết định", "không được sau ngày hôm nay"));
-    }
+    not_after_today(on, "date", "Ngày quyết định", lookup, &mut errors);
     if let Some(p) = &cert.proposal
         && let Some(on) = on
         && on < p.date

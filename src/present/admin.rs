@@ -8,7 +8,8 @@ use std::path::Path;
 use crate::domain::account::{self, NewAccount, Role, username_from};
 use crate::error::{Error, FieldError, Invalid, Result};
 use crate::keyring::Keyring;
-use crate::store::{Setup, Store};
+use crate::store::Setup;
+use crate::units::Units;
 
 /// Ranks of the People's Public Security an officer of a commune police may hold.
 pub const RANKS: &[&str] = &[
@@ -25,12 +26,6 @@ pub const RANKS: &[&str] = &[
     "Đại tá",
 ];
 
-/// The commune police's name as the window shows it, the same words every print heads its documents
-/// with ("Công an xã Ia Đal" for the commune "Xã Ia Đal"; prints set it in capitals).
-pub fn police_name(province: &str, commune: &str) -> String {
-    crate::print::forms::Agency::police(province, commune).police_name()
-}
-
 /// An account to add: the login name, when left empty, comes from the full name as at the setup
 /// (Nguyễn Văn An → nguyenvanan).
 pub fn new_account(username: &str, full_name: &str, rank: &str, role: Role, password: &str) -> NewAccount {
@@ -42,6 +37,34 @@ pub fn new_account(username: &str, full_name: &str, rank: &str, role: Role, pass
         role,
         password: password.to_owned(),
     }
+}
+
+/// A province or a commune of the official list, as the setup offers it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UnitChoice {
+    pub code: String,
+    /// Its official name with its kind: "Tỉnh Quảng Ngãi", "Xã Ia Đal".
+    pub name: String,
+}
+
+/// The provinces of the official list matching `query` without accents (empty: all 34), best first.
+pub fn find_provinces(query: &str) -> Vec<UnitChoice> {
+    Units::builtin()
+        .search_provinces(query)
+        .into_iter()
+        .map(|f| UnitChoice { code: f.unit.code.clone(), name: f.unit.full_name() })
+        .collect()
+}
+
+/// At most 50 communes of the province `province_code` matching `query` without accents (or the start
+/// of a code), best first.
+pub fn find_communes(province_code: &str, query: &str) -> Vec<UnitChoice> {
+    Units::builtin()
+        .search_communes(Some(province_code), query, 50)
+        .into_iter()
+        .map(|f| UnitChoice { code: f.unit.code.clone(), name: f.unit.full_name() })
+        .collect()
 }
 
 /// The fields of an error that names fields (none for any other error).
@@ -80,12 +103,13 @@ pub fn chief(full_name: &str, rank: &str, password: &str) -> NewAccount {
     }
 }
 
-/// Every bad field of the first-run setup at once: the checks of the commune and of the chief's
-/// account, a rank from the list and the password typed twice the same.
+/// Every bad field of the first-run setup at once: the checks of the commune (in the official list,
+/// `Setup::official`) and of the chief's account, a rank from the list and the password typed twice
+/// the same.
 pub fn setup_errors(setup: &Setup, chief: &NewAccount, again: &str) -> Vec<FieldError> {
-    let mut errors = match Store::open_in_memory().and_then(|mut s| s.init(setup).map(|_| ())) {
+    let mut errors = match setup.official(Units::builtin()) {
         Err(e) => fields_of(e),
-        Ok(()) => Vec::new(),
+        Ok(_) => Vec::new(),
     };
     let named = !setup.officer.trim().is_empty();
     if let Err(e) = account::check(chief) {
@@ -143,16 +167,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_window_names_the_commune_police_as_the_prints_do() {
-        // The top bar said «Công an Xã Ia Đal» and the prints «CÔNG AN XÃ IA ĐAL».
-        assert_eq!(police_name("Gia Lai", "Xã Ia Đal"), "Công an xã Ia Đal");
-        assert_eq!(police_name("Gia Lai", "Ia Đal"), "Công an xã Ia Đal");
-        assert_eq!(police_name("Huế", "Phường Thuận Hóa"), "Công an phường Thuận Hóa");
-        let a = crate::print::forms::Agency::police("Gia Lai", "Xã Ia Đal");
-        assert_eq!(a.issuing.to_uppercase(), police_name("Gia Lai", "Xã Ia Đal").to_uppercase());
-    }
-
-    #[test]
     fn an_account_left_without_a_login_name_gets_one_from_the_full_name() {
         let a = new_account("  ", "Lê Văn Xem", "", Role::Viewer, "mk-xem-12345");
         assert_eq!((a.username.as_str(), a.rank), ("levanxem", None));
@@ -169,6 +183,15 @@ mod tests {
     }
 
     #[test]
+    fn the_setup_offers_the_official_list() {
+        assert_eq!(find_provinces("").len(), 34);
+        assert_eq!(find_provinces("quang ngai"), [UnitChoice { code: "51".into(), name: "Tỉnh Quảng Ngãi".into() }]);
+        assert_eq!(find_communes("51", "ia dal")[0], UnitChoice { code: "23535".into(), name: "Xã Ia Đal".into() });
+        assert_eq!(find_communes("51", "").len(), 50);
+        assert!(find_communes("99", "").is_empty());
+    }
+
+    #[test]
     fn setup_reports_every_bad_field() {
         let e = setup_errors(&setup(""), &chief("", "", "ngắn"), "ngắn");
         assert_eq!(fields(&e), ["officer", "password", "rank"]);
@@ -181,5 +204,10 @@ mod tests {
             setup_errors(&setup("Nguyễn Văn An"), &chief("Nguyễn Văn An", "Đại úy", "mat-khau-1"), "mat-khau-1")
                 .is_empty()
         );
+        // The commune must be in the official list: 23430 is Xã Kon Đào, not Ia Đal.
+        let wrong = Setup { commune_code: "23430".into(), ..setup("Nguyễn Văn An") };
+        let e = setup_errors(&wrong, &chief("Nguyễn Văn An", "Đại úy", "mat-khau-1"), "mat-khau-1");
+        assert_eq!(fields(&e), ["commune"]);
+        assert!(e[0].message.contains("«Xã Ia Đal» có mã 23535, không phải 23430"), "{}", e[0].message);
     }
 }

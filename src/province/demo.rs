@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde_json::json;
 
-use crate::demo::DemoOptions as CommuneDemo;
+use crate::demo::{DemoOptions as CommuneDemo, Rng};
 use crate::domain::{Doc, Kind};
 use crate::error::{Error, Result};
 use crate::keyring::KdfParams;
@@ -103,23 +103,6 @@ fn code(i: usize) -> String {
     if i == 0 { "23430".into() } else { format!("{:05}", 23000 + i * 7) }
 }
 
-/// splitmix64, as the commune demo's.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
 /// A moment of day `d` in Vietnam.
 fn at(d: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
     let t = d.and_time(NaiveTime::from_hms_opt(hour, minute, 0).expect("a time of day"));
@@ -173,7 +156,7 @@ pub fn generate(
     let usb = dir.join("usb-mau");
     std::fs::create_dir_all(&work).map_err(|e| Error::io(&work, e))?;
     std::fs::create_dir_all(&usb).map_err(|e| Error::io(&usb, e))?;
-    let mut rng = Rng(opts.seed ^ 0x005E_ED0F_7A11);
+    let mut rng = Rng::unmixed(opts.seed ^ 0x005E_ED0F_7A11);
     let mut bundles = 0;
     let mut quarantined = 0;
     let n = opts.communes;
@@ -220,11 +203,11 @@ pub fn generate(
             let offset = if i == 0 {
                 0
             } else if late {
-                8 + rng.below(5)
+                8 + rng.modulo(5)
             } else {
-                rng.below(5)
+                rng.modulo(5)
             };
-            let made = at(period.end + Duration::days(offset as i64), 9 + rng.below(7) as u32, rng.below(60) as u32);
+            let made = at(period.end + Duration::days(offset as i64), 9 + rng.modulo(7) as u32, rng.modulo(60) as u32);
             if made > now {
                 continue;
             }
@@ -253,7 +236,7 @@ pub fn generate(
             };
             // Imported a few hours or days later, at the province's clock of then (every check is judged
             // at that moment: validity, clocks, "not after today").
-            let mut imported = made + Duration::hours(2 + rng.below(60) as i64);
+            let mut imported = made + Duration::hours(2 + rng.modulo(60) as i64);
             if i == 6 && last {
                 // The laptop's clock ran five hours fast: the bundle says it was made after its import.
                 imported = made - Duration::hours(5);
@@ -305,22 +288,22 @@ pub fn generate(
 fn add_activities(store: &mut Store, w: &Window, today: NaiveDate, rng: &mut Rng) -> Result<()> {
     let last = w.end.min(today);
     let days = (last - w.start).num_days().max(0) as u64;
-    for n in 0..(2 + rng.below(2)) {
-        let date = w.start + Duration::days(rng.below(days + 1) as i64);
+    for n in 0..(2 + rng.modulo(2)) {
+        let date = w.start + Duration::days(rng.modulo(days + 1) as i64);
         let input = if n % 2 == 0 {
             json!({
                 "category": "tuyen_truyen",
                 "date": crate::date::iso(date),
                 "form": "hop_dan",
                 "topic": "Phòng, chống tội phạm và tệ nạn xã hội",
-                "attendances": 40 + rng.below(80),
+                "attendances": 40 + rng.modulo(80),
             })
         } else {
             json!({
                 "category": "tin_bao",
                 "date": crate::date::iso(date),
                 "subject": "Trộm cắp tài sản",
-                "useful": rng.below(2) == 0,
+                "useful": rng.modulo(2) == 0,
             })
         };
         store.create(Kind::Activity, &doc(input))?;

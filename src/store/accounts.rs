@@ -25,9 +25,7 @@ pub(super) fn get(conn: &Connection, username: &str) -> Result<Option<Account>> 
 }
 
 pub(super) fn all(conn: &Connection) -> Result<Vec<Account>> {
-    let mut st = conn.prepare("SELECT username, full_name, rank, role FROM account ORDER BY username")?;
-    let rows = st.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    super::all_rows(conn, "SELECT username, full_name, rank, role FROM account ORDER BY username", [], from_row)
 }
 
 fn public(a: &Account) -> Result<serde_json::Value> {
@@ -39,12 +37,7 @@ pub(super) fn insert(tx: &mut Tx<'_>, new: &NewAccount) -> Result<()> {
         "INSERT INTO account (username, full_name, rank, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![new.username, new.full_name, new.rank, new.role.code(), chrono::Local::now().to_rfc3339()],
     )?;
-    let a = Account {
-        username: new.username.clone(),
-        full_name: new.full_name.clone(),
-        rank: new.rank.clone(),
-        role: new.role,
-    };
+    let a = new.account();
     tx.audit("account_create", Some(&public(&a)?))
 }
 

@@ -162,7 +162,5 @@ pub(super) fn verify(conn: &Connection) -> Result<AuditReport> {
 }
 
 pub(super) fn tail(conn: &Connection, limit: u32) -> Result<Vec<Entry>> {
-    let mut st = conn.prepare(&format!("SELECT {COLUMNS} FROM audit ORDER BY n DESC LIMIT ?1"))?;
-    let rows = st.query_map([limit], entry_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    super::all_rows(conn, &format!("SELECT {COLUMNS} FROM audit ORDER BY n DESC LIMIT ?1"), [limit], entry_from_row)
 }

@@ -238,9 +238,7 @@ impl Store {
     /// Every exported bundle, newest first.
     pub fn exports(&self) -> Result<Vec<ExportRecord>> {
         let sql = format!("SELECT {EXPORT_COLUMNS} FROM sync_export ORDER BY epoch DESC, seq DESC");
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map([], export_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(&self.conn, &sql, [], export_from_row)
     }
 
     /// Marks the bundle `hash` acknowledged at `at`: the changes it covered need not be sent again.

@@ -181,10 +181,12 @@ pub(super) fn insert(conn: &Connection, d: &IssuedDoc) -> Result<()> {
 
 /// The last `limit` issued documents, newest first.
 pub(super) fn list(conn: &Connection, limit: u32) -> Result<Vec<IssuedDoc>> {
-    let mut st =
-        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM issued_doc ORDER BY issued_at DESC, rowid DESC LIMIT ?1"))?;
-    let rows = st.query_map([limit], row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    super::all_rows(
+        conn,
+        &format!("SELECT {COLUMNS} FROM issued_doc ORDER BY issued_at DESC, rowid DESC LIMIT ?1"),
+        [limit],
+        row,
+    )
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub use names::Names;
 pub use query::{FactRow, Filter, Found, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, ChangeLine, MergeReport};
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -46,6 +47,7 @@ use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::keyring::{DataKey, KdfParams, Keyring};
 use crate::text;
+use crate::units::{self, Units};
 
 /// What `phongtrao init` asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -57,6 +59,41 @@ pub struct Setup {
     pub officer: String,
 }
 
+impl Setup {
+    /// This setup with the official codes and names of the list (province "Quảng Ngãi", commune
+    /// "Xã Ia Đal"), whatever was typed: codes, names without accents, or a code in a name field.
+    /// What is not in the list, or a commune of another province, is refused field by field with the
+    /// closest names. `phongtrao init` and the window's setup go through this.
+    pub fn official(&self, units: &Units) -> Result<Setup> {
+        let pick = units::Pick {
+            province_code: &self.province_code,
+            province: &self.province,
+            commune_code: &self.commune_code,
+            commune: &self.commune,
+        };
+        let found = units.resolve(&pick);
+        let officer = text::clean(&self.officer);
+        let mut errors = found.as_ref().err().cloned().unwrap_or_default();
+        if officer.is_empty() {
+            errors.push(crate::error::FieldError {
+                field: "officer".into(),
+                label: "Cán bộ".into(),
+                message: "không được để trống".into(),
+            });
+        }
+        match found {
+            Ok((p, c)) if errors.is_empty() => Ok(Setup {
+                province_code: p.code.clone(),
+                province: p.name.clone(),
+                commune_code: c.code.clone(),
+                commune: c.full_name(),
+                officer,
+            }),
+            _ => Err(Error::Invalid(crate::error::Invalid(errors))),
+        }
+    }
+}
+
 /// The commune and installation this store belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Commune {
@@ -66,6 +103,18 @@ pub struct Commune {
     pub commune_code: String,
     pub commune: String,
     pub officer: String,
+}
+
+impl Commune {
+    /// "Công an xã Ia Đal": the window's top bar and the printed headers ("CÔNG AN XÃ IA ĐAL") both
+    /// come from the commune's official kind and name.
+    pub fn police_name(&self) -> String {
+        units::police_name(&self.commune)
+    }
+}
+
+fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
 }
 
 /// A model with its life-cycle history.
@@ -97,6 +146,16 @@ impl Store {
     /// A random data key encrypts the store; the chief's password wraps it in the keyring file beside
     /// the store. Nothing is created when the input is invalid.
     pub fn create_at(path: &Path, setup: &Setup, chief: &NewAccount, kdf: KdfParams) -> Result<Store> {
+        Store::create_with(path, setup, chief, kdf, MIGRATIONS)
+    }
+
+    fn create_with(
+        path: &Path,
+        setup: &Setup,
+        chief: &NewAccount,
+        kdf: KdfParams,
+        migrations: &[(i64, &str, &str)],
+    ) -> Result<Store> {
         let setup = check_setup(setup)?;
         let mut chief = account::check(chief)?;
         chief.role = Role::Chief;
@@ -116,8 +175,10 @@ impl Store {
         let keys = Keyring::path_for(path);
         ring.save(&keys)?;
         let created = (|| {
-            let conn = open_encrypted(path, &key)?;
-            let mut store = Store::setup(conn, Some(path.to_owned()))?;
+            let mut conn = open_encrypted(path, &key)?;
+            configure(&conn)?;
+            migrate::migrate_with(&mut conn, migrations)?;
+            let mut store = Store::opened(conn, Some(path.to_owned()))?;
             store.init_with(&setup, installation)?;
             store.key = Some(key.clone());
             store.write_as_system(|tx| accounts::insert(tx, &chief))?;
@@ -134,7 +195,22 @@ impl Store {
 
     /// Opens the store at `path` as `username`. A wrong password opens nothing and counts towards
     /// the account's lock (5 in a row lock it for 5 minutes); every login and failure is audited.
+    /// A store of an older schema is migrated (the command line and the window open stores through
+    /// `backup::unlock`, which backs the store up first).
     pub fn unlock(path: &Path, username: &str, password: &str) -> Result<Store> {
+        Ok(Store::unlock_then(path, username, password, |_| Ok(()))?.0)
+    }
+
+    /// As [`Store::unlock`]; when the store's schema is older than this build's, `before_upgrade` is
+    /// given a snapshot of the store as it is, before any migration (`backup::unlock` writes a backup
+    /// with it), and what it returns comes back with the store. If it fails, nothing is migrated and
+    /// the store stays closed. The upgrade is audited (schema versions before and after).
+    pub fn unlock_then<T>(
+        path: &Path,
+        username: &str,
+        password: &str,
+        before_upgrade: impl FnOnce(&Snapshot) -> Result<T>,
+    ) -> Result<(Store, Option<T>)> {
         if !path.exists() {
             return Err(Error::NotInitialized);
         }
@@ -155,7 +231,14 @@ impl Store {
         ring.save(&keys)?;
         let key = attempt?;
         let conn = open_encrypted(path, &key)?;
-        let mut store = Store::setup(conn, Some(path.to_owned()))?;
+        configure(&conn)?;
+        let found = schema_version(&conn)?;
+        let mut upgraded = None;
+        if found > 0 && found < migrate::latest() {
+            let snap = Snapshot::unmigrated(&conn, path, &key, found)?;
+            upgraded = Some(before_upgrade(&snap)?);
+        }
+        let mut store = Store::setup_configured(conn, Some(path.to_owned()))?;
         let account = accounts::get(&store.conn, &username)?.ok_or_else(|| {
             Error::Forbidden(format!("Tài khoản {username} không còn quyền sử dụng kho dữ liệu này."))
         })?;
@@ -167,11 +250,35 @@ impl Store {
                 let v = serde_json::json!({"username": username, "at": at.to_rfc3339()});
                 tx.audit("login_failed", Some(&v))?;
             }
+            if found < migrate::latest() {
+                let v = serde_json::json!({"from": found, "to": migrate::latest(), "backup": upgraded.is_some()});
+                tx.audit("upgrade", Some(&v))?;
+            }
             tx.audit("login", Some(&serde_json::json!({"username": username})))
         })?;
         ring.save(&keys)?;
         store.session = Some(account);
-        Ok(store)
+        Ok((store, upgraded))
+    }
+
+    /// The store's schema version (`PRAGMA user_version`: the last migration applied).
+    pub fn schema_version(&self) -> Result<i64> {
+        schema_version(&self.conn)
+    }
+
+    /// For tests of upgrades: a new store made as a build whose last migration was `schema` made it
+    /// (only the migrations up to that one are applied). Its records are written by this build's
+    /// code, so `schema` must be recent enough for that code (0005, the sync keys, at least).
+    #[doc(hidden)]
+    pub fn create_at_schema(
+        path: &Path,
+        setup: &Setup,
+        chief: &NewAccount,
+        kdf: KdfParams,
+        schema: i64,
+    ) -> Result<Store> {
+        let old = MIGRATIONS.iter().take_while(|m| m.0 <= schema).count();
+        Store::create_with(path, setup, chief, kdf, &MIGRATIONS[..old])
     }
 
     /// The logged-in officer (`None` for a store in memory).
@@ -184,9 +291,18 @@ impl Store {
         Store::setup(Connection::open_in_memory()?, None)
     }
 
-    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+    fn setup(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
         configure(&conn)?;
+        Store::setup_configured(conn, path)
+    }
+
+    fn setup_configured(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
         migrate::migrate(&mut conn)?;
+        Store::opened(conn, path)
+    }
+
+    /// A store over a configured, migrated connection.
+    fn opened(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
         let commune = read_commune(&conn)?;
         let actor = commune.as_ref().map(|c| c.officer.clone()).unwrap_or_default();
         Ok(Store { conn, path, commune, actor, session: None, key: None, clock: None })
@@ -255,17 +371,9 @@ impl Store {
             return Err(Error::field("username", "Tên đăng nhập", format!("«{}» đã có", new.username)));
         }
         let (path, key) = self.keys()?;
-        let mut ring = Keyring::load(&Keyring::path_for(&path))?;
-        let kdf = ring.slots.first().map(|s| s.kdf).unwrap_or_default();
-        ring.set(&new.username, &new.password, &key, kdf)?;
-        // The key slot first: an account row without a slot could never log in.
-        ring.save(&Keyring::path_for(&path))?;
-        let added = self.write_as_system(|tx| accounts::insert(tx, &new));
-        if added.is_err() {
-            ring.remove(&new.username);
-            ring.save(&Keyring::path_for(&path))?;
-        }
-        added?;
+        Keyring::add_then(&Keyring::path_for(&path), &new.username, &new.password, &key, || {
+            self.write_as_system(|tx| accounts::insert(tx, &new))
+        })?;
         accounts::get(&self.conn, &new.username)?.ok_or(Error::NotInitialized)
     }
 
@@ -273,13 +381,9 @@ impl Store {
     pub fn set_role(&mut self, username: &str, role: Role) -> Result<()> {
         self.require(Role::Chief, "đổi quyền tài khoản")?;
         let old = self.account(username)?;
-        if old.role == Role::Chief && role != Role::Chief && self.chiefs()? == 1 {
-            return Err(Error::Refused("Không đổi quyền được: đây là tài khoản Trưởng Công an xã cuối cùng.".into()));
-        }
+        account::check_role_change(&old, role, || self.chiefs(), CHIEF)?;
         self.write_as_system(|tx| accounts::set_role(tx, &old, role))?;
-        if let Some(me) = self.session.as_mut().filter(|a| a.username == old.username) {
-            me.role = role;
-        }
+        account::follow_role(&mut self.session, &old.username, role);
         Ok(())
     }
 
@@ -287,35 +391,13 @@ impl Store {
     /// cannot take the account over), or anyone's for the chief. The store is not re-encrypted.
     pub fn change_password(&mut self, username: &str, current: Option<&str>, new_password: &str) -> Result<()> {
         let target = self.account(username)?;
-        let own = self.session.as_ref().is_some_and(|me| me.username == target.username);
-        if !own && self.session.is_some() {
-            self.require(Role::Chief, "đặt mật khẩu cho tài khoản khác")?;
-        }
+        account::may_set_password(self.session.as_ref(), &target, Role::label)?;
         let (path, key) = self.keys()?;
         let keys = Keyring::path_for(&path);
-        let mut ring = Keyring::load(&keys)?;
-        if own {
-            let current = current.filter(|c| !c.is_empty()).ok_or_else(|| {
-                Error::field(
-                    "current_password",
-                    "Mật khẩu hiện tại",
-                    "hãy nhập mật khẩu đang dùng để đổi mật khẩu của mình",
-                )
-            })?;
-            // A wrong one counts towards the lock, as at the login.
-            let checked = ring.unlock(&target.username, current, chrono::Utc::now());
-            ring.save(&keys)?;
-            match checked {
-                Ok(_) => {}
-                Err(Error::WrongPassword { .. }) => {
-                    return Err(Error::field("current_password", "Mật khẩu hiện tại", "không đúng"));
-                }
-                Err(e) => return Err(e),
-            }
+        if account::needs_current_password(self.session.as_ref(), &target) {
+            Keyring::check_current(&keys, &target.username, current)?;
         }
-        let kdf = ring.slot(&target.username).map(|s| s.kdf).unwrap_or_default();
-        ring.set(&target.username, new_password, &key, kdf)?;
-        ring.save(&keys)?;
+        Keyring::set_password(&keys, &target.username, new_password, &key)?;
         self.write_as_system(|tx| {
             let v = serde_json::json!({"username": target.username});
             tx.audit("password_change", Some(&v))
@@ -326,17 +408,9 @@ impl Store {
     pub fn remove_account(&mut self, username: &str) -> Result<()> {
         self.require(Role::Chief, "xóa tài khoản")?;
         let target = self.account(username)?;
-        if self.session.as_ref().is_some_and(|me| me.username == target.username) {
-            return Err(Error::Refused("Không tự xóa tài khoản đang đăng nhập.".into()));
-        }
-        if target.role == Role::Chief && self.chiefs()? == 1 {
-            return Err(Error::Refused("Không xóa được tài khoản Trưởng Công an xã cuối cùng.".into()));
-        }
+        account::check_removal(self.session.as_ref(), &target, || self.chiefs(), CHIEF)?;
         let (path, _) = self.keys()?;
-        let keys = Keyring::path_for(&path);
-        let mut ring = Keyring::load(&keys)?;
-        ring.remove(&target.username);
-        ring.save(&keys)?;
+        Keyring::remove_from(&Keyring::path_for(&path), &target.username)?;
         self.write_as_system(|tx| accounts::remove(tx, &target))
     }
 
@@ -358,15 +432,7 @@ impl Store {
 
     /// Refuses unless the logged-in officer has at least `role`.
     pub fn require(&self, role: Role, what: &str) -> Result<()> {
-        match &self.session {
-            Some(a) if a.role < role => Err(Error::Forbidden(format!(
-                "Tài khoản {} ({}) không được {what}; cần quyền {}.",
-                a.username,
-                a.role.label().to_lowercase(),
-                role.label().to_lowercase()
-            ))),
-            _ => Ok(()),
-        }
+        account::require(self.session.as_ref(), role, what, Role::label)
     }
 
     /// Fixes the wall clock the next writes are stamped with and judged by ("not after today"), or
@@ -507,13 +573,16 @@ impl Store {
 
     /// Names of the reference lists with their labels and versions.
     pub fn ref_lists(&self) -> Result<Vec<(String, String, i64)>> {
-        let mut st = self.conn.prepare("SELECT list, label, version FROM ref_list ORDER BY list")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        all_rows(&self.conn, "SELECT list, label, version FROM ref_list ORDER BY list", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
     }
 
-    /// Installs a newer reference set (from a release or the province); older lists are kept.
+    /// Installs a newer reference set (from a release or the province); older lists are kept. A set
+    /// carrying the list of provinces and communes must carry both of its lists, each item valid, or
+    /// nothing is installed.
     pub fn apply_reference(&mut self, set: &RefSet) -> Result<usize> {
+        units::check_ref_set(set)?;
         self.write(|tx| {
             let n = apply_refs(&tx.tx, set)?;
             if n > 0 {
@@ -522,6 +591,27 @@ impl Store {
             }
             Ok(n)
         })
+    }
+
+    /// The official list of provinces and communes: the one this release ships, with the lists of the
+    /// provinces a province's reference bundle sent laid over it when that list is newer.
+    pub fn units(&self) -> Result<Cow<'static, Units>> {
+        let version: Option<i64> = self
+            .conn
+            .query_row("SELECT version FROM ref_list WHERE list = ?1", [units::COMMUNE_LIST], |r| r.get(0))
+            .optional()?;
+        let builtin = Units::builtin();
+        match version {
+            Some(v) if v > builtin.version => {
+                let r = self.reader();
+                Ok(Cow::Owned(builtin.with_refs(
+                    v,
+                    &r.ref_items(units::PROVINCE_LIST)?,
+                    &r.ref_items(units::COMMUNE_LIST)?,
+                )?))
+            }
+            _ => Ok(Cow::Borrowed(builtin)),
+        }
     }
 
     /// The fields of a record of `kind` with these values (an activity's category adds fields).
@@ -695,6 +785,9 @@ impl Store {
 }
 
 /// A certification record changes only through its steps (`cert_advance`, `cert_revert`, `cert_settings`).
+/// The post of a commune store's chief accounts, as refusals name it.
+const CHIEF: &str = "Trưởng Công an xã";
+
 fn cert_guard(kind: Kind) -> Result<()> {
     if kind == Kind::Cert {
         return Err(Error::Refused(
@@ -854,6 +947,18 @@ fn apply_refs(conn: &Connection, set: &RefSet) -> Result<usize> {
     Ok(n)
 }
 
+/// Every row `sql` gives for `params`, each read by `row`: the one place a query's rows are gathered.
+pub(crate) fn all_rows<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let rows = st.query_map(params, row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Read access shared by the store and its transactions.
 pub(crate) struct Reader<'c> {
     conn: &'c Connection,
@@ -917,9 +1022,7 @@ impl Reader<'_> {
                 "SELECT {RECORD_COLUMNS} FROM record WHERE deleted = 0 AND rowid IN (
                     SELECT rid FROM record_fact WHERE kind = ?1 AND {col} = ?2)"
             );
-            let mut st = self.conn.prepare_cached(&sql)?;
-            let rows = st.query_map(params![kind.code(), value], record_from_row)?;
-            return Ok(rows.collect::<rusqlite::Result<_>>()?);
+            return all_rows(self.conn, &sql, params![kind.code(), value], record_from_row);
         }
         let (list, inner) = match field.split_once('.') {
             Some((l, i)) => (l, format!("$.{i}")),
@@ -931,24 +1034,23 @@ impl Reader<'_> {
                 WHERE CASE WHEN ?3 = '$' THEN CAST(j.value AS TEXT)
                            ELSE CAST(json_extract(j.value, ?3) AS TEXT) END = ?4)"
         );
-        let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st.query_map(params![kind.code(), list, inner, value], record_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        all_rows(self.conn, &sql, params![kind.code(), list, inner, value], record_from_row)
     }
 
     fn ref_items(&self, list: &str) -> Result<Vec<RefItem>> {
-        let mut st = self.conn.prepare_cached(
+        all_rows(
+            self.conn,
             "SELECT code, label, data FROM ref_item WHERE list = ?1 AND active = 1 ORDER BY position",
-        )?;
-        let rows = st.query_map([list], |r| {
-            let data: Option<String> = r.get(2)?;
-            Ok(RefItem {
-                code: r.get(0)?,
-                label: r.get(1)?,
-                data: data.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or(Value::Null),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [list],
+            |r| {
+                let data: Option<String> = r.get(2)?;
+                Ok(RefItem {
+                    code: r.get(0)?,
+                    label: r.get(1)?,
+                    data: data.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or(Value::Null),
+                })
+            },
+        )
     }
 }
 

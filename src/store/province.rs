@@ -395,9 +395,7 @@ impl ProvinceDb {
         let sql = format!(
             "SELECT {INSTALLATION_COLUMNS} FROM installation WHERE installation_id = ?1 ORDER BY registered_at"
         );
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map([id.to_string()], installation_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(&self.conn, &sql, [id.to_string()], installation_from_row)
     }
 
     /// The commune the province's rows of installation `id` belong to, if it has any.
@@ -421,27 +419,35 @@ impl ProvinceDb {
 
     /// Every alert, oldest first.
     pub fn alerts(&self) -> Result<Vec<Alert>> {
-        let mut st = self.conn.prepare("SELECT at, key_id, commune_code, code, message FROM alert ORDER BY rowid")?;
-        let rows = st.query_map([], |r| {
-            Ok(Alert { at: r.get(0)?, key_id: r.get(1)?, commune_code: r.get(2)?, code: r.get(3)?, message: r.get(4)? })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(
+            &self.conn,
+            "SELECT at, key_id, commune_code, code, message FROM alert ORDER BY rowid",
+            [],
+            |r| {
+                Ok(Alert {
+                    at: r.get(0)?,
+                    key_id: r.get(1)?,
+                    commune_code: r.get(2)?,
+                    code: r.get(3)?,
+                    message: r.get(4)?,
+                })
+            },
+        )
     }
 
     pub fn installations(&self) -> Result<Vec<Installation>> {
         let sql = format!("SELECT {INSTALLATION_COLUMNS} FROM installation ORDER BY commune_code, registered_at");
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map([], installation_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(&self.conn, &sql, [], installation_from_row)
     }
 
     /// Revoked keys with when they were revoked.
     pub fn revoked(&self) -> Result<Vec<(String, String)>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT key_id, revoked_at FROM installation WHERE revoked_at IS NOT NULL ORDER BY key_id")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(
+            &self.conn,
+            "SELECT key_id, revoked_at FROM installation WHERE revoked_at IS NOT NULL ORDER BY key_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     pub fn imported(&self, hash: &str) -> Result<Option<Imported>> {
@@ -454,41 +460,43 @@ impl ProvinceDb {
         let sql = format!(
             "SELECT {IMPORTED_COLUMNS} FROM bundle_import WHERE commune_code = ?1 AND seq = ?2 ORDER BY epoch, imported_at"
         );
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map(params![commune_code, seq], imported_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(&self.conn, &sql, params![commune_code, seq], imported_from_row)
     }
 
     /// The records a bundle put aside: (id, kind, reason).
     pub fn quarantined_in(&self, bundle: &str) -> Result<Vec<(String, String, String)>> {
-        let mut st =
-            self.conn.prepare("SELECT record_id, kind, reason FROM quarantine WHERE bundle = ?1 ORDER BY record_id")?;
-        let rows = st.query_map([bundle], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(
+            &self.conn,
+            "SELECT record_id, kind, reason FROM quarantine WHERE bundle = ?1 ORDER BY record_id",
+            [bundle],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 
     pub fn gaps(&self, key_id: &str) -> Result<Vec<Gap>> {
-        let mut st = self.conn.prepare(
+        super::all_rows(
+            &self.conn,
             "SELECT epoch, first_missing, last_missing FROM gap WHERE key_id = ?1 ORDER BY epoch, first_missing",
-        )?;
-        let rows = st.query_map([key_id], |r| Ok(Gap { epoch: r.get(0)?, first: r.get(1)?, last: r.get(2)? }))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [key_id],
+            |r| Ok(Gap { epoch: r.get(0)?, first: r.get(1)?, last: r.get(2)? }),
+        )
     }
 
     pub fn quarantined(&self, installation_id: Uuid) -> Result<Vec<Quarantined>> {
-        let mut st = self.conn.prepare(
+        super::all_rows(
+            &self.conn,
             "SELECT bundle, record_id, kind, reason, at FROM quarantine WHERE installation_id = ?1 ORDER BY at, record_id",
-        )?;
-        let rows = st.query_map([installation_id.to_string()], |r| {
-            Ok(Quarantined {
-                bundle: r.get(0)?,
-                record_id: r.get(1)?,
-                kind: r.get(2)?,
-                reason: r.get(3)?,
-                at: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [installation_id.to_string()],
+            |r| {
+                Ok(Quarantined {
+                    bundle: r.get(0)?,
+                    record_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    reason: r.get(3)?,
+                    at: r.get(4)?,
+                })
+            },
+        )
     }
 
     /// The stored (hlc, origin) of records of `installation`, for the ids asked (a page of ids per query).
@@ -537,28 +545,30 @@ impl ProvinceDb {
 
     /// Live records by commune and kind.
     pub fn counts(&self) -> Result<Vec<(String, String, i64)>> {
-        let mut st = self.conn.prepare(
+        super::all_rows(
+            &self.conn,
             "SELECT commune_code, kind, count(*) FROM record WHERE deleted = 0 GROUP BY commune_code, kind ORDER BY 1, 2",
-        )?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 
     /// Every record row of an installation (id, kind, data, hlc, deleted), for checks and tests.
     pub fn records(&self, installation: Uuid) -> Result<Vec<RecordRow>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT id, kind, data, hlc, deleted FROM record WHERE installation_id = ?1 ORDER BY id")?;
-        let rows = st.query_map([installation.to_string()], |r| {
-            Ok((
-                Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(),
-                r.get(1)?,
-                r.get(2)?,
-                r.get::<_, i64>(3)? as u64,
-                r.get(4)?,
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(
+            &self.conn,
+            "SELECT id, kind, data, hlc, deleted FROM record WHERE installation_id = ?1 ORDER BY id",
+            [installation.to_string()],
+            |r| {
+                Ok((
+                    Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(),
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get::<_, i64>(3)? as u64,
+                    r.get(4)?,
+                ))
+            },
+        )
     }
 
     /// Writes one import, all in one transaction.

@@ -20,6 +20,9 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account { username: r.get(0)?, full_name: r.get(1)?, rank: r.get(2)?, role: role_of(&r.get::<_, String>(3)?)? })
 }
 
+/// The post of a province store's chief accounts, as refusals name it.
+const CHIEF: &str = "lãnh đạo Công an tỉnh";
+
 fn now() -> String {
     chrono::Utc::now().to_rfc3339()
 }
@@ -42,12 +45,7 @@ pub(super) fn insert(tx: &Transaction<'_>, new: &NewAccount, who: &str) -> Resul
         "INSERT INTO account (username, full_name, rank, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![new.username, new.full_name, new.rank, new.role.code(), at],
     )?;
-    let a = Account {
-        username: new.username.clone(),
-        full_name: new.full_name.clone(),
-        rank: new.rank.clone(),
-        role: new.role,
-    };
+    let a = new.account();
     audit(tx, &at, who, "account_create", Some(&a.username), &public(&a))
 }
 
@@ -75,22 +73,17 @@ impl ProvinceDb {
 
     /// Refuses unless the logged-in officer has at least `role`.
     pub fn require(&self, role: Role, what: &str) -> Result<()> {
-        match &self.session {
-            Some(a) if a.role < role => Err(Error::Forbidden(format!(
-                "Tài khoản {} ({}) không được {what}; cần quyền {}.",
-                a.username,
-                a.role.province_label().to_lowercase(),
-                role.province_label().to_lowercase()
-            ))),
-            _ => Ok(()),
-        }
+        account::require(self.session.as_ref(), role, what, Role::province_label)
     }
 
     /// Every account of the province store.
     pub fn accounts(&self) -> Result<Vec<Account>> {
-        let mut st = self.conn.prepare("SELECT username, full_name, rank, role FROM account ORDER BY username")?;
-        let rows = st.query_map([], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(
+            &self.conn,
+            "SELECT username, full_name, rank, role FROM account ORDER BY username",
+            [],
+            from_row,
+        )
     }
 
     fn account(&self, username: &str) -> Result<Account> {
@@ -113,24 +106,14 @@ impl ProvinceDb {
         if get(&self.conn, &new.username)?.is_some() {
             return Err(Error::field("username", "Tên đăng nhập", format!("«{}» đã có", new.username)));
         }
-        let keys = self.keyring_path();
-        let mut ring = Keyring::load(&keys)?;
-        let kdf = ring.slots.first().map(|s| s.kdf).unwrap_or_default();
-        ring.set(&new.username, &new.password, &self.key, kdf)?;
-        // The key slot first: an account row without a slot could never log in.
-        ring.save(&keys)?;
         let who = self.who();
-        let added = (|| -> Result<()> {
+        let keys = self.keyring_path();
+        Keyring::add_then(&keys, &new.username, &new.password, &self.key, || {
             let tx = self.conn.transaction()?;
             insert(&tx, &new, &who)?;
             tx.commit()?;
             Ok(())
-        })();
-        if added.is_err() {
-            ring.remove(&new.username);
-            ring.save(&keys)?;
-        }
-        added?;
+        })?;
         self.account(&new.username)
     }
 
@@ -138,11 +121,7 @@ impl ProvinceDb {
     pub fn set_role(&mut self, username: &str, role: Role) -> Result<()> {
         self.require(Role::Chief, "đổi quyền tài khoản")?;
         let old = self.account(username)?;
-        if old.role == Role::Chief && role != Role::Chief && self.chiefs()? == 1 {
-            return Err(Error::Refused(
-                "Không đổi quyền được: đây là tài khoản lãnh đạo Công an tỉnh cuối cùng.".into(),
-            ));
-        }
+        account::check_role_change(&old, role, || self.chiefs(), CHIEF)?;
         let who = self.who();
         let tx = self.conn.transaction()?;
         tx.execute("UPDATE account SET role = ?2 WHERE username = ?1", params![old.username, role.code()])?;
@@ -156,24 +135,16 @@ impl ProvinceDb {
             &serde_json::json!({"old": public(&old), "new": public(&new)}),
         )?;
         tx.commit()?;
-        if let Some(me) = self.session.as_mut().filter(|a| a.username == old.username) {
-            me.role = role;
-        }
+        account::follow_role(&mut self.session, &old.username, role);
         Ok(())
     }
 
     /// Sets an account's password: one's own, or anyone's for the chief.
     pub fn change_password(&mut self, username: &str, new_password: &str) -> Result<()> {
         let target = self.account(username)?;
-        if self.session.as_ref().is_some_and(|me| me.username != target.username) {
-            self.require(Role::Chief, "đặt mật khẩu cho tài khoản khác")?;
-        }
+        account::may_set_password(self.session.as_ref(), &target, Role::province_label)?;
         account::check_password(new_password)?;
-        let keys = self.keyring_path();
-        let mut ring = Keyring::load(&keys)?;
-        let kdf = ring.slot(&target.username).map(|s| s.kdf).unwrap_or_default();
-        ring.set(&target.username, new_password, &self.key, kdf)?;
-        ring.save(&keys)?;
+        Keyring::set_password(&self.keyring_path(), &target.username, new_password, &self.key)?;
         let who = self.who();
         let tx = self.conn.transaction()?;
         audit(&tx, &now(), &who, "password_change", Some(&target.username), &serde_json::json!({}))?;
@@ -185,16 +156,8 @@ impl ProvinceDb {
     pub fn remove_account(&mut self, username: &str) -> Result<()> {
         self.require(Role::Chief, "xóa tài khoản")?;
         let target = self.account(username)?;
-        if self.session.as_ref().is_some_and(|me| me.username == target.username) {
-            return Err(Error::Refused("Không tự xóa tài khoản đang đăng nhập.".into()));
-        }
-        if target.role == Role::Chief && self.chiefs()? == 1 {
-            return Err(Error::Refused("Không xóa được tài khoản lãnh đạo Công an tỉnh cuối cùng.".into()));
-        }
-        let keys = self.keyring_path();
-        let mut ring = Keyring::load(&keys)?;
-        ring.remove(&target.username);
-        ring.save(&keys)?;
+        account::check_removal(self.session.as_ref(), &target, || self.chiefs(), CHIEF)?;
+        Keyring::remove_from(&self.keyring_path(), &target.username)?;
         let who = self.who();
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM account WHERE username = ?1", [&target.username])?;

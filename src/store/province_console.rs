@@ -113,6 +113,35 @@ pub(super) fn audit(
     Ok(())
 }
 
+const QUEUE: &str =
+    "SELECT q.bundle, q.installation_id, coalesce(b.commune_code, ''), q.record_id, q.kind, q.reason, q.data, q.at,
+        d.decision, d.note, d.decided_by, d.decided_at
+ FROM quarantine q
+ LEFT JOIN bundle_import b ON b.hash = q.bundle
+ LEFT JOIN quarantine_decision d ON d.bundle = q.bundle AND d.record_id = q.record_id
+ ORDER BY q.at DESC, b.commune_code, q.record_id";
+
+/// One entry of the quarantine queue, as [`QUEUE`] reads it.
+fn queue_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuarantineEntry> {
+    let decision: Option<String> = r.get(8)?;
+    Ok(QuarantineEntry {
+        bundle: r.get(0)?,
+        installation_id: r.get(1)?,
+        commune_code: r.get(2)?,
+        record_id: r.get(3)?,
+        kind: r.get(4)?,
+        reason: r.get(5)?,
+        data: r.get(6)?,
+        at: r.get(7)?,
+        decision: match decision {
+            Some(decision) => {
+                Some(Decision { decision, note: r.get(9)?, decided_by: r.get(10)?, decided_at: r.get(11)? })
+            }
+            None => None,
+        },
+    })
+}
+
 impl ProvinceDb {
     /// A setting of the province (kept in `province_meta`), e.g. the reporting rules as JSON.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -135,9 +164,7 @@ impl ProvinceDb {
 
     /// The communes' names by code.
     pub fn commune_names(&self) -> Result<Vec<(String, String)>> {
-        let mut st = self.conn.prepare("SELECT code, name FROM commune ORDER BY code")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(&self.conn, "SELECT code, name FROM commune ORDER BY code", [], |r| Ok((r.get(0)?, r.get(1)?)))
     }
 
     /// Names a commune (or renames it).
@@ -151,23 +178,24 @@ impl ProvinceDb {
 
     /// Every imported bundle, by commune, installation and number.
     pub fn bundles(&self) -> Result<Vec<BundleRow>> {
-        let mut st = self.conn.prepare(
+        super::all_rows(
+            &self.conn,
             "SELECT hash, key_id, installation_id, commune_code, epoch, seq, created_at, imported_at
              FROM bundle_import ORDER BY commune_code, installation_id, epoch, seq",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(BundleRow {
-                hash: r.get(0)?,
-                key_id: r.get(1)?,
-                installation_id: r.get(2)?,
-                commune_code: r.get(3)?,
-                epoch: r.get(4)?,
-                seq: r.get(5)?,
-                created_at: r.get(6)?,
-                imported_at: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [],
+            |r| {
+                Ok(BundleRow {
+                    hash: r.get(0)?,
+                    key_id: r.get(1)?,
+                    installation_id: r.get(2)?,
+                    commune_code: r.get(3)?,
+                    epoch: r.get(4)?,
+                    seq: r.get(5)?,
+                    created_at: r.get(6)?,
+                    imported_at: r.get(7)?,
+                })
+            },
+        )
     }
 
     /// Streams every record of the given kinds (tombstones included), commune by commune and by id.
@@ -208,34 +236,7 @@ impl ProvinceDb {
 
     /// The quarantine queue: every record put aside, with its commune and decision, newest first.
     pub fn quarantine_queue(&self) -> Result<Vec<QuarantineEntry>> {
-        let mut st = self.conn.prepare(
-            "SELECT q.bundle, q.installation_id, coalesce(b.commune_code, ''), q.record_id, q.kind, q.reason, q.data, q.at,
-                    d.decision, d.note, d.decided_by, d.decided_at
-             FROM quarantine q
-             LEFT JOIN bundle_import b ON b.hash = q.bundle
-             LEFT JOIN quarantine_decision d ON d.bundle = q.bundle AND d.record_id = q.record_id
-             ORDER BY q.at DESC, b.commune_code, q.record_id",
-        )?;
-        let rows = st.query_map([], |r| {
-            let decision: Option<String> = r.get(8)?;
-            Ok(QuarantineEntry {
-                bundle: r.get(0)?,
-                installation_id: r.get(1)?,
-                commune_code: r.get(2)?,
-                record_id: r.get(3)?,
-                kind: r.get(4)?,
-                reason: r.get(5)?,
-                data: r.get(6)?,
-                at: r.get(7)?,
-                decision: match decision {
-                    Some(decision) => {
-                        Some(Decision { decision, note: r.get(9)?, decided_by: r.get(10)?, decided_at: r.get(11)? })
-                    }
-                    None => None,
-                },
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(&self.conn, QUEUE, [], queue_entry)
     }
 
     /// Records a decision on a quarantined record, merges the record if it is accepted (its latest
@@ -296,22 +297,23 @@ impl ProvinceDb {
 
     /// The province's audit log, oldest first.
     pub fn audit_log(&self) -> Result<Vec<ProvinceAudit>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT n, at, who, action, subject, detail, prev, hash FROM province_audit ORDER BY n")?;
-        let rows = st.query_map([], |r| {
-            Ok(ProvinceAudit {
-                n: r.get(0)?,
-                at: r.get(1)?,
-                who: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
-                detail: r.get(5)?,
-                prev: r.get(6)?,
-                hash: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        super::all_rows(
+            &self.conn,
+            "SELECT n, at, who, action, subject, detail, prev, hash FROM province_audit ORDER BY n",
+            [],
+            |r| {
+                Ok(ProvinceAudit {
+                    n: r.get(0)?,
+                    at: r.get(1)?,
+                    who: r.get(2)?,
+                    action: r.get(3)?,
+                    subject: r.get(4)?,
+                    detail: r.get(5)?,
+                    prev: r.get(6)?,
+                    hash: r.get(7)?,
+                })
+            },
+        )
     }
 
     /// Whether every audit entry's hash and link are right.
