@@ -172,7 +172,11 @@ pub fn needs_current_password(session: Option<&Account>, target: &Account) -> bo
 
 /// The current password was not given, or is wrong (the keyring checks it).
 pub fn current_password_error(given: bool) -> crate::Error {
-    let why = if given { "không đúng" } else { "hãy nhập mật khẩu đang dùng để đổi mật khẩu của mình" };
+    let why = if given {
+        "không đúng"
+    } else {
+        "hãy nhập mật khẩu đang dùng để đổi mật khẩu của mình"
+    };
     crate::Error::field("current_password", "Mật khẩu hiện tại", why)
 }
 
