@@ -6,7 +6,7 @@ use std::path::Path;
 
 use phongtrao::backup::{self, Restored};
 use phongtrao::date;
-use phongtrao::domain::account::{Account, NewAccount, Role};
+use phongtrao::domain::account::{Account, Role};
 use phongtrao::present::admin::{backup_dir, check_typed_twice, size};
 use phongtrao::store::{Snapshot, Store};
 use serde::{Deserialize, Serialize};

@@ -59,13 +59,21 @@ pub mod hints {
         }
     }
 
-    /// A new record's starting value of a yes/no field, and the values of another field that change
-    /// it: a unit is subject to the certification unless its category is excluded (a school: yes).
-    pub fn bool_default(kind: Kind, key: &str) -> Option<(bool, &'static str, Vec<(&'static str, bool)>)> {
+    /// A yes/no field's starting value in a new record, and the field whose values change it.
+    pub struct BoolDefault {
+        pub value: bool,
+        pub follows: &'static str,
+        pub by: Vec<(&'static str, bool)>,
+    }
+
+    /// A unit is subject to the certification unless its category is excluded (a school: yes).
+    pub fn bool_default(kind: Kind, key: &str) -> Option<BoolDefault> {
         match (kind, key) {
-            (Kind::Unit, "certification_applies") => {
-                Some((true, "category", UNIT_CATEGORIES.iter().map(|c| (c.0, !c.3)).collect()))
-            }
+            (Kind::Unit, "certification_applies") => Some(BoolDefault {
+                value: true,
+                follows: "category",
+                by: UNIT_CATEGORIES.iter().map(|c| (c.0, !c.3)).collect(),
+            }),
             _ => None,
         }
     }

@@ -199,10 +199,10 @@ pub fn register_fields(store: &Store, kind: Kind, doc: &crate::domain::Doc) -> R
                     c.parent = Some(value.to_owned());
                 }
             }
-            spec.bool_default = hints::bool_default(kind, &f.key).map(|(value, follows, by)| BoolDefault {
-                value,
-                follows: follows.to_owned(),
-                by: by.into_iter().map(|(code, value)| BoolBy { code: code.to_owned(), value }).collect(),
+            spec.bool_default = hints::bool_default(kind, &f.key).map(|d| BoolDefault {
+                value: d.value,
+                follows: d.follows.to_owned(),
+                by: d.by.into_iter().map(|(code, value)| BoolBy { code: code.to_owned(), value }).collect(),
             });
             Ok(spec)
         })

@@ -251,6 +251,30 @@ describe("an officer's day in the window", { timeout: 240_000 }, () => {
     assert.equal(await d.count("[data-test=add-model]"), 1);
   });
 
+  it("a unit's form offers its kind's categories, and «Thuộc diện xét công nhận» as the core decides", async () => {
+    await d.press("\uE00A", "2");
+    await d.findText("h1", "Cơ quan, doanh nghiệp");
+    await d.click("[data-test=new-record]");
+    await d.find("#f-category");
+    const offered = () => d.exec("return [...document.querySelectorAll('#f-category option')].map((o) => o.value).filter(Boolean);");
+    await d.select("#f-kind", "co_so_giao_duc");
+    await d.until("a school's categories only", async () => !(await offered()).includes("co_quan_nha_nuoc"));
+    assert.ok((await offered()).includes("tieu_hoc"));
+    // A secondary school is subject to the certification; a preschool is not (TT 124).
+    await d.select("#f-category", "thcs");
+    await d.until("checked for a secondary school", () => d.exec("return document.querySelector('#f-certification_applies').checked;"));
+    await d.select("#f-category", "mam_non");
+    await d.until("unchecked for a preschool", async () => !(await d.exec("return document.querySelector('#f-certification_applies').checked;")));
+    // Another kind: the school's category no longer fits and is cleared, not refused at save.
+    await d.select("#f-kind", "co_quan");
+    await d.until("category cleared", async () => (await d.value("#f-category")) === "");
+    assert.ok(!(await offered()).includes("tieu_hoc"));
+    await d.screenshot(path.join(shots, "15-unit-form.png"));
+    await d.click("[data-test=nav-area]");
+    await d.click("dialog[open] [data-test=confirm]");
+    await d.findText("h1", "Khu dân cư");
+  });
+
   it("adds a model, reviews it, replicates it, dissolves it, and the dashboard follows", async () => {
     await d.click("[data-test=nav-model]");
     await d.click("[data-test=new-record]");

@@ -26,7 +26,7 @@ fn area(s: &mut Store, name: &str) -> Uuid {
 }
 
 fn unit(s: &mut Store, name: &str, category: &str) -> Uuid {
-    let kind = if category == "thcs" || category == "tieu_hoc" { "co_so_giao_duc" } else { "doanh_nghiep" };
+    let kind = if ["thcs", "tieu_hoc", "mam_non"].contains(&category) { "co_so_giao_duc" } else { "doanh_nghiep" };
     s.create(
         Kind::Unit,
         &doc(json!({"name": name, "kind": kind, "category": category, "head": "Trần Thị Lan", "staff_count": 40})),
@@ -626,4 +626,31 @@ fn criteria_are_versioned_by_year_in_reference_data() {
     let codes = |y| s.cert_view(Some(a), y).unwrap().criteria.iter().map(|c| c.code.clone()).collect::<Vec<_>>();
     assert_eq!(codes(2025), ["kdc_1", "kdc_2", "kdc_3", "kdc_4", "kdc_5"]);
     assert_eq!(codes(2026), ["kdc_1", "kdc_2", "kdc_3", "kdc_4", "kdc_6"]);
+}
+
+/// The unit form offers what the rules accept: a category belongs to a unit kind, and «Thuộc diện xét
+/// công nhận» starts as the core decides when it is left out (a secondary school: yes; a preschool: no).
+/// What a form shows is checked against what a save without the field does.
+#[test]
+fn the_unit_form_follows_the_rules_it_will_be_checked_by() {
+    let mut s = new_store();
+    let fields = phongtrao::present::record::register_fields(&s, Kind::Unit, &Doc::new()).unwrap();
+    let category = fields.iter().find(|f| f.key == "category").unwrap();
+    assert_eq!(category.choices_follow.as_deref(), Some("kind"));
+    let parent = |code: &str| category.choices.iter().find(|c| c.code == code).unwrap().parent.clone();
+    assert_eq!(parent("tieu_hoc").as_deref(), Some("co_so_giao_duc"));
+    assert_eq!(parent("co_quan_nha_nuoc").as_deref(), Some("co_quan"));
+    // A category offered under another kind would be refused at save.
+    let e =
+        s.create(Kind::Unit, &doc(json!({"name": "UBND xã", "kind": "co_quan", "category": "tieu_hoc"}))).unwrap_err();
+    assert!(e.to_string().contains("không thuộc loại cơ quan"), "{e}");
+
+    let applies = fields.iter().find(|f| f.key == "certification_applies").unwrap().bool_default.clone().unwrap();
+    assert_eq!((applies.value, applies.follows.as_str()), (true, "category"));
+    for code in ["thcs", "mam_non"] {
+        let shown = applies.by.iter().find(|b| b.code == code).unwrap().value;
+        let id = unit(&mut s, &format!("Trường {code}"), code);
+        let saved = s.get(Kind::Unit, id).unwrap().data.get("certification_applies").cloned();
+        assert_eq!(saved, Some(Value::Bool(shown)), "{code}: the form starts as the core decides");
+    }
 }
