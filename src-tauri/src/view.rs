@@ -149,6 +149,8 @@ pub struct Alert {
     pub message: String,
     pub count: u32,
     pub items: Vec<LinkRef>,
+    /// A certification alert: its items open their certification page of this year.
+    pub cert_year: Option<i32>,
 }
 
 impl From<phongtrao::dashboard::Dashboard> for Dashboard {
@@ -187,6 +189,7 @@ impl From<phongtrao::dashboard::Dashboard> for Dashboard {
                     message: a.message,
                     count: n(a.count),
                     items: a.items.into_iter().map(|i| LinkRef { kind: i.kind, id: i.id, title: i.title }).collect(),
+                    cert_year: a.cert_year,
                 })
                 .collect(),
         }

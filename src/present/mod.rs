@@ -10,6 +10,7 @@
 
 pub mod admin;
 pub mod cert;
+pub mod province;
 pub mod record;
 pub mod session;
 pub mod sheet;

@@ -357,8 +357,9 @@ mod tests {
 
     #[test]
     fn the_separator_is_found_under_a_title_line_with_a_comma() {
-        let t = read_bytes("a.csv", "DANH SÁCH THÀNH VIÊN, NĂM 2026\nHọ và tên;Ngày sinh\nA;01/01/1990\n".as_bytes(), None)
-            .expect("read");
+        let t =
+            read_bytes("a.csv", "DANH SÁCH THÀNH VIÊN, NĂM 2026\nHọ và tên;Ngày sinh\nA;01/01/1990\n".as_bytes(), None)
+                .expect("read");
         assert_eq!(Table::header_names(&t.rows[1]), vec!["Họ và tên", "Ngày sinh"]);
     }
 
