@@ -25,12 +25,22 @@ pub fn count_label(code: &str) -> String {
 }
 
 /// A file or folder as chosen or typed; refused when empty, naming the field.
-pub fn chosen_path(field: &str, label: &str, value: &str) -> Result<PathBuf> {
+fn chosen_path(field: &str, label: &str, value: &str) -> Result<PathBuf> {
     let v = value.trim();
     if v.is_empty() {
         return Err(Error::field(field, label, "hãy chọn USB hoặc nhập đường dẫn"));
     }
     Ok(PathBuf::from(v))
+}
+
+/// The folder a bundle is written into, as chosen or typed.
+pub fn chosen_dir(value: &str) -> Result<PathBuf> {
+    chosen_path("dir", "Thư mục nhận gói", value)
+}
+
+/// A bundle file, as chosen or typed.
+pub fn chosen_bundle(value: &str) -> Result<PathBuf> {
+    chosen_path("file", "Tệp gói", value)
 }
 
 /// "Đã ghi danh với Công an tỉnh Quảng Ngãi (mã 51)."
