@@ -12,6 +12,8 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "app_info",
         "setup",
         "open_demo",
+        "find_provinces",
+        "find_communes",
         "login",
         "logout",
         "registers",

@@ -70,9 +70,14 @@ pub fn file_name(info: &SnapshotInfo, at: NaiveDateTime) -> String {
     format!("phongtrao-{}-{}-{}.{EXTENSION}", info.province_code, info.commune_code, at.format("%Y%m%d-%H%M%S"))
 }
 
+/// What ends the name of a backup taken before an upgrade of the store (`…-truoc-nang-cap.ptbak`):
+/// the rotation never deletes those.
+pub const BEFORE_UPGRADE: &str = "-truoc-nang-cap";
+
 /// When a backup was taken, read from its file name (the rotation works on names alone).
 pub fn taken_at(name: &str) -> Option<NaiveDateTime> {
     let stem = name.strip_suffix(&format!(".{EXTENSION}"))?;
+    let stem = stem.strip_suffix(BEFORE_UPGRADE).unwrap_or(stem);
     let stem = stem.strip_prefix("phongtrao-")?;
     let parts: Vec<&str> = stem.split('-').collect();
     // province, commune, date, time[, n]
@@ -87,14 +92,35 @@ pub fn create(store: &Store, dir: &Path) -> Result<BackupInfo> {
     create_from(&store.snapshot()?, dir, Local::now())
 }
 
+/// Opens the store at `db` as `username` ([`Store::unlock`]). When this build has to migrate the
+/// store (it was made by an older version), a backup of the store as it was is written first into
+/// [`default_dir`], named `…-truoc-nang-cap.ptbak` and kept out of the rotation; if that backup cannot
+/// be written, nothing is migrated and the store stays closed. Returns the backup, if one was taken.
+/// The command line and the window open stores through this.
+pub fn unlock(db: &Path, username: &str, password: &str) -> Result<(Store, Option<BackupInfo>)> {
+    Store::unlock_then(db, username, password, |snap| {
+        write_backup(snap, &default_dir(db), Local::now(), BEFORE_UPGRADE).map_err(|e| {
+            Error::Refused(format!(
+                "Phiên bản phongtrao này cần nâng cấp kho dữ liệu, nhưng chưa sao lưu được trước khi nâng cấp ({e}). \
+Kho dữ liệu chưa bị thay đổi. Hãy giải phóng chỗ trống trên đĩa hoặc kiểm tra quyền ghi thư mục {}, rồi đăng nhập lại.",
+                default_dir(db).display()
+            ))
+        })
+    })
+}
+
 /// Writes a backup of `snap` into `dir`, named after `now`.
 pub fn create_from(snap: &Snapshot, dir: &Path, now: DateTime<Local>) -> Result<BackupInfo> {
+    write_backup(snap, dir, now, "")
+}
+
+fn write_backup(snap: &Snapshot, dir: &Path, now: DateTime<Local>, suffix: &str) -> Result<BackupInfo> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut dest = dir.join(file_name(&snap.info, now.naive_local()));
+    let base = file_name(&snap.info, now.naive_local()).replace(&format!(".{EXTENSION}"), "");
+    let mut dest = dir.join(format!("{base}{suffix}.{EXTENSION}"));
     let mut n = 2;
     while dest.exists() {
-        let base = file_name(&snap.info, now.naive_local());
-        dest = dir.join(base.replace(&format!(".{EXTENSION}"), &format!("-{n}.{EXTENSION}")));
+        dest = dir.join(format!("{base}-{n}{suffix}.{EXTENSION}"));
         n += 1;
     }
     clean_stale_temporaries(snap.store_dir());
@@ -168,7 +194,11 @@ pub fn list(dir: &Path) -> Result<Vec<(NaiveDateTime, PathBuf)>> {
 /// Deletes the backups that the rotation no longer keeps: it keeps the newest of each of the last
 /// [`KEEP_DAYS`] days and the newest of every month. Returns what it deleted.
 pub fn prune(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
-    let all = list(dir)?;
+    // Backups taken before an upgrade are kept until the officer deletes them.
+    let all: Vec<(NaiveDateTime, PathBuf)> = list(dir)?
+        .into_iter()
+        .filter(|(_, p)| !p.to_string_lossy().ends_with(&format!("{BEFORE_UPGRADE}.{EXTENSION}")))
+        .collect();
     let stamps: Vec<NaiveDateTime> = all.iter().map(|(at, _)| *at).collect();
     let mut deleted = Vec::new();
     for i in plan_prune(&stamps, today) {
@@ -493,16 +523,18 @@ mod tests {
         let info = SnapshotInfo {
             installation_id: uuid::Uuid::nil(),
             province_code: "51".into(),
-            commune_code: "23430".into(),
+            commune_code: "23535".into(),
             schema_version: 4,
             sync_epoch: 0,
             last_seq: 9,
         };
         let name = file_name(&info, at("2026-11-23 08:05"));
-        assert_eq!(name, "phongtrao-51-23430-20261123-080500.ptbak");
+        assert_eq!(name, "phongtrao-51-23535-20261123-080500.ptbak");
         assert_eq!(taken_at(&name), Some(at("2026-11-23 08:05")));
-        assert_eq!(taken_at("phongtrao-51-23430-20261123-080500-2.ptbak"), Some(at("2026-11-23 08:05")));
-        assert_eq!(taken_at(".phongtrao-51-23430-20261123-080500.ptbak.tmp-77"), None);
+        assert_eq!(taken_at("phongtrao-51-23535-20261123-080500-2.ptbak"), Some(at("2026-11-23 08:05")));
+        assert_eq!(taken_at(".phongtrao-51-23535-20261123-080500.ptbak.tmp-77"), None);
+        assert_eq!(taken_at("phongtrao-51-23535-20261123-080500-truoc-nang-cap.ptbak"), Some(at("2026-11-23 08:05")));
+        assert_eq!(taken_at("phongtrao-51-23535-20261123-080500-2-truoc-nang-cap.ptbak"), Some(at("2026-11-23 08:05")));
         assert_eq!(taken_at("ghi-chu.txt"), None);
     }
 

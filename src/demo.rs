@@ -69,12 +69,12 @@ pub fn demo_chief(password: &str) -> crate::NewAccount {
     }
 }
 
-/// The demo commune's setup: Xã Ia Đal (23430), Quảng Ngãi (51), officer Nguyễn Văn An.
+/// The demo commune's setup: Xã Ia Đal (23535), Quảng Ngãi (51), officer Nguyễn Văn An.
 pub fn demo_setup() -> Setup {
     Setup {
         province_code: "51".into(),
         province: "Quảng Ngãi".into(),
-        commune_code: "23430".into(),
+        commune_code: "23535".into(),
         commune: "Xã Ia Đal".into(),
         officer: "Nguyễn Văn An".into(),
     }

@@ -24,6 +24,7 @@ pub mod province;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod units;
 
 pub use domain::account::{Account, NewAccount, Role};
 pub use domain::{Doc, Kind, Record, Saved};

@@ -6,8 +6,10 @@ use std::sync::Mutex;
 
 use phongtrao::domain::Doc;
 use phongtrao::keyring::KdfParams;
+use phongtrao::present::admin::UnitChoice;
 use phongtrao::present::{self, cert, session};
 use phongtrao::store::Store;
+use phongtrao::units::Units;
 use phongtrao::{backup, demo};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -54,13 +56,16 @@ impl App {
                 province: c.province.clone(),
                 commune_code: c.commune_code.clone(),
                 commune: c.commune.clone(),
+                police: c.police_name(),
                 officer: c.officer.clone(),
             }),
+            schema_version: self.store.as_ref().and_then(|s| s.schema_version().ok()),
             officer: self.store.as_ref().and_then(|s| s.session()).map(Officer::from),
             usernames: if self.store.is_none() { present::admin::usernames(&self.path) } else { Vec::new() },
             store_path: self.path.display().to_string(),
             ranks: present::admin::RANKS.iter().map(|r| (*r).to_owned()).collect(),
             version: env!("CARGO_PKG_VERSION").into(),
+            units: Units::builtin().summary(),
             idle_lock_seconds: idle_lock_seconds(),
         }
     }
@@ -141,6 +146,8 @@ pub struct CommuneInfo {
     pub province: String,
     pub commune_code: String,
     pub commune: String,
+    /// "Công an xã Ia Đal", from the commune's official kind and name (as the printed headers).
+    pub police: String,
     pub officer: String,
 }
 
@@ -156,6 +163,10 @@ pub struct AppInfo {
     /// The ranks the setup offers.
     pub ranks: Vec<String>,
     pub version: String,
+    /// The store's schema version (the last migration applied), while it is open.
+    pub schema_version: Option<i64>,
+    /// The official list of units this version ships, for the About box.
+    pub units: String,
     /// The window closes the store after this many idle seconds (15 minutes).
     pub idle_lock_seconds: u32,
 }
@@ -207,8 +218,24 @@ pub async fn setup(state: State<'_, Shared>, input: SetupInput) -> Result<AppInf
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
+    // The official codes and names ("Xã Ia Đal"), whatever was typed.
+    let s = s.official(Units::builtin())?;
     let store = Store::create_at(&app.path, &s, &chief, KdfParams::default())?;
     Ok(app.opened(store))
+}
+
+/// The provinces of the official list matching `query` (the core searches without accents).
+#[tauri::command]
+#[specta::specta]
+pub async fn find_provinces(query: String) -> Result<Vec<UnitChoice>> {
+    Ok(present::admin::find_provinces(&query))
+}
+
+/// The communes of a province matching `query` (the core searches without accents).
+#[tauri::command]
+#[specta::specta]
+pub async fn find_communes(province_code: String, query: String) -> Result<Vec<UnitChoice>> {
+    Ok(present::admin::find_communes(&province_code, &query))
 }
 
 /// First run, trying the app out: creates the demo commune, logged in as its chief (who logs in again
@@ -231,7 +258,8 @@ pub async fn open_demo(state: State<'_, Shared>) -> Result<AppInfo> {
 pub async fn login(state: State<'_, Shared>, username: String, password: String) -> Result<AppInfo> {
     let mut app = lock(&state)?;
     app.expect(Stage::Login)?;
-    let store = Store::unlock(&app.path, &username, &password)?;
+    // A store made by an older version is backed up before it is migrated (the core does both).
+    let store = backup::unlock(&app.path, &username, &password)?.0;
     Ok(app.opened(store))
 }
 

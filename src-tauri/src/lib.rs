@@ -40,6 +40,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             app_info,
             setup,
             open_demo,
+            find_provinces,
+            find_communes,
             login,
             logout,
             registers,

@@ -8,7 +8,8 @@ use std::path::Path;
 use crate::domain::account::{self, NewAccount, Role, username_from};
 use crate::error::{Error, FieldError, Invalid, Result};
 use crate::keyring::Keyring;
-use crate::store::{Setup, Store};
+use crate::store::Setup;
+use crate::units::Units;
 
 /// Ranks of the People's Public Security an officer of a commune police may hold.
 pub const RANKS: &[&str] = &[
@@ -24,6 +25,34 @@ pub const RANKS: &[&str] = &[
     "Thượng tá",
     "Đại tá",
 ];
+
+/// A province or a commune of the official list, as the setup offers it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UnitChoice {
+    pub code: String,
+    /// Its official name with its kind: "Tỉnh Quảng Ngãi", "Xã Ia Đal".
+    pub name: String,
+}
+
+/// The provinces of the official list matching `query` without accents (empty: all 34), best first.
+pub fn find_provinces(query: &str) -> Vec<UnitChoice> {
+    Units::builtin()
+        .search_provinces(query)
+        .into_iter()
+        .map(|f| UnitChoice { code: f.unit.code.clone(), name: f.unit.full_name() })
+        .collect()
+}
+
+/// At most 50 communes of the province `province_code` matching `query` without accents (or the start
+/// of a code), best first.
+pub fn find_communes(province_code: &str, query: &str) -> Vec<UnitChoice> {
+    Units::builtin()
+        .search_communes(Some(province_code), query, 50)
+        .into_iter()
+        .map(|f| UnitChoice { code: f.unit.code.clone(), name: f.unit.full_name() })
+        .collect()
+}
 
 /// The fields of an error that names fields (none for any other error).
 fn fields_of(e: Error) -> Vec<FieldError> {
@@ -61,12 +90,13 @@ pub fn chief(full_name: &str, rank: &str, password: &str) -> NewAccount {
     }
 }
 
-/// Every bad field of the first-run setup at once: the checks of the commune and of the chief's
-/// account, a rank from the list and the password typed twice the same.
+/// Every bad field of the first-run setup at once: the checks of the commune (in the official list,
+/// `Setup::official`) and of the chief's account, a rank from the list and the password typed twice
+/// the same.
 pub fn setup_errors(setup: &Setup, chief: &NewAccount, again: &str) -> Vec<FieldError> {
-    let mut errors = match Store::open_in_memory().and_then(|mut s| s.init(setup).map(|_| ())) {
+    let mut errors = match setup.official(Units::builtin()) {
         Err(e) => fields_of(e),
-        Ok(()) => Vec::new(),
+        Ok(_) => Vec::new(),
     };
     let named = !setup.officer.trim().is_empty();
     if let Err(e) = account::check(chief) {
@@ -132,6 +162,15 @@ mod tests {
     }
 
     #[test]
+    fn the_setup_offers_the_official_list() {
+        assert_eq!(find_provinces("").len(), 34);
+        assert_eq!(find_provinces("quang ngai"), [UnitChoice { code: "51".into(), name: "Tỉnh Quảng Ngãi".into() }]);
+        assert_eq!(find_communes("51", "ia dal")[0], UnitChoice { code: "23535".into(), name: "Xã Ia Đal".into() });
+        assert_eq!(find_communes("51", "").len(), 50);
+        assert!(find_communes("99", "").is_empty());
+    }
+
+    #[test]
     fn setup_reports_every_bad_field() {
         let e = setup_errors(&setup(""), &chief("", "", "ngắn"), "ngắn");
         assert_eq!(fields(&e), ["officer", "password", "rank"]);
@@ -144,5 +183,10 @@ mod tests {
             setup_errors(&setup("Nguyễn Văn An"), &chief("Nguyễn Văn An", "Đại úy", "mat-khau-1"), "mat-khau-1")
                 .is_empty()
         );
+        // The commune must be in the official list: 23430 is Xã Kon Đào, not Ia Đal.
+        let wrong = Setup { commune_code: "23430".into(), ..setup("Nguyễn Văn An") };
+        let e = setup_errors(&wrong, &chief("Nguyễn Văn An", "Đại úy", "mat-khau-1"), "mat-khau-1");
+        assert_eq!(fields(&e), ["commune"]);
+        assert!(e[0].message.contains("«Xã Ia Đal» có mã 23535, không phải 23430"), "{}", e[0].message);
     }
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::params;
+use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -83,6 +83,28 @@ impl Store {
 }
 
 impl Snapshot {
+    /// A snapshot of a store opened but not yet migrated (schema `schema`, older than this build's):
+    /// what its backup before the upgrade needs. Counters a schema does not have yet count as 0.
+    pub(super) fn unmigrated(conn: &Connection, db: &Path, key: &DataKey, schema: i64) -> Result<Snapshot> {
+        let c = super::read_commune(conn)?.ok_or(Error::NotInitialized)?;
+        let counter = |name: &str| -> i64 {
+            conn.query_row("SELECT value FROM counter WHERE name = ?1", [name], |r| r.get(0)).unwrap_or(0)
+        };
+        Ok(Snapshot {
+            db: db.to_owned(),
+            keys: Keyring::path_for(db),
+            key: key.clone(),
+            info: SnapshotInfo {
+                installation_id: c.installation_id,
+                province_code: c.province_code,
+                commune_code: c.commune_code,
+                schema_version: schema,
+                sync_epoch: counter("epoch"),
+                last_seq: counter("seq"),
+            },
+        })
+    }
+
     /// Writes a consistent copy of the store (committed data only) to `dest`, a file that must not
     /// exist yet. The copy is encrypted with the store's data key.
     pub fn write_db(&self, dest: &Path) -> Result<()> {

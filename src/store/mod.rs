@@ -31,6 +31,7 @@ pub use names::Names;
 pub use query::{FactRow, Filter, Found, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, ChangeLine, MergeReport};
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -46,6 +47,7 @@ use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::keyring::{DataKey, KdfParams, Keyring};
 use crate::text;
+use crate::units::{self, Units};
 
 /// What `phongtrao init` asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -57,6 +59,41 @@ pub struct Setup {
     pub officer: String,
 }
 
+impl Setup {
+    /// This setup with the official codes and names of the list (province "Quảng Ngãi", commune
+    /// "Xã Ia Đal"), whatever was typed: codes, names without accents, or a code in a name field.
+    /// What is not in the list, or a commune of another province, is refused field by field with the
+    /// closest names. `phongtrao init` and the window's setup go through this.
+    pub fn official(&self, units: &Units) -> Result<Setup> {
+        let pick = units::Pick {
+            province_code: &self.province_code,
+            province: &self.province,
+            commune_code: &self.commune_code,
+            commune: &self.commune,
+        };
+        let found = units.resolve(&pick);
+        let officer = text::clean(&self.officer);
+        let mut errors = found.as_ref().err().cloned().unwrap_or_default();
+        if officer.is_empty() {
+            errors.push(crate::error::FieldError {
+                field: "officer".into(),
+                label: "Cán bộ".into(),
+                message: "không được để trống".into(),
+            });
+        }
+        match found {
+            Ok((p, c)) if errors.is_empty() => Ok(Setup {
+                province_code: p.code.clone(),
+                province: p.name.clone(),
+                commune_code: c.code.clone(),
+                commune: c.full_name(),
+                officer,
+            }),
+            _ => Err(Error::Invalid(crate::error::Invalid(errors))),
+        }
+    }
+}
+
 /// The commune and installation this store belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Commune {
@@ -66,6 +103,18 @@ pub struct Commune {
     pub commune_code: String,
     pub commune: String,
     pub officer: String,
+}
+
+impl Commune {
+    /// "Công an xã Ia Đal": the window's top bar and the printed headers ("CÔNG AN XÃ IA ĐAL") both
+    /// come from the commune's official kind and name.
+    pub fn police_name(&self) -> String {
+        units::police_name(&self.commune)
+    }
+}
+
+fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
 }
 
 /// A model with its life-cycle history.
@@ -97,6 +146,16 @@ impl Store {
     /// A random data key encrypts the store; the chief's password wraps it in the keyring file beside
     /// the store. Nothing is created when the input is invalid.
     pub fn create_at(path: &Path, setup: &Setup, chief: &NewAccount, kdf: KdfParams) -> Result<Store> {
+        Store::create_with(path, setup, chief, kdf, MIGRATIONS)
+    }
+
+    fn create_with(
+        path: &Path,
+        setup: &Setup,
+        chief: &NewAccount,
+        kdf: KdfParams,
+        migrations: &[(i64, &str, &str)],
+    ) -> Result<Store> {
         let setup = check_setup(setup)?;
         let mut chief = account::check(chief)?;
         chief.role = Role::Chief;
@@ -116,8 +175,10 @@ impl Store {
         let keys = Keyring::path_for(path);
         ring.save(&keys)?;
         let created = (|| {
-            let conn = open_encrypted(path, &key)?;
-            let mut store = Store::setup(conn, Some(path.to_owned()))?;
+            let mut conn = open_encrypted(path, &key)?;
+            configure(&conn)?;
+            migrate::migrate_with(&mut conn, migrations)?;
+            let mut store = Store::opened(conn, Some(path.to_owned()))?;
             store.init_with(&setup, installation)?;
             store.key = Some(key.clone());
             store.write_as_system(|tx| accounts::insert(tx, &chief))?;
@@ -134,7 +195,22 @@ impl Store {
 
     /// Opens the store at `path` as `username`. A wrong password opens nothing and counts towards
     /// the account's lock (5 in a row lock it for 5 minutes); every login and failure is audited.
+    /// A store of an older schema is migrated (the command line and the window open stores through
+    /// `backup::unlock`, which backs the store up first).
     pub fn unlock(path: &Path, username: &str, password: &str) -> Result<Store> {
+        Ok(Store::unlock_then(path, username, password, |_| Ok(()))?.0)
+    }
+
+    /// As [`Store::unlock`]; when the store's schema is older than this build's, `before_upgrade` is
+    /// given a snapshot of the store as it is, before any migration (`backup::unlock` writes a backup
+    /// with it), and what it returns comes back with the store. If it fails, nothing is migrated and
+    /// the store stays closed. The upgrade is audited (schema versions before and after).
+    pub fn unlock_then<T>(
+        path: &Path,
+        username: &str,
+        password: &str,
+        before_upgrade: impl FnOnce(&Snapshot) -> Result<T>,
+    ) -> Result<(Store, Option<T>)> {
         if !path.exists() {
             return Err(Error::NotInitialized);
         }
@@ -155,7 +231,14 @@ impl Store {
         ring.save(&keys)?;
         let key = attempt?;
         let conn = open_encrypted(path, &key)?;
-        let mut store = Store::setup(conn, Some(path.to_owned()))?;
+        configure(&conn)?;
+        let found = schema_version(&conn)?;
+        let mut upgraded = None;
+        if found > 0 && found < migrate::latest() {
+            let snap = Snapshot::unmigrated(&conn, path, &key, found)?;
+            upgraded = Some(before_upgrade(&snap)?);
+        }
+        let mut store = Store::setup_configured(conn, Some(path.to_owned()))?;
         let account = accounts::get(&store.conn, &username)?.ok_or_else(|| {
             Error::Forbidden(format!("Tài khoản {username} không còn quyền sử dụng kho dữ liệu này."))
         })?;
@@ -167,11 +250,35 @@ impl Store {
                 let v = serde_json::json!({"username": username, "at": at.to_rfc3339()});
                 tx.audit("login_failed", Some(&v))?;
             }
+            if found < migrate::latest() {
+                let v = serde_json::json!({"from": found, "to": migrate::latest(), "backup": upgraded.is_some()});
+                tx.audit("upgrade", Some(&v))?;
+            }
             tx.audit("login", Some(&serde_json::json!({"username": username})))
         })?;
         ring.save(&keys)?;
         store.session = Some(account);
-        Ok(store)
+        Ok((store, upgraded))
+    }
+
+    /// The store's schema version (`PRAGMA user_version`: the last migration applied).
+    pub fn schema_version(&self) -> Result<i64> {
+        schema_version(&self.conn)
+    }
+
+    /// For tests of upgrades: a new store made as a build whose last migration was `schema` made it
+    /// (only the migrations up to that one are applied). Its records are written by this build's
+    /// code, so `schema` must be recent enough for that code (0005, the sync keys, at least).
+    #[doc(hidden)]
+    pub fn create_at_schema(
+        path: &Path,
+        setup: &Setup,
+        chief: &NewAccount,
+        kdf: KdfParams,
+        schema: i64,
+    ) -> Result<Store> {
+        let old = MIGRATIONS.iter().take_while(|m| m.0 <= schema).count();
+        Store::create_with(path, setup, chief, kdf, &MIGRATIONS[..old])
     }
 
     /// The logged-in officer (`None` for a store in memory).
@@ -184,9 +291,18 @@ impl Store {
         Store::setup(Connection::open_in_memory()?, None)
     }
 
-    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+    fn setup(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
         configure(&conn)?;
+        Store::setup_configured(conn, path)
+    }
+
+    fn setup_configured(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
         migrate::migrate(&mut conn)?;
+        Store::opened(conn, path)
+    }
+
+    /// A store over a configured, migrated connection.
+    fn opened(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
         let commune = read_commune(&conn)?;
         let actor = commune.as_ref().map(|c| c.officer.clone()).unwrap_or_default();
         Ok(Store { conn, path, commune, actor, session: None, key: None, clock: None })
@@ -457,8 +573,11 @@ impl Store {
         })
     }
 
-    /// Installs a newer reference set (from a release or the province); older lists are kept.
+    /// Installs a newer reference set (from a release or the province); older lists are kept. A set
+    /// carrying the list of provinces and communes must carry both of its lists, each item valid, or
+    /// nothing is installed.
     pub fn apply_reference(&mut self, set: &RefSet) -> Result<usize> {
+        units::check_ref_set(set)?;
         self.write(|tx| {
             let n = apply_refs(&tx.tx, set)?;
             if n > 0 {
@@ -467,6 +586,27 @@ impl Store {
             }
             Ok(n)
         })
+    }
+
+    /// The official list of provinces and communes: the one this release ships, with the lists of the
+    /// provinces a province's reference bundle sent laid over it when that list is newer.
+    pub fn units(&self) -> Result<Cow<'static, Units>> {
+        let version: Option<i64> = self
+            .conn
+            .query_row("SELECT version FROM ref_list WHERE list = ?1", [units::COMMUNE_LIST], |r| r.get(0))
+            .optional()?;
+        let builtin = Units::builtin();
+        match version {
+            Some(v) if v > builtin.version => {
+                let r = self.reader();
+                Ok(Cow::Owned(builtin.with_refs(
+                    v,
+                    &r.ref_items(units::PROVINCE_LIST)?,
+                    &r.ref_items(units::COMMUNE_LIST)?,
+                )?))
+            }
+            _ => Ok(Cow::Borrowed(builtin)),
+        }
     }
 
     /// The fields of a record of `kind` with these values (an activity's category adds fields).

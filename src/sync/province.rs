@@ -235,6 +235,10 @@ impl Province {
 
     /// Writes a reference-data bundle: `lists` if given, and every revoked key.
     pub fn write_reference(&mut self, lists: Option<RefSet>, dir: &Path, now: DateTime<Utc>) -> Result<PathBuf> {
+        // A list of provinces and communes the communes would refuse is not sent.
+        if let Some(set) = &lists {
+            crate::units::check_ref_set(set)?;
+        }
         let r = Reference { lists, revoked: self.db.revoked()? };
         let m = self.province_manifest(BundleKind::Reference, "", now, super::VALID_DAYS)?;
         self.write_out(m, REFERENCE_FILE, &r, dir)

@@ -22,7 +22,7 @@ const XEM_PW = "mat-khau-xem-1";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function makeStore(db) {
-  execFileSync(cli, ["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
+  execFileSync(cli, ["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
     "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"], { env: { ...process.env, PHONGTRAO_PASSWORD: CHIEF_PW } });
 }
 

@@ -44,32 +44,55 @@ describe("an officer's day in the window", { timeout: 240_000 }, () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("first-run setup refuses bad fields, then opens the home screen", async () => {
+  it("first-run setup picks the commune from the official list, refuses bad fields, then opens the home screen", async () => {
     await d.findText("h1", "Thiết lập lần đầu");
+    // The warning about a forgotten password is there before anything is typed.
+    assert.match(await d.text("[data-test=password-warning]"), /dữ liệu mất hẳn/);
     await d.click("[data-test=setup-submit]");
     // Every bad field shows its own Vietnamese message; nothing is created.
-    assert.match(await d.text("#err-province_code"), /2 chữ số/);
-    assert.match(await d.text("#err-commune"), /không được để trống/);
+    assert.match(await d.text("#err-province"), /chưa chọn tỉnh/);
     assert.match(await d.text("#err-password"), /ít nhất 8 ký tự/);
-    await d.type("#f-province_code", "51");
-    await d.type("#f-province", "Quảng Ngãi");
-    await d.type("#f-commune_code", "2343");
-    await d.type("#f-commune", "Xã Ia Đal");
+    // The commune waits for its province.
+    assert.equal(await d.exec("return document.querySelector('#f-commune').disabled"), true);
+    // The province, searched without accents, then picked.
+    await d.type("#f-province", "quang ngai");
+    await d.clickText("[data-test=option-province]", "Tỉnh Quảng Ngãi");
+    assert.match(await d.text("[data-test=chosen-province]"), /Tỉnh Quảng Ngãi · mã 51/);
+    // A misspelt commune, typed but not picked: the core names the closest ones.
+    await d.type("#f-commune", "ia dai");
     await d.type("#f-officer", "Nguyễn Văn An");
     await d.select("#f-rank", "Đại úy");
     await d.type("#f-password", PASSWORD);
     await d.type("#f-password_again", PASSWORD);
     await d.click("[data-test=setup-submit]");
-    // The answer to the second try: only the commune code is still wrong.
-    await d.until("errors of the second try", async () => (await d.count("#err-province_code")) === 0);
-    assert.match(await d.text("#err-commune_code"), /5 chữ số/);
+    // The answer to the second try: only the commune is still wrong.
+    await d.until("errors of the second try", async () => (await d.count("#err-province")) === 0);
+    assert.match(await d.text("#err-commune"), /có phải: Xã Ia Đal \(23535\)/);
     assert.equal(await d.count("#err-password"), 0);
     await d.screenshot(path.join(shots, "01-setup.png"));
-    await d.type("#f-commune_code", "23430");
+    await d.type("#f-commune", "ia dal");
+    await d.findText("[data-test=option-commune]", "Xã Ia Đal");
+    await d.screenshot(path.join(shots, "01-setup-commune-list.png"));
+    await d.clickText("[data-test=option-commune]", "Xã Ia Đal");
+    assert.match(await d.text("[data-test=chosen-commune]"), /Xã Ia Đal · mã 23535/);
+    // The pick answers the commune's message.
+    assert.equal(await d.count("#err-commune"), 0);
     await d.click("[data-test=setup-submit]");
     await d.findText("h1", "Tổng quan phong trào");
     assert.equal(await kpi(d, "area"), "0");
     assert.match(await d.text(".topbar"), /Đại úy Nguyễn Văn An/);
+    // The commune's name as the printed headers write it (CÔNG AN XÃ IA ĐAL): kind and name from the list.
+    assert.match(await d.text(".topbar .brand strong"), /^Công an xã Ia Đal$/);
+  });
+
+  it("shows the version, the store's schema and its path in the About box", async () => {
+    await d.click("[data-test=about]");
+    assert.match(await d.text("[data-test=about-version]"), /^\d+\.\d+\.\d+/);
+    assert.match(await d.text("[data-test=about-schema]"), /^phiên bản \d+$/);
+    assert.equal(await d.text("[data-test=about-path]"), db);
+    await d.screenshot(path.join(shots, "01-about.png"));
+    await d.clickText("[data-test=about-box] button", "Đóng");
+    await d.until("the About box closed", async () => (await d.count("[data-test=about-box][open]")) === 0);
   });
 
   it("forbids remote content (Content-Security-Policy)", async () => {

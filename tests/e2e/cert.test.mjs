@@ -32,7 +32,7 @@ function run(db, args, env = {}) {
 }
 
 function makeStore(db) {
-  run(db, ["init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
+  run(db, ["init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
     "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
   const id = (out) => out.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)[0];
   // The area's register already holds its Q1 resolution, households and registration date.

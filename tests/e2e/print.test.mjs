@@ -33,7 +33,7 @@ function run(db, args) {
 }
 
 function makeStore(db) {
-  run(db, ["init", "--province-code", "64", "--province", "Gia Lai", "--commune-code", "24610",
+  run(db, ["init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
     "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
   run(db, ["add", "meeting", "--json", JSON.stringify({
     title: TITLE, kind: "binh_xet", starts_at: `05/11/${Y - 1} 19:00`, ends_at: `05/11/${Y - 1} 21:30`,

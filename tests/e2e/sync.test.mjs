@@ -39,7 +39,7 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     usb = path.join(dir, "media", "USB-XA");
     tinh = path.join(dir, "tinh");
     fs.mkdirSync(usb, { recursive: true });
-    phongtrao(["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
+    phongtrao(["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
       "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
     phongtrao(["--db", db, "add", "area", "--json", '{"name": "Thôn Plei Bông", "kind": "thon", "households": 90, "population": 400}']);
     const enrollment = phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
@@ -100,7 +100,7 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     assert.equal(full[2], "Toàn bộ dữ liệu");
     await d.click("[data-test=export-bundle]");
     await d.findText("[data-test=exported]", "Đã xuất gói số 1");
-    const bundles = fs.readdirSync(usb).filter((f) => /^51-23430-k0-000001-\d{8}\.ptb$/.test(f));
+    const bundles = fs.readdirSync(usb).filter((f) => /^51-23535-k0-000001-\d{8}\.ptb$/.test(f));
     assert.equal(bundles.length, 1, fs.readdirSync(usb).join(", "));
     await d.type("[data-test=bundle-file]", path.join(usb, bundles[0]));
     await d.click("[data-test=verify-bundle]");
@@ -111,7 +111,7 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
   });
 
   it("refuses a damaged bundle with a Vietnamese message", async () => {
-    const [bundle] = fs.readdirSync(usb).filter((f) => f.startsWith("51-23430-k0-000001-"));
+    const [bundle] = fs.readdirSync(usb).filter((f) => f.startsWith("51-23535-k0-000001-"));
     const bytes = fs.readFileSync(path.join(usb, bundle));
     bytes[Math.floor(bytes.length / 2)] ^= 0x20;
     const bad = path.join(dir, "hong.ptb");
@@ -127,8 +127,8 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     // The province registers the laptop's key (read from its exported .pub), imports, writes a receipt.
     const pub = path.join(dir, "xa.pub");
     phongtrao(["--db", db, "--user", "nguyenvanan", "key", "export-pub", "--out", pub]);
-    phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23430", "--pubkey", pub]);
-    const [bundle] = fs.readdirSync(usb).filter((f) => f.startsWith("51-23430-k0-000001-"));
+    phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23535", "--pubkey", pub]);
+    const [bundle] = fs.readdirSync(usb).filter((f) => f.startsWith("51-23535-k0-000001-"));
     // The province writes its receipt onto the same stick, into the commune's own folder:
     // bien-nhan/<commune code>/.
     phongtrao(["province", "--dir", tinh, "import", path.join(usb, bundle), "--receipt-out", usb]);
@@ -142,7 +142,7 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     await d.findText("[data-test=bundle-file-files]", path.basename(receipt));
     await d.clickText("[data-test=bundle-file-found]", path.basename(receipt));
     assert.equal(await d.value("[data-test=bundle-file]"), path.join(usb, receipt));
-    assert.match(receipt, /^bien-nhan[\\/]23430[\\/]/);
+    assert.match(receipt, /^bien-nhan[\\/]23535[\\/]/);
     await d.click("[data-test=import-bundle]");
     await d.findText("[data-test=imported]", "Đã nhận biên nhận của gói số 1");
     await d.until("nothing pending", async () => (await d.text("[data-test=sync-pending]")) === "0");

@@ -13,7 +13,7 @@ pub(crate) const INIT: &[&str] = &[
     "--province",
     "Quảng Ngãi",
     "--commune-code",
-    "23430",
+    "23535",
     "--commune",
     "Xã Ia Đal",
     "--officer",
@@ -178,8 +178,8 @@ fn help_works_at_every_level_in_vietnamese() {
     assert!(top.contains("Lệnh"), "{top}");
     assert_eq!(c.ok(&["where"]).trim(), c.db.display().to_string(), "where needs no login");
     for cmd in [
-        "init", "demo", "add", "edit", "show", "list", "delete", "search", "audit", "model", "fields", "ref", "info",
-        "account", "where",
+        "init", "units", "demo", "add", "edit", "show", "list", "delete", "search", "audit", "model", "fields", "ref",
+        "info", "account", "where",
     ] {
         let h = c.ok(&[cmd, "--help"]);
         assert!(h.contains("Cách dùng: phongtrao"), "{cmd}: {h}");
@@ -252,7 +252,7 @@ fn the_db_path_comes_from_the_environment_too() {
         .unwrap();
     assert!(o.status.success(), "{}", err(&o));
     assert!(c.db.exists());
-    assert!(c.ok(&["info"]).starts_with("Xã Ia Đal (23430), Quảng Ngãi (51)"));
+    assert!(c.ok(&["info"]).starts_with("Xã Ia Đal (23535), Quảng Ngãi (51)"));
 }
 
 #[test]

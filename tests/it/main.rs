@@ -14,3 +14,5 @@ mod store;
 mod sync;
 mod sync_attacks;
 mod tidy;
+mod units;
+mod upgrade;

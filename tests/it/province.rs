@@ -603,16 +603,16 @@ fn the_command_line_province_console() {
     ok(&["--db", &db, "demo"]);
     ok(&["--db", &db, "enroll", enrollment2.trim()]);
     ok(&["--db", &db, "key", "export-pub", "--out", &p("xa.pub")]);
-    ok(&["province", "--dir", &tinh2, "register", "--commune-code", "23430", "--pubkey", &p("xa.pub")]);
+    ok(&["province", "--dir", &tinh2, "register", "--commune-code", "23535", "--pubkey", &p("xa.pub")]);
     let file = ok(&["--db", &db, "bundle", "export", "--out", &usb2]).trim().to_owned();
     ok(&["province", "--dir", &tinh2, "import", &file]);
     for period in [period.clone(), format!("{period}-Q2"), format!("{period}-11")] {
         let here = ok(&["--db", &db, "figures", "--period", &period, "--json"]);
-        let there = ok(&["province", "--dir", &tinh2, "figures", "--period", &period, "--commune", "23430", "--json"]);
+        let there = ok(&["province", "--dir", &tinh2, "figures", "--period", &period, "--commune", "23535", "--json"]);
         assert_eq!(here, there, "{period}");
     }
     let text = ok(&["--db", &db, "figures", "--period", &period]);
-    assert!(text.starts_with("Xã Ia Đal (23430) — Năm"), "{text}");
+    assert!(text.starts_with("Xã Ia Đal (23535) — Năm"), "{text}");
 }
 
 /// The province's shipped migrations are frozen like the commune's (`migrations.sha256`).

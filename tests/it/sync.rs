@@ -111,12 +111,12 @@ pub(crate) fn code(e: &Error) -> &'static str {
 #[test]
 fn commune_to_province_to_receipt_and_back_sends_only_new_changes() {
     let mut w = world();
-    let mut a = w.commune("23430", true);
+    let mut a = w.commune("23535", true);
     let ids: Vec<Uuid> = ["Thôn Đắk Năng", "Thôn Ia Kla", "Thôn Plei Ring"].iter().map(|n| area(&mut a, n)).collect();
 
     let first = w.export(&mut a);
     let name = first.file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("51-23430-k0-000001-") && name.ends_with(".ptb"), "{name}");
+    assert!(name.starts_with("51-23535-k0-000001-") && name.ends_with(".ptb"), "{name}");
     let dry = w.province.import(&first, &ImportOptions { dry_run: true, receipt_dir: None }).unwrap();
     assert_eq!(dry.total().new, 3);
     assert!(dry.receipt.is_none());
@@ -177,8 +177,8 @@ fn commune_to_province_to_receipt_and_back_sends_only_new_changes() {
 #[test]
 fn two_communes_into_one_province_stay_apart() {
     let mut w = world();
-    let mut a = w.commune("23430", true);
-    let mut b = w.commune("23431", true);
+    let mut a = w.commune("23535", true);
+    let mut b = w.commune("23536", true);
     area(&mut a, "Thôn Một");
     area(&mut b, "Thôn Hai");
     area(&mut b, "Thôn Ba");
@@ -187,7 +187,7 @@ fn two_communes_into_one_province_stay_apart() {
     w.import(&fb).unwrap();
     w.import(&fa).unwrap();
     let counts = w.province.db().counts().unwrap();
-    assert_eq!(counts, vec![("23430".into(), "area".into(), 1), ("23431".into(), "area".into(), 2)]);
+    assert_eq!(counts, vec![("23535".into(), "area".into(), 1), ("23536".into(), "area".into(), 2)]);
     let status = w.province.status().unwrap();
     assert_eq!(status.len(), 2);
     assert!(status.iter().all(|s| s.installation.last_seq == Some(1) && s.gaps.is_empty()));
@@ -196,7 +196,7 @@ fn two_communes_into_one_province_stay_apart() {
 #[test]
 fn a_missing_bundle_is_flagged_and_filled_later_and_a_new_epoch_starts_a_new_chain() {
     let mut w = world();
-    let mut a = w.commune("23430", true);
+    let mut a = w.commune("23535", true);
     area(&mut a, "Thôn Một");
     let b1 = w.export(&mut a);
     area(&mut a, "Thôn Hai");
@@ -271,7 +271,7 @@ pub(crate) fn rewrite(w: &World, file: &Path, edit: impl FnOnce(&mut Vec<(String
 #[test]
 fn tamper_matrix_every_case_is_refused_and_changes_nothing() {
     let mut w = world();
-    let mut a = w.commune("23430", true);
+    let mut a = w.commune("23535", true);
     for n in ["Thôn Một", "Thôn Hai", "Thôn Ba", "Thôn Bốn"] {
         area(&mut a, n);
     }
@@ -391,7 +391,7 @@ fn tamper_matrix_every_case_is_refused_and_changes_nothing() {
 #[test]
 fn forged_or_foreign_receipts_change_nothing_at_the_commune() {
     let mut w = world();
-    let mut a = w.commune("23430", true);
+    let mut a = w.commune("23535", true);
     area(&mut a, "Thôn Một");
     let f = w.export(&mut a);
     let receipt = w.import(&f).unwrap().receipt.unwrap();
@@ -433,7 +433,7 @@ fn forged_or_foreign_receipts_change_nothing_at_the_commune() {
     assert!(e.to_string().contains("Hãy yêu cầu Công an tỉnh xuất lại gói"), "advice for the commune: {e}");
 
     // A genuine receipt for another commune's installation.
-    let mut b = w.commune("23431", true);
+    let mut b = w.commune("23536", true);
     area(&mut b, "Thôn Hai");
     let fb = w.export(&mut b);
     let rb = w.import(&fb).unwrap().receipt.unwrap();
@@ -449,8 +449,8 @@ fn forged_or_foreign_receipts_change_nothing_at_the_commune() {
 #[test]
 fn reference_data_and_revocations_reach_the_commune() {
     let mut w = world();
-    let mut a = w.commune("23430", true);
-    let mut b = w.commune("23431", true);
+    let mut a = w.commune("23535", true);
+    let mut b = w.commune("23536", true);
     area(&mut b, "Thôn Hai");
     let bkey = phongtrao::crypto::PublicKey::parse(&b.sync_keys().unwrap().0.public).unwrap().key_id();
     w.province.revoke(&bkey).unwrap();
@@ -475,7 +475,7 @@ fn enrollment_is_checked_and_happens_once() {
     assert_eq!(code(&e), "bundle_other_province", "{e}");
     assert!(other.sync_state().unwrap().province.is_none());
 
-    let mut a = w.commune("23430", false);
+    let mut a = w.commune("23535", false);
     commune::enroll(&mut a, &w.enrollment).unwrap();
     let (_, enrollment2) =
         Province::init(&w.dir.path().join("tinh2"), PW, "51", "Quảng Ngãi", KdfParams::insecure_for_tests()).unwrap();
@@ -501,7 +501,7 @@ pub(crate) fn reseal_and_import(w: &mut World, manifest: &Manifest, key: &Signin
 #[test]
 fn a_bad_record_is_quarantined_and_the_rest_imported() {
     let mut w = world();
-    let mut a = w.commune("23430", true);
+    let mut a = w.commune("23535", true);
     area(&mut a, "Thôn Một");
     area(&mut a, "Thôn Hai");
     let f = w.export(&mut a);
@@ -608,7 +608,7 @@ fn debian_age_and_minisign_read_a_real_bundle_and_it_reveals_no_names() {
             assert!(!strings.to_lowercase().contains(&ascii), "strings shows «{ascii}»");
         }
     }
-    for word in ["households", "\"name\"", "manifest", "Xã Ia Đal", "23430"] {
+    for word in ["households", "\"name\"", "manifest", "Xã Ia Đal", "23535"] {
         assert!(!raw.windows(word.len()).any(|w| w == word.as_bytes()), "«{word}» in clear");
     }
 }
@@ -630,7 +630,7 @@ fn the_command_line_carries_a_bundle_there_and_a_receipt_back() {
     assert!(std::fs::read_to_string(p("xa.pub")).unwrap().starts_with("untrusted comment: minisign public key"));
     let enrolled = ok(&["--db", &db, "enroll", enrollment.trim()]);
     assert!(enrolled.contains("Đã ghi danh với Công an tỉnh Quảng Ngãi"), "{enrolled}");
-    ok(&["province", "--dir", &tinh, "register", "--commune-code", "23430", "--pubkey", &p("xa.pub")]);
+    ok(&["province", "--dir", &tinh, "register", "--commune-code", "23535", "--pubkey", &p("xa.pub")]);
     ok(&[
         "--db",
         &db,
@@ -650,7 +650,7 @@ fn the_command_line_carries_a_bundle_there_and_a_receipt_back() {
     let again = ok(&["province", "--dir", &tinh, "import", &file]);
     assert!(again.contains("đã được nhập lúc") && again.contains("1 đã nhập trước đây"), "{again}");
     let status = ok(&["province", "--dir", &tinh, "status"]);
-    assert!(status.contains("Xã 23430") && status.contains("Gói cuối: số 1"), "{status}");
+    assert!(status.contains("Xã 23535") && status.contains("Gói cuối: số 1"), "{status}");
     // Times as an officer reads them, never `2026-12-06T10:25:02.576587522+00:00`.
     let raw_time = |s: &str| {
         s.as_bytes()
@@ -659,7 +659,7 @@ fn the_command_line_carries_a_bundle_there_and_a_receipt_back() {
     };
     assert!(!raw_time(&status) && status.contains(" ngày "), "{status}");
     // Any past receipt can be written again.
-    let again = ok(&["province", "--dir", &tinh, "receipt", "--commune", "23430", "--seq", "1", "--out", &usb]);
+    let again = ok(&["province", "--dir", &tinh, "receipt", "--commune", "23535", "--seq", "1", "--out", &usb]);
     assert!(again.contains("Đã ghi lại biên nhận của gói số 1"), "{again}");
     let took = ok(&["--db", &db, "bundle", "import", &receipt]);
     assert!(took.contains("Đã nhận biên nhận của gói số 1"), "{took}");
@@ -723,7 +723,7 @@ pub(crate) fn demo_commune(w: &mut World) -> Store {
     phongtrao::demo::generate(&mut s, &phongtrao::demo::DemoOptions { seed: 1, scale: 1 }, &mut |_, _| {}).unwrap();
     commune::enroll(&mut s, &w.enrollment).unwrap();
     let (key, _) = s.sync_keys().unwrap();
-    w.province.register("23430", &key.public).unwrap();
+    w.province.register("23535", &key.public).unwrap();
     s
 }
 

@@ -18,6 +18,10 @@ export const commands = {
 	 *  as nguyenvanan with the password phongtrao-demo).
 	 */
 	openDemo: () => __TAURI_INVOKE<AppInfo>("open_demo"),
+	/**  The provinces of the official list matching `query` (the core searches without accents). */
+	findProvinces: (query: string) => __TAURI_INVOKE<UnitChoice[]>("find_provinces", { query }),
+	/**  The communes of a province matching `query` (the core searches without accents). */
+	findCommunes: (provinceCode: string, query: string) => __TAURI_INVOKE<UnitChoice[]>("find_communes", { provinceCode, query }),
 	/**
 	 *  Opens the store as `username`; a wrong password, a locked account or a removed one is refused by
 	 *  the core, with its message.
@@ -155,6 +159,10 @@ export type AppInfo = {
 	/**  The ranks the setup offers. */
 	ranks: string[],
 	version: string,
+	/**  The store's schema version (the last migration applied), while it is open. */
+	schema_version: number | null,
+	/**  The official list of units this version ships, for the About box. */
+	units: string,
 	/**  The window closes the store after this many idle seconds (15 minutes). */
 	idle_lock_seconds: number,
 };
@@ -309,6 +317,8 @@ export type CommuneInfo = {
 	province: string,
 	commune_code: string,
 	commune: string,
+	/**  "Công an xã Ia Đal", from the commune's official kind and name (as the printed headers). */
+	police: string,
 	officer: string,
 };
 
@@ -729,6 +739,13 @@ export type TeamRow = {
 	members: number,
 	leaders: number,
 	deputies: number,
+};
+
+/**  A province or a commune of the official list, as the setup offers it. */
+export type UnitChoice = {
+	code: string,
+	/**  Its official name with its kind: "Tỉnh Quảng Ngãi", "Xã Ia Đal". */
+	name: string,
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };

@@ -57,6 +57,16 @@ pub enum Command {
     /// Khởi tạo kho dữ liệu cho một xã
     #[command(help_template = TEMPLATE)]
     Init(InitArgs),
+    /// Tra danh mục tỉnh, thành phố và xã, phường, đặc khu từ 01/07/2025 (tìm không cần dấu)
+    #[command(help_template = TEMPLATE)]
+    Units {
+        /// Tỉnh, thành phố (tên hoặc mã): liệt kê xã của tỉnh này; không ghi thì liệt kê tỉnh
+        #[arg(long, value_name = "TỈNH")]
+        province: Option<String>,
+        /// Chữ cần tìm trong tên (ví dụ: "ia dal"), hoặc đầu mã
+        #[arg(value_name = "CHỮ")]
+        search: Option<String>,
+    },
     /// Tạo xã mẫu (dữ liệu mẫu, cố định theo hạt giống)
     #[command(help_template = TEMPLATE)]
     Demo {
@@ -551,18 +561,18 @@ pub struct InitArgs {
     /// Cấp bậc của cán bộ (ví dụ: Thiếu tá)
     #[arg(long, value_name = "CẤP BẬC")]
     rank: Option<String>,
-    /// Mã tỉnh (2 chữ số)
+    /// Mã tỉnh (2 chữ số, theo danh mục từ 01/07/2025; không bắt buộc khi đã ghi tên)
     #[arg(long, value_name = "MÃ")]
-    province_code: String,
-    /// Tên tỉnh, thành phố
+    province_code: Option<String>,
+    /// Tên tỉnh, thành phố (không cần dấu), hoặc mã của nó
     #[arg(long, value_name = "TÊN")]
-    province: String,
-    /// Mã xã (5 chữ số)
+    province: Option<String>,
+    /// Mã xã (5 chữ số, theo danh mục; không bắt buộc khi đã ghi tên)
     #[arg(long, value_name = "MÃ")]
-    commune_code: String,
-    /// Tên xã, phường, đặc khu
+    commune_code: Option<String>,
+    /// Tên xã, phường, đặc khu (không cần dấu), hoặc mã của nó; xem phongtrao units --province TỈNH
     #[arg(long, value_name = "TÊN")]
-    commune: String,
+    commune: Option<String>,
     /// Họ tên cán bộ
     #[arg(long, value_name = "HỌ TÊN")]
     officer: String,
@@ -579,10 +589,10 @@ impl InitArgs {
             password: String::new(),
         };
         let setup = Setup {
-            province_code: self.province_code,
-            province: self.province,
-            commune_code: self.commune_code,
-            commune: self.commune,
+            province_code: self.province_code.unwrap_or_default(),
+            province: self.province.unwrap_or_default(),
+            commune_code: self.commune_code.unwrap_or_default(),
+            commune: self.commune.unwrap_or_default(),
             officer: self.officer,
         };
         (setup, chief)

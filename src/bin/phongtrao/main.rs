@@ -17,6 +17,7 @@ use uuid::Uuid;
 use cli::{AccountCmd, AuditCmd, BackupCmd, BundleCmd, CertCmd, Cli, Command, KeyCmd, ModelCmd, ProvinceCmd};
 use phongtrao::NewAccount;
 use phongtrao::keyring::KdfParams;
+use phongtrao::units::Units;
 
 fn main() -> ExitCode {
     let cli = match cli::parse() {
@@ -84,7 +85,17 @@ fn open(path: &std::path::Path, user: Option<&str>) -> Result<Store> {
         }
     };
     let pw = password("PHONGTRAO_PASSWORD", &format!("Mật khẩu của {user}: "))?;
-    Store::unlock(path, &user, &pw)
+    // A store made by an older version is backed up before it is migrated.
+    let (store, upgrade) = phongtrao::backup::unlock(path, &user, &pw)?;
+    if let Some(b) = upgrade {
+        eprintln!(
+            "Đã nâng cấp kho dữ liệu lên phiên bản cấu trúc {} (từ {}); bản sao lưu trước khi nâng cấp: {}",
+            store.schema_version()?,
+            b.header.store.schema_version,
+            b.path.display()
+        );
+    }
+    Ok(store)
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -114,6 +125,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Backup(cmd) => backup(w, cmd, &ctx.path, ctx.user.as_deref()),
         Command::Print(args) => print(w, &ctx.path, ctx.user.as_deref(), args),
         Command::Where => say(w, ctx.path.display()),
+        Command::Units { province, search } => units(w, province, search.unwrap_or_default()),
         Command::Key(cmd) => key(w, &ctx, cmd),
         Command::Enroll { file } => enroll(w, &ctx, file),
         Command::Bundle(cmd) => bundle(w, &ctx, cmd),
@@ -137,6 +149,8 @@ impl Ctx {
 
 fn init(w: &mut impl Write, ctx: &Ctx, args: cli::InitArgs) -> Result<()> {
     let (setup, mut chief) = args.into_setup();
+    // The codes written are the official ones: checked before the password is asked.
+    let setup = setup.official(Units::builtin())?;
     if let Some(u) = ctx.user.as_deref() {
         chief.username = u.to_owned();
     }
@@ -144,6 +158,15 @@ fn init(w: &mut impl Write, ctx: &Ctx, args: cli::InitArgs) -> Result<()> {
     let store = Store::create_at(&ctx.path, &setup, &chief, KdfParams::default())?;
     let c = store.commune()?.clone();
     say(w, format!("Đã khởi tạo kho dữ liệu cho {}, {} tại {}", c.commune, c.province, ctx.path.display()))?;
+    say(
+        w,
+        format!(
+            "Mã tỉnh {}, mã xã {} (danh mục từ {})",
+            c.province_code,
+            c.commune_code,
+            Units::builtin().effective_display()
+        ),
+    )?;
     say(w, format!("Mã cài đặt: {}", c.installation_id))?;
     say(w, format!("Tài khoản Trưởng Công an xã: {}", chief.username))?;
     Ok(())
@@ -462,6 +485,25 @@ fn bundle(w: &mut impl Write, ctx: &Ctx, cmd: BundleCmd) -> Result<()> {
     Ok(())
 }
 
+/// The official list: the provinces, or a province's communes, matching `search` without accents.
+fn units(w: &mut impl Write, province: Option<String>, search: String) -> Result<()> {
+    let units = Units::builtin();
+    match province {
+        None => {
+            for f in units.search_provinces(&search) {
+                say(w, format!("{}\t{}", f.unit.code, f.unit.full_name()))?;
+            }
+        }
+        Some(p) => {
+            let p = units.find_province(&p).map_err(|m| Error::field("province", "Tỉnh, thành phố", m))?;
+            for f in units.search_communes(Some(&p.code), &search, usize::MAX) {
+                say(w, format!("{}\t{}", f.unit.code, f.unit.full_name()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn info(w: &mut impl Write, ctx: &Ctx) -> Result<()> {
     let store = ctx.open()?;
     let c = store.commune()?;
@@ -469,6 +511,7 @@ fn info(w: &mut impl Write, ctx: &Ctx) -> Result<()> {
     say(w, format!("Cán bộ: {}", c.officer))?;
     say(w, format!("Mã cài đặt: {}", c.installation_id))?;
     say(w, format!("Tệp dữ liệu: {}", ctx.path.display()))?;
+    say(w, format!("Phiên bản phongtrao {}, cấu trúc dữ liệu {}", env!("CARGO_PKG_VERSION"), store.schema_version()?))?;
     for (kind, n) in store.counts()? {
         say(w, format!("  {}: {}", kind.label(), phongtrao::text::format_int(n)))?;
     }

@@ -221,44 +221,23 @@ pub struct Agency {
     pub chief: String,
 }
 
-/// ("xã", "Ia Đal") from "Xã Ia Đal", "phường Hòa Cường", "Đặc khu Lý Sơn" or a bare "Ia Đal" (a xã).
+/// ("xã", "Ia Đal") from "Xã Ia Đal", "phường Hòa Cường", "Đặc khu Lý Sơn" or a bare "Ia Đal" (a xã):
+/// the same kind and name as the window's "Công an xã Ia Đal" (`units::police_name`).
 fn split_commune(commune: &str) -> (&'static str, String) {
-    let c = commune.trim();
-    let lower = c.to_lowercase();
-    for (prefix, kind) in [("xã ", "xã"), ("phường ", "phường"), ("đặc khu ", "đặc khu")] {
-        if lower.starts_with(prefix) {
-            // The prefix is as long in bytes upper or lower case for these words.
-            let rest = c.char_indices().nth(prefix.chars().count()).map_or("", |(i, _)| &c[i..]);
-            return (kind, rest.trim().to_owned());
-        }
-    }
-    ("xã", c.to_owned())
+    let (kind, name) = crate::units::CommuneKind::split(commune);
+    (kind.word(), name.to_owned())
 }
 
-/// "tỉnh Gia Lai" or "thành phố Huế" from "Gia Lai", "Tỉnh Gia Lai", "Thành phố Huế".
+/// "tỉnh Gia Lai" or "thành phố Huế" from "Gia Lai", "Tỉnh Gia Lai", "Huế" (the official list's kind).
 fn province_words(province: &str) -> String {
-    let p = province.trim();
-    let lower = p.to_lowercase();
-    if let Some(rest) = lower.strip_prefix("thành phố ") {
-        let n = p.len() - rest.len();
-        return format!("thành phố {}", &p[n..]);
-    }
-    if let Some(rest) = lower.strip_prefix("tỉnh ") {
-        let n = p.len() - rest.len();
-        return format!("tỉnh {}", &p[n..]);
-    }
-    format!("tỉnh {p}")
+    crate::units::province_in_sentence(province)
 }
 
 impl Agency {
     /// The commune police: "Công an tỉnh …" over "Công an xã …".
     pub fn police(province: &str, commune: &str) -> Agency {
         let (kind, name) = split_commune(commune);
-        let short = match kind {
-            "phường" => "CAP",
-            "đặc khu" => "CAĐK",
-            _ => "CAX",
-        };
+        let short = crate::units::CommuneKind::split(commune).0.police_short();
         Agency {
             parent: format!("Công an {}", province_words(province)),
             issuing: format!("Công an {kind} {name}"),
