@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what phongtrao needs on Debian 12, idempotently: only what is missing is installed.
-# Usage: scripts/deps.sh test|run
+# Usage: scripts/deps.sh test|run|package|windows
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,15 @@ apt_packages=(poppler-utils qpdf sqlite3 pkg-config libssl-dev binutils)
 apt_packages+=(age minisign zstd)
 # The desktop window (Tauri 2): WebKitGTK and friends to build and run it.
 apt_packages+=(libwebkit2gtk-4.1-dev build-essential libayatana-appindicator3-dev librsvg2-dev)
+if [ "$want" = package ] || [ "$want" = windows ]; then
+  # Packages: dpkg-shlibdeps (dpkg-dev) reads the binaries' real dependencies; the .deb test opens the
+  # installed window under Xvfb, finds it (xwininfo) and takes a screenshot (import, ImageMagick).
+  apt_packages+=(dpkg-dev xvfb xauth x11-utils imagemagick)
+fi
+if [ "$want" = windows ]; then
+  # The Windows build: MinGW-w64 links the .exe files, NSIS makes the installer, Wine runs the CLI.
+  apt_packages+=(gcc-mingw-w64-x86-64 nsis wine wine64)
+fi
 if [ "$want" = test ]; then
   # End-to-end tests drive the real window under Xvfb through WebKitWebDriver (xvfb-run needs xauth).
   apt_packages+=(xvfb xauth webkit2gtk-driver)

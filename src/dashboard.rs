@@ -11,6 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::domain::cert::{Level, OverviewRow, Subject};
 use crate::domain::model::DISSOLVED;
 use crate::domain::{DocExt, Kind, Record};
 use crate::error::Result;
@@ -92,6 +93,8 @@ pub struct Alert {
     pub count: i64,
     /// The records (at most [`ALERT_ITEMS`]), to open them.
     pub items: Vec<AlertItem>,
+    /// A certification alert: its items open their certification page of this year.
+    pub cert_year: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -127,7 +130,7 @@ fn alert(
         [_] => one(&items[0].title),
         _ => many(&format_int(ids.len() as i64)),
     };
-    Ok(Some(Alert { code, message, count: ids.len() as i64, items }))
+    Ok(Some(Alert { code, message, count: ids.len() as i64, items, cert_year: None }))
 }
 
 /// `months` months before `d` (the day clamped to the month's end).
@@ -320,6 +323,44 @@ pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
         |t| format!("{t} chưa có mô hình tự quản đang hoạt động"),
     )?);
 
+    // Certification deadlines of the year ("An toàn về ANTT") of the areas and units: passed, then
+    // close (the commune's own are on the certification page).
+    let cert_year = crate::store::cert::current_year(today);
+    let mut rows = store.cert_overview(cert_year, today)?;
+    rows.retain(|r| r.subject_id.is_some());
+    for (code, level, many, one) in [
+        (
+            "cert_late",
+            Level::Late,
+            "đơn vị trễ hạn xét công nhận «An toàn về ANTT»",
+            "trễ hạn xét công nhận «An toàn về ANTT»",
+        ),
+        (
+            "cert_due_soon",
+            Level::Soon,
+            "đơn vị sắp đến hạn xét công nhận «An toàn về ANTT»",
+            "sắp đến hạn xét công nhận «An toàn về ANTT»",
+        ),
+    ] {
+        let hit: Vec<&OverviewRow> = rows.iter().filter(|r| r.warnings.iter().any(|w| w.level == level)).collect();
+        if hit.is_empty() {
+            continue;
+        }
+        let items: Vec<AlertItem> = hit
+            .iter()
+            .filter_map(|r| {
+                let kind = if r.subject == Subject::KhuDanCu { Kind::Area } else { Kind::Unit };
+                r.subject_id.map(|id| AlertItem { kind, id, title: r.name.clone() })
+            })
+            .take(ALERT_ITEMS)
+            .collect();
+        let message = match hit.as_slice() {
+            [r] => format!("{} {one} (năm {cert_year})", r.name),
+            _ => format!("{} {many} (năm {cert_year})", format_int(hit.len() as i64)),
+        };
+        alerts.push(Alert { code, message, count: hit.len() as i64, items, cert_year: Some(cert_year) });
+    }
+
     Ok(Dashboard {
         today: crate::date::iso(today),
         year,
@@ -388,7 +429,8 @@ mod tests {
         let d = dashboard(&s, t).unwrap();
         let tu_bao_ve = d.models_by_kind.iter().find(|r| r.kind == "tu_bao_ve").unwrap();
         assert_eq!((tu_bao_ve.active, tu_bao_ve.dissolved), (1, 0));
-        let codes: Vec<&str> = d.alerts.iter().map(|a| a.code).collect();
+        // (The area's certification deadlines depend on the day: tested below with a fixed one.)
+        let codes: Vec<&str> = d.alerts.iter().map(|a| a.code).filter(|c| !c.starts_with("cert_")).collect();
         assert_eq!(codes, ["model_not_reviewed", "area_not_fully_registered"]);
         assert_eq!(d.alerts[0].message, "Mô hình «Camera an ninh thôn 5» chưa sơ kết quá 12 tháng");
         assert_eq!(d.alerts[1].message, "Thôn 5 chưa đủ 100% hộ đăng ký tham gia phong trào");
@@ -449,6 +491,43 @@ mod tests {
         for a in &d.alerts {
             assert!(a.count >= a.items.len() as i64 && !a.items.is_empty(), "{a:?}");
         }
+    }
+
+    #[test]
+    fn certification_deadlines_are_under_attention() {
+        let mut s = store();
+        for name in ["Thôn 1", "Thôn 2"] {
+            let area = json!({"name": name, "kind": "thon", "households": 10, "households_registered": 10,
+                "households_committed": 10, "population": 40});
+            s.create(Kind::Area, &doc(area)).unwrap();
+        }
+        let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+        let cert = |d: &Dashboard| d.alerts.iter().filter(|a| a.code.starts_with("cert_")).cloned().collect::<Vec<_>>();
+        // Mid-March: registration is due within the fortnight.
+        let d = dashboard(&s, day(3, 20)).unwrap();
+        let a = cert(&d);
+        assert_eq!(a.len(), 1, "{a:?}");
+        assert_eq!(a[0].code, "cert_due_soon");
+        assert_eq!(a[0].message, "2 đơn vị sắp đến hạn xét công nhận «An toàn về ANTT» (năm 2025)");
+        assert_eq!((a[0].count, a[0].items.len(), a[0].cert_year), (2, 2, Some(2025)));
+        assert_eq!(a[0].items[0].kind, Kind::Area);
+        // In May, it has passed; the commune's own registration is not counted here.
+        let d = dashboard(&s, day(5, 5)).unwrap();
+        let a = cert(&d);
+        assert_eq!(a.len(), 1, "{a:?}");
+        assert_eq!((a[0].code, a[0].count), ("cert_late", 2));
+        // A unit registered drops out of the list.
+        let id = s.list(Kind::Area, &ListQuery::default()).unwrap().records[0].id;
+        s.cert_advance(
+            Some(id),
+            2025,
+            &doc(json!({"registered_on": "01/03/2025", "resolution_number": "1-NQ/CB",
+            "resolution_date": "01/03/2025"})),
+        )
+        .unwrap();
+        let a = cert(&dashboard(&s, day(5, 5)).unwrap());
+        assert_eq!(a[0].message, format!("{} trễ hạn xét công nhận «An toàn về ANTT» (năm 2025)", a[0].items[0].title));
+        assert_ne!(a[0].items[0].id, id);
     }
 
     #[test]

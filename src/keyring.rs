@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use crate::domain::account;
 use crate::error::{Error, Result};
 
 /// Wrong passwords in a row before an account is locked.
@@ -213,6 +214,20 @@ impl Keyring {
         let kdf = ring.slot(username).map(|s| s.kdf).unwrap_or_default();
         ring.set(username, password, key, kdf)?;
         ring.save(path)
+    }
+
+    /// Checks `username`'s current password before it is changed, as a login would: a wrong one
+    /// counts towards the lock (the file is saved whatever the outcome), and is refused naming the field.
+    pub fn check_current(path: &Path, username: &str, current: Option<&str>) -> Result<()> {
+        let current = current.filter(|c| !c.is_empty()).ok_or_else(|| account::current_password_error(false))?;
+        let mut ring = Keyring::load(path)?;
+        let checked = ring.unlock(username, current, Utc::now());
+        ring.save(path)?;
+        match checked {
+            Ok(_) => Ok(()),
+            Err(Error::WrongPassword { .. }) => Err(account::current_password_error(true)),
+            Err(e) => Err(e),
+        }
     }
 
     /// Takes `username`'s slot out of the keyring file at `path`: it can no longer open the store.

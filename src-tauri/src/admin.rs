@@ -6,7 +6,7 @@ use std::path::Path;
 
 use phongtrao::backup::{self, Restored};
 use phongtrao::date;
-use phongtrao::domain::account::{Account, NewAccount, Role};
+use phongtrao::domain::account::{Account, Role};
 use phongtrao::present::admin::{backup_dir, check_typed_twice, size};
 use phongtrao::store::{Snapshot, Store};
 use serde::{Deserialize, Serialize};
@@ -80,20 +80,26 @@ pub struct NewAccountInput {
 
 pub fn add_account(s: &mut Store, input: NewAccountInput) -> Result<AccountView> {
     check_typed_twice(&input.password, &input.password_again)?;
-    let new = NewAccount {
-        username: input.username,
-        full_name: input.name,
-        rank: Some(input.rank).filter(|r| !r.trim().is_empty()),
-        role: input.role.into(),
-        password: input.password,
-    };
+    let new = phongtrao::present::admin::new_account(
+        &input.username,
+        &input.name,
+        &input.rank,
+        input.role.into(),
+        &input.password,
+    );
     let a = s.add_account(&new)?;
     Ok(view(&a, &me(s)))
 }
 
-pub fn change_password(s: &mut Store, username: &str, password: &str, again: &str) -> Result<()> {
+pub fn change_password(
+    s: &mut Store,
+    username: &str,
+    current: Option<&str>,
+    password: &str,
+    again: &str,
+) -> Result<()> {
     check_typed_twice(password, again)?;
-    Ok(s.change_password(username, password)?)
+    Ok(s.change_password(username, current, password)?)
 }
 
 #[derive(Debug, Clone, Serialize, Type)]

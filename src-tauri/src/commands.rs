@@ -284,7 +284,7 @@ pub async fn registers(state: State<'_, Shared>) -> Result<Vec<view::RegisterInf
 #[specta::specta]
 pub async fn fields(state: State<'_, Shared>, kind: Kind, data: Option<Value>) -> Result<Vec<view::FieldSpec>> {
     let doc = as_doc(data.unwrap_or(Value::Null))?;
-    with_store(&state, |s| s.fields_for(kind, &doc)?.iter().map(|f| view::field_spec(s, f)).collect())
+    with_store(&state, |s| phongtrao::present::record::register_fields(s, kind, &doc))
 }
 
 #[tauri::command]
@@ -335,8 +335,11 @@ pub async fn review_model(state: State<'_, Shared>, id: Uuid, review: Value) -> 
 
 #[tauri::command]
 #[specta::specta]
-pub async fn replicate_model(state: State<'_, Shared>, id: Uuid, area: Uuid) -> Result<view::Saved> {
-    with_store(&state, |s| Ok(s.replicate_model(id, area, &Doc::new())?.into()))
+/// Replicates a model into `area`; `overrides` may set its name, founding date… before it is created
+/// (left out: the core's defaults, the area's name in its name and today).
+pub async fn replicate_model(state: State<'_, Shared>, id: Uuid, area: Uuid, overrides: Value) -> Result<view::Saved> {
+    let doc = as_doc(overrides)?;
+    with_store(&state, |s| Ok(s.replicate_model(id, area, &doc)?.into()))
 }
 
 /// Dissolves a model on `on` (dd/mm/yyyy or ISO) for `reason`.
@@ -390,17 +393,18 @@ pub async fn set_role(state: State<'_, Shared>, username: String, role: admin::R
     with_store(&state, |s| s.set_role(&username, role.into()))
 }
 
-/// Sets a password: one's own, or another account's for the chief.
+/// Sets a password: one's own (with the current one), or another account's for the chief.
 #[tauri::command]
 #[specta::specta]
 pub async fn change_password(
     state: State<'_, Shared>,
     username: String,
+    current: Option<String>,
     password: String,
     password_again: String,
 ) -> Result<()> {
     let mut app = lock(&state)?;
-    admin::change_password(app.ready()?, &username, &password, &password_again)
+    admin::change_password(app.ready()?, &username, current.as_deref(), &password, &password_again)
 }
 
 #[tauri::command]

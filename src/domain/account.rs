@@ -164,6 +164,22 @@ pub fn may_set_password(
     Ok(())
 }
 
+/// Setting one's own password needs the current one (someone at a laptop left open cannot take the
+/// account over); the chief sets another's without it.
+pub fn needs_current_password(session: Option<&Account>, target: &Account) -> bool {
+    session.is_some_and(|me| me.username == target.username)
+}
+
+/// The current password was not given, or is wrong (the keyring checks it).
+pub fn current_password_error(given: bool) -> crate::Error {
+    let why = if given {
+        "không đúng"
+    } else {
+        "hãy nhập mật khẩu đang dùng để đổi mật khẩu của mình"
+    };
+    crate::Error::field("current_password", "Mật khẩu hiện tại", why)
+}
+
 impl NewAccount {
     /// The account it makes (without its password).
     pub fn account(&self) -> Account {

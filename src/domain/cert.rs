@@ -725,6 +725,40 @@ pub fn registration_fields(subject: Subject) -> Vec<Field> {
     }
 }
 
+/// What an area's or unit's register already knows of its registration for `year` (the form starts
+/// from it; a value left out of the step's data is taken from it).
+pub fn registration_defaults(subject: Subject, register: &Doc, year: i32) -> Doc {
+    let defaults: &[(&str, &str)] = match subject {
+        Subject::KhuDanCu => &[
+            ("registered_on", "registered_on"),
+            ("resolution_number", "q1_resolution_number"),
+            ("resolution_date", "q1_resolution_date"),
+            ("households", "households"),
+            ("households_registered", "households_registered"),
+            ("households_committed", "households_committed"),
+        ],
+        Subject::Xa => &[],
+        _ => &[("staff", "staff_count")],
+    };
+    let mut out = Doc::new();
+    for (key, from) in defaults {
+        let Some(v) = register.get(*from).filter(|v| !v.is_null()) else { continue };
+        // A registration date of another year is not this year's.
+        if *key == "registered_on" && register.date_of(from).is_none_or(|d| d.year() != year) {
+            continue;
+        }
+        out.insert((*key).into(), v.clone());
+    }
+    out
+}
+
+/// The vote counts a bình xét meeting must record (its minutes give the result of the vote).
+pub const REVIEW_VOTES: [&str; 3] = ["votes_for", "votes_against", "votes_abstain"];
+
+/// A field of a step's form required only when another field has a value: the certificate's number
+/// when the decision is «Đạt». (field, other field, its value)
+pub const REQUIRED_IF: [(&str, &str, &str); 1] = [("certificate_number", "result", "dat")];
+
 /// The highest self-assessment score: the scoring sheets count out of 100.
 pub const SELF_SCORE_MAX: i64 = 100;
 
@@ -769,27 +803,8 @@ fn register(
     // What the area's or unit's register already knows fills what the step's data leaves out.
     let mut input = input.clone();
     if let Some(subject) = ctx.subject {
-        let defaults: &[(&str, &str)] = match cert.subject {
-            Subject::KhuDanCu => &[
-                ("registered_on", "registered_on"),
-                ("resolution_number", "q1_resolution_number"),
-                ("resolution_date", "q1_resolution_date"),
-                ("households", "households"),
-                ("households_registered", "households_registered"),
-                ("households_committed", "households_committed"),
-            ],
-            _ => &[("staff", "staff_count")],
-        };
-        for (key, from) in defaults {
-            if !input.contains_key(*key)
-                && let Some(v) = subject.get(*from)
-            {
-                // A registration date of another year is not this year's.
-                if *key == "registered_on" && subject.date_of(from).is_none_or(|d| d.year() != cert.year) {
-                    continue;
-                }
-                input.insert((*key).into(), v.clone());
-            }
+        for (key, v) in registration_defaults(cert.subject, subject, cert.year) {
+            input.entry(key).or_insert(v);
         }
     }
     let fields = registration_fields(cert.subject);
@@ -1015,7 +1030,7 @@ fn review(
     if meeting.str_of("kind") != Some("binh_xet") {
         errors.push(err("kind", &label("kind"), "cuộc họp xét công nhận phải là cuộc họp bình xét"));
     }
-    for k in ["votes_for", "votes_against", "votes_abstain"] {
+    for k in REVIEW_VOTES {
         if meeting.int_of(k).is_none() {
             errors.push(err(k, &label(k), "không được để trống: biên bản bình xét phải ghi kết quả biểu quyết"));
         }
@@ -1113,7 +1128,8 @@ fn decide(cert: &Cert, input: &Doc, ctx: &StepContext<'_>, lookup: &dyn Lookup) 
         errors.push(err("result", "Kết quả", "Công an xã không đề nghị công nhận đơn vị này"));
     }
     let refused = |key: &str, errors: &[FieldError]| errors.iter().any(|e| e.field == key);
-    if recognised && doc.str_of("certificate_number").is_none() && !refused("certificate_number", &errors) {
+    let (cert_no, _, _) = REQUIRED_IF[0];
+    if recognised && doc.str_of(cert_no).is_none() && !refused(cert_no, &errors) {
         errors.push(err("certificate_number", "Số giấy công nhận", "không được để trống khi kết quả là đạt"));
     }
     not_after_today(on, "date", "Ngày quyết định", lookup, &mut errors);
@@ -1191,8 +1207,11 @@ pub struct OverviewRow {
     pub warnings: Vec<Warning>,
 }
 
-/// The warnings of one record relative to `today`.
-pub fn warnings_for(cert: Option<&Cert>, period: &Period, today: NaiveDate) -> Vec<Warning> {
+/// The warnings of one record of `subject` relative to `today`. A unit not registered yet gets one
+/// warning, with what to do (a commune that starts using the app late in the year sees that each
+/// unit can still register, not a second "late" line about a dossier it cannot prepare yet); the
+/// commune itself has no scoring dossier to hand in.
+pub fn warnings_for(subject: Subject, cert: Option<&Cert>, period: &Period, today: NaiveDate) -> Vec<Warning> {
     let mut out = Vec::new();
     let step = cert.map_or(Step::ChuaDangKy, |c| c.step);
     let days = |d: NaiveDate| (d - today).num_days();
@@ -1201,7 +1220,10 @@ pub fn warnings_for(cert: Option<&Cert>, period: &Period, today: NaiveDate) -> V
         if left < 0 {
             out.push(Warning {
                 level: Level::Late,
-                message: format!("Chưa đăng ký; hạn đăng ký là quý I (trước {}).", date::display(period.register_by)),
+                message: format!(
+                    "Chưa đăng ký; hạn đăng ký là quý I (trước {}). Vẫn đăng ký được: mở dòng này, bấm «Đăng ký phấn đấu» (ghi là đăng ký sau quý I).",
+                    date::display(period.register_by)
+                ),
             });
         } else if left <= period.due_soon_days {
             out.push(Warning {
@@ -1217,7 +1239,7 @@ pub fn warnings_for(cert: Option<&Cert>, period: &Period, today: NaiveDate) -> V
         });
     }
     // The scoring dossier (self-assessment and bình xét minutes) goes to the commune police by the due date.
-    if step < Step::BinhXet && cert.is_none_or(|c| c.subject != Subject::Xa) {
+    if step != Step::ChuaDangKy && step < Step::BinhXet && subject != Subject::Xa {
         let left = days(period.dossier_due);
         if left < 0 {
             out.push(Warning {

@@ -44,6 +44,41 @@ pub const UNIT_CATEGORIES: &[(&str, &str, Kind2, bool)] = &[
     ("giao_duc_khac", "Cơ sở giáo dục khác", Kind2::School, false),
 ];
 
+/// A form's hints that follow from the rules below, so that a form offers only what will be accepted
+/// and starts from what the core would decide: the unit kind a category belongs to, and whether a
+/// unit of a category is subject to the certification.
+pub mod hints {
+    use super::{Kind, UNIT_CATEGORIES};
+
+    /// The field whose value a choice of `key` belongs to, and that value for `code` (the unit's
+    /// categories follow its kind: «Trường tiểu học» is a school's).
+    pub fn choice_parent(kind: Kind, key: &str, code: &str) -> Option<(&'static str, &'static str)> {
+        match (kind, key) {
+            (Kind::Unit, "category") => UNIT_CATEGORIES.iter().find(|c| c.0 == code).map(|c| ("kind", c.2.code())),
+            _ => None,
+        }
+    }
+
+    /// A yes/no field's starting value in a new record, and the field whose values change it.
+    pub struct BoolDefault {
+        pub value: bool,
+        pub follows: &'static str,
+        pub by: Vec<(&'static str, bool)>,
+    }
+
+    /// A unit is subject to the certification unless its category is excluded (a school: yes).
+    pub fn bool_default(kind: Kind, key: &str) -> Option<BoolDefault> {
+        match (kind, key) {
+            (Kind::Unit, "certification_applies") => Some(BoolDefault {
+                value: true,
+                follows: "category",
+                by: UNIT_CATEGORIES.iter().map(|c| (c.0, !c.3)).collect(),
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// The unit kind a category belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind2 {
@@ -53,7 +88,7 @@ pub enum Kind2 {
 }
 
 impl Kind2 {
-    fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             Kind2::Agency => "co_quan",
             Kind2::Enterprise => "doanh_nghiep",

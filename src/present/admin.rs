@@ -26,6 +26,19 @@ pub const RANKS: &[&str] = &[
     "Đại tá",
 ];
 
+/// An account to add: the login name, when left empty, comes from the full name as at the setup
+/// (Nguyễn Văn An → nguyenvanan).
+pub fn new_account(username: &str, full_name: &str, rank: &str, role: Role, password: &str) -> NewAccount {
+    let username = username.trim();
+    NewAccount {
+        username: if username.is_empty() { username_from(full_name) } else { username.to_owned() },
+        full_name: full_name.to_owned(),
+        rank: Some(rank.to_owned()).filter(|r| !r.trim().is_empty()),
+        role,
+        password: password.to_owned(),
+    }
+}
+
 /// A province or a commune of the official list, as the setup offers it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -152,6 +165,14 @@ pub fn usernames(store: &Path) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_left_without_a_login_name_gets_one_from_the_full_name() {
+        let a = new_account("  ", "Lê Văn Xem", "", Role::Viewer, "mk-xem-12345");
+        assert_eq!((a.username.as_str(), a.rank), ("levanxem", None));
+        let a = new_account("xem2", "Lê Văn Xem", "Trung úy", Role::Viewer, "mk-xem-12345");
+        assert_eq!((a.username.as_str(), a.rank.as_deref()), ("xem2", Some("Trung úy")));
+    }
 
     fn setup(officer: &str) -> Setup {
         Setup { officer: officer.into(), ..crate::demo::demo_setup() }

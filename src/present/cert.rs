@@ -74,10 +74,31 @@ pub struct CertRow {
     pub step: String,
     pub step_label: String,
     pub next_action: Option<String>,
+    /// "Bước tiếp: Tự đánh giá, chấm điểm (bước 2/5)", or why there is none.
+    pub next_text: String,
+    /// How many of its steps are done, of how many (five for a unit, two for the commune, whose
+    /// result is then computed).
+    pub steps_done: u32,
+    pub steps_total: u32,
     pub period: PeriodView,
     /// Đạt / chưa đạt once decided.
     pub recognised: Option<bool>,
     pub warnings: Vec<WarningView>,
+}
+
+/// One of a unit's five steps, and how many units of the year have done it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StepTally {
+    pub code: String,
+    /// "1. Đăng ký phấn đấu".
+    pub label: String,
+    /// Units (subject to certification) that have done this step.
+    pub done: u32,
+    /// Units whose next step this is.
+    pub next: u32,
+    /// Units subject to certification.
+    pub of: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,14 +109,51 @@ pub struct CertOverview {
     pub this_year: i32,
     /// dd/mm/yyyy: the day the warnings are computed for.
     pub today: String,
+    /// The five steps of a unit, in order, with how far the units are.
+    pub steps: Vec<StepTally>,
     pub rows: Vec<CertRow>,
 }
 
+/// The steps a subject goes through in the app: five for an area or unit; the commune registers and
+/// assesses itself, then its result is computed from its units.
+fn steps_of(subject: cert::Subject) -> &'static [Step] {
+    const UNIT: [Step; 5] = [Step::DangKy, Step::TuDanhGia, Step::BinhXet, Step::DeNghi, Step::QuyetDinh];
+    if subject == cert::Subject::Xa { &UNIT[..2] } else { &UNIT }
+}
+
+fn next_text(r: &cert::OverviewRow) -> String {
+    let steps = steps_of(r.subject);
+    match r.step.next().filter(|_| r.next_action.is_some()) {
+        Some(n) => {
+            let i = steps.iter().position(|s| *s == n).map_or(0, |i| i + 1);
+            format!("Bước tiếp: {} (bước {i}/{})", n.action(), steps.len())
+        }
+        None if r.excluded => "Không thuộc diện xét công nhận: không có bước nào.".into(),
+        None if r.subject == cert::Subject::Xa => "Đã tự đánh giá: xem «Kết quả của xã».".into(),
+        None => "Đã xong các bước của năm.".into(),
+    }
+}
+
 pub fn overview(store: &Store, year: i32, today: chrono::NaiveDate) -> Result<CertOverview> {
-    let rows = store
-        .cert_overview(year, today)?
+    let rows = store.cert_overview(year, today)?;
+    let units: Vec<_> = rows.iter().filter(|r| r.subject != cert::Subject::Xa && !r.excluded).collect();
+    let steps = steps_of(cert::Subject::KhuDanCu)
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StepTally {
+            code: s.code().into(),
+            label: format!("{}. {}", i + 1, s.action()),
+            done: units.iter().filter(|r| r.step >= *s).count() as u32,
+            next: units.iter().filter(|r| r.step.next() == Some(*s)).count() as u32,
+            of: units.len() as u32,
+        })
+        .collect();
+    let rows = rows
         .into_iter()
         .map(|r| CertRow {
+            next_text: next_text(&r),
+            steps_done: steps_of(r.subject).iter().filter(|s| r.step >= **s).count() as u32,
+            steps_total: if r.excluded { 0 } else { steps_of(r.subject).len() as u32 },
             subject_id: r.subject_id,
             subject: r.subject.code().into(),
             subject_label: r.subject_label.into(),
@@ -109,7 +167,13 @@ pub fn overview(store: &Store, year: i32, today: chrono::NaiveDate) -> Result<Ce
             warnings: warnings(&r.warnings),
         })
         .collect();
-    Ok(CertOverview { year, this_year: crate::store::cert::current_year(today), today: date::display(today), rows })
+    Ok(CertOverview {
+        year,
+        this_year: crate::store::cert::current_year(today),
+        today: date::display(today),
+        steps,
+        rows,
+    })
 }
 
 /// A criterion of the year's list for a kind.
@@ -188,6 +252,9 @@ pub struct CertPage {
     pub next_action: Option<String>,
     /// The next step's form.
     pub next_fields: Vec<FieldSpec>,
+    /// What the next step's form starts with (a registration: what the area's or unit's register
+    /// already holds), so that a field marked required is not shown empty when the core would fill it.
+    pub next_values: Value,
     /// Only the chief may do the next step (the proposal, the decision).
     pub next_needs_chief: bool,
     /// A step can be undone (with a reason), and whether that needs the chief.
@@ -329,10 +396,35 @@ pub fn page(store: &Store, v: CertView) -> Result<CertPage> {
     // A new meeting is titled, typed and linked to the unit by the core; its vote comes first.
     let meeting_fields: Vec<domain::Field> = if v.next_step == Some(Step::BinhXet) {
         let all = domain::fields(Kind::Meeting);
-        MEETING_FORM.iter().filter_map(|k| all.iter().find(|f| f.key == *k).cloned()).collect()
+        MEETING_FORM
+            .iter()
+            .filter_map(|k| all.iter().find(|f| f.key == *k).cloned())
+            // The minutes must give the vote (the step refuses a meeting without it): marked so.
+            .map(|f| if cert::REVIEW_VOTES.contains(&f.key.as_str()) { f.required() } else { f })
+            .collect()
     } else {
         Vec::new()
     };
+    let next_values = match (v.next_step, v.subject_id) {
+        (Some(Step::DangKy), Some(id)) => {
+            let kind = if v.subject == cert::Subject::KhuDanCu { Kind::Area } else { Kind::Unit };
+            Value::Object(cert::registration_defaults(v.subject, &store.get(kind, id)?.data, v.year))
+        }
+        _ => json!({}),
+    };
+    let mut next_fields = specs(&v.next_fields)?;
+    for f in &mut next_fields {
+        if let Some((_, key, value)) = cert::REQUIRED_IF.iter().find(|r| r.0 == f.key) {
+            let label = v.next_fields.iter().find(|x| x.key == *key).map_or(String::new(), |x| x.label.to_lowercase());
+            let shown =
+                v.next_fields.iter().find(|x| x.key == *key).and_then(|x| x.option_label(value)).unwrap_or(value);
+            f.required_if = Some(super::record::RequiredIf {
+                key: (*key).into(),
+                value: (*value).into(),
+                text: format!("bắt buộc khi {label} là «{shown}»"),
+            });
+        }
+    }
     Ok(CertPage {
         id: v.id,
         subject_id: v.subject_id,
@@ -345,7 +437,8 @@ pub fn page(store: &Store, v: CertView) -> Result<CertPage> {
         step_label: v.step_label.into(),
         next_step: v.next_step.map(|s| s.code().into()),
         next_action: v.next_action.map(str::to_owned),
-        next_fields: specs(&v.next_fields)?,
+        next_fields,
+        next_values,
         next_needs_chief: v.next_step.is_some_and(Step::needs_chief),
         can_revert: v.step.prev().is_some(),
         revert_needs_chief: v.step.needs_chief(),

@@ -56,6 +56,8 @@ pub struct Alert {
     pub message: String,
     pub count: u32,
     pub items: Vec<LinkRef>,
+    /// A certification alert: its items open their certification page of this year.
+    pub cert_year: Option<i32>,
 }
 
 /// The dashboard of the commune's store on `today`.
@@ -99,6 +101,7 @@ impl From<crate::dashboard::Dashboard> for Dashboard {
                     message: a.message,
                     count: n(a.count),
                     items: a.items.into_iter().map(|i| LinkRef { kind: i.kind, id: i.id, title: i.title }).collect(),
+                    cert_year: a.cert_year,
                 })
                 .collect(),
         }

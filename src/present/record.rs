@@ -68,6 +68,9 @@ pub fn register_info(kind: Kind, n: i64) -> RegisterInfo {
 pub struct Choice {
     pub code: String,
     pub label: String,
+    /// Offered only while the field [`FieldSpec::choices_follow`] has this value (a unit's category
+    /// follows its kind).
+    pub parent: Option<String>,
 }
 
 /// How a form edits a field.
@@ -104,18 +107,49 @@ pub struct FieldSpec {
     pub choices: Vec<Choice>,
     /// The register a link points to.
     pub link: Option<Kind>,
+    /// The field whose value decides which choices are offered (see [`Choice::parent`]).
+    pub choices_follow: Option<String>,
+    /// A yes/no field's starting value in a new record, and how another field's value changes it.
+    pub bool_default: Option<BoolDefault>,
+    /// Required only while another field has a value (marked then, refused empty by the core).
+    pub required_if: Option<RequiredIf>,
+}
+
+/// A yes/no field's default: `value`, or the one of `follows`'s value in `by`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BoolDefault {
+    pub value: bool,
+    pub follows: String,
+    pub by: Vec<BoolBy>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BoolBy {
+    pub code: String,
+    pub value: bool,
+}
+
+/// "Required while `key` is `value`", and what the form says about it ("khi kết quả là Đạt").
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RequiredIf {
+    pub key: String,
+    pub value: String,
+    pub text: String,
 }
 
 fn choices(store: &Store, ty: &FieldType) -> Result<Vec<Choice>> {
     Ok(match ty {
         FieldType::Enum { options } => {
-            options.iter().map(|(c, l)| Choice { code: c.clone(), label: l.clone() }).collect()
+            options.iter().map(|(c, l)| Choice { code: c.clone(), label: l.clone(), parent: None }).collect()
         }
         FieldType::Ref { list } => {
-            store.ref_items(list)?.into_iter().map(|i| Choice { code: i.code, label: i.label }).collect()
+            store.ref_items(list)?.into_iter().map(|i| Choice { code: i.code, label: i.label, parent: None }).collect()
         }
         FieldType::Grades => {
-            domain::GRADES.iter().map(|(c, l)| Choice { code: (*c).into(), label: (*l).into() }).collect()
+            domain::GRADES.iter().map(|(c, l)| Choice { code: (*c).into(), label: (*l).into(), parent: None }).collect()
         }
         _ => Vec::new(),
     })
@@ -144,7 +178,35 @@ pub fn field_spec(store: &Store, f: &domain::Field) -> Result<FieldSpec> {
         max_len,
         choices: choices(store, &f.ty)?,
         link,
+        choices_follow: None,
+        bool_default: None,
+        required_if: None,
     })
+}
+
+/// The form of a register for a record with the values `doc`: its fields, with what the rules let
+/// a form know before saving (choices that follow another field, a default that follows one).
+pub fn register_fields(store: &Store, kind: Kind, doc: &crate::domain::Doc) -> Result<Vec<FieldSpec>> {
+    use crate::domain::registers::hints;
+    store
+        .fields_for(kind, doc)?
+        .iter()
+        .map(|f| {
+            let mut spec = field_spec(store, f)?;
+            for c in &mut spec.choices {
+                if let Some((parent, value)) = hints::choice_parent(kind, &f.key, &c.code) {
+                    spec.choices_follow = Some(parent.to_owned());
+                    c.parent = Some(value.to_owned());
+                }
+            }
+            spec.bool_default = hints::bool_default(kind, &f.key).map(|d| BoolDefault {
+                value: d.value,
+                follows: d.follows.to_owned(),
+                by: d.by.into_iter().map(|(code, value)| BoolBy { code: code.to_owned(), value }).collect(),
+            });
+            Ok(spec)
+        })
+        .collect()
 }
 
 /// The form fields of `fields`.

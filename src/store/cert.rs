@@ -341,7 +341,11 @@ impl Store {
             next_action: next_step.map(Step::action),
             next_fields: next_step.map(|s| cert::step_fields(found.subject, s)).unwrap_or_default(),
             criteria: criteria(&r, found.subject, year)?,
-            warnings: if found.excluded { Vec::new() } else { cert::warnings_for(Some(&c), &period, super::today()) },
+            warnings: if found.excluded {
+                Vec::new()
+            } else {
+                cert::warnings_for(found.subject, Some(&c), &period, super::today())
+            },
             period,
             rule,
             cert: c,
@@ -467,7 +471,7 @@ fn row(
         next_action: next.map(Step::action),
         period,
         recognised: c.and_then(|c| c.decision.as_ref()).map(|d| d.recognised),
-        warnings: if excluded { Vec::new() } else { cert::warnings_for(c, &period, today) },
+        warnings: if excluded { Vec::new() } else { cert::warnings_for(subject, c, &period, today) },
     }
 }
 

@@ -387,12 +387,17 @@ impl Store {
         Ok(())
     }
 
-    /// Sets an account's password: one's own, or anyone's for the chief. The store is not re-encrypted.
-    pub fn change_password(&mut self, username: &str, new_password: &str) -> Result<()> {
+    /// Sets an account's password: one's own, giving the `current` one (someone at a laptop left open
+    /// cannot take the account over), or anyone's for the chief. The store is not re-encrypted.
+    pub fn change_password(&mut self, username: &str, current: Option<&str>, new_password: &str) -> Result<()> {
         let target = self.account(username)?;
         account::may_set_password(self.session.as_ref(), &target, Role::label)?;
         let (path, key) = self.keys()?;
-        Keyring::set_password(&Keyring::path_for(&path), &target.username, new_password, &key)?;
+        let keys = Keyring::path_for(&path);
+        if account::needs_current_password(self.session.as_ref(), &target) {
+            Keyring::check_current(&keys, &target.username, current)?;
+        }
+        Keyring::set_password(&keys, &target.username, new_password, &key)?;
         self.write_as_system(|tx| {
             let v = serde_json::json!({"username": target.username});
             tx.audit("password_change", Some(&v))

@@ -83,6 +83,9 @@ describe("an officer's day in the window", { timeout: 240_000 }, () => {
     assert.match(await d.text(".topbar"), /Đại úy Nguyễn Văn An/);
     // The commune's name as the printed headers write it (CÔNG AN XÃ IA ĐAL): kind and name from the list.
     assert.match(await d.text(".topbar .brand strong"), /^Công an xã Ia Đal$/);
+    // An empty commune is told where to begin.
+    await d.findText("[data-test=first-step]", "Nhập các khu dân cư của xã");
+    await d.screenshot(path.join(shots, "10a-dashboard-first-step.png"));
   });
 
   it("shows the version, the store's schema and its path in the About box", async () => {
@@ -248,6 +251,30 @@ describe("an officer's day in the window", { timeout: 240_000 }, () => {
     assert.equal(await d.count("[data-test=add-model]"), 1);
   });
 
+  it("a unit's form offers its kind's categories, and «Thuộc diện xét công nhận» as the core decides", async () => {
+    await d.press("\uE00A", "2");
+    await d.findText("h1", "Cơ quan, doanh nghiệp");
+    await d.click("[data-test=new-record]");
+    await d.find("#f-category");
+    const offered = () => d.exec("return [...document.querySelectorAll('#f-category option')].map((o) => o.value).filter(Boolean);");
+    await d.select("#f-kind", "co_so_giao_duc");
+    await d.until("a school's categories only", async () => !(await offered()).includes("co_quan_nha_nuoc"));
+    assert.ok((await offered()).includes("tieu_hoc"));
+    // A secondary school is subject to the certification; a preschool is not (TT 124).
+    await d.select("#f-category", "thcs");
+    await d.until("checked for a secondary school", () => d.exec("return document.querySelector('#f-certification_applies').checked;"));
+    await d.select("#f-category", "mam_non");
+    await d.until("unchecked for a preschool", async () => !(await d.exec("return document.querySelector('#f-certification_applies').checked;")));
+    // Another kind: the school's category no longer fits and is cleared, not refused at save.
+    await d.select("#f-kind", "co_quan");
+    await d.until("category cleared", async () => (await d.value("#f-category")) === "");
+    assert.ok(!(await offered()).includes("tieu_hoc"));
+    await d.screenshot(path.join(shots, "15-unit-form.png"));
+    await d.click("[data-test=nav-area]");
+    await d.click("dialog[open] [data-test=confirm]");
+    await d.findText("h1", "Khu dân cư");
+  });
+
   it("adds a model, reviews it, replicates it, dissolves it, and the dashboard follows", async () => {
     await d.click("[data-test=nav-model]");
     await d.click("[data-test=new-record]");
@@ -268,6 +295,11 @@ describe("an officer's day in the window", { timeout: 240_000 }, () => {
     assert.equal(await kpi(d, "models-active"), "1");
     assert.equal(await kpi(d, "models-dissolved"), "0");
     await d.findText("[data-test=alerts] summary", "Mô hình «Camera an ninh thôn Đắk Năng» chưa sơ kết quá 12 tháng");
+    assert.equal(await d.count("[data-test=first-step]"), 0, "no «where to begin» once there is data");
+    // Past the first quarter, the area not registered for the certification is under «Cần chú ý».
+    if (new Date().getMonth() >= 4) {
+      await d.findText("[data-test=alerts] summary", "trễ hạn xét công nhận «An toàn về ANTT»");
+    }
 
     // Review it (today, sơ kết, hiệu quả): the alert goes away.
     await d.clickText("[data-test=alerts] summary", "chưa sơ kết");
@@ -299,8 +331,17 @@ describe("an officer's day in the window", { timeout: 240_000 }, () => {
     await d.click("[data-test=replicate]");
     await d.keys("#f-replicate-area", "ea kiet");
     await d.clickText(".options li button", "Buôn Ea Kiết");
+    // The keyboard stays in the form: on the chosen area's «×», not lost to the top of the page.
+    assert.equal(
+      await d.exec("return document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName"),
+      "Bỏ chọn Buôn Ea Kiết",
+    );
+    // Name and founding date can be changed before the model is created (the name left as suggested).
+    assert.match(await d.exec("return document.querySelector('[data-test=replicate-name]').placeholder"), /Camera an ninh thôn Đắk Năng \(tên khu dân cư\)/);
+    await d.type("[data-test=replicate-founded]", "01/03/2025");
     await d.click("[data-test=save-replicate]");
     await d.findText("h1", "Camera an ninh thôn Đắk Năng (Buôn Ea Kiết)");
+    await d.findText(".values", "01/03/2025");
     await d.findText(".history p", "Nhân rộng từ: Camera an ninh thôn Đắk Năng");
 
     // Dissolve the original with a reason: read-only, counted as dissolved; its replica lives on.

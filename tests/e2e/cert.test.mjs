@@ -103,7 +103,14 @@ async function assessAll(d, score) {
   return codes;
 }
 
+/** Whether a field's label carries the «required» star. */
+async function starred(d, key) {
+  return d.exec(`return !!document.querySelector('label[for="f-${key}"] .req');`);
+}
+
 async function binhXet(d, votes) {
+  // The vote is required by the step (the minutes must give it): marked so, like the place.
+  for (const k of ["place", "votes_for", "votes_against", "votes_abstain"]) assert.ok(await starred(d, k), k);
   await d.type("#f-starts_at", `${TODAY} 08:00`);
   await d.type("#f-place", "Nhà văn hóa");
   await d.type("#f-chair", "Y Bhin Niê");
@@ -123,7 +130,12 @@ async function propose(d, number) {
 
 async function decide(d, number, certificate) {
   await d.findText("[data-test=cert-form] h2", "Quyết định công nhận");
+  // «Số giấy công nhận» is required when the result is «Đạt», and marked then only.
+  await d.findText("[data-test=cert-form]", "bắt buộc khi kết quả là «Đạt»");
+  await d.select("#f-result", "chua_dat");
+  assert.equal(await starred(d, "certificate_number"), false);
   await d.select("#f-result", "dat");
+  await d.until("star shown", () => starred(d, "certificate_number"));
   await d.type("#f-number", number);
   await d.type("#f-certificate_number", certificate);
   await advance(d, "Đã có quyết định");
@@ -201,7 +213,20 @@ describe("the yearly certification through the window", { timeout: 600_000 }, ()
     assert.match(await d.text(`[data-test="cert-row-${ids.area}"]`), /Chưa đăng ký/);
     assert.match(await d.text(`[data-test="cert-row-${ids.area}"]`), /31\/10\/\d{4}/);
     // Past the first quarter, an unregistered unit is late.
-    if (now.getMonth() >= 4) assert.match(await d.text(`[data-test="cert-row-${ids.school}"] .w-late`), /Chưa đăng ký; hạn đăng ký là quý I/);
+    if (now.getMonth() >= 4) {
+      // Late in the year: one warning a unit, saying it can still register and how; not a wall of «Quá hạn».
+      const late = await d.text(`[data-test="cert-row-${ids.school}"] .warn-cell`);
+      assert.match(late, /Chưa đăng ký; hạn đăng ký là quý I.*Vẫn đăng ký được/s);
+      assert.doesNotMatch(late, /Quá hạn nộp hồ sơ/);
+    }
+    // The commune hands in no scoring dossier («—»), and no warning names a dossier deadline for it.
+    assert.doesNotMatch(await d.text(`[data-test="cert-row-xa"] .warn-cell`), /hồ sơ/);
+    // The five steps, how far the units are, and each row's next step.
+    for (const s of ["1. Đăng ký phấn đấu", "2. Tự đánh giá", "3. Bình xét", "4. Công an xã đề nghị", "5. Quyết định"]) {
+      await d.findText("[data-test=cert-steps]", s);
+    }
+    await d.findText("[data-test=cert-steps] li:first-child", "1/3 đã xong · 2 đang chờ bước này");
+    assert.equal(await d.text(`[data-test="cert-row-${ids.area}"] [data-test=cert-next]`), "Bước tiếp: Đăng ký phấn đấu (bước 1/5)");
     await d.screenshot(path.join(shots, "30-cert-overview.png"));
   });
 
@@ -209,8 +234,14 @@ describe("the yearly certification through the window", { timeout: 600_000 }, ()
     await d.click(`[data-test="cert-row-${ids.area}"] button`);
     await d.findText("h1", "Thôn Đắk Năng");
     await step(d, "Chưa đăng ký");
-    // Registration: what the area's register holds fills the pledge.
+    // Registration: what the area's register holds fills the pledge, shown in the form (no field
+    // marked required is left empty while the core would fill it).
     await d.findText("[data-test=cert-form] h2", "Đăng ký phấn đấu");
+    assert.equal(await d.value("#f-resolution_number"), "05-NQ/CB");
+    const emptyStarred = await d.exec(`return [...document.querySelectorAll("[data-test=cert-form] .field")]
+      .filter((f) => f.querySelector("label .req") && f.querySelector("input, select")?.value === "")
+      .map((f) => f.querySelector("label").textContent.trim());`);
+    assert.deepEqual(emptyStarred, [], "required fields the register fills are shown filled");
     await advance(d, "Đã đăng ký");
     await reopen(d, ids.area, "Thôn Đắk Năng", "Đã đăng ký", "Tự đánh giá");
     assert.match(await d.text("[data-test=step-dang_ky]"), /05-NQ\/CB/);

@@ -26,7 +26,7 @@ fn area(s: &mut Store, name: &str) -> Uuid {
 }
 
 fn unit(s: &mut Store, name: &str, category: &str) -> Uuid {
-    let kind = if category == "thcs" || category == "tieu_hoc" { "co_so_giao_duc" } else { "doanh_nghiep" };
+    let kind = if ["thcs", "tieu_hoc", "mam_non"].contains(&category) { "co_so_giao_duc" } else { "doanh_nghiep" };
     s.create(
         Kind::Unit,
         &doc(json!({"name": name, "kind": kind, "category": category, "head": "Trần Thị Lan", "staff_count": 40})),
@@ -464,7 +464,10 @@ fn the_overview_warns_about_late_and_due_soon_relative_to_the_given_day() {
     );
     let r = find(&rows, silent);
     assert_eq!(r.warnings[0].level, Level::Late);
-    assert_eq!(r.warnings[0].message, "Chưa đăng ký; hạn đăng ký là quý I (trước 31/03/2025).");
+    assert_eq!(
+        r.warnings[0].message,
+        "Chưa đăng ký; hạn đăng ký là quý I (trước 31/03/2025). Vẫn đăng ký được: mở dòng này, bấm «Đăng ký phấn đấu» (ghi là đăng ký sau quý I)."
+    );
     let r = find(&rows, school);
     assert_eq!(r.period.dossier_due, ymd(2025, 11, 30));
     assert!(r.warnings.is_empty(), "20 days before the 30/11 deadline: {:?}", r.warnings);
@@ -473,6 +476,33 @@ fn the_overview_warns_about_late_and_due_soon_relative_to_the_given_day() {
 
     let rows = s.cert_overview(Y, ymd(2025, 11, 25)).unwrap();
     assert_eq!(find(&rows, registered).warnings[0].message, "Quá hạn nộp hồ sơ chấm điểm 5 ngày (hạn 20/11/2025).");
+    // A unit not registered has one warning, with what to do; not also a dossier it cannot prepare yet.
+    assert_eq!(find(&rows, silent).warnings.len(), 1, "{:?}", find(&rows, silent).warnings);
+    // The commune has no scoring dossier (its column shows «—»): no warning names a dossier deadline.
+    assert!(rows[0].warnings.iter().all(|w| !w.message.contains("hồ sơ")), "{:?}", rows[0].warnings);
+    assert_eq!(rows[0].warnings.len(), 1, "only its registration: {:?}", rows[0].warnings);
+
+    // The window's overview: the five steps, how many units have done each, and each row's next step.
+    let o = phongtrao::present::cert::overview(&s, Y, ymd(2025, 11, 25)).unwrap();
+    let steps: Vec<(&str, u32, u32, u32)> = o.steps.iter().map(|t| (t.label.as_str(), t.done, t.next, t.of)).collect();
+    assert_eq!(
+        steps,
+        [
+            ("1. Đăng ký phấn đấu", 2, 1, 3),
+            ("2. Tự đánh giá, chấm điểm", 0, 2, 3),
+            ("3. Bình xét tại cuộc họp", 0, 0, 3),
+            ("4. Công an xã đề nghị công nhận", 0, 0, 3),
+            ("5. Quyết định công nhận", 0, 0, 3),
+        ],
+        "three units subject to it (the primary school is not); two registered"
+    );
+    let row = |id: Uuid| o.rows.iter().find(|r| r.subject_id == Some(id)).unwrap();
+    assert_eq!(row(silent).next_text, "Bước tiếp: Đăng ký phấn đấu (bước 1/5)");
+    assert_eq!((row(silent).steps_done, row(silent).steps_total), (0, 5));
+    assert_eq!(row(school).next_text, "Bước tiếp: Tự đánh giá, chấm điểm (bước 2/5)");
+    assert_eq!((row(school).steps_done, row(school).steps_total), (1, 5));
+    assert_eq!(row(primary).next_text, "Không thuộc diện xét công nhận: không có bước nào.");
+    assert_eq!(o.rows[0].next_text, "Bước tiếp: Đăng ký phấn đấu (bước 1/2)");
     assert_eq!(find(&rows, school).warnings[0].level, Level::Soon);
     // Early in the year, registration is only due soon.
     let rows = s.cert_overview(2026, ymd(2026, 3, 20)).unwrap();
@@ -596,4 +626,31 @@ fn criteria_are_versioned_by_year_in_reference_data() {
     let codes = |y| s.cert_view(Some(a), y).unwrap().criteria.iter().map(|c| c.code.clone()).collect::<Vec<_>>();
     assert_eq!(codes(2025), ["kdc_1", "kdc_2", "kdc_3", "kdc_4", "kdc_5"]);
     assert_eq!(codes(2026), ["kdc_1", "kdc_2", "kdc_3", "kdc_4", "kdc_6"]);
+}
+
+/// The unit form offers what the rules accept: a category belongs to a unit kind, and «Thuộc diện xét
+/// công nhận» starts as the core decides when it is left out (a secondary school: yes; a preschool: no).
+/// What a form shows is checked against what a save without the field does.
+#[test]
+fn the_unit_form_follows_the_rules_it_will_be_checked_by() {
+    let mut s = new_store();
+    let fields = phongtrao::present::record::register_fields(&s, Kind::Unit, &Doc::new()).unwrap();
+    let category = fields.iter().find(|f| f.key == "category").unwrap();
+    assert_eq!(category.choices_follow.as_deref(), Some("kind"));
+    let parent = |code: &str| category.choices.iter().find(|c| c.code == code).unwrap().parent.clone();
+    assert_eq!(parent("tieu_hoc").as_deref(), Some("co_so_giao_duc"));
+    assert_eq!(parent("co_quan_nha_nuoc").as_deref(), Some("co_quan"));
+    // A category offered under another kind would be refused at save.
+    let e =
+        s.create(Kind::Unit, &doc(json!({"name": "UBND xã", "kind": "co_quan", "category": "tieu_hoc"}))).unwrap_err();
+    assert!(e.to_string().contains("không thuộc loại cơ quan"), "{e}");
+
+    let applies = fields.iter().find(|f| f.key == "certification_applies").unwrap().bool_default.clone().unwrap();
+    assert_eq!((applies.value, applies.follows.as_str()), (true, "category"));
+    for code in ["thcs", "mam_non"] {
+        let shown = applies.by.iter().find(|b| b.code == code).unwrap().value;
+        let id = unit(&mut s, &format!("Trường {code}"), code);
+        let saved = s.get(Kind::Unit, id).unwrap().data.get("certification_applies").cloned();
+        assert_eq!(saved, Some(Value::Bool(shown)), "{code}: the form starts as the core decides");
+    }
 }

@@ -106,7 +106,7 @@ fn roles_are_checked_in_the_core() {
     officer_store.update(Kind::Area, id, &doc(json!({"households": 130}))).unwrap();
     assert_eq!(officer_store.audit_tail(1).unwrap()[0].actor, "Cán bộ canbo", "two officers, each named in the log");
     assert_eq!(officer_store.set_role("canbo", Role::Chief).unwrap_err().code(), "forbidden");
-    assert_eq!(officer_store.change_password("xem", "mat-khau-moi").unwrap_err().code(), "forbidden");
+    assert_eq!(officer_store.change_password("xem", None, "mat-khau-moi").unwrap_err().code(), "forbidden");
     drop(officer_store);
 
     let mut c = Store::unlock(&path, "nguyenvanan", "mat-khau-dung").unwrap();
@@ -129,8 +129,16 @@ fn a_password_change_keeps_the_data_and_other_accounts() {
     let (path, mut s) = file_store(dir.path());
     let id = s.create(Kind::Area, &area_input()).unwrap().id;
     s.add_account(&officer("canbo", Role::Officer)).unwrap();
-    s.change_password("nguyenvanan", "mat-khau-moi-2026").unwrap();
-    assert_eq!(s.change_password("nguyenvanan", "ngan").unwrap_err().to_string(), "Mật khẩu: phải có ít nhất 8 ký tự");
+    // One's own password: only with the current one (a laptop left open is not an account taken over).
+    let e = s.change_password("nguyenvanan", None, "mat-khau-chiem-quyen").unwrap_err();
+    assert_eq!(e.to_string(), "Mật khẩu hiện tại: hãy nhập mật khẩu đang dùng để đổi mật khẩu của mình");
+    let e = s.change_password("nguyenvanan", Some("doan-thu-xem"), "mat-khau-chiem-quyen").unwrap_err();
+    assert_eq!(e.to_string(), "Mật khẩu hiện tại: không đúng");
+    s.change_password("nguyenvanan", Some("mat-khau-dung"), "mat-khau-moi-2026").unwrap();
+    assert_eq!(
+        s.change_password("nguyenvanan", Some("mat-khau-moi-2026"), "ngan").unwrap_err().to_string(),
+        "Mật khẩu: phải có ít nhất 8 ký tự"
+    );
     drop(s);
     assert_eq!(Store::unlock(&path, "nguyenvanan", "mat-khau-dung").err().unwrap().code(), "wrong_password");
     let s = Store::unlock(&path, "nguyenvanan", "mat-khau-moi-2026").unwrap();

@@ -41,7 +41,11 @@ export const commands = {
 	deleteRecord: (kind: Kind, id: string) => __TAURI_INVOKE<null>("delete_record", { kind, id }),
 	modelHistory: (id: string) => __TAURI_INVOKE<ModelView>("model_history", { id }),
 	reviewModel: (id: string, review: Value) => __TAURI_INVOKE<Saved>("review_model", { id, review }),
-	replicateModel: (id: string, area: string) => __TAURI_INVOKE<Saved>("replicate_model", { id, area }),
+	/**
+	 *  Replicates a model into `area`; `overrides` may set its name, founding date… before it is created
+	 *  (left out: the core's defaults, the area's name in its name and today).
+	 */
+	replicateModel: (id: string, area: string, overrides: Value) => __TAURI_INVOKE<Saved>("replicate_model", { id, area, overrides }),
 	/**  Dissolves a model on `on` (dd/mm/yyyy or ISO) for `reason`. */
 	dissolveModel: (id: string, on: string, reason: string) => __TAURI_INVOKE<Saved>("dissolve_model", { id, on, reason }),
 	dashboard: () => __TAURI_INVOKE<Dashboard>("dashboard"),
@@ -55,8 +59,8 @@ export const commands = {
 	/**  Adds an officer's account (chief only); every bad field is reported at once. */
 	addAccount: (input: NewAccountInput) => __TAURI_INVOKE<AccountView>("add_account", { input }),
 	setRole: (username: string, role: RoleCode) => __TAURI_INVOKE<null>("set_role", { username, role }),
-	/**  Sets a password: one's own, or another account's for the chief. */
-	changePassword: (username: string, password: string, passwordAgain: string) => __TAURI_INVOKE<null>("change_password", { username, password, passwordAgain }),
+	/**  Sets a password: one's own (with the current one), or another account's for the chief. */
+	changePassword: (username: string, current: string | null, password: string, passwordAgain: string) => __TAURI_INVOKE<null>("change_password", { username, current, password, passwordAgain }),
 	removeAccount: (username: string) => __TAURI_INVOKE<null>("remove_account", { username }),
 	/**  The automatic backups and the USB sticks plugged in. */
 	backups: () => __TAURI_INVOKE<BackupsView>("backups"),
@@ -134,6 +138,8 @@ export type Alert = {
 	message: string,
 	count: number,
 	items: LinkRef[],
+	/**  A certification alert: its items open their certification page of this year. */
+	cert_year: number | null,
 };
 
 /**
@@ -187,6 +193,18 @@ export type BackupsView = {
 	on_drives: string[],
 };
 
+export type BoolBy = {
+	code: string,
+	value: boolean,
+};
+
+/**  A yes/no field's default: `value`, or the one of `follows`'s value in `by`. */
+export type BoolDefault = {
+	value: boolean,
+	follows: string,
+	by: BoolBy[],
+};
+
 /**  A bundle as the officer reads it. */
 export type BundleInfo = {
 	path: string,
@@ -218,6 +236,8 @@ export type CertOverview = {
 	this_year: number,
 	/**  dd/mm/yyyy: the day the warnings are computed for. */
 	today: string,
+	/**  The five steps of a unit, in order, with how far the units are. */
+	steps: StepTally[],
 	rows: CertRow[],
 };
 
@@ -237,6 +257,11 @@ export type CertPage = {
 	next_action: string | null,
 	/**  The next step's form. */
 	next_fields: FieldSpec[],
+	/**
+	 *  What the next step's form starts with (a registration: what the area's or unit's register
+	 *  already holds), so that a field marked required is not shown empty when the core would fill it.
+	 */
+	next_values: Value,
 	/**  Only the chief may do the next step (the proposal, the decision). */
 	next_needs_chief: boolean,
 	/**  A step can be undone (with a reason), and whether that needs the chief. */
@@ -277,6 +302,14 @@ export type CertRow = {
 	step: string,
 	step_label: string,
 	next_action: string | null,
+	/**  "Bước tiếp: Tự đánh giá, chấm điểm (bước 2/5)", or why there is none. */
+	next_text: string,
+	/**
+	 *  How many of its steps are done, of how many (five for a unit, two for the commune, whose
+	 *  result is then computed).
+	 */
+	steps_done: number,
+	steps_total: number,
 	period: PeriodView,
 	/**  Đạt / chưa đạt once decided. */
 	recognised: boolean | null,
@@ -299,6 +332,11 @@ export type CheckView = {
 export type Choice = {
 	code: string,
 	label: string,
+	/**
+	 *  Offered only while the field [`FieldSpec::choices_follow`] has this value (a unit's category
+	 *  follows its kind).
+	 */
+	parent: string | null,
 };
 
 /**  A column of a register's list. */
@@ -390,6 +428,12 @@ export type FieldSpec = {
 	choices: Choice[],
 	/**  The register a link points to. */
 	link: Kind | null,
+	/**  The field whose value decides which choices are offered (see [`Choice::parent`]). */
+	choices_follow: string | null,
+	/**  A yes/no field's starting value in a new record, and how another field's value changes it. */
+	bool_default: BoolDefault | null,
+	/**  Required only while another field has a value (marked then, refused empty by the core). */
+	required_if: RequiredIf | null,
 };
 
 export type FilterArg = {
@@ -631,6 +675,13 @@ export type RegisterInfo = {
 	count: number,
 };
 
+/**  "Required while `key` is `value`", and what the form says about it ("khi kết quả là Đạt"). */
+export type RequiredIf = {
+	key: string,
+	value: string,
+	text: string,
+};
+
 export type RestoreDone = {
 	info: AppInfo,
 	/**  dd/mm/yyyy HH:MM of the backup. */
@@ -708,6 +759,19 @@ export type StepSaved = {
 	step: string,
 	step_label: string,
 	warnings: string[],
+};
+
+/**  One of a unit's five steps, and how many units of the year have done it. */
+export type StepTally = {
+	code: string,
+	/**  "1. Đăng ký phấn đấu". */
+	label: string,
+	/**  Units (subject to certification) that have done this step. */
+	done: number,
+	/**  Units whose next step this is. */
+	next: number,
+	/**  Units subject to certification. */
+	of: number,
 };
 
 /**  One recorded value of a step. */

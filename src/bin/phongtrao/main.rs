@@ -357,9 +357,12 @@ fn account(w: &mut impl Write, ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
         }
         AccountCmd::Passwd { username } => {
             let me = store.session().map(|a| a.username.clone()).unwrap_or_default();
-            let target = username.unwrap_or(me);
+            let target = username.unwrap_or(me.clone());
+            // One's own: the current password again (PHONGTRAO_PASSWORD in scripts).
+            let current =
+                if target == me { Some(password("PHONGTRAO_PASSWORD", "Mật khẩu hiện tại: ")?) } else { None };
             let pw = new_password("PHONGTRAO_NEW_PASSWORD", &target)?;
-            store.change_password(&target, &pw)?;
+            store.change_password(&target, current.as_deref(), &pw)?;
             say(w, format!("Đã đổi mật khẩu của {target}."))?;
         }
         AccountCmd::Remove { username } => {

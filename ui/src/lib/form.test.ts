@@ -3,7 +3,20 @@ import type { FieldSpec } from "../bindings";
 import { asChoice, changedSince, toChoiceData, toChoiceInputs, toCreate, toInputs, toPatch } from "./form";
 
 function spec(key: string, input: FieldSpec["input"], extra: Partial<FieldSpec> = {}): FieldSpec {
-  return { key, label: key, input, required: false, system: false, max_len: null, choices: [], link: null, ...extra };
+  return {
+    key,
+    label: key,
+    input,
+    required: false,
+    system: false,
+    max_len: null,
+    choices: [],
+    link: null,
+    choices_follow: null,
+    bool_default: null,
+    required_if: null,
+    ...extra,
+  };
 }
 
 const fields: FieldSpec[] = [

@@ -103,8 +103,8 @@ export function toPatch(fields: FieldSpec[], values: Values, original: Data): Da
 /** Có / Không, for a yes/no the officer must state (a step's decision, a setting): an unticked box
  * cannot tell "Không" from "not said". */
 export const YES_NO = [
-  { code: "true", label: "Có" },
-  { code: "false", label: "Không" },
+  { code: "true", label: "Có", parent: null },
+  { code: "false", label: "Không", parent: null },
 ];
 
 /** A yes/no field shown as a choice of Có / Không (— Chọn — when not said yet); others unchanged. */
