@@ -27,6 +27,10 @@ use crate::{admin, print, sync};
 pub struct App {
     pub path: PathBuf,
     pub store: Option<Store>,
+    /// Where the province's store lives (a Công an tỉnh computer), and that store while an officer is
+    /// logged in to it.
+    pub province_dir: PathBuf,
+    pub province: Option<phongtrao::sync::province::Province>,
     /// Alive while the session that scheduled today's automatic backup lasts: a backup still
     /// waiting when the officer logs out is not taken (its copy of the key is dropped).
     backup_guard: Option<std::sync::Arc<()>>,
@@ -36,19 +40,30 @@ pub type Shared = Mutex<App>;
 
 impl App {
     /// Nothing is open until an officer logs in; a missing store means first run.
-    pub fn start(path: PathBuf) -> App {
-        App { path, store: None, backup_guard: None }
+    pub fn start(path: PathBuf, province_dir: PathBuf) -> App {
+        App { path, store: None, province_dir, province: None, backup_guard: None }
     }
 
+    fn province_db(&self) -> PathBuf {
+        phongtrao::store::province::ProvinceDb::db_path(&self.province_dir)
+    }
+
+    /// A commune's store wins when both exist (a commune laptop is the common case).
     fn stage(&self) -> Stage {
-        match &self.store {
-            Some(_) => Stage::Ready,
-            None if self.path.exists() => Stage::Login,
-            None => Stage::Setup,
+        if self.store.is_some() {
+            Stage::Ready
+        } else if self.province.is_some() {
+            Stage::ProvinceReady
+        } else if self.path.exists() {
+            Stage::Login
+        } else if self.province_db().exists() {
+            Stage::ProvinceLogin
+        } else {
+            Stage::Setup
         }
     }
 
-    fn info(&self) -> AppInfo {
+    pub(crate) fn info(&self) -> AppInfo {
         AppInfo {
             stage: self.stage(),
             commune: self.store.as_ref().and_then(|s| s.commune().ok()).map(|c| CommuneInfo {
@@ -60,9 +75,25 @@ impl App {
                 officer: c.officer.clone(),
             }),
             schema_version: self.store.as_ref().and_then(|s| s.schema_version().ok()),
-            officer: self.store.as_ref().and_then(|s| s.session()).map(Officer::from),
-            usernames: if self.store.is_none() { present::admin::usernames(&self.path) } else { Vec::new() },
+            officer: self
+                .store
+                .as_ref()
+                .and_then(|s| s.session())
+                .or_else(|| self.province.as_ref().and_then(|p| p.db().session()))
+                .map(Officer::from),
+            usernames: match self.stage() {
+                Stage::Login => present::admin::usernames(&self.path),
+                Stage::ProvinceLogin => present::admin::usernames(&self.province_db()),
+                _ => Vec::new(),
+            },
+            province: self.province.as_ref().map(crate::province::info),
+            officer_role_label: self
+                .province
+                .as_ref()
+                .and_then(|p| p.db().session())
+                .map(|a| a.role.province_label().to_owned()),
             store_path: self.path.display().to_string(),
+            province_dir: self.province_dir.display().to_string(),
             ranks: present::admin::RANKS.iter().map(|r| (*r).to_owned()).collect(),
             version: env!("CARGO_PKG_VERSION").into(),
             units: Units::builtin().summary(),
@@ -102,6 +133,7 @@ impl App {
     /// Closes the store (logout, restore): the key leaves memory with it.
     fn close(&mut self) {
         self.store = None;
+        self.province = None;
         self.backup_guard = None;
     }
 
@@ -111,17 +143,19 @@ impl App {
     }
 
     /// Refuses unless the window is at `stage`.
-    fn expect(&self, stage: Stage) -> Result<()> {
+    pub(crate) fn expect(&self, stage: Stage) -> Result<()> {
         match self.stage() {
             s if s == stage => Ok(()),
             Stage::Setup => Err(AppError::new("not_initialized", session::NOT_SET_UP)),
-            Stage::Login => Err(AppError::new("already_initialized", session::SET_UP_ALREADY)),
-            Stage::Ready => Err(AppError::new("already_initialized", session::LOGGED_IN_ALREADY)),
+            Stage::Login | Stage::ProvinceLogin => Err(AppError::new("already_initialized", session::SET_UP_ALREADY)),
+            Stage::Ready | Stage::ProvinceReady => {
+                Err(AppError::new("already_initialized", session::LOGGED_IN_ALREADY))
+            }
         }
     }
 }
 
-fn lock<'a>(state: &'a State<'_, Shared>) -> Result<std::sync::MutexGuard<'a, App>> {
+pub(crate) fn lock<'a>(state: &'a State<'_, Shared>) -> Result<std::sync::MutexGuard<'a, App>> {
     state.lock().map_err(|_| AppError::new("busy", session::BUSY))
 }
 
@@ -131,13 +165,18 @@ fn with_store<T>(state: &State<'_, Shared>, f: impl FnOnce(&mut Store) -> phongt
     Ok(f(app.ready()?)?)
 }
 
-/// Where the window is: first-run setup (no store yet), the login screen, or the officer's work.
+/// Where the window is: first-run setup (no store yet), the login screen, or the officer's work, at a
+/// commune or at the province.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Setup,
     Login,
     Ready,
+    /// The login screen of the province's store (a Công an tỉnh computer).
+    ProvinceLogin,
+    /// The province's console.
+    ProvinceReady,
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -157,9 +196,15 @@ pub struct AppInfo {
     /// The commune (only while the store is open: it is encrypted).
     pub commune: Option<CommuneInfo>,
     pub officer: Option<Officer>,
+    /// The province (stage `province_ready`).
+    pub province: Option<crate::province::ProvinceInfo>,
+    /// The officer's role as the province reads it ("Lãnh đạo Công an tỉnh").
+    pub officer_role_label: Option<String>,
     /// The accounts that may log in (stage `login`), from the keyring beside the store.
     pub usernames: Vec<String>,
     pub store_path: String,
+    /// Where a province's store is kept (a Công an tỉnh computer).
+    pub province_dir: String,
     /// The ranks the setup offers.
     pub ranks: Vec<String>,
     pub version: String,

@@ -17,6 +17,7 @@ pub mod admin;
 pub mod commands;
 pub mod error;
 pub mod print;
+pub mod province;
 pub mod session;
 pub mod sync;
 pub mod view;
@@ -30,6 +31,14 @@ pub fn store_path() -> PathBuf {
         return PathBuf::from(p);
     }
     phongtrao::fsutil::default_store_path().unwrap_or_else(|| PathBuf::from("phongtrao.db"))
+}
+
+/// The province's store folder: `PHONGTRAO_PROVINCE_DIR`, else `cong-an-tinh` beside the commune's store.
+pub fn province_dir(store: &std::path::Path) -> PathBuf {
+    if let Some(p) = std::env::var_os("PHONGTRAO_PROVINCE_DIR").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    store.parent().map_or_else(|| PathBuf::from("cong-an-tinh"), |d| d.join("cong-an-tinh"))
 }
 
 /// The commands and their types, for the invoke handler and the bindings.
@@ -83,6 +92,25 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             issued_documents,
             reprint_document,
             open_printed,
+            province::province_setup,
+            province::open_demo_province,
+            province::province_login,
+            province::province_drives,
+            province::province_scan,
+            province::province_import,
+            province::province_roster,
+            province::province_key_check,
+            province::province_register,
+            province::province_revoke,
+            province::province_enrollment,
+            province::province_receipt,
+            province::province_export,
+            province::province_late_pdf,
+            province::province_quarantine,
+            province::province_decide,
+            province::province_figures,
+            province::province_behind,
+            province::province_report_preview,
             pick_path,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
@@ -97,7 +125,9 @@ pub const BINDINGS_HEADER: &str = "// Generated from src-tauri by tauri-specta: 
 
 pub fn run() {
     let builder = specta_builder();
-    let app = commands::App::start(store_path());
+    let path = store_path();
+    let province = province_dir(&path);
+    let app = commands::App::start(path, province);
     tauri::Builder::default()
         .manage(Mutex::new(app))
         // The native file and folder dialogs, opened only by the `pick_path` command: the capability

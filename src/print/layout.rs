@@ -107,10 +107,21 @@ fn baseline_in(size: f32, pitch: f32) -> f32 {
     (pitch - size * (ASCENT + DESCENT)) / 2.0 + size * ASCENT
 }
 
-/// Where a rule goes under a line of text: clear of descenders and dots below (ạ, ộ).
+/// Where a rule goes under a line of text: clear of descenders and dots below (ạ, ộ), with a gap an
+/// eye sees (1.5 pt looked like an underline touching «g», «p», «ạ» under the commune's name and the
+/// subject of a Biên bản).
 fn rule_below(baseline: f32, size: f32) -> f32 {
+    text_bottom(baseline, size) + RULE_GAP
+}
+
+/// Where the space below a line of text starts (what follows a ruled line is placed from here, so the
+/// rule takes room already left free and no page grows).
+fn text_bottom(baseline: f32, size: f32) -> f32 {
     baseline + size * DESCENT + 1.5
 }
+
+/// The gap between the lowest descender and a rule under the line, in points.
+const RULE_GAP: f32 = 2.0;
 
 /// Text ready to break: `(style, NFC text)` runs.
 type Spans = Vec<(Style, String)>;
@@ -374,9 +385,10 @@ impl Layout<'_> {
         });
 
         // "Số" left and the place-date right, on one baseline.
-        let mut bottom = left_rule.max(right_rule) + 2.0;
+        let below = text_bottom(issuing.last_baseline, HEADER_SIZE).max(text_bottom(motto.last_baseline, motto_size));
+        let mut bottom = (below + 2.0).max(left_rule.max(right_rule) + 0.5);
         if h.number.is_some() || place_date.is_some() {
-            let top = left_rule.max(right_rule) + 6.0;
+            let top = below + 6.0;
             if let Some(number) = &h.number {
                 let text = self.clean(&format!("Số: {}", number.trim()), Style::Regular)?;
                 let b = cell(text, Style::Regular, HEADER_SIZE, 0.0, left_w, top);
@@ -428,8 +440,14 @@ impl Layout<'_> {
         let y = rule_below(last_baseline, TITLE_SIZE);
         let len = widest * SHORT_RULE;
         pieces.push(Piece::Rule { x1: (TEXT_W - len) / 2.0, y1: y, x2: (TEXT_W + len) / 2.0, y2: y });
+        let below = text_bottom(last_baseline, TITLE_SIZE) + 2.0;
         self.push(Row {
-            boxed: RowBox { height: bottom.max(y + 2.0), space_after: 12.0, keep_with_next: true, ..RowBox::default() },
+            boxed: RowBox {
+                height: bottom.max(below).max(y + 0.5),
+                space_after: 12.0,
+                keep_with_next: true,
+                ..RowBox::default()
+            },
             pieces,
             what: "tên văn bản",
         });
@@ -891,6 +909,8 @@ mod tests {
         let (x1, x2, y) = rules[0];
         assert!((x2 - x1) >= agency_w / 3.0 && (x2 - x1) <= agency_w / 2.0);
         assert!(y > runs[1].baseline + 2.5 && y < runs[4].baseline - 10.0);
+        // A gap below the lowest descender, not an underline touching the letters.
+        assert!(y >= runs[1].baseline + HEADER_SIZE * DESCENT + 3.5, "{y} {}", runs[1].baseline);
         let motto_w = run_width(&f, runs[3]);
         let (x1, x2, y) = rules[1];
         assert!(((x2 - x1) - motto_w).abs() < 0.01);

@@ -281,3 +281,56 @@ pub fn write_xlsx(sheets: &[Sheet], out: &Path) -> Result<()> {
     let bytes = wb.save_to_buffer().map_err(|_| failed())?;
     crate::fsutil::write_atomic(out, &bytes)
 }
+
+/// The late list: one row per commune with a period late or missing.
+pub fn late_sheet(province: &str, r: &Roster) -> Sheet {
+    use super::roster::State;
+    let of = |c: &super::roster::CommuneRow, s: State| {
+        c.periods.iter().filter(|p| p.state == s).map(|p| p.period.label()).collect::<Vec<_>>().join(", ")
+    };
+    Sheet {
+        name: "Gửi muộn".into(),
+        headers: headers(&["Tỉnh", "Mã xã", "Xã", "Kỳ báo cáo", "Gửi muộn", "Chưa gửi", "Đã nhận", "Đúng hạn"]),
+        rows: r
+            .late()
+            .into_iter()
+            .map(|c| {
+                vec![
+                    Cell::text(province),
+                    Cell::text(&c.commune_code),
+                    Cell::text(&c.commune),
+                    Cell::text(r.period.label()),
+                    Cell::text(of(c, State::Late)),
+                    Cell::text(of(c, State::Missing)),
+                    Cell::int(c.received),
+                    Cell::int(c.on_time),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Writes one of the console's tables (`roster`, `late`, `figures`, `quarantine`) for `period` to `out`.
+pub fn write_table(
+    p: &crate::sync::province::Province,
+    table: &str,
+    period: crate::period::Period,
+    today: chrono::NaiveDate,
+    out: &Path,
+) -> Result<()> {
+    let province = p.meta().province.clone();
+    let sheets = match table {
+        "roster" => roster_sheets(&province, &super::roster::roster(p, period, today)?),
+        "late" => vec![late_sheet(&province, &super::roster::roster(p, period, today)?)],
+        "figures" => vec![figures_sheet(&super::figures::figures(p, period, None)?)],
+        "quarantine" => vec![quarantine_sheet(&province, &super::quarantine::queue(p)?)],
+        other => {
+            return Err(crate::Error::field(
+                "table",
+                "Bảng",
+                format!("«{}» không có; chọn roster, late, figures hoặc quarantine", crate::text::printable(other, 20)),
+            ));
+        }
+    };
+    write_xlsx(&sheets, out)
+}

@@ -2,12 +2,12 @@
 //! records it sent (so that they equal what the commune computes from the same records), and their
 //! sum for the province.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
 use super::commune_name;
-use crate::domain::{Doc, Kind};
+use crate::domain::{Doc, Kind, Lookup};
 use crate::error::{Error, Result};
 use crate::figures::{Builder, Figures, KINDS, Labels};
 use crate::period::Period;
@@ -120,4 +120,170 @@ pub fn figures(p: &Province, period: Period, commune: Option<&str>) -> Result<Pr
         total,
         communes: done,
     })
+}
+
+/// One figure of the province's table: its key, its label and the register its records are in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Column {
+    /// `ind:tuyen_truyen_buoi`, `model:an_ninh_trat_tu`, `teams`, `members`, `hh_total`,
+    /// `hh_registered`, `hh_committed`, `antt:ho_gia_dinh`.
+    pub key: String,
+    pub label: String,
+    pub kind: Kind,
+}
+
+/// Every figure of `f` as a column of the province's table, with its value.
+pub fn columns(f: &Figures) -> Vec<(Column, i64)> {
+    let col = |key: String, label: String, kind: Kind, v: i64| (Column { key, label, kind }, v);
+    let mut out = Vec::new();
+    for i in &f.indicators {
+        let kind = match i.code.as_str() {
+            "mo_hinh_theo_loai" => Kind::Model,
+            "antt_cong_nhan" => Kind::Cert,
+            _ => Kind::Activity,
+        };
+        out.push(col(format!("ind:{}", i.code), i.label.clone(), kind, i.value));
+    }
+    for m in &f.models {
+        out.push(col(
+            format!("model:{}", m.kind),
+            format!("Mô hình {} (đang hoạt động)", m.label),
+            Kind::Model,
+            m.active,
+        ));
+    }
+    out.push(col("teams".into(), "Tổ, đội".into(), Kind::Team, f.teams));
+    out.push(col("members".into(), "Thành viên".into(), Kind::Member, f.members));
+    out.push(col("hh_total".into(), "Hộ gia đình".into(), Kind::Area, f.households.total));
+    out.push(col("hh_registered".into(), "Hộ đăng ký tham gia".into(), Kind::Area, f.households.registered));
+    out.push(col("hh_committed".into(), "Hộ ký cam kết".into(), Kind::Activity, f.households.committed));
+    for a in &f.antt {
+        out.push(col(
+            format!("antt:{}", a.subject),
+            format!("{} đạt «An toàn về ANTT»", a.label),
+            Kind::Cert,
+            a.recognised,
+        ));
+    }
+    out
+}
+
+/// One of a commune's records behind a figure, read-only: what it adds to the figure, its title and
+/// its fields as an officer reads them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Behind {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    /// What this record adds to the figure.
+    pub value: i64,
+    /// (label, value) in form order.
+    pub fields: Vec<(String, String)>,
+}
+
+/// Reads a commune's records as the province holds them (for titles and linked names).
+struct CommuneRecords {
+    docs: HashMap<uuid::Uuid, (Kind, Doc)>,
+    refs: crate::domain::RefSet,
+}
+
+impl crate::domain::Lookup for CommuneRecords {
+    fn today(&self) -> chrono::NaiveDate {
+        chrono::Local::now().date_naive()
+    }
+    fn ref_items(&self, list: &str) -> Result<std::sync::Arc<[crate::domain::RefItem]>> {
+        Ok(self.refs.lists.iter().find(|l| l.list == list).map(|l| l.items.clone()).unwrap_or_default().into())
+    }
+    fn get(&self, kind: Kind, id: uuid::Uuid) -> Result<Option<Doc>> {
+        Ok(self.docs.get(&id).filter(|(k, _)| *k == kind).map(|(_, d)| d.clone()))
+    }
+    fn find(&self, _kind: Kind, _field: &str, _value: &str) -> Result<Vec<(uuid::Uuid, Doc)>> {
+        Ok(Vec::new())
+    }
+}
+
+/// The latest state of one record: its (hlc, origin) stamp, its kind, its fields as JSON (`None`: deleted).
+type LatestRow = ((i64, String), Kind, Option<String>);
+
+/// A record's fields as (label, value) lines an officer reads, in form order, then any field the form
+/// does not have (as it came: a quarantined record may carry one).
+fn describe_with(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<(String, String)>> {
+    let form = crate::domain::registers::fields_for(kind, doc, read)?;
+    let mut fields = Vec::new();
+    for f in &form {
+        let Some(v) = doc.get(&f.key).filter(|v| !v.is_null()) else { continue };
+        let name_of = |ty: &crate::domain::FieldType, s: &str| -> Option<String> {
+            match ty {
+                crate::domain::FieldType::Ref { list } => {
+                    read.ref_items(list).ok()?.iter().find(|i| i.code == s).map(|i| i.label.clone())
+                }
+                crate::domain::FieldType::Link { kind } | crate::domain::FieldType::Links { kind } => {
+                    let id = uuid::Uuid::parse_str(s).ok()?;
+                    let d = read.get(*kind, id).ok()??;
+                    crate::domain::registers::title(*kind, &d, read).ok()
+                }
+                _ => None,
+            }
+        };
+        fields.push((f.label.to_string(), crate::domain::display_value(f, v, &name_of)));
+    }
+    for (k, v) in doc.iter().filter(|(k, v)| !v.is_null() && !form.iter().any(|f| &f.key == *k)) {
+        fields.push((crate::text::printable(k, 40), crate::text::printable(&v.to_string(), 400)));
+    }
+    Ok(fields)
+}
+
+/// A record's fields as an officer reads them, without its linked records (a quarantined record).
+pub fn describe(kind: Kind, doc: &Doc) -> Vec<(String, String)> {
+    let read = CommuneRecords { docs: HashMap::new(), refs: crate::domain::RefSet::builtin() };
+    describe_with(kind, doc, &read).unwrap_or_default()
+}
+
+/// The records of `commune` behind the figure `key` (see [`columns`]) for `period`: each live record
+/// whose own contribution to that figure is not zero (every figure is a sum over records), in
+/// Vietnamese order of their titles. `key` `None`: every record the figures read.
+pub fn behind(p: &Province, period: Period, commune: &str, key: Option<&str>) -> Result<Vec<Behind>> {
+    let rules = super::rules(p)?;
+    let window = rules.window(period);
+    let labels = Labels::builtin();
+    let kinds: Vec<&str> = KINDS.iter().map(|k| k.code()).collect();
+    // The latest state of each record of the commune (a replaced laptop may have sent it twice).
+    let mut latest: HashMap<String, LatestRow> = HashMap::new();
+    p.db().each_record(Some(commune), &kinds, &mut |row| {
+        let stamp = (row.hlc, row.origin.to_owned());
+        let Some(kind) = Kind::parse(row.kind) else { return Ok(()) };
+        match latest.get(row.id) {
+            Some((s, _, _)) if *s >= stamp => {}
+            _ => {
+                latest.insert(row.id.to_owned(), (stamp, kind, row.data.map(str::to_owned)));
+            }
+        }
+        Ok(())
+    })?;
+    let mut docs = HashMap::new();
+    for (id, (_, kind, data)) in latest {
+        if let (Ok(uid), Some(text)) = (uuid::Uuid::parse_str(&id), data) {
+            let doc: Doc = serde_json::from_str(&text).map_err(|e| Error::Json(format!("bản ghi {id}: {e}")))?;
+            docs.insert(uid, (kind, doc));
+        }
+    }
+    let read = CommuneRecords { docs, refs: crate::domain::RefSet::builtin() };
+    let mut out = Vec::new();
+    for (id, (kind, doc)) in &read.docs {
+        let value = match key {
+            Some(key) => {
+                let alone = crate::figures::compute(window, &labels, [(*kind, doc)]);
+                columns(&alone).into_iter().find(|(c, _)| c.key == key).map_or(0, |(_, v)| v)
+            }
+            None => 1,
+        };
+        if value == 0 {
+            continue;
+        }
+        let title = crate::domain::registers::title(*kind, doc, &read)?;
+        let fields = describe_with(*kind, doc, &read)?;
+        out.push(Behind { id: id.to_string(), kind: *kind, title, value, fields });
+    }
+    out.sort_by(|a, b| crate::text::compare(&a.title, &b.title).then_with(|| a.id.cmp(&b.id)));
+    Ok(out)
 }

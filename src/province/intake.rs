@@ -95,6 +95,100 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// One bundle on the stick as the intake lists it before anything is imported: what its manifest
+/// says and what a dry run (every check, nothing changed) found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed {
+    pub file: PathBuf,
+    pub name: String,
+    pub commune_code: Option<String>,
+    /// The commune's name as the province knows it.
+    pub commune: Option<String>,
+    pub seq: Option<i64>,
+    /// When the bundle was made (RFC 3339), as its manifest says.
+    pub created_at: Option<String>,
+    /// The reporting period its creation falls in ("Tháng 11/2026 (15/10/2026 – 14/11/2026)").
+    pub period: Option<String>,
+    /// Whether it opened, decrypted and passed its signature and hash checks (a replay is intact).
+    pub intact: bool,
+    /// What importing it would do.
+    pub status: Status,
+    pub code: Option<String>,
+    /// The dry run's result in plain Vietnamese.
+    pub message: String,
+    /// What it holds: "12 mới, 3 sửa, 1 xóa" (only when it can be imported).
+    pub holds: Option<String>,
+}
+
+/// The refusals that mean the file itself is not intact (damaged, tampered, not a bundle).
+const NOT_INTACT: &[&str] = &[
+    "bundle_damaged",
+    "bundle_hash",
+    "bundle_signature",
+    "bundle_unsigned",
+    "bundle_manifest",
+    "bundle_not_bundle",
+    "bundle_comment",
+    "bundle_forbidden_entry",
+    "bundle_too_large",
+    "bundle_unencrypted",
+    "bundle_not_for_us",
+    "bundle_counts",
+];
+
+/// Lists every `.ptb` named by `paths` with a dry run of each: nothing is imported, no receipt written.
+pub fn scan(p: &mut Province, paths: &[PathBuf]) -> Result<Vec<Listed>> {
+    let rules = super::rules(p)?;
+    let names = p.db().commune_names()?;
+    let mut out = Vec::new();
+    let dry = IntakeOptions { dry_run: true, receipt_root: None };
+    for file in collect(paths)? {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if provinces_own(&name) {
+            out.push(Listed {
+                file,
+                name,
+                commune_code: None,
+                commune: None,
+                seq: None,
+                created_at: None,
+                period: None,
+                intact: true,
+                status: Status::Skipped,
+                code: None,
+                message: SKIPPED.into(),
+                holds: None,
+            });
+            continue;
+        }
+        let peeked = p.peek(&file).ok();
+        let o = one(p, &file, &dry);
+        let (code, seq, created) = match (&o.report, &peeked) {
+            (Some(r), _) => (Some(r.commune_code.clone()), Some(r.seq), Some(r.created_at)),
+            (None, Some(m)) => (Some(crate::text::printable(&m.commune_code, 10)), Some(m.seq), Some(m.created_at)),
+            (None, None) => (None, None, None),
+        };
+        let day = created.map(|t| t.with_timezone(&crate::period::vietnam()).date_naive());
+        out.push(Listed {
+            name,
+            commune: code.as_deref().map(|c| super::commune_name(&names, c)),
+            commune_code: code,
+            seq,
+            created_at: created.map(|t| t.to_rfc3339()),
+            period: day.map(|d| rules.period_of(d).label()),
+            intact: !o.code.as_deref().is_some_and(|c| NOT_INTACT.contains(&c)),
+            holds: o.report.as_ref().map(counts),
+            status: o.status,
+            code: o.code,
+            message: o.message,
+            file,
+        });
+    }
+    Ok(out)
+}
+
+const SKIPPED: &str = "Bỏ qua: đây là gói do Công an tỉnh gửi xã (biên nhận, danh mục hoặc ghi danh).";
+
 /// "12 mới, 3 sửa, 1 xóa".
 fn counts(r: &ImportReport) -> String {
     let (mut new, mut updated, mut deleted, mut unchanged) = (0, 0, 0, 0);
@@ -167,7 +261,7 @@ pub fn import_paths(
                 code: None,
                 commune_code: None,
                 seq: None,
-                message: "Bỏ qua: đây là gói do Công an tỉnh gửi xã (biên nhận, danh mục hoặc ghi danh).".into(),
+                message: SKIPPED.into(),
                 report: None,
                 receipt: None,
             }

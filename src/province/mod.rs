@@ -43,7 +43,10 @@ pub fn set_rules(p: &mut Province, r: Rules) -> Result<()> {
     p.db_mut().set_setting(RULES_KEY, &text, &who, &chrono::Utc::now().to_rfc3339())
 }
 
-/// The commune's name as the province knows it, else "Xã CODE".
+/// The commune's name as the province knows it, else its name in the official list, else "Xã CODE".
 pub fn commune_name(names: &[(String, String)], code: &str) -> String {
-    names.iter().find(|(c, _)| c == code).map_or_else(|| format!("Xã {code}"), |(_, n)| n.clone())
+    names.iter().find(|(c, _)| c == code).map_or_else(
+        || crate::units::Units::builtin().commune(code).map_or_else(|| format!("Xã {code}"), |c| c.full_name()),
+        |(_, n)| n.clone(),
+    )
 }

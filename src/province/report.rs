@@ -143,3 +143,46 @@ như sau:",
 pub fn render(f: &ProvinceFigures, roster: &Roster, date: NaiveDate) -> Result<Vec<u8>, PrintError> {
     crate::print::render(&document(f, roster, date))
 }
+
+/// The late list of a period, one page: each commune with a period late or still missing.
+pub fn late_document(province: &str, roster: &Roster, date: NaiveDate) -> Document {
+    let late = roster.late();
+    let mut doc = Document::new(format!("Danh sách xã gửi số liệu muộn hoặc chưa gửi – {}", roster.label))
+        .with(
+            Header::new("BỘ CÔNG AN", format!("CÔNG AN TỈNH {}", province.to_uppercase()))
+                .place_date(province.to_owned(), date),
+        )
+        .with(Title::new("Danh sách").subject(format!("Các xã gửi số liệu muộn hoặc chưa gửi\n{}", roster.label)))
+        .with(Paragraph::new(format!(
+            "{} trên {} xã có kỳ báo cáo gửi muộn hoặc chưa gửi (tính đến ngày {}).",
+            late.len(),
+            roster.communes.len(),
+            crate::date::display(date)
+        )));
+    let mut table = Table::new(vec![
+        Column::new("TT", 0.5, Align::Center),
+        Column::new("Mã xã", 0.9, Align::Center),
+        Column::new("Xã", 2.2, Align::Left),
+        Column::new("Gửi muộn", 2.2, Align::Left),
+        Column::new("Chưa gửi", 2.2, Align::Left),
+    ]);
+    for (i, c) in late.iter().enumerate() {
+        let of = |s: super::roster::State| {
+            c.periods.iter().filter(|p| p.state == s).map(|p| p.period.label()).collect::<Vec<_>>().join(", ")
+        };
+        table = table.row([
+            (i + 1).to_string(),
+            c.commune_code.clone(),
+            c.commune.clone(),
+            of(super::roster::State::Late),
+            of(super::roster::State::Missing),
+        ]);
+    }
+    doc.push(table);
+    doc
+}
+
+/// The late list as a PDF.
+pub fn render_late(province: &str, roster: &Roster, date: NaiveDate) -> Result<Vec<u8>, PrintError> {
+    crate::print::render(&late_document(province, roster, date))
+}

@@ -339,3 +339,19 @@ impl ProvinceDb {
         Ok(())
     }
 }
+
+impl ProvinceDb {
+    /// Revokes a key with the reason, audited, in one transaction. Returns whether it was live.
+    pub fn revoke_noted(&mut self, key_id: &str, reason: &str, who: &str, now: &str) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE installation SET revoked_at = ?2 WHERE key_id = ?1 AND revoked_at IS NULL",
+            params![key_id, now],
+        )?;
+        if n == 1 {
+            audit(&tx, now, who, "key_revoke", Some(key_id), &serde_json::json!({"reason": reason}))?;
+        }
+        tx.commit()?;
+        Ok(n == 1)
+    }
+}

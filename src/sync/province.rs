@@ -56,6 +56,8 @@ pub struct ImportReport {
     pub key_id: String,
     pub epoch: i64,
     pub seq: i64,
+    /// When the commune made the bundle (signed).
+    pub created_at: DateTime<Utc>,
     /// By kind code (`deleted` for tombstones).
     pub by_kind: BTreeMap<String, KindCounts>,
     pub quarantined: Vec<QuarantineRow>,
@@ -269,6 +271,25 @@ impl Province {
         self.db.revoke(key_id.trim().to_uppercase().as_str())
     }
 
+    /// Revokes a key (chief only) for `reason`, kept in the province's audit log: its bundles are
+    /// refused from now on.
+    pub fn revoke_because(&mut self, key_id: &str, reason: &str) -> Result<Installation> {
+        self.db.require(Role::MANAGES, "thu hồi khóa của xã")?;
+        let reason = crate::text::clean(reason);
+        if reason.is_empty() {
+            return Err(Error::field("reason", "Lý do thu hồi", "không được để trống"));
+        }
+        let key_id = key_id.trim().to_uppercase();
+        let inst =
+            self.db.installation(&key_id)?.ok_or_else(|| Error::NotFound { kind: "khóa", id: key_id.clone() })?;
+        if inst.revoked_at.is_some() {
+            return Err(Error::Refused(format!("Khóa {key_id} đã bị thu hồi trước đây.")));
+        }
+        let who = self.db.who();
+        self.db.revoke_noted(&key_id, &reason, &who, &Utc::now().to_rfc3339())?;
+        self.db.installation(&key_id)?.ok_or(Error::NotFound { kind: "khóa", id: key_id })
+    }
+
     pub fn status(&self) -> Result<Vec<CommuneStatus>> {
         self.db
             .installations()?
@@ -315,6 +336,13 @@ impl Province {
         let identity = crypto::parse_age_identity(&self.meta.age_identity)?;
         let opened = bundle::open_file(path, &[identity])?;
         self.import_opened(opened, opts, now)
+    }
+
+    /// The manifest of a bundle file as it says, decrypted but NOT yet trusted (the intake lists it
+    /// beside the result of a dry run, which checks everything). Nothing of the payload is read.
+    pub fn peek(&self, path: &Path) -> Result<bundle::Manifest> {
+        let identity = crypto::parse_age_identity(&self.meta.age_identity)?;
+        Ok(bundle::open_file(path, &[identity])?.manifest)
     }
 
     /// Checks a commune's bundle and, unless `dry_run`, applies it in one transaction and writes a
@@ -412,6 +440,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
             key_id: key_id.clone(),
             epoch: m.epoch,
             seq: m.seq,
+            created_at: m.created_at,
             by_kind: plan.by_kind,
             quarantined: plan.quarantine.clone(),
             new_chain: chain.new_chain,

@@ -722,3 +722,111 @@ fn the_province_store_has_accounts_roles_and_lockout_like_a_communes() {
     drop(chief);
     assert!(Province::open_as(&tinh, "phamvandung", "mat-khau-chi-xem").is_err());
 }
+
+/// The intake's list: every bundle on the stick with its commune, number, period and whether it is
+/// intact, checked by a dry run that changes nothing; a replay is intact, a tampered copy is not.
+#[test]
+fn the_stick_is_listed_before_import_without_changing_anything() {
+    let mut w = world();
+    let usb = w.usb();
+    let mut a = w.commune("23430", 0);
+    let area = |s: &mut Store, n: &str| {
+        s.create(Kind::Area, &doc(json!({"name": n, "kind": "thon", "households": 10, "population": 40}))).unwrap();
+    };
+    area(&mut a, "Thôn 1");
+    let a1 = w.export_at(&mut a, Utc::now());
+    area(&mut a, "Thôn 2");
+    area(&mut a, "Thôn 3");
+    let a2 = w.export_at(&mut a, Utc::now());
+    w.import(&a1);
+    let mut bytes = std::fs::read(&a2).unwrap();
+    let last = bytes.len() - 40;
+    bytes[last] ^= 1;
+    std::fs::write(usb.join("51-23430-000099-20261101.ptb"), &bytes).unwrap();
+    let before = format!("{:?}", w.province.db().bundles().unwrap());
+    let listed = intake::scan(&mut w.province, std::slice::from_ref(&usb)).unwrap();
+    assert_eq!(format!("{:?}", w.province.db().bundles().unwrap()), before, "a scan imports nothing");
+    assert!(!usb.join(intake::RECEIPTS).exists(), "a scan writes no receipt");
+    let by = |f: &Path| listed.iter().find(|l| l.file == f).unwrap();
+    let replay = by(&a1);
+    assert_eq!((replay.status, replay.intact, replay.seq), (Status::Replay, true, Some(1)));
+    assert_eq!(replay.commune_code.as_deref(), Some("23430"));
+    let next = by(&a2);
+    assert_eq!((next.status, next.intact, next.seq), (Status::Imported, true, Some(2)));
+    // Thôn 1 again (the commune has no receipt for bundle 1 yet), unchanged.
+    assert_eq!(next.holds.as_deref(), Some("2 mới, 0 sửa, 0 xóa, 1 không đổi"));
+    assert!(next.period.as_deref().is_some_and(|p| p.starts_with("Tháng ")), "{:?}", next.period);
+    assert!(next.created_at.is_some());
+    let bad = by(&usb.join("51-23430-000099-20261101.ptb"));
+    assert_eq!((bad.status, bad.intact), (Status::Refused, false), "{}", bad.message);
+    // The views say it in Vietnamese.
+    let line = phongtrao::present::province::bundle_line(bad);
+    assert_eq!(line.intact_text, "Hỏng hoặc bị sửa");
+    assert_eq!(phongtrao::present::province::bundle_line(next).status_text, "Nhập được");
+}
+
+/// Every figure drills down to records: the records behind a commune's figure add up to exactly that
+/// figure, for every column, and each record reads as the commune's window shows it.
+#[test]
+fn the_records_behind_every_figure_add_up_to_it() {
+    let mut w = world();
+    let mut a = w.commune("23430", 3);
+    let now = Utc::now();
+    let f = w.export_at(&mut a, now);
+    w.import(&f);
+    let period: Period = chrono::Datelike::year(&day_of(now)).to_string().parse().unwrap();
+    let pf = phongtrao::province::figures::figures(&w.province, period, Some("23430")).unwrap();
+    let cols = phongtrao::province::figures::columns(&pf.communes[0].figures);
+    let mut nonzero = 0;
+    for (c, v) in &cols {
+        let behind = phongtrao::province::figures::behind(&w.province, period, "23430", Some(&c.key)).unwrap();
+        assert_eq!(behind.iter().map(|b| b.value).sum::<i64>(), *v, "{}", c.key);
+        assert!(behind.iter().all(|b| b.kind == c.kind), "{}", c.key);
+        nonzero += (*v != 0) as usize;
+    }
+    assert!(nonzero >= 5, "the demo commune has figures to drill into: {nonzero}");
+    let members = phongtrao::province::figures::behind(&w.province, period, "23430", Some("members")).unwrap();
+    let m = &members[0];
+    assert!(!m.title.is_empty());
+    assert!(m.fields.iter().any(|(l, _)| l == "Họ và tên"), "{:?}", m.fields);
+    // In Vietnamese order of their titles.
+    let titles: Vec<&str> = members.iter().map(|b| b.title.as_str()).collect();
+    let mut sorted = titles.clone();
+    sorted.sort_by(|x, y| phongtrao::text::compare(x, y));
+    assert_eq!(titles, sorted);
+    // The province's table has the same columns, and the total row sums the communes'.
+    let view = phongtrao::present::province::figures_view(&pf);
+    assert_eq!(view.columns.len(), cols.len());
+    assert_eq!(view.total.values, view.communes[0].values);
+}
+
+/// A key is revoked with a reason kept in the audit log; the late list exports and prints on one page.
+#[test]
+fn a_key_is_revoked_with_its_reason_and_the_late_list_prints_on_one_page() {
+    let mut w = world();
+    let mut a = w.commune("23430", 0);
+    let _b = w.commune("23437", 0);
+    w.send(&mut a, "Thôn 1", vn("2026-10-16T08:00:00"), vn("2026-10-20T08:00:00"));
+    let key = w.province.db().installations().unwrap().into_iter().find(|i| i.commune_code == "23437").unwrap().key_id;
+    let e = w.province.revoke_because(&key, "  ").unwrap_err();
+    assert_eq!(e.to_string(), "Lý do thu hồi: không được để trống");
+    w.province.revoke_because(&key, "Máy của xã bị mất").unwrap();
+    assert_eq!(w.province.revoke_because(&key, "lần nữa").unwrap_err().code(), "refused");
+    let log = w.province.db().audit_log().unwrap();
+    let entry = log.iter().find(|e| e.action == "key_revoke").unwrap();
+    assert_eq!(entry.subject.as_deref(), Some(key.as_str()));
+    assert!(entry.detail.contains("Máy của xã bị mất"));
+
+    let period: Period = "2026".parse().unwrap();
+    let r = roster::roster(&w.province, period, d("2026-12-20")).unwrap();
+    assert!(!r.late().is_empty());
+    let out = w.dir.path().join("muon.xlsx");
+    phongtrao::province::export::write_table(&w.province, "late", period, d("2026-12-20"), &out).unwrap();
+    assert!(std::fs::metadata(&out).unwrap().len() > 1000);
+    let e = phongtrao::province::export::write_table(&w.province, "khac", period, d("2026-12-20"), &out).unwrap_err();
+    assert!(e.to_string().starts_with("Bảng: «khac» không có"), "{e}");
+    let pdf = phongtrao::province::report::render_late("Quảng Ngãi", &r, d("2026-12-20")).unwrap();
+    let file = w.dir.path().join("muon.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    assert_eq!(crate::print::page_count(&file), 1, "one page");
+}

@@ -113,6 +113,49 @@ export const commands = {
 	reprintDocument: (id: string) => __TAURI_INVOKE<PrintedView>("reprint_document", { id }),
 	/**  "Mở để in": opens a PDF of the print folder in the system's PDF viewer. */
 	openPrinted: (path: string) => __TAURI_INVOKE<null>("open_printed", { path }),
+	/**  First run as the Công an tỉnh: creates the province store with its chief's account, logged in. */
+	provinceSetup: (input: ProvinceSetupInput) => __TAURI_INVOKE<AppInfo>("province_setup", { input }),
+	/**
+	 *  First run, trying the console out: a demo province of a dozen communes, logged in as its chief
+	 *  (`tinh`, password `phongtrao-demo`), with a folder of bundles to import (`usb-mau`).
+	 */
+	openDemoProvince: () => __TAURI_INVOKE<AppInfo>("open_demo_province"),
+	/**  Opens the province store as `username` (lockout and audit by the core). */
+	provinceLogin: (username: string, password: string) => __TAURI_INVOKE<AppInfo>("province_login", { username, password }),
+	/**  Folders where a USB stick seems to be mounted (offered first), and the demo's stick if any. */
+	provinceDrives: () => __TAURI_INVOKE<string[]>("province_drives"),
+	/**  Every `.ptb` in `folder`, each checked by a dry run: nothing imported, no receipt written. */
+	provinceScan: (folder: string) => __TAURI_INVOKE<BundleLine[]>("province_scan", { folder }),
+	/**
+	 *  Imports (or, `dry_run`, checks) one bundle of the stick at `folder`, in its own transaction; its
+	 *  receipt goes to `<folder>/bien-nhan/<commune>/`.
+	 */
+	provinceImport: (folder: string, file: string, dryRun: boolean) => __TAURI_INVOKE<IntakeLine>("province_import", { folder, file, dryRun }),
+	/**  The roster for `period` (`2026`, `2026-11`, `2026-Q3`, `2026-H1`). */
+	provinceRoster: (period: string) => __TAURI_INVOKE<RosterView>("province_roster", { period }),
+	provinceKeyCheck: (file: string) => __TAURI_INVOKE<KeyCheck>("province_key_check", { file }),
+	/**  Registers a commune's key from its `.pub` file (chief only). */
+	provinceRegister: (communeCode: string, file: string) => __TAURI_INVOKE<KeyCheck>("province_register", { communeCode, file }),
+	/**  Revokes a commune's key (chief only), with the reason kept in the audit log. */
+	provinceRevoke: (keyId: string, reason: string) => __TAURI_INVOKE<null>("province_revoke", { keyId, reason }),
+	/**  Writes the enrollment bundle into `folder`; returns its path. */
+	provinceEnrollment: (folder: string) => __TAURI_INVOKE<string>("province_enrollment", { folder }),
+	/**  Writes again the receipt of a commune's bundle `seq` into `<folder>/bien-nhan/<commune>/`. */
+	provinceReceipt: (communeCode: string, seq: number, folder: string) => __TAURI_INVOKE<string>("province_receipt", { communeCode, seq, folder }),
+	/**  The late list of `period` as a one-page PDF (base64) and written to `out` if given. */
+	provinceExport: (table: string, period: string, out: string) => __TAURI_INVOKE<string>("province_export", { table, period, out }),
+	/**  The late list of `period`, one page, saved as a PDF at `out`; returns the PDF, base64, to preview. */
+	provinceLatePdf: (period: string, out: string) => __TAURI_INVOKE<string>("province_late_pdf", { period, out }),
+	/**  The quarantine queue, undecided first. */
+	provinceQuarantine: () => __TAURI_INVOKE<QuarantineLine[]>("province_quarantine"),
+	/**  Decides on a quarantined record: accept after review, or keep refused; the note is required. */
+	provinceDecide: (id: string, accept: boolean, note: string) => __TAURI_INVOKE<QuarantineLine>("province_decide", { id, accept, note }),
+	/**  The province's figures for `period`: totals and the table by commune. */
+	provinceFigures: (period: string) => __TAURI_INVOKE<FiguresView>("province_figures", { period }),
+	/**  The records of `commune` behind the figure `key` for `period` (read-only). */
+	provinceBehind: (period: string, commune: string, key: string) => __TAURI_INVOKE<BehindLine[]>("province_behind", { period, commune, key }),
+	/**  The summary report (báo cáo tổng hợp) of `period`, previewed: the PDF, base64. */
+	provinceReportPreview: (period: string) => __TAURI_INVOKE<string>("province_report_preview", { period }),
 	/**
 	 *  "Chọn thư mục…" / "Chọn tệp…": the computer's own file dialog (tauri-plugin-dialog, opened from
 	 *  here, not from the page: the window has no dialog or file-system permission). It returns only the
@@ -159,9 +202,15 @@ export type AppInfo = {
 	/**  The commune (only while the store is open: it is encrypted). */
 	commune: CommuneInfo | null,
 	officer: Officer | null,
+	/**  The province (stage `province_ready`). */
+	province: ProvinceInfo | null,
+	/**  The officer's role as the province reads it ("Lãnh đạo Công an tỉnh"). */
+	officer_role_label: string | null,
 	/**  The accounts that may log in (stage `login`), from the keyring beside the store. */
 	usernames: string[],
 	store_path: string,
+	/**  Where a province's store is kept (a Công an tỉnh computer). */
+	province_dir: string,
 	/**  The ranks the setup offers. */
 	ranks: string[],
 	version: string,
@@ -193,6 +242,16 @@ export type BackupsView = {
 	on_drives: string[],
 };
 
+/**  A record behind a figure, read-only. */
+export type BehindLine = {
+	id: string,
+	/**  The register's name ("Hoạt động"). */
+	register: string,
+	title: string,
+	value: string,
+	fields: FieldLine[],
+};
+
 export type BoolBy = {
 	code: string,
 	value: boolean,
@@ -222,6 +281,26 @@ export type BundleInfo = {
 	key_id: string,
 	fingerprint: string,
 	encrypted: boolean,
+};
+
+/**  One bundle on the stick, before anything is imported. */
+export type BundleLine = {
+	file: string,
+	name: string,
+	/**  "23432 – Xã Tịnh Khê", or "—" when the file could not be read. */
+	commune: string,
+	seq: string,
+	period: string,
+	created: string,
+	intact: boolean,
+	/**  "Nguyên vẹn" or "Hỏng hoặc bị sửa". */
+	intact_text: string,
+	/**  "12 mới, 3 sửa, 1 xóa". */
+	holds: string,
+	/**  `imported` (would be), `replay`, `refused`, `skipped`. */
+	status: string,
+	status_text: string,
+	message: string,
 };
 
 export type CategoryCount = {
@@ -360,6 +439,33 @@ export type CommuneInfo = {
 	officer: string,
 };
 
+/**  One commune of the roster. */
+export type CommuneLine = {
+	code: string,
+	name: string,
+	expected: number,
+	received: number,
+	on_time: number,
+	received_rate: string,
+	on_time_rate: string,
+	/**  "Đang gửi", "Đã thu hồi khóa". */
+	state: string,
+	revoked: boolean,
+	keys: KeyLine[],
+	last_bundle: string,
+	last_import: string,
+	/**  "thiếu gói số 3; thiếu các gói số 5 đến 6", or empty. */
+	gaps: string,
+	quarantined: number,
+	/**  Bundles whose signed time looks wrong. */
+	clock_flags: string[],
+	periods: PeriodLine[],
+	/**  A period late or missing. */
+	late: boolean,
+	/**  The last bundle number imported (to write its receipt again). */
+	last_seq: number | null,
+};
+
 /**  One line of what a bundle holds: a register and how many records. */
 export type CountLine = {
 	label: string,
@@ -414,6 +520,12 @@ export type FieldError = {
 	message: string,
 };
 
+/**  A (label, value) line of a record. */
+export type FieldLine = {
+	label: string,
+	value: string,
+};
+
 /**  A field of a form, from the core's field list. */
 export type FieldSpec = {
 	key: string,
@@ -434,6 +546,30 @@ export type FieldSpec = {
 	bool_default: BoolDefault | null,
 	/**  Required only while another field has a value (marked then, refused empty by the core). */
 	required_if: RequiredIf | null,
+};
+
+/**  A column of the figures table. */
+export type FigureColumn = {
+	key: string,
+	label: string,
+};
+
+/**  One commune's row of the figures table. */
+export type FigureRow = {
+	code: string,
+	name: string,
+	values: number[],
+	/**  The same values as an officer reads them (1.234). */
+	shown: string[],
+};
+
+/**  The province's figures for a period: totals and a table by commune. */
+export type FiguresView = {
+	period: string,
+	label: string,
+	columns: FigureColumn[],
+	total: FigureRow,
+	communes: FigureRow[],
 };
 
 export type FilterArg = {
@@ -482,6 +618,18 @@ export type HitMatch = {
 /**  How a form edits a field. */
 export type Input = "text" | "textarea" | "int" | "bool" | "date" | "date_time" | "select" | "link" | "links" | "text_list" | "grades";
 
+/**  What became of one bundle. */
+export type IntakeLine = {
+	file: string,
+	name: string,
+	status: string,
+	status_text: string,
+	/**  The result in plain Vietnamese. */
+	message: string,
+	/**  Where the receipt for the commune was written. */
+	receipt: string | null,
+};
+
 /**  One document of the register of issued documents. */
 export type IssuedView = {
 	id: string,
@@ -498,6 +646,21 @@ export type IssuedView = {
 	issued_on: string,
 	/**  When the number was taken, "HH:MM dd/mm/yyyy". */
 	issued_at: string,
+};
+
+/**  A key file's id and fingerprint, to read against the sealed paper form before registering it. */
+export type KeyCheck = {
+	key_id: string,
+	fingerprint: string,
+};
+
+/**  One registered key of a commune. */
+export type KeyLine = {
+	key_id: string,
+	fingerprint: string,
+	registered: string,
+	/**  "Thu hồi lúc 06/12/2026 10:25", or empty. */
+	revoked: string,
 };
 
 /**  A register of the store. `Review` belongs to a `Model` (its life-cycle history). */
@@ -584,6 +747,16 @@ export type Officer = {
 	may_manage: boolean,
 };
 
+/**  One reporting period of one commune. */
+export type PeriodLine = {
+	label: string,
+	/**  `on_time`, `late`, `missing`, `open`, `inactive`. */
+	state: string,
+	state_text: string,
+	/**  "Gói số 4, tạo 16/11/2026 08:30, nhập 20/11/2026 14:00", or "—". */
+	bundle: string,
+};
+
 /**  Assessment period and deadlines, dd/mm/yyyy. */
 export type PeriodView = {
 	start: string,
@@ -654,6 +827,37 @@ export type PrintedView = {
 	pdf: string,
 };
 
+/**  The province of an open province store. */
+export type ProvinceInfo = {
+	province_code: string,
+	province: string,
+	/**  Where its store lives. */
+	dir: string,
+};
+
+/**  What the province's first run asks for: the province, and the chief's name, rank and password. */
+export type ProvinceSetupInput = {
+	province_code: string,
+	province: string,
+	officer: string,
+	rank: string,
+	password: string,
+	password_again: string,
+};
+
+/**  A quarantined record as the queue shows it. */
+export type QuarantineLine = {
+	id: string,
+	commune: string,
+	kind: string,
+	reason: string,
+	at: string,
+	/**  The record as it came, field by field (its raw text when it could not be read). */
+	fields: FieldLine[],
+	/**  "Chấp nhận lúc … (nguyenvana): ghi chú", or `None` while undecided. */
+	decision: string | null,
+};
+
 export type RecordView = {
 	id: string,
 	kind: Kind,
@@ -692,6 +896,15 @@ export type RestoreDone = {
 };
 
 export type RoleCode = "chief" | "officer" | "viewer";
+
+/**  The roster for a period. */
+export type RosterView = {
+	period: string,
+	label: string,
+	/**  "Đã nhận 45/50 kỳ (90%), đúng hạn 40 (80%)". */
+	summary: string,
+	communes: CommuneLine[],
+};
 
 export type Row = {
 	id: string,
@@ -737,8 +950,15 @@ export type SetupInput = {
 	password_again: string,
 };
 
-/**  Where the window is: first-run setup (no store yet), the login screen, or the officer's work. */
-export type Stage = "setup" | "login" | "ready";
+/**
+ *  Where the window is: first-run setup (no store yet), the login screen, or the officer's work, at a
+ *  commune or at the province.
+ */
+export type Stage = "setup" | "login" | "ready" | 
+/**  The login screen of the province's store (a Công an tỉnh computer). */
+"province_login" | 
+/**  The province's console. */
+"province_ready";
 
 /**  A step that was done: who, when, and its data. */
 export type StepDone = {

@@ -1,0 +1,288 @@
+//! The province's console (Công an tỉnh) as the window shows it: first run, login, intake of the
+//! communes' bundles from a USB stick, the roster, the quarantine queue, the figures and the summary
+//! report. Everything is the core's (`phongtrao::province`, `phongtrao::sync::province`); what is
+//! said about it is `phongtrao::present::province`'s. Each command parses, calls and maps the error.
+
+use std::path::PathBuf;
+
+use phongtrao::keyring::KdfParams;
+use phongtrao::present::province as present;
+use phongtrao::province::{self as console, intake, quarantine};
+use phongtrao::sync::province::Province;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use crate::commands::{AppInfo, Shared, Stage, lock};
+use crate::error::{AppError, Result};
+
+/// What the province's first run asks for: the province, and the chief's name, rank and password.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct ProvinceSetupInput {
+    pub province_code: String,
+    pub province: String,
+    pub officer: String,
+    pub rank: String,
+    pub password: String,
+    pub password_again: String,
+}
+
+/// The province of an open province store.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ProvinceInfo {
+    pub province_code: String,
+    pub province: String,
+    /// Where its store lives.
+    pub dir: String,
+}
+
+pub fn info(p: &Province) -> ProvinceInfo {
+    ProvinceInfo {
+        province_code: p.meta().province_code.clone(),
+        province: p.meta().province.clone(),
+        dir: p.db().dir().display().to_string(),
+    }
+}
+
+fn with<T>(state: &State<'_, Shared>, f: impl FnOnce(&mut Province) -> phongtrao::Result<T>) -> Result<T> {
+    let mut app = lock(state)?;
+    let p = app.province.as_mut().ok_or_else(AppError::logged_out)?;
+    Ok(f(p)?)
+}
+
+fn period(text: &str) -> phongtrao::Result<phongtrao::period::Period> {
+    text.trim().parse()
+}
+
+fn today() -> chrono::NaiveDate {
+    phongtrao::period::day_of(chrono::Utc::now())
+}
+
+/// First run as the Công an tỉnh: creates the province store with its chief's account, logged in.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_setup(state: State<'_, Shared>, input: ProvinceSetupInput) -> Result<AppInfo> {
+    let mut app = lock(&state)?;
+    app.expect(Stage::Setup)?;
+    let chief = phongtrao::present::admin::chief(&input.officer, &input.rank, &input.password);
+    let (code, name) = present::setup(&input.province_code, &input.province, &chief, &input.password_again)
+        .map_err(AppError::invalid)?;
+    let dir = app.province_dir.clone();
+    let (p, _) = Province::create(&dir, &code, &name, &chief, KdfParams::default())?;
+    app.province = Some(p);
+    Ok(app.info())
+}
+
+/// First run, trying the console out: a demo province of a dozen communes, logged in as its chief
+/// (`tinh`, password `phongtrao-demo`), with a folder of bundles to import (`usb-mau`).
+#[tauri::command]
+#[specta::specta]
+pub async fn open_demo_province(state: State<'_, Shared>) -> Result<AppInfo> {
+    let mut app = lock(&state)?;
+    app.expect(Stage::Setup)?;
+    let dir = app.province_dir.clone();
+    let opts = console::demo::DemoOptions { communes: 12, ..Default::default() };
+    let r = console::demo::generate(&dir, phongtrao::demo::DEMO_PASSWORD, &opts, &mut |_, _| {})?;
+    app.province = Some(r.province);
+    Ok(app.info())
+}
+
+/// Opens the province store as `username` (lockout and audit by the core).
+#[tauri::command]
+#[specta::specta]
+pub async fn province_login(state: State<'_, Shared>, username: String, password: String) -> Result<AppInfo> {
+    let mut app = lock(&state)?;
+    app.expect(Stage::ProvinceLogin)?;
+    let dir = app.province_dir.clone();
+    app.province = Some(Province::open_as(&dir, &username, &password)?);
+    Ok(app.info())
+}
+
+/// Folders where a USB stick seems to be mounted (offered first), and the demo's stick if any.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_drives(state: State<'_, Shared>) -> Result<Vec<String>> {
+    let demo = with(&state, |p| Ok(p.db().dir().join("usb-mau")))?;
+    let mut out: Vec<String> = phongtrao::fsutil::removable_drives().iter().map(|p| p.display().to_string()).collect();
+    if demo.is_dir() {
+        out.push(demo.display().to_string());
+    }
+    Ok(out)
+}
+
+/// Every `.ptb` in `folder`, each checked by a dry run: nothing imported, no receipt written.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_scan(state: State<'_, Shared>, folder: String) -> Result<Vec<present::BundleLine>> {
+    let dir = phongtrao::present::sync::chosen_path("folder", "Thư mục", &folder)?;
+    with(&state, |p| Ok(intake::scan(p, &[dir])?.iter().map(present::bundle_line).collect()))
+}
+
+/// Imports (or, `dry_run`, checks) one bundle of the stick at `folder`, in its own transaction; its
+/// receipt goes to `<folder>/bien-nhan/<commune>/`.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_import(
+    state: State<'_, Shared>,
+    folder: String,
+    file: String,
+    dry_run: bool,
+) -> Result<present::IntakeLine> {
+    let root = phongtrao::present::sync::chosen_path("folder", "Thư mục", &folder)?;
+    let opts = intake::IntakeOptions { dry_run, receipt_root: Some(root) };
+    with(&state, |p| {
+        let done = intake::import_paths(p, &[PathBuf::from(file)], &opts, &mut |_, _| {})?;
+        let o = done.outcomes.first().ok_or(phongtrao::Error::NotInitialized)?;
+        Ok(present::intake_line(o, dry_run))
+    })
+}
+
+/// The roster for `period` (`2026`, `2026-11`, `2026-Q3`, `2026-H1`).
+#[tauri::command]
+#[specta::specta]
+pub async fn province_roster(state: State<'_, Shared>, period: String) -> Result<present::RosterView> {
+    let p_ = self::period(&period)?;
+    with(&state, |p| Ok(present::roster_view(&console::roster::roster(p, p_, today())?)))
+}
+
+/// A key file's id and fingerprint, to read against the sealed paper form before registering it.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct KeyCheck {
+    pub key_id: String,
+    pub fingerprint: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn province_key_check(file: String) -> Result<KeyCheck> {
+    let path = phongtrao::present::sync::chosen_path("pubkey", "Tệp khóa công khai", &file)?;
+    let text = std::fs::read_to_string(&path).map_err(|e| phongtrao::Error::io(&path, e))?;
+    let k = phongtrao::crypto::PublicKey::parse(&text)?;
+    Ok(KeyCheck { key_id: k.key_id(), fingerprint: k.fingerprint() })
+}
+
+/// Registers a commune's key from its `.pub` file (chief only).
+#[tauri::command]
+#[specta::specta]
+pub async fn province_register(state: State<'_, Shared>, commune_code: String, file: String) -> Result<KeyCheck> {
+    let path = phongtrao::present::sync::chosen_path("pubkey", "Tệp khóa công khai", &file)?;
+    let text = std::fs::read_to_string(&path).map_err(|e| phongtrao::Error::io(&path, e))?;
+    with(&state, |p| {
+        let i = p.register(&commune_code, &text)?;
+        let k = phongtrao::crypto::PublicKey::parse(&i.public_key)?;
+        Ok(KeyCheck { key_id: k.key_id(), fingerprint: k.fingerprint() })
+    })
+}
+
+/// Revokes a commune's key (chief only), with the reason kept in the audit log.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_revoke(state: State<'_, Shared>, key_id: String, reason: String) -> Result<()> {
+    with(&state, |p| p.revoke_because(&key_id, &reason).map(|_| ()))
+}
+
+/// Writes the enrollment bundle into `folder`; returns its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_enrollment(state: State<'_, Shared>, folder: String) -> Result<String> {
+    let dir = phongtrao::present::sync::chosen_path("folder", "Thư mục", &folder)?;
+    with(&state, |p| Ok(p.write_enrollment(&dir)?.display().to_string()))
+}
+
+/// Writes again the receipt of a commune's bundle `seq` into `<folder>/bien-nhan/<commune>/`.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_receipt(
+    state: State<'_, Shared>,
+    commune_code: String,
+    seq: u32,
+    folder: String,
+) -> Result<String> {
+    let dir = phongtrao::present::sync::chosen_path("folder", "Thư mục", &folder)?;
+    let dir = dir.join(intake::RECEIPTS).join(commune_code.trim());
+    with(&state, |p| Ok(p.write_receipt(commune_code.trim(), seq.into(), None, &dir)?.display().to_string()))
+}
+
+/// The late list of `period` as a one-page PDF (base64) and written to `out` if given.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_export(state: State<'_, Shared>, table: String, period: String, out: String) -> Result<String> {
+    let p_ = self::period(&period)?;
+    let out = phongtrao::present::sync::chosen_path("out", "Tệp ra", &out)?;
+    with(&state, |p| {
+        console::export::write_table(p, &table, p_, today(), &out)?;
+        Ok(out.display().to_string())
+    })
+}
+
+/// The quarantine queue, undecided first.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_quarantine(state: State<'_, Shared>) -> Result<Vec<present::QuarantineLine>> {
+    with(&state, |p| Ok(quarantine::queue(p)?.iter().map(present::quarantine_line).collect()))
+}
+
+/// Decides on a quarantined record: accept after review, or keep refused; the note is required.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_decide(
+    state: State<'_, Shared>,
+    id: String,
+    accept: bool,
+    note: String,
+) -> Result<present::QuarantineLine> {
+    with(&state, |p| Ok(present::quarantine_line(&quarantine::decide(p, &id, accept, &note)?)))
+}
+
+/// The province's figures for `period`: totals and the table by commune.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_figures(state: State<'_, Shared>, period: String) -> Result<present::FiguresView> {
+    let p_ = self::period(&period)?;
+    with(&state, |p| Ok(present::figures_view(&console::figures::figures(p, p_, None)?)))
+}
+
+/// The records of `commune` behind the figure `key` for `period` (read-only).
+#[tauri::command]
+#[specta::specta]
+pub async fn province_behind(
+    state: State<'_, Shared>,
+    period: String,
+    commune: String,
+    key: String,
+) -> Result<Vec<present::BehindLine>> {
+    let p_ = self::period(&period)?;
+    with(&state, |p| {
+        Ok(console::figures::behind(p, p_, &commune, Some(&key))?.iter().map(present::behind_line).collect())
+    })
+}
+
+/// The summary report (báo cáo tổng hợp) of `period`, previewed: the PDF, base64.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_report_preview(state: State<'_, Shared>, period: String) -> Result<String> {
+    use base64::Engine;
+    let p_ = self::period(&period)?;
+    let pdf = with(&state, |p| {
+        let f = console::figures::figures(p, p_, None)?;
+        let r = console::roster::roster(p, p_, today())?;
+        console::report::render(&f, &r, today()).map_err(phongtrao::Error::Print)
+    })?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+}
+
+/// The late list of `period`, one page, saved as a PDF at `out`; returns the PDF, base64, to preview.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_late_pdf(state: State<'_, Shared>, period: String, out: String) -> Result<String> {
+    use base64::Engine;
+    let p_ = self::period(&period)?;
+    let out = phongtrao::present::sync::chosen_path("out", "Tệp ra", &out)?;
+    let pdf = with(&state, |p| {
+        let r = console::roster::roster(p, p_, today())?;
+        let pdf = console::report::render_late(&p.meta().province, &r, today()).map_err(phongtrao::Error::Print)?;
+        phongtrao::fsutil::write_atomic(&out, &pdf)?;
+        Ok(pdf)
+    })?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+}

@@ -1,0 +1,453 @@
+//! The province's console as the window shows it: the bundles on a stick before and after intake,
+//! the roster of communes with the late list, the quarantine queue, the figures table by commune and
+//! the records behind a figure. Every text an officer reads is decided here; the rules are
+//! `crate::province`'s.
+
+use serde::Serialize;
+
+use crate::date::display_stamp;
+use crate::province::figures::{self as pf, Behind, ProvinceFigures};
+use crate::province::intake::{Listed, Outcome, Status};
+use crate::province::quarantine::Item;
+use crate::province::roster::{Roster, State};
+use crate::sync::province::gap_text;
+use crate::text::{format_int, percent};
+
+fn stamp(s: Option<&str>) -> String {
+    s.map(display_stamp).unwrap_or_else(|| "—".into())
+}
+
+/// What importing a bundle does, in a word or two.
+pub fn status_text(s: Status, dry_run: bool) -> &'static str {
+    match (s, dry_run) {
+        (Status::Imported, true) => "Nhập được",
+        (Status::Imported, false) => "Đã nhập",
+        (Status::Replay, _) => "Đã nhập trước đây",
+        (Status::Refused, _) => "Bị từ chối",
+        (Status::Skipped, _) => "Bỏ qua",
+    }
+}
+
+fn status_code(s: Status) -> String {
+    match s {
+        Status::Imported => "imported",
+        Status::Replay => "replay",
+        Status::Refused => "refused",
+        Status::Skipped => "skipped",
+    }
+    .into()
+}
+
+/// One bundle on the stick, before anything is imported.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BundleLine {
+    pub file: String,
+    pub name: String,
+    /// "23432 – Xã Tịnh Khê", or "—" when the file could not be read.
+    pub commune: String,
+    pub seq: String,
+    pub period: String,
+    pub created: String,
+    pub intact: bool,
+    /// "Nguyên vẹn" or "Hỏng hoặc bị sửa".
+    pub intact_text: String,
+    /// "12 mới, 3 sửa, 1 xóa".
+    pub holds: String,
+    /// `imported` (would be), `replay`, `refused`, `skipped`.
+    pub status: String,
+    pub status_text: String,
+    pub message: String,
+}
+
+pub fn bundle_line(l: &Listed) -> BundleLine {
+    BundleLine {
+        file: l.file.display().to_string(),
+        name: l.name.clone(),
+        commune: match (&l.commune_code, &l.commune) {
+            (Some(c), Some(n)) => format!("{c} – {n}"),
+            (Some(c), None) => c.clone(),
+            _ => "—".into(),
+        },
+        seq: l.seq.map_or_else(|| "—".into(), |s| s.to_string()),
+        period: l.period.clone().unwrap_or_else(|| "—".into()),
+        created: stamp(l.created_at.as_deref()),
+        intact: l.intact,
+        intact_text: if l.status == Status::Skipped {
+            "—".into()
+        } else if l.intact {
+            "Nguyên vẹn".into()
+        } else {
+            "Hỏng hoặc bị sửa".into()
+        },
+        holds: l.holds.clone().unwrap_or_else(|| "—".into()),
+        status: status_code(l.status),
+        status_text: status_text(l.status, true).into(),
+        message: l.message.clone(),
+    }
+}
+
+/// What became of one bundle.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct IntakeLine {
+    pub file: String,
+    pub name: String,
+    pub status: String,
+    pub status_text: String,
+    /// The result in plain Vietnamese.
+    pub message: String,
+    /// Where the receipt for the commune was written.
+    pub receipt: Option<String>,
+}
+
+pub fn intake_line(o: &Outcome, dry_run: bool) -> IntakeLine {
+    IntakeLine {
+        file: o.file.display().to_string(),
+        name: o.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        status: status_code(o.status),
+        status_text: status_text(o.status, dry_run).into(),
+        message: o.message.clone(),
+        receipt: o.receipt.as_ref().map(|r| r.display().to_string()),
+    }
+}
+
+/// One registered key of a commune.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KeyLine {
+    pub key_id: String,
+    pub fingerprint: String,
+    pub registered: String,
+    /// "Thu hồi lúc 06/12/2026 10:25", or empty.
+    pub revoked: String,
+}
+
+/// One reporting period of one commune.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PeriodLine {
+    pub label: String,
+    /// `on_time`, `late`, `missing`, `open`, `inactive`.
+    pub state: String,
+    pub state_text: String,
+    /// "Gói số 4, tạo 16/11/2026 08:30, nhập 20/11/2026 14:00", or "—".
+    pub bundle: String,
+}
+
+/// One commune of the roster.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CommuneLine {
+    pub code: String,
+    pub name: String,
+    pub expected: u32,
+    pub received: u32,
+    pub on_time: u32,
+    pub received_rate: String,
+    pub on_time_rate: String,
+    /// "Đang gửi", "Đã thu hồi khóa".
+    pub state: String,
+    pub revoked: bool,
+    pub keys: Vec<KeyLine>,
+    pub last_bundle: String,
+    pub last_import: String,
+    /// "thiếu gói số 3; thiếu các gói số 5 đến 6", or empty.
+    pub gaps: String,
+    pub quarantined: u32,
+    /// Bundles whose signed time looks wrong.
+    pub clock_flags: Vec<String>,
+    pub periods: Vec<PeriodLine>,
+    /// A period late or missing.
+    pub late: bool,
+    /// The last bundle number imported (to write its receipt again).
+    pub last_seq: Option<u32>,
+}
+
+/// The roster for a period.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RosterView {
+    pub period: String,
+    pub label: String,
+    /// "Đã nhận 45/50 kỳ (90%), đúng hạn 40 (80%)".
+    pub summary: String,
+    pub communes: Vec<CommuneLine>,
+}
+
+fn state_code(s: State) -> String {
+    match s {
+        State::OnTime => "on_time",
+        State::Late => "late",
+        State::Missing => "missing",
+        State::Open => "open",
+        State::Inactive => "inactive",
+    }
+    .into()
+}
+
+fn clamp(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+pub fn roster_view(r: &Roster) -> RosterView {
+    let communes = r
+        .communes
+        .iter()
+        .map(|c| CommuneLine {
+            code: c.commune_code.clone(),
+            name: c.commune.clone(),
+            expected: c.expected,
+            received: c.received,
+            on_time: c.on_time,
+            received_rate: percent(c.received.into(), c.expected.into()),
+            on_time_rate: percent(c.on_time.into(), c.expected.into()),
+            state: if c.revoked { "Đã thu hồi khóa".into() } else { "Đang gửi".into() },
+            revoked: c.revoked,
+            keys: c
+                .keys
+                .iter()
+                .map(|k| KeyLine {
+                    key_id: k.key_id.clone(),
+                    fingerprint: k.fingerprint.clone(),
+                    registered: display_stamp(&k.registered_at),
+                    revoked: k
+                        .revoked_at
+                        .as_deref()
+                        .map(|t| format!("Thu hồi lúc {}", display_stamp(t)))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            last_bundle: match (c.last_bundle_seq, &c.last_bundle_at) {
+                (Some(n), Some(t)) => format!("Gói số {n}, tạo {}", display_stamp(t)),
+                (Some(n), None) => format!("Gói số {n}"),
+                _ => "Chưa gửi gói nào".into(),
+            },
+            last_import: stamp(c.last_import_at.as_deref()),
+            gaps: c.gaps.iter().map(|g| format!("thiếu {}", gap_text(g.first, g.last))).collect::<Vec<_>>().join("; "),
+            quarantined: clamp(c.quarantined),
+            clock_flags: c.clock_flags.iter().map(|f| f.message.clone()).collect(),
+            periods: c
+                .periods
+                .iter()
+                .map(|p| PeriodLine {
+                    label: p.label.clone(),
+                    state: state_code(p.state),
+                    state_text: p.state_label.into(),
+                    bundle: match (p.bundle_seq, &p.bundle_created_at, &p.bundle_imported_at) {
+                        (Some(n), Some(made), Some(at)) => {
+                            format!("Gói số {n}, tạo {}, nhập {}", display_stamp(made), display_stamp(at))
+                        }
+                        (Some(n), _, _) => format!("Gói số {n}"),
+                        _ => "—".into(),
+                    },
+                })
+                .collect(),
+            late: c.periods.iter().any(|p| matches!(p.state, State::Late | State::Missing)),
+            last_seq: c.last_bundle_seq.and_then(|n| u32::try_from(n).ok()),
+        })
+        .collect();
+    RosterView {
+        period: r.period.to_string(),
+        label: r.label.clone(),
+        summary: format!(
+            "Đã nhận {}/{} kỳ báo cáo ({}), đúng hạn {} ({}).",
+            r.received,
+            r.expected,
+            percent(r.received.into(), r.expected.into()),
+            r.on_time,
+            percent(r.on_time.into(), r.expected.into())
+        ),
+        communes,
+    }
+}
+
+/// A (label, value) line of a record.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldLine {
+    pub label: String,
+    pub value: String,
+}
+
+/// A quarantined record as the queue shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QuarantineLine {
+    pub id: String,
+    pub commune: String,
+    pub kind: String,
+    pub reason: String,
+    pub at: String,
+    /// The record as it came, field by field (its raw text when it could not be read).
+    pub fields: Vec<FieldLine>,
+    /// "Chấp nhận lúc … (nguyenvana): ghi chú", or `None` while undecided.
+    pub decision: Option<String>,
+}
+
+pub fn quarantine_line(i: &Item) -> QuarantineLine {
+    let e = &i.entry;
+    let parsed = e.data.as_deref().map(serde_json::from_str::<serde_json::Value>);
+    let fields = match parsed {
+        Some(Ok(v)) => {
+            let body = v.get("data").filter(|d| d.is_object()).unwrap_or(&v);
+            match (crate::domain::Kind::parse(&e.kind), body.as_object()) {
+                (Some(kind), Some(doc)) => {
+                    pf::describe(kind, doc).into_iter().map(|(label, value)| FieldLine { label, value }).collect()
+                }
+                _ => vec![FieldLine {
+                    label: "Nội dung".into(),
+                    value: crate::text::printable(&body.to_string(), 2000),
+                }],
+            }
+        }
+        Some(Err(_)) => vec![FieldLine {
+            label: "Nội dung (không đọc được)".into(),
+            value: crate::text::printable(e.data.as_deref().unwrap_or_default(), 2000),
+        }],
+        None => Vec::new(),
+    };
+    QuarantineLine {
+        id: i.id.clone(),
+        commune: format!("{} – {}", e.commune_code, i.commune),
+        kind: i.kind_label.clone(),
+        reason: e.reason.clone(),
+        at: display_stamp(&e.at),
+        fields,
+        decision: e.decision.as_ref().map(|d| {
+            format!(
+                "{} lúc {} ({}): {}",
+                if d.decision == "accept" { "Đã chấp nhận" } else { "Giữ từ chối" },
+                display_stamp(&d.decided_at),
+                d.decided_by,
+                d.note
+            )
+        }),
+    }
+}
+
+/// A column of the figures table.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FigureColumn {
+    pub key: String,
+    pub label: String,
+}
+
+/// One commune's row of the figures table.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FigureRow {
+    pub code: String,
+    pub name: String,
+    pub values: Vec<i64>,
+    /// The same values as an officer reads them (1.234).
+    pub shown: Vec<String>,
+}
+
+/// The province's figures for a period: totals and a table by commune.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FiguresView {
+    pub period: String,
+    pub label: String,
+    pub columns: Vec<FigureColumn>,
+    pub total: FigureRow,
+    pub communes: Vec<FigureRow>,
+}
+
+pub fn figures_view(f: &ProvinceFigures) -> FiguresView {
+    let cols = pf::columns(&f.total);
+    let row = |code: &str, name: &str, fig: &crate::figures::Figures| {
+        let values: Vec<i64> = pf::columns(fig).into_iter().map(|(_, v)| v).collect();
+        FigureRow {
+            code: code.into(),
+            name: name.into(),
+            shown: values.iter().map(|v| format_int(*v)).collect(),
+            values,
+        }
+    };
+    FiguresView {
+        period: f.total.period.clone(),
+        label: f.total.label.clone(),
+        columns: cols.iter().map(|(c, _)| FigureColumn { key: c.key.clone(), label: c.label.clone() }).collect(),
+        total: row(&f.province_code, &format!("Toàn tỉnh {}", f.province), &f.total),
+        communes: f.communes.iter().map(|c| row(&c.commune_code, &c.commune, &c.figures)).collect(),
+    }
+}
+
+/// A record behind a figure, read-only.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BehindLine {
+    pub id: String,
+    /// The register's name ("Hoạt động").
+    pub register: String,
+    pub title: String,
+    pub value: String,
+    pub fields: Vec<FieldLine>,
+}
+
+pub fn behind_line(b: &Behind) -> BehindLine {
+    BehindLine {
+        id: b.id.clone(),
+        register: crate::present::register_title(b.kind).to_owned(),
+        title: b.title.clone(),
+        value: format_int(b.value),
+        fields: b.fields.iter().map(|(l, v)| FieldLine { label: l.clone(), value: v.clone() }).collect(),
+    }
+}
+
+/// The province's first-run setup checked: the province from the official list (by its code, else
+/// its name as typed, without accents), the chief's account (name, rank, password) and the password
+/// typed twice the same. Its code and official name, or every bad field at once.
+pub fn setup(
+    province_code: &str,
+    province: &str,
+    chief: &crate::domain::account::NewAccount,
+    again: &str,
+) -> std::result::Result<(String, String), Vec<crate::FieldError>> {
+    let units = crate::units::Units::builtin();
+    let typed = if province_code.trim().is_empty() { province } else { province_code };
+    let found = units.find_province(typed.trim());
+    // The chief's account is judged as at a commune's setup, with a commune of the list standing in.
+    let (code, name, commune) = match &found {
+        Ok(p) => (p.code.clone(), p.name.clone(), units.communes_of(&p.code).first().map(|c| c.code.clone())),
+        Err(_) => (String::new(), String::new(), None),
+    };
+    let stand_in = crate::Setup {
+        province_code: code.clone(),
+        province: String::new(),
+        commune_code: commune.unwrap_or_default(),
+        commune: String::new(),
+        officer: chief.full_name.clone(),
+    };
+    let mut errors: Vec<crate::FieldError> = super::admin::setup_errors(&stand_in, chief, again)
+        .into_iter()
+        .filter(|e| !matches!(e.field.as_str(), "commune_code" | "commune" | "province_code" | "province"))
+        .collect();
+    if let Err(message) = found {
+        errors.insert(0, crate::FieldError { field: "province".into(), label: "Tỉnh, thành phố".into(), message });
+    }
+    if errors.is_empty() { Ok((code, name)) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_province_setup_reports_every_bad_field_and_no_commune_field() {
+        let fields = |r: std::result::Result<(String, String), Vec<crate::FieldError>>| -> Vec<String> {
+            r.err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+        };
+        let chief = super::super::admin::chief("", "", "ngắn");
+        assert_eq!(fields(setup("", "", &chief, "khác")), ["province", "officer", "password", "rank"]);
+        let chief = super::super::admin::chief("Trần Văn Bình", "Đại tá", "mat-khau-tinh");
+        // By code, or by name typed without accents: the official name.
+        assert_eq!(setup("51", "", &chief, "mat-khau-tinh").unwrap(), ("51".into(), "Quảng Ngãi".into()));
+        assert_eq!(setup("", "quang ngai", &chief, "mat-khau-tinh").unwrap().0, "51");
+        assert_eq!(fields(setup("51", "", &chief, "mat-khau-khac")), ["password_again"]);
+        assert_eq!(fields(setup("", "khong co tinh nay", &chief, "mat-khau-tinh")), ["province"]);
+    }
+}

@@ -1,0 +1,287 @@
+// End-to-end: the province's console (Công an tỉnh) through the real window. A province is created at
+// first run; three communes (on the command line, as their own laptops) enroll with it, their keys
+// are registered in the window, and a USB stick with their bundles (a replay, a gap, a tampered copy)
+// is taken in, each bundle with its own result and the receipts written back to the stick. Then the
+// demo province: the roster's late list printed and exported, the figures drilled down to one
+// record, the summary report previewed, a quarantined record decided.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Driver } from "./wd.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
+const cli = path.join(path.dirname(app), "phongtrao");
+const shots = path.join(root, "docs/screenshots");
+const PW = "mat-khau-xa-12";
+const CHIEF_PW = "mat-khau-tinh-1";
+
+function phongtrao(args, password = PW) {
+  return execFileSync(cli, args, { env: { ...process.env, PHONGTRAO_PASSWORD: password }, encoding: "utf8" });
+}
+
+const ptb = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".ptb")).sort() : []);
+
+describe("a province created at first run takes in a USB stick", { timeout: 300_000 }, () => {
+  let d;
+  let dir;
+  let tinh;
+  let usb;
+  const communes = [
+    { code: "23535", name: "Xã Ia Đal" },
+    { code: "23534", name: "Xã Sa Bình" },
+    { code: "23530", name: "Xã Rờ Kơi" },
+  ];
+
+  before(async () => {
+    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-province-"));
+    tinh = path.join(dir, "tinh");
+    usb = path.join(dir, "usb");
+    fs.mkdirSync(usb);
+    d = await Driver.launch({
+      PHONGTRAO_DB: path.join(dir, "khong-co.db"),
+      PHONGTRAO_PROVINCE_DIR: tinh,
+      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
+    });
+    await d.open(app);
+    await d.setSize(1366, 768);
+  });
+
+  after(async () => {
+    await d?.quit();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("asks at first run which police this computer is for, and creates the province", async () => {
+    await d.findText("h1", "Thiết lập lần đầu");
+    await d.click("[data-test=place-tinh]");
+    // The commune's fields go away: a province has none.
+    await d.until("no commune field", async () => (await d.count("#f-commune_code")) === 0);
+    await d.type("#f-officer", "Trần Văn Bình");
+    await d.type("#f-password", CHIEF_PW);
+    await d.type("#f-password_again", CHIEF_PW);
+    await d.select("#f-rank", "Đại tá");
+    await d.click("[data-test=setup-submit]");
+    // No province picked: refused, naming the field, nothing created.
+    await d.find("#err-province");
+    assert.equal(fs.existsSync(path.join(tinh, "province.db")), false);
+    // The province from the official list, searched without accents.
+    await d.type("#f-province", "quang ngai");
+    await d.clickText("[data-test=option-province]", "Tỉnh Quảng Ngãi");
+    await d.findText("[data-test=chosen-province]", "mã 51");
+    await d.screenshot(path.join(shots, "40-province-setup.png"));
+    await d.click("[data-test=setup-submit]");
+    await d.findText(".brand", "Công an tỉnh Quảng Ngãi");
+    await d.findText("[data-test=who]", "Lãnh đạo Công an tỉnh");
+    assert.ok(fs.existsSync(path.join(tinh, "province.db")));
+  });
+
+  it("logs out and back in to the province's store", async () => {
+    await d.click("[data-test=logout]");
+    await d.find("[data-test=login-province]");
+    await d.type("#f-username", "tranvanbinh");
+    await d.type("#f-password", "sai-mat-khau");
+    await d.click("[data-test=login-submit]");
+    await d.find("#err-password");
+    await d.type("#f-password", CHIEF_PW);
+    await d.click("[data-test=login-submit]");
+    await d.findText(".brand", "Công an tỉnh Quảng Ngãi");
+  });
+
+  it("registers each commune's key from its .pub file, showing the fingerprint first", async () => {
+    const [enrollment] = ptb(tinh);
+    assert.ok(enrollment, "the enrollment bundle is written at creation");
+    for (const c of communes) {
+      c.db = path.join(dir, `${c.code}.db`);
+      phongtrao(["--db", c.db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", c.code,
+        "--commune", c.name, "--officer", "Nguyễn Văn An"]);
+      phongtrao(["--db", c.db, "enroll", path.join(tinh, enrollment)]);
+      c.pub = path.join(dir, `${c.code}.pub`);
+      phongtrao(["--db", c.db, "key", "export-pub", "--out", c.pub]);
+    }
+    await d.click("[data-test=pnav-communes]");
+    await d.findText("h1", "Các xã");
+    for (const c of communes) {
+      await d.type("[data-test=reg-code]", c.code);
+      await d.type("[data-test=reg-file]", c.pub);
+      await d.click("[data-test=reg-check]");
+      await d.findText("[data-test=reg-fingerprint]", "dấu vân tay");
+      await d.click("[data-test=reg-submit]");
+      await d.findText("[data-test=communes-said]", `cho xã ${c.code}`);
+    }
+    await d.until("three communes", async () => (await d.count("[data-test=roster-row]")) === 3);
+  });
+
+  it("lists the stick, imports it bundle by bundle, and writes receipts back per commune", async () => {
+    const area = (c, name) =>
+      phongtrao(["--db", c.db, "add", "area", "--json", JSON.stringify({ name, kind: "thon", households: 50, population: 200 })]);
+    const [a, b, c] = communes;
+    const exportTo = (x) => phongtrao(["--db", x.db, "bundle", "export", "--out", usb]).trim().split("\n").pop();
+    area(a, "Thôn 1");
+    exportTo(a);
+    // First round: commune A's first bundle alone.
+    await d.click("[data-test=pnav-intake]");
+    await d.findText("h1", "Nhận gói từ USB");
+    await d.type("[data-test=intake-folder]", usb);
+    await d.click("[data-test=intake-scan]");
+    await d.until("one bundle", async () => (await d.count("[data-test=bundle-row]")) === 1);
+    await d.click("[data-test=intake-import]");
+    await d.findText("[data-test=intake-result]", "Đã nhập gói số 1 của xã 23535");
+
+    // Second round: A's bundle 1 again (a replay), A's bundle 3 without 2 (a gap), B's, and C's tampered.
+    area(a, "Thôn 2");
+    const a2 = exportTo(a);
+    area(a, "Thôn 3");
+    exportTo(a);
+    fs.rmSync(a2); // lost on the way: a gap
+    area(b, "Thôn A");
+    exportTo(b);
+    area(c, "Thôn X");
+    const c1 = exportTo(c);
+    const bytes = fs.readFileSync(c1);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x20;
+    fs.writeFileSync(c1, bytes);
+    await d.click("[data-test=intake-scan]");
+    await d.until("four bundles listed", async () => (await d.count("[data-test=bundle-row]")) === 4);
+    await d.find("[data-test=bundle-row][data-status=replay]");
+    await d.findText("[data-test=bundle-row][data-status=refused]", "Hỏng hoặc bị sửa");
+    await d.findText("[data-test=bundle-row]", "23534");
+    // "Xem trước": the summary, nothing imported, no receipt.
+    const receiptsBefore = ptb(path.join(usb, "bien-nhan", "23534")).length;
+    await d.click("[data-test=intake-dry-run]");
+    await d.findText("[data-test=intake-results]", "Xem trước");
+    await d.findText("[data-test=intake-result]", "Có thể nhập gói số 1 của xã 23534");
+    assert.equal(ptb(path.join(usb, "bien-nhan", "23534")).length, receiptsBefore);
+    await d.screenshot(path.join(shots, "41-province-intake-list.png"));
+    await d.click("[data-test=intake-import]");
+    await d.until("all done", async () => (await d.count("[data-test=intake-result]")) === 4);
+    await d.findText("[data-test=intake-result][data-status=replay]", "đã được nhập lúc");
+    await d.findText("[data-test=intake-result][data-status=imported]", "thiếu gói số 2");
+    await d.findText("[data-test=intake-result][data-status=imported]", "Đã nhập gói số 1 của xã 23534");
+    await d.findText("[data-test=intake-result][data-status=refused]", "Bị từ chối");
+    await d.screenshot(path.join(shots, "42-province-intake-done.png"));
+    // Receipts on the stick, a folder per commune; none for the tampered bundle.
+    assert.equal(ptb(path.join(usb, "bien-nhan", "23535")).length, 2);
+    assert.equal(ptb(path.join(usb, "bien-nhan", "23534")).length, 1);
+    assert.equal(ptb(path.join(usb, "bien-nhan", "23530")).length, 0);
+    // The commune takes its receipt home.
+    const [receipt] = ptb(path.join(usb, "bien-nhan", "23534"));
+    assert.match(phongtrao(["--db", b.db, "bundle", "import", path.join(usb, "bien-nhan", "23534", receipt)]), /biên nhận/);
+  });
+
+  it("shows the gap on the roster, and the commune's keys", async () => {
+    await d.click("[data-test=pnav-communes]");
+    await d.findText("[data-test=roster-row][data-code='23535']", "thiếu gói số 2");
+    await d.click("[data-test=roster-row][data-code='23535'] button");
+    await d.findText("[data-test=commune-detail] [data-test=key]", "dấu vân tay");
+    await d.screenshot(path.join(shots, "43-province-communes.png"));
+  });
+});
+
+describe("the demo province: late list, figures to one record, report, quarantine", { timeout: 600_000 }, () => {
+  let d;
+  let dir;
+  let tinh;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-province-demo-"));
+    tinh = path.join(dir, "tinh");
+    phongtrao(["province", "demo", "--dir", tinh, "--communes", "8"], "phongtrao-demo");
+    d = await Driver.launch({
+      PHONGTRAO_DB: path.join(dir, "khong-co.db"),
+      PHONGTRAO_PROVINCE_DIR: tinh,
+      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
+    });
+    await d.open(app);
+    await d.setSize(1366, 768);
+    await d.find("[data-test=login-province]");
+    await d.type("#f-username", "tinh");
+    await d.type("#f-password", "phongtrao-demo");
+    await d.click("[data-test=login-submit]");
+    await d.findText(".brand", "Công an tỉnh Quảng Ngãi");
+  });
+
+  after(async () => {
+    await d?.quit();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lists the late communes, prints the late list on one page and exports it", async () => {
+    await d.click("[data-test=pnav-communes]");
+    await d.find("[data-test=roster-row]");
+    await d.click("[data-test=late-only]");
+    await d.until("only late communes", async () => {
+      const all = await d.count("[data-test=roster-row]");
+      const late = await d.count("[data-test=roster-row][data-late=true]");
+      return all > 0 && all === late;
+    });
+    await d.click("[data-test=print-late]");
+    await d.findText("[data-test=communes-said]", "Đã in danh sách gửi muộn");
+    await d.find("[data-test=late-preview] canvas");
+    const year = String(new Date().getFullYear());
+    const pdf = path.join(tinh, `danh-sach-gui-muon-${year}.pdf`);
+    assert.ok(fs.existsSync(pdf));
+    const info = execFileSync("pdfinfo", [pdf], { encoding: "utf8" });
+    assert.match(info, /Pages:\s+1\n/);
+    await d.click("[data-test=export-late]");
+    await d.findText("[data-test=communes-said]", ".xlsx");
+    assert.ok(fs.existsSync(path.join(tinh, `danh-sach-gui-muon-${year}.xlsx`)));
+    await d.screenshot(path.join(shots, "44-province-late.png"));
+  });
+
+  it("drills a figure down to the communes behind it, then to one record", async () => {
+    await d.click("[data-test=pnav-figures]");
+    await d.find("[data-test=figures-total]");
+    // Sorting by a column puts the biggest first.
+    await d.click("[data-test=sort-members]");
+    await d.screenshot(path.join(shots, "45-province-figures.png"));
+    await d.exec("document.querySelector(arguments[0]).scrollIntoView({ block: 'center', inline: 'center' })", "[data-test=drill-members]");
+    const total = await d.text("[data-test=drill-members]");
+    assert.ok(Number(total.replace(/\./g, "")) > 0, total);
+    await d.click("[data-test=drill-members]");
+    await d.findText("[data-test=drill-title]", "Thành viên");
+    await d.click("[data-test=drill-commune] button");
+    await d.find("[data-test=behind-row]");
+    const n = await d.count("[data-test=behind-row]");
+    assert.ok(n > 0);
+    await d.click("[data-test=behind-row] button");
+    await d.findText("[data-test=behind-record]", "Họ và tên");
+    await d.screenshot(path.join(shots, "46-province-record.png"));
+    // Back up the crumbs to the figures.
+    await d.click("[data-test=crumb-commune]");
+    await d.find("[data-test=behind-row]");
+  });
+
+  it("previews the province's summary report", async () => {
+    await d.click("[data-test=pnav-figures]");
+    await d.click("[data-test=report-preview]");
+    await d.find("[data-test=report-pdf] canvas", 30000);
+    await d.screenshot(path.join(shots, "47-province-report.png"));
+  });
+
+  it("decides a quarantined record with a note, and the decision stays", async () => {
+    await d.click("[data-test=pnav-quarantine]");
+    await d.find("[data-test=quarantined][data-decided=false]");
+    const id = await d.exec(
+      "return document.querySelector('[data-test=quarantined][data-decided=false]').dataset.id",
+    );
+    const card = `[data-test=quarantined][data-id='${id}']`;
+    // No note: refused, naming the field.
+    await d.click(`${card} [data-test=refuse]`);
+    await d.findText(`${card} .field-error`, "Ghi chú");
+    await d.type(`${card} [data-test=decision-note]`, "Xã ghi sai loại hoạt động; giữ từ chối.");
+    assert.equal(await d.value(`${card} [data-test=decision-note]`), "Xã ghi sai loại hoạt động; giữ từ chối.");
+    await d.click(`${card} [data-test=refuse]`);
+    await d.findText(`${card} [data-test=decision]`, "Giữ từ chối");
+    await d.screenshot(path.join(shots, "48-province-quarantine.png"));
+    // Leave and come back: still decided.
+    await d.click("[data-test=pnav-figures]");
+    await d.click("[data-test=pnav-quarantine]");
+    await d.findText(`${card} [data-test=decision]`, "Xã ghi sai loại hoạt động");
+  });
+});
