@@ -25,7 +25,7 @@ pub fn count_label(code: &str) -> String {
 }
 
 /// A file or folder as chosen or typed; refused when empty, naming the field.
-fn chosen_path(field: &str, label: &str, value: &str) -> Result<PathBuf> {
+pub fn chosen_path(field: &str, label: &str, value: &str) -> Result<PathBuf> {
     let v = value.trim();
     if v.is_empty() {
         return Err(Error::field(field, label, "hãy chọn USB hoặc nhập đường dẫn"));
