@@ -55,6 +55,11 @@ pub struct BackupInfo {
     pub bytes: u64,
 }
 
+/// Only an officer or the chief restores a backup: a viewer may not.
+pub fn may_restore(store: &Store) -> Result<()> {
+    store.require(crate::Role::Officer, "khôi phục dữ liệu")
+}
+
 /// The automatic backups' folder for the store at `db`: `sao-luu` beside it.
 pub fn default_dir(db: &Path) -> PathBuf {
     db.parent().unwrap_or(Path::new(".")).join("sao-luu")

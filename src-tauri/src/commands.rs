@@ -398,7 +398,7 @@ pub async fn dissolve_model(state: State<'_, Shared>, id: Uuid, on: String, reas
 #[specta::specta]
 pub async fn dashboard(state: State<'_, Shared>) -> Result<view::Dashboard> {
     let today = chrono::Local::now().date_naive();
-    with_store(&state, |s| Ok(phongtrao::dashboard::dashboard(s, today)?.into()))
+    with_store(&state, |s| present::dashboard::dashboard(s, today))
 }
 
 /// Search across every register, accents ignored, each record with the fields that made it match.
@@ -406,9 +406,7 @@ pub async fn dashboard(state: State<'_, Shared>) -> Result<view::Dashboard> {
 #[tauri::command]
 #[specta::specta]
 pub async fn search(state: State<'_, Shared>, text: String, limit: Option<u32>) -> Result<Vec<view::Hit>> {
-    with_store(&state, |s| {
-        Ok(s.search_explained(&text, None, limit.unwrap_or(30).min(100))?.into_iter().map(view::Hit::from).collect())
-    })
+    with_store(&state, |s| present::list::search(s, &text, limit))
 }
 
 fn as_doc(v: Value) -> Result<Doc> {
@@ -514,7 +512,7 @@ pub async fn backup_to(state: State<'_, Shared>, dir: String) -> Result<admin::B
 pub async fn restore_backup(state: State<'_, Shared>, file: String, password: String) -> Result<admin::RestoreDone> {
     let mut app = lock(&state)?;
     let store = app.ready()?;
-    store.require(phongtrao::Role::Officer, "khôi phục dữ liệu")?;
+    backup::may_restore(store)?;
     let username = store.session().map(|a| a.username.clone()).unwrap_or_default();
     let path = app.path.clone();
     let file = std::path::PathBuf::from(file.trim());

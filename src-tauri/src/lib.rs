@@ -6,8 +6,8 @@
 //! - [`print`]: "In": forms printed and saved by the core, previewed, opened in the system viewer.
 //! - [`sync`]: the sync with the province (bundles by USB stick) as the window shows it.
 //! - [`session`]: the officer's session over the core's accounts (setup checks, login names).
-//! - [`view`]: the list's arguments and the dashboard's figures as the window takes them; what the window
-//!   shows (register names, lists, records, forms, the certification's pages) is `phongtrao::present`.
+//! - [`view`]: the names of what crosses IPC; every one of those types (register names, lists and their
+//!   arguments, records, forms, the certification's pages, the dashboard) is `phongtrao::present`'s.
 //!
 //! The TypeScript bindings (`ui/src/bindings.ts`) are generated from these commands and types by
 //! tauri-specta; `cargo test -p phongtrao-app` fails when the checked-in file is stale, and

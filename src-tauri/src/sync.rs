@@ -80,13 +80,13 @@ fn counts(m: &Manifest) -> Vec<CountLine> {
 
 /// "Xuất gói đồng bộ": the changes the province has not acknowledged (or all of them) into `dir`.
 pub fn export(s: &mut Store, dir: &str, full: bool) -> Result<BundleInfo> {
-    let dir = present::chosen_path("dir", "Thư mục nhận gói", dir)?;
+    let dir = present::chosen_dir(dir)?;
     let e = commune::export(s, &dir, &ExportOptions { full, ..Default::default() }, &mut |_, _| {})?;
     verify(s, &e.path.display().to_string())
 }
 
 pub fn verify(s: &mut Store, file: &str) -> Result<BundleInfo> {
-    let file = present::chosen_path("file", "Tệp gói", file)?;
+    let file = present::chosen_bundle(file)?;
     let v = commune::verify(s, &file)?;
     let m = &v.manifest;
     Ok(BundleInfo {
@@ -108,12 +108,12 @@ pub fn verify(s: &mut Store, file: &str) -> Result<BundleInfo> {
 
 /// A receipt or reference data from the province, taken in; what it did, in one sentence.
 pub fn import(s: &mut Store, file: &str) -> Result<String> {
-    let file = present::chosen_path("file", "Tệp gói", file)?;
+    let file = present::chosen_bundle(file)?;
     Ok(present::imported_summary(&commune::import(s, &file)?))
 }
 
 /// The province's enrollment bundle, taken in once.
 pub fn enroll(s: &mut Store, file: &str) -> Result<String> {
-    let file = present::chosen_path("file", "Tệp gói", file)?;
+    let file = present::chosen_bundle(file)?;
     Ok(present::enrolled(&commune::enroll(s, &file)?))
 }

@@ -10,6 +10,8 @@
 
 pub mod admin;
 pub mod cert;
+pub mod dashboard;
+pub mod list;
 pub mod province;
 pub mod record;
 pub mod session;

@@ -33,6 +33,16 @@ pub fn chosen_path(field: &str, label: &str, value: &str) -> Result<PathBuf> {
     Ok(PathBuf::from(v))
 }
 
+/// The folder a bundle is written into, as chosen or typed.
+pub fn chosen_dir(value: &str) -> Result<PathBuf> {
+    chosen_path("dir", "Thư mục nhận gói", value)
+}
+
+/// A bundle file, as chosen or typed.
+pub fn chosen_bundle(value: &str) -> Result<PathBuf> {
+    chosen_path("file", "Tệp gói", value)
+}
+
 /// "Đã ghi danh với Công an tỉnh Quảng Ngãi (mã 51)."
 pub fn enrolled(p: &ProvinceKeys) -> String {
     format!("Đã ghi danh với Công an tỉnh {} (mã {}).", p.province, p.province_code)

@@ -433,22 +433,7 @@ fn cli_lists_forms_prints_numbers_and_keeps_the_register() {
     assert!(lines[0].starts_with("bien-ban-hop\tBiên bản họp"));
     assert!(!db.exists());
 
-    cli_ok(
-        &db,
-        &[
-            "init",
-            "--province-code",
-            "51",
-            "--province",
-            "Quảng Ngãi",
-            "--commune-code",
-            "23535",
-            "--commune",
-            "Xã Ia Đal",
-            "--officer",
-            "Nguyễn Văn An",
-        ],
-    );
+    cli_ok(&db, crate::cli::INIT);
     let m = cli_ok(
         &db,
         &[

@@ -611,6 +611,7 @@ export type HistoryLine = {
 	reason: string | null,
 };
 
+/**  A record found by the search across every register. */
 export type Hit = {
 	kind: Kind,
 	id: string,

@@ -1484,7 +1484,6 @@ fn cert(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, cmd: Cer
 fn cert_show(w: &mut impl Write, store: &Store, v: &phongtrao::store::CertView) -> Result<()> {
     use phongtrao::date;
     let c = &v.cert;
-    let who = |s: &phongtrao::domain::cert::Stamp| format!("{} lúc {}", s.by, date::display_stamp(&s.at));
     say(
         w,
         format!(
@@ -1512,102 +1511,17 @@ fn cert_show(w: &mut impl Write, store: &Store, v: &phongtrao::store::CertView) 
             date::display(v.period.dossier_due)
         ),
     )?;
-    if let Some(r) = &c.registration {
-        say(
-            w,
-            format!(
-                "1. Đăng ký ngày {}{} ({})",
-                date::display(r.registered_on),
-                if r.late { " – sau quý I" } else { "" },
-                who(&r.stamp)
-            ),
-        )?;
-        if let Some(n) = &r.resolution_number {
-            say(
-                w,
-                format!(
-                    "   Nghị quyết số {n}{}",
-                    r.resolution_date.map(|d| format!(" ngày {}", date::display(d))).unwrap_or_default()
-                ),
-            )?;
+    // The steps done as the window shows them (one wording: `present::cert::steps_done`).
+    for (n, step) in phongtrao::present::cert::steps_done(store, c).iter().enumerate() {
+        say(w, format!("{}. {} ({}, {})", n + 1, step.title, step.by, step.at))?;
+        for x in &step.values {
+            say(w, format!("   {}: {}", x.label, x.text))?;
         }
-        if let Some(n) = &r.plan_number {
-            say(
-                w,
-                format!(
-                    "   Kế hoạch số {n}{}",
-                    r.plan_date.map(|d| format!(" ngày {}", date::display(d))).unwrap_or_default()
-                ),
-            )?;
-        }
-        if let Some(h) = r.households {
-            say(
-                w,
-                format!(
-                    "   Hộ gia đình: {h}; đăng ký thực hiện: {}; ký cam kết: {}",
-                    r.households_registered.unwrap_or(0),
-                    r.households_committed.unwrap_or(0)
-                ),
-            )?;
-        }
-    }
-    if let Some(a) = &c.assessment {
-        let met = a.criteria.iter().filter(|x| x.met).count();
-        say(
-            w,
-            format!(
-                "2. Tự đánh giá: đạt {met}/{} tiêu chí, tự chấm {} điểm ({})",
-                a.criteria.len(),
-                a.self_score,
-                who(&a.stamp)
-            ),
-        )?;
-        for x in &a.criteria {
+        for x in &step.criteria {
             let note = x.note.as_deref().map(|n| format!(" – {n}")).unwrap_or_default();
             let ev = x.evidence.as_deref().map(|n| format!(" [minh chứng: {n}]")).unwrap_or_default();
             say(w, format!("   {} {}: {}{note}{ev}", if x.met { "✓" } else { "✗" }, x.code, x.label))?;
         }
-    }
-    if let Some(r) = &c.review {
-        let title = store.get_any(r.meeting_id)?.map(|m| m.title).unwrap_or_default();
-        say(w, format!("3. Bình xét: {title} ({})", who(&r.stamp)))?;
-        say(
-            w,
-            format!(
-                "   Biểu quyết: {} tán thành, {} không tán thành, {} không biểu quyết – {}; yêu cầu {}: {}",
-                r.votes_for,
-                r.votes_against,
-                r.votes_abstain,
-                phongtrao::text::percent(r.votes_for, r.total()),
-                r.rule.describe(),
-                if r.passed { "đạt" } else { "chưa đạt" }
-            ),
-        )?;
-    }
-    if let Some(p) = &c.proposal {
-        say(
-            w,
-            format!(
-                "4. Tờ trình số {} ngày {}: {} ({})",
-                p.number,
-                date::display(p.date),
-                if p.recommend { "đề nghị công nhận" } else { "không đề nghị công nhận" },
-                who(&p.stamp)
-            ),
-        )?;
-    }
-    if let Some(d) = &c.decision {
-        let cert_no = d.certificate_number.as_deref().map(|n| format!(", giấy công nhận số {n}")).unwrap_or_default();
-        say(
-            w,
-            format!(
-                "5. Quyết định số {} ngày {}: {}{cert_no} ({})",
-                d.number,
-                date::display(d.date),
-                if d.recognised { "ĐẠT" } else { "CHƯA ĐẠT" },
-                who(&d.stamp)
-            ),
-        )?;
     }
     for x in &v.warnings {
         say(w, format!("Cảnh báo: {}", x.message))?;

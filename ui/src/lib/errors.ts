@@ -36,3 +36,11 @@ export function summary(e: AppError | null | undefined): string {
   if (n === 1) return "Chưa lưu: hãy sửa trường được đánh dấu.";
   return e.message;
 }
+
+/** After a refused save, the first input of the fields `marked` selects (".field.invalid") takes the keyboard. */
+export function focusFirstInvalid(marked: string): void {
+  setTimeout(() => {
+    const inputs = ["input", "select", "textarea"].map((t) => `${marked} ${t}`).join(", ");
+    (document.querySelector(inputs) as HTMLElement | null)?.focus();
+  }, 0);
+}
