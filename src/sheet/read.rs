@@ -312,10 +312,11 @@ fn read_text(name: &str, bytes: &[u8]) -> Result<Table> {
     if decoded.contains('\0') {
         return Err(not_a_sheet(name));
     }
-    // The separator: whichever of tab, semicolon and comma one of the first lines has most of (a
-    // title line above the headers may hold a comma and nothing else).
-    let most = |sep: u8| decoded.lines().take(HEADER_ROWS).map(|l| l.bytes().filter(|b| *b == sep).count()).max();
-    let sep = [b'\t', b';', b','].into_iter().max_by_key(|s| most(*s).unwrap_or(0)).unwrap_or(b',');
+    // The separator: whichever of tab, semicolon and comma the first lines hold most of (a title
+    // line above the headers may hold a comma and nothing else).
+    let most =
+        |sep: u8| decoded.lines().take(HEADER_ROWS).map(|l| l.bytes().filter(|b| *b == sep).count()).sum::<usize>();
+    let sep = [b',', b';', b'\t'].into_iter().max_by_key(|s| most(*s)).unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(sep)
         .has_headers(false)
