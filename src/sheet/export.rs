@@ -13,18 +13,11 @@ use crate::domain::{Field, FieldType, Kind, Record};
 use crate::error::Result;
 use crate::store::{ListQuery, Names, Store};
 
-/// The registers a spreadsheet can carry (every one but the certification, which has its own dossier).
-pub const KINDS: [Kind; 9] = [
-    Kind::Area,
-    Kind::Unit,
-    Kind::Model,
-    Kind::Review,
-    Kind::Team,
-    Kind::Member,
-    Kind::Activity,
-    Kind::Meeting,
-    Kind::Commendation,
-];
+/// The registers a spreadsheet can carry: every one but the certification, which changes only by its
+/// steps and prints its own dossier.
+pub fn kinds() -> impl Iterator<Item = Kind> {
+    Kind::ALL.into_iter().filter(|k| *k != Kind::Cert)
+}
 
 /// A sheet name Excel accepts: at most 31 characters (cut between words), none of `[]:*?/\`.
 pub(crate) fn sheet_name(kind: Kind) -> String {
@@ -90,11 +83,13 @@ pub fn export_register(store: &Store, kind: Kind, q: &ListQuery, out: &Path) -> 
 
 /// Writes every register, one sheet each, to `out`; returns each register's count.
 pub fn export_all(store: &Store, out: &Path) -> Result<Vec<(Kind, usize)>> {
-    let mut sheets = Vec::with_capacity(KINDS.len());
-    for kind in KINDS {
-        sheets.push(register_sheet(store, kind, &ListQuery::default())?);
+    let mut sheets = Vec::new();
+    let mut counts = Vec::new();
+    for kind in kinds() {
+        let sheet = register_sheet(store, kind, &ListQuery::default())?;
+        counts.push((kind, sheet.rows.len()));
+        sheets.push(sheet);
     }
-    let counts = KINDS.iter().zip(&sheets).map(|(k, s)| (*k, s.rows.len())).collect();
     write_xlsx(&sheets, out)?;
     Ok(counts)
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use phongtrao::demo::{DemoOptions, demo_setup, generate};
 use phongtrao::domain::{self, Kind};
 use phongtrao::keyring::KdfParams;
-use phongtrao::sheet::export::{KINDS, export_all, export_register};
+use phongtrao::sheet::export::{export_all, export_register, kinds};
 use phongtrao::sheet::import::{ImportMode, ImportOptions, ImportReport, import_file};
 use phongtrao::store::{ListQuery, Store};
 use phongtrao::{NewAccount, Role};
@@ -70,7 +70,7 @@ fn every_register_round_trips_through_xlsx_into_a_fresh_store() {
     let dir = tempfile::tempdir().unwrap();
     let demo = demo_store(dir.path());
     let mut fresh = empty_store(dir.path(), "fresh.db");
-    for kind in KINDS {
+    for kind in kinds() {
         let file = dir.path().join(format!("{}.xlsx", kind.code()));
         let n = export_register(&demo, kind, &ListQuery::default(), &file).unwrap();
         assert!(n > 0, "the demo has {}", kind.label());
