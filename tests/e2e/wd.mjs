@@ -171,14 +171,29 @@ export class Driver {
     }, ms);
   }
 
+  /** Clicks `css` as an officer would. If something still lies over it (a dialog opening, a notice
+   * fading), WebDriver says "element click intercepted" and the click did not happen: it is tried
+   * again until it reaches the element. Any other failure fails at once. */
   async click(css) {
-    const id = await this.find(css);
-    await this.req("POST", this.s(`/element/${id}/click`), {});
+    await this.clickWhenFree(() => this.find(css));
   }
 
   async clickText(css, text) {
-    const id = await this.findText(css, text);
-    await this.req("POST", this.s(`/element/${id}/click`), {});
+    await this.clickWhenFree(() => this.findText(css, text));
+  }
+
+  async clickWhenFree(element) {
+    const end = Date.now() + 10000;
+    for (;;) {
+      const id = await element();
+      try {
+        await this.req("POST", this.s(`/element/${id}/click`), {});
+        return;
+      } catch (e) {
+        if (e.value?.error !== "element click intercepted" || Date.now() > end) throw e;
+      }
+      await sleep(100);
+    }
   }
 
   /** Clears the input and types `text` into it, as the officer would (nothing: only cleared). */
