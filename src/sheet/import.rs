@@ -267,10 +267,11 @@ impl Names {
         if let Ok(id) = Uuid::parse_str(s) {
             return Ok(id.to_string());
         }
+        let shown = text::printable(s, 80);
         match self.by_kind.get(&kind).and_then(|m| m.get(&text::fold(s))).map(Vec::as_slice) {
             Some([id]) => Ok(id.to_string()),
             Some(ids) if ids.len() > 1 => Err(format!(
-                "có {} {} cùng tên «{s}»; ghi mã bản ghi thay cho tên (cột «{ID_HEADER}» của tệp xuất từ phần mềm)",
+                "có {} {} cùng tên «{shown}»; ghi mã bản ghi thay cho tên (cột «{ID_HEADER}» của tệp xuất từ phần mềm)",
                 ids.len(),
                 kind.label()
             )),
@@ -318,22 +319,21 @@ fn value_of(f: &Field, cell: &In, names: &Names) -> std::result::Result<Value, S
     })
 }
 
-/// "2025: Hoàn thành tốt nhiệm vụ; 2024: xuất sắc" as the list of yearly grades the register keeps.
+/// "2025: Hoàn thành tốt nhiệm vụ; 2024: hoan thanh nhiem vu" as the list of yearly grades the
+/// register keeps; each grade is read by the register's own check (its label with or without accents,
+/// or its code).
 fn grades(s: &str) -> std::result::Result<Value, String> {
     let mut out = Vec::new();
     for part in s.split([';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
         let Some((year, grade)) = part.split_once(':') else {
-            return Err(format!("«{part}» phải viết dạng năm: xếp loại (ví dụ 2025: Hoàn thành tốt nhiệm vụ)"));
+            return Err(format!(
+                "«{}» phải viết dạng năm: xếp loại (ví dụ 2025: Hoàn thành tốt nhiệm vụ)",
+                text::printable(part, 80)
+            ));
         };
-        let year: i64 = year.trim().parse().map_err(|_| format!("«{}» không phải là năm", year.trim()))?;
-        let grade = domain::GRADES
-            .iter()
-            .find(|(code, label)| {
-                let g = text::fold(grade.trim());
-                *code == grade.trim() || text::fold(label) == g || text::fold(label).contains(&g) && !g.is_empty()
-            })
-            .map_or_else(|| grade.trim().to_owned(), |(code, _)| (*code).to_owned());
-        out.push(serde_json::json!({ "year": year, "grade": grade }));
+        let year: i64 =
+            year.trim().parse().map_err(|_| format!("«{}» không phải là năm", text::printable(year.trim(), 20)))?;
+        out.push(serde_json::json!({ "year": year, "grade": grade.trim() }));
     }
     Ok(Value::Array(out))
 }

@@ -26,6 +26,9 @@ pub const HEADER_ROWS: usize = 10;
 pub const MAX_COLUMNS: usize = 200;
 /// The longest text kept of one cell (characters); the register's own check says what is too long.
 const MAX_CELL: usize = 40_000;
+/// The most text held from one sheet (bytes): a small file can repeat one long shared string in
+/// every cell, so the cells' own total is bounded too.
+pub const MAX_TEXT: usize = 64 * 1024 * 1024;
 
 /// One cell as the file holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -235,6 +238,8 @@ fn text_cell(s: &str) -> In {
 #[derive(Default)]
 struct Grid {
     rows: std::collections::BTreeMap<usize, Vec<In>>,
+    /// Bytes of text held so far.
+    text: usize,
 }
 
 impl Grid {
@@ -249,6 +254,15 @@ impl Grid {
         }
         if !self.rows.contains_key(&r) && self.rows.len() > MAX_ROWS + HEADER_ROWS {
             return Err(too_many_rows(name));
+        }
+        if let In::Text(t) = &v {
+            self.text += t.len();
+            if self.text > MAX_TEXT {
+                return Err(refused(format!(
+                    "Tệp «{name}» chứa quá nhiều chữ (hơn {} MB); chép riêng danh sách cần nhập sang một tệp mới rồi nhập tệp đó.",
+                    MAX_TEXT / (1024 * 1024)
+                )));
+            }
         }
         let row = self.rows.entry(r).or_default();
         if row.len() <= c {
@@ -284,7 +298,7 @@ fn header_names(cells: &[In]) -> Vec<String> {
     cells
         .iter()
         .map(|c| match c {
-            In::Text(s) => text::clean(s),
+            In::Text(s) => text::printable(&text::clean(s), 200),
             In::Number(n) => n.to_string(),
             In::Empty => String::new(),
             In::Bool(b) => b.to_string(),
@@ -396,6 +410,22 @@ mod tests {
         assert!(e.contains("không có dòng dữ liệu"), "{e}");
         let e = read_bytes("x.csv", &[0x41, 0xFF, 0xFE, 0x0A], None).unwrap_err().to_string();
         assert!(e.contains("UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn the_text_held_is_bounded_whatever_the_file_repeats() {
+        let mut g = Grid::default();
+        let long = "x".repeat(MAX_CELL);
+        let mut refused = None;
+        for r in 0..MAX_ROWS {
+            if let Err(e) = g.put("bom.xlsx", r, 0, In::Text(long.clone())) {
+                refused = Some((r, e.to_string()));
+                break;
+            }
+        }
+        let (r, e) = refused.expect("refused before holding every row");
+        assert!(r * MAX_CELL <= MAX_TEXT + MAX_CELL, "{r} rows held");
+        assert!(e.contains("quá nhiều chữ"), "{e}");
     }
 
     #[test]

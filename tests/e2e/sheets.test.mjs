@@ -126,6 +126,14 @@ describe("spreadsheets in the window", { timeout: 300_000 }, () => {
     assert.equal(memberCount(), 5);
     await d.screenshot(path.join(shots, "51-sheet-imported.png"));
 
+    // Leave the register and come back, as an officer does: the members are there, the panel closed.
+    await d.click("[data-test=nav-dashboard]");
+    await d.findText("h1", "Tổng quan phong trào");
+    await d.click("[data-test=nav-member]");
+    await d.findText("[data-test=list-total]", "1–5 / 5 bản ghi");
+    assert.equal(await d.count("[data-test=sheet-import-panel]"), 0);
+    await d.click("[data-test=sheet-import]");
+    await d.click("[data-test=sheet-path-found]");
     await d.click("[data-test=sheet-preview]");
     await d.findText("[data-test=sheet-result]", "nếu nhập sẽ thêm 0, sửa 0, giữ nguyên 5");
     assert.equal(await d.count("[data-test=sheet-save]"), 0, "nothing to save");

@@ -418,3 +418,43 @@ wb.save(sys.argv[2])
     assert!(r.problems.is_empty(), "{:?}", problems(&r));
     assert_eq!(r.created, 1);
 }
+
+/// Yearly grades are read by the register's own check: "hoàn thành nhiệm vụ" is that grade, not the
+/// first label that contains those words ("Hoàn thành xuất sắc nhiệm vụ").
+#[test]
+fn yearly_grades_are_read_by_their_whole_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = demo_store(dir.path());
+    let team = store.list(Kind::Team, &ListQuery::default()).unwrap().records[0].title.clone();
+    let file = write(
+        dir.path(),
+        "xep-loai.csv",
+        &format!(
+            "Tổ bảo vệ ANTT;Họ và tên;Ngày sinh;Nơi cư trú;Cư trú từ ngày;Trình độ học vấn;Chức danh;Ngày phân công;Xếp loại hằng năm\n\
+             {team};Đinh Văn Xếp;04/05/1990;Thôn 1;01/01/2010;thcs;to_vien;01/02/2024;\"2025: hoan thanh nhiem vu; 2024: Hoàn thành tốt nhiệm vụ\"\n"
+        ),
+    );
+    let r = import_file(&mut store, Kind::Member, &file, &opts(ImportMode::All)).unwrap();
+    assert!(r.problems.is_empty(), "{:?}", problems(&r));
+    let m = store.list(Kind::Member, &ListQuery::default()).unwrap().records;
+    let m = m.iter().find(|m| m.title == "Đinh Văn Xếp").unwrap();
+    assert_eq!(
+        m.data["grades"],
+        serde_json::json!([{"year": 2024, "grade": "tot"}, {"year": 2025, "grade": "hoan_thanh"}])
+    );
+    // "Hoàn thành" is the grade whose code it spells (hoan_thanh), not the first label that holds
+    // those words ("Hoàn thành xuất sắc nhiệm vụ").
+    let short = write(
+        dir.path(),
+        "xep-loai-ngan.csv",
+        &format!(
+            "Tổ bảo vệ ANTT;Họ và tên;Ngày sinh;Nơi cư trú;Cư trú từ ngày;Trình độ học vấn;Chức danh;Ngày phân công;Xếp loại hằng năm\n\
+             {team};Đinh Văn Ngắn;04/05/1991;Thôn 1;01/01/2010;thcs;to_vien;01/02/2024;2025: Hoàn thành\n"
+        ),
+    );
+    let r = import_file(&mut store, Kind::Member, &short, &opts(ImportMode::All)).unwrap();
+    assert!(r.problems.is_empty(), "{:?}", problems(&r));
+    let m = store.list(Kind::Member, &ListQuery::default()).unwrap().records;
+    let m = m.iter().find(|m| m.title == "Đinh Văn Ngắn").unwrap();
+    assert_eq!(m.data["grades"], serde_json::json!([{"year": 2025, "grade": "hoan_thanh"}]));
+}
