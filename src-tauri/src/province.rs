@@ -114,7 +114,7 @@ pub async fn province_drives(state: State<'_, Shared>) -> Result<Vec<String>> {
 #[tauri::command]
 #[specta::specta]
 pub async fn province_scan(state: State<'_, Shared>, folder: String) -> Result<Vec<present::BundleLine>> {
-    let dir = phongtrao::present::sync::chosen_path("folder", "Thư mục", &folder)?;
+    let dir = phongtrao::present::sync::chosen_folder(&folder)?;
     with(&state, |p| Ok(intake::scan(p, &[dir])?.iter().map(present::bundle_line).collect()))
 }
 
@@ -128,7 +128,7 @@ pub async fn province_import(
     file: String,
     dry_run: bool,
 ) -> Result<present::IntakeLine> {
-    let root = phongtrao::present::sync::chosen_path("folder", "Thư mục", &folder)?;
+    let root = phongtrao::present::sync::chosen_folder(&folder)?;
     let opts = intake::IntakeOptions { dry_run, receipt_root: Some(root) };
     with(&state, |p| {
         let done = intake::import_paths(p, &[PathBuf::from(file)], &opts, &mut |_, _| {})?;
@@ -155,7 +155,7 @@ pub struct KeyCheck {
 #[tauri::command]
 #[specta::specta]
 pub async fn province_key_check(file: String) -> Result<KeyCheck> {
-    let path = phongtrao::present::sync::chosen_path("pubkey", "Tệp khóa công khai", &file)?;
+    let path = phongtrao::present::sync::chosen_pubkey(&file)?;
     let text = std::fs::read_to_string(&path).map_err(|e| phongtrao::Error::io(&path, e))?;
     let k = phongtrao::crypto::PublicKey::parse(&text)?;
     Ok(KeyCheck { key_id: k.key_id(), fingerprint: k.fingerprint() })
@@ -165,7 +165,7 @@ pub async fn province_key_check(file: String) -> Result<KeyCheck> {
 #[tauri::command]
 #[specta::specta]
 pub async fn province_register(state: State<'_, Shared>, commune_code: String, file: String) -> Result<KeyCheck> {
-    let path = phongtrao::present::sync::chosen_path("pubkey", "Tệp khóa công khai", &file)?;
+    let path = phongtrao::present::sync::chosen_pubkey(&file)?;
     let text = std::fs::read_to_string(&path).map_err(|e| phongtrao::Error::io(&path, e))?;
     with(&state, |p| {
         let i = p.register(&commune_code, &text)?;
@@ -185,7 +185,7 @@ pub async fn province_revoke(state: State<'_, Shared>, key_id: String, reason: S
 #[tauri::command]
 #[specta::specta]
 pub async fn province_enrollment(state: State<'_, Shared>, folder: String) -> Result<String> {
-    let dir = phongtrao::present::sync::chosen_path("folder", "Thư mục", &folder)?;
+    let dir = phongtrao::present::sync::chosen_folder(&folder)?;
     with(&state, |p| Ok(p.write_enrollment(&dir)?.display().to_string()))
 }
 
@@ -198,7 +198,7 @@ pub async fn province_receipt(
     seq: u32,
     folder: String,
 ) -> Result<String> {
-    let dir = phongtrao::present::sync::chosen_path("folder", "Thư mục", &folder)?;
+    let dir = phongtrao::present::sync::chosen_folder(&folder)?;
     let dir = dir.join(intake::RECEIPTS).join(commune_code.trim());
     with(&state, |p| Ok(p.write_receipt(commune_code.trim(), seq.into(), None, &dir)?.display().to_string()))
 }
@@ -208,7 +208,7 @@ pub async fn province_receipt(
 #[specta::specta]
 pub async fn province_export(state: State<'_, Shared>, table: String, period: String, out: String) -> Result<String> {
     let p_ = self::period(&period)?;
-    let out = phongtrao::present::sync::chosen_path("out", "Tệp ra", &out)?;
+    let out = phongtrao::present::sync::chosen_out(&out)?;
     with(&state, |p| {
         console::export::write_table(p, &table, p_, today(), &out)?;
         Ok(out.display().to_string())
@@ -277,7 +277,7 @@ pub async fn province_report_preview(state: State<'_, Shared>, period: String) -
 pub async fn province_late_pdf(state: State<'_, Shared>, period: String, out: String) -> Result<String> {
     use base64::Engine;
     let p_ = self::period(&period)?;
-    let out = phongtrao::present::sync::chosen_path("out", "Tệp ra", &out)?;
+    let out = phongtrao::present::sync::chosen_out(&out)?;
     let pdf = with(&state, |p| {
         let r = console::roster::roster(p, p_, today())?;
         let pdf = console::report::render_late(&p.meta().province, &r, today()).map_err(phongtrao::Error::Print)?;

@@ -1,13 +1,14 @@
-//! The commune's sync with the province as the window and the command line tell it: the province's
-//! name, what a bundle holds, what an import did, and the file or folder field. The bundle format and
+//! The commune's sync with the province as the window and the command line tell it: the sync page,
+//! the province's name, what a bundle holds, what an import did, and the file or folder field. The bundle format and
 //! every check are `crate::sync`'s.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::domain::Kind;
 use crate::error::{Error, Result};
-use crate::store::ProvinceKeys;
-use crate::sync::commune::Imported;
+use crate::store::{ProvinceKeys, Store};
+use crate::sync::Manifest;
+use crate::sync::commune::{Imported, Verified};
 use crate::sync::province::gap_text;
 
 /// "Công an tỉnh Quảng Ngãi (mã 51)".
@@ -25,7 +26,7 @@ pub fn count_label(code: &str) -> String {
 }
 
 /// A file or folder as chosen or typed; refused when empty, naming the field.
-pub fn chosen_path(field: &str, label: &str, value: &str) -> Result<PathBuf> {
+fn chosen_path(field: &str, label: &str, value: &str) -> Result<PathBuf> {
     let v = value.trim();
     if v.is_empty() {
         return Err(Error::field(field, label, "hãy chọn USB hoặc nhập đường dẫn"));
@@ -41,6 +42,21 @@ pub fn chosen_dir(value: &str) -> Result<PathBuf> {
 /// A bundle file, as chosen or typed.
 pub fn chosen_bundle(value: &str) -> Result<PathBuf> {
     chosen_path("file", "Tệp gói", value)
+}
+
+/// A folder of the province's (a stick of bundles, where receipts or enrollments go), as chosen or typed.
+pub fn chosen_folder(value: &str) -> Result<PathBuf> {
+    chosen_path("folder", "Thư mục", value)
+}
+
+/// A commune installation's public key file (`.pub`), as chosen or typed.
+pub fn chosen_pubkey(value: &str) -> Result<PathBuf> {
+    chosen_path("pubkey", "Tệp khóa công khai", value)
+}
+
+/// The file a document or a table is written to, as chosen or typed.
+pub fn chosen_out(value: &str) -> Result<PathBuf> {
+    chosen_path("out", "Tệp ra", value)
 }
 
 /// "Đã ghi danh với Công an tỉnh Quảng Ngãi (mã 51)."
@@ -79,4 +95,94 @@ pub fn imported_summary(i: &Imported) -> String {
         }
     }
     said
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncView {
+    /// The province this laptop is enrolled with, if any.
+    pub province: Option<String>,
+    /// Changes not yet acknowledged by the province (the next export's size).
+    pub pending: u32,
+    /// The number of the last bundle exported (0: none yet).
+    pub last_bundle: u32,
+    /// This laptop's signing key id and the fingerprint to read aloud.
+    pub key_id: String,
+    pub fingerprint: String,
+    /// Folders where a USB stick seems to be mounted.
+    pub drives: Vec<String>,
+    /// Bundles (`.ptb`) found on those sticks, newest first: a receipt brought back, an enrollment.
+    pub bundles: Vec<String>,
+}
+
+/// The sync page: who this laptop is enrolled with, what is pending, its key, the sticks and bundles on them.
+pub fn view(s: &mut Store) -> Result<SyncView> {
+    let state = s.sync_state()?;
+    let (key, _) = s.sync_keys()?;
+    let pk = key.public_key()?;
+    Ok(SyncView {
+        province: state.province.as_ref().map(province_name),
+        pending: s.pending_changes()?.clamp(0, u32::MAX as i64) as u32,
+        last_bundle: state.bundle_seq.clamp(0, u32::MAX as i64) as u32,
+        key_id: pk.key_id(),
+        fingerprint: pk.fingerprint(),
+        drives: crate::fsutil::removable_drives().iter().map(|p| p.display().to_string()).collect(),
+        bundles: crate::fsutil::files_on_drives(&["ptb"], 20).iter().map(|p| p.display().to_string()).collect(),
+    })
+}
+
+/// One line of what a bundle holds: a register and how many records.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CountLine {
+    pub label: String,
+    pub count: u32,
+}
+
+/// A bundle as the officer reads it.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BundleInfo {
+    pub path: String,
+    /// "gói dữ liệu của xã", "biên nhận của Công an tỉnh"…
+    pub kind: String,
+    pub number: u32,
+    pub province_code: String,
+    pub commune_code: String,
+    /// dd/mm/yyyy HH:MM
+    pub created_at: String,
+    pub expires_at: String,
+    pub full: bool,
+    pub counts: Vec<CountLine>,
+    pub signer: String,
+    pub key_id: String,
+    pub fingerprint: String,
+    pub encrypted: bool,
+}
+
+fn counts(m: &Manifest) -> Vec<CountLine> {
+    m.counts
+        .iter()
+        .map(|(code, n)| CountLine { label: count_label(code), count: (*n).min(u32::MAX as u64) as u32 })
+        .collect()
+}
+
+/// A checked bundle as the officer reads it.
+pub fn bundle_info(file: &Path, v: &Verified) -> BundleInfo {
+    let m = &v.manifest;
+    BundleInfo {
+        path: file.display().to_string(),
+        kind: m.kind.label().to_owned(),
+        number: m.seq.clamp(0, u32::MAX as i64) as u32,
+        province_code: m.province_code.clone(),
+        commune_code: m.commune_code.clone(),
+        created_at: crate::date::display_local(m.created_at),
+        expires_at: crate::date::display_local(m.expires_at),
+        full: m.full,
+        counts: counts(m),
+        signer: v.signer.clone(),
+        key_id: v.key_id.clone(),
+        fingerprint: v.fingerprint.clone(),
+        encrypted: v.encrypted,
+    }
 }
