@@ -131,3 +131,89 @@ fn a_current_store_is_not_backed_up_at_login() {
     assert!(!backup::default_dir(&db).exists());
     assert_eq!(s.schema_version().unwrap(), latest_schema());
 }
+
+/// The stores earlier releases left on officers' laptops and at the province (`tests/it/upgrade_ref/
+/// <version>/`, each written by that version's own command line with `scripts/upgrade-fixture.sh`, not by
+/// this build's code) open with this build: backed up first when their schema is older, migrated, the
+/// same records, the audit chain unbroken; then the work goes on as before: the year's report keeps its
+/// number, the next bundle follows the last one sent and the province (its store as old) imports it
+/// without a gap.
+#[test]
+fn stores_of_earlier_releases_are_backed_up_migrated_and_carry_on() {
+    use crate::cli::phongtrao_ok;
+
+    let refs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/upgrade_ref");
+    let mut versions = Vec::new();
+    for entry in std::fs::read_dir(&refs).unwrap() {
+        let from = entry.unwrap().path();
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(from.join("manifest.json")).unwrap()).unwrap();
+        let version = m["version"].as_str().unwrap().to_owned();
+        let dir = tempfile::tempdir().unwrap();
+        let tinh = dir.path().join("tinh");
+        std::fs::create_dir_all(&tinh).unwrap();
+        for f in ["xa.db", "xa.db.keys", "tinh/province.db", "tinh/province.db.keys"] {
+            std::fs::copy(from.join(f), dir.path().join(f)).unwrap();
+        }
+        let db = dir.path().join("xa.db");
+        let (user, pw) = (m["user"].as_str().unwrap(), m["password"].as_str().unwrap());
+        let schema = m["schema"].as_i64().unwrap();
+        assert!(schema <= latest_schema(), "{version}: a store from the future");
+
+        let (s, taken) = backup::unlock(&db, user, pw).unwrap();
+        assert_eq!(s.schema_version().unwrap(), latest_schema(), "{version}");
+        assert_eq!(taken.is_some(), schema < latest_schema(), "{version}: a backup exactly when migrating");
+        if let Some(b) = &taken {
+            assert_eq!(b.header.store.schema_version, schema);
+            backup::verify(&b.path).unwrap();
+        }
+        for (kind, n) in s.counts().unwrap() {
+            assert_eq!(Some(n as u64), m["counts"][kind.code()].as_u64(), "{version}: {}", kind.code());
+        }
+        let report = s.audit_verify().unwrap();
+        assert!(report.ok(), "{version}: {:?}", report.problems);
+        let area = &m["area"];
+        let id: uuid::Uuid = area["id"].as_str().unwrap().parse().unwrap();
+        let r = s.get(Kind::Area, id).unwrap();
+        for field in ["name", "kind", "households", "population"] {
+            assert_eq!(r.data[field], area[field], "{version}: {field}");
+        }
+        let model: uuid::Uuid = m["dissolved_model"].as_str().unwrap().parse().unwrap();
+        assert_eq!(s.get(Kind::Model, model).unwrap().data["status"], json!("giai_the"), "{version}");
+        drop(s);
+
+        // The command line goes on from there.
+        let path = |p: &Path| p.to_string_lossy().into_owned();
+        let (db_s, tinh_s) = (path(&db), path(&tinh));
+        let xa = |args: &[&str]| phongtrao_ok(&[&["--db", db_s.as_str(), "--user", user], args].concat(), pw);
+        let info = xa(&["info"]);
+        assert!(info.contains(&format!("cấu trúc dữ liệu {}", latest_schema())), "{version}: {info}");
+        let year = m["year"].to_string();
+        let certs: serde_json::Value = serde_json::from_str(&xa(&["cert", "list", "--year", &year, "--json"])).unwrap();
+        let cert = certs.as_array().unwrap().iter().find(|c| c["subject_id"] == m["cert"]["subject_id"]).unwrap();
+        assert_eq!(cert["step"], m["cert"]["step"], "{version}: the certification step");
+        let issued = m["issued"].as_str().unwrap();
+        let pdf = path(&dir.path().join("bao-cao.pdf"));
+        let printed = xa(&["print", "bao-cao-ket-qua", "--year", &year, "-o", &pdf]);
+        assert!(printed.contains(issued), "{version}: the year's report keeps its number {issued}: {printed}");
+        xa(&[
+            "add",
+            "area",
+            "--json",
+            r#"{"name": "Thôn Sau Nâng Cấp", "kind": "thon", "households": 5, "population": 20}"#,
+        ]);
+        let usb = dir.path().join("usb");
+        std::fs::create_dir_all(&usb).unwrap();
+        let next = m["last_bundle"].as_u64().unwrap() + 1;
+        let file = xa(&["bundle", "export", "--out", &path(&usb)]).trim().lines().last().unwrap().to_owned();
+        assert!(file.contains(&format!("51-23535-k0-{next:06}-")), "{version}: {file}");
+        // It carries only what changed since the last receipt: the area added after the trip, and this one.
+        let done = phongtrao_ok(&["province", "--dir", &tinh_s, "import", &file], pw);
+        assert!(done.contains(&format!("Đã nhập gói số {next} của xã 23535: 2 mới, 0 sửa")), "{version}: {done}");
+        assert!(!done.contains("thiếu"), "{version}: {done}");
+        let status = phongtrao_ok(&["province", "--dir", &tinh_s, "status"], pw);
+        assert!(status.contains(&format!("Gói cuối: số {next}")), "{version}: {status}");
+        versions.push(version);
+    }
+    assert!(!versions.is_empty(), "no store of an earlier release in {}", refs.display());
+}
