@@ -174,6 +174,13 @@ pub fn parse_age_recipient(text: &str) -> Result<age::x25519::Recipient> {
         .map_err(|_| Error::Refused(format!("«{}» không phải là khóa nhận age hợp lệ (age1…).", text.trim())))
 }
 
+/// 32 random bytes from the operating system, as 64 hex digits (a one-time invitation token).
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    chacha20poly1305::aead::rand_core::RngCore::fill_bytes(&mut chacha20poly1305::aead::OsRng, &mut b);
+    hex(&b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

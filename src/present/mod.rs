@@ -12,6 +12,7 @@ pub mod admin;
 pub mod cert;
 pub mod dashboard;
 pub mod list;
+pub mod peer;
 pub mod province;
 pub mod record;
 pub mod session;

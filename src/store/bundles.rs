@@ -73,11 +73,11 @@ pub(super) fn ensure_keys(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn state(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub(super) fn state(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| r.get(0)).optional()?)
 }
 
-fn set_state(conn: &Connection, key: &str, value: &str) -> Result<()> {
+pub(super) fn set_state(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         params![key, value],

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "0006_issued_documents", include_str!("migrations/0006_issued_documents.sql")),
     (7, "0007_record_facts", include_str!("migrations/0007_record_facts.sql")),
     (8, "0008_document_reprint", include_str!("migrations/0008_document_reprint.sql")),
+    (9, "0009_peers", include_str!("migrations/0009_peers.sql")),
 ];
 
 /// The province store's schema (`phongtrao province`), numbered on its own. Append only.

@@ -14,6 +14,7 @@ pub mod cert;
 mod documents;
 mod migrate;
 mod names;
+mod peers;
 pub mod province;
 mod province_accounts;
 pub mod province_console;
@@ -28,6 +29,9 @@ pub use cert::{CertSaved, CertView};
 pub use documents::{DocTarget, IssuedDoc, doc_number};
 pub use migrate::{MIGRATIONS, PROVINCE_MIGRATIONS, checksum as migration_checksum, latest as latest_schema};
 pub use names::Names;
+pub use peers::{
+    Conflict, Invite, Peer, PeerAck, PeerIn, PeerMerged, Resolution, Version, VersionLine, Vv, vv_dominates,
+};
 pub use query::{FactRow, Filter, Found, Group, Hit, ListQuery, Op, Page};
 pub use sync::{Change, ChangeLine, MergeReport};
 
@@ -268,7 +272,7 @@ impl Store {
 
     /// For tests of upgrades: a new store made as a build whose last migration was `schema` made it
     /// (only the migrations up to that one are applied). Its records are written by this build's
-    /// code, so `schema` must be recent enough for that code (0005, the sync keys, at least).
+    /// code, so `schema` must be recent enough for that code (0009, the record versions, at least; `tests/it/upgrade.rs` undoes newer migrations by hand).
     #[doc(hidden)]
     pub fn create_at_schema(
         path: &Path,
@@ -465,7 +469,7 @@ impl Store {
             Some(t) => (t.with_timezone(&chrono::Local).date_naive(), Some(t.timestamp_millis().max(0) as u64)),
             None => (today(), None),
         };
-        Ok(Tx { tx, commune, actor: &self.actor, today, wall_ms, refs: Default::default() })
+        Ok(Tx { tx, commune, actor: &self.actor, today, wall_ms, refs: Default::default(), resolving: None })
     }
 
     /// Runs `f` in one transaction as [`Store::write`] does, and commits it only if `f` says so:
@@ -822,6 +826,14 @@ fn issue<T>(
     issued_by: String,
     make: impl FnOnce(&IssuedDoc) -> Result<T>,
 ) -> Result<(IssuedDoc, T)> {
+    if let Some(by) = bundles::state(&tx.tx, "numbering_by")? {
+        // Two laptops of one commune must never give the same number: only one of them numbers.
+        return Err(Error::Refused(format!(
+            "Máy này không cấp số văn bản: trong xã, chỉ máy cấp số ({}) cấp số mới, để hai máy không bao giờ cấp trùng một số. \
+Hãy in bản xem trước ở máy này, hoặc in văn bản có số ở máy cấp số (dữ liệu đến đó qua «Trao đổi với máy khác»).",
+            text::printable(&by, 120)
+        )));
+    }
     let year = target.date.year();
     let number = documents::next_number(&tx.tx, target.series, year)?;
     let doc = IssuedDoc::new(target, year, number, issued_by);
@@ -1097,6 +1109,10 @@ pub struct Tx<'s> {
     wall_ms: Option<u64>,
     /// Reference lists read in this transaction (they do not change inside one).
     refs: std::cell::RefCell<std::collections::HashMap<String, Arc<[RefItem]>>>,
+    /// A person's decision on a record in conflict (`peers`): the record, and the version vectors of
+    /// every version it was in conflict with, joined. The next local write of that record includes
+    /// them all (so it replaces them everywhere) and clears its conflict.
+    resolving: Option<(Uuid, Vv)>,
 }
 
 impl Lookup for Tx<'_> {
@@ -1243,6 +1259,15 @@ impl Tx<'_> {
     fn delete(&mut self, kind: Kind, id: Uuid) -> Result<()> {
         cert_guard(kind)?;
         let old = self.live(kind, id)?;
+        if self.resolving.as_ref().is_none_or(|(r, _)| *r != id) && peers::in_conflict(&self.tx, id)? {
+            // The delete would be shown under the other laptop's edit (an edit is kept over a delete):
+            // the officer decides the conflict instead, and may keep the deletion there.
+            return Err(Error::Refused(format!(
+                "{} này đang có xung đột giữa các máy của xã (hai máy đã sửa khác nhau): chưa xóa. \
+Hãy giải quyết xung đột trước (mục «Trao đổi với máy khác», phần Xung đột); ở đó có thể chọn giữ việc xóa.",
+                text::capitalise(kind.label())
+            )));
+        }
         if kind == Kind::Model && domain::model::is_dissolved(&old) {
             return Err(domain::model::read_only(&old));
         }
@@ -1309,7 +1334,36 @@ impl Tx<'_> {
     }
 
     /// The row itself: a live record (`Some`) or a tombstone (`None`), with a fresh sequence number.
+    /// A change made here includes what the record's version held (its version vector) plus this
+    /// change; one merged from the province's format (no vector) is only itself.
     fn write_row(&mut self, kind: Kind, id: Uuid, c: Option<&Checked>, hlc: Hlc, origin: Uuid) -> Result<()> {
+        let mut vv = Vv::new();
+        if origin == self.commune.installation_id {
+            match self.resolving.take() {
+                Some((rid, joined)) if rid == id => {
+                    vv = joined;
+                    peers::clear_siblings(&self.tx, id)?;
+                }
+                other => {
+                    self.resolving = other;
+                    vv = peers::local_base(&self.tx, id)?;
+                }
+            }
+        }
+        peers::vv_put(&mut vv, origin, hlc);
+        self.write_version(kind, id, c, hlc, origin, &vv)
+    }
+
+    /// Writes the record's row as the version (`hlc`, `origin`, `vv`).
+    fn write_version(
+        &mut self,
+        kind: Kind,
+        id: Uuid,
+        c: Option<&Checked>,
+        hlc: Hlc,
+        origin: Uuid,
+        vv: &Vv,
+    ) -> Result<()> {
         let seq = self.next_seq()?;
         let (data, title, key) = match c {
             Some(c) => (
@@ -1322,11 +1376,11 @@ impl Tx<'_> {
         let rowid: i64 = self
             .tx
             .prepare_cached(
-                "INSERT INTO record (id, kind, data, title, sort_key, hlc, origin, seq, deleted)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                "INSERT INTO record (id, kind, data, title, sort_key, hlc, origin, seq, deleted, vv)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, data = excluded.data, title = excluded.title,
                 sort_key = excluded.sort_key, hlc = excluded.hlc, origin = excluded.origin,
-                seq = excluded.seq, deleted = excluded.deleted
+                seq = excluded.seq, deleted = excluded.deleted, vv = excluded.vv
              RETURNING rowid",
             )?
             .query_row(
@@ -1339,7 +1393,8 @@ impl Tx<'_> {
                     hlc.0 as i64,
                     origin.to_string(),
                     seq,
-                    c.is_none()
+                    c.is_none(),
+                    peers::vv_text(vv)
                 ],
                 |r| r.get(0),
             )?;

@@ -46,6 +46,11 @@ pub enum BundleKind {
     Reference,
     /// Province → commune: the province's public keys.
     Enrollment,
+    /// Laptop ⇄ laptop of one commune: record versions, the installations known, acknowledgements.
+    Peer,
+    /// The chief's laptop → a new laptop of the same commune: the commune, its installations, a
+    /// one-time token.
+    Invitation,
 }
 
 impl BundleKind {
@@ -55,6 +60,8 @@ impl BundleKind {
             BundleKind::Receipt => "biên nhận của Công an tỉnh",
             BundleKind::Reference => "gói dữ liệu dùng chung của Công an tỉnh",
             BundleKind::Enrollment => "gói ghi danh của Công an tỉnh",
+            BundleKind::Peer => "gói trao đổi giữa các máy của xã",
+            BundleKind::Invitation => "lời mời máy mới của xã",
         }
     }
 }
@@ -452,6 +459,8 @@ impl<R: Read> Tar<R> {
 pub(crate) fn ask_again(kind: BundleKind) -> &'static str {
     match kind {
         BundleKind::Changes => "Hãy yêu cầu xã xuất lại gói",
+        BundleKind::Peer => "Hãy trao đổi lại với máy gửi để có gói mới",
+        BundleKind::Invitation => "Hãy nhờ Trưởng Công an xã lập lại lời mời",
         _ => "Hãy yêu cầu Công an tỉnh xuất lại gói",
     }
 }
@@ -466,6 +475,8 @@ pub fn trusted_comment(m: &Manifest) -> String {
             BundleKind::Receipt => "receipt",
             BundleKind::Reference => "reference",
             BundleKind::Enrollment => "enrollment",
+            BundleKind::Peer => "peer",
+            BundleKind::Invitation => "invitation",
         },
         m.province_code,
         m.commune_code,
@@ -501,12 +512,19 @@ impl<'r> Opened<'r> {
 
     /// For the province's enrollment bundle, signed by the key it carries: reads the (small) payload,
     /// takes the key from it with `key_of`, then checks as [`Opened::verify`] does.
-    pub fn verify_self_signed(
+    pub fn verify_self_signed(self, file: &str, key_of: impl FnOnce(&[u8]) -> Result<PublicKey>) -> Result<Verified> {
+        self.verify_self_signed_within(file, MAX_MANIFEST_BYTES, key_of)
+    }
+
+    /// As [`Opened::verify_self_signed`], each payload file read within `limit` bytes (a new laptop's
+    /// first peer bundle, whose key its own payload names).
+    pub fn verify_self_signed_within(
         mut self,
         file: &str,
+        limit: u64,
         key_of: impl FnOnce(&[u8]) -> Result<PublicKey>,
     ) -> Result<Verified> {
-        let files = self.read_payload(MAX_MANIFEST_BYTES)?;
+        let files = self.read_payload(limit)?;
         let key = key_of(files.get(file).ok_or_else(|| damaged(&format!("thiếu tệp {file}")))?)?;
         self.check_signature(&key)?;
         self.finish(&key, files)
@@ -609,7 +627,8 @@ Không nhập gì, dữ liệu không bị thay đổi. {}.",
 /// ([`super::VALID_DAYS`]), a receipt or an enrollment ten years.
 pub fn max_validity(kind: BundleKind) -> chrono::Duration {
     match kind {
-        BundleKind::Changes | BundleKind::Reference => chrono::Duration::days(super::VALID_DAYS),
+        BundleKind::Changes | BundleKind::Reference | BundleKind::Peer => chrono::Duration::days(super::VALID_DAYS),
+        BundleKind::Invitation => chrono::Duration::days(super::peer::INVITATION_DAYS),
         BundleKind::Receipt | BundleKind::Enrollment => chrono::Duration::days(super::LONG_VALID_DAYS),
     }
 }
@@ -698,6 +717,8 @@ Không nhập gì, dữ liệu không bị thay đổi. {} bằng phongtrao.",
                 local(m.created_at),
                 match m.kind {
                     BundleKind::Changes => "Hãy yêu cầu xã xuất gói mới rồi chuyển lại.",
+                    BundleKind::Peer => "Hãy trao đổi lại với máy gửi: gói mới mang đủ mọi thay đổi.",
+                    BundleKind::Invitation => "Hãy nhờ Trưởng Công an xã lập lời mời mới.",
                     _ => "Hãy yêu cầu Công an tỉnh xuất gói mới rồi chuyển lại.",
                 }
             ),

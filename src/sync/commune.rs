@@ -233,6 +233,13 @@ pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
                 "Đây là gói dữ liệu của một xã, chỉ Công an tỉnh nhập được. Hãy chuyển gói lên Công an tỉnh.",
             ));
         }
+        BundleKind::Peer | BundleKind::Invitation => {
+            return Err(Error::bundle(
+                "bundle_wrong_kind",
+                "Đây là gói trao đổi giữa các máy của xã (hoặc lời mời máy mới), không phải gói của Công an tỉnh: \
+hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchange / peer join).",
+            ));
+        }
     }
     let verified = check_from_province(opened, &province, store)?;
     let m = verified.manifest();

@@ -10,6 +10,7 @@
 
 pub mod bundle;
 pub mod commune;
+pub mod peer;
 pub mod province;
 
 pub use bundle::{BundleKind, Manifest, Opened, Verified};

@@ -852,7 +852,7 @@ rồi yêu cầu xuất lại gói.",
 
 /// A string anywhere in a record's fields with a control character (other than a line break) or an
 /// invisible direction mark: the commune never stores one.
-fn unclean(doc: &Doc) -> Option<String> {
+pub(crate) fn unclean(doc: &Doc) -> Option<String> {
     fn bad(v: &Value) -> bool {
         match v {
             Value::String(s) => s.chars().any(|c| {

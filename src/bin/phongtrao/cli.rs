@@ -276,6 +276,9 @@ pub enum Command {
     /// Gói đồng bộ qua USB: xuất, nhập biên nhận và dữ liệu dùng chung, kiểm tra
     #[command(subcommand, help_template = TEMPLATE)]
     Bundle(BundleCmd),
+    /// Nhiều máy của một xã: mời máy mới, nhận lời mời, trao đổi qua USB, xung đột
+    #[command(subcommand, help_template = TEMPLATE)]
+    Peer(PeerCmd),
     /// Ghi danh với Công an tỉnh: nhập gói ghi danh (khóa của tỉnh)
     #[command(help_template = TEMPLATE)]
     Enroll {
@@ -328,6 +331,56 @@ pub enum BundleCmd {
     Verify {
         #[arg(value_name = "TỆP")]
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeerCmd {
+    /// Lập lời mời một máy mới của xã (chỉ Trưởng Công an xã); ghi tệp lời mời (.ptp) vào thư mục
+    #[command(help_template = TEMPLATE)]
+    Invite {
+        /// Cán bộ dùng máy mới
+        #[arg(long, value_name = "HỌ TÊN")]
+        officer: String,
+        /// Thư mục ghi lời mời (ví dụ: ổ USB)
+        #[arg(long, value_name = "THƯ MỤC")]
+        out: PathBuf,
+    },
+    /// Tạo kho dữ liệu của máy mới từ lời mời (--db: tệp dữ liệu mới); mật khẩu của Trưởng Công an xã gõ ở máy này
+    #[command(help_template = TEMPLATE)]
+    Join {
+        /// Tệp lời mời (.ptp)
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+    },
+    /// Trao đổi với máy khác: nhập mọi gói của máy khác trong thư mục, rồi ghi gói của máy này vào đó
+    #[command(help_template = TEMPLATE)]
+    Exchange {
+        /// Thư mục trao đổi (ví dụ: ổ USB)
+        #[arg(value_name = "THƯ MỤC")]
+        dir: PathBuf,
+    },
+    /// Các máy của xã mà máy này biết, và máy cấp số văn bản
+    #[command(help_template = TEMPLATE)]
+    List,
+    /// Các bản ghi có xung đột giữa các máy, từng trường
+    #[command(help_template = TEMPLATE)]
+    Conflicts {
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Giải quyết một xung đột: giữ một phiên bản (--keep N), hoặc ghép (--keep N --take TRƯỜNG=M ...)
+    #[command(help_template = TEMPLATE)]
+    Resolve {
+        #[arg(value_name = "ID")]
+        id: Uuid,
+        /// Phiên bản giữ lại (số thứ tự như lệnh conflicts in ra)
+        #[arg(long, value_name = "N")]
+        keep: u32,
+        /// Lấy giá trị một trường từ phiên bản khác: TRƯỜNG=M
+        #[arg(long, value_name = "TRƯỜNG=M")]
+        take: Vec<String>,
     },
 }
 

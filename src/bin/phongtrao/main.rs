@@ -128,6 +128,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Units { province, search } => units(w, province, search.unwrap_or_default()),
         Command::Key(cmd) => key(w, &ctx, cmd),
         Command::Enroll { file } => enroll(w, &ctx, file),
+        Command::Peer(cmd) => peer(w, &ctx, cmd),
         Command::Bundle(cmd) => bundle(w, &ctx, cmd),
         Command::Province(args) => province(w, args, ctx.user.as_deref()),
         Command::Info => info(w, &ctx),
@@ -487,6 +488,126 @@ và thu hồi khóa cũ; các gói xuất từ nay được ký bằng khóa m�
                 )?,
                 None => say(w, "Chưa ghi danh với Công an tỉnh.")?,
             }
+        }
+    }
+    Ok(())
+}
+
+fn peer(w: &mut impl Write, ctx: &Ctx, cmd: cli::PeerCmd) -> Result<()> {
+    use phongtrao::present::peer as present;
+    use phongtrao::sync::peer;
+    let now = chrono::Utc::now();
+    if let cli::PeerCmd::Join { file } = &cmd {
+        let (inv, fp) = peer::read_invitation(file, now)?;
+        let pw = new_password("PHONGTRAO_PASSWORD", &inv.chief.username)?;
+        let store = peer::join(&ctx.path, file, &pw, KdfParams::default(), now)?;
+        let c = store.commune()?;
+        say(w, format!("Đã tạo kho dữ liệu của máy mới cho {}, {} tại {}", c.commune, c.province, ctx.path.display()))?;
+        say(w, format!("Lời mời của máy của {}: dấu vân tay {fp}", inv.inviter.officer))?;
+        say(w, "Hãy đối chiếu dấu vân tay này với dấu vân tay máy của Trưởng Công an xã hiện ra.")?;
+        say(w, format!("Tài khoản: {} · máy cấp số văn bản: {}", inv.chief.username, inv.numbering_by))?;
+        say(w, "Lần trao đổi đầu tiên (phongtrao peer exchange THƯ_MỤC) sẽ mang dữ liệu của xã về máy này.")?;
+        return Ok(());
+    }
+    let mut store = ctx.open()?;
+    match cmd {
+        cli::PeerCmd::Join { .. } => {}
+        cli::PeerCmd::Invite { officer, out } => {
+            let path = peer::invite(&mut store, &out, &officer, now)?;
+            let (key, _) = store.sync_keys()?;
+            eprintln!(
+                "Lời mời dùng được một lần, trong {} ngày. Dấu vân tay của máy này: {}",
+                peer::INVITATION_DAYS,
+                key.public_key()?.fingerprint()
+            );
+            say(w, path.display())?;
+        }
+        cli::PeerCmd::Exchange { dir } => {
+            let e = peer::exchange(&mut store, &dir, now)?;
+            for line in present::exchange_lines(&e) {
+                say(w, line)?;
+            }
+            let n = store.conflicts()?.len();
+            if n > 0 {
+                say(w, format!("Có {n} bản ghi xung đột cần giải quyết: phongtrao peer conflicts"))?;
+            }
+            if e.imported.iter().any(|(_, r)| r.is_err()) {
+                return Err(Error::Refused("Có gói không nhập được (xem từng dòng ở trên).".into()));
+            }
+        }
+        cli::PeerCmd::List => {
+            let v = present::view(&mut store)?;
+            say(w, format!("Máy này: {} ({}), dấu vân tay {}", v.officer, v.short_id, v.fingerprint))?;
+            say(w, format!("Máy cấp số văn bản: {}", v.numbering))?;
+            for p in &v.peers {
+                say(
+                    w,
+                    format!(
+                        "Máy của {} ({}): trao đổi gần nhất {}; dấu vân tay {}",
+                        p.officer, p.short_id, p.last_seen, p.fingerprint
+                    ),
+                )?;
+            }
+            say(w, format!("Xung đột chưa giải quyết: {}", v.conflicts))?;
+        }
+        cli::PeerCmd::Conflicts { json } => {
+            let all = present::conflicts(&store)?;
+            if json {
+                return say(w, serde_json::to_string_pretty(&all).map_err(|e| Error::Json(e.to_string()))?);
+            }
+            if all.is_empty() {
+                say(w, "Không có xung đột nào.")?;
+            }
+            for c in &all {
+                say(w, format!("{}  {}", c.title, c.id))?;
+                for v in &c.versions {
+                    say(
+                        w,
+                        format!(
+                            "  Phiên bản {}: {}, lúc {}{}{}",
+                            v.number,
+                            v.who,
+                            v.when,
+                            if v.deleted { ", đã xóa" } else { "" },
+                            if v.shown { " (đang hiện)" } else { "" }
+                        ),
+                    )?;
+                }
+                for f in c.fields.iter().filter(|f| f.differs) {
+                    say(
+                        w,
+                        format!(
+                            "  {} ({}): {}",
+                            f.label,
+                            f.key,
+                            f.values.iter().map(|v| format!("«{v}»")).collect::<Vec<_>>().join(" / ")
+                        ),
+                    )?;
+                }
+            }
+        }
+        cli::PeerCmd::Resolve { id, keep, take } => {
+            let base = (keep.max(1) - 1) as usize;
+            let mut fields = std::collections::BTreeMap::new();
+            for t in &take {
+                let (k, n) = t
+                    .split_once('=')
+                    .ok_or_else(|| Error::field("take", "--take", "viết TRƯỜNG=M, ví dụ --take households=2"))?;
+                let n: usize = n
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| Error::field("take", "--take", "M là số thứ tự phiên bản (1, 2, …)"))?;
+                fields.insert(k.trim().to_owned(), n - 1);
+            }
+            let choice = if fields.is_empty() {
+                phongtrao::store::Resolution::Keep(base)
+            } else {
+                phongtrao::store::Resolution::Combine { base, take: fields }
+            };
+            store.resolve_conflict(id, &choice)?;
+            say(w, "Đã giải quyết xung đột; quyết định sẽ đến các máy khác ở lần trao đổi sau.")?;
         }
     }
     Ok(())

@@ -1,0 +1,523 @@
+//! Several laptops of one commune exchanging their work by USB stick (issue 19): invitation and join,
+//! exchanges in any order (chains, stale sticks, replays) converging, the conflict queue, deletes
+//! against edits, decisions travelling, document numbers never given twice, attacks on peer bundles,
+//! and the province seeing one commune.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use phongtrao::domain::Kind;
+use phongtrao::keyring::KdfParams;
+use phongtrao::store::{Resolution, Store, VersionLine, vv_dominates};
+use phongtrao::sync::peer;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::sync::{PW, World, area, doc, world};
+
+/// A laptop of the commune: its store and its own folder on the stick.
+struct Laptop {
+    store: Store,
+    name: &'static str,
+}
+
+/// The chief's laptop (enrolled, registered at the province) and `n` laptops invited and joined
+/// from it, then one round of exchanges through the chief's laptop so that every laptop knows every
+/// other.
+fn commune(w: &mut World, names: &[&'static str]) -> Vec<Laptop> {
+    let a = w.commune("23535", true);
+    let mut laptops = vec![Laptop { store: a, name: "An" }];
+    let usb = w.usb();
+    for name in names {
+        let inv = peer::invite(&mut laptops[0].store, &usb, name, Utc::now()).unwrap();
+        let path = w.dir.path().join(format!("may-{name}.db"));
+        let s = peer::join(&path, &inv, PW, KdfParams::insecure_for_tests(), Utc::now()).unwrap();
+        laptops.push(Laptop { store: s, name });
+    }
+    // Each new laptop shows its token to the chief's; the chief's then tells everyone of everyone.
+    for i in 1..laptops.len() {
+        let dir = w.dir.path().join(format!("join-{i}"));
+        let b = peer::export(&mut laptops[i].store, &dir, Utc::now()).unwrap();
+        let r = peer::import(&mut laptops[0].store, &b.path, Utc::now()).unwrap();
+        assert_eq!(r.merged.new_peers, vec![laptops[i].name.to_owned()]);
+    }
+    let dir = w.dir.path().join("join-0");
+    let b = peer::export(&mut laptops[0].store, &dir, Utc::now()).unwrap();
+    for l in laptops.iter_mut().skip(1) {
+        peer::import(&mut l.store, &b.path, Utc::now()).unwrap();
+        assert_eq!(l.store.peers().unwrap().len(), names.len(), "every laptop knows every other");
+        assert!(l.store.join_token().unwrap().is_none(), "the chief's laptop knows it now");
+    }
+    laptops
+}
+
+/// Every record version a store holds (its records and their versions in conflict), by record.
+fn versions(s: &Store) -> BTreeMap<Uuid, Vec<VersionLine>> {
+    let mut out: BTreeMap<Uuid, Vec<VersionLine>> = BTreeMap::new();
+    for v in s.version_lines_since(0, u32::MAX).unwrap().0 {
+        out.entry(v.id).or_default().push(v);
+    }
+    for vs in out.values_mut() {
+        vs.sort_by_key(|v| (v.hlc, v.origin));
+    }
+    out
+}
+
+/// The records as the registers show them: id, register, fields, deleted, stamp and origin.
+fn shown(s: &Store) -> Vec<String> {
+    s.changes_since(0, u32::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|c| format!("{} {:?} {:?} {} {}", c.id, c.kind, c.data, c.hlc.0, c.origin))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+fn conflict_ids(s: &Store) -> BTreeSet<Uuid> {
+    s.conflicts().unwrap().iter().map(|c| c.id).collect()
+}
+
+/// The versions a store wrote since `after`: what a local change made.
+fn new_versions(s: &Store, after: i64) -> Vec<VersionLine> {
+    s.version_lines_since(after, u32::MAX)
+        .unwrap()
+        .0
+        .into_iter()
+        .filter(|v| v.origin == s.commune().unwrap().installation_id)
+        .collect()
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // SplitMix64: a fixed seed gives the same run every time.
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn live_areas(s: &Store) -> Vec<Uuid> {
+    s.changes_since(0, u32::MAX)
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.kind == Kind::Area && c.data.is_some())
+        .map(|c| c.id)
+        .collect()
+}
+
+/// Three laptops make random edits, deletes, decisions and exchanges (bundles carried in any order,
+/// stale ones, replays); at the end, after a few rounds of exchanges, all three hold the same
+/// records and the same conflicts, every version ever made is either still there or was seen by a
+/// later one (no change lost), the conflicts are exactly the records whose latest versions were made
+/// without seeing each other, and the audit chains verify.
+#[test]
+fn three_laptops_converge_whatever_the_order_of_exchanges() {
+    let (mut conflicts_seen, mut decided) = (0, 0);
+    for seed in 1..=8u64 {
+        let mut w = world();
+        let mut laptops = commune(&mut w, &["Bình", "Cường"]);
+        let mut rng = Rng(seed);
+        let mut made: Vec<VersionLine> = Vec::new();
+        let mut pool: Vec<PathBuf> = Vec::new();
+        for (i, l) in laptops.iter_mut().enumerate() {
+            for k in 0..2 {
+                let before = l.store.last_seq().unwrap();
+                area(&mut l.store, &format!("Thôn {i}-{k}"));
+                made.extend(new_versions(&l.store, before));
+            }
+        }
+        for step in 0..100 {
+            let i = rng.below(3);
+            let l = &mut laptops[i];
+            let before = l.store.last_seq().unwrap();
+            match rng.below(10) {
+                0 => {
+                    area(&mut l.store, &format!("Thôn mới {seed}-{step}"));
+                }
+                1..=4 => {
+                    let ids = live_areas(&l.store);
+                    if !ids.is_empty() {
+                        let id = ids[rng.below(ids.len())];
+                        let h = 10 + rng.below(50) as i64;
+                        let patch = if rng.below(2) == 0 {
+                            doc(json!({"households": h, "population": h * 4}))
+                        } else {
+                            doc(json!({"name": format!("Thôn sửa {seed}-{step}")}))
+                        };
+                        l.store.update(Kind::Area, id, &patch).unwrap();
+                    }
+                }
+                5 => {
+                    let ids = live_areas(&l.store);
+                    if !ids.is_empty() {
+                        let id = ids[rng.below(ids.len())];
+                        // Refused while the record is in conflict: the person decides instead.
+                        let _ = l.store.delete(Kind::Area, id);
+                    }
+                }
+                6 => {
+                    if let Some(c) = l.store.conflicts().unwrap().first() {
+                        let keep = rng.below(c.versions.len());
+                        l.store.resolve_conflict(c.id, &Resolution::Keep(keep)).unwrap();
+                        decided += 1;
+                    }
+                }
+                7 | 8 => {
+                    let dir = w.dir.path().join(format!("usb-{i}"));
+                    pool.push(peer::export(&mut l.store, &dir, Utc::now()).unwrap().path);
+                }
+                _ => {
+                    if !pool.is_empty() {
+                        // Any bundle, the newest or a stale one, perhaps one taken in before.
+                        let p = pool[rng.below(pool.len())].clone();
+                        match peer::import(&mut l.store, &p, Utc::now()) {
+                            Ok(r) => conflicts_seen += r.merged.conflicts,
+                            Err(e) => assert_eq!(e.code(), "bundle_own", "{e}"),
+                        }
+                    }
+                }
+            }
+            made.extend(new_versions(&laptops[i].store, before));
+        }
+        // A few rounds of exchanges through one stick, each laptop in turn.
+        for _ in 0..3 {
+            for l in laptops.iter_mut() {
+                peer::exchange(&mut l.store, &w.dir.path().join("round"), Utc::now()).unwrap();
+            }
+        }
+        let first = shown(&laptops[0].store);
+        let first_versions = versions(&laptops[0].store);
+        for l in &laptops[1..] {
+            assert_eq!(shown(&l.store), first, "seed {seed}: {} holds other records", l.name);
+            assert_eq!(versions(&l.store), first_versions, "seed {seed}: {} holds other versions", l.name);
+            assert_eq!(conflict_ids(&l.store), conflict_ids(&laptops[0].store), "seed {seed}");
+        }
+        // No change lost: every version made anywhere is still there or was seen by one that is.
+        let mut by_record: BTreeMap<Uuid, Vec<&VersionLine>> = BTreeMap::new();
+        for v in &made {
+            by_record.entry(v.id).or_default().push(v);
+            let kept = &first_versions[&v.id];
+            assert!(kept.iter().any(|k| vv_dominates(&k.vv, &v.vv)), "seed {seed}: a version of {} was lost", v.id);
+        }
+        // The versions kept are exactly the latest ones made without seeing each other; more than one
+        // that differ is a conflict in the queue.
+        let conflicts = conflict_ids(&laptops[0].store);
+        for (id, all) in &by_record {
+            let latest: BTreeSet<(u64, Uuid)> = all
+                .iter()
+                .filter(|x| !all.iter().any(|y| (y.hlc, y.origin) != (x.hlc, x.origin) && vv_dominates(&y.vv, &x.vv)))
+                .map(|v| (v.hlc.0, v.origin))
+                .collect();
+            let kept: BTreeSet<(u64, Uuid)> = first_versions[id].iter().map(|v| (v.hlc.0, v.origin)).collect();
+            assert_eq!(kept, latest, "seed {seed}: record {id}");
+            let differ = all
+                .iter()
+                .filter(|v| latest.contains(&(v.hlc.0, v.origin)))
+                .map(|v| serde_json::to_string(&v.data).unwrap())
+                .collect::<BTreeSet<_>>()
+                .len()
+                > 1;
+            assert_eq!(conflicts.contains(id), differ, "seed {seed}: record {id} in the queue");
+        }
+        for l in &laptops {
+            assert!(l.store.audit_verify().unwrap().ok(), "seed {seed}: {}'s audit chain", l.name);
+        }
+    }
+    // The runs did meet conflicts and decisions (the seeds are fixed: the same every time).
+    assert!(conflicts_seen >= 5 && decided >= 3, "conflicts {conflicts_seen}, decisions {decided}");
+}
+
+fn exchange_all(w: &World, laptops: &mut [Laptop]) {
+    let dir = w.dir.path().join("usb-all");
+    for l in laptops.iter_mut() {
+        peer::exchange(&mut l.store, &dir, Utc::now()).unwrap();
+    }
+}
+
+/// Two laptops edit the same area without exchanging: the later edit is shown, the pair is queued
+/// field by field, the losing version stays in the history; a person combines them on one laptop,
+/// and the decision reaches the other.
+#[test]
+fn a_conflict_is_queued_field_by_field_and_a_decision_travels() {
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình"]);
+    let id = area(&mut l[0].store, "Thôn Đắk Năng");
+    exchange_all(&w, &mut l);
+    exchange_all(&w, &mut l);
+    l[0].store.update(Kind::Area, id, &doc(json!({"households": 130, "population": 500}))).unwrap();
+    l[1].store.update(Kind::Area, id, &doc(json!({"name": "Thôn Đắk Năng 2"}))).unwrap();
+    exchange_all(&w, &mut l);
+    exchange_all(&w, &mut l);
+    for laptop in &l {
+        let c = laptop.store.conflicts().unwrap();
+        assert_eq!(c.len(), 1, "{}", laptop.name);
+        let v = phongtrao::present::peer::conflict(&laptop.store, &c[0]).unwrap();
+        let differs: Vec<&str> = v.fields.iter().filter(|f| f.differs).map(|f| f.label.as_str()).collect();
+        assert!(differs.contains(&"Tên khu dân cư") || differs.iter().any(|d| d.starts_with("Tên")), "{differs:?}");
+        assert!(differs.iter().any(|d| d.contains("hộ")), "{differs:?}");
+        assert_eq!(v.versions.len(), 2);
+        assert!(v.versions[0].shown && !v.versions[1].shown);
+    }
+    assert_eq!(shown(&l[0].store), shown(&l[1].store), "both show the later edit");
+    // The losing version is in the record's history.
+    let log = l[0].store.audit_tail(50).unwrap();
+    assert!(
+        log.iter().any(|e| e.action == "conflict" && e.new.as_deref().is_some_and(|n| n.contains("Thôn Đắk Năng 2")))
+    );
+    // Combine: B's name with A's figures, decided on A.
+    let c = l[0].store.conflict(id).unwrap();
+    let renamed = c.versions.iter().position(|v| v.data.as_ref().unwrap()["name"] == "Thôn Đắk Năng 2").unwrap();
+    let figures = 1 - renamed;
+    let take = BTreeMap::from([("name".to_owned(), renamed)]);
+    l[0].store.resolve_conflict(id, &Resolution::Combine { base: figures, take }).unwrap();
+    assert!(l[0].store.conflicts().unwrap().is_empty());
+    let r = l[0].store.get(Kind::Area, id).unwrap();
+    assert_eq!((r.data["name"].as_str(), r.data["households"].as_i64()), (Some("Thôn Đắk Năng 2"), Some(130)));
+    exchange_all(&w, &mut l);
+    exchange_all(&w, &mut l);
+    assert!(l[1].store.conflicts().unwrap().is_empty(), "the decision reached the other laptop");
+    assert_eq!(l[1].store.get(Kind::Area, id).unwrap().data, r.data);
+}
+
+/// Deleted on one laptop, edited on the other: the edit is kept, the delete shown as a conflict;
+/// keeping the delete is a decision like any other.
+#[test]
+fn an_edit_is_kept_over_a_concurrent_delete_and_the_delete_is_a_conflict() {
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình"]);
+    let id = area(&mut l[0].store, "Thôn Ia Kla");
+    exchange_all(&w, &mut l);
+    exchange_all(&w, &mut l);
+    l[1].store.update(Kind::Area, id, &doc(json!({"households": 99, "population": 300}))).unwrap();
+    // The delete is the later change: last writer wins would lose the edit.
+    l[0].store.delete(Kind::Area, id).unwrap();
+    exchange_all(&w, &mut l);
+    exchange_all(&w, &mut l);
+    for laptop in &l {
+        let r = laptop.store.get(Kind::Area, id).expect("the edit is kept");
+        assert_eq!(r.data["households"], 99);
+        let c = laptop.store.conflict(id).unwrap();
+        assert!(c.versions.iter().any(|v| v.data.is_none()), "the delete is shown");
+        let v = phongtrao::present::peer::conflict(&laptop.store, &c).unwrap();
+        assert!(v.whole_only);
+        assert!(v.versions.iter().any(|h| h.deleted));
+    }
+    let e = l[1].store.delete(Kind::Area, id).unwrap_err();
+    assert!(e.to_string().contains("xung đột"), "{e}");
+    let del = l[1].store.conflict(id).unwrap().versions.iter().position(|v| v.data.is_none()).unwrap();
+    l[1].store.resolve_conflict(id, &Resolution::Keep(del)).unwrap();
+    exchange_all(&w, &mut l);
+    exchange_all(&w, &mut l);
+    for laptop in &l {
+        assert!(laptop.store.get(Kind::Area, id).is_err(), "the deletion was kept");
+        assert!(laptop.store.conflicts().unwrap().is_empty());
+    }
+}
+
+/// A chain A → B → C with a stale stick: C gets A's work through B, and an old bundle of A taken in
+/// last changes nothing.
+#[test]
+fn a_chain_and_a_stale_stick_converge() {
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình", "Cường"]);
+    let first = area(&mut l[0].store, "Thôn Plei Ring");
+    let old = peer::export(&mut l[0].store, &w.dir.path().join("cu"), Utc::now()).unwrap().path;
+    l[0].store.update(Kind::Area, first, &doc(json!({"households": 77, "population": 200}))).unwrap();
+    let a = peer::export(&mut l[0].store, &w.dir.path().join("a"), Utc::now()).unwrap().path;
+    peer::import(&mut l[1].store, &a, Utc::now()).unwrap();
+    let b = peer::export(&mut l[1].store, &w.dir.path().join("b"), Utc::now()).unwrap().path;
+    peer::import(&mut l[2].store, &b, Utc::now()).unwrap();
+    assert_eq!(l[2].store.get(Kind::Area, first).unwrap().data["households"], 77, "A's edit reached C through B");
+    let r = peer::import(&mut l[2].store, &old, Utc::now()).unwrap();
+    assert_eq!((r.merged.applied, r.merged.conflicts), (0, 0), "the stale bundle changes nothing");
+    assert_eq!(l[2].store.get(Kind::Area, first).unwrap().data["households"], 77);
+    let again = peer::import(&mut l[2].store, &old, Utc::now()).unwrap();
+    assert!(again.merged.replay);
+    assert_eq!(
+        phongtrao::present::peer::imported(&again),
+        format!("Gói số {} của máy Nguyễn Văn An: đã nhận trước đây, bỏ qua.", again.seq)
+    );
+}
+
+/// Only the laptop that numbers documents gives numbers: a joined laptop is refused, in Vietnamese,
+/// before any number is taken.
+#[test]
+fn only_the_numbering_laptop_gives_document_numbers() {
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình"]);
+    let target = phongtrao::store::DocTarget {
+        form: "bien-ban-hop",
+        series: "BB-CAX",
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
+        record: None,
+        period: None,
+    };
+    let (d, _) = l[0].store.issue_document(&target, |_| Ok(())).unwrap();
+    assert_eq!(d.number_text(), "01/BB-CAX");
+    let e = l[1].store.issue_document(&target, |_| Ok(())).unwrap_err();
+    assert!(e.to_string().contains("không cấp số văn bản") && e.to_string().contains("An"), "{e}");
+    assert!(l[1].store.issued_documents(10).unwrap().is_empty());
+    assert_eq!(phongtrao::present::peer::numbering(&l[1].store).unwrap(), "máy của Nguyễn Văn An");
+    assert_eq!(phongtrao::present::peer::numbering(&l[0].store).unwrap(), "máy này");
+}
+
+fn tamper(path: &Path) -> PathBuf {
+    let mut bytes = std::fs::read(path).unwrap();
+    let n = bytes.len();
+    bytes[n - 40] ^= 0x01;
+    let out = path.with_file_name("sua.ptp");
+    std::fs::write(&out, bytes).unwrap();
+    out
+}
+
+/// Peer bundles are as hostile as any file from outside: a damaged one, one signed by a laptop not
+/// of the commune, another commune's, a stranger's invitation and a used one are refused, each with
+/// its reason, and the store is unchanged; a replay changes nothing.
+#[test]
+fn forged_foreign_and_replayed_peer_bundles_change_nothing() {
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình"]);
+    area(&mut l[0].store, "Thôn Ia Mơr");
+    let good = peer::export(&mut l[0].store, &w.dir.path().join("a"), Utc::now()).unwrap().path;
+    let before = (shown(&l[1].store), l[1].store.audit_tail(1).unwrap());
+
+    let e = peer::import(&mut l[1].store, &tamper(&good), Utc::now()).unwrap_err();
+    assert_eq!(e.code(), "bundle_damaged", "{e}");
+
+    // Another commune's laptops (strangers to this one): their bundles are not encrypted to it, and a
+    // laptop joined with that commune's invitation is not one of this commune's.
+    let mut other = w.commune("23536", false);
+    let inv = peer::invite(&mut other, &w.dir.path().join("x"), "Lạ", Utc::now()).unwrap();
+    let mut la =
+        peer::join(&w.dir.path().join("la.db"), &inv, PW, KdfParams::insecure_for_tests(), Utc::now()).unwrap();
+    let theirs = peer::export(&mut la, &w.dir.path().join("la"), Utc::now()).unwrap().path;
+    for s in l.iter_mut().map(|x| &mut x.store) {
+        let e = peer::import(s, &theirs, Utc::now()).unwrap_err();
+        assert_eq!(e.code(), "bundle_not_for_us", "{e}");
+        assert!(e.to_string().contains("Không nhập gì"));
+    }
+
+    // An invitation used twice: the second laptop is refused.
+    let inv = peer::invite(&mut l[0].store, &w.usb(), "Dũng", Utc::now()).unwrap();
+    let mut d1 =
+        peer::join(&w.dir.path().join("d1.db"), &inv, PW, KdfParams::insecure_for_tests(), Utc::now()).unwrap();
+    let mut d2 =
+        peer::join(&w.dir.path().join("d2.db"), &inv, PW, KdfParams::insecure_for_tests(), Utc::now()).unwrap();
+    let b1 = peer::export(&mut d1, &w.dir.path().join("d1"), Utc::now()).unwrap().path;
+    let b2 = peer::export(&mut d2, &w.dir.path().join("d2"), Utc::now()).unwrap().path;
+    peer::import(&mut l[0].store, &b1, Utc::now()).unwrap();
+    let e = peer::import(&mut l[0].store, &b2, Utc::now()).unwrap_err();
+    assert_eq!(e.code(), "peer_invite_used", "{e}");
+
+    // A province bundle is not a peer bundle, and a peer bundle is not for the province.
+    let e = peer::import(&mut l[1].store, &w.enrollment, Utc::now()).unwrap_err();
+    assert_eq!(e.code(), "bundle_wrong_kind", "{e}");
+    let e = w.import(&good).unwrap_err();
+    assert!(matches!(e.code(), "bundle_not_for_us"), "{e}");
+
+    assert_eq!((shown(&l[1].store), l[1].store.audit_tail(1).unwrap()), before, "nothing changed");
+    peer::import(&mut l[1].store, &good, Utc::now()).unwrap();
+    let replay = peer::import(&mut l[1].store, &good, Utc::now()).unwrap();
+    assert!(replay.merged.replay);
+}
+
+/// The province receives bundles from two laptops of one commune (each key registered) and shows one
+/// commune: its figures are the commune's own.
+#[test]
+fn the_province_sees_one_commune_from_two_laptops() {
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình"]);
+    let (key, _) = l[1].store.sync_keys().unwrap();
+    w.province.register("23535", &key.public).unwrap();
+    area(&mut l[0].store, "Thôn Một");
+    area(&mut l[1].store, "Thôn Hai");
+    exchange_all(&w, &mut l);
+    exchange_all(&w, &mut l);
+    let a = w.export(&mut l[0].store);
+    let b = w.export(&mut l[1].store);
+    w.import(&a).unwrap();
+    w.import(&b).unwrap();
+    let status = w.province.status().unwrap();
+    assert_eq!(status.iter().filter(|s| s.installation.commune_code == "23535").count(), 2, "two keys");
+    let year = phongtrao::period::day_of(Utc::now()).format("%Y").to_string();
+    let period: phongtrao::period::Period = year.parse().unwrap();
+    let all = phongtrao::province::figures::figures(&w.province, period, None).unwrap();
+    assert_eq!(all.communes.iter().filter(|c| c.commune_code == "23535").count(), 1, "one commune");
+    let at_province = phongtrao::province::figures::figures(&w.province, period, Some("23535")).unwrap();
+    let own = phongtrao::figures::of_store(&l[0].store, period).unwrap();
+    assert_eq!(
+        serde_json::to_string_pretty(&at_province.communes[0].figures).unwrap(),
+        serde_json::to_string_pretty(&own).unwrap(),
+        "the province counts each record once"
+    );
+    assert_eq!(own, phongtrao::figures::of_store(&l[1].store, period).unwrap());
+}
+
+/// The whole trip through the command line: invite, join, exchange both ways, a conflict listed
+/// field by field and decided, and the numbering laptop named.
+#[test]
+fn the_command_line_invites_joins_exchanges_and_decides() {
+    use crate::cli::{INIT, phongtrao, phongtrao_ok};
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db").display().to_string();
+    let b = dir.path().join("b.db").display().to_string();
+    let usb = dir.path().join("usb").display().to_string();
+    fn with<'a>(db: &'a str, args: &[&'a str]) -> Vec<&'a str> {
+        [&["--db", db][..], args].concat()
+    }
+    phongtrao_ok(&with(&a, INIT), PW);
+    let id = phongtrao_ok(
+        &with(
+            &a,
+            &[
+                "add",
+                "area",
+                "--json",
+                r#"{"name": "Thôn Đắk Năng", "kind": "thon", "households": 9, "population": 30}"#,
+            ],
+        ),
+        PW,
+    );
+    let id = id.split_whitespace().next().unwrap().to_owned();
+    let inv = phongtrao_ok(&with(&a, &["peer", "invite", "--officer", "Trần Văn Bình", "--out", &usb]), PW);
+    let joined = phongtrao_ok(&with(&b, &["peer", "join", inv.trim()]), PW);
+    assert!(joined.contains("dấu vân tay") && joined.contains("máy cấp số văn bản: máy của Nguyễn Văn An"), "{joined}");
+    // The new laptop goes first: the chief's laptop learns it from its token.
+    assert!(phongtrao_ok(&with(&b, &["peer", "exchange", &usb]), PW).contains("Đã ghi gói số 1 của máy này"));
+    let said = phongtrao_ok(&with(&a, &["peer", "exchange", &usb]), PW);
+    assert!(said.contains("Biết thêm máy của: Trần Văn Bình"), "{said}");
+    let said = phongtrao_ok(&with(&b, &["peer", "exchange", &usb]), PW);
+    assert!(said.contains("Gói số 1 của máy Nguyễn Văn An: 1 bản ghi mới hoặc đã sửa"), "{said}");
+    phongtrao_ok(&with(&a, &["edit", "area", &id, "--json", r#"{"households": 10}"#]), PW);
+    phongtrao_ok(&with(&b, &["edit", "area", &id, "--json", r#"{"households": 11}"#]), PW);
+    phongtrao_ok(&with(&b, &["peer", "exchange", &usb]), PW);
+    let said = phongtrao_ok(&with(&a, &["peer", "exchange", &usb]), PW);
+    assert!(said.contains("1 xung đột mới cần giải quyết") && said.contains("phongtrao peer conflicts"), "{said}");
+    let listed = phongtrao_ok(&with(&a, &["peer", "conflicts"]), PW);
+    assert!(
+        listed.contains("Phiên bản 1") && listed.contains("Phiên bản 2") && listed.contains("households"),
+        "{listed}"
+    );
+    assert!(listed.contains("«10»") && listed.contains("«11»"), "{listed}");
+    // A bad version number names the field; then the decision.
+    let o = phongtrao(&with(&a, &["peer", "resolve", &id, "--keep", "3"]), PW);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("Phiên bản"));
+    phongtrao_ok(&with(&a, &["peer", "resolve", &id, "--keep", "2"]), PW);
+    assert!(phongtrao_ok(&with(&a, &["peer", "conflicts"]), PW).contains("Không có xung đột nào"));
+    phongtrao_ok(&with(&a, &["peer", "exchange", &usb]), PW);
+    phongtrao_ok(&with(&b, &["peer", "exchange", &usb]), PW);
+    assert!(phongtrao_ok(&with(&b, &["peer", "conflicts"]), PW).contains("Không có xung đột nào"));
+    let list = phongtrao_ok(&with(&b, &["peer", "list"]), PW);
+    assert!(
+        list.contains("Máy cấp số văn bản: máy của Nguyễn Văn An") && list.contains("Máy của Nguyễn Văn An"),
+        "{list}"
+    );
+}
