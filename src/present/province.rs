@@ -173,6 +173,11 @@ pub struct RosterView {
     /// "Đã nhận 45/50 kỳ (90%), đúng hạn 40 (80%)".
     pub summary: String,
     pub communes: Vec<CommuneLine>,
+    /// "Đã ghi danh 12/96 xã, phường, đặc khu của tỉnh theo danh mục chính thức; 84 chưa đăng ký khóa.",
+    /// or empty when the province's code is not in the official list.
+    pub enrolled_summary: String,
+    /// The province's communes in the official list that never had a key registered, in code order.
+    pub not_enrolled: Vec<super::admin::UnitChoice>,
 }
 
 fn state_code(s: State) -> String {
@@ -259,6 +264,29 @@ pub fn roster_view(r: &Roster) -> RosterView {
             percent(r.on_time.into(), r.expected.into())
         ),
         communes,
+        enrolled_summary: enrolled_summary(r),
+        not_enrolled: r
+            .not_enrolled
+            .iter()
+            .map(|c| super::admin::UnitChoice { code: c.commune_code.clone(), name: c.commune.clone() })
+            .collect(),
+    }
+}
+
+/// How many of the province's official communes are enrolled, and how many are not yet.
+pub fn enrolled_summary(r: &Roster) -> String {
+    if r.official == 0 {
+        return String::new();
+    }
+    let missing = clamp(r.not_enrolled.len());
+    let done = r.official.saturating_sub(missing);
+    if missing == 0 {
+        format!("Đã ghi danh cả {} xã, phường, đặc khu của tỉnh theo danh mục chính thức.", r.official)
+    } else {
+        format!(
+            "Đã ghi danh {done}/{} xã, phường, đặc khu của tỉnh theo danh mục chính thức; {missing} chưa đăng ký khóa.",
+            r.official
+        )
     }
 }
 

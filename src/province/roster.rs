@@ -12,6 +12,8 @@
 //! - The creation time comes from the commune laptop's clock: a bundle made "after" its own import,
 //!   or "before" the bundle it follows, is flagged (the import time is shown beside it).
 //! - Rates are received / expected and on time / expected; neither can exceed 100%.
+//! - The province's communes in the official list (`crate::units`) that have never had a key registered
+//!   are listed apart, as not enrolled: nothing is expected of them yet.
 
 use std::collections::BTreeMap;
 
@@ -108,6 +110,14 @@ pub struct CommuneRow {
     pub revoked: bool,
 }
 
+/// A commune of the province in the official list that has never had a key registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotEnrolled {
+    pub commune_code: String,
+    /// "Xã Ia Đal", "Phường Trần Phú".
+    pub commune: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Roster {
     pub period: Period,
@@ -120,6 +130,10 @@ pub struct Roster {
     pub on_time: u32,
     pub received_rate: Option<f64>,
     pub on_time_rate: Option<f64>,
+    /// The province's communes in the official list (0 when its code is not in the list).
+    pub official: u32,
+    /// Those of them never enrolled (no key registered), in code order.
+    pub not_enrolled: Vec<NotEnrolled>,
 }
 
 impl Roster {
@@ -271,6 +285,12 @@ pub fn roster(p: &Province, period: Period, today: NaiveDate) -> Result<Roster> 
     }
     let (expected, received, on_time) =
         communes.iter().fold((0, 0, 0), |(e, r, o), c| (e + c.expected, r + c.received, o + c.on_time));
+    let official = crate::units::Units::builtin().communes_of(&p.meta().province_code);
+    let not_enrolled = official
+        .iter()
+        .filter(|c| !communes.iter().any(|e| e.commune_code == c.code))
+        .map(|c| NotEnrolled { commune_code: c.code.clone(), commune: c.full_name() })
+        .collect();
     Ok(Roster {
         period,
         label: window.label(),
@@ -282,5 +302,7 @@ pub fn roster(p: &Province, period: Period, today: NaiveDate) -> Result<Roster> 
         on_time,
         received_rate: rate(received, expected),
         on_time_rate: rate(on_time, expected),
+        official: u32::try_from(official.len()).unwrap_or(u32::MAX),
+        not_enrolled,
     })
 }

@@ -181,6 +181,23 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
     await d.findText("[data-test=commune-detail] [data-test=key]", "dấu vân tay");
     await d.screenshot(path.join(shots, "43-province-communes.png"));
   });
+
+  it("lists the province's official communes not yet enrolled, and starts a registration from one", async () => {
+    await d.findText("[data-test=enrolled-summary]", "Đã ghi danh 3/");
+    await d.findText("[data-test=enrolled-summary]", "chưa đăng ký khóa");
+    const rows = await d.count("[data-test=not-enrolled-row]");
+    assert.ok(rows > 50, `${rows} official communes not enrolled`);
+    for (const c of communes) {
+      assert.equal(await d.count(`[data-test=not-enrolled-row][data-code='${c.code}']`), 0, c.code);
+    }
+    const first = await d.exec("return document.querySelector('[data-test=not-enrolled-row]').dataset.code");
+    const row = await d.text(`[data-test=not-enrolled-row][data-code='${first}']`);
+    assert.match(row, new RegExp(`^${first} – (Xã|Phường|Đặc khu) \\S`), row);
+    await d.click(`[data-test=not-enrolled-row][data-code='${first}'] [data-test=not-enrolled-register]`);
+    await d.until("the code in the registration form", async () => (await d.value("[data-test=reg-code]")) === first);
+    await d.exec("document.querySelector('[data-test=not-enrolled]').scrollIntoView()");
+    await d.screenshot(path.join(shots, "49-province-not-enrolled.png"));
+  });
 });
 
 describe("the demo province: late list, figures to one record, report, quarantine", { timeout: 600_000 }, () => {

@@ -262,6 +262,57 @@ fn the_roster_judges_each_period_by_the_signed_creation_time() {
 }
 
 #[test]
+fn the_roster_lists_the_provinces_official_communes_not_yet_enrolled() {
+    let mut w = world();
+    let official = phongtrao::units::Units::builtin().communes_of("51");
+    assert!(official.len() > 50, "{}", official.len());
+    let mut a = w.commune("23535", 0);
+    let today = d("2026-11-16");
+    let r = roster::roster(&w.province, "2026".parse().unwrap(), today).unwrap();
+    assert_eq!(r.official as usize, official.len());
+    assert_eq!(r.communes.len(), 1);
+    // Every official commune is either in the roster or listed as not enrolled, once, in code order,
+    // with its official name and kind.
+    assert_eq!(r.not_enrolled.len(), official.len() - 1);
+    assert!(r.not_enrolled.iter().all(|c| c.commune_code != "23535"));
+    for (listed, unit) in r.not_enrolled.iter().zip(official.iter().filter(|c| c.code != "23535")) {
+        assert_eq!((listed.commune_code.as_str(), listed.commune.clone()), (unit.code.as_str(), unit.full_name()));
+    }
+    assert!(r.not_enrolled.windows(2).all(|p| p[0].commune_code < p[1].commune_code));
+    assert!(r.not_enrolled.iter().all(|c| c.commune.starts_with("Xã ")
+        || c.commune.starts_with("Phường ")
+        || c.commune.starts_with("Đặc khu ")));
+    // Nothing is expected of them: the totals are the enrolled commune's, the late list has only it.
+    let ia_dal = &r.communes[0];
+    assert_eq!((r.expected, r.received), (ia_dal.expected, ia_dal.received));
+    assert!(r.late().iter().all(|c| c.commune_code == "23535"));
+    let v = phongtrao::present::province::roster_view(&r);
+    assert_eq!(
+        v.enrolled_summary,
+        format!(
+            "Đã ghi danh 1/{} xã, phường, đặc khu của tỉnh theo danh mục chính thức; {} chưa đăng ký khóa.",
+            official.len(),
+            official.len() - 1
+        )
+    );
+    assert_eq!(v.not_enrolled.len(), official.len() - 1);
+    assert_eq!(v.communes.len(), 1);
+
+    // A second commune registers: one fewer to enrol. A revoked key leaves its commune enrolled (it was;
+    // it shows in the roster as revoked), never back among those not enrolled.
+    let other = official.iter().find(|c| c.code != "23535").unwrap();
+    let _b = w.commune(&other.code, 0);
+    let r = roster::roster(&w.province, "2026".parse().unwrap(), today).unwrap();
+    assert_eq!(r.not_enrolled.len(), official.len() - 2);
+    assert!(r.not_enrolled.iter().all(|c| c.commune_code != other.code));
+    let (k, _) = a.sync_keys().unwrap();
+    w.province.revoke(&phongtrao::crypto::PublicKey::parse(&k.public).unwrap().key_id()).unwrap();
+    let r = roster::roster(&w.province, "2026".parse().unwrap(), today).unwrap();
+    assert_eq!(r.not_enrolled.len(), official.len() - 2);
+    assert!(r.communes.iter().any(|c| c.commune_code == "23535" && c.revoked));
+}
+
+#[test]
 fn a_whole_stick_is_imported_bundle_by_bundle_and_receipts_go_home_in_a_folder_per_commune() {
     let mut w = world();
     let usb = w.usb();
@@ -498,6 +549,16 @@ fn the_command_line_province_console() {
     );
     let json: serde_json::Value = serde_json::from_str(&ok(&["province", "--dir", &tinh, "roster", "--json"])).unwrap();
     assert_eq!(json["communes"].as_array().unwrap().len(), 6);
+    // The official communes not yet enrolled are listed after the roster, by code, with their names.
+    let official = phongtrao::units::Units::builtin().communes_of("51");
+    let missing = json["not_enrolled"].as_array().unwrap();
+    assert_eq!(json["official"].as_u64().unwrap() as usize, official.len());
+    let enrolled: Vec<&str> =
+        json["communes"].as_array().unwrap().iter().map(|c| c["commune_code"].as_str().unwrap()).collect();
+    assert_eq!(missing.len(), official.iter().filter(|c| !enrolled.contains(&c.code.as_str())).count());
+    let first = &missing[0];
+    let line = format!("  {:<7} {}", first["commune_code"].as_str().unwrap(), first["commune"].as_str().unwrap());
+    assert!(text.contains("chưa đăng ký khóa.\nChưa đăng ký khóa:\n") && text.contains(&line), "{text}");
     let bad = run(&["province", "--dir", &tinh, "roster", "--period", "2026-13"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("Kỳ báo cáo: «2026-13» không phải kỳ báo cáo"));

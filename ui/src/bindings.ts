@@ -980,6 +980,13 @@ export type RosterView = {
 	/**  "Đã nhận 45/50 kỳ (90%), đúng hạn 40 (80%)". */
 	summary: string,
 	communes: CommuneLine[],
+	/**
+	 *  "Đã ghi danh 12/96 xã, phường, đặc khu của tỉnh theo danh mục chính thức; 84 chưa đăng ký khóa.",
+	 *  or empty when the province's code is not in the official list.
+	 */
+	enrolled_summary: string,
+	/**  The province's communes in the official list that never had a key registered, in code order. */
+	not_enrolled: UnitChoice[],
 };
 
 export type Row = {

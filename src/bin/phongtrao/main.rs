@@ -1361,7 +1361,18 @@ fn print_roster(w: &mut impl Write, r: &phongtrao::province::roster::Roster) -> 
             r.on_time,
             pct(r.on_time_rate)
         ),
-    )
+    )?;
+    let enrolled = phongtrao::present::province::enrolled_summary(r);
+    if !enrolled.is_empty() {
+        say(w, enrolled)?;
+    }
+    if !r.not_enrolled.is_empty() {
+        say(w, "Chưa đăng ký khóa:")?;
+        for c in &r.not_enrolled {
+            say(w, format!("  {:<7} {}", c.commune_code, c.commune))?;
+        }
+    }
+    Ok(())
 }
 
 fn print_manifest(w: &mut impl Write, m: &phongtrao::sync::Manifest) -> Result<()> {
