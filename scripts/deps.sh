@@ -18,7 +18,8 @@ apt_packages+=(libwebkit2gtk-4.1-dev build-essential libayatana-appindicator3-de
 if [ "$want" = package ] || [ "$want" = windows ]; then
   # Packages: dpkg-shlibdeps (dpkg-dev) reads the binaries' real dependencies; the .deb test opens the
   # installed window under Xvfb, finds it (xwininfo) and takes a screenshot (import, ImageMagick).
-  apt_packages+=(dpkg-dev xvfb xauth x11-utils imagemagick)
+  # desktop-file-validate checks the menu entry, rpm reads the .rpm back.
+  apt_packages+=(dpkg-dev xvfb xauth x11-utils imagemagick desktop-file-utils rpm)
 fi
 if [ "$want" = windows ]; then
   # The Windows build: MinGW-w64 links the .exe files, NSIS makes the installer, Wine runs the CLI.
