@@ -729,6 +729,22 @@ pub async fn sheet_export(state: State<'_, Shared>, kind: Kind, args: view::List
     })
 }
 
+/// "Xuất Excel" of the commune's figures into the print folder: `dashboard` (the dashboard's tables as
+/// of today) or `report` (the yearly report's figures of `year`).
+#[tauri::command]
+#[specta::specta]
+pub async fn sheet_export_table(state: State<'_, Shared>, table: String, year: i32) -> Result<String> {
+    use phongtrao::sheet::tables::{Table, write_to_folder};
+    let table = match table.as_str() {
+        "dashboard" => Table::Dashboard(chrono::Local::now().date_naive()),
+        _ => Table::YearReport(year),
+    };
+    with_store(&state, |s| {
+        let dir = phongtrao::print::save::default_dir();
+        Ok(write_to_folder(s, table, &dir)?.display().to_string())
+    })
+}
+
 /// "Tải mẫu Excel": the register's blank template into the print folder.
 #[tauri::command]
 #[specta::specta]

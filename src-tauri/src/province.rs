@@ -203,14 +203,24 @@ pub async fn province_receipt(
     with(&state, |p| Ok(p.write_receipt(commune_code.trim(), seq.into(), None, &dir)?.display().to_string()))
 }
 
-/// The late list of `period` as a one-page PDF (base64) and written to `out` if given.
+/// One of the console's tables (`roster`, `late`, `figures`, `quarantine`) written as .xlsx to `out`;
+/// for `figures`, `column` narrows it to one figure's communes and `commune` to that commune's records.
 #[tauri::command]
 #[specta::specta]
-pub async fn province_export(state: State<'_, Shared>, table: String, period: String, out: String) -> Result<String> {
+pub async fn province_export(
+    state: State<'_, Shared>,
+    table: String,
+    period: String,
+    column: Option<String>,
+    commune: Option<String>,
+    out: String,
+) -> Result<String> {
     let p_ = self::period(&period)?;
     let out = phongtrao::present::sync::chosen_out(&out)?;
+    let wanted =
+        console::export::Wanted { table: &table, period: p_, column: column.as_deref(), commune: commune.as_deref() };
     with(&state, |p| {
-        console::export::write_table(p, &table, p_, today(), &out)?;
+        console::export::write_table(p, &wanted, today(), &out)?;
         Ok(out.display().to_string())
     })
 }
@@ -266,7 +276,7 @@ pub async fn province_report_preview(state: State<'_, Shared>, period: String) -
     let pdf = with(&state, |p| {
         let f = console::figures::figures(p, p_, None)?;
         let r = console::roster::roster(p, p_, today())?;
-        console::report::render(&f, &r, today()).map_err(phongtrao::Error::Print)
+        console::report::render(&f, &r, today(), None).map_err(phongtrao::Error::Print)
     })?;
     Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
 }
@@ -285,4 +295,91 @@ pub async fn province_late_pdf(state: State<'_, Shared>, period: String, out: St
         Ok(pdf)
     })?;
     Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+}
+
+/// The quarantine queue as a PDF saved at `out`; returns the PDF, base64, to preview.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_quarantine_pdf(state: State<'_, Shared>, out: String) -> Result<String> {
+    use base64::Engine;
+    let out = phongtrao::present::sync::chosen_out(&out)?;
+    let pdf = with(&state, |p| {
+        let q = quarantine::queue(p)?;
+        let pdf =
+            console::report::render_quarantine(&p.meta().province, &q, today()).map_err(phongtrao::Error::Print)?;
+        phongtrao::fsutil::write_atomic(&out, &pdf)?;
+        Ok(pdf)
+    })?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+}
+
+/// The summary report printed under a number of the province's register.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ReportPrinted {
+    /// Where the PDF was saved.
+    pub path: String,
+    /// "01/BC-CAT".
+    pub number: String,
+    /// What was done, as the officer reads it.
+    pub message: String,
+    /// The PDF, base64, to preview.
+    pub pdf: String,
+}
+
+/// Prints the summary report of `period` under a number (the one already given to that period's
+/// report, kept) into the province's folder, never replacing a file.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_report_print(state: State<'_, Shared>, period: String) -> Result<ReportPrinted> {
+    use base64::Engine;
+    let p_ = self::period(&period)?;
+    with(&state, |p| {
+        let (pdf, doc, again) = console::report::issue(p, p_, false, today())?;
+        let name = format!("bao-cao-tong-hop-{}-so-{:02}-{}.pdf", p_, doc.number, doc.year);
+        let path = phongtrao::fsutil::write_new(&p.db().dir().join(&name), &pdf)?.display().to_string();
+        Ok(ReportPrinted {
+            message: present::issued_text(&doc, again, &path),
+            number: doc.number_text(),
+            pdf: base64::engine::general_purpose::STANDARD.encode(&pdf),
+            path,
+        })
+    })
+}
+
+/// The lists the province sends down, to edit: as last sent, else as this release ships them.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_reference(state: State<'_, Shared>) -> Result<present::ReferenceView> {
+    with(&state, |p| {
+        let (sent, _) = console::reference::last_sent(p)?;
+        Ok(present::reference_view(sent, &console::reference::editable(p)?))
+    })
+}
+
+/// What sending the edited lists would change since the version last sent (nothing is written).
+#[tauri::command]
+#[specta::specta]
+pub async fn province_reference_changes(
+    state: State<'_, Shared>,
+    lists: Vec<present::RefListEdit>,
+) -> Result<Vec<String>> {
+    let edited = present::lists_from(&lists)?;
+    with(&state, |p| Ok(present::changes_text(&console::reference::preview(p, &edited)?, &lists)))
+}
+
+/// Signs and writes the reference bundle with the edited lists into `folder` (chief only); returns
+/// what was done.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_reference_send(
+    state: State<'_, Shared>,
+    lists: Vec<present::RefListEdit>,
+    folder: String,
+) -> Result<present::ReferenceSent> {
+    let dir = phongtrao::present::sync::chosen_folder(&folder)?;
+    let edited = present::lists_from(&lists)?;
+    with(&state, |p| {
+        let sent = console::reference::send(p, &edited, &dir, chrono::Utc::now())?;
+        Ok(present::reference_sent(&sent, &lists))
+    })
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::date::display_stamp;
 use crate::province::figures::{self as pf, Behind, ProvinceFigures};
-use crate::province::intake::{Listed, Outcome, Status};
+use crate::province::intake::{Listed, Outcome, Status, Unverified};
 use crate::province::quarantine::Item;
 use crate::province::roster::{Roster, State};
 use crate::sync::province::gap_text;
@@ -44,8 +44,11 @@ fn status_code(s: Status) -> String {
 pub struct BundleLine {
     pub file: String,
     pub name: String,
-    /// "23432 – Xã Tịnh Khê", or "—" when the file could not be read.
+    /// "23535 – Xã Ia Đal"; "… (theo tên tệp, chưa xác minh)" when only the file's name could be read,
+    /// "… (chưa xác minh)" when its manifest was read but not proven; "—" when nothing could be.
     pub commune: String,
+    /// The commune, number and period shown were proven by the bundle's signature.
+    pub verified: bool,
     pub seq: String,
     pub period: String,
     pub created: String,
@@ -64,11 +67,19 @@ pub fn bundle_line(l: &Listed) -> BundleLine {
     BundleLine {
         file: l.file.display().to_string(),
         name: l.name.clone(),
-        commune: match (&l.commune_code, &l.commune) {
-            (Some(c), Some(n)) => format!("{c} – {n}"),
-            (Some(c), None) => c.clone(),
-            _ => "—".into(),
+        commune: {
+            let named = match (&l.commune_code, &l.commune) {
+                (Some(c), Some(n)) => format!("{c} – {n}"),
+                (Some(c), None) => c.clone(),
+                _ => "—".into(),
+            };
+            match l.unverified {
+                None => named,
+                Some(Unverified::Manifest) => format!("{named} (chưa xác minh)"),
+                Some(Unverified::FileName) => format!("{named} (theo tên tệp, chưa xác minh)"),
+            }
         },
+        verified: l.unverified.is_none() && l.commune_code.is_some(),
         seq: l.seq.map_or_else(|| "—".into(), |s| s.to_string()),
         period: l.period.clone().unwrap_or_else(|| "—".into()),
         created: stamp(l.created_at.as_deref()),
@@ -191,6 +202,12 @@ fn state_code(s: State) -> String {
     .into()
 }
 
+/// A rate as an officer reads it: "83,3%", or "—" when nothing was expected (a commune registered
+/// after the period's cut-off has no period to send: it is neither 0% nor 100%).
+pub fn rate_text(part: u32, whole: u32) -> String {
+    if whole == 0 { "—".into() } else { percent(part.into(), whole.into()) }
+}
+
 fn clamp(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -205,8 +222,8 @@ pub fn roster_view(r: &Roster) -> RosterView {
             expected: c.expected,
             received: c.received,
             on_time: c.on_time,
-            received_rate: percent(c.received.into(), c.expected.into()),
-            on_time_rate: percent(c.on_time.into(), c.expected.into()),
+            received_rate: rate_text(c.received, c.expected),
+            on_time_rate: rate_text(c.on_time, c.expected),
             state: if c.revoked { "Đã thu hồi khóa".into() } else { "Đang gửi".into() },
             revoked: c.revoked,
             keys: c
@@ -255,14 +272,18 @@ pub fn roster_view(r: &Roster) -> RosterView {
     RosterView {
         period: r.period.to_string(),
         label: r.label.clone(),
-        summary: format!(
-            "Đã nhận {}/{} kỳ báo cáo ({}), đúng hạn {} ({}).",
-            r.received,
-            r.expected,
-            percent(r.received.into(), r.expected.into()),
-            r.on_time,
-            percent(r.on_time.into(), r.expected.into())
-        ),
+        summary: if r.expected == 0 {
+            "Không có kỳ báo cáo nào phải gửi trong kỳ này (chưa đến hạn, hoặc chưa có xã nào đăng ký trước ngày chốt số liệu).".into()
+        } else {
+            format!(
+                "Đã nhận {}/{} kỳ báo cáo ({}), đúng hạn {} ({}).",
+                r.received,
+                r.expected,
+                rate_text(r.received, r.expected),
+                r.on_time,
+                rate_text(r.on_time, r.expected)
+            )
+        },
         communes,
         enrolled_summary: enrolled_summary(r),
         not_enrolled: r
@@ -423,6 +444,210 @@ pub fn behind_line(b: &Behind) -> BehindLine {
         title: b.title.clone(),
         value: format_int(b.value),
         fields: b.fields.iter().map(|(l, v)| FieldLine { label: l.clone(), value: v.clone() }).collect(),
+    }
+}
+
+/// What printing the summary report did: "Đã in báo cáo tổng hợp số 01/BC-CAT ngày 06/12/2026 ra …",
+/// or, printed again, that it kept its number and date.
+pub fn issued_text(doc: &crate::store::province_documents::ProvinceDoc, again: bool, path: &str) -> String {
+    if again {
+        format!(
+            "Đã in lại báo cáo tổng hợp số {} ngày {} (giữ số đã cấp) ra {path}",
+            doc.number_text(),
+            crate::date::display(doc.issued_on)
+        )
+    } else {
+        format!(
+            "Đã cấp số {} ngày {} và in báo cáo tổng hợp ra {path}",
+            doc.number_text(),
+            crate::date::display(doc.issued_on)
+        )
+    }
+}
+
+/// One setting of a reference item (a criterion's years, the reporting period's cut-off day…), as a
+/// field of the window's form.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RefSetting {
+    pub key: String,
+    pub label: String,
+    /// `number`, `bool` or `text`.
+    pub kind: String,
+    pub value: String,
+}
+
+/// One item of a list the province sends, as the window edits it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RefItemEdit {
+    pub code: String,
+    pub label: String,
+    pub settings: Vec<RefSetting>,
+    /// The item's other settings as they were (JSON), kept as they are.
+    pub rest: String,
+}
+
+/// One list the province sends, as the window edits it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RefListEdit {
+    pub list: String,
+    pub label: String,
+    pub items: Vec<RefItemEdit>,
+}
+
+/// The lists the province sends, to edit.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReferenceView {
+    /// "Đã gửi các xã phiên bản 2." or "Chưa gửi danh mục nào: đang dùng danh mục có sẵn (phiên bản 1)."
+    pub version: String,
+    pub lists: Vec<RefListEdit>,
+}
+
+fn setting_label(key: &str) -> &str {
+    match key {
+        "from_year" => "Áp dụng từ năm",
+        "to_year" => "Đến năm",
+        "confirmed" => "Đã có văn bản xác nhận",
+        "rule" => "Quy tắc tính",
+        "frequency" => "Tần suất (month, quarter, half, year)",
+        "end_day" => "Ngày chốt số liệu",
+        "grace_days" => "Số ngày gia hạn",
+        "min_share" => "Tỷ lệ tối thiểu",
+        other => other,
+    }
+}
+
+/// The lists as the window edits them: each item's scalar settings as fields.
+pub fn reference_view(sent: Option<i64>, lists: &[crate::domain::RefList]) -> ReferenceView {
+    let lists = lists
+        .iter()
+        .map(|l| RefListEdit {
+            list: l.list.clone(),
+            label: l.label.clone(),
+            items: l
+                .items
+                .iter()
+                .map(|i| {
+                    let mut settings = Vec::new();
+                    let mut rest = serde_json::Map::new();
+                    if let Some(data) = i.data.as_object() {
+                        for (k, v) in data {
+                            let (kind, value) = match v {
+                                serde_json::Value::Number(n) => ("number", n.to_string()),
+                                serde_json::Value::Bool(b) => ("bool", b.to_string()),
+                                serde_json::Value::String(s) => ("text", s.clone()),
+                                _ => {
+                                    rest.insert(k.clone(), v.clone());
+                                    continue;
+                                }
+                            };
+                            settings.push(RefSetting {
+                                key: k.clone(),
+                                label: setting_label(k).to_owned(),
+                                kind: kind.into(),
+                                value,
+                            });
+                        }
+                    }
+                    RefItemEdit {
+                        code: i.code.clone(),
+                        label: i.label.clone(),
+                        settings,
+                        rest: serde_json::Value::Object(rest).to_string(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    ReferenceView {
+        version: match sent {
+            Some(v) => format!("Đã gửi các xã phiên bản {v}; lần gửi tới là phiên bản {}.", v + 1),
+            None => format!(
+                "Chưa gửi danh mục nào: các xã đang dùng danh mục có sẵn trong phần mềm (phiên bản {}).",
+                crate::domain::RefSet::builtin().version
+            ),
+        },
+        lists,
+    }
+}
+
+/// The lists the window sent back, as reference lists (each setting read as its kind), or every bad
+/// setting at once naming its list, row and setting.
+pub fn lists_from(edits: &[RefListEdit]) -> crate::Result<Vec<crate::domain::RefList>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for l in edits {
+        let mut items = Vec::new();
+        for (n, i) in l.items.iter().enumerate() {
+            let mut data: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&i.rest)
+                .ok()
+                .and_then(|v: serde_json::Value| v.as_object().cloned())
+                .unwrap_or_default();
+            for s in &i.settings {
+                let v = s.value.trim();
+                let value = match s.kind.as_str() {
+                    "number" if v.is_empty() => continue,
+                    "number" => match (v.parse::<i64>(), v.replace(',', ".").parse::<f64>()) {
+                        (Ok(x), _) => serde_json::Value::from(x),
+                        (_, Ok(x)) if x.is_finite() => serde_json::Value::from(x),
+                        _ => {
+                            errors.push(crate::FieldError {
+                                field: format!("{}.{n}.{}", l.list, s.key),
+                                label: format!("{}, dòng {}, {}", l.label, n + 1, s.label),
+                                message: format!("«{}» không phải là số", crate::text::printable(v, 20)),
+                            });
+                            continue;
+                        }
+                    },
+                    "bool" => serde_json::Value::Bool(matches!(v, "true" | "có" | "Có" | "1")),
+                    _ if v.is_empty() => continue,
+                    _ => serde_json::Value::String(v.to_owned()),
+                };
+                data.insert(s.key.clone(), value);
+            }
+            items.push(crate::domain::RefItem {
+                code: i.code.clone(),
+                label: i.label.clone(),
+                data: if data.is_empty() { serde_json::Value::Null } else { serde_json::Value::Object(data) },
+            });
+        }
+        out.push(crate::domain::RefList { list: l.list.clone(), label: l.label.clone(), items });
+    }
+    if errors.is_empty() { Ok(out) } else { Err(crate::Error::Invalid(crate::Invalid(errors))) }
+}
+
+/// The changes as the officer reads them.
+pub fn changes_text(changes: &[crate::province::reference::Change], lists: &[RefListEdit]) -> Vec<String> {
+    changes
+        .iter()
+        .map(|c| c.text(lists.iter().find(|l| l.list == c.list()).map_or(c.list(), |l| l.label.as_str())))
+        .collect()
+}
+
+/// What sending the lists did.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReferenceSent {
+    /// "Đã ký và ghi gói danh mục phiên bản 2 cho các xã: …".
+    pub message: String,
+    pub path: String,
+    pub changes: Vec<String>,
+}
+
+pub fn reference_sent(s: &crate::province::reference::Sent, lists: &[RefListEdit]) -> ReferenceSent {
+    ReferenceSent {
+        message: format!(
+            "Đã ký và ghi gói danh mục phiên bản {} cho các xã ({} thay đổi): {}. Mang gói này đến từng xã \
+(phongtrao bundle import); từ nay Công an tỉnh đối chiếu số liệu các xã gửi với danh mục này.",
+            s.version,
+            s.changes.len(),
+            s.path.display()
+        ),
+        path: s.path.display().to_string(),
+        changes: changes_text(&s.changes, lists),
     }
 }
 

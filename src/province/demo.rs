@@ -7,7 +7,8 @@
 //! clock set to the past months as they go (`Store::set_clock`), and each bundle is imported at the
 //! province's moment of then: every check of docs/SYNC.md applies as it would have.
 //!
-//! What it holds (with at least 7 communes): commune 1 always on time; commune 2 lost one bundle (a
+//! Its communes are the province's own in the official list ([`communes`]). What it holds (with at
+//! least 7 communes): commune 1 always on time; commune 2 lost one bundle (a
 //! gap); commune 3's key was revoked half-way; commune 4 joined half-way; commune 5's last bundle
 //! carries three records that break the rules (quarantined); commune 6 stopped sending two months
 //! ago; commune 7's laptop clock ran fast once (a bundle "made" after its import). Every fourth
@@ -36,16 +37,19 @@ pub struct DemoOptions {
     pub seed: u64,
     /// Months of bundles before the current one.
     pub months: u32,
+    /// The province's code in the official list (default 51, Quảng Ngãi).
+    pub province: &'static str,
     pub kdf: KdfParams,
 }
 
 impl Default for DemoOptions {
     fn default() -> DemoOptions {
-        DemoOptions { communes: 30, seed: 1, months: 6, kdf: KdfParams::default() }
+        DemoOptions { communes: 30, seed: 1, months: 6, province: "51", kdf: KdfParams::default() }
     }
 }
 
-/// The most communes a demo province has (the province of the issue has about 100).
+/// The most communes a demo province has (the province of the issue has about 100; the largest
+/// in the official list, 168).
 pub const MAX_COMMUNES: usize = 200;
 
 pub struct DemoReport {
@@ -58,49 +62,29 @@ pub struct DemoReport {
     pub usb: PathBuf,
 }
 
-/// Names of the demo's communes (made up for the demo, in the style of the province's).
-const NAMES: [&str; 30] = [
-    "Xã Ia Đal",
-    "Xã Sa Bình",
-    "Xã Ngọk Réo",
-    "Xã Đăk Mar",
-    "Xã Tịnh Hòa",
-    "Xã Bình Châu",
-    "Xã Trà Phong",
-    "Xã Ba Vì",
-    "Xã Minh Long",
-    "Xã Nghĩa Hành",
-    "Xã Mộ Đức",
-    "Xã Sơn Hà",
-    "Xã Sơn Tây",
-    "Xã Đăk Tô",
-    "Xã Ngọc Linh",
-    "Xã Măng Đen",
-    "Xã Kon Plông",
-    "Xã Đăk Hà",
-    "Xã Ia Chim",
-    "Xã Hòa Bình",
-    "Xã Tư Nghĩa",
-    "Xã Thanh Bình",
-    "Xã An Phú",
-    "Xã Phổ Châu",
-    "Xã Long Sơn",
-    "Xã Trà Bồng",
-    "Xã Đông Trà",
-    "Xã Tây Trà",
-    "Xã Bình Sơn",
-    "Xã Vạn Tường",
-];
-
-fn name(i: usize) -> String {
-    match NAMES.get(i) {
-        Some(n) => (*n).to_owned(),
-        None => format!("Xã mẫu số {}", i + 1),
+/// The demo province's communes: the first `n` of the province's official list (`crate::units`), the
+/// demo commune's own (Xã Ia Đal, 23535, when the province is Quảng Ngãi) first. Their codes and
+/// names are the official ones, so the console's names and the communes' own setups agree.
+pub fn communes(province: &str, n: usize) -> Result<Vec<(String, String)>> {
+    let official = crate::units::Units::builtin().communes_of(province);
+    if official.is_empty() {
+        return Err(Error::field(
+            "province",
+            "Tỉnh",
+            format!("không có tỉnh mã «{}» trong danh mục", crate::text::printable(province, 10)),
+        ));
     }
-}
-
-fn code(i: usize) -> String {
-    if i == 0 { "23430".into() } else { format!("{:05}", 23000 + i * 7) }
+    if n == 0 || n > official.len().min(MAX_COMMUNES) {
+        return Err(Error::field(
+            "communes",
+            "Số xã",
+            format!("phải từ 1 đến {} (số xã, phường, đặc khu của tỉnh)", official.len().min(MAX_COMMUNES)),
+        ));
+    }
+    let own = crate::demo::demo_setup().commune_code;
+    let mut list: Vec<&crate::units::Commune> = official.iter().filter(|c| c.code == own).collect();
+    list.extend(official.iter().filter(|c| c.code != own));
+    Ok(list.into_iter().take(n).map(|c| (c.code.clone(), c.full_name())).collect())
 }
 
 /// A moment of day `d` in Vietnam.
@@ -129,13 +113,12 @@ pub fn generate(
     opts: &DemoOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoReport> {
-    if opts.communes == 0 || opts.communes > MAX_COMMUNES {
-        return Err(Error::field("communes", "Số xã", format!("phải từ 1 đến {MAX_COMMUNES}")));
-    }
+    let list = communes(opts.province, opts.communes)?;
+    let province = crate::units::Units::builtin().province(opts.province).map(|p| p.name.clone()).unwrap_or_default();
     if opts.months == 0 || opts.months > 24 {
         return Err(Error::field("months", "Số tháng", "phải từ 1 đến 24"));
     }
-    let (mut p, enrollment) = Province::init(dir, password, "51", "Quảng Ngãi", opts.kdf)?;
+    let (mut p, enrollment) = Province::init(dir, password, opts.province, &province, opts.kdf)?;
     let rules = Rules::default();
     let now = Utc::now();
     let today = crate::period::day_of(now);
@@ -162,12 +145,12 @@ pub fn generate(
     let n = opts.communes;
     let half = periods.len() / 2;
     progress(0, n);
-    for i in 0..n {
+    for (i, (commune_code, commune_name)) in list.iter().cloned().enumerate() {
         let setup = Setup {
-            province_code: "51".into(),
-            province: "Quảng Ngãi".into(),
-            commune_code: code(i),
-            commune: name(i),
+            province_code: opts.province.into(),
+            province: province.clone(),
+            commune_code,
+            commune: commune_name,
             officer: "Nguyễn Văn An".into(),
         };
         let joins = if i == 3 { half } else { 0 };

@@ -208,27 +208,151 @@ pub fn late_sheet(province: &str, r: &Roster) -> Sheet {
     }
 }
 
-/// Writes one of the console's tables (`roster`, `late`, `figures`, `quarantine`) for `period` to `out`.
-pub fn write_table(
-    p: &crate::sync::province::Province,
-    table: &str,
-    period: crate::period::Period,
-    today: chrono::NaiveDate,
-    out: &Path,
-) -> Result<()> {
+/// The communes behind one figure of the province's table (the drill-down's first level): each
+/// commune whose figure is not zero, then the province's total.
+pub fn figure_communes_sheet(f: &ProvinceFigures, key: &str) -> Result<Sheet> {
+    let (column, total) = column_of(&f.total, key)?;
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for c in &f.communes {
+        let v = value_of(&c.figures, key);
+        if v != 0 {
+            rows.push(vec![
+                Cell::text(&f.province),
+                Cell::text(&c.commune_code),
+                Cell::text(&c.commune),
+                Cell::text(&f.total.label),
+                Cell::int(v),
+            ]);
+        }
+    }
+    rows.push(vec![
+        Cell::text(&f.province),
+        Cell::Empty,
+        Cell::text("Toàn tỉnh"),
+        Cell::text(&f.total.label),
+        Cell::int(total),
+    ]);
+    Ok(Sheet {
+        name: "Các xã".into(), headers: headers(&["Tỉnh", "Mã xã", "Xã", "Kỳ báo cáo", &column.label]), rows
+    })
+}
+
+fn column_of(f: &crate::figures::Figures, key: &str) -> Result<(super::figures::Column, i64)> {
+    super::figures::columns(f).into_iter().find(|(c, _)| c.key == key).ok_or_else(|| {
+        crate::Error::field(
+            "column",
+            "Số liệu",
+            format!(
+                "«{}» không có; chọn một mã cột của bảng số liệu (ví dụ members, teams, ind:tin_bao)",
+                crate::text::printable(key, 40)
+            ),
+        )
+    })
+}
+
+fn value_of(f: &crate::figures::Figures, key: &str) -> i64 {
+    super::figures::columns(f).into_iter().find(|(c, _)| c.key == key).map_or(0, |(_, v)| v)
+}
+
+/// The records of one commune behind one figure (the drill-down's second level): the register, the
+/// record's title, what it adds to the figure, then every field the records have (numbers as numbers,
+/// dates as dates), and the record's id.
+pub fn behind_sheet(f: &ProvinceFigures, key: &str, records: &[super::figures::Behind]) -> Result<Sheet> {
+    use super::figures::Typed;
+    let (column, _) = column_of(&f.total, key)?;
+    let commune = f.communes.first();
+    let mut labels: Vec<String> = Vec::new();
+    for r in records {
+        for (l, _) in &r.fields {
+            if !labels.contains(l) {
+                labels.push(l.clone());
+            }
+        }
+    }
+    let mut h =
+        headers(&["Tỉnh", "Mã xã", "Xã", "Kỳ báo cáo", "Sổ", "Tên", &format!("Tính vào số «{}»", column.label)]);
+    h.extend(labels.iter().cloned());
+    h.push(crate::sheet::import::ID_HEADER.into());
+    let rows = records
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                Cell::text(&f.province),
+                Cell::text(commune.map_or("", |c| c.commune_code.as_str())),
+                Cell::text(commune.map_or("", |c| c.commune.as_str())),
+                Cell::text(&f.total.label),
+                Cell::text(crate::text::capitalise(r.kind.label())),
+                Cell::text(&r.title),
+                Cell::int(r.value),
+            ];
+            for l in &labels {
+                let at = r.fields.iter().position(|(x, _)| x == l);
+                row.push(match at {
+                    None => Cell::Empty,
+                    Some(i) => match r.typed.get(i) {
+                        Some(Typed::Int(n)) => Cell::int(*n),
+                        Some(Typed::Date(d)) => Cell::Date(*d),
+                        Some(Typed::DateTime(t)) => Cell::Local(*t),
+                        _ => Cell::text(&r.fields[i].1),
+                    },
+                });
+            }
+            row.push(Cell::text(&r.id));
+            row
+        })
+        .collect();
+    Ok(Sheet { name: "Bản ghi".into(), headers: h, rows })
+}
+
+/// Which of the console's tables, and how far down a figure.
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted<'a> {
+    /// `roster`, `late`, `figures`, `quarantine`.
+    pub table: &'a str,
+    pub period: crate::period::Period,
+    /// For `figures`: one figure's communes (see `figures::columns` for the keys)…
+    pub column: Option<&'a str>,
+    /// …and with it, one commune's records behind that figure.
+    pub commune: Option<&'a str>,
+}
+
+/// The sheets of one of the console's tables.
+pub fn sheets(p: &crate::sync::province::Province, w: &Wanted<'_>, today: chrono::NaiveDate) -> Result<Vec<Sheet>> {
     let province = p.meta().province.clone();
-    let sheets = match table {
-        "roster" => roster_sheets(&province, &super::roster::roster(p, period, today)?),
-        "late" => vec![late_sheet(&province, &super::roster::roster(p, period, today)?)],
-        "figures" => vec![figures_sheet(&super::figures::figures(p, period, None)?)],
-        "quarantine" => vec![quarantine_sheet(&province, &super::quarantine::queue(p)?)],
-        other => {
+    Ok(match (w.table, w.column, w.commune) {
+        ("roster", _, _) => roster_sheets(&province, &super::roster::roster(p, w.period, today)?),
+        ("late", _, _) => vec![late_sheet(&province, &super::roster::roster(p, w.period, today)?)],
+        ("figures", None, None) => vec![figures_sheet(&super::figures::figures(p, w.period, None)?)],
+        ("figures", Some(key), None) => vec![figure_communes_sheet(&super::figures::figures(p, w.period, None)?, key)?],
+        ("figures", Some(key), Some(commune)) => {
+            let f = super::figures::figures(p, w.period, Some(commune))?;
+            column_of(&f.total, key)?;
+            vec![behind_sheet(&f, key, &super::figures::behind(p, w.period, commune, Some(key))?)?]
+        }
+        ("figures", None, Some(_)) => {
+            return Err(crate::Error::field(
+                "column",
+                "Số liệu",
+                "các bản ghi của một xã đứng sau một số liệu: hãy chọn cả số liệu (--column)",
+            ));
+        }
+        ("quarantine", _, _) => vec![quarantine_sheet(&province, &super::quarantine::queue(p)?)],
+        (other, _, _) => {
             return Err(crate::Error::field(
                 "table",
                 "Bảng",
                 format!("«{}» không có; chọn roster, late, figures hoặc quarantine", crate::text::printable(other, 20)),
             ));
         }
-    };
-    write_xlsx(&sheets, out)
+    })
+}
+
+/// Writes one of the console's tables to `out` (atomically).
+pub fn write_table(
+    p: &crate::sync::province::Province,
+    w: &Wanted<'_>,
+    today: chrono::NaiveDate,
+    out: &Path,
+) -> Result<()> {
+    write_xlsx(&sheets(p, w, today)?, out)
 }

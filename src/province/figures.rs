@@ -179,6 +179,31 @@ pub struct Behind {
     pub value: i64,
     /// (label, value) in form order.
     pub fields: Vec<(String, String)>,
+    /// Each field's value as a number or a date when it is one (for spreadsheets), beside `fields`.
+    #[serde(skip)]
+    pub typed: Vec<Typed>,
+}
+
+/// A field's value as a spreadsheet keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Typed {
+    /// Shown as text (its `fields` value).
+    Text,
+    Int(i64),
+    Date(chrono::NaiveDate),
+    DateTime(chrono::NaiveDateTime),
+}
+
+fn typed(ty: &crate::domain::FieldType, v: &serde_json::Value) -> Typed {
+    use crate::domain::FieldType as T;
+    match (ty, v) {
+        (T::Int { .. }, serde_json::Value::Number(n)) => n.as_i64().map_or(Typed::Text, Typed::Int),
+        (T::Date, serde_json::Value::String(s)) => crate::date::parse_date(s).map_or(Typed::Text, Typed::Date),
+        (T::DateTime, serde_json::Value::String(s)) => {
+            crate::date::parse_datetime(s).map_or(Typed::Text, Typed::DateTime)
+        }
+        _ => Typed::Text,
+    }
 }
 
 /// Reads a commune's records as the province holds them (for titles and linked names).
@@ -208,6 +233,11 @@ type LatestRow = ((i64, String), Kind, Option<String>);
 /// A record's fields as (label, value) lines an officer reads, in form order, then any field the form
 /// does not have (as it came: a quarantined record may carry one).
 fn describe_with(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<(String, String)>> {
+    Ok(describe_typed(kind, doc, read)?.into_iter().map(|(l, v, _)| (l, v)).collect())
+}
+
+/// As [`describe_with`], each value also as a number or a date when it is one.
+fn describe_typed(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<(String, String, Typed)>> {
     let form = crate::domain::registers::fields_for(kind, doc, read)?;
     let mut fields = Vec::new();
     for f in &form {
@@ -225,10 +255,10 @@ fn describe_with(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<(St
                 _ => None,
             }
         };
-        fields.push((f.label.to_string(), crate::domain::display_value(f, v, &name_of)));
+        fields.push((f.label.to_string(), crate::domain::display_value(f, v, &name_of), typed(&f.ty, v)));
     }
     for (k, v) in doc.iter().filter(|(k, v)| !v.is_null() && !form.iter().any(|f| &f.key == *k)) {
-        fields.push((crate::text::printable(k, 40), crate::text::printable(&v.to_string(), 400)));
+        fields.push((crate::text::printable(k, 40), crate::text::printable(&v.to_string(), 400), Typed::Text));
     }
     Ok(fields)
 }
@@ -267,7 +297,16 @@ pub fn behind(p: &Province, period: Period, commune: &str, key: Option<&str>) ->
             docs.insert(uid, (kind, doc));
         }
     }
-    let read = CommuneRecords { docs, refs: crate::domain::RefSet::builtin() };
+    // The lists the records were checked against: those sent to the communes over the release's own.
+    let refs = crate::domain::RefSet {
+        version: 0,
+        lists: p
+            .checked_refs()?
+            .into_iter()
+            .map(|(list, items)| crate::domain::RefList { list, label: String::new(), items: items.to_vec() })
+            .collect(),
+    };
+    let read = CommuneRecords { docs, refs };
     let mut out = Vec::new();
     for (id, (kind, doc)) in &read.docs {
         let value = match key {
@@ -281,8 +320,8 @@ pub fn behind(p: &Province, period: Period, commune: &str, key: Option<&str>) ->
             continue;
         }
         let title = crate::domain::registers::title(*kind, doc, &read)?;
-        let fields = describe_with(*kind, doc, &read)?;
-        out.push(Behind { id: id.to_string(), kind: *kind, title, value, fields });
+        let (fields, typed) = describe_typed(*kind, doc, &read)?.into_iter().map(|(l, v, t)| ((l, v), t)).unzip();
+        out.push(Behind { id: id.to_string(), kind: *kind, title, value, fields, typed });
     }
     out.sort_by(|a, b| crate::text::compare(&a.title, &b.title).then_with(|| a.id.cmp(&b.id)));
     Ok(out)

@@ -104,6 +104,9 @@ pub struct Listed {
     pub commune_code: Option<String>,
     /// The commune's name as the province knows it.
     pub commune: Option<String>,
+    /// Where the commune, number and time shown come from when the bundle was not proven: its
+    /// manifest read but its signature not checked, or only its file name (a damaged bundle).
+    pub unverified: Option<Unverified>,
     pub seq: Option<i64>,
     /// When the bundle was made (RFC 3339), as its manifest says.
     pub created_at: Option<String>,
@@ -118,6 +121,16 @@ pub struct Listed {
     pub message: String,
     /// What it holds: "12 mới, 3 sửa, 1 xóa" (only when it can be imported).
     pub holds: Option<String>,
+}
+
+/// Where an unproven bundle's commune, number and time were read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unverified {
+    /// Its manifest, decrypted but not proven (signature or later checks failed).
+    Manifest,
+    /// Only its file name: the bundle could not be opened at all.
+    FileName,
 }
 
 /// The refusals that mean the file itself is not intact (damaged, tampered, not a bundle).
@@ -150,6 +163,7 @@ pub fn scan(p: &mut Province, paths: &[PathBuf]) -> Result<Vec<Listed>> {
                 name,
                 commune_code: None,
                 commune: None,
+                unverified: None,
                 seq: None,
                 created_at: None,
                 period: None,
@@ -163,16 +177,28 @@ pub fn scan(p: &mut Province, paths: &[PathBuf]) -> Result<Vec<Listed>> {
         }
         let peeked = p.peek(&file).ok();
         let o = one(p, &file, &dry);
-        let (code, seq, created) = match (&o.report, &peeked) {
-            (Some(r), _) => (Some(r.commune_code.clone()), Some(r.seq), Some(r.created_at)),
-            (None, Some(m)) => (Some(crate::text::printable(&m.commune_code, 10)), Some(m.seq), Some(m.created_at)),
-            (None, None) => (None, None, None),
+        let named = crate::sync::parse_file_name(&name);
+        let (code, seq, created, unverified) = match (&o.report, &peeked, named.clone()) {
+            (Some(r), _, _) => (Some(r.commune_code.clone()), Some(r.seq), Some(r.created_at), None),
+            // A replay passed the signature check before it was found to be one.
+            (None, Some(m), _) => (
+                Some(crate::text::printable(&m.commune_code, 10)),
+                Some(m.seq),
+                Some(m.created_at),
+                (o.status != Status::Replay).then_some(Unverified::Manifest),
+            ),
+            // The name's day is only a day: no time of creation is shown, the period is.
+            (None, None, Some((_, commune, _, seq, _))) => (Some(commune), Some(seq), None, Some(Unverified::FileName)),
+            (None, None, None) => (None, None, None, None),
         };
-        let day = created.map(|t| t.with_timezone(&crate::period::vietnam()).date_naive());
+        let day = created
+            .map(|t| t.with_timezone(&crate::period::vietnam()).date_naive())
+            .or_else(|| named.as_ref().map(|n| n.4).filter(|_| unverified == Some(Unverified::FileName)));
         out.push(Listed {
             name,
             commune: code.as_deref().map(|c| super::commune_name(&names, c)),
             commune_code: code,
+            unverified,
             seq,
             created_at: created.map(|t| t.to_rfc3339()),
             period: day.map(|d| rules.period_of(d).label()),

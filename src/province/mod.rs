@@ -12,6 +12,7 @@ pub mod export;
 pub mod figures;
 pub mod intake;
 pub mod quarantine;
+pub mod reference;
 pub mod report;
 pub mod roster;
 

@@ -1,8 +1,9 @@
 //! The province's summary report (Báo cáo tổng hợp kết quả phong trào toàn dân bảo vệ an ninh Tổ
 //! quốc) for a period, in the Nghị định 30/2020/NĐ-CP format with the Công an tỉnh's header: the
 //! province's indicators, a table by commune with the totals, and who sent their figures on time.
-//! The number is left for the registry to write by hand (the province store keeps no register of
-//! issued documents yet).
+//! Numbered through the province's register of issued documents ([`issue`],
+//! `store::province_documents`): printing the same period's report again keeps its number and date;
+//! a preview takes no number.
 
 use chrono::NaiveDate;
 
@@ -21,8 +22,12 @@ fn pct(p: Option<f64>) -> String {
     p.map_or_else(|| "—".to_owned(), |p| format!("{}%", p.to_string().replace('.', ",")))
 }
 
-/// The report's document.
-pub fn document(f: &ProvinceFigures, roster: &Roster, date: NaiveDate) -> Document {
+/// The report's form name in the province's register, and its series.
+pub const FORM: &str = "bao-cao-tong-hop";
+pub const SERIES: &str = "BC-CAT";
+
+/// The report's document; `number` `None` (a preview): "……/BC-CAT", to write by hand.
+pub fn document(f: &ProvinceFigures, roster: &Roster, date: NaiveDate, number: Option<&str>) -> Document {
     let t = &f.total;
     let period = t.label.clone();
     let lower = {
@@ -32,7 +37,7 @@ pub fn document(f: &ProvinceFigures, roster: &Roster, date: NaiveDate) -> Docume
     let mut doc = Document::new(format!("Báo cáo tổng hợp kết quả phong trào toàn dân bảo vệ an ninh Tổ quốc {lower}"))
         .with(
             Header::new("BỘ CÔNG AN", format!("CÔNG AN TỈNH {}", f.province.to_uppercase()))
-                .number("……/BC-CAT")
+                .number(number.map_or_else(|| format!("……/{SERIES}"), str::to_owned))
                 .place_date(f.province.clone(), date),
         )
         .with(
@@ -140,8 +145,38 @@ như sau:",
 }
 
 /// The report as a PDF.
-pub fn render(f: &ProvinceFigures, roster: &Roster, date: NaiveDate) -> Result<Vec<u8>, PrintError> {
-    crate::print::render(&document(f, roster, date))
+pub fn render(
+    f: &ProvinceFigures,
+    roster: &Roster,
+    date: NaiveDate,
+    number: Option<&str>,
+) -> Result<Vec<u8>, PrintError> {
+    crate::print::render(&document(f, roster, date, number))
+}
+
+/// The summary report of `period` printed under a number of the province's register: the number
+/// and date it was first given, unless `new` (the officer's explicit "Cấp số mới"). The PDF, the
+/// register's entry, and whether it was a reprint.
+pub fn issue(
+    p: &mut crate::sync::province::Province,
+    period: crate::period::Period,
+    new: bool,
+    today: NaiveDate,
+) -> crate::Result<(Vec<u8>, crate::store::province_documents::ProvinceDoc, bool)> {
+    let f = super::figures::figures(p, period, None)?;
+    let r = super::roster::roster(p, period, today)?;
+    let period_text = period.to_string();
+    let target = crate::store::province_documents::ProvinceTarget {
+        form: FORM,
+        series: SERIES,
+        period: &period_text,
+        date: today,
+    };
+    let now = chrono::Utc::now().to_rfc3339();
+    let (doc, pdf, again) = p.db_mut().issue_or_reprint(&target, new, &now, |doc| {
+        render(&f, &r, doc.issued_on, Some(&doc.number_text())).map_err(crate::Error::Print)
+    })?;
+    Ok((pdf, doc, again))
 }
 
 /// The late list of a period, one page: each commune with a period late or still missing.
@@ -185,4 +220,67 @@ pub fn late_document(province: &str, roster: &Roster, date: NaiveDate) -> Docume
 /// The late list as a PDF.
 pub fn render_late(province: &str, roster: &Roster, date: NaiveDate) -> Result<Vec<u8>, PrintError> {
     crate::print::render(&late_document(province, roster, date))
+}
+
+/// The quarantine queue as a document: each record a commune sent that broke the rules, with its
+/// commune, the reason and the decision taken (or none yet).
+pub fn quarantine_document(province: &str, items: &[super::quarantine::Item], date: NaiveDate) -> Document {
+    let waiting = items.iter().filter(|i| i.entry.decision.is_none()).count();
+    let mut doc = Document::new(format!("Danh sách bản ghi bị cách ly – Công an tỉnh {province}"))
+        .with(
+            Header::new("BỘ CÔNG AN", format!("CÔNG AN TỈNH {}", province.to_uppercase()))
+                .place_date(province.to_owned(), date),
+        )
+        .with(Title::new("Danh sách").subject("Các bản ghi bị cách ly khi nhận số liệu của xã"))
+        .with(Paragraph::new(format!(
+            "Đến ngày {}, có {} bản ghi sai quy định được giữ riêng, chưa tính vào số liệu toàn tỉnh; {} bản ghi chờ quyết định.",
+            crate::date::display(date),
+            format_int(items.len() as i64),
+            format_int(waiting as i64)
+        )));
+    if items.is_empty() {
+        doc.push(Paragraph::new("Không có bản ghi nào bị cách ly."));
+        return doc;
+    }
+    let mut table = Table::new(vec![
+        Column::new("TT", 0.5, Align::Center),
+        Column::new("Xã (mã)", 1.6, Align::Left),
+        Column::new("Loại bản ghi", 1.1, Align::Left),
+        Column::new("Lý do", 2.6, Align::Left),
+        Column::new("Nhận lúc", 1.1, Align::Center),
+        Column::new("Quyết định", 1.8, Align::Left),
+    ])
+    .size(11.0);
+    for (n, i) in items.iter().enumerate() {
+        let decision = match &i.entry.decision {
+            None => "Chờ quyết định".to_owned(),
+            Some(d) => format!(
+                "{} ({}, {}): {}",
+                if d.decision == "accept" { "Chấp nhận" } else { "Giữ từ chối" },
+                crate::date::display_stamp(&d.decided_at),
+                d.decided_by,
+                d.note
+            ),
+        };
+        table = table.row([
+            (n + 1).to_string(),
+            format!("{} ({})", i.commune, i.entry.commune_code),
+            crate::text::capitalise(&i.kind_label),
+            // The whole reason is in the spreadsheet and on the screen; a line of the list stays short.
+            crate::text::printable(&i.entry.reason, 240),
+            crate::date::display_stamp(&i.entry.at),
+            decision,
+        ]);
+    }
+    doc.push(table);
+    doc
+}
+
+/// The quarantine queue as a PDF.
+pub fn render_quarantine(
+    province: &str,
+    items: &[super::quarantine::Item],
+    date: NaiveDate,
+) -> Result<Vec<u8>, PrintError> {
+    crate::print::render(&quarantine_document(province, items, date))
 }

@@ -8,6 +8,7 @@
 pub mod export;
 pub mod import;
 pub mod read;
+pub mod tables;
 pub mod template;
 
 use std::path::Path;

@@ -27,6 +27,7 @@ pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "province_0002_bindings", include_str!("migrations/province/0002_bindings.sql")),
     (3, "province_0003_console", include_str!("migrations/province/0003_console.sql")),
     (4, "province_0004_accounts", include_str!("migrations/province/0004_accounts.sql")),
+    (5, "province_0005_documents", include_str!("migrations/province/0005_documents.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -18,6 +18,7 @@ mod peers;
 pub mod province;
 mod province_accounts;
 pub mod province_console;
+pub mod province_documents;
 mod query;
 mod sync;
 

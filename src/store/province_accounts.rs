@@ -139,10 +139,14 @@ impl ProvinceDb {
         Ok(())
     }
 
-    /// Sets an account's password: one's own, or anyone's for the chief.
-    pub fn change_password(&mut self, username: &str, new_password: &str) -> Result<()> {
+    /// Sets an account's password: one's own, giving the `current` one (someone at a computer left
+    /// open cannot take the account over), or anyone's for the chief. As the commune's store does.
+    pub fn change_password(&mut self, username: &str, current: Option<&str>, new_password: &str) -> Result<()> {
         let target = self.account(username)?;
         account::may_set_password(self.session.as_ref(), &target, Role::province_label)?;
+        if account::needs_current_password(self.session.as_ref(), &target) {
+            Keyring::check_current(&self.keyring_path(), &target.username, current)?;
+        }
         account::check_password(new_password)?;
         Keyring::set_password(&self.keyring_path(), &target.username, new_password, &self.key)?;
         let who = self.who();

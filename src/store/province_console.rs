@@ -162,6 +162,40 @@ impl ProvinceDb {
         Ok(())
     }
 
+    /// Every version of the reference lists the province sent, oldest first: (version, the set as JSON).
+    pub fn references_sent(&self) -> Result<Vec<(i64, String)>> {
+        super::all_rows(&self.conn, "SELECT version, lists FROM province_reference ORDER BY version", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+    }
+
+    /// Keeps a version of the reference lists as sent, with an audit entry, in one transaction. A
+    /// version already kept with the same lists is not kept twice; with other lists it is refused.
+    pub fn keep_reference(&mut self, version: i64, lists: &str, who: &str, now: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let kept: Option<String> = tx
+            .query_row("SELECT lists FROM province_reference WHERE version = ?1", [version], |r| r.get(0))
+            .optional()?;
+        match kept {
+            Some(k) if k == lists => return Ok(()),
+            Some(_) => {
+                return Err(crate::Error::field(
+                    "version",
+                    "Phiên bản danh mục",
+                    format!("phiên bản {version} đã gửi các xã với nội dung khác; hãy tăng số phiên bản"),
+                ));
+            }
+            None => {}
+        }
+        tx.execute(
+            "INSERT INTO province_reference (version, lists, written_at, written_by) VALUES (?1, ?2, ?3, ?4)",
+            params![version, lists, now, who],
+        )?;
+        audit(&tx, now, who, "reference_send", Some(&version.to_string()), &serde_json::json!({"version": version}))?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The communes' names by code.
     pub fn commune_names(&self) -> Result<Vec<(String, String)>> {
         super::all_rows(&self.conn, "SELECT code, name FROM commune ORDER BY code", [], |r| Ok((r.get(0)?, r.get(1)?)))

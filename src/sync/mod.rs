@@ -21,6 +21,28 @@ pub const VALID_DAYS: i64 = 60;
 /// How long a receipt or an enrollment bundle stays valid (they are kept and re-read for years).
 pub const LONG_VALID_DAYS: i64 = 3650;
 
+/// What a bundle's file name says, as [`file_name`] writes it: province code, commune code, epoch,
+/// number, and the day it was made. Nothing of it is proven (anyone can rename a file): it is shown,
+/// marked unverified, only when the bundle itself cannot be read.
+pub fn parse_file_name(name: &str) -> Option<(String, String, i64, i64, chrono::NaiveDate)> {
+    let stem = name.strip_suffix(".ptb").or_else(|| name.strip_suffix(".PTB"))?;
+    let parts: Vec<&str> = stem.split('-').collect();
+    let [province, commune, epoch, seq, day] = parts.as_slice() else { return None };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(province, 2) || !digits(commune, 5) || !digits(seq, 6) || !digits(day, 8) {
+        return None;
+    }
+    let epoch =
+        epoch.strip_prefix('k').filter(|e| !e.is_empty() && e.len() <= 9 && e.bytes().all(|b| b.is_ascii_digit()))?;
+    Some((
+        (*province).to_owned(),
+        (*commune).to_owned(),
+        epoch.parse().ok()?,
+        seq.parse().ok()?,
+        chrono::NaiveDate::parse_from_str(day, "%Y%m%d").ok()?,
+    ))
+}
+
 /// `<province>-<commune>-k<epoch>-<seq 6 digits>-<yyyymmdd>.ptb`: the epoch (`k` for kỳ) tells apart
 /// the bundles numbered again after a restore from a backup.
 pub fn file_name(

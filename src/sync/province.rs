@@ -235,15 +235,90 @@ impl Province {
         self.write_out(m, ENROLLMENT_FILE, &e, dir)
     }
 
-    /// Writes a reference-data bundle: `lists` if given, and every revoked key.
+    /// Writes a reference-data bundle: `lists` if given, and every revoked key. The lists are kept,
+    /// by version, so that the records the communes send are checked against them ([`Province::checked_refs`]).
     pub fn write_reference(&mut self, lists: Option<RefSet>, dir: &Path, now: DateTime<Utc>) -> Result<PathBuf> {
-        // A list of provinces and communes the communes would refuse is not sent.
+        let mut keep = None;
         if let Some(set) = &lists {
+            // A list of provinces and communes the communes would refuse is not sent.
             crate::units::check_ref_set(set)?;
+            let floor = RefSet::builtin().version;
+            if set.version <= floor {
+                return Err(Error::field(
+                    "version",
+                    "Phiên bản danh mục",
+                    format!(
+                        "phải lớn hơn {floor} (phiên bản có sẵn trong phần mềm): các xã bỏ qua phiên bản không mới hơn"
+                    ),
+                ));
+            }
+            let text = serde_json::to_string(set).map_err(|e| Error::Json(e.to_string()))?;
+            let sent = self.db.references_sent()?;
+            match sent.iter().find(|(v, _)| *v == set.version) {
+                Some((_, t)) if *t != text => {
+                    return Err(Error::field(
+                        "version",
+                        "Phiên bản danh mục",
+                        format!("phiên bản {} đã gửi các xã với nội dung khác; hãy tăng số phiên bản", set.version),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    if let Some((last, _)) = sent.last().filter(|(v, _)| *v > set.version) {
+                        return Err(Error::field(
+                            "version",
+                            "Phiên bản danh mục",
+                            format!(
+                                "phiên bản {} cũ hơn phiên bản {last} đã gửi; hãy dùng số lớn hơn {last}",
+                                set.version
+                            ),
+                        ));
+                    }
+                    keep = Some((set.version, text));
+                }
+            }
         }
         let r = Reference { lists, revoked: self.db.revoked()? };
         let m = self.province_manifest(BundleKind::Reference, "", now, super::VALID_DAYS)?;
-        self.write_out(m, REFERENCE_FILE, &r, dir)
+        let path = self.write_out(m, REFERENCE_FILE, &r, dir)?;
+        if let Some((version, text)) = keep {
+            let who = self.db.who();
+            self.db.keep_reference(version, &text, &who, &now.to_rfc3339())?;
+        }
+        Ok(path)
+    }
+
+    /// The reference lists incoming records are checked against: those this release ships, with every
+    /// list the province sent laid over them. A list sent takes the newest version's items in its
+    /// order, then the items only older versions had: an item withdrawn later stays valid for the
+    /// records a commune made while it was offered (as the commune's own store keeps it).
+    pub fn checked_refs(&self) -> Result<HashMap<String, Arc<[RefItem]>>> {
+        let mut lists: HashMap<String, Vec<RefItem>> =
+            RefSet::builtin().lists.into_iter().map(|l| (l.list, l.items)).collect();
+        let mut sent: Vec<RefSet> = Vec::new();
+        for (version, text) in self.db.references_sent()? {
+            sent.push(
+                serde_json::from_str(&text)
+                    .map_err(|e| Error::Json(format!("danh mục phiên bản {version} đã gửi: {e}")))?,
+            );
+        }
+        // Newest first: the first version to name a list decides its order and labels.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for set in sent.iter().rev() {
+            for l in &set.lists {
+                let items = lists.entry(l.list.clone()).or_default();
+                if seen.insert(l.list.clone()) {
+                    let older = std::mem::take(items);
+                    items.extend(l.items.iter().cloned());
+                    items.extend(older.into_iter().filter(|o| !l.items.iter().any(|i| i.code == o.code)));
+                } else {
+                    let missing: Vec<RefItem> =
+                        l.items.iter().filter(|i| !items.iter().any(|x| x.code == i.code)).cloned().collect();
+                    items.extend(missing);
+                }
+            }
+        }
+        Ok(lists.into_iter().map(|(k, v)| (k, Arc::from(v))).collect())
     }
 
     /// Writes the age identity to `out` (for `age -d -i FILE`).
@@ -731,7 +806,7 @@ Không nhập gì. Hãy liên hệ xã {} để kiểm tra máy và khóa.",
         let stamps = self.db.stamps(installation, &ids)?;
         let batch: HashMap<Uuid, (Kind, Option<&str>)> =
             changes.iter().filter_map(|p| p.item.as_ref().ok().map(|e| (e.id, (e.kind, p.data())))).collect();
-        let refs = RefSet::builtin().lists.into_iter().map(|l| (l.list, Arc::from(l.items))).collect();
+        let refs = self.checked_refs()?;
         // "Not after today" is judged with the same day of grace as the clocks: the commune's laptop
         // may run ahead of the province's by a few hours.
         let grace = now + chrono::Duration::days(1);

@@ -24,6 +24,17 @@ function phongtrao(args, password = PW) {
   return execFileSync(cli, args, { env: { ...process.env, PHONGTRAO_PASSWORD: password }, encoding: "utf8" });
 }
 
+// A spreadsheet's first sheet read back by a reader that is not ours (Debian's openpyxl): one line per
+// row, cells joined by "|", each cell's Python type after a ":" for numbers and dates.
+function readXlsx(file) {
+  return execFileSync("/usr/bin/python3", ["-c", `
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+for r in ws.iter_rows(values_only=True):
+    print("|".join("" if c is None else (str(c) if isinstance(c, str) else f"{c}:{type(c).__name__}") for c in r))
+`, file], { encoding: "utf8" }).trim().split("\n");
+}
+
 const ptb = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".ptb")).sort() : []);
 
 describe("a province created at first run takes in a USB stick", { timeout: 300_000 }, () => {
@@ -62,6 +73,10 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
     await d.click("[data-test=place-tinh]");
     // The commune's fields go away: a province has none.
     await d.until("no commune field", async () => (await d.count("#f-commune_code")) === 0);
+    // The warning names the province's leaders, not the commune's chief.
+    const warning = await d.text("[data-test=password-warning]");
+    assert.match(warning, /tài khoản lãnh đạo Công an tỉnh/);
+    assert.doesNotMatch(warning, /Công an xã/);
     await d.type("#f-officer", "Trần Văn Bình");
     await d.type("#f-password", CHIEF_PW);
     await d.type("#f-password_again", CHIEF_PW);
@@ -150,6 +165,11 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
     await d.until("four bundles listed", async () => (await d.count("[data-test=bundle-row]")) === 4);
     await d.find("[data-test=bundle-row][data-status=replay]");
     await d.findText("[data-test=bundle-row][data-status=refused]", "Hỏng hoặc bị sửa");
+    // The tampered bundle still names its commune, from its file name, marked unverified.
+    await d.findText(
+      "[data-test=bundle-row][data-status=refused] [data-test=bundle-commune]",
+      "23530 – Xã Rờ Kơi (theo tên tệp, chưa xác minh)",
+    );
     await d.findText("[data-test=bundle-row]", "23534");
     // "Xem trước": the summary, nothing imported, no receipt.
     const receiptsBefore = ptb(path.join(usb, "bien-nhan", "23534")).length;
@@ -260,12 +280,33 @@ describe("the demo province: late list, figures to one record, report, quarantin
     await d.exec("document.querySelector(arguments[0]).scrollIntoView({ block: 'center', inline: 'center' })", "[data-test=drill-members]");
     const total = await d.text("[data-test=drill-members]");
     assert.ok(Number(total.replace(/\./g, "")) > 0, total);
+    // The whole table to .xlsx.
+    const year = String(new Date().getFullYear());
+    await d.click("[data-test=figures-export]");
+    await d.findText("[data-test=figures-said]", `so-lieu-toan-tinh-${year}.xlsx`);
+    assert.ok(fs.existsSync(path.join(tinh, `so-lieu-toan-tinh-${year}.xlsx`)));
     await d.click("[data-test=drill-members]");
     await d.findText("[data-test=drill-title]", "Thành viên");
+    // One figure's communes to .xlsx.
+    await d.click("[data-test=figures-export]");
+    await d.findText("[data-test=figures-said]", `so-lieu-members-${year}.xlsx`);
+    assert.ok(fs.existsSync(path.join(tinh, `so-lieu-members-${year}.xlsx`)));
+    const code = await d.exec("return document.querySelector('[data-test=drill-commune]').dataset.code");
     await d.click("[data-test=drill-commune] button");
     await d.find("[data-test=behind-row]");
     const n = await d.count("[data-test=behind-row]");
     assert.ok(n > 0);
+    // One commune's records behind it to .xlsx: one row per record, with the commune's code.
+    await d.click("[data-test=figures-export]");
+    await d.findText("[data-test=figures-said]", `so-lieu-members-${code}-${year}.xlsx`);
+    const xlsx = path.join(tinh, `so-lieu-members-${code}-${year}.xlsx`);
+    const lines = readXlsx(xlsx);
+    assert.equal(lines.length, n + 1, lines.slice(0, 3).join("\n"));
+    assert.match(lines[0], /^Tỉnh\|Mã xã\|Xã\|Kỳ báo cáo\|Sổ\|Tên\|/);
+    assert.match(lines[1], new RegExp(`^Quảng Ngãi\\|${code}\\|`));
+    // Numbers as numbers, dates as dates (the member's date of birth).
+    assert.match(lines[1], /\|1(\.0)?:(int|float)\|/);
+    assert.match(lines[1], /:datetime/);
     await d.click("[data-test=behind-row] button");
     await d.findText("[data-test=behind-record]", "Họ và tên");
     await d.screenshot(path.join(shots, "46-province-record.png"));
@@ -279,6 +320,20 @@ describe("the demo province: late list, figures to one record, report, quarantin
     await d.click("[data-test=report-preview]");
     await d.find("[data-test=report-pdf] canvas", 30000);
     await d.screenshot(path.join(shots, "47-province-report.png"));
+    // Printed under a number of the province's register; printed again, it keeps it.
+    await d.click("[data-test=report-print]");
+    await d.findText("[data-test=figures-said]", "Đã cấp số 01/BC-CAT", 30000).catch(async (e) => {
+      const shown = await d.exec("return [...document.querySelectorAll('.error-box, .ok')].map((x) => x.textContent)");
+      throw new Error(`${e.message}; shown: ${JSON.stringify(shown)}`);
+    });
+    const saved = (await d.text("[data-test=figures-said]")).split(" ra ").pop().trim();
+    const text = execFileSync("pdftotext", ["-layout", saved, "-"], { encoding: "utf8" });
+    assert.match(text, /01\/BC-CAT/);
+    assert.match(text, /Tổng hợp kết quả phong trào toàn dân/);
+    await d.find("[data-test=report-pdf] canvas", 30000);
+    await d.screenshot(path.join(shots, "47a-province-report-numbered.png"));
+    await d.click("[data-test=report-print]");
+    await d.findText("[data-test=figures-said]", "Đã in lại báo cáo tổng hợp số 01/BC-CAT", 30000);
   });
 
   it("decides a quarantined record with a note, and the decision stays", async () => {
@@ -296,9 +351,52 @@ describe("the demo province: late list, figures to one record, report, quarantin
     await d.click(`${card} [data-test=refuse]`);
     await d.findText(`${card} [data-test=decision]`, "Giữ từ chối");
     await d.screenshot(path.join(shots, "48-province-quarantine.png"));
+    // The list printed (previewed) and exported.
+    await d.click("[data-test=quarantine-print]");
+    await d.findText("[data-test=quarantine-said]", "danh-sach-cach-ly.pdf");
+    await d.find("[data-test=quarantine-pdf] canvas");
+    const text = execFileSync("pdftotext", ["-layout", path.join(tinh, "danh-sach-cach-ly.pdf"), "-"], { encoding: "utf8" });
+    assert.match(text, /QUẢNG NGÃI/);
+    assert.match(text, /bản ghi bị cách ly/);
+    assert.match(text, /Giữ từ chối/);
+    await d.screenshot(path.join(shots, "49-province-quarantine-printed.png"));
+    await d.click("[data-test=quarantine-export]");
+    await d.findText("[data-test=quarantine-said]", "danh-sach-cach-ly.xlsx");
+    assert.ok(readXlsx(path.join(tinh, "danh-sach-cach-ly.xlsx")).some((l) => l.includes("Giữ từ chối")));
     // Leave and come back: still decided.
     await d.click("[data-test=pnav-figures]");
     await d.click("[data-test=pnav-quarantine]");
     await d.findText(`${card} [data-test=decision]`, "Xã ghi sai loại hoạt động");
+  });
+  it("edits the lists sent to the communes, shows what changed, and writes the signed bundle", async () => {
+    await d.click("[data-test=pnav-reference]");
+    await d.findText("[data-test=reference-version]", "Chưa gửi danh mục nào");
+    await d.click("[data-test=reference-list-model_kind]");
+    await d.until("the model kinds", async () => (await d.count("[data-test=reference-item]")) === 4);
+    // A new kind with a code that is not one: refused, naming the list and the row.
+    await d.click("[data-test=item-add]");
+    const row = "[data-test=reference-item]:last-child";
+    await d.type(`${row} [data-test=item-code]`, "Tự giác");
+    await d.type(`${row} [data-test=item-label]`, "Tự giác");
+    await d.click("[data-test=reference-review]");
+    await d.findText("[data-test=reference-error]", "Loại mô hình, dòng 5");
+    await d.type(`${row} [data-test=item-code]`, "tu_giac");
+    await d.click("[data-test=reference-review]");
+    await d.findText("[data-test=reference-change]", "Loại mô hình: thêm «Tự giác» (tu_giac)");
+    // A criterion's years are its settings.
+    await d.click("[data-test=reference-list-criteria_xa]");
+    await d.find("[data-test=item-from_year]");
+    await d.type("[data-test=reference-item]:first-child [data-test=item-from_year]", "2027");
+    await d.click("[data-test=reference-review]");
+    await d.findText("[data-test=reference-changes]", "đổi thiết lập của");
+    await d.screenshot(path.join(shots, "49a-province-reference.png"));
+    const folder = path.join(dir, "danh-muc");
+    fs.mkdirSync(folder);
+    await d.type("[data-test=reference-folder]", folder);
+    await d.click("[data-test=reference-send]");
+    await d.findText("[data-test=reference-said]", "phiên bản 2");
+    await d.findText("[data-test=reference-version]", "Đã gửi các xã phiên bản 2");
+    assert.equal(ptb(folder).length, 1);
+    assert.match(ptb(folder)[0], /-danh-muc-/);
   });
 });

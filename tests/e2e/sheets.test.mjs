@@ -163,4 +163,34 @@ print(type(rows[1][2]).__name__)
     await d.findText("[data-test=sheet-saved]", "mau-thanh-vien");
     assert.ok(fs.readdirSync(folder).some((f) => f.startsWith("mau-thanh-vien-to-bao-ve-an-ninh-trat-tu_")));
   });
+  it("exports the dashboard's tables and the yearly report's figures", async () => {
+    const xlsx = () => new Set(fs.readdirSync(folder).filter((f) => f.endsWith(".xlsx")));
+    const before = xlsx();
+    await d.click("[data-test=nav-dashboard]");
+    await d.click("[data-test=dashboard-export]");
+    await d.findText("[data-test=dashboard-saved]", "tong-quan-phong-trao_");
+    const dash = [...xlsx()].find((f) => !before.has(f) && f.startsWith("tong-quan-phong-trao_"));
+    assert.ok(dash, "the dashboard's file in the print folder");
+    // Read back by openpyxl: every sheet opens with the province and the commune with its code.
+    const sheets = execFileSync("/usr/bin/python3", ["-c", `
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+for ws in wb.worksheets:
+    rows = list(ws.iter_rows(values_only=True))
+    print(ws.title, "|".join(str(c) for c in rows[0][:3]), rows[1][:3] if len(rows) > 1 else "")
+`, path.join(folder, dash)]).toString();
+    assert.match(sheets, /Thành viên theo tổ Tỉnh\|Mã xã\|Xã \('Quảng Ngãi', '23535', 'Xã Ia Đal'\)/);
+    await d.click("[data-test=nav-documents]");
+    await d.click("[data-test=report-export]");
+    const year = new Date().getFullYear();
+    await d.findText("[data-test=report-saved]", `so-lieu-bao-cao-nam-${year}_`);
+    const read = execFileSync("/usr/bin/python3", ["-c", `
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Chỉ tiêu"]
+rows = list(ws.iter_rows(values_only=True))
+print(len(rows) - 1, rows[1][3], type(rows[1][6]).__name__)
+`, path.join(folder, [...xlsx()].find((f) => f.startsWith(`so-lieu-bao-cao-nam-${year}_`)))]).toString().trim();
+    assert.equal(read, `14 ${year} int`);
+    await d.screenshot(path.join(shots, "53-sheet-report-figures.png"));
+  });
 });

@@ -399,7 +399,8 @@ fn a_whole_stick_is_imported_bundle_by_bundle_and_receipts_go_home_in_a_folder_p
 fn the_demo_province_has_something_true_for_every_screen_and_quarantine_decisions_are_audited() {
     let dir = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
-    let opts = demo::DemoOptions { communes: 8, seed: 1, months: 6, kdf: KdfParams::insecure_for_tests() };
+    let opts =
+        demo::DemoOptions { communes: 8, seed: 1, months: 6, province: "51", kdf: KdfParams::insecure_for_tests() };
     let r = demo::generate(&dir.path().join("tinh"), PW, &opts, &mut |_, _| {}).unwrap();
     eprintln!("demo province of 8 communes, 6 months: {:?}", started.elapsed());
     let mut p = r.province;
@@ -425,7 +426,14 @@ fn the_demo_province_has_something_true_for_every_screen_and_quarantine_decision
             }
         }
     }
-    let at = |i: usize| &seen[&if i == 0 { "23430".to_owned() } else { format!("{:05}", 23000 + i * 7) }];
+    // The demo's communes are Quảng Ngãi's own, by their official codes and names, Xã Ia Đal first.
+    let list = demo::communes("51", 8).unwrap();
+    assert_eq!(list[0], ("23535".to_owned(), "Xã Ia Đal".to_owned()));
+    for (code, name) in &list {
+        assert_eq!(&phongtrao::units::Units::builtin().commune(code).unwrap().full_name(), name);
+    }
+    let code = |i: usize| list[i].0.as_str();
+    let at = |i: usize| &seen[code(i)];
     assert!(at(0).iter().all(|s| *s == State::OnTime), "{:?}", at(0));
     // The month before the demo's first is not counted: the communes registered after its cut-off.
     let before = rules.period_of(months.last().unwrap().start - Duration::days(1));
@@ -437,11 +445,12 @@ fn the_demo_province_has_something_true_for_every_screen_and_quarantine_decision
     assert!(seen.values().flatten().any(|s| *s == State::Late));
     let year = roster::roster(&p, months[0].period, today).unwrap();
     let row = |code: &str| year.communes.iter().find(|c| c.commune_code == code).unwrap().clone();
-    assert!(!row("23007").gaps.is_empty(), "commune 2 lost a bundle");
-    assert!(row("23014").revoked);
-    assert_eq!(row("23028").quarantined, 3);
-    assert_eq!(row("23042").clock_flags.len(), 1, "{:?}", row("23042").clock_flags);
-    assert_eq!(row("23430").commune, "Xã Ia Đal");
+    assert!(!row(code(1)).gaps.is_empty(), "commune 2 lost a bundle");
+    assert!(row(code(2)).revoked);
+    assert_eq!(row(code(4)).quarantined, 3);
+    assert_eq!(row(code(6)).clock_flags.len(), 1, "{:?}", row(code(6)).clock_flags);
+    assert_eq!(row("23535").commune, "Xã Ia Đal");
+    assert_eq!(row(code(4)).commune, list[4].1);
     // The stick of the intake screen: a new bundle, a replay and a damaged one.
     let stick = intake::import_paths(
         &mut p,
@@ -457,9 +466,7 @@ fn the_demo_province_has_something_true_for_every_screen_and_quarantine_decision
     // The quarantine queue: three records of commune 5, with their reasons in Vietnamese.
     let q = quarantine::queue(&p).unwrap();
     assert_eq!(q.len(), 3);
-    assert!(
-        q.iter().all(|i| i.entry.commune_code == "23028" && i.commune == "Xã Tịnh Hòa" && i.entry.decision.is_none())
-    );
+    assert!(q.iter().all(|i| i.entry.commune_code == code(4) && i.commune == list[4].1 && i.entry.decision.is_none()));
     assert!(q.iter().all(|i| !i.entry.reason.is_empty() && i.entry.data.is_some()));
     let negative = q.iter().find(|i| i.entry.data.as_deref().unwrap().contains("\"attendances\":-5")).unwrap();
     let other = q.iter().find(|i| i.id != negative.id).unwrap();
@@ -469,7 +476,7 @@ fn the_demo_province_has_something_true_for_every_screen_and_quarantine_decision
     assert_eq!(e.code(), "not_found");
     let period = months[0].period;
     let f = |p: &Province| {
-        phongtrao::province::figures::figures(p, period, Some("23028")).unwrap().communes[0].figures.clone()
+        phongtrao::province::figures::figures(p, period, Some(code(4))).unwrap().communes[0].figures.clone()
     };
     let before = f(&p);
     let records_before = p.db().counts().unwrap();
@@ -503,7 +510,7 @@ fn the_demo_province_has_something_true_for_every_screen_and_quarantine_decision
             .unwrap()
             .communes
             .iter()
-            .find(|c| c.commune_code == "23028")
+            .find(|c| c.commune_code == code(4))
             .unwrap()
             .quarantined,
         1
@@ -573,7 +580,7 @@ fn the_command_line_province_console() {
     assert!(!done.status.success());
     assert!(out.contains("1 đã nhập, 1 đã nhập trước đây, 1 bị từ chối"), "{out}");
     assert!(String::from_utf8_lossy(&done.stderr).contains("Bị từ chối"));
-    assert!(Path::new(&usb).join("bien-nhan").join("23430").is_dir());
+    assert!(Path::new(&usb).join("bien-nhan").join("23535").is_dir());
 
     // Figures: the province, one commune, and the quarantine decided through the command line.
     let period = day_of(Utc::now()).format("%Y").to_string();
@@ -606,7 +613,7 @@ fn the_command_line_province_console() {
     let r = sheet(&xlsx, "Các xã");
     let head: Vec<String> = r.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
     assert_eq!(&head[..6], ["Tỉnh", "Mã xã", "Xã", "Kỳ báo cáo", "Số kỳ phải gửi", "Đã nhận"]);
-    let ia_dal = r.rows().find(|row| row[1] == Data::String("23430".into())).unwrap();
+    let ia_dal = r.rows().find(|row| row[1] == Data::String("23535".into())).unwrap();
     assert_eq!(ia_dal[0], Data::String("Quảng Ngãi".into()));
     assert_eq!(ia_dal[2], Data::String("Xã Ia Đal".into()));
     assert!(matches!(ia_dal[4], Data::Float(n) if n >= 1.0), "{:?}", ia_dal[4]);
@@ -632,6 +639,51 @@ fn the_command_line_province_console() {
     let no_period = run(&["province", "--dir", &tinh, "export", "figures", "--out", &xlsx]);
     assert!(String::from_utf8_lossy(&no_period.stderr).contains("Kỳ báo cáo: bảng số liệu cần kỳ báo cáo"));
 
+    // A figure drilled down: its communes, then one commune's records behind it, each with the
+    // province and the commune's code, numbers as numbers and dates as dates.
+    let members = all["total"]["members"].as_f64().unwrap();
+    let xlsx = p("members.xlsx");
+    ok(&["province", "--dir", &tinh, "export", "figures", "--period", &period, "--column", "members", "--out", &xlsx]);
+    let by = sheet(&xlsx, "Các xã");
+    let rows: Vec<_> = by.rows().collect();
+    assert_eq!(rows[0].last().unwrap(), &Data::String("Thành viên".into()));
+    assert_eq!(rows.last().unwrap()[2], Data::String("Toàn tỉnh".into()));
+    assert_eq!(rows.last().unwrap()[4], Data::Float(members));
+    let sum: f64 = rows[1..rows.len() - 1].iter().map(|r| r[4].get_float().unwrap()).sum();
+    assert_eq!(sum, members, "the communes add up to the province's figure");
+    let (code, first) = (rows[1][1].to_string(), rows[1][4].get_float().unwrap());
+    ok(&[
+        "province",
+        "--dir",
+        &tinh,
+        "export",
+        "figures",
+        "--period",
+        &period,
+        "--column",
+        "members",
+        "--commune",
+        &code,
+        "--out",
+        &xlsx,
+    ]);
+    let recs = sheet(&xlsx, "Bản ghi");
+    let rows: Vec<_> = recs.rows().collect();
+    let head: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(&head[..6], ["Tỉnh", "Mã xã", "Xã", "Kỳ báo cáo", "Sổ", "Tên"]);
+    assert_eq!(head.last().unwrap(), "Mã bản ghi");
+    assert_eq!((rows.len() - 1) as f64, first, "one row per member of the commune");
+    assert!(rows[1..].iter().all(|r| r[1] == Data::String(code.clone()) && r[6] == Data::Float(1.0)));
+    let born = head.iter().position(|h| h == "Ngày sinh").unwrap();
+    assert!(rows[1..].iter().any(|r| r[born].is_datetime()), "a date of birth is a date");
+    let wrong = run(&[
+        "province", "--dir", &tinh, "export", "figures", "--period", &period, "--column", "khong", "--out", &xlsx,
+    ]);
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("Số liệu: «khong» không có"));
+    let late = p("late.xlsx");
+    ok(&["province", "--dir", &tinh, "export", "late", "--out", &late]);
+    assert!(sheet(&late, "Gửi muộn").rows().count() > 1);
+
     // The province's summary report, as a PDF.
     let pdf = p("bao-cao.pdf");
     let printed = ok(&["province", "--dir", &tinh, "print", "bao-cao-tong-hop", "--period", &period, "-o", &pdf]);
@@ -644,9 +696,52 @@ fn the_command_line_province_console() {
         "{text}"
     );
     assert!(
-        text.contains("Xã Ia Đal (23430)")
-            || super::print::squash(&super::print::page_text(Path::new(&pdf), 2)).contains("Xã Ia Đal (23430)")
+        text.contains("Xã Ia Đal (23535)")
+            || super::print::squash(&super::print::page_text(Path::new(&pdf), 2)).contains("Xã Ia Đal (23535)")
     );
+    // Numbered through the province's register: the same period's report printed again keeps its
+    // number and date; only --new takes another; a preview takes none.
+    assert!(printed.contains("số 01/BC-CAT"), "{printed}");
+    assert!(text.contains("01/BC-CAT"), "{text}");
+    let again = ok(&["province", "--dir", &tinh, "print", "bao-cao-tong-hop", "--period", &period, "-o", &pdf]);
+    assert!(again.contains("Đã in lại báo cáo tổng hợp") && again.contains("số 01/BC-CAT"), "{again}");
+    let other = format!("{period}-Q1");
+    let q1 = ok(&["province", "--dir", &tinh, "print", "bao-cao-tong-hop", "--period", &other, "-o", &pdf]);
+    assert!(q1.contains("số 02/BC-CAT"), "{q1}");
+    let renewed =
+        ok(&["province", "--dir", &tinh, "print", "bao-cao-tong-hop", "--period", &period, "--new", "-o", &pdf]);
+    assert!(renewed.contains("số 03/BC-CAT") && !renewed.contains("lại"), "{renewed}");
+    let preview =
+        ok(&["province", "--dir", &tinh, "print", "bao-cao-tong-hop", "--period", &period, "--preview", "-o", &pdf]);
+    assert!(preview.contains("chưa lấy số"), "{preview}");
+    assert!(super::print::squash(&super::print::page_text(Path::new(&pdf), 1)).contains("……/BC-CAT"));
+    let again = ok(&["province", "--dir", &tinh, "print", "bao-cao-tong-hop", "--period", &period, "-o", &pdf]);
+    assert!(again.contains("số 03/BC-CAT"), "the last one issued for the period is the one printed again: {again}");
+    {
+        let p = Province::open_as(Path::new(&tinh), "tinh", PW).unwrap();
+        let register = p.db().issued_documents().unwrap();
+        let numbers: Vec<String> = register.iter().map(|d| d.number_text()).collect();
+        assert_eq!(numbers, ["03/BC-CAT", "02/BC-CAT", "01/BC-CAT"]);
+        let log = p.db().audit_log().unwrap();
+        assert_eq!(log.iter().filter(|e| e.action == "document_issue").count(), 3);
+        assert!(p.db().audit_intact().unwrap());
+    }
+
+    // The late list and the quarantine list, as PDFs.
+    let pdf = p("cach-ly.pdf");
+    let printed = ok(&["province", "--dir", &tinh, "print", "danh-sach-cach-ly", "-o", &pdf]);
+    assert!(printed.contains("Đã in danh sách bản ghi bị cách ly"), "{printed}");
+    let text = super::print::squash(&super::print::page_text(Path::new(&pdf), 1));
+    assert!(
+        text.contains("CÔNG AN TỈNH") && text.contains("QUẢNG NGÃI") && text.contains("3 bản ghi sai quy định"),
+        "{text}"
+    );
+    assert!(text.contains("Giữ từ chối") && text.contains("Sai loại hoạt"), "{text}");
+    let pdf = p("muon.pdf");
+    ok(&["province", "--dir", &tinh, "print", "danh-sach-gui-muon", "-o", &pdf]);
+    assert!(super::print::squash(&super::print::page_text(Path::new(&pdf), 1)).contains("gửi số liệu muộn"));
+    let no_period = run(&["province", "--dir", &tinh, "print", "bao-cao-tong-hop", "-o", &pdf]);
+    assert!(String::from_utf8_lossy(&no_period.stderr).contains("báo cáo tổng hợp cần kỳ báo cáo"));
 
     // Reporting rules: shown, set, checked.
     let shown = ok(&["province", "--dir", &tinh, "periods"]);
@@ -753,9 +848,14 @@ fn the_province_store_has_accounts_roles_and_lockout_like_a_communes() {
     assert_eq!(officer.register("23432", &pubkey).unwrap_err().code(), "forbidden");
     let e = officer.import(&enrollment, &ImportOptions::default()).unwrap_err();
     assert_ne!(e.code(), "forbidden");
-    officer.db_mut().change_password("lethicuc", "mat-khau-moi-cua-cuc").unwrap();
+    // One's own password needs the current one: none, or a wrong one, is refused naming the field.
+    let e = officer.db_mut().change_password("lethicuc", None, "mat-khau-moi-cua-cuc").unwrap_err();
+    assert!(e.to_string().contains("Mật khẩu hiện tại"), "{e}");
+    let e = officer.db_mut().change_password("lethicuc", Some("doan-thu"), "mat-khau-moi-cua-cuc").unwrap_err();
+    assert!(e.to_string().contains("Mật khẩu hiện tại: không đúng"), "{e}");
+    officer.db_mut().change_password("lethicuc", Some("mat-khau-can-bo"), "mat-khau-moi-cua-cuc").unwrap();
     assert_eq!(
-        officer.db_mut().change_password("tranvanbinh", "mat-khau-chiem-quyen").unwrap_err().code(),
+        officer.db_mut().change_password("tranvanbinh", None, "mat-khau-chiem-quyen").unwrap_err().code(),
         "forbidden"
     );
     drop(officer);
@@ -803,7 +903,12 @@ fn the_stick_is_listed_before_import_without_changing_anything() {
     let mut bytes = std::fs::read(&a2).unwrap();
     let last = bytes.len() - 40;
     bytes[last] ^= 1;
-    std::fs::write(usb.join("51-23430-000099-20261101.ptb"), &bytes).unwrap();
+    // A copy damaged from its first bytes, under a name that says nothing.
+    let mut head = bytes.clone();
+    head[30] ^= 1;
+    std::fs::write(usb.join("51-23430-k0-000099-20261101.ptb"), &bytes).unwrap();
+    std::fs::write(usb.join("51-23430-k0-000098-20261101.ptb"), &head).unwrap();
+    std::fs::write(usb.join("gói hỏng.ptb"), &head).unwrap();
     let before = format!("{:?}", w.province.db().bundles().unwrap());
     let listed = intake::scan(&mut w.province, std::slice::from_ref(&usb)).unwrap();
     assert_eq!(format!("{:?}", w.province.db().bundles().unwrap()), before, "a scan imports nothing");
@@ -818,11 +923,30 @@ fn the_stick_is_listed_before_import_without_changing_anything() {
     assert_eq!(next.holds.as_deref(), Some("2 mới, 0 sửa, 0 xóa, 1 không đổi"));
     assert!(next.period.as_deref().is_some_and(|p| p.starts_with("Tháng ")), "{:?}", next.period);
     assert!(next.created_at.is_some());
-    let bad = by(&usb.join("51-23430-000099-20261101.ptb"));
+    let bad = by(&usb.join("51-23430-k0-000099-20261101.ptb"));
     assert_eq!((bad.status, bad.intact), (Status::Refused, false), "{}", bad.message);
+    // What can be read of it is shown, marked unverified.
+    assert_eq!(bad.commune_code.as_deref(), Some("23430"));
+    assert!(bad.unverified.is_some());
     // The views say it in Vietnamese.
     let line = phongtrao::present::province::bundle_line(bad);
     assert_eq!(line.intact_text, "Hỏng hoặc bị sửa");
+    // The province has no name of its own for it: the official list's.
+    let official = phongtrao::units::Units::builtin().commune("23430").unwrap().full_name();
+    assert!(line.commune.starts_with(&format!("23430 – {official} (")), "{}", line.commune);
+    assert!(line.commune.contains("chưa xác minh"), "{}", line.commune);
+    assert!(!line.verified);
+    // Nothing of it opens: its file name alone names the commune, its number and its period.
+    let unread = by(&usb.join("51-23430-k0-000098-20261101.ptb"));
+    assert_eq!((unread.status, unread.intact), (Status::Refused, false), "{}", unread.message);
+    assert_eq!((unread.unverified, unread.seq), (Some(intake::Unverified::FileName), Some(98)));
+    assert!(unread.created_at.is_none(), "a file name holds no time of creation");
+    assert!(unread.period.as_deref().is_some_and(|p| p.starts_with("Tháng 11/2026")), "{:?}", unread.period);
+    let line = phongtrao::present::province::bundle_line(unread);
+    assert_eq!(line.commune, format!("23430 – {official} (theo tên tệp, chưa xác minh)"));
+    let nameless = phongtrao::present::province::bundle_line(by(&usb.join("gói hỏng.ptb")));
+    assert_eq!((nameless.commune.as_str(), nameless.verified), ("—", false));
+    assert!(phongtrao::present::province::bundle_line(replay).verified);
     assert_eq!(phongtrao::present::province::bundle_line(next).status_text, "Nhập được");
 }
 
@@ -882,12 +1006,149 @@ fn a_key_is_revoked_with_its_reason_and_the_late_list_prints_on_one_page() {
     let r = roster::roster(&w.province, period, d("2026-12-20")).unwrap();
     assert!(!r.late().is_empty());
     let out = w.dir.path().join("muon.xlsx");
-    phongtrao::province::export::write_table(&w.province, "late", period, d("2026-12-20"), &out).unwrap();
+    let wanted = |table| phongtrao::province::export::Wanted { table, period, column: None, commune: None };
+    phongtrao::province::export::write_table(&w.province, &wanted("late"), d("2026-12-20"), &out).unwrap();
     assert!(std::fs::metadata(&out).unwrap().len() > 1000);
-    let e = phongtrao::province::export::write_table(&w.province, "khac", period, d("2026-12-20"), &out).unwrap_err();
+    let e = phongtrao::province::export::write_table(&w.province, &wanted("khac"), d("2026-12-20"), &out).unwrap_err();
     assert!(e.to_string().starts_with("Bảng: «khac» không có"), "{e}");
     let pdf = phongtrao::province::report::render_late("Quảng Ngãi", &r, d("2026-12-20")).unwrap();
     let file = w.dir.path().join("muon.pdf");
     std::fs::write(&file, &pdf).unwrap();
     assert_eq!(crate::print::page_count(&file), 1, "one page");
+}
+
+/// The province checks the records its communes send against the lists it sent them (every version
+/// kept), not only against the lists this release ships: a category it added is accepted, one it
+/// later withdrew stays valid for the records made while it was offered, and a code it never sent
+/// is still put aside.
+#[test]
+fn incoming_records_are_checked_against_the_lists_the_province_sent() {
+    use phongtrao::domain::{RefItem, RefSet};
+    let mut w = world();
+    let mut a = w.commune("23535", 0);
+    let patrol = RefItem {
+        code: "tuan_tra".into(),
+        label: "Tuần tra an ninh".into(),
+        data: json!({"fields": [{"key": "participants", "label": "Số người tham gia", "type": "int", "min": 0}]}),
+    };
+    let categories = |set: &RefSet| set.lists.iter().find(|l| l.list == "activity_category").unwrap().items.clone();
+    let mut v2 = RefSet::builtin();
+    v2.version = 2;
+    v2.lists.retain(|l| l.list == "activity_category");
+    v2.lists[0].items.push(patrol.clone());
+    let act = |category: &str, extra: serde_json::Value| {
+        let mut d = doc(json!({"category": category, "date": "2026-11-20"}));
+        d.extend(doc(extra));
+        d
+    };
+    let opts = ImportOptions { dry_run: false, receipt_dir: Some(w.dir.path().join("receipts")) };
+    // Lists the province never sent (laid on the commune's store by hand): its record is put aside.
+    a.apply_reference(&v2).unwrap();
+    let id = a.create(Kind::Activity, &act("tuan_tra", json!({"participants": 6}))).unwrap().id;
+    let f = w.export_at(&mut a, Utc::now());
+    let r = w.province.import(&f, &opts).unwrap();
+    assert_eq!(r.quarantined.len(), 1, "a category the province never sent");
+    // Once the province sent them, the same record (edited) is accepted.
+    let sent = w.province.write_reference(Some(v2.clone()), &w.usb(), Utc::now()).unwrap();
+    commune::import(&mut a, &sent).unwrap();
+    a.update(Kind::Activity, id, &act("tuan_tra", json!({"participants": 7}))).unwrap();
+    let f = w.export_at(&mut a, Utc::now());
+    let r = w.province.import(&f, &opts).unwrap();
+    assert!(r.quarantined.is_empty(), "a category the province sent is accepted: {:?}", r.quarantined);
+    assert_eq!(r.by_kind["activity"].updated + r.by_kind["activity"].new, 1, "{:?}", r.by_kind);
+
+    // Version 3 withdraws it: the record made under version 2, sent again, is still accepted.
+    let mut v3 = v2.clone();
+    v3.version = 3;
+    v3.lists[0].items.retain(|i| i.code != "tuan_tra");
+    assert_eq!(categories(&v3).len(), categories(&RefSet::builtin()).len());
+    let sent = w.province.write_reference(Some(v3.clone()), &w.usb(), Utc::now()).unwrap();
+    commune::import(&mut a, &sent).unwrap();
+    let refs = w.province.checked_refs().unwrap();
+    let codes: Vec<&str> = refs["activity_category"].iter().map(|i| i.code.as_str()).collect();
+    assert_eq!(codes.last(), Some(&"tuan_tra"), "withdrawn, kept last for old records: {codes:?}");
+    let f = commune::export(&mut a, &w.usb(), &ExportOptions { full: true, ..Default::default() }, &mut |_, _| {})
+        .unwrap()
+        .path;
+    let r = w.province.import(&f, &opts).unwrap();
+    assert!(r.quarantined.is_empty(), "{:?}", r.quarantined);
+
+    // The versions are kept as sent: the same version again with other lists is refused, an older
+    // one too, and one not newer than the release's own.
+    let mut clash = v3.clone();
+    clash.lists[0].items.push(patrol.clone());
+    let e = w.province.write_reference(Some(clash), &w.usb(), Utc::now()).unwrap_err();
+    assert!(e.to_string().contains("phiên bản 3 đã gửi các xã với nội dung khác"), "{e}");
+    let mut old = v2.clone();
+    old.version = 2;
+    w.province.write_reference(Some(old), &w.usb(), Utc::now()).unwrap();
+    let mut older = v3.clone();
+    older.version = 1;
+    let e = w.province.write_reference(Some(older), &w.usb(), Utc::now()).unwrap_err();
+    assert!(e.to_string().contains("Phiên bản danh mục"), "{e}");
+    let log = w.province.db().audit_log().unwrap();
+    assert_eq!(log.iter().filter(|e| e.action == "reference_send").count(), 2);
+}
+
+/// The lists the province sends, edited from the console: what changed since the version last sent,
+/// each bad row named, the next version written and kept, the reporting period becoming the rule.
+#[test]
+fn the_lists_sent_to_the_communes_are_edited_compared_and_sent() {
+    use phongtrao::domain::RefItem;
+    use phongtrao::province::reference::{self, Change};
+    let mut w = world();
+    let usb = w.usb();
+    let mut lists = reference::editable(&w.province).unwrap();
+    let names: Vec<&str> = lists.iter().map(|l| l.list.as_str()).collect();
+    assert_eq!(names, reference::EDITABLE);
+    assert!(reference::preview(&w.province, &lists).unwrap().is_empty(), "nothing edited, nothing changed");
+    let kinds = lists.iter_mut().find(|l| l.list == "model_kind").unwrap();
+    kinds.items.push(RefItem { code: "tu_giac".into(), label: "Tự giác".into(), data: serde_json::Value::Null });
+    kinds.items.retain(|i| i.code != "tu_phong");
+    kinds.items[0].label = "Tự quản (sửa tên)".into();
+    let period = lists.iter_mut().find(|l| l.list == "reporting_period").unwrap();
+    period.items[0].data["grace_days"] = json!(9);
+    let changes = reference::preview(&w.province, &lists).unwrap();
+    assert!(changes.contains(&Change::Added {
+        list: "model_kind".into(),
+        code: "tu_giac".into(),
+        label: "Tự giác".into()
+    }));
+    assert!(changes.iter().any(|c| matches!(c, Change::Withdrawn { code, .. } if code == "tu_phong")));
+    assert!(changes.iter().any(|c| matches!(c, Change::Renamed { new, .. } if new == "Tự quản (sửa tên)")));
+    assert!(changes.iter().any(|c| matches!(c, Change::Settings { list, .. } if list == "reporting_period")));
+    let text = changes[0].text("Loại mô hình");
+    assert!(text.starts_with("Loại mô hình: "), "{text}");
+
+    // Bad rows: every one named at once, nothing sent.
+    let mut bad = lists.clone();
+    bad[0].items.push(RefItem { code: "Có Dấu".into(), label: "".into(), data: serde_json::Value::Null });
+    let e = reference::send(&mut w.province, &bad, &usb, Utc::now()).unwrap_err();
+    assert_eq!(e.code(), "invalid");
+    assert!(
+        e.to_string().contains("mã phải gồm chữ thường") && e.to_string().contains("tên không được để trống"),
+        "{e}"
+    );
+    assert!(w.province.db().references_sent().unwrap().is_empty());
+
+    let sent = reference::send(&mut w.province, &lists, &usb, Utc::now()).unwrap();
+    assert_eq!(sent.version, 2);
+    assert!(sent.path.exists());
+    assert_eq!(sent.changes, changes);
+    assert_eq!(phongtrao::province::rules(&w.province).unwrap().grace_days, 9, "the period sent is the rule");
+    // Sent: the lists now start from it, and nothing has changed since.
+    let again = reference::editable(&w.province).unwrap();
+    assert!(again.iter().find(|l| l.list == "model_kind").unwrap().items.iter().any(|i| i.code == "tu_giac"));
+    assert!(reference::preview(&w.province, &again).unwrap().is_empty());
+    // The lists the communes' records are checked against keep the withdrawn kind.
+    let refs = w.province.checked_refs().unwrap();
+    let codes: Vec<&str> = refs["model_kind"].iter().map(|i| i.code.as_str()).collect();
+    assert!(codes.contains(&"tu_giac") && codes.contains(&"tu_phong"), "{codes:?}");
+    // A commune takes the bundle: the new kind is offered, the withdrawn one no longer.
+    let mut a = w.commune("23535", 0);
+    commune::import(&mut a, &sent.path).unwrap();
+    let offered: Vec<String> = a.ref_items("model_kind").unwrap().into_iter().map(|i| i.code).collect();
+    assert!(offered.contains(&"tu_giac".to_owned()) && !offered.contains(&"tu_phong".to_owned()), "{offered:?}");
+    let next = reference::send(&mut w.province, &again, &usb, Utc::now()).unwrap();
+    assert_eq!((next.version, next.changes.len()), (3, 0));
 }

@@ -458,3 +458,64 @@ fn yearly_grades_are_read_by_their_whole_label() {
     let m = m.iter().find(|m| m.title == "Đinh Văn Ngắn").unwrap();
     assert_eq!(m.data["grades"], serde_json::json!([{"year": 2025, "grade": "hoan_thanh"}]));
 }
+
+/// The dashboard's tables and the yearly report's figures go to Excel too (issue 18), each row with
+/// the province and the commune with its code, numbers as numbers; the same numbers the window and
+/// the printed report show.
+#[test]
+fn the_dashboard_and_the_yearly_report_export_to_xlsx() {
+    use calamine::{Data, Reader};
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    let today = chrono::Local::now().date_naive();
+    let year = chrono::Datelike::year(&today);
+    let d = phongtrao::dashboard::dashboard(&store, today).unwrap();
+    let report = phongtrao::print::fill::year_report(&store, year).unwrap();
+    drop(store);
+    let db = dir.path().join("demo.db");
+    let sheet = |file: &Path, name: &str| {
+        let mut wb = calamine::open_workbook_auto(file).unwrap();
+        wb.worksheet_range(name).unwrap()
+    };
+    let out = dir.path().join("tong-quan.xlsx");
+    let o = cli_ok_as(&db, PW, &["export", "dashboard", "-o", out.to_str().unwrap()]);
+    assert!(o.contains("Đã xuất tổng quan phong trào"), "{o}");
+    let models = sheet(&out, "Mô hình theo loại");
+    let rows: Vec<_> = models.rows().collect();
+    let head: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(head, ["Tỉnh", "Mã xã", "Xã", "Loại mô hình", "Đang hoạt động", "Đã giải thể"]);
+    assert_eq!(rows.len() - 1, d.models_by_kind.len());
+    for (row, m) in rows[1..].iter().zip(&d.models_by_kind) {
+        assert_eq!(
+            row[..3],
+            [Data::String("Quảng Ngãi".into()), Data::String("23535".into()), Data::String("Xã Ia Đal".into())]
+        );
+        assert_eq!(
+            (row[3].to_string(), &row[4], &row[5]),
+            (m.label.clone(), &Data::Float(m.active as f64), &Data::Float(m.dissolved as f64))
+        );
+    }
+    let months = sheet(&out, "Hoạt động theo tháng");
+    let sum: f64 = months.rows().skip(1).map(|r| if let Data::Float(n) = r[5] { n } else { 0.0 }).sum();
+    assert_eq!(sum as i64, d.activities_by_month.iter().map(|m| m.count).sum::<i64>());
+    let teams = sheet(&out, "Thành viên theo tổ");
+    assert_eq!(teams.rows().count() - 1, d.members_by_team.len());
+
+    let out = dir.path().join("bao-cao.xlsx");
+    let o = cli_ok_as(&db, PW, &["export", "report", "--year", &year.to_string(), "-o", out.to_str().unwrap()]);
+    assert!(o.contains(&format!("số liệu báo cáo năm {year}")), "{o}");
+    let ind = sheet(&out, "Chỉ tiêu");
+    let rows: Vec<_> = ind.rows().collect();
+    assert_eq!(rows.len() - 1, report.figures.len());
+    for (row, f) in rows[1..].iter().zip(&report.figures) {
+        assert_eq!(row[3], Data::Float(year as f64));
+        assert_eq!(row[5].to_string(), f.label);
+        assert_eq!(row[6], Data::Float(f.value.unwrap() as f64));
+    }
+    assert!(report.figures.iter().any(|f| f.value.unwrap() > 0), "the demo has figures to compare");
+    let q = sheet(&out, "Hoạt động theo quý");
+    for (row, r) in q.rows().skip(1).zip(&report.quarters) {
+        assert_eq!(row[4].to_string(), r.label);
+        assert_eq!(row[9], Data::Float(r.quarters.iter().sum::<i64>() as f64));
+    }
+}

@@ -122,6 +122,11 @@ export const commands = {
 	sheetExport: (kind: Kind, args: ListArgs) => __TAURI_INVOKE<string>("sheet_export", { kind, args }),
 	/**  "Tải mẫu Excel": the register's blank template into the print folder. */
 	sheetTemplate: (kind: Kind) => __TAURI_INVOKE<string>("sheet_template", { kind }),
+	/**
+	 *  "Xuất Excel" of the commune's figures into the print folder: `dashboard` (the dashboard's tables as
+	 *  of today) or `report` (the yearly report's figures of `year`).
+	 */
+	sheetExportTable: (table: string, year: number) => __TAURI_INVOKE<string>("sheet_export_table", { table, year }),
 	/**  "Nhập từ Excel": the USB sticks and the spreadsheets on them, to offer before the file dialog. */
 	sheetSources: () => __TAURI_INVOKE<Sources>("sheet_sources"),
 	/**  First run as the Công an tỉnh: creates the province store with its chief's account, logged in. */
@@ -153,10 +158,29 @@ export const commands = {
 	provinceEnrollment: (folder: string) => __TAURI_INVOKE<string>("province_enrollment", { folder }),
 	/**  Writes again the receipt of a commune's bundle `seq` into `<folder>/bien-nhan/<commune>/`. */
 	provinceReceipt: (communeCode: string, seq: number, folder: string) => __TAURI_INVOKE<string>("province_receipt", { communeCode, seq, folder }),
-	/**  The late list of `period` as a one-page PDF (base64) and written to `out` if given. */
-	provinceExport: (table: string, period: string, out: string) => __TAURI_INVOKE<string>("province_export", { table, period, out }),
+	/**
+	 *  One of the console's tables (`roster`, `late`, `figures`, `quarantine`) written as .xlsx to `out`;
+	 *  for `figures`, `column` narrows it to one figure's communes and `commune` to that commune's records.
+	 */
+	provinceExport: (table: string, period: string, column: string | null, commune: string | null, out: string) => __TAURI_INVOKE<string>("province_export", { table, period, column, commune, out }),
 	/**  The late list of `period`, one page, saved as a PDF at `out`; returns the PDF, base64, to preview. */
 	provinceLatePdf: (period: string, out: string) => __TAURI_INVOKE<string>("province_late_pdf", { period, out }),
+	/**  The quarantine queue as a PDF saved at `out`; returns the PDF, base64, to preview. */
+	provinceQuarantinePdf: (out: string) => __TAURI_INVOKE<string>("province_quarantine_pdf", { out }),
+	/**
+	 *  Prints the summary report of `period` under a number (the one already given to that period's
+	 *  report, kept) into the province's folder, never replacing a file.
+	 */
+	provinceReportPrint: (period: string) => __TAURI_INVOKE<ReportPrinted>("province_report_print", { period }),
+	/**  The lists the province sends down, to edit: as last sent, else as this release ships them. */
+	provinceReference: () => __TAURI_INVOKE<ReferenceView>("province_reference"),
+	/**  What sending the edited lists would change since the version last sent (nothing is written). */
+	provinceReferenceChanges: (lists: RefListEdit[]) => __TAURI_INVOKE<string[]>("province_reference_changes", { lists }),
+	/**
+	 *  Signs and writes the reference bundle with the edited lists into `folder` (chief only); returns
+	 *  what was done.
+	 */
+	provinceReferenceSend: (lists: RefListEdit[], folder: string) => __TAURI_INVOKE<ReferenceSent>("province_reference_send", { lists, folder }),
 	/**  The quarantine queue, undecided first. */
 	provinceQuarantine: () => __TAURI_INVOKE<QuarantineLine[]>("province_quarantine"),
 	/**  Decides on a quarantined record: accept after review, or keep refused; the note is required. */
@@ -298,8 +322,13 @@ export type BundleInfo = {
 export type BundleLine = {
 	file: string,
 	name: string,
-	/**  "23432 – Xã Tịnh Khê", or "—" when the file could not be read. */
+	/**
+	 *  "23535 – Xã Ia Đal"; "… (theo tên tệp, chưa xác minh)" when only the file's name could be read,
+	 *  "… (chưa xác minh)" when its manifest was read but not proven; "—" when nothing could be.
+	 */
 	commune: string,
+	/**  The commune, number and period shown were proven by the bundle's signature. */
+	verified: boolean,
 	seq: string,
 	period: string,
 	created: string,
@@ -945,6 +974,49 @@ export type RecordView = {
 	data: Value,
 };
 
+/**  One item of a list the province sends, as the window edits it. */
+export type RefItemEdit = {
+	code: string,
+	label: string,
+	settings: RefSetting[],
+	/**  The item's other settings as they were (JSON), kept as they are. */
+	rest: string,
+};
+
+/**  One list the province sends, as the window edits it. */
+export type RefListEdit = {
+	list: string,
+	label: string,
+	items: RefItemEdit[],
+};
+
+/**
+ *  One setting of a reference item (a criterion's years, the reporting period's cut-off day…), as a
+ *  field of the window's form.
+ */
+export type RefSetting = {
+	key: string,
+	label: string,
+	/**  `number`, `bool` or `text`. */
+	kind: string,
+	value: string,
+};
+
+/**  What sending the lists did. */
+export type ReferenceSent = {
+	/**  "Đã ký và ghi gói danh mục phiên bản 2 cho các xã: …". */
+	message: string,
+	path: string,
+	changes: string[],
+};
+
+/**  The lists the province sends, to edit. */
+export type ReferenceView = {
+	/**  "Đã gửi các xã phiên bản 2." or "Chưa gửi danh mục nào: đang dùng danh mục có sẵn (phiên bản 1)." */
+	version: string,
+	lists: RefListEdit[],
+};
+
 /**  A register with its names and how many records it holds. */
 export type RegisterInfo = {
 	kind: Kind,
@@ -953,6 +1025,18 @@ export type RegisterInfo = {
 	/**  Lower case, inside a sentence (`khu dân cư`): "Thêm khu dân cư". */
 	noun: string,
 	count: number,
+};
+
+/**  The summary report printed under a number of the province's register. */
+export type ReportPrinted = {
+	/**  Where the PDF was saved. */
+	path: string,
+	/**  "01/BC-CAT". */
+	number: string,
+	/**  What was done, as the officer reads it. */
+	message: string,
+	/**  The PDF, base64, to preview. */
+	pdf: string,
 };
 
 /**  "Required while `key` is `value`", and what the form says about it ("khi kết quả là Đạt"). */

@@ -239,12 +239,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Xuất danh sách một sổ (hoặc mọi sổ: all) ra tệp Excel .xlsx, theo tìm kiếm, lọc, sắp xếp như danh sách
+    /// Xuất danh sách một sổ (hoặc mọi sổ: all) ra tệp Excel .xlsx, theo tìm kiếm, lọc, sắp xếp như danh sách;
+    /// hoặc các bảng số liệu: dashboard (tổng quan phong trào), report (số liệu báo cáo năm)
     #[command(help_template = TEMPLATE)]
     Export {
-        /// Sổ cần xuất, hoặc all cho mọi sổ (mỗi sổ một trang tính)
+        /// Sổ cần xuất, all cho mọi sổ (mỗi sổ một trang tính), dashboard hoặc report
         #[arg(value_parser = parse_export_kind, value_name = "KIND")]
         kind: ExportKind,
+        /// Năm của số liệu báo cáo (report) hoặc của tổng quan (dashboard); mặc định năm nay
+        #[arg(long, value_name = "NĂM", value_parser = clap::value_parser!(i32).range(2000..=2100))]
+        year: Option<i32>,
         /// Tìm không phân biệt dấu, hoa thường
         #[arg(long, value_name = "CHỮ")]
         search: Option<String>,
@@ -450,6 +454,9 @@ pub enum ProvinceCmd {
         /// Số tháng đã gửi gói
         #[arg(long, default_value_t = 6, value_name = "N")]
         months: u32,
+        /// Mã tỉnh trong danh mục (các xã mẫu là các xã, phường, đặc khu của tỉnh đó)
+        #[arg(long, default_value = "51", value_name = "MÃ TỈNH")]
+        province: String,
     },
     /// Các xã theo kỳ báo cáo: số kỳ phải gửi, đã nhận, đúng hạn; gói cuối, gói thiếu, khóa bị thu hồi
     #[command(help_template = TEMPLATE)]
@@ -483,28 +490,42 @@ pub enum ProvinceCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Xuất một bảng ra tệp bảng tính .xlsx: roster (các xã theo kỳ), figures (số liệu), quarantine (bản ghi bị cách ly)
+    /// Xuất một bảng ra tệp bảng tính .xlsx: roster (các xã theo kỳ), late (danh sách gửi muộn), figures (số liệu;
+    /// với --column: các xã đứng sau một số liệu; thêm --commune: các bản ghi của xã đó), quarantine (bản ghi bị cách ly)
     #[command(help_template = TEMPLATE)]
     Export {
-        /// Bảng: roster, figures hoặc quarantine
-        #[arg(value_name = "BẢNG", value_parser = ["roster", "figures", "quarantine"])]
+        /// Bảng: roster, late, figures hoặc quarantine
+        #[arg(value_name = "BẢNG", value_parser = ["roster", "late", "figures", "quarantine"])]
         table: String,
-        /// Kỳ báo cáo: 2026, 2026-11, 2026-Q3, 2026-H1 (bảng figures phải có; roster mặc định năm nay)
+        /// Kỳ báo cáo: 2026, 2026-11, 2026-Q3, 2026-H1 (bảng figures phải có; các bảng khác mặc định năm nay)
         #[arg(long, value_name = "KỲ")]
         period: Option<String>,
+        /// Bảng figures: chỉ một số liệu (mã cột: members, teams, ind:tin_bao, model:…, antt:…), theo từng xã
+        #[arg(long, value_name = "MÃ CỘT")]
+        column: Option<String>,
+        /// Bảng figures với --column: các bản ghi của một xã đứng sau số liệu đó
+        #[arg(long, value_name = "MÃ XÃ", requires = "column")]
+        commune: Option<String>,
         /// Tệp .xlsx sẽ ghi
         #[arg(long, value_name = "TỆP")]
         out: PathBuf,
     },
-    /// In báo cáo tổng hợp của tỉnh ra tệp PDF (thể thức Nghị định 30/2020/NĐ-CP)
+    /// In ra tệp PDF (thể thức Nghị định 30/2020/NĐ-CP): báo cáo tổng hợp của tỉnh, danh sách gửi muộn,
+    /// danh sách bản ghi bị cách ly
     #[command(help_template = TEMPLATE)]
     Print {
-        /// Mẫu: bao-cao-tong-hop
-        #[arg(value_name = "MẪU", value_parser = ["bao-cao-tong-hop"])]
+        /// Mẫu: bao-cao-tong-hop, danh-sach-gui-muon hoặc danh-sach-cach-ly
+        #[arg(value_name = "MẪU", value_parser = ["bao-cao-tong-hop", "danh-sach-gui-muon", "danh-sach-cach-ly"])]
         form: String,
-        /// Kỳ báo cáo: 2026, 2026-11, 2026-Q3, 2026-H1
+        /// Kỳ báo cáo: 2026, 2026-11, 2026-Q3, 2026-H1 (báo cáo tổng hợp phải có; danh sách gửi muộn mặc định năm nay)
         #[arg(long, value_name = "KỲ")]
-        period: String,
+        period: Option<String>,
+        /// Báo cáo tổng hợp: cấp số mới (mặc định: in lại báo cáo cùng kỳ thì giữ số và ngày đã cấp)
+        #[arg(long)]
+        new: bool,
+        /// Báo cáo tổng hợp: chỉ xem trước, không lấy số
+        #[arg(long, conflicts_with = "new")]
+        preview: bool,
         /// Tệp PDF sẽ ghi
         #[arg(short = 'o', long = "out", value_name = "TỆP")]
         out: PathBuf,
@@ -911,11 +932,18 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 pub enum ExportKind {
     One(Kind),
     All,
+    /// The dashboard's tables.
+    Dashboard,
+    /// The yearly report's figures.
+    YearReport,
 }
 
 fn parse_export_kind(s: &str) -> Result<ExportKind, String> {
-    if matches!(s.trim(), "all" | "tat-ca" | "tất-cả") {
-        return Ok(ExportKind::All);
+    match s.trim() {
+        "all" | "tat-ca" | "tất-cả" => return Ok(ExportKind::All),
+        "dashboard" | "tong-quan" | "tổng-quan" => return Ok(ExportKind::Dashboard),
+        "report" | "bao-cao-nam" | "báo-cáo-năm" => return Ok(ExportKind::YearReport),
+        _ => {}
     }
     parse_kind(s).map(ExportKind::One)
 }

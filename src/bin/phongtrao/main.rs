@@ -142,10 +142,10 @@ fn run(cli: Cli) -> Result<()> {
             let mapping = mapping.iter().map(|m| parse_mapping(m)).collect::<Result<_>>()?;
             import(w, &ctx, kind, &file, &phongtrao::sheet::import::ImportOptions { mode, sheet, mapping }, json)
         }
-        Command::Export { kind, search, filter, sort, out } => {
+        Command::Export { kind, year, search, filter, sort, out } => {
             let filters = filter.iter().map(|f| Filter::parse(f)).collect::<Result<_>>()?;
             let q = ListQuery { search, filters, sort, ..ListQuery::default() };
-            export(w, &ctx, kind, &q, &out)
+            export(w, &ctx, kind, year, &q, &out)
         }
         Command::Template { kind, out } => template(w, &ctx, kind, &out),
     }
@@ -282,9 +282,34 @@ fn import(
     Ok(())
 }
 
-fn export(w: &mut impl Write, ctx: &Ctx, kind: cli::ExportKind, q: &ListQuery, out: &std::path::Path) -> Result<()> {
+fn export(
+    w: &mut impl Write,
+    ctx: &Ctx,
+    kind: cli::ExportKind,
+    year: Option<i32>,
+    q: &ListQuery,
+    out: &std::path::Path,
+) -> Result<()> {
+    use phongtrao::sheet::tables::{self, Table};
     let store = ctx.open()?;
+    let today = chrono::Local::now().date_naive();
     match kind {
+        cli::ExportKind::Dashboard => {
+            // The dashboard of a past year: as it stood at that year's end.
+            let day = match year {
+                Some(y) if y < chrono::Datelike::year(&today) => {
+                    chrono::NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(today)
+                }
+                _ => today,
+            };
+            tables::write(&store, Table::Dashboard(day), out)?;
+            say(w, format!("Đã xuất tổng quan phong trào ra {}", out.display()))
+        }
+        cli::ExportKind::YearReport => {
+            let y = year.unwrap_or_else(|| chrono::Datelike::year(&today));
+            tables::write(&store, Table::YearReport(y), out)?;
+            say(w, format!("Đã xuất số liệu báo cáo năm {y} ra {}", out.display()))
+        }
         cli::ExportKind::One(kind) => {
             let n = phongtrao::sheet::export::export_register(&store, kind, q, out)?;
             say(w, format!("Đã xuất {} {} ra {}", phongtrao::text::format_int(n as i64), kind.label(), out.display()))
@@ -997,9 +1022,15 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 )));
             }
         }
-        ProvinceCmd::Demo { communes, seed, months } => {
+        ProvinceCmd::Demo { communes, seed, months, province } => {
             let pw = std::env::var("PHONGTRAO_PASSWORD").unwrap_or_else(|_| phongtrao::demo::DEMO_PASSWORD.to_owned());
-            let opts = phongtrao::province::demo::DemoOptions { communes, seed, months, kdf: KdfParams::default() };
+            let province = phongtrao::units::Units::builtin()
+                .find_province(&province)
+                .map_err(|m| Error::field("province", "Tỉnh", m))?
+                .code
+                .as_str();
+            let opts =
+                phongtrao::province::demo::DemoOptions { communes, seed, months, province, kdf: KdfParams::default() };
             let r = phongtrao::province::demo::generate(&dir, &pw, &opts, &mut |done, total| {
                 eprint!("\rĐang tạo tỉnh mẫu: {done}/{total} xã");
             })?;
@@ -1009,37 +1040,64 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
             say(w, format!("  Gói ghi danh cho các xã: {}", r.enrollment.display()))?;
             say(w, format!("  Các gói chờ nhập (như ổ USB): {}", r.usb.display()))?;
         }
-        ProvinceCmd::Print { form: _, period, out } => {
-            let p = open()?;
+        ProvinceCmd::Print { form, period, new, preview, out } => {
+            use phongtrao::province::report;
+            let mut p = open()?;
             let today = phongtrao::period::day_of(chrono::Utc::now());
-            let period: phongtrao::period::Period = period.parse()?;
-            let f = phongtrao::province::figures::figures(&p, period, None)?;
-            let r = phongtrao::province::roster::roster(&p, period, today)?;
-            let pdf = phongtrao::province::report::render(&f, &r, today).map_err(Error::Print)?;
-            phongtrao::fsutil::write_atomic(&out, &pdf)?;
-            say(w, format!("Đã in báo cáo tổng hợp {} ra {}", f.total.label, out.display()))?;
+            let province = p.meta().province.clone();
+            let (pdf, what) = match form.as_str() {
+                "danh-sach-cach-ly" => {
+                    let q = phongtrao::province::quarantine::queue(&p)?;
+                    (report::render_quarantine(&province, &q, today), "danh sách bản ghi bị cách ly".to_owned())
+                }
+                "danh-sach-gui-muon" => {
+                    let period = roster_period(&p, period, today)?;
+                    let r = phongtrao::province::roster::roster(&p, period, today)?;
+                    (report::render_late(&province, &r, today), format!("danh sách gửi muộn {}", r.label))
+                }
+                _ => {
+                    let period: phongtrao::period::Period = period
+                        .ok_or_else(|| {
+                            Error::field("period", "Kỳ báo cáo", "báo cáo tổng hợp cần kỳ báo cáo: --period 2026")
+                        })?
+                        .parse()?;
+                    let label = phongtrao::province::rules(&p)?.window(period).label();
+                    if preview {
+                        let f = phongtrao::province::figures::figures(&p, period, None)?;
+                        let r = phongtrao::province::roster::roster(&p, period, today)?;
+                        (
+                            report::render(&f, &r, today, None),
+                            format!("bản xem trước báo cáo tổng hợp {label} (chưa lấy số)"),
+                        )
+                    } else {
+                        let (pdf, doc, again) = report::issue(&mut p, period, new, today)?;
+                        let what = format!(
+                            "{}báo cáo tổng hợp {label}, số {} ngày {}{}",
+                            if again { "lại " } else { "" },
+                            doc.number_text(),
+                            phongtrao::date::display(doc.issued_on),
+                            if again { " (giữ số đã cấp; cấp số mới: --new)" } else { "" }
+                        );
+                        (Ok(pdf), what)
+                    }
+                }
+            };
+            phongtrao::fsutil::write_atomic(&out, &pdf.map_err(Error::Print)?)?;
+            say(w, format!("Đã in {what} ra {}", out.display()))?;
         }
-        ProvinceCmd::Export { table, period, out } => {
+        ProvinceCmd::Export { table, period, column, commune, out } => {
             use phongtrao::province::export;
             let p = open()?;
             let today = phongtrao::period::day_of(chrono::Utc::now());
-            let province = p.meta().province.clone();
-            let sheets = match table.as_str() {
-                "roster" => {
-                    let period = roster_period(&p, period, today)?;
-                    export::roster_sheets(&province, &phongtrao::province::roster::roster(&p, period, today)?)
+            let period = match (table.as_str(), period) {
+                ("figures", None) => {
+                    return Err(Error::field("period", "Kỳ báo cáo", "bảng số liệu cần kỳ báo cáo: --period 2026"));
                 }
-                "figures" => {
-                    let period: phongtrao::period::Period = period
-                        .ok_or_else(|| {
-                            Error::field("period", "Kỳ báo cáo", "bảng số liệu cần kỳ báo cáo: --period 2026")
-                        })?
-                        .parse()?;
-                    vec![export::figures_sheet(&phongtrao::province::figures::figures(&p, period, None)?)]
-                }
-                _ => vec![export::quarantine_sheet(&province, &phongtrao::province::quarantine::queue(&p)?)],
+                (_, period) => roster_period(&p, period, today)?,
             };
-            export::write_xlsx(&sheets, &out)?;
+            let wanted =
+                export::Wanted { table: &table, period, column: column.as_deref(), commune: commune.as_deref() };
+            export::write_table(&p, &wanted, today, &out)?;
             say(w, format!("Đã ghi bảng tính {}", out.display()))?;
         }
         ProvinceCmd::Roster { period, json } => {
