@@ -53,7 +53,7 @@ for d in libwebkit2gtk-4.1-0 libgtk-3-0 libssl3 libc6 xdg-utils; do
 done
 ok "Depends: $depends"
 files=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./||')
-for f in usr/bin/phongtrao usr/bin/phongtrao-app usr/share/applications/phongtrao.desktop \
+for f in usr/bin/phongtrao usr/bin/phongtrao-app usr/share/applications/phongtrao.desktop usr/share/doc/phongtrao/copyright \
   usr/share/icons/hicolor/32x32/apps/phongtrao-app.png usr/share/icons/hicolor/128x128/apps/phongtrao-app.png \
   usr/share/icons/hicolor/256x256/apps/phongtrao-app.png; do
   grep -qx "$f" <<<"$files" || fail "gói thiếu /$f"

@@ -37,6 +37,8 @@ fn the_window_and_the_command_line_never_share_a_file_name() {
     for format in ["deb", "rpm"] {
         let files = linux[format]["files"].as_object().unwrap();
         assert_eq!(files["/usr/bin/phongtrao"], "../target/release/phongtrao", "{format}");
+        let copyright = files["/usr/share/doc/phongtrao/copyright"].as_str().unwrap();
+        assert!(read(&format!("src-tauri/{copyright}")).contains("License: MIT or Apache-2.0"), "{format}");
         assert_eq!(linux[format]["desktopTemplate"], "packaging/linux/phongtrao.desktop", "{format}");
     }
     let targets: Vec<&str> =
