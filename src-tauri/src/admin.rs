@@ -8,6 +8,7 @@ use phongtrao::backup::{self, Restored};
 use phongtrao::date;
 use phongtrao::domain::account::{Account, Role};
 use phongtrao::present::admin::{backup_dir, check_typed_twice, size};
+use phongtrao::store::province::ProvinceDb;
 use phongtrao::store::{Snapshot, Store};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -45,6 +46,12 @@ pub struct AccountView {
 }
 
 fn view(a: &Account, me: &str) -> AccountView {
+    view_as(a, me, Role::label)
+}
+
+/// An account as the page shows it, its role named as its store names it (the commune's chief, the
+/// province's leaders).
+fn view_as(a: &Account, me: &str, label: fn(Role) -> &'static str) -> AccountView {
     AccountView {
         username: a.username.clone(),
         name: a.full_name.clone(),
@@ -54,7 +61,7 @@ fn view(a: &Account, me: &str) -> AccountView {
             Role::Officer => RoleCode::Officer,
             Role::Viewer => RoleCode::Viewer,
         },
-        role_label: a.role.label().to_owned(),
+        role_label: label(a.role).to_owned(),
         me: a.username == me,
     }
 }
@@ -66,6 +73,39 @@ fn me(s: &Store) -> String {
 pub fn accounts(s: &Store) -> phongtrao::Result<Vec<AccountView>> {
     let me = me(s);
     Ok(s.accounts()?.iter().map(|a| view(a, &me)).collect())
+}
+
+/// The province store's accounts, for the same page at the province.
+pub fn province_accounts(p: &ProvinceDb) -> phongtrao::Result<Vec<AccountView>> {
+    let me = p.session().map(|a| a.username.clone()).unwrap_or_default();
+    Ok(p.accounts()?.iter().map(|a| view_as(a, &me, Role::province_label)).collect())
+}
+
+/// Adds an account to the province store (its chief only).
+pub fn province_add_account(p: &mut ProvinceDb, input: NewAccountInput) -> Result<AccountView> {
+    check_typed_twice(&input.password, &input.password_again)?;
+    let new = phongtrao::present::admin::new_account(
+        &input.username,
+        &input.name,
+        &input.rank,
+        input.role.into(),
+        &input.password,
+    );
+    let a = p.add_account(&new)?;
+    let me = p.session().map(|a| a.username.clone()).unwrap_or_default();
+    Ok(view_as(&a, &me, Role::province_label))
+}
+
+/// Sets a password at the province: one's own with the current one, another's for the chief.
+pub fn province_change_password(
+    p: &mut ProvinceDb,
+    username: &str,
+    current: Option<&str>,
+    password: &str,
+    again: &str,
+) -> Result<()> {
+    check_typed_twice(password, again)?;
+    Ok(p.change_password(username, current, password)?)
 }
 
 #[derive(Debug, Clone, Deserialize, Type)]

@@ -421,7 +421,11 @@ fn as_doc(v: Value) -> Result<Doc> {
 #[tauri::command]
 #[specta::specta]
 pub async fn accounts(state: State<'_, Shared>) -> Result<Vec<admin::AccountView>> {
-    with_store(&state, |s| admin::accounts(s))
+    let mut app = lock(&state)?;
+    if let Some(p) = app.province.as_ref() {
+        return Ok(admin::province_accounts(p.db())?);
+    }
+    Ok(admin::accounts(app.ready()?)?)
 }
 
 /// Adds an officer's account (chief only); every bad field is reported at once.
@@ -429,13 +433,20 @@ pub async fn accounts(state: State<'_, Shared>) -> Result<Vec<admin::AccountView
 #[specta::specta]
 pub async fn add_account(state: State<'_, Shared>, input: admin::NewAccountInput) -> Result<admin::AccountView> {
     let mut app = lock(&state)?;
+    if let Some(p) = app.province.as_mut() {
+        return admin::province_add_account(p.db_mut(), input);
+    }
     admin::add_account(app.ready()?, input)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn set_role(state: State<'_, Shared>, username: String, role: admin::RoleCode) -> Result<()> {
-    with_store(&state, |s| s.set_role(&username, role.into()))
+    let mut app = lock(&state)?;
+    if let Some(p) = app.province.as_mut() {
+        return Ok(p.db_mut().set_role(&username, role.into())?);
+    }
+    Ok(app.ready()?.set_role(&username, role.into())?)
 }
 
 /// Sets a password: one's own (with the current one), or another account's for the chief.
@@ -449,13 +460,20 @@ pub async fn change_password(
     password_again: String,
 ) -> Result<()> {
     let mut app = lock(&state)?;
+    if let Some(p) = app.province.as_mut() {
+        return admin::province_change_password(p.db_mut(), &username, current.as_deref(), &password, &password_again);
+    }
     admin::change_password(app.ready()?, &username, current.as_deref(), &password, &password_again)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_account(state: State<'_, Shared>, username: String) -> Result<()> {
-    with_store(&state, |s| s.remove_account(&username))
+    let mut app = lock(&state)?;
+    if let Some(p) = app.province.as_mut() {
+        return Ok(p.db_mut().remove_account(&username)?);
+    }
+    Ok(app.ready()?.remove_account(&username)?)
 }
 
 /// The automatic backups and the USB sticks plugged in.

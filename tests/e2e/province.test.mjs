@@ -108,6 +108,35 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
     await d.findText(".brand", "Công an tỉnh Quảng Ngãi");
   });
 
+  it("manages the province's accounts as at a commune: an officer added, one's own password needs the current one", async () => {
+    await d.click("[data-test=pnav-accounts]");
+    await d.findText("h1", "Tài khoản cán bộ");
+    await d.findText("[data-test=account-tranvanbinh]", "Lãnh đạo Công an tỉnh");
+    await d.click("[data-test=new-account]");
+    await d.type("#a-name", "Lê Thị Cúc");
+    await d.select("#a-role", "officer");
+    await d.type("#a-password", "mat-khau-can-bo");
+    await d.type("#a-password-again", "mat-khau-can-bo");
+    await d.click("[data-test=save-account]");
+    await d.findText("[data-test=account-lethicuc]", "Cán bộ");
+    await d.findText("[data-test=province-notice]", "Đã tạo tài khoản lethicuc");
+    // One's own password: without the current one, refused naming the field; with it, changed.
+    await d.type("#p-new", "mat-khau-tinh-2");
+    await d.type("#p-again", "mat-khau-tinh-2");
+    await d.click("[data-test=save-password]");
+    await d.findText("[data-test=password-form] .field-error", "mật khẩu đang dùng");
+    await d.type("[data-test=current-password]", CHIEF_PW);
+    await d.click("[data-test=save-password]");
+    await d.findText("[data-test=province-notice]", "Đã đổi mật khẩu của tranvanbinh");
+    await d.screenshot(path.join(shots, "43a-province-accounts.png"));
+    // Back to the first password, for the steps after.
+    await d.type("[data-test=current-password]", "mat-khau-tinh-2");
+    await d.type("#p-new", CHIEF_PW);
+    await d.type("#p-again", CHIEF_PW);
+    await d.click("[data-test=save-password]");
+    await d.findText("[data-test=province-notice]", "Đã đổi mật khẩu");
+  });
+
   it("registers each commune's key from its .pub file, showing the fingerprint first", async () => {
     const [enrollment] = ptb(tinh);
     assert.ok(enrollment, "the enrollment bundle is written at creation");
