@@ -42,6 +42,8 @@ pub struct Dashboard {
     pub members_by_team: Vec<TeamRow>,
     /// What needs the officer's attention, most pressing first.
     pub alerts: Vec<Alert>,
+    /// Remediation tasks set by inspections, by state on `today`.
+    pub remedies: crate::store::RemedyCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -361,6 +363,22 @@ pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
         alerts.push(Alert { code, message, count: hit.len() as i64, items, cert_year: Some(cert_year) });
     }
 
+    // Remediation tasks past their deadline, most overdue first.
+    let tasks = store.remedies(today)?;
+    let mut late: Vec<&crate::store::RemedyRow> =
+        tasks.iter().filter(|r| r.state.status == crate::domain::inspection::TaskStatus::Overdue).collect();
+    late.sort_by_key(|r| std::cmp::Reverse(r.state.days));
+    let late: Vec<Uuid> = late.iter().map(|r| r.task.id).collect();
+    alerts.extend(alert(
+        store,
+        "remedy_overdue",
+        Kind::Remedy,
+        &late,
+        |n| format!("{n} nhiệm vụ khắc phục sau kiểm tra đã quá hạn"),
+        |t| format!("Nhiệm vụ khắc phục «{t}» đã quá hạn"),
+    )?);
+    let remedies = crate::store::RemedyCounts::of(&tasks);
+
     Ok(Dashboard {
         today: crate::date::iso(today),
         year,
@@ -370,6 +388,7 @@ pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
         activities_by_category,
         members_by_team,
         alerts,
+        remedies,
     })
 }
 

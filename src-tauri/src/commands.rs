@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use phongtrao::domain::Doc;
+use phongtrao::domain::inspection::Verdict;
 use phongtrao::keyring::KdfParams;
 use phongtrao::present::admin::UnitChoice;
 use phongtrao::present::{self, cert, session};
@@ -392,6 +393,41 @@ pub async fn replicate_model(state: State<'_, Shared>, id: Uuid, area: Uuid, ove
 #[specta::specta]
 pub async fn dissolve_model(state: State<'_, Shared>, id: Uuid, on: String, reason: String) -> Result<view::Saved> {
     with_store(&state, |s| Ok(s.dissolve_model(id, &on, &reason)?.into()))
+}
+
+/// An inspection's page: its fields and findings, its tasks with their state and answers.
+#[tauri::command]
+#[specta::specta]
+pub async fn inspection_page(state: State<'_, Shared>, id: Uuid) -> Result<view::InspectionPage> {
+    with_store(&state, |s| present::inspection::inspection_page(s, id))
+}
+
+/// Every remediation task with its state (or those of `status`), and the counts by state.
+#[tauri::command]
+#[specta::specta]
+pub async fn remedy_list(state: State<'_, Shared>, status: Option<view::TaskStatus>) -> Result<view::RemedyList> {
+    with_store(&state, |s| present::inspection::remedy_list(s, status))
+}
+
+/// Records what was done for the task `task`.
+#[tauri::command]
+#[specta::specta]
+pub async fn answer_remedy(state: State<'_, Shared>, task: Uuid, answer: Value) -> Result<view::Saved> {
+    let doc = as_doc(answer)?;
+    with_store(&state, |s| Ok(s.answer_remedy(task, &doc)?.into()))
+}
+
+/// The reviewer's verdict on an answer: accepted, or not enough with `reason`.
+#[tauri::command]
+#[specta::specta]
+pub async fn review_remedy(
+    state: State<'_, Shared>,
+    answer: Uuid,
+    accept: bool,
+    reason: String,
+) -> Result<view::Saved> {
+    let verdict = if accept { Verdict::Accepted } else { Verdict::NotEnough };
+    with_store(&state, |s| Ok(s.review_remedy(answer, verdict, &reason)?.into()))
 }
 
 #[tauri::command]

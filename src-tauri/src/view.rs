@@ -4,7 +4,9 @@
 //! dashboard. The shell only names them here.
 
 pub use phongtrao::Kind;
+pub use phongtrao::domain::inspection::TaskStatus;
 pub use phongtrao::present::dashboard::{Alert, CategoryCount, Dashboard, ModelKindRow, TeamRow};
+pub use phongtrao::present::inspection::{AnswerView, InspectionPage, RemedyList, RemedyView};
 pub use phongtrao::present::list::{FilterArg, FilterOp, Hit, HitMatch, ListArgs, Saved};
 pub use phongtrao::present::record::{
     Choice, Column, FieldSpec, Input, LinkRef, ListPage, ModelView, RecordView, RegisterInfo, Row, ValueView,

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod cert;
 mod field;
+pub mod inspection;
 pub mod model;
 pub(crate) mod registers;
 
@@ -34,10 +35,16 @@ pub enum Kind {
     Commendation,
     /// A yearly "An toàn về ANTT" certification of an area, unit or the commune (see [`cert`]).
     Cert,
+    /// An inspection of the commune (by the province) or of one of its units (see [`inspection`]).
+    Inspection,
+    /// A remediation task an inspection set.
+    Remedy,
+    /// An answer to a remediation task (what was done), and the reviewer's verdict on it.
+    RemedyReport,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Area,
         Kind::Unit,
         Kind::Model,
@@ -48,6 +55,9 @@ impl Kind {
         Kind::Meeting,
         Kind::Commendation,
         Kind::Cert,
+        Kind::Inspection,
+        Kind::Remedy,
+        Kind::RemedyReport,
     ];
 
     /// The code used in the CLI, JSON and the store.
@@ -63,6 +73,9 @@ impl Kind {
             Kind::Meeting => "meeting",
             Kind::Commendation => "commendation",
             Kind::Cert => "cert",
+            Kind::Inspection => "inspection",
+            Kind::Remedy => "remedy",
+            Kind::RemedyReport => "remedy_report",
         }
     }
 
@@ -79,6 +92,9 @@ impl Kind {
             Kind::Meeting => "cuộc họp",
             Kind::Commendation => "khen thưởng",
             Kind::Cert => "hồ sơ công nhận \"An toàn về ANTT\"",
+            Kind::Inspection => "cuộc kiểm tra",
+            Kind::Remedy => "nhiệm vụ khắc phục",
+            Kind::RemedyReport => "báo cáo kết quả khắc phục",
         }
     }
 

@@ -268,6 +268,9 @@ static COMMENDATION: LazyLock<Vec<Field>> = LazyLock::new(|| {
 });
 
 static CERT: LazyLock<Vec<Field>> = LazyLock::new(super::cert::fields);
+static INSPECTION: LazyLock<Vec<Field>> = LazyLock::new(super::inspection::inspection_fields);
+static REMEDY: LazyLock<Vec<Field>> = LazyLock::new(super::inspection::remedy_fields);
+static REMEDY_REPORT: LazyLock<Vec<Field>> = LazyLock::new(super::inspection::report_fields);
 
 /// The fixed fields of a register (an activity's category adds more: see [`fields_for`]).
 pub fn fields(kind: Kind) -> &'static [Field] {
@@ -282,6 +285,9 @@ pub fn fields(kind: Kind) -> &'static [Field] {
         Kind::Meeting => &MEETING,
         Kind::Commendation => &COMMENDATION,
         Kind::Cert => &CERT,
+        Kind::Inspection => &INSPECTION,
+        Kind::Remedy => &REMEDY,
+        Kind::RemedyReport => &REMEDY_REPORT,
     }
 }
 
@@ -396,6 +402,9 @@ pub fn check_record<'a>(
         Kind::Member => member_rules(id, &doc, lookup, &mut rules)?,
         Kind::Activity => date_order(&doc, "date", "end_date", &mut rules),
         Kind::Meeting => meeting_rules(&doc, &mut rules),
+        Kind::Inspection => super::inspection::inspection_rules(&doc, &mut rules),
+        Kind::Remedy => super::inspection::remedy_rules(&doc, lookup, &mut rules)?,
+        Kind::RemedyReport => super::inspection::report_rules(&doc, lookup, &mut rules)?,
         Kind::Team | Kind::Commendation | Kind::Cert => {}
     }
     if !errors.is_empty() {
@@ -405,14 +414,14 @@ pub fn check_record<'a>(
     Ok(Outcome { doc, errors, warnings })
 }
 
-struct Rules<'a> {
+pub(super) struct Rules<'a> {
     errors: &'a mut Vec<FieldError>,
     warnings: &'a mut Vec<String>,
     fields: &'a [Field],
 }
 
 impl Rules<'_> {
-    fn error(&mut self, key: &str, message: impl Into<String>) {
+    pub(super) fn error(&mut self, key: &str, message: impl Into<String>) {
         let label = self.label(key);
         self.errors.push(FieldError { field: key.into(), label, message: message.into() });
     }
@@ -611,7 +620,7 @@ fn meeting_rules(doc: &Doc, r: &mut Rules) {
     }
 }
 
-fn date_order(doc: &Doc, from: &str, to: &str, r: &mut Rules) {
+pub(super) fn date_order(doc: &Doc, from: &str, to: &str, r: &mut Rules) {
     // ISO dates and date-times compare correctly as text.
     if let (Some(a), Some(b)) = (doc.str_of(from), doc.str_of(to))
         && b < a
@@ -654,6 +663,9 @@ pub fn title(kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<String
             }
         },
         Kind::Cert => super::cert::title(doc),
+        Kind::Inspection => super::inspection::inspection_title(doc, lookup)?,
+        Kind::Remedy => super::inspection::remedy_title(doc),
+        Kind::RemedyReport => super::inspection::report_title(doc, lookup)?,
         Kind::Commendation => {
             let form = COMMENDATION_FORMS.iter().find(|k| Some(k.0) == doc.str_of("form")).map_or("", |k| k.1);
             format!("{form}: {}", s("recipient"))
@@ -742,6 +754,9 @@ pub fn natural_key(kind: Kind) -> Option<&'static [&'static str]> {
         Kind::Activity => &["category", "date", "title", "area_id"],
         Kind::Meeting => &["title", "starts_at"],
         Kind::Commendation => &["recipient", "form", "date"],
+        Kind::Inspection => &["by", "starts_on", "area_id", "unit_id"],
+        Kind::Remedy => &["inspection_id", "content"],
+        Kind::RemedyReport => &["remedy_id", "date", "content"],
         Kind::Cert => return None,
     })
 }

@@ -20,6 +20,8 @@ pub struct Dashboard {
     pub activities_by_category: Vec<CategoryCount>,
     pub members_by_team: Vec<TeamRow>,
     pub alerts: Vec<Alert>,
+    /// Remediation tasks after inspections: open, overdue, done; answers waiting for review.
+    pub remedies: crate::store::RemedyCounts,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -104,6 +106,7 @@ impl From<crate::dashboard::Dashboard> for Dashboard {
                     cert_year: a.cert_year,
                 })
                 .collect(),
+            remedies: d.remedies,
         }
     }
 }

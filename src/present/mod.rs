@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod cert;
 pub mod dashboard;
+pub mod inspection;
 pub mod list;
 pub mod peer;
 pub mod province;

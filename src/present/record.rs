@@ -22,6 +22,9 @@ pub fn register_title(k: Kind) -> &'static str {
         Kind::Meeting => "Cuộc họp",
         Kind::Commendation => "Khen thưởng",
         Kind::Cert => "Xét công nhận \"An toàn về ANTT\"",
+        Kind::Inspection => "Kiểm tra, khắc phục",
+        Kind::Remedy => "Nhiệm vụ khắc phục",
+        Kind::RemedyReport => "Báo cáo kết quả khắc phục",
     }
 }
 
@@ -38,6 +41,9 @@ pub fn list_columns(k: Kind) -> &'static [&'static str] {
         Kind::Meeting => &["kind", "starts_at", "place", "chair"],
         Kind::Commendation => &["form", "recipient_kind", "issuer", "date"],
         Kind::Cert => &["year", "subject", "step"],
+        Kind::Inspection => &["by", "area_id", "unit_id", "starts_on", "leader"],
+        Kind::Remedy => &["inspection_id", "responsible", "deadline"],
+        Kind::RemedyReport => &["remedy_id", "date", "verdict"],
     }
 }
 
@@ -332,6 +338,21 @@ pub fn read_only(store: &Store, r: &Record) -> bool {
             Some(m) => store.get(Kind::Model, *m).is_ok_and(|m| domain::model::is_dissolved(&m.data)),
             None => false,
         },
+        // A task accepted as done, and an answer already judged (see `domain::inspection`).
+        Kind::Remedy => {
+            let q = ListQuery {
+                filters: vec![crate::store::Filter {
+                    field: "remedy_id".into(),
+                    op: crate::store::Op::Eq,
+                    value: r.id.to_string(),
+                }],
+                ..ListQuery::default()
+            };
+            store
+                .list(Kind::RemedyReport, &q)
+                .is_ok_and(|p| p.records.iter().any(|a| a.data.str_of("verdict") == Some("dat")))
+        }
+        Kind::RemedyReport => r.data.contains_key("verdict"),
         _ => false,
     }
 }

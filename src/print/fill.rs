@@ -296,6 +296,8 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
             let t = team_decision(store, id)?;
             Ok(Filled::new(Some(id), Box::new(move |a, i| t.document(a, i))))
         }
+        Source::Inspection => super::fill_inspection::fill(store, spec, need_id()?),
+        Source::Remedies => super::fill_inspection::table(store, req.id),
         Source::Year => {
             let year = req.year.unwrap_or_else(|| req.date.year());
             let r = year_report(store, year)?;
@@ -329,6 +331,9 @@ pub fn blank_document(store: &Store, spec: &FormSpec, agency: &Agency, issue: &I
         }
         "quyet-dinh-cong-nhan" => forms::RecognitionDecision::blank().document(agency, issue),
         "giay-cong-nhan" => forms::Certificate::blank().document(agency, issue),
+        "bien-ban-kiem-tra" => forms::InspectionReport::blank().minutes(agency, issue),
+        "thong-bao-ket-luan-kiem-tra" => forms::InspectionReport::blank().conclusion_notice(agency, issue),
+        "danh-sach-khac-phuc" => forms::RemedyTable::blank().document(agency, issue),
         other => return Err(Error::Refused(format!("Mẫu «{other}» chưa có mẫu trắng."))),
     })
 }

@@ -31,6 +31,7 @@
 
 pub mod fill;
 pub mod fill_cert;
+pub mod fill_inspection;
 mod fonts;
 mod format;
 pub mod forms;

@@ -40,7 +40,9 @@ pub fn forms_for(store: &Store, kind: Kind, id: Uuid) -> Result<Vec<&'static For
     Ok(forms::FORMS
         .iter()
         .filter(|f| match (f.source, kind) {
-            (Source::Meeting, Kind::Meeting) | (Source::Team, Kind::Team) => true,
+            (Source::Meeting, Kind::Meeting)
+            | (Source::Team, Kind::Team)
+            | (Source::Inspection | Source::Remedies, Kind::Inspection) => true,
             (Source::Activity(categories), Kind::Activity) => categories.contains(&category.as_str()),
             _ => false,
         })

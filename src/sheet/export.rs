@@ -14,9 +14,10 @@ use crate::error::Result;
 use crate::store::{ListQuery, Names, Store};
 
 /// The registers a spreadsheet can carry: every one but the certification, which changes only by its
-/// steps and prints its own dossier.
+/// steps and prints its own dossier, and the inspections' registers (an inspection is recorded with
+/// its tasks in one transaction; an answer's verdict is written only by the review).
 pub fn kinds() -> impl Iterator<Item = Kind> {
-    Kind::ALL.into_iter().filter(|k| *k != Kind::Cert)
+    Kind::ALL.into_iter().filter(|k| !matches!(k, Kind::Cert | Kind::Inspection | Kind::Remedy | Kind::RemedyReport))
 }
 
 /// A sheet name Excel accepts: at most 31 characters (cut between words), none of `[]:*?/\`.

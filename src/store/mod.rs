@@ -12,6 +12,7 @@ mod backup;
 mod bundles;
 pub mod cert;
 mod documents;
+pub mod inspection;
 mod migrate;
 mod names;
 mod peers;
@@ -28,6 +29,7 @@ pub use backup::{Snapshot, SnapshotInfo};
 pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
 pub use cert::{CertSaved, CertView};
 pub use documents::{DocTarget, IssuedDoc, doc_number};
+pub use inspection::{InspectionFile, RemedyCounts, RemedyRow};
 pub use migrate::{MIGRATIONS, PROVINCE_MIGRATIONS, checksum as migration_checksum, latest as latest_schema};
 pub use names::Names;
 pub use peers::{
@@ -1180,6 +1182,7 @@ impl Tx<'_> {
     pub fn create_with_id(&mut self, kind: Kind, id: Uuid, input: &Doc, allow_system: bool) -> Result<Saved> {
         cert_guard(kind)?;
         self.guard_parent(kind, input)?;
+        self.guard_remedy_new(kind, input)?;
         let checked = domain::validate(kind, id, input, allow_system, self)?;
         self.put(kind, id, &checked, "create", None)?;
         Ok(Saved { id, warnings: checked.warnings })
@@ -1217,6 +1220,7 @@ impl Tx<'_> {
             return Err(domain::model::read_only(&old));
         }
         self.guard_parent(kind, &old)?;
+        self.guard_remedy(kind, id, &old)?;
         let fields = domain::fields_for(kind, &old, self)?;
         let mut merged = old.clone();
         let mut errors = Vec::new();
@@ -1225,7 +1229,10 @@ impl Tx<'_> {
                 errors.push(crate::error::FieldError {
                     field: k.clone(),
                     label: fields.iter().find(|f| &f.key == k).map_or(k.clone(), |f| f.label.clone()),
-                    message: "chỉ được thay đổi qua thao tác riêng (nhân rộng, giải thể)".into(),
+                    message: match kind {
+                        Kind::RemedyReport => "chỉ được ghi khi đánh giá kết quả khắc phục".into(),
+                        _ => "chỉ được thay đổi qua thao tác riêng (nhân rộng, giải thể)".into(),
+                    },
                 });
             } else if v.is_null() {
                 merged.remove(k);
@@ -1273,6 +1280,7 @@ Hãy giải quyết xung đột trước (mục «Trao đổi với máy khác»
             return Err(domain::model::read_only(&old));
         }
         self.guard_parent(kind, &old)?;
+        self.guard_remedy(kind, id, &old)?;
         let mut blockers = Vec::new();
         let mut owned = Vec::new();
         for other in Kind::ALL {

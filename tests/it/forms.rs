@@ -731,7 +731,9 @@ fn every_form_prints_blank() {
         let (text, _) = check(&printed.pdf, &name);
         assert!(text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), "{name}: {text}");
         let expect = match f.name {
-            "bien-ban-hop" | "bien-ban-tiep-nhan" | "bien-ban-binh-xet" => "BIÊN BẢN",
+            "bien-ban-hop" | "bien-ban-tiep-nhan" | "bien-ban-binh-xet" | "bien-ban-kiem-tra" => "BIÊN BẢN",
+            "thong-bao-ket-luan-kiem-tra" => "THÔNG BÁO",
+            "danh-sach-khac-phuc" => "DANH SÁCH",
             "ke-hoach" => "KẾ HOẠCH",
             "giay-moi" => "GIẤY MỜI",
             "quyet-dinh-thanh-lap-to" | "quyet-dinh-cong-nhan" => "QUYẾT ĐỊNH",

@@ -6,6 +6,7 @@ mod crash;
 mod demo;
 mod dossier;
 mod forms;
+mod inspection;
 mod packaging;
 mod peers;
 mod print;

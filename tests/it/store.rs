@@ -162,6 +162,7 @@ fn every_register_round_trips() {
             }
             Kind::Meeting => ("conclusions", json!("Thống nhất đề nghị công nhận")),
             Kind::Cert => unreachable!("a certification is not a register with a create form"),
+            Kind::Inspection | Kind::Remedy | Kind::RemedyReport => unreachable!("tested in tests/it/inspection.rs"),
         };
         let key = if kind == Kind::Commendation { "achievement" } else { key };
         s.update(kind, id, &doc(json!({ key: value }))).unwrap();

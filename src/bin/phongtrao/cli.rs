@@ -26,7 +26,8 @@ const TEMPLATE: &str = "{about-with-newline}\nCách dùng: {usage}\n\n{all-args}
     after_help = "Loại bản ghi (KIND): area (khu dân cư), unit (cơ quan, doanh nghiệp, cơ sở giáo dục), \
 model (mô hình), review (sơ kết mô hình), team (tổ bảo vệ ANTT), member (thành viên tổ), \
 activity (hoạt động), meeting (cuộc họp), commendation (khen thưởng), cert (hồ sơ công nhận \"An toàn về ANTT\", \
-chỉ xem; thay đổi qua phongtrao cert).\n\
+chỉ xem; thay đổi qua phongtrao cert), inspection (cuộc kiểm tra), remedy (nhiệm vụ khắc phục), \
+remedy_report (báo cáo kết quả khắc phục; đánh giá qua phongtrao inspection review).\n\
 Ngày viết dd/mm/yyyy hoặc yyyy-mm-dd. Xem hướng dẫn từng lệnh: phongtrao LỆNH --help."
 )]
 pub struct Cli {
@@ -172,6 +173,9 @@ pub enum Command {
     /// Xét công nhận "An toàn về an ninh, trật tự" hằng năm (Thông tư 124/2021/TT-BCA)
     #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Lệnh")]
     Cert(CertCmd),
+    /// Kiểm tra, khắc phục: cuộc kiểm tra, nhiệm vụ khắc phục, báo cáo kết quả và đánh giá
+    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Lệnh")]
+    Inspection(InspectionCmd),
     /// Nhật ký kiểm tra
     #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Lệnh")]
     Audit(AuditCmd),
@@ -905,6 +909,68 @@ pub enum CertCmd {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InspectionCmd {
+    /// Ghi một cuộc kiểm tra cùng các nhiệm vụ khắc phục (lưu tất cả hoặc không lưu gì)
+    #[command(help_template = TEMPLATE)]
+    Add {
+        /// Các trường của cuộc kiểm tra (phongtrao fields inspection) và "tasks": [{"content", "responsible",
+        /// "deadline"}, …]; JSON, @TỆP hoặc -
+        #[arg(long, value_name = "JSON")]
+        json: String,
+    },
+    /// Xem một cuộc kiểm tra: đơn vị, đoàn, ưu điểm, khuyết điểm, các nhiệm vụ và tình trạng
+    #[command(help_template = TEMPLATE)]
+    Show {
+        #[arg(value_parser = parse_id, value_name = "MÃ")]
+        id: Uuid,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Các nhiệm vụ khắc phục và tình trạng (đang thực hiện, quá hạn, đã hoàn thành)
+    #[command(help_template = TEMPLATE)]
+    Tasks {
+        /// Chỉ các nhiệm vụ ở tình trạng này: open (đang thực hiện), overdue (quá hạn), done (đã hoàn thành)
+        #[arg(long, value_parser = parse_status, value_name = "TÌNH TRẠNG")]
+        status: Option<phongtrao::domain::inspection::TaskStatus>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Báo cáo kết quả khắc phục một nhiệm vụ: đã làm gì, ngày nào, minh chứng (in mã báo cáo)
+    #[command(help_template = TEMPLATE)]
+    Answer {
+        /// Mã nhiệm vụ khắc phục
+        #[arg(value_parser = parse_id, value_name = "MÃ")]
+        task: Uuid,
+        /// {"date": "…", "content": "…", "activity_ids": […], "meeting_ids": […]}; JSON, @TỆP hoặc -
+        #[arg(long, value_name = "JSON")]
+        json: String,
+    },
+    /// Đánh giá một báo cáo kết quả khắc phục (Trưởng Công an xã): đạt, hoặc chưa đạt với lý do
+    #[command(help_template = TEMPLATE)]
+    Review {
+        /// Mã báo cáo kết quả khắc phục
+        #[arg(value_parser = parse_id, value_name = "MÃ")]
+        answer: Uuid,
+        /// Đạt: nhiệm vụ đã hoàn thành
+        #[arg(long, conflicts_with = "not_enough")]
+        accept: bool,
+        /// Chưa đạt: đơn vị phải khắc phục tiếp (cần --reason)
+        #[arg(long)]
+        not_enough: bool,
+        /// Lý do, nhận xét
+        #[arg(long, value_name = "LÝ DO", default_value = "")]
+        reason: String,
+    },
+}
+
+fn parse_status(s: &str) -> Result<phongtrao::domain::inspection::TaskStatus, String> {
+    phongtrao::domain::inspection::TaskStatus::parse(s)
+        .ok_or_else(|| format!("tình trạng «{s}» không có; chọn một trong: open, overdue, done"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,7 +14,9 @@ use phongtrao::{Error, Result};
 use serde_json::Value;
 use uuid::Uuid;
 
-use cli::{AccountCmd, AuditCmd, BackupCmd, BundleCmd, CertCmd, Cli, Command, KeyCmd, ModelCmd, ProvinceCmd};
+use cli::{
+    AccountCmd, AuditCmd, BackupCmd, BundleCmd, CertCmd, Cli, Command, InspectionCmd, KeyCmd, ModelCmd, ProvinceCmd,
+};
 use phongtrao::NewAccount;
 use phongtrao::keyring::KdfParams;
 use phongtrao::units::Units;
@@ -117,6 +119,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Search { text, kind, limit, json } => search(w, &ctx, text, kind, limit, json),
         Command::Model(cmd) => model(w, &ctx, cmd),
         Command::Cert(cmd) => cert(w, &ctx.path, ctx.user.as_deref(), cmd),
+        Command::Inspection(cmd) => inspection(w, &ctx, cmd),
         Command::Audit(AuditCmd::Verify) => audit_verify(w, &ctx),
         Command::Audit(AuditCmd::Log { limit }) => audit_log(w, &ctx, limit),
         Command::Fields { kind, category } => fields(w, &ctx, kind, category),
@@ -371,6 +374,104 @@ fn model(w: &mut impl Write, ctx: &Ctx, cmd: ModelCmd) -> Result<()> {
         ModelCmd::Dissolve { id, date, reason } => {
             store.dissolve_model(id, &date, &reason)?;
             say(w, format!("Đã giải thể mô hình {id}"))?;
+        }
+    }
+    Ok(())
+}
+
+fn inspection(w: &mut impl Write, ctx: &Ctx, cmd: InspectionCmd) -> Result<()> {
+    use phongtrao::domain::inspection::Verdict;
+    use phongtrao::present::inspection::{RemedyView, inspection_page, remedy_list};
+    let mut store = ctx.open()?;
+    fn task_lines(w: &mut impl Write, t: &RemedyView) -> Result<()> {
+        say(w, format!("- [{}] {}  (hạn {}; {})", t.state, t.content, t.deadline, t.responsible))?;
+        say(w, format!("    Mã nhiệm vụ: {}", t.id))?;
+        for a in &t.answers {
+            say(w, format!("    Báo cáo ngày {}: {}  [{}]", a.date, a.content, a.verdict_text))?;
+            if !a.verdict_reason.is_empty() {
+                say(w, format!("      Nhận xét: {}", a.verdict_reason))?;
+            }
+            if !a.evidence.is_empty() {
+                let titles: Vec<&str> = a.evidence.iter().map(|e| e.title.as_str()).collect();
+                say(w, format!("      Minh chứng: {}", titles.join("; ")))?;
+            }
+            say(w, format!("      Mã báo cáo: {}", a.record.id))?;
+        }
+        Ok(())
+    }
+    fn counts(w: &mut impl Write, c: &phongtrao::store::RemedyCounts) -> Result<()> {
+        say(
+            w,
+            format!(
+                "{} đang thực hiện, {} quá hạn, {} đã hoàn thành; {} báo cáo chờ đánh giá.",
+                c.open, c.overdue, c.done, c.waiting
+            ),
+        )
+    }
+    match cmd {
+        InspectionCmd::Add { json } => {
+            let saved = store.add_inspection(&read_json(&json)?)?;
+            warn(&saved.warnings);
+            say(w, saved.id)?;
+        }
+        InspectionCmd::Show { id, json } => {
+            let page = inspection_page(&store, id)?;
+            if json {
+                return say(w, to_json(&page)?);
+            }
+            say(w, &page.inspection.title)?;
+            for v in &page.inspection.values {
+                if !v.links.is_empty() || v.key.ends_with("_id") {
+                    continue;
+                }
+                say(w, format!("{}: {}", v.label, v.text))?;
+            }
+            say(w, format!("Đơn vị được kiểm tra: {}", page.subject))?;
+            say(w, format!("Nhiệm vụ khắc phục ({}):", page.tasks.len()))?;
+            for t in &page.tasks {
+                task_lines(w, t)?;
+            }
+            counts(w, &page.counts)?;
+        }
+        InspectionCmd::Tasks { status, json } => {
+            let list = remedy_list(&store, status)?;
+            if json {
+                return say(w, to_json(&list)?);
+            }
+            say(w, format!("Nhiệm vụ khắc phục (tình trạng tính đến ngày {}):", list.today))?;
+            for t in &list.rows {
+                task_lines(w, t)?;
+                if let Some(i) = &t.inspection {
+                    say(w, format!("    Cuộc kiểm tra: {}", i.title))?;
+                }
+            }
+            counts(w, &list.counts)?;
+        }
+        InspectionCmd::Answer { task, json } => {
+            let saved = store.answer_remedy(task, &read_json(&json)?)?;
+            warn(&saved.warnings);
+            say(w, saved.id)?;
+        }
+        InspectionCmd::Review { answer, accept, not_enough, reason } => {
+            let verdict = match (accept, not_enough) {
+                (true, false) => Verdict::Accepted,
+                (false, true) => Verdict::NotEnough,
+                _ => {
+                    return Err(Error::field(
+                        "verdict",
+                        "Kết quả đánh giá",
+                        "chọn một: --accept (đạt) hoặc --not-enough (chưa đạt, kèm --reason)",
+                    ));
+                }
+            };
+            store.review_remedy(answer, verdict, &reason)?;
+            say(
+                w,
+                match verdict {
+                    Verdict::Accepted => "Đã đánh giá: đạt. Nhiệm vụ đã hoàn thành.",
+                    Verdict::NotEnough => "Đã đánh giá: chưa đạt. Đơn vị phải khắc phục tiếp và báo cáo lại.",
+                },
+            )?;
         }
     }
     Ok(())

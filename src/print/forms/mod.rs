@@ -5,6 +5,7 @@
 
 mod activity;
 mod certification;
+mod inspection;
 mod key;
 mod meeting;
 mod report;
@@ -17,6 +18,7 @@ pub use certification::{
     CertReport, Certificate, CommuneCriterion, KindRow, Pledge, RecognitionDecision, ReportUnit, ReviewMinutes,
     ScoreRow, SelfScore, Submission, SubmittedUnit,
 };
+pub use inspection::{InspectionReport, RemedyItem, RemedyTable};
 pub use key::{KeyInput, KeyRegistration, from_minisign_pub};
 pub use meeting::{MeetingMinutes, Votes};
 pub use report::{Figure, ModelRow, QuarterRow, YearReport};
@@ -41,6 +43,10 @@ pub enum Source {
     /// Certification records ("An toàn về ANTT"): a unit's (`--id`, with `--year`) or the
     /// commune's documents of a year (`--year`).
     Certification,
+    /// An `inspection` record and its remediation tasks.
+    Inspection,
+    /// The remediation tasks with their state: of one inspection (`--id`) or of all.
+    Remedies,
 }
 
 /// Who issues a form, which decides its header and whether the commune police number it.
@@ -194,6 +200,27 @@ pub const FORMS: &[FormSpec] = &[
         issuer: Issuer::Committee,
         source: Source::Certification,
     },
+    FormSpec {
+        name: "bien-ban-kiem-tra",
+        title: "Biên bản kiểm tra công tác xây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc",
+        symbol: Some("BB"),
+        issuer: Issuer::Police,
+        source: Source::Inspection,
+    },
+    FormSpec {
+        name: "thong-bao-ket-luan-kiem-tra",
+        title: "Thông báo kết luận kiểm tra",
+        symbol: Some("TB"),
+        issuer: Issuer::Police,
+        source: Source::Inspection,
+    },
+    FormSpec {
+        name: "danh-sach-khac-phuc",
+        title: "Danh sách nhiệm vụ khắc phục sau kiểm tra và tình trạng thực hiện",
+        symbol: None,
+        issuer: Issuer::Police,
+        source: Source::Remedies,
+    },
 ];
 
 /// The form named `name` (case and surrounding spaces ignored).
@@ -277,9 +304,32 @@ impl Agency {
         }
     }
 
-    /// "Trưởng Công an xã": the title of the police's signer.
+    /// The province police, inspecting the commune (a document the province issues and numbers:
+    /// printed at the commune with its number left to write).
+    pub fn province_police(province: &str, commune: &str) -> Agency {
+        let c = Agency::police(province, commune);
+        let words = province_words(province);
+        let place = ["tỉnh ", "thành phố "].iter().find_map(|k| words.strip_prefix(k)).unwrap_or(&words).to_owned();
+        Agency {
+            parent: "Bộ Công an".to_owned(),
+            issuing: c.parent.clone(),
+            place,
+            short: PROVINCE_SHORT.to_owned(),
+            ..c
+        }
+    }
+
+    /// "Trưởng Công an xã": the title of the police's signer ("Giám đốc" of the province police).
     pub fn head_title(&self) -> String {
+        if self.short == PROVINCE_SHORT {
+            return "Giám đốc".to_owned();
+        }
         format!("Trưởng Công an {}", self.kind)
+    }
+
+    /// The agency "in a sentence": the commune police, or the province police.
+    pub fn own_name(&self) -> String {
+        if self.short == PROVINCE_SHORT { self.issuing.clone() } else { self.police_name() }
     }
 
     /// The police of the commune in a sentence ("Công an xã Ia Đal").
@@ -292,6 +342,9 @@ impl Agency {
         format!("Ủy ban nhân dân {}", self.commune)
     }
 }
+
+/// The symbol of the province police after a document's symbol (`BB-CAT`).
+pub const PROVINCE_SHORT: &str = "CAT";
 
 /// The number and date a document is issued with.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -1,5 +1,5 @@
 // Where the officer is inside the window. No URLs: one window, a small history for "Quay lại".
-import type { Kind } from "../bindings";
+import type { Kind, TaskStatus } from "../bindings";
 
 export type Route =
   | { page: "dashboard" }
@@ -13,6 +13,8 @@ export type Route =
   | { page: "sync" }
   | { page: "blank-forms" }
   | { page: "documents" }
+  // The remediation tasks after inspections, with their state (all, or one state).
+  | { page: "remedies"; status?: TaskStatus }
   // "Xét công nhận An toàn về ANTT": the year overview, a unit's page (subject null: the commune's
   // own record), the commune's result.
   | { page: "cert"; year?: number }

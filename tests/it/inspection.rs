@@ -1,0 +1,382 @@
+//! Inspections and remediation: an inspection with its tasks (all or nothing), answers and verdicts,
+//! the task states on given days, the guards of a closed task and a judged answer, the dashboard's
+//! counts and alert, the printed documents, and the whole flow through the command line.
+
+use chrono::{NaiveDate, TimeZone};
+use phongtrao::domain::inspection::{TaskStatus, Verdict};
+use phongtrao::print::fill::{self, PrintRequest};
+use phongtrao::{Kind, Store};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+fn doc(v: Value) -> phongtrao::domain::Doc {
+    let Value::Object(d) = v else { panic!("object") };
+    d
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("date")
+}
+
+/// Fixes the store's day (Vietnam's morning).
+fn on(s: &mut Store, day: NaiveDate) {
+    let t = chrono::Local.from_local_datetime(&day.and_hms_opt(9, 0, 0).unwrap()).unwrap();
+    s.set_clock(Some(t.with_timezone(&chrono::Utc)));
+}
+
+fn inspection_json(area: Uuid) -> Value {
+    json!({
+        "by": "xa",
+        "area_id": area.to_string(),
+        "starts_on": "10/03/2026",
+        "ends_on": "11/03/2026",
+        "decision_number": "15/QĐ-CAX",
+        "decision_date": "05/03/2026",
+        "leader": "Lê Văn Hùng",
+        "team": ["Trần Thị Bình", "Nguyễn Văn Cường"],
+        "place": "Nhà văn hóa Thôn Đắk Năng",
+        "scope": "Việc xây dựng, duy trì mô hình tự quản và hoạt động của Tổ bảo vệ an ninh, trật tự.\nViệc ghi chép sổ sách theo dõi phong trào.",
+        "representative": "Rơ Mah Hlim",
+        "strengths": "Cấp ủy, chi bộ quan tâm lãnh đạo phong trào\nTổ bảo vệ an ninh, trật tự tuần tra đều đặn",
+        "shortcomings": "Sổ theo dõi tin báo ghi chép chưa đầy đủ\nChưa sơ kết mô hình \"Camera an ninh\" quý IV",
+        "conclusion": "Thôn Đắk Năng cơ bản thực hiện tốt phong trào; cần khắc phục ngay các hạn chế nêu trên.",
+        "tasks": [
+            {"content": "Bổ sung đầy đủ sổ theo dõi tin báo, tố giác từ tháng 10/2025", "responsible": "Trưởng thôn Rơ Mah Hlim", "deadline": "31/03/2026"},
+            {"content": "Tổ chức sơ kết mô hình \"Camera an ninh\", có biên bản", "responsible": "Tổ bảo vệ an ninh, trật tự Thôn Đắk Năng", "deadline": "15/04/2026"}
+        ]
+    })
+}
+
+/// A store with an area, an activity to give as evidence, and an inspection of the area with two tasks.
+fn setup() -> (Store, Uuid, Uuid, Vec<Uuid>) {
+    let mut s = super::forms::store();
+    on(&mut s, d(2026, 3, 12));
+    let area = super::forms::area(&mut s);
+    let act = s
+        .create(
+            Kind::Activity,
+            &doc(json!({"category": "tuyen_truyen", "date": "2026-03-11", "title": "Họp dân bổ sung sổ tin báo", "area_id": area.to_string(), "attendances": 40, "form": "hop_dan", "topic": "Sổ theo dõi tin báo, tố giác"})),
+        )
+        .expect("activity")
+        .id;
+    let saved = s.add_inspection(&doc(inspection_json(area))).expect("inspection");
+    let tasks: Vec<Uuid> = s.remedies(s.today()).unwrap().iter().map(|r| r.task.id).collect();
+    (s, saved.id, act, tasks)
+}
+
+#[test]
+fn an_inspection_its_tasks_answers_and_verdicts() {
+    let (mut s, id, act, tasks) = setup();
+    let file = s.inspection_file(id, s.today()).unwrap();
+    assert_eq!(file.inspection.title, "Công an xã kiểm tra Thôn Đắk Năng – 10/03/2026");
+    assert_eq!(file.subject, "Thôn Đắk Năng");
+    assert_eq!(file.tasks.len(), 2);
+    assert!(file.tasks.iter().all(|t| t.state.status == TaskStatus::Open && !t.state.waiting));
+    let first = tasks[0];
+    assert_eq!(s.get(Kind::Remedy, first).unwrap().data["deadline"], "2026-03-31");
+
+    // An answer with an activity as evidence waits for the reviewer.
+    on(&mut s, d(2026, 3, 21));
+    let answer = s
+        .answer_remedy(
+            first,
+            &doc(json!({"date": "21/03/2026", "content": "Đã bổ sung sổ, họp dân thông báo", "activity_ids": [act.to_string()]})),
+        )
+        .expect("answer")
+        .id;
+    let row = |s: &Store, t: Uuid| s.remedies(s.today()).unwrap().into_iter().find(|r| r.task.id == t).unwrap();
+    let r = row(&s, first);
+    assert_eq!((r.state.status, r.state.waiting, r.answers.len()), (TaskStatus::Open, true, 1));
+    assert_eq!(r.state.text(), "Đã báo cáo, chờ đánh giá");
+
+    // Not enough needs a reason; a verdict is written only by the review, never by an edit.
+    let e = s.review_remedy(answer, Verdict::NotEnough, " ").unwrap_err();
+    assert!(e.to_string().contains("phải ghi lý do"), "{e}");
+    let e = s.update(Kind::RemedyReport, answer, &doc(json!({"verdict": "dat"}))).unwrap_err();
+    assert!(e.to_string().contains("chỉ được ghi khi đánh giá kết quả khắc phục"), "{e}");
+    let e = s
+        .create(
+            Kind::RemedyReport,
+            &doc(json!({"remedy_id": first.to_string(), "date": "2026-03-21", "content": "x", "verdict": "dat"})),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("Kết quả đánh giá"), "{e}");
+    s.review_remedy(answer, Verdict::NotEnough, "Sổ còn thiếu tin báo tháng 12/2025").expect("review");
+    let r = row(&s, first);
+    assert_eq!((r.state.status, r.state.returned, r.state.waiting), (TaskStatus::Open, 1, false));
+    assert_eq!(r.state.text(), "Chưa đạt, còn 10 ngày");
+    // A judged answer can only be read; its verdict is final.
+    let e = s.update(Kind::RemedyReport, answer, &doc(json!({"content": "khác"}))).unwrap_err();
+    assert!(e.to_string().contains("đã được đánh giá"), "{e}");
+    assert!(s.delete(Kind::RemedyReport, answer).is_err());
+    let e = s.review_remedy(answer, Verdict::Accepted, "").unwrap_err();
+    assert!(e.to_string().contains("không sửa được"), "{e}");
+
+    // A second answer, accepted: the task is done and closed.
+    on(&mut s, d(2026, 3, 28));
+    let second = s
+        .answer_remedy(first, &doc(json!({"date": "2026-03-28", "content": "Đã bổ sung đủ tin báo tháng 12/2025"})))
+        .unwrap()
+        .id;
+    s.review_remedy(second, Verdict::Accepted, "").expect("accept");
+    let r = row(&s, first);
+    assert_eq!((r.state.status, r.state.done_on), (TaskStatus::Done, Some(d(2026, 3, 28))));
+    let reviewed = s.get(Kind::RemedyReport, second).unwrap();
+    assert_eq!(reviewed.data["reviewed_by"], "Nguyễn Văn An");
+    let e = s.update(Kind::Remedy, first, &doc(json!({"deadline": "2026-04-30"}))).unwrap_err();
+    assert!(e.to_string().contains("đã được đánh giá hoàn thành"), "{e}");
+    let e = s.answer_remedy(first, &doc(json!({"date": "2026-03-28", "content": "thêm"}))).unwrap_err();
+    assert!(e.to_string().contains("đã được đánh giá hoàn thành"), "{e}");
+    assert!(s.delete(Kind::Remedy, first).is_err());
+    // An inspection with tasks cannot be deleted from under them.
+    let e = s.delete(Kind::Inspection, id).unwrap_err();
+    assert!(e.to_string().contains("nhiệm vụ khắc phục"), "{e}");
+
+    // The other task: open, then overdue after its deadline; the dashboard counts and warns.
+    on(&mut s, d(2026, 4, 20));
+    let r = row(&s, tasks[1]);
+    assert_eq!((r.state.status, r.state.days, r.state.text().as_str()), (TaskStatus::Overdue, 5, "Quá hạn 5 ngày"));
+    let dash = phongtrao::dashboard::dashboard(&s, s.today()).unwrap();
+    assert_eq!((dash.remedies.open, dash.remedies.overdue, dash.remedies.done), (0, 1, 1));
+    let alert = dash.alerts.iter().find(|a| a.code == "remedy_overdue").expect("overdue alert");
+    assert_eq!(alert.items[0].id, tasks[1]);
+    assert!(alert.message.contains("đã quá hạn"), "{}", alert.message);
+
+    // Every change took a sequence number and an audit entry; the chain holds.
+    assert!(s.audit_verify().unwrap().problems.is_empty());
+    let changes = s.changes_since(0, 1000).unwrap();
+    for k in [Kind::Inspection, Kind::Remedy, Kind::RemedyReport] {
+        assert!(changes.iter().any(|c| c.kind == k), "{k} not recorded for sync");
+    }
+}
+
+#[test]
+fn an_inspection_with_a_bad_task_saves_nothing_and_names_every_error() {
+    let mut s = super::forms::store();
+    on(&mut s, d(2026, 3, 12));
+    let area = super::forms::area(&mut s);
+    let before = (s.counts().unwrap(), s.last_seq().unwrap(), s.audit_tail(1).unwrap());
+    let mut bad = inspection_json(area);
+    bad["ends_on"] = json!("01/03/2026");
+    bad["tasks"][1]["deadline"] = json!("01/02/2026");
+    bad["tasks"][0]["responsible"] = json!("");
+    let e = s.add_inspection(&doc(bad)).unwrap_err();
+    let phongtrao::Error::Invalid(inv) = &e else { panic!("{e}") };
+    let fields: Vec<&str> = inv.0.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["ends_on", "tasks.1.responsible", "tasks.2.deadline"], "{e}");
+    assert!(e.to_string().contains("Nhiệm vụ 2 – Thời hạn hoàn thành: không được trước ngày bắt đầu kiểm tra"), "{e}");
+    assert_eq!((s.counts().unwrap(), s.last_seq().unwrap(), s.audit_tail(1).unwrap()), before);
+
+    // The commune inspects its own units: one of them must be named, and only one.
+    let mut none = inspection_json(area);
+    none.as_object_mut().unwrap().remove("area_id");
+    let e = s.add_inspection(&doc(none)).unwrap_err();
+    assert!(e.to_string().contains("hãy chọn đơn vị được kiểm tra"), "{e}");
+    // The province inspects the commune itself.
+    let mut province = inspection_json(area);
+    province["by"] = json!("tinh");
+    province.as_object_mut().unwrap().remove("area_id");
+    let id = s.add_inspection(&doc(province)).expect("province inspection").id;
+    assert_eq!(s.get(Kind::Inspection, id).unwrap().title, "Công an tỉnh kiểm tra Công an xã – 10/03/2026");
+}
+
+#[test]
+fn the_documents_of_an_inspection_and_the_task_list() {
+    let (mut s, id, _, tasks) = setup();
+    on(&mut s, d(2026, 3, 28));
+    let a = s.answer_remedy(tasks[0], &doc(json!({"date": "2026-03-28", "content": "Đã bổ sung sổ tin báo"}))).unwrap();
+    s.review_remedy(a.id, Verdict::Accepted, "").unwrap();
+    on(&mut s, d(2026, 4, 20));
+    let req = |form: &str, id: Option<Uuid>| PrintRequest {
+        form: form.into(),
+        id,
+        date: d(2026, 3, 12),
+        ..PrintRequest::default()
+    };
+    let printed = fill::print(&mut s, &req("bien-ban-kiem-tra", Some(id))).expect("biên bản");
+    assert_eq!(printed.number.as_deref(), Some("01/BB-CAX"));
+    let (text, _) = super::forms::check(&printed.pdf, "bien-ban-kiem-tra");
+    for e in [
+        "CÔNG AN XÃ IA ĐAL",
+        "Số: 01/BB-CAX",
+        "BIÊN BẢN",
+        "Kiểm tra công tác xây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc tại Thôn Đắk Năng",
+        "Thời gian: từ ngày 10 tháng 03 năm 2026 đến ngày 11 tháng 03 năm 2026.",
+        "Thực hiện Quyết định số 15/QĐ-CAX ngày 05/03/2026 về việc thành lập Đoàn kiểm tra",
+        "- Lê Văn Hùng – Trưởng đoàn;",
+        "2. Đại diện đơn vị được kiểm tra: Rơ Mah Hlim",
+        "- Sổ theo dõi tin báo ghi chép chưa đầy đủ;",
+        "IV. KIẾN NGHỊ, YÊU CẦU KHẮC PHỤC",
+        "1. Bổ sung đầy đủ sổ theo dõi tin báo, tố giác từ tháng 10/2025 (chịu trách nhiệm: Trưởng thôn Rơ Mah Hlim; thời hạn hoàn thành: 31/03/2026);",
+        "ĐẠI DIỆN ĐƠN VỊ",
+        "ĐƯỢC KIỂM TRA",
+        "TRƯỞNG ĐOÀN KIỂM TRA",
+    ] {
+        assert!(text.contains(e), "biên bản: missing «{e}» in\n{text}");
+    }
+    let printed = fill::print(&mut s, &req("thong-bao-ket-luan-kiem-tra", Some(id))).expect("thông báo");
+    assert_eq!(printed.number.as_deref(), Some("01/TB-CAX"));
+    let (text, _) = super::forms::check(&printed.pdf, "thong-bao-ket-luan-kiem-tra");
+    for e in [
+        "Số: 01/TB-CAX",
+        "Ia Đal, ngày 12 tháng 03 năm 2026",
+        "THÔNG BÁO",
+        "Kết luận kiểm tra công tác xây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc tại Thôn Đắk Năng",
+        "Đoàn kiểm tra do đồng chí Lê Văn Hùng làm Trưởng đoàn",
+        "1. Ưu điểm",
+        "2. Khuyết điểm, hạn chế",
+        "3. Yêu cầu khắc phục",
+        "Công an xã Ia Đal thông báo kết luận như sau:",
+        "TRƯỞNG CÔNG AN XÃ",
+        "Nơi nhận:",
+        "- Thôn Đắk Năng;",
+        "- Lưu: VT, CAX.",
+    ] {
+        assert!(text.contains(e), "thông báo: missing «{e}» in\n{text}");
+    }
+    // Printing again keeps the numbers; the register holds both documents.
+    let again = fill::print(&mut s, &req("bien-ban-kiem-tra", Some(id))).unwrap();
+    assert!(again.reprint && again.number.as_deref() == Some("01/BB-CAX"));
+    assert_eq!(s.issued_documents(10).unwrap().len(), 2);
+
+    let list = PrintRequest { date: d(2026, 4, 20), ..req("danh-sach-khac-phuc", Some(id)) };
+    let printed = fill::print(&mut s, &list).expect("danh sách");
+    assert_eq!(printed.number, None);
+    let (text, _) = super::forms::check(&printed.pdf, "danh-sach-khac-phuc");
+    for e in [
+        "DANH SÁCH",
+        "Ia Đal, ngày 20 tháng 04 năm 2026",
+        "sau cuộc kiểm tra: Công an xã kiểm tra Thôn Đắk Năng – 10/03/2026",
+        "tính đến ngày 20 tháng 04 năm 2026",
+        "(28/03/2026)",
+        "31/03/2026",
+        "Quá hạn 5",
+        "Tổng cộng 2 nhiệm vụ: 0 đang thực hiện, 1 quá hạn, 1 đã hoàn thành./.",
+    ] {
+        assert!(text.contains(e), "danh sách: missing «{e}» in\n{text}");
+    }
+    assert_eq!(s.issued_documents(10).unwrap().len(), 2, "the list takes no number");
+}
+
+#[test]
+fn a_province_inspection_prints_with_the_province_header_and_takes_no_commune_number() {
+    let mut s = super::forms::store();
+    on(&mut s, d(2026, 3, 12));
+    let area = super::forms::area(&mut s);
+    let mut v = inspection_json(area);
+    v["by"] = json!("tinh");
+    v.as_object_mut().unwrap().remove("area_id");
+    v["decision_number"] = json!("120/QĐ-CAT-PV05");
+    let id = s.add_inspection(&doc(v)).unwrap().id;
+    let req = PrintRequest {
+        form: "thong-bao-ket-luan-kiem-tra".into(),
+        id: Some(id),
+        date: d(2026, 3, 20),
+        ..PrintRequest::default()
+    };
+    let printed = fill::print(&mut s, &req).expect("print");
+    let (text, _) = super::forms::check(&printed.pdf, "thong-bao-ket-luan-kiem-tra-tinh");
+    for e in [
+        "BỘ CÔNG AN",
+        "CÔNG AN TỈNH GIA LAI",
+        "Số: ……/TB-CAT",
+        "Gia Lai, ngày 11 tháng 03 năm 2026",
+        "tại Công an xã Ia Đal",
+        "GIÁM ĐỐC",
+        "- Công an xã Ia Đal;",
+    ] {
+        assert!(text.contains(e), "missing «{e}» in\n{text}");
+    }
+    assert!(s.issued_documents(10).unwrap().is_empty(), "the province's document is not in the commune's register");
+}
+
+#[test]
+fn the_whole_flow_through_the_command_line() {
+    use super::cli::{INIT, phongtrao, phongtrao_ok};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xa.db");
+    let db = db.to_str().unwrap();
+    let run = |args: &[&str]| phongtrao_ok(&[&["--db", db], args].concat(), "mat-khau-dung");
+    run(INIT);
+    let area = run(&[
+        "add",
+        "area",
+        "--json",
+        r#"{"name": "Thôn Đắk Năng", "kind": "thon", "households": 230, "population": 1012}"#,
+    ]);
+    let today = chrono::Local::now().date_naive();
+    let past = (today - chrono::Days::new(20)).format("%d/%m/%Y").to_string();
+    let soon = (today + chrono::Days::new(10)).format("%d/%m/%Y").to_string();
+    let late = (today - chrono::Days::new(3)).format("%d/%m/%Y").to_string();
+    let json = json!({
+        "by": "xa", "area_id": area.trim(), "starts_on": past, "leader": "Lê Văn Hùng",
+        "scope": "Hoạt động của Tổ bảo vệ an ninh, trật tự",
+        "shortcomings": "Sổ tuần tra ghi chép chưa đầy đủ",
+        "tasks": [
+            {"content": "Bổ sung sổ tuần tra", "responsible": "Tổ trưởng", "deadline": soon},
+            {"content": "Tổ chức họp tổ rút kinh nghiệm", "responsible": "Tổ trưởng", "deadline": late}
+        ]
+    })
+    .to_string();
+    let id = run(&["inspection", "add", "--json", &json]);
+    let id = id.trim();
+    let shown = run(&["inspection", "show", id]);
+    assert!(shown.contains("Khuyết điểm, hạn chế: Sổ tuần tra ghi chép chưa đầy đủ"), "{shown}");
+    assert!(shown.contains("[Còn 10 ngày] Bổ sung sổ tuần tra"), "{shown}");
+    assert!(shown.contains("[Quá hạn 3 ngày] Tổ chức họp tổ rút kinh nghiệm"), "{shown}");
+    assert!(shown.contains("1 đang thực hiện, 1 quá hạn, 0 đã hoàn thành; 0 báo cáo chờ đánh giá."), "{shown}");
+    let list: Value = serde_json::from_str(&run(&["inspection", "tasks", "--json"])).unwrap();
+    let task = list["rows"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(list["rows"][0]["status"], "overdue");
+    let overdue = run(&["inspection", "tasks", "--status", "quá hạn"]);
+    assert!(overdue.contains("Tổ chức họp tổ") && !overdue.contains("Bổ sung sổ tuần tra"), "{overdue}");
+
+    let today_s = today.format("%d/%m/%Y").to_string();
+    let answer = json!({"date": today_s, "content": "Đã họp tổ ngày hôm nay"}).to_string();
+    let a = run(&["inspection", "answer", &task, "--json", &answer]);
+    let o = phongtrao(&["--db", db, "inspection", "review", a.trim()], "mat-khau-dung");
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("--accept"));
+    let o = phongtrao(&["--db", db, "inspection", "review", a.trim(), "--not-enough"], "mat-khau-dung");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("phải ghi lý do"), "{o:?}");
+    let said = run(&["inspection", "review", a.trim(), "--accept"]);
+    assert!(said.contains("Nhiệm vụ đã hoàn thành"), "{said}");
+    let shown = run(&["inspection", "show", id]);
+    assert!(shown.contains("[Đã hoàn thành ("), "{shown}");
+    assert!(shown.contains("Đạt, đã khắc phục xong (Nguyễn Văn An,"), "{shown}");
+    let o = phongtrao(&["--db", db, "edit", "remedy", &task, "--json", r#"{"responsible": "Khác"}"#], "mat-khau-dung");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("đã được đánh giá hoàn thành"), "{o:?}");
+
+    // The documents from the command line.
+    let pdf = dir.path().join("bb.pdf");
+    run(&["print", "bien-ban-kiem-tra", "--id", id, "-o", pdf.to_str().unwrap()]);
+    let text = super::print::stdout("pdftotext", "poppler-utils", &[pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("BIÊN BẢN") && text.contains("Bổ sung sổ tuần tra"), "{text}");
+
+    // Only the chief reviews: an officer answers, and is refused the verdict.
+    let cmd = |user: Option<&str>, password: &str, new: Option<&str>, args: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_phongtrao"));
+        c.args(["--db", db]).args(args).env_remove("PHONGTRAO_DB").env_remove("PHONGTRAO_USER");
+        c.env("PHONGTRAO_PASSWORD", password);
+        if let Some(u) = user {
+            c.args(["--user", u]);
+        }
+        if let Some(n) = new {
+            c.env("PHONGTRAO_NEW_PASSWORD", n);
+        }
+        c.output().unwrap()
+    };
+    let o = cmd(
+        None,
+        "mat-khau-dung",
+        Some("mk-binh-1234"),
+        &["account", "add", "--username", "tranthibinh", "--name", "Trần Thị Bình", "--role", "officer"],
+    );
+    assert!(o.status.success(), "{o:?}");
+    let other = list["rows"][1]["id"].as_str().unwrap().to_owned();
+    let o = cmd(Some("tranthibinh"), "mk-binh-1234", None, &["inspection", "answer", &other, "--json", &answer]);
+    assert!(o.status.success(), "{o:?}");
+    let a = String::from_utf8(o.stdout).unwrap();
+    let o = cmd(Some("tranthibinh"), "mk-binh-1234", None, &["inspection", "review", a.trim(), "--accept"]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && e.contains("đánh giá kết quả khắc phục"), "{e}");
+}
