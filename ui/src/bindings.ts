@@ -41,6 +41,14 @@ export const commands = {
 	deleteRecord: (kind: Kind, id: string) => __TAURI_INVOKE<null>("delete_record", { kind, id }),
 	modelHistory: (id: string) => __TAURI_INVOKE<ModelView>("model_history", { id }),
 	reviewModel: (id: string, review: Value) => __TAURI_INVOKE<Saved>("review_model", { id, review }),
+	/**  An inspection's page: its fields and findings, its tasks with their state and answers. */
+	inspectionPage: (id: string) => __TAURI_INVOKE<InspectionPage>("inspection_page", { id }),
+	/**  Every remediation task with its state (or those of `status`), and the counts by state. */
+	remedyList: (status: TaskStatus | null) => __TAURI_INVOKE<RemedyList>("remedy_list", { status }),
+	/**  Records what was done for the task `task`. */
+	answerRemedy: (task: string, answer: Value) => __TAURI_INVOKE<Saved>("answer_remedy", { task, answer }),
+	/**  The reviewer's verdict on an answer: accepted, or not enough with `reason`. */
+	reviewRemedy: (answer: string, accept: boolean, reason: string) => __TAURI_INVOKE<Saved>("review_remedy", { answer, accept, reason }),
 	/**
 	 *  Replicates a model into `area`; `overrides` may set its name, founding date… before it is created
 	 *  (left out: the core's defaults, the area's name in its name and today).
@@ -218,6 +226,21 @@ export type Alert = {
 	items: LinkRef[],
 	/**  A certification alert: its items open their certification page of this year. */
 	cert_year: number | null,
+};
+
+/**  An answer to a task and its verdict. */
+export type AnswerView = {
+	record: RecordView,
+	/**  dd/mm/yyyy. */
+	date: string,
+	content: string,
+	/**  The records given as evidence. */
+	evidence: LinkRef[],
+	/**  `dat`, `chua_dat`, or none while it waits. */
+	verdict: string | null,
+	/**  "Đạt, đã khắc phục xong (Đ/c Lê Văn Hùng, 06/05/2026)", "Chờ đánh giá". */
+	verdict_text: string,
+	verdict_reason: string,
 };
 
 /**
@@ -548,6 +571,8 @@ export type Dashboard = {
 	activities_by_category: CategoryCount[],
 	members_by_team: TeamRow[],
 	alerts: Alert[],
+	/**  Remediation tasks after inspections: open, overdue, done; answers waiting for review. */
+	remedies: RemedyCounts,
 };
 
 /**  One bad field: the Vietnamese label of the field and what is wrong with it. */
@@ -721,6 +746,15 @@ export type ImportView = {
 /**  How a form edits a field. */
 export type Input = "text" | "textarea" | "int" | "bool" | "date" | "date_time" | "select" | "link" | "links" | "text_list" | "grades";
 
+/**  An inspection's page. */
+export type InspectionPage = {
+	inspection: RecordView,
+	/**  The unit inspected ("Thôn Đắk Năng", or "Công an xã" for the commune itself). */
+	subject: string,
+	tasks: RemedyView[],
+	counts: RemedyCounts,
+};
+
 /**  What became of one bundle. */
 export type IntakeLine = {
 	file: string,
@@ -769,7 +803,13 @@ export type KeyLine = {
 /**  A register of the store. `Review` belongs to a `Model` (its life-cycle history). */
 export type Kind = "area" | "unit" | "model" | "review" | "team" | "member" | "activity" | "meeting" | "commendation" | 
 /**  A yearly "An toàn về ANTT" certification of an area, unit or the commune (see [`cert`]). */
-"cert";
+"cert" | 
+/**  An inspection of the commune (by the province) or of one of its units (see [`inspection`]). */
+"inspection" | 
+/**  A remediation task an inspection set. */
+"remedy" | 
+/**  An answer to a remediation task (what was done), and the reviewer's verdict on it. */
+"remedy_report";
 
 /**  Counts of one kind of unit. */
 export type KindCountsView = {
@@ -1027,6 +1067,45 @@ export type RegisterInfo = {
 	count: number,
 };
 
+/**  How many tasks stand in each state. */
+export type RemedyCounts = {
+	open: number,
+	overdue: number,
+	done: number,
+	/**  Answers waiting for the reviewer. */
+	waiting: number,
+};
+
+/**  Every task with its state, and the counts by state. */
+export type RemedyList = {
+	/**  dd/mm/yyyy: the day the states are judged on. */
+	today: string,
+	rows: RemedyView[],
+	counts: RemedyCounts,
+};
+
+/**  A task as a list or an inspection's page shows it. */
+export type RemedyView = {
+	id: string,
+	title: string,
+	content: string,
+	responsible: string,
+	/**  dd/mm/yyyy. */
+	deadline: string,
+	inspection: LinkRef | null,
+	status: TaskStatus,
+	/**  "Đang thực hiện", "Quá hạn", "Đã hoàn thành". */
+	status_label: string,
+	/**  "Quá hạn 3 ngày", "Đã báo cáo, chờ đánh giá", "Còn 5 ngày"… */
+	state: string,
+	/**  An answer waits for the reviewer. */
+	waiting: boolean,
+	/**  Done: the task and its answers can only be read. */
+	closed: boolean,
+	/**  Its answers, oldest first, each with its verdict when given. */
+	answers: AnswerView[],
+};
+
 /**  The summary report printed under a number of the province's register. */
 export type ReportPrinted = {
 	/**  Where the PDF was saved. */
@@ -1190,6 +1269,15 @@ export type SyncView = {
 	/**  Bundles (`.ptb`) found on those sticks, newest first: a receipt brought back, an enrollment. */
 	bundles: string[],
 };
+
+/**  Where a task stands. */
+export type TaskStatus = 
+/**  Not done, its deadline not passed (or answered on time and waiting for the reviewer). */
+"open" | 
+/**  Not done and its deadline passed with no answer on time waiting for review. */
+"overdue" | 
+/**  An answer was accepted. */
+"done";
 
 export type TeamRow = {
 	id: string,
