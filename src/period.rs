@@ -250,6 +250,11 @@ impl Period {
         Period { year, span: Span::Year }
     }
 
+    /// The same period a year before ("the same figures last year beside them").
+    pub fn year_before(&self) -> Period {
+        Period { year: self.year - 1, ..*self }
+    }
+
     /// The period's name as an officer reads it ("Tháng 11/2026", "Quý III/2026").
     pub fn label(&self) -> String {
         let roman = ["I", "II", "III", "IV"];

@@ -249,7 +249,11 @@ pub async fn province_decide(
 #[specta::specta]
 pub async fn province_figures(state: State<'_, Shared>, period: String) -> Result<present::FiguresView> {
     let p_ = self::period(&period)?;
-    with(&state, |p| Ok(present::figures_view(&console::figures::figures(p, p_, None)?)))
+    with(&state, |p| {
+        let now = console::figures::figures(p, p_, None)?;
+        let before = console::figures::figures(p, p_.year_before(), None)?;
+        Ok(present::figures_view(&now, Some(&before.total)))
+    })
 }
 
 /// The records of `commune` behind the figure `key` for `period` (read-only).

@@ -402,10 +402,15 @@ pub struct FiguresView {
     pub label: String,
     pub columns: Vec<FigureColumn>,
     pub total: FigureRow,
+    /// The province's same figures for the same period a year before, column by column.
+    pub last_year: Option<FigureRow>,
+    /// Each total against last year's: "+12 so với cùng kỳ năm trước", "Bằng cùng kỳ năm trước".
+    pub change: Vec<String>,
     pub communes: Vec<FigureRow>,
 }
 
-pub fn figures_view(f: &ProvinceFigures) -> FiguresView {
+/// The figures by commune, with the province's same figures a year before (`last`) beside its total.
+pub fn figures_view(f: &ProvinceFigures, last: Option<&crate::figures::Figures>) -> FiguresView {
     let cols = pf::columns(&f.total);
     let row = |code: &str, name: &str, fig: &crate::figures::Figures| {
         let values: Vec<i64> = pf::columns(fig).into_iter().map(|(_, v)| v).collect();
@@ -416,11 +421,39 @@ pub fn figures_view(f: &ProvinceFigures) -> FiguresView {
             values,
         }
     };
+    let last_year = last.map(|l| {
+        // By the column's key: a list that changed in between leaves a figure of this year at 0.
+        let before = pf::columns(l);
+        let values: Vec<i64> =
+            cols.iter().map(|(c, _)| before.iter().find(|(b, _)| b.key == c.key).map_or(0, |(_, v)| *v)).collect();
+        FigureRow {
+            code: f.province_code.clone(),
+            // "Năm 2025", not its window's dates: the row's name stays short beside the figures.
+            name: format!(
+                "Cùng kỳ năm trước ({})",
+                l.period.parse::<crate::period::Period>().map_or_else(|_| l.label.clone(), |p| p.label())
+            ),
+            shown: values.iter().map(|v| format_int(*v)).collect(),
+            values,
+        }
+    });
+    let change = last_year.as_ref().map_or_else(Vec::new, |l| {
+        cols.iter()
+            .zip(&l.values)
+            .map(|((_, now), before)| match now - before {
+                0 => "Bằng cùng kỳ năm trước".to_owned(),
+                d if d > 0 => format!("+{} so với cùng kỳ năm trước", format_int(d)),
+                d => format!("−{} so với cùng kỳ năm trước", format_int(-d)),
+            })
+            .collect()
+    });
     FiguresView {
         period: f.total.period.clone(),
         label: f.total.label.clone(),
         columns: cols.iter().map(|(c, _)| FigureColumn { key: c.key.clone(), label: c.label.clone() }).collect(),
         total: row(&f.province_code, &format!("Toàn tỉnh {}", f.province), &f.total),
+        last_year,
+        change,
         communes: f.communes.iter().map(|c| row(&c.commune_code, &c.commune, &c.figures)).collect(),
     }
 }

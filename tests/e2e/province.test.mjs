@@ -303,6 +303,8 @@ describe("the demo province: late list, figures to one record, report, quarantin
   it("drills a figure down to the communes behind it, then to one record", async () => {
     await d.click("[data-test=pnav-figures]");
     await d.find("[data-test=figures-total]");
+    // Last year's same figures beside the total.
+    await d.findText("[data-test=figures-last-year]", "Cùng kỳ năm trước (Năm");
     // Sorting by a column puts the biggest first.
     await d.click("[data-test=sort-members]");
     await d.screenshot(path.join(shots, "45-province-figures.png"));

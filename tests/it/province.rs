@@ -980,9 +980,26 @@ fn the_records_behind_every_figure_add_up_to_it() {
     sorted.sort_by(|x, y| phongtrao::text::compare(x, y));
     assert_eq!(titles, sorted);
     // The province's table has the same columns, and the total row sums the communes'.
-    let view = phongtrao::present::province::figures_view(&pf);
+    let view = phongtrao::present::province::figures_view(&pf, None);
     assert_eq!(view.columns.len(), cols.len());
     assert_eq!(view.total.values, view.communes[0].values);
+    // The same figures a year before, beside the total, column by column (members and teams are the
+    // registers as they stood at that period's end: none yet a year ago, for records dated this year).
+    assert_eq!(period.year_before().to_string(), format!("{}", period.year - 1));
+    let before = phongtrao::province::figures::figures(&w.province, period.year_before(), None).unwrap();
+    let view = phongtrao::present::province::figures_view(&pf, Some(&before.total));
+    let last = view.last_year.as_ref().unwrap();
+    assert!(last.name.starts_with("Cùng kỳ năm trước (Năm "), "{}", last.name);
+    let expected: Vec<i64> = phongtrao::province::figures::columns(&before.total).into_iter().map(|(_, v)| v).collect();
+    assert_eq!(last.values, expected);
+    assert_eq!(view.change.len(), view.columns.len());
+    for ((now, was), said) in view.total.values.iter().zip(&last.values).zip(&view.change) {
+        match now - was {
+            0 => assert_eq!(said, "Bằng cùng kỳ năm trước"),
+            d if d > 0 => assert!(said.starts_with('+'), "{said}"),
+            _ => assert!(said.starts_with('−'), "{said}"),
+        }
+    }
 }
 
 /// A key is revoked with a reason kept in the audit log; the late list exports and prints on one page.

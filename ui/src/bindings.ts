@@ -634,6 +634,10 @@ export type FiguresView = {
 	label: string,
 	columns: FigureColumn[],
 	total: FigureRow,
+	/**  The province's same figures for the same period a year before, column by column. */
+	last_year: FigureRow | null,
+	/**  Each total against last year's: "+12 so với cùng kỳ năm trước", "Bằng cùng kỳ năm trước". */
+	change: string[],
 	communes: FigureRow[],
 };
 
