@@ -431,3 +431,85 @@ describe("the demo province: late list, figures to one record, report, quarantin
     assert.match(ptb(folder)[0], /-danh-muc-/);
   });
 });
+
+describe("the province's figures of a commune equal that commune's own dashboard", { timeout: 400_000 }, () => {
+  let dir;
+  let db;
+  let tinh;
+  const DEMO = "phongtrao-demo";
+  const num = (s) => Number(String(s).replace(/\./g, "").trim());
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-province-equal-"));
+    db = path.join(dir, "xa.db");
+    tinh = path.join(dir, "tinh");
+    const usb = path.join(dir, "usb");
+    fs.mkdirSync(usb);
+    // The demo commune (Xã Ia Đal, 23535) enrolls with a new province and sends everything it has.
+    phongtrao(["--db", db, "demo"], DEMO);
+    const enrollment = phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"], DEMO).trim();
+    phongtrao(["--db", db, "enroll", enrollment], DEMO);
+    phongtrao(["--db", db, "key", "export-pub", "--out", path.join(dir, "xa.pub")], DEMO);
+    phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23535", "--pubkey", path.join(dir, "xa.pub")], DEMO);
+    const bundle = phongtrao(["--db", db, "bundle", "export", "--out", usb], DEMO).trim().split("\n").pop();
+    phongtrao(["province", "--dir", tinh, "import", bundle], DEMO);
+  });
+
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reads the same teams, members and active models in both windows", async () => {
+    // The commune's own window: its dashboard.
+    let d = await Driver.launch({
+      PHONGTRAO_DB: db,
+      PHONGTRAO_PROVINCE_DIR: path.join(dir, "khong-co-tinh"),
+      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
+    });
+    let commune;
+    try {
+      await d.open(app);
+      await d.setSize(1366, 768);
+      await d.type("#f-username", "nguyenvanan");
+      await d.type("#f-password", DEMO);
+      await d.click("[data-test=login-submit]");
+      await d.findText("h1", "Tổng quan phong trào", 60000);
+      await d.find("[data-test=kpi-members]");
+      commune = {
+        teams: num(await d.text("[data-test=kpi-teams]")),
+        members: num(await d.text("[data-test=kpi-members]")),
+        models: num(await d.text("[data-test=kpi-models-active]")),
+      };
+    } finally {
+      await d.quit();
+    }
+    assert.ok(commune.teams > 0 && commune.members > 0 && commune.models > 0, JSON.stringify(commune));
+
+    // The province's window: the same commune's row of this year's figures.
+    d = await Driver.launch({
+      PHONGTRAO_DB: path.join(dir, "khong-co.db"),
+      PHONGTRAO_PROVINCE_DIR: tinh,
+      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
+    });
+    try {
+      await d.open(app);
+      await d.setSize(1366, 768);
+      await d.find("[data-test=login-province]");
+      await d.type("#f-username", "tinh");
+      await d.type("#f-password", DEMO);
+      await d.click("[data-test=login-submit]");
+      await d.click("[data-test=pnav-figures]");
+      await d.find("[data-test=figures-row][data-code='23535']");
+      const cells = await d.exec(`
+        const keys = [...document.querySelectorAll("[data-test=figures] thead th button")].map((b) => (b.dataset.test || "").replace("sort-", ""));
+        const row = [...document.querySelectorAll("[data-test=figures-row][data-code='23535'] td")].map((td) => td.textContent);
+        return keys.map((k, i) => [k, row[i]]);`);
+      const value = (key) => num(cells.find(([k]) => k === key)[1]);
+      const models = cells.filter(([k]) => k.startsWith("model:")).reduce((a, [, v]) => a + num(v), 0);
+      assert.deepEqual({ teams: value("teams"), members: value("members"), models }, commune);
+      await d.screenshot(path.join(shots, "45a-province-figures-equal-commune.png"));
+    } finally {
+      await d.quit();
+    }
+  });
+});
