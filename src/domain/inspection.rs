@@ -127,6 +127,12 @@ pub(super) fn report_rules(doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> Res
     {
         r.error("date", format!("không được trước ngày bắt đầu kiểm tra ({})", date::display(starts)));
     }
+    if doc.contains_key("verdict") && of_province(doc, lookup)? {
+        r.error(
+            "verdict",
+            "kết quả khắc phục sau cuộc kiểm tra của Công an tỉnh do Công an tỉnh đánh giá; kết quả đánh giá chỉ đến qua gói đã ký của Công an tỉnh",
+        );
+    }
     match doc.str_of("verdict") {
         Some(v) => {
             if v == "chua_dat" && !doc.contains_key("verdict_reason") {
@@ -150,6 +156,16 @@ pub(super) fn report_rules(doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> Res
         }
     }
     Ok(())
+}
+
+/// Whether the answer `answer` is to a task of an inspection by the province: only the province
+/// judges those (a commune store refuses the verdict, a commune bundle carrying one is quarantined at
+/// the province: one rule, [`check_record`](super::check_record), on both sides).
+pub fn of_province(answer: &Doc, lookup: &dyn Lookup) -> Result<bool> {
+    let Some(task) = answer.ids_of("remedy_id").first().copied() else { return Ok(false) };
+    let Some(t) = lookup.get(Kind::Remedy, task)? else { return Ok(false) };
+    let Some(i) = t.ids_of("inspection_id").first().copied() else { return Ok(false) };
+    Ok(lookup.get(Kind::Inspection, i)?.is_some_and(|i| i.str_of("by") == Some("tinh")))
 }
 
 /// "Công an tỉnh kiểm tra Thôn Đắk Năng – 12/03/2026"; the commune itself when no unit is named.

@@ -59,6 +59,8 @@ pub struct InspectionPage {
     pub inspection: RecordView,
     /// The unit inspected ("Thôn Đắk Năng", or "Công an xã" for the commune itself).
     pub subject: String,
+    /// An inspection by the province: its answers are judged by the province only (no verdict here).
+    pub by_province: bool,
     pub tasks: Vec<RemedyView>,
     pub counts: RemedyCounts,
 }
@@ -130,6 +132,7 @@ pub fn inspection_page(store: &Store, id: Uuid) -> Result<InspectionPage> {
     let file = store.inspection_file(id, store.today())?;
     Ok(InspectionPage {
         subject: file.subject.clone(),
+        by_province: file.inspection.data.str_of("by") == Some("tinh"),
         inspection: record_view(store, &file.inspection)?,
         counts: RemedyCounts::of(&file.tasks),
         tasks: file.tasks.iter().map(|t| remedy_view(store, t)).collect::<Result<_>>()?,

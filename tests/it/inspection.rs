@@ -380,3 +380,47 @@ fn the_whole_flow_through_the_command_line() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && e.contains("đánh giá kết quả khắc phục"), "{e}");
 }
+
+#[test]
+fn a_province_task_closed_by_the_commune_is_refused_at_both_ends() {
+    use super::sync::{reseal_and_import, world};
+    use super::sync_attacks::{lines_of, unpack};
+    let mut w = world();
+    let mut a = w.commune("23535", true);
+    let today = chrono::Local::now().date_naive();
+    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let v = json!({
+        "by": "tinh", "starts_on": iso(today - chrono::Days::new(10)), "leader": "Thượng tá Lê Văn C",
+        "scope": "Công tác xây dựng phong trào năm 2026",
+        "tasks": [{"content": "Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3", "responsible": "Trưởng Công an xã",
+                   "deadline": iso(today + chrono::Days::new(10))}]
+    });
+    a.add_inspection(&doc(v)).expect("inspection");
+    let task = a.remedies(today).unwrap()[0].task.id;
+    let answer = a
+        .answer_remedy(task, &doc(json!({"date": iso(today), "content": "Đã kiện toàn tổ, có quyết định"})))
+        .unwrap()
+        .id;
+    // The commune's chief cannot close a task the province set: only the province judges it.
+    let e = a.review_remedy(answer, Verdict::Accepted, "").unwrap_err();
+    assert!(e.to_string().contains("do Công an tỉnh đánh giá"), "{e}");
+    assert_eq!(a.remedies(today).unwrap()[0].state.status, TaskStatus::Open);
+
+    // A bundle signed with the commune's key whose answer says "accepted" (a forged closure): that record
+    // is put aside at the province with the reason, the rest is imported, the task is not closed.
+    let f = w.export(&mut a);
+    let (key, _) = a.sync_keys().unwrap();
+    let bytes = std::fs::read(&f).unwrap();
+    let (manifest, _) = unpack(&w, &bytes);
+    let mut lines = lines_of(&w, &bytes);
+    let i = lines.iter().position(|l| l.contains("\"kind\":\"remedy_report\"")).expect("the answer travels");
+    let forged =
+        format!("\"verdict\":\"dat\",\"reviewed_by\":\"Giả danh Công an tỉnh\",\"reviewed_on\":\"{}\",", iso(today));
+    lines[i] = lines[i].replacen("\"content\":", &format!("{forged}\"content\":"), 1);
+    assert!(lines[i].contains("\"verdict\":\"dat\""), "{}", lines[i]);
+    let r = reseal_and_import(&mut w, &manifest, &key, &(lines.join("\n") + "\n"));
+    assert_eq!(r.quarantined.len(), 1, "{:?}", r.quarantined);
+    assert_eq!(r.quarantined[0].kind, "remedy_report");
+    assert!(r.quarantined[0].reason.contains("chỉ đến qua gói đã ký của Công an tỉnh"), "{}", r.quarantined[0].reason);
+    assert_eq!(r.total().new as usize, lines.len() - 1, "the inspection and its task are imported");
+}

@@ -755,6 +755,8 @@ export type InspectionPage = {
 	inspection: RecordView,
 	/**  The unit inspected ("Thôn Đắk Năng", or "Công an xã" for the commune itself). */
 	subject: string,
+	/**  An inspection by the province: its answers are judged by the province only (no verdict here). */
+	by_province: boolean,
 	tasks: RemedyView[],
 	counts: RemedyCounts,
 };
