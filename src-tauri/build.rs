@@ -88,6 +88,13 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "province_figures",
         "province_behind",
         "province_report_preview",
+        "province_review_rows",
+        "province_review_records",
+        "province_review_decide",
+        "province_held",
+        "province_held_decide",
+        "review_view",
+        "review_done",
         "pick_path",
     ]
 }

@@ -77,6 +77,9 @@ pub enum Error {
     Locked { until: chrono::DateTime<chrono::Utc> },
     #[error("{0}")]
     Forbidden(String),
+    /// A write into a period the province approved (locked until the province reopens it).
+    #[error("{0}")]
+    PeriodLocked(String),
     #[error("Lỗi kho dữ liệu: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("{}", io_message(path, source))]
@@ -108,6 +111,7 @@ impl Error {
             Error::WrongPassword { .. } => "wrong_password",
             Error::Locked { .. } => "locked",
             Error::Forbidden(_) => "forbidden",
+            Error::PeriodLocked(_) => "period_locked",
             Error::Sqlite(_) => "store",
             Error::Io { .. } => "io",
             Error::Json(_) => "json",

@@ -15,7 +15,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::RefItem;
+use crate::domain::{Doc, DocExt, Kind, RefItem};
 use crate::error::{Error, Result};
 
 /// The reference list holding the rules, and its one item.
@@ -319,6 +319,13 @@ impl Serialize for Period {
     }
 }
 
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Period, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(|_| serde::de::Error::custom(format!("kỳ báo cáo không hợp lệ: {s}")))
+    }
+}
+
 /// A period's reporting window: its first and last day (both included) and the last day a bundle
 /// for it is on time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -343,6 +350,64 @@ impl Window {
     pub fn label(&self) -> String {
         format!("{} ({} – {})", self.period.label(), crate::date::display(self.start), crate::date::display(self.end))
     }
+}
+
+/// Which records belong to a period: the one rule both ends apply (docs/SYNC.md, "Which records
+/// belong to a period"). A record of a dated register belongs to the period its own date falls in;
+/// a certification record has one dated part per step it recorded (the registration, the
+/// self-assessment, the bình xét, the proposal, the decision, the commune's settings), each
+/// belonging to the period of its own date; the registers without a date (areas, units, teams,
+/// members, models) belong to no period: they are reviewed as they stood at the end of the period
+/// and stay editable.
+pub fn record_days(kind: Kind, doc: &Doc) -> Vec<(&'static str, NaiveDate)> {
+    let own = |key: &str| doc.date_of(key).map(|d| vec![("", d)]).unwrap_or_default();
+    match kind {
+        Kind::Review | Kind::Activity | Kind::Commendation => own("date"),
+        Kind::Meeting => own("starts_at"),
+        Kind::Cert => CERT_PARTS.iter().filter_map(|part| cert_part_day(doc.get(*part)).map(|d| (*part, d))).collect(),
+        Kind::Area | Kind::Unit | Kind::Model | Kind::Team | Kind::Member => Vec::new(),
+    }
+}
+
+/// Whether the register's records belong to periods by their own dates.
+pub fn is_dated(kind: Kind) -> bool {
+    matches!(kind, Kind::Review | Kind::Activity | Kind::Commendation | Kind::Meeting | Kind::Cert)
+}
+
+/// The parts of a certification record that its steps write, each dated on its own.
+const CERT_PARTS: [&str; 6] = ["registration", "assessment", "review", "proposal", "decision", "settings"];
+
+/// A certification step's day: the date it names (registration, self-assessment, proposal,
+/// decision), else the day its stamp was written.
+fn cert_part_day(part: Option<&serde_json::Value>) -> Option<NaiveDate> {
+    let part = part?.as_object()?;
+    ["registered_on", "assessed_on", "date"]
+        .iter()
+        .find_map(|k| part.date_of(k))
+        .or_else(|| part.get("stamp").and_then(|s| s.as_object()).and_then(|s| s.date_of("at")))
+}
+
+/// Whether a record (as stored) belongs to the period of `w`.
+pub fn belongs(kind: Kind, doc: &Doc, w: &Window) -> bool {
+    record_days(kind, doc).iter().any(|(_, d)| w.contains(*d))
+}
+
+/// Whether changing a record from `old` to `new` (`None`: not there, or deleted) writes into the
+/// period of `w`: the record (or, for a certification, a step that changed) belongs to it before or
+/// after. The lock of an approved period refuses exactly these writes, at the commune and, for
+/// changes arriving after the approval, at the province.
+pub fn touches(kind: Kind, old: Option<&Doc>, new: Option<&Doc>, w: &Window) -> bool {
+    if !is_dated(kind) {
+        return false;
+    }
+    if kind != Kind::Cert {
+        return old.is_some_and(|d| belongs(kind, d, w)) || new.is_some_and(|d| belongs(kind, d, w));
+    }
+    CERT_PARTS.iter().any(|part| {
+        let before = old.and_then(|d| d.get(*part));
+        let after = new.and_then(|d| d.get(*part));
+        before != after && [before, after].iter().any(|p| cert_part_day(*p).is_some_and(|d| w.contains(d)))
+    })
 }
 
 /// Vietnam's time (UTC+7), in which reporting days are counted.

@@ -161,7 +161,10 @@ pub(crate) fn lock<'a>(state: &'a State<'_, Shared>) -> Result<std::sync::MutexG
 }
 
 /// Runs `f` on the store of a logged-in officer, mapping the core's error.
-fn with_store<T>(state: &State<'_, Shared>, f: impl FnOnce(&mut Store) -> phongtrao::Result<T>) -> Result<T> {
+pub(crate) fn with_store<T>(
+    state: &State<'_, Shared>,
+    f: impl FnOnce(&mut Store) -> phongtrao::Result<T>,
+) -> Result<T> {
     let mut app = lock(state)?;
     Ok(f(app.ready()?)?)
 }

@@ -18,6 +18,7 @@ pub mod commands;
 pub mod error;
 pub mod print;
 pub mod province;
+pub mod review;
 pub mod session;
 pub mod sync;
 pub mod view;
@@ -125,6 +126,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             province::province_figures,
             province::province_behind,
             province::province_report_preview,
+            review::province_review_rows,
+            review::province_review_records,
+            review::province_review_decide,
+            review::province_held,
+            review::province_held_decide,
+            review::review_view,
+            review::review_done,
             pick_path,
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)

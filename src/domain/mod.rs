@@ -7,6 +7,7 @@ mod field;
 pub mod inspection;
 pub mod model;
 pub(crate) mod registers;
+pub mod review;
 
 pub use field::{Doc, DocExt, Field, FieldType, GRADES, Lookup, check, count, display_value, long_text, options, text};
 pub use registers::{

@@ -22,6 +22,10 @@ pub struct Dashboard {
     pub alerts: Vec<Alert>,
     /// Remediation tasks after inspections: open, overdue, done; answers waiting for review.
     pub remedies: crate::store::RemedyCounts,
+    /// The province's review of the recent reporting periods (the current one first).
+    pub periods: Vec<super::review::ReviewPeriod>,
+    /// Reasons of returns still to be done ("Công an tỉnh trả lại").
+    pub returned_open: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,7 +68,10 @@ pub struct Alert {
 
 /// The dashboard of the commune's store on `today`.
 pub fn dashboard(store: &Store, today: chrono::NaiveDate) -> Result<Dashboard> {
-    Ok(crate::dashboard::dashboard(store, today)?.into())
+    let mut d: Dashboard = crate::dashboard::dashboard(store, today)?.into();
+    d.periods = super::review::recent(store, today, 3)?;
+    d.returned_open = super::review::commune(store)?.open;
+    Ok(d)
 }
 
 impl From<crate::dashboard::Dashboard> for Dashboard {
@@ -107,6 +114,8 @@ impl From<crate::dashboard::Dashboard> for Dashboard {
                 })
                 .collect(),
             remedies: d.remedies,
+            periods: Vec::new(),
+            returned_open: 0,
         }
     }
 }

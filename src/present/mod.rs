@@ -16,6 +16,7 @@ pub mod list;
 pub mod peer;
 pub mod province;
 pub mod record;
+pub mod review;
 pub mod session;
 pub mod sheet;
 pub mod sync;

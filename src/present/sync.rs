@@ -79,14 +79,41 @@ pub fn imported(i: &Imported) -> String {
         Imported::Reference { lists, revoked } => {
             format!("Đã nhập dữ liệu dùng chung: {lists} danh mục mới, {revoked} khóa bị thu hồi mới.")
         }
+        Imported::Decisions(d) => decisions_said(&d.applied),
     }
+}
+
+/// What the province decided, one sentence per decision ("Công an tỉnh đã duyệt kỳ Tháng 11/2026
+/// (…), khóa số liệu của kỳ."), as a decision bundle or a receipt brings them.
+pub fn decisions_said(applied: &[crate::domain::review::Decision]) -> String {
+    use crate::domain::review::Action;
+    applied
+        .iter()
+        .map(|d| match d.action {
+            Action::Approve => {
+                format!("Công an tỉnh đã duyệt kỳ {} ({}): số liệu của kỳ đã khóa, không sửa được nữa.", d.label, d.by)
+            }
+            Action::Return => format!(
+                "Công an tỉnh trả lại kỳ {} ({}) với {} lý do: xem mục «Công an tỉnh trả lại» để sửa.",
+                d.label,
+                d.by,
+                d.reasons.len() + usize::from(!d.note.is_empty())
+            ),
+            Action::Reopen => format!("Công an tỉnh đã mở lại kỳ {} ({}): {}", d.label, d.by, d.note),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What an import did, in one paragraph: the first sentence, then the records the province
 /// quarantined and the bundles it still lacks.
 pub fn imported_summary(i: &Imported) -> String {
     let mut said = imported(i);
-    if let Imported::Receipt { receipt, .. } = i {
+    if let Imported::Receipt { receipt, decisions, .. } = i {
+        if !decisions.is_empty() {
+            said.push(' ');
+            said.push_str(&decisions_said(decisions));
+        }
         if !receipt.quarantined.is_empty() {
             said.push_str(&format!(" {} bản ghi bị cách ly (xem biên nhận).", receipt.quarantined.len()));
         }

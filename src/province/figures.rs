@@ -269,6 +269,12 @@ pub fn describe(kind: Kind, doc: &Doc) -> Vec<(String, String)> {
     describe_with(kind, doc, &read).unwrap_or_default()
 }
 
+/// A record's title without its linked records (a review's model is then unnamed).
+pub fn title(kind: Kind, doc: &Doc) -> String {
+    let read = CommuneRecords { docs: HashMap::new(), refs: crate::domain::RefSet::builtin() };
+    crate::domain::registers::title(kind, doc, &read).unwrap_or_default()
+}
+
 /// The records of `commune` behind the figure `key` (see [`columns`]) for `period`: each live record
 /// whose own contribution to that figure is not zero (every figure is a sum over records), in
 /// Vietnamese order of their titles. `key` `None`: every record the figures read.

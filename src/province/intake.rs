@@ -70,9 +70,10 @@ impl Intake {
     }
 }
 
-/// Whether a file name is one of the province's own bundles (`…-bien-nhan-…`, `-danh-muc-`, `-ghi-danh-`).
+/// Whether a file name is one of the province's own bundles (`…-bien-nhan-…`, `-danh-muc-`, `-ghi-danh-`,
+/// `-quyet-dinh-`).
 fn provinces_own(name: &str) -> bool {
-    ["-bien-nhan-", "-danh-muc-", "-ghi-danh-"].iter().any(|m| name.contains(m))
+    ["-bien-nhan-", "-danh-muc-", "-ghi-danh-", "-quyet-dinh-"].iter().any(|m| name.contains(m))
 }
 
 /// The `.ptb` files named: files as given, folders' `.ptb` files (not their subfolders) in name

@@ -14,6 +14,7 @@ pub mod intake;
 pub mod quarantine;
 pub mod reference;
 pub mod report;
+pub mod review;
 pub mod roster;
 
 use crate::domain::RefSet;

@@ -68,6 +68,11 @@ pub struct PeriodRow {
     pub bundle_seq: Option<i64>,
     pub bundle_created_at: Option<String>,
     pub bundle_imported_at: Option<String>,
+    /// The review's state of this period (Chưa gửi, Đã gửi, Đã duyệt, Bị trả lại, Đã sửa) and its
+    /// last decision.
+    pub review: crate::domain::review::State,
+    pub review_label: &'static str,
+    pub decision: Option<crate::domain::review::Decision>,
 }
 
 /// A bundle whose signed creation time cannot be right.
@@ -106,6 +111,8 @@ pub struct CommuneRow {
     /// Quarantined records not yet decided.
     pub quarantined: usize,
     pub clock_flags: Vec<ClockFlag>,
+    /// Changes to approved periods waiting for the reviewer ("sửa sau khi duyệt").
+    pub held: usize,
     /// Every key revoked: the commune no longer sends.
     pub revoked: bool,
 }
@@ -198,6 +205,8 @@ pub fn roster(p: &Province, period: Period, today: NaiveDate) -> Result<Roster> 
     let names = db.commune_names()?;
     let bundles = db.bundles()?;
     let queue = db.quarantine_queue()?;
+    let decisions = db.review_decisions(None)?;
+    let held = db.held_changes()?;
     let mut by_commune: BTreeMap<String, Vec<crate::store::province::Installation>> = BTreeMap::new();
     for i in db.installations()? {
         by_commune.entry(i.commune_code.clone()).or_default().push(i);
@@ -205,6 +214,7 @@ pub fn roster(p: &Province, period: Period, today: NaiveDate) -> Result<Roster> 
     let mut communes = Vec::new();
     for (code, insts) in by_commune {
         let mine: Vec<&BundleRow> = bundles.iter().filter(|b| b.commune_code == code).collect();
+        let judged: Vec<_> = decisions.iter().filter(|d| d.commune_code == code).cloned().collect();
         let from = insts.iter().filter_map(|i| day(&i.registered_at)).min();
         let revoked = insts.iter().all(|i| i.revoked_at.is_some());
         let until =
@@ -236,7 +246,11 @@ pub fn roster(p: &Province, period: Period, today: NaiveDate) -> Result<Roster> 
                 on_time += (state == State::OnTime) as u32;
             }
             let shown = timely.or(first).filter(|_| active);
+            let (review, decision) = super::review::judge(&judged, &mine, s);
             periods.push(PeriodRow {
+                review,
+                review_label: review.label(),
+                decision: decision.cloned(),
                 period: s.period,
                 label: s.label(),
                 end: crate::date::iso(s.end),
@@ -279,6 +293,7 @@ pub fn roster(p: &Province, period: Period, today: NaiveDate) -> Result<Roster> 
             gaps,
             quarantined: queue.iter().filter(|q| q.commune_code == code && q.decision.is_none()).count(),
             clock_flags: clock_flags(&mine),
+            held: held.iter().filter(|h| h.commune_code == code && h.decision.is_none()).count(),
             revoked,
             commune_code: code,
         });

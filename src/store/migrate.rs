@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "0007_record_facts", include_str!("migrations/0007_record_facts.sql")),
     (8, "0008_document_reprint", include_str!("migrations/0008_document_reprint.sql")),
     (9, "0009_peers", include_str!("migrations/0009_peers.sql")),
+    (10, "0010_period_review", include_str!("migrations/0010_period_review.sql")),
 ];
 
 /// The province store's schema (`phongtrao province`), numbered on its own. Append only.
@@ -28,6 +29,7 @@ pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "province_0003_console", include_str!("migrations/province/0003_console.sql")),
     (4, "province_0004_accounts", include_str!("migrations/province/0004_accounts.sql")),
     (5, "province_0005_documents", include_str!("migrations/province/0005_documents.sql")),
+    (6, "province_0006_review", include_str!("migrations/province/0006_review.sql")),
 ];
 
 pub fn latest() -> i64 {

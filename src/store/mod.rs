@@ -20,7 +20,9 @@ pub mod province;
 mod province_accounts;
 pub mod province_console;
 pub mod province_documents;
+pub mod province_review;
 mod query;
+mod review;
 mod sync;
 
 pub use audit::AuditReport;
@@ -36,6 +38,7 @@ pub use peers::{
     Conflict, Invite, Peer, PeerAck, PeerIn, PeerMerged, Resolution, Version, VersionLine, Vv, vv_dominates,
 };
 pub use query::{FactRow, Filter, Found, Group, Hit, ListQuery, Op, Page};
+pub use review::{DecisionsApplied, ReturnedItem};
 pub use sync::{Change, ChangeLine, MergeReport};
 
 use std::borrow::Cow;
@@ -472,7 +475,16 @@ impl Store {
             Some(t) => (t.with_timezone(&chrono::Local).date_naive(), Some(t.timestamp_millis().max(0) as u64)),
             None => (today(), None),
         };
-        Ok(Tx { tx, commune, actor: &self.actor, today, wall_ms, refs: Default::default(), resolving: None })
+        Ok(Tx {
+            tx,
+            commune,
+            actor: &self.actor,
+            today,
+            wall_ms,
+            refs: Default::default(),
+            resolving: None,
+            locks: Default::default(),
+        })
     }
 
     /// Runs `f` in one transaction as [`Store::write`] does, and commits it only if `f` says so:
@@ -1116,6 +1128,8 @@ pub struct Tx<'s> {
     /// every version it was in conflict with, joined. The next local write of that record includes
     /// them all (so it replaces them everywhere) and clears its conflict.
     resolving: Option<(Uuid, Vv)>,
+    /// The approved periods, read once per transaction (`review::check_lock`).
+    locks: std::cell::RefCell<Option<Vec<domain::review::Decision>>>,
 }
 
 impl Lookup for Tx<'_> {
@@ -1373,6 +1387,9 @@ Hãy giải quyết xung đột trước (mục «Trao đổi với máy khác»
         origin: Uuid,
         vv: &Vv,
     ) -> Result<()> {
+        // The lock of an approved period: every record write passes here (a local write, a
+        // merge from the province's format or from another laptop of the commune).
+        self.check_lock(kind, id, c.map(|c| (&c.doc, c.title.as_str())))?;
         let seq = self.next_seq()?;
         let (data, title, key) = match c {
             Some(c) => (
@@ -1415,7 +1432,7 @@ Hãy giải quyết xung đột trước (mục «Trao đổi với máy khác»
                 .prepare_cached("INSERT INTO record_fts (rowid, folded) VALUES (?1, ?2)")?
                 .execute(params![rowid, folded])?;
         }
-        Ok(())
+        self.answer_returned(id, seq)
     }
 
     fn next_seq(&self) -> Result<i64> {

@@ -145,6 +145,8 @@ pub struct ImportWrite<'a> {
     pub apply: Vec<RecordWrite<'a>>,
     /// Records put aside, with the Vietnamese reason.
     pub quarantine: Vec<QuarantineRow>,
+    /// Changes to records of approved periods, held for the reviewer ("sửa sau khi duyệt").
+    pub held: Vec<super::province_review::HeldRow>,
     /// Whether this bundle becomes the chain's head (false when it fills an old gap).
     pub head: bool,
     /// A new gap found (bundle numbers first..=last never seen).
@@ -604,6 +606,25 @@ impl ProvinceDb {
             )?;
             for r in &w.quarantine {
                 q.execute(params![w.hash, inst, r.record_id, r.kind, r.reason, r.data, w.now])?;
+            }
+            let mut h = tx.prepare_cached(
+                "INSERT INTO held_change (bundle, installation_id, commune_code, record_id, kind, period, old_data,
+                    new_data, hlc, origin, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
+            )?;
+            for r in &w.held {
+                h.execute(params![
+                    w.hash,
+                    inst,
+                    w.commune_code,
+                    r.record_id,
+                    r.kind,
+                    r.period,
+                    r.old_data,
+                    r.new_data,
+                    r.hlc as i64,
+                    r.origin.to_string(),
+                    w.now
+                ])?;
             }
         }
         if w.head {

@@ -51,6 +51,9 @@ pub enum BundleKind {
     /// The chief's laptop → a new laptop of the same commune: the commune, its installations, a
     /// one-time token.
     Invitation,
+    /// Province → commune: the province's decisions on the commune's periods (approve, return,
+    /// reopen), and later other notices addressed to one commune (each a payload file of its own).
+    Decision,
 }
 
 impl BundleKind {
@@ -62,6 +65,7 @@ impl BundleKind {
             BundleKind::Enrollment => "gói ghi danh của Công an tỉnh",
             BundleKind::Peer => "gói trao đổi giữa các máy của xã",
             BundleKind::Invitation => "lời mời máy mới của xã",
+            BundleKind::Decision => "gói quyết định của Công an tỉnh",
         }
     }
 }
@@ -477,6 +481,7 @@ pub fn trusted_comment(m: &Manifest) -> String {
             BundleKind::Enrollment => "enrollment",
             BundleKind::Peer => "peer",
             BundleKind::Invitation => "invitation",
+            BundleKind::Decision => "decision",
         },
         m.province_code,
         m.commune_code,
@@ -629,7 +634,9 @@ pub fn max_validity(kind: BundleKind) -> chrono::Duration {
     match kind {
         BundleKind::Changes | BundleKind::Reference | BundleKind::Peer => chrono::Duration::days(super::VALID_DAYS),
         BundleKind::Invitation => chrono::Duration::days(super::peer::INVITATION_DAYS),
-        BundleKind::Receipt | BundleKind::Enrollment => chrono::Duration::days(super::LONG_VALID_DAYS),
+        BundleKind::Receipt | BundleKind::Enrollment | BundleKind::Decision => {
+            chrono::Duration::days(super::LONG_VALID_DAYS)
+        }
     }
 }
 

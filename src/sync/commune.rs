@@ -12,14 +12,17 @@ use uuid::Uuid;
 use super::bundle::{self, BundleKind, Manifest, SeqRange};
 use crate::crypto::{self, PublicKey};
 use crate::domain::RefSet;
+use crate::domain::review::Decision;
 use crate::error::{Error, Result};
-use crate::store::{ExportRecord, ProvinceKeys, Store};
+use crate::store::{DecisionsApplied, ExportRecord, ProvinceKeys, Store};
 
 /// The payload of a commune's bundle: one JSON change per line, zstd-compressed.
 pub const CHANGES_FILE: &str = "changes.jsonl.zst";
 pub const RECEIPT_FILE: &str = "receipt.json";
 pub const REFERENCE_FILE: &str = "reference.json";
 pub const ENROLLMENT_FILE: &str = "enrollment.json";
+/// The province's decisions on one commune's periods (a decision bundle; a receipt may carry it too).
+pub const DECISIONS_FILE: &str = "decisions.json";
 
 /// Changes read from the store per page while exporting.
 const PAGE: u32 = 5_000;
@@ -75,6 +78,17 @@ pub struct Receipt {
     pub quarantined: Vec<serde_json::Value>,
     /// Bundle numbers the province is missing from this installation.
     pub gaps: Vec<(i64, i64)>,
+    /// Changes to records of approved periods the province holds for its reviewer ("sửa sau khi
+    /// duyệt"): id, kind, period.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<serde_json::Value>,
+}
+
+/// `decisions.json`: every decision of the province on one commune's periods, numbered 1…N.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decisions {
+    pub commune_code: String,
+    pub decisions: Vec<Decision>,
 }
 
 /// A reference-data bundle's payload.
@@ -208,9 +222,12 @@ ký, đóng dấu và gửi Công an tỉnh đăng ký; sau đó xuất lại g�
 pub enum Imported {
     /// A receipt: the changes up to `acked_seq` need not be sent again; `pending` changes (made since,
     /// or not in the bundle acknowledged) wait for the next export.
-    Receipt { bundle_seq: i64, acked_seq: i64, pending: i64, receipt: Box<Receipt> },
+    /// The decisions it carried that were new here are applied with it.
+    Receipt { bundle_seq: i64, acked_seq: i64, pending: i64, receipt: Box<Receipt>, decisions: Vec<Decision> },
     /// Reference data: lists installed, revocations recorded.
     Reference { lists: usize, revoked: usize },
+    /// The province's decisions on this commune's periods: those new to this store, applied.
+    Decisions(DecisionsApplied),
 }
 
 /// Imports a receipt or a reference-data bundle from the province.
@@ -220,7 +237,7 @@ pub fn import(store: &mut Store, path: &Path) -> Result<Imported> {
     let (_, age_secret) = store.sync_keys()?;
     let opened = bundle::open_file(path, &[crypto::parse_age_identity(&age_secret)?])?;
     match opened.manifest.kind {
-        BundleKind::Receipt | BundleKind::Reference => {}
+        BundleKind::Receipt | BundleKind::Reference | BundleKind::Decision => {}
         BundleKind::Enrollment => {
             return Err(Error::bundle(
                 "bundle_wrong_kind",
@@ -243,7 +260,26 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
     }
     let verified = check_from_province(opened, &province, store)?;
     let m = verified.manifest();
+    let known: &[&str] = match m.kind {
+        BundleKind::Receipt => &[RECEIPT_FILE, DECISIONS_FILE],
+        BundleKind::Decision => &[DECISIONS_FILE],
+        _ => &[REFERENCE_FILE],
+    };
+    if let Some(f) = m.files.iter().find(|f| !known.contains(&f.path.as_str())) {
+        return Err(Error::bundle(
+            "bundle_version",
+            format!(
+                "{} có tệp {} mà phiên bản phongtrao này chưa đọc được. Không nhập gì. Hãy cập nhật phongtrao rồi nhập lại gói.",
+                crate::text::capitalise(m.kind.label()),
+                crate::text::printable(&f.path, 60)
+            ),
+        ));
+    }
     match m.kind {
+        BundleKind::Decision => {
+            let applied = import_decisions(store, &verified, true)?;
+            Ok(Imported::Decisions(applied))
+        }
         BundleKind::Receipt => {
             let receipt: Receipt = serde_json::from_slice(verified.file(RECEIPT_FILE)?)
                 .map_err(|_| bundle::damaged("biên nhận không đọc được"))?;
@@ -257,9 +293,21 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
                     ),
                 ));
             }
+            // The decisions it carries first: a refused one refuses the receipt, acknowledging nothing.
+            let decisions = if m.files.iter().any(|f| f.path == DECISIONS_FILE) {
+                import_decisions(store, &verified, false)?.applied
+            } else {
+                Vec::new()
+            };
             let acked_seq = store.acknowledge(&receipt.bundle_hash, &receipt.imported_at.to_rfc3339())?;
             let pending = store.count_changes_since(acked_seq)?;
-            Ok(Imported::Receipt { bundle_seq: receipt.bundle_seq, acked_seq, pending, receipt: Box::new(receipt) })
+            Ok(Imported::Receipt {
+                bundle_seq: receipt.bundle_seq,
+                acked_seq,
+                pending,
+                receipt: Box::new(receipt),
+                decisions,
+            })
         }
         _ => {
             let r: Reference = serde_json::from_slice(verified.file(REFERENCE_FILE)?)
@@ -272,6 +320,27 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
             Ok(Imported::Reference { lists, revoked })
         }
     }
+}
+
+/// Applies the decisions a verified province bundle carries: addressed to this commune (by the
+/// manifest and by the payload), numbered 1…N, the new ones applied (`Store::apply_decisions`).
+fn import_decisions(store: &mut Store, verified: &bundle::Verified, strict: bool) -> Result<DecisionsApplied> {
+    let m = verified.manifest();
+    let d: Decisions = serde_json::from_slice(verified.file(DECISIONS_FILE)?)
+        .map_err(|_| bundle::damaged("quyết định không đọc được"))?;
+    let ours = store.commune()?.commune_code.clone();
+    if m.commune_code != ours || d.commune_code != ours {
+        let other = if m.commune_code != ours { &m.commune_code } else { &d.commune_code };
+        return Err(Error::bundle(
+            "bundle_commune",
+            format!(
+                "{} này dành cho xã có mã {}, không phải xã {ours} của máy này. Không nhập gì. Hãy chọn đúng gói của xã mình.",
+                crate::text::capitalise(m.kind.label()),
+                crate::text::printable(other, 10)
+            ),
+        ));
+    }
+    store.apply_decisions(m.seq, &d.decisions, strict)
 }
 
 fn check_from_province(opened: bundle::Opened<'_>, province: &ProvinceKeys, store: &Store) -> Result<bundle::Verified> {

@@ -14,9 +14,13 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::bundle::{self, BundleKind, Manifest, Opened};
-use super::commune::{CHANGES_FILE, ENROLLMENT_FILE, Enrollment, RECEIPT_FILE, REFERENCE_FILE, Receipt, Reference};
+use super::commune::{
+    CHANGES_FILE, DECISIONS_FILE, Decisions, ENROLLMENT_FILE, Enrollment, RECEIPT_FILE, REFERENCE_FILE, Receipt,
+    Reference,
+};
 use crate::crypto::{self, PublicKey};
 use crate::domain::account::{NewAccount, Role};
+use crate::domain::review::{self, Decision};
 use crate::domain::{self, Doc, FieldCache, Kind, Lookup, RefItem, RefSet};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
@@ -24,6 +28,7 @@ use crate::keyring::KdfParams;
 use crate::store::province::{
     Alert, Gap, ImportWrite, Installation, PROVINCE_USER, ProvinceDb, ProvinceMeta, QuarantineRow, RecordWrite,
 };
+use crate::store::province_review::HeldRow;
 
 pub struct Province {
     db: ProvinceDb,
@@ -37,6 +42,13 @@ pub struct KindCounts {
     pub updated: u64,
     pub unchanged: u64,
     pub rejected: u64,
+    /// Changes to records of an approved period, held for the reviewer ("sửa sau khi duyệt").
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub held: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -61,6 +73,8 @@ pub struct ImportReport {
     /// By kind code (`deleted` for tombstones).
     pub by_kind: BTreeMap<String, KindCounts>,
     pub quarantined: Vec<QuarantineRow>,
+    /// Changes to records of approved periods, held for the reviewer.
+    pub held: Vec<HeldRow>,
     /// A newer epoch started a new chain (after a restore from a backup at the commune).
     pub new_chain: bool,
     /// Bundle numbers found missing by this import.
@@ -80,6 +94,7 @@ impl ImportReport {
             updated: a.updated + c.updated,
             unchanged: a.unchanged + c.unchanged,
             rejected: a.rejected + c.rejected,
+            held: a.held + c.held,
         })
     }
 }
@@ -201,13 +216,18 @@ impl Province {
     }
 
     /// Signs a province bundle (not encrypted: it holds only public keys, receipts' counts and ids,
-    /// or reference lists) and writes it atomically into `dir`.
+    /// reference lists, or decisions) and writes it atomically into `dir`.
     fn write_out(&mut self, m: Manifest, file: &str, payload: &impl Serialize, dir: &Path) -> Result<PathBuf> {
         let json = serde_json::to_vec_pretty(payload).map_err(|e| Error::Json(e.to_string()))?;
+        self.write_files(m, vec![(file.to_owned(), json)], dir)
+    }
+
+    fn write_files(&mut self, m: Manifest, files: Vec<(String, Vec<u8>)>, dir: &Path) -> Result<PathBuf> {
         // Named apart from commune bundles (which may lie on the same USB stick).
         let what = match m.kind {
             BundleKind::Receipt => "bien-nhan",
             BundleKind::Reference => "danh-muc",
+            BundleKind::Decision => "quyet-dinh",
             _ => "ghi-danh",
         };
         let who = if m.commune_code.is_empty() { "tinh" } else { &m.commune_code };
@@ -217,9 +237,31 @@ impl Province {
             m.seq,
             m.created_at.with_timezone(&chrono::Local).format("%Y%m%d")
         );
-        let (bytes, _, _) = bundle::write(m, &[(file.to_owned(), json)], &self.meta.signing, &[])?;
+        let (bytes, _, _) = bundle::write(m, &files, &self.meta.signing, &[])?;
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         crate::fsutil::write_new(&dir.join(name), &bytes)
+    }
+
+    /// The decisions on a commune's periods as a decision bundle's payload (`None`: there are none).
+    fn decisions_payload(&self, commune_code: &str) -> Result<Option<Vec<u8>>> {
+        let decisions: Vec<_> = self.db.review_decisions(Some(commune_code))?.into_iter().map(|d| d.decision).collect();
+        if decisions.is_empty() {
+            return Ok(None);
+        }
+        let payload = Decisions { commune_code: commune_code.to_owned(), decisions };
+        Ok(Some(serde_json::to_vec_pretty(&payload).map_err(|e| Error::Json(e.to_string()))?))
+    }
+
+    /// Writes the decision bundle of one commune into `dir`: every decision on its periods, numbered
+    /// 1…N (the commune applies those it does not have yet). Refused if there is none.
+    pub fn write_decisions(&mut self, commune_code: &str, dir: &Path, now: DateTime<Utc>) -> Result<PathBuf> {
+        let payload = self.decisions_payload(commune_code)?.ok_or_else(|| {
+            Error::Refused(format!(
+                "Công an tỉnh chưa có quyết định nào về các kỳ báo cáo của xã {commune_code}: không có gì để gửi."
+            ))
+        })?;
+        let m = self.province_manifest(BundleKind::Decision, commune_code, now, super::LONG_VALID_DAYS)?;
+        self.write_files(m, vec![(DECISIONS_FILE.to_owned(), payload)], dir)
     }
 
     /// Writes the enrollment bundle (the province's public keys) into `dir`.
@@ -518,6 +560,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
             created_at: m.created_at,
             by_kind: plan.by_kind,
             quarantined: plan.quarantine.clone(),
+            held: plan.held.clone(),
             new_chain: chain.new_chain,
             gap: chain.new_gap,
             filled_gap: chain.fills_gap.is_some(),
@@ -557,6 +600,11 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
                 .map(|q| serde_json::json!({"id": q.record_id, "kind": q.kind, "reason": q.reason}))
                 .collect(),
             gaps: gaps.iter().filter(|g| g.epoch == m.epoch).map(|g| (g.first, g.last)).collect(),
+            held: report
+                .held
+                .iter()
+                .map(|h| serde_json::json!({"id": h.record_id, "kind": h.kind, "period": h.period}))
+                .collect(),
         };
         let receipt_json = serde_json::to_string(&receipt).map_err(|e| Error::Json(e.to_string()))?;
         self.db.write_import(&ImportWrite {
@@ -575,6 +623,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
                 .map(|(e, data)| RecordWrite { id: e.id, kind: e.kind, data, hlc: e.hlc.0, origin: e.origin })
                 .collect(),
             quarantine: plan.quarantine,
+            held: plan.held,
             head: chain.head,
             new_gap: chain.new_gap,
             fills_gap: chain.fills_gap,
@@ -597,9 +646,15 @@ phongtrao province --dir … receipt --commune {} --seq {} --epoch {} --out THƯ
         Ok(report)
     }
 
+    /// Signs a receipt; it carries the commune's decisions too (`decisions.json`), if it has any.
     fn sign_receipt(&mut self, receipt: &Receipt, now: DateTime<Utc>, dir: &Path) -> Result<PathBuf> {
         let rm = self.province_manifest(BundleKind::Receipt, &receipt.commune_code, now, super::LONG_VALID_DAYS)?;
-        self.write_out(rm, RECEIPT_FILE, receipt, dir)
+        let json = serde_json::to_vec_pretty(receipt).map_err(|e| Error::Json(e.to_string()))?;
+        let mut files = vec![(RECEIPT_FILE.to_owned(), json)];
+        if let Some(d) = self.decisions_payload(&receipt.commune_code)? {
+            files.push((DECISIONS_FILE.to_owned(), d));
+        }
+        self.write_files(rm, files, dir)
     }
 
     /// Writes the receipt of an import made before again, newly signed, into `dir`: the bundle
@@ -657,6 +712,7 @@ Hãy thêm --epoch KỲ để chọn gói.",
                     .filter(|g| g.epoch == one.epoch)
                     .map(|g| (g.first, g.last))
                     .collect(),
+                held: Vec::new(),
             },
         };
         self.sign_receipt(&receipt, Utc::now(), dir)
@@ -817,6 +873,10 @@ Không nhập gì. Hãy liên hệ xã {} để kiểm tra máy và khóa.",
         let mut plan = Plan::default();
         let mut by_kind: BTreeMap<&str, KindCounts> = BTreeMap::new();
         let mut seen: HashMap<Uuid, usize> = HashMap::new();
+        // The commune's approved periods: a change into one is held, not applied.
+        let all: Vec<Decision> =
+            self.db.review_decisions(Some(&m.commune_code))?.into_iter().map(|d| d.decision).collect();
+        let locks = review::locks(&all);
         for (i, p) in changes.iter().enumerate() {
             let c = match &p.item {
                 Ok(c) => c,
@@ -881,6 +941,29 @@ Không nhập gì. Hãy liên hệ xã {} để kiểm tra máy và khóa.",
                     data: p.kept(),
                 });
                 continue;
+            }
+            let newer = match stamps.get(&c.id) {
+                Some(&(hlc, origin)) => (Hlc(hlc), origin.to_string()) < (c.hlc, c.origin.to_string()),
+                None => true,
+            };
+            if newer && !locks.is_empty() && crate::period::is_dated(c.kind) {
+                let old = self.db.live(installation, c.kind, c.id)?;
+                let new = p.data().and_then(|t| parse_fields(t).ok());
+                if let Some(lock) =
+                    locks.iter().find(|l| crate::period::touches(c.kind, old.as_ref(), new.as_ref(), &l.window()))
+                {
+                    counts.held += 1;
+                    plan.held.push(HeldRow {
+                        record_id: c.id.to_string(),
+                        kind: c.kind.code().to_owned(),
+                        period: lock.period.to_string(),
+                        old_data: old.map(|d| Value::Object(d).to_string()),
+                        new_data: p.data().map(str::to_owned),
+                        hlc: c.hlc.0,
+                        origin: c.origin,
+                    });
+                    continue;
+                }
             }
             match stamps.get(&c.id) {
                 Some(&(hlc, origin)) if (Hlc(hlc), origin.to_string()) >= (c.hlc, c.origin.to_string()) => {
@@ -979,6 +1062,7 @@ struct Chain {
 struct Plan {
     apply: Vec<usize>,
     quarantine: Vec<QuarantineRow>,
+    held: Vec<HeldRow>,
     by_kind: BTreeMap<String, KindCounts>,
 }
 

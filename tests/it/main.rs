@@ -12,6 +12,7 @@ mod peers;
 mod print;
 mod print_save;
 mod province;
+mod review;
 mod security;
 mod sheets;
 mod store;

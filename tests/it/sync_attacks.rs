@@ -154,6 +154,7 @@ fn the_province_store_refuses_to_move_a_record_to_another_commune() {
             origin: inst,
         }],
         quarantine: vec![],
+        held: vec![],
         head: true,
         new_gap: None,
         fills_gap: None,

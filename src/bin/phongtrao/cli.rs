@@ -218,6 +218,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Quyết định của Công an tỉnh về các kỳ báo cáo của xã: kỳ đã duyệt (đã khóa), kỳ bị trả lại và việc cần sửa
+    #[command(help_template = TEMPLATE)]
+    Review {
+        /// Đánh dấu đã xử lý một lý do trả lại (SỐ_QUYẾT_ĐỊNH.SỐ_LÝ_DO, xem danh sách)
+        #[arg(long, value_name = "MÃ")]
+        done: Option<String>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Nhập danh sách từ Excel (.xlsx, .ods, .csv) vào một sổ; mặc định: lưu tất cả hoặc không lưu gì
     #[command(help_template = TEMPLATE)]
     Import {
@@ -328,7 +338,7 @@ pub enum BundleCmd {
         #[arg(long)]
         full: bool,
     },
-    /// Nhập biên nhận hoặc gói dữ liệu dùng chung của Công an tỉnh
+    /// Nhập biên nhận, gói quyết định (duyệt, trả lại, mở lại kỳ báo cáo) hoặc gói dữ liệu dùng chung của Công an tỉnh
     #[command(help_template = TEMPLATE)]
     Import {
         #[arg(value_name = "TỆP")]
@@ -494,6 +504,21 @@ pub enum ProvinceCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Duyệt số liệu của xã theo kỳ: xem tình trạng các kỳ, duyệt, trả lại, mở lại, gửi gói quyết định, xử lý sửa sau khi duyệt
+    #[command(help_template = TEMPLATE)]
+    Review {
+        #[command(subcommand)]
+        command: Option<ReviewCmd>,
+        /// Kỳ báo cáo để xem: 2026 (năm), 2026-11, 2026-Q3, 2026-H1; mặc định: năm nay
+        #[arg(long, value_name = "KỲ")]
+        period: Option<String>,
+        /// Chỉ các kỳ ở tình trạng: not_sent (Chưa gửi), sent (Đã gửi), approved (Đã duyệt), returned (Bị trả lại), corrected (Đã sửa)
+        #[arg(long, value_name = "TÌNH TRẠNG")]
+        state: Option<String>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Xuất một bảng ra tệp bảng tính .xlsx: roster (các xã theo kỳ), late (danh sách gửi muộn), figures (số liệu;
     /// với --column: các xã đứng sau một số liệu; thêm --commune: các bản ghi của xã đó), quarantine (bản ghi bị cách ly)
     #[command(help_template = TEMPLATE)]
@@ -591,6 +616,82 @@ pub enum ProvinceCmd {
         #[arg(long, value_name = "THƯ MỤC")]
         out: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCmd {
+    /// Duyệt số liệu một kỳ của xã: kỳ bị khóa ở cả tỉnh và xã; ghi gói quyết định cho xã
+    #[command(help_template = TEMPLATE)]
+    Approve {
+        #[command(flatten)]
+        target: ReviewTarget,
+        /// Ghi chú (không bắt buộc)
+        #[arg(long, value_name = "GHI CHÚ", default_value = "")]
+        note: String,
+    },
+    /// Trả lại một kỳ của xã để sửa, với lý do chung và/hoặc lý do theo từng bản ghi
+    #[command(name = "return", help_template = TEMPLATE)]
+    Return {
+        #[command(flatten)]
+        target: ReviewTarget,
+        /// Lý do trả lại chung
+        #[arg(long, value_name = "LÝ DO", default_value = "")]
+        reason: String,
+        /// Lý do cho một bản ghi: MÃ_BẢN_GHI=LÝ DO (lặp lại cho nhiều bản ghi)
+        #[arg(long = "record", value_name = "MÃ=LÝ DO")]
+        records: Vec<String>,
+    },
+    /// Mở lại một kỳ đã duyệt (chỉ Trưởng Công an tỉnh), có lý do
+    #[command(help_template = TEMPLATE)]
+    Reopen {
+        #[command(flatten)]
+        target: ReviewTarget,
+        /// Lý do mở lại
+        #[arg(long, value_name = "LÝ DO")]
+        reason: String,
+    },
+    /// Ghi gói quyết định cho các xã (mọi xã có quyết định, hoặc các xã nêu) vào một thư mục, ví dụ ổ USB
+    #[command(help_template = TEMPLATE)]
+    Send {
+        /// Thư mục ghi gói
+        #[arg(long, value_name = "THƯ MỤC")]
+        out: PathBuf,
+        /// Mã xã (lặp lại cho nhiều xã); bỏ trống: mọi xã có quyết định
+        #[arg(long = "commune", value_name = "MÃ XÃ")]
+        communes: Vec<String>,
+    },
+    /// Các thay đổi xã gửi cho kỳ đã duyệt ("sửa sau khi duyệt"), từng trường trước và sau
+    #[command(help_template = TEMPLATE)]
+    Changes,
+    /// Quyết định về một thay đổi sau khi duyệt: chấp nhận (mở lại kỳ, chỉ Trưởng Công an tỉnh) hoặc từ chối; kèm ghi chú
+    #[command(help_template = TEMPLATE)]
+    Change {
+        /// Mã thay đổi (12 ký tự, xem phongtrao province review changes)
+        #[arg(value_name = "MÃ")]
+        id: String,
+        /// Chấp nhận: mở lại kỳ và đưa thay đổi vào số liệu
+        #[arg(long, conflicts_with = "refuse", required_unless_present = "refuse")]
+        accept: bool,
+        /// Từ chối: giữ số liệu đã duyệt
+        #[arg(long)]
+        refuse: bool,
+        /// Ghi chú lý do quyết định
+        #[arg(long, value_name = "GHI CHÚ")]
+        note: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewTarget {
+    /// Mã xã (5 chữ số)
+    #[arg(long, value_name = "MÃ XÃ")]
+    pub commune: String,
+    /// Kỳ báo cáo: 2026-11 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng), 2026 (năm), theo tần suất của tỉnh
+    #[arg(long, value_name = "KỲ")]
+    pub period: String,
+    /// Thư mục ghi gói quyết định cho xã (mặc định: quyet-dinh trong thư mục của tỉnh)
+    #[arg(long, value_name = "THƯ MỤC")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

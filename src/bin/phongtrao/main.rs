@@ -136,6 +136,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Province(args) => province(w, args, ctx.user.as_deref()),
         Command::Info => info(w, &ctx),
         Command::Figures { period, json } => figures(w, &ctx, &period, json),
+        Command::Review { done, json } => commune_review(w, &ctx, done.as_deref(), json),
         Command::Import { kind, file, dry_run, good_rows, sheet, mapping, json } => {
             let mode = match (dry_run, good_rows) {
                 (true, _) => phongtrao::sheet::import::ImportMode::Preview,
@@ -853,6 +854,50 @@ fn figures(w: &mut impl Write, ctx: &Ctx, period: &str, json: bool) -> Result<()
     print_figures(w, &f)
 }
 
+/// The province's decisions on this commune's periods and the returned to-do list.
+fn commune_review(w: &mut impl Write, ctx: &Ctx, done: Option<&str>, json: bool) -> Result<()> {
+    let mut store = ctx.open()?;
+    if let Some(id) = done {
+        let bad = || {
+            Error::field(
+                "done",
+                "Mã lý do",
+                format!("«{id}» không đúng dạng SỐ_QUYẾT_ĐỊNH.SỐ_LÝ_DO (ví dụ 3.1; 3.0 là lý do chung)"),
+            )
+        };
+        let (d, i) = id.split_once('.').ok_or_else(bad)?;
+        let i: i64 = i.trim().parse().map_err(|_| bad())?;
+        store.mark_returned_done(d.trim().parse().map_err(|_| bad())?, i - 1)?;
+        say(w, "Đã đánh dấu lý do trả lại là đã xử lý.")?;
+    }
+    let v = phongtrao::present::review::commune(&store)?;
+    if json {
+        return say(w, to_json(&v)?);
+    }
+    if v.periods.is_empty() {
+        return say(w, "Công an tỉnh chưa có quyết định nào về các kỳ báo cáo của xã.");
+    }
+    say(w, "Các kỳ báo cáo Công an tỉnh đã xem xét:")?;
+    for p in &v.periods {
+        say(w, format!("  {} — {} ({}, {})", p.label, p.state_label, p.by, p.at))?;
+        if !p.note.is_empty() {
+            say(w, format!("      {}", p.note))?;
+        }
+    }
+    if !v.todo.is_empty() {
+        say(w, "Công an tỉnh trả lại — việc cần sửa:")?;
+        for t in &v.todo {
+            let mark = if t.done { "[x]" } else { "[ ]" };
+            let what = match &t.record_id {
+                Some(id) => format!("{} «{}» ({id})", t.kind_label, t.title),
+                None => "Chung".to_owned(),
+            };
+            say(w, format!("  {mark} {}  {} — {what}: {}", t.id, t.period_label, t.reason))?;
+        }
+    }
+    Ok(())
+}
+
 fn backup(w: &mut impl Write, cmd: BackupCmd, path: &std::path::Path, user: Option<&str>) -> Result<()> {
     use phongtrao::backup;
     let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6).replace('.', ",");
@@ -1212,6 +1257,9 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 print_roster(w, &r)?;
             }
         }
+        ProvinceCmd::Review { command, period, state, json } => {
+            province_review(w, &mut open()?, command, period, state, json)?;
+        }
         ProvinceCmd::Figures { period, commune, json } => {
             let p = open()?;
             let period: phongtrao::period::Period = period.parse()?;
@@ -1412,6 +1460,150 @@ fn print_import(w: &mut impl Write, r: &phongtrao::sync::province::ImportReport)
 }
 
 /// The period asked, else the reporting year of today.
+fn province_review(
+    w: &mut impl Write,
+    p: &mut phongtrao::sync::province::Province,
+    command: Option<cli::ReviewCmd>,
+    period: Option<String>,
+    state: Option<String>,
+    json: bool,
+) -> Result<()> {
+    use phongtrao::domain::review::{Action, State};
+    use phongtrao::province::review;
+    let now = chrono::Utc::now();
+    let decided = |w: &mut dyn FnMut(String) -> Result<()>,
+                   p: &mut phongtrao::sync::province::Province,
+                   t: cli::ReviewTarget,
+                   action: Action,
+                   ask: review::Ask|
+     -> Result<()> {
+        let period: phongtrao::period::Period = t.period.parse()?;
+        let d = review::decide(p, &t.commune, period, action, &ask, now)?;
+        let dir = t.out.unwrap_or_else(|| p.db().dir().join("quyet-dinh"));
+        let file = p.write_decisions(t.commune.trim(), &dir, now)?;
+        if json {
+            return w(to_json(&d)?);
+        }
+        w(phongtrao::present::review::decided(&d, t.commune.trim()))?;
+        w(format!("Gói quyết định cho xã: {}", file.display()))
+    };
+    match command {
+        None => {
+            let today = phongtrao::period::day_of(now);
+            let period = roster_period(p, period, today)?;
+            let wanted = state
+                .map(|s| {
+                    State::parse(&s).ok_or_else(|| {
+                        Error::field(
+                            "state",
+                            "Tình trạng",
+                            format!("«{s}» không có; hãy dùng not_sent, sent, approved, returned hoặc corrected"),
+                        )
+                    })
+                })
+                .transpose()?;
+            let r = phongtrao::province::roster::roster(p, period, today)?;
+            let rows: Vec<_> = r
+                .communes
+                .iter()
+                .flat_map(|c| c.periods.iter().map(move |x| (c, x)))
+                .filter(|(_, x)| x.review != State::NotSent || x.state != phongtrao::province::roster::State::Inactive)
+                .filter(|(_, x)| wanted.is_none_or(|s| x.review == s))
+                .collect();
+            if json {
+                let v: Vec<_> = rows
+                    .iter()
+                    .map(|(c, x)| {
+                        serde_json::json!({"commune_code": c.commune_code, "commune": c.commune, "period": x.period,
+                            "label": x.label, "state": x.review, "state_label": x.review_label, "decision": x.decision})
+                    })
+                    .collect();
+                return say(w, to_json(&v)?);
+            }
+            say(w, format!("{} — tình trạng duyệt số liệu", r.label))?;
+            for (c, x) in rows {
+                let by = x
+                    .decision
+                    .as_ref()
+                    .map(|d| format!(" ({} {}, {})", d.action.label(), phongtrao::date::display_local(d.at), d.by))
+                    .unwrap_or_default();
+                say(w, format!("  {:<7} {:<24} {:<10} {}{by}", c.commune_code, c.commune, x.period, x.review_label))?;
+            }
+            Ok(())
+        }
+        Some(cli::ReviewCmd::Approve { target, note }) => {
+            decided(&mut |t| say(w, t), p, target, Action::Approve, review::Ask { note, records: Vec::new() })
+        }
+        Some(cli::ReviewCmd::Return { target, reason, records }) => {
+            let records = records
+                .iter()
+                .map(|r| {
+                    let bad = || {
+                        Error::field("record", "Lý do theo bản ghi", format!("«{r}» không đúng dạng MÃ_BẢN_GHI=LÝ DO"))
+                    };
+                    let (id, why) = r.split_once('=').ok_or_else(bad)?;
+                    Ok((uuid::Uuid::parse_str(id.trim()).map_err(|_| bad())?, why.to_owned()))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            decided(&mut |t| say(w, t), p, target, Action::Return, review::Ask { note: reason, records })
+        }
+        Some(cli::ReviewCmd::Reopen { target, reason }) => {
+            decided(&mut |t| say(w, t), p, target, Action::Reopen, review::Ask { note: reason, records: Vec::new() })
+        }
+        Some(cli::ReviewCmd::Send { out, communes }) => {
+            let files = review::send(p, &communes, &out, now)?;
+            if files.is_empty() {
+                return say(w, "Chưa có quyết định nào để gửi.");
+            }
+            for f in files {
+                say(w, f.display())?;
+            }
+            Ok(())
+        }
+        Some(cli::ReviewCmd::Changes) => {
+            let q = review::held(p)?;
+            if json {
+                return say(w, to_json(&q)?);
+            }
+            if q.is_empty() {
+                return say(w, "Không có thay đổi nào gửi sau khi duyệt.");
+            }
+            for h in &q {
+                let state = match h.entry.decision.as_deref() {
+                    None => "CHỜ QUYẾT ĐỊNH".to_owned(),
+                    Some("accept") => format!("đã chấp nhận ({})", h.entry.note.clone().unwrap_or_default()),
+                    Some(_) => format!("đã từ chối ({})", h.entry.note.clone().unwrap_or_default()),
+                };
+                say(
+                    w,
+                    format!("{}  {} — {} «{}», kỳ {}: {state}", h.id, h.commune, h.kind_label, h.title, h.period_label),
+                )?;
+                for c in &h.changes {
+                    say(w, format!("    {}: «{}» → «{}»", c.label, c.approved, c.sent))?;
+                }
+            }
+            Ok(())
+        }
+        Some(cli::ReviewCmd::Change { id, accept, refuse: _, note }) => {
+            let h = review::decide_held(p, &id, accept, &note, now)?;
+            if json {
+                return say(w, to_json(&h)?);
+            }
+            if accept {
+                say(
+                    w,
+                    format!(
+                        "Đã chấp nhận thay đổi của {} «{}»: kỳ {} được mở lại, thay đổi đưa vào số liệu.",
+                        h.kind_label, h.title, h.period_label
+                    ),
+                )
+            } else {
+                say(w, format!("Đã từ chối thay đổi của {} «{}»: giữ số liệu đã duyệt.", h.kind_label, h.title))
+            }
+        }
+    }
+}
+
 fn roster_period(
     p: &phongtrao::sync::province::Province,
     period: Option<String>,

@@ -11,6 +11,8 @@ export type Route =
   | { page: "accounts" }
   | { page: "backups" }
   | { page: "sync" }
+  // "Công an tỉnh trả lại": the province's decisions on the commune's periods and the to-do list.
+  | { page: "returned" }
   | { page: "blank-forms" }
   | { page: "documents" }
   // The remediation tasks after inspections, with their state (all, or one state).

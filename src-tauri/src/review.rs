@@ -1,0 +1,127 @@
+//! The review loop (issue 16) as the window reaches it: at the province, the state of each commune's
+//! period, the records of a period to return, the decisions and their bundles, and the queue of
+//! changes to approved periods; at the commune, its periods and the to-do list "Công an tỉnh trả
+//! lại". The rules are the core's (`phongtrao::province::review`, the store's lock); what is said is
+//! `phongtrao::present::review`'s. Each command parses, calls and maps the error.
+
+use phongtrao::domain::review::Action;
+use phongtrao::present::province as pp;
+use phongtrao::present::review as present;
+use phongtrao::province::{self as console, review};
+use phongtrao::sync::province::Province;
+use serde::Deserialize;
+use specta::Type;
+use tauri::State;
+
+use crate::commands::{Shared, lock, with_store};
+use crate::error::{AppError, Result};
+
+fn with<T>(state: &State<'_, Shared>, f: impl FnOnce(&mut Province) -> phongtrao::Result<T>) -> Result<T> {
+    let mut app = lock(state)?;
+    let p = app.province.as_mut().ok_or_else(AppError::logged_out)?;
+    Ok(f(p)?)
+}
+
+fn period(text: &str) -> phongtrao::Result<phongtrao::period::Period> {
+    text.trim().parse()
+}
+
+/// Every commune's periods inside `period` with the review's state.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_review_rows(state: State<'_, Shared>, period: String) -> Result<Vec<present::ReviewRow>> {
+    let p_ = self::period(&period)?;
+    let today = phongtrao::period::day_of(chrono::Utc::now());
+    with(&state, |p| Ok(present::review_rows(&console::roster::roster(p, p_, today)?)))
+}
+
+/// The records of `commune` that belong to `period` (the ones a return may name).
+#[tauri::command]
+#[specta::specta]
+pub async fn province_review_records(
+    state: State<'_, Shared>,
+    period: String,
+    commune: String,
+) -> Result<Vec<pp::BehindLine>> {
+    let p_ = self::period(&period)?;
+    with(&state, |p| Ok(review::records_of(p, p_, commune.trim())?.iter().map(pp::behind_line).collect()))
+}
+
+/// A reason of a return about one record.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct RecordReason {
+    pub id: String,
+    pub reason: String,
+}
+
+/// A decision as the window sends it.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct DecisionInput {
+    pub commune: String,
+    pub period: String,
+    /// `approve`, `return` or `reopen`.
+    pub action: String,
+    pub note: String,
+    pub records: Vec<RecordReason>,
+    /// Where the decision bundle for the commune is written.
+    pub folder: String,
+}
+
+/// Decides on a commune's period and writes its decision bundle into `folder`; returns what was done.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_review_decide(state: State<'_, Shared>, input: DecisionInput) -> Result<String> {
+    let p_ = self::period(&input.period)?;
+    let dir = phongtrao::present::sync::chosen_path("folder", "Thư mục", &input.folder)?;
+    let action = Action::parse(&input.action)
+        .ok_or_else(|| AppError::new("invalid", format!("Không có quyết định «{}».", input.action)))?;
+    let mut records = Vec::new();
+    for r in &input.records {
+        let id = uuid::Uuid::parse_str(r.id.trim())
+            .map_err(|_| phongtrao::Error::field("records", "Bản ghi", "mã bản ghi không hợp lệ"))?;
+        records.push((id, r.reason.clone()));
+    }
+    let ask = review::Ask { note: input.note.clone(), records };
+    let now = chrono::Utc::now();
+    with(&state, |p| {
+        let d = review::decide(p, &input.commune, p_, action, &ask, now)?;
+        let file = p.write_decisions(input.commune.trim(), &dir, now)?;
+        Ok(format!("{} Gói quyết định cho xã: {}", present::decided(&d, input.commune.trim()), file.display()))
+    })
+}
+
+/// The changes to approved periods ("sửa sau khi duyệt"), undecided first.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_held(state: State<'_, Shared>) -> Result<Vec<present::HeldLine>> {
+    with(&state, |p| Ok(review::held(p)?.iter().map(present::held_line).collect()))
+}
+
+/// Accepts (the chief: reopens the period) or refuses a held change, with a note.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_held_decide(
+    state: State<'_, Shared>,
+    id: String,
+    accept: bool,
+    note: String,
+) -> Result<present::HeldLine> {
+    with(&state, |p| Ok(present::held_line(&review::decide_held(p, &id, accept, &note, chrono::Utc::now())?)))
+}
+
+/// The commune's periods the province decided on, and the to-do list of its returns.
+#[tauri::command]
+#[specta::specta]
+pub async fn review_view(state: State<'_, Shared>) -> Result<present::CommuneReview> {
+    with_store(&state, |s| present::commune(s))
+}
+
+/// Marks a reason of a return done by hand (a general reason).
+#[tauri::command]
+#[specta::specta]
+pub async fn review_done(state: State<'_, Shared>, decision: i32, i: i32) -> Result<present::CommuneReview> {
+    with_store(&state, |s| {
+        s.mark_returned_done(decision.into(), i.into())?;
+        present::commune(s)
+    })
+}

@@ -1,0 +1,269 @@
+//! The province's review as the commune sees it (window and CLI alike): the state of its periods
+//! (approved and locked, returned, reopened), the to-do list "Công an tỉnh trả lại", and the
+//! sentences that tell a decision.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::domain::Kind;
+use crate::domain::review::{self, Action, Decision, State};
+use crate::error::Result;
+use crate::period::{Period, Rules};
+use crate::store::Store;
+
+/// One period the province decided on, or one of the recent periods (the dashboard).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReviewPeriod {
+    /// `2026-11`.
+    pub period: String,
+    /// "Tháng 11/2026 (15/10/2026 – 14/11/2026)".
+    pub label: String,
+    pub state: State,
+    pub state_label: String,
+    /// The period is locked: no record of it can be written.
+    pub locked: bool,
+    /// Who decided last and when (`dd/mm/yyyy hh:mm`); empty when nothing was decided.
+    pub by: String,
+    pub at: String,
+    pub note: String,
+    /// Reasons of its return still to be done.
+    pub open_items: u32,
+}
+
+/// One reason of a return on the to-do list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TodoItem {
+    /// `3.1`: the decision's number and the reason's place, from 1; `3.0` is a return's general
+    /// reason (what `phongtrao review --done` takes).
+    pub id: String,
+    pub decision: i32,
+    pub i: i32,
+    pub period_label: String,
+    pub by: String,
+    pub at: String,
+    /// The record it names (one click opens it); `None`: a general reason.
+    pub record_id: Option<Uuid>,
+    pub kind: Option<Kind>,
+    pub kind_label: String,
+    pub title: String,
+    pub reason: String,
+    pub done: bool,
+    pub done_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CommuneReview {
+    /// The periods the province decided on, newest decision first.
+    pub periods: Vec<ReviewPeriod>,
+    /// The to-do list: open reasons first.
+    pub todo: Vec<TodoItem>,
+    pub open: u32,
+}
+
+fn period_row(d: &Decision, open_items: u32) -> ReviewPeriod {
+    let (state, label) = match d.action {
+        Action::Approve => (State::Approved, State::Approved.label().to_owned()),
+        Action::Return if open_items == 0 => (State::Corrected, "Đã sửa, chờ gửi lên tỉnh".to_owned()),
+        Action::Return => (State::Returned, State::Returned.label().to_owned()),
+        Action::Reopen => (State::Sent, "Được mở lại".to_owned()),
+    };
+    ReviewPeriod {
+        period: d.period.to_string(),
+        label: d.label.clone(),
+        state,
+        state_label: label,
+        locked: d.action == Action::Approve,
+        by: d.by.clone(),
+        at: crate::date::display_local(d.at),
+        note: d.note.clone(),
+        open_items,
+    }
+}
+
+/// The commune's review page: its periods and the to-do list.
+pub fn commune(store: &Store) -> Result<CommuneReview> {
+    let all = store.review_decisions()?;
+    let items = store.returned_items()?;
+    let open_of = |p: &Period| items.iter().filter(|t| t.period == p.to_string() && t.done_at.is_none()).count() as u32;
+    let mut last = review::last_per_period(&all);
+    last.sort_by(|a, b| b.n.cmp(&a.n));
+    let periods = last.iter().map(|d| period_row(d, open_of(&d.period))).collect();
+    let todo: Vec<TodoItem> = items
+        .into_iter()
+        .map(|t| TodoItem {
+            id: format!("{}.{}", t.decision, t.i + 1),
+            decision: t.decision as i32,
+            i: t.i as i32,
+            period_label: t.period_label,
+            by: t.decided_by,
+            at: crate::date::display_stamp(&t.decided_at),
+            record_id: t.record_id,
+            kind: t.kind,
+            kind_label: t.kind.map(|k| crate::text::capitalise(k.label())).unwrap_or_else(|| "Chung".to_owned()),
+            title: t.title,
+            reason: t.reason,
+            done: t.done_at.is_some(),
+            done_at: t.done_at.as_deref().map(crate::date::display_stamp).unwrap_or_default(),
+        })
+        .collect();
+    let open = todo.iter().filter(|t| !t.done).count() as u32;
+    Ok(CommuneReview { periods, todo, open })
+}
+
+/// The last `n` periods of the reporting rules up to `today`'s, each with its state at the commune
+/// (the dashboard): "Chưa duyệt" when the province has not decided yet.
+pub fn recent(store: &Store, today: chrono::NaiveDate, n: usize) -> Result<Vec<ReviewPeriod>> {
+    let rules = Rules::from_items(&store.ref_items(crate::period::LIST)?);
+    let all = store.review_decisions()?;
+    let items = store.returned_items()?;
+    let last = review::last_per_period(&all);
+    let mut w = rules.period_of(today);
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let open = items.iter().filter(|t| t.period == w.period.to_string() && t.done_at.is_none()).count() as u32;
+        out.push(match last.iter().find(|d| d.period == w.period) {
+            Some(d) => period_row(d, open),
+            None => ReviewPeriod {
+                period: w.period.to_string(),
+                label: w.label(),
+                state: State::Sent,
+                state_label: "Chưa có quyết định của tỉnh".to_owned(),
+                locked: false,
+                by: String::new(),
+                at: String::new(),
+                note: String::new(),
+                open_items: 0,
+            },
+        });
+        w = rules.period_of(w.start - chrono::Duration::days(1));
+    }
+    Ok(out)
+}
+
+/// What a decision did, as the province's officer reads it after deciding.
+pub fn decided(d: &Decision, commune: &str) -> String {
+    match d.action {
+        Action::Approve => format!(
+            "Đã duyệt kỳ {} của xã {commune} (quyết định số {}): kỳ bị khóa ở tỉnh và ở xã khi xã nhập gói quyết định.",
+            d.label, d.n
+        ),
+        Action::Return => format!(
+            "Đã trả lại kỳ {} của xã {commune} (quyết định số {}) với {} lý do theo bản ghi{}.",
+            d.label,
+            d.n,
+            d.reasons.len(),
+            if d.note.is_empty() { String::new() } else { format!(" và lý do chung: {}", d.note) }
+        ),
+        Action::Reopen => format!("Đã mở lại kỳ {} của xã {commune} (quyết định số {}): {}", d.label, d.n, d.note),
+    }
+}
+
+/// One commune's period in the province's review page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReviewRow {
+    pub commune_code: String,
+    pub commune: String,
+    /// `2026-11`.
+    pub period: String,
+    pub label: String,
+    pub state: State,
+    pub state_label: String,
+    /// The bundle that covered it ("Gói số 4, tạo 16/11/2026 08:30"), or "—".
+    pub bundle: String,
+    /// "Trả lại lúc 06/12/2026 10:25 (Thượng tá Lê Văn C)", or empty.
+    pub decided: String,
+    pub note: String,
+    /// A return's reasons per record: "«title»: reason".
+    pub reasons: Vec<String>,
+    /// Changes to approved periods of this commune waiting for the reviewer.
+    pub held: u32,
+}
+
+/// The review's rows of a roster: every commune × period of the frequency inside it, except the
+/// periods a commune was not active for and has nothing in.
+pub fn review_rows(r: &crate::province::roster::Roster) -> Vec<ReviewRow> {
+    use crate::province::roster::State as Sent;
+    let mut out = Vec::new();
+    for c in &r.communes {
+        for p in &c.periods {
+            if p.state == Sent::Inactive && p.review == State::NotSent {
+                continue;
+            }
+            out.push(ReviewRow {
+                commune_code: c.commune_code.clone(),
+                commune: c.commune.clone(),
+                period: p.period.to_string(),
+                label: p.label.clone(),
+                state: p.review,
+                state_label: p.review_label.to_owned(),
+                bundle: match (p.bundle_seq, &p.bundle_created_at) {
+                    (Some(n), Some(t)) => format!("Gói số {n}, tạo {}", crate::date::display_stamp(t)),
+                    (Some(n), None) => format!("Gói số {n}"),
+                    _ => "—".into(),
+                },
+                decided: p
+                    .decision
+                    .as_ref()
+                    .map(|d| {
+                        format!(
+                            "{} lúc {} ({})",
+                            crate::text::capitalise(d.action.label()),
+                            crate::date::display_local(d.at),
+                            d.by
+                        )
+                    })
+                    .unwrap_or_default(),
+                note: p.decision.as_ref().map(|d| d.note.clone()).unwrap_or_default(),
+                reasons: p
+                    .decision
+                    .as_ref()
+                    .map(|d| d.reasons.iter().map(|r| format!("«{}»: {}", r.title, r.reason)).collect())
+                    .unwrap_or_default(),
+                held: u32::try_from(c.held).unwrap_or(u32::MAX),
+            });
+        }
+    }
+    out
+}
+
+/// A change to an approved period as the province's queue shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HeldLine {
+    pub id: String,
+    pub commune: String,
+    pub kind: String,
+    pub title: String,
+    pub period: String,
+    pub at: String,
+    pub changes: Vec<crate::province::review::FieldChange>,
+    /// "Đã chấp nhận lúc …: note", "Đã từ chối lúc …: note", or empty while undecided.
+    pub decided: String,
+}
+
+pub fn held_line(h: &crate::province::review::Held) -> HeldLine {
+    let e = &h.entry;
+    HeldLine {
+        id: h.id.clone(),
+        commune: h.commune.clone(),
+        kind: crate::text::capitalise(&h.kind_label),
+        title: h.title.clone(),
+        period: h.period_label.clone(),
+        at: crate::date::display_stamp(&e.at),
+        changes: h.changes.clone(),
+        decided: match e.decision.as_deref() {
+            None => String::new(),
+            Some(d) => format!(
+                "{} lúc {} ({}): {}",
+                if d == "accept" { "Đã chấp nhận, mở lại kỳ" } else { "Đã từ chối" },
+                e.decided_at.as_deref().map(crate::date::display_stamp).unwrap_or_default(),
+                e.decided_by.clone().unwrap_or_default(),
+                e.note.clone().unwrap_or_default()
+            ),
+        },
+    }
+}

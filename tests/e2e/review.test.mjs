@@ -1,0 +1,224 @@
+// End-to-end: the review loop (issue 16) through the real window at both ends. A commune (made on the
+// command line, as its own laptop) sends three activities of November 2026. In the province's window
+// the period is returned with a general reason and reasons on two records picked from the period's
+// records; in the commune's window the decision bundle is imported from the stick, the to-do list
+// opens each record, saving it ticks it, the general reason is ticked by hand. The corrections reach
+// the province ("Đã sửa"), which approves; the commune imports the approval: an edit is refused in the
+// window and through a forced IPC call with the core's message. The province's chief reopens; the edit
+// goes through.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Driver } from "./wd.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
+const cli = path.join(path.dirname(app), "phongtrao");
+const shots = path.join(root, "docs/screenshots");
+const PW = "mat-khau-truong-1";
+
+function phongtrao(args) {
+  return execFileSync(cli, args, { env: { ...process.env, PHONGTRAO_PASSWORD: PW }, encoding: "utf8" });
+}
+
+const decisions = (dir) =>
+  fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.includes("quyet-dinh") && f.endsWith(".ptb")).sort() : [];
+
+describe("the province returns and approves a commune's period; the commune corrects and is locked", {
+  timeout: 600_000,
+}, () => {
+  let d;
+  let dir;
+  let db;
+  let tinh;
+  let usb;
+  const ids = {};
+
+  /** Opens the window on the province's store (no commune store) or the commune's. */
+  async function openAs(where) {
+    await d?.quit();
+    d = await Driver.launch({
+      PHONGTRAO_DB: where === "tinh" ? path.join(dir, "khong-co.db") : db,
+      PHONGTRAO_PROVINCE_DIR: tinh,
+      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
+    });
+    await d.open(app);
+    await d.setSize(1366, 768);
+    await d.findText("h1", "Đăng nhập");
+    await d.type("#f-password", PW);
+    await d.click("[data-test=login-submit]");
+    if (where === "tinh") await d.findText(".brand", "Công an tỉnh Quảng Ngãi");
+    else await d.findText("h1", "Tổng quan phong trào");
+  }
+
+  /** The commune sends what is new; the province imports it (command line, as the USB trip). */
+  function send() {
+    const out = phongtrao(["--db", db, "bundle", "export", "--out", usb]).trim();
+    phongtrao(["province", "--dir", tinh, "import", out, "--receipt-out", usb]);
+  }
+
+  async function provincePeriod() {
+    await d.click("[data-test=pnav-review]");
+    await d.findText("h1", "Duyệt số liệu");
+    await d.type("[data-test=period]", "2026");
+    await d.type("[data-test=review-folder]", usb);
+    await d.click("[data-test=review-row][data-code='23430'][data-period='2026-11']");
+    await d.find("[data-test=review-detail]");
+  }
+
+  async function importDecision() {
+    const [file] = decisions(usb).slice(-1);
+    await d.click("[data-test=nav-sync]");
+    await d.type("[data-test=bundle-file]", path.join(usb, file));
+    await d.click("[data-test=import-bundle]");
+    await d.find("[data-test=imported]");
+    return d.text("[data-test=imported]");
+  }
+
+  before(async () => {
+    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-review-"));
+    db = path.join(dir, "xa.db");
+    tinh = path.join(dir, "tinh");
+    usb = path.join(dir, "usb");
+    fs.mkdirSync(usb);
+    const enrollment = phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
+    phongtrao(["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
+      "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+    phongtrao(["--db", db, "enroll", enrollment]);
+    phongtrao(["--db", db, "key", "export-pub", "--out", path.join(dir, "xa.pub")]);
+    phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23430", "--pubkey", path.join(dir, "xa.pub")]);
+    const add = (date, title) =>
+      phongtrao(["--db", db, "add", "activity", "--json", JSON.stringify({ category: "tuyen_truyen", date, title, form: "hop_dan", topic: "Phòng, chống tội phạm" })]).trim();
+    ids.a = add("2026-10-20", "Tuyên truyền phòng, chống lừa đảo");
+    ids.b = add("2026-10-28", "Tuyên truyền an toàn giao thông");
+    ids.c = add("2026-11-05", "Tuyên truyền phòng cháy");
+    send();
+  });
+
+  after(async () => {
+    await d?.quit();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the province sees November as Đã gửi and returns it with three reasons", async () => {
+    await openAs("tinh");
+    await provincePeriod();
+    await d.findText("[data-test=review-state]", "Đã gửi");
+    await d.click("[data-test=review-return]");
+    await d.until("the period's records", async () => (await d.count("[data-test=review-record]")) === 3);
+    // Nothing given: refused, naming the reason.
+    await d.click("[data-test=review-confirm]");
+    await d.findText("[data-test=decide-error]", "Lý do");
+    await d.type("[data-test=review-note]", "Thiếu báo cáo sơ kết tháng");
+    for (const [id, why] of [[ids.a, "Thiếu số người dự"], [ids.b, "Sai ngày tổ chức"]]) {
+      await d.click(`[data-test=review-record][data-id='${id}'] input[type=checkbox]`);
+      await d.type(`[data-test=review-record][data-id='${id}'] [data-test=review-record-reason]`, why);
+    }
+    await d.screenshot(path.join(shots, "70-review-return.png"));
+    await d.click("[data-test=review-confirm]");
+    await d.findText("[data-test=review-said]", "Đã trả lại kỳ Tháng 11/2026");
+    await d.findText("[data-test=review-state]", "Bị trả lại");
+    assert.equal(decisions(usb).length, 1, "the decision bundle is on the stick");
+    await d.click("[data-test=filter-returned]");
+    assert.equal(await d.count("[data-test=review-row]"), 1);
+  });
+
+  it("the commune imports it: a to-do list whose records open in one click and tick when saved", async () => {
+    await openAs("xa");
+    const said = await importDecision();
+    assert.match(said, /trả lại kỳ Tháng 11\/2026/);
+    await d.click("[data-test=nav-returned]");
+    await d.findText("h1", "Công an tỉnh trả lại");
+    await d.until("three reasons", async () => (await d.count("[data-test=todo-row]")) === 3);
+    await d.findText("[data-test=returned-open]", "3");
+    await d.screenshot(path.join(shots, "71-review-todo.png"));
+    for (const id of [ids.a, ids.b]) {
+      await d.click(`[data-test=todo-row][data-record='${id}'] [data-test=todo-open]`);
+      await d.find("#f-notes");
+      await d.type("#f-notes", "Đã bổ sung theo yêu cầu của Công an tỉnh");
+      await d.click("[data-test=save]");
+      await d.until("saved", async () => (await d.count("[data-test=save]")) === 0);
+      await d.click("[data-test=nav-returned]");
+      await d.find(`[data-test=todo-row][data-record='${id}'][data-done=true]`);
+    }
+    await d.click("[data-test=todo-done]");
+    await d.until("all done", async () => (await d.count("[data-test=todo-row][data-done=false]")) === 0);
+    await d.findText("[data-test=review-period]", "Đã sửa");
+  });
+
+  it("the corrections reach the province as Đã sửa, and it approves", async () => {
+    await d.quit();
+    d = null;
+    send();
+    await openAs("tinh");
+    await provincePeriod();
+    await d.findText("[data-test=review-state]", "Đã sửa");
+    await d.click("[data-test=review-approve]");
+    await d.type("[data-test=review-note]", "Số liệu đầy đủ");
+    await d.click("[data-test=review-confirm]");
+    await d.findText("[data-test=review-said]", "Đã duyệt kỳ Tháng 11/2026");
+    await d.findText("[data-test=review-state]", "Đã duyệt");
+    await d.screenshot(path.join(shots, "72-review-approved.png"));
+  });
+
+  it("the commune is locked: the window's form and a forced IPC call get the core's refusal", async () => {
+    await d.quit();
+    d = null;
+    const before = phongtrao(["--db", db, "show", "activity", ids.c, "--json"]);
+    await openAs("xa");
+    assert.match(await importDecision(), /đã duyệt kỳ Tháng 11\/2026/);
+    await d.click("[data-test=nav-dashboard]");
+    await d.findText("[data-test=dash-period][data-period='2026-11']", "Đã duyệt");
+    await d.screenshot(path.join(shots, "73-review-dashboard.png"));
+    await d.click("[data-test=nav-returned]");
+    await d.findText("[data-test=review-period][data-period='2026-11']", "Đã duyệt");
+    // The form, as an officer does it: refused with the period, who approved and when.
+    await d.click("[data-test=nav-activity]");
+    await d.clickText(".table td.title button", "Tuyên truyền phòng cháy");
+    await d.click("[data-test=edit]");
+    await d.type("#f-notes", "Sửa sau khi duyệt");
+    await d.click("[data-test=save]");
+    await d.findText("[data-test=form-error]", "đã được Công an tỉnh duyệt");
+    await d.findText("[data-test=form-error]", "Chỉ Công an tỉnh mới mở lại");
+    await d.screenshot(path.join(shots, "74-review-locked.png"));
+    // The window is not what refuses: the command itself, called directly, gets the core's error.
+    const refused = await d.req("POST", d.s("/execute/async"), {
+      script: `const done = arguments[arguments.length - 1];
+        window.__TAURI_INTERNALS__.invoke("update_record", { kind: "activity", id: ${JSON.stringify(ids.c)}, patch: { title: "Sửa lén" } })
+          .then(() => done("saved"), (e) => done(JSON.stringify(e)));`,
+      args: [],
+    });
+    const e = JSON.parse(refused);
+    assert.equal(e.code, "period_locked");
+    assert.match(e.message, /Tháng 11\/2026 .*đã được Công an tỉnh duyệt/);
+    assert.match(e.message, /Chỉ Công an tỉnh mới mở lại/);
+    await d.quit();
+    d = null;
+    assert.equal(phongtrao(["--db", db, "show", "activity", ids.c, "--json"]), before, "nothing changed");
+  });
+
+  it("the province's chief reopens the period; the commune's edit then goes through", async () => {
+    await openAs("tinh");
+    await provincePeriod();
+    await d.click("[data-test=review-reopen]");
+    await d.click("[data-test=review-confirm]");
+    await d.findText("[data-test=decide-error]", "Lý do");
+    await d.type("[data-test=review-note]", "Xã xin sửa số người dự");
+    await d.click("[data-test=review-confirm]");
+    await d.findText("[data-test=review-said]", "Đã mở lại kỳ Tháng 11/2026");
+    await d.findText("[data-test=review-state]", "Đã gửi");
+    await openAs("xa");
+    assert.match(await importDecision(), /mở lại kỳ Tháng 11\/2026/);
+    await d.click("[data-test=nav-activity]");
+    await d.clickText(".table td.title button", "Tuyên truyền phòng cháy");
+    await d.click("[data-test=edit]");
+    await d.type("#f-notes", "Sửa sau khi mở lại");
+    await d.click("[data-test=save]");
+    await d.findText("h1", "Tuyên truyền phòng cháy");
+  });
+});
