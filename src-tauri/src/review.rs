@@ -4,7 +4,6 @@
 //! lại". The rules are the core's (`phongtrao::province::review`, the store's lock); what is said is
 //! `phongtrao::present::review`'s. Each command parses, calls and maps the error.
 
-use phongtrao::domain::review::Action;
 use phongtrao::present::province as pp;
 use phongtrao::present::review as present;
 use phongtrao::province::{self as console, review};
@@ -72,16 +71,9 @@ pub struct DecisionInput {
 #[specta::specta]
 pub async fn province_review_decide(state: State<'_, Shared>, input: DecisionInput) -> Result<String> {
     let p_ = self::period(&input.period)?;
-    let dir = phongtrao::present::sync::chosen_path("folder", "Thư mục", &input.folder)?;
-    let action = Action::parse(&input.action)
-        .ok_or_else(|| AppError::new("invalid", format!("Không có quyết định «{}».", input.action)))?;
-    let mut records = Vec::new();
-    for r in &input.records {
-        let id = uuid::Uuid::parse_str(r.id.trim())
-            .map_err(|_| phongtrao::Error::field("records", "Bản ghi", "mã bản ghi không hợp lệ"))?;
-        records.push((id, r.reason.clone()));
-    }
-    let ask = review::Ask { note: input.note.clone(), records };
+    let dir = phongtrao::present::sync::chosen_folder(&input.folder)?;
+    let records: Vec<(String, String)> = input.records.iter().map(|r| (r.id.clone(), r.reason.clone())).collect();
+    let (action, ask) = present::decision_input(&input.action, &input.note, &records)?;
     let now = chrono::Utc::now();
     with(&state, |p| {
         let d = review::decide(p, &input.commune, p_, action, &ask, now)?;

@@ -89,7 +89,7 @@ pub fn commune(store: &Store) -> Result<CommuneReview> {
     let items = store.returned_items()?;
     let open_of = |p: &Period| items.iter().filter(|t| t.period == p.to_string() && t.done_at.is_none()).count() as u32;
     let mut last = review::last_per_period(&all);
-    last.sort_by(|a, b| b.n.cmp(&a.n));
+    last.sort_by_key(|d| std::cmp::Reverse(d.n));
     let periods = last.iter().map(|d| period_row(d, open_of(&d.period))).collect();
     let todo: Vec<TodoItem> = items
         .into_iter()
@@ -266,4 +266,32 @@ pub fn held_line(h: &crate::province::review::Held) -> HeldLine {
             ),
         },
     }
+}
+
+/// A decision as the window sends it, checked: the action's code and the records' ids (each bad
+/// one named).
+pub fn decision_input(
+    action: &str,
+    note: &str,
+    records: &[(String, String)],
+) -> Result<(Action, crate::province::review::Ask)> {
+    let action = Action::parse(action.trim()).ok_or_else(|| {
+        crate::Error::field(
+            "action",
+            "Quyết định",
+            format!("«{}» không phải duyệt, trả lại hay mở lại", crate::text::printable(action, 20)),
+        )
+    })?;
+    let mut picked = Vec::new();
+    for (id, reason) in records {
+        let id = Uuid::parse_str(id.trim()).map_err(|_| {
+            crate::Error::field(
+                "records",
+                "Bản ghi",
+                format!("mã bản ghi «{}» không hợp lệ", crate::text::printable(id, 40)),
+            )
+        })?;
+        picked.push((id, reason.clone()));
+    }
+    Ok((action, crate::province::review::Ask { note: note.to_owned(), records: picked }))
 }

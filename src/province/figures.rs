@@ -228,7 +228,7 @@ impl crate::domain::Lookup for CommuneRecords {
 }
 
 /// The latest state of one record: its (hlc, origin) stamp, its kind, its fields as JSON (`None`: deleted).
-type LatestRow = ((i64, String), Kind, Option<String>);
+pub(crate) type LatestRow = ((i64, String), Kind, Option<String>);
 
 /// A record's fields as (label, value) lines an officer reads, in form order, then any field the form
 /// does not have (as it came: a quarantined record may carry one).

@@ -379,7 +379,7 @@ pub fn records_of(p: &Province, period: Period, commune: &str) -> Result<Vec<sup
     let w = super::rules(p)?.window(period);
     let kinds: Vec<&str> = Kind::ALL.iter().filter(|k| crate::period::is_dated(**k)).map(|k| k.code()).collect();
     // The latest state of each record across the commune's installations.
-    let mut latest: std::collections::HashMap<String, ((i64, String), Kind, Option<String>)> = Default::default();
+    let mut latest: std::collections::HashMap<String, super::figures::LatestRow> = Default::default();
     p.db().each_record(Some(commune), &kinds, &mut |row| {
         let Some(kind) = Kind::parse(row.kind) else { return Ok(()) };
         let stamp = (row.hlc, row.origin.to_owned());

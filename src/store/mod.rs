@@ -483,7 +483,7 @@ impl Store {
             wall_ms,
             refs: Default::default(),
             resolving: None,
-            locks: Default::default(),
+            review: Default::default(),
         })
     }
 
@@ -1128,8 +1128,8 @@ pub struct Tx<'s> {
     /// every version it was in conflict with, joined. The next local write of that record includes
     /// them all (so it replaces them everywhere) and clears its conflict.
     resolving: Option<(Uuid, Vv)>,
-    /// The approved periods, read once per transaction (`review::check_lock`).
-    locks: std::cell::RefCell<Option<Vec<domain::review::Decision>>>,
+    /// The approved periods and open returned items, read once per transaction (`Tx::check_lock`).
+    review: std::cell::RefCell<Option<review::ReviewCache>>,
 }
 
 impl Lookup for Tx<'_> {

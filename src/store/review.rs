@@ -32,6 +32,13 @@ pub struct ReturnedItem {
     pub done_at: Option<String>,
 }
 
+/// The review's state one transaction reads once (`Tx::review_state`).
+#[derive(Debug, Clone, Default)]
+pub(super) struct ReviewCache {
+    locks: Vec<Decision>,
+    open_items: bool,
+}
+
 /// What applying a decision bundle did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DecisionsApplied {
@@ -302,19 +309,35 @@ impl Tx<'_> {
         )
     }
 
+    /// What the review holds for this transaction, read once: the approved periods and whether any
+    /// reason of a return is still open. A store of an older schema (before migration 0009) has none.
+    fn review_state(&self) -> Result<ReviewCache> {
+        if let Some(c) = self.review.borrow().as_ref() {
+            return Ok(c.clone());
+        }
+        let exists = self
+            .tx
+            .prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'review_decision'")?
+            .exists([])?;
+        let c = if exists {
+            ReviewCache {
+                locks: locks(&self.tx)?,
+                open_items: self.tx.prepare_cached("SELECT 1 FROM returned_item WHERE done_at IS NULL")?.exists([])?,
+            }
+        } else {
+            ReviewCache::default()
+        };
+        *self.review.borrow_mut() = Some(c.clone());
+        Ok(c)
+    }
+
     /// Refuses a write of record `id` (now `new`, `None` for a deletion) into an approved period:
     /// the lock, checked where every record write passes.
     pub(super) fn check_lock(&self, kind: Kind, id: Uuid, new: Option<(&Doc, &str)>) -> Result<()> {
         if !crate::period::is_dated(kind) {
             return Ok(());
         }
-        let locks = {
-            let mut cache = self.locks.borrow_mut();
-            if cache.is_none() {
-                *cache = Some(locks(&self.tx)?);
-            }
-            cache.clone().unwrap_or_default()
-        };
+        let locks = self.review_state()?.locks;
         if locks.is_empty() {
             return Ok(());
         }
@@ -331,6 +354,9 @@ impl Tx<'_> {
 
     /// The record was written as change `seq`: the open reasons of a return naming it are done.
     pub(super) fn answer_returned(&self, id: Uuid, seq: i64) -> Result<()> {
+        if !self.review_state()?.open_items {
+            return Ok(());
+        }
         self.tx
             .prepare_cached(
                 "UPDATE returned_item SET done_at = ?2, done_seq = ?3 WHERE record_id = ?1 AND done_at IS NULL",

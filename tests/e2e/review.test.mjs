@@ -66,7 +66,7 @@ describe("the province returns and approves a commune's period; the commune corr
     await d.findText("h1", "Duyệt số liệu");
     await d.type("[data-test=period]", "2026");
     await d.type("[data-test=review-folder]", usb);
-    await d.click("[data-test=review-row][data-code='23430'][data-period='2026-11']");
+    await d.click("[data-test=review-row][data-code='23535'][data-period='2026-11'] button");
     await d.find("[data-test=review-detail]");
   }
 
@@ -87,11 +87,11 @@ describe("the province returns and approves a commune's period; the commune corr
     usb = path.join(dir, "usb");
     fs.mkdirSync(usb);
     const enrollment = phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
-    phongtrao(["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23430",
+    phongtrao(["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
       "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
     phongtrao(["--db", db, "enroll", enrollment]);
     phongtrao(["--db", db, "key", "export-pub", "--out", path.join(dir, "xa.pub")]);
-    phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23430", "--pubkey", path.join(dir, "xa.pub")]);
+    phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23535", "--pubkey", path.join(dir, "xa.pub")]);
     const add = (date, title) =>
       phongtrao(["--db", db, "add", "activity", "--json", JSON.stringify({ category: "tuyen_truyen", date, title, form: "hop_dan", topic: "Phòng, chống tội phạm" })]).trim();
     ids.a = add("2026-10-20", "Tuyên truyền phòng, chống lừa đảo");
