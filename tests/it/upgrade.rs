@@ -16,11 +16,14 @@ const PW: &str = "mat-khau-dung";
 
 /// What a migration added, taken away again (the migrations after 0008 whose tables this build's
 /// code writes on every change): a store of this build becomes one of the schema before.
-const UNDO: &[(i64, &str)] = &[(
-    9,
-    "DROP TABLE record_sibling; DROP TABLE peer; DROP TABLE peer_invite; DROP TABLE peer_import;
+const UNDO: &[(i64, &str)] = &[
+    (
+        9,
+        "DROP TABLE record_sibling; DROP TABLE peer; DROP TABLE peer_invite; DROP TABLE peer_import;
      ALTER TABLE record DROP COLUMN vv;",
-)];
+    ),
+    (10, "DROP TABLE returned_item; DROP TABLE review_decision;"),
+];
 
 /// The previous release's store: this build's code writing its records, then the migrations after
 /// `schema` undone (`UNDO`), as that release would have left them. What it held: its changes, last
