@@ -395,9 +395,12 @@ pub fn records_of(p: &Province, period: Period, commune: &str) -> Result<Vec<sup
         if !crate::period::belongs(kind, &doc, &w) {
             continue;
         }
+        let fields = super::figures::describe(kind, &doc);
+        let typed = fields.iter().map(|_| super::figures::Typed::Text).collect();
         out.push(super::figures::Behind {
             title: super::figures::title(kind, &doc),
-            fields: super::figures::describe(kind, &doc),
+            fields,
+            typed,
             id,
             kind,
             value: 1,
