@@ -358,14 +358,23 @@ impl Window {
 /// self-assessment, the bình xét, the proposal, the decision, the commune's settings), each
 /// belonging to the period of its own date; the registers without a date (areas, units, teams,
 /// members, models) belong to no period: they are reviewed as they stood at the end of the period
-/// and stay editable.
+/// and stay editable; so do inspections and their remediation (follow-up across periods).
 pub fn record_days(kind: Kind, doc: &Doc) -> Vec<(&'static str, NaiveDate)> {
     let own = |key: &str| doc.date_of(key).map(|d| vec![("", d)]).unwrap_or_default();
     match kind {
         Kind::Review | Kind::Activity | Kind::Commendation => own("date"),
         Kind::Meeting => own("starts_at"),
         Kind::Cert => CERT_PARTS.iter().filter_map(|part| cert_part_day(doc.get(*part)).map(|d| (*part, d))).collect(),
-        Kind::Area | Kind::Unit | Kind::Model | Kind::Team | Kind::Member => Vec::new(),
+        // Inspections and their remediation run across periods (a task is answered months later):
+        // they are the commune's follow-up, not a period's figures, and stay editable.
+        Kind::Area
+        | Kind::Unit
+        | Kind::Model
+        | Kind::Team
+        | Kind::Member
+        | Kind::Inspection
+        | Kind::Remedy
+        | Kind::RemedyReport => Vec::new(),
     }
 }
 

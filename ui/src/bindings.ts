@@ -199,6 +199,20 @@ export const commands = {
 	provinceBehind: (period: string, commune: string, key: string) => __TAURI_INVOKE<BehindLine[]>("province_behind", { period, commune, key }),
 	/**  The summary report (báo cáo tổng hợp) of `period`, previewed: the PDF, base64. */
 	provinceReportPreview: (period: string) => __TAURI_INVOKE<string>("province_report_preview", { period }),
+	/**  Every commune's periods inside `period` with the review's state. */
+	provinceReviewRows: (period: string) => __TAURI_INVOKE<ReviewRow[]>("province_review_rows", { period }),
+	/**  The records of `commune` that belong to `period` (the ones a return may name). */
+	provinceReviewRecords: (period: string, commune: string) => __TAURI_INVOKE<BehindLine[]>("province_review_records", { period, commune }),
+	/**  Decides on a commune's period and writes its decision bundle into `folder`; returns what was done. */
+	provinceReviewDecide: (input: DecisionInput) => __TAURI_INVOKE<string>("province_review_decide", { input }),
+	/**  The changes to approved periods ("sửa sau khi duyệt"), undecided first. */
+	provinceHeld: () => __TAURI_INVOKE<HeldLine[]>("province_held"),
+	/**  Accepts (the chief: reopens the period) or refuses a held change, with a note. */
+	provinceHeldDecide: (id: string, accept: boolean, note: string) => __TAURI_INVOKE<HeldLine>("province_held_decide", { id, accept, note }),
+	/**  The commune's periods the province decided on, and the to-do list of its returns. */
+	reviewView: () => __TAURI_INVOKE<CommuneReview>("review_view"),
+	/**  Marks a reason of a return done by hand (a general reason). */
+	reviewDone: (decision: number, i: number) => __TAURI_INVOKE<CommuneReview>("review_done", { decision, i }),
 	/**
 	 *  "Chọn thư mục…" / "Chọn tệp…": the computer's own file dialog (tauri-plugin-dialog, opened from
 	 *  here, not from the page: the window has no dialog or file-system permission). It returns only the
@@ -529,6 +543,14 @@ export type CommuneLine = {
 	last_seq: number | null,
 };
 
+export type CommuneReview = {
+	/**  The periods the province decided on, newest decision first. */
+	periods: ReviewPeriod[],
+	/**  The to-do list: open reasons first. */
+	todo: TodoItem[],
+	open: number,
+};
+
 /**  One line of what a bundle holds: a register and how many records. */
 export type CountLine = {
 	label: string,
@@ -573,6 +595,29 @@ export type Dashboard = {
 	alerts: Alert[],
 	/**  Remediation tasks after inspections: open, overdue, done; answers waiting for review. */
 	remedies: RemedyCounts,
+	/**  The province's review of the recent reporting periods (the current one first). */
+	periods: ReviewPeriod[],
+	/**  Reasons of returns still to be done ("Công an tỉnh trả lại"). */
+	returned_open: number,
+};
+
+/**  A decision as the window sends it. */
+export type DecisionInput = {
+	commune: string,
+	period: string,
+	/**  `approve`, `return` or `reopen`. */
+	action: string,
+	note: string,
+	records: RecordReason[],
+	/**  Where the decision bundle for the commune is written. */
+	folder: string,
+};
+
+/**  A field that differs between the approved record and the change that came after. */
+export type FieldChange = {
+	label: string,
+	approved: string,
+	sent: string,
 };
 
 /**  One bad field: the Vietnamese label of the field and what is wrong with it. */
@@ -657,6 +702,19 @@ export type FormChoice = {
 	title: string,
 	/**  Printing it takes the next number of the commune police's register (not for a blank form). */
 	numbered: boolean,
+};
+
+/**  A change to an approved period as the province's queue shows it. */
+export type HeldLine = {
+	id: string,
+	commune: string,
+	kind: string,
+	title: string,
+	period: string,
+	at: string,
+	changes: FieldChange[],
+	/**  "Đã chấp nhận lúc …: note", "Đã từ chối lúc …: note", or empty while undecided. */
+	decided: string,
 };
 
 /**  One line of a record's history (steps on, steps back with their reason, settings). */
@@ -1009,6 +1067,12 @@ export type QuarantineLine = {
 	decision: string | null,
 };
 
+/**  A reason of a return about one record. */
+export type RecordReason = {
+	id: string,
+	reason: string,
+};
+
 export type RecordView = {
 	id: string,
 	kind: Kind,
@@ -1139,6 +1203,53 @@ export type RestoreDone = {
 	aside: string | null,
 	sync_epoch: number,
 };
+
+/**  One period the province decided on, or one of the recent periods (the dashboard). */
+export type ReviewPeriod = {
+	/**  `2026-11`. */
+	period: string,
+	/**  "Tháng 11/2026 (15/10/2026 – 14/11/2026)". */
+	label: string,
+	state: ReviewState,
+	state_label: string,
+	/**  The period is locked: no record of it can be written. */
+	locked: boolean,
+	/**  Who decided last and when (`dd/mm/yyyy hh:mm`); empty when nothing was decided. */
+	by: string,
+	at: string,
+	note: string,
+	/**  Reasons of its return still to be done. */
+	open_items: number,
+};
+
+/**  One commune's period in the province's review page. */
+export type ReviewRow = {
+	commune_code: string,
+	commune: string,
+	/**  `2026-11`. */
+	period: string,
+	label: string,
+	state: ReviewState,
+	state_label: string,
+	/**  The bundle that covered it ("Gói số 4, tạo 16/11/2026 08:30"), or "—". */
+	bundle: string,
+	/**  "Trả lại lúc 06/12/2026 10:25 (Thượng tá Lê Văn C)", or empty. */
+	decided: string,
+	note: string,
+	/**  A return's reasons per record: "«title»: reason". */
+	reasons: string[],
+	/**  Changes to approved periods of this commune waiting for the reviewer. */
+	held: number,
+};
+
+/**  A commune's period as the review sees it. */
+export type ReviewState = 
+/**  Nothing received for it. */
+"not_sent" | 
+/**  Received, not reviewed (or reopened). */
+"sent" | "approved" | "returned" | 
+/**  The commune sent corrections after a return (or after a reopening): back to the reviewer. */
+"corrected";
 
 export type RoleCode = "chief" | "officer" | "viewer";
 
@@ -1291,6 +1402,28 @@ export type TeamRow = {
 	members: number,
 	leaders: number,
 	deputies: number,
+};
+
+/**  One reason of a return on the to-do list. */
+export type TodoItem = {
+	/**
+	 *  `3.1`: the decision's number and the reason's place, from 1; `3.0` is a return's general
+	 *  reason (what `phongtrao review --done` takes).
+	 */
+	id: string,
+	decision: number,
+	i: number,
+	period_label: string,
+	by: string,
+	at: string,
+	/**  The record it names (one click opens it); `None`: a general reason. */
+	record_id: string | null,
+	kind: Kind | null,
+	kind_label: string,
+	title: string,
+	reason: string,
+	done: boolean,
+	done_at: string,
 };
 
 /**  A province or a commune of the official list, as the setup offers it. */
