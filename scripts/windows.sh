@@ -61,7 +61,10 @@ cp "$rel/phongtrao.exe" "$rel/phongtrao-app.exe" "$out/"
 loader=$(ls -t "$rel"/build/webview2-com-sys-*/out/x64/WebView2Loader.dll 2>/dev/null | head -n1)
 [ -n "$loader" ] || fail "không thấy WebView2Loader.dll trong $rel/build/webview2-com-sys-*/out/x64"
 cp "$loader" "$out/"
-x86_64-w64-mingw32-objdump -p "$out/phongtrao-app.exe" | grep -q 'DLL Name: WebView2Loader.dll' ||
+# (Outputs are read whole before they are searched: `cmd | grep -q` with pipefail fails when grep stops
+# reading early and the command gets SIGPIPE.)
+imports=$(x86_64-w64-mingw32-objdump -p "$out/phongtrao-app.exe")
+grep -q 'DLL Name: WebView2Loader.dll' <<<"$imports" ||
   fail "phongtrao-app.exe không nạp WebView2Loader.dll như chờ đợi"
 setup="$out/phongtrao-$version-setup.exe"
 (cd src-tauri/packaging/windows &&
@@ -97,7 +100,8 @@ win --db "$db" init --province-code 51 --province "Quảng Ngãi" --commune-code
   --officer "Nguyễn Văn An" >/dev/null
 printf '%s' '{"name": "Thôn Plei Bông", "kind": "thon", "households": 90, "population": 400}' >"$smoke/area.json"
 win --db "$db" add area --json "@$(winpath "$smoke/area.json")" >/dev/null
-win --db "$db" list area | grep -q "Thôn Plei Bông" || fail "phongtrao.exe list area không thấy thôn vừa thêm"
+areas=$(win --db "$db" list area)
+grep -q "Thôn Plei Bông" <<<"$areas" || fail "phongtrao.exe list area không thấy thôn vừa thêm: $areas"
 [ -f "$smoke/xa.db" ] && ! grep -q "Plei" "$smoke/xa.db" || fail "kho dữ liệu của bản Windows không được mã hóa"
 
 # The province (Linux) enrolls the commune, which exports a bundle on Windows; the province imports it.
@@ -120,7 +124,8 @@ win --db "$db" bundle import "$(winpath "$receipt")" >/dev/null
 
 # A printed form: a PDF with the commune's name in Vietnamese.
 win --db "$db" print bao-cao-ket-qua --year "$(date +%Y)" -o "$(winpath "$smoke/bao-cao.pdf")" >/dev/null
-pdftotext "$smoke/bao-cao.pdf" - | grep -q "IA ĐAL\|Ia Đal" || fail "biểu mẫu in từ bản Windows không có tên xã"
+text=$(pdftotext "$smoke/bao-cao.pdf" -)
+grep -q "IA ĐAL\|Ia Đal" <<<"$text" || fail "biểu mẫu in từ bản Windows không có tên xã"
 cp "$smoke/bao-cao.pdf" "$out/smoke-bao-cao.pdf"
 win --db "$db" audit verify >/dev/null || fail "nhật ký kiểm tra của bản Windows không khớp"
 
@@ -131,7 +136,7 @@ installed="$WINEPREFIX/drive_c/users/$USER/AppData/Local/Programs/phongtrao"
 for f in phongtrao.exe phongtrao-app.exe WebView2Loader.dll go-cai-dat.exe; do
   [ -f "$installed/$f" ] || fail "bộ cài không chép $f vào $installed"
 done
-find "$WINEPREFIX/drive_c/users" -name 'Phong trào bảo vệ an ninh Tổ quốc.lnk' | grep -q . ||
+[ -n "$(find "$WINEPREFIX/drive_c/users" -name 'Phong trào bảo vệ an ninh Tổ quốc.lnk')" ] ||
   fail "bộ cài không tạo lối tắt trong menu Start"
 cp "$bin/bcryptprimitives.dll" "$installed/"
 got=$(wine "$installed/phongtrao.exe" --version | tr -d '\r')
@@ -139,7 +144,8 @@ got=$(wine "$installed/phongtrao.exe" --version | tr -d '\r')
 rm "$installed/bcryptprimitives.dll"
 wine "$installed/go-cai-dat.exe" /S _?="$(winepath -w "$installed")"
 [ ! -f "$installed/phongtrao.exe" ] || fail "gỡ cài đặt mà phongtrao.exe vẫn còn"
-win --db "$db" list area | grep -q "Thôn Plei Bông" || fail "sau khi gỡ, kho dữ liệu không còn như trước"
+areas=$(win --db "$db" list area)
+grep -q "Thôn Plei Bông" <<<"$areas" || fail "sau khi gỡ, kho dữ liệu không còn như trước"
 
 echo "Bản Windows: dựng xong, chạy thử dưới Wine đúng (kho mã hóa, thêm bản ghi, gói đồng bộ tỉnh nhập được, in biểu mẫu, cài và gỡ)."
-cat "$smoke/figures.txt" | head -n 5
+sed -n 1,5p "$smoke/figures.txt"
