@@ -273,6 +273,31 @@ pub async fn setup(state: State<'_, Shared>, input: SetupInput) -> Result<AppInf
     Ok(app.opened(store))
 }
 
+/// First run on another laptop of a commune: what the chief's invitation (a file on the stick) says.
+#[tauri::command]
+#[specta::specta]
+pub async fn read_invitation(file: String) -> Result<view::InvitationView> {
+    Ok(phongtrao::present::peer::invitation(&file)?)
+}
+
+/// First run on another laptop of a commune: its store made from the invitation, with the chief's
+/// account and the password typed twice here; logged in. Its first exchange brings the records.
+#[tauri::command]
+#[specta::specta]
+pub async fn join_commune(
+    state: State<'_, Shared>,
+    file: String,
+    password: String,
+    password_again: String,
+) -> Result<AppInfo> {
+    let mut app = lock(&state)?;
+    app.expect(Stage::Setup)?;
+    let file = phongtrao::present::sync::chosen_bundle(&file)?;
+    phongtrao::present::peer::join_password(&password, &password_again)?;
+    let store = phongtrao::sync::peer::join(&app.path, &file, &password, KdfParams::default(), chrono::Utc::now())?;
+    Ok(app.opened(store))
+}
+
 /// The provinces of the official list matching `query` (the core searches without accents).
 #[tauri::command]
 #[specta::specta]
@@ -633,6 +658,54 @@ pub async fn import_bundle(state: State<'_, Shared>, file: String) -> Result<Str
 pub async fn enroll(state: State<'_, Shared>, file: String) -> Result<String> {
     let mut app = lock(&state)?;
     sync::enroll(app.ready()?, &file)
+}
+
+/// "Trao đổi với máy khác": this laptop, the others it knows, who numbers documents, the conflicts.
+#[tauri::command]
+#[specta::specta]
+pub async fn peers_view(state: State<'_, Shared>) -> Result<view::PeersView> {
+    with_store(&state, phongtrao::present::peer::view)
+}
+
+/// "Mời máy mới" (the chief): writes an invitation for `officer`'s laptop into `dir`; its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn peer_invite(state: State<'_, Shared>, dir: String, officer: String) -> Result<String> {
+    let dir = phongtrao::present::sync::chosen_dir(&dir)?;
+    with_store(&state, |s| {
+        Ok(phongtrao::sync::peer::invite(s, &dir, &officer, chrono::Utc::now())?.display().to_string())
+    })
+}
+
+/// "Trao đổi": takes in the other laptops' bundles in `dir`, writes this laptop's; what it did.
+#[tauri::command]
+#[specta::specta]
+pub async fn peer_exchange(state: State<'_, Shared>, dir: String) -> Result<Vec<String>> {
+    let dir = phongtrao::present::sync::chosen_dir(&dir)?;
+    with_store(&state, |s| {
+        let e = phongtrao::sync::peer::exchange(s, &dir, chrono::Utc::now())?;
+        Ok(phongtrao::present::peer::exchange_lines(&e))
+    })
+}
+
+/// The records in conflict between the commune's laptops, field by field.
+#[tauri::command]
+#[specta::specta]
+pub async fn peer_conflicts(state: State<'_, Shared>) -> Result<Vec<view::ConflictView>> {
+    with_store(&state, |s| phongtrao::present::peer::conflicts(s))
+}
+
+/// A person's decision on a conflict: the version kept, and fields taken from the others.
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_conflict(
+    state: State<'_, Shared>,
+    id: Uuid,
+    keep: u32,
+    take: Vec<view::TakeField>,
+) -> Result<view::Saved> {
+    let choice = phongtrao::present::peer::resolution(keep, &take)?;
+    with_store(&state, |s| Ok(s.resolve_conflict(id, &choice)?.into()))
 }
 
 fn this_day() -> chrono::NaiveDate {

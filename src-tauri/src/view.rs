@@ -8,6 +8,9 @@ pub use phongtrao::domain::inspection::TaskStatus;
 pub use phongtrao::present::dashboard::{Alert, CategoryCount, Dashboard, ModelKindRow, TeamRow};
 pub use phongtrao::present::inspection::{AnswerView, InspectionPage, RemedyList, RemedyView};
 pub use phongtrao::present::list::{FilterArg, FilterOp, Hit, HitMatch, ListArgs, Saved};
+pub use phongtrao::present::peer::{
+    ConflictView, FieldDiff, InvitationView, PeerLine, PeersView, TakeField, VersionHead,
+};
 pub use phongtrao::present::record::{
     Choice, Column, FieldSpec, Input, LinkRef, ListPage, ModelView, RecordView, RegisterInfo, Row, ValueView,
     field_spec, list_page, model_view, record_view, register_info,

@@ -13,6 +13,7 @@ export type Route =
   | { page: "sync" }
   // "Công an tỉnh trả lại": the province's decisions on the commune's periods and the to-do list.
   | { page: "returned" }
+  | { page: "peers" }
   | { page: "blank-forms" }
   | { page: "documents" }
   // The remediation tasks after inspections, with their state (all, or one state).

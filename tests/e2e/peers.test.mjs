@@ -1,0 +1,135 @@
+// End-to-end: two laptops of one commune exchange their work by USB stick. The window drives the
+// chief's laptop; the command line plays the officer's laptop (its own store). The chief invites the
+// new laptop from the window, the officer's laptop joins from the invitation on the stick and sends its
+// first bundle; both change the same area apart; the window's exchange shows the conflict field by
+// field, the chief combines the two versions, and the decision reaches the officer's laptop.
+// The USB stick is a folder under PHONGTRAO_DRIVES_DIR (fsutil::removable_drives).
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Driver } from "./wd.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
+const cli = path.join(path.dirname(app), "phongtrao");
+const shots = path.join(root, "docs/screenshots");
+const PW = "mat-khau-truong-1";
+
+function phongtrao(args) {
+  return execFileSync(cli, args, { env: { ...process.env, PHONGTRAO_PASSWORD: PW }, encoding: "utf8" });
+}
+
+describe("two laptops of one commune, by USB stick", { timeout: 300_000 }, () => {
+  let d;
+  let dir;
+  let db;
+  let other;
+  let usb;
+  let areaId;
+
+  before(async () => {
+    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-peers-"));
+    db = path.join(dir, "xa.db");
+    other = path.join(dir, "may-binh.db");
+    usb = path.join(dir, "media", "USB-XA");
+    fs.mkdirSync(usb, { recursive: true });
+    phongtrao(["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
+      "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+    areaId = phongtrao(["--db", db, "add", "area", "--json",
+      '{"name": "Thôn Plei Bông", "kind": "thon", "households": 90, "population": 400}']).trim().split(/\s+/)[0];
+    d = await Driver.launch({
+      PHONGTRAO_DB: db,
+      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
+      PHONGTRAO_DRIVES_DIR: path.join(dir, "media"),
+    });
+    await d.open(app);
+    await d.setSize(1366, 768);
+    await d.findText("h1", "Đăng nhập");
+    await d.type("#f-password", PW);
+    await d.click("[data-test=login-submit]");
+    await d.findText("h1", "Tổng quan phong trào");
+  });
+
+  after(async () => {
+    await d?.quit();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("invites a new laptop from the window; the new laptop joins and sends its first bundle", async () => {
+    await d.click("[data-test=nav-peers]");
+    await d.findText("h1", "Trao đổi với máy khác");
+    await d.findText("[data-test=peers-state]", "chưa biết máy nào khác");
+    await d.findText("[data-test=peers-numbering]", "máy này");
+    // Without a name the invitation is refused, naming the field.
+    await d.click("[data-test=invite]");
+    await d.findText(".field-error", "không được để trống");
+    await d.type("[data-test=invite-officer]", "Trần Văn Bình");
+    await d.clickText("[data-test=invite-dir-drive]", usb);
+    await d.click("[data-test=invite]");
+    await d.findText("[data-test=invited]", "Đã ghi lời mời vào");
+    const [invitation] = fs.readdirSync(usb).filter((f) => f.includes("loi-moi"));
+    assert.match(invitation, /^51-23535-loi-moi-tran-van-binh-\d{8}\.ptp$/);
+    const joined = phongtrao(["--db", other, "peer", "join", path.join(usb, invitation)]);
+    assert.match(joined, /dấu vân tay/);
+    assert.match(joined, /máy cấp số văn bản: máy của Nguyễn Văn An/);
+    phongtrao(["--db", other, "add", "area", "--json",
+      '{"name": "Thôn Đắk Sơ", "kind": "thon", "households": 40, "population": 150}']);
+    const said = phongtrao(["--db", other, "peer", "exchange", usb]);
+    assert.match(said, /Đã ghi gói số 1 của máy này/);
+  });
+
+  it("exchanges through the stick: takes the new laptop's work, learns it, writes its own", async () => {
+    await d.clickText("[data-test=peer-dir-drive]", usb);
+    await d.click("[data-test=peer-exchange]");
+    await d.findText("[data-test=exchange-result]", "Gói số 1 của máy Trần Văn Bình");
+    await d.findText("[data-test=exchange-result]", "Biết thêm máy của: Trần Văn Bình");
+    await d.findText("[data-test=exchange-result]", "Đã ghi gói số 1 của máy này");
+    await d.findText("[data-test=peers]", "Trần Văn Bình");
+    const said = phongtrao(["--db", other, "peer", "exchange", usb]);
+    assert.match(said, /Gói số 1 của máy Nguyễn Văn An: 1 bản ghi mới hoặc đã sửa/);
+    assert.match(phongtrao(["--db", other, "list", "area"]), /Thôn Plei Bông/);
+    // The officer's laptop gives no document number: only the chief's does.
+    assert.match(phongtrao(["--db", other, "peer", "list"]), /Máy cấp số văn bản: máy của Nguyễn Văn An/);
+    await d.screenshot(path.join(shots, "60-peers.png"));
+  });
+
+  it("shows two changes made apart as a conflict, field by field, and the decision travels", async () => {
+    // Both laptops change the same area before exchanging again.
+    phongtrao(["--db", other, "edit", "area", areaId, "--json", '{"name": "Thôn Plei Bông Mới"}']);
+    phongtrao(["--db", db, "edit", "area", areaId, "--json", '{"households": 95, "population": 410}']);
+    phongtrao(["--db", other, "peer", "exchange", usb]);
+    await d.click("[data-test=peer-exchange]");
+    await d.findText("[data-test=exchange-result]", "1 xung đột mới cần giải quyết");
+    await d.findText("[data-test=conflicts] h2", "Xung đột giữa các máy (1)");
+    await d.findText("[data-test=conflict]", "Thôn Plei Bông Mới");
+    await d.findText("[data-test=conflict]", "Máy của Trần Văn Bình");
+    await d.findText("[data-test=conflict]", "Máy này (Nguyễn Văn An)");
+    await d.screenshot(path.join(shots, "61-peers-conflict.png"));
+    // Keep the chief's figures (the version his laptop made) with the officer's new name.
+    const versions = await d.exec(
+      "return [...document.querySelectorAll('[data-test=conflict] thead th')].slice(1).map(t => t.textContent);",
+    );
+    const mine = versions.findIndex((t) => t.includes("Máy này")) + 1;
+    const theirs = 3 - mine;
+    await d.click(`[data-test=keep-${mine}]`);
+    await d.click(`[data-test=take-name-${theirs}]`);
+    await d.click("[data-test=resolve]");
+    await d.findText("[data-test=conflicts] h2", "Xung đột giữa các máy (0)");
+    const shown = JSON.parse(phongtrao(["--db", db, "show", "area", areaId, "--json"]));
+    assert.equal(shown.name, "Thôn Plei Bông Mới");
+    assert.equal(shown.households, 95);
+    await d.click("[data-test=peer-exchange]");
+    await d.findText("[data-test=exchange-result]", "Đã ghi gói số");
+    phongtrao(["--db", other, "peer", "exchange", usb]);
+    assert.match(phongtrao(["--db", other, "peer", "conflicts"]), /Không có xung đột nào/);
+    const there = JSON.parse(phongtrao(["--db", other, "show", "area", areaId, "--json"]));
+    assert.equal(there.name, "Thôn Plei Bông Mới");
+    assert.equal(there.households, 95);
+    await d.screenshot(path.join(shots, "62-peers-resolved.png"));
+  });
+});
