@@ -133,3 +133,66 @@ describe("two laptops of one commune, by USB stick", { timeout: 300_000 }, () =>
     await d.screenshot(path.join(shots, "62-peers-resolved.png"));
   });
 });
+
+describe("a new laptop's first run takes the chief's invitation", { timeout: 300_000 }, () => {
+  let d;
+  let dir;
+  let chief;
+  let usb;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-join-"));
+    chief = path.join(dir, "xa.db");
+    usb = path.join(dir, "media", "USB-XA");
+    fs.mkdirSync(usb, { recursive: true });
+    phongtrao(["--db", chief, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
+      "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+    phongtrao(["--db", chief, "add", "area", "--json",
+      '{"name": "Thôn Plei Bông", "kind": "thon", "households": 90, "population": 400}']);
+    d = await Driver.launch({
+      PHONGTRAO_DB: path.join(dir, "may-moi.db"),
+      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
+      PHONGTRAO_DRIVES_DIR: path.join(dir, "media"),
+    });
+    await d.open(app);
+    await d.setSize(1366, 768);
+    await d.findText("h1", "Thiết lập lần đầu");
+  });
+
+  after(async () => {
+    await d?.quit();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reads the invitation, shows the fingerprint to compare, and joins; the first exchange brings the records", async () => {
+    const invitation = phongtrao(["--db", chief, "peer", "invite", "--officer", "Trần Văn Bình", "--out", usb]).trim();
+    await d.click("[data-test=place-moi]");
+    await d.type("[data-test=invitation-file]", invitation);
+    await d.click("[data-test=read-invitation]");
+    await d.findText("[data-test=invitation]", "Xã Ia Đal, Quảng Ngãi");
+    await d.findText("[data-test=invitation]", "máy của Nguyễn Văn An — dấu vân tay");
+    await d.findText("[data-test=invitation]", "Trần Văn Bình");
+    const shown = await d.text("[data-test=invitation]");
+    const listed = phongtrao(["--db", chief, "peer", "list"]);
+    const fp = listed.match(/dấu vân tay ([\d ]+)/)[1].trim();
+    assert.ok(shown.includes(fp), `the chief's laptop shows the same fingerprint: ${fp}`);
+    await d.screenshot(path.join(shots, "63-peers-join.png"));
+    // Two passwords that differ: refused, naming the field; then the same twice.
+    await d.type("#f-password", "mat-khau-may-moi");
+    await d.type("#f-password_again", "mat-khau-khac-1");
+    await d.click("[data-test=setup-submit]");
+    await d.findText("#err-password_again", "không giống");
+    await d.type("#f-password_again", "mat-khau-may-moi");
+    await d.click("[data-test=setup-submit]");
+    await d.findText("h1", "Tổng quan phong trào");
+    await d.click("[data-test=nav-peers]");
+    await d.findText("[data-test=peers-numbering]", "máy của Nguyễn Văn An");
+    await d.findText("[data-test=peers]", "Nguyễn Văn An");
+    await d.clickText("[data-test=peer-dir-drive]", usb);
+    await d.click("[data-test=peer-exchange]");
+    await d.findText("[data-test=exchange-result]", "Đã ghi gói số 1 của máy này");
+    assert.match(phongtrao(["--db", chief, "peer", "exchange", usb]), /Biết thêm máy của: Trần Văn Bình/);
+    await d.click("[data-test=peer-exchange]");
+    await d.findText("[data-test=exchange-result]", "Gói số 1 của máy Nguyễn Văn An: 1 bản ghi mới hoặc đã sửa");
+  });
+});
