@@ -89,6 +89,23 @@ export const commands = {
 	importBundle: (file: string) => __TAURI_INVOKE<string>("import_bundle", { file }),
 	/**  The province's enrollment bundle. */
 	enroll: (file: string) => __TAURI_INVOKE<string>("enroll", { file }),
+	/**  "Trao đổi với máy khác": this laptop, the others it knows, who numbers documents, the conflicts. */
+	peersView: () => __TAURI_INVOKE<PeersView>("peers_view"),
+	/**  First run on another laptop of a commune: what the chief's invitation (a file on the stick) says. */
+	readInvitation: (file: string) => __TAURI_INVOKE<InvitationView>("read_invitation", { file }),
+	/**
+	 *  First run on another laptop of a commune: its store made from the invitation, with the chief's
+	 *  account and the password typed twice here; logged in. Its first exchange brings the records.
+	 */
+	joinCommune: (file: string, password: string, passwordAgain: string) => __TAURI_INVOKE<AppInfo>("join_commune", { file, password, passwordAgain }),
+	/**  "Mời máy mới" (the chief): writes an invitation for `officer`'s laptop into `dir`; its path. */
+	peerInvite: (dir: string, officer: string) => __TAURI_INVOKE<string>("peer_invite", { dir, officer }),
+	/**  "Trao đổi": takes in the other laptops' bundles in `dir`, writes this laptop's; what it did. */
+	peerExchange: (dir: string) => __TAURI_INVOKE<string[]>("peer_exchange", { dir }),
+	/**  The records in conflict between the commune's laptops, field by field. */
+	peerConflicts: () => __TAURI_INVOKE<ConflictView[]>("peer_conflicts"),
+	/**  A person's decision on a conflict: the version kept, and fields taken from the others. */
+	resolveConflict: (id: string, keep: number, take: TakeField[]) => __TAURI_INVOKE<Saved>("resolve_conflict", { id, keep, take }),
 	/**
 	 *  "Xét công nhận An toàn về ANTT": the commune and every area and unit for `year` (default: this
 	 *  year), with their step, deadlines and warnings as of today.
@@ -551,6 +568,18 @@ export type CommuneReview = {
 	open: number,
 };
 
+/**  A record in conflict as the conflict screen shows it. */
+export type ConflictView = {
+	id: string,
+	kind: Kind,
+	/**  "Khu dân cư «Thôn 1»". */
+	title: string,
+	versions: VersionHead[],
+	fields: FieldDiff[],
+	/**  Only one version may be kept whole (a certification, a dissolved model, a deletion). */
+	whole_only: boolean,
+};
+
 /**  One line of what a bundle holds: a register and how many records. */
 export type CountLine = {
 	label: string,
@@ -618,6 +647,15 @@ export type FieldChange = {
 	label: string,
 	approved: string,
 	sent: string,
+};
+
+/**  One field of a record in conflict, its value in each version. */
+export type FieldDiff = {
+	key: string,
+	label: string,
+	values: string[],
+	/**  The versions disagree on it. */
+	differs: boolean,
 };
 
 /**  One bad field: the Vietnamese label of the field and what is wrong with it. */
@@ -831,6 +869,21 @@ export type IntakeLine = {
 	receipt: string | null,
 };
 
+/**  An invitation as the new laptop's first run shows it, before it is taken. */
+export type InvitationView = {
+	/**  "Xã Ia Đal, Quảng Ngãi". */
+	commune: string,
+	/**  The officer of the laptop that wrote it. */
+	inviter: string,
+	/**  Its key's fingerprint, to compare with what that laptop shows. */
+	fingerprint: string,
+	/**  Who the new laptop is for. */
+	officer: string,
+	/**  The account made here (its password is typed here). */
+	username: string,
+	numbering: string,
+};
+
 /**  One document of the register of issued documents. */
 export type IssuedView = {
 	id: string,
@@ -952,6 +1005,27 @@ export type Officer = {
 	may_write: boolean,
 	/**  The core's answer to "may this officer do the chief's work" (accounts, decisions, settings). */
 	may_manage: boolean,
+};
+
+export type PeerLine = {
+	officer: string,
+	/**  The last 8 hex digits of its installation id (as its bundles' names show them). */
+	short_id: string,
+	fingerprint: string,
+	/**  "10:25 ngày 06/12/2026", or "chưa trao đổi". */
+	last_seen: string,
+};
+
+/**  The page "Trao đổi với máy khác". */
+export type PeersView = {
+	officer: string,
+	short_id: string,
+	fingerprint: string,
+	/**  Who gives document numbers: "máy này" or the other laptop's officer. */
+	numbering: string,
+	peers: PeerLine[],
+	conflicts: number,
+	drives: string[],
 };
 
 /**  One reporting period of one commune. */
@@ -1387,6 +1461,13 @@ export type SyncView = {
 	bundles: string[],
 };
 
+/**  A field taken from another version in a decision. */
+export type TakeField = {
+	field: string,
+	/**  1-based version number. */
+	version: number,
+};
+
 /**  Where a task stands. */
 export type TaskStatus = 
 /**  Not done, its deadline not passed (or answered on time and waiting for the reviewer). */
@@ -1442,6 +1523,19 @@ export type ValueView = {
 	text: string,
 	/**  The records a link field points to. */
 	links: LinkRef[],
+};
+
+/**  A version of a record in conflict, as its column head says it. */
+export type VersionHead = {
+	/**  1-based, as the command line's `--keep N` takes it. */
+	number: number,
+	/**  "Máy này (Nguyễn Văn An)" or the other laptop's officer. */
+	who: string,
+	/**  When the change was made (dd/mm/yyyy HH:MM). */
+	when: string,
+	deleted: boolean,
+	/**  The version shown now (the other laptops show it too). */
+	shown: boolean,
 };
 
 /**  A warning and how pressing it is: `late`, `soon` or `info`. */
