@@ -90,6 +90,7 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "province_reference",
         "province_reference_changes",
         "province_reference_send",
+        "province_trend",
         "province_quarantine",
         "province_decide",
         "province_figures",

@@ -128,6 +128,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             province::province_reference,
             province::province_reference_changes,
             province::province_reference_send,
+            province::province_trend,
             province::province_quarantine,
             province::province_decide,
             province::province_figures,

@@ -387,3 +387,16 @@ pub async fn province_reference_send(
         Ok(present::reference_sent(&sent, &lists))
     })
 }
+
+/// The province's total of the figure `key` over the reporting periods inside `period` (a trend).
+#[tauri::command]
+#[specta::specta]
+pub async fn province_trend(
+    state: State<'_, Shared>,
+    period: String,
+    key: String,
+    label: String,
+) -> Result<present::TrendView> {
+    let p_ = self::period(&period)?;
+    with(&state, |p| Ok(present::trend_view(&label, p_, &console::figures::trend(p, p_, &key)?)))
+}

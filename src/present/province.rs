@@ -458,6 +458,34 @@ pub fn figures_view(f: &ProvinceFigures, last: Option<&crate::figures::Figures>)
     }
 }
 
+/// A figure of the province over the reporting periods inside the one shown.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TrendView {
+    /// "Thành viên theo kỳ báo cáo, Năm 2026".
+    pub title: String,
+    /// Short names under the bars: "T1" … "T12", "Q1" … "Q4", "6T1", "6T2".
+    pub labels: Vec<String>,
+    pub values: Vec<i64>,
+}
+
+pub fn trend_view(label: &str, period: crate::period::Period, points: &[(crate::period::Period, i64)]) -> TrendView {
+    use crate::period::Span;
+    TrendView {
+        title: format!("{label} theo kỳ báo cáo, {}", period.label()),
+        labels: points
+            .iter()
+            .map(|(p, _)| match p.span {
+                Span::Month(m) => format!("T{m}"),
+                Span::Quarter(q) => format!("Q{q}"),
+                Span::Half(h) => format!("6T{h}"),
+                Span::Year => p.year.to_string(),
+            })
+            .collect(),
+        values: points.iter().map(|(_, v)| *v).collect(),
+    }
+}
+
 /// A record behind a figure, read-only.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

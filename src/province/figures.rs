@@ -168,6 +168,20 @@ pub fn columns(f: &Figures) -> Vec<(Column, i64)> {
     out
 }
 
+/// The province's total of the figure `key` (see [`columns`]) for each reporting period inside
+/// `period` (the months of a year, by default): its trend.
+pub fn trend(p: &Province, period: Period, key: &str) -> Result<Vec<(Period, i64)>> {
+    let rules = super::rules(p)?;
+    rules
+        .expected_in(&rules.window(period))
+        .iter()
+        .map(|w| {
+            let f = figures(p, w.period, None)?;
+            Ok((w.period, columns(&f.total).into_iter().find(|(c, _)| c.key == key).map_or(0, |(_, v)| v)))
+        })
+        .collect()
+}
+
 /// One of a commune's records behind a figure, read-only: what it adds to the figure, its title and
 /// its fields as an officer reads them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -318,6 +318,9 @@ describe("the demo province: late list, figures to one record, report, quarantin
     assert.ok(fs.existsSync(path.join(tinh, `so-lieu-toan-tinh-${year}.xlsx`)));
     await d.click("[data-test=drill-members]");
     await d.findText("[data-test=drill-title]", "Thành viên");
+    // Its trend over the year's months.
+    await d.findText("[data-test=trend]", "Thành viên theo kỳ báo cáo, Năm");
+    assert.ok((await d.count("[data-test=trend] svg rect")) > 0);
     // One figure's communes to .xlsx.
     await d.click("[data-test=figures-export]");
     await d.findText("[data-test=figures-said]", `so-lieu-members-${year}.xlsx`);

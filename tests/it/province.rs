@@ -993,6 +993,15 @@ fn the_records_behind_every_figure_add_up_to_it() {
     let expected: Vec<i64> = phongtrao::province::figures::columns(&before.total).into_iter().map(|(_, v)| v).collect();
     assert_eq!(last.values, expected);
     assert_eq!(view.change.len(), view.columns.len());
+    // The trend: a figure counted over the period (sessions held) adds up, month by month, to the year's.
+    let trend = phongtrao::province::figures::trend(&w.province, period, "ind:tuyen_truyen_buoi").unwrap();
+    assert_eq!(trend.len(), 12, "the months of the year");
+    let year_value = pf.total.value("tuyen_truyen_buoi");
+    assert!(year_value > 0);
+    assert_eq!(trend.iter().map(|(_, v)| v).sum::<i64>(), year_value);
+    let shown = phongtrao::present::province::trend_view("Số buổi tuyên truyền", period, &trend);
+    assert_eq!(shown.labels.first().map(String::as_str), Some("T1"));
+    assert!(shown.title.starts_with("Số buổi tuyên truyền theo kỳ báo cáo, Năm "), "{}", shown.title);
     for ((now, was), said) in view.total.values.iter().zip(&last.values).zip(&view.change) {
         match now - was {
             0 => assert_eq!(said, "Bằng cùng kỳ năm trước"),
