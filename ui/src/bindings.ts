@@ -206,6 +206,8 @@ export const commands = {
 	 *  what was done.
 	 */
 	provinceReferenceSend: (lists: RefListEdit[], folder: string) => __TAURI_INVOKE<ReferenceSent>("province_reference_send", { lists, folder }),
+	/**  The province's total of the figure `key` over the reporting periods inside `period` (a trend). */
+	provinceTrend: (period: string, key: string, label: string) => __TAURI_INVOKE<TrendView>("province_trend", { period, key, label }),
 	/**  The quarantine queue, undecided first. */
 	provinceQuarantine: () => __TAURI_INVOKE<QuarantineLine[]>("province_quarantine"),
 	/**  Decides on a quarantined record: accept after review, or keep refused; the note is required. */
@@ -1505,6 +1507,15 @@ export type TodoItem = {
 	reason: string,
 	done: boolean,
 	done_at: string,
+};
+
+/**  A figure of the province over the reporting periods inside the one shown. */
+export type TrendView = {
+	/**  "Thành viên theo kỳ báo cáo, Năm 2026". */
+	title: string,
+	/**  Short names under the bars: "T1" … "T12", "Q1" … "Q4", "6T1", "6T2". */
+	labels: string[],
+	values: number[],
 };
 
 /**  A province or a commune of the official list, as the setup offers it. */
