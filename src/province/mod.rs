@@ -10,6 +10,7 @@
 pub mod demo;
 pub mod export;
 pub mod figures;
+pub mod inspections;
 pub mod intake;
 pub mod quarantine;
 pub mod reference;

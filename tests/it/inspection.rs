@@ -423,4 +423,11 @@ fn a_province_task_closed_by_the_commune_is_refused_at_both_ends() {
     assert_eq!(r.quarantined[0].kind, "remedy_report");
     assert!(r.quarantined[0].reason.contains("chỉ đến qua gói đã ký của Công an tỉnh"), "{}", r.quarantined[0].reason);
     assert_eq!(r.total().new as usize, lines.len() - 1, "the inspection and its task are imported");
+    // The province sees the commune's task with the state the commune sees: not closed.
+    let tasks = phongtrao::province::inspections::tasks(&w.province, None, today).unwrap();
+    assert_eq!(tasks.len(), 1);
+    let t = &tasks[0];
+    assert_eq!((t.commune_code.as_str(), t.by.as_str(), t.state.status), ("23535", "tinh", TaskStatus::Open));
+    assert_eq!(t.state_text, "Còn 10 ngày", "the forged answer is not there, so nothing waits");
+    assert!(t.inspection.starts_with("Công an tỉnh kiểm tra ngày"), "{}", t.inspection);
 }

@@ -495,6 +495,19 @@ pub enum ProvinceCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Nhiệm vụ khắc phục sau kiểm tra của các xã và tình trạng (đang thực hiện, quá hạn, đã hoàn thành)
+    #[command(help_template = TEMPLATE)]
+    Inspections {
+        /// Chỉ một xã
+        #[arg(long, value_name = "MÃ XÃ")]
+        commune: Option<String>,
+        /// Chỉ các nhiệm vụ ở tình trạng này: open, overdue, done
+        #[arg(long, value_parser = parse_status, value_name = "TÌNH TRẠNG")]
+        status: Option<phongtrao::domain::inspection::TaskStatus>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Bản ghi bị cách ly khi nhập gói: xem, hoặc quyết định (decide)
     #[command(help_template = TEMPLATE)]
     Quarantine {

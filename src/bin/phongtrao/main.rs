@@ -1260,6 +1260,44 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
         ProvinceCmd::Review { command, period, state, json } => {
             province_review(w, &mut open()?, command, period, state, json)?;
         }
+        ProvinceCmd::Inspections { commune, status, json } => {
+            let p = open()?;
+            let today = chrono::Local::now().date_naive();
+            let all = phongtrao::province::inspections::tasks(&p, commune.as_deref(), today)?;
+            let counts = phongtrao::province::inspections::counts(&all);
+            let shown: Vec<_> = all.iter().filter(|t| status.is_none_or(|s| t.state.status == s)).collect();
+            if json {
+                return say(w, to_json(&shown)?);
+            }
+            say(
+                w,
+                format!(
+                    "Nhiệm vụ khắc phục sau kiểm tra (tình trạng tính đến ngày {}):",
+                    phongtrao::date::display(today)
+                ),
+            )?;
+            for t in &shown {
+                let deadline = t.deadline.map(phongtrao::date::display).unwrap_or_default();
+                say(
+                    w,
+                    format!(
+                        "- {} ({}) [{}] {} (hạn {deadline}; {}) — {}",
+                        t.commune, t.commune_code, t.state_text, t.content, t.responsible, t.inspection
+                    ),
+                )?;
+            }
+            use phongtrao::domain::inspection::TaskStatus;
+            let n = |s| counts.get(&s).copied().unwrap_or(0);
+            say(
+                w,
+                format!(
+                    "Toàn tỉnh: {} đang thực hiện, {} quá hạn, {} đã hoàn thành.",
+                    n(TaskStatus::Open),
+                    n(TaskStatus::Overdue),
+                    n(TaskStatus::Done)
+                ),
+            )?;
+        }
         ProvinceCmd::Figures { period, commune, json } => {
             let p = open()?;
             let period: phongtrao::period::Period = period.parse()?;
