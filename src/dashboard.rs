@@ -44,6 +44,10 @@ pub struct Dashboard {
     pub alerts: Vec<Alert>,
     /// Remediation tasks set by inspections, by state on `today`.
     pub remedies: crate::store::RemedyCounts,
+    /// The year's targets and where they stand (`None`: no plan and no target from the province).
+    pub plan: Option<crate::steer::Progress>,
+    /// The key areas (`None`: a viewer the chief has not allowed to see them).
+    pub key_areas: Option<crate::steer::KeyAreas>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -143,7 +147,12 @@ fn months_before(d: NaiveDate, months: u32) -> NaiveDate {
 /// The dashboard of the store as of `today`, for the year of `today`.
 pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
     let year = today.year();
-    let totals = store.counts()?.into_iter().map(|(kind, count)| RegisterTotal { kind, count }).collect();
+    let mut totals = Vec::new();
+    for (kind, count) in store.counts()? {
+        if store.may_read(kind)? {
+            totals.push(RegisterTotal { kind, count });
+        }
+    }
 
     // Models by kind and status (counted by the store).
     let mut models_by_kind: Vec<ModelKindRow> = store
@@ -378,6 +387,51 @@ pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
         |t| format!("Nhiệm vụ khắc phục «{t}» đã quá hạn"),
     )?);
     let remedies = crate::store::RemedyCounts::of(&tasks);
+    // The year's targets behind their pace, and key areas past their deadline or not assessed.
+    let plan = crate::steer::progress_of_store(store, crate::steer::current_year(store, today)?, today)?;
+    if let Some(p) = &plan {
+        let behind: Vec<&crate::steer::TargetProgress> = p.behind().collect();
+        if !behind.is_empty() {
+            let items = p
+                .plan
+                .iter()
+                .map(|(id, title)| AlertItem { kind: Kind::Plan, id: *id, title: title.clone() })
+                .collect();
+            let message = match behind.as_slice() {
+                [t] => format!(
+                    "Chỉ tiêu «{}» năm {} chậm tiến độ ({}/{})",
+                    t.label,
+                    p.year,
+                    t.done_text(),
+                    t.target_text()
+                ),
+                _ => format!("{} chỉ tiêu năm {} chậm tiến độ", format_int(behind.len() as i64), p.year),
+            };
+            alerts.push(Alert { code: "target_behind", message, count: behind.len() as i64, items, cert_year: None });
+        }
+    }
+    let key_areas = crate::steer::key_areas(store, today)?;
+    if let Some(k) = &key_areas {
+        let overdue: Vec<Uuid> = k.overdue.iter().map(|o| o.0).collect();
+        alerts.extend(alert(
+            store,
+            "key_area_overdue",
+            Kind::KeyArea,
+            &overdue,
+            |n| format!("{n} địa bàn trọng điểm đã quá thời hạn chuyển hóa"),
+            |t| format!("Địa bàn trọng điểm «{t}» đã quá thời hạn chuyển hóa"),
+        )?);
+        let stale: Vec<Uuid> = k.not_assessed.iter().map(|o| o.0).collect();
+        let months = crate::steer::ASSESS_MONTHS;
+        alerts.extend(alert(
+            store,
+            "key_area_not_assessed",
+            Kind::KeyArea,
+            &stale,
+            |n| format!("{n} địa bàn trọng điểm chưa được đánh giá quá {months} tháng"),
+            |t| format!("Địa bàn trọng điểm «{t}» chưa được đánh giá quá {months} tháng"),
+        )?);
+    }
 
     Ok(Dashboard {
         today: crate::date::iso(today),
@@ -389,6 +443,8 @@ pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
         members_by_team,
         alerts,
         remedies,
+        plan,
+        key_areas,
     })
 }
 

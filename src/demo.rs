@@ -778,6 +778,10 @@ struct Gen {
     /// This year's bình xét meeting of each area and unit: (meeting, date, vote passed).
     binh_xet: BTreeMap<Uuid, (Uuid, NaiveDate, bool)>,
     certs: Vec<Op>,
+    /// Plans and key areas draw from their own streams too.
+    steer_rng: Rng,
+    steer_ids: Ids,
+    steer: Vec<Op>,
 }
 
 fn lower_first(s: &str) -> String {
@@ -870,6 +874,9 @@ impl Gen {
             cert_ids: Ids::stream(seed, 0xCE28),
             binh_xet: BTreeMap::new(),
             certs: Vec::new(),
+            steer_rng: Rng::new(seed, 0x57EE),
+            steer_ids: Ids::stream(seed, 0x57EF),
+            steer: Vec::new(),
         };
         let rank = *g.rng.pick(&RANKS[3..]);
         g.leaders.police_deputy = format!("{rank} {deputy}");
@@ -960,12 +967,147 @@ impl Gen {
         self.gen_meetings(&areas, &units);
         self.gen_commendations(&areas, &models);
         self.gen_certs(&areas, &units);
+        self.gen_steer(&areas);
+    }
+
+    /// The plans of last year and this year (once, whatever the scale), their targets set from the
+    /// activities of the year so that some are reached, some on track and some behind; and key areas:
+    /// one under transformation with its quarterly assessments, one transformed by decision, one past
+    /// its deadline.
+    fn gen_steer(&mut self, areas: &[AreaInfo]) {
+        let today = self.today;
+        let at = |y: i32, m: u32, d: u32| ymd(y, m, d);
+        if !self.steer.iter().any(|op| matches!(op, Op::Create { kind: Kind::Plan, .. })) {
+            // The plan year: from 15/12 the next one's (the reporting window of Nghị định 09/2019).
+            let year = if today > at(today.year(), 12, 14) { today.year() + 1 } else { today.year() };
+            for y in [year - 1, year] {
+                let start = at(y - 1, 12, 15);
+                let end = at(y, 12, 14);
+                let issued = (start + Duration::days(25)).min(today - Duration::days(1));
+                if issued < self.start || issued < start - Duration::days(30) {
+                    continue;
+                }
+                let days = (end - start).num_days() + 1;
+                let gone = ((today - start).num_days() + 1).clamp(1, days);
+                // What the activities of the year give so far, by category.
+                let mut count: BTreeMap<&str, i64> = BTreeMap::new();
+                for op in &self.activities {
+                    let Op::Create { doc, .. } = op else { continue };
+                    let Some(d) = doc.get("date").and_then(Value::as_str).and_then(|d| date::parse_date(d).ok()) else {
+                        continue;
+                    };
+                    if d < start || d > end {
+                        continue;
+                    }
+                    let cat = match doc.get("category").and_then(Value::as_str) {
+                        Some("tuyen_truyen") => "tuyen_truyen_buoi",
+                        Some("tin_bao") => "tin_bao",
+                        Some("ngay_hoi") => "ngay_hoi_diem",
+                        _ => continue,
+                    };
+                    *count.entry(cat).or_default() +=
+                        if cat == "ngay_hoi_diem" { doc.get("sites").and_then(Value::as_i64).unwrap_or(1) } else { 1 };
+                }
+                // A year's pace from what was done by today, rounded to a whole target: ahead,
+                // about even, or behind (the officer sees all three).
+                let yearly = |n: i64, factor: i64| ((n * days / gone) * factor / 100).max(1);
+                let mut plan = json!({
+                    "year": y,
+                    "title": format!("Kế hoạch thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc năm {y}"),
+                    "number": format!("{:02}/KH-CAX", self.steer_rng.range(2, 12)),
+                    "issued_on": date::iso(issued),
+                    "goals": format!("Tiếp tục thực hiện Chỉ thị số 09-CT/TW và Kết luận số 44-KL/TW; nâng cao chất lượng phong trào toàn dân bảo vệ an ninh Tổ quốc trên địa bàn {}.\nGiữ vững an ninh chính trị, trật tự, an toàn xã hội; không để hình thành tụ điểm phức tạp.", self.commune),
+                    "tasks": "Tuyên truyền, vận động Nhân dân tham gia phong trào; tố giác tội phạm.\nDuy trì, nhân rộng các mô hình tự quản hiệu quả.\nTổ chức Ngày hội toàn dân bảo vệ an ninh Tổ quốc 19/8.",
+                    "signer": self.leaders.police_chief,
+                    "target_antt_cong_nhan": 80,
+                });
+                for (code, factor) in [("tuyen_truyen_buoi", 90), ("tin_bao", 130), ("ngay_hoi_diem", 100)] {
+                    let n = count.get(code).copied().unwrap_or(0);
+                    plan["target_".to_owned() + code] = json!(yearly(n.max(1), factor));
+                }
+                let id = self.steer_ids.next();
+                self.steer.push(Gen::create(Kind::Plan, id, doc(plan)));
+            }
+        }
+        if areas.len() < 3 {
+            return;
+        }
+        let mut picks: Vec<usize> = (0..areas.len()).collect();
+        self.steer_rng.shuffle(&mut picks);
+        let officer = |a: &AreaInfo| a.officer.clone();
+        let cases = [
+            // (name, reasons, listed months ago, deadline months from today (negative: past), ended)
+            (format!("Khu vực bến sông {}", areas[picks[0]].name), vec!["ma_tuy", "toi_pham"], 14, 6, false),
+            (
+                format!("Địa bàn giáp ranh {}", areas[picks[1]].name),
+                vec!["tranh_chap", "an_ninh_chinh_tri"],
+                30,
+                -4,
+                true,
+            ),
+            (format!("Khu vực chợ {}", areas[picks[2]].name), vec!["toi_pham"], 20, -1, false),
+        ];
+        for (i, (name, reasons, listed, deadline, ended)) in cases.into_iter().enumerate() {
+            let a = &areas[picks[i]];
+            let decided = today.checked_sub_months(chrono::Months::new(listed)).unwrap_or(today);
+            let due = if deadline >= 0 {
+                today.checked_add_months(chrono::Months::new(deadline as u32))
+            } else {
+                today.checked_sub_months(chrono::Months::new((-deadline) as u32))
+            }
+            .unwrap_or(today);
+            let mut v = json!({
+                "name": name,
+                "area_ids": [a.id.to_string()],
+                "reasons": reasons,
+                "situation": "Tình hình an ninh, trật tự diễn biến phức tạp: tụ tập đông người, phát sinh vụ việc vi phạm pháp luật; Nhân dân phản ánh nhiều lần.",
+                "decision_number": format!("{}/QĐ-UBND", self.steer_rng.range(10, 90)),
+                "decision_date": date::iso(decided),
+                "decided_by": format!("Chủ tịch Ủy ban nhân dân {}", self.commune),
+                "officer": officer(a),
+                "goals": "Kéo giảm vụ việc vi phạm pháp luật; không để tái phát tụ điểm phức tạp.",
+                "measures": "Tăng cường tuần tra, kiểm soát; tuyên truyền, vận động; phát huy tổ bảo vệ an ninh, trật tự và mô hình tự quản.",
+                "deadline": date::iso(due),
+            });
+            let last = if ended { due - Duration::days(10) } else { today - Duration::days(1) };
+            if ended {
+                v["status"] = json!("da_chuyen_hoa");
+                v["ended_on"] = json!(date::iso(last));
+                v["end_decision_number"] = json!(format!("{}/QĐ-UBND", self.steer_rng.range(100, 300)));
+                v["end_note"] = json!("Địa bàn đã ổn định; không còn phát sinh vụ việc phức tạp.");
+            }
+            let id = self.steer_ids.next();
+            self.steer.push(Gen::create(Kind::KeyArea, id, doc(v)));
+            // Assessed every quarter after the listing; the third one was last assessed long ago.
+            let mut d = decided + Duration::days(90);
+            let stop = if i == 2 { decided + Duration::days(200) } else { last };
+            let mut n = 0;
+            while d <= stop && d < today {
+                n += 1;
+                let progress = if n % 3 == 0 { "chua_chuyen_bien" } else { "chuyen_bien_tot" };
+                let r = json!({
+                    "key_area_id": id.to_string(),
+                    "date": date::iso(d),
+                    "progress": progress,
+                    "findings": if progress == "chuyen_bien_tot" {
+                        "Tình hình có chuyển biến tích cực; số vụ việc giảm so với kỳ trước."
+                    } else {
+                        "Còn phát sinh vụ việc; cần tiếp tục tăng cường các biện pháp."
+                    },
+                    "next_steps": "Duy trì tuần tra; vận động Nhân dân cung cấp thông tin.",
+                    "assessed_by": officer(a),
+                });
+                let rid = self.steer_ids.next();
+                self.steer.push(Gen::create(Kind::KeyAreaReview, rid, doc(r)));
+                d += Duration::days(91);
+            }
+        }
     }
 
     /// This year's "An toàn về ANTT" certifications, in every step: most areas and units that had
     /// their bình xét are decided, some wait for the proposal or the decision, some have only
     /// registered or self-assessed, one area registered after the first quarter and one not at all.
-    /// The commune registers and records that no officer was disciplined.
+    /// The commune registers, records that no officer was disciplined, and assesses itself after 16/11.
     fn gen_certs(&mut self, areas: &[AreaInfo], units: &[UnitInfo]) {
         let y = self.today.year();
         let at = |d: NaiveDate| format!("{}T09:00:00+07:00", date::iso(d));
@@ -992,6 +1134,17 @@ impl Gen {
                     data: doc(json!({"officer_disciplined": false})),
                     at: at(on),
                 });
+                // After its assessment period (16/11), the commune assesses itself: khoản 2 of Điều 5
+                // is its own judgement, the other criteria are computed from the records.
+                let assessed_on = ymd(y, 11, 16);
+                if assessed_on < self.today {
+                    let items: Vec<Value> = criteria("criteria_xa")
+                        .iter()
+                        .map(|code| json!({"code": code, "met": true, "note": "Đạt yêu cầu"}))
+                        .collect();
+                    let data = doc(json!({"criteria": items, "self_score": 92, "assessed_on": date::iso(assessed_on)}));
+                    self.certs.push(Op::CertAdvance { id, subject: None, year: y, data, at: at(assessed_on) });
+                }
             }
         }
         let mut subjects: Vec<(Uuid, bool, Option<&AreaInfo>)> = areas.iter().map(|a| (a.id, false, Some(a))).collect();
@@ -2266,6 +2419,7 @@ impl Gen {
         ops.append(&mut self.meetings);
         ops.append(&mut self.commendations);
         ops.append(&mut self.certs);
+        ops.append(&mut self.steer);
         ops
     }
 }

@@ -22,6 +22,7 @@ pub mod present;
 pub mod print;
 pub mod province;
 pub mod sheet;
+pub mod steer;
 pub mod store;
 pub mod sync;
 pub mod text;

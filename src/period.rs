@@ -374,7 +374,11 @@ pub fn record_days(kind: Kind, doc: &Doc) -> Vec<(&'static str, NaiveDate)> {
         | Kind::Member
         | Kind::Inspection
         | Kind::Remedy
-        | Kind::RemedyReport => Vec::new(),
+        | Kind::RemedyReport
+        // Plans and key areas steer the year and the transformation across periods: the same.
+        | Kind::Plan
+        | Kind::KeyArea
+        | Kind::KeyAreaReview => Vec::new(),
     }
 }
 

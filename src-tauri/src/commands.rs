@@ -350,7 +350,7 @@ pub async fn logout(state: State<'_, Shared>) -> Result<AppInfo> {
 #[tauri::command]
 #[specta::specta]
 pub async fn registers(state: State<'_, Shared>) -> Result<Vec<view::RegisterInfo>> {
-    with_store(&state, |s| Ok(s.counts()?.into_iter().map(|(k, n)| view::register_info(k, n)).collect()))
+    with_store(&state, |s| phongtrao::present::record::registers(s))
 }
 
 /// The form of a register for a record with these values (an activity's category adds fields).
@@ -463,6 +463,28 @@ pub async fn review_remedy(
 pub async fn dashboard(state: State<'_, Shared>) -> Result<view::Dashboard> {
     let today = chrono::Local::now().date_naive();
     with_store(&state, |s| present::dashboard::dashboard(s, today))
+}
+
+/// The values a new record of `kind` starts from (a plan: the year's targets the province sent).
+#[tauri::command]
+#[specta::specta]
+pub async fn new_values(state: State<'_, Shared>, kind: Kind) -> Result<Value> {
+    let today = chrono::Local::now().date_naive();
+    with_store(&state, |s| Ok(Value::Object(phongtrao::present::record::new_values(s, kind, today)?)))
+}
+
+/// Whether viewers may see the key areas.
+#[tauri::command]
+#[specta::specta]
+pub async fn key_areas_for_viewers(state: State<'_, Shared>) -> Result<bool> {
+    with_store(&state, |s| s.key_areas_for_viewers())
+}
+
+/// The chief lets viewers see the key areas, or not.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_key_areas_for_viewers(state: State<'_, Shared>, allow: bool) -> Result<()> {
+    with_store(&state, |s| s.set_key_areas_for_viewers(allow))
 }
 
 /// Search across every register, accents ignored, each record with the fields that made it match.

@@ -271,6 +271,49 @@ pub async fn province_behind(
     })
 }
 
+/// The year's targets across the province: every commune's progress, the total, what was set.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_targets(state: State<'_, Shared>, year: i32) -> Result<present::TargetsView> {
+    with(&state, |p| present::targets_view(p, year, today()))
+}
+
+/// Sets the targets of `year` for `commune` (none: every commune) from `{indicator: value}`.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_set_targets(
+    state: State<'_, Shared>,
+    year: i32,
+    commune: Option<String>,
+    targets: serde_json::Value,
+) -> Result<present::TargetsView> {
+    let serde_json::Value::Object(targets) = targets else {
+        return Err(phongtrao::Error::Refused("Chỉ tiêu phải là một bảng mã chỉ tiêu – giá trị.".into()).into());
+    };
+    with(&state, |p| {
+        console::targets::set(p, year, commune.as_deref().filter(|c| !c.trim().is_empty()), &targets)?;
+        present::targets_view(p, year, today())
+    })
+}
+
+/// Writes the reference bundle (the targets, the revoked keys) into `folder`; returns its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_reference(state: State<'_, Shared>, folder: String) -> Result<String> {
+    let dir = phongtrao::present::sync::chosen_path("folder", "Thư mục", &folder)?;
+    with(&state, |p| {
+        let lists = console::targets::reference_set(p, None)?;
+        Ok(p.write_reference(lists, &dir, chrono::Utc::now())?.display().to_string())
+    })
+}
+
+/// The key areas across the province, commune by commune.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_key_areas(state: State<'_, Shared>) -> Result<Vec<present::KeyAreaLine>> {
+    with(&state, |p| Ok(console::targets::key_areas(p, today())?.iter().map(present::key_area_line).collect()))
+}
+
 /// The summary report (báo cáo tổng hợp) of `period`, previewed: the PDF, base64.
 #[tauri::command]
 #[specta::specta]

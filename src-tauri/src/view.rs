@@ -5,7 +5,9 @@
 
 pub use phongtrao::Kind;
 pub use phongtrao::domain::inspection::TaskStatus;
-pub use phongtrao::present::dashboard::{Alert, CategoryCount, Dashboard, ModelKindRow, TeamRow};
+pub use phongtrao::present::dashboard::{
+    Alert, CategoryCount, Dashboard, KeyAreas, ModelKindRow, PlanProgress, StatusCount, TargetRow, TeamRow,
+};
 pub use phongtrao::present::inspection::{AnswerView, InspectionPage, RemedyList, RemedyView};
 pub use phongtrao::present::list::{FilterArg, FilterOp, Hit, HitMatch, ListArgs, Saved};
 pub use phongtrao::present::peer::{

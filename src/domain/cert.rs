@@ -233,6 +233,17 @@ impl VoteRule {
         }
     }
 
+    /// Where the rule comes from, as the officer reads it beside the rule: Thông tư 124/2021/TT-BCA
+    /// sets no vote share for the bình xét meeting, so a rule is always the commune's or the
+    /// province's own (or, until one of them sets it, the software's default).
+    pub fn basis(&self) -> &'static str {
+        if self.confirmed {
+            "quy định riêng của xã hoặc của tỉnh; Thông tư 124/2021/TT-BCA không quy định tỷ lệ phiếu"
+        } else {
+            "mặc định của phần mềm, xã hoặc tỉnh chưa quy định; Thông tư 124/2021/TT-BCA không quy định tỷ lệ phiếu"
+        }
+    }
+
     /// The rule of the reference item `cert_setting/vote_rule`.
     pub fn from_item(item: Option<&RefItem>) -> VoteRule {
         let d = item.map(|i| &i.data);
@@ -1397,29 +1408,30 @@ pub fn commune_result(input: &ResultInput<'_>) -> CommuneResult {
     }
     let mut criteria = Vec::new();
     for item in input.criteria {
-        let rule = item
-            .data
-            .get("rule")
-            .and_then(Value::as_str)
-            .or_else(|| {
-                input
-                    .builtin
-                    .iter()
-                    .find(|b| b.code == item.code)
-                    .and_then(|b| b.data.get("rule"))
-                    .and_then(Value::as_str)
-            })
-            .unwrap_or("");
-        let checks = match rule {
-            "q1_registration" => vec![q1_check(input)],
-            "effective_model" => vec![model_check(input.effective_models)],
-            "no_discipline" => vec![discipline_check(input.commune)],
-            "units_registered_recognised" => {
-                let share = item.data.get("min_share").and_then(Value::as_f64).unwrap_or(0.7);
-                units_checks(&applicable, input.candidates, share)
-            }
-            _ => vec![manual_check(item, input.commune)],
+        // A criterion's computed checks: `rules` (several, all must hold) or `rule` in the item's data,
+        // else in the item of the same code this release ships; none: the commune's own assessment.
+        let named = rules_of(item);
+        let named = if named.is_empty() {
+            input.builtin.iter().find(|b| b.code == item.code).map(rules_of).unwrap_or_default()
+        } else {
+            named
         };
+        let mut checks = Vec::new();
+        for rule in &named {
+            match *rule {
+                "q1_registration" => checks.push(q1_check(input)),
+                "effective_model" => checks.push(model_check(input.effective_models)),
+                "no_discipline" => checks.push(discipline_check(input.commune)),
+                "units_registered_recognised" => {
+                    let share = item.data.get("min_share").and_then(Value::as_f64).unwrap_or(0.7);
+                    checks.extend(units_checks(&applicable, input.candidates, share));
+                }
+                _ => {}
+            }
+        }
+        if checks.is_empty() {
+            checks.push(manual_check(item, input.commune));
+        }
         let verdict = checks.iter().fold(Verdict::Met, |v, c| v.and(c.verdict));
         criteria.push(CriterionVerdict {
             code: item.code.clone(),
@@ -1586,6 +1598,15 @@ fn units_checks(applicable: &[&Candidate], all: &[Candidate], min_share: f64) ->
     let rec =
         mk(&format!("Ít nhất {need}% đơn vị được công nhận"), verdict, Some(recognised), Some(total), text, names);
     vec![reg, rec]
+}
+
+/// The names of the computed checks of a commune criterion: its data's `rules` list, or its `rule`.
+fn rules_of(item: &RefItem) -> Vec<&str> {
+    match (item.data.get("rules"), item.data.get("rule")) {
+        (Some(Value::Array(a)), _) => a.iter().filter_map(Value::as_str).collect(),
+        (_, Some(Value::String(r))) => vec![r.as_str()],
+        _ => Vec::new(),
+    }
 }
 
 fn manual_check(item: &RefItem, commune: Option<&Cert>) -> Check {

@@ -51,6 +51,10 @@ pub enum FieldType {
     Ref {
         list: String,
     },
+    /// One or more codes of a reference list (what makes a key area complex).
+    Refs {
+        list: String,
+    },
     /// The id of a live record of another register.
     Link {
         kind: Kind,
@@ -240,6 +244,13 @@ fn is_normal(f: &Field, v: &Value, lookup: &dyn Lookup) -> crate::Result<bool> {
         (FieldType::Date, Value::String(s)) => date::is_iso(s),
         (FieldType::Enum { options }, Value::String(s)) => options.iter().any(|(code, _)| code == s),
         (FieldType::Ref { list }, Value::String(s)) => lookup.ref_items(list)?.iter().any(|i| i.code == *s),
+        (FieldType::Refs { list }, Value::Array(items)) => {
+            let known = lookup.ref_items(list)?;
+            items
+                .iter()
+                .enumerate()
+                .all(|(n, v)| v.as_str().is_some_and(|c| known.iter().any(|i| i.code == c) && !items[..n].contains(v)))
+        }
         (FieldType::Link { kind }, Value::String(s)) => match canonical_id(s) {
             Some(id) => lookup.exists(*kind, id)?,
             None => false,
@@ -327,6 +338,25 @@ fn check_value(f: &Field, v: &Value, lookup: &dyn Lookup) -> crate::Result<Resul
             let items = lookup.ref_items(list)?;
             let choices: Vec<(&str, &str)> = items.iter().map(|i| (i.code.as_str(), i.label.as_str())).collect();
             pick_option(v, &choices)
+        }
+        FieldType::Refs { list } => {
+            let items = lookup.ref_items(list)?;
+            let choices: Vec<(&str, &str)> = items.iter().map(|i| (i.code.as_str(), i.label.as_str())).collect();
+            // A list of codes or labels, or one text of them separated by ";" (a spreadsheet's cell).
+            let given: Vec<Value> = match v {
+                Value::String(s) => s.split(';').filter(|x| !x.trim().is_empty()).map(Value::from).collect(),
+                Value::Array(a) => a.clone(),
+                _ => return Ok(Err("phải là danh sách lựa chọn".into())),
+            };
+            let mut out: Vec<Value> = Vec::new();
+            for g in &given {
+                match pick_option(g, &choices) {
+                    Ok(code) if out.contains(&code) => {}
+                    Ok(code) => out.push(code),
+                    Err(e) => return Ok(Err(e)),
+                }
+            }
+            Ok(Value::Array(out))
         }
         FieldType::Link { kind } => match v.as_str() {
             Some(s) => check_link(*kind, s, lookup)?.map(Value::String),
@@ -482,7 +512,7 @@ pub fn display_value(f: &Field, v: &Value, name_of: &dyn Fn(&FieldType, &str) ->
         (FieldType::Bool, Value::Bool(b)) => if *b { "Có" } else { "Không" }.to_owned(),
         (FieldType::Enum { .. }, Value::String(s)) => f.option_label(s).unwrap_or(s).to_owned(),
         (FieldType::Ref { .. } | FieldType::Link { .. }, Value::String(s)) => named(s),
-        (FieldType::Links { .. } | FieldType::TextList, Value::Array(a)) => a
+        (FieldType::Links { .. } | FieldType::Refs { .. } | FieldType::TextList, Value::Array(a)) => a
             .iter()
             .filter_map(Value::as_str)
             .map(|s| if matches!(f.ty, FieldType::TextList) { s.to_owned() } else { named(s) })

@@ -42,10 +42,16 @@ pub enum Kind {
     Remedy,
     /// An answer to a remediation task (what was done), and the reviewer's verdict on it.
     RemedyReport,
+    /// The commune's plan for a year: goals and targets on the report's indicators (Kế hoạch, chỉ tiêu).
+    Plan,
+    /// A key, complex area for security and order, listed by decision and transformed by a plan.
+    KeyArea,
+    /// A periodic assessment of a key area (its history).
+    KeyAreaReview,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Area,
         Kind::Unit,
         Kind::Model,
@@ -59,6 +65,9 @@ impl Kind {
         Kind::Inspection,
         Kind::Remedy,
         Kind::RemedyReport,
+        Kind::Plan,
+        Kind::KeyArea,
+        Kind::KeyAreaReview,
     ];
 
     /// The code used in the CLI, JSON and the store.
@@ -77,6 +86,9 @@ impl Kind {
             Kind::Inspection => "inspection",
             Kind::Remedy => "remedy",
             Kind::RemedyReport => "remedy_report",
+            Kind::Plan => "plan",
+            Kind::KeyArea => "key_area",
+            Kind::KeyAreaReview => "key_area_review",
         }
     }
 
@@ -96,7 +108,16 @@ impl Kind {
             Kind::Inspection => "cuộc kiểm tra",
             Kind::Remedy => "nhiệm vụ khắc phục",
             Kind::RemedyReport => "báo cáo kết quả khắc phục",
+            Kind::Plan => "kế hoạch, chỉ tiêu năm",
+            Kind::KeyArea => "địa bàn trọng điểm, phức tạp về ANTT",
+            Kind::KeyAreaReview => "lần đánh giá địa bàn trọng điểm",
         }
+    }
+
+    /// Sensitive registers: a viewer reads them only when the chief allows it
+    /// (`Store::set_key_areas_for_viewers`).
+    pub fn sensitive(self) -> bool {
+        matches!(self, Kind::KeyArea | Kind::KeyAreaReview)
     }
 
     pub fn parse(s: &str) -> Option<Kind> {

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
+use chrono::Datelike;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -122,6 +123,24 @@ pub const MEETING_KINDS: &[(&str, &str)] = &[
 const RECIPIENT_KINDS: &[(&str, &str)] = &[("tap_the", "Tập thể"), ("ca_nhan", "Cá nhân")];
 const COMMENDATION_FORMS: &[(&str, &str)] =
     &[("giay_khen", "Giấy khen"), ("bang_khen", "Bằng khen"), ("thu_khen", "Thư khen"), ("khac", "Hình thức khác")];
+
+/// Where a key area stands: under transformation, transformed (by decision), or still complex when
+/// its deadline came.
+pub const KEY_AREA_STATUS: &[(&str, &str)] = &[
+    ("dang_chuyen_hoa", "Đang chuyển hóa"),
+    ("da_chuyen_hoa", "Đã chuyển hóa"),
+    ("chua_chuyen_hoa", "Hết thời hạn, chưa chuyển hóa"),
+];
+/// The status of a key area still being transformed.
+pub const KEY_AREA_OPEN: &str = "dang_chuyen_hoa";
+const KEY_AREA_PROGRESS: &[(&str, &str)] = &[
+    ("chuyen_bien_tot", "Có chuyển biến tích cực"),
+    ("chua_chuyen_bien", "Chưa có chuyển biến"),
+    ("phuc_tap_hon", "Diễn biến phức tạp hơn"),
+];
+/// The prefix of a plan's target fields: `target_` + an indicator's code (reference list
+/// `report_indicator`).
+pub const TARGET_PREFIX: &str = "target_";
 
 fn f(key: &str, label: &str, ty: FieldType) -> Field {
     Field::new(key, label, ty)
@@ -272,6 +291,52 @@ static INSPECTION: LazyLock<Vec<Field>> = LazyLock::new(super::inspection::inspe
 static REMEDY: LazyLock<Vec<Field>> = LazyLock::new(super::inspection::remedy_fields);
 static REMEDY_REPORT: LazyLock<Vec<Field>> = LazyLock::new(super::inspection::report_fields);
 
+/// The plan's own fields; its targets, one per indicator of the report's list, follow
+/// ([`fields_for`]).
+static PLAN: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    vec![
+        f("year", "Năm kế hoạch", FieldType::Int { min: 2000, max: 2100 }).required(),
+        f("title", "Tên kế hoạch", text(NAME)),
+        f("number", "Số kế hoạch", text(SHORT)),
+        f("issued_on", "Ngày ban hành", FieldType::Date),
+        f("goals", "Mục đích, yêu cầu", long_text()),
+        f("tasks", "Nhiệm vụ, giải pháp", long_text()),
+        f("signer", "Người ký", text(SHORT)),
+    ]
+});
+
+static KEY_AREA: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    vec![
+        f("name", "Tên địa bàn", text(NAME)).required(),
+        f("area_ids", "Khu dân cư thuộc địa bàn", FieldType::Links { kind: Kind::Area }).required(),
+        f("reasons", "Tính chất phức tạp", FieldType::Refs { list: "key_area_reason".into() }).required(),
+        f("situation", "Tình hình, đặc điểm", long_text()),
+        f("decision_number", "Số quyết định đưa vào diện trọng điểm", text(SHORT)).required(),
+        f("decision_date", "Ngày quyết định", FieldType::Date).required(),
+        f("decided_by", "Cấp ra quyết định", text(NAME)).required(),
+        f("officer", "Cán bộ phụ trách", text(SHORT)).required(),
+        f("goals", "Mục tiêu chuyển hóa", long_text()),
+        f("measures", "Biện pháp chuyển hóa", long_text()),
+        f("deadline", "Thời hạn chuyển hóa", FieldType::Date).required(),
+        f("status", "Kết quả", options(KEY_AREA_STATUS)),
+        f("ended_on", "Ngày kết thúc", FieldType::Date),
+        f("end_decision_number", "Số quyết định công nhận đã chuyển hóa", text(SHORT)),
+        f("end_note", "Đánh giá khi kết thúc", long_text()),
+        f("notes", "Ghi chú", long_text()),
+    ]
+});
+
+static KEY_AREA_REVIEW: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    vec![
+        f("key_area_id", "Địa bàn trọng điểm", FieldType::Link { kind: Kind::KeyArea }).required(),
+        f("date", "Ngày đánh giá", FieldType::Date).required(),
+        f("progress", "Mức độ chuyển biến", options(KEY_AREA_PROGRESS)).required(),
+        f("findings", "Tình hình, kết quả", long_text()).required(),
+        f("next_steps", "Biện pháp tiếp theo", long_text()),
+        f("assessed_by", "Người đánh giá", text(SHORT)),
+    ]
+});
+
 /// The fixed fields of a register (an activity's category adds more: see [`fields_for`]).
 pub fn fields(kind: Kind) -> &'static [Field] {
     match kind {
@@ -288,12 +353,34 @@ pub fn fields(kind: Kind) -> &'static [Field] {
         Kind::Inspection => &INSPECTION,
         Kind::Remedy => &REMEDY,
         Kind::RemedyReport => &REMEDY_REPORT,
+        Kind::Plan => &PLAN,
+        Kind::KeyArea => &KEY_AREA,
+        Kind::KeyAreaReview => &KEY_AREA_REVIEW,
     }
+}
+
+/// A plan's target fields: one whole number per indicator of the report's list (`report_indicator`),
+/// a share in percent for the indicators that are one (`"percent": true` in the item's data).
+pub fn target_fields(lookup: &dyn Lookup) -> crate::Result<Vec<Field>> {
+    Ok(lookup
+        .ref_items("report_indicator")?
+        .iter()
+        .map(|i| {
+            let percent = i.data.get("percent").and_then(Value::as_bool) == Some(true);
+            let label =
+                if percent { format!("Chỉ tiêu: {} (%)", i.label) } else { format!("Chỉ tiêu: {}", i.label) };
+            let max = if percent { 100 } else { 1_000_000_000 };
+            Field::new(&format!("{TARGET_PREFIX}{}", i.code), &label, FieldType::Int { min: 0, max })
+        })
+        .collect())
 }
 
 /// All fields of a record: the register's fields plus, for an activity, its category's fields.
 pub fn fields_for(kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<Vec<Field>> {
     let mut all = fields(kind).to_vec();
+    if kind == Kind::Plan {
+        all.extend(target_fields(lookup)?);
+    }
     if kind == Kind::Activity
         && let Some(category) = doc.str_of("category")
     {
@@ -316,11 +403,18 @@ pub fn fields_for(kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<V
 #[derive(Debug, Default)]
 pub struct FieldCache {
     activity: std::collections::HashMap<String, Vec<Field>>,
+    plan: Option<Vec<Field>>,
 }
 
 impl FieldCache {
     /// The same list as [`fields_for`] gives for this record.
     pub fn fields_for(&mut self, kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<&[Field]> {
+        if kind == Kind::Plan {
+            if self.plan.is_none() {
+                self.plan = Some(fields_for(kind, doc, lookup)?);
+            }
+            return Ok(self.plan.as_deref().unwrap_or_default());
+        }
         if kind != Kind::Activity {
             return Ok(fields(kind));
         }
@@ -405,6 +499,9 @@ pub fn check_record<'a>(
         Kind::Inspection => super::inspection::inspection_rules(&doc, &mut rules),
         Kind::Remedy => super::inspection::remedy_rules(&doc, lookup, &mut rules)?,
         Kind::RemedyReport => super::inspection::report_rules(&doc, lookup, &mut rules)?,
+        Kind::Plan => plan_rules(id, &doc, lookup, &mut rules)?,
+        Kind::KeyArea => key_area_rules(&mut doc, lookup, &mut rules),
+        Kind::KeyAreaReview => key_area_review_rules(&doc, lookup, &mut rules)?,
         Kind::Team | Kind::Commendation | Kind::Cert => {}
     }
     if !errors.is_empty() {
@@ -620,6 +717,81 @@ fn meeting_rules(doc: &Doc, r: &mut Rules) {
     }
 }
 
+/// One plan per year: a second one is saved (it may come from another laptop) with a warning.
+fn plan_rules(id: Uuid, doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> crate::Result<()> {
+    if let Some(year) = doc.int_of("year") {
+        let others = lookup.find(Kind::Plan, "year", &year.to_string())?.into_iter().filter(|(o, _)| *o != id).count();
+        if others > 0 {
+            r.warn("year", format!("đã có kế hoạch năm {year}; tiến độ được tính theo kế hoạch ban hành sau cùng"));
+        }
+        if let Some(on) = doc.date_of("issued_on")
+            && i64::from(on.year()) > year
+        {
+            r.warn("issued_on", format!("ban hành sau năm kế hoạch {year}"));
+        }
+    }
+    Ok(())
+}
+
+/// A key area under transformation has no end; a transformed one names its decision and the day;
+/// one still complex at its deadline ends on or after it.
+fn key_area_rules(doc: &mut Cow<'_, Doc>, lookup: &dyn Lookup, r: &mut Rules) {
+    if !doc.contains_key("status") {
+        doc.to_mut().insert("status".into(), Value::String(KEY_AREA_OPEN.into()));
+    }
+    if doc.date_of("decision_date").is_some_and(|d| d > lookup.today()) {
+        r.error("decision_date", "không được sau ngày hôm nay");
+    }
+    date_order(doc, "decision_date", "deadline", r);
+    date_order(doc, "decision_date", "ended_on", r);
+    match doc.str_of("status") {
+        Some(KEY_AREA_OPEN) if doc.contains_key("ended_on") => {
+            r.error("ended_on", "địa bàn đang chuyển hóa chưa có ngày kết thúc; hãy chọn kết quả");
+        }
+        Some(KEY_AREA_OPEN) => {}
+        Some("da_chuyen_hoa") => {
+            if !doc.contains_key("ended_on") {
+                r.error("ended_on", "không được để trống khi địa bàn đã chuyển hóa");
+            }
+            if !doc.contains_key("end_decision_number") {
+                r.error("end_decision_number", "không được để trống khi địa bàn đã chuyển hóa");
+            }
+        }
+        Some(_) => match (doc.date_of("ended_on"), doc.date_of("deadline")) {
+            (None, _) => r.error("ended_on", "không được để trống khi đã hết thời hạn chuyển hóa"),
+            (Some(end), Some(deadline)) if end < deadline => r.error(
+                "ended_on",
+                format!("chưa đến thời hạn chuyển hóa ({}); địa bàn vẫn đang chuyển hóa", date::display(deadline)),
+            ),
+            _ => {}
+        },
+        None => {}
+    }
+    if doc.date_of("ended_on").is_some_and(|d| d > lookup.today()) {
+        r.error("ended_on", "không được sau ngày hôm nay");
+    }
+}
+
+fn key_area_review_rules(doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> crate::Result<()> {
+    let date = doc.date_of("date");
+    if date.is_some_and(|d| d > lookup.today()) {
+        r.error("date", "không được sau ngày hôm nay");
+    }
+    let Some(area) = doc.ids_of("key_area_id").first().copied() else { return Ok(()) };
+    let Some(area) = lookup.get(Kind::KeyArea, area)? else { return Ok(()) };
+    if let (Some(date), Some(listed)) = (date, area.date_of("decision_date"))
+        && date < listed
+    {
+        r.error("date", format!("trước ngày quyết định đưa vào diện trọng điểm ({})", date::display(listed)));
+    }
+    if let (Some(date), Some(ended)) = (date, area.date_of("ended_on"))
+        && date > ended
+    {
+        r.warn("date", format!("sau ngày địa bàn kết thúc diện trọng điểm ({})", date::display(ended)));
+    }
+    Ok(())
+}
+
 pub(super) fn date_order(doc: &Doc, from: &str, to: &str, r: &mut Rules) {
     // ISO dates and date-times compare correctly as text.
     if let (Some(a), Some(b)) = (doc.str_of(from), doc.str_of(to))
@@ -666,6 +838,22 @@ pub fn title(kind: Kind, doc: &Doc, lookup: &dyn Lookup) -> crate::Result<String
         Kind::Inspection => super::inspection::inspection_title(doc, lookup)?,
         Kind::Remedy => super::inspection::remedy_title(doc),
         Kind::RemedyReport => super::inspection::report_title(doc, lookup)?,
+        Kind::Plan => match doc.str_of("title") {
+            Some(t) => t.to_owned(),
+            None => format!("Kế hoạch năm {}", doc.int_of("year").unwrap_or_default()),
+        },
+        Kind::KeyArea => s("name"),
+        Kind::KeyAreaReview => {
+            let date = doc.date_of("date").map(date::display).unwrap_or_default();
+            let area = match doc.ids_of("key_area_id").first() {
+                Some(id) => lookup.get(Kind::KeyArea, *id)?.and_then(|m| m.str_of("name").map(str::to_owned)),
+                None => None,
+            };
+            match area {
+                Some(a) => format!("Đánh giá ngày {date} – {a}"),
+                None => format!("Đánh giá ngày {date}"),
+            }
+        }
         Kind::Commendation => {
             let form = COMMENDATION_FORMS.iter().find(|k| Some(k.0) == doc.str_of("form")).map_or("", |k| k.1);
             format!("{form}: {}", s("recipient"))
@@ -757,6 +945,9 @@ pub fn natural_key(kind: Kind) -> Option<&'static [&'static str]> {
         Kind::Inspection => &["by", "starts_on", "area_id", "unit_id"],
         Kind::Remedy => &["inspection_id", "content"],
         Kind::RemedyReport => &["remedy_id", "date", "content"],
+        Kind::Plan => &["year", "title"],
+        Kind::KeyArea => &["name"],
+        Kind::KeyAreaReview => &["key_area_id", "date"],
         Kind::Cert => return None,
     })
 }

@@ -268,6 +268,8 @@ pub struct CertPage {
     /// "trên 50% số phiếu", and whether that rule is confirmed.
     pub rule: String,
     pub rule_confirmed: bool,
+    /// Whose rule it is (the Thông tư sets none): [`crate::domain::cert::VoteRule::basis`].
+    pub rule_basis: String,
     pub steps: Vec<StepDone>,
     pub history: Vec<HistoryLine>,
     pub warnings: Vec<WarningView>,
@@ -455,6 +457,7 @@ pub fn page(store: &Store, v: CertView) -> Result<CertPage> {
         period: (&v.period).into(),
         rule: v.rule.describe(),
         rule_confirmed: v.rule.confirmed,
+        rule_basis: v.rule.basis().to_owned(),
         steps: steps_done(store, &v.cert),
         history: history(&v.cert),
         warnings: warnings(&v.warnings),
@@ -523,6 +526,8 @@ pub struct SettingsView {
     /// The vote rule in force ("trên 50% số phiếu") and whether it is confirmed.
     pub rule: String,
     pub rule_confirmed: bool,
+    /// Whose rule it is (the Thông tư sets none).
+    pub rule_basis: String,
     /// "Có", "Không", or "Chưa ghi nhận".
     pub officer_disciplined: String,
     pub discipline_note: Option<String>,
@@ -615,6 +620,7 @@ pub fn result(store: &Store, year: i32) -> Result<CertResult> {
         settings: SettingsView {
             rule: commune.rule.describe(),
             rule_confirmed: commune.rule.confirmed,
+            rule_basis: commune.rule.basis().to_owned(),
             officer_disciplined: match s.officer_disciplined {
                 Some(true) => "Có",
                 Some(false) => "Không",

@@ -26,6 +26,120 @@ pub struct Dashboard {
     pub periods: Vec<super::review::ReviewPeriod>,
     /// Reasons of returns still to be done ("Công an tỉnh trả lại").
     pub returned_open: u32,
+    /// The year's targets and their progress (`None`: no target this year).
+    pub plan: Option<PlanProgress>,
+    /// Key areas by status (`None`: not shown to this account).
+    pub key_areas: Option<KeyAreas>,
+}
+
+/// The year's targets as the dashboard shows them: done / target and the pace.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PlanProgress {
+    pub year: i32,
+    /// "Theo Kế hoạch số 12/KH-CAX" or "Chỉ tiêu do Công an tỉnh giao (xã chưa lập kế hoạch năm 2026)".
+    pub source: String,
+    /// The plan to open, if any.
+    pub plan: Option<LinkRef>,
+    /// "Đã qua 95% thời gian của năm (15/12/2025 – 14/12/2026)".
+    pub elapsed_text: String,
+    pub elapsed: u32,
+    pub targets: Vec<TargetRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TargetRow {
+    pub code: String,
+    pub label: String,
+    /// "12" or "7/10 đơn vị (70%)".
+    pub done: String,
+    /// "24" or "80%".
+    pub target: String,
+    /// 0 to 100: how much of the target is done (a bar's length).
+    pub share: u32,
+    /// `done`, `on_track`, `behind`, `waiting`.
+    pub pace: String,
+    /// "Đã đạt", "Đúng tiến độ", "Chậm tiến độ (cần 22 đến nay)", "Chờ kết quả xét cuối năm".
+    pub pace_text: String,
+}
+
+/// Key areas by status and what needs attention.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KeyAreas {
+    pub by_status: Vec<StatusCount>,
+    pub overdue: Vec<LinkRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StatusCount {
+    pub status: String,
+    pub label: String,
+    pub count: u32,
+}
+
+/// The progress as the window shows it.
+pub fn plan_progress(p: &crate::steer::Progress) -> PlanProgress {
+    use crate::steer::{Pace, Source};
+    let date = |s: &str| crate::date::parse_date(s).map(crate::date::display).unwrap_or_default();
+    PlanProgress {
+        year: p.year,
+        source: match (&p.source, &p.plan) {
+            (Source::Plan, Some((_, title))) => format!("Theo {title}"),
+            _ => format!("Chỉ tiêu do Công an tỉnh giao (xã chưa lập kế hoạch năm {})", p.year),
+        },
+        plan: p.plan.as_ref().map(|(id, title)| LinkRef {
+            kind: crate::domain::Kind::Plan,
+            id: *id,
+            title: title.clone(),
+        }),
+        elapsed_text: format!("Đã qua {}% thời gian của năm ({} – {})", p.elapsed, date(&p.start), date(&p.end)),
+        elapsed: n(p.elapsed),
+        targets: p
+            .targets
+            .iter()
+            .map(|t| {
+                let share = match t.of {
+                    Some(of) if t.percent => {
+                        if of > 0 && t.target > 0 {
+                            t.done * 100 * 100 / (of * t.target)
+                        } else {
+                            0
+                        }
+                    }
+                    _ => {
+                        if t.target > 0 {
+                            t.done * 100 / t.target
+                        } else {
+                            0
+                        }
+                    }
+                };
+                TargetRow {
+                    code: t.code.clone(),
+                    label: t.label.clone(),
+                    done: t.done_text(),
+                    target: t.target_text(),
+                    share: n(share.min(100)),
+                    pace: match t.pace {
+                        Pace::Done => "done",
+                        Pace::OnTrack => "on_track",
+                        Pace::Behind => "behind",
+                        Pace::Waiting => "waiting",
+                    }
+                    .into(),
+                    pace_text: match t.pace {
+                        Pace::Behind if !t.percent && t.expected > t.done => {
+                            format!("{} (cần {} đến nay)", t.pace.label(), crate::text::format_int(t.expected))
+                        }
+                        pace => pace.label().into(),
+                    },
+                }
+            })
+            .collect(),
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -116,6 +230,19 @@ impl From<crate::dashboard::Dashboard> for Dashboard {
             remedies: d.remedies,
             periods: Vec::new(),
             returned_open: 0,
+            plan: d.plan.as_ref().map(plan_progress),
+            key_areas: d.key_areas.map(|k| KeyAreas {
+                by_status: k
+                    .by_status
+                    .into_iter()
+                    .map(|(status, label, count)| StatusCount { status, label, count: n(count) })
+                    .collect(),
+                overdue: k
+                    .overdue
+                    .into_iter()
+                    .map(|(id, title, _)| LinkRef { kind: crate::domain::Kind::KeyArea, id, title })
+                    .collect(),
+            }),
         }
     }
 }

@@ -765,3 +765,151 @@ mod tests {
         assert_eq!(fields(setup("", "khong co tinh nay", &chief, "mat-khau-tinh")), ["province"]);
     }
 }
+
+/// One target of a commune (or of the province's total) as the console shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TargetCell {
+    pub code: String,
+    pub label: String,
+    /// "3" or "7/10 đơn vị (70%)".
+    pub done: String,
+    /// "12" or "80%".
+    pub target: String,
+    /// `done`, `on_track`, `behind`, `waiting`.
+    pub pace: String,
+    pub pace_text: String,
+}
+
+fn target_cell(t: &crate::steer::TargetProgress) -> TargetCell {
+    use crate::steer::Pace;
+    TargetCell {
+        code: t.code.clone(),
+        label: t.label.clone(),
+        done: t.done_text(),
+        target: t.target_text(),
+        pace: match t.pace {
+            Pace::Done => "done",
+            Pace::OnTrack => "on_track",
+            Pace::Behind => "behind",
+            Pace::Waiting => "waiting",
+        }
+        .into(),
+        pace_text: t.pace.label().into(),
+    }
+}
+
+/// A commune's targets and where they stand.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CommuneTargets {
+    pub commune_code: String,
+    pub commune: String,
+    /// "Kế hoạch của xã" or "Chỉ tiêu tỉnh giao".
+    pub source: String,
+    pub behind: u32,
+    pub targets: Vec<TargetCell>,
+}
+
+/// An indicator a target may be set on.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct IndicatorChoice {
+    pub code: String,
+    pub label: String,
+    /// A share in percent (at most 100).
+    pub percent: bool,
+}
+
+/// The year's targets across the province.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TargetsView {
+    pub year: i32,
+    pub communes: Vec<CommuneTargets>,
+    /// The province's total (shares left out).
+    pub total: Vec<TargetCell>,
+    pub indicators: Vec<IndicatorChoice>,
+    /// What the province set for the year, one line each ("Mọi xã: Số buổi tuyên truyền 12; …").
+    pub set: Vec<String>,
+}
+
+/// Every commune's progress for `year` on `today`, and what the province set.
+pub fn targets_view(
+    p: &crate::sync::province::Province,
+    year: i32,
+    today: chrono::NaiveDate,
+) -> crate::Result<TargetsView> {
+    let (communes, total) = crate::province::targets::progress(p, year, today)?;
+    let indicators: Vec<crate::domain::RefItem> = crate::domain::RefSet::builtin()
+        .lists
+        .into_iter()
+        .find(|l| l.list == "report_indicator")
+        .map(|l| l.items)
+        .unwrap_or_default();
+    let label = |code: &str| indicators.iter().find(|i| i.code == code).map_or(code.to_owned(), |i| i.label.clone());
+    let names = p.db().commune_names()?;
+    let set = crate::province::targets::items(p)?
+        .into_iter()
+        .filter(|i| i.data.get("year").and_then(serde_json::Value::as_i64) == Some(i64::from(year)))
+        .map(|i| {
+            let who = i.data.get("commune").and_then(serde_json::Value::as_str).unwrap_or("*");
+            let who = if who == "*" { "Mọi xã".to_owned() } else { crate::province::commune_name(&names, who) };
+            let values: Vec<String> = i
+                .data
+                .get("targets")
+                .and_then(serde_json::Value::as_object)
+                .map(|t| t.iter().map(|(c, v)| format!("{} {}", label(c), v)).collect())
+                .unwrap_or_default();
+            format!("{who}: {}", values.join("; "))
+        })
+        .collect();
+    Ok(TargetsView {
+        year,
+        communes: communes
+            .iter()
+            .map(|c| CommuneTargets {
+                commune_code: c.commune_code.clone(),
+                commune: c.commune.clone(),
+                source: match c.source {
+                    crate::steer::Source::Plan => "Kế hoạch của xã",
+                    crate::steer::Source::Province => "Chỉ tiêu tỉnh giao",
+                }
+                .into(),
+                behind: c.behind() as u32,
+                targets: c.targets.iter().map(target_cell).collect(),
+            })
+            .collect(),
+        total: total.iter().map(target_cell).collect(),
+        indicators: indicators
+            .iter()
+            .map(|i| IndicatorChoice {
+                code: i.code.clone(),
+                label: i.label.clone(),
+                percent: i.data.get("percent").and_then(serde_json::Value::as_bool) == Some(true),
+            })
+            .collect(),
+        set,
+    })
+}
+
+/// A commune's key areas as the console lists them.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KeyAreaLine {
+    pub commune_code: String,
+    pub commune: String,
+    /// "Đang chuyển hóa: 2 · Đã chuyển hóa: 1 · Hết thời hạn, chưa chuyển hóa: 0".
+    pub counts: String,
+    /// "Bãi sông Đắk Bla (hạn 30/06/2026)".
+    pub overdue: Vec<String>,
+}
+
+pub fn key_area_line(c: &crate::province::targets::CommuneKeyAreas) -> KeyAreaLine {
+    KeyAreaLine {
+        commune_code: c.commune_code.clone(),
+        commune: c.commune.clone(),
+        counts: c.by_status.iter().map(|(_, l, n)| format!("{l}: {}", format_int(*n))).collect::<Vec<_>>().join(" · "),
+        overdue: c.overdue.iter().map(|(name, d)| format!("{name} (hạn {})", crate::date::display(*d))).collect(),
+    }
+}

@@ -25,6 +25,9 @@ pub fn register_title(k: Kind) -> &'static str {
         Kind::Inspection => "Kiểm tra, khắc phục",
         Kind::Remedy => "Nhiệm vụ khắc phục",
         Kind::RemedyReport => "Báo cáo kết quả khắc phục",
+        Kind::Plan => "Kế hoạch, chỉ tiêu năm",
+        Kind::KeyArea => "Địa bàn trọng điểm, phức tạp",
+        Kind::KeyAreaReview => "Đánh giá địa bàn trọng điểm",
     }
 }
 
@@ -44,6 +47,9 @@ pub fn list_columns(k: Kind) -> &'static [&'static str] {
         Kind::Inspection => &["by", "area_id", "unit_id", "starts_on", "leader"],
         Kind::Remedy => &["inspection_id", "responsible", "deadline"],
         Kind::RemedyReport => &["remedy_id", "date", "verdict"],
+        Kind::Plan => &["year", "number", "issued_on", "signer"],
+        Kind::KeyArea => &["area_ids", "officer", "deadline", "status"],
+        Kind::KeyAreaReview => &["key_area_id", "date", "progress", "assessed_by"],
     }
 }
 
@@ -62,6 +68,27 @@ pub struct RegisterInfo {
 /// A count as the window's numbers take it (`u32`; what does not fit reads as the largest).
 pub fn count(v: i64) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+/// The values a new record of `kind` starts from on `today`: a plan starts as the current year's,
+/// with the targets the province sent for this commune; other registers start empty.
+pub fn new_values(store: &Store, kind: Kind, today: chrono::NaiveDate) -> Result<crate::domain::Doc> {
+    match kind {
+        Kind::Plan => crate::steer::plan_defaults(store, crate::steer::current_year(store, today)?),
+        _ => Ok(crate::domain::Doc::new()),
+    }
+}
+
+/// The registers the logged-in officer may read, with their counts (a viewer sees the key areas
+/// only when the chief allowed it).
+pub fn registers(store: &Store) -> Result<Vec<RegisterInfo>> {
+    let mut out = Vec::new();
+    for (k, n) in store.counts()? {
+        if store.may_read(k)? {
+            out.push(register_info(k, n));
+        }
+    }
+    Ok(out)
 }
 
 pub fn register_info(kind: Kind, n: i64) -> RegisterInfo {
@@ -95,6 +122,8 @@ pub enum Input {
     Links,
     TextList,
     Grades,
+    /// Several of the choices (check boxes).
+    Choices,
 }
 
 /// A field of a form, from the core's field list.
@@ -151,7 +180,7 @@ fn choices(store: &Store, ty: &FieldType) -> Result<Vec<Choice>> {
         FieldType::Enum { options } => {
             options.iter().map(|(c, l)| Choice { code: c.clone(), label: l.clone(), parent: None }).collect()
         }
-        FieldType::Ref { list } => {
+        FieldType::Ref { list } | FieldType::Refs { list } => {
             store.ref_items(list)?.into_iter().map(|i| Choice { code: i.code, label: i.label, parent: None }).collect()
         }
         FieldType::Grades => {
@@ -170,6 +199,7 @@ pub fn field_spec(store: &Store, f: &domain::Field) -> Result<FieldSpec> {
         FieldType::Date => (Input::Date, None, None),
         FieldType::DateTime => (Input::DateTime, None, None),
         FieldType::Enum { .. } | FieldType::Ref { .. } => (Input::Select, None, None),
+        FieldType::Refs { .. } => (Input::Choices, None, None),
         FieldType::Link { kind } => (Input::Link, None, Some(*kind)),
         FieldType::Links { kind } => (Input::Links, None, Some(*kind)),
         FieldType::TextList => (Input::TextList, None, None),

@@ -298,6 +298,11 @@ pub fn fill(store: &Store, spec: &FormSpec, req: &PrintRequest) -> Result<Filled
         }
         Source::Inspection => super::fill_inspection::fill(store, spec, need_id()?),
         Source::Remedies => super::fill_inspection::table(store, req.id),
+        Source::Plan => {
+            let id = need_id()?;
+            let p = year_plan(store, id)?;
+            Ok(Filled::new(Some(id), Box::new(move |a, i| p.document(a, i))))
+        }
         Source::Year => {
             let year = req.year.unwrap_or_else(|| req.date.year());
             let r = year_report(store, year)?;
@@ -316,10 +321,13 @@ pub fn blank_document(store: &Store, spec: &FormSpec, agency: &Agency, issue: &I
         "giay-moi" => forms::Invitation::blank(forms::EventKind::Propaganda).document(agency, issue),
         "bien-ban-tiep-nhan" => forms::WeaponReceipt::blank().document(agency, issue),
         "quyet-dinh-thanh-lap-to" => forms::TeamDecision::blank().document(agency, issue),
-        "bao-cao-ket-qua" => {
-            forms::YearReport::blank(&indicator_labels(), &labels("activity_category")?, &labels("model_kind")?)
-                .document(agency, issue)
-        }
+        "ke-hoach-nam" => forms::YearPlan::blank(&labels("report_indicator")?).document(agency, issue),
+        "bao-cao-ket-qua" => forms::YearReport::blank(
+            &labels("report_indicator")?,
+            &labels("activity_category")?,
+            &labels("model_kind")?,
+        )
+        .document(agency, issue),
         "dang-ky-khoa" => forms::KeyRegistration::blank().document(agency, issue),
         "dang-ky-phan-dau" => forms::Pledge::blank(labels("criteria_khu_dan_cu")?).document(agency, issue),
         "tu-cham-diem" => forms::SelfScore::blank(labels("criteria_khu_dan_cu")?).document(agency, issue),
@@ -426,30 +434,34 @@ pub fn team_decision(store: &Store, id: Uuid) -> Result<forms::TeamDecision> {
     })
 }
 
-/// The indicators of the yearly report, in its order.
-fn indicator_labels() -> Vec<String> {
-    [
-        "Số buổi tuyên truyền",
-        "Số lượt người nghe tuyên truyền",
-        "Số tin báo, tố giác tiếp nhận",
-        "Số tin có giá trị",
-        "Số vụ việc đã giải quyết",
-        "Số vũ khí thu hồi",
-        "Số vật liệu nổ thu hồi",
-        "Số công cụ hỗ trợ thu hồi",
-        "Số hộ ký cam kết",
-        "Số người được giáo dục tại cộng đồng (tiếp nhận)",
-        "Số người kết thúc giáo dục tại cộng đồng",
-        "Số buổi kiểm điểm, tự phê bình trước cộng đồng",
-        "Số điểm tổ chức Ngày hội 19/8",
-        "Số người tham gia Ngày hội 19/8",
-    ]
-    .map(str::to_owned)
-    .to_vec()
+/// A plan record as the Kế hoạch shows it: every indicator of the report's list, with the plan's
+/// target where it sets one.
+pub fn year_plan(store: &Store, id: Uuid) -> Result<forms::YearPlan> {
+    let r = store.get(Kind::Plan, id)?;
+    let d = &r.data;
+    let targets = store
+        .ref_items("report_indicator")?
+        .into_iter()
+        .map(|i| {
+            let percent = i.data.get("percent").and_then(|v| v.as_bool()) == Some(true);
+            let value = d
+                .int_of(&format!("{}{}", crate::domain::registers::TARGET_PREFIX, i.code))
+                .map_or_else(String::new, |v| if percent { format!("{v}%") } else { crate::text::format_int(v) });
+            forms::PlanTarget { label: i.label, value }
+        })
+        .collect();
+    Ok(forms::YearPlan {
+        year: d.int_of("year").and_then(|y| i32::try_from(y).ok()),
+        goals: text(&r, "goals"),
+        tasks: text(&r, "tasks"),
+        targets,
+        signer: text(&r, "signer"),
+    })
 }
 
-/// The year's figures from the store: activities dated in `year` (and education ended in it),
-/// models by kind and status.
+/// The year's report from the store: the indicators of the year's reporting window with their
+/// targets ([`crate::figures`], [`crate::steer`]), activities dated in `year` by quarter, models by
+/// kind and status.
 pub fn year_report(store: &Store, year: i32) -> Result<forms::YearReport> {
     use crate::store::{Filter, ListQuery, Op};
     let in_year = |field: &str| ListQuery {
@@ -460,39 +472,27 @@ pub fn year_report(store: &Store, year: i32) -> Result<forms::YearReport> {
         ..ListQuery::default()
     };
     let acts = store.list(Kind::Activity, &in_year("date"))?.records;
-    let ended = store.list(Kind::Activity, &in_year("end_date"))?.records;
     fn category<'a>(acts: &'a [Record], c: &'a str) -> impl Iterator<Item = &'a Record> + Clone + 'a {
         acts.iter().filter(move |r| r.data.str_of("category") == Some(c))
     }
-    let of = |c: &'static str| category(&acts, c);
-    let sum = |c: &'static str, k: &str| of(c).filter_map(|r| r.data.int_of(k)).sum::<i64>();
-    let yes = |c: &'static str, k: &str| {
-        of(c).filter(|r| r.data.get(k).and_then(|v| v.as_bool()) == Some(true)).count() as i64
-    };
-    let items = |t: &str| {
-        of("thu_hoi_vu_khi")
-            .filter(|r| r.data.str_of("item_type") == Some(t))
-            .filter_map(|r| r.data.int_of("quantity"))
-            .sum::<i64>()
-    };
-    let values = [
-        of("tuyen_truyen").count() as i64,
-        sum("tuyen_truyen", "attendances"),
-        of("tin_bao").count() as i64,
-        yes("tin_bao", "useful"),
-        yes("tin_bao", "case_solved"),
-        items("vu_khi"),
-        items("vat_lieu_no"),
-        items("cong_cu_ho_tro"),
-        sum("cam_ket", "households"),
-        of("giao_duc_cong_dong").count() as i64,
-        ended.iter().filter(|r| r.data.str_of("category") == Some("giao_duc_cong_dong")).count() as i64,
-        of("kiem_diem").count() as i64,
-        sum("ngay_hoi", "sites"),
-        sum("ngay_hoi", "participants"),
-    ];
-    let figures =
-        indicator_labels().into_iter().zip(values).map(|(label, v)| forms::Figure { label, value: Some(v) }).collect();
+    // The indicators as the figures compute them for the year's reporting window (the one
+    // computation the dashboard and the province use), with the year's targets beside them.
+    let period = crate::period::Period::year(year);
+    let window = crate::period::Rules::from_items(&store.ref_items(crate::period::LIST)?).window(period);
+    let computed = crate::figures::of_store(store, period)?;
+    let (_, _, targets) = crate::steer::targets(store, year)?;
+    let today = chrono::Local::now().date_naive().min(window.end);
+    let progress = crate::steer::progress(&computed, &targets, &window, today);
+    let figures = computed
+        .indicators
+        .iter()
+        .map(|i| forms::Figure {
+            label: i.label.clone(),
+            value: Some(i.value),
+            of: i.of,
+            target: progress.iter().find(|p| p.code == i.code).map(|p| (p.target_text(), p.pace.label().to_owned())),
+        })
+        .collect();
     let quarters = store
         .ref_items("activity_category")?
         .into_iter()

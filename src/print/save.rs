@@ -42,6 +42,7 @@ pub fn forms_for(store: &Store, kind: Kind, id: Uuid) -> Result<Vec<&'static For
         .filter(|f| match (f.source, kind) {
             (Source::Meeting, Kind::Meeting)
             | (Source::Team, Kind::Team)
+            | (Source::Plan, Kind::Plan)
             | (Source::Inspection | Source::Remedies, Kind::Inspection) => true,
             (Source::Activity(categories), Kind::Activity) => categories.contains(&category.as_str()),
             _ => false,

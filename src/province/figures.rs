@@ -258,7 +258,7 @@ fn describe_typed(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<(S
         let Some(v) = doc.get(&f.key).filter(|v| !v.is_null()) else { continue };
         let name_of = |ty: &crate::domain::FieldType, s: &str| -> Option<String> {
             match ty {
-                crate::domain::FieldType::Ref { list } => {
+                crate::domain::FieldType::Ref { list } | crate::domain::FieldType::Refs { list } => {
                     read.ref_items(list).ok()?.iter().find(|i| i.code == s).map(|i| i.label.clone())
                 }
                 crate::domain::FieldType::Link { kind } | crate::domain::FieldType::Links { kind } => {

@@ -17,6 +17,7 @@ pub mod reference;
 pub mod report;
 pub mod review;
 pub mod roster;
+pub mod targets;
 
 use crate::domain::RefSet;
 use crate::error::Result;

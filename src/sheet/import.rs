@@ -104,15 +104,16 @@ pub struct ImportReport {
     pub saved: bool,
 }
 
-/// The fields a file may fill for a register: its own (system fields aside) and, for activities,
-/// every category's extra fields.
+/// The fields a file may fill for a register: its own (system fields aside), for a plan its targets,
+/// and for activities every category's extra fields.
 pub fn importable_fields(store: &Store, kind: Kind) -> Result<Vec<Field>> {
     if kind == Kind::Cert {
         return Err(Error::Refused(
             "Hồ sơ xét công nhận \"An toàn về ANTT\" chỉ thay đổi qua từng bước xét, không nhập từ Excel được.".into(),
         ));
     }
-    let mut all: Vec<Field> = domain::fields(kind).to_vec();
+    // A plan's targets follow the report's indicators (reference data): its fields are the store's.
+    let mut all: Vec<Field> = store.fields_for(kind, &Doc::new())?;
     if kind == Kind::Activity {
         for item in store.ref_items("activity_category")? {
             let doc: Doc = [("category".to_owned(), Value::String(item.code.clone()))].into_iter().collect();

@@ -58,6 +58,7 @@ fn how(f: &Field) -> String {
         FieldType::Links { kind } => {
             format!("Tên {} đã có trong phần mềm; nhiều tên cách nhau bằng dấu chấm phẩy (;)", kind.label())
         }
+        FieldType::Refs { .. } => "Một hoặc nhiều lựa chọn trong danh sách, cách nhau bằng dấu chấm phẩy (;)".into(),
         FieldType::TextList => "Danh sách tên, cách nhau bằng dấu chấm phẩy (;) hoặc xuống dòng".into(),
         FieldType::Grades => {
             "Từng năm: năm: xếp loại; ví dụ 2025: Hoàn thành tốt nhiệm vụ; 2024: Hoàn thành nhiệm vụ".into()

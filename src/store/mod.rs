@@ -264,6 +264,13 @@ impl Store {
                 let v = serde_json::json!({"from": found, "to": migrate::latest(), "backup": upgraded.is_some()});
                 tx.audit("upgrade", Some(&v))?;
             }
+            // Reference lists this release ships newer than the store's (criteria reworded, a list
+            // added) are installed as a province's would be; a list the province sent newer stays.
+            let builtin = RefSet::builtin();
+            let lists = apply_refs(&tx.tx, &builtin)?;
+            if lists > 0 {
+                tx.audit("reference", Some(&serde_json::json!({"version": builtin.version, "lists": lists})))?;
+            }
             tx.audit("login", Some(&serde_json::json!({"username": username})))
         })?;
         ring.save(&keys)?;
@@ -523,24 +530,80 @@ impl Store {
     }
 
     pub fn get(&self, kind: Kind, id: Uuid) -> Result<Record> {
+        self.check_read(kind)?;
         self.reader()
             .record(id)?
             .filter(|r| r.kind == kind && !r.meta.deleted)
             .ok_or_else(|| Error::NotFound { kind: kind.label(), id: id.to_string() })
     }
 
-    /// Any record, live or tombstone, whatever its kind.
+    /// Any record, live or tombstone, whatever its kind (a sensitive one the officer may not read:
+    /// `None`).
     pub fn get_any(&self, id: Uuid) -> Result<Option<Record>> {
-        self.reader().record(id)
+        let r = self.reader().record(id)?;
+        match r {
+            Some(r) if !self.may_read(r.kind)? => Ok(None),
+            r => Ok(r),
+        }
     }
 
     pub fn list(&self, kind: Kind, q: &ListQuery) -> Result<Page> {
+        self.check_read(kind)?;
         query::list(&self.conn, kind, q)
     }
 
-    /// Accent- and case-insensitive search across registers (or one).
+    /// Accent- and case-insensitive search across registers (or one). Records of a sensitive
+    /// register the officer may not read are left out.
     pub fn search(&self, text: &str, kind: Option<Kind>, limit: u32) -> Result<Vec<Hit>> {
-        query::search(&self.conn, text, kind, limit)
+        if let Some(k) = kind {
+            self.check_read(k)?;
+        }
+        let hidden: Vec<Kind> = Kind::ALL.into_iter().filter(|k| !self.may_read(*k).unwrap_or(false)).collect();
+        let mut hits = query::search(&self.conn, text, kind, limit)?;
+        hits.retain(|h| !hidden.contains(&h.kind));
+        Ok(hits)
+    }
+
+    /// Whether the logged-in officer may read records of `kind`: a sensitive register
+    /// ([`Kind::sensitive`], the key areas) is closed to a viewer unless the chief allowed it
+    /// ([`Store::set_key_areas_for_viewers`]). A store in memory (tests, no session) reads everything.
+    pub fn may_read(&self, kind: Kind) -> Result<bool> {
+        if !kind.sensitive() || self.session.as_ref().is_none_or(|a| a.role.may_write()) {
+            return Ok(true);
+        }
+        self.key_areas_for_viewers()
+    }
+
+    fn check_read(&self, kind: Kind) -> Result<()> {
+        if self.may_read(kind)? {
+            return Ok(());
+        }
+        Err(Error::Forbidden(format!(
+            "Tài khoản chỉ xem không được xem {}: Trưởng Công an xã chưa cho phép (mục Tài khoản).",
+            kind.label()
+        )))
+    }
+
+    /// Whether viewers may read the key areas (the chief's setting; no by default).
+    pub fn key_areas_for_viewers(&self) -> Result<bool> {
+        let v: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'key_areas_for_viewers'", [], |r| r.get(0))
+            .optional()?;
+        Ok(v.as_deref() == Some("1"))
+    }
+
+    /// The chief lets viewers read the key areas, or not (audited). Local to this laptop's store.
+    pub fn set_key_areas_for_viewers(&mut self, allow: bool) -> Result<()> {
+        self.require(Role::Chief, "cho phép tài khoản chỉ xem xem địa bàn trọng điểm")?;
+        self.write(|tx| {
+            tx.tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('key_areas_for_viewers', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [if allow { "1" } else { "0" }],
+            )?;
+            tx.audit("key_areas_for_viewers", Some(&serde_json::json!({"allow": allow})))
+        })
     }
 
     /// [`search`](Self::search), and for each record found the fields that made it match, with their
@@ -565,12 +628,14 @@ impl Store {
     /// Live records of `kind` counted by the values of the fields `by`, with each group's greatest value
     /// of `max_of` (e.g. reviews by `model_id` with the latest `date`). For dashboards.
     pub fn group(&self, kind: Kind, by: &[&str], max_of: Option<&str>) -> Result<Vec<Group>> {
+        self.check_read(kind)?;
         query::group(&self.conn, kind, by, max_of)
     }
 
     /// Some fields of every live record of `kind`, in title order, without reading the records: only
     /// the fields the store keeps as facts for the dashboard (migration 0007) can be asked for.
     pub fn fact_rows(&self, kind: Kind, fields: &[&str]) -> Result<Vec<FactRow>> {
+        self.check_read(kind)?;
         query::fact_rows(&self.conn, kind, fields)
     }
 

@@ -47,7 +47,7 @@ impl<'s> Names<'s> {
     pub fn value(&self, f: &Field, v: &Value) -> String {
         let name_of = |ty: &FieldType, s: &str| -> Option<String> {
             match ty {
-                FieldType::Ref { list } => self.ref_label(list, s),
+                FieldType::Ref { list } | FieldType::Refs { list } => self.ref_label(list, s),
                 FieldType::Link { .. } | FieldType::Links { .. } => self.title_of(Uuid::parse_str(s).ok()?),
                 _ => None,
             }

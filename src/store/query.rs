@@ -139,7 +139,7 @@ pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
             }
         };
         let cond = match ty {
-            Some(FieldType::Links { .. }) | Some(FieldType::TextList) => {
+            Some(FieldType::Links { .. } | FieldType::Refs { .. } | FieldType::TextList) => {
                 cond_args.push(Box::new(f.value.clone()));
                 format!("EXISTS (SELECT 1 FROM json_each(r.data, ?) j WHERE j.value {op} ?)")
             }

@@ -180,7 +180,8 @@ fn a_residential_area_goes_through_every_step() {
     assert_eq!(s.last_seq().unwrap(), seq, "a refused step saves nothing");
     let saved = s.cert_advance(Some(a), Y, &all_met(&s, a)).unwrap();
     assert_eq!(saved.step, Step::TuDanhGia);
-    assert!(saved.warnings.iter().any(|w| w.contains("Tiêu chí 4 (kdc_4) chưa được xác nhận")), "{:?}", saved.warnings);
+    // Every criterion is the Thông tư's own text now: none is flagged unconfirmed.
+    assert!(!saved.warnings.iter().any(|w| w.contains("chưa được xác nhận")), "{:?}", saved.warnings);
 
     // Bình xét: the meeting is created with the step, linked to the area, and its vote checked.
     let e = fields(
@@ -283,7 +284,7 @@ fn a_school_goes_through_every_step_with_an_existing_meeting() {
     assert_eq!(v.subject, Subject::CoSoGiaoDuc);
     assert_eq!(
         v.criteria.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(),
-        ["gd_1", "gd_2", "gd_3", "gd_4", "gd_5"]
+        ["gd_1", "gd_2", "gd_3", "gd_4", "gd_5", "gd_6"]
     );
     s.cert_advance(Some(school), Y, &all_met(&s, school)).unwrap();
     // A meeting of another kind, or of another unit, is not this school's bình xét.
@@ -532,6 +533,17 @@ fn commune_of_ten(recognised: usize) -> (Store, Vec<Uuid>) {
         .unwrap()
         .id;
     s.review_model(model, &doc(json!({"date": "20/06/2025", "kind": "danh_gia", "rating": "hieu_qua"}))).unwrap();
+    // Khoản 2 of Điều 5 (the areas' criteria 2 to 4, for the whole commune) is the commune's own
+    // assessment; the others are computed from the records.
+    let criteria: Vec<Value> = s
+        .cert_view(None, Y)
+        .unwrap()
+        .criteria
+        .iter()
+        .map(|c| json!({"code": c.code, "met": true, "note": "Đạt"}))
+        .collect();
+    s.cert_advance(None, Y, &doc(json!({"criteria": criteria, "self_score": 90, "assessed_on": "16/11/2025"})))
+        .unwrap();
     (s, ids)
 }
 
@@ -551,9 +563,13 @@ fn the_commune_meets_its_criteria_with_exactly_seventy_percent_recognised() {
         units.checks[1].explanation,
         "7/10 đơn vị được công nhận (70%); cần ít nhất 70%. Không tính 1 đơn vị không thuộc diện xét công nhận."
     );
-    assert_eq!(criterion(&r, "xa_2").checks[0].count, Some(1));
+    // Khoản 1 of Điều 5: the first quarter's registration and at least one effective model.
+    let first = criterion(&r, "xa_1");
+    assert_eq!(first.checks.len(), 2);
+    assert_eq!(first.checks[1].count, Some(1));
+    assert_eq!(first.verdict, Verdict::Met);
+    assert_eq!(criterion(&r, "xa_2").verdict, Verdict::Met, "the commune's own assessment");
     assert_eq!(criterion(&r, "xa_3").verdict, Verdict::Met);
-    assert_eq!(criterion(&r, "xa_1").verdict, Verdict::Met);
     assert_eq!(r.verdict, Verdict::Met);
     let schools = r.counts.iter().find(|k| k.subject == Subject::CoSoGiaoDuc).unwrap();
     assert_eq!((schools.total, schools.excluded, schools.not_recognised), (1, 1, 1));
@@ -595,8 +611,10 @@ fn without_the_discipline_entry_the_result_is_not_concluded() {
     full(&mut s, a, true);
     let r = s.cert_result(Y).unwrap();
     assert_eq!(criterion(&r, "xa_3").verdict, Verdict::Unknown);
-    assert_eq!(criterion(&r, "xa_1").verdict, Verdict::NotMet, "the commune did not register");
-    assert_eq!(criterion(&r, "xa_2").verdict, Verdict::NotMet, "no effective model");
+    let first = criterion(&r, "xa_1");
+    assert_eq!(first.verdict, Verdict::NotMet, "the commune did not register");
+    assert_eq!(first.checks[1].verdict, Verdict::NotMet, "no effective model");
+    assert_eq!(criterion(&r, "xa_2").verdict, Verdict::Unknown, "not assessed by the commune");
     s.cert_settings(Y, &doc(json!({"officer_disciplined": true, "discipline_note": "01 cán bộ bị khiển trách"})))
         .unwrap();
     let r = s.cert_result(Y).unwrap();
@@ -610,7 +628,7 @@ fn without_the_discipline_entry_the_result_is_not_concluded() {
 fn criteria_are_versioned_by_year_in_reference_data() {
     let mut s = new_store();
     let mut set = phongtrao::domain::RefSet::builtin();
-    set.version = 2;
+    set.version += 1;
     let list = set.lists.iter_mut().find(|l| l.list == "criteria_khu_dan_cu").unwrap();
     for item in list.items.iter_mut().filter(|i| i.code == "kdc_5") {
         item.data["to_year"] = json!(2025);

@@ -293,7 +293,7 @@ fn cert_workflow_of_an_area_and_a_school() {
         (
             school,
             r#"{"registered_on": "10/03/2025", "plan_number": "01/KH"}"#,
-            &["gd_1", "gd_2", "gd_3", "gd_4", "gd_5"][..],
+            &["gd_1", "gd_2", "gd_3", "gd_4", "gd_5", "gd_6"][..],
         ),
     ] {
         assert!(c.ok(&["cert", "advance", unit, "--year", "2025", "--data", register]).contains("Đã đăng ký"));
@@ -342,4 +342,56 @@ fn cert_workflow_of_an_area_and_a_school() {
     // The generic commands do not change a certification.
     let id = json["id"].as_str().unwrap();
     assert!(c.fails(&["delete", "cert", id]).contains("chỉ thay đổi qua từng bước"));
+}
+
+#[test]
+fn plans_and_key_areas_from_the_command_line() {
+    let c = Cli::new();
+    c.init();
+    let e = c.fails(&["plan", "progress", "--year", "2026"]);
+    assert!(e.contains("Năm 2026 chưa có kế hoạch, chỉ tiêu"), "{e}");
+    let made =
+        c.ok(&["plan", "new", "--year", "2026", "--json", r#"{"number": "05/KH-CAX", "target_tuyen_truyen_buoi": 4}"#]);
+    assert!(made.contains("Đã lập kế hoạch năm 2026 (1 chỉ tiêu)."), "{made}");
+    c.ok(&[
+        "add",
+        "activity",
+        "--json",
+        r#"{"category": "tuyen_truyen", "date": "10/03/2026", "form": "Họp dân", "topic": "Phòng, chống ma túy"}"#,
+    ]);
+    let shown = c.ok(&["plan", "progress", "--year", "2026", "--today", "30/06/2026"]);
+    assert!(shown.contains("Theo Kế hoạch thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2026"), "{shown}");
+    assert!(shown.contains("Số buổi tuyên truyền: 1/4 — Chậm tiến độ (cần 3 đến nay)"), "{shown}");
+    let json: Value =
+        serde_json::from_str(&c.ok(&["plan", "progress", "--year", "2026", "--today", "30/06/2026", "--json"]))
+            .unwrap();
+    assert_eq!(json["targets"][0]["done"], 1);
+
+    let area =
+        c.ok(&["add", "area", "--json", r#"{"name": "Thôn 1", "kind": "thon", "households": 10, "population": 40}"#]);
+    let area = area.trim();
+    let ka = c.ok(&[
+        "add",
+        "key_area",
+        "--json",
+        &format!(
+            r#"{{"name": "Bãi sông", "area_ids": ["{area}"], "reasons": "Ma túy; tranh chấp, khiếu kiện kéo dài",
+            "decision_number": "12/QĐ-UBND", "decision_date": "15/01/2026", "decided_by": "Chủ tịch UBND xã",
+            "officer": "Trần Thị Bình", "deadline": "30/06/2026"}}"#
+        ),
+    ]);
+    let ka = ka.trim();
+    let assessed = c.ok(&[
+        "key-area",
+        "assess",
+        ka,
+        "--json",
+        r#"{"date": "01/04/2026", "progress": "chua_chuyen_bien", "findings": "Còn tụ điểm."}"#,
+    ]);
+    assert!(assessed.contains("Đã ghi đánh giá địa bàn"), "{assessed}");
+    let o = c.ok(&["key-area", "overview", "--today", "01/09/2026"]);
+    assert!(o.contains("Đang chuyển hóa: 1"), "{o}");
+    assert!(o.contains("Quá thời hạn chuyển hóa (30/06/2026): Bãi sông"), "{o}");
+    assert!(c.ok(&["key-area", "viewers"]).contains("không được xem"));
+    assert!(c.ok(&["key-area", "viewers", "--allow"]).contains("được xem địa bàn trọng điểm"));
 }

@@ -158,7 +158,8 @@ fn a_units_documents_are_filled_from_its_record() {
     let p = fill::print(&mut s, &req("dang-ky-phan-dau", Some(area))).expect("pledge");
     assert!(p.issued.is_none(), "the unit's own documents take no police number");
     let (text, pages) = check(&p.pdf, "ho-so-dang-ky-phan-dau");
-    assert_eq!(pages, 2, "the pledge, then the household list");
+    // The criteria in the Thông tư's own words fill two pages before the household list.
+    assert_eq!(pages, 3, "the pledge, then the household list");
     assert_has(
         &text,
         "dang-ky-phan-dau",
@@ -171,7 +172,9 @@ fn a_units_documents_are_filled_from_its_record() {
             "Phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025",
             "Kính gửi: Ủy ban nhân dân xã Ia Đal.",
             "Thôn Đắk Năng đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025",
-            "1. Trong quý I",
+            "1. Quý I hằng năm, chi bộ có nghị quyết, khu dân cư có đăng ký phấn đấu",
+            "g) Kích động, xúi giục, cưỡng ép, dụ dỗ, mua chuộc, lôi kéo người khác tập trung đông người khiếu nại",
+            "5. Lực lượng tham gia bảo đảm an ninh, trật tự ở cơ sở được đánh giá hoàn thành nhiệm vụ trở lên",
             "Tình hình đăng ký:",
             "- Nghị quyết của chi bộ: số 05-NQ/CB ngày 10/01/2025;",
             "- Tổng số hộ gia đình: 230;",
@@ -186,13 +189,15 @@ fn a_units_documents_are_filled_from_its_record() {
 
     let p = fill::print(&mut s, &req("dang-ky-phan-dau", Some(school))).expect("school pledge");
     let (_d, path) = super::print::save(&p.pdf, "t.pdf");
-    let text = squash(&page_text(&path, 1));
+    // The six criteria of Điều 7 in the Thông tư's words run onto a second page.
+    let text = squash(&format!("{} {}", page_text(&path, 1), page_text(&path, 2)));
     assert_has(
         &text,
         "school pledge",
         &[
             "TRƯỜNG TRUNG HỌC CƠ SỞ IA ĐAL",
             "Ia Đal, ngày 20 tháng 02 năm 2025",
+            "6. 70% trở lên số đầu mối trực thuộc (khoa, phòng, ban, tổ chuyên môn)",
             "- Kế hoạch thực hiện: số 03/KH-THCS ngày 18/02/2025;",
             "- Tổng số cán bộ, nhân viên: 42;",
             "- Số cán bộ, nhân viên được quán triệt: 42 (100%).",
@@ -234,7 +239,7 @@ fn a_units_documents_are_filled_from_its_record() {
             "Chủ trì (chủ tọa): Rơ Mah Hlim",
             "Kết quả đối chiếu tiêu chí:",
             "Kết quả biểu quyết: 45/47 phiếu tán thành (95,7%); 2 phiếu không tán thành; 0 phiếu không biểu quyết.",
-            "Tỷ lệ tán thành cần đạt theo quy định: trên 50% số phiếu.",
+            "Tỷ lệ tán thành cần đạt theo quy định của địa phương (Thông tư số 124/2021/TT-BCA không quy định tỷ lệ này): trên 50% số phiếu.",
             "Kết luận: Thôn Đắk Năng đủ điều kiện; hội nghị thống nhất đề nghị Ủy ban nhân dân xã Ia Đal công nhận Thôn Đắk Năng",
             "Cuộc họp kết thúc vào 21 giờ 00 phút, ngày 05 tháng 11 năm 2025./.",
             "THƯ KÝ",
@@ -243,7 +248,12 @@ fn a_units_documents_are_filled_from_its_record() {
             "- Công an xã Ia Đal (để tổng hợp);",
         ],
     );
-    assert_eq!(text.matches("Chưa đạt").count(), 1, "only the column header: every criterion met: {text}");
+    // Only the column header (repeated on each page of the table): every criterion met.
+    assert_eq!(
+        text.matches("Chưa đạt").count(),
+        text.matches("(Đạt/Chưa đạt)").count(),
+        "only the column header: every criterion met: {text}"
+    );
 
     let p = fill::print(&mut s, &req("giay-cong-nhan", Some(area))).expect("certificate");
     assert!(p.issued.is_none(), "the UBND numbers its certificates");

@@ -15,6 +15,7 @@ mod province;
 mod review;
 mod security;
 mod sheets;
+mod steer;
 mod store;
 mod sync;
 mod sync_attacks;

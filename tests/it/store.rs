@@ -78,7 +78,24 @@ fn one_of_each(s: &mut Store) -> Vec<(Kind, Doc)> {
         .create(Kind::Unit, &doc(json!({"name": "Trường THCS Ia Đal", "kind": "co_so_giao_duc", "category": "thcs"})))
         .unwrap()
         .id;
+    let key = json!({"name": "Khu vực bến sông", "area_ids": [a.to_string()], "reasons": ["ma_tuy", "tranh_chap"],
+        "situation": "Tụ điểm sử dụng ma túy", "decision_number": "12/QĐ-UBND", "decision_date": "15/01/2026",
+        "decided_by": "Chủ tịch UBND xã", "officer": "Trần Thị Bình", "goals": "Xóa tụ điểm",
+        "measures": "Tuần tra, vận động", "deadline": "31/12/2026"});
+    let k = s.create(Kind::KeyArea, &doc(key.clone())).unwrap().id;
     vec![
+        (
+            Kind::Plan,
+            doc(json!({"year": 2026, "title": "Kế hoạch năm 2026", "number": "05/KH-CAX", "issued_on": "10/01/2026",
+            "goals": "Nâng cao chất lượng phong trào", "tasks": "Tuyên truyền", "signer": "Nguyễn Văn An",
+            "target_tuyen_truyen_buoi": 24, "target_antt_cong_nhan": 80})),
+        ),
+        (Kind::KeyArea, doc(key)),
+        (
+            Kind::KeyAreaReview,
+            doc(json!({"key_area_id": k.to_string(), "date": "15/04/2026", "progress": "chuyen_bien_tot",
+            "findings": "Không phát sinh tụ điểm mới", "next_steps": "Duy trì tuần tra", "assessed_by": "Trần Thị Bình"})),
+        ),
         (
             Kind::Area,
             doc(json!({"name": "Tổ dân phố 3", "kind": "to_dan_pho", "households": 250,
@@ -161,6 +178,9 @@ fn every_register_round_trips() {
                 ("notes", json!("Đã cập nhật"))
             }
             Kind::Meeting => ("conclusions", json!("Thống nhất đề nghị công nhận")),
+            Kind::Plan => ("tasks", json!("Tuyên truyền, vận động")),
+            Kind::KeyArea => ("notes", json!("Đã cập nhật")),
+            Kind::KeyAreaReview => ("next_steps", json!("Tiếp tục tuần tra")),
             Kind::Cert => unreachable!("a certification is not a register with a create form"),
             Kind::Inspection | Kind::Remedy | Kind::RemedyReport => unreachable!("tested in tests/it/inspection.rs"),
         };
@@ -646,7 +666,13 @@ fn reference_data_is_in_the_store_and_a_newer_set_replaces_it() {
     assert_eq!(kinds, ["Tự phòng", "Tự quản", "Tự bảo vệ", "Tự hòa giải"]);
     let criteria = s.ref_items("criteria_khu_dan_cu").unwrap();
     assert_eq!(criteria.len(), 5);
-    assert_eq!(criteria[3].data["confirmed"], json!(false), "criteria 4–5 are marked unconfirmed in data");
+    // Điều 4 of Thông tư 124/2021/TT-BCA in its own words: khoản 3 with its points a) to g).
+    assert!(criteria[2].label.starts_with("Không để xảy ra một trong các trường hợp sau: a) Hoạt động chống Đảng"));
+    assert!(criteria[2].label.contains(
+        "g) Kích động, xúi giục, cưỡng ép, dụ dỗ, mua chuộc, lôi kéo người khác tập trung đông người khiếu nại"
+    ));
+    assert_eq!(criteria[3].data["source"], json!("Điều 4 khoản 4 Thông tư 124/2021/TT-BCA"));
+    assert!(criteria.iter().all(|c| !c.label.contains("chưa xác nhận") && c.data.get("confirmed").is_none()));
     let mut set = phongtrao::domain::RefSet::builtin();
     set.version += 1;
     let list = set.lists.iter_mut().find(|l| l.list == "model_kind").unwrap();

@@ -15,7 +15,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("base", &["error", "text", "date", "hlc", "fsutil", "crypto"]),
     ("domain", &["domain", "period", "units"]),
     ("store", &["keyring", "store"]),
-    ("services", &["sync", "print", "backup", "dashboard", "demo", "figures", "province", "sheet"]),
+    ("services", &["sync", "print", "backup", "dashboard", "demo", "figures", "province", "sheet", "steer"]),
     ("presentation", &["present"]),
 ];
 

@@ -25,9 +25,10 @@ const TEMPLATE: &str = "{about-with-newline}\nCách dùng: {usage}\n\n{all-args}
     disable_help_subcommand = true,
     after_help = "Loại bản ghi (KIND): area (khu dân cư), unit (cơ quan, doanh nghiệp, cơ sở giáo dục), \
 model (mô hình), review (sơ kết mô hình), team (tổ bảo vệ ANTT), member (thành viên tổ), \
-activity (hoạt động), meeting (cuộc họp), commendation (khen thưởng), cert (hồ sơ công nhận \"An toàn về ANTT\", \
-chỉ xem; thay đổi qua phongtrao cert), inspection (cuộc kiểm tra), remedy (nhiệm vụ khắc phục), \
-remedy_report (báo cáo kết quả khắc phục; đánh giá qua phongtrao inspection review).\n\
+activity (hoạt động), meeting (cuộc họp), commendation (khen thưởng), plan (kế hoạch, chỉ tiêu năm), \
+key_area (địa bàn trọng điểm, phức tạp về ANTT), key_area_review (đánh giá địa bàn trọng điểm), \
+cert (hồ sơ công nhận \"An toàn về ANTT\", chỉ xem; thay đổi qua phongtrao cert), inspection (cuộc kiểm tra), \
+remedy (nhiệm vụ khắc phục), remedy_report (báo cáo kết quả khắc phục; đánh giá qua phongtrao inspection review).\n\
 Ngày viết dd/mm/yyyy hoặc yyyy-mm-dd. Xem hướng dẫn từng lệnh: phongtrao LỆNH --help."
 )]
 pub struct Cli {
@@ -176,6 +177,12 @@ pub enum Command {
     /// Kiểm tra, khắc phục: cuộc kiểm tra, nhiệm vụ khắc phục, báo cáo kết quả và đánh giá
     #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Lệnh")]
     Inspection(InspectionCmd),
+    /// Kế hoạch, chỉ tiêu năm: lập kế hoạch từ chỉ tiêu tỉnh giao, xem tiến độ tính từ sổ sách
+    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Lệnh")]
+    Plan(PlanCmd),
+    /// Địa bàn trọng điểm, phức tạp về ANTT: tổng hợp, đánh giá định kỳ, quyền xem của tài khoản chỉ xem
+    #[command(name = "key-area", subcommand, help_template = TEMPLATE, subcommand_help_heading = "Lệnh")]
+    KeyArea(KeyAreaCmd),
     /// Nhật ký kiểm tra
     #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Lệnh")]
     Audit(AuditCmd),
@@ -588,6 +595,34 @@ pub enum ProvinceCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Chỉ tiêu năm giao cho các xã (gửi xuống trong gói dữ liệu dùng chung) và tiến độ của từng xã
+    #[command(help_template = TEMPLATE)]
+    Targets {
+        #[arg(long, value_name = "NĂM")]
+        year: i32,
+        /// Giao chỉ tiêu: {"tuyen_truyen_buoi": 24, "antt_cong_nhan": 80} (mã chỉ tiêu: phongtrao ref report_indicator)
+        #[arg(long, value_name = "JSON")]
+        set: Option<String>,
+        /// Mã xã nhận chỉ tiêu; bỏ trống: giao chung cho mọi xã
+        #[arg(long, value_name = "MÃ XÃ")]
+        commune: Option<String>,
+        /// Tính tiến độ đến ngày (mặc định hôm nay)
+        #[arg(long, value_name = "NGÀY")]
+        today: Option<String>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Địa bàn trọng điểm, phức tạp về ANTT của các xã: theo kết quả chuyển hóa, quá thời hạn
+    #[command(name = "key-areas", help_template = TEMPLATE)]
+    KeyAreas {
+        /// Tính đến ngày (mặc định hôm nay)
+        #[arg(long, value_name = "NGÀY")]
+        today: Option<String>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Tình trạng các xã đã đăng ký: gói cuối, lần nhập cuối, gói thiếu, bản ghi bị cách ly
     #[command(help_template = TEMPLATE)]
     Status,
@@ -933,6 +968,63 @@ fn parse_cert_unit(s: &str) -> Result<CertUnit, String> {
         return Ok(CertUnit(None));
     }
     parse_id(s).map(|id| CertUnit(Some(id)))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCmd {
+    /// Lập kế hoạch năm: bắt đầu từ chỉ tiêu Công an tỉnh giao, thêm các trường của --json (xem: fields plan)
+    #[command(help_template = TEMPLATE)]
+    New {
+        #[arg(long, value_name = "NĂM")]
+        year: i32,
+        /// Các trường của kế hoạch (mục đích, số, ngày ban hành, chỉ tiêu target_…); @tệp hoặc - cũng được
+        #[arg(long, value_name = "JSON", default_value = "{}")]
+        json: String,
+    },
+    /// Tiến độ thực hiện chỉ tiêu năm, tính từ sổ sách (đã làm / chỉ tiêu, đúng hay chậm tiến độ)
+    #[command(help_template = TEMPLATE)]
+    Progress {
+        #[arg(long, value_name = "NĂM")]
+        year: i32,
+        /// Tính đến ngày (mặc định hôm nay)
+        #[arg(long, value_name = "NGÀY")]
+        today: Option<String>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyAreaCmd {
+    /// Các địa bàn trọng điểm theo kết quả, địa bàn quá thời hạn chuyển hóa, chưa đánh giá
+    #[command(help_template = TEMPLATE)]
+    Overview {
+        /// Tính đến ngày (mặc định hôm nay)
+        #[arg(long, value_name = "NGÀY")]
+        today: Option<String>,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ghi một lần đánh giá định kỳ địa bàn (các trường: fields key_area_review)
+    #[command(help_template = TEMPLATE)]
+    Assess {
+        #[arg(value_parser = parse_id, value_name = "MÃ ĐỊA BÀN")]
+        id: Uuid,
+        #[arg(long, value_name = "JSON")]
+        json: String,
+    },
+    /// Cho phép (hoặc không) tài khoản chỉ xem xem địa bàn trọng điểm (Trưởng Công an xã)
+    #[command(help_template = TEMPLATE)]
+    Viewers {
+        /// Cho phép
+        #[arg(long, conflicts_with = "deny")]
+        allow: bool,
+        /// Không cho phép
+        #[arg(long)]
+        deny: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -120,6 +120,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Model(cmd) => model(w, &ctx, cmd),
         Command::Cert(cmd) => cert(w, &ctx.path, ctx.user.as_deref(), cmd),
         Command::Inspection(cmd) => inspection(w, &ctx, cmd),
+        Command::Plan(cmd) => plan(w, &ctx, cmd),
+        Command::KeyArea(cmd) => key_area(w, &ctx, cmd),
         Command::Audit(AuditCmd::Verify) => audit_verify(w, &ctx),
         Command::Audit(AuditCmd::Log { limit }) => audit_log(w, &ctx, limit),
         Command::Fields { kind, category } => fields(w, &ctx, kind, category),
@@ -842,6 +844,97 @@ fn info(w: &mut impl Write, ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
+fn day_or_today(d: Option<String>) -> Result<chrono::NaiveDate> {
+    match d {
+        Some(d) => phongtrao::date::parse_date(&d).map_err(|e| Error::field("today", "Ngày", e)),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+fn plan(w: &mut impl Write, ctx: &Ctx, cmd: cli::PlanCmd) -> Result<()> {
+    match cmd {
+        cli::PlanCmd::New { year, json } => {
+            let mut store = ctx.open()?;
+            let mut doc = phongtrao::steer::plan_defaults(&store, year)?;
+            doc.extend(read_json(&json)?);
+            let from_province = doc.keys().filter(|k| k.starts_with("target_")).count();
+            let saved = store.create(Kind::Plan, &doc)?;
+            warn(&saved.warnings);
+            say(w, format!("Đã lập kế hoạch năm {year} ({from_province} chỉ tiêu)."))?;
+            say(w, format!("Mã kế hoạch: {}", saved.id))
+        }
+        cli::PlanCmd::Progress { year, today, json } => {
+            let store = ctx.open()?;
+            let today = day_or_today(today)?;
+            let Some(p) = phongtrao::steer::progress_of_store(&store, year, today)? else {
+                return Err(Error::Refused(format!(
+                    "Năm {year} chưa có kế hoạch, chỉ tiêu: hãy lập kế hoạch (phongtrao plan new --year {year}) hoặc nhập chỉ tiêu Công an tỉnh giao."
+                )));
+            };
+            if json {
+                return say(w, to_json(&p)?);
+            }
+            let v = phongtrao::present::dashboard::plan_progress(&p);
+            say(w, format!("Tiến độ chỉ tiêu năm {year} — {}", v.source))?;
+            say(w, &v.elapsed_text)?;
+            for t in &v.targets {
+                say(w, format!("  {}: {}/{} — {}", t.label, t.done, t.target, t.pace_text))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn key_area(w: &mut impl Write, ctx: &Ctx, cmd: cli::KeyAreaCmd) -> Result<()> {
+    match cmd {
+        cli::KeyAreaCmd::Overview { today, json } => {
+            let store = ctx.open()?;
+            let today = day_or_today(today)?;
+            let Some(k) = phongtrao::steer::key_areas(&store, today)? else {
+                return Err(Error::Forbidden(
+                    "Tài khoản chỉ xem không được xem địa bàn trọng điểm: Trưởng Công an xã chưa cho phép.".into(),
+                ));
+            };
+            if json {
+                return say(w, to_json(&k)?);
+            }
+            say(w, "Địa bàn trọng điểm, phức tạp về an ninh, trật tự:")?;
+            for (_, label, n) in &k.by_status {
+                say(w, format!("  {label}: {n}"))?;
+            }
+            for (id, name, deadline) in &k.overdue {
+                say(w, format!("  Quá thời hạn chuyển hóa ({}): {name}\t{id}", phongtrao::date::display(*deadline)))?;
+            }
+            for (id, name) in &k.not_assessed {
+                say(w, format!("  Chưa đánh giá quá {} tháng: {name}\t{id}", phongtrao::steer::ASSESS_MONTHS))?;
+            }
+            Ok(())
+        }
+        cli::KeyAreaCmd::Assess { id, json } => {
+            let mut store = ctx.open()?;
+            let mut doc = read_json(&json)?;
+            doc.insert("key_area_id".into(), serde_json::Value::String(id.to_string()));
+            let saved = store.create(Kind::KeyAreaReview, &doc)?;
+            warn(&saved.warnings);
+            say(w, format!("Đã ghi đánh giá địa bàn. Mã: {}", saved.id))
+        }
+        cli::KeyAreaCmd::Viewers { allow, deny } => {
+            let mut store = ctx.open()?;
+            if allow || deny {
+                store.set_key_areas_for_viewers(allow)?;
+            }
+            say(
+                w,
+                if store.key_areas_for_viewers()? {
+                    "Tài khoản chỉ xem được xem địa bàn trọng điểm."
+                } else {
+                    "Tài khoản chỉ xem không được xem địa bàn trọng điểm."
+                },
+            )
+        }
+    }
+}
+
 fn figures(w: &mut impl Write, ctx: &Ctx, period: &str, json: bool) -> Result<()> {
     let store = ctx.open()?;
     let period: phongtrao::period::Period = period.parse()?;
@@ -1396,6 +1489,54 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 }
             }
         }
+        ProvinceCmd::Targets { year, set, commune, today, json } => {
+            let mut p = open()?;
+            if let Some(set) = set {
+                phongtrao::province::targets::set(&mut p, year, commune.as_deref(), &read_json(&set)?)?;
+                say(w, format!("Đã giao chỉ tiêu năm {year}; gói dữ liệu dùng chung tiếp theo sẽ mang xuống các xã."))?;
+            }
+            let today = day_or_today(today)?;
+            let (communes, total) = phongtrao::province::targets::progress(&p, year, today)?;
+            if json {
+                return say(w, to_json(&serde_json::json!({"year": year, "communes": communes, "total": total}))?);
+            }
+            say(w, format!("Tiến độ chỉ tiêu năm {year} đến ngày {}:", phongtrao::date::display(today)))?;
+            for c in &communes {
+                let from = match c.source {
+                    phongtrao::steer::Source::Plan => "kế hoạch của xã",
+                    phongtrao::steer::Source::Province => "chỉ tiêu tỉnh giao",
+                };
+                say(
+                    w,
+                    format!("{} ({}) — theo {from}, {} chỉ tiêu chậm tiến độ", c.commune, c.commune_code, c.behind()),
+                )?;
+                for t in &c.targets {
+                    say(w, format!("  {}: {}/{} — {}", t.label, t.done_text(), t.target_text(), t.pace.label()))?;
+                }
+            }
+            say(w, "Toàn tỉnh:")?;
+            for t in &total {
+                say(w, format!("  {}: {}/{} — {}", t.label, t.done_text(), t.target_text(), t.pace.label()))?;
+            }
+        }
+        ProvinceCmd::KeyAreas { today, json } => {
+            let p = open()?;
+            let today = day_or_today(today)?;
+            let all = phongtrao::province::targets::key_areas(&p, today)?;
+            if json {
+                return say(w, to_json(&all)?);
+            }
+            if all.is_empty() {
+                say(w, "Chưa xã nào gửi địa bàn trọng điểm.")?;
+            }
+            for c in &all {
+                let counts: Vec<String> = c.by_status.iter().map(|(_, l, n)| format!("{l}: {n}")).collect();
+                say(w, format!("{} ({}) — {}", c.commune, c.commune_code, counts.join(", ")))?;
+                for (name, deadline) in &c.overdue {
+                    say(w, format!("  Quá thời hạn chuyển hóa ({}): {name}", phongtrao::date::display(*deadline)))?;
+                }
+            }
+        }
         ProvinceCmd::Status => {
             let p = open()?;
             let all = p.status()?;
@@ -1454,7 +1595,10 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 }
                 None => None,
             };
-            let path = open()?.write_reference(lists, &out, chrono::Utc::now())?;
+            let mut p = open()?;
+            // The targets the province set go down with every reference bundle.
+            let lists = phongtrao::province::targets::reference_set(&mut p, lists)?;
+            let path = p.write_reference(lists, &out, chrono::Utc::now())?;
             say(w, path.display())?;
         }
         ProvinceCmd::ExportEnrollment { out } => {
@@ -1912,7 +2056,14 @@ fn cert(w: &mut impl Write, path: &std::path::Path, user: Option<&str>, cmd: Cer
         CertCmd::Settings { year, data } => {
             store.cert_settings(year, &read_json(&data)?)?;
             let v = store.cert_view(None, year)?;
-            say(w, format!("Đã lưu thiết lập năm {year}: tỷ lệ phiếu tán thành cần đạt {}.", v.rule.describe()))?;
+            say(
+                w,
+                format!(
+                    "Đã lưu thiết lập năm {year}: tỷ lệ phiếu tán thành cần đạt {} ({}).",
+                    v.rule.describe(),
+                    v.rule.basis()
+                ),
+            )?;
             if let Some(d) = v.cert.settings.as_ref().and_then(|s| s.officer_disciplined) {
                 say(
                     w,

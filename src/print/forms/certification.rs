@@ -278,7 +278,12 @@ impl ReviewMinutes {
         }
         if !self.rule.trim().is_empty() {
             blocks.push(
-                Paragraph::new(format!("Tỷ lệ tán thành cần đạt theo quy định: {}.", self.rule.trim())).italic().into(),
+                Paragraph::new(format!(
+                    "Tỷ lệ tán thành cần đạt theo quy định của địa phương (Thông tư số 124/2021/TT-BCA không quy định tỷ lệ này): {}.",
+                    self.rule.trim()
+                ))
+                .italic()
+                .into(),
             );
         }
         let unit = unit_or_dots(&self.unit);

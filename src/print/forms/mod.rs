@@ -8,6 +8,7 @@ mod certification;
 mod inspection;
 mod key;
 mod meeting;
+mod plan;
 mod report;
 mod team;
 
@@ -21,6 +22,7 @@ pub use certification::{
 pub use inspection::{InspectionReport, RemedyItem, RemedyTable};
 pub use key::{KeyInput, KeyRegistration, from_minisign_pub};
 pub use meeting::{MeetingMinutes, Votes};
+pub use plan::{PlanTarget, YearPlan};
 pub use report::{Figure, ModelRow, QuarterRow, YearReport};
 pub use team::{TeamDecision, TeamMember};
 
@@ -38,6 +40,8 @@ pub enum Source {
     Team,
     /// The store's figures for a year.
     Year,
+    /// A `plan` record (the commune's plan and targets for a year).
+    Plan,
     /// The installation's public key (a minisign `.pub` file for now).
     Key,
     /// Certification records ("An toàn về ANTT"): a unit's (`--id`, with `--year`) or the
@@ -136,6 +140,13 @@ pub const FORMS: &[FormSpec] = &[
         symbol: Some("QĐ"),
         issuer: Issuer::Committee,
         source: Source::Team,
+    },
+    FormSpec {
+        name: "ke-hoach-nam",
+        title: "Kế hoạch thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc năm (chỉ tiêu năm)",
+        symbol: Some("KH"),
+        issuer: Issuer::Police,
+        source: Source::Plan,
     },
     FormSpec {
         name: "bao-cao-ket-qua",

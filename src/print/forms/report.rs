@@ -9,6 +9,11 @@ use crate::print::model::{Align, Column, Document, Paragraph, Recipients, Signat
 pub struct Figure {
     pub label: String,
     pub value: Option<i64>,
+    /// Out of how many (units recognised of those registered).
+    pub of: Option<i64>,
+    /// The year's target ("24", "80%") and where the result stands ("Đã đạt", "Chậm tiến độ"), when
+    /// the commune has one for this indicator.
+    pub target: Option<(String, String)>,
 }
 
 /// Activities of one category by quarter.
@@ -40,7 +45,7 @@ impl YearReport {
     pub fn blank(indicators: &[String], categories: &[String], model_kinds: &[String]) -> Self {
         YearReport {
             year: None,
-            figures: indicators.iter().map(|l| Figure { label: l.clone(), value: None }).collect(),
+            figures: indicators.iter().map(|l| Figure { label: l.clone(), ..Figure::default() }).collect(),
             quarters: categories.iter().map(|l| QuarterRow { label: l.clone(), quarters: [0; 4] }).collect(),
             models: model_kinds.iter().map(|k| ModelRow { kind: k.clone(), ..ModelRow::default() }).collect(),
         }
@@ -60,14 +65,36 @@ impl YearReport {
                 agency.commune
             )))
             .with(heading("I. CÁC CHỈ TIÊU CHỦ YẾU"));
-        let mut t = Table::new(vec![
-            Column::new("TT", 0.6, Align::Center),
-            Column::new("Chỉ tiêu", 5.0, Align::Left),
-            Column::new("Kết quả", 1.4, Align::Right),
-        ]);
-        for (i, f) in self.figures.iter().enumerate() {
-            t = t.row([(i + 1).to_string(), f.label.clone(), f.value.map(int).unwrap_or_default()]);
-        }
+        let value = |f: &Figure| match (f.value, f.of) {
+            (Some(v), Some(of)) => format!("{}/{}", int(v), int(of)),
+            (v, _) => v.map(int).unwrap_or_default(),
+        };
+        // With the year's targets (the commune's plan, or the province's), each beside its result.
+        let t = if self.figures.iter().any(|f| f.target.is_some()) {
+            let mut t = Table::new(vec![
+                Column::new("TT", 0.6, Align::Center),
+                Column::new("Chỉ tiêu", 3.6, Align::Left),
+                Column::new("Kết quả", 1.2, Align::Right),
+                Column::new("Chỉ tiêu năm", 1.1, Align::Right),
+                Column::new("Đánh giá", 1.5, Align::Left),
+            ])
+            .size(12.0);
+            for (i, f) in self.figures.iter().enumerate() {
+                let (target, pace) = f.target.clone().unwrap_or_default();
+                t = t.row([(i + 1).to_string(), f.label.clone(), value(f), target, pace]);
+            }
+            t
+        } else {
+            let mut t = Table::new(vec![
+                Column::new("TT", 0.6, Align::Center),
+                Column::new("Chỉ tiêu", 5.0, Align::Left),
+                Column::new("Kết quả", 1.4, Align::Right),
+            ]);
+            for (i, f) in self.figures.iter().enumerate() {
+                t = t.row([(i + 1).to_string(), f.label.clone(), value(f)]);
+            }
+            t
+        };
         doc.push(t);
         doc.push(heading("II. HOẠT ĐỘNG THEO LOẠI VÀ THEO QUÝ"));
         let mut t = Table::new(vec![

@@ -18,6 +18,7 @@ export function emptyValue(f: FieldSpec): FormValue {
     case "bool":
       return false;
     case "links":
+    case "choices":
       return [];
     case "grades":
       return [];
@@ -39,6 +40,7 @@ export function toInput(f: FieldSpec, v: unknown): FormValue {
       // 1.300.000 as officers write it; the core reads the dots back.
       return typeof v === "number" ? formatInt(v) : String(v);
     case "links":
+    case "choices":
       return Array.isArray(v) ? v.map(String) : [String(v)];
     case "text_list":
       return Array.isArray(v) ? v.map(String).join("\n") : String(v);
@@ -63,6 +65,7 @@ export function fromInput(f: FieldSpec, v: FormValue): unknown {
     case "bool":
       return v === true ? true : undefined;
     case "links":
+    case "choices":
       return Array.isArray(v) && v.length > 0 ? v : undefined;
     case "grades": {
       const rows = (v as Grade[]).filter((g) => g.year.trim() !== "" || g.grade !== "");
