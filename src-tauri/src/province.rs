@@ -287,11 +287,8 @@ pub async fn province_set_targets(
     commune: Option<String>,
     targets: serde_json::Value,
 ) -> Result<present::TargetsView> {
-    let serde_json::Value::Object(targets) = targets else {
-        return Err(phongtrao::Error::Refused("Chỉ tiêu phải là một bảng mã chỉ tiêu – giá trị.".into()).into());
-    };
     with(&state, |p| {
-        console::targets::set(p, year, commune.as_deref().filter(|c| !c.trim().is_empty()), &targets)?;
+        console::targets::set_value(p, year, commune.as_deref().filter(|c| !c.trim().is_empty()), &targets)?;
         present::targets_view(p, year, today())
     })
 }
@@ -300,7 +297,7 @@ pub async fn province_set_targets(
 #[tauri::command]
 #[specta::specta]
 pub async fn province_reference(state: State<'_, Shared>, folder: String) -> Result<String> {
-    let dir = phongtrao::present::sync::chosen_path("folder", "Thư mục", &folder)?;
+    let dir = phongtrao::present::sync::chosen_folder(&folder)?;
     with(&state, |p| {
         let lists = console::targets::reference_set(p, None)?;
         Ok(p.write_reference(lists, &dir, chrono::Utc::now())?.display().to_string())

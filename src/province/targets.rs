@@ -91,6 +91,16 @@ pub fn set(p: &mut Province, year: i32, commune: Option<&str>, targets: &Doc) ->
     p.db_mut().set_setting(KEY, &text, &who, &chrono::Utc::now().to_rfc3339())
 }
 
+/// As [`set`], from JSON as the window sends it (`{indicator: value}`).
+pub fn set_value(p: &mut Province, year: i32, commune: Option<&str>, targets: &Value) -> Result<()> {
+    match targets {
+        Value::Object(t) => set(p, year, commune, t),
+        _ => Err(Error::Refused(
+            "Chỉ tiêu phải ghi dạng mã chỉ tiêu và giá trị, ví dụ {\"tuyen_truyen_buoi\": 24}.".into(),
+        )),
+    }
+}
+
 /// The reference set a bundle sends: `lists` (from a file) and the province's targets, under a
 /// version above every set the province sent before (each commune installs a list only when its
 /// version is newer than the one it holds).
