@@ -508,6 +508,8 @@ pub fn display_value(f: &Field, v: &Value, name_of: &dyn Fn(&FieldType, &str) ->
         (FieldType::DateTime, Value::String(s)) => {
             date::parse_datetime(s).map(date::display_datetime).unwrap_or_else(|_| s.clone())
         }
+        // A year (a plan's) reads 2026, not 2.026.
+        (FieldType::Int { min, max }, Value::Number(n)) if *min >= 1900 && *max <= 2100 => n.to_string(),
         (FieldType::Int { .. }, Value::Number(n)) => n.as_i64().map(text::format_int).unwrap_or_else(|| n.to_string()),
         (FieldType::Bool, Value::Bool(b)) => if *b { "Có" } else { "Không" }.to_owned(),
         (FieldType::Enum { .. }, Value::String(s)) => f.option_label(s).unwrap_or(s).to_owned(),

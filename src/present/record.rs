@@ -124,6 +124,8 @@ pub enum Input {
     Grades,
     /// Several of the choices (check boxes).
     Choices,
+    /// A year (a whole number in 1900..=2100): written without a thousands separator.
+    Year,
 }
 
 /// A field of a form, from the core's field list.
@@ -194,6 +196,7 @@ pub fn field_spec(store: &Store, f: &domain::Field) -> Result<FieldSpec> {
     let (input, max_len, link) = match &f.ty {
         FieldType::Text { max, multiline: true } => (Input::Textarea, Some(*max as u32), None),
         FieldType::Text { max, .. } => (Input::Text, Some(*max as u32), None),
+        FieldType::Int { min, max } if *min >= 1900 && *max <= 2100 => (Input::Year, None, None),
         FieldType::Int { .. } => (Input::Int, None, None),
         FieldType::Bool => (Input::Bool, None, None),
         FieldType::Date => (Input::Date, None, None),
