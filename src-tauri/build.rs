@@ -99,7 +99,7 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "province_figures",
         "province_targets",
         "province_set_targets",
-        "province_reference",
+        "province_send_targets",
         "province_key_areas",
         "province_behind",
         "province_report_preview",

@@ -137,7 +137,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             province::province_figures,
             province::province_targets,
             province::province_set_targets,
-            province::province_reference,
+            province::province_send_targets,
             province::province_key_areas,
             province::province_behind,
             province::province_report_preview,

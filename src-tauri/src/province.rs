@@ -296,7 +296,7 @@ pub async fn province_set_targets(
 /// Writes the reference bundle (the targets, the revoked keys) into `folder`; returns its path.
 #[tauri::command]
 #[specta::specta]
-pub async fn province_reference(state: State<'_, Shared>, folder: String) -> Result<String> {
+pub async fn province_send_targets(state: State<'_, Shared>, folder: String) -> Result<String> {
     let dir = phongtrao::present::sync::chosen_folder(&folder)?;
     with(&state, |p| {
         let lists = console::targets::reference_set(p, None)?;

@@ -173,11 +173,12 @@ pub fn check(lists: &[RefList]) -> Result<Vec<RefList>> {
                     message: format!("mã «{code}» đã có ở dòng trên"),
                 });
             }
-            if label.is_empty() || label.chars().count() > 500 {
+            // A criterion is the Thông tư's whole text (Điều 6 khoản 3 runs to some 1.300 characters).
+            if label.is_empty() || label.chars().count() > 2000 {
                 errors.push(crate::FieldError {
                     field: format!("{}.{n}.label", l.list),
                     label: row,
-                    message: "tên không được để trống (tối đa 500 ký tự)".into(),
+                    message: "tên không được để trống (tối đa 2.000 ký tự)".into(),
                 });
             }
             items.push(RefItem { code, label, data: i.data.clone() });
@@ -239,6 +240,9 @@ pub fn send(p: &mut Province, lists: &[RefList], dir: &Path, now: chrono::DateTi
         }
     }
     set.version = version;
+    // The targets the province set for its communes go down with every reference bundle.
+    let set = super::targets::reference_set(p, Some(set))?.unwrap_or_else(|| RefSet { version, lists: Vec::new() });
+    let version = set.version;
     let path = p.write_reference(Some(set), dir, now)?;
     Ok(Sent { path, version, changes })
 }

@@ -109,7 +109,9 @@ pub fn reference_set(p: &mut Province, lists: Option<RefSet>) -> Result<Option<R
     if targets.is_empty() {
         return Ok(lists);
     }
-    let last: i64 = p.db().setting(VERSION_KEY)?.and_then(|v| v.parse().ok()).unwrap_or(1);
+    // Above both the targets sent before and the lists the console sent (`reference::send`).
+    let mine: i64 = p.db().setting(VERSION_KEY)?.and_then(|v| v.parse().ok()).unwrap_or(1);
+    let last = mine.max(super::reference::last_sent(p)?.0.unwrap_or(1));
     let mut set = lists.unwrap_or(RefSet { version: 0, lists: Vec::new() });
     set.version = set.version.max(last + 1).max(RefSet::builtin().version + 1);
     set.lists.retain(|l| l.list != PROVINCE_TARGETS);
