@@ -88,7 +88,7 @@ describe("steering: the year's plan and the key areas", { timeout: 600_000 }, ()
     await d.findText("[data-test=target-ho_cam_ket]", "0 / 150");
     await d.findText("[data-test=plan-progress]", "Theo Kế hoạch");
     await d.exec(`document.querySelector("[data-test=plan-progress]").scrollIntoView({ block: "center" });`);
-    await d.screenshot(path.join(shots, "70-plan-dashboard.png"));
+    await d.screenshot(path.join(shots, "80-plan-dashboard.png"));
   });
 
   it("previews the plan as a Kế hoạch without taking a number", async () => {
@@ -97,7 +97,7 @@ describe("steering: the year's plan and the key areas", { timeout: 600_000 }, ()
     await d.findText("[data-test=print-note]", "Kế hoạch");
     await d.find(".print-result canvas, .pages canvas, canvas");
     await d.painted();
-    await d.screenshot(path.join(shots, "71-plan-preview.png"));
+    await d.screenshot(path.join(shots, "81-plan-preview.png"));
   });
 
   it("lists a key area with several reasons, assesses it, and the dashboard counts it", async () => {
@@ -113,7 +113,7 @@ describe("steering: the year's plan and the key areas", { timeout: 600_000 }, ()
     await d.type("#f-decided_by", "Chủ tịch UBND xã");
     await d.type("#f-officer", "Trần Thị Bình");
     await d.type("#f-deadline", `31/12/${now.getFullYear() + 1}`);
-    await d.screenshot(path.join(shots, "72-key-area-form.png"));
+    await d.screenshot(path.join(shots, "82-key-area-form.png"));
     await d.click("[data-test=save]");
     await d.findText("h1", "Khu vực chợ Kon Rốc");
     await d.findText("main.content", "Ma túy; Tội phạm, tệ nạn xã hội");
@@ -127,7 +127,7 @@ describe("steering: the year's plan and the key areas", { timeout: 600_000 }, ()
     await d.click("[data-test=nav-dashboard]");
     await d.findText("[data-test=key-areas]", "Đang chuyển hóa");
     await d.exec(`document.querySelector("[data-test=key-areas]").scrollIntoView({ block: "center" });`);
-    await d.screenshot(path.join(shots, "73-key-areas-dashboard.png"));
+    await d.screenshot(path.join(shots, "83-key-areas-dashboard.png"));
   });
 
   it("a viewer sees no key area until the chief allows it", async () => {
