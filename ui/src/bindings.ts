@@ -57,6 +57,12 @@ export const commands = {
 	/**  Dissolves a model on `on` (dd/mm/yyyy or ISO) for `reason`. */
 	dissolveModel: (id: string, on: string, reason: string) => __TAURI_INVOKE<Saved>("dissolve_model", { id, on, reason }),
 	dashboard: () => __TAURI_INVOKE<Dashboard>("dashboard"),
+	/**  The values a new record of `kind` starts from (a plan: the year's targets the province sent). */
+	newValues: (kind: Kind) => __TAURI_INVOKE<Value>("new_values", { kind }),
+	/**  Whether viewers may see the key areas. */
+	keyAreasForViewers: () => __TAURI_INVOKE<boolean>("key_areas_for_viewers"),
+	/**  The chief lets viewers see the key areas, or not. */
+	setKeyAreasForViewers: (allow: boolean) => __TAURI_INVOKE<null>("set_key_areas_for_viewers", { allow }),
 	/**
 	 *  Search across every register, accents ignored, each record with the fields that made it match.
 	 *  `limit`: at most this many (the top bar's list asks for a few as the officer types; at most 100).
@@ -214,6 +220,14 @@ export const commands = {
 	provinceDecide: (id: string, accept: boolean, note: string) => __TAURI_INVOKE<QuarantineLine>("province_decide", { id, accept, note }),
 	/**  The province's figures for `period`: totals and the table by commune. */
 	provinceFigures: (period: string) => __TAURI_INVOKE<FiguresView>("province_figures", { period }),
+	/**  The year's targets across the province: every commune's progress, the total, what was set. */
+	provinceTargets: (year: number) => __TAURI_INVOKE<TargetsView>("province_targets", { year }),
+	/**  Sets the targets of `year` for `commune` (none: every commune) from `{indicator: value}`. */
+	provinceSetTargets: (year: number, commune: string | null, targets: Value) => __TAURI_INVOKE<TargetsView>("province_set_targets", { year, commune, targets }),
+	/**  Writes the reference bundle (the targets, the revoked keys) into `folder`; returns its path. */
+	provinceSendTargets: (folder: string) => __TAURI_INVOKE<string>("province_send_targets", { folder }),
+	/**  The key areas across the province, commune by commune. */
+	provinceKeyAreas: () => __TAURI_INVOKE<KeyAreaLine[]>("province_key_areas"),
 	/**  The records of `commune` behind the figure `key` for `period` (read-only). */
 	provinceBehind: (period: string, commune: string, key: string) => __TAURI_INVOKE<BehindLine[]>("province_behind", { period, commune, key }),
 	/**  The summary report (báo cáo tổng hợp) of `period`, previewed: the PDF, base64. */
@@ -450,6 +464,8 @@ export type CertPage = {
 	/**  "trên 50% số phiếu", and whether that rule is confirmed. */
 	rule: string,
 	rule_confirmed: boolean,
+	/**  Whose rule it is (the Thông tư sets none): [`crate::domain::cert::VoteRule::basis`]. */
+	rule_basis: string,
 	steps: StepDone[],
 	history: HistoryLine[],
 	warnings: WarningView[],
@@ -570,6 +586,16 @@ export type CommuneReview = {
 	open: number,
 };
 
+/**  A commune's targets and where they stand. */
+export type CommuneTargets = {
+	commune_code: string,
+	commune: string,
+	/**  "Kế hoạch của xã" or "Chỉ tiêu tỉnh giao". */
+	source: string,
+	behind: number,
+	targets: TargetCell[],
+};
+
 /**  A record in conflict as the conflict screen shows it. */
 export type ConflictView = {
 	id: string,
@@ -630,6 +656,10 @@ export type Dashboard = {
 	periods: ReviewPeriod[],
 	/**  Reasons of returns still to be done ("Công an tỉnh trả lại"). */
 	returned_open: number,
+	/**  The year's targets and their progress (`None`: no target this year). */
+	plan: PlanProgress | null,
+	/**  Key areas by status (`None`: not shown to this account). */
+	key_areas: KeyAreas | null,
 };
 
 /**  A decision as the window sends it. */
@@ -845,8 +875,20 @@ export type ImportView = {
 	fields: ([string, string])[],
 };
 
+/**  An indicator a target may be set on. */
+export type IndicatorChoice = {
+	code: string,
+	label: string,
+	/**  A share in percent (at most 100). */
+	percent: boolean,
+};
+
 /**  How a form edits a field. */
-export type Input = "text" | "textarea" | "int" | "bool" | "date" | "date_time" | "select" | "link" | "links" | "text_list" | "grades";
+export type Input = "text" | "textarea" | "int" | "bool" | "date" | "date_time" | "select" | "link" | "links" | "text_list" | "grades" | 
+/**  Several of the choices (check boxes). */
+"choices" | 
+/**  A year (a whole number in 1900..=2100): written without a thousands separator. */
+"year";
 
 /**  An inspection's page. */
 export type InspectionPage = {
@@ -904,6 +946,22 @@ export type IssuedView = {
 	issued_at: string,
 };
 
+/**  A commune's key areas as the console lists them. */
+export type KeyAreaLine = {
+	commune_code: string,
+	commune: string,
+	/**  "Đang chuyển hóa: 2 · Đã chuyển hóa: 1 · Hết thời hạn, chưa chuyển hóa: 0". */
+	counts: string,
+	/**  "Bãi sông Đắk Bla (hạn 30/06/2026)". */
+	overdue: string[],
+};
+
+/**  Key areas by status and what needs attention. */
+export type KeyAreas = {
+	by_status: StatusCount[],
+	overdue: LinkRef[],
+};
+
 /**  A key file's id and fingerprint, to read against the sealed paper form before registering it. */
 export type KeyCheck = {
 	key_id: string,
@@ -928,7 +986,13 @@ export type Kind = "area" | "unit" | "model" | "review" | "team" | "member" | "a
 /**  A remediation task an inspection set. */
 "remedy" | 
 /**  An answer to a remediation task (what was done), and the reviewer's verdict on it. */
-"remedy_report";
+"remedy_report" | 
+/**  The commune's plan for a year: goals and targets on the report's indicators (Kế hoạch, chỉ tiêu). */
+"plan" | 
+/**  A key, complex area for security and order, listed by decision and transformed by a plan. */
+"key_area" | 
+/**  A periodic assessment of a key area (its history). */
+"key_area_review";
 
 /**  Counts of one kind of unit. */
 export type KindCountsView = {
@@ -1065,6 +1129,19 @@ export type Pick =
 "backup" | 
 /**  An officer's spreadsheet to import (`.xlsx`, `.ods`, `.csv`…). */
 "spreadsheet";
+
+/**  The year's targets as the dashboard shows them: done / target and the pace. */
+export type PlanProgress = {
+	year: number,
+	/**  "Theo Kế hoạch số 12/KH-CAX" or "Chỉ tiêu do Công an tỉnh giao (xã chưa lập kế hoạch năm 2026)". */
+	source: string,
+	/**  The plan to open, if any. */
+	plan: LinkRef | null,
+	/**  "Đã qua 95% thời gian của năm (15/12/2025 – 14/12/2026)". */
+	elapsed_text: string,
+	elapsed: number,
+	targets: TargetRow[],
+};
 
 /**  A document shown before it is saved: no number taken, nothing written. */
 export type PreviewView = {
@@ -1363,6 +1440,8 @@ export type SettingsView = {
 	/**  The vote rule in force ("trên 50% số phiếu") and whether it is confirmed. */
 	rule: string,
 	rule_confirmed: boolean,
+	/**  Whose rule it is (the Thông tư sets none). */
+	rule_basis: string,
 	/**  "Có", "Không", or "Chưa ghi nhận". */
 	officer_disciplined: string,
 	discipline_note: string | null,
@@ -1404,6 +1483,12 @@ export type Stage = "setup" | "login" | "ready" |
 "province_login" | 
 /**  The province's console. */
 "province_ready";
+
+export type StatusCount = {
+	status: string,
+	label: string,
+	count: number,
+};
 
 /**  A step that was done: who, when, and its data. */
 export type StepDone = {
@@ -1468,6 +1553,45 @@ export type TakeField = {
 	field: string,
 	/**  1-based version number. */
 	version: number,
+};
+
+/**  One target of a commune (or of the province's total) as the console shows it. */
+export type TargetCell = {
+	code: string,
+	label: string,
+	/**  "3" or "7/10 đơn vị (70%)". */
+	done: string,
+	/**  "12" or "80%". */
+	target: string,
+	/**  `done`, `on_track`, `behind`, `waiting`. */
+	pace: string,
+	pace_text: string,
+};
+
+export type TargetRow = {
+	code: string,
+	label: string,
+	/**  "12" or "7/10 đơn vị (70%)". */
+	done: string,
+	/**  "24" or "80%". */
+	target: string,
+	/**  0 to 100: how much of the target is done (a bar's length). */
+	share: number,
+	/**  `done`, `on_track`, `behind`, `waiting`. */
+	pace: string,
+	/**  "Đã đạt", "Đúng tiến độ", "Chậm tiến độ (cần 22 đến nay)", "Chờ kết quả xét cuối năm". */
+	pace_text: string,
+};
+
+/**  The year's targets across the province. */
+export type TargetsView = {
+	year: number,
+	communes: CommuneTargets[],
+	/**  The province's total (shares left out). */
+	total: TargetCell[],
+	indicators: IndicatorChoice[],
+	/**  What the province set for the year, one line each ("Mọi xã: Số buổi tuyên truyền 12; …"). */
+	set: string[],
 };
 
 /**  Where a task stands. */
