@@ -105,19 +105,21 @@ grep -q "Thôn Plei Bông" <<<"$areas" || fail "phongtrao.exe list area không t
 [ -f "$smoke/xa.db" ] && ! grep -q "Plei" "$smoke/xa.db" || fail "kho dữ liệu của bản Windows không được mã hóa"
 
 # The province (Linux) enrolls the commune, which exports a bundle on Windows; the province imports it.
+# The province store has its own chief (its only account): not the commune's PHONGTRAO_USER.
+province() { env -u PHONGTRAO_USER "$linux" province "$@"; }
 tinh="$smoke/tinh"
 usb="$smoke/usb"
 mkdir -p "$usb"
-enrollment=$("$linux" province init --dir "$tinh" --province-code 51 --province "Quảng Ngãi" | tail -n1)
+enrollment=$(province init --dir "$tinh" --province-code 51 --province "Quảng Ngãi" | tail -n1)
 win --db "$db" enroll "$(winpath "$enrollment")" >/dev/null
 win --db "$db" key export-pub --out "$(winpath "$smoke/xa.pub")" >/dev/null
-"$linux" province --dir "$tinh" register --commune-code 23535 --pubkey "$smoke/xa.pub" >/dev/null
+province --dir "$tinh" register --commune-code 23535 --pubkey "$smoke/xa.pub" >/dev/null
 win --db "$db" bundle export --out "$(winpath "$usb")" >/dev/null
 bundle=$(ls "$usb"/51-23535-k0-000001-*.ptb 2>/dev/null | head -n1)
 [ -n "$bundle" ] || fail "phongtrao.exe không ghi gói đồng bộ vào $usb"
-"$linux" province --dir "$tinh" import "$bundle" --receipt-out "$smoke/bien-nhan" >"$smoke/import.txt" ||
+province --dir "$tinh" import "$bundle" --receipt-out "$smoke/bien-nhan" >"$smoke/import.txt" ||
   fail "bản Linux ở tỉnh không nhập được gói của bản Windows: $(cat "$smoke/import.txt")"
-"$linux" province --dir "$tinh" figures --commune 23535 >"$smoke/figures.txt"
+province --dir "$tinh" figures --period "$(date +%Y)" --commune 23535 >"$smoke/figures.txt"
 receipt=$(find "$smoke/bien-nhan" -name '*.ptb' | head -n1)
 [ -n "$receipt" ] || fail "tỉnh không ghi biên nhận"
 win --db "$db" bundle import "$(winpath "$receipt")" >/dev/null
@@ -131,7 +133,7 @@ win --db "$db" audit verify >/dev/null || fail "nhật ký kiểm tra của bả
 
 # The installer: silent install for this user, the installed command line runs, uninstall keeps the data.
 wine "$setup" /S
-installed="$WINEPREFIX/drive_c/users/$USER/AppData/Local/Programs/phongtrao"
+installed="$WINEPREFIX/drive_c/users/${USER:-$(id -un)}/AppData/Local/Programs/phongtrao"
 [ -d "$installed" ] || installed=$(find "$WINEPREFIX/drive_c/users" -type d -path '*Programs/phongtrao' | head -n1)
 for f in phongtrao.exe phongtrao-app.exe WebView2Loader.dll go-cai-dat.exe; do
   [ -f "$installed/$f" ] || fail "bộ cài không chép $f vào $installed"
