@@ -6,31 +6,9 @@
 // unit answers again and the chief accepts it: the task is done and can no longer be answered.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Driver } from "./wd.mjs";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
-const cli = path.join(path.dirname(app), "phongtrao");
-const shots = path.join(root, "docs/screenshots");
-const PW = "mat-khau-truong-1";
-
-function run(db, args) {
-  return execFileSync(cli, ["--db", db, ...args], {
-    env: { ...process.env, PHONGTRAO_PASSWORD: PW, PHONGTRAO_USER: "nguyenvanan" },
-  }).toString();
-}
-
-/** dd/mm/yyyy of today plus `days`. */
-function day(days) {
-  const t = new Date(Date.now() + days * 86_400_000);
-  const p = (n) => String(n).padStart(2, "0");
-  return `${p(t.getDate())}/${p(t.getMonth() + 1)}/${t.getFullYear()}`;
-}
+import { cleanup, day, initCommune, launch, login, run, scratch, shots } from "./common.mjs";
 
 describe("inspections and remediation in the window", { timeout: 300_000 }, () => {
   let d;
@@ -39,11 +17,9 @@ describe("inspections and remediation in the window", { timeout: 300_000 }, () =
   let inspection;
 
   before(async () => {
-    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-inspect-"));
+    dir = scratch("inspect");
     db = path.join(dir, "xa.db");
-    run(db, ["init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
-      "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+    initCommune(db);
     const area = run(db, ["add", "area", "--json", JSON.stringify({
       name: "Thôn Đắk Năng", kind: "thon", households: 210, population: 860 })]).trim();
     run(db, ["add", "activity", "--json", JSON.stringify({
@@ -64,27 +40,18 @@ describe("inspections and remediation in the window", { timeout: 300_000 }, () =
       ] })]).trim();
     const home = path.join(dir, "home");
     fs.mkdirSync(home);
-    d = await Driver.launch({
+    d = await launch({
       PHONGTRAO_DB: db,
       PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
       HOME: home,
       XDG_CONFIG_HOME: path.join(home, ".config"),
     });
-    await d.open(app);
-    await d.setSize(1366, 768);
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("counts open and overdue tasks on the dashboard and lists them with their state", async () => {
-    await d.findText("h1", "Đăng nhập");
-    await d.type("#f-username", "nguyenvanan");
-    await d.type("#f-password", PW);
-    await d.click("[data-test=login-submit]");
-    await d.findText("h1", "Tổng quan phong trào");
+    await login(d, { username: "nguyenvanan" });
     assert.equal(await d.text("[data-test=kpi-remedies-open]"), "2");
     assert.equal(await d.text("[data-test=kpi-remedies-overdue]"), "1");
     await d.findText("[data-test=alerts]", "Nhiệm vụ khắc phục «Bổ sung đầy đủ sổ theo dõi tin báo, tố giác» đã quá hạn");

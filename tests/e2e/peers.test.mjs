@@ -6,22 +6,9 @@
 // The USB stick is a folder under PHONGTRAO_DRIVES_DIR (fsutil::removable_drives).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Driver } from "./wd.mjs";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
-const cli = path.join(path.dirname(app), "phongtrao");
-const shots = path.join(root, "docs/screenshots");
-const PW = "mat-khau-truong-1";
-
-function phongtrao(args) {
-  return execFileSync(cli, args, { env: { ...process.env, PHONGTRAO_PASSWORD: PW }, encoding: "utf8" });
-}
+import { cleanup, initCommune, launch, login, phongtrao, scratch, shots } from "./common.mjs";
 
 describe("two laptops of one commune, by USB stick", { timeout: 300_000 }, () => {
   let d;
@@ -32,33 +19,23 @@ describe("two laptops of one commune, by USB stick", { timeout: 300_000 }, () =>
   let areaId;
 
   before(async () => {
-    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-peers-"));
+    dir = scratch("peers");
     db = path.join(dir, "xa.db");
     other = path.join(dir, "may-binh.db");
     usb = path.join(dir, "media", "USB-XA");
     fs.mkdirSync(usb, { recursive: true });
-    phongtrao(["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
-      "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+    initCommune(db);
     areaId = phongtrao(["--db", db, "add", "area", "--json",
       '{"name": "Thôn Plei Bông", "kind": "thon", "households": 90, "population": 400}']).trim().split(/\s+/)[0];
-    d = await Driver.launch({
+    d = await launch({
       PHONGTRAO_DB: db,
       PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
       PHONGTRAO_DRIVES_DIR: path.join(dir, "media"),
     });
-    await d.open(app);
-    await d.setSize(1366, 768);
-    await d.findText("h1", "Đăng nhập");
-    await d.type("#f-password", PW);
-    await d.click("[data-test=login-submit]");
-    await d.findText("h1", "Tổng quan phong trào");
+    await login(d);
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("invites a new laptop from the window; the new laptop joins and sends its first bundle", async () => {
     await d.click("[data-test=nav-peers]");
@@ -141,28 +118,22 @@ describe("a new laptop's first run takes the chief's invitation", { timeout: 300
   let usb;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-join-"));
+    dir = scratch("join");
     chief = path.join(dir, "xa.db");
     usb = path.join(dir, "media", "USB-XA");
     fs.mkdirSync(usb, { recursive: true });
-    phongtrao(["--db", chief, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
-      "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+    initCommune(chief);
     phongtrao(["--db", chief, "add", "area", "--json",
       '{"name": "Thôn Plei Bông", "kind": "thon", "households": 90, "population": 400}']);
-    d = await Driver.launch({
+    d = await launch({
       PHONGTRAO_DB: path.join(dir, "may-moi.db"),
       PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
       PHONGTRAO_DRIVES_DIR: path.join(dir, "media"),
     });
-    await d.open(app);
-    await d.setSize(1366, 768);
     await d.findText("h1", "Thiết lập lần đầu");
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("reads the invitation, shows the fingerprint to compare, and joins; the first exchange brings the records", async () => {
     const invitation = phongtrao(["--db", chief, "peer", "invite", "--officer", "Trần Văn Bình", "--out", usb]).trim();

@@ -8,22 +8,9 @@
 // goes through.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Driver } from "./wd.mjs";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
-const cli = path.join(path.dirname(app), "phongtrao");
-const shots = path.join(root, "docs/screenshots");
-const PW = "mat-khau-truong-1";
-
-function phongtrao(args) {
-  return execFileSync(cli, args, { env: { ...process.env, PHONGTRAO_PASSWORD: PW }, encoding: "utf8" });
-}
+import { cleanup, initCommune, launch, login, phongtrao, scratch, shots } from "./common.mjs";
 
 const decisions = (dir) =>
   fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.includes("quyet-dinh") && f.endsWith(".ptb")).sort() : [];
@@ -41,18 +28,12 @@ describe("the province returns and approves a commune's period; the commune corr
   /** Opens the window on the province's store (no commune store) or the commune's. */
   async function openAs(where) {
     await d?.quit();
-    d = await Driver.launch({
+    d = await launch({
       PHONGTRAO_DB: where === "tinh" ? path.join(dir, "khong-co.db") : db,
       PHONGTRAO_PROVINCE_DIR: tinh,
       PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
     });
-    await d.open(app);
-    await d.setSize(1366, 768);
-    await d.findText("h1", "Đăng nhập");
-    await d.type("#f-password", PW);
-    await d.click("[data-test=login-submit]");
-    if (where === "tinh") await d.findText(".brand", "Công an tỉnh Quảng Ngãi");
-    else await d.findText("h1", "Tổng quan phong trào");
+    await login(d, where === "tinh" ? { landing: [".brand", "Công an tỉnh Quảng Ngãi"] } : {});
   }
 
   /** The commune sends what is new; the province imports it (command line, as the USB trip). */
@@ -80,15 +61,13 @@ describe("the province returns and approves a commune's period; the commune corr
   }
 
   before(async () => {
-    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-review-"));
+    dir = scratch("review");
     db = path.join(dir, "xa.db");
     tinh = path.join(dir, "tinh");
     usb = path.join(dir, "usb");
     fs.mkdirSync(usb);
     const enrollment = phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
-    phongtrao(["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
-      "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+    initCommune(db);
     phongtrao(["--db", db, "enroll", enrollment]);
     phongtrao(["--db", db, "key", "export-pub", "--out", path.join(dir, "xa.pub")]);
     phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23535", "--pubkey", path.join(dir, "xa.pub")]);
@@ -100,10 +79,7 @@ describe("the province returns and approves a commune's period; the commune corr
     send();
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("the province sees November as Đã gửi and returns it with three reasons", async () => {
     await openAs("tinh");

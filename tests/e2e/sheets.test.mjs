@@ -8,23 +8,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Driver } from "./wd.mjs";
+import { cleanup, initCommune, launch, login, run, scratch, shots } from "./common.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
-const cli = path.join(path.dirname(app), "phongtrao");
-const shots = path.join(root, "docs/screenshots");
-const PW = "mat-khau-truong-1";
 const TEAM = "Tổ bảo vệ ANTT Thôn Đắk Năng";
-
-function run(db, args) {
-  return execFileSync(cli, ["--db", db, ...args], {
-    env: { ...process.env, PHONGTRAO_PASSWORD: PW, PHONGTRAO_USER: "nguyenvanan" },
-  }).toString();
-}
 
 const HEADER = "Tổ bảo vệ ANTT;Họ và tên;Ngày sinh;Nơi cư trú;Cư trú từ ngày;Trình độ học vấn;Chức danh;Ngày phân công";
 const row = (name, born, education = "THCS", role = "Tổ viên", team = TEAM) =>
@@ -50,11 +37,9 @@ describe("spreadsheets in the window", { timeout: 300_000 }, () => {
   let folder;
 
   before(async () => {
-    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-sheets-"));
+    dir = scratch("sheets");
     db = path.join(dir, "xa.db");
-    run(db, ["init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
-      "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+    initCommune(db);
     const area = run(db, ["add", "area", "--json", JSON.stringify({
       name: "Thôn Đắk Năng", kind: "thon", households: 210, population: 860 })]).trim();
     run(db, ["add", "team", "--json", JSON.stringify({ name: TEAM, area_ids: [area] })]);
@@ -65,30 +50,21 @@ describe("spreadsheets in the window", { timeout: 300_000 }, () => {
     const home = path.join(dir, "home");
     fs.mkdirSync(home);
     folder = path.join(home, "Documents", "phongtrao");
-    d = await Driver.launch({
+    d = await launch({
       PHONGTRAO_DB: db,
       PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
       PHONGTRAO_DRIVES_DIR: drives,
       HOME: home,
       XDG_CONFIG_HOME: path.join(home, ".config"),
     });
-    await d.open(app);
-    await d.setSize(1366, 768);
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   const memberCount = () => run(db, ["list", "member"]).trim().split("\n").filter(Boolean).length;
 
   it("previews a file from the stick with its three bad rows named, and saves nothing", async () => {
-    await d.findText("h1", "Đăng nhập");
-    await d.type("#f-username", "nguyenvanan");
-    await d.type("#f-password", PW);
-    await d.click("[data-test=login-submit]");
-    await d.findText("h1", "Tổng quan phong trào");
+    await login(d, { username: "nguyenvanan" });
     await d.click("[data-test=nav-member]");
     await d.find("[data-test=list-search]");
     await d.click("[data-test=sheet-import]");

@@ -8,22 +8,9 @@
 // the dialog's answer goes to (the stick's button, a typed path), then the same commands.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Driver } from "./wd.mjs";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
-const cli = path.join(path.dirname(app), "phongtrao");
-const shots = path.join(root, "docs/screenshots");
-const PW = "mat-khau-truong-1";
-
-function phongtrao(args) {
-  return execFileSync(cli, args, { env: { ...process.env, PHONGTRAO_PASSWORD: PW }, encoding: "utf8" });
-}
+import { cleanup, initCommune, launch, login, phongtrao, scratch, shots } from "./common.mjs";
 
 describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
   let d;
@@ -33,34 +20,24 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
   let tinh;
 
   before(async () => {
-    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-sync-"));
+    dir = scratch("sync");
     db = path.join(dir, "xa.db");
     usb = path.join(dir, "media", "USB-XA");
     tinh = path.join(dir, "tinh");
     fs.mkdirSync(usb, { recursive: true });
-    phongtrao(["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
-      "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+    initCommune(db);
     phongtrao(["--db", db, "add", "area", "--json", '{"name": "Thôn Plei Bông", "kind": "thon", "households": 90, "population": 400}']);
     const enrollment = phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
     fs.copyFileSync(enrollment, path.join(usb, path.basename(enrollment)));
-    d = await Driver.launch({
+    d = await launch({
       PHONGTRAO_DB: db,
       PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
       PHONGTRAO_DRIVES_DIR: path.join(dir, "media"),
     });
-    await d.open(app);
-    await d.setSize(1366, 768);
-    await d.findText("h1", "Đăng nhập");
-    await d.type("#f-password", PW);
-    await d.click("[data-test=login-submit]");
-    await d.findText("h1", "Tổng quan phong trào");
+    await login(d);
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("explains the round trip, and enrolls from the bundle found on the stick", async () => {
     await d.click("[data-test=nav-sync]");

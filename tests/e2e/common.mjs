@@ -1,0 +1,75 @@
+// What the end-to-end files share, written once: where the programs and the screenshots are, the
+// command line with a password, a scratch folder, the demo's commune store, the window started at the
+// screenshots' size and logged in, and the clean-up. Each test file keeps its own story.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Driver } from "./wd.mjs";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
+export const cli = path.join(path.dirname(app), "phongtrao");
+export const shots = path.join(root, "docs/screenshots");
+/** The commune chief's password (Nguyễn Văn An, login nguyenvanan). */
+export const PW = "mat-khau-truong-1";
+
+/** Runs the command line with `password` in PHONGTRAO_PASSWORD (and `env`); returns what it printed. */
+export function phongtrao(args, { password = PW, env = {} } = {}) {
+  return execFileSync(cli, args, {
+    env: { ...process.env, PHONGTRAO_PASSWORD: password, ...env },
+    encoding: "utf8",
+  });
+}
+
+/** The command line on the commune store `db`, as its chief nguyenvanan (`env` added or overriding). */
+export function run(db, args, env = {}) {
+  return phongtrao(["--db", db, ...args], { env: { PHONGTRAO_USER: "nguyenvanan", ...env } });
+}
+
+/** Makes the commune store `db`: Xã Ia Đal (23535), Quảng Ngãi (51), its chief Nguyễn Văn An (PW). */
+export function initCommune(db) {
+  run(db, ["init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
+    "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+}
+
+/** A new scratch folder `phongtrao-e2e-<name>-…`, once the window's program is known to be built. */
+export function scratch(name) {
+  assert.ok(fs.existsSync(app), `app binary missing: ${app} (build it with cargo build -p phongtrao-app)`);
+  return fs.mkdtempSync(path.join(os.tmpdir(), `phongtrao-e2e-${name}-`));
+}
+
+/** Starts the window with `env` (its store, drives, folders…) at the screenshots' size, 1366×768. */
+export async function launch(env) {
+  const d = await Driver.launch(env);
+  await d.open(app);
+  await d.setSize(1366, 768);
+  return d;
+}
+
+/**
+ * Logs in on the login page (typing `username` when given) and waits for the page that follows:
+ * `landing` is a [selector, text] pair, the dashboard's title by default, or null not to wait.
+ */
+export async function login(d, { username, password = PW, landing = ["h1", "Tổng quan phong trào"] } = {}) {
+  await d.findText("h1", "Đăng nhập");
+  if (username) await d.type("#f-username", username);
+  await d.type("#f-password", password);
+  await d.click("[data-test=login-submit]");
+  if (landing) await d.findText(...landing);
+}
+
+/** Closes the window (if one was started) and removes the scratch folder (if one was made). */
+export async function cleanup(d, dir) {
+  await d?.quit();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** dd/mm/yyyy of today plus `days`. */
+export function day(days = 0) {
+  const t = new Date(Date.now() + days * 86_400_000);
+  const p = (n) => String(n).padStart(2, "0");
+  return `${p(t.getDate())}/${p(t.getMonth() + 1)}/${t.getFullYear()}`;
+}
