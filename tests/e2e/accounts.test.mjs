@@ -3,42 +3,18 @@
 // The store is made with the command line first (the setup form is tested in app.test.mjs).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Driver } from "./wd.mjs";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
-const cli = path.join(path.dirname(app), "phongtrao");
-const shots = path.join(root, "docs/screenshots");
-const CHIEF_PW = "mat-khau-truong-1";
+import { PW, cleanup, initCommune, launch, login as signIn, scratch, shots } from "./common.mjs";
+const CHIEF_PW = PW;
 const CHIEF_PW2 = "mat-khau-truong-2";
 const BINH_PW = "mat-khau-binh-1";
 const XEM_PW = "mat-khau-xem-1";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function makeStore(db) {
-  execFileSync(cli, ["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
-    "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"], { env: { ...process.env, PHONGTRAO_PASSWORD: CHIEF_PW } });
-}
-
-async function start(env) {
-  const d = await Driver.launch(env);
-  await d.open(app);
-  await d.setSize(1366, 768);
-  return d;
-}
-
-async function login(d, username, password) {
-  await d.findText("h1", "Đăng nhập");
-  await d.type("#f-username", username);
-  await d.type("#f-password", password);
-  await d.click("[data-test=login-submit]");
-}
+/** Logs in and does not wait: the page that follows depends on the account (or the lockout). */
+const login = (d, username, password) => signIn(d, { username, password, landing: null });
 
 async function addArea(d, name, households, population) {
   await d.click("[data-test=nav-area]");
@@ -62,18 +38,13 @@ describe("two officers and a viewer on one laptop", { timeout: 300_000 }, () => 
   let db;
 
   before(async () => {
-    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
-    assert.ok(fs.existsSync(cli), `command line missing: ${cli} (cargo build)`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-acc-"));
+    dir = scratch("acc");
     db = path.join(dir, "xa.db");
-    makeStore(db);
-    d = await start({ PHONGTRAO_DB: db, PHONGTRAO_BACKUP_DELAY_SECONDS: "0" });
+    initCommune(db);
+    d = await launch({ PHONGTRAO_DB: db, PHONGTRAO_BACKUP_DELAY_SECONDS: "0" });
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("the chief adds an officer and a viewer; a bad form saves nothing", async () => {
     await login(d, "nguyenvanan", CHIEF_PW);
@@ -252,17 +223,14 @@ describe("the idle lock", { timeout: 120_000 }, () => {
   let dir;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-idle-"));
+    dir = scratch("idle");
     const db = path.join(dir, "xa.db");
-    makeStore(db);
+    initCommune(db);
     // 15 minutes in use; shortened here so that the test waits seconds.
-    d = await start({ PHONGTRAO_DB: db, PHONGTRAO_IDLE_LOCK_SECONDS: "4" });
+    d = await launch({ PHONGTRAO_DB: db, PHONGTRAO_IDLE_LOCK_SECONDS: "4" });
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("closes the store and returns to the login screen after the idle time", async () => {
     await login(d, "nguyenvanan", CHIEF_PW);

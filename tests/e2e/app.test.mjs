@@ -3,25 +3,12 @@
 // PHONGTRAO_APP: the app binary (default target/debug/phongtrao-app). Screenshots go to docs/screenshots/.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Driver } from "./wd.mjs";
+import { app, cleanup, launch, scratch, shots } from "./common.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
-const shots = path.join(root, "docs/screenshots");
 const PASSWORD = "matkhau-2025";
 
 const settle = () => new Promise((r) => setTimeout(r, 250));
-
-async function start(db) {
-  const d = await Driver.launch({ PHONGTRAO_DB: db });
-  await d.open(app);
-  await d.setSize(1366, 768);
-  return d;
-}
 
 async function kpi(d, name) {
   return d.text(`[data-test=kpi-${name}]`);
@@ -33,16 +20,12 @@ describe("an officer's day in the window", { timeout: 240_000 }, () => {
   let db;
 
   before(async () => {
-    assert.ok(fs.existsSync(app), `app binary missing: ${app} (build it with cargo build -p phongtrao-app)`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-"));
+    dir = scratch("day");
     db = path.join(dir, "xa.db");
-    d = await start(db);
+    d = await launch({ PHONGTRAO_DB: db });
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("first-run setup picks the commune from the official list, refuses bad fields, then opens the home screen", async () => {
     await d.findText("h1", "Thiết lập lần đầu");
@@ -381,14 +364,11 @@ describe("the demo commune", { timeout: 240_000 }, () => {
   let dir;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-demo-"));
-    d = await start(path.join(dir, "demo.db"));
+    dir = scratch("demo");
+    d = await launch({ PHONGTRAO_DB: path.join(dir, "demo.db") });
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("opens the demo commune logged in as its chief, who logs in again with the demo password", async () => {
     await d.click("[data-test=open-demo]");

@@ -6,18 +6,10 @@
 // The store, its area and its school are made with the command line first.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Driver } from "./wd.mjs";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
-const cli = path.join(path.dirname(app), "phongtrao");
-const shots = path.join(root, "docs/screenshots");
-const CHIEF_PW = "mat-khau-truong-1";
+import { PW, cleanup, initCommune, launch, login as signIn, run, scratch, shots } from "./common.mjs";
+const CHIEF_PW = PW;
 const BINH_PW = "mat-khau-binh-1";
 
 const now = new Date();
@@ -25,15 +17,8 @@ const Y = now.getFullYear();
 const p2 = (n) => String(n).padStart(2, "0");
 const TODAY = `${p2(now.getDate())}/${p2(now.getMonth() + 1)}/${Y}`;
 
-function run(db, args, env = {}) {
-  return execFileSync(cli, ["--db", db, ...args], {
-    env: { ...process.env, PHONGTRAO_PASSWORD: CHIEF_PW, PHONGTRAO_USER: "nguyenvanan", ...env },
-  }).toString();
-}
-
 function makeStore(db) {
-  run(db, ["init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
-    "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+  initCommune(db);
   const id = (out) => out.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)[0];
   // The area's register already holds its Q1 resolution, households and registration date.
   const area = id(run(db, ["add", "area", "--json", JSON.stringify({
@@ -72,11 +57,7 @@ async function scriptErrors(d) {
 
 async function login(d, username, password) {
   await watchErrors(d);
-  await d.findText("h1", "Đăng nhập");
-  await d.type("#f-username", username);
-  await d.type("#f-password", password);
-  await d.click("[data-test=login-submit]");
-  await d.findText("h1", "Tổng quan phong trào");
+  await signIn(d, { username, password });
 }
 
 async function step(d, label) {
@@ -194,20 +175,13 @@ describe("the yearly certification through the window", { timeout: 600_000 }, ()
   let ids;
 
   before(async () => {
-    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
-    assert.ok(fs.existsSync(cli), `command line missing: ${cli} (cargo build)`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-cert-"));
+    dir = scratch("cert");
     const db = path.join(dir, "xa.db");
     ids = makeStore(db);
-    d = await Driver.launch({ PHONGTRAO_DB: db, PHONGTRAO_BACKUP_DELAY_SECONDS: "3600" });
-    await d.open(app);
-    await d.setSize(1366, 768);
+    d = await launch({ PHONGTRAO_DB: db, PHONGTRAO_BACKUP_DELAY_SECONDS: "3600" });
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("shows the year: the commune first, every unit with its step, deadlines and warnings", async () => {
     await login(d, "nguyenvanan", CHIEF_PW);

@@ -35,9 +35,10 @@ export function initCommune(db) {
     "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
 }
 
-/** A new scratch folder `phongtrao-e2e-<name>-…`, once the window's program is known to be built. */
+/** A new scratch folder `phongtrao-e2e-<name>-…`, once both programs are known to be built. */
 export function scratch(name) {
   assert.ok(fs.existsSync(app), `app binary missing: ${app} (build it with cargo build -p phongtrao-app)`);
+  assert.ok(fs.existsSync(cli), `command line missing: ${cli} (cargo build)`);
   return fs.mkdtempSync(path.join(os.tmpdir(), `phongtrao-e2e-${name}-`));
 }
 

@@ -13,28 +13,14 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Driver } from "./wd.mjs";
+import { cleanup, initCommune, launch, login, run, scratch, shots } from "./common.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
-const cli = path.join(path.dirname(app), "phongtrao");
-const shots = path.join(root, "docs/screenshots");
-const PW = "mat-khau-truong-1";
 const Y = new Date().getFullYear();
 const TITLE = "Họp bình xét khu dân cư an toàn về an ninh, trật tự – Thôn Đắk Năng";
 
-function run(db, args) {
-  return execFileSync(cli, ["--db", db, ...args], {
-    env: { ...process.env, PHONGTRAO_PASSWORD: PW, PHONGTRAO_USER: "nguyenvanan" },
-  }).toString();
-}
-
 function makeStore(db) {
-  run(db, ["init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
-    "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+  initCommune(db);
   run(db, ["add", "meeting", "--json", JSON.stringify({
     title: TITLE, kind: "binh_xet", starts_at: `05/11/${Y - 1} 19:00`, ends_at: `05/11/${Y - 1} 21:30`,
     place: "Nhà văn hóa Thôn Đắk Năng", chair: "Rơ Mah Hlim", secretary: "Nay H’Blơi",
@@ -58,9 +44,7 @@ describe("printing from the window", { timeout: 300_000 }, () => {
   let opened;
 
   before(async () => {
-    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
-    assert.ok(fs.existsSync(cli), `command line missing: ${cli} (cargo build)`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-print-"));
+    dir = scratch("print");
     const db = path.join(dir, "xa.db");
     makeStore(db);
     // The officer's home folder: the app saves into its Documents/phongtrao.
@@ -72,21 +56,16 @@ describe("printing from the window", { timeout: 300_000 }, () => {
     fs.mkdirSync(bin);
     opened = path.join(dir, "opened.txt");
     fs.writeFileSync(path.join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`, { mode: 0o755 });
-    d = await Driver.launch({
+    d = await launch({
       PHONGTRAO_DB: db,
       PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
       HOME: home,
       XDG_CONFIG_HOME: path.join(home, ".config"),
       PATH: `${bin}:${process.env.PATH}`,
     });
-    await d.open(app);
-    await d.setSize(1366, 768);
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   function numberOf(file) {
     const m = pdftotext(file).match(/Số: (\S+\/BB-CAX)/);
@@ -94,11 +73,7 @@ describe("printing from the window", { timeout: 300_000 }, () => {
   }
 
   it("previews a meeting's biên bản without taking a number, then saves it numbered", async () => {
-    await d.findText("h1", "Đăng nhập");
-    await d.type("#f-username", "nguyenvanan");
-    await d.type("#f-password", PW);
-    await d.click("[data-test=login-submit]");
-    await d.findText("h1", "Tổng quan phong trào");
+    await login(d, { username: "nguyenvanan" });
     await d.click("[data-test=nav-meeting]");
     await d.clickText("td.title button", "Họp bình xét khu dân cư");
     await d.findText("h1", TITLE);

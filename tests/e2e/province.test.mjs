@@ -8,20 +8,14 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Driver } from "./wd.mjs";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
-const cli = path.join(path.dirname(app), "phongtrao");
-const shots = path.join(root, "docs/screenshots");
+import { app, cleanup, phongtrao as commandLine, launch, login, scratch, shots } from "./common.mjs";
 const PW = "mat-khau-xa-12";
 const CHIEF_PW = "mat-khau-tinh-1";
 
 function phongtrao(args, password = PW) {
-  return execFileSync(cli, args, { env: { ...process.env, PHONGTRAO_PASSWORD: password }, encoding: "utf8" });
+  return commandLine(args, { password });
 }
 
 // A spreadsheet's first sheet read back by a reader that is not ours (Debian's openpyxl): one line per
@@ -49,24 +43,18 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
   ];
 
   before(async () => {
-    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-province-"));
+    dir = scratch("province");
     tinh = path.join(dir, "tinh");
     usb = path.join(dir, "usb");
     fs.mkdirSync(usb);
-    d = await Driver.launch({
+    d = await launch({
       PHONGTRAO_DB: path.join(dir, "khong-co.db"),
       PHONGTRAO_PROVINCE_DIR: tinh,
       PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
     });
-    await d.open(app);
-    await d.setSize(1366, 768);
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("asks at first run which police this computer is for, and creates the province", async () => {
     await d.findText("h1", "Thiết lập lần đầu");
@@ -255,27 +243,19 @@ describe("the demo province: late list, figures to one record, report, quarantin
   let tinh;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-province-demo-"));
+    dir = scratch("province-demo");
     tinh = path.join(dir, "tinh");
     phongtrao(["province", "demo", "--dir", tinh, "--communes", "8"], "phongtrao-demo");
-    d = await Driver.launch({
+    d = await launch({
       PHONGTRAO_DB: path.join(dir, "khong-co.db"),
       PHONGTRAO_PROVINCE_DIR: tinh,
       PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
     });
-    await d.open(app);
-    await d.setSize(1366, 768);
     await d.find("[data-test=login-province]");
-    await d.type("#f-username", "tinh");
-    await d.type("#f-password", "phongtrao-demo");
-    await d.click("[data-test=login-submit]");
-    await d.findText(".brand", "Công an tỉnh Quảng Ngãi");
+    await login(d, { username: "tinh", password: "phongtrao-demo", landing: [".brand", "Công an tỉnh Quảng Ngãi"] });
   });
 
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("lists the late communes, prints the late list on one page and exports it", async () => {
     await d.click("[data-test=pnav-communes]");
@@ -444,7 +424,7 @@ describe("the province's figures of a commune equal that commune's own dashboard
   const num = (s) => Number(String(s).replace(/\./g, "").trim());
 
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-province-equal-"));
+    dir = scratch("province-equal");
     db = path.join(dir, "xa.db");
     tinh = path.join(dir, "tinh");
     const usb = path.join(dir, "usb");
@@ -459,9 +439,7 @@ describe("the province's figures of a commune equal that commune's own dashboard
     phongtrao(["province", "--dir", tinh, "import", bundle], DEMO);
   });
 
-  after(() => {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(undefined, dir));
 
   it("reads the same teams, members and active models in both windows", async () => {
     // The commune's own window: its dashboard.

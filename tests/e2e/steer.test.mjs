@@ -6,62 +6,34 @@
 // The store, an area and two propaganda sessions are made with the command line first.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Driver } from "./wd.mjs";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const app = path.resolve(root, process.env.PHONGTRAO_APP || "target/debug/phongtrao-app");
-const cli = path.join(path.dirname(app), "phongtrao");
-const shots = path.join(root, "docs/screenshots");
-const CHIEF_PW = "mat-khau-truong-1";
+import { PW, cleanup, initCommune, launch, login as signIn, run, scratch, shots } from "./common.mjs";
+const CHIEF_PW = PW;
 const VIEWER_PW = "mat-khau-xem-1";
 
 const now = new Date();
 const p2 = (n) => String(n).padStart(2, "0");
 const TODAY = `${p2(now.getDate())}/${p2(now.getMonth() + 1)}/${now.getFullYear()}`;
 
-function run(db, args, env = {}) {
-  return execFileSync(cli, ["--db", db, ...args], {
-    env: { ...process.env, PHONGTRAO_PASSWORD: CHIEF_PW, PHONGTRAO_USER: "nguyenvanan", ...env },
-  }).toString();
-}
-
-async function login(d, username, password) {
-  await d.findText("h1", "Đăng nhập");
-  await d.type("#f-username", username);
-  await d.type("#f-password", password);
-  await d.click("[data-test=login-submit]");
-  await d.findText("h1", "Tổng quan phong trào");
-}
+const login = (d, username, password) => signIn(d, { username, password });
 
 describe("steering: the year's plan and the key areas", { timeout: 600_000 }, () => {
   let d;
   let dir;
   before(async () => {
-    assert.ok(fs.existsSync(app), `app binary missing: ${app}`);
-    assert.ok(fs.existsSync(cli), `command line missing: ${cli} (cargo build)`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phongtrao-e2e-steer-"));
+    dir = scratch("steer");
     const db = path.join(dir, "xa.db");
-    run(db, ["init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
-      "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
+    initCommune(db);
     run(db, ["add", "area", "--json", JSON.stringify({ name: "Thôn Kon Rốc", kind: "thon", households: 80, population: 300 })]);
     for (const topic of ["Phòng, chống lừa đảo qua mạng", "Phòng, chống ma túy"]) {
       run(db, ["add", "activity", "--json", JSON.stringify({ category: "tuyen_truyen", date: TODAY, form: "hop_dan", topic, attendances: 50 })]);
     }
     run(db, ["account", "add", "--username", "canboxem", "--name", "Lê Văn Xem", "--role", "viewer"],
       { PHONGTRAO_NEW_PASSWORD: VIEWER_PW });
-    d = await Driver.launch({ PHONGTRAO_DB: db, PHONGTRAO_BACKUP_DELAY_SECONDS: "3600", PHONGTRAO_PRINT_DIR: path.join(dir, "in") });
-    await d.open(app);
-    await d.setSize(1366, 768);
+    d = await launch({ PHONGTRAO_DB: db, PHONGTRAO_BACKUP_DELAY_SECONDS: "3600", PHONGTRAO_PRINT_DIR: path.join(dir, "in") });
   });
-  after(async () => {
-    await d?.quit();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cleanup(d, dir));
 
   it("draws up the year's plan from the dashboard; progress is counted from the activities", async () => {
     await login(d, "nguyenvanan", CHIEF_PW);
