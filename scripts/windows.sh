@@ -11,7 +11,7 @@
 #
 # Exit status: 0 built and smoke-tested; 1 a failure; 3 the Windows target cannot be had on this machine
 # (rustup could not add x86_64-pc-windows-gnu: it downloads from rustup's server), nothing was built.
-# Slow: a cold build of both programs takes the better part of an hour on 2 shared cores (README.md has
+# Slow: a cold build of both programs took 18 minutes on 2 shared cores (README.md has
 # the figure); it runs under `nice -n 19`. Never run it beside another heavy build.
 # Usage: scripts/windows.sh [--no-wine]
 set -euo pipefail
@@ -61,6 +61,10 @@ cp "$rel/phongtrao.exe" "$rel/phongtrao-app.exe" "$out/"
 loader=$(ls -t "$rel"/build/webview2-com-sys-*/out/x64/WebView2Loader.dll 2>/dev/null | head -n1)
 [ -n "$loader" ] || fail "không thấy WebView2Loader.dll trong $rel/build/webview2-com-sys-*/out/x64"
 cp "$loader" "$out/"
+# No symbol table in what is handed out (the GNU target keeps it: 57.6 MB and 78.5 MB unstripped; the
+# profile's `strip = "debuginfo"` keeps Linux's symbols for panics' backtraces). A panic's message still
+# names its file and line.
+x86_64-w64-mingw32-strip "$out/phongtrao.exe" "$out/phongtrao-app.exe"
 # (Outputs are read whole before they are searched: `cmd | grep -q` with pipefail fails when grep stops
 # reading early and the command gets SIGPIPE.)
 imports=$(x86_64-w64-mingw32-objdump -p "$out/phongtrao-app.exe")
