@@ -185,3 +185,19 @@ hãy đề nghị Công an tỉnh mở lại kỳ này.",
         crate::date::display_local(lock.at),
     )
 }
+
+/// What an exchange says of another laptop's change taken into an approved period (docs/SYNC.md,
+/// "Several laptops of one commune"): made there before that laptop knew of the approval.
+pub fn merged_message(kind: Kind, title: &str, lock: &Decision, officer: &str) -> String {
+    format!(
+        "{} «{}» thuộc kỳ {}, kỳ đã được Công an tỉnh duyệt ({}, lúc {}), nhưng máy của {} đã sửa khi chưa biết kỳ đã khóa. \
+Máy này nhận thay đổi để mọi máy của xã giữ cùng dữ liệu và ghi vào danh sách «Sửa sau khi duyệt»; Công an tỉnh sẽ \
+xem xét khi nhận gói dữ liệu (đồng ý thì mở lại kỳ, không đồng ý thì giữ số liệu đã duyệt)",
+        crate::text::capitalise(kind.label()),
+        crate::text::printable(title, 120),
+        lock.label,
+        lock.by,
+        crate::date::display_local(lock.at),
+        crate::text::printable(officer, 120),
+    )
+}

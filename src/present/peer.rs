@@ -94,8 +94,20 @@ pub fn imported(i: &PeerImported) -> String {
     if !m.new_peers.is_empty() {
         s.push_str(&format!(" Biết thêm máy của: {}.", m.new_peers.join(", ")));
     }
+    if m.decisions > 0 {
+        s.push_str(&format!(
+            " Nhận thêm {} quyết định của Công an tỉnh (đã kiểm tra chữ ký của tỉnh): kỳ đã duyệt thì đã khóa ở máy này.",
+            m.decisions
+        ));
+    }
+    if let Some(why) = &m.decisions_refused {
+        s.push_str(&format!(" Quyết định của Công an tỉnh trong gói không áp dụng được: {why}"));
+    }
     for w in &m.warnings {
         s.push_str(&format!(" Cần xem lại: {w}."));
+    }
+    for w in &m.locked {
+        s.push_str(&format!(" Sửa sau khi duyệt: {w}."));
     }
     s
 }
@@ -239,6 +251,63 @@ pub fn conflict(store: &Store, c: &Conflict) -> Result<ConflictView> {
         fields: out,
         whole_only,
     })
+}
+
+/// A change to a record of an approved period taken in from another laptop, as listed «Sửa sau khi
+/// duyệt»: the record as it was shown here and as it came, field by field.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Serialize)]
+pub struct LockedView {
+    pub id: Uuid,
+    /// "Hoạt động «Tuyên truyền tháng 11»".
+    pub title: String,
+    /// "Tháng 11/2026 (15/10/2026 – 14/11/2026), Công an tỉnh duyệt (Thượng tá Lê Văn C, lúc …)".
+    pub period: String,
+    /// "Máy của Trần Văn Bình, nhận lúc 10:25 ngày 06/12/2026".
+    pub from: String,
+    /// Two values each: before (here), as it came; "(chưa có)" or "(đã xóa)" for no record.
+    pub fields: Vec<FieldDiff>,
+}
+
+/// Every change taken into an approved period from another laptop, the latest first.
+pub fn locked_merges(store: &Store) -> Result<Vec<LockedView>> {
+    store
+        .locked_merges()?
+        .into_iter()
+        .map(|m| {
+            let version = |data: &Option<crate::domain::Doc>| crate::store::Version {
+                hlc: crate::hlc::Hlc(0),
+                origin: Uuid::nil(),
+                vv: Default::default(),
+                data: data.clone(),
+            };
+            let c = Conflict {
+                id: m.id,
+                kind: m.kind,
+                title: m.title.clone(),
+                versions: vec![version(&m.old), version(&m.new)],
+            };
+            let mut fields = conflict(store, &c)?.fields;
+            if m.old.is_none() {
+                for f in &mut fields {
+                    f.values[0] = "(chưa có)".to_owned();
+                }
+            }
+            fields.retain(|f| f.differs || m.old.is_none() || m.new.is_none());
+            Ok(LockedView {
+                id: m.id,
+                title: format!("{} «{}»", crate::text::capitalise(m.kind.label()), m.title),
+                period: format!(
+                    "{}, Công an tỉnh duyệt ({}, lúc {})",
+                    m.period,
+                    m.approved_by,
+                    crate::sync::province::local(&m.approved_at)
+                ),
+                from: format!("Máy của {}, nhận lúc {}", m.from, crate::sync::province::local(&m.at)),
+                fields,
+            })
+        })
+        .collect()
 }
 
 /// Every record in conflict, as the conflict screen lists them.

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "0008_document_reprint", include_str!("migrations/0008_document_reprint.sql")),
     (9, "0009_peers", include_str!("migrations/0009_peers.sql")),
     (10, "0010_period_review", include_str!("migrations/0010_period_review.sql")),
+    (11, "0011_peer_locks", include_str!("migrations/0011_peer_locks.sql")),
 ];
 
 /// The province store's schema (`phongtrao province`), numbered on its own. Append only.

@@ -35,7 +35,8 @@ pub use inspection::{InspectionFile, RemedyCounts, RemedyRow};
 pub use migrate::{MIGRATIONS, PROVINCE_MIGRATIONS, checksum as migration_checksum, latest as latest_schema};
 pub use names::Names;
 pub use peers::{
-    Conflict, Invite, Peer, PeerAck, PeerIn, PeerMerged, Resolution, Version, VersionLine, Vv, vv_dominates,
+    Conflict, Invite, LockedMerge, Peer, PeerAck, PeerIn, PeerMerged, Resolution, Version, VersionLine, Vv,
+    vv_dominates,
 };
 pub use query::{FactRow, Filter, Found, Group, Hit, ListQuery, Op, Page};
 pub use review::{DecisionsApplied, ReturnedItem};
@@ -490,6 +491,7 @@ impl Store {
             wall_ms,
             refs: Default::default(),
             resolving: None,
+            merging: false,
             review: Default::default(),
         })
     }
@@ -1193,6 +1195,9 @@ pub struct Tx<'s> {
     /// every version it was in conflict with, joined. The next local write of that record includes
     /// them all (so it replaces them everywhere) and clears its conflict.
     resolving: Option<(Uuid, Vv)>,
+    /// Another laptop's version of a record is being merged (`peers`): the lock of an approved
+    /// period does not refuse it (docs/SYNC.md, "Approved periods"); the merge lists it instead.
+    merging: bool,
     /// The approved periods and open returned items, read once per transaction (`Tx::check_lock`).
     review: std::cell::RefCell<Option<review::ReviewCache>>,
 }
@@ -1453,8 +1458,11 @@ Hãy giải quyết xung đột trước (mục «Trao đổi với máy khác»
         vv: &Vv,
     ) -> Result<()> {
         // The lock of an approved period: every record write passes here (a local write, a
-        // merge from the province's format or from another laptop of the commune).
-        self.check_lock(kind, id, c.map(|c| (&c.doc, c.title.as_str())))?;
+        // merge from the province's format). Another laptop's version of the commune is taken in
+        // and listed instead (`peers`: the laptops must converge; the province holds the change).
+        if !self.merging {
+            self.check_lock(kind, id, c.map(|c| (&c.doc, c.title.as_str())))?;
+        }
         let seq = self.next_seq()?;
         let (data, title, key) = match c {
             Some(c) => (

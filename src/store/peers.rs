@@ -22,6 +22,7 @@ use uuid::Uuid;
 use super::audit::Audited;
 use super::bundles::{set_state, state};
 use super::{Store, Tx};
+use crate::domain::review::Decision;
 use crate::domain::{self, Checked, Doc, Kind, Saved};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
@@ -197,6 +198,13 @@ pub struct PeerMerged {
     pub new_peers: Vec<String>,
     /// Records that break a rule after the merge (two laptops changed related records): to review.
     pub warnings: Vec<String>,
+    /// Changes to records of a period the province approved, made on the other laptop before it
+    /// knew of the approval: taken in, listed (`Store::locked_merges`), for the province to decide.
+    pub locked: Vec<String>,
+    /// The province's decisions the bundle carried that were new here (checked against the
+    /// province's key), or why they could not be applied.
+    pub decisions: usize,
+    pub decisions_refused: Option<String>,
 }
 
 /// A record in conflict: the version shown first, then the others, latest first.
@@ -206,6 +214,25 @@ pub struct Conflict {
     pub kind: Kind,
     pub title: String,
     pub versions: Vec<Version>,
+}
+
+/// A change to a record of an approved period taken in from another laptop (`Store::locked_merges`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LockedMerge {
+    pub n: i64,
+    pub id: Uuid,
+    pub kind: Kind,
+    pub title: String,
+    /// The period's label ("Tháng 11/2026 (15/10/2026 – 14/11/2026)"), who approved it and when.
+    pub period: String,
+    pub approved_by: String,
+    pub approved_at: String,
+    /// The officer of the laptop whose bundle brought it.
+    pub from: String,
+    /// The record as it was shown here before (`None`: not here, or deleted) and as it came.
+    pub old: Option<Doc>,
+    pub new: Option<Doc>,
+    pub at: String,
 }
 
 /// A person's decision on a conflict (indices into [`Conflict::versions`]).
@@ -296,9 +323,15 @@ fn version_json(v: &Version) -> Value {
 }
 
 impl Tx<'_> {
-    /// Merges the versions a peer sent of one record into its state here. Returns (changed, newly in
-    /// conflict).
-    fn merge_versions(&mut self, kind: Kind, id: Uuid, incoming: Vec<Version>) -> Result<(bool, bool)> {
+    /// Merges the versions a peer (`from`: its installation and officer) sent of one record into its
+    /// state here. Returns (changed, newly in conflict, the approval whose period it changed).
+    fn merge_versions(
+        &mut self,
+        kind: Kind,
+        id: Uuid,
+        incoming: Vec<Version>,
+        from: (Uuid, &str),
+    ) -> Result<(bool, bool, Option<Decision>)> {
         let local = versions_of(&self.tx, id)?;
         let mut all = Vec::new();
         let before: BTreeSet<(Hlc, Uuid)> = match &local {
@@ -320,7 +353,7 @@ impl Tx<'_> {
         let front = frontier(all);
         let after: BTreeSet<(Hlc, Uuid)> = front.iter().map(Version::key).collect();
         if after == before {
-            return Ok((false, false));
+            return Ok((false, false, None));
         }
         let clock = Hlc::observe(Hlc(self.counter("hlc")? as u64), max_in, Hlc::wall_ms());
         self.set_clock(clock)?;
@@ -332,9 +365,42 @@ impl Tx<'_> {
             }
             None => None,
         };
-        self.write_version(kind, id, checked.as_ref(), shown.hlc, shown.origin, &shown.vv)?;
-        clear_siblings(&self.tx, id)?;
+        // A version made on a laptop that did not know yet of the province's approval of its period:
+        // taken in (every laptop must end with the same records), listed here for the officers, and
+        // held at the province when a bundle brings it there, for its reviewer to decide.
+        let mut locked = None;
         let others: Vec<&Version> = front.iter().filter(|v| v.key() != shown.key()).collect();
+        for v in std::iter::once(&shown).chain(others.iter().copied()) {
+            if locked.is_none() && !before.contains(&v.key()) && v.data != old {
+                locked = self.lock_touched(kind, old.as_ref(), v.data.as_ref())?;
+                if let Some(lock) = &locked {
+                    let title = checked.as_ref().map_or_else(
+                        || self.reader().record(id).map(|r| r.map(|r| r.title).unwrap_or_default()),
+                        |c| Ok(c.title.clone()),
+                    )?;
+                    self.tx.execute(
+                        "INSERT INTO locked_merge (id, kind, title, decision, from_id, from_officer, old, new, at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        params![
+                            id.to_string(),
+                            kind.code(),
+                            title,
+                            lock.n,
+                            from.0.to_string(),
+                            from.1,
+                            old.clone().map(|d| Value::Object(d).to_string()),
+                            v.data.clone().map(|d| Value::Object(d).to_string()),
+                            chrono::Utc::now().to_rfc3339()
+                        ],
+                    )?;
+                }
+            }
+        }
+        self.merging = true;
+        let written = self.write_version(kind, id, checked.as_ref(), shown.hlc, shown.origin, &shown.vv);
+        self.merging = false;
+        written?;
+        clear_siblings(&self.tx, id)?;
         for v in &others {
             self.tx
                 .prepare_cached("INSERT INTO record_sibling (id, hlc, origin, vv, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
@@ -361,7 +427,7 @@ impl Tx<'_> {
             let v = serde_json::json!({"versions": front.iter().map(version_json).collect::<Vec<_>>()});
             self.audit_change("conflict", Audited { kind: Some(kind), id: Some(id), old: None, new: Some(&v) })?;
         }
-        Ok((true, !others.is_empty() && !was_conflict))
+        Ok((true, !others.is_empty() && !was_conflict, locked))
     }
 }
 
@@ -539,8 +605,18 @@ impl Store {
                 e.1.push(v.clone());
             }
             let mut written = Vec::new();
+            let officer = p
+                .roster
+                .iter()
+                .find(|x| x.installation_id == p.sender)
+                .map(|x| x.officer.clone())
+                .unwrap_or_default();
             for (id, (kind, versions)) in by_record {
-                let (changed, conflict) = tx.merge_versions(kind, id, versions)?;
+                let (changed, conflict, locked) = tx.merge_versions(kind, id, versions, (p.sender, &officer))?;
+                if let Some(lock) = locked {
+                    let title = tx.reader().record(id)?.map(|r| r.title).unwrap_or_default();
+                    out.locked.push(crate::domain::review::merged_message(kind, &title, &lock, &officer));
+                }
                 if changed {
                     out.applied += 1;
                     written.push((kind, id));
@@ -579,6 +655,51 @@ impl Store {
             tx.audit("peer_import", Some(&v))?;
             Ok(out)
         })
+    }
+
+    /// Changes to records of approved periods taken in from other laptops (made there before they
+    /// knew of the approval), the latest first.
+    pub fn locked_merges(&self) -> Result<Vec<LockedMerge>> {
+        let parse = |d: Option<String>| d.and_then(|s| serde_json::from_str::<Doc>(&s).ok());
+        let rows = super::all_rows(
+            &self.conn,
+            "SELECT m.n, m.id, m.kind, m.title, d.label, d.decided_by, d.decided_at, m.from_officer, m.old, m.new, m.at
+             FROM locked_merge m JOIN review_decision d ON d.n = m.decision ORDER BY m.n DESC",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, String>(10)?,
+                ))
+            },
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(n, id, kind, title, period, by, decided_at, from, old, new, at)| {
+                Some(LockedMerge {
+                    n,
+                    id: Uuid::parse_str(&id).ok()?,
+                    kind: Kind::parse(&kind)?,
+                    title,
+                    period,
+                    approved_by: by,
+                    approved_at: decided_at,
+                    from,
+                    old: parse(old),
+                    new: parse(new),
+                    at,
+                })
+            })
+            .collect())
     }
 
     /// Every record in conflict, oldest change first.

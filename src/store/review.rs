@@ -121,6 +121,26 @@ impl Store {
         locks(&self.conn)
     }
 
+    /// Keeps the province bundle that brought `n` decisions (as the province signed it) when it
+    /// carries more than the one kept: every peer bundle carries it to the commune's other laptops.
+    pub fn keep_decision_bundle(&mut self, n: usize, bytes: &[u8]) -> Result<()> {
+        self.write(|tx| {
+            tx.tx.execute(
+                "INSERT INTO decision_relay (one, n, bytes, received_at) VALUES (1, ?1, ?2, ?3)
+                 ON CONFLICT (one) DO UPDATE SET n = excluded.n, bytes = excluded.bytes, received_at = excluded.received_at
+                 WHERE excluded.n > decision_relay.n",
+                params![n as i64, bytes, chrono::Utc::now().to_rfc3339()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The newest province bundle carrying this commune's decisions, as the province signed it.
+    pub fn decision_bundle(&self) -> Result<Option<Vec<u8>>> {
+        use rusqlite::OptionalExtension;
+        Ok(self.conn.query_row("SELECT bytes FROM decision_relay WHERE one = 1", [], |r| r.get(0)).optional()?)
+    }
+
     /// The reasons of every return, the open ones first, then by decision.
     pub fn returned_items(&self) -> Result<Vec<ReturnedItem>> {
         let mut items = super::all_rows(
@@ -350,6 +370,15 @@ impl Tx<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The approval a change of record `id` from `old` to `new` writes into, if any (the same rule as
+    /// [`Tx::check_lock`]).
+    pub(super) fn lock_touched(&self, kind: Kind, old: Option<&Doc>, new: Option<&Doc>) -> Result<Option<Decision>> {
+        if !crate::period::is_dated(kind) {
+            return Ok(None);
+        }
+        Ok(self.review_state()?.locks.into_iter().find(|lock| crate::period::touches(kind, old, new, &lock.window())))
     }
 
     /// The record was written as change `seq`: the open reasons of a return naming it are done.

@@ -277,7 +277,8 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
     }
     match m.kind {
         BundleKind::Decision => {
-            let applied = import_decisions(store, &verified, true)?;
+            let (applied, n) = import_decisions(store, &verified, true)?;
+            keep_for_peers(store, path, n)?;
             Ok(Imported::Decisions(applied))
         }
         BundleKind::Receipt => {
@@ -295,7 +296,9 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
             }
             // The decisions it carries first: a refused one refuses the receipt, acknowledging nothing.
             let decisions = if m.files.iter().any(|f| f.path == DECISIONS_FILE) {
-                import_decisions(store, &verified, false)?.applied
+                let (applied, n) = import_decisions(store, &verified, false)?;
+                keep_for_peers(store, path, n)?;
+                applied.applied
             } else {
                 Vec::new()
             };
@@ -322,9 +325,51 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
     }
 }
 
+/// Keeps the province bundle at `path` that carried `n` decisions, as the province signed it, for
+/// the commune's other laptops (`sync::peer` carries it in every peer bundle).
+fn keep_for_peers(store: &mut Store, path: &Path, n: usize) -> Result<()> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    store.keep_decision_bundle(n, &bytes)
+}
+
+/// Applies the decisions of a province bundle that another laptop of the commune carried in its
+/// peer bundle (the bytes as the province signed them): checked exactly as a decision bundle or a
+/// receipt taken from the province (the enrolled province's key, this province and commune, not
+/// expired, numbered 1…N, the same as those applied), the new ones applied; then kept, so that
+/// this laptop carries them on too. Nothing new is not an error.
+pub fn relayed_decisions(store: &mut Store, bytes: &[u8]) -> Result<DecisionsApplied> {
+    let province = store.sync_state()?.province.ok_or_else(not_enrolled)?;
+    let opened = bundle::open(bytes, &[])?;
+    let kind = opened.manifest.kind;
+    if !matches!(kind, BundleKind::Decision | BundleKind::Receipt) {
+        return Err(Error::bundle(
+            "bundle_wrong_kind",
+            format!(
+                "Gói trao đổi mang {} thay cho quyết định của Công an tỉnh. Không áp dụng quyết định nào.",
+                kind.label()
+            ),
+        ));
+    }
+    let verified = check_from_province(opened, &province, store)?;
+    let known = [RECEIPT_FILE, DECISIONS_FILE];
+    if let Some(f) = verified.manifest().files.iter().find(|f| !known.contains(&f.path.as_str())) {
+        return Err(Error::bundle(
+            "bundle_version",
+            format!(
+                "Quyết định của Công an tỉnh mà máy khác chuyển đến có tệp {} mà phiên bản phongtrao này chưa đọc được. Hãy cập nhật phongtrao.",
+                crate::text::printable(&f.path, 60)
+            ),
+        ));
+    }
+    let (applied, n) = import_decisions(store, &verified, false)?;
+    store.keep_decision_bundle(n, bytes)?;
+    Ok(applied)
+}
+
 /// Applies the decisions a verified province bundle carries: addressed to this commune (by the
 /// manifest and by the payload), numbered 1…N, the new ones applied (`Store::apply_decisions`).
-fn import_decisions(store: &mut Store, verified: &bundle::Verified, strict: bool) -> Result<DecisionsApplied> {
+/// Returns what it applied and how many decisions the bundle carries.
+fn import_decisions(store: &mut Store, verified: &bundle::Verified, strict: bool) -> Result<(DecisionsApplied, usize)> {
     let m = verified.manifest();
     let d: Decisions = serde_json::from_slice(verified.file(DECISIONS_FILE)?)
         .map_err(|_| bundle::damaged("quyết định không đọc được"))?;
@@ -340,7 +385,7 @@ fn import_decisions(store: &mut Store, verified: &bundle::Verified, strict: bool
             ),
         ));
     }
-    store.apply_decisions(m.seq, &d.decisions, strict)
+    Ok((store.apply_decisions(m.seq, &d.decisions, strict)?, d.decisions.len()))
 }
 
 fn check_from_province(opened: bundle::Opened<'_>, province: &ProvinceKeys, store: &Store) -> Result<bundle::Verified> {

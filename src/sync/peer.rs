@@ -24,6 +24,9 @@ pub const VERSIONS_FILE: &str = "versions.jsonl.zst";
 /// A peer bundle's installations and acknowledgements.
 pub const PEER_FILE: &str = "peer.json";
 pub const INVITATION_FILE: &str = "invitation.json";
+/// The newest province bundle carrying the commune's decisions, as the province signed it (a
+/// decision bundle or a receipt): every laptop checks it again and applies the decisions it lacks.
+pub const DECISIONS_FILE: &str = "quyet-dinh.ptb";
 /// Peer bundles and invitations end in `.ptp`, so that the province's intake never takes them for a
 /// commune's bundle to the province (`.ptb`).
 pub const EXT: &str = "ptp";
@@ -385,12 +388,11 @@ pub fn export(store: &mut Store, dir: &Path, now: DateTime<Utc>) -> Result<PeerE
     m.key_id = signing.public_key()?.key_id();
     m.changes = Some(SeqRange { after, to: cursor });
     m.counts = counts;
-    let (bytes, m, _) = bundle::write(
-        m,
-        &[(VERSIONS_FILE.into(), bundle::compress(&lines)?), (PEER_FILE.into(), json)],
-        &signing,
-        &recipients,
-    )?;
+    let mut files = vec![(VERSIONS_FILE.to_owned(), bundle::compress(&lines)?), (PEER_FILE.to_owned(), json)];
+    if let Some(d) = store.decision_bundle()? {
+        files.push((DECISIONS_FILE.to_owned(), d));
+    }
+    let (bytes, m, _) = bundle::write(m, &files, &signing, &recipients)?;
     let c = store.commune()?;
     let name = bundle_name(&c.province_code, &c.commune_code, c.installation_id, m.epoch, seq, now);
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -516,7 +518,7 @@ Hãy trao đổi với máy của Trưởng Công an xã trước, rồi để m
     let versions = read_versions(verified.file(VERSIONS_FILE)?, &m)?;
     let from =
         roster.iter().find(|p| p.installation_id == m.installation_id).map(|p| p.officer.clone()).unwrap_or_default();
-    let merged = store.apply_peer(&PeerIn {
+    let mut merged = store.apply_peer(&PeerIn {
         hash,
         sender: m.installation_id,
         epoch: m.epoch,
@@ -529,6 +531,14 @@ Hãy trao đổi với máy của Trưởng Công an xã trước, rồi để m
         versions,
         now: now.to_rfc3339(),
     })?;
+    // The province's decisions the other laptop knows (an approval locks the period here too),
+    // checked against the province's key: one this laptop cannot apply is said, not fatal.
+    if m.files.iter().any(|f| f.path == DECISIONS_FILE) {
+        match super::commune::relayed_decisions(store, verified.file(DECISIONS_FILE)?) {
+            Ok(d) => merged.decisions = d.applied.len(),
+            Err(e) => merged.decisions_refused = Some(e.to_string()),
+        }
+    }
     Ok(PeerImported { path: path.to_owned(), from, seq: m.seq, merged })
 }
 

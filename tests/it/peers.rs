@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
-use phongtrao::domain::Kind;
+use phongtrao::domain::{DocExt, Kind};
 use phongtrao::keyring::KdfParams;
 use phongtrao::store::{Resolution, Store, VersionLine, vv_dominates};
 use phongtrao::sync::peer;
@@ -519,5 +519,274 @@ fn the_command_line_invites_joins_exchanges_and_decides() {
     assert!(
         list.contains("Máy cấp số văn bản: máy của Nguyễn Văn An") && list.contains("Máy của Nguyễn Văn An"),
         "{list}"
+    );
+}
+
+fn activity(s: &mut Store, date: &str, title: &str) -> Uuid {
+    s.create(
+        Kind::Activity,
+        &doc(json!({"category": "tuyen_truyen", "date": date, "title": title, "form": "hop_dan", "topic": "Lừa đảo"})),
+    )
+    .unwrap()
+    .id
+}
+
+fn title_of(s: &Store, id: Uuid) -> String {
+    s.get(Kind::Activity, id).unwrap().title
+}
+
+/// The province approves November; the chief's laptop imports the approval; the officer's laptop,
+/// which has not heard of it, edits a record of November and adds one. The exchanges go through both
+/// ways: no bundle is refused, the officer's laptop learns the approval from the chief's (the
+/// province's signature checked again), both laptops end with the same records and versions, the
+/// change is listed as made after the approval on the laptop that knew it, the province holds it
+/// for its reviewer, and a reopening lets both laptops write again.
+#[test]
+fn an_approval_reaches_every_laptop_and_a_change_made_before_it_was_known_is_not_lost() {
+    use phongtrao::domain::review::Action;
+    use phongtrao::province::review::{self, Ask};
+    use phongtrao::sync::commune::{self, ExportOptions};
+    let nov: phongtrao::period::Period = "2026-11".parse().unwrap();
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình"]);
+    let (key, _) = l[1].store.sync_keys().unwrap();
+    w.province.register("23535", &key.public).unwrap();
+    let a = activity(&mut l[0].store, "2026-10-20", "Tuyên truyền tháng 11");
+    exchange_all(&w, &mut l);
+    exchange_all(&w, &mut l);
+    assert_eq!(title_of(&l[1].store, a), "Tuyên truyền tháng 11");
+    let sent = commune::export(&mut l[0].store, &w.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap();
+    w.import(&sent.path).unwrap();
+    review::decide(
+        &mut w.province,
+        "23535",
+        nov,
+        Action::Approve,
+        &Ask { note: String::new(), records: Vec::new() },
+        Utc::now(),
+    )
+    .unwrap();
+    let decision = w.province.write_decisions("23535", &w.usb(), Utc::now()).unwrap();
+    phongtrao::sync::commune::import(&mut l[0].store, &decision).unwrap();
+    let e = l[0].store.update(Kind::Activity, a, &doc(json!({"title": "Sửa ở máy An"}))).unwrap_err();
+    assert_eq!(e.code(), "period_locked");
+    // The officer's laptop has not heard of the approval: it edits November and adds to it, and
+    // adds a record of December.
+    l[1].store.update(Kind::Activity, a, &doc(json!({"title": "Sửa ở máy Bình"}))).unwrap();
+    let new_nov = activity(&mut l[1].store, "2026-11-02", "Thêm ở máy Bình");
+    let dec = activity(&mut l[1].store, "2026-11-20", "Tháng 12 ở máy Bình");
+    let dir = w.dir.path().join("usb-lock");
+    let x = peer::exchange(&mut l[1].store, &dir, Utc::now()).unwrap();
+    assert!(x.imported.iter().all(|(_, r)| r.is_ok()));
+    // The chief's laptop takes the whole bundle in: nothing refused, the two changes to November listed.
+    let x = peer::exchange(&mut l[0].store, &dir, Utc::now()).unwrap();
+    let (_, r) = &x.imported[0];
+    let r = r.as_ref().unwrap();
+    assert_eq!(r.merged.locked.len(), 2, "{:?}", r.merged.locked);
+    assert!(
+        r.merged.locked.iter().all(|m| m.contains("Tháng 11/2026") && m.contains("máy của Bình")),
+        "{:?}",
+        r.merged
+    );
+    let line = phongtrao::present::peer::imported(r);
+    assert!(line.contains("Sửa sau khi duyệt"), "{line}");
+    assert_eq!(title_of(&l[0].store, a), "Sửa ở máy Bình");
+    assert_eq!(title_of(&l[0].store, dec), "Tháng 12 ở máy Bình");
+    let listed = l[0].store.locked_merges().unwrap();
+    assert_eq!(listed.len(), 2);
+    let edit = listed.iter().find(|m| m.id == a).unwrap();
+    assert_eq!(edit.old.as_ref().unwrap()["title"], json!("Tuyên truyền tháng 11"));
+    assert_eq!(edit.new.as_ref().unwrap()["title"], json!("Sửa ở máy Bình"));
+    assert!(listed.iter().any(|m| m.id == new_nov && m.old.is_none()));
+    let view = phongtrao::present::peer::locked_merges(&l[0].store).unwrap();
+    let edit = view.iter().find(|m| m.id == a).unwrap();
+    assert!(edit.period.starts_with("Tháng 11/2026") && edit.from.starts_with("Máy của Bình"), "{edit:?}");
+    let title = edit.fields.iter().find(|f| f.key == "title").unwrap();
+    assert_eq!(title.values, vec!["Tuyên truyền tháng 11".to_owned(), "Sửa ở máy Bình".to_owned()]);
+    assert_eq!(edit.fields.len(), 1, "only what changed: {edit:?}");
+    // The officer's laptop takes the chief's bundle: it learns the approval and is locked too.
+    let x = peer::exchange(&mut l[1].store, &dir, Utc::now()).unwrap();
+    let r = x.imported.iter().find_map(|(_, r)| r.as_ref().ok().filter(|r| !r.merged.replay)).unwrap();
+    assert_eq!(r.merged.decisions, 1, "{:?}", r.merged);
+    assert_eq!(l[1].store.locked_periods().unwrap().len(), 1);
+    let e = l[1].store.update(Kind::Activity, a, &doc(json!({"title": "Sửa lần nữa"}))).unwrap_err();
+    assert_eq!(e.code(), "period_locked", "{e}");
+    exchange_all(&w, &mut l);
+    assert_eq!(shown(&l[0].store), shown(&l[1].store));
+    assert_eq!(versions(&l[0].store), versions(&l[1].store));
+    for laptop in &l {
+        assert!(laptop.store.audit_verify().unwrap().ok(), "{}", laptop.name);
+    }
+    // The province holds the change to its approved period for the reviewer, from either laptop.
+    let sent = commune::export(&mut l[1].store, &w.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap();
+    let report = w.import(&sent.path).unwrap();
+    assert_eq!(report.held.len(), 2, "{report:?}");
+    assert!(!review::held(&w.province).unwrap().is_empty());
+    // Reopened: the chief's laptop takes the decision; the officer's learns it from the chief's.
+    review::decide(
+        &mut w.province,
+        "23535",
+        nov,
+        Action::Reopen,
+        &Ask { note: "Xã bổ sung".into(), records: Vec::new() },
+        Utc::now(),
+    )
+    .unwrap();
+    let decision = w.province.write_decisions("23535", &w.usb(), Utc::now()).unwrap();
+    phongtrao::sync::commune::import(&mut l[0].store, &decision).unwrap();
+    exchange_all(&w, &mut l);
+    assert!(l[1].store.locked_periods().unwrap().is_empty());
+    l[1].store.update(Kind::Activity, a, &doc(json!({"title": "Sửa sau khi mở lại"}))).unwrap();
+}
+
+fn live_activities(s: &Store) -> Vec<Uuid> {
+    s.changes_since(0, u32::MAX)
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.kind == Kind::Activity && c.data.is_some())
+        .map(|c| c.id)
+        .collect()
+}
+
+/// The three laptops again, with activities of November and December, while the province approves
+/// and reopens November at random moments and a random laptop imports each decision: no bundle is
+/// ever refused for the lock, a laptop's own writes into November are refused exactly while it
+/// knows of the approval, and at the end all three hold the same records, versions, conflicts and
+/// locks, no version is lost, and the audit chains verify.
+#[test]
+fn three_laptops_converge_while_the_province_approves_and_reopens() {
+    use phongtrao::domain::review::Action;
+    use phongtrao::province::review::{self, Ask};
+    use phongtrao::sync::commune::{self, ExportOptions};
+    let nov: phongtrao::period::Period = "2026-11".parse().unwrap();
+    let (mut after_lock, mut approvals, mut refused) = (0, 0, 0);
+    for seed in 1..=4u64 {
+        let mut w = world();
+        let mut laptops = commune(&mut w, &["Bình", "Cường"]);
+        let mut rng = Rng(seed * 7919);
+        let mut made: Vec<VersionLine> = Vec::new();
+        let mut pool: Vec<PathBuf> = Vec::new();
+        for (i, l) in laptops.iter_mut().enumerate() {
+            let before = l.store.last_seq().unwrap();
+            activity(&mut l.store, "2026-10-20", &format!("Tháng 11 máy {i}"));
+            activity(&mut l.store, "2026-11-20", &format!("Tháng 12 máy {i}"));
+            made.extend(new_versions(&l.store, before));
+        }
+        let sent = commune::export(&mut laptops[0].store, &w.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap();
+        w.import(&sent.path).unwrap();
+        let mut approved = false;
+        for step in 0..80 {
+            let i = rng.below(3);
+            let l = &mut laptops[i];
+            let before = l.store.last_seq().unwrap();
+            let locked = !l.store.locked_periods().unwrap().is_empty();
+            let allowed = |e: phongtrao::Error, in_nov: bool| {
+                let ok = (e.code() == "period_locked" && locked && in_nov) || e.code() == "refused";
+                assert!(ok, "seed {seed} step {step}: {e}");
+            };
+            match rng.below(11) {
+                0 => {
+                    let nov_day = rng.below(2) == 0;
+                    let date = if nov_day { "2026-11-02" } else { "2026-11-25" };
+                    let r = l.store.create(
+                        Kind::Activity,
+                        &doc(json!({"category": "tuyen_truyen", "date": date, "title": format!("Mới {seed}-{step}"),
+                            "form": "hop_dan", "topic": "Lừa đảo"})),
+                    );
+                    if let Err(e) = r {
+                        refused += 1;
+                        allowed(e, nov_day);
+                    }
+                }
+                1..=3 => {
+                    let ids = live_activities(&l.store);
+                    if !ids.is_empty() {
+                        let id = ids[rng.below(ids.len())];
+                        let in_nov = l.store.get(Kind::Activity, id).unwrap().data.str_of("date") < Some("2026-11-15");
+                        if let Err(e) =
+                            l.store.update(Kind::Activity, id, &doc(json!({"title": format!("Sửa {seed}-{step}")})))
+                        {
+                            refused += 1;
+                            allowed(e, in_nov);
+                        }
+                    }
+                }
+                4 => {
+                    let ids = live_activities(&l.store);
+                    if !ids.is_empty() {
+                        let id = ids[rng.below(ids.len())];
+                        let in_nov = l.store.get(Kind::Activity, id).unwrap().data.str_of("date") < Some("2026-11-15");
+                        if let Err(e) = l.store.delete(Kind::Activity, id) {
+                            allowed(e, in_nov);
+                        }
+                    }
+                }
+                5 => {
+                    if let Some(c) = l.store.conflicts().unwrap().first() {
+                        let keep = rng.below(c.versions.len());
+                        if let Err(e) = l.store.resolve_conflict(c.id, &Resolution::Keep(keep)) {
+                            allowed(e, true);
+                        }
+                    }
+                }
+                6 => {
+                    let action = if approved { Action::Reopen } else { Action::Approve };
+                    let ask = Ask { note: "Lý do mở lại".into(), records: Vec::new() };
+                    review::decide(&mut w.province, "23535", nov, action, &ask, Utc::now()).unwrap();
+                    approved = !approved;
+                    approvals += usize::from(approved);
+                    let f = w.province.write_decisions("23535", &w.usb(), Utc::now()).unwrap();
+                    if let Err(e) = commune::import(&mut l.store, &f) {
+                        assert!(["decision_replay", "decision_rollback"].contains(&e.code()), "{e}");
+                    }
+                }
+                7 | 8 => {
+                    let dir = w.dir.path().join(format!("usb-{i}"));
+                    pool.push(peer::export(&mut l.store, &dir, Utc::now()).unwrap().path);
+                }
+                _ => {
+                    if !pool.is_empty() {
+                        let p = pool[rng.below(pool.len())].clone();
+                        match peer::import(&mut l.store, &p, Utc::now()) {
+                            Ok(r) => {
+                                after_lock += r.merged.locked.len();
+                                assert!(r.merged.decisions_refused.is_none(), "{:?}", r.merged);
+                            }
+                            Err(e) => assert_eq!(e.code(), "bundle_own", "seed {seed} step {step}: {e}"),
+                        }
+                    }
+                }
+            }
+            made.extend(new_versions(&laptops[i].store, before));
+        }
+        for _ in 0..3 {
+            for l in laptops.iter_mut() {
+                let x = peer::exchange(&mut l.store, &w.dir.path().join("round"), Utc::now()).unwrap();
+                for (_, r) in &x.imported {
+                    after_lock += r.as_ref().unwrap().merged.locked.len();
+                }
+            }
+        }
+        let first = shown(&laptops[0].store);
+        let first_versions = versions(&laptops[0].store);
+        let locks = |s: &Store| s.locked_periods().unwrap().iter().map(|d| d.n).collect::<Vec<_>>();
+        for l in &laptops[1..] {
+            assert_eq!(shown(&l.store), first, "seed {seed}: {} holds other records", l.name);
+            assert_eq!(versions(&l.store), first_versions, "seed {seed}: {} holds other versions", l.name);
+            assert_eq!(conflict_ids(&l.store), conflict_ids(&laptops[0].store), "seed {seed}");
+            assert_eq!(locks(&l.store), locks(&laptops[0].store), "seed {seed}: {}'s locks", l.name);
+            assert_eq!(l.store.review_decisions().unwrap(), laptops[0].store.review_decisions().unwrap());
+        }
+        for v in &made {
+            let kept = &first_versions[&v.id];
+            assert!(kept.iter().any(|k| vv_dominates(&k.vv, &v.vv)), "seed {seed}: a version of {} was lost", v.id);
+        }
+        for l in &laptops {
+            assert!(l.store.audit_verify().unwrap().ok(), "seed {seed}: {}'s audit chain", l.name);
+        }
+    }
+    assert!(
+        approvals >= 3 && refused >= 3 && after_lock >= 1,
+        "approvals {approvals}, refused {refused}, after lock {after_lock}"
     );
 }

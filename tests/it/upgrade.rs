@@ -23,6 +23,7 @@ const UNDO: &[(i64, &str)] = &[
      ALTER TABLE record DROP COLUMN vv;",
     ),
     (10, "DROP TABLE returned_item; DROP TABLE review_decision;"),
+    (11, "DROP TABLE locked_merge; DROP TABLE decision_relay;"),
 ];
 
 /// The previous release's store: this build's code writing its records, then the migrations after

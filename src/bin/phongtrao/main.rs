@@ -687,6 +687,19 @@ fn peer(w: &mut impl Write, ctx: &Ctx, cmd: cli::PeerCmd) -> Result<()> {
             if all.is_empty() {
                 say(w, "Không có xung đột nào.")?;
             }
+            let locked = present::locked_merges(&store)?;
+            if !locked.is_empty() {
+                say(
+                    w,
+                    "Sửa sau khi duyệt (máy khác sửa khi chưa biết kỳ đã khóa; Công an tỉnh sẽ xem xét khi nhận gói dữ liệu):",
+                )?;
+            }
+            for m in &locked {
+                say(w, format!("  {}: kỳ {}. {}.", m.title, m.period, m.from))?;
+                for f in &m.fields {
+                    say(w, format!("    {} ({}): «{}» → «{}»", f.label, f.key, f.values[0], f.values[1]))?;
+                }
+            }
             for c in &all {
                 say(w, format!("{}  {}", c.title, c.id))?;
                 for v in &c.versions {
