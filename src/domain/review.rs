@@ -93,6 +93,39 @@ impl Decision {
     pub fn window(&self) -> Window {
         Window { period: self.period, start: self.start, end: self.end, due: self.end }
     }
+
+    /// The places of a return's reasons on the commune's to-do list: `-1` for its general reason
+    /// (its note, when there is one), then `0, 1, …` for its reasons per record. Nothing for an
+    /// approval or a reopening. Both ends number them so ("2/3 đã sửa").
+    pub fn items(&self) -> Vec<i64> {
+        if self.action != Action::Return {
+            return Vec::new();
+        }
+        let general = (!self.note.trim().is_empty()).then_some(-1);
+        general.into_iter().chain(0..self.reasons.len() as i64).collect()
+    }
+
+    /// The record the reason at place `i` names (`None` for the general reason or a place it does
+    /// not have).
+    pub fn item_record(&self, i: i64) -> Option<Uuid> {
+        usize::try_from(i).ok().and_then(|i| self.reasons.get(i)).and_then(|r| r.record_id)
+    }
+}
+
+/// The commune's answer to one reason of a return: the item it marked done, when (docs/SYNC.md,
+/// `answers.json`). A reason naming a record is done when the record was next written (the
+/// correction travels in the same bundle or an earlier one); a general reason when the officer
+/// ticked it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    /// The return's number (`Decision::n`).
+    pub decision: i64,
+    /// The reason's place (`Decision::items`): `-1` the general reason, `0…` a reason per record.
+    pub i: i64,
+    /// The record the reason names, as the commune has it (must be the decision's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<Uuid>,
+    pub done_at: DateTime<Utc>,
 }
 
 /// A commune's period as the review sees it.

@@ -176,11 +176,54 @@ pub struct ReviewRow {
     pub bundle: String,
     /// "Trả lại lúc 06/12/2026 10:25 (Thượng tá Lê Văn C)", or empty.
     pub decided: String,
+    /// The note of an approval, the reason of a reopening (a return's reasons are in `reasons`).
     pub note: String,
-    /// A return's reasons per record: "«title»: reason".
-    pub reasons: Vec<String>,
+    /// A return's reasons, the general one first, each with whether the commune answered it.
+    pub reasons: Vec<ReasonLine>,
+    /// "2/3 lý do đã sửa" for a return; empty otherwise.
+    pub progress: String,
     /// Changes to approved periods of this commune waiting for the reviewer.
     pub held: u32,
+}
+
+/// One reason of a return as the province's review shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReasonLine {
+    /// "Lý do chung: …" or "Hoạt động «title»: reason".
+    pub text: String,
+    /// The commune marked it done (`answers.json` of one of its bundles).
+    pub answered: bool,
+    /// "đã sửa" / "chưa sửa".
+    pub status: String,
+}
+
+/// A return's reasons with what the commune answered (`answered`: the places, `Decision::items`),
+/// and "k/n lý do đã sửa".
+pub fn reason_lines(d: &Decision, answered: &[i64]) -> (Vec<ReasonLine>, String) {
+    if d.action != Action::Return {
+        return (Vec::new(), String::new());
+    }
+    let items = d.items();
+    let lines = items
+        .iter()
+        .map(|&i| {
+            let text = match usize::try_from(i).ok().and_then(|i| d.reasons.get(i)) {
+                Some(r) => format!(
+                    "{} «{}»: {}",
+                    r.kind.map_or_else(|| "Bản ghi".to_owned(), |k| crate::text::capitalise(k.label())),
+                    r.title,
+                    r.reason
+                ),
+                None => format!("Lý do chung: {}", d.note),
+            };
+            let ok = answered.contains(&i);
+            ReasonLine { text, answered: ok, status: if ok { "đã sửa" } else { "chưa sửa" }.to_owned() }
+        })
+        .collect::<Vec<_>>();
+    let done = lines.iter().filter(|l| l.answered).count();
+    let progress = format!("{done}/{} lý do đã sửa", lines.len());
+    (lines, progress)
 }
 
 /// The review's rows of a roster: every commune × period of the frequency inside it, except the
@@ -193,6 +236,7 @@ pub fn review_rows(r: &crate::province::roster::Roster) -> Vec<ReviewRow> {
             if p.state == Sent::Inactive && p.review == State::NotSent {
                 continue;
             }
+            let (reasons, progress) = p.decision.as_ref().map(|d| reason_lines(d, &p.answered)).unwrap_or_default();
             out.push(ReviewRow {
                 commune_code: c.commune_code.clone(),
                 commune: c.commune.clone(),
@@ -217,12 +261,14 @@ pub fn review_rows(r: &crate::province::roster::Roster) -> Vec<ReviewRow> {
                         )
                     })
                     .unwrap_or_default(),
-                note: p.decision.as_ref().map(|d| d.note.clone()).unwrap_or_default(),
-                reasons: p
+                note: p
                     .decision
                     .as_ref()
-                    .map(|d| d.reasons.iter().map(|r| format!("«{}»: {}", r.title, r.reason)).collect())
+                    .filter(|d| d.action != Action::Return)
+                    .map(|d| d.note.clone())
                     .unwrap_or_default(),
+                reasons: reasons.clone(),
+                progress: progress.clone(),
                 held: u32::try_from(c.held).unwrap_or(u32::MAX),
             });
         }

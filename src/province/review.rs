@@ -21,7 +21,7 @@ use crate::domain::{Doc, Kind};
 use crate::error::{Error, Result};
 use crate::period::{Period, Window, day_of};
 use crate::store::province_console::BundleRow;
-use crate::store::province_review::{HeldEntry, StoredDecision};
+use crate::store::province_review::{HeldEntry, StoredAnswer, StoredDecision};
 use crate::sync::province::Province;
 
 /// The longest note or reason.
@@ -31,14 +31,39 @@ fn instant(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
-/// The state of one commune's period from its decisions and its bundles (the roster's column and
-/// the check before each decision).
-pub fn judge<'d>(decisions: &'d [StoredDecision], bundles: &[&BundleRow], w: &Window) -> (State, Option<&'d Decision>) {
+/// The state of one commune's period from its decisions, its bundles and its answers to the reasons
+/// of a return (the roster's column and the check before each decision): a return is Đã sửa once the
+/// commune answered every one of its reasons (`answers.json`, docs/SYNC.md), a reopening once a
+/// bundle came after it. Also the places of the last return's reasons answered (`Decision::items`).
+pub fn judge<'d>(
+    decisions: &'d [StoredDecision],
+    bundles: &[&BundleRow],
+    answers: &[StoredAnswer],
+    w: &Window,
+) -> (State, Option<&'d Decision>, Vec<i64>) {
     let received =
         bundles.iter().any(|b| b.created_at.as_deref().and_then(instant).is_some_and(|t| day_of(t) >= w.end));
     let last = decisions.iter().map(|d| &d.decision).rfind(|d| d.period == w.period);
-    let after = last.is_some_and(|l| bundles.iter().any(|b| instant(&b.imported_at).is_some_and(|t| t > l.at)));
-    (review::state(last, received, after), last)
+    let answered: Vec<i64> = match last {
+        Some(l) if l.action == Action::Return => {
+            let items = l.items();
+            let mut a: Vec<i64> = answers
+                .iter()
+                .filter(|x| x.answer.decision == l.n && items.contains(&x.answer.i))
+                .map(|x| x.answer.i)
+                .collect();
+            a.sort_unstable();
+            a.dedup();
+            a
+        }
+        _ => Vec::new(),
+    };
+    let after = match last {
+        Some(l) if l.action == Action::Return => answered.len() == l.items().len(),
+        Some(l) => bundles.iter().any(|b| instant(&b.imported_at).is_some_and(|t| t > l.at)),
+        None => false,
+    };
+    (review::state(last, received, after), last, answered)
 }
 
 /// One commune's period as the review shows it.
@@ -51,6 +76,8 @@ pub struct PeriodState {
     pub state: State,
     pub state_label: &'static str,
     pub last: Option<Decision>,
+    /// The places of the last return's reasons the commune answered (`Decision::items`).
+    pub answered: Vec<i64>,
 }
 
 /// The state of `commune`'s `period`.
@@ -59,7 +86,8 @@ pub fn state(p: &Province, commune: &str, period: Period) -> Result<PeriodState>
     let decisions = p.db().review_decisions(Some(commune))?;
     let all = p.db().bundles()?;
     let bundles: Vec<&BundleRow> = all.iter().filter(|b| b.commune_code == commune).collect();
-    let (state, last) = judge(&decisions, &bundles, &w);
+    let answers = p.db().review_answers(Some(commune))?;
+    let (state, last, answered) = judge(&decisions, &bundles, &answers, &w);
     Ok(PeriodState {
         commune_code: commune.to_owned(),
         commune: commune_name(&p.db().commune_names()?, commune),
@@ -68,6 +96,7 @@ pub fn state(p: &Province, commune: &str, period: Period) -> Result<PeriodState>
         state,
         state_label: state.label(),
         last: last.cloned(),
+        answered,
     })
 }
 

@@ -73,6 +73,8 @@ pub struct PeriodRow {
     pub review: crate::domain::review::State,
     pub review_label: &'static str,
     pub decision: Option<crate::domain::review::Decision>,
+    /// The places of the last return's reasons the commune answered (`Decision::items`).
+    pub answered: Vec<i64>,
 }
 
 /// A bundle whose signed creation time cannot be right.
@@ -206,6 +208,7 @@ pub fn roster(p: &Province, period: Period, today: NaiveDate) -> Result<Roster> 
     let bundles = db.bundles()?;
     let queue = db.quarantine_queue()?;
     let decisions = db.review_decisions(None)?;
+    let answers = db.review_answers(None)?;
     let held = db.held_changes()?;
     let mut by_commune: BTreeMap<String, Vec<crate::store::province::Installation>> = BTreeMap::new();
     for i in db.installations()? {
@@ -215,6 +218,7 @@ pub fn roster(p: &Province, period: Period, today: NaiveDate) -> Result<Roster> 
     for (code, insts) in by_commune {
         let mine: Vec<&BundleRow> = bundles.iter().filter(|b| b.commune_code == code).collect();
         let judged: Vec<_> = decisions.iter().filter(|d| d.commune_code == code).cloned().collect();
+        let answered: Vec<_> = answers.iter().filter(|a| a.commune_code == code).cloned().collect();
         let from = insts.iter().filter_map(|i| day(&i.registered_at)).min();
         let revoked = insts.iter().all(|i| i.revoked_at.is_some());
         let until =
@@ -246,11 +250,12 @@ pub fn roster(p: &Province, period: Period, today: NaiveDate) -> Result<Roster> 
                 on_time += (state == State::OnTime) as u32;
             }
             let shown = timely.or(first).filter(|_| active);
-            let (review, decision) = super::review::judge(&judged, &mine, s);
+            let (review, decision, answered) = super::review::judge(&judged, &mine, &answered, s);
             periods.push(PeriodRow {
                 review,
                 review_label: review.label(),
                 decision: decision.cloned(),
+                answered,
                 period: s.period,
                 label: s.label(),
                 end: crate::date::iso(s.end),

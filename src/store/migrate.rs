@@ -31,6 +31,7 @@ pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "province_0004_accounts", include_str!("migrations/province/0004_accounts.sql")),
     (5, "province_0005_documents", include_str!("migrations/province/0005_documents.sql")),
     (6, "province_0006_review", include_str!("migrations/province/0006_review.sql")),
+    (7, "province_0007_review_answers", include_str!("migrations/province/0007_review_answers.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -147,6 +147,9 @@ pub struct ImportWrite<'a> {
     pub quarantine: Vec<QuarantineRow>,
     /// Changes to records of approved periods, held for the reviewer ("sửa sau khi duyệt").
     pub held: Vec<super::province_review::HeldRow>,
+    /// The reasons of the province's returns the bundle answers (`answers.json`, checked); those
+    /// answered before are kept as they were.
+    pub answers: &'a [crate::domain::review::Answer],
     /// Whether this bundle becomes the chain's head (false when it fills an old gap).
     pub head: bool,
     /// A new gap found (bundle numbers first..=last never seen).
@@ -611,6 +614,22 @@ impl ProvinceDb {
                 "INSERT INTO held_change (bundle, installation_id, commune_code, record_id, kind, period, old_data,
                     new_data, hlc, origin, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
             )?;
+            let mut a = tx.prepare_cached(
+                "INSERT INTO review_answer (commune_code, decision, i, record_id, done_at, bundle, installation_id, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+            )?;
+            for x in w.answers {
+                a.execute(params![
+                    w.commune_code,
+                    x.decision,
+                    x.i,
+                    x.record_id.map(|id| id.to_string()),
+                    x.done_at.to_rfc3339(),
+                    w.hash,
+                    inst,
+                    w.now
+                ])?;
+            }
             for r in &w.held {
                 h.execute(params![
                     w.hash,

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::province::ProvinceDb;
 use super::province_console::audit;
-use crate::domain::review::{Action, Decision, Reason};
+use crate::domain::review::{Action, Answer, Decision, Reason};
 use crate::error::{Error, Result};
 
 /// A change held because it writes into an approved period.
@@ -49,6 +49,16 @@ pub struct StoredDecision {
     pub decision: Decision,
     /// The commune's figures for the period when it was approved.
     pub figures: Option<serde_json::Value>,
+}
+
+/// A commune's answer to a reason of a return, as the province keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredAnswer {
+    pub commune_code: String,
+    #[serde(flatten)]
+    pub answer: Answer,
+    /// When the bundle that first said so was imported.
+    pub at: String,
 }
 
 const COLUMNS: &str =
@@ -121,6 +131,35 @@ impl ProvinceDb {
             ),
             [commune],
             row,
+        )
+    }
+
+    /// The answers of the communes (one commune's with `commune`) to the reasons of their returns.
+    pub fn review_answers(&self, commune: Option<&str>) -> Result<Vec<StoredAnswer>> {
+        super::all_rows(
+            &self.conn,
+            "SELECT commune_code, decision, i, record_id, done_at, at FROM review_answer
+             WHERE ?1 IS NULL OR commune_code = ?1 ORDER BY commune_code, decision, i",
+            [commune],
+            |r| {
+                let bad = |i: usize| {
+                    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, "answer".into())
+                };
+                let id: Option<String> = r.get(3)?;
+                let done: String = r.get(4)?;
+                Ok(StoredAnswer {
+                    commune_code: r.get(0)?,
+                    answer: Answer {
+                        decision: r.get(1)?,
+                        i: r.get(2)?,
+                        record_id: id.map(|s| Uuid::parse_str(&s).map_err(|_| bad(3))).transpose()?,
+                        done_at: chrono::DateTime::parse_from_rfc3339(&done)
+                            .map_err(|_| bad(4))?
+                            .with_timezone(&chrono::Utc),
+                    },
+                    at: r.get(5)?,
+                })
+            },
         )
     }
 

@@ -175,6 +175,27 @@ impl Store {
         Ok(items)
     }
 
+    /// What the next bundle to the province says of the review (`answers.json`): the number of the
+    /// last decision this store applied, and every reason of a return still standing (its period's
+    /// last decision) that is done. Each bundle repeats them all: a lost bundle loses no answer.
+    pub fn review_answers(&self) -> Result<(i64, Vec<review::Answer>)> {
+        let applied: i64 = self.conn.query_row("SELECT coalesce(max(n), 0) FROM review_decision", [], |r| r.get(0))?;
+        let answers = self
+            .returned_items()?
+            .into_iter()
+            .filter_map(|t| {
+                let done_at = chrono::DateTime::parse_from_rfc3339(t.done_at.as_deref()?).ok()?;
+                Some(review::Answer {
+                    decision: t.decision,
+                    i: t.i,
+                    record_id: t.record_id,
+                    done_at: done_at.with_timezone(&chrono::Utc),
+                })
+            })
+            .collect();
+        Ok((applied, answers))
+    }
+
     /// Marks a reason of a return done by hand (a general reason, or one the officer answered
     /// without editing the record).
     pub fn mark_returned_done(&mut self, decision: i64, i: i64) -> Result<()> {

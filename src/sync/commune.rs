@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::bundle::{self, BundleKind, Manifest, SeqRange};
 use crate::crypto::{self, PublicKey};
 use crate::domain::RefSet;
-use crate::domain::review::Decision;
+use crate::domain::review::{Answer, Decision};
 use crate::error::{Error, Result};
 use crate::store::{DecisionsApplied, ExportRecord, ProvinceKeys, Store};
 
@@ -23,6 +23,10 @@ pub const REFERENCE_FILE: &str = "reference.json";
 pub const ENROLLMENT_FILE: &str = "enrollment.json";
 /// The province's decisions on one commune's periods (a decision bundle; a receipt may carry it too).
 pub const DECISIONS_FILE: &str = "decisions.json";
+
+/// Which reasons of the province's returns the commune's changes answer (a changes bundle of a
+/// commune that applied decisions; docs/SYNC.md).
+pub const ANSWERS_FILE: &str = "answers.json";
 
 /// Changes read from the store per page while exporting.
 const PAGE: u32 = 5_000;
@@ -89,6 +93,16 @@ pub struct Receipt {
 pub struct Decisions {
     pub commune_code: String,
     pub decisions: Vec<Decision>,
+}
+
+/// `answers.json`: what the commune applied of the province's decisions and which reasons of its
+/// returns it answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answers {
+    pub commune_code: String,
+    /// The number of the last decision the sending laptop applied (`Decision::n`).
+    pub decisions_applied: i64,
+    pub answers: Vec<Answer>,
 }
 
 /// A reference-data bundle's payload.
@@ -171,6 +185,13 @@ ký, đóng dấu và gửi Công an tỉnh đăng ký; sau đó xuất lại g�
     }
     let payload = bundle::compress(&lines)?;
     drop(lines);
+    let mut files = vec![(CHANGES_FILE.to_owned(), payload)];
+    // Once the province decided on one of its periods, every bundle says what it answers.
+    let (decisions_applied, answers) = store.review_answers()?;
+    if decisions_applied > 0 {
+        let a = Answers { commune_code: commune.commune_code.clone(), decisions_applied, answers };
+        files.push((ANSWERS_FILE.to_owned(), serde_json::to_vec_pretty(&a).map_err(|e| Error::Json(e.to_string()))?));
+    }
     let seq = state.bundle_seq + 1;
     let prev_hash = if state.last_epoch == Some(epoch) { state.last_hash.clone() } else { None };
     let pk = signing.public_key()?;
@@ -193,8 +214,7 @@ ký, đóng dấu và gửi Công an tỉnh đăng ký; sau đó xuất lại g�
         counts,
         files: Vec::new(),
     };
-    let (bytes, manifest, hash) =
-        bundle::write(manifest, &[(CHANGES_FILE.into(), payload)], &signing, &[to_province, own])?;
+    let (bytes, manifest, hash) = bundle::write(manifest, &files, &signing, &[to_province, own])?;
     let name = super::file_name(&commune.province_code, &commune.commune_code, epoch, seq, opts.now);
     // Never over a file already on the stick (after a restore the numbers start again).
     let path = crate::fsutil::write_new(&dir.join(name), &bytes)?;

@@ -15,12 +15,12 @@ use uuid::Uuid;
 
 use super::bundle::{self, BundleKind, Manifest, Opened};
 use super::commune::{
-    CHANGES_FILE, DECISIONS_FILE, Decisions, ENROLLMENT_FILE, Enrollment, RECEIPT_FILE, REFERENCE_FILE, Receipt,
-    Reference,
+    ANSWERS_FILE, Answers, CHANGES_FILE, DECISIONS_FILE, Decisions, ENROLLMENT_FILE, Enrollment, RECEIPT_FILE,
+    REFERENCE_FILE, Receipt, Reference,
 };
 use crate::crypto::{self, PublicKey};
 use crate::domain::account::{NewAccount, Role};
-use crate::domain::review::{self, Decision};
+use crate::domain::review::{self, Answer, Decision};
 use crate::domain::{self, Doc, FieldCache, Kind, Lookup, RefItem, RefSet};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
@@ -75,6 +75,8 @@ pub struct ImportReport {
     pub quarantined: Vec<QuarantineRow>,
     /// Changes to records of approved periods, held for the reviewer.
     pub held: Vec<HeldRow>,
+    /// The reasons of the province's returns the bundle says it answers (`answers.json`), new or not.
+    pub answers: Vec<Answer>,
     /// A newer epoch started a new chain (after a restore from a backup at the commune).
     pub new_chain: bool,
     /// Bundle numbers found missing by this import.
@@ -531,6 +533,18 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
                 ),
             ));
         }
+        if let Some(f) = m.files.iter().find(|f| f.path != CHANGES_FILE && f.path != ANSWERS_FILE) {
+            return Err(Error::bundle(
+                "bundle_version",
+                format!(
+                    "Gói số {} của xã {} có tệp {} mà phiên bản phongtrao này của Công an tỉnh chưa đọc được (xã dùng \
+phiên bản mới hơn?). Không nhập gì. Hãy cập nhật phongtrao ở Công an tỉnh rồi nhập lại gói.",
+                    m.seq,
+                    inst.commune_code,
+                    crate::text::printable(&f.path, 60)
+                ),
+            ));
+        }
         self.check_installation(&inst, m, now)?;
         verified.check_time(now)?;
         let hash = verified.hash().to_owned();
@@ -548,6 +562,10 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
         let chain = self.chain(&inst, m)?;
         // Only now, signature, hashes and chain checked, is the payload read (streamed).
         let changes = read_changes(verified.file(CHANGES_FILE)?, m)?;
+        let answers = match m.files.iter().any(|f| f.path == ANSWERS_FILE) {
+            true => self.check_answers(m, verified.file(ANSWERS_FILE)?)?,
+            false => Vec::new(),
+        };
         let plan = self.plan(m, &changes, now)?;
         let mut report = ImportReport {
             dry_run: opts.dry_run,
@@ -561,6 +579,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
             by_kind: plan.by_kind,
             quarantined: plan.quarantine.clone(),
             held: plan.held.clone(),
+            answers,
             new_chain: chain.new_chain,
             gap: chain.new_gap,
             filled_gap: chain.fills_gap.is_some(),
@@ -624,6 +643,7 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
                 .collect(),
             quarantine: plan.quarantine,
             held: plan.held,
+            answers: &report.answers,
             head: chain.head,
             new_gap: chain.new_gap,
             fills_gap: chain.fills_gap,
@@ -855,6 +875,73 @@ Không nhập gì. Hãy liên hệ xã {} để kiểm tra máy và khóa.",
         Err(rollback(format!("Gói số {} cũ hơn gói số {last} đã nhập từ máy này.", m.seq)))
     }
 
+    /// Reads and checks a bundle's `answers.json` (docs/SYNC.md): at most [`MAX_ANSWERS_BYTES`], for the
+    /// bundle's commune, every answer naming a reason of one of the province's returns on that
+    /// commune, with the record that reason names. Anything else refuses the whole bundle: a commune's
+    /// phongtrao never writes it.
+    fn check_answers(&self, m: &Manifest, data: &[u8]) -> Result<Vec<Answer>> {
+        let refuse = |why: String| {
+            Error::bundle(
+                "bundle_answers",
+                format!(
+                    "Gói số {} của xã {} có phần trả lời các lý do trả lại (answers.json) không đúng: {why}. \
+phongtrao của xã không tạo ra tệp như vậy; gói có thể bị sửa, hoặc gói ghi nhầm xã. Không nhập gì. \
+Hãy liên hệ xã {} để kiểm tra máy và xuất lại gói.",
+                    m.seq,
+                    crate::text::printable(&m.commune_code, 10),
+                    crate::text::printable(&m.commune_code, 10)
+                ),
+            )
+        };
+        if data.len() > MAX_ANSWERS_BYTES {
+            return Err(refuse(format!("tệp dài {} byte, quá giới hạn {MAX_ANSWERS_BYTES}", data.len())));
+        }
+        let a: Answers = serde_json::from_slice(data)
+            .map_err(|e| refuse(format!("không đọc được ({})", crate::text::printable(&e.to_string(), 120))))?;
+        if a.commune_code != m.commune_code {
+            return Err(refuse(format!(
+                "tệp ghi xã có mã {}, không phải xã {} của gói",
+                crate::text::printable(&a.commune_code, 10),
+                m.commune_code
+            )));
+        }
+        let decisions: Vec<Decision> =
+            self.db.review_decisions(Some(&m.commune_code))?.into_iter().map(|d| d.decision).collect();
+        if a.decisions_applied < 0 || a.decisions_applied > decisions.len() as i64 {
+            return Err(refuse(format!(
+                "tệp nói máy của xã đã nhận đến quyết định số {}, nhưng Công an tỉnh mới có {} quyết định về xã này",
+                a.decisions_applied,
+                decisions.len()
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for x in &a.answers {
+            let Some(d) = decisions.iter().find(|d| d.n == x.decision) else {
+                return Err(refuse(format!("trả lời quyết định số {} mà Công an tỉnh không có về xã này", x.decision)));
+            };
+            if x.decision > a.decisions_applied || !d.items().contains(&x.i) {
+                return Err(refuse(format!(
+                    "trả lời lý do số {} của quyết định số {} ({} kỳ {}) mà quyết định không có",
+                    x.i + 1,
+                    d.n,
+                    d.action.label(),
+                    d.label
+                )));
+            }
+            if x.record_id != d.item_record(x.i) {
+                return Err(refuse(format!(
+                    "lý do số {} của quyết định số {} nêu bản ghi khác với bản ghi trong tệp",
+                    x.i + 1,
+                    d.n
+                )));
+            }
+            if !seen.insert((x.decision, x.i)) {
+                return Err(refuse(format!("lý do số {} của quyết định số {} được trả lời hai lần", x.i + 1, d.n)));
+            }
+        }
+        Ok(a.answers)
+    }
+
     /// Sorts the changes: which win, which are unchanged, which are put aside.
     fn plan(&self, m: &Manifest, changes: &[Parsed], now: DateTime<Utc>) -> Result<Plan> {
         let installation = m.installation_id;
@@ -952,8 +1039,7 @@ Không nhập gì. Hãy liên hệ xã {} để kiểm tra máy và khóa.",
                 if let Some(lock) =
                     locks.iter().find(|l| crate::period::touches(c.kind, old.as_ref(), new.as_ref(), &l.window()))
                 {
-                    counts.held += 1;
-                    plan.held.push(HeldRow {
+                    let row = HeldRow {
                         record_id: c.id.to_string(),
                         kind: c.kind.code().to_owned(),
                         period: lock.period.to_string(),
@@ -961,7 +1047,16 @@ Không nhập gì. Hãy liên hệ xã {} để kiểm tra máy và khóa.",
                         new_data: p.data().map(str::to_owned),
                         hlc: c.hlc.0,
                         origin: c.origin,
-                    });
+                    };
+                    // A record the bundle carries twice is held once, as its latest version.
+                    match plan.held.iter_mut().find(|h| h.record_id == row.record_id) {
+                        Some(h) if (h.hlc, h.origin) < (row.hlc, row.origin) => *h = row,
+                        Some(_) => {}
+                        None => {
+                            counts.held += 1;
+                            plan.held.push(row);
+                        }
+                    }
                     continue;
                 }
             }
@@ -986,6 +1081,9 @@ Không nhập gì. Hãy liên hệ xã {} để kiểm tra máy và khóa.",
         Ok(plan)
     }
 }
+
+/// The longest `answers.json` (a return has at most a few hundred reasons).
+pub const MAX_ANSWERS_BYTES: usize = 1 << 20;
 
 /// At most this many records of one bundle are put aside; a bundle with more is refused whole (a
 /// commune's laptop never makes so many records its own checks would refuse).

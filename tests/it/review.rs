@@ -608,3 +608,239 @@ fn the_command_line_approves_locks_reopens_and_returns() {
     let sent = ok(&["province", "--dir", &tinh, "review", "send", "--out", &p("gui")]);
     assert_eq!(sent.lines().count(), 1, "{sent}");
 }
+
+// ---- The commune's answers: its next bundle says which reasons of a return it answered.
+
+/// What the province holds of one commune's review, to compare before and after a refusal.
+fn province_snapshot(w: &World) -> (usize, usize, usize, usize) {
+    let db = w.province.db();
+    (
+        db.bundles().unwrap().len(),
+        db.review_answers(None).unwrap().len(),
+        db.audit_log().unwrap().len(),
+        db.held_changes().unwrap().len(),
+    )
+}
+
+/// The commune's next bundle, exported, its files as the province decrypts them.
+fn exported_files(w: &World, s: &mut Store) -> (Manifest, BTreeMap<String, Vec<u8>>) {
+    let f = commune::export(s, &w.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap().path;
+    let id: age::x25519::Identity = w.province.meta().age_identity.parse().unwrap();
+    let plain = age::decrypt(&id, &std::fs::read(&f).unwrap()[..]).unwrap();
+    std::fs::remove_file(&f).unwrap();
+    unpack(&plain)
+}
+
+/// The same bundle with `files` as its payload, signed by the commune's own key: what a laptop
+/// holding the key (or a bug) could send.
+fn reseal(w: &World, s: &mut Store, m: Manifest, files: Vec<(String, Vec<u8>)>) -> Vec<u8> {
+    let (key, _) = s.sync_keys().unwrap();
+    let recipient: age::x25519::Recipient = w.province.meta().age_recipient.parse().unwrap();
+    bundle::write(m, &files, &key, &[recipient]).unwrap().0
+}
+
+fn rows_of(w: &World) -> Vec<phongtrao::present::review::ReviewRow> {
+    let today = phongtrao::period::day_of(Utc::now());
+    let r = phongtrao::province::roster::roster(&w.province, "2026".parse().unwrap(), today).unwrap();
+    phongtrao::present::review::review_rows(&r)
+}
+
+#[test]
+fn the_next_bundle_says_which_returned_items_it_answers_and_the_province_counts_them() {
+    let mut w = world();
+    let mut s = w.commune("23430");
+    let a = activity(&mut s, "2026-10-20", "Tuyên truyền A");
+    let b = activity(&mut s, "2026-10-25", "Tuyên truyền B");
+    // Before any decision a bundle carries no answers.json: as older versions made them.
+    let (_, files) = exported_files(&w, &mut s);
+    assert!(!files.contains_key(commune::ANSWERS_FILE), "{:?}", files.keys());
+    w.send(&mut s);
+    let ask = Ask {
+        note: "Thiếu báo cáo sơ kết".into(),
+        records: vec![(a, "Thiếu số người dự".into()), (b, "Sai ngày tổ chức".into())],
+    };
+    let file = w.decide("23430", Action::Return, ask);
+    // A bundle the commune made before it took the return in answers nothing: still returned
+    // (before, any bundle after a return made it "Đã sửa").
+    activity(&mut s, "2026-11-20", "Tháng 12");
+    w.send(&mut s);
+    let st = review::state(&w.province, "23430", nov()).unwrap();
+    assert_eq!((st.state, st.answered.len()), (State::Returned, 0));
+
+    // The commune corrects one record: the next bundle answers that reason only.
+    commune::import(&mut s, &file).unwrap();
+    s.update(Kind::Activity, a, &doc(json!({"notes": "120 người dự"}))).unwrap();
+    let (_, files) = exported_files(&w, &mut s);
+    let answers: commune::Answers = serde_json::from_slice(&files[commune::ANSWERS_FILE]).unwrap();
+    assert_eq!(answers.commune_code, "23430");
+    assert_eq!(answers.decisions_applied, 1);
+    assert_eq!(answers.answers.iter().map(|x| (x.decision, x.i, x.record_id)).collect::<Vec<_>>(), [(1, 0, Some(a))]);
+    w.send(&mut s);
+    let st = review::state(&w.province, "23430", nov()).unwrap();
+    assert_eq!((st.state, st.answered.clone()), (State::Returned, vec![0]));
+    let row = rows_of(&w).into_iter().find(|r| r.period == "2026-11").unwrap();
+    assert_eq!(row.progress, "1/3 lý do đã sửa");
+    let said: Vec<(String, bool, &str)> =
+        row.reasons.iter().map(|l| (l.text.clone(), l.answered, l.status.as_str())).collect();
+    assert_eq!(
+        said,
+        [
+            ("Lý do chung: Thiếu báo cáo sơ kết".to_owned(), false, "chưa sửa"),
+            ("Hoạt động «Tuyên truyền A»: Thiếu số người dự".to_owned(), true, "đã sửa"),
+            ("Hoạt động «Tuyên truyền B»: Sai ngày tổ chức".to_owned(), false, "chưa sửa"),
+        ]
+    );
+    assert!(row.note.is_empty(), "a return's general reason is one of its reasons, not its note");
+
+    // The rest: the other record, the general reason ticked by hand. Every reason answered: Đã sửa.
+    s.update(Kind::Activity, b, &doc(json!({"date": "2026-10-26"}))).unwrap();
+    s.mark_returned_done(1, -1).unwrap();
+    w.send(&mut s);
+    let st = review::state(&w.province, "23430", nov()).unwrap();
+    assert_eq!((st.state, st.answered.clone()), (State::Corrected, vec![-1, 0, 1]));
+    assert_eq!(rows_of(&w).into_iter().find(|r| r.period == "2026-11").unwrap().progress, "3/3 lý do đã sửa");
+    // Every bundle repeats the answers; the province keeps each once, from the first that said it.
+    w.send(&mut s);
+    let kept = w.province.db().review_answers(Some("23430")).unwrap();
+    assert_eq!(kept.len(), 3);
+    assert!(kept.iter().all(|x| x.answer.decision == 1));
+    // The command line says the same.
+    review::decide(&mut w.province, "23430", nov(), Action::Approve, &note(""), Utc::now()).unwrap();
+    assert_eq!(review::state(&w.province, "23430", nov()).unwrap().answered, Vec::<i64>::new());
+}
+
+#[test]
+fn a_hostile_answers_file_refuses_the_bundle_and_changes_nothing() {
+    let mut w = world();
+    let mut s = w.commune("23430");
+    let a = activity(&mut s, "2026-10-20", "Tuyên truyền A");
+    w.send(&mut s);
+    let mut other = w.commune("23437");
+    let b = activity(&mut other, "2026-10-21", "Của xã khác");
+    w.send(&mut other);
+    w.decide("23437", Action::Return, Ask { note: String::new(), records: vec![(b, "Sai".into())] });
+    w.decide("23437", Action::Approve, note(""));
+    let file = w.decide("23430", Action::Return, Ask { note: String::new(), records: vec![(a, "Sai".into())] });
+    commune::import(&mut s, &file).unwrap();
+    s.update(Kind::Activity, a, &doc(json!({"notes": "Đã sửa"}))).unwrap();
+    let (m, files) = exported_files(&w, &mut s);
+    let changes = files[commune::CHANGES_FILE].clone();
+    let done = "2026-12-06T03:00:00Z";
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "another commune's answers",
+            serde_json::to_vec(&json!({"commune_code": "23437", "decisions_applied": 1,
+                "answers": [{"decision": 1, "i": 0, "record_id": b, "done_at": done}]}))
+            .unwrap(),
+            "xã có mã 23437",
+        ),
+        (
+            "a decision the province never made on this commune (the other commune's second)",
+            serde_json::to_vec(&json!({"commune_code": "23430", "decisions_applied": 1,
+                "answers": [{"decision": 2, "i": 0, "record_id": a, "done_at": done}]}))
+            .unwrap(),
+            "quyết định số 2 mà Công an tỉnh không có",
+        ),
+        (
+            "a reason the return does not have",
+            serde_json::to_vec(&json!({"commune_code": "23430", "decisions_applied": 1,
+                "answers": [{"decision": 1, "i": 4, "done_at": done}]}))
+            .unwrap(),
+            "lý do số 5 của quyết định số 1",
+        ),
+        (
+            "the general reason of a return that has none",
+            serde_json::to_vec(&json!({"commune_code": "23430", "decisions_applied": 1,
+                "answers": [{"decision": 1, "i": -1, "done_at": done}]}))
+            .unwrap(),
+            "mà quyết định không có",
+        ),
+        (
+            "another record than the reason names",
+            serde_json::to_vec(&json!({"commune_code": "23430", "decisions_applied": 1,
+                "answers": [{"decision": 1, "i": 0, "record_id": b, "done_at": done}]}))
+            .unwrap(),
+            "bản ghi khác",
+        ),
+        (
+            "decisions the province never sent",
+            serde_json::to_vec(&json!({"commune_code": "23430", "decisions_applied": 5, "answers": []})).unwrap(),
+            "mới có 1 quyết định",
+        ),
+        (
+            "a reason answered twice",
+            serde_json::to_vec(&json!({"commune_code": "23430", "decisions_applied": 1,
+                "answers": [{"decision": 1, "i": 0, "record_id": a, "done_at": done},
+                            {"decision": 1, "i": 0, "record_id": a, "done_at": done}]}))
+            .unwrap(),
+            "hai lần",
+        ),
+        ("not JSON", b"{\"commune_code\": \"23430\", \"answ".to_vec(), "không đọc được"),
+        ("too long", vec![b' '; (1 << 20) + 1], "quá giới hạn"),
+    ];
+    let before = province_snapshot(&w);
+    let opts = ImportOptions { dry_run: false, receipt_dir: Some(w.usb()) };
+    for (what, answers, words) in cases {
+        let bytes = reseal(
+            &w,
+            &mut s,
+            m.clone(),
+            vec![(commune::CHANGES_FILE.into(), changes.clone()), (commune::ANSWERS_FILE.into(), answers)],
+        );
+        let e = w.province.import_bytes(&bytes, &opts, Utc::now()).unwrap_err();
+        assert_eq!(e.code(), "bundle_answers", "{what}: {e}");
+        let text = e.to_string();
+        assert!(text.contains(words) && text.contains("Không nhập gì"), "{what}: {text}");
+        assert_eq!(province_snapshot(&w), before, "{what}: the province store is unchanged");
+    }
+    // A payload file this version does not know (a newer commune's): refused, not half read.
+    let bytes = reseal(
+        &w,
+        &mut s,
+        m.clone(),
+        vec![(commune::CHANGES_FILE.into(), changes.clone()), ("inspections.json".into(), b"{}".to_vec())],
+    );
+    let e = w.province.import_bytes(&bytes, &opts, Utc::now()).unwrap_err();
+    assert_eq!(e.code(), "bundle_version", "{e}");
+    assert!(e.to_string().contains("inspections.json") && e.to_string().contains("cập nhật phongtrao"), "{e}");
+    assert_eq!(province_snapshot(&w), before);
+    // The genuine answers go through.
+    let payload = files.into_iter().filter(|(k, _)| !k.starts_with("manifest.json")).collect();
+    let bytes = reseal(&w, &mut s, m, payload);
+    w.province.import_bytes(&bytes, &opts, Utc::now()).unwrap();
+    assert_eq!(review::state(&w.province, "23430", nov()).unwrap().state, State::Corrected);
+}
+
+#[test]
+fn a_record_the_bundle_carries_twice_is_held_once_as_its_latest_version() {
+    let mut w = world();
+    let mut s = w.commune("23430");
+    let a = activity(&mut s, "2026-10-20", "Tuyên truyền A");
+    w.send(&mut s);
+    w.decide("23430", Action::Approve, note(""));
+    // Not imported at the commune: it edits A, and the bundle carries A twice (an older line first).
+    s.update(Kind::Activity, a, &doc(json!({"title": "Sửa lần 1"}))).unwrap();
+    let (m, files) = exported_files(&w, &mut s);
+    let text = String::from_utf8(zstd::decode_all(&files[commune::CHANGES_FILE][..]).unwrap()).unwrap();
+    let line: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let mut newer = line.clone();
+    newer["hlc"] = json!(line["hlc"].as_u64().unwrap() + 1);
+    newer["data"]["title"] = json!("Sửa lần 2");
+    let mut m = m;
+    for (first, second) in [(&line, &newer), (&newer, &line)] {
+        let payload = bundle::compress(format!("{first}\n{second}\n").as_bytes()).unwrap();
+        m.counts = [("activity".to_owned(), 2u64)].into_iter().collect();
+        let bytes = reseal(&w, &mut s, m.clone(), vec![(commune::CHANGES_FILE.into(), payload)]);
+        let opts = ImportOptions { dry_run: false, receipt_dir: Some(w.usb()) };
+        let r = w.province.import_bytes(&bytes, &opts, Utc::now()).unwrap();
+        assert_eq!(r.held.len(), 1);
+        assert_eq!(r.total().held, 1);
+        let new: Doc = serde_json::from_str(r.held[0].new_data.as_deref().unwrap()).unwrap();
+        assert_eq!(new["title"], "Sửa lần 2", "the latest version is held, whatever the order");
+        m.seq += 1;
+        m.prev_hash = Some(r.hash.clone());
+    }
+    let q = review::held(&w.province).unwrap();
+    assert_eq!(q.len(), 2);
+    assert!(q.iter().all(|h| h.changes.iter().any(|c| c.sent == "Sửa lần 2")), "{q:?}");
+}

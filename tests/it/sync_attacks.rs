@@ -155,6 +155,7 @@ fn the_province_store_refuses_to_move_a_record_to_another_commune() {
         }],
         quarantine: vec![],
         held: vec![],
+        answers: &[],
         head: true,
         new_gap: None,
         fills_gap: None,

@@ -1220,6 +1220,16 @@ export type QuarantineLine = {
 	decision: string | null,
 };
 
+/**  One reason of a return as the province's review shows it. */
+export type ReasonLine = {
+	/**  "Lý do chung: …" or "Hoạt động «title»: reason". */
+	text: string,
+	/**  The commune marked it done (`answers.json` of one of its bundles). */
+	answered: boolean,
+	/**  "đã sửa" / "chưa sửa". */
+	status: string,
+};
+
 /**  A reason of a return about one record. */
 export type RecordReason = {
 	id: string,
@@ -1388,9 +1398,12 @@ export type ReviewRow = {
 	bundle: string,
 	/**  "Trả lại lúc 06/12/2026 10:25 (Thượng tá Lê Văn C)", or empty. */
 	decided: string,
+	/**  The note of an approval, the reason of a reopening (a return's reasons are in `reasons`). */
 	note: string,
-	/**  A return's reasons per record: "«title»: reason". */
-	reasons: string[],
+	/**  A return's reasons, the general one first, each with whether the commune answered it. */
+	reasons: ReasonLine[],
+	/**  "2/3 lý do đã sửa" for a return; empty otherwise. */
+	progress: string,
 	/**  Changes to approved periods of this commune waiting for the reviewer. */
 	held: number,
 };

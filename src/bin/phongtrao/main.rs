@@ -1698,31 +1698,30 @@ fn province_review(
                 })
                 .transpose()?;
             let r = phongtrao::province::roster::roster(p, period, today)?;
-            let rows: Vec<_> = r
-                .communes
-                .iter()
-                .flat_map(|c| c.periods.iter().map(move |x| (c, x)))
-                .filter(|(_, x)| x.review != State::NotSent || x.state != phongtrao::province::roster::State::Inactive)
-                .filter(|(_, x)| wanted.is_none_or(|s| x.review == s))
+            let rows: Vec<_> = phongtrao::present::review::review_rows(&r)
+                .into_iter()
+                .filter(|x| wanted.is_none_or(|s| x.state == s))
                 .collect();
             if json {
-                let v: Vec<_> = rows
-                    .iter()
-                    .map(|(c, x)| {
-                        serde_json::json!({"commune_code": c.commune_code, "commune": c.commune, "period": x.period,
-                            "label": x.label, "state": x.review, "state_label": x.review_label, "decision": x.decision})
-                    })
-                    .collect();
-                return say(w, to_json(&v)?);
+                return say(w, to_json(&rows)?);
             }
             say(w, format!("{} — tình trạng duyệt số liệu", r.label))?;
-            for (c, x) in rows {
-                let by = x
-                    .decision
-                    .as_ref()
-                    .map(|d| format!(" ({} {}, {})", d.action.label(), phongtrao::date::display_local(d.at), d.by))
-                    .unwrap_or_default();
-                say(w, format!("  {:<7} {:<24} {:<10} {}{by}", c.commune_code, c.commune, x.period, x.review_label))?;
+            for x in rows {
+                let progress = if x.progress.is_empty() { String::new() } else { format!(" — {}", x.progress) };
+                let by = if x.decided.is_empty() { String::new() } else { format!(" ({})", x.decided) };
+                say(
+                    w,
+                    format!(
+                        "  {:<7} {:<24} {:<10} {}{progress}{by}",
+                        x.commune_code, x.commune, x.period, x.state_label
+                    ),
+                )?;
+                if !x.note.is_empty() {
+                    say(w, format!("      {}", x.note))?;
+                }
+                for l in &x.reasons {
+                    say(w, format!("      • {} — {}", l.text, l.status))?;
+                }
             }
             Ok(())
         }
