@@ -28,6 +28,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::keyring::Keyring;
+use crate::store::province::ProvinceDb;
 use crate::store::{Snapshot, SnapshotInfo, Store};
 
 pub const EXTENSION: &str = "ptbak";
@@ -65,9 +66,44 @@ pub fn default_dir(db: &Path) -> PathBuf {
     db.parent().unwrap_or(Path::new(".")).join("sao-luu")
 }
 
-/// `phongtrao-<province>-<commune>-<yyyymmdd>-<hhmmss>.ptbak`
+/// The automatic backups' folder of the province store in `dir` (`phongtrao province --dir DIR`):
+/// `sao-luu` inside it.
+pub fn province_dir(dir: &Path) -> PathBuf {
+    dir.join("sao-luu")
+}
+
+/// `phongtrao-<province>-<commune>-<yyyymmdd>-<hhmmss>.ptbak`; the province store's backups say
+/// `tinh` for the commune (`phongtrao-51-tinh-….ptbak`).
 pub fn file_name(info: &SnapshotInfo, at: NaiveDateTime) -> String {
-    format!("phongtrao-{}-{}-{}.{EXTENSION}", info.province_code, info.commune_code, at.format("%Y%m%d-%H%M%S"))
+    let who = if info.province { "tinh" } else { info.commune_code.as_str() };
+    format!("phongtrao-{}-{who}-{}.{EXTENSION}", info.province_code, at.format("%Y%m%d-%H%M%S"))
+}
+
+/// Backs up the open province store into `dir` now.
+pub fn create_province(p: &ProvinceDb, dir: &Path) -> Result<BackupInfo> {
+    create_from(&p.snapshot()?, dir, Local::now())
+}
+
+/// Refuses a backup of the other kind of store (a commune's where the province's is restored, or
+/// the other way round), naming what it holds.
+fn expect_kind(info: &BackupInfo, province: bool) -> Result<()> {
+    let h = &info.header.store;
+    match (h.province, province) {
+        (true, false) => Err(Error::Refused(format!(
+            "Tệp {} là bản sao lưu kho dữ liệu của Công an tỉnh (mã tỉnh {}), không phải của xã; không khôi phục vào máy của xã. \
+Hãy dùng lệnh phongtrao province --dir THƯ_MỤC backup restore, hoặc chọn bản sao lưu của xã.",
+            info.path.display(),
+            h.province_code
+        ))),
+        (false, true) => Err(Error::Refused(format!(
+            "Tệp {} là bản sao lưu của xã mã {}, không phải kho dữ liệu của Công an tỉnh; không khôi phục. \
+Hãy chọn bản sao lưu có tên phongtrao-{}-tinh-….ptbak.",
+            info.path.display(),
+            h.commune_code,
+            h.province_code
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// What ends the name of a backup taken before an upgrade of the store (`…-truoc-nang-cap.ptbak`):
@@ -327,8 +363,9 @@ pub struct Checked {
 /// check and the audit chain must pass. Nothing of the current store is touched.
 pub fn check(path: &Path, scratch_parent: &Path, username: &str, password: &str) -> Result<Checked> {
     let info = verify(path)?;
+    expect_kind(&info, false)?;
     let work = Scratch::new(scratch_parent)?;
-    let db = extract(&info, &work.0)?;
+    let db = extract(&info, &work.0.join("phongtrao.db"))?;
     let store = open_checked(&db, username, password)?;
     let records = store.counts()?.iter().map(|(_, n)| n).sum();
     drop(store);
@@ -353,6 +390,7 @@ pub struct Restored {
 /// store starts a new sync epoch. The current store must not be open (the window logs out first).
 pub fn restore(path: &Path, db: &Path, username: &str, password: &str) -> Result<Restored> {
     let info = verify(path)?;
+    expect_kind(&info, false)?;
     if db.exists() {
         let ring = Keyring::load(&Keyring::path_for(db))?;
         if ring.store_id != info.header.store.installation_id {
@@ -368,7 +406,7 @@ Muốn khôi phục vào máy này, hãy chọn một tệp dữ liệu khác b�
     let dir = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let work = Scratch::new(dir)?;
-    let copy = extract(&info, &work.0)?;
+    let copy = extract(&info, &work.0.join("phongtrao.db"))?;
     let mut store = open_checked(&copy, username, password)?;
     let note = serde_json::json!({
         "backup": path.file_name().map(|n| n.to_string_lossy().into_owned()),
@@ -377,19 +415,91 @@ Muốn khôi phục vào máy này, hãy chọn một tệp dữ liệu khác b�
     let sync_epoch = store.begin_sync_epoch(&note)?;
     drop(store);
 
+    let aside = swap_in(&copy, db)?;
+    Ok(Restored { info, aside, sync_epoch })
+}
+
+/// Puts the store at `copy` in the place of the one at `db`, which is kept renamed
+/// (`<db>.truoc-khoi-phuc-<time>`, returned); if the copy cannot take its place, `db` stays.
+fn swap_in(copy: &Path, db: &Path) -> Result<Option<PathBuf>> {
     let stamp = Local::now().format("%Y%m%d-%H%M%S");
     let aside = db.with_file_name(format!(
         "{}.truoc-khoi-phuc-{stamp}",
         db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
     ));
     let moved_aside = if db.exists() { Some(move_set(db, &aside)?) } else { None };
-    if let Err(e) = move_set(&copy, db) {
+    if let Err(e) = move_set(copy, db) {
         if moved_aside.is_some() {
             let _ = move_set(&aside, db);
         }
         return Err(e);
     }
-    Ok(Restored { info, aside: moved_aside.map(|_| aside), sync_epoch })
+    Ok(moved_aside.map(|_| aside))
+}
+
+/// Verifies a backup of the province store and opens it with `username`'s password in a scratch
+/// folder: the integrity check and the province's audit chain must pass. Nothing current is touched.
+pub fn check_province(path: &Path, scratch_parent: &Path, username: &str, password: &str) -> Result<Checked> {
+    let info = verify(path)?;
+    expect_kind(&info, true)?;
+    let work = Scratch::new(scratch_parent)?;
+    extract(&info, &ProvinceDb::db_path(&work.0))?;
+    let p = open_province_checked(&work.0, username, password)?;
+    let (records, _, _) = p.holdings()?;
+    Ok(Checked { info, records, integrity: "ok".into() })
+}
+
+/// Restores the backup at `path` as the province store in `dir`, logging into the copy as
+/// `username` (an officer or the chief of the copy; a viewer may not).
+///
+/// As at the commune: the backup is checked first (hash, password, integrity, the audit chain) in a
+/// scratch folder inside `dir`, the restore is written into the copy's audit log, then the current
+/// store, if any, is renamed aside (`province.db.truoc-khoi-phuc-<time>`, kept) and the copy takes
+/// its place. A backup of another province store (another id) is refused while a store is there.
+/// The province store must not be open (the window logs out first).
+pub fn restore_province(path: &Path, dir: &Path, username: &str, password: &str) -> Result<Restored> {
+    let info = verify(path)?;
+    expect_kind(&info, true)?;
+    let db = ProvinceDb::db_path(dir);
+    if db.exists() {
+        let ring = Keyring::load(&Keyring::path_for(&db))?;
+        if ring.store_id != info.header.store.installation_id {
+            return Err(Error::Refused(format!(
+                "Bản sao lưu {} thuộc một kho dữ liệu Công an tỉnh khác (mã {}); kho dữ liệu hiện tại không bị thay đổi. \
+Muốn khôi phục kho đó, hãy chọn một thư mục khác bằng --dir.",
+                path.display(),
+                info.header.store.installation_id
+            )));
+        }
+    }
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let work = Scratch::new(dir)?;
+    let copy = extract(&info, &ProvinceDb::db_path(&work.0))?;
+    let mut p = open_province_checked(&work.0, username, password)?;
+    p.audit_restore(&serde_json::json!({
+        "backup": path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "backup_created_at": info.header.created_at.to_rfc3339(),
+    }))?;
+    drop(p);
+    let aside = swap_in(&copy, &db)?;
+    Ok(Restored { info, aside, sync_epoch: 0 })
+}
+
+fn open_province_checked(dir: &Path, username: &str, password: &str) -> Result<ProvinceDb> {
+    let p = ProvinceDb::open(dir, username, password)?;
+    p.require(crate::Role::WRITES, "khôi phục dữ liệu")?;
+    let integrity = p.integrity_check()?;
+    if integrity != "ok" {
+        return Err(Error::Refused(format!(
+            "Bản sao lưu không vượt qua kiểm tra toàn vẹn của SQLite ({integrity}); không khôi phục."
+        )));
+    }
+    if !p.audit_intact()? {
+        return Err(Error::Refused(
+            "Nhật ký thao tác trong bản sao lưu đã bị sửa (chuỗi băm không khớp); không khôi phục.".into(),
+        ));
+    }
+    Ok(p)
 }
 
 /// The files that make one store: the database, its keyring, its WAL and shared-memory files.
@@ -438,9 +548,9 @@ fn open_checked(db: &Path, username: &str, password: &str) -> Result<Store> {
     Ok(store)
 }
 
-/// Writes the keyring and the database of a verified backup into `dir`; returns the database path.
-fn extract(info: &BackupInfo, dir: &Path) -> Result<PathBuf> {
-    let db = dir.join("phongtrao.db");
+/// Writes the keyring and the database of a verified backup as the store `db`; returns its path.
+fn extract(info: &BackupInfo, db: &Path) -> Result<PathBuf> {
+    let db = db.to_owned();
     let mut r = BufReader::with_capacity(1 << 16, File::open(&info.path).map_err(|e| Error::io(&info.path, e))?);
     let mut skip = [0u8; 12];
     r.read_exact(&mut skip).map_err(|e| Error::io(&info.path, e))?;
@@ -527,6 +637,7 @@ mod tests {
             schema_version: 4,
             sync_epoch: 0,
             last_seq: 9,
+            province: false,
         };
         let name = file_name(&info, at("2026-11-23 08:05"));
         assert_eq!(name, "phongtrao-51-23535-20261123-080500.ptbak");

@@ -37,11 +37,20 @@ struct Latest {
     stamp: (i64, String),
 }
 
+/// The lists the figures name indicators and model kinds with: those the communes hold, the
+/// province's own when it sent them (so a commune's figures read the same at both ends).
+pub fn labels(p: &Province) -> Result<Labels> {
+    Ok(Labels {
+        indicators: super::current_list(p, "report_indicator")?,
+        model_kinds: super::current_list(p, "model_kind")?,
+    })
+}
+
 /// The figures of every registered commune (or only `commune`) for `period`.
 pub fn figures(p: &Province, period: Period, commune: Option<&str>) -> Result<ProvinceFigures> {
     let rules = super::rules(p)?;
     let window = rules.window(period);
-    let labels = Labels::builtin();
+    let labels = labels(p)?;
     let db = p.db();
     let names = db.commune_names()?;
     let mut codes: Vec<String> = db.installations()?.into_iter().map(|i| i.commune_code).collect();
@@ -295,7 +304,7 @@ pub fn title(kind: Kind, doc: &Doc) -> String {
 pub fn behind(p: &Province, period: Period, commune: &str, key: Option<&str>) -> Result<Vec<Behind>> {
     let rules = super::rules(p)?;
     let window = rules.window(period);
-    let labels = Labels::builtin();
+    let labels = labels(p)?;
     let kinds: Vec<&str> = KINDS.iter().map(|k| k.code()).collect();
     // The latest state of each record of the commune (a replaced laptop may have sent it twice).
     let mut latest: HashMap<String, LatestRow> = HashMap::new();

@@ -47,6 +47,25 @@ pub fn set_rules(p: &mut Province, r: Rules) -> Result<()> {
     p.db_mut().set_setting(RULES_KEY, &text, &who, &chrono::Utc::now().to_rfc3339())
 }
 
+/// The items of the reference list `list` as the communes hold them now: those of the newest version
+/// the province sent that carries the list, unless this release ships a newer one (a commune installs
+/// whichever is newer, `Store::apply_reference`), else the release's own.
+pub fn current_list(p: &Province, list: &str) -> Result<Vec<crate::domain::RefItem>> {
+    let builtin = RefSet::builtin();
+    let own = builtin.lists.iter().find(|l| l.list == list);
+    for (version, text) in p.db().references_sent()?.into_iter().rev() {
+        if version <= builtin.version && own.is_some() {
+            break;
+        }
+        let set: RefSet = serde_json::from_str(&text)
+            .map_err(|e| crate::Error::Json(format!("danh mục phiên bản {version} đã gửi: {e}")))?;
+        if let Some(l) = set.lists.into_iter().find(|l| l.list == list) {
+            return Ok(l.items);
+        }
+    }
+    Ok(own.map(|l| l.items.clone()).unwrap_or_default())
+}
+
 /// The commune's name as the province knows it, else its name in the official list, else "Xã CODE".
 pub fn commune_name(names: &[(String, String)], code: &str) -> String {
     names.iter().find(|(c, _)| c == code).map_or_else(

@@ -24,6 +24,10 @@ pub struct SnapshotInfo {
     pub schema_version: i64,
     pub sync_epoch: i64,
     pub last_seq: i64,
+    /// A backup of the province's store (`phongtrao province`): `installation_id` is the province's
+    /// id, `commune_code` is empty and `last_seq` is the last bundle the province sent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub province: bool,
 }
 
 /// Everything needed to copy the store from another thread: its file, its keyring and its data key.
@@ -51,6 +55,7 @@ impl Store {
                 schema_version: migrate::latest(),
                 sync_epoch: self.sync_epoch()?,
                 last_seq: self.last_seq()?,
+                province: false,
             },
         })
     }
@@ -83,6 +88,11 @@ impl Store {
 }
 
 impl Snapshot {
+    /// A snapshot of the province store at `db` (`ProvinceDb::snapshot`).
+    pub(super) fn of_province(db: &Path, key: &DataKey, info: SnapshotInfo) -> Snapshot {
+        Snapshot { db: db.to_owned(), keys: Keyring::path_for(db), key: key.clone(), info }
+    }
+
     /// A snapshot of a store opened but not yet migrated (schema `schema`, older than this build's):
     /// what its backup before the upgrade needs. Counters a schema does not have yet count as 0.
     pub(super) fn unmigrated(conn: &Connection, db: &Path, key: &DataKey, schema: i64) -> Result<Snapshot> {
@@ -101,6 +111,7 @@ impl Snapshot {
                 schema_version: schema,
                 sync_epoch: counter("epoch"),
                 last_seq: counter("seq"),
+                province: false,
             },
         })
     }

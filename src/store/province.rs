@@ -324,6 +324,50 @@ impl ProvinceDb {
         &self.dir
     }
 
+    /// Prepares a backup of the province store (`crate::backup::create`): any logged-in account may
+    /// take one; the copy is as encrypted as the store and opens with the same accounts' passwords.
+    pub fn snapshot(&self) -> Result<super::Snapshot> {
+        let m = self.meta()?;
+        let out_seq: i64 = meta_get(&self.conn, "out_seq")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        let schema: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let info = super::SnapshotInfo {
+            installation_id: m.province_id,
+            province_code: m.province_code,
+            commune_code: String::new(),
+            schema_version: schema,
+            sync_epoch: 0,
+            last_seq: out_seq,
+            province: true,
+        };
+        Ok(super::Snapshot::of_province(&Self::db_path(&self.dir), &self.key, info))
+    }
+
+    /// SQLite's integrity check of the province store ("ok" when sound).
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Records in the province's audit log that this store was restored from a backup (`note` says
+    /// which), in the restored copy, before it takes the store's place.
+    pub fn audit_restore(&mut self, note: &serde_json::Value) -> Result<()> {
+        self.require(crate::domain::account::Role::WRITES, "khôi phục dữ liệu")?;
+        let who = self.who();
+        let tx = self.conn.transaction()?;
+        super::province_console::audit(&tx, &chrono::Utc::now().to_rfc3339(), &who, "restore", None, note)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Counts of what the province holds: communes' records (live), bundles imported, keys.
+    pub fn holdings(&self) -> Result<(i64, i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM record WHERE deleted = 0), (SELECT count(*) FROM bundle_import),
+                    (SELECT count(*) FROM installation)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?)
+    }
+
     pub fn meta(&self) -> Result<ProvinceMeta> {
         let get = |k: &str| -> Result<String> {
             meta_get(&self.conn, k)?

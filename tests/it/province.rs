@@ -774,6 +774,55 @@ fn the_command_line_province_console() {
 }
 
 /// The province's shipped migrations are frozen like the commune's (`migrations.sha256`).
+/// `phongtrao province --dir DIR backup create | list | verify | restore`, as the commune's `backup`.
+#[test]
+fn the_command_line_backs_up_and_restores_the_province_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let tinh = p("tinh");
+    ok(&["province", "init", "--dir", &tinh, "--province-code", "51", "--province", "Quảng Ngãi"]);
+    let none = ok(&["province", "--dir", &tinh, "backup", "list"]);
+    assert!(none.contains("Chưa có bản sao lưu nào"), "{none}");
+    let made = ok(&["province", "--dir", &tinh, "backup", "create"]);
+    assert!(made.contains("Đã sao lưu kho dữ liệu của Công an tỉnh") && made.contains("sao-luu"), "{made}");
+    let file = made.trim().rsplit(" vào ").next().unwrap().to_owned();
+    assert!(Path::new(&file).file_name().unwrap().to_string_lossy().starts_with("phongtrao-51-tinh-"));
+    let usb = p("usb");
+    let copied = ok(&["province", "--dir", &tinh, "backup", "create", "--out", &usb]);
+    assert!(copied.contains(&usb), "{copied}");
+    let listed = ok(&["province", "--dir", &tinh, "backup", "list"]);
+    assert!(listed.contains(&file), "{listed}");
+    let checked = ok(&["province", "--dir", &tinh, "backup", "verify", &file]);
+    assert!(
+        checked.contains("Bản sao lưu tốt") && checked.contains("Kho dữ liệu của Công an tỉnh, mã tỉnh 51"),
+        "{checked}"
+    );
+    // A commune's command refuses it, naming what it is.
+    let xa = run(&["--db", &p("xa.db"), "--user", "tinh", "backup", "restore", &file]);
+    assert!(!xa.status.success());
+    assert!(String::from_utf8_lossy(&xa.stderr).contains("bản sao lưu kho dữ liệu của Công an tỉnh"));
+    // A key registered after the backup is gone once restored; the replaced store is kept.
+    let pubkey = dir.path().join("xa.pub");
+    let key = phongtrao::crypto::SigningKey::generate().unwrap();
+    std::fs::write(&pubkey, &key.public).unwrap();
+    ok(&["province", "--dir", &tinh, "register", "--commune-code", "23535", "--pubkey", pubkey.to_str().unwrap()]);
+    assert!(ok(&["province", "--dir", &tinh, "status"]).contains("23535"));
+    let restored = ok(&["province", "--dir", &tinh, "backup", "restore", &file]);
+    assert!(
+        restored.contains("Đã khôi phục kho dữ liệu của Công an tỉnh")
+            && restored.contains("province.db.truoc-khoi-phuc-")
+            && restored.contains("gói còn thiếu"),
+        "{restored}"
+    );
+    assert!(!ok(&["province", "--dir", &tinh, "status"]).contains("23535"));
+    let wrong = bin()
+        .env("PHONGTRAO_PASSWORD", "sai-mat-khau")
+        .args(["province", "--dir", &tinh, "backup", "restore", &file])
+        .output()
+        .unwrap();
+    assert!(!wrong.status.success());
+}
+
 #[test]
 fn shipped_province_migrations_are_unchanged() {
     let frozen: Vec<&str> = include_str!("province_migrations.sha256").lines().map(str::trim).collect();
@@ -1118,6 +1167,141 @@ fn incoming_records_are_checked_against_the_lists_the_province_sent() {
     assert!(e.to_string().contains("Phiên bản danh mục"), "{e}");
     let log = w.province.db().audit_log().unwrap();
     assert_eq!(log.iter().filter(|e| e.action == "reference_send").count(), 2);
+}
+
+/// The province names its figures with the lists it sent (not the release's): a renamed indicator,
+/// a new model kind, an indicator withdrawn; a commune that took those lists prints the same JSON.
+#[test]
+fn the_provinces_figures_are_named_with_the_lists_it_sent() {
+    use phongtrao::domain::{RefItem, RefSet};
+    let mut w = world();
+    let mut a = w.commune("23535", 1);
+    let f = w.export_at(&mut a, Utc::now());
+    w.import(&f);
+    let year = Period::year(day_of(Utc::now()).format("%Y").to_string().parse().unwrap());
+    let before = phongtrao::province::figures::figures(&w.province, year, Some("23535")).unwrap();
+    assert_eq!(before.total.indicators[0].label, Labels::builtin().indicators[0].label);
+
+    let mut set = RefSet::builtin();
+    set.version += 1;
+    set.lists.retain(|l| l.list == "report_indicator" || l.list == "model_kind");
+    let indicators = set.lists.iter_mut().find(|l| l.list == "report_indicator").unwrap();
+    let first = indicators.items[0].code.clone();
+    indicators.items[0].label = "Số buổi tuyên truyền (theo danh mục của tỉnh)".into();
+    let withdrawn = indicators.items.pop().unwrap();
+    set.lists.iter_mut().find(|l| l.list == "model_kind").unwrap().items.push(RefItem {
+        code: "tu_giam_sat".into(),
+        label: "Tự giám sát".into(),
+        data: serde_json::Value::Null,
+    });
+    let sent = w.province.write_reference(Some(set), &w.usb(), Utc::now()).unwrap();
+    commune::import(&mut a, &sent).unwrap();
+
+    let after = phongtrao::province::figures::figures(&w.province, year, Some("23535")).unwrap();
+    let own = figures::of_store(&a, year).unwrap();
+    assert_eq!(
+        serde_json::to_string_pretty(&after.communes[0].figures).unwrap(),
+        serde_json::to_string_pretty(&own).unwrap(),
+        "the same JSON at both ends, with the lists sent"
+    );
+    let label =
+        |f: &figures::Figures, code: &str| f.indicators.iter().find(|i| i.code == code).map(|i| i.label.clone());
+    assert_eq!(label(&after.total, &first).as_deref(), Some("Số buổi tuyên truyền (theo danh mục của tỉnh)"));
+    assert_eq!(label(&after.total, &withdrawn.code), None, "a withdrawn indicator is no longer a figure");
+    assert!(after.total.models.iter().any(|m| m.kind == "tu_giam_sat" && m.label == "Tự giám sát"));
+    // Its columns (the page, the exports, the report) carry the same names.
+    let columns = phongtrao::province::figures::columns(&after.total);
+    assert!(columns.iter().any(|(c, _)| c.label == "Mô hình Tự giám sát (đang hoạt động)"));
+    // A province that sent nothing keeps the release's lists.
+    let other = world();
+    assert_eq!(phongtrao::province::figures::labels(&other.province).unwrap().indicators, Labels::builtin().indicators);
+}
+
+/// The province store is backed up and restored like a commune's: an encrypted `.ptbak` named for
+/// the province, verified, restored with the replaced store kept aside and the restore audited;
+/// bundles imported after the backup come back as a gap, filled by importing them again. A commune's
+/// backup is not a province's, nor the other way round; a damaged or foreign backup changes nothing.
+#[test]
+fn the_province_store_is_backed_up_and_restored_like_a_communes() {
+    use phongtrao::backup;
+    let mut w = world();
+    let tinh = w.dir.path().join("tinh");
+    let mut a = w.commune("23535", 0);
+    let area = |s: &mut Store, n: &str| {
+        s.create(Kind::Area, &doc(json!({"name": n, "kind": "thon", "households": 10, "population": 40}))).unwrap();
+    };
+    area(&mut a, "Thôn 1");
+    let first = w.export_at(&mut a, Utc::now());
+    w.import(&first);
+    let saved = backup::create_province(w.province.db(), &backup::province_dir(&tinh)).unwrap();
+    let name = saved.path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("phongtrao-51-tinh-") && name.ends_with(".ptbak"), "{name}");
+    assert_eq!(backup::list(&backup::province_dir(&tinh)).unwrap().len(), 1);
+    assert!(saved.header.store.province && saved.header.store.commune_code.is_empty());
+    // Encrypted like the store: no commune record's text in the file.
+    let bytes = std::fs::read(&saved.path).unwrap();
+    assert!(!bytes.windows(6).any(|x| x == "Thôn 1".as_bytes()));
+    let checked = backup::check_province(&saved.path, w.dir.path(), "tinh", PW).unwrap();
+    assert_eq!(checked.records, 1);
+    let e = backup::check_province(&saved.path, w.dir.path(), "tinh", "sai-mat-khau").unwrap_err();
+    assert_eq!(e.code(), "wrong_password", "{e}");
+
+    // Two more bundles after the backup.
+    area(&mut a, "Thôn 2");
+    let second = w.export_at(&mut a, Utc::now());
+    w.import(&second);
+    area(&mut a, "Thôn 3");
+    let third = w.export_at(&mut a, Utc::now());
+
+    // Not a commune's backup, nor a commune's restored as the province's; a damaged one is refused.
+    let commune_db = w.dir.path().join("xa").join("phongtrao.db");
+    let e = backup::restore(&saved.path, &commune_db, "tinh", PW).unwrap_err();
+    assert!(e.to_string().contains("bản sao lưu kho dữ liệu của Công an tỉnh"), "{e}");
+    let mut c = Store::create_at(
+        &commune_db,
+        &setup("23437", "Xã số 23437"),
+        &phongtrao::demo::demo_chief(PW),
+        KdfParams::insecure_for_tests(),
+    )
+    .unwrap();
+    area(&mut c, "Thôn của xã");
+    let commune_backup = backup::create(&c, &w.dir.path().join("xa-sao-luu")).unwrap();
+    drop(c);
+    let e = backup::restore_province(&commune_backup.path, &tinh, "tinh", PW).unwrap_err();
+    assert!(e.to_string().contains("không phải kho dữ liệu của Công an tỉnh"), "{e}");
+    let broken = w.dir.path().join("hong.ptbak");
+    let mut b = bytes.clone();
+    let mid = b.len() / 2;
+    b[mid] ^= 1;
+    std::fs::write(&broken, &b).unwrap();
+    let e = backup::restore_province(&broken, &tinh, "tinh", PW).unwrap_err();
+    assert!(e.to_string().contains("bị hỏng"), "{e}");
+    let other = world();
+    let foreign = backup::create_province(other.province.db(), &other.dir.path().join("sao-luu")).unwrap();
+    let e = backup::restore_province(&foreign.path, &tinh, "tinh", PW).unwrap_err();
+    assert!(e.to_string().contains("kho dữ liệu Công an tỉnh khác"), "{e}");
+    assert_eq!(w.province.db().bundles().unwrap().len(), 2, "nothing changed by the refusals");
+
+    // The restore: the store goes back to the backup, the replaced one is kept, the restore audited.
+    let World { dir, province, enrollment: _ } = w;
+    drop(province);
+    let e = backup::restore_province(&saved.path, &tinh, "tinh", "sai-mat-khau").unwrap_err();
+    assert_eq!(e.code(), "wrong_password", "{e}");
+    let r = backup::restore_province(&saved.path, &tinh, "tinh", PW).unwrap();
+    let aside = r.aside.unwrap();
+    assert!(aside.file_name().unwrap().to_string_lossy().starts_with("province.db.truoc-khoi-phuc-"));
+    assert!(aside.exists());
+    let mut p = Province::open(&tinh, PW).unwrap();
+    assert_eq!(p.db().bundles().unwrap().len(), 1);
+    assert!(p.db().audit_intact().unwrap());
+    assert!(p.db().audit_log().unwrap().iter().any(|e| e.action == "restore" && e.detail.contains(&name)));
+    // The bundle made after the one lost: a gap; the lost one, imported again, fills it.
+    let opts = ImportOptions { dry_run: false, receipt_dir: Some(dir.path().join("receipts")) };
+    let r = p.import(&third, &opts).unwrap();
+    assert!(r.gap.is_some(), "the bundle imported after the backup is missing again");
+    let r = p.import(&second, &opts).unwrap();
+    assert!(r.filled_gap);
+    assert_eq!(p.db().bundles().unwrap().len(), 3);
 }
 
 /// The lists the province sends, edited from the console: what changed since the version last sent,

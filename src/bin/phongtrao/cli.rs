@@ -515,6 +515,12 @@ pub enum ProvinceCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Sao lưu kho dữ liệu của Công an tỉnh (mặc định vào thư mục sao-luu trong --dir), liệt kê, kiểm tra, khôi phục
+    #[command(help_template = TEMPLATE)]
+    Backup {
+        #[command(subcommand)]
+        command: BackupCmd,
+    },
     /// Bản ghi bị cách ly khi nhập gói: xem, hoặc quyết định (decide)
     #[command(help_template = TEMPLATE)]
     Quarantine {

@@ -1083,6 +1083,96 @@ fn backup(w: &mut impl Write, cmd: BackupCmd, path: &std::path::Path, user: Opti
     Ok(())
 }
 
+/// `phongtrao province --dir DIR backup …`: the province store's backups, as the commune's.
+fn province_backup(
+    w: &mut impl Write,
+    cmd: BackupCmd,
+    dir: &std::path::Path,
+    user: Option<&str>,
+    open: impl Fn() -> Result<phongtrao::sync::province::Province>,
+) -> Result<()> {
+    use phongtrao::backup;
+    use phongtrao::store::province::{PROVINCE_USER, ProvinceDb};
+    let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6).replace('.', ",");
+    let login = || -> Result<(String, String)> {
+        let user = restore_user(&ProvinceDb::db_path(dir), user).unwrap_or_else(|_| PROVINCE_USER.to_owned());
+        let pw = password("PHONGTRAO_PASSWORD", &format!("Mật khẩu của {user} (trong bản sao lưu): "))?;
+        Ok((user, pw))
+    };
+    let when = |h: &backup::Header| h.created_at.with_timezone(&chrono::Local).format("%H:%M:%S ngày %d/%m/%Y");
+    match cmd {
+        BackupCmd::Create { out } => {
+            let p = open()?;
+            let info = match &out {
+                Some(to) => backup::create_province(p.db(), to)?,
+                None => {
+                    let to = backup::province_dir(dir);
+                    let info = backup::create_province(p.db(), &to)?;
+                    backup::prune(&to, chrono::Local::now().date_naive())?;
+                    info
+                }
+            };
+            say(
+                w,
+                format!("Đã sao lưu kho dữ liệu của Công an tỉnh ({}) vào {}", mb(info.bytes), info.path.display()),
+            )?;
+        }
+        BackupCmd::List => {
+            let to = backup::province_dir(dir);
+            let all = backup::list(&to)?;
+            if all.is_empty() {
+                say(w, format!("Chưa có bản sao lưu nào trong {}.", to.display()))?;
+            }
+            for (at, file) in all {
+                say(w, format!("{}  {}", at.format("%d/%m/%Y %H:%M:%S"), file.display()))?;
+            }
+        }
+        BackupCmd::Verify { file } => {
+            let (user, pw) = login()?;
+            let c = backup::check_province(&file, &std::env::temp_dir(), &user, &pw)?;
+            let h = &c.info.header;
+            say(w, format!("Bản sao lưu tốt: {}", file.display()))?;
+            say(w, format!("  Tạo lúc: {}", when(h)))?;
+            say(
+                w,
+                format!(
+                    "  Kho dữ liệu của Công an tỉnh, mã tỉnh {}; mã kho {}",
+                    h.store.province_code, h.store.installation_id
+                ),
+            )?;
+            say(
+                w,
+                format!(
+                    "  {} bản ghi của các xã; kiểm tra toàn vẹn: {}; {}",
+                    phongtrao::text::format_int(c.records),
+                    c.integrity,
+                    mb(c.info.bytes)
+                ),
+            )?;
+        }
+        BackupCmd::Restore { file } => {
+            let (user, pw) = login()?;
+            let r = backup::restore_province(&file, dir, &user, &pw)?;
+            say(
+                w,
+                format!(
+                    "Đã khôi phục kho dữ liệu của Công an tỉnh từ {} (tạo lúc {}).",
+                    file.display(),
+                    when(&r.info.header)
+                ),
+            )?;
+            if let Some(aside) = &r.aside {
+                say(w, format!("Kho dữ liệu trước khi khôi phục được giữ lại tại {}", aside.display()))?;
+            }
+            say(
+                w,
+                "Các gói của xã nhập sau thời điểm sao lưu cần được nhập lại (từ USB, hoặc xã xuất lại): danh sách các xã sẽ báo gói còn thiếu.",
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// Who logs into a backup: `--user`, or the only account of the current store.
 fn restore_user(path: &std::path::Path, user: Option<&str>) -> Result<String> {
     if let Some(u) = user {
@@ -1435,6 +1525,7 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 }
             }
         }
+        ProvinceCmd::Backup { command } => province_backup(w, command, &dir, user, open)?,
         ProvinceCmd::Quarantine { command, json } => match command {
             None => {
                 let q = phongtrao::province::quarantine::queue(&open()?)?;

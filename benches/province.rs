@@ -1,0 +1,496 @@
+//! The province's console at scale (issue 15), each comparison measured side by side in one run:
+//! `cargo bench --bench province` prints the tables for docs/PERFORMANCE.md.
+//!
+//! A province of 100 communes (the official communes of Hà Nội, code 01), each a `demo` commune
+//! (scale 1) that sent a bundle every month for a year: the first carries the whole commune, the
+//! others the month's new activities, as the demo province makes them (`province::demo`). Every bundle
+//! is a real one, made by the commune's export, at its month's time; making them (and the province
+//! that took them in once, to give the communes their receipts) is not timed.
+//!
+//! 1. Importing every bundle, one after another (`Province::import_at`: read the file, decrypt, check
+//!    the signature and hashes, check every record, merge, one transaction each, receipt written) into
+//!    the province as it stood before the first, beside plain rusqlite inserts of the same rows (already
+//!    decoded) into the same `record` table of a fresh SQLCipher file, one transaction per bundle.
+//! 2. The province's figures for the year (`province::figures::figures`: every commune's figures
+//!    and the total, the "Tổng hợp toàn tỉnh" page) beside the same aggregates written as plain SQL
+//!    (`json_extract`, `GROUP BY`) over the same store with a bare connection; the totals are checked
+//!    equal.
+//! 3. The roster for the year (`province::roster::roster`), and a figure's trend over the year's 12
+//!    months (`province::figures::trend`) beside the year's figures.
+//!
+//! PHONGTRAO_BENCH_COMMUNES (default 100) and PHONGTRAO_BENCH_MONTHS (default 12, at most 24) change
+//! the province (how the work grows with the months: run with 24).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use common::{ms, pct, plain_connection, side_by_side};
+use phongtrao::demo::{DemoOptions, generate_as_of};
+use phongtrao::domain::{Doc, Kind};
+use phongtrao::keyring::{DataKey, KdfParams, Keyring};
+use phongtrao::period::{Period, Rules, Window, day_of, vietnam};
+use phongtrao::province::{figures, roster};
+use phongtrao::store::province::ProvinceDb;
+use phongtrao::store::{Change, Setup, Store};
+use phongtrao::sync::bundle;
+use phongtrao::sync::commune::{self, CHANGES_FILE, ExportOptions};
+use phongtrao::sync::province::{ImportOptions, Province};
+use rusqlite::params;
+use serde_json::json;
+
+const PW: &str = "mat-khau-tinh-bench";
+const PROVINCE: &str = "01";
+
+fn main() {
+    let env = |k: &str, d: usize| std::env::var(k).ok().and_then(|s| s.parse().ok()).unwrap_or(d);
+    let n = env("PHONGTRAO_BENCH_COMMUNES", 100);
+    let months = env("PHONGTRAO_BENCH_MONTHS", 12).clamp(1, 24);
+    // The province and its bundles are kept between runs (`target/tmp/bench/province-N-M/`): making
+    // them takes minutes.
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench").join(format!("province-{n}-{months}"));
+    let made = Instant::now();
+    let cache = work.join("made.json");
+    let Made { tinh, empty, bundles, year } = match std::fs::read(&cache) {
+        Ok(bytes) => serde_json::from_slice(&bytes).unwrap(),
+        Err(_) => {
+            let _ = std::fs::remove_dir_all(&work);
+            std::fs::create_dir_all(&work).unwrap();
+            let m = make(&work, n, months);
+            std::fs::write(&cache, serde_json::to_vec(&m).unwrap()).unwrap();
+            m
+        }
+    };
+    let year = Period::year(year);
+    let records: usize = bundles.iter().map(|b| b.rows.len()).sum();
+    println!(
+        "Province: {n} communes (demo --scale 1 each), {months} months, {} bundles, {records} records in them; made in {:.0} s",
+        bundles.len(),
+        made.elapsed().as_secs_f64()
+    );
+
+    // 1. Import every bundle into the province as it stood before the first, beside plain inserts.
+    let runs = 3;
+    let receipts = work.join("receipts");
+    let into = work.join("import");
+    let plain_db = work.join("plain.db");
+    let (mut ours, mut plain) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        copy_dir(&empty, &into);
+        let mut p = Province::open(&into, PW).unwrap();
+        let opts = ImportOptions { dry_run: false, receipt_dir: Some(receipts.clone()) };
+        let t = Instant::now();
+        for b in &bundles {
+            let r = p.import_at(&b.path, &opts, b.imported).unwrap();
+            assert!(r.quarantined.is_empty(), "{:?}", r.quarantined);
+        }
+        ours.push(t.elapsed());
+        drop(p);
+        let _ = std::fs::remove_dir_all(&receipts);
+
+        for f in [plain_db.clone(), PathBuf::from(format!("{}-wal", plain_db.display()))] {
+            let _ = std::fs::remove_file(f);
+        }
+        let mut c = plain_connection(&plain_db, Some(&DataKey::generate()));
+        c.execute_batch(include_str!("../src/store/migrations/province/0001_init.sql")).unwrap();
+        let t = Instant::now();
+        for b in &bundles {
+            let tx = c.transaction().unwrap();
+            {
+                let mut put = tx
+                    .prepare_cached(
+                        "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                         ON CONFLICT (installation_id, id) DO UPDATE SET
+                           kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
+                           deleted = excluded.deleted, bundle = excluded.bundle",
+                    )
+                    .unwrap();
+                for (id, kind, data, hlc, origin, deleted) in &b.rows {
+                    put.execute(params![b.installation, id, b.commune, kind, data, hlc, origin, deleted, b.hash])
+                        .unwrap();
+                }
+            }
+            tx.commit().unwrap();
+        }
+        plain.push(t.elapsed());
+        let _ = std::fs::remove_file(Keyring::path_for(&plain_db));
+    }
+    let med = |v: &[Duration]| pct(v, 0.5);
+    let rate = |d: Duration| records as f64 / d.as_secs_f64();
+    println!();
+    println!(
+        "1. Import of {} bundles ({records} records, none quarantined) beside plain inserts of the same rows, median of {runs} runs, alternating:",
+        bundles.len()
+    );
+    println!();
+    println!("| | median time | records/s |");
+    println!("|---|---|---|");
+    println!(
+        "| phongtrao: each bundle read, decrypted, verified, every record checked, merged, one transaction, receipt written | {} | {:.0} |",
+        secs(med(&ours)),
+        rate(med(&ours))
+    );
+    println!(
+        "| plain rusqlite: the same rows into the same table, one transaction per bundle, prepared statement | {} | {:.0} |",
+        secs(med(&plain)),
+        rate(med(&plain))
+    );
+    println!("| ours / plain rate | {:.0}% | |", 100.0 * rate(med(&ours)) / rate(med(&plain)));
+
+    // 2. The year's figures beside plain SQL over the same store.
+    let p = Province::open(&tinh, PW).unwrap();
+    let key =
+        Keyring::load(&Keyring::path_for(&ProvinceDb::db_path(&tinh))).unwrap().unlock("tinh", PW, Utc::now()).unwrap();
+    let bare = plain_connection(&ProvinceDb::db_path(&tinh), Some(&key));
+    let rules = Rules::default();
+    let window = rules.window(year);
+    let ours_total = figures::figures(&p, year, None).unwrap().total;
+    let sql_total = plain_figures(&bare, &window);
+    for (code, v) in &sql_total {
+        let mine = match code.as_str() {
+            "teams" => ours_total.teams,
+            "members" => ours_total.members,
+            "hh_total" => ours_total.households.total,
+            "hh_registered" => ours_total.households.registered,
+            "hh_committed" => ours_total.households.committed,
+            c if c.starts_with("model:") => ours_total.models.iter().find(|m| m.kind == c[6..]).map_or(0, |m| m.active),
+            c if c.starts_with("antt:") => {
+                ours_total.antt.iter().find(|a| a.subject == c[5..]).map_or(0, |a| a.recognised)
+            }
+            c => ours_total.value(c),
+        };
+        assert_eq!(mine, *v, "{code}: ours {mine}, plain SQL {v}");
+    }
+    println!();
+    println!(
+        "Figures of {} ({}): {} propaganda sessions, {} members, {} households; plain SQL gives the same {} totals.",
+        year,
+        window.label(),
+        ours_total.value("tuyen_truyen_buoi"),
+        ours_total.members,
+        ours_total.households.total,
+        sql_total.len()
+    );
+    let (f, s) = side_by_side(
+        20,
+        |_| {
+            std::hint::black_box(figures::figures(&p, year, None).unwrap());
+        },
+        |_| {
+            std::hint::black_box(plain_figures(&bare, &window));
+        },
+    );
+    let today = day_of(Utc::now());
+    let (r, t) = side_by_side(
+        20,
+        |_| {
+            std::hint::black_box(roster::roster(&p, year, today).unwrap());
+        },
+        |_| {
+            std::hint::black_box(figures::trend(&p, year, "ind:tuyen_truyen_buoi").unwrap());
+        },
+    );
+    println!();
+    println!("2–3. The year's pages, 20 runs each after 2 warm-up runs, alternating in pairs:");
+    println!();
+    println!("| work | p50 | p95 | ratio p95 |");
+    println!("|---|---|---|---|");
+    println!(
+        "| the province's figures for the year: {n} communes and the total (`province figures --period {year}`) | {} | {} | {:.2} |",
+        ms(pct(&f, 0.5)),
+        ms(pct(&f, 0.95)),
+        pct(&f, 0.95).as_secs_f64() / pct(&s, 0.95).as_secs_f64()
+    );
+    println!(
+        "| the same aggregates in plain SQL (`json_extract`, `GROUP BY` commune) over the same store | {} | {} | |",
+        ms(pct(&s, 0.5)),
+        ms(pct(&s, 0.95))
+    );
+    println!(
+        "| the roster for the year (`province roster --period {year}`) | {} | {} | |",
+        ms(pct(&r, 0.5)),
+        ms(pct(&r, 0.95))
+    );
+    println!(
+        "| a figure's trend over the year's months (the drill-down's chart) | {} | {} | {:.2} × the figures |",
+        ms(pct(&t, 0.5)),
+        ms(pct(&t, 0.95)),
+        pct(&t, 0.95).as_secs_f64() / pct(&f, 0.95).as_secs_f64()
+    );
+    let size = std::fs::metadata(ProvinceDb::db_path(&tinh)).unwrap().len();
+    println!();
+    println!("Province store: {:.0} MB", size as f64 / 1e6);
+    drop((p, bare));
+    for d in [into, receipts, plain_db] {
+        let _ = std::fs::remove_dir_all(&d);
+        let _ = std::fs::remove_file(&d);
+    }
+}
+
+/// A province `record` row as plain inserts take it: id, kind, data, clock, origin, deleted.
+type PlainRow = (String, String, Option<String>, i64, String, bool);
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Bundle {
+    path: PathBuf,
+    imported: DateTime<Utc>,
+    hash: String,
+    installation: String,
+    commune: String,
+    rows: Vec<PlainRow>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Made {
+    /// The province after every bundle (for the pages).
+    tinh: PathBuf,
+    /// The province with every commune registered and nothing imported.
+    empty: PathBuf,
+    bundles: Vec<Bundle>,
+    /// The year the last month ends in.
+    year: i32,
+}
+
+/// A moment of day `d` in Vietnam.
+fn at(d: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    let t = d.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap());
+    vietnam().from_local_datetime(&t).single().unwrap().with_timezone(&Utc)
+}
+
+/// The province, its communes and their bundles, as `province::demo` makes them (without its
+/// exceptions: every commune sends every month, on time).
+fn make(work: &Path, n: usize, months: usize) -> Made {
+    let tinh = work.join("tinh");
+    let (mut p, enrollment) = Province::init(&tinh, PW, PROVINCE, "Hà Nội", KdfParams::insecure_for_tests()).unwrap();
+    let rules = Rules::default();
+    let now = Utc::now();
+    // The last `months` monthly periods whose bundles (made up to 5 days after the cut-off, imported
+    // up to 3 days later) are all in the past.
+    let mut w = rules.period_of(day_of(now));
+    let mut periods: Vec<Window> = Vec::new();
+    while periods.len() < months {
+        w = rules.period_of(w.start - chrono::Duration::days(1));
+        if at(w.end + chrono::Duration::days(9), 0, 0) < now {
+            periods.push(w);
+        }
+    }
+    periods.reverse();
+    let units = phongtrao::units::Units::builtin();
+    let province = units.province(PROVINCE).unwrap().name.clone();
+    let list = units.communes_of(PROVINCE);
+    assert!(list.len() >= n, "{PROVINCE} has {} communes", list.len());
+    let mut communes = Vec::new();
+    let start = at(periods[0].end - chrono::Duration::days(1), 8, 0);
+    for (i, c) in list.iter().take(n).enumerate() {
+        let setup = Setup {
+            province_code: PROVINCE.into(),
+            province: province.clone(),
+            commune_code: c.code.clone(),
+            commune: c.full_name(),
+            officer: "Nguyễn Văn An".into(),
+        };
+        let mut store = Store::open_in_memory().unwrap();
+        store.set_clock(Some(start));
+        store.init(&setup).unwrap();
+        generate_as_of(&mut store, &DemoOptions { seed: 1 + i as u64, scale: 1 }, day_of(start), &mut |_, _| {})
+            .unwrap();
+        commune::enroll(&mut store, &enrollment).unwrap();
+        let (signing, _) = store.sync_keys().unwrap();
+        let inst = p.register(&setup.commune_code, &signing.public).unwrap();
+        p.db_mut().set_commune_name(&setup.commune_code, &setup.commune).unwrap();
+        p.db_mut().backdate_installation(&inst.key_id, &at(periods[0].start, 8, 30).to_rfc3339(), None).unwrap();
+        communes.push((store, signing.public_key().unwrap()));
+    }
+    drop(p);
+    let empty = work.join("tinh-empty");
+    copy_dir(&tinh, &empty);
+    let mut p = Province::open(&tinh, PW).unwrap();
+    let identity = phongtrao::crypto::parse_age_identity(&p.meta().age_identity).unwrap();
+    let out = work.join("usb");
+    let receipts = work.join("receipts-made");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut bundles = Vec::new();
+    let mut seed = 7u64;
+    let mut next = |m: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % m
+    };
+    for (k, period) in periods.iter().enumerate() {
+        for (store, key) in communes.iter_mut() {
+            let made = at(period.end + chrono::Duration::days(next(5) as i64), 9 + next(7) as u32, next(60) as u32);
+            store.set_clock(Some(made - chrono::Duration::hours(1)));
+            if k > 0 {
+                for a in 0..(2 + next(2)) {
+                    let date = period.start
+                        + chrono::Duration::days(next((period.end - period.start).num_days() as u64 + 1) as i64);
+                    let input = if a % 2 == 0 {
+                        json!({"category": "tuyen_truyen", "date": date.to_string(), "form": "hop_dan",
+                               "topic": "Phòng, chống tội phạm và tệ nạn xã hội", "attendances": 40 + next(80)})
+                    } else {
+                        json!({"category": "tin_bao", "date": date.to_string(), "subject": "Trộm cắp tài sản",
+                               "useful": next(2) == 0})
+                    };
+                    let d: Doc = input.as_object().unwrap().clone();
+                    store.create(Kind::Activity, &d).unwrap();
+                }
+            }
+            let e = commune::export(store, &out, &ExportOptions { now: made, ..Default::default() }, &mut |_, _| {})
+                .unwrap();
+            let bytes = std::fs::read(&e.path).unwrap();
+            let opened = bundle::open(&bytes, std::slice::from_ref(&identity)).unwrap().verify(key).unwrap();
+            let lines = bundle::decompress(opened.file(CHANGES_FILE).unwrap(), bundle::MAX_PAYLOAD_BYTES).unwrap();
+            let rows = lines
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(|l| {
+                    let c: Change = serde_json::from_slice(l).unwrap();
+                    let data = c.data.as_ref().map(|d| serde_json::to_string(d).unwrap());
+                    (c.id.to_string(), c.kind.code().to_owned(), data, c.hlc.0 as i64, c.origin.to_string(), c.data.is_none())
+                })
+                .collect();
+            let m = opened.manifest();
+            let (installation, commune, hash) =
+                (m.installation_id.to_string(), m.commune_code.clone(), opened.hash().to_owned());
+            let imported = (made + chrono::Duration::hours(2 + next(60) as i64)).min(now);
+            let r = p
+                .import_at(&e.path, &ImportOptions { dry_run: false, receipt_dir: Some(receipts.clone()) }, imported)
+                .unwrap();
+            commune::import(store, r.receipt.as_ref().unwrap()).unwrap();
+            bundles.push(Bundle { path: e.path, imported, hash, installation, commune, rows });
+        }
+    }
+    let last = periods.last().unwrap();
+    Made { tinh, empty, bundles, year: last.end.format("%Y").to_string().parse().unwrap() }
+}
+
+/// The figures' aggregates, province total, in plain SQL: the latest state of each record (a commune
+/// may have sent a record from two installations), then one pass per register over the JSON.
+fn plain_figures(c: &rusqlite::Connection, w: &Window) -> Vec<(String, i64)> {
+    let (start, end) = (w.start.to_string(), w.end.to_string());
+    let year = w.end.format("%Y").to_string().parse::<i64>().unwrap();
+    let latest = "WITH latest AS (
+        SELECT commune_code, data FROM record r
+        WHERE kind = ?1 AND data IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM record o WHERE o.commune_code = r.commune_code AND o.id = r.id
+              AND o.installation_id <> r.installation_id AND (o.hlc > r.hlc OR (o.hlc = r.hlc AND o.origin > r.origin))))";
+    let mut out: Vec<(String, i64)> = Vec::new();
+    let mut put = |code: &str, v: i64| match out.iter_mut().find(|(c, _)| c == code) {
+        Some((_, x)) => *x += v,
+        None => out.push((code.to_owned(), v)),
+    };
+    // Activities dated in the period, by category (and item type), with their sums.
+    let sql = format!(
+        "{latest}
+        SELECT commune_code, json_extract(data, '$.category') AS cat, json_extract(data, '$.item_type'),
+               count(*), sum(coalesce(json_extract(data, '$.attendances'), 0)),
+               sum(json_extract(data, '$.useful') IS 1), sum(json_extract(data, '$.case_solved') IS 1),
+               sum(coalesce(json_extract(data, '$.quantity'), 0)), sum(coalesce(json_extract(data, '$.households'), 0)),
+               sum(coalesce(json_extract(data, '$.sites'), 0)), sum(coalesce(json_extract(data, '$.participants'), 0))
+        FROM latest WHERE substr(json_extract(data, '$.date'), 1, 10) BETWEEN ?2 AND ?3
+        GROUP BY commune_code, cat, 3"
+    );
+    let mut st = c.prepare_cached(&sql).unwrap();
+    let mut rows = st.query(params!["activity", start, end]).unwrap();
+    while let Some(r) = rows.next().unwrap() {
+        let cat: Option<String> = r.get(1).unwrap();
+        let item: Option<String> = r.get(2).unwrap();
+        let v = |i: usize| r.get::<_, i64>(i).unwrap();
+        match cat.as_deref() {
+            Some("tuyen_truyen") => {
+                put("tuyen_truyen_buoi", v(3));
+                put("tuyen_truyen_luot", v(4));
+            }
+            Some("tin_bao") => {
+                put("tin_bao", v(3));
+                put("tin_bao_gia_tri", v(5));
+                put("vu_viec_giai_quyet", v(6));
+            }
+            Some("thu_hoi_vu_khi") => {
+                if let Some(t @ ("vu_khi" | "vat_lieu_no" | "cong_cu_ho_tro")) = item.as_deref() {
+                    put(t, v(7))
+                }
+            }
+            Some("cam_ket") => {
+                put("ho_cam_ket", v(8));
+                put("hh_committed", v(8));
+            }
+            Some("giao_duc_cong_dong") => put("giao_duc_tiep_nhan", v(3)),
+            Some("kiem_diem") => put("kiem_diem", v(3)),
+            Some("ngay_hoi") => {
+                put("ngay_hoi_diem", v(9));
+                put("ngay_hoi_nguoi", v(10));
+            }
+            _ => {}
+        }
+    }
+    drop(rows);
+    let one = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> Vec<(Option<String>, i64, i64)> {
+        let mut st = c.prepare_cached(&format!("{latest} {sql}")).unwrap();
+        st.query_map(args, |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(Result::unwrap).collect()
+    };
+    for (_, n, _) in one(
+        "SELECT commune_code, NULL, count(*), 0 FROM latest
+         WHERE json_extract(data, '$.category') = 'giao_duc_cong_dong'
+           AND substr(json_extract(data, '$.end_date'), 1, 10) BETWEEN ?2 AND ?3 GROUP BY commune_code",
+        &[&"activity", &start, &end],
+    ) {
+        put("giao_duc_ket_thuc", n);
+    }
+    // Models founded by the end of the period, active or dissolved by then, by kind.
+    for (kind, active, _) in one(
+        "SELECT commune_code, json_extract(data, '$.kind') AS k,
+                sum(NOT coalesce(json_extract(data, '$.dissolved_on') <= ?2, 0)), 0 FROM latest
+         WHERE json_extract(data, '$.founded_on') <= ?2 GROUP BY commune_code, k",
+        &[&"model", &end],
+    ) {
+        put(&format!("model:{}", kind.unwrap_or_default()), active);
+        put("mo_hinh_theo_loai", active);
+    }
+    for (name, kind) in [("teams", "team"), ("members", "member")] {
+        for (_, n, _) in one("SELECT commune_code, NULL, count(*), 0 FROM latest GROUP BY commune_code", &[&kind]) {
+            put(name, n);
+        }
+    }
+    for (_, total, registered) in one(
+        "SELECT commune_code, NULL, sum(coalesce(json_extract(data, '$.households'), 0)),
+                sum(coalesce(json_extract(data, '$.households_registered'), 0)) FROM latest GROUP BY commune_code",
+        &[&"area"],
+    ) {
+        put("hh_total", total);
+        put("hh_registered", registered);
+    }
+    // "An toàn về ANTT": the certification year the period ends in, by subject.
+    for (subject, registered, recognised) in one(
+        "SELECT commune_code, json_extract(data, '$.subject') AS s,
+                sum(json_extract(data, '$.step') <> 'chua_dang_ky' AND json_extract(data, '$.registration') IS NOT NULL),
+                sum(json_extract(data, '$.step') <> 'chua_dang_ky' AND json_extract(data, '$.registration') IS NOT NULL
+                    AND json_extract(data, '$.decision.recognised') IS 1)
+         FROM latest WHERE json_extract(data, '$.year') = ?2 AND s <> 'xa' GROUP BY commune_code, s",
+        &[&"cert", &year],
+    ) {
+        put(&format!("antt:{}", subject.unwrap_or_default()), recognised);
+        put("antt_cong_nhan", recognised);
+        put("antt_registered", registered);
+    }
+    out.retain(|(c, _)| c != "antt_registered");
+    out
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+/// Replaces `to` with a copy of the files of `from` (a province store: the database and its keys).
+fn copy_dir(from: &Path, to: &Path) {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
