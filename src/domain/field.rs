@@ -151,6 +151,16 @@ pub trait Lookup {
     }
     /// Live records of `kind` whose `field` equals `value` (or, for a list field, contains it).
     fn find(&self, kind: Kind, field: &str, value: &str) -> crate::Result<Vec<(Uuid, Doc)>>;
+    /// What the province signed about record `id`: the fields of an inspection by the province or of
+    /// one of its tasks, or the verdict fields it gave an answer (at a commune: as its signed bundles
+    /// brought them; at the province: as it made them). `None`: nothing signed.
+    fn signed(&self, _id: Uuid) -> crate::Result<Option<Doc>> {
+        Ok(None)
+    }
+    /// Whether this lookup is the province making its own inspection (nothing signed to compare yet).
+    fn signs(&self) -> bool {
+        false
+    }
 }
 
 /// Checks and normalises `input` against `fields`.

@@ -11,6 +11,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
+use uuid::Uuid;
 
 use super::Kind;
 use super::field::{Doc, DocExt, Field, FieldType, Lookup, long_text, options, text};
@@ -76,7 +77,7 @@ pub(super) fn report_fields() -> Vec<Field> {
     ]
 }
 
-pub(super) fn inspection_rules(doc: &Doc, r: &mut Rules) {
+pub(super) fn inspection_rules(id: Uuid, doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> Result<()> {
     let area = doc.contains_key("area_id");
     let unit = doc.contains_key("unit_id");
     if area && unit {
@@ -97,15 +98,126 @@ pub(super) fn inspection_rules(doc: &Doc, r: &mut Rules) {
     {
         r.error("decision_date", "không được sau ngày bắt đầu kiểm tra");
     }
+    let by_province = doc.str_of("by") == Some("tinh");
+    signed_rule(id, doc, by_province, lookup, r, "by", "cuộc kiểm tra của Công an tỉnh")
 }
 
-pub(super) fn remedy_rules(doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> Result<()> {
+pub(super) fn remedy_rules(id: Uuid, doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> Result<()> {
     let Some(inspection) = doc.ids_of("inspection_id").first().copied() else { return Ok(()) };
-    let Some(i) = lookup.get(Kind::Inspection, inspection)? else { return Ok(()) };
-    if let Some(message) = deadline_error(doc, &i) {
+    let i = lookup.get(Kind::Inspection, inspection)?;
+    if let Some(i) = &i
+        && let Some(message) = deadline_error(doc, i)
+    {
         r.error("deadline", message);
     }
+    let by_province = i.is_some_and(|i| i.str_of("by") == Some("tinh"));
+    signed_rule(id, doc, by_province, lookup, r, "inspection_id", "nhiệm vụ khắc phục do Công an tỉnh giao")
+}
+
+/// A record the province makes (an inspection by the province, one of its tasks) exists at a commune
+/// only as the province signed it: it must equal what the province's signed bundle brought (at the
+/// province, what the province made), so a commune neither makes one, nor edits one, nor sends up
+/// one changed. The province making its own is not compared ([`Lookup::signs`]).
+fn signed_rule(
+    id: Uuid,
+    doc: &Doc,
+    by_province: bool,
+    lookup: &dyn Lookup,
+    r: &mut Rules,
+    field: &str,
+    what: &str,
+) -> Result<()> {
+    if lookup.signs() {
+        return Ok(());
+    }
+    let signed = lookup.signed(id)?;
+    if (by_province || signed.is_some()) && signed.as_ref() != Some(doc) {
+        r.error(
+            field,
+            format!(
+                "{what} chỉ đến qua gói đã ký của Công an tỉnh (gói quyết định hoặc biên nhận) và giữ đúng như Công an tỉnh đã gửi; \
+Công an xã không tự lập, không sửa được"
+            ),
+        );
+    }
     Ok(())
+}
+
+/// The fields of a verdict, as the province signs them.
+pub const VERDICT_FIELDS: [&str; 4] = ["verdict", "verdict_reason", "reviewed_by", "reviewed_on"];
+
+/// The verdict fields an answer carries.
+pub fn verdict_of(answer: &Doc) -> Doc {
+    VERDICT_FIELDS.iter().filter_map(|k| answer.get(*k).map(|v| ((*k).to_owned(), v.clone()))).collect()
+}
+
+/// A verdict's fields as they came in a bundle, checked as if typed: a known verdict, a reason when
+/// not enough, who and which day, nothing else.
+pub fn check_verdict(v: &Doc) -> Result<()> {
+    let bad = |why: &str| Err(Error::Refused(format!("kết quả đánh giá không hợp lệ: {why}")));
+    if let Some(k) = v.keys().find(|k| !VERDICT_FIELDS.contains(&k.as_str())) {
+        return bad(&format!("có trường lạ «{}»", crate::text::printable(k, 40)));
+    }
+    let text = |k: &str, max: usize| {
+        v.get(k).and_then(Value::as_str).filter(|s| {
+            let n = s.chars().count();
+            n > 0 && n <= max && crate::text::clean(s) == **s
+        })
+    };
+    match v.str_of("verdict") {
+        Some("dat") => {}
+        Some("chua_dat") if text("verdict_reason", 1000).is_some() => {}
+        Some("chua_dat") => return bad("chưa đạt mà không có lý do"),
+        _ => return bad("không phải đạt hay chưa đạt"),
+    }
+    if v.contains_key("verdict_reason") && text("verdict_reason", 1000).is_none() {
+        return bad("lý do quá dài hoặc chứa ký tự lạ");
+    }
+    if text("reviewed_by", 100).is_none() {
+        return bad("thiếu người đánh giá");
+    }
+    if v.str_of("reviewed_on").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_none() {
+        return bad("thiếu ngày đánh giá");
+    }
+    Ok(())
+}
+
+/// `inspections.json` in a province bundle: everything the province signed about its inspections of
+/// one commune (every inspection with its tasks, every verdict), whole each time, so a lost bundle
+/// is made good by the next one.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Signed {
+    /// [`SIGNED_FORMAT`]; a reader refuses another.
+    pub format: u32,
+    pub commune_code: String,
+    pub inspections: Vec<SignedInspection>,
+    pub verdicts: Vec<SignedVerdict>,
+}
+
+/// The format of `inspections.json` this version writes and reads.
+pub const SIGNED_FORMAT: u32 = 1;
+
+/// An inspection as the province signed it, with its tasks.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct SignedInspection {
+    pub id: Uuid,
+    pub fields: Doc,
+    pub tasks: Vec<SignedTask>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct SignedTask {
+    pub id: Uuid,
+    pub fields: Doc,
+}
+
+/// The province's verdict on one of the commune's answers.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct SignedVerdict {
+    pub answer_id: Uuid,
+    pub remedy_id: Uuid,
+    /// verdict, verdict_reason (not enough), reviewed_by, reviewed_on.
+    pub fields: Doc,
 }
 
 /// A task's deadline before its inspection began (`inspection` as stored or as typed): what is wrong.
@@ -114,7 +226,7 @@ pub fn deadline_error(task: &Doc, inspection: &Doc) -> Option<String> {
     (deadline < starts).then(|| format!("không được trước ngày bắt đầu kiểm tra ({})", date::display(starts)))
 }
 
-pub(super) fn report_rules(doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> Result<()> {
+pub(super) fn report_rules(id: Uuid, doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> Result<()> {
     if doc.date_of("date").is_some_and(|d| d > lookup.today()) {
         r.error("date", "không được sau ngày hôm nay");
     }
@@ -127,7 +239,11 @@ pub(super) fn report_rules(doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> Res
     {
         r.error("date", format!("không được trước ngày bắt đầu kiểm tra ({})", date::display(starts)));
     }
-    if doc.contains_key("verdict") && of_province(doc, lookup)? {
+    // Only the province judges the answers to its tasks: a verdict stands only as it signed it.
+    if doc.contains_key("verdict")
+        && of_province(doc, lookup)?
+        && lookup.signed(id)?.is_none_or(|signed| signed != verdict_of(doc))
+    {
         r.error(
             "verdict",
             "kết quả khắc phục sau cuộc kiểm tra của Công an tỉnh do Công an tỉnh đánh giá; kết quả đánh giá chỉ đến qua gói đã ký của Công an tỉnh",
@@ -190,7 +306,7 @@ pub fn subject_name(doc: &Doc, lookup: &dyn Lookup) -> Result<String> {
 }
 
 /// A task's title: the start of its content.
-pub(super) fn remedy_title(doc: &Doc) -> String {
+pub fn remedy_title(doc: &Doc) -> String {
     let content = doc.str_of("content").unwrap_or_default();
     let first = content.lines().next().unwrap_or_default().trim();
     shorten(first, 90)

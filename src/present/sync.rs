@@ -79,8 +79,43 @@ pub fn imported(i: &Imported) -> String {
         Imported::Reference { lists, revoked } => {
             format!("Đã nhập dữ liệu dùng chung: {lists} danh mục mới, {revoked} khóa bị thu hồi mới.")
         }
-        Imported::Decisions(d) => decisions_said(&d.applied),
+        Imported::Decisions(d, i) => {
+            let said = [decisions_said(&d.applied), inspections_said(i)]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if said.is_empty() {
+                "Gói của Công an tỉnh không có gì mới: máy này đã nhận mọi quyết định và nội dung kiểm tra trong gói."
+                    .to_owned()
+            } else {
+                said
+            }
+        }
     }
+}
+
+/// What the province's inspections brought: new inspections and tasks, and each verdict ("Công an
+/// tỉnh đánh giá nhiệm vụ «…»: Chưa đạt, phải khắc phục tiếp (lý do: …).").
+pub fn inspections_said(i: &crate::store::InspectionsApplied) -> String {
+    let mut out = Vec::new();
+    for title in &i.inspections {
+        out.push(format!("Đã nhận cuộc kiểm tra: {title}."));
+    }
+    if i.tasks > 0 {
+        out.push(format!(
+            "{} nhiệm vụ khắc phục Công an tỉnh giao: xem mục «Nhiệm vụ khắc phục» và báo cáo kết quả trước thời hạn.",
+            i.tasks
+        ));
+    }
+    for (task, verdict, reason) in &i.verdicts {
+        if reason.is_empty() {
+            out.push(format!("Công an tỉnh đánh giá nhiệm vụ «{task}»: {verdict}."));
+        } else {
+            out.push(format!("Công an tỉnh đánh giá nhiệm vụ «{task}»: {verdict} (lý do: {reason})."));
+        }
+    }
+    out.join(" ")
 }
 
 /// What the province decided, one sentence per decision ("Công an tỉnh đã duyệt kỳ Tháng 11/2026
@@ -109,10 +144,14 @@ pub fn decisions_said(applied: &[crate::domain::review::Decision]) -> String {
 /// quarantined and the bundles it still lacks.
 pub fn imported_summary(i: &Imported) -> String {
     let mut said = imported(i);
-    if let Imported::Receipt { receipt, decisions, .. } = i {
+    if let Imported::Receipt { receipt, decisions, inspections, .. } = i {
         if !decisions.is_empty() {
             said.push(' ');
             said.push_str(&decisions_said(decisions));
+        }
+        if !inspections.is_empty() {
+            said.push(' ');
+            said.push_str(&inspections_said(inspections));
         }
         if !receipt.quarantined.is_empty() {
             said.push_str(&format!(" {} bản ghi bị cách ly (xem biên nhận).", receipt.quarantined.len()));

@@ -101,7 +101,7 @@ pub fn state(p: &Province, commune: &str, period: Period) -> Result<PeriodState>
 }
 
 /// Who decides, as the commune reads it: rank and name.
-fn signer(p: &Province) -> String {
+pub(super) fn signer(p: &Province) -> String {
     match p.db().session() {
         Some(a) => match &a.rank {
             Some(r) if !r.trim().is_empty() => format!("{} {}", r.trim(), a.full_name),
@@ -255,7 +255,11 @@ pub fn decide(
 pub fn send(p: &mut Province, communes: &[String], dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>> {
     p.db().require(Role::WRITES, "ghi gói quyết định cho xã")?;
     let mut codes: Vec<String> = if communes.is_empty() {
-        p.db().review_decisions(None)?.into_iter().map(|d| d.commune_code).collect()
+        // Every commune with a decision, or with an inspection by the province (`inspections.json`).
+        let mut c: Vec<String> = p.db().review_decisions(None)?.into_iter().map(|d| d.commune_code).collect();
+        c.extend(p.db().sent_inspections(None)?.into_iter().map(|i| i.commune_code));
+        c.sort();
+        c
     } else {
         communes.iter().map(|c| c.trim().to_owned()).collect()
     };

@@ -6,12 +6,13 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, params};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{ListQuery, Store, Tx};
+use super::{ListQuery, Reader, Store, Tx};
 use crate::domain::account::Role;
-use crate::domain::inspection::{self, TaskState, TaskStatus, Verdict};
+use crate::domain::inspection::{self, Signed, TaskState, TaskStatus, Verdict};
 use crate::domain::{self, Doc, DocExt, Kind, Record, Saved};
 use crate::error::{Error, FieldError, Invalid, Result};
 
@@ -264,5 +265,190 @@ impl Tx<'_> {
             Kind::RemedyReport if old.contains_key("verdict") => Err(inspection::judged(old)),
             _ => Ok(()),
         }
+    }
+}
+
+/// What applying the province's `inspections.json` did: what was new to this store.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InspectionsApplied {
+    /// The new inspections' titles ("Công an tỉnh kiểm tra Công an xã – 10/03/2026").
+    pub inspections: Vec<String>,
+    /// New tasks.
+    pub tasks: usize,
+    /// The new verdicts: the task's title, the verdict's label and its reason.
+    pub verdicts: Vec<(String, String, String)>,
+}
+
+impl InspectionsApplied {
+    pub fn is_empty(&self) -> bool {
+        self.inspections.is_empty() && self.tasks == 0 && self.verdicts.is_empty()
+    }
+}
+
+fn bad_signed(why: impl std::fmt::Display) -> Error {
+    Error::bundle(
+        "inspection_invalid",
+        format!(
+            "Gói của Công an tỉnh có nội dung kiểm tra không hợp lệ: {why}. Không nhập gì. \
+Hãy báo Công an tỉnh và nhận lại gói trực tiếp từ Công an tỉnh."
+        ),
+    )
+}
+
+impl Reader<'_> {
+    /// What the province signed about record `id` (migration 0012); `None` before that migration.
+    pub(super) fn signed_doc(&self, id: Uuid) -> Result<Option<Doc>> {
+        let exists = self
+            .conn
+            .prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'province_signed'")?
+            .exists([])?;
+        if !exists {
+            return Ok(None);
+        }
+        let data: Option<String> = self
+            .conn
+            .prepare_cached("SELECT data FROM province_signed WHERE id = ?1")?
+            .query_row([id.to_string()], |r| r.get(0))
+            .optional()?;
+        data.map(|s| serde_json::from_str(&s).map_err(|e| Error::Json(e.to_string()))).transpose()
+    }
+}
+
+impl Store {
+    /// Applies what the province signed about its inspections of this commune (a verified province
+    /// bundle's `inspections.json`; `crate::sync::commune` checked who signed it, for whom and when):
+    /// the inspections and tasks new here are written as records exactly as signed, and each verdict
+    /// new here is written on its answer. What was applied before must be the same (the province never
+    /// changes what it sent: else refused). Every record is checked as if typed. One transaction; a
+    /// bundle bringing nothing new changes nothing.
+    pub fn apply_inspections(&mut self, bundle_seq: i64, signed: &Signed) -> Result<InspectionsApplied> {
+        self.require(Role::WRITES, "nhập cuộc kiểm tra của Công an tỉnh")?;
+        if signed.format != inspection::SIGNED_FORMAT {
+            return Err(Error::bundle(
+                "bundle_version",
+                "Gói của Công an tỉnh có nội dung kiểm tra ở dạng mà phiên bản phongtrao này chưa đọc được. Không nhập gì. \
+Hãy cập nhật phongtrao rồi nhập lại gói.",
+            ));
+        }
+        let now = chrono::Utc::now().to_rfc3339();
+        self.write(|tx| {
+            let mut out = InspectionsApplied::default();
+            for i in &signed.inspections {
+                if i.fields.str_of("by") != Some("tinh") {
+                    return Err(bad_signed("cuộc kiểm tra không phải của Công an tỉnh"));
+                }
+                if tx.sign(i.id, "inspection", &i.fields, bundle_seq, &now)?
+                    && let Some(title) = tx.write_signed(Kind::Inspection, i.id, &i.fields)?
+                {
+                    out.inspections.push(title);
+                }
+                for t in &i.tasks {
+                    if t.fields.ids_of("inspection_id").first() != Some(&i.id) {
+                        return Err(bad_signed("nhiệm vụ không thuộc cuộc kiểm tra gửi kèm"));
+                    }
+                    if tx.sign(t.id, "remedy", &t.fields, bundle_seq, &now)?
+                        && tx.write_signed(Kind::Remedy, t.id, &t.fields)?.is_some()
+                    {
+                        out.tasks += 1;
+                    }
+                }
+            }
+            for v in &signed.verdicts {
+                inspection::check_verdict(&v.fields).map_err(bad_signed)?;
+                let task = tx.reader().signed_doc(v.remedy_id)?;
+                if task.is_none() || !signed.inspections.iter().any(|i| i.tasks.iter().any(|t| t.id == v.remedy_id)) {
+                    return Err(bad_signed("kết quả đánh giá cho một nhiệm vụ không có trong gói"));
+                }
+                if !tx.sign(v.answer_id, "verdict", &v.fields, bundle_seq, &now)? {
+                    continue;
+                }
+                // The answer carries the verdict as signed (another laptop's answer not yet here gets it
+                // when it arrives: the province's word is kept above).
+                let Some(old) = tx.reader().live_doc(Kind::RemedyReport, v.answer_id)? else { continue };
+                if old.ids_of("remedy_id").first() != Some(&v.remedy_id) {
+                    return Err(bad_signed("kết quả đánh giá cho một báo cáo của nhiệm vụ khác"));
+                }
+                let mut new = old.clone();
+                for k in inspection::VERDICT_FIELDS {
+                    new.remove(k);
+                }
+                new.extend(v.fields.clone());
+                if new == old {
+                    continue;
+                }
+                let checked = domain::validate(Kind::RemedyReport, v.answer_id, &new, true, tx)
+                    .map_err(|e| bad_signed(format!("báo cáo «{}»: {e}", inspection::remedy_title(&old))))?;
+                tx.put(Kind::RemedyReport, v.answer_id, &checked, "review_remedy", Some(&old))?;
+                let task = tx.reader().live_doc(Kind::Remedy, v.remedy_id)?.unwrap_or_default();
+                let label =
+                    inspection::VERDICTS.iter().find(|x| Some(x.0) == v.fields.str_of("verdict")).map_or("", |x| x.1);
+                out.verdicts.push((
+                    inspection::remedy_title(&task),
+                    label.to_owned(),
+                    v.fields.str_of("verdict_reason").unwrap_or_default().to_owned(),
+                ));
+            }
+            if !out.is_empty() {
+                tx.audit(
+                    "province_inspections",
+                    Some(&serde_json::json!({"bundle_seq": bundle_seq, "inspections": out.inspections.len(),
+                        "tasks": out.tasks, "verdicts": out.verdicts.len()})),
+                )?;
+            }
+            Ok(out)
+        })
+    }
+}
+
+impl Tx<'_> {
+    /// Keeps what the province signed about `id`; `true` if it is new here. The same again is
+    /// nothing new; something else under the same id is refused (the province never changes what it
+    /// sent).
+    fn sign(&mut self, id: Uuid, kind: &str, data: &Doc, bundle_seq: i64, now: &str) -> Result<bool> {
+        match self.reader().signed_doc(id)? {
+            Some(old) if &old == data => Ok(false),
+            Some(_) => Err(Error::bundle(
+                "inspection_conflict",
+                "Gói của Công an tỉnh có nội dung kiểm tra khác với nội dung máy này đã nhận trước đây (cùng mã bản ghi). \
+Không nhập gì. Hãy báo Công an tỉnh: gói có thể đã bị sửa.",
+            )),
+            None => {
+                let text = serde_json::to_string(data).map_err(|e| Error::Json(e.to_string()))?;
+                self.tx.execute(
+                    "INSERT INTO province_signed (id, kind, data, bundle_seq, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id.to_string(), kind, text, bundle_seq, now],
+                )?;
+                Ok(true)
+            }
+        }
+    }
+
+    /// Writes a record the province signed, checked as if typed (the rules see the signed row just
+    /// kept, so only the same fields pass). Returns its title, `None` if it was already here.
+    fn write_signed(&mut self, kind: Kind, id: Uuid, fields: &Doc) -> Result<Option<String>> {
+        let old = self.reader().live_doc(kind, id)?;
+        if old.as_ref() == Some(fields) {
+            return Ok(None);
+        }
+        let checked = domain::validate(kind, id, fields, false, self)
+            .map_err(|e| bad_signed(format!("{}: {e}", kind.label())))?;
+        self.put(kind, id, &checked, "province_inspection", old.as_ref())?;
+        Ok(Some(checked.title))
+    }
+
+    /// A record the province signed (its inspection, its task) is neither edited nor deleted here.
+    pub(super) fn guard_signed(&self, kind: Kind, id: Uuid, old: &Doc) -> Result<()> {
+        if matches!(kind, Kind::Inspection | Kind::Remedy) && self.reader().signed_doc(id)?.is_some() {
+            let what = if kind == Kind::Inspection {
+                "Cuộc kiểm tra này do Công an tỉnh lập".to_owned()
+            } else {
+                format!("Nhiệm vụ «{}» do Công an tỉnh giao", inspection::remedy_title(old))
+            };
+            return Err(Error::Refused(format!(
+                "{what}: Công an xã không sửa, không xóa được; nội dung chỉ thay đổi qua gói đã ký của Công an tỉnh. \
+Hãy báo cáo kết quả khắc phục cho từng nhiệm vụ."
+            )));
+        }
+        Ok(())
     }
 }

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "0009_peers", include_str!("migrations/0009_peers.sql")),
     (10, "0010_period_review", include_str!("migrations/0010_period_review.sql")),
     (11, "0011_peer_locks", include_str!("migrations/0011_peer_locks.sql")),
+    (12, "0012_province_inspections", include_str!("migrations/0012_province_inspections.sql")),
 ];
 
 /// The province store's schema (`phongtrao province`), numbered on its own. Append only.
@@ -32,6 +33,7 @@ pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "province_0005_documents", include_str!("migrations/province/0005_documents.sql")),
     (6, "province_0006_review", include_str!("migrations/province/0006_review.sql")),
     (7, "province_0007_review_answers", include_str!("migrations/province/0007_review_answers.sql")),
+    (8, "province_0008_inspections", include_str!("migrations/province/0008_inspections.sql")),
 ];
 
 pub fn latest() -> i64 {

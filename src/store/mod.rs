@@ -20,6 +20,7 @@ pub mod province;
 mod province_accounts;
 pub mod province_console;
 pub mod province_documents;
+pub mod province_inspections;
 pub mod province_review;
 mod query;
 mod review;
@@ -31,7 +32,7 @@ pub use backup::{Snapshot, SnapshotInfo};
 pub use bundles::{ExportRecord, ProvinceKeys, SyncState};
 pub use cert::{CertSaved, CertView};
 pub use documents::{DocTarget, IssuedDoc, doc_number};
-pub use inspection::{InspectionFile, RemedyCounts, RemedyRow};
+pub use inspection::{InspectionFile, InspectionsApplied, RemedyCounts, RemedyRow};
 pub use migrate::{MIGRATIONS, PROVINCE_MIGRATIONS, checksum as migration_checksum, latest as latest_schema};
 pub use names::Names;
 pub use peers::{
@@ -1179,6 +1180,9 @@ impl Lookup for Reader<'_> {
     fn find(&self, kind: Kind, field: &str, value: &str) -> Result<Vec<(Uuid, Doc)>> {
         Ok(self.find_records(kind, field, value)?.into_iter().map(|r| (r.id, r.data)).collect())
     }
+    fn signed(&self, id: Uuid) -> Result<Option<Doc>> {
+        self.signed_doc(id)
+    }
 }
 
 /// One write transaction. Implements [`Lookup`] so the domain's checks see the transaction's own writes.
@@ -1219,6 +1223,9 @@ impl Lookup for Tx<'_> {
     }
     fn find(&self, kind: Kind, field: &str, value: &str) -> Result<Vec<(Uuid, Doc)>> {
         Lookup::find(&self.reader(), kind, field, value)
+    }
+    fn signed(&self, id: Uuid) -> Result<Option<Doc>> {
+        self.reader().signed_doc(id)
     }
 }
 
@@ -1305,6 +1312,7 @@ impl Tx<'_> {
         }
         self.guard_parent(kind, &old)?;
         self.guard_remedy(kind, id, &old)?;
+        self.guard_signed(kind, id, &old)?;
         let fields = domain::fields_for(kind, &old, self)?;
         let mut merged = old.clone();
         let mut errors = Vec::new();
@@ -1365,6 +1373,7 @@ Hãy giải quyết xung đột trước (mục «Trao đổi với máy khác»
         }
         self.guard_parent(kind, &old)?;
         self.guard_remedy(kind, id, &old)?;
+        self.guard_signed(kind, id, &old)?;
         let mut blockers = Vec::new();
         let mut owned = Vec::new();
         for other in Kind::ALL {

@@ -14,7 +14,7 @@ use crate::crypto::{self, PublicKey};
 use crate::domain::RefSet;
 use crate::domain::review::{Answer, Decision};
 use crate::error::{Error, Result};
-use crate::store::{DecisionsApplied, ExportRecord, ProvinceKeys, Store};
+use crate::store::{DecisionsApplied, ExportRecord, InspectionsApplied, ProvinceKeys, Store};
 
 /// The payload of a commune's bundle: one JSON change per line, zstd-compressed.
 pub const CHANGES_FILE: &str = "changes.jsonl.zst";
@@ -23,6 +23,9 @@ pub const REFERENCE_FILE: &str = "reference.json";
 pub const ENROLLMENT_FILE: &str = "enrollment.json";
 /// The province's decisions on one commune's periods (a decision bundle; a receipt may carry it too).
 pub const DECISIONS_FILE: &str = "decisions.json";
+/// What the province signed about its inspections of one commune (a decision bundle; a receipt may
+/// carry it too): `domain::inspection::Signed`.
+pub const INSPECTIONS_FILE: &str = "inspections.json";
 
 /// Which reasons of the province's returns the commune's changes answer (a changes bundle of a
 /// commune that applied decisions; docs/SYNC.md).
@@ -243,11 +246,20 @@ pub enum Imported {
     /// A receipt: the changes up to `acked_seq` need not be sent again; `pending` changes (made since,
     /// or not in the bundle acknowledged) wait for the next export.
     /// The decisions it carried that were new here are applied with it.
-    Receipt { bundle_seq: i64, acked_seq: i64, pending: i64, receipt: Box<Receipt>, decisions: Vec<Decision> },
+    /// So are the province's inspections it carried.
+    Receipt {
+        bundle_seq: i64,
+        acked_seq: i64,
+        pending: i64,
+        receipt: Box<Receipt>,
+        decisions: Vec<Decision>,
+        inspections: InspectionsApplied,
+    },
     /// Reference data: lists installed, revocations recorded.
     Reference { lists: usize, revoked: usize },
-    /// The province's decisions on this commune's periods: those new to this store, applied.
-    Decisions(DecisionsApplied),
+    /// The province's decisions on this commune's periods, and what it signed about its inspections
+    /// of the commune: those new to this store, applied.
+    Decisions(DecisionsApplied, InspectionsApplied),
 }
 
 /// Imports a receipt or a reference-data bundle from the province.
@@ -281,8 +293,8 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
     let verified = check_from_province(opened, &province, store)?;
     let m = verified.manifest();
     let known: &[&str] = match m.kind {
-        BundleKind::Receipt => &[RECEIPT_FILE, DECISIONS_FILE],
-        BundleKind::Decision => &[DECISIONS_FILE],
+        BundleKind::Receipt => &[RECEIPT_FILE, DECISIONS_FILE, INSPECTIONS_FILE],
+        BundleKind::Decision => &[DECISIONS_FILE, INSPECTIONS_FILE],
         _ => &[REFERENCE_FILE],
     };
     if let Some(f) = m.files.iter().find(|f| !known.contains(&f.path.as_str())) {
@@ -297,9 +309,19 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
     }
     match m.kind {
         BundleKind::Decision => {
-            let (applied, n) = import_decisions(store, &verified, true)?;
-            keep_for_peers(store, path, n)?;
-            Ok(Imported::Decisions(applied))
+            // Inspections first: applied in their own transaction (what the province signed stands
+            // on its own), then the decisions; a bundle of inspections alone has no decisions.
+            let has = |f: &str| m.files.iter().any(|x| x.path == f);
+            let inspections = import_inspections(store, &verified)?;
+            let applied = if has(DECISIONS_FILE) {
+                // With inspections, decisions already applied are not a replay: the inspections may be new.
+                let (applied, n) = import_decisions(store, &verified, !has(INSPECTIONS_FILE))?;
+                keep_for_peers(store, path, n)?;
+                applied
+            } else {
+                DecisionsApplied { applied: Vec::new() }
+            };
+            Ok(Imported::Decisions(applied, inspections))
         }
         BundleKind::Receipt => {
             let receipt: Receipt = serde_json::from_slice(verified.file(RECEIPT_FILE)?)
@@ -314,7 +336,9 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
                     ),
                 ));
             }
-            // The decisions it carries first: a refused one refuses the receipt, acknowledging nothing.
+            // The inspections and decisions it carries first: a refused one refuses the receipt,
+            // acknowledging nothing.
+            let inspections = import_inspections(store, &verified)?;
             let decisions = if m.files.iter().any(|f| f.path == DECISIONS_FILE) {
                 let (applied, n) = import_decisions(store, &verified, false)?;
                 keep_for_peers(store, path, n)?;
@@ -330,6 +354,7 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
                 pending,
                 receipt: Box::new(receipt),
                 decisions,
+                inspections,
             })
         }
         _ => {
@@ -371,7 +396,7 @@ pub fn relayed_decisions(store: &mut Store, bytes: &[u8]) -> Result<DecisionsApp
         ));
     }
     let verified = check_from_province(opened, &province, store)?;
-    let known = [RECEIPT_FILE, DECISIONS_FILE];
+    let known = [RECEIPT_FILE, DECISIONS_FILE, INSPECTIONS_FILE];
     if let Some(f) = verified.manifest().files.iter().find(|f| !known.contains(&f.path.as_str())) {
         return Err(Error::bundle(
             "bundle_version",
@@ -381,6 +406,8 @@ pub fn relayed_decisions(store: &mut Store, bytes: &[u8]) -> Result<DecisionsApp
             ),
         ));
     }
+    // The province's inspections it carries come along (the same checks as from the province).
+    import_inspections(store, &verified)?;
     let (applied, n) = import_decisions(store, &verified, false)?;
     store.keep_decision_bundle(n, bytes)?;
     Ok(applied)
@@ -406,6 +433,30 @@ fn import_decisions(store: &mut Store, verified: &bundle::Verified, strict: bool
         ));
     }
     Ok((store.apply_decisions(m.seq, &d.decisions, strict)?, d.decisions.len()))
+}
+
+/// Applies what a verified province bundle's `inspections.json` carries (nothing if it has none):
+/// addressed to this commune (by the manifest and by the payload), then `Store::apply_inspections`.
+fn import_inspections(store: &mut Store, verified: &bundle::Verified) -> Result<InspectionsApplied> {
+    let m = verified.manifest();
+    if !m.files.iter().any(|f| f.path == INSPECTIONS_FILE) {
+        return Ok(InspectionsApplied::default());
+    }
+    let s: crate::domain::inspection::Signed = serde_json::from_slice(verified.file(INSPECTIONS_FILE)?)
+        .map_err(|_| bundle::damaged("nội dung kiểm tra không đọc được"))?;
+    let ours = store.commune()?.commune_code.clone();
+    if m.commune_code != ours || s.commune_code != ours {
+        let other = if m.commune_code != ours { &m.commune_code } else { &s.commune_code };
+        return Err(Error::bundle(
+            "bundle_commune",
+            format!(
+                "{} này dành cho xã có mã {}, không phải xã {ours} của máy này. Không nhập gì. Hãy chọn đúng gói của xã mình.",
+                crate::text::capitalise(m.kind.label()),
+                crate::text::printable(other, 10)
+            ),
+        ));
+    }
+    store.apply_inspections(m.seq, &s)
 }
 
 fn check_from_province(opened: bundle::Opened<'_>, province: &ProvinceKeys, store: &Store) -> Result<bundle::Verified> {

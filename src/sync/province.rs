@@ -15,7 +15,8 @@ use uuid::Uuid;
 
 use super::bundle::{self, BundleKind, Manifest, Opened};
 use super::commune::{
-    ANSWERS_FILE, Answers, CHANGES_FILE, DECISIONS_FILE, Decisions, ENROLLMENT_FILE, Enrollment, RECEIPT_FILE,
+    ANSWERS_FILE, Answers, CHANGES_FILE, DECISIONS_FILE, Decisions, ENROLLMENT_FILE, Enrollment, INSPECTIONS_FILE,
+    RECEIPT_FILE,
     REFERENCE_FILE, Receipt, Reference,
 };
 use crate::crypto::{self, PublicKey};
@@ -254,16 +255,59 @@ impl Province {
         Ok(Some(serde_json::to_vec_pretty(&payload).map_err(|e| Error::Json(e.to_string()))?))
     }
 
+    /// What the province signed about its inspections of a commune, as `inspections.json` (`None`:
+    /// it never inspected it): every inspection with its tasks, every verdict.
+    fn inspections_payload(&self, commune_code: &str) -> Result<Option<Vec<u8>>> {
+        use crate::domain::inspection::{SIGNED_FORMAT, Signed, SignedInspection, SignedTask, SignedVerdict};
+        let sent = self.db.sent_inspections(Some(commune_code))?;
+        if sent.is_empty() {
+            return Ok(None);
+        }
+        let payload = Signed {
+            format: SIGNED_FORMAT,
+            commune_code: commune_code.to_owned(),
+            inspections: sent
+                .into_iter()
+                .map(|i| SignedInspection {
+                    id: i.id,
+                    fields: i.fields,
+                    tasks: i.tasks.into_iter().map(|(id, fields)| SignedTask { id, fields }).collect(),
+                })
+                .collect(),
+            verdicts: self
+                .db
+                .verdicts(Some(commune_code))?
+                .into_iter()
+                .map(|v| SignedVerdict { answer_id: v.answer_id, remedy_id: v.remedy_id, fields: v.fields })
+                .collect(),
+        };
+        Ok(Some(serde_json::to_vec_pretty(&payload).map_err(|e| Error::Json(e.to_string()))?))
+    }
+
+    /// What goes down to a commune besides a receipt: its decisions and the province's inspections.
+    fn province_files(&self, commune_code: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut files = Vec::new();
+        if let Some(d) = self.decisions_payload(commune_code)? {
+            files.push((DECISIONS_FILE.to_owned(), d));
+        }
+        if let Some(i) = self.inspections_payload(commune_code)? {
+            files.push((INSPECTIONS_FILE.to_owned(), i));
+        }
+        Ok(files)
+    }
+
     /// Writes the decision bundle of one commune into `dir`: every decision on its periods, numbered
-    /// 1…N (the commune applies those it does not have yet). Refused if there is none.
+    /// 1…N (the commune applies those it does not have yet), and every inspection of it by the
+    /// province with its tasks and verdicts (`inspections.json`). Refused if there is neither.
     pub fn write_decisions(&mut self, commune_code: &str, dir: &Path, now: DateTime<Utc>) -> Result<PathBuf> {
-        let payload = self.decisions_payload(commune_code)?.ok_or_else(|| {
-            Error::Refused(format!(
-                "Công an tỉnh chưa có quyết định nào về các kỳ báo cáo của xã {commune_code}: không có gì để gửi."
-            ))
-        })?;
+        let files = self.province_files(commune_code)?;
+        if files.is_empty() {
+            return Err(Error::Refused(format!(
+                "Công an tỉnh chưa có quyết định nào về các kỳ báo cáo, cũng chưa kiểm tra xã {commune_code}: không có gì để gửi."
+            )));
+        }
         let m = self.province_manifest(BundleKind::Decision, commune_code, now, super::LONG_VALID_DAYS)?;
-        self.write_files(m, vec![(DECISIONS_FILE.to_owned(), payload)], dir)
+        self.write_files(m, files, dir)
     }
 
     /// Writes the enrollment bundle (the province's public keys) into `dir`.
@@ -671,9 +715,7 @@ phongtrao province --dir … receipt --commune {} --seq {} --epoch {} --out THƯ
         let rm = self.province_manifest(BundleKind::Receipt, &receipt.commune_code, now, super::LONG_VALID_DAYS)?;
         let json = serde_json::to_vec_pretty(receipt).map_err(|e| Error::Json(e.to_string()))?;
         let mut files = vec![(RECEIPT_FILE.to_owned(), json)];
-        if let Some(d) = self.decisions_payload(&receipt.commune_code)? {
-            files.push((DECISIONS_FILE.to_owned(), d));
-        }
+        files.extend(self.province_files(&receipt.commune_code)?);
         self.write_files(rm, files, dir)
     }
 
@@ -1016,6 +1058,9 @@ Hãy liên hệ xã {} để kiểm tra máy và xuất lại gói.",
                         }
                     },
                 }
+            } else if lookup.signed(c.id)?.is_some() {
+                // Only the province changes what it signed: its inspection, its task, an answer it judged.
+                Some("bản ghi do Công an tỉnh lập hoặc đã đánh giá (cuộc kiểm tra, nhiệm vụ khắc phục, báo cáo đã có kết quả đánh giá): xã không xóa được".to_owned())
             } else {
                 None
             };
@@ -1474,17 +1519,24 @@ impl Lookup for ProvinceLookup<'_> {
                 Ok(parsed.entry(id).or_insert_with(|| text.and_then(|t| parse_fields(t).ok())).clone())
             }
             Some(_) => Ok(None),
-            None => self.db.live(self.installation, kind, id),
+            // The province's own inspections and tasks, which the commune's answers link to.
+            None => match self.db.live(self.installation, kind, id)? {
+                Some(d) => Ok(Some(d)),
+                None => self.db.sent_doc(kind, id),
+            },
         }
     }
     fn exists(&self, kind: Kind, id: Uuid) -> Result<bool> {
         match self.batch.get(&id) {
             Some((k, text)) => Ok(*k == kind && text.is_some()),
-            None => self.db.live_exists(self.installation, kind, id),
+            None => Ok(self.db.live_exists(self.installation, kind, id)? || self.db.sent_doc(kind, id)?.is_some()),
         }
     }
     fn find(&self, _kind: Kind, _field: &str, _value: &str) -> Result<Vec<(Uuid, Doc)>> {
         Ok(Vec::new())
+    }
+    fn signed(&self, id: Uuid) -> Result<Option<Doc>> {
+        self.db.signed_doc(id)
     }
 }
 

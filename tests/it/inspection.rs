@@ -4,7 +4,11 @@
 
 use chrono::{NaiveDate, TimeZone};
 use phongtrao::domain::inspection::{TaskStatus, Verdict};
+use phongtrao::keyring::KdfParams;
 use phongtrao::print::fill::{self, PrintRequest};
+use phongtrao::province::inspections;
+use phongtrao::sync::commune::{self, Imported};
+use phongtrao::sync::province::Province;
 use phongtrao::{Kind, Store};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -172,12 +176,14 @@ fn an_inspection_with_a_bad_task_saves_nothing_and_names_every_error() {
     none.as_object_mut().unwrap().remove("area_id");
     let e = s.add_inspection(&doc(none)).unwrap_err();
     assert!(e.to_string().contains("hãy chọn đơn vị được kiểm tra"), "{e}");
-    // The province inspects the commune itself.
+    // The province's inspections come only in its signed bundle: the commune cannot make one.
     let mut province = inspection_json(area);
     province["by"] = json!("tinh");
     province.as_object_mut().unwrap().remove("area_id");
-    let id = s.add_inspection(&doc(province)).expect("province inspection").id;
-    assert_eq!(s.get(Kind::Inspection, id).unwrap().title, "Công an tỉnh kiểm tra Công an xã – 10/03/2026");
+    let before = (s.counts().unwrap(), s.last_seq().unwrap());
+    let e = s.add_inspection(&doc(province)).unwrap_err();
+    assert!(e.to_string().contains("Cấp kiểm tra: cuộc kiểm tra của Công an tỉnh chỉ đến qua gói đã ký"), "{e}");
+    assert_eq!((s.counts().unwrap(), s.last_seq().unwrap()), before);
 }
 
 #[test]
@@ -258,16 +264,41 @@ fn the_documents_of_an_inspection_and_the_task_list() {
     assert_eq!(s.issued_documents(10).unwrap().len(), 2, "the list takes no number");
 }
 
+const PW: &str = "mat-khau-dung";
+
+/// A province for the store `s` (its province's code and name), the commune enrolled and registered.
+fn province_of(s: &mut Store) -> (tempfile::TempDir, Province) {
+    let dir = tempfile::tempdir().unwrap();
+    let c = s.commune().unwrap().clone();
+    let (mut p, enrollment) =
+        Province::init(&dir.path().join("tinh"), PW, &c.province_code, &c.province, KdfParams::insecure_for_tests())
+            .unwrap();
+    commune::enroll(s, &enrollment).unwrap();
+    let (key, _) = s.sync_keys().unwrap();
+    p.register(&c.commune_code, &key.public).unwrap();
+    (dir, p)
+}
+
+/// The province writes the commune's decision bundle; the commune imports it.
+fn down(p: &mut Province, s: &mut Store, dir: &std::path::Path) -> Imported {
+    let code = s.commune().unwrap().commune_code.clone();
+    let f = p.write_decisions(&code, dir, chrono::Utc::now()).unwrap();
+    commune::import(s, &f).unwrap()
+}
+
 #[test]
 fn a_province_inspection_prints_with_the_province_header_and_takes_no_commune_number() {
     let mut s = super::forms::store();
     on(&mut s, d(2026, 3, 12));
     let area = super::forms::area(&mut s);
     let mut v = inspection_json(area);
-    v["by"] = json!("tinh");
     v.as_object_mut().unwrap().remove("area_id");
+    v.as_object_mut().unwrap().remove("by");
     v["decision_number"] = json!("120/QĐ-CAT-PV05");
-    let id = s.add_inspection(&doc(v)).unwrap().id;
+    let (dir, mut p) = province_of(&mut s);
+    let id = inspections::create(&mut p, "24610", &doc(v), chrono::Utc::now()).unwrap();
+    down(&mut p, &mut s, dir.path());
+    assert_eq!(s.get(Kind::Inspection, id).unwrap().title, "Công an tỉnh kiểm tra Công an xã – 10/03/2026");
     let req = PrintRequest {
         form: "thong-bao-ket-luan-kiem-tra".into(),
         id: Some(id),
@@ -381,22 +412,183 @@ fn the_whole_flow_through_the_command_line() {
     assert!(!o.status.success() && e.contains("đánh giá kết quả khắc phục"), "{e}");
 }
 
+/// An inspection of the commune by the province, with a task due in ten days and one overdue by two.
+fn province_inspection(today: NaiveDate) -> Value {
+    let iso = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    json!({
+        "starts_on": iso(today - chrono::Days::new(10)), "ends_on": iso(today - chrono::Days::new(9)),
+        "decision_number": "120/QĐ-CAT-PV05", "leader": "Thượng tá Lê Văn Cường",
+        "team": ["Thiếu tá Phạm Thị Dung"], "scope": "Công tác xây dựng phong trào năm 2026",
+        "strengths": "Duy trì tốt các mô hình tự quản", "shortcomings": "Hồ sơ Tổ bảo vệ an ninh, trật tự chưa đầy đủ",
+        "conclusion": "Xã cần khắc phục các hạn chế nêu trên.",
+        "tasks": [
+            {"content": "Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3", "responsible": "Trưởng Công an xã",
+             "deadline": iso(today + chrono::Days::new(10))},
+            {"content": "Bổ sung hồ sơ các Tổ bảo vệ an ninh, trật tự", "responsible": "Phó Trưởng Công an xã",
+             "deadline": iso(today - chrono::Days::new(2))}
+        ]
+    })
+}
+
 #[test]
-fn a_province_task_closed_by_the_commune_is_refused_at_both_ends() {
+fn a_province_inspection_goes_down_its_answers_up_and_its_verdicts_down() {
+    use super::sync::world;
+    let mut w = world();
+    let mut a = w.commune("23535", true);
+    let today = chrono::Local::now().date_naive();
+    let usb = w.usb();
+
+    // At the province: every error of the inspection and its tasks at once, nothing kept.
+    let mut bad = province_inspection(today);
+    bad["area_id"] = json!(Uuid::now_v7().to_string());
+    bad["leader"] = json!("");
+    bad["tasks"][1]["deadline"] = json!("01/01/2020");
+    let e = inspections::create(&mut w.province, "23535", &doc(bad), chrono::Utc::now()).unwrap_err();
+    let phongtrao::Error::Invalid(inv) = &e else { panic!("{e}") };
+    let fields: Vec<&str> = inv.0.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["area_id", "leader", "tasks.2.deadline"], "{e}");
+    assert!(e.to_string().contains("Công an tỉnh kiểm tra Công an xã"), "{e}");
+    let e = inspections::create(&mut w.province, "99999", &doc(province_inspection(today)), chrono::Utc::now());
+    assert!(e.unwrap_err().to_string().contains("chưa đăng ký khóa"));
+    assert!(w.province.db().sent_inspections(None).unwrap().is_empty());
+
+    let id = inspections::create(&mut w.province, "23535", &doc(province_inspection(today)), chrono::Utc::now())
+        .expect("inspection");
+    let at_province = inspections::tasks(&w.province, None, today).unwrap();
+    assert_eq!(at_province.len(), 2);
+    assert_eq!(
+        at_province.iter().map(|t| t.state_text.as_str()).collect::<Vec<_>>(),
+        ["Quá hạn 2 ngày", "Còn 10 ngày"]
+    );
+
+    // Down in the decision bundle: the commune sees the inspection and its tasks, as the province does.
+    let got = down(&mut w.province, &mut a, &usb);
+    let said = phongtrao::present::sync::imported(&got);
+    assert!(said.contains("Đã nhận cuộc kiểm tra: Công an tỉnh kiểm tra Công an xã –"), "{said}");
+    assert!(said.contains("2 nhiệm vụ khắc phục Công an tỉnh giao"), "{said}");
+    let file = a.inspection_file(id, today).unwrap();
+    assert_eq!(file.inspection.data["leader"], "Thượng tá Lê Văn Cường");
+    let states: Vec<String> = file.tasks.iter().map(|t| t.state.text()).collect();
+    assert_eq!(states, ["Quá hạn 2 ngày", "Còn 10 ngày"]);
+    let (late, task) = (file.tasks[0].task.id, file.tasks[1].task.id);
+    // The same bundle again brings nothing new.
+    let again = down(&mut w.province, &mut a, &usb);
+    assert!(phongtrao::present::sync::imported(&again).contains("không có gì mới"));
+
+    // The commune neither edits, nor deletes, nor adds to what the province set.
+    let e = a.update(Kind::Remedy, task, &doc(json!({"deadline": "2030-01-01"}))).unwrap_err();
+    assert!(e.to_string().contains("do Công an tỉnh giao: Công an xã không sửa, không xóa được"), "{e}");
+    assert!(a.delete(Kind::Remedy, task).is_err());
+    let e = a.update(Kind::Inspection, id, &doc(json!({"conclusion": "Tốt"}))).unwrap_err();
+    assert!(e.to_string().contains("do Công an tỉnh lập"), "{e}");
+    let e = a
+        .create(
+            Kind::Remedy,
+            &doc(json!({"inspection_id": id.to_string(), "content": "Thêm", "responsible": "X", "deadline": "2030-01-01"})),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("chỉ đến qua gói đã ký của Công an tỉnh"), "{e}");
+
+    // The commune answers; its chief cannot judge a province task.
+    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let first = a
+        .answer_remedy(task, &doc(json!({"date": iso(today), "content": "Đã họp kiện toàn tổ, chưa có quyết định"})))
+        .unwrap()
+        .id;
+    let e = a.review_remedy(first, Verdict::Accepted, "").unwrap_err();
+    assert!(e.to_string().contains("do Công an tỉnh đánh giá"), "{e}");
+
+    // Up: the answer and the commune's copies of the inspection and its tasks, none put aside.
+    let r = w.import(&w.export(&mut a)).unwrap();
+    assert!(r.quarantined.is_empty(), "{:?}", r.quarantined);
+    let t = inspections::tasks(&w.province, Some("23535"), today).unwrap();
+    assert_eq!(t.len(), 2, "the commune's copies are not counted twice");
+    let mine = t.iter().find(|t| t.id == task).unwrap();
+    assert_eq!((mine.state_text.as_str(), mine.answers.len()), ("Đã báo cáo, chờ đánh giá", 1));
+    assert_eq!(mine.answers[0].verdict_label, "Chờ đánh giá");
+
+    // The province judges: not enough needs a reason; a verdict is final.
+    let e = inspections::review(&mut w.province, first, Verdict::NotEnough, " ", chrono::Utc::now()).unwrap_err();
+    assert!(e.to_string().contains("phải ghi lý do"), "{e}");
+    inspections::review(
+        &mut w.province,
+        first,
+        Verdict::NotEnough,
+        "Chưa có quyết định kiện toàn tổ",
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    let e = inspections::review(&mut w.province, first, Verdict::Accepted, "", chrono::Utc::now()).unwrap_err();
+    assert!(e.to_string().contains("không sửa được"), "{e}");
+    let mine =
+        inspections::tasks(&w.province, Some("23535"), today).unwrap().into_iter().find(|t| t.id == task).unwrap();
+    assert_eq!(mine.state_text, "Chưa đạt, còn 10 ngày");
+
+    // Down: the commune sees the verdict and its reason on its answer; the task stays open.
+    let got = down(&mut w.province, &mut a, &usb);
+    let said = phongtrao::present::sync::imported(&got);
+    assert!(
+        said.contains("Công an tỉnh đánh giá nhiệm vụ «Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3»: Chưa đạt, phải khắc phục tiếp (lý do: Chưa có quyết định kiện toàn tổ)."),
+        "{said}"
+    );
+    let answer = a.get(Kind::RemedyReport, first).unwrap();
+    assert_eq!(
+        (answer.data["verdict"].as_str(), answer.data["reviewed_by"].as_str()),
+        (Some("chua_dat"), Some("Công an tỉnh"))
+    );
+    let row = a.remedies(today).unwrap().into_iter().find(|r| r.task.id == task).unwrap();
+    assert_eq!(row.state.text(), "Chưa đạt, còn 10 ngày");
+
+    // A second answer, up (the judged one comes back up with the verdict as signed: not put aside),
+    // accepted at the province, down: the task is done at both ends, and closed at the commune.
+    let second = a
+        .answer_remedy(
+            task,
+            &doc(json!({"date": iso(today), "content": "Đã có quyết định kiện toàn tổ số 12/QĐ-UBND"})),
+        )
+        .unwrap()
+        .id;
+    let r = w.import(&w.export(&mut a)).unwrap();
+    assert!(r.quarantined.is_empty(), "{:?}", r.quarantined);
+    inspections::review(&mut w.province, second, Verdict::Accepted, "", chrono::Utc::now()).unwrap();
+    let e = inspections::review(&mut w.province, first, Verdict::Accepted, "", chrono::Utc::now()).unwrap_err();
+    assert!(e.to_string().contains("không sửa được") || e.to_string().contains("hoàn thành"), "{e}");
+    down(&mut w.province, &mut a, &usb);
+    let row = a.remedies(today).unwrap().into_iter().find(|r| r.task.id == task).unwrap();
+    assert_eq!(row.state.status, TaskStatus::Done);
+    let e = a.answer_remedy(task, &doc(json!({"date": iso(today), "content": "thêm"}))).unwrap_err();
+    assert!(e.to_string().contains("đã được đánh giá hoàn thành"), "{e}");
+    let at_province = inspections::tasks(&w.province, Some("23535"), today).unwrap();
+    let both: Vec<(Uuid, TaskStatus)> = at_province.iter().map(|t| (t.id, t.state.status)).collect();
+    assert_eq!(both, [(late, TaskStatus::Overdue), (task, TaskStatus::Done)]);
+    let r = w.import(&w.export(&mut a)).unwrap();
+    assert!(r.quarantined.is_empty(), "{:?}", r.quarantined);
+
+    // The receipt carries the same: a second commune laptop's view is made good by any of them.
+    let i = inspections::inspection(&w.province, id, today).unwrap();
+    assert_eq!(
+        i.title,
+        "Công an tỉnh kiểm tra Công an xã Ia Đal – ".to_owned()
+            + &phongtrao::date::display(today - chrono::Days::new(10))
+    );
+    assert_eq!(i.tasks.len(), 2);
+    assert!(a.audit_verify().unwrap().problems.is_empty());
+}
+
+#[test]
+fn a_province_task_closed_by_the_commune_or_a_forged_bundle_is_refused() {
     use super::sync::{reseal_and_import, world};
     use super::sync_attacks::{lines_of, unpack};
     let mut w = world();
     let mut a = w.commune("23535", true);
     let today = chrono::Local::now().date_naive();
     let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-    let v = json!({
-        "by": "tinh", "starts_on": iso(today - chrono::Days::new(10)), "leader": "Thượng tá Lê Văn C",
-        "scope": "Công tác xây dựng phong trào năm 2026",
-        "tasks": [{"content": "Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3", "responsible": "Trưởng Công an xã",
-                   "deadline": iso(today + chrono::Days::new(10))}]
-    });
-    a.add_inspection(&doc(v)).expect("inspection");
-    let task = a.remedies(today).unwrap()[0].task.id;
+    let usb = w.usb();
+    let id =
+        inspections::create(&mut w.province, "23535", &doc(province_inspection(today)), chrono::Utc::now()).unwrap();
+    let genuine = w.province.write_decisions("23535", &usb, chrono::Utc::now()).unwrap();
+    commune::import(&mut a, &genuine).unwrap();
+    let task = a.inspection_file(id, today).unwrap().tasks[1].task.id;
     let answer = a
         .answer_remedy(task, &doc(json!({"date": iso(today), "content": "Đã kiện toàn tổ, có quyết định"})))
         .unwrap()
@@ -404,10 +596,10 @@ fn a_province_task_closed_by_the_commune_is_refused_at_both_ends() {
     // The commune's chief cannot close a task the province set: only the province judges it.
     let e = a.review_remedy(answer, Verdict::Accepted, "").unwrap_err();
     assert!(e.to_string().contains("do Công an tỉnh đánh giá"), "{e}");
-    assert_eq!(a.remedies(today).unwrap()[0].state.status, TaskStatus::Open);
+    assert_eq!(a.remedies(today).unwrap()[1].state.status, TaskStatus::Open);
 
-    // A bundle signed with the commune's key whose answer says "accepted" (a forged closure): that record
-    // is put aside at the province with the reason, the rest is imported, the task is not closed.
+    // A bundle signed with the commune's key whose answer says "accepted" (a forged closure), and
+    // whose copy of the task has a later deadline: both put aside at the province, the rest imported.
     let f = w.export(&mut a);
     let (key, _) = a.sync_keys().unwrap();
     let bytes = std::fs::read(&f).unwrap();
@@ -418,16 +610,58 @@ fn a_province_task_closed_by_the_commune_is_refused_at_both_ends() {
         format!("\"verdict\":\"dat\",\"reviewed_by\":\"Giả danh Công an tỉnh\",\"reviewed_on\":\"{}\",", iso(today));
     lines[i] = lines[i].replacen("\"content\":", &format!("{forged}\"content\":"), 1);
     assert!(lines[i].contains("\"verdict\":\"dat\""), "{}", lines[i]);
+    let j = lines.iter().position(|l| l.contains(&task.to_string()) && l.contains("\"kind\":\"remedy\"")).unwrap();
+    lines[j] = lines[j].replace(&iso(today + chrono::Days::new(10)), "2030-12-31");
     let r = reseal_and_import(&mut w, &manifest, &key, &(lines.join("\n") + "\n"));
-    assert_eq!(r.quarantined.len(), 1, "{:?}", r.quarantined);
-    assert_eq!(r.quarantined[0].kind, "remedy_report");
-    assert!(r.quarantined[0].reason.contains("chỉ đến qua gói đã ký của Công an tỉnh"), "{}", r.quarantined[0].reason);
-    assert_eq!(r.total().new as usize, lines.len() - 1, "the inspection and its task are imported");
-    // The province sees the commune's task with the state the commune sees: not closed.
-    let tasks = phongtrao::province::inspections::tasks(&w.province, None, today).unwrap();
-    assert_eq!(tasks.len(), 1);
-    let t = &tasks[0];
-    assert_eq!((t.commune_code.as_str(), t.by.as_str(), t.state.status), ("23535", "tinh", TaskStatus::Open));
-    assert_eq!(t.state_text, "Còn 10 ngày", "the forged answer is not there, so nothing waits");
+    let mut put_aside: Vec<(&str, &str)> = r.quarantined.iter().map(|q| (q.kind.as_str(), q.reason.as_str())).collect();
+    put_aside.sort();
+    assert_eq!(put_aside.len(), 2, "{put_aside:?}");
+    assert_eq!(put_aside[0].0, "remedy");
+    assert!(put_aside[0].1.contains("giữ đúng như Công an tỉnh đã gửi"), "{}", put_aside[0].1);
+    assert_eq!(put_aside[1].0, "remedy_report");
+    assert!(put_aside[1].1.contains("chỉ đến qua gói đã ký của Công an tỉnh"), "{}", put_aside[1].1);
+    // The province sees the task as the commune does: not closed, its deadline as set.
+    let tasks = inspections::tasks(&w.province, None, today).unwrap();
+    let t = tasks.iter().find(|t| t.id == task).unwrap();
+    assert_eq!((t.state.status, t.deadline), (TaskStatus::Open, Some(today + chrono::Days::new(10))));
     assert!(t.inspection.starts_with("Công an tỉnh kiểm tra ngày"), "{}", t.inspection);
+
+    // A province bundle whose verdict closes the task, signed by another key: refused, nothing changes.
+    let (m, files) = super::review::unpack_bare(&std::fs::read(&genuine).unwrap());
+    let mut signed: phongtrao::domain::inspection::Signed = serde_json::from_slice(&files["inspections.json"]).unwrap();
+    signed.verdicts.push(phongtrao::domain::inspection::SignedVerdict {
+        answer_id: answer,
+        remedy_id: task,
+        fields: doc(json!({"verdict": "dat", "reviewed_by": "Công an tỉnh", "reviewed_on": iso(today)})),
+    });
+    let payload = serde_json::to_vec(&signed).unwrap();
+    let (forger, _) =
+        Province::init(&w.dir.path().join("gia"), PW, "51", "Quảng Ngãi", KdfParams::insecure_for_tests()).unwrap();
+    let before = (a.last_seq().unwrap(), a.get(Kind::RemedyReport, answer).unwrap().data);
+    let forge = |key: &phongtrao::crypto::SigningKey, files: &[(String, Vec<u8>)], name: &str| {
+        let (bytes, _, _) = phongtrao::sync::bundle::write(m.clone(), files, key, &[]).unwrap();
+        let path = usb.join(name);
+        phongtrao::fsutil::write_atomic(&path, &bytes).unwrap();
+        path
+    };
+    let f = forge(&forger.meta().signing, &[("inspections.json".into(), payload.clone())], "gia.ptb");
+    let e = commune::import(&mut a, &f).unwrap_err();
+    assert_eq!(e.code(), "bundle_unknown_key", "{e}");
+    // The genuine bundle with its inspections.json swapped under the genuine signature: the hash fails.
+    let mut swapped = std::fs::read(&genuine).unwrap();
+    let at = swapped.windows(6).position(|w| w == b"\"tasks").unwrap();
+    swapped[at + 2] = b'T';
+    let path = usb.join("sua.ptb");
+    std::fs::write(&path, &swapped).unwrap();
+    let e = commune::import(&mut a, &path).unwrap_err();
+    assert!(["bundle_hash", "bundle_damaged"].contains(&e.code()), "{e}");
+    // An unknown payload file is refused whole.
+    let f = forge(
+        &w.province.meta().signing,
+        &[("inspections.json".into(), payload), ("lạ.json".into(), b"{}".to_vec())],
+        "la.ptb",
+    );
+    assert!(commune::import(&mut a, &f).is_err());
+    assert_eq!((a.last_seq().unwrap(), a.get(Kind::RemedyReport, answer).unwrap().data), before);
+    assert_eq!(a.remedies(today).unwrap()[1].state.status, TaskStatus::Open);
 }

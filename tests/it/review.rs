@@ -125,7 +125,7 @@ fn approve_locks_the_period_at_the_commune_and_reopen_unlocks_it() {
 
     let file = w.decide("23430", Action::Approve, note("Số liệu đầy đủ"));
     assert_eq!(review::state(&w.province, "23430", nov()).unwrap().state, State::Approved);
-    let Imported::Decisions(d) = commune::import(&mut s, &file).unwrap() else { panic!("a decision bundle") };
+    let Imported::Decisions(d, _) = commune::import(&mut s, &file).unwrap() else { panic!("a decision bundle") };
     assert_eq!(d.applied.len(), 1);
     assert_eq!(s.locked_periods().unwrap().len(), 1);
 
@@ -355,6 +355,11 @@ fn unpack(bytes: &[u8]) -> (Manifest, BTreeMap<String, Vec<u8>>) {
     (serde_json::from_slice(&files["manifest.json"]).unwrap(), files)
 }
 
+/// The files of a province bundle, for other tests.
+pub(crate) fn unpack_bare(bytes: &[u8]) -> (Manifest, BTreeMap<String, Vec<u8>>) {
+    unpack(bytes)
+}
+
 /// Signs `decisions.json` under `m` with `key` into a file on the stick.
 fn forge(w: &World, m: Manifest, payload: Vec<u8>, key: &phongtrao::crypto::SigningKey, name: &str) -> PathBuf {
     let (bytes, _, _) = bundle::write(m, &[("decisions.json".into(), payload)], key, &[]).unwrap();
@@ -474,7 +479,7 @@ fn a_receipt_carries_the_decisions_and_a_decision_bundle_with_an_unknown_file_is
     let (m, files) = unpack(&std::fs::read(&file).unwrap());
     let (bytes, _, _) = bundle::write(
         m,
-        &[("decisions.json".into(), files["decisions.json"].clone()), ("inspections.json".into(), b"[]".to_vec())],
+        &[("decisions.json".into(), files["decisions.json"].clone()), ("khen-thuong.json".into(), b"[]".to_vec())],
         &w.province.meta().signing,
         &[],
     )

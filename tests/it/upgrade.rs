@@ -24,6 +24,7 @@ const UNDO: &[(i64, &str)] = &[
     ),
     (10, "DROP TABLE returned_item; DROP TABLE review_decision;"),
     (11, "DROP TABLE locked_merge; DROP TABLE decision_relay;"),
+    (12, "DROP TABLE province_signed;"),
 ];
 
 /// The previous release's store: this build's code writing its records, then the migrations after

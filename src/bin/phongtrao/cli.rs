@@ -502,9 +502,12 @@ pub enum ProvinceCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Nhiệm vụ khắc phục sau kiểm tra của các xã và tình trạng (đang thực hiện, quá hạn, đã hoàn thành)
+    /// Kiểm tra xã: nhiệm vụ khắc phục của các xã và tình trạng (đang thực hiện, quá hạn, đã hoàn thành);
+    /// lập cuộc kiểm tra (add), xem (show), đánh giá báo cáo khắc phục của xã (review)
     #[command(help_template = TEMPLATE)]
     Inspections {
+        #[command(subcommand)]
+        command: Option<ProvinceInspectionCmd>,
         /// Chỉ một xã
         #[arg(long, value_name = "MÃ XÃ")]
         commune: Option<String>,
@@ -1120,6 +1123,52 @@ pub enum CertCmd {
         /// In dạng JSON
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProvinceInspectionCmd {
+    /// Lập cuộc kiểm tra một xã cùng các nhiệm vụ khắc phục (lưu tất cả hoặc không lưu gì); ghi gói quyết định cho xã
+    #[command(help_template = TEMPLATE)]
+    Add {
+        /// Mã xã được kiểm tra (5 chữ số)
+        #[arg(long, value_name = "MÃ XÃ")]
+        commune: String,
+        /// Các trường của cuộc kiểm tra (phongtrao fields inspection, trừ khu dân cư và cơ quan) và "tasks":
+        /// [{"content", "responsible", "deadline"}, …]; JSON, @TỆP hoặc -
+        #[arg(long, value_name = "JSON")]
+        json: String,
+        /// Thư mục ghi gói quyết định cho xã (mặc định: quyet-dinh trong thư mục của tỉnh)
+        #[arg(long, value_name = "THƯ MỤC")]
+        out: Option<PathBuf>,
+    },
+    /// Xem một cuộc kiểm tra: xã, đoàn, ưu điểm, khuyết điểm, các nhiệm vụ, báo cáo của xã và kết quả đánh giá
+    #[command(help_template = TEMPLATE)]
+    Show {
+        #[arg(value_parser = parse_id, value_name = "MÃ")]
+        id: Uuid,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Đánh giá một báo cáo kết quả khắc phục của xã: đạt, hoặc chưa đạt với lý do; ghi gói quyết định cho xã
+    #[command(help_template = TEMPLATE)]
+    Review {
+        /// Mã báo cáo kết quả khắc phục
+        #[arg(value_parser = parse_id, value_name = "MÃ")]
+        answer: Uuid,
+        /// Đạt: nhiệm vụ đã hoàn thành
+        #[arg(long, conflicts_with = "not_enough")]
+        accept: bool,
+        /// Chưa đạt: xã phải khắc phục tiếp (cần --reason)
+        #[arg(long)]
+        not_enough: bool,
+        /// Lý do, nhận xét
+        #[arg(long, value_name = "LÝ DO", default_value = "")]
+        reason: String,
+        /// Thư mục ghi gói quyết định cho xã (mặc định: quyet-dinh trong thư mục của tỉnh)
+        #[arg(long, value_name = "THƯ MỤC")]
+        out: Option<PathBuf>,
     },
 }
 

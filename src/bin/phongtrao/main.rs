@@ -382,6 +382,81 @@ fn model(w: &mut impl Write, ctx: &Ctx, cmd: ModelCmd) -> Result<()> {
     Ok(())
 }
 
+/// The province's inspections: make one, show one, judge a commune's answer. After a change the
+/// commune's decision bundle is written, carrying it down.
+fn province_inspection(
+    w: &mut impl Write,
+    p: &mut phongtrao::sync::province::Province,
+    cmd: cli::ProvinceInspectionCmd,
+) -> Result<()> {
+    use cli::ProvinceInspectionCmd as C;
+    use phongtrao::domain::inspection::Verdict;
+    use phongtrao::province::inspections;
+    let now = chrono::Utc::now();
+    let send = |p: &mut phongtrao::sync::province::Province, commune: &str, out: Option<PathBuf>| {
+        let dir = out.unwrap_or_else(|| p.db().dir().join("quyet-dinh"));
+        p.write_decisions(commune, &dir, now).map(|f| format!("Đã ghi gói quyết định cho xã: {}", f.display()))
+    };
+    match cmd {
+        C::Add { commune, json, out } => {
+            let id = inspections::create(p, &commune, &read_json(&json)?, now)?;
+            say(w, id)?;
+            say(w, send(p, commune.trim(), out)?)?;
+        }
+        C::Show { id, json } => {
+            let today = chrono::Local::now().date_naive();
+            let i = inspections::inspection(p, id, today)?;
+            if json {
+                return say(w, to_json(&i)?);
+            }
+            say(w, format!("{} ({}, mã {})", i.title, i.commune, i.commune_code))?;
+            let fields = phongtrao::province::figures::describe(phongtrao::Kind::Inspection, &i.fields);
+            for (label, value) in fields {
+                say(w, format!("{label}: {value}"))?;
+            }
+            say(w, format!("Nhiệm vụ khắc phục ({}):", i.tasks.len()))?;
+            for t in &i.tasks {
+                let deadline = t.deadline.map(phongtrao::date::display).unwrap_or_default();
+                say(w, format!("- [{}] {}  (hạn {deadline}; {})", t.state_text, t.content, t.responsible))?;
+                for a in &t.answers {
+                    let day = a.date.map(phongtrao::date::display).unwrap_or_default();
+                    say(w, format!("    Báo cáo ngày {day}: {}  [{}]", a.content, a.verdict_label))?;
+                    if !a.reason.is_empty() {
+                        say(w, format!("      Nhận xét: {}", a.reason))?;
+                    }
+                    if !a.evidence.is_empty() {
+                        say(w, format!("      Minh chứng: {}", a.evidence.join("; ")))?;
+                    }
+                    say(w, format!("      Mã báo cáo: {}", a.id))?;
+                }
+            }
+        }
+        C::Review { answer, accept, not_enough, reason, out } => {
+            let verdict = match (accept, not_enough) {
+                (true, false) => Verdict::Accepted,
+                (false, true) => Verdict::NotEnough,
+                _ => {
+                    return Err(Error::field(
+                        "verdict",
+                        "Kết quả đánh giá",
+                        "chọn một: --accept (đạt) hoặc --not-enough (chưa đạt, kèm --reason)",
+                    ));
+                }
+            };
+            let v = inspections::review(p, answer, verdict, &reason, now)?;
+            say(
+                w,
+                match verdict {
+                    Verdict::Accepted => "Đã đánh giá: đạt. Nhiệm vụ đã hoàn thành.",
+                    Verdict::NotEnough => "Đã đánh giá: chưa đạt. Xã phải khắc phục tiếp và báo cáo lại.",
+                },
+            )?;
+            say(w, send(p, &v.commune_code, out)?)?;
+        }
+    }
+    Ok(())
+}
+
 fn inspection(w: &mut impl Write, ctx: &Ctx, cmd: InspectionCmd) -> Result<()> {
     use phongtrao::domain::inspection::Verdict;
     use phongtrao::present::inspection::{RemedyView, inspection_page, remedy_list};
@@ -1456,7 +1531,8 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
         ProvinceCmd::Review { command, period, state, json } => {
             province_review(w, &mut open()?, command, period, state, json)?;
         }
-        ProvinceCmd::Inspections { commune, status, json } => {
+        ProvinceCmd::Inspections { command: Some(cmd), .. } => province_inspection(w, &mut open()?, cmd)?,
+        ProvinceCmd::Inspections { command: None, commune, status, json } => {
             let p = open()?;
             let today = chrono::Local::now().date_naive();
             let all = phongtrao::province::inspections::tasks(&p, commune.as_deref(), today)?;
