@@ -235,7 +235,10 @@ không phải Công an tỉnh."
 
 /// The latest state of each record of the given kinds, per commune (the greatest (hlc, origin) wins,
 /// as on import: a commune's records may come from several installations).
-fn latest(p: &Province, commune: Option<&str>, kinds: &[&str]) -> Result<BTreeMap<String, Vec<(Uuid, String, Doc)>>> {
+/// Per commune code: each live record's id, kind and fields.
+type ByCommune = BTreeMap<String, Vec<(Uuid, String, Doc)>>;
+
+fn latest(p: &Province, commune: Option<&str>, kinds: &[&str]) -> Result<ByCommune> {
     type Seen = ((i64, String), String, Option<String>);
     let mut latest: BTreeMap<(String, String), Seen> = BTreeMap::new();
     p.db().each_record(commune, kinds, &mut |row| {
@@ -246,7 +249,7 @@ fn latest(p: &Province, commune: Option<&str>, kinds: &[&str]) -> Result<BTreeMa
         }
         Ok(())
     })?;
-    let mut out: BTreeMap<String, Vec<(Uuid, String, Doc)>> = BTreeMap::new();
+    let mut out: ByCommune = BTreeMap::new();
     for ((code, id), (_, kind, data)) in latest {
         let Some(text) = data else { continue };
         let doc: Doc = serde_json::from_str(&text).map_err(|e| Error::Json(format!("bản ghi {id}: {e}")))?;
@@ -289,7 +292,7 @@ fn answer_of(p: &Province, id: Uuid, doc: &Doc) -> Result<ProvinceAnswer> {
 struct Held {
     sent: Vec<SentInspection>,
     verdicts: HashMap<Uuid, Doc>,
-    records: BTreeMap<String, Vec<(Uuid, String, Doc)>>,
+    records: ByCommune,
 }
 
 impl Held {
@@ -307,7 +310,7 @@ impl Held {
             self.sent.iter().flat_map(|i| std::iter::once(i.id).chain(i.tasks.iter().map(|t| t.0))).collect();
         // The answers by task: the commune's reports; on the province's own tasks only its own verdicts.
         let mut answers: HashMap<Uuid, Vec<(Uuid, Doc)>> = HashMap::new();
-        for (_, records) in &self.records {
+        for records in self.records.values() {
             for (id, kind, d) in records {
                 if kind != "remedy_report" {
                     continue;
