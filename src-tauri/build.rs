@@ -55,6 +55,7 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "peer_invite",
         "peer_exchange",
         "peer_conflicts",
+        "peer_locked_merges",
         "resolve_conflict",
         "cert_overview",
         "cert_view",

@@ -43,6 +43,8 @@ pub struct AccountView {
     pub role_label: String,
     /// The logged-in officer's own account.
     pub me: bool,
+    /// No password on this laptop yet (copied by the chief's invitation): the chief sets the first.
+    pub awaiting_password: bool,
 }
 
 fn view(a: &Account, me: &str) -> AccountView {
@@ -63,6 +65,7 @@ fn view_as(a: &Account, me: &str, label: fn(Role) -> &'static str) -> AccountVie
         },
         role_label: label(a.role).to_owned(),
         me: a.username == me,
+        awaiting_password: false,
     }
 }
 
@@ -72,7 +75,11 @@ fn me(s: &Store) -> String {
 
 pub fn accounts(s: &Store) -> phongtrao::Result<Vec<AccountView>> {
     let me = me(s);
-    Ok(s.accounts()?.iter().map(|a| view(a, &me)).collect())
+    let awaiting = s.accounts_awaiting_password()?;
+    Ok(s.accounts()?
+        .iter()
+        .map(|a| AccountView { awaiting_password: awaiting.contains(&a.username), ..view(a, &me) })
+        .collect())
 }
 
 /// The province store's accounts, for the same page at the province.

@@ -689,13 +689,19 @@ pub async fn peers_view(state: State<'_, Shared>) -> Result<view::PeersView> {
     with_store(&state, phongtrao::present::peer::view)
 }
 
-/// "Mời máy mới" (the chief): writes an invitation for `officer`'s laptop into `dir`; its path.
+/// "Mời máy mới" (the chief): writes an invitation for `officer`'s laptop into `dir`, copying the
+/// accounts `accounts` (user names; no password); its path.
 #[tauri::command]
 #[specta::specta]
-pub async fn peer_invite(state: State<'_, Shared>, dir: String, officer: String) -> Result<String> {
+pub async fn peer_invite(
+    state: State<'_, Shared>,
+    dir: String,
+    officer: String,
+    accounts: Vec<String>,
+) -> Result<String> {
     let dir = phongtrao::present::sync::chosen_dir(&dir)?;
     with_store(&state, |s| {
-        Ok(phongtrao::sync::peer::invite(s, &dir, &officer, chrono::Utc::now())?.display().to_string())
+        Ok(phongtrao::sync::peer::invite(s, &dir, &officer, &accounts, chrono::Utc::now())?.display().to_string())
     })
 }
 
@@ -715,6 +721,13 @@ pub async fn peer_exchange(state: State<'_, Shared>, dir: String) -> Result<Vec<
 #[specta::specta]
 pub async fn peer_conflicts(state: State<'_, Shared>) -> Result<Vec<view::ConflictView>> {
     with_store(&state, |s| phongtrao::present::peer::conflicts(s))
+}
+
+/// «Sửa sau khi duyệt»: changes to records of approved periods taken in from other laptops.
+#[tauri::command]
+#[specta::specta]
+pub async fn peer_locked_merges(state: State<'_, Shared>) -> Result<Vec<view::LockedView>> {
+    with_store(&state, |s| phongtrao::present::peer::locked_merges(s))
 }
 
 /// A person's decision on a conflict: the version kept, and fields taken from the others.

@@ -93,6 +93,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             peer_invite,
             peer_exchange,
             peer_conflicts,
+            peer_locked_merges,
             resolve_conflict,
             cert_overview,
             cert_view,

@@ -11,7 +11,7 @@ pub use phongtrao::present::dashboard::{
 pub use phongtrao::present::inspection::{AnswerView, InspectionPage, RemedyList, RemedyView};
 pub use phongtrao::present::list::{FilterArg, FilterOp, Hit, HitMatch, ListArgs, Saved};
 pub use phongtrao::present::peer::{
-    ConflictView, FieldDiff, InvitationView, PeerLine, PeersView, TakeField, VersionHead,
+    ConflictView, FieldDiff, InvitationView, LockedView, PeerLine, PeersView, TakeField, VersionHead,
 };
 pub use phongtrao::present::record::{
     Choice, Column, FieldSpec, Input, LinkRef, ListPage, ModelView, RecordView, RegisterInfo, Row, ValueView,

@@ -310,6 +310,18 @@ pub fn locked_merges(store: &Store) -> Result<Vec<LockedView>> {
         .collect()
 }
 
+/// What the new laptop says of the accounts the invitation copied without a password.
+pub fn awaiting_password(store: &Store) -> Result<Vec<String>> {
+    let names = store.accounts_awaiting_password()?;
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![format!(
+        "Tài khoản chép từ máy của Trưởng Công an xã, chưa có mật khẩu ở máy này: {}. Chưa ai đăng nhập được bằng các tài khoản này cho đến khi Trưởng Công an xã đặt mật khẩu lần đầu ở máy này (phongtrao account passwd TÊN, hoặc mục «Tài khoản»).",
+        names.join(", ")
+    )])
+}
+
 /// Every record in conflict, as the conflict screen lists them.
 pub fn conflicts(store: &Store) -> Result<Vec<ConflictView>> {
     store.conflicts()?.iter().map(|c| conflict(store, c)).collect()

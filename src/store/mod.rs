@@ -396,6 +396,28 @@ impl Store {
         accounts::get(&self.conn, &new.username)?.ok_or(Error::NotInitialized)
     }
 
+    /// Adds an account with no password on this laptop yet (chief only): one the chief's invitation
+    /// copied from the commune's first laptop. It has no key slot, so it cannot open the store until
+    /// the chief sets its first password here (`change_password`).
+    pub fn add_account_awaiting_password(&mut self, new: &NewAccount) -> Result<Account> {
+        self.require(Role::Chief, "tạo tài khoản")?;
+        let new = account::check_awaiting_password(new)?;
+        if accounts::get(&self.conn, &new.username)?.is_some() {
+            return Err(Error::field("username", "Tên đăng nhập", format!("«{}» đã có", new.username)));
+        }
+        self.write_as_system(|tx| accounts::insert(tx, &new))?;
+        accounts::get(&self.conn, &new.username)?.ok_or(Error::NotInitialized)
+    }
+
+    /// The accounts that cannot log in yet: no password was set for them on this laptop.
+    pub fn accounts_awaiting_password(&self) -> Result<Vec<String>> {
+        let ring = match &self.path {
+            Some(p) => Keyring::load(&Keyring::path_for(p))?,
+            None => return Ok(Vec::new()),
+        };
+        Ok(self.accounts()?.into_iter().filter(|a| ring.slot(&a.username).is_none()).map(|a| a.username).collect())
+    }
+
     /// Changes an account's role (chief only). The last chief cannot be demoted.
     pub fn set_role(&mut self, username: &str, role: Role) -> Result<()> {
         self.require(Role::Chief, "đổi quyền tài khoản")?;

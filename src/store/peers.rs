@@ -443,14 +443,22 @@ impl Store {
     }
 
     /// Records an invitation just written (the chief only): its token's hash, for whom, until when.
-    pub fn record_invite(&mut self, token_hash: &str, officer: &str, created_at: &str, expires_at: &str) -> Result<()> {
+    pub fn record_invite(
+        &mut self,
+        token_hash: &str,
+        officer: &str,
+        accounts: &[String],
+        created_at: &str,
+        expires_at: &str,
+    ) -> Result<()> {
         self.require(crate::Role::Chief, "mời máy khác của xã")?;
         self.write(|tx| {
             tx.tx.execute(
                 "INSERT INTO peer_invite (token_hash, officer, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
                 params![token_hash, officer, created_at, expires_at],
             )?;
-            tx.audit("peer_invite", Some(&serde_json::json!({"officer": officer, "expires_at": expires_at})))
+            let v = serde_json::json!({"officer": officer, "accounts": accounts, "expires_at": expires_at});
+            tx.audit("peer_invite", Some(&v))
         })
     }
 

@@ -70,6 +70,17 @@ pub struct InvitedAccount {
     pub rank: Option<String>,
 }
 
+/// An account of the inviting laptop the chief chose to copy to the new laptop: who, with which role;
+/// never a password nor anything derived from one (the file is not encrypted). It is made on the new
+/// laptop with no password: it cannot open the store until the chief sets its first password there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopiedAccount {
+    pub username: String,
+    pub full_name: String,
+    pub rank: Option<String>,
+    pub role: crate::Role,
+}
+
 /// `invitation.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invitation {
@@ -85,6 +96,9 @@ pub struct Invitation {
     pub officer: String,
     /// The chief's account, set up on the new laptop with a password typed there.
     pub chief: InvitedAccount,
+    /// The other accounts the chief chose to copy (no password: the chief sets each one there).
+    #[serde(default)]
+    pub accounts: Vec<CopiedAccount>,
     /// The province's keys, if the inviter is enrolled.
     pub province_keys: Option<Enrollment>,
     /// Who numbers documents in the commune (its officer and installation).
@@ -176,14 +190,39 @@ fn manifest(store: &Store, kind: BundleKind, seq: i64, now: DateTime<Utc>, days:
 }
 
 /// Writes an invitation for a new laptop of the commune into `dir` (the chief only): signed by this
-/// installation, valid [`INVITATION_DAYS`] days, usable once. `officer` is who the laptop is for.
-pub fn invite(store: &mut Store, dir: &Path, officer: &str, now: DateTime<Utc>) -> Result<PathBuf> {
+/// installation, valid [`INVITATION_DAYS`] days, usable once. `officer` is who the laptop is for;
+/// `accounts` are the user names of this laptop's other accounts the chief copies to it (who and
+/// with which role, no password).
+pub fn invite(
+    store: &mut Store,
+    dir: &Path,
+    officer: &str,
+    accounts: &[String],
+    now: DateTime<Utc>,
+) -> Result<PathBuf> {
     store.require(crate::Role::Chief, "mời máy khác của xã")?;
     let officer = crate::text::clean(officer);
     if officer.is_empty() {
         return Err(Error::field("officer", "Cán bộ dùng máy mới", "không được để trống"));
     }
     let chief = store.session().cloned();
+    let all = store.accounts()?;
+    let mut copied: Vec<CopiedAccount> = Vec::new();
+    for name in accounts {
+        let name = name.trim().to_lowercase();
+        if chief.as_ref().is_some_and(|c| c.username == name) || copied.iter().any(|c| c.username == name) {
+            continue;
+        }
+        let a = all.iter().find(|a| a.username == name).ok_or_else(|| {
+            Error::field("accounts", "Tài khoản chép sang máy mới", format!("máy này không có tài khoản «{name}»"))
+        })?;
+        copied.push(CopiedAccount {
+            username: a.username.clone(),
+            full_name: a.full_name.clone(),
+            rank: a.rank.clone(),
+            role: a.role,
+        });
+    }
     let me = own_name(store)?;
     let inviter = entry_of(store, &me)?;
     let mut peers = vec![inviter.clone()];
@@ -214,6 +253,7 @@ pub fn invite(store: &mut Store, dir: &Path, officer: &str, now: DateTime<Utc>) 
             full_name: chief.as_ref().map_or_else(|| me.clone(), |a| a.full_name.clone()),
             rank: chief.as_ref().and_then(|a| a.rank.clone()),
         },
+        accounts: copied,
         province_keys,
         numbering_by,
         token: token.clone(),
@@ -235,7 +275,10 @@ pub fn invite(store: &mut Store, dir: &Path, officer: &str, now: DateTime<Utc>) 
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let path = crate::fsutil::write_new(&dir.join(name), &bytes)?;
     let expires = (now + chrono::Duration::days(INVITATION_DAYS)).to_rfc3339();
-    if let Err(e) = store.record_invite(&crypto::sha256_hex(token.as_bytes()), &officer, &now.to_rfc3339(), &expires) {
+    let names: Vec<String> = inv.accounts.iter().map(|a| a.username.clone()).collect();
+    if let Err(e) =
+        store.record_invite(&crypto::sha256_hex(token.as_bytes()), &officer, &names, &now.to_rfc3339(), &expires)
+    {
         let _ = std::fs::remove_file(&path);
         return Err(e);
     }
@@ -304,6 +347,15 @@ pub fn join(path: &Path, invitation: &Path, password: &str, kdf: KdfParams, now:
     let done = (|| {
         let peers: Vec<Peer> = inv.peers.iter().map(PeerEntry::peer).collect();
         store.join_commune(&peers, &inv.token, &inv.numbering_by)?;
+        for a in inv.accounts.iter().filter(|a| a.username != inv.chief.username) {
+            store.add_account_awaiting_password(&NewAccount {
+                username: a.username.clone(),
+                full_name: a.full_name.clone(),
+                rank: a.rank.clone(),
+                role: a.role,
+                password: String::new(),
+            })?;
+        }
         if let Some(e) = &inv.province_keys {
             store.enroll_province(&ProvinceKeys {
                 province_id: e.province_id,

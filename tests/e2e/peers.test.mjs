@@ -25,6 +25,14 @@ describe("two laptops of one commune, by USB stick", { timeout: 300_000 }, () =>
     usb = path.join(dir, "media", "USB-XA");
     fs.mkdirSync(usb, { recursive: true });
     initCommune(db);
+    // Two more accounts on the chief's laptop: the chief copies one of them to the new laptop. The
+    // command line then logs in as the chief on both laptops.
+    process.env.PHONGTRAO_USER = "nguyenvanan";
+    for (const [user, name, role] of [["tranvanbinh", "Trần Văn Bình", "officer"], ["levanxem", "Lê Văn Xem", "viewer"]]) {
+      phongtrao(["--db", db, "account", "add", "--username", user, "--name", name, "--role", role], {
+        env: { PHONGTRAO_NEW_PASSWORD: "mat-khau-o-may-truong" },
+      });
+    }
     areaId = phongtrao(["--db", db, "add", "area", "--json",
       '{"name": "Thôn Plei Bông", "kind": "thon", "households": 90, "population": 400}']).trim().split(/\s+/)[0];
     d = await launch({
@@ -32,7 +40,7 @@ describe("two laptops of one commune, by USB stick", { timeout: 300_000 }, () =>
       PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
       PHONGTRAO_DRIVES_DIR: path.join(dir, "media"),
     });
-    await login(d);
+    await login(d, { username: "nguyenvanan" });
   });
 
   after(() => cleanup(d, dir));
@@ -47,12 +55,20 @@ describe("two laptops of one commune, by USB stick", { timeout: 300_000 }, () =>
     await d.findText(".field-error", "không được để trống");
     await d.type("[data-test=invite-officer]", "Trần Văn Bình");
     await d.clickText("[data-test=invite-dir-drive]", usb);
+    // The chief copies Bình's account to the new laptop, not the viewer's; no password goes with it.
+    await d.findText("[data-test=invite-accounts]", "Lê Văn Xem (levanxem, Chỉ xem)");
+    await d.click("[data-test=copy-tranvanbinh]");
+    await d.screenshot(path.join(shots, "64-peers-invite-accounts.png"));
     await d.click("[data-test=invite]");
     await d.findText("[data-test=invited]", "Đã ghi lời mời vào");
     const [invitation] = fs.readdirSync(usb).filter((f) => f.includes("loi-moi"));
     assert.match(invitation, /^51-23535-loi-moi-tran-van-binh-\d{8}\.ptp$/);
+    const bytes = fs.readFileSync(path.join(usb, invitation), "latin1");
+    assert.ok(bytes.includes("tranvanbinh") && !bytes.includes("levanxem") && !bytes.includes("mat-khau"));
     const joined = phongtrao(["--db", other, "peer", "join", path.join(usb, invitation)]);
     assert.match(joined, /dấu vân tay/);
+    assert.match(joined, /chưa có mật khẩu ở máy này: tranvanbinh/);
+    assert.match(phongtrao(["--db", other, "account", "list"]), /tranvanbinh/);
     assert.match(joined, /máy cấp số văn bản: máy của Nguyễn Văn An/);
     phongtrao(["--db", other, "add", "area", "--json",
       '{"name": "Thôn Đắk Sơ", "kind": "thon", "households": 40, "population": 150}']);

@@ -30,7 +30,7 @@ fn commune(w: &mut World, names: &[&'static str]) -> Vec<Laptop> {
     let mut laptops = vec![Laptop { store: a, name: "An" }];
     let usb = w.usb();
     for name in names {
-        let inv = peer::invite(&mut laptops[0].store, &usb, name, Utc::now()).unwrap();
+        let inv = peer::invite(&mut laptops[0].store, &usb, name, &[], Utc::now()).unwrap();
         let path = w.dir.path().join(format!("may-{name}.db"));
         let s = peer::join(&path, &inv, PW, KdfParams::insecure_for_tests(), Utc::now()).unwrap();
         laptops.push(Laptop { store: s, name });
@@ -395,7 +395,7 @@ fn forged_foreign_and_replayed_peer_bundles_change_nothing() {
     // Another commune's laptops (strangers to this one): their bundles are not encrypted to it, and a
     // laptop joined with that commune's invitation is not one of this commune's.
     let mut other = w.commune("23536", false);
-    let inv = peer::invite(&mut other, &w.dir.path().join("x"), "Lạ", Utc::now()).unwrap();
+    let inv = peer::invite(&mut other, &w.dir.path().join("x"), "Lạ", &[], Utc::now()).unwrap();
     let mut la =
         peer::join(&w.dir.path().join("la.db"), &inv, PW, KdfParams::insecure_for_tests(), Utc::now()).unwrap();
     let theirs = peer::export(&mut la, &w.dir.path().join("la"), Utc::now()).unwrap().path;
@@ -406,7 +406,7 @@ fn forged_foreign_and_replayed_peer_bundles_change_nothing() {
     }
 
     // An invitation used twice: the second laptop is refused.
-    let inv = peer::invite(&mut l[0].store, &w.usb(), "Dũng", Utc::now()).unwrap();
+    let inv = peer::invite(&mut l[0].store, &w.usb(), "Dũng", &[], Utc::now()).unwrap();
     let mut d1 =
         peer::join(&w.dir.path().join("d1.db"), &inv, PW, KdfParams::insecure_for_tests(), Utc::now()).unwrap();
     let mut d2 =
@@ -789,4 +789,53 @@ fn three_laptops_converge_while_the_province_approves_and_reopens() {
         approvals >= 3 && refused >= 3 && after_lock >= 1,
         "approvals {approvals}, refused {refused}, after lock {after_lock}"
     );
+}
+
+/// The chief chooses which of the laptop's accounts the invitation copies: they arrive on the new
+/// laptop with their names and roles and no password (nothing of any password is in the file), and
+/// nobody can log in with them until the chief sets each one's first password there.
+#[test]
+fn the_invitation_copies_the_accounts_the_chief_chooses_without_their_passwords() {
+    use phongtrao::{NewAccount, Role};
+    let mut w = world();
+    let mut a = w.commune("23535", true);
+    for (user, name, role) in
+        [("tranvanbinh", "Trần Văn Bình", Role::Officer), ("levanxem", "Lê Văn Xem", Role::Viewer)]
+    {
+        a.add_account(&NewAccount {
+            username: user.into(),
+            full_name: name.into(),
+            rank: Some("Thượng úy".into()),
+            role,
+            password: "mat-khau-cua-binh".into(),
+        })
+        .unwrap();
+    }
+    let e = peer::invite(&mut a, &w.usb(), "Trần Văn Bình", &["khongco".into()], Utc::now()).unwrap_err();
+    assert!(e.to_string().contains("khongco"), "{e}");
+    let inv =
+        peer::invite(&mut a, &w.usb(), "Trần Văn Bình", &["tranvanbinh".into(), "nguyenvanan".into()], Utc::now())
+            .unwrap();
+    let bytes = std::fs::read(&inv).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("mat-khau") && !text.contains("levanxem"), "no password, only the chosen accounts");
+    let (read, _) = peer::read_invitation(&inv, Utc::now()).unwrap();
+    assert_eq!(read.accounts.len(), 1, "the chief's own account travels as the chief's: {:?}", read.accounts);
+    let path = w.dir.path().join("may-binh.db");
+    let b = peer::join(&path, &inv, PW, KdfParams::insecure_for_tests(), Utc::now()).unwrap();
+    let names: Vec<(String, Role)> = b.accounts().unwrap().into_iter().map(|a| (a.username, a.role)).collect();
+    assert_eq!(names, vec![("nguyenvanan".into(), Role::Chief), ("tranvanbinh".into(), Role::Officer)]);
+    assert_eq!(b.accounts_awaiting_password().unwrap(), vec!["tranvanbinh".to_owned()]);
+    let said = phongtrao::present::peer::awaiting_password(&b).unwrap().join(" ");
+    assert!(said.contains("tranvanbinh") && said.contains("đặt mật khẩu lần đầu"), "{said}");
+    drop(b);
+    // The password of the first laptop does not open the new one; nor does any other.
+    assert!(Store::unlock(&path, "tranvanbinh", "mat-khau-cua-binh").is_err());
+    assert!(Store::unlock(&path, "tranvanbinh", "").is_err());
+    let mut b = Store::unlock(&path, "nguyenvanan", PW).unwrap();
+    b.change_password("tranvanbinh", None, "mat-khau-moi-cua-binh").unwrap();
+    assert!(b.accounts_awaiting_password().unwrap().is_empty());
+    drop(b);
+    let b = Store::unlock(&path, "tranvanbinh", "mat-khau-moi-cua-binh").unwrap();
+    assert_eq!(b.session().unwrap().role, Role::Officer);
 }

@@ -104,12 +104,17 @@ export const commands = {
 	 *  account and the password typed twice here; logged in. Its first exchange brings the records.
 	 */
 	joinCommune: (file: string, password: string, passwordAgain: string) => __TAURI_INVOKE<AppInfo>("join_commune", { file, password, passwordAgain }),
-	/**  "Mời máy mới" (the chief): writes an invitation for `officer`'s laptop into `dir`; its path. */
-	peerInvite: (dir: string, officer: string) => __TAURI_INVOKE<string>("peer_invite", { dir, officer }),
+	/**
+	 *  "Mời máy mới" (the chief): writes an invitation for `officer`'s laptop into `dir`, copying the
+	 *  accounts `accounts` (user names; no password); its path.
+	 */
+	peerInvite: (dir: string, officer: string, accounts: string[]) => __TAURI_INVOKE<string>("peer_invite", { dir, officer, accounts }),
 	/**  "Trao đổi": takes in the other laptops' bundles in `dir`, writes this laptop's; what it did. */
 	peerExchange: (dir: string) => __TAURI_INVOKE<string[]>("peer_exchange", { dir }),
 	/**  The records in conflict between the commune's laptops, field by field. */
 	peerConflicts: () => __TAURI_INVOKE<ConflictView[]>("peer_conflicts"),
+	/**  «Sửa sau khi duyệt»: changes to records of approved periods taken in from other laptops. */
+	peerLockedMerges: () => __TAURI_INVOKE<LockedView[]>("peer_locked_merges"),
 	/**  A person's decision on a conflict: the version kept, and fields taken from the others. */
 	resolveConflict: (id: string, keep: number, take: TakeField[]) => __TAURI_INVOKE<Saved>("resolve_conflict", { id, keep, take }),
 	/**
@@ -264,6 +269,8 @@ export type AccountView = {
 	role_label: string,
 	/**  The logged-in officer's own account. */
 	me: boolean,
+	/**  No password on this laptop yet (copied by the chief's invitation): the chief sets the first. */
+	awaiting_password: boolean,
 };
 
 export type Alert = {
@@ -1028,6 +1035,22 @@ export type ListPage = {
 	offset: number,
 	columns: Column[],
 	rows: Row[],
+};
+
+/**
+ *  A change to a record of an approved period taken in from another laptop, as listed «Sửa sau khi
+ *  duyệt»: the record as it was shown here and as it came, field by field.
+ */
+export type LockedView = {
+	id: string,
+	/**  "Hoạt động «Tuyên truyền tháng 11»". */
+	title: string,
+	/**  "Tháng 11/2026 (15/10/2026 – 14/11/2026), Công an tỉnh duyệt (Thượng tá Lê Văn C, lúc …)". */
+	period: string,
+	/**  "Máy của Trần Văn Bình, nhận lúc 10:25 ngày 06/12/2026". */
+	from: string,
+	/**  Two values each: before (here), as it came; "(chưa có)" or "(đã xóa)" for no record. */
+	fields: FieldDiff[],
 };
 
 export type ModelKindRow = {

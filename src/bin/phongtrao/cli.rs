@@ -370,6 +370,10 @@ pub enum PeerCmd {
         /// Thư mục ghi lời mời (ví dụ: ổ USB)
         #[arg(long, value_name = "THƯ MỤC")]
         out: PathBuf,
+        /// Tài khoản khác của máy này chép sang máy mới (nhắc lại cho mỗi tài khoản); không chép mật khẩu:
+        /// Trưởng Công an xã đặt mật khẩu lần đầu ở máy mới
+        #[arg(long = "account", value_name = "TÊN")]
+        accounts: Vec<String>,
     },
     /// Tạo kho dữ liệu của máy mới từ lời mời (--db: tệp dữ liệu mới); mật khẩu của Trưởng Công an xã gõ ở máy này
     #[command(help_template = TEMPLATE)]

@@ -710,14 +710,17 @@ fn peer(w: &mut impl Write, ctx: &Ctx, cmd: cli::PeerCmd) -> Result<()> {
         say(w, format!("Lời mời của máy của {}: dấu vân tay {fp}", inv.inviter.officer))?;
         say(w, "Hãy đối chiếu dấu vân tay này với dấu vân tay máy của Trưởng Công an xã hiện ra.")?;
         say(w, format!("Tài khoản: {} · máy cấp số văn bản: {}", inv.chief.username, inv.numbering_by))?;
+        for line in present::awaiting_password(&store)? {
+            say(w, line)?;
+        }
         say(w, "Lần trao đổi đầu tiên (phongtrao peer exchange THƯ_MỤC) sẽ mang dữ liệu của xã về máy này.")?;
         return Ok(());
     }
     let mut store = ctx.open()?;
     match cmd {
         cli::PeerCmd::Join { .. } => {}
-        cli::PeerCmd::Invite { officer, out } => {
-            let path = peer::invite(&mut store, &out, &officer, now)?;
+        cli::PeerCmd::Invite { officer, out, accounts } => {
+            let path = peer::invite(&mut store, &out, &officer, &accounts, now)?;
             let (key, _) = store.sync_keys()?;
             eprintln!(
                 "Lời mời dùng được một lần, trong {} ngày. Dấu vân tay của máy này: {}",
