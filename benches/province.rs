@@ -348,7 +348,14 @@ fn make(work: &Path, n: usize, months: usize) -> Made {
                 .map(|l| {
                     let c: Change = serde_json::from_slice(l).unwrap();
                     let data = c.data.as_ref().map(|d| serde_json::to_string(d).unwrap());
-                    (c.id.to_string(), c.kind.code().to_owned(), data, c.hlc.0 as i64, c.origin.to_string(), c.data.is_none())
+                    (
+                        c.id.to_string(),
+                        c.kind.code().to_owned(),
+                        data,
+                        c.hlc.0 as i64,
+                        c.origin.to_string(),
+                        c.data.is_none(),
+                    )
                 })
                 .collect();
             let m = opened.manifest();
@@ -367,15 +374,17 @@ fn make(work: &Path, n: usize, months: usize) -> Made {
 }
 
 /// The figures' aggregates, province total, in plain SQL: the latest state of each record (a commune
-/// may have sent a record from two installations), then one pass per register over the JSON.
+/// may have sent a record from two installations: a window function over the commune and id), then
+/// one `GROUP BY` per register over the JSON (`json_extract`).
 fn plain_figures(c: &rusqlite::Connection, w: &Window) -> Vec<(String, i64)> {
     let (start, end) = (w.start.to_string(), w.end.to_string());
     let year = w.end.format("%Y").to_string().parse::<i64>().unwrap();
     let latest = "WITH latest AS (
-        SELECT commune_code, data FROM record r
-        WHERE kind = ?1 AND data IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM record o WHERE o.commune_code = r.commune_code AND o.id = r.id
-              AND o.installation_id <> r.installation_id AND (o.hlc > r.hlc OR (o.hlc = r.hlc AND o.origin > r.origin))))";
+        SELECT commune_code, data FROM (
+            SELECT commune_code, data,
+                   row_number() OVER (PARTITION BY commune_code, id ORDER BY hlc DESC, origin DESC) AS n
+            FROM record WHERE kind = ?1)
+        WHERE n = 1 AND data IS NOT NULL)";
     let mut out: Vec<(String, i64)> = Vec::new();
     let mut put = |code: &str, v: i64| match out.iter_mut().find(|(c, _)| c == code) {
         Some((_, x)) => *x += v,

@@ -7,10 +7,11 @@
 //! communes sent): for the same records both print the same JSON. The province's total is the sum
 //! of its communes' figures ([`Figures::add`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::Datelike;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::cert::{Cert, Subject};
 use crate::domain::{Doc, DocExt, Kind, RefItem, RefSet};
@@ -96,6 +97,129 @@ impl Labels {
     }
 }
 
+/// What the figures read of a record: a field's text, number or yes/no (a whole record, or only the
+/// fields the figures need, [`FigureFields`]).
+pub trait Fields {
+    fn text(&self, key: &str) -> Option<&str>;
+    fn int(&self, key: &str) -> Option<i64>;
+    /// `true` only for the JSON `true`.
+    fn yes(&self, key: &str) -> bool;
+}
+
+impl Fields for Doc {
+    fn text(&self, key: &str) -> Option<&str> {
+        self.str_of(key)
+    }
+    fn int(&self, key: &str) -> Option<i64> {
+        self.int_of(key)
+    }
+    fn yes(&self, key: &str) -> bool {
+        self.get(key).and_then(|v| v.as_bool()) == Some(true)
+    }
+}
+
+/// The only fields of an activity, a model or an area that the figures read, parsed from a record's
+/// JSON text without building the others (the province reads every record of a hundred communes). A
+/// field of another type than its register's makes the parse fail: [`Parsed::parse`] then reads the
+/// whole record, so the figures are the same either way.
+#[derive(Debug, Default, Deserialize)]
+pub struct FigureFields<'a> {
+    #[serde(borrow, default)]
+    category: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    date: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    end_date: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    item_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    founded_on: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    dissolved_on: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(default)]
+    attendances: Option<i64>,
+    #[serde(default)]
+    quantity: Option<i64>,
+    #[serde(default)]
+    households: Option<i64>,
+    #[serde(default)]
+    households_registered: Option<i64>,
+    #[serde(default)]
+    sites: Option<i64>,
+    #[serde(default)]
+    participants: Option<i64>,
+    #[serde(default)]
+    useful: Option<bool>,
+    #[serde(default)]
+    case_solved: Option<bool>,
+}
+
+impl Fields for FigureFields<'_> {
+    fn text(&self, key: &str) -> Option<&str> {
+        match key {
+            "category" => &self.category,
+            "date" => &self.date,
+            "end_date" => &self.end_date,
+            "item_type" => &self.item_type,
+            "founded_on" => &self.founded_on,
+            "dissolved_on" => &self.dissolved_on,
+            "kind" => &self.kind,
+            _ => &None,
+        }
+        .as_deref()
+    }
+    fn int(&self, key: &str) -> Option<i64> {
+        match key {
+            "attendances" => self.attendances,
+            "quantity" => self.quantity,
+            "households" => self.households,
+            "households_registered" => self.households_registered,
+            "sites" => self.sites,
+            "participants" => self.participants,
+            _ => None,
+        }
+    }
+    fn yes(&self, key: &str) -> bool {
+        let v = match key {
+            "useful" => self.useful,
+            "case_solved" => self.case_solved,
+            _ => None,
+        };
+        v == Some(true)
+    }
+}
+
+/// A record as the figures read it from its JSON text ([`Builder::add_parsed`]).
+#[derive(Debug)]
+pub enum Parsed<'a> {
+    Fields(FigureFields<'a>),
+    Doc(Doc),
+    Cert(Box<Cert>),
+    /// A register the figures do not read (or count without reading: teams, members).
+    Nothing,
+}
+
+impl<'a> Parsed<'a> {
+    /// Reads what the figures need of a record of `kind` stored as `text`. Fails only when the text
+    /// is not a JSON object (as reading the whole record would).
+    pub fn parse(kind: Kind, text: &'a str) -> serde_json::Result<Parsed<'a>> {
+        match kind {
+            Kind::Activity | Kind::Model | Kind::Area => match serde_json::from_str::<FigureFields<'a>>(text) {
+                Ok(f) => Ok(Parsed::Fields(f)),
+                Err(_) => serde_json::from_str::<Doc>(text).map(Parsed::Doc),
+            },
+            Kind::Team | Kind::Member => Ok(Parsed::Fields(FigureFields::default())),
+            Kind::Cert => match serde_json::from_str::<Cert>(text) {
+                Ok(c) => Ok(Parsed::Cert(Box::new(c))),
+                Err(_) => serde_json::from_str::<Doc>(text).map(Parsed::Doc),
+            },
+            _ => Ok(Parsed::Nothing),
+        }
+    }
+}
+
 /// Running sums while the records stream past.
 #[derive(Default)]
 struct Acc {
@@ -130,45 +254,64 @@ impl<'a> Builder<'a> {
     /// Adds one live record.
     pub fn add(&mut self, kind: Kind, d: &Doc) {
         match kind {
+            Kind::Cert => {
+                if let Ok(c) = Cert::from_doc(d) {
+                    self.cert(&c)
+                }
+            }
+            _ => self.fields(kind, d),
+        }
+    }
+
+    /// Adds one live record read by [`Parsed::parse`].
+    pub fn add_parsed(&mut self, kind: Kind, r: &Parsed<'_>) {
+        match r {
+            Parsed::Fields(f) => self.fields(kind, f),
+            Parsed::Doc(d) => self.add(kind, d),
+            Parsed::Cert(c) => self.cert(c),
+            Parsed::Nothing => {}
+        }
+    }
+
+    fn fields<F: Fields>(&mut self, kind: Kind, d: &F) {
+        match kind {
             Kind::Activity => self.activity(d),
             Kind::Model => {
                 // As the yearly report counts them: founded by the end, dissolved by the end.
-                let founded = d.str_of("founded_on").is_some_and(|f| f <= self.end.as_str());
+                let founded = d.text("founded_on").is_some_and(|f| f <= self.end.as_str());
                 if founded {
-                    let dissolved = d.str_of("dissolved_on").is_some_and(|x| x <= self.end.as_str());
-                    let e = self.acc.models.entry(d.str_of("kind").unwrap_or_default().to_owned()).or_default();
+                    let dissolved = d.text("dissolved_on").is_some_and(|x| x <= self.end.as_str());
+                    let e = self.acc.models.entry(d.text("kind").unwrap_or_default().to_owned()).or_default();
                     if dissolved { e.1 += 1 } else { e.0 += 1 }
                 }
             }
             Kind::Area => {
-                self.acc.households.total += d.int_of("households").unwrap_or(0);
-                self.acc.households.registered += d.int_of("households_registered").unwrap_or(0);
+                self.acc.households.total += d.int("households").unwrap_or(0);
+                self.acc.households.registered += d.int("households_registered").unwrap_or(0);
             }
             Kind::Team => self.acc.teams += 1,
             Kind::Member => self.acc.members += 1,
-            Kind::Cert => {
-                if let Ok(c) = Cert::from_doc(d)
-                    && c.year == self.window.end.year()
-                    && c.subject != Subject::Xa
-                {
-                    let e = self.acc.antt.entry(c.subject).or_default();
-                    e.0 += c.registered() as i64;
-                    e.1 += (c.registered() && c.recognised()) as i64;
-                }
-            }
             _ => {}
         }
     }
 
-    fn activity(&mut self, d: &Doc) {
-        let category = d.str_of("category").unwrap_or_default();
+    fn cert(&mut self, c: &Cert) {
+        if c.year == self.window.end.year() && c.subject != Subject::Xa {
+            let e = self.acc.antt.entry(c.subject).or_default();
+            e.0 += c.registered() as i64;
+            e.1 += (c.registered() && c.recognised()) as i64;
+        }
+    }
+
+    fn activity<F: Fields>(&mut self, d: &F) {
+        let category = d.text("category").unwrap_or_default();
         let mut bump = |code: &'static str, n: i64| *self.acc.by_code.entry(code).or_default() += n;
-        let yes = |k: &str| (d.get(k).and_then(|v| v.as_bool()) == Some(true)) as i64;
-        let int = |k: &str| d.int_of(k).unwrap_or(0);
+        let yes = |k: &str| d.yes(k) as i64;
+        let int = |k: &str| d.int(k).unwrap_or(0);
         let start = self.start.clone();
         let end = self.end.clone();
         let within =
-            |k: &str| d.str_of(k).and_then(|x| x.get(..10)).is_some_and(|x| start.as_str() <= x && x <= end.as_str());
+            |k: &str| d.text(k).and_then(|x| x.get(..10)).is_some_and(|x| start.as_str() <= x && x <= end.as_str());
         if category == "giao_duc_cong_dong" && within("end_date") {
             bump("giao_duc_ket_thuc", 1);
         }
@@ -185,7 +328,7 @@ impl<'a> Builder<'a> {
                 bump("tin_bao_gia_tri", yes("useful"));
                 bump("vu_viec_giai_quyet", yes("case_solved"));
             }
-            "thu_hoi_vu_khi" => match d.str_of("item_type") {
+            "thu_hoi_vu_khi" => match d.text("item_type") {
                 Some("vu_khi") => bump("vu_khi", int("quantity")),
                 Some("vat_lieu_no") => bump("vat_lieu_no", int("quantity")),
                 Some("cong_cu_ho_tro") => bump("cong_cu_ho_tro", int("quantity")),

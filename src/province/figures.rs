@@ -2,15 +2,15 @@
 //! records it sent (so that they equal what the commune computes from the same records), and their
 //! sum for the province.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
 use super::commune_name;
 use crate::domain::{Doc, Kind, Lookup};
 use crate::error::{Error, Result};
-use crate::figures::{Builder, Figures, KINDS, Labels};
-use crate::period::Period;
+use crate::figures::{Builder, Figures, KINDS, Labels, Parsed};
+use crate::period::{Period, Window};
 use crate::sync::province::Province;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,15 +28,6 @@ pub struct ProvinceFigures {
     pub communes: Vec<CommuneFigures>,
 }
 
-/// The latest state of one record while the rows of its id go past (a commune's records may have
-/// come from more than one installation: a replaced laptop).
-struct Latest {
-    id: String,
-    kind: String,
-    data: Option<String>,
-    stamp: (i64, String),
-}
-
 /// The lists the figures name indicators and model kinds with: those the communes hold, the
 /// province's own when it sent them (so a commune's figures read the same at both ends).
 pub fn labels(p: &Province) -> Result<Labels> {
@@ -48,12 +39,18 @@ pub fn labels(p: &Province) -> Result<Labels> {
 
 /// The figures of every registered commune (or only `commune`) for `period`.
 pub fn figures(p: &Province, period: Period, commune: Option<&str>) -> Result<ProvinceFigures> {
-    let rules = super::rules(p)?;
-    let window = rules.window(period);
+    let window = super::rules(p)?.window(period);
+    Ok(figures_of(p, &[window], commune)?.pop().expect("one window, one result"))
+}
+
+/// The figures of every registered commune (or only `commune`) for each of `windows`, reading the
+/// records once: each record's latest state is parsed once and added to every window's sums.
+fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result<Vec<ProvinceFigures>> {
     let labels = labels(p)?;
     let db = p.db();
     let names = db.commune_names()?;
-    let mut codes: Vec<String> = db.installations()?.into_iter().map(|i| i.commune_code).collect();
+    let installations = db.installations()?;
+    let mut codes: Vec<String> = installations.iter().map(|i| i.commune_code.clone()).collect();
     codes.sort();
     codes.dedup();
     if let Some(c) = commune
@@ -62,73 +59,60 @@ pub fn figures(p: &Province, period: Period, commune: Option<&str>) -> Result<Pr
         return Err(Error::NotFound { kind: "xã", id: c.to_owned() });
     }
     let kinds: Vec<&str> = KINDS.iter().map(|k| k.code()).collect();
-    let mut done: Vec<CommuneFigures> = Vec::new();
-    let mut current: Option<(String, Builder<'_>)> = None;
-    let mut latest: Option<Latest> = None;
-    let mut bad = None;
-    let flush = |latest: &mut Option<Latest>, b: &mut Builder<'_>, bad: &mut Option<Error>| {
-        if let Some(l) = latest.take()
-            && let (Some(kind), Some(text)) = (Kind::parse(&l.kind), l.data)
-        {
-            match serde_json::from_str::<Doc>(&text) {
-                Ok(doc) => b.add(kind, &doc),
-                Err(e) => *bad = Some(Error::Json(format!("bản ghi {}: {e}", l.id))),
-            }
-        }
-    };
-    db.each_record(commune, &kinds, &mut |row| {
-        let (code, id, kind, data, hlc, origin) = (row.commune_code, row.id, row.kind, row.data, row.hlc, row.origin);
-        if current.as_ref().is_none_or(|(c, _)| c != code) {
-            if let Some((c, mut b)) = current.take() {
-                flush(&mut latest, &mut b, &mut bad);
-                done.push(CommuneFigures { commune: commune_name(&names, &c), commune_code: c, figures: b.finish() });
-            }
-            current = Some((code.to_owned(), Builder::new(window, &labels)));
-        }
-        let (_, b) = current.as_mut().expect("set above");
-        let stamp = (hlc, origin.to_owned());
-        match &mut latest {
-            Some(l) if l.id == id => {
-                if stamp > l.stamp {
-                    *l = Latest { id: id.to_owned(), kind: kind.to_owned(), data: data.map(str::to_owned), stamp };
+    // Per window, every commune's figures, by code (a registered commune that sent nothing counts
+    // with zeros).
+    let mut done: Vec<Vec<CommuneFigures>> = windows.iter().map(|_| Vec::new()).collect();
+    for code in codes.iter().filter(|c| commune.is_none_or(|x| x == c.as_str())) {
+        let mut bs: Vec<Builder<'_>> = windows.iter().map(|w| Builder::new(*w, &labels)).collect();
+        // Each record is read once, then added to every window's sums.
+        let mut add = |kind: &str, text: Option<&str>, id: &str| -> Result<()> {
+            let (Some(kind), Some(text)) = (Kind::parse(kind), text) else { return Ok(()) };
+            let parsed = Parsed::parse(kind, text).map_err(|e| Error::Json(format!("bản ghi {id}: {e}")))?;
+            bs.iter_mut().for_each(|b| b.add_parsed(kind, &parsed));
+            Ok(())
+        };
+        if installations.iter().filter(|i| &i.commune_code == code).count() > 1 {
+            // A replaced laptop may have sent a record too: its latest state across the installations.
+            let mut latest: HashMap<String, LatestRow> = HashMap::new();
+            db.each_record_in(code, &kinds, &mut |row| {
+                let stamp = (row.hlc, row.origin.to_owned());
+                let Some(kind) = Kind::parse(row.kind) else { return Ok(()) };
+                if latest.get(row.id).is_none_or(|(s, _, _)| *s < stamp) {
+                    latest.insert(row.id.to_owned(), (stamp, kind, row.data.map(str::to_owned)));
                 }
+                Ok(())
+            })?;
+            for (id, (_, kind, data)) in &latest {
+                add(kind.code(), data.as_deref(), id)?;
             }
-            _ => {
-                flush(&mut latest, b, &mut bad);
-                latest =
-                    Some(Latest { id: id.to_owned(), kind: kind.to_owned(), data: data.map(str::to_owned), stamp });
-            }
+        } else {
+            db.each_record_in(code, &kinds, &mut |row| add(row.kind, row.data, row.id))?;
         }
-        Ok(())
-    })?;
-    if let Some((c, mut b)) = current.take() {
-        flush(&mut latest, &mut b, &mut bad);
-        done.push(CommuneFigures { commune: commune_name(&names, &c), commune_code: c, figures: b.finish() });
-    }
-    if let Some(e) = bad {
-        return Err(e);
-    }
-    // Registered communes that sent nothing yet count with zeros.
-    let have: HashSet<String> = done.iter().map(|c| c.commune_code.clone()).collect();
-    for c in codes.iter().filter(|c| commune.is_none_or(|x| x == c.as_str()) && !have.contains(*c)) {
-        done.push(CommuneFigures {
-            commune_code: c.clone(),
-            commune: commune_name(&names, c),
-            figures: Builder::new(window, &labels).finish(),
-        });
-    }
-    done.sort_by(|a, b| a.commune_code.cmp(&b.commune_code));
-    let mut total = Builder::new(window, &labels).finish();
-    for c in &done {
-        total.add(&c.figures);
+        for (b, d) in bs.into_iter().zip(done.iter_mut()) {
+            d.push(CommuneFigures {
+                commune: commune_name(&names, code),
+                commune_code: code.clone(),
+                figures: b.finish(),
+            });
+        }
     }
     let meta = p.meta();
-    Ok(ProvinceFigures {
-        province_code: meta.province_code.clone(),
-        province: meta.province.clone(),
-        total,
-        communes: done,
-    })
+    Ok(windows
+        .iter()
+        .zip(done)
+        .map(|(window, done)| {
+            let mut total = Builder::new(*window, &labels).finish();
+            for c in &done {
+                total.add(&c.figures);
+            }
+            ProvinceFigures {
+                province_code: meta.province_code.clone(),
+                province: meta.province.clone(),
+                total,
+                communes: done,
+            }
+        })
+        .collect())
 }
 
 /// One figure of the province's table: its key, its label and the register its records are in.
@@ -181,14 +165,12 @@ pub fn columns(f: &Figures) -> Vec<(Column, i64)> {
 /// `period` (the months of a year, by default): its trend.
 pub fn trend(p: &Province, period: Period, key: &str) -> Result<Vec<(Period, i64)>> {
     let rules = super::rules(p)?;
-    rules
-        .expected_in(&rules.window(period))
-        .iter()
-        .map(|w| {
-            let f = figures(p, w.period, None)?;
-            Ok((w.period, columns(&f.total).into_iter().find(|(c, _)| c.key == key).map_or(0, |(_, v)| v)))
-        })
-        .collect()
+    let windows = rules.expected_in(&rules.window(period));
+    Ok(figures_of(p, &windows, None)?
+        .into_iter()
+        .zip(&windows)
+        .map(|(f, w)| (w.period, columns(&f.total).into_iter().find(|(c, _)| c.key == key).map_or(0, |(_, v)| v)))
+        .collect())
 }
 
 /// One of a commune's records behind a figure, read-only: what it adds to the figure, its title and

@@ -386,11 +386,7 @@ impl ProvinceDb {
 
     /// The next number for a bundle the province sends (receipts, reference data, enrollment).
     pub fn next_out_seq(&mut self) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "UPDATE province_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'out_seq' RETURNING CAST(value AS INTEGER)",
-            [],
-            |r| r.get(0),
-        )?)
+        next_out_seq(&self.conn)
     }
 
     /// Registers a commune installation's key. The same key for the same commune again changes nothing.
@@ -621,7 +617,9 @@ impl ProvinceDb {
     }
 
     /// Writes one import, all in one transaction.
-    pub fn write_import(&mut self, w: &ImportWrite<'_>) -> Result<()> {
+    /// Returns the number its receipt takes (the province's next outgoing bundle number, taken in the
+    /// same transaction: one commit per import).
+    pub fn write_import(&mut self, w: &ImportWrite<'_>) -> Result<i64> {
         let tx = self.conn.transaction()?;
         let inst = w.installation_id.to_string();
         {
@@ -739,7 +737,17 @@ impl ProvinceDb {
                 w.bundle_created_at
             ],
         )?;
+        let receipt_seq = next_out_seq(&tx)?;
         tx.commit()?;
-        Ok(())
+        Ok(receipt_seq)
     }
+}
+
+/// Takes the province's next outgoing bundle number.
+fn next_out_seq(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "UPDATE province_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'out_seq' RETURNING CAST(value AS INTEGER)",
+        [],
+        |r| r.get(0),
+    )?)
 }

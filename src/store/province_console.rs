@@ -268,6 +268,36 @@ impl ProvinceDb {
         Ok(())
     }
 
+    /// Every record of the given kinds of one commune (tombstones included), in no set order, each
+    /// row read where it lies (nothing copied): what the figures read. The index on commune and kind
+    /// finds them; nothing is sorted.
+    pub fn each_record_in(
+        &self,
+        commune: &str,
+        kinds: &[&str],
+        f: &mut dyn FnMut(&StoredRecord<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let marks: Vec<String> = (0..kinds.len()).map(|i| format!("?{}", i + 2)).collect();
+        let sql = format!(
+            "SELECT commune_code, id, kind, data, hlc, origin FROM record WHERE commune_code = ?1 AND kind IN ({})",
+            marks.join(", ")
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(std::iter::once(commune).chain(kinds.iter().copied())))?;
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+            f(&StoredRecord {
+                commune_code: text(0)?,
+                id: text(1)?,
+                kind: text(2)?,
+                data: r.get_ref(3)?.as_str_or_null().map_err(rusqlite::Error::from)?,
+                hlc: r.get(4)?,
+                origin: text(5)?,
+            })?;
+        }
+        Ok(())
+    }
+
     /// The quarantine queue: every record put aside, with its commune and decision, newest first.
     pub fn quarantine_queue(&self) -> Result<Vec<QuarantineEntry>> {
         super::all_rows(&self.conn, QUEUE, [], queue_entry)

@@ -197,6 +197,19 @@ impl Province {
         now: DateTime<Utc>,
         days: i64,
     ) -> Result<Manifest> {
+        let seq = self.db.next_out_seq()?;
+        self.numbered_manifest(kind, commune_code, now, days, seq)
+    }
+
+    /// As [`Province::province_manifest`], under a number already taken.
+    fn numbered_manifest(
+        &self,
+        kind: BundleKind,
+        commune_code: &str,
+        now: DateTime<Utc>,
+        days: i64,
+        seq: i64,
+    ) -> Result<Manifest> {
         Ok(Manifest {
             format: bundle::FORMAT.into(),
             format_version: bundle::FORMAT_VERSION,
@@ -207,7 +220,7 @@ impl Province {
             installation_id: self.meta.province_id,
             key_id: self.public_key()?.key_id(),
             epoch: 0,
-            seq: self.db.next_out_seq()?,
+            seq,
             full: false,
             changes: None,
             prev_hash: None,
@@ -670,7 +683,7 @@ phiên bản mới hơn?). Không nhập gì. Hãy cập nhật phongtrao ở C�
                 .collect(),
         };
         let receipt_json = serde_json::to_string(&receipt).map_err(|e| Error::Json(e.to_string()))?;
-        self.db.write_import(&ImportWrite {
+        let receipt_seq = self.db.write_import(&ImportWrite {
             key_id: &key_id,
             installation_id: m.installation_id,
             commune_code: &m.commune_code,
@@ -696,7 +709,7 @@ phiên bản mới hơn?). Không nhập gì. Hãy cập nhật phongtrao ở C�
         })?;
         // Committed: from here on, a failure must not say that nothing changed.
         let dir = opts.receipt_dir.clone().unwrap_or_else(|| self.db.dir().join("receipts"));
-        match self.sign_receipt(&receipt, now, &dir) {
+        match self.sign_receipt(&receipt, now, &dir, Some(receipt_seq)) {
             Ok(path) => report.receipt = Some(path),
             Err(e) => {
                 report.receipt_error = Some(format!(
@@ -711,8 +724,14 @@ phongtrao province --dir … receipt --commune {} --seq {} --epoch {} --out THƯ
     }
 
     /// Signs a receipt; it carries the commune's decisions too (`decisions.json`), if it has any.
-    fn sign_receipt(&mut self, receipt: &Receipt, now: DateTime<Utc>, dir: &Path) -> Result<PathBuf> {
-        let rm = self.province_manifest(BundleKind::Receipt, &receipt.commune_code, now, super::LONG_VALID_DAYS)?;
+    /// `seq`: the number the import took for it in its transaction (`None`: take the next one).
+    fn sign_receipt(&mut self, receipt: &Receipt, now: DateTime<Utc>, dir: &Path, seq: Option<i64>) -> Result<PathBuf> {
+        let rm = match seq {
+            Some(seq) => {
+                self.numbered_manifest(BundleKind::Receipt, &receipt.commune_code, now, super::LONG_VALID_DAYS, seq)?
+            }
+            None => self.province_manifest(BundleKind::Receipt, &receipt.commune_code, now, super::LONG_VALID_DAYS)?,
+        };
         let json = serde_json::to_vec_pretty(receipt).map_err(|e| Error::Json(e.to_string()))?;
         let mut files = vec![(RECEIPT_FILE.to_owned(), json)];
         files.extend(self.province_files(&receipt.commune_code)?);
@@ -777,7 +796,7 @@ Hãy thêm --epoch KỲ để chọn gói.",
                 held: Vec::new(),
             },
         };
-        self.sign_receipt(&receipt, Utc::now(), dir)
+        self.sign_receipt(&receipt, Utc::now(), dir, None)
     }
 
     /// An installation id is bound to one commune and one live key for ever: a key sends as the

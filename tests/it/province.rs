@@ -1050,6 +1050,10 @@ fn the_records_behind_every_figure_add_up_to_it() {
     let year_value = pf.total.value("tuyen_truyen_buoi");
     assert!(year_value > 0);
     assert_eq!(trend.iter().map(|(_, v)| v).sum::<i64>(), year_value);
+    for (month, v) in &trend {
+        let alone = phongtrao::province::figures::figures(&w.province, *month, None).unwrap();
+        assert_eq!(*v, alone.total.value("tuyen_truyen_buoi"), "{month}: the month's own figures");
+    }
     let shown = phongtrao::present::province::trend_view("Số buổi tuyên truyền", period, &trend);
     assert_eq!(shown.labels.first().map(String::as_str), Some("T1"));
     assert!(shown.title.starts_with("Số buổi tuyên truyền theo kỳ báo cáo, Năm "), "{}", shown.title);
@@ -1167,6 +1171,45 @@ fn incoming_records_are_checked_against_the_lists_the_province_sent() {
     assert!(e.to_string().contains("Phiên bản danh mục"), "{e}");
     let log = w.province.db().audit_log().unwrap();
     assert_eq!(log.iter().filter(|e| e.action == "reference_send").count(), 2);
+}
+
+/// The province reads only the fields the figures need (`figures::Parsed`), the commune whole records:
+/// the same figures, also for records whose fields have another type than their register's (the
+/// light read fails and the whole record is read). And a trend's months are each the figures of that
+/// month (one scan for all of them).
+#[test]
+fn the_light_read_of_the_figures_counts_as_the_whole_record() {
+    use phongtrao::figures::{Builder, Parsed};
+    let mut s = Store::open_in_memory().unwrap();
+    s.init(&setup("23535", "Xã Ia Đal")).unwrap();
+    phongtrao::demo::generate(&mut s, &phongtrao::demo::DemoOptions { seed: 3, scale: 1 }, &mut |_, _| {}).unwrap();
+    let mut records: Vec<(Kind, Doc)> = Vec::new();
+    for k in figures::KINDS {
+        for r in s.list(k, &ListQuery::default()).unwrap().records {
+            records.push((k, r.data));
+        }
+    }
+    let odd = |v: serde_json::Value| doc(v);
+    records.push((Kind::Activity, odd(json!({"category": "tuyen_truyen", "date": "2026-03-01", "attendances": "12"}))));
+    records.push((
+        Kind::Activity,
+        odd(json!({"category": "tin_bao", "date": "2026-03-01", "useful": 1, "case_solved": true})),
+    ));
+    records.push((Kind::Model, odd(json!({"kind": 7, "founded_on": "2020-01-01"}))));
+    records.push((Kind::Area, odd(json!({"households": 12.5, "households_registered": 3}))));
+    let rules = Rules::default();
+    let labels = Labels::builtin();
+    for period in ["2026", "2025", "2026-Q1", "2026-03"] {
+        let w = rules.window(period.parse().unwrap());
+        let (mut whole, mut light) = (Builder::new(w, &labels), Builder::new(w, &labels));
+        for (k, d) in &records {
+            whole.add(*k, d);
+            let text = serde_json::to_string(d).unwrap();
+            light.add_parsed(*k, &Parsed::parse(*k, &text).unwrap());
+        }
+        assert_eq!(light.finish(), whole.finish(), "{period}");
+    }
+    assert!(Parsed::parse(Kind::Activity, "[1, 2]").is_err());
 }
 
 /// The province names its figures with the lists it sent (not the release's): a renamed indicator,
