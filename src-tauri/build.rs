@@ -107,6 +107,8 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "province_review_rows",
         "province_review_records",
         "province_review_decide",
+        "province_review_decided",
+        "province_review_send",
         "province_held",
         "province_held_decide",
         "review_view",

@@ -145,6 +145,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             review::province_review_rows,
             review::province_review_records,
             review::province_review_decide,
+            review::province_review_decided,
+            review::province_review_send,
             review::province_held,
             review::province_held_decide,
             review::review_view,

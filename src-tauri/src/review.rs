@@ -82,6 +82,22 @@ pub async fn province_review_decide(state: State<'_, Shared>, input: DecisionInp
     })
 }
 
+/// The communes the province decided on (whose decision bundles can be sent).
+#[tauri::command]
+#[specta::specta]
+pub async fn province_review_decided(state: State<'_, Shared>) -> Result<Vec<present::DecidedLine>> {
+    with(&state, |p| Ok(review::decided_communes(p)?.iter().map(present::decided_line).collect()))
+}
+
+/// Writes the decision bundle of each commune in `communes` (every commune decided on when empty)
+/// into `folder`, one file per commune; returns what was written.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_review_send(state: State<'_, Shared>, communes: Vec<String>, folder: String) -> Result<String> {
+    let dir = phongtrao::present::sync::chosen_folder(&folder)?;
+    with(&state, |p| Ok(present::sent(&review::send(p, &communes, &dir, chrono::Utc::now())?, &dir)))
+}
+
 /// The changes to approved periods ("sửa sau khi duyệt"), undecided first.
 #[tauri::command]
 #[specta::specta]

@@ -341,3 +341,45 @@ pub fn decision_input(
     }
     Ok((action, crate::province::review::Ask { note: note.to_owned(), records: picked }))
 }
+
+/// A commune whose decision bundle the province can send, as the window lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DecidedLine {
+    pub commune_code: String,
+    pub commune: String,
+    /// "3 quyết định; mới nhất: trả lại kỳ Tháng 11/2026 (…) lúc 06/12/2026 10:25", and the
+    /// inspections by the province it carries.
+    pub summary: String,
+}
+
+pub fn decided_line(d: &crate::province::review::Decided) -> DecidedLine {
+    let mut parts = Vec::new();
+    if let Some(last) = &d.last {
+        parts.push(format!(
+            "{} quyết định; mới nhất: {} kỳ {} lúc {}",
+            d.decisions,
+            last.action.label(),
+            last.label,
+            crate::date::display_local(last.at)
+        ));
+    }
+    if d.inspections > 0 {
+        parts.push(format!("{} cuộc kiểm tra của Công an tỉnh", d.inspections));
+    }
+    DecidedLine { commune_code: d.commune_code.clone(), commune: d.commune.clone(), summary: parts.join("; ") }
+}
+
+/// What writing decision bundles to a stick did, as the officer reads it.
+pub fn sent(files: &[std::path::PathBuf], dir: &std::path::Path) -> String {
+    let names: Vec<String> =
+        files.iter().map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()).collect();
+    match names.len() {
+        0 => "Chưa có quyết định nào để gửi.".to_owned(),
+        n => format!(
+            "Đã ghi {n} gói quyết định vào {}: {}. Mỗi xã nhập gói của mình ở mục «Đồng bộ với Công an tỉnh».",
+            dir.display(),
+            names.join(", ")
+        ),
+    }
+}

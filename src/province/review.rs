@@ -251,20 +251,69 @@ pub fn decide(
 }
 
 /// Writes the decision bundle of each commune in `communes` (every commune with a decision when
-/// empty) into `dir`. Returns the files written.
+/// empty) into `dir`, one file per commune; a commune without a decision refuses the whole lot
+/// before anything is written. Returns the files written.
 pub fn send(p: &mut Province, communes: &[String], dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>> {
     p.db().require(Role::WRITES, "ghi gói quyết định cho xã")?;
-    let mut codes: Vec<String> = if communes.is_empty() {
-        // Every commune with a decision, or with an inspection by the province (`inspections.json`).
-        let mut c: Vec<String> = p.db().review_decisions(None)?.into_iter().map(|d| d.commune_code).collect();
-        c.extend(p.db().sent_inspections(None)?.into_iter().map(|i| i.commune_code));
-        c.sort();
-        c
-    } else {
-        communes.iter().map(|c| c.trim().to_owned()).collect()
-    };
+    let decided: Vec<String> = decided_communes(p)?.into_iter().map(|d| d.commune_code).collect();
+    let mut codes: Vec<String> =
+        if communes.is_empty() { decided.clone() } else { communes.iter().map(|c| c.trim().to_owned()).collect() };
+    codes.sort();
     codes.dedup();
+    // Every commune checked before any file is written.
+    if let Some(c) = codes.iter().find(|c| !decided.contains(c)) {
+        return Err(Error::field(
+            "communes",
+            "Xã",
+            format!(
+                "Công an tỉnh chưa có quyết định hay cuộc kiểm tra nào về xã có mã {}: không có gói quyết định để gửi; hãy bỏ chọn xã này",
+                crate::text::printable(c, 10)
+            ),
+        ));
+    }
     codes.into_iter().map(|c| p.write_decisions(&c, dir, now)).collect()
+}
+
+/// A commune the province decided on or inspected: what its decision bundle would carry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decided {
+    pub commune_code: String,
+    pub commune: String,
+    /// How many decisions its bundle carries (all of them, 1…N).
+    pub decisions: usize,
+    pub last: Option<Decision>,
+    /// How many inspections by the province it carries (`inspections.json`).
+    pub inspections: usize,
+}
+
+/// Every commune with at least one decision or inspection by the province, in code order (whose
+/// decision bundles [`send`] writes).
+pub fn decided_communes(p: &Province) -> Result<Vec<Decided>> {
+    let names = p.db().commune_names()?;
+    let mut out: std::collections::BTreeMap<String, Decided> = Default::default();
+    let entry = |out: &mut std::collections::BTreeMap<String, Decided>, code: &str| {
+        out.entry(code.to_owned())
+            .or_insert_with(|| Decided {
+                commune_code: code.to_owned(),
+                commune: commune_name(&names, code),
+                decisions: 0,
+                last: None,
+                inspections: 0,
+            })
+            .commune_code
+            .clone()
+    };
+    for d in p.db().review_decisions(None)? {
+        let code = entry(&mut out, &d.commune_code);
+        let x = out.get_mut(&code).expect("just added");
+        x.decisions += 1;
+        x.last = Some(d.decision);
+    }
+    for i in p.db().sent_inspections(None)? {
+        let code = entry(&mut out, &i.commune_code);
+        out.get_mut(&code).expect("just added").inspections += 1;
+    }
+    Ok(out.into_values().collect())
 }
 
 /// A field that differs between the approved record and the change that came after.

@@ -16,8 +16,7 @@ use uuid::Uuid;
 use super::bundle::{self, BundleKind, Manifest, Opened};
 use super::commune::{
     ANSWERS_FILE, Answers, CHANGES_FILE, DECISIONS_FILE, Decisions, ENROLLMENT_FILE, Enrollment, INSPECTIONS_FILE,
-    RECEIPT_FILE,
-    REFERENCE_FILE, Receipt, Reference,
+    RECEIPT_FILE, REFERENCE_FILE, Receipt, Reference,
 };
 use crate::crypto::{self, PublicKey};
 use crate::domain::account::{NewAccount, Role};

@@ -23,6 +23,7 @@ describe("the province returns and approves a commune's period; the commune corr
   let db;
   let tinh;
   let usb;
+  let db2;
   const ids = {};
 
   /** Opens the window on the province's store (no commune store) or the commune's. */
@@ -68,6 +69,17 @@ describe("the province returns and approves a commune's period; the commune corr
     fs.mkdirSync(usb);
     const enrollment = phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
     initCommune(db);
+    // A second commune, Xã An Phú, whose period the province approves on the command line.
+    db2 = path.join(dir, "xa2.db");
+    phongtrao(["--db", db2, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "21034",
+      "--commune", "Xã An Phú", "--officer", "Trần Văn Bình"]);
+    phongtrao(["--db", db2, "enroll", enrollment]);
+    phongtrao(["--db", db2, "key", "export-pub", "--out", path.join(dir, "xa2.pub")]);
+    phongtrao(["province", "--dir", tinh, "register", "--commune-code", "21034", "--pubkey", path.join(dir, "xa2.pub")]);
+    phongtrao(["--db", db2, "add", "activity", "--json", JSON.stringify({ category: "tuyen_truyen", date: "2026-10-22",
+      title: "Tuyên truyền ở An Phú", form: "hop_dan", topic: "Phòng, chống tội phạm" })]);
+    const out2 = phongtrao(["--db", db2, "bundle", "export", "--out", usb]).trim();
+    phongtrao(["province", "--dir", tinh, "import", out2, "--receipt-out", usb]);
     phongtrao(["--db", db, "enroll", enrollment]);
     phongtrao(["--db", db, "key", "export-pub", "--out", path.join(dir, "xa.pub")]);
     phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23535", "--pubkey", path.join(dir, "xa.pub")]);
@@ -134,6 +146,13 @@ describe("the province returns and approves a commune's period; the commune corr
     await openAs("tinh");
     await provincePeriod();
     await d.findText("[data-test=review-state]", "Đã sửa");
+    // The bundle said which reasons the corrections answer: each one, and how many.
+    await d.findText("[data-test=review-progress]", "3/3 lý do đã sửa");
+    assert.equal(await d.count("[data-test=review-reason][data-answered=true]"), 3);
+    await d.findText("[data-test=review-reason]", "Lý do chung: Thiếu báo cáo sơ kết tháng");
+    await d.click("[data-test=filter-corrected]");
+    await d.exec("document.querySelector('[data-test=review-detail]').scrollIntoView()");
+    await d.screenshot(path.join(shots, "75-review-answered.png"));
     await d.click("[data-test=review-approve]");
     await d.type("[data-test=review-note]", "Số liệu đầy đủ");
     await d.click("[data-test=review-confirm]");
@@ -196,5 +215,33 @@ describe("the province returns and approves a commune's period; the commune corr
     await d.type("#f-notes", "Sửa sau khi mở lại");
     await d.click("[data-test=save]");
     await d.findText("h1", "Tuyên truyền phòng cháy");
+  });
+
+  it("the province writes the decisions of several communes to a stick at once; each takes its own", async () => {
+    await d.quit();
+    d = null;
+    phongtrao(["province", "--dir", tinh, "review", "approve", "--commune", "21034", "--period", "2026-11",
+      "--out", path.join(dir, "rieng")]);
+    const stick = path.join(dir, "usb2");
+    fs.mkdirSync(stick);
+    await openAs("tinh");
+    await d.click("[data-test=pnav-review]");
+    await d.findText("h1", "Duyệt số liệu");
+    await d.type("[data-test=review-folder]", stick);
+    await d.until("both communes listed", async () => (await d.count("[data-test=send-commune]")) === 2);
+    await d.findText("[data-test=send-commune][data-code='21034']", "mới nhất: duyệt kỳ Tháng 11/2026");
+    await d.findText("[data-test=send-decisions]", "cả 2 xã");
+    await d.click("[data-test=send-decisions]");
+    await d.findText("[data-test=send-said]", "Đã ghi 2 gói quyết định");
+    await d.exec("document.querySelector('[data-test=send]').scrollIntoView()");
+    await d.screenshot(path.join(shots, "76-review-send.png"));
+    const files = decisions(stick);
+    assert.equal(files.length, 2, files.join(", "));
+    // Each commune imports its own file: An Phú's period is locked, Ia Đal's stays reopened.
+    const anPhu = files.find((f) => f.startsWith("51-21034-"));
+    assert.match(phongtrao(["--db", db2, "bundle", "import", path.join(stick, anPhu)]), /duyệt/);
+    assert.match(phongtrao(["--db", db2, "review"]), /Tháng 11\/2026.*Đã duyệt/);
+    const iaDal = files.find((f) => f.startsWith("51-23535-"));
+    assert.throws(() => phongtrao(["--db", db2, "bundle", "import", path.join(stick, iaDal)]), /23535/);
   });
 });

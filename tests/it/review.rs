@@ -849,3 +849,39 @@ fn a_record_the_bundle_carries_twice_is_held_once_as_its_latest_version() {
     assert_eq!(q.len(), 2);
     assert!(q.iter().all(|h| h.changes.iter().any(|c| c.sent == "Sửa lần 2")), "{q:?}");
 }
+
+#[test]
+fn decisions_for_many_communes_go_to_a_stick_at_once_and_each_commune_takes_its_own() {
+    let mut w = world();
+    let mut s1 = w.commune("23430");
+    let mut s2 = w.commune("23437");
+    let a = activity(&mut s1, "2026-10-20", "A");
+    activity(&mut s2, "2026-10-21", "B");
+    w.send(&mut s1);
+    w.send(&mut s2);
+    w.decide("23430", Action::Return, Ask { note: String::new(), records: vec![(a, "Sai".into())] });
+    w.decide("23437", Action::Approve, note(""));
+    let listed = review::decided_communes(&w.province).unwrap();
+    let lines: Vec<_> = listed.iter().map(phongtrao::present::review::decided_line).collect();
+    assert_eq!(lines.iter().map(|l| l.commune_code.as_str()).collect::<Vec<_>>(), ["23430", "23437"]);
+    assert!(lines[0].summary.starts_with("1 quyết định; mới nhất: trả lại kỳ Tháng 11/2026"), "{:?}", lines[0]);
+    // A commune without a decision among those picked: nothing is written at all.
+    let stick = w.dir.path().join("stick");
+    let e = review::send(&mut w.province, &["23430".into(), "23999".into()], &stick, Utc::now()).unwrap_err();
+    assert!(e.to_string().contains("23999") && e.to_string().contains("bỏ chọn"), "{e}");
+    assert!(!stick.exists() || std::fs::read_dir(&stick).unwrap().next().is_none(), "nothing written");
+    // None picked: every commune decided on, one file each.
+    let files = review::send(&mut w.province, &[], &stick, Utc::now()).unwrap();
+    assert_eq!(files.len(), 2);
+    let said = phongtrao::present::review::sent(&files, &stick);
+    assert!(said.starts_with("Đã ghi 2 gói quyết định vào"), "{said}");
+    // Each commune takes its own and refuses the other's.
+    let mine = |code: &str| files.iter().find(|f| f.to_string_lossy().contains(&format!("51-{code}-"))).unwrap();
+    match commune::import(&mut s1, mine("23430")).unwrap() {
+        Imported::Decisions(d) => assert_eq!(d.applied.len(), 1),
+        other => panic!("{other:?}"),
+    }
+    refused(&mut s1, mine("23437"), "bundle_commune", "dành cho xã có mã 23437");
+    commune::import(&mut s2, mine("23437")).unwrap();
+    assert_eq!(s2.locked_periods().unwrap().len(), 1);
+}

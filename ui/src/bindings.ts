@@ -243,6 +243,13 @@ export const commands = {
 	provinceReviewRecords: (period: string, commune: string) => __TAURI_INVOKE<BehindLine[]>("province_review_records", { period, commune }),
 	/**  Decides on a commune's period and writes its decision bundle into `folder`; returns what was done. */
 	provinceReviewDecide: (input: DecisionInput) => __TAURI_INVOKE<string>("province_review_decide", { input }),
+	/**  The communes the province decided on (whose decision bundles can be sent). */
+	provinceReviewDecided: () => __TAURI_INVOKE<DecidedLine[]>("province_review_decided"),
+	/**
+	 *  Writes the decision bundle of each commune in `communes` (every commune decided on when empty)
+	 *  into `folder`, one file per commune; returns what was written.
+	 */
+	provinceReviewSend: (communes: string[], folder: string) => __TAURI_INVOKE<string>("province_review_send", { communes, folder }),
 	/**  The changes to approved periods ("sửa sau khi duyệt"), undecided first. */
 	provinceHeld: () => __TAURI_INVOKE<HeldLine[]>("province_held"),
 	/**  Accepts (the chief: reopens the period) or refuses a held change, with a note. */
@@ -667,6 +674,14 @@ export type Dashboard = {
 	plan: PlanProgress | null,
 	/**  Key areas by status (`None`: not shown to this account). */
 	key_areas: KeyAreas | null,
+};
+
+/**  A commune whose decision bundle the province can send, as the window lists it. */
+export type DecidedLine = {
+	commune_code: string,
+	commune: string,
+	/**  "3 quyết định; mới nhất: trả lại kỳ Tháng 11/2026 (…) lúc 06/12/2026 10:25". */
+	summary: string,
 };
 
 /**  A decision as the window sends it. */
