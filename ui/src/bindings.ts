@@ -680,7 +680,10 @@ export type Dashboard = {
 export type DecidedLine = {
 	commune_code: string,
 	commune: string,
-	/**  "3 quyết định; mới nhất: trả lại kỳ Tháng 11/2026 (…) lúc 06/12/2026 10:25". */
+	/**
+	 *  "3 quyết định; mới nhất: trả lại kỳ Tháng 11/2026 (…) lúc 06/12/2026 10:25", and the
+	 *  inspections by the province it carries.
+	 */
 	summary: string,
 };
 
