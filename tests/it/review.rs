@@ -878,7 +878,7 @@ fn decisions_for_many_communes_go_to_a_stick_at_once_and_each_commune_takes_its_
     // Each commune takes its own and refuses the other's.
     let mine = |code: &str| files.iter().find(|f| f.to_string_lossy().contains(&format!("51-{code}-"))).unwrap();
     match commune::import(&mut s1, mine("23430")).unwrap() {
-        Imported::Decisions(d) => assert_eq!(d.applied.len(), 1),
+        Imported::Decisions(d, _) => assert_eq!(d.applied.len(), 1),
         other => panic!("{other:?}"),
     }
     refused(&mut s1, mine("23437"), "bundle_commune", "dành cho xã có mã 23437");
