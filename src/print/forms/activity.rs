@@ -5,9 +5,7 @@
 use chrono::NaiveDate;
 
 use super::{Agency, DOTS, Issue, day_words, heading, int, line, lower_first, or_dots, signer, year_words};
-use crate::print::model::{
-    Align, Column, Document, LabeledLine, List, ListStyle, Paragraph, Recipients, Signatures, Table, Title,
-};
+use crate::print::model::{Align, Column, Document, LabeledLine, List, ListStyle, Paragraph, Signatures, Table, Title};
 
 /// Which event a plan or an invitation is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -148,15 +146,11 @@ impl EventPlan {
             ))
             .end_mark(),
         );
-        doc.with(Signatures::with_recipients(
-            Recipients::new([
-                format!("{} (để báo cáo)", agency.committee_name()),
-                format!("Ủy ban Mặt trận Tổ quốc Việt Nam {}", agency.commune),
-                "Các thôn, tổ dân phố".to_owned(),
-            ])
-            .archive(agency.short.clone()),
-            signer(&[&agency.head_title()], &agency.chief),
-        ))
+        doc.with(agency.chief_signs([
+            format!("{} (để báo cáo)", agency.committee_name()),
+            format!("Ủy ban Mặt trận Tổ quốc Việt Nam {}", agency.commune),
+            "Các thôn, tổ dân phố".to_owned(),
+        ]))
     }
 }
 
@@ -212,10 +206,7 @@ impl Invitation {
             ))
             .end_mark(),
         );
-        doc.with(Signatures::with_recipients(
-            Recipients::new(["Như trên"]).archive(agency.short.clone()),
-            signer(&[&agency.head_title()], &agency.chief),
-        ))
+        doc.with(agency.chief_signs(["Như trên"]))
     }
 }
 

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use super::meeting::MeetingMinutes;
-use super::{Agency, DOTS, Issue, dotted_lines, heading, int, line, or_dots, signer, year_words};
+use super::{Agency, DOTS, Issue, dotted_lines, heading, int, line, or_dots, rows_with_total, signer, year_words};
 use crate::print::model::{
     Align, Column, Document, LabeledLine, List, ListStyle, Paragraph, Recipients, Signatures, Span, Table, Title,
 };
@@ -376,10 +376,7 @@ impl Submission {
                 agency.police_name(),
                 agency.committee_name()
             )).end_mark())
-            .with(Signatures::with_recipients(
-                Recipients::new(["Như trên"]).archive(agency.short.clone()),
-                signer(&[&agency.head_title()], &agency.chief),
-            ))
+            .with(agency.chief_signs(["Như trên"]))
     }
 }
 
@@ -597,7 +594,7 @@ impl CertReport {
                 agency.commune
             )))
             .with(heading("I. KẾT QUẢ ĐĂNG KÝ VÀ CÔNG NHẬN THEO LOẠI ĐƠN VỊ"));
-        let mut t = Table::new(vec![
+        let t = Table::new(vec![
             Column::new("TT", 0.5, Align::Center),
             Column::new("Loại đơn vị", 2.2, Align::Left),
             Column::new("Thuộc diện xét", 1.0, Align::Right),
@@ -607,19 +604,12 @@ impl CertReport {
             Column::new("Chưa đạt", 0.9, Align::Right),
         ])
         .size(12.0);
-        let mut sum = [0i64; 5];
-        for (i, k) in self.kinds.iter().enumerate() {
-            let v = [k.total, k.registered, k.registered_late, k.recognised, k.not_recognised];
-            for (s, x) in sum.iter_mut().zip(v) {
-                *s += x;
-            }
-            let mut row = vec![(i + 1).to_string(), k.label.clone()];
-            row.extend(v.iter().map(|x| cell(*x)));
-            t = t.row(row);
-        }
-        let mut row = vec![String::new(), "Cộng".to_owned()];
-        row.extend(sum.iter().map(|x| cell(*x)));
-        doc.push(t.row(row));
+        let lines = self
+            .kinds
+            .iter()
+            .map(|k| (k.label.clone(), [k.total, k.registered, k.registered_late, k.recognised, k.not_recognised]));
+        let (t, sum) = rows_with_total(t, lines, cell);
+        doc.push(t);
         if !blank && sum[0] > 0 {
             doc.push(Paragraph::new(format!(
                 "Tỷ lệ được công nhận: {}/{} đơn vị thuộc diện xét ({}).",
@@ -681,13 +671,6 @@ impl CertReport {
             "Trên đây là báo cáo kết quả xây dựng, xét công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự” {year} của {}.",
             agency.police_name()
         )).end_mark());
-        doc.with(Signatures::with_recipients(
-            Recipients::new([
-                format!("{} (để báo cáo)", agency.parent),
-                format!("Đảng ủy, {}", agency.committee_name()),
-            ])
-            .archive(agency.short.clone()),
-            signer(&[&agency.head_title()], &agency.chief),
-        ))
+        doc.with(agency.chief_signs(agency.reported_to()))
     }
 }

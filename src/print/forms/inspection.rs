@@ -4,9 +4,7 @@
 use chrono::NaiveDate;
 
 use super::{Agency, DOTS, Issue, day_words, dotted_lines, heading, line, lower_first, or_dots, paragraphs, signer};
-use crate::print::model::{
-    Align, Column, Document, LabeledLine, List, ListStyle, Paragraph, Recipients, Signatures, Table, Title,
-};
+use crate::print::model::{Align, Column, Document, LabeledLine, List, ListStyle, Paragraph, Signatures, Table, Title};
 
 /// A remediation task as the documents list it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -221,15 +219,8 @@ impl InspectionReport {
             ))
             .end_mark(),
         );
-        doc.with(Signatures::with_recipients(
-            Recipients::new([
-                subject.clone(),
-                format!("{} (để báo cáo)", agency.parent),
-                format!("Đảng ủy, {}", agency.committee_name()),
-            ])
-            .archive(agency.short.clone()),
-            signer(&[&agency.head_title()], &agency.chief),
-        ))
+        let [parent, committee] = agency.reported_to();
+        doc.with(agency.chief_signs([subject.clone(), parent, committee]))
     }
 }
 

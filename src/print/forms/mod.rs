@@ -27,7 +27,7 @@ pub use report::{Figure, ModelRow, QuarterRow, YearReport};
 pub use team::{TeamDecision, TeamMember};
 
 use super::format::date_words;
-use super::model::{Header, LabeledLine, Paragraph, Signer};
+use super::model::{Header, LabeledLine, Paragraph, Recipients, Signatures, Signer, Table};
 
 /// What a form is filled from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,6 +352,34 @@ impl Agency {
     pub fn committee_name(&self) -> String {
         format!("Ủy ban nhân dân {}", self.commune)
     }
+
+    /// Where the police's reports go: the parent agency, and the commune's Party committee and
+    /// People's Committee.
+    pub(crate) fn reported_to(&self) -> [String; 2] {
+        [format!("{} (để báo cáo)", self.parent), format!("Đảng ủy, {}", self.committee_name())]
+    }
+
+    /// The police's signature block: the head's title over `name`, sent to `recipients`, a copy kept
+    /// by the police.
+    pub(crate) fn signs_as<I, S>(&self, recipients: I, name: &str) -> Signatures
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Signatures::with_recipients(
+            Recipients::new(recipients).archive(self.short.clone()),
+            signer(&[&self.head_title()], name),
+        )
+    }
+
+    /// [`Agency::signs_as`] the police's chief.
+    pub(crate) fn chief_signs<I, S>(&self, recipients: I) -> Signatures
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.signs_as(recipients, &self.chief)
+    }
 }
 
 /// The symbol of the province police after a document's symbol (`BB-CAT`).
@@ -423,6 +451,27 @@ pub(crate) fn year_words(y: Option<i32>) -> String {
 pub(crate) fn signer(titles: &[&str], name: &str) -> Signer {
     let s = Signer::new(titles.iter().copied(), name.trim());
     if name.trim().is_empty() { s.note("(Ký, ghi rõ họ tên)") } else { s }
+}
+
+/// `t` with a numbered row for each line (its label, then its values written by `cell`), then a row
+/// «Cộng» with each column's sum; the sums are returned with the table.
+pub(crate) fn rows_with_total<const N: usize>(
+    mut t: Table,
+    lines: impl IntoIterator<Item = (String, [i64; N])>,
+    cell: impl Fn(i64) -> String,
+) -> (Table, [i64; N]) {
+    let mut sum = [0i64; N];
+    for (i, (label, values)) in lines.into_iter().enumerate() {
+        for (s, x) in sum.iter_mut().zip(values) {
+            *s += x;
+        }
+        let mut row = vec![(i + 1).to_string(), label];
+        row.extend(values.iter().map(|x| cell(*x)));
+        t = t.row(row);
+    }
+    let mut row = vec![String::new(), "Cộng".to_owned()];
+    row.extend(sum.iter().map(|x| cell(*x)));
+    (t.row(row), sum)
 }
 
 /// A bold heading paragraph ("I. MỤC ĐÍCH, YÊU CẦU") kept with what follows.

@@ -1,8 +1,8 @@
 //! The commune police's Kế hoạch for a year (Nghị định 30/2020/NĐ-CP, Phụ lục III, Mẫu 1.4): its
 //! aims, the year's targets on the report's indicators, the tasks, and who carries it out.
 
-use super::{Agency, Issue, dotted_lines, heading, paragraphs, signer, year_words};
-use crate::print::model::{Align, Column, Document, List, ListStyle, Paragraph, Recipients, Signatures, Table, Title};
+use super::{Agency, Issue, dotted_lines, heading, paragraphs, year_words};
+use crate::print::model::{Align, Column, Document, List, ListStyle, Paragraph, Table, Title};
 
 /// One target of the plan: the indicator and the year's value as printed ("24", "80%"); empty to
 /// write by hand.
@@ -80,14 +80,13 @@ impl YearPlan {
             ))
             .end_mark(),
         );
-        doc.with(Signatures::with_recipients(
-            Recipients::new([
+        doc.with(agency.signs_as(
+            [
                 format!("{} (để báo cáo)", agency.parent),
                 format!("Đảng ủy, {} (để báo cáo)", agency.committee_name()),
                 "Các thôn, tổ dân phố".to_owned(),
-            ])
-            .archive(agency.short.clone()),
-            signer(&[&agency.head_title()], if self.signer.trim().is_empty() { &agency.chief } else { &self.signer }),
+            ],
+            if self.signer.trim().is_empty() { &agency.chief } else { &self.signer },
         ))
     }
 }

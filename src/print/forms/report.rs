@@ -1,8 +1,8 @@
 //! Báo cáo kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc in a year, with tables of
 //! the year's figures.
 
-use super::{Agency, Issue, dotted_lines, heading, int, signer, year_words};
-use crate::print::model::{Align, Column, Document, Paragraph, Recipients, Signatures, Table, Title};
+use super::{Agency, Issue, dotted_lines, heading, int, rows_with_total, year_words};
+use crate::print::model::{Align, Column, Document, Paragraph, Table, Title};
 
 /// One indicator and its value for the year (`None`: to write by hand).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -97,7 +97,7 @@ impl YearReport {
         };
         doc.push(t);
         doc.push(heading("II. HOẠT ĐỘNG THEO LOẠI VÀ THEO QUÝ"));
-        let mut t = Table::new(vec![
+        let t = Table::new(vec![
             Column::new("TT", 0.6, Align::Center),
             Column::new("Loại hoạt động", 3.4, Align::Left),
             Column::new("Quý I", 0.8, Align::Right),
@@ -107,20 +107,12 @@ impl YearReport {
             Column::new("Cả năm", 0.9, Align::Right),
         ])
         .size(12.0);
-        let mut totals = [0i64; 4];
-        for (i, r) in self.quarters.iter().enumerate() {
-            for (t, q) in totals.iter_mut().zip(r.quarters) {
-                *t += q;
-            }
-            let mut row = vec![(i + 1).to_string(), r.label.clone()];
-            row.extend(r.quarters.iter().map(|q| cell(*q)));
-            row.push(cell(r.quarters.iter().sum()));
-            t = t.row(row);
-        }
-        let mut row = vec![String::new(), "Cộng".to_owned()];
-        row.extend(totals.iter().map(|q| cell(*q)));
-        row.push(cell(totals.iter().sum()));
-        doc.push(t.row(row));
+        // The year's column is the quarters' sum, so its total is the total of the quarters.
+        let lines = self.quarters.iter().map(|r| {
+            let [q1, q2, q3, q4] = r.quarters;
+            (r.label.clone(), [q1, q2, q3, q4, q1 + q2 + q3 + q4])
+        });
+        doc.push(rows_with_total(t, lines, cell).0);
         doc.push(heading("III. MÔ HÌNH TỰ QUẢN VỀ AN NINH, TRẬT TỰ"));
         let mut t = Table::new(vec![
             Column::new("TT", 0.6, Align::Center),
@@ -143,13 +135,6 @@ impl YearReport {
             ))
             .end_mark(),
         );
-        doc.with(Signatures::with_recipients(
-            Recipients::new([
-                format!("{} (để báo cáo)", agency.parent),
-                format!("Đảng ủy, {}", agency.committee_name()),
-            ])
-            .archive(agency.short.clone()),
-            signer(&[&agency.head_title()], &agency.chief),
-        ))
+        doc.with(agency.chief_signs(agency.reported_to()))
     }
 }
