@@ -6,10 +6,9 @@ use std::path::Path;
 
 use phongtrao::backup::{self, Restored};
 use phongtrao::date;
-use phongtrao::domain::account::{Account, Role};
+use phongtrao::domain::account::{Account, AccountBook, Role};
 use phongtrao::present::admin::{backup_dir, check_typed_twice, size};
-use phongtrao::store::province::ProvinceDb;
-use phongtrao::store::{Snapshot, Store};
+use phongtrao::store::Snapshot;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -47,13 +46,9 @@ pub struct AccountView {
     pub awaiting_password: bool,
 }
 
-fn view(a: &Account, me: &str) -> AccountView {
-    view_as(a, me, Role::label)
-}
-
 /// An account as the page shows it, its role named as its store names it (the commune's chief, the
 /// province's leaders).
-fn view_as(a: &Account, me: &str, label: fn(Role) -> &'static str) -> AccountView {
+fn view(book: &dyn AccountBook, a: &Account) -> AccountView {
     AccountView {
         username: a.username.clone(),
         name: a.full_name.clone(),
@@ -63,56 +58,20 @@ fn view_as(a: &Account, me: &str, label: fn(Role) -> &'static str) -> AccountVie
             Role::Officer => RoleCode::Officer,
             Role::Viewer => RoleCode::Viewer,
         },
-        role_label: label(a.role).to_owned(),
-        me: a.username == me,
+        role_label: book.role_label(a.role).to_owned(),
+        me: book.session().is_some_and(|s| s.username == a.username),
         awaiting_password: false,
     }
 }
 
-fn me(s: &Store) -> String {
-    s.session().map(|a| a.username.clone()).unwrap_or_default()
-}
-
-pub fn accounts(s: &Store) -> phongtrao::Result<Vec<AccountView>> {
-    let me = me(s);
-    let awaiting = s.accounts_awaiting_password()?;
-    Ok(s.accounts()?
+/// The accounts of the store the officer is logged in to (the commune's or the province's).
+pub fn accounts(book: &dyn AccountBook) -> phongtrao::Result<Vec<AccountView>> {
+    let awaiting = book.accounts_awaiting_password()?;
+    Ok(book
+        .accounts()?
         .iter()
-        .map(|a| AccountView { awaiting_password: awaiting.contains(&a.username), ..view(a, &me) })
+        .map(|a| AccountView { awaiting_password: awaiting.contains(&a.username), ..view(book, a) })
         .collect())
-}
-
-/// The province store's accounts, for the same page at the province.
-pub fn province_accounts(p: &ProvinceDb) -> phongtrao::Result<Vec<AccountView>> {
-    let me = p.session().map(|a| a.username.clone()).unwrap_or_default();
-    Ok(p.accounts()?.iter().map(|a| view_as(a, &me, Role::province_label)).collect())
-}
-
-/// Adds an account to the province store (its chief only).
-pub fn province_add_account(p: &mut ProvinceDb, input: NewAccountInput) -> Result<AccountView> {
-    check_typed_twice(&input.password, &input.password_again)?;
-    let new = phongtrao::present::admin::new_account(
-        &input.username,
-        &input.name,
-        &input.rank,
-        input.role.into(),
-        &input.password,
-    );
-    let a = p.add_account(&new)?;
-    let me = p.session().map(|a| a.username.clone()).unwrap_or_default();
-    Ok(view_as(&a, &me, Role::province_label))
-}
-
-/// Sets a password at the province: one's own with the current one, another's for the chief.
-pub fn province_change_password(
-    p: &mut ProvinceDb,
-    username: &str,
-    current: Option<&str>,
-    password: &str,
-    again: &str,
-) -> Result<()> {
-    check_typed_twice(password, again)?;
-    Ok(p.change_password(username, current, password)?)
 }
 
 #[derive(Debug, Clone, Deserialize, Type)]
@@ -125,7 +84,8 @@ pub struct NewAccountInput {
     pub password_again: String,
 }
 
-pub fn add_account(s: &mut Store, input: NewAccountInput) -> Result<AccountView> {
+/// Adds an account (the store's chief only).
+pub fn add_account(book: &mut dyn AccountBook, input: NewAccountInput) -> Result<AccountView> {
     check_typed_twice(&input.password, &input.password_again)?;
     let new = phongtrao::present::admin::new_account(
         &input.username,
@@ -134,19 +94,20 @@ pub fn add_account(s: &mut Store, input: NewAccountInput) -> Result<AccountView>
         input.role.into(),
         &input.password,
     );
-    let a = s.add_account(&new)?;
-    Ok(view(&a, &me(s)))
+    let a = book.add_account(&new)?;
+    Ok(view(book, &a))
 }
 
+/// Sets a password: one's own with the current one, another's for the chief.
 pub fn change_password(
-    s: &mut Store,
+    book: &mut dyn AccountBook,
     username: &str,
     current: Option<&str>,
     password: &str,
     again: &str,
 ) -> Result<()> {
     check_typed_twice(password, again)?;
-    Ok(s.change_password(username, current, password)?)
+    Ok(book.change_password(username, current, password)?)
 }
 
 #[derive(Debug, Clone, Serialize, Type)]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use phongtrao::domain::Doc;
+use phongtrao::domain::account::AccountBook;
 use phongtrao::domain::inspection::Verdict;
 use phongtrao::keyring::KdfParams;
 use phongtrao::present::admin::UnitChoice;
@@ -141,6 +142,15 @@ impl App {
     /// The open store of a logged-in officer.
     fn ready(&mut self) -> Result<&mut Store> {
         self.store.as_mut().ok_or_else(AppError::logged_out)
+    }
+
+    /// The accounts of the store the officer is logged in to: the province's, else the commune's.
+    fn account_book(&mut self) -> Result<&mut dyn AccountBook> {
+        match (self.province.as_mut(), self.store.as_mut()) {
+            (Some(p), _) => Ok(p.db_mut()),
+            (None, Some(s)) => Ok(s),
+            (None, None) => Err(AppError::logged_out()),
+        }
     }
 
     /// Refuses unless the window is at `stage`.
@@ -507,32 +517,20 @@ fn as_doc(v: Value) -> Result<Doc> {
 #[tauri::command]
 #[specta::specta]
 pub async fn accounts(state: State<'_, Shared>) -> Result<Vec<admin::AccountView>> {
-    let mut app = lock(&state)?;
-    if let Some(p) = app.province.as_ref() {
-        return Ok(admin::province_accounts(p.db())?);
-    }
-    Ok(admin::accounts(app.ready()?)?)
+    Ok(admin::accounts(lock(&state)?.account_book()?)?)
 }
 
 /// Adds an officer's account (chief only); every bad field is reported at once.
 #[tauri::command]
 #[specta::specta]
 pub async fn add_account(state: State<'_, Shared>, input: admin::NewAccountInput) -> Result<admin::AccountView> {
-    let mut app = lock(&state)?;
-    if let Some(p) = app.province.as_mut() {
-        return admin::province_add_account(p.db_mut(), input);
-    }
-    admin::add_account(app.ready()?, input)
+    admin::add_account(lock(&state)?.account_book()?, input)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn set_role(state: State<'_, Shared>, username: String, role: admin::RoleCode) -> Result<()> {
-    let mut app = lock(&state)?;
-    if let Some(p) = app.province.as_mut() {
-        return Ok(p.db_mut().set_role(&username, role.into())?);
-    }
-    Ok(app.ready()?.set_role(&username, role.into())?)
+    Ok(lock(&state)?.account_book()?.set_role(&username, role.into())?)
 }
 
 /// Sets a password: one's own (with the current one), or another account's for the chief.
@@ -546,20 +544,13 @@ pub async fn change_password(
     password_again: String,
 ) -> Result<()> {
     let mut app = lock(&state)?;
-    if let Some(p) = app.province.as_mut() {
-        return admin::province_change_password(p.db_mut(), &username, current.as_deref(), &password, &password_again);
-    }
-    admin::change_password(app.ready()?, &username, current.as_deref(), &password, &password_again)
+    admin::change_password(app.account_book()?, &username, current.as_deref(), &password, &password_again)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_account(state: State<'_, Shared>, username: String) -> Result<()> {
-    let mut app = lock(&state)?;
-    if let Some(p) = app.province.as_mut() {
-        return Ok(p.db_mut().remove_account(&username)?);
-    }
-    Ok(app.ready()?.remove_account(&username)?)
+    Ok(lock(&state)?.account_book()?.remove_account(&username)?)
 }
 
 /// The automatic backups and the USB sticks plugged in.

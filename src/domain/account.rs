@@ -74,6 +74,28 @@ pub struct Account {
     pub role: Role,
 }
 
+/// The accounts of a store, as the accounts page and the command line use them: the commune's store
+/// and the province's keep theirs apart (their own tables, key files and audit), under the same rules.
+pub trait AccountBook {
+    /// The logged-in officer.
+    fn session(&self) -> Option<&Account>;
+    /// How this store names a role: the commune's chief is the province's director.
+    fn role_label(&self, role: Role) -> &'static str;
+    /// Every account.
+    fn accounts(&self) -> crate::Result<Vec<Account>>;
+    /// The accounts that cannot log in yet: no password set for them on this computer (a laptop's
+    /// accounts copied by the chief's invitation).
+    fn accounts_awaiting_password(&self) -> crate::Result<Vec<String>>;
+    /// Adds an officer's account (chief only).
+    fn add_account(&mut self, new: &NewAccount) -> crate::Result<Account>;
+    /// Changes an account's role (chief only); the last chief stays.
+    fn set_role(&mut self, username: &str, role: Role) -> crate::Result<()>;
+    /// Sets a password: one's own with the `current` one, or anyone's for the chief.
+    fn change_password(&mut self, username: &str, current: Option<&str>, new_password: &str) -> crate::Result<()>;
+    /// Removes an account (chief only): not oneself, not the last chief.
+    fn remove_account(&mut self, username: &str) -> crate::Result<()>;
+}
+
 /// The window locks itself (closes the store) after this many seconds without a key press or a click.
 pub const IDLE_LOCK_SECONDS: u32 = 15 * 60;
 

@@ -3,8 +3,8 @@
 use super::audit::Audited;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::Tx;
-use crate::domain::account::{Account, NewAccount, Role};
+use super::{Store, Tx};
+use crate::domain::account::{self, Account, NewAccount, Role};
 use crate::error::{Error, Result};
 
 fn role_of(code: &str) -> rusqlite::Result<Role> {
@@ -51,4 +51,38 @@ pub(super) fn set_role(tx: &mut Tx<'_>, old: &Account, role: Role) -> Result<()>
 pub(super) fn remove(tx: &mut Tx<'_>, old: &Account) -> Result<()> {
     tx.tx.execute("DELETE FROM account WHERE username = ?1", [&old.username])?;
     tx.audit_change("account_remove", Audited { old: Some(&public(old)?), ..Audited::default() })
+}
+
+impl account::AccountBook for Store {
+    fn session(&self) -> Option<&Account> {
+        Store::session(self)
+    }
+
+    fn role_label(&self, role: Role) -> &'static str {
+        role.label()
+    }
+
+    fn accounts(&self) -> Result<Vec<Account>> {
+        Store::accounts(self)
+    }
+
+    fn accounts_awaiting_password(&self) -> Result<Vec<String>> {
+        Store::accounts_awaiting_password(self)
+    }
+
+    fn add_account(&mut self, new: &NewAccount) -> Result<Account> {
+        Store::add_account(self, new)
+    }
+
+    fn set_role(&mut self, username: &str, role: Role) -> Result<()> {
+        Store::set_role(self, username, role)
+    }
+
+    fn change_password(&mut self, username: &str, current: Option<&str>, new_password: &str) -> Result<()> {
+        Store::change_password(self, username, current, new_password)
+    }
+
+    fn remove_account(&mut self, username: &str) -> Result<()> {
+        Store::remove_account(self, username)
+    }
 }

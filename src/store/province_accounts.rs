@@ -170,3 +170,38 @@ impl ProvinceDb {
         Ok(())
     }
 }
+
+impl account::AccountBook for ProvinceDb {
+    fn session(&self) -> Option<&Account> {
+        ProvinceDb::session(self)
+    }
+
+    fn role_label(&self, role: Role) -> &'static str {
+        role.province_label()
+    }
+
+    fn accounts(&self) -> Result<Vec<Account>> {
+        ProvinceDb::accounts(self)
+    }
+
+    /// None: a province account is only ever made with its password.
+    fn accounts_awaiting_password(&self) -> Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+
+    fn add_account(&mut self, new: &NewAccount) -> Result<Account> {
+        ProvinceDb::add_account(self, new)
+    }
+
+    fn set_role(&mut self, username: &str, role: Role) -> Result<()> {
+        ProvinceDb::set_role(self, username, role)
+    }
+
+    fn change_password(&mut self, username: &str, current: Option<&str>, new_password: &str) -> Result<()> {
+        ProvinceDb::change_password(self, username, current, new_password)
+    }
+
+    fn remove_account(&mut self, username: &str) -> Result<()> {
+        ProvinceDb::remove_account(self, username)
+    }
+}
