@@ -310,6 +310,15 @@ pub fn locked_merges(store: &Store) -> Result<Vec<LockedView>> {
         .collect()
 }
 
+/// What the laptop handing the numbering of documents over says.
+pub fn handed_over(h: &crate::store::Handover) -> String {
+    format!(
+        "Đã chuyển việc cấp số văn bản sang máy của {}: từ bây giờ máy này không cấp số. Máy đó cấp số tiếp (sau các số \
+sổ văn bản của máy này đã cấp) từ khi nhận gói trao đổi tiếp theo của máy này: hãy trao đổi với máy đó.",
+        h.to_officer
+    )
+}
+
 /// What the new laptop says of the accounts the invitation copied without a password.
 pub fn awaiting_password(store: &Store) -> Result<Vec<String>> {
     let names = store.accounts_awaiting_password()?;

@@ -103,6 +103,13 @@ pub(super) fn claim_number(conn: &Connection, series: &str, year: i32, number: u
     Ok(())
 }
 
+/// Every series' counter: (series, year, the last number given).
+pub(super) fn counters(conn: &Connection) -> Result<Vec<(String, i32, u32)>> {
+    super::all_rows(conn, "SELECT series, year, last FROM doc_counter ORDER BY series, year", [], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.clamp(1, u32::MAX as i64) as u32))
+    })
+}
+
 /// The document registered under `number` of `series` in `year`, if any.
 pub(super) fn find(conn: &Connection, series: &str, year: i32, number: u32) -> Result<Option<IssuedDoc>> {
     let mut st = conn

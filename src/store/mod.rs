@@ -36,8 +36,8 @@ pub use inspection::{InspectionFile, InspectionsApplied, RemedyCounts, RemedyRow
 pub use migrate::{MIGRATIONS, PROVINCE_MIGRATIONS, checksum as migration_checksum, latest as latest_schema};
 pub use names::Names;
 pub use peers::{
-    Conflict, Invite, LockedMerge, Peer, PeerAck, PeerIn, PeerMerged, Resolution, Version, VersionLine, Vv,
-    vv_dominates,
+    Conflict, Handover, Invite, LockedMerge, Numbering, Peer, PeerAck, PeerIn, PeerMerged, Resolution, SignedHandover,
+    Version, VersionLine, Vv, vv_dominates,
 };
 pub use query::{FactRow, Filter, Found, Group, Hit, ListQuery, Op, Page};
 pub use review::{DecisionsApplied, ReturnedItem};
@@ -813,6 +813,7 @@ impl Store {
         let issued_by = self.issuer();
         let year = target.date.year();
         self.write(|tx| {
+            numbering_here(tx)?;
             if let Some(old) = documents::find(&tx.tx, target.series, year, number)? {
                 if old.form != target.form {
                     return Err(Error::Refused(format!(
@@ -931,20 +932,28 @@ fn issue<T>(
     issued_by: String,
     make: impl FnOnce(&IssuedDoc) -> Result<T>,
 ) -> Result<(IssuedDoc, T)> {
-    if let Some(by) = bundles::state(&tx.tx, "numbering_by")? {
-        // Two laptops of one commune must never give the same number: only one of them numbers.
-        return Err(Error::Refused(format!(
-            "Máy này không cấp số văn bản: trong xã, chỉ máy cấp số ({}) cấp số mới, để hai máy không bao giờ cấp trùng một số. \
-Hãy in bản xem trước ở máy này, hoặc in văn bản có số ở máy cấp số (dữ liệu đến đó qua «Trao đổi với máy khác»).",
-            text::printable(&by, 120)
-        )));
-    }
+    numbering_here(tx)?;
     let year = target.date.year();
     let number = documents::next_number(&tx.tx, target.series, year)?;
     let doc = IssuedDoc::new(target, year, number, issued_by);
     let out = make(&doc)?;
     record_issued(tx, &doc)?;
     Ok((doc, out))
+}
+
+/// Refuses to give or record a document number on a laptop of the commune that does not number:
+/// two laptops must never hold the same number of a series in a year, so only one of them keeps the
+/// register (docs/SYNC.md, "Document numbers").
+fn numbering_here(tx: &Tx<'_>) -> Result<()> {
+    match bundles::state(&tx.tx, "numbering_by")? {
+        Some(by) => Err(Error::Refused(format!(
+            "Máy này không cấp số văn bản: trong xã, chỉ máy cấp số ({}) cấp số mới hay vào sổ một số đã ghi, để hai máy \
+không bao giờ giữ trùng một số. Hãy in bản xem trước ở máy này, hoặc in văn bản có số ở máy cấp số (dữ liệu đến đó qua \
+«Trao đổi với máy khác»).",
+            text::printable(&by, 120)
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Records an issued document in the register, with its audit entry (inside the caller's transaction).

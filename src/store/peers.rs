@@ -235,6 +235,38 @@ pub struct LockedMerge {
     pub at: String,
 }
 
+/// The numbering of documents handed from one laptop of the commune to another (`phongtrao peer
+/// numbering`): from the moment the laptop handing over writes it, it gives no number; the laptop
+/// receiving it gives numbers once it takes it in, after the last numbers the register gave
+/// (`counters`). Numbered 1, 2, 3… along the commune's history; signed by the laptop handing over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handover {
+    pub n: i64,
+    pub from: Uuid,
+    pub to: Uuid,
+    pub to_officer: String,
+    /// The register's counters when handed over: (series, year, last number given).
+    pub counters: Vec<(String, i32, u32)>,
+    pub at: String,
+}
+
+/// A hand-over as it travels: its JSON text and the minisign signature of the laptop handing over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedHandover {
+    pub json: String,
+    pub signature: String,
+}
+
+/// Who numbers documents, as this laptop knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Numbering {
+    /// How many hand-overs this laptop has applied.
+    pub n: i64,
+    /// The laptop that numbers (`None`: not known, a laptop joined before hand-overs existed).
+    pub holder: Option<Uuid>,
+    pub handovers: Vec<SignedHandover>,
+}
+
 /// A person's decision on a conflict (indices into [`Conflict::versions`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -533,6 +565,62 @@ impl Store {
             let n = state(&tx.tx, "peer_bundle_seq")?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) + 1;
             set_state(&tx.tx, "peer_bundle_seq", &n.to_string())?;
             Ok(n)
+        })
+    }
+
+    /// Who numbers documents, and every hand-over applied here.
+    pub fn numbering(&self) -> Result<Numbering> {
+        let me = self.commune()?.installation_id;
+        let n = state(&self.conn, "numbering_n")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        let holder = match state(&self.conn, "numbering_id")?.and_then(|v| Uuid::parse_str(&v).ok()) {
+            Some(id) => Some(id),
+            None if state(&self.conn, "numbering_by")?.is_none() => Some(me),
+            None => None,
+        };
+        let handovers =
+            state(&self.conn, "numbering_handovers")?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default();
+        Ok(Numbering { n, holder, handovers })
+    }
+
+    /// The register's counters: (series, year, last number given).
+    pub fn doc_counters(&self) -> Result<Vec<(String, i32, u32)>> {
+        super::documents::counters(&self.conn)
+    }
+
+    /// Applies a hand-over of the numbering (checked and signed by `crate::sync::peer`: it follows the
+    /// last one applied here and comes from the laptop that numbered). If this laptop hands over,
+    /// it stops numbering in this transaction; if it receives, it numbers from now on, after the
+    /// counters handed over; any other laptop learns who numbers. One transaction, audited.
+    pub fn apply_handover(&mut self, h: &Handover, signed: &SignedHandover) -> Result<()> {
+        let me = self.commune()?.installation_id;
+        let current = self.numbering()?;
+        if h.n != current.n + 1 {
+            return Err(Error::Refused(format!(
+                "Chuyển giao cấp số số {} không nối tiếp chuyển giao máy này đã biết (số {}).",
+                h.n, current.n
+            )));
+        }
+        self.write(|tx| {
+            set_state(&tx.tx, "numbering_n", &h.n.to_string())?;
+            set_state(&tx.tx, "numbering_id", &h.to.to_string())?;
+            if h.to == me {
+                tx.tx.execute("DELETE FROM sync_state WHERE key = 'numbering_by'", [])?;
+                for (series, year, last) in &h.counters {
+                    super::documents::claim_number(&tx.tx, series, *year, *last)?;
+                }
+            } else {
+                set_state(&tx.tx, "numbering_by", &format!("máy của {}", h.to_officer))?;
+            }
+            let mut all = current.handovers.clone();
+            all.push(signed.clone());
+            set_state(
+                &tx.tx,
+                "numbering_handovers",
+                &serde_json::to_string(&all).map_err(|e| Error::Json(e.to_string()))?,
+            )?;
+            let v = serde_json::json!({"n": h.n, "from": h.from, "to": h.to, "to_officer": h.to_officer,
+                "counters": h.counters});
+            tx.audit("numbering_handover", Some(&v))
         })
     }
 

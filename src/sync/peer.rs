@@ -17,7 +17,9 @@ use crate::domain::Kind;
 use crate::domain::account::NewAccount;
 use crate::error::{Error, Result};
 use crate::keyring::KdfParams;
-use crate::store::{Peer, PeerAck, PeerIn, PeerMerged, ProvinceKeys, Setup, Store, Version, VersionLine};
+use crate::store::{
+    Handover, Peer, PeerAck, PeerIn, PeerMerged, ProvinceKeys, Setup, SignedHandover, Store, Version, VersionLine,
+};
 
 /// A peer bundle's payload: every version of the records changed since what the others acknowledged.
 pub const VERSIONS_FILE: &str = "versions.jsonl.zst";
@@ -27,6 +29,8 @@ pub const INVITATION_FILE: &str = "invitation.json";
 /// The newest province bundle carrying the commune's decisions, as the province signed it (a
 /// decision bundle or a receipt): every laptop checks it again and applies the decisions it lacks.
 pub const DECISIONS_FILE: &str = "quyet-dinh.ptb";
+/// Every hand-over of the numbering of documents, in order, each signed by the laptop handing over.
+pub const NUMBERING_FILE: &str = "numbering.json";
 /// Peer bundles and invitations end in `.ptp`, so that the province's intake never takes them for a
 /// commune's bundle to the province (`.ptb`).
 pub const EXT: &str = "ptp";
@@ -103,6 +107,9 @@ pub struct Invitation {
     pub province_keys: Option<Enrollment>,
     /// Who numbers documents in the commune (its officer and installation).
     pub numbering_by: String,
+    /// Every hand-over of the numbering so far (the new laptop checks and applies them).
+    #[serde(default)]
+    pub numbering_handovers: Vec<SignedHandover>,
     /// A one-time secret: the new laptop's first bundle shows it, and the inviter then trusts its key.
     pub token: String,
 }
@@ -256,6 +263,7 @@ pub fn invite(
         accounts: copied,
         province_keys,
         numbering_by,
+        numbering_handovers: store.numbering()?.handovers,
         token: token.clone(),
     };
     let (signing, _) = store.sync_keys()?;
@@ -347,6 +355,9 @@ pub fn join(path: &Path, invitation: &Path, password: &str, kdf: KdfParams, now:
     let done = (|| {
         let peers: Vec<Peer> = inv.peers.iter().map(PeerEntry::peer).collect();
         store.join_commune(&peers, &inv.token, &inv.numbering_by)?;
+        if let Some(why) = take_handovers(&mut store, &inv.numbering_handovers)? {
+            return Err(Error::Refused(why));
+        }
         for a in inv.accounts.iter().filter(|a| a.username != inv.chief.username) {
             store.add_account_awaiting_password(&NewAccount {
                 username: a.username.clone(),
@@ -443,6 +454,11 @@ pub fn export(store: &mut Store, dir: &Path, now: DateTime<Utc>) -> Result<PeerE
     let mut files = vec![(VERSIONS_FILE.to_owned(), bundle::compress(&lines)?), (PEER_FILE.to_owned(), json)];
     if let Some(d) = store.decision_bundle()? {
         files.push((DECISIONS_FILE.to_owned(), d));
+    }
+    let numbering = store.numbering()?;
+    if !numbering.handovers.is_empty() {
+        let json = serde_json::to_vec(&numbering.handovers).map_err(|e| Error::Json(e.to_string()))?;
+        files.push((NUMBERING_FILE.to_owned(), json));
     }
     let (bytes, m, _) = bundle::write(m, &files, &signing, &recipients)?;
     let c = store.commune()?;
@@ -591,7 +607,96 @@ Hãy trao đổi với máy của Trưởng Công an xã trước, rồi để m
             Err(e) => merged.decisions_refused = Some(e.to_string()),
         }
     }
+    if m.files.iter().any(|f| f.path == NUMBERING_FILE) {
+        let list: Vec<SignedHandover> = serde_json::from_slice(verified.file(NUMBERING_FILE)?)
+            .map_err(|_| bundle::damaged("danh sách chuyển giao cấp số (numbering.json) không đọc được"))?;
+        if let Some(why) = take_handovers(store, &list)? {
+            merged.warnings.push(why);
+        }
+    }
     Ok(PeerImported { path: path.to_owned(), from, seq: m.seq, merged })
+}
+
+/// Hands the numbering of documents over to another laptop of the commune (the chief, on the
+/// laptop that numbers): from now on this laptop gives no number; `to` (its officer's name or the
+/// last 8 hex digits of its installation id) gives numbers once it takes in this laptop's next peer
+/// bundle, after the last numbers this register gave. In the meantime no laptop gives numbers, so
+/// two never hold the same number.
+pub fn hand_over(store: &mut Store, to: &str, now: DateTime<Utc>) -> Result<Handover> {
+    store.require(crate::Role::Chief, "chuyển việc cấp số văn bản sang máy khác")?;
+    if let Some(by) = store.numbering_elsewhere()? {
+        return Err(Error::Refused(format!(
+            "Máy này không cấp số văn bản ({by} cấp số): chỉ máy đang cấp số mới chuyển được việc cấp số sang máy khác."
+        )));
+    }
+    let wanted = crate::text::fold(to.trim());
+    let peer = store
+        .peers()?
+        .into_iter()
+        .find(|p| crate::text::fold(&p.officer) == wanted || short(p.installation_id) == wanted)
+        .ok_or_else(|| {
+            Error::field(
+                "to",
+                "Máy nhận việc cấp số",
+                format!(
+                    "máy này không biết máy nào của «{}» (xem phongtrao peer list)",
+                    crate::text::printable(to, 60)
+                ),
+            )
+        })?;
+    let current = store.numbering()?;
+    let h = Handover {
+        n: current.n + 1,
+        from: store.commune()?.installation_id,
+        to: peer.installation_id,
+        to_officer: peer.officer.clone(),
+        counters: store.doc_counters()?,
+        at: now.to_rfc3339(),
+    };
+    let json = serde_json::to_string(&h).map_err(|e| Error::Json(e.to_string()))?;
+    let (signing, _) = store.sync_keys()?;
+    let signature = signing.sign(json.as_bytes(), &format!("phongtrao numbering {}", h.n))?;
+    store.apply_handover(&h, &SignedHandover { json, signature })?;
+    Ok(h)
+}
+
+/// Applies the hand-overs of the numbering this laptop lacks, in order: each must follow the last
+/// one applied, come from the laptop that numbered, and carry that laptop's signature. Returns why
+/// one was not applied (the exchange says it; the records are taken in all the same).
+pub fn take_handovers(store: &mut Store, list: &[SignedHandover]) -> Result<Option<String>> {
+    let me = store.commune()?.installation_id;
+    for signed in list {
+        let current = store.numbering()?;
+        let Ok(h) = serde_json::from_str::<Handover>(&signed.json) else {
+            return Ok(Some("Một chuyển giao cấp số văn bản không đọc được; máy này không đổi máy cấp số.".into()));
+        };
+        if h.n <= current.n {
+            continue;
+        }
+        let bad = |why: &str| Ok(Some(format!("Chuyển giao cấp số văn bản số {} không được áp dụng: {why}.", h.n)));
+        if h.n != current.n + 1 {
+            return bad("máy này chưa nhận chuyển giao trước đó");
+        }
+        if current.holder.is_some_and(|x| x != h.from) {
+            return bad("không do máy đang cấp số lập");
+        }
+        let key = if h.from == me {
+            store.sync_keys()?.0.public_key()?
+        } else {
+            match store.peers()?.into_iter().find(|p| p.installation_id == h.from) {
+                Some(p) => PublicKey::parse(&p.sign_key)?,
+                None => return bad("do một máy mà máy này chưa biết lập"),
+            }
+        };
+        if key.verify(signed.json.as_bytes(), &signed.signature).is_err() {
+            return bad("chữ ký không đúng với khóa của máy lập");
+        }
+        if h.to != me && !store.peers()?.iter().any(|p| p.installation_id == h.to) {
+            return bad("máy nhận việc cấp số chưa được máy này biết");
+        }
+        store.apply_handover(&h, signed)?;
+    }
+    Ok(None)
 }
 
 /// Every line of `versions.jsonl`, each checked as the province checks a line: a known register,

@@ -839,3 +839,94 @@ fn the_invitation_copies_the_accounts_the_chief_chooses_without_their_passwords(
     let b = Store::unlock(&path, "tranvanbinh", "mat-khau-moi-cua-binh").unwrap();
     assert_eq!(b.session().unwrap().role, Role::Officer);
 }
+
+/// The chief hands the numbering over from the first laptop to the officer's: the first stops at
+/// once, the officer's gives numbers once it took the first's bundle in, after the first's last
+/// number (never the same number twice); the third laptop learns it from either; a number typed
+/// at a certification step is entered in the register only on the laptop that numbers; a forged
+/// hand-over is not applied.
+#[test]
+fn the_chief_hands_the_numbering_over_and_no_number_is_given_twice() {
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình", "Cường"]);
+    let target = phongtrao::store::DocTarget {
+        form: "bien-ban-hop",
+        series: "BB-CAX",
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
+        record: None,
+        period: None,
+    };
+    for _ in 0..3 {
+        l[0].store.issue_document(&target, |_| Ok(())).unwrap();
+    }
+    // A number typed elsewhere (a certification step's) is entered only where numbers are given.
+    let e = l[1].store.register_document(&target, 7, |_| Ok(())).unwrap_err();
+    assert!(e.to_string().contains("không cấp số văn bản"), "{e}");
+    assert!(l[1].store.issued_documents(10).unwrap().is_empty());
+    // Only the laptop that numbers hands over, and only to a laptop it knows.
+    let e = peer::hand_over(&mut l[1].store, "An", Utc::now()).unwrap_err();
+    assert!(e.to_string().contains("chỉ máy đang cấp số"), "{e}");
+    let e = peer::hand_over(&mut l[0].store, "Dũng", Utc::now()).unwrap_err();
+    assert!(e.to_string().contains("Dũng"), "{e}");
+    let h = peer::hand_over(&mut l[0].store, "bình", Utc::now()).unwrap();
+    assert_eq!((h.n, h.to_officer.as_str()), (1, "Bình"));
+    assert_eq!(h.counters, vec![("BB-CAX".to_owned(), 2026, 3)]);
+    // From now on neither gives a number until Bình's laptop takes the hand-over in.
+    assert!(l[0].store.issue_document(&target, |_| Ok(())).is_err());
+    assert!(l[1].store.issue_document(&target, |_| Ok(())).is_err());
+    assert_eq!(phongtrao::present::peer::numbering(&l[0].store).unwrap(), "máy của Bình");
+    let dir = w.dir.path().join("usb-so");
+    peer::exchange(&mut l[0].store, &dir, Utc::now()).unwrap();
+    peer::exchange(&mut l[1].store, &dir, Utc::now()).unwrap();
+    assert_eq!(phongtrao::present::peer::numbering(&l[1].store).unwrap(), "máy này");
+    let (d, _) = l[1].store.issue_document(&target, |_| Ok(())).unwrap();
+    assert_eq!(d.number_text(), "04/BB-CAX", "after the first laptop's last number");
+    l[1].store.register_document(&target, 9, |_| Ok(())).unwrap();
+    // Cường's laptop learns it from Bình's bundle (the chain and the signature checked).
+    peer::exchange(&mut l[2].store, &dir, Utc::now()).unwrap();
+    assert_eq!(phongtrao::present::peer::numbering(&l[2].store).unwrap(), "máy của Bình");
+    assert!(l[2].store.issue_document(&target, |_| Ok(())).is_err());
+    // A new laptop invited now by the chief's laptop knows that Bình's laptop numbers.
+    let inv = peer::invite(&mut l[0].store, &w.usb(), "Dũng", &[], Utc::now()).unwrap();
+    let d4 =
+        peer::join(&w.dir.path().join("may-dung.db"), &inv, PW, KdfParams::insecure_for_tests(), Utc::now()).unwrap();
+    assert_eq!(phongtrao::present::peer::numbering(&d4).unwrap(), "máy của Bình");
+    assert_eq!(d4.numbering().unwrap().n, 1);
+    // A forged hand-over (Cường's laptop claiming Bình's laptop gave it the numbering, signed by
+    // Cường's key) is not applied.
+    let n = l[2].store.numbering().unwrap();
+    let mut forged = phongtrao::store::Handover {
+        n: 2,
+        from: l[1].store.commune().unwrap().installation_id,
+        to: l[2].store.commune().unwrap().installation_id,
+        to_officer: "Cường".into(),
+        counters: Vec::new(),
+        at: Utc::now().to_rfc3339(),
+    };
+    let json = serde_json::to_string(&forged).unwrap();
+    let (key, _) = l[2].store.sync_keys().unwrap();
+    let mut list = n.handovers.clone();
+    list.push(phongtrao::store::SignedHandover { signature: key.sign(json.as_bytes(), "x").unwrap(), json });
+    assert_eq!(list.len(), 2);
+    let why = peer::take_handovers(&mut l[1].store, &list).unwrap().unwrap();
+    assert!(why.contains("chữ ký không đúng"), "{why}");
+    assert_eq!(phongtrao::present::peer::numbering(&l[1].store).unwrap(), "máy này");
+    assert_eq!(l[1].store.numbering().unwrap().n, 1);
+    // Nor one that does not come from the laptop that numbers now (Bình's), even well signed.
+    forged.from = l[0].store.commune().unwrap().installation_id;
+    let json = serde_json::to_string(&forged).unwrap();
+    let (key, _) = l[0].store.sync_keys().unwrap();
+    list[1] = phongtrao::store::SignedHandover { signature: key.sign(json.as_bytes(), "x").unwrap(), json };
+    let why = peer::take_handovers(&mut l[2].store, &list).unwrap().unwrap();
+    assert!(why.contains("không do máy đang cấp số lập"), "{why}");
+    assert_eq!(phongtrao::present::peer::numbering(&l[2].store).unwrap(), "máy của Bình");
+    let audit: Vec<String> = l[0]
+        .store
+        .audit_tail(1000)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .filter(|a| a == "numbering_handover")
+        .collect();
+    assert_eq!(audit.len(), 1);
+}

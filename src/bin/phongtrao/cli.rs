@@ -392,6 +392,13 @@ pub enum PeerCmd {
     /// Các máy của xã mà máy này biết, và máy cấp số văn bản
     #[command(help_template = TEMPLATE)]
     List,
+    /// Chuyển việc cấp số văn bản sang máy khác của xã (chỉ Trưởng Công an xã, ở máy đang cấp số)
+    #[command(help_template = TEMPLATE)]
+    Numbering {
+        /// Máy nhận việc cấp số: họ tên cán bộ dùng máy hoặc mã máy (8 chữ số cuối, xem phongtrao peer list)
+        #[arg(long, value_name = "MÁY")]
+        to: String,
+    },
     /// Các bản ghi có xung đột giữa các máy, từng trường
     #[command(help_template = TEMPLATE)]
     Conflicts {

@@ -806,6 +806,10 @@ fn peer(w: &mut impl Write, ctx: &Ctx, cmd: cli::PeerCmd) -> Result<()> {
                 }
             }
         }
+        cli::PeerCmd::Numbering { to } => {
+            let h = peer::hand_over(&mut store, &to, now)?;
+            say(w, present::handed_over(&h))?;
+        }
         cli::PeerCmd::Resolve { id, keep, take } => {
             let base = (keep.max(1) - 1) as usize;
             let mut fields = std::collections::BTreeMap::new();
