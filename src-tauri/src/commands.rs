@@ -875,13 +875,23 @@ pub async fn sheet_sources(state: State<'_, Shared>) -> Result<phongtrao::presen
     with_store(&state, |_| Ok(phongtrao::present::sheet::sources()))
 }
 
-/// "Xuất Excel": the list as shown (search, filters, sort; every page) into the print folder.
+/// "Xuất Excel": the list as shown (search, filters, sort; every page) into the print folder, its
+/// progress sent on `progress` as the core tells it (the window's progress bar).
 #[tauri::command]
 #[specta::specta]
-pub async fn sheet_export(state: State<'_, Shared>, kind: Kind, args: view::ListArgs) -> Result<String> {
+pub async fn sheet_export(
+    state: State<'_, Shared>,
+    kind: Kind,
+    args: view::ListArgs,
+    progress: tauri::ipc::Channel<phongtrao::present::sheet::ExportProgress>,
+) -> Result<String> {
     with_store(&state, |s| {
         let dir = phongtrao::print::save::default_dir();
-        Ok(phongtrao::sheet::export::export_to_folder(s, kind, &args.query(), &dir)?.display().to_string())
+        let path = phongtrao::present::sheet::export(s, kind, &args.query(), &dir, &mut |p| {
+            // A window closed meanwhile does not stop the export.
+            let _ = progress.send(p);
+        })?;
+        Ok(path.display().to_string())
     })
 }
 

@@ -1,14 +1,15 @@
 //! Spreadsheet imports and exports as told to the officer: what an import did or would do, and what
 //! to do next.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::domain::Kind;
 use crate::error::Result;
 use crate::sheet::import::{ImportMode, ImportOptions, ImportReport, import_file};
-use crate::store::Store;
+use crate::sheet::{Progress, Stage};
+use crate::store::{ListQuery, Store};
 use crate::text::format_int;
 
 /// An import as the window shows it: what happened, told in sentences, and the details.
@@ -35,6 +36,53 @@ pub fn sources() -> Sources {
     let files = crate::fsutil::files_in(&drives, &crate::fsutil::SPREADSHEETS, 50);
     let text = |v: Vec<std::path::PathBuf>| v.iter().map(|p| p.display().to_string()).collect();
     Sources { drives: text(drives), files: text(files) }
+}
+
+/// How far a long export has got, as the window's progress bar shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExportProgress {
+    /// The whole export's share done, in thousandths.
+    pub permille: u16,
+    pub text: String,
+}
+
+/// Each stage's share of the bar, in thousandths, from where it starts. Measured in the window (debug
+/// build) on 15,001 areas: reading took two fifths of the time, making the rows and writing them a
+/// fifth each, compressing and saving the file a quarter (it reports nothing on the way: the bar waits
+/// at three quarters with its words).
+fn stage_span(stage: Stage) -> (u16, u16) {
+    match stage {
+        Stage::Reading => (0, 350),
+        Stage::Preparing => (350, 200),
+        Stage::Writing => (550, 200),
+        Stage::Saving => (750, 250),
+    }
+}
+
+/// An export's progress in words, for the register `kind`.
+pub fn export_progress(kind: Kind, p: Progress) -> ExportProgress {
+    let (start, span) = stage_span(p.stage);
+    let within = (span as usize * p.done.min(p.total)).checked_div(p.total).unwrap_or(0) as u16;
+    let rows = || format!("{} / {}", format_int(p.done as i64), format_int(p.total as i64));
+    let text = match p.stage {
+        Stage::Reading => format!("Đang đọc sổ {}…", kind.label()),
+        Stage::Preparing => format!("Đang chuẩn bị {} dòng…", rows()),
+        Stage::Writing => format!("Đang ghi {} dòng vào bảng tính…", rows()),
+        Stage::Saving => "Đang nén và lưu tệp…".to_owned(),
+    };
+    ExportProgress { permille: start + within, text }
+}
+
+/// "Xuất Excel": the list as shown into `dir`, telling its progress as it goes; returns the path written.
+pub fn export(
+    store: &Store,
+    kind: Kind,
+    q: &ListQuery,
+    dir: &Path,
+    progress: &mut dyn FnMut(ExportProgress),
+) -> Result<PathBuf> {
+    crate::sheet::export::export_to_folder(store, kind, q, dir, &mut |p| progress(export_progress(kind, p)))
 }
 
 /// "Nhập từ Excel": reads the file and previews or imports it as `opts` says.

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::import::{ID_HEADER, importable_fields};
-use super::{Cell, Sheet, write_xlsx};
+use super::{Cell, Progress, Sheet, Stage, report_row, write_xlsx, write_xlsx_with};
 use crate::date;
 use crate::domain::{Field, FieldType, Kind, Record};
 use crate::error::Result;
@@ -51,6 +51,17 @@ fn cell(f: &Field, v: Option<&Value>, names: &Names<'_>) -> Cell {
 
 /// The list of `kind` that `q` selects, as a sheet.
 pub fn register_sheet(store: &Store, kind: Kind, q: &ListQuery) -> Result<Sheet> {
+    register_sheet_with(store, kind, q, &mut |_| {})
+}
+
+/// [`register_sheet`], reporting its progress (reading, then each row made).
+pub fn register_sheet_with(
+    store: &Store,
+    kind: Kind,
+    q: &ListQuery,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Sheet> {
+    progress(Progress::stage(Stage::Reading));
     let fields = importable_fields(store, kind)?;
     let q = ListQuery { limit: None, offset: 0, include_deleted: false, ..q.clone() };
     let records = store.list(kind, &q)?.records;
@@ -66,9 +77,11 @@ pub fn register_sheet(store: &Store, kind: Kind, q: &ListQuery) -> Result<Sheet>
     let names = Names::new(store);
     let mut headers: Vec<String> = used.iter().map(|f| f.label.clone()).collect();
     headers.push(ID_HEADER.into());
-    let rows = records.iter().map(|r: &Record| {
+    let total = records.len();
+    let rows = records.iter().enumerate().map(|(i, r): (usize, &Record)| {
         let mut row: Vec<Cell> = used.iter().map(|f| cell(f, r.data.get(&f.key), &names)).collect();
         row.push(Cell::Text(r.id.to_string()));
+        report_row(progress, Stage::Preparing, i + 1, total);
         row
     });
     Ok(Sheet { name: sheet_name(kind), headers, rows: rows.collect() })
@@ -76,9 +89,20 @@ pub fn register_sheet(store: &Store, kind: Kind, q: &ListQuery) -> Result<Sheet>
 
 /// Writes the list of `kind` that `q` selects to `out` (atomically); returns how many records.
 pub fn export_register(store: &Store, kind: Kind, q: &ListQuery, out: &Path) -> Result<usize> {
-    let sheet = register_sheet(store, kind, q)?;
+    export_register_with(store, kind, q, out, &mut |_| {})
+}
+
+/// [`export_register`], reporting its progress.
+pub fn export_register_with(
+    store: &Store,
+    kind: Kind,
+    q: &ListQuery,
+    out: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<usize> {
+    let sheet = register_sheet_with(store, kind, q, progress)?;
     let n = sheet.rows.len();
-    write_xlsx(&[sheet], out)?;
+    write_xlsx_with(&[sheet], out, progress)?;
     Ok(n)
 }
 
@@ -96,9 +120,15 @@ pub fn export_all(store: &Store, out: &Path) -> Result<Vec<(Kind, usize)>> {
 }
 
 /// "Xuất Excel" in the window: the list into `dir` (the print folder), named after the register and
-/// the day, never replacing a file; returns the path written.
-pub fn export_to_folder(store: &Store, kind: Kind, q: &ListQuery, dir: &Path) -> Result<std::path::PathBuf> {
-    let sheet = register_sheet(store, kind, q)?;
+/// the day, never replacing a file, reporting its progress; returns the path written.
+pub fn export_to_folder(
+    store: &Store,
+    kind: Kind,
+    q: &ListQuery,
+    dir: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<std::path::PathBuf> {
+    let sheet = register_sheet_with(store, kind, q, progress)?;
     let name = super::file_name(kind.label(), chrono::Local::now().date_naive());
-    super::write_xlsx_new(&[sheet], dir, &name)
+    super::write_xlsx_new_with(&[sheet], dir, &name, progress)
 }

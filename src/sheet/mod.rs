@@ -54,6 +54,41 @@ impl Cell {
     }
 }
 
+/// How far an export has got, for a progress bar: its stage and, in the stages that go row by row,
+/// `done` rows of `total` (reported about a hundred times a stage, and at its last row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// The stages of an export, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// The records are read from the store (one query: no rows counted).
+    Reading,
+    /// Each record's row is made: labels, linked records' names, dates.
+    Preparing,
+    /// The rows are written into the workbook.
+    Writing,
+    /// The workbook is compressed and the file written (no rows counted).
+    Saving,
+}
+
+impl Progress {
+    pub(crate) fn stage(stage: Stage) -> Progress {
+        Progress { stage, done: 0, total: 0 }
+    }
+}
+
+/// Reports row `done` of `total` of `stage` when it moves the bar by a hundredth, and at the last row.
+pub(crate) fn report_row(progress: &mut dyn FnMut(Progress), stage: Stage, done: usize, total: usize) {
+    if done == total || (done > 0 && done * 100 / total.max(1) != (done - 1) * 100 / total.max(1)) {
+        progress(Progress { stage, done, total });
+    }
+}
+
 /// One worksheet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sheet {
@@ -108,17 +143,34 @@ pub fn file_name(what: &str, on: NaiveDate) -> String {
 /// Writes the sheets into `dir` under `name`, never replacing a file there (`name-2.xlsx`…);
 /// returns the path written.
 pub fn write_xlsx_new(sheets: &[Sheet], dir: &Path, name: &str) -> Result<std::path::PathBuf> {
+    write_xlsx_new_with(sheets, dir, name, &mut |_| {})
+}
+
+/// [`write_xlsx_new`], reporting its progress.
+pub fn write_xlsx_new_with(
+    sheets: &[Sheet],
+    dir: &Path,
+    name: &str,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<std::path::PathBuf> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    crate::fsutil::write_new(&dir.join(name), &workbook(sheets)?)
+    crate::fsutil::write_new(&dir.join(name), &workbook(sheets, progress)?)
 }
 
 /// Writes the sheets as one .xlsx file (atomically).
 pub fn write_xlsx(sheets: &[Sheet], out: &Path) -> Result<()> {
-    crate::fsutil::write_atomic(out, &workbook(sheets)?)
+    write_xlsx_with(sheets, out, &mut |_| {})
+}
+
+/// [`write_xlsx`], reporting its progress.
+pub fn write_xlsx_with(sheets: &[Sheet], out: &Path, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+    crate::fsutil::write_atomic(out, &workbook(sheets, progress)?)
 }
 
 /// The sheets as the bytes of one .xlsx file.
-fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
+fn workbook(sheets: &[Sheet], progress: &mut dyn FnMut(Progress)) -> Result<Vec<u8>> {
+    let total: usize = sheets.iter().map(|s| s.rows.len()).sum();
+    let mut done = 0;
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold().set_text_wrap();
     let date = Format::new().set_num_format("dd/mm/yyyy");
@@ -162,11 +214,14 @@ fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
                     }
                 }
             }
+            done += 1;
+            report_row(progress, Stage::Writing, done, total);
         }
         ws.set_freeze_panes(1, 0).map_err(|_| failed())?;
         if !s.rows.is_empty() {
             ws.autofilter(0, 0, s.rows.len() as u32, s.headers.len().saturating_sub(1) as u16).map_err(|_| failed())?;
         }
     }
+    progress(Progress::stage(Stage::Saving));
     wb.save_to_buffer().map_err(|_| failed())
 }

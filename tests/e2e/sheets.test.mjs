@@ -3,7 +3,9 @@
 // window offers it, previews it with every bad cell named by row and column, saves nothing; the
 // officer fixes the file and imports it; the same file again changes nothing. Then a filtered list
 // is exported to .xlsx, read back with Debian's openpyxl (a reader that is not ours), and the
-// template is written. What the window shows is checked as text and in screenshots.
+// template is written. Last, a list of 15,000 areas with a column the officer maps by hand is
+// imported, and its export shows its progress. What the window shows is checked as text and in
+// screenshots.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -169,5 +171,68 @@ print(len(rows) - 1, rows[1][3], type(rows[1][6]).__name__)
     // The yearly report's 16 indicators (the reference list, with the plan's targets beside them).
     assert.equal(read, `16 ${year} int`);
     await d.screenshot(path.join(shots, "53-sheet-report-figures.png"));
+  });
+
+  it("maps a column it did not recognise, imports 15,000 areas, and shows a long export's progress", async () => {
+    // A commune's long list of areas, one column headed in the officer's own words.
+    const N = 15000;
+    const lines = ["Tên khu dân cư;Loại khu dân cư;Số hộ gia đình;Số nhân khẩu;Người đứng đầu thôn"];
+    for (let i = 1; i <= N; i++) lines.push(`Thôn số ${i};Thôn;${100 + (i % 50)};${400 + (i % 200)};Trưởng thôn ${i}`);
+    fs.writeFileSync(path.join(stick, "khu-dan-cu.csv"), lines.join("\r\n") + "\r\n");
+    await d.click("[data-test=nav-area]");
+    await d.find("[data-test=list-search]");
+    await d.click("[data-test=sheet-import]");
+    await d.type("[data-test=sheet-path]", path.join(stick, "khu-dan-cu.csv"));
+    await d.click("[data-test=sheet-preview]");
+    await d.findText("[data-test=sheet-result]", `nếu nhập sẽ thêm ${N.toLocaleString("vi-VN")}`, 60000);
+    await d.findText("[data-test=sheet-result]", "Cột không nhận ra (bỏ qua): «Người đứng đầu thôn»");
+    // The officer says what the column is, and previews again: nothing left unrecognised.
+    await d.select("[data-test=sheet-map]", "head");
+    await d.screenshot(path.join(shots, "54-sheet-map-column.png"));
+    assert.equal(await d.text("[data-test=sheet-save]"), `Nhập ${N.toLocaleString("vi-VN")} dòng`);
+    await d.clickText("[data-test=sheet-result] button", "Xem trước lại");
+    await d.until("the column mapped", async () => (await d.count("[data-test=sheet-map]")) === 0, 60000);
+    await d.click("[data-test=sheet-save]");
+    await d.findText("[data-test=sheet-result]", `Đã nhập ${N.toLocaleString("vi-VN")} dòng vào sổ khu dân cư: thêm ${N.toLocaleString("vi-VN")}`, 60000);
+    const one = JSON.parse(run(db, ["list", "area", "--search", "Thôn số 1234", "--json"]));
+    assert.equal(one.find((a) => a.title === "Thôn số 1234")?.head, "Trưởng thôn 1234", "the mapped column was read");
+
+    // The whole list, 15,001 areas, exported: the bar moves forward and says what is being done, in
+    // Vietnamese, then goes once the file is written. What the window shows is recorded as it changes.
+    await d.exec(`window.__progress = [];
+      new MutationObserver(() => {
+        const el = document.querySelector("[data-test=sheet-progress]");
+        const seen = window.__progress;
+        if (!el) { if (seen.length && seen.at(-1) !== "gone") seen.push("gone"); return; }
+        const now = el.querySelector("progress").value + " " + el.textContent.trim();
+        if (seen.at(-1) !== now) seen.push(now);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });`);
+    await d.click("[data-test=sheet-export]");
+    // The bar as the officer sees it (a few seconds in this debug build), kept only if it was on
+    // screen before and after the picture.
+    const onScreen = () => d.exec(`return !!document.querySelector("[data-test=sheet-progress]")`);
+    if (await d.find("[data-test=sheet-progress]", 1500).then(() => true, () => false)) {
+      const shot = path.join(dir, "progress.png");
+      await d.screenshot(shot);
+      if (await onScreen()) fs.copyFileSync(shot, path.join(shots, "55-sheet-export-progress.png"));
+    }
+    await d.findText("[data-test=sheet-saved]", "khu-dan-cu_", 60000);
+    assert.equal(await d.count("[data-test=sheet-progress]"), 0, "the bar is gone once the file is written");
+    const seen = await d.exec("return window.__progress");
+    assert.ok(seen.length >= 10, seen.join("\n"));
+    assert.equal(seen[0].replace(/^\d+ /, ""), "Đang đọc sổ khu dân cư…");
+    const all = (N + 1).toLocaleString("vi-VN");
+    assert.ok(seen.some((s) => s.endsWith(`Đang chuẩn bị ${all} / ${all} dòng…`)), seen.join("\n"));
+    assert.ok(seen.some((s) => / Đang ghi [\d.]+ \/ [\d.]+ dòng vào bảng tính…$/.test(s) && s.endsWith(` / ${all} dòng vào bảng tính…`)), seen.join("\n"));
+    assert.ok(seen.some((s) => s.endsWith("Đang nén và lưu tệp…")), seen.join("\n"));
+    assert.equal(seen.at(-1), "gone");
+    const values = seen.slice(0, -1).map((s) => Number(s.split(" ")[0]));
+    assert.ok(values.every((v, i) => i === 0 || v >= values[i - 1]), `the bar only moves forward: ${values}`);
+    const file = fs.readdirSync(folder).find((f) => /^khu-dan-cu_\d{4}-\d{2}-\d{2}\.xlsx$/.test(f));
+    const rows = execFileSync("/usr/bin/python3", ["-c", `
+import sys, openpyxl
+print(openpyxl.load_workbook(sys.argv[1], read_only=True).worksheets[0].max_row - 1)
+`, path.join(folder, file)]).toString().trim();
+    assert.equal(rows, String(N + 1));
   });
 });

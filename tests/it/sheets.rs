@@ -8,8 +8,9 @@ use std::path::Path;
 use phongtrao::demo::{DemoOptions, demo_setup, generate};
 use phongtrao::domain::{self, Kind};
 use phongtrao::keyring::KdfParams;
-use phongtrao::sheet::export::{export_all, export_register, kinds};
+use phongtrao::sheet::export::{export_all, export_register, export_register_with, kinds};
 use phongtrao::sheet::import::{ImportMode, ImportOptions, ImportReport, import_file};
+use phongtrao::sheet::{Progress, Stage};
 use phongtrao::store::{ListQuery, Store};
 use phongtrao::{NewAccount, Role};
 use serde_json::Value;
@@ -518,4 +519,46 @@ fn the_dashboard_and_the_yearly_report_export_to_xlsx() {
         assert_eq!(row[4].to_string(), r.label);
         assert_eq!(row[9], Data::Float(r.quarters.iter().sum::<i64>() as f64));
     }
+}
+
+/// A long export tells its progress: reading, each row made, each row written, then saving; the rows
+/// counted up to the list's size, about a hundred reports a stage however long the list; the window's
+/// bar (`present::sheet`) only moves forward and says the rows in Vietnamese; an empty list too.
+#[test]
+fn an_export_reports_its_progress_stage_by_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    let mut seen: Vec<Progress> = Vec::new();
+    let file = dir.path().join("hoat-dong.xlsx");
+    let n = export_register_with(&store, Kind::Activity, &ListQuery::default(), &file, &mut |p| seen.push(p)).unwrap();
+    assert!(n > 200, "the demo's activities: {n}");
+    let stages: Vec<Stage> = seen.iter().map(|p| p.stage).collect();
+    assert!(stages.windows(2).all(|w| w[0] <= w[1]), "stages in order: {stages:?}");
+    assert_eq!((stages.first(), stages.last()), (Some(&Stage::Reading), Some(&Stage::Saving)));
+    for stage in [Stage::Preparing, Stage::Writing] {
+        let rows: Vec<&Progress> = seen.iter().filter(|p| p.stage == stage).collect();
+        assert!(rows.iter().all(|p| p.total == n), "{stage:?}");
+        assert!(rows.windows(2).all(|w| w[0].done < w[1].done), "{stage:?} counts up");
+        assert_eq!(rows.last().unwrap().done, n, "{stage:?} ends at the last row");
+        assert!((50..=101).contains(&rows.len()), "{stage:?}: {} reports for {n} rows", rows.len());
+    }
+
+    let shown: Vec<_> = seen.iter().map(|p| phongtrao::present::sheet::export_progress(Kind::Activity, *p)).collect();
+    assert!(shown.windows(2).all(|w| w[0].permille <= w[1].permille), "the bar never goes back");
+    assert!(shown.last().unwrap().permille < 1000, "full only once the file is written");
+    assert_eq!(shown[0].text, "Đang đọc sổ hoạt động…");
+    let total = phongtrao::text::format_int(n as i64);
+    assert!(shown.iter().any(|v| v.text == format!("Đang chuẩn bị {total} / {total} dòng…")), "{shown:?}");
+    assert!(shown.iter().any(|v| v.text == format!("Đang ghi {total} / {total} dòng vào bảng tính…")));
+    assert_eq!(shown.last().unwrap().text, "Đang nén và lưu tệp…");
+
+    // The window's export: the same reports, into the print folder; a search that finds nothing
+    // reads and saves, with no row to count.
+    let mut window = Vec::new();
+    let q = ListQuery { search: Some("không có hoạt động nào tên này".into()), ..ListQuery::default() };
+    let out =
+        phongtrao::present::sheet::export(&store, Kind::Activity, &q, dir.path(), &mut |v| window.push(v)).unwrap();
+    assert!(out.exists());
+    let texts: Vec<&str> = window.iter().map(|v| v.text.as_str()).collect();
+    assert_eq!(texts, ["Đang đọc sổ hoạt động…", "Đang nén và lưu tệp…"]);
 }
