@@ -247,7 +247,38 @@ fn files_that_cannot_be_read_are_refused_with_a_reason_and_save_nothing() {
     assert!(e.contains("tối đa 20.000 dòng") && e.contains("Chưa lưu gì"), "{e}");
     let e = import_file(&mut store, Kind::Cert, &p, &opts(ImportMode::All)).unwrap_err().to_string();
     assert!(e.contains("chỉ thay đổi qua từng bước xét"), "{e}");
+
+    // The same as workbooks: an .xlsx whose sheet is empty, one with a header and no row, and one of
+    // 100,000 rows (read as a stream: refused when the limit is passed, not after holding it all).
+    let book = |name: &str, rows: usize| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Danh sách").unwrap();
+        if rows > 0 {
+            for (c, h) in ["Tên khu dân cư", "Loại khu dân cư", "Số hộ gia đình", "Số nhân khẩu"].iter().enumerate() {
+                ws.write_string(0, c as u16, *h).unwrap();
+            }
+        }
+        for r in 1..rows as u32 {
+            ws.write_string(r, 0, format!("Thôn {r}")).unwrap();
+            ws.write_string(r, 1, "Thôn").unwrap();
+            ws.write_number(r, 2, 1.0).unwrap();
+            ws.write_number(r, 3, 1.0).unwrap();
+        }
+        let p = dir.path().join(name);
+        wb.save(&p).unwrap();
+        p
+    };
+    for (p, says) in [
+        (book("trang-trong.xlsx", 0), "Trang tính «Danh sách» của tệp «trang-trong.xlsx» không có dòng dữ liệu nào"),
+        (book("chi-tieu-de.xlsx", 1), "không có dòng dữ liệu nào"),
+        (book("100000.xlsx", 100_001), "tối đa 20.000 dòng"),
+    ] {
+        let e = import_file(&mut store, Kind::Area, &p, &opts(ImportMode::All)).unwrap_err().to_string();
+        assert!(e.contains(says), "{}: {e}", p.display());
+    }
     assert_eq!(store.last_seq().unwrap(), seq);
+    assert!(store.list(Kind::Area, &ListQuery::default()).unwrap().records.is_empty(), "nothing saved");
 }
 
 #[test]
