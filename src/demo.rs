@@ -1318,6 +1318,20 @@ impl Gen {
     }
 
     fn gen_units(&mut self, areas: &[AreaInfo]) -> Vec<UnitInfo> {
+        // Organisations and firms: a kind of body, then a brand ("Hợp tác xã cà phê Hoàng Ân").
+        const COOPERATIVES: [&str; 3] =
+            ["Hợp tác xã nông nghiệp dịch vụ", "Quỹ tín dụng nhân dân", "Hợp tác xã cà phê"];
+        const LARGE_FIRMS: [&str; 3] =
+            ["Công ty TNHH MTV Cao su", "Công ty Cổ phần Thủy điện", "Công ty Cổ phần Chế biến tinh bột sắn"];
+        const SMALL_FIRMS: [&str; 4] = [
+            "Công ty TNHH Thương mại – Dịch vụ",
+            "Doanh nghiệp tư nhân",
+            "Công ty TNHH Xây dựng",
+            "Công ty TNHH Vận tải",
+        ];
+        fn branded(bodies: &'static [&'static str]) -> impl FnMut(&mut Rng) -> String {
+            |r| format!("{} {}", r.pick(bodies), r.pick(BRANDS))
+        }
         let c = self.commune.clone();
         let bare = self.bare.clone();
         // (kind, category, school)
@@ -1351,31 +1365,9 @@ impl Gen {
                     let pool = [format!("Đồn Biên phòng {bare}"), format!("Ban Chỉ huy quân sự {c}")];
                     self.unique(|r| r.pick(&pool).clone(), " số ")
                 }
-                "to_chuc_khac" => self.unique(
-                    |r| match r.below(3) {
-                        0 => format!("Hợp tác xã nông nghiệp dịch vụ {}", r.pick(BRANDS)),
-                        1 => format!("Quỹ tín dụng nhân dân {}", r.pick(BRANDS)),
-                        _ => format!("Hợp tác xã cà phê {}", r.pick(BRANDS)),
-                    },
-                    " số ",
-                ),
-                "doanh_nghiep_vua_lon" => self.unique(
-                    |r| match r.below(3) {
-                        0 => format!("Công ty TNHH MTV Cao su {}", r.pick(BRANDS)),
-                        1 => format!("Công ty Cổ phần Thủy điện {}", r.pick(BRANDS)),
-                        _ => format!("Công ty Cổ phần Chế biến tinh bột sắn {}", r.pick(BRANDS)),
-                    },
-                    " số ",
-                ),
-                "doanh_nghiep_nho" => self.unique(
-                    |r| match r.below(4) {
-                        0 => format!("Công ty TNHH Thương mại – Dịch vụ {}", r.pick(BRANDS)),
-                        1 => format!("Doanh nghiệp tư nhân {}", r.pick(BRANDS)),
-                        2 => format!("Công ty TNHH Xây dựng {}", r.pick(BRANDS)),
-                        _ => format!("Công ty TNHH Vận tải {}", r.pick(BRANDS)),
-                    },
-                    " số ",
-                ),
+                "to_chuc_khac" => self.unique(branded(&COOPERATIVES), " số "),
+                "doanh_nghiep_vua_lon" => self.unique(branded(&LARGE_FIRMS), " số "),
+                "doanh_nghiep_nho" => self.unique(branded(&SMALL_FIRMS), " số "),
                 "mam_non" => self.unique(|r| format!("Trường Mầm non {}", r.pick(PRESCHOOLS)), " số "),
                 "tieu_hoc" => self.unique(|r| format!("Trường Tiểu học {}", r.pick(PRIMARY)), " số "),
                 "thcs" => self.unique(|r| format!("Trường Trung học cơ sở {}", r.pick(SECONDARY)), " số "),
