@@ -255,7 +255,8 @@ fn files_that_cannot_be_read_are_refused_with_a_reason_and_save_nothing() {
         let ws = wb.add_worksheet();
         ws.set_name("Danh sách").unwrap();
         if rows > 0 {
-            for (c, h) in ["Tên khu dân cư", "Loại khu dân cư", "Số hộ gia đình", "Số nhân khẩu"].iter().enumerate() {
+            for (c, h) in ["Tên khu dân cư", "Loại khu dân cư", "Số hộ gia đình", "Số nhân khẩu"].iter().enumerate()
+            {
                 ws.write_string(0, c as u16, *h).unwrap();
             }
         }
