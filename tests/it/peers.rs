@@ -930,3 +930,156 @@ fn the_chief_hands_the_numbering_over_and_no_number_is_given_twice() {
         .collect();
     assert_eq!(audit.len(), 1);
 }
+
+/// A peer bundle as the receiving laptop decrypts it: its manifest and every file.
+fn unpack_peer(to: &mut Store, bytes: &[u8]) -> (phongtrao::sync::bundle::Manifest, BTreeMap<String, Vec<u8>>) {
+    let (_, age) = to.sync_keys().unwrap();
+    let id: age::x25519::Identity = age.parse().unwrap();
+    let plain = age::decrypt(&id, bytes).unwrap();
+    let mut files = BTreeMap::new();
+    for e in tar::Archive::new(&plain[..]).entries().unwrap() {
+        let mut e = e.unwrap();
+        let path = e.path().unwrap().to_string_lossy().into_owned();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
+        files.insert(path, data);
+    }
+    (serde_json::from_slice(&files["manifest.json"]).unwrap(), files)
+}
+
+/// Hostile peer bundles, in the style of `sync_attacks.rs`: bit flips at 64 places (2 bits each),
+/// truncations at 14 lengths, junk after the end, an empty and an oversized file, and bundles a
+/// laptop of the commune could sign (its key is trusted) carrying lines no laptop writes: a version
+/// whose vector does not hold its own stamp, control characters, more lines than the signed counts,
+/// counts over the bound, a record of two registers, a file that is not zstd, a `peer.json` that is
+/// not one. Each is refused with a Vietnamese message and its code, no English, and the receiving
+/// laptop's records, change numbers and audit log are as they were; the genuine bundle then goes in.
+#[test]
+fn hostile_peer_bundles_are_refused_and_change_nothing() {
+    use phongtrao::sync::bundle;
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình"]);
+    for i in 0..5 {
+        area(&mut l[0].store, &format!("Thôn thử {i}"));
+    }
+    let dir = w.dir.path().join("hostile");
+    let good = peer::export(&mut l[0].store, &dir, Utc::now()).unwrap().path;
+    let bytes = std::fs::read(&good).unwrap();
+    let (signing, _) = l[0].store.sync_keys().unwrap();
+    let recipients: Vec<age::x25519::Recipient> = l
+        .iter_mut()
+        .map(|x| x.store.sync_keys().unwrap().1.parse::<age::x25519::Identity>().unwrap().to_public())
+        .collect();
+    let b = &mut l[1].store;
+    let state = |s: &Store| (shown(s), s.last_seq().unwrap(), s.audit_tail(5).unwrap());
+    let before = state(b);
+    let mut n = 0;
+    let mut refuse = |b: &mut Store, name: &str, data: &[u8], codes: &[&str]| {
+        let p = dir.join(format!("{name}.ptp"));
+        std::fs::write(&p, data).unwrap();
+        let e = peer::import(b, &p, Utc::now()).expect_err(name);
+        assert!(codes.is_empty() || codes.contains(&e.code()), "{name}: {} {e}", e.code());
+        let m = e.to_string();
+        assert!(!m.contains("error") && !m.contains("failed") && !m.contains("invalid"), "{name}: English in «{m}»");
+        assert_eq!(state(b), before, "{name} changed the store");
+        std::fs::remove_file(&p).unwrap();
+        n += 1;
+    };
+    for i in 0..64 {
+        for bit in [0x01u8, 0x80] {
+            let mut x = bytes.clone();
+            let at = (i * (bytes.len() - 1)) / 63;
+            x[at] ^= bit;
+            refuse(b, &format!("lat-{at}-{bit}"), &x, &[]);
+        }
+    }
+    for cut in [
+        0,
+        1,
+        10,
+        21,
+        22,
+        50,
+        100,
+        200,
+        400,
+        800,
+        bytes.len() / 2,
+        bytes.len() - 100,
+        bytes.len() - 17,
+        bytes.len() - 1,
+    ] {
+        refuse(b, &format!("cat-{cut}"), &bytes[..cut.min(bytes.len())], &[]);
+    }
+    let mut junk = bytes.clone();
+    junk.extend_from_slice(b"rac sau cuoi tep");
+    refuse(b, "rac", &junk, &["bundle_damaged", "bundle_forbidden_entry"]);
+    // Oversized: a sparse file over the bound is refused before it is read.
+    let big = dir.join("lon.ptp");
+    std::fs::File::create(&big).unwrap().set_len(300 << 20).unwrap();
+    let e = peer::import(b, &big, Utc::now()).unwrap_err();
+    assert_eq!(e.code(), "bundle_too_large", "{e}");
+    std::fs::remove_file(&big).unwrap();
+
+    // Signed by a laptop of the commune (trusted), with payloads no laptop writes.
+    let (m, files) = unpack_peer(b, &bytes);
+    let text = String::from_utf8(zstd::decode_all(&files[peer::VERSIONS_FILE][..]).unwrap()).unwrap();
+    let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let seal = |lines: &[String],
+                counts: Option<BTreeMap<String, u64>>,
+                versions: Option<Vec<u8>>,
+                peer_json: Option<&[u8]>| {
+        let mut m = m.clone();
+        m.counts = counts.unwrap_or_else(|| {
+            let mut c = BTreeMap::new();
+            for l in lines {
+                let k = if l.contains("\"data\":null") { "deleted" } else { "area" };
+                *c.entry(k.to_owned()).or_insert(0) += 1;
+            }
+            c
+        });
+        let payload = versions.unwrap_or_else(|| bundle::compress((lines.join("\n") + "\n").as_bytes()).unwrap());
+        let peer_file = peer_json.map_or_else(|| files[peer::PEER_FILE].clone(), <[u8]>::to_vec);
+        bundle::write(
+            m,
+            &[(peer::VERSIONS_FILE.into(), payload), (peer::PEER_FILE.into(), peer_file)],
+            &signing,
+            &recipients,
+        )
+        .unwrap()
+        .0
+    };
+    let bump = |l: &str, from: &str, to: &str| l.replacen(from, to, 1);
+    let first = &lines[0];
+    let hlc = first.split("\"hlc\":").nth(1).unwrap().split(',').next().unwrap().to_owned();
+    let later = (hlc.parse::<u64>().unwrap() + 1).to_string();
+    let mut wrong_vv = lines.clone();
+    wrong_vv[0] = bump(first, &format!("\"hlc\":{hlc}"), &format!("\"hlc\":{later}"));
+    refuse(b, "vv", &seal(&wrong_vv, None, None, None), &["bundle_damaged"]);
+    let mut control = lines.clone();
+    control[0] = bump(first, "Thôn thử", "Thôn\\u001b[31m thử");
+    refuse(b, "dieu-khien", &seal(&control, None, None, None), &["bundle_forbidden_entry"]);
+    let mut extra = lines.clone();
+    extra.push(lines[1].clone());
+    let honest = {
+        let mut c = BTreeMap::new();
+        c.insert("area".to_owned(), lines.len() as u64);
+        c
+    };
+    refuse(b, "thua-dong", &seal(&extra, Some(honest), None, None), &["bundle_counts"]);
+    let mut huge = BTreeMap::new();
+    huge.insert("area".to_owned(), 10_000_000);
+    refuse(b, "dem-qua-lon", &seal(&lines, Some(huge), None, None), &["bundle_too_large"]);
+    let mut two_kinds = lines.clone();
+    two_kinds.push(bump(&lines[0], "\"kind\":\"area\"", "\"kind\":\"unit\""));
+    let mut c = BTreeMap::new();
+    c.insert("area".to_owned(), lines.len() as u64);
+    c.insert("unit".to_owned(), 1);
+    refuse(b, "hai-loai", &seal(&two_kinds, Some(c), None, None), &["bundle_counts", "bundle_damaged"]);
+    refuse(b, "khong-zstd", &seal(&lines, None, Some(b"khong phai zstd".to_vec()), None), &["bundle_damaged"]);
+    refuse(b, "peer-json", &seal(&lines, None, None, Some(b"[1,2,3]")), &["bundle_damaged"]);
+    assert!(n > 140, "{n} hostile bundles");
+    // The genuine bundle still goes in.
+    let r = peer::import(b, &good, Utc::now()).unwrap();
+    assert!(r.merged.applied >= 5, "{:?}", r.merged);
+}
