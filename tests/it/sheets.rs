@@ -332,6 +332,20 @@ fn the_command_line_imports_exports_and_writes_templates() {
     let v: Value = serde_json::from_str(&o).unwrap();
     assert_eq!(v["created"], 0);
     assert!(v["unchanged"].as_u64().unwrap() > 0);
+
+    // A column headed in the officer's own words is left out, and named, until `--map` says what it is.
+    let own = write(
+        dir.path(),
+        "thon-moi.csv",
+        "Tên khu dân cư;Loại khu dân cư;Số hộ gia đình;Số nhân khẩu;Người đứng đầu thôn\nThôn Mới Lập;Thôn;30;120;Y Blông\n",
+    );
+    let o = cli_ok_as(&db, PW, &["import", "area", own.to_str().unwrap(), "--dry-run"]);
+    assert!(o.contains("Cột không nhận ra (bỏ qua): «Người đứng đầu thôn»"), "{o}");
+    let o = cli_ok_as(&db, PW, &["import", "area", own.to_str().unwrap(), "--map", "nguoi dung dau thon=head"]);
+    assert!(o.starts_with("Đã nhập 1 dòng") && !o.contains("không nhận ra"), "{o}");
+    let o = cli_ok_as(&db, PW, &["list", "area", "--search", "Thôn Mới Lập", "--json"]);
+    let v: Value = serde_json::from_str(&o).unwrap();
+    assert_eq!(v[0]["head"], "Y Blông", "{o}");
 }
 
 fn fixture(name: &str) -> std::path::PathBuf {
