@@ -7,6 +7,8 @@
 #   - `phongtrao --version`; a store made by the installed command line in the officer's data folder
 #     and a backup of it; the window started from the menu entry's own Exec line under Xvfb, found on
 #     screen by its title (a screenshot in target/packages/installed-window.png);
+#   - a newer package installed over it (the same programs re-versioned ${version}+nang-cap): the
+#     programs replaced, the officer's store, key file and backups byte for byte, and opened;
 #   - `apt-get remove` and then `dpkg --purge`: the programs are gone, the officer's store, its key
 #     file and its backups are still there, byte for byte.
 # The officer is a throw-away HOME (nothing of this machine's own data is touched). Needs root or sudo.
@@ -141,7 +143,26 @@ xvfb-run -a -s "-screen 0 1366x768x24" bash "$work/window.sh" ||
   fail "cửa sổ phongtrao-app không hiện ra trong 60 giây: $(tail -n 5 "$work/app.log")"
 ok "cửa sổ hiện ra (ảnh: target/packages/installed-window.png)"
 
-echo "5. Gỡ gói: dữ liệu của cán bộ phải còn nguyên"
+echo "5. Cài đè một gói mới hơn (nâng cấp): chương trình được thay, dữ liệu còn nguyên"
+# The same programs under a higher version (${version}+nang-cap sorts after $version): what dpkg does
+# on an upgrade (replace the package's files, keep everything else). What a newer build does with an
+# older store (backup, then migrations) is tested by tests/it/upgrade.rs on the stores earlier
+# releases made.
+dpkg-deb -R "$deb" "$work/newer"
+sed -i "s/^Version: .*/Version: ${version}+nang-cap/" "$work/newer/DEBIAN/control"
+dpkg-deb -b --root-owner-group "$work/newer" "$work/phongtrao_${version}+nang-cap_amd64.deb" >/dev/null
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends \
+  "$work/phongtrao_${version}+nang-cap_amd64.deb" >"$work/apt.log" 2>&1 || fail "cài đè: $(tail -n 5 "$work/apt.log")"
+[ "$(dpkg-query -W -f='${Version}' phongtrao)" = "${version}+nang-cap" ] || fail "cài đè mà phiên bản gói không đổi"
+[ -x /usr/bin/phongtrao ] && [ -x /usr/bin/phongtrao-app ] || fail "cài đè mà mất chương trình"
+(cd "$data_dir" && find . -type f | sort | xargs sha256sum) >"$work/data.upgraded"
+diff "$work/data.before" "$work/data.upgraded" >/dev/null ||
+  fail "cài đè làm đổi dữ liệu: $(diff "$work/data.before" "$work/data.upgraded")"
+phongtrao list area >/dev/null 2>&1 || fail "sau khi cài đè, chương trình không mở được kho dữ liệu"
+(cd "$data_dir" && find . -type f | sort | xargs sha256sum) >"$work/data.before"
+ok "gói ${version}+nang-cap thay gói $version; kho, tệp khóa và bản sao lưu còn nguyên, mở được"
+
+echo "6. Gỡ gói: dữ liệu của cán bộ phải còn nguyên"
 "${sudo_cmd[@]}" apt-get remove -y -q phongtrao >"$work/apt.log" 2>&1 || fail "apt-get remove: $(tail -n 5 "$work/apt.log")"
 [ ! -e /usr/bin/phongtrao ] && [ ! -e /usr/bin/phongtrao-app ] || fail "gỡ gói mà chương trình vẫn còn"
 "${sudo_cmd[@]}" dpkg --purge phongtrao >"$work/apt.log" 2>&1 || fail "dpkg --purge: $(tail -n 5 "$work/apt.log")"
