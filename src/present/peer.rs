@@ -94,6 +94,12 @@ pub fn imported(i: &PeerImported) -> String {
     if !m.new_peers.is_empty() {
         s.push_str(&format!(" Biết thêm máy của: {}.", m.new_peers.join(", ")));
     }
+    if m.removed > 0 {
+        s.push_str(&format!(
+            " Loại {} máy bị mất hoặc bị lấy cắp khỏi danh sách máy của xã (theo máy gửi).",
+            m.removed
+        ));
+    }
     if m.decisions > 0 {
         s.push_str(&format!(
             " Nhận thêm {} quyết định của Công an tỉnh (đã kiểm tra chữ ký của tỉnh): kỳ đã duyệt thì đã khóa ở máy này.",
@@ -308,6 +314,17 @@ pub fn locked_merges(store: &Store) -> Result<Vec<LockedView>> {
             })
         })
         .collect()
+}
+
+/// What the chief's laptop says after removing a lost or stolen laptop.
+pub fn removed(p: &crate::store::Peer) -> String {
+    let key = crate::crypto::PublicKey::parse(&p.sign_key).map(|k| k.key_id()).unwrap_or_default();
+    format!(
+        "Đã loại máy của {} khỏi danh sách máy của xã: từ bây giờ gói trao đổi của máy đó bị từ chối và gói mới không còn \
+mã hóa cho máy đó; các máy khác loại máy đó khi trao đổi với máy này. Hãy báo Công an tỉnh thu hồi khóa của máy đó (mã khóa {key}): \
+phongtrao province revoke --key-id {key}.",
+        p.officer
+    )
 }
 
 /// What the laptop handing the numbering of documents over says.

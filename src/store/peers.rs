@@ -179,6 +179,8 @@ pub struct PeerIn {
     pub acks: Vec<PeerAck>,
     /// The invitation token of a sender not known yet (checked against `peer_invite`).
     pub token_hash: Option<String>,
+    /// The laptops the sender removed from the commune's list (lost or stolen).
+    pub removed: Vec<Uuid>,
     pub versions: Vec<(Kind, Uuid, Version)>,
     pub now: String,
 }
@@ -205,6 +207,8 @@ pub struct PeerMerged {
     /// province's key), or why they could not be applied.
     pub decisions: usize,
     pub decisions_refused: Option<String>,
+    /// Laptops removed from the commune's list by this bundle (lost or stolen).
+    pub removed: usize,
 }
 
 /// A record in conflict: the version shown first, then the others, latest first.
@@ -354,6 +358,21 @@ fn version_json(v: &Version) -> Value {
         "data": v.data.clone().map(Value::Object)})
 }
 
+fn mark_removed(tx: &mut Tx<'_>, id: Uuid, by: &str, now: &str) -> Result<bool> {
+    // A laptop never known here is recorded as removed too, so that no roster brings it in later.
+    let n = tx.tx.execute(
+        "INSERT INTO peer (installation_id, officer, sign_key, recipient, added_at, removed_at, removed_by)
+         VALUES (?1, '', '', '', ?2, ?2, ?3)
+         ON CONFLICT (installation_id) DO UPDATE SET removed_at = excluded.removed_at, removed_by = excluded.removed_by
+         WHERE peer.removed_at IS NULL",
+        params![id.to_string(), now, by],
+    )?;
+    if n > 0 {
+        tx.audit("peer_remove", Some(&serde_json::json!({"installation_id": id, "by": by})))?;
+    }
+    Ok(n > 0)
+}
+
 impl Tx<'_> {
     /// Merges the versions a peer (`from`: its installation and officer) sent of one record into its
     /// state here. Returns (changed, newly in conflict, the approval whose period it changed).
@@ -468,10 +487,40 @@ impl Store {
     pub fn peers(&self) -> Result<Vec<Peer>> {
         super::all_rows(
             &self.conn,
-            &format!("SELECT {PEER_COLUMNS} FROM peer ORDER BY added_at, installation_id"),
+            &format!("SELECT {PEER_COLUMNS} FROM peer WHERE removed_at IS NULL ORDER BY added_at, installation_id"),
             [],
             peer_row,
         )
+    }
+
+    /// The laptops removed from the commune's list (lost or stolen): installation id, officer, when.
+    pub fn removed_peers(&self) -> Result<Vec<(Uuid, String, String)>> {
+        super::all_rows(
+            &self.conn,
+            "SELECT installation_id, officer, removed_at FROM peer WHERE removed_at IS NOT NULL ORDER BY removed_at",
+            [],
+            |r| Ok((Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(), r.get(1)?, r.get(2)?)),
+        )
+    }
+
+    /// Removes a laptop of the commune from this one's list (the chief; a lost or stolen laptop):
+    /// its peer bundles are refused from now on, new peer bundles are not encrypted to it, and the
+    /// removal travels in every peer bundle to the other laptops. One transaction, audited.
+    pub fn remove_peer(&mut self, id: Uuid, now: &str) -> Result<Peer> {
+        self.require(crate::Role::Chief, "loại máy khỏi danh sách máy của xã")?;
+        let peer = self.peers()?.into_iter().find(|p| p.installation_id == id).ok_or_else(|| {
+            Error::field(
+                "laptop",
+                "Máy cần loại",
+                "máy này không có trong danh sách máy của xã (xem phongtrao peer list)",
+            )
+        })?;
+        let me = self.commune()?.installation_id;
+        self.write(|tx| {
+            mark_removed(tx, id, &me.to_string(), now)?;
+            Ok(())
+        })?;
+        Ok(peer)
     }
 
     /// Records an invitation just written (the chief only): its token's hash, for whom, until when.
@@ -524,7 +573,9 @@ impl Store {
 
     /// The change number a peer bundle starts after: the least any known installation acknowledged.
     pub fn peer_export_after(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT coalesce(min(sent_ack), 0) FROM peer", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(min(sent_ack), 0) FROM peer WHERE removed_at IS NULL", [], |r| r.get(0))?)
     }
 
     /// What this installation holds of each peer's changes (the acknowledgements its bundles carry).
@@ -671,6 +722,11 @@ impl Store {
                         "peer_invite_used",
                         "Lời mời của gói này đã được một máy khác dùng. Không nhập gì. Hãy lập lời mời mới cho máy này.",
                     ));
+                }
+            }
+            for id in p.removed.iter().filter(|x| **x != me && **x != p.sender) {
+                if mark_removed(tx, *id, &p.sender.to_string(), &p.now)? {
+                    out.removed += 1;
                 }
             }
             for peer in p.roster.iter().filter(|x| x.installation_id != me) {

@@ -124,6 +124,9 @@ pub struct PeerPayload {
     /// The invitation token, until a peer knows the sender.
     #[serde(default)]
     pub token: Option<String>,
+    /// The laptops removed from the commune's list (lost or stolen): the others remove them too.
+    #[serde(default)]
+    pub removed: Vec<Uuid>,
 }
 
 fn entry_of(store: &mut Store, officer: &str) -> Result<PeerEntry> {
@@ -439,7 +442,8 @@ pub fn export(store: &mut Store, dir: &Path, now: DateTime<Utc>) -> Result<PeerE
     let me = own_name(store)?;
     let mut entries = vec![entry_of(store, &me)?];
     entries.extend(peers.iter().map(peer_entry));
-    let payload = PeerPayload { peers: entries, acks: store.peer_acks()?, token: store.join_token()? };
+    let removed = store.removed_peers()?.into_iter().map(|(id, _, _)| id).collect();
+    let payload = PeerPayload { peers: entries, acks: store.peer_acks()?, token: store.join_token()?, removed };
     let json = serde_json::to_vec_pretty(&payload).map_err(|e| Error::Json(e.to_string()))?;
     let (signing, age) = store.sync_keys()?;
     let mut recipients = vec![crypto::parse_age_identity(&age)?.to_public()];
@@ -513,6 +517,21 @@ Hãy trao đổi với máy của Trưởng Công an xã trước, rồi để m
         return Err(Error::bundle("bundle_own", "Đây là gói do chính máy này xuất ra; không cần nhập."));
     }
     let hash = opened.hash();
+    if let Some((_, officer, at)) = store.removed_peers()?.into_iter().find(|(id, _, _)| *id == m.installation_id) {
+        return Err(Error::bundle(
+            "bundle_revoked",
+            format!(
+                "Gói trao đổi này của {}, máy đã bị loại khỏi danh sách máy của xã lúc {} (báo mất hoặc bị lấy cắp). \
+Không nhập gì. Nếu máy đã tìm lại được, Trưởng Công an xã hãy lập lời mời mới và cài lại máy đó.",
+                if officer.is_empty() {
+                    format!("máy {}", short(m.installation_id))
+                } else {
+                    format!("máy của {officer}")
+                },
+                crate::sync::province::local(&at)
+            ),
+        ));
+    }
     let peers = store.peers()?;
     let known = peers.iter().find(|p| p.installation_id == m.installation_id).cloned();
     if store.peer_imported(&hash)?.is_some() {
@@ -596,6 +615,7 @@ Hãy trao đổi với máy của Trưởng Công an xã trước, rồi để m
         roster,
         acks: payload.acks,
         token_hash,
+        removed: payload.removed.clone(),
         versions,
         now: now.to_rfc3339(),
     })?;
@@ -615,6 +635,21 @@ Hãy trao đổi với máy của Trưởng Công an xã trước, rồi để m
         }
     }
     Ok(PeerImported { path: path.to_owned(), from, seq: m.seq, merged })
+}
+
+/// Removes a lost or stolen laptop of the commune (the chief): `which` is its officer's name or the
+/// last 8 hex digits of its installation id. Its peer bundles are refused from now on, new peer
+/// bundles are no longer encrypted to it, and every other laptop removes it at its next exchange
+/// with this one. The province still has to revoke its key (`province revoke`).
+pub fn remove(store: &mut Store, which: &str, now: DateTime<Utc>) -> Result<Peer> {
+    let wanted = crate::text::fold(which.trim());
+    let id = store
+        .peers()?
+        .into_iter()
+        .find(|p| crate::text::fold(&p.officer) == wanted || short(p.installation_id) == wanted)
+        .map(|p| p.installation_id)
+        .unwrap_or_default();
+    store.remove_peer(id, &now.to_rfc3339())
 }
 
 /// Hands the numbering of documents over to another laptop of the commune (the chief, on the

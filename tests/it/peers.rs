@@ -1083,3 +1083,43 @@ fn hostile_peer_bundles_are_refused_and_change_nothing() {
     let r = peer::import(b, &good, Utc::now()).unwrap();
     assert!(r.merged.applied >= 5, "{:?}", r.merged);
 }
+
+/// The chief removes a lost laptop: its bundles are refused (a stale one too), new bundles are not
+/// encrypted to it, the removal reaches the third laptop at its next exchange and no roster brings
+/// the lost laptop back.
+#[test]
+fn a_lost_laptop_is_removed_and_can_no_longer_exchange() {
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình", "Cường"]);
+    exchange_all(&w, &mut l);
+    let stale = peer::export(&mut l[1].store, &w.dir.path().join("cu"), Utc::now()).unwrap().path;
+    let e = peer::remove(&mut l[0].store, "Dũng", Utc::now()).unwrap_err();
+    assert!(e.to_string().contains("không có trong danh sách"), "{e}");
+    let p = peer::remove(&mut l[0].store, "bình", Utc::now()).unwrap();
+    let said = phongtrao::present::peer::removed(&p);
+    assert!(said.contains("Bình") && said.contains("province revoke --key-id"), "{said}");
+    assert_eq!(l[0].store.peers().unwrap().len(), 1);
+    // Its bundles, new or stale, are refused; the chief's new bundle is not for it.
+    area(&mut l[1].store, "Thôn của máy mất");
+    let lost = peer::export(&mut l[1].store, &w.dir.path().join("mat"), Utc::now()).unwrap().path;
+    for b in [&lost, &stale] {
+        let e = peer::import(&mut l[0].store, b, Utc::now()).unwrap_err();
+        assert_eq!(e.code(), "bundle_revoked", "{e}");
+        assert!(e.to_string().contains("máy của Bình") && e.to_string().contains("Không nhập gì"), "{e}");
+    }
+    area(&mut l[0].store, "Thôn sau khi loại");
+    let chief = peer::export(&mut l[0].store, &w.dir.path().join("truong"), Utc::now()).unwrap().path;
+    assert_eq!(peer::import(&mut l[1].store, &chief, Utc::now()).unwrap_err().code(), "bundle_not_for_us");
+    // Cường's laptop learns the removal from the chief's bundle, then refuses the lost laptop too;
+    // a roster still naming it (the lost laptop's old bundle) does not bring it back.
+    let r = peer::import(&mut l[2].store, &chief, Utc::now()).unwrap();
+    assert_eq!(r.merged.removed, 1, "{:?}", r.merged);
+    assert_eq!(peer::import(&mut l[2].store, &lost, Utc::now()).unwrap_err().code(), "bundle_revoked");
+    assert!(l[2].store.peers().unwrap().iter().all(|p| p.officer != "Bình"));
+    let c = peer::export(&mut l[2].store, &w.dir.path().join("cuong"), Utc::now()).unwrap().path;
+    assert_eq!(peer::import(&mut l[1].store, &c, Utc::now()).unwrap_err().code(), "bundle_not_for_us");
+    peer::import(&mut l[0].store, &c, Utc::now()).unwrap();
+    assert_eq!(l[0].store.peers().unwrap().len(), 1);
+    let audit: Vec<String> = l[2].store.audit_tail(100).unwrap().into_iter().map(|e| e.action).collect();
+    assert!(audit.contains(&"peer_remove".to_owned()));
+}

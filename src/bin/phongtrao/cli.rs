@@ -392,6 +392,13 @@ pub enum PeerCmd {
     /// Các máy của xã mà máy này biết, và máy cấp số văn bản
     #[command(help_template = TEMPLATE)]
     List,
+    /// Loại một máy của xã bị mất hoặc bị lấy cắp khỏi danh sách máy (chỉ Trưởng Công an xã)
+    #[command(help_template = TEMPLATE)]
+    Remove {
+        /// Máy cần loại: họ tên cán bộ dùng máy hoặc mã máy (8 chữ số cuối, xem phongtrao peer list)
+        #[arg(long, value_name = "MÁY")]
+        laptop: String,
+    },
     /// Chuyển việc cấp số văn bản sang máy khác của xã (chỉ Trưởng Công an xã, ở máy đang cấp số)
     #[command(help_template = TEMPLATE)]
     Numbering {

@@ -806,6 +806,10 @@ fn peer(w: &mut impl Write, ctx: &Ctx, cmd: cli::PeerCmd) -> Result<()> {
                 }
             }
         }
+        cli::PeerCmd::Remove { laptop } => {
+            let p = peer::remove(&mut store, &laptop, now)?;
+            say(w, present::removed(&p))?;
+        }
         cli::PeerCmd::Numbering { to } => {
             let h = peer::hand_over(&mut store, &to, now)?;
             say(w, present::handed_over(&h))?;
