@@ -505,7 +505,7 @@ pub async fn search(state: State<'_, Shared>, text: String, limit: Option<u32>) 
     with_store(&state, |s| present::list::search(s, &text, limit))
 }
 
-fn as_doc(v: Value) -> Result<Doc> {
+pub(crate) fn as_doc(v: Value) -> Result<Doc> {
     match v {
         Value::Object(m) => Ok(m),
         Value::Null => Ok(Doc::new()),

@@ -16,6 +16,7 @@
 pub mod admin;
 pub mod commands;
 pub mod error;
+pub mod inspections;
 pub mod print;
 pub mod province;
 pub mod review;
@@ -142,6 +143,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             province::province_key_areas,
             province::province_behind,
             province::province_report_preview,
+            inspections::province_inspections,
+            inspections::province_inspection,
+            inspections::province_add_inspection,
+            inspections::province_review_answer,
+            inspections::province_inspection_send,
+            inspections::province_inspection_pdf,
             review::province_review_rows,
             review::province_review_records,
             review::province_review_decide,

@@ -733,6 +733,25 @@ fn plan_rules(id: Uuid, doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> crate:
     Ok(())
 }
 
+/// Whether a key area's listing has ended: transformed, or still complex at its deadline.
+pub fn key_area_ended(doc: &Doc) -> bool {
+    doc.str_of("status").is_some_and(|s| s != KEY_AREA_OPEN)
+}
+
+/// The refusal of any change to an ended listing or to its assessments: its file is closed, kept
+/// as it ended (as a dissolved model's history).
+pub fn key_area_read_only(area: &Doc) -> Error {
+    let name = area.str_of("name").unwrap_or_default();
+    let status = area.str_of("status").unwrap_or_default();
+    let label = KEY_AREA_STATUS.iter().find(|s| s.0 == status).map_or(status, |s| s.1);
+    let on = area.date_of("ended_on").map(date::display).unwrap_or_default();
+    Error::Refused(format!(
+        "Địa bàn trọng điểm «{name}» đã kết thúc diện trọng điểm ngày {on} ({}): hồ sơ và các lần đánh giá \
+chỉ được xem, không được sửa hay xóa. Nếu địa bàn lại phức tạp, hãy lập hồ sơ mới theo quyết định mới.",
+        label.to_lowercase()
+    ))
+}
+
 /// A key area under transformation has no end; a transformed one names its decision and the day;
 /// one still complex at its deadline ends on or after it.
 fn key_area_rules(doc: &mut Cow<'_, Doc>, lookup: &dyn Lookup, r: &mut Rules) {
@@ -787,7 +806,10 @@ fn key_area_review_rules(doc: &Doc, lookup: &dyn Lookup, r: &mut Rules) -> crate
     if let (Some(date), Some(ended)) = (date, area.date_of("ended_on"))
         && date > ended
     {
-        r.warn("date", format!("sau ngày địa bàn kết thúc diện trọng điểm ({})", date::display(ended)));
+        r.error(
+            "date",
+            format!("sau ngày địa bàn kết thúc diện trọng điểm ({}): hồ sơ đã kết thúc", date::display(ended)),
+        );
     }
     Ok(())
 }

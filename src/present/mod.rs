@@ -15,6 +15,7 @@ pub mod inspection;
 pub mod list;
 pub mod peer;
 pub mod province;
+pub mod province_inspection;
 pub mod record;
 pub mod review;
 pub mod session;

@@ -363,10 +363,18 @@ pub struct RecordView {
     pub data: Value,
 }
 
-/// Whether a record can only be read: a dissolved model, and the reviews of one.
+/// Whether a record can only be read: a dissolved model, and the reviews of one; an ended key area,
+/// and its assessments.
 pub fn read_only(store: &Store, r: &Record) -> bool {
     match r.kind {
         Kind::Model => domain::model::is_dissolved(&r.data),
+        Kind::KeyArea => domain::registers::key_area_ended(&r.data),
+        // The province's inspection and its tasks change only through its signed bundle.
+        Kind::Inspection | Kind::Remedy if store.signed_by_province(r.id).unwrap_or(false) => true,
+        Kind::KeyAreaReview => match r.data.ids_of("key_area_id").first() {
+            Some(a) => store.get(Kind::KeyArea, *a).is_ok_and(|a| domain::registers::key_area_ended(&a.data)),
+            None => false,
+        },
         Kind::Review => match r.data.ids_of("model_id").first() {
             Some(m) => store.get(Kind::Model, *m).is_ok_and(|m| domain::model::is_dissolved(&m.data)),
             None => false,

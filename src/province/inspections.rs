@@ -457,3 +457,106 @@ pub fn counts(tasks: &[ProvinceTask]) -> BTreeMap<TaskStatus, usize> {
     }
     c
 }
+
+/// The documents of an inspection, printed at the province: the Biên bản kiểm tra
+/// (`bien-ban-kiem-tra`), the Thông báo kết luận kiểm tra (`thong-bao-ket-luan-kiem-tra`), both under
+/// the province's header with the number left to write (the province's own register does not number
+/// them), and the list of its tasks with their state on `today` (`danh-sach-khac-phuc`).
+pub fn document(p: &Province, id: Uuid, form: &str, today: NaiveDate) -> Result<crate::print::Document> {
+    use crate::print::forms::{self, Agency, InspectionReport, Issue, RemedyItem, RemedyTable};
+    let i = inspection(p, id, today)?;
+    let agency = if i.by == "tinh" {
+        Agency::province_police(&p.meta().province, &i.commune)
+    } else {
+        Agency::police(&p.meta().province, &i.commune)
+    };
+    let text = |k: &str| i.fields.str_of(k).unwrap_or_default().to_owned();
+    let item = |t: &ProvinceTask| RemedyItem {
+        content: t.content.clone(),
+        responsible: t.responsible.clone(),
+        deadline: t.deadline,
+        state: t.state_text.clone(),
+        result: t
+            .answers
+            .last()
+            .map(|a| {
+                let day = a.date.map(crate::date::display).unwrap_or_default();
+                let verdict = match a.verdict.as_deref() {
+                    Some("dat") => "đạt".to_owned(),
+                    Some(_) if !a.reason.is_empty() => format!("chưa đạt: {}", a.reason),
+                    Some(_) => "chưa đạt".to_owned(),
+                    None => "chờ đánh giá".to_owned(),
+                };
+                format!("Báo cáo ngày {day}: {} ({verdict})", a.content)
+            })
+            .unwrap_or_default(),
+    };
+    // In the order they were set (UUIDv7).
+    let mut tasks: Vec<&ProvinceTask> = i.tasks.iter().collect();
+    tasks.sort_by_key(|t| t.id);
+    if form == "danh-sach-khac-phuc" {
+        let c = counts(&i.tasks);
+        let n = |s| c.get(&s).copied().unwrap_or(0);
+        let t = RemedyTable {
+            inspection: i.title.clone(),
+            as_of: Some(today),
+            tasks: tasks.into_iter().map(item).collect(),
+            summary: format!(
+                "{} đang thực hiện, {} quá hạn, {} đã hoàn thành",
+                n(TaskStatus::Open),
+                n(TaskStatus::Overdue),
+                n(TaskStatus::Done)
+            ),
+        };
+        return Ok(t.document(&agency, &Issue { number: None, date: Some(today) }));
+    }
+    let spec = forms::find(form)
+        .filter(|s| ["bien-ban-kiem-tra", "thong-bao-ket-luan-kiem-tra"].contains(&s.name))
+        .ok_or_else(|| {
+            Error::field(
+                "form",
+                "Biểu mẫu",
+                format!("không có biểu mẫu «{}» cho cuộc kiểm tra", crate::text::printable(form, 40)),
+            )
+        })?;
+    let subject = match ["area_id", "unit_id"].iter().any(|k| i.fields.contains_key(*k)) {
+        true => i
+            .title
+            .split(" kiểm tra ")
+            .nth(1)
+            .and_then(|s| s.rsplit_once(" – "))
+            .map_or_else(String::new, |(s, _)| s.to_owned()),
+        false => crate::units::police_name(&i.commune),
+    };
+    let report = InspectionReport {
+        subject,
+        starts_on: i.fields.date_of("starts_on"),
+        ends_on: i.fields.date_of("ends_on"),
+        place: text("place"),
+        decision_number: text("decision_number"),
+        decision_date: i.fields.date_of("decision_date"),
+        leader: text("leader"),
+        team: i
+            .fields
+            .get("team")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default(),
+        representative: text("representative"),
+        scope: text("scope"),
+        strengths: text("strengths"),
+        shortcomings: text("shortcomings"),
+        conclusion: text("conclusion"),
+        tasks: tasks.into_iter().map(item).collect(),
+    };
+    let short = if i.by == "tinh" { forms::PROVINCE_SHORT } else { "CAX" };
+    let issue = Issue {
+        number: Some(format!("……/{}-{short}", spec.symbol.unwrap_or("BB"))),
+        date: i.fields.date_of("ends_on").or_else(|| i.fields.date_of("starts_on")),
+    };
+    Ok(if spec.name == "bien-ban-kiem-tra" {
+        report.minutes(&agency, &issue)
+    } else {
+        report.conclusion_notice(&agency, &issue)
+    })
+}

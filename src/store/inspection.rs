@@ -315,6 +315,12 @@ impl Reader<'_> {
 }
 
 impl Store {
+    /// Whether the province signed record `id` (its inspection, its task, or a verdict on an answer):
+    /// such a record changes only through the province's signed bundle.
+    pub fn signed_by_province(&self, id: Uuid) -> Result<bool> {
+        Ok(self.reader().signed_doc(id)?.is_some())
+    }
+
     /// Applies what the province signed about its inspections of this commune (a verified province
     /// bundle's `inspections.json`; `crate::sync::commune` checked who signed it, for whom and when):
     /// the inspections and tasks new here are written as records exactly as signed, and each verdict

@@ -1342,6 +1342,7 @@ impl Tx<'_> {
             return Err(domain::model::read_only(&old));
         }
         self.guard_parent(kind, &old)?;
+        self.guard_ended(kind, &old)?;
         self.guard_remedy(kind, id, &old)?;
         self.guard_signed(kind, id, &old)?;
         let fields = domain::fields_for(kind, &old, self)?;
@@ -1387,6 +1388,23 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// An ended key area's file is closed: the listing (ending it is its last change) and the
+    /// assessments it holds are neither edited nor deleted. (An assessment dated by the end may still
+    /// be added: the history kept on paper; one after the end is refused by the rules.)
+    fn guard_ended(&self, kind: Kind, old: &Doc) -> Result<()> {
+        if kind == Kind::KeyArea && domain::registers::key_area_ended(old) {
+            return Err(domain::registers::key_area_read_only(old));
+        }
+        if kind == Kind::KeyAreaReview
+            && let Some(area) = old.ids_of("key_area_id").first()
+            && let Some(a) = self.reader().live_doc(Kind::KeyArea, *area)?
+            && domain::registers::key_area_ended(&a)
+        {
+            return Err(domain::registers::key_area_read_only(&a));
+        }
+        Ok(())
+    }
+
     fn delete(&mut self, kind: Kind, id: Uuid) -> Result<()> {
         cert_guard(kind)?;
         let old = self.live(kind, id)?;
@@ -1403,6 +1421,7 @@ Hãy giải quyết xung đột trước (mục «Trao đổi với máy khác»
             return Err(domain::model::read_only(&old));
         }
         self.guard_parent(kind, &old)?;
+        self.guard_ended(kind, &old)?;
         self.guard_remedy(kind, id, &old)?;
         self.guard_signed(kind, id, &old)?;
         let mut blockers = Vec::new();

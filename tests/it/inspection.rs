@@ -564,6 +564,45 @@ fn a_province_inspection_goes_down_its_answers_up_and_its_verdicts_down() {
     let r = w.import(&w.export(&mut a)).unwrap();
     assert!(r.quarantined.is_empty(), "{:?}", r.quarantined);
 
+    // The province prints its documents under its own header, the number left to write; the task
+    // list with each task's state as both ends see it.
+    let out = std::env::var_os("PHONGTRAO_PRINT_OUT").map(std::path::PathBuf::from);
+    for (form, name, expected) in [
+        (
+            "thong-bao-ket-luan-kiem-tra",
+            "tinh-thong-bao-ket-luan-kiem-tra",
+            &[
+                "BỘ CÔNG AN\nCÔNG AN TỈNH\nQUẢNG NGÃI",
+                "Số: ……/TB-CAT",
+                "tại Công an xã Ia Đal",
+                "GIÁM ĐỐC",
+                "Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3 (chịu trách nhiệm",
+                "- Lưu: VT, CAT.",
+            ][..],
+        ),
+        ("bien-ban-kiem-tra", "tinh-bien-ban-kiem-tra", &["BIÊN BẢN", "Số: ……/BB-CAT", "Lê Văn Cường"][..]),
+        (
+            "danh-sach-khac-phuc",
+            "tinh-danh-sach-khac-phuc",
+            &["DANH SÁCH", "Quá hạn 2", "0 đang thực hiện, 1 quá hạn, 1 đã hoàn thành./."][..],
+        ),
+    ] {
+        let doc = inspections::document(&w.province, id, form, today).unwrap();
+        let pdf = phongtrao::print::render(&doc).unwrap();
+        let path = usb.join(format!("{name}.pdf"));
+        std::fs::write(&path, &pdf).unwrap();
+        if let Some(o) = &out {
+            std::fs::create_dir_all(o).unwrap();
+            std::fs::write(o.join(format!("{name}.pdf")), &pdf).unwrap();
+        }
+        let text = super::print::stdout("pdftotext", "poppler-utils", &[path.to_str().unwrap(), "-"]);
+        for e in expected {
+            assert!(text.contains(e), "{form}: missing «{e}» in\n{text}");
+        }
+    }
+    let e = inspections::document(&w.province, id, "to-trinh", today).unwrap_err();
+    assert!(e.to_string().contains("không có biểu mẫu"), "{e}");
+
     // The receipt carries the same: a second commune laptop's view is made good by any of them.
     let i = inspections::inspection(&w.province, id, today).unwrap();
     assert_eq!(
@@ -664,4 +703,59 @@ fn a_province_task_closed_by_the_commune_or_a_forged_bundle_is_refused() {
     assert!(commune::import(&mut a, &f).is_err());
     assert_eq!((a.last_seq().unwrap(), a.get(Kind::RemedyReport, answer).unwrap().data), before);
     assert_eq!(a.remedies(today).unwrap()[1].state.status, TaskStatus::Open);
+}
+
+#[test]
+fn the_province_inspects_judges_and_sends_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let (tinh, db, usb) = (p("tinh"), p("xa.db"), p("usb"));
+    let run = |args: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_phongtrao"));
+        c.args(args).env_remove("PHONGTRAO_DB").env_remove("PHONGTRAO_USER").env("PHONGTRAO_PASSWORD", PW);
+        c.output().unwrap()
+    };
+    let ok = |args: &[&str]| {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let init = ok(&["province", "init", "--dir", &tinh, "--province-code", "51", "--province", "Quảng Ngãi"]);
+    let enrollment = init.lines().find(|l| l.ends_with(".ptb")).unwrap().trim().to_owned();
+    ok(&["--db", &db, "init", "--province-code", "51", "--commune-code", "23535", "--officer", "Nguyễn Văn An"]);
+    ok(&["--db", &db, "enroll", &enrollment]);
+    ok(&["--db", &db, "key", "export-pub", "--out", &p("xa.pub")]);
+    ok(&["province", "--dir", &tinh, "register", "--commune-code", "23535", "--pubkey", &p("xa.pub")]);
+    let today = chrono::Local::now().date_naive();
+    let json = province_inspection(today).to_string();
+    // A bad one first: the field is named, nothing is kept.
+    let o =
+        run(&["province", "--dir", &tinh, "inspections", "add", "--commune", "23535", "--json", r#"{"leader": ""}"#]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && e.contains("Trưởng đoàn kiểm tra") && e.contains("Ngày bắt đầu kiểm tra"), "{e}");
+    let out =
+        ok(&["province", "--dir", &tinh, "inspections", "add", "--commune", "23535", "--json", &json, "--out", &usb]);
+    let id = out.lines().next().unwrap().trim().to_owned();
+    let file = out.lines().find_map(|l| l.strip_prefix("Đã ghi gói quyết định cho xã: ")).unwrap().to_owned();
+    let imported = ok(&["--db", &db, "bundle", "import", &file]);
+    assert!(imported.contains("Đã nhận cuộc kiểm tra: Công an tỉnh kiểm tra Công an xã"), "{imported}");
+    let shown = ok(&["--db", &db, "inspection", "show", &id]);
+    assert!(shown.contains("[Quá hạn 2 ngày] Bổ sung hồ sơ các Tổ bảo vệ an ninh, trật tự"), "{shown}");
+    let list: Value = serde_json::from_str(&ok(&["--db", &db, "inspection", "tasks", "--json"])).unwrap();
+    let task = list["rows"][1]["id"].as_str().unwrap().to_owned();
+    let answer = json!({"date": today.format("%d/%m/%Y").to_string(), "content": "Đã kiện toàn tổ"}).to_string();
+    let a = ok(&["--db", &db, "inspection", "answer", &task, "--json", &answer]);
+    let bundle = ok(&["--db", &db, "bundle", "export", "--out", &usb]);
+    ok(&["province", "--dir", &tinh, "import", bundle.trim(), "--receipt-out", &usb]);
+    let listed = ok(&["province", "--dir", &tinh, "inspections", "--commune", "23535"]);
+    assert!(listed.contains("[Đã báo cáo, chờ đánh giá] Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3"), "{listed}");
+    let shown = ok(&["province", "--dir", &tinh, "inspections", "show", &id]);
+    assert!(shown.contains("Báo cáo ngày") && shown.contains("Đã kiện toàn tổ  [Chờ đánh giá]"), "{shown}");
+    let said = ok(&["province", "--dir", &tinh, "inspections", "review", a.trim(), "--accept", "--out", &usb]);
+    assert!(said.contains("Đã đánh giá: đạt"), "{said}");
+    let file = said.lines().find_map(|l| l.strip_prefix("Đã ghi gói quyết định cho xã: ")).unwrap().to_owned();
+    let imported = ok(&["--db", &db, "bundle", "import", &file]);
+    assert!(imported.contains("Đạt, đã khắc phục xong"), "{imported}");
+    let shown = ok(&["--db", &db, "inspection", "show", &id]);
+    assert!(shown.contains("[Đã hoàn thành ("), "{shown}");
 }

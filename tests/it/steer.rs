@@ -198,8 +198,25 @@ fn a_key_area_ends_transformed_by_decision_or_still_complex_at_its_deadline_and_
         )
         .unwrap();
     assert_eq!(kept.total, 2, "the history stays");
-    // An area with its assessments cannot be deleted.
-    assert!(s.delete(Kind::KeyArea, id).is_err());
+    // An ended listing's file is closed: neither the listing nor its assessments change; an
+    // assessment kept on paper may still be added up to the end, none after it.
+    let before = (s.last_seq().unwrap(), s.counts().unwrap());
+    let e = s.update(Kind::KeyArea, id, &doc(json!({"end_note": "Sửa lại"}))).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("đã kết thúc diện trọng điểm ngày 01/08/2026 (đã chuyển hóa)")
+            && text.contains("không được sửa hay xóa"),
+        "{text}"
+    );
+    assert!(s.delete(Kind::KeyArea, id).unwrap_err().to_string().contains("đã kết thúc diện trọng điểm"));
+    let first = kept.records[0].id;
+    let e = s.update(Kind::KeyAreaReview, first, &doc(json!({"findings": "Khác"}))).unwrap_err();
+    assert!(e.to_string().contains("đã kết thúc diện trọng điểm"), "{e}");
+    assert!(s.delete(Kind::KeyAreaReview, first).is_err());
+    let e = review(&mut s, "20/08/2026").unwrap_err();
+    assert!(e.to_string().contains("sau ngày địa bàn kết thúc diện trọng điểm (01/08/2026): hồ sơ đã kết thúc"), "{e}");
+    assert_eq!((s.last_seq().unwrap(), s.counts().unwrap()), before, "nothing written");
+    review(&mut s, "30/07/2026").expect("the history kept on paper, added later");
 
     // The overview: one transformed; another past its deadline is overdue.
     let late = key_area(&mut s, json!({"name": "Bãi sông Đắk Bla", "deadline": "30/06/2026"})).unwrap().id;

@@ -240,6 +240,24 @@ export const commands = {
 	provinceBehind: (period: string, commune: string, key: string) => __TAURI_INVOKE<BehindLine[]>("province_behind", { period, commune, key }),
 	/**  The summary report (báo cáo tổng hợp) of `period`, previewed: the PDF, base64. */
 	provinceReportPreview: (period: string) => __TAURI_INVOKE<string>("province_report_preview", { period }),
+	/**  The page: every commune's tasks by state, the inspections, the communes one may inspect. */
+	provinceInspections: () => __TAURI_INVOKE<ProvinceInspectionsView>("province_inspections"),
+	/**  One inspection with its tasks, the commune's answers and the verdicts. */
+	provinceInspection: (id: string) => __TAURI_INVOKE<ProvinceInspectionView>("province_inspection", { id }),
+	/**  Records an inspection of `commune` with its tasks (`input`: the fields and `tasks`); its id. */
+	provinceAddInspection: (commune: string, input: Value) => __TAURI_INVOKE<string>("province_add_inspection", { commune, input }),
+	/**  The province's verdict on an answer: accepted, or not enough with a reason; the inspection again. */
+	provinceReviewAnswer: (inspection: string, answer: string, accept: boolean, reason: string) => __TAURI_INVOKE<ProvinceInspectionView>("province_review_answer", { inspection, answer, accept, reason }),
+	/**
+	 *  Writes the commune's decision bundle (its decisions, the province's inspections and verdicts)
+	 *  into `folder`; its path.
+	 */
+	provinceInspectionSend: (commune: string, folder: string) => __TAURI_INVOKE<string>("province_inspection_send", { commune, folder }),
+	/**
+	 *  A document of the inspection (`bien-ban-kiem-tra`, `thong-bao-ket-luan-kiem-tra`,
+	 *  `danh-sach-khac-phuc`) as a PDF, base64, to preview; saved at `out` too when given.
+	 */
+	provinceInspectionPdf: (id: string, form: string, out: string | null) => __TAURI_INVOKE<string>("province_inspection_pdf", { id, form, out }),
 	/**  Every commune's periods inside `period` with the review's state. */
 	provinceReviewRows: (period: string) => __TAURI_INVOKE<ReviewRow[]>("province_review_rows", { period }),
 	/**  The records of `commune` that belong to `period` (the ones a return may name). */
@@ -925,6 +943,18 @@ export type Input = "text" | "textarea" | "int" | "bool" | "date" | "date_time" 
 /**  A year (a whole number in 1900..=2100): written without a thousands separator. */
 "year";
 
+/**  A commune the province may inspect (a key registered). */
+export type InspectableCommune = {
+	code: string,
+	name: string,
+};
+
+/**  A label and its value as read. */
+export type InspectionField = {
+	label: string,
+	value: string,
+};
+
 /**  An inspection's page. */
 export type InspectionPage = {
 	inspection: RecordView,
@@ -1240,12 +1270,71 @@ export type PrintedView = {
 	pdf: string,
 };
 
+/**  A commune's answer to a task. */
+export type ProvinceAnswerView = {
+	id: string,
+	date: string,
+	content: string,
+	evidence: string[],
+	/**  `dat`, `chua_dat`, or none (waiting). */
+	verdict: string | null,
+	/**  "Đạt, đã khắc phục xong", "Chờ đánh giá"… */
+	verdict_label: string,
+	reason: string,
+	/**  "Thượng tá Lê Văn Cường, 06/12/2026". */
+	reviewed: string,
+	/**  The province may judge it now: its own task, not done, the answer waiting. */
+	may_review: boolean,
+};
+
+/**  A commune's line: its tasks by state. */
+export type ProvinceCommuneTasks = {
+	commune_code: string,
+	commune: string,
+	counts: ProvinceTaskCounts,
+};
+
 /**  The province of an open province store. */
 export type ProvinceInfo = {
 	province_code: string,
 	province: string,
 	/**  Where its store lives. */
 	dir: string,
+};
+
+/**  An inspection in the list. */
+export type ProvinceInspectionLine = {
+	id: string,
+	commune_code: string,
+	commune: string,
+	title: string,
+	/**  Made by the province (it judges the answers), or the commune's own. */
+	by_province: boolean,
+	counts: ProvinceTaskCounts,
+};
+
+/**  One inspection as the province opens it. */
+export type ProvinceInspectionView = {
+	id: string,
+	commune_code: string,
+	commune: string,
+	title: string,
+	by_province: boolean,
+	fields: InspectionField[],
+	tasks: ProvinceTaskView[],
+	counts: ProvinceTaskCounts,
+	/**  "Lập lúc 10:25 ngày 06/12/2026 (tinh)"; empty for a commune's own. */
+	made: string,
+};
+
+/**  The page «Kiểm tra xã». */
+export type ProvinceInspectionsView = {
+	/**  "06/12/2026": the day the states are judged on. */
+	today: string,
+	communes: ProvinceCommuneTasks[],
+	total: ProvinceTaskCounts,
+	inspections: ProvinceInspectionLine[],
+	choices: InspectableCommune[],
 };
 
 /**  What the province's first run asks for: the province, and the chief's name, rank and password. */
@@ -1256,6 +1345,27 @@ export type ProvinceSetupInput = {
 	rank: string,
 	password: string,
 	password_again: string,
+};
+
+/**  Tasks by state. */
+export type ProvinceTaskCounts = {
+	open: number,
+	overdue: number,
+	done: number,
+	/**  Answers waiting for a verdict. */
+	waiting: number,
+};
+
+/**  A task with its state and answers. */
+export type ProvinceTaskView = {
+	id: string,
+	content: string,
+	responsible: string,
+	deadline: string,
+	/**  `open`, `overdue` or `done`. */
+	status: string,
+	state_text: string,
+	answers: ProvinceAnswerView[],
 };
 
 /**  A quarantined record as the queue shows it. */

@@ -1,0 +1,102 @@
+//! The province's inspections of its communes as the window reaches them (issue 17): the page «Kiểm
+//! tra xã», an inspection made, opened, its answers judged, the commune's decision bundle written,
+//! its documents printed. The rules are the core's (`phongtrao::province::inspections`); what is
+//! shown is `phongtrao::present::province_inspection`'s. Each command parses, calls and maps the error.
+
+use phongtrao::domain::inspection::Verdict;
+use phongtrao::present::province_inspection as present;
+use phongtrao::province::inspections;
+use phongtrao::sync::province::Province;
+use tauri::State;
+use uuid::Uuid;
+
+use crate::commands::{Shared, lock};
+use crate::error::{AppError, Result};
+
+fn with<T>(state: &State<'_, Shared>, f: impl FnOnce(&mut Province) -> phongtrao::Result<T>) -> Result<T> {
+    let mut app = lock(state)?;
+    let p = app.province.as_mut().ok_or_else(AppError::logged_out)?;
+    Ok(f(p)?)
+}
+
+fn today() -> chrono::NaiveDate {
+    phongtrao::period::day_of(chrono::Utc::now())
+}
+
+/// The page: every commune's tasks by state, the inspections, the communes one may inspect.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_inspections(state: State<'_, Shared>) -> Result<present::ProvinceInspectionsView> {
+    with(&state, |p| present::view(p, today()))
+}
+
+/// One inspection with its tasks, the commune's answers and the verdicts.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_inspection(state: State<'_, Shared>, id: Uuid) -> Result<present::ProvinceInspectionView> {
+    with(&state, |p| present::inspection(p, id, today()))
+}
+
+/// Records an inspection of `commune` with its tasks (`input`: the fields and `tasks`); its id.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_add_inspection(
+    state: State<'_, Shared>,
+    commune: String,
+    input: serde_json::Value,
+) -> Result<String> {
+    let input = crate::commands::as_doc(input)?;
+    with(&state, |p| Ok(inspections::create(p, &commune, &input, chrono::Utc::now())?.to_string()))
+}
+
+/// The province's verdict on an answer: accepted, or not enough with a reason; the inspection again.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_review_answer(
+    state: State<'_, Shared>,
+    inspection: Uuid,
+    answer: Uuid,
+    accept: bool,
+    reason: String,
+) -> Result<present::ProvinceInspectionView> {
+    let verdict = if accept { Verdict::Accepted } else { Verdict::NotEnough };
+    with(&state, |p| {
+        inspections::review(p, answer, verdict, &reason, chrono::Utc::now())?;
+        present::inspection(p, inspection, today())
+    })
+}
+
+/// Writes the commune's decision bundle (its decisions, the province's inspections and verdicts)
+/// into `folder`; its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_inspection_send(state: State<'_, Shared>, commune: String, folder: String) -> Result<String> {
+    let dir = phongtrao::present::sync::chosen_folder(&folder)?;
+    with(&state, |p| Ok(p.write_decisions(commune.trim(), &dir, chrono::Utc::now())?.display().to_string()))
+}
+
+/// A document of the inspection (`bien-ban-kiem-tra`, `thong-bao-ket-luan-kiem-tra`,
+/// `danh-sach-khac-phuc`) as a PDF, base64, to preview; saved at `out` too when given.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_inspection_pdf(
+    state: State<'_, Shared>,
+    id: Uuid,
+    form: String,
+    out: Option<String>,
+) -> Result<String> {
+    use base64::Engine;
+    let out = match out.filter(|o| !o.trim().is_empty()) {
+        Some(o) => Some(phongtrao::present::sync::chosen_out(&o)?),
+        None => None,
+    };
+    let pdf = with(&state, |p| {
+        let doc = inspections::document(p, id, &form, today())?;
+        let pdf = phongtrao::print::render(&doc).map_err(phongtrao::Error::Print)?;
+        if let Some(out) = &out {
+            phongtrao::fsutil::write_atomic(out, &pdf)?;
+        }
+        Ok(pdf)
+    })?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+}
