@@ -420,18 +420,7 @@ fn import_decisions(store: &mut Store, verified: &bundle::Verified, strict: bool
     let m = verified.manifest();
     let d: Decisions = serde_json::from_slice(verified.file(DECISIONS_FILE)?)
         .map_err(|_| bundle::damaged("quyết định không đọc được"))?;
-    let ours = store.commune()?.commune_code.clone();
-    if m.commune_code != ours || d.commune_code != ours {
-        let other = if m.commune_code != ours { &m.commune_code } else { &d.commune_code };
-        return Err(Error::bundle(
-            "bundle_commune",
-            format!(
-                "{} này dành cho xã có mã {}, không phải xã {ours} của máy này. Không nhập gì. Hãy chọn đúng gói của xã mình.",
-                crate::text::capitalise(m.kind.label()),
-                crate::text::printable(other, 10)
-            ),
-        ));
-    }
+    addressed_here(store, m, &d.commune_code)?;
     Ok((store.apply_decisions(m.seq, &d.decisions, strict)?, d.decisions.len()))
 }
 
@@ -444,9 +433,16 @@ fn import_inspections(store: &mut Store, verified: &bundle::Verified) -> Result<
     }
     let s: crate::domain::inspection::Signed = serde_json::from_slice(verified.file(INSPECTIONS_FILE)?)
         .map_err(|_| bundle::damaged("nội dung kiểm tra không đọc được"))?;
+    addressed_here(store, m, &s.commune_code)?;
+    store.apply_inspections(m.seq, &s)
+}
+
+/// Refuses a province bundle for another commune: by its manifest, or by the commune its payload
+/// (`payload_commune`) names.
+fn addressed_here(store: &Store, m: &Manifest, payload_commune: &str) -> Result<()> {
     let ours = store.commune()?.commune_code.clone();
-    if m.commune_code != ours || s.commune_code != ours {
-        let other = if m.commune_code != ours { &m.commune_code } else { &s.commune_code };
+    if m.commune_code != ours || payload_commune != ours {
+        let other = if m.commune_code != ours { m.commune_code.as_str() } else { payload_commune };
         return Err(Error::bundle(
             "bundle_commune",
             format!(
@@ -456,7 +452,7 @@ fn import_inspections(store: &mut Store, verified: &bundle::Verified) -> Result<
             ),
         ));
     }
-    store.apply_inspections(m.seq, &s)
+    Ok(())
 }
 
 fn check_from_province(opened: bundle::Opened<'_>, province: &ProvinceKeys, store: &Store) -> Result<bundle::Verified> {
