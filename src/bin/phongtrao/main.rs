@@ -317,7 +317,16 @@ fn export(
             say(w, format!("Đã xuất số liệu báo cáo năm {y} ra {}", out.display()))
         }
         cli::ExportKind::One(kind) => {
-            let n = phongtrao::sheet::export::export_register(&store, kind, q, out)?;
+            // On a terminal, the export's progress on one line of stderr (scripts and pipes get none).
+            let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let n = phongtrao::sheet::export::export_register_with(&store, kind, q, out, &mut |p| {
+                if tty {
+                    eprint!("\r{:<60}", phongtrao::present::sheet::export_progress(kind, p).text);
+                }
+            })?;
+            if tty {
+                eprint!("\r{:<60}\r", "");
+            }
             say(w, format!("Đã xuất {} {} ra {}", phongtrao::text::format_int(n as i64), kind.label(), out.display()))
         }
         cli::ExportKind::All => {
