@@ -61,6 +61,77 @@ pub struct CommuneReview {
     /// The to-do list: open reasons first.
     pub todo: Vec<TodoItem>,
     pub open: u32,
+    /// This laptop's changes the province holds because they touch a period it approved ("sửa sau
+    /// khi duyệt"), as its receipts said: undecided first.
+    pub held: Vec<HeldNotice>,
+}
+
+/// A change of this laptop the province holds for its reviewer, as the commune's officer reads it:
+/// what, why, and what to do (or what the reviewer decided).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HeldNotice {
+    pub record_id: Uuid,
+    pub kind: Kind,
+    /// "Hoạt động «Tuyên truyền phòng cháy»".
+    pub what: String,
+    pub period_label: String,
+    /// "Kỳ … đã được Công an tỉnh duyệt nên thay đổi gửi lên trong gói số 4 không được đưa vào số liệu…".
+    pub why: String,
+    /// What the officer does now, or what the reviewer decided.
+    pub advice: String,
+    /// `None` while the province's reviewer has not decided; `accept` or `refuse`.
+    pub decision: Option<String>,
+    pub decision_label: String,
+}
+
+fn held_notice(store: &Store, all: &[Decision], h: &crate::store::ProvinceHeld) -> Result<HeldNotice> {
+    let title = store.get_any(h.record_id)?.map(|r| r.title).unwrap_or_else(|| h.record_id.to_string());
+    let period_label = all
+        .iter()
+        .rfind(|d| d.period.to_string() == h.period)
+        .map(|d| d.label.clone())
+        .or_else(|| h.period.parse::<Period>().ok().map(|p| p.label()))
+        .unwrap_or_else(|| h.period.clone());
+    let bundle = h.bundle_seq.map_or_else(|| "một gói".to_owned(), |n| format!("gói số {n}"));
+    let why = format!(
+        "Kỳ {period_label} đã được Công an tỉnh duyệt nên thay đổi máy này gửi lên trong {bundle} không được đưa vào \
+số liệu của tỉnh: Công an tỉnh giữ lại để người duyệt xem xét (sửa sau khi duyệt)."
+    );
+    let at = h.decided_at.as_deref().map(crate::date::display_stamp).unwrap_or_default();
+    let note = h.note.clone().unwrap_or_default();
+    let (advice, label) = match h.decision.as_deref() {
+        None => (
+            "Không cần gửi lại. Nếu thay đổi là đúng, hãy báo Công an tỉnh để chấp nhận (kỳ sẽ được mở lại); nếu không, \
+Công an tỉnh từ chối và giữ số liệu đã duyệt."
+                .to_owned(),
+            "Chờ Công an tỉnh xem xét",
+        ),
+        Some("accept") => (
+            format!(
+                "Công an tỉnh đã chấp nhận lúc {at}: {note}. Thay đổi đã vào số liệu của tỉnh; kỳ được mở lại, \
+máy này nhận quyết định mở lại ở gói quyết định."
+            ),
+            "Đã chấp nhận",
+        ),
+        Some(_) => (
+            format!(
+                "Công an tỉnh đã từ chối lúc {at}: {note}. Số liệu đã duyệt được giữ, nên bản ghi ở máy này khác với số liệu \
+của tỉnh; nếu cần sửa cho khớp, hãy đề nghị Công an tỉnh mở lại kỳ."
+            ),
+            "Đã từ chối",
+        ),
+    };
+    Ok(HeldNotice {
+        record_id: h.record_id,
+        kind: h.kind,
+        what: format!("{} «{title}»", crate::text::capitalise(h.kind.label())),
+        period_label,
+        why,
+        advice,
+        decision: h.decision.clone(),
+        decision_label: label.to_owned(),
+    })
 }
 
 fn period_row(d: &Decision, open_items: u32) -> ReviewPeriod {
@@ -110,7 +181,8 @@ pub fn commune(store: &Store) -> Result<CommuneReview> {
         })
         .collect();
     let open = todo.iter().filter(|t| !t.done).count() as u32;
-    Ok(CommuneReview { periods, todo, open })
+    let held = store.province_held()?.iter().map(|h| held_notice(store, &all, h)).collect::<Result<_>>()?;
+    Ok(CommuneReview { periods, todo, open, held })
 }
 
 /// The last `n` periods of the reporting rules up to `today`'s, each with its state at the commune

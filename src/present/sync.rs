@@ -159,6 +159,12 @@ pub fn imported_summary(i: &Imported) -> String {
         for (a, b) in &receipt.gaps {
             said.push_str(&format!(" Công an tỉnh còn thiếu {}.", gap_text(*a, *b)));
         }
+        let held = receipt.held.iter().filter(|h| h.get("decision").is_none_or(|d| d.is_null())).count();
+        if held > 0 {
+            said.push_str(&format!(
+                " {held} thay đổi cho kỳ đã duyệt bị Công an tỉnh giữ lại chờ người duyệt xem xét (xem mục «Công an tỉnh trả lại»)."
+            ));
+        }
     }
     said
 }

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "0011_peer_locks", include_str!("migrations/0011_peer_locks.sql")),
     (12, "0012_province_inspections", include_str!("migrations/0012_province_inspections.sql")),
     (13, "0013_peer_removal", include_str!("migrations/0013_peer_removal.sql")),
+    (14, "0014_province_held", include_str!("migrations/0014_province_held.sql")),
 ];
 
 /// The province store's schema (`phongtrao province`), numbered on its own. Append only.

@@ -40,7 +40,7 @@ pub use peers::{
     Version, VersionLine, Vv, vv_dominates,
 };
 pub use query::{FactRow, Filter, Found, Group, Hit, ListQuery, Op, Page};
-pub use review::{DecisionsApplied, ReturnedItem};
+pub use review::{DecisionsApplied, ProvinceHeld, ReturnedItem};
 pub use sync::{Change, ChangeLine, MergeReport};
 
 use std::borrow::Cow;

@@ -32,6 +32,24 @@ pub struct ReturnedItem {
     pub done_at: Option<String>,
 }
 
+/// A change of this laptop the province holds for its reviewer (it touches a period the province
+/// approved), as its receipts list it: `decision` once a later receipt says what the reviewer decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProvinceHeld {
+    /// The hash of the bundle that carried the change.
+    pub bundle: String,
+    pub record_id: Uuid,
+    pub kind: Kind,
+    pub period: String,
+    /// `accept` (the period reopened, the change in the province's figures) or `refuse`.
+    pub decision: Option<String>,
+    pub note: Option<String>,
+    pub decided_at: Option<String>,
+    pub received_at: String,
+    /// The number of this laptop's bundle (from its exports), if it knows the hash.
+    pub bundle_seq: Option<i64>,
+}
+
 /// The review's state one transaction reads once (`Tx::review_state`).
 #[derive(Debug, Clone, Default)]
 pub(super) struct ReviewCache {
@@ -194,6 +212,69 @@ impl Store {
             })
             .collect();
         Ok((applied, answers))
+    }
+
+    /// Records what a receipt says of this laptop's changes the province holds: new ones added, a
+    /// decision the reviewer took since filled in (once). One transaction.
+    pub fn record_province_held(&mut self, rows: &[ProvinceHeld]) -> Result<usize> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        self.write(|tx| {
+            let now = chrono::Utc::now().to_rfc3339();
+            let mut n = 0;
+            for h in rows {
+                n += tx.tx.execute(
+                    "INSERT INTO province_held (bundle, record_id, kind, period, decision, note, decided_at, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (bundle, record_id) DO UPDATE SET decision = excluded.decision, note = excluded.note,
+                        decided_at = excluded.decided_at
+                     WHERE province_held.decision IS NULL AND excluded.decision IS NOT NULL",
+                    params![
+                        h.bundle,
+                        h.record_id.to_string(),
+                        h.kind.code(),
+                        h.period,
+                        h.decision,
+                        h.note,
+                        h.decided_at,
+                        now
+                    ],
+                )?;
+            }
+            if n > 0 {
+                tx.audit("province_held", Some(&serde_json::json!({"rows": n})))?;
+            }
+            Ok(n)
+        })
+    }
+
+    /// This laptop's changes the province holds or held for its reviewer, undecided first, newest first.
+    pub fn province_held(&self) -> Result<Vec<ProvinceHeld>> {
+        super::all_rows(
+            &self.conn,
+            "SELECT h.bundle, h.record_id, h.kind, h.period, h.decision, h.note, h.decided_at, h.received_at,
+                    (SELECT e.seq FROM sync_export e WHERE e.hash = h.bundle)
+             FROM province_held h ORDER BY h.decision IS NOT NULL, h.received_at DESC, h.record_id",
+            [],
+            |r| {
+                let bad =
+                    |i: usize| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, "held".into());
+                let id: String = r.get(1)?;
+                let kind: String = r.get(2)?;
+                Ok(ProvinceHeld {
+                    bundle: r.get(0)?,
+                    record_id: Uuid::parse_str(&id).map_err(|_| bad(1))?,
+                    kind: Kind::parse(&kind).ok_or_else(|| bad(2))?,
+                    period: r.get(3)?,
+                    decision: r.get(4)?,
+                    note: r.get(5)?,
+                    decided_at: r.get(6)?,
+                    received_at: r.get(7)?,
+                    bundle_seq: r.get(8)?,
+                })
+            },
+        )
     }
 
     /// Marks a reason of a return done by hand (a general reason, or one the officer answered

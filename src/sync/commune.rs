@@ -346,7 +346,9 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
             } else {
                 Vec::new()
             };
+            let held = held_of(&receipt)?;
             let acked_seq = store.acknowledge(&receipt.bundle_hash, &receipt.imported_at.to_rfc3339())?;
+            store.record_province_held(&held)?;
             let pending = store.count_changes_since(acked_seq)?;
             Ok(Imported::Receipt {
                 bundle_seq: receipt.bundle_seq,
@@ -411,6 +413,46 @@ pub fn relayed_decisions(store: &mut Store, bytes: &[u8]) -> Result<DecisionsApp
     let (applied, n) = import_decisions(store, &verified, false)?;
     store.keep_decision_bundle(n, bytes)?;
     Ok(applied)
+}
+
+/// The changes of this laptop a receipt says the province holds for its reviewer, each checked: a
+/// record id, a register, a period, the bundle (a receipt of an older province names only its own
+/// bundle's), the reviewer's decision if any.
+fn held_of(receipt: &Receipt) -> Result<Vec<crate::store::ProvinceHeld>> {
+    let bad = || bundle::damaged("biên nhận có danh sách thay đổi bị giữ lại không đọc được");
+    let text = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+    receipt
+        .held
+        .iter()
+        .map(|v| {
+            let record_id = text(v, "id").and_then(|s| Uuid::parse_str(&s).ok()).ok_or_else(bad)?;
+            let kind = text(v, "kind").and_then(|k| crate::domain::Kind::parse(&k)).ok_or_else(bad)?;
+            let period = text(v, "period").filter(|p| p.parse::<crate::period::Period>().is_ok()).ok_or_else(bad)?;
+            let bundle = text(v, "bundle").unwrap_or_else(|| receipt.bundle_hash.clone());
+            if bundle.len() != 64 || !bundle.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(bad());
+            }
+            let decision = text(v, "decision");
+            if decision.as_deref().is_some_and(|d| d != "accept" && d != "refuse") {
+                return Err(bad());
+            }
+            let decided_at = text(v, "decided_at");
+            if decided_at.as_deref().is_some_and(|t| DateTime::parse_from_rfc3339(t).is_err()) {
+                return Err(bad());
+            }
+            Ok(crate::store::ProvinceHeld {
+                bundle,
+                record_id,
+                kind,
+                period,
+                note: text(v, "note").map(|n| crate::text::printable(&crate::text::clean(&n), 2000)),
+                decision,
+                decided_at,
+                received_at: String::new(),
+                bundle_seq: None,
+            })
+        })
+        .collect()
 }
 
 /// Applies the decisions a verified province bundle carries: addressed to this commune (by the

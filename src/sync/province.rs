@@ -675,11 +675,7 @@ phiên bản mới hơn?). Không nhập gì. Hãy cập nhật phongtrao ở C�
                 .map(|q| serde_json::json!({"id": q.record_id, "kind": q.kind, "reason": q.reason}))
                 .collect(),
             gaps: gaps.iter().filter(|g| g.epoch == m.epoch).map(|g| (g.first, g.last)).collect(),
-            held: report
-                .held
-                .iter()
-                .map(|h| serde_json::json!({"id": h.record_id, "kind": h.kind, "period": h.period}))
-                .collect(),
+            held: self.held_notices(&m.installation_id.to_string(), &hash, &report.held)?,
         };
         let receipt_json = serde_json::to_string(&receipt).map_err(|e| Error::Json(e.to_string()))?;
         let receipt_seq = self.db.write_import(&ImportWrite {
@@ -766,7 +762,7 @@ Hãy thêm --epoch KỲ để chọn gói.",
                 )));
             }
         };
-        let receipt: Receipt = match &one.receipt {
+        let mut receipt: Receipt = match &one.receipt {
             Some(json) => serde_json::from_str(json).map_err(|e| Error::Json(e.to_string()))?,
             None => Receipt {
                 installation_id: Uuid::parse_str(&one.installation_id).unwrap_or_default(),
@@ -795,7 +791,29 @@ Hãy thêm --epoch KỲ để chọn gói.",
                 held: Vec::new(),
             },
         };
+        // What the reviewer decided since on this laptop's held changes goes down with it.
+        receipt.held = self.held_notices(&one.installation_id, &one.hash, &[])?;
         self.sign_receipt(&receipt, Utc::now(), dir, None)
+    }
+
+    /// What a receipt says of an installation's changes held for the reviewer ("sửa sau khi duyệt"):
+    /// those of the bundle `hash` being imported (`new`), then every one held before with the
+    /// reviewer's decision, if any (docs/SYNC.md). The commune shows them to its officers.
+    fn held_notices(&self, installation: &str, hash: &str, new: &[HeldRow]) -> Result<Vec<Value>> {
+        let row = |bundle: &str, h: &HeldRow| serde_json::json!({"id": h.record_id, "kind": h.kind, "period": h.period, "bundle": bundle});
+        let mut out: Vec<Value> = new.iter().map(|h| row(hash, h)).collect();
+        for e in self.db.held_changes()?.into_iter().filter(|e| e.installation_id == installation) {
+            if e.bundle == hash && new.iter().any(|h| h.record_id == e.row.record_id) {
+                continue;
+            }
+            let mut v = row(&e.bundle, &e.row);
+            v["decision"] = serde_json::json!(e.decision);
+            v["note"] = serde_json::json!(e.note);
+            v["decided_at"] = serde_json::json!(e.decided_at);
+            out.push(v);
+        }
+        out.truncate(MAX_HELD_IN_RECEIPT);
+        Ok(out)
     }
 
     /// An installation id is bound to one commune and one live key for ever: a key sends as the
@@ -1144,6 +1162,9 @@ Hãy liên hệ xã {} để kiểm tra máy và xuất lại gói.",
         Ok(plan)
     }
 }
+
+/// At most this many held changes are listed in a receipt (the undecided first).
+const MAX_HELD_IN_RECEIPT: usize = 1_000;
 
 /// The longest `answers.json` (a return has at most a few hundred reasons).
 pub const MAX_ANSWERS_BYTES: usize = 1 << 20;

@@ -12,6 +12,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { cleanup, initCommune, launch, login, phongtrao, scratch, shots } from "./common.mjs";
 
+/** The receipts under `dir` (any depth), oldest first by name. */
+const receipts = (dir) =>
+  fs
+    .readdirSync(dir, { recursive: true })
+    .filter((f) => String(f).includes("bien-nhan") && String(f).endsWith(".ptb"))
+    .map((f) => path.join(dir, String(f)))
+    .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
+
 const decisions = (dir) =>
   fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.includes("quyet-dinh") && f.endsWith(".ptb")).sort() : [];
 
@@ -164,9 +172,24 @@ describe("the province returns and approves a commune's period; the commune corr
   it("the commune is locked: the window's form and a forced IPC call get the core's refusal", async () => {
     await d.quit();
     d = null;
+    // Before it takes the approval in, the commune edits a record of the period (as a second laptop or an
+    // old backup would): its next bundle reaches the province, which holds that change for its reviewer.
+    phongtrao(["--db", db, "edit", "activity", ids.c, "--json", JSON.stringify({ notes: "Sửa trước khi nhận quyết định" })]);
+    send();
+    const receipt = receipts(usb).slice(-1)[0];
     const before = phongtrao(["--db", db, "show", "activity", ids.c, "--json"]);
     await openAs("xa");
     assert.match(await importDecision(), /đã duyệt kỳ Tháng 11\/2026/);
+    // The receipt lists the held change: the commune's officer sees what, why and what to do.
+    await d.type("[data-test=bundle-file]", receipt);
+    await d.click("[data-test=import-bundle]");
+    await d.findText("[data-test=imported]", "bị Công an tỉnh giữ lại");
+    await d.click("[data-test=nav-returned]");
+    await d.findText(`[data-test=province-held-row][data-record='${ids.c}']`, "Chờ Công an tỉnh xem xét");
+    await d.findText("[data-test=province-held-row]", "Hoạt động «Tuyên truyền phòng cháy»");
+    await d.findText("[data-test=province-held-row]", "báo Công an tỉnh để chấp nhận");
+    await d.exec("document.querySelector('[data-test=province-held]').scrollIntoView()");
+    await d.screenshot(path.join(shots, "77-review-held-commune.png"));
     await d.click("[data-test=nav-dashboard]");
     await d.findText("[data-test=dash-period][data-period='2026-11']", "Đã duyệt");
     await d.screenshot(path.join(shots, "73-review-dashboard.png"));

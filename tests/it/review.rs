@@ -885,3 +885,43 @@ fn decisions_for_many_communes_go_to_a_stick_at_once_and_each_commune_takes_its_
     commune::import(&mut s2, mine("23437")).unwrap();
     assert_eq!(s2.locked_periods().unwrap().len(), 1);
 }
+
+#[test]
+fn the_commune_sees_which_of_its_changes_the_province_holds_and_what_the_reviewer_decided() {
+    let mut w = world();
+    let mut s = w.commune("23430");
+    let a = activity(&mut s, "2026-10-20", "Tuyên truyền A");
+    w.send(&mut s);
+    let approval = w.decide("23430", Action::Approve, note(""));
+    // The commune edits A before it takes the approval in (a second laptop, an old backup).
+    s.update(Kind::Activity, a, &doc(json!({"title": "Tuyên truyền A (sửa)"}))).unwrap();
+    let receipt = w.send(&mut s);
+    commune::import(&mut s, &receipt).unwrap();
+    let view = phongtrao::present::review::commune(&s).unwrap();
+    assert_eq!(view.held.len(), 1, "{:?}", view.held);
+    let h = &view.held[0];
+    assert_eq!((h.record_id, h.decision.as_deref()), (a, None));
+    assert_eq!(h.what, "Hoạt động «Tuyên truyền A (sửa)»");
+    assert!(h.why.contains("Tháng 11/2026 (15/10/2026 – 14/11/2026) đã được Công an tỉnh duyệt"), "{}", h.why);
+    assert!(h.why.contains("gói số 2"), "{}", h.why);
+    assert!(h.advice.contains("báo Công an tỉnh để chấp nhận"), "{}", h.advice);
+    assert_eq!(h.decision_label, "Chờ Công an tỉnh xem xét");
+    // The receipt carried the approval too: the period is locked now.
+    assert_eq!(s.locked_periods().unwrap().len(), 1);
+    assert_eq!(commune::import(&mut s, &approval).unwrap_err().code(), "decision_replay");
+    // The reviewer refuses; the next receipt (or one written again) says so, with the note.
+    let id = review::held(&w.province).unwrap()[0].id.clone();
+    review::decide_held(&mut w.province, &id, false, "Giữ số liệu đã duyệt", Utc::now()).unwrap();
+    let again = w.province.write_receipt("23430", 2, None, &w.usb()).unwrap();
+    let before = s.audit_tail(10_000).unwrap().len();
+    commune::import(&mut s, &again).unwrap();
+    let view = phongtrao::present::review::commune(&s).unwrap();
+    assert_eq!(view.held.len(), 1);
+    let h = &view.held[0];
+    assert_eq!((h.decision.as_deref(), h.decision_label.as_str()), (Some("refuse"), "Đã từ chối"));
+    assert!(h.advice.contains("Giữ số liệu đã duyệt") && h.advice.contains("mở lại kỳ"), "{}", h.advice);
+    assert!(s.audit_tail(10_000).unwrap().len() > before, "recorded with an audit entry");
+    // A decision once known stays: an older receipt listing it undecided changes nothing.
+    commune::import(&mut s, &receipt).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(phongtrao::present::review::commune(&s).unwrap().held[0].decision.as_deref(), Some("refuse"));
+}

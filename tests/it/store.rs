@@ -1030,7 +1030,7 @@ fn dashboard_facts_follow_every_write_and_the_migration_fills_them() {
          DROP INDEX issued_doc_subject; ALTER TABLE issued_doc DROP COLUMN period;
          ALTER TABLE issued_doc DROP COLUMN issued_on;
          DROP TABLE returned_item; DROP TABLE review_decision;
-         DROP TABLE locked_merge; DROP TABLE decision_relay; DROP TABLE province_signed;
+         DROP TABLE locked_merge; DROP TABLE decision_relay; DROP TABLE province_signed; DROP TABLE province_held;
          DELETE FROM schema_migration WHERE version >= 7; PRAGMA user_version = 6;",
     )
     .unwrap();

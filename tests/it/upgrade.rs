@@ -26,6 +26,7 @@ const UNDO: &[(i64, &str)] = &[
     (11, "DROP TABLE locked_merge; DROP TABLE decision_relay;"),
     (12, "DROP TABLE province_signed;"),
     (13, "ALTER TABLE peer DROP COLUMN removed_by; ALTER TABLE peer DROP COLUMN removed_at;"),
+    (14, "DROP TABLE province_held;"),
 ];
 
 /// The previous release's store: this build's code writing its records, then the migrations after

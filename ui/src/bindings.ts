@@ -619,6 +619,11 @@ export type CommuneReview = {
 	/**  The to-do list: open reasons first. */
 	todo: TodoItem[],
 	open: number,
+	/**
+	 *  This laptop's changes the province holds because they touch a period it approved ("sửa sau
+	 *  khi duyệt"), as its receipts said: undecided first.
+	 */
+	held: HeldNotice[],
 };
 
 /**  A commune's targets and where they stand. */
@@ -838,6 +843,25 @@ export type HeldLine = {
 	changes: FieldChange[],
 	/**  "Đã chấp nhận lúc …: note", "Đã từ chối lúc …: note", or empty while undecided. */
 	decided: string,
+};
+
+/**
+ *  A change of this laptop the province holds for its reviewer, as the commune's officer reads it:
+ *  what, why, and what to do (or what the reviewer decided).
+ */
+export type HeldNotice = {
+	record_id: string,
+	kind: Kind,
+	/**  "Hoạt động «Tuyên truyền phòng cháy»". */
+	what: string,
+	period_label: string,
+	/**  "Kỳ … đã được Công an tỉnh duyệt nên thay đổi gửi lên trong gói số 4 không được đưa vào số liệu…". */
+	why: string,
+	/**  What the officer does now, or what the reviewer decided. */
+	advice: string,
+	/**  `None` while the province's reviewer has not decided; `accept` or `refuse`. */
+	decision: string | null,
+	decision_label: string,
 };
 
 /**  One line of a record's history (steps on, steps back with their reason, settings). */

@@ -1075,6 +1075,14 @@ fn commune_review(w: &mut impl Write, ctx: &Ctx, done: Option<&str>, json: bool)
     if json {
         return say(w, to_json(&v)?);
     }
+    if !v.held.is_empty() {
+        say(w, "Công an tỉnh giữ lại (sửa sau khi duyệt):")?;
+        for h in &v.held {
+            say(w, format!("  [{}] {} ({})", h.decision_label, h.what, h.record_id))?;
+            say(w, format!("      {}", h.why))?;
+            say(w, format!("      {}", h.advice))?;
+        }
+    }
     if v.periods.is_empty() {
         return say(w, "Công an tỉnh chưa có quyết định nào về các kỳ báo cáo của xã.");
     }
