@@ -56,6 +56,8 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "peer_exchange",
         "peer_conflicts",
         "peer_locked_merges",
+        "peer_hand_over",
+        "peer_remove",
         "resolve_conflict",
         "cert_overview",
         "cert_view",

@@ -714,6 +714,25 @@ pub async fn peer_conflicts(state: State<'_, Shared>) -> Result<Vec<view::Confli
     with_store(&state, |s| phongtrao::present::peer::conflicts(s))
 }
 
+/// "Chuyển việc cấp số" (the chief, on the laptop that numbers): hands the numbering of documents
+/// over to the laptop of `to` (its officer or short id); what happened.
+#[tauri::command]
+#[specta::specta]
+pub async fn peer_hand_over(state: State<'_, Shared>, to: String) -> Result<String> {
+    with_store(&state, |s| {
+        Ok(phongtrao::present::peer::handed_over(&phongtrao::sync::peer::hand_over(s, &to, chrono::Utc::now())?))
+    })
+}
+
+/// "Loại máy" (the chief): removes a lost or stolen laptop of the commune; what happened.
+#[tauri::command]
+#[specta::specta]
+pub async fn peer_remove(state: State<'_, Shared>, laptop: String) -> Result<String> {
+    with_store(&state, |s| {
+        Ok(phongtrao::present::peer::removed(&phongtrao::sync::peer::remove(s, &laptop, chrono::Utc::now())?))
+    })
+}
+
 /// «Sửa sau khi duyệt»: changes to records of approved periods taken in from other laptops.
 #[tauri::command]
 #[specta::specta]

@@ -95,6 +95,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             peer_exchange,
             peer_conflicts,
             peer_locked_merges,
+            peer_hand_over,
+            peer_remove,
             resolve_conflict,
             cert_overview,
             cert_view,

@@ -89,6 +89,17 @@ describe("two laptops of one commune, by USB stick", { timeout: 300_000 }, () =>
     // The officer's laptop gives no document number: only the chief's does.
     assert.match(phongtrao(["--db", other, "peer", "list"]), /Máy cấp số văn bản: máy của Nguyễn Văn An/);
     await d.screenshot(path.join(shots, "60-peers.png"));
+    // The chief hands the numbering of documents over to the officer's laptop: the chief's stops at
+    // once, the officer's numbers once it took the chief's next bundle in.
+    await d.exec("document.querySelector('[data-test^=hand-over-]').scrollIntoView({ block: 'center' });");
+    await d.click("[data-test^=hand-over-]");
+    await d.findText("[data-test=peer-said]", "Đã chuyển việc cấp số văn bản sang máy của Trần Văn Bình");
+    await d.findText("[data-test=peers-numbering]", "máy của Trần Văn Bình");
+    await d.screenshot(path.join(shots, "65-peers-numbering.png"));
+    await d.click("[data-test=peer-exchange]");
+    await d.findText("[data-test=exchange-result]", "Đã ghi gói số 2 của máy này");
+    phongtrao(["--db", other, "peer", "exchange", usb]);
+    assert.match(phongtrao(["--db", other, "peer", "list"]), /Máy cấp số văn bản: máy này/);
   });
 
   it("shows two changes made apart as a conflict, field by field, and the decision travels", async () => {

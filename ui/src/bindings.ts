@@ -115,6 +115,13 @@ export const commands = {
 	peerConflicts: () => __TAURI_INVOKE<ConflictView[]>("peer_conflicts"),
 	/**  «Sửa sau khi duyệt»: changes to records of approved periods taken in from other laptops. */
 	peerLockedMerges: () => __TAURI_INVOKE<LockedView[]>("peer_locked_merges"),
+	/**
+	 *  "Chuyển việc cấp số" (the chief, on the laptop that numbers): hands the numbering of documents
+	 *  over to the laptop of `to` (its officer or short id); what happened.
+	 */
+	peerHandOver: (to: string) => __TAURI_INVOKE<string>("peer_hand_over", { to }),
+	/**  "Loại máy" (the chief): removes a lost or stolen laptop of the commune; what happened. */
+	peerRemove: (laptop: string) => __TAURI_INVOKE<string>("peer_remove", { laptop }),
 	/**  A person's decision on a conflict: the version kept, and fields taken from the others. */
 	resolveConflict: (id: string, keep: number, take: TakeField[]) => __TAURI_INVOKE<Saved>("resolve_conflict", { id, keep, take }),
 	/**
