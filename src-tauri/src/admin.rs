@@ -133,7 +133,12 @@ pub struct BackupsView {
 }
 
 pub fn backups(db: &Path) -> Result<BackupsView> {
-    let dir = backup::default_dir(db);
+    backups_in(&backup::default_dir(db))
+}
+
+/// The backups page for the automatic backups in `dir` (the province store's: `sao-luu` in its folder).
+pub fn backups_in(dir: &Path) -> Result<BackupsView> {
+    let dir = dir.to_owned();
     let mut backups: Vec<BackupFile> = backup::list(&dir)?
         .into_iter()
         .map(|(at, p)| BackupFile {

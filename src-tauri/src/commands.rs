@@ -108,8 +108,12 @@ impl App {
     /// read through a connection of its own while the officer works. Logging out before it starts
     /// cancels it.
     fn daily_backup(&mut self) {
-        let Some(snap) = self.store.as_ref().and_then(|s| s.snapshot().ok()) else { return };
-        let dir = backup::default_dir(&self.path);
+        // The province store's backups go into its own folder (`sao-luu` inside it).
+        let (snap, dir) = match &self.province {
+            Some(p) => (p.db().snapshot().ok(), backup::province_dir(&self.province_dir)),
+            None => (self.store.as_ref().and_then(|s| s.snapshot().ok()), backup::default_dir(&self.path)),
+        };
+        let Some(snap) = snap else { return };
         let guard = std::sync::Arc::new(());
         let alive = std::sync::Arc::downgrade(&guard);
         self.backup_guard = Some(guard);
@@ -128,6 +132,13 @@ impl App {
     /// The store just opened (setup, demo, login), with today's automatic backup scheduled.
     fn opened(&mut self, store: Store) -> AppInfo {
         self.store = Some(store);
+        self.daily_backup();
+        self.info()
+    }
+
+    /// The province store just opened (setup, demo, login), with today's automatic backup scheduled.
+    pub(crate) fn opened_province(&mut self, p: phongtrao::sync::province::Province) -> AppInfo {
+        self.province = Some(p);
         self.daily_backup();
         self.info()
     }
@@ -558,6 +569,9 @@ pub async fn remove_account(state: State<'_, Shared>, username: String) -> Resul
 #[specta::specta]
 pub async fn backups(state: State<'_, Shared>) -> Result<admin::BackupsView> {
     let mut app = lock(&state)?;
+    if app.province.is_some() {
+        return admin::backups_in(&backup::province_dir(&app.province_dir));
+    }
     let path = app.path.clone();
     app.ready()?;
     admin::backups(&path)
@@ -575,8 +589,10 @@ pub async fn pick_path(
     pick: phongtrao::fsutil::Pick,
 ) -> Result<Option<String>> {
     use tauri_plugin_dialog::DialogExt;
-    // A logged-in officer's window only.
-    with_store(&state, |_| Ok(()))?;
+    // A logged-in officer's window only (a commune's or the province's).
+    if lock(&state)?.province.is_none() {
+        with_store(&state, |_| Ok(()))?;
+    }
     let mut dialog = app.dialog().file().set_title(pick.title());
     if let Some((name, exts)) = pick.filter() {
         dialog = dialog.add_filter(name, exts);
@@ -596,7 +612,11 @@ pub async fn pick_path(
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_to(state: State<'_, Shared>, dir: String) -> Result<admin::BackupFile> {
-    let snap = with_store(&state, |s| s.snapshot())?;
+    let province = lock(&state)?.province.as_ref().map(|p| p.db().snapshot());
+    let snap = match province {
+        Some(snap) => snap?,
+        None => with_store(&state, |s| s.snapshot())?,
+    };
     admin::backup_to(&snap, &dir)
 }
 
@@ -606,6 +626,9 @@ pub async fn backup_to(state: State<'_, Shared>, dir: String) -> Result<admin::B
 #[specta::specta]
 pub async fn restore_backup(state: State<'_, Shared>, file: String, password: String) -> Result<admin::RestoreDone> {
     let mut app = lock(&state)?;
+    if app.province.is_some() {
+        return restore_province(&mut app, file, password);
+    }
     let store = app.ready()?;
     backup::may_restore(store)?;
     let username = store.session().map(|a| a.username.clone()).unwrap_or_default();
@@ -625,6 +648,35 @@ pub async fn restore_backup(state: State<'_, Shared>, file: String, password: St
             let reopened = Store::unlock(&path, &username, &password).ok();
             let logged_out = reopened.is_none();
             app.store = reopened;
+            let mut err = AppError::from(e);
+            if logged_out {
+                err.message.push_str(session::RESTORE_LOG_IN_AGAIN);
+            }
+            Err(err)
+        }
+    }
+}
+
+/// "Khôi phục" at the province: the same steps on the province store (checked while still open, closed
+/// for the restore, opened again as the same officer).
+fn restore_province(app: &mut App, file: String, password: String) -> Result<admin::RestoreDone> {
+    use phongtrao::sync::province::Province;
+    let p = app.province.as_ref().ok_or_else(AppError::logged_out)?;
+    p.db().require(phongtrao::Role::WRITES, "khôi phục dữ liệu")?;
+    let username = p.db().who();
+    let dir = app.province_dir.clone();
+    let file = std::path::PathBuf::from(file.trim());
+    backup::check_province(&file, &dir, &username, &password)?;
+    app.close();
+    match backup::restore_province(&file, &dir, &username, &password) {
+        Ok(done) => {
+            app.province = Some(Province::open_as(&dir, &username, &password)?);
+            Ok(admin::restore_done(&done, app.info()))
+        }
+        Err(e) => {
+            let reopened = Province::open_as(&dir, &username, &password).ok();
+            let logged_out = reopened.is_none();
+            app.province = reopened;
             let mut err = AppError::from(e);
             if logged_out {
                 err.message.push_str(session::RESTORE_LOG_IN_AGAIN);

@@ -69,8 +69,7 @@ pub async fn province_setup(state: State<'_, Shared>, input: ProvinceSetupInput)
         .map_err(AppError::invalid)?;
     let dir = app.province_dir.clone();
     let (p, _) = Province::create(&dir, &code, &name, &chief, KdfParams::default())?;
-    app.province = Some(p);
-    Ok(app.info())
+    Ok(app.opened_province(p))
 }
 
 /// First run, trying the console out: a demo province of a dozen communes, logged in as its chief
@@ -83,8 +82,7 @@ pub async fn open_demo_province(state: State<'_, Shared>) -> Result<AppInfo> {
     let dir = app.province_dir.clone();
     let opts = console::demo::DemoOptions { communes: 12, ..Default::default() };
     let r = console::demo::generate(&dir, phongtrao::demo::DEMO_PASSWORD, &opts, &mut |_, _| {})?;
-    app.province = Some(r.province);
-    Ok(app.info())
+    Ok(app.opened_province(r.province))
 }
 
 /// Opens the province store as `username` (lockout and audit by the core).
@@ -94,8 +92,8 @@ pub async fn province_login(state: State<'_, Shared>, username: String, password
     let mut app = lock(&state)?;
     app.expect(Stage::ProvinceLogin)?;
     let dir = app.province_dir.clone();
-    app.province = Some(Province::open_as(&dir, &username, &password)?);
-    Ok(app.info())
+    let p = Province::open_as(&dir, &username, &password)?;
+    Ok(app.opened_province(p))
 }
 
 /// Folders where a USB stick seems to be mounted (offered first), and the demo's stick if any.

@@ -235,6 +235,46 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
     await d.exec("document.querySelector('[data-test=not-enrolled]').scrollIntoView()");
     await d.screenshot(path.join(shots, "49-province-not-enrolled.png"));
   });
+
+  it("backs up the province's store to a stick and restores it, as at a commune", async () => {
+    const stick = path.join(dir, "usb-sao-luu");
+    fs.mkdirSync(stick);
+    await d.click("[data-test=pnav-backups]");
+    await d.findText("h1", "Sao lưu, khôi phục");
+    await d.type("[data-test=backup-dir]", stick);
+    await d.click("[data-test=backup-now]");
+    await d.findText("[data-test=backup-done]", "Đã sao lưu");
+    const [file] = fs.readdirSync(stick).filter((f) => f.endsWith(".ptbak"));
+    assert.match(file ?? "", /^phongtrao-51-tinh-\d{8}-\d{6}\.ptbak$/);
+    await d.screenshot(path.join(shots, "54-province-backups.png"));
+    // A key registered after the backup (on the command line, as the chief): the restore takes it back.
+    const [code, name] = phongtrao(["units", "--province", "51"]).split("\n")[0].split("\t");
+    const late = { code, db: path.join(dir, `${code}.db`), pub: path.join(dir, `${code}.pub`) };
+    phongtrao(["--db", late.db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code",
+      late.code, "--commune", name, "--officer", "Nguyễn Văn An"]);
+    phongtrao(["--db", late.db, "key", "export-pub", "--out", late.pub]);
+    commandLine(["--user", "tranvanbinh", "province", "--dir", tinh, "register", "--commune-code", late.code,
+      "--pubkey", late.pub], { password: CHIEF_PW });
+    await d.click("[data-test=pnav-communes]");
+    await d.until("four communes", async () => (await d.count("[data-test=roster-row]")) === 4);
+    await d.click("[data-test=pnav-backups]");
+    await d.type("[data-test=restore-file]", path.join(stick, file));
+    await d.type("[data-test=restore-password]", "sai-mat-khau-roi");
+    await d.click("[data-test=restore]");
+    await d.click("[data-test=confirm]");
+    await d.findText("[data-test=restore-error]", "không đúng");
+    await d.type("[data-test=restore-password]", CHIEF_PW);
+    await d.click("[data-test=restore]");
+    await d.click("[data-test=confirm]");
+    await d.findText("[data-test=province-notice]", "Đã khôi phục dữ liệu");
+    // Still logged in to the restored store: three communes again, the replaced store kept beside it.
+    await d.click("[data-test=pnav-communes]");
+    await d.until("three communes again", async () => (await d.count("[data-test=roster-row]")) === 3);
+    assert.ok(fs.readdirSync(tinh).some((f) => f.startsWith("province.db.truoc-khoi-phuc-")));
+    // The key registered after the backup is gone.
+    const log = commandLine(["--user", "tranvanbinh", "province", "--dir", tinh, "status"], { password: CHIEF_PW });
+    assert.ok(!log.includes(code), log);
+  });
 });
 
 describe("the demo province: late list, figures to one record, report, quarantine", { timeout: 600_000 }, () => {
