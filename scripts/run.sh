@@ -23,7 +23,11 @@ if [ ! -x target/debug/phongtrao-app ] || [ ! -x target/debug/phongtrao ]; then
   echo "những lần sau chỉ biên dịch lại phần đã sửa, vài giây đến vài phút." >&2
 fi
 npm --prefix ui run build
-cargo build --locked -p phongtrao --bin phongtrao
+# `--test it`: the command line is built with the same features as the test build (cargo unifies the
+# dev-dependencies' features into the shared crates when a test is among the targets); without it the
+# shared crates (rustix, num-traits, zip…) would be compiled a second time after scripts/test.sh. On a
+# machine that never ran the tests, this compiles the test binary too (a few minutes more).
+cargo build --locked -p phongtrao --bin phongtrao --test it
 cargo build --locked -p phongtrao-app
 cli=target/debug/phongtrao
 
