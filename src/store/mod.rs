@@ -1342,7 +1342,6 @@ impl Tx<'_> {
             return Err(domain::model::read_only(&old));
         }
         self.guard_parent(kind, &old)?;
-        self.guard_ended(kind, &old)?;
         self.guard_remedy(kind, id, &old)?;
         self.guard_signed(kind, id, &old)?;
         let fields = domain::fields_for(kind, &old, self)?;
@@ -1372,6 +1371,8 @@ impl Tx<'_> {
         if checked.doc == old {
             return Ok(Saved { id, warnings: checked.warnings });
         }
+        // An ended key area's file is closed (the same values again change nothing, above).
+        self.guard_ended(kind, &old)?;
         self.put(kind, id, &checked, "update", Some(&old))?;
         Ok(Saved { id, warnings: checked.warnings })
     }
