@@ -17,7 +17,7 @@ use super::Kind;
 use super::field::{Doc, DocExt, Field, FieldType, Lookup, long_text, options, text};
 use super::registers::Rules;
 use crate::date;
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldError, Result};
 
 /// Who carries out an inspection.
 pub const BY: &[(&str, &str)] = &[("tinh", "Công an tỉnh"), ("xa", "Công an xã")];
@@ -492,6 +492,29 @@ pub fn judged(answer: &Doc) -> Error {
     Error::Refused(format!(
         "Báo cáo này đã được đánh giá «{label}»: không sửa, không xóa được. Nếu chưa đạt, hãy gửi báo cáo mới cho nhiệm vụ."
     ))
+}
+
+/// The fields of the `n`-th remediation task of an inspection (1-based) as the form or the CLI gives
+/// them, tied to the inspection `inspection`; an item that is not a set of fields is named as such.
+pub fn task_fields(n: usize, item: Value, inspection: Uuid) -> Result<serde_json::Map<String, Value>, FieldError> {
+    let Value::Object(mut t) = item else {
+        return Err(FieldError {
+            field: format!("tasks.{n}"),
+            label: format!("Nhiệm vụ {n}"),
+            message: "phải là các trường của nhiệm vụ (JSON)".into(),
+        });
+    };
+    t.insert("inspection_id".into(), Value::String(inspection.to_string()));
+    Ok(t)
+}
+
+/// A field error of the `n`-th task, named so that the officer finds the task and its field.
+pub fn task_error(n: usize, e: FieldError) -> FieldError {
+    FieldError {
+        field: format!("tasks.{n}.{}", e.field),
+        label: format!("Nhiệm vụ {n} – {}", e.label),
+        message: e.message,
+    }
 }
 
 #[cfg(test)]

@@ -155,23 +155,17 @@ pub fn create(p: &mut Province, commune: &str, input: &Doc, now: DateTime<Utc>) 
     let mut saved = Vec::new();
     for (i, t) in tasks.into_iter().enumerate() {
         let n = i + 1;
-        let Value::Object(mut t) = t else {
-            errors.push(FieldError {
-                field: format!("tasks.{n}"),
-                label: format!("Nhiệm vụ {n}"),
-                message: "phải là các trường của nhiệm vụ (JSON)".into(),
-            });
-            continue;
+        let t = match inspection::task_fields(n, t, id) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
         };
-        t.insert("inspection_id".into(), Value::String(id.to_string()));
         let tid = Uuid::now_v7();
         match domain::validate(Kind::Remedy, tid, &t, false, &made) {
             Ok(c) => saved.push((tid, c.doc)),
-            Err(Error::Invalid(Invalid(e))) => errors.extend(e.into_iter().map(|e| FieldError {
-                field: format!("tasks.{n}.{}", e.field),
-                label: format!("Nhiệm vụ {n} – {}", e.label),
-                message: e.message,
-            })),
+            Err(Error::Invalid(Invalid(e))) => errors.extend(e.into_iter().map(|e| inspection::task_error(n, e))),
             Err(e) => return Err(e),
         }
     }

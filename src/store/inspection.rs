@@ -90,15 +90,13 @@ impl Store {
             };
             for (i, t) in tasks.into_iter().enumerate() {
                 let n = i + 1;
-                let Value::Object(mut t) = t else {
-                    errors.push(FieldError {
-                        field: format!("tasks.{n}"),
-                        label: format!("Nhiệm vụ {n}"),
-                        message: "phải là các trường của nhiệm vụ (JSON)".into(),
-                    });
-                    continue;
+                let mut t = match crate::domain::inspection::task_fields(n, t, id) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
                 };
-                t.insert("inspection_id".into(), Value::String(id.to_string()));
                 if !errors.is_empty() {
                     // The inspection was not saved: check the task's own fields against nothing else.
                     t.remove("inspection_id");
@@ -107,11 +105,9 @@ impl Store {
                     if errors.is_empty() { tx.create(Kind::Remedy, &t, false) } else { check_alone(tx, &t, &input) };
                 match outcome {
                     Ok(s) => warnings.extend(s.warnings.into_iter().map(|w| format!("Nhiệm vụ {n}: {w}"))),
-                    Err(Error::Invalid(Invalid(e))) => errors.extend(e.into_iter().map(|e| FieldError {
-                        field: format!("tasks.{n}.{}", e.field),
-                        label: format!("Nhiệm vụ {n} – {}", e.label),
-                        message: e.message,
-                    })),
+                    Err(Error::Invalid(Invalid(e))) => {
+                        errors.extend(e.into_iter().map(|e| crate::domain::inspection::task_error(n, e)))
+                    }
                     Err(e) => return Err(e),
                 }
             }

@@ -1109,31 +1109,13 @@ fn commune_review(w: &mut impl Write, ctx: &Ctx, done: Option<&str>, json: bool)
 
 fn backup(w: &mut impl Write, cmd: BackupCmd, path: &std::path::Path, user: Option<&str>) -> Result<()> {
     use phongtrao::backup;
-    let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6).replace('.', ",");
     match cmd {
         BackupCmd::Create { out } => {
             let store = open(path, user)?;
-            let info = match &out {
-                Some(dir) => backup::create(&store, dir)?,
-                None => {
-                    let dir = backup::default_dir(path);
-                    let info = backup::create(&store, &dir)?;
-                    backup::prune(&dir, chrono::Local::now().date_naive())?;
-                    info
-                }
-            };
-            say(w, format!("Đã sao lưu ({}) vào {}", mb(info.bytes), info.path.display()))?;
+            let info = create_backup(out, &backup::default_dir(path), |dir| backup::create(&store, dir))?;
+            say(w, format!("Đã sao lưu ({}) vào {}", megabytes(info.bytes), info.path.display()))?;
         }
-        BackupCmd::List => {
-            let dir = backup::default_dir(path);
-            let all = backup::list(&dir)?;
-            if all.is_empty() {
-                say(w, format!("Chưa có bản sao lưu nào trong {}.", dir.display()))?;
-            }
-            for (at, file) in all {
-                say(w, format!("{}  {}", at.format("%d/%m/%Y %H:%M:%S"), file.display()))?;
-            }
-        }
+        BackupCmd::List => list_backups(w, &backup::default_dir(path))?,
         BackupCmd::Verify { file } => {
             let user = restore_user(path, user)?;
             let pw = password("PHONGTRAO_PASSWORD", &format!("Mật khẩu của {user}: "))?;
@@ -1141,10 +1123,7 @@ fn backup(w: &mut impl Write, cmd: BackupCmd, path: &std::path::Path, user: Opti
             let c = backup::check(&file, &scratch, &user, &pw)?;
             let h = &c.info.header;
             say(w, format!("Bản sao lưu tốt: {}", file.display()))?;
-            say(
-                w,
-                format!("  Tạo lúc: {}", h.created_at.with_timezone(&chrono::Local).format("%H:%M:%S ngày %d/%m/%Y")),
-            )?;
+            say(w, format!("  Tạo lúc: {}", backup_time(h)))?;
             say(
                 w,
                 format!(
@@ -1158,7 +1137,7 @@ fn backup(w: &mut impl Write, cmd: BackupCmd, path: &std::path::Path, user: Opti
                     "  {} bản ghi; kiểm tra toàn vẹn: {}; {}",
                     phongtrao::text::format_int(c.records),
                     c.integrity,
-                    mb(c.info.bytes)
+                    megabytes(c.info.bytes)
                 ),
             )?;
         }
@@ -1168,11 +1147,7 @@ fn backup(w: &mut impl Write, cmd: BackupCmd, path: &std::path::Path, user: Opti
             let r = backup::restore(&file, path, &user, &pw)?;
             say(
                 w,
-                format!(
-                    "Đã khôi phục kho dữ liệu từ {} (tạo lúc {}).",
-                    file.display(),
-                    r.info.header.created_at.with_timezone(&chrono::Local).format("%H:%M:%S ngày %d/%m/%Y")
-                ),
+                format!("Đã khôi phục kho dữ liệu từ {} (tạo lúc {}).", file.display(), backup_time(&r.info.header)),
             )?;
             if let Some(aside) = &r.aside {
                 say(w, format!("Kho dữ liệu trước khi khôi phục được giữ lại tại {}", aside.display()))?;
@@ -1196,46 +1171,31 @@ fn province_backup(
 ) -> Result<()> {
     use phongtrao::backup;
     use phongtrao::store::province::{PROVINCE_USER, ProvinceDb};
-    let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6).replace('.', ",");
     let login = || -> Result<(String, String)> {
         let user = restore_user(&ProvinceDb::db_path(dir), user).unwrap_or_else(|_| PROVINCE_USER.to_owned());
         let pw = password("PHONGTRAO_PASSWORD", &format!("Mật khẩu của {user} (trong bản sao lưu): "))?;
         Ok((user, pw))
     };
-    let when = |h: &backup::Header| h.created_at.with_timezone(&chrono::Local).format("%H:%M:%S ngày %d/%m/%Y");
     match cmd {
         BackupCmd::Create { out } => {
             let p = open()?;
-            let info = match &out {
-                Some(to) => backup::create_province(p.db(), to)?,
-                None => {
-                    let to = backup::province_dir(dir);
-                    let info = backup::create_province(p.db(), &to)?;
-                    backup::prune(&to, chrono::Local::now().date_naive())?;
-                    info
-                }
-            };
+            let info = create_backup(out, &backup::province_dir(dir), |to| backup::create_province(p.db(), to))?;
             say(
                 w,
-                format!("Đã sao lưu kho dữ liệu của Công an tỉnh ({}) vào {}", mb(info.bytes), info.path.display()),
+                format!(
+                    "Đã sao lưu kho dữ liệu của Công an tỉnh ({}) vào {}",
+                    megabytes(info.bytes),
+                    info.path.display()
+                ),
             )?;
         }
-        BackupCmd::List => {
-            let to = backup::province_dir(dir);
-            let all = backup::list(&to)?;
-            if all.is_empty() {
-                say(w, format!("Chưa có bản sao lưu nào trong {}.", to.display()))?;
-            }
-            for (at, file) in all {
-                say(w, format!("{}  {}", at.format("%d/%m/%Y %H:%M:%S"), file.display()))?;
-            }
-        }
+        BackupCmd::List => list_backups(w, &backup::province_dir(dir))?,
         BackupCmd::Verify { file } => {
             let (user, pw) = login()?;
             let c = backup::check_province(&file, &std::env::temp_dir(), &user, &pw)?;
             let h = &c.info.header;
             say(w, format!("Bản sao lưu tốt: {}", file.display()))?;
-            say(w, format!("  Tạo lúc: {}", when(h)))?;
+            say(w, format!("  Tạo lúc: {}", backup_time(h)))?;
             say(
                 w,
                 format!(
@@ -1249,7 +1209,7 @@ fn province_backup(
                     "  {} bản ghi của các xã; kiểm tra toàn vẹn: {}; {}",
                     phongtrao::text::format_int(c.records),
                     c.integrity,
-                    mb(c.info.bytes)
+                    megabytes(c.info.bytes)
                 ),
             )?;
         }
@@ -1261,7 +1221,7 @@ fn province_backup(
                 format!(
                     "Đã khôi phục kho dữ liệu của Công an tỉnh từ {} (tạo lúc {}).",
                     file.display(),
-                    when(&r.info.header)
+                    backup_time(&r.info.header)
                 ),
             )?;
             if let Some(aside) = &r.aside {
@@ -1274,6 +1234,45 @@ fn province_backup(
         }
     }
     Ok(())
+}
+
+/// A backup made where `--out` says, or in the store's own backup folder, whose old backups are then
+/// thinned out (the commune's and the province's alike).
+fn create_backup(
+    out: Option<std::path::PathBuf>,
+    default_dir: &std::path::Path,
+    create: impl FnOnce(&std::path::Path) -> Result<phongtrao::backup::BackupInfo>,
+) -> Result<phongtrao::backup::BackupInfo> {
+    match out {
+        Some(dir) => create(&dir),
+        None => {
+            let info = create(default_dir)?;
+            phongtrao::backup::prune(default_dir, chrono::Local::now().date_naive())?;
+            Ok(info)
+        }
+    }
+}
+
+/// `backup list`: the backups of a folder, newest as `backup::list` orders them.
+fn list_backups(w: &mut impl Write, dir: &std::path::Path) -> Result<()> {
+    let all = phongtrao::backup::list(dir)?;
+    if all.is_empty() {
+        say(w, format!("Chưa có bản sao lưu nào trong {}.", dir.display()))?;
+    }
+    for (at, file) in all {
+        say(w, format!("{}  {}", at.format("%d/%m/%Y %H:%M:%S"), file.display()))?;
+    }
+    Ok(())
+}
+
+/// A backup's size as the messages give it: "1,5 MB".
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6).replace('.', ",")
+}
+
+/// When a backup was made, in the local time: "08:30:00 ngày 05/03/2026".
+fn backup_time(h: &phongtrao::backup::Header) -> impl std::fmt::Display {
+    h.created_at.with_timezone(&chrono::Local).format("%H:%M:%S ngày %d/%m/%Y")
 }
 
 /// Who logs into a backup: `--user`, or the only account of the current store.
