@@ -3,7 +3,6 @@
 //! audited decisions, the demo province, and all of it through the command line.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::{DateTime, Duration, Utc};
 use phongtrao::domain::{Doc, Kind};
@@ -519,25 +518,14 @@ fn the_demo_province_has_something_true_for_every_screen_and_quarantine_decision
     );
 }
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_phongtrao"));
-    c.env_remove("PHONGTRAO_DB").env_remove("PHONGTRAO_USER").env("PHONGTRAO_PASSWORD", PW);
-    c
-}
-
+/// The command line with this file's password (the shared runner of tests/it/cli.rs).
 fn run(args: &[&str]) -> std::process::Output {
-    bin().args(args).output().unwrap()
+    crate::cli::phongtrao(args, PW)
 }
 
+/// As [`run`], expecting success; its standard output.
 fn ok(args: &[&str]) -> String {
-    let o = run(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}{}",
-        String::from_utf8_lossy(&o.stderr),
-        String::from_utf8_lossy(&o.stdout)
-    );
-    String::from_utf8(o.stdout).unwrap()
+    crate::cli::phongtrao_ok(args, PW)
 }
 
 #[test]
@@ -815,11 +803,7 @@ fn the_command_line_backs_up_and_restores_the_province_store() {
         "{restored}"
     );
     assert!(!ok(&["province", "--dir", &tinh, "status"]).contains("23535"));
-    let wrong = bin()
-        .env("PHONGTRAO_PASSWORD", "sai-mat-khau")
-        .args(["province", "--dir", &tinh, "backup", "restore", &file])
-        .output()
-        .unwrap();
+    let wrong = crate::cli::phongtrao(&["province", "--dir", &tinh, "backup", "restore", &file], "sai-mat-khau");
     assert!(!wrong.status.success());
 }
 

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::Utc;
 use phongtrao::domain::review::{Action, State};
@@ -491,25 +490,14 @@ fn a_receipt_carries_the_decisions_and_a_decision_bundle_with_an_unknown_file_is
 
 // ---- The command line, both ends.
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_phongtrao"));
-    c.env_remove("PHONGTRAO_DB").env_remove("PHONGTRAO_USER").env("PHONGTRAO_PASSWORD", PW);
-    c
-}
-
+/// The command line with this file's password (the shared runner of tests/it/cli.rs).
 fn run(args: &[&str]) -> std::process::Output {
-    bin().args(args).output().unwrap()
+    crate::cli::phongtrao(args, PW)
 }
 
+/// As [`run`], expecting success; its standard output.
 fn ok(args: &[&str]) -> String {
-    let o = run(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}{}",
-        String::from_utf8_lossy(&o.stderr),
-        String::from_utf8_lossy(&o.stdout)
-    );
-    String::from_utf8(o.stdout).unwrap()
+    crate::cli::phongtrao_ok(args, PW)
 }
 
 #[test]
