@@ -8,6 +8,7 @@
 // at the province.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { cleanup, day, initCommune, launch, login, phongtrao, scratch, shots } from "./common.mjs";
@@ -152,6 +153,14 @@ describe("an inspection by the province travels down, its answer up, its verdict
     await d.click("[data-test=insp-print-tb]");
     await d.find("#inspection-preview[data-drawn=thong-bao-ket-luan-kiem-tra]", 30000);
     await d.screenshot(path.join(shots, "68-inspect-province-print.png"));
+    // The form shown is saved to a file, and the file reads back in Vietnamese.
+    const pdf = path.join(usb, "thong-bao-ket-luan.pdf");
+    await d.type("[data-test=insp-pdf-out]", pdf);
+    await d.click("[data-test=insp-pdf-save]");
+    await d.findText("[data-test=insp-said]", "Đã lưu tệp PDF");
+    const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+    assert.match(text, /THÔNG BÁO/);
+    assert.match(text, /Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3/);
   });
 
   it("the commune imports the verdict and sees it with its reason", async () => {
