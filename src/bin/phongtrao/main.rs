@@ -441,17 +441,7 @@ fn province_inspection(
             }
         }
         C::Review { answer, accept, not_enough, reason, out } => {
-            let verdict = match (accept, not_enough) {
-                (true, false) => Verdict::Accepted,
-                (false, true) => Verdict::NotEnough,
-                _ => {
-                    return Err(Error::field(
-                        "verdict",
-                        "Kết quả đánh giá",
-                        "chọn một: --accept (đạt) hoặc --not-enough (chưa đạt, kèm --reason)",
-                    ));
-                }
-            };
+            let verdict = verdict_flags(accept, not_enough)?;
             let v = inspections::review(p, answer, verdict, &reason, now)?;
             say(
                 w,
@@ -540,17 +530,7 @@ fn inspection(w: &mut impl Write, ctx: &Ctx, cmd: InspectionCmd) -> Result<()> {
             say(w, saved.id)?;
         }
         InspectionCmd::Review { answer, accept, not_enough, reason } => {
-            let verdict = match (accept, not_enough) {
-                (true, false) => Verdict::Accepted,
-                (false, true) => Verdict::NotEnough,
-                _ => {
-                    return Err(Error::field(
-                        "verdict",
-                        "Kết quả đánh giá",
-                        "chọn một: --accept (đạt) hoặc --not-enough (chưa đạt, kèm --reason)",
-                    ));
-                }
-            };
+            let verdict = verdict_flags(accept, not_enough)?;
             store.review_remedy(answer, verdict, &reason)?;
             say(
                 w,
@@ -1234,6 +1214,20 @@ fn province_backup(
         }
     }
     Ok(())
+}
+
+/// `--accept` or `--not-enough` on a remediation answer (commune or province), exactly one of them.
+fn verdict_flags(accept: bool, not_enough: bool) -> Result<phongtrao::domain::inspection::Verdict> {
+    use phongtrao::domain::inspection::Verdict;
+    match (accept, not_enough) {
+        (true, false) => Ok(Verdict::Accepted),
+        (false, true) => Ok(Verdict::NotEnough),
+        _ => Err(Error::field(
+            "verdict",
+            "Kết quả đánh giá",
+            "chọn một: --accept (đạt) hoặc --not-enough (chưa đạt, kèm --reason)",
+        )),
+    }
 }
 
 /// A backup made where `--out` says, or in the store's own backup folder, whose old backups are then
