@@ -26,6 +26,12 @@ async function waitPort(port, ms) {
   throw new Error(`port ${port} not listening after ${ms} ms`);
 }
 
+/** Waits (at most `ms`) until nothing listens on `port` any more; never throws. */
+async function waitClosed(port, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end && (await portOpen(port))) await sleep(100);
+}
+
 /** Finds tauri-driver: on PATH or in cargo's bin folder. */
 function tauriDriver() {
   const cargoBin = path.join(process.env.CARGO_HOME || path.join(os.homedir(), ".cargo"), "bin", "tauri-driver");
@@ -108,14 +114,29 @@ export class Driver {
 
   async quit() {
     await this.close();
-    try {
-      process.kill(-this.proc.pid, "SIGTERM");
-    } catch {
-      this.proc.kill();
-    }
+    const running = () => this.proc.exitCode === null && this.proc.signalCode === null;
+    const exited = running() ? new Promise((r) => this.proc.once("exit", r)) : Promise.resolve();
+    const signal = (sig) => {
+      try {
+        process.kill(-this.proc.pid, sig);
+      } catch {
+        this.proc.kill(sig);
+      }
+    };
+    signal("SIGTERM");
     // An app that outlived the group must not keep the test process waiting on its output.
     this.proc.stdout.destroy();
     this.proc.stderr.destroy();
+    // Wait until tauri-driver and WebKitWebDriver are gone and their ports free: the next launch on the
+    // same ports would otherwise find the dying ones listening, send its new session to them ("fetch
+    // failed") while the new tauri-driver could not bind its port.
+    await Promise.race([exited, sleep(5000)]);
+    if (running()) {
+      signal("SIGKILL");
+      await Promise.race([exited, sleep(2000)]);
+    }
+    await waitClosed(PORT, 5000);
+    await waitClosed(NATIVE_PORT, 5000);
   }
 
   async setSize(width, height) {
