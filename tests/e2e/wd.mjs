@@ -46,6 +46,9 @@ const NATIVE_PORT = PORT + 1;
 export class Driver {
   /** Starts tauri-driver with `env` (the app inherits it) and waits until both ports listen. */
   static async launch(env) {
+    // A window of an earlier test or file must be gone from the ports before this one starts.
+    await waitClosed(PORT, 5000);
+    await waitClosed(NATIVE_PORT, 5000);
     // Its own process group (with WebKitWebDriver and the app it starts), so that `quit` ends them all
     // even when a failed test left the window in a state where closing the session does not.
     const proc = spawn(tauriDriver(), ["--port", String(PORT), "--native-port", String(NATIVE_PORT)], {
