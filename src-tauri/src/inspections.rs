@@ -90,13 +90,6 @@ pub async fn province_inspection_pdf(
         Some(o) => Some(phongtrao::present::sync::chosen_out(&o)?),
         None => None,
     };
-    let pdf = with(&state, |p| {
-        let doc = inspections::document(p, id, &form, today())?;
-        let pdf = phongtrao::print::render(&doc).map_err(phongtrao::Error::Print)?;
-        if let Some(out) = &out {
-            phongtrao::fsutil::write_atomic(out, &pdf)?;
-        }
-        Ok(pdf)
-    })?;
+    let pdf = with(&state, |p| inspections::pdf(p, id, &form, today(), out.as_deref()))?;
     Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
 }

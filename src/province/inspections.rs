@@ -452,6 +452,16 @@ pub fn counts(tasks: &[ProvinceTask]) -> BTreeMap<TaskStatus, usize> {
     c
 }
 
+/// One of an inspection's documents (see [`document`]) rendered to PDF and, when `out` is given, written
+/// there atomically: the same bytes for the window's preview, its «Lưu PDF» and the command line.
+pub fn pdf(p: &Province, id: Uuid, form: &str, today: NaiveDate, out: Option<&std::path::Path>) -> Result<Vec<u8>> {
+    let pdf = crate::print::render(&document(p, id, form, today)?).map_err(Error::Print)?;
+    if let Some(out) = out {
+        crate::fsutil::write_atomic(out, &pdf)?;
+    }
+    Ok(pdf)
+}
+
 /// The documents of an inspection, printed at the province: the Biên bản kiểm tra
 /// (`bien-ban-kiem-tra`), the Thông báo kết luận kiểm tra (`thong-bao-ket-luan-kiem-tra`), both under
 /// the province's header with the number left to write (the province's own register does not number

@@ -751,6 +751,23 @@ fn the_province_inspects_judges_and_sends_from_the_command_line() {
     assert!(listed.contains("[Đã báo cáo, chờ đánh giá] Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3"), "{listed}");
     let shown = ok(&["province", "--dir", &tinh, "inspections", "show", &id]);
     assert!(shown.contains("Báo cáo ngày") && shown.contains("Đã kiện toàn tổ  [Chờ đánh giá]"), "{shown}");
+    // The province prints the inspection's Thông báo to a file; it reads back in Vietnamese.
+    let pdf = dir.path().join("thong-bao.pdf");
+    let printed = ok(&[
+        "province",
+        "--dir",
+        &tinh,
+        "inspections",
+        "print",
+        &id,
+        "--form",
+        "thong-bao-ket-luan-kiem-tra",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(printed.contains("Đã lưu tệp PDF"), "{printed}");
+    let text = crate::print::page_text(&pdf, 1);
+    assert!(text.contains("THÔNG BÁO") && text.contains("Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3"), "{text}");
     let said = ok(&["province", "--dir", &tinh, "inspections", "review", a.trim(), "--accept", "--out", &usb]);
     assert!(said.contains("Đã đánh giá: đạt"), "{said}");
     let file = said.lines().find_map(|l| l.strip_prefix("Đã ghi gói quyết định cho xã: ")).unwrap().to_owned();

@@ -1188,6 +1188,19 @@ pub enum ProvinceInspectionCmd {
         #[arg(long, value_name = "THƯ MỤC")]
         out: Option<PathBuf>,
     },
+    /// In một văn bản của cuộc kiểm tra ra tệp PDF: bien-ban-kiem-tra, thong-bao-ket-luan-kiem-tra hoặc danh-sach-khac-phuc
+    #[command(help_template = TEMPLATE)]
+    Print {
+        /// Mã cuộc kiểm tra
+        #[arg(value_parser = parse_id, value_name = "MÃ")]
+        id: Uuid,
+        /// Văn bản: bien-ban-kiem-tra, thong-bao-ket-luan-kiem-tra, danh-sach-khac-phuc
+        #[arg(long, value_name = "MẪU")]
+        form: String,
+        /// Tệp PDF ghi ra
+        #[arg(short = 'o', long = "out", value_name = "TỆP")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -412,6 +412,10 @@ fn province_inspection(
             say(w, id)?;
             say(w, send(p, commune.trim(), out)?)?;
         }
+        C::Print { id, form, out } => {
+            inspections::pdf(p, id, &form, chrono::Local::now().date_naive(), Some(&out))?;
+            say(w, format!("Đã lưu tệp PDF: {}", out.display()))?;
+        }
         C::Show { id, json } => {
             let today = chrono::Local::now().date_naive();
             let i = inspections::inspection(p, id, today)?;
