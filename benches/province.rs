@@ -27,16 +27,16 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use common::{ms, pct, plain_connection, side_by_side};
+use common::{PlainRow, copy_dir, ms, pct, plain_connection, plain_province, plain_rows, secs, side_by_side};
 use phongtrao::demo::{DemoOptions, generate_as_of};
 use phongtrao::domain::{Doc, Kind};
-use phongtrao::keyring::{DataKey, KdfParams, Keyring};
+use phongtrao::keyring::{KdfParams, Keyring};
 use phongtrao::period::{Period, Rules, Window, day_of, vietnam};
 use phongtrao::province::{figures, roster};
 use phongtrao::store::province::ProvinceDb;
-use phongtrao::store::{Change, Setup, Store};
+use phongtrao::store::{Setup, Store};
 use phongtrao::sync::bundle;
-use phongtrao::sync::commune::{self, CHANGES_FILE, ExportOptions};
+use phongtrao::sync::commune::{self, ExportOptions};
 use phongtrao::sync::province::{ImportOptions, Province};
 use rusqlite::params;
 use serde_json::json;
@@ -90,11 +90,7 @@ fn main() {
         drop(p);
         let _ = std::fs::remove_dir_all(&receipts);
 
-        for f in [plain_db.clone(), PathBuf::from(format!("{}-wal", plain_db.display()))] {
-            let _ = std::fs::remove_file(f);
-        }
-        let mut c = plain_connection(&plain_db, Some(&DataKey::generate()));
-        c.execute_batch(include_str!("../src/store/migrations/province/0001_init.sql")).unwrap();
+        let mut c = plain_province(&plain_db);
         let t = Instant::now();
         for b in &bundles {
             let tx = c.transaction().unwrap();
@@ -230,9 +226,6 @@ fn main() {
     }
 }
 
-/// A province `record` row as plain inserts take it: id, kind, data, clock, origin, deleted.
-type PlainRow = (String, String, Option<String>, i64, String, bool);
-
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Bundle {
     path: PathBuf,
@@ -341,26 +334,7 @@ fn make(work: &Path, n: usize, months: usize) -> Made {
                 .unwrap();
             let bytes = std::fs::read(&e.path).unwrap();
             let opened = bundle::open(&bytes, std::slice::from_ref(&identity)).unwrap().verify(key).unwrap();
-            let lines = bundle::decompress(opened.file(CHANGES_FILE).unwrap(), bundle::MAX_PAYLOAD_BYTES).unwrap();
-            let rows = lines
-                .split(|b| *b == b'\n')
-                .filter(|l| !l.is_empty())
-                .map(|l| {
-                    let c: Change = serde_json::from_slice(l).unwrap();
-                    let data = c.data.as_ref().map(|d| serde_json::to_string(d).unwrap());
-                    (
-                        c.id.to_string(),
-                        c.kind.code().to_owned(),
-                        data,
-                        c.hlc.0 as i64,
-                        c.origin.to_string(),
-                        c.data.is_none(),
-                    )
-                })
-                .collect();
-            let m = opened.manifest();
-            let (installation, commune, hash) =
-                (m.installation_id.to_string(), m.commune_code.clone(), opened.hash().to_owned());
+            let (installation, commune, hash, rows) = plain_rows(&opened);
             let imported = (made + chrono::Duration::hours(2 + next(60) as i64)).min(now);
             let r = p
                 .import_at(&e.path, &ImportOptions { dry_run: false, receipt_dir: Some(receipts.clone()) }, imported)
@@ -486,20 +460,4 @@ fn plain_figures(c: &rusqlite::Connection, w: &Window) -> Vec<(String, i64)> {
     }
     out.retain(|(c, _)| c != "antt_registered");
     out
-}
-
-fn secs(d: Duration) -> String {
-    format!("{:.2} s", d.as_secs_f64())
-}
-
-/// Replaces `to` with a copy of the files of `from` (a province store: the database and its keys).
-fn copy_dir(from: &Path, to: &Path) {
-    let _ = std::fs::remove_dir_all(to);
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_file() {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }

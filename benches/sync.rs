@@ -19,14 +19,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{bench_store, copy_store, decrypted_copy, demo_key, ms, pct, plain_connection, side_by_side};
+use common::{
+    bench_store, copy_dir, copy_store, decrypted_copy, demo_key, ms, pct, plain_province, plain_rows, secs,
+    side_by_side,
+};
 use phongtrao::crypto;
 use phongtrao::demo::DEMO_PASSWORD;
 use phongtrao::domain::{Doc, Kind};
-use phongtrao::keyring::{DataKey, KdfParams, Keyring};
-use phongtrao::store::{Change, Store};
+use phongtrao::keyring::{KdfParams, Keyring};
+use phongtrao::store::Store;
 use phongtrao::sync::bundle;
-use phongtrao::sync::commune::{self, CHANGES_FILE, ExportOptions, Exported};
+use phongtrao::sync::commune::{self, ExportOptions, Exported};
 use phongtrao::sync::province::{ImportOptions, Province};
 use rusqlite::params;
 use serde_json::json;
@@ -199,19 +202,7 @@ fn main() {
     // 3. The province's import of the first full bundle beside plain inserts of its rows.
     let big_key = phongtrao::crypto::PublicKey::parse(&big.sync_keys().unwrap().0.public).unwrap();
     let opened = bundle::open(&first_bytes, &[identity]).unwrap().verify(&big_key).unwrap();
-    let lines = bundle::decompress(opened.file(CHANGES_FILE).unwrap(), bundle::MAX_PAYLOAD_BYTES).unwrap();
-    let changes: Vec<Change> =
-        lines.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(|l| serde_json::from_slice(l).unwrap()).collect();
-    let inst = opened.manifest().installation_id.to_string();
-    let commune_code = opened.manifest().commune_code.clone();
-    let hash = opened.hash().to_owned();
-    let rows: Vec<PlainRow> = changes
-        .iter()
-        .map(|c| {
-            let data = c.data.as_ref().map(|d| serde_json::to_string(d).unwrap());
-            (c.id.to_string(), c.kind.code(), data, c.hlc.0 as i64, c.origin.to_string(), c.data.is_none())
-        })
-        .collect();
+    let (inst, commune_code, hash, rows) = plain_rows(&opened);
     let receipts = work.join("receipts");
     let plain_db = work.join("plain-province.db");
     let mut quarantined = 0;
@@ -224,15 +215,11 @@ fn main() {
         let report = p.import_bytes(&first_bytes, &opts, chrono::Utc::now()).unwrap();
         ours.push(t.elapsed());
         let total = report.total();
-        assert_eq!((total.new + total.rejected) as usize, changes.len());
+        assert_eq!((total.new + total.rejected) as usize, rows.len());
         quarantined = total.rejected;
         drop(p);
 
-        for f in [plain_db.clone(), PathBuf::from(format!("{}-wal", plain_db.display()))] {
-            let _ = std::fs::remove_file(f);
-        }
-        let c = plain_connection(&plain_db, Some(&DataKey::generate()));
-        c.execute_batch(include_str!("../src/store/migrations/province/0001_init.sql")).unwrap();
+        let c = plain_province(&plain_db);
         let t = Instant::now();
         c.execute_batch("BEGIN").unwrap();
         {
@@ -249,11 +236,11 @@ fn main() {
         c.execute_batch("COMMIT").unwrap();
         plain.push(t.elapsed());
     }
-    let rate = |d: Duration| changes.len() as f64 / d.as_secs_f64();
+    let rate = |d: Duration| rows.len() as f64 / d.as_secs_f64();
     println!();
     println!(
         "3. Province import of the full bundle ({} records, {} quarantined by the checks) beside plain inserts of the same rows, median of {runs} runs, alternating:",
-        changes.len(),
+        rows.len(),
         quarantined
     );
     println!();
@@ -274,23 +261,4 @@ fn main() {
     let _ = std::fs::remove_file(Keyring::path_for(&plain_db));
     drop((big, small));
     std::fs::remove_dir_all(&work).unwrap();
-}
-
-/// A province `record` row as plain inserts take it: id, kind, data, clock, origin, deleted.
-type PlainRow = (String, &'static str, Option<String>, i64, String, bool);
-
-fn secs(d: Duration) -> String {
-    format!("{:.2} s", d.as_secs_f64())
-}
-
-/// Replaces `to` with a copy of the files of `from` (a province store: the database and its keys).
-fn copy_dir(from: &Path, to: &Path) {
-    let _ = std::fs::remove_dir_all(to);
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_file() {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }

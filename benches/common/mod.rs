@@ -1,5 +1,6 @@
 //! Helpers shared by the bench targets (`mod common;`): the cached demo stores, side-by-side timing,
-//! percentiles, and bare rusqlite connections for the comparisons.
+//! percentiles, bare rusqlite connections for the comparisons, and the province fixtures (a bundle's
+//! rows as plain inserts take them, a fresh plain province file, a province folder copied).
 #![allow(dead_code)] // each bench target uses a part of it
 
 use std::path::{Path, PathBuf};
@@ -7,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use phongtrao::demo::{DEMO_PASSWORD, DemoOptions, demo_chief, demo_setup, generate};
 use phongtrao::keyring::{DataKey, KdfParams, Keyring};
-use phongtrao::store::Store;
+use phongtrao::store::{Change, Store};
+use phongtrao::sync::bundle::{self, Verified};
+use phongtrao::sync::commune::CHANGES_FILE;
 use rusqlite::Connection;
 
 /// A `demo --scale {scale}` store (SQLCipher, its keyring beside it), built once and kept in
@@ -103,4 +106,51 @@ pub fn pct(v: &[Duration], p: f64) -> Duration {
 
 pub fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+pub fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+/// Replaces `to` with a copy of the files of `from` (a province store: the database and its keys).
+pub fn copy_dir(from: &Path, to: &Path) {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// A province `record` row as plain inserts take it: id, kind, data, clock, origin, deleted.
+pub type PlainRow = (String, String, Option<String>, i64, String, bool);
+
+/// A verified commune bundle's changes as plain inserts take them, with what every row of it shares:
+/// (installation, commune, bundle hash, rows).
+pub fn plain_rows(opened: &Verified) -> (String, String, String, Vec<PlainRow>) {
+    let lines = bundle::decompress(opened.file(CHANGES_FILE).unwrap(), bundle::MAX_PAYLOAD_BYTES).unwrap();
+    let rows = lines
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let c: Change = serde_json::from_slice(l).unwrap();
+            let data = c.data.as_ref().map(|d| serde_json::to_string(d).unwrap());
+            (c.id.to_string(), c.kind.code().to_owned(), data, c.hlc.0 as i64, c.origin.to_string(), c.data.is_none())
+        })
+        .collect();
+    let m = opened.manifest();
+    (m.installation_id.to_string(), m.commune_code.clone(), opened.hash().to_owned(), rows)
+}
+
+/// A fresh SQLCipher file at `path` (any earlier one and its WAL removed) with the province's first
+/// schema, for plain inserts.
+pub fn plain_province(path: &Path) -> Connection {
+    for f in [path.to_path_buf(), PathBuf::from(format!("{}-wal", path.display()))] {
+        let _ = std::fs::remove_file(f);
+    }
+    let c = plain_connection(path, Some(&DataKey::generate()));
+    c.execute_batch(include_str!("../../src/store/migrations/province/0001_init.sql")).unwrap();
+    c
 }
