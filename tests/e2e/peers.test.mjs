@@ -136,6 +136,73 @@ describe("two laptops of one commune, by USB stick", { timeout: 300_000 }, () =>
     assert.equal(there.households, 95);
     await d.screenshot(path.join(shots, "62-peers-resolved.png"));
   });
+
+  it("lists a change the other laptop made to an approved period, then removes that laptop as lost", async () => {
+    // The province approves the period 15/10–14/11/2026 (Tháng 11/2026); only the chief's laptop hears of it.
+    const tinh = path.join(dir, "tinh");
+    // The province's store has one account, which its command line takes when no user is named.
+    const asProvince = (args) => {
+      const user = process.env.PHONGTRAO_USER;
+      delete process.env.PHONGTRAO_USER;
+      try {
+        return phongtrao(args);
+      } finally {
+        process.env.PHONGTRAO_USER = user;
+      }
+    };
+    const enrollment = asProvince(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
+    phongtrao(["--db", db, "enroll", enrollment]);
+    phongtrao(["--db", db, "key", "export-pub", "--out", path.join(dir, "xa.pub")]);
+    asProvince(["province", "--dir", tinh, "register", "--commune-code", "23535", "--pubkey", path.join(dir, "xa.pub")]);
+    const activity = phongtrao(["--db", db, "add", "activity", "--json", JSON.stringify({ category: "tuyen_truyen",
+      date: "2026-10-20", title: "Tuyên truyền tháng 11", form: "hop_dan", topic: "Phòng, chống tội phạm" })]).trim().split(/\s+/)[0];
+    // The activity reaches the officer's laptop before the approval.
+    await d.click("[data-test=peer-exchange]");
+    await d.findText("[data-test=exchange-result]", "Đã ghi gói số");
+    phongtrao(["--db", other, "peer", "exchange", usb]);
+    assert.equal(JSON.parse(phongtrao(["--db", other, "show", "activity", activity, "--json"])).title, "Tuyên truyền tháng 11");
+    for (const f of ["len-tinh", "xuong-xa"]) fs.mkdirSync(path.join(dir, f));
+    const sent = phongtrao(["--db", db, "bundle", "export", "--out", path.join(dir, "len-tinh")]).trim();
+    asProvince(["province", "--dir", tinh, "import", sent]);
+    asProvince(["province", "--dir", tinh, "review", "approve", "--commune", "23535", "--period", "2026-11",
+      "--out", path.join(dir, "xuong-xa")]);
+    const decision = fs.readdirSync(path.join(dir, "xuong-xa")).find((f) => f.includes("quyet-dinh"));
+    phongtrao(["--db", db, "bundle", "import", path.join(dir, "xuong-xa", decision)]);
+    // The officer's laptop, not knowing, renames the activity; the chief's window takes it in and lists it.
+    phongtrao(["--db", other, "edit", "activity", activity, "--json", '{"title": "Sửa ở máy Bình"}']);
+    phongtrao(["--db", other, "peer", "exchange", usb]);
+    await d.click("[data-test=peer-exchange]");
+    await d.findText("[data-test=exchange-result]", "Sửa sau khi duyệt");
+    await d.findText("[data-test=locked-merges] h2", "Sửa sau khi duyệt, nhận từ máy khác (1)");
+    await d.findText("[data-test=locked-merge]", "Kỳ Tháng 11/2026");
+    await d.findText("[data-test=locked-merge]", "Tuyên truyền tháng 11");
+    await d.findText("[data-test=locked-merge]", "Sửa ở máy Bình");
+    await d.exec("document.querySelector('[data-test=locked-merges]').scrollIntoView()");
+    await d.screenshot(path.join(shots, "64-peers-changed-after-approval.png"));
+    // Leave the page and come back: the list is still there.
+    await d.click("[data-test=nav-dashboard]");
+    await d.findText("h1", "Tổng quan phong trào");
+    await d.click("[data-test=nav-peers]");
+    await d.findText("[data-test=locked-merges] h2", "(1)");
+
+    // Bình's laptop is lost: the chief removes it, with a second click to confirm.
+    const button = "[data-test^=remove-]";
+    await d.findText(button, "Loại máy (bị mất)");
+    await d.click(button);
+    await d.findText(button, "Bấm lần nữa để loại máy bị mất");
+    await d.click(button);
+    await d.findText("[data-test=peer-said]", "Đã loại máy của Trần Văn Bình");
+    await d.findText("[data-test=peer-said]", "phongtrao province revoke --key-id");
+    await d.findText("[data-test=peers-state]", "chưa biết máy nào khác");
+    await d.screenshot(path.join(shots, "66-peers-removed.png"));
+    // What the lost laptop writes afterwards is not taken in: the chief's laptop knows no other now.
+    phongtrao(["--db", other, "edit", "activity", activity, "--json", '{"title": "Sửa lần nữa ở máy bị mất"}']);
+    phongtrao(["--db", other, "peer", "exchange", usb]);
+    await d.click("[data-test=peer-exchange]");
+    await d.findText(".field-error", "chưa biết máy nào khác");
+    const shown = JSON.parse(phongtrao(["--db", db, "show", "activity", activity, "--json"]));
+    assert.equal(shown.title, "Sửa ở máy Bình");
+  });
 });
 
 describe("a new laptop's first run takes the chief's invitation", { timeout: 300_000 }, () => {
