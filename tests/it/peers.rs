@@ -6,9 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use phongtrao::domain::{DocExt, Kind};
 use phongtrao::keyring::KdfParams;
+use phongtrao::period::Period;
 use phongtrao::store::{Resolution, Store, VersionLine, vv_dominates};
 use phongtrao::sync::peer;
 use serde_json::json;
@@ -1122,4 +1123,101 @@ fn a_lost_laptop_is_removed_and_can_no_longer_exchange() {
     assert_eq!(l[0].store.peers().unwrap().len(), 1);
     let audit: Vec<String> = l[2].store.audit_tail(100).unwrap().into_iter().map(|e| e.action).collect();
     assert!(audit.contains(&"peer_remove".to_owned()));
+}
+
+/// The province's figures of a commune with several laptops take each record's latest state across
+/// them, whatever order their bundles arrive in: the same record sent by two keys of one commune (an
+/// older version arriving after a newer one, an edit, a deletion), then one key revoked (a lost laptop:
+/// what it sent stays the commune's, and the other laptop's later bundles go on counting). At every
+/// step the province shows the figures of the laptop that holds the newest versions, and after an
+/// exchange both laptops' own.
+#[test]
+fn the_provinces_figures_take_the_latest_state_across_a_communes_laptops() {
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình"]);
+    let (key, _) = l[1].store.sync_keys().unwrap();
+    let binh_key = key.public_key().unwrap().key_id();
+    w.province.register("23535", &key.public).unwrap();
+    let today = phongtrao::period::day_of(Utc::now());
+    let date = phongtrao::date::iso(today);
+    let year = phongtrao::period::Rules::default().period_of(today).end.year();
+    let periods: Vec<Period> = [format!("{year}"), format!("{year}-{:02}", today.month())]
+        .iter()
+        .map(|p| p.parse().unwrap())
+        .chain([phongtrao::period::Rules::default().period_of(today).period])
+        .collect();
+    let province_is = |w: &World, s: &Store, what: &str| {
+        for p in &periods {
+            let at_province = phongtrao::province::figures::figures(&w.province, *p, Some("23535")).unwrap();
+            let own = phongtrao::figures::of_store(s, *p).unwrap();
+            assert_eq!(
+                serde_json::to_string_pretty(&at_province.communes[0].figures).unwrap(),
+                serde_json::to_string_pretty(&own).unwrap(),
+                "{what}, period {p}"
+            );
+            let all = phongtrao::province::figures::figures(&w.province, *p, None).unwrap();
+            assert_eq!(all.total, own, "{what}: the province's total, period {p}");
+        }
+    };
+    let committed = |w: &World| {
+        phongtrao::province::figures::figures(&w.province, Period::year(year), None).unwrap().total.households
+    };
+
+    let hamlet = area(&mut l[0].store, "Thôn Một");
+    let pledge = l[0]
+        .store
+        .create(Kind::Activity, &doc(json!({"category": "cam_ket", "date": date, "households": 5})))
+        .unwrap()
+        .id;
+    let talk = activity(&mut l[0].store, &date, "Tuyên truyền phòng chống lừa đảo");
+    exchange_all(&w, &mut l);
+    exchange_all(&w, &mut l);
+    // The chief's laptop sends the first versions; the officer's edits two records and deletes one
+    // before the chief's bundle reaches the province.
+    let older = w.export(&mut l[0].store);
+    l[1].store.update(Kind::Area, hamlet, &doc(json!({"households": 150, "households_registered": 90}))).unwrap();
+    l[1].store.update(Kind::Activity, pledge, &doc(json!({"households": 9}))).unwrap();
+    l[1].store.delete(Kind::Activity, talk).unwrap();
+    let newer = w.export(&mut l[1].store);
+    // The newer bundle arrives first, the older after it: the newer versions stay.
+    w.import(&newer).unwrap();
+    province_is(&w, &l[1].store, "the officer's bundle");
+    w.import(&older).unwrap();
+    province_is(&w, &l[1].store, "the chief's older bundle after it");
+    let h = committed(&w);
+    assert_eq!((h.total, h.registered, h.committed), (150, 90, 9), "the newer versions are counted once");
+    assert_ne!(
+        phongtrao::figures::of_store(&l[0].store, Period::year(year)).unwrap().households,
+        h,
+        "the chief's laptop has not seen the edits yet: the case is not trivial"
+    );
+    // Both laptops exchange: the same figures on both, and at the province.
+    exchange_all(&w, &mut l);
+    exchange_all(&w, &mut l);
+    province_is(&w, &l[0].store, "after the exchange, the chief's laptop");
+    province_is(&w, &l[1].store, "after the exchange, the officer's laptop");
+    // The chief's laptop edits the same record again: its bundle brings the newest state.
+    l[0].store.update(Kind::Area, hamlet, &doc(json!({"households": 200}))).unwrap();
+    let f = w.export(&mut l[0].store);
+    w.import(&f).unwrap();
+    province_is(&w, &l[0].store, "the chief's newest edit");
+    assert_eq!(committed(&w).total, 200);
+
+    // The officer's laptop is lost: removed at the commune, its key revoked at the province. What it
+    // sent stays the commune's (the chief's laptop holds the same records), and the chief's later
+    // bundles go on counting.
+    peer::remove(&mut l[0].store, "Bình", Utc::now()).unwrap();
+    w.province.revoke(&binh_key).unwrap();
+    province_is(&w, &l[0].store, "after the revocation");
+    l[0].store.create(Kind::Activity, &doc(json!({"category": "cam_ket", "date": date, "households": 4}))).unwrap();
+    l[0].store.update(Kind::Activity, pledge, &doc(json!({"households": 11}))).unwrap();
+    let f = w.export(&mut l[0].store);
+    w.import(&f).unwrap();
+    province_is(&w, &l[0].store, "the chief's bundle after the revocation");
+    assert_eq!(committed(&w).committed, 15);
+    // A bundle the lost laptop makes now is refused and changes nothing.
+    l[1].store.update(Kind::Area, hamlet, &doc(json!({"households": 100}))).unwrap();
+    let stolen = w.export(&mut l[1].store);
+    w.import(&stolen).unwrap_err();
+    province_is(&w, &l[0].store, "after the lost laptop's refused bundle");
 }
