@@ -433,6 +433,11 @@ pub fn day_of(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&vietnam()).date_naive()
 }
 
+/// Today in Vietnam: the day the province's pages, lists and reports are as of.
+pub fn today() -> NaiveDate {
+    day_of(Utc::now())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -190,6 +190,27 @@ pub(crate) fn with_store<T>(
     Ok(f(app.ready()?)?)
 }
 
+/// Runs `f` on the province store of a logged-in province officer, mapping the core's error.
+pub(crate) fn with_province<T>(
+    state: &State<'_, Shared>,
+    f: impl FnOnce(&mut phongtrao::sync::province::Province) -> phongtrao::Result<T>,
+) -> Result<T> {
+    let mut app = lock(state)?;
+    let p = app.province.as_mut().ok_or_else(AppError::logged_out)?;
+    Ok(f(p)?)
+}
+
+/// A period as the window sends it (`2026`, `2026-11`, `2026-Q3`, `2026-H1`).
+pub(crate) fn parse_period(text: &str) -> phongtrao::Result<phongtrao::period::Period> {
+    text.trim().parse()
+}
+
+/// A PDF as the window previews it.
+pub(crate) fn base64(pdf: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(pdf)
+}
+
 /// Where the window is: first-run setup (no store yet), the login screen, or the officer's work, at a
 /// commune or at the province.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]

@@ -4,37 +4,27 @@
 //! shown is `phongtrao::present::province_inspection`'s. Each command parses, calls and maps the error.
 
 use phongtrao::domain::inspection::Verdict;
+use phongtrao::period::today;
 use phongtrao::present::province_inspection as present;
 use phongtrao::province::inspections;
-use phongtrao::sync::province::Province;
 use tauri::State;
 use uuid::Uuid;
 
-use crate::commands::{Shared, lock};
-use crate::error::{AppError, Result};
-
-fn with<T>(state: &State<'_, Shared>, f: impl FnOnce(&mut Province) -> phongtrao::Result<T>) -> Result<T> {
-    let mut app = lock(state)?;
-    let p = app.province.as_mut().ok_or_else(AppError::logged_out)?;
-    Ok(f(p)?)
-}
-
-fn today() -> chrono::NaiveDate {
-    phongtrao::period::day_of(chrono::Utc::now())
-}
+use crate::commands::{Shared, base64, with_province};
+use crate::error::Result;
 
 /// The page: every commune's tasks by state, the inspections, the communes one may inspect.
 #[tauri::command]
 #[specta::specta]
 pub async fn province_inspections(state: State<'_, Shared>) -> Result<present::ProvinceInspectionsView> {
-    with(&state, |p| present::view(p, today()))
+    with_province(&state, |p| present::view(p, today()))
 }
 
 /// One inspection with its tasks, the commune's answers and the verdicts.
 #[tauri::command]
 #[specta::specta]
 pub async fn province_inspection(state: State<'_, Shared>, id: Uuid) -> Result<present::ProvinceInspectionView> {
-    with(&state, |p| present::inspection(p, id, today()))
+    with_province(&state, |p| present::inspection(p, id, today()))
 }
 
 /// Records an inspection of `commune` with its tasks (`input`: the fields and `tasks`); its id.
@@ -46,7 +36,7 @@ pub async fn province_add_inspection(
     input: serde_json::Value,
 ) -> Result<String> {
     let input = crate::commands::as_doc(input)?;
-    with(&state, |p| Ok(inspections::create(p, &commune, &input, chrono::Utc::now())?.to_string()))
+    with_province(&state, |p| Ok(inspections::create(p, &commune, &input, chrono::Utc::now())?.to_string()))
 }
 
 /// The province's verdict on an answer: accepted, or not enough with a reason; the inspection again.
@@ -60,7 +50,7 @@ pub async fn province_review_answer(
     reason: String,
 ) -> Result<present::ProvinceInspectionView> {
     let verdict = if accept { Verdict::Accepted } else { Verdict::NotEnough };
-    with(&state, |p| {
+    with_province(&state, |p| {
         inspections::review(p, answer, verdict, &reason, chrono::Utc::now())?;
         present::inspection(p, inspection, today())
     })
@@ -72,7 +62,7 @@ pub async fn province_review_answer(
 #[specta::specta]
 pub async fn province_inspection_send(state: State<'_, Shared>, commune: String, folder: String) -> Result<String> {
     let dir = phongtrao::present::sync::chosen_folder(&folder)?;
-    with(&state, |p| Ok(p.write_decisions(commune.trim(), &dir, chrono::Utc::now())?.display().to_string()))
+    with_province(&state, |p| Ok(p.write_decisions(commune.trim(), &dir, chrono::Utc::now())?.display().to_string()))
 }
 
 /// A document of the inspection (`bien-ban-kiem-tra`, `thong-bao-ket-luan-kiem-tra`,
@@ -85,11 +75,10 @@ pub async fn province_inspection_pdf(
     form: String,
     out: Option<String>,
 ) -> Result<String> {
-    use base64::Engine;
     let out = match out.filter(|o| !o.trim().is_empty()) {
         Some(o) => Some(phongtrao::present::sync::chosen_out(&o)?),
         None => None,
     };
-    let pdf = with(&state, |p| inspections::pdf(p, id, &form, today(), out.as_deref()))?;
-    Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+    let pdf = with_province(&state, |p| inspections::pdf(p, id, &form, today(), out.as_deref()))?;
+    Ok(base64(&pdf))
 }

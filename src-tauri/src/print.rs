@@ -4,7 +4,6 @@
 //! numbers them: a reprint keeps its number), shown in the window and opened in the system's PDF
 //! viewer; the register of issued documents and reprints from it. This only shapes input and output.
 
-use base64::Engine;
 use phongtrao::print::fill::{Numbering, PrintRequest, Printed};
 use phongtrao::print::forms::FormSpec;
 use phongtrao::print::save;
@@ -13,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
+use crate::commands::base64;
 use crate::view::Kind;
 
 /// A form the officer may print.
@@ -119,10 +119,6 @@ fn request(s: &mut Store, input: PrintInput) -> phongtrao::Result<PrintRequest> 
         date: save::today(),
         numbering,
     })
-}
-
-fn base64(pdf: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(pdf)
 }
 
 /// Shows the document as saving would print it, taking nothing.

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use phongtrao::keyring::KdfParams;
+use phongtrao::period::today;
 use phongtrao::present::province as present;
 use phongtrao::province::{self as console, intake, quarantine};
 use phongtrao::sync::province::Province;
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
-use crate::commands::{AppInfo, Shared, Stage, lock};
+use crate::commands::{AppInfo, Shared, Stage, base64, lock, parse_period, with_province};
 use crate::error::{AppError, Result};
 
 /// What the province's first run asks for: the province, and the chief's name, rank and password.
@@ -42,20 +43,6 @@ pub fn info(p: &Province) -> ProvinceInfo {
         province: p.meta().province.clone(),
         dir: p.db().dir().display().to_string(),
     }
-}
-
-fn with<T>(state: &State<'_, Shared>, f: impl FnOnce(&mut Province) -> phongtrao::Result<T>) -> Result<T> {
-    let mut app = lock(state)?;
-    let p = app.province.as_mut().ok_or_else(AppError::logged_out)?;
-    Ok(f(p)?)
-}
-
-fn period(text: &str) -> phongtrao::Result<phongtrao::period::Period> {
-    text.trim().parse()
-}
-
-fn today() -> chrono::NaiveDate {
-    phongtrao::period::day_of(chrono::Utc::now())
 }
 
 /// First run as the Công an tỉnh: creates the province store with its chief's account, logged in.
@@ -100,7 +87,7 @@ pub async fn province_login(state: State<'_, Shared>, username: String, password
 #[tauri::command]
 #[specta::specta]
 pub async fn province_drives(state: State<'_, Shared>) -> Result<Vec<String>> {
-    let demo = with(&state, |p| Ok(p.db().dir().join("usb-mau")))?;
+    let demo = with_province(&state, |p| Ok(p.db().dir().join("usb-mau")))?;
     let mut out: Vec<String> = phongtrao::fsutil::removable_drives().iter().map(|p| p.display().to_string()).collect();
     if demo.is_dir() {
         out.push(demo.display().to_string());
@@ -113,7 +100,7 @@ pub async fn province_drives(state: State<'_, Shared>) -> Result<Vec<String>> {
 #[specta::specta]
 pub async fn province_scan(state: State<'_, Shared>, folder: String) -> Result<Vec<present::BundleLine>> {
     let dir = phongtrao::present::sync::chosen_folder(&folder)?;
-    with(&state, |p| Ok(intake::scan(p, &[dir])?.iter().map(present::bundle_line).collect()))
+    with_province(&state, |p| Ok(intake::scan(p, &[dir])?.iter().map(present::bundle_line).collect()))
 }
 
 /// Imports (or, `dry_run`, checks) one bundle of the stick at `folder`, in its own transaction; its
@@ -128,7 +115,7 @@ pub async fn province_import(
 ) -> Result<present::IntakeLine> {
     let root = phongtrao::present::sync::chosen_folder(&folder)?;
     let opts = intake::IntakeOptions { dry_run, receipt_root: Some(root) };
-    with(&state, |p| {
+    with_province(&state, |p| {
         let done = intake::import_paths(p, &[PathBuf::from(file)], &opts, &mut |_, _| {})?;
         let o = done.outcomes.first().ok_or(phongtrao::Error::NotInitialized)?;
         Ok(present::intake_line(o, dry_run))
@@ -139,8 +126,8 @@ pub async fn province_import(
 #[tauri::command]
 #[specta::specta]
 pub async fn province_roster(state: State<'_, Shared>, period: String) -> Result<present::RosterView> {
-    let p_ = self::period(&period)?;
-    with(&state, |p| Ok(present::roster_view(&console::roster::roster(p, p_, today())?)))
+    let p_ = parse_period(&period)?;
+    with_province(&state, |p| Ok(present::roster_view(&console::roster::roster(p, p_, today())?)))
 }
 
 /// A key file's id and fingerprint, to read against the sealed paper form before registering it.
@@ -165,7 +152,7 @@ pub async fn province_key_check(file: String) -> Result<KeyCheck> {
 pub async fn province_register(state: State<'_, Shared>, commune_code: String, file: String) -> Result<KeyCheck> {
     let path = phongtrao::present::sync::chosen_pubkey(&file)?;
     let text = std::fs::read_to_string(&path).map_err(|e| phongtrao::Error::io(&path, e))?;
-    with(&state, |p| {
+    with_province(&state, |p| {
         let i = p.register(&commune_code, &text)?;
         let k = phongtrao::crypto::PublicKey::parse(&i.public_key)?;
         Ok(KeyCheck { key_id: k.key_id(), fingerprint: k.fingerprint() })
@@ -176,7 +163,7 @@ pub async fn province_register(state: State<'_, Shared>, commune_code: String, f
 #[tauri::command]
 #[specta::specta]
 pub async fn province_revoke(state: State<'_, Shared>, key_id: String, reason: String) -> Result<()> {
-    with(&state, |p| p.revoke_because(&key_id, &reason).map(|_| ()))
+    with_province(&state, |p| p.revoke_because(&key_id, &reason).map(|_| ()))
 }
 
 /// Writes the enrollment bundle into `folder`; returns its path.
@@ -184,7 +171,7 @@ pub async fn province_revoke(state: State<'_, Shared>, key_id: String, reason: S
 #[specta::specta]
 pub async fn province_enrollment(state: State<'_, Shared>, folder: String) -> Result<String> {
     let dir = phongtrao::present::sync::chosen_folder(&folder)?;
-    with(&state, |p| Ok(p.write_enrollment(&dir)?.display().to_string()))
+    with_province(&state, |p| Ok(p.write_enrollment(&dir)?.display().to_string()))
 }
 
 /// Writes again the receipt of a commune's bundle `seq` into `<folder>/bien-nhan/<commune>/`.
@@ -198,7 +185,7 @@ pub async fn province_receipt(
 ) -> Result<String> {
     let dir = phongtrao::present::sync::chosen_folder(&folder)?;
     let dir = dir.join(intake::RECEIPTS).join(commune_code.trim());
-    with(&state, |p| Ok(p.write_receipt(commune_code.trim(), seq.into(), None, &dir)?.display().to_string()))
+    with_province(&state, |p| Ok(p.write_receipt(commune_code.trim(), seq.into(), None, &dir)?.display().to_string()))
 }
 
 /// One of the console's tables (`roster`, `late`, `figures`, `quarantine`) written as .xlsx to `out`;
@@ -213,11 +200,11 @@ pub async fn province_export(
     commune: Option<String>,
     out: String,
 ) -> Result<String> {
-    let p_ = self::period(&period)?;
+    let p_ = parse_period(&period)?;
     let out = phongtrao::present::sync::chosen_out(&out)?;
     let wanted =
         console::export::Wanted { table: &table, period: p_, column: column.as_deref(), commune: commune.as_deref() };
-    with(&state, |p| {
+    with_province(&state, |p| {
         console::export::write_table(p, &wanted, today(), &out)?;
         Ok(out.display().to_string())
     })
@@ -227,7 +214,7 @@ pub async fn province_export(
 #[tauri::command]
 #[specta::specta]
 pub async fn province_quarantine(state: State<'_, Shared>) -> Result<Vec<present::QuarantineLine>> {
-    with(&state, |p| Ok(quarantine::queue(p)?.iter().map(present::quarantine_line).collect()))
+    with_province(&state, |p| Ok(quarantine::queue(p)?.iter().map(present::quarantine_line).collect()))
 }
 
 /// Decides on a quarantined record: accept after review, or keep refused; the note is required.
@@ -239,15 +226,15 @@ pub async fn province_decide(
     accept: bool,
     note: String,
 ) -> Result<present::QuarantineLine> {
-    with(&state, |p| Ok(present::quarantine_line(&quarantine::decide(p, &id, accept, &note)?)))
+    with_province(&state, |p| Ok(present::quarantine_line(&quarantine::decide(p, &id, accept, &note)?)))
 }
 
 /// The province's figures for `period`: totals and the table by commune.
 #[tauri::command]
 #[specta::specta]
 pub async fn province_figures(state: State<'_, Shared>, period: String) -> Result<present::FiguresView> {
-    let p_ = self::period(&period)?;
-    with(&state, |p| {
+    let p_ = parse_period(&period)?;
+    with_province(&state, |p| {
         let now = console::figures::figures(p, p_, None)?;
         let before = console::figures::figures(p, p_.year_before(), None)?;
         Ok(present::figures_view(&now, Some(&before.total)))
@@ -263,8 +250,8 @@ pub async fn province_behind(
     commune: String,
     key: String,
 ) -> Result<Vec<present::BehindLine>> {
-    let p_ = self::period(&period)?;
-    with(&state, |p| {
+    let p_ = parse_period(&period)?;
+    with_province(&state, |p| {
         Ok(console::figures::behind(p, p_, &commune, Some(&key))?.iter().map(present::behind_line).collect())
     })
 }
@@ -273,7 +260,7 @@ pub async fn province_behind(
 #[tauri::command]
 #[specta::specta]
 pub async fn province_targets(state: State<'_, Shared>, year: i32) -> Result<present::TargetsView> {
-    with(&state, |p| present::targets_view(p, year, today()))
+    with_province(&state, |p| present::targets_view(p, year, today()))
 }
 
 /// Sets the targets of `year` for `commune` (none: every commune) from `{indicator: value}`.
@@ -285,7 +272,7 @@ pub async fn province_set_targets(
     commune: Option<String>,
     targets: serde_json::Value,
 ) -> Result<present::TargetsView> {
-    with(&state, |p| {
+    with_province(&state, |p| {
         console::targets::set_value(p, year, commune.as_deref().filter(|c| !c.trim().is_empty()), &targets)?;
         present::targets_view(p, year, today())
     })
@@ -296,7 +283,7 @@ pub async fn province_set_targets(
 #[specta::specta]
 pub async fn province_send_targets(state: State<'_, Shared>, folder: String) -> Result<String> {
     let dir = phongtrao::present::sync::chosen_folder(&folder)?;
-    with(&state, |p| {
+    with_province(&state, |p| {
         let lists = console::targets::reference_set(p, None)?;
         Ok(p.write_reference(lists, &dir, chrono::Utc::now())?.display().to_string())
     })
@@ -306,53 +293,39 @@ pub async fn province_send_targets(state: State<'_, Shared>, folder: String) -> 
 #[tauri::command]
 #[specta::specta]
 pub async fn province_key_areas(state: State<'_, Shared>) -> Result<Vec<present::KeyAreaLine>> {
-    with(&state, |p| Ok(console::targets::key_areas(p, today())?.iter().map(present::key_area_line).collect()))
+    with_province(&state, |p| Ok(console::targets::key_areas(p, today())?.iter().map(present::key_area_line).collect()))
 }
 
 /// The summary report (báo cáo tổng hợp) of `period`, previewed: the PDF, base64.
 #[tauri::command]
 #[specta::specta]
 pub async fn province_report_preview(state: State<'_, Shared>, period: String) -> Result<String> {
-    use base64::Engine;
-    let p_ = self::period(&period)?;
-    let pdf = with(&state, |p| {
+    let p_ = parse_period(&period)?;
+    let pdf = with_province(&state, |p| {
         let f = console::figures::figures(p, p_, None)?;
         let r = console::roster::roster(p, p_, today())?;
         console::report::render(&f, &r, today(), None).map_err(phongtrao::Error::Print)
     })?;
-    Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+    Ok(base64(&pdf))
 }
 
 /// The late list of `period`, one page, saved as a PDF at `out`; returns the PDF, base64, to preview.
 #[tauri::command]
 #[specta::specta]
 pub async fn province_late_pdf(state: State<'_, Shared>, period: String, out: String) -> Result<String> {
-    use base64::Engine;
-    let p_ = self::period(&period)?;
+    let p_ = parse_period(&period)?;
     let out = phongtrao::present::sync::chosen_out(&out)?;
-    let pdf = with(&state, |p| {
-        let r = console::roster::roster(p, p_, today())?;
-        let pdf = console::report::render_late(&p.meta().province, &r, today()).map_err(phongtrao::Error::Print)?;
-        phongtrao::fsutil::write_atomic(&out, &pdf)?;
-        Ok(pdf)
-    })?;
-    Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+    let (pdf, _) = with_province(&state, |p| console::report::late_pdf(p, p_, today(), &out))?;
+    Ok(base64(&pdf))
 }
 
 /// The quarantine queue as a PDF saved at `out`; returns the PDF, base64, to preview.
 #[tauri::command]
 #[specta::specta]
 pub async fn province_quarantine_pdf(state: State<'_, Shared>, out: String) -> Result<String> {
-    use base64::Engine;
     let out = phongtrao::present::sync::chosen_out(&out)?;
-    let pdf = with(&state, |p| {
-        let q = quarantine::queue(p)?;
-        let pdf =
-            console::report::render_quarantine(&p.meta().province, &q, today()).map_err(phongtrao::Error::Print)?;
-        phongtrao::fsutil::write_atomic(&out, &pdf)?;
-        Ok(pdf)
-    })?;
-    Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+    let pdf = with_province(&state, |p| console::report::quarantine_pdf(p, today(), &out))?;
+    Ok(base64(&pdf))
 }
 
 /// The summary report printed under a number of the province's register.
@@ -373,16 +346,15 @@ pub struct ReportPrinted {
 #[tauri::command]
 #[specta::specta]
 pub async fn province_report_print(state: State<'_, Shared>, period: String) -> Result<ReportPrinted> {
-    use base64::Engine;
-    let p_ = self::period(&period)?;
-    with(&state, |p| {
+    let p_ = parse_period(&period)?;
+    with_province(&state, |p| {
         let (pdf, doc, again) = console::report::issue(p, p_, false, today())?;
         let name = format!("bao-cao-tong-hop-{}-so-{:02}-{}.pdf", p_, doc.number, doc.year);
         let path = phongtrao::fsutil::write_new(&p.db().dir().join(&name), &pdf)?.display().to_string();
         Ok(ReportPrinted {
             message: present::issued_text(&doc, again, &path),
             number: doc.number_text(),
-            pdf: base64::engine::general_purpose::STANDARD.encode(&pdf),
+            pdf: base64(&pdf),
             path,
         })
     })
@@ -392,7 +364,7 @@ pub async fn province_report_print(state: State<'_, Shared>, period: String) -> 
 #[tauri::command]
 #[specta::specta]
 pub async fn province_reference(state: State<'_, Shared>) -> Result<present::ReferenceView> {
-    with(&state, |p| {
+    with_province(&state, |p| {
         let (sent, _) = console::reference::last_sent(p)?;
         Ok(present::reference_view(sent, &console::reference::editable(p)?))
     })
@@ -406,7 +378,7 @@ pub async fn province_reference_changes(
     lists: Vec<present::RefListEdit>,
 ) -> Result<Vec<String>> {
     let edited = present::lists_from(&lists)?;
-    with(&state, |p| Ok(present::changes_text(&console::reference::preview(p, &edited)?, &lists)))
+    with_province(&state, |p| Ok(present::changes_text(&console::reference::preview(p, &edited)?, &lists)))
 }
 
 /// Signs and writes the reference bundle with the edited lists into `folder` (chief only); returns
@@ -420,7 +392,7 @@ pub async fn province_reference_send(
 ) -> Result<present::ReferenceSent> {
     let dir = phongtrao::present::sync::chosen_folder(&folder)?;
     let edited = present::lists_from(&lists)?;
-    with(&state, |p| {
+    with_province(&state, |p| {
         let sent = console::reference::send(p, &edited, &dir, chrono::Utc::now())?;
         Ok(present::reference_sent(&sent, &lists))
     })
@@ -435,6 +407,6 @@ pub async fn province_trend(
     key: String,
     label: String,
 ) -> Result<present::TrendView> {
-    let p_ = self::period(&period)?;
-    with(&state, |p| Ok(present::trend_view(&label, p_, &console::figures::trend(p, p_, &key)?)))
+    let p_ = parse_period(&period)?;
+    with_province(&state, |p| Ok(present::trend_view(&label, p_, &console::figures::trend(p, p_, &key)?)))
 }

@@ -4,34 +4,23 @@
 //! lại". The rules are the core's (`phongtrao::province::review`, the store's lock); what is said is
 //! `phongtrao::present::review`'s. Each command parses, calls and maps the error.
 
+use phongtrao::period::today;
 use phongtrao::present::province as pp;
 use phongtrao::present::review as present;
 use phongtrao::province::{self as console, review};
-use phongtrao::sync::province::Province;
 use serde::Deserialize;
 use specta::Type;
 use tauri::State;
 
-use crate::commands::{Shared, lock, with_store};
-use crate::error::{AppError, Result};
-
-fn with<T>(state: &State<'_, Shared>, f: impl FnOnce(&mut Province) -> phongtrao::Result<T>) -> Result<T> {
-    let mut app = lock(state)?;
-    let p = app.province.as_mut().ok_or_else(AppError::logged_out)?;
-    Ok(f(p)?)
-}
-
-fn period(text: &str) -> phongtrao::Result<phongtrao::period::Period> {
-    text.trim().parse()
-}
+use crate::commands::{Shared, parse_period, with_province, with_store};
+use crate::error::Result;
 
 /// Every commune's periods inside `period` with the review's state.
 #[tauri::command]
 #[specta::specta]
 pub async fn province_review_rows(state: State<'_, Shared>, period: String) -> Result<Vec<present::ReviewRow>> {
-    let p_ = self::period(&period)?;
-    let today = phongtrao::period::day_of(chrono::Utc::now());
-    with(&state, |p| Ok(present::review_rows(&console::roster::roster(p, p_, today)?)))
+    let p_ = parse_period(&period)?;
+    with_province(&state, |p| Ok(present::review_rows(&console::roster::roster(p, p_, today())?)))
 }
 
 /// The records of `commune` that belong to `period` (the ones a return may name).
@@ -42,8 +31,8 @@ pub async fn province_review_records(
     period: String,
     commune: String,
 ) -> Result<Vec<pp::BehindLine>> {
-    let p_ = self::period(&period)?;
-    with(&state, |p| Ok(review::records_of(p, p_, commune.trim())?.iter().map(pp::behind_line).collect()))
+    let p_ = parse_period(&period)?;
+    with_province(&state, |p| Ok(review::records_of(p, p_, commune.trim())?.iter().map(pp::behind_line).collect()))
 }
 
 /// A reason of a return about one record.
@@ -70,12 +59,12 @@ pub struct DecisionInput {
 #[tauri::command]
 #[specta::specta]
 pub async fn province_review_decide(state: State<'_, Shared>, input: DecisionInput) -> Result<String> {
-    let p_ = self::period(&input.period)?;
+    let p_ = parse_period(&input.period)?;
     let dir = phongtrao::present::sync::chosen_folder(&input.folder)?;
     let records: Vec<(String, String)> = input.records.iter().map(|r| (r.id.clone(), r.reason.clone())).collect();
     let (action, ask) = present::decision_input(&input.action, &input.note, &records)?;
     let now = chrono::Utc::now();
-    with(&state, |p| {
+    with_province(&state, |p| {
         let d = review::decide(p, &input.commune, p_, action, &ask, now)?;
         let file = p.write_decisions(input.commune.trim(), &dir, now)?;
         Ok(format!("{} Gói quyết định cho xã: {}", present::decided(&d, input.commune.trim()), file.display()))
@@ -86,7 +75,7 @@ pub async fn province_review_decide(state: State<'_, Shared>, input: DecisionInp
 #[tauri::command]
 #[specta::specta]
 pub async fn province_review_decided(state: State<'_, Shared>) -> Result<Vec<present::DecidedLine>> {
-    with(&state, |p| Ok(review::decided_communes(p)?.iter().map(present::decided_line).collect()))
+    with_province(&state, |p| Ok(review::decided_communes(p)?.iter().map(present::decided_line).collect()))
 }
 
 /// Writes the decision bundle of each commune in `communes` (every commune decided on when empty)
@@ -95,14 +84,14 @@ pub async fn province_review_decided(state: State<'_, Shared>) -> Result<Vec<pre
 #[specta::specta]
 pub async fn province_review_send(state: State<'_, Shared>, communes: Vec<String>, folder: String) -> Result<String> {
     let dir = phongtrao::present::sync::chosen_folder(&folder)?;
-    with(&state, |p| Ok(present::sent(&review::send(p, &communes, &dir, chrono::Utc::now())?, &dir)))
+    with_province(&state, |p| Ok(present::sent(&review::send(p, &communes, &dir, chrono::Utc::now())?, &dir)))
 }
 
 /// The changes to approved periods ("sửa sau khi duyệt"), undecided first.
 #[tauri::command]
 #[specta::specta]
 pub async fn province_held(state: State<'_, Shared>) -> Result<Vec<present::HeldLine>> {
-    with(&state, |p| Ok(review::held(p)?.iter().map(present::held_line).collect()))
+    with_province(&state, |p| Ok(review::held(p)?.iter().map(present::held_line).collect()))
 }
 
 /// Accepts (the chief: reopens the period) or refuses a held change, with a note.
@@ -114,7 +103,7 @@ pub async fn province_held_decide(
     accept: bool,
     note: String,
 ) -> Result<present::HeldLine> {
-    with(&state, |p| Ok(present::held_line(&review::decide_held(p, &id, accept, &note, chrono::Utc::now())?)))
+    with_province(&state, |p| Ok(present::held_line(&review::decide_held(p, &id, accept, &note, chrono::Utc::now())?)))
 }
 
 /// The commune's periods the province decided on, and the to-do list of its returns.

@@ -5,6 +5,8 @@
 //! `store::province_documents`): printing the same period's report again keeps its number and date;
 //! a preview takes no number.
 
+use std::path::Path;
+
 use chrono::NaiveDate;
 
 use super::figures::ProvinceFigures;
@@ -222,6 +224,21 @@ pub fn render_late(province: &str, roster: &Roster, date: NaiveDate) -> Result<V
     crate::print::render(&late_document(province, roster, date))
 }
 
+/// The late list of `period` as it stands on `today`, rendered to PDF and written at `out` atomically:
+/// the same bytes for the window's preview and «Lưu PDF» and for the command line's
+/// `province print danh-sach-gui-muon`. The PDF, and the period's label.
+pub fn late_pdf(
+    p: &crate::sync::province::Province,
+    period: crate::period::Period,
+    today: NaiveDate,
+    out: &Path,
+) -> crate::Result<(Vec<u8>, String)> {
+    let r = super::roster::roster(p, period, today)?;
+    let pdf = render_late(&p.meta().province, &r, today).map_err(crate::Error::Print)?;
+    crate::fsutil::write_atomic(out, &pdf)?;
+    Ok((pdf, r.label))
+}
+
 /// The quarantine queue as a document: each record a commune sent that broke the rules, with its
 /// commune, the reason and the decision taken (or none yet).
 pub fn quarantine_document(province: &str, items: &[super::quarantine::Item], date: NaiveDate) -> Document {
@@ -283,4 +300,14 @@ pub fn render_quarantine(
     date: NaiveDate,
 ) -> Result<Vec<u8>, PrintError> {
     crate::print::render(&quarantine_document(province, items, date))
+}
+
+/// The quarantine queue as it stands on `today`, rendered to PDF and written at `out` atomically: the
+/// same bytes for the window's preview and «Lưu PDF» and for the command line's
+/// `province print danh-sach-cach-ly`.
+pub fn quarantine_pdf(p: &crate::sync::province::Province, today: NaiveDate, out: &Path) -> crate::Result<Vec<u8>> {
+    let q = super::quarantine::queue(p)?;
+    let pdf = render_quarantine(&p.meta().province, &q, today).map_err(crate::Error::Print)?;
+    crate::fsutil::write_atomic(out, &pdf)?;
+    Ok(pdf)
 }

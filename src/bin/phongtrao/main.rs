@@ -1485,17 +1485,16 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
         ProvinceCmd::Print { form, period, new, preview, out } => {
             use phongtrao::province::report;
             let mut p = open()?;
-            let today = phongtrao::period::day_of(chrono::Utc::now());
-            let province = p.meta().province.clone();
-            let (pdf, what) = match form.as_str() {
+            let today = phongtrao::period::today();
+            let what = match form.as_str() {
                 "danh-sach-cach-ly" => {
-                    let q = phongtrao::province::quarantine::queue(&p)?;
-                    (report::render_quarantine(&province, &q, today), "danh sách bản ghi bị cách ly".to_owned())
+                    report::quarantine_pdf(&p, today, &out)?;
+                    "danh sách bản ghi bị cách ly".to_owned()
                 }
                 "danh-sach-gui-muon" => {
                     let period = roster_period(&p, period, today)?;
-                    let r = phongtrao::province::roster::roster(&p, period, today)?;
-                    (report::render_late(&province, &r, today), format!("danh sách gửi muộn {}", r.label))
+                    let (_, label) = report::late_pdf(&p, period, today, &out)?;
+                    format!("danh sách gửi muộn {label}")
                 }
                 _ => {
                     let period: phongtrao::period::Period = period
@@ -1504,11 +1503,11 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                         })?
                         .parse()?;
                     let label = phongtrao::province::rules(&p)?.window(period).label();
-                    if preview {
+                    let (pdf, what) = if preview {
                         let f = phongtrao::province::figures::figures(&p, period, None)?;
                         let r = phongtrao::province::roster::roster(&p, period, today)?;
                         (
-                            report::render(&f, &r, today, None),
+                            report::render(&f, &r, today, None).map_err(Error::Print)?,
                             format!("bản xem trước báo cáo tổng hợp {label} (chưa lấy số)"),
                         )
                     } else {
@@ -1520,17 +1519,18 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                             phongtrao::date::display(doc.issued_on),
                             if again { " (giữ số đã cấp; cấp số mới: --new)" } else { "" }
                         );
-                        (Ok(pdf), what)
-                    }
+                        (pdf, what)
+                    };
+                    phongtrao::fsutil::write_atomic(&out, &pdf)?;
+                    what
                 }
             };
-            phongtrao::fsutil::write_atomic(&out, &pdf.map_err(Error::Print)?)?;
             say(w, format!("Đã in {what} ra {}", out.display()))?;
         }
         ProvinceCmd::Export { table, period, column, commune, out } => {
             use phongtrao::province::export;
             let p = open()?;
-            let today = phongtrao::period::day_of(chrono::Utc::now());
+            let today = phongtrao::period::today();
             let period = match (table.as_str(), period) {
                 ("figures", None) => {
                     return Err(Error::field("period", "Kỳ báo cáo", "bảng số liệu cần kỳ báo cáo: --period 2026"));
@@ -1544,7 +1544,7 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
         }
         ProvinceCmd::Roster { period, json } => {
             let p = open()?;
-            let today = phongtrao::period::day_of(chrono::Utc::now());
+            let today = phongtrao::period::today();
             let period = roster_period(&p, period, today)?;
             let r = phongtrao::province::roster::roster(&p, period, today)?;
             if json {
@@ -1688,7 +1688,7 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 say(w, to_json(&r)?)?;
             } else {
                 say(w, format!("{}{}", r.describe(), if change { " (đã lưu)" } else { "" }))?;
-                let year = chrono::Datelike::year(&phongtrao::period::day_of(chrono::Utc::now()));
+                let year = chrono::Datelike::year(&phongtrao::period::today());
                 for s in r.expected_in(&r.window(phongtrao::period::Period::year(year))) {
                     say(w, format!("  {} — hạn gửi {}", s.label(), phongtrao::date::display(s.due)))?;
                 }
