@@ -378,8 +378,14 @@ pub struct Restored {
     pub info: BackupInfo,
     /// Where the store that was replaced now is (with its keyring beside it), if there was one.
     pub aside: Option<PathBuf>,
-    /// The installation's new sync epoch.
+    /// The installation's new sync epoch (at the province: its outgoing epoch).
     pub sync_epoch: i64,
+    /// At the province: what was carried from the replaced store into the copy (what the province
+    /// sent its communes after the backup, its outgoing numbers), when the replaced store opened.
+    pub kept: Option<crate::store::province_restore::Kept>,
+    /// At the province: why the replaced store could not be read (what was sent after the backup
+    /// could then not be carried over).
+    pub replaced_unread: Option<String>,
 }
 
 /// Restores the backup at `path` as the store at `db`, logging into the copy as `username`.
@@ -416,7 +422,7 @@ Muốn khôi phục vào máy này, hãy chọn một tệp dữ liệu khác b�
     drop(store);
 
     let aside = swap_in(&copy, db)?;
-    Ok(Restored { info, aside, sync_epoch })
+    Ok(Restored { info, aside, sync_epoch, kept: None, replaced_unread: None })
 }
 
 /// Puts the store at `copy` in the place of the one at `db`, which is kept renamed
@@ -457,6 +463,13 @@ pub fn check_province(path: &Path, scratch_parent: &Path, username: &str, passwo
 /// store, if any, is renamed aside (`province.db.truoc-khoi-phuc-<time>`, kept) and the copy takes
 /// its place. A backup of another province store (another id) is refused while a store is there.
 /// The province store must not be open (the window logs out first).
+///
+/// What the province sent its communes after the backup is not lost: the replaced store is opened
+/// with the same account and password, and its decisions, inspections, verdicts, reference versions,
+/// numbered reports and outgoing bundle numbers are carried into the copy
+/// ([`ProvinceDb::keep_sent`]); the copy starts a new outgoing epoch either way. When the replaced
+/// store does not open (damaged, or the password changed since), the restore goes on and says why
+/// (`Restored::replaced_unread`).
 pub fn restore_province(path: &Path, dir: &Path, username: &str, password: &str) -> Result<Restored> {
     let info = verify(path)?;
     expect_kind(&info, true)?;
@@ -476,13 +489,23 @@ Muốn khôi phục kho đó, hãy chọn một thư mục khác bằng --dir.",
     let work = Scratch::new(dir)?;
     let copy = extract(&info, &ProvinceDb::db_path(&work.0))?;
     let mut p = open_province_checked(&work.0, username, password)?;
+    // What the store being replaced sent its communes (read before anything moves).
+    let (replaced, replaced_unread) = if db.exists() {
+        match ProvinceDb::open(dir, username, password).and_then(|old| old.sent()) {
+            Ok(sent) => (Some(sent), None),
+            Err(e) => (None, Some(e.to_string())),
+        }
+    } else {
+        (None, None)
+    };
     p.audit_restore(&serde_json::json!({
         "backup": path.file_name().map(|n| n.to_string_lossy().into_owned()),
         "backup_created_at": info.header.created_at.to_rfc3339(),
     }))?;
+    let kept = p.keep_sent(replaced.as_ref())?;
     drop(p);
     let aside = swap_in(&copy, &db)?;
-    Ok(Restored { info, aside, sync_epoch: 0 })
+    Ok(Restored { info, aside, sync_epoch: kept.epoch, kept: replaced.is_some().then_some(kept), replaced_unread })
 }
 
 fn open_province_checked(dir: &Path, username: &str, password: &str) -> Result<ProvinceDb> {

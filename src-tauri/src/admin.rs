@@ -176,6 +176,9 @@ pub struct RestoreDone {
     /// Where the replaced store was kept.
     pub aside: Option<String>,
     pub sync_epoch: u32,
+    /// At the province: what the restore kept of what was sent to the communes, or what may be
+    /// missing and what to do (`present::admin::province_restored`).
+    pub notes: Vec<String>,
 }
 
 pub fn restore_done(r: &Restored, info: AppInfo) -> RestoreDone {
@@ -184,5 +187,6 @@ pub fn restore_done(r: &Restored, info: AppInfo) -> RestoreDone {
         taken_at: date::display_local(r.info.header.created_at),
         aside: r.aside.as_ref().map(|p| p.display().to_string()),
         sync_epoch: r.sync_epoch as u32,
+        notes: if r.info.header.store.province { phongtrao::present::admin::province_restored(r) } else { Vec::new() },
     }
 }

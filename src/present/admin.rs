@@ -162,6 +162,84 @@ pub fn usernames(store: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// What a restore of the province store did, line by line, as the window and the command line say it:
+/// what was carried over from the replaced store (what the province had sent its communes after the
+/// backup), or, when it could not be read, what may be missing and what to do; then the bundles to
+/// take in again.
+pub fn province_restored(r: &crate::backup::Restored) -> Vec<String> {
+    let taken = crate::date::display_local(r.info.header.created_at);
+    let mut lines = Vec::new();
+    match (&r.kept, &r.replaced_unread) {
+        (Some(k), _) => {
+            if k.carried_anything() {
+                let mut what = Vec::new();
+                let n: usize = k.decisions.iter().map(|(_, ns)| ns.len()).sum();
+                if n > 0 {
+                    let per: Vec<String> = k
+                        .decisions
+                        .iter()
+                        .map(|(c, ns)| {
+                            let ns: Vec<String> = ns.iter().map(i64::to_string).collect();
+                            format!("xã {c}: số {}", ns.join(", "))
+                        })
+                        .collect();
+                    what.push(format!("{n} quyết định về kỳ báo cáo ({})", per.join("; ")));
+                }
+                if k.inspections > 0 {
+                    what.push(format!("{} cuộc kiểm tra", k.inspections));
+                }
+                if k.tasks > 0 {
+                    what.push(format!("{} nhiệm vụ khắc phục", k.tasks));
+                }
+                if k.verdicts > 0 {
+                    what.push(format!("{} kết luận đánh giá báo cáo khắc phục", k.verdicts));
+                }
+                if !k.references.is_empty() {
+                    let v: Vec<String> = k.references.iter().map(i64::to_string).collect();
+                    what.push(format!("danh mục phiên bản {}", v.join(", ")));
+                }
+                if k.documents > 0 {
+                    what.push(format!("{} báo cáo đã cấp số", k.documents));
+                }
+                lines.push(format!(
+                    "Đã giữ lại những gì Công an tỉnh đã gửi các xã sau lúc {taken} (thời điểm sao lưu), đọc từ kho dữ liệu bị thay: {}.",
+                    what.join(", ")
+                ));
+            } else {
+                lines.push(format!(
+                    "Sau lúc {taken} (thời điểm sao lưu) Công an tỉnh không gửi các xã quyết định, cuộc kiểm tra, danh mục hay báo cáo đã cấp số nào mới: không có gì phải giữ lại."
+                ));
+            }
+            for c in &k.diverged {
+                lines.push(format!(
+                    "Các quyết định về xã {c} trong bản sao lưu khác với kho dữ liệu bị thay (bản sao lưu không phải bản cũ hơn của kho đó): \
+không giữ lại quyết định nào của xã này. Hãy xem mục «Duyệt số liệu» và hỏi xã đã nhận những quyết định nào."
+                ));
+            }
+            lines.push(format!("Số thứ tự gói gửi xã tiếp tục từ số {} (không dùng lại số đã gửi).", k.out_seq + 1));
+        }
+        (None, Some(why)) => {
+            lines.push(format!(
+                "Không mở được kho dữ liệu bị thay ({why}). Những gì Công an tỉnh đã gửi các xã sau lúc {taken} (thời điểm sao lưu): \
+quyết định duyệt, trả lại, mở lại kỳ báo cáo; cuộc kiểm tra, nhiệm vụ khắc phục và kết luận đánh giá; danh mục; báo cáo đã cấp số, \
+không có trong kho đã khôi phục."
+            ));
+            lines.push(format!(
+                "Các gói gửi xã từ nay thuộc kỳ gửi {} nên không bị nhầm với gói đã gửi trước đây. Trước khi ra quyết định mới, kiểm tra mới \
+hay gửi danh mục mới: nếu kho bị thay mở được bằng mật khẩu cũ, hãy khôi phục lại bằng mật khẩu đó; nếu không, hãy báo các xã \
+đã nhận quyết định, kết luận sau thời điểm sao lưu để Công an tỉnh ra lại.",
+                r.sync_epoch
+            ));
+        }
+        (None, None) => {}
+    }
+    lines.push(
+        "Các gói của xã nhập sau thời điểm sao lưu cần được nhập lại (từ USB, hoặc xã xuất lại): danh sách các xã sẽ báo gói còn thiếu."
+            .to_owned(),
+    );
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@ mod province_accounts;
 pub mod province_console;
 pub mod province_documents;
 pub mod province_inspections;
+pub mod province_restore;
 pub mod province_review;
 mod query;
 mod review;

@@ -34,6 +34,9 @@ pub struct ProvinceMeta {
     pub age_identity: String,
     /// `age1…`
     pub age_recipient: String,
+    /// The epoch of the bundles it sends: 0, then one more at each restore from a backup (its bundles
+    /// are told apart by (epoch, number) even if a restore could not keep its numbers).
+    pub epoch: i64,
 }
 
 /// A registered commune installation and where its chain stands.
@@ -381,6 +384,7 @@ impl ProvinceDb {
             signing: SigningKey { public: get("sign_public")?, secret: get("sign_secret")? },
             age_identity: get("age_identity")?,
             age_recipient: get("age_recipient")?,
+            epoch: super::province_restore::epoch(&self.conn)?,
         })
     }
 

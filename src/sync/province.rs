@@ -218,7 +218,7 @@ impl Province {
             commune_code: commune_code.to_owned(),
             installation_id: self.meta.province_id,
             key_id: self.public_key()?.key_id(),
-            epoch: 0,
+            epoch: self.meta.epoch,
             seq,
             full: false,
             changes: None,

@@ -255,6 +255,13 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
     phongtrao(["--db", late.db, "key", "export-pub", "--out", late.pub]);
     commandLine(["--user", "tranvanbinh", "province", "--dir", tinh, "register", "--commune-code", late.code,
       "--pubkey", late.pub], { password: CHIEF_PW });
+    // And a version of the lists sent to the communes after the backup: the restore keeps it.
+    const release = JSON.parse(fs.readFileSync(new URL("../../assets/reference/reference.json", import.meta.url)));
+    const lists = { version: 1000, lists: release.lists.filter((l) => l.list === "activity_category") };
+    const listsFile = path.join(dir, "danh-muc-1000.json");
+    fs.writeFileSync(listsFile, JSON.stringify(lists));
+    commandLine(["--user", "tranvanbinh", "province", "--dir", tinh, "export-reference", "--out", stick, "--lists",
+      listsFile], { password: CHIEF_PW });
     await d.click("[data-test=pnav-communes]");
     await d.until("four communes", async () => (await d.count("[data-test=roster-row]")) === 4);
     await d.click("[data-test=pnav-backups]");
@@ -267,6 +274,11 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
     await d.click("[data-test=restore]");
     await d.click("[data-test=confirm]");
     await d.findText("[data-test=province-notice]", "Đã khôi phục dữ liệu");
+    // What was sent to the communes after the backup is kept, and said; the numbers go on.
+    await d.findText("[data-test=restore-notes]", "Đã giữ lại những gì Công an tỉnh đã gửi các xã sau lúc");
+    await d.findText("[data-test=restore-notes]", "danh mục phiên bản 1000");
+    await d.findText("[data-test=restore-notes]", "không dùng lại số đã gửi");
+    await d.screenshot(path.join(shots, "55-province-restore-kept.png"));
     // Still logged in to the restored store: three communes again, the replaced store kept beside it.
     await d.click("[data-test=pnav-communes]");
     await d.until("three communes again", async () => (await d.count("[data-test=roster-row]")) === 3);

@@ -795,11 +795,24 @@ fn the_command_line_backs_up_and_restores_the_province_store() {
     std::fs::write(&pubkey, &key.public).unwrap();
     ok(&["province", "--dir", &tinh, "register", "--commune-code", "23535", "--pubkey", pubkey.to_str().unwrap()]);
     assert!(ok(&["province", "--dir", &tinh, "status"]).contains("23535"));
+    // A version of the lists sent after the backup: kept by the restore, and its number too.
+    let mut lists = phongtrao::domain::RefSet::builtin();
+    lists.version += 1;
+    lists.lists.retain(|l| l.list == "activity_category");
+    let lists_file = dir.path().join("lists.json");
+    std::fs::write(&lists_file, serde_json::to_string(&lists).unwrap()).unwrap();
+    ok(&["province", "--dir", &tinh, "export-reference", "--out", &usb, "--lists", lists_file.to_str().unwrap()]);
     let restored = ok(&["province", "--dir", &tinh, "backup", "restore", &file]);
     assert!(
         restored.contains("Đã khôi phục kho dữ liệu của Công an tỉnh")
             && restored.contains("province.db.truoc-khoi-phuc-")
             && restored.contains("gói còn thiếu"),
+        "{restored}"
+    );
+    assert!(
+        restored.contains("Đã giữ lại những gì Công an tỉnh đã gửi các xã sau lúc")
+            && restored.contains(&format!("danh mục phiên bản {}", lists.version))
+            && restored.contains("Số thứ tự gói gửi xã tiếp tục từ số 3 (không dùng lại số đã gửi)"),
         "{restored}"
     );
     assert!(!ok(&["province", "--dir", &tinh, "status"]).contains("23535"));
@@ -1329,6 +1342,140 @@ fn the_province_store_is_backed_up_and_restored_like_a_communes() {
     let r = p.import(&second, &opts).unwrap();
     assert!(r.filled_gap);
     assert_eq!(p.db().bundles().unwrap().len(), 3);
+}
+
+/// The number and epoch of a province bundle, read from its manifest.
+fn numbered(f: &Path) -> (i64, i64) {
+    let m = phongtrao::sync::bundle::open_file(f, &[]).unwrap().manifest;
+    (m.epoch, m.seq)
+}
+
+/// A restore of an older backup of the province store keeps what the province sent its communes
+/// after the backup (a decision on a period, an inspection with its task, a version of the lists),
+/// read from the store it replaces; its outgoing numbers never go back. The commune's next bundle
+/// is taken in (its answers name a decision the province still has, its copy of the task equals
+/// the province's), its receipt and the province's next decision are taken at the commune, and no
+/// bundle number is given twice. A replaced store that does not open is said plainly, with what to do.
+#[test]
+fn a_restore_keeps_what_the_province_sent_the_communes_after_the_backup() {
+    use phongtrao::backup;
+    use phongtrao::domain::RefSet;
+    use phongtrao::domain::review::Action;
+    use phongtrao::province::review::{self as rv, Ask};
+    let mut w = world();
+    let tinh = w.dir.path().join("tinh");
+    let usb = w.usb();
+    let mut a = w.commune("23535", 0);
+    let activity =
+        doc(json!({"category": "tuyen_truyen", "date": "2026-11-01", "title": "Tuyên truyền phòng chống lừa đảo",
+        "form": "hop_dan", "topic": "Lừa đảo qua mạng"}));
+    a.create(Kind::Activity, &activity).unwrap();
+    let f = w.export_at(&mut a, Utc::now());
+    w.import(&f);
+    let mut sent = vec![numbered(&w.enrollment)];
+    let saved = backup::create_province(w.province.db(), &backup::province_dir(&tinh)).unwrap();
+
+    // After the backup: November approved, an inspection with one task, version +1 of the lists;
+    // each goes down to the commune and is applied there.
+    let nov: Period = "2026-11".parse().unwrap();
+    let ask = |note: &str| Ask { note: note.into(), records: Vec::new() };
+    rv::decide(&mut w.province, "23535", nov, Action::Approve, &ask(""), Utc::now()).unwrap();
+    let today = chrono::Local::now().date_naive();
+    let iso = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let inspection = doc(json!({
+        "starts_on": iso(today - Duration::days(3)), "leader": "Thượng tá Lê Văn Cường",
+        "scope": "Công tác xây dựng phong trào năm 2026",
+        "tasks": [{"content": "Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3", "responsible": "Trưởng Công an xã",
+                   "deadline": iso(today + Duration::days(20))}]
+    }));
+    phongtrao::province::inspections::create(&mut w.province, "23535", &inspection, Utc::now()).unwrap();
+    let down = w.province.write_decisions("23535", &usb, Utc::now()).unwrap();
+    sent.push(numbered(&down));
+    commune::import(&mut a, &down).unwrap();
+    let mut lists = RefSet::builtin();
+    lists.version += 1;
+    lists.lists.retain(|l| l.list == "activity_category");
+    let refs = w.province.write_reference(Some(lists.clone()), &usb, Utc::now()).unwrap();
+    sent.push(numbered(&refs));
+    commune::import(&mut a, &refs).unwrap();
+    assert_eq!(a.review_decisions().unwrap().len(), 1);
+
+    // The restore reads the replaced store and keeps all of it.
+    let World { dir, province, enrollment: _ } = w;
+    drop(province);
+    let r = backup::restore_province(&saved.path, &tinh, "tinh", PW).unwrap();
+    let kept = r.kept.clone().expect("the replaced store was read");
+    assert_eq!(r.replaced_unread, None);
+    assert_eq!(kept.decisions, vec![("23535".to_owned(), vec![1])]);
+    assert_eq!((kept.inspections, kept.tasks, kept.verdicts), (1, 1, 0));
+    assert_eq!(kept.references, vec![lists.version]);
+    assert!(kept.diverged.is_empty());
+    let high = sent.iter().map(|(_, s)| *s).max().unwrap();
+    assert!(kept.out_seq_before < high && kept.out_seq == high, "{kept:?} {sent:?}");
+    assert_eq!((kept.epoch, r.sync_epoch), (1, 1));
+    let said = phongtrao::present::admin::province_restored(&r).join("\n");
+    for e in [
+        "Đã giữ lại những gì Công an tỉnh đã gửi các xã sau lúc",
+        "1 quyết định về kỳ báo cáo (xã 23535: số 1), 1 cuộc kiểm tra, 1 nhiệm vụ khắc phục",
+        &format!("danh mục phiên bản {}", lists.version),
+        &format!("Số thứ tự gói gửi xã tiếp tục từ số {}", high + 1),
+        "Các gói của xã nhập sau thời điểm sao lưu cần được nhập lại",
+    ] {
+        assert!(said.contains(e), "missing «{e}» in\n{said}");
+    }
+    let mut p = Province::open(&tinh, PW).unwrap();
+    assert!(p.db().audit_intact().unwrap());
+    assert!(p.db().audit_log().unwrap().iter().any(|e| e.action == "restore_keep"));
+    assert_eq!(p.db().review_decisions(Some("23535")).unwrap().len(), 1);
+    assert_eq!(p.db().sent_inspections(Some("23535")).unwrap().len(), 1);
+    assert_eq!(p.db().references_sent().unwrap().last().map(|(v, _)| *v), Some(lists.version));
+
+    // The commune's next bundle carries its answers (1 decision applied) and its copy of the
+    // province's task: taken in, nothing put aside; its receipt is taken at the commune.
+    a.create(Kind::Area, &doc(json!({"name": "Thôn Mới", "kind": "thon", "households": 10, "population": 40})))
+        .unwrap();
+    let f = commune::export(&mut a, &usb, &ExportOptions::default(), &mut |_, _| {}).unwrap().path;
+    let opts = ImportOptions { dry_run: false, receipt_dir: Some(dir.path().join("receipts")) };
+    let got = p.import(&f, &opts).unwrap();
+    assert!(got.quarantined.is_empty(), "{:?}", got.quarantined);
+    let receipt = got.receipt.unwrap();
+    sent.push(numbered(&receipt));
+    commune::import(&mut a, &receipt).unwrap();
+    // The province's next decision (November reopened) is decision 2 at the commune too.
+    rv::decide(&mut p, "23535", nov, Action::Reopen, &ask("Xã bổ sung hoạt động tháng 11"), Utc::now()).unwrap();
+    let next = p.write_decisions("23535", &usb, Utc::now()).unwrap();
+    sent.push(numbered(&next));
+    match commune::import(&mut a, &next).unwrap() {
+        commune::Imported::Decisions(applied, _) => {
+            assert_eq!(applied.applied.iter().map(|d| d.n).collect::<Vec<_>>(), [2])
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut numbers: Vec<i64> = sent.iter().map(|(_, s)| *s).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), sent.len(), "a province bundle number given twice: {sent:?}");
+    assert_eq!(sent.last().unwrap().0, 1, "bundles after the restore are of the new epoch");
+    // The version of the lists sent after the backup cannot be sent again with other lists.
+    let mut other = lists.clone();
+    other.lists[0].items.pop();
+    let e = p.write_reference(Some(other), &usb, Utc::now()).unwrap_err();
+    assert!(e.to_string().contains("đã gửi các xã với nội dung khác"), "{e}");
+    let r = backup::create_province(p.db(), &backup::province_dir(&tinh)).unwrap();
+    drop(p);
+
+    // A replaced store that does not open: the restore goes on, says so and what to do, and starts
+    // a new epoch above the copy's.
+    let db = phongtrao::store::province::ProvinceDb::db_path(&tinh);
+    std::fs::write(&db, b"not a database").unwrap();
+    let again = backup::restore_province(&r.path, &tinh, "tinh", PW).unwrap();
+    assert!(again.kept.is_none() && again.replaced_unread.is_some());
+    assert_eq!(again.sync_epoch, 2);
+    let said = phongtrao::present::admin::province_restored(&again).join("\n");
+    assert!(said.contains("Không mở được kho dữ liệu bị thay"), "{said}");
+    assert!(said.contains("quyết định duyệt, trả lại, mở lại kỳ báo cáo"), "{said}");
+    let p = Province::open(&tinh, PW).unwrap();
+    assert_eq!(p.db().review_decisions(Some("23535")).unwrap().len(), 2, "the backup taken after the restore");
 }
 
 /// The lists the province sends, edited from the console: what changed since the version last sent,

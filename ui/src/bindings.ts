@@ -1557,6 +1557,11 @@ export type RestoreDone = {
 	/**  Where the replaced store was kept. */
 	aside: string | null,
 	sync_epoch: number,
+	/**
+	 *  At the province: what the restore kept of what was sent to the communes, or what may be
+	 *  missing and what to do (`present::admin::province_restored`).
+	 */
+	notes: string[],
 };
 
 /**  One period the province decided on, or one of the recent periods (the dashboard). */

@@ -1211,10 +1211,9 @@ fn province_backup(
             if let Some(aside) = &r.aside {
                 say(w, format!("Kho dữ liệu trước khi khôi phục được giữ lại tại {}", aside.display()))?;
             }
-            say(
-                w,
-                "Các gói của xã nhập sau thời điểm sao lưu cần được nhập lại (từ USB, hoặc xã xuất lại): danh sách các xã sẽ báo gói còn thiếu.",
-            )?;
+            for line in phongtrao::present::admin::province_restored(&r) {
+                say(w, line)?;
+            }
         }
     }
     Ok(())
