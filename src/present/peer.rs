@@ -317,14 +317,25 @@ pub fn locked_merges(store: &Store) -> Result<Vec<LockedView>> {
 }
 
 /// What the chief's laptop says after removing a lost or stolen laptop.
-pub fn removed(p: &crate::store::Peer) -> String {
+pub fn removed(r: &crate::sync::peer::Removed) -> String {
+    let p = &r.peer;
     let key = crate::crypto::PublicKey::parse(&p.sign_key).map(|k| k.key_id()).unwrap_or_default();
-    format!(
+    let mut said = format!(
         "Đã loại máy của {} khỏi danh sách máy của xã: từ bây giờ gói trao đổi của máy đó bị từ chối và gói mới không còn \
 mã hóa cho máy đó; các máy khác loại máy đó khi trao đổi với máy này. Hãy báo Công an tỉnh thu hồi khóa của máy đó (mã khóa {key}): \
 phongtrao province revoke --key-id {key}.",
         p.officer
-    )
+    );
+    if r.took_over.is_some() {
+        let last = p.last_seen_at.as_deref().map(crate::sync::province::local);
+        said.push_str(&format!(
+            " Máy đó đang cấp số văn bản: từ bây giờ máy này cấp số, tiếp sau các số máy này đã biết; các máy khác biết \
+điều đó khi trao đổi với máy này. Số văn bản máy đó cấp sau lần trao đổi cuối với máy này ({}) máy này không biết: hãy \
+đối chiếu sổ đăng ký văn bản giấy trước khi in văn bản mới có số.",
+            last.unwrap_or_else(|| "chưa trao đổi lần nào".to_owned())
+        ));
+    }
+    said
 }
 
 /// What the laptop handing the numbering of documents over says.

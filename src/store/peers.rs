@@ -181,6 +181,8 @@ pub struct PeerIn {
     pub token_hash: Option<String>,
     /// The laptops the sender removed from the commune's list (lost or stolen).
     pub removed: Vec<Uuid>,
+    /// The last document numbers the sender knows were given: (series, year, last number).
+    pub counters: Vec<(String, i32, u32)>,
     pub versions: Vec<(Kind, Uuid, Version)>,
     pub now: String,
 }
@@ -358,6 +360,44 @@ fn version_json(v: &Version) -> Value {
         "data": v.data.clone().map(Value::Object)})
 }
 
+/// The counters other laptops' bundles told this one of.
+fn known_counters(conn: &Connection) -> Result<Vec<(String, i32, u32)>> {
+    Ok(state(conn, "known_counters")?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
+}
+
+/// The larger last number of each (series, year) of two lists, in order.
+fn join_counters(mut a: Vec<(String, i32, u32)>, b: &[(String, i32, u32)]) -> Vec<(String, i32, u32)> {
+    for (series, year, last) in b {
+        match a.iter_mut().find(|(s, y, _)| s == series && y == year) {
+            Some(x) => x.2 = x.2.max(*last),
+            None => a.push((series.clone(), *year, *last)),
+        }
+    }
+    a.sort();
+    a
+}
+
+/// Applies a hand-over of the numbering inside a write (`me`: this installation; `current`: the
+/// numbering before it).
+fn handover_tx(tx: &mut Tx<'_>, me: Uuid, current: &Numbering, h: &Handover, signed: &SignedHandover) -> Result<()> {
+    set_state(&tx.tx, "numbering_n", &h.n.to_string())?;
+    set_state(&tx.tx, "numbering_id", &h.to.to_string())?;
+    if h.to == me {
+        tx.tx.execute("DELETE FROM sync_state WHERE key = 'numbering_by'", [])?;
+        for (series, year, last) in &h.counters {
+            super::documents::claim_number(&tx.tx, series, *year, *last)?;
+        }
+    } else {
+        set_state(&tx.tx, "numbering_by", &format!("máy của {}", h.to_officer))?;
+    }
+    let mut all = current.handovers.clone();
+    all.push(signed.clone());
+    set_state(&tx.tx, "numbering_handovers", &serde_json::to_string(&all).map_err(|e| Error::Json(e.to_string()))?)?;
+    let v = serde_json::json!({"n": h.n, "from": h.from, "to": h.to, "to_officer": h.to_officer,
+        "counters": h.counters});
+    tx.audit("numbering_handover", Some(&v))
+}
+
 fn mark_removed(tx: &mut Tx<'_>, id: Uuid, by: &str, now: &str) -> Result<bool> {
     // A laptop never known here is recorded as removed too, so that no roster brings it in later.
     let n = tx.tx.execute(
@@ -493,6 +533,15 @@ impl Store {
         )
     }
 
+    /// The signing key a laptop of the commune had, removed or not (`None`: never known here).
+    pub fn peer_sign_key(&self, id: Uuid) -> Result<Option<String>> {
+        let key: Option<String> = self
+            .conn
+            .query_row("SELECT sign_key FROM peer WHERE installation_id = ?1", [id.to_string()], |r| r.get(0))
+            .optional()?;
+        Ok(key.filter(|k| !k.is_empty()))
+    }
+
     /// The laptops removed from the commune's list (lost or stolen): installation id, officer, when.
     pub fn removed_peers(&self) -> Result<Vec<(Uuid, String, String)>> {
         super::all_rows(
@@ -505,8 +554,15 @@ impl Store {
 
     /// Removes a laptop of the commune from this one's list (the chief; a lost or stolen laptop):
     /// its peer bundles are refused from now on, new peer bundles are not encrypted to it, and the
-    /// removal travels in every peer bundle to the other laptops. One transaction, audited.
-    pub fn remove_peer(&mut self, id: Uuid, now: &str) -> Result<Peer> {
+    /// removal travels in every peer bundle to the other laptops. When the laptop removed was the one
+    /// that numbers documents, `take_over` (made and signed by `crate::sync::peer`) moves the
+    /// numbering to this laptop in the same transaction. One transaction, audited.
+    pub fn remove_peer(
+        &mut self,
+        id: Uuid,
+        now: &str,
+        take_over: Option<(&Handover, &SignedHandover)>,
+    ) -> Result<Peer> {
         self.require(crate::Role::Chief, "loại máy khỏi danh sách máy của xã")?;
         let peer = self.peers()?.into_iter().find(|p| p.installation_id == id).ok_or_else(|| {
             Error::field(
@@ -516,8 +572,19 @@ impl Store {
             )
         })?;
         let me = self.commune()?.installation_id;
+        let current = self.numbering()?;
+        if let Some((h, _)) = take_over
+            && (current.holder != Some(id) || h.from != id || h.to != me || h.n != current.n + 1)
+        {
+            return Err(Error::Refused(
+                "Chỉ nhận việc cấp số văn bản về máy này khi máy bị loại là máy đang cấp số.".into(),
+            ));
+        }
         self.write(|tx| {
             mark_removed(tx, id, &me.to_string(), now)?;
+            if let Some((h, signed)) = take_over {
+                handover_tx(tx, me, &current, h, signed)?;
+            }
             Ok(())
         })?;
         Ok(peer)
@@ -638,6 +705,12 @@ impl Store {
         super::documents::counters(&self.conn)
     }
 
+    /// The last numbers this laptop knows were given in the commune, by this laptop's register or
+    /// by the laptop that numbers (as its peer bundles said): (series, year, last number given).
+    pub fn known_counters(&self) -> Result<Vec<(String, i32, u32)>> {
+        Ok(join_counters(known_counters(&self.conn)?, &self.doc_counters()?))
+    }
+
     /// Applies a hand-over of the numbering (checked and signed by `crate::sync::peer`: it follows the
     /// last one applied here and comes from the laptop that numbered). If this laptop hands over,
     /// it stops numbering in this transaction; if it receives, it numbers from now on, after the
@@ -651,28 +724,7 @@ impl Store {
                 h.n, current.n
             )));
         }
-        self.write(|tx| {
-            set_state(&tx.tx, "numbering_n", &h.n.to_string())?;
-            set_state(&tx.tx, "numbering_id", &h.to.to_string())?;
-            if h.to == me {
-                tx.tx.execute("DELETE FROM sync_state WHERE key = 'numbering_by'", [])?;
-                for (series, year, last) in &h.counters {
-                    super::documents::claim_number(&tx.tx, series, *year, *last)?;
-                }
-            } else {
-                set_state(&tx.tx, "numbering_by", &format!("máy của {}", h.to_officer))?;
-            }
-            let mut all = current.handovers.clone();
-            all.push(signed.clone());
-            set_state(
-                &tx.tx,
-                "numbering_handovers",
-                &serde_json::to_string(&all).map_err(|e| Error::Json(e.to_string()))?,
-            )?;
-            let v = serde_json::json!({"n": h.n, "from": h.from, "to": h.to, "to_officer": h.to_officer,
-                "counters": h.counters});
-            tx.audit("numbering_handover", Some(&v))
-        })
+        self.write(|tx| handover_tx(tx, me, &current, h, signed))
     }
 
     /// The join token this installation still shows in its bundles (until a peer knows it).
@@ -728,6 +780,11 @@ impl Store {
                 if mark_removed(tx, *id, &p.sender.to_string(), &p.now)? {
                     out.removed += 1;
                 }
+            }
+            if !p.counters.is_empty() {
+                let known = known_counters(&tx.tx)?;
+                let all = join_counters(known, &p.counters);
+                set_state(&tx.tx, "known_counters", &serde_json::to_string(&all).map_err(|e| Error::Json(e.to_string()))?)?;
             }
             for peer in p.roster.iter().filter(|x| x.installation_id != me) {
                 if insert_peer(&tx.tx, peer, &p.now)? {

@@ -127,6 +127,10 @@ pub struct PeerPayload {
     /// The laptops removed from the commune's list (lost or stolen): the others remove them too.
     #[serde(default)]
     pub removed: Vec<Uuid>,
+    /// The last document numbers the sender knows were given, (series, year, last number): if the
+    /// laptop that numbers is lost, the one that takes the numbering over continues after them.
+    #[serde(default)]
+    pub counters: Vec<(String, i32, u32)>,
 }
 
 fn entry_of(store: &mut Store, officer: &str) -> Result<PeerEntry> {
@@ -443,7 +447,13 @@ pub fn export(store: &mut Store, dir: &Path, now: DateTime<Utc>) -> Result<PeerE
     let mut entries = vec![entry_of(store, &me)?];
     entries.extend(peers.iter().map(peer_entry));
     let removed = store.removed_peers()?.into_iter().map(|(id, _, _)| id).collect();
-    let payload = PeerPayload { peers: entries, acks: store.peer_acks()?, token: store.join_token()?, removed };
+    let payload = PeerPayload {
+        peers: entries,
+        acks: store.peer_acks()?,
+        token: store.join_token()?,
+        removed,
+        counters: store.known_counters()?,
+    };
     let json = serde_json::to_vec_pretty(&payload).map_err(|e| Error::Json(e.to_string()))?;
     let (signing, age) = store.sync_keys()?;
     let mut recipients = vec![crypto::parse_age_identity(&age)?.to_public()];
@@ -616,6 +626,7 @@ Không nhập gì. Nếu máy đã tìm lại được, Trưởng Công an xã h
         acks: payload.acks,
         token_hash,
         removed: payload.removed.clone(),
+        counters: checked_counters(&payload.counters)?,
         versions,
         now: now.to_rfc3339(),
     })?;
@@ -637,11 +648,26 @@ Không nhập gì. Nếu máy đã tìm lại được, Trưởng Công an xã h
     Ok(PeerImported { path: path.to_owned(), from, seq: m.seq, merged })
 }
 
+/// A laptop removed from the commune's list, and the numbering this laptop took over from it.
+#[derive(Debug, Clone)]
+pub struct Removed {
+    pub peer: Peer,
+    /// Set when the laptop removed was the one that numbers documents: this laptop numbers now.
+    pub took_over: Option<Handover>,
+}
+
 /// Removes a lost or stolen laptop of the commune (the chief): `which` is its officer's name or the
 /// last 8 hex digits of its installation id. Its peer bundles are refused from now on, new peer
 /// bundles are no longer encrypted to it, and every other laptop removes it at its next exchange
 /// with this one. The province still has to revoke its key (`province revoke`).
-pub fn remove(store: &mut Store, which: &str, now: DateTime<Utc>) -> Result<Peer> {
+///
+/// If the laptop removed was the one that numbers documents, the commune would otherwise never
+/// number again (only that laptop may hand the numbering over): this laptop takes it over in the
+/// same transaction, with a hand-over from the removed laptop to this one that this laptop signs.
+/// The others accept such a hand-over only from a laptop they know, for a laptop they have removed
+/// (`take_handovers`). Numbers the lost laptop gave after its last exchange with this one are not
+/// known here (the message says so).
+pub fn remove(store: &mut Store, which: &str, now: DateTime<Utc>) -> Result<Removed> {
     let wanted = crate::text::fold(which.trim());
     let id = store
         .peers()?
@@ -649,7 +675,51 @@ pub fn remove(store: &mut Store, which: &str, now: DateTime<Utc>) -> Result<Peer
         .find(|p| crate::text::fold(&p.officer) == wanted || short(p.installation_id) == wanted)
         .map(|p| p.installation_id)
         .unwrap_or_default();
-    store.remove_peer(id, &now.to_rfc3339())
+    let current = store.numbering()?;
+    let took_over = if current.holder == Some(id) && !id.is_nil() {
+        store.require(crate::Role::Chief, "loại máy khỏi danh sách máy của xã")?;
+        let c = store.commune()?.clone();
+        Some(Handover {
+            n: current.n + 1,
+            from: id,
+            to: c.installation_id,
+            to_officer: c.officer.clone(),
+            counters: store.known_counters()?,
+            at: now.to_rfc3339(),
+        })
+    } else {
+        None
+    };
+    let signed = match &took_over {
+        Some(h) => Some(sign_handover(store, h)?),
+        None => None,
+    };
+    let peer = store.remove_peer(id, &now.to_rfc3339(), took_over.as_ref().zip(signed.as_ref()))?;
+    Ok(Removed { peer, took_over })
+}
+
+/// The document counters a peer bundle tells of, checked as typed: a series as the register names
+/// them (short, printable), a year the register could hold, a bounded list.
+fn checked_counters(list: &[(String, i32, u32)]) -> Result<Vec<(String, i32, u32)>> {
+    const MOST: usize = 1_000;
+    let fine = |(series, year, last): &(String, i32, u32)| {
+        (1..=40).contains(&series.chars().count())
+            && series.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '/' || c == '.')
+            && (2000..=2200).contains(year)
+            && *last <= 1_000_000
+    };
+    if list.len() > MOST || !list.iter().all(fine) {
+        return Err(bundle::damaged("số văn bản đã cấp (counters) trong gói không hợp lệ"));
+    }
+    Ok(list.to_vec())
+}
+
+/// A hand-over as it travels, signed by this laptop.
+fn sign_handover(store: &mut Store, h: &Handover) -> Result<SignedHandover> {
+    let json = serde_json::to_string(h).map_err(|e| Error::Json(e.to_string()))?;
+    let (signing, _) = store.sync_keys()?;
+    let signature = signing.sign(json.as_bytes(), &format!("phongtrao numbering {}", h.n))?;
+    Ok(SignedHandover { json, signature })
 }
 
 /// Hands the numbering of documents over to another laptop of the commune (the chief, on the
@@ -688,10 +758,8 @@ pub fn hand_over(store: &mut Store, to: &str, now: DateTime<Utc>) -> Result<Hand
         counters: store.doc_counters()?,
         at: now.to_rfc3339(),
     };
-    let json = serde_json::to_string(&h).map_err(|e| Error::Json(e.to_string()))?;
-    let (signing, _) = store.sync_keys()?;
-    let signature = signing.sign(json.as_bytes(), &format!("phongtrao numbering {}", h.n))?;
-    store.apply_handover(&h, &SignedHandover { json, signature })?;
+    let signed = sign_handover(store, &h)?;
+    store.apply_handover(&h, &signed)?;
     Ok(h)
 }
 
@@ -715,15 +783,30 @@ pub fn take_handovers(store: &mut Store, list: &[SignedHandover]) -> Result<Opti
         if current.holder.is_some_and(|x| x != h.from) {
             return bad("không do máy đang cấp số lập");
         }
-        let key = if h.from == me {
-            store.sync_keys()?.0.public_key()?
-        } else {
-            match store.peers()?.into_iter().find(|p| p.installation_id == h.from) {
-                Some(p) => PublicKey::parse(&p.sign_key)?,
-                None => return bad("do một máy mà máy này chưa biết lập"),
+        // A hand-over is signed by the laptop handing over. A laptop removed as lost cannot hand
+        // over: the laptop that removed it takes the numbering with a hand-over from it that the
+        // taker signs, accepted only for a laptop removed here too.
+        let lost = store.removed_peers()?.iter().any(|(id, _, _)| *id == h.from);
+        let mut key_of = |id: Uuid| -> Result<Option<PublicKey>> {
+            if id == me {
+                return Ok(Some(store.sync_keys()?.0.public_key()?));
             }
+            let known = if lost && id == h.from {
+                store.peer_sign_key(id)?
+            } else {
+                store.peers()?.into_iter().find(|p| p.installation_id == id).map(|p| p.sign_key)
+            };
+            known.map(|k| PublicKey::parse(&k)).transpose()
         };
-        if key.verify(signed.json.as_bytes(), &signed.signature).is_err() {
+        let mut keys = vec![key_of(h.from)?];
+        if lost {
+            keys.push(key_of(h.to)?);
+        }
+        let keys: Vec<PublicKey> = keys.into_iter().flatten().collect();
+        if keys.is_empty() {
+            return bad("do một máy mà máy này chưa biết lập");
+        }
+        if !keys.iter().any(|k| k.verify(signed.json.as_bytes(), &signed.signature).is_ok()) {
             return bad("chữ ký không đúng với khóa của máy lập");
         }
         if h.to != me && !store.peers()?.iter().any(|p| p.installation_id == h.to) {

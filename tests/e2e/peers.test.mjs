@@ -194,6 +194,9 @@ describe("two laptops of one commune, by USB stick", { timeout: 300_000 }, () =>
     await d.findText("[data-test=peer-said]", "Đã loại máy của Trần Văn Bình");
     await d.findText("[data-test=peer-said]", "phongtrao province revoke --key-id");
     await d.findText("[data-test=peers-state]", "chưa biết máy nào khác");
+    // Bình's laptop numbered documents (handed over above): the chief's laptop takes the numbering back.
+    await d.findText("[data-test=peer-said]", "từ bây giờ máy này cấp số");
+    await d.findText("[data-test=peers-numbering]", "máy này");
     await d.screenshot(path.join(shots, "66-peers-removed.png"));
     // What the lost laptop writes afterwards is not taken in: the chief's laptop knows no other now.
     phongtrao(["--db", other, "edit", "activity", activity, "--json", '{"title": "Sửa lần nữa ở máy bị mất"}']);

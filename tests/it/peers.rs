@@ -932,6 +932,91 @@ fn the_chief_hands_the_numbering_over_and_no_number_is_given_twice() {
     assert_eq!(audit.len(), 1);
 }
 
+/// The laptop that numbers documents is lost: only it could hand the numbering over, so the chief's
+/// laptop that removes it takes the numbering over in the same step (a hand-over from the lost
+/// laptop that the taker signs), numbers after what it knew, and the other laptops learn both the
+/// removal and the new numbering laptop from its next bundle. Such a hand-over is not taken for a
+/// laptop that was not removed, nor from a laptop that is not known.
+#[test]
+fn removing_the_lost_laptop_that_numbers_gives_the_numbering_to_the_chiefs() {
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình", "Cường"]);
+    let target = phongtrao::store::DocTarget {
+        form: "bien-ban-hop",
+        series: "BB-CAX",
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
+        record: None,
+        period: None,
+    };
+    l[0].store.issue_document(&target, |_| Ok(())).unwrap();
+    peer::hand_over(&mut l[0].store, "Bình", Utc::now()).unwrap();
+    exchange_all(&w, &mut l);
+    exchange_all(&w, &mut l);
+    assert_eq!(phongtrao::present::peer::numbering(&l[1].store).unwrap(), "máy này");
+    // Bình's laptop gives 02; its next bundle tells the others (its register does not travel).
+    l[1].store.issue_document(&target, |_| Ok(())).unwrap();
+    exchange_all(&w, &mut l);
+    exchange_all(&w, &mut l);
+    assert_eq!(l[0].store.known_counters().unwrap(), vec![("BB-CAX".to_owned(), 2026, 2)]);
+    assert_eq!(l[0].store.doc_counters().unwrap(), vec![("BB-CAX".to_owned(), 2026, 1)]);
+    // Bình's laptop gives one more number, then is lost before exchanging again.
+    let (unknown, _) = l[1].store.issue_document(&target, |_| Ok(())).unwrap();
+    assert_eq!(unknown.number_text(), "03/BB-CAX");
+    // Removing a laptop that does not number moves nothing.
+    let mut w2 = world();
+    let mut spare = commune(&mut w2, &["Dũng"]);
+    let r = peer::remove(&mut spare[0].store, "Dũng", Utc::now()).unwrap();
+    assert!(r.took_over.is_none());
+    assert!(!phongtrao::present::peer::removed(&r).contains("cấp số"));
+    // The chief removes Bình's laptop: his laptop numbers now, after the numbers it knew.
+    let r = peer::remove(&mut l[0].store, "Bình", Utc::now()).unwrap();
+    let h = r.took_over.clone().expect("the numbering taken over");
+    assert_eq!(
+        (h.n, h.from, h.to),
+        (2, l[1].store.commune().unwrap().installation_id, l[0].store.commune().unwrap().installation_id)
+    );
+    let said = phongtrao::present::peer::removed(&r);
+    assert!(said.contains("từ bây giờ máy này cấp số") && said.contains("sổ đăng ký văn bản giấy"), "{said}");
+    assert_eq!(phongtrao::present::peer::numbering(&l[0].store).unwrap(), "máy này");
+    let (d, _) = l[0].store.issue_document(&target, |_| Ok(())).unwrap();
+    assert_eq!(
+        d.number_text(),
+        "03/BB-CAX",
+        "after the last number this laptop knew (the lost laptop's 03 is not known)"
+    );
+    // Cường's laptop learns the removal and the new numbering laptop from the chief's bundle.
+    let dir = w.dir.path().join("usb-mat");
+    peer::exchange(&mut l[0].store, &dir, Utc::now()).unwrap();
+    let x = peer::exchange(&mut l[2].store, &dir, Utc::now()).unwrap();
+    let (_, got) = &x.imported[0];
+    let got = got.as_ref().unwrap();
+    assert_eq!(got.merged.removed, 1);
+    assert!(got.merged.warnings.is_empty(), "{:?}", got.merged.warnings);
+    assert_eq!(phongtrao::present::peer::numbering(&l[2].store).unwrap(), "máy của Nguyễn Văn An");
+    assert_eq!(l[2].store.numbering().unwrap().n, 2);
+    assert!(l[2].store.issue_document(&target, |_| Ok(())).is_err());
+    // A take-over signed by the taker is not taken for a laptop that was not removed: Cường's
+    // laptop claims the numbering from An's, which numbers and is not lost.
+    let n = l[2].store.numbering().unwrap();
+    let forged = phongtrao::store::Handover {
+        n: 3,
+        from: l[0].store.commune().unwrap().installation_id,
+        to: l[2].store.commune().unwrap().installation_id,
+        to_officer: "Cường".into(),
+        counters: Vec::new(),
+        at: Utc::now().to_rfc3339(),
+    };
+    let json = serde_json::to_string(&forged).unwrap();
+    let (key, _) = l[2].store.sync_keys().unwrap();
+    let mut list = n.handovers.clone();
+    list.push(phongtrao::store::SignedHandover { signature: key.sign(json.as_bytes(), "x").unwrap(), json });
+    let why = peer::take_handovers(&mut l[0].store, &list).unwrap().unwrap();
+    assert!(why.contains("chữ ký không đúng"), "{why}");
+    assert_eq!(phongtrao::present::peer::numbering(&l[0].store).unwrap(), "máy này");
+    let audit: Vec<String> = l[0].store.audit_tail(1000).unwrap().into_iter().map(|e| e.action).collect();
+    assert!(audit.contains(&"peer_remove".to_owned()) && audit.contains(&"numbering_handover".to_owned()));
+}
+
 /// A peer bundle as the receiving laptop decrypts it: its manifest and every file.
 fn unpack_peer(to: &mut Store, bytes: &[u8]) -> (phongtrao::sync::bundle::Manifest, BTreeMap<String, Vec<u8>>) {
     let (_, age) = to.sync_keys().unwrap();
@@ -1079,6 +1164,18 @@ fn hostile_peer_bundles_are_refused_and_change_nothing() {
     refuse(b, "hai-loai", &seal(&two_kinds, Some(c), None, None), &["bundle_counts", "bundle_damaged"]);
     refuse(b, "khong-zstd", &seal(&lines, None, Some(b"khong phai zstd".to_vec()), None), &["bundle_damaged"]);
     refuse(b, "peer-json", &seal(&lines, None, None, Some(b"[1,2,3]")), &["bundle_damaged"]);
+    // Document counters no register holds: a control character, a year out of range, too many.
+    let peer_json: serde_json::Value = serde_json::from_slice(&files[peer::PEER_FILE]).unwrap();
+    let many: Vec<serde_json::Value> = (0..1_001).map(|i| json!([format!("S{i}"), 2026, 1])).collect();
+    for (name, counters) in [
+        ("so-dieu-khien", json!([["BB\u{1b}[31m", 2026, 3]])),
+        ("so-nam", json!([["BB-CAX", 1900, 3]])),
+        ("so-qua-nhieu", serde_json::Value::Array(many)),
+    ] {
+        let mut p = peer_json.clone();
+        p["counters"] = counters;
+        refuse(b, name, &seal(&lines, None, None, Some(&serde_json::to_vec(&p).unwrap())), &["bundle_damaged"]);
+    }
     assert!(n > 140, "{n} hostile bundles");
     // The genuine bundle still goes in.
     let r = peer::import(b, &good, Utc::now()).unwrap();

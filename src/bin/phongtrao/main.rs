@@ -800,8 +800,8 @@ fn peer(w: &mut impl Write, ctx: &Ctx, cmd: cli::PeerCmd) -> Result<()> {
             }
         }
         cli::PeerCmd::Remove { laptop } => {
-            let p = peer::remove(&mut store, &laptop, now)?;
-            say(w, present::removed(&p))?;
+            let r = peer::remove(&mut store, &laptop, now)?;
+            say(w, present::removed(&r))?;
         }
         cli::PeerCmd::Numbering { to } => {
             let h = peer::hand_over(&mut store, &to, now)?;
