@@ -35,11 +35,41 @@ export function initCommune(db) {
     "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
 }
 
+/** Makes the province's store in the folder `tinh` (Quảng Ngãi, 51); returns the enrollment the communes take. */
+export function initProvince(tinh) {
+  return phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
+}
+
+/**
+ * Enrolls the commune store `db` (commune `code`) with the province in `tinh`: the commune takes the
+ * province's `enrollment`, the province registers the commune's public key (written beside `db`, `.pub`).
+ */
+export function enroll(db, code, tinh, enrollment) {
+  const pub = db.replace(/\.db$/, ".pub");
+  phongtrao(["--db", db, "enroll", enrollment]);
+  phongtrao(["--db", db, "key", "export-pub", "--out", pub]);
+  phongtrao(["province", "--dir", tinh, "register", "--commune-code", code, "--pubkey", pub]);
+}
+
 /** A new scratch folder `phongtrao-e2e-<name>-…`, once both programs are known to be built. */
 export function scratch(name) {
   assert.ok(fs.existsSync(app), `app binary missing: ${app} (build it with cargo build -p phongtrao-app)`);
   assert.ok(fs.existsSync(cli), `command line missing: ${cli} (cargo build)`);
   return fs.mkdtempSync(path.join(os.tmpdir(), `phongtrao-e2e-${name}-`));
+}
+
+/**
+ * A scratch folder `name` holding the province's store (`tinh`), the commune's (`db`, made by
+ * initCommune, not enrolled yet) and an empty stick (`usb`): their paths, the folder (`dir`) and the
+ * province's `enrollment`.
+ */
+export function provinceAndCommune(name) {
+  const dir = scratch(name);
+  const at = { dir, db: path.join(dir, "xa.db"), tinh: path.join(dir, "tinh"), usb: path.join(dir, "usb") };
+  fs.mkdirSync(at.usb);
+  at.enrollment = initProvince(at.tinh);
+  initCommune(at.db);
+  return at;
 }
 
 /** Starts the window with `env` (its store, drives, folders…) at the screenshots' size, 1366×768. */
@@ -60,6 +90,36 @@ export async function login(d, { username, password = PW, landing = ["h1", "Tổ
   await d.type("#f-password", password);
   await d.click("[data-test=login-submit]");
   if (landing) await d.findText(...landing);
+}
+
+/** The province's decision bundles (`…quyet-dinh….ptb`) in the folder `dir`, by name; none if it is missing. */
+export const decisions = (dir) =>
+  fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.includes("quyet-dinh") && f.endsWith(".ptb")).sort() : [];
+
+/**
+ * Closes the window `d` (if one was started) and opens it again, logged in, on the province's store in
+ * `tinh` (`where` is "tinh": no commune store, `dir`/khong-co.db) or on the commune's store `db`.
+ * Returns the new window.
+ */
+export async function openAs(d, where, { dir, db, tinh }) {
+  await d?.quit();
+  const next = await launch({
+    PHONGTRAO_DB: where === "tinh" ? path.join(dir, "khong-co.db") : db,
+    PHONGTRAO_PROVINCE_DIR: tinh,
+    PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
+  });
+  await login(next, where === "tinh" ? { landing: [".brand", "Công an tỉnh Quảng Ngãi"] } : {});
+  return next;
+}
+
+/** Imports the newest decision bundle in `usb` on the commune's sync page; returns what the page said. */
+export async function importDecision(d, usb) {
+  const [file] = decisions(usb).slice(-1);
+  await d.click("[data-test=nav-sync]");
+  await d.type("[data-test=bundle-file]", path.join(usb, file));
+  await d.click("[data-test=import-bundle]");
+  await d.find("[data-test=imported]");
+  return d.text("[data-test=imported]");
 }
 
 /** Closes the window (if one was started) and removes the scratch folder (if one was made). */

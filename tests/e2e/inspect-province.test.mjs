@@ -9,12 +9,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
-import { cleanup, day, initCommune, launch, login, phongtrao, scratch, shots } from "./common.mjs";
-
-const bundles = (dir) =>
-  fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.includes("quyet-dinh") && f.endsWith(".ptb")).sort() : [];
+import { cleanup, day, decisions, enroll, importDecision, openAs as openWindowAs, phongtrao, provinceAndCommune, shots }
+  from "./common.mjs";
 
 describe("an inspection by the province travels down, its answer up, its verdict down", { timeout: 600_000 }, () => {
   let d;
@@ -24,24 +21,7 @@ describe("an inspection by the province travels down, its answer up, its verdict
   let usb;
 
   /** Opens the window on the province's store (no commune store) or the commune's. */
-  async function openAs(where) {
-    await d?.quit();
-    d = await launch({
-      PHONGTRAO_DB: where === "tinh" ? path.join(dir, "khong-co.db") : db,
-      PHONGTRAO_PROVINCE_DIR: tinh,
-      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
-    });
-    await login(d, where === "tinh" ? { landing: [".brand", "Công an tỉnh Quảng Ngãi"] } : {});
-  }
-
-  async function importLatest() {
-    const [file] = bundles(usb).slice(-1);
-    await d.click("[data-test=nav-sync]");
-    await d.type("[data-test=bundle-file]", path.join(usb, file));
-    await d.click("[data-test=import-bundle]");
-    await d.find("[data-test=imported]");
-    return d.text("[data-test=imported]");
-  }
+  const openAs = async (where) => (d = await openWindowAs(d, where, { dir, db, tinh }));
 
   async function openInspection() {
     await d.click("[data-test=nav-inspection]");
@@ -50,16 +30,9 @@ describe("an inspection by the province travels down, its answer up, its verdict
   }
 
   before(async () => {
-    dir = scratch("inspect-province");
-    db = path.join(dir, "xa.db");
-    tinh = path.join(dir, "tinh");
-    usb = path.join(dir, "usb");
-    fs.mkdirSync(usb);
-    const enrollment = phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
-    initCommune(db);
-    phongtrao(["--db", db, "enroll", enrollment]);
-    phongtrao(["--db", db, "key", "export-pub", "--out", path.join(dir, "xa.pub")]);
-    phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23535", "--pubkey", path.join(dir, "xa.pub")]);
+    let enrollment;
+    ({ dir, db, tinh, usb, enrollment } = provinceAndCommune("inspect-province"));
+    enroll(db, "23535", tinh, enrollment);
   });
 
   after(() => cleanup(d, dir));
@@ -100,14 +73,14 @@ describe("an inspection by the province travels down, its answer up, its verdict
     await d.type("[data-test=insp-folder]", usb);
     await d.click("[data-test=insp-send]");
     await d.findText("[data-test=insp-said]", "Đã ghi gói quyết định cho xã");
-    assert.equal(bundles(usb).length, 1, "the decision bundle is on the stick");
+    assert.equal(decisions(usb).length, 1, "the decision bundle is on the stick");
     await d.exec(`document.querySelector("main").scrollTo(0, 0);`);
     await d.screenshot(path.join(shots, "66-inspect-province-sent.png"));
   });
 
   it("the commune imports it, answers a task, and is offered no verdict", async () => {
     await openAs("xa");
-    const said = await importLatest();
+    const said = await importDecision(d, usb);
     assert.match(said, /Đã nhận cuộc kiểm tra: Công an tỉnh kiểm tra Công an xã/);
     assert.match(said, /2 nhiệm vụ khắc phục Công an tỉnh giao/);
     await openInspection();
@@ -147,7 +120,7 @@ describe("an inspection by the province travels down, its answer up, its verdict
     await d.type("[data-test=insp-folder]", usb);
     await d.click("[data-test=insp-send]");
     await d.findText("[data-test=insp-said]", "Đã ghi gói quyết định cho xã");
-    assert.equal(bundles(usb).length, 2);
+    assert.equal(decisions(usb).length, 2);
     await d.exec(`document.querySelector("[data-test=insp-answer]").scrollIntoView({ block: "center" });`);
     await d.screenshot(path.join(shots, "67-inspect-province-review.png"));
     await d.click("[data-test=insp-print-tb]");
@@ -165,7 +138,7 @@ describe("an inspection by the province travels down, its answer up, its verdict
 
   it("the commune imports the verdict and sees it with its reason", async () => {
     await openAs("xa");
-    const said = await importLatest();
+    const said = await importDecision(d, usb);
     assert.match(said, /Công an tỉnh đánh giá nhiệm vụ «Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3»: Chưa đạt/);
     await openInspection();
     const first = "[data-test^=task-]:first-of-type";

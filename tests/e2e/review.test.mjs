@@ -10,7 +10,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { cleanup, initCommune, launch, login, phongtrao, scratch, shots } from "./common.mjs";
+import { cleanup, decisions, enroll, importDecision, openAs as openWindowAs, phongtrao, provinceAndCommune, shots }
+  from "./common.mjs";
 
 /** The receipts under `dir` (any depth), oldest first by name. */
 const receipts = (dir) =>
@@ -19,9 +20,6 @@ const receipts = (dir) =>
     .filter((f) => String(f).includes("bien-nhan") && String(f).endsWith(".ptb"))
     .map((f) => path.join(dir, String(f)))
     .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
-
-const decisions = (dir) =>
-  fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.includes("quyet-dinh") && f.endsWith(".ptb")).sort() : [];
 
 describe("the province returns and approves a commune's period; the commune corrects and is locked", {
   timeout: 600_000,
@@ -35,15 +33,7 @@ describe("the province returns and approves a commune's period; the commune corr
   const ids = {};
 
   /** Opens the window on the province's store (no commune store) or the commune's. */
-  async function openAs(where) {
-    await d?.quit();
-    d = await launch({
-      PHONGTRAO_DB: where === "tinh" ? path.join(dir, "khong-co.db") : db,
-      PHONGTRAO_PROVINCE_DIR: tinh,
-      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
-    });
-    await login(d, where === "tinh" ? { landing: [".brand", "Công an tỉnh Quảng Ngãi"] } : {});
-  }
+  const openAs = async (where) => (d = await openWindowAs(d, where, { dir, db, tinh }));
 
   /** The commune sends what is new; the province imports it (command line, as the USB trip). */
   function send() {
@@ -60,37 +50,19 @@ describe("the province returns and approves a commune's period; the commune corr
     await d.find("[data-test=review-detail]");
   }
 
-  async function importDecision() {
-    const [file] = decisions(usb).slice(-1);
-    await d.click("[data-test=nav-sync]");
-    await d.type("[data-test=bundle-file]", path.join(usb, file));
-    await d.click("[data-test=import-bundle]");
-    await d.find("[data-test=imported]");
-    return d.text("[data-test=imported]");
-  }
-
   before(async () => {
-    dir = scratch("review");
-    db = path.join(dir, "xa.db");
-    tinh = path.join(dir, "tinh");
-    usb = path.join(dir, "usb");
-    fs.mkdirSync(usb);
-    const enrollment = phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
-    initCommune(db);
+    let enrollment;
+    ({ dir, db, tinh, usb, enrollment } = provinceAndCommune("review"));
     // A second commune, Xã An Phú, whose period the province approves on the command line.
     db2 = path.join(dir, "xa2.db");
     phongtrao(["--db", db2, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "21034",
       "--commune", "Xã An Phú", "--officer", "Trần Văn Bình"]);
-    phongtrao(["--db", db2, "enroll", enrollment]);
-    phongtrao(["--db", db2, "key", "export-pub", "--out", path.join(dir, "xa2.pub")]);
-    phongtrao(["province", "--dir", tinh, "register", "--commune-code", "21034", "--pubkey", path.join(dir, "xa2.pub")]);
+    enroll(db2, "21034", tinh, enrollment);
     phongtrao(["--db", db2, "add", "activity", "--json", JSON.stringify({ category: "tuyen_truyen", date: "2026-10-22",
       title: "Tuyên truyền ở An Phú", form: "hop_dan", topic: "Phòng, chống tội phạm" })]);
     const out2 = phongtrao(["--db", db2, "bundle", "export", "--out", usb]).trim();
     phongtrao(["province", "--dir", tinh, "import", out2, "--receipt-out", usb]);
-    phongtrao(["--db", db, "enroll", enrollment]);
-    phongtrao(["--db", db, "key", "export-pub", "--out", path.join(dir, "xa.pub")]);
-    phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23535", "--pubkey", path.join(dir, "xa.pub")]);
+    enroll(db, "23535", tinh, enrollment);
     const add = (date, title) =>
       phongtrao(["--db", db, "add", "activity", "--json", JSON.stringify({ category: "tuyen_truyen", date, title, form: "hop_dan", topic: "Phòng, chống tội phạm" })]).trim();
     ids.a = add("2026-10-20", "Tuyên truyền phòng, chống lừa đảo");
@@ -126,7 +98,7 @@ describe("the province returns and approves a commune's period; the commune corr
 
   it("the commune imports it: a to-do list whose records open in one click and tick when saved", async () => {
     await openAs("xa");
-    const said = await importDecision();
+    const said = await importDecision(d, usb);
     assert.match(said, /trả lại kỳ Tháng 11\/2026/);
     await d.click("[data-test=nav-returned]");
     await d.findText("h1", "Công an tỉnh trả lại");
@@ -179,7 +151,7 @@ describe("the province returns and approves a commune's period; the commune corr
     const receipt = receipts(usb).slice(-1)[0];
     const before = phongtrao(["--db", db, "show", "activity", ids.c, "--json"]);
     await openAs("xa");
-    assert.match(await importDecision(), /đã duyệt kỳ Tháng 11\/2026/);
+    assert.match(await importDecision(d, usb), /đã duyệt kỳ Tháng 11\/2026/);
     // The receipt lists the held change: the commune's officer sees what, why and what to do.
     await d.type("[data-test=bundle-file]", receipt);
     await d.click("[data-test=import-bundle]");
@@ -231,7 +203,7 @@ describe("the province returns and approves a commune's period; the commune corr
     await d.findText("[data-test=review-said]", "Đã mở lại kỳ Tháng 11/2026");
     await d.findText("[data-test=review-state]", "Đã gửi");
     await openAs("xa");
-    assert.match(await importDecision(), /mở lại kỳ Tháng 11\/2026/);
+    assert.match(await importDecision(d, usb), /mở lại kỳ Tháng 11\/2026/);
     await d.click("[data-test=nav-activity]");
     await d.clickText(".table td.title button", "Tuyên truyền phòng cháy");
     await d.click("[data-test=edit]");

@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { cleanup, initCommune, launch, login, phongtrao, scratch, shots } from "./common.mjs";
+import { cleanup, initCommune, initProvince, launch, login, phongtrao, scratch, shots } from "./common.mjs";
 
 describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
   let d;
@@ -27,7 +27,7 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
     fs.mkdirSync(usb, { recursive: true });
     initCommune(db);
     phongtrao(["--db", db, "add", "area", "--json", '{"name": "Thôn Plei Bông", "kind": "thon", "households": 90, "population": 400}']);
-    const enrollment = phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
+    const enrollment = initProvince(tinh);
     fs.copyFileSync(enrollment, path.join(usb, path.basename(enrollment)));
     d = await launch({
       PHONGTRAO_DB: db,
