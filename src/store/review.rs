@@ -139,24 +139,34 @@ impl Store {
         locks(&self.conn)
     }
 
-    /// Keeps the province bundle that brought `n` decisions (as the province signed it) when it
-    /// carries more than the one kept: every peer bundle carries it to the commune's other laptops.
+    /// Keeps the province bundle that brought `n` decisions (as the province signed it) in place
+    /// of the one kept (`crate::sync::commune` decides which is newer): every peer bundle carries it
+    /// to the commune's other laptops.
     pub fn keep_decision_bundle(&mut self, n: usize, bytes: &[u8]) -> Result<()> {
         self.write(|tx| {
             tx.tx.execute(
                 "INSERT INTO decision_relay (one, n, bytes, received_at) VALUES (1, ?1, ?2, ?3)
-                 ON CONFLICT (one) DO UPDATE SET n = excluded.n, bytes = excluded.bytes, received_at = excluded.received_at
-                 WHERE excluded.n > decision_relay.n",
+                 ON CONFLICT (one) DO UPDATE SET n = excluded.n, bytes = excluded.bytes, received_at = excluded.received_at",
                 params![n as i64, bytes, chrono::Utc::now().to_rfc3339()],
             )?;
             Ok(())
         })
     }
 
-    /// The newest province bundle carrying this commune's decisions, as the province signed it.
+    /// The province bundle kept for the commune's other laptops, as the province signed it.
     pub fn decision_bundle(&self) -> Result<Option<Vec<u8>>> {
+        Ok(self.kept_decision_bundle()?.map(|(_, bytes)| bytes))
+    }
+
+    /// The province bundle kept for the other laptops and how many decisions it carries.
+    pub fn kept_decision_bundle(&self) -> Result<Option<(usize, Vec<u8>)>> {
         use rusqlite::OptionalExtension;
-        Ok(self.conn.query_row("SELECT bytes FROM decision_relay WHERE one = 1", [], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .query_row("SELECT n, bytes FROM decision_relay WHERE one = 1", [], |r| {
+                Ok((r.get::<_, i64>(0)?.max(0) as usize, r.get(1)?))
+            })
+            .optional()?)
     }
 
     /// The reasons of every return, the open ones first, then by decision.

@@ -313,14 +313,13 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
             // on its own), then the decisions; a bundle of inspections alone has no decisions.
             let has = |f: &str| m.files.iter().any(|x| x.path == f);
             let inspections = import_inspections(store, &verified)?;
-            let applied = if has(DECISIONS_FILE) {
+            let (applied, n) = if has(DECISIONS_FILE) {
                 // With inspections, decisions already applied are not a replay: the inspections may be new.
-                let (applied, n) = import_decisions(store, &verified, !has(INSPECTIONS_FILE))?;
-                keep_for_peers(store, path, n)?;
-                applied
+                import_decisions(store, &verified, !has(INSPECTIONS_FILE))?
             } else {
-                DecisionsApplied { applied: Vec::new() }
+                (DecisionsApplied { applied: Vec::new() }, 0)
             };
+            keep_for_peers(store, path, m.seq, n)?;
             Ok(Imported::Decisions(applied, inspections))
         }
         BundleKind::Receipt => {
@@ -341,9 +340,12 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
             let inspections = import_inspections(store, &verified)?;
             let decisions = if m.files.iter().any(|f| f.path == DECISIONS_FILE) {
                 let (applied, n) = import_decisions(store, &verified, false)?;
-                keep_for_peers(store, path, n)?;
+                keep_for_peers(store, path, m.seq, n)?;
                 applied.applied
             } else {
+                if m.files.iter().any(|f| f.path == INSPECTIONS_FILE) {
+                    keep_for_peers(store, path, m.seq, 0)?;
+                }
                 Vec::new()
             };
             let held = held_of(&receipt)?;
@@ -372,11 +374,28 @@ hãy dùng mục «Trao đổi với máy khác» (lệnh phongtrao peer exchang
     }
 }
 
-/// Keeps the province bundle at `path` that carried `n` decisions, as the province signed it, for
-/// the commune's other laptops (`sync::peer` carries it in every peer bundle).
-fn keep_for_peers(store: &mut Store, path: &Path, n: usize) -> Result<()> {
+/// Keeps the province bundle at `path` (the province's bundle number `seq`, carrying `n`
+/// decisions), as the province signed it, for the commune's other laptops (`sync::peer` carries it
+/// in every peer bundle).
+fn keep_for_peers(store: &mut Store, path: &Path, seq: i64, n: usize) -> Result<()> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    store.keep_decision_bundle(n, &bytes)
+    keep_bytes_for_peers(store, &bytes, seq, n)
+}
+
+/// Keeps a province bundle for the other laptops when it is worth carrying instead of the one
+/// kept: every province bundle to a commune carries all its decisions and all the province's
+/// inspections of it as of its writing, so the one to carry is the newest (by the province's
+/// bundle number) among those with the most decisions. A bundle of inspections alone (no
+/// decision yet) is carried too, until one with decisions comes.
+fn keep_bytes_for_peers(store: &mut Store, bytes: &[u8], seq: i64, n: usize) -> Result<()> {
+    let better = match store.kept_decision_bundle()? {
+        None => true,
+        Some((kept_n, kept)) => {
+            let kept_seq = bundle::open(&kept, &[]).map(|o| o.manifest.seq).unwrap_or(i64::MIN);
+            n > kept_n || (n == kept_n && seq > kept_seq)
+        }
+    };
+    if better { store.keep_decision_bundle(n, bytes) } else { Ok(()) }
 }
 
 /// Applies the decisions of a province bundle that another laptop of the commune carried in its
@@ -410,8 +429,13 @@ pub fn relayed_decisions(store: &mut Store, bytes: &[u8]) -> Result<DecisionsApp
     }
     // The province's inspections it carries come along (the same checks as from the province).
     import_inspections(store, &verified)?;
-    let (applied, n) = import_decisions(store, &verified, false)?;
-    store.keep_decision_bundle(n, bytes)?;
+    let seq = verified.manifest().seq;
+    let (applied, n) = if verified.manifest().files.iter().any(|f| f.path == DECISIONS_FILE) {
+        import_decisions(store, &verified, false)?
+    } else {
+        (DecisionsApplied { applied: Vec::new() }, 0)
+    };
+    keep_bytes_for_peers(store, bytes, seq, n)?;
     Ok(applied)
 }
 

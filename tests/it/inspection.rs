@@ -413,7 +413,7 @@ fn the_whole_flow_through_the_command_line() {
 }
 
 /// An inspection of the commune by the province, with a task due in ten days and one overdue by two.
-fn province_inspection(today: NaiveDate) -> Value {
+pub fn province_inspection(today: NaiveDate) -> Value {
     let iso = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
     json!({
         "starts_on": iso(today - chrono::Days::new(10)), "ends_on": iso(today - chrono::Days::new(9)),

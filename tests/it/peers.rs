@@ -932,6 +932,48 @@ fn the_chief_hands_the_numbering_over_and_no_number_is_given_twice() {
     assert_eq!(audit.len(), 1);
 }
 
+/// The province inspects the commune before deciding on any of its periods: its bundle carries the
+/// inspection and no decision. The laptop that imports it carries it to the others in its peer
+/// bundles (it was kept only with decisions before), and a later province bundle with as many
+/// decisions but more inspections replaces the one carried.
+#[test]
+fn a_province_inspection_reaches_every_laptop_without_a_decision() {
+    use phongtrao::province::inspections;
+    use phongtrao::sync::commune;
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình"]);
+    let today = chrono::Local::now().date_naive();
+    let first =
+        inspections::create(&mut w.province, "23535", &doc(crate::inspection::province_inspection(today)), Utc::now())
+            .unwrap();
+    let older = w.province.write_decisions("23535", &w.usb(), Utc::now()).unwrap();
+    commune::import(&mut l[0].store, &older).unwrap();
+    assert!(l[1].store.inspection_file(first, today).is_err(), "not yet on Bình's laptop");
+    let dir = w.dir.path().join("usb-kt");
+    peer::exchange(&mut l[0].store, &dir, Utc::now()).unwrap();
+    let x = peer::exchange(&mut l[1].store, &dir, Utc::now()).unwrap();
+    let (_, r) = &x.imported[0];
+    let r = r.as_ref().unwrap();
+    assert!(r.merged.decisions_refused.is_none(), "{:?}", r.merged);
+    let file = l[1].store.inspection_file(first, today).unwrap();
+    assert_eq!(file.inspection.data["leader"], "Thượng tá Lê Văn Cường");
+    assert_eq!(file.tasks.len(), 2);
+    // A second inspection, again without a decision: the newer bundle is carried instead.
+    let second =
+        inspections::create(&mut w.province, "23535", &doc(crate::inspection::province_inspection(today)), Utc::now())
+            .unwrap();
+    let f = w.province.write_decisions("23535", &w.usb(), Utc::now()).unwrap();
+    commune::import(&mut l[0].store, &f).unwrap();
+    peer::exchange(&mut l[0].store, &dir, Utc::now()).unwrap();
+    peer::exchange(&mut l[1].store, &dir, Utc::now()).unwrap();
+    assert_eq!(l[1].store.inspection_file(second, today).unwrap().tasks.len(), 2);
+    // An older province bundle imported afterwards does not replace the newer one carried.
+    let kept = l[0].store.decision_bundle().unwrap().unwrap();
+    assert_ne!(kept, std::fs::read(&older).unwrap());
+    commune::import(&mut l[0].store, &older).ok();
+    assert_eq!(l[0].store.decision_bundle().unwrap().unwrap(), kept);
+}
+
 /// The laptop that numbers documents is lost: only it could hand the numbering over, so the chief's
 /// laptop that removes it takes the numbering over in the same step (a hand-over from the lost
 /// laptop that the taker signs), numbers after what it knew, and the other laptops learn both the
