@@ -191,13 +191,13 @@ fn apply(tx: &mut Tx<'_>, op: &Op) -> Result<Vec<String>> {
 // Randomness
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and fixed here for stable output. The province
-/// demo draws from it too.
-pub(crate) struct Rng(u64);
+/// demo draws from it too, and so do the tests' random runs (`tests/it/peers.rs`).
+pub struct Rng(u64);
 
 impl Rng {
     /// The generator started at `state` as it is (the province demo's start, kept so that its data stay
     /// the same).
-    pub(crate) fn unmixed(state: u64) -> Rng {
+    pub fn unmixed(state: u64) -> Rng {
         Rng(state)
     }
 
@@ -216,7 +216,7 @@ impl Rng {
     }
 
     /// `next() % n` (`n` of 0 taken as 1): the province demo's draw, kept so that its data stay the same.
-    pub(crate) fn modulo(&mut self, n: u64) -> u64 {
+    pub fn modulo(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 

@@ -666,7 +666,7 @@ fn a_province_task_closed_by_the_commune_or_a_forged_bundle_is_refused() {
     assert!(t.inspection.starts_with("Công an tỉnh kiểm tra ngày"), "{}", t.inspection);
 
     // A province bundle whose verdict closes the task, signed by another key: refused, nothing changes.
-    let (m, files) = super::review::unpack_bare(&std::fs::read(&genuine).unwrap());
+    let (m, files) = super::sync::unpack_tar(&std::fs::read(&genuine).unwrap());
     let mut signed: phongtrao::domain::inspection::Signed = serde_json::from_slice(&files["inspections.json"]).unwrap();
     signed.verdicts.push(phongtrao::domain::inspection::SignedVerdict {
         answer_id: answer,

@@ -18,7 +18,7 @@ use phongtrao::sync::province::{ImportOptions, Province};
 use phongtrao::{ListQuery, Setup};
 use serde_json::json;
 
-const PW: &str = "mat-khau-dung";
+use crate::sync::{PW, doc, enrolled_in_memory, ok, run};
 
 fn setup(code: &str, name: &str) -> Setup {
     Setup {
@@ -28,10 +28,6 @@ fn setup(code: &str, name: &str) -> Setup {
         commune: name.into(),
         officer: "Nguyễn Văn An".into(),
     }
-}
-
-fn doc(v: serde_json::Value) -> Doc {
-    v.as_object().unwrap().clone()
 }
 
 struct World {
@@ -56,16 +52,11 @@ impl World {
 
     /// An enrolled, registered commune store in memory; a demo commune of `seed` unless `seed` is 0.
     fn commune(&mut self, code: &str, seed: u64) -> Store {
-        let mut s = Store::open_in_memory().unwrap();
-        s.init(&setup(code, &format!("Xã số {code}"))).unwrap();
-        if seed > 0 {
-            phongtrao::demo::generate(&mut s, &phongtrao::demo::DemoOptions { seed, scale: 1 }, &mut |_, _| {})
-                .unwrap();
-        }
-        commune::enroll(&mut s, &self.enrollment).unwrap();
-        let (key, _) = s.sync_keys().unwrap();
-        self.province.register(code, &key.public).unwrap();
-        s
+        enrolled_in_memory(&mut self.province, &self.enrollment, code, |s| {
+            if seed > 0 {
+                phongtrao::demo::generate(s, &phongtrao::demo::DemoOptions { seed, scale: 1 }, &mut |_, _| {}).unwrap();
+            }
+        })
     }
 
     /// Exports a bundle made at `at`.
@@ -516,16 +507,6 @@ fn the_demo_province_has_something_true_for_every_screen_and_quarantine_decision
             .quarantined,
         1
     );
-}
-
-/// The command line with this file's password (the shared runner of tests/it/cli.rs).
-fn run(args: &[&str]) -> std::process::Output {
-    crate::cli::phongtrao(args, PW)
-}
-
-/// As [`run`], expecting success; its standard output.
-fn ok(args: &[&str]) -> String {
-    crate::cli::phongtrao_ok(args, PW)
 }
 
 #[test]

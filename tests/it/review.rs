@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
+use phongtrao::Error;
 use phongtrao::domain::review::{Action, State};
 use phongtrao::domain::{Doc, Kind};
 use phongtrao::keyring::KdfParams;
@@ -15,15 +16,10 @@ use phongtrao::store::Store;
 use phongtrao::sync::bundle::{self, BundleKind, Manifest};
 use phongtrao::sync::commune::{self, ExportOptions, Imported};
 use phongtrao::sync::province::{ImportOptions, Province};
-use phongtrao::{Error, Setup};
 use serde_json::json;
 use uuid::Uuid;
 
-const PW: &str = "mat-khau-dung";
-
-fn doc(v: serde_json::Value) -> Doc {
-    v.as_object().unwrap().clone()
-}
+use crate::sync::{PW, activity, doc, enrolled_in_memory, ok, run, unpack_tar};
 
 struct World {
     dir: tempfile::TempDir,
@@ -50,19 +46,7 @@ impl World {
     }
 
     fn commune(&mut self, code: &str) -> Store {
-        let mut s = Store::open_in_memory().unwrap();
-        s.init(&Setup {
-            province_code: "51".into(),
-            province: "Quảng Ngãi".into(),
-            commune_code: code.into(),
-            commune: format!("Xã số {code}"),
-            officer: "Nguyễn Văn An".into(),
-        })
-        .unwrap();
-        commune::enroll(&mut s, &self.enrollment).unwrap();
-        let (key, _) = s.sync_keys().unwrap();
-        self.province.register(code, &key.public).unwrap();
-        s
+        enrolled_in_memory(&mut self.province, &self.enrollment, code, |_| {})
     }
 
     /// The commune sends everything new; the province imports it. Returns the receipt.
@@ -76,15 +60,6 @@ impl World {
         review::decide(&mut self.province, code, nov(), action, &ask, Utc::now()).unwrap();
         self.province.write_decisions(code, &self.usb(), Utc::now()).unwrap()
     }
-}
-
-fn activity(s: &mut Store, date: &str, title: &str) -> Uuid {
-    s.create(
-        Kind::Activity,
-        &doc(json!({"category": "tuyen_truyen", "date": date, "title": title, "form": "hop_dan", "topic": "Lừa đảo"})),
-    )
-    .unwrap()
-    .id
 }
 
 fn note(s: &str) -> Ask {
@@ -343,20 +318,7 @@ fn a_change_to_an_approved_period_waits_in_the_queue_until_the_reviewer_decides(
 
 /// The files of a province bundle (bare tar).
 fn unpack(bytes: &[u8]) -> (Manifest, BTreeMap<String, Vec<u8>>) {
-    let mut files = BTreeMap::new();
-    for e in tar::Archive::new(bytes).entries().unwrap() {
-        let mut e = e.unwrap();
-        let path = e.path().unwrap().to_string_lossy().into_owned();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
-        files.insert(path, data);
-    }
-    (serde_json::from_slice(&files["manifest.json"]).unwrap(), files)
-}
-
-/// The files of a province bundle, for other tests.
-pub(crate) fn unpack_bare(bytes: &[u8]) -> (Manifest, BTreeMap<String, Vec<u8>>) {
-    unpack(bytes)
+    unpack_tar(bytes)
 }
 
 /// Signs `decisions.json` under `m` with `key` into a file on the stick.
@@ -489,16 +451,6 @@ fn a_receipt_carries_the_decisions_and_a_decision_bundle_with_an_unknown_file_is
 }
 
 // ---- The command line, both ends.
-
-/// The command line with this file's password (the shared runner of tests/it/cli.rs).
-fn run(args: &[&str]) -> std::process::Output {
-    crate::cli::phongtrao(args, PW)
-}
-
-/// As [`run`], expecting success; its standard output.
-fn ok(args: &[&str]) -> String {
-    crate::cli::phongtrao_ok(args, PW)
-}
 
 #[test]
 fn the_command_line_approves_locks_reopens_and_returns() {

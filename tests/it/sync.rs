@@ -100,6 +100,69 @@ impl World {
     }
 }
 
+/// A commune store in memory ("Xã số CODE" of Quảng Ngãi): `fill` runs on it, then it is enrolled with
+/// the province and its key registered there. The test worlds of the console and the review use it.
+pub(crate) fn enrolled_in_memory(
+    province: &mut Province,
+    enrollment: &Path,
+    code: &str,
+    fill: impl FnOnce(&mut Store),
+) -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    s.init(&Setup {
+        province_code: "51".into(),
+        province: "Quảng Ngãi".into(),
+        commune_code: code.into(),
+        commune: format!("Xã số {code}"),
+        officer: "Nguyễn Văn An".into(),
+    })
+    .unwrap();
+    fill(&mut s);
+    commune::enroll(&mut s, enrollment).unwrap();
+    let (key, _) = s.sync_keys().unwrap();
+    province.register(code, &key.public).unwrap();
+    s
+}
+
+/// The files of a bare (decrypted) tar archive, in its order.
+pub(crate) fn tar_files(plain: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for e in tar::Archive::new(plain).entries().unwrap() {
+        let mut e = e.unwrap();
+        let path = e.path().unwrap().to_string_lossy().into_owned();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
+        files.push((path, data));
+    }
+    files
+}
+
+/// The files of a bare (decrypted) bundle by name, and its manifest.
+pub(crate) fn unpack_tar(plain: &[u8]) -> (Manifest, std::collections::BTreeMap<String, Vec<u8>>) {
+    let files: std::collections::BTreeMap<String, Vec<u8>> = tar_files(plain).into_iter().collect();
+    (serde_json::from_slice(&files["manifest.json"]).unwrap(), files)
+}
+
+/// An activity (a propaganda session) of `date`.
+pub(crate) fn activity(s: &mut Store, date: &str, title: &str) -> Uuid {
+    s.create(
+        Kind::Activity,
+        &doc(json!({"category": "tuyen_truyen", "date": date, "title": title, "form": "hop_dan", "topic": "Lừa đảo"})),
+    )
+    .unwrap()
+    .id
+}
+
+/// The command line with the tests' password (the shared runner of tests/it/cli.rs).
+pub(crate) fn run(args: &[&str]) -> std::process::Output {
+    phongtrao(args, PW)
+}
+
+/// As [`run`], expecting success; its standard output.
+pub(crate) fn ok(args: &[&str]) -> String {
+    phongtrao_ok(args, PW)
+}
+
 pub(crate) fn area(s: &mut Store, name: &str) -> Uuid {
     s.create(Kind::Area, &doc(json!({"name": name, "kind": "thon", "households": 120, "population": 480}))).unwrap().id
 }
@@ -248,14 +311,7 @@ pub(crate) fn rewrite(w: &World, file: &Path, edit: impl FnOnce(&mut Vec<(String
     let id: age::x25519::Identity = w.province.meta().age_identity.parse().unwrap();
     let bytes = std::fs::read(file).unwrap();
     let plain = age::decrypt(&id, &bytes).unwrap();
-    let mut files = Vec::new();
-    for e in tar::Archive::new(&plain[..]).entries().unwrap() {
-        let mut e = e.unwrap();
-        let path = e.path().unwrap().to_string_lossy().into_owned();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
-        files.push((path, data));
-    }
+    let mut files = tar_files(&plain);
     edit(&mut files);
     let mut t = tar::Builder::new(Vec::new());
     for (path, data) in &files {

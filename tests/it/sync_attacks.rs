@@ -10,22 +10,13 @@ use phongtrao::sync::bundle::{self, Manifest};
 use phongtrao::sync::province::ImportOptions;
 use uuid::Uuid;
 
-use super::sync::{World, area, code, world};
+use super::sync::{World, area, code, unpack_tar, world};
 
 /// A commune bundle as the province decrypts it: its manifest and every file of the archive.
 pub(crate) fn unpack(w: &World, bytes: &[u8]) -> (Manifest, BTreeMap<String, Vec<u8>>) {
     let id: age::x25519::Identity = w.province.meta().age_identity.parse().unwrap();
     let plain = if bytes.starts_with(bundle::AGE_MAGIC) { age::decrypt(&id, bytes).unwrap() } else { bytes.to_vec() };
-    let mut files = BTreeMap::new();
-    for e in tar::Archive::new(&plain[..]).entries().unwrap() {
-        let mut e = e.unwrap();
-        let path = e.path().unwrap().to_string_lossy().into_owned();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
-        files.insert(path, data);
-    }
-    let m = serde_json::from_slice(&files["manifest.json"]).unwrap();
-    (m, files)
+    unpack_tar(&plain)
 }
 
 /// The change lines of a commune bundle file.
