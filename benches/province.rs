@@ -12,11 +12,14 @@
 //!    the province as it stood before the first, beside plain rusqlite inserts of the same rows (already
 //!    decoded) into the same `record` table of a fresh SQLCipher file, one transaction per bundle.
 //! 2. The province's figures for the year (`province::figures::figures`: every commune's figures
-//!    and the total, the "Tổng hợp toàn tỉnh" page) beside the same aggregates written as plain SQL
-//!    (`json_extract`, `GROUP BY`) over the same store with a bare connection; the totals are checked
-//!    equal.
+//!    and the total, the "Tổng hợp toàn tỉnh" page) warm (every commune's sums kept, province
+//!    migration 0009), cold after one commune's bundle and cold after a bundle of every commune,
+//!    beside the same aggregates written as plain SQL (`json_extract`, `GROUP BY`) over the same store
+//!    with a bare connection; the totals are checked equal, and the figures counted again equal to
+//!    the ones kept.
 //! 3. The roster for the year (`province::roster::roster`), and a figure's trend over the year's 12
-//!    months (`province::figures::trend`) beside the year's figures.
+//!    months (`province::figures::trend`), warm and cold, beside the year's figures.
+//! 4. What keeping the sums costs an import: plain inserts with and without migration 0009's triggers.
 //!
 //! PHONGTRAO_BENCH_COMMUNES (default 100) and PHONGTRAO_BENCH_MONTHS (default 12, at most 24) change
 //! the province (how the work grows with the months: run with 24).
@@ -27,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use common::{PlainRow, copy_dir, ms, pct, plain_connection, plain_province, plain_rows, secs, side_by_side};
+use common::{PlainRow, copy_dir, ms, pct, plain_connection, plain_province, plain_rows, secs};
 use phongtrao::demo::{DemoOptions, generate_as_of};
 use phongtrao::domain::{Doc, Kind};
 use phongtrao::keyring::{KdfParams, Keyring};
@@ -170,57 +173,57 @@ fn main() {
         ours_total.households.total,
         sql_total.len()
     );
-    let (f, s) = side_by_side(
-        20,
-        |_| {
-            std::hint::black_box(figures::figures(&p, year, None).unwrap());
-        },
-        |_| {
-            std::hint::black_box(plain_figures(&bare, &window));
-        },
-    );
-    let today = day_of(Utc::now());
-    let (r, t) = side_by_side(
-        20,
-        |_| {
-            std::hint::black_box(roster::roster(&p, year, today).unwrap());
-        },
-        |_| {
-            std::hint::black_box(figures::trend(&p, year, "ind:tuyen_truyen_buoi").unwrap());
-        },
-    );
+    let pages = pages(&p, &bare, year, &window);
     println!();
-    println!("2–3. The year's pages, 20 runs each after 2 warm-up runs, alternating in pairs:");
+    println!("2–3. The year's pages, 20 runs each after 2 warm-up runs, interleaved:");
     println!();
     println!("| work | p50 | p95 | ratio p95 |");
     println!("|---|---|---|---|");
-    println!(
-        "| the province's figures for the year: {n} communes and the total (`province figures --period {year}`) | {} | {} | {:.2} |",
-        ms(pct(&f, 0.5)),
-        ms(pct(&f, 0.95)),
-        pct(&f, 0.95).as_secs_f64() / pct(&s, 0.95).as_secs_f64()
+    let row = |what: &str, v: &[Duration], to: Option<(&[Duration], &str)>| {
+        let ratio = to.map_or(String::new(), |(o, unit)| {
+            format!("{:.2}{unit}", pct(v, 0.95).as_secs_f64() / pct(o, 0.95).as_secs_f64())
+        });
+        println!("| {what} | {} | {} | {ratio} |", ms(pct(v, 0.5)), ms(pct(v, 0.95)));
+    };
+    let sql = Some((pages.sql.as_slice(), " × plain SQL"));
+    row(
+        &format!(
+            "the province's figures for the year, {n} communes and the total (`province figures --period {year}`): warm, every commune's sums kept"
+        ),
+        &pages.warm,
+        sql,
     );
-    println!(
-        "| the same aggregates in plain SQL (`json_extract`, `GROUP BY` commune) over the same store | {} | {} | |",
-        ms(pct(&s, 0.5)),
-        ms(pct(&s, 0.95))
+    row("the same, cold after one commune's bundle (that commune counted again)", &pages.cold_one, sql);
+    row(
+        "the same, cold after a bundle of every commune (all counted again: the read before the sums were kept)",
+        &pages.cold_all,
+        sql,
     );
-    println!(
-        "| the roster for the year (`province roster --period {year}`) | {} | {} | |",
-        ms(pct(&r, 0.5)),
-        ms(pct(&r, 0.95))
+    row("the same aggregates in plain SQL (`json_extract`, `GROUP BY` commune) over the same store", &pages.sql, None);
+    row(&format!("the roster for the year (`province roster --period {year}`)"), &pages.roster, None);
+    row(
+        "a figure's trend over the year's months (the drill-down's chart), warm",
+        &pages.trend_warm,
+        Some((pages.warm.as_slice(), " × the figures, warm")),
     );
+    row(
+        "the same trend, cold after a bundle of every commune",
+        &pages.trend_cold,
+        Some((pages.cold_all.as_slice(), " × the figures, cold")),
+    );
+    let (with, without) = sums_cost_at_import(&bundles, &work.join("plain-sums.db"));
+    println!();
     println!(
-        "| a figure's trend over the year's months (the drill-down's chart) | {} | {} | {:.2} × the figures |",
-        ms(pct(&t, 0.5)),
-        ms(pct(&t, 0.95)),
-        pct(&t, 0.95).as_secs_f64() / pct(&f, 0.95).as_secs_f64()
+        "4. What keeping the sums costs an import: plain inserts of every bundle's rows (as in 1) into the record table with province migration 0009's triggers, beside the same without them, median of 3 alternating: {} against {} ({:+.1}%).",
+        secs(with),
+        secs(without),
+        100.0 * (with.as_secs_f64() / without.as_secs_f64() - 1.0)
     );
     let size = std::fs::metadata(ProvinceDb::db_path(&tinh)).unwrap().len();
     println!();
     println!("Province store: {:.0} MB", size as f64 / 1e6);
     drop((p, bare));
-    for d in [into, receipts, plain_db] {
+    for d in [into, receipts, plain_db, work.join("plain-sums.db")] {
         let _ = std::fs::remove_dir_all(&d);
         let _ = std::fs::remove_file(&d);
     }
@@ -460,4 +463,125 @@ fn plain_figures(c: &rusqlite::Connection, w: &Window) -> Vec<(String, i64)> {
     }
     out.retain(|(c, _)| c != "antt_registered");
     out
+}
+
+/// The pages' times, interleaved run by run.
+struct Pages {
+    warm: Vec<Duration>,
+    cold_one: Vec<Duration>,
+    cold_all: Vec<Duration>,
+    sql: Vec<Duration>,
+    roster: Vec<Duration>,
+    trend_warm: Vec<Duration>,
+    trend_cold: Vec<Duration>,
+}
+
+/// The year's figures warm (every commune's sums kept), cold after one commune's bundle and cold
+/// after a bundle of every commune, the plain SQL, the roster and the trend, 20 runs each after 2
+/// warm-up runs, interleaved. A bundle's import is stood in for by what it does to the sums: a write
+/// to a record row of the commune (here one row written again unchanged, through the bare
+/// connection), which the store's triggers answer by dropping that commune's sums.
+fn pages(p: &Province, bare: &rusqlite::Connection, year: Period, window: &Window) -> Pages {
+    let mut communes: Vec<String> = p.db().installations().unwrap().into_iter().map(|i| i.commune_code).collect();
+    communes.sort();
+    communes.dedup();
+    let touch = |code: Option<&str>| {
+        let n = bare
+            .execute(
+                "UPDATE record SET bundle = bundle WHERE rowid IN
+                   (SELECT min(rowid) FROM record WHERE ?1 IS NULL OR commune_code = ?1 GROUP BY commune_code)",
+                [code],
+            )
+            .unwrap();
+        assert_eq!(n, if code.is_some() { 1 } else { communes.len() });
+    };
+    let time = |v: &mut Vec<Duration>, keep: bool, f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        f();
+        if keep {
+            v.push(t.elapsed());
+        }
+    };
+    let mut out = Pages {
+        warm: Vec::new(),
+        cold_one: Vec::new(),
+        cold_all: Vec::new(),
+        sql: Vec::new(),
+        roster: Vec::new(),
+        trend_warm: Vec::new(),
+        trend_cold: Vec::new(),
+    };
+    let today = day_of(Utc::now());
+    let whole = figures::figures(p, year, None).unwrap();
+    for i in 0..22 {
+        let keep = i >= 2;
+        touch(None);
+        time(&mut out.trend_cold, keep, &mut || {
+            std::hint::black_box(figures::trend(p, year, "ind:tuyen_truyen_buoi").unwrap());
+        });
+        time(&mut out.trend_warm, keep, &mut || {
+            std::hint::black_box(figures::trend(p, year, "ind:tuyen_truyen_buoi").unwrap());
+        });
+        touch(None);
+        let mut cold = None;
+        time(&mut out.cold_all, keep, &mut || cold = Some(figures::figures(p, year, None).unwrap()));
+        assert_eq!(cold.unwrap(), whole, "the figures counted again equal the ones kept");
+        time(&mut out.warm, keep, &mut || {
+            std::hint::black_box(figures::figures(p, year, None).unwrap());
+        });
+        touch(Some(&communes[i % communes.len()]));
+        time(&mut out.cold_one, keep, &mut || {
+            std::hint::black_box(figures::figures(p, year, None).unwrap());
+        });
+        time(&mut out.sql, keep, &mut || {
+            std::hint::black_box(plain_figures(bare, window));
+        });
+        time(&mut out.roster, keep, &mut || {
+            std::hint::black_box(roster::roster(p, year, today).unwrap());
+        });
+    }
+    out
+}
+
+/// Plain inserts of every bundle's rows (one transaction per bundle, as the import comparison does)
+/// into a fresh province record table with and without province migration 0009 (the triggers that drop
+/// a commune's kept sums), medians of 3 alternating runs: (with, without).
+fn sums_cost_at_import(bundles: &[Bundle], path: &Path) -> (Duration, Duration) {
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        for sums in [true, false] {
+            let mut c = plain_province(path);
+            if sums {
+                c.execute_batch(include_str!("../src/store/migrations/province/0009_figure_sums.sql")).unwrap();
+            }
+            let t = Instant::now();
+            for b in bundles {
+                let tx = c.transaction().unwrap();
+                {
+                    let mut put = tx
+                        .prepare_cached(
+                            "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                             ON CONFLICT (installation_id, id) DO UPDATE SET
+                               kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
+                               deleted = excluded.deleted, bundle = excluded.bundle",
+                        )
+                        .unwrap();
+                    for (id, kind, data, hlc, origin, deleted) in &b.rows {
+                        put.execute(params![b.installation, id, b.commune, kind, data, hlc, origin, deleted, b.hash])
+                            .unwrap();
+                    }
+                }
+                tx.commit().unwrap();
+            }
+            if sums {
+                with.push(t.elapsed())
+            } else {
+                without.push(t.elapsed())
+            }
+            drop(c);
+            let _ = std::fs::remove_file(Keyring::path_for(path));
+        }
+    }
+    (pct(&with, 0.5), pct(&without, 0.5))
 }

@@ -40,7 +40,7 @@ pub struct ModelRow {
     pub dissolved: i64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Households {
     /// Households in the residential areas.
     pub total: i64,
@@ -220,10 +220,12 @@ impl<'a> Parsed<'a> {
     }
 }
 
-/// Running sums while the records stream past.
-#[derive(Default)]
-struct Acc {
-    by_code: HashMap<&'static str, i64>,
+/// The running sums of a [`Builder`] while the records stream past: what a period's figures are
+/// made of before they are named with the lists ([`Builder::finish`]). The province keeps them per
+/// commune and period between reads (`province::figures`), as JSON.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sums {
+    by_code: HashMap<Cow<'static, str>, i64>,
     models: HashMap<String, (i64, i64)>,
     teams: i64,
     members: i64,
@@ -237,7 +239,7 @@ pub struct Builder<'a> {
     labels: &'a Labels,
     start: String,
     end: String,
-    acc: Acc,
+    acc: Sums,
 }
 
 impl<'a> Builder<'a> {
@@ -247,8 +249,18 @@ impl<'a> Builder<'a> {
             labels,
             start: crate::date::iso(window.start),
             end: crate::date::iso(window.end),
-            acc: Acc::default(),
+            acc: Sums::default(),
         }
+    }
+
+    /// A builder that starts from sums counted before (by [`Builder::into_sums`] for the same window).
+    pub fn with_sums(window: Window, labels: &'a Labels, sums: Sums) -> Builder<'a> {
+        Builder { acc: sums, ..Builder::new(window, labels) }
+    }
+
+    /// The sums counted so far, unnamed.
+    pub fn into_sums(self) -> Sums {
+        self.acc
     }
 
     /// Adds one live record.
@@ -305,7 +317,7 @@ impl<'a> Builder<'a> {
 
     fn activity<F: Fields>(&mut self, d: &F) {
         let category = d.text("category").unwrap_or_default();
-        let mut bump = |code: &'static str, n: i64| *self.acc.by_code.entry(code).or_default() += n;
+        let mut bump = |code: &'static str, n: i64| *self.acc.by_code.entry(Cow::Borrowed(code)).or_default() += n;
         let yes = |k: &str| d.yes(k) as i64;
         let int = |k: &str| d.int(k).unwrap_or(0);
         let start = self.start.clone();

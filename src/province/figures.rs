@@ -9,8 +9,9 @@ use serde::Serialize;
 use super::commune_name;
 use crate::domain::{Doc, Kind, Lookup};
 use crate::error::{Error, Result};
-use crate::figures::{Builder, Figures, KINDS, Labels, Parsed};
+use crate::figures::{Builder, Figures, KINDS, Labels, Parsed, Sums};
 use crate::period::{Period, Window};
+use crate::store::province::ProvinceDb;
 use crate::sync::province::Province;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,8 +44,18 @@ pub fn figures(p: &Province, period: Period, commune: Option<&str>) -> Result<Pr
     Ok(figures_of(p, &[window], commune)?.pop().expect("one window, one result"))
 }
 
-/// The figures of every registered commune (or only `commune`) for each of `windows`, reading the
-/// records once: each record's latest state is parsed once and added to every window's sums.
+/// What counts the sums the province keeps ([`crate::figures::Sums`]): sums kept by another release
+/// are counted again. Raise the number after the last `/` when the counting changes without a new
+/// release.
+const SUMS_MADE_BY: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
+
+/// The figures of every registered commune (or only `commune`) for each of `windows`.
+///
+/// Each commune's sums for a window are kept in the store between reads (`figure_sums`, province
+/// migration 0009) and dropped by the store itself whenever that commune's records change (an
+/// import, a quarantined record accepted, a held change decided). So a read counts again only the
+/// communes whose records changed since the last read, and only for the windows not kept; a
+/// commune's records are then read once for all those windows.
 fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result<Vec<ProvinceFigures>> {
     let labels = labels(p)?;
     let db = p.db();
@@ -58,44 +69,45 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
     {
         return Err(Error::NotFound { kind: "xã", id: c.to_owned() });
     }
-    let kinds: Vec<&str> = KINDS.iter().map(|k| k.code()).collect();
+    let days: Vec<(String, String)> =
+        windows.iter().map(|w| (crate::date::iso(w.start), crate::date::iso(w.end))).collect();
     // Per window, every commune's figures, by code (a registered commune that sent nothing counts
     // with zeros).
     let mut done: Vec<Vec<CommuneFigures>> = windows.iter().map(|_| Vec::new()).collect();
-    for code in codes.iter().filter(|c| commune.is_none_or(|x| x == c.as_str())) {
-        let mut bs: Vec<Builder<'_>> = windows.iter().map(|w| Builder::new(*w, &labels)).collect();
-        // Each record is read once, then added to every window's sums.
-        let mut add = |kind: &str, text: Option<&str>, id: &str| -> Result<()> {
-            let (Some(kind), Some(text)) = (Kind::parse(kind), text) else { return Ok(()) };
-            let parsed = Parsed::parse(kind, text).map_err(|e| Error::Json(format!("bản ghi {id}: {e}")))?;
-            bs.iter_mut().for_each(|b| b.add_parsed(kind, &parsed));
-            Ok(())
-        };
-        if installations.iter().filter(|i| &i.commune_code == code).count() > 1 {
-            // A replaced laptop may have sent a record too: its latest state across the installations.
-            let mut latest: HashMap<String, LatestRow> = HashMap::new();
-            db.each_record_in(code, &kinds, &mut |row| {
-                let stamp = (row.hlc, row.origin.to_owned());
-                let Some(kind) = Kind::parse(row.kind) else { return Ok(()) };
-                if latest.get(row.id).is_none_or(|(s, _, _)| *s < stamp) {
-                    latest.insert(row.id.to_owned(), (stamp, kind, row.data.map(str::to_owned)));
+    db.in_one_read(|db| {
+        // The sums kept, by (commune, window); a row that does not read back is counted again.
+        let mut kept: HashMap<(String, usize), Sums> = HashMap::new();
+        for (i, (first, last)) in days.iter().enumerate() {
+            for (code, json) in db.figure_sums(first, last, commune, SUMS_MADE_BY)? {
+                if let Ok(sums) = serde_json::from_str::<Sums>(&json) {
+                    kept.insert((code, i), sums);
                 }
-                Ok(())
-            })?;
-            for (id, (_, kind, data)) in &latest {
-                add(kind.code(), data.as_deref(), id)?;
             }
-        } else {
-            db.each_record_in(code, &kinds, &mut |row| add(row.kind, row.data, row.id))?;
         }
-        for (b, d) in bs.into_iter().zip(done.iter_mut()) {
-            d.push(CommuneFigures {
-                commune: commune_name(&names, code),
-                commune_code: code.clone(),
-                figures: b.finish(),
-            });
+        let mut fresh = Vec::new();
+        for code in codes.iter().filter(|c| commune.is_none_or(|x| x == c.as_str())) {
+            let missing: Vec<usize> = (0..windows.len()).filter(|i| !kept.contains_key(&(code.clone(), *i))).collect();
+            if !missing.is_empty() {
+                let several = installations.iter().filter(|i| &i.commune_code == code).count() > 1;
+                let want: Vec<Window> = missing.iter().map(|i| windows[*i]).collect();
+                for (i, sums) in missing.into_iter().zip(count(db, code, several, &want)?) {
+                    let json = serde_json::to_string(&sums).map_err(|e| Error::Json(e.to_string()))?;
+                    fresh.push((code.clone(), days[i].0.clone(), days[i].1.clone(), json));
+                    kept.insert((code.clone(), i), sums);
+                }
+            }
+            for (i, (w, d)) in windows.iter().zip(done.iter_mut()).enumerate() {
+                let sums = kept.remove(&(code.clone(), i)).expect("every window counted or kept");
+                d.push(CommuneFigures {
+                    commune: commune_name(&names, code),
+                    commune_code: code.clone(),
+                    figures: Builder::with_sums(*w, &labels, sums).finish(),
+                });
+            }
         }
-    }
+        db.keep_figure_sums(&fresh, SUMS_MADE_BY)?;
+        Ok(())
+    })?;
     let meta = p.meta();
     Ok(windows
         .iter()
@@ -113,6 +125,39 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
             }
         })
         .collect())
+}
+
+/// Counts the sums of commune `code` for each of `windows` from its records, reading each record once
+/// (its latest state across the commune's installations when it has `several`: a replaced laptop, or
+/// several laptops of one commune, may have sent the same record).
+fn count(db: &ProvinceDb, code: &str, several: bool, windows: &[Window]) -> Result<Vec<Sums>> {
+    let kinds: Vec<&str> = KINDS.iter().map(|k| k.code()).collect();
+    // The labels name nothing here: only the sums are taken.
+    let labels = Labels { indicators: Vec::new(), model_kinds: Vec::new() };
+    let mut bs: Vec<Builder<'_>> = windows.iter().map(|w| Builder::new(*w, &labels)).collect();
+    let mut add = |kind: &str, text: Option<&str>, id: &str| -> Result<()> {
+        let (Some(kind), Some(text)) = (Kind::parse(kind), text) else { return Ok(()) };
+        let parsed = Parsed::parse(kind, text).map_err(|e| Error::Json(format!("bản ghi {id}: {e}")))?;
+        bs.iter_mut().for_each(|b| b.add_parsed(kind, &parsed));
+        Ok(())
+    };
+    if several {
+        let mut latest: HashMap<String, LatestRow> = HashMap::new();
+        db.each_record_in(code, &kinds, &mut |row| {
+            let stamp = (row.hlc, row.origin.to_owned());
+            let Some(kind) = Kind::parse(row.kind) else { return Ok(()) };
+            if latest.get(row.id).is_none_or(|(s, _, _)| *s < stamp) {
+                latest.insert(row.id.to_owned(), (stamp, kind, row.data.map(str::to_owned)));
+            }
+            Ok(())
+        })?;
+        for (id, (_, kind, data)) in &latest {
+            add(kind.code(), data.as_deref(), id)?;
+        }
+    } else {
+        db.each_record_in(code, &kinds, &mut |row| add(row.kind, row.data, row.id))?;
+    }
+    Ok(bs.into_iter().map(Builder::into_sums).collect())
 }
 
 /// One figure of the province's table: its key, its label and the register its records are in.

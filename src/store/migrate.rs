@@ -36,6 +36,7 @@ pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "province_0006_review", include_str!("migrations/province/0006_review.sql")),
     (7, "province_0007_review_answers", include_str!("migrations/province/0007_review_answers.sql")),
     (8, "province_0008_inspections", include_str!("migrations/province/0008_inspections.sql")),
+    (9, "province_0009_figure_sums", include_str!("migrations/province/0009_figure_sums.sql")),
 ];
 
 pub fn latest() -> i64 {

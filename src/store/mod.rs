@@ -20,6 +20,7 @@ pub mod province;
 mod province_accounts;
 pub mod province_console;
 pub mod province_documents;
+pub mod province_figures;
 pub mod province_inspections;
 pub mod province_restore;
 pub mod province_review;

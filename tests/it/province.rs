@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use phongtrao::domain::{Doc, Kind};
 use phongtrao::figures::{self, Labels};
 use phongtrao::keyring::KdfParams;
@@ -1521,4 +1521,122 @@ fn the_lists_sent_to_the_communes_are_edited_compared_and_sent() {
     assert!(offered.contains(&"tu_giac".to_owned()) && !offered.contains(&"tu_phong".to_owned()), "{offered:?}");
     let next = reference::send(&mut w.province, &again, &usb, Utc::now()).unwrap();
     assert_eq!((next.version, next.changes.len()), (base + 2, 0));
+}
+
+/// The figures' sums the province keeps per commune and window between reads (province migration
+/// 0009) follow every change to the records: a read keeps them, a bundle of one commune drops that
+/// commune's only (the store's triggers, in the import's transaction), a replay and a revoked key drop
+/// nothing and change nothing, a rotated key's bundle drops its commune's; at every step the figures
+/// equal each commune's own, and the total their sum. Sums read back exactly, and sums counted from a
+/// snapshot another connection wrote after are not kept.
+#[test]
+fn the_figures_kept_between_reads_follow_every_change_to_a_communes_records() {
+    let mut w = world();
+    let mut communes: Vec<(String, Store)> =
+        [("23430", 1), ("23437", 2)].iter().map(|(c, seed)| (c.to_string(), w.commune(c, *seed))).collect();
+    for (_, s) in &mut communes {
+        let f = w.export_at(s, Utc::now());
+        w.import(&f);
+    }
+    let today = day_of(Utc::now());
+    let rules = Rules::default();
+    let now = rules.period_of(today);
+    let year = now.end.year();
+    let periods = [Period::year(year), now.period, format!("{year}-H1").parse().unwrap(), Period::year(year - 1)];
+    let same = |w: &World, communes: &[(String, Store)], what: &str| {
+        for p in &periods {
+            let all = phongtrao::province::figures::figures(&w.province, *p, None).unwrap();
+            let mut sum = figures::compute(rules.window(*p), &Labels::builtin(), std::iter::empty());
+            for (code, s) in communes {
+                let own = figures::of_store(s, *p).unwrap();
+                let one = phongtrao::province::figures::figures(&w.province, *p, Some(code)).unwrap();
+                assert_eq!(one.communes[0].figures, own, "{what}: commune {code} alone, period {p}");
+                let among = all.communes.iter().find(|c| &c.commune_code == code).unwrap();
+                assert_eq!(among.figures, own, "{what}: commune {code} among all, period {p}");
+                sum.add(&own);
+            }
+            assert_eq!(all.total, sum, "{what}: the total, period {p}");
+        }
+    };
+    let kept = |w: &World, code: &str| {
+        w.province.db().figure_sums_kept().unwrap().into_iter().filter(|(c, _, _)| c == code).count()
+    };
+    assert_eq!(w.province.db().figure_sums_kept().unwrap(), [], "nothing kept before a read");
+    same(&w, &communes, "first read");
+    assert_eq!((kept(&w, "23430"), kept(&w, "23437")), (4, 4), "one row per commune and window read");
+    same(&w, &communes, "read again from the sums kept");
+
+    // A new bundle of the first commune drops its sums only.
+    let date = phongtrao::date::iso(today);
+    communes[0].1.create(Kind::Activity, &doc(json!({"category": "cam_ket", "date": date, "households": 23}))).unwrap();
+    let victim = communes[0].1.list(Kind::Activity, &ListQuery::default()).unwrap().records[0].id;
+    communes[0].1.delete(Kind::Activity, victim).unwrap();
+    let second = w.export_at(&mut communes[0].1, Utc::now());
+    w.import(&second);
+    assert_eq!((kept(&w, "23430"), kept(&w, "23437")), (0, 4), "the importing commune's sums dropped");
+    same(&w, &communes, "after the first commune's second bundle");
+    // A replay changes no record: nothing is dropped.
+    let before = w.province.db().figure_sums_kept().unwrap();
+    let opts = ImportOptions { dry_run: false, receipt_dir: Some(w.dir.path().join("receipts")) };
+    let e = w.province.import(&second, &opts).unwrap_err();
+    assert_eq!(e.code(), "bundle_replay", "{e}");
+    assert_eq!(w.province.db().figure_sums_kept().unwrap(), before, "a replay drops nothing");
+    same(&w, &communes, "after a replay");
+
+    // The second commune's key is revoked: its records stay its own, nothing is dropped; it rotates
+    // its key and its next bundle (under the new key) drops its sums.
+    let old = communes[1].1.sync_keys().unwrap().0.public_key().unwrap().key_id();
+    w.province.revoke(&old).unwrap();
+    assert_eq!(w.province.db().figure_sums_kept().unwrap(), before, "a revocation drops nothing");
+    same(&w, &communes, "after a revocation");
+    let (new, _) = communes[1].1.rotate_sync_key().unwrap();
+    w.province.register("23437", &new.public).unwrap();
+    communes[1]
+        .1
+        .create(
+            Kind::Activity,
+            &doc(json!({"category": "tuyen_truyen", "date": date, "title": "Họp dân", "form": "hop_dan",
+                        "topic": "Lừa đảo qua mạng", "attendances": 35})),
+        )
+        .unwrap();
+    let f = w.export_at(&mut communes[1].1, Utc::now());
+    w.import(&f);
+    assert_eq!((kept(&w, "23430"), kept(&w, "23437")), (4, 0));
+    same(&w, &communes, "after the rotated key's bundle");
+
+    // The sums read back exactly (what the store keeps is what was counted).
+    let (_, s) = &communes[0];
+    let labels = Labels::builtin();
+    let mut b = figures::Builder::new(rules.window(periods[0]), &labels);
+    for k in figures::KINDS {
+        for r in s.list(k, &ListQuery::default()).unwrap().records {
+            b.add(k, &r.data);
+        }
+    }
+    let sums = b.into_sums();
+    let back: figures::Sums = serde_json::from_str(&serde_json::to_string(&sums).unwrap()).unwrap();
+    assert_eq!(back, sums);
+    let f = figures::Builder::with_sums(rules.window(periods[0]), &labels, back).finish();
+    assert_eq!(f, figures::of_store(s, periods[0]).unwrap());
+    assert!(f.antt.iter().any(|a| a.registered > 0), "certification sums read back too");
+
+    // Sums counted from a snapshot that another connection changed after are not kept.
+    let other = Province::open(&w.dir.path().join("tinh"), PW).unwrap();
+    communes[0]
+        .1
+        .create(Kind::Area, &doc(json!({"name": "Thôn Mới", "kind": "thon", "households": 7, "population": 30})))
+        .unwrap();
+    let third = w.export_at(&mut communes[0].1, Utc::now());
+    let kept_now = other
+        .db()
+        .in_one_read(|db| {
+            let read = db.figure_sums(&phongtrao::date::iso(now.start), &phongtrao::date::iso(now.end), None, "x")?;
+            assert!(read.is_empty());
+            w.import(&third);
+            db.keep_figure_sums(&[("23430".into(), "2000-01-01".into(), "2000-01-31".into(), "{}".into())], "x")
+        })
+        .unwrap();
+    assert!(!kept_now, "the snapshot is stale: nothing kept");
+    assert!(w.province.db().figure_sums_kept().unwrap().iter().all(|(_, first, _)| first != "2000-01-01"));
+    same(&w, &communes, "after a bundle imported during another connection's read");
 }
