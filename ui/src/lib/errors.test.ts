@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldMessages, otherFieldErrors, summary, toError } from "./errors";
+import { fieldMessages, messageFor, otherFieldErrors, summary, toError } from "./errors";
 
 const invalid = {
   code: "invalid",
@@ -30,6 +30,12 @@ describe("errors", () => {
       status: "chỉ được thay đổi qua thao tác riêng",
     });
     expect(fieldMessages(null)).toEqual({});
+  });
+  it("gives the one field of a short form its own message, else the whole one", () => {
+    expect(messageFor(toError(invalid), "status")).toBe("chỉ được thay đổi qua thao tác riêng");
+    expect(messageFor(toError(invalid), "dir")).toBe("Có 2 trường chưa hợp lệ");
+    expect(messageFor({ code: "io", message: "Không ghi được vào E:\\." }, "dir")).toBe("Không ghi được vào E:\\.");
+    expect(messageFor(null, "dir")).toBe("");
   });
   it("lists errors of fields the form does not show", () => {
     expect(otherFieldErrors(toError(invalid), ["households"]).map((f) => f.field)).toEqual(["status"]);

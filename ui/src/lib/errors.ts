@@ -23,6 +23,15 @@ export function fieldMessages(e: AppError | null | undefined): Record<string, st
   return out;
 }
 
+/**
+ * The message under the one field of a short form (a folder, a file): the core's for that field if it
+ * named it, else the whole message; nothing without an error.
+ */
+export function messageFor(e: AppError | null | undefined, field: string): string {
+  if (!e) return "";
+  return fieldMessages(e)[field] ?? e.message;
+}
+
 /** Errors about fields the form does not show (they go in the summary at the top, with their label). */
 export function otherFieldErrors(e: AppError | null | undefined, shown: string[]): FieldError[] {
   return (e?.fields ?? []).filter((f) => !shown.includes(f.field));
