@@ -230,8 +230,9 @@ describe("an officer's day in the window", { timeout: 240_000 }, () => {
     await d.click("[data-test=save]");
     await d.findText("h1", "Thôn Đắk Năng");
     assert.equal(await d.count("dialog[open]"), 0);
-    // The chief is offered adding to the area (a viewer is not: accounts.test.mjs).
-    assert.equal(await d.count("[data-test=add-model]"), 1);
+    // The chief is offered adding to the area (a viewer is not: accounts.test.mjs). The area's lists of
+    // related records load after its title: wait for them.
+    await d.until("the area's models offer «Thêm mô hình»", async () => (await d.count("[data-test=add-model]")) === 1);
   });
 
   it("a unit's form offers its kind's categories, and «Thuộc diện xét công nhận» as the core decides", async () => {

@@ -35,20 +35,25 @@ export function initCommune(db) {
     "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"]);
 }
 
-/** Makes the province's store in the folder `tinh` (Quảng Ngãi, 51); returns the enrollment the communes take. */
-export function initProvince(tinh) {
-  return phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"]).trim();
+/**
+ * Makes the province's store in the folder `tinh` (Quảng Ngãi, 51); returns the enrollment the communes
+ * take. `password`: the command line's password (the demo's stores have their own).
+ */
+export function initProvince(tinh, password = PW) {
+  const args = ["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"];
+  return phongtrao(args, { password }).trim();
 }
 
 /**
  * Enrolls the commune store `db` (commune `code`) with the province in `tinh`: the commune takes the
- * province's `enrollment`, the province registers the commune's public key (written beside `db`, `.pub`).
+ * province's `enrollment`, the province registers the commune's public key (written beside `db`,
+ * `.pub`); `password` as for initProvince.
  */
-export function enroll(db, code, tinh, enrollment) {
+export function enroll(db, code, tinh, enrollment, password = PW) {
   const pub = db.replace(/\.db$/, ".pub");
-  phongtrao(["--db", db, "enroll", enrollment]);
-  phongtrao(["--db", db, "key", "export-pub", "--out", pub]);
-  phongtrao(["province", "--dir", tinh, "register", "--commune-code", code, "--pubkey", pub]);
+  phongtrao(["--db", db, "enroll", enrollment], { password });
+  phongtrao(["--db", db, "key", "export-pub", "--out", pub], { password });
+  phongtrao(["province", "--dir", tinh, "register", "--commune-code", code, "--pubkey", pub], { password });
 }
 
 /** A new scratch folder `phongtrao-e2e-<name>-…`, once both programs are known to be built. */

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Driver } from "./wd.mjs";
-import { app, cleanup, phongtrao as commandLine, launch, login, scratch, shots } from "./common.mjs";
+import { app, cleanup, enroll, initProvince, phongtrao as commandLine, launch, login, scratch, shots } from "./common.mjs";
 const PW = "mat-khau-xa-12";
 const CHIEF_PW = "mat-khau-tinh-1";
 
@@ -483,10 +483,7 @@ describe("the province's figures of a commune equal that commune's own dashboard
     fs.mkdirSync(usb);
     // The demo commune (Xã Ia Đal, 23535) enrolls with a new province and sends everything it has.
     phongtrao(["--db", db, "demo"], DEMO);
-    const enrollment = phongtrao(["province", "init", "--dir", tinh, "--province-code", "51", "--province", "Quảng Ngãi"], DEMO).trim();
-    phongtrao(["--db", db, "enroll", enrollment], DEMO);
-    phongtrao(["--db", db, "key", "export-pub", "--out", path.join(dir, "xa.pub")], DEMO);
-    phongtrao(["province", "--dir", tinh, "register", "--commune-code", "23535", "--pubkey", path.join(dir, "xa.pub")], DEMO);
+    enroll(db, "23535", tinh, initProvince(tinh, DEMO), DEMO);
     const bundle = phongtrao(["--db", db, "bundle", "export", "--out", usb], DEMO).trim().split("\n").pop();
     phongtrao(["province", "--dir", tinh, "import", bundle], DEMO);
   });
