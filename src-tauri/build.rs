@@ -83,6 +83,7 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "province_drives",
         "province_scan",
         "province_import",
+        "province_recover",
         "province_roster",
         "province_key_check",
         "province_register",

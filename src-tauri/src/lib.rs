@@ -122,6 +122,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             province::province_drives,
             province::province_scan,
             province::province_import,
+            province::province_recover,
             province::province_roster,
             province::province_key_check,
             province::province_register,

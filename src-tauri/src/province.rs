@@ -103,6 +103,19 @@ pub async fn province_scan(state: State<'_, Shared>, folder: String) -> Result<V
     with_province(&state, |p| Ok(intake::scan(p, &[dir])?.iter().map(present::bundle_line).collect()))
 }
 
+/// Before «Nhập tất cả»: takes back from the province's own signed bundles on the stick at `folder`
+/// (its receipts in `bien-nhan/`, decision and reference bundles) what the store lacks after a restore;
+/// the lines to show, none when there was nothing to take back.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_recover(state: State<'_, Shared>, folder: String) -> Result<Vec<String>> {
+    let dir = phongtrao::present::sync::chosen_folder(&folder)?;
+    with_province(&state, |p| {
+        let r = p.recover_sent(&[dir])?;
+        Ok(phongtrao::present::admin::province_recovered(&r).unwrap_or_default())
+    })
+}
+
 /// Imports (or, `dry_run`, checks) one bundle of the stick at `folder`, in its own transaction; its
 /// receipt goes to `<folder>/bien-nhan/<commune>/`.
 #[tauri::command]

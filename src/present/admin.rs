@@ -162,6 +162,70 @@ pub fn usernames(store: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// What was carried back of what the province sent: "2 quyết định về kỳ báo cáo (xã 23535: số 2, 3),
+/// 1 cuộc kiểm tra, …".
+fn kept_what(k: &crate::store::province_restore::Kept) -> String {
+    let mut what = Vec::new();
+    let n: usize = k.decisions.iter().map(|(_, ns)| ns.len()).sum();
+    if n > 0 {
+        let per: Vec<String> = k
+            .decisions
+            .iter()
+            .map(|(c, ns)| {
+                let ns: Vec<String> = ns.iter().map(i64::to_string).collect();
+                format!("xã {c}: số {}", ns.join(", "))
+            })
+            .collect();
+        what.push(format!("{n} quyết định về kỳ báo cáo ({})", per.join("; ")));
+    }
+    for (count, label) in [
+        (k.inspections, "cuộc kiểm tra"),
+        (k.tasks, "nhiệm vụ khắc phục"),
+        (k.verdicts, "kết luận đánh giá báo cáo khắc phục"),
+    ] {
+        if count > 0 {
+            what.push(format!("{count} {label}"));
+        }
+    }
+    if !k.references.is_empty() {
+        let v: Vec<String> = k.references.iter().map(i64::to_string).collect();
+        what.push(format!("danh mục phiên bản {}", v.join(", ")));
+    }
+    if k.documents > 0 {
+        what.push(format!("{} báo cáo đã cấp số", k.documents));
+    }
+    what.join(", ")
+}
+
+/// What reading back the province's own bundles did ([`crate::sync::province::Province::recover_sent`]),
+/// line by line; `None` when there was nothing to take back (no bundle of the province, or all of it
+/// already in the store).
+pub fn province_recovered(r: &crate::sync::province::Recovery) -> Option<Vec<String>> {
+    let k = &r.kept;
+    let raised = k.out_seq > k.out_seq_before;
+    if !k.carried_anything() && !raised && k.diverged.is_empty() {
+        return None;
+    }
+    let mut lines = Vec::new();
+    if k.carried_anything() {
+        lines.push(format!(
+            "Đã lấy lại từ {} gói Công an tỉnh đã ký những gì kho dữ liệu chưa có: {}.",
+            r.read,
+            kept_what(k)
+        ));
+    }
+    if raised {
+        lines.push(format!("Số thứ tự gói gửi xã tiếp tục từ số {} (cao hơn mọi gói đã gửi tìm thấy).", k.out_seq + 1));
+    }
+    for c in &k.diverged {
+        lines.push(format!(
+            "Các quyết định về xã {c} trong gói đã gửi khác với các quyết định trong kho dữ liệu: không lấy lại quyết định nào của xã này. \
+Hãy xem mục «Duyệt số liệu» và hỏi xã đã nhận những quyết định nào."
+        ));
+    }
+    Some(lines)
+}
+
 /// What a restore of the province store did, line by line, as the window and the command line say it:
 /// what was carried over from the replaced store (what the province had sent its communes after the
 /// backup), or, when it could not be read, what may be missing and what to do; then the bundles to
@@ -172,38 +236,9 @@ pub fn province_restored(r: &crate::backup::Restored) -> Vec<String> {
     match (&r.kept, &r.replaced_unread) {
         (Some(k), _) => {
             if k.carried_anything() {
-                let mut what = Vec::new();
-                let n: usize = k.decisions.iter().map(|(_, ns)| ns.len()).sum();
-                if n > 0 {
-                    let per: Vec<String> = k
-                        .decisions
-                        .iter()
-                        .map(|(c, ns)| {
-                            let ns: Vec<String> = ns.iter().map(i64::to_string).collect();
-                            format!("xã {c}: số {}", ns.join(", "))
-                        })
-                        .collect();
-                    what.push(format!("{n} quyết định về kỳ báo cáo ({})", per.join("; ")));
-                }
-                if k.inspections > 0 {
-                    what.push(format!("{} cuộc kiểm tra", k.inspections));
-                }
-                if k.tasks > 0 {
-                    what.push(format!("{} nhiệm vụ khắc phục", k.tasks));
-                }
-                if k.verdicts > 0 {
-                    what.push(format!("{} kết luận đánh giá báo cáo khắc phục", k.verdicts));
-                }
-                if !k.references.is_empty() {
-                    let v: Vec<String> = k.references.iter().map(i64::to_string).collect();
-                    what.push(format!("danh mục phiên bản {}", v.join(", ")));
-                }
-                if k.documents > 0 {
-                    what.push(format!("{} báo cáo đã cấp số", k.documents));
-                }
                 lines.push(format!(
                     "Đã giữ lại những gì Công an tỉnh đã gửi các xã sau lúc {taken} (thời điểm sao lưu), đọc từ kho dữ liệu bị thay: {}.",
-                    what.join(", ")
+                    kept_what(k)
                 ));
             } else {
                 lines.push(format!(
@@ -226,8 +261,9 @@ không có trong kho đã khôi phục."
             ));
             lines.push(format!(
                 "Các gói gửi xã từ nay thuộc kỳ gửi {} nên không bị nhầm với gói đã gửi trước đây. Trước khi ra quyết định mới, kiểm tra mới \
-hay gửi danh mục mới: nếu kho bị thay mở được bằng mật khẩu cũ, hãy khôi phục lại bằng mật khẩu đó; nếu không, hãy báo các xã \
-đã nhận quyết định, kết luận sau thời điểm sao lưu để Công an tỉnh ra lại.",
+hay gửi danh mục mới, hãy lấy lại những gì đã gửi từ các gói Công an tỉnh đã ký: thư mục quyet-dinh của tỉnh, biên nhận và gói \
+quyết định trên USB của các xã (mục «Nhận gói từ USB» tự đọc lại các gói đó; dòng lệnh: phongtrao province --dir THƯ_MỤC recover \
+THƯ_MỤC_HOẶC_USB). Nếu kho bị thay mở được bằng mật khẩu cũ, khôi phục lại bằng mật khẩu đó cũng giữ lại được tất cả.",
                 r.sync_epoch
             ));
         }

@@ -54,6 +54,10 @@ pub struct Outcome {
 pub struct Intake {
     pub dry_run: bool,
     pub outcomes: Vec<Outcome>,
+    /// What the province took back from its own signed bundles in the folders (a real intake of
+    /// folders only): after a restore that could not read the replaced store, its decisions,
+    /// inspections, lists and numbers, before any commune's bundle is imported.
+    pub recovered: Option<crate::sync::province::Recovery>,
 }
 
 impl Intake {
@@ -276,6 +280,10 @@ pub fn import_paths(
 ) -> Result<Intake> {
     let files = collect(paths)?;
     let explicit: Vec<&PathBuf> = paths.iter().filter(|p| !p.is_dir()).collect();
+    // The province's own bundles on the stick first: a commune's bundle may name a decision the
+    // province lost in a restore, which they give back.
+    let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    let recovered = if opts.dry_run || folders.is_empty() { None } else { Some(p.recover_sent(&folders)?) };
     let total = files.len();
     let mut outcomes = Vec::with_capacity(total);
     progress(0, total);
@@ -298,7 +306,7 @@ pub fn import_paths(
         outcomes.push(outcome);
         progress(i + 1, total);
     }
-    Ok(Intake { dry_run: opts.dry_run, outcomes })
+    Ok(Intake { dry_run: opts.dry_run, outcomes, recovered })
 }
 
 fn one(p: &mut Province, file: &Path, opts: &IntakeOptions) -> Outcome {

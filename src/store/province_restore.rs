@@ -217,3 +217,123 @@ fn insert_sql(table: &str, columns: &[String]) -> String {
     let marks = vec!["?"; columns.len()].join(", ");
     format!("INSERT OR IGNORE INTO {table} ({}) VALUES ({marks})", columns.join(", "))
 }
+
+/// What the province finds of its own signed bundles (receipts, decision and reference bundles,
+/// the enrollment) after a restore whose replaced store could not be read: the highest number it
+/// gave, every commune's decisions as a bundle carried them, what it signed about its inspections,
+/// the versions of the lists it sent. `crate::sync::province` verified each bundle's signature.
+#[derive(Debug, Clone, Default)]
+pub struct FoundSent {
+    pub max_seq: i64,
+    /// Per bundle: the commune and every decision on it, numbered 1…N.
+    pub decisions: Vec<(String, Vec<crate::domain::review::Decision>)>,
+    /// Per bundle: what it carried of the province's inspections, and when it was made.
+    pub inspections: Vec<(crate::domain::inspection::Signed, String)>,
+    /// (version, the lists as sent, when the bundle was made).
+    pub references: Vec<(i64, String, String)>,
+}
+
+impl ProvinceDb {
+    /// Writes into the store what `found` shows the province sent and the store lacks (a restore
+    /// could not read the store it replaced): decisions (a commune's only when the store's are the
+    /// first of a bundle's, same ids in order), inspections, tasks and verdicts, versions of the
+    /// lists; `out_seq` raised to the highest number found. One transaction, audited
+    /// `restore_recover`.
+    pub fn recover_sent(&mut self, found: &FoundSent) -> Result<Kept> {
+        use rusqlite::params;
+        let who = self.who();
+        let tx = self.conn.transaction()?;
+        let before = meta_i64(&tx, "out_seq")?;
+        let mut kept =
+            Kept { out_seq_before: before, out_seq: before.max(found.max_seq), epoch: epoch(&tx)?, ..Kept::default() };
+        for (commune, all) in &found.decisions {
+            let have: Vec<String> = super::all_rows(
+                &tx,
+                "SELECT id FROM review_decision WHERE commune_code = ?1 ORDER BY n",
+                [commune],
+                |r| r.get(0),
+            )?;
+            // One is the other's beginning (an older bundle carries fewer): else they differ.
+            if !have.iter().zip(all).all(|(h, d)| *h == d.id.to_string()) {
+                if !kept.diverged.contains(commune) {
+                    kept.diverged.push(commune.clone());
+                }
+                continue;
+            }
+            for d in all.iter().skip(have.len()) {
+                let reasons = serde_json::to_string(&d.reasons).map_err(|e| crate::Error::Json(e.to_string()))?;
+                tx.execute(
+                    "INSERT INTO review_decision (commune_code, n, id, period, label, start, end, action, decided_by,
+                        username, decided_at, note, reasons, figures)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL)",
+                    params![
+                        commune,
+                        d.n,
+                        d.id.to_string(),
+                        d.period.to_string(),
+                        d.label,
+                        d.start.to_string(),
+                        d.end.to_string(),
+                        d.action.code(),
+                        d.by,
+                        who,
+                        d.at.to_rfc3339(),
+                        d.note,
+                        reasons
+                    ],
+                )?;
+                match kept.decisions.iter_mut().find(|(c, _)| c == commune) {
+                    Some((_, ns)) => ns.push(d.n),
+                    None => kept.decisions.push((commune.clone(), vec![d.n])),
+                }
+            }
+        }
+        let json = |d: &crate::domain::Doc| serde_json::to_string(d).map_err(|e| crate::Error::Json(e.to_string()));
+        for (s, at) in &found.inspections {
+            for i in &s.inspections {
+                kept.inspections += tx.execute(
+                    "INSERT OR IGNORE INTO inspection_sent (id, commune_code, data, username, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![i.id.to_string(), s.commune_code, json(&i.fields)?, who, at],
+                )?;
+                for t in &i.tasks {
+                    kept.tasks += tx.execute(
+                        "INSERT OR IGNORE INTO remedy_sent (id, inspection_id, commune_code, data) VALUES (?1, ?2, ?3, ?4)",
+                        params![t.id.to_string(), i.id.to_string(), s.commune_code, json(&t.fields)?],
+                    )?;
+                }
+            }
+            for v in &s.verdicts {
+                kept.verdicts += tx.execute(
+                    "INSERT OR IGNORE INTO remedy_verdict (answer_id, remedy_id, commune_code, data, username, decided_at)
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM remedy_sent WHERE id = ?2)",
+                    params![v.answer_id.to_string(), v.remedy_id.to_string(), s.commune_code, json(&v.fields)?, who, at],
+                )?;
+            }
+        }
+        for (version, lists, at) in &found.references {
+            if tx.execute(
+                "INSERT OR IGNORE INTO province_reference (version, lists, written_at, written_by) VALUES (?1, ?2, ?3, ?4)",
+                params![version, lists, at, who],
+            )? > 0
+            {
+                kept.references.push(*version);
+            }
+        }
+        kept.references.sort_unstable();
+        if kept.out_seq > before {
+            tx.execute("UPDATE province_meta SET value = ?1 WHERE key = 'out_seq'", [kept.out_seq.to_string()])?;
+        }
+        if kept.carried_anything() || kept.out_seq > before || !kept.diverged.is_empty() {
+            audit(
+                &tx,
+                &chrono::Utc::now().to_rfc3339(),
+                &who,
+                "restore_recover",
+                None,
+                &serde_json::json!({"kept": &kept}),
+            )?;
+        }
+        tx.commit()?;
+        Ok(kept)
+    }
+}

@@ -101,6 +101,16 @@ impl ImportReport {
     }
 }
 
+/// What reading back the province's own bundles found and wrote ([`Province::recover_sent`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Recovery {
+    /// `.ptb` files looked at.
+    pub files: usize,
+    /// Of those, bundles this province signed.
+    pub read: usize,
+    pub kept: crate::store::province_restore::Kept,
+}
+
 /// One registered commune as `province status` shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommuneStatus {
@@ -306,6 +316,84 @@ impl Province {
             files.push((INSPECTIONS_FILE.to_owned(), i));
         }
         Ok(files)
+    }
+
+    /// Reads back what the province sent from its own signed bundles found in `paths` (files, or
+    /// folders searched three levels deep: a stick's `bien-nhan/<commune>/`, the province's
+    /// `quyet-dinh/`): receipts and decision bundles (every decision on a commune, the inspections,
+    /// tasks and verdicts), reference bundles (the lists by version), and every bundle's number. What
+    /// the store lacks is written into it (`ProvinceDb::recover_sent`): after a restore whose
+    /// replaced store could not be read, the province thus takes back its own word from the copies
+    /// the communes keep, and its numbers go on above every one found. A file that is not a bundle
+    /// this province signed (a commune's, another province's, a damaged one) is passed over.
+    pub fn recover_sent(&mut self, paths: &[PathBuf]) -> Result<Recovery> {
+        use crate::store::province_restore::FoundSent;
+        self.db.require(Role::WRITES, "lấy lại những gì Công an tỉnh đã gửi")?;
+        fn walk(p: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+            if p.is_dir() {
+                if depth == 0 {
+                    return;
+                }
+                let Ok(entries) = std::fs::read_dir(p) else { return };
+                let mut found: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                found.sort();
+                for f in found {
+                    walk(&f, depth - 1, out);
+                }
+            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("ptb")) {
+                out.push(p.to_owned());
+            }
+        }
+        let mut files = Vec::new();
+        for p in paths {
+            if !p.exists() {
+                return Err(Error::io(p, std::io::Error::from(std::io::ErrorKind::NotFound)));
+            }
+            walk(p, 4, &mut files);
+        }
+        let key = self.public_key()?;
+        let mut found = FoundSent::default();
+        let mut read = 0;
+        for f in &files {
+            let Ok(opened) = bundle::open_file(f, &[]) else { continue };
+            if opened.signer_key_id().as_deref() != Some(key.key_id().as_str()) {
+                continue;
+            }
+            let Ok(verified) = opened.verify(&key) else { continue };
+            let m = verified.manifest().clone();
+            if m.province_code != self.meta.province_code {
+                continue;
+            }
+            read += 1;
+            found.max_seq = found.max_seq.max(m.seq);
+            let at = m.created_at.to_rfc3339();
+            let has = |name: &str| m.files.iter().any(|x| x.path == name);
+            if matches!(m.kind, BundleKind::Receipt | BundleKind::Decision) {
+                if has(DECISIONS_FILE)
+                    && let Ok(d) = serde_json::from_slice::<Decisions>(verified.file(DECISIONS_FILE)?)
+                    && d.commune_code == m.commune_code
+                {
+                    found.decisions.push((d.commune_code, d.decisions));
+                }
+                if has(INSPECTIONS_FILE)
+                    && let Ok(i) =
+                        serde_json::from_slice::<crate::domain::inspection::Signed>(verified.file(INSPECTIONS_FILE)?)
+                    && i.commune_code == m.commune_code
+                {
+                    found.inspections.push((i, at.clone()));
+                }
+            }
+            if m.kind == BundleKind::Reference
+                && has(REFERENCE_FILE)
+                && let Ok(r) = serde_json::from_slice::<Reference>(verified.file(REFERENCE_FILE)?)
+                && let Some(set) = r.lists
+            {
+                let text = serde_json::to_string(&set).map_err(|e| Error::Json(e.to_string()))?;
+                found.references.push((set.version, text, at.clone()));
+            }
+        }
+        let kept = self.db.recover_sent(&found)?;
+        Ok(Recovery { files: files.len(), read, kept })
     }
 
     /// Writes the decision bundle of one commune into `dir`: every decision on its periods, numbered

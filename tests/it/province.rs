@@ -797,6 +797,18 @@ fn the_command_line_backs_up_and_restores_the_province_store() {
         "{restored}"
     );
     assert!(!ok(&["province", "--dir", &tinh, "status"]).contains("23535"));
+    // A replaced store that does not open: said, and the province's own bundles on the stick give
+    // its word back.
+    std::fs::write(Path::new(&tinh).join("province.db"), b"hong").unwrap();
+    let restored = ok(&["province", "--dir", &tinh, "backup", "restore", &file]);
+    assert!(restored.contains("Không mở được kho dữ liệu bị thay") && restored.contains("recover"), "{restored}");
+    let back = ok(&["province", "--dir", &tinh, "recover", &usb]);
+    assert!(
+        back.contains("Đã lấy lại từ") && back.contains(&format!("danh mục phiên bản {}", lists.version)),
+        "{back}"
+    );
+    let again = ok(&["province", "--dir", &tinh, "recover", &usb]);
+    assert!(again.contains("không có gì phải lấy lại"), "{again}");
     let wrong = crate::cli::phongtrao(&["province", "--dir", &tinh, "backup", "restore", &file], "sai-mat-khau");
     assert!(!wrong.status.success());
 }
@@ -1457,6 +1469,117 @@ fn a_restore_keeps_what_the_province_sent_the_communes_after_the_backup() {
     assert!(said.contains("quyết định duyệt, trả lại, mở lại kỳ báo cáo"), "{said}");
     let p = Province::open(&tinh, PW).unwrap();
     assert_eq!(p.db().review_decisions(Some("23535")).unwrap().len(), 2, "the backup taken after the restore");
+}
+
+/// After a restore whose replaced store does not open, the province takes its word back from its
+/// own signed bundles (its decision bundles, the receipts and reference bundles on the communes'
+/// sticks): until then a commune whose answers name a decision it lost is refused; after, the
+/// commune's bundle is taken in, the next decision follows the commune's, and no number is reused.
+#[test]
+fn after_a_restore_without_the_replaced_store_the_province_takes_back_its_word_from_its_own_bundles() {
+    use phongtrao::backup;
+    use phongtrao::domain::RefSet;
+    use phongtrao::domain::review::Action;
+    use phongtrao::province::review::{self as rv, Ask};
+    let mut w = world();
+    let tinh = w.dir.path().join("tinh");
+    let usb = w.usb();
+    let receipts = w.dir.path().join("receipts");
+    let mut a = w.commune("23535", 0);
+    let activity =
+        doc(json!({"category": "tuyen_truyen", "date": "2026-11-01", "title": "Tuyên truyền phòng chống lừa đảo",
+        "form": "hop_dan", "topic": "Lừa đảo qua mạng"}));
+    a.create(Kind::Activity, &activity).unwrap();
+    let f = w.export_at(&mut a, Utc::now());
+    w.import(&f);
+    let saved = backup::create_province(w.province.db(), &backup::province_dir(&tinh)).unwrap();
+    let nov: Period = "2026-11".parse().unwrap();
+    let ask = |note: &str| Ask { note: note.into(), records: Vec::new() };
+    rv::decide(&mut w.province, "23535", nov, Action::Approve, &ask(""), Utc::now()).unwrap();
+    let today = chrono::Local::now().date_naive();
+    let iso = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let inspection = doc(json!({
+        "starts_on": iso(today - Duration::days(3)), "leader": "Thượng tá Lê Văn Cường",
+        "scope": "Công tác xây dựng phong trào năm 2026",
+        "tasks": [{"content": "Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3", "responsible": "Trưởng Công an xã",
+                   "deadline": iso(today + Duration::days(20))}]
+    }));
+    phongtrao::province::inspections::create(&mut w.province, "23535", &inspection, Utc::now()).unwrap();
+    let down = w.province.write_decisions("23535", &usb, Utc::now()).unwrap();
+    commune::import(&mut a, &down).unwrap();
+    let mut lists = RefSet::builtin();
+    lists.version += 1;
+    lists.lists.retain(|l| l.list == "activity_category");
+    let refs = w.province.write_reference(Some(lists.clone()), &usb, Utc::now()).unwrap();
+    commune::import(&mut a, &refs).unwrap();
+    // One more trip: the receipt (on the stick, in bien-nhan/) carries the decision too.
+    a.create(Kind::Area, &doc(json!({"name": "Thôn Hai", "kind": "thon", "households": 10, "population": 40})))
+        .unwrap();
+    let f = w.export_at(&mut a, Utc::now());
+    let opts = ImportOptions { dry_run: false, receipt_dir: Some(receipts.clone()) };
+    let receipt = w.province.import(&f, &opts).unwrap().receipt.unwrap();
+    commune::import(&mut a, &receipt).unwrap();
+    let high = numbered(&receipt).1;
+
+    // The store is damaged; the restore cannot read it and says what to do.
+    let World { dir: _dir, province, enrollment: _ } = w;
+    drop(province);
+    std::fs::write(phongtrao::store::province::ProvinceDb::db_path(&tinh), b"hong").unwrap();
+    let r = backup::restore_province(&saved.path, &tinh, "tinh", PW).unwrap();
+    assert!(r.kept.is_none() && r.replaced_unread.is_some());
+    let said = phongtrao::present::admin::province_restored(&r).join("\n");
+    assert!(said.contains("Không mở được kho dữ liệu bị thay") && said.contains("recover"), "{said}");
+    let mut p = Province::open(&tinh, PW).unwrap();
+    // Until the province has its word back, the commune's bundle names a decision it lost: refused.
+    a.create(Kind::Area, &doc(json!({"name": "Thôn Ba", "kind": "thon", "households": 10, "population": 40}))).unwrap();
+    let next = commune::export(&mut a, &usb, &ExportOptions::default(), &mut |_, _| {}).unwrap().path;
+    let e = p.import(&next, &opts).unwrap_err();
+    assert_eq!(e.code(), "bundle_answers", "{e}");
+
+    // The whole stick taken in, as «Nhập tất cả» and `province import` do: the province's own
+    // bundles on it (and in the receipts' folder) give its word back first, then the commune's
+    // bundles are taken in (the one lost in the restore again, then the new one).
+    let io = IntakeOptions { dry_run: false, receipt_root: Some(receipts.clone()) };
+    let done = intake::import_paths(&mut p, &[usb.clone(), receipts.clone()], &io, &mut |_, _| {}).unwrap();
+    let got = done.recovered.clone().expect("a real intake of folders reads the province's own bundles");
+    assert!(got.read >= 3, "{got:?}");
+    assert_eq!(got.kept.decisions, vec![("23535".to_owned(), vec![1])]);
+    assert_eq!((got.kept.inspections, got.kept.tasks), (1, 1));
+    assert_eq!(got.kept.references, vec![lists.version]);
+    assert_eq!(got.kept.out_seq, high);
+    let said = phongtrao::present::admin::province_recovered(&got).unwrap().join("\n");
+    assert!(
+        said.contains("1 quyết định về kỳ báo cáo (xã 23535: số 1), 1 cuộc kiểm tra, 1 nhiệm vụ khắc phục"),
+        "{said}"
+    );
+    assert!(said.contains(&format!("tiếp tục từ số {}", high + 1)), "{said}");
+    assert!(p.db().audit_log().unwrap().iter().any(|e| e.action == "restore_recover"));
+    assert!(done.all_ok(), "{:?}", done.outcomes.iter().map(|o| &o.message).collect::<Vec<_>>());
+    let o = done.outcomes.iter().find(|o| o.file == next).unwrap();
+    assert_eq!(o.status, Status::Imported, "{}", o.message);
+    assert!(o.report.as_ref().unwrap().quarantined.is_empty());
+    // Read again: nothing more to take; a dry run reads nothing.
+    assert!(
+        phongtrao::present::admin::province_recovered(&p.recover_sent(std::slice::from_ref(&usb)).unwrap()).is_none()
+    );
+    let dry = IntakeOptions { dry_run: true, receipt_root: None };
+    assert!(
+        intake::import_paths(&mut p, std::slice::from_ref(&usb), &dry, &mut |_, _| {}).unwrap().recovered.is_none()
+    );
+
+    // The receipt and the next decision are taken at the commune, under numbers never given before.
+    let receipt = o.receipt.clone().unwrap();
+    assert!(numbered(&receipt).1 > high);
+    commune::import(&mut a, &receipt).unwrap();
+    rv::decide(&mut p, "23535", nov, Action::Reopen, &ask("Xã bổ sung hoạt động tháng 11"), Utc::now()).unwrap();
+    let again = p.write_decisions("23535", &usb, Utc::now()).unwrap();
+    assert_eq!(numbered(&again), (1, numbered(&receipt).1 + 1));
+    match commune::import(&mut a, &again).unwrap() {
+        commune::Imported::Decisions(applied, _) => {
+            assert_eq!(applied.applied.iter().map(|d| d.n).collect::<Vec<_>>(), [2])
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 /// The lists the province sends, edited from the console: what changed since the version last sent,

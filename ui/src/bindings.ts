@@ -193,6 +193,12 @@ export const commands = {
 	 *  receipt goes to `<folder>/bien-nhan/<commune>/`.
 	 */
 	provinceImport: (folder: string, file: string, dryRun: boolean) => __TAURI_INVOKE<IntakeLine>("province_import", { folder, file, dryRun }),
+	/**
+	 *  Before «Nhập tất cả»: takes back from the province's own signed bundles on the stick at `folder`
+	 *  (its receipts in `bien-nhan/`, decision and reference bundles) what the store lacks after a restore;
+	 *  the lines to show, none when there was nothing to take back.
+	 */
+	provinceRecover: (folder: string) => __TAURI_INVOKE<string[]>("province_recover", { folder }),
 	/**  The roster for `period` (`2026`, `2026-11`, `2026-Q3`, `2026-H1`). */
 	provinceRoster: (period: string) => __TAURI_INVOKE<RosterView>("province_roster", { period }),
 	provinceKeyCheck: (file: string) => __TAURI_INVOKE<KeyCheck>("province_key_check", { file }),

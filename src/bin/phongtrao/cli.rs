@@ -669,6 +669,14 @@ pub enum ProvinceCmd {
         #[arg(long, value_name = "THƯ MỤC")]
         out: Option<PathBuf>,
     },
+    /// Lấy lại những gì tỉnh đã gửi các xã (quyết định, kiểm tra, danh mục, số thứ tự gói) từ các gói
+    /// tỉnh đã ký: sau khi khôi phục mà không mở được kho dữ liệu bị thay
+    #[command(help_template = TEMPLATE)]
+    Recover {
+        /// Tệp .ptb hoặc thư mục (thư mục quyet-dinh của tỉnh, USB của xã với bien-nhan/)
+        #[arg(required = true, value_name = "ĐƯỜNG DẪN")]
+        paths: Vec<PathBuf>,
+    },
     /// Ghi khóa giải mã (age) của tỉnh ra tệp, để dùng với công cụ age chuẩn
     #[command(name = "export-identity", help_template = TEMPLATE)]
     ExportIdentity {

@@ -1423,6 +1423,11 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
             if json {
                 say(w, to_json(&done)?)?;
             } else {
+                for line in
+                    done.recovered.as_ref().and_then(phongtrao::present::admin::province_recovered).unwrap_or_default()
+                {
+                    say(w, line)?;
+                }
                 for o in &done.outcomes {
                     say(w, format!("{}:", o.file.display()))?;
                     if let Some(r) = &o.report {
@@ -1786,6 +1791,23 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
             let path = p.write_receipt(&commune, seq, epoch, &dir)?;
             say(w, format!("Đã ghi lại biên nhận của gói số {seq} của xã {commune}:"))?;
             say(w, path.display())?;
+        }
+        ProvinceCmd::Recover { paths } => {
+            let r = open()?.recover_sent(&paths)?;
+            match phongtrao::present::admin::province_recovered(&r) {
+                Some(lines) => {
+                    for line in lines {
+                        say(w, line)?;
+                    }
+                }
+                None => say(
+                    w,
+                    format!(
+                        "Đã đọc {} gói Công an tỉnh đã ký (trong {} tệp .ptb): kho dữ liệu đã có tất cả, không có gì phải lấy lại.",
+                        r.read, r.files
+                    ),
+                )?,
+            }
         }
         ProvinceCmd::ExportIdentity { out } => {
             open()?.export_identity(&out)?;
