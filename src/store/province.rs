@@ -206,6 +206,47 @@ fn installation_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Installation
     })
 }
 
+/// Takes a record's state into the province's copy of an installation's records: the latest state
+/// wins (a greater `(hlc, origin)`), an older one changes nothing. The import, an accepted quarantined
+/// record and an accepted change to an approved period all merge through it. Its parameters:
+/// installation, id, commune, kind, data, hlc, origin, deleted, bundle.
+pub(super) const MERGE_RECORD: &str =
+    "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+     ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
+        kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
+        deleted = excluded.deleted, bundle = excluded.bundle
+     WHERE (excluded.hlc, excluded.origin) > (record.hlc, record.origin)";
+
+/// One state of a record, merged by [`merge_record`].
+pub(super) struct MergedState<'a> {
+    pub installation_id: &'a str,
+    pub id: &'a str,
+    pub commune_code: &'a str,
+    pub kind: &'a str,
+    /// `None`: the record was deleted.
+    pub data: Option<&'a str>,
+    pub hlc: i64,
+    pub origin: &'a str,
+    pub bundle: &'a str,
+}
+
+/// Merges one state of a record as [`MERGE_RECORD`] says.
+pub(super) fn merge_record(tx: &rusqlite::Connection, m: &MergedState<'_>) -> Result<()> {
+    tx.prepare_cached(MERGE_RECORD)?.execute(params![
+        m.installation_id,
+        m.id,
+        m.commune_code,
+        m.kind,
+        m.data,
+        m.hlc,
+        m.origin,
+        m.data.is_none(),
+        m.bundle
+    ])?;
+    Ok(())
+}
+
 impl ProvinceDb {
     pub fn db_path(dir: &Path) -> PathBuf {
         dir.join("province.db")
@@ -628,14 +669,7 @@ impl ProvinceDb {
         let inst = w.installation_id.to_string();
         {
             // Last writer wins: the plan wrote only newer states, and the WHERE keeps it so.
-            let mut put = tx.prepare_cached(
-                "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
-                    kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
-                    deleted = excluded.deleted, bundle = excluded.bundle
-                 WHERE (excluded.hlc, excluded.origin) > (record.hlc, record.origin)",
-            )?;
+            let mut put = tx.prepare_cached(MERGE_RECORD)?;
             for c in &w.apply {
                 put.execute(params![
                     inst,

@@ -327,24 +327,18 @@ impl ProvinceDb {
             )));
         }
         if let Some(r) = accept {
-            tx.execute(
-                "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
-                    kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
-                    deleted = excluded.deleted, bundle = excluded.bundle
-                 WHERE (excluded.hlc, excluded.origin) > (record.hlc, record.origin)",
-                params![
-                    entry.installation_id,
-                    r.id,
-                    entry.commune_code,
-                    r.kind,
-                    r.data,
-                    r.hlc,
-                    r.origin,
-                    r.data.is_none(),
-                    entry.bundle
-                ],
+            super::province::merge_record(
+                &tx,
+                &super::province::MergedState {
+                    installation_id: &entry.installation_id,
+                    id: &r.id,
+                    commune_code: &entry.commune_code,
+                    kind: &r.kind,
+                    data: r.data.as_deref(),
+                    hlc: r.hlc,
+                    origin: &r.origin,
+                    bundle: &entry.bundle,
+                },
             )?;
         }
         audit(

@@ -213,24 +213,19 @@ impl ProvinceDb {
             )));
         }
         if accept {
-            tx.execute(
-                "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
-                    kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
-                    deleted = excluded.deleted, bundle = excluded.bundle
-                 WHERE (excluded.hlc, excluded.origin) > (record.hlc, record.origin)",
-                params![
-                    e.installation_id,
-                    e.row.record_id,
-                    e.commune_code,
-                    e.row.kind,
-                    e.row.new_data,
-                    e.row.hlc as i64,
-                    e.row.origin.to_string(),
-                    e.row.new_data.is_none(),
-                    e.bundle
-                ],
+            let origin = e.row.origin.to_string();
+            super::province::merge_record(
+                &tx,
+                &super::province::MergedState {
+                    installation_id: &e.installation_id,
+                    id: &e.row.record_id,
+                    commune_code: &e.commune_code,
+                    kind: &e.row.kind,
+                    data: e.row.new_data.as_deref(),
+                    hlc: e.row.hlc as i64,
+                    origin: &origin,
+                    bundle: &e.bundle,
+                },
             )?;
         }
         audit(
