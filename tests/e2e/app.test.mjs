@@ -314,7 +314,9 @@ describe("an officer's day in the window", { timeout: 240_000 }, () => {
     await d.clickText(".table td.title button", "Camera an ninh thôn Đắk Năng");
     await d.click("[data-test=replicate]");
     await d.keys("#f-replicate-area", "ea kiet");
-    await d.clickText(".options li button", "Buôn Ea Kiết");
+    // Picked by the keyboard: the list shows the area found, highlighted; Enter takes it.
+    await d.findText(".options li[aria-selected=true] button", "Buôn Ea Kiết");
+    await d.press("\uE007");
     // The keyboard stays in the form: on the chosen area's «×», not lost to the top of the page.
     assert.equal(
       await d.exec("return document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName"),
