@@ -227,6 +227,20 @@ pub fn search_tokens(s: &str) -> Vec<String> {
     fold(s).split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
+/// The search's rule, as the store's index applies it to a commune's lists: every word of `query`
+/// begins a word of `text`, accents and case ignored (`text` may be folded already, as
+/// [`crate::domain::search_text`] gives it). A query without words finds everything.
+///
+/// ```
+/// use phongtrao::text::finds;
+/// assert!(finds("Nguyễn Văn Đông, thôn Đắk Năng", "dong dak"));
+/// assert!(!finds("Nguyễn Văn Đông", "ong"));
+/// ```
+pub fn finds(text: &str, query: &str) -> bool {
+    let words = search_tokens(text);
+    search_tokens(query).iter().all(|q| words.iter().any(|w| w.starts_with(q.as_str())))
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Collation
 

@@ -202,7 +202,8 @@ pub async fn province_receipt(
 }
 
 /// One of the console's tables (`roster`, `late`, `figures`, `quarantine`) written as .xlsx to `out`;
-/// for `figures`, `column` narrows it to one figure's communes and `commune` to that commune's records.
+/// for `figures`, `column` narrows it to one figure's communes and `commune` to that commune's records,
+/// `args` to those the officer's search and filters keep.
 #[tauri::command]
 #[specta::specta]
 pub async fn province_export(
@@ -212,11 +213,18 @@ pub async fn province_export(
     column: Option<String>,
     commune: Option<String>,
     out: String,
+    args: Option<present::BehindArgs>,
 ) -> Result<String> {
     let p_ = parse_period(&period)?;
     let out = phongtrao::present::sync::chosen_out(&out)?;
-    let wanted =
-        console::export::Wanted { table: &table, period: p_, column: column.as_deref(), commune: commune.as_deref() };
+    let narrowed = args.map(|a| a.query());
+    let wanted = console::export::Wanted {
+        table: &table,
+        period: p_,
+        column: column.as_deref(),
+        commune: commune.as_deref(),
+        narrowed: narrowed.as_ref(),
+    };
     with_province(&state, |p| {
         console::export::write_table(p, &wanted, today(), &out)?;
         Ok(out.display().to_string())
@@ -254,7 +262,8 @@ pub async fn province_figures(state: State<'_, Shared>, period: String) -> Resul
     })
 }
 
-/// The records of `commune` behind the figure `key` for `period` (read-only).
+/// The records of `commune` behind the figure `key` for `period` (read-only), narrowed by the
+/// officer's search and filters.
 #[tauri::command]
 #[specta::specta]
 pub async fn province_behind(
@@ -262,11 +271,10 @@ pub async fn province_behind(
     period: String,
     commune: String,
     key: String,
-) -> Result<Vec<present::BehindLine>> {
+    args: present::BehindArgs,
+) -> Result<present::BehindPage> {
     let p_ = parse_period(&period)?;
-    with_province(&state, |p| {
-        Ok(console::figures::behind(p, p_, &commune, Some(&key))?.iter().map(present::behind_line).collect())
-    })
+    with_province(&state, |p| present::behind_view(p, p_, &commune, &key, &args.query()))
 }
 
 /// The year's targets across the province: every commune's progress, the total, what was set.

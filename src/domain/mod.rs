@@ -4,6 +4,7 @@
 pub mod account;
 pub mod cert;
 mod field;
+pub mod filter;
 pub mod inspection;
 pub mod model;
 pub(crate) mod registers;

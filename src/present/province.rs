@@ -508,6 +508,162 @@ pub fn behind_line(b: &Behind) -> BehindLine {
     }
 }
 
+/// What the officer asks of the records behind a figure: the search and filters of the commune's
+/// lists (`field` `eq` a code; a date `ge` / `le`).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BehindArgs {
+    pub search: Option<String>,
+    pub filters: Vec<super::list::FilterArg>,
+}
+
+impl BehindArgs {
+    /// The core's query (the same reading as a commune list's [`super::list::ListArgs::query`]).
+    pub fn query(&self) -> crate::province::drill::Query {
+        let list =
+            super::list::ListArgs { search: self.search.clone(), filters: self.filters.clone(), ..Default::default() };
+        let q = list.query();
+        crate::province::drill::Query { search: q.search, filters: q.filters }
+    }
+}
+
+/// One value a filter of the records behind a figure offers, with how many of them hold it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BehindChoice {
+    pub code: String,
+    /// "Tổ viên (12)".
+    pub label: String,
+}
+
+/// A select of the records behind a figure: one of the list's option, list or link columns.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BehindFilter {
+    pub key: String,
+    pub label: String,
+    pub choices: Vec<BehindChoice>,
+}
+
+/// The records behind one commune's figure, narrowed as asked, with what can narrow them.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BehindPage {
+    pub rows: Vec<BehindLine>,
+    /// The selects, in the list's column order; only values the records hold (none when every record
+    /// holds the same one).
+    pub filters: Vec<BehindFilter>,
+    /// The date field a range (from, to) applies to, and its label ("Ngày"); none for a register
+    /// without a date column.
+    pub date_key: Option<String>,
+    pub date_label: String,
+    /// How many records stand behind the commune's figure, and how many are shown.
+    pub total: u32,
+    pub shown: u32,
+    /// "40 bản ghi, cộng lại đúng số «Thành viên» của xã: 40." or, narrowed, "Đang hiện 12/40 bản
+    /// ghi: 12 trong số 40 của «Thành viên»."
+    pub summary: String,
+}
+
+/// The page of the records behind the figure `label` of a commune: `all` of them, `shown` those the
+/// officer's search and filters kept.
+pub fn behind_page(label: &str, all: &[Behind], shown: &[Behind]) -> BehindPage {
+    use crate::domain::FieldType as T;
+    let mut kinds: Vec<crate::domain::Kind> = Vec::new();
+    for b in all {
+        if !kinds.contains(&b.kind) {
+            kinds.push(b.kind);
+        }
+    }
+    let mut filters: Vec<BehindFilter> = Vec::new();
+    let mut date: Option<(String, String)> = None;
+    for kind in &kinds {
+        let fields = crate::domain::fields(*kind);
+        for key in super::record::list_columns(*kind) {
+            let Some(f) = fields.iter().find(|f| f.key == *key) else { continue };
+            match f.ty {
+                T::Date | T::DateTime if date.is_none() && f.key != "date_of_birth" => {
+                    date = Some((f.key.clone(), f.label.clone()));
+                }
+                T::Enum { .. } | T::Ref { .. } | T::Refs { .. } | T::Link { .. } | T::Links { .. } => {
+                    // Each value the records hold, in the order met, with its count.
+                    let mut seen: Vec<(String, String, u32)> = Vec::new();
+                    for n in all.iter().flat_map(|b| &b.named).filter(|n| n.key == f.key) {
+                        for (code, name) in &n.values {
+                            match seen.iter_mut().find(|(c, _, _)| c == code) {
+                                Some(s) => s.2 += 1,
+                                None => seen.push((code.clone(), name.clone(), 1)),
+                            }
+                        }
+                    }
+                    // Nothing to choose: no value, or one value every record holds.
+                    let one_for_all = seen.len() == 1 && seen[0].2 as usize == all.len();
+                    if seen.is_empty() || one_for_all || filters.iter().any(|x| x.key == f.key) {
+                        continue;
+                    }
+                    // Options in the form's order; names of lists and records in Vietnamese order.
+                    match &f.ty {
+                        T::Enum { options } => {
+                            seen.sort_by_key(|(c, _, _)| options.iter().position(|(o, _)| o == c).unwrap_or(usize::MAX))
+                        }
+                        _ => seen.sort_by(|a, b| crate::text::compare(&a.1, &b.1)),
+                    }
+                    filters.push(BehindFilter {
+                        key: f.key.clone(),
+                        label: f.label.clone(),
+                        choices: seen
+                            .into_iter()
+                            .map(|(code, name, n)| BehindChoice {
+                                code,
+                                label: format!("{name} ({})", format_int(n.into())),
+                            })
+                            .collect(),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    let sum = |r: &[Behind]| r.iter().map(|b| b.value).sum::<i64>();
+    let (total, figure) = (all.len(), sum(all));
+    let summary = if shown.len() == all.len() {
+        format!("{} bản ghi, cộng lại đúng số «{label}» của xã: {}.", format_int(total as i64), format_int(figure))
+    } else {
+        format!(
+            "Đang hiện {}/{} bản ghi: {} trong số {} của «{label}».",
+            format_int(shown.len() as i64),
+            format_int(total as i64),
+            format_int(sum(shown)),
+            format_int(figure)
+        )
+    };
+    BehindPage {
+        rows: shown.iter().map(behind_line).collect(),
+        filters,
+        date_label: date.as_ref().map(|(_, l)| l.clone()).unwrap_or_default(),
+        date_key: date.map(|(k, _)| k),
+        total: clamp(total),
+        shown: clamp(shown.len()),
+        summary,
+    }
+}
+
+/// The records of `commune` behind the figure `key` for `period`, narrowed as `asked`: what the
+/// window's drill-down and the command line's `province figures --records` show.
+pub fn behind_view(
+    p: &crate::sync::province::Province,
+    period: crate::period::Period,
+    commune: &str,
+    key: &str,
+    asked: &crate::province::drill::Query,
+) -> crate::Result<BehindPage> {
+    let f = pf::figures(p, period, Some(commune))?;
+    let (column, _) = pf::column(&f.total, key)?;
+    let all = pf::behind(p, period, commune, Some(key))?;
+    let shown = crate::province::drill::narrow(all.clone(), asked)?;
+    Ok(behind_page(&column.label, &all, &shown))
+}
+
 /// What printing the summary report did: "Đã in báo cáo tổng hợp số 01/BC-CAT ngày 06/12/2026 ra …",
 /// or, printed again, that it kept its number and date.
 pub fn issued_text(doc: &crate::store::province_documents::ProvinceDoc, again: bool, path: &str) -> String {

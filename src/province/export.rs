@@ -211,7 +211,7 @@ pub fn late_sheet(province: &str, r: &Roster) -> Sheet {
 /// The communes behind one figure of the province's table (the drill-down's first level): each
 /// commune whose figure is not zero, then the province's total.
 pub fn figure_communes_sheet(f: &ProvinceFigures, key: &str) -> Result<Sheet> {
-    let (column, total) = column_of(&f.total, key)?;
+    let (column, total) = super::figures::column(&f.total, key)?;
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     for c in &f.communes {
         let v = value_of(&c.figures, key);
@@ -237,19 +237,6 @@ pub fn figure_communes_sheet(f: &ProvinceFigures, key: &str) -> Result<Sheet> {
     })
 }
 
-fn column_of(f: &crate::figures::Figures, key: &str) -> Result<(super::figures::Column, i64)> {
-    super::figures::columns(f).into_iter().find(|(c, _)| c.key == key).ok_or_else(|| {
-        crate::Error::field(
-            "column",
-            "Số liệu",
-            format!(
-                "«{}» không có; chọn một mã cột của bảng số liệu (ví dụ members, teams, ind:tin_bao)",
-                crate::text::printable(key, 40)
-            ),
-        )
-    })
-}
-
 fn value_of(f: &crate::figures::Figures, key: &str) -> i64 {
     super::figures::columns(f).into_iter().find(|(c, _)| c.key == key).map_or(0, |(_, v)| v)
 }
@@ -259,7 +246,7 @@ fn value_of(f: &crate::figures::Figures, key: &str) -> i64 {
 /// dates as dates), and the record's id.
 pub fn behind_sheet(f: &ProvinceFigures, key: &str, records: &[super::figures::Behind]) -> Result<Sheet> {
     use super::figures::Typed;
-    let (column, _) = column_of(&f.total, key)?;
+    let (column, _) = super::figures::column(&f.total, key)?;
     let commune = f.communes.first();
     let mut labels: Vec<String> = Vec::new();
     for r in records {
@@ -312,8 +299,10 @@ pub struct Wanted<'a> {
     pub period: crate::period::Period,
     /// For `figures`: one figure's communes (see `figures::columns` for the keys)…
     pub column: Option<&'a str>,
-    /// …and with it, one commune's records behind that figure.
+    /// …and with it, one commune's records behind that figure…
     pub commune: Option<&'a str>,
+    /// …narrowed by the officer's search and filters (the table as the window shows it).
+    pub narrowed: Option<&'a super::drill::Query>,
 }
 
 /// The sheets of one of the console's tables.
@@ -326,8 +315,13 @@ pub fn sheets(p: &crate::sync::province::Province, w: &Wanted<'_>, today: chrono
         ("figures", Some(key), None) => vec![figure_communes_sheet(&super::figures::figures(p, w.period, None)?, key)?],
         ("figures", Some(key), Some(commune)) => {
             let f = super::figures::figures(p, w.period, Some(commune))?;
-            column_of(&f.total, key)?;
-            vec![behind_sheet(&f, key, &super::figures::behind(p, w.period, commune, Some(key))?)?]
+            super::figures::column(&f.total, key)?;
+            let records = super::figures::behind(p, w.period, commune, Some(key))?;
+            let records = match w.narrowed {
+                Some(q) => super::drill::narrow(records, q)?,
+                None => records,
+            };
+            vec![behind_sheet(&f, key, &records)?]
         }
         ("figures", None, Some(_)) => {
             return Err(crate::Error::field(

@@ -206,6 +206,20 @@ pub fn columns(f: &Figures) -> Vec<(Column, i64)> {
     out
 }
 
+/// The column `key` of `f` with its value, or refused naming the field and giving examples.
+pub fn column(f: &Figures, key: &str) -> Result<(Column, i64)> {
+    columns(f).into_iter().find(|(c, _)| c.key == key).ok_or_else(|| {
+        Error::field(
+            "column",
+            "Số liệu",
+            format!(
+                "«{}» không có; chọn một mã cột của bảng số liệu (ví dụ members, teams, ind:tin_bao)",
+                crate::text::printable(key, 40)
+            ),
+        )
+    })
+}
+
 /// The province's total of the figure `key` (see [`columns`]) for each reporting period inside
 /// `period` (the months of a year, by default): its trend.
 pub fn trend(p: &Province, period: Period, key: &str) -> Result<Vec<(Period, i64)>> {
@@ -232,6 +246,41 @@ pub struct Behind {
     /// Each field's value as a number or a date when it is one (for spreadsheets), beside `fields`.
     #[serde(skip)]
     pub typed: Vec<Typed>,
+    /// The record's fields as stored (what filters compare).
+    #[serde(skip)]
+    pub doc: Doc,
+    /// Its search text as the commune's index holds it ([`crate::domain::search_text`]).
+    #[serde(skip)]
+    pub search: String,
+    /// Its option, list and link fields: each stored code with what it reads as.
+    #[serde(skip)]
+    pub named: Vec<Named>,
+}
+
+/// A field holding codes (an option, a reference list's item, a linked record): each code the record
+/// holds with what an officer reads for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub key: String,
+    pub label: String,
+    pub values: Vec<(String, String)>,
+}
+
+impl Behind {
+    /// A record read without its linked records (a review's model is then unnamed), counting 1.
+    pub fn alone(id: String, kind: Kind, doc: Doc) -> Result<Behind> {
+        let read = CommuneRecords { docs: HashMap::new(), refs: crate::domain::RefSet::builtin() };
+        read_one(&read, id, kind, doc, 1)
+    }
+}
+
+/// A record as the drill-down shows it: title, fields, search text and named codes.
+fn read_one(read: &CommuneRecords, id: String, kind: Kind, doc: Doc, value: i64) -> Result<Behind> {
+    let title = crate::domain::registers::title(kind, &doc, read)?;
+    let (fields, typed) = describe_typed(kind, &doc, read)?.into_iter().map(|(l, v, t)| ((l, v), t)).unzip();
+    let search = crate::domain::search_text(&title, &doc, &crate::domain::fields_for(kind, &doc, read)?);
+    let named = named(kind, &doc, read)?;
+    Ok(Behind { id, kind, title, value, fields, typed, doc, search, named })
 }
 
 /// A field's value as a spreadsheet keeps it.
@@ -292,25 +341,58 @@ fn describe_typed(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<(S
     let mut fields = Vec::new();
     for f in &form {
         let Some(v) = doc.get(&f.key).filter(|v| !v.is_null()) else { continue };
-        let name_of = |ty: &crate::domain::FieldType, s: &str| -> Option<String> {
-            match ty {
-                crate::domain::FieldType::Ref { list } | crate::domain::FieldType::Refs { list } => {
-                    read.ref_items(list).ok()?.iter().find(|i| i.code == s).map(|i| i.label.clone())
-                }
-                crate::domain::FieldType::Link { kind } | crate::domain::FieldType::Links { kind } => {
-                    let id = uuid::Uuid::parse_str(s).ok()?;
-                    let d = read.get(*kind, id).ok()??;
-                    crate::domain::registers::title(*kind, &d, read).ok()
-                }
-                _ => None,
-            }
-        };
+        let name_of = |ty: &crate::domain::FieldType, s: &str| name_of(read, ty, s);
         fields.push((f.label.to_string(), crate::domain::display_value(f, v, &name_of), typed(&f.ty, v)));
     }
     for (k, v) in doc.iter().filter(|(k, v)| !v.is_null() && !form.iter().any(|f| &f.key == *k)) {
         fields.push((crate::text::printable(k, 40), crate::text::printable(&v.to_string(), 400), Typed::Text));
     }
     Ok(fields)
+}
+
+/// What the code `s` of a field of type `ty` reads as: a list item's label, a linked record's title.
+fn name_of(read: &CommuneRecords, ty: &crate::domain::FieldType, s: &str) -> Option<String> {
+    use crate::domain::FieldType as T;
+    match ty {
+        T::Ref { list } | T::Refs { list } => {
+            read.ref_items(list).ok()?.iter().find(|i| i.code == s).map(|i| i.label.clone())
+        }
+        T::Link { kind } | T::Links { kind } => {
+            let id = uuid::Uuid::parse_str(s).ok()?;
+            let d = read.get(*kind, id).ok()??;
+            crate::domain::registers::title(*kind, &d, read).ok()
+        }
+        _ => None,
+    }
+}
+
+/// The option, list and link fields of a record, each code with what it reads as (the code itself
+/// when nothing names it: a withdrawn item, a record the province never received).
+fn named(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<Named>> {
+    use crate::domain::FieldType as T;
+    let form = crate::domain::registers::fields_for(kind, doc, read)?;
+    let mut out = Vec::new();
+    for f in &form {
+        let codes: Vec<&str> = match (&f.ty, doc.get(&f.key)) {
+            (T::Enum { .. } | T::Ref { .. } | T::Link { .. }, Some(serde_json::Value::String(s))) => vec![s.as_str()],
+            (T::Refs { .. } | T::Links { .. }, Some(serde_json::Value::Array(a))) => {
+                a.iter().filter_map(serde_json::Value::as_str).collect()
+            }
+            _ => continue,
+        };
+        let values = codes
+            .into_iter()
+            .map(|c| {
+                let name = match &f.ty {
+                    T::Enum { .. } => f.option_label(c).map(str::to_owned),
+                    ty => name_of(read, ty, c),
+                };
+                (c.to_owned(), name.unwrap_or_else(|| crate::text::printable(c, 40)))
+            })
+            .collect();
+        out.push(Named { key: f.key.clone(), label: f.label.clone(), values });
+    }
+    Ok(out)
 }
 
 /// A record's fields as an officer reads them, without its linked records (a quarantined record).
@@ -375,9 +457,7 @@ pub fn behind(p: &Province, period: Period, commune: &str, key: Option<&str>) ->
         if value == 0 {
             continue;
         }
-        let title = crate::domain::registers::title(*kind, doc, &read)?;
-        let (fields, typed) = describe_typed(*kind, doc, &read)?.into_iter().map(|(l, v, t)| ((l, v), t)).unzip();
-        out.push(Behind { id: id.to_string(), kind: *kind, title, value, fields, typed });
+        out.push(read_one(&read, id.to_string(), *kind, doc.clone(), value)?);
     }
     out.sort_by(|a, b| crate::text::compare(&a.title, &b.title).then_with(|| a.id.cmp(&b.id)));
     Ok(out)

@@ -2,12 +2,14 @@
 //! send, on the province store that `crate::sync::province` keeps. Intake of many bundles at once
 //! ([`intake`]), the roster of who sent what and when against the reporting periods ([`roster`],
 //! rules in `crate::period`), the province's figures by commune ([`figures`], the same computation
-//! as the commune's `crate::figures`), the quarantine queue and its decisions ([`quarantine`]), and
+//! as the commune's `crate::figures`; the records behind a figure narrowed by the commune's search
+//! and filters, [`drill`]), the quarantine queue and its decisions ([`quarantine`]), and
 //! a demo province ([`demo`]).
 //!
 //! No SQL here: the province store's reads and writes are in `src/store/province*.rs`.
 
 pub mod demo;
+pub mod drill;
 pub mod export;
 pub mod figures;
 pub mod inspections;

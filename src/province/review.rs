@@ -477,16 +477,7 @@ pub fn records_of(p: &Province, period: Period, commune: &str) -> Result<Vec<sup
         if !crate::period::belongs(kind, &doc, &w) {
             continue;
         }
-        let fields = super::figures::describe(kind, &doc);
-        let typed = fields.iter().map(|_| super::figures::Typed::Text).collect();
-        out.push(super::figures::Behind {
-            title: super::figures::title(kind, &doc),
-            fields,
-            typed,
-            id,
-            kind,
-            value: 1,
-        });
+        out.push(super::figures::Behind::alone(id, kind, doc)?);
     }
     out.sort_by(|a, b| crate::text::compare(&a.title, &b.title).then_with(|| a.id.cmp(&b.id)));
     Ok(out)

@@ -6,42 +6,11 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{RECORD_COLUMNS, record_from_row};
-use crate::domain::{self, Field, FieldType, Kind, Record};
+use crate::domain::{self, FieldType, Kind, Record};
 use crate::error::{Error, Result};
 use crate::text;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    Eq,
-    Ge,
-    Le,
-}
-
-/// `field=value`, `field>=value` or `field<=value`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Filter {
-    pub field: String,
-    pub op: Op,
-    pub value: String,
-}
-
-impl Filter {
-    /// Parses `households>=100`, `kind=thon`, `area_ids=<id>`.
-    pub fn parse(s: &str) -> Result<Filter> {
-        let (field, op, value) = if let Some((f, v)) = s.split_once(">=") {
-            (f, Op::Ge, v)
-        } else if let Some((f, v)) = s.split_once("<=") {
-            (f, Op::Le, v)
-        } else if let Some((f, v)) = s.split_once('=') {
-            (f, Op::Eq, v)
-        } else {
-            return Err(Error::Refused(format!(
-                "Điều kiện lọc «{s}» không hợp lệ; viết theo dạng trường=giá trị, trường>=giá trị hoặc trường<=giá trị."
-            )));
-        };
-        Ok(Filter { field: field.trim().to_owned(), op, value: value.trim().to_owned() })
-    }
-}
+pub use crate::domain::filter::{Filter, Op, Wanted};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListQuery {
@@ -90,22 +59,6 @@ fn fts_query(s: &str) -> Option<String> {
     Some(tokens.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "))
 }
 
-fn known_field(kind: Kind, name: &str) -> Result<Option<Field>> {
-    if let Some(f) = domain::fields(kind).iter().find(|f| f.key == name) {
-        return Ok(Some(f.clone()));
-    }
-    let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if kind == Kind::Activity && plain {
-        return Ok(None); // a field of some activity category
-    }
-    let keys: Vec<&str> = domain::fields(kind).iter().map(|f| f.key.as_str()).collect();
-    Err(Error::Refused(format!(
-        "{} không có trường «{name}». Các trường: {}.",
-        crate::text::capitalise(kind.label()),
-        keys.join(", ")
-    )))
-}
-
 pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page> {
     let mut wh = vec!["r.kind = ?".to_owned()];
     let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(kind.code())];
@@ -117,7 +70,8 @@ pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
         args.push(Box::new(m));
     }
     for f in &q.filters {
-        let field = known_field(kind, &f.field)?;
+        let field = domain::filter::field_of(kind, &f.field)?;
+        let wanted = f.wanted(field.as_ref())?;
         let op = match f.op {
             Op::Eq => "=",
             Op::Ge => ">=",
@@ -138,48 +92,36 @@ pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
                 "json_extract(r.data, ?)".to_owned()
             }
         };
-        let cond = match ty {
-            Some(FieldType::Links { .. } | FieldType::Refs { .. } | FieldType::TextList) => {
-                cond_args.push(Box::new(f.value.clone()));
+        let listed = matches!(ty, Some(FieldType::Links { .. } | FieldType::Refs { .. } | FieldType::TextList));
+        let cond = match wanted {
+            Wanted::Raw(s) if listed => {
+                cond_args.push(Box::new(s));
                 format!("EXISTS (SELECT 1 FROM json_each(r.data, ?) j WHERE j.value {op} ?)")
             }
-            Some(FieldType::Int { .. }) => {
-                let n: i64 = f.value.replace('.', "").parse().map_err(|_| {
-                    Error::Refused(format!("Giá trị lọc «{}» của trường {} phải là số nguyên.", f.value, f.field))
-                })?;
+            Wanted::Int(n) => {
                 cond_args.push(Box::new(n));
                 format!("{v} {op} ?")
             }
-            Some(FieldType::Bool) => {
-                let b = matches!(text::fold(&f.value).as_str(), "co" | "true" | "1");
+            Wanted::Bool(b) => {
                 cond_args.push(Box::new(b));
                 format!("{v} {op} ?")
             }
-            Some(FieldType::Text { .. }) if f.op == Op::Eq => {
-                // Accent-insensitive "contains" for free text.
-                cond_args.push(Box::new(text::fold(&f.value)));
+            // Accent-insensitive "contains" for free text.
+            Wanted::Contains(s) => {
+                cond_args.push(Box::new(s));
                 format!("instr(vi_fold({v}), ?) > 0")
             }
-            Some(FieldType::Date) | Some(FieldType::DateTime) => {
-                let d = crate::date::parse_date(f.value.get(..10).unwrap_or(&f.value))
-                    .map(crate::date::iso)
-                    .map_err(|e| Error::Refused(format!("Giá trị lọc của trường {}: {e}", f.field)))?;
-                let d = if f.value.len() > 10 { format!("{d}{}", &f.value[10..]) } else { d };
+            Wanted::Date(d) => {
                 let cond = format!("substr({v}, 1, {}) {op} ?", d.len());
                 cond_args.push(Box::new(d));
                 cond
             }
-            Some(FieldType::Enum { options }) => {
-                let folded = text::fold(&f.value);
-                let code = options
-                    .iter()
-                    .find(|(c, l)| *c == f.value || text::fold(l) == folded)
-                    .map_or(f.value.clone(), |(c, _)| c.clone());
-                cond_args.push(Box::new(code));
+            Wanted::Code(c) => {
+                cond_args.push(Box::new(c));
                 format!("{v} {op} ?")
             }
-            _ => {
-                cond_args.push(Box::new(f.value.clone()));
+            Wanted::Raw(s) => {
+                cond_args.push(Box::new(s));
                 format!("CAST({v} AS TEXT) {op} ?")
             }
         };
@@ -208,7 +150,7 @@ pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
                 Some(n) => (n, " DESC"),
                 None => (s, ""),
             };
-            let field = known_field(kind, name)?;
+            let field = domain::filter::field_of(kind, name)?;
             let text_like = matches!(field.map(|f| f.ty), Some(FieldType::Text { .. }) | None);
             let collate = if text_like { " COLLATE vi" } else { "" };
             args.push(Box::new(format!("$.{name}")));
@@ -362,7 +304,7 @@ pub struct Group {
 /// whole). `max_of` also gives each group's greatest value of that field (ISO dates compare as text).
 pub(super) fn group(conn: &Connection, kind: Kind, by: &[&str], max_of: Option<&str>) -> Result<Vec<Group>> {
     for f in by.iter().chain(max_of.iter()) {
-        known_field(kind, f)?;
+        domain::filter::field_of(kind, f)?;
     }
     let facts: Option<Vec<&str>> = by.iter().chain(max_of.iter()).map(|f| fact_column(kind, f)).collect();
     if let Some(cols) = facts {

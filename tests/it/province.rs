@@ -1077,7 +1077,8 @@ fn a_key_is_revoked_with_its_reason_and_the_late_list_prints_on_one_page() {
     let r = roster::roster(&w.province, period, d("2026-12-20")).unwrap();
     assert!(!r.late().is_empty());
     let out = w.dir.path().join("muon.xlsx");
-    let wanted = |table| phongtrao::province::export::Wanted { table, period, column: None, commune: None };
+    let wanted =
+        |table| phongtrao::province::export::Wanted { table, period, column: None, commune: None, narrowed: None };
     phongtrao::province::export::write_table(&w.province, &wanted("late"), d("2026-12-20"), &out).unwrap();
     assert!(std::fs::metadata(&out).unwrap().len() > 1000);
     let e = phongtrao::province::export::write_table(&w.province, &wanted("khac"), d("2026-12-20"), &out).unwrap_err();
@@ -1762,4 +1763,217 @@ fn the_figures_kept_between_reads_follow_every_change_to_a_communes_records() {
     assert!(!kept_now, "the snapshot is stale: nothing kept");
     assert!(w.province.db().figure_sums_kept().unwrap().iter().all(|(_, first, _)| first != "2000-01-01"));
     same(&w, &communes, "after a bundle imported during another connection's read");
+}
+
+/// The records behind a figure are searched and filtered as the commune's own list searches and
+/// filters them: the same words (accents, đ/Đ and case ignored), the same `field=value`, `>=`, `<=`,
+/// alone and together, giving the records the commune's list gives among those behind the figure,
+/// in Vietnamese order; the page offers the filters the records can take and counts what is shown
+/// against the figure.
+#[test]
+fn the_records_behind_a_figure_are_searched_and_filtered_like_the_communes_list() {
+    use phongtrao::domain::filter::Filter;
+    use phongtrao::province::drill::{Query, narrow};
+    use phongtrao::province::figures::behind;
+
+    let mut w = world();
+    let mut a = w.commune("23430", 3);
+    let today = day_of(Utc::now());
+    let rules = phongtrao::province::rules(&w.province).unwrap();
+    // The year whose window holds today (after its cut-off, today belongs to the next one).
+    let period: Period = [today.year(), today.year() + 1]
+        .iter()
+        .map(|y| y.to_string().parse::<Period>().unwrap())
+        .find(|p| {
+            let win = rules.window(*p);
+            win.start <= today && today <= win.end
+        })
+        .unwrap();
+    let win = rules.window(period);
+    // Propaganda sessions in a hamlet whose name is full of đ/Đ, and one elsewhere.
+    let area = a
+        .create(Kind::Area, &doc(json!({"name": "Thôn Đồng Đuôn", "kind": "thon", "households": 20, "population": 80})))
+        .unwrap()
+        .id;
+    let other = a
+        .create(Kind::Area, &doc(json!({"name": "Làng Kon Rbàng", "kind": "lang", "households": 20, "population": 80})))
+        .unwrap()
+        .id;
+    let session = |title: &str, at: &str, day: chrono::NaiveDate| {
+        json!({"category": "tuyen_truyen", "date": day.to_string(), "title": title, "area_id": at,
+               "form": "hop_dan", "topic": "Phòng, chống ma túy", "attendances": 40})
+    };
+    let (first, last) = (win.start, today.min(win.end));
+    for (title, at, day) in [
+        ("Đêm tuyên truyền ở Đồng Đuôn", area.to_string(), first),
+        ("Họp dân Đồng Đuôn về đường điện", area.to_string(), last),
+        ("Tuyên truyền pháp luật cho đồng bào", other.to_string(), last),
+    ] {
+        a.create(Kind::Activity, &doc(session(title, &at, day))).unwrap();
+    }
+    let f = w.export_at(&mut a, Utc::now());
+    w.import(&f);
+
+    let key = "ind:tuyen_truyen_buoi";
+    let all = behind(&w.province, period, "23430", Some(key)).unwrap();
+    assert!(all.len() >= 3, "{}", all.len());
+    let ids = |v: &[phongtrao::province::figures::Behind]| v.iter().map(|b| b.id.clone()).collect::<Vec<_>>();
+    // What the commune's own list gives for the same search and filters, among the records behind.
+    let communes = |search: Option<&str>, filters: &[&str]| -> Vec<String> {
+        let q = ListQuery {
+            search: search.map(str::to_owned),
+            filters: filters.iter().map(|f| Filter::parse(f).unwrap()).collect(),
+            ..Default::default()
+        };
+        let listed: Vec<String> =
+            a.list(Kind::Activity, &q).unwrap().records.iter().map(|r| r.id.to_string()).collect();
+        ids(&all).into_iter().filter(|id| listed.contains(id)).collect()
+    };
+    let ours = |search: Option<&str>, filters: &[&str]| -> Vec<String> {
+        let q = Query {
+            search: search.map(str::to_owned),
+            filters: filters.iter().map(|f| Filter::parse(f).unwrap()).collect(),
+        };
+        ids(&narrow(all.clone(), &q).unwrap())
+    };
+    let titles = |search: &str| -> Vec<String> {
+        let q = Query { search: Some(search.into()), filters: Vec::new() };
+        narrow(all.clone(), &q).unwrap().into_iter().map(|b| b.title).collect()
+    };
+
+    // The search, with and without accents, đ/Đ and case ignored; every word begins a word.
+    let dong_duon = titles("Đồng Đuôn");
+    assert_eq!(dong_duon, ["Đêm tuyên truyền ở Đồng Đuôn", "Họp dân Đồng Đuôn về đường điện"]);
+    for typed in ["dong duon", "DONG DUON", "đồng đuôn", "ĐỒNG ĐUÔN", "đong đuon", "Dong Duo"] {
+        assert_eq!(titles(typed), dong_duon, "«{typed}»");
+    }
+    assert_eq!(titles("duon duong dien"), ["Họp dân Đồng Đuôn về đường điện"]);
+    assert!(titles("uon duon").is_empty(), "a word is matched from its beginning");
+    // A word the search text holds beyond the title: the topic, the form's label.
+    assert_eq!(titles("ma tuy duon").len(), 2);
+    assert_eq!(titles("hop dan duon").len(), 2);
+    for typed in ["dong duon", "dong", "ma tuy", "khong co chu nay", "  "] {
+        assert_eq!(ours(Some(typed), &[]), communes(Some(typed), &[]), "«{typed}»");
+    }
+
+    // Each filter: a link, an option of the category, a date range typed as officers type it.
+    let in_area = format!("area_id={area}");
+    assert_eq!(ours(None, &[&in_area]).len(), 2);
+    let from = format!("date>={}", (first + Duration::days(1)).format("%d/%m/%Y"));
+    let to = format!("date<={}", last.format("%d/%m/%Y"));
+    for filters in [
+        vec![in_area.as_str()],
+        vec!["form=hop_dan"],
+        vec!["category=tuyen_truyen"],
+        vec![from.as_str()],
+        vec![to.as_str()],
+        vec![from.as_str(), to.as_str()],
+    ] {
+        let got = ours(None, &filters);
+        assert_eq!(got, communes(None, &filters), "{filters:?}");
+        assert!(!got.is_empty(), "{filters:?}");
+    }
+    // Together: the search, the hamlet and the range leave one session.
+    let both = ours(Some("dong duon"), &[&in_area, &from, &to]);
+    assert_eq!(both, communes(Some("dong duon"), &[&in_area, &from, &to]));
+    assert_eq!(both.len(), 1);
+    assert!(ours(Some("dong bao"), &[&in_area]).is_empty());
+    // Still in Vietnamese order.
+    let kept = narrow(all.clone(), &Query { search: None, filters: vec![Filter::parse(&from).unwrap()] }).unwrap();
+    let t: Vec<&str> = kept.iter().map(|b| b.title.as_str()).collect();
+    let mut sorted = t.clone();
+    sorted.sort_by(|x, y| phongtrao::text::compare(x, y));
+    assert_eq!(t, sorted);
+
+    // A field the register does not have, a date that is not one: refused, naming them.
+    let bad = |f: &str| {
+        narrow(all.clone(), &Query { search: None, filters: vec![Filter::parse(f).unwrap()] }).unwrap_err().to_string()
+    };
+    assert!(bad("Số hộ=3").contains("Hoạt động không có trường «Số hộ»"), "{}", bad("Số hộ=3"));
+    assert!(bad("date>=32/13/2026").contains("Giá trị lọc của trường date"), "{}", bad("date>=32/13/2026"));
+
+    // The page: the filters the records can take (the hamlet by its name, with its count), the date
+    // range, and what is shown counted against the figure the officer clicked.
+    let asked = Query { search: Some("dong duon".into()), filters: vec![Filter::parse(&in_area).unwrap()] };
+    let page = phongtrao::present::province::behind_view(&w.province, period, "23430", key, &asked).unwrap();
+    let figure = phongtrao::province::figures::figures(&w.province, period, Some("23430")).unwrap();
+    let value = figure.total.value("tuyen_truyen_buoi");
+    assert_eq!(page.total as usize, all.len());
+    assert_eq!(page.shown, 2);
+    assert_eq!(page.rows.len(), 2);
+    assert_eq!(
+        page.summary,
+        format!("Đang hiện 2/{} bản ghi: 2 trong số {} của «Số buổi tuyên truyền».", all.len(), value)
+    );
+    let by_area = page.filters.iter().find(|f| f.key == "area_id").expect("a filter by hamlet");
+    assert_eq!(by_area.label, "Khu dân cư");
+    assert!(
+        by_area.choices.iter().any(|c| c.code == area.to_string() && c.label == "Thôn Đồng Đuôn (2)"),
+        "{:?}",
+        by_area.choices
+    );
+    // Every record is a propaganda session: nothing to choose there.
+    assert!(!page.filters.iter().any(|f| f.key == "category"));
+    assert_eq!((page.date_key.as_deref(), page.date_label.as_str()), (Some("date"), "Ngày"));
+    let whole =
+        phongtrao::present::province::behind_view(&w.province, period, "23430", key, &Query::default()).unwrap();
+    assert_eq!(
+        whole.summary,
+        format!("{} bản ghi, cộng lại đúng số «Số buổi tuyên truyền» của xã: {value}.", all.len())
+    );
+    // A figure that is not one: refused, naming it.
+    let err = phongtrao::present::province::behind_view(&w.province, period, "23430", "khong-co", &Query::default());
+    assert!(err.unwrap_err().to_string().contains("«khong-co» không có"));
+
+    // The command line: the same page as JSON, as text, and the table as filtered to .xlsx.
+    let World { dir, province, .. } = w;
+    drop(province);
+    let tinh = dir.path().join("tinh").to_string_lossy().into_owned();
+    let period = period.to_string();
+    let records = |more: &[&str]| -> Vec<String> {
+        let mut args = vec!["province", "--dir", &tinh, "figures", "--period", &period, "--commune", "23430"];
+        args.extend(["--records", key]);
+        args.extend(more);
+        args.iter().map(|a| a.to_string()).collect()
+    };
+    fn argv(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&argv(&records(&["--search", "dong duon", "--filter", &in_area, "--json"])))).unwrap();
+    assert_eq!(json["shown"], 2);
+    assert_eq!(json["total"].as_u64().unwrap() as usize, all.len());
+    assert_eq!(json["rows"][0]["title"], "Đêm tuyên truyền ở Đồng Đuôn");
+    assert_eq!(json["summary"], page.summary);
+    let text = ok(&argv(&records(&["--search", "ĐỒNG ĐUÔN", "--filter", &from, "--filter", &to])));
+    assert!(text.starts_with(&format!("Đang hiện 1/{} bản ghi", all.len())), "{text}");
+    assert!(text.contains("Họp dân Đồng Đuôn về đường điện") && !text.contains("Đêm tuyên truyền"), "{text}");
+    let refused = run(&argv(&records(&["--filter", "Số hộ=3"])));
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Hoạt động không có trường «Số hộ»"));
+    let xlsx = dir.path().join("loc.xlsx").to_string_lossy().into_owned();
+    ok(&[
+        "province",
+        "--dir",
+        &tinh,
+        "export",
+        "figures",
+        "--period",
+        &period,
+        "--column",
+        key,
+        "--commune",
+        "23430",
+        "--search",
+        "dong duon",
+        "--filter",
+        &in_area,
+        "--out",
+        &xlsx,
+    ]);
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(&xlsx).unwrap();
+    let sheet = wb.worksheet_range("Bản ghi").unwrap();
+    let titles: Vec<String> = sheet.rows().skip(1).map(|r| r[5].to_string()).collect();
+    assert_eq!(titles, ["Đêm tuyên truyền ở Đồng Đuôn", "Họp dân Đồng Đuôn về đường điện"]);
 }

@@ -212,9 +212,10 @@ export const commands = {
 	provinceReceipt: (communeCode: string, seq: number, folder: string) => __TAURI_INVOKE<string>("province_receipt", { communeCode, seq, folder }),
 	/**
 	 *  One of the console's tables (`roster`, `late`, `figures`, `quarantine`) written as .xlsx to `out`;
-	 *  for `figures`, `column` narrows it to one figure's communes and `commune` to that commune's records.
+	 *  for `figures`, `column` narrows it to one figure's communes and `commune` to that commune's records,
+	 *  `args` to those the officer's search and filters keep.
 	 */
-	provinceExport: (table: string, period: string, column: string | null, commune: string | null, out: string) => __TAURI_INVOKE<string>("province_export", { table, period, column, commune, out }),
+	provinceExport: (table: string, period: string, column: string | null, commune: string | null, out: string, args: BehindArgs | null) => __TAURI_INVOKE<string>("province_export", { table, period, column, commune, out, args }),
 	/**  The late list of `period`, one page, saved as a PDF at `out`; returns the PDF, base64, to preview. */
 	provinceLatePdf: (period: string, out: string) => __TAURI_INVOKE<string>("province_late_pdf", { period, out }),
 	/**  The quarantine queue as a PDF saved at `out`; returns the PDF, base64, to preview. */
@@ -249,8 +250,11 @@ export const commands = {
 	provinceSendTargets: (folder: string) => __TAURI_INVOKE<string>("province_send_targets", { folder }),
 	/**  The key areas across the province, commune by commune. */
 	provinceKeyAreas: () => __TAURI_INVOKE<KeyAreaLine[]>("province_key_areas"),
-	/**  The records of `commune` behind the figure `key` for `period` (read-only). */
-	provinceBehind: (period: string, commune: string, key: string) => __TAURI_INVOKE<BehindLine[]>("province_behind", { period, commune, key }),
+	/**
+	 *  The records of `commune` behind the figure `key` for `period` (read-only), narrowed by the
+	 *  officer's search and filters.
+	 */
+	provinceBehind: (period: string, commune: string, key: string, args: BehindArgs) => __TAURI_INVOKE<BehindPage>("province_behind", { period, commune, key, args }),
 	/**  The summary report (báo cáo tổng hợp) of `period`, previewed: the PDF, base64. */
 	provinceReportPreview: (period: string) => __TAURI_INVOKE<string>("province_report_preview", { period }),
 	/**  The page: every commune's tasks by state, the inspections, the communes one may inspect. */
@@ -395,6 +399,29 @@ export type BackupsView = {
 	on_drives: string[],
 };
 
+/**
+ *  What the officer asks of the records behind a figure: the search and filters of the commune's
+ *  lists (`field` `eq` a code; a date `ge` / `le`).
+ */
+export type BehindArgs = {
+	search: string | null,
+	filters: FilterArg[],
+};
+
+/**  One value a filter of the records behind a figure offers, with how many of them hold it. */
+export type BehindChoice = {
+	code: string,
+	/**  "Tổ viên (12)". */
+	label: string,
+};
+
+/**  A select of the records behind a figure: one of the list's option, list or link columns. */
+export type BehindFilter = {
+	key: string,
+	label: string,
+	choices: BehindChoice[],
+};
+
 /**  A record behind a figure, read-only. */
 export type BehindLine = {
 	id: string,
@@ -403,6 +430,30 @@ export type BehindLine = {
 	title: string,
 	value: string,
 	fields: FieldLine[],
+};
+
+/**  The records behind one commune's figure, narrowed as asked, with what can narrow them. */
+export type BehindPage = {
+	rows: BehindLine[],
+	/**
+	 *  The selects, in the list's column order; only values the records hold (none when every record
+	 *  holds the same one).
+	 */
+	filters: BehindFilter[],
+	/**
+	 *  The date field a range (from, to) applies to, and its label ("Ngày"); none for a register
+	 *  without a date column.
+	 */
+	date_key: string | null,
+	date_label: string,
+	/**  How many records stand behind the commune's figure, and how many are shown. */
+	total: number,
+	shown: number,
+	/**
+	 *  "40 bản ghi, cộng lại đúng số «Thành viên» của xã: 40." or, narrowed, "Đang hiện 12/40 bản
+	 *  ghi: 12 trong số 40 của «Thành viên»."
+	 */
+	summary: string,
 };
 
 export type BoolBy = {

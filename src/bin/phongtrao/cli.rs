@@ -516,6 +516,15 @@ pub enum ProvinceCmd {
         /// Chỉ một xã (in cùng dạng với lệnh phongtrao figures ở xã)
         #[arg(long, value_name = "MÃ XÃ")]
         commune: Option<String>,
+        /// Với --commune: các bản ghi của xã đứng sau một số liệu (mã cột: members, teams, ind:tin_bao, model:…, antt:…)
+        #[arg(long, value_name = "MÃ CỘT", requires = "commune")]
+        records: Option<String>,
+        /// Với --records: tìm không phân biệt dấu, hoa thường (ví dụ: "nguyen van")
+        #[arg(long, value_name = "CHỮ", requires = "records")]
+        search: Option<String>,
+        /// Với --records: lọc như danh sách ở xã: trường=giá trị, trường>=giá trị, trường<=giá trị (dùng nhiều lần được)
+        #[arg(long, value_name = "ĐIỀU KIỆN", requires = "records")]
+        filter: Vec<String>,
         /// In dạng JSON
         #[arg(long)]
         json: bool,
@@ -582,6 +591,12 @@ pub enum ProvinceCmd {
         /// Bảng figures với --column: các bản ghi của một xã đứng sau số liệu đó
         #[arg(long, value_name = "MÃ XÃ", requires = "column")]
         commune: Option<String>,
+        /// Bảng figures với --commune: chỉ các bản ghi khớp từ tìm (không phân biệt dấu, hoa thường)
+        #[arg(long, value_name = "CHỮ", requires = "commune")]
+        search: Option<String>,
+        /// Bảng figures với --commune: chỉ các bản ghi qua bộ lọc: trường=giá trị, trường>=giá trị, trường<=giá trị
+        #[arg(long, value_name = "ĐIỀU KIỆN", requires = "commune")]
+        filter: Vec<String>,
         /// Tệp .xlsx sẽ ghi
         #[arg(long, value_name = "TỆP")]
         out: PathBuf,

@@ -1531,7 +1531,7 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
             };
             say(w, format!("Đã in {what} ra {}", out.display()))?;
         }
-        ProvinceCmd::Export { table, period, column, commune, out } => {
+        ProvinceCmd::Export { table, period, column, commune, search, filter, out } => {
             use phongtrao::province::export;
             let p = open()?;
             let today = phongtrao::period::today();
@@ -1541,8 +1541,17 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 }
                 (_, period) => roster_period(&p, period, today)?,
             };
-            let wanted =
-                export::Wanted { table: &table, period, column: column.as_deref(), commune: commune.as_deref() };
+            let narrowed = phongtrao::province::drill::Query {
+                search,
+                filters: filter.iter().map(|f| Filter::parse(f)).collect::<Result<_>>()?,
+            };
+            let wanted = export::Wanted {
+                table: &table,
+                period,
+                column: column.as_deref(),
+                commune: commune.as_deref(),
+                narrowed: Some(&narrowed),
+            };
             export::write_table(&p, &wanted, today, &out)?;
             say(w, format!("Đã ghi bảng tính {}", out.display()))?;
         }
@@ -1599,7 +1608,24 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 ),
             )?;
         }
-        ProvinceCmd::Figures { period, commune, json } => {
+        ProvinceCmd::Figures { period, commune: Some(commune), records: Some(key), search, filter, json } => {
+            let p = open()?;
+            let period: phongtrao::period::Period = period.parse()?;
+            let asked = phongtrao::province::drill::Query {
+                search,
+                filters: filter.iter().map(|f| Filter::parse(f)).collect::<Result<_>>()?,
+            };
+            let page = phongtrao::present::province::behind_view(&p, period, &commune, &key, &asked)?;
+            if json {
+                say(w, to_json(&page)?)?;
+            } else {
+                say(w, &page.summary)?;
+                for r in &page.rows {
+                    say(w, format!("  {:>5}  {}  {}  ({})", r.value, r.register, r.title, r.id))?;
+                }
+            }
+        }
+        ProvinceCmd::Figures { period, commune, json, .. } => {
             let p = open()?;
             let period: phongtrao::period::Period = period.parse()?;
             let f = phongtrao::province::figures::figures(&p, period, commune.as_deref())?;

@@ -1,0 +1,191 @@
+//! A list's filter (`field=value`, `field>=value`, `field<=value`) and what its value means for the
+//! field's type, read once: the commune's lists (the store turns a [`Wanted`] into SQL) and the
+//! province's records behind a figure (matched against records in memory with [`Wanted::holds`])
+//! take the same filters the same way.
+
+use std::cmp::Ordering;
+
+use serde_json::Value;
+
+use super::{Field, FieldType, Kind};
+use crate::error::{Error, Result};
+use crate::text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ge,
+    Le,
+}
+
+impl Op {
+    /// Whether `found` compared with the wanted value (`found.cmp(wanted)`) passes.
+    pub fn passes(self, found: Ordering) -> bool {
+        match self {
+            Op::Eq => found == Ordering::Equal,
+            Op::Ge => found != Ordering::Less,
+            Op::Le => found != Ordering::Greater,
+        }
+    }
+}
+
+/// `field=value`, `field>=value` or `field<=value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub field: String,
+    pub op: Op,
+    pub value: String,
+}
+
+impl Filter {
+    /// Parses `households>=100`, `kind=thon`, `area_ids=<id>`.
+    pub fn parse(s: &str) -> Result<Filter> {
+        let (field, op, value) = if let Some((f, v)) = s.split_once(">=") {
+            (f, Op::Ge, v)
+        } else if let Some((f, v)) = s.split_once("<=") {
+            (f, Op::Le, v)
+        } else if let Some((f, v)) = s.split_once('=') {
+            (f, Op::Eq, v)
+        } else {
+            return Err(Error::Refused(format!(
+                "Điều kiện lọc «{s}» không hợp lệ; viết theo dạng trường=giá trị, trường>=giá trị hoặc trường<=giá trị."
+            )));
+        };
+        Ok(Filter { field: field.trim().to_owned(), op, value: value.trim().to_owned() })
+    }
+
+    /// What the value means for the field `field` of the register (`None`: a field of an activity's
+    /// category, compared as text), or why it cannot be read.
+    pub fn wanted(&self, field: Option<&Field>) -> Result<Wanted> {
+        let v = &self.value;
+        Ok(match field.map(|f| &f.ty) {
+            Some(FieldType::Links { .. } | FieldType::Refs { .. } | FieldType::TextList) => Wanted::Raw(v.clone()),
+            Some(FieldType::Int { .. }) => Wanted::Int(v.replace('.', "").parse().map_err(|_| {
+                Error::Refused(format!("Giá trị lọc «{v}» của trường {} phải là số nguyên.", self.field))
+            })?),
+            Some(FieldType::Bool) => Wanted::Bool(matches!(text::fold(v).as_str(), "co" | "true" | "1")),
+            Some(FieldType::Text { .. }) if self.op == Op::Eq => Wanted::Contains(text::fold(v)),
+            Some(FieldType::Date | FieldType::DateTime) => {
+                let d = crate::date::parse_date(v.get(..10).unwrap_or(v))
+                    .map(crate::date::iso)
+                    .map_err(|e| Error::Refused(format!("Giá trị lọc của trường {}: {e}", self.field)))?;
+                Wanted::Date(if v.len() > 10 { format!("{d}{}", &v[10..]) } else { d })
+            }
+            Some(FieldType::Enum { options }) => {
+                let folded = text::fold(v);
+                Wanted::Code(
+                    options
+                        .iter()
+                        .find(|(c, l)| c == v || text::fold(l) == folded)
+                        .map_or(v.clone(), |(c, _)| c.clone()),
+                )
+            }
+            _ => Wanted::Raw(v.clone()),
+        })
+    }
+}
+
+/// The field `name` of register `kind`: `Ok(None)` for a field of an activity's category (which
+/// fields an activity has depends on its category), refused naming the register's fields otherwise.
+pub fn field_of(kind: Kind, name: &str) -> Result<Option<Field>> {
+    if let Some(f) = super::fields(kind).iter().find(|f| f.key == name) {
+        return Ok(Some(f.clone()));
+    }
+    let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if kind == Kind::Activity && plain {
+        return Ok(None);
+    }
+    let keys: Vec<&str> = super::fields(kind).iter().map(|f| f.key.as_str()).collect();
+    Err(Error::Refused(format!(
+        "{} không có trường «{name}». Các trường: {}.",
+        text::capitalise(kind.label()),
+        keys.join(", ")
+    )))
+}
+
+/// A filter's value as the field's type reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wanted {
+    /// A whole number ("1.200" reads 1200).
+    Int(i64),
+    /// Có / không ("co", "true", "1" read yes).
+    Bool(bool),
+    /// Free text, `=` only: the field holds it, accents and case ignored (folded here).
+    Contains(String),
+    /// A date typed `dd/mm/yyyy` or ISO, as ISO, with any time typed after it: compared on as many
+    /// characters of the stored value.
+    Date(String),
+    /// An option's code, typed as its code or its label (accents ignored).
+    Code(String),
+    /// As typed: a link's id, a reference code, one element of a list.
+    Raw(String),
+}
+
+impl Wanted {
+    /// Whether the stored value `v` passes `op` with this value, as the store's SQL judges it; a list
+    /// passes when one of its elements does, a missing value never does.
+    pub fn holds(&self, op: Op, v: Option<&Value>) -> bool {
+        match v {
+            None | Some(Value::Null) => false,
+            Some(Value::Array(items)) => items.iter().any(|i| self.holds(op, Some(i))),
+            Some(v) => match self {
+                Wanted::Int(n) => v.as_i64().is_some_and(|x| op.passes(x.cmp(n))),
+                Wanted::Bool(b) => v.as_bool().is_some_and(|x| op.passes(x.cmp(b))),
+                Wanted::Contains(t) => v.as_str().is_some_and(|s| text::fold(s).contains(t.as_str())),
+                Wanted::Date(d) => v.as_str().is_some_and(|s| op.passes(s.get(..d.len()).unwrap_or(s).cmp(d.as_str()))),
+                Wanted::Code(c) | Wanted::Raw(c) => {
+                    let s = match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    op.passes(s.as_str().cmp(c.as_str()))
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn holds(kind: Kind, filter: &str, v: Value) -> bool {
+        let f = Filter::parse(filter).unwrap();
+        let w = f.wanted(field_of(kind, &f.field).unwrap().as_ref()).unwrap();
+        w.holds(f.op, Some(&v))
+    }
+
+    #[test]
+    fn a_filter_reads_its_value_as_the_fields_type() {
+        // An option by its code or its label without accents.
+        assert!(holds(Kind::Area, "kind=thon", json!("thon")));
+        assert!(holds(Kind::Area, "kind=To dan pho", json!("to_dan_pho")));
+        assert!(!holds(Kind::Area, "kind=thon", json!("to_dan_pho")));
+        // Numbers with thousands dots, both ways.
+        assert!(holds(Kind::Area, "households>=1.200", json!(1200)));
+        assert!(!holds(Kind::Area, "households>=1.200", json!(1199)));
+        assert!(holds(Kind::Area, "households<=10", json!(10)));
+        // Dates typed as an officer types them, a date-time compared on its date.
+        assert!(holds(Kind::Activity, "date>=01/03/2026", json!("2026-03-01")));
+        assert!(!holds(Kind::Activity, "date<=28/02/2026", json!("2026-03-01")));
+        assert!(holds(Kind::Meeting, "starts_at<=2026-03-01", json!("2026-03-01T08:30")));
+        // Free text: contained, accents and case ignored (đ too).
+        assert!(holds(Kind::Area, "head=dinh van", json!("Đinh Văn Hùng")));
+        assert!(!holds(Kind::Area, "head=dinh thi", json!("Đinh Văn Hùng")));
+        // A list passes when one element does.
+        assert!(holds(Kind::Model, "area_ids=b", json!(["a", "b"])));
+        assert!(!holds(Kind::Model, "area_ids=c", json!(["a", "b"])));
+        // An activity category's own field: as text.
+        assert!(holds(Kind::Activity, "attendance=40", json!(40)));
+        // A field the register does not have, a number that is not one: refused, naming them.
+        let bad = field_of(Kind::Area, "khong_co").unwrap_err().to_string();
+        assert!(bad.contains("không có trường «khong_co»"), "{bad}");
+        let f = Filter::parse("households=nhiều").unwrap();
+        let bad = f.wanted(field_of(Kind::Area, "households").unwrap().as_ref()).unwrap_err().to_string();
+        assert!(bad.contains("phải là số nguyên"), "{bad}");
+        // A missing value passes nothing.
+        let f = Filter::parse("kind=thon").unwrap();
+        assert!(!f.wanted(field_of(Kind::Area, "kind").unwrap().as_ref()).unwrap().holds(Op::Eq, None));
+    }
+}
