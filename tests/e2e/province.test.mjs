@@ -287,6 +287,40 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
     const log = commandLine(["--user", "tranvanbinh", "province", "--dir", tinh, "status"], { password: CHIEF_PW });
     assert.ok(!log.includes(code), log);
   });
+
+  it("after a restore that cannot read the damaged store, takes back from a stick what the province sent", async () => {
+    // A backup, then version 1001 of the lists sent on a stick; then the store is damaged.
+    const back = path.join(dir, "usb-sao-luu-2");
+    commandLine(["--user", "tranvanbinh", "province", "--dir", tinh, "backup", "create", "--out", back],
+      { password: CHIEF_PW });
+    const [file] = fs.readdirSync(back).filter((f) => f.endsWith(".ptbak"));
+    const stick = path.join(dir, "usb-tra-lai");
+    fs.mkdirSync(stick);
+    const release = JSON.parse(fs.readFileSync(new URL("../../assets/reference/reference.json", import.meta.url)));
+    const listsFile = path.join(dir, "danh-muc-1001.json");
+    fs.writeFileSync(listsFile, JSON.stringify({ version: 1001, lists: release.lists.filter((l) => l.list === "activity_category") }));
+    commandLine(["--user", "tranvanbinh", "province", "--dir", tinh, "export-reference", "--out", stick, "--lists",
+      listsFile], { password: CHIEF_PW });
+    fs.renameSync(path.join(tinh, "province.db"), path.join(tinh, "province.db.hong"));
+    fs.writeFileSync(path.join(tinh, "province.db"), "kho bị hỏng");
+    await d.click("[data-test=pnav-backups]");
+    await d.type("[data-test=restore-file]", path.join(back, file));
+    await d.type("[data-test=restore-password]", CHIEF_PW);
+    await d.click("[data-test=restore]");
+    await d.click("[data-test=confirm]");
+    await d.findText("[data-test=restore-notes]", "Không mở được kho dữ liệu bị thay");
+    await d.findText("[data-test=restore-notes]", "Nhận gói từ USB");
+    // «Nhập tất cả» on the stick reads the province's own bundle first and takes back the lists.
+    await d.click("[data-test=pnav-intake]");
+    await d.type("[data-test=intake-folder]", stick);
+    await d.click("[data-test=intake-scan]");
+    await d.find("[data-test=bundle-row][data-status=skipped]");
+    await d.click("[data-test=intake-import]");
+    await d.findText("[data-test=intake-recovered]", "danh mục phiên bản 1001");
+    await d.screenshot(path.join(shots, "56-province-intake-recovered.png"));
+    const sent = commandLine(["--user", "tranvanbinh", "province", "--dir", tinh, "recover", stick], { password: CHIEF_PW });
+    assert.match(sent, /không có gì phải lấy lại/);
+  });
 });
 
 describe("the demo province: late list, figures to one record, report, quarantine", { timeout: 600_000 }, () => {
