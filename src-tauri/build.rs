@@ -113,6 +113,7 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "province_review_answer",
         "province_inspection_send",
         "province_inspection_pdf",
+        "province_inspection_save",
         "province_review_rows",
         "province_review_records",
         "province_review_decide",

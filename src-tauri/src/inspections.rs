@@ -66,19 +66,30 @@ pub async fn province_inspection_send(state: State<'_, Shared>, commune: String,
 }
 
 /// A document of the inspection (`bien-ban-kiem-tra`, `thong-bao-ket-luan-kiem-tra`,
-/// `danh-sach-khac-phuc`) as a PDF, base64, to preview; saved at `out` too when given.
+/// `danh-sach-khac-phuc`) as a PDF, base64, to preview: no number taken.
 #[tauri::command]
 #[specta::specta]
-pub async fn province_inspection_pdf(
+pub async fn province_inspection_pdf(state: State<'_, Shared>, id: Uuid, form: String) -> Result<String> {
+    let printed =
+        with_province(&state, |p| inspections::pdf(p, id, &form, today(), inspections::Numbering::Preview, None))?;
+    Ok(base64(&printed.pdf))
+}
+
+/// «Lưu PDF»: the document saved at `out`, numbered from the province's register (printed again, it
+/// keeps its number unless `new_number`); what was done.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_inspection_save(
     state: State<'_, Shared>,
     id: Uuid,
     form: String,
-    out: Option<String>,
+    out: String,
+    new_number: bool,
 ) -> Result<String> {
-    let out = match out.filter(|o| !o.trim().is_empty()) {
-        Some(o) => Some(phongtrao::present::sync::chosen_out(&o)?),
-        None => None,
-    };
-    let pdf = with_province(&state, |p| inspections::pdf(p, id, &form, today(), out.as_deref()))?;
-    Ok(base64(&pdf))
+    let path = phongtrao::present::sync::chosen_out(&out)?;
+    let numbering = if new_number { inspections::Numbering::New } else { inspections::Numbering::Keep };
+    with_province(&state, |p| {
+        let printed = inspections::pdf(p, id, &form, today(), numbering, Some(&path))?;
+        Ok(present::saved(&form, &printed, &path.display().to_string()))
+    })
 }

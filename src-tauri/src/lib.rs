@@ -152,6 +152,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             inspections::province_review_answer,
             inspections::province_inspection_send,
             inspections::province_inspection_pdf,
+            inspections::province_inspection_save,
             review::province_review_rows,
             review::province_review_records,
             review::province_review_decide,

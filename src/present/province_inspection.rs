@@ -238,3 +238,22 @@ pub fn inspection(p: &Province, id: uuid::Uuid, today: NaiveDate) -> Result<Prov
         },
     })
 }
+
+/// What saving a document of an inspection did: its number taken («Đã cấp số 01/TB-CAT ngày … và lưu
+/// Thông báo kết luận kiểm tra ra …»), kept on printing it again, or none (the task list).
+pub fn saved(form: &str, printed: &crate::province::inspections::Printed, path: &str) -> String {
+    let title = crate::print::forms::find(form).map_or("văn bản", |s| s.title);
+    match &printed.issued {
+        None => format!("Đã lưu tệp PDF: {path}"),
+        Some((doc, true)) => format!(
+            "Đã in lại {title} số {} ngày {} (giữ số đã cấp) ra {path}",
+            doc.number_text(),
+            crate::date::display(doc.issued_on)
+        ),
+        Some((doc, false)) => format!(
+            "Đã cấp số {} ngày {} và lưu {title} ra {path}",
+            doc.number_text(),
+            crate::date::display(doc.issued_on)
+        ),
+    }
+}

@@ -452,21 +452,122 @@ pub fn counts(tasks: &[ProvinceTask]) -> BTreeMap<TaskStatus, usize> {
     c
 }
 
-/// One of an inspection's documents (see [`document`]) rendered to PDF and, when `out` is given, written
-/// there atomically: the same bytes for the window's preview, its «Lưu PDF» and the command line.
-pub fn pdf(p: &Province, id: Uuid, form: &str, today: NaiveDate, out: Option<&std::path::Path>) -> Result<Vec<u8>> {
-    let pdf = crate::print::render(&document(p, id, form, today)?).map_err(Error::Print)?;
-    if let Some(out) = out {
-        crate::fsutil::write_atomic(out, &pdf)?;
-    }
-    Ok(pdf)
+/// How a document of an inspection is numbered at the province.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Numbering {
+    /// Only shown: no number taken, nothing recorded; bears the number the document was given, or
+    /// «Số: ……/TB-CAT» when it was not given one yet.
+    Preview,
+    /// The inspection's document printed again keeps its number and date; its first print takes the
+    /// next number of the province's register.
+    #[default]
+    Keep,
+    /// The next number, even when the inspection's document has one already.
+    New,
 }
+
+/// A document of an inspection as printed: the PDF and, for a numbered one, the register's entry and
+/// whether it was printed again under the number it had.
+#[derive(Debug, Clone)]
+pub struct Printed {
+    pub pdf: Vec<u8>,
+    pub issued: Option<(crate::store::province_documents::ProvinceDoc, bool)>,
+}
+
+/// One of an inspection's documents (see [`document`]) rendered to PDF and, when `out` is given, written
+/// there atomically: the same bytes for the window's preview, its «Lưu PDF» and the command line. The
+/// Biên bản and the Thông báo take their number from the province's register unless `Preview` (the
+/// register's key is the inspection: printing it again keeps the number and date, unless `New`); the
+/// task list is not numbered.
+pub fn pdf(
+    p: &mut Province,
+    id: Uuid,
+    form: &str,
+    today: NaiveDate,
+    numbering: Numbering,
+    out: Option<&std::path::Path>,
+) -> Result<Printed> {
+    let numbered = NUMBERED.contains(&form);
+    let printed = if numbering == Numbering::Preview || !numbered {
+        // A preview bears the number the inspection's document was given, if it was.
+        let given = match numbered {
+            true => p.db().issued_for(form, &id.to_string())?.map(|d| (d.number_text(), d.issued_on)),
+            false => None,
+        };
+        let pdf = crate::print::render(&document(p, id, form, today, given)?).map_err(Error::Print)?;
+        Printed { pdf, issued: None }
+    } else {
+        let i = inspection(p, id, today)?;
+        let symbol = crate::print::forms::find(form).and_then(|s| s.symbol).unwrap_or("BB");
+        let short = if i.by == "tinh" { crate::print::forms::PROVINCE_SHORT } else { "CAX" };
+        let series = format!("{symbol}-{short}");
+        let key = id.to_string();
+        let target = crate::store::province_documents::ProvinceTarget {
+            form,
+            series: &series,
+            period: &key,
+            date: i.fields.date_of("ends_on").or_else(|| i.fields.date_of("starts_on")).unwrap_or(today),
+        };
+        let now = chrono::Utc::now().to_rfc3339();
+        let prepared = prepare(p, id, form, today)?;
+        let (doc, pdf, again) = p.db_mut().issue_or_reprint(&target, numbering == Numbering::New, &now, |doc| {
+            crate::print::render(&prepared.document(Some((doc.number_text(), doc.issued_on)))).map_err(Error::Print)
+        })?;
+        Printed { pdf, issued: Some((doc, again)) }
+    };
+    if let Some(out) = out {
+        crate::fsutil::write_atomic(out, &printed.pdf)?;
+    }
+    Ok(printed)
+}
+
+/// The forms of an inspection that bear a number of the province's register.
+const NUMBERED: [&str; 2] = ["bien-ban-kiem-tra", "thong-bao-ket-luan-kiem-tra"];
 
 /// The documents of an inspection, printed at the province: the Biên bản kiểm tra
 /// (`bien-ban-kiem-tra`), the Thông báo kết luận kiểm tra (`thong-bao-ket-luan-kiem-tra`), both under
-/// the province's header with the number left to write (the province's own register does not number
-/// them), and the list of its tasks with their state on `today` (`danh-sach-khac-phuc`).
-pub fn document(p: &Province, id: Uuid, form: &str, today: NaiveDate) -> Result<crate::print::Document> {
+/// the province's header with `number` and its date (`None`: «Số: ……/TB-CAT», the inspection's last
+/// day), and the list of its tasks with their state on `today` (`danh-sach-khac-phuc`).
+pub fn document(
+    p: &Province,
+    id: Uuid,
+    form: &str,
+    today: NaiveDate,
+    number: Option<(String, NaiveDate)>,
+) -> Result<crate::print::Document> {
+    Ok(prepare(p, id, form, today)?.document(number))
+}
+
+/// A document of an inspection read from the store, waiting for its number.
+enum Prepared {
+    /// The task list: not numbered.
+    List(crate::print::Document),
+    Report {
+        report: Box<crate::print::forms::InspectionReport>,
+        agency: crate::print::forms::Agency,
+        minutes: bool,
+        /// «……/TB-CAT», and the inspection's last day: what an unnumbered print bears.
+        blank: crate::print::forms::Issue,
+    },
+}
+
+impl Prepared {
+    fn document(&self, number: Option<(String, NaiveDate)>) -> crate::print::Document {
+        use crate::print::forms::Issue;
+        match self {
+            Prepared::List(d) => d.clone(),
+            Prepared::Report { report, agency, minutes, blank } => {
+                let issue = match number {
+                    Some((number, date)) => Issue { number: Some(number), date: Some(date) },
+                    None => blank.clone(),
+                };
+                if *minutes { report.minutes(agency, &issue) } else { report.conclusion_notice(agency, &issue) }
+            }
+        }
+    }
+}
+
+fn prepare(p: &Province, id: Uuid, form: &str, today: NaiveDate) -> Result<Prepared> {
     use crate::print::forms::{self, Agency, InspectionReport, Issue, RemedyItem, RemedyTable};
     let i = inspection(p, id, today)?;
     let agency = if i.by == "tinh" {
@@ -512,7 +613,7 @@ pub fn document(p: &Province, id: Uuid, form: &str, today: NaiveDate) -> Result<
                 n(TaskStatus::Done)
             ),
         };
-        return Ok(t.document(&agency, &Issue { number: None, date: Some(today) }));
+        return Ok(Prepared::List(t.document(&agency, &Issue { number: None, date: Some(today) })));
     }
     let spec = forms::find(form)
         .filter(|s| ["bien-ban-kiem-tra", "thong-bao-ket-luan-kiem-tra"].contains(&s.name))
@@ -554,13 +655,9 @@ pub fn document(p: &Province, id: Uuid, form: &str, today: NaiveDate) -> Result<
         tasks: tasks.into_iter().map(item).collect(),
     };
     let short = if i.by == "tinh" { forms::PROVINCE_SHORT } else { "CAX" };
-    let issue = Issue {
+    let blank = Issue {
         number: Some(format!("……/{}-{short}", spec.symbol.unwrap_or("BB"))),
         date: i.fields.date_of("ends_on").or_else(|| i.fields.date_of("starts_on")),
     };
-    Ok(if spec.name == "bien-ban-kiem-tra" {
-        report.minutes(&agency, &issue)
-    } else {
-        report.conclusion_notice(&agency, &issue)
-    })
+    Ok(Prepared::Report { report: Box::new(report), agency, minutes: spec.name == "bien-ban-kiem-tra", blank })
 }

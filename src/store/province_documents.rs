@@ -73,6 +73,21 @@ impl ProvinceDb {
         )
     }
 
+    /// The document of `form` last issued for `period` (the key the register keeps it under), if any.
+    pub fn issued_for(&self, form: &str, period: &str) -> Result<Option<ProvinceDoc>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM province_issued_doc WHERE form = ?1 AND period = ?2
+                     ORDER BY issued_at DESC, year DESC, number DESC LIMIT 1"
+                ),
+                params![form, period],
+                row,
+            )
+            .optional()?)
+    }
+
     /// Issues a document of `target`, or, unless `new`, prints again the one last issued of the same
     /// form and period (its number and date kept: `make` is given them, nothing is written). `make`
     /// builds the document from the register's entry; if it fails, no number is taken. Returns the

@@ -126,14 +126,28 @@ describe("an inspection by the province travels down, its answer up, its verdict
     await d.click("[data-test=insp-print-tb]");
     await d.find("#inspection-preview[data-drawn=thong-bao-ket-luan-kiem-tra]", 30000);
     await d.screenshot(path.join(shots, "68-inspect-province-print.png"));
-    // The form shown is saved to a file, and the file reads back in Vietnamese.
+    // The form shown is saved to a file under the next number of the province's register, and the
+    // file reads back in Vietnamese; saved again it keeps its number, unless «Cấp số mới».
     const pdf = path.join(usb, "thong-bao-ket-luan.pdf");
     await d.type("[data-test=insp-pdf-out]", pdf);
     await d.click("[data-test=insp-pdf-save]");
-    await d.findText("[data-test=insp-said]", "Đã lưu tệp PDF");
+    await d.findText("[data-test=insp-said]", "Đã cấp số 01/TB-CAT ngày");
     const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
     assert.match(text, /THÔNG BÁO/);
+    assert.match(text, /Số: 01\/TB-CAT/);
     assert.match(text, /Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3/);
+    const again = path.join(usb, "thong-bao-ket-luan-lan-2.pdf");
+    await d.type("[data-test=insp-pdf-out]", again);
+    await d.click("[data-test=insp-pdf-save]");
+    await d.findText("[data-test=insp-said]", "Đã in lại Thông báo kết luận kiểm tra số 01/TB-CAT");
+    assert.match(execFileSync("pdftotext", [again, "-"], { encoding: "utf8" }), /Số: 01\/TB-CAT/);
+    await d.click("[data-test=insp-pdf-new]");
+    await d.click("[data-test=insp-pdf-save]");
+    await d.findText("[data-test=insp-said]", "Đã cấp số 02/TB-CAT");
+    await d.find("#inspection-preview[data-drawn=thong-bao-ket-luan-kiem-tra]", 30000);
+    // Let the window paint the preview it drew before the picture is taken (no check depends on it).
+    await new Promise((r) => setTimeout(r, 1000));
+    await d.screenshot(path.join(shots, "68b-inspect-province-numbered.png"));
   });
 
   it("the commune imports the verdict and sees it with its reason", async () => {

@@ -587,7 +587,7 @@ fn a_province_inspection_goes_down_its_answers_up_and_its_verdicts_down() {
             &["DANH SÁCH", "Quá hạn 2", "0 đang thực hiện, 1 quá hạn, 1 đã hoàn thành./."][..],
         ),
     ] {
-        let doc = inspections::document(&w.province, id, form, today).unwrap();
+        let doc = inspections::document(&w.province, id, form, today, None).unwrap();
         let pdf = phongtrao::print::render(&doc).unwrap();
         let path = usb.join(format!("{name}.pdf"));
         std::fs::write(&path, &pdf).unwrap();
@@ -600,7 +600,7 @@ fn a_province_inspection_goes_down_its_answers_up_and_its_verdicts_down() {
             assert!(text.contains(e), "{form}: missing «{e}» in\n{text}");
         }
     }
-    let e = inspections::document(&w.province, id, "to-trinh", today).unwrap_err();
+    let e = inspections::document(&w.province, id, "to-trinh", today, None).unwrap_err();
     assert!(e.to_string().contains("không có biểu mẫu"), "{e}");
 
     // The receipt carries the same: a second commune laptop's view is made good by any of them.
@@ -765,9 +765,39 @@ fn the_province_inspects_judges_and_sends_from_the_command_line() {
         "-o",
         pdf.to_str().unwrap(),
     ]);
-    assert!(printed.contains("Đã lưu tệp PDF"), "{printed}");
+    assert!(
+        printed.contains("Đã cấp số 01/TB-CAT ngày") && printed.contains("Thông báo kết luận kiểm tra"),
+        "{printed}"
+    );
     let text = crate::print::page_text(&pdf, 1);
     assert!(text.contains("THÔNG BÁO") && text.contains("Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3"), "{text}");
+    assert!(text.contains("Số: 01/TB-CAT"), "{text}");
+    // Printed again it keeps its number; --new takes the next; --preview takes none; the Biên bản
+    // has its own series; the task list is not numbered.
+    let print = |form: &str, extra: &[&str]| {
+        let mut args = vec!["province", "--dir", &tinh, "inspections", "print", &id, "--form", form];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["-o", pdf.to_str().unwrap()]);
+        (ok(&args), crate::print::page_text(&pdf, 1))
+    };
+    let (said, text) = print("thong-bao-ket-luan-kiem-tra", &[]);
+    assert!(
+        said.contains("Đã in lại Thông báo kết luận kiểm tra số 01/TB-CAT") && text.contains("Số: 01/TB-CAT"),
+        "{said}"
+    );
+    let (said, text) = print("thong-bao-ket-luan-kiem-tra", &["--new"]);
+    assert!(said.contains("Đã cấp số 02/TB-CAT") && text.contains("Số: 02/TB-CAT"), "{said}");
+    let (said, text) = print("bien-ban-kiem-tra", &["--preview"]);
+    assert!(said.contains("Đã lưu tệp PDF") && text.contains("Số: ……/BB-CAT"), "{said}\n{text}");
+    let (said, text) = print("bien-ban-kiem-tra", &[]);
+    assert!(said.contains("Đã cấp số 01/BB-CAT") && text.contains("Số: 01/BB-CAT"), "{said}");
+    let (said, text) = print("bien-ban-kiem-tra", &["--preview"]);
+    assert!(
+        said.contains("Đã lưu tệp PDF") && text.contains("Số: 01/BB-CAT"),
+        "the preview bears the number given: {text}"
+    );
+    let (said, _) = print("danh-sach-khac-phuc", &[]);
+    assert!(said.contains("Đã lưu tệp PDF"), "{said}");
     let said = ok(&["province", "--dir", &tinh, "inspections", "review", a.trim(), "--accept", "--out", &usb]);
     assert!(said.contains("Đã đánh giá: đạt"), "{said}");
     let file = said.lines().find_map(|l| l.strip_prefix("Đã ghi gói quyết định cho xã: ")).unwrap().to_owned();

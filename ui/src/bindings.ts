@@ -272,9 +272,14 @@ export const commands = {
 	provinceInspectionSend: (commune: string, folder: string) => __TAURI_INVOKE<string>("province_inspection_send", { commune, folder }),
 	/**
 	 *  A document of the inspection (`bien-ban-kiem-tra`, `thong-bao-ket-luan-kiem-tra`,
-	 *  `danh-sach-khac-phuc`) as a PDF, base64, to preview; saved at `out` too when given.
+	 *  `danh-sach-khac-phuc`) as a PDF, base64, to preview: no number taken.
 	 */
-	provinceInspectionPdf: (id: string, form: string, out: string | null) => __TAURI_INVOKE<string>("province_inspection_pdf", { id, form, out }),
+	provinceInspectionPdf: (id: string, form: string) => __TAURI_INVOKE<string>("province_inspection_pdf", { id, form }),
+	/**
+	 *  «Lưu PDF»: the document saved at `out`, numbered from the province's register (printed again, it
+	 *  keeps its number unless `new_number`); what was done.
+	 */
+	provinceInspectionSave: (id: string, form: string, out: string, newNumber: boolean) => __TAURI_INVOKE<string>("province_inspection_save", { id, form, out, newNumber }),
 	/**  Every commune's periods inside `period` with the review's state. */
 	provinceReviewRows: (period: string) => __TAURI_INVOKE<ReviewRow[]>("province_review_rows", { period }),
 	/**  The records of `commune` that belong to `period` (the ones a return may name). */

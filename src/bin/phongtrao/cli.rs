@@ -1220,6 +1220,12 @@ pub enum ProvinceInspectionCmd {
         /// Văn bản: bien-ban-kiem-tra, thong-bao-ket-luan-kiem-tra, danh-sach-khac-phuc
         #[arg(long, value_name = "MẪU")]
         form: String,
+        /// Cấp số mới (mặc định: in lại văn bản của cuộc kiểm tra thì giữ số và ngày đã cấp)
+        #[arg(long)]
+        new: bool,
+        /// Chỉ xem trước, không lấy số
+        #[arg(long, conflicts_with = "new")]
+        preview: bool,
         /// Tệp PDF ghi ra
         #[arg(short = 'o', long = "out", value_name = "TỆP")]
         out: PathBuf,

@@ -412,9 +412,14 @@ fn province_inspection(
             say(w, id)?;
             say(w, send(p, commune.trim(), out)?)?;
         }
-        C::Print { id, form, out } => {
-            inspections::pdf(p, id, &form, chrono::Local::now().date_naive(), Some(&out))?;
-            say(w, format!("Đã lưu tệp PDF: {}", out.display()))?;
+        C::Print { id, form, new, preview, out } => {
+            let numbering = match (preview, new) {
+                (true, _) => inspections::Numbering::Preview,
+                (_, true) => inspections::Numbering::New,
+                _ => inspections::Numbering::Keep,
+            };
+            let printed = inspections::pdf(p, id, &form, chrono::Local::now().date_naive(), numbering, Some(&out))?;
+            say(w, phongtrao::present::province_inspection::saved(&form, &printed, &out.display().to_string()))?;
         }
         C::Show { id, json } => {
             let today = chrono::Local::now().date_naive();
