@@ -3,12 +3,16 @@
 //! the others; each gets its result in plain Vietnamese, and its signed receipt is written back in a
 //! folder per commune (`bien-nhan/<commune code>/` beside the bundle) for the commune to take home.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::sync::province::{ImportOptions, ImportReport, Province};
+use crate::fsutil::NewFiles;
+use crate::sync::commune::{RECEIPT_FILE, Receipt};
+use crate::sync::province::{ImportOptions, ImportReport, Outgoing, Province};
 
 /// Where receipts go under the stick (or `--receipt-out`): one folder per commune inside it.
 pub const RECEIPTS: &str = "bien-nhan";
@@ -271,7 +275,7 @@ pub fn describe(r: &ImportReport) -> String {
 }
 
 /// Imports (or checks, in a dry run) every bundle named by `paths`, one after another, each in its own
-/// transaction. `progress(done, total)` after each bundle.
+/// transaction, then writes their receipts (see [`Run`]). `progress(done, total)` after each bundle.
 pub fn import_paths(
     p: &mut Province,
     paths: &[PathBuf],
@@ -285,12 +289,12 @@ pub fn import_paths(
     let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
     let recovered = if opts.dry_run || folders.is_empty() { None } else { Some(p.recover_sent(&folders)?) };
     let total = files.len();
-    let mut outcomes = Vec::with_capacity(total);
+    let mut run = Run::new(opts.clone());
     progress(0, total);
     for (i, file) in files.iter().enumerate() {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let outcome = if provinces_own(&name) && !explicit.contains(&file) {
-            Outcome {
+        if provinces_own(&name) && !explicit.contains(&file) {
+            run.outcomes.push(Outcome {
                 file: file.clone(),
                 status: Status::Skipped,
                 code: None,
@@ -299,60 +303,189 @@ pub fn import_paths(
                 message: SKIPPED.into(),
                 report: None,
                 receipt: None,
-            }
+            });
         } else {
-            one(p, file, opts)
-        };
-        outcomes.push(outcome);
+            run.import_at(p, file, Utc::now());
+        }
         progress(i + 1, total);
     }
-    Ok(Intake { dry_run: opts.dry_run, outcomes, recovered })
+    Ok(Intake { recovered, ..run.finish() })
 }
 
-fn one(p: &mut Province, file: &Path, opts: &IntakeOptions) -> Outcome {
-    let root = opts.receipt_root.clone().unwrap_or_else(|| file.parent().map(Path::to_path_buf).unwrap_or_default());
-    let receipts = root.join(RECEIPTS);
-    let io = ImportOptions { dry_run: opts.dry_run, receipt_dir: Some(receipts.clone()) };
-    match p.import(file, &io) {
-        Ok(mut r) => {
-            // The receipt goes into the commune's own folder, ready to take home.
-            if let Some(written) = r.receipt.take() {
-                let folder = receipts.join(&r.commune_code);
-                let moved = written.file_name().map(|n| folder.join(n));
-                r.receipt = match moved {
-                    Some(to) if std::fs::create_dir_all(&folder).is_ok() && std::fs::rename(&written, &to).is_ok() => {
-                        Some(to)
+/// One intake of a stick, bundle after bundle: each imported in its own transaction, committed
+/// durably before the next is read (one bad bundle never stops the others; nothing is partial), its
+/// signed receipt kept aside; [`Run::finish`] then writes every receipt in one pass
+/// (`fsutil::NewFiles`: each file complete under a temporary name, all flushed to disk together,
+/// then named, each folder flushed once). A receipt is thus never on the stick before its import is
+/// on the province's disk, and the stick's receipts cost one flush for all instead of two each.
+///
+/// A crash or a pulled stick before the end loses receipts, never imports: importing the stick
+/// again finds the bundles already imported (replays), and writes the receipt of each one whose
+/// commune folder on the stick holds none for it (as `province receipt` would).
+#[derive(Debug)]
+pub struct Run {
+    opts: IntakeOptions,
+    outcomes: Vec<Outcome>,
+    receipts: NewFiles,
+    /// Which outcome each receipt waiting in `receipts` belongs to.
+    owners: Vec<usize>,
+    /// Per commune folder of the stick: the bundles its receipts are for (hashes), as read from the
+    /// stick on the first replay of the commune, plus those written by this run.
+    on_stick: HashMap<PathBuf, HashSet<String>>,
+}
+
+impl Run {
+    pub fn new(opts: IntakeOptions) -> Run {
+        Run { opts, outcomes: Vec::new(), receipts: NewFiles::default(), owners: Vec::new(), on_stick: HashMap::new() }
+    }
+
+    /// Imports (or checks) one bundle file at `now`; its receipt waits for [`Run::finish`].
+    pub fn import_at(&mut self, p: &mut Province, file: &Path, now: DateTime<Utc>) -> &Outcome {
+        let root =
+            self.opts.receipt_root.clone().unwrap_or_else(|| file.parent().map(Path::to_path_buf).unwrap_or_default());
+        let receipts = root.join(RECEIPTS);
+        let io = ImportOptions { dry_run: self.opts.dry_run, receipt_dir: Some(receipts.clone()) };
+        let at = self.outcomes.len();
+        let outcome = match p.import_unwritten(file, &io, now) {
+            Ok((mut r, receipt)) => {
+                // The receipt goes into the commune's own folder, ready to take home.
+                if let Some(mut out) = receipt {
+                    let folder = receipts.join(&r.commune_code);
+                    if let Some(name) = out.path.file_name() {
+                        out.path = folder.join(name);
                     }
-                    _ => Some(written),
+                    self.queue(out, folder, &r.hash);
+                }
+                r.receipt = None;
+                Outcome {
+                    file: file.to_owned(),
+                    status: Status::Imported,
+                    code: r.receipt_error.as_ref().map(|_| RECEIPT_NOT_WRITTEN.to_owned()),
+                    commune_code: Some(r.commune_code.clone()),
+                    seq: Some(r.seq),
+                    message: describe(&r),
+                    receipt: None,
+                    report: Some(r),
+                }
+            }
+            Err(e) => {
+                let replay = e.code() == "bundle_replay";
+                let mut o = Outcome {
+                    file: file.to_owned(),
+                    status: if replay { Status::Replay } else { Status::Refused },
+                    code: Some(e.code().to_owned()),
+                    commune_code: None,
+                    seq: None,
+                    message: if replay { e.to_string() } else { format!("Bị từ chối: {e}") },
+                    report: None,
+                    receipt: None,
                 };
+                if replay && !self.opts.dry_run {
+                    self.receipt_again(p, file, &receipts, &mut o);
+                }
+                o
             }
-            let mut message = describe(&r);
-            if let Some(why) = &r.receipt_error {
-                message = format!("{message} {why}");
-            }
-            Outcome {
-                file: file.to_owned(),
-                status: Status::Imported,
-                code: r.receipt_error.as_ref().map(|_| "receipt_not_written".to_owned()),
-                commune_code: Some(r.commune_code.clone()),
-                seq: Some(r.seq),
-                message,
-                receipt: r.receipt.clone(),
-                report: Some(r),
-            }
+        };
+        self.outcomes.push(outcome);
+        &self.outcomes[at]
+    }
+
+    fn queue(&mut self, out: Outgoing, folder: PathBuf, hash: &str) {
+        self.receipts.add(out.path, out.bytes);
+        self.owners.push(self.outcomes.len());
+        self.on_stick.entry(folder).or_default().insert(hash.to_owned());
+    }
+
+    /// A replay whose commune folder on the stick holds no receipt for it gets one again (a receipt
+    /// lost by a crash or a pulled stick during an earlier intake, or one the commune mislaid).
+    fn receipt_again(&mut self, p: &mut Province, file: &Path, receipts: &Path, o: &mut Outcome) {
+        let Ok(hash) = p.bundle_hash(file) else { return };
+        let Ok(Some(first)) = p.db().imported(&hash) else { return };
+        o.commune_code = Some(first.commune_code.clone());
+        o.seq = Some(first.seq);
+        let folder = receipts.join(&first.commune_code);
+        if !self.on_stick.contains_key(&folder) {
+            let found = receipts_in(p, &folder);
+            self.on_stick.insert(folder.clone(), found);
         }
-        Err(e) => {
-            let replay = e.code() == "bundle_replay";
-            Outcome {
-                file: file.to_owned(),
-                status: if replay { Status::Replay } else { Status::Refused },
-                code: Some(e.code().to_owned()),
-                commune_code: None,
-                seq: None,
-                message: if replay { e.to_string() } else { format!("Bị từ chối: {e}") },
-                report: None,
-                receipt: None,
+        if self.on_stick[&folder].contains(&hash) {
+            return;
+        }
+        match p.receipt_of(&first, &folder) {
+            Ok(out) => {
+                self.queue(out, folder, &hash);
+                o.message = format!("{} {RECEIPT_AGAIN}", o.message);
+            }
+            Err(e) => {
+                o.code = Some(RECEIPT_NOT_WRITTEN.to_owned());
+                o.message = format!("{} Chưa ghi lại được biên nhận còn thiếu trên USB: {e}", o.message);
             }
         }
     }
+
+    /// Writes every receipt kept aside (one pass, see [`Run`]) and returns what became of each bundle.
+    pub fn finish(self) -> Intake {
+        let Run { opts, mut outcomes, receipts, owners, .. } = self;
+        for (written, at) in receipts.write().into_iter().zip(owners) {
+            let o = &mut outcomes[at];
+            match written {
+                Ok(path) => {
+                    if let Some(r) = &mut o.report {
+                        r.receipt = Some(path.clone());
+                    }
+                    o.receipt = Some(path);
+                }
+                Err(e) => {
+                    o.code = Some(RECEIPT_NOT_WRITTEN.to_owned());
+                    match &mut o.report {
+                        Some(r) => {
+                            let why = crate::sync::province::receipt_not_written(r, &e);
+                            r.receipt_error = Some(why);
+                        }
+                        None => {
+                            o.message = format!("{} Chưa ghi lại được biên nhận còn thiếu trên USB: {e}", o.message)
+                        }
+                    }
+                }
+            }
+        }
+        for o in &mut outcomes {
+            if let Some(why) = o.report.as_ref().and_then(|r| r.receipt_error.as_ref()) {
+                o.message = format!("{} {why}", describe(o.report.as_ref().expect("a report")));
+            }
+        }
+        Intake { dry_run: opts.dry_run, outcomes, recovered: None }
+    }
+}
+
+/// The code of an outcome whose import is committed but whose receipt is not on the stick.
+pub const RECEIPT_NOT_WRITTEN: &str = "receipt_not_written";
+
+const RECEIPT_AGAIN: &str = "Biên nhận của gói này chưa có trên USB: đã ghi lại.";
+
+/// The bundles (hashes) the province's receipts in `folder` are for: each receipt read and its
+/// signature checked with the province's own key (a file that is not one is not counted).
+fn receipts_in(p: &Province, folder: &Path) -> HashSet<String> {
+    let Ok(key) = p.public_key() else { return HashSet::new() };
+    let Ok(entries) = std::fs::read_dir(folder) else { return HashSet::new() };
+    entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|f| f.extension().is_some_and(|x| x.eq_ignore_ascii_case("ptb")))
+        .take(MAX_RECEIPTS_READ)
+        .filter_map(|f| {
+            let opened = crate::sync::bundle::open_file(&f, &[]).ok()?;
+            let verified = opened.verify(&key).ok()?;
+            let r: Receipt = serde_json::from_slice(verified.file(RECEIPT_FILE).ok()?).ok()?;
+            Some(r.bundle_hash)
+        })
+        .collect()
+}
+
+/// At most this many files of a commune's receipt folder are read to find which bundles they are for.
+const MAX_RECEIPTS_READ: usize = 2_000;
+
+fn one(p: &mut Province, file: &Path, opts: &IntakeOptions) -> Outcome {
+    let mut run = Run::new(opts.clone());
+    run.import_at(p, file, Utc::now());
+    run.finish().outcomes.pop().expect("one outcome")
 }

@@ -169,6 +169,15 @@ impl ProvinceDb {
         })
     }
 
+    /// How many versions of the reference lists were sent, and the newest: the kept versions are
+    /// never changed nor deleted (triggers), so this names what [`ProvinceDb::references_sent`] returns.
+    pub fn references_mark(&self) -> Result<(i64, i64)> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT count(*), coalesce(max(version), 0) FROM province_reference")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    }
+
     /// Keeps a version of the reference lists as sent, with an audit entry, in one transaction. A
     /// version already kept with the same lists is not kept twice; with other lists it is refused.
     pub fn keep_reference(&mut self, version: i64, lists: &str, who: &str, now: &str) -> Result<()> {

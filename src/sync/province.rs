@@ -33,7 +33,21 @@ use crate::store::province_review::HeldRow;
 pub struct Province {
     db: ProvinceDb,
     meta: ProvinceMeta,
+    /// [`Province::checked_refs`] as last built, and the fields of the registers worked out from them,
+    /// with the mark of the lists sent they were built from.
+    refs: std::sync::Mutex<Option<Checking>>,
 }
+
+/// What every import checks records against, kept from one import to the next while no other
+/// version of the reference lists is sent.
+struct Checking {
+    mark: (i64, i64),
+    refs: CheckedRefs,
+    fields: FieldCache,
+}
+
+/// The reference lists incoming records are checked against, by list name.
+pub type CheckedRefs = HashMap<String, Arc<[RefItem]>>;
 
 /// Counts of one kind in an import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -111,6 +125,47 @@ pub struct Recovery {
     pub kept: crate::store::province_restore::Kept,
 }
 
+/// A signed province bundle (a receipt) not yet on the disk: the name it is to have and its bytes.
+/// Written on its own ([`Outgoing::write`]) or with the other receipts of a stick
+/// (`fsutil::NewFiles`, by `province::intake`).
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+impl Outgoing {
+    /// Writes it as a new file (`fsutil::write_new`: flushed to disk with its folder). Returns the
+    /// path written (`name-2.ptb` if the name was taken).
+    pub fn write(&self) -> Result<PathBuf> {
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        crate::fsutil::write_new(&self.path, &self.bytes)
+    }
+}
+
+/// An import's report with its receipt written (or why it was not).
+fn written(mut report: ImportReport, receipt: Option<Outgoing>) -> ImportReport {
+    if let Some(out) = receipt {
+        match out.write() {
+            Ok(path) => report.receipt = Some(path),
+            Err(e) => report.receipt_error = Some(receipt_not_written(&report, &e)),
+        }
+    }
+    report
+}
+
+/// What the officer reads when an import was committed but its receipt could not be written.
+pub fn receipt_not_written(r: &ImportReport, e: &Error) -> String {
+    format!(
+        "Đã nhập gói số {} của xã {} (dữ liệu đã lưu ở Công an tỉnh), nhưng chưa ghi được biên nhận: {e} \
+Hãy ghi lại biên nhận khi USB hoặc thư mục đã sẵn sàng: nhập lại gói này (gói đã nhập không bị nhập hai lần; \
+biên nhận còn thiếu trên USB được ghi lại), hoặc phongtrao province --dir … receipt --commune {} --seq {} --epoch {} --out THƯ_MỤC",
+        r.seq, r.commune_code, r.commune_code, r.seq, r.epoch
+    )
+}
+
 /// One registered commune as `province status` shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommuneStatus {
@@ -165,7 +220,7 @@ impl Province {
     ) -> Result<(Province, PathBuf)> {
         let db = ProvinceDb::create(dir, chief, code, name, kdf)?;
         let meta = db.meta()?;
-        let mut p = Province { db, meta };
+        let mut p = Province { db, meta, refs: Default::default() };
         let path = p.write_enrollment(dir)?;
         Ok((p, path))
     }
@@ -179,7 +234,7 @@ impl Province {
     pub fn open_as(dir: &Path, username: &str, password: &str) -> Result<Province> {
         let db = ProvinceDb::open(dir, username, password)?;
         let meta = db.meta()?;
-        Ok(Province { db, meta })
+        Ok(Province { db, meta, refs: Default::default() })
     }
 
     pub fn meta(&self) -> &ProvinceMeta {
@@ -248,6 +303,11 @@ impl Province {
     }
 
     fn write_files(&mut self, m: Manifest, files: Vec<(String, Vec<u8>)>, dir: &Path) -> Result<PathBuf> {
+        self.sign_files(m, files, dir)?.write()
+    }
+
+    /// Signs a province bundle to be written into `dir` (nothing is written yet).
+    fn sign_files(&self, m: Manifest, files: Vec<(String, Vec<u8>)>, dir: &Path) -> Result<Outgoing> {
         // Named apart from commune bundles (which may lie on the same USB stick).
         let what = match m.kind {
             BundleKind::Receipt => "bien-nhan",
@@ -263,8 +323,7 @@ impl Province {
             m.created_at.with_timezone(&chrono::Local).format("%Y%m%d")
         );
         let (bytes, _, _) = bundle::write(m, &files, &self.meta.signing, &[])?;
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        crate::fsutil::write_new(&dir.join(name), &bytes)
+        Ok(Outgoing { path: dir.join(name), bytes })
     }
 
     /// The decisions on a commune's periods as a decision bundle's payload (`None`: there are none).
@@ -480,7 +539,36 @@ impl Province {
     /// list the province sent laid over them. A list sent takes the newest version's items in its
     /// order, then the items only older versions had: an item withdrawn later stays valid for the
     /// records a commune made while it was offered (as the commune's own store keeps it).
-    pub fn checked_refs(&self) -> Result<HashMap<String, Arc<[RefItem]>>> {
+    /// Built once, and again only after another version was sent (an import checks every record
+    /// against them: building them is parsing every list, as much work as checking a small bundle).
+    pub fn checked_refs(&self) -> Result<CheckedRefs> {
+        Ok(self.checking()?.1)
+    }
+
+    /// The lists' mark, the lists, and the fields worked out from them by earlier imports (the
+    /// caller gives them back with [`Province::keep_fields`]).
+    fn checking(&self) -> Result<((i64, i64), CheckedRefs, FieldCache)> {
+        let mark = self.db.references_mark()?;
+        let mut cached = self.refs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(c) = cached.as_mut()
+            && c.mark == mark
+        {
+            return Ok((mark, c.refs.clone(), std::mem::take(&mut c.fields)));
+        }
+        let refs = self.build_checked_refs()?;
+        *cached = Some(Checking { mark, refs: refs.clone(), fields: FieldCache::default() });
+        Ok((mark, refs, FieldCache::default()))
+    }
+
+    /// Keeps the fields worked out for the lists marked `mark`, for the next import.
+    fn keep_fields(&self, mark: (i64, i64), fields: FieldCache) {
+        let mut cached = self.refs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(c) = cached.as_mut().filter(|c| c.mark == mark) {
+            c.fields = fields;
+        }
+    }
+
+    fn build_checked_refs(&self) -> Result<CheckedRefs> {
         let mut lists: HashMap<String, Vec<RefItem>> =
             RefSet::builtin().lists.into_iter().map(|l| (l.list, l.items)).collect();
         let mut sent: Vec<RefSet> = Vec::new();
@@ -577,6 +665,19 @@ impl Province {
 
     /// As [`Province::import`] at a given time (the CLI runs a dry run then the import at one time).
     pub fn import_at(&mut self, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportReport> {
+        let (report, receipt) = self.import_unwritten(path, opts, now)?;
+        Ok(written(report, receipt))
+    }
+
+    /// As [`Province::import_at`], but the signed receipt is handed back instead of written: the
+    /// import is committed (durably) when this returns, and the caller writes the receipt, after it,
+    /// with a stick's others (`province::intake`). `report.receipt` is `None`.
+    pub fn import_unwritten(
+        &mut self,
+        path: &Path,
+        opts: &ImportOptions,
+        now: DateTime<Utc>,
+    ) -> Result<(ImportReport, Option<Outgoing>)> {
         if !opts.dry_run {
             self.db.require(Role::WRITES, "nhập gói dữ liệu của xã")?;
         }
@@ -619,10 +720,23 @@ impl Province {
         }
         let identity = crypto::parse_age_identity(&self.meta.age_identity)?;
         let opened = bundle::open(bytes, &[identity])?;
-        self.import_opened(opened, opts, now)
+        let (report, receipt) = self.import_opened(opened, opts, now)?;
+        Ok(written(report, receipt))
     }
 
-    fn import_opened(&mut self, opened: Opened<'_>, opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportReport> {
+    /// The hash a bundle file is known by (of its manifest), decrypted but NOT yet trusted: to find
+    /// the import of a bundle found to be a replay.
+    pub fn bundle_hash(&self, path: &Path) -> Result<String> {
+        let identity = crypto::parse_age_identity(&self.meta.age_identity)?;
+        Ok(bundle::open_file(path, &[identity])?.hash())
+    }
+
+    fn import_opened(
+        &mut self,
+        opened: Opened<'_>,
+        opts: &ImportOptions,
+        now: DateTime<Utc>,
+    ) -> Result<(ImportReport, Option<Outgoing>)> {
         let m = &opened.manifest;
         if m.kind != BundleKind::Changes {
             return Err(Error::bundle(
@@ -731,7 +845,7 @@ phiên bản mới hơn?). Không nhập gì. Hãy cập nhật phongtrao ở C�
             receipt_error: None,
         };
         if opts.dry_run {
-            return Ok(report);
+            return Ok((report, None));
         }
         let now_s = now.to_rfc3339();
         let created = m.created_at.to_rfc3339();
@@ -790,25 +904,28 @@ phiên bản mới hơn?). Không nhập gì. Hãy cập nhật phongtrao ở C�
             summary,
             receipt: Some(&receipt_json),
         })?;
-        // Committed: from here on, a failure must not say that nothing changed.
+        // Committed (durably: the store's commits are synchronous): from here on, a failure must not
+        // say that nothing changed.
         let dir = opts.receipt_dir.clone().unwrap_or_else(|| self.db.dir().join("receipts"));
-        match self.sign_receipt(&receipt, now, &dir, Some(receipt_seq)) {
-            Ok(path) => report.receipt = Some(path),
+        let out = match self.sign_receipt(&receipt, now, &dir, Some(receipt_seq)) {
+            Ok(out) => Some(out),
             Err(e) => {
-                report.receipt_error = Some(format!(
-                    "Đã nhập gói số {} của xã {} (dữ liệu đã lưu ở Công an tỉnh), nhưng chưa ghi được biên nhận: {e} \
-Đừng nhập lại gói này (gói đã nhập sẽ bị từ chối). Hãy ghi lại biên nhận khi USB hoặc thư mục đã sẵn sàng: \
-phongtrao province --dir … receipt --commune {} --seq {} --epoch {} --out THƯ_MỤC",
-                    m.seq, m.commune_code, m.commune_code, m.seq, m.epoch
-                ))
+                report.receipt_error = Some(receipt_not_written(&report, &e));
+                None
             }
-        }
-        Ok(report)
+        };
+        Ok((report, out))
     }
 
     /// Signs a receipt; it carries the commune's decisions too (`decisions.json`), if it has any.
     /// `seq`: the number the import took for it in its transaction (`None`: take the next one).
-    fn sign_receipt(&mut self, receipt: &Receipt, now: DateTime<Utc>, dir: &Path, seq: Option<i64>) -> Result<PathBuf> {
+    fn sign_receipt(
+        &mut self,
+        receipt: &Receipt,
+        now: DateTime<Utc>,
+        dir: &Path,
+        seq: Option<i64>,
+    ) -> Result<Outgoing> {
         let rm = match seq {
             Some(seq) => {
                 self.numbered_manifest(BundleKind::Receipt, &receipt.commune_code, now, super::LONG_VALID_DAYS, seq)?
@@ -818,13 +935,18 @@ phongtrao province --dir … receipt --commune {} --seq {} --epoch {} --out THƯ
         let json = serde_json::to_vec_pretty(receipt).map_err(|e| Error::Json(e.to_string()))?;
         let mut files = vec![(RECEIPT_FILE.to_owned(), json)];
         files.extend(self.province_files(&receipt.commune_code)?);
-        self.write_files(rm, files, dir)
+        self.sign_files(rm, files, dir)
     }
 
     /// Writes the receipt of an import made before again, newly signed, into `dir`: the bundle
     /// numbered `seq` from commune `commune_code` (in `epoch` when the commune restored a backup and
     /// two bundles have that number).
     pub fn write_receipt(&mut self, commune_code: &str, seq: i64, epoch: Option<i64>, dir: &Path) -> Result<PathBuf> {
+        self.receipt_again(commune_code, seq, epoch, dir)?.write()
+    }
+
+    /// The receipt [`Province::write_receipt`] writes, signed but not yet written.
+    pub fn receipt_again(&mut self, commune_code: &str, seq: i64, epoch: Option<i64>, dir: &Path) -> Result<Outgoing> {
         let all: Vec<_> = self
             .db
             .imports_numbered(commune_code.trim(), seq)?
@@ -850,6 +972,12 @@ Hãy thêm --epoch KỲ để chọn gói.",
                 )));
             }
         };
+        let one = one.clone();
+        self.receipt_of(&one, dir)
+    }
+
+    /// The receipt of the bundle imported as `one`, newly signed, to be written into `dir`.
+    pub fn receipt_of(&mut self, one: &crate::store::province::Imported, dir: &Path) -> Result<Outgoing> {
         let mut receipt: Receipt = match &one.receipt {
             Some(json) => serde_json::from_str(json).map_err(|e| Error::Json(e.to_string()))?,
             None => Receipt {
@@ -1115,14 +1243,13 @@ Hãy liên hệ xã {} để kiểm tra máy và xuất lại gói.",
         let stamps = self.db.stamps(installation, &ids)?;
         let batch: HashMap<Uuid, (Kind, Option<&str>)> =
             changes.iter().filter_map(|p| p.item.as_ref().ok().map(|e| (e.id, (e.kind, p.data())))).collect();
-        let refs = self.checked_refs()?;
+        let (mark, refs, mut fields) = self.checking()?;
         // "Not after today" is judged with the same day of grace as the clocks: the commune's laptop
         // may run ahead of the province's by a few hours.
         let grace = now + chrono::Duration::days(1);
         let today = grace.with_timezone(&chrono::Local).date_naive();
         let lookup = ProvinceLookup { db: &self.db, installation, batch, parsed: Default::default(), refs, today };
         let horizon = Hlc::from_parts(grace.timestamp_millis().max(0) as u64, 0);
-        let mut fields = FieldCache::default();
         let mut plan = Plan::default();
         let mut by_kind: BTreeMap<&str, KindCounts> = BTreeMap::new();
         let mut seen: HashMap<Uuid, usize> = HashMap::new();
@@ -1243,6 +1370,7 @@ Hãy liên hệ xã {} để kiểm tra máy và xuất lại gói.",
                 }
             }
         }
+        self.keep_fields(mark, fields);
         if plan.quarantine.len() > MAX_QUARANTINED {
             return Err(too_many_bad(plan.quarantine.len()));
         }
@@ -1281,21 +1409,23 @@ rồi yêu cầu xuất lại gói.",
 /// A string anywhere in a record's fields with a control character (other than a line break) or an
 /// invisible direction mark: the commune never stores one.
 pub(crate) fn unclean(doc: &Doc) -> Option<String> {
+    fn bad_text(s: &str) -> bool {
+        // Printable ASCII (most of a record) is clean at a glance; other text is read by character.
+        !s.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\n')
+            && s.chars().any(|c| {
+                (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            })
+    }
     fn bad(v: &Value) -> bool {
         match v {
-            Value::String(s) => s.chars().any(|c| {
-                (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-            }),
+            Value::String(s) => bad_text(s),
             Value::Array(a) => a.iter().any(bad),
-            Value::Object(o) => o.iter().any(|(k, v)| bad(&Value::String(k.clone())) || bad(v)),
+            Value::Object(o) => o.iter().any(|(k, v)| bad_text(k) || bad(v)),
             _ => false,
         }
     }
-    let keys: Vec<String> = doc
-        .iter()
-        .filter(|(k, v)| bad(&Value::String((*k).clone())) || bad(v))
-        .map(|(k, _)| crate::text::printable(k, 40))
-        .collect();
+    let keys: Vec<String> =
+        doc.iter().filter(|(k, v)| bad_text(k) || bad(v)).map(|(k, _)| crate::text::printable(k, 40)).collect();
     (!keys.is_empty()).then(|| {
         format!(
             "trường {} có ký tự điều khiển (máy của xã không bao giờ lưu ký tự như vậy)",

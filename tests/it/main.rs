@@ -7,6 +7,7 @@ mod demo;
 mod dossier;
 mod forms;
 mod inspection;
+mod intake;
 mod packaging;
 mod peers;
 mod print;

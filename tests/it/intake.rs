@@ -1,0 +1,226 @@
+//! The stick's intake (`province::intake`): every bundle imported in its own transaction, the
+//! receipts written after the imports in one pass, and a stick interrupted half-way (the program
+//! killed, the stick pulled, the stick full) recovered by importing it again: the bundles already
+//! imported are replays, and each one whose receipt is not on the stick gets it written again.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use phongtrao::domain::Kind;
+use phongtrao::keyring::KdfParams;
+use phongtrao::province::intake::{self, IntakeOptions, Status};
+use phongtrao::store::Store;
+use phongtrao::sync::commune::{self, ExportOptions};
+use phongtrao::sync::province::Province;
+use serde_json::json;
+
+use crate::sync::{PW, doc, enrolled_in_memory};
+
+struct World {
+    dir: tempfile::TempDir,
+    province: Province,
+    enrollment: PathBuf,
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let (province, enrollment) =
+        Province::init(&dir.path().join("tinh"), PW, "51", "Quảng Ngãi", KdfParams::insecure_for_tests()).unwrap();
+    World { dir, province, enrollment }
+}
+
+impl World {
+    fn usb(&self) -> PathBuf {
+        let p = self.dir.path().join("usb");
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    }
+
+    /// An enrolled, registered, empty commune store.
+    fn commune(&mut self, code: &str) -> Store {
+        enrolled_in_memory(&mut self.province, &self.enrollment, code, |_| {})
+    }
+
+    /// The commune adds an area and exports a bundle onto the stick.
+    fn send(&self, s: &mut Store, name: &str) -> PathBuf {
+        s.create(Kind::Area, &doc(json!({"name": name, "kind": "thon", "households": 10, "population": 40}))).unwrap();
+        commune::export(s, &self.usb(), &ExportOptions::default(), &mut |_, _| {}).unwrap().path
+    }
+
+    /// The province program started again (after it was killed): the store opened anew.
+    fn restart(&mut self) {
+        self.province = Province::open(&self.dir.path().join("tinh"), PW).unwrap();
+    }
+
+    fn intake(&mut self) -> intake::Intake {
+        let usb = self.usb();
+        intake::import_paths(&mut self.province, &[usb], &IntakeOptions::default(), &mut |_, _| {}).unwrap()
+    }
+}
+
+/// The receipts in a commune's folder on the stick, by file name.
+fn receipts(usb: &Path, code: &str) -> BTreeSet<String> {
+    match std::fs::read_dir(usb.join(intake::RECEIPTS).join(code)) {
+        Ok(d) => d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect(),
+        Err(_) => BTreeSet::new(),
+    }
+}
+
+/// Takes every receipt of its folder home to the commune; returns the bundles they acknowledged.
+fn take_home(s: &mut Store, usb: &Path, code: &str) -> BTreeSet<i64> {
+    let mut seqs = BTreeSet::new();
+    for name in receipts(usb, code) {
+        assert!(!name.starts_with('.'), "no temporary file left on the stick: {name}");
+        match commune::import(s, &usb.join(intake::RECEIPTS).join(code).join(&name)).unwrap() {
+            commune::Imported::Receipt { bundle_seq, .. } => assert!(seqs.insert(bundle_seq), "one receipt a bundle"),
+            other => panic!("{other:?}"),
+        }
+    }
+    seqs
+}
+
+#[test]
+fn every_bundle_of_a_stick_gets_its_receipt_written_after_all_the_imports() {
+    let mut w = world();
+    let mut a = w.commune("23430");
+    let mut b = w.commune("23437");
+    for n in 1..=3 {
+        w.send(&mut a, &format!("Thôn {n}"));
+    }
+    w.send(&mut b, "Thôn A");
+    let mut seen = Vec::new();
+    let usb = w.usb();
+    let done = intake::import_paths(&mut w.province, &[usb], &IntakeOptions::default(), &mut |d, t| seen.push((d, t)))
+        .unwrap();
+    assert_eq!(seen.last(), Some(&(4, 4)));
+    assert!(done.all_ok(), "{:?}", done.outcomes.iter().map(|o| &o.message).collect::<Vec<_>>());
+    assert_eq!(done.count(Status::Imported), 4);
+    for o in &done.outcomes {
+        let r = o.receipt.as_ref().expect("a receipt for every bundle imported");
+        assert!(r.is_file(), "{}", r.display());
+        assert_eq!(o.report.as_ref().unwrap().receipt.as_ref(), Some(r), "the report names it too");
+        assert!(r.starts_with(w.usb().join("bien-nhan").join(o.commune_code.as_deref().unwrap())));
+    }
+    assert_eq!(take_home(&mut a, &w.usb(), "23430"), BTreeSet::from([1, 2, 3]));
+    assert_eq!(take_home(&mut b, &w.usb(), "23437"), BTreeSet::from([1]));
+    assert_eq!(a.sync_state().unwrap().acked_seq, a.last_seq().unwrap());
+    assert_eq!(b.sync_state().unwrap().acked_seq, b.last_seq().unwrap());
+
+    // Again: every bundle is a replay, and its receipt is on the stick already: none written.
+    let again = w.intake();
+    assert!(again.all_ok());
+    assert_eq!(again.count(Status::Replay), 4);
+    assert!(again.outcomes.iter().all(|o| o.receipt.is_none()), "no receipt written twice");
+    assert_eq!(receipts(&w.usb(), "23430").len(), 3);
+    assert_eq!(receipts(&w.usb(), "23437").len(), 1);
+    assert!(again.outcomes.iter().all(|o| !o.message.contains("ghi lại")), "{:?}", again.outcomes[0].message);
+}
+
+/// The program killed between two bundles of a stick (here: the intake dropped before its end, as a
+/// killed process leaves it): the bundles imported stay imported, no receipt nor temporary file is
+/// on the stick; importing the stick again imports the rest and writes every missing receipt.
+#[test]
+fn a_stick_interrupted_between_bundles_is_recovered_by_importing_it_again() {
+    let mut w = world();
+    let mut a = w.commune("23430");
+    let mut b = w.commune("23437");
+    for n in 1..=3 {
+        w.send(&mut a, &format!("Thôn {n}"));
+    }
+    for n in 1..=2 {
+        w.send(&mut b, &format!("Thôn {n}"));
+    }
+    let files = intake::collect(&[w.usb()]).unwrap();
+    assert_eq!(files.len(), 5);
+    {
+        let mut run = intake::Run::new(IntakeOptions::default());
+        for f in &files[..3] {
+            assert_eq!(run.import_at(&mut w.province, f, chrono::Utc::now()).status, Status::Imported);
+        }
+        // Killed here: `finish` never runs.
+    }
+    w.restart();
+    assert_eq!(w.province.db().bundles().unwrap().len(), 3, "the three imports are committed");
+    assert!(!w.usb().join(intake::RECEIPTS).exists(), "nothing written on the stick yet");
+
+    let done = w.intake();
+    assert!(done.all_ok(), "{:?}", done.outcomes.iter().map(|o| &o.message).collect::<Vec<_>>());
+    assert_eq!((done.count(Status::Replay), done.count(Status::Imported)), (3, 2));
+    for o in done.outcomes.iter().filter(|o| o.status == Status::Replay) {
+        assert!(o.message.contains("đã ghi lại"), "{}", o.message);
+        assert!(o.receipt.as_ref().is_some_and(|r| r.is_file()));
+    }
+    assert_eq!(w.province.db().bundles().unwrap().len(), 5, "each bundle imported once");
+    assert_eq!(take_home(&mut a, &w.usb(), "23430"), BTreeSet::from([1, 2, 3]));
+    assert_eq!(take_home(&mut b, &w.usb(), "23437"), BTreeSet::from([1, 2]));
+    assert_eq!(a.sync_state().unwrap().acked_seq, a.last_seq().unwrap());
+    assert_eq!(b.sync_state().unwrap().acked_seq, b.last_seq().unwrap());
+
+    // A receipt the commune mislaid (deleted from the stick) is written again, only that one.
+    let folder = w.usb().join(intake::RECEIPTS).join("23437");
+    let lost = receipts(&w.usb(), "23437").into_iter().next().unwrap();
+    std::fs::remove_file(folder.join(&lost)).unwrap();
+    let again = w.intake();
+    assert!(again.all_ok());
+    assert_eq!(again.count(Status::Replay), 5);
+    assert_eq!(again.outcomes.iter().filter(|o| o.receipt.is_some()).count(), 1);
+    assert_eq!(receipts(&w.usb(), "23437").len(), 2);
+    assert_eq!(receipts(&w.usb(), "23430").len(), 3);
+}
+
+/// A stick that fills up while the receipts are written: the imports are committed and said so,
+/// the officer is told the receipts are missing and how to get them; nothing half-written is left;
+/// importing the stick again (with room on it) writes them.
+#[test]
+fn receipts_that_could_not_be_written_are_written_at_the_next_intake_of_the_stick() {
+    let mut w = world();
+    let mut a = w.commune("23430");
+    w.send(&mut a, "Thôn 1");
+    w.send(&mut a, "Thôn 2");
+    phongtrao::fsutil::inject_write_error(Some(std::io::ErrorKind::StorageFull));
+    let done = w.intake();
+    phongtrao::fsutil::inject_write_error(None);
+    assert!(!done.all_ok());
+    assert_eq!(done.count(Status::Imported), 2);
+    for o in &done.outcomes {
+        assert_eq!(o.code.as_deref(), Some(intake::RECEIPT_NOT_WRITTEN));
+        assert!(o.receipt.is_none());
+        assert!(
+            o.message.starts_with("Đã nhập gói số")
+                && o.message.contains("chưa ghi được biên nhận")
+                && o.message.contains("đầy")
+                && o.message.contains("nhập lại gói này"),
+            "{}",
+            o.message
+        );
+    }
+    assert!(receipts(&w.usb(), "23430").is_empty(), "no file, not even a temporary one");
+    assert_eq!(w.province.db().bundles().unwrap().len(), 2, "the imports are committed");
+
+    let again = w.intake();
+    assert!(again.all_ok(), "{:?}", again.outcomes.iter().map(|o| &o.message).collect::<Vec<_>>());
+    assert_eq!(again.count(Status::Replay), 2);
+    assert_eq!(take_home(&mut a, &w.usb(), "23430"), BTreeSet::from([1, 2]));
+    assert_eq!(a.sync_state().unwrap().acked_seq, a.last_seq().unwrap());
+}
+
+/// A dry run writes nothing, not even the receipt of a replay whose receipt is missing.
+#[test]
+fn a_dry_run_of_a_stick_writes_no_receipt() {
+    let mut w = world();
+    let mut a = w.commune("23430");
+    let f = w.send(&mut a, "Thôn 1");
+    let mut run = intake::Run::new(IntakeOptions::default());
+    run.import_at(&mut w.province, &f, chrono::Utc::now());
+    drop(run);
+    let usb = w.usb();
+    let dry = intake::import_paths(
+        &mut w.province,
+        &[usb],
+        &IntakeOptions { dry_run: true, receipt_root: None },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(dry.count(Status::Replay), 1);
+    assert!(!w.usb().join(intake::RECEIPTS).exists());
+}
