@@ -77,6 +77,20 @@ export function provinceAndCommune(name) {
   return at;
 }
 
+/**
+ * The officer's own home folder in `dir` (made), for a window that saves files: `env` points the window
+ * at it; `saves` is the folder it saves into (Documents/phongtrao, made by the app).
+ */
+export function ownHome(dir) {
+  const home = path.join(dir, "home");
+  fs.mkdirSync(home);
+  return {
+    home,
+    saves: path.join(home, "Documents", "phongtrao"),
+    env: { HOME: home, XDG_CONFIG_HOME: path.join(home, ".config") },
+  };
+}
+
 /** Starts the window with `env` (its store, drives, folders…) at the screenshots' size, 1366×768. */
 export async function launch(env) {
   const d = await Driver.launch(env);

@@ -6,9 +6,8 @@
 // unit answers again and the chief accepts it: the task is done and can no longer be answered.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import path from "node:path";
-import { cleanup, day, initCommune, launch, login, run, scratch, shots } from "./common.mjs";
+import { cleanup, day, initCommune, launch, login, ownHome, run, scratch, shots } from "./common.mjs";
 
 describe("inspections and remediation in the window", { timeout: 300_000 }, () => {
   let d;
@@ -38,14 +37,7 @@ describe("inspections and remediation in the window", { timeout: 300_000 }, () =
         { content: "Bổ sung đầy đủ sổ theo dõi tin báo, tố giác", responsible: "Trưởng thôn Rơ Mah Hlim", deadline: day(-5) },
         { content: "Tổ chức sơ kết mô hình «Camera an ninh», có biên bản", responsible: "Tổ bảo vệ ANTT Thôn Đắk Năng", deadline: day(20) },
       ] })]).trim();
-    const home = path.join(dir, "home");
-    fs.mkdirSync(home);
-    d = await launch({
-      PHONGTRAO_DB: db,
-      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, ".config"),
-    });
+    d = await launch({ PHONGTRAO_DB: db, PHONGTRAO_BACKUP_DELAY_SECONDS: "3600", ...ownHome(dir).env });
   });
 
   after(() => cleanup(d, dir));

@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { cleanup, initCommune, launch, login, run, scratch, shots } from "./common.mjs";
+import { cleanup, initCommune, launch, login, ownHome, run, scratch, shots } from "./common.mjs";
 
 const Y = new Date().getFullYear();
 const TITLE = "Họp bình xét khu dân cư an toàn về an ninh, trật tự – Thôn Đắk Năng";
@@ -39,7 +39,6 @@ function pdftotext(file) {
 describe("printing from the window", { timeout: 300_000 }, () => {
   let d;
   let dir;
-  let home;
   let folder;
   let opened;
 
@@ -48,9 +47,8 @@ describe("printing from the window", { timeout: 300_000 }, () => {
     const db = path.join(dir, "xa.db");
     makeStore(db);
     // The officer's home folder: the app saves into its Documents/phongtrao.
-    home = path.join(dir, "home");
-    fs.mkdirSync(home);
-    folder = path.join(home, "Documents", "phongtrao");
+    const home = ownHome(dir);
+    folder = home.saves;
     // The system opener, recording what it was asked to open.
     const bin = path.join(dir, "bin");
     fs.mkdirSync(bin);
@@ -59,8 +57,7 @@ describe("printing from the window", { timeout: 300_000 }, () => {
     d = await launch({
       PHONGTRAO_DB: db,
       PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, ".config"),
+      ...home.env,
       PATH: `${bin}:${process.env.PATH}`,
     });
   });

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { cleanup, initCommune, launch, login, run, scratch, shots } from "./common.mjs";
+import { cleanup, initCommune, launch, login, ownHome, run, scratch, shots } from "./common.mjs";
 
 const TEAM = "Tổ bảo vệ ANTT Thôn Đắk Năng";
 
@@ -49,15 +49,13 @@ describe("spreadsheets in the window", { timeout: 300_000 }, () => {
     stick = path.join(drives, "USB-CA-XA");
     fs.mkdirSync(stick, { recursive: true });
     fs.writeFileSync(path.join(stick, "thanh-vien.csv"), members(false));
-    const home = path.join(dir, "home");
-    fs.mkdirSync(home);
-    folder = path.join(home, "Documents", "phongtrao");
+    const home = ownHome(dir);
+    folder = home.saves;
     d = await launch({
       PHONGTRAO_DB: db,
       PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
       PHONGTRAO_DRIVES_DIR: drives,
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, ".config"),
+      ...home.env,
     });
   });
 
