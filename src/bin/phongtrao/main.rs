@@ -2104,7 +2104,7 @@ fn print_roster(w: &mut impl Write, r: &phongtrao::province::roster::Roster) -> 
             notes.push("khóa đã bị thu hồi".to_owned());
         }
         for g in &c.gaps {
-            notes.push(format!("thiếu gói số {}–{}", g.first, g.last));
+            notes.push(format!("thiếu {}", phongtrao::sync::province::gap_text(g.first, g.last)));
         }
         if c.quarantined > 0 {
             notes.push(format!("{} bản ghi bị cách ly", c.quarantined));
