@@ -51,6 +51,17 @@ pub enum Pace {
 }
 
 impl Pace {
+    /// The code the window styles a target's bar by (`done`, `on_track`, `behind`, `waiting`): the
+    /// same as the JSON's.
+    pub fn code(self) -> &'static str {
+        match self {
+            Pace::Done => "done",
+            Pace::OnTrack => "on_track",
+            Pace::Behind => "behind",
+            Pace::Waiting => "waiting",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Pace::Done => "Đã đạt",

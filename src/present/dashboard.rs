@@ -123,13 +123,7 @@ pub fn plan_progress(p: &crate::steer::Progress) -> PlanProgress {
                     done: t.done_text(),
                     target: t.target_text(),
                     share: n(share.min(100)),
-                    pace: match t.pace {
-                        Pace::Done => "done",
-                        Pace::OnTrack => "on_track",
-                        Pace::Behind => "behind",
-                        Pace::Waiting => "waiting",
-                    }
-                    .into(),
+                    pace: t.pace.code().into(),
                     pace_text: match t.pace {
                         Pace::Behind if !t.percent && t.expected > t.done => {
                             format!("{} (cần {} đến nay)", t.pace.label(), crate::text::format_int(t.expected))

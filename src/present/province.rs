@@ -938,19 +938,12 @@ pub struct TargetCell {
 }
 
 fn target_cell(t: &crate::steer::TargetProgress) -> TargetCell {
-    use crate::steer::Pace;
     TargetCell {
         code: t.code.clone(),
         label: t.label.clone(),
         done: t.done_text(),
         target: t.target_text(),
-        pace: match t.pace {
-            Pace::Done => "done",
-            Pace::OnTrack => "on_track",
-            Pace::Behind => "behind",
-            Pace::Waiting => "waiting",
-        }
-        .into(),
+        pace: t.pace.code().into(),
         pace_text: t.pace.label().into(),
     }
 }

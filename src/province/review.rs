@@ -100,6 +100,32 @@ pub fn state(p: &Province, commune: &str, period: Period) -> Result<PeriodState>
     })
 }
 
+/// A new decision on `period` (its window `w`), signed by the officer logged in; the store gives its
+/// number when it records it.
+fn new_decision(
+    p: &Province,
+    period: Period,
+    w: &Window,
+    action: Action,
+    note: String,
+    reasons: Vec<Reason>,
+    at: DateTime<Utc>,
+) -> Decision {
+    Decision {
+        n: 0,
+        id: Uuid::now_v7(),
+        period,
+        label: w.label(),
+        start: w.start,
+        end: w.end,
+        action,
+        by: signer(p),
+        at,
+        note,
+        reasons,
+    }
+}
+
 /// Who decides, as the commune reads it: rank and name.
 pub(super) fn signer(p: &Province) -> String {
     match p.db().session() {
@@ -233,19 +259,7 @@ pub fn decide(
         }
         _ => None,
     };
-    let d = Decision {
-        n: 0,
-        id: Uuid::now_v7(),
-        period,
-        label: w.label(),
-        start: w.start,
-        end: w.end,
-        action,
-        by: signer(p),
-        at: now,
-        note,
-        reasons,
-    };
+    let d = new_decision(p, period, &w, action, note, reasons, now);
     let who = p.db().who();
     p.db_mut().record_decision(commune, &d, figures.as_ref(), &who)
 }
@@ -427,19 +441,8 @@ pub fn decide_held(p: &mut Province, id: &str, accept: bool, note: &str, now: Da
         let st = state(p, &item.entry.commune_code, period)?;
         if st.state == State::Approved {
             let w = super::rules(p)?.window(period);
-            Some(Decision {
-                n: 0,
-                id: Uuid::now_v7(),
-                period,
-                label: w.label(),
-                start: w.start,
-                end: w.end,
-                action: Action::Reopen,
-                by: signer(p),
-                at: now,
-                note: format!("Chấp nhận sửa sau khi duyệt ({} «{}»): {note}", item.kind_label, item.title),
-                reasons: Vec::new(),
-            })
+            let note = format!("Chấp nhận sửa sau khi duyệt ({} «{}»): {note}", item.kind_label, item.title);
+            Some(new_decision(p, period, &w, Action::Reopen, note, Vec::new(), now))
         } else {
             None
         }

@@ -261,27 +261,7 @@ impl ProvinceDb {
                 continue;
             }
             for d in all.iter().skip(have.len()) {
-                let reasons = serde_json::to_string(&d.reasons).map_err(|e| crate::Error::Json(e.to_string()))?;
-                tx.execute(
-                    "INSERT INTO review_decision (commune_code, n, id, period, label, start, end, action, decided_by,
-                        username, decided_at, note, reasons, figures)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL)",
-                    params![
-                        commune,
-                        d.n,
-                        d.id.to_string(),
-                        d.period.to_string(),
-                        d.label,
-                        d.start.to_string(),
-                        d.end.to_string(),
-                        d.action.code(),
-                        d.by,
-                        who,
-                        d.at.to_rfc3339(),
-                        d.note,
-                        reasons
-                    ],
-                )?;
+                super::province_review::put_decision(&tx, commune, d, None, &who)?;
                 match kept.decisions.iter_mut().find(|(c, _)| c == commune) {
                     Some((_, ns)) => ns.push(d.n),
                     None => kept.decisions.push((commune.clone(), vec![d.n])),

@@ -280,6 +280,27 @@ fn insert_decision(
         |r| r.get(0),
     )?;
     let d = Decision { n, ..d.clone() };
+    put_decision(tx, commune_code, &d, figures, username)?;
+    audit(
+        tx,
+        &d.at.to_rfc3339(),
+        username,
+        &format!("review_{}", d.action.code()),
+        Some(commune_code),
+        &serde_json::json!({"n": d.n, "period": d.period, "note": d.note, "reasons": d.reasons}),
+    )?;
+    Ok(d)
+}
+
+/// Writes a decision's row under its own number `d.n` (a new decision's, or, on a restore, one the
+/// communes were sent after the backup); the caller writes the audit entry.
+pub(super) fn put_decision(
+    tx: &rusqlite::Transaction<'_>,
+    commune_code: &str,
+    d: &Decision,
+    figures: Option<&serde_json::Value>,
+    username: &str,
+) -> Result<()> {
     let reasons = serde_json::to_string(&d.reasons).map_err(|e| Error::Json(e.to_string()))?;
     tx.execute(
         &format!("INSERT INTO review_decision ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"),
@@ -300,13 +321,5 @@ fn insert_decision(
             figures.map(|f| f.to_string())
         ],
     )?;
-    audit(
-        tx,
-        &d.at.to_rfc3339(),
-        username,
-        &format!("review_{}", d.action.code()),
-        Some(commune_code),
-        &serde_json::json!({"n": d.n, "period": d.period, "note": d.note, "reasons": d.reasons}),
-    )?;
-    Ok(d)
+    Ok(())
 }

@@ -117,6 +117,33 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
 }
 
+impl Manifest {
+    /// A manifest of this format and the store's schema, made `now` and valid `days`, of no sender
+    /// yet, with no range, chain, counts or files: each sender fills in what it has (struct update),
+    /// and [`write`] the file list.
+    pub fn new(kind: BundleKind, now: DateTime<Utc>, days: i64) -> Manifest {
+        Manifest {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            schema_version: crate::store::latest_schema(),
+            kind,
+            province_code: String::new(),
+            commune_code: String::new(),
+            installation_id: Uuid::nil(),
+            key_id: String::new(),
+            epoch: 0,
+            seq: 0,
+            full: false,
+            changes: None,
+            prev_hash: None,
+            created_at: now,
+            expires_at: now + chrono::Duration::days(days),
+            counts: BTreeMap::new(),
+            files: Vec::new(),
+        }
+    }
+}
+
 /// Builds a bundle: signs the manifest (with its file list filled in) and wraps it with the payload
 /// files in a tar archive, encrypted with age to `recipients` (none: a bare tar).
 pub fn write(

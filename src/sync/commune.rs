@@ -199,10 +199,6 @@ ký, đóng dấu và gửi Công an tỉnh đăng ký; sau đó xuất lại g�
     let prev_hash = if state.last_epoch == Some(epoch) { state.last_hash.clone() } else { None };
     let pk = signing.public_key()?;
     let manifest = Manifest {
-        format: bundle::FORMAT.into(),
-        format_version: bundle::FORMAT_VERSION,
-        schema_version: crate::store::latest_schema(),
-        kind: BundleKind::Changes,
         province_code: commune.province_code.clone(),
         commune_code: commune.commune_code.clone(),
         installation_id: commune.installation_id,
@@ -212,10 +208,8 @@ ký, đóng dấu và gửi Công an tỉnh đăng ký; sau đó xuất lại g�
         full: opts.full,
         changes: Some(SeqRange { after, to: cursor }),
         prev_hash,
-        created_at: opts.now,
-        expires_at: opts.now + chrono::Duration::days(opts.valid_days),
         counts,
-        files: Vec::new(),
+        ..Manifest::new(BundleKind::Changes, opts.now, opts.valid_days)
     };
     let (bytes, manifest, hash) = bundle::write(manifest, &files, &signing, &[to_province, own])?;
     let name = super::file_name(&commune.province_code, &commune.commune_code, epoch, seq, opts.now);

@@ -183,23 +183,12 @@ pub fn bundle_name(
 fn manifest(store: &Store, kind: BundleKind, seq: i64, now: DateTime<Utc>, days: i64) -> Result<Manifest> {
     let c = store.commune()?;
     Ok(Manifest {
-        format: bundle::FORMAT.into(),
-        format_version: bundle::FORMAT_VERSION,
-        schema_version: crate::store::latest_schema(),
-        kind,
         province_code: c.province_code.clone(),
         commune_code: c.commune_code.clone(),
         installation_id: c.installation_id,
-        key_id: String::new(),
         epoch: store.sync_epoch()?,
         seq,
-        full: false,
-        changes: None,
-        prev_hash: None,
-        created_at: now,
-        expires_at: now + chrono::Duration::days(days),
-        counts: BTreeMap::new(),
-        files: Vec::new(),
+        ..Manifest::new(kind, now, days)
     })
 }
 

@@ -275,23 +275,13 @@ impl Province {
         seq: i64,
     ) -> Result<Manifest> {
         Ok(Manifest {
-            format: bundle::FORMAT.into(),
-            format_version: bundle::FORMAT_VERSION,
-            schema_version: crate::store::latest_schema(),
-            kind,
             province_code: self.meta.province_code.clone(),
             commune_code: commune_code.to_owned(),
             installation_id: self.meta.province_id,
             key_id: self.public_key()?.key_id(),
             epoch: self.meta.epoch,
             seq,
-            full: false,
-            changes: None,
-            prev_hash: None,
-            created_at: now,
-            expires_at: now + chrono::Duration::days(days),
-            counts: BTreeMap::new(),
-            files: Vec::new(),
+            ..Manifest::new(kind, now, days)
         })
     }
 
