@@ -386,6 +386,9 @@ pub struct Restored {
     /// At the province: why the replaced store could not be read (what was sent after the backup
     /// could then not be carried over).
     pub replaced_unread: Option<String>,
+    /// At the province, when the replaced store could not be read: what its own signed bundles in
+    /// its folder (`quyet-dinh/`, receipts, reference bundles) gave back.
+    pub recovered: Option<crate::sync::province::Recovery>,
 }
 
 /// Restores the backup at `path` as the store at `db`, logging into the copy as `username`.
@@ -422,7 +425,7 @@ Muốn khôi phục vào máy này, hãy chọn một tệp dữ liệu khác b�
     drop(store);
 
     let aside = swap_in(&copy, db)?;
-    Ok(Restored { info, aside, sync_epoch, kept: None, replaced_unread: None })
+    Ok(Restored { info, aside, sync_epoch, kept: None, replaced_unread: None, recovered: None })
 }
 
 /// Puts the store at `copy` in the place of the one at `db`, which is kept renamed
@@ -505,7 +508,22 @@ Muốn khôi phục kho đó, hãy chọn một thư mục khác bằng --dir.",
     let kept = p.keep_sent(replaced.as_ref())?;
     drop(p);
     let aside = swap_in(&copy, &db)?;
-    Ok(Restored { info, aside, sync_epoch: kept.epoch, kept: replaced.is_some().then_some(kept), replaced_unread })
+    // The replaced store unread: the province's own bundles in its folder give back what they carry.
+    let recovered = match &replaced_unread {
+        Some(_) => {
+            let mut p = crate::sync::province::Province::open_as(dir, username, password)?;
+            Some(p.recover_sent(&[dir.to_owned()])?)
+        }
+        None => None,
+    };
+    Ok(Restored {
+        info,
+        aside,
+        sync_epoch: kept.epoch,
+        kept: replaced.is_some().then_some(kept),
+        replaced_unread,
+        recovered,
+    })
 }
 
 fn open_province_checked(dir: &Path, username: &str, password: &str) -> Result<ProvinceDb> {

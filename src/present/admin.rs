@@ -254,6 +254,19 @@ không giữ lại quyết định nào của xã này. Hãy xem mục «Duyệt
             lines.push(format!("Số thứ tự gói gửi xã tiếp tục từ số {} (không dùng lại số đã gửi).", k.out_seq + 1));
         }
         (None, Some(why)) => {
+            if let Some(back) = r.recovered.as_ref().and_then(province_recovered) {
+                lines.push(format!("Không mở được kho dữ liệu bị thay ({why})."));
+                lines.extend(back);
+                lines.push(format!(
+                    "Những gì Công an tỉnh đã gửi sau lúc {taken} (thời điểm sao lưu) mà thư mục của tỉnh không còn gói nào mang theo \
+sẽ được lấy lại khi nhận USB của các xã (mục «Nhận gói từ USB»; dòng lệnh: phongtrao province --dir THƯ_MỤC recover USB)."
+                ));
+                lines.push(
+                    "Các gói của xã nhập sau thời điểm sao lưu cần được nhập lại (từ USB, hoặc xã xuất lại): danh sách các xã sẽ báo gói còn thiếu."
+                        .to_owned(),
+                );
+                return lines;
+            }
             lines.push(format!(
                 "Không mở được kho dữ liệu bị thay ({why}). Những gì Công an tỉnh đã gửi các xã sau lúc {taken} (thời điểm sao lưu): \
 quyết định duyệt, trả lại, mở lại kỳ báo cáo; cuộc kiểm tra, nhiệm vụ khắc phục và kết luận đánh giá; danh mục; báo cáo đã cấp số, \

@@ -1456,6 +1456,9 @@ fn a_restore_keeps_what_the_province_sent_the_communes_after_the_backup() {
     let e = p.write_reference(Some(other), &usb, Utc::now()).unwrap_err();
     assert!(e.to_string().contains("đã gửi các xã với nội dung khác"), "{e}");
     let r = backup::create_province(p.db(), &backup::province_dir(&tinh)).unwrap();
+    // November approved again after that backup, its bundle left in the province's own folder.
+    rv::decide(&mut p, "23535", nov, Action::Approve, &ask(""), Utc::now()).unwrap();
+    let third = p.write_decisions("23535", &tinh.join("quyet-dinh"), Utc::now()).unwrap();
     drop(p);
 
     // A replaced store that does not open: the restore goes on, says so and what to do, and starts
@@ -1465,11 +1468,16 @@ fn a_restore_keeps_what_the_province_sent_the_communes_after_the_backup() {
     let again = backup::restore_province(&r.path, &tinh, "tinh", PW).unwrap();
     assert!(again.kept.is_none() && again.replaced_unread.is_some());
     assert_eq!(again.sync_epoch, 2);
+    // What the province's own folder holds is taken back at once: decision 3 and its number.
+    let back = again.recovered.clone().expect("the province's folder was read");
+    assert_eq!(back.kept.decisions, vec![("23535".to_owned(), vec![3])]);
+    assert_eq!(back.kept.out_seq, numbered(&third).1);
     let said = phongtrao::present::admin::province_restored(&again).join("\n");
     assert!(said.contains("Không mở được kho dữ liệu bị thay"), "{said}");
-    assert!(said.contains("quyết định duyệt, trả lại, mở lại kỳ báo cáo"), "{said}");
+    assert!(said.contains("Đã lấy lại từ") && said.contains("(xã 23535: số 3)"), "{said}");
+    assert!(said.contains("sẽ được lấy lại khi nhận USB của các xã"), "{said}");
     let p = Province::open(&tinh, PW).unwrap();
-    assert_eq!(p.db().review_decisions(Some("23535")).unwrap().len(), 2, "the backup taken after the restore");
+    assert_eq!(p.db().review_decisions(Some("23535")).unwrap().len(), 3);
 }
 
 /// After a restore whose replaced store does not open, the province takes its word back from its
