@@ -141,6 +141,21 @@ export async function importDecision(d, usb) {
   return d.text("[data-test=imported]");
 }
 
+/**
+ * A spreadsheet's first sheet read back by a reader that is not ours (Debian's openpyxl): one line per
+ * row, cells joined by "|"; with `types`, each cell that is not text has its Python type after a ":"
+ * (numbers and dates).
+ */
+export function readXlsx(file, { types = false } = {}) {
+  const cell = types ? `(str(c) if isinstance(c, str) else f"{c}:{type(c).__name__}")` : "str(c)";
+  return execFileSync("/usr/bin/python3", ["-c", `
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+for r in ws.iter_rows(values_only=True):
+    print("|".join("" if c is None else ${cell} for c in r))
+`, file], { encoding: "utf8" }).trim().split("\n");
+}
+
 /** Closes the window (if one was started) and removes the scratch folder (if one was made). */
 export async function cleanup(d, dir) {
   await d?.quit();

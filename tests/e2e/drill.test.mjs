@@ -6,21 +6,10 @@
 // still there; the table exported as filtered.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { cleanup, phongtrao, launch, login, scratch, shots } from "./common.mjs";
+import { cleanup, phongtrao, launch, login, readXlsx, scratch, shots } from "./common.mjs";
 
 const DEMO = "phongtrao-demo";
-
-// The first sheet read back by Debian's openpyxl: one line per row, cells joined by "|".
-function readXlsx(file) {
-  return execFileSync("/usr/bin/python3", ["-c", `
-import sys, openpyxl
-ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
-for r in ws.iter_rows(values_only=True):
-    print("|".join("" if c is None else str(c) for c in r))
-`, file], { encoding: "utf8" }).trim().split("\n");
-}
 
 // A word as an officer types it in a hurry: no accents, no đ, lower case.
 const plain = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();

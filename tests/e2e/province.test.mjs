@@ -10,23 +10,13 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Driver } from "./wd.mjs";
-import { app, cleanup, enroll, initProvince, phongtrao as commandLine, launch, login, scratch, shots } from "./common.mjs";
+import { app, cleanup, enroll, initProvince, phongtrao as commandLine, launch, login, readXlsx, scratch, shots }
+  from "./common.mjs";
 const PW = "mat-khau-xa-12";
 const CHIEF_PW = "mat-khau-tinh-1";
 
 function phongtrao(args, password = PW) {
   return commandLine(args, { password });
-}
-
-// A spreadsheet's first sheet read back by a reader that is not ours (Debian's openpyxl): one line per
-// row, cells joined by "|", each cell's Python type after a ":" for numbers and dates.
-function readXlsx(file) {
-  return execFileSync("/usr/bin/python3", ["-c", `
-import sys, openpyxl
-ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
-for r in ws.iter_rows(values_only=True):
-    print("|".join("" if c is None else (str(c) if isinstance(c, str) else f"{c}:{type(c).__name__}") for c in r))
-`, file], { encoding: "utf8" }).trim().split("\n");
 }
 
 const ptb = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".ptb")).sort() : []);
@@ -400,7 +390,7 @@ describe("the demo province: late list, figures to one record, report, quarantin
     await d.click("[data-test=figures-export]");
     await d.findText("[data-test=figures-said]", `so-lieu-members-${code}-${year}.xlsx`);
     const xlsx = path.join(tinh, `so-lieu-members-${code}-${year}.xlsx`);
-    const lines = readXlsx(xlsx);
+    const lines = readXlsx(xlsx, { types: true });
     assert.equal(lines.length, n + 1, lines.slice(0, 3).join("\n"));
     assert.match(lines[0], /^Tỉnh\|Mã xã\|Xã\|Kỳ báo cáo\|Sổ\|Tên\|/);
     assert.match(lines[1], new RegExp(`^Quảng Ngãi\\|${code}\\|`));
