@@ -828,6 +828,25 @@ fn the_invitation_copies_the_accounts_the_chief_chooses_without_their_passwords(
     assert_eq!(b.session().unwrap().role, Role::Officer);
 }
 
+/// A hand-over of the numbering `from` a laptop to the laptop of `to`, numbered `n`, with no counters.
+fn handover_to(to: &Store, n: i64, from: Uuid) -> phongtrao::store::Handover {
+    phongtrao::store::Handover {
+        n,
+        from,
+        to: to.commune().unwrap().installation_id,
+        to_officer: to.commune().unwrap().officer.clone(),
+        counters: Vec::new(),
+        at: Utc::now().to_rfc3339(),
+    }
+}
+
+/// `h` as it travels, signed with the key of the laptop of `signer`.
+fn signed_by(signer: &mut Store, h: &phongtrao::store::Handover) -> phongtrao::store::SignedHandover {
+    let json = serde_json::to_string(h).unwrap();
+    let (key, _) = signer.sync_keys().unwrap();
+    phongtrao::store::SignedHandover { signature: key.sign(json.as_bytes(), "x").unwrap(), json }
+}
+
 /// The chief hands the numbering over from the first laptop to the officer's: the first stops at
 /// once, the officer's gives numbers once it took the first's bundle in, after the first's last
 /// number (never the same number twice); the third laptop learns it from either; a number typed
@@ -882,19 +901,9 @@ fn the_chief_hands_the_numbering_over_and_no_number_is_given_twice() {
     assert_eq!(d4.numbering().unwrap().n, 1);
     // A forged hand-over (Cường's laptop claiming Bình's laptop gave it the numbering, signed by
     // Cường's key) is not applied.
-    let n = l[2].store.numbering().unwrap();
-    let mut forged = phongtrao::store::Handover {
-        n: 2,
-        from: l[1].store.commune().unwrap().installation_id,
-        to: l[2].store.commune().unwrap().installation_id,
-        to_officer: "Cường".into(),
-        counters: Vec::new(),
-        at: Utc::now().to_rfc3339(),
-    };
-    let json = serde_json::to_string(&forged).unwrap();
-    let (key, _) = l[2].store.sync_keys().unwrap();
-    let mut list = n.handovers.clone();
-    list.push(phongtrao::store::SignedHandover { signature: key.sign(json.as_bytes(), "x").unwrap(), json });
+    let mut forged = handover_to(&l[2].store, 2, l[1].store.commune().unwrap().installation_id);
+    let mut list = l[2].store.numbering().unwrap().handovers;
+    list.push(signed_by(&mut l[2].store, &forged));
     assert_eq!(list.len(), 2);
     let why = peer::take_handovers(&mut l[1].store, &list).unwrap().unwrap();
     assert!(why.contains("chữ ký không đúng"), "{why}");
@@ -902,9 +911,7 @@ fn the_chief_hands_the_numbering_over_and_no_number_is_given_twice() {
     assert_eq!(l[1].store.numbering().unwrap().n, 1);
     // Nor one that does not come from the laptop that numbers now (Bình's), even well signed.
     forged.from = l[0].store.commune().unwrap().installation_id;
-    let json = serde_json::to_string(&forged).unwrap();
-    let (key, _) = l[0].store.sync_keys().unwrap();
-    list[1] = phongtrao::store::SignedHandover { signature: key.sign(json.as_bytes(), "x").unwrap(), json };
+    list[1] = signed_by(&mut l[0].store, &forged);
     let why = peer::take_handovers(&mut l[2].store, &list).unwrap().unwrap();
     assert!(why.contains("không do máy đang cấp số lập"), "{why}");
     assert_eq!(phongtrao::present::peer::numbering(&l[2].store).unwrap(), "máy của Bình");
@@ -1026,19 +1033,9 @@ fn removing_the_lost_laptop_that_numbers_gives_the_numbering_to_the_chiefs() {
     assert!(l[2].store.issue_document(&target, |_| Ok(())).is_err());
     // A take-over signed by the taker is not taken for a laptop that was not removed: Cường's
     // laptop claims the numbering from An's, which numbers and is not lost.
-    let n = l[2].store.numbering().unwrap();
-    let forged = phongtrao::store::Handover {
-        n: 3,
-        from: l[0].store.commune().unwrap().installation_id,
-        to: l[2].store.commune().unwrap().installation_id,
-        to_officer: "Cường".into(),
-        counters: Vec::new(),
-        at: Utc::now().to_rfc3339(),
-    };
-    let json = serde_json::to_string(&forged).unwrap();
-    let (key, _) = l[2].store.sync_keys().unwrap();
-    let mut list = n.handovers.clone();
-    list.push(phongtrao::store::SignedHandover { signature: key.sign(json.as_bytes(), "x").unwrap(), json });
+    let forged = handover_to(&l[2].store, 3, l[0].store.commune().unwrap().installation_id);
+    let mut list = l[2].store.numbering().unwrap().handovers;
+    list.push(signed_by(&mut l[2].store, &forged));
     let why = peer::take_handovers(&mut l[0].store, &list).unwrap().unwrap();
     assert!(why.contains("chữ ký không đúng"), "{why}");
     assert_eq!(phongtrao::present::peer::numbering(&l[0].store).unwrap(), "máy này");
