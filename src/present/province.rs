@@ -496,16 +496,47 @@ pub struct BehindLine {
     pub title: String,
     pub value: String,
     pub fields: Vec<FieldLine>,
+    /// The cells of the columns the commune's list of its register shows ([`behind_columns`]), as
+    /// displayed; empty where the record has no value.
+    pub cells: Vec<String>,
 }
 
 pub fn behind_line(b: &Behind) -> BehindLine {
+    let cells = list_fields(b.kind)
+        .iter()
+        .map(|f| b.fields.iter().find(|(l, _)| *l == f.label).map(|(_, v)| v.clone()).unwrap_or_default())
+        .collect();
     BehindLine {
         id: b.id.clone(),
         register: crate::present::register_title(b.kind).to_owned(),
         title: b.title.clone(),
         value: format_int(b.value),
         fields: b.fields.iter().map(|(l, v)| FieldLine { label: l.clone(), value: v.clone() }).collect(),
+        cells,
     }
+}
+
+/// The fields the commune's list of `kind` shows as columns, in its order.
+fn list_fields(kind: crate::domain::Kind) -> Vec<&'static crate::domain::Field> {
+    let all = crate::domain::fields(kind);
+    super::record::list_columns(kind).iter().filter_map(|k| all.iter().find(|f| f.key == *k)).collect()
+}
+
+/// A column of the records behind a figure: one the commune's list of the register shows.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BehindColumn {
+    pub label: String,
+    /// Numbers are right-aligned.
+    pub numeric: bool,
+}
+
+/// The columns of the commune's list of `kind`, as [`BehindLine::cells`] fills them.
+pub fn behind_columns(kind: crate::domain::Kind) -> Vec<BehindColumn> {
+    list_fields(kind)
+        .into_iter()
+        .map(|f| BehindColumn { label: f.label.clone(), numeric: matches!(f.ty, crate::domain::FieldType::Int { .. }) })
+        .collect()
 }
 
 /// What the officer asks of the records behind a figure: the search and filters of the commune's
@@ -549,6 +580,8 @@ pub struct BehindFilter {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BehindPage {
+    /// The columns of the commune's list of the records' register (none when they are of several).
+    pub columns: Vec<BehindColumn>,
     pub rows: Vec<BehindLine>,
     /// The selects, in the list's column order; only values the records hold (none when every record
     /// holds the same one).
@@ -638,6 +671,10 @@ pub fn behind_page(label: &str, all: &[Behind], shown: &[Behind]) -> BehindPage 
         )
     };
     BehindPage {
+        columns: match kinds.as_slice() {
+            [one] => behind_columns(*one),
+            _ => Vec::new(),
+        },
         rows: shown.iter().map(behind_line).collect(),
         filters,
         date_label: date.as_ref().map(|(_, l)| l.clone()).unwrap_or_default(),

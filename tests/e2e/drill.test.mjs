@@ -36,7 +36,13 @@ describe("the province's drill-down: search and filters as the commune's lists",
 
   const rows = () => d.count("[data-test=behind-row]");
   const titles = () =>
-    d.exec("return [...document.querySelectorAll('[data-test=behind-row] td:nth-child(2)')].map((t) => t.textContent.trim())");
+    d.exec("return [...document.querySelectorAll('[data-test=behind-row] td:first-child')].map((t) => t.textContent.trim())");
+  // The cells of one column (by its header) of the records shown.
+  const column = (label) =>
+    d.exec(`
+      const heads = [...document.querySelectorAll("[data-test=behind] thead th")].map((t) => t.textContent.trim());
+      const i = heads.indexOf(arguments[0]);
+      return [...document.querySelectorAll("[data-test=behind-row]")].map((r) => r.children[i]?.textContent.trim());`, label);
 
   it("searches a commune's records without accents, filters them by hamlet, and keeps both", async () => {
     const key = "ind:tuyen_truyen_buoi";
@@ -84,6 +90,9 @@ describe("the province's drill-down: search and filters as the commune's lists",
     assert.equal(total, all, summary);
     const narrowed = await rows();
     assert.equal(shown, narrowed, summary);
+    // The columns of the commune's list of activities: every record shown is in the hamlet chosen.
+    assert.deepEqual(await column("Khu dân cư"), Array(narrowed).fill(hamlet));
+    assert.ok((await column("Ngày")).every((t) => /^\d\d\/\d\d\/\d{4}$/.test(t)));
     assert.ok(narrowed > 0 && narrowed <= found.length, `${narrowed} of ${found.length}: ${summary}`);
     // What was typed and chosen stays in view.
     assert.equal(await d.value("[data-test=behind-search]"), word);

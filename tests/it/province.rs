@@ -1923,6 +1923,17 @@ fn the_records_behind_a_figure_are_searched_and_filtered_like_the_communes_list(
     // Every record is a propaganda session: nothing to choose there.
     assert!(!page.filters.iter().any(|f| f.key == "category"));
     assert_eq!((page.date_key.as_deref(), page.date_label.as_str()), (Some("date"), "Ngày"));
+    // The columns of the commune's list of activities, each row's cells as that list shows them.
+    let labels: Vec<&str> = page.columns.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["Loại hoạt động", "Ngày", "Khu dân cư", "Địa điểm"]);
+    for r in &page.rows {
+        assert_eq!(r.cells.len(), 4);
+        assert_eq!(
+            (r.cells[0].as_str(), r.cells[2].as_str(), r.cells[3].as_str()),
+            ("Tuyên truyền", "Thôn Đồng Đuôn", "")
+        );
+    }
+    assert_eq!(page.rows[0].cells[1], first.format("%d/%m/%Y").to_string());
     let whole =
         phongtrao::present::province::behind_view(&w.province, period, "23430", key, &Query::default()).unwrap();
     assert_eq!(

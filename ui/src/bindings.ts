@@ -420,6 +420,13 @@ export type BehindChoice = {
 	label: string,
 };
 
+/**  A column of the records behind a figure: one the commune's list of the register shows. */
+export type BehindColumn = {
+	label: string,
+	/**  Numbers are right-aligned. */
+	numeric: boolean,
+};
+
 /**  A select of the records behind a figure: one of the list's option, list or link columns. */
 export type BehindFilter = {
 	key: string,
@@ -435,10 +442,17 @@ export type BehindLine = {
 	title: string,
 	value: string,
 	fields: FieldLine[],
+	/**
+	 *  The cells of the columns the commune's list of its register shows ([`behind_columns`]), as
+	 *  displayed; empty where the record has no value.
+	 */
+	cells: string[],
 };
 
 /**  The records behind one commune's figure, narrowed as asked, with what can narrow them. */
 export type BehindPage = {
+	/**  The columns of the commune's list of the records' register (none when they are of several). */
+	columns: BehindColumn[],
 	rows: BehindLine[],
 	/**
 	 *  The selects, in the list's column order; only values the records hold (none when every record
