@@ -21,7 +21,6 @@
 //!    the ones kept.
 //! 3. The roster for the year (`province::roster::roster`), and a figure's trend over the year's 12
 //!    months (`province::figures::trend`), warm and cold, beside the year's figures.
-//! 4. What keeping the sums costs an import: plain inserts with and without migration 0009's triggers.
 //!
 //! PHONGTRAO_BENCH_COMMUNES (default 100) and PHONGTRAO_BENCH_MONTHS (default 12, at most 24) change
 //! the province (how the work grows with the months: run with 24).
@@ -240,19 +239,24 @@ fn main() {
         &pages.trend_cold,
         Some((pages.cold_all.as_slice(), " × the figures, cold")),
     );
-    let (with, without) = sums_cost_at_import(&bundles, &work.join("plain-sums.db"));
-    println!();
-    println!(
-        "4. What keeping the sums costs an import: plain inserts of every bundle's rows (as in 1) into the record table with province migration 0009's triggers, beside the same without them, median of 3 alternating: {} against {} ({:+.1}%).",
-        secs(with),
-        secs(without),
-        100.0 * (with.as_secs_f64() / without.as_secs_f64() - 1.0)
+    row(
+        &format!(
+            "the year's figures, warm, among ten years of windows kept ({} rows: every month and year of ten years, every commune)",
+            pages.kept_decade
+        ),
+        &pages.warm_decade,
+        Some((pages.warm.as_slice(), " × warm with one year kept")),
+    );
+    row(
+        "the year's trend, warm, among the same ten years",
+        &pages.trend_decade,
+        Some((pages.trend_warm.as_slice(), " × warm with one year kept")),
     );
     let size = std::fs::metadata(ProvinceDb::db_path(&tinh)).unwrap().len();
     println!();
     println!("Province store: {:.0} MB", size as f64 / 1e6);
     drop((p, bare));
-    for d in [into, receipts, plain_db, work.join("plain-sums.db")] {
+    for d in [into, receipts, plain_db] {
         let _ = std::fs::remove_dir_all(&d);
         let _ = std::fs::remove_file(&d);
     }
@@ -503,26 +507,22 @@ struct Pages {
     roster: Vec<Duration>,
     trend_warm: Vec<Duration>,
     trend_cold: Vec<Duration>,
+    /// Warm, with ten years of windows kept (`kept_decade` rows).
+    warm_decade: Vec<Duration>,
+    trend_decade: Vec<Duration>,
+    kept_decade: usize,
 }
 
 /// The year's figures warm (every commune's sums kept), cold after one commune's bundle and cold
 /// after a bundle of every commune, the plain SQL, the roster and the trend, 20 runs each after 2
-/// warm-up runs, interleaved. A bundle's import is stood in for by what it does to the sums: a write
-/// to a record row of the commune (here one row written again unchanged, through the bare
-/// connection), which the store's triggers answer by dropping that commune's sums.
+/// warm-up runs, interleaved. A bundle's import is stood in for by what it does to the sums: the
+/// store's trigger on `bundle_import` drops the commune's (here through the bare connection).
 fn pages(p: &Province, bare: &rusqlite::Connection, year: Period, window: &Window) -> Pages {
     let mut communes: Vec<String> = p.db().installations().unwrap().into_iter().map(|i| i.commune_code).collect();
     communes.sort();
     communes.dedup();
     let touch = |code: Option<&str>| {
-        let n = bare
-            .execute(
-                "UPDATE record SET bundle = bundle WHERE rowid IN
-                   (SELECT min(rowid) FROM record WHERE ?1 IS NULL OR commune_code = ?1 GROUP BY commune_code)",
-                [code],
-            )
-            .unwrap();
-        assert_eq!(n, if code.is_some() { 1 } else { communes.len() });
+        bare.execute("DELETE FROM figure_sums WHERE ?1 IS NULL OR commune_code = ?1", [code]).unwrap();
     };
     let time = |v: &mut Vec<Duration>, keep: bool, f: &mut dyn FnMut()| {
         let t = Instant::now();
@@ -539,9 +539,30 @@ fn pages(p: &Province, bare: &rusqlite::Connection, year: Period, window: &Windo
         roster: Vec::new(),
         trend_warm: Vec::new(),
         trend_cold: Vec::new(),
+        warm_decade: Vec::new(),
+        trend_decade: Vec::new(),
+        kept_decade: 0,
     };
     let today = day_of(Utc::now());
     let whole = figures::figures(p, year, None).unwrap();
+    // Ten years of reads: every month's sums (a trend) and the year's of the nine years before kept
+    // too, then the year's page and its trend read warm among them.
+    let key = "ind:tuyen_truyen_buoi";
+    let y = whole.total.cert_year;
+    for before in (y - 9..y).map(Period::year) {
+        figures::trend(p, before, key).unwrap();
+        figures::figures(p, before, None).unwrap();
+    }
+    figures::trend(p, year, key).unwrap();
+    out.kept_decade = p.db().figure_sums_kept().unwrap().len();
+    for i in 0..22 {
+        time(&mut out.warm_decade, i >= 2, &mut || {
+            std::hint::black_box(figures::figures(p, year, None).unwrap());
+        });
+        time(&mut out.trend_decade, i >= 2, &mut || {
+            std::hint::black_box(figures::trend(p, year, key).unwrap());
+        });
+    }
     for i in 0..22 {
         let keep = i >= 2;
         touch(None);
@@ -570,49 +591,6 @@ fn pages(p: &Province, bare: &rusqlite::Connection, year: Period, window: &Windo
         });
     }
     out
-}
-
-/// Plain inserts of every bundle's rows (one transaction per bundle, as the import comparison does)
-/// into a fresh province record table with and without province migration 0009 (the triggers that drop
-/// a commune's kept sums), medians of 3 alternating runs: (with, without).
-fn sums_cost_at_import(bundles: &[Bundle], path: &Path) -> (Duration, Duration) {
-    let (mut with, mut without) = (Vec::new(), Vec::new());
-    for _ in 0..3 {
-        for sums in [true, false] {
-            let mut c = plain_province(path);
-            if sums {
-                c.execute_batch(include_str!("../src/store/migrations/province/0009_figure_sums.sql")).unwrap();
-            }
-            let t = Instant::now();
-            for b in bundles {
-                let tx = c.transaction().unwrap();
-                {
-                    let mut put = tx
-                        .prepare_cached(
-                            "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                             ON CONFLICT (installation_id, id) DO UPDATE SET
-                               kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
-                               deleted = excluded.deleted, bundle = excluded.bundle",
-                        )
-                        .unwrap();
-                    for (id, kind, data, hlc, origin, deleted) in &b.rows {
-                        put.execute(params![b.installation, id, b.commune, kind, data, hlc, origin, deleted, b.hash])
-                            .unwrap();
-                    }
-                }
-                tx.commit().unwrap();
-            }
-            if sums {
-                with.push(t.elapsed())
-            } else {
-                without.push(t.elapsed())
-            }
-            drop(c);
-            let _ = std::fs::remove_file(Keyring::path_for(path));
-        }
-    }
-    (pct(&with, 0.5), pct(&without, 0.5))
 }
 
 /// The time this thread has spent on a CPU (Linux; zero elsewhere).

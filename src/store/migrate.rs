@@ -37,6 +37,7 @@ pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "province_0007_review_answers", include_str!("migrations/province/0007_review_answers.sql")),
     (8, "province_0008_inspections", include_str!("migrations/province/0008_inspections.sql")),
     (9, "province_0009_figure_sums", include_str!("migrations/province/0009_figure_sums.sql")),
+    (10, "province_0010_figure_sums_window", include_str!("migrations/province/0010_figure_sums_window.sql")),
 ];
 
 pub fn latest() -> i64 {

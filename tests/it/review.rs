@@ -300,13 +300,22 @@ fn a_change_to_an_approved_period_waits_in_the_queue_until_the_reviewer_decides(
     // Refused: kept aside. A second bundle with another change: accepted, which reopens the period.
     review::decide_held(&mut w.province, &h.id, false, "Giữ số liệu đã duyệt", Utc::now()).unwrap();
     assert_eq!(title_at_province(&w), "Tuyên truyền A");
-    s.update(Kind::Activity, a, &doc(json!({"title": "Tuyên truyền A (sửa lần 2)"}))).unwrap();
+    s.update(Kind::Activity, a, &doc(json!({"title": "Tuyên truyền A (sửa lần 2)", "attendances": 77}))).unwrap();
     w.send(&mut s);
+    // The figures count the approved version while the change is held (read, and kept between reads).
+    let figures_at_province = |w: &World| {
+        phongtrao::province::figures::figures(&w.province, nov(), Some("23430")).unwrap().communes[0].figures.clone()
+    };
+    let own = phongtrao::figures::of_store(&s, nov()).unwrap();
+    assert_eq!(own.value("tuyen_truyen_luot"), 77);
+    assert_eq!(figures_at_province(&w).value("tuyen_truyen_luot"), 0);
     let open = review::held(&w.province).unwrap().into_iter().find(|h| h.entry.decision.is_none()).unwrap();
     let e = review::decide_held(&mut w.province, &open.id, true, "", Utc::now()).unwrap_err();
     assert!(e.to_string().contains("Ghi chú"), "{e}");
     review::decide_held(&mut w.province, &open.id, true, "Xã sửa đúng", Utc::now()).unwrap();
     assert_eq!(title_at_province(&w), "Tuyên truyền A (sửa lần 2)");
+    // Accepted: the figures (their sums kept dropped with the decision) are the commune's own.
+    assert_eq!(figures_at_province(&w), own, "the accepted change counts");
     assert_eq!(review::state(&w.province, "23430", nov()).unwrap().state, State::Sent);
     let e = review::decide_held(&mut w.province, &open.id, false, "lại", Utc::now()).unwrap_err();
     assert!(e.to_string().contains("một lần"), "{e}");
