@@ -383,13 +383,7 @@ fn a_chain_and_a_stale_stick_converge() {
 fn only_the_numbering_laptop_gives_document_numbers() {
     let mut w = world();
     let mut l = commune(&mut w, &["Bình"]);
-    let target = phongtrao::store::DocTarget {
-        form: "bien-ban-hop",
-        series: "BB-CAX",
-        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
-        record: None,
-        period: None,
-    };
+    let target = minutes_of_march();
     let (d, _) = l[0].store.issue_document(&target, |_| Ok(())).unwrap();
     assert_eq!(d.number_text(), "01/BB-CAX");
     let e = l[1].store.issue_document(&target, |_| Ok(())).unwrap_err();
@@ -828,6 +822,17 @@ fn the_invitation_copies_the_accounts_the_chief_chooses_without_their_passwords(
     assert_eq!(b.session().unwrap().role, Role::Officer);
 }
 
+/// A meeting's minutes of 5 March 2026 about to be numbered (series BB-CAX).
+fn minutes_of_march() -> phongtrao::store::DocTarget<'static> {
+    phongtrao::store::DocTarget {
+        form: "bien-ban-hop",
+        series: "BB-CAX",
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
+        record: None,
+        period: None,
+    }
+}
+
 /// A hand-over of the numbering `from` a laptop to the laptop of `to`, numbered `n`, with no counters.
 fn handover_to(to: &Store, n: i64, from: Uuid) -> phongtrao::store::Handover {
     phongtrao::store::Handover {
@@ -856,13 +861,7 @@ fn signed_by(signer: &mut Store, h: &phongtrao::store::Handover) -> phongtrao::s
 fn the_chief_hands_the_numbering_over_and_no_number_is_given_twice() {
     let mut w = world();
     let mut l = commune(&mut w, &["Bình", "Cường"]);
-    let target = phongtrao::store::DocTarget {
-        form: "bien-ban-hop",
-        series: "BB-CAX",
-        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
-        record: None,
-        period: None,
-    };
+    let target = minutes_of_march();
     for _ in 0..3 {
         l[0].store.issue_document(&target, |_| Ok(())).unwrap();
     }
@@ -977,13 +976,7 @@ fn a_province_inspection_reaches_every_laptop_without_a_decision() {
 fn removing_the_lost_laptop_that_numbers_gives_the_numbering_to_the_chiefs() {
     let mut w = world();
     let mut l = commune(&mut w, &["Bình", "Cường"]);
-    let target = phongtrao::store::DocTarget {
-        form: "bien-ban-hop",
-        series: "BB-CAX",
-        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
-        record: None,
-        period: None,
-    };
+    let target = minutes_of_march();
     l[0].store.issue_document(&target, |_| Ok(())).unwrap();
     peer::hand_over(&mut l[0].store, "Bình", Utc::now()).unwrap();
     exchange_all(&w, &mut l);

@@ -1344,36 +1344,34 @@ fn numbered(f: &Path) -> (i64, i64) {
     (m.epoch, m.seq)
 }
 
-/// A restore of an older backup of the province store keeps what the province sent its communes
-/// after the backup (a decision on a period, an inspection with its task, a version of the lists),
-/// read from the store it replaces; its outgoing numbers never go back. The commune's next bundle
-/// is taken in (its answers name a decision the province still has, its copy of the task equals
-/// the province's), its receipt and the province's next decision are taken at the commune, and no
-/// bundle number is given twice. A replaced store that does not open is said plainly, with what to do.
-#[test]
-fn a_restore_keeps_what_the_province_sent_the_communes_after_the_backup() {
+/// The restore tests' story up to the restore, and what it sent after the backup.
+struct AfterBackup {
+    saved: phongtrao::backup::BackupInfo,
+    /// The decision bundle (November approved, an inspection with one task).
+    down: PathBuf,
+    /// The reference bundle of the lists' next version.
+    refs: PathBuf,
+    lists: phongtrao::domain::RefSet,
+}
+
+/// The commune `a` sends an activity of November; the province in `tinh` is backed up; then
+/// November is approved, an inspection with one task made and version +1 of the lists sent, each
+/// written to `usb` and applied at the commune.
+fn backup_then_send(w: &mut World, a: &mut Store, usb: &Path, tinh: &Path) -> AfterBackup {
     use phongtrao::backup;
     use phongtrao::domain::RefSet;
     use phongtrao::domain::review::Action;
     use phongtrao::province::review::{self as rv, Ask};
-    let mut w = world();
-    let tinh = w.dir.path().join("tinh");
-    let usb = w.usb();
-    let mut a = w.commune("23535", 0);
     let activity =
         doc(json!({"category": "tuyen_truyen", "date": "2026-11-01", "title": "Tuyên truyền phòng chống lừa đảo",
         "form": "hop_dan", "topic": "Lừa đảo qua mạng"}));
     a.create(Kind::Activity, &activity).unwrap();
-    let f = w.export_at(&mut a, Utc::now());
+    let f = w.export_at(a, Utc::now());
     w.import(&f);
-    let mut sent = vec![numbered(&w.enrollment)];
-    let saved = backup::create_province(w.province.db(), &backup::province_dir(&tinh)).unwrap();
-
-    // After the backup: November approved, an inspection with one task, version +1 of the lists;
-    // each goes down to the commune and is applied there.
+    let saved = backup::create_province(w.province.db(), &backup::province_dir(tinh)).unwrap();
     let nov: Period = "2026-11".parse().unwrap();
-    let ask = |note: &str| Ask { note: note.into(), records: Vec::new() };
-    rv::decide(&mut w.province, "23535", nov, Action::Approve, &ask(""), Utc::now()).unwrap();
+    let approve = Ask { note: String::new(), records: Vec::new() };
+    rv::decide(&mut w.province, "23535", nov, Action::Approve, &approve, Utc::now()).unwrap();
     let today = chrono::Local::now().date_naive();
     let iso = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
     let inspection = doc(json!({
@@ -1383,15 +1381,37 @@ fn a_restore_keeps_what_the_province_sent_the_communes_after_the_backup() {
                    "deadline": iso(today + Duration::days(20))}]
     }));
     phongtrao::province::inspections::create(&mut w.province, "23535", &inspection, Utc::now()).unwrap();
-    let down = w.province.write_decisions("23535", &usb, Utc::now()).unwrap();
-    sent.push(numbered(&down));
-    commune::import(&mut a, &down).unwrap();
+    let down = w.province.write_decisions("23535", usb, Utc::now()).unwrap();
+    commune::import(a, &down).unwrap();
     let mut lists = RefSet::builtin();
     lists.version += 1;
     lists.lists.retain(|l| l.list == "activity_category");
-    let refs = w.province.write_reference(Some(lists.clone()), &usb, Utc::now()).unwrap();
+    let refs = w.province.write_reference(Some(lists.clone()), usb, Utc::now()).unwrap();
+    commune::import(a, &refs).unwrap();
+    AfterBackup { saved, down, refs, lists }
+}
+
+/// A restore of an older backup of the province store keeps what the province sent its communes
+/// after the backup (a decision on a period, an inspection with its task, a version of the lists),
+/// read from the store it replaces; its outgoing numbers never go back. The commune's next bundle
+/// is taken in (its answers name a decision the province still has, its copy of the task equals
+/// the province's), its receipt and the province's next decision are taken at the commune, and no
+/// bundle number is given twice. A replaced store that does not open is said plainly, with what to do.
+#[test]
+fn a_restore_keeps_what_the_province_sent_the_communes_after_the_backup() {
+    use phongtrao::backup;
+    use phongtrao::domain::review::Action;
+    use phongtrao::province::review::{self as rv, Ask};
+    let mut w = world();
+    let tinh = w.dir.path().join("tinh");
+    let usb = w.usb();
+    let mut a = w.commune("23535", 0);
+    let mut sent = vec![numbered(&w.enrollment)];
+    let AfterBackup { saved, down, refs, lists } = backup_then_send(&mut w, &mut a, &usb, &tinh);
+    sent.push(numbered(&down));
     sent.push(numbered(&refs));
-    commune::import(&mut a, &refs).unwrap();
+    let nov: Period = "2026-11".parse().unwrap();
+    let ask = |note: &str| Ask { note: note.into(), records: Vec::new() };
     assert_eq!(a.review_decisions().unwrap().len(), 1);
 
     // The restore reads the replaced store and keeps all of it.
@@ -1487,7 +1507,6 @@ fn a_restore_keeps_what_the_province_sent_the_communes_after_the_backup() {
 #[test]
 fn after_a_restore_without_the_replaced_store_the_province_takes_back_its_word_from_its_own_bundles() {
     use phongtrao::backup;
-    use phongtrao::domain::RefSet;
     use phongtrao::domain::review::Action;
     use phongtrao::province::review::{self as rv, Ask};
     let mut w = world();
@@ -1495,32 +1514,9 @@ fn after_a_restore_without_the_replaced_store_the_province_takes_back_its_word_f
     let usb = w.usb();
     let receipts = w.dir.path().join("receipts");
     let mut a = w.commune("23535", 0);
-    let activity =
-        doc(json!({"category": "tuyen_truyen", "date": "2026-11-01", "title": "Tuyên truyền phòng chống lừa đảo",
-        "form": "hop_dan", "topic": "Lừa đảo qua mạng"}));
-    a.create(Kind::Activity, &activity).unwrap();
-    let f = w.export_at(&mut a, Utc::now());
-    w.import(&f);
-    let saved = backup::create_province(w.province.db(), &backup::province_dir(&tinh)).unwrap();
+    let AfterBackup { saved, lists, .. } = backup_then_send(&mut w, &mut a, &usb, &tinh);
     let nov: Period = "2026-11".parse().unwrap();
     let ask = |note: &str| Ask { note: note.into(), records: Vec::new() };
-    rv::decide(&mut w.province, "23535", nov, Action::Approve, &ask(""), Utc::now()).unwrap();
-    let today = chrono::Local::now().date_naive();
-    let iso = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
-    let inspection = doc(json!({
-        "starts_on": iso(today - Duration::days(3)), "leader": "Thượng tá Lê Văn Cường",
-        "scope": "Công tác xây dựng phong trào năm 2026",
-        "tasks": [{"content": "Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3", "responsible": "Trưởng Công an xã",
-                   "deadline": iso(today + Duration::days(20))}]
-    }));
-    phongtrao::province::inspections::create(&mut w.province, "23535", &inspection, Utc::now()).unwrap();
-    let down = w.province.write_decisions("23535", &usb, Utc::now()).unwrap();
-    commune::import(&mut a, &down).unwrap();
-    let mut lists = RefSet::builtin();
-    lists.version += 1;
-    lists.lists.retain(|l| l.list == "activity_category");
-    let refs = w.province.write_reference(Some(lists.clone()), &usb, Utc::now()).unwrap();
-    commune::import(&mut a, &refs).unwrap();
     // One more trip: the receipt (on the stick, in bien-nhan/) carries the decision too.
     a.create(Kind::Area, &doc(json!({"name": "Thôn Hai", "kind": "thon", "households": 10, "population": 40})))
         .unwrap();
