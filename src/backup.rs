@@ -61,6 +61,11 @@ pub fn may_restore(store: &Store) -> Result<()> {
     store.require(crate::Role::Officer, "khôi phục dữ liệu")
 }
 
+/// Whether the officer logged in at the province may restore its store (not a viewer).
+pub fn may_restore_province(p: &ProvinceDb) -> Result<()> {
+    p.require(crate::Role::WRITES, "khôi phục dữ liệu")
+}
+
 /// The automatic backups' folder for the store at `db`: `sao-luu` beside it.
 pub fn default_dir(db: &Path) -> PathBuf {
     db.parent().unwrap_or(Path::new(".")).join("sao-luu")

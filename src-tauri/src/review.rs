@@ -67,7 +67,7 @@ pub async fn province_review_decide(state: State<'_, Shared>, input: DecisionInp
     with_province(&state, |p| {
         let d = review::decide(p, &input.commune, p_, action, &ask, now)?;
         let file = p.write_decisions(input.commune.trim(), &dir, now)?;
-        Ok(format!("{} Gói quyết định cho xã: {}", present::decided(&d, input.commune.trim()), file.display()))
+        Ok(present::decided_and_sent(&d, input.commune.trim(), &file))
     })
 }
 

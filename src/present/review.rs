@@ -215,6 +215,16 @@ pub fn recent(store: &Store, today: chrono::NaiveDate, n: usize) -> Result<Vec<R
     Ok(out)
 }
 
+/// What deciding and writing the commune's decision bundle to `file` did, in one line (the window).
+pub fn decided_and_sent(d: &Decision, commune: &str, file: &std::path::Path) -> String {
+    format!("{} {}", decided(d, commune), sent_to(file))
+}
+
+/// Where the commune's decision bundle was written.
+pub fn sent_to(file: &std::path::Path) -> String {
+    format!("Gói quyết định cho xã: {}", file.display())
+}
+
 /// What a decision did, as the province's officer reads it after deciding.
 pub fn decided(d: &Decision, commune: &str) -> String {
     match d.action {

@@ -1924,7 +1924,7 @@ fn province_review(
             return w(to_json(&d)?);
         }
         w(phongtrao::present::review::decided(&d, t.commune.trim()))?;
-        w(format!("Gói quyết định cho xã: {}", file.display()))
+        w(phongtrao::present::review::sent_to(&file))
     };
     match command {
         None => {
