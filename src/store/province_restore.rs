@@ -260,7 +260,8 @@ impl ProvinceDb {
                 }
                 continue;
             }
-            for d in all.iter().skip(have.len()) {
+            // The decisions after the copy's own (none when the copy holds as many or more).
+            for d in all.get(have.len()..).unwrap_or_default() {
                 super::province_review::put_decision(&tx, commune, d, None, &who)?;
                 match kept.decisions.iter_mut().find(|(c, _)| c == commune) {
                     Some((_, ns)) => ns.push(d.n),

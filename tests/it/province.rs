@@ -1989,6 +1989,7 @@ fn the_records_behind_a_figure_are_searched_and_filtered_like_the_communes_list(
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto(&xlsx).unwrap();
     let sheet = wb.worksheet_range("Bản ghi").unwrap();
-    let titles: Vec<String> = sheet.rows().skip(1).map(|r| r[5].to_string()).collect();
+    let rows: Vec<&[calamine::Data]> = sheet.rows().collect();
+    let titles: Vec<String> = rows[1..].iter().map(|r| r[5].to_string()).collect();
     assert_eq!(titles, ["Đêm tuyên truyền ở Đồng Đuôn", "Họp dân Đồng Đuôn về đường điện"]);
 }
