@@ -282,20 +282,71 @@ pub fn import_paths(
     opts: &IntakeOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Intake> {
-    let files = collect(paths)?;
-    let explicit: Vec<&PathBuf> = paths.iter().filter(|p| !p.is_dir()).collect();
-    // The province's own bundles on the stick first: a commune's bundle may name a decision the
-    // province lost in a restore, which they give back.
-    let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
-    let recovered = if opts.dry_run || folders.is_empty() { None } else { Some(p.recover_sent(&folders)?) };
-    let total = files.len();
-    let mut run = Run::new(opts.clone());
-    progress(0, total);
-    for (i, file) in files.iter().enumerate() {
+    let mut stick = Stick::open(p, paths, opts.clone())?;
+    progress(0, stick.total());
+    while stick.step(p, Utc::now()).is_some() {
+        progress(stick.done(), stick.total());
+    }
+    Ok(stick.finish())
+}
+
+/// A whole intake of the bundles named by `paths` (files, or folders such as a USB stick), taken one
+/// bundle at a time: what [`import_paths`] does in one call, for a caller that shows each bundle's
+/// result as it comes and keeps the intake between calls (the window: start, one bundle per call,
+/// finish). The province's own bundles found in folders are skipped; its receipts wait for
+/// [`Stick::finish`] (see [`Run`]). Dropping a `Stick` unfinished loses only receipts, never imports:
+/// importing the stick again writes them.
+#[derive(Debug)]
+pub struct Stick {
+    files: Vec<PathBuf>,
+    /// The files named one by one (imported even when their name says they are the province's own).
+    explicit: Vec<PathBuf>,
+    next: usize,
+    run: Run,
+    recovered: Option<crate::sync::province::Recovery>,
+}
+
+impl Stick {
+    /// Lists the bundles and, in a real intake of folders, first takes back from the province's own
+    /// bundles in them what its store lacks (`Province::recover_sent`): a commune's bundle may name a
+    /// decision the province lost in a restore, which they give back.
+    pub fn open(p: &mut Province, paths: &[PathBuf], opts: IntakeOptions) -> Result<Stick> {
+        let files = collect(paths)?;
+        let explicit = paths.iter().filter(|p| !p.is_dir()).cloned().collect();
+        let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+        let recovered = if opts.dry_run || folders.is_empty() { None } else { Some(p.recover_sent(&folders)?) };
+        Ok(Stick { files, explicit, next: 0, run: Run::new(opts), recovered })
+    }
+
+    /// How many bundle files the intake goes through.
+    pub fn total(&self) -> usize {
+        self.files.len()
+    }
+
+    /// How many of them are done.
+    pub fn done(&self) -> usize {
+        self.next
+    }
+
+    /// Whether this intake only checks (a dry run).
+    pub fn dry_run(&self) -> bool {
+        self.run.opts.dry_run
+    }
+
+    /// What the province took back before the first bundle (see [`Stick::open`]).
+    pub fn recovered(&self) -> Option<&crate::sync::province::Recovery> {
+        self.recovered.as_ref()
+    }
+
+    /// Imports (or checks, or skips) the next bundle at `now`, committed before this returns; `None`
+    /// once every bundle is done.
+    pub fn step(&mut self, p: &mut Province, now: DateTime<Utc>) -> Option<&Outcome> {
+        let file = self.files.get(self.next)?.clone();
+        self.next += 1;
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if provinces_own(&name) && !explicit.contains(&file) {
-            run.outcomes.push(Outcome {
-                file: file.clone(),
+        if provinces_own(&name) && !self.explicit.contains(&file) {
+            self.run.outcomes.push(Outcome {
+                file,
                 status: Status::Skipped,
                 code: None,
                 commune_code: None,
@@ -304,12 +355,17 @@ pub fn import_paths(
                 report: None,
                 receipt: None,
             });
+            self.run.outcomes.last()
         } else {
-            run.import_at(p, file, Utc::now());
+            Some(self.run.import_at(p, &file, now))
         }
-        progress(i + 1, total);
     }
-    Ok(Intake { recovered, ..run.finish() })
+
+    /// Writes every receipt kept aside in one pass and returns what became of each bundle done (all of
+    /// them, unless the caller stopped early).
+    pub fn finish(self) -> Intake {
+        Intake { recovered: self.recovered, ..self.run.finish() }
+    }
 }
 
 /// One intake of a stick, bundle after bundle: each imported in its own transaction, committed

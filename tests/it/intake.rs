@@ -224,3 +224,62 @@ fn a_dry_run_of_a_stick_writes_no_receipt() {
     assert_eq!(dry.count(Status::Replay), 1);
     assert!(!w.usb().join(intake::RECEIPTS).exists());
 }
+
+/// The window's intake, one bundle per call (`intake::Stick`): stopped half-way and finished (the
+/// officer logged out, the window closed) the bundles done have their receipts and the others wait
+/// untouched; stopped half-way and dropped (the program killed) nothing is on the stick. Either way
+/// importing the stick again imports the rest, each bundle once, and every receipt ends on the stick.
+#[test]
+fn a_stick_taken_one_bundle_at_a_time_and_stopped_half_way_ends_with_every_receipt() {
+    let mut w = world();
+    let mut a = w.commune("23430");
+    let mut b = w.commune("23437");
+    for n in 1..=3 {
+        w.send(&mut a, &format!("Thôn {n}"));
+    }
+    for n in 1..=3 {
+        w.send(&mut b, &format!("Thôn {n}"));
+    }
+    let usb = w.usb();
+    let mut stick = intake::Stick::open(&mut w.province, std::slice::from_ref(&usb), IntakeOptions::default()).unwrap();
+    assert_eq!((stick.done(), stick.total()), (0, 6));
+    assert!(stick.recovered().is_some_and(|r| r.read == 0), "nothing of the province's own on the stick");
+    for n in 1..=2 {
+        let o = stick.step(&mut w.province, chrono::Utc::now()).unwrap();
+        assert_eq!(o.status, Status::Imported, "{}", o.message);
+        assert!(o.receipt.is_none(), "the receipt waits for the end");
+        assert_eq!(stick.done(), n);
+    }
+    assert!(!usb.join(intake::RECEIPTS).exists());
+    // Stopped here and finished: the two receipts written, the other bundles not imported.
+    let first = stick.finish();
+    assert_eq!(first.outcomes.len(), 2);
+    assert!(first.all_ok() && first.outcomes.iter().all(|o| o.receipt.as_ref().is_some_and(|r| r.is_file())));
+    assert_eq!(w.province.db().bundles().unwrap().len(), 2);
+
+    // Again, stepped to the fifth bundle and dropped (killed): three more imported, no receipt.
+    let mut stick = intake::Stick::open(&mut w.province, std::slice::from_ref(&usb), IntakeOptions::default()).unwrap();
+    let statuses: Vec<Status> =
+        (0..5).map(|_| stick.step(&mut w.province, chrono::Utc::now()).unwrap().status).collect();
+    assert_eq!(statuses, [Status::Replay, Status::Replay, Status::Imported, Status::Imported, Status::Imported]);
+    drop(stick);
+    w.restart();
+    assert_eq!(w.province.db().bundles().unwrap().len(), 5);
+    assert_eq!(receipts(&usb, "23430").len(), 2);
+    assert!(receipts(&usb, "23437").is_empty());
+
+    // The whole stick again: the last bundle imported, the three missing receipts written again.
+    let mut stick = intake::Stick::open(&mut w.province, std::slice::from_ref(&usb), IntakeOptions::default()).unwrap();
+    while stick.step(&mut w.province, chrono::Utc::now()).is_some() {}
+    assert_eq!(stick.done(), 6);
+    let done = stick.finish();
+    assert!(done.all_ok(), "{:?}", done.outcomes.iter().map(|o| &o.message).collect::<Vec<_>>());
+    assert_eq!((done.count(Status::Replay), done.count(Status::Imported)), (5, 1));
+    let again: Vec<_> = done.outcomes.iter().filter(|o| o.message.contains("đã ghi lại")).collect();
+    assert_eq!(again.len(), 3, "the receipts lost with the killed run, and only those");
+    assert_eq!(w.province.db().bundles().unwrap().len(), 6, "each bundle imported once");
+    assert_eq!(take_home(&mut a, &usb, "23430"), BTreeSet::from([1, 2, 3]));
+    assert_eq!(take_home(&mut b, &usb, "23437"), BTreeSet::from([1, 2, 3]));
+    assert_eq!(a.sync_state().unwrap().acked_seq, a.last_seq().unwrap());
+    assert_eq!(b.sync_state().unwrap().acked_seq, b.last_seq().unwrap());
+}
