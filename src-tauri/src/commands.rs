@@ -33,6 +33,10 @@ pub struct App {
     /// logged in to it.
     pub province_dir: PathBuf,
     pub province: Option<phongtrao::sync::province::Province>,
+    /// The province's intake of a stick the window is going through, one bundle per call (with its
+    /// number: a call naming another is refused), and the last number given.
+    pub intake: Option<(u32, phongtrao::province::intake::Stick)>,
+    intakes: u32,
     /// Alive while the session that scheduled today's automatic backup lasts: a backup still
     /// waiting when the officer logs out is not taken (its copy of the key is dropped).
     backup_guard: Option<std::sync::Arc<()>>,
@@ -43,7 +47,7 @@ pub type Shared = Mutex<App>;
 impl App {
     /// Nothing is open until an officer logs in; a missing store means first run.
     pub fn start(path: PathBuf, province_dir: PathBuf) -> App {
-        App { path, store: None, province_dir, province: None, backup_guard: None }
+        App { path, store: None, province_dir, province: None, intake: None, intakes: 0, backup_guard: None }
     }
 
     fn province_db(&self) -> PathBuf {
@@ -144,7 +148,39 @@ impl App {
     }
 
     /// Closes the store (logout, restore): the key leaves memory with it.
+    /// An intake of a stick starts: kept until its end (see `province::province_intake_start`).
+    pub(crate) fn begin_intake(&mut self, stick: phongtrao::province::intake::Stick) -> present::province::IntakeStart {
+        self.intakes += 1;
+        let start = present::province::intake_start(self.intakes, &stick);
+        self.intake = Some((self.intakes, stick));
+        start
+    }
+
+    /// The province and the intake `id` going on in it; refused when that intake is over.
+    pub(crate) fn intake_mut(
+        &mut self,
+        id: u32,
+    ) -> Result<(&mut phongtrao::sync::province::Province, &mut phongtrao::province::intake::Stick)> {
+        let App { province, intake, .. } = self;
+        let p = province.as_mut().ok_or_else(AppError::logged_out)?;
+        match intake {
+            Some((at, stick)) if *at == id => Ok((p, stick)),
+            _ => Err(crate::province::over()),
+        }
+    }
+
+    /// Ends an intake the page did not end (the officer logged out, a backup is restored, another intake
+    /// starts, the window closes): the receipts of the bundles it imported are written to the stick;
+    /// those it did not reach stay for the next intake. One that cannot be written is written by the
+    /// next intake of the stick (a replay gets its missing receipt).
+    pub(crate) fn end_intake(&mut self) {
+        if let Some((_, stick)) = self.intake.take() {
+            stick.finish();
+        }
+    }
+
     fn close(&mut self) {
+        self.end_intake();
         self.store = None;
         self.province = None;
         self.backup_guard = None;
@@ -682,8 +718,10 @@ pub async fn restore_backup(state: State<'_, Shared>, file: String, password: St
 /// for the restore, opened again as the same officer).
 fn restore_province(app: &mut App, file: String, password: String) -> Result<admin::RestoreDone> {
     use phongtrao::sync::province::Province;
+    backup::may_restore_province(app.province.as_ref().ok_or_else(AppError::logged_out)?.db())?;
+    // An intake going on ends here, its receipts written, before the store it imports into is replaced.
+    app.end_intake();
     let p = app.province.as_ref().ok_or_else(AppError::logged_out)?;
-    backup::may_restore_province(p.db())?;
     let username = p.db().who();
     let dir = app.province_dir.clone();
     let file = std::path::PathBuf::from(file.trim());

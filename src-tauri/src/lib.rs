@@ -121,8 +121,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             province::province_login,
             province::province_drives,
             province::province_scan,
-            province::province_import,
-            province::province_recover,
+            province::province_intake_start,
+            province::province_intake_next,
+            province::province_intake_finish,
             province::province_roster,
             province::province_key_check,
             province::province_register,
@@ -185,8 +186,18 @@ pub fn run() {
         // grants the page none of the plugin's own commands (no dialog:*, no fs plugin).
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
-        .run(tauri::generate_context!())
-        .expect("không mở được cửa sổ ứng dụng");
+        .build(tauri::generate_context!())
+        .expect("không mở được cửa sổ ứng dụng")
+        .run(|handle, event| {
+            // The window closed during an intake of a stick: the receipts of the bundles it imported
+            // are written before the program ends (the next intake of the stick writes any it lost).
+            if let tauri::RunEvent::Exit = event {
+                use tauri::Manager;
+                if let Ok(mut app) = handle.state::<Mutex<commands::App>>().lock() {
+                    app.end_intake();
+                }
+            }
+        });
 }
 
 #[cfg(test)]

@@ -3,8 +3,6 @@
 //! report. Everything is the core's (`phongtrao::province`, `phongtrao::sync::province`); what is
 //! said about it is `phongtrao::present::province`'s. Each command parses, calls and maps the error.
 
-use std::path::PathBuf;
-
 use phongtrao::keyring::KdfParams;
 use phongtrao::period::today;
 use phongtrao::present::province as present;
@@ -103,36 +101,53 @@ pub async fn province_scan(state: State<'_, Shared>, folder: String) -> Result<V
     with_province(&state, |p| Ok(intake::scan(p, &[dir])?.iter().map(present::bundle_line).collect()))
 }
 
-/// Before «Nhập tất cả»: takes back from the province's own signed bundles on the stick at `folder`
-/// (its receipts in `bien-nhan/`, decision and reference bundles) what the store lacks after a restore;
-/// the lines to show, none when there was nothing to take back.
+/// «Xem trước» (`dry_run`) or «Nhập tất cả» of the stick at `folder`: the core's intake of the whole
+/// stick (`intake::Stick`: in a real intake the province's own bundles on it are read first, see
+/// `Province::recover_sent`), kept in the window's state; the page then calls
+/// [`province_intake_next`] once per bundle (its progress bar) and [`province_intake_finish`], which
+/// writes every receipt to `<folder>/bien-nhan/<commune>/` in one pass. An intake still going on
+/// (the page left, the window reloaded) is finished first, its receipts written.
 #[tauri::command]
 #[specta::specta]
-pub async fn province_recover(state: State<'_, Shared>, folder: String) -> Result<Vec<String>> {
-    let dir = phongtrao::present::sync::chosen_folder(&folder)?;
-    with_province(&state, |p| {
-        let r = p.recover_sent(&[dir])?;
-        Ok(phongtrao::present::admin::province_recovered(&r).unwrap_or_default())
-    })
-}
-
-/// Imports (or, `dry_run`, checks) one bundle of the stick at `folder`, in its own transaction; its
-/// receipt goes to `<folder>/bien-nhan/<commune>/`.
-#[tauri::command]
-#[specta::specta]
-pub async fn province_import(
+pub async fn province_intake_start(
     state: State<'_, Shared>,
     folder: String,
-    file: String,
     dry_run: bool,
-) -> Result<present::IntakeLine> {
+) -> Result<present::IntakeStart> {
     let root = phongtrao::present::sync::chosen_folder(&folder)?;
-    let opts = intake::IntakeOptions { dry_run, receipt_root: Some(root) };
-    with_province(&state, |p| {
-        let done = intake::import_paths(p, &[PathBuf::from(file)], &opts, &mut |_, _| {})?;
-        let o = done.outcomes.first().ok_or(phongtrao::Error::NotInitialized)?;
-        Ok(present::intake_line(o, dry_run))
-    })
+    let opts = intake::IntakeOptions { dry_run, receipt_root: Some(root.clone()) };
+    let mut app = lock(&state)?;
+    app.end_intake();
+    let p = app.province.as_mut().ok_or_else(AppError::logged_out)?;
+    let stick = intake::Stick::open(p, &[root], opts)?;
+    Ok(app.begin_intake(stick))
+}
+
+/// The next bundle of intake `id`, imported (or checked) and committed: its result, its receipt still
+/// to write; none once every bundle is done.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_intake_next(state: State<'_, Shared>, id: u32) -> Result<Option<present::IntakeLine>> {
+    let mut app = lock(&state)?;
+    let (p, stick) = app.intake_mut(id)?;
+    let dry_run = stick.dry_run();
+    Ok(stick.step(p, chrono::Utc::now()).map(|o| present::intake_line(o, dry_run)))
+}
+
+/// Ends intake `id`: writes the receipts of every bundle it imported, in one pass, and returns each
+/// bundle's result with its receipt (or why it could not be written).
+#[tauri::command]
+#[specta::specta]
+pub async fn province_intake_finish(state: State<'_, Shared>, id: u32) -> Result<Vec<present::IntakeLine>> {
+    let mut app = lock(&state)?;
+    app.intake_mut(id)?;
+    let stick = app.intake.take().map(|(_, s)| s).ok_or_else(over)?;
+    Ok(present::intake_lines(&stick.finish()))
+}
+
+/// The error of a call naming an intake that is over.
+pub(crate) fn over() -> AppError {
+    AppError::new("intake_over", present::INTAKE_OVER)
 }
 
 /// The roster for `period` (`2026`, `2026-11`, `2026-Q3`, `2026-H1`).

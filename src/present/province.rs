@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::date::display_stamp;
 use crate::province::figures::{self as pf, Behind, ProvinceFigures};
-use crate::province::intake::{Listed, Outcome, Status, Unverified};
+use crate::province::intake::{Intake, Listed, Outcome, Status, Stick, Unverified};
 use crate::province::quarantine::Item;
 use crate::province::roster::{Roster, State};
 use crate::sync::province::gap_text;
@@ -122,6 +122,49 @@ pub fn intake_line(o: &Outcome, dry_run: bool) -> IntakeLine {
         receipt: o.receipt.as_ref().map(|r| r.display().to_string()),
     }
 }
+
+/// An intake of a stick as the window starts it (one bundle per call after this, then its end).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct IntakeStart {
+    /// Which intake this is: the calls that go on with it name it.
+    pub id: u32,
+    /// How many bundle files it goes through.
+    pub total: u32,
+    pub dry_run: bool,
+    /// What the province took back first from its own bundles on the stick; none when nothing.
+    pub recovered: Vec<String>,
+    /// What becomes of the intake if the officer leaves the page, logs out or closes the window.
+    pub note: String,
+}
+
+pub fn intake_start(id: u32, s: &Stick) -> IntakeStart {
+    IntakeStart {
+        id,
+        total: u32::try_from(s.total()).unwrap_or(u32::MAX),
+        dry_run: s.dry_run(),
+        recovered: s.recovered().and_then(super::admin::province_recovered).unwrap_or_default(),
+        note: if s.dry_run() { INTAKE_DRY_NOTE } else { INTAKE_NOTE }.into(),
+    }
+}
+
+const INTAKE_NOTE: &str = "Mỗi gói được lưu ngay khi nhập xong. Có thể chuyển sang trang khác: việc nhập vẫn \
+     tiếp tục, quay lại trang này để xem kết quả. Biên nhận được ghi vào USB một lần khi nhập xong cả USB (hoặc khi \
+     đăng xuất, khi đóng cửa sổ): đừng rút USB trước đó. Nếu máy tắt đột ngột giữa chừng, các gói đã nhập vẫn \
+     được giữ; nhập lại USB này sẽ nhập các gói còn lại và ghi lại biên nhận còn thiếu.";
+
+const INTAKE_DRY_NOTE: &str = "Xem trước không thay đổi gì và không ghi biên nhận.";
+
+/// Every bundle's result once the intake's receipts are written.
+pub fn intake_lines(i: &Intake) -> Vec<IntakeLine> {
+    i.outcomes.iter().map(|o| intake_line(o, i.dry_run)).collect()
+}
+
+/// An intake the window goes on with after it ended without it (the officer logged out, a backup was
+/// restored, another intake began).
+pub const INTAKE_OVER: &str = "Lần nhập này đã kết thúc trước khi nhập hết (đăng xuất, khôi phục bản sao lưu \
+     hoặc đã bắt đầu lần nhập khác): các gói đã nhập vẫn được giữ và biên nhận của chúng đã ghi vào USB. Hãy \
+     đọc lại danh sách gói rồi bấm «Nhập tất cả» để nhập các gói còn lại.";
 
 /// One registered key of a commune.
 #[derive(Debug, Clone, Serialize)]

@@ -809,6 +809,18 @@ fn the_command_line_backs_up_and_restores_the_province_store() {
     );
     let again = ok(&["province", "--dir", &tinh, "recover", &usb]);
     assert!(again.contains("không có gì phải lấy lại"), "{again}");
+    // The same as JSON, in the shape of `import --json`'s `recovered`: what was read, nothing new kept.
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["province", "--dir", &tinh, "recover", &usb, "--json"])).unwrap();
+    assert!(json["files"].as_u64().unwrap() >= 1 && json["read"].as_u64().unwrap() >= 1, "{json}");
+    assert_eq!(json["kept"]["references"], serde_json::json!([]), "{json}");
+    assert_eq!(json["kept"]["decisions"], serde_json::json!([]), "{json}");
+    assert_eq!(json["kept"]["out_seq"], json["kept"]["out_seq_before"], "{json}");
+    let stick: serde_json::Value =
+        serde_json::from_str(&ok(&["province", "--dir", &tinh, "import", &usb, "--json"])).unwrap();
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&stick["recovered"]), keys(&json), "{stick}");
+    assert_eq!(keys(&stick["recovered"]["kept"]), keys(&json["kept"]));
     let wrong = crate::cli::phongtrao(&["province", "--dir", &tinh, "backup", "restore", &file], "sai-mat-khau");
     assert!(!wrong.status.success());
 }

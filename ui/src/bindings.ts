@@ -189,16 +189,24 @@ export const commands = {
 	/**  Every `.ptb` in `folder`, each checked by a dry run: nothing imported, no receipt written. */
 	provinceScan: (folder: string) => __TAURI_INVOKE<BundleLine[]>("province_scan", { folder }),
 	/**
-	 *  Imports (or, `dry_run`, checks) one bundle of the stick at `folder`, in its own transaction; its
-	 *  receipt goes to `<folder>/bien-nhan/<commune>/`.
+	 *  «Xem trước» (`dry_run`) or «Nhập tất cả» of the stick at `folder`: the core's intake of the whole
+	 *  stick (`intake::Stick`: in a real intake the province's own bundles on it are read first, see
+	 *  `Province::recover_sent`), kept in the window's state; the page then calls
+	 *  [`province_intake_next`] once per bundle (its progress bar) and [`province_intake_finish`], which
+	 *  writes every receipt to `<folder>/bien-nhan/<commune>/` in one pass. An intake still going on
+	 *  (the page left, the window reloaded) is finished first, its receipts written.
 	 */
-	provinceImport: (folder: string, file: string, dryRun: boolean) => __TAURI_INVOKE<IntakeLine>("province_import", { folder, file, dryRun }),
+	provinceIntakeStart: (folder: string, dryRun: boolean) => __TAURI_INVOKE<IntakeStart>("province_intake_start", { folder, dryRun }),
 	/**
-	 *  Before «Nhập tất cả»: takes back from the province's own signed bundles on the stick at `folder`
-	 *  (its receipts in `bien-nhan/`, decision and reference bundles) what the store lacks after a restore;
-	 *  the lines to show, none when there was nothing to take back.
+	 *  The next bundle of intake `id`, imported (or checked) and committed: its result, its receipt still
+	 *  to write; none once every bundle is done.
 	 */
-	provinceRecover: (folder: string) => __TAURI_INVOKE<string[]>("province_recover", { folder }),
+	provinceIntakeNext: (id: number) => __TAURI_INVOKE<IntakeLine | null>("province_intake_next", { id }),
+	/**
+	 *  Ends intake `id`: writes the receipts of every bundle it imported, in one pass, and returns each
+	 *  bundle's result with its receipt (or why it could not be written).
+	 */
+	provinceIntakeFinish: (id: number) => __TAURI_INVOKE<IntakeLine[]>("province_intake_finish", { id }),
 	/**  The roster for `period` (`2026`, `2026-11`, `2026-Q3`, `2026-H1`). */
 	provinceRoster: (period: string) => __TAURI_INVOKE<RosterView>("province_roster", { period }),
 	provinceKeyCheck: (file: string) => __TAURI_INVOKE<KeyCheck>("province_key_check", { file }),
@@ -1083,6 +1091,19 @@ export type IntakeLine = {
 	message: string,
 	/**  Where the receipt for the commune was written. */
 	receipt: string | null,
+};
+
+/**  An intake of a stick as the window starts it (one bundle per call after this, then its end). */
+export type IntakeStart = {
+	/**  Which intake this is: the calls that go on with it name it. */
+	id: number,
+	/**  How many bundle files it goes through. */
+	total: number,
+	dry_run: boolean,
+	/**  What the province took back first from its own bundles on the stick; none when nothing. */
+	recovered: string[],
+	/**  What becomes of the intake if the officer leaves the page, logs out or closes the window. */
+	note: string,
 };
 
 /**  An invitation as the new laptop's first run shows it, before it is taken. */

@@ -691,6 +691,9 @@ pub enum ProvinceCmd {
         /// Tệp .ptb hoặc thư mục (thư mục quyet-dinh của tỉnh, USB của xã với bien-nhan/)
         #[arg(required = true, value_name = "ĐƯỜNG DẪN")]
         paths: Vec<PathBuf>,
+        /// In dạng JSON (như mục `recovered` của `province import --json`)
+        #[arg(long)]
+        json: bool,
     },
     /// Ghi khóa giải mã (age) của tỉnh ra tệp, để dùng với công cụ age chuẩn
     #[command(name = "export-identity", help_template = TEMPLATE)]

@@ -1823,8 +1823,11 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
             say(w, format!("Đã ghi lại biên nhận của gói số {seq} của xã {commune}:"))?;
             say(w, path.display())?;
         }
-        ProvinceCmd::Recover { paths } => {
+        ProvinceCmd::Recover { paths, json } => {
             let r = open()?.recover_sent(&paths)?;
+            if json {
+                return say(w, to_json(&r)?);
+            }
             match phongtrao::present::admin::province_recovered(&r) {
                 Some(lines) => {
                     for line in lines {
