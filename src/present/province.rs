@@ -187,6 +187,8 @@ pub struct PeriodLine {
     pub state_text: String,
     /// "Gói số 4, tạo 16/11/2026 08:30, nhập 20/11/2026 14:00", or "—".
     pub bundle: String,
+    /// Sent late, or not at all though due.
+    pub late: bool,
 }
 
 /// One commune of the roster.
@@ -202,6 +204,8 @@ pub struct CommuneLine {
     pub on_time_rate: String,
     /// "Đang gửi", "Đã thu hồi khóa".
     pub state: String,
+    /// The state as the roster's last column says it: "Đang gửi · có kỳ muộn".
+    pub status: String,
     pub revoked: bool,
     pub keys: Vec<KeyLine>,
     pub last_bundle: String,
@@ -259,7 +263,14 @@ pub fn roster_view(r: &Roster) -> RosterView {
     let communes = r
         .communes
         .iter()
-        .map(|c| CommuneLine {
+        .map(|c| {
+            (
+                c,
+                if c.revoked { "Đã thu hồi khóa" } else { "Đang gửi" },
+                c.periods.iter().any(|p| matches!(p.state, State::Late | State::Missing)),
+            )
+        })
+        .map(|(c, state, late)| CommuneLine {
             code: c.commune_code.clone(),
             name: c.commune.clone(),
             expected: c.expected,
@@ -267,7 +278,8 @@ pub fn roster_view(r: &Roster) -> RosterView {
             on_time: c.on_time,
             received_rate: rate_text(c.received, c.expected),
             on_time_rate: rate_text(c.on_time, c.expected),
-            state: if c.revoked { "Đã thu hồi khóa".into() } else { "Đang gửi".into() },
+            state: state.into(),
+            status: if late { format!("{state} · có kỳ muộn") } else { state.into() },
             revoked: c.revoked,
             keys: c
                 .keys
@@ -306,9 +318,10 @@ pub fn roster_view(r: &Roster) -> RosterView {
                         (Some(n), _, _) => format!("Gói số {n}"),
                         _ => "—".into(),
                     },
+                    late: matches!(p.state, State::Late | State::Missing),
                 })
                 .collect(),
-            late: c.periods.iter().any(|p| matches!(p.state, State::Late | State::Missing)),
+            late,
             last_seq: c.last_bundle_seq.and_then(|n| u32::try_from(n).ok()),
         })
         .collect();

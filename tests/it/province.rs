@@ -522,9 +522,31 @@ fn the_command_line_province_console() {
     // The roster, as text and JSON.
     let text = ok(&["province", "--dir", &tinh, "roster"]);
     assert!(
-        text.contains("Xã Ia Đal") && text.contains("khóa đã bị thu hồi") && text.contains("Toàn tỉnh: phải gửi"),
+        text.contains("Xã Ia Đal") && text.contains("Đã thu hồi khóa") && text.contains("Toàn tỉnh: Đã nhận"),
         "{text}"
     );
+    // In the words the window shows (`present::province::roster_view`), commune by commune: its state,
+    // rate, last bundle, gaps, quarantined records and each late or missing period by its label.
+    let view = {
+        let p = Province::open(Path::new(&tinh), PW).unwrap();
+        let today = phongtrao::period::today();
+        let year = phongtrao::province::rules(&p).unwrap().period_of(today).end.year();
+        phongtrao::present::province::roster_view(&roster::roster(&p, Period::year(year), today).unwrap())
+    };
+    assert!(text.contains(&format!("Toàn tỉnh: {}", view.summary)), "{text}");
+    let mut late = 0;
+    for c in &view.communes {
+        let row = text.lines().find(|l| l.trim_start().starts_with(&c.code)).unwrap();
+        assert!(row.contains(&c.name) && row.contains(&c.on_time_rate) && row.ends_with(&c.status), "{row}");
+        assert!(text.contains(&format!("Gói cuối: {}", c.last_bundle)), "{text}");
+        assert!(c.gaps.is_empty() || text.contains(&format!("Còn thiếu: {}", c.gaps)), "{text}");
+        for p in c.periods.iter().filter(|p| p.late) {
+            assert!(text.contains(&format!("{}: {}", p.label, p.state_text)), "{text}");
+            late += 1;
+        }
+    }
+    assert!(late > 0 && text.contains("có kỳ muộn"), "the demo has late periods: {text}");
+    assert!(!text.contains(" gửi muộn,") && !text.contains("-0"), "no period codes: {text}");
     let json: serde_json::Value = serde_json::from_str(&ok(&["province", "--dir", &tinh, "roster", "--json"])).unwrap();
     assert_eq!(json["communes"].as_array().unwrap().len(), 6);
     // The official communes not yet enrolled are listed after the roster, by code, with their names.

@@ -688,6 +688,8 @@ export type CommuneLine = {
 	on_time_rate: string,
 	/**  "Đang gửi", "Đã thu hồi khóa". */
 	state: string,
+	/**  The state as the roster's last column says it: "Đang gửi · có kỳ muộn". */
+	status: string,
 	revoked: boolean,
 	keys: KeyLine[],
 	last_bundle: string,
@@ -1311,6 +1313,8 @@ export type PeriodLine = {
 	state_text: string,
 	/**  "Gói số 4, tạo 16/11/2026 08:30, nhập 20/11/2026 14:00", or "—". */
 	bundle: string,
+	/**  Sent late, or not at all though due. */
+	late: boolean,
 };
 
 /**  Assessment period and deadlines, dd/mm/yyyy. */

@@ -2091,77 +2091,50 @@ fn print_figures(w: &mut impl Write, f: &phongtrao::figures::Figures) -> Result<
     Ok(())
 }
 
+/// The roster as the window's «Các xã» shows it (`present::province::roster_view`: the same words),
+/// a line per commune, then what the window shows of it on opening it: its last bundle, gaps, records
+/// in quarantine, each late or missing period, and the bundles whose signed time looks wrong.
 fn print_roster(w: &mut impl Write, r: &phongtrao::province::roster::Roster) -> Result<()> {
-    let pct = |p: Option<f64>| p.map_or("—".to_owned(), |p| format!("{}%", p.to_string().replace('.', ",")));
-    say(w, format!("{} — {}", r.label, r.rules.describe()))?;
+    let v = phongtrao::present::province::roster_view(r);
+    say(w, format!("{} — {}", v.label, r.rules.describe()))?;
     say(
         w,
         format!(
-            "  {:<7} {:<20} {:>8} {:>8} {:>8} {:>8}  Ghi chú",
-            "Mã xã", "Xã", "Phải gửi", "Đã nhận", "Đúng hạn", "Tỷ lệ"
+            "  {:<7} {:<20} {:>8} {:>8} {:>8} {:>14}  Tình trạng",
+            "Mã xã", "Xã", "Phải gửi", "Đã nhận", "Đúng hạn", "Tỷ lệ đúng hạn"
         ),
     )?;
-    for c in &r.communes {
-        let mut notes = Vec::new();
-        if c.revoked {
-            notes.push("khóa đã bị thu hồi".to_owned());
-        }
-        for g in &c.gaps {
-            notes.push(format!("thiếu {}", phongtrao::sync::province::gap_text(g.first, g.last)));
-        }
-        if c.quarantined > 0 {
-            notes.push(format!("{} bản ghi bị cách ly", c.quarantined));
-        }
-        let late: Vec<String> = c
-            .periods
-            .iter()
-            .filter(|p| {
-                matches!(
-                    p.state,
-                    phongtrao::province::roster::State::Late | phongtrao::province::roster::State::Missing
-                )
-            })
-            .map(|p| format!("{} {}", p.period, p.state_label.to_lowercase()))
-            .collect();
-        if !late.is_empty() {
-            notes.push(late.join(", "));
-        }
-        for f in &c.clock_flags {
-            notes.push(f.message.clone());
-        }
+    for c in &v.communes {
         say(
             w,
             format!(
-                "  {:<7} {:<20} {:>8} {:>8} {:>8} {:>8}  {}",
-                c.commune_code,
-                c.commune,
-                c.expected,
-                c.received,
-                c.on_time,
-                pct(c.on_time_rate),
-                notes.join("; ")
+                "  {:<7} {:<20} {:>8} {:>8} {:>8} {:>14}  {}",
+                c.code, c.name, c.expected, c.received, c.on_time, c.on_time_rate, c.status
             ),
         )?;
+        say(w, format!("            Gói cuối: {}; nhập lần cuối: {}", c.last_bundle, c.last_import))?;
+        if !c.gaps.is_empty() {
+            say(w, format!("            Còn thiếu: {}", c.gaps))?;
+        }
+        if c.quarantined > 0 {
+            say(w, format!("            Cách ly: {} bản ghi", c.quarantined))?;
+        }
+        for p in c.periods.iter().filter(|p| p.late) {
+            let bundle = if p.bundle == "—" { String::new() } else { format!(" — {}", p.bundle) };
+            say(w, format!("            {}: {}{bundle}", p.label, p.state_text))?;
+        }
+        for f in &c.clock_flags {
+            say(w, format!("            {f}"))?;
+        }
     }
-    say(
-        w,
-        format!(
-            "Toàn tỉnh: phải gửi {}, đã nhận {} ({}), đúng hạn {} ({}).",
-            r.expected,
-            r.received,
-            pct(r.received_rate),
-            r.on_time,
-            pct(r.on_time_rate)
-        ),
-    )?;
-    let enrolled = phongtrao::present::province::enrolled_summary(r);
-    if !enrolled.is_empty() {
-        say(w, enrolled)?;
+    say(w, format!("Toàn tỉnh: {}", v.summary))?;
+    if !v.enrolled_summary.is_empty() {
+        say(w, &v.enrolled_summary)?;
     }
-    if !r.not_enrolled.is_empty() {
+    if !v.not_enrolled.is_empty() {
         say(w, "Chưa đăng ký khóa:")?;
-        for c in &r.not_enrolled {
-            say(w, format!("  {:<7} {}", c.commune_code, c.commune))?;
+        for c in &v.not_enrolled {
+            say(w, format!("  {:<7} {}", c.code, c.name))?;
         }
     }
     Ok(())
