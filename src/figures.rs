@@ -205,19 +205,34 @@ impl<'a> Parsed<'a> {
     /// Reads what the figures need of a record of `kind` stored as `text`. Fails only when the text
     /// is not a JSON object (as reading the whole record would).
     pub fn parse(kind: Kind, text: &'a str) -> serde_json::Result<Parsed<'a>> {
+        Parsed::parse_bytes(kind, text.as_bytes())
+    }
+
+    /// As [`Parsed::parse`], from the text's bytes as stored: the UTF-8 of what is taken is checked,
+    /// the rest is skipped (the province's records were written as text by its import).
+    pub fn parse_bytes(kind: Kind, text: &'a [u8]) -> serde_json::Result<Parsed<'a>> {
         match kind {
-            Kind::Activity | Kind::Model | Kind::Area => match serde_json::from_str::<FigureFields<'a>>(text) {
+            Kind::Activity | Kind::Model | Kind::Area => match serde_json::from_slice::<FigureFields<'a>>(text) {
                 Ok(f) => Ok(Parsed::Fields(f)),
-                Err(_) => serde_json::from_str::<Doc>(text).map(Parsed::Doc),
+                Err(_) => serde_json::from_slice::<Doc>(text).map(Parsed::Doc),
             },
             Kind::Team | Kind::Member => Ok(Parsed::Fields(FigureFields::default())),
-            Kind::Cert => match serde_json::from_str::<Cert>(text) {
+            Kind::Cert => match serde_json::from_slice::<Cert>(text) {
                 Ok(c) => Ok(Parsed::Cert(Box::new(c))),
-                Err(_) => serde_json::from_str::<Doc>(text).map(Parsed::Doc),
+                Err(_) => serde_json::from_slice::<Doc>(text).map(Parsed::Doc),
             },
             _ => Ok(Parsed::Nothing),
         }
     }
+}
+
+/// A certification record's year and subject, read without the rest of it: a record that reads so
+/// and that no window counts ([`Builder::counts_cert`]) counts nothing whatever the rest holds (a
+/// whole [`Cert`] that reads has the same year and subject; one that does not read counts nothing).
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct CertKey {
+    pub year: i32,
+    pub subject: Subject,
 }
 
 /// The running sums of a [`Builder`] while the records stream past: what a period's figures are
@@ -293,7 +308,11 @@ impl<'a> Builder<'a> {
                 let founded = d.text("founded_on").is_some_and(|f| f <= self.end.as_str());
                 if founded {
                     let dissolved = d.text("dissolved_on").is_some_and(|x| x <= self.end.as_str());
-                    let e = self.acc.models.entry(d.text("kind").unwrap_or_default().to_owned()).or_default();
+                    let kind = d.text("kind").unwrap_or_default();
+                    let e = match self.acc.models.get_mut(kind) {
+                        Some(e) => e,
+                        None => self.acc.models.entry(kind.to_owned()).or_default(),
+                    };
                     if dissolved { e.1 += 1 } else { e.0 += 1 }
                 }
             }
@@ -307,8 +326,13 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Whether a certification record of `year` and `subject` counts in this builder's figures.
+    pub fn counts_cert(&self, year: i32, subject: Subject) -> bool {
+        year == self.window.end.year() && subject != Subject::Xa
+    }
+
     fn cert(&mut self, c: &Cert) {
-        if c.year == self.window.end.year() && c.subject != Subject::Xa {
+        if self.counts_cert(c.year, c.subject) {
             let e = self.acc.antt.entry(c.subject).or_default();
             e.0 += c.registered() as i64;
             e.1 += (c.registered() && c.recognised()) as i64;
@@ -316,45 +340,45 @@ impl<'a> Builder<'a> {
     }
 
     fn activity<F: Fields>(&mut self, d: &F) {
+        fn bump(acc: &mut Sums, code: &'static str, n: i64) {
+            *acc.by_code.entry(Cow::Borrowed(code)).or_default() += n;
+        }
         let category = d.text("category").unwrap_or_default();
-        let mut bump = |code: &'static str, n: i64| *self.acc.by_code.entry(Cow::Borrowed(code)).or_default() += n;
         let yes = |k: &str| d.yes(k) as i64;
         let int = |k: &str| d.int(k).unwrap_or(0);
-        let start = self.start.clone();
-        let end = self.end.clone();
-        let within =
-            |k: &str| d.text(k).and_then(|x| x.get(..10)).is_some_and(|x| start.as_str() <= x && x <= end.as_str());
+        let (start, end, acc) = (self.start.as_str(), self.end.as_str(), &mut self.acc);
+        let within = |k: &str| d.text(k).and_then(|x| x.get(..10)).is_some_and(|x| start <= x && x <= end);
         if category == "giao_duc_cong_dong" && within("end_date") {
-            bump("giao_duc_ket_thuc", 1);
+            bump(acc, "giao_duc_ket_thuc", 1);
         }
         if !within("date") {
             return;
         }
         match category {
             "tuyen_truyen" => {
-                bump("tuyen_truyen_buoi", 1);
-                bump("tuyen_truyen_luot", int("attendances"));
+                bump(acc, "tuyen_truyen_buoi", 1);
+                bump(acc, "tuyen_truyen_luot", int("attendances"));
             }
             "tin_bao" => {
-                bump("tin_bao", 1);
-                bump("tin_bao_gia_tri", yes("useful"));
-                bump("vu_viec_giai_quyet", yes("case_solved"));
+                bump(acc, "tin_bao", 1);
+                bump(acc, "tin_bao_gia_tri", yes("useful"));
+                bump(acc, "vu_viec_giai_quyet", yes("case_solved"));
             }
             "thu_hoi_vu_khi" => match d.text("item_type") {
-                Some("vu_khi") => bump("vu_khi", int("quantity")),
-                Some("vat_lieu_no") => bump("vat_lieu_no", int("quantity")),
-                Some("cong_cu_ho_tro") => bump("cong_cu_ho_tro", int("quantity")),
+                Some("vu_khi") => bump(acc, "vu_khi", int("quantity")),
+                Some("vat_lieu_no") => bump(acc, "vat_lieu_no", int("quantity")),
+                Some("cong_cu_ho_tro") => bump(acc, "cong_cu_ho_tro", int("quantity")),
                 _ => {}
             },
             "cam_ket" => {
-                bump("ho_cam_ket", int("households"));
-                self.acc.households.committed += int("households");
+                bump(acc, "ho_cam_ket", int("households"));
+                acc.households.committed += int("households");
             }
-            "giao_duc_cong_dong" => bump("giao_duc_tiep_nhan", 1),
-            "kiem_diem" => bump("kiem_diem", 1),
+            "giao_duc_cong_dong" => bump(acc, "giao_duc_tiep_nhan", 1),
+            "kiem_diem" => bump(acc, "kiem_diem", 1),
             "ngay_hoi" => {
-                bump("ngay_hoi_diem", int("sites"));
-                bump("ngay_hoi_nguoi", int("participants"));
+                bump(acc, "ngay_hoi_diem", int("sites"));
+                bump(acc, "ngay_hoi_nguoi", int("participants"));
             }
             _ => {}
         }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::commune_name;
 use crate::domain::{Doc, Kind, Lookup};
 use crate::error::{Error, Result};
-use crate::figures::{Builder, Figures, KINDS, Labels, Parsed, Sums};
+use crate::figures::{Builder, CertKey, Figures, KINDS, Labels, Parsed, Sums};
 use crate::period::{Period, Window};
 use crate::store::province::ProvinceDb;
 use crate::sync::province::Province;
@@ -85,17 +85,28 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
             }
         }
         let mut fresh = Vec::new();
-        for code in codes.iter().filter(|c| commune.is_none_or(|x| x == c.as_str())) {
-            let missing: Vec<usize> = (0..windows.len()).filter(|i| !kept.contains_key(&(code.clone(), *i))).collect();
+        let wanted: Vec<&String> = codes.iter().filter(|c| commune.is_none_or(|x| x == c.as_str())).collect();
+        // The communes and windows to count, counted together.
+        let mut jobs = Vec::new();
+        let mut missing_of = Vec::new();
+        for code in &wanted {
+            let missing: Vec<usize> =
+                (0..windows.len()).filter(|i| !kept.contains_key(&((*code).clone(), *i))).collect();
             if !missing.is_empty() {
-                let several = installations.iter().filter(|i| &i.commune_code == code).count() > 1;
-                let want: Vec<Window> = missing.iter().map(|i| windows[*i]).collect();
-                for (i, sums) in missing.into_iter().zip(count(db, code, several, &want)?) {
-                    let json = serde_json::to_string(&sums).map_err(|e| Error::Json(e.to_string()))?;
-                    fresh.push((code.clone(), days[i].0.clone(), days[i].1.clone(), json));
-                    kept.insert((code.clone(), i), sums);
-                }
+                let several = installations.iter().filter(|i| &i.commune_code == *code).count() > 1;
+                jobs.push((code.as_str(), several, missing.iter().map(|i| windows[*i]).collect::<Vec<_>>()));
+                missing_of.push(missing);
             }
+        }
+        for ((job, missing), counted) in jobs.iter().zip(missing_of).zip(count_all(db, &jobs)?) {
+            let code = job.0;
+            for (i, sums) in missing.into_iter().zip(counted) {
+                let json = serde_json::to_string(&sums).map_err(|e| Error::Json(e.to_string()))?;
+                fresh.push((code.to_owned(), days[i].0.clone(), days[i].1.clone(), json));
+                kept.insert((code.to_owned(), i), sums);
+            }
+        }
+        for code in wanted {
             for (i, (w, d)) in windows.iter().zip(done.iter_mut()).enumerate() {
                 let sums = kept.remove(&(code.clone(), i)).expect("every window counted or kept");
                 d.push(CommuneFigures {
@@ -127,38 +138,91 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
         .collect())
 }
 
+/// Counts the sums of every commune of `jobs` (code, whether it has several installations, the
+/// windows to count), in order. Many communes (the first read after a stick from all of them) are
+/// counted on two threads, the second on its own connection to the store ([`ProvinceDb::reader`]),
+/// in its own read transaction begun after this one's: if nothing was written since this one's
+/// began (the sums are kept only then: [`ProvinceDb::keep_figure_sums`]), both read the same state.
+fn count_all(db: &ProvinceDb, jobs: &[(&str, bool, Vec<Window>)]) -> Result<Vec<Vec<Sums>>> {
+    let one = |db: &ProvinceDb, jobs: &[&(&str, bool, Vec<Window>)]| -> Result<Vec<Vec<Sums>>> {
+        jobs.iter().map(|(code, several, windows)| count(db, code, *several, windows)).collect()
+    };
+    let all: Vec<&(&str, bool, Vec<Window>)> = jobs.iter().collect();
+    // Below this a second connection costs more than it saves.
+    const ALONE: usize = 8;
+    let other = if jobs.len() >= ALONE { db.reader() } else { None };
+    let Some(other) = other else { return one(db, &all) };
+    // Every other commune to each thread (neighbouring codes are alike in size).
+    let (mine, theirs): (Vec<_>, Vec<_>) = all.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let mine: Vec<_> = mine.into_iter().map(|(_, j)| *j).collect();
+    let theirs: Vec<_> = theirs.into_iter().map(|(_, j)| *j).collect();
+    let (a, b) = std::thread::scope(|s| {
+        let second = s.spawn(move || other.in_one_read(|o| one(o, &theirs)));
+        let a = one(db, &mine);
+        (a, second.join())
+    });
+    let (mut a, mut b) =
+        (a?.into_iter(), b.map_err(|_| Error::Refused("Tính số liệu bị dừng giữa chừng.".into()))??.into_iter());
+    Ok((0..jobs.len()).map_while(|i| if i % 2 == 0 { a.next() } else { b.next() }).collect())
+}
+
 /// Counts the sums of commune `code` for each of `windows` from its records, reading each record once
 /// (its latest state across the commune's installations when it has `several`: a replaced laptop, or
 /// several laptops of one commune, may have sent the same record).
 fn count(db: &ProvinceDb, code: &str, several: bool, windows: &[Window]) -> Result<Vec<Sums>> {
     let kinds: Vec<&str> = KINDS.iter().map(|k| k.code()).collect();
+    // Teams and members are counted, not read.
+    let unread = [Kind::Team.code(), Kind::Member.code()];
     // The labels name nothing here: only the sums are taken.
     let labels = Labels { indicators: Vec::new(), model_kinds: Vec::new() };
     let mut bs: Vec<Builder<'_>> = windows.iter().map(|w| Builder::new(*w, &labels)).collect();
-    let mut add = |kind: &str, text: Option<&str>, id: &str| -> Result<()> {
-        let (Some(kind), Some(text)) = (Kind::parse(kind), text) else { return Ok(()) };
-        let parsed = Parsed::parse(kind, text).map_err(|e| Error::Json(format!("bản ghi {id}: {e}")))?;
+    let mut add = |kind: Kind, text: Option<&[u8]>, id: &str| -> Result<()> {
+        let bad = |e: serde_json::Error| Error::Json(format!("bản ghi {id}: {e}"));
+        let parsed = match (kind, text) {
+            (Kind::Team | Kind::Member, _) => Parsed::Fields(Default::default()),
+            (_, None) => return Ok(()),
+            (Kind::Cert, Some(text)) => {
+                // Most certification records are of other years: their year read first.
+                if let Ok(k) = serde_json::from_slice::<CertKey>(text)
+                    && !bs.iter().any(|b| b.counts_cert(k.year, k.subject))
+                {
+                    return Ok(());
+                }
+                Parsed::parse_bytes(kind, text).map_err(bad)?
+            }
+            (_, Some(text)) => Parsed::parse_bytes(kind, text).map_err(bad)?,
+        };
         bs.iter_mut().for_each(|b| b.add_parsed(kind, &parsed));
         Ok(())
     };
     if several {
-        let mut latest: HashMap<String, LatestRow> = HashMap::new();
-        db.each_record_in(code, &kinds, &mut |row| {
+        // The latest state of each record: its stamp, kind, whether live and its data.
+        let mut latest: HashMap<String, Latest> = HashMap::new();
+        db.each_counted_row(code, &kinds, &unread, true, &mut |row| {
             let stamp = (row.hlc, row.origin.to_owned());
             let Some(kind) = Kind::parse(row.kind) else { return Ok(()) };
-            if latest.get(row.id).is_none_or(|(s, _, _)| *s < stamp) {
-                latest.insert(row.id.to_owned(), (stamp, kind, row.data.map(str::to_owned)));
+            if latest.get(row.id).is_none_or(|l| l.0 < stamp) {
+                latest.insert(row.id.to_owned(), (stamp, kind, row.live, row.data.map(<[u8]>::to_vec)));
             }
             Ok(())
         })?;
-        for (id, (_, kind, data)) in &latest {
-            add(kind.code(), data.as_deref(), id)?;
+        for (id, (_, kind, live, data)) in &latest {
+            if *live {
+                add(*kind, data.as_deref(), id)?;
+            }
         }
     } else {
-        db.each_record_in(code, &kinds, &mut |row| add(row.kind, row.data, row.id))?;
+        db.each_counted_row(code, &kinds, &unread, false, &mut |row| match Kind::parse(row.kind) {
+            Some(kind) if row.live => add(kind, row.data, row.id),
+            _ => Ok(()),
+        })?;
     }
     Ok(bs.into_iter().map(Builder::into_sums).collect())
 }
+
+/// The latest state of one record as the count keeps it: its (hlc, origin) stamp, kind, whether
+/// live, its data when read.
+type Latest = ((i64, String), Kind, bool, Option<Vec<u8>>);
 
 /// One figure of the province's table: its key, its label and the register its records are in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -368,6 +368,11 @@ impl ProvinceDb {
         &self.dir
     }
 
+    /// A store on connection `conn` to the same file as `of`, with no officer logged in (a reader).
+    pub(super) fn reading(conn: Connection, of: &ProvinceDb) -> ProvinceDb {
+        ProvinceDb { conn, dir: of.dir.clone(), key: of.key.clone(), session: None }
+    }
+
     /// Prepares a backup of the province store (`crate::backup::create`): any logged-in account may
     /// take one; the copy is as encrypted as the store and opens with the same accounts' passwords.
     pub fn snapshot(&self) -> Result<super::Snapshot> {

@@ -10,6 +10,20 @@ use crate::error::{Error, Result};
 /// One commune's sums for one window, as kept: (commune code, first day, last day, JSON).
 pub type KeptSums = (String, String, String, String);
 
+/// One record row as the figures count it ([`ProvinceDb::each_counted_row`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountedRow<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    /// False for a tombstone.
+    pub live: bool,
+    /// The record's JSON as stored (`None`: a tombstone, or a register whose data was not asked).
+    pub data: Option<&'a [u8]>,
+    /// The change's stamp, when asked for (else 0 and "").
+    pub hlc: i64,
+    pub origin: &'a str,
+}
+
 impl ProvinceDb {
     /// Runs `f` on one snapshot of the store (a read transaction, unless one is already open), so
     /// that sums counted from the records read in `f` are kept only if no other connection changed
@@ -69,6 +83,54 @@ impl ProvinceDb {
             Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::DatabaseBusy => Ok(false),
             Err(e) => Err(Error::from(e)),
         }
+    }
+
+    /// Every record of commune `code` of the given `kinds` (tombstones included), in no set order,
+    /// each row read where it lies: what the figures count. The data of the `unread` kinds is not
+    /// read (their records are counted, not looked into); the stamps (hlc, origin) only with
+    /// `stamps`. The text is passed as bytes: the records were written as text by the import, and
+    /// the parser checks the UTF-8 of what it takes (checking all of it was a fifth of a count).
+    pub fn each_counted_row(
+        &self,
+        code: &str,
+        kinds: &[&str],
+        unread: &[&str],
+        stamps: bool,
+        f: &mut dyn FnMut(&CountedRow<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let marks = |from: usize, n: usize| (from..from + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT id, kind, CASE WHEN kind IN ({}) THEN NULL ELSE data END, deleted, {} FROM record
+             WHERE commune_code = ?1 AND kind IN ({})",
+            if unread.is_empty() { "NULL".to_owned() } else { marks(2 + kinds.len(), unread.len()) },
+            if stamps { "hlc, origin" } else { "0, ''" },
+            marks(2, kinds.len())
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let args = std::iter::once(code).chain(kinds.iter().copied()).chain(unread.iter().copied());
+        let mut rows = st.query(rusqlite::params_from_iter(args))?;
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+            f(&CountedRow {
+                id: text(0)?,
+                kind: text(1)?,
+                data: r.get_ref(2)?.as_bytes_or_null().map_err(rusqlite::Error::from)?,
+                live: r.get::<_, i64>(3)? == 0,
+                hlc: r.get(4)?,
+                origin: text(5)?,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// A second connection to the same store, for reading only (the figures count communes on two
+    /// threads): `None` when it cannot be opened (nothing is refused for it: the count then stays
+    /// on one thread). The data key is the one this store was opened with: no key derivation.
+    pub fn reader(&self) -> Option<ProvinceDb> {
+        let conn = super::open_encrypted(&ProvinceDb::db_path(self.dir()), &self.key).ok()?;
+        super::configure(&conn).ok()?;
+        conn.pragma_update(None, "query_only", true).ok()?;
+        Some(ProvinceDb::reading(conn, self))
     }
 
     /// Which sums are kept: (commune code, first day, last day), in that order.

@@ -1803,6 +1803,48 @@ fn the_figures_kept_between_reads_follow_every_change_to_a_communes_records() {
     same(&w, &communes, "after a bundle imported during another connection's read");
 }
 
+/// The first read after a stick from many communes counts them on two threads, each on its own
+/// connection: every commune's figures (alone and among all) still equal its own, for the year, the
+/// current period and the year before (whose certification records the count skips unread), and the
+/// sums kept from that read give the same figures again.
+#[test]
+fn the_figures_of_many_communes_counted_on_two_threads_equal_each_communes_own() {
+    let mut w = world();
+    let codes = ["23430", "23437", "23444", "23452", "23455", "23458", "23461", "23467", "23473"];
+    let mut communes: Vec<(String, Store)> =
+        codes.iter().enumerate().map(|(i, c)| (c.to_string(), w.commune(c, 1 + i as u64))).collect();
+    for (_, s) in &mut communes {
+        let f = w.export_at(s, Utc::now());
+        w.import(&f);
+    }
+    let rules = Rules::default();
+    let now = rules.period_of(day_of(Utc::now()));
+    let year = now.end.year();
+    for p in [Period::year(year), now.period, Period::year(year - 1)] {
+        for read in ["counted", "kept"] {
+            let all = phongtrao::province::figures::figures(&w.province, p, None).unwrap();
+            assert_eq!(all.communes.len(), codes.len());
+            let mut sum = figures::compute(rules.window(p), &Labels::builtin(), std::iter::empty());
+            for (code, s) in &communes {
+                let own = figures::of_store(s, p).unwrap();
+                let among = all.communes.iter().find(|c| &c.commune_code == code).unwrap();
+                assert_eq!(among.figures, own, "{read}: commune {code}, period {p}");
+                sum.add(&own);
+            }
+            assert_eq!(all.total, sum, "{read}: the total, period {p}");
+        }
+    }
+    assert!(
+        communes.iter().any(|(_, s)| figures::of_store(s, Period::year(year))
+            .unwrap()
+            .antt
+            .iter()
+            .any(|a| a.registered > 0)),
+        "the year's certification records are counted"
+    );
+    assert_eq!(w.province.db().figure_sums_kept().unwrap().len(), 3 * codes.len());
+}
+
 /// The records behind a figure are searched and filtered as the commune's own list searches and
 /// filters them: the same words (accents, đ/Đ and case ignored), the same `field=value`, `>=`, `<=`,
 /// alone and together, giving the records the commune's list gives among those behind the figure,
