@@ -32,17 +32,22 @@ function descendants(pid) {
   return out;
 }
 
-/** The window's own program under the driver `d` (this test's, by its path), killed as a power cut would. */
-function killWindow(d) {
-  const ours = descendants(d.proc.pid).filter((p) => {
+/** The window's own program under the driver `d` (this test's, by its path), if it runs. */
+function appPid(d) {
+  return descendants(d.proc.pid).find((p) => {
     try {
       return fs.readlinkSync(`/proc/${p}/exe`) === app;
     } catch {
       return false;
     }
   });
-  assert.equal(ours.length, 1, "the window's program is running");
-  process.kill(ours[0], "SIGKILL");
+}
+
+/** The window's program, killed as a power cut would. */
+function killWindow(d) {
+  const pid = appPid(d);
+  assert.ok(pid, "the window's program is running");
+  process.kill(pid, "SIGKILL");
 }
 
 /** Calls the window's command `name` from its page, as the page does; the answer or the error's code. */
@@ -171,5 +176,51 @@ describe("a stick cut short at the province is taken in again, every receipt wri
         assert.match(phongtrao(["--db", x.db, "bundle", "import", path.join(folder, f)]), /biên nhận/);
       }
     }
+  });
+
+  it("writes the receipts of what it imported when the officer logs out mid-way", async () => {
+    // Two more bundles of Sa Bình and one of Ia Đal on the stick.
+    const send = (x, n) => {
+      phongtrao(["--db", x.db, "add", "area", "--json",
+        JSON.stringify({ name: `Thôn mới ${n}`, kind: "thon", households: 30 + n, population: 90 + n })]);
+      return phongtrao(["--db", x.db, "bundle", "export", "--out", at.usb]).trim().split("\n").pop();
+    };
+    send(b, 4);
+    send(b, 5);
+    send(a, 5);
+    // Rờ Kơi's two, then Sa Bình's five (three imported before, bundles 4 and 5 new), then logged out.
+    const start = await invoke(d, "province_intake_start", { folder: at.usb, dryRun: false });
+    assert.equal(start.ok.total, 11);
+    const seen = [];
+    for (let i = 0; i < 7; i++) seen.push((await invoke(d, "province_intake_next", { id: start.ok.id })).ok);
+    assert.deepEqual(seen.slice(5).map((l) => l.status), ["imported", "imported"]);
+    const folder = path.join(at.usb, "bien-nhan", b.code);
+    assert.equal(ptb(folder).length, 3, "not written yet");
+    await d.click("[data-test=logout]");
+    await d.find("[data-test=login-province]");
+    // Sa Bình's two new receipts were written at the logout; Ia Đal's bundle 5 waits, not imported.
+    assert.equal(ptb(folder).length, 5);
+    assert.ok(fs.readdirSync(folder).every((f) => !f.startsWith(".")), "no temporary file left");
+    const roster = JSON.parse(phongtrao(["province", "--dir", at.tinh, "roster", "--json"]));
+    const last = (code) => roster.communes.find((r) => r.commune_code === code)?.last_bundle_seq;
+    assert.deepEqual([last(b.code), last(a.code)], [5, 4]);
+    const taken = ptb(folder).slice(3).map((f) => phongtrao(["--db", b.db, "bundle", "import", path.join(folder, f)]));
+    assert.ok(taken.every((t) => /biên nhận/.test(t)), taken.join("\n"));
+    // The intake the logout ended is over: the page's next call is refused, saying what to do.
+    assert.equal((await invoke(d, "province_intake_next", { id: start.ok.id })).err, "logged_out");
+    // Logged in again: the stick once more, only Ia Đal's bundle 5 to import, no receipt written twice.
+    await d.type("#f-password", "mat-khau-truong-1");
+    await d.click("[data-test=login-submit]");
+    await d.findText(".brand", "Công an tỉnh Quảng Ngãi");
+    await d.click("[data-test=pnav-intake]");
+    await d.type("[data-test=intake-folder]", at.usb);
+    await d.click("[data-test=intake-scan]");
+    await d.until("eleven bundles listed", async () => (await d.count("[data-test=bundle-row]")) === 11);
+    await d.click("[data-test=intake-import]");
+    await d.find("[data-test=intake-results][data-state=finished]", 60_000);
+    assert.equal(await d.count("[data-test=intake-result][data-status=imported]"), 1);
+    await d.findText("[data-test=intake-result][data-status=imported]", "Đã nhập gói số 5 của xã 23535");
+    assert.equal(await d.count("[data-test=intake-result] [data-test=receipt]"), 1, "only the new bundle's receipt");
+    assert.equal(ptb(path.join(at.usb, "bien-nhan", a.code)).length, 4);
   });
 });
