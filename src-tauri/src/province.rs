@@ -289,7 +289,7 @@ pub async fn province_behind(
     args: present::BehindArgs,
 ) -> Result<present::BehindPage> {
     let p_ = parse_period(&period)?;
-    with_province(&state, |p| present::behind_view(p, p_, &commune, &key, &args.query()))
+    with_province(&state, |p| present::behind_view(p, p_, &commune, &key, &args.query(), args.page()))
 }
 
 /// The year's targets across the province: every commune's progress, the total, what was set.

@@ -1,7 +1,8 @@
 //! A list's filter (`field=value`, `field>=value`, `field<=value`) and what its value means for the
 //! field's type, read once: the commune's lists (the store turns a [`Wanted`] into SQL) and the
 //! province's records behind a figure (matched against records in memory with [`Wanted::holds`])
-//! take the same filters the same way.
+//! take the same filters the same way. A list's order ([`Sort`]) likewise: the store turns it into
+//! its `ORDER BY`, the province orders records in memory with [`Sort::order`], the same way.
 
 use std::cmp::Ordering;
 
@@ -141,6 +142,133 @@ impl Wanted {
                     op.passes(s.as_str().cmp(c.as_str()))
                 }
             },
+        }
+    }
+}
+
+/// A list's order: by title in Vietnamese order (the default), by the store's change sequence (a
+/// commune's own lists only), or by a field, ascending or descending (`-field`). Ties, and records
+/// without the field, then go by title and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sort {
+    pub by: SortBy,
+    pub desc: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortBy {
+    /// The title in Vietnamese order (`title`, `name`, or nothing).
+    Title,
+    /// The order the store recorded its changes in (`changed`).
+    Changed,
+    /// A field's stored value, typed as SQLite orders it (nothing first, then numbers by value, then
+    /// text); `vi`: text in Vietnamese order (free text, an activity category's own field), else by
+    /// its bytes (codes, ISO dates).
+    Field { name: String, vi: bool },
+}
+
+impl Sort {
+    /// Reads `title`, `-title`, `changed`, `households`, `-date`…; a field the register does not have
+    /// is refused naming the register's fields.
+    pub fn parse(kind: Kind, s: Option<&str>) -> Result<Sort> {
+        let s = s.map_or("", str::trim);
+        let (name, desc) = match s.strip_prefix('-') {
+            Some(n) => (n.trim(), true),
+            None => (s, false),
+        };
+        let by = match name {
+            "" | "name" | "title" => SortBy::Title,
+            "changed" => SortBy::Changed,
+            _ => {
+                let field = field_of(kind, name)?;
+                let vi = matches!(field.map(|f| f.ty), Some(FieldType::Text { .. }) | None);
+                SortBy::Field { name: name.to_owned(), vi }
+            }
+        };
+        Ok(Sort { by, desc })
+    }
+
+    /// `items` in the order the store's list gives the same records: `doc` gives each one's fields,
+    /// title and id. [`SortBy::Changed`] keeps the order they came in (records held elsewhere than the
+    /// commune's store have no change sequence of that store).
+    pub fn order<T>(&self, items: Vec<T>, doc: impl Fn(&T) -> (&super::Doc, &str, &str)) -> Vec<T> {
+        let value = |t: &T| match &self.by {
+            SortBy::Field { name, vi } => SortValue::of(doc(t).0.get(name), *vi),
+            _ => SortValue::Null,
+        };
+        let title = match self.by {
+            SortBy::Changed => return items,
+            // Descending by title: titles and ids both go down (`sort_key DESC, id DESC`).
+            SortBy::Title if self.desc => Ordering::reverse,
+            // Ties of a field's value go by title and id upwards, whichever way the field goes.
+            _ => std::convert::identity,
+        };
+        let field = if self.desc { Ordering::reverse } else { std::convert::identity };
+        let mut keyed: Vec<(SortValue, Vec<u8>, String, T)> = items
+            .into_iter()
+            .map(|t| {
+                let (_, title, id) = doc(&t);
+                (value(&t), text::sort_key(title), id.to_owned(), t)
+            })
+            .collect();
+        keyed.sort_by(|a, b| field(a.0.cmp(&b.0)).then_with(|| title(a.1.cmp(&b.1).then_with(|| a.2.cmp(&b.2)))));
+        keyed.into_iter().map(|(_, _, _, t)| t).collect()
+    }
+}
+
+/// A field's value as the store's `ORDER BY json_extract(…)` orders it: SQLite's storage classes
+/// (NULL, then numbers by value, then text), JSON true and false as 1 and 0, a list or an object as
+/// its JSON text.
+#[derive(Debug, Clone, PartialEq)]
+enum SortValue {
+    Null,
+    Int(i64),
+    Real(f64),
+    /// The text's collation key (Vietnamese or bytes).
+    Text(Vec<u8>),
+}
+
+impl SortValue {
+    fn of(v: Option<&Value>, vi: bool) -> SortValue {
+        let text = |s: &str| SortValue::Text(if vi { text::sort_key(s) } else { s.as_bytes().to_vec() });
+        match v {
+            None | Some(Value::Null) => SortValue::Null,
+            Some(Value::Bool(b)) => SortValue::Int(i64::from(*b)),
+            Some(Value::Number(n)) => {
+                n.as_i64().map_or_else(|| SortValue::Real(n.as_f64().unwrap_or(0.0)), SortValue::Int)
+            }
+            Some(Value::String(s)) => text(s),
+            Some(other) => text(&other.to_string()),
+        }
+    }
+
+    fn class(&self) -> u8 {
+        match self {
+            SortValue::Null => 0,
+            SortValue::Int(_) | SortValue::Real(_) => 1,
+            SortValue::Text(_) => 2,
+        }
+    }
+}
+
+impl Eq for SortValue {}
+
+impl PartialOrd for SortValue {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SortValue {
+    fn cmp(&self, other: &Self) -> Ordering {
+        use SortValue as V;
+        match (self, other) {
+            (V::Int(a), V::Int(b)) => a.cmp(b),
+            (V::Int(a), V::Real(b)) => (*a as f64).total_cmp(b),
+            (V::Real(a), V::Int(b)) => a.total_cmp(&(*b as f64)),
+            (V::Real(a), V::Real(b)) => a.total_cmp(b),
+            (V::Text(a), V::Text(b)) => a.cmp(b),
+            (a, b) => a.class().cmp(&b.class()),
         }
     }
 }

@@ -582,36 +582,65 @@ fn list_fields(kind: crate::domain::Kind) -> Vec<&'static crate::domain::Field> 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BehindColumn {
+    /// The field's key: what a sort by this column asks (`date`, `-date`).
+    pub key: String,
     pub label: String,
     /// Numbers are right-aligned.
     pub numeric: bool,
+    /// Whether the commune's list sorts by it (not a link to other records).
+    pub sortable: bool,
 }
 
 /// The columns of the commune's list of `kind`, as [`BehindLine::cells`] fills them.
 pub fn behind_columns(kind: crate::domain::Kind) -> Vec<BehindColumn> {
+    use crate::domain::FieldType as T;
     list_fields(kind)
         .into_iter()
-        .map(|f| BehindColumn { label: f.label.clone(), numeric: matches!(f.ty, crate::domain::FieldType::Int { .. }) })
+        .map(|f| BehindColumn {
+            key: f.key.clone(),
+            label: f.label.clone(),
+            numeric: matches!(f.ty, T::Int { .. }),
+            sortable: super::record::sortable(&f.ty),
+        })
         .collect()
 }
 
-/// What the officer asks of the records behind a figure: the search and filters of the commune's
-/// lists (`field` `eq` a code; a date `ge` / `le`).
+/// What the officer asks of the records behind a figure: the search, filters, sort and page of the
+/// commune's lists (`field` `eq` a code; a date `ge` / `le`; `sort` a column's key, `-key` downwards).
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BehindArgs {
     pub search: Option<String>,
     pub filters: Vec<super::list::FilterArg>,
+    pub sort: Option<String>,
+    /// A page of 1 to 500 rows, as the commune's lists; none: every record (the command line, an export).
+    pub limit: Option<u32>,
+    pub offset: u32,
 }
 
 impl BehindArgs {
     /// The core's query (the same reading as a commune list's [`super::list::ListArgs::query`]).
     pub fn query(&self) -> crate::province::drill::Query {
-        let list =
-            super::list::ListArgs { search: self.search.clone(), filters: self.filters.clone(), ..Default::default() };
+        let list = super::list::ListArgs {
+            search: self.search.clone(),
+            filters: self.filters.clone(),
+            sort: self.sort.clone(),
+            ..Default::default()
+        };
         let q = list.query();
-        crate::province::drill::Query { search: q.search, filters: q.filters }
+        crate::province::drill::Query { search: q.search, filters: q.filters, sort: q.sort }
     }
+
+    /// The page asked: (offset, how many at most).
+    pub fn page(&self) -> (usize, usize) {
+        page_of(self.limit, self.offset)
+    }
+}
+
+/// A page of the records behind a figure: from `offset`, `limit` rows (1 to 500, as a commune's
+/// list pages) or every one.
+pub fn page_of(limit: Option<u32>, offset: u32) -> (usize, usize) {
+    (offset as usize, limit.map_or(usize::MAX, |l| l.clamp(1, 500) as usize))
 }
 
 /// One value a filter of the records behind a figure offers, with how many of them hold it.
@@ -638,7 +667,12 @@ pub struct BehindFilter {
 pub struct BehindPage {
     /// The columns of the commune's list of the records' register (none when they are of several).
     pub columns: Vec<BehindColumn>,
+    /// The page asked of the records the search and filters keep, in the order asked.
     pub rows: Vec<BehindLine>,
+    /// Where the page starts among them (0: the first).
+    pub offset: u32,
+    /// "51–100 / 120 bản ghi", or "0 bản ghi": the pager's line, as the commune's list writes it.
+    pub range: String,
     /// The selects, in the list's column order; only values the records hold (none when every record
     /// holds the same one).
     pub filters: Vec<BehindFilter>,
@@ -655,8 +689,8 @@ pub struct BehindPage {
 }
 
 /// The page of the records behind the figure `label` of a commune: `all` of them, `shown` those the
-/// officer's search and filters kept.
-pub fn behind_page(label: &str, all: &[Behind], shown: &[Behind]) -> BehindPage {
+/// officer's search and filters kept, `rows` the page of those shown starting at `offset`.
+pub fn behind_page(label: &str, all: &[Behind], shown: &[Behind], (offset, limit): (usize, usize)) -> BehindPage {
     use crate::domain::FieldType as T;
     let mut kinds: Vec<crate::domain::Kind> = Vec::new();
     for b in all {
@@ -715,6 +749,8 @@ pub fn behind_page(label: &str, all: &[Behind], shown: &[Behind]) -> BehindPage 
     }
     let sum = |r: &[Behind]| r.iter().map(|b| b.value).sum::<i64>();
     let (total, figure) = (all.len(), sum(all));
+    let rows = shown.get(offset..).unwrap_or_default();
+    let rows = &rows[..rows.len().min(limit)];
     let summary = if shown.len() == all.len() {
         format!("{} bản ghi, cộng lại đúng số «{label}» của xã: {}.", format_int(total as i64), format_int(figure))
     } else {
@@ -731,7 +767,18 @@ pub fn behind_page(label: &str, all: &[Behind], shown: &[Behind]) -> BehindPage 
             [one] => behind_columns(*one),
             _ => Vec::new(),
         },
-        rows: shown.iter().map(behind_line).collect(),
+        rows: rows.iter().map(behind_line).collect(),
+        offset: clamp(offset.min(shown.len())),
+        range: if rows.is_empty() {
+            format!("{} bản ghi", format_int(shown.len() as i64))
+        } else {
+            format!(
+                "{}–{} / {} bản ghi",
+                format_int(offset as i64 + 1),
+                format_int((offset + rows.len()) as i64),
+                format_int(shown.len() as i64)
+            )
+        },
         filters,
         date_label: date.as_ref().map(|(_, l)| l.clone()).unwrap_or_default(),
         date_key: date.map(|(k, _)| k),
@@ -741,20 +788,21 @@ pub fn behind_page(label: &str, all: &[Behind], shown: &[Behind]) -> BehindPage 
     }
 }
 
-/// The records of `commune` behind the figure `key` for `period`, narrowed as `asked`: what the
-/// window's drill-down and the command line's `province figures --records` show.
+/// The records of `commune` behind the figure `key` for `period`, narrowed, ordered and paged as
+/// `asked`: what the window's drill-down and the command line's `province figures --records` show.
 pub fn behind_view(
     p: &crate::sync::province::Province,
     period: crate::period::Period,
     commune: &str,
     key: &str,
     asked: &crate::province::drill::Query,
+    page: (usize, usize),
 ) -> crate::Result<BehindPage> {
     let f = pf::figures(p, period, Some(commune))?;
     let (column, _) = pf::column(&f.total, key)?;
     let all = pf::behind(p, period, commune, Some(key))?;
     let shown = crate::province::drill::narrow(all.clone(), asked)?;
-    Ok(behind_page(&column.label, &all, &shown))
+    Ok(behind_page(&column.label, &all, &shown, page))
 }
 
 /// What printing the summary report did: "Đã in báo cáo tổng hợp số 01/BC-CAT ngày 06/12/2026 ra …",

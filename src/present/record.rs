@@ -285,6 +285,11 @@ pub struct ListPage {
     pub rows: Vec<Row>,
 }
 
+/// Whether a list sorts by a column of this type: not by a link to other records (their ids).
+pub fn sortable(ty: &FieldType) -> bool {
+    !matches!(ty, FieldType::Link { .. } | FieldType::Links { .. })
+}
+
 /// A page of a register's list: its columns and each record's cells as displayed.
 pub fn list_page(store: &Store, kind: Kind, q: &ListQuery) -> Result<ListPage> {
     let page = store.list(kind, q)?;
@@ -298,7 +303,7 @@ pub fn list_page(store: &Store, kind: Kind, q: &ListQuery) -> Result<ListPage> {
                 key: f.key.clone(),
                 label: f.label.clone(),
                 numeric: matches!(f.ty, FieldType::Int { .. }),
-                sortable: !matches!(f.ty, FieldType::Link { .. } | FieldType::Links { .. }),
+                sortable: sortable(&f.ty),
                 filter: match f.ty {
                     FieldType::Enum { .. } | FieldType::Ref { .. } => choices(store, &f.ty)?,
                     _ => Vec::new(),

@@ -2,14 +2,15 @@
 //! every word of the search begins a word of the record's search text, accents and case ignored
 //! (`text::finds`, the rule of the commune's index, over the same `domain::search_text`); each filter
 //! (`field=value`, `field>=value`, `field<=value`) read by `domain::filter` as the commune's lists
-//! read it. The records keep their Vietnamese order.
+//! read it. They are ordered as the commune's list orders them (`domain::filter::Sort`: by title in
+//! Vietnamese order unless a column is asked, then by its typed value, ties by title).
 
 use std::collections::HashMap;
 
 use super::figures::Behind;
 use crate::domain::Kind;
-use crate::domain::filter::{Filter, Wanted, field_of};
-use crate::error::Result;
+use crate::domain::filter::{Filter, Sort, SortBy, Wanted, field_of};
+use crate::error::{Error, Result};
 
 /// What the officer asks of the records behind a figure.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,18 +19,63 @@ pub struct Query {
     pub search: Option<String>,
     /// Every filter must hold.
     pub filters: Vec<Filter>,
+    /// A column to order by, as the commune's list takes it (`date`, `-households`); none: by title.
+    pub sort: Option<String>,
 }
 
 impl Query {
-    /// Nothing asked: every record behind the figure.
+    /// Nothing narrows: every record behind the figure (in whatever order asked).
     pub fn is_empty(&self) -> bool {
         self.search.as_deref().is_none_or(|s| crate::text::search_tokens(s).is_empty()) && self.filters.is_empty()
     }
 }
 
-/// The records of `records` the query keeps, in the order they came; a filter on a field the
-/// records' register does not have, or with a value its type cannot read, is refused naming it.
+/// The records of `records` the query keeps, in the order asked; a filter or a sort on a field the
+/// records' register does not have, or a filter with a value its type cannot read, is refused
+/// naming it.
 pub fn narrow(records: Vec<Behind>, q: &Query) -> Result<Vec<Behind>> {
+    let kept = keep(records, q)?;
+    order(kept, q.sort.as_deref())
+}
+
+/// What a sort by the records' share of the figure is asked with (`value`, `-value`): the column
+/// «Tính vào số», which the commune's lists do not have.
+pub const BY_VALUE: &str = "value";
+
+/// `records` in the order `sort` asks, as the commune's list of their register gives them; by their
+/// share of the figure ([`BY_VALUE`]) with ties by title as the commune's columns have them.
+pub fn order(records: Vec<Behind>, sort: Option<&str>) -> Result<Vec<Behind>> {
+    let asked = sort.map_or("", str::trim);
+    if asked.trim_start_matches('-') == BY_VALUE {
+        let desc = asked.starts_with('-');
+        let mut keyed: Vec<(i64, Vec<u8>, Behind)> =
+            records.into_iter().map(|b| (b.value, crate::text::sort_key(&b.title), b)).collect();
+        keyed.sort_by(|a, b| {
+            let v = a.0.cmp(&b.0);
+            (if desc { v.reverse() } else { v }).then_with(|| a.1.cmp(&b.1)).then_with(|| a.2.id.cmp(&b.2.id))
+        });
+        return Ok(keyed.into_iter().map(|(_, _, b)| b).collect());
+    }
+    // Read for each register the records are of: a field they do not all have is refused.
+    let mut read: Option<Sort> = None;
+    for r in &records {
+        let s = Sort::parse(r.kind, sort)?;
+        if read.is_none() {
+            read = Some(s);
+        }
+    }
+    let Some(sort) = read else { return Ok(records) };
+    if sort.by == SortBy::Changed {
+        return Err(Error::field(
+            "sort",
+            "Sắp xếp",
+            "các bản ghi xã gửi lên không sắp xếp theo lần sửa được; chọn một cột của bảng",
+        ));
+    }
+    Ok(sort.order(records, |b| (&b.doc, b.title.as_str(), b.id.as_str())))
+}
+
+fn keep(records: Vec<Behind>, q: &Query) -> Result<Vec<Behind>> {
     if q.is_empty() {
         return Ok(records);
     }

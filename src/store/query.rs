@@ -10,7 +10,7 @@ use crate::domain::{self, FieldType, Kind, Record};
 use crate::error::{Error, Result};
 use crate::text;
 
-pub use crate::domain::filter::{Filter, Op, Wanted};
+pub use crate::domain::filter::{Filter, Op, Sort, SortBy, Wanted};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListQuery {
@@ -140,19 +140,14 @@ pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
         let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
         conn.prepare_cached(&sql)?.query_row(params.as_slice(), |r| r.get(0))?
     };
-    let order = match q.sort.as_deref().map(str::trim) {
-        None | Some("") | Some("name") | Some("title") => "r.sort_key, r.id".to_owned(),
-        Some("-name") | Some("-title") => "r.sort_key DESC, r.id DESC".to_owned(),
-        Some("changed") => "r.seq".to_owned(),
-        Some("-changed") => "r.seq DESC".to_owned(),
-        Some(s) => {
-            let (name, desc) = match s.strip_prefix('-') {
-                Some(n) => (n, " DESC"),
-                None => (s, ""),
-            };
-            let field = domain::filter::field_of(kind, name)?;
-            let text_like = matches!(field.map(|f| f.ty), Some(FieldType::Text { .. }) | None);
-            let collate = if text_like { " COLLATE vi" } else { "" };
+    // The order is read by `domain::filter::Sort`, which the province's drill-down orders by too.
+    let sort = Sort::parse(kind, q.sort.as_deref())?;
+    let desc = if sort.desc { " DESC" } else { "" };
+    let order = match sort.by {
+        SortBy::Title => format!("r.sort_key{desc}, r.id{desc}"),
+        SortBy::Changed => format!("r.seq{desc}"),
+        SortBy::Field { name, vi } => {
+            let collate = if vi { " COLLATE vi" } else { "" };
             args.push(Box::new(format!("$.{name}")));
             format!("json_extract(r.data, ?){collate}{desc}, r.sort_key, r.id")
         }

@@ -1,15 +1,20 @@
-// End-to-end: the province's drill-down searched and filtered as the commune's own lists are. A
-// demo province; a figure of the province's table opened to the communes behind it, then to one
+// End-to-end: the province's drill-down searched, filtered, sorted and paged as the commune's own
+// lists are. A demo province and one more commune with three times the demo's records (more sessions
+// than a page holds); a figure of the province's table opened to the communes behind it, then to one
 // commune's records; a search typed without accents and a filter by hamlet narrow them (decided in
 // the core: the page only sends what was typed and chosen), the count against the figure says so;
 // one record opened read-only and back, another page visited and back: the search and the filter are
-// still there; the table exported as filtered.
+// still there; the table exported as filtered. Then a column sorted both ways (the order the command
+// line gives for the same sort), the second page and back, and the page and sort kept when the
+// officer opens a record or leaves the page and comes back, as the commune's list keeps them.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
+import fs from "node:fs";
 import { cleanup, phongtrao, launch, login, readXlsx, scratch, shots } from "./common.mjs";
 
 const DEMO = "phongtrao-demo";
+const BIG = "21499";
 
 // A word as an officer types it in a hurry: no accents, no đ, lower case.
 const plain = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
@@ -23,6 +28,23 @@ describe("the province's drill-down: search and filters as the commune's lists",
     dir = scratch("drill");
     tinh = path.join(dir, "tinh");
     phongtrao(["province", "demo", "--dir", tinh, "--communes", "4"], { password: DEMO });
+    // Xã Ba Dinh: a demo commune at scale 3 (76 sessions this year), enrolled and imported.
+    const db = path.join(dir, "xa.db");
+    const usb = path.join(dir, "usb");
+    fs.mkdirSync(usb);
+    const enrollment = fs.readdirSync(tinh).find((f) => f.includes("ghi-danh"));
+    for (const args of [
+      ["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", BIG,
+        "--commune", "Xã Ba Dinh", "--officer", "Nguyễn Văn An"],
+      ["--db", db, "demo", "--scale", "3"],
+      ["--db", db, "enroll", path.join(tinh, enrollment)],
+      ["--db", db, "key", "export-pub", "--out", path.join(dir, "xa.pub")],
+      ["province", "--dir", tinh, "register", "--commune-code", BIG, "--pubkey", path.join(dir, "xa.pub")],
+      ["--db", db, "bundle", "export", "--out", usb],
+      ["province", "--dir", tinh, "import", usb],
+    ]) {
+      phongtrao(args, { password: DEMO });
+    }
     d = await launch({
       PHONGTRAO_DB: path.join(dir, "khong-co.db"),
       PHONGTRAO_PROVINCE_DIR: tinh,
@@ -35,12 +57,14 @@ describe("the province's drill-down: search and filters as the commune's lists",
   after(() => cleanup(d, dir));
 
   const rows = () => d.count("[data-test=behind-row]");
+  // How many records the search and filters keep (every page), from the pager's line.
+  const kept = async () => Number((await d.text("[data-test=behind-range]")).match(/(\d+) bản ghi/)[1]);
   const titles = () =>
     d.exec("return [...document.querySelectorAll('[data-test=behind-row] td:first-child')].map((t) => t.textContent.trim())");
   // The cells of one column (by its header) of the records shown.
   const column = (label) =>
     d.exec(`
-      const heads = [...document.querySelectorAll("[data-test=behind] thead th")].map((t) => t.textContent.trim());
+      const heads = [...document.querySelectorAll("[data-test=behind] thead th")].map((t) => t.textContent.replace(/[▲▼]/g, "").trim());
       const i = heads.indexOf(arguments[0]);
       return [...document.querySelectorAll("[data-test=behind-row]")].map((r) => r.children[i]?.textContent.trim());`, label);
 
@@ -60,7 +84,8 @@ describe("the province's drill-down: search and filters as the commune's lists",
     assert.ok(figure > 1, `a commune with sessions to narrow: ${figure}`);
     await d.click(`[data-test=drill-commune][data-code='${code}'] button`);
     await d.find("[data-test=behind-row]");
-    const all = await rows();
+    const all = await kept();
+    assert.equal(await rows(), Math.min(all, 50), "a page of 50 at most");
     // Every record behind the figure, adding up to it.
     await d.findText("[data-test=behind-summary]", `${all} bản ghi, cộng lại đúng số «Số buổi tuyên truyền» của xã: ${figure}.`);
 
@@ -83,13 +108,16 @@ describe("the province's drill-down: search and filters as the commune's lists",
       const o = all.find((o) => arguments[0].toLowerCase().includes(name(o))) || all[0];
       return [o.value, o.textContent.trim()];`, first);
     const hamlet = choice[1].replace(/ \(\d+\)$/, "");
+    const searched = await d.text("[data-test=behind-summary]");
     await d.select("[data-test=behind-filter-area_id]", choice[0]);
-    await d.until("the filter applied", async () => (await d.text("[data-test=behind-summary]")).includes("Đang hiện ") && (await d.count("[data-test=behind-filter-area_id]")) === 1);
+    await d.until("the filter applied", async () => (await d.text("[data-test=behind-summary]")) !== searched && (await d.count("[data-test=behind-filter-area_id]")) === 1);
+    await d.painted();
     const summary = await d.text("[data-test=behind-summary]");
     const [shown, total] = summary.match(/Đang hiện (\d+)\/(\d+) bản ghi/).slice(1).map(Number);
     assert.equal(total, all, summary);
     const narrowed = await rows();
     assert.equal(shown, narrowed, summary);
+    assert.ok(narrowed <= 50, "one page");
     // The columns of the commune's list of activities: every record shown is in the hamlet chosen.
     assert.deepEqual(await column("Khu dân cư"), Array(narrowed).fill(hamlet));
     assert.ok((await column("Ngày")).every((t) => /^\d\d\/\d\d\/\d{4}$/.test(t)));
@@ -141,6 +169,84 @@ describe("the province's drill-down: search and filters as the commune's lists",
     // «Bỏ tìm, lọc»: every record again.
     await d.click("[data-test=behind-clear]");
     await d.findText("[data-test=behind-summary]", `${all} bản ghi, cộng lại đúng số`);
-    assert.equal(await rows(), all);
+    assert.equal(await rows(), Math.min(all, 50));
+  });
+
+  // The window's rows against the command line's for the same figure, commune, sort and page.
+  const cli = (sort, offset) => {
+    const out = phongtrao(["province", "--dir", tinh, "figures", "--period", period, "--commune", code,
+      "--records", "ind:tuyen_truyen_buoi", "--sort", sort, "--limit", "50", "--offset", String(offset), "--json"],
+    { password: DEMO });
+    return JSON.parse(out).rows.map((r) => r.title);
+  };
+  const dates = () => column("Ngày").then((c) => c.map((t) => t.split("/").reverse().join("-")));
+  const ordered = (v, down) => v.every((x, i) => i === 0 || (down ? v[i - 1] >= x : v[i - 1] <= x));
+  let period;
+  let code;
+
+  it("sorts a column both ways and pages as the commune's list, and keeps both", async () => {
+    period = await d.value("[data-test=period]");
+    code = BIG;
+    assert.match(await d.text("h2"), new RegExp(`^${BIG} – Xã Ba Dinh`), "the commune with the most sessions");
+    const all = await kept();
+    assert.ok(all > 50, `more records than a page: ${all}`);
+    assert.equal(await d.text("[data-test=behind-range]"), `1–50 / ${all} bản ghi`);
+    assert.equal(await d.text("[data-test=behind-range-page]"), "Trang 1 / 2");
+
+    // «Ngày» up: the dates seen go up, the rows are the command line's for the same sort.
+    await d.click("[data-test=behind-sort-date]");
+    await d.findText("[data-test=behind-sort-date]", "▲");
+    await d.until("sorted up", async () => ordered(await dates(), false));
+    assert.deepEqual(await titles(), cli("date", 0));
+    // Down: the dates go down.
+    await d.click("[data-test=behind-sort-date]");
+    await d.findText("[data-test=behind-sort-date]", "▼");
+    await d.until("sorted down", async () => ordered(await dates(), true));
+    const first = await titles();
+    assert.deepEqual(first, cli("-date", 0));
+
+    // The second page: the rest, still going down, after the first page's last date.
+    const lastDate = (await dates()).at(-1);
+    await d.click("[data-test=behind-range-next]");
+    await d.findText("[data-test=behind-range]", `51–${all} / ${all} bản ghi`);
+    assert.equal(await d.text("[data-test=behind-range-page]"), "Trang 2 / 2");
+    assert.equal(await rows(), all - 50);
+    const second = await titles();
+    assert.deepEqual(second, cli("-date", 50));
+    const later = await dates();
+    assert.ok(ordered(later, true) && later[0] <= lastDate, `${lastDate} then ${later[0]}`);
+    await d.screenshot(path.join(shots, "90-province-drill-sorted.png"));
+    // And back.
+    await d.click("[data-test=behind-range-prev]");
+    await d.findText("[data-test=behind-range]", `1–50 / ${all} bản ghi`);
+    assert.deepEqual(await titles(), first);
+
+    // On page 2, a record opened and back: the same page, the same order.
+    await d.click("[data-test=behind-range-next]");
+    await d.findText("[data-test=behind-range]", `51–${all}`);
+    await d.click("[data-test=behind-row] button");
+    await d.find("[data-test=behind-record]");
+    await d.click("[data-test=crumb-commune]");
+    await d.findText("[data-test=behind-range]", `51–${all} / ${all} bản ghi`);
+    assert.deepEqual(await titles(), second);
+    // Another page of the window and back: as the commune's list, where the officer left it.
+    await d.click("[data-test=pnav-communes]");
+    await d.find("[data-test=pnav-figures]");
+    await d.click("[data-test=pnav-figures]");
+    await d.findText("[data-test=behind-range]", `51–${all} / ${all} bản ghi`);
+    await d.findText("[data-test=behind-sort-date]", "▼");
+    assert.deepEqual(await titles(), second);
+
+    // Sorting again starts from the first page, as the commune's list does; by title in Vietnamese
+    // order, as the command line gives it.
+    await d.click("[data-test=behind-sort-title]");
+    await d.findText("[data-test=behind-range]", `1–50 / ${all} bản ghi`);
+    await d.findText("[data-test=behind-sort-title]", "▲");
+    assert.deepEqual(await titles(), cli("title", 0));
+    // By the share of the figure, down: every session counts 1, so by title within.
+    await d.click("[data-test=behind-sort-value]");
+    await d.click("[data-test=behind-sort-value]");
+    await d.findText("[data-test=behind-sort-value]", "▼");
+    assert.deepEqual(await titles(), cli("-value", 0));
   });
 });

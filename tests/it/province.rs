@@ -1913,11 +1913,12 @@ fn the_records_behind_a_figure_are_searched_and_filtered_like_the_communes_list(
         let q = Query {
             search: search.map(str::to_owned),
             filters: filters.iter().map(|f| Filter::parse(f).unwrap()).collect(),
+            sort: None,
         };
         ids(&narrow(all.clone(), &q).unwrap())
     };
     let titles = |search: &str| -> Vec<String> {
-        let q = Query { search: Some(search.into()), filters: Vec::new() };
+        let q = Query { search: Some(search.into()), ..Query::default() };
         narrow(all.clone(), &q).unwrap().into_iter().map(|b| b.title).collect()
     };
 
@@ -1959,7 +1960,8 @@ fn the_records_behind_a_figure_are_searched_and_filtered_like_the_communes_list(
     assert_eq!(both.len(), 1);
     assert!(ours(Some("dong bao"), &[&in_area]).is_empty());
     // Still in Vietnamese order.
-    let kept = narrow(all.clone(), &Query { search: None, filters: vec![Filter::parse(&from).unwrap()] }).unwrap();
+    let kept =
+        narrow(all.clone(), &Query { filters: vec![Filter::parse(&from).unwrap()], ..Query::default() }).unwrap();
     let t: Vec<&str> = kept.iter().map(|b| b.title.as_str()).collect();
     let mut sorted = t.clone();
     sorted.sort_by(|x, y| phongtrao::text::compare(x, y));
@@ -1967,15 +1969,18 @@ fn the_records_behind_a_figure_are_searched_and_filtered_like_the_communes_list(
 
     // A field the register does not have, a date that is not one: refused, naming them.
     let bad = |f: &str| {
-        narrow(all.clone(), &Query { search: None, filters: vec![Filter::parse(f).unwrap()] }).unwrap_err().to_string()
+        narrow(all.clone(), &Query { filters: vec![Filter::parse(f).unwrap()], ..Query::default() })
+            .unwrap_err()
+            .to_string()
     };
     assert!(bad("Số hộ=3").contains("Hoạt động không có trường «Số hộ»"), "{}", bad("Số hộ=3"));
     assert!(bad("date>=32/13/2026").contains("Giá trị lọc của trường date"), "{}", bad("date>=32/13/2026"));
 
     // The page: the filters the records can take (the hamlet by its name, with its count), the date
     // range, and what is shown counted against the figure the officer clicked.
-    let asked = Query { search: Some("dong duon".into()), filters: vec![Filter::parse(&in_area).unwrap()] };
-    let page = phongtrao::present::province::behind_view(&w.province, period, "23430", key, &asked).unwrap();
+    let asked = Query { search: Some("dong duon".into()), filters: vec![Filter::parse(&in_area).unwrap()], sort: None };
+    let every = phongtrao::present::province::page_of(None, 0);
+    let page = phongtrao::present::province::behind_view(&w.province, period, "23430", key, &asked, every).unwrap();
     let figure = phongtrao::province::figures::figures(&w.province, period, Some("23430")).unwrap();
     let value = figure.total.value("tuyen_truyen_buoi");
     assert_eq!(page.total as usize, all.len());
@@ -2007,13 +2012,14 @@ fn the_records_behind_a_figure_are_searched_and_filtered_like_the_communes_list(
     }
     assert_eq!(page.rows[0].cells[1], first.format("%d/%m/%Y").to_string());
     let whole =
-        phongtrao::present::province::behind_view(&w.province, period, "23430", key, &Query::default()).unwrap();
+        phongtrao::present::province::behind_view(&w.province, period, "23430", key, &Query::default(), every).unwrap();
     assert_eq!(
         whole.summary,
         format!("{} bản ghi, cộng lại đúng số «Số buổi tuyên truyền» của xã: {value}.", all.len())
     );
     // A figure that is not one: refused, naming it.
-    let err = phongtrao::present::province::behind_view(&w.province, period, "23430", "khong-co", &Query::default());
+    let err =
+        phongtrao::present::province::behind_view(&w.province, period, "23430", "khong-co", &Query::default(), every);
     assert!(err.unwrap_err().to_string().contains("«khong-co» không có"));
 
     // The command line: the same page as JSON, as text, and the table as filtered to .xlsx.
@@ -2068,4 +2074,179 @@ fn the_records_behind_a_figure_are_searched_and_filtered_like_the_communes_list(
     let rows: Vec<&[calamine::Data]> = sheet.rows().collect();
     let titles: Vec<String> = rows[1..].iter().map(|r| r[5].to_string()).collect();
     assert_eq!(titles, ["Đêm tuyên truyền ở Đồng Đuôn", "Họp dân Đồng Đuôn về đường điện"]);
+}
+
+/// The records behind a figure sort by any column of the commune's list as that list sorts them:
+/// for each column, up and down, the province gives the commune's own `Store::list` order of the same
+/// records (numbers by value, dates, codes, free text in Vietnamese order with its diacritics, records
+/// without the value first going up and last going down, ties by title); and they page as that list
+/// pages.
+#[test]
+fn the_records_behind_a_figure_sort_and_page_as_the_communes_list() {
+    use phongtrao::province::drill::{Query, narrow};
+    use phongtrao::province::figures::behind;
+
+    let mut w = world();
+    let mut a = w.commune("23430", 5);
+    // Hamlets whose names and heads differ only by their marks, tied numbers, missing values.
+    for (name, households, registered, head) in [
+        ("Thôn Đắk Năng", 50, Some(20), Some("Đinh Văn Ánh")),
+        ("Thôn Dak Nang", 50, None, Some("Đinh Văn Anh")),
+        ("Thôn Đăk Năng", 7, Some(7), None),
+        ("Tổ dân phố Ấp Bắc", 120, Some(100), Some("Bùi Thị Ân")),
+        ("Thôn Ea Kly", 50, None, Some("dương văn ba")),
+        ("Làng Kon Rbàng", 1_200, Some(1_000), Some("Y Đăk")),
+    ] {
+        let mut d = json!({"name": name, "kind": "thon", "households": households, "population": households * 4});
+        if let Some(r) = registered {
+            d["households_registered"] = json!(r);
+        }
+        if let Some(h) = head {
+            d["head"] = json!(h);
+        }
+        a.create(Kind::Area, &doc(d)).unwrap();
+    }
+    let f = w.export_at(&mut a, Utc::now());
+    w.import(&f);
+    let today = day_of(Utc::now());
+    let period: Period = today.year().to_string().parse().unwrap();
+
+    let ids = |v: &[phongtrao::province::figures::Behind]| v.iter().map(|b| b.id.clone()).collect::<Vec<_>>();
+    let mut compared = 0;
+    for (key, kind, columns) in [
+        ("hh_total", Kind::Area, &["kind", "households", "households_registered", "population", "head", "title"][..]),
+        ("members", Kind::Member, &["role", "date_of_birth", "appointed_on", "title"][..]),
+        ("ind:tuyen_truyen_buoi", Kind::Activity, &["date", "category", "place", "attendances", "title"][..]),
+    ] {
+        let all = behind(&w.province, period, "23430", Some(key)).unwrap();
+        assert!(all.len() >= 5, "{key}: {}", all.len());
+        for column in columns {
+            for sort in [column.to_string(), format!("-{column}")] {
+                let q = ListQuery { sort: Some(sort.clone()), ..Default::default() };
+                let listed: Vec<String> = a.list(kind, &q).unwrap().records.iter().map(|r| r.id.to_string()).collect();
+                let theirs: Vec<String> = listed.into_iter().filter(|id| all.iter().any(|b| &b.id == id)).collect();
+                let ours = ids(&narrow(all.clone(), &Query { sort: Some(sort.clone()), ..Query::default() }).unwrap());
+                assert_eq!(ours, theirs, "{key} sorted by {sort}");
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 30);
+
+    // What the hamlets above show: numbers by value, ties by title; heads in Vietnamese order with
+    // those without one first; downwards, those without one last.
+    let areas = behind(&w.province, period, "23430", Some("hh_total")).unwrap();
+    let by = |sort: &str| -> Vec<String> {
+        narrow(areas.clone(), &Query { sort: Some(sort.into()), ..Query::default() })
+            .unwrap()
+            .into_iter()
+            .map(|b| b.title)
+            .filter(|t| {
+                ["Đắk Năng", "Dak Nang", "Đăk Năng", "Ấp Bắc", "Ea Kly", "Kon Rbàng"].iter().any(|n| t.ends_with(n))
+            })
+            .collect()
+    };
+    assert_eq!(
+        by("households"),
+        ["Thôn Đăk Năng", "Thôn Dak Nang", "Thôn Đắk Năng", "Thôn Ea Kly", "Tổ dân phố Ấp Bắc", "Làng Kon Rbàng"]
+    );
+    assert_eq!(
+        by("-households"),
+        ["Làng Kon Rbàng", "Tổ dân phố Ấp Bắc", "Thôn Dak Nang", "Thôn Đắk Năng", "Thôn Ea Kly", "Thôn Đăk Năng"]
+    );
+    let heads: Vec<Option<String>> = narrow(areas.clone(), &Query { sort: Some("head".into()), ..Query::default() })
+        .unwrap()
+        .into_iter()
+        .map(|b| b.doc.get("head").and_then(|v| v.as_str()).map(str::to_owned))
+        .collect();
+    let blank = heads.iter().take_while(|h| h.is_none()).count();
+    assert!(blank >= 1 && heads[blank..].iter().all(Option::is_some), "{heads:?}");
+    let named: Vec<&str> = heads[blank..].iter().map(|h| h.as_deref().unwrap()).collect();
+    let at = |h: &str| named.iter().position(|x| *x == h).unwrap();
+    assert!(at("Bùi Thị Ân") < at("dương văn ba") && at("dương văn ba") < at("Đinh Văn Anh"), "{named:?}");
+    assert_eq!(at("Đinh Văn Anh") + 1, at("Đinh Văn Ánh"), "{named:?}");
+    let down: Vec<bool> = narrow(areas.clone(), &Query { sort: Some("-head".into()), ..Query::default() })
+        .unwrap()
+        .iter()
+        .map(|b| b.doc.get("head").is_some())
+        .collect();
+    assert!(down.ends_with(&vec![false; blank]) && !down[0..down.len() - blank].contains(&false));
+    // By the share of the figure («Tính vào số»): a hamlet's households, ties by title.
+    for (value, field) in [("value", "households"), ("-value", "-households")] {
+        let sorted =
+            |sort: &str| ids(&narrow(areas.clone(), &Query { sort: Some(sort.into()), ..Query::default() }).unwrap());
+        assert_eq!(sorted(value), sorted(field));
+    }
+    // A column the register does not have, the change order (no change sequence at the province):
+    // refused, naming them.
+    let refused = |sort: &str| {
+        narrow(areas.clone(), &Query { sort: Some(sort.into()), ..Query::default() }).unwrap_err().to_string()
+    };
+    assert!(refused("so_ho").contains("Khu dân cư không có trường «so_ho»"), "{}", refused("so_ho"));
+    assert!(refused("-changed").contains("Sắp xếp"), "{}", refused("-changed"));
+
+    // Pages of the same size as the commune's list: the same records on each page, the pager's line.
+    let sort = Some("-population".to_string());
+    let asked = Query { sort: sort.clone(), ..Query::default() };
+    let total = areas.len();
+    let size = 4u32;
+    let mut seen = Vec::new();
+    for offset in (0..total as u32).step_by(size as usize) {
+        let paged = phongtrao::present::province::page_of(Some(size), offset);
+        let page =
+            phongtrao::present::province::behind_view(&w.province, period, "23430", "hh_total", &asked, paged).unwrap();
+        let q = ListQuery { sort: sort.clone(), limit: Some(size), offset, ..Default::default() };
+        let listed: Vec<String> = a.list(Kind::Area, &q).unwrap().records.iter().map(|r| r.id.to_string()).collect();
+        let rows: Vec<String> = page.rows.iter().map(|r| r.id.clone()).collect();
+        assert_eq!(rows, listed, "page at {offset}");
+        assert_eq!(page.offset, offset);
+        assert_eq!(page.shown as usize, total);
+        let last = (offset as usize + rows.len()).to_string();
+        assert_eq!(page.range, format!("{}–{last} / {total} bản ghi", offset + 1));
+        seen.extend(rows);
+    }
+    assert_eq!(seen, ids(&narrow(areas.clone(), &asked).unwrap()));
+    // The columns say which sort (not the links to other records, as at the commune).
+    let page = phongtrao::present::province::behind_view(
+        &w.province,
+        period,
+        "23430",
+        "members",
+        &Query::default(),
+        phongtrao::present::province::page_of(Some(50), 0),
+    )
+    .unwrap();
+    let cols: Vec<(&str, bool)> = page.columns.iter().map(|c| (c.key.as_str(), c.sortable)).collect();
+    assert_eq!(cols, [("team_id", false), ("role", true), ("date_of_birth", true), ("appointed_on", true)]);
+
+    // The command line: sorted downwards and paged, as text and JSON.
+    let down: Vec<String> = narrow(areas.clone(), &Query { sort: Some("-households".into()), ..Query::default() })
+        .unwrap()
+        .into_iter()
+        .map(|b| b.title)
+        .collect();
+    let World { dir, province, .. } = w;
+    drop(province);
+    let tinh = dir.path().join("tinh").to_string_lossy().into_owned();
+    let period = period.to_string();
+    let base =
+        ["province", "--dir", &tinh, "figures", "--period", &period, "--commune", "23430", "--records", "hh_total"];
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend(["--sort", "households", "--desc", "--limit", "2", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+    assert_eq!(json["rows"][0]["title"], down[0].as_str());
+    assert_eq!(json["rows"][0]["title"], "Làng Kon Rbàng");
+    assert_eq!(json["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(json["range"], format!("1–2 / {total} bản ghi"));
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend(["--sort", "-households", "--limit", "2", "--offset", "1"]);
+    let text = ok(&args);
+    assert!(text.contains(&format!("2–3 / {total} bản ghi")), "{text}");
+    let at = |t: &str| text.find(&format!("  {t}  (")).unwrap_or(usize::MAX);
+    assert!(at(&down[1]) < at(&down[2]) && at(&down[2]) < usize::MAX && at(&down[0]) == usize::MAX, "{text}");
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend(["--sort", "so_ho"]);
+    let refused = run(&args);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Khu dân cư không có trường «so_ho»"));
 }

@@ -413,12 +413,16 @@ export type BackupsView = {
 };
 
 /**
- *  What the officer asks of the records behind a figure: the search and filters of the commune's
- *  lists (`field` `eq` a code; a date `ge` / `le`).
+ *  What the officer asks of the records behind a figure: the search, filters, sort and page of the
+ *  commune's lists (`field` `eq` a code; a date `ge` / `le`; `sort` a column's key, `-key` downwards).
  */
 export type BehindArgs = {
 	search: string | null,
 	filters: FilterArg[],
+	sort: string | null,
+	/**  A page of 1 to 500 rows, as the commune's lists; none: every record (the command line, an export). */
+	limit: number | null,
+	offset: number,
 };
 
 /**  One value a filter of the records behind a figure offers, with how many of them hold it. */
@@ -430,9 +434,13 @@ export type BehindChoice = {
 
 /**  A column of the records behind a figure: one the commune's list of the register shows. */
 export type BehindColumn = {
+	/**  The field's key: what a sort by this column asks (`date`, `-date`). */
+	key: string,
 	label: string,
 	/**  Numbers are right-aligned. */
 	numeric: boolean,
+	/**  Whether the commune's list sorts by it (not a link to other records). */
+	sortable: boolean,
 };
 
 /**  A select of the records behind a figure: one of the list's option, list or link columns. */
@@ -461,7 +469,12 @@ export type BehindLine = {
 export type BehindPage = {
 	/**  The columns of the commune's list of the records' register (none when they are of several). */
 	columns: BehindColumn[],
+	/**  The page asked of the records the search and filters keep, in the order asked. */
 	rows: BehindLine[],
+	/**  Where the page starts among them (0: the first). */
+	offset: number,
+	/**  "51–100 / 120 bản ghi", or "0 bản ghi": the pager's line, as the commune's list writes it. */
+	range: string,
 	/**
 	 *  The selects, in the list's column order; only values the records hold (none when every record
 	 *  holds the same one).

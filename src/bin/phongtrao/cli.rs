@@ -525,6 +525,18 @@ pub enum ProvinceCmd {
         /// Với --records: lọc như danh sách ở xã: trường=giá trị, trường>=giá trị, trường<=giá trị (dùng nhiều lần được)
         #[arg(long, value_name = "ĐIỀU KIỆN", requires = "records")]
         filter: Vec<String>,
+        /// Với --records: sắp xếp như danh sách ở xã, theo một cột (ví dụ date, households; title: theo tên)
+        #[arg(long, value_name = "CỘT", allow_hyphen_values = true, requires = "records")]
+        sort: Option<String>,
+        /// Với --sort: giảm dần
+        #[arg(long, requires = "sort")]
+        desc: bool,
+        /// Với --records: số bản ghi tối đa (một trang, như danh sách ở xã: 1 đến 500)
+        #[arg(long, value_name = "N", requires = "records")]
+        limit: Option<u32>,
+        /// Với --records: bỏ qua N bản ghi đầu
+        #[arg(long, default_value_t = 0, value_name = "N", requires = "records")]
+        offset: u32,
         /// In dạng JSON
         #[arg(long)]
         json: bool,
@@ -597,6 +609,9 @@ pub enum ProvinceCmd {
         /// Bảng figures với --commune: chỉ các bản ghi qua bộ lọc: trường=giá trị, trường>=giá trị, trường<=giá trị
         #[arg(long, value_name = "ĐIỀU KIỆN", requires = "commune")]
         filter: Vec<String>,
+        /// Bảng figures với --commune: sắp xếp các bản ghi theo một cột (thêm - phía trước để giảm dần)
+        #[arg(long, value_name = "CỘT", allow_hyphen_values = true, requires = "commune")]
+        sort: Option<String>,
         /// Tệp .xlsx sẽ ghi
         #[arg(long, value_name = "TỆP")]
         out: PathBuf,

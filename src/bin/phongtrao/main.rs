@@ -1536,7 +1536,7 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
             };
             say(w, format!("Đã in {what} ra {}", out.display()))?;
         }
-        ProvinceCmd::Export { table, period, column, commune, search, filter, out } => {
+        ProvinceCmd::Export { table, period, column, commune, search, filter, sort, out } => {
             use phongtrao::province::export;
             let p = open()?;
             let today = phongtrao::period::today();
@@ -1549,6 +1549,7 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
             let narrowed = phongtrao::province::drill::Query {
                 search,
                 filters: filter.iter().map(|f| Filter::parse(f)).collect::<Result<_>>()?,
+                sort,
             };
             let wanted = export::Wanted {
                 table: &table,
@@ -1613,18 +1614,35 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 ),
             )?;
         }
-        ProvinceCmd::Figures { period, commune: Some(commune), records: Some(key), search, filter, json } => {
+        ProvinceCmd::Figures {
+            period,
+            commune: Some(commune),
+            records: Some(key),
+            search,
+            filter,
+            sort,
+            desc,
+            limit,
+            offset,
+            json,
+        } => {
             let p = open()?;
             let period: phongtrao::period::Period = period.parse()?;
+            let sort = sort.map(|s| if desc && !s.starts_with('-') { format!("-{s}") } else { s });
             let asked = phongtrao::province::drill::Query {
                 search,
                 filters: filter.iter().map(|f| Filter::parse(f)).collect::<Result<_>>()?,
+                sort,
             };
-            let page = phongtrao::present::province::behind_view(&p, period, &commune, &key, &asked)?;
+            let paged = phongtrao::present::province::page_of(limit, offset);
+            let page = phongtrao::present::province::behind_view(&p, period, &commune, &key, &asked, paged)?;
             if json {
                 say(w, to_json(&page)?)?;
             } else {
                 say(w, &page.summary)?;
+                if page.rows.len() < page.shown as usize {
+                    say(w, &page.range)?;
+                }
                 for r in &page.rows {
                     say(w, format!("  {:>5}  {}  {}  ({})", r.value, r.register, r.title, r.id))?;
                 }
