@@ -160,6 +160,15 @@ fn check(db: &Path, reported: &[String]) -> usize {
     committed
 }
 
+/// A line of the killed process's output as it reported it: the test harness writes
+/// «test crash::workload ... » before the first report, on the same line.
+fn report(line: String) -> String {
+    match line.split_once(" ... ") {
+        Some((_, r)) => r.to_owned(),
+        None => line,
+    }
+}
+
 /// xorshift64*: random moments that a failure's seed reproduces.
 struct Rng(u64);
 impl Rng {
@@ -196,7 +205,7 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok).map(report) {
                 if ["W ", "B ", "E ", "P "].iter().any(|p| line.starts_with(p)) && tx.send(line).is_err() {
                     return;
                 }
@@ -241,4 +250,215 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
     eprintln!(
         "{kills} kills, {committed} committed records, {cut_short} files cut short (left under a temporary name)"
     );
+}
+
+const INTAKE_ENV: &str = "PHONGTRAO_CRASH_INTAKE";
+
+/// The communes of the stick test, each with four bundles on the stick.
+const COMMUNES: [&str; 3] = ["23430", "23437", "23535"];
+
+/// A province on disk (`tinh`) and a stick (`usb`) holding four bundles of each of three enrolled
+/// communes (their stores, in memory, returned to take their receipts home).
+fn stick_world(dir: &Path) -> (PathBuf, PathBuf, Vec<Store>) {
+    let tinh = dir.join("tinh");
+    let usb = dir.join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    let (mut p, enrollment) =
+        Province::init(&tinh, PW, "51", "Quảng Ngãi", phongtrao::keyring::KdfParams::insecure_for_tests()).unwrap();
+    let mut communes = Vec::new();
+    for code in COMMUNES {
+        let mut s = crate::sync::enrolled_in_memory(&mut p, &enrollment, code, |_| {});
+        for n in 1..=4 {
+            s.create(
+                Kind::Area,
+                &doc(json!({"name": format!("Thôn {n}"), "kind": "thon", "households": 10, "population": 40})),
+            )
+            .unwrap();
+            commune::export(&mut s, &usb, &ExportOptions::default(), &mut |_, _| {}).unwrap();
+        }
+        communes.push(s);
+    }
+    (tinh, usb, communes)
+}
+
+/// The province takes in the stick, reporting each bundle's hash once its import is committed (`I`),
+/// and the end, once every receipt is written (`F`).
+fn take_in(tinh: &Path, usb: &Path, mut report: impl FnMut(&str)) {
+    use phongtrao::province::intake::{IntakeOptions, Status, Stick};
+    let mut p = Province::open(tinh, PW).unwrap();
+    let mut stick = Stick::open(&mut p, &[usb.to_path_buf()], IntakeOptions::default()).unwrap();
+    while let Some(o) = stick.step(&mut p, chrono::Utc::now()) {
+        if o.status == Status::Imported {
+            report(&format!("I {}", o.report.as_ref().unwrap().hash));
+        }
+    }
+    assert!(stick.finish().all_ok());
+    report("F");
+}
+
+/// In a killed process: takes in the stick of [`INTAKE_ENV`]'s folder. Run as a test: one whole
+/// intake, checked like the crash test checks what a killed one left.
+#[test]
+fn intake_workload() {
+    let stdout = std::io::stdout();
+    let print = |line: &str| {
+        let mut o = stdout.lock();
+        writeln!(o, "{line}").unwrap();
+        o.flush().unwrap();
+    };
+    if let Ok(dir) = std::env::var(INTAKE_ENV) {
+        let dir = PathBuf::from(dir);
+        // After each report, waits for the test's word on stdin to go on (none once stdin is closed).
+        let mut word = String::new();
+        take_in(&dir.join("tinh"), &dir.join("usb"), |line| {
+            print(line);
+            word.clear();
+            std::io::stdin().read_line(&mut word).unwrap();
+        });
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (tinh, usb, mut communes) = stick_world(dir.path());
+    let mut reported = Vec::new();
+    take_in(&tinh, &usb, |l| reported.push(l.to_owned()));
+    assert_eq!(reported.len(), 13, "{reported:?}");
+    check_intake(&tinh, &usb, &reported);
+    for (s, code) in communes.iter_mut().zip(COMMUNES) {
+        assert_eq!(take_receipts_home(s, &usb, code), (1..=4).collect::<Vec<i64>>());
+    }
+}
+
+/// What a killed intake left: the province store is sound, every import reported as committed is
+/// there, and no receipt on the stick is for a bundle the province has not imported (each commune
+/// folder holds at most as many receipts, under final names, as the province imported of its bundles).
+fn check_intake(tinh: &Path, usb: &Path, reported: &[String]) {
+    let p = Province::open(tinh, PW).expect("the province's store opens after a crash");
+    assert_eq!(p.db().integrity_check().unwrap(), "ok");
+    assert!(p.db().audit_intact().unwrap(), "the audit chain holds");
+    let imported = p.db().bundles().unwrap();
+    for line in reported {
+        if let Some(hash) = line.strip_prefix("I ") {
+            assert!(imported.iter().any(|b| b.hash == hash), "bundle {hash} was reported imported and is gone");
+        }
+    }
+    for code in COMMUNES {
+        let on_stick = final_receipts(usb, code).len();
+        let of_commune = imported.iter().filter(|b| b.commune_code == code).count();
+        assert!(on_stick <= of_commune, "{code}: {on_stick} receipts on the stick for {of_commune} bundles imported");
+    }
+}
+
+/// The receipts under a final name in a commune's folder on the stick (a temporary name, `.…tmp-…`,
+/// is never taken for one).
+fn final_receipts(usb: &Path, code: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(usb.join("bien-nhan").join(code)) else { return Vec::new() };
+    let mut out: Vec<PathBuf> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every receipt of the commune's folder taken home: the bundles they acknowledge, in order; each
+/// once, and the commune's sync state acknowledges its last change.
+fn take_receipts_home(s: &mut Store, usb: &Path, code: &str) -> Vec<i64> {
+    let mut seqs = Vec::new();
+    for path in final_receipts(usb, code) {
+        match commune::import(s, &path).unwrap_or_else(|e| panic!("{} is broken: {e}", path.display())) {
+            commune::Imported::Receipt { bundle_seq, .. } => seqs.push(bundle_seq),
+            other => panic!("{other:?}"),
+        }
+    }
+    seqs.sort();
+    let n = seqs.len();
+    seqs.dedup();
+    assert_eq!(seqs.len(), n, "one receipt a bundle");
+    assert_eq!(s.sync_state().unwrap().acked_seq, s.last_seq().unwrap());
+    seqs
+}
+
+/// The province's program killed with SIGKILL at random moments of a stick's intake (while bundles
+/// are imported, or while the receipts are written at the end), a dozen times over the same stick:
+/// no import reported committed is lost, no receipt is on the stick before its import is on the
+/// province's disk; then one intake to its end imports what is left, each bundle once, and writes
+/// every missing receipt: each commune takes home one receipt for each of its bundles.
+#[test]
+fn sigkill_during_a_stick_intake_loses_no_import_and_the_next_intake_writes_every_receipt() {
+    let seed = std::env::var("PHONGTRAO_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
+    });
+    eprintln!("PHONGTRAO_CRASH_SEED={seed}");
+    let mut rng = Rng(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let (tinh, usb, mut communes) = stick_world(dir.path());
+    let exe = std::env::current_exe().unwrap();
+    let mut all_reported: Vec<String> = Vec::new();
+    let (mut killed, mut ended) = (0, 0);
+    for round in 0..12u64 {
+        let mut child = Command::new(&exe)
+            .args(["--exact", "crash::intake_workload", "--nocapture", "--test-threads", "1"])
+            .env(INTAKE_ENV, dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok).map(report) {
+                if (line.starts_with("I ") || line == "F") && tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        // The child waits for a word after each report. Even rounds: killed while it waits after 1 to 3
+        // bundles imported in this round (between two bundles, for sure, while any is left to import).
+        // Odd rounds: let go after 0 to 3 (stdin closed), killed 0–60 ms later: in a transaction, while
+        // a replay gets its receipt, while the receipts are written, or after the end.
+        let mut go = child.stdin.take();
+        let between = round % 2 == 0;
+        let wanted = if between { 1 + rng.next() % 3 } else { rng.next() % 4 };
+        let mut reported = Vec::new();
+        for n in 1..=wanted {
+            match rx.recv() {
+                Ok(line) => reported.push(line),
+                Err(_) => break, // the intake ended by itself
+            }
+            if !(between && n == wanted) {
+                let _ = go.as_mut().map(|w| w.write_all(b"go\n"));
+            }
+        }
+        if !between {
+            drop(go.take());
+            std::thread::sleep(Duration::from_millis(rng.next() % 61));
+        }
+        match child.try_wait().unwrap() {
+            Some(_) => ended += 1,
+            None => {
+                child.kill().unwrap(); // SIGKILL on Unix, TerminateProcess on Windows
+                killed += 1;
+            }
+        }
+        child.wait().unwrap();
+        drop(go);
+        reader.join().unwrap();
+        reported.extend(rx.try_iter());
+        eprintln!("round {round}: {} reported", reported.len());
+        all_reported.extend(reported);
+        check_intake(&tinh, &usb, &all_reported);
+    }
+    assert!(killed >= 1, "the first round's intake was killed between two bundles ({killed} killed, {ended} ended)");
+    // Once more, to the end: what is left imported, every missing receipt written.
+    let mut last = Vec::new();
+    take_in(&tinh, &usb, |l| last.push(l.to_owned()));
+    check_intake(&tinh, &usb, &last);
+    let p = Province::open(&tinh, PW).unwrap();
+    assert_eq!(p.db().bundles().unwrap().len(), 12, "each bundle imported once");
+    drop(p);
+    for (s, code) in communes.iter_mut().zip(COMMUNES) {
+        assert_eq!(take_receipts_home(s, &usb, code), (1..=4).collect::<Vec<i64>>(), "{code}");
+    }
+    eprintln!("{killed} intakes killed, {ended} ended by themselves");
 }
