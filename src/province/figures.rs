@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::figures::{Builder, CertKey, Figures, KINDS, Labels, Parsed, Sums};
 use crate::period::{Period, Window};
 use crate::store::province::ProvinceDb;
+use crate::store::province_figures::Seen;
 use crate::sync::province::Province;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -74,36 +75,80 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
     // Per window, every commune's figures, by code (a registered commune that sent nothing counts
     // with zeros).
     let mut done: Vec<Vec<CommuneFigures>> = windows.iter().map(|_| Vec::new()).collect();
+    let several = |code: &str| installations.iter().filter(|i| i.commune_code == code).count() > 1;
     db.in_one_read(|db| {
-        // The sums kept, by (commune, window); a row that does not read back is counted again.
-        let mut kept: HashMap<(String, usize), Sums> = HashMap::new();
+        // The sums kept, by (commune, window), with what the store held when they were counted; a
+        // row that does not read back is counted again.
+        let mut rows: Vec<(String, usize, Sums, Seen)> = Vec::new();
         for (i, (first, last)) in days.iter().enumerate() {
-            for (code, json) in db.figure_sums(first, last, commune, SUMS_MADE_BY)? {
-                if let Ok(sums) = serde_json::from_str::<Sums>(&json) {
-                    kept.insert((code, i), sums);
+            for row in db.figure_sums(first, last, commune, SUMS_MADE_BY)? {
+                if let (Some(seen), Ok(sums)) = (row.seen, serde_json::from_str::<Sums>(&row.sums)) {
+                    rows.push((row.commune_code, i, sums, seen));
                 }
+            }
+        }
+        // The bundles imported since the oldest of them, by commune: (bundle row, whether it only
+        // added records: its summary counts none replaced).
+        let mut since: HashMap<String, Vec<(i64, bool)>> = HashMap::new();
+        if let Some(oldest) = rows.iter().map(|r| r.3.bundles).min() {
+            for (row, code, summary) in db.bundles_since(oldest)? {
+                since.entry(code).or_default().push((row, only_adds(&summary)));
+            }
+        }
+        // Kept as they are, or to take the records added since (by commune and record row: the
+        // windows kept together), or counted again (missing from `kept` and `adds`).
+        let mut kept: HashMap<(String, usize), Sums> = HashMap::new();
+        let mut adds: HashMap<(String, i64), Vec<(usize, Sums)>> = HashMap::new();
+        for (code, i, sums, seen) in rows {
+            let after: Vec<bool> = since.get(&code).map_or(Vec::new(), |v| {
+                v.iter().filter(|(row, _)| *row > seen.bundles).map(|(_, only)| *only).collect()
+            });
+            if after.is_empty() {
+                kept.insert((code, i), sums);
+            } else if after.iter().all(|only| *only) && !several(&code) {
+                adds.entry((code, seen.records)).or_default().push((i, sums));
             }
         }
         let mut fresh = Vec::new();
         let wanted: Vec<&String> = codes.iter().filter(|c| commune.is_none_or(|x| x == c.as_str())).collect();
-        // The communes and windows to count, counted together.
-        let mut jobs = Vec::new();
-        let mut missing_of = Vec::new();
+        // What to count: each commune's windows to count again, and its kept sums that take the
+        // records added since; counted together.
+        let mut jobs: Vec<Job<'_>> = Vec::new();
+        let mut slots: Vec<Vec<usize>> = Vec::new();
+        for ((code, records), list) in &mut adds {
+            let (at, start): (Vec<usize>, Vec<Sums>) = list.drain(..).unzip();
+            jobs.push(Job {
+                code: codes.iter().find(|c| *c == code).map_or("", |c| c.as_str()),
+                several: false,
+                windows: at.iter().map(|i| windows[*i]).collect(),
+                start,
+                after: Some(*records),
+            });
+            slots.push(at);
+        }
         for code in &wanted {
-            let missing: Vec<usize> =
-                (0..windows.len()).filter(|i| !kept.contains_key(&((*code).clone(), *i))).collect();
+            let missing: Vec<usize> = (0..windows.len())
+                .filter(|i| {
+                    !kept.contains_key(&((*code).clone(), *i))
+                        && !slots.iter().zip(&jobs).any(|(s, j)| j.code == code.as_str() && s.contains(i))
+                })
+                .collect();
             if !missing.is_empty() {
-                let several = installations.iter().filter(|i| &i.commune_code == *code).count() > 1;
-                jobs.push((code.as_str(), several, missing.iter().map(|i| windows[*i]).collect::<Vec<_>>()));
-                missing_of.push(missing);
+                jobs.push(Job {
+                    code: code.as_str(),
+                    several: several(code),
+                    windows: missing.iter().map(|i| windows[*i]).collect(),
+                    start: Vec::new(),
+                    after: None,
+                });
+                slots.push(missing);
             }
         }
-        for ((job, missing), counted) in jobs.iter().zip(missing_of).zip(count_all(db, &jobs)?) {
-            let code = job.0;
-            for (i, sums) in missing.into_iter().zip(counted) {
+        for ((job, at), counted) in jobs.iter().zip(slots).zip(count_all(db, &jobs)?) {
+            for (i, sums) in at.into_iter().zip(counted) {
                 let json = serde_json::to_string(&sums).map_err(|e| Error::Json(e.to_string()))?;
-                fresh.push((code.to_owned(), days[i].0.clone(), days[i].1.clone(), json));
-                kept.insert((code.to_owned(), i), sums);
+                fresh.push((job.code.to_owned(), days[i].0.clone(), days[i].1.clone(), json));
+                kept.insert((job.code.to_owned(), i), sums);
             }
         }
         for code in wanted {
@@ -116,7 +161,7 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
                 });
             }
         }
-        db.keep_figure_sums(&fresh, SUMS_MADE_BY)?;
+        db.keep_figure_sums_read(&fresh, SUMS_MADE_BY, &days, commune)?;
         Ok(())
     })?;
     let meta = p.meta();
@@ -138,44 +183,84 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
         .collect())
 }
 
-/// Counts the sums of every commune of `jobs` (code, whether it has several installations, the
-/// windows to count), in order. Many communes (the first read after a stick from all of them) are
-/// counted on two threads, the second on its own connection to the store ([`ProvinceDb::reader`]),
-/// in its own read transaction begun after this one's: if nothing was written since this one's
-/// began (the sums are kept only then: [`ProvinceDb::keep_figure_sums`]), both read the same state.
-fn count_all(db: &ProvinceDb, jobs: &[(&str, bool, Vec<Window>)]) -> Result<Vec<Vec<Sums>>> {
-    let one = |db: &ProvinceDb, jobs: &[&(&str, bool, Vec<Window>)]| -> Result<Vec<Vec<Sums>>> {
-        jobs.iter().map(|(code, several, windows)| count(db, code, *several, windows)).collect()
-    };
-    let all: Vec<&(&str, bool, Vec<Window>)> = jobs.iter().collect();
-    // Below this a second connection costs more than it saves.
-    const ALONE: usize = 8;
-    let other = if jobs.len() >= ALONE { db.reader() } else { None };
-    let Some(other) = other else { return one(db, &all) };
-    // Every other commune to each thread (neighbouring codes are alike in size).
-    let (mine, theirs): (Vec<_>, Vec<_>) = all.iter().enumerate().partition(|(i, _)| i % 2 == 0);
-    let mine: Vec<_> = mine.into_iter().map(|(_, j)| *j).collect();
-    let theirs: Vec<_> = theirs.into_iter().map(|(_, j)| *j).collect();
-    let (a, b) = std::thread::scope(|s| {
-        let second = s.spawn(move || other.in_one_read(|o| one(o, &theirs)));
-        let a = one(db, &mine);
-        (a, second.join())
-    });
-    let (mut a, mut b) =
-        (a?.into_iter(), b.map_err(|_| Error::Refused("Tính số liệu bị dừng giữa chừng.".into()))??.into_iter());
-    Ok((0..jobs.len()).map_while(|i| if i % 2 == 0 { a.next() } else { b.next() }).collect())
+/// Whether an imported bundle's summary (`sync::province::KindCounts` by kind) says it replaced no
+/// record: every record it wrote was one the province did not have (a summary that does not read so
+/// says no).
+fn only_adds(summary: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Replaced {
+        updated: u64,
+    }
+    serde_json::from_str::<HashMap<String, Replaced>>(summary).is_ok_and(|m| m.values().all(|r| r.updated == 0))
 }
 
-/// Counts the sums of commune `code` for each of `windows` from its records, reading each record once
-/// (its latest state across the commune's installations when it has `several`: a replaced laptop, or
-/// several laptops of one commune, may have sent the same record).
-fn count(db: &ProvinceDb, code: &str, several: bool, windows: &[Window]) -> Result<Vec<Sums>> {
+/// One commune to count: its windows, from zero (`after` `None`: all its records) or from the
+/// sums `start` kept for them (then only the records added after the record row `after`).
+struct Job<'a> {
+    code: &'a str,
+    several: bool,
+    windows: Vec<Window>,
+    start: Vec<Sums>,
+    after: Option<i64>,
+}
+
+/// Counts the sums of every commune of `jobs`, in order. Many communes to count from zero (the first
+/// read after a stick from all of them whose bundles changed records) are counted on two threads,
+/// the second on its own connection to the store ([`ProvinceDb::reader`]), in its own read
+/// transaction begun after this one's: if nothing was written since this one's began (the sums are
+/// kept only then: [`ProvinceDb::keep_figure_sums`]), both read the same state.
+fn count_all(db: &ProvinceDb, jobs: &[Job<'_>]) -> Result<Vec<Vec<Sums>>> {
+    let one =
+        |db: &ProvinceDb, jobs: &[&Job<'_>]| -> Result<Vec<Vec<Sums>>> { jobs.iter().map(|j| count(db, j)).collect() };
+    let all: Vec<&Job<'_>> = jobs.iter().collect();
+    // Below this a second connection costs more than it saves.
+    const ALONE: usize = 8;
+    let whole = jobs.iter().filter(|j| j.after.is_none()).count();
+    let other = if whole >= ALONE { db.reader() } else { None };
+    let Some(other) = other else { return one(db, &all) };
+    // Every other commune counted from zero to each thread (neighbouring codes are alike in size);
+    // the few records added since a kept count are read here.
+    let second: Vec<bool> = {
+        let mut k = 0;
+        jobs.iter()
+            .map(|j| {
+                let theirs = j.after.is_none() && k % 2 == 1;
+                k += j.after.is_none() as usize;
+                theirs
+            })
+            .collect()
+    };
+    let mine: Vec<&Job<'_>> = all.iter().zip(&second).filter(|(_, s)| !**s).map(|(j, _)| *j).collect();
+    let theirs: Vec<&Job<'_>> = all.iter().zip(&second).filter(|(_, s)| **s).map(|(j, _)| *j).collect();
+    let (a, b) = std::thread::scope(|s| {
+        let helper = s.spawn(move || other.in_one_read(|o| one(o, &theirs)));
+        let a = one(db, &mine);
+        (a, helper.join())
+    });
+    let stopped = || Error::Refused("Việc tính số liệu bị dừng giữa chừng; hãy mở lại trang.".into());
+    let (mut a, mut b) = (a?.into_iter(), b.map_err(|_| stopped())??.into_iter());
+    Ok(second.iter().map_while(|s| if *s { b.next() } else { a.next() }).collect())
+}
+
+/// Counts the sums of `job`'s commune for each of its windows from its records (or adds those added
+/// since a kept count), reading each record once (its latest state across the commune's
+/// installations when it has several: a replaced laptop, or several laptops of one commune, may
+/// have sent the same record).
+fn count(db: &ProvinceDb, job: &Job<'_>) -> Result<Vec<Sums>> {
     let kinds: Vec<&str> = KINDS.iter().map(|k| k.code()).collect();
     // Teams and members are counted, not read.
     let unread = [Kind::Team.code(), Kind::Member.code()];
     // The labels name nothing here: only the sums are taken.
     let labels = Labels { indicators: Vec::new(), model_kinds: Vec::new() };
-    let mut bs: Vec<Builder<'_>> = windows.iter().map(|w| Builder::new(*w, &labels)).collect();
+    let mut start = job.start.iter().cloned();
+    let mut bs: Vec<Builder<'_>> = job
+        .windows
+        .iter()
+        .map(|w| match start.next() {
+            Some(sums) => Builder::with_sums(*w, &labels, sums),
+            None => Builder::new(*w, &labels),
+        })
+        .collect();
     let mut add = |kind: Kind, text: Option<&[u8]>, id: &str| -> Result<()> {
         let bad = |e: serde_json::Error| Error::Json(format!("bản ghi {id}: {e}"));
         let parsed = match (kind, text) {
@@ -195,10 +280,10 @@ fn count(db: &ProvinceDb, code: &str, several: bool, windows: &[Window]) -> Resu
         bs.iter_mut().for_each(|b| b.add_parsed(kind, &parsed));
         Ok(())
     };
-    if several {
+    if job.several {
         // The latest state of each record: its stamp, kind, whether live and its data.
         let mut latest: HashMap<String, Latest> = HashMap::new();
-        db.each_counted_row(code, &kinds, &unread, true, &mut |row| {
+        db.each_counted_row(job.code, &kinds, &unread, true, job.after, &mut |row| {
             let stamp = (row.hlc, row.origin.to_owned());
             let Some(kind) = Kind::parse(row.kind) else { return Ok(()) };
             if latest.get(row.id).is_none_or(|l| l.0 < stamp) {
@@ -212,7 +297,7 @@ fn count(db: &ProvinceDb, code: &str, several: bool, windows: &[Window]) -> Resu
             }
         }
     } else {
-        db.each_counted_row(code, &kinds, &unread, false, &mut |row| match Kind::parse(row.kind) {
+        db.each_counted_row(job.code, &kinds, &unread, false, job.after, &mut |row| match Kind::parse(row.kind) {
             Some(kind) if row.live => add(kind, row.data, row.id),
             _ => Ok(()),
         })?;

@@ -38,6 +38,7 @@ pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "province_0008_inspections", include_str!("migrations/province/0008_inspections.sql")),
     (9, "province_0009_figure_sums", include_str!("migrations/province/0009_figure_sums.sql")),
     (10, "province_0010_figure_sums_window", include_str!("migrations/province/0010_figure_sums_window.sql")),
+    (11, "province_0011_figure_sums_as_of", include_str!("migrations/province/0011_figure_sums_as_of.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -10,6 +10,24 @@ use crate::error::{Error, Result};
 /// One commune's sums for one window, as kept: (commune code, first day, last day, JSON).
 pub type KeptSums = (String, String, String, String);
 
+/// What the store held when sums were counted (province migration 0011): the last bundle row and
+/// the last record row. An import adds its bundle's row after every other and each record it adds
+/// after every other; neither table's rows are ever deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub bundles: i64,
+    pub records: i64,
+}
+
+/// One commune's sums kept for a window: its code, the sums' JSON and when they were counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptRow {
+    pub commune_code: String,
+    pub sums: String,
+    /// `None`: kept before the marks existed (counted again).
+    pub seen: Option<Seen>,
+}
+
 /// One record row as the figures count it ([`ProvinceDb::each_counted_row`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CountedRow<'a> {
@@ -44,33 +62,92 @@ impl ProvinceDb {
     }
 
     /// The sums kept for the window [`first`, `last`] made by `made_by`, of every commune (or only
-    /// `commune`): (commune code, JSON).
-    pub fn figure_sums(
-        &self,
-        first: &str,
-        last: &str,
-        commune: Option<&str>,
-        made_by: &str,
-    ) -> Result<Vec<(String, String)>> {
+    /// `commune`), each with what the store held when they were counted.
+    pub fn figure_sums(&self, first: &str, last: &str, commune: Option<&str>, made_by: &str) -> Result<Vec<KeptRow>> {
         super::all_rows(
             &self.conn,
-            "SELECT commune_code, sums FROM figure_sums
+            "SELECT commune_code, sums, bundles_seen, records_seen FROM figure_sums
              WHERE first_day = ?1 AND last_day = ?2 AND made_by = ?3 AND (?4 IS NULL OR commune_code = ?4)",
             params![first, last, made_by, commune],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| {
+                let seen = match (r.get::<_, Option<i64>>(2)?, r.get::<_, Option<i64>>(3)?) {
+                    (Some(bundles), Some(records)) => Some(Seen { bundles, records }),
+                    _ => None,
+                };
+                Ok(KeptRow { commune_code: r.get(0)?, sums: r.get(1)?, seen })
+            },
         )
+    }
+
+    /// The bundles imported after the bundle row `after` ([`Seen::bundles`]), in the order they
+    /// were imported: (row, commune code, summary JSON).
+    pub fn bundles_since(&self, after: i64) -> Result<Vec<(i64, String, String)>> {
+        super::all_rows(
+            &self.conn,
+            "SELECT rowid, commune_code, summary FROM bundle_import WHERE rowid > ?1 ORDER BY rowid",
+            [after],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+    }
+
+    /// What the store holds now (in a read transaction: what its snapshot holds).
+    pub fn seen(&self) -> Result<Seen> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT coalesce(max(rowid), 0) FROM bundle_import), (SELECT coalesce(max(rowid), 0) FROM record)",
+            [],
+            |r| Ok(Seen { bundles: r.get(0)?, records: r.get(1)? }),
+        )?)
     }
 
     /// Keeps sums counted inside [`ProvinceDb::in_one_read`] (sums made by another release are
     /// dropped). Returns false, keeping nothing, when another connection wrote since that read began
     /// (the sums may be of records that changed since: they are counted again at the next read).
     pub fn keep_figure_sums(&self, rows: &[KeptSums], made_by: &str) -> Result<bool> {
-        if rows.is_empty() {
+        self.keep_figure_sums_read(rows, made_by, &[], None)
+    }
+
+    /// As [`ProvinceDb::keep_figure_sums`], and marks every commune's (or only `commune`'s) sums of
+    /// the windows `read` (first day, last day) as counted from this read's snapshot: the caller
+    /// read them all and found that none of their communes sent a bundle since they were counted
+    /// (so a later read does not look again through the bundles imported meanwhile). Writes only
+    /// when a mark is behind.
+    pub fn keep_figure_sums_read(
+        &self,
+        rows: &[KeptSums],
+        made_by: &str,
+        read: &[(String, String)],
+        commune: Option<&str>,
+    ) -> Result<bool> {
+        let behind = |now: &Seen| -> rusqlite::Result<bool> {
+            let mut st = self.conn.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM figure_sums WHERE first_day = ?1 AND last_day = ?2 AND made_by = ?3
+                   AND (?4 IS NULL OR commune_code = ?4) AND (bundles_seen < ?5 OR records_seen < ?6))",
+            )?;
+            for (first, last) in read {
+                if st.query_row(params![first, last, made_by, commune, now.bundles, now.records], |r| r.get(0))? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        };
+        let now = self.seen()?;
+        let mark = behind(&now)?;
+        if rows.is_empty() && !mark {
             return Ok(true);
         }
         let keep = || -> rusqlite::Result<()> {
             self.conn.execute("SAVEPOINT keep_figure_sums", [])?;
-            match put_sums(&self.conn, rows, made_by) {
+            let done = put_sums(&self.conn, rows, made_by).and_then(|()| {
+                let mut up = self.conn.prepare_cached(
+                    "UPDATE figure_sums SET bundles_seen = ?5, records_seen = ?6
+                     WHERE first_day = ?1 AND last_day = ?2 AND made_by = ?3 AND (?4 IS NULL OR commune_code = ?4)",
+                )?;
+                for (first, last) in read.iter().filter(|_| mark) {
+                    up.execute(params![first, last, made_by, commune, now.bundles, now.records])?;
+                }
+                Ok(())
+            });
+            match done {
                 Ok(()) => self.conn.execute("RELEASE keep_figure_sums", []).map(|_| ()),
                 Err(e) => {
                     let _ = self.conn.execute_batch("ROLLBACK TO keep_figure_sums; RELEASE keep_figure_sums");
@@ -86,7 +163,8 @@ impl ProvinceDb {
     }
 
     /// Every record of commune `code` of the given `kinds` (tombstones included), in no set order,
-    /// each row read where it lies: what the figures count. The data of the `unread` kinds is not
+    /// each row read where it lies: what the figures count (with `after`, only the rows added after
+    /// the record row `after`, [`Seen::records`]). The data of the `unread` kinds is not
     /// read (their records are counted, not looked into); the stamps (hlc, origin) only with
     /// `stamps`. The text is passed as bytes: the records were written as text by the import, and
     /// the parser checks the UTF-8 of what it takes (checking all of it was a fifth of a count).
@@ -96,18 +174,26 @@ impl ProvinceDb {
         kinds: &[&str],
         unread: &[&str],
         stamps: bool,
+        after: Option<i64>,
         f: &mut dyn FnMut(&CountedRow<'_>) -> Result<()>,
     ) -> Result<()> {
         let marks = |from: usize, n: usize| (from..from + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
             "SELECT id, kind, CASE WHEN kind IN ({}) THEN NULL ELSE data END, deleted, {} FROM record
-             WHERE commune_code = ?1 AND kind IN ({})",
+             WHERE commune_code = ?1 AND kind IN ({}){}",
             if unread.is_empty() { "NULL".to_owned() } else { marks(2 + kinds.len(), unread.len()) },
             if stamps { "hlc, origin" } else { "0, ''" },
-            marks(2, kinds.len())
+            marks(2, kinds.len()),
+            // The commune-and-kind index ends with the rowid: a range of it.
+            if after.is_some() { format!(" AND rowid > ?{}", 2 + kinds.len() + unread.len()) } else { String::new() }
         );
         let mut st = self.conn.prepare_cached(&sql)?;
-        let args = std::iter::once(code).chain(kinds.iter().copied()).chain(unread.iter().copied());
+        use rusqlite::types::Value;
+        let text = |t: &str| Value::Text(t.to_owned());
+        let args = std::iter::once(text(code))
+            .chain(kinds.iter().map(|k| text(k)))
+            .chain(unread.iter().map(|k| text(k)))
+            .chain(after.map(Value::Integer));
         let mut rows = st.query(rusqlite::params_from_iter(args))?;
         while let Some(r) = rows.next()? {
             let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
@@ -145,12 +231,16 @@ impl ProvinceDb {
 }
 
 /// Writes `rows` over the sums kept, and drops those another release made.
+/// Writes `rows` over the sums kept, marked with what the store holds (the snapshot they were
+/// counted from: the caller's read transaction), and drops those another release made.
 fn put_sums(conn: &rusqlite::Connection, rows: &[KeptSums], made_by: &str) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM figure_sums WHERE made_by <> ?1", [made_by])?;
     let mut put = conn.prepare_cached(
-        "INSERT INTO figure_sums (commune_code, first_day, last_day, made_by, sums)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (commune_code, first_day, last_day) DO UPDATE SET made_by = excluded.made_by, sums = excluded.sums",
+        "INSERT INTO figure_sums (commune_code, first_day, last_day, made_by, sums, bundles_seen, records_seen)
+         VALUES (?1, ?2, ?3, ?4, ?5,
+                 (SELECT coalesce(max(rowid), 0) FROM bundle_import), (SELECT coalesce(max(rowid), 0) FROM record))
+         ON CONFLICT (commune_code, first_day, last_day) DO UPDATE SET made_by = excluded.made_by,
+             sums = excluded.sums, bundles_seen = excluded.bundles_seen, records_seen = excluded.records_seen",
     )?;
     for (code, first, last, sums) in rows {
         put.execute(params![code, first, last, made_by, sums])?;

@@ -1735,8 +1735,21 @@ fn the_figures_kept_between_reads_follow_every_change_to_a_communes_records() {
     communes[0].1.delete(Kind::Activity, victim).unwrap();
     let second = w.export_at(&mut communes[0].1, Utc::now());
     w.import(&second);
-    assert_eq!((kept(&w, "23430"), kept(&w, "23437")), (0, 4), "the importing commune's sums dropped");
-    same(&w, &communes, "after the first commune's second bundle");
+    assert_eq!((kept(&w, "23430"), kept(&w, "23437")), (4, 4), "an import drops nothing: the next read finds it");
+    same(&w, &communes, "after the first commune's second bundle (a deletion: counted again)");
+    same(&w, &communes, "read again");
+    // A bundle that only adds records: the sums kept take them (province migration 0011).
+    for (name, households) in [("Thôn Mới Lập", 31), ("Tổ dân phố 9", 58)] {
+        communes[1]
+            .1
+            .create(Kind::Area, &doc(json!({"name": name, "kind": "thon", "households": households, "population": 90})))
+            .unwrap();
+    }
+    communes[1].1.create(Kind::Activity, &doc(json!({"category": "cam_ket", "date": date, "households": 12}))).unwrap();
+    let adds = w.export_at(&mut communes[1].1, Utc::now());
+    w.import(&adds);
+    same(&w, &communes, "after a bundle of new records only");
+    same(&w, &communes, "read again after it");
     // A replay changes no record: nothing is dropped.
     let before = w.province.db().figure_sums_kept().unwrap();
     let opts = ImportOptions { dry_run: false, receipt_dir: Some(w.dir.path().join("receipts")) };
@@ -1763,8 +1776,8 @@ fn the_figures_kept_between_reads_follow_every_change_to_a_communes_records() {
         .unwrap();
     let f = w.export_at(&mut communes[1].1, Utc::now());
     w.import(&f);
-    assert_eq!((kept(&w, "23430"), kept(&w, "23437")), (4, 0));
-    same(&w, &communes, "after the rotated key's bundle");
+    assert_eq!((kept(&w, "23430"), kept(&w, "23437")), (4, 4));
+    same(&w, &communes, "after the rotated key's bundle (two keys: counted again)");
 
     // The sums read back exactly (what the store keeps is what was counted).
     let (_, s) = &communes[0];
