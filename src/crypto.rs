@@ -6,8 +6,11 @@
 //! files: the public key is exactly what `minisign -V -p FILE` reads, the secret key is minisign's
 //! secret-key file without a password (it is only ever stored inside an encrypted store).
 
-use std::io::Cursor;
-
+use base64::Engine;
+use blake2::Blake2b512;
+use blake2::Blake2bVar;
+use blake2::digest::{Update, VariableOutput};
+use ed25519_dalek::Signer;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -60,14 +63,49 @@ impl SigningKey {
         PublicKey::parse(&self.public)
     }
 
-    /// A minisign signature (`.minisig` file text) of `data`, with `trusted` as its trusted comment.
+    /// A minisign signature (`.minisig` file text) of `data`, with `trusted` as its trusted comment:
+    /// minisign's prehashed form ("ED": Ed25519 over the BLAKE2b-512 of the data, then over the
+    /// signature and the trusted comment), as `minisign -S -H` writes it.
     pub fn sign(&self, data: &[u8], trusted: &str) -> Result<String> {
-        let sk = minisign::SecretKeyBox::from_string(&self.secret)
-            .and_then(minisign::SecretKey::from_unencrypted_box)
-            .map_err(|_| bad_key("Khóa bí mật lưu trong kho"))?;
-        let sig = minisign::sign(None, &sk, Cursor::new(data), Some(trusted), Some("phongtrao bundle signature"))
-            .map_err(|e| Error::Refused(format!("Không ký được: {e}")))?;
-        Ok(sig.into_string())
+        let (keynum, key) = self.ed25519()?;
+        let sig = key.sign(&prehash(data)).to_bytes();
+        let mut signed_comment = sig.to_vec();
+        signed_comment.extend_from_slice(trusted.as_bytes());
+        let global = key.sign(&signed_comment).to_bytes();
+        let mut line = Vec::with_capacity(SIG_LINE_BYTES);
+        line.extend_from_slice(SIGALG_PREHASHED);
+        line.extend_from_slice(&keynum);
+        line.extend_from_slice(&sig);
+        Ok(format!(
+            "{UNTRUSTED_PREFIX}phongtrao bundle signature\n{}\n{TRUSTED_PREFIX}{trusted}\n{}\n",
+            B64.encode(line),
+            B64.encode(global)
+        ))
+    }
+
+    /// The key id and the Ed25519 key of minisign's secret-key text (unencrypted), its checksum and
+    /// its public half checked.
+    fn ed25519(&self) -> Result<([u8; 8], ed25519_dalek::SigningKey)> {
+        let bad = || bad_key("Khóa bí mật lưu trong kho");
+        let line = self.secret.lines().nth(1).ok_or_else(bad)?;
+        let b = B64.decode(line.trim()).map_err(|_| bad())?;
+        // sig_alg(2) kdf_alg(2) chk_alg(2) salt(32) opslimit(8) memlimit(8) keynum(8) sk(64) chk(32)
+        if b.len() != 158 || &b[..2] != b"Ed" || b[2..4] != [0, 0] || &b[4..6] != b"B2" {
+            return Err(bad());
+        }
+        let (keynum, sk, chk) = (&b[54..62], &b[62..126], &b[126..158]);
+        let mut h = Blake2bVar::new(32).map_err(|_| bad())?;
+        h.update(b"Ed");
+        h.update(keynum);
+        h.update(sk);
+        let mut sum = [0u8; 32];
+        h.finalize_variable(&mut sum).map_err(|_| bad())?;
+        let seed: [u8; 32] = sk[..32].try_into().map_err(|_| bad())?;
+        let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+        if sum != chk || key.verifying_key().as_bytes() != &sk[32..] {
+            return Err(bad());
+        }
+        Ok((keynum.try_into().map_err(|_| bad())?, key))
     }
 }
 
@@ -75,6 +113,8 @@ impl SigningKey {
 #[derive(Clone)]
 pub struct PublicKey {
     inner: minisign::PublicKey,
+    /// The same key for checking signatures.
+    ed: ed25519_dalek::VerifyingKey,
     text: String,
 }
 
@@ -100,7 +140,11 @@ impl PublicKey {
             .ok_or_else(|| bad_key("Tệp"))?;
         let inner = minisign::PublicKey::from_base64(line).map_err(|_| bad_key("Tệp"))?;
         let text = inner.to_box().map_err(|_| bad_key("Tệp"))?.into_string();
-        Ok(PublicKey { inner, text })
+        // sig_alg(2) keynum(8) pk(32)
+        let bytes = inner.to_bytes();
+        let pk: [u8; 32] = bytes.get(10..42).and_then(|b| b.try_into().ok()).ok_or_else(|| bad_key("Tệp"))?;
+        let ed = ed25519_dalek::VerifyingKey::from_bytes(&pk).map_err(|_| bad_key("Tệp"))?;
+        Ok(PublicKey { inner, ed, text })
     }
 
     /// The `.pub` file text, as minisign writes it.
@@ -122,25 +166,88 @@ impl PublicKey {
         fingerprint(&self.inner.to_bytes())
     }
 
-    /// Checks a minisign signature (`.minisig` text) of `data` made by this key.
+    /// Checks a minisign signature (`.minisig` text) of `data` made by this key: its prehashed form
+    /// only (minisign's legacy form is refused, as `minisign -V` does by default), the signature of
+    /// the data and that of its trusted comment.
     pub fn verify(&self, data: &[u8], signature: &str) -> std::result::Result<(), String> {
-        let sig = minisign::SignatureBox::from_string(signature).map_err(|e| e.to_string())?;
-        minisign::verify(&self.inner, &sig, Cursor::new(data), true, false, false).map_err(|e| e.to_string())
+        let sig = Minisig::parse(signature)?;
+        if sig.alg != *SIGALG_PREHASHED {
+            return Err("chữ ký dạng cũ (không băm trước) không được chấp nhận".into());
+        }
+        if sig.keynum != self.inner.keynum() {
+            return Err(format!("chữ ký làm bằng khóa {}, không phải khóa {}", sig.key_id(), self.key_id()));
+        }
+        let check = |msg: &[u8], s: &[u8; 64]| self.ed.verify_strict(msg, &ed25519_dalek::Signature::from_bytes(s));
+        check(&prehash(data), &sig.sig).map_err(|_| "chữ ký không khớp với dữ liệu".to_owned())?;
+        let mut signed_comment = sig.sig.to_vec();
+        signed_comment.extend_from_slice(sig.trusted.as_bytes());
+        check(&signed_comment, &sig.global).map_err(|_| "chữ ký của lời ghi đã ký không khớp".to_owned())
     }
 }
 
 /// The key id a signature says it was made with (16 hex digits), without checking it.
 pub fn signature_key_id(signature: &str) -> Option<String> {
-    let sig = minisign::SignatureBox::from_string(signature).ok()?;
-    let k = sig.keynum();
-    let mut id = [0u8; 8];
-    id.copy_from_slice(k.get(..8)?);
-    Some(format!("{:016X}", u64::from_le_bytes(id)))
+    Minisig::parse(signature).ok().map(|s| s.key_id())
 }
 
 /// The trusted comment of a signature (what `minisign -V` prints after "Trusted comment:"), unchecked.
 pub fn signature_trusted_comment(signature: &str) -> Option<String> {
-    minisign::SignatureBox::from_string(signature).ok()?.trusted_comment().ok()
+    Minisig::parse(signature).ok().map(|s| s.trusted)
+}
+
+const UNTRUSTED_PREFIX: &str = "untrusted comment: ";
+const TRUSTED_PREFIX: &str = "trusted comment: ";
+/// minisign's signature algorithm of a prehashed signature (BLAKE2b-512 of the data, then Ed25519).
+const SIGALG_PREHASHED: &[u8; 2] = b"ED";
+/// The signature line's bytes: algorithm, key number, signature.
+const SIG_LINE_BYTES: usize = 2 + 8 + 64;
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// What a signature is made over in minisign's prehashed form.
+fn prehash(data: &[u8]) -> [u8; 64] {
+    Blake2b512::digest(data).into()
+}
+
+/// A `.minisig` text read as minisign reads it (four lines; the trusted comment trimmed), unchecked.
+struct Minisig {
+    alg: [u8; 2],
+    keynum: [u8; 8],
+    sig: [u8; 64],
+    trusted: String,
+    global: [u8; 64],
+}
+
+impl Minisig {
+    fn parse(text: &str) -> std::result::Result<Minisig, String> {
+        let bad = |what: &str| format!("chữ ký không đọc được ({what})");
+        let mut lines = text.lines();
+        let mut next = |what: &str| lines.next().ok_or_else(|| bad(what));
+        let untrusted = next("thiếu lời ghi")?;
+        let line = next("thiếu chữ ký")?;
+        let trusted = next("thiếu lời ghi đã ký")?;
+        let global = next("thiếu chữ ký của lời ghi")?;
+        if !untrusted.starts_with(UNTRUSTED_PREFIX) {
+            return Err(bad("lời ghi"));
+        }
+        let line = B64.decode(line.trim()).map_err(|_| bad("chữ ký"))?;
+        let trusted = trusted.strip_prefix(TRUSTED_PREFIX).ok_or_else(|| bad("lời ghi đã ký"))?;
+        let global = B64.decode(global.trim()).map_err(|_| bad("chữ ký của lời ghi"))?;
+        if line.len() != SIG_LINE_BYTES || global.len() != 64 {
+            return Err(bad("độ dài"));
+        }
+        let part = |r: std::ops::Range<usize>| line[r].to_vec();
+        Ok(Minisig {
+            alg: [line[0], line[1]],
+            keynum: part(2..10).try_into().map_err(|_| bad("mã khóa"))?,
+            sig: part(10..74).try_into().map_err(|_| bad("chữ ký"))?,
+            trusted: trusted.trim().to_owned(),
+            global: global.try_into().map_err(|_| bad("chữ ký của lời ghi"))?,
+        })
+    }
+
+    fn key_id(&self) -> String {
+        format!("{:016X}", u64::from_le_bytes(self.keynum))
+    }
 }
 
 /// Eight groups of five decimal digits from the SHA-256 of `bytes` (40 digits, 132 bits).
@@ -200,6 +307,49 @@ mod tests {
         let fp = pa.fingerprint();
         assert_eq!(fp.len(), 8 * 5 + 7);
         assert_ne!(fp, b.public_key().unwrap().fingerprint());
+    }
+
+    /// Our signatures are minisign's own format: the minisign crate checks ours, we check its, and
+    /// a changed trusted comment, a legacy (not prehashed) signature or another key's are refused.
+    #[test]
+    fn signatures_are_minisigns_both_ways() {
+        use std::io::Cursor;
+        let a = SigningKey::generate().unwrap();
+        let pk = minisign::PublicKey::from_base64(a.public.lines().nth(1).unwrap()).unwrap();
+        let ours = a.sign(b"goi du lieu", "phongtrao changes 7").unwrap();
+        let boxed = minisign::SignatureBox::from_string(&ours).unwrap();
+        assert!(boxed.is_prehashed());
+        assert_eq!(boxed.trusted_comment().unwrap(), "phongtrao changes 7");
+        minisign::verify(&pk, &boxed, Cursor::new(b"goi du lieu"), true, false, false).unwrap();
+        assert!(minisign::verify(&pk, &boxed, Cursor::new(b"goi du liet"), true, false, false).is_err());
+
+        let sk =
+            minisign::SecretKey::from_unencrypted_box(minisign::SecretKeyBox::from_string(&a.secret).unwrap()).unwrap();
+        let theirs = minisign::sign(None, &sk, Cursor::new(b"goi du lieu"), Some("phongtrao changes 8"), None)
+            .unwrap()
+            .into_string();
+        let pa = a.public_key().unwrap();
+        pa.verify(b"goi du lieu", &theirs).unwrap();
+        assert_eq!(signature_trusted_comment(&theirs).unwrap(), "phongtrao changes 8");
+        assert!(pa.verify(b"goi du liet", &theirs).is_err());
+        let forged = ours.replace("phongtrao changes 7", "phongtrao changes 9");
+        assert!(pa.verify(b"goi du lieu", &forged).unwrap_err().contains("lời ghi"));
+        // The same signature marked legacy ("Ed": Ed25519 over the data itself).
+        let mut lines: Vec<String> = ours.lines().map(str::to_owned).collect();
+        let mut raw = B64.decode(&lines[1]).unwrap();
+        raw[1] = b'd';
+        lines[1] = B64.encode(raw);
+        assert!(pa.verify(b"goi du lieu", &lines.join("\n")).unwrap_err().contains("dạng cũ"));
+        assert!(pa.verify(b"goi du lieu", "untrusted comment: x\nkhông phải base64\n").is_err());
+        let b = SigningKey::generate().unwrap();
+        assert!(b.public_key().unwrap().verify(b"goi du lieu", &ours).unwrap_err().contains(&pa.key_id()));
+        // A secret key whose text was damaged is refused, never used.
+        let mut damaged: Vec<String> = a.secret.lines().map(str::to_owned).collect();
+        let mut raw = B64.decode(&damaged[1]).unwrap();
+        raw[100] ^= 1;
+        damaged[1] = B64.encode(raw);
+        let damaged = SigningKey { public: a.public.clone(), secret: damaged.join("\n") };
+        assert!(damaged.sign(b"x", "y").is_err());
     }
 
     #[test]
