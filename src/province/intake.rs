@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::fsutil::NewFiles;
 use crate::sync::commune::{RECEIPT_FILE, Receipt};
-use crate::sync::province::{ImportOptions, ImportReport, Outgoing, Province};
+use crate::sync::province::{ImportOptions, ImportReport, Outgoing, Province, ReadAhead, Reader};
 
 /// Where receipts go under the stick (or `--receipt-out`): one folder per commune inside it.
 pub const RECEIPTS: &str = "bien-nhan";
@@ -304,6 +304,8 @@ pub struct Stick {
     next: usize,
     run: Run,
     recovered: Option<crate::sync::province::Recovery>,
+    /// The bundles to import, read one ahead on another thread (see [`Stick::open`]).
+    ahead: Option<std::sync::mpsc::Receiver<ReadAhead>>,
 }
 
 impl Stick {
@@ -315,7 +317,34 @@ impl Stick {
         let explicit = paths.iter().filter(|p| !p.is_dir()).cloned().collect();
         let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
         let recovered = if opts.dry_run || folders.is_empty() { None } else { Some(p.recover_sent(&folders)?) };
-        Ok(Stick { files, explicit, next: 0, run: Run::new(opts), recovered })
+        let mut stick = Stick { files, explicit, next: 0, run: Run::new(opts), recovered, ahead: None };
+        stick.ahead = stick.read_ahead(p.reader()?);
+        Ok(stick)
+    }
+
+    /// Starts the thread that reads the bundles to import one ahead: while a bundle is imported, the
+    /// next is opened, decrypted, its signature and hashes checked and its changes parsed
+    /// ([`Reader`]); the import then makes the checks that ask the store, in their usual order
+    /// (`Province::import_read`). At most two bundles are in memory at once: the reader waits for
+    /// the import to take one before reading the next, and stops when the `Stick` is dropped.
+    fn read_ahead(&self, reader: Reader) -> Option<std::sync::mpsc::Receiver<ReadAhead>> {
+        let files: Vec<PathBuf> = self.files.iter().filter(|f| !self.skipped(f)).cloned().collect();
+        let (tx, rx) = std::sync::mpsc::sync_channel(0);
+        let spawned = std::thread::Builder::new().name("doc-truoc-goi".into()).spawn(move || {
+            for f in &files {
+                if tx.send(reader.read(f)).is_err() {
+                    break;
+                }
+            }
+        });
+        // Without a thread, each bundle is read when its turn comes.
+        spawned.ok().map(|_| rx)
+    }
+
+    /// Whether `file` is one of the province's own bundles found in a folder: left alone.
+    fn skipped(&self, file: &PathBuf) -> bool {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        provinces_own(&name) && !self.explicit.contains(file)
     }
 
     /// How many bundle files the intake goes through.
@@ -343,8 +372,7 @@ impl Stick {
     pub fn step(&mut self, p: &mut Province, now: DateTime<Utc>) -> Option<&Outcome> {
         let file = self.files.get(self.next)?.clone();
         self.next += 1;
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if provinces_own(&name) && !self.explicit.contains(&file) {
+        if self.skipped(&file) {
             self.run.outcomes.push(Outcome {
                 file,
                 status: Status::Skipped,
@@ -357,7 +385,10 @@ impl Stick {
             });
             self.run.outcomes.last()
         } else {
-            Some(self.run.import_at(p, &file, now))
+            match self.ahead.as_ref().and_then(|rx| rx.recv().ok()) {
+                Some(read) => Some(self.run.import_read(p, &file, read, now)),
+                None => Some(self.run.import_at(p, &file, now)),
+            }
         }
     }
 
@@ -397,12 +428,36 @@ impl Run {
 
     /// Imports (or checks) one bundle file at `now`; its receipt waits for [`Run::finish`].
     pub fn import_at(&mut self, p: &mut Province, file: &Path, now: DateTime<Utc>) -> &Outcome {
+        let (receipts, io) = self.options_for(file);
+        let result = p.import_unwritten(file, &io, now);
+        self.take(p, file, &receipts, result)
+    }
+
+    /// As [`Run::import_at`] for a bundle a [`Reader`] read ahead of `file` (on another thread).
+    pub fn import_read(&mut self, p: &mut Province, file: &Path, read: ReadAhead, now: DateTime<Utc>) -> &Outcome {
+        let (receipts, io) = self.options_for(file);
+        let result = p.import_read(read, &io, now);
+        self.take(p, file, &receipts, result)
+    }
+
+    /// Where `file`'s receipt goes (its commune's folder is under it), and the import's options.
+    fn options_for(&self, file: &Path) -> (PathBuf, ImportOptions) {
         let root =
             self.opts.receipt_root.clone().unwrap_or_else(|| file.parent().map(Path::to_path_buf).unwrap_or_default());
         let receipts = root.join(RECEIPTS);
         let io = ImportOptions { dry_run: self.opts.dry_run, receipt_dir: Some(receipts.clone()) };
+        (receipts, io)
+    }
+
+    fn take(
+        &mut self,
+        p: &mut Province,
+        file: &Path,
+        receipts: &Path,
+        result: Result<(ImportReport, Option<Outgoing>)>,
+    ) -> &Outcome {
         let at = self.outcomes.len();
-        let outcome = match p.import_unwritten(file, &io, now) {
+        let outcome = match result {
             Ok((mut r, receipt)) => {
                 // The receipt goes into the commune's own folder, ready to take home.
                 if let Some(mut out) = receipt {
@@ -437,7 +492,7 @@ impl Run {
                     receipt: None,
                 };
                 if replay && !self.opts.dry_run {
-                    self.receipt_again(p, file, &receipts, &mut o);
+                    self.receipt_again(p, file, receipts, &mut o);
                 }
                 o
             }

@@ -727,7 +727,56 @@ impl Province {
         opts: &ImportOptions,
         now: DateTime<Utc>,
     ) -> Result<(ImportReport, Option<Outgoing>)> {
-        let m = &opened.manifest;
+        let (key_id, inst) = self.signer(&opened.manifest, opened.signer_key_id())?;
+        let verified = opened.verify(&PublicKey::parse(&inst.public_key)?)?;
+        self.import_verified(key_id, inst, verified, None, opts, now)
+    }
+
+    /// A reader of bundle files for another thread ([`Reader::read`]), with the registered keys as
+    /// they are now.
+    pub fn reader(&self) -> Result<Reader> {
+        let identity = crypto::parse_age_identity(&self.meta.age_identity)?;
+        let keys = self
+            .db
+            .installations()?
+            .into_iter()
+            .filter_map(|i| PublicKey::parse(&i.public_key).ok().map(|k| (i.key_id, (i.public_key, k))))
+            .collect();
+        Ok(Reader { identity, keys: Arc::new(keys) })
+    }
+
+    /// As [`Province::import_unwritten`] for a bundle a [`Reader`] read ahead: the same checks in
+    /// the same order, with the same results; what the reader did (decrypting, checking the
+    /// signature with the key the bundle names, reading its changes) is not done again, unless the
+    /// key registered now is not the one it used.
+    pub fn import_read(
+        &mut self,
+        read: ReadAhead,
+        opts: &ImportOptions,
+        now: DateTime<Utc>,
+    ) -> Result<(ImportReport, Option<Outgoing>)> {
+        if !opts.dry_run {
+            self.db.require(Role::WRITES, "nhập gói dữ liệu của xã")?;
+        }
+        let ahead = read.ahead?;
+        let (key_id, inst) = self.signer(&ahead.manifest, ahead.key_id)?;
+        let (verified, changes) = match ahead.checked {
+            Some((key, checked)) if key == inst.public_key => {
+                let (verified, changes) = checked?;
+                (verified, Some(changes))
+            }
+            // Read again, with the key registered now.
+            _ => {
+                let identity = crypto::parse_age_identity(&self.meta.age_identity)?;
+                (bundle::open_file(&read.path, &[identity])?.verify(&PublicKey::parse(&inst.public_key)?)?, None)
+            }
+        };
+        self.import_verified(key_id, inst, verified, changes, opts, now)
+    }
+
+    /// The installation whose key signed a bundle (`key_id`, as its signature says), known and not
+    /// revoked; the bundle is a commune's changes.
+    fn signer(&self, m: &Manifest, key_id: Option<String>) -> Result<(String, Installation)> {
         if m.kind != BundleKind::Changes {
             return Err(Error::bundle(
                 "bundle_wrong_kind",
@@ -737,7 +786,7 @@ impl Province {
                 ),
             ));
         }
-        let key_id = opened.signer_key_id().ok_or_else(|| bundle::damaged("chữ ký không đọc được"))?;
+        let key_id = key_id.ok_or_else(|| bundle::damaged("chữ ký không đọc được"))?;
         let inst = self.db.installation(&key_id)?.ok_or_else(|| {
             Error::bundle(
                 "bundle_unknown_key",
@@ -761,7 +810,18 @@ Máy của xã cần khóa mới: hãy đăng ký khóa mới sau khi đối chi
                 ),
             ));
         }
-        let verified = opened.verify(&PublicKey::parse(&inst.public_key)?)?;
+        Ok((key_id, inst))
+    }
+
+    fn import_verified(
+        &mut self,
+        key_id: String,
+        inst: Installation,
+        verified: bundle::Verified,
+        changes: Option<Result<Vec<Parsed>>>,
+        opts: &ImportOptions,
+        now: DateTime<Utc>,
+    ) -> Result<(ImportReport, Option<Outgoing>)> {
         let m = verified.manifest();
         if m.province_code != self.meta.province_code {
             return Err(Error::bundle(
@@ -809,7 +869,10 @@ phiên bản mới hơn?). Không nhập gì. Hãy cập nhật phongtrao ở C�
         }
         let chain = self.chain(&inst, m)?;
         // Only now, signature, hashes and chain checked, is the payload read (streamed).
-        let changes = read_changes(verified.file(CHANGES_FILE)?, m)?;
+        let changes = match changes {
+            Some(read) => read?,
+            None => read_changes(verified.file(CHANGES_FILE)?, m)?,
+        };
         let answers = match m.files.iter().any(|f| f.path == ANSWERS_FILE) {
             true => self.check_answers(m, verified.file(ANSWERS_FILE)?)?,
             false => Vec::new(),
@@ -1382,6 +1445,74 @@ pub const MAX_QUARANTINED: usize = 1_000;
 pub const MAX_KEPT_BYTES: usize = 4 << 10;
 /// A quarantine reason is cut to this many characters.
 const MAX_REASON_CHARS: usize = 500;
+
+/// Reads commune bundle files on another thread while the province imports the one before
+/// ([`Province::import_read`]; `province::intake` does so for a stick): it opens and decrypts a
+/// file, checks its signature and hashes with the registered key the signature names, and reads its
+/// changes. Everything that asks the store (the key still registered and not revoked, replay, chain,
+/// each record against what is stored) is left to the import, in its usual order.
+#[derive(Clone)]
+pub struct Reader {
+    identity: age::x25519::Identity,
+    /// Registered keys by key id: the `.pub` text as stored, and the key.
+    keys: Arc<HashMap<String, (String, PublicKey)>>,
+}
+
+/// A bundle file as a [`Reader`] left it for the import.
+pub struct ReadAhead {
+    path: PathBuf,
+    ahead: Result<Ahead>,
+}
+
+struct Ahead {
+    /// The manifest as the file says (not yet trusted).
+    manifest: Manifest,
+    key_id: Option<String>,
+    /// With which registered key (its `.pub` text) the signature and hashes were checked, and what
+    /// came of it: the bundle checked and its changes read (the changes' own result, which the
+    /// import reports only after its other checks); `None` when the key is not registered.
+    checked: Option<(String, Result<(bundle::Verified, Result<Vec<Parsed>>)>)>,
+}
+
+impl Reader {
+    /// Opens, decrypts and checks `path` as an import would, without the store.
+    pub fn read(&self, path: &Path) -> ReadAhead {
+        ReadAhead { path: path.to_owned(), ahead: self.ahead(path) }
+    }
+
+    fn ahead(&self, path: &Path) -> Result<Ahead> {
+        let mut head = [0u8; 22];
+        let n = {
+            use std::io::Read;
+            let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let mut n = 0;
+            while n < head.len() {
+                match f.read(&mut head[n..]).map_err(|e| Error::io(path, e))? {
+                    0 => break,
+                    k => n += k,
+                }
+            }
+            n
+        };
+        if !head[..n].starts_with(bundle::AGE_MAGIC) {
+            return Err(unencrypted());
+        }
+        let opened = bundle::open_file(path, std::slice::from_ref(&self.identity))?;
+        let manifest = opened.manifest.clone();
+        let key_id = opened.signer_key_id();
+        let checked = match key_id.as_ref().and_then(|k| self.keys.get(k)) {
+            Some((text, key)) if manifest.kind == BundleKind::Changes => {
+                let checked = opened.verify(key).map(|v| {
+                    let changes = v.file(CHANGES_FILE).and_then(|payload| read_changes(payload, v.manifest()));
+                    (v, changes)
+                });
+                Some((text.clone(), checked))
+            }
+            _ => None,
+        };
+        Ok(Ahead { manifest, key_id, checked })
+    }
+}
 
 fn too_many_bad(n: usize) -> Error {
     Error::bundle(

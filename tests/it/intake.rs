@@ -283,3 +283,114 @@ fn a_stick_taken_one_bundle_at_a_time_and_stopped_half_way_ends_with_every_recei
     assert_eq!(a.sync_state().unwrap().acked_seq, a.last_seq().unwrap());
     assert_eq!(b.sync_state().unwrap().acked_seq, b.last_seq().unwrap());
 }
+
+/// A stick's bundles are read ahead on another thread while the one before is imported
+/// (`intake::Stick`, `sync::province::Reader`): each bundle must come out exactly as when imported one by one, whatever
+/// is wrong with it. The same stick, from the same province, both ways: good bundles, a replay, a
+/// gap, a damaged file, a file that is not encrypted, an empty file, a key never registered, a
+/// revoked key; then the province's records, chains and gaps compared.
+#[test]
+fn a_stick_read_ahead_gives_every_bundle_what_one_by_one_gives() {
+    let mut w = crate::sync::world();
+    let mut a = w.commune("23430", true);
+    let mut b = w.commune("23437", true);
+    let mut c = w.commune("23440", false);
+    let mut d = w.commune("23443", true);
+    let area = |s: &mut Store, name: &str| {
+        s.create(Kind::Area, &doc(json!({"name": name, "kind": "thon", "households": 10, "population": 40}))).unwrap();
+    };
+    let mut made = Vec::new();
+    for (s, n) in [(&mut a, 3), (&mut b, 3), (&mut c, 1), (&mut d, 1)] {
+        for k in 1..=n {
+            area(s, &format!("Thôn {k}"));
+            made.push(w.export(s));
+        }
+    }
+    // Bundle 1 of 23430 was imported at an earlier intake (a replay now); 23437's bundle 2 is not on
+    // the stick (a gap); 23443's key was revoked after it sent.
+    w.import(&made[0]).unwrap();
+    std::fs::remove_file(&made[4]).unwrap();
+    let revoked = w.province.db().installations().unwrap().into_iter().find(|i| i.commune_code == "23443").unwrap();
+    w.province.revoke_because(&revoked.key_id, "Máy bị mất").unwrap();
+    let usb = w.usb();
+    let mut damaged = std::fs::read(&made[1]).unwrap();
+    let mid = damaged.len() / 2;
+    damaged[mid] ^= 0x20;
+    std::fs::write(&made[1], damaged).unwrap();
+    std::fs::write(usb.join("51-23450-000001-20261120.ptb"), "không phải gói").unwrap();
+    std::fs::write(usb.join("51-23451-000001-20261120.ptb"), "").unwrap();
+
+    let tinh = w.dir.path().join("tinh");
+    let copy = |to: &str| {
+        let to = w.dir.path().join(to);
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(&tinh).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_file() {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+        Province::open(&to, crate::sync::PW).unwrap()
+    };
+    let (mut ahead, mut one_by_one) = (copy("tinh-1"), copy("tinh-2"));
+    let root = w.dir.path().to_owned();
+    let opts = |to: &str| IntakeOptions { dry_run: false, receipt_root: Some(root.join(to)) };
+
+    let read = intake::import_paths(&mut ahead, std::slice::from_ref(&usb), &opts("bn-1"), &mut |_, _| {}).unwrap();
+    let mut run = intake::Run::new(opts("bn-2"));
+    for f in intake::collect(std::slice::from_ref(&usb)).unwrap() {
+        run.import_at(&mut one_by_one, &f, chrono::Utc::now());
+    }
+    let sequential = run.finish();
+
+    let seen = |i: &intake::Intake| -> Vec<(String, Status, Option<String>, Option<i64>, String)> {
+        i.outcomes
+            .iter()
+            .map(|o| {
+                let name = o.file.file_name().unwrap().to_string_lossy().into_owned();
+                (name, o.status, o.code.clone(), o.seq, o.message.clone())
+            })
+            .collect()
+    };
+    assert_eq!(seen(&read), seen(&sequential));
+    let codes: BTreeSet<String> = read.outcomes.iter().filter_map(|o| o.code.clone()).collect();
+    for code in ["bundle_replay", "bundle_damaged", "bundle_unencrypted", "bundle_unknown_key", "bundle_revoked"] {
+        assert!(codes.contains(code), "{code} in {codes:?}");
+    }
+    assert_eq!(read.count(Status::Imported), 3, "23430's 3, 23437's 1 and 3: {:?}", seen(&read));
+    assert!(read.outcomes.iter().any(|o| o.message.contains("thiếu gói số 2")), "the gap is said");
+    let state = |p: &Province| {
+        let db = p.db();
+        db.installations()
+            .unwrap()
+            .into_iter()
+            .map(|i| {
+                let records = i.installation_id.map(|id| db.records(id).unwrap());
+                (
+                    i.key_id.clone(),
+                    i.epoch,
+                    i.last_seq,
+                    i.head_hash,
+                    db.gaps(&i.key_id).unwrap(),
+                    format!("{records:?}"),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(state(&ahead), state(&one_by_one));
+    let written = |i: &intake::Intake| i.outcomes.iter().filter(|o| o.receipt.is_some()).count();
+    // The three imported, and the replay's (its receipt is not in this stick's folder).
+    assert_eq!((written(&read), written(&sequential)), (4, 4));
+
+    // A key registered after the reader was made: the bundle it read is read again with it.
+    let reader = ahead.reader().unwrap();
+    let mut e = w.commune("23446", false);
+    area(&mut e, "Thôn Mới");
+    let file = w.export(&mut e);
+    let read = reader.read(&file);
+    let (key, _) = e.sync_keys().unwrap();
+    ahead.register("23446", &key.public).unwrap();
+    let mut run = intake::Run::new(opts("bn-3"));
+    let o = run.import_read(&mut ahead, &file, read, chrono::Utc::now());
+    assert_eq!(o.status, Status::Imported, "{}", o.message);
+}
