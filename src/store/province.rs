@@ -732,22 +732,20 @@ impl ProvinceDb {
             }
         }
         if w.head {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE installation SET installation_id = ?2, epoch = ?3, last_seq = ?4, head_hash = ?5,
                     last_bundle_at = ?6, last_import_at = ?7 WHERE key_id = ?1",
-                params![w.key_id, inst, w.epoch, w.seq, w.hash, w.bundle_created_at, w.now],
-            )?;
+            )?
+            .execute(params![w.key_id, inst, w.epoch, w.seq, w.hash, w.bundle_created_at, w.now])?;
         } else {
-            tx.execute(
-                "UPDATE installation SET installation_id = ?2, last_import_at = ?3 WHERE key_id = ?1",
-                params![w.key_id, inst, w.now],
-            )?;
+            tx.prepare_cached("UPDATE installation SET installation_id = ?2, last_import_at = ?3 WHERE key_id = ?1")?
+                .execute(params![w.key_id, inst, w.now])?;
         }
         if let Some(g) = w.new_gap {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO gap (key_id, epoch, first_missing, last_missing, found_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![w.key_id, g.epoch, g.first, g.last, w.now],
-            )?;
+            )?
+            .execute(params![w.key_id, g.epoch, g.first, g.last, w.now])?;
         }
         if let Some(g) = w.fills_gap {
             let found: String = tx.query_row(
@@ -757,17 +755,19 @@ impl ProvinceDb {
             )?;
             for (a, b) in [(g.first, w.seq - 1), (w.seq + 1, g.last)] {
                 if a <= b {
-                    tx.execute(
+                    tx.prepare_cached(
                         "INSERT INTO gap (key_id, epoch, first_missing, last_missing, found_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![w.key_id, g.epoch, a, b, found],
+                    )?
+                    .execute(params![w.key_id, g.epoch, a, b, found],
                     )?;
                 }
             }
         }
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary, receipt, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
+        )?
+        .execute(params![
                 w.hash,
                 w.key_id,
                 inst,
@@ -788,9 +788,8 @@ impl ProvinceDb {
 
 /// Takes the province's next outgoing bundle number.
 fn next_out_seq(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
+    Ok(conn.prepare_cached(
         "UPDATE province_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'out_seq' RETURNING CAST(value AS INTEGER)",
-        [],
-        |r| r.get(0),
-    )?)
+    )?
+    .query_row([], |r| r.get(0))?)
 }
