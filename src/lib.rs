@@ -6,6 +6,7 @@
 //! ([`print`]), the demo commune ([`demo`]) and what the window and the CLI show ([`present`]). See
 //! ARCHITECTURE.md for the codemap, the layers and the invariants.
 
+pub mod ahead;
 pub mod backup;
 pub mod crypto;
 pub mod dashboard;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::ahead::Ahead;
 use crate::error::{Error, Result};
 use crate::fsutil::NewFiles;
 use crate::sync::commune::{RECEIPT_FILE, Receipt};
@@ -304,8 +305,11 @@ pub struct Stick {
     next: usize,
     run: Run,
     recovered: Option<crate::sync::province::Recovery>,
-    /// The bundles to import, read one ahead on another thread (see [`Stick::open`]).
-    ahead: Option<std::sync::mpsc::Receiver<ReadAhead>>,
+    /// The bundles to import (the files not skipped), read ahead on another thread (see
+    /// [`Stick::open`]), and how many of them were taken.
+    ahead: Ahead<ReadAhead>,
+    read: usize,
+    reader: Reader,
 }
 
 impl Stick {
@@ -314,37 +318,20 @@ impl Stick {
     /// decision the province lost in a restore, which they give back.
     pub fn open(p: &mut Province, paths: &[PathBuf], opts: IntakeOptions) -> Result<Stick> {
         let files = collect(paths)?;
-        let explicit = paths.iter().filter(|p| !p.is_dir()).cloned().collect();
+        let explicit: Vec<PathBuf> = paths.iter().filter(|p| !p.is_dir()).cloned().collect();
         let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
         let recovered = if opts.dry_run || folders.is_empty() { None } else { Some(p.recover_sent(&folders)?) };
-        let mut stick = Stick { files, explicit, next: 0, run: Run::new(opts), recovered, ahead: None };
-        stick.ahead = stick.read_ahead(p.reader()?);
-        Ok(stick)
-    }
-
-    /// Starts the thread that reads the bundles to import one ahead: while a bundle is imported, the
-    /// next is opened, decrypted, its signature and hashes checked and its changes parsed
-    /// ([`Reader`]); the import then makes the checks that ask the store, in their usual order
-    /// (`Province::import_read`). At most two bundles are in memory at once: the reader waits for
-    /// the import to take one before reading the next, and stops when the `Stick` is dropped.
-    fn read_ahead(&self, reader: Reader) -> Option<std::sync::mpsc::Receiver<ReadAhead>> {
-        let files: Vec<PathBuf> = self.files.iter().filter(|f| !self.skipped(f)).cloned().collect();
-        let (tx, rx) = std::sync::mpsc::sync_channel(0);
-        let spawned = std::thread::Builder::new().name("doc-truoc-goi".into()).spawn(move || {
-            for f in &files {
-                if tx.send(reader.read(f)).is_err() {
-                    break;
-                }
-            }
-        });
-        // Without a thread, each bundle is read when its turn comes.
-        spawned.ok().map(|_| rx)
-    }
-
-    /// Whether `file` is one of the province's own bundles found in a folder: left alone.
-    fn skipped(&self, file: &PathBuf) -> bool {
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        provinces_own(&name) && !self.explicit.contains(file)
+        let reader = p.reader()?;
+        let to_read: Vec<PathBuf> = files.iter().filter(|f| !skipped(&explicit, f)).cloned().collect();
+        // While a bundle is imported, the next are opened, decrypted, their signatures and hashes
+        // checked and their changes parsed on another thread ([`Reader`]); the import then makes the
+        // checks that ask the store, in their usual order (`Province::import_read`). See `crate::ahead`
+        // for what happens on a busy machine, and the memory it takes (a few bundles at most).
+        let ahead = {
+            let reader = reader.clone();
+            Ahead::start(to_read.len(), "doc-truoc-goi", move |i| reader.read(&to_read[i]))
+        };
+        Ok(Stick { files, explicit, next: 0, run: Run::new(opts), recovered, ahead, read: 0, reader })
     }
 
     /// How many bundle files the intake goes through.
@@ -372,7 +359,7 @@ impl Stick {
     pub fn step(&mut self, p: &mut Province, now: DateTime<Utc>) -> Option<&Outcome> {
         let file = self.files.get(self.next)?.clone();
         self.next += 1;
-        if self.skipped(&file) {
+        if skipped(&self.explicit, &file) {
             self.run.outcomes.push(Outcome {
                 file,
                 status: Status::Skipped,
@@ -385,10 +372,9 @@ impl Stick {
             });
             self.run.outcomes.last()
         } else {
-            match self.ahead.as_ref().and_then(|rx| rx.recv().ok()) {
-                Some(read) => Some(self.run.import_read(p, &file, read, now)),
-                None => Some(self.run.import_at(p, &file, now)),
-            }
+            let read = self.ahead.take(self.read, || self.reader.read(&file));
+            self.read += 1;
+            Some(self.run.import_read(p, &file, read, now))
         }
     }
 
@@ -397,6 +383,12 @@ impl Stick {
     pub fn finish(self) -> Intake {
         Intake { recovered: self.recovered, ..self.run.finish() }
     }
+}
+
+/// Whether `file` is one of the province's own bundles found in a folder: left alone.
+fn skipped(explicit: &[PathBuf], file: &PathBuf) -> bool {
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    provinces_own(&name) && !explicit.contains(file)
 }
 
 /// One intake of a stick, bundle after bundle: each imported in its own transaction, committed

@@ -1458,6 +1458,12 @@ pub struct Reader {
     keys: Arc<HashMap<String, (String, PublicKey)>>,
 }
 
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader").field("keys", &self.keys.len()).finish_non_exhaustive()
+    }
+}
+
 /// A bundle file as a [`Reader`] left it for the import.
 pub struct ReadAhead {
     path: PathBuf,
