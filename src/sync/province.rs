@@ -1477,8 +1477,11 @@ struct Ahead {
     /// With which registered key (its `.pub` text) the signature and hashes were checked, and what
     /// came of it: the bundle checked and its changes read (the changes' own result, which the
     /// import reports only after its other checks); `None` when the key is not registered.
-    checked: Option<(String, Result<(bundle::Verified, Result<Vec<Parsed>>)>)>,
+    checked: Option<(String, Result<Checked>)>,
 }
+
+/// A bundle whose signature and hashes were checked, and what reading its changes gave.
+type Checked = (bundle::Verified, Result<Vec<Parsed>>);
 
 impl Reader {
     /// Opens, decrypts and checks `path` as an import would, without the store.

@@ -343,13 +343,11 @@ fn a_stick_read_ahead_gives_every_bundle_what_one_by_one_gives() {
     }
     let sequential = run.finish();
 
-    let seen = |i: &intake::Intake| -> Vec<(String, Status, Option<String>, Option<i64>, String)> {
+    // What the officer sees of each bundle: file, status, code, number, message.
+    let seen = |i: &intake::Intake| -> Vec<String> {
         i.outcomes
             .iter()
-            .map(|o| {
-                let name = o.file.file_name().unwrap().to_string_lossy().into_owned();
-                (name, o.status, o.code.clone(), o.seq, o.message.clone())
-            })
+            .map(|o| format!("{} {:?} {:?} {:?} {}", o.file.display(), o.status, o.code, o.seq, o.message))
             .collect()
     };
     assert_eq!(seen(&read), seen(&sequential));
