@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// The library's layers, lowest first. A new top-level module must be placed here.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("base", &["error", "text", "date", "hlc", "fsutil", "crypto"]),
+    ("base", &["error", "text", "date", "hlc", "fsutil", "crypto", "ahead"]),
     ("domain", &["domain", "period", "units"]),
     ("store", &["keyring", "store"]),
     ("services", &["sync", "print", "backup", "dashboard", "demo", "figures", "province", "sheet", "steer"]),
