@@ -7,6 +7,8 @@
 // commune, whose own program checks the province's signature.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { app, cleanup, enroll, initProvince, openAs, phongtrao, scratch, shots } from "./common.mjs";
@@ -50,6 +52,26 @@ function killWindow(d) {
   process.kill(pid, "SIGKILL");
 }
 
+/**
+ * Checks a receipt with Debian's tools, as an outside reader would: the bundle (a plain tar, signed, not
+ * encrypted) unpacked by `tar`, its manifest's signature verified by `minisign -V` with the province's
+ * public key `pub`, each file's SHA-256 against the manifest. Returns the manifest.
+ */
+function verifyReceipt(file, pub) {
+  const out = fs.mkdtempSync(path.join(path.dirname(pub), "bien-nhan-"));
+  execFileSync("tar", ["-xf", file, "-C", out]);
+  const said = execFileSync("minisign", ["-Vm", "manifest.json", "-p", pub], { cwd: out, encoding: "utf8" });
+  assert.match(said, /Signature and comment signature verified/);
+  const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8"));
+  assert.equal(manifest.kind, "receipt");
+  for (const f of manifest.files) {
+    const sum = crypto.createHash("sha256").update(fs.readFileSync(path.join(out, f.path))).digest("hex");
+    assert.equal(sum, f.sha256, `${file}: ${f.path}`);
+  }
+  fs.rmSync(out, { recursive: true });
+  return manifest;
+}
+
 /** Calls the window's command `name` from its page, as the page does; the answer or the error's code. */
 async function invoke(d, name, args) {
   return d.req("POST", d.s("/execute/async"), {
@@ -75,6 +97,12 @@ describe("a stick cut short at the province is taken in again, every receipt wri
     at = { dir, tinh: path.join(dir, "tinh"), usb: path.join(dir, "usb") };
     fs.mkdirSync(at.usb);
     const enrollment = initProvince(at.tinh);
+    // The province's public key, as the enrollment bundle carries it to the communes.
+    const unpacked = path.join(dir, "ghi-danh");
+    fs.mkdirSync(unpacked);
+    execFileSync("tar", ["-xf", enrollment, "-C", unpacked]);
+    at.pub = path.join(dir, "tinh.pub");
+    fs.writeFileSync(at.pub, JSON.parse(fs.readFileSync(path.join(unpacked, "enrollment.json"), "utf8")).sign_key);
     for (const x of communes) {
       x.db = path.join(dir, `${x.code}.db`);
       phongtrao(["--db", x.db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", x.code,
@@ -173,6 +201,7 @@ describe("a stick cut short at the province is taken in again, every receipt wri
       assert.equal(files.length, home[x.code], `${x.code}: ${files}`);
       assert.ok(fs.readdirSync(folder).every((f) => !f.startsWith(".")), "no temporary file left");
       for (const f of files) {
+        assert.equal(verifyReceipt(path.join(folder, f), at.pub).commune_code, x.code);
         assert.match(phongtrao(["--db", x.db, "bundle", "import", path.join(folder, f)]), /biên nhận/);
       }
     }
