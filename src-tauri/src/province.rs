@@ -268,13 +268,13 @@ pub async fn province_decide(
 /// The province's figures for `period`: totals and the table by commune.
 #[tauri::command]
 #[specta::specta]
-pub async fn province_figures(state: State<'_, Shared>, period: String) -> Result<present::FiguresView> {
+pub async fn province_figures(
+    state: State<'_, Shared>,
+    period: String,
+    args: present::CommunesArgs,
+) -> Result<present::FiguresView> {
     let p_ = parse_period(&period)?;
-    with_province(&state, |p| {
-        let now = console::figures::figures(p, p_, None)?;
-        let before = console::figures::figures(p, p_.year_before(), None)?;
-        Ok(present::figures_view(&now, Some(&before.total)))
-    })
+    with_province(&state, |p| present::figures_page(p, p_, &args))
 }
 
 /// The records of `commune` behind the figure `key` for `period` (read-only), narrowed by the

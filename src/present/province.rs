@@ -462,7 +462,54 @@ pub struct FiguresView {
     pub last_year: Option<FigureRow>,
     /// Each total against last year's: "+12 so với cùng kỳ năm trước", "Bằng cùng kỳ năm trước".
     pub change: Vec<String>,
+    /// The communes the officer's search keeps, in the order asked ([`CommunesArgs`]).
     pub communes: Vec<FigureRow>,
+    /// How many communes the province has in the table, searched or not.
+    pub communes_total: u32,
+    /// "2/96 xã khớp «ba dinh»." when a search narrows the communes, else empty.
+    pub communes_found: String,
+}
+
+/// What the officer asks of a table of communes: a search by name or code (accents ignored) and a
+/// column to order by (`code`, `name`, a figure's key; `-key` downwards).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CommunesArgs {
+    pub search: Option<String>,
+    pub sort: Option<String>,
+}
+
+impl CommunesArgs {
+    pub fn query(&self) -> crate::province::drill::CommuneQuery {
+        crate::province::drill::CommuneQuery {
+            search: self.search.clone().filter(|s| !s.trim().is_empty()),
+            sort: self.sort.clone().filter(|s| !s.trim().is_empty()),
+        }
+    }
+}
+
+/// The province's figures for `period` with last year's beside them, the communes searched and
+/// ordered as `asked`: the window's «Tổng hợp toàn tỉnh».
+pub fn figures_page(
+    p: &crate::sync::province::Province,
+    period: crate::period::Period,
+    asked: &CommunesArgs,
+) -> crate::Result<FiguresView> {
+    let now = pf::figures(p, period, None)?;
+    let all = now.communes.len();
+    let before = pf::figures(p, period.year_before(), None)?;
+    let shown = crate::province::drill::figure_communes(now, &asked.query())?;
+    let mut view = figures_view(&shown, Some(&before.total));
+    view.communes_total = clamp(all);
+    if let Some(s) = asked.query().search.filter(|s| !crate::text::search_tokens(s).is_empty()) {
+        view.communes_found = format!(
+            "{}/{} xã khớp «{}».",
+            format_int(shown.communes.len() as i64),
+            format_int(all as i64),
+            crate::text::printable(s.trim(), 60)
+        );
+    }
+    Ok(view)
 }
 
 /// The figures by commune, with the province's same figures a year before (`last`) beside its total.
@@ -511,6 +558,8 @@ pub fn figures_view(f: &ProvinceFigures, last: Option<&crate::figures::Figures>)
         last_year,
         change,
         communes: f.communes.iter().map(|c| row(&c.commune_code, &c.commune, &c.figures)).collect(),
+        communes_total: clamp(f.communes.len()),
+        communes_found: String::new(),
     }
 }
 

@@ -100,3 +100,97 @@ fn keep(records: Vec<Behind>, q: &Query) -> Result<Vec<Behind>> {
     }
     Ok(out)
 }
+
+/// What the officer asks of a table of communes (the figures by commune, a figure's communes): a
+/// search by name or code (every word begins a word of "code name", accents, đ and case ignored, as
+/// [`crate::text::finds`]) and a column to order by (`code`, the default; `name`, in Vietnamese
+/// order; a figure's key; `-` before it: downwards).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommuneQuery {
+    pub search: Option<String>,
+    pub sort: Option<String>,
+}
+
+/// A row of a table of communes as it is searched and sorted: its code, its name and its figures,
+/// in the order of the table's `keys`.
+pub struct CommuneRow<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub values: Vec<i64>,
+}
+
+/// The rows the search keeps, in the order asked; ties (and the same name) by code. A sort by a
+/// column the table does not have is refused naming the columns it has.
+pub fn communes<T>(
+    rows: Vec<T>,
+    q: &CommuneQuery,
+    keys: &[&str],
+    row: impl Fn(&T) -> CommuneRow<'_>,
+) -> Result<Vec<T>> {
+    let asked = q.sort.as_deref().map_or("", str::trim);
+    let (name, desc) = match asked.strip_prefix('-') {
+        Some(n) => (n.trim(), true),
+        None => (asked, false),
+    };
+    enum By {
+        Code,
+        Name,
+        Value(usize),
+    }
+    let by = match name {
+        "" | "code" => By::Code,
+        "name" => By::Name,
+        key => By::Value(keys.iter().position(|k| *k == key).ok_or_else(|| {
+            Error::field(
+                "sort",
+                "Sắp xếp",
+                format!(
+                    "«{}» không có; chọn code (mã xã), name (tên xã) hoặc một mã cột của bảng (ví dụ {})",
+                    crate::text::printable(key, 40),
+                    keys.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?),
+    };
+    let search = q.search.as_deref().filter(|s| !crate::text::search_tokens(s).is_empty());
+    let mut keyed: Vec<((i64, Vec<u8>), String, T)> = rows
+        .into_iter()
+        .filter_map(|t| {
+            let r = row(&t);
+            if search.is_some_and(|s| !crate::text::finds(&format!("{} {}", r.code, r.name), s)) {
+                return None;
+            }
+            let key = match by {
+                By::Code => (0, Vec::new()),
+                By::Name => (0, crate::text::sort_key(r.name)),
+                By::Value(i) => (r.values.get(i).copied().unwrap_or(0), Vec::new()),
+            };
+            Some((key, r.code.to_owned(), t))
+        })
+        .collect();
+    keyed.sort_by(|a, b| {
+        let first = a.0.cmp(&b.0);
+        let first = if desc { first.reverse() } else { first };
+        // Downwards by code or by name, the codes go down too; ties of a figure go by code upwards.
+        let code = a.1.cmp(&b.1);
+        first.then(if desc && !matches!(by, By::Value(_)) { code.reverse() } else { code })
+    });
+    Ok(keyed.into_iter().map(|(_, _, t)| t).collect())
+}
+
+/// The province's figures with their communes searched and ordered as `q` asks (the total stays the
+/// province's).
+pub fn figure_communes(
+    mut f: super::figures::ProvinceFigures,
+    q: &CommuneQuery,
+) -> Result<super::figures::ProvinceFigures> {
+    let keys: Vec<String> = super::figures::columns(&f.total).into_iter().map(|(c, _)| c.key).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let rows = std::mem::take(&mut f.communes);
+    f.communes = communes(rows, q, &keys, |c| CommuneRow {
+        code: &c.commune_code,
+        name: &c.commune,
+        values: super::figures::columns(&c.figures).into_iter().map(|(_, v)| v).collect(),
+    })?;
+    Ok(f)
+}

@@ -301,7 +301,8 @@ pub struct Wanted<'a> {
     pub column: Option<&'a str>,
     /// …and with it, one commune's records behind that figure…
     pub commune: Option<&'a str>,
-    /// …narrowed by the officer's search and filters (the table as the window shows it).
+    /// …narrowed by the officer's search and filters (the table as the window shows it); without a
+    /// commune, its search and sort apply to the communes.
     pub narrowed: Option<&'a super::drill::Query>,
 }
 
@@ -311,8 +312,9 @@ pub fn sheets(p: &crate::sync::province::Province, w: &Wanted<'_>, today: chrono
     Ok(match (w.table, w.column, w.commune) {
         ("roster", _, _) => roster_sheets(&province, &super::roster::roster(p, w.period, today)?),
         ("late", _, _) => vec![late_sheet(&province, &super::roster::roster(p, w.period, today)?)],
-        ("figures", None, None) => vec![figures_sheet(&super::figures::figures(p, w.period, None)?)],
-        ("figures", Some(key), None) => vec![figure_communes_sheet(&super::figures::figures(p, w.period, None)?, key)?],
+        // The communes as the window shows them: searched and ordered as asked.
+        ("figures", None, None) => vec![figures_sheet(&communes_of(p, w)?)],
+        ("figures", Some(key), None) => vec![figure_communes_sheet(&communes_of(p, w)?, key)?],
         ("figures", Some(key), Some(commune)) => {
             let f = super::figures::figures(p, w.period, Some(commune))?;
             super::figures::column(&f.total, key)?;
@@ -339,6 +341,18 @@ pub fn sheets(p: &crate::sync::province::Province, w: &Wanted<'_>, today: chrono
             ));
         }
     })
+}
+
+/// The province's figures for `w`'s period, the communes searched and ordered by `w.narrowed`.
+fn communes_of(p: &crate::sync::province::Province, w: &Wanted<'_>) -> Result<ProvinceFigures> {
+    let f = super::figures::figures(p, w.period, None)?;
+    match w.narrowed {
+        Some(q) => super::drill::figure_communes(
+            f,
+            &super::drill::CommuneQuery { search: q.search.clone(), sort: q.sort.clone() },
+        ),
+        None => Ok(f),
+    }
 }
 
 /// Writes one of the console's tables to `out` (atomically).

@@ -249,4 +249,89 @@ describe("the province's drill-down: search and filters as the commune's lists",
     await d.findText("[data-test=behind-sort-value]", "▼");
     assert.deepEqual(await titles(), cli("-value", 0));
   });
+
+  // The figures of the communes shown, in the table's order, for the column `key`.
+  const figures = (key, row = "figures-row") =>
+    d.exec(`
+      const keys = [...document.querySelectorAll("[data-test=figures] thead th button")].map((b) => b.dataset.test.replace("sort-", ""));
+      const i = keys.indexOf(arguments[0]);
+      return [...document.querySelectorAll("[data-test=${row}]")].map((r) => Number(r.children[i].textContent.replace(/\\./g, "")));`, key);
+  const shownCodes = (row = "figures-row") =>
+    d.exec(`return [...document.querySelectorAll("[data-test=${row}]")].map((r) => r.dataset.code)`);
+
+  it("searches the communes without accents and sorts them by any column, at both levels", async () => {
+    await d.click("nav.crumb button");
+    await d.find("[data-test=figures-row]");
+    const all = await shownCodes();
+    assert.equal(all.length, 5, "four demo communes and Xã Ba Dinh");
+    assert.deepEqual(all, [...all].sort(), "by code unless asked");
+    // By a figure, up then down (ties by code): the order the command line gives.
+    const byCli = (sort) =>
+      JSON.parse(phongtrao(["province", "--dir", tinh, "figures", "--period", period, "--sort", sort, "--json"], { password: DEMO }))
+        .communes.map((c) => c.commune_code);
+    await d.click("[data-test=sort-members]");
+    await d.findText("[data-test=sort-members]", "▲");
+    // The arrow turns at the click, the rows when the core answers.
+    const same = async (sort) => {
+      const want = JSON.stringify(byCli(sort));
+      await d.until(`sorted by ${sort}`, async () => JSON.stringify(await shownCodes()) === want);
+    };
+    await same("members");
+    const up = await figures("members");
+    assert.ok(ordered(up, false), up.join(" "));
+    await d.click("[data-test=sort-members]");
+    await d.findText("[data-test=sort-members]", "▼");
+    await same("-members");
+    assert.ok(ordered(await figures("members"), true));
+    // By name in Vietnamese order: Phường … before Xã …; «Xã» a third time: the codes' order again.
+    await d.click("[data-test=sort-name]");
+    await d.findText("[data-test=sort-name]", "▲");
+    await same("name");
+    await d.click("[data-test=sort-name]");
+    await d.findText("[data-test=sort-name]", "▼");
+    await same("-name");
+    await d.click("[data-test=sort-name]");
+    await d.until("by code again", async () => JSON.stringify(await shownCodes()) === JSON.stringify(all));
+    await d.click("[data-test=sort-members]");
+    await d.click("[data-test=sort-members]");
+    await d.findText("[data-test=sort-members]", "▼");
+    await same("-members");
+
+    // A commune's name typed without accents, in capitals: only it.
+    await d.type("[data-test=communes-search]", "BA DINH");
+    await d.findText("[data-test=communes-found]", "1/5 xã khớp «BA DINH».");
+    assert.deepEqual(await shownCodes(), [BIG]);
+    await d.type("[data-test=communes-search]", "phuong");
+    await d.findText("[data-test=communes-found]", "xã khớp «phuong».");
+    const wards = await shownCodes();
+    assert.ok(wards.length >= 1 && wards.length < 5 && !wards.includes(BIG), wards.join(" "));
+    assert.ok(ordered(await figures("members"), true), "still sorted");
+    await d.screenshot(path.join(shots, "91-province-communes-searched.png"));
+    await d.type("[data-test=communes-search]", "khong co xa nay");
+    await d.findText("[data-test=communes-none]", "Không có xã nào khớp «khong co xa nay».");
+    await d.type("[data-test=communes-search]", "ba dinh");
+    await d.findText("[data-test=communes-found]", "1/5 xã khớp «ba dinh».");
+
+    // A figure's communes: the same search and sort.
+    await d.exec("document.querySelector(arguments[0]).scrollIntoView({ block: 'center', inline: 'center' })", "[data-test=drill-members]");
+    await d.click("[data-test=drill-members]");
+    await d.findText("[data-test=drill-title]", "Thành viên");
+    assert.equal(await d.value("[data-test=communes-search]"), "ba dinh");
+    assert.deepEqual(await shownCodes("drill-commune"), [BIG]);
+    // Emptied as the officer does, with Backspace (clearing from WebDriver sends no input event).
+    await d.type("[data-test=communes-search]", "a");
+    await d.keys("[data-test=communes-search]", "\uE003");
+    await d.until("every commune with members", async () => (await shownCodes("drill-commune")).length === 5);
+    await d.click("[data-test=drill-sort-value]");
+    await d.findText("[data-test=drill-sort-value]", "▲");
+    await d.until("the communes sorted", async () => JSON.stringify(await shownCodes("drill-commune")) === JSON.stringify(byCli("members")));
+    const values = await d.exec(`return [...document.querySelectorAll("[data-test=drill-commune] td.num")].map((t) => Number(t.textContent.replace(/\\./g, "")))`);
+    assert.ok(ordered(values, false), values.join(" "));
+    // Another page and back: the same sort, as the officer left it.
+    await d.click("[data-test=pnav-communes]");
+    await d.find("[data-test=pnav-figures]");
+    await d.click("[data-test=pnav-figures]");
+    await d.findText("[data-test=drill-sort-value]", "▲");
+    assert.ok(ordered(await d.exec(`return [...document.querySelectorAll("[data-test=drill-commune] td.num")].map((t) => Number(t.textContent.replace(/\\./g, "")))`), false));
+  });
 });

@@ -2263,3 +2263,113 @@ fn the_records_behind_a_figure_sort_and_page_as_the_communes_list() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("Khu dân cư không có trường «so_ho»"));
 }
+
+/// The tables of communes (the figures by commune, a figure's communes, their exports) are searched
+/// by name or code as the commune's lists are searched (accents, đ and case ignored, every word
+/// begins a word) and sort by any column: the code, the name in Vietnamese order, any figure up or
+/// down, ties by code; the same in the window's page, the command line and the spreadsheet.
+#[test]
+fn the_tables_of_communes_are_searched_without_accents_and_sort_by_any_column() {
+    use phongtrao::present::province::{CommunesArgs, figures_page};
+
+    let dir = tempfile::tempdir().unwrap();
+    let opts =
+        demo::DemoOptions { communes: 6, seed: 2, months: 2, province: "51", kdf: KdfParams::insecure_for_tests() };
+    let p = demo::generate(&dir.path().join("tinh"), PW, &opts, &mut |_, _| {}).unwrap().province;
+    let period: Period = day_of(Utc::now()).year().to_string().parse().unwrap();
+    let page = |search: Option<&str>, sort: Option<&str>| {
+        figures_page(&p, period, &CommunesArgs { search: search.map(Into::into), sort: sort.map(Into::into) })
+    };
+    let codes =
+        |v: &phongtrao::present::province::FiguresView| v.communes.iter().map(|c| c.code.clone()).collect::<Vec<_>>();
+
+    // By code unless asked.
+    let plain = page(None, None).unwrap();
+    assert_eq!(plain.communes_total, 6);
+    let mut by_code = codes(&plain);
+    by_code.sort();
+    assert_eq!(codes(&plain), by_code);
+    assert_eq!(codes(&page(None, Some("-code")).unwrap()), by_code.iter().rev().cloned().collect::<Vec<_>>());
+    // By name in Vietnamese order, both ways.
+    let names: Vec<String> = page(None, Some("name")).unwrap().communes.iter().map(|c| c.name.clone()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_by(|a, b| phongtrao::text::compare(a, b));
+    assert_eq!(names, sorted);
+    let down: Vec<String> = page(None, Some("-name")).unwrap().communes.iter().map(|c| c.name.clone()).collect();
+    assert_eq!(down, sorted.iter().rev().cloned().collect::<Vec<_>>());
+    // By every figure, both ways; ties by code upwards.
+    for (i, col) in plain.columns.iter().enumerate() {
+        for (sort, desc) in [(col.key.clone(), false), (format!("-{}", col.key), true)] {
+            let v = page(None, Some(&sort)).unwrap();
+            let pairs: Vec<(i64, &str)> = v.communes.iter().map(|c| (c.values[i], c.code.as_str())).collect();
+            let mut want = pairs.clone();
+            want.sort_by(|a, b| if desc { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) }.then(a.1.cmp(b.1)));
+            assert_eq!(pairs, want, "{sort}");
+            // The province's total stays the province's.
+            assert_eq!(v.total.values, plain.total.values);
+        }
+    }
+
+    // The search: a name with marks typed without them, in capitals, by a word's beginning, by code.
+    let marked = plain.communes.iter().find(|c| !c.name.is_ascii()).expect("a name with marks").clone();
+    let last = marked.name.split_whitespace().last().unwrap().to_owned();
+    let typed = phongtrao::text::fold(&last);
+    for q in [typed.clone(), last.to_uppercase(), typed[..typed.len().min(3)].to_owned(), marked.code.clone()] {
+        let found = page(Some(&q), None).unwrap();
+        assert!(codes(&found).contains(&marked.code), "«{q}»: {:?}", codes(&found));
+        assert!(found.communes.iter().all(|c| phongtrao::text::finds(&format!("{} {}", c.code, c.name), &q)));
+        assert_eq!(found.communes_total, 6);
+        assert_eq!(found.communes_found, format!("{}/6 xã khớp «{q}».", found.communes.len()));
+    }
+    assert_eq!(codes(&page(Some(&marked.name), None).unwrap()), [marked.code.clone()]);
+    assert!(page(Some("khong co xa nay"), None).unwrap().communes.is_empty());
+    assert_eq!(page(Some("   "), None).unwrap().communes.len(), 6);
+    assert_eq!(page(Some("   "), None).unwrap().communes_found, "");
+    // A column that is not one: refused, naming the field.
+    let bad = page(None, Some("so_xa")).unwrap_err().to_string();
+    assert!(bad.contains("Sắp xếp") && bad.contains("«so_xa» không có"), "{bad}");
+
+    // The command line: the same order and search, as JSON and as text; the spreadsheet as shown.
+    let members = page(None, Some("-members")).unwrap();
+    drop(p);
+    let tinh = dir.path().join("tinh").to_string_lossy().into_owned();
+    let period = period.to_string();
+    let base = ["province", "--dir", &tinh, "figures", "--period", &period];
+    let mut args = base.to_vec();
+    args.extend(["--sort", "members", "--desc", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+    let cli: Vec<&str> =
+        json["communes"].as_array().unwrap().iter().map(|c| c["commune_code"].as_str().unwrap()).collect();
+    assert_eq!(cli, codes(&members));
+    let mut args = base.to_vec();
+    args.extend(["--search", &typed]);
+    let text = ok(&args);
+    assert!(text.contains(&marked.name) && text.contains("(6 xã)"), "{text}");
+    for c in plain.communes.iter().filter(|c| !phongtrao::text::finds(&format!("{} {}", c.code, c.name), &typed)) {
+        assert!(!text.contains(&format!("  {} ", c.code)), "{} shown: {text}", c.code);
+    }
+    let mut args = base.to_vec();
+    args.extend(["--sort", "so_xa"]);
+    let refused = run(&args);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("«so_xa» không có"));
+    let xlsx = dir.path().join("xa.xlsx").to_string_lossy().into_owned();
+    ok(&[
+        "province", "--dir", &tinh, "export", "figures", "--period", &period, "--column", "members", "--sort",
+        "-members", "--out", &xlsx,
+    ]);
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(&xlsx).unwrap();
+    let sheet = wb.worksheet_range("Các xã").unwrap();
+    let rows: Vec<String> = sheet.rows().skip(1).map(|r| r[1].to_string()).filter(|c| !c.is_empty()).collect();
+    let nonzero: Vec<String> = codes(&members)
+        .into_iter()
+        .filter(|c| {
+            members
+                .communes
+                .iter()
+                .any(|r| &r.code == c && r.values[plain.columns.iter().position(|k| k.key == "members").unwrap()] != 0)
+        })
+        .collect();
+    assert_eq!(rows, nonzero);
+}

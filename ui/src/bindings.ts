@@ -249,7 +249,7 @@ export const commands = {
 	/**  Decides on a quarantined record: accept after review, or keep refused; the note is required. */
 	provinceDecide: (id: string, accept: boolean, note: string) => __TAURI_INVOKE<QuarantineLine>("province_decide", { id, accept, note }),
 	/**  The province's figures for `period`: totals and the table by commune. */
-	provinceFigures: (period: string) => __TAURI_INVOKE<FiguresView>("province_figures", { period }),
+	provinceFigures: (period: string, args: CommunesArgs) => __TAURI_INVOKE<FiguresView>("province_figures", { period, args }),
 	/**  The year's targets across the province: every commune's progress, the total, what was set. */
 	provinceTargets: (year: number) => __TAURI_INVOKE<TargetsView>("province_targets", { year }),
 	/**  Sets the targets of `year` for `commune` (none: every commune) from `{indicator: value}`. */
@@ -742,6 +742,15 @@ export type CommuneTargets = {
 	targets: TargetCell[],
 };
 
+/**
+ *  What the officer asks of a table of communes: a search by name or code (accents ignored) and a
+ *  column to order by (`code`, `name`, a figure's key; `-key` downwards).
+ */
+export type CommunesArgs = {
+	search: string | null,
+	sort: string | null,
+};
+
 /**  A record in conflict as the conflict screen shows it. */
 export type ConflictView = {
 	id: string,
@@ -917,7 +926,10 @@ export type FiguresView = {
 	last_year: FigureRow | null,
 	/**  Each total against last year's: "+12 so với cùng kỳ năm trước", "Bằng cùng kỳ năm trước". */
 	change: string[],
+	/**  The communes the officer's search keeps, in the order asked ([`CommunesArgs`]). */
 	communes: FigureRow[],
+	/**  How many communes the province has in the table, searched or not. */
+	communes_total: number,
 };
 
 export type FilterArg = {

@@ -519,14 +519,14 @@ pub enum ProvinceCmd {
         /// Với --commune: các bản ghi của xã đứng sau một số liệu (mã cột: members, teams, ind:tin_bao, model:…, antt:…)
         #[arg(long, value_name = "MÃ CỘT", requires = "commune")]
         records: Option<String>,
-        /// Với --records: tìm không phân biệt dấu, hoa thường (ví dụ: "nguyen van")
-        #[arg(long, value_name = "CHỮ", requires = "records")]
+        /// Tìm không phân biệt dấu, hoa thường: các xã theo tên hoặc mã (ví dụ: "ba dinh"); với --records: các bản ghi (ví dụ: "nguyen van")
+        #[arg(long, value_name = "CHỮ")]
         search: Option<String>,
         /// Với --records: lọc như danh sách ở xã: trường=giá trị, trường>=giá trị, trường<=giá trị (dùng nhiều lần được)
         #[arg(long, value_name = "ĐIỀU KIỆN", requires = "records")]
         filter: Vec<String>,
-        /// Với --records: sắp xếp như danh sách ở xã, theo một cột (ví dụ date, households; title: theo tên)
-        #[arg(long, value_name = "CỘT", allow_hyphen_values = true, requires = "records")]
+        /// Sắp xếp các xã theo một cột: code (mã xã), name (tên xã) hoặc mã cột (ví dụ members); với --records: các bản ghi như danh sách ở xã (ví dụ date, households; title: theo tên)
+        #[arg(long, value_name = "CỘT", allow_hyphen_values = true)]
         sort: Option<String>,
         /// Với --sort: giảm dần
         #[arg(long, requires = "sort")]
@@ -603,14 +603,14 @@ pub enum ProvinceCmd {
         /// Bảng figures với --column: các bản ghi của một xã đứng sau số liệu đó
         #[arg(long, value_name = "MÃ XÃ", requires = "column")]
         commune: Option<String>,
-        /// Bảng figures với --commune: chỉ các bản ghi khớp từ tìm (không phân biệt dấu, hoa thường)
-        #[arg(long, value_name = "CHỮ", requires = "commune")]
+        /// Bảng figures: chỉ các xã khớp từ tìm theo tên hoặc mã; với --commune: các bản ghi khớp (không phân biệt dấu, hoa thường)
+        #[arg(long, value_name = "CHỮ")]
         search: Option<String>,
         /// Bảng figures với --commune: chỉ các bản ghi qua bộ lọc: trường=giá trị, trường>=giá trị, trường<=giá trị
         #[arg(long, value_name = "ĐIỀU KIỆN", requires = "commune")]
         filter: Vec<String>,
-        /// Bảng figures với --commune: sắp xếp các bản ghi theo một cột (thêm - phía trước để giảm dần)
-        #[arg(long, value_name = "CỘT", allow_hyphen_values = true, requires = "commune")]
+        /// Bảng figures: sắp xếp các xã theo code, name hoặc mã cột; với --commune: các bản ghi theo một cột (thêm - phía trước để giảm dần)
+        #[arg(long, value_name = "CỘT", allow_hyphen_values = true)]
         sort: Option<String>,
         /// Tệp .xlsx sẽ ghi
         #[arg(long, value_name = "TỆP")]

@@ -1648,10 +1648,20 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 }
             }
         }
-        ProvinceCmd::Figures { period, commune, json, .. } => {
+        ProvinceCmd::Figures { period, commune, search, sort, desc, json, .. } => {
             let p = open()?;
             let period: phongtrao::period::Period = period.parse()?;
             let f = phongtrao::province::figures::figures(&p, period, commune.as_deref())?;
+            let all = f.communes.len();
+            // The communes searched and ordered as the window's table of communes.
+            let sort = sort.map(|s| if desc && !s.starts_with('-') { format!("-{s}") } else { s });
+            let f = match commune {
+                Some(_) => f,
+                None => phongtrao::province::drill::figure_communes(
+                    f,
+                    &phongtrao::province::drill::CommuneQuery { search, sort },
+                )?,
+            };
             match (json, commune.is_some()) {
                 (true, true) => say(w, to_json(&f.communes[0].figures)?)?,
                 (true, false) => say(w, to_json(&f)?)?,
@@ -1661,7 +1671,7 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                     print_figures(w, &c.figures)?;
                 }
                 (false, false) => {
-                    say(w, format!("Toàn tỉnh {} ({} xã) — {}", f.province, f.communes.len(), f.total.label))?;
+                    say(w, format!("Toàn tỉnh {} ({all} xã) — {}", f.province, f.total.label))?;
                     print_figures(w, &f.total)?;
                     say(w, "")?;
                     say(w, "Theo xã:")?;
