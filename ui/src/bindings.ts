@@ -930,6 +930,8 @@ export type FiguresView = {
 	communes: FigureRow[],
 	/**  How many communes the province has in the table, searched or not. */
 	communes_total: number,
+	/**  "2/96 xã khớp «ba dinh»." when a search narrows the communes, else empty. */
+	communes_found: string,
 };
 
 export type FilterArg = {
