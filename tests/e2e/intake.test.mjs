@@ -242,6 +242,10 @@ describe("a stick cut short at the province is taken in again, every receipt wri
     await d.click("[data-test=login-submit]");
     await d.findText(".brand", "Công an tỉnh Quảng Ngãi");
     await d.click("[data-test=pnav-intake]");
+    // The last session's list and results went with its logout.
+    await d.findText("h1", "Nhận gói từ USB");
+    assert.equal(await d.count("[data-test=intake-results]"), 0);
+    assert.equal(await d.count("[data-test=bundle-row]"), 0);
     await d.type("[data-test=intake-folder]", at.usb);
     await d.click("[data-test=intake-scan]");
     await d.until("eleven bundles listed", async () => (await d.count("[data-test=bundle-row]")) === 11);

@@ -73,3 +73,11 @@ export async function run(dry: boolean): Promise<void> {
   // The list as the stick now is (replays, receipts written), the results kept.
   if (!dry && intake.finished) await scan(true);
 }
+
+/** A new login starts on an empty page: what the last session's intake showed went with its logout. */
+export function resetIntake(): void {
+  if (intake.busy) return;
+  Object.assign(intake, { lines: null, done: 0, total: 0, results: [], recovered: [], note: "" });
+  intake.finished = false;
+  intake.error = null;
+}
