@@ -72,6 +72,71 @@ function verifyReceipt(file, pub) {
   return manifest;
 }
 
+/**
+ * Closes the window of the program `pid` as its title bar's close button does: the X11 message
+ * WM_DELETE_WINDOW (through libX11 from Debian's python3, no package added). Returns how many of the
+ * program's windows it was sent to.
+ */
+function closeWindow(pid) {
+  return Number(execFileSync("/usr/bin/python3", ["-c", CLOSE_PY, String(pid)], { encoding: "utf8" }).trim());
+}
+
+const CLOSE_PY = `import ctypes, sys
+pid = int(sys.argv[1])
+x = ctypes.cdll.LoadLibrary("libX11.so.6")
+x.XOpenDisplay.restype = ctypes.c_void_p
+x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+x.XDefaultRootWindow.restype = ctypes.c_ulong
+x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+x.XInternAtom.restype = ctypes.c_ulong
+x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+x.XQueryTree.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.POINTER(ctypes.c_ulong)), ctypes.POINTER(ctypes.c_uint)]
+x.XGetWindowProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_long, ctypes.c_long, ctypes.c_int, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte))]
+x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+x.XFlush.argtypes = [ctypes.c_void_p]
+d = x.XOpenDisplay(None)
+assert d, "no display"
+root = x.XDefaultRootWindow(d)
+NET_WM_PID = x.XInternAtom(d, b"_NET_WM_PID", 0)
+PROTOCOLS = x.XInternAtom(d, b"WM_PROTOCOLS", 0)
+DELETE = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
+
+def children(w):
+    r, p, kids, n = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.POINTER(ctypes.c_ulong)(), ctypes.c_uint()
+    if not x.XQueryTree(d, w, ctypes.byref(r), ctypes.byref(p), ctypes.byref(kids), ctypes.byref(n)):
+        return []
+    return [kids[i] for i in range(n.value)]
+
+def pid_of(w):
+    t, f, n, after = ctypes.c_ulong(), ctypes.c_int(), ctypes.c_ulong(), ctypes.c_ulong()
+    data = ctypes.POINTER(ctypes.c_ubyte)()
+    if x.XGetWindowProperty(d, w, NET_WM_PID, 0, 1, 0, 6, ctypes.byref(t), ctypes.byref(f), ctypes.byref(n), ctypes.byref(after), ctypes.byref(data)) != 0 or n.value == 0:
+        return None
+    return ctypes.cast(data, ctypes.POINTER(ctypes.c_ulong))[0]
+
+class ClientMessage(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int), ("display", ctypes.c_void_p),
+                ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong), ("format", ctypes.c_int), ("l", ctypes.c_long * 5)]
+
+class Event(ctypes.Union):
+    _fields_ = [("xclient", ClientMessage), ("pad", ctypes.c_long * 24)]
+
+sent = 0
+for w in children(root):
+    if pid_of(w) == pid:
+        e = Event()
+        e.xclient.type = 33  # ClientMessage
+        e.xclient.window = w
+        e.xclient.message_type = PROTOCOLS
+        e.xclient.format = 32
+        e.xclient.l[0] = DELETE
+        e.xclient.l[1] = 0
+        x.XSendEvent(d, w, 0, 0, ctypes.byref(e))
+        sent += 1
+x.XFlush(d)
+print(sent)
+`;
+
 /** Calls the window's command `name` from its page, as the page does; the answer or the error's code. */
 async function invoke(d, name, args) {
   return d.req("POST", d.s("/execute/async"), {
@@ -255,5 +320,37 @@ describe("a stick cut short at the province is taken in again, every receipt wri
     await d.findText("[data-test=intake-result][data-status=imported]", "Đã nhập gói số 5 của xã 23535");
     assert.equal(await d.count("[data-test=intake-result] [data-test=receipt]"), 1, "only the new bundle's receipt");
     assert.equal(ptb(path.join(at.usb, "bien-nhan", a.code)).length, 4);
+  });
+
+  it("writes the receipts of what it imported when the officer closes the window mid-way", async () => {
+    const send = (x, n) => {
+      phongtrao(["--db", x.db, "add", "area", "--json",
+        JSON.stringify({ name: `Thôn sau ${n}`, kind: "thon", households: 40 + n, population: 99 + n })]);
+      return phongtrao(["--db", x.db, "bundle", "export", "--out", at.usb]).trim().split("\n").pop();
+    };
+    send(b, 6);
+    send(a, 6);
+    // Rờ Kơi's two, then Sa Bình's six (bundle 6 new), then the window closed from its title bar.
+    const start = await invoke(d, "province_intake_start", { folder: at.usb, dryRun: false });
+    assert.equal(start.ok.total, 13);
+    const seen = [];
+    for (let i = 0; i < 8; i++) seen.push((await invoke(d, "province_intake_next", { id: start.ok.id })).ok);
+    assert.equal(seen[7].status, "imported");
+    const folder = path.join(at.usb, "bien-nhan", b.code);
+    assert.equal(ptb(folder).length, 5, "not written yet");
+    const pid = appPid(d);
+    assert.ok(closeWindow(pid) >= 1, "the window was found");
+    await d.until("the program has ended", async () => appPid(d) !== pid, 20_000);
+    await d.quit();
+    d = null;
+    // Sa Bình's new receipt was written as the program ended; Ia Đal's bundle 6 waits, not imported.
+    assert.equal(ptb(folder).length, 6);
+    assert.ok(fs.readdirSync(folder).every((f) => !f.startsWith(".")), "no temporary file left");
+    const roster = JSON.parse(phongtrao(["province", "--dir", at.tinh, "roster", "--json"]));
+    const last = (code) => roster.communes.find((r) => r.commune_code === code)?.last_bundle_seq;
+    assert.deepEqual([last(b.code), last(a.code)], [6, 5]);
+    const [receipt] = ptb(folder).slice(5);
+    assert.equal(verifyReceipt(path.join(folder, receipt), at.pub).commune_code, b.code);
+    assert.match(phongtrao(["--db", b.db, "bundle", "import", path.join(folder, receipt)]), /biên nhận/);
   });
 });
