@@ -8,9 +8,35 @@
 use std::collections::HashMap;
 
 use super::figures::Behind;
-use crate::domain::Kind;
 use crate::domain::filter::{Filter, Sort, SortBy, Wanted, field_of};
+use crate::domain::{Doc, Kind};
 use crate::error::{Error, Result};
+
+/// The latest state of each live record of `kinds` that `commune` sent, across its installations (a
+/// replaced laptop, or several laptops of one commune, may have sent the same record): (id, register,
+/// fields), in no order. The records behind a figure and a period's records under review are read
+/// from it.
+pub fn latest(p: &crate::sync::province::Province, commune: &str, kinds: &[&str]) -> Result<Vec<(String, Kind, Doc)>> {
+    // Per record: its (hlc, origin) stamp, its register, its fields as JSON (`None`: deleted).
+    type Latest = ((i64, String), Kind, Option<String>);
+    let mut latest: HashMap<String, Latest> = HashMap::new();
+    p.db().each_record(Some(commune), kinds, &mut |row| {
+        let Some(kind) = Kind::parse(row.kind) else { return Ok(()) };
+        let stamp = (row.hlc, row.origin.to_owned());
+        if latest.get(row.id).is_none_or(|(s, _, _)| *s < stamp) {
+            latest.insert(row.id.to_owned(), (stamp, kind, row.data.map(str::to_owned)));
+        }
+        Ok(())
+    })?;
+    let mut out = Vec::with_capacity(latest.len());
+    for (id, (_, kind, data)) in latest {
+        // A deleted record's latest state holds no fields.
+        let Some(text) = data else { continue };
+        let doc: Doc = serde_json::from_str(&text).map_err(|e| Error::Json(format!("bản ghi {id}: {e}")))?;
+        out.push((id, kind, doc));
+    }
+    Ok(out)
+}
 
 /// What the officer asks of the records behind a figure.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

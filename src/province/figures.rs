@@ -419,16 +419,25 @@ impl Behind {
     /// A record read without its linked records (a review's model is then unnamed), counting 1.
     pub fn alone(id: String, kind: Kind, doc: Doc) -> Result<Behind> {
         let read = CommuneRecords { docs: HashMap::new(), refs: crate::domain::RefSet::builtin() };
-        read_one(&read, id, kind, doc, 1)
+        let form = crate::domain::fields_for(kind, &doc, &read)?;
+        read_one(&read, id, kind, doc, 1, &form)
     }
 }
 
-/// A record as the drill-down shows it: title, fields, search text and named codes.
-fn read_one(read: &CommuneRecords, id: String, kind: Kind, doc: Doc, value: i64) -> Result<Behind> {
+/// A record as the drill-down shows it: title, fields, search text and named codes, read with the
+/// fields of its form `form` (worked out once per register, and per category for activities).
+fn read_one(
+    read: &CommuneRecords,
+    id: String,
+    kind: Kind,
+    doc: Doc,
+    value: i64,
+    form: &[crate::domain::Field],
+) -> Result<Behind> {
     let title = crate::domain::registers::title(kind, &doc, read)?;
-    let (fields, typed) = describe_typed(kind, &doc, read)?.into_iter().map(|(l, v, t)| ((l, v), t)).unzip();
-    let search = crate::domain::search_text(&title, &doc, &crate::domain::fields_for(kind, &doc, read)?);
-    let named = named(kind, &doc, read)?;
+    let (fields, typed) = describe_typed(form, &doc, read).into_iter().map(|(l, v, t)| ((l, v), t)).unzip();
+    let search = crate::domain::search_text(&title, &doc, form);
+    let named = named(form, &doc, read);
     Ok(Behind { id, kind, title, value, fields, typed, doc, search, named })
 }
 
@@ -475,20 +484,17 @@ impl crate::domain::Lookup for CommuneRecords {
     }
 }
 
-/// The latest state of one record: its (hlc, origin) stamp, its kind, its fields as JSON (`None`: deleted).
-pub(crate) type LatestRow = ((i64, String), Kind, Option<String>);
-
 /// A record's fields as (label, value) lines an officer reads, in form order, then any field the form
 /// does not have (as it came: a quarantined record may carry one).
 fn describe_with(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<(String, String)>> {
-    Ok(describe_typed(kind, doc, read)?.into_iter().map(|(l, v, _)| (l, v)).collect())
+    let form = crate::domain::registers::fields_for(kind, doc, read)?;
+    Ok(describe_typed(&form, doc, read).into_iter().map(|(l, v, _)| (l, v)).collect())
 }
 
-/// As [`describe_with`], each value also as a number or a date when it is one.
-fn describe_typed(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<(String, String, Typed)>> {
-    let form = crate::domain::registers::fields_for(kind, doc, read)?;
+/// As [`describe_with`], with the record's form, each value also as a number or a date when it is one.
+fn describe_typed(form: &[crate::domain::Field], doc: &Doc, read: &CommuneRecords) -> Vec<(String, String, Typed)> {
     let mut fields = Vec::new();
-    for f in &form {
+    for f in form {
         let Some(v) = doc.get(&f.key).filter(|v| !v.is_null()) else { continue };
         let name_of = |ty: &crate::domain::FieldType, s: &str| name_of(read, ty, s);
         fields.push((f.label.to_string(), crate::domain::display_value(f, v, &name_of), typed(&f.ty, v)));
@@ -496,7 +502,7 @@ fn describe_typed(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<(S
     for (k, v) in doc.iter().filter(|(k, v)| !v.is_null() && !form.iter().any(|f| &f.key == *k)) {
         fields.push((crate::text::printable(k, 40), crate::text::printable(&v.to_string(), 400), Typed::Text));
     }
-    Ok(fields)
+    fields
 }
 
 /// What the code `s` of a field of type `ty` reads as: a list item's label, a linked record's title.
@@ -517,11 +523,10 @@ fn name_of(read: &CommuneRecords, ty: &crate::domain::FieldType, s: &str) -> Opt
 
 /// The option, list and link fields of a record, each code with what it reads as (the code itself
 /// when nothing names it: a withdrawn item, a record the province never received).
-fn named(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<Named>> {
+fn named(form: &[crate::domain::Field], doc: &Doc, read: &CommuneRecords) -> Vec<Named> {
     use crate::domain::FieldType as T;
-    let form = crate::domain::registers::fields_for(kind, doc, read)?;
     let mut out = Vec::new();
-    for f in &form {
+    for f in form {
         let codes: Vec<&str> = match (&f.ty, doc.get(&f.key)) {
             (T::Enum { .. } | T::Ref { .. } | T::Link { .. }, Some(serde_json::Value::String(s))) => vec![s.as_str()],
             (T::Refs { .. } | T::Links { .. }, Some(serde_json::Value::Array(a))) => {
@@ -541,7 +546,7 @@ fn named(kind: Kind, doc: &Doc, read: &CommuneRecords) -> Result<Vec<Named>> {
             .collect();
         out.push(Named { key: f.key.clone(), label: f.label.clone(), values });
     }
-    Ok(out)
+    out
 }
 
 /// A record's fields as an officer reads them, without its linked records (a quarantined record).
@@ -564,26 +569,10 @@ pub fn behind(p: &Province, period: Period, commune: &str, key: Option<&str>) ->
     let window = rules.window(period);
     let labels = labels(p)?;
     let kinds: Vec<&str> = KINDS.iter().map(|k| k.code()).collect();
-    // The latest state of each record of the commune (a replaced laptop may have sent it twice).
-    let mut latest: HashMap<String, LatestRow> = HashMap::new();
-    p.db().each_record(Some(commune), &kinds, &mut |row| {
-        let stamp = (row.hlc, row.origin.to_owned());
-        let Some(kind) = Kind::parse(row.kind) else { return Ok(()) };
-        match latest.get(row.id) {
-            Some((s, _, _)) if *s >= stamp => {}
-            _ => {
-                latest.insert(row.id.to_owned(), (stamp, kind, row.data.map(str::to_owned)));
-            }
-        }
-        Ok(())
-    })?;
-    let mut docs = HashMap::new();
-    for (id, (_, kind, data)) in latest {
-        if let (Ok(uid), Some(text)) = (uuid::Uuid::parse_str(&id), data) {
-            let doc: Doc = serde_json::from_str(&text).map_err(|e| Error::Json(format!("bản ghi {id}: {e}")))?;
-            docs.insert(uid, (kind, doc));
-        }
-    }
+    let docs = super::drill::latest(p, commune, &kinds)?
+        .into_iter()
+        .filter_map(|(id, kind, doc)| Some((uuid::Uuid::parse_str(&id).ok()?, (kind, doc))))
+        .collect();
     // The lists the records were checked against: those sent to the communes over the release's own.
     let refs = crate::domain::RefSet {
         version: 0,
@@ -594,6 +583,7 @@ pub fn behind(p: &Province, period: Period, commune: &str, key: Option<&str>) ->
             .collect(),
     };
     let read = CommuneRecords { docs, refs };
+    let mut forms = crate::domain::registers::FieldCache::default();
     let mut out = Vec::new();
     for (id, (kind, doc)) in &read.docs {
         let value = match key {
@@ -606,7 +596,8 @@ pub fn behind(p: &Province, period: Period, commune: &str, key: Option<&str>) ->
         if value == 0 {
             continue;
         }
-        out.push(read_one(&read, id.to_string(), *kind, doc.clone(), value)?);
+        let form = forms.fields_for(*kind, doc, &read)?;
+        out.push(read_one(&read, id.to_string(), *kind, doc.clone(), value, form)?);
     }
     out.sort_by(|a, b| crate::text::compare(&a.title, &b.title).then_with(|| a.id.cmp(&b.id)));
     Ok(out)

@@ -463,20 +463,8 @@ pub fn decide_held(p: &mut Province, id: &str, accept: bool, note: &str, now: Da
 pub fn records_of(p: &Province, period: Period, commune: &str) -> Result<Vec<super::figures::Behind>> {
     let w = super::rules(p)?.window(period);
     let kinds: Vec<&str> = Kind::ALL.iter().filter(|k| crate::period::is_dated(**k)).map(|k| k.code()).collect();
-    // The latest state of each record across the commune's installations.
-    let mut latest: std::collections::HashMap<String, super::figures::LatestRow> = Default::default();
-    p.db().each_record(Some(commune), &kinds, &mut |row| {
-        let Some(kind) = Kind::parse(row.kind) else { return Ok(()) };
-        let stamp = (row.hlc, row.origin.to_owned());
-        if latest.get(row.id).is_none_or(|(s, _, _)| *s < stamp) {
-            latest.insert(row.id.to_owned(), (stamp, kind, row.data.map(str::to_owned)));
-        }
-        Ok(())
-    })?;
     let mut out = Vec::new();
-    for (id, (_, kind, data)) in latest {
-        let Some(text) = data else { continue };
-        let doc: Doc = serde_json::from_str(&text).map_err(|e| Error::Json(format!("bản ghi {id}: {e}")))?;
+    for (id, kind, doc) in super::drill::latest(p, commune, &kinds)? {
         if !crate::period::belongs(kind, &doc, &w) {
             continue;
         }
