@@ -1328,17 +1328,26 @@ Hãy liên hệ xã {} để kiểm tra máy và xuất lại gói.",
             let reason = if c.hlc > horizon {
                 Some("đồng hồ của bản ghi ở tương lai (máy của xã chỉnh sai ngày giờ?)".to_owned())
             } else if let Some(text) = p.data() {
-                // Each record's fields are parsed here, once, checked, and let go.
-                match parse_fields(text) {
+                // Each record's fields are parsed here, once, checked, and let go (or were parsed by
+                // the reader, for a small bundle).
+                let read;
+                let parsed = match &p.fields {
+                    Some(f) => f,
+                    None => {
+                        read = Fields::read(text);
+                        &read
+                    }
+                };
+                match &parsed.doc {
                     Err(why) => Some(format!("{NOT_A_CHANGE}: {why}")),
-                    Ok(doc) => match unclean(&doc) {
-                        Some(why) => Some(why),
+                    Ok(doc) => match &parsed.unclean {
+                        Some(why) => Some(why.clone()),
                         None => {
-                            let fields = fields.fields_for(c.kind, &doc, &lookup)?;
-                            let outcome = domain::check_record(c.kind, c.id, &doc, true, fields, &lookup)?;
+                            let fields = fields.fields_for(c.kind, doc, &lookup)?;
+                            let outcome = domain::check_record(c.kind, c.id, doc, true, fields, &lookup)?;
                             if !outcome.errors.is_empty() {
                                 Some(outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
-                            } else if c.kind != Kind::Cert && *outcome.doc != doc {
+                            } else if c.kind != Kind::Cert && *outcome.doc != *doc {
                                 // The commune stores every value cleaned (trimmed, NFC, no control
                                 // character): a value that cleaning changes was never typed there.
                                 let label = |k: &str| {
@@ -1512,7 +1521,15 @@ impl Reader {
         let checked = match key_id.as_ref().and_then(|k| self.keys.get(k)) {
             Some((text, key)) if manifest.kind == BundleKind::Changes => {
                 let checked = opened.verify(key).map(|v| {
-                    let changes = v.file(CHANGES_FILE).and_then(|payload| read_changes(payload, v.manifest()));
+                    let changes = v.file(CHANGES_FILE).and_then(|payload| {
+                        let mut changes = read_changes(payload, v.manifest())?;
+                        if payload.len() <= FIELDS_AHEAD_BYTES {
+                            for p in &mut changes {
+                                p.fields = p.data().map(Fields::read);
+                            }
+                        }
+                        Ok(changes)
+                    });
                     (v, changes)
                 });
                 Some((text.clone(), checked))
@@ -1602,7 +1619,29 @@ struct Parsed {
     /// [`MAX_KEPT_BYTES`]).
     line: String,
     item: std::result::Result<Entry, Bad>,
+    /// The record's fields parsed and their text looked at ([`Fields::read`]) ahead of the import,
+    /// by a [`Reader`] for a small bundle; `None`: when the record is checked.
+    fields: Option<Fields>,
 }
+
+/// A record's fields read from its line: parsed (or why not), and what [`unclean`] found in them.
+struct Fields {
+    doc: std::result::Result<Doc, String>,
+    unclean: Option<String>,
+}
+
+impl Fields {
+    fn read(text: &str) -> Fields {
+        let doc = parse_fields(text);
+        let unclean = doc.as_ref().ok().and_then(unclean);
+        Fields { doc, unclean }
+    }
+}
+
+/// A bundle whose changes are at most this long has its records' fields parsed by the [`Reader`]
+/// ahead of the import (kept until its import ends: a few times the text in memory, for at most
+/// three bundles at once); a longer one's are parsed one by one as they are checked, and let go.
+const FIELDS_AHEAD_BYTES: usize = 2 << 20;
 
 impl Parsed {
     /// The record's fields as the line's own JSON text (`None` for a deletion or a bad line).
@@ -1745,7 +1784,7 @@ fn read_changes(payload: &[u8], m: &Manifest) -> Result<Vec<Parsed>> {
                 }
             }
         }
-        out.push(Parsed { line, item });
+        out.push(Parsed { line, item, fields: None });
         if out.len() as u64 > expected {
             return Err(counts_mismatch(format!(
                 "bản kê ghi {}, gói có nhiều hơn",

@@ -392,3 +392,65 @@ fn a_stick_read_ahead_gives_every_bundle_what_one_by_one_gives() {
     let o = run.import_read(&mut ahead, &file, read, chrono::Utc::now());
     assert_eq!(o.status, Status::Imported, "{}", o.message);
 }
+
+/// The records of a small bundle have their fields parsed and looked at by the reader, ahead of
+/// the import: a bundle with records breaking rules (a rule of the register, a link to nothing, a
+/// key given twice, a control character, fields that are not JSON) puts aside the same records
+/// with the same reasons read ahead as read in turn.
+#[test]
+fn records_read_ahead_are_put_aside_as_when_read_in_turn() {
+    use phongtrao::sync::bundle;
+    let mut w = crate::sync::world();
+    let mut s = crate::sync::demo_commune(&mut w);
+    let e = crate::sync::full_export(&w, &mut s);
+    let (key, _) = s.sync_keys().unwrap();
+    let bytes = std::fs::read(&e.path).unwrap();
+    let (manifest, _) = crate::sync_attacks::unpack(&w, &bytes);
+    let mut lines: Vec<serde_json::Value> =
+        crate::sync_attacks::lines_of(&w, &bytes).iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let first = |lines: &[serde_json::Value], kind: &str, has: &str| {
+        lines.iter().position(|l| l["kind"] == kind && !l["data"][has].is_null()).unwrap()
+    };
+    let area = first(&lines, "area", "households");
+    let households = lines[area]["data"]["households"].as_i64().unwrap();
+    lines[area]["data"]["population"] = json!(households - 1);
+    let member = first(&lines, "member", "team_id");
+    lines[member]["data"]["team_id"] = json!(uuid::Uuid::now_v7().to_string());
+    let team = first(&lines, "team", "name");
+    lines[team]["data"]["name"] = json!("Tổ\u{7}An ninh");
+    let mut text: String = lines.iter().map(|l| l.to_string() + "\n").collect();
+    let twice_at = first(&lines, "commendation", "recipient");
+    let line = lines[twice_at].to_string();
+    text = text.replace(&line, &line.replacen("\"recipient\":", "\"recipient\":\"Tên khác\",\"recipient\":", 1));
+    let payload = bundle::compress(text.as_bytes()).unwrap();
+    assert!(payload.len() < 2 << 20, "a bundle small enough to be parsed ahead");
+    let recipient: age::x25519::Recipient = w.province.meta().age_recipient.parse().unwrap();
+    let (sealed, _, _) =
+        bundle::write(manifest.clone(), &[("changes.jsonl.zst".into(), payload)], &key, &[recipient]).unwrap();
+    let usb = w.usb();
+    std::fs::remove_file(&e.path).unwrap();
+    let file = usb.join("51-23430-000001-20261120.ptb");
+    std::fs::write(&file, sealed).unwrap();
+
+    let tinh = w.dir.path().join("tinh");
+    let other = w.dir.path().join("tinh-2");
+    std::fs::create_dir_all(&other).unwrap();
+    for f in std::fs::read_dir(&tinh).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), other.join(f.file_name())).unwrap();
+    }
+    let mut in_turn = Province::open(&other, crate::sync::PW).unwrap();
+    let opts = IntakeOptions { dry_run: false, receipt_root: Some(w.dir.path().join("bn")) };
+    let ahead = intake::import_paths(&mut w.province, std::slice::from_ref(&usb), &opts, &mut |_, _| {}).unwrap();
+    let mut run = intake::Run::new(IntakeOptions { receipt_root: Some(w.dir.path().join("bn-2")), ..opts });
+    run.import_at(&mut in_turn, &file, chrono::Utc::now());
+    let in_turn = run.finish();
+    let put_aside = |i: &intake::Intake| -> BTreeSet<String> {
+        let r = i.outcomes[0].report.as_ref().expect("imported");
+        r.quarantined.iter().map(|q| format!("{} {}: {}", q.kind, q.record_id, q.reason)).collect()
+    };
+    assert_eq!(put_aside(&ahead), put_aside(&in_turn));
+    assert_eq!(put_aside(&ahead).len(), 4, "{:#?}", put_aside(&ahead));
+    assert!(put_aside(&ahead).iter().any(|r| r.contains("hai lần")), "{:#?}", put_aside(&ahead));
+    assert_eq!(ahead.outcomes[0].message, in_turn.outcomes[0].message);
+}
