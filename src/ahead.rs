@@ -16,8 +16,11 @@ use std::time::Duration;
 /// How many items the helper may have done beyond the one being taken.
 pub const DEPTH: usize = 2;
 
-/// How long a taker waits for an item the helper is working on before doing it itself.
-pub const PATIENCE: Duration = Duration::from_millis(3);
+/// How long a taker waits for an item the helper is working on before doing it itself. Waiting is
+/// usually the better bet, even on a busy machine: the helper has part of the item done, and the
+/// taker doing it again costs the whole of it in CPU time, which on a busy machine is what everyone
+/// waits for; the bound is for a helper that gets no turn at all (or died).
+pub const PATIENCE: Duration = Duration::from_millis(25);
 
 /// Items `0..n`, each made by `work(i)`, done ahead on a helper thread and taken in order.
 pub struct Ahead<T> {
