@@ -39,6 +39,7 @@ pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "province_0009_figure_sums", include_str!("migrations/province/0009_figure_sums.sql")),
     (10, "province_0010_figure_sums_window", include_str!("migrations/province/0010_figure_sums_window.sql")),
     (11, "province_0011_figure_sums_as_of", include_str!("migrations/province/0011_figure_sums_as_of.sql")),
+    (12, "province_0012_roster_reads", include_str!("migrations/province/0012_roster_reads.sql")),
 ];
 
 pub fn latest() -> i64 {

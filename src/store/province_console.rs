@@ -121,6 +121,22 @@ const QUEUE: &str =
  LEFT JOIN quarantine_decision d ON d.bundle = q.bundle AND d.record_id = q.record_id
  ORDER BY q.at DESC, b.commune_code, q.record_id";
 
+/// What a [`BundleRow`] is read from.
+const BUNDLE_COLUMNS: &str = "hash, key_id, installation_id, commune_code, epoch, seq, created_at, imported_at";
+
+fn bundle_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BundleRow> {
+    Ok(BundleRow {
+        hash: r.get(0)?,
+        key_id: r.get(1)?,
+        installation_id: r.get(2)?,
+        commune_code: r.get(3)?,
+        epoch: r.get(4)?,
+        seq: r.get(5)?,
+        created_at: r.get(6)?,
+        imported_at: r.get(7)?,
+    })
+}
+
 /// One entry of the quarantine queue, as [`QUEUE`] reads it.
 fn queue_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuarantineEntry> {
     let decision: Option<String> = r.get(8)?;
@@ -223,22 +239,83 @@ impl ProvinceDb {
     pub fn bundles(&self) -> Result<Vec<BundleRow>> {
         super::all_rows(
             &self.conn,
-            "SELECT hash, key_id, installation_id, commune_code, epoch, seq, created_at, imported_at
-             FROM bundle_import ORDER BY commune_code, installation_id, epoch, seq",
+            &format!("SELECT {BUNDLE_COLUMNS} FROM bundle_import ORDER BY commune_code, installation_id, epoch, seq"),
             [],
-            |r| {
-                Ok(BundleRow {
-                    hash: r.get(0)?,
-                    key_id: r.get(1)?,
-                    installation_id: r.get(2)?,
-                    commune_code: r.get(3)?,
-                    epoch: r.get(4)?,
-                    seq: r.get(5)?,
-                    created_at: r.get(6)?,
-                    imported_at: r.get(7)?,
-                })
-            },
+            bundle_row,
         )
+    }
+
+    /// The bundles of commune `code` made at or after `from` (RFC 3339 in UTC, as the import writes
+    /// the times: their text sorts as the instants do), in the order they were made, until `more`
+    /// says no (the province migration 0012's index: what a year's roster judges, not every bundle).
+    pub fn bundles_made_from(&self, code: &str, from: &str, more: &mut dyn FnMut(BundleRow) -> bool) -> Result<()> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {BUNDLE_COLUMNS} FROM bundle_import WHERE commune_code = ?1 AND created_at >= ?2 ORDER BY created_at"
+        ))?;
+        let mut rows = st.query(params![code, from])?;
+        while let Some(r) = rows.next()? {
+            if !more(bundle_row(r)?) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// The bundle of commune `code` imported last (of two imported at the same time, the later in
+    /// its chain, as the roster took it from every bundle).
+    pub fn last_imported(&self, code: &str) -> Result<Option<BundleRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {BUNDLE_COLUMNS} FROM bundle_import WHERE commune_code = ?1
+                 ORDER BY imported_at DESC, installation_id DESC, epoch DESC, seq DESC LIMIT 1"
+            ))?
+            .query_row([code], bundle_row)
+            .optional()?)
+    }
+
+    /// The clock flags kept of commune `code`'s bundles (province migration 0012), in the order of
+    /// its chains: (the bundle, whether made after its import (else before the previous one), the
+    /// previous one's number).
+    pub fn clock_flags(&self, code: &str) -> Result<Vec<(BundleRow, bool, Option<i64>)>> {
+        let cols: Vec<String> = BUNDLE_COLUMNS.split(", ").map(|c| format!("b.{c}")).collect();
+        super::all_rows(
+            &self.conn,
+            &format!(
+                "SELECT {}, f.kind = 'after_import', p.seq FROM bundle_clock_flag f
+                 JOIN bundle_import b ON b.hash = f.hash LEFT JOIN bundle_import p ON p.hash = f.previous
+                 WHERE f.commune_code = ?1
+                 ORDER BY b.installation_id, b.epoch, b.seq, f.kind = 'before_previous'",
+                cols.join(", ")
+            ),
+            [code],
+            |r| Ok((bundle_row(r)?, r.get(8)?, r.get(9)?)),
+        )
+    }
+
+    /// Per commune, the quarantined records and the changes to approved periods not yet decided.
+    pub fn waiting_counts(&self) -> Result<std::collections::HashMap<String, (usize, usize)>> {
+        let mut out: std::collections::HashMap<String, (usize, usize)> = std::collections::HashMap::new();
+        for (code, n) in super::all_rows(
+            &self.conn,
+            "SELECT coalesce(b.commune_code, ''), count(*) FROM quarantine q
+             LEFT JOIN bundle_import b ON b.hash = q.bundle
+             WHERE NOT EXISTS (SELECT 1 FROM quarantine_decision d WHERE d.bundle = q.bundle AND d.record_id = q.record_id)
+             GROUP BY 1",
+            [],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+        )? {
+            out.entry(code).or_default().0 = usize::try_from(n).unwrap_or(0);
+        }
+        for (code, n) in super::all_rows(
+            &self.conn,
+            "SELECT commune_code, count(*) FROM held_change WHERE decision IS NULL GROUP BY commune_code",
+            [],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+        )? {
+            out.entry(code).or_default().1 = usize::try_from(n).unwrap_or(0);
+        }
+        Ok(out)
     }
 
     /// Streams every record of the given kinds (tombstones included), commune by commune and by id.

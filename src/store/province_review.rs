@@ -94,6 +94,22 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDecision> {
     })
 }
 
+fn answer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredAnswer> {
+    let bad = |i: usize| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, "answer".into());
+    let id: Option<String> = r.get(3)?;
+    let done: String = r.get(4)?;
+    Ok(StoredAnswer {
+        commune_code: r.get(0)?,
+        answer: Answer {
+            decision: r.get(1)?,
+            i: r.get(2)?,
+            record_id: id.map(|s| Uuid::parse_str(&s).map_err(|_| bad(3))).transpose()?,
+            done_at: chrono::DateTime::parse_from_rfc3339(&done).map_err(|_| bad(4))?.with_timezone(&chrono::Utc),
+        },
+        at: r.get(5)?,
+    })
+}
+
 const HELD: &str = "SELECT bundle, installation_id, commune_code, record_id, kind, period, old_data, new_data, hlc,
         origin, at, decision, note, decided_by, decided_at
  FROM held_change ORDER BY decision IS NOT NULL, at DESC, commune_code, record_id";
@@ -134,6 +150,40 @@ impl ProvinceDb {
         )
     }
 
+    /// Commune `code`'s decisions on the `periods` asked, by number, without the figures they carry
+    /// (province migration 0012's index: a year's roster reads its year's decisions).
+    pub fn review_decisions_on(&self, code: &str, periods: &[String]) -> Result<Vec<StoredDecision>> {
+        let marks: Vec<String> = (0..periods.len()).map(|i| format!("?{}", i + 2)).collect();
+        let columns = COLUMNS.replace(", figures", ", NULL");
+        super::all_rows(
+            &self.conn,
+            &format!(
+                "SELECT {columns} FROM review_decision WHERE commune_code = ?1 AND period IN ({}) ORDER BY n",
+                marks.join(", ")
+            ),
+            rusqlite::params_from_iter(std::iter::once(code).chain(periods.iter().map(String::as_str))),
+            row,
+        )
+    }
+
+    /// Commune `code`'s answers to the reasons of its decisions numbered `decisions`.
+    pub fn review_answers_to(&self, code: &str, decisions: &[i64]) -> Result<Vec<StoredAnswer>> {
+        let marks: Vec<String> = (0..decisions.len()).map(|i| format!("?{}", i + 2)).collect();
+        let args: Vec<rusqlite::types::Value> = std::iter::once(rusqlite::types::Value::Text(code.to_owned()))
+            .chain(decisions.iter().map(|n| rusqlite::types::Value::Integer(*n)))
+            .collect();
+        super::all_rows(
+            &self.conn,
+            &format!(
+                "SELECT commune_code, decision, i, record_id, done_at, at FROM review_answer
+                 WHERE commune_code = ?1 AND decision IN ({}) ORDER BY decision, i",
+                marks.join(", ")
+            ),
+            rusqlite::params_from_iter(args),
+            answer_row,
+        )
+    }
+
     /// The answers of the communes (one commune's with `commune`) to the reasons of their returns.
     pub fn review_answers(&self, commune: Option<&str>) -> Result<Vec<StoredAnswer>> {
         super::all_rows(
@@ -141,25 +191,7 @@ impl ProvinceDb {
             "SELECT commune_code, decision, i, record_id, done_at, at FROM review_answer
              WHERE ?1 IS NULL OR commune_code = ?1 ORDER BY commune_code, decision, i",
             [commune],
-            |r| {
-                let bad = |i: usize| {
-                    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, "answer".into())
-                };
-                let id: Option<String> = r.get(3)?;
-                let done: String = r.get(4)?;
-                Ok(StoredAnswer {
-                    commune_code: r.get(0)?,
-                    answer: Answer {
-                        decision: r.get(1)?,
-                        i: r.get(2)?,
-                        record_id: id.map(|s| Uuid::parse_str(&s).map_err(|_| bad(3))).transpose()?,
-                        done_at: chrono::DateTime::parse_from_rfc3339(&done)
-                            .map_err(|_| bad(4))?
-                            .with_timezone(&chrono::Utc),
-                    },
-                    at: r.get(5)?,
-                })
-            },
+            answer_row,
         )
     }
 

@@ -253,6 +253,101 @@ fn the_roster_judges_each_period_by_the_signed_creation_time() {
     assert!(year.late().iter().any(|c| c.commune_code == "23430"));
 }
 
+/// The roster reads a year's bundles, decisions and answers by the store's indexes (province
+/// migration 0012) and keeps the clock flags as bundles come: over more than two years of bundles
+/// (late ones, one made after its own import, a laptop's clock set back, a gap filled late that
+/// changes which bundle comes before which, a key revoked, approvals), every year's, quarter's and
+/// some months' roster equals the one judged from every bundle the province holds.
+#[test]
+fn a_roster_of_many_years_reads_by_index_what_it_judged_from_every_bundle() {
+    let mut w = world();
+    let mut a = w.commune("23430", 0);
+    let mut b = w.commune("23437", 0);
+    let mut c = w.commune("23444", 0);
+    let key = |s: &mut Store| {
+        let (k, _) = s.sync_keys().unwrap();
+        phongtrao::crypto::PublicKey::parse(&k.public).unwrap().key_id()
+    };
+    for s in [&mut a, &mut b, &mut c] {
+        w.province.db_mut().backdate_installation(&key(s), "2022-12-01T08:00:00+07:00", None).unwrap();
+    }
+    let h = Duration::hours;
+    let month = |y: i32, m: u32, day: u32| vn(&format!("{y}-{m:02}-{day:02}T10:00:00"));
+    let months: Vec<(i32, u32)> = (0..26u32).map(|k| (2023 + (k / 12) as i32, 1 + k % 12)).collect();
+    let mut held_back = None;
+    for (k, (y, m)) in months.iter().copied().enumerate() {
+        // a: on time most months, late every fifth, once made "after" its own import.
+        let made = month(y, m, if k % 5 == 4 { 25 } else { 16 });
+        let imported = if k == 7 { made - h(3) } else { made + h(20) };
+        w.send(&mut a, &format!("Thôn A{k}"), made, imported);
+        // b: its clock set back once (month 9 made before month 8's); months 19 and 20 imported in
+        // the other order (a gap, filled late), month 20's made before month 19's.
+        let made_b = match k {
+            9 => month(y, m, 1) - Duration::days(40),
+            20 => month(y, m, 16) - Duration::days(45),
+            _ => month(y, m, 16),
+        };
+        b.set_clock(Some(made_b - h(1)));
+        b.create(
+            Kind::Area,
+            &doc(json!({"name": format!("Thôn B{k}"), "kind": "thon", "households": 5, "population": 20})),
+        )
+        .unwrap();
+        let f = w.export_at(&mut b, made_b);
+        match k {
+            19 => held_back = Some(f),
+            20 => {
+                w.import_at(&f, month(y, m, 20));
+                w.import_at(&held_back.take().unwrap(), month(y, m, 21));
+            }
+            _ => w.import_at(&f, made_b + h(30)),
+        }
+        // c: until mid-2024, then its key is revoked.
+        if k < 18 {
+            w.send(&mut c, &format!("Thôn C{k}"), month(y, m, 17), month(y, m, 18));
+        }
+    }
+    let kc = key(&mut c);
+    w.province.revoke(&kc).unwrap();
+    w.province
+        .db_mut()
+        .backdate_installation(&kc, "2022-12-01T08:00:00+07:00", Some("2024-07-20T08:00:00+07:00"))
+        .unwrap();
+    // Approvals of a's months, two years apart.
+    let ask = phongtrao::province::review::Ask { note: "Đạt".into(), records: Vec::new() };
+    for period in ["2023-03", "2023-04", "2024-05", "2025-01"] {
+        phongtrao::province::review::decide(
+            &mut w.province,
+            "23430",
+            period.parse().unwrap(),
+            phongtrao::domain::review::Action::Approve,
+            &ask,
+            Utc::now(),
+        )
+        .unwrap();
+    }
+
+    let today = d("2025-03-20");
+    let mut flags = (0, 0);
+    for period in ["2023", "2024", "2025", "2023-Q2", "2024-Q3", "2024-H2", "2023-10", "2024-09", "2025-02"] {
+        let period: Period = period.parse().unwrap();
+        let read = roster::roster(&w.province, period, today).unwrap();
+        let whole = roster::roster_reading_everything(&w.province, period, today).unwrap();
+        assert_eq!(read, whole, "the roster of {period}");
+        for c in &read.communes {
+            flags.0 += c.clock_flags.iter().filter(|f| f.message.contains("sau lúc")).count();
+            flags.1 += c.clock_flags.iter().filter(|f| f.message.contains("trước gói")).count();
+        }
+    }
+    assert!(flags.0 > 0 && flags.1 > 0, "both kinds of clock flags judged: {flags:?}");
+    let year = roster::roster(&w.province, "2024".parse().unwrap(), today).unwrap();
+    let states = |code: &str| -> Vec<State> {
+        year.communes.iter().find(|c| c.commune_code == code).unwrap().periods.iter().map(|p| p.state).collect()
+    };
+    assert!(states("23430").contains(&State::Late) && states("23430").contains(&State::OnTime));
+    assert!(states("23444").contains(&State::Inactive), "revoked in July 2024");
+}
+
 #[test]
 fn the_roster_lists_the_provinces_official_communes_not_yet_enrolled() {
     let mut w = world();
