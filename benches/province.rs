@@ -248,7 +248,18 @@ fn main() {
         sql,
     );
     row("the same aggregates in plain SQL (`json_extract`, `GROUP BY` commune) over the same store", &pages.sql, None);
-    row(&format!("the roster for the year (`province roster --period {year}`)"), &pages.roster, None);
+    row(
+        &format!(
+            "the roster for the year (`province roster --period {year}`): the year's bundles, decisions and answers read by index, the clock flags kept (province migration 0012)"
+        ),
+        &pages.roster,
+        Some((pages.roster_all.as_slice(), " × judged from every row")),
+    );
+    row(
+        "the same roster judged from every bundle, decision and answer the province holds (as before)",
+        &pages.roster_all,
+        None,
+    );
     row(
         "a figure's trend over the year's months (the drill-down's chart), warm",
         &pages.trend_warm,
@@ -526,6 +537,7 @@ struct Pages {
     cold_all: Vec<Duration>,
     sql: Vec<Duration>,
     roster: Vec<Duration>,
+    roster_all: Vec<Duration>,
     trend_warm: Vec<Duration>,
     trend_cold: Vec<Duration>,
     /// Warm, with ten years of windows kept (`kept_decade` rows).
@@ -559,6 +571,7 @@ fn pages(p: &Province, bare: &rusqlite::Connection, year: Period, window: &Windo
         cold_all: Vec::new(),
         sql: Vec::new(),
         roster: Vec::new(),
+        roster_all: Vec::new(),
         trend_warm: Vec::new(),
         trend_cold: Vec::new(),
         warm_decade: Vec::new(),
@@ -657,9 +670,15 @@ fn pages(p: &Province, bare: &rusqlite::Connection, year: Period, window: &Windo
         time(&mut out.sql, keep, &mut || {
             std::hint::black_box(plain_figures(bare, window));
         });
-        time(&mut out.roster, keep, &mut || {
-            std::hint::black_box(roster::roster(p, year, today).unwrap());
+        touch(Some(&communes[(i + 1) % communes.len()]));
+        let mut read = None;
+        time(&mut out.roster, keep, &mut || read = Some(roster::roster(p, year, today).unwrap()));
+        touch(Some(&communes[(i + 2) % communes.len()]));
+        let mut whole = None;
+        time(&mut out.roster_all, keep, &mut || {
+            whole = Some(roster::roster_reading_everything(p, year, today).unwrap())
         });
+        assert_eq!(read, whole, "the roster read by index is the one judged from every row");
     }
     out
 }

@@ -155,15 +155,18 @@ impl ProvinceDb {
     pub fn review_decisions_on(&self, code: &str, periods: &[String]) -> Result<Vec<StoredDecision>> {
         let marks: Vec<String> = (0..periods.len()).map(|i| format!("?{}", i + 2)).collect();
         let columns = COLUMNS.replace(", figures", ", NULL");
-        super::all_rows(
+        // No ORDER BY: it would take the primary key (every decision of the commune) for its order.
+        let mut out = super::all_rows(
             &self.conn,
             &format!(
-                "SELECT {columns} FROM review_decision WHERE commune_code = ?1 AND period IN ({}) ORDER BY n",
+                "SELECT {columns} FROM review_decision WHERE commune_code = ?1 AND period IN ({})",
                 marks.join(", ")
             ),
             rusqlite::params_from_iter(std::iter::once(code).chain(periods.iter().map(String::as_str))),
             row,
-        )
+        )?;
+        out.sort_by_key(|d| d.decision.n);
+        Ok(out)
     }
 
     /// Commune `code`'s answers to the reasons of its decisions numbered `decisions`.

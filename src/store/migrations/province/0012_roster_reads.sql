@@ -3,9 +3,10 @@
 
 -- The bundles a commune made from a day on (a year's periods: its bundles of the year and the first
 -- after), and its last import. The times are RFC 3339 in UTC as the import writes them (`+00:00`,
--- 0, 3, 6 or 9 decimals): their text sorts as the instants do.
+-- 0, 3, 6 or 9 decimals): their text sorts as the instants do. The last import's ties go to the
+-- later in its chain.
 CREATE INDEX bundle_import_made ON bundle_import (commune_code, created_at);
-CREATE INDEX bundle_import_imported ON bundle_import (commune_code, imported_at);
+CREATE INDEX bundle_import_imported ON bundle_import (commune_code, imported_at, installation_id, epoch, seq);
 -- A bundle's neighbours in its installation's chain.
 CREATE INDEX bundle_import_chain ON bundle_import (installation_id, epoch, seq);
 
