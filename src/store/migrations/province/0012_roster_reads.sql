@@ -5,7 +5,10 @@
 -- after), and its last import. The times are RFC 3339 in UTC as the import writes them (`+00:00`,
 -- 0, 3, 6 or 9 decimals): their text sorts as the instants do. The last import's ties go to the
 -- later in its chain.
-CREATE INDEX bundle_import_made ON bundle_import (commune_code, created_at);
+-- The first holds every column the roster takes of a bundle: read without the bundle's row (its
+-- summary and receipt make it wide).
+CREATE INDEX bundle_import_made
+    ON bundle_import (commune_code, created_at, imported_at, installation_id, epoch, seq, key_id, hash);
 CREATE INDEX bundle_import_imported ON bundle_import (commune_code, imported_at, installation_id, epoch, seq);
 -- A bundle's neighbours in its installation's chain.
 CREATE INDEX bundle_import_chain ON bundle_import (installation_id, epoch, seq);
