@@ -153,9 +153,13 @@ pub(crate) fn over() -> AppError {
 /// The roster for `period` (`2026`, `2026-11`, `2026-Q3`, `2026-H1`).
 #[tauri::command]
 #[specta::specta]
-pub async fn province_roster(state: State<'_, Shared>, period: String) -> Result<present::RosterView> {
+pub async fn province_roster(
+    state: State<'_, Shared>,
+    period: String,
+    args: present::CommunesArgs,
+) -> Result<present::RosterView> {
     let p_ = parse_period(&period)?;
-    with_province(&state, |p| Ok(present::roster_view(&console::roster::roster(p, p_, today())?)))
+    with_province(&state, |p| present::roster_page(&console::roster::roster(p, p_, today())?, &args))
 }
 
 /// A key file's id and fingerprint, to read against the sealed paper form before registering it.

@@ -350,6 +350,22 @@ pub fn roster_view(r: &Roster) -> RosterView {
     }
 }
 
+/// The roster with its communes searched by name or code and ordered as `asked` (`code`, `name`,
+/// `expected`, `received`, `on_time`, `quarantined`; `-` downwards), as the tables of figures are
+/// ([`crate::province::drill::communes`]).
+pub fn roster_page(r: &Roster, asked: &CommunesArgs) -> crate::Result<RosterView> {
+    let mut view = roster_view(r);
+    let rows = std::mem::take(&mut view.communes);
+    let keys = ["expected", "received", "on_time", "quarantined"];
+    view.communes =
+        crate::province::drill::communes(rows, &asked.query(), &keys, |c| crate::province::drill::CommuneRow {
+            code: &c.code,
+            name: &c.name,
+            values: vec![c.expected.into(), c.received.into(), c.on_time.into(), c.quarantined.into()],
+        })?;
+    Ok(view)
+}
+
 /// How many of the province's official communes are enrolled, and how many are not yet.
 pub fn enrolled_summary(r: &Roster) -> String {
     if r.official == 0 {

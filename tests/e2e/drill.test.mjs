@@ -333,5 +333,23 @@ describe("the province's drill-down: search and filters as the commune's lists",
     await d.click("[data-test=pnav-figures]");
     await d.findText("[data-test=drill-sort-value]", "▲");
     assert.ok(ordered(await d.exec(`return [...document.querySelectorAll("[data-test=drill-commune] td.num")].map((t) => Number(t.textContent.replace(/\\./g, "")))`), false));
+
+    // The roster («Các xã») searched and sorted the same way.
+    await d.click("[data-test=pnav-communes]");
+    await d.find("[data-test=roster-row]");
+    await d.type("[data-test=roster-search]", "BA DINH");
+    await d.until("one commune", async () => JSON.stringify(await shownCodes("roster-row")) === JSON.stringify([BIG]));
+    await d.type("[data-test=roster-search]", "a");
+    await d.keys("[data-test=roster-search]", "\uE003");
+    await d.until("every commune", async () => (await shownCodes("roster-row")).length === 5);
+    const received = () => d.exec(`return [...document.querySelectorAll("[data-test=roster-row]")].map((r) => Number(r.children[3].textContent))`);
+    await d.click("[data-test=roster-sort-received]");
+    await d.click("[data-test=roster-sort-received]");
+    await d.findText("[data-test=roster-sort-received]", "▼");
+    await d.until("the roster by bundles received, down", async () => {
+      const v = await received();
+      return v[0] > v.at(-1) && ordered(v, true);
+    });
+    await d.screenshot(path.join(shots, "92-province-roster-sorted.png"));
   });
 });

@@ -2424,6 +2424,43 @@ fn the_tables_of_communes_are_searched_without_accents_and_sort_by_any_column() 
     let bad = page(None, Some("so_xa")).unwrap_err().to_string();
     assert!(bad.contains("Sắp xếp") && bad.contains("«so_xa» không có"), "{bad}");
 
+    // The roster («Các xã») the same way: by a count up and down (ties by code), by name, searched.
+    let ro = roster::roster(&p, period, day_of(Utc::now())).unwrap();
+    let roster_page = |search: Option<&str>, sort: Option<&str>| {
+        phongtrao::present::province::roster_page(
+            &ro,
+            &CommunesArgs { search: search.map(Into::into), sort: sort.map(Into::into) },
+        )
+    };
+    for (sort, desc) in [("received", false), ("-received", true), ("on_time", false), ("-expected", true)] {
+        let key = sort.trim_start_matches('-');
+        let lines = roster_page(None, Some(sort)).unwrap().communes;
+        let got: Vec<(u32, String)> = lines
+            .iter()
+            .map(|c| {
+                (
+                    match key {
+                        "received" => c.received,
+                        "on_time" => c.on_time,
+                        _ => c.expected,
+                    },
+                    c.code.clone(),
+                )
+            })
+            .collect();
+        let mut want = got.clone();
+        want.sort_by(|a, b| if desc { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) }.then(a.1.cmp(&b.1)));
+        assert_eq!(got, want, "{sort}");
+        assert_eq!(lines.len(), 6);
+    }
+    let names: Vec<String> = roster_page(None, Some("name")).unwrap().communes.into_iter().map(|c| c.name).collect();
+    assert_eq!(names, sorted);
+    let found = roster_page(Some(&typed), None).unwrap().communes;
+    assert!(found.iter().any(|c| c.code == marked.code), "{typed}");
+    assert!(found.iter().all(|c| phongtrao::text::finds(&format!("{} {}", c.code, c.name), &typed)));
+    assert!(roster_page(Some("khong co xa nay"), None).unwrap().communes.is_empty());
+    assert!(roster_page(None, Some("so_xa")).unwrap_err().to_string().contains("«so_xa» không có"));
+
     // The command line: the same order and search, as JSON and as text; the spreadsheet as shown.
     let members = page(None, Some("-members")).unwrap();
     drop(p);

@@ -208,7 +208,7 @@ export const commands = {
 	 */
 	provinceIntakeFinish: (id: number) => __TAURI_INVOKE<IntakeLine[]>("province_intake_finish", { id }),
 	/**  The roster for `period` (`2026`, `2026-11`, `2026-Q3`, `2026-H1`). */
-	provinceRoster: (period: string) => __TAURI_INVOKE<RosterView>("province_roster", { period }),
+	provinceRoster: (period: string, args: CommunesArgs) => __TAURI_INVOKE<RosterView>("province_roster", { period, args }),
 	provinceKeyCheck: (file: string) => __TAURI_INVOKE<KeyCheck>("province_key_check", { file }),
 	/**  Registers a commune's key from its `.pub` file (chief only). */
 	provinceRegister: (communeCode: string, file: string) => __TAURI_INVOKE<KeyCheck>("province_register", { communeCode, file }),
