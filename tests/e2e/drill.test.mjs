@@ -75,6 +75,9 @@ describe("the province's drill-down: search and filters as the commune's lists",
     await d.exec("document.querySelector(arguments[0]).scrollIntoView({ block: 'center', inline: 'center' })", `[data-test='drill-${key}']`);
     await d.click(`[data-test='drill-${key}']`);
     await d.findText("[data-test=drill-title]", "Số buổi tuyên truyền");
+    // The trend comes in above the communes: wait for it, so that nothing moves under the click.
+    await d.find("[data-test=trend]");
+    await d.painted();
     // The commune with the most sessions, and the figure beside it.
     const [code, figure] = await d.exec(`
       const rows = [...document.querySelectorAll("[data-test=drill-commune]")];
