@@ -86,6 +86,8 @@ fn main() {
     // Time on a CPU (Linux: the thread's schedstat), beside the wall time: on a busy machine the
     // wall time is mostly waiting for a turn on a CPU, in proportion to the CPU time.
     let (mut ours_cpu, mut plain_cpu) = (Vec::new(), Vec::new());
+    // Of ours, the time writing the stick's receipts at the end (`Stick::finish`).
+    let mut ours_receipts = Vec::new();
     let _ = std::fs::remove_dir_all(&receipts);
     for k in 0..runs {
         copy_dir(&empty, &into);
@@ -105,7 +107,9 @@ fn main() {
             let o = stick.step(&mut p, b.imported).unwrap();
             assert!(o.report.as_ref().is_some_and(|r| r.quarantined.is_empty()), "{}", o.message);
         }
+        let writing = Instant::now();
         let done = stick.finish();
+        ours_receipts.push(writing.elapsed());
         ours.push(t.elapsed());
         ours_cpu.push(cpu_time() - cpu);
         assert!(done.all_ok() && done.outcomes.iter().all(|o| o.receipt.is_some()));
@@ -165,6 +169,8 @@ fn main() {
             100.0 * rate(med(&ours)) / rate(med(&plain)),
             100.0 * med(&plain_cpu).as_secs_f64() / med(&ours_cpu).as_secs_f64().max(1e-9)
         );
+        println!();
+        println!("Of ours, writing the {} receipts at the end (median): {}", bundles.len(), secs(med(&ours_receipts)));
     }
     // `-- import`: only the import was wanted (the program's own path is never that word).
     if std::env::args().any(|a| a == "import") {
