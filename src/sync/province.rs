@@ -174,6 +174,22 @@ pub struct CommuneStatus {
     pub quarantined: usize,
 }
 
+/// Refuses a file that does not begin as an age file does (a commune's bundle always is one), before
+/// anything else of it is read.
+fn encrypted_file(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut head = [0u8; 22];
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]).map_err(|e| Error::io(path, e))? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    if head[..n].starts_with(bundle::AGE_MAGIC) { Ok(()) } else { Err(unencrypted()) }
+}
+
 fn unencrypted() -> Error {
     Error::bundle(
         "bundle_unencrypted",
@@ -671,22 +687,7 @@ impl Province {
         if !opts.dry_run {
             self.db.require(Role::WRITES, "nhập gói dữ liệu của xã")?;
         }
-        let mut head = [0u8; 22];
-        let n = {
-            use std::io::Read;
-            let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            let mut n = 0;
-            while n < head.len() {
-                match f.read(&mut head[n..]).map_err(|e| Error::io(path, e))? {
-                    0 => break,
-                    k => n += k,
-                }
-            }
-            n
-        };
-        if !head[..n].starts_with(bundle::AGE_MAGIC) {
-            return Err(unencrypted());
-        }
+        encrypted_file(path)?;
         let identity = crypto::parse_age_identity(&self.meta.age_identity)?;
         let opened = bundle::open_file(path, &[identity])?;
         self.import_opened(opened, opts, now)
@@ -1499,22 +1500,7 @@ impl Reader {
     }
 
     fn ahead(&self, path: &Path) -> Result<Ahead> {
-        let mut head = [0u8; 22];
-        let n = {
-            use std::io::Read;
-            let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            let mut n = 0;
-            while n < head.len() {
-                match f.read(&mut head[n..]).map_err(|e| Error::io(path, e))? {
-                    0 => break,
-                    k => n += k,
-                }
-            }
-            n
-        };
-        if !head[..n].starts_with(bundle::AGE_MAGIC) {
-            return Err(unencrypted());
-        }
+        encrypted_file(path)?;
         let opened = bundle::open_file(path, std::slice::from_ref(&self.identity))?;
         let manifest = opened.manifest.clone();
         let key_id = opened.signer_key_id();
