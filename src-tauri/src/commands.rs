@@ -147,7 +147,6 @@ impl App {
         self.info()
     }
 
-    /// Closes the store (logout, restore): the key leaves memory with it.
     /// An intake of a stick starts: kept until its end (see `province::province_intake_start`).
     pub(crate) fn begin_intake(&mut self, stick: phongtrao::province::intake::Stick) -> present::province::IntakeStart {
         self.intakes += 1;
@@ -179,6 +178,8 @@ impl App {
         }
     }
 
+    /// Closes the store (logout, restore): the key leaves memory with it; an intake going on ends
+    /// first, its receipts written.
     fn close(&mut self) {
         self.end_intake();
         self.store = None;

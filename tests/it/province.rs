@@ -2493,7 +2493,9 @@ fn the_tables_of_communes_are_searched_without_accents_and_sort_by_any_column() 
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto(&xlsx).unwrap();
     let sheet = wb.worksheet_range("Các xã").unwrap();
-    let rows: Vec<String> = sheet.rows().skip(1).map(|r| r[1].to_string()).filter(|c| !c.is_empty()).collect();
+    let all: Vec<&[calamine::Data]> = sheet.rows().collect();
+    let (_header, body) = all.split_first().expect("a header row");
+    let rows: Vec<String> = body.iter().map(|r| r[1].to_string()).filter(|c| !c.is_empty()).collect();
     let nonzero: Vec<String> = codes(&members)
         .into_iter()
         .filter(|c| {
