@@ -248,6 +248,35 @@ pub struct Sums {
     antt: HashMap<Subject, (i64, i64)>,
 }
 
+impl Sums {
+    /// Takes away sums counted of some of the same records (every figure is a sum over records, so
+    /// the sums of the records less these are these sums less theirs). A count that comes to zero
+    /// is dropped, as if never counted: a model kind no list names is shown only while counted.
+    pub fn subtract(&mut self, o: &Sums) {
+        for (k, v) in &o.by_code {
+            *self.by_code.entry(k.clone()).or_default() -= v;
+        }
+        self.by_code.retain(|_, v| *v != 0);
+        for (k, (a, d)) in &o.models {
+            let e = self.models.entry(k.clone()).or_default();
+            e.0 -= a;
+            e.1 -= d;
+        }
+        self.models.retain(|_, v| *v != (0, 0));
+        self.teams -= o.teams;
+        self.members -= o.members;
+        self.households.total -= o.households.total;
+        self.households.registered -= o.households.registered;
+        self.households.committed -= o.households.committed;
+        for (k, (r, c)) in &o.antt {
+            let e = self.antt.entry(*k).or_default();
+            e.0 -= r;
+            e.1 -= c;
+        }
+        self.antt.retain(|_, v| *v != (0, 0));
+    }
+}
+
 /// Adds records one by one, then [`Builder::finish`]es.
 pub struct Builder<'a> {
     window: Window,

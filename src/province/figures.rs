@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::figures::{Builder, CertKey, Figures, KINDS, Labels, Parsed, Sums};
 use crate::period::{Period, Window};
 use crate::store::province::ProvinceDb;
-use crate::store::province_figures::Seen;
+use crate::store::province_figures::{CountedRow, Seen};
 use crate::sync::province::Province;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,26 +87,23 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
                 }
             }
         }
-        // The bundles imported since the oldest of them, by commune: (bundle row, whether it only
-        // added records: its summary counts none replaced).
-        let mut since: HashMap<String, Vec<(i64, bool)>> = HashMap::new();
+        // The last bundle imported since the oldest of them, by commune.
+        let mut since: HashMap<String, i64> = HashMap::new();
         if let Some(oldest) = rows.iter().map(|r| r.3.bundles).min() {
-            for (row, code, summary) in db.bundles_since(oldest)? {
-                since.entry(code).or_default().push((row, only_adds(&summary)));
+            for (row, code, _) in db.bundles_since(oldest)? {
+                since.insert(code, row);
             }
         }
-        // Kept as they are, or to take the records added since (by commune and record row: the
-        // windows kept together), or counted again (missing from `kept` and `adds`).
+        // Kept as they are (no bundle since), or to take what the bundles since changed (by commune
+        // and snapshot: the windows kept together), or counted again (missing from `kept` and
+        // `adds`: a commune with several installations, whose records' latest state is across them).
         let mut kept: HashMap<(String, usize), Sums> = HashMap::new();
-        let mut adds: HashMap<(String, i64), Vec<(usize, Sums)>> = HashMap::new();
+        let mut adds: HashMap<(String, Seen), Vec<(usize, Sums)>> = HashMap::new();
         for (code, i, sums, seen) in rows {
-            let after: Vec<bool> = since.get(&code).map_or(Vec::new(), |v| {
-                v.iter().filter(|(row, _)| *row > seen.bundles).map(|(_, only)| *only).collect()
-            });
-            if after.is_empty() {
+            if since.get(&code).is_none_or(|last| *last <= seen.bundles) {
                 kept.insert((code, i), sums);
-            } else if after.iter().all(|only| *only) && !several(&code) {
-                adds.entry((code, seen.records)).or_default().push((i, sums));
+            } else if !several(&code) {
+                adds.entry((code, seen)).or_default().push((i, sums));
             }
         }
         let mut fresh = Vec::new();
@@ -115,14 +112,14 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
         // records added since; counted together.
         let mut jobs: Vec<Job<'_>> = Vec::new();
         let mut slots: Vec<Vec<usize>> = Vec::new();
-        for ((code, records), list) in &mut adds {
+        for ((code, seen), list) in &mut adds {
             let (at, start): (Vec<usize>, Vec<Sums>) = list.drain(..).unzip();
             jobs.push(Job {
                 code: codes.iter().find(|c| *c == code).map_or("", |c| c.as_str()),
                 several: false,
                 windows: at.iter().map(|i| windows[*i]).collect(),
                 start,
-                after: Some(*records),
+                after: Some(*seen),
             });
             slots.push(at);
         }
@@ -183,25 +180,15 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
         .collect())
 }
 
-/// Whether an imported bundle's summary (`sync::province::KindCounts` by kind) says it replaced no
-/// record: every record it wrote was one the province did not have (a summary that does not read so
-/// says no).
-fn only_adds(summary: &str) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Replaced {
-        updated: u64,
-    }
-    serde_json::from_str::<HashMap<String, Replaced>>(summary).is_ok_and(|m| m.values().all(|r| r.updated == 0))
-}
-
 /// One commune to count: its windows, from zero (`after` `None`: all its records) or from the
-/// sums `start` kept for them (then only the records added after the record row `after`).
+/// sums `start` kept for them, counted from the snapshot `after` (then only what changed since:
+/// [`count`]).
 struct Job<'a> {
     code: &'a str,
     several: bool,
     windows: Vec<Window>,
     start: Vec<Sums>,
-    after: Option<i64>,
+    after: Option<Seen>,
 }
 
 /// Counts the sums of every commune of `jobs`, in order. Many communes to count from zero (the first
@@ -242,10 +229,36 @@ fn count_all(db: &ProvinceDb, jobs: &[Job<'_>]) -> Result<Vec<Vec<Sums>>> {
     Ok(second.iter().map_while(|s| if *s { b.next() } else { a.next() }).collect())
 }
 
-/// Counts the sums of `job`'s commune for each of its windows from its records (or adds those added
-/// since a kept count), reading each record once (its latest state across the commune's
-/// installations when it has several: a replaced laptop, or several laptops of one commune, may
-/// have sent the same record).
+/// Adds one live record of `kind` stored as `text` (`None`: its data was not read) to each of `bs`.
+fn add_to(bs: &mut [Builder<'_>], kind: Kind, text: Option<&[u8]>, id: &dyn std::fmt::Display) -> Result<()> {
+    let bad = |e: serde_json::Error| Error::Json(format!("bản ghi {id}: {e}"));
+    let parsed = match (kind, text) {
+        (Kind::Team | Kind::Member, _) => Parsed::Fields(Default::default()),
+        (_, None) => return Ok(()),
+        (Kind::Cert, Some(text)) => {
+            // Most certification records are of other years: their year read first.
+            if let Ok(k) = serde_json::from_slice::<CertKey>(text)
+                && !bs.iter().any(|b| b.counts_cert(k.year, k.subject))
+            {
+                return Ok(());
+            }
+            Parsed::parse_bytes(kind, text).map_err(bad)?
+        }
+        (_, Some(text)) => Parsed::parse_bytes(kind, text).map_err(bad)?,
+    };
+    bs.iter_mut().for_each(|b| b.add_parsed(kind, &parsed));
+    Ok(())
+}
+
+/// Counts the sums of `job`'s commune for each of its windows from its records, reading each record
+/// once (its latest state across the commune's installations when it has several: a replaced
+/// laptop, or several laptops of one commune, may have sent the same record).
+///
+/// From sums kept (`job.after`, a commune with one installation), only what changed since their
+/// snapshot is read: every figure is a sum over records ([`Sums::subtract`]), so the sums now are
+/// the kept ones, less what each record replaced since counted then (its state at the snapshot: the
+/// first state replaced after it, province migration 0013), plus the state now of every record
+/// replaced or added since, each once.
 fn count(db: &ProvinceDb, job: &Job<'_>) -> Result<Vec<Sums>> {
     let kinds: Vec<&str> = KINDS.iter().map(|k| k.code()).collect();
     // Teams and members are counted, not read.
@@ -261,29 +274,47 @@ fn count(db: &ProvinceDb, job: &Job<'_>) -> Result<Vec<Sums>> {
             None => Builder::new(*w, &labels),
         })
         .collect();
-    let mut add = |kind: Kind, text: Option<&[u8]>, id: &str| -> Result<()> {
-        let bad = |e: serde_json::Error| Error::Json(format!("bản ghi {id}: {e}"));
-        let parsed = match (kind, text) {
-            (Kind::Team | Kind::Member, _) => Parsed::Fields(Default::default()),
-            (_, None) => return Ok(()),
-            (Kind::Cert, Some(text)) => {
-                // Most certification records are of other years: their year read first.
-                if let Ok(k) = serde_json::from_slice::<CertKey>(text)
-                    && !bs.iter().any(|b| b.counts_cert(k.year, k.subject))
-                {
-                    return Ok(());
-                }
-                Parsed::parse_bytes(kind, text).map_err(bad)?
+    if let Some(seen) = job.after {
+        // What was counted of the records replaced since, and the rows to read again now.
+        let mut was: Vec<Builder<'_>> = job.windows.iter().map(|w| Builder::new(*w, &labels)).collect();
+        let mut touched: Vec<i64> = Vec::new();
+        let mut first = std::collections::HashSet::new();
+        let read: Vec<&str> = kinds.iter().filter(|k| !unread.contains(k)).copied().collect();
+        db.each_replaced(job.code, seen.replaced, &read, &mut |r| {
+            if !first.insert(r.row) || r.row > seen.records {
+                // Replaced again, or added after the snapshot (read with the rows added below).
+                return Ok(());
             }
-            (_, Some(text)) => Parsed::parse_bytes(kind, text).map_err(bad)?,
+            // Whatever its register now (read again below, if one the figures count).
+            touched.push(r.row);
+            match Kind::parse(r.kind) {
+                Some(kind) if r.live && KINDS.contains(&kind) => {
+                    add_to(&mut was, kind, r.data, &format_args!("dòng {}", r.row))
+                }
+                _ => Ok(()),
+            }
+        })?;
+        let mut add = |row: &CountedRow<'_>| match Kind::parse(row.kind) {
+            Some(kind) if row.live => add_to(&mut bs, kind, row.data, &row.id),
+            _ => Ok(()),
         };
-        bs.iter_mut().for_each(|b| b.add_parsed(kind, &parsed));
-        Ok(())
-    };
+        db.each_record_at(job.code, &touched, &kinds, &unread, &mut add)?;
+        db.each_counted_row(job.code, &kinds, &unread, false, Some(seen.records), &mut add)?;
+        return Ok(bs
+            .into_iter()
+            .zip(was)
+            .map(|(b, w)| {
+                let mut sums = b.into_sums();
+                sums.subtract(&w.into_sums());
+                sums
+            })
+            .collect());
+    }
+    let mut add = |kind: Kind, text: Option<&[u8]>, id: &str| add_to(&mut bs, kind, text, &id);
     if job.several {
         // The latest state of each record: its stamp, kind, whether live and its data.
         let mut latest: HashMap<String, Latest> = HashMap::new();
-        db.each_counted_row(job.code, &kinds, &unread, true, job.after, &mut |row| {
+        db.each_counted_row(job.code, &kinds, &unread, true, None, &mut |row| {
             let stamp = (row.hlc, row.origin.to_owned());
             let Some(kind) = Kind::parse(row.kind) else { return Ok(()) };
             if latest.get(row.id).is_none_or(|l| l.0 < stamp) {
@@ -297,7 +328,7 @@ fn count(db: &ProvinceDb, job: &Job<'_>) -> Result<Vec<Sums>> {
             }
         }
     } else {
-        db.each_counted_row(job.code, &kinds, &unread, false, job.after, &mut |row| match Kind::parse(row.kind) {
+        db.each_counted_row(job.code, &kinds, &unread, false, None, &mut |row| match Kind::parse(row.kind) {
             Some(kind) if row.live => add(kind, row.data, row.id),
             _ => Ok(()),
         })?;

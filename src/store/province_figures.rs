@@ -7,16 +7,36 @@ use rusqlite::{ErrorCode, params};
 use super::province::ProvinceDb;
 use crate::error::{Error, Result};
 
+/// What the store holds now, as three columns: the last bundle row, the last record row, the last
+/// replaced state kept ([`Seen`]).
+const SEEN: &str = "(SELECT coalesce(max(rowid), 0) FROM bundle_import), (SELECT coalesce(max(rowid), 0) FROM record),
+    (SELECT coalesce(max(id), 0) FROM record_replaced)";
+
 /// One commune's sums for one window, as kept: (commune code, first day, last day, JSON).
 pub type KeptSums = (String, String, String, String);
 
-/// What the store held when sums were counted (province migration 0011): the last bundle row and
-/// the last record row. An import adds its bundle's row after every other and each record it adds
-/// after every other; neither table's rows are ever deleted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the store held when sums were counted (province migrations 0011, 0013): the last bundle
+/// row, the last record row and the last replaced state kept. An import adds its bundle's row after
+/// every other and each record it adds after every other; neither table's rows are ever deleted;
+/// every update of a record row keeps the state it replaced under a new, greater id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Seen {
     pub bundles: i64,
     pub records: i64,
+    pub replaced: i64,
+}
+
+/// A state of a record that an update replaced (province migration 0013), as
+/// [`ProvinceDb::each_replaced`] passes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replaced<'a> {
+    /// The record's row in `record`.
+    pub row: i64,
+    pub kind: &'a str,
+    /// The state's JSON as stored (`None`: it was a tombstone, or a register whose data was not asked).
+    pub data: Option<&'a [u8]>,
+    /// False: the state replaced was a tombstone.
+    pub live: bool,
 }
 
 /// One commune's sums kept for a window: its code, the sums' JSON and when they were counted.
@@ -66,12 +86,13 @@ impl ProvinceDb {
     pub fn figure_sums(&self, first: &str, last: &str, commune: Option<&str>, made_by: &str) -> Result<Vec<KeptRow>> {
         super::all_rows(
             &self.conn,
-            "SELECT commune_code, sums, bundles_seen, records_seen FROM figure_sums
+            "SELECT commune_code, sums, bundles_seen, records_seen, replaced_seen FROM figure_sums
              WHERE first_day = ?1 AND last_day = ?2 AND made_by = ?3 AND (?4 IS NULL OR commune_code = ?4)",
             params![first, last, made_by, commune],
             |r| {
-                let seen = match (r.get::<_, Option<i64>>(2)?, r.get::<_, Option<i64>>(3)?) {
-                    (Some(bundles), Some(records)) => Some(Seen { bundles, records }),
+                let mark = |i: usize| r.get::<_, Option<i64>>(i);
+                let seen = match (mark(2)?, mark(3)?, mark(4)?) {
+                    (Some(bundles), Some(records), Some(replaced)) => Some(Seen { bundles, records, replaced }),
                     _ => None,
                 };
                 Ok(KeptRow { commune_code: r.get(0)?, sums: r.get(1)?, seen })
@@ -92,11 +113,9 @@ impl ProvinceDb {
 
     /// What the store holds now (in a read transaction: what its snapshot holds).
     pub fn seen(&self) -> Result<Seen> {
-        Ok(self.conn.query_row(
-            "SELECT (SELECT coalesce(max(rowid), 0) FROM bundle_import), (SELECT coalesce(max(rowid), 0) FROM record)",
-            [],
-            |r| Ok(Seen { bundles: r.get(0)?, records: r.get(1)? }),
-        )?)
+        Ok(self.conn.query_row(&format!("SELECT {SEEN}"), [], |r| {
+            Ok(Seen { bundles: r.get(0)?, records: r.get(1)?, replaced: r.get(2)? })
+        })?)
     }
 
     /// Keeps sums counted inside [`ProvinceDb::in_one_read`] (sums made by another release are
@@ -121,10 +140,12 @@ impl ProvinceDb {
         let behind = |now: &Seen| -> rusqlite::Result<bool> {
             let mut st = self.conn.prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM figure_sums WHERE first_day = ?1 AND last_day = ?2 AND made_by = ?3
-                   AND (?4 IS NULL OR commune_code = ?4) AND (bundles_seen < ?5 OR records_seen < ?6))",
+                   AND (?4 IS NULL OR commune_code = ?4)
+                   AND (bundles_seen < ?5 OR records_seen < ?6 OR replaced_seen < ?7))",
             )?;
             for (first, last) in read {
-                if st.query_row(params![first, last, made_by, commune, now.bundles, now.records], |r| r.get(0))? {
+                let args = params![first, last, made_by, commune, now.bundles, now.records, now.replaced];
+                if st.query_row(args, |r| r.get(0))? {
                     return Ok(true);
                 }
             }
@@ -139,11 +160,11 @@ impl ProvinceDb {
             self.conn.execute("SAVEPOINT keep_figure_sums", [])?;
             let done = put_sums(&self.conn, rows, made_by).and_then(|()| {
                 let mut up = self.conn.prepare_cached(
-                    "UPDATE figure_sums SET bundles_seen = ?5, records_seen = ?6
+                    "UPDATE figure_sums SET bundles_seen = ?5, records_seen = ?6, replaced_seen = ?7
                      WHERE first_day = ?1 AND last_day = ?2 AND made_by = ?3 AND (?4 IS NULL OR commune_code = ?4)",
                 )?;
                 for (first, last) in read.iter().filter(|_| mark) {
-                    up.execute(params![first, last, made_by, commune, now.bundles, now.records])?;
+                    up.execute(params![first, last, made_by, commune, now.bundles, now.records, now.replaced])?;
                 }
                 Ok(())
             });
@@ -209,6 +230,70 @@ impl ProvinceDb {
         Ok(())
     }
 
+    /// The states of commune `code`'s records that updates replaced after the entry `after`
+    /// ([`Seen::replaced`]), of every register, in the order they were replaced (so a row's first
+    /// is its state before every later change); the data is read only of the registers `read`.
+    pub fn each_replaced(
+        &self,
+        code: &str,
+        after: i64,
+        read: &[&str],
+        f: &mut dyn FnMut(&Replaced<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT record_row, kind, CASE WHEN kind IN (SELECT value FROM json_each(?3)) THEN data END,
+                    data IS NOT NULL
+             FROM record_replaced WHERE commune_code = ?1 AND id > ?2 ORDER BY id",
+        )?;
+        let read = serde_json::to_string(read).expect("a list of texts");
+        let mut rows = st.query(params![code, after, read])?;
+        while let Some(r) = rows.next()? {
+            let kind = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            f(&Replaced {
+                row: r.get(0)?,
+                kind,
+                data: r.get_ref(2)?.as_bytes_or_null().map_err(rusqlite::Error::from)?,
+                live: r.get(3)?,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The record rows `rows` (rowids in `record`) of commune `code` and the given `kinds`, as
+    /// [`ProvinceDb::each_counted_row`] passes them (without stamps); a row of another commune or
+    /// register is skipped.
+    pub fn each_record_at(
+        &self,
+        code: &str,
+        rows: &[i64],
+        kinds: &[&str],
+        unread: &[&str],
+        f: &mut dyn FnMut(&CountedRow<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, kind, CASE WHEN kind IN (SELECT value FROM json_each(?4)) THEN NULL ELSE data END, deleted
+             FROM record
+             WHERE rowid = ?1 AND commune_code = ?2 AND kind IN (SELECT value FROM json_each(?3))",
+        )?;
+        let list = |v: &[&str]| serde_json::to_string(v).expect("a list of texts");
+        let (kinds, unread) = (list(kinds), list(unread));
+        for row in rows {
+            let mut found = st.query(params![row, code, kinds, unread])?;
+            if let Some(r) = found.next()? {
+                let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+                f(&CountedRow {
+                    id: text(0)?,
+                    kind: text(1)?,
+                    data: r.get_ref(2)?.as_bytes_or_null().map_err(rusqlite::Error::from)?,
+                    live: r.get::<_, i64>(3)? == 0,
+                    hlc: 0,
+                    origin: "",
+                })?;
+            }
+        }
+        Ok(())
+    }
+
     /// A second connection to the same store, for reading only (the figures count communes on two
     /// threads): `None` when it cannot be opened (nothing is refused for it: the count then stays
     /// on one thread). The data key is the one this store was opened with: no key derivation.
@@ -217,6 +302,18 @@ impl ProvinceDb {
         super::configure(&conn).ok()?;
         conn.pragma_update(None, "query_only", true).ok()?;
         Some(ProvinceDb::reading(conn, self))
+    }
+
+    /// Forgets every sum kept: the next read counts every commune again from its records (they are
+    /// a cache of what the records give; nothing else is lost).
+    pub fn forget_figure_sums(&self) -> Result<()> {
+        self.conn.execute("DELETE FROM figure_sums", [])?;
+        Ok(())
+    }
+
+    /// How many replaced states of records are kept (province migration 0013).
+    pub fn replaced_kept(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM record_replaced", [], |r| r.get(0))?)
     }
 
     /// Which sums are kept: (commune code, first day, last day), in that order.
@@ -230,18 +327,18 @@ impl ProvinceDb {
     }
 }
 
-/// Writes `rows` over the sums kept, and drops those another release made.
 /// Writes `rows` over the sums kept, marked with what the store holds (the snapshot they were
 /// counted from: the caller's read transaction), and drops those another release made.
 fn put_sums(conn: &rusqlite::Connection, rows: &[KeptSums], made_by: &str) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM figure_sums WHERE made_by <> ?1", [made_by])?;
-    let mut put = conn.prepare_cached(
-        "INSERT INTO figure_sums (commune_code, first_day, last_day, made_by, sums, bundles_seen, records_seen)
-         VALUES (?1, ?2, ?3, ?4, ?5,
-                 (SELECT coalesce(max(rowid), 0) FROM bundle_import), (SELECT coalesce(max(rowid), 0) FROM record))
+    let mut put = conn.prepare_cached(&format!(
+        "INSERT INTO figure_sums (commune_code, first_day, last_day, made_by, sums, bundles_seen, records_seen,
+             replaced_seen)
+         SELECT ?1, ?2, ?3, ?4, ?5, {SEEN} WHERE true
          ON CONFLICT (commune_code, first_day, last_day) DO UPDATE SET made_by = excluded.made_by,
-             sums = excluded.sums, bundles_seen = excluded.bundles_seen, records_seen = excluded.records_seen",
-    )?;
+             sums = excluded.sums, bundles_seen = excluded.bundles_seen, records_seen = excluded.records_seen,
+             replaced_seen = excluded.replaced_seen"
+    ))?;
     for (code, first, last, sums) in rows {
         put.execute(params![code, first, last, made_by, sums])?;
     }

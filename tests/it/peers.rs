@@ -1326,3 +1326,49 @@ fn the_provinces_figures_take_the_latest_state_across_a_communes_laptops() {
     w.import(&stolen).unwrap_err();
     province_is(&w, &l[0].store, "after the lost laptop's refused bundle");
 }
+
+/// A record the province holds deleted comes back: the chief's laptop deleted it and sent that, the
+/// officer's laptop (never registered at the province: the commune has one installation there) had
+/// edited it meanwhile, and the edit kept over the deletion reaches the province in the chief's next
+/// bundle; then the deletion is kept after all. The sums the province kept between reads take each
+/// change (province migration 0013: the row's state before each is kept) and equal the chief's own
+/// figures every time, and the figures counted again from every record are the same.
+#[test]
+fn a_record_deleted_then_brought_back_by_another_laptop_is_counted_again_at_the_province() {
+    let (mut w, mut l, hamlet) = both_hold("Thôn Kon Rbàng");
+    l[0].store.update(Kind::Area, hamlet, &doc(json!({"households": 40, "households_registered": 30}))).unwrap();
+    exchange_twice(&w, &mut l);
+    let today = phongtrao::period::day_of(Utc::now());
+    let year = Period::year(phongtrao::period::Rules::default().period_of(today).end.year());
+    let province_is = |w: &World, s: &Store, what: &str| {
+        let at_province = phongtrao::province::figures::figures(&w.province, year, None).unwrap();
+        assert_eq!(at_province.total, phongtrao::figures::of_store(s, year).unwrap(), "{what}");
+        at_province.total.households
+    };
+    let send = |w: &mut World, s: &mut Store| {
+        let f = w.export(s);
+        w.import(&f).unwrap();
+    };
+    send(&mut w, &mut l[0].store);
+    assert_eq!(province_is(&w, &l[0].store, "the hamlet sent").total, 40);
+    // The chief deletes it and sends that; the officer's laptop edits it after, without knowing.
+    l[0].store.delete(Kind::Area, hamlet).unwrap();
+    send(&mut w, &mut l[0].store);
+    assert_eq!(province_is(&w, &l[0].store, "the hamlet deleted").total, 0);
+    l[1].store.update(Kind::Area, hamlet, &doc(json!({"households": 75, "households_registered": 60}))).unwrap();
+    // The laptops exchange: the edit is kept over the deletion, on the chief's laptop too, whose
+    // next bundle brings the record back to the province.
+    exchange_twice(&w, &mut l);
+    assert_eq!(l[0].store.get(Kind::Area, hamlet).unwrap().data["households"], 75);
+    send(&mut w, &mut l[0].store);
+    let back = province_is(&w, &l[0].store, "the hamlet back with the officer's edit");
+    assert_eq!((back.total, back.registered), (75, 60));
+    // The deletion is kept after all.
+    let del = l[0].store.conflict(hamlet).unwrap().versions.iter().position(|v| v.data.is_none()).unwrap();
+    l[0].store.resolve_conflict(hamlet, &Resolution::Keep(del)).unwrap();
+    send(&mut w, &mut l[0].store);
+    assert_eq!(province_is(&w, &l[0].store, "the deletion kept").total, 0);
+    assert!(w.province.db().replaced_kept().unwrap() >= 3, "each change replaced the province's row");
+    w.province.db().forget_figure_sums().unwrap();
+    assert_eq!(province_is(&w, &l[0].store, "counted again from every record").total, 0);
+}

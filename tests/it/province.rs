@@ -1911,6 +1911,187 @@ fn the_figures_kept_between_reads_follow_every_change_to_a_communes_records() {
     same(&w, &communes, "after a bundle imported during another connection's read");
 }
 
+/// A small deterministic generator of choices for the sequences below.
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, n: usize) -> usize {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n.max(1)
+    }
+}
+
+/// One random change an officer makes to a commune's records: a new activity or area, an edit that
+/// moves an activity in or out of a period or changes what it counts, an area's households, a
+/// deletion (activity, area, member), a model dissolved, a record edited twice, a new one edited
+/// at once. A change the commune refuses (a rule, a link) changes nothing and is skipped.
+fn random_change(
+    d: &mut Dice,
+    s: &mut Store,
+    recent: &mut Vec<(Kind, uuid::Uuid)>,
+    from: chrono::NaiveDate,
+    days: i64,
+) {
+    let day = |d: &mut Dice| phongtrao::date::iso(from + Duration::days(d.below(days as usize + 1) as i64));
+    let pick = |d: &mut Dice, s: &Store, kind: Kind, recent: &[(Kind, uuid::Uuid)]| {
+        let mine: Vec<uuid::Uuid> = recent.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect();
+        if !mine.is_empty() && d.below(4) > 0 {
+            return Some(mine[d.below(mine.len())]);
+        }
+        let all = s.list(kind, &ListQuery::default()).unwrap().records;
+        (!all.is_empty()).then(|| all[d.below(all.len())].id)
+    };
+    let edit = |d: &mut Dice, s: &mut Store, id: uuid::Uuid, date: String| {
+        let Ok(r) = s.get(Kind::Activity, id) else { return };
+        let mut patch = json!({"date": date});
+        match r.data.get("category").and_then(|c| c.as_str()) {
+            Some("tuyen_truyen") => patch["attendances"] = json!(d.below(90)),
+            Some("cam_ket") => patch["households"] = json!(1 + d.below(40)),
+            Some("tin_bao") => patch["useful"] = json!(d.below(2) == 0),
+            _ => {}
+        }
+        let _ = s.update(Kind::Activity, id, &doc(patch));
+    };
+    match d.below(9) {
+        0 | 1 => {
+            let date = day(d);
+            let input = match d.below(3) {
+                0 => json!({"category": "tuyen_truyen", "date": date, "form": "hop_dan",
+                            "topic": "Phòng, chống lừa đảo qua mạng", "attendances": d.below(90)}),
+                1 => json!({"category": "cam_ket", "date": date, "households": 1 + d.below(40)}),
+                _ => {
+                    json!({"category": "tin_bao", "date": date, "subject": "Trộm cắp tài sản", "useful": d.below(2) == 0})
+                }
+            };
+            if let Ok(saved) = s.create(Kind::Activity, &doc(input)) {
+                recent.push((Kind::Activity, saved.id));
+                if d.below(3) == 0 {
+                    // Made and edited before the bundle leaves.
+                    let date = day(d);
+                    edit(d, s, saved.id, date);
+                }
+            }
+        }
+        2 | 3 => {
+            if let Some(id) = pick(d, s, Kind::Activity, recent) {
+                let date = day(d);
+                edit(d, s, id, date);
+                if d.below(3) == 0 {
+                    let date = day(d);
+                    edit(d, s, id, date);
+                }
+                recent.push((Kind::Activity, id));
+            }
+        }
+        4 => {
+            if let Some(id) = pick(d, s, Kind::Activity, recent) {
+                let _ = s.delete(Kind::Activity, id);
+            }
+        }
+        5 => {
+            if let Some(id) = pick(d, s, Kind::Area, recent) {
+                let total = 10 + d.below(300);
+                let registered = d.below(total + 1);
+                let patch = json!({"households": total, "households_registered": registered});
+                if s.update(Kind::Area, id, &doc(patch)).is_ok() {
+                    recent.push((Kind::Area, id));
+                }
+            }
+        }
+        6 => {
+            let name = format!("Thôn Mới {}", d.below(1_000_000));
+            let households = 5 + d.below(200);
+            let input = json!({"name": name, "kind": "thon", "households": households, "population": 4 * households});
+            if let Ok(saved) = s.create(Kind::Area, &doc(input)) {
+                recent.push((Kind::Area, saved.id));
+            }
+        }
+        7 => {
+            let kind = [Kind::Area, Kind::Member][d.below(2)];
+            if let Some(id) = pick(d, s, kind, recent) {
+                let _ = s.delete(kind, id);
+            }
+        }
+        _ => {
+            if let Some(id) = pick(d, s, Kind::Model, recent) {
+                let _ = s.dissolve_model(id, &day(d), "Không còn hiệu quả");
+                recent.push((Kind::Model, id));
+            }
+        }
+    }
+}
+
+/// The sums kept between reads take what bundles replaced and deleted without counting the commune
+/// again (province migration 0013): over random sequences of bundles (new records, records edited,
+/// deleted, edited twice between reads, made and edited between reads, areas deleted, models
+/// dissolved), read after one bundle or several, for the whole province or one commune, for windows
+/// read every time or now and then, the figures equal each commune's own (what its store counts
+/// from nothing), the total their sum; and, the sums forgotten, the figures counted again from every
+/// record are the same.
+#[test]
+fn the_figures_kept_follow_any_sequence_of_bundles_that_add_edit_and_delete_records() {
+    let rules = Rules::default();
+    let today = day_of(Utc::now());
+    let now = rules.period_of(today);
+    let year = now.end.year();
+    let periods = [Period::year(year), now.period, Period::year(year - 1), format!("{year}-H1").parse().unwrap()];
+    // Dates from the start of last year's window to today: in and out of every period read.
+    let from = rules.window(Period::year(year - 1)).start;
+    let days = (today - from).num_days();
+    let labels = Labels::builtin();
+    let same = |w: &World, communes: &[(String, Store)], ps: &[Period], one: Option<&str>, what: &str| {
+        for p in ps {
+            let read = phongtrao::province::figures::figures(&w.province, *p, one).unwrap();
+            let mut sum = figures::compute(rules.window(*p), &labels, std::iter::empty());
+            for (code, s) in communes.iter().filter(|(c, _)| one.is_none_or(|o| o == c)) {
+                let own = figures::of_store(s, *p).unwrap();
+                let theirs = read.communes.iter().find(|c| &c.commune_code == code).unwrap();
+                assert_eq!(theirs.figures, own, "{what}: commune {code}, period {p}");
+                sum.add(&own);
+            }
+            assert_eq!(read.total, sum, "{what}: the total, period {p}");
+        }
+    };
+    let mut replaced = 0;
+    for seed in 1..=3u64 {
+        let mut d = Dice(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let mut w = world();
+        let mut communes: Vec<(String, Store)> =
+            vec![("23430".into(), w.commune("23430", seed)), ("23437".into(), w.commune("23437", 0))];
+        for (_, s) in &mut communes {
+            let f = w.export_at(s, Utc::now());
+            w.import(&f);
+        }
+        same(&w, &communes, &periods, None, &format!("seed {seed}: first read"));
+        let mut recent: Vec<Vec<(Kind, uuid::Uuid)>> = vec![Vec::new(), Vec::new()];
+        for round in 0..16 {
+            let c = d.below(2);
+            for _ in 0..1 + d.below(6) {
+                random_change(&mut d, &mut communes[c].1, &mut recent[c], from, days);
+            }
+            let f = w.export_at(&mut communes[c].1, Utc::now());
+            w.import(&f);
+            // Read now and then: several bundles may come between two reads.
+            if d.below(2) == 0 {
+                let ps: Vec<Period> = periods.iter().copied().filter(|_| d.below(4) > 0).collect();
+                let one = (d.below(4) == 0).then(|| communes[d.below(2)].0.clone());
+                let what = format!("seed {seed}, round {round}");
+                same(&w, &communes, &ps, one.as_deref(), &what);
+                same(&w, &communes, &ps, one.as_deref(), &format!("{what}, read again"));
+                recent.iter_mut().for_each(Vec::clear);
+            }
+        }
+        same(&w, &communes, &periods, None, &format!("seed {seed}: last read"));
+        replaced += w.province.db().replaced_kept().unwrap();
+        w.province.db().forget_figure_sums().unwrap();
+        same(&w, &communes, &periods, None, &format!("seed {seed}: counted again from every record"));
+    }
+    assert!(replaced > 30, "records were replaced: the sums kept took them ({replaced})");
+}
+
 /// The first read after a stick from many communes counts them on two threads, each on its own
 /// connection: every commune's figures (alone and among all) still equal its own, for the year, the
 /// current period and the year before (whose certification records the count skips unread), and the
