@@ -12,7 +12,10 @@
 //!    transaction each; the receipts signed and written to the stick in one pass at the end) into the
 //!    province as it stood before the first, beside plain rusqlite inserts of the same rows (already
 //!    decoded) into the same `record` table of a fresh SQLCipher file, one transaction per bundle, with
-//!    the store's journal settings. `cargo bench --bench province -- import` measures only this.
+//!    the store's journal settings; and, third, our store's own writes alone (the same rows and the
+//!    import's bookkeeping through `ProvinceDb::write_import`, nothing read, decrypted, checked or
+//!    signed): the floor of the import's own thread. `cargo bench --bench province -- import`
+//!    measures only this.
 //! 2. The province's figures for the year (`province::figures::figures`: every commune's figures
 //!    and the total, the "Tổng hợp toàn tỉnh" page) warm (every commune's sums kept, province
 //!    migration 0009), cold after one commune's bundle and cold after a bundle of every commune,
@@ -38,7 +41,7 @@ use phongtrao::keyring::{KdfParams, Keyring};
 use phongtrao::period::{Period, Rules, Window, day_of, vietnam};
 use phongtrao::province::intake::{self, IntakeOptions};
 use phongtrao::province::{figures, roster};
-use phongtrao::store::province::ProvinceDb;
+use phongtrao::store::province::{ImportWrite, ProvinceDb, RecordWrite};
 use phongtrao::store::{Setup, Store};
 use phongtrao::sync::bundle;
 use phongtrao::sync::commune::{self, ExportOptions};
@@ -86,6 +89,14 @@ fn main() {
     // Time on a CPU (Linux: the thread's schedstat), beside the wall time: on a busy machine the
     // wall time is mostly waiting for a turn on a CPU, in proportion to the CPU time.
     let (mut ours_cpu, mut plain_cpu) = (Vec::new(), Vec::new());
+    // Our store's own writes alone: what the import's transaction writes for each bundle (its records
+    // as plain inserts write them, and the bundle's row with its summary and receipt, the roster's
+    // indexes and clock flags, the chain's head, the receipt's number), through
+    // `ProvinceDb::write_import`, with nothing read, decrypted, checked or signed: the floor of the
+    // import's own thread, whatever runs beside it.
+    let writes_into = work.join("import-writes");
+    let (mut writes, mut writes_cpu) = (Vec::new(), Vec::new());
+    let mut imports: Vec<phongtrao::store::province::Imported> = Vec::new();
     // Of ours, the time writing the stick's receipts at the end (`Stick::finish`).
     let mut ours_receipts = Vec::new();
     let _ = std::fs::remove_dir_all(&receipts);
@@ -113,7 +124,56 @@ fn main() {
         ours.push(t.elapsed());
         ours_cpu.push(cpu_time() - cpu);
         assert!(done.all_ok() && done.outcomes.iter().all(|o| o.receipt.is_some()));
+        if imports.is_empty() {
+            imports = bundles.iter().map(|b| p.db().imported(&b.hash).unwrap().unwrap()).collect();
+        }
         drop(p);
+
+        copy_dir(&empty, &writes_into);
+        let mut w = Province::open(&writes_into, PW).unwrap();
+        let decoded: Vec<Vec<RecordWrite<'_>>> = bundles
+            .iter()
+            .map(|b| {
+                b.rows
+                    .iter()
+                    .map(|(id, kind, data, hlc, origin, _)| RecordWrite {
+                        id: uuid::Uuid::parse_str(id).unwrap(),
+                        kind: Kind::parse(kind).unwrap(),
+                        data: data.as_deref(),
+                        hlc: *hlc as u64,
+                        origin: uuid::Uuid::parse_str(origin).unwrap(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let cpu = cpu_time();
+        let t = Instant::now();
+        for ((b, i), apply) in bundles.iter().zip(&imports).zip(decoded) {
+            w.db_mut()
+                .write_import(&ImportWrite {
+                    key_id: &i.key_id,
+                    installation_id: uuid::Uuid::parse_str(&b.installation).unwrap(),
+                    commune_code: &b.commune,
+                    hash: &b.hash,
+                    epoch: i.epoch,
+                    seq: i.seq,
+                    bundle_created_at: &i.imported_at,
+                    now: &i.imported_at,
+                    apply,
+                    quarantine: Vec::new(),
+                    held: Vec::new(),
+                    answers: &[],
+                    head: true,
+                    new_gap: None,
+                    fills_gap: None,
+                    summary: i.summary.clone(),
+                    receipt: i.receipt.as_deref(),
+                })
+                .unwrap();
+        }
+        writes.push(t.elapsed());
+        writes_cpu.push(cpu_time() - cpu);
+        drop(w);
 
         let mut c = plain_province(&plain_db);
         let cpu = cpu_time();
@@ -165,6 +225,17 @@ fn main() {
             secs(med(&plain_cpu))
         );
         println!(
+            "| our store's writes alone: the same rows and the import's bookkeeping (the bundle's row, the roster's indexes and clock flags, the chain's head, the receipt's number) through `ProvinceDb::write_import`, one transaction per bundle, nothing read, decrypted, checked or signed | {} | {:.0} | {} |",
+            secs(med(&writes)),
+            rate(med(&writes)),
+            secs(med(&writes_cpu))
+        );
+        println!(
+            "| our store's writes alone / plain rate | {:.0}% | | {:.0}% |",
+            100.0 * rate(med(&writes)) / rate(med(&plain)),
+            100.0 * med(&plain_cpu).as_secs_f64() / med(&writes_cpu).as_secs_f64().max(1e-9)
+        );
+        println!(
             "| ours / plain rate | {:.0}% | | {:.0}% |",
             100.0 * rate(med(&ours)) / rate(med(&plain)),
             100.0 * med(&plain_cpu).as_secs_f64() / med(&ours_cpu).as_secs_f64().max(1e-9)
@@ -174,7 +245,7 @@ fn main() {
     }
     // `-- import`: only the import was wanted (the program's own path is never that word).
     if std::env::args().any(|a| a == "import") {
-        for d in [into, receipts, plain_db] {
+        for d in [into, receipts, plain_db, writes_into] {
             let _ = std::fs::remove_dir_all(&d);
             let _ = std::fs::remove_file(&d);
         }
@@ -293,7 +364,7 @@ fn main() {
     println!();
     println!("Province store: {:.0} MB", size as f64 / 1e6);
     drop((p, bare));
-    for d in [into, receipts, plain_db, tinh] {
+    for d in [into, receipts, plain_db, tinh, writes_into] {
         let _ = std::fs::remove_dir_all(&d);
         let _ = std::fs::remove_file(&d);
     }
