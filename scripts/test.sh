@@ -28,4 +28,4 @@ cargo build -p phongtrao-app --locked
 # End to end: the real window under Xvfb, driven through tauri-driver and WebKitWebDriver.
 # Screenshots of the main screens go to docs/screenshots/.
 PHONGTRAO_APP=target/debug/phongtrao-app \
-  xvfb-run -a -s "-screen 0 1366x768x24" node --test --test-concurrency=1 tests/e2e/app.test.mjs tests/e2e/accounts.test.mjs tests/e2e/sync.test.mjs tests/e2e/cert.test.mjs tests/e2e/print.test.mjs tests/e2e/province.test.mjs tests/e2e/intake.test.mjs tests/e2e/drill.test.mjs tests/e2e/sheets.test.mjs tests/e2e/inspect.test.mjs tests/e2e/inspect-province.test.mjs tests/e2e/review.test.mjs tests/e2e/peers.test.mjs tests/e2e/steer.test.mjs
+  xvfb-run -a -s "-screen 0 1366x768x24" node --test --test-concurrency=1 tests/e2e/app.test.mjs tests/e2e/accounts.test.mjs tests/e2e/sync.test.mjs tests/e2e/cert.test.mjs tests/e2e/print.test.mjs tests/e2e/province.test.mjs tests/e2e/intake.test.mjs tests/e2e/drill.test.mjs tests/e2e/sheets.test.mjs tests/e2e/inspect.test.mjs tests/e2e/inspect-province.test.mjs tests/e2e/review.test.mjs tests/e2e/peers.test.mjs tests/e2e/steer.test.mjs tests/e2e/lists.test.mjs

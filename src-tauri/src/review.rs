@@ -15,12 +15,17 @@ use tauri::State;
 use crate::commands::{Shared, parse_period, with_province, with_store};
 use crate::error::Result;
 
-/// Every commune's periods inside `period` with the review's state.
+/// Every commune's periods inside `period` with the review's state, the communes searched and sorted
+/// as `args` asks.
 #[tauri::command]
 #[specta::specta]
-pub async fn province_review_rows(state: State<'_, Shared>, period: String) -> Result<Vec<present::ReviewRow>> {
+pub async fn province_review_rows(
+    state: State<'_, Shared>,
+    period: String,
+    args: pp::CommunesArgs,
+) -> Result<Vec<present::ReviewRow>> {
     let p_ = parse_period(&period)?;
-    with_province(&state, |p| Ok(present::review_rows(&console::roster::roster(p, p_, today())?)))
+    with_province(&state, |p| present::review_page(&console::roster::roster(p, p_, today())?, &args))
 }
 
 /// The records of `commune` that belong to `period` (the ones a return may name).

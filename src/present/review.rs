@@ -358,6 +358,25 @@ pub fn review_rows(r: &crate::province::roster::Roster) -> Vec<ReviewRow> {
     out
 }
 
+/// The review's rows with the communes searched by name or code (accents ignored) and ordered as
+/// `asked`, as the other tables of communes are ([`crate::province::drill::communes`]): `code` (the
+/// default), `name`, `period`, `state` (by its name in Vietnamese order, not its code); `-`
+/// downwards; ties by code, then a commune's periods in order.
+pub fn review_page(
+    r: &crate::province::roster::Roster,
+    asked: &crate::present::province::CommunesArgs,
+) -> Result<Vec<ReviewRow>> {
+    use crate::province::drill;
+    let rows = review_rows(r);
+    let periods = drill::ranks(rows.iter().map(|x| x.period.clone()));
+    let states = drill::ranks(rows.iter().map(|x| crate::text::sort_key(&x.state_label)));
+    drill::communes(rows, &asked.query(), &["period", "state"], |x| drill::CommuneRow {
+        code: &x.commune_code,
+        name: &x.commune,
+        values: vec![periods[&x.period], states[&crate::text::sort_key(&x.state_label)]],
+    })
+}
+
 /// A change to an approved period as the province's queue shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -204,6 +204,15 @@ pub fn communes<T>(
     Ok(keyed.into_iter().map(|(_, _, t)| t).collect())
 }
 
+/// Each value's place among `values` in order (equal values share a place): the number a table of
+/// communes sorts a column of words or periods by ([`CommuneRow::values`]). A column of names (a
+/// state, a source) is ranked by [`crate::text::sort_key`] so that it sorts in Vietnamese order of
+/// what the officer reads, never by its code.
+pub fn ranks<K: Ord>(values: impl IntoIterator<Item = K>) -> std::collections::BTreeMap<K, i64> {
+    let set: std::collections::BTreeSet<K> = values.into_iter().collect();
+    set.into_iter().zip(0..).collect()
+}
+
 /// The province's figures with their communes searched and ordered as `q` asks (the total stays the
 /// province's).
 pub fn figure_communes(

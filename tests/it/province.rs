@@ -2688,3 +2688,133 @@ fn the_tables_of_communes_are_searched_without_accents_and_sort_by_any_column() 
         .collect();
     assert_eq!(rows, nonzero);
 }
+
+/// The other tables of communes of the console — the review's periods («Duyệt»), the targets and
+/// key areas («Chỉ đạo»), the communes' tasks («Kiểm tra») — are searched and sorted by the same
+/// rule as the roster and the figures: a column of words (a state, a source) in Vietnamese order of
+/// what the officer reads, not by its code; the command line the same.
+#[test]
+fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster() {
+    use phongtrao::domain::review::Action;
+    use phongtrao::present::province::CommunesArgs;
+    use phongtrao::province::review;
+
+    let dir = tempfile::tempdir().unwrap();
+    let opts =
+        demo::DemoOptions { communes: 6, seed: 3, months: 3, province: "51", kdf: KdfParams::insecure_for_tests() };
+    let mut p = demo::generate(&dir.path().join("tinh"), PW, &opts, &mut |_, _| {}).unwrap().province;
+    let today = day_of(Utc::now());
+    let period: Period = today.year().to_string().parse().unwrap();
+    let args = |search: Option<&str>, sort: Option<&str>| CommunesArgs {
+        search: search.map(Into::into),
+        sort: sort.map(Into::into),
+    };
+
+    // The review: a few periods approved and returned, so that the states differ.
+    let sent: Vec<_> = phongtrao::present::review::review_rows(&roster::roster(&p, period, today).unwrap())
+        .into_iter()
+        .filter(|r| r.state == phongtrao::domain::review::State::Sent)
+        .collect();
+    assert!(sent.len() >= 3, "{}", sent.len());
+    let ask = |note: &str| review::Ask { note: note.into(), records: Vec::new() };
+    review::decide(
+        &mut p,
+        &sent[0].commune_code,
+        sent[0].period.parse().unwrap(),
+        Action::Approve,
+        &ask(""),
+        Utc::now(),
+    )
+    .unwrap();
+    review::decide(
+        &mut p,
+        &sent[2].commune_code,
+        sent[2].period.parse().unwrap(),
+        Action::Return,
+        &ask("Thiếu số liệu"),
+        Utc::now(),
+    )
+    .unwrap();
+    let ro = roster::roster(&p, period, today).unwrap();
+    let all = phongtrao::present::review::review_rows(&ro);
+    let page =
+        |search: Option<&str>, sort: Option<&str>| phongtrao::present::review::review_page(&ro, &args(search, sort));
+    // By code unless asked, each commune's periods in order.
+    let keys = |rows: &[phongtrao::present::review::ReviewRow]| {
+        rows.iter().map(|r| (r.commune_code.clone(), r.period.clone())).collect::<Vec<_>>()
+    };
+    let mut by_code = keys(&all);
+    by_code.sort();
+    assert_eq!(keys(&page(None, None).unwrap()), by_code);
+    // By the state's name in Vietnamese order (Bị trả lại, Chưa gửi, Đã duyệt, Đã gửi), not by its
+    // code (approved, not_sent, returned, sent), both ways; ties by code, then periods in order.
+    for (sort, desc) in [("state", false), ("-state", true)] {
+        let rows = page(None, Some(sort)).unwrap();
+        assert_eq!(rows.len(), all.len());
+        let got: Vec<(&str, &str, &str)> =
+            rows.iter().map(|r| (r.state_label.as_str(), r.commune_code.as_str(), r.period.as_str())).collect();
+        let mut want = got.clone();
+        want.sort_by(|a, b| {
+            let s = phongtrao::text::compare(a.0, b.0);
+            if desc { s.reverse() } else { s }.then(a.1.cmp(b.1)).then(a.2.cmp(b.2))
+        });
+        assert_eq!(got, want, "{sort}");
+        let mut seen: Vec<&str> = got.iter().map(|g| g.0).collect();
+        seen.dedup();
+        let expect: Vec<&str> = if desc {
+            vec!["Đã gửi", "Đã duyệt", "Chưa gửi", "Bị trả lại"]
+        } else {
+            vec!["Bị trả lại", "Chưa gửi", "Đã duyệt", "Đã gửi"]
+        };
+        assert_eq!(seen, expect, "{sort}");
+    }
+    // By period, then code; by name.
+    let rows = page(None, Some("-period")).unwrap();
+    let got: Vec<(&str, &str)> = rows.iter().map(|r| (r.period.as_str(), r.commune_code.as_str())).collect();
+    let mut want = got.clone();
+    want.sort_by(|a, b| b.0.cmp(a.0).then(a.1.cmp(b.1)));
+    assert_eq!(got, want);
+    let names: Vec<String> = page(None, Some("name")).unwrap().into_iter().map(|r| r.commune).collect();
+    let mut sorted = names.clone();
+    sorted.sort_by(|a, b| phongtrao::text::compare(a, b));
+    assert_eq!(names, sorted);
+    // Searched without accents, by code.
+    let marked = all.iter().find(|r| !r.commune.is_ascii()).expect("a name with marks").clone();
+    let typed = phongtrao::text::fold(marked.commune.split_whitespace().last().unwrap());
+    for q in [typed.clone(), marked.commune_code.clone()] {
+        let found = page(Some(&q), None).unwrap();
+        assert!(found.iter().any(|r| r.commune_code == marked.commune_code), "«{q}»");
+        assert!(found.iter().all(|r| phongtrao::text::finds(&format!("{} {}", r.commune_code, r.commune), &q)));
+        assert!(found.len() < all.len());
+    }
+    assert!(page(None, Some("so_xa")).unwrap_err().to_string().contains("«so_xa» không có"));
+
+    // The command line: `province review --search --sort --desc`, as JSON and as text.
+    let want_state = keys(&page(None, Some("-state")).unwrap());
+    let want_found = keys(&page(Some(&typed), None).unwrap());
+    drop(p);
+    let tinh = dir.path().join("tinh").to_string_lossy().into_owned();
+    let year = period.to_string();
+    let base = ["province", "--dir", &tinh, "review", "--period", &year];
+    let mut a = base.to_vec();
+    a.extend(["--sort", "state", "--desc", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&ok(&a)).unwrap();
+    let cli: Vec<(String, String)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["commune_code"].as_str().unwrap().into(), r["period"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(cli, want_state);
+    let mut a = base.to_vec();
+    a.extend(["--search", &typed]);
+    let text = ok(&a);
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("  ") && !l.starts_with("      ")).collect();
+    assert_eq!(lines.len(), want_found.len(), "{text}");
+    assert!(lines.iter().all(|l| l.contains(&marked.commune)), "{text}");
+    let mut a = base.to_vec();
+    a.extend(["--sort", "so_xa"]);
+    let refused = run(&a);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("«so_xa» không có"));
+}

@@ -288,8 +288,11 @@ export const commands = {
 	 *  keeps its number unless `new_number`); what was done.
 	 */
 	provinceInspectionSave: (id: string, form: string, out: string, newNumber: boolean) => __TAURI_INVOKE<string>("province_inspection_save", { id, form, out, newNumber }),
-	/**  Every commune's periods inside `period` with the review's state. */
-	provinceReviewRows: (period: string) => __TAURI_INVOKE<ReviewRow[]>("province_review_rows", { period }),
+	/**
+	 *  Every commune's periods inside `period` with the review's state, the communes searched and sorted
+	 *  as `args` asks.
+	 */
+	provinceReviewRows: (period: string, args: CommunesArgs) => __TAURI_INVOKE<ReviewRow[]>("province_review_rows", { period, args }),
 	/**  The records of `commune` that belong to `period` (the ones a return may name). */
 	provinceReviewRecords: (period: string, commune: string) => __TAURI_INVOKE<BehindLine[]>("province_review_records", { period, commune }),
 	/**  Decides on a commune's period and writes its decision bundle into `folder`; returns what was done. */

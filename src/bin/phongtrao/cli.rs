@@ -583,6 +583,8 @@ pub enum ProvinceCmd {
         /// Chỉ các kỳ ở tình trạng: not_sent (Chưa gửi), sent (Đã gửi), approved (Đã duyệt), returned (Bị trả lại), corrected (Đã sửa)
         #[arg(long, value_name = "TÌNH TRẠNG")]
         state: Option<String>,
+        #[command(flatten)]
+        communes: CommunesOrder,
         /// In dạng JSON
         #[arg(long)]
         json: bool,
@@ -732,6 +734,28 @@ pub enum ProvinceCmd {
         #[arg(long, value_name = "THƯ MỤC")]
         out: PathBuf,
     },
+}
+
+/// A table of communes searched and sorted as the window's: `--search`, `--sort`, `--desc`.
+#[derive(Debug, Args)]
+pub struct CommunesOrder {
+    /// Chỉ các xã khớp từ tìm theo tên hoặc mã, không phân biệt dấu, hoa thường (ví dụ: "ba dinh")
+    #[arg(long, value_name = "CHỮ")]
+    pub search: Option<String>,
+    /// Sắp xếp theo một cột: code (mã xã, mặc định), name (tên xã) hoặc mã cột của bảng
+    #[arg(long, value_name = "CỘT", allow_hyphen_values = true)]
+    pub sort: Option<String>,
+    /// Với --sort: giảm dần
+    #[arg(long, requires = "sort")]
+    pub desc: bool,
+}
+
+impl CommunesOrder {
+    /// As the window asks: `-key` downwards.
+    pub fn args(self) -> phongtrao::present::province::CommunesArgs {
+        let sort = self.sort.map(|s| if self.desc && !s.starts_with('-') { format!("-{s}") } else { s });
+        phongtrao::present::province::CommunesArgs { search: self.search, sort }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1572,8 +1572,8 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 print_roster(w, &r)?;
             }
         }
-        ProvinceCmd::Review { command, period, state, json } => {
-            province_review(w, &mut open()?, command, period, state, json)?;
+        ProvinceCmd::Review { command, period, state, communes, json } => {
+            province_review(w, &mut open()?, command, period, (state, communes.args()), json)?;
         }
         ProvinceCmd::Inspections { command: Some(cmd), .. } => province_inspection(w, &mut open()?, cmd)?,
         ProvinceCmd::Inspections { command: None, commune, status, json } => {
@@ -1935,7 +1935,7 @@ fn province_review(
     p: &mut phongtrao::sync::province::Province,
     command: Option<cli::ReviewCmd>,
     period: Option<String>,
-    state: Option<String>,
+    (state, asked): (Option<String>, phongtrao::present::province::CommunesArgs),
     json: bool,
 ) -> Result<()> {
     use phongtrao::domain::review::{Action, State};
@@ -1973,7 +1973,7 @@ fn province_review(
                 })
                 .transpose()?;
             let r = phongtrao::province::roster::roster(p, period, today)?;
-            let rows: Vec<_> = phongtrao::present::review::review_rows(&r)
+            let rows: Vec<_> = phongtrao::present::review::review_page(&r, &asked)?
                 .into_iter()
                 .filter(|x| wanted.is_none_or(|s| x.state == s))
                 .collect();

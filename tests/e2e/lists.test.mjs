@@ -1,0 +1,113 @@
+// End-to-end: the province's other tables of communes searched and sorted as the roster and the
+// figures are («Các xã», «Tổng hợp toàn tỉnh»): the review's periods («Duyệt số liệu»), the targets and
+// key areas by commune («Chỉ tiêu, địa bàn trọng điểm»), the communes' tasks and the commune chosen
+// for a new inspection («Kiểm tra xã»). A demo province of a dozen communes; for each table a search
+// typed without accents (what is typed stays in the box; the rows shown are the ones the command line
+// gives for the same search), a column's header clicked both ways (the order the command line gives,
+// ▲ then ▼), the page left and come back to: the search and the sort are still there.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { cleanup, phongtrao, launch, login, scratch, shots } from "./common.mjs";
+
+const DEMO = "phongtrao-demo";
+
+// A word as an officer types it in a hurry: no accents, no đ, lower case.
+const plain = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+
+describe("the province's tables of communes: search and sort on every page", { timeout: 600_000 }, () => {
+  let d;
+  let dir;
+  let tinh;
+  const year = String(new Date().getFullYear());
+  const cli = (args) => phongtrao(["province", "--dir", tinh, ...args], { password: DEMO });
+  const json = (args) => JSON.parse(cli([...args, "--json"]));
+
+  before(async () => {
+    dir = scratch("lists");
+    tinh = path.join(dir, "tinh");
+    phongtrao(["province", "demo", "--dir", tinh, "--communes", "12"], { password: DEMO });
+    // A few periods approved and returned, so that the review's states differ.
+    const sent = json(["review", "--period", year, "--state", "sent"]);
+    assert.ok(sent.length >= 3, `${sent.length} periods sent`);
+    cli(["review", "approve", "--commune", sent[0].commune_code, "--period", sent[0].period]);
+    cli(["review", "return", "--commune", sent[2].commune_code, "--period", sent[2].period, "--reason", "Thiếu số liệu"]);
+    d = await launch({
+      PHONGTRAO_DB: path.join(dir, "khong-co.db"),
+      PHONGTRAO_PROVINCE_DIR: tinh,
+      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
+    });
+    await d.find("[data-test=login-province]");
+    await login(d, { username: "tinh", password: DEMO, landing: [".brand", "Công an tỉnh Quảng Ngãi"] });
+  });
+
+  after(() => cleanup(d, dir));
+
+  /** The rows shown, as `data-code` or `data-code/data-period`. */
+  const shown = (row) =>
+    d.exec(
+      `return [...document.querySelectorAll("[data-test=${row}]")].map((r) => r.dataset.period ? r.dataset.code + "/" + r.dataset.period : r.dataset.code)`,
+    );
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  /** Empties a search box as the officer does (WebDriver's clear sends no input event). */
+  const empty = async (css) => {
+    await d.type(css, "a");
+    await d.keys(css, "\uE003");
+  };
+
+  it("«Duyệt số liệu»: the communes' periods searched without accents and sorted by the state's name", async () => {
+    await d.click("[data-test=pnav-review]");
+    await d.findText("h1", "Duyệt số liệu");
+    await d.find("[data-test=review-row]");
+    const key = (r) => `${r.commune_code}/${r.period}`;
+    const all = json(["review", "--period", year]).map(key);
+    await d.until("every period", async () => same(await shown("review-row"), all));
+
+    // A name with marks typed without them.
+    const names = [...new Set(json(["review", "--period", year]).map((r) => r.commune))];
+    const marked = names.find((n) => plain(n) !== n.toLowerCase());
+    const typed = plain(marked.split(" ").at(-1));
+    await d.type("[data-test=review-search]", typed);
+    assert.equal(await d.value("[data-test=review-search]"), typed);
+    const found = json(["review", "--period", year, "--search", typed]).map(key);
+    assert.ok(found.length > 0 && found.length < all.length, `${found.length}/${all.length}`);
+    await d.until("the periods of the communes found", async () => same(await shown("review-row"), found));
+    await empty("[data-test=review-search]");
+    await d.until("every period again", async () => same(await shown("review-row"), all));
+    await d.type("[data-test=review-search]", "khong co xa nay");
+    await d.findText("[data-test=review-none]", "Không có xã nào khớp «khong co xa nay».");
+    await d.type("[data-test=review-search]", typed);
+
+    // By the state's name: up (Bị trả lại, Chưa gửi, Đã duyệt, Đã gửi), then down.
+    await d.click("[data-test=review-sort-state]");
+    await d.findText("[data-test=review-sort-state]", "▲");
+    const up = json(["review", "--period", year, "--search", typed, "--sort", "state"]).map(key);
+    await d.until("by state, up", async () => same(await shown("review-row"), up));
+    await d.click("[data-test=review-sort-state]");
+    await d.findText("[data-test=review-sort-state]", "▼");
+    const down = json(["review", "--period", year, "--search", typed, "--sort", "state", "--desc"]).map(key);
+    await d.until("by state, down", async () => same(await shown("review-row"), down));
+    const states = await d.exec(
+      `return [...new Set([...document.querySelectorAll("[data-test=review-row]")].map((r) => r.children[3].textContent.trim().split(/\\d/)[0].trim()))]`,
+    );
+    const order = ["Đã gửi", "Đã duyệt", "Chưa gửi", "Bị trả lại"];
+    assert.deepEqual(states, order.filter((s) => states.includes(s)));
+    await d.screenshot(path.join(shots, "93-province-review-search-sort.png"));
+
+    // Another page and back: the search and the sort are kept.
+    await d.click("[data-test=pnav-communes]");
+    await d.find("[data-test=roster-row]");
+    await d.click("[data-test=pnav-review]");
+    await d.findText("[data-test=review-sort-state]", "▼");
+    assert.equal(await d.value("[data-test=review-search]"), typed);
+    await d.until("the same rows", async () => same(await shown("review-row"), down));
+    // By period down: the latest first, ties by code.
+    await empty("[data-test=review-search]");
+    await d.click("[data-test=review-sort-period]");
+    await d.findText("[data-test=review-sort-period]", "▲");
+    await d.click("[data-test=review-sort-period]");
+    await d.findText("[data-test=review-sort-period]", "▼");
+    const byPeriod = json(["review", "--period", year, "--sort", "period", "--desc"]).map(key);
+    await d.until("by period, down", async () => same(await shown("review-row"), byPeriod));
+  });
+});
