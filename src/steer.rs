@@ -36,6 +36,16 @@ pub enum Source {
     Province,
 }
 
+impl Source {
+    /// As the console's «Theo» column reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Plan => "Kế hoạch của xã",
+            Source::Province => "Chỉ tiêu tỉnh giao",
+        }
+    }
+}
+
 /// How a target stands on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -299,8 +299,12 @@ pub async fn province_behind(
 /// The year's targets across the province: every commune's progress, the total, what was set.
 #[tauri::command]
 #[specta::specta]
-pub async fn province_targets(state: State<'_, Shared>, year: i32) -> Result<present::TargetsView> {
-    with_province(&state, |p| present::targets_view(p, year, today()))
+pub async fn province_targets(
+    state: State<'_, Shared>,
+    year: i32,
+    args: present::CommunesArgs,
+) -> Result<present::TargetsView> {
+    with_province(&state, |p| present::targets_page(p, year, today(), &args))
 }
 
 /// Sets the targets of `year` for `commune` (none: every commune) from `{indicator: value}`.
@@ -332,8 +336,11 @@ pub async fn province_send_targets(state: State<'_, Shared>, folder: String) -> 
 /// The key areas across the province, commune by commune.
 #[tauri::command]
 #[specta::specta]
-pub async fn province_key_areas(state: State<'_, Shared>) -> Result<Vec<present::KeyAreaLine>> {
-    with_province(&state, |p| Ok(console::targets::key_areas(p, today())?.iter().map(present::key_area_line).collect()))
+pub async fn province_key_areas(
+    state: State<'_, Shared>,
+    args: present::CommunesArgs,
+) -> Result<Vec<present::KeyAreaLine>> {
+    with_province(&state, |p| present::key_areas_page(p, today(), &args))
 }
 
 /// The summary report (báo cáo tổng hợp) of `period`, previewed: the PDF, base64.

@@ -1195,7 +1195,20 @@ pub fn targets_view(
     year: i32,
     today: chrono::NaiveDate,
 ) -> crate::Result<TargetsView> {
+    targets_page(p, year, today, &CommunesArgs::default())
+}
+
+/// [`targets_view`] with the communes searched by name or code and ordered as `asked`
+/// ([`crate::province::targets::order_progress`]: `code`, `name`, `source`, `behind`, `targets`); the
+/// province's total stays the province's.
+pub fn targets_page(
+    p: &crate::sync::province::Province,
+    year: i32,
+    today: chrono::NaiveDate,
+    asked: &CommunesArgs,
+) -> crate::Result<TargetsView> {
     let (communes, total) = crate::province::targets::progress(p, year, today)?;
+    let communes = crate::province::targets::order_progress(communes, &asked.query())?;
     let indicators: Vec<crate::domain::RefItem> = crate::domain::RefSet::builtin()
         .lists
         .into_iter()
@@ -1226,11 +1239,7 @@ pub fn targets_view(
             .map(|c| CommuneTargets {
                 commune_code: c.commune_code.clone(),
                 commune: c.commune.clone(),
-                source: match c.source {
-                    crate::steer::Source::Plan => "Kế hoạch của xã",
-                    crate::steer::Source::Province => "Chỉ tiêu tỉnh giao",
-                }
-                .into(),
+                source: c.source.label().into(),
                 behind: c.behind() as u32,
                 targets: c.targets.iter().map(target_cell).collect(),
             })
@@ -1267,4 +1276,15 @@ pub fn key_area_line(c: &crate::province::targets::CommuneKeyAreas) -> KeyAreaLi
         counts: c.by_status.iter().map(|(_, l, n)| format!("{l}: {}", format_int(*n))).collect::<Vec<_>>().join(" · "),
         overdue: c.overdue.iter().map(|(name, d)| format!("{name} (hạn {})", crate::date::display(*d))).collect(),
     }
+}
+
+/// The key areas across the province on `today`, the communes searched by name or code and ordered
+/// as `asked` ([`crate::province::targets::order_key_areas`]: `code`, `name`, `areas`, `overdue`).
+pub fn key_areas_page(
+    p: &crate::sync::province::Province,
+    today: chrono::NaiveDate,
+    asked: &CommunesArgs,
+) -> crate::Result<Vec<KeyAreaLine>> {
+    let all = crate::province::targets::key_areas(p, today)?;
+    Ok(crate::province::targets::order_key_areas(all, &asked.query())?.iter().map(key_area_line).collect())
 }

@@ -141,6 +141,34 @@ impl CommuneProgress {
     }
 }
 
+/// The communes' progress searched by name or code (accents ignored) and ordered as `q` asks, as the
+/// other tables of communes ([`super::drill::communes`]): `code` (the default), `name`, `source`
+/// (by its name in Vietnamese order: «Chỉ tiêu tỉnh giao» before «Kế hoạch của xã»), `behind` (how
+/// many targets are behind), `targets` (how many it has); `-` downwards.
+pub fn order_progress(communes: Vec<CommuneProgress>, q: &super::drill::CommuneQuery) -> Result<Vec<CommuneProgress>> {
+    let sources = super::drill::ranks([Source::Plan, Source::Province].map(|s| crate::text::sort_key(s.label())));
+    super::drill::communes(communes, q, &["source", "behind", "targets"], |c| super::drill::CommuneRow {
+        code: &c.commune_code,
+        name: &c.commune,
+        values: vec![sources[&crate::text::sort_key(c.source.label())], c.behind() as i64, c.targets.len() as i64],
+    })
+}
+
+/// The communes' key areas searched and ordered the same way: `code`, `name`, `areas` (how many),
+/// `overdue` (how many past their deadline), or a status's code (how many in it).
+pub fn order_key_areas(communes: Vec<CommuneKeyAreas>, q: &super::drill::CommuneQuery) -> Result<Vec<CommuneKeyAreas>> {
+    use crate::domain::registers::KEY_AREA_STATUS;
+    let mut keys = vec!["areas", "overdue"];
+    keys.extend(KEY_AREA_STATUS.iter().map(|(c, _)| *c));
+    super::drill::communes(communes, q, &keys, |c| {
+        let mut values = vec![c.by_status.iter().map(|s| s.2).sum(), c.overdue.len() as i64];
+        values.extend(
+            KEY_AREA_STATUS.iter().map(|(code, _)| c.by_status.iter().find(|s| s.0 == *code).map_or(0, |s| s.2)),
+        );
+        super::drill::CommuneRow { code: &c.commune_code, name: &c.commune, values }
+    })
+}
+
 /// Every commune's progress against its targets for `year` on `today`, and the province's total
 /// (the communes' figures summed against their targets summed, shares left out).
 pub fn progress(p: &Province, year: i32, today: NaiveDate) -> Result<(Vec<CommuneProgress>, Vec<TargetProgress>)> {

@@ -110,4 +110,69 @@ describe("the province's tables of communes: search and sort on every page", { t
     const byPeriod = json(["review", "--period", year, "--sort", "period", "--desc"]).map(key);
     await d.until("by period, down", async () => same(await shown("review-row"), byPeriod));
   });
+
+  it("«Chỉ tiêu, địa bàn trọng điểm»: the targets and the key areas by commune, each table its own search and sort", async () => {
+    await d.click("[data-test=pnav-steer]");
+    await d.find("[data-test=targets-row]");
+    const codes = (rows) => rows.map((c) => c.commune_code);
+    const targets = (more = []) => codes(json(["targets", "--year", year, ...more]).communes);
+    const areas = (more = []) => codes(json(["key-areas", ...more]));
+    await d.until("every commune's targets", async () => same(await shown("targets-row"), targets()));
+    await d.until("every commune's key areas", async () => same(await shown("areas-row"), areas()));
+
+    // The targets: searched without accents; the key areas' table is not narrowed by it.
+    const names = json(["targets", "--year", year]).communes.map((c) => c.commune);
+    const marked = names.find((n) => plain(n) !== n.toLowerCase());
+    const typed = plain(marked.split(" ").at(-1));
+    await d.type("[data-test=targets-search]", typed);
+    assert.equal(await d.value("[data-test=targets-search]"), typed);
+    const found = targets(["--search", typed]);
+    assert.ok(found.length > 0 && found.length < names.length, `${found.length}/${names.length}`);
+    await d.until("the communes found", async () => same(await shown("targets-row"), found));
+    assert.deepEqual(await shown("areas-row"), areas());
+    await empty("[data-test=targets-search]");
+    // By how many targets are behind: up, then down (ties by code).
+    await d.click("[data-test=targets-sort-behind]");
+    await d.findText("[data-test=targets-sort-behind]", "▲");
+    await d.until("behind, up", async () => same(await shown("targets-row"), targets(["--sort", "behind"])));
+    await d.click("[data-test=targets-sort-behind]");
+    await d.findText("[data-test=targets-sort-behind]", "▼");
+    const down = targets(["--sort", "behind", "--desc"]);
+    await d.until("behind, down", async () => same(await shown("targets-row"), down));
+    const behind = await d.exec(
+      `return [...document.querySelectorAll("[data-test=targets-row]")].map((r) => Number(r.children[2].textContent))`,
+    );
+    assert.deepEqual(behind, [...behind].sort((a, b) => b - a));
+
+    // The key areas: by name down, then by how many are overdue; searched by code.
+    await d.click("[data-test=areas-sort-name]");
+    await d.click("[data-test=areas-sort-name]");
+    await d.findText("[data-test=areas-sort-name]", "▼");
+    await d.until("areas by name, down", async () => same(await shown("areas-row"), areas(["--sort", "name", "--desc"])));
+    await d.click("[data-test=areas-sort-overdue]");
+    await d.click("[data-test=areas-sort-overdue]");
+    await d.findText("[data-test=areas-sort-overdue]", "▼");
+    const overdue = areas(["--sort", "overdue", "--desc"]);
+    await d.until("areas by overdue, down", async () => same(await shown("areas-row"), overdue));
+    const code = overdue[0];
+    await d.type("[data-test=areas-search]", code.slice(0, 4));
+    const byCode = areas(["--search", code.slice(0, 4), "--sort", "overdue", "--desc"]);
+    await d.until("the areas of the codes found", async () => same(await shown("areas-row"), byCode));
+    assert.ok(byCode.includes(code));
+    await d.exec(`document.querySelector("[data-test=targets-communes]").scrollIntoView({ block: "start" });`);
+    await d.screenshot(path.join(shots, "94-province-targets-sorted.png"));
+    await d.exec(`document.querySelector("[data-test=province-key-areas]").scrollIntoView({ block: "start" });`);
+    await d.screenshot(path.join(shots, "95-province-key-areas-sorted.png"));
+
+    // Another page and back: both tables as they were.
+    await d.click("[data-test=pnav-review]");
+    await d.find("[data-test=review-row]");
+    await d.click("[data-test=pnav-steer]");
+    await d.findText("[data-test=targets-sort-behind]", "▼");
+    await d.findText("[data-test=areas-sort-overdue]", "▼");
+    assert.equal(await d.value("[data-test=areas-search]"), code.slice(0, 4));
+    assert.equal(await d.value("[data-test=targets-search]"), "");
+    await d.until("the targets as left", async () => same(await shown("targets-row"), down));
+    await d.until("the areas as left", async () => same(await shown("areas-row"), byCode));
+  });
 });

@@ -2789,6 +2789,96 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
     }
     assert!(page(None, Some("so_xa")).unwrap_err().to_string().contains("«so_xa» không có"));
 
+    // «Chỉ đạo»: the targets by commune. The province sets targets for every commune, more for one;
+    // a commune's plan (demo) shows as its source.
+    use phongtrao::province::targets;
+    targets::set_value(&mut p, today.year(), None, &json!({"tuyen_truyen_buoi": 400})).unwrap();
+    let one = &all.last().unwrap().commune_code;
+    targets::set_value(&mut p, today.year(), Some(one), &json!({"tuyen_truyen_buoi": 1, "tin_bao": 500})).unwrap();
+    let progress = |sort: Option<&str>, search: Option<&str>| {
+        let (communes, _) = targets::progress(&p, today.year(), today).unwrap();
+        targets::order_progress(communes, &args(search, sort).query())
+    };
+    let plain_t = progress(None, None).unwrap();
+    assert!(plain_t.len() >= 6, "{}", plain_t.len());
+    let codes_t: Vec<&str> = plain_t.iter().map(|c| c.commune_code.as_str()).collect();
+    let mut sorted_t = codes_t.clone();
+    sorted_t.sort();
+    assert_eq!(codes_t, sorted_t);
+    for (sort, desc) in [("behind", false), ("-behind", true), ("targets", false), ("-targets", true)] {
+        let got: Vec<(usize, String)> = progress(Some(sort), None)
+            .unwrap()
+            .iter()
+            .map(|c| (if sort.ends_with("behind") { c.behind() } else { c.targets.len() }, c.commune_code.clone()))
+            .collect();
+        let mut want = got.clone();
+        want.sort_by(|a, b| if desc { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) }.then(a.1.cmp(&b.1)));
+        assert_eq!(got, want, "{sort}");
+    }
+    let slow = progress(Some("-behind"), None).unwrap();
+    assert!(slow[0].behind() > slow.last().unwrap().behind(), "the paces differ");
+    // The source by what the officer reads: «Chỉ tiêu tỉnh giao» before «Kế hoạch của xã» (every demo
+    // commune sent a plan: a commune without one, here by hand, follows the province's targets).
+    let mut mixed = progress(None, None).unwrap();
+    for c in mixed.iter_mut().step_by(2) {
+        c.source = phongtrao::steer::Source::Province;
+    }
+    for (sort, desc) in [("source", false), ("-source", true)] {
+        let got: Vec<(&str, String)> = targets::order_progress(mixed.clone(), &args(None, Some(sort)).query())
+            .unwrap()
+            .iter()
+            .map(|c| (c.source.label(), c.commune_code.clone()))
+            .collect();
+        let first = if desc { "Kế hoạch của xã" } else { "Chỉ tiêu tỉnh giao" };
+        assert_eq!(got[0].0, first, "{sort}");
+        let mut want = got.clone();
+        want.sort_by(|a, b| {
+            let s = phongtrao::text::compare(a.0, b.0);
+            if desc { s.reverse() } else { s }.then(a.1.cmp(&b.1))
+        });
+        assert_eq!(got, want, "{sort}");
+    }
+    let found_t = progress(None, Some(&typed)).unwrap();
+    assert!(found_t.iter().any(|c| c.commune_code == marked.commune_code));
+    assert!(found_t.iter().all(|c| phongtrao::text::finds(&format!("{} {}", c.commune_code, c.commune), &typed)));
+    assert!(progress(Some("so_xa"), None).unwrap_err().to_string().contains("«so_xa» không có"));
+
+    // The key areas by commune: by how many, how many overdue, by a status; searched.
+    let areas = |sort: Option<&str>, search: Option<&str>| {
+        phongtrao::present::province::key_areas_page(&p, today, &args(search, sort))
+    };
+    let all_areas = targets::key_areas(&p, today).unwrap();
+    assert!(all_areas.len() >= 3, "{}", all_areas.len());
+    for (sort, desc) in [("areas", false), ("-areas", true), ("overdue", false), ("-overdue", true)] {
+        let lines = areas(Some(sort), None).unwrap();
+        let got: Vec<(i64, String)> = lines
+            .iter()
+            .map(|l| {
+                let c = all_areas.iter().find(|c| c.commune_code == l.commune_code).unwrap();
+                let n = if sort.ends_with("areas") {
+                    c.by_status.iter().map(|s| s.2).sum()
+                } else {
+                    c.overdue.len() as i64
+                };
+                (n, l.commune_code.clone())
+            })
+            .collect();
+        let mut want = got.clone();
+        want.sort_by(|a, b| if desc { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) }.then(a.1.cmp(&b.1)));
+        assert_eq!(got, want, "{sort}");
+        assert_eq!(lines.len(), all_areas.len());
+    }
+    let names_a: Vec<String> = areas(Some("-name"), None).unwrap().into_iter().map(|l| l.commune).collect();
+    let mut sorted_a = names_a.clone();
+    sorted_a.sort_by(|a, b| phongtrao::text::compare(b, a));
+    assert_eq!(names_a, sorted_a);
+    let found_a = areas(None, Some(&typed)).unwrap();
+    assert!(found_a.iter().all(|l| phongtrao::text::finds(&format!("{} {}", l.commune_code, l.commune), &typed)));
+    assert!(found_a.len() < all_areas.len());
+    assert!(areas(Some("so_xa"), None).unwrap_err().to_string().contains("«so_xa» không có"));
+    let want_targets: Vec<String> = slow.iter().map(|c| c.commune_code.clone()).collect();
+    let want_areas: Vec<String> = areas(Some("-overdue"), None).unwrap().into_iter().map(|l| l.commune_code).collect();
+
     // The command line: `province review --search --sort --desc`, as JSON and as text.
     let want_state = keys(&page(None, Some("-state")).unwrap());
     let want_found = keys(&page(Some(&typed), None).unwrap());
@@ -2816,5 +2906,22 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
     a.extend(["--sort", "so_xa"]);
     let refused = run(&a);
     assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("«so_xa» không có"));
+    // `province targets` and `province key-areas` the same way.
+    let y = today.year().to_string();
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "province", "--dir", &tinh, "targets", "--year", &y, "--sort", "behind", "--desc", "--json",
+    ]))
+    .unwrap();
+    let cli: Vec<&str> =
+        json["communes"].as_array().unwrap().iter().map(|c| c["commune_code"].as_str().unwrap()).collect();
+    assert_eq!(cli, want_targets);
+    let text = ok(&["province", "--dir", &tinh, "targets", "--year", &y, "--search", &typed]);
+    assert!(text.contains(&marked.commune), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["province", "--dir", &tinh, "key-areas", "--sort", "-overdue", "--json"])).unwrap();
+    let cli: Vec<&str> = json.as_array().unwrap().iter().map(|c| c["commune_code"].as_str().unwrap()).collect();
+    assert_eq!(cli, want_areas);
+    let refused = run(&["province", "--dir", &tinh, "key-areas", "--sort", "so_xa"]);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("«so_xa» không có"));
 }

@@ -251,13 +251,13 @@ export const commands = {
 	/**  The province's figures for `period`: totals and the table by commune. */
 	provinceFigures: (period: string, args: CommunesArgs) => __TAURI_INVOKE<FiguresView>("province_figures", { period, args }),
 	/**  The year's targets across the province: every commune's progress, the total, what was set. */
-	provinceTargets: (year: number) => __TAURI_INVOKE<TargetsView>("province_targets", { year }),
+	provinceTargets: (year: number, args: CommunesArgs) => __TAURI_INVOKE<TargetsView>("province_targets", { year, args }),
 	/**  Sets the targets of `year` for `commune` (none: every commune) from `{indicator: value}`. */
 	provinceSetTargets: (year: number, commune: string | null, targets: Value) => __TAURI_INVOKE<TargetsView>("province_set_targets", { year, commune, targets }),
 	/**  Writes the reference bundle (the targets, the revoked keys) into `folder`; returns its path. */
 	provinceSendTargets: (folder: string) => __TAURI_INVOKE<string>("province_send_targets", { folder }),
 	/**  The key areas across the province, commune by commune. */
-	provinceKeyAreas: () => __TAURI_INVOKE<KeyAreaLine[]>("province_key_areas"),
+	provinceKeyAreas: (args: CommunesArgs) => __TAURI_INVOKE<KeyAreaLine[]>("province_key_areas", { args }),
 	/**
 	 *  The records of `commune` behind the figure `key` for `period` (read-only), narrowed by the
 	 *  officer's search and filters.

@@ -668,6 +668,9 @@ pub enum ProvinceCmd {
         /// Tính tiến độ đến ngày (mặc định hôm nay)
         #[arg(long, value_name = "NGÀY")]
         today: Option<String>,
+        /// Các xã tìm và sắp xếp như trong cửa sổ (cột: code, name, source: theo, behind: số chỉ tiêu chậm, targets: số chỉ tiêu)
+        #[command(flatten)]
+        communes: CommunesOrder,
         /// In dạng JSON
         #[arg(long)]
         json: bool,
@@ -678,6 +681,9 @@ pub enum ProvinceCmd {
         /// Tính đến ngày (mặc định hôm nay)
         #[arg(long, value_name = "NGÀY")]
         today: Option<String>,
+        /// Các xã tìm và sắp xếp như trong cửa sổ (cột: code, name, areas: số địa bàn, overdue: số quá thời hạn)
+        #[command(flatten)]
+        communes: CommunesOrder,
         /// In dạng JSON
         #[arg(long)]
         json: bool,

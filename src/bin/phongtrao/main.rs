@@ -1757,7 +1757,7 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 }
             }
         }
-        ProvinceCmd::Targets { year, set, commune, today, json } => {
+        ProvinceCmd::Targets { year, set, commune, today, communes: asked, json } => {
             let mut p = open()?;
             if let Some(set) = set {
                 phongtrao::province::targets::set(&mut p, year, commune.as_deref(), &read_json(&set)?)?;
@@ -1765,6 +1765,7 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
             }
             let today = day_or_today(today)?;
             let (communes, total) = phongtrao::province::targets::progress(&p, year, today)?;
+            let communes = phongtrao::province::targets::order_progress(communes, &asked.args().query())?;
             if json {
                 return say(w, to_json(&serde_json::json!({"year": year, "communes": communes, "total": total}))?);
             }
@@ -1787,10 +1788,11 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
                 say(w, format!("  {}: {}/{} — {}", t.label, t.done_text(), t.target_text(), t.pace.label()))?;
             }
         }
-        ProvinceCmd::KeyAreas { today, json } => {
+        ProvinceCmd::KeyAreas { today, communes: asked, json } => {
             let p = open()?;
             let today = day_or_today(today)?;
             let all = phongtrao::province::targets::key_areas(&p, today)?;
+            let all = phongtrao::province::targets::order_key_areas(all, &asked.args().query())?;
             if json {
                 return say(w, to_json(&all)?);
             }
