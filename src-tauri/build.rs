@@ -109,6 +109,7 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "province_behind",
         "province_report_preview",
         "province_inspections",
+        "province_inspectable",
         "province_inspection",
         "province_add_inspection",
         "province_review_answer",

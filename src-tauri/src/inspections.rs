@@ -13,11 +13,26 @@ use uuid::Uuid;
 use crate::commands::{Shared, base64, with_province};
 use crate::error::Result;
 
-/// The page: every commune's tasks by state, the inspections, the communes one may inspect.
+/// The page: every commune's tasks by state (the communes searched and sorted as `args` asks), the
+/// inspections, the communes one may inspect.
 #[tauri::command]
 #[specta::specta]
-pub async fn province_inspections(state: State<'_, Shared>) -> Result<present::ProvinceInspectionsView> {
-    with_province(&state, |p| present::view(p, today()))
+pub async fn province_inspections(
+    state: State<'_, Shared>,
+    args: phongtrao::present::province::CommunesArgs,
+) -> Result<present::ProvinceInspectionsView> {
+    with_province(&state, |p| present::view_page(p, today(), &args))
+}
+
+/// The communes one may inspect that `search` finds (name or code, accents ignored): the picker of a
+/// new inspection.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_inspectable(
+    state: State<'_, Shared>,
+    search: String,
+) -> Result<Vec<present::InspectableCommune>> {
+    with_province(&state, |p| present::inspectable(p, &search))
 }
 
 /// One inspection with its tasks, the commune's answers and the verdicts.

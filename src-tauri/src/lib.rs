@@ -148,6 +148,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             province::province_behind,
             province::province_report_preview,
             inspections::province_inspections,
+            inspections::province_inspectable,
             inspections::province_inspection,
             inspections::province_add_inspection,
             inspections::province_review_answer,

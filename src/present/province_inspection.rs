@@ -161,8 +161,49 @@ pub fn view(p: &Province, today: NaiveDate) -> Result<ProvinceInspectionsView> {
             }),
         }
     }
+    let choices = inspectable(p, "")?;
+    Ok(ProvinceInspectionsView {
+        today: crate::date::display(today),
+        total: counts(&tasks),
+        communes,
+        inspections: all.iter().map(line).collect(),
+        choices,
+    })
+}
+
+/// [`view`] with the table of communes searched by name or code (accents ignored) and ordered as
+/// `asked`, as the other tables of communes ([`crate::province::drill::communes`]): `code` (the
+/// default), `name`, `open`, `overdue`, `done`, `waiting`; `-` downwards, ties by code. The
+/// province's total stays the province's.
+pub fn view_page(
+    p: &Province,
+    today: NaiveDate,
+    asked: &crate::present::province::CommunesArgs,
+) -> Result<ProvinceInspectionsView> {
+    let mut v = view(p, today)?;
+    v.communes = communes_ordered(std::mem::take(&mut v.communes), asked)?;
+    Ok(v)
+}
+
+fn communes_ordered(
+    rows: Vec<ProvinceCommuneTasks>,
+    asked: &crate::present::province::CommunesArgs,
+) -> Result<Vec<ProvinceCommuneTasks>> {
+    crate::province::drill::communes(rows, &asked.query(), &["open", "overdue", "done", "waiting"], |c| {
+        crate::province::drill::CommuneRow {
+            code: &c.commune_code,
+            name: &c.commune,
+            values: [c.counts.open, c.counts.overdue, c.counts.done, c.counts.waiting].map(i64::from).to_vec(),
+        }
+    })
+}
+
+/// The communes the province may inspect whose name or code the officer's words find (every word
+/// begins a word of "code name", accents ignored; nothing typed: all), in Vietnamese order of their
+/// names: the picker of a new inspection.
+pub fn inspectable(p: &Province, search: &str) -> Result<Vec<InspectableCommune>> {
     let names = p.db().commune_names()?;
-    let mut choices: Vec<InspectableCommune> = p
+    let all: Vec<InspectableCommune> = p
         .db()
         .installations()?
         .into_iter()
@@ -171,13 +212,11 @@ pub fn view(p: &Province, today: NaiveDate) -> Result<ProvinceInspectionsView> {
         .into_iter()
         .map(|code| InspectableCommune { name: crate::province::commune_name(&names, &code), code })
         .collect();
-    choices.sort_by(|a, b| crate::text::compare(&a.name, &b.name));
-    Ok(ProvinceInspectionsView {
-        today: crate::date::display(today),
-        total: counts(&tasks),
-        communes,
-        inspections: all.iter().map(line).collect(),
-        choices,
+    let q = crate::province::drill::CommuneQuery { search: Some(search.to_owned()), sort: Some("name".into()) };
+    crate::province::drill::communes(all, &q, &[], |c| crate::province::drill::CommuneRow {
+        code: &c.code,
+        name: &c.name,
+        values: Vec::new(),
     })
 }
 

@@ -44,7 +44,10 @@ describe("an inspection by the province travels down, its answer up, its verdict
     await d.findText("[data-test=insp-communes]", "Chưa có nhiệm vụ khắc phục nào");
     await d.click("[data-test=insp-new]");
     await d.find("[data-test=insp-form]");
-    await d.select("[data-test=insp-commune]", "23535");
+    // The commune picked by typing part of its name without accents.
+    await d.type("#f-insp-commune", "ia dal");
+    await d.clickText("[data-test=option-insp-commune]", "Xã Ia Đal");
+    assert.match(await d.text("[data-test=chosen-insp-commune]"), /Xã Ia Đal · mã 23535/);
     await d.type("[data-test=insp-starts_on]", day(-10));
     await d.type("[data-test=insp-task-1-content]", "Kiện toàn Tổ bảo vệ an ninh, trật tự thôn 3");
     await d.type("[data-test=insp-task-1-responsible]", "Trưởng Công an xã");

@@ -32,6 +32,18 @@ describe("the province's tables of communes: search and sort on every page", { t
     assert.ok(sent.length >= 3, `${sent.length} periods sent`);
     cli(["review", "approve", "--commune", sent[0].commune_code, "--period", sent[0].period]);
     cli(["review", "return", "--commune", sent[2].commune_code, "--period", sent[2].period, "--reason", "Thiếu số liệu"]);
+    // Inspections of three communes, with tasks overdue and open in different numbers.
+    const iso = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const codes = [...new Set(sent.map((r) => r.commune_code))].sort().slice(0, 3);
+    codes.forEach((code, i) => {
+      const tasks = Array.from({ length: i + 1 }, (_, k) => ({
+        content: `Khắc phục việc ${k + 1}`,
+        responsible: "Trưởng Công an xã",
+        deadline: iso(k % 2 === 0 ? -5 : 30),
+      }));
+      cli(["inspections", "add", "--commune", code, "--json", JSON.stringify({ starts_on: iso(-40),
+        leader: "Thượng tá Lê Văn Cường", scope: "Kiểm tra việc thực hiện phong trào", tasks })]);
+    });
     d = await launch({
       PHONGTRAO_DB: path.join(dir, "khong-co.db"),
       PHONGTRAO_PROVINCE_DIR: tinh,
@@ -174,5 +186,63 @@ describe("the province's tables of communes: search and sort on every page", { t
     assert.equal(await d.value("[data-test=targets-search]"), "");
     await d.until("the targets as left", async () => same(await shown("targets-row"), down));
     await d.until("the areas as left", async () => same(await shown("areas-row"), byCode));
+  });
+
+  it("«Kiểm tra xã»: the communes' tasks searched and sorted; the commune to inspect picked by typing", async () => {
+    await d.click("[data-test=pnav-inspections]");
+    await d.findText("h1", "Kiểm tra xã");
+    await d.find("[data-test=insp-row]");
+    const table = (more = []) => json(["inspections", "--communes", ...more]).map((c) => c.commune_code);
+    await d.until("every commune with tasks", async () => same(await shown("insp-row"), table()));
+    // By overdue tasks, up then down.
+    await d.click("[data-test=insp-sort-overdue]");
+    await d.findText("[data-test=insp-sort-overdue]", "▲");
+    await d.until("overdue, up", async () => same(await shown("insp-row"), table(["--sort", "overdue"])));
+    await d.click("[data-test=insp-sort-overdue]");
+    await d.findText("[data-test=insp-sort-overdue]", "▼");
+    const down = table(["--sort", "overdue", "--desc"]);
+    await d.until("overdue, down", async () => same(await shown("insp-row"), down));
+    const overdue = await d.exec(
+      `return [...document.querySelectorAll("[data-test=insp-row]")].map((r) => Number(r.children[2].textContent))`,
+    );
+    assert.deepEqual(overdue, [...overdue].sort((a, b) => b - a));
+    assert.ok(overdue[0] > overdue.at(-1), JSON.stringify(overdue));
+    // Searched without accents.
+    const names = json(["inspections", "--communes"]).map((c) => c.commune);
+    const marked = names.find((n) => plain(n) !== n.toLowerCase()) ?? names[0];
+    const typed = plain(marked.split(" ").at(-1));
+    await d.type("[data-test=insp-search]", typed);
+    assert.equal(await d.value("[data-test=insp-search]"), typed);
+    const found = table(["--search", typed, "--sort", "overdue", "--desc"]);
+    assert.ok(found.length > 0 && found.length < names.length, `${found.length}/${names.length}`);
+    await d.until("the communes found", async () => same(await shown("insp-row"), found));
+    await d.screenshot(path.join(shots, "96-province-inspections-sorted.png"));
+    // Another page and back: kept.
+    await d.click("[data-test=pnav-communes]");
+    await d.find("[data-test=roster-row]");
+    await d.click("[data-test=pnav-inspections]");
+    await d.findText("[data-test=insp-sort-overdue]", "▼");
+    assert.equal(await d.value("[data-test=insp-search]"), typed);
+    await d.until("the same rows", async () => same(await shown("insp-row"), found));
+
+    // A new inspection: the commune picked from a dozen by typing part of its name without accents.
+    await d.click("[data-test=insp-new]");
+    await d.find("[data-test=insp-form]");
+    const target = names.at(-1);
+    const word = plain(target.split(" ").at(-1));
+    await d.type("#f-insp-commune", word);
+    assert.equal(await d.value("#f-insp-commune"), word);
+    await d.findText("[data-test=option-insp-commune]", target);
+    const options = await d.exec(
+      `return [...document.querySelectorAll("[data-test=option-insp-commune]")].map((o) => o.textContent.trim())`,
+    );
+    assert.ok(options.every((o) => plain(o).includes(word)), JSON.stringify(options));
+    await d.screenshot(path.join(shots, "97-province-inspection-commune-picker.png"));
+    await d.clickText("[data-test=option-insp-commune]", target);
+    await d.findText("[data-test=chosen-insp-commune]", target);
+    // Nothing found: said in Vietnamese.
+    await d.click("[data-test=chosen-insp-commune] button");
+    await d.type("#f-insp-commune", "khong co xa nay");
+    await d.findText("#insp-commune-list", "Không có xã đã đăng ký nào khớp");
   });
 });

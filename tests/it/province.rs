@@ -2876,8 +2876,80 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
     assert!(found_a.iter().all(|l| phongtrao::text::finds(&format!("{} {}", l.commune_code, l.commune), &typed)));
     assert!(found_a.len() < all_areas.len());
     assert!(areas(Some("so_xa"), None).unwrap_err().to_string().contains("«so_xa» không có"));
-    let want_targets: Vec<String> = slow.iter().map(|c| c.commune_code.clone()).collect();
     let want_areas: Vec<String> = areas(Some("-overdue"), None).unwrap().into_iter().map(|l| l.commune_code).collect();
+    // «Kiểm tra xã»: inspections of three communes, with tasks overdue and open in different numbers.
+    use phongtrao::present::province_inspection as pi;
+    let iso = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let inspected: Vec<String> = all
+        .iter()
+        .map(|r| r.commune_code.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .take(3)
+        .collect();
+    for (i, code) in inspected.iter().enumerate() {
+        let tasks: Vec<serde_json::Value> = (0..=i)
+            .map(|k| {
+                let deadline = if k % 2 == 0 { today - Duration::days(5) } else { today + Duration::days(30) };
+                json!({"content": format!("Khắc phục việc {k}"), "responsible": "Trưởng Công an xã", "deadline": iso(deadline)})
+            })
+            .chain((i == 0).then(|| json!({"content": "Bổ sung sổ sách", "responsible": "Phó Trưởng Công an xã", "deadline": iso(today + Duration::days(9))})))
+            .collect();
+        let input = doc(json!({"starts_on": iso(today - Duration::days(40)), "leader": "Thượng tá Lê Văn C",
+            "scope": "Kiểm tra việc thực hiện phong trào", "tasks": tasks}));
+        phongtrao::province::inspections::create(&mut p, code, &input, Utc::now()).unwrap();
+    }
+    let tasks_page = |search: Option<&str>, sort: Option<&str>| pi::view_page(&p, today, &args(search, sort));
+    let plain_i = tasks_page(None, None).unwrap();
+    assert_eq!(plain_i.communes.iter().map(|c| c.commune_code.clone()).collect::<Vec<_>>(), inspected);
+    for key in ["open", "overdue", "done", "waiting"] {
+        for desc in [false, true] {
+            let sort = if desc { format!("-{key}") } else { key.to_owned() };
+            let v = tasks_page(None, Some(&sort)).unwrap();
+            let got: Vec<(u32, String)> = v
+                .communes
+                .iter()
+                .map(|c| {
+                    let n = &c.counts;
+                    (
+                        match key {
+                            "open" => n.open,
+                            "overdue" => n.overdue,
+                            "done" => n.done,
+                            _ => n.waiting,
+                        },
+                        c.commune_code.clone(),
+                    )
+                })
+                .collect();
+            let mut want = got.clone();
+            want.sort_by(|a, b| if desc { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) }.then(a.1.cmp(&b.1)));
+            assert_eq!(got, want, "{sort}");
+            assert_eq!(v.total, plain_i.total);
+        }
+    }
+    let overdue_down: Vec<String> =
+        tasks_page(None, Some("-overdue")).unwrap().communes.into_iter().map(|c| c.commune_code).collect();
+    assert_eq!(overdue_down[0], inspected[2], "two overdue");
+    let open_down: Vec<String> =
+        tasks_page(None, Some("-open")).unwrap().communes.into_iter().map(|c| c.commune_code).collect();
+    assert_eq!(open_down[0], inspected[0], "first open by code among ties of one");
+    // The picker of a new inspection: every enrolled commune in Vietnamese order of names; found
+    // without accents, by a code's beginning; nothing found.
+    let choices = pi::inspectable(&p, "").unwrap();
+    assert_eq!(choices.len(), plain_t.len());
+    let names_c: Vec<&str> = choices.iter().map(|c| c.name.as_str()).collect();
+    let mut sorted_c = names_c.clone();
+    sorted_c.sort_by(|a, b| phongtrao::text::compare(a, b));
+    assert_eq!(names_c, sorted_c);
+    assert_eq!(pi::view(&p, today).unwrap().choices, choices);
+    let picked = pi::inspectable(&p, &typed).unwrap();
+    assert!(picked.iter().any(|c| c.code == marked.commune_code) && picked.len() < choices.len(), "{typed}");
+    assert!(picked.iter().all(|c| phongtrao::text::finds(&format!("{} {}", c.code, c.name), &typed)));
+    assert_eq!(pi::inspectable(&p, &marked.commune_code).unwrap().len(), 1);
+    assert!(pi::inspectable(&p, "khong co xa nay").unwrap().is_empty());
+    let want_tasks = tasks_page(Some(&inspected[1][..3]), Some("-overdue")).unwrap().communes;
+    let want_targets: Vec<String> = slow.iter().map(|c| c.commune_code.clone()).collect();
 
     // The command line: `province review --search --sort --desc`, as JSON and as text.
     let want_state = keys(&page(None, Some("-state")).unwrap());
@@ -2924,4 +2996,27 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
     assert_eq!(cli, want_areas);
     let refused = run(&["province", "--dir", &tinh, "key-areas", "--sort", "so_xa"]);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("«so_xa» không có"));
+    // `province inspections --communes`: the table by commune, searched and sorted.
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "province",
+        "--dir",
+        &tinh,
+        "inspections",
+        "--communes",
+        "--search",
+        &inspected[1][..3],
+        "--sort",
+        "overdue",
+        "--desc",
+        "--json",
+    ]))
+    .unwrap();
+    let cli: Vec<&str> = json.as_array().unwrap().iter().map(|c| c["commune_code"].as_str().unwrap()).collect();
+    assert_eq!(cli, want_tasks.iter().map(|c| c.commune_code.as_str()).collect::<Vec<_>>());
+    let text = ok(&["province", "--dir", &tinh, "inspections", "--communes", "--sort", "-overdue"]);
+    let first = text.lines().nth(2).unwrap();
+    assert!(first.contains(&inspected[2]), "{text}");
+    assert!(text.contains("Toàn tỉnh"), "{text}");
+    let refused = run(&["province", "--dir", &tinh, "inspections", "--search", "ba"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("thêm --communes"));
 }

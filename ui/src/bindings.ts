@@ -265,8 +265,16 @@ export const commands = {
 	provinceBehind: (period: string, commune: string, key: string, args: BehindArgs) => __TAURI_INVOKE<BehindPage>("province_behind", { period, commune, key, args }),
 	/**  The summary report (báo cáo tổng hợp) of `period`, previewed: the PDF, base64. */
 	provinceReportPreview: (period: string) => __TAURI_INVOKE<string>("province_report_preview", { period }),
-	/**  The page: every commune's tasks by state, the inspections, the communes one may inspect. */
-	provinceInspections: () => __TAURI_INVOKE<ProvinceInspectionsView>("province_inspections"),
+	/**
+	 *  The page: every commune's tasks by state (the communes searched and sorted as `args` asks), the
+	 *  inspections, the communes one may inspect.
+	 */
+	provinceInspections: (args: CommunesArgs) => __TAURI_INVOKE<ProvinceInspectionsView>("province_inspections", { args }),
+	/**
+	 *  The communes one may inspect that `search` finds (name or code, accents ignored): the picker of a
+	 *  new inspection.
+	 */
+	provinceInspectable: (search: string) => __TAURI_INVOKE<InspectableCommune[]>("province_inspectable", { search }),
 	/**  One inspection with its tasks, the commune's answers and the verdicts. */
 	provinceInspection: (id: string) => __TAURI_INVOKE<ProvinceInspectionView>("province_inspection", { id }),
 	/**  Records an inspection of `commune` with its tasks (`input`: the fields and `tasks`); its id. */

@@ -553,6 +553,12 @@ pub enum ProvinceCmd {
         /// Chỉ các nhiệm vụ ở tình trạng này: open, overdue, done
         #[arg(long, value_parser = parse_status, value_name = "TÌNH TRẠNG")]
         status: Option<phongtrao::domain::inspection::TaskStatus>,
+        /// Bảng nhiệm vụ theo xã như trong cửa sổ (số đang thực hiện, quá hạn, đã hoàn thành, chờ đánh giá)
+        #[arg(long, conflicts_with_all = ["commune", "status"])]
+        communes: bool,
+        /// Với --communes: tìm và sắp xếp các xã (cột: code, name, open, overdue, done, waiting)
+        #[command(flatten)]
+        order: CommunesOrder,
         /// In dạng JSON
         #[arg(long)]
         json: bool,

@@ -1576,7 +1576,35 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
             province_review(w, &mut open()?, command, period, (state, communes.args()), json)?;
         }
         ProvinceCmd::Inspections { command: Some(cmd), .. } => province_inspection(w, &mut open()?, cmd)?,
-        ProvinceCmd::Inspections { command: None, commune, status, json } => {
+        ProvinceCmd::Inspections { command: None, communes: true, order, json, .. } => {
+            let p = open()?;
+            let v = phongtrao::present::province_inspection::view_page(&p, phongtrao::period::today(), &order.args())?;
+            if json {
+                return say(w, to_json(&v.communes)?);
+            }
+            say(w, format!("Nhiệm vụ khắc phục theo xã (tính đến ngày {}):", v.today))?;
+            say(w, format!("  {:<7} {:<24} {:>6} {:>6} {:>6} {:>6}", "Mã xã", "Xã", "Đang", "Quá", "Xong", "Chờ"))?;
+            for c in &v.communes {
+                let n = &c.counts;
+                say(
+                    w,
+                    format!(
+                        "  {:<7} {:<24} {:>6} {:>6} {:>6} {:>6}",
+                        c.commune_code, c.commune, n.open, n.overdue, n.done, n.waiting
+                    ),
+                )?;
+            }
+            let n = &v.total;
+            say(w, format!("  {:<32} {:>6} {:>6} {:>6} {:>6}", "Toàn tỉnh", n.open, n.overdue, n.done, n.waiting))?;
+        }
+        ProvinceCmd::Inspections { command: None, commune, status, order, json, .. } => {
+            if order.search.is_some() || order.sort.is_some() {
+                return Err(Error::field(
+                    "search",
+                    "Tìm, sắp xếp các xã",
+                    "--search và --sort dùng cho bảng theo xã: thêm --communes",
+                ));
+            }
             let p = open()?;
             let today = chrono::Local::now().date_naive();
             let all = phongtrao::province::inspections::tasks(&p, commune.as_deref(), today)?;
