@@ -10,7 +10,8 @@
 //! 1. Importing every bundle, one after another, as the stick's intake does (`province::intake::Run`:
 //!    read the file, decrypt, check the signature and hashes, check every record, merge, one
 //!    transaction each; the receipts signed and written to the stick in one pass at the end) into the
-//!    province as it stood before the first, beside plain rusqlite inserts of the same rows (already
+//!    province as it stood before the first, and the same into a store without province migration
+//!    0013's triggers (the import as before them), beside plain rusqlite inserts of the same rows (already
 //!    decoded) into the same `record` table of a fresh SQLCipher file, one transaction per bundle, with
 //!    the store's journal settings; and, third, our store's own writes alone (the same rows and the
 //!    import's bookkeeping through `ProvinceDb::write_import`, nothing read, decrypted, checked or
@@ -18,8 +19,11 @@
 //!    measures only this.
 //! 2. The province's figures for the year (`province::figures::figures`: every commune's figures
 //!    and the total, the "Tổng hợp toàn tỉnh" page) warm (every commune's sums kept, province
-//!    migration 0009), cold after one commune's bundle and cold after a bundle of every commune,
-//!    beside the same aggregates written as plain SQL (`json_extract`, `GROUP BY`) over the same store
+//!    migration 0009), cold after one commune's bundle, cold after a bundle of every commune that
+//!    adds records and after one that edits and deletes them (written as the import's merge writes
+//!    them, so that province migration 0013's trigger keeps what each replaced), and every commune
+//!    counted again (the sums dropped: what a commune with several installations pays), beside the
+//!    same aggregates written as plain SQL (`json_extract`, `GROUP BY`) over the same store
 //!    with a bare connection; the totals are checked equal, and the figures counted again equal to
 //!    the ones kept.
 //! 3. The roster for the year (`province::roster::roster`), and a figure's trend over the year's 12
@@ -99,6 +103,37 @@ fn main() {
     let mut imports: Vec<phongtrao::store::province::Imported> = Vec::new();
     // Of ours, the time writing the stick's receipts at the end (`Stick::finish`).
     let mut ours_receipts = Vec::new();
+    // Ours into a store without province migration 0013's triggers (the state of a record each
+    // update replaces, kept for the figures' sums): the import as it was before them, the same
+    // intake as ours.
+    let before_into = work.join("import-before");
+    let (mut before, mut before_cpu) = (Vec::new(), Vec::new());
+    let intake_before = |k: usize| -> (Duration, Duration) {
+        copy_dir(&empty, &before_into);
+        // Migrated as ours, then the triggers dropped through a bare connection.
+        drop(Province::open(&before_into, PW).unwrap());
+        let key = Keyring::load(&Keyring::path_for(&ProvinceDb::db_path(&before_into)))
+            .unwrap()
+            .unlock("tinh", PW, Utc::now())
+            .unwrap();
+        plain_connection(&ProvinceDb::db_path(&before_into), Some(&key))
+            .execute_batch("DROP TRIGGER record_replaced_on_update; DROP TRIGGER figure_sums_on_commune_move;")
+            .unwrap();
+        let mut p = Province::open(&before_into, PW).unwrap();
+        let opts = IntakeOptions { dry_run: false, receipt_root: Some(receipts.join(format!("before-{k}"))) };
+        let paths: Vec<PathBuf> = bundles.iter().map(|b| b.path.clone()).collect();
+        let cpu = cpu_time();
+        let t = Instant::now();
+        let mut stick = intake::Stick::open(&mut p, &paths, opts).unwrap();
+        for b in &bundles {
+            let o = stick.step(&mut p, b.imported).unwrap();
+            assert!(o.report.as_ref().is_some_and(|r| r.quarantined.is_empty()), "{}", o.message);
+        }
+        let done = stick.finish();
+        let out = (t.elapsed(), cpu_time() - cpu);
+        assert!(done.all_ok() && done.outcomes.iter().all(|o| o.receipt.is_some()));
+        out
+    };
     let _ = std::fs::remove_dir_all(&receipts);
     for k in 0..runs {
         copy_dir(&empty, &into);
@@ -128,6 +163,10 @@ fn main() {
             imports = bundles.iter().map(|b| p.db().imported(&b.hash).unwrap().unwrap()).collect();
         }
         drop(p);
+
+        let (wall, cpu) = intake_before(k);
+        before.push(wall);
+        before_cpu.push(cpu);
 
         copy_dir(&empty, &writes_into);
         let mut w = Province::open(&writes_into, PW).unwrap();
@@ -219,6 +258,17 @@ fn main() {
             secs(med(&ours_cpu))
         );
         println!(
+            "| the same into a store without province migration 0013's triggers (as before them) | {} | {:.0} | {} |",
+            secs(med(&before)),
+            rate(med(&before)),
+            secs(med(&before_cpu))
+        );
+        println!(
+            "| ours / without migration 0013's triggers: time | {:.2}× | | {:.2}× |",
+            med(&ours).as_secs_f64() / med(&before).as_secs_f64(),
+            med(&ours_cpu).as_secs_f64() / med(&before_cpu).as_secs_f64().max(1e-9)
+        );
+        println!(
             "| plain rusqlite: the same rows into the same table, one transaction per bundle, prepared statement | {} | {:.0} | {} |",
             secs(med(&plain)),
             rate(med(&plain)),
@@ -245,7 +295,7 @@ fn main() {
     }
     // `-- import`: only the import was wanted (the program's own path is never that word).
     if std::env::args().any(|a| a == "import") {
-        for d in [into, receipts, plain_db, writes_into] {
+        for d in [into, receipts, plain_db, writes_into, before_into.clone()] {
             let _ = std::fs::remove_dir_all(&d);
             let _ = std::fs::remove_file(&d);
         }
@@ -320,7 +370,12 @@ fn main() {
         sql,
     );
     row(
-        "the same, cold after a bundle of every commune (all counted again: the read before the sums were kept)",
+        "the same, cold after a bundle of every commune that edits and deletes records (each: 2 new activities, 3 edited, 1 deleted, an area's households and a certification record rewritten, as the import's merge writes them: the sums kept take away what each replaced and add what it is now, province migration 0013)",
+        &pages.cold_changes,
+        sql,
+    );
+    row(
+        "the same, every commune counted again from all its records (the sums dropped: what a commune with several installations, or sums of another release, still pay)",
         &pages.cold_all,
         sql,
     );
@@ -343,7 +398,7 @@ fn main() {
         Some((pages.warm.as_slice(), " × the figures, warm")),
     );
     row(
-        "the same trend, cold after a bundle of every commune",
+        "the same trend, every commune counted again (sums dropped)",
         &pages.trend_cold,
         Some((pages.cold_all.as_slice(), " × the figures, cold")),
     );
@@ -362,9 +417,16 @@ fn main() {
     );
     let size = std::fs::metadata(ProvinceDb::db_path(&tinh)).unwrap().len();
     println!();
-    println!("Province store: {:.0} MB", size as f64 / 1e6);
+    println!(
+        "Province store: {:.0} MB; replaced states kept (province migration 0013) after the runs: {} ({:.1} MB of data)",
+        size as f64 / 1e6,
+        p.db().replaced_kept().unwrap(),
+        bare.query_row("SELECT coalesce(sum(length(data)), 0) FROM record_replaced", [], |r| r.get::<_, i64>(0))
+            .unwrap() as f64
+            / 1e6
+    );
     drop((p, bare));
-    for d in [into, receipts, plain_db, tinh, writes_into] {
+    for d in [into, receipts, plain_db, tinh, writes_into, before_into] {
         let _ = std::fs::remove_dir_all(&d);
         let _ = std::fs::remove_file(&d);
     }
@@ -611,6 +673,7 @@ struct Pages {
     warm: Vec<Duration>,
     cold_one: Vec<Duration>,
     cold_adds: Vec<Duration>,
+    cold_changes: Vec<Duration>,
     cold_all: Vec<Duration>,
     sql: Vec<Duration>,
     roster: Vec<Duration>,
@@ -645,6 +708,7 @@ fn pages(p: &Province, bare: &rusqlite::Connection, year: Period, window: &Windo
         warm: Vec::new(),
         cold_one: Vec::new(),
         cold_adds: Vec::new(),
+        cold_changes: Vec::new(),
         cold_all: Vec::new(),
         sql: Vec::new(),
         roster: Vec::new(),
@@ -720,12 +784,106 @@ fn pages(p: &Province, bare: &rusqlite::Connection, year: Period, window: &Windo
             bare.execute_batch("COMMIT").unwrap();
         }
     };
+    // A stick of every commune whose bundles edit and delete records, written as the import's merge
+    // writes them (the same upsert, `store::province::MERGE_RECORD`, so that the store's trigger
+    // keeps each state replaced) with the bundle's row, one transaction per commune: two new
+    // activities, three activities edited (what they count), one deleted, an area's households
+    // changed and one certification record of the year written again (its JSON in another key
+    // order: the same content, a new text).
+    let mut changed = 0u64;
+    let cert_year = window.end.format("%Y").to_string();
+    let mut stick_of_changes = || {
+        let now = Utc::now().to_rfc3339();
+        for (code, inst, key) in &installations {
+            changed += 1;
+            let hash = format!("bench-changes-{changed:08}");
+            bare.execute_batch("BEGIN").unwrap();
+            let live = |kind: &str, n: u64, skip: u64, cond: &str| -> Vec<(String, String, i64)> {
+                let mut st = bare
+                    .prepare_cached(&format!(
+                        "SELECT id, data, hlc FROM record WHERE commune_code = ?1 AND installation_id = ?2
+                           AND kind = ?3 AND deleted = 0 {cond} ORDER BY rowid LIMIT ?4 OFFSET ?5"
+                    ))
+                    .unwrap();
+                st.query_map(params![code, inst, kind, n as i64, skip as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+            };
+            let put = |id: &str, kind: &str, data: Option<String>, hlc: i64| {
+                bare.execute(
+                    "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?1, ?7, ?8)
+                     ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
+                        kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
+                        deleted = excluded.deleted, bundle = excluded.bundle
+                     WHERE (excluded.hlc, excluded.origin) > (record.hlc, record.origin)",
+                    params![inst, id, code, kind, data, hlc, data.is_none(), hash],
+                )
+                .unwrap();
+            };
+            let later = 1_000_000_000 + changed as i64;
+            let acts = live("activity", 4, (changed * 5) % 40, "");
+            for (k, (id, data, hlc)) in acts.iter().enumerate() {
+                let mut d: serde_json::Value = serde_json::from_str(data).unwrap();
+                if k == 3 {
+                    put(id, "activity", None, hlc + later);
+                    continue;
+                }
+                for (field, v) in [("attendances", json!(20 + changed % 50)), ("households", json!(1 + changed % 9))] {
+                    if d.get(field).is_some() {
+                        d[field] = v;
+                    }
+                }
+                if let Some(u) = d.get("useful").and_then(|u| u.as_bool()) {
+                    d["useful"] = json!(!u);
+                }
+                if let Some(date) = d.get("date").and_then(|x| x.as_str()).and_then(|x| x.get(..10)) {
+                    let moved = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap() + chrono::Duration::days(9);
+                    d["date"] = json!(moved.to_string());
+                }
+                put(id, "activity", Some(d.to_string()), hlc + later);
+            }
+            for (id, data, hlc) in live("area", 1, changed % 5, "") {
+                let mut d: serde_json::Value = serde_json::from_str(&data).unwrap();
+                d["households"] = json!(d["households"].as_i64().unwrap_or(0) + 1);
+                put(&id, "area", Some(d.to_string()), hlc + later);
+            }
+            let of_year = format!("AND json_extract(data, '$.year') = {cert_year}");
+            for (id, data, hlc) in live("cert", 1, changed % 7, &of_year) {
+                let d: serde_json::Value = serde_json::from_str(&data).unwrap();
+                put(&id, "cert", Some(d.to_string()), hlc + later);
+            }
+            for k in 0..2 {
+                let date = window.start + chrono::Duration::days(((changed * 11 + k) % 300) as i64);
+                let data = json!({"category": "tin_bao", "date": date.to_string(), "subject": "Trộm cắp tài sản",
+                                  "useful": k == 0});
+                put(&uuid::Uuid::now_v7().to_string(), "activity", Some(data.to_string()), later);
+            }
+            bare.execute(
+                "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary, created_at)
+                 VALUES (?1, ?2, ?3, ?4, 9, ?5, ?6, ?7, ?6)",
+                params![hash, key, inst, code, 1_000_000 + changed as i64, now,
+                        json!({"activity": {"new": 2, "updated": 4, "unchanged": 0, "rejected": 0},
+                               "area": {"new": 0, "updated": 1, "unchanged": 0, "rejected": 0},
+                               "cert": {"new": 0, "updated": 1, "unchanged": 0, "rejected": 0}}).to_string()],
+            )
+            .unwrap();
+            bare.execute_batch("COMMIT").unwrap();
+        }
+    };
     for i in 0..22 {
         let keep = i >= 2;
         figures::figures(p, year, None).unwrap();
         stick_of_adds();
         let mut added_up = None;
         time(&mut out.cold_adds, keep, &mut || added_up = Some(figures::figures(p, year, None).unwrap()));
+        stick_of_changes();
+        let mut changed_up = None;
+        time(&mut out.cold_changes, keep, &mut || changed_up = Some(figures::figures(p, year, None).unwrap()));
+        assert_ne!(changed_up, added_up, "the changes change the figures");
         touch(None);
         time(&mut out.trend_cold, keep, &mut || {
             std::hint::black_box(figures::trend(p, year, "ind:tuyen_truyen_buoi").unwrap());
@@ -736,7 +894,10 @@ fn pages(p: &Province, bare: &rusqlite::Connection, year: Period, window: &Windo
         touch(None);
         let mut cold = None;
         time(&mut out.cold_all, keep, &mut || cold = Some(figures::figures(p, year, None).unwrap()));
-        assert_eq!(cold, added_up, "the figures counted again equal the kept ones that took the records added");
+        assert_eq!(
+            cold, changed_up,
+            "the figures counted again equal the kept ones that took the records added, replaced and deleted"
+        );
         time(&mut out.warm, keep, &mut || {
             std::hint::black_box(figures::figures(p, year, None).unwrap());
         });

@@ -7,6 +7,37 @@ use rusqlite::{ErrorCode, params};
 use super::province::ProvinceDb;
 use crate::error::{Error, Result};
 
+/// How many replaced states of records (province migration 0013) the sums kept may be behind the
+/// newest: a sum further behind is dropped when the states are pruned
+/// ([`ProvinceDb::prune_replaced_states`]). A record replaced is a few hundred bytes to 4 KB (a
+/// certification record): 20,000 states are at most some tens of MB, and a province changes that
+/// many records in months.
+pub const REPLACED_KEPT: i64 = 20_000;
+
+/// The states are pruned once this many more than [`REPLACED_KEPT`] are kept (a prune reads every
+/// sum's mark).
+pub const REPLACED_PRUNED_BY: i64 = 5_000;
+
+/// See [`ProvinceDb::prune_replaced_states`].
+fn prune_replaced(conn: &rusqlite::Connection, kept: i64, by: i64) -> rusqlite::Result<()> {
+    // Each a seek of the rowid (one min or max alone in its SELECT).
+    let (first, last): (Option<i64>, Option<i64>) = conn.query_row(
+        "SELECT (SELECT min(id) FROM record_replaced), (SELECT max(id) FROM record_replaced)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let (Some(first), Some(last)) = (first, last) else { return Ok(()) };
+    if last - first < kept + by {
+        return Ok(());
+    }
+    conn.prepare_cached("DELETE FROM figure_sums WHERE replaced_seen < ?1")?.execute([last - kept])?;
+    conn.prepare_cached(
+        "DELETE FROM record_replaced WHERE id <= coalesce((SELECT min(replaced_seen) FROM figure_sums), ?1)",
+    )?
+    .execute([last])?;
+    Ok(())
+}
+
 /// What the store holds now, as three columns: the last bundle row, the last record row, the last
 /// replaced state kept ([`Seen`]).
 const SEEN: &str = "(SELECT coalesce(max(rowid), 0) FROM bundle_import), (SELECT coalesce(max(rowid), 0) FROM record),
@@ -166,7 +197,7 @@ impl ProvinceDb {
                 for (first, last) in read.iter().filter(|_| mark) {
                     up.execute(params![first, last, made_by, commune, now.bundles, now.records, now.replaced])?;
                 }
-                Ok(())
+                prune_replaced(&self.conn, REPLACED_KEPT, REPLACED_PRUNED_BY)
             });
             match done {
                 Ok(()) => self.conn.execute("RELEASE keep_figure_sums", []).map(|_| ()),
@@ -309,6 +340,15 @@ impl ProvinceDb {
     pub fn forget_figure_sums(&self) -> Result<()> {
         self.conn.execute("DELETE FROM figure_sums", [])?;
         Ok(())
+    }
+
+    /// Forgets the replaced states of records no sums kept need any more, when more than
+    /// `kept + by` are kept: the sums kept that are more than `kept` states behind the newest are
+    /// dropped first (a window not read again while `kept` records were replaced: counted again if
+    /// it is read), then every state before the oldest mark left. Done by every read that keeps
+    /// sums, with [`REPLACED_KEPT`] and [`REPLACED_PRUNED_BY`]; so at most about their sum are kept.
+    pub fn prune_replaced_states(&self, kept: i64, by: i64) -> Result<()> {
+        Ok(prune_replaced(&self.conn, kept, by)?)
     }
 
     /// How many replaced states of records are kept (province migration 0013).

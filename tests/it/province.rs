@@ -2028,9 +2028,9 @@ fn random_change(
 /// again (province migration 0013): over random sequences of bundles (new records, records edited,
 /// deleted, edited twice between reads, made and edited between reads, areas deleted, models
 /// dissolved), read after one bundle or several, for the whole province or one commune, for windows
-/// read every time or now and then, the figures equal each commune's own (what its store counts
-/// from nothing), the total their sum; and, the sums forgotten, the figures counted again from every
-/// record are the same.
+/// read every time or now and then, the replaced states no sums need pruned now and then, the
+/// figures equal each commune's own (what its store counts from nothing), the total their sum; and,
+/// the sums forgotten, the figures counted again from every record are the same.
 #[test]
 fn the_figures_kept_follow_any_sequence_of_bundles_that_add_edit_and_delete_records() {
     let rules = Rules::default();
@@ -2055,7 +2055,7 @@ fn the_figures_kept_follow_any_sequence_of_bundles_that_add_edit_and_delete_reco
             assert_eq!(read.total, sum, "{what}: the total, period {p}");
         }
     };
-    let mut replaced = 0;
+    let (mut replaced, mut pruned) = (0, 0);
     for seed in 1..=3u64 {
         let mut d = Dice(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
         let mut w = world();
@@ -2083,13 +2083,21 @@ fn the_figures_kept_follow_any_sequence_of_bundles_that_add_edit_and_delete_reco
                 same(&w, &communes, &ps, one.as_deref(), &format!("{what}, read again"));
                 recent.iter_mut().for_each(Vec::clear);
             }
+            // Now and then the states no sums need are forgotten, and sums too far behind dropped
+            // (with small bounds: a read keeps them with bounds of thousands).
+            if d.below(3) == 0 {
+                let before = w.province.db().replaced_kept().unwrap();
+                w.province.db().prune_replaced_states(d.below(8) as i64, 1).unwrap();
+                pruned += before - w.province.db().replaced_kept().unwrap();
+            }
         }
         same(&w, &communes, &periods, None, &format!("seed {seed}: last read"));
         replaced += w.province.db().replaced_kept().unwrap();
         w.province.db().forget_figure_sums().unwrap();
         same(&w, &communes, &periods, None, &format!("seed {seed}: counted again from every record"));
     }
-    assert!(replaced > 30, "records were replaced: the sums kept took them ({replaced})");
+    assert!(replaced + pruned > 30, "records were replaced: the sums kept took them ({replaced}, {pruned} pruned)");
+    assert!(pruned > 0, "states no sums needed were forgotten");
 }
 
 /// The first read after a stick from many communes counts them on two threads, each on its own
