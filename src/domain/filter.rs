@@ -165,6 +165,19 @@ pub enum SortBy {
     /// text); `vi`: text in Vietnamese order (free text, an activity category's own field), else by
     /// its bytes (codes, ISO dates).
     Field { name: String, vi: bool },
+    /// A field whose values are codes of a list (fixed options, a reference list): by what each code
+    /// reads as, the label the officer sees, in Vietnamese order — never by the code. A code the list
+    /// does not have reads as nothing (first, then by its code); ties by title and id.
+    Label { name: String, labels: Labels },
+}
+
+/// Where the labels of an option field's codes are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Labels {
+    /// The register's own options: (code, label).
+    Fixed(Vec<(String, String)>),
+    /// A reference list kept in the store (its `ref_item` rows; at the province, the lists sent).
+    List(String),
 }
 
 impl Sort {
@@ -181,20 +194,47 @@ impl Sort {
             "changed" => SortBy::Changed,
             _ => {
                 let field = field_of(kind, name)?;
-                let vi = matches!(field.map(|f| f.ty), Some(FieldType::Text { .. }) | None);
-                SortBy::Field { name: name.to_owned(), vi }
+                match field.map(|f| f.ty) {
+                    Some(FieldType::Enum { options }) => {
+                        SortBy::Label { name: name.to_owned(), labels: Labels::Fixed(options) }
+                    }
+                    Some(FieldType::Ref { list }) => {
+                        SortBy::Label { name: name.to_owned(), labels: Labels::List(list) }
+                    }
+                    ty => {
+                        SortBy::Field { name: name.to_owned(), vi: matches!(ty, Some(FieldType::Text { .. }) | None) }
+                    }
+                }
             }
         };
         Ok(Sort { by, desc })
     }
 
     /// `items` in the order the store's list gives the same records: `doc` gives each one's fields,
-    /// title and id. [`SortBy::Changed`] keeps the order they came in (records held elsewhere than the
-    /// commune's store have no change sequence of that store).
-    pub fn order<T>(&self, items: Vec<T>, doc: impl Fn(&T) -> (&super::Doc, &str, &str)) -> Vec<T> {
+    /// title and id; `label` what a code of a reference list reads as (for [`Labels::List`]; the
+    /// register's own options are in the sort). [`SortBy::Changed`] keeps the order they came in
+    /// (records held elsewhere than the commune's store have no change sequence of that store).
+    pub fn order<T>(
+        &self,
+        items: Vec<T>,
+        doc: impl Fn(&T) -> (&super::Doc, &str, &str),
+        label: impl Fn(&T, &str) -> Option<String>,
+    ) -> Vec<T> {
         let value = |t: &T| match &self.by {
-            SortBy::Field { name, vi } => SortValue::of(doc(t).0.get(name), *vi),
-            _ => SortValue::Null,
+            SortBy::Field { name, vi } => (SortValue::of(doc(t).0.get(name), *vi), SortValue::Null),
+            SortBy::Label { name, labels } => {
+                let code = doc(t).0.get(name);
+                let read = match (labels, code) {
+                    (Labels::Fixed(options), Some(Value::String(c))) => {
+                        options.iter().find(|(o, _)| o == c).map(|(_, l)| l.clone())
+                    }
+                    (Labels::List(_), Some(Value::String(c))) => label(t, c),
+                    _ => None,
+                };
+                let read = read.map_or(SortValue::Null, |l| SortValue::Text(text::sort_key(&l)));
+                (read, SortValue::of(code, false))
+            }
+            _ => (SortValue::Null, SortValue::Null),
         };
         let title = match self.by {
             SortBy::Changed => return items,
@@ -204,7 +244,7 @@ impl Sort {
             _ => std::convert::identity,
         };
         let field = if self.desc { Ordering::reverse } else { std::convert::identity };
-        let mut keyed: Vec<(SortValue, Vec<u8>, String, T)> = items
+        let mut keyed: Vec<(Key, Vec<u8>, String, T)> = items
             .into_iter()
             .map(|t| {
                 let (_, title, id) = doc(&t);
@@ -215,6 +255,10 @@ impl Sort {
         keyed.into_iter().map(|(_, _, _, t)| t).collect()
     }
 }
+
+/// What a record is ordered by before its title: the field's value, or an option's label then its
+/// code.
+type Key = (SortValue, SortValue);
 
 /// A field's value as the store's `ORDER BY json_extract(…)` orders it: SQLite's storage classes
 /// (NULL, then numbers by value, then text), JSON true and false as 1 and 0, a list or an object as

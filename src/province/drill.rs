@@ -98,7 +98,16 @@ pub fn order(records: Vec<Behind>, sort: Option<&str>) -> Result<Vec<Behind>> {
             "các bản ghi xã gửi lên không sắp xếp theo lần sửa được; chọn một cột của bảng",
         ));
     }
-    Ok(sort.order(records, |b| (&b.doc, b.title.as_str(), b.id.as_str())))
+    // A code of a reference list reads as the record shows it (the lists sent to the communes); one
+    // the lists lack is shown as the code itself and, as at the commune, reads as nothing (records
+    // are checked against the lists on import, so it hardly ever reaches here).
+    let label = |b: &Behind, code: &str| {
+        let SortBy::Label { name, .. } = &sort.by else { return None };
+        let named = b.named.iter().find(|n| &n.key == name)?;
+        let (_, l) = named.values.iter().find(|(c, _)| c == code)?;
+        (*l != crate::text::printable(code, 40)).then(|| l.clone())
+    };
+    Ok(sort.order(records, |b| (&b.doc, b.title.as_str(), b.id.as_str()), label))
 }
 
 fn keep(records: Vec<Behind>, q: &Query) -> Result<Vec<Behind>> {

@@ -10,7 +10,7 @@ use crate::domain::{self, FieldType, Kind, Record};
 use crate::error::{Error, Result};
 use crate::text;
 
-pub use crate::domain::filter::{Filter, Op, Sort, SortBy, Wanted};
+pub use crate::domain::filter::{Filter, Labels, Op, Sort, SortBy, Wanted};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListQuery {
@@ -150,6 +150,31 @@ pub(super) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
             let collate = if vi { " COLLATE vi" } else { "" };
             args.push(Box::new(format!("$.{name}")));
             format!("json_extract(r.data, ?){collate}{desc}, r.sort_key, r.id")
+        }
+        // By what the code reads as (its label, in Vietnamese order), then the code itself (a code
+        // the list lacks reads as nothing).
+        SortBy::Label { name, labels } => {
+            let path = format!("$.{name}");
+            let read = match labels {
+                Labels::Fixed(options) => {
+                    args.push(Box::new(path.clone()));
+                    let mut case = String::from("CASE json_extract(r.data, ?)");
+                    for (code, label) in options {
+                        args.push(Box::new(code));
+                        args.push(Box::new(label));
+                        case.push_str(" WHEN ? THEN ?");
+                    }
+                    case.push_str(" END");
+                    case
+                }
+                Labels::List(list) => {
+                    args.push(Box::new(list));
+                    args.push(Box::new(path.clone()));
+                    "(SELECT i.label FROM ref_item i WHERE i.list = ? AND i.code = json_extract(r.data, ?))".to_owned()
+                }
+            };
+            args.push(Box::new(path));
+            format!("{read} COLLATE vi{desc}, json_extract(r.data, ?){desc}, r.sort_key, r.id")
         }
     };
     let sql = format!(

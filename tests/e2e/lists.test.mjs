@@ -245,4 +245,42 @@ describe("the province's tables of communes: search and sort on every page", { t
     await d.type("#f-insp-commune", "khong co xa nay");
     await d.findText("#insp-commune-list", "Không có xã đã đăng ký nào khớp");
   });
+
+  it("the commune's list: an option column sorts by what it reads as (Vietnamese order of labels), not by its code", async () => {
+    // A demo commune on its own laptop.
+    const db = path.join(dir, "xa.db");
+    phongtrao(["--db", db, "init", "--province-code", "51", "--province", "Quảng Ngãi", "--commune-code", "23535",
+      "--commune", "Xã Ia Đal", "--officer", "Nguyễn Văn An"], { password: DEMO });
+    phongtrao(["--db", db, "demo"], { password: DEMO });
+    await d.quit();
+    d = await launch({ PHONGTRAO_DB: db, PHONGTRAO_BACKUP_DELAY_SECONDS: "3600" });
+    await login(d, { username: "nguyenvanan", password: DEMO });
+    await d.click("[data-test=nav-unit]");
+    await d.find(".table td.title");
+    const listed = (more) =>
+      JSON.parse(phongtrao(["--db", db, "list", "unit", ...more, "--json"], { password: DEMO }));
+    // By code the categories would go co_quan_nha_nuoc, doanh_nghiep_…, giao_duc_khac, luc_luong_…;
+    // the officer reads them in this order.
+    const labels = ["Cơ quan nhà nước", "Cơ sở giáo dục khác", "Doanh nghiệp nhỏ và siêu nhỏ", "Doanh nghiệp vừa và lớn",
+      "Đơn vị lực lượng vũ trang", "Tổ chức khác", "Trường mầm non, nhà trẻ", "Trường tiểu học",
+      "Trường trung học cơ sở", "Trường trung học phổ thông"];
+    const cells = () =>
+      d.exec(`return [...document.querySelectorAll(".table tbody tr")].map((r) => [r.children[0].textContent.trim(), r.children[2].textContent.trim()])`);
+    const runs = (xs) => xs.filter((x, i) => i === 0 || x !== xs[i - 1]);
+    await d.clickText(".table th button.sort", "Phân loại");
+    await d.findText(".table th", "Phân loại ▲");
+    const up = listed(["--sort", "category"]);
+    const codes = runs(up.map((u) => u.category));
+    assert.notDeepEqual(codes, [...codes].sort(), "the codes' order differs from the labels'");
+    await d.until("by category, up", async () => same((await cells()).map((c) => c[0]), up.map((u) => u.title)));
+    const shownUp = runs((await cells()).map((c) => c[1]));
+    assert.deepEqual(shownUp, labels.filter((l) => shownUp.includes(l)));
+    assert.ok(shownUp.length >= 3, JSON.stringify(shownUp));
+    await d.screenshot(path.join(shots, "98-commune-units-by-category.png"));
+    await d.clickText(".table th button.sort", "Phân loại");
+    await d.findText(".table th", "Phân loại ▼");
+    const down = listed(["--sort", "-category"]);
+    await d.until("by category, down", async () => same((await cells()).map((c) => c[0]), down.map((u) => u.title)));
+    assert.deepEqual(runs((await cells()).map((c) => c[1])), [...shownUp].reverse());
+  });
 });

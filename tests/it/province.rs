@@ -2412,8 +2412,9 @@ fn the_records_behind_a_figure_sort_and_page_as_the_communes_list() {
     let mut compared = 0;
     for (key, kind, columns) in [
         ("hh_total", Kind::Area, &["kind", "households", "households_registered", "population", "head", "title"][..]),
-        ("members", Kind::Member, &["role", "date_of_birth", "appointed_on", "title"][..]),
+        ("members", Kind::Member, &["role", "education", "date_of_birth", "appointed_on", "title"][..]),
         ("ind:tuyen_truyen_buoi", Kind::Activity, &["date", "category", "place", "attendances", "title"][..]),
+        ("ind:mo_hinh_theo_loai", Kind::Model, &["kind", "title"][..]),
     ] {
         let all = behind(&w.province, period, "23430", Some(key)).unwrap();
         assert!(all.len() >= 5, "{key}: {}", all.len());
@@ -2428,7 +2429,46 @@ fn the_records_behind_a_figure_sort_and_page_as_the_communes_list() {
             }
         }
     }
-    assert_eq!(compared, 30);
+    assert_eq!(compared, 36);
+
+    // An option column sorts by what it reads as, not by its code, at both ends (the commune's list
+    // gave the same orders above): education's codes `thcs` < `trung_cap` read «Trung học cơ sở» and
+    // «Trung cấp», so by label «Trung cấp» comes first; a model's kind (a reference list) the same way.
+    let read = |b: &phongtrao::province::figures::Behind, label: &str| {
+        b.fields.iter().find(|(l, _)| l == label).map(|(_, v)| v.clone()).unwrap_or_default()
+    };
+    for (key, label, column) in
+        [("members", "Trình độ học vấn", "education"), ("ind:mo_hinh_theo_loai", "Loại mô hình", "kind")]
+    {
+        let all = behind(&w.province, period, "23430", Some(key)).unwrap();
+        for desc in [false, true] {
+            let sort = if desc { format!("-{column}") } else { column.to_owned() };
+            let shown: Vec<String> = narrow(all.clone(), &Query { sort: Some(sort.clone()), ..Query::default() })
+                .unwrap()
+                .iter()
+                .map(|b| read(b, label))
+                .collect();
+            assert!(shown.iter().all(|s| !s.is_empty()), "{key}: {shown:?}");
+            let mut want = shown.clone();
+            want.sort_by(|a, b| if desc { phongtrao::text::compare(b, a) } else { phongtrao::text::compare(a, b) });
+            assert_eq!(shown, want, "{key} by {sort}");
+            let mut distinct = shown.clone();
+            distinct.dedup();
+            assert!(distinct.len() >= 2, "{key}: {distinct:?}");
+        }
+    }
+    let educations: Vec<String> = narrow(
+        behind(&w.province, period, "23430", Some("members")).unwrap(),
+        &Query { sort: Some("education".into()), ..Query::default() },
+    )
+    .unwrap()
+    .iter()
+    .map(|b| read(b, "Trình độ học vấn"))
+    .collect();
+    // By code `thcs` < `trung_cap`; by what they read as «Trung cấp» < «Trung học cơ sở».
+    let at =
+        |label: &str| educations.iter().position(|e| e == label).unwrap_or_else(|| panic!("{label}: {educations:?}"));
+    assert!(at("Trung cấp") < at("Trung học cơ sở"), "{educations:?}");
 
     // What the hamlets above show: numbers by value, ties by title; heads in Vietnamese order with
     // those without one first; downwards, those without one last.
