@@ -108,6 +108,8 @@ fn main() {
     // intake as ours.
     let before_into = work.join("import-before");
     let (mut before, mut before_cpu) = (Vec::new(), Vec::new());
+    // How many record rows the import replaced (province migration 0013's trigger at work).
+    let mut replaced_by_import = 0;
     let intake_before = |k: usize| -> (Duration, Duration) {
         copy_dir(&empty, &before_into);
         // Migrated as ours, then the triggers dropped through a bare connection.
@@ -162,6 +164,7 @@ fn main() {
         if imports.is_empty() {
             imports = bundles.iter().map(|b| p.db().imported(&b.hash).unwrap().unwrap()).collect();
         }
+        replaced_by_import = p.db().replaced_kept().unwrap();
         drop(p);
 
         let (wall, cpu) = intake_before(k);
@@ -292,6 +295,9 @@ fn main() {
         );
         println!();
         println!("Of ours, writing the {} receipts at the end (median): {}", bundles.len(), secs(med(&ours_receipts)));
+        println!(
+            "Record rows the import replaced (states kept by province migration 0013's trigger): {replaced_by_import}"
+        );
     }
     // `-- import`: only the import was wanted (the program's own path is never that word).
     if std::env::args().any(|a| a == "import") {
