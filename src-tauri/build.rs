@@ -85,6 +85,7 @@ fn phongtrao_commands() -> &'static [&'static str] {
         "province_intake_start",
         "province_intake_next",
         "province_intake_finish",
+        "province_intake_cut",
         "province_roster",
         "province_key_check",
         "province_register",

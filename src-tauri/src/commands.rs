@@ -37,6 +37,9 @@ pub struct App {
     /// number: a call naming another is refused), and the last number given.
     pub intake: Option<(u32, phongtrao::province::intake::Stick)>,
     intakes: u32,
+    /// An intake that ended before its last bundle without the page ending it (the idle lock, a
+    /// logout, a restore): what to tell the officer who logs in next, once.
+    pub intake_cut: Option<present::province::IntakeCut>,
     /// Alive while the session that scheduled today's automatic backup lasts: a backup still
     /// waiting when the officer logs out is not taken (its copy of the key is dropped).
     backup_guard: Option<std::sync::Arc<()>>,
@@ -47,7 +50,16 @@ pub type Shared = Mutex<App>;
 impl App {
     /// Nothing is open until an officer logs in; a missing store means first run.
     pub fn start(path: PathBuf, province_dir: PathBuf) -> App {
-        App { path, store: None, province_dir, province: None, intake: None, intakes: 0, backup_guard: None }
+        App {
+            path,
+            store: None,
+            province_dir,
+            province: None,
+            intake: None,
+            intakes: 0,
+            intake_cut: None,
+            backup_guard: None,
+        }
     }
 
     fn province_db(&self) -> PathBuf {
@@ -174,7 +186,11 @@ impl App {
     /// next intake of the stick (a replay gets its missing receipt).
     pub(crate) fn end_intake(&mut self) {
         if let Some((_, stick)) = self.intake.take() {
-            stick.finish();
+            let (left, total) = (stick.left().to_vec(), stick.total());
+            let done = stick.finish();
+            if let Some(cut) = present::province::intake_cut(&done, &left, total) {
+                self.intake_cut = Some(cut);
+            }
         }
     }
 

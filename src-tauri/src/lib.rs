@@ -124,6 +124,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             province::province_intake_start,
             province::province_intake_next,
             province::province_intake_finish,
+            province::province_intake_cut,
             province::province_roster,
             province::province_key_check,
             province::province_register,

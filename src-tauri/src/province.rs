@@ -118,6 +118,8 @@ pub async fn province_intake_start(
     let opts = intake::IntakeOptions { dry_run, receipt_root: Some(root.clone()) };
     let mut app = lock(&state)?;
     app.end_intake();
+    // A new intake of the stick takes over what an interrupted one left.
+    app.intake_cut = None;
     let p = app.province.as_mut().ok_or_else(AppError::logged_out)?;
     let stick = intake::Stick::open(p, &[root], opts)?;
     Ok(app.begin_intake(stick))
@@ -143,6 +145,16 @@ pub async fn province_intake_finish(state: State<'_, Shared>, id: u32) -> Result
     app.intake_mut(id)?;
     let stick = app.intake.take().map(|(_, s)| s).ok_or_else(over)?;
     Ok(present::intake_lines(&stick.finish()))
+}
+
+/// What became of an intake the idle lock or a logout interrupted (imported, not imported, what to do),
+/// told once to the officer who logs in next; none when the last intake was not cut short.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_intake_cut(state: State<'_, Shared>) -> Result<Option<present::IntakeCut>> {
+    let mut app = lock(&state)?;
+    app.province.as_ref().ok_or_else(AppError::logged_out)?;
+    Ok(app.intake_cut.take())
 }
 
 /// The error of a call naming an intake that is over.

@@ -166,6 +166,48 @@ pub const INTAKE_OVER: &str = "Lần nhập này đã kết thúc trước khi n
      hoặc đã bắt đầu lần nhập khác): các gói đã nhập vẫn được giữ và biên nhận của chúng đã ghi vào USB. Hãy \
      đọc lại danh sách gói rồi bấm «Nhập tất cả» để nhập các gói còn lại.";
 
+/// An intake that ended before the last bundle of its stick (the idle lock or a logout closed the
+/// store while it ran, a backup was restored), as the officer who logs in next is told: what was
+/// imported, what was not, what to do. Its receipts were written when it ended.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct IntakeCut {
+    /// The headline: how far it went, that the receipts of those done are on the stick, what to do.
+    pub message: String,
+    /// Each bundle done, with its result and its receipt.
+    pub lines: Vec<IntakeLine>,
+    /// The file names of the bundles not reached.
+    pub left: Vec<String>,
+}
+
+/// What to tell of an intake that stopped with `left` bundle files of `total` not reached; none for a
+/// dry run (nothing was changed) or one that reached every bundle.
+pub fn intake_cut(i: &Intake, left: &[std::path::PathBuf], total: usize) -> Option<IntakeCut> {
+    if i.dry_run || left.is_empty() {
+        return None;
+    }
+    let done = total.saturating_sub(left.len());
+    let message = format!(
+        "Lần nhập USB trước bị ngắt giữa chừng (máy tự khóa sau một thời gian không sử dụng, đăng xuất hoặc khôi \
+         phục bản sao lưu): đã xử lý {done}/{total} gói — {} gói nhập mới, {} gói đã nhập trước đây, {} gói bị từ \
+         chối; còn {} gói chưa nhập. Các gói đã nhập được giữ và biên nhận của chúng đã ghi vào USB. Hãy cắm lại \
+         USB này, bấm «Đọc danh sách gói» rồi «Nhập tất cả» để nhập nốt các gói còn lại (các gói đã nhập sẽ được \
+         nhận ra và bỏ qua).",
+        format_int(i.count(Status::Imported) as i64),
+        format_int(i.count(Status::Replay) as i64),
+        format_int(i.count(Status::Refused) as i64),
+        format_int(left.len() as i64),
+    );
+    Some(IntakeCut {
+        message,
+        lines: intake_lines(i),
+        left: left
+            .iter()
+            .map(|f| f.file_name().map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned()))
+            .collect(),
+    })
+}
+
 /// One registered key of a commune.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -349,6 +349,11 @@ impl Stick {
         self.run.opts.dry_run
     }
 
+    /// The bundle files not reached yet (all reached: none).
+    pub fn left(&self) -> &[PathBuf] {
+        &self.files[self.next.min(self.files.len())..]
+    }
+
     /// What the province took back before the first bundle (see [`Stick::open`]).
     pub fn recovered(&self) -> Option<&crate::sync::province::Recovery> {
         self.recovered.as_ref()

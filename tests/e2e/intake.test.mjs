@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { app, cleanup, enroll, initProvince, openAs, phongtrao, scratch, shots } from "./common.mjs";
+import { app, cleanup, enroll, initProvince, launch, login, openAs, phongtrao, scratch, shots } from "./common.mjs";
 
 const ptb = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".ptb")).sort() : []);
 
@@ -307,10 +307,16 @@ describe("a stick cut short at the province is taken in again, every receipt wri
     await d.click("[data-test=login-submit]");
     await d.findText(".brand", "Công an tỉnh Quảng Ngãi");
     await d.click("[data-test=pnav-intake]");
-    // The last session's list and results went with its logout.
+    // The last session's list and results went with its logout; what became of the intake it cut short
+    // is told: seven bundles done (two new), four not imported, the receipts on the stick, what to do.
     await d.findText("h1", "Nhận gói từ USB");
     assert.equal(await d.count("[data-test=intake-results]"), 0);
     assert.equal(await d.count("[data-test=bundle-row]"), 0);
+    await d.findText("[data-test=intake-cut-message]", "đã xử lý 7/11 gói — 2 gói nhập mới");
+    assert.equal(await d.count("[data-test=intake-cut-done]"), 7);
+    assert.equal(await d.count("[data-test=intake-cut-left]"), 4);
+    await d.click("[data-test=intake-cut-close]");
+    assert.equal(await d.count("[data-test=intake-cut]"), 0);
     await d.type("[data-test=intake-folder]", at.usb);
     await d.click("[data-test=intake-scan]");
     await d.until("eleven bundles listed", async () => (await d.count("[data-test=bundle-row]")) === 11);
@@ -352,5 +358,54 @@ describe("a stick cut short at the province is taken in again, every receipt wri
     const [receipt] = ptb(folder).slice(5);
     assert.equal(verifyReceipt(path.join(folder, receipt), at.pub).commune_code, b.code);
     assert.match(phongtrao(["--db", b.db, "bundle", "import", path.join(folder, receipt)]), /biên nhận/);
+  });
+
+  it("tells the officer who logs in after the idle lock that the stick was only half taken, and what to do", async () => {
+    const send = (x, n) => {
+      phongtrao(["--db", x.db, "add", "area", "--json",
+        JSON.stringify({ name: `Thôn khóa ${n}`, kind: "thon", households: 50 + n, population: 120 + n })]);
+      return phongtrao(["--db", x.db, "bundle", "export", "--out", at.usb]).trim().split("\n").pop();
+    };
+    send(b, 7);
+    send(b, 8);
+    // A window that locks itself after 4 seconds without a key press, a click or a pointer move.
+    d = await launch({
+      PHONGTRAO_DB: path.join(at.dir, "khong-co.db"),
+      PHONGTRAO_PROVINCE_DIR: at.tinh,
+      PHONGTRAO_BACKUP_DELAY_SECONDS: "3600",
+      PHONGTRAO_IDLE_LOCK_SECONDS: "4",
+    });
+    await login(d, { landing: [".brand", "Công an tỉnh Quảng Ngãi"] });
+    // The page's own calls: Rờ Kơi's two, Sa Bình's first seven (bundle 7 new); the officer then
+    // leaves the laptop and the idle lock closes the store in the middle of the stick.
+    const start = await invoke(d, "province_intake_start", { folder: at.usb, dryRun: false });
+    assert.equal(start.ok.total, 15);
+    const seen = [];
+    for (let i = 0; i < 9; i++) seen.push((await invoke(d, "province_intake_next", { id: start.ok.id })).ok);
+    assert.equal(seen[8].status, "imported");
+    await d.findText("h1", "Đăng nhập", 15_000);
+    await d.findText("[data-test=locked-notice]", "Đã tự khóa");
+    const folder = path.join(at.usb, "bien-nhan", b.code);
+    assert.equal(ptb(folder).length, 7, "the receipt of what was done is on the stick");
+    // Logged in again: the intake page says what was imported, what was not, and what to do.
+    await login(d, { landing: [".brand", "Công an tỉnh Quảng Ngãi"] });
+    await d.findText("h1", "Nhận gói từ USB");
+    const message = await d.text("[data-test=intake-cut-message]");
+    assert.match(message, /^Lần nhập USB trước bị ngắt giữa chừng \(máy tự khóa sau một thời gian không sử dụng/);
+    assert.match(message, /đã xử lý 9\/15 gói — 1 gói nhập mới, 7 gói đã nhập trước đây, 1 gói bị từ chối; còn 6 gói chưa nhập/);
+    assert.match(message, /biên nhận của chúng đã ghi vào USB\. Hãy cắm lại USB này, bấm «Đọc danh sách gói» rồi «Nhập tất cả»/);
+    assert.equal(await d.count("[data-test=intake-cut-done]"), 9);
+    assert.equal(await d.count("[data-test=intake-cut-done][data-status=imported]"), 1);
+    assert.equal(await d.count("[data-test=intake-cut-left]"), 6);
+    await d.screenshot(path.join(shots, "99-province-intake-cut-by-idle-lock.png"));
+    // Told once: the stick taken again, the rest imported, the account gone.
+    await d.type("[data-test=intake-folder]", at.usb);
+    await d.click("[data-test=intake-scan]");
+    await d.until("fifteen bundles listed", async () => (await d.count("[data-test=bundle-row]")) === 15);
+    await d.click("[data-test=intake-import]");
+    await d.find("[data-test=intake-results][data-state=finished]", 60_000);
+    assert.equal(await d.count("[data-test=intake-cut]"), 0);
+    await d.findText("[data-test=intake-result][data-status=imported]", "Đã nhập gói số 8 của xã 23534");
+    assert.equal(ptb(folder).length, 8);
   });
 });

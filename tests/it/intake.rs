@@ -252,8 +252,30 @@ fn a_stick_taken_one_bundle_at_a_time_and_stopped_half_way_ends_with_every_recei
     }
     assert!(!usb.join(intake::RECEIPTS).exists());
     // Stopped here and finished: the two receipts written, the other bundles not imported.
+    let (left, total) = (stick.left().to_vec(), stick.total());
+    assert_eq!(left.len(), 4);
     let first = stick.finish();
     assert_eq!(first.outcomes.len(), 2);
+    // What the officer who logs in next is told (the idle lock or a logout ended it): how far it
+    // went, what was not imported, that the receipts are on the stick, what to do.
+    let cut = phongtrao::present::province::intake_cut(&first, &left, total).expect("cut short");
+    assert!(
+        cut.message.contains(
+            "đã xử lý 2/6 gói — 2 gói nhập mới, 0 gói đã nhập trước đây, 0 gói bị từ chối; còn 4 gói chưa nhập"
+        ),
+        "{}",
+        cut.message
+    );
+    assert!(
+        cut.message.contains("biên nhận của chúng đã ghi vào USB") && cut.message.contains("«Nhập tất cả»"),
+        "{}",
+        cut.message
+    );
+    assert_eq!(cut.lines.len(), 2);
+    assert!(cut.lines.iter().all(|l| l.status == "imported" && l.receipt.is_some()));
+    let names: Vec<String> = left.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(cut.left, names);
+    assert!(phongtrao::present::province::intake_cut(&first, &[], total).is_none(), "every bundle reached");
     assert!(first.all_ok() && first.outcomes.iter().all(|o| o.receipt.as_ref().is_some_and(|r| r.is_file())));
     assert_eq!(w.province.db().bundles().unwrap().len(), 2);
 

@@ -207,6 +207,11 @@ export const commands = {
 	 *  bundle's result with its receipt (or why it could not be written).
 	 */
 	provinceIntakeFinish: (id: number) => __TAURI_INVOKE<IntakeLine[]>("province_intake_finish", { id }),
+	/**
+	 *  What became of an intake the idle lock or a logout interrupted (imported, not imported, what to do),
+	 *  told once to the officer who logs in next; none when the last intake was not cut short.
+	 */
+	provinceIntakeCut: () => __TAURI_INVOKE<IntakeCut | null>("province_intake_cut"),
 	/**  The roster for `period` (`2026`, `2026-11`, `2026-Q3`, `2026-H1`). */
 	provinceRoster: (period: string, args: CommunesArgs) => __TAURI_INVOKE<RosterView>("province_roster", { period, args }),
 	provinceKeyCheck: (file: string) => __TAURI_INVOKE<KeyCheck>("province_key_check", { file }),
@@ -1119,6 +1124,20 @@ export type InspectionPage = {
 	by_province: boolean,
 	tasks: RemedyView[],
 	counts: RemedyCounts,
+};
+
+/**
+ *  An intake that ended before the last bundle of its stick (the idle lock or a logout closed the
+ *  store while it ran, a backup was restored), as the officer who logs in next is told: what was
+ *  imported, what was not, what to do. Its receipts were written when it ended.
+ */
+export type IntakeCut = {
+	/**  The headline: how far it went, that the receipts of those done are on the stick, what to do. */
+	message: string,
+	/**  Each bundle done, with its result and its receipt. */
+	lines: IntakeLine[],
+	/**  The file names of the bundles not reached. */
+	left: string[],
 };
 
 /**  What became of one bundle. */

@@ -3,7 +3,7 @@
 // officer comes back. The intake itself is the core's (`province::intake::Stick`, held by the shell):
 // started, taken one bundle per call (the progress bar), then finished, which writes every receipt to
 // the stick in one pass.
-import type { AppError, BundleLine, IntakeLine } from "../bindings";
+import type { AppError, BundleLine, IntakeCut, IntakeLine } from "../bindings";
 import { api } from "./api";
 import { toError } from "./errors";
 
@@ -23,6 +23,8 @@ export const intake = $state({
   note: "",
   /** The receipts are written: the intake is over. */
   finished: false,
+  /** The last intake, cut short by the idle lock or a logout (the core's account of it), until read. */
+  cut: null as IntakeCut | null,
   error: null as AppError | null,
 });
 
@@ -48,7 +50,16 @@ export async function scan(keep = false): Promise<void> {
 /** "Xem trước" (`dry`) or "Nhập tất cả": every bundle of the folder, one after another, each its own transaction. */
 export async function run(dry: boolean): Promise<void> {
   if (intake.busy) return;
-  Object.assign(intake, { busy: true, dryRun: dry, done: 0, total: 0, results: [], recovered: [], note: "" });
+  Object.assign(intake, {
+    busy: true,
+    dryRun: dry,
+    done: 0,
+    total: 0,
+    results: [],
+    recovered: [],
+    note: "",
+    cut: null,
+  });
   intake.finished = false;
   intake.error = null;
   try {
@@ -74,10 +85,16 @@ export async function run(dry: boolean): Promise<void> {
   if (!dry && intake.finished) await scan(true);
 }
 
-/** A new login starts on an empty page: what the last session's intake showed went with its logout. */
-export function resetIntake(): void {
+/** A new login starts on an empty page: what the last session's intake showed went with its logout.
+ * An intake the idle lock or the logout cut short is told, once (the core kept its account). */
+export async function resetIntake(): Promise<void> {
   if (intake.busy) return;
-  Object.assign(intake, { lines: null, done: 0, total: 0, results: [], recovered: [], note: "" });
+  Object.assign(intake, { lines: null, done: 0, total: 0, results: [], recovered: [], note: "", cut: null });
   intake.finished = false;
   intake.error = null;
+  try {
+    intake.cut = await api.provinceIntakeCut();
+  } catch (e) {
+    intake.error = toError(e);
+  }
 }
