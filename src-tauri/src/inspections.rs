@@ -24,8 +24,8 @@ pub async fn province_inspections(
     with_province(&state, |p| present::view_page(p, today(), &args))
 }
 
-/// The communes one may inspect that `search` finds (name or code, accents ignored): the picker of a
-/// new inspection.
+/// The communes one may inspect (every enrolled commune) that `search` finds (name or code, accents
+/// ignored): the pickers of a new inspection and of a commune's targets.
 #[tauri::command]
 #[specta::specta]
 pub async fn province_inspectable(

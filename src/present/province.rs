@@ -408,6 +408,18 @@ pub fn roster_page(r: &Roster, asked: &CommunesArgs) -> crate::Result<RosterView
     Ok(view)
 }
 
+/// The roster itself with its communes searched and ordered as [`roster_page`] shows them (the CLI's
+/// `province roster --search --sort`, its JSON and its text alike); the totals stay the province's.
+pub fn roster_ordered(mut r: Roster, asked: &CommunesArgs) -> crate::Result<Roster> {
+    let order: Vec<String> = roster_page(&r, asked)?.communes.into_iter().map(|c| c.code).collect();
+    let mut rows = std::mem::take(&mut r.communes);
+    r.communes = order
+        .iter()
+        .filter_map(|code| rows.iter().position(|c| &c.commune_code == code).map(|i| rows.swap_remove(i)))
+        .collect();
+    Ok(r)
+}
+
 /// How many of the province's official communes are enrolled, and how many are not yet.
 pub fn enrolled_summary(r: &Roster) -> String {
     if r.official == 0 {

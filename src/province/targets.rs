@@ -40,7 +40,17 @@ pub fn set(p: &mut Province, year: i32, commune: Option<&str>, targets: &Doc) ->
     let who = match commune.map(str::trim) {
         None | Some("*") => "*".to_owned(),
         Some(c) if c.len() == 5 && c.bytes().all(|b| b.is_ascii_digit()) => c.to_owned(),
-        Some(_) => return Err(Error::field("commune", "Mã xã", "phải gồm 5 chữ số (QĐ 19/2025/QĐ-TTg)")),
+        Some(c) => {
+            return Err(Error::field(
+                "commune",
+                "Xã nhận chỉ tiêu",
+                format!(
+                    "«{}» không phải mã xã (5 chữ số, QĐ 19/2025/QĐ-TTg): hãy chọn một xã trong danh sách, hoặc để \
+                     trống để giao chung cho mọi xã",
+                    crate::text::printable(c.trim(), 40)
+                ),
+            ));
+        }
     };
     let indicators = RefSet::builtin().lists.into_iter().find(|l| l.list == "report_indicator").map(|l| l.items);
     let indicators = indicators.unwrap_or_default();

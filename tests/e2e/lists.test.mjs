@@ -186,6 +186,21 @@ describe("the province's tables of communes: search and sort on every page", { t
     assert.equal(await d.value("[data-test=targets-search]"), "");
     await d.until("the targets as left", async () => same(await shown("targets-row"), down));
     await d.until("the areas as left", async () => same(await shown("areas-row"), byCode));
+
+    // Targets for one commune: picked by typing part of its name; typed but not picked is refused
+    // (never taken for every commune).
+    const first = json(["targets", "--year", year]).communes[0];
+    await d.type("#f-targets-commune", "khong co xa nay");
+    await d.findText("#targets-commune-list", "Không có xã đã đăng ký nào khớp");
+    await d.type("#t-tuyen_truyen_buoi", "31");
+    await d.click("[data-test=targets-save]");
+    await d.findText(".field-error", "«khong co xa nay» không phải mã xã");
+    await d.type("#f-targets-commune", plain(first.commune));
+    await d.clickText("[data-test=option-targets-commune]", first.commune);
+    await d.findText("[data-test=chosen-targets-commune]", first.commune);
+    await d.type("#t-tuyen_truyen_buoi", "31");
+    await d.click("[data-test=targets-save]");
+    await d.findText("[data-test=targets-form]", `${first.commune}: Số buổi tuyên truyền 31`);
   });
 
   it("«Kiểm tra xã»: the communes' tasks searched and sorted; the commune to inspect picked by typing", async () => {
@@ -217,9 +232,23 @@ describe("the province's tables of communes: search and sort on every page", { t
     assert.ok(found.length > 0 && found.length < names.length, `${found.length}/${names.length}`);
     await d.until("the communes found", async () => same(await shown("insp-row"), found));
     await d.screenshot(path.join(shots, "96-province-inspections-sorted.png"));
-    // Another page and back: kept.
+    // Another page and back: kept. «Các xã» keeps its own search and sort the same way.
     await d.click("[data-test=pnav-communes]");
     await d.find("[data-test=roster-row]");
+    await d.type("[data-test=roster-search]", typed);
+    await d.click("[data-test=roster-sort-received]");
+    await d.click("[data-test=roster-sort-received]");
+    await d.findText("[data-test=roster-sort-received]", "▼");
+    const roster = json(["roster", "--period", year, "--search", typed, "--sort", "received", "--desc"]).communes.map(
+      (c) => c.commune_code,
+    );
+    await d.until("the roster found and sorted", async () => same(await shown("roster-row"), roster));
+    await d.click("[data-test=pnav-inspections]");
+    await d.find("[data-test=insp-row]");
+    await d.click("[data-test=pnav-communes]");
+    await d.findText("[data-test=roster-sort-received]", "▼");
+    assert.equal(await d.value("[data-test=roster-search]"), typed);
+    await d.until("the roster as left", async () => same(await shown("roster-row"), roster));
     await d.click("[data-test=pnav-inspections]");
     await d.findText("[data-test=insp-sort-overdue]", "▼");
     assert.equal(await d.value("[data-test=insp-search]"), typed);

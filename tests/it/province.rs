@@ -2842,6 +2842,10 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
     use phongtrao::province::targets;
     targets::set_value(&mut p, today.year(), None, &json!({"tuyen_truyen_buoi": 400})).unwrap();
     let one = &all.last().unwrap().commune_code;
+    // A commune typed in the window's picker but not picked is refused, never taken for every commune.
+    let typed_only = targets::set_value(&mut p, today.year(), Some("ba dinh"), &json!({"tuyen_truyen_buoi": 3}));
+    let said = typed_only.unwrap_err().to_string();
+    assert!(said.contains("Xã nhận chỉ tiêu") && said.contains("«ba dinh» không phải mã xã"), "{said}");
     targets::set_value(&mut p, today.year(), Some(one), &json!({"tuyen_truyen_buoi": 1, "tin_bao": 500})).unwrap();
     let progress = |sort: Option<&str>, search: Option<&str>| {
         let (communes, _) = targets::progress(&p, today.year(), today).unwrap();
@@ -2999,6 +3003,20 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
     let want_tasks = tasks_page(Some(&inspected[1][..3]), Some("-overdue")).unwrap().communes;
     let want_targets: Vec<String> = slow.iter().map(|c| c.commune_code.clone()).collect();
 
+    // `province roster --search --sort --desc` as the window's «Các xã».
+    let want_roster: Vec<String> = phongtrao::present::province::roster_page(&ro, &args(None, Some("-received")))
+        .unwrap()
+        .communes
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let want_roster_found: Vec<String> = phongtrao::present::province::roster_page(&ro, &args(Some(&typed), None))
+        .unwrap()
+        .communes
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+
     // The command line: `province review --search --sort --desc`, as JSON and as text.
     let want_state = keys(&page(None, Some("-state")).unwrap());
     let want_found = keys(&page(Some(&typed), None).unwrap());
@@ -3067,4 +3085,22 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
     assert!(text.contains("Toàn tỉnh"), "{text}");
     let refused = run(&["province", "--dir", &tinh, "inspections", "--search", "ba"]);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("thêm --communes"));
+    // `province roster`: the JSON and the text in the order and with the communes the window shows.
+    let roster = ["province", "--dir", &tinh, "roster", "--period", &year];
+    let mut a = roster.to_vec();
+    a.extend(["--sort", "received", "--desc", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&ok(&a)).unwrap();
+    let cli: Vec<&str> =
+        json["communes"].as_array().unwrap().iter().map(|c| c["commune_code"].as_str().unwrap()).collect();
+    assert_eq!(cli, want_roster);
+    let mut a = roster.to_vec();
+    a.extend(["--search", &typed]);
+    let text = ok(&a);
+    let shown: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.starts_with("Toàn tỉnh"))
+        .filter_map(|l| l.strip_prefix("  ").and_then(|l| l.split_whitespace().next()))
+        .filter(|w| w.len() == 5 && w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    assert_eq!(shown, want_roster_found, "{text}");
 }

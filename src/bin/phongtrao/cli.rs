@@ -503,6 +503,9 @@ pub enum ProvinceCmd {
         /// Kỳ báo cáo: 2026 (năm), 2026-11 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng); mặc định: năm nay
         #[arg(long, value_name = "KỲ")]
         period: Option<String>,
+        /// Các xã tìm và sắp xếp như trong cửa sổ (cột: code, name, expected, received, on_time, quarantined)
+        #[command(flatten)]
+        communes: CommunesOrder,
         /// In dạng JSON
         #[arg(long)]
         json: bool,

@@ -1561,11 +1561,12 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
             export::write_table(&p, &wanted, today, &out)?;
             say(w, format!("Đã ghi bảng tính {}", out.display()))?;
         }
-        ProvinceCmd::Roster { period, json } => {
+        ProvinceCmd::Roster { period, communes, json } => {
             let p = open()?;
             let today = phongtrao::period::today();
             let period = roster_period(&p, period, today)?;
             let r = phongtrao::province::roster::roster(&p, period, today)?;
+            let r = phongtrao::present::province::roster_ordered(r, &communes.args())?;
             if json {
                 say(w, to_json(&r)?)?;
             } else {
