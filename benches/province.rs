@@ -22,7 +22,7 @@
 //!    migration 0009), cold after one commune's bundle, cold after a bundle of every commune that
 //!    adds records and after one that edits and deletes them (written as the import's merge writes
 //!    them, so that province migration 0013's trigger keeps what each replaced), and every commune
-//!    counted again (the sums dropped: what a commune with several installations pays), beside the
+//!    counted again (the sums dropped: the first read after an upgrade), beside the
 //!    same aggregates written as plain SQL (`json_extract`, `GROUP BY`) over the same store
 //!    with a bare connection; the totals are checked equal, and the figures counted again equal to
 //!    the ones kept.
@@ -381,7 +381,7 @@ fn main() {
         sql,
     );
     row(
-        "the same, every commune counted again from all its records (the sums dropped: what a commune with several installations, or sums of another release, still pay)",
+        "the same, every commune counted again from all its records (the sums dropped: the first read after an upgrade, or after a quarantined record or held change accepted)",
         &pages.cold_all,
         sql,
     );

@@ -76,6 +76,17 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
     // with zeros).
     let mut done: Vec<Vec<CommuneFigures>> = windows.iter().map(|_| Vec::new()).collect();
     let several = |code: &str| installations.iter().filter(|i| i.commune_code == code).count() > 1;
+    // A commune's installations, by their ids (the rows of its records are theirs).
+    let installations_of = |code: &str| -> Vec<String> {
+        let mut v: Vec<String> = installations
+            .iter()
+            .filter(|i| i.commune_code == code)
+            .filter_map(|i| i.installation_id.map(|u| u.to_string()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
     db.in_one_read(|db| {
         // The sums kept, by (commune, window), with what the store held when they were counted; a
         // row that does not read back is counted again.
@@ -102,7 +113,7 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
         for (code, i, sums, seen) in rows {
             if since.get(&code).is_none_or(|last| *last <= seen.bundles) {
                 kept.insert((code, i), sums);
-            } else if !several(&code) {
+            } else {
                 adds.entry((code, seen)).or_default().push((i, sums));
             }
         }
@@ -116,7 +127,8 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
             let (at, start): (Vec<usize>, Vec<Sums>) = list.drain(..).unzip();
             jobs.push(Job {
                 code: codes.iter().find(|c| *c == code).map_or("", |c| c.as_str()),
-                several: false,
+                several: several(code),
+                installations: installations_of(code),
                 windows: at.iter().map(|i| windows[*i]).collect(),
                 start,
                 after: Some(*seen),
@@ -134,6 +146,7 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
                 jobs.push(Job {
                     code: code.as_str(),
                     several: several(code),
+                    installations: Vec::new(),
                     windows: missing.iter().map(|i| windows[*i]).collect(),
                     start: Vec::new(),
                     after: None,
@@ -186,6 +199,8 @@ fn figures_of(p: &Province, windows: &[Window], commune: Option<&str>) -> Result
 struct Job<'a> {
     code: &'a str,
     several: bool,
+    /// The commune's installations (when `several` and counted from sums kept).
+    installations: Vec<String>,
     windows: Vec<Window>,
     start: Vec<Sums>,
     after: Option<Seen>,
@@ -274,6 +289,11 @@ fn count(db: &ProvinceDb, job: &Job<'_>) -> Result<Vec<Sums>> {
             None => Builder::new(*w, &labels),
         })
         .collect();
+    if let Some(seen) = job.after
+        && job.several
+    {
+        return count_across(db, job, seen, bs);
+    }
     if let Some(seen) = job.after {
         // What was counted of the records replaced since, and the rows to read again now.
         let mut was: Vec<Builder<'_>> = job.windows.iter().map(|w| Builder::new(*w, &labels)).collect();
@@ -334,6 +354,76 @@ fn count(db: &ProvinceDb, job: &Job<'_>) -> Result<Vec<Sums>> {
         })?;
     }
     Ok(bs.into_iter().map(Builder::into_sums).collect())
+}
+
+/// As [`count`] from sums kept, for a commune with several installations: a record counts in its
+/// latest state across them (by stamp). So for each record one of whose rows was replaced or added
+/// since the snapshot, the latest of its states then (each row's first state replaced after the
+/// snapshot's mark, or the row as it is when not replaced since; rows added since were not there) is
+/// taken away, and the latest of its states now added (province migrations 0013, 0014).
+fn count_across(db: &ProvinceDb, job: &Job<'_>, seen: Seen, mut bs: Vec<Builder<'_>>) -> Result<Vec<Sums>> {
+    let kinds: Vec<&str> = KINDS.iter().map(|k| k.code()).collect();
+    let read: Vec<&str> = KINDS.iter().filter(|k| !matches!(k, Kind::Team | Kind::Member)).map(|k| k.code()).collect();
+    let labels = Labels { indicators: Vec::new(), model_kinds: Vec::new() };
+    let counted = |kind: &str| Kind::parse(kind).filter(|k| KINDS.contains(k));
+    let mut then: HashMap<i64, Option<Latest>> = HashMap::new();
+    db.each_replaced(job.code, seen.replaced, &read, &mut |r| {
+        if r.row <= seen.records && !then.contains_key(&r.row) {
+            let state = counted(r.kind).map(|k| ((r.hlc, r.origin.to_owned()), k, r.live, r.data.map(<[u8]>::to_vec)));
+            then.insert(r.row, state);
+        }
+        Ok(())
+    })?;
+    let touched: Vec<i64> = then.keys().copied().collect();
+    let mut ids = db.record_ids_at(job.code, &touched)?;
+    db.each_counted_row(job.code, &kinds, &[], false, Some(seen.records), &mut |row| {
+        ids.push(row.id.to_owned());
+        Ok(())
+    })?;
+    ids.sort();
+    ids.dedup();
+    let later = |best: &Option<Latest>, stamp: &(i64, String)| best.as_ref().is_none_or(|b| b.0 < *stamp);
+    let mut was: Vec<Builder<'_>> = job.windows.iter().map(|w| Builder::new(*w, &labels)).collect();
+    for id in &ids {
+        let (mut now, mut before): (Option<Latest>, Option<Latest>) = (None, None);
+        db.each_version(job.code, &job.installations, id, &read, &mut |v| {
+            if let Some(kind) = counted(v.kind) {
+                let stamp = (v.hlc, v.origin.to_owned());
+                if later(&now, &stamp) {
+                    now = Some((stamp, kind, v.live, v.data.map(<[u8]>::to_vec)));
+                }
+            }
+            if v.row <= seen.records {
+                let state = match then.get(&v.row) {
+                    Some(replaced) => replaced.clone(),
+                    None => {
+                        counted(v.kind).map(|k| ((v.hlc, v.origin.to_owned()), k, v.live, v.data.map(<[u8]>::to_vec)))
+                    }
+                };
+                if let Some(state) = state
+                    && later(&before, &state.0)
+                {
+                    before = Some(state);
+                }
+            }
+            Ok(())
+        })?;
+        if let Some((_, kind, true, data)) = &now {
+            add_to(&mut bs, *kind, data.as_deref(), id)?;
+        }
+        if let Some((_, kind, true, data)) = &before {
+            add_to(&mut was, *kind, data.as_deref(), id)?;
+        }
+    }
+    Ok(bs
+        .into_iter()
+        .zip(was)
+        .map(|(b, w)| {
+            let mut sums = b.into_sums();
+            sums.subtract(&w.into_sums());
+            sums
+        })
+        .collect())
 }
 
 /// The latest state of one record as the count keeps it: its (hlc, origin) stamp, kind, whether

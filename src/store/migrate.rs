@@ -41,6 +41,7 @@ pub const PROVINCE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "province_0011_figure_sums_as_of", include_str!("migrations/province/0011_figure_sums_as_of.sql")),
     (12, "province_0012_roster_reads", include_str!("migrations/province/0012_roster_reads.sql")),
     (13, "province_0013_record_replaced", include_str!("migrations/province/0013_record_replaced.sql")),
+    (14, "province_0014_record_replaced_stamps", include_str!("migrations/province/0014_record_replaced_stamps.sql")),
 ];
 
 pub fn latest() -> i64 {

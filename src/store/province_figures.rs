@@ -2,7 +2,7 @@
 //! migration 0009): read, kept, and dropped by the record table's triggers whenever a commune's
 //! records change. What the sums are and when to count them again is `crate::province::figures`'s.
 
-use rusqlite::{ErrorCode, params};
+use rusqlite::{ErrorCode, OptionalExtension, params};
 
 use super::province::ProvinceDb;
 use crate::error::{Error, Result};
@@ -68,6 +68,21 @@ pub struct Replaced<'a> {
     pub data: Option<&'a [u8]>,
     /// False: the state replaced was a tombstone.
     pub live: bool,
+    /// Its stamp (province migration 0014; 0 and "" for a state kept before it).
+    pub hlc: i64,
+    pub origin: &'a str,
+}
+
+/// One installation's state of a record as [`ProvinceDb::each_version`] passes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version<'a> {
+    /// Its row in `record`.
+    pub row: i64,
+    pub kind: &'a str,
+    pub data: Option<&'a [u8]>,
+    pub live: bool,
+    pub hlc: i64,
+    pub origin: &'a str,
 }
 
 /// One commune's sums kept for a window: its code, the sums' JSON and when they were counted.
@@ -273,7 +288,7 @@ impl ProvinceDb {
     ) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "SELECT record_row, kind, CASE WHEN kind IN (SELECT value FROM json_each(?3)) THEN data END,
-                    data IS NOT NULL
+                    data IS NOT NULL, coalesce(hlc, 0), coalesce(origin, '')
              FROM record_replaced WHERE commune_code = ?1 AND id > ?2 ORDER BY id",
         )?;
         let read = serde_json::to_string(read).expect("a list of texts");
@@ -285,6 +300,8 @@ impl ProvinceDb {
                 kind,
                 data: r.get_ref(2)?.as_bytes_or_null().map_err(rusqlite::Error::from)?,
                 live: r.get(3)?,
+                hlc: r.get(4)?,
+                origin: r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?,
             })?;
         }
         Ok(())
@@ -319,6 +336,51 @@ impl ProvinceDb {
                     live: r.get::<_, i64>(3)? == 0,
                     hlc: 0,
                     origin: "",
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The ids of the record rows `rows` of commune `code`, in that order (a row of another commune:
+    /// skipped).
+    pub fn record_ids_at(&self, code: &str, rows: &[i64]) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare_cached("SELECT id FROM record WHERE rowid = ?1 AND commune_code = ?2")?;
+        let mut out = Vec::new();
+        for row in rows {
+            if let Some(id) = st.query_row(params![row, code], |r| r.get(0)).optional()? {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every state of record `id` of commune `code` that one of its `installations` sent (one row
+    /// each, read by the primary key); the data only of the registers `read`.
+    pub fn each_version(
+        &self,
+        code: &str,
+        installations: &[String],
+        id: &str,
+        read: &[&str],
+        f: &mut dyn FnMut(&Version<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT rowid, kind, CASE WHEN kind IN (SELECT value FROM json_each(?4)) THEN data END, deleted, hlc, origin
+             FROM record WHERE installation_id = ?1 AND id = ?2 AND commune_code = ?3",
+        )?;
+        let read = serde_json::to_string(read).expect("a list of texts");
+        for inst in installations {
+            let mut rows = st.query(params![inst, id, code, read])?;
+            while let Some(r) = rows.next()? {
+                let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+                f(&Version {
+                    row: r.get(0)?,
+                    kind: text(1)?,
+                    data: r.get_ref(2)?.as_bytes_or_null().map_err(rusqlite::Error::from)?,
+                    live: r.get::<_, i64>(3)? == 0,
+                    hlc: r.get(4)?,
+                    origin: text(5)?,
                 })?;
             }
         }

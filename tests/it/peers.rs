@@ -1372,3 +1372,54 @@ fn a_record_deleted_then_brought_back_by_another_laptop_is_counted_again_at_the_
     w.province.db().forget_figure_sums().unwrap();
     assert_eq!(province_is(&w, &l[0].store, "counted again from every record").total, 0);
 }
+
+/// The sums the province keeps for a commune with two laptops, both registered, follow their
+/// bundles without counting the commune again (province migrations 0013, 0014: a record counts in
+/// its latest state across the installations, then as now): over a random sequence of changes on
+/// either laptop (new, edited, edited twice, deleted records), exchanges now and then, and bundles
+/// from either, the figures read from the sums kept equal the figures counted again from every
+/// record, for the year, the current period and the year before.
+#[test]
+fn the_figures_kept_of_a_commune_with_two_laptops_follow_any_sequence_of_their_bundles() {
+    use crate::province::{Dice, random_change};
+    let mut w = world();
+    let mut l = commune(&mut w, &["Bình"]);
+    let (key, _) = l[1].store.sync_keys().unwrap();
+    w.province.register("23535", &key.public).unwrap();
+    let rules = phongtrao::period::Rules::default();
+    let today = phongtrao::period::day_of(Utc::now());
+    let now = rules.period_of(today);
+    let year = now.end.year();
+    let periods = [Period::year(year), now.period, Period::year(year - 1)];
+    let from = rules.window(Period::year(year - 1)).start;
+    let days = (today - from).num_days();
+    let read = |w: &World| -> Vec<phongtrao::figures::Figures> {
+        periods.iter().map(|p| phongtrao::province::figures::figures(&w.province, *p, None).unwrap().total).collect()
+    };
+    let mut d = Dice(0x0005_EED0_F1A7);
+    let mut recent = [Vec::new(), Vec::new()];
+    let mut compared = 0;
+    for round in 0..24 {
+        let i = d.below(2);
+        for _ in 0..1 + d.below(5) {
+            random_change(&mut d, &mut l[i].store, &mut recent[i], from, days);
+        }
+        if d.below(3) == 0 {
+            exchange_twice(&w, &mut l);
+        }
+        let f = w.export(&mut l[i].store);
+        w.import(&f).unwrap();
+        if d.below(2) == 0 {
+            let kept = read(&w);
+            w.province.db().forget_figure_sums().unwrap();
+            assert_eq!(kept, read(&w), "round {round}: the sums kept, against every record counted again");
+            recent.iter_mut().for_each(Vec::clear);
+            compared += 1;
+        } else if d.below(2) == 0 {
+            // A read that keeps the sums for the next rounds to follow.
+            read(&w);
+        }
+    }
+    assert!(compared > 5);
+    assert!(w.province.db().replaced_kept().unwrap() > 10, "records were replaced");
+}

@@ -1912,10 +1912,10 @@ fn the_figures_kept_between_reads_follow_every_change_to_a_communes_records() {
 }
 
 /// A small deterministic generator of choices for the sequences below.
-struct Dice(u64);
+pub(crate) struct Dice(pub(crate) u64);
 
 impl Dice {
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         // xorshift64*
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -1928,7 +1928,7 @@ impl Dice {
 /// moves an activity in or out of a period or changes what it counts, an area's households, a
 /// deletion (activity, area, member), a model dissolved, a record edited twice, a new one edited
 /// at once. A change the commune refuses (a rule, a link) changes nothing and is skipped.
-fn random_change(
+pub(crate) fn random_change(
     d: &mut Dice,
     s: &mut Store,
     recent: &mut Vec<(Kind, uuid::Uuid)>,
