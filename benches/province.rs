@@ -28,6 +28,9 @@
 //!    the ones kept.
 //! 3. The roster for the year (`province::roster::roster`), and a figure's trend over the year's 12
 //!    months (`province::figures::trend`), warm and cold, beside the year's figures.
+//! 4. The same province with a second installation registered for every commune (province migration
+//!    0014's path: a record's latest state across installations): the year's figures cold after a
+//!    stick of edits from every commune, beside every commune counted again.
 //!
 //! PHONGTRAO_BENCH_COMMUNES (default 100) and PHONGTRAO_BENCH_MONTHS (default 12, at most 24) change
 //! the province (how the work grows with the months: run with 24).
@@ -316,7 +319,7 @@ fn main() {
         copy_dir(&tinh, &copy);
         copy
     };
-    let p = Province::open(&tinh, PW).unwrap();
+    let mut p = Province::open(&tinh, PW).unwrap();
     let key =
         Keyring::load(&Keyring::path_for(&ProvinceDb::db_path(&tinh))).unwrap().unlock("tinh", PW, Utc::now()).unwrap();
     let bare = plain_connection(&ProvinceDb::db_path(&tinh), Some(&key));
@@ -420,6 +423,25 @@ fn main() {
         "the year's trend, warm, among the same ten years",
         &pages.trend_decade,
         Some((pages.trend_warm.as_slice(), " × warm with one year kept")),
+    );
+    // 4. Every commune with two installations (province migration 0014's path).
+    let (across, recount) = several_pages(&mut p, &bare, year, &window);
+    println!();
+    println!(
+        "4. Every commune with a second installation registered (a second laptop's key, which has sent nothing yet: the communes' records are the first laptop's), 20 runs each after 2 warm-up runs, interleaved:"
+    );
+    println!();
+    println!("| work | p50 | p95 | ratio p95 |");
+    println!("|---|---|---|---|");
+    row(
+        "the year's figures, cold after a stick of edits from every commune (the same stick as above): each record touched, its latest state across the installations then taken away and now added (province migration 0014)",
+        &across,
+        Some((recount.as_slice(), " × counted again")),
+    );
+    row(
+        "the same, every commune counted again from all its records (latest state across installations)",
+        &recount,
+        sql,
     );
     let size = std::fs::metadata(ProvinceDb::db_path(&tinh)).unwrap().len();
     println!();
@@ -797,89 +819,7 @@ fn pages(p: &Province, bare: &rusqlite::Connection, year: Period, window: &Windo
     // changed and one certification record of the year written again (its JSON in another key
     // order: the same content, a new text).
     let mut changed = 0u64;
-    let cert_year = window.end.format("%Y").to_string();
-    let mut stick_of_changes = || {
-        let now = Utc::now().to_rfc3339();
-        for (code, inst, key) in &installations {
-            changed += 1;
-            let hash = format!("bench-changes-{changed:08}");
-            bare.execute_batch("BEGIN").unwrap();
-            let live = |kind: &str, n: u64, skip: u64, cond: &str| -> Vec<(String, String, i64)> {
-                let mut st = bare
-                    .prepare_cached(&format!(
-                        "SELECT id, data, hlc FROM record WHERE commune_code = ?1 AND installation_id = ?2
-                           AND kind = ?3 AND deleted = 0 {cond} ORDER BY rowid LIMIT ?4 OFFSET ?5"
-                    ))
-                    .unwrap();
-                st.query_map(params![code, inst, kind, n as i64, skip as i64], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .unwrap()
-                .map(Result::unwrap)
-                .collect()
-            };
-            let put = |id: &str, kind: &str, data: Option<String>, hlc: i64| {
-                bare.execute(
-                    "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?1, ?7, ?8)
-                     ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
-                        kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
-                        deleted = excluded.deleted, bundle = excluded.bundle
-                     WHERE (excluded.hlc, excluded.origin) > (record.hlc, record.origin)",
-                    params![inst, id, code, kind, data, hlc, data.is_none(), hash],
-                )
-                .unwrap();
-            };
-            let later = 1_000_000_000 + changed as i64;
-            let acts = live("activity", 4, (changed * 5) % 40, "");
-            for (k, (id, data, hlc)) in acts.iter().enumerate() {
-                let mut d: serde_json::Value = serde_json::from_str(data).unwrap();
-                if k == 3 {
-                    put(id, "activity", None, hlc + later);
-                    continue;
-                }
-                for (field, v) in [("attendances", json!(20 + changed % 50)), ("households", json!(1 + changed % 9))] {
-                    if d.get(field).is_some() {
-                        d[field] = v;
-                    }
-                }
-                if let Some(u) = d.get("useful").and_then(|u| u.as_bool()) {
-                    d["useful"] = json!(!u);
-                }
-                if let Some(date) = d.get("date").and_then(|x| x.as_str()).and_then(|x| x.get(..10)) {
-                    let moved = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap() + chrono::Duration::days(9);
-                    d["date"] = json!(moved.to_string());
-                }
-                put(id, "activity", Some(d.to_string()), hlc + later);
-            }
-            for (id, data, hlc) in live("area", 1, changed % 5, "") {
-                let mut d: serde_json::Value = serde_json::from_str(&data).unwrap();
-                d["households"] = json!(d["households"].as_i64().unwrap_or(0) + 1);
-                put(&id, "area", Some(d.to_string()), hlc + later);
-            }
-            let of_year = format!("AND json_extract(data, '$.year') = {cert_year}");
-            for (id, data, hlc) in live("cert", 1, changed % 7, &of_year) {
-                let d: serde_json::Value = serde_json::from_str(&data).unwrap();
-                put(&id, "cert", Some(d.to_string()), hlc + later);
-            }
-            for k in 0..2 {
-                let date = window.start + chrono::Duration::days(((changed * 11 + k) % 300) as i64);
-                let data = json!({"category": "tin_bao", "date": date.to_string(), "subject": "Trộm cắp tài sản",
-                                  "useful": k == 0});
-                put(&uuid::Uuid::now_v7().to_string(), "activity", Some(data.to_string()), later);
-            }
-            bare.execute(
-                "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary, created_at)
-                 VALUES (?1, ?2, ?3, ?4, 9, ?5, ?6, ?7, ?6)",
-                params![hash, key, inst, code, 1_000_000 + changed as i64, now,
-                        json!({"activity": {"new": 2, "updated": 4, "unchanged": 0, "rejected": 0},
-                               "area": {"new": 0, "updated": 1, "unchanged": 0, "rejected": 0},
-                               "cert": {"new": 0, "updated": 1, "unchanged": 0, "rejected": 0}}).to_string()],
-            )
-            .unwrap();
-            bare.execute_batch("COMMIT").unwrap();
-        }
-    };
+    let mut stick_of_changes = || stick_of_changes(bare, &installations, window, &mut changed);
     for i in 0..22 {
         let keep = i >= 2;
         figures::figures(p, year, None).unwrap();
@@ -940,4 +880,139 @@ fn cpu_time() -> Duration {
             Some(Duration::from_millis(ticks * 10))
         })
         .unwrap_or(Duration::ZERO)
+}
+
+/// A stick of every commune whose bundles edit and delete records, written as the import's merge
+/// writes them (the same upsert, `store::province::MERGE_RECORD`, so that the store's trigger keeps
+/// each state replaced) with the bundle's row, one transaction per commune: two new activities,
+/// three activities edited (what they count), one deleted, an area's households changed and one
+/// certification record of the year written again (its JSON in another key order: the same
+/// content, a new text). `installations`: (commune, installation id, key id).
+fn stick_of_changes(
+    bare: &rusqlite::Connection,
+    installations: &[(String, String, String)],
+    window: &Window,
+    changed: &mut u64,
+) {
+    let cert_year = window.end.format("%Y").to_string();
+    let now = Utc::now().to_rfc3339();
+    for (code, inst, key) in installations {
+        *changed += 1;
+        let changed = *changed;
+        let hash = format!("bench-changes-{changed:08}");
+        bare.execute_batch("BEGIN").unwrap();
+        let live = |kind: &str, n: u64, skip: u64, cond: &str| -> Vec<(String, String, i64)> {
+            let mut st = bare
+                .prepare_cached(&format!(
+                    "SELECT id, data, hlc FROM record WHERE commune_code = ?1 AND installation_id = ?2
+                       AND kind = ?3 AND deleted = 0 {cond} ORDER BY rowid LIMIT ?4 OFFSET ?5"
+                ))
+                .unwrap();
+            st.query_map(params![code, inst, kind, n as i64, skip as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        let put = |id: &str, kind: &str, data: Option<String>, hlc: i64| {
+            bare.execute(
+                "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?1, ?7, ?8)
+                 ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
+                    kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
+                    deleted = excluded.deleted, bundle = excluded.bundle
+                 WHERE (excluded.hlc, excluded.origin) > (record.hlc, record.origin)",
+                params![inst, id, code, kind, data, hlc, data.is_none(), hash],
+            )
+            .unwrap();
+        };
+        let later = 1_000_000_000 + changed as i64;
+        let acts = live("activity", 4, (changed * 5) % 40, "");
+        for (k, (id, data, hlc)) in acts.iter().enumerate() {
+            let mut d: serde_json::Value = serde_json::from_str(data).unwrap();
+            if k == 3 {
+                put(id, "activity", None, hlc + later);
+                continue;
+            }
+            for (field, v) in [("attendances", json!(20 + changed % 50)), ("households", json!(1 + changed % 9))] {
+                if d.get(field).is_some() {
+                    d[field] = v;
+                }
+            }
+            if let Some(u) = d.get("useful").and_then(|u| u.as_bool()) {
+                d["useful"] = json!(!u);
+            }
+            if let Some(date) = d.get("date").and_then(|x| x.as_str()).and_then(|x| x.get(..10)) {
+                let moved = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap() + chrono::Duration::days(9);
+                d["date"] = json!(moved.to_string());
+            }
+            put(id, "activity", Some(d.to_string()), hlc + later);
+        }
+        for (id, data, hlc) in live("area", 1, changed % 5, "") {
+            let mut d: serde_json::Value = serde_json::from_str(&data).unwrap();
+            d["households"] = json!(d["households"].as_i64().unwrap_or(0) + 1);
+            put(&id, "area", Some(d.to_string()), hlc + later);
+        }
+        let of_year = format!("AND json_extract(data, '$.year') = {cert_year}");
+        for (id, data, hlc) in live("cert", 1, changed % 7, &of_year) {
+            let d: serde_json::Value = serde_json::from_str(&data).unwrap();
+            put(&id, "cert", Some(d.to_string()), hlc + later);
+        }
+        for k in 0..2 {
+            let date = window.start + chrono::Duration::days(((changed * 11 + k) % 300) as i64);
+            let data = json!({"category": "tin_bao", "date": date.to_string(), "subject": "Trộm cắp tài sản",
+                              "useful": k == 0});
+            put(&uuid::Uuid::now_v7().to_string(), "activity", Some(data.to_string()), later);
+        }
+        bare.execute(
+            "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary, created_at)
+             VALUES (?1, ?2, ?3, ?4, 9, ?5, ?6, ?7, ?6)",
+            params![hash, key, inst, code, 1_000_000 + changed as i64, now,
+                    json!({"activity": {"new": 2, "updated": 4, "unchanged": 0, "rejected": 0},
+                           "area": {"new": 0, "updated": 1, "unchanged": 0, "rejected": 0},
+                           "cert": {"new": 0, "updated": 1, "unchanged": 0, "rejected": 0}}).to_string()],
+        )
+        .unwrap();
+        bare.execute_batch("COMMIT").unwrap();
+    }
+}
+
+/// The year's figures of a province whose every commune has two installations: cold after a stick
+/// of edits from every commune, and every commune counted again, 20 runs each after 2 warm-up runs,
+/// interleaved; the two checked equal each time.
+fn several_pages(
+    p: &mut Province,
+    bare: &rusqlite::Connection,
+    year: Period,
+    window: &Window,
+) -> (Vec<Duration>, Vec<Duration>) {
+    let installations: Vec<(String, String, String)> = p
+        .db()
+        .installations()
+        .unwrap()
+        .into_iter()
+        .filter_map(|i| Some((i.commune_code, i.installation_id?.to_string(), i.key_id)))
+        .collect();
+    for (code, _, _) in &installations {
+        let second = phongtrao::crypto::SigningKey::generate().unwrap();
+        p.register(code, &second.public).unwrap();
+    }
+    let (mut across, mut recount) = (Vec::new(), Vec::new());
+    let mut changed = 1_000_000u64;
+    for i in 0..22 {
+        figures::figures(p, year, None).unwrap();
+        stick_of_changes(bare, &installations, window, &mut changed);
+        let t = Instant::now();
+        let kept = figures::figures(p, year, None).unwrap();
+        let took = t.elapsed();
+        bare.execute("DELETE FROM figure_sums", []).unwrap();
+        let t = Instant::now();
+        let again = figures::figures(p, year, None).unwrap();
+        let whole = t.elapsed();
+        assert_eq!(kept, again, "the sums kept across installations equal every commune counted again");
+        if i >= 2 {
+            across.push(took);
+            recount.push(whole);
+        }
+    }
+    (across, recount)
 }
