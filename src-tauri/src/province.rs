@@ -265,8 +265,11 @@ pub async fn province_export(
 /// The quarantine queue, undecided first.
 #[tauri::command]
 #[specta::specta]
-pub async fn province_quarantine(state: State<'_, Shared>) -> Result<Vec<present::QuarantineLine>> {
-    with_province(&state, |p| Ok(quarantine::queue(p)?.iter().map(present::quarantine_line).collect()))
+pub async fn province_quarantine(
+    state: State<'_, Shared>,
+    args: present::CommunesArgs,
+) -> Result<present::QuarantineView> {
+    with_province(&state, |p| present::quarantine_page(p, &args))
 }
 
 /// Decides on a quarantined record: accept after review, or keep refused; the note is required.

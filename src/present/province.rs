@@ -460,6 +460,44 @@ pub struct QuarantineLine {
     pub decision: Option<String>,
 }
 
+/// The quarantine page: the queue narrowed by the officer's search by commune (name or code, accents
+/// ignored), with the whole queue's counts.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QuarantineView {
+    pub lines: Vec<QuarantineLine>,
+    /// "12 bản ghi sai quy định được giữ riêng, chưa tính vào số liệu; 3 bản ghi chờ quyết định."
+    pub summary: String,
+    /// "2/12 bản ghi của các xã khớp «ba dinh»." when a search narrows them, else empty.
+    pub found: String,
+}
+
+/// The quarantine queue as the window shows it, narrowed as `asked` ([`crate::province::quarantine::narrowed`]).
+pub fn quarantine_page(p: &crate::sync::province::Province, asked: &CommunesArgs) -> crate::Result<QuarantineView> {
+    let all = crate::province::quarantine::queue(p)?;
+    let (total, waiting) = (all.len(), all.iter().filter(|i| i.entry.decision.is_none()).count());
+    let q = asked.query();
+    let shown = crate::province::quarantine::narrowed(all, &q)?;
+    let found = match q.search.filter(|s| !crate::text::search_tokens(s).is_empty()) {
+        Some(s) => format!(
+            "{}/{} bản ghi của các xã khớp «{}».",
+            format_int(shown.len() as i64),
+            format_int(total as i64),
+            crate::text::printable(s.trim(), 60)
+        ),
+        None => String::new(),
+    };
+    Ok(QuarantineView {
+        lines: shown.iter().map(quarantine_line).collect(),
+        summary: format!(
+            "{} bản ghi sai quy định được giữ riêng, chưa tính vào số liệu; {} bản ghi chờ quyết định.",
+            format_int(total as i64),
+            format_int(waiting as i64)
+        ),
+        found,
+    })
+}
+
 pub fn quarantine_line(i: &Item) -> QuarantineLine {
     let e = &i.entry;
     let parsed = e.data.as_deref().map(serde_json::from_str::<serde_json::Value>);

@@ -27,6 +27,26 @@ fn short_id(e: &QuarantineEntry) -> String {
     h.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
+/// The queue narrowed to the communes whose name or code the search finds (accents ignored, as every
+/// table of communes), in the queue's own order unless a column is asked (`code`, `name`; `-`
+/// downwards, ties in the queue's order).
+pub fn narrowed(items: Vec<Item>, q: &super::drill::CommuneQuery) -> Result<Vec<Item>> {
+    fn row(i: &Item) -> super::drill::CommuneRow<'_> {
+        super::drill::CommuneRow { code: &i.entry.commune_code, name: &i.commune, values: Vec::new() }
+    }
+    if q.sort.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+        return super::drill::communes(items, q, &[], row);
+    }
+    let search = q.search.as_deref().filter(|s| !crate::text::search_tokens(s).is_empty());
+    Ok(items
+        .into_iter()
+        .filter(|i| {
+            let r = row(i);
+            search.is_none_or(|s| crate::text::finds(&format!("{} {}", r.code, r.name), s))
+        })
+        .collect())
+}
+
 /// The queue, undecided first, then by time (newest first).
 pub fn queue(p: &Province) -> Result<Vec<Item>> {
     let names = p.db().commune_names()?;

@@ -275,6 +275,32 @@ describe("the province's tables of communes: search and sort on every page", { t
     await d.findText("#insp-commune-list", "Không có xã đã đăng ký nào khớp");
   });
 
+  it("«Bản ghi bị cách ly»: the queue narrowed by commune, the counts the whole queue's, kept across pages", async () => {
+    await d.click("[data-test=pnav-quarantine]");
+    await d.find("[data-test=quarantined]");
+    const queue = json(["quarantine"]);
+    const summary = await d.text("[data-test=quarantine-summary]");
+    assert.match(summary, new RegExp(`^${queue.length} bản ghi sai quy định`));
+    const name = queue[0].commune;
+    const typed = plain(name.split(" ").at(-1));
+    await d.type("[data-test=quarantine-search]", typed);
+    assert.equal(await d.value("[data-test=quarantine-search]"), typed);
+    const found = json(["quarantine", "--search", typed]).map((i) => i.id);
+    assert.ok(found.length > 0 && found.length <= queue.length);
+    const cards = () => d.exec(`return [...document.querySelectorAll("[data-test=quarantined]")].map((c) => c.dataset.id)`);
+    await d.until("the records of the communes found", async () => same(await cards(), found));
+    await d.findText("[data-test=quarantine-found]", `${found.length}/${queue.length} bản ghi của các xã khớp «${typed}».`);
+    assert.equal(await d.text("[data-test=quarantine-summary]"), summary);
+    await d.screenshot(path.join(shots, "100-province-quarantine-search.png"));
+    await d.click("[data-test=pnav-review]");
+    await d.find("[data-test=review-row]");
+    await d.click("[data-test=pnav-quarantine]");
+    assert.equal(await d.value("[data-test=quarantine-search]"), typed);
+    await d.until("the same records", async () => same(await cards(), found));
+    await d.type("[data-test=quarantine-search]", "khong co xa nay");
+    await d.findText("[data-test=quarantine-none]", "Không có bản ghi nào của xã khớp «khong co xa nay».");
+  });
+
   it("the commune's list: an option column sorts by what it reads as (Vietnamese order of labels), not by its code", async () => {
     // A demo commune on its own laptop.
     const db = path.join(dir, "xa.db");

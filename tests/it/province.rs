@@ -3003,6 +3003,28 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
     let want_tasks = tasks_page(Some(&inspected[1][..3]), Some("-overdue")).unwrap().communes;
     let want_targets: Vec<String> = slow.iter().map(|c| c.commune_code.clone()).collect();
 
+    // The quarantine queue narrowed by commune, in the queue's order; the counts stay the queue's.
+    let queue = quarantine::queue(&p).unwrap();
+    assert!(!queue.is_empty(), "the demo has quarantined records");
+    let one_q = queue[0].entry.commune_code.clone();
+    let qv = phongtrao::present::province::quarantine_page(&p, &args(Some(&one_q), None)).unwrap();
+    let want_q: Vec<String> = queue.iter().filter(|i| i.entry.commune_code == one_q).map(|i| i.id.clone()).collect();
+    assert_eq!(qv.lines.iter().map(|l| l.id.clone()).collect::<Vec<_>>(), want_q);
+    assert_eq!(qv.found, format!("{}/{} bản ghi của các xã khớp «{one_q}».", want_q.len(), queue.len()));
+    let waiting = queue.iter().filter(|i| i.entry.decision.is_none()).count();
+    assert_eq!(
+        qv.summary,
+        format!(
+            "{} bản ghi sai quy định được giữ riêng, chưa tính vào số liệu; {waiting} bản ghi chờ quyết định.",
+            queue.len()
+        )
+    );
+    let none_q = phongtrao::present::province::quarantine_page(&p, &args(Some("khong co xa nay"), None)).unwrap();
+    assert!(none_q.lines.is_empty());
+    let plain_q = phongtrao::present::province::quarantine_page(&p, &args(None, None)).unwrap();
+    assert_eq!(plain_q.lines.len(), queue.len());
+    assert_eq!(plain_q.found, "");
+
     // `province roster --search --sort --desc` as the window's «Các xã».
     let want_roster: Vec<String> = phongtrao::present::province::roster_page(&ro, &args(None, Some("-received")))
         .unwrap()
@@ -3085,6 +3107,11 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
     assert!(text.contains("Toàn tỉnh"), "{text}");
     let refused = run(&["province", "--dir", &tinh, "inspections", "--search", "ba"]);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("thêm --communes"));
+    // `province quarantine --search`.
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["province", "--dir", &tinh, "quarantine", "--search", &one_q, "--json"])).unwrap();
+    let cli: Vec<&str> = json.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(cli, want_q);
     // `province roster`: the JSON and the text in the order and with the communes the window shows.
     let roster = ["province", "--dir", &tinh, "roster", "--period", &year];
     let mut a = roster.to_vec();

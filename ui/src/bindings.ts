@@ -250,7 +250,7 @@ export const commands = {
 	/**  The province's total of the figure `key` over the reporting periods inside `period` (a trend). */
 	provinceTrend: (period: string, key: string, label: string) => __TAURI_INVOKE<TrendView>("province_trend", { period, key, label }),
 	/**  The quarantine queue, undecided first. */
-	provinceQuarantine: () => __TAURI_INVOKE<QuarantineLine[]>("province_quarantine"),
+	provinceQuarantine: (args: CommunesArgs) => __TAURI_INVOKE<QuarantineView>("province_quarantine", { args }),
 	/**  Decides on a quarantined record: accept after review, or keep refused; the note is required. */
 	provinceDecide: (id: string, accept: boolean, note: string) => __TAURI_INVOKE<QuarantineLine>("province_decide", { id, accept, note }),
 	/**  The province's figures for `period`: totals and the table by commune. */
@@ -276,8 +276,8 @@ export const commands = {
 	 */
 	provinceInspections: (args: CommunesArgs) => __TAURI_INVOKE<ProvinceInspectionsView>("province_inspections", { args }),
 	/**
-	 *  The communes one may inspect that `search` finds (name or code, accents ignored): the picker of a
-	 *  new inspection.
+	 *  The communes one may inspect (every enrolled commune) that `search` finds (name or code, accents
+	 *  ignored): the pickers of a new inspection and of a commune's targets.
 	 */
 	provinceInspectable: (search: string) => __TAURI_INVOKE<InspectableCommune[]>("province_inspectable", { search }),
 	/**  One inspection with its tasks, the commune's answers and the verdicts. */
@@ -1568,6 +1568,18 @@ export type QuarantineLine = {
 	fields: FieldLine[],
 	/**  "Chấp nhận lúc … (nguyenvana): ghi chú", or `None` while undecided. */
 	decision: string | null,
+};
+
+/**
+ *  The quarantine page: the queue narrowed by the officer's search by commune (name or code, accents
+ *  ignored), with the whole queue's counts.
+ */
+export type QuarantineView = {
+	lines: QuarantineLine[],
+	/**  "12 bản ghi sai quy định được giữ riêng, chưa tính vào số liệu; 3 bản ghi chờ quyết định." */
+	summary: string,
+	/**  "2/12 bản ghi của các xã khớp «ba dinh»." when a search narrows them, else empty. */
+	found: string,
 };
 
 /**  One reason of a return as the province's review shows it. */

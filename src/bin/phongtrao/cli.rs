@@ -577,6 +577,9 @@ pub enum ProvinceCmd {
     Quarantine {
         #[command(subcommand)]
         command: Option<QuarantineCmd>,
+        /// Chỉ bản ghi của các xã khớp từ tìm; sắp xếp theo code hoặc name (mặc định: chờ quyết định trước, mới nhất trước)
+        #[command(flatten)]
+        communes: CommunesOrder,
         /// In dạng JSON
         #[arg(long)]
         json: bool,

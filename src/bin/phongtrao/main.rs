@@ -1719,9 +1719,10 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
             }
         }
         ProvinceCmd::Backup { command } => province_backup(w, command, &dir, user, open)?,
-        ProvinceCmd::Quarantine { command, json } => match command {
+        ProvinceCmd::Quarantine { command, communes, json } => match command {
             None => {
                 let q = phongtrao::province::quarantine::queue(&open()?)?;
+                let q = phongtrao::province::quarantine::narrowed(q, &communes.args().query())?;
                 if json {
                     say(w, to_json(&q)?)?;
                 } else if q.is_empty() {
