@@ -523,7 +523,7 @@ pub fn quarantine_line(i: &Item) -> QuarantineLine {
     QuarantineLine {
         id: i.id.clone(),
         commune: format!("{} – {}", e.commune_code, i.commune),
-        kind: i.kind_label.clone(),
+        kind: crate::text::capitalise(&i.kind_label),
         reason: e.reason.clone(),
         at: display_stamp(&e.at),
         fields,

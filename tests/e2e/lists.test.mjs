@@ -89,6 +89,8 @@ describe("the province's tables of communes: search and sort on every page", { t
     await d.type("[data-test=review-search]", "khong co xa nay");
     await d.findText("[data-test=review-none]", "Không có xã nào khớp «khong co xa nay».");
     await d.type("[data-test=review-search]", typed);
+    // The rows back before a header is clicked (the page is redrawn as they come).
+    await d.until("the periods found again", async () => same(await shown("review-row"), found));
 
     // By the state's name: up (Bị trả lại, Chưa gửi, Đã duyệt, Đã gửi), then down.
     await d.click("[data-test=review-sort-state]");

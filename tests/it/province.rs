@@ -3010,6 +3010,8 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
     let qv = phongtrao::present::province::quarantine_page(&p, &args(Some(&one_q), None)).unwrap();
     let want_q: Vec<String> = queue.iter().filter(|i| i.entry.commune_code == one_q).map(|i| i.id.clone()).collect();
     assert_eq!(qv.lines.iter().map(|l| l.id.clone()).collect::<Vec<_>>(), want_q);
+    // A card's heading starts with the register's name, capitalised («Hoạt động — 21040 – Xã Bình Sơn»).
+    assert!(qv.lines.iter().all(|l| l.kind.chars().next().is_some_and(char::is_uppercase)), "{:?}", qv.lines[0].kind);
     assert_eq!(qv.found, format!("{}/{} bản ghi của các xã khớp «{one_q}».", want_q.len(), queue.len()));
     let waiting = queue.iter().filter(|i| i.entry.decision.is_none()).count();
     assert_eq!(
