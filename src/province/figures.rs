@@ -320,15 +320,7 @@ fn count(db: &ProvinceDb, job: &Job<'_>) -> Result<Vec<Sums>> {
         };
         db.each_record_at(job.code, &touched, &kinds, &unread, &mut add)?;
         db.each_counted_row(job.code, &kinds, &unread, false, Some(seen.records), &mut add)?;
-        return Ok(bs
-            .into_iter()
-            .zip(was)
-            .map(|(b, w)| {
-                let mut sums = b.into_sums();
-                sums.subtract(&w.into_sums());
-                sums
-            })
-            .collect());
+        return Ok(now_less_then(bs, was));
     }
     let mut add = |kind: Kind, text: Option<&[u8]>, id: &str| add_to(&mut bs, kind, text, &id);
     if job.several {
@@ -415,15 +407,21 @@ fn count_across(db: &ProvinceDb, job: &Job<'_>, seen: Seen, mut bs: Vec<Builder<
             add_to(&mut was, *kind, data.as_deref(), id)?;
         }
     }
-    Ok(bs
-        .into_iter()
-        .zip(was)
+    Ok(now_less_then(bs, was))
+}
+
+/// Per window, the sums now: `now` holds the sums kept plus every record changed or added since their
+/// snapshot as it is now, `then` what the changed records counted at the snapshot (every figure is a
+/// sum over records: [`Sums::subtract`]).
+fn now_less_then(now: Vec<Builder<'_>>, then: Vec<Builder<'_>>) -> Vec<Sums> {
+    now.into_iter()
+        .zip(then)
         .map(|(b, w)| {
             let mut sums = b.into_sums();
             sums.subtract(&w.into_sums());
             sums
         })
-        .collect())
+        .collect()
 }
 
 /// The latest state of one record as the count keeps it: its (hlc, origin) stamp, kind, whether

@@ -57,30 +57,18 @@ pub struct Seen {
     pub replaced: i64,
 }
 
-/// A state of a record that an update replaced (province migration 0013), as
-/// [`ProvinceDb::each_replaced`] passes it.
+/// A stored state of a record, as [`ProvinceDb::each_replaced`] (a state an update replaced, province
+/// migration 0013) and [`ProvinceDb::each_version`] (one installation's state now) pass it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Replaced<'a> {
+pub struct StoredState<'a> {
     /// The record's row in `record`.
     pub row: i64,
     pub kind: &'a str,
-    /// The state's JSON as stored (`None`: it was a tombstone, or a register whose data was not asked).
+    /// The state's JSON as stored (`None`: a tombstone, or a register whose data was not asked).
     pub data: Option<&'a [u8]>,
-    /// False: the state replaced was a tombstone.
+    /// False: the state is a tombstone.
     pub live: bool,
-    /// Its stamp (province migration 0014; 0 and "" for a state kept before it).
-    pub hlc: i64,
-    pub origin: &'a str,
-}
-
-/// One installation's state of a record as [`ProvinceDb::each_version`] passes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Version<'a> {
-    /// Its row in `record`.
-    pub row: i64,
-    pub kind: &'a str,
-    pub data: Option<&'a [u8]>,
-    pub live: bool,
+    /// Its stamp (a replaced state kept before province migration 0014: 0 and "").
     pub hlc: i64,
     pub origin: &'a str,
 }
@@ -284,7 +272,7 @@ impl ProvinceDb {
         code: &str,
         after: i64,
         read: &[&str],
-        f: &mut dyn FnMut(&Replaced<'_>) -> Result<()>,
+        f: &mut dyn FnMut(&StoredState<'_>) -> Result<()>,
     ) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "SELECT record_row, kind, CASE WHEN kind IN (SELECT value FROM json_each(?3)) THEN data END,
@@ -295,7 +283,7 @@ impl ProvinceDb {
         let mut rows = st.query(params![code, after, read])?;
         while let Some(r) = rows.next()? {
             let kind = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            f(&Replaced {
+            f(&StoredState {
                 row: r.get(0)?,
                 kind,
                 data: r.get_ref(2)?.as_bytes_or_null().map_err(rusqlite::Error::from)?,
@@ -363,7 +351,7 @@ impl ProvinceDb {
         installations: &[String],
         id: &str,
         read: &[&str],
-        f: &mut dyn FnMut(&Version<'_>) -> Result<()>,
+        f: &mut dyn FnMut(&StoredState<'_>) -> Result<()>,
     ) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "SELECT rowid, kind, CASE WHEN kind IN (SELECT value FROM json_each(?4)) THEN data END, deleted, hlc, origin
@@ -374,7 +362,7 @@ impl ProvinceDb {
             let mut rows = st.query(params![inst, id, code, read])?;
             while let Some(r) = rows.next()? {
                 let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
-                f(&Version {
+                f(&StoredState {
                     row: r.get(0)?,
                     kind: text(1)?,
                     data: r.get_ref(2)?.as_bytes_or_null().map_err(rusqlite::Error::from)?,
