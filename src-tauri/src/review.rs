@@ -76,11 +76,12 @@ pub async fn province_review_decide(state: State<'_, Shared>, input: DecisionInp
     })
 }
 
-/// The communes the province decided on (whose decision bundles can be sent).
+/// The communes the province decided on (whose decision bundles can be sent), found by name or code
+/// as `args` asks, with how many there are in all.
 #[tauri::command]
 #[specta::specta]
-pub async fn province_review_decided(state: State<'_, Shared>) -> Result<Vec<present::DecidedLine>> {
-    with_province(&state, |p| Ok(review::decided_communes(p)?.iter().map(present::decided_line).collect()))
+pub async fn province_review_decided(state: State<'_, Shared>, args: pp::CommunesArgs) -> Result<present::DecidedView> {
+    with_province(&state, |p| present::decided_page(p, &args))
 }
 
 /// Writes the decision bundle of each commune in `communes` (every commune decided on when empty)

@@ -276,8 +276,13 @@ pub struct RosterView {
     /// "Đã ghi danh 12/96 xã, phường, đặc khu của tỉnh theo danh mục chính thức; 84 chưa đăng ký khóa.",
     /// or empty when the province's code is not in the official list.
     pub enrolled_summary: String,
-    /// The province's communes in the official list that never had a key registered, in code order.
+    /// The province's communes in the official list that never had a key registered, in code order
+    /// (by name when the table is sorted by name); only those the search finds ([`roster_page`]).
     pub not_enrolled: Vec<super::admin::UnitChoice>,
+    /// How many of the province's communes never had a key registered, found or not.
+    pub not_enrolled_total: u32,
+    /// "3/84 xã khớp «ia»." when a search narrows [`RosterView::not_enrolled`], else empty.
+    pub not_enrolled_found: String,
 }
 
 fn state_code(s: State) -> String {
@@ -384,12 +389,14 @@ pub fn roster_view(r: &Roster) -> RosterView {
         },
         communes,
         enrolled_summary: enrolled_summary(r),
-        not_enrolled: r
-            .not_enrolled
-            .iter()
-            .map(|c| super::admin::UnitChoice { code: c.commune_code.clone(), name: c.commune.clone() })
-            .collect(),
+        not_enrolled: unit_choices(&r.not_enrolled),
+        not_enrolled_total: clamp(r.not_enrolled.len()),
+        not_enrolled_found: String::new(),
     }
+}
+
+fn unit_choices(list: &[crate::province::roster::NotEnrolled]) -> Vec<super::admin::UnitChoice> {
+    list.iter().map(|c| super::admin::UnitChoice { code: c.commune_code.clone(), name: c.commune.clone() }).collect()
 }
 
 /// The roster with its communes searched by name or code and ordered as `asked` (`code`, `name`,
@@ -405,13 +412,20 @@ pub fn roster_page(r: &Roster, asked: &CommunesArgs) -> crate::Result<RosterView
             name: &c.name,
             values: vec![c.expected.into(), c.received.into(), c.on_time.into(), c.quarantined.into()],
         })?;
+    // The communes not yet enrolled, beside the table, narrowed by the same search.
+    let q = asked.query();
+    let found = r.not_enrolled_found(&q)?;
+    view.not_enrolled_found = communes_found(found.len(), r.not_enrolled.len(), &q);
+    view.not_enrolled = unit_choices(&found);
     Ok(view)
 }
 
-/// The roster itself with its communes searched and ordered as [`roster_page`] shows them (the CLI's
-/// `province roster --search --sort`, its JSON and its text alike); the totals stay the province's.
+/// The roster itself with its communes searched and ordered as [`roster_page`] shows them, and the
+/// communes never enrolled narrowed by the same search (the CLI's `province roster --search --sort
+/// --json`); the totals (`official` too) stay the province's.
 pub fn roster_ordered(mut r: Roster, asked: &CommunesArgs) -> crate::Result<Roster> {
     let order: Vec<String> = roster_page(&r, asked)?.communes.into_iter().map(|c| c.code).collect();
+    r.not_enrolled = r.not_enrolled_found(&asked.query())?;
     let mut rows = std::mem::take(&mut r.communes);
     r.communes = order
         .iter()
@@ -609,15 +623,22 @@ pub fn figures_page(
     let shown = crate::province::drill::figure_communes(now, &asked.query())?;
     let mut view = figures_view(&shown, Some(&before.total));
     view.communes_total = clamp(all);
-    if let Some(s) = asked.query().search.filter(|s| !crate::text::search_tokens(s).is_empty()) {
-        view.communes_found = format!(
+    view.communes_found = communes_found(shown.communes.len(), all, &asked.query());
+    Ok(view)
+}
+
+/// "2/96 xã khớp «ba dinh»." when the search of `q` narrows a table of `all` communes to `found`,
+/// else empty (no search, or only spaces and marks typed).
+pub fn communes_found(found: usize, all: usize, q: &crate::province::drill::CommuneQuery) -> String {
+    match q.search.as_deref().filter(|s| !crate::text::search_tokens(s).is_empty()) {
+        Some(s) => format!(
             "{}/{} xã khớp «{}».",
-            format_int(shown.communes.len() as i64),
+            format_int(found as i64),
             format_int(all as i64),
             crate::text::printable(s.trim(), 60)
-        );
+        ),
+        None => String::new(),
     }
-    Ok(view)
 }
 
 /// The figures by commune, with the province's same figures a year before (`last`) beside its total.

@@ -471,6 +471,40 @@ pub fn decided_line(d: &crate::province::review::Decided) -> DecidedLine {
     DecidedLine { commune_code: d.commune_code.clone(), commune: d.commune.clone(), summary: parts.join("; ") }
 }
 
+/// The communes whose decision bundles can be sent («Gửi quyết định cho các xã»), found by name or
+/// code as every table of communes at the province ([`crate::province::drill::communes`]: accents
+/// ignored, in code order unless `asked` sorts by name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DecidedView {
+    /// The communes the search found.
+    pub communes: Vec<DecidedLine>,
+    /// Every commune the province decided on or inspected, found or not: how many files «Ghi gói
+    /// quyết định» writes when no commune is ticked.
+    pub total: u32,
+    /// "2/5 xã khớp «ia»." while a search narrows the list, else empty.
+    pub found: String,
+}
+
+pub fn decided_page(
+    p: &crate::sync::province::Province,
+    asked: &crate::present::province::CommunesArgs,
+) -> Result<DecidedView> {
+    let all: Vec<DecidedLine> = crate::province::review::decided_communes(p)?.iter().map(decided_line).collect();
+    let total = all.len();
+    let q = asked.query();
+    let communes = crate::province::drill::communes(all, &q, &[], |d| crate::province::drill::CommuneRow {
+        code: &d.commune_code,
+        name: &d.commune,
+        values: Vec::new(),
+    })?;
+    Ok(DecidedView {
+        found: crate::present::province::communes_found(communes.len(), total, &q),
+        total: u32::try_from(total).unwrap_or(u32::MAX),
+        communes,
+    })
+}
+
 /// What writing decision bundles to a stick did, as the officer reads it.
 pub fn sent(files: &[std::path::PathBuf], dir: &std::path::Path) -> String {
     let names: Vec<String> =

@@ -176,14 +176,18 @@ pub fn communes<T>(
         "" | "code" => By::Code,
         "name" => By::Name,
         key => By::Value(keys.iter().position(|k| *k == key).ok_or_else(|| {
+            let key = crate::text::printable(key, 40);
             Error::field(
                 "sort",
                 "Sắp xếp",
-                format!(
-                    "«{}» không có; chọn code (mã xã), name (tên xã) hoặc một mã cột của bảng (ví dụ {})",
-                    crate::text::printable(key, 40),
-                    keys.iter().take(3).copied().collect::<Vec<_>>().join(", ")
-                ),
+                if keys.is_empty() {
+                    format!("«{key}» không có; chọn code (mã xã) hoặc name (tên xã)")
+                } else {
+                    format!(
+                        "«{key}» không có; chọn code (mã xã), name (tên xã) hoặc một mã cột của bảng (ví dụ {})",
+                        keys.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+                    )
+                },
             )
         })?),
     };

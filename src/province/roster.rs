@@ -146,6 +146,19 @@ pub struct Roster {
 }
 
 impl Roster {
+    /// The communes never enrolled that the search of `q` finds (by name or code, accents ignored, as
+    /// every table of communes: [`super::drill::communes`]), in code order, or by name when `q` sorts
+    /// the communes by name (their only other column).
+    pub fn not_enrolled_found(&self, q: &super::drill::CommuneQuery) -> crate::Result<Vec<NotEnrolled>> {
+        let sort = q.sort.as_deref().filter(|s| matches!(s.trim().trim_start_matches('-').trim(), "code" | "name"));
+        let q = super::drill::CommuneQuery { search: q.search.clone(), sort: sort.map(str::to_owned) };
+        super::drill::communes(self.not_enrolled.clone(), &q, &[], |c| super::drill::CommuneRow {
+            code: &c.commune_code,
+            name: &c.commune,
+            values: Vec::new(),
+        })
+    }
+
     /// Communes with a late or missing period, for the late list.
     pub fn late(&self) -> Vec<&CommuneRow> {
         self.communes

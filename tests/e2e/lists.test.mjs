@@ -4,9 +4,12 @@
 // for a new inspection («Kiểm tra xã»). A demo province of a dozen communes; for each table a search
 // typed without accents (what is typed stays in the box; the rows shown are the ones the command line
 // gives for the same search), a column's header clicked both ways (the order the command line gives,
-// ▲ then ▼), the page left and come back to: the search and the sort are still there.
+// ▲ then ▼), the page left and come back to: the search and the sort are still there. The review's list
+// of communes to send decisions to is searched the same way (what is ticked stays ticked), and so are
+// the communes without a registered key beside the roster.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { cleanup, phongtrao, launch, login, scratch, shots } from "./common.mjs";
 
@@ -32,6 +35,13 @@ describe("the province's tables of communes: search and sort on every page", { t
     assert.ok(sent.length >= 3, `${sent.length} periods sent`);
     cli(["review", "approve", "--commune", sent[0].commune_code, "--period", sent[0].period]);
     cli(["review", "return", "--commune", sent[2].commune_code, "--period", sent[2].period, "--reason", "Thiếu số liệu"]);
+    // A period approved for most other communes, so that the list of decisions to send is long.
+    const decided = new Set([sent[0].commune_code, sent[2].commune_code]);
+    for (const r of sent) {
+      if (decided.has(r.commune_code)) continue;
+      decided.add(r.commune_code);
+      cli(["review", "approve", "--commune", r.commune_code, "--period", r.period]);
+    }
     // Inspections of three communes, with tasks overdue and open in different numbers.
     const iso = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
     const codes = [...new Set(sent.map((r) => r.commune_code))].sort().slice(0, 3);
@@ -115,14 +125,80 @@ describe("the province's tables of communes: search and sort on every page", { t
     await d.findText("[data-test=review-sort-state]", "▼");
     assert.equal(await d.value("[data-test=review-search]"), typed);
     await d.until("the same rows", async () => same(await shown("review-row"), down));
-    // By period down: the latest first, ties by code.
+    // By period down: the latest first, ties by code. The officer waits for every period to come back
+    // before clicking a header (the rows are redrawn as they come).
     await empty("[data-test=review-search]");
+    const every = json(["review", "--period", year, "--sort", "state", "--desc"]).map(key);
+    await d.until("every period, by state down", async () => same(await shown("review-row"), every));
     await d.click("[data-test=review-sort-period]");
     await d.findText("[data-test=review-sort-period]", "▲");
     await d.click("[data-test=review-sort-period]");
     await d.findText("[data-test=review-sort-period]", "▼");
     const byPeriod = json(["review", "--period", year, "--sort", "period", "--desc"]).map(key);
     await d.until("by period, down", async () => same(await shown("review-row"), byPeriod));
+  });
+
+  it("«Gửi quyết định cho các xã»: the communes found by typing, what is ticked stays ticked, none ticked is every commune", async () => {
+    await d.click("[data-test=pnav-review]");
+    await d.findText("h1", "Duyệt số liệu");
+    const decided = (more = []) => json(["review", "decided", ...more]);
+    const all = decided();
+    const codes = (v) => v.communes.map((c) => c.commune_code);
+    assert.ok(all.total >= 6, `${all.total} communes decided on`);
+    await d.find("[data-test=send-search]");
+    await d.until("every commune decided on", async () => same(await shown("send-commune"), codes(all)));
+    await d.findText("[data-test=send-picked]", `Chưa chọn xã nào: sẽ ghi gói cho cả ${all.total} xã có quyết định.`);
+    await d.findText("[data-test=send-decisions]", `cho cả ${all.total} xã`);
+
+    // One commune ticked, then another found by a word of its name typed without accents.
+    const [first] = all.communes;
+    const other = all.communes.find((c) => {
+      const word = plain(c.commune.split(" ").at(-1));
+      const found = codes(decided(["--search", word]));
+      return c !== first && found.length < all.total && !found.includes(first.commune_code);
+    });
+    assert.ok(other, "a commune found without the first");
+    const typed = plain(other.commune.split(" ").at(-1));
+    const found = decided(["--search", typed]);
+    await d.click(`[data-test=send-commune][data-code='${first.commune_code}'] input`);
+    await d.findText("[data-test=send-picked]", "Đã chọn 1 xã.");
+    await d.type("[data-test=send-search]", typed);
+    assert.equal(await d.value("[data-test=send-search]"), typed);
+    await d.until("the communes found", async () => same(await shown("send-commune"), codes(found)));
+    await d.findText("[data-test=send-found]", `${found.communes.length}/${all.total} xã khớp «${typed}».`);
+    await d.findText("[data-test=send-picked]", "Đã chọn 1 xã (1 xã không hiện trong kết quả tìm).");
+    await d.click(`[data-test=send-commune][data-code='${other.commune_code}'] input`);
+    await d.findText("[data-test=send-picked]", "Đã chọn 2 xã (1 xã không hiện trong kết quả tìm).");
+    await d.findText("[data-test=send-decisions]", "Ghi gói quyết định cho 2 xã đã chọn");
+    await d.exec(`document.querySelector("[data-test=send]").scrollIntoView({ block: "start" });`);
+    await d.screenshot(path.join(shots, "101-province-review-send-search.png"));
+
+    // Written: the two ticked, the hidden one too.
+    const usb = path.join(dir, "usb-quyet-dinh");
+    fs.mkdirSync(usb, { recursive: true });
+    await d.type("[data-test=review-folder]", usb);
+    await d.click("[data-test=send-decisions]");
+    await d.findText("[data-test=send-said]", "Đã ghi 2 gói quyết định");
+    const files = fs.readdirSync(usb);
+    assert.equal(files.length, 2, files.join(", "));
+    for (const c of [first, other]) assert.ok(files.some((f) => f.includes(c.commune_code)), `${c.commune_code}: ${files}`);
+
+    // The search emptied: both still ticked. Nothing found: said. None ticked: every commune again.
+    await empty("[data-test=send-search]");
+    await d.until("every commune again", async () => same(await shown("send-commune"), codes(all)));
+    const ticked = await d.exec(
+      `return [...document.querySelectorAll("[data-test=send-commune] input:checked")].map((i) => i.closest("li").dataset.code)`,
+    );
+    assert.deepEqual(ticked.sort(), [first.commune_code, other.commune_code].sort());
+    await d.findText("[data-test=send-picked]", "Đã chọn 2 xã.");
+    await d.type("[data-test=send-search]", "khong co xa nay");
+    await d.findText("[data-test=send-none]", "Không có xã nào có quyết định khớp «khong co xa nay».");
+    await d.findText("[data-test=send-picked]", "Đã chọn 2 xã (2 xã không hiện trong kết quả tìm).");
+    await d.click("[data-test=send-unpick]");
+    await d.findText("[data-test=send-picked]", `Chưa chọn xã nào: sẽ ghi gói cho cả ${all.total} xã có quyết định.`);
+    await d.findText("[data-test=send-decisions]", `cho cả ${all.total} xã`);
+    await empty("[data-test=send-search]");
+    await d.until("every commune once more", async () => same(await shown("send-commune"), codes(all)));
   });
 
   it("«Chỉ tiêu, địa bàn trọng điểm»: the targets and the key areas by commune, each table its own search and sort", async () => {
@@ -301,6 +377,30 @@ describe("the province's tables of communes: search and sort on every page", { t
     await d.until("the same records", async () => same(await cards(), found));
     await d.type("[data-test=quarantine-search]", "khong co xa nay");
     await d.findText("[data-test=quarantine-none]", "Không có bản ghi nào của xã khớp «khong co xa nay».");
+  });
+
+  it("«Các xã»: the communes without a registered key narrowed by the roster's search", async () => {
+    await d.click("[data-test=pnav-communes]");
+    await d.find("[data-test=roster-row]");
+    await empty("[data-test=roster-search]");
+    const roster = (more = []) => json(["roster", "--period", year, ...more]);
+    const missing = roster().not_enrolled;
+    assert.ok(missing.length > 50, `${missing.length} communes without a key`);
+    const ids = (list) => list.map((c) => c.commune_code);
+    await d.findText("[data-test=not-enrolled] h2", `Chưa đăng ký khóa (${missing.length})`);
+    await d.until("every commune without a key", async () => same(await shown("not-enrolled-row"), ids(missing)));
+    const some = missing.find((c) => plain(c.commune) !== c.commune.toLowerCase());
+    const typed = plain(some.commune.split(" ").at(-1));
+    await d.type("[data-test=roster-search]", typed);
+    const found = roster(["--search", typed]).not_enrolled;
+    assert.ok(found.length > 0 && found.length < missing.length, `${found.length}/${missing.length}`);
+    await d.until("the communes without a key found", async () => same(await shown("not-enrolled-row"), ids(found)));
+    await d.findText("[data-test=not-enrolled-found]", `${found.length}/${missing.length} xã khớp «${typed}».`);
+    await d.findText("[data-test=not-enrolled] h2", `Chưa đăng ký khóa (${missing.length})`);
+    await d.exec(`document.querySelector("[data-test=not-enrolled]").scrollIntoView({ block: "center" });`);
+    await d.screenshot(path.join(shots, "102-province-not-enrolled-search.png"));
+    await empty("[data-test=roster-search]");
+    await d.until("every commune without a key again", async () => same(await shown("not-enrolled-row"), ids(missing)));
   });
 
   it("the commune's list: an option column sorts by what it reads as (Vietnamese order of labels), not by its code", async () => {

@@ -3133,3 +3133,143 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
         .collect();
     assert_eq!(shown, want_roster_found, "{text}");
 }
+
+/// «Gửi quyết định cho các xã» and «Chưa đăng ký khóa» are found as every table of communes: by name
+/// or code, accents ignored, in the core; the search only narrows what is shown: with no commune
+/// ticked the decision bundles still go to every commune decided on, and the province's counts stay.
+#[test]
+fn the_decisions_to_send_and_the_communes_without_a_key_are_searched_as_the_roster() {
+    use phongtrao::domain::review::{Action, State as Rs};
+    use phongtrao::present::province::{CommunesArgs, roster_page};
+    use phongtrao::present::review::decided_page;
+    use phongtrao::province::review;
+
+    let dir = tempfile::tempdir().unwrap();
+    let opts =
+        demo::DemoOptions { communes: 6, seed: 5, months: 3, province: "51", kdf: KdfParams::insecure_for_tests() };
+    let mut p = demo::generate(&dir.path().join("tinh"), PW, &opts, &mut |_, _| {}).unwrap().province;
+    let today = day_of(Utc::now());
+    let period: Period = today.year().to_string().parse().unwrap();
+    let args = |search: Option<&str>, sort: Option<&str>| CommunesArgs {
+        search: search.map(Into::into),
+        sort: sort.map(Into::into),
+    };
+    let codes = |v: &phongtrao::present::review::DecidedView| {
+        v.communes.iter().map(|c| c.commune_code.clone()).collect::<Vec<_>>()
+    };
+
+    // Nothing decided yet: nothing to send, whatever is typed.
+    let none = decided_page(&p, &args(Some("ia"), None)).unwrap();
+    assert_eq!((none.total, none.communes.len()), (0, 0));
+    // Every commune that sent a period gets a decision.
+    let rows = phongtrao::present::review::review_rows(&roster::roster(&p, period, today).unwrap());
+    let mut decided: Vec<(String, String)> = Vec::new();
+    for r in rows.iter().filter(|r| r.state == Rs::Sent) {
+        if decided.iter().all(|(c, _)| c != &r.commune_code) {
+            decided.push((r.commune_code.clone(), r.commune.clone()));
+            let ask = review::Ask { note: String::new(), records: Vec::new() };
+            review::decide(&mut p, &r.commune_code, r.period.parse().unwrap(), Action::Approve, &ask, Utc::now())
+                .unwrap();
+        }
+    }
+    assert!(decided.len() >= 4, "{decided:?}");
+    decided.sort();
+    let all = decided_page(&p, &args(None, None)).unwrap();
+    assert_eq!(all.total as usize, decided.len());
+    assert_eq!(codes(&all), decided.iter().map(|d| d.0.clone()).collect::<Vec<_>>());
+    assert_eq!(all.found, "");
+    assert!(all.communes.iter().all(|c| c.summary.starts_with("1 quyết định; mới nhất: duyệt kỳ")), "{:?}", all);
+    // A name with marks typed without them, in lower case; a code; nothing found.
+    let (code, name) = decided.iter().find(|(_, n)| !n.is_ascii()).expect("a name with marks").clone();
+    let typed = phongtrao::text::fold(name.split_whitespace().last().unwrap());
+    let found = decided_page(&p, &args(Some(&typed), None)).unwrap();
+    assert!(codes(&found).contains(&code), "«{typed}»");
+    assert!(
+        found.communes.iter().all(|c| phongtrao::text::finds(&format!("{} {}", c.commune_code, c.commune), &typed))
+    );
+    assert!(found.communes.len() < decided.len(), "«{typed}» narrows");
+    assert_eq!(found.total, all.total, "the total stays every commune decided on");
+    assert_eq!(found.found, format!("{}/{} xã khớp «{typed}».", found.communes.len(), decided.len()));
+    assert_eq!(codes(&decided_page(&p, &args(Some(&code), None)).unwrap()), vec![code.clone()]);
+    let nothing = decided_page(&p, &args(Some("khong co xa nay"), None)).unwrap();
+    assert!(nothing.communes.is_empty());
+    assert_eq!(nothing.found, format!("0/{} xã khớp «khong co xa nay».", decided.len()));
+    // By name in Vietnamese order, codes downwards; a column it does not have refused in plain words.
+    let names: Vec<String> =
+        decided_page(&p, &args(None, Some("name"))).unwrap().communes.into_iter().map(|c| c.commune).collect();
+    let mut sorted = names.clone();
+    sorted.sort_by(|a, b| phongtrao::text::compare(a, b));
+    assert_eq!(names, sorted);
+    let mut down = codes(&all);
+    down.reverse();
+    assert_eq!(codes(&decided_page(&p, &args(None, Some("-code"))).unwrap()), down);
+    let refused = decided_page(&p, &args(None, Some("expected"))).unwrap_err().to_string();
+    assert!(refused.contains("«expected» không có; chọn code (mã xã) hoặc name (tên xã)"), "{refused}");
+    // No commune ticked still means every commune decided on: one file each.
+    let out = dir.path().join("usb");
+    assert_eq!(review::send(&mut p, &[], &out, Utc::now()).unwrap().len(), decided.len());
+
+    // «Chưa đăng ký khóa»: the province's official communes never enrolled, narrowed by the roster's search.
+    let ro = roster::roster(&p, period, today).unwrap();
+    let plain = roster_page(&ro, &args(None, None)).unwrap();
+    let missing = ro.not_enrolled.len();
+    assert!(missing > 50, "Quảng Ngãi has about a hundred communes: {missing}");
+    assert_eq!((plain.not_enrolled.len(), plain.not_enrolled_total as usize), (missing, missing));
+    assert_eq!(plain.not_enrolled_found, "");
+    let some = ro.not_enrolled.iter().find(|c| !c.commune.is_ascii()).unwrap();
+    let word = phongtrao::text::fold(some.commune.split_whitespace().last().unwrap());
+    let narrowed = roster_page(&ro, &args(Some(&word), None)).unwrap();
+    assert!(narrowed.not_enrolled.iter().any(|u| u.code == some.commune_code), "«{word}»");
+    assert!(narrowed.not_enrolled.iter().all(|u| phongtrao::text::finds(&format!("{} {}", u.code, u.name), &word)));
+    assert!(narrowed.not_enrolled.len() < missing);
+    assert!(narrowed.not_enrolled.windows(2).all(|w| w[0].code < w[1].code), "in code order");
+    assert_eq!(narrowed.not_enrolled_total as usize, missing);
+    assert_eq!(narrowed.not_enrolled_found, format!("{}/{missing} xã khớp «{word}».", narrowed.not_enrolled.len()));
+    assert_eq!(narrowed.enrolled_summary, plain.enrolled_summary, "the province's count stays");
+    // An enrolled commune's code finds no commune without a key; by name, the names in order.
+    let enrolled = roster_page(&ro, &args(Some(&code), None)).unwrap();
+    assert!(enrolled.not_enrolled.is_empty() && enrolled.communes.len() == 1);
+    let by_name: Vec<String> =
+        roster_page(&ro, &args(None, Some("name"))).unwrap().not_enrolled.into_iter().map(|u| u.name).collect();
+    let mut sorted = by_name.clone();
+    sorted.sort_by(|a, b| phongtrao::text::compare(a, b));
+    assert_eq!(by_name, sorted);
+    let by_received = roster_page(&ro, &args(None, Some("-received"))).unwrap().not_enrolled;
+    assert_eq!(by_received, plain.not_enrolled, "a column of figures leaves them in code order");
+    let want_missing: Vec<String> = narrowed.not_enrolled.iter().map(|u| u.code.clone()).collect();
+    let want_found = codes(&found);
+    drop(p);
+
+    // The command line: `province review decided`, `province roster --search`.
+    let tinh = dir.path().join("tinh").to_string_lossy().into_owned();
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["province", "--dir", &tinh, "review", "decided", "--search", &typed, "--json"]))
+            .unwrap();
+    let cli: Vec<&str> =
+        json["communes"].as_array().unwrap().iter().map(|c| c["commune_code"].as_str().unwrap()).collect();
+    assert_eq!(cli, want_found);
+    assert_eq!(json["total"].as_u64().unwrap() as usize, decided.len());
+    let text = ok(&["province", "--dir", &tinh, "review", "decided", "--search", &typed]);
+    assert!(text.starts_with(&format!("{} xã có quyết định", decided.len())), "{text}");
+    assert!(text.contains(&format!("xã khớp «{typed}».")) && text.contains(&name), "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("  ")).count(), want_found.len(), "{text}");
+    let refused = run(&["province", "--dir", &tinh, "review", "decided", "--sort", "so_xa"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("«so_xa» không có"));
+    let year = period.to_string();
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "province", "--dir", &tinh, "roster", "--period", &year, "--search", &word, "--json",
+    ]))
+    .unwrap();
+    let cli: Vec<&str> =
+        json["not_enrolled"].as_array().unwrap().iter().map(|c| c["commune_code"].as_str().unwrap()).collect();
+    assert_eq!(cli, want_missing);
+    assert_eq!(json["official"].as_u64().unwrap() as usize, missing + 6);
+    let text = ok(&["province", "--dir", &tinh, "roster", "--period", &year, "--search", &word]);
+    assert!(
+        text.contains(&format!("Chưa đăng ký khóa — {}/{missing} xã khớp «{word}».\n", want_missing.len())),
+        "{text}"
+    );
+    let listed = text.lines().skip_while(|l| !l.starts_with("Chưa đăng ký khóa")).skip(1).count();
+    assert_eq!(listed, want_missing.len(), "{text}");
+    assert!(text.contains(&format!("{missing} chưa đăng ký khóa.")), "the province's count: {text}");
+}

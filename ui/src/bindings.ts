@@ -310,8 +310,11 @@ export const commands = {
 	provinceReviewRecords: (period: string, commune: string) => __TAURI_INVOKE<BehindLine[]>("province_review_records", { period, commune }),
 	/**  Decides on a commune's period and writes its decision bundle into `folder`; returns what was done. */
 	provinceReviewDecide: (input: DecisionInput) => __TAURI_INVOKE<string>("province_review_decide", { input }),
-	/**  The communes the province decided on (whose decision bundles can be sent). */
-	provinceReviewDecided: () => __TAURI_INVOKE<DecidedLine[]>("province_review_decided"),
+	/**
+	 *  The communes the province decided on (whose decision bundles can be sent), found by name or code
+	 *  as `args` asks, with how many there are in all.
+	 */
+	provinceReviewDecided: (args: CommunesArgs) => __TAURI_INVOKE<DecidedView>("province_review_decided", { args }),
 	/**
 	 *  Writes the decision bundle of each commune in `communes` (every commune decided on when empty)
 	 *  into `folder`, one file per commune; returns what was written.
@@ -842,6 +845,23 @@ export type DecidedLine = {
 	 *  inspections by the province it carries.
 	 */
 	summary: string,
+};
+
+/**
+ *  The communes whose decision bundles can be sent («Gửi quyết định cho các xã»), found by name or
+ *  code as every table of communes at the province ([`crate::province::drill::communes`]: accents
+ *  ignored, in code order unless `asked` sorts by name).
+ */
+export type DecidedView = {
+	/**  The communes the search found. */
+	communes: DecidedLine[],
+	/**
+	 *  Every commune the province decided on or inspected, found or not: how many files «Ghi gói
+	 *  quyết định» writes when no commune is ticked.
+	 */
+	total: number,
+	/**  "2/5 xã khớp «ia»." while a search narrows the list, else empty. */
+	found: string,
 };
 
 /**  A decision as the window sends it. */
@@ -1798,8 +1818,15 @@ export type RosterView = {
 	 *  or empty when the province's code is not in the official list.
 	 */
 	enrolled_summary: string,
-	/**  The province's communes in the official list that never had a key registered, in code order. */
+	/**
+	 *  The province's communes in the official list that never had a key registered, in code order
+	 *  (by name when the table is sorted by name); only those the search finds ([`roster_page`]).
+	 */
 	not_enrolled: UnitChoice[],
+	/**  How many of the province's communes never had a key registered, found or not. */
+	not_enrolled_total: number,
+	/**  "3/84 xã khớp «ia»." when a search narrows [`RosterView::not_enrolled`], else empty. */
+	not_enrolled_found: string,
 };
 
 export type Row = {

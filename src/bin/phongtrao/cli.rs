@@ -808,6 +808,15 @@ pub enum ReviewCmd {
         #[arg(long, value_name = "LÝ DO")]
         reason: String,
     },
+    /// Các xã có quyết định hay cuộc kiểm tra của tỉnh để gửi (gói quyết định của từng xã), tìm theo tên hoặc mã
+    #[command(help_template = TEMPLATE)]
+    Decided {
+        #[command(flatten)]
+        order: CommunesOrder,
+        /// In dạng JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Ghi gói quyết định cho các xã (mọi xã có quyết định, hoặc các xã nêu) vào một thư mục, ví dụ ổ USB
     #[command(help_template = TEMPLATE)]
     Send {

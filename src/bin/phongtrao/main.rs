@@ -1566,11 +1566,11 @@ fn province(w: &mut impl Write, args: cli::ProvinceArgs, user: Option<&str>) -> 
             let today = phongtrao::period::today();
             let period = roster_period(&p, period, today)?;
             let r = phongtrao::province::roster::roster(&p, period, today)?;
-            let r = phongtrao::present::province::roster_ordered(r, &communes.args())?;
+            let asked = communes.args();
             if json {
-                say(w, to_json(&r)?)?;
+                say(w, to_json(&phongtrao::present::province::roster_ordered(r, &asked)?)?)?;
             } else {
-                print_roster(w, &r)?;
+                print_roster(w, &phongtrao::present::province::roster_page(&r, &asked)?, &r.rules)?;
             }
         }
         ProvinceCmd::Review { command, period, state, communes, json } => {
@@ -2051,6 +2051,23 @@ fn province_review(
         Some(cli::ReviewCmd::Reopen { target, reason }) => {
             decided(&mut |t| say(w, t), p, target, Action::Reopen, review::Ask { note: reason, records: Vec::new() })
         }
+        Some(cli::ReviewCmd::Decided { order, json }) => {
+            let v = phongtrao::present::review::decided_page(p, &order.args())?;
+            if json {
+                return say(w, to_json(&v)?);
+            }
+            if v.total == 0 {
+                return say(w, "Chưa có quyết định nào để gửi.");
+            }
+            say(w, format!("{} xã có quyết định hay cuộc kiểm tra của Công an tỉnh để gửi.", v.total))?;
+            if !v.found.is_empty() {
+                say(w, &v.found)?;
+            }
+            for c in &v.communes {
+                say(w, format!("  {:<7} {} — {}", c.commune_code, c.commune, c.summary))?;
+            }
+            Ok(())
+        }
         Some(cli::ReviewCmd::Send { out, communes }) => {
             let files = review::send(p, &communes, &out, now)?;
             if files.is_empty() {
@@ -2151,12 +2168,16 @@ fn print_figures(w: &mut impl Write, f: &phongtrao::figures::Figures) -> Result<
     Ok(())
 }
 
-/// The roster as the window's «Các xã» shows it (`present::province::roster_view`: the same words),
-/// a line per commune, then what the window shows of it on opening it: its last bundle, gaps, records
-/// in quarantine, each late or missing period, and the bundles whose signed time looks wrong.
-fn print_roster(w: &mut impl Write, r: &phongtrao::province::roster::Roster) -> Result<()> {
-    let v = phongtrao::present::province::roster_view(r);
-    say(w, format!("{} — {}", v.label, r.rules.describe()))?;
+/// The roster as the window's «Các xã» shows it (`present::province::roster_page`: the same words,
+/// the same communes found), a line per commune, then what the window shows of it on opening it: its
+/// last bundle, gaps, records in quarantine, each late or missing period, and the bundles whose signed
+/// time looks wrong; last the communes never enrolled that the search finds.
+fn print_roster(
+    w: &mut impl Write,
+    v: &phongtrao::present::province::RosterView,
+    rules: &phongtrao::period::Rules,
+) -> Result<()> {
+    say(w, format!("{} — {}", v.label, rules.describe()))?;
     say(
         w,
         format!(
@@ -2191,8 +2212,14 @@ fn print_roster(w: &mut impl Write, r: &phongtrao::province::roster::Roster) -> 
     if !v.enrolled_summary.is_empty() {
         say(w, &v.enrolled_summary)?;
     }
-    if !v.not_enrolled.is_empty() {
-        say(w, "Chưa đăng ký khóa:")?;
+    if v.not_enrolled_total > 0 {
+        say(
+            w,
+            match v.not_enrolled_found.as_str() {
+                "" => "Chưa đăng ký khóa:".to_owned(),
+                found => format!("Chưa đăng ký khóa — {found}"),
+            },
+        )?;
         for c in &v.not_enrolled {
             say(w, format!("  {:<7} {}", c.code, c.name))?;
         }
