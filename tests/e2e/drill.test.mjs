@@ -321,6 +321,10 @@ describe("the province's drill-down: search and filters as the commune's lists",
     await d.findText("[data-test=drill-title]", "Thành viên");
     assert.equal(await d.value("[data-test=communes-search]"), "ba dinh");
     assert.deepEqual(await shownCodes("drill-commune"), [BIG]);
+    // The figure's trend, above the communes: it stays as it is (the same chart, not drawn again)
+    // while the communes below are searched and sorted, so nothing moves under the officer's pointer.
+    await d.find("[data-test=trend]");
+    await d.exec(`document.querySelector("[data-test=trend]").dataset.drawn = "once"`);
     // Emptied as the officer does, with Backspace (clearing from WebDriver sends no input event).
     await d.type("[data-test=communes-search]", "a");
     await d.keys("[data-test=communes-search]", "\uE003");
@@ -328,6 +332,11 @@ describe("the province's drill-down: search and filters as the commune's lists",
     await d.click("[data-test=drill-sort-value]");
     await d.findText("[data-test=drill-sort-value]", "▲");
     await d.until("the communes sorted", async () => JSON.stringify(await shownCodes("drill-commune")) === JSON.stringify(byCli("members")));
+    assert.equal(
+      await d.exec(`return document.querySelector("[data-test=trend]")?.dataset.drawn ?? "gone"`),
+      "once",
+      "the trend was drawn again while the communes were searched and sorted",
+    );
     const values = await d.exec(`return [...document.querySelectorAll("[data-test=drill-commune] td.num")].map((t) => Number(t.textContent.replace(/\\./g, "")))`);
     assert.ok(ordered(values, false), values.join(" "));
     // Another page and back: the same sort, as the officer left it.

@@ -414,6 +414,10 @@ describe("the demo province: late list, figures to one record, report, quarantin
     await d.find("[data-test=report-pdf] canvas", 30000);
     await d.screenshot(path.join(shots, "47-province-report.png"));
     // Printed under a number of the province's register; printed again, it keeps it.
+    // The numbered report is drawn off screen, then put in place of the preview: wait for it (as the
+    // officer sees the form come back with its number) before printing again.
+    const drawings = () => d.exec(`return Number(document.querySelector("[data-test=report-pdf]").dataset.drawings ?? 0)`);
+    const previewed = await drawings();
     await d.click("[data-test=report-print]");
     await d.findText("[data-test=figures-said]", "Đã cấp số 01/BC-CAT", 30000).catch(async (e) => {
       const shown = await d.exec("return [...document.querySelectorAll('.error-box, .ok')].map((x) => x.textContent)");
@@ -423,6 +427,7 @@ describe("the demo province: late list, figures to one record, report, quarantin
     const text = execFileSync("pdftotext", ["-layout", saved, "-"], { encoding: "utf8" });
     assert.match(text, /01\/BC-CAT/);
     assert.match(text, /Tổng hợp kết quả phong trào toàn dân/);
+    await d.until("the numbered report drawn", async () => (await drawings()) > previewed, 30000);
     await d.find("[data-test=report-pdf] canvas", 30000);
     await d.screenshot(path.join(shots, "47a-province-report-numbered.png"));
     await d.click("[data-test=report-print]");

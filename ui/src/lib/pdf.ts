@@ -33,3 +33,27 @@ export async function renderPdf(pdf: Uint8Array, into: HTMLElement, width: numbe
     await doc.destroy();
   }
 }
+
+const drawings = new WeakMap<HTMLElement, number>();
+
+/**
+ * Draws `pdf` off screen, then puts its pages into `box` at once, so that the page does not shrink and
+ * grow under the officer's pointer while it is drawn. A later drawing into the same box wins over one
+ * still under way: this one then returns null and leaves the box alone; otherwise, the pages drawn.
+ * The box is `aria-busy` while it is drawn, and `data-drawings` counts the drawings shown in it.
+ */
+export async function drawPdf(pdf: Uint8Array, box: HTMLElement, width: number): Promise<number | null> {
+  const mine = (drawings.get(box) ?? 0) + 1;
+  drawings.set(box, mine);
+  box.setAttribute("aria-busy", "true");
+  const off = document.createElement("div");
+  try {
+    const pages = await renderPdf(pdf, off, width);
+    if (drawings.get(box) !== mine) return null;
+    box.replaceChildren(...off.children);
+    box.dataset.drawings = String(Number(box.dataset.drawings ?? 0) + 1);
+    return pages;
+  } finally {
+    if (drawings.get(box) === mine) box.removeAttribute("aria-busy");
+  }
+}
