@@ -24,17 +24,6 @@ pub async fn province_inspections(
     with_province(&state, |p| present::view_page(p, today(), &args))
 }
 
-/// The communes one may inspect (every enrolled commune) that `search` finds (name or code, accents
-/// ignored): the pickers of a new inspection and of a commune's targets.
-#[tauri::command]
-#[specta::specta]
-pub async fn province_inspectable(
-    state: State<'_, Shared>,
-    search: String,
-) -> Result<Vec<present::InspectableCommune>> {
-    with_province(&state, |p| present::inspectable(p, &search))
-}
-
 /// One inspection with its tasks, the commune's answers and the verdicts.
 #[tauri::command]
 #[specta::specta]

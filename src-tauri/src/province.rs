@@ -174,6 +174,17 @@ pub async fn province_roster(
     with_province(&state, |p| present::roster_page(&console::roster::roster(p, p_, today())?, &args))
 }
 
+/// The enrolled communes (a key registered) that `search` finds (name or code, accents ignored), in
+/// Vietnamese order of names: the pickers of a new inspection and of a commune's targets.
+#[tauri::command]
+#[specta::specta]
+pub async fn province_enrolled(
+    state: State<'_, Shared>,
+    search: String,
+) -> Result<Vec<phongtrao::present::admin::UnitChoice>> {
+    with_province(&state, |p| present::enrolled(p, &search))
+}
+
 /// A key file's id and fingerprint, to read against the sealed paper form before registering it.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct KeyCheck {

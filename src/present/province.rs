@@ -434,6 +434,29 @@ pub fn roster_ordered(mut r: Roster, asked: &CommunesArgs) -> crate::Result<Rost
     Ok(r)
 }
 
+/// The enrolled communes (a key registered: the ones the province may inspect or set targets for)
+/// whose name or code the officer's words find (every word begins a word of "code name", accents
+/// ignored; nothing typed: all), in Vietnamese order of their names: the pickers of a new inspection
+/// and of a commune's targets.
+pub fn enrolled(p: &crate::sync::province::Province, search: &str) -> crate::Result<Vec<super::admin::UnitChoice>> {
+    let names = p.db().commune_names()?;
+    let all: Vec<super::admin::UnitChoice> = p
+        .db()
+        .installations()?
+        .into_iter()
+        .map(|i| i.commune_code)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|code| super::admin::UnitChoice { name: crate::province::commune_name(&names, &code), code })
+        .collect();
+    let q = crate::province::drill::CommuneQuery { search: Some(search.to_owned()), sort: Some("name".into()) };
+    crate::province::drill::communes(all, &q, &[], |c| crate::province::drill::CommuneRow {
+        code: &c.code,
+        name: &c.name,
+        values: Vec::new(),
+    })
+}
+
 /// How many of the province's official communes are enrolled, and how many are not yet.
 pub fn enrolled_summary(r: &Roster) -> String {
     if r.official == 0 {

@@ -58,14 +58,6 @@ pub struct ProvinceInspectionLine {
     pub counts: ProvinceTaskCounts,
 }
 
-/// A commune the province may inspect (a key registered).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct InspectableCommune {
-    pub code: String,
-    pub name: String,
-}
-
 /// The page «Kiểm tra xã».
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -75,7 +67,8 @@ pub struct ProvinceInspectionsView {
     pub communes: Vec<ProvinceCommuneTasks>,
     pub total: ProvinceTaskCounts,
     pub inspections: Vec<ProvinceInspectionLine>,
-    pub choices: Vec<InspectableCommune>,
+    /// The communes one may inspect: every enrolled commune ([`crate::present::province::enrolled`]).
+    pub choices: Vec<crate::present::admin::UnitChoice>,
 }
 
 /// A label and its value as read.
@@ -161,7 +154,7 @@ pub fn view(p: &Province, today: NaiveDate) -> Result<ProvinceInspectionsView> {
             }),
         }
     }
-    let choices = inspectable(p, "")?;
+    let choices = crate::present::province::enrolled(p, "")?;
     Ok(ProvinceInspectionsView {
         today: crate::date::display(today),
         total: counts(&tasks),
@@ -195,28 +188,6 @@ fn communes_ordered(
             name: &c.commune,
             values: [c.counts.open, c.counts.overdue, c.counts.done, c.counts.waiting].map(i64::from).to_vec(),
         }
-    })
-}
-
-/// The communes the province may inspect whose name or code the officer's words find (every word
-/// begins a word of "code name", accents ignored; nothing typed: all), in Vietnamese order of their
-/// names: the picker of a new inspection.
-pub fn inspectable(p: &Province, search: &str) -> Result<Vec<InspectableCommune>> {
-    let names = p.db().commune_names()?;
-    let all: Vec<InspectableCommune> = p
-        .db()
-        .installations()?
-        .into_iter()
-        .map(|i| i.commune_code)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .map(|code| InspectableCommune { name: crate::province::commune_name(&names, &code), code })
-        .collect();
-    let q = crate::province::drill::CommuneQuery { search: Some(search.to_owned()), sort: Some("name".into()) };
-    crate::province::drill::communes(all, &q, &[], |c| crate::province::drill::CommuneRow {
-        code: &c.code,
-        name: &c.name,
-        values: Vec::new(),
     })
 }
 

@@ -2988,18 +2988,18 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
     assert_eq!(open_down[0], inspected[0], "first open by code among ties of one");
     // The picker of a new inspection: every enrolled commune in Vietnamese order of names; found
     // without accents, by a code's beginning; nothing found.
-    let choices = pi::inspectable(&p, "").unwrap();
+    let choices = phongtrao::present::province::enrolled(&p, "").unwrap();
     assert_eq!(choices.len(), plain_t.len());
     let names_c: Vec<&str> = choices.iter().map(|c| c.name.as_str()).collect();
     let mut sorted_c = names_c.clone();
     sorted_c.sort_by(|a, b| phongtrao::text::compare(a, b));
     assert_eq!(names_c, sorted_c);
     assert_eq!(pi::view(&p, today).unwrap().choices, choices);
-    let picked = pi::inspectable(&p, &typed).unwrap();
+    let picked = phongtrao::present::province::enrolled(&p, &typed).unwrap();
     assert!(picked.iter().any(|c| c.code == marked.commune_code) && picked.len() < choices.len(), "{typed}");
     assert!(picked.iter().all(|c| phongtrao::text::finds(&format!("{} {}", c.code, c.name), &typed)));
-    assert_eq!(pi::inspectable(&p, &marked.commune_code).unwrap().len(), 1);
-    assert!(pi::inspectable(&p, "khong co xa nay").unwrap().is_empty());
+    assert_eq!(phongtrao::present::province::enrolled(&p, &marked.commune_code).unwrap().len(), 1);
+    assert!(phongtrao::present::province::enrolled(&p, "khong co xa nay").unwrap().is_empty());
     let want_tasks = tasks_page(Some(&inspected[1][..3]), Some("-overdue")).unwrap().communes;
     let want_targets: Vec<String> = slow.iter().map(|c| c.commune_code.clone()).collect();
 

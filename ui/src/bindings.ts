@@ -214,6 +214,11 @@ export const commands = {
 	provinceIntakeCut: () => __TAURI_INVOKE<IntakeCut | null>("province_intake_cut"),
 	/**  The roster for `period` (`2026`, `2026-11`, `2026-Q3`, `2026-H1`). */
 	provinceRoster: (period: string, args: CommunesArgs) => __TAURI_INVOKE<RosterView>("province_roster", { period, args }),
+	/**
+	 *  The enrolled communes (a key registered) that `search` finds (name or code, accents ignored), in
+	 *  Vietnamese order of names: the pickers of a new inspection and of a commune's targets.
+	 */
+	provinceEnrolled: (search: string) => __TAURI_INVOKE<UnitChoice[]>("province_enrolled", { search }),
 	provinceKeyCheck: (file: string) => __TAURI_INVOKE<KeyCheck>("province_key_check", { file }),
 	/**  Registers a commune's key from its `.pub` file (chief only). */
 	provinceRegister: (communeCode: string, file: string) => __TAURI_INVOKE<KeyCheck>("province_register", { communeCode, file }),
@@ -275,11 +280,6 @@ export const commands = {
 	 *  inspections, the communes one may inspect.
 	 */
 	provinceInspections: (args: CommunesArgs) => __TAURI_INVOKE<ProvinceInspectionsView>("province_inspections", { args }),
-	/**
-	 *  The communes one may inspect (every enrolled commune) that `search` finds (name or code, accents
-	 *  ignored): the pickers of a new inspection and of a commune's targets.
-	 */
-	provinceInspectable: (search: string) => __TAURI_INVOKE<InspectableCommune[]>("province_inspectable", { search }),
 	/**  One inspection with its tasks, the commune's answers and the verdicts. */
 	provinceInspection: (id: string) => __TAURI_INVOKE<ProvinceInspectionView>("province_inspection", { id }),
 	/**  Records an inspection of `commune` with its tasks (`input`: the fields and `tasks`); its id. */
@@ -1123,12 +1123,6 @@ export type Input = "text" | "textarea" | "int" | "bool" | "date" | "date_time" 
 /**  A year (a whole number in 1900..=2100): written without a thousands separator. */
 "year";
 
-/**  A commune the province may inspect (a key registered). */
-export type InspectableCommune = {
-	code: string,
-	name: string,
-};
-
 /**  A label and its value as read. */
 export type InspectionField = {
 	label: string,
@@ -1543,7 +1537,8 @@ export type ProvinceInspectionsView = {
 	communes: ProvinceCommuneTasks[],
 	total: ProvinceTaskCounts,
 	inspections: ProvinceInspectionLine[],
-	choices: InspectableCommune[],
+	/**  The communes one may inspect: every enrolled commune ([`crate::present::province::enrolled`]). */
+	choices: UnitChoice[],
 };
 
 /**  What the province's first run asks for: the province, and the chief's name, rank and password. */
