@@ -96,6 +96,38 @@ pub struct CountedRow<'a> {
     pub origin: &'a str,
 }
 
+impl<'r> StoredState<'r> {
+    /// A row of the columns `row, kind, data, live, hlc, origin` ([`ProvinceDb::each_replaced`] and
+    /// [`ProvinceDb::each_version`] select them in this order).
+    fn read(r: &'r rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let text = |i: usize| -> rusqlite::Result<&'r str> { Ok(r.get_ref(i)?.as_str()?) };
+        Ok(StoredState {
+            row: r.get(0)?,
+            kind: text(1)?,
+            data: r.get_ref(2)?.as_bytes_or_null()?,
+            live: r.get(3)?,
+            hlc: r.get(4)?,
+            origin: text(5)?,
+        })
+    }
+}
+
+impl<'r> CountedRow<'r> {
+    /// A row of the columns `id, kind, data, deleted, hlc, origin` ([`ProvinceDb::each_counted_row`]
+    /// and [`ProvinceDb::each_record_at`] select them in this order).
+    fn read(r: &'r rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let text = |i: usize| -> rusqlite::Result<&'r str> { Ok(r.get_ref(i)?.as_str()?) };
+        Ok(CountedRow {
+            id: text(0)?,
+            kind: text(1)?,
+            data: r.get_ref(2)?.as_bytes_or_null()?,
+            live: r.get::<_, i64>(3)? == 0,
+            hlc: r.get(4)?,
+            origin: text(5)?,
+        })
+    }
+}
+
 impl ProvinceDb {
     /// Runs `f` on one snapshot of the store (a read transaction, unless one is already open), so
     /// that sums counted from the records read in `f` are kept only if no other connection changed
@@ -251,15 +283,7 @@ impl ProvinceDb {
             .chain(after.map(Value::Integer));
         let mut rows = st.query(rusqlite::params_from_iter(args))?;
         while let Some(r) = rows.next()? {
-            let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
-            f(&CountedRow {
-                id: text(0)?,
-                kind: text(1)?,
-                data: r.get_ref(2)?.as_bytes_or_null().map_err(rusqlite::Error::from)?,
-                live: r.get::<_, i64>(3)? == 0,
-                hlc: r.get(4)?,
-                origin: text(5)?,
-            })?;
+            f(&CountedRow::read(r)?)?;
         }
         Ok(())
     }
@@ -282,15 +306,7 @@ impl ProvinceDb {
         let read = serde_json::to_string(read).expect("a list of texts");
         let mut rows = st.query(params![code, after, read])?;
         while let Some(r) = rows.next()? {
-            let kind = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            f(&StoredState {
-                row: r.get(0)?,
-                kind,
-                data: r.get_ref(2)?.as_bytes_or_null().map_err(rusqlite::Error::from)?,
-                live: r.get(3)?,
-                hlc: r.get(4)?,
-                origin: r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?,
-            })?;
+            f(&StoredState::read(r)?)?;
         }
         Ok(())
     }
@@ -307,7 +323,8 @@ impl ProvinceDb {
         f: &mut dyn FnMut(&CountedRow<'_>) -> Result<()>,
     ) -> Result<()> {
         let mut st = self.conn.prepare_cached(
-            "SELECT id, kind, CASE WHEN kind IN (SELECT value FROM json_each(?4)) THEN NULL ELSE data END, deleted
+            "SELECT id, kind, CASE WHEN kind IN (SELECT value FROM json_each(?4)) THEN NULL ELSE data END, deleted,
+                    0, ''
              FROM record
              WHERE rowid = ?1 AND commune_code = ?2 AND kind IN (SELECT value FROM json_each(?3))",
         )?;
@@ -316,15 +333,7 @@ impl ProvinceDb {
         for row in rows {
             let mut found = st.query(params![row, code, kinds, unread])?;
             if let Some(r) = found.next()? {
-                let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
-                f(&CountedRow {
-                    id: text(0)?,
-                    kind: text(1)?,
-                    data: r.get_ref(2)?.as_bytes_or_null().map_err(rusqlite::Error::from)?,
-                    live: r.get::<_, i64>(3)? == 0,
-                    hlc: 0,
-                    origin: "",
-                })?;
+                f(&CountedRow::read(r)?)?;
             }
         }
         Ok(())
@@ -354,22 +363,15 @@ impl ProvinceDb {
         f: &mut dyn FnMut(&StoredState<'_>) -> Result<()>,
     ) -> Result<()> {
         let mut st = self.conn.prepare_cached(
-            "SELECT rowid, kind, CASE WHEN kind IN (SELECT value FROM json_each(?4)) THEN data END, deleted, hlc, origin
+            "SELECT rowid, kind, CASE WHEN kind IN (SELECT value FROM json_each(?4)) THEN data END, deleted = 0, hlc,
+                    origin
              FROM record WHERE installation_id = ?1 AND id = ?2 AND commune_code = ?3",
         )?;
         let read = serde_json::to_string(read).expect("a list of texts");
         for inst in installations {
             let mut rows = st.query(params![inst, id, code, read])?;
             while let Some(r) = rows.next()? {
-                let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
-                f(&StoredState {
-                    row: r.get(0)?,
-                    kind: text(1)?,
-                    data: r.get_ref(2)?.as_bytes_or_null().map_err(rusqlite::Error::from)?,
-                    live: r.get::<_, i64>(3)? == 0,
-                    hlc: r.get(4)?,
-                    origin: text(5)?,
-                })?;
+                f(&StoredState::read(r)?)?;
             }
         }
         Ok(())

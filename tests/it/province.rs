@@ -2588,22 +2588,31 @@ fn the_records_behind_a_figure_sort_and_page_as_the_communes_list() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("Khu dân cư không có trường «so_ho»"));
 }
 
+/// A demo province of six communes of Quảng Ngãi with `months` of their bundles imported, in a
+/// folder of its own (`tinh` inside it).
+fn six_communes(seed: u64, months: u32) -> (tempfile::TempDir, Province) {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = demo::DemoOptions { communes: 6, seed, months, province: "51", kdf: KdfParams::insecure_for_tests() };
+    let p = demo::generate(&dir.path().join("tinh"), PW, &opts, &mut |_, _| {}).unwrap().province;
+    (dir, p)
+}
+
+/// What the window asks of a table of communes: a search, a column to sort by.
+fn communes_args(search: Option<&str>, sort: Option<&str>) -> phongtrao::present::province::CommunesArgs {
+    phongtrao::present::province::CommunesArgs { search: search.map(Into::into), sort: sort.map(Into::into) }
+}
+
 /// The tables of communes (the figures by commune, a figure's communes, their exports) are searched
 /// by name or code as the commune's lists are searched (accents, đ and case ignored, every word
 /// begins a word) and sort by any column: the code, the name in Vietnamese order, any figure up or
 /// down, ties by code; the same in the window's page, the command line and the spreadsheet.
 #[test]
 fn the_tables_of_communes_are_searched_without_accents_and_sort_by_any_column() {
-    use phongtrao::present::province::{CommunesArgs, figures_page};
+    use phongtrao::present::province::figures_page;
 
-    let dir = tempfile::tempdir().unwrap();
-    let opts =
-        demo::DemoOptions { communes: 6, seed: 2, months: 2, province: "51", kdf: KdfParams::insecure_for_tests() };
-    let p = demo::generate(&dir.path().join("tinh"), PW, &opts, &mut |_, _| {}).unwrap().province;
+    let (dir, p) = six_communes(2, 2);
     let period: Period = day_of(Utc::now()).year().to_string().parse().unwrap();
-    let page = |search: Option<&str>, sort: Option<&str>| {
-        figures_page(&p, period, &CommunesArgs { search: search.map(Into::into), sort: sort.map(Into::into) })
-    };
+    let page = |search: Option<&str>, sort: Option<&str>| figures_page(&p, period, &communes_args(search, sort));
     let codes =
         |v: &phongtrao::present::province::FiguresView| v.communes.iter().map(|c| c.code.clone()).collect::<Vec<_>>();
 
@@ -2656,10 +2665,7 @@ fn the_tables_of_communes_are_searched_without_accents_and_sort_by_any_column() 
     // The roster («Các xã») the same way: by a count up and down (ties by code), by name, searched.
     let ro = roster::roster(&p, period, day_of(Utc::now())).unwrap();
     let roster_page = |search: Option<&str>, sort: Option<&str>| {
-        phongtrao::present::province::roster_page(
-            &ro,
-            &CommunesArgs { search: search.map(Into::into), sort: sort.map(Into::into) },
-        )
+        phongtrao::present::province::roster_page(&ro, &communes_args(search, sort))
     };
     for (sort, desc) in [("received", false), ("-received", true), ("on_time", false), ("-expected", true)] {
         let key = sort.trim_start_matches('-');
@@ -2744,19 +2750,12 @@ fn the_tables_of_communes_are_searched_without_accents_and_sort_by_any_column() 
 #[test]
 fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster() {
     use phongtrao::domain::review::Action;
-    use phongtrao::present::province::CommunesArgs;
     use phongtrao::province::review;
 
-    let dir = tempfile::tempdir().unwrap();
-    let opts =
-        demo::DemoOptions { communes: 6, seed: 3, months: 3, province: "51", kdf: KdfParams::insecure_for_tests() };
-    let mut p = demo::generate(&dir.path().join("tinh"), PW, &opts, &mut |_, _| {}).unwrap().province;
+    let (dir, mut p) = six_communes(3, 3);
     let today = day_of(Utc::now());
     let period: Period = today.year().to_string().parse().unwrap();
-    let args = |search: Option<&str>, sort: Option<&str>| CommunesArgs {
-        search: search.map(Into::into),
-        sort: sort.map(Into::into),
-    };
+    let args = communes_args;
 
     // The review: a few periods approved and returned, so that the states differ.
     let sent: Vec<_> = phongtrao::present::review::review_rows(&roster::roster(&p, period, today).unwrap())
@@ -3140,20 +3139,14 @@ fn the_review_steer_and_inspection_tables_are_searched_and_sorted_as_the_roster(
 #[test]
 fn the_decisions_to_send_and_the_communes_without_a_key_are_searched_as_the_roster() {
     use phongtrao::domain::review::{Action, State as Rs};
-    use phongtrao::present::province::{CommunesArgs, roster_page};
+    use phongtrao::present::province::roster_page;
     use phongtrao::present::review::decided_page;
     use phongtrao::province::review;
 
-    let dir = tempfile::tempdir().unwrap();
-    let opts =
-        demo::DemoOptions { communes: 6, seed: 5, months: 3, province: "51", kdf: KdfParams::insecure_for_tests() };
-    let mut p = demo::generate(&dir.path().join("tinh"), PW, &opts, &mut |_, _| {}).unwrap().province;
+    let (dir, mut p) = six_communes(5, 3);
     let today = day_of(Utc::now());
     let period: Period = today.year().to_string().parse().unwrap();
-    let args = |search: Option<&str>, sort: Option<&str>| CommunesArgs {
-        search: search.map(Into::into),
-        sort: sort.map(Into::into),
-    };
+    let args = communes_args;
     let codes = |v: &phongtrao::present::review::DecidedView| {
         v.communes.iter().map(|c| c.commune_code.clone()).collect::<Vec<_>>()
     };
