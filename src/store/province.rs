@@ -117,8 +117,39 @@ pub struct QuarantineRow {
 /// One record row at the province: (id, kind, data JSON or `None` for a tombstone, hlc, deleted).
 pub type RecordRow = (Uuid, String, Option<String>, u64, bool);
 
-/// The stored state of one record at the province: (hlc, origin, deleted).
-pub type Stamp = (u64, Uuid);
+/// Where a bundle stands in the chain of one commune key: its epoch and number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainPoint {
+    pub key_id: String,
+    pub epoch: i64,
+    pub seq: i64,
+}
+
+/// The stored state of one record of an installation at the province: its clock, and where the
+/// bundle that brought it stands in its chain (`None` when that bundle is not known).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub hlc: u64,
+    pub origin: Uuid,
+    pub from: Option<ChainPoint>,
+}
+
+impl Stamp {
+    /// Whether a state (`hlc`, `origin`) brought by the bundle at `at` replaces this one, as
+    /// [`MERGE_RECORD`] decides: within one epoch of one key's chain, the later bundle wins whatever
+    /// the clocks say (a bundle carries the laptop's state when it was made: a laptop that keeps a
+    /// peer's edit over its own later deletion, until a person decides, sends the edit with its older
+    /// clock; a late bundle filling a gap brings nothing older back); otherwise the later clock wins.
+    pub fn replaced_by(&self, hlc: u64, origin: Uuid, at: &ChainPoint) -> bool {
+        if (self.hlc, self.origin) == (hlc, origin) {
+            return false; // the same version, carried again until the commune has the receipt
+        }
+        match &self.from {
+            Some(from) if from.key_id == at.key_id && from.epoch == at.epoch => from.seq < at.seq,
+            _ => (self.hlc, self.origin.to_string()) < (hlc, origin.to_string()),
+        }
+    }
+}
 
 /// One record an import writes: its latest state as the bundle carries it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,17 +237,23 @@ fn installation_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Installation
     })
 }
 
-/// Takes a record's state into the province's copy of an installation's records: the latest state
-/// wins (a greater `(hlc, origin)`), an older one changes nothing. The import, an accepted quarantined
-/// record and an accepted change to an approved period all merge through it. Its parameters:
-/// installation, id, commune, kind, data, hlc, origin, deleted, bundle.
+/// Takes a record's state into the province's copy of an installation's records, as
+/// [`Stamp::replaced_by`] says: another version from a later bundle of the same key and epoch wins,
+/// else the later version by the clock (a greater `(hlc, origin)`); the same version or an older one
+/// changes nothing. The import, an
+/// accepted quarantined record and an accepted change to an approved period all merge through it; the
+/// bundle named is already in `bundle_import`. Its parameters: installation, id, commune, kind, data,
+/// hlc, origin, deleted, bundle.
 pub(super) const MERGE_RECORD: &str =
     "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
      ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
         kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
         deleted = excluded.deleted, bundle = excluded.bundle
-     WHERE (excluded.hlc, excluded.origin) > (record.hlc, record.origin)";
+     WHERE (excluded.hlc, excluded.origin) <> (record.hlc, record.origin) AND coalesce(
+        (SELECT CASE WHEN n.key_id = o.key_id AND n.epoch = o.epoch THEN n.seq > o.seq END
+         FROM bundle_import AS n, bundle_import AS o WHERE n.hash = excluded.bundle AND o.hash = record.bundle),
+        (excluded.hlc, excluded.origin) > (record.hlc, record.origin))";
 
 /// One state of a record, merged by [`merge_record`].
 pub(super) struct MergedState<'a> {
@@ -594,23 +631,30 @@ impl ProvinceDb {
         )
     }
 
-    /// The stored (hlc, origin) of records of `installation`, for the ids asked (a page of ids per query).
+    /// The stored states of records of `installation` (clock, and the bundle's place in its chain),
+    /// for the ids asked (a page of ids per query).
     pub fn stamps(&self, installation: Uuid, ids: &[Uuid]) -> Result<HashMap<Uuid, Stamp>> {
         let inst = installation.to_string();
         let mut out = HashMap::new();
         for page in ids.chunks(PAGE) {
             let marks = vec!["?"; page.len()].join(", ");
             let mut st = self.conn.prepare_cached(&format!(
-                "SELECT id, hlc, origin FROM record WHERE installation_id = ? AND id IN ({marks})"
+                "SELECT r.id, r.hlc, r.origin, b.key_id, b.epoch, b.seq
+                 FROM record AS r LEFT JOIN bundle_import AS b ON b.hash = r.bundle
+                 WHERE r.installation_id = ? AND r.id IN ({marks})"
             ))?;
             let args = std::iter::once(inst.clone()).chain(page.iter().map(Uuid::to_string));
             let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+                let from = match r.get::<_, Option<String>>(3)? {
+                    Some(key_id) => Some(ChainPoint { key_id, epoch: r.get(4)?, seq: r.get(5)? }),
+                    None => None,
+                };
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, from))
             })?;
             for row in rows {
-                let (id, hlc, origin) = row?;
+                let (id, hlc, origin, from) = row?;
                 let id = Uuid::parse_str(&id).map_err(|e| Error::Json(e.to_string()))?;
-                out.insert(id, (hlc as u64, Uuid::parse_str(&origin).unwrap_or_default()));
+                out.insert(id, Stamp { hlc: hlc as u64, origin: Uuid::parse_str(&origin).unwrap_or_default(), from });
             }
         }
         Ok(out)
@@ -672,8 +716,25 @@ impl ProvinceDb {
     pub fn write_import(&mut self, w: &ImportWrite<'_>) -> Result<i64> {
         let tx = self.conn.transaction()?;
         let inst = w.installation_id.to_string();
+        // The bundle first: the records' merge reads its place in the chain.
+        tx.prepare_cached(
+            "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary, receipt, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            w.hash,
+            w.key_id,
+            inst,
+            w.commune_code,
+            w.epoch,
+            w.seq,
+            w.now,
+            w.summary.to_string(),
+            w.receipt,
+            w.bundle_created_at
+        ])?;
         {
-            // Last writer wins: the plan wrote only newer states, and the WHERE keeps it so.
+            // The plan wrote only the states that win (`Stamp::replaced_by`); the merge's WHERE keeps it so.
             let mut put = tx.prepare_cached(MERGE_RECORD)?;
             for c in &w.apply {
                 put.execute(params![
@@ -763,23 +824,6 @@ impl ProvinceDb {
                 }
             }
         }
-        tx.prepare_cached(
-            "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary, receipt, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
-        .execute(params![
-                w.hash,
-                w.key_id,
-                inst,
-                w.commune_code,
-                w.epoch,
-                w.seq,
-                w.now,
-                w.summary.to_string(),
-                w.receipt,
-                w.bundle_created_at
-            ],
-        )?;
         let receipt_seq = next_out_seq(&tx)?;
         tx.commit()?;
         Ok(receipt_seq)
@@ -792,4 +836,31 @@ fn next_out_seq(conn: &Connection) -> Result<i64> {
         "UPDATE province_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'out_seq' RETURNING CAST(value AS INTEGER)",
     )?
     .query_row([], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ChainPoint, Stamp};
+    use uuid::Uuid;
+
+    #[test]
+    fn a_later_bundle_of_the_same_chain_wins_else_the_later_clock() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let at = |key: &str, epoch, seq| ChainPoint { key_id: key.to_owned(), epoch, seq };
+        let stored = Stamp { hlc: 100, origin: b, from: Some(at("K", 0, 5)) };
+        // The same key and epoch: the chain decides, whatever the clocks.
+        assert!(stored.replaced_by(90, a, &at("K", 0, 6)), "a later bundle's older version");
+        assert!(!stored.replaced_by(110, a, &at("K", 0, 4)), "an earlier bundle's newer version, late");
+        assert!(!stored.replaced_by(100, b, &at("K", 0, 6)), "the same version carried again");
+        // Another epoch or another key, or a bundle not known: the clock decides, then the origin.
+        for other in [at("K", 1, 1), at("L", 0, 9)] {
+            assert!(!stored.replaced_by(90, a, &other));
+            assert!(stored.replaced_by(110, a, &other));
+            assert!(stored.replaced_by(100, Uuid::from_u128(3), &other), "the same clock: the greater origin");
+            assert!(!stored.replaced_by(100, a, &other));
+        }
+        let unknown = Stamp { from: None, ..stored };
+        assert!(!unknown.replaced_by(90, a, &at("K", 0, 6)));
+        assert!(unknown.replaced_by(110, a, &at("K", 0, 6)));
+    }
 }

@@ -26,7 +26,8 @@ use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::keyring::KdfParams;
 use crate::store::province::{
-    Alert, Gap, ImportWrite, Installation, PROVINCE_USER, ProvinceDb, ProvinceMeta, QuarantineRow, RecordWrite,
+    Alert, ChainPoint, Gap, ImportWrite, Installation, PROVINCE_USER, ProvinceDb, ProvinceMeta, QuarantineRow,
+    RecordWrite,
 };
 use crate::store::province_review::HeldRow;
 
@@ -878,7 +879,8 @@ phiên bản mới hơn?). Không nhập gì. Hãy cập nhật phongtrao ở C�
             true => self.check_answers(m, verified.file(ANSWERS_FILE)?)?,
             false => Vec::new(),
         };
-        let plan = self.plan(m, &changes, now)?;
+        let here = ChainPoint { key_id: key_id.clone(), epoch: m.epoch, seq: m.seq };
+        let plan = self.plan(m, &here, &changes, now)?;
         let mut report = ImportReport {
             dry_run: opts.dry_run,
             hash: hash.clone(),
@@ -1290,8 +1292,9 @@ Hãy liên hệ xã {} để kiểm tra máy và xuất lại gói.",
         Ok(a.answers)
     }
 
-    /// Sorts the changes: which win, which are unchanged, which are put aside.
-    fn plan(&self, m: &Manifest, changes: &[Parsed], now: DateTime<Utc>) -> Result<Plan> {
+    /// Sorts the changes: which win, which are unchanged, which are put aside. `here`: the bundle's
+    /// place in its key's chain (a later bundle's state wins over the earlier ones', [`crate::store::province::Stamp::replaced_by`]).
+    fn plan(&self, m: &Manifest, here: &ChainPoint, changes: &[Parsed], now: DateTime<Utc>) -> Result<Plan> {
         let installation = m.installation_id;
         let ids: Vec<Uuid> = changes.iter().filter_map(|p| p.item.as_ref().ok().map(|e| e.id)).collect();
         let stamps = self.db.stamps(installation, &ids)?;
@@ -1388,10 +1391,7 @@ Hãy liên hệ xã {} để kiểm tra máy và xuất lại gói.",
                 });
                 continue;
             }
-            let newer = match stamps.get(&c.id) {
-                Some(&(hlc, origin)) => (Hlc(hlc), origin.to_string()) < (c.hlc, c.origin.to_string()),
-                None => true,
-            };
+            let newer = stamps.get(&c.id).is_none_or(|s| s.replaced_by(c.hlc.0, c.origin, here));
             if newer && !locks.is_empty() && crate::period::is_dated(c.kind) {
                 let old = self.db.live(installation, c.kind, c.id)?;
                 let new = p.data().and_then(|t| parse_fields(t).ok());
@@ -1420,7 +1420,7 @@ Hãy liên hệ xã {} để kiểm tra máy và xuất lại gói.",
                 }
             }
             match stamps.get(&c.id) {
-                Some(&(hlc, origin)) if (Hlc(hlc), origin.to_string()) >= (c.hlc, c.origin.to_string()) => {
+                Some(_) if !newer => {
                     counts.unchanged += 1;
                 }
                 Some(_) => {

@@ -1373,6 +1373,93 @@ fn a_record_deleted_then_brought_back_by_another_laptop_is_counted_again_at_the_
     assert_eq!(province_is(&w, &l[0].store, "counted again from every record").total, 0);
 }
 
+/// An edit kept over a later deletion reaches the province from the laptop that deleted. Bình's laptop
+/// edits a hamlet, then the chief's deletes it and sends that to the province before the laptops
+/// exchange. At the commune the edit is kept over the deletion until a person decides, though its clock
+/// is the older one; the chief's next bundle carries it, and the province takes it: a later bundle of a
+/// laptop's chain is that laptop's state now (before, the province kept the deletion by the clock and
+/// showed the commune without the hamlet until the conflict was decided). The same with the bundle of
+/// the deletion lost on the way and found after the next one: arriving late to fill the gap, it brings
+/// nothing older back. The deletions decided and sent are taken in.
+#[test]
+fn an_edit_kept_over_a_later_deletion_reaches_the_province_from_the_laptop_that_deleted() {
+    let (mut w, mut l, first) = both_hold("Thôn Đăk Rơ Wa");
+    let (key, _) = l[1].store.sync_keys().unwrap();
+    w.province.register("23535", &key.public).unwrap();
+    let second = area(&mut l[0].store, "Thôn Kon Brăp");
+    for (hamlet, n) in [(first, 40), (second, 20)] {
+        l[0].store.update(Kind::Area, hamlet, &doc(json!({"households": n, "households_registered": n / 2}))).unwrap();
+    }
+    exchange_twice(&w, &mut l);
+    let today = phongtrao::period::day_of(Utc::now());
+    let year = Period::year(phongtrao::period::Rules::default().period_of(today).end.year());
+    let province_is = |w: &World, s: &Store, what: &str| {
+        let at_province = phongtrao::province::figures::figures(&w.province, year, None).unwrap();
+        assert_eq!(at_province.total, phongtrao::figures::of_store(s, year).unwrap(), "{what}");
+        at_province.total.households
+    };
+    let send = |w: &mut World, s: &mut Store| {
+        let f = w.export(s);
+        w.import(&f).unwrap()
+    };
+    send(&mut w, &mut l[0].store);
+    assert_eq!(province_is(&w, &l[0].store, "both hamlets sent").total, 60);
+    let conflict = |l: &mut [Laptop], hamlet: Uuid, n: i64| {
+        // Bình's laptop edits it first; the chief's deletes it after.
+        l[1].store.update(Kind::Area, hamlet, &doc(json!({"households": n, "households_registered": n}))).unwrap();
+        l[0].store.delete(Kind::Area, hamlet).unwrap();
+    };
+    let kept_over_the_deletion = |l: &[Laptop], hamlet: Uuid, n: i64| {
+        for laptop in l {
+            let kept = laptop.store.get(Kind::Area, hamlet).unwrap();
+            assert_eq!(kept.data["households"], n, "{}", laptop.name);
+            let versions = laptop.store.conflict(hamlet).unwrap().versions;
+            assert!(
+                versions.iter().any(|v| v.data.is_none() && v.hlc > kept.meta.hlc),
+                "the deletion is the later change"
+            );
+        }
+    };
+
+    // The deletion reaches the province first, the edit the commune keeps after it.
+    conflict(&mut l, first, 75);
+    send(&mut w, &mut l[0].store);
+    assert_eq!(province_is(&w, &l[0].store, "the first hamlet deleted").total, 20);
+    exchange_twice(&w, &mut l);
+    kept_over_the_deletion(&l, first, 75);
+    send(&mut w, &mut l[0].store);
+    assert_eq!(province_is(&w, &l[0].store, "the chief's next bundle: the hamlet the commune keeps").total, 95);
+    send(&mut w, &mut l[1].store);
+    assert_eq!(province_is(&w, &l[1].store, "Bình's bundle too").total, 95);
+
+    // The bundle with the deletion is lost on the way, found after the next one.
+    conflict(&mut l, second, 33);
+    let lost = w.export(&mut l[0].store);
+    exchange_twice(&w, &mut l);
+    kept_over_the_deletion(&l, second, 33);
+    let next = send(&mut w, &mut l[0].store);
+    assert!(next.gap.is_some(), "{next:?}");
+    assert_eq!(province_is(&w, &l[0].store, "the bundle after the lost one").total, 108);
+    let late = w.import(&lost).unwrap();
+    assert!(late.filled_gap, "{late:?}");
+    let deleted = &late.by_kind["deleted"];
+    assert_eq!((deleted.updated, deleted.unchanged), (0, 1), "the late deletion is said to change nothing");
+    assert_eq!(province_is(&w, &l[0].store, "the lost bundle, late").total, 108);
+    w.province.db().forget_figure_sums().unwrap();
+    assert_eq!(province_is(&w, &l[0].store, "counted again from every record").total, 108);
+
+    // The deletions are kept after all: decided on the chief's laptop, sent, taken in.
+    for hamlet in [first, second] {
+        let del = l[0].store.conflict(hamlet).unwrap().versions.iter().position(|v| v.data.is_none()).unwrap();
+        l[0].store.resolve_conflict(hamlet, &Resolution::Keep(del)).unwrap();
+    }
+    send(&mut w, &mut l[0].store);
+    assert_eq!(province_is(&w, &l[0].store, "the deletions kept").total, 0);
+    exchange_twice(&w, &mut l);
+    send(&mut w, &mut l[1].store);
+    assert_eq!(province_is(&w, &l[1].store, "and Bình's laptop, once it knows").total, 0);
+}
+
 /// The sums the province keeps for a commune with two laptops, both registered, follow their
 /// bundles without counting the commune again (province migrations 0013, 0014: a record counts in
 /// its latest state across the installations, then as now): over a random sequence of changes on
