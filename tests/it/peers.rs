@@ -1327,6 +1327,22 @@ fn the_provinces_figures_take_the_latest_state_across_a_communes_laptops() {
     province_is(&w, &l[0].store, "after the lost laptop's refused bundle");
 }
 
+/// The province's figures of this year, for the whole province, equal the laptop's own (`what`
+/// says when, if not); its households.
+fn province_is(w: &World, s: &Store, what: &str) -> phongtrao::figures::Households {
+    let today = phongtrao::period::day_of(Utc::now());
+    let year = Period::year(phongtrao::period::Rules::default().period_of(today).end.year());
+    let at_province = phongtrao::province::figures::figures(&w.province, year, None).unwrap();
+    assert_eq!(at_province.total, phongtrao::figures::of_store(s, year).unwrap(), "{what}");
+    at_province.total.households
+}
+
+/// The laptop's bundle for the province, taken in there.
+fn send(w: &mut World, s: &mut Store) -> phongtrao::sync::province::ImportReport {
+    let f = w.export(s);
+    w.import(&f).unwrap()
+}
+
 /// A record the province holds deleted comes back: the chief's laptop deleted it and sent that, the
 /// officer's laptop (never registered at the province: the commune has one installation there) had
 /// edited it meanwhile, and the edit kept over the deletion reaches the province in the chief's next
@@ -1338,17 +1354,6 @@ fn a_record_deleted_then_brought_back_by_another_laptop_is_counted_again_at_the_
     let (mut w, mut l, hamlet) = both_hold("Thôn Kon Rbàng");
     l[0].store.update(Kind::Area, hamlet, &doc(json!({"households": 40, "households_registered": 30}))).unwrap();
     exchange_twice(&w, &mut l);
-    let today = phongtrao::period::day_of(Utc::now());
-    let year = Period::year(phongtrao::period::Rules::default().period_of(today).end.year());
-    let province_is = |w: &World, s: &Store, what: &str| {
-        let at_province = phongtrao::province::figures::figures(&w.province, year, None).unwrap();
-        assert_eq!(at_province.total, phongtrao::figures::of_store(s, year).unwrap(), "{what}");
-        at_province.total.households
-    };
-    let send = |w: &mut World, s: &mut Store| {
-        let f = w.export(s);
-        w.import(&f).unwrap();
-    };
     send(&mut w, &mut l[0].store);
     assert_eq!(province_is(&w, &l[0].store, "the hamlet sent").total, 40);
     // The chief deletes it and sends that; the officer's laptop edits it after, without knowing.
@@ -1391,17 +1396,6 @@ fn an_edit_kept_over_a_later_deletion_reaches_the_province_from_the_laptop_that_
         l[0].store.update(Kind::Area, hamlet, &doc(json!({"households": n, "households_registered": n / 2}))).unwrap();
     }
     exchange_twice(&w, &mut l);
-    let today = phongtrao::period::day_of(Utc::now());
-    let year = Period::year(phongtrao::period::Rules::default().period_of(today).end.year());
-    let province_is = |w: &World, s: &Store, what: &str| {
-        let at_province = phongtrao::province::figures::figures(&w.province, year, None).unwrap();
-        assert_eq!(at_province.total, phongtrao::figures::of_store(s, year).unwrap(), "{what}");
-        at_province.total.households
-    };
-    let send = |w: &mut World, s: &mut Store| {
-        let f = w.export(s);
-        w.import(&f).unwrap()
-    };
     send(&mut w, &mut l[0].store);
     assert_eq!(province_is(&w, &l[0].store, "both hamlets sent").total, 60);
     let conflict = |l: &mut [Laptop], hamlet: Uuid, n: i64| {
