@@ -913,15 +913,20 @@ fn stick_of_changes(
                 .map(Result::unwrap)
                 .collect()
         };
+        // The bundle's row first, as `ProvinceDb::write_import` writes it: the merge reads its place.
+        bare.execute(
+            "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary, created_at)
+             VALUES (?1, ?2, ?3, ?4, 9, ?5, ?6, ?7, ?6)",
+            params![hash, key, inst, code, 1_000_000 + changed as i64, now,
+                    json!({"activity": {"new": 2, "updated": 4, "unchanged": 0, "rejected": 0},
+                           "area": {"new": 0, "updated": 1, "unchanged": 0, "rejected": 0},
+                           "cert": {"new": 0, "updated": 1, "unchanged": 0, "rejected": 0}}).to_string()],
+        )
+        .unwrap();
         let put = |id: &str, kind: &str, data: Option<String>, hlc: i64| {
             bare.execute(
-                "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?1, ?7, ?8)
-                 ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
-                    kind = excluded.kind, data = excluded.data, hlc = excluded.hlc, origin = excluded.origin,
-                    deleted = excluded.deleted, bundle = excluded.bundle
-                 WHERE (excluded.hlc, excluded.origin) > (record.hlc, record.origin)",
-                params![inst, id, code, kind, data, hlc, data.is_none(), hash],
+                phongtrao::store::province::MERGE_RECORD,
+                params![inst, id, code, kind, data, hlc, inst, data.is_none(), hash],
             )
             .unwrap();
         };
@@ -963,15 +968,6 @@ fn stick_of_changes(
                               "useful": k == 0});
             put(&uuid::Uuid::now_v7().to_string(), "activity", Some(data.to_string()), later);
         }
-        bare.execute(
-            "INSERT INTO bundle_import (hash, key_id, installation_id, commune_code, epoch, seq, imported_at, summary, created_at)
-             VALUES (?1, ?2, ?3, ?4, 9, ?5, ?6, ?7, ?6)",
-            params![hash, key, inst, code, 1_000_000 + changed as i64, now,
-                    json!({"activity": {"new": 2, "updated": 4, "unchanged": 0, "rejected": 0},
-                           "area": {"new": 0, "updated": 1, "unchanged": 0, "rejected": 0},
-                           "cert": {"new": 0, "updated": 1, "unchanged": 0, "rejected": 0}}).to_string()],
-        )
-        .unwrap();
         bare.execute_batch("COMMIT").unwrap();
     }
 }

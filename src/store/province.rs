@@ -244,7 +244,7 @@ fn installation_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Installation
 /// accepted quarantined record and an accepted change to an approved period all merge through it; the
 /// bundle named is already in `bundle_import`. Its parameters: installation, id, commune, kind, data,
 /// hlc, origin, deleted, bundle.
-pub(super) const MERGE_RECORD: &str =
+pub const MERGE_RECORD: &str =
     "INSERT INTO record (installation_id, id, commune_code, kind, data, hlc, origin, deleted, bundle)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
      ON CONFLICT (installation_id, id) DO UPDATE SET commune_code = excluded.commune_code,
