@@ -163,7 +163,28 @@ export class Driver {
       }
       await sleep(100);
     }
+    await this.keepFailure(`timed out waiting for ${what}`);
     throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+  }
+
+  /**
+   * When PHONGTRAO_E2E_FAILED names a folder, keeps what the window showed when a step failed: a
+   * screenshot and the page's text, named by the time and the step, so that a failure seen once under
+   * load can be read afterwards. Never throws (the step's own error is the one reported).
+   */
+  async keepFailure(what) {
+    const dir = process.env.PHONGTRAO_E2E_FAILED;
+    if (!dir || !this.session) return;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${what.replace(/[^\p{L}\p{N}]+/gu, "_").slice(0, 80)}`;
+      const b64 = await this.req("GET", this.s("/screenshot"));
+      fs.writeFileSync(path.join(dir, `${name}.png`), Buffer.from(b64, "base64"));
+      const text = await this.exec("return document.body.innerText");
+      fs.writeFileSync(path.join(dir, `${name}.txt`), `${what}\n\n${text}`);
+    } catch {
+      // the window may be gone: nothing to keep
+    }
   }
 
   /** The first element matching `css`, waiting for it (and, by default, for it to be displayed). */
@@ -214,7 +235,10 @@ export class Driver {
         await this.req("POST", this.s(`/element/${id}/click`), {});
         return;
       } catch (e) {
-        if (e.value?.error !== "element click intercepted" || Date.now() > end) throw e;
+        if (e.value?.error !== "element click intercepted" || Date.now() > end) {
+          await this.keepFailure(`click failed: ${e.value?.error ?? e.message}`);
+          throw e;
+        }
       }
       await sleep(100);
     }
@@ -223,9 +247,14 @@ export class Driver {
   /** Clears the input and types `text` into it, as the officer would (nothing: only cleared). */
   async type(css, text) {
     const id = await this.find(css);
-    await this.req("POST", this.s(`/element/${id}/clear`), {});
-    // WebKitWebDriver refuses an empty text ("Missing text parameter").
-    if (text !== "") await this.req("POST", this.s(`/element/${id}/value`), { text });
+    try {
+      await this.req("POST", this.s(`/element/${id}/clear`), {});
+      // WebKitWebDriver refuses an empty text ("Missing text parameter").
+      if (text !== "") await this.req("POST", this.s(`/element/${id}/value`), { text });
+    } catch (e) {
+      await this.keepFailure(`typing into ${css} failed: ${e.value?.error ?? e.message}`);
+      throw e;
+    }
   }
 
   async keys(css, text) {
