@@ -136,6 +136,31 @@ describe("the province's tables of communes: search and sort on every page", { t
     await d.findText("[data-test=review-sort-period]", "▼");
     const byPeriod = json(["review", "--period", year, "--sort", "period", "--desc"]).map(key);
     await d.until("by period, down", async () => same(await shown("review-row"), byPeriod));
+
+    // A decision being written stays open, its note kept, while the officer sorts and searches the
+    // table (looking for the next commune): only another period closes it.
+    const sentRow = json(["review", "--period", year, "--state", "sent"])[0];
+    const at = `[data-test=review-row][data-code='${sentRow.commune_code}'][data-period='${sentRow.period}']`;
+    await d.click(`${at} button`);
+    await d.click("[data-test=review-approve]");
+    await d.type("[data-test=review-note]", "Số liệu khớp biên bản");
+    await d.click("[data-test=review-sort-name]");
+    await d.findText("[data-test=review-sort-name]", "▲");
+    const byName = json(["review", "--period", year, "--sort", "name"]).map(key);
+    await d.until("by name", async () => same(await shown("review-row"), byName));
+    // Back up to the search box (the open row's panel is below the long table).
+    await d.exec(`document.querySelector("[data-test=review-search]").scrollIntoView({ block: "center" })`);
+    await d.type("[data-test=review-search]", sentRow.commune_code);
+    await d.until("the commune's periods", async () => {
+      const rows = await shown("review-row");
+      return rows.length > 0 && rows.every((r) => r.startsWith(`${sentRow.commune_code}/`));
+    });
+    assert.equal(await d.value("[data-test=review-note]"), "Số liệu khớp biên bản");
+    assert.equal(await d.count(`${at}.selected`), 1, "the row is still the one open");
+    await d.findText("[data-test=review-confirm]", "Duyệt kỳ này");
+    await d.clickText("[data-test=review-detail] button", "Thôi");
+    await empty("[data-test=review-search]");
+    await d.until("every period, by name", async () => same(await shown("review-row"), byName));
   });
 
   it("«Gửi quyết định cho các xã»: the communes found by typing, what is ticked stays ticked, none ticked is every commune", async () => {
