@@ -77,8 +77,18 @@ describe("the province returns and approves a commune's period; the commune corr
     await openAs("tinh");
     await provincePeriod();
     await d.findText("[data-test=review-state]", "Đã gửi");
+    // The return's button comes with the period's records, never before them (it would return the
+    // period with none picked, then be pushed down under the pointer as they arrive).
+    await d.exec(`
+      window.recordsWithButton = null;
+      const seen = () => {
+        if (window.recordsWithButton === null && document.querySelector("[data-test=review-confirm]"))
+          window.recordsWithButton = document.querySelectorAll("[data-test=review-record]").length;
+      };
+      new MutationObserver(seen).observe(document.body, { childList: true, subtree: true });`);
     await d.click("[data-test=review-return]");
     await d.until("the period's records", async () => (await d.count("[data-test=review-record]")) === 3);
+    assert.equal(await d.exec("return window.recordsWithButton"), 3, "the button came with the three records");
     // Nothing given: refused, naming the reason.
     await d.click("[data-test=review-confirm]");
     await d.findText("[data-test=decide-error]", "Lý do");
