@@ -106,10 +106,22 @@ describe("an officer's day in the window", { timeout: 240_000 }, () => {
     );
     await d.screenshot(path.join(shots, "02-login-refused.png"));
     assert.equal(await d.count(".topbar"), 0);
+    // Where «Đồng bộ với Công an tỉnh» is in the menu when it is first drawn, and whether it moves
+    // after (the registers' entries above it arriving later would push it under the pointer).
+    await d.exec(`
+      window.syncTops = [];
+      const seen = () => {
+        const b = document.querySelector("[data-test=nav-sync]");
+        const top = b && b.getBoundingClientRect().top;
+        if (b && top !== window.syncTops.at(-1)) window.syncTops.push(top);
+      };
+      new MutationObserver(seen).observe(document.body, { childList: true, subtree: true, characterData: true });`);
     await d.type("#f-password", PASSWORD);
     await d.click("[data-test=login-submit]");
     await d.findText("h1", "Tổng quan phong trào");
     assert.match(await d.text(".topbar"), /Đại úy Nguyễn Văn An/);
+    await d.find("[data-test=nav-area]");
+    assert.equal((await d.exec("return window.syncTops")).length, 1, "the menu's entries stay where they were drawn");
   });
 
   it("refuses a bad household count, saving nothing, then adds the area", async () => {
