@@ -156,6 +156,24 @@ for r in ws.iter_rows(values_only=True):
 `, file], { encoding: "utf8" }).trim().split("\n");
 }
 
+/**
+ * Starts watching the page: when an element matching `first` is next drawn, notes which of `others`
+ * (data-test names) are already there. `drawnWith` then returns them. A page that comes whole has them
+ * all; one that draws `first` and then inserts the others above it moves `first` under the pointer.
+ */
+export async function watchFirstDraw(d, first, others) {
+  await d.exec(`
+    window.drawnWith = null;
+    const seen = () => {
+      if (window.drawnWith === null && document.querySelector(arguments[0]))
+        window.drawnWith = arguments[1].filter((t) => document.querySelector("[data-test=" + t + "]"));
+    };
+    new MutationObserver(seen).observe(document.body, { childList: true, subtree: true });`, first, others);
+}
+
+/** What `watchFirstDraw` noted: the `others` present when `first` was first drawn (null: not yet drawn). */
+export const drawnWith = (d) => d.exec("return window.drawnWith");
+
 /** Closes the window (if one was started) and removes the scratch folder (if one was made). */
 export async function cleanup(d, dir) {
   await d?.quit();

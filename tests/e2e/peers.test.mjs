@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { cleanup, initCommune, launch, login, phongtrao, scratch, shots } from "./common.mjs";
+import { cleanup, drawnWith, initCommune, launch, login, phongtrao, scratch, shots, watchFirstDraw } from "./common.mjs";
 
 describe("two laptops of one commune, by USB stick", { timeout: 300_000 }, () => {
   let d;
@@ -46,9 +46,13 @@ describe("two laptops of one commune, by USB stick", { timeout: 300_000 }, () =>
   after(() => cleanup(d, dir));
 
   it("invites a new laptop from the window; the new laptop joins and sends its first bundle", async () => {
+    // The invitation's form comes with the accounts it offers to copy and the conflicts' panel, not
+    // before them (arriving after, they pushed it and its button under the pointer).
+    await watchFirstDraw(d, "[data-test=invite]", ["peers-state", "conflicts", "invite-accounts"]);
     await d.click("[data-test=nav-peers]");
     await d.findText("h1", "Trao đổi với máy khác");
     await d.findText("[data-test=peers-state]", "chưa biết máy nào khác");
+    assert.deepEqual(await drawnWith(d), ["peers-state", "conflicts", "invite-accounts"]);
     await d.findText("[data-test=peers-numbering]", "máy này");
     // Without a name the invitation is refused, naming the field.
     await d.click("[data-test=invite]");

@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { cleanup, initCommune, initProvince, launch, login, phongtrao, scratch, shots } from "./common.mjs";
+import { cleanup, drawnWith, initCommune, initProvince, launch, login, phongtrao, scratch, shots, watchFirstDraw } from "./common.mjs";
 
 describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
   let d;
@@ -40,9 +40,12 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
   after(() => cleanup(d, dir));
 
   it("explains the round trip, and enrolls from the bundle found on the stick", async () => {
+    await watchFirstDraw(d, "[data-test=bundle-file]", ["sync-state", "print-panel", "round-trip"]);
     await d.click("[data-test=nav-sync]");
     await d.findText("h1", "Đồng bộ với Công an tỉnh");
     await d.findText("[data-test=sync-state]", "chưa ghi danh");
+    // The page comes whole: nothing arrives above the bundle's field and its buttons after them.
+    assert.deepEqual(await drawnWith(d), ["sync-state", "print-panel", "round-trip"]);
     // The whole round trip, in plain words, open before the first export.
     for (const want of ["Xuất gói ra USB", "Mang USB lên Công an tỉnh", "biên nhận", "Lần sau gói nhỏ hơn"]) {
       await d.findText("[data-test=round-trip]", want);
@@ -126,9 +129,12 @@ describe("sync with the province by USB stick", { timeout: 300_000 }, () => {
   });
 
   it("backs up to the stick the page offers, and offers that backup to restore", async () => {
+    // «Sao lưu» comes with the stick it offers, not before it (it would back up to no folder).
+    await watchFirstDraw(d, "[data-test=backup-now]", ["backup-dir-drives"]);
     await d.click("[data-test=nav-backups]");
     await d.findText("h1", "Sao lưu, khôi phục");
     await d.findText("[data-test=backup-dir-drives]", `USB: ${usb}`);
+    assert.deepEqual(await drawnWith(d), ["backup-dir-drives"]);
     assert.equal(await d.text("[data-test=backup-dir-pick]"), "Chọn thư mục…");
     await d.type("[data-test=backup-dir]", "/tmp");
     await d.clickText("[data-test=backup-dir-drive]", usb);
