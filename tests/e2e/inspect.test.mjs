@@ -7,7 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { cleanup, day, initCommune, launch, login, ownHome, run, scratch, shots } from "./common.mjs";
+import { cleanup, day, drawnWith, initCommune, launch, login, ownHome, run, scratch, shots, watchFirstDraw } from "./common.mjs";
 
 describe("inspections and remediation in the window", { timeout: 300_000 }, () => {
   let d;
@@ -49,8 +49,12 @@ describe("inspections and remediation in the window", { timeout: 300_000 }, () =
     await d.findText("[data-test=alerts]", "Nhiệm vụ khắc phục «Bổ sung đầy đủ sổ theo dõi tin báo, tố giác» đã quá hạn");
     await d.screenshot(path.join(shots, "60-inspect-dashboard.png"));
 
+    // The tabs come with the list's date line above them, not before it (it pushed them down).
+    await watchFirstDraw(d, "[data-test=tab-all]", ["remedies-today"]);
     await d.click("[data-test=kpi-remedies]");
     await d.findText("h1", "Nhiệm vụ khắc phục sau kiểm tra");
+    await d.find("[data-test=tab-all]");
+    assert.deepEqual(await drawnWith(d), ["remedies-today"]);
     // Overdue first (the dashboard's tile opens that state).
     await d.findText("[data-test=remedies]", "Quá hạn 5 ngày");
     assert.equal(await d.count("[data-test=remedies] tbody tr"), 1);
