@@ -133,6 +133,16 @@ describe("a province created at first run takes in a USB stick", { timeout: 300_
       await d.type("[data-test=reg-file]", c.pub);
       await d.click("[data-test=reg-check]");
       await d.findText("[data-test=reg-fingerprint]", "dấu vân tay");
+      if (c === communes[0]) {
+        // Another file typed after the check: its fingerprint was not shown, so it cannot be registered
+        // until it is checked in turn.
+        await d.type("[data-test=reg-file]", communes[1].pub);
+        assert.equal(await d.count("[data-test=reg-submit]"), 0);
+        assert.equal(await d.count("[data-test=reg-fingerprint]"), 0);
+        await d.type("[data-test=reg-file]", c.pub);
+        await d.click("[data-test=reg-check]");
+        await d.findText("[data-test=reg-fingerprint]", "dấu vân tay");
+      }
       await d.click("[data-test=reg-submit]");
       await d.findText("[data-test=communes-said]", `cho xã ${c.code}`);
     }
