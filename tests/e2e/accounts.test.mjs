@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { PW, cleanup, initCommune, launch, login as signIn, scratch, shots } from "./common.mjs";
+import { PW, cleanup, drawnWith, initCommune, launch, login as signIn, scratch, shots, watchFirstDraw } from "./common.mjs";
 const CHIEF_PW = PW;
 const CHIEF_PW2 = "mat-khau-truong-2";
 const BINH_PW = "mat-khau-binh-1";
@@ -49,8 +49,14 @@ describe("two officers and a viewer on one laptop", { timeout: 300_000 }, () => 
   it("the chief adds an officer and a viewer; a bad form saves nothing", async () => {
     await login(d, "nguyenvanan", CHIEF_PW);
     await d.findText("h1", "Tổng quan phong trào");
+    // The page comes whole: the accounts, the viewers' setting (and the ranks offered) with the forms,
+    // not after them (the rows arriving pushed the password's form down; a rank picked before the
+    // ranks were read was lost).
+    await watchFirstDraw(d, "[data-test=password-form]", ["account-nguyenvanan", "key-areas-viewers"]);
     await d.click("[data-test=nav-accounts]");
     await d.findText("h1", "Tài khoản cán bộ");
+    await d.find("[data-test=password-form]");
+    assert.deepEqual(await drawnWith(d), ["account-nguyenvanan", "key-areas-viewers"]);
     await d.click("[data-test=new-account]");
     await d.type("#a-name", "Trần Thị Bình");
     await d.type("#a-username", "tranthibinh");

@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { cleanup, initCommune, launch, login, ownHome, run, scratch, shots } from "./common.mjs";
+import { cleanup, drawnWith, initCommune, launch, login, ownHome, run, scratch, shots, watchFirstDraw } from "./common.mjs";
 
 const Y = new Date().getFullYear();
 const TITLE = "Họp bình xét khu dân cư an toàn về an ninh, trật tự – Thôn Đắk Năng";
@@ -182,9 +182,13 @@ describe("printing from the window", { timeout: 300_000 }, () => {
   });
 
   it("lists the register newest first and reprints from it under the same number", async () => {
+    // The register comes with the yearly report's form above it, not before it (the form arriving
+    // pushed the register and its «In lại» down under the pointer).
+    await watchFirstDraw(d, "[data-test=issued-register]", ["print-bao-cao-ket-qua"]);
     await d.click("[data-test=nav-documents]");
     await d.findText("h1", "Văn bản, báo cáo");
     await d.until("the register's rows", async () => (await d.count("[data-test=issued-row]")) === 2);
+    assert.deepEqual(await drawnWith(d), ["print-bao-cao-ket-qua"]);
     const numbers = await d.exec(
       `return [...document.querySelectorAll("[data-test=issued-number]")].map((e) => e.textContent.trim());`,
     );
