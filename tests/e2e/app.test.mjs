@@ -4,7 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { app, cleanup, launch, scratch, shots } from "./common.mjs";
+import { app, cleanup, drawnWith, launch, scratch, shots, watchFirstDraw } from "./common.mjs";
 
 const PASSWORD = "matkhau-2025";
 
@@ -308,7 +308,11 @@ describe("an officer's day in the window", { timeout: 240_000 }, () => {
     // Review it (today, sơ kết, hiệu quả): the alert goes away.
     await d.clickText("[data-test=alerts] summary", "chưa sơ kết");
     await d.clickText("[data-test=alerts] button.link", "Camera an ninh");
+    // The review's form opens with its fields, «Lưu sơ kết» below them from the start.
+    await watchFirstDraw(d, "[data-test=save-review]", ["#f-rating", "#f-notes"]);
     await d.click("[data-test=review]");
+    await d.find("[data-test=save-review]");
+    assert.deepEqual(await drawnWith(d), ["#f-rating", "#f-notes"]);
     await d.select("#f-rating", "hieu_qua");
     await d.type("#f-notes", "Camera hoạt động tốt, góp phần phát hiện 2 vụ trộm.");
     await d.click("[data-test=save-review]");

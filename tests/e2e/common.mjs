@@ -158,15 +158,17 @@ for r in ws.iter_rows(values_only=True):
 
 /**
  * Starts watching the page: when an element matching `first` is next drawn, notes which of `others`
- * (data-test names) are already there. `drawnWith` then returns them. A page that comes whole has them
+ * (data-test names, or selectors) are already there. `drawnWith` then returns them. A page that comes whole has them
  * all; one that draws `first` and then inserts the others above it moves `first` under the pointer.
  */
 export async function watchFirstDraw(d, first, others) {
   await d.exec(`
     window.drawnWith = null;
+    // A plain name is a data-test name; anything else (#id, [attr]) a selector as it is.
+    const css = (t) => (/^[\\w-]+$/.test(t) ? "[data-test=" + t + "]" : t);
     const seen = () => {
       if (window.drawnWith === null && document.querySelector(arguments[0]))
-        window.drawnWith = arguments[1].filter((t) => document.querySelector("[data-test=" + t + "]"));
+        window.drawnWith = arguments[1].filter((t) => document.querySelector(css(t)));
     };
     new MutationObserver(seen).observe(document.body, { childList: true, subtree: true });`, first, others);
 }
