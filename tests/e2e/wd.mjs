@@ -72,10 +72,15 @@ export class Driver {
   }
 
   async req(method, url, body) {
+    // A request WebDriver never answers fails after two minutes, saying which (rather than holding the
+    // file until its suite's timeout, with nothing said).
     const res = await fetch(this.base + url, {
       method,
       headers: { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(120_000),
+    }).catch((e) => {
+      throw new Error(`${method} ${url}: ${e.name === "TimeoutError" ? "no answer from WebDriver in 120 s" : e.message}`);
     });
     const json = await res.json().catch(() => ({}));
     if (!res.ok) {
