@@ -444,6 +444,31 @@ describe("the demo province: late list, figures to one record, report, quarantin
     await d.findText("[data-test=figures-said]", "Đã in lại báo cáo tổng hợp số 01/BC-CAT", 30000);
   });
 
+  it("follows the period typed once it is whole, and says what is wrong with a wrong one", async () => {
+    await d.click("[data-test=pnav-figures]");
+    await d.findText("[data-test=figures-label]", "Năm 2026");
+    const year = await d.text("[data-test=figures-label]");
+    // Half-typed, key by key: the page stays on the year, with no error.
+    await d.keys("[data-test=period]", "-");
+    await d.keys("[data-test=period]", "1");
+    assert.equal(await d.value("[data-test=period]"), "2026-1");
+    await d.painted();
+    assert.equal(await d.text("[data-test=figures-label]"), year);
+    assert.equal(await d.count(".error-box"), 0, "no error for a period not yet typed whole");
+    // Whole: the page follows at once, without Enter.
+    await d.keys("[data-test=period]", "1");
+    await d.findText("[data-test=figures-label]", "Tháng 11/2026");
+    // A wrong one, given with Enter: the core's message, naming the field.
+    await d.keys("[data-test=period]", "\uE0033");
+    assert.equal(await d.value("[data-test=period]"), "2026-13");
+    await d.keys("[data-test=period]", "\uE007");
+    await d.findText(".error-box", "Kỳ báo cáo");
+    await d.findText(".error-box", "không phải kỳ báo cáo");
+    await d.type("[data-test=period]", "2026");
+    await d.findText("[data-test=figures-label]", "Năm 2026");
+    assert.equal(await d.count(".error-box"), 0);
+  });
+
   it("decides a quarantined record with a note, and the decision stays", async () => {
     await d.click("[data-test=pnav-quarantine]");
     await d.find("[data-test=quarantined][data-decided=false]");
