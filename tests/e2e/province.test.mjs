@@ -458,12 +458,20 @@ describe("the demo province: late list, figures to one record, report, quarantin
     // Whole: the page follows at once, without Enter.
     await d.keys("[data-test=period]", "1");
     await d.findText("[data-test=figures-label]", "Tháng 11/2026");
+    // The year's report previewed above is gone with the year, and the page shows its top.
+    assert.equal(await d.count("[data-test=report-pdf] canvas"), 0, "the year's report beside the month's figures");
+    assert.equal(await d.count("[data-test=figures-said]"), 0, "what was said of the year's report");
     // A wrong one, given with Enter: the core's message, naming the field.
     await d.keys("[data-test=period]", "\uE0033");
     assert.equal(await d.value("[data-test=period]"), "2026-13");
     await d.keys("[data-test=period]", "\uE007");
     await d.findText(".error-box", "Kỳ báo cáo");
     await d.findText(".error-box", "không phải kỳ báo cáo");
+    // Where the officer sees it: the page was scrolled down to the report before.
+    const seen = await d.exec(`const r = document.querySelector(".error-box").getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;`);
+    assert.ok(seen, "the message about the period is out of sight");
+    await d.screenshot(path.join(shots, "103-province-period-wrong.png"));
     await d.type("[data-test=period]", "2026");
     await d.findText("[data-test=figures-label]", "Năm 2026");
     assert.equal(await d.count(".error-box"), 0);
